@@ -1,0 +1,352 @@
+"""Reading raw text corpora: finding input files, detecting their encoding, decoding them as a
+stream, normalising the text and splitting it into sentences.
+
+Everything here streams: a multi-GB file, even one with a single 100 MB line (text8), is read in
+bounded blocks, never whole.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import hashlib
+import io
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from .errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
+
+TEXT_SUFFIXES = (".txt", ".txt.gz", ".txt.bz2")
+STDIN = "-"
+
+# Bytes read at a time; also the sample used to detect encoding and language.
+BLOCK_BYTES = 1 << 20
+# A "paragraph" longer than this (in characters) is cut, so one-line corpora stream.
+MAX_PARAGRAPH_CHARS = 1 << 18
+
+
+@dataclass
+class InputFile:
+    """One input: where to read it and the relative name its output gets."""
+
+    path: str  # filesystem path, or "-" for stdin
+    output_name: str  # relative path of the output .txt
+    size: int = 0  # bytes on disk (0 for stdin)
+
+
+def discover_inputs(paths: list[str]) -> list[InputFile]:
+    """Expand files and directories (recursively, by TEXT_SUFFIXES) into input files.
+
+    Files given directly keep their base name; files under a directory keep their path relative to
+    it, so the output tree mirrors the input tree.
+    """
+    found: list[InputFile] = []
+    for raw in paths:
+        if raw == STDIN:
+            found.append(InputFile(STDIN, "stdin.txt"))
+            continue
+        p = Path(raw)
+        if not p.exists():
+            raise InputNotFoundError(f"{raw}: no such file or directory")
+        if p.is_dir():
+            inside = sorted(
+                f for f in p.rglob("*") if f.is_file() and f.name.lower().endswith(TEXT_SUFFIXES)
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+            if not inside:
+                raise EmptyInputError(
+                    f"{raw}: directory holds no {', '.join(TEXT_SUFFIXES)} files"
+                )
+            for f in inside:
+                found.append(InputFile(str(f), output_name(f.relative_to(p)), f.stat().st_size))
+        else:
+            found.append(InputFile(str(p), output_name(Path(p.name)), p.stat().st_size))
+    seen: dict[str, str] = {}
+    for f in found:
+        if f.output_name in seen:
+            raise UsageError(
+                f"{seen[f.output_name]} and {f.path} would both be written as {f.output_name}; "
+                "segment them in separate runs or rename one"
+            )
+        seen[f.output_name] = f.path
+    return found
+
+
+def output_name(rel: Path) -> str:
+    name = rel.name
+    for suffix in (".gz", ".bz2"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    if not name.lower().endswith(".txt"):
+        name += ".txt"
+    return str(rel.with_name(name).as_posix())
+
+
+class HashingReader(io.RawIOBase):
+    """Wraps a binary file: hashes and counts the on-disk bytes as they are read."""
+
+    def __init__(self, raw: BinaryIO):
+        self.raw = raw
+        self.sha256 = hashlib.sha256()
+        self.bytes_read = 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buf):
+        data = self.raw.read(len(buf))
+        n = len(data)
+        buf[:n] = data
+        self.sha256.update(data)
+        self.bytes_read += n
+        return n
+
+    def close(self):
+        self.raw.close()
+        super().close()
+
+
+def open_raw(path: str) -> tuple[BinaryIO, HashingReader]:
+    """Open a path (or stdin) for binary reading, decompressing .gz/.bz2 transparently."""
+    if path == STDIN:
+        counter = HashingReader(sys.stdin.buffer)
+    else:
+        try:
+            counter = HashingReader(open(path, "rb"))
+        except OSError as e:
+            raise InputNotFoundError(f"{path}: cannot read ({e.strerror})") from e
+    lower = path.lower()
+    buffered = io.BufferedReader(counter, buffer_size=BLOCK_BYTES)
+    if lower.endswith(".gz"):
+        return gzip.GzipFile(fileobj=buffered, mode="rb"), counter
+    if lower.endswith(".bz2"):
+        return bz2.BZ2File(buffered, mode="rb"), counter
+    return buffered, counter
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def detect_encoding(sample: bytes, path: str) -> str:
+    """Guess the encoding of a file from its first bytes.
+
+    BOMs decide first; then UTF-8 if the sample decodes (a multi-byte character cut at the end of
+    the sample is allowed); then GB18030, a superset of GBK and GB2312, the usual encodings of
+    Chinese text files. A NUL byte outside UTF-16 means the file is not text.
+    """
+    for bom, name in _BOMS:
+        if sample.startswith(bom):
+            return name
+    if b"\x00" in sample:
+        raise BinaryInputError(
+            f"{path}: looks like a binary file (NUL byte at offset {sample.index(0)}); "
+            "give a text file, or --encoding if it is UTF-16 without a BOM"
+        )
+    if _decodes(sample, "utf-8"):
+        return "utf-8"
+    if _decodes(sample, "gb18030"):
+        return "gb18030"
+    raise DecodeError(
+        f"{path}: not UTF-8, UTF-16 or GB18030 text (first bad byte at offset "
+        f"{_first_bad_offset(sample)}); give the right one with --encoding"
+    )
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    try:
+        decoder.decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _first_bad_offset(sample: bytes) -> int:
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return e.start
+    return 0
+
+
+# Full-width space, no-break spaces, the typographic spaces and zero-width characters become one
+# ASCII space or vanish; full-width ASCII (Ａ１！) becomes ASCII so "Ａ" and "A" are one word.
+_NORMALISE = {0x3000: " ", 0xA0: " ", 0x202F: " ", 0x2007: " ", 0xFEFF: None, 0x200B: None,
+              0x200C: None, 0x200D: None, 0x2060: None}
+_NORMALISE.update({c: " " for c in range(0x2000, 0x200B)})
+_NORMALISE.update({c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
+# Sentence-final marks whose full-width forms the table above turns into ASCII.
+_URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+
+
+def normalise(text: str) -> str:
+    """Unify spaces and full-width ASCII, drop zero-width characters and URLs (website banners)."""
+    text = text.translate(_NORMALISE)
+    if "www." in text or "://" in text:
+        text = _URL.sub(" ", text)
+    return text
+
+
+@dataclass
+class DecodedStream:
+    """Blocks of decoded text from one input, with what was learnt while reading it."""
+
+    path: str
+    encoding: str
+    counter: HashingReader
+    _blocks: Iterator[str] = field(repr=False, default=None)
+
+    @property
+    def sha256(self) -> str:
+        return self.counter.sha256.hexdigest()
+
+    @property
+    def bytes_read(self) -> int:
+        return self.counter.bytes_read
+
+
+def open_text(path: str, encoding: str | None = None) -> tuple[DecodedStream, str]:
+    """Open an input and return its stream and the first decoded block (for language detection)."""
+    fh, counter = open_raw(path)
+    try:
+        first = fh.read(BLOCK_BYTES)
+    except (OSError, EOFError) as e:  # corrupt gzip / bz2
+        raise DecodeError(f"{path}: cannot decompress ({e})") from e
+    if not first:
+        fh.close()
+        raise EmptyInputError(f"{path}: file is empty")
+    if encoding is None:
+        enc = detect_encoding(first, path)
+    else:
+        try:
+            enc = codecs.lookup(encoding).name
+        except LookupError as e:
+            raise UsageError(f"unknown encoding {encoding!r}") from e
+        if enc == "utf-8" and first.startswith(codecs.BOM_UTF8):
+            enc = "utf-8-sig"
+    stream = DecodedStream(path, _display_encoding(enc, first), counter)
+    stream._blocks = _decode_blocks(fh, first, enc, path)
+    first_text = next(stream._blocks, "")
+    return stream, first_text
+
+
+def _display_encoding(enc: str, first: bytes) -> str:
+    if enc == "utf-16":
+        return "utf-16-le" if first.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+    return enc
+
+
+def _decode_blocks(fh, first: bytes, enc: str, path: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(enc)("strict")
+    consumed = 0  # decompressed bytes handed to the decoder before the current chunk
+    chunk = first
+    try:
+        while True:
+            final = not chunk
+            try:
+                text = decoder.decode(chunk, final=final)
+            except UnicodeDecodeError as e:
+                pending = len(e.object) - len(chunk)
+                offset = consumed - pending + e.start
+                raise DecodeError(
+                    f"{path}: invalid {enc} at byte {offset}; give the right one with --encoding "
+                    "or fix the file"
+                ) from e
+            if text:
+                yield text
+            if final:
+                return
+            consumed += len(chunk)
+            try:
+                chunk = fh.read(BLOCK_BYTES)
+            except (OSError, EOFError) as e:
+                raise DecodeError(f"{path}: cannot decompress ({e})") from e
+    finally:
+        fh.close()
+
+
+def paragraphs(stream: DecodedStream, first_text: str) -> Iterator[str]:
+    """Yield normalised lines (paragraphs) of a decoded stream.
+
+    Lines are split at \\n, \\r\\n and \\r. A line longer than MAX_PARAGRAPH_CHARS is cut at its last
+    space (or anywhere, if it has none) so memory stays bounded on one-line corpora.
+    """
+    carry = ""
+    for block in _chain(first_text, stream._blocks):
+        text = carry + block
+        parts = text.splitlines()
+        # The last part may continue in the next block unless the text ended with a newline.
+        if text and text[-1] not in "\n\r":
+            carry = parts.pop() if parts else ""
+        else:
+            carry = ""
+        for part in parts:
+            yield normalise(part)
+        while len(carry) > MAX_PARAGRAPH_CHARS:
+            cut = carry.rfind(" ", 0, MAX_PARAGRAPH_CHARS)
+            if cut <= 0:
+                cut = MAX_PARAGRAPH_CHARS
+            yield normalise(carry[:cut])
+            carry = carry[cut:]
+    if carry:
+        yield normalise(carry)
+
+
+def _chain(first, rest):
+    if first:
+        yield first
+    yield from rest
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def detect_language(sample: str) -> str:
+    """'zh' when at least 30% of the letters in the sample are CJK ideographs, else 'en'."""
+    sample = sample[:200_000]
+    cjk = len(_CJK.findall(sample))
+    letters = len(_LETTER.findall(sample))
+    return "zh" if letters and cjk / letters >= 0.3 else "en"
+
+
+# Split after sentence-final marks (full-width ones are ASCII after normalise, except 。 and …),
+# keeping closing quotes and brackets with the sentence they close.
+_SENTENCE_END_ZH = re.compile(
+    r"""(?<=[。！？!?；;…])(?![。！？!?；;…”’」』）)"'])|(?<=[。！？!?；;…][”’」』）)"'])(?![”’」』）)"'])"""
+)
+_SENTENCE_END_EN = re.compile(r"(?<=[.!?;])[\"')\]]*\s+")
+
+
+def split_sentences(paragraph: str, lang: str) -> list[str]:
+    if lang == "zh":
+        return _SENTENCE_END_ZH.split(paragraph)
+    return _SENTENCE_END_EN.split(paragraph)
+
+
+def file_sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(BLOCK_BYTES), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Write a small text file so readers see the old or the new content, never a part."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)

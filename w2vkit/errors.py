@@ -1,0 +1,69 @@
+"""Domain errors raised by the w2vkit library.
+
+Library code raises these; only ``w2vkit.cli`` turns them into one-line messages and exit codes,
+so the library stays usable (and testable) from Python without a terminal.
+"""
+
+
+class W2vkitError(Exception):
+    """Base class: a problem the user can fix; the message says what and how."""
+
+    exit_code = 1
+
+
+class UsageError(W2vkitError):
+    """The command was called with arguments that cannot work together."""
+
+    exit_code = 2
+
+
+class InputError(W2vkitError):
+    """An input path or its content cannot be used."""
+
+
+class InputNotFoundError(InputError):
+    pass
+
+
+class EmptyInputError(InputError):
+    pass
+
+
+class BinaryInputError(InputError):
+    pass
+
+
+class DecodeError(InputError):
+    pass
+
+
+class DictionaryError(InputError):
+    """A user dictionary or stopword list is missing or malformed."""
+
+
+class OutputError(W2vkitError):
+    """An output path cannot be written."""
+
+
+class ModelError(W2vkitError):
+    """A model directory is missing, corrupt or of an unknown format."""
+
+
+class ModelNotFoundError(ModelError):
+    pass
+
+
+class CorruptModelError(ModelError):
+    pass
+
+
+class UnknownWordError(W2vkitError):
+    """A query word is not in the model's vocabulary."""
+
+    def __init__(self, message, word=None):
+        super().__init__(message)
+        self.word = word
+
+
+class EvalSetError(W2vkitError):
+    """An evaluation set cannot be found or parsed."""

@@ -1,0 +1,533 @@
+"""Word segmentation: raw Chinese or English text in, one sentence of space-separated tokens per line out.
+
+Chinese goes through jieba (the reference engine) or rjieba, a Rust port of jieba that is ~15x faster
+and agrees on >99.8% of lines; both load the same user dictionaries. English is lowercased and split
+into word tokens. Work is spread over processes in order-preserving, bounded batches, so output is
+identical whatever ``jobs`` is and memory stays flat on multi-GB input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from collections import Counter, deque
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from . import __version__
+from .corpus import (
+    InputFile,
+    atomic_write_text,
+    detect_language,
+    discover_inputs,
+    open_text,
+    paragraphs,
+    split_sentences,
+)
+from .errors import DictionaryError, EmptyInputError, OutputError, UsageError
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("fast", "jieba")
+LANGS = ("auto", "zh", "en")
+BUILTIN_DICTS = ("xiyouji",)
+BUILTIN_STOPWORDS = ("zh", "en")
+DEFAULT_MAX_LINE_TOKENS = 1000
+# Characters of text per batch handed to a worker: large enough to amortise inter-process
+# overhead, small enough that 2 x jobs batches in flight stay a few MB.
+BATCH_CHARS = 200_000
+
+# Single-character speech and reaction verbs that jieba's HMM glues onto the preceding name when
+# the name+verb string is not in the dictionary (老魔道, 大惊道); jieba's own dictionary also holds
+# such pairs learnt from novels (沙僧笑, 令狐冲笑). A token of 3+ characters ending in one of these
+# is split before the verb when no dictionary knows it (the HMM made it) or when what precedes
+# the verb is a user-dictionary word (a name the user declared), unless the whole token is one
+# (筋斗云).
+SPEECH_VERBS = frozenset("道曰云笑叫问喝骂哭喊嚷答言说叹吼")
+
+
+@dataclass(frozen=True)
+class SegmentOptions:
+    lang: str = "auto"
+    engine: str = "fast"
+    user_dicts: tuple[str, ...] = ()
+    hmm: bool = True
+    stopwords: tuple[str, ...] = ()
+    keep_punct: bool = False
+    to_simplified: bool = False
+    encoding: str | None = None
+    max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS
+    split_name_verb: bool = True
+
+    def __post_init__(self):
+        if self.lang not in LANGS:
+            raise UsageError(f"unknown language {self.lang!r}; choose one of {', '.join(LANGS)}")
+        if self.engine not in ENGINES:
+            raise UsageError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
+        if self.max_line_tokens < 1:
+            raise UsageError("--max-line-tokens must be at least 1")
+
+    def describe(self) -> dict:
+        """Options as recorded in manifests and model metadata, with dictionaries identified by hash."""
+        d = asdict(self)
+        d["user_dicts"] = [
+            {"name": name, "sha256": _sha256_file(resolve_dict(name))} for name in self.user_dicts
+        ]
+        d["stopwords"] = [
+            {"name": name, "sha256": _sha256_file(resolve_stopwords(name))} for name in self.stopwords
+        ]
+        return d
+
+
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _data_file(kind: str, name: str) -> Path:
+    return Path(str(resources.files("w2vkit") / "data" / kind / f"{name}.txt"))
+
+
+def resolve_dict(name: str) -> Path:
+    """A user dictionary: an existing path, or the name of a built-in one."""
+    p = Path(name)
+    if p.is_file():
+        return p
+    if name in BUILTIN_DICTS:
+        return _data_file("dicts", name)
+    raise DictionaryError(
+        f"{name}: no such dictionary file (built-in dictionaries: {', '.join(BUILTIN_DICTS)})"
+    )
+
+
+def resolve_stopwords(name: str) -> Path:
+    p = Path(name)
+    if p.is_file():
+        return p
+    if name in BUILTIN_STOPWORDS:
+        return _data_file("stopwords", name)
+    raise DictionaryError(
+        f"{name}: no such stopword file (built-in lists: {', '.join(BUILTIN_STOPWORDS)})"
+    )
+
+
+def read_user_dict(name: str) -> list[tuple[str, int | None, str | None]]:
+    """Parse a jieba-format dictionary (``word [freq] [tag]`` per line, ``#`` comments)."""
+    path = resolve_dict(name)
+    entries = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DictionaryError(f"{path}: not UTF-8 (byte {e.start}); save the dictionary as UTF-8") from e
+    for lineno, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        word, freq, tag = parts[0], None, None
+        rest = parts[1:]
+        if rest and rest[0].isdigit():
+            freq = int(rest.pop(0))
+        if rest and re.fullmatch(r"[A-Za-z]+", rest[0]):
+            tag = rest.pop(0)
+        if rest or freq == 0:
+            raise DictionaryError(
+                f"{path}:{lineno}: expected 'word [freq] [tag]' (freq a positive integer, tag "
+                f"letters), got {line!r}"
+            )
+        entries.append((word, freq, tag))
+    return entries
+
+
+def read_stopwords(names: Iterable[str]) -> frozenset[str]:
+    words = set()
+    for name in names:
+        path = resolve_stopwords(name)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise DictionaryError(f"{path}: not UTF-8 (byte {e.start}); save the list as UTF-8") from e
+        for line in text.splitlines():
+            w = line.strip()
+            if w and not w.startswith("#"):
+                words.add(w.lower())
+    return frozenset(words)
+
+
+_WORDCHAR = re.compile(r"[^\W_]")
+_EN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_EN_WORD_OR_PUNCT = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
+
+
+class Tokenizer:
+    """Turns paragraphs of one language into lines of tokens, following SegmentOptions."""
+
+    def __init__(self, options: SegmentOptions, lang: str):
+        self.options = options
+        self.lang = lang
+        self.stopwords = read_stopwords(options.stopwords)
+        self._converter = None
+        if options.to_simplified:
+            import opencc
+
+            self._converter = opencc.OpenCC("t2s")
+        self._cut: Callable[[str], list[str]] | None = None
+        self._known: Callable[[str], bool] | None = None
+        if lang == "zh":
+            self._load_engine()
+
+    def _load_engine(self):
+        entries = [e for name in self.options.user_dicts for e in read_user_dict(name)]
+        self._user_words = frozenset(word for word, _, _ in entries)
+        hmm = self.options.hmm
+        if self.options.engine == "fast":
+            import rjieba
+
+            jb = rjieba.Jieba()
+            for word, freq, tag in entries:
+                jb.add_word(word, freq, tag)
+            self._cut = lambda text: jb.cut(text, hmm)
+            self._known = jb.has_word
+        else:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            jb = jieba.Tokenizer()
+            jb.initialize()
+            for word, freq, tag in entries:
+                jb.add_word(word, freq, tag)
+            self._cut = lambda text: jb.lcut(text, HMM=hmm)
+            self._known = lambda w: bool(jb.FREQ.get(w))
+
+    def is_known(self, word: str) -> bool:
+        """Whether the segmenter's dictionaries (main + user) hold the word."""
+        return bool(self._known and self._known(word))
+
+    def tokens(self, sentence: str) -> list[str]:
+        if self.lang == "en":
+            pattern = _EN_WORD_OR_PUNCT if self.options.keep_punct else _EN_WORD
+            return pattern.findall(sentence.lower())
+        words = self._cut(sentence.lower())
+        if self.options.split_name_verb and self.options.hmm:
+            words = self._split_merged_verbs(words)
+        if not self.options.keep_punct:
+            words = [w for w in words if w.isalnum() or _WORDCHAR.search(w)]
+        else:
+            words = [w for w in words if not w.isspace()]
+        return words
+
+    def _split_merged_verbs(self, words: list[str]) -> list[str]:
+        out = []
+        user_words = self._user_words
+        for w in words:
+            if (len(w) >= 3 and w[-1] in SPEECH_VERBS and w not in user_words
+                    and (w[:-1] in user_words or not self._known(w))):
+                out.append(w[:-1])
+                out.append(w[-1])
+            else:
+                out.append(w)
+        return out
+
+    def lines(self, paragraph: str) -> list[list[str]]:
+        """Sentences of the paragraph as token lists, none longer than max_line_tokens."""
+        if self._converter is not None:
+            paragraph = self._converter.convert(paragraph)
+        cap = self.options.max_line_tokens
+        stop = self.stopwords
+        result = []
+        for sentence in split_sentences(paragraph, self.lang):
+            if not sentence or sentence.isspace():
+                continue
+            toks = self.tokens(sentence)
+            if stop:
+                toks = [t for t in toks if t not in stop]
+            for i in range(0, len(toks), cap):
+                result.append(toks[i : i + cap])
+        return result
+
+
+@dataclass
+class BatchResult:
+    text: str
+    lines: int
+    tokens: int
+    counts: Counter
+    unknown: Counter  # tokens no dictionary knows (zh only): what the HMM invented
+
+
+_worker_options: SegmentOptions | None = None
+_worker_tokenizers: dict[str, Tokenizer] = {}
+
+
+def _init_worker(options: SegmentOptions):
+    global _worker_options
+    _worker_options = options
+    _worker_tokenizers.clear()
+
+
+def _tokenizer(lang: str) -> Tokenizer:
+    tok = _worker_tokenizers.get(lang)
+    if tok is None:
+        tok = _worker_tokenizers[lang] = Tokenizer(_worker_options, lang)
+    return tok
+
+
+def _segment_batch(batch: tuple[str, list[str]]) -> BatchResult:
+    lang, paras = batch
+    tok = _tokenizer(lang)
+    out_lines = []
+    counts: Counter = Counter()
+    n_tokens = 0
+    for para in paras:
+        for toks in tok.lines(para):
+            if toks:
+                out_lines.append(" ".join(toks))
+                counts.update(toks)
+                n_tokens += len(toks)
+    unknown: Counter = Counter()
+    if lang == "zh":
+        for w, c in counts.items():
+            if len(w) > 1 and not tok.is_known(w) and not w.isascii():
+                unknown[w] = c
+    text = "\n".join(out_lines) + "\n" if out_lines else ""
+    return BatchResult(text, len(out_lines), n_tokens, counts, unknown)
+
+
+def _ordered_map(func, items: Iterator, jobs: int, initializer, initargs) -> Iterator:
+    """Map func over items in order with `jobs` processes and at most 2 x jobs items in flight.
+
+    multiprocessing's imap would read the whole input ahead into its task queue; bounding the
+    in-flight work is what keeps memory flat on large corpora.
+    """
+    if jobs <= 1:
+        initializer(*initargs)
+        for item in items:
+            yield func(item)
+        return
+    import multiprocessing as mp
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    pool = ctx.Pool(jobs, initializer, initargs)
+    try:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.apply_async(func, (item,)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+@dataclass
+class FileReport:
+    path: str
+    output: str
+    sha256: str
+    encoding: str
+    lang: str
+    bytes: int
+    lines: int
+    tokens: int
+
+
+@dataclass
+class SegmentResult:
+    outdir: str
+    files: list[FileReport]
+    lines: int
+    tokens: int
+    distinct_tokens: int
+    seconds: float
+    counts: Counter = field(repr=False)
+    unknown: Counter = field(repr=False)
+
+    def top_unknown(self, n: int) -> list[tuple[str, int]]:
+        return self.unknown.most_common(n)
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def segment_corpus(
+    inputs: list[str],
+    outdir: str | os.PathLike,
+    options: SegmentOptions = SegmentOptions(),
+    jobs: int | None = None,
+    progress: bool = False,
+) -> SegmentResult:
+    """Segment every input file into ``outdir`` (mirroring the inputs) and write manifest.json.
+
+    Outputs appear only when the whole run succeeded: files are staged in a hidden directory and
+    moved into place at the end, so an interrupted run leaves earlier results untouched.
+    """
+    started = time.perf_counter()
+    jobs = jobs or default_jobs()
+    files = discover_inputs(inputs)
+    # Validate dictionaries and stopword lists up front, in this process, for a clean error.
+    for name in options.user_dicts:
+        read_user_dict(name)
+    read_stopwords(options.stopwords)
+
+    outdir = Path(outdir)
+    staging = _make_staging(outdir)
+    total_bytes = sum(f.size for f in files)
+    bar = _progress_bar(total_bytes, progress)
+    reports: list[FileReport] = []
+    counts: Counter = Counter()
+    unknown: Counter = Counter()
+    try:
+        handles = {}
+        file_state: dict[int, dict] = {}
+
+        def batches():
+            done_bytes = 0
+            for idx, f in enumerate(files):
+                stream, first = open_text(f.path, options.encoding)
+                lang = options.lang if options.lang != "auto" else detect_language(first)
+                state = file_state[idx] = {"stream": stream, "lang": lang, "lines": 0, "tokens": 0}
+                buf, size = [], 0
+                for para in paragraphs(stream, first):
+                    buf.append(para)
+                    size += len(para)
+                    if size >= BATCH_CHARS:
+                        yield idx, done_bytes + stream.bytes_read, (lang, buf)
+                        buf, size = [], 0
+                yield idx, done_bytes + stream.bytes_read, (lang, buf)
+                state["done"] = True
+                done_bytes += stream.bytes_read
+
+        meta_queue: deque = deque()
+
+        def tagged():
+            for idx, mark, batch in batches():
+                meta_queue.append((idx, mark))
+                yield batch
+
+        shown = 0
+        for result in _ordered_map(_segment_batch, tagged(), jobs, _init_worker, (options,)):
+            idx, mark = meta_queue.popleft()
+            f = files[idx]
+            fh = handles.get(idx)
+            if fh is None:
+                for old in handles.values():
+                    old.close()
+                handles.clear()
+                target = staging / f.output_name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fh = handles[idx] = open(target, "w", encoding="utf-8", newline="\n")
+            fh.write(result.text)
+            state = file_state[idx]
+            state["lines"] += result.lines
+            state["tokens"] += result.tokens
+            counts.update(result.counts)
+            unknown.update(result.unknown)
+            if bar is not None:
+                bar.update(max(0, mark - shown))
+                shown = max(shown, mark)
+        for fh in handles.values():
+            fh.close()
+        for idx, f in enumerate(files):
+            state = file_state[idx]
+            if state["tokens"] == 0:
+                raise EmptyInputError(f"{f.path}: no tokens found (empty, or only punctuation)")
+            stream = state["stream"]
+            reports.append(
+                FileReport(f.path, f.output_name, stream.sha256, stream.encoding, state["lang"],
+                           stream.bytes_read, state["lines"], state["tokens"])
+            )
+        if bar is not None:
+            bar.close()
+            bar = None
+        seconds = time.perf_counter() - started
+        result = SegmentResult(
+            str(outdir), reports, sum(r.lines for r in reports), sum(r.tokens for r in reports),
+            len(counts), seconds, counts, unknown,
+        )
+        manifest = build_manifest(result, options, jobs)
+        _publish(staging, outdir, [r.output for r in reports], manifest)
+        return result
+    finally:
+        if bar is not None:
+            bar.close()
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def build_manifest(result: SegmentResult, options: SegmentOptions, jobs: int) -> dict:
+    return {
+        "w2vkit_version": __version__,
+        "engine_version": _engine_version(options.engine),
+        "options": options.describe(),
+        "jobs": jobs,
+        "inputs": [asdict(r) for r in result.files],
+        "lines": result.lines,
+        "tokens": result.tokens,
+        "distinct_tokens": result.distinct_tokens,
+        "seconds": round(result.seconds, 3),
+    }
+
+
+def _engine_version(engine: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    name = "rjieba" if engine == "fast" else "jieba"
+    try:
+        return f"{name} {version(name)}"
+    except PackageNotFoundError:
+        return name
+
+
+def _make_staging(outdir: Path) -> Path:
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"{outdir}: exists and is not a directory; choose another -o")
+    staging = outdir / f".staging-{os.getpid()}"
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"{outdir}: cannot write ({e.strerror}); choose another -o") from e
+    return staging
+
+
+def _publish(staging: Path, outdir: Path, names: list[str], manifest: dict) -> None:
+    for name in names:
+        target = outdir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / name, target)
+    atomic_write_text(outdir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
+def _progress_bar(total: int, enabled: bool):
+    if not enabled or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total or None, unit="B", unit_scale=True, unit_divisor=1024,
+                desc="segment", file=sys.stderr, dynamic_ncols=True)
+
+
+def segment_lines(text: str, options: SegmentOptions = SegmentOptions(), lang: str | None = None
+                  ) -> list[list[str]]:
+    """Segment a string in this process (for tests and interactive use): a token list per line."""
+    from .corpus import normalise
+
+    lang = lang or (options.lang if options.lang != "auto" else detect_language(text))
+    tok = Tokenizer(options, lang)
+    out = []
+    for para in text.splitlines():
+        out.extend(t for t in tok.lines(normalise(para)) if t)
+    return out
