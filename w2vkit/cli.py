@@ -116,6 +116,10 @@ def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None
     click.echo("\n".join(lines))
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _cell(v) -> str:
     if isinstance(v, float):
         return f"{v:.4f}"
@@ -224,8 +228,8 @@ def segment(inputs, outdir, jobs, audit, fmt, **seg):
         rows = [(i, w, c) for i, (w, c) in enumerate(result.top_unknown(audit), 1)]
         render(["rank", "token", "count"], rows, fmt, {"unknown_tokens": len(result.unknown)})
     info(
-        f"segmented {len(result.files)} file{'s' if len(result.files) != 1 else ''}: "
-        f"{result.lines:,} lines, {result.tokens:,} tokens, {result.distinct_tokens:,} distinct "
+        f"segmented {plural(len(result.files), 'file')}: {plural(result.lines, 'line')}, "
+        f"{plural(result.tokens, 'token')}, {result.distinct_tokens:,} distinct "
         f"in {result.seconds:.1f} s -> {result.outdir}/"
     )
 

@@ -190,10 +190,9 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uff
 
 def normalise(text: str) -> str:
     """Unify spaces and full-width ASCII, drop zero-width characters and URLs (website banners)."""
-    text = text.translate(_NORMALISE)
     if "www." in text or "://" in text:
         text = _URL.sub(" ", text)
-    return text
+    return text.translate(_NORMALISE)
 
 
 @dataclass

@@ -1,0 +1,180 @@
+"""Segmentation: engines, dictionaries, stopwords, line cap, parallel equivalence, outputs."""
+
+import gzip
+import json
+from collections import Counter
+
+import pytest
+
+from w2vkit.errors import DictionaryError, EmptyInputError, BinaryInputError
+from w2vkit.segment import SegmentOptions, Tokenizer, read_user_dict, segment_corpus, segment_lines
+
+from conftest import ENWIKI
+
+REQUIRED = ("孙悟空 悟空 行者 孙行者 老孙 大圣 齐天大圣 美猴王 猪八戒 八戒 沙僧 沙和尚 唐僧 三藏 长老 "
+            "观音 如来 玉帝").split()
+
+
+@pytest.fixture(scope="module")
+def novel_fast(xiyouji_path, tmp_path_factory):
+    out = tmp_path_factory.mktemp("fast")
+    segment_corpus([str(xiyouji_path)], out, SegmentOptions(user_dicts=("xiyouji",)), jobs=2)
+    return (out / "xiyouji.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_novel_with_xiyouji_dict_has_every_name_as_a_token(novel_fast):
+    counts = Counter(t for line in novel_fast for t in line.split())
+    missing = [w for w in REQUIRED if counts[w] == 0]
+    assert missing == []
+
+
+def test_fast_and_jieba_engines_agree_on_the_novel(xiyouji_path, tmp_path, novel_fast):
+    opts = SegmentOptions(engine="jieba", user_dicts=("xiyouji",))
+    segment_corpus([str(xiyouji_path)], tmp_path, opts, jobs=2)
+    reference = (tmp_path / "xiyouji.txt").read_text(encoding="utf-8").splitlines()
+    assert len(reference) == len(novel_fast)
+    same = sum(a == b for a, b in zip(reference, novel_fast))
+    assert same / len(reference) >= 0.995
+
+
+@pytest.mark.parametrize("engine", ["fast", "jieba"])
+def test_name_verb_merges_are_split(engine):
+    with_fix = SegmentOptions(engine=engine, user_dicts=("xiyouji",))
+    text = "沙僧笑道：“哥哥。”老魔道：“走。”行者驾筋斗云去了。"
+    assert segment_lines(text, with_fix, "zh") == [
+        ["沙僧", "笑", "道", "哥哥"], ["老魔", "道", "走"], ["行者", "驾", "筋斗云", "去", "了"]
+    ]
+    without = SegmentOptions(engine=engine, user_dicts=("xiyouji",), split_name_verb=False)
+    assert "沙僧笑" in segment_lines(text, without, "zh")[0]
+
+
+@pytest.mark.parametrize("engine", ["fast", "jieba"])
+def test_user_dictionary_is_honoured_by_both_engines(tmp_path, engine):
+    d = tmp_path / "my.dict"
+    d.write_text("# comment\n云栈洞主 \n金毛鼠王 100 nr\n", encoding="utf-8")
+    text = "金毛鼠王见云栈洞主"
+    before = segment_lines(text, SegmentOptions(engine=engine), "zh")[0]
+    after = segment_lines(text, SegmentOptions(engine=engine, user_dicts=(str(d),)), "zh")[0]
+    assert "金毛鼠王" not in before and "云栈洞主" not in before
+    assert after == ["金毛鼠王", "见", "云栈洞主"]
+
+
+def test_malformed_dictionary_line_is_named(tmp_path):
+    d = tmp_path / "bad.dict"
+    d.write_text("孙悟空 100 nr\n猪八戒 12x\n", encoding="utf-8")
+    with pytest.raises(DictionaryError) as e:
+        read_user_dict(str(d))
+    assert str(e.value) == (
+        f"{d}:2: expected 'word [freq] [tag]' (freq a positive integer, tag letters), got '猪八戒 12x'"
+    )
+
+
+def test_unknown_builtin_dictionary(tmp_path):
+    with pytest.raises(DictionaryError, match="nosuch: no such dictionary file \\(built-in dictionaries: xiyouji\\)"):
+        read_user_dict("nosuch")
+
+
+def test_no_hmm_leaves_unknown_words_as_single_characters():
+    text = "那怪大怒"
+    hmm = segment_lines(text, SegmentOptions(), "zh")[0]
+    no_hmm = segment_lines(text, SegmentOptions(hmm=False), "zh")[0]
+    assert "那怪" in hmm and "那怪" not in no_hmm
+
+
+def test_stopwords_builtin_and_file(tmp_path):
+    assert segment_lines("the king and the queen", SegmentOptions(stopwords=("en",)), "en") == [["king", "queen"]]
+    f = tmp_path / "stop.txt"
+    f.write_text("八戒\n", encoding="utf-8")
+    zh = segment_lines("八戒的钉钯", SegmentOptions(user_dicts=("xiyouji",), stopwords=("zh", str(f))), "zh")
+    assert zh == [["钉钯"]]
+
+
+def test_punctuation_dropped_unless_kept():
+    assert segment_lines("你好，世界！", SegmentOptions(), "zh") == [["你好", "世界"]]
+    assert segment_lines("你好，世界！", SegmentOptions(keep_punct=True), "zh") == [["你好", ",", "世界", "!"]]
+    assert segment_lines("Hi, it's me.", SegmentOptions(keep_punct=True), "en") == [["hi", ",", "it's", "me", "."]]
+
+
+def test_to_simplified():
+    assert segment_lines("孫悟空說話", SegmentOptions(to_simplified=True), "zh")[0][0] == "孙悟空"
+
+
+def test_line_cap_keeps_every_token_in_order():
+    words = [f"w{i}" for i in range(25)]
+    lines = segment_lines(" ".join(words), SegmentOptions(max_line_tokens=7), "en")
+    assert [len(l) for l in lines] == [7, 7, 7, 4]
+    assert sum(lines, []) == words
+
+
+@pytest.fixture(scope="module")
+def enwiki_slice(tmp_path_factory):
+    """The first ~3 MB of the English corpus: one line with no sentence breaks, like text8."""
+    path = tmp_path_factory.mktemp("en") / "enwiki-slice.txt"
+    with gzip.open(ENWIKI, "rb") as f:
+        data = f.read(3_000_000)
+    path.write_bytes(data[: data.rfind(b" ")])
+    return path
+
+
+def test_english_one_line_corpus_is_cut_to_1000_token_lines(enwiki_slice, tmp_path):
+    result = segment_corpus([str(enwiki_slice)], tmp_path, SegmentOptions(), jobs=2)
+    lines = (tmp_path / "enwiki-slice.txt").read_text().splitlines()
+    assert result.files[0].lang == "en"
+    assert max(len(l.split()) for l in lines) <= 1000
+    assert sum(len(l.split()) for l in lines) == len(enwiki_slice.read_text().split())
+
+
+def test_jobs_do_not_change_output(enwiki_slice, xiyouji_path, tmp_path):
+    outs = []
+    for jobs in (1, 2):
+        out = tmp_path / f"j{jobs}"
+        segment_corpus([str(xiyouji_path), str(enwiki_slice)], out,
+                       SegmentOptions(user_dicts=("xiyouji",)), jobs=jobs)
+        outs.append([(out / n).read_bytes() for n in ("xiyouji.txt", "enwiki-slice.txt")])
+    assert outs[0] == outs[1]
+
+
+def test_manifest_records_inputs_options_and_counts(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_bytes("孙悟空大闹天宫。八戒吃西瓜。".encode("gb18030"))
+    (src / "b.txt").write_text("The king and the queen.\n", encoding="utf-8")
+    result = segment_corpus([str(src)], tmp_path / "out", SegmentOptions(user_dicts=("xiyouji",)), jobs=1)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert [(i["output"], i["encoding"], i["lang"]) for i in manifest["inputs"]] == [
+        ("a.txt", "gb18030", "zh"), ("b.txt", "utf-8", "en")]
+    assert manifest["tokens"] == result.tokens == sum(i["tokens"] for i in manifest["inputs"])
+    assert manifest["lines"] == 3
+    assert manifest["options"]["user_dicts"][0]["name"] == "xiyouji"
+    assert (tmp_path / "out" / "b.txt").read_text() == "the king and the queen\n"
+
+
+def test_failed_run_leaves_earlier_output_intact(tmp_path):
+    out = tmp_path / "out"
+    good = tmp_path / "good.txt"
+    good.write_text("first version\n")
+    segment_corpus([str(good)], out, SegmentOptions(), jobs=1)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    good.write_text("second version\n")
+    bad = tmp_path / "zbad.txt"
+    bad.write_bytes(b"abc\x00def")
+    with pytest.raises(BinaryInputError):
+        segment_corpus([str(good), str(bad)], out, SegmentOptions(), jobs=2)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_input_with_no_tokens_is_an_error(tmp_path):
+    f = tmp_path / "punct.txt"
+    f.write_text("，。！？\n")
+    with pytest.raises(EmptyInputError, match="punct.txt: no tokens found"):
+        segment_corpus([str(f)], tmp_path / "out", SegmentOptions(), jobs=1)
+
+
+def test_audit_lists_words_no_dictionary_knows(xiyouji_path, tmp_path):
+    result = segment_corpus([str(xiyouji_path)], tmp_path, SegmentOptions(user_dicts=("xiyouji",)), jobs=2)
+    top = result.top_unknown(30)
+    tok = Tokenizer(SegmentOptions(user_dicts=("xiyouji",)), "zh")
+    assert len(top) == 30
+    assert all(not tok.is_known(w) for w, _ in top)
+    assert [c for _, c in top] == sorted((c for _, c in top), reverse=True)
+    assert top[0][1] == result.counts[top[0][0]]
