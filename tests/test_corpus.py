@@ -42,7 +42,7 @@ def test_every_encoding_decodes_to_the_same_paragraphs(tmp_path, encoding, prefi
     path.write_bytes(prefix + TEXT.encode(encoding))
     stream, paras = read_all(path)
     assert stream.encoding == expected
-    assert paras == ["孙悟空道:“师父,前面有山。”", "八戒笑道:“好!”", "沙僧不语。", "End"]
+    assert paras == ["孙悟空道：“师父，前面有山。”", "八戒笑道：“好！”", "沙僧不语。", "End"]
 
 
 def test_gzip_and_bz2_are_read_transparently(tmp_path):
@@ -107,8 +107,8 @@ def test_empty_file_is_an_error(tmp_path):
 
 def test_normalise_spaces_fullwidth_ascii_and_urls():
     assert normalise("a\u3000b\xa0c\u200bd") == "a b cd"
-    assert normalise("ＡＢＣ１２３！？") == "ABC123!?"
-    assert normalise("网站 https://www.xstt5.com，最有") == "网站  ,最有"
+    assert normalise("ＡＢＣ１２３！？") == "ABC123！？"
+    assert normalise("网站 https://www.xstt5.com，最有") == "网站  ，最有"
 
 
 def test_one_line_corpus_is_streamed_in_bounded_paragraphs(tmp_path):

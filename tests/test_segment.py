@@ -91,7 +91,7 @@ def test_stopwords_builtin_and_file(tmp_path):
 
 def test_punctuation_dropped_unless_kept():
     assert segment_lines("你好，世界！", SegmentOptions(), "zh") == [["你好", "世界"]]
-    assert segment_lines("你好，世界！", SegmentOptions(keep_punct=True), "zh") == [["你好", ",", "世界", "!"]]
+    assert segment_lines("你好，世界！", SegmentOptions(keep_punct=True), "zh") == [["你好", "，", "世界", "！"]]
     assert segment_lines("Hi, it's me.", SegmentOptions(keep_punct=True), "en") == [["hi", ",", "it's", "me", "."]]
 
 
@@ -171,7 +171,8 @@ def test_input_with_no_tokens_is_an_error(tmp_path):
 
 
 def test_audit_lists_words_no_dictionary_knows(xiyouji_path, tmp_path):
-    result = segment_corpus([str(xiyouji_path)], tmp_path, SegmentOptions(user_dicts=("xiyouji",)), jobs=2)
+    result = segment_corpus([str(xiyouji_path)], tmp_path, SegmentOptions(user_dicts=("xiyouji",)),
+                            jobs=2, audit=True)
     top = result.top_unknown(30)
     tok = Tokenizer(SegmentOptions(user_dicts=("xiyouji",)), "zh")
     assert len(top) == 30

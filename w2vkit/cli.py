@@ -223,7 +223,8 @@ def segment(inputs, outdir, jobs, audit, fmt, **seg):
     from .segment import segment_corpus
 
     options = _segment_options(**seg)
-    result = segment_corpus(list(inputs), outdir, options, jobs=jobs, progress=show_progress())
+    result = segment_corpus(list(inputs), outdir, options, jobs=jobs, progress=show_progress(),
+                            audit=bool(audit))
     if audit:
         rows = [(i, w, c) for i, (w, c) in enumerate(result.top_unknown(audit), 1)]
         render(["rank", "token", "count"], rows, fmt, {"unknown_tokens": len(result.unknown)})

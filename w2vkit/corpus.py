@@ -178,21 +178,31 @@ def _first_bad_offset(sample: bytes) -> int:
     return 0
 
 
-# Full-width space, no-break spaces, the typographic spaces and zero-width characters become one
-# ASCII space or vanish; full-width ASCII (Ａ１！) becomes ASCII so "Ａ" and "A" are one word.
-_NORMALISE = {0x3000: " ", 0xA0: " ", 0x202F: " ", 0x2007: " ", 0xFEFF: None, 0x200B: None,
-              0x200C: None, 0x200D: None, 0x2060: None}
-_NORMALISE.update({c: " " for c in range(0x2000, 0x200B)})
-_NORMALISE.update({c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
-# Sentence-final marks whose full-width forms the table above turns into ASCII.
+# Full-width space, no-break and typographic spaces become one ASCII space; zero-width characters
+# vanish; full-width letters and digits (Ａ１) become ASCII so "Ａ" and "A" are one word.
+# Full-width punctuation stays: it is dropped or split on later either way.
+_SPACES = "\u3000\xa0\u202f\u2000-\u200a"
+_ZERO_WIDTH = "\ufeff\u200b-\u200d\u2060"
+_ODD_CHARS = re.compile(f"[{_SPACES}{_ZERO_WIDTH}]|[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 
 
+def _fix_odd(m: re.Match) -> str:
+    s = m.group(0)
+    c = s[0]
+    if c >= "\uff10":
+        return "".join(chr(ord(ch) - 0xFEE0) for ch in s)
+    return "" if c in "\ufeff\u200b\u200c\u200d\u2060" else " "
+
+
 def normalise(text: str) -> str:
-    """Unify spaces and full-width ASCII, drop zero-width characters and URLs (website banners)."""
+    """Unify spaces and full-width letters and digits, drop zero-width characters and URLs."""
     if "www." in text or "://" in text:
         text = _URL.sub(" ", text)
-    return text.translate(_NORMALISE)
+    # A search first: sub with a callback costs a Python call per match, and most text has none.
+    if _ODD_CHARS.search(text):
+        text = _ODD_CHARS.sub(_fix_odd, text)
+    return text
 
 
 @dataclass

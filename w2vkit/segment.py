@@ -43,7 +43,7 @@ BUILTIN_STOPWORDS = ("zh", "en")
 DEFAULT_MAX_LINE_TOKENS = 1000
 # Characters of text per batch handed to a worker: large enough to amortise inter-process
 # overhead, small enough that 2 x jobs batches in flight stay a few MB.
-BATCH_CHARS = 200_000
+BATCH_CHARS = 64_000
 
 # Single-character speech and reaction verbs that jieba's HMM glues onto the preceding name when
 # the name+verb string is not in the dictionary (老魔道, 大惊道); jieba's own dictionary also holds
@@ -162,6 +162,11 @@ def read_stopwords(names: Iterable[str]) -> frozenset[str]:
 
 
 _WORDCHAR = re.compile(r"[^\W_]")
+_ZH_SENTENCE_END = re.compile(r"[。！？!?；;…]+")
+# Characters jieba keeps inside words (its "han" class) are left alone; other punctuation goes.
+_PUNCT_CHAR = re.compile(r"[^\w\s+#&.%\-]|_")
+_JOINING_PUNCT = re.compile(r"[+#&.%\-]")
+_MERGED_VERB = re.compile(r"(?<!\S)\S{2,}[" + "".join(sorted(SPEECH_VERBS)) + r"](?!\S)")
 _EN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _EN_WORD_OR_PUNCT = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
 
@@ -210,24 +215,73 @@ class Tokenizer:
         """Whether the segmenter's dictionaries (main + user) hold the word."""
         return bool(self._known and self._known(word))
 
-    def tokens(self, sentence: str) -> list[str]:
-        if self.lang == "en":
-            pattern = _EN_WORD_OR_PUNCT if self.options.keep_punct else _EN_WORD
-            return pattern.findall(sentence.lower())
-        words = self._cut(sentence.lower())
-        if self.options.split_name_verb and self.options.hmm:
-            words = self._split_merged_verbs(words)
-        if not self.options.keep_punct:
-            words = [w for w in words if w.isalnum() or _WORDCHAR.search(w)]
-        else:
-            words = [w for w in words if not w.isspace()]
-        return words
+    def lines(self, paragraph: str) -> list[list[str]]:
+        """Sentences of the paragraph as token lists, none longer than max_line_tokens."""
+        return self.lines_of([paragraph])
 
-    def _split_merged_verbs(self, words: list[str]) -> list[str]:
+    def lines_of(self, paragraphs: list[str]) -> list[list[str]]:
+        """Sentences of all the paragraphs, in order, as token lists of at most max_line_tokens."""
+        text = "\n".join(paragraphs)
+        if self._converter is not None:
+            text = self._converter.convert(text)
+        sentences = self._zh_sentences(text) if self.lang == "zh" else self._en_sentences(text)
+        cap = self.options.max_line_tokens
+        stop = self.stopwords
+        result = []
+        for toks in sentences:
+            if stop:
+                toks = [t for t in toks if t not in stop]
+            if len(toks) <= cap:
+                if toks:
+                    result.append(toks)
+                continue
+            for i in range(0, len(toks), cap):
+                result.append(toks[i : i + cap])
+        return result
+
+    def _en_sentences(self, text: str) -> list[list[str]]:
+        pattern = _EN_WORD_OR_PUNCT if self.options.keep_punct else _EN_WORD
+        return [pattern.findall(s) for para in text.lower().split("\n")
+                for s in split_sentences(para, "en")]
+
+    def _zh_sentences(self, text: str) -> list[list[str]]:
+        # Hot path. The Rust segmenter is fast enough that per-token Python work would cost more
+        # than segmenting, so a batch of paragraphs is cut in one call and the rest is done by
+        # regular expressions and str methods (C loops): sentence ends become newlines and other
+        # punctuation spaces *before* cutting. Both engines treat any non-word character as a
+        # block boundary, so this yields the same words as cutting the original text.
+        if self.options.keep_punct:
+            return [s for para in text.split("\n") for s in self._zh_sentences_keeping_punct(para)]
+        text = _PUNCT_CHAR.sub(" ", _ZH_SENTENCE_END.sub("\n", text.lower()))
+        joined = " ".join(self._cut(text))
+        if self.options.split_name_verb and self.options.hmm and _MERGED_VERB.search(joined):
+            joined = _MERGED_VERB.sub(self._split_merged_verb, joined)
+        sentences = [s.split() for s in joined.split("\n")]
+        if _JOINING_PUNCT.search(text):  # "+#&.%-" stay inside words ("3.5"); drop them alone
+            sentences = [[w for w in s if _WORDCHAR.search(w)] for s in sentences]
+        return sentences
+
+    def _split_merged_verb(self, m: re.Match) -> str:
+        w = m.group(0)
+        user_words = self._user_words
+        if w not in user_words and (w[:-1] in user_words or not self._known(w)):
+            return f"{w[:-1]} {w[-1]}"
+        return w
+
+    def _zh_sentences_keeping_punct(self, paragraph: str) -> list[list[str]]:
+        result = []
+        for sentence in split_sentences(paragraph.lower(), "zh"):
+            toks = [w for w in self._cut(sentence) if not w.isspace()]
+            if self.options.split_name_verb and self.options.hmm:
+                toks = self._split_merged_verbs(toks)
+            result.append(toks)
+        return result
+
+    def _split_merged_verbs(self, toks: list[str]) -> list[str]:
         out = []
         user_words = self._user_words
-        for w in words:
-            if (len(w) >= 3 and w[-1] in SPEECH_VERBS and w not in user_words
+        for w in toks:
+            if (len(w) > 2 and w[-1] in SPEECH_VERBS and w not in user_words
                     and (w[:-1] in user_words or not self._known(w))):
                 out.append(w[:-1])
                 out.append(w[-1])
@@ -235,40 +289,24 @@ class Tokenizer:
                 out.append(w)
         return out
 
-    def lines(self, paragraph: str) -> list[list[str]]:
-        """Sentences of the paragraph as token lists, none longer than max_line_tokens."""
-        if self._converter is not None:
-            paragraph = self._converter.convert(paragraph)
-        cap = self.options.max_line_tokens
-        stop = self.stopwords
-        result = []
-        for sentence in split_sentences(paragraph, self.lang):
-            if not sentence or sentence.isspace():
-                continue
-            toks = self.tokens(sentence)
-            if stop:
-                toks = [t for t in toks if t not in stop]
-            for i in range(0, len(toks), cap):
-                result.append(toks[i : i + cap])
-        return result
-
 
 @dataclass
 class BatchResult:
     text: str
     lines: int
     tokens: int
-    counts: Counter
-    unknown: Counter  # tokens no dictionary knows (zh only): what the HMM invented
+    vocabulary: set | Counter  # distinct tokens, with counts when auditing
 
 
 _worker_options: SegmentOptions | None = None
+_worker_counts = False
 _worker_tokenizers: dict[str, Tokenizer] = {}
 
 
-def _init_worker(options: SegmentOptions):
-    global _worker_options
+def _init_worker(options: SegmentOptions, with_counts: bool):
+    global _worker_options, _worker_counts
     _worker_options = options
+    _worker_counts = with_counts
     _worker_tokenizers.clear()
 
 
@@ -283,21 +321,17 @@ def _segment_batch(batch: tuple[str, list[str]]) -> BatchResult:
     lang, paras = batch
     tok = _tokenizer(lang)
     out_lines = []
-    counts: Counter = Counter()
     n_tokens = 0
-    for para in paras:
-        for toks in tok.lines(para):
-            if toks:
-                out_lines.append(" ".join(toks))
-                counts.update(toks)
-                n_tokens += len(toks)
-    unknown: Counter = Counter()
-    if lang == "zh":
-        for w, c in counts.items():
-            if len(w) > 1 and not tok.is_known(w) and not w.isascii():
-                unknown[w] = c
+    for toks in tok.lines_of(paras):
+        out_lines.append(" ".join(toks))
+        n_tokens += len(toks)
     text = "\n".join(out_lines) + "\n" if out_lines else ""
-    return BatchResult(text, len(out_lines), n_tokens, counts, unknown)
+    # Distinct tokens are collected here, in parallel: counting every token in the parent
+    # process made it the bottleneck (hashing 1.5M fresh strings), and merging per-batch Counters
+    # is a Python loop; a set union is a C loop over far fewer items. Counts only for --audit.
+    words = text.split()
+    vocabulary = Counter(words) if _worker_counts else set(words)
+    return BatchResult(text, len(out_lines), n_tokens, vocabulary)
 
 
 def _ordered_map(func, items: Iterator, jobs: int, initializer, initargs) -> Iterator:
@@ -350,8 +384,8 @@ class SegmentResult:
     tokens: int
     distinct_tokens: int
     seconds: float
-    counts: Counter = field(repr=False)
-    unknown: Counter = field(repr=False)
+    counts: Counter = field(repr=False)  # token counts and tokens no dictionary
+    unknown: Counter = field(repr=False)  # knows, both filled only when audit=True
 
     def top_unknown(self, n: int) -> list[tuple[str, int]]:
         return self.unknown.most_common(n)
@@ -370,6 +404,7 @@ def segment_corpus(
     options: SegmentOptions = SegmentOptions(),
     jobs: int | None = None,
     progress: bool = False,
+    audit: bool = False,
 ) -> SegmentResult:
     """Segment every input file into ``outdir`` (mirroring the inputs) and write manifest.json.
 
@@ -390,7 +425,7 @@ def segment_corpus(
     bar = _progress_bar(total_bytes, progress)
     reports: list[FileReport] = []
     counts: Counter = Counter()
-    unknown: Counter = Counter()
+    vocabulary: set = set()
     try:
         handles = {}
         file_state: dict[int, dict] = {}
@@ -420,7 +455,7 @@ def segment_corpus(
                 yield batch
 
         shown = 0
-        for result in _ordered_map(_segment_batch, tagged(), jobs, _init_worker, (options,)):
+        for result in _ordered_map(_segment_batch, tagged(), jobs, _init_worker, (options, audit)):
             idx, mark = meta_queue.popleft()
             f = files[idx]
             fh = handles.get(idx)
@@ -435,8 +470,10 @@ def segment_corpus(
             state = file_state[idx]
             state["lines"] += result.lines
             state["tokens"] += result.tokens
-            counts.update(result.counts)
-            unknown.update(result.unknown)
+            if audit:
+                counts.update(result.vocabulary)
+            else:
+                vocabulary |= result.vocabulary
             if bar is not None:
                 bar.update(max(0, mark - shown))
                 shown = max(shown, mark)
@@ -454,10 +491,11 @@ def segment_corpus(
         if bar is not None:
             bar.close()
             bar = None
+        unknown = _unknown_tokens(counts, options) if audit else Counter()
         seconds = time.perf_counter() - started
         result = SegmentResult(
             str(outdir), reports, sum(r.lines for r in reports), sum(r.tokens for r in reports),
-            len(counts), seconds, counts, unknown,
+            len(counts) if audit else len(vocabulary), seconds, counts, unknown,
         )
         manifest = build_manifest(result, options, jobs)
         _publish(staging, outdir, [r.output for r in reports], manifest)
@@ -466,6 +504,13 @@ def segment_corpus(
         if bar is not None:
             bar.close()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _unknown_tokens(counts: Counter, options: SegmentOptions) -> Counter:
+    """Chinese tokens of 2+ characters that neither jieba's nor the user's dictionaries hold."""
+    tok = Tokenizer(options, "zh")
+    return Counter({w: c for w, c in counts.items()
+                    if len(w) > 1 and not w.isascii() and not tok.is_known(w)})
 
 
 def build_manifest(result: SegmentResult, options: SegmentOptions, jobs: int) -> dict:

@@ -1,0 +1,95 @@
+"""Segmentation speed on the novel: plain jieba vs w2vkit with each engine, 1 job and all jobs.
+
+Every case runs as a fresh process (start-up and dictionary loading included, as a user sees it)
+on the novel's text repeated --times times (default 4, ~9 MB: start-up, ~0.5 s for any engine,
+would otherwise hide the segmenters' speed). Prints chars/s side by side and the ratio to plain
+jieba on one core, measured in the same run. Target: fast engine, all jobs >= 10x.
+
+    python benchmarks/segment.py [--corpus PATH] [--times 4]
+    python benchmarks/segment.py --memory-gb 1     # time and peak RSS on ~1 GB (the novel repeated)
+"""
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT.parent / "shared" / "corpora" / "xiyouji.txt"
+
+PLAIN_JIEBA = """
+import sys, jieba
+jieba.setLogLevel(60)
+jieba.load_userdict(sys.argv[2])
+with open(sys.argv[1], encoding="utf-8-sig") as f, open(sys.argv[3], "w", encoding="utf-8") as out:
+    for line in f:
+        out.write(" ".join(jieba.lcut(line.strip())) + "\\n")
+"""
+
+
+def repeated_corpus(src: Path, times: int, dest: Path) -> Path:
+    data = src.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    dest.write_bytes(data * times)
+    return dest
+
+
+def timed(cmd):
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    return time.perf_counter() - start
+
+
+def speed(args):
+    from_jobs = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        corpus = repeated_corpus(Path(args.corpus), args.times, tmp / "novel.txt")
+        chars = len(corpus.read_text(encoding="utf-8"))
+        xiyouji_dict = ROOT / "w2vkit" / "data" / "dicts" / "xiyouji.txt"
+        rows = [("plain jieba (lcut per line), 1 job",
+                 [sys.executable, "-c", PLAIN_JIEBA, str(corpus), str(xiyouji_dict), str(tmp / "plain.txt")])]
+        for engine in ("jieba", "fast"):
+            for jobs in (1, from_jobs):
+                rows.append((f"w2vkit segment --engine {engine} -j {jobs}",
+                             [sys.executable, "-m", "w2vkit", "segment", str(corpus), "-o", str(tmp / "out"),
+                              "--user-dict", "xiyouji", "--engine", engine, "-j", str(jobs), "-q"]))
+        print(f"corpus: {args.corpus} x {args.times} = {chars:,} chars; {from_jobs} cores; best of {args.repeat}")
+        print(f"{'what':42} {'seconds':>8} {'chars/s':>12} {'vs plain jieba':>15}")
+        base = None
+        for name, cmd in rows:
+            best = min(timed(cmd) for _ in range(args.repeat))
+            rate = chars / best
+            base = base or rate
+            print(f"{name:42} {best:8.2f} {rate:12,.0f} {rate / base:14.1f}x", flush=True)
+
+
+def memory(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        novel = Path(args.corpus).read_bytes()
+        times = max(1, int(args.memory_gb * (1 << 30) / len(novel)))
+        big = repeated_corpus(Path(args.corpus), times, tmp / "big.txt")
+        size = big.stat().st_size
+        seconds = timed([sys.executable, "-m", "w2vkit", "segment", str(big), "-o", str(tmp / "out"),
+                         "--user-dict", "xiyouji", "-q"])
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"segmented {size / (1 << 30):.2f} GiB in {seconds:.1f} s ({size / seconds / (1 << 20):.1f} MiB/s); "
+              f"peak RSS of the largest process: {peak:.0f} MiB")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default=str(DEFAULT))
+    parser.add_argument("--times", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--memory-gb", type=float, default=0)
+    args = parser.parse_args()
+    memory(args) if args.memory_gb else speed(args)
+
+
+if __name__ == "__main__":
+    main()
