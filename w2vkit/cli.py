@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -66,6 +67,9 @@ def verbosity(f):
     def wrapper(*args, quiet, verbose, **kwargs):
         level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
         logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level, force=True)
+        # gensim and smart_open narrate every step at INFO; show that only with -vv.
+        for noisy in ("gensim", "smart_open"):
+            logging.getLogger(noisy).setLevel(logging.INFO if verbose > 1 else logging.WARNING)
         ctx = click.get_current_context()
         ctx.meta["quiet"] = quiet
         return f(*args, **kwargs)
@@ -170,6 +174,8 @@ def segmentation_options(f):
         click.option("--user-dict", "user_dicts", multiple=True, metavar="FILE|NAME",
                      help="jieba-format dictionary ('word [freq] [tag]' per line), repeatable; "
                           "built-in: xiyouji."),
+        click.option("--auto-dict/--no-auto-dict", default=True, show_default=True,
+                     help="Add a built-in dictionary when the text is recognisably its work."),
         click.option("--hmm/--no-hmm", default=True, show_default=True,
                      help="Let jieba's HMM find words missing from the dictionaries."),
         click.option("--stopwords", multiple=True, metavar="zh|en|FILE",
@@ -186,12 +192,12 @@ def segmentation_options(f):
     return f
 
 
-def _segment_options(lang, engine, user_dicts, hmm, stopwords, keep_punct, to_simplified, encoding,
+def _segment_options(lang, engine, user_dicts, auto_dict, hmm, stopwords, keep_punct, to_simplified, encoding,
                      max_line_tokens):
     from .segment import SegmentOptions
 
     return SegmentOptions(
-        lang=lang, engine=engine, user_dicts=tuple(user_dicts), hmm=hmm, stopwords=tuple(stopwords),
+        lang=lang, engine=engine, user_dicts=tuple(user_dicts), auto_dict=auto_dict, hmm=hmm, stopwords=tuple(stopwords),
         keep_punct=keep_punct, to_simplified=to_simplified, encoding=encoding,
         max_line_tokens=max_line_tokens,
     )
@@ -233,6 +239,188 @@ def segment(inputs, outdir, jobs, audit, fmt, **seg):
         f"{plural(result.tokens, 'token')}, {result.distinct_tokens:,} distinct "
         f"in {result.seconds:.1f} s -> {result.outdir}/"
     )
+
+
+# --------------------------------------------------------------------------- train & model files
+
+MODEL_OPTION = click.option(
+    "-m", "--model", "model_path", default=None, metavar="DIR",
+    help="Model directory [default: $W2VKIT_MODEL, else the newest under ./models].",
+)
+
+
+def _load(model_path):
+    from .store import find_model, load_model
+
+    return load_model(find_model(model_path))
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="CORPUS...")
+@click.option("-o", "--output", default=None, metavar="DIR",
+              help="Model directory [default: models/<corpus name>].")
+@click.option("--arch", type=click.Choice(["cbow", "skipgram"]), default=None,
+              help="Architecture [default: cbow; measured better on both corpora, see README].")
+@click.option("--sg", "arch_flag", flag_value="skipgram", help="Same as --arch skipgram.")
+@click.option("--cbow", "arch_flag", flag_value="cbow", help="Same as --arch cbow.")
+@click.option("--dim", default=100, show_default=True, type=click.IntRange(1), help="Vector size.")
+@click.option("--window", default=None, type=click.IntRange(1),
+              help="Context window [default: 8 below 2M tokens, else 5].")
+@click.option("--min-count", default=5, show_default=True, type=click.IntRange(1),
+              help="Ignore words seen fewer times.")
+@click.option("--epochs", default=None, type=click.IntRange(1),
+              help="Passes over the corpus [default: 30 below 2M tokens, else 5].")
+@click.option("--negative", default=5, show_default=True, type=click.IntRange(0), help="Negative samples.")
+@click.option("--hs", is_flag=True, help="Hierarchical softmax (use with --negative 0).")
+@click.option("--sample", default=1e-3, show_default=True, type=float, help="Down-sampling of frequent words.")
+@click.option("--alpha", default=None, type=float, help="Initial learning rate [default: gensim's].")
+@click.option("--min-alpha", default=0.0001, show_default=True, type=float, help="Final learning rate.")
+@click.option("--workers", default=None, type=click.IntRange(1), help="Training threads [default: all cores].")
+@click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
+@click.option("--deterministic", is_flag=True,
+              help="Bit-identical vectors on a rerun with the same seed (trains on one thread).")
+@click.option("--max-vocab", default=None, type=click.IntRange(1), help="Keep at most this many words.")
+@click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
+@click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
+@segmentation_options
+@click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="Segmentation processes.")
+@FORMAT_OPTION
+@verbosity
+def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negative, hs, sample, alpha,
+          min_alpha, workers, seed, deterministic, max_vocab, segmented, resume, jobs, fmt, **seg):
+    """Train a Skip-gram or CBOW model on raw text (segmented and cached) or tokenised text.
+
+    \b
+    Examples:
+      w2vkit train ../shared/corpora/xiyouji.txt            # -> models/xiyouji/
+      w2vkit train corpora/ -o models/mine --arch skipgram --dim 200
+      w2vkit train enwiki.txt.gz --epochs 5 --min-count 10
+      w2vkit train tokens.txt --segmented --seed 7 --deterministic
+      w2vkit train more.txt --resume models/xiyouji
+    """
+    from .train import TrainOptions, default_output
+    from .train import train as run_train
+
+    options = TrainOptions(
+        arch=arch or arch_flag or "cbow", dim=dim, window=window, min_count=min_count, epochs=epochs,
+        negative=negative, hs=hs, sample=sample, alpha=alpha, min_alpha=min_alpha, workers=workers,
+        seed=seed, deterministic=deterministic, max_vocab=max_vocab,
+    )
+    seg_options = None if segmented else _segment_options(**seg)
+    out = output or resume or default_output(list(inputs))
+    result = run_train(list(inputs), out, options, seg_options, resume=resume, jobs=jobs,
+                       progress=show_progress())
+    if fmt == "json":
+        from dataclasses import asdict
+
+        click.echo(json.dumps({
+            "model": str(result.model_dir), "vocab_size": result.vocab_size, "tokens": result.tokens,
+            "epochs": result.epochs, "seconds": round(result.seconds, 3),
+            "words_per_second": round(result.words_per_second), "losses_per_epoch": result.losses,
+            "cached_corpus": result.cached_corpus, "options": asdict(result.options),
+        }, ensure_ascii=False, indent=2))
+    o = result.options
+    info(
+        f"trained {o.arch} dim={o.dim} window={o.window} epochs={o.epochs} on "
+        f"{plural(result.tokens, 'token')}{' (cached segmentation)' if result.cached_corpus else ''}: "
+        f"{plural(result.vocab_size, 'word')} in {result.seconds:.1f} s "
+        f"({result.words_per_second:,.0f} words/s) -> {result.model_dir}/"
+    )
+
+
+@cli.command(name="info")
+@MODEL_OPTION
+@click.option("--top", default=20, show_default=True, type=click.IntRange(0), help="Most frequent words to show.")
+@click.option("--verify", is_flag=True, help="Check the vectors' sha256 even for large models.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@verbosity
+def info_cmd(model_path, top, verify, fmt):
+    """Show a model's metadata, size, most frequent words and training summary.
+
+    \b
+    Examples:
+      w2vkit info
+      w2vkit info --model models/xiyouji --format json
+    """
+    from .store import find_model, load_model
+
+    model = load_model(find_model(model_path), verify=True if verify else None)
+    meta = model.meta
+    if fmt == "json":
+        click.echo(json.dumps({"path": str(model.path), "meta": meta,
+                               "top_words": [[w, int(c)] for w, c in zip(model.words[:top], model.counts[:top])]},
+                              ensure_ascii=False, indent=2))
+        return
+    hp = meta.get("hyperparameters", {})
+    lines = [
+        f"model       {model.path}",
+        f"vocabulary  {len(model):,} words x {model.dim} dimensions",
+        f"format      w2vkit v{meta.get('format_version')} (w2vkit {meta.get('w2vkit_version')}, "
+        f"gensim {meta.get('gensim_version', '-')})",
+    ]
+    if "arch" in hp:
+        lines.append(f"training    {hp['arch']} window={hp['window']} epochs={hp['epochs']} "
+                     f"negative={hp['negative']} min_count={hp['min_count']} sample={hp['sample']}")
+    corpus = meta.get("corpus")
+    if corpus:
+        lines.append(f"corpus      {plural(corpus['tokens'], 'token')} from "
+                     + ", ".join(Path(i["path"]).name for i in corpus["inputs"]))
+    if meta.get("source"):
+        lines.append(f"imported    from {meta['source']['path']}")
+    timings = meta.get("timings", {})
+    if "train_seconds" in timings:
+        lines.append(f"timings     {timings['train_seconds']:.1f} s training, {timings['words_per_second']:,} words/s")
+    losses = meta.get("losses_per_epoch")
+    if losses:
+        lines.append(f"loss        first epoch {losses[0]:,.0f}, last {losses[-1]:,.0f}")
+    if top:
+        lines.append("top words   " + " ".join(model.words[:top]))
+    click.echo("\n".join(lines))
+
+
+@cli.command(name="export")
+@MODEL_OPTION
+@click.option("--format", "fmt", type=click.Choice(["word2vec-bin", "word2vec-txt", "projector"]),
+              default="word2vec-bin", show_default=True)
+@click.option("-o", "--output", required=True, metavar="PATH",
+              help="Output file (a directory for projector).")
+@verbosity
+def export_cmd(model_path, fmt, output):
+    """Export vectors for other tools: word2vec binary/text, or TensorFlow Embedding Projector TSVs.
+
+    \b
+    Examples:
+      w2vkit export --format word2vec-bin -o xiyouji.bin
+      w2vkit export --format projector -o projector/    # vectors.tsv + metadata.tsv
+    """
+    from .store import export_model
+
+    model = _load(model_path)
+    paths = export_model(model, fmt, output)
+    info(f"exported {plural(len(model), 'word')} -> " + ", ".join(str(p) for p in paths))
+
+
+@cli.command(name="import")
+@click.argument("file", metavar="FILE")
+@click.option("-o", "--output", required=True, metavar="DIR", help="Model directory to create.")
+@click.option("--limit", default=None, type=click.IntRange(1), help="Read only the first N vectors.")
+@click.option("--binary/--text", default=None, help="File format [default: by extension, .bin is binary].")
+@verbosity
+def import_cmd(file, output, limit, binary):
+    """Import word2vec binary/text or fastText .vec vectors (GoogleNews, Tencent, ...).
+
+    \b
+    Examples:
+      w2vkit import GoogleNews-vectors-negative300.bin -o models/google --limit 500000
+      w2vkit import cc.zh.300.vec -o models/fasttext-zh
+    """
+    from .store import import_word2vec
+
+    path, meta = import_word2vec(file, output, limit=limit, binary=binary)
+    bad = meta["keys_with_bad_utf8"]
+    info(f"imported {plural(meta['imported_words'], 'word')} x {meta['hyperparameters']['dim']} "
+         f"in {meta['timings']['import_seconds']:.1f} s -> {path}/"
+         + (f" ({bad} keys had invalid UTF-8, repaired with U+FFFD)" if bad else ""))
 
 
 def main():

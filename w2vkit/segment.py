@@ -17,7 +17,7 @@ import shutil
 import sys
 import time
 from collections import Counter, deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -66,6 +66,7 @@ class SegmentOptions:
     encoding: str | None = None
     max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS
     split_name_verb: bool = True
+    auto_dict: bool = True  # add a built-in dictionary when the text is the work it was made for
 
     def __post_init__(self):
         if self.lang not in LANGS:
@@ -116,6 +117,42 @@ def resolve_stopwords(name: str) -> Path:
     raise DictionaryError(
         f"{name}: no such stopword file (built-in lists: {', '.join(BUILTIN_STOPWORDS)})"
     )
+
+
+def builtin_dict_markers(name: str) -> list[str]:
+    """Words that must all occur in a text for the built-in dictionary to be applied by itself."""
+    for line in _data_file("dicts", name).read_text(encoding="utf-8").splitlines()[:10]:
+        if line.startswith("# detect:"):
+            return line.split(":", 1)[1].split()
+    return []
+
+
+def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> SegmentOptions:
+    """Add the built-in dictionaries whose marker words all occur in the first MB of an input.
+
+    `w2vkit train xiyouji.txt` then gets the novel's names as single tokens without the user
+    knowing the dictionary exists; the manifest and model metadata record it, --no-auto-dict
+    turns it off.
+    """
+    if not options.auto_dict:
+        return options
+    wanted = [n for n in BUILTIN_DICTS if n not in options.user_dicts]
+    added = []
+    for f in files[:3]:
+        if f.path == "-" or not wanted:
+            continue
+        stream, sample = open_text(f.path, options.encoding)
+        stream._blocks.close()
+        for name in wanted:
+            markers = builtin_dict_markers(name)
+            if markers and all(m in sample for m in markers):
+                added.append(name)
+        wanted = [n for n in wanted if n not in added]
+    if not added:
+        return options
+    log.info("using built-in dictionary %s (the text looks like its work; --no-auto-dict to stop)",
+             ", ".join(added))
+    return replace(options, user_dicts=options.user_dicts + tuple(added))
 
 
 def read_user_dict(name: str) -> list[tuple[str, int | None, str | None]]:
@@ -414,6 +451,7 @@ def segment_corpus(
     started = time.perf_counter()
     jobs = jobs or default_jobs()
     files = discover_inputs(inputs)
+    options = with_detected_dicts(options, files)
     # Validate dictionaries and stopword lists up front, in this process, for a clean error.
     for name in options.user_dicts:
         read_user_dict(name)

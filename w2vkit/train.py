@@ -1,0 +1,365 @@
+"""Training word2vec (Skip-gram or CBOW) with gensim and saving the result in the w2vkit format.
+
+Raw text is segmented with the same options as `w2vkit segment` and cached by content hash and
+options, so retraining with other hyperparameters skips segmentation. gensim runs in its
+``corpus_file`` mode (multi-core, no Python per sentence); every line it reads has at most 1,000
+tokens because that mode produces garbage vectors on one-line corpora.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from . import __version__
+from .corpus import discover_inputs, file_sha256
+from .errors import InputError, ModelError, UsageError
+from .segment import (DEFAULT_MAX_LINE_TOKENS, SegmentOptions, default_jobs, segment_corpus,
+                      with_detected_dicts)
+from .store import GENSIM_DIR, load_model, publish, staging_dir, write_model_files
+
+log = logging.getLogger(__name__)
+
+# Corpora below this many tokens are "small" (a novel): they need many more passes and a wider
+# window to give good neighbours. Chosen by the measurements in README ("Choosing the defaults").
+SMALL_CORPUS_TOKENS = 2_000_000
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    arch: str = "cbow"  # cbow | skipgram
+    dim: int = 100
+    window: int | None = None  # None: by corpus size
+    min_count: int = 5
+    epochs: int | None = None  # None: by corpus size
+    negative: int = 5
+    hs: bool = False
+    sample: float = 1e-3
+    alpha: float | None = None  # None: gensim's default for the architecture
+    min_alpha: float = 0.0001
+    workers: int | None = None
+    seed: int = 1
+    deterministic: bool = False
+    max_vocab: int | None = None
+
+    def __post_init__(self):
+        if self.arch not in ("cbow", "skipgram"):
+            raise UsageError(f"unknown architecture {self.arch!r}; choose cbow or skipgram")
+        for name in ("dim", "min_count"):
+            if getattr(self, name) < 1:
+                raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
+        if not self.hs and self.negative < 1:
+            raise UsageError("with --negative 0 use --hs, or nothing would be trained")
+
+    def resolved(self, tokens: int) -> "TrainOptions":
+        """Fill the size-dependent defaults for a corpus of `tokens` tokens."""
+        small = tokens < SMALL_CORPUS_TOKENS
+        epochs = self.epochs or (30 if small else 5)
+        window = self.window or (8 if small else 5)
+        workers = 1 if self.deterministic else (self.workers or default_jobs())
+        return replace(self, epochs=epochs, window=window, workers=workers)
+
+
+def cache_root() -> Path:
+    env = os.environ.get("W2VKIT_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "w2vkit"
+
+
+@dataclass
+class PreparedCorpus:
+    path: Path  # one plain-text file, a sentence of space-separated tokens per line
+    inputs: list[dict]  # path and sha256 of each input
+    segmentation: dict | None  # options, or None for --segmented input
+    cached: bool
+    seconds: float
+
+
+def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: int | None = None,
+                   progress: bool = False) -> PreparedCorpus:
+    """Segment raw inputs (or re-wrap segmented ones) into one cached corpus file for gensim."""
+    started = time.perf_counter()
+    files = discover_inputs(inputs)
+    if any(f.path == "-" for f in files):
+        raise UsageError("train reads files, not stdin; save the text to a file first")
+    hashes = [{"path": f.path, "sha256": file_sha256(f.path)} for f in files]
+    if seg_options is not None:
+        seg_options = with_detected_dicts(seg_options, files)
+    described = seg_options.describe() if seg_options else {"segmented": True}
+    key_src = json.dumps({"inputs": [h["sha256"] for h in hashes], "options": described,
+                          "w2vkit": __version__}, sort_keys=True)
+    key = hashlib.sha256(key_src.encode()).hexdigest()[:24]
+    cache = cache_root() / "corpora" / key
+    corpus = cache / "corpus.txt"
+    if corpus.is_file():
+        log.debug("using cached corpus %s", corpus)
+        return PreparedCorpus(corpus, hashes, described if seg_options else None, True,
+                              time.perf_counter() - started)
+    tmp = cache.with_name(f".{key}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir(parents=True)
+    except OSError as e:
+        raise UsageError(f"{cache_root()}: cannot write the corpus cache ({e.strerror}); "
+                         "set W2VKIT_CACHE to a writable directory") from e
+    try:
+        if seg_options is not None:
+            result = segment_corpus(inputs, tmp / "segmented", seg_options, jobs=jobs, progress=progress)
+            parts = [tmp / "segmented" / r.output for r in result.files]
+            _concatenate(parts, tmp / "corpus.txt")
+            shutil.rmtree(tmp / "segmented")
+        else:
+            _rewrap_segmented(files, tmp / "corpus.txt", DEFAULT_MAX_LINE_TOKENS)
+        (tmp / "inputs.json").write_text(json.dumps(hashes, ensure_ascii=False, indent=2))
+        shutil.rmtree(cache, ignore_errors=True)
+        os.rename(tmp, cache)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return PreparedCorpus(corpus, hashes, described if seg_options else None, False,
+                          time.perf_counter() - started)
+
+
+def _concatenate(parts: list[Path], dest: Path) -> None:
+    with open(dest, "wb") as out:
+        for p in parts:
+            with open(p, "rb") as f:
+                shutil.copyfileobj(f, out, 1 << 22)
+
+
+def _rewrap_segmented(files, dest: Path, cap: int) -> None:
+    """Copy already-tokenised input, cutting lines longer than `cap` tokens (text8 is one line)."""
+    from .corpus import open_text, paragraphs
+
+    tokens = 0
+    with open(dest, "w", encoding="utf-8", newline="\n") as out:
+        for f in files:
+            stream, first = open_text(f.path)
+            for para in paragraphs(stream, first):
+                toks = para.split()
+                tokens += len(toks)
+                for i in range(0, len(toks), cap):
+                    out.write(" ".join(toks[i : i + cap]) + "\n")
+    if tokens == 0:
+        raise InputError(f"{files[0].path}: no tokens found in the segmented input")
+
+
+def count_tokens(path: Path) -> int:
+    n = 0
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 24), b""):
+            n += len(chunk.split())
+    return n
+
+
+@dataclass
+class TrainResult:
+    model_dir: Path
+    vocab_size: int
+    tokens: int
+    epochs: int
+    seconds: float
+    train_seconds: float
+    words_per_second: float
+    losses: list[float]
+    cached_corpus: bool
+    options: TrainOptions
+
+
+class _EpochProgress:
+    """gensim callback: per-epoch loss and a progress bar over all epochs.
+
+    gensim keeps one running loss in a float32 that stops growing past 2**24..2**27 on large
+    corpora, so it is reset at the start of each epoch and read at its end.
+    """
+
+    def __init__(self, epochs: int, words_per_epoch: int, bar):
+        self.epochs = epochs
+        self.words = words_per_epoch
+        self.bar = bar
+        self.losses: list[float] = []
+        self.epoch_started = 0.0
+        self.within = 0.0  # fraction of the current epoch done, from gensim's progress log
+
+    # gensim's CallbackAny2Vec interface (duck-typed to keep gensim out of module import)
+    def on_train_begin(self, model):
+        pass
+
+    def on_train_end(self, model):
+        pass
+
+    def on_epoch_begin(self, model):
+        model.running_training_loss = 0.0
+        self.epoch_started = time.perf_counter()
+        self.within = 0.0
+
+    def on_epoch_end(self, model):
+        loss = float(model.get_latest_training_loss())
+        self.losses.append(loss)
+        seconds = time.perf_counter() - self.epoch_started
+        log.debug("epoch %d/%d: loss %.1f, %.1f s", len(self.losses), self.epochs, loss, seconds)
+        if self.bar is not None:
+            self.bar.n = len(self.losses) * self.words
+            self.bar.set_postfix_str(f"epoch {len(self.losses)}/{self.epochs} loss {loss:,.0f}")
+            self.bar.refresh()
+
+    def progress_within_epoch(self, percent: float):
+        if self.bar is not None:
+            self.bar.n = int((len(self.losses) + percent / 100) * self.words)
+            self.bar.refresh()
+
+
+class _GensimProgressLog(logging.Handler):
+    """Reads gensim's 'PROGRESS: at 42.1% examples' log lines for a smoother bar."""
+
+    PATTERN = re.compile(r"PROGRESS: at ([\d.]+)% examples")
+
+    def __init__(self, progress: _EpochProgress):
+        super().__init__(logging.INFO)
+        self.progress = progress
+
+    def emit(self, record):
+        m = self.PATTERN.search(record.getMessage())
+        if m:
+            self.progress.progress_within_epoch(float(m.group(1)))
+
+
+def _make_bar(total: int, enabled: bool):
+    if not enabled or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="w", unit_scale=True, desc="train", file=sys.stderr,
+                dynamic_ncols=True, smoothing=0.1)
+
+
+def _gensim_kwargs(opts: TrainOptions) -> dict:
+    kw = dict(
+        vector_size=opts.dim, window=opts.window, min_count=opts.min_count,
+        sg=1 if opts.arch == "skipgram" else 0, hs=1 if opts.hs else 0, negative=opts.negative,
+        sample=opts.sample, min_alpha=opts.min_alpha, workers=opts.workers, seed=opts.seed,
+        epochs=opts.epochs, max_final_vocab=opts.max_vocab, compute_loss=True,
+    )
+    if opts.alpha is not None:
+        kw["alpha"] = opts.alpha
+    return kw
+
+
+def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
+          seg_options: SegmentOptions | None = SegmentOptions(), resume: str | None = None,
+          jobs: int | None = None, progress: bool = False, keep_gensim: bool = True) -> TrainResult:
+    """Train a model on raw (or, with seg_options=None, segmented) text and save it atomically."""
+    started = time.perf_counter()
+    output = Path(output)
+    resumed_from = None
+    if resume:
+        resumed_from = load_model(resume)
+        if not (Path(resume) / GENSIM_DIR / "model").is_file():
+            raise ModelError(f"{resume}: has no training state to resume from (imported, or trained "
+                             "with --no-resume-state); train a new model instead")
+        if seg_options is not None and resumed_from.meta.get("segmentation"):
+            seg_options = SegmentOptions(**_seg_kwargs(resumed_from.meta["segmentation"]))
+    prepared = prepare_corpus(inputs, seg_options, jobs=jobs, progress=progress)
+    tokens = count_tokens(prepared.path)
+    opts = options.resolved(tokens)
+
+    import numpy as np
+    from gensim.models import Word2Vec
+    import gensim
+
+    bar = _make_bar(tokens * opts.epochs, progress)
+    cb = _EpochProgress(opts.epochs, tokens, bar)
+    gensim_log = logging.getLogger("gensim.models.word2vec")
+    handler = _GensimProgressLog(cb)
+    gensim_log.addHandler(handler)
+    old_level = gensim_log.level
+    if bar is not None:
+        gensim_log.setLevel(logging.INFO)
+    train_started = time.perf_counter()
+    try:
+        if resumed_from is None:
+            model = Word2Vec(**_gensim_kwargs(opts))
+            # keep_raw_vocab: the counts of words below min_count feed unknown-word messages.
+            model.build_vocab(corpus_file=str(prepared.path), keep_raw_vocab=True)
+            dropped = _dropped_words(model)
+            model.raw_vocab = {}
+            model.train(corpus_file=str(prepared.path), total_words=model.corpus_total_words,
+                        epochs=opts.epochs, compute_loss=True, callbacks=[cb])
+        else:
+            model = Word2Vec.load(str(Path(resume) / GENSIM_DIR / "model"))
+            model.workers = opts.workers
+            model.build_vocab(corpus_file=str(prepared.path), update=True)
+            model.train(corpus_file=str(prepared.path), total_words=tokens, epochs=opts.epochs,
+                        total_examples=model.corpus_count, compute_loss=True, callbacks=[cb])
+    finally:
+        gensim_log.removeHandler(handler)
+        gensim_log.setLevel(old_level)
+        if bar is not None:
+            bar.close()
+    train_seconds = time.perf_counter() - train_started
+
+    wv = model.wv
+    words = list(wv.index_to_key)
+    counts = np.array([wv.get_vecattr(w, "count") for w in words], dtype=np.int64)
+    if resumed_from is not None:
+        old = resumed_from.dropped_counts()
+        dropped = {w: c for w, c in old.items() if w not in wv.key_to_index}
+    meta = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "gensim_version": gensim.__version__,
+        "numpy_version": np.__version__,
+        "hyperparameters": asdict(opts),
+        "corpus": {"inputs": prepared.inputs, "tokens": tokens, "cache": str(prepared.path)},
+        "segmentation": prepared.segmentation,
+        "losses_per_epoch": [round(x, 3) for x in cb.losses],
+        "timings": {
+            "prepare_seconds": round(prepared.seconds, 3),
+            "train_seconds": round(train_seconds, 3),
+            "words_per_second": round(tokens * opts.epochs / train_seconds),
+        },
+        "resumed_from": resumed_from.meta.get("vectors_sha256") if resumed_from else None,
+    }
+    tmp = staging_dir(output)
+    try:
+        write_model_files(tmp, words, counts, wv.vectors, meta, dropped)
+        if keep_gensim:
+            (tmp / GENSIM_DIR).mkdir()
+            model.callbacks = ()
+            model.save(str(tmp / GENSIM_DIR / "model"))
+        publish(tmp, output)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return TrainResult(output, len(words), tokens, opts.epochs, time.perf_counter() - started,
+                       train_seconds, tokens * opts.epochs / train_seconds, cb.losses, prepared.cached,
+                       opts)
+
+
+def _seg_kwargs(described: dict) -> dict:
+    d = dict(described)
+    d["user_dicts"] = tuple(x["name"] for x in d.get("user_dicts", []))
+    d["stopwords"] = tuple(x["name"] for x in d.get("stopwords", []))
+    return {k: v for k, v in d.items() if k in SegmentOptions.__dataclass_fields__}
+
+
+def _dropped_words(model) -> dict[str, int]:
+    """Counts of words gensim saw but dropped below min_count (kept for unknown-word messages)."""
+    kept = model.wv.key_to_index
+    return {w: int(c) for w, c in model.raw_vocab.items() if w not in kept}
+
+
+def default_output(inputs: list[str], models_root: str = "models") -> Path:
+    first = Path(inputs[0].rstrip("/"))
+    name = first.name
+    for suffix in (".gz", ".bz2", ".txt"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return Path(models_root) / (name or "model")
