@@ -98,49 +98,13 @@ FORMAT_OPTION = click.option(
 
 
 def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None = None) -> None:
-    """Print rows as a table, TSV or JSON (one object: ``payload`` plus the rows)."""
-    if fmt == "json":
-        obj = dict(payload or {})
-        obj["results"] = [dict(zip(columns, row)) for row in rows]
-        click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
-        return
-    cells = [[_cell(v) for v in row] for row in rows]
-    if fmt == "tsv":
-        click.echo("\t".join(columns))
-        for row in cells:
-            click.echo("\t".join(row))
-        return
-    widths = [_width(c) for c in columns]
-    for row in cells:
-        widths = [max(w, _width(v)) for w, v in zip(widths, row)]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in cells:
-        lines.append("  ".join(_pad(v, w) for v, w in zip(row, widths)).rstrip())
-    click.echo("\n".join(lines))
+    from .render import render as render_text
+
+    click.echo(render_text(columns, rows, fmt, payload))
 
 
 def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def _cell(v) -> str:
-    if isinstance(v, float):
-        return f"{v:.4f}"
-    if isinstance(v, int):
-        return str(v)
-    return str(v)
-
-
-def _width(s: str) -> int:
-    """Display width: CJK and full-width characters take two columns."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
-def _pad(s: str, width: int) -> str:
-    return s + " " * (width - _width(s))
 
 
 @click.group(cls=W2vkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -421,6 +385,132 @@ def import_cmd(file, output, limit, binary):
     info(f"imported {plural(meta['imported_words'], 'word')} x {meta['hyperparameters']['dim']} "
          f"in {meta['timings']['import_seconds']:.1f} s -> {path}/"
          + (f" ({bad} keys had invalid UTF-8, repaired with U+FFFD)" if bad else ""))
+
+
+# --------------------------------------------------------------------------- queries
+
+RESTRICT_OPTION = click.option(
+    "--restrict-vocab", type=click.IntRange(1), default=None, metavar="N",
+    help="Search only the N most frequent words (fast on large imported models).",
+)
+TOPN_OPTION = click.option("-n", "--topn", default=10, show_default=True, type=click.IntRange(1),
+                           help="How many results.")
+
+
+def _engine(model_path):
+    from .query import Engine
+
+    return Engine(_load(model_path))
+
+
+@cli.command()
+@click.argument("words", nargs=-1, required=True, metavar="WORD...")
+@click.option("--minus", multiple=True, metavar="WORD", help="Subtract this word (repeatable).")
+@TOPN_OPTION
+@RESTRICT_OPTION
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def similar(words, minus, topn, restrict_vocab, model_path, fmt):
+    """Nearest neighbours of a word, or of the sum of WORDs minus the --minus words.
+
+    \b
+    Examples:
+      w2vkit similar 孙悟空
+      w2vkit similar king woman --minus man -n 5
+      w2vkit similar paris --format json --restrict-vocab 30000
+    """
+    results = _engine(model_path).most_similar(list(words), list(minus), topn, restrict_vocab)
+    rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
+    render(["rank", "word", "similarity"], rows, fmt, {"positive": list(words), "negative": list(minus)})
+
+
+@cli.command()
+@click.argument("words", nargs=-1, required=True, metavar="A B [C D ...]")
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def similarity(words, model_path, fmt):
+    """Cosine similarity of each pair of words.
+
+    \b
+    Examples:
+      w2vkit similarity 孙悟空 猪八戒
+      w2vkit similarity king queen man woman --format tsv
+    """
+    if len(words) % 2:
+        raise click.UsageError("give words in pairs: A B [C D ...]")
+    engine = _engine(model_path)
+    rows = [(a, b, engine.similarity(a, b)) for a, b in zip(words[::2], words[1::2])]
+    render(["a", "b", "similarity"], rows, fmt)
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.argument("c")
+@click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
+              help="3CosAdd (most_similar) or 3CosMul (most_similar_cosmul).")
+@TOPN_OPTION
+@RESTRICT_OPTION
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def analogy(a, b, c, method, topn, restrict_vocab, model_path, fmt):
+    """A + B - C: `analogy king woman man` answers queen.
+
+    The order is spelled out because tools disagree: the word2vec C tool computes B - A + C and
+    fastText A - B + C. The equation computed is printed on stderr.
+
+    \b
+    Examples:
+      w2vkit analogy king woman man
+      w2vkit analogy 国王 女人 男人 --method mul
+    """
+    results = _engine(model_path).analogy(a, b, c, method, topn, restrict_vocab)
+    if results:
+        info(f"{a} + {b} − {c} ≈ {results[0][0]} {results[0][1]:.2f}")
+    rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
+    render(["rank", "word", "score"], rows, fmt,
+           {"equation": f"{a} + {b} - {c}", "method": method})
+
+
+@cli.command(name="doesnt-match")
+@click.argument("words", nargs=-1, required=True, metavar="W1 W2 W3...")
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def doesnt_match(words, model_path, fmt):
+    """The word that fits least with the others (furthest from their mean).
+
+    \b
+    Examples:
+      w2vkit doesnt-match 孙悟空 猪八戒 沙僧 金箍棒
+      w2vkit doesnt-match breakfast lunch dinner car --format json
+    """
+    odd, ranked = _engine(model_path).doesnt_match(list(words))
+    render(["word", "similarity_to_mean"], ranked, fmt, {"doesnt_match": odd})
+
+
+@cli.command()
+@TOPN_OPTION
+@RESTRICT_OPTION
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def shell(topn, restrict_vocab, model_path, fmt):
+    """Interactive queries with the model kept loaded.
+
+    \b
+    At the prompt:
+      孙悟空              neighbours
+      king + woman - man  neighbours of an expression
+      孙悟空 ~ 猪八戒     cosine similarity
+      :help, :quit, Ctrl-D
+    """
+    from .shell import run
+
+    run(_engine(model_path), sys.stdin, sys.stdout, topn, restrict_vocab, fmt)
 
 
 def main():

@@ -1,0 +1,326 @@
+"""Benchmarks for a model: analogies (3CosAdd / 3CosMul), word-pair similarity, alias groups.
+
+Scores follow gensim's evaluate_word_analogies / evaluate_word_pairs exactly (case-insensitive
+matching, restrict_vocab, skipping questions with unknown words) but are computed in batches with
+matrix products, and without importing gensim or scipy.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import EvalSetError
+from .query import Engine
+
+DATA_ENV = "W2VKIT_DATA"
+
+# Built-in set names -> (where, relative path). "gensim": inside the gensim package's test data;
+# "data": under --data-dir / $W2VKIT_DATA (e.g. ../shared/eval/zh); "w2vkit": shipped here.
+BUILTIN_SETS = {
+    "google": ("gensim", "questions-words.txt", "analogies"),
+    "wordsim353": ("gensim", "wordsim353.tsv", "pairs"),
+    "simlex999": ("gensim", "simlex999.txt", "pairs"),
+    "ca8-morphological": ("data", "CA8/morphological.txt", "analogies"),
+    "ca8-semantic": ("data", "CA8/semantic.txt", "analogies"),
+    "wordsim240": ("data", "wordsim/wordsim-240.txt", "pairs"),
+    "wordsim297": ("data", "wordsim/wordsim-297.txt", "pairs"),
+    "xiyouji-aliases": ("w2vkit", "xiyouji-aliases.txt", "groups"),
+}
+DEFAULT_SETS = {
+    "en": ["google", "wordsim353", "simlex999"],
+    "zh": ["ca8-morphological", "ca8-semantic", "wordsim240", "wordsim297"],
+}
+
+
+def resolve_set(name: str, data_dir: str | None = None) -> Path:
+    """A path, or a built-in set name."""
+    p = Path(name)
+    if p.is_file():
+        return p
+    if name not in BUILTIN_SETS:
+        raise EvalSetError(f"{name}: no such file or built-in set (built-in: {', '.join(BUILTIN_SETS)})")
+    where, rel, _ = BUILTIN_SETS[name]
+    if where == "gensim":
+        spec = importlib.util.find_spec("gensim")
+        if spec is None or not spec.submodule_search_locations:
+            raise EvalSetError(f"{name}: ships with gensim, which is not installed")
+        path = Path(spec.submodule_search_locations[0]) / "test" / "test_data" / rel
+    elif where == "w2vkit":
+        path = Path(__file__).parent / "data" / "eval" / rel
+    else:
+        base = data_dir or os.environ.get(DATA_ENV)
+        if not base:
+            raise EvalSetError(f"{name}: give the folder that holds {rel} with --data-dir or ${DATA_ENV} "
+                               "(e.g. ../shared/eval/zh)")
+        path = Path(base) / rel
+        if not path.is_file() and (Path(base) / Path(rel).name).is_file():
+            path = Path(base) / Path(rel).name
+    if not path.is_file():
+        raise EvalSetError(f"{name}: {path} not found")
+    return path
+
+
+def set_kind(name: str) -> str | None:
+    return BUILTIN_SETS[name][2] if name in BUILTIN_SETS else None
+
+
+def _lines(path: Path):
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise EvalSetError(f"{path}: not UTF-8 (byte {e.start})") from e
+    for lineno, line in enumerate(text.splitlines(), 1):  # splitlines handles CRLF
+        yield lineno, line.strip()
+
+
+# ------------------------------------------------------------------ analogies
+
+
+@dataclass
+class Question:
+    a: str
+    b: str
+    c: str
+    expected: str
+
+
+def read_analogies(path) -> list[tuple[str, list[Question]]]:
+    """Google-analogy format: ': section' headers, then 'a b c expected' per line."""
+    path = Path(path)
+    sections: list[tuple[str, list[Question]]] = []
+    for lineno, line in _lines(path):
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith(":"):
+            sections.append((line[1:].strip(), []))
+            continue
+        words = line.split()
+        if len(words) != 4:
+            raise EvalSetError(f"{path}:{lineno}: expected 4 words, got {len(words)}: {line!r}")
+        if not sections:
+            raise EvalSetError(f"{path}:{lineno}: question before the first ': section' header")
+        sections[-1][1].append(Question(*words))
+    if not any(qs for _, qs in sections):
+        raise EvalSetError(f"{path}: no analogy questions found")
+    return sections
+
+
+@dataclass
+class SectionScore:
+    section: str
+    correct: int
+    incorrect: int
+    skipped: int
+
+    @property
+    def accuracy(self) -> float:
+        n = self.correct + self.incorrect
+        return self.correct / n if n else 0.0
+
+
+@dataclass
+class AnalogyResult:
+    name: str
+    method: str
+    sections: list[SectionScore]
+    total: SectionScore = field(init=False)
+
+    def __post_init__(self):
+        self.total = SectionScore("Total accuracy", sum(s.correct for s in self.sections),
+                                  sum(s.incorrect for s in self.sections),
+                                  sum(s.skipped for s in self.sections))
+
+    @property
+    def coverage(self) -> float:
+        t = self.total
+        n = t.correct + t.incorrect + t.skipped
+        return (t.correct + t.incorrect) / n if n else 0.0
+
+
+def _ok_vocab(engine: Engine, restrict_vocab: int) -> dict[str, int]:
+    """Upper-cased word -> row, the more frequent spelling winning (as gensim does)."""
+    words = engine.model.words[:restrict_vocab]
+    return {w.upper(): i for i, w in reversed(list(enumerate(words)))}
+
+
+def evaluate_analogies(engine: Engine, path, restrict_vocab: int = 300_000, method: str = "add",
+                       name: str | None = None, batch: int = 512) -> AnalogyResult:
+    sections = read_analogies(path)
+    ok = _ok_vocab(engine, restrict_vocab)
+    limit = min(restrict_vocab, len(engine.model))
+    unit = engine.unit
+    sub = np.asarray(unit[:limit])
+    upper_words = [w.upper() for w in engine.model.words[:limit]]
+    scores = []
+    for section, questions in sections:
+        rows, skipped = [], 0
+        for q in questions:
+            key = [q.a.upper(), q.b.upper(), q.c.upper(), q.expected.upper()]
+            if all(k in ok for k in key):
+                rows.append(key)
+            else:
+                skipped += 1
+        correct = 0
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            ia = np.array([ok[r[0]] for r in chunk])
+            ib = np.array([ok[r[1]] for r in chunk])
+            ic = np.array([ok[r[2]] for r in chunk])
+            if method == "add":
+                # gensim: most_similar(positive=[b, c], negative=[a]) -> unitvec(mean(b, c, -a))
+                mean = (unit[ib] + unit[ic] - unit[ia]) / np.float32(3)
+                mean /= np.linalg.norm(mean, axis=1, keepdims=True)
+                dists = sub @ mean.T.astype(np.float32)
+            else:
+                pb, pc, na = ((1 + sub @ unit[idx].T) / 2 for idx in (ib, ic, ia))
+                dists = pb * pc / (na + 0.000001)
+            dists[ia, np.arange(len(chunk))] = -np.inf
+            dists[ib, np.arange(len(chunk))] = -np.inf
+            dists[ic, np.arange(len(chunk))] = -np.inf
+            k = min(5, limit)
+            top = np.argpartition(-dists, k - 1, axis=0)[:k]
+            for j, r in enumerate(chunk):
+                cand = top[:, j][np.argsort(-dists[top[:, j], j], kind="stable")]
+                ignore = set(r[:3])
+                predicted = None
+                for i in cand:
+                    predicted = upper_words[i]
+                    if predicted not in ignore:
+                        break
+                correct += predicted == r[3]
+        scores.append(SectionScore(section, correct, len(rows) - correct, skipped))
+    return AnalogyResult(name or str(path), method, scores)
+
+
+# ------------------------------------------------------------------ word pairs
+
+
+@dataclass
+class PairsResult:
+    name: str
+    spearman: float
+    pearson: float
+    used: int
+    skipped: int
+
+    @property
+    def oov_ratio(self) -> float:
+        n = self.used + self.skipped
+        return self.skipped / n if n else 0.0
+
+
+def read_pairs(path) -> list[tuple[str, str, float]]:
+    """'w1 w2 score' per line, tab- or space-separated; '#' comments; an optional header line."""
+    path = Path(path)
+    pairs = []
+    for lineno, line in _lines(path):
+        if not line or line.startswith("#"):
+            continue
+        parts = re.split(r"\t| +", line)
+        try:
+            if len(parts) != 3:
+                raise ValueError
+            pairs.append((parts[0], parts[1], float(parts[2])))
+        except ValueError:
+            if not pairs and len(parts) == 3:  # a header such as "word1 word2 score"
+                continue
+            raise EvalSetError(f"{path}:{lineno}: expected 'word1 word2 score', got {line!r}") from None
+    if not pairs:
+        raise EvalSetError(f"{path}: no word pairs found")
+    return pairs
+
+
+def _rank(x: np.ndarray) -> np.ndarray:
+    """Ranks with ties averaged (scipy.stats.rankdata 'average')."""
+    order = np.argsort(x, kind="mergesort")
+    ranks = np.empty(len(x), dtype=np.float64)
+    xs = x[order]
+    i = 0
+    while i < len(x):
+        j = i
+        while j + 1 < len(x) and xs[j + 1] == xs[i]:
+            j += 1
+        ranks[order[i : j + 1]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def _pearson(x, y) -> float:
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if len(x) < 2 or x.std() == 0 or y.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def evaluate_pairs(engine: Engine, path, restrict_vocab: int = 300_000, name: str | None = None) -> PairsResult:
+    ok = _ok_vocab(engine, restrict_vocab)
+    gold, model = [], []
+    skipped = 0
+    unit = engine.unit
+    for a, b, score in read_pairs(path):
+        ia, ib = ok.get(a.upper()), ok.get(b.upper())
+        if ia is None or ib is None:
+            skipped += 1
+            continue
+        gold.append(score)
+        model.append(float(np.dot(unit[ia], unit[ib])))
+    gold_a, model_a = np.array(gold), np.array(model)
+    spearman = _pearson(_rank(gold_a), _rank(model_a)) if len(gold) > 1 else float("nan")
+    return PairsResult(name or str(path), spearman, _pearson(gold_a, model_a), len(gold), skipped)
+
+
+# ------------------------------------------------------------------ alias groups
+
+
+def read_groups(name_or_path) -> list[list[str]]:
+    """One group of words that name the same thing per line; '#' comments."""
+    path = resolve_set(str(name_or_path))
+    groups = []
+    for lineno, line in _lines(path):
+        if line and not line.startswith("#"):
+            words = line.split()
+            if len(words) < 2:
+                raise EvalSetError(f"{path}:{lineno}: a group needs at least two words, got {line!r}")
+            groups.append(words)
+    return groups
+
+
+def alias_scores(words: list[str], vectors: np.ndarray, groups: list[list[str]], k: int = 10) -> dict:
+    """Mean recall@k of each word's in-vocabulary aliases among its k nearest neighbours, and MRR
+    of the first alias. Words without an in-vocabulary alias are not scored."""
+    index = {w: i for i, w in enumerate(words)}
+    unit = np.asarray(vectors, dtype=np.float32)
+    unit = unit / np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-12)
+    recalls, rrs, scored, skipped = [], [], 0, 0
+    for group in groups:
+        present = [w for w in group if w in index]
+        skipped += len(group) - len(present)
+        if len(present) < 2:
+            continue
+        for w in present:
+            sims = unit @ unit[index[w]]
+            sims[index[w]] = -np.inf
+            order = np.argsort(-sims)
+            others = {index[o] for o in present if o != w}
+            top = set(order[:k].tolist())
+            recalls.append(len(top & others) / min(k, len(others)))
+            ranks = np.nonzero(np.isin(order, list(others)))[0]
+            rrs.append(1.0 / (ranks[0] + 1))
+            scored += 1
+    return {"recall_at_10": float(np.mean(recalls)) if recalls else 0.0,
+            "mrr": float(np.mean(rrs)) if rrs else 0.0, "words_scored": scored, "words_missing": skipped}
+
+
+def model_language(engine: Engine) -> str:
+    """'zh' when most of the 1,000 most frequent words contain CJK characters."""
+    from .corpus import _CJK
+
+    top = engine.model.words[:1000]
+    cjk = sum(1 for w in top if _CJK.search(w))
+    return "zh" if top and cjk / len(top) > 0.5 else "en"

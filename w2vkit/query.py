@@ -1,0 +1,233 @@
+"""Answering questions about a model with numpy alone: neighbours, similarity, analogies, odd one out.
+
+The semantics and the float32 arithmetic follow gensim's KeyedVectors (most_similar,
+most_similar_cosmul, similarity, doesnt_match) so answers are the same, but nothing here imports
+gensim or unpickles anything: a cold query costs a numpy import and an mmap.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+
+from .errors import UnknownWordError, UsageError
+from .store import Model
+
+NORM_CACHE = "vectors_norm.npy"
+# Unit vectors are cached beside the model only for models this large (bytes of vectors); for
+# smaller ones normalising on load is faster than reading a second file.
+NORM_CACHE_MIN_BYTES = 256 << 20
+
+
+class Engine:
+    def __init__(self, model: Model):
+        self.model = model
+        self._unit: np.ndarray | None = None
+
+    @property
+    def unit(self) -> np.ndarray:
+        """Row-normalised vectors (float32), as gensim's get_normed_vectors()."""
+        if self._unit is None:
+            self._unit = self._load_unit()
+        return self._unit
+
+    def _load_unit(self) -> np.ndarray:
+        vec = self.model.vectors
+        cache = self.model.path / NORM_CACHE
+        big = vec.nbytes >= NORM_CACHE_MIN_BYTES
+        if big and cache.is_file() and cache.stat().st_mtime >= (self.model.path / "vectors.npy").stat().st_mtime:
+            try:
+                unit = np.load(cache, mmap_mode="r", allow_pickle=False)
+                if unit.shape == vec.shape and unit.dtype == np.float32:
+                    return unit
+            except (ValueError, OSError):
+                pass
+        unit = _normalise_rows(vec)
+        if big:
+            _try_write_cache(cache, unit)
+        return unit
+
+    # ------------------------------------------------------------------ lookups
+
+    def index_of(self, word: str) -> int:
+        i = self.model.index.get(word)
+        if i is None:
+            raise UnknownWordError(unknown_word_message(self.model, word), word)
+        return i
+
+    def _limit(self, restrict_vocab: int | None) -> int:
+        n = len(self.model)
+        if restrict_vocab is None:
+            return n
+        if restrict_vocab < 1:
+            raise UsageError("--restrict-vocab must be at least 1")
+        return min(n, restrict_vocab)
+
+    # ------------------------------------------------------------------ queries
+
+    def most_similar(self, positive, negative=(), topn: int = 10, restrict_vocab: int | None = None):
+        """Nearest words to the mean of the positive unit vectors minus the negative ones."""
+        positive, negative = list(positive), list(negative)
+        if not positive and not negative:
+            raise UsageError("give at least one word")
+        ids = [self.index_of(w) for w in positive + negative]
+        weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
+        unit = self.unit
+        mean = (unit[ids] * weights[:, None]).mean(axis=0)
+        mean = _unitvec(mean)
+        limit = self._limit(restrict_vocab)
+        dists = unit[:limit] @ mean
+        return self._top(dists, topn, set(ids))
+
+    def most_similar_cosmul(self, positive, negative=(), topn: int = 10, restrict_vocab: int | None = None):
+        """3CosMul (Levy & Goldberg 2014), as gensim's most_similar_cosmul."""
+        positive, negative = list(positive), list(negative)
+        if not positive:
+            raise UsageError("3CosMul needs at least one positive word")
+        pos_ids = [self.index_of(w) for w in positive]
+        neg_ids = [self.index_of(w) for w in negative]
+        limit = self._limit(restrict_vocab)
+        unit = self.unit[:limit]
+        full = self.unit
+        pos = [(1 + unit @ full[i]) / 2 for i in pos_ids]
+        neg = [(1 + unit @ full[i]) / 2 for i in neg_ids]
+        dists = np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001) if neg else np.prod(pos, axis=0)
+        return self._top(dists, topn, set(pos_ids + neg_ids))
+
+    def similarity(self, a: str, b: str) -> float:
+        ia, ib = self.index_of(a), self.index_of(b)
+        return float(np.dot(self.unit[ia], self.unit[ib]))
+
+    def analogy(self, a: str, b: str, c: str, method: str = "add", topn: int = 10,
+                restrict_vocab: int | None = None):
+        """a + b - c (so king woman man -> queen), by 3CosAdd or 3CosMul."""
+        if method == "add":
+            return self.most_similar([a, b], [c], topn, restrict_vocab)
+        if method == "mul":
+            return self.most_similar_cosmul([a, b], [c], topn, restrict_vocab)
+        raise UsageError(f"unknown method {method!r}; choose add or mul")
+
+    def doesnt_match(self, words) -> tuple[str, list[tuple[str, float]]]:
+        """The word furthest from the mean of all (gensim's doesnt_match) and every word's cosine."""
+        words = list(words)
+        if len(words) < 2:
+            raise UsageError("give at least two words")
+        ids = [self.index_of(w) for w in words]
+        vecs = self.unit[ids]
+        mean = _unitvec(vecs.mean(axis=0))
+        dists = vecs @ mean
+        ranked = sorted(zip(dists.tolist(), words))
+        return ranked[0][1], [(w, d) for d, w in ranked]
+
+    def _top(self, dists: np.ndarray, topn: int, exclude: set) -> list[tuple[str, float]]:
+        k = min(len(dists), topn + len(exclude))
+        if k <= 0:
+            return []
+        if k < len(dists):
+            part = np.argpartition(-dists, k - 1)[:k]
+            order = part[np.argsort(-dists[part], kind="stable")]
+        else:
+            order = np.argsort(-dists, kind="stable")
+        words = self.model.words
+        out = []
+        for i in order:
+            if int(i) in exclude:
+                continue
+            out.append((words[i], float(dists[i])))
+            if len(out) == topn:
+                break
+        return out
+
+
+def _unitvec(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v)
+    return (v / n).astype(np.float32) if n > 0 else v.astype(np.float32)
+
+
+def _normalise_rows(vec: np.ndarray) -> np.ndarray:
+    out = np.empty(vec.shape, dtype=np.float32)
+    step = 1 << 16  # in blocks: a 1M x 300 memmap is not copied into memory twice
+    for start in range(0, vec.shape[0], step):
+        block = np.asarray(vec[start : start + step], dtype=np.float32)
+        norms = np.linalg.norm(block, axis=1, keepdims=True)
+        norms[norms == 0] = 1
+        out[start : start + step] = block / norms
+    return out
+
+
+def _try_write_cache(path: Path, unit: np.ndarray) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        np.save(tmp, unit, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:  # a read-only model directory is fine: the cache only saves time
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+
+
+# ------------------------------------------------------------------ unknown words
+
+
+def unknown_word_message(model: Model, word: str) -> str:
+    """Why the word has no vector, and up to five close words that do."""
+    dropped = model.dropped_counts()
+    min_count = model.meta.get("hyperparameters", {}).get("min_count")
+    if word in dropped:
+        why = (f"seen {dropped[word]} time{'s' if dropped[word] != 1 else ''} in the corpus, below "
+               f"min_count {min_count}; retrain with --min-count {dropped[word]} to keep it")
+    elif model.meta.get("corpus"):
+        why = "never seen in the corpus"
+        pieces = _segmenter_split(model, word)
+        if pieces:
+            why += f"; the segmenter splits it into {' / '.join(pieces)}"
+    else:
+        why = "not in the imported vocabulary"
+    close = close_words(model, word)
+    msg = f"{word!r} is not in the model ({why})"
+    if close:
+        msg += "; close words: " + ", ".join(close)
+    return msg
+
+
+def _segmenter_split(model: Model, word: str) -> list[str] | None:
+    seg = model.meta.get("segmentation")
+    if not seg or not any(_is_cjk(ch) for ch in word):
+        return None
+    try:
+        from .segment import SegmentOptions, segment_lines
+        from .train import _seg_kwargs
+
+        opts = SegmentOptions(**_seg_kwargs(seg))
+        lines = segment_lines(word, opts, "zh")
+    except Exception:  # the explanation is a courtesy; never fail the error message on it
+        return None
+    pieces = [t for line in lines for t in line]
+    return pieces if len(pieces) > 1 else None
+
+
+def _is_cjk(ch: str) -> bool:
+    return "CJK" in unicodedata.name(ch, "")
+
+
+def close_words(model: Model, word: str, n: int = 5, scan: int = 200_000) -> list[str]:
+    """Vocabulary words sharing characters with `word`, closest by edit similarity, then frequency."""
+    import difflib
+
+    words = model.words[:scan]
+    chars = set(word)
+    if any(_is_cjk(ch) for ch in word):
+        cands = [w for w in words if chars & set(w)]
+    else:
+        cands = [w for w in words if w[:1] == word[:1] or w[-2:] == word[-2:]]
+    scored = []
+    for rank, w in enumerate(cands):
+        ratio = difflib.SequenceMatcher(None, word, w).ratio()
+        if ratio >= 0.4:
+            scored.append((-ratio, rank, w))
+    scored.sort()
+    return [w for _, _, w in scored[:n]]

@@ -1,0 +1,83 @@
+"""An interactive shell that keeps a model loaded: neighbours, arithmetic and similarity.
+
+    孙悟空              neighbours of a word (several words: of their sum)
+    king + woman - man  neighbours of an expression
+    孙悟空 ~ 猪八戒     cosine similarity
+    :help  :quit        (Ctrl-D also leaves)
+
+An unknown word prints the same message as the CLI and the session goes on.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import TextIO
+
+from .errors import W2vkitError
+from .query import Engine
+from .render import render
+
+HELP = __doc__.split("\n\n", 1)[1].strip()
+_TERM = re.compile(r"([+-])?\s*([^\s+~-][^\s+~]*)")
+
+
+def parse_expression(line: str) -> tuple[list[str], list[str]]:
+    """'a + b - c' (or 'a b') -> positive [a, b], negative [c]."""
+    positive, negative = [], []
+    sign = "+"
+    for token in re.findall(r"[+-]|[^\s+-]+", line):
+        if token in "+-":
+            sign = token
+            continue
+        (negative if sign == "-" else positive).append(token)
+        sign = "+"
+    return positive, negative
+
+
+def answer(engine: Engine, line: str, topn: int = 10, restrict_vocab: int | None = None,
+           fmt: str = "table") -> str | None:
+    """The shell's reply to one input line; None means leave."""
+    line = line.strip()
+    if not line:
+        return ""
+    if line in (":q", ":quit", "quit", "exit"):
+        return None
+    if line in (":h", ":help", "help", "?"):
+        return HELP
+    if "~" in line:
+        a, _, b = line.partition("~")
+        a, b = a.strip(), b.strip()
+        sim = engine.similarity(a, b)
+        return render(["a", "b", "similarity"], [(a, b, sim)], fmt)
+    positive, negative = parse_expression(line)
+    results = engine.most_similar(positive, negative, topn=topn, restrict_vocab=restrict_vocab)
+    return render(["rank", "word", "similarity"], [(i, w, s) for i, (w, s) in enumerate(results, 1)], fmt)
+
+
+def run(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, topn: int = 10,
+        restrict_vocab: int | None = None, fmt: str = "table") -> None:
+    interactive = stdin.isatty()
+    if interactive:
+        try:
+            import readline  # noqa: F401  (history and line editing for input())
+        except ImportError:
+            pass
+        print(f"w2vkit shell on {engine.model.path} ({len(engine.model):,} words). "
+              ":help for help, Ctrl-D to leave.", file=stdout)
+    while True:
+        try:
+            line = input("w2vkit> ") if interactive else stdin.readline()
+        except EOFError:
+            break
+        if not interactive and not line:
+            break
+        try:
+            reply = answer(engine, line, topn, restrict_vocab, fmt)
+        except W2vkitError as e:
+            print(f"Error: {e}", file=stdout)
+            continue
+        if reply is None:
+            break
+        if reply:
+            print(reply, file=stdout, flush=True)
