@@ -29,3 +29,37 @@ def invoke(runner, args, **kw):
     from w2vkit.cli import cli
 
     return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, **kw)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory):
+    """Segmentation caches go to a temporary directory, never the user's ~/.cache."""
+    old = os.environ.get("W2VKIT_CACHE")
+    os.environ["W2VKIT_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("W2VKIT_CACHE", None)
+    else:
+        os.environ["W2VKIT_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def novel_slice(xiyouji_path, tmp_path_factory):
+    """The first ~20 chapters of the novel: enough for names to get meaningful vectors."""
+    text = xiyouji_path.read_text(encoding="utf-8-sig")
+    path = tmp_path_factory.mktemp("slice") / "xiyouji-part.txt"
+    path.write_text(text[:150_000], encoding="utf-8")
+    return path
+
+
+SMALL_TRAIN = dict(dim=32, epochs=8, min_count=3, window=5, seed=7, deterministic=True)
+
+
+@pytest.fixture(scope="session")
+def small_model(novel_slice, tmp_path_factory):
+    """One small model trained with a fixed seed, shared by the query and evaluate tests."""
+    from w2vkit.train import TrainOptions, train
+
+    out = tmp_path_factory.mktemp("models") / "small"
+    train([str(novel_slice)], out, TrainOptions(**SMALL_TRAIN))
+    return out

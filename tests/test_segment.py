@@ -179,3 +179,14 @@ def test_audit_lists_words_no_dictionary_knows(xiyouji_path, tmp_path):
     assert all(not tok.is_known(w) for w, _ in top)
     assert [c for _, c in top] == sorted((c for _, c in top), reverse=True)
     assert top[0][1] == result.counts[top[0][0]]
+
+
+def test_builtin_dictionary_is_detected_only_in_its_novel(xiyouji_path, tmp_path):
+    from w2vkit.corpus import discover_inputs
+    from w2vkit.segment import with_detected_dicts
+
+    assert with_detected_dicts(SegmentOptions(), discover_inputs([str(xiyouji_path)])).user_dicts == ("xiyouji",)
+    other = tmp_path / "other.txt"
+    other.write_text("孙悟空在花果山。" * 10, encoding="utf-8")
+    assert with_detected_dicts(SegmentOptions(), discover_inputs([str(other)])).user_dicts == ()
+    assert with_detected_dicts(SegmentOptions(auto_dict=False), discover_inputs([str(xiyouji_path)])).user_dicts == ()

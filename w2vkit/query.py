@@ -16,39 +16,55 @@ import numpy as np
 from .errors import UnknownWordError, UsageError
 from .store import Model
 
-NORM_CACHE = "vectors_norm.npy"
-# Unit vectors are cached beside the model only for models this large (bytes of vectors); for
-# smaller ones normalising on load is faster than reading a second file.
-NORM_CACHE_MIN_BYTES = 256 << 20
+NORM_CACHE = "norms.npy"
+# Row norms are cached beside the model (when the directory is writable) from this many words up:
+# computing them reads every vector, ~0.5 s for 1M x 300; reading 4 MB of cached norms does not.
+NORM_CACHE_MIN_WORDS = 100_000
 
 
 class Engine:
+    """Queries over one model. Scores are computed as gensim computes them (raw vectors dotted
+    with a unit mean, divided by the row norms, in float32), so rankings agree even on near-ties."""
+
     def __init__(self, model: Model):
         self.model = model
+        self.vectors = model.vectors
+        self._norms: np.ndarray | None = None
         self._unit: np.ndarray | None = None
 
     @property
+    def norms(self) -> np.ndarray:
+        if self._norms is None:
+            self._norms = self._load_norms()
+        return self._norms
+
+    @property
     def unit(self) -> np.ndarray:
-        """Row-normalised vectors (float32), as gensim's get_normed_vectors()."""
+        """Row-normalised vectors (float32), for batched evaluation."""
         if self._unit is None:
-            self._unit = self._load_unit()
+            self._unit = (np.asarray(self.vectors) / self.norms[:, None]).astype(np.float32)
         return self._unit
 
-    def _load_unit(self) -> np.ndarray:
-        vec = self.model.vectors
+    def _load_norms(self) -> np.ndarray:
+        vec = self.vectors
         cache = self.model.path / NORM_CACHE
-        big = vec.nbytes >= NORM_CACHE_MIN_BYTES
-        if big and cache.is_file() and cache.stat().st_mtime >= (self.model.path / "vectors.npy").stat().st_mtime:
+        big = len(vec) >= NORM_CACHE_MIN_WORDS
+        if big and cache.is_file():
             try:
-                unit = np.load(cache, mmap_mode="r", allow_pickle=False)
-                if unit.shape == vec.shape and unit.dtype == np.float32:
-                    return unit
+                norms = np.load(cache, allow_pickle=False)
+                sha = self.model.meta.get("vectors_sha256", "")
+                stamp = cache.with_suffix(".sha256")
+                if norms.shape == (len(vec),) and stamp.is_file() and stamp.read_text() == sha:
+                    return norms
             except (ValueError, OSError):
                 pass
-        unit = _normalise_rows(vec)
+        norms = _row_norms(vec)
         if big:
-            _try_write_cache(cache, unit)
-        return unit
+            _try_write_cache(cache, norms, self.model.meta.get("vectors_sha256", ""))
+        return norms
+
+    def unit_vector(self, i: int) -> np.ndarray:
+        return (self.vectors[i] / self.norms[i]).astype(np.float32)
 
     # ------------------------------------------------------------------ lookups
 
@@ -74,12 +90,13 @@ class Engine:
         if not positive and not negative:
             raise UsageError("give at least one word")
         ids = [self.index_of(w) for w in positive + negative]
-        weights = np.array([1.0] * len(positive) + [-1.0] * len(negative), dtype=np.float32)
-        unit = self.unit
-        mean = (unit[ids] * weights[:, None]).mean(axis=0)
-        mean = _unitvec(mean)
+        weights = [1.0] * len(positive) + [-1.0] * len(negative)
+        mean = np.zeros(self.vectors.shape[1], dtype=np.float32)
+        for i, weight in zip(ids, weights):
+            mean += weight * self.unit_vector(i)
+        mean = _unitvec(mean / len(ids))
         limit = self._limit(restrict_vocab)
-        dists = unit[:limit] @ mean
+        dists = (self.vectors[:limit] @ mean) / self.norms[:limit]
         return self._top(dists, topn, set(ids))
 
     def most_similar_cosmul(self, positive, negative=(), topn: int = 10, restrict_vocab: int | None = None):
@@ -90,16 +107,15 @@ class Engine:
         pos_ids = [self.index_of(w) for w in positive]
         neg_ids = [self.index_of(w) for w in negative]
         limit = self._limit(restrict_vocab)
-        unit = self.unit[:limit]
-        full = self.unit
-        pos = [(1 + unit @ full[i]) / 2 for i in pos_ids]
-        neg = [(1 + unit @ full[i]) / 2 for i in neg_ids]
+        vec, norms = self.vectors[:limit], self.norms[:limit]
+        pos = [(1 + (vec @ self.unit_vector(i)) / norms) / 2 for i in pos_ids]
+        neg = [(1 + (vec @ self.unit_vector(i)) / norms) / 2 for i in neg_ids]
         dists = np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001) if neg else np.prod(pos, axis=0)
         return self._top(dists, topn, set(pos_ids + neg_ids))
 
     def similarity(self, a: str, b: str) -> float:
         ia, ib = self.index_of(a), self.index_of(b)
-        return float(np.dot(self.unit[ia], self.unit[ib]))
+        return float(np.dot(self.unit_vector(ia), self.unit_vector(ib)))
 
     def analogy(self, a: str, b: str, c: str, method: str = "add", topn: int = 10,
                 restrict_vocab: int | None = None):
@@ -115,8 +131,7 @@ class Engine:
         words = list(words)
         if len(words) < 2:
             raise UsageError("give at least two words")
-        ids = [self.index_of(w) for w in words]
-        vecs = self.unit[ids]
+        vecs = np.vstack([self.unit_vector(self.index_of(w)) for w in words])
         mean = _unitvec(vecs.mean(axis=0))
         dists = vecs @ mean
         ranked = sorted(zip(dists.tolist(), words))
@@ -147,22 +162,21 @@ def _unitvec(v: np.ndarray) -> np.ndarray:
     return (v / n).astype(np.float32) if n > 0 else v.astype(np.float32)
 
 
-def _normalise_rows(vec: np.ndarray) -> np.ndarray:
-    out = np.empty(vec.shape, dtype=np.float32)
-    step = 1 << 16  # in blocks: a 1M x 300 memmap is not copied into memory twice
+def _row_norms(vec: np.ndarray) -> np.ndarray:
+    out = np.empty(vec.shape[0], dtype=np.float32)
+    step = 1 << 16  # in blocks: a 1M x 300 memmap is never copied into memory whole
     for start in range(0, vec.shape[0], step):
-        block = np.asarray(vec[start : start + step], dtype=np.float32)
-        norms = np.linalg.norm(block, axis=1, keepdims=True)
-        norms[norms == 0] = 1
-        out[start : start + step] = block / norms
+        out[start : start + step] = np.linalg.norm(np.asarray(vec[start : start + step]), axis=1)
     return out
 
 
-def _try_write_cache(path: Path, unit: np.ndarray) -> None:
+def _try_write_cache(path: Path, norms: np.ndarray, sha: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        np.save(tmp, unit, allow_pickle=False)
+        with open(tmp, "wb") as f:
+            np.save(f, norms, allow_pickle=False)
         os.replace(tmp, path)
+        path.with_suffix(".sha256").write_text(sha)
     except OSError:  # a read-only model directory is fine: the cache only saves time
         try:
             tmp.unlink()

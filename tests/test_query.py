@@ -1,0 +1,147 @@
+"""Queries: equal to gensim's KeyedVectors on the same vectors, unknown words, CLI, shell."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from w2vkit.errors import UnknownWordError
+from w2vkit.query import Engine
+from w2vkit.store import load_model
+
+from conftest import invoke
+
+
+@pytest.fixture(scope="module")
+def engine(small_model):
+    return Engine(load_model(small_model))
+
+
+@pytest.fixture(scope="module")
+def kv(small_model):
+    from gensim.models import KeyedVectors
+
+    model = load_model(small_model)
+    kv = KeyedVectors(model.dim)
+    kv.add_vectors(model.words, np.asarray(model.vectors))
+    return kv
+
+
+def assert_same(ours, theirs):
+    """Same scores within 1e-5 and the same words in the same order; two words may only trade
+    places where gensim's own scores for them tie (differ by < 1e-6)."""
+    np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], atol=1e-5)
+    for i, ((w1, _), (w2, s2)) in enumerate(zip(ours, theirs)):
+        if w1 != w2:
+            tied = {w for w, s in theirs if abs(s - s2) < 1e-6}
+            assert w1 in tied and w2 in tied, (i, ours, theirs)
+
+
+def test_most_similar_equals_gensim_on_random_queries(engine, kv):
+    rng = np.random.default_rng(0)
+    words = engine.model.words[:2000]
+    for _ in range(60):
+        pos = list(rng.choice(words, size=rng.integers(1, 4), replace=False))
+        neg = list(rng.choice(words, size=rng.integers(0, 2), replace=False))
+        neg = [w for w in neg if w not in pos]
+        restrict = int(rng.choice([0, 500, 3000])) or None
+        assert_same(engine.most_similar(pos, neg, topn=10, restrict_vocab=restrict),
+                    kv.most_similar(positive=pos, negative=neg, topn=10, restrict_vocab=restrict))
+        assert_same(engine.most_similar_cosmul(pos, neg, topn=10),
+                    kv.most_similar_cosmul(positive=pos, negative=neg, topn=10))
+
+
+def test_similarity_and_doesnt_match_equal_gensim(engine, kv):
+    rng = np.random.default_rng(1)
+    words = engine.model.words[:3000]
+    for _ in range(50):
+        a, b = rng.choice(words, 2, replace=False)
+        assert abs(engine.similarity(a, b) - kv.similarity(a, b)) < 1e-5
+        group = list(rng.choice(words, 5, replace=False))
+        assert engine.doesnt_match(group)[0] == kv.doesnt_match(group)
+
+
+def test_analogy_order_is_a_plus_b_minus_c(engine, kv):
+    assert_same(engine.analogy("行者", "八戒", "悟空"), kv.most_similar(positive=["行者", "八戒"], negative=["悟空"]))
+
+
+def test_query_path_never_imports_gensim(small_model):
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from w2vkit.cli import cli\n"
+        f"r = CliRunner().invoke(cli, ['similar', '行者', '-m', {str(small_model)!r}])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "r = CliRunner().invoke(cli, ['analogy', '行者', '八戒', '悟空', '-m', " + repr(str(small_model)) + "])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('gensim', 'jieba', 'sklearn', 'matplotlib', 'scipy')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_unknown_word_below_min_count(engine):
+    word, count = next(iter(engine.model.dropped_counts().items()))
+    with pytest.raises(UnknownWordError) as e:
+        engine.most_similar([word])
+    assert str(e.value).startswith(
+        f"{word!r} is not in the model (seen {count} time{'s' if count > 1 else ''} in the corpus, below "
+        f"min_count 3; retrain with --min-count {count} to keep it)")
+
+
+def test_unknown_word_never_seen_is_explained_with_close_words(engine):
+    with pytest.raises(UnknownWordError) as e:
+        engine.similarity("孙悟空闻", "行者")
+    msg = str(e.value)
+    assert msg.startswith("'孙悟空闻' is not in the model (never seen in the corpus; the segmenter splits it "
+                          "into 孙悟空 / 闻); close words: 孙悟空")
+
+
+def test_cli_similar_formats(runner, small_model, engine):
+    expected = engine.most_similar(["行者"], topn=3)
+    table = invoke(runner, ["similar", "行者", "-n", "3", "-m", small_model])
+    assert table.exit_code == 0
+    assert table.stdout.splitlines()[2].split()[:2] == ["1", expected[0][0]]
+    tsv = invoke(runner, ["similar", "行者", "-n", "3", "-m", small_model, "--format", "tsv"]).stdout
+    assert tsv.splitlines()[0] == "rank\tword\tsimilarity"
+    assert [l.split("\t")[1] for l in tsv.splitlines()[1:]] == [w for w, _ in expected]
+    data = json.loads(invoke(runner, ["similar", "行者", "--minus", "八戒", "-m", small_model, "--format", "json"]).stdout)
+    assert data["positive"] == ["行者"] and data["negative"] == ["八戒"] and len(data["results"]) == 10
+
+
+def test_cli_similarity_analogy_doesnt_match(runner, small_model, engine):
+    r = invoke(runner, ["similarity", "行者", "八戒", "悟空", "三藏", "-m", small_model, "--format", "tsv"])
+    rows = [l.split("\t") for l in r.stdout.splitlines()[1:]]
+    assert [(a, b) for a, b, _ in rows] == [("行者", "八戒"), ("悟空", "三藏")]
+    assert abs(float(rows[0][2]) - engine.similarity("行者", "八戒")) < 1e-4
+    r = invoke(runner, ["analogy", "行者", "八戒", "悟空", "-m", small_model])
+    best = engine.analogy("行者", "八戒", "悟空")[0]
+    assert r.stderr.startswith(f"行者 + 八戒 − 悟空 ≈ {best[0]} ")
+    r = invoke(runner, ["doesnt-match", "行者", "八戒", "悟空", "三藏", "-m", small_model, "--format", "json"])
+    assert json.loads(r.stdout)["doesnt_match"] == engine.doesnt_match(["行者", "八戒", "悟空", "三藏"])[0]
+
+
+def test_cli_errors(runner, small_model, tmp_path, monkeypatch):
+    r = invoke(runner, ["similarity", "行者", "-m", small_model])
+    assert r.exit_code == 2 and "give words in pairs" in r.stderr
+    r = invoke(runner, ["similar", "zzzq", "-m", small_model])
+    assert (r.exit_code, r.stderr) == (1, "Error: 'zzzq' is not in the model (never seen in the corpus)\n")
+    monkeypatch.delenv("W2VKIT_MODEL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    r = invoke(runner, ["similar", "行者"])
+    assert (r.exit_code, r.stderr) == (1, "Error: no model given and none under models/; train one with "
+                                          "`w2vkit train CORPUS` or pass --model DIR (or set W2VKIT_MODEL)\n")
+
+
+def test_shell_through_stdin(runner, small_model, engine):
+    r = invoke(runner, ["shell", "-m", small_model, "-n", "2", "--format", "tsv"],
+               input="行者\n行者 ~ 八戒\n不存在的词语\n行者 + 八戒 - 悟空\n:quit\n行者\n")
+    out = r.stdout.splitlines()
+    assert r.exit_code == 0
+    assert out[0] == "rank\tword\tsimilarity" and out[1].split("\t")[1] == engine.most_similar(["行者"], topn=2)[0][0]
+    assert out[3] == "a\tb\tsimilarity" and out[4].startswith("行者\t八戒\t")
+    assert out[5].startswith("Error: '不存在的词语' is not in the model")
+    assert out[7].split("\t")[1] == engine.analogy("行者", "八戒", "悟空", topn=2)[0][0]
+    assert len(out) == 9  # nothing after :quit

@@ -1,0 +1,128 @@
+"""Training: options reach gensim, determinism, caching, resume, dropped words, CLI."""
+
+import json
+
+import numpy as np
+import pytest
+
+from w2vkit.errors import ModelError
+from w2vkit.store import load_model
+from w2vkit.train import TrainOptions, train
+
+from conftest import SMALL_TRAIN, invoke
+
+
+def test_options_reach_gensim(small_model):
+    from gensim.models import Word2Vec
+
+    g = Word2Vec.load(str(small_model / "gensim" / "model"))
+    assert (g.vector_size, g.window, g.min_count, g.epochs, g.sg, g.negative, g.workers) == (
+        32, 5, 3, 8, 0, 5, 1)
+    meta = json.loads((small_model / "meta.json").read_text())
+    assert meta["hyperparameters"]["arch"] == "cbow"
+    assert len(meta["losses_per_epoch"]) == 8 and all(x > 0 for x in meta["losses_per_epoch"])
+    assert meta["corpus"]["inputs"][0]["sha256"]
+    assert meta["segmentation"]["engine"] == "fast" and meta["segmentation"]["hmm"] is True
+
+
+def test_more_options_reach_gensim(novel_slice, tmp_path):
+    from gensim.models import Word2Vec
+
+    opts = TrainOptions(arch="skipgram", dim=16, window=3, min_count=10, epochs=1, negative=0, hs=True,
+                        sample=1e-4, alpha=0.05, min_alpha=0.001, workers=2, seed=3, max_vocab=500)
+    train([str(novel_slice)], tmp_path / "m", opts)
+    g = Word2Vec.load(str(tmp_path / "m" / "gensim" / "model"))
+    assert (g.sg, g.hs, g.negative, g.sample, g.alpha, g.min_alpha, g.workers, g.seed) == (
+        1, 1, 0, 1e-4, 0.05, 0.001, 2, 3)
+    assert len(load_model(tmp_path / "m")) <= 500
+
+
+def test_deterministic_training_is_bit_identical(novel_slice, small_model, tmp_path):
+    train([str(novel_slice)], tmp_path / "again", TrainOptions(**SMALL_TRAIN))
+    assert (tmp_path / "again" / "vectors.npy").read_bytes() == (small_model / "vectors.npy").read_bytes()
+
+
+def test_segmentation_is_cached(novel_slice, tmp_path):
+    first = train([str(novel_slice)], tmp_path / "a", TrainOptions(dim=8, epochs=1))
+    second = train([str(novel_slice)], tmp_path / "b", TrainOptions(dim=8, epochs=1, window=3))
+    other = train([str(novel_slice)], tmp_path / "c", TrainOptions(dim=8, epochs=1),
+                  seg_options=__import__("w2vkit.segment", fromlist=["x"]).SegmentOptions(hmm=False))
+    assert second.cached_corpus and not other.cached_corpus
+    assert first.tokens == second.tokens != other.tokens
+
+
+def test_dropped_words_are_kept_with_counts(small_model):
+    model = load_model(small_model)
+    dropped = model.dropped_counts()
+    assert dropped and all(0 < c < 3 for c in dropped.values())
+    assert not set(dropped) & set(model.words)
+
+
+def test_resume_adds_vocabulary(small_model, xiyouji_path, tmp_path):
+    more = tmp_path / "more.txt"
+    more.write_text(xiyouji_path.read_text(encoding="utf-8-sig")[400_000:480_000], encoding="utf-8")
+    import shutil
+
+    shutil.copytree(small_model, tmp_path / "m")
+    before = load_model(tmp_path / "m")
+    result = train([str(more)], tmp_path / "m", TrainOptions(epochs=2, seed=7), resume=str(tmp_path / "m"))
+    after = load_model(tmp_path / "m")
+    assert len(after) > len(before) and after.words[:0] == []
+    assert after.meta["resumed_from"] == before.meta["vectors_sha256"]
+    assert set(before.words) <= set(after.words)
+    assert result.vocab_size == len(after)
+
+
+def test_resume_needs_training_state(small_model, novel_slice, tmp_path):
+    import shutil
+
+    shutil.copytree(small_model, tmp_path / "m", ignore=shutil.ignore_patterns("gensim"))
+    with pytest.raises(ModelError, match="has no training state to resume from"):
+        train([str(novel_slice)], tmp_path / "m", resume=str(tmp_path / "m"))
+
+
+def test_segmented_input_is_rewrapped(tmp_path):
+    words = " ".join(f"w{i % 50}" for i in range(5000))
+    (tmp_path / "one-line.txt").write_text(words)
+    result = train([str(tmp_path / "one-line.txt")], tmp_path / "m", TrainOptions(dim=8, epochs=1, min_count=1),
+                   seg_options=None)
+    assert result.tokens == 5000 and result.vocab_size == 50
+    corpus = load_model(tmp_path / "m").meta["corpus"]["cache"]
+    assert max(len(l.split()) for l in open(corpus)) == 1000
+
+
+def test_cli_train_summary_and_json(runner, novel_slice, tmp_path):
+    out = tmp_path / "cli-model"
+    result = invoke(runner, ["train", novel_slice, "-o", out, "--dim", "8", "--epochs", "1", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["model"] == str(out) and data["epochs"] == 1 and len(data["losses_per_epoch"]) == 1
+    assert f"-> {out}/" in result.stderr and "trained cbow dim=8" in result.stderr
+
+
+def test_cli_train_errors(runner, tmp_path):
+    result = invoke(runner, ["train", tmp_path / "missing.txt"])
+    assert (result.exit_code, result.stderr) == (1, f"Error: {tmp_path / 'missing.txt'}: no such file or directory\n")
+    result = invoke(runner, ["train", tmp_path, "--arch", "glove"])
+    assert result.exit_code == 2
+
+
+def test_info(runner, small_model):
+    result = invoke(runner, ["info", "-m", small_model])
+    assert result.exit_code == 0
+    assert "vocabulary" in result.stdout and "cbow window=5 epochs=8" in result.stdout
+    data = json.loads(invoke(runner, ["info", "-m", small_model, "--format", "json", "--top", "3"]).stdout)
+    assert len(data["top_words"]) == 3 and data["meta"]["dim"] == 32
+
+
+@pytest.mark.slow
+def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path):
+    """The acceptance run: defaults on the whole novel, then the character's other names."""
+    from w2vkit.query import Engine
+
+    train([str(xiyouji_path)], tmp_path / "xiyouji")
+    engine = Engine(load_model(tmp_path / "xiyouji"))
+    names = {"悟空", "行者", "孙行者", "老孙", "大圣", "齐天大圣", "美猴王", "猴王", "孙大圣", "行者孙",
+             "弼马温", "猴头", "泼猴"}
+    top = [w for w, _ in engine.most_similar(["孙悟空"], topn=10)]
+    assert len(names & set(top)) >= 2, top
