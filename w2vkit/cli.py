@@ -513,5 +513,110 @@ def shell(topn, restrict_vocab, model_path, fmt):
     run(_engine(model_path), sys.stdin, sys.stdout, topn, restrict_vocab, fmt)
 
 
+# --------------------------------------------------------------------------- plot
+
+
+@cli.command()
+@click.argument("words", nargs=-1, metavar="[WORD...]")
+@click.option("-k", "--neighbors", default=10, show_default=True, type=click.IntRange(1),
+              help="Neighbours shown around each WORD.")
+@click.option("--top", default=300, show_default=True, type=click.IntRange(3),
+              help="Without WORDs: how many frequent words to map.")
+@click.option("--method", type=click.Choice(["tsne", "pca"]), default="tsne", show_default=True,
+              help="t-SNE (scikit-learn) or the faster PCA.")
+@click.option("-o", "--output", default=None, metavar="FILE",
+              help="Image file (.png, .svg, .pdf) [default: plots/<model>-<method>.png].")
+@click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed for a reproducible t-SNE.")
+@MODEL_OPTION
+@verbosity
+def plot(words, neighbors, top, method, output, font, seed, model_path):
+    """Draw a 2-D map of the vector space with labelled words.
+
+    \b
+    Examples:
+      w2vkit plot                                   # the 300 most frequent words
+      w2vkit plot 孙悟空 猪八戒 唐僧 沙僧 --neighbors 8 -o characters.png
+      w2vkit plot king queen paris --method pca -o map.svg
+    """
+    from .plot import plot as draw
+
+    engine = _engine(model_path)
+    out = output or f"plots/{engine.model.path.name}-{method}.png"
+    if method == "tsne":
+        info(f"t-SNE of {'the ' + str(top) + ' most frequent words' if not words else 'the words and their neighbours'}...")
+    result = draw(engine, out, words, neighbors, top, method, font, seed)
+    if result.font is None and any(not w.isascii() for w in engine.model.words[:100]):
+        from .plot import INSTALL_HINT
+
+        info(f"warning: no CJK font found, Chinese labels are boxes; {INSTALL_HINT}")
+    info(f"plotted {plural(result.points, 'word')} in {result.groups} group{'s' if result.groups != 1 else ''} "
+         f"({result.seconds:.1f} s, font {result.font or 'default'}) -> {result.path}")
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+@cli.command()
+@MODEL_OPTION
+@click.option("--analogies", multiple=True, metavar="SET",
+              help="Analogy set: a file, or google, ca8-morphological, ca8-semantic (repeatable).")
+@click.option("--pairs", multiple=True, metavar="SET",
+              help="Word-pair set: a file, or wordsim353, simlex999, wordsim240, wordsim297 (repeatable).")
+@click.option("--groups", multiple=True, metavar="SET",
+              help="Alias groups (one group of names per line): a file, or xiyouji-aliases.")
+@click.option("--restrict-vocab", default=30000, show_default=True, type=click.IntRange(1),
+              help="Only the N most frequent words answer and count as known (as published numbers).")
+@click.option("--method", type=click.Choice(["add", "mul", "both"]), default="add", show_default=True,
+              help="Analogy method: 3CosAdd, 3CosMul or both.")
+@click.option("--data-dir", default=None, metavar="DIR",
+              help="Folder of the CA8 and wordsim sets [default: $W2VKIT_DATA].")
+@click.option("--sections", is_flag=True, help="Show the accuracy of every analogy section.")
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table", show_default=True)
+@verbosity
+def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_dir, sections, fmt):
+    """Score a model on analogy, word-similarity and alias benchmarks.
+
+    With no set given, the sets for the model's language: google, wordsim353, simlex999 for
+    English; CA8 and wordsim240/297 for Chinese (found with --data-dir or $W2VKIT_DATA), plus
+    xiyouji-aliases for a model of Journey to the West.
+
+    \b
+    Examples:
+      w2vkit evaluate -m models/enwiki
+      w2vkit evaluate -m models/xiyouji --data-dir ../shared/eval/zh
+      w2vkit evaluate --analogies google --method both --restrict-vocab 30000 --format json
+      w2vkit evaluate --pairs my-pairs.tsv --groups xiyouji-aliases
+    """
+    from .evaluate import DEFAULT_SETS, model_language, run_evaluation, set_kind
+
+    engine = _engine(model_path)
+    if not (analogies or pairs or groups):
+        lang = model_language(engine)
+        analogies = tuple(n for n in DEFAULT_SETS[lang] if set_kind(n) == "analogies")
+        pairs = tuple(n for n in DEFAULT_SETS[lang] if set_kind(n) == "pairs")
+        if lang == "zh" and "行者" in engine.model.index:
+            groups = ("xiyouji-aliases",)
+    report = run_evaluation(engine, analogies, pairs, groups, restrict_vocab,
+                            ["add", "mul"] if method == "both" else [method], data_dir)
+    rows = []
+    for r in report["analogies"]:
+        rows.append((r["set"], f"analogy {r['method']}", "accuracy", r["accuracy"], r["answered"], r["skipped"]))
+        if sections:
+            for s in r["sections"]:
+                rows.append((f"  {s['section']}", "", "accuracy", s["accuracy"], s["correct"] + s["incorrect"], s["skipped"]))
+    for r in report["pairs"]:
+        rows.append((r["set"], "pairs", "spearman", r["spearman"], r["used"], r["skipped"]))
+        rows.append((r["set"], "pairs", "pearson", r["pearson"], r["used"], r["skipped"]))
+    for r in report["groups"]:
+        rows.append((r["set"], "aliases", "recall@10", r["recall_at_10"], r["words_scored"], r["words_missing"]))
+        rows.append((r["set"], "aliases", "mrr", r["mrr"], r["words_scored"], r["words_missing"]))
+    if fmt == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        render(["set", "task", "metric", "score", "used", "skipped"], rows, fmt)
+    info(f"model {engine.model.path}, restrict_vocab={restrict_vocab}")
+
+
 def main():
     cli(prog_name="w2vkit")

@@ -222,7 +222,7 @@ def read_pairs(path) -> list[tuple[str, str, float]]:
     for lineno, line in _lines(path):
         if not line or line.startswith("#"):
             continue
-        parts = re.split(r"\t| +", line)
+        parts = re.split(r"[\t ]+", line)
         try:
             if len(parts) != 3:
                 raise ValueError
@@ -324,3 +324,31 @@ def model_language(engine: Engine) -> str:
     top = engine.model.words[:1000]
     cjk = sum(1 for w in top if _CJK.search(w))
     return "zh" if top and cjk / len(top) > 0.5 else "en"
+
+
+def run_evaluation(engine: Engine, analogies=(), pairs=(), groups=(), restrict_vocab: int = 30000,
+                   methods=("add",), data_dir: str | None = None) -> dict:
+    """Every requested set, as one JSON-ready report."""
+    report = {"model": str(engine.model.path), "restrict_vocab": restrict_vocab,
+              "analogies": [], "pairs": [], "groups": []}
+    for name in analogies:
+        path = resolve_set(name, data_dir)
+        for method in methods:
+            r = evaluate_analogies(engine, path, restrict_vocab, method, name)
+            t = r.total
+            report["analogies"].append({
+                "set": name, "method": method, "accuracy": t.accuracy, "correct": t.correct,
+                "answered": t.correct + t.incorrect, "skipped": t.skipped, "coverage": r.coverage,
+                "sections": [dict(section=s.section, accuracy=s.accuracy, correct=s.correct,
+                                  incorrect=s.incorrect, skipped=s.skipped) for s in r.sections],
+            })
+    for name in pairs:
+        r = evaluate_pairs(engine, resolve_set(name, data_dir), restrict_vocab, name)
+        report["pairs"].append({"set": name, "spearman": r.spearman, "pearson": r.pearson,
+                                "used": r.used, "skipped": r.skipped, "oov_ratio": r.oov_ratio})
+    for name in groups:
+        g = read_groups(name)
+        words = engine.model.words[:restrict_vocab]
+        scores = alias_scores(words, engine.vectors[: len(words)], g)
+        report["groups"].append(dict(set=name, **scores))
+    return report

@@ -1,0 +1,237 @@
+"""Maps of the vector space: t-SNE (or PCA) of words, with labels that render in Chinese.
+
+matplotlib draws CJK labels as empty boxes unless it is given a font that has them, so one is
+looked for among the usual CJK fonts of Linux, macOS and Windows (or given with font=). Labels
+are placed by a greedy search around each point so they do not pile up.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import OutputError, UsageError
+from .query import Engine
+
+log = logging.getLogger(__name__)
+
+# Family names as matplotlib's font manager reports them, best first.
+CJK_FONTS = [
+    "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Serif CJK SC",
+    "Source Han Sans SC", "Source Han Sans CN", "Source Han Sans", "Source Han Serif SC",
+    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
+    "Hiragino Sans GB", "Heiti SC", "STHeiti", "Songti SC", "SimSun", "AR PL UMing CN",
+    "AR PL UKai CN", "Droid Sans Fallback", "Arial Unicode MS",
+]
+INSTALL_HINT = ("install a CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk or fonts-wqy-zenhei; "
+                "Fedora: dnf install google-noto-sans-cjk-fonts) or pass --font PATH")
+FORMATS = (".png", ".svg", ".pdf")
+
+
+def find_cjk_font(path: str | None = None):
+    """A FontProperties for a CJK-capable font (the given file, else the first installed one)."""
+    from matplotlib import font_manager
+
+    if path:
+        if not Path(path).is_file():
+            raise UsageError(f"{path}: no such font file")
+        font_manager.fontManager.addfont(path)
+        return font_manager.FontProperties(fname=path)
+    installed = {f.name: f.fname for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            return font_manager.FontProperties(fname=installed[name])
+    return None
+
+
+@dataclass
+class PlotResult:
+    path: Path
+    points: int
+    groups: int
+    font: str | None
+    seconds: float
+    warnings: list[str]
+
+
+def _stopwords() -> frozenset[str]:
+    from .segment import read_stopwords
+
+    return read_stopwords(["zh", "en"])
+
+
+def choose_words(engine: Engine, words: list[str], neighbors: int, top: int):
+    """(words, group index per word, query flags). No words: the `top` most frequent words,
+    leaving out stopwords and single characters; with words: each and its nearest neighbours."""
+    if not words:
+        stop = _stopwords()
+        chosen = [w for w in engine.model.words if len(w) > 1 and w not in stop and w.isalnum()][:top]
+        if len(chosen) < 3:
+            raise UsageError("the model has too few words to plot; give words to plot")
+        return chosen, [0] * len(chosen), [False] * len(chosen)
+    chosen, groups, is_query = [], [], []
+    seen = {}
+    for g, w in enumerate(words):
+        engine.index_of(w)  # unknown word -> a helpful error
+        for i, (x, _) in enumerate([(w, 1.0)] + engine.most_similar([w], topn=neighbors)):
+            if x in seen:
+                if i == 0:  # a query word that is another's neighbour becomes a query
+                    is_query[seen[x]] = True
+                continue
+            seen[x] = len(chosen)
+            chosen.append(x)
+            groups.append(g)
+            is_query.append(i == 0)
+    return chosen, groups, is_query
+
+
+def project(vectors: np.ndarray, method: str, seed: int) -> np.ndarray:
+    n = len(vectors)
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    if method == "pca" or n < 4:
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=2, random_state=seed).fit_transform(unit)
+    from sklearn.manifold import TSNE
+
+    # perplexity must stay below the number of points; ~n/4 keeps small groups together.
+    perplexity = float(min(30.0, max(2.0, (n - 1) / 4)))
+    tsne = TSNE(n_components=2, perplexity=perplexity, init="pca", learning_rate="auto",
+                random_state=seed, metric="cosine")
+    return tsne.fit_transform(unit)
+
+
+def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, method: str = "tsne",
+         font: str | None = None, seed: int = 0, title: str | None = None) -> PlotResult:
+    started = time.perf_counter()
+    output = Path(output)
+    if output.suffix.lower() not in FORMATS:
+        raise UsageError(f"{output}: choose a .png, .svg or .pdf file name")
+    if method not in ("tsne", "pca"):
+        raise UsageError(f"unknown method {method!r}; choose tsne or pca")
+    chosen, groups, is_query = choose_words(engine, list(words), neighbors, top)
+    ids = [engine.model.index[w] for w in chosen]
+    vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
+    log.info("projecting %d words with %s ...", len(chosen), "t-SNE" if method == "tsne" else "PCA")
+    xy = project(vectors, method, seed)
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fontprops = find_cjk_font(font)
+    needs_cjk = any(not w.isascii() for w in chosen)
+    if fontprops is None and needs_cjk:
+        log.warning("no CJK font found: Chinese labels will show as boxes; %s", INSTALL_HINT)
+    n = len(chosen)
+    side = float(np.clip(np.sqrt(n) * 1.0, 7, 18))
+    fontsize = float(np.clip(13 - np.log2(max(n, 2)), 7, 11))
+    fig = Figure(figsize=(side, side * 0.8), dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ngroups = max(groups) + 1
+    cmap = _colors(ngroups)
+    xy = np.asarray(xy)
+    for g in range(ngroups):
+        members = [i for i in range(n) if groups[i] == g]
+        label = chosen[members[0]] if words else None
+        ax.scatter(xy[members, 0], xy[members, 1], s=14, color=cmap[g], alpha=0.8, label=label)
+        queries = [i for i in members if is_query[i]]
+        if queries:
+            ax.scatter(xy[queries, 0], xy[queries, 1], s=90, color=cmap[g], edgecolors="black",
+                       linewidths=1.2, zorder=3)
+    text_kw = {"fontproperties": fontprops} if fontprops is not None else {}
+    positions = _place_labels(fig, ax, xy, chosen, fontsize, is_query)
+    for i, (word, (dx, dy, ha, va)) in enumerate(zip(chosen, positions)):
+        ax.annotate(word, xy[i], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                    fontsize=fontsize * (1.35 if is_query[i] else 1.0),
+                    fontweight="bold" if is_query[i] else "normal",
+                    color=cmap[groups[i]] if words else "#222222", **text_kw)
+    if words:
+        legend = ax.legend(loc="best", fontsize=fontsize + 1, markerscale=2, title="query (neighbours)")
+        if fontprops is not None:
+            for t in legend.get_texts():
+                t.set_fontproperties(fontprops)
+    name = engine.model.path.name
+    ax.set_title(title or f"{name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {n} words", **text_kw)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    fig.tight_layout()
+    caught = _save(fig, output)
+    return PlotResult(output, n, ngroups, fontprops.get_name() if fontprops else None,
+                      time.perf_counter() - started, caught)
+
+
+def _colors(k: int):
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab10" if k <= 10 else "tab20"]
+    return [cmap(i % cmap.N) for i in range(k)]
+
+
+def _place_labels(fig, ax, xy, words, fontsize, is_query):
+    """Greedy label placement in display space: each label takes the first of eight spots around
+    its point whose box overlaps no label placed before it (queries first); if none is free, the
+    least-overlapping spot. Written here because it is a few dozen lines and runs in milliseconds
+    for 300 labels, where iterative force-based packages take seconds."""
+    fig.canvas.draw()  # fixes the axes' transform
+    pts = ax.transData.transform(xy)
+    dpi_scale = fig.dpi / 72.0
+    order = sorted(range(len(words)), key=lambda i: (not is_query[i], i))
+    placed: list[tuple[float, float, float, float]] = []
+    result = [None] * len(words)
+    pad = 3
+    spots = [(pad, pad, "left", "bottom"), (-pad, pad, "right", "bottom"), (pad, -pad, "left", "top"),
+             (-pad, -pad, "right", "top"), (0, 2 * pad, "center", "bottom"), (0, -2 * pad, "center", "top"),
+             (2 * pad, 0, "left", "center"), (-2 * pad, 0, "right", "center")]
+    for i in order:
+        size = fontsize * (1.35 if is_query[i] else 1.0) * dpi_scale
+        w = sum(size if not ch.isascii() else size * 0.6 for ch in words[i])
+        h = size * 1.2
+        best, best_overlap = None, None
+        for dx, dy, ha, va in spots:
+            x0 = pts[i][0] + dx * dpi_scale - (w if ha == "right" else w / 2 if ha == "center" else 0)
+            y0 = pts[i][1] + dy * dpi_scale - (h if va == "top" else h / 2 if va == "center" else 0)
+            box = (x0, y0, x0 + w, y0 + h)
+            overlap = sum(_overlap(box, b) for b in placed)
+            if best_overlap is None or overlap < best_overlap:
+                best, best_overlap = ((dx, dy, ha, va), box), overlap
+            if overlap == 0:
+                break
+        result[i] = best[0]
+        placed.append(best[1])
+    return result
+
+
+def _overlap(a, b) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _save(fig, output: Path) -> list[str]:
+    """Write atomically; return matplotlib's warnings (missing glyphs among them)."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"{output}: cannot write ({e.strerror})") from e
+    tmp = output.with_name(f".{output.stem}.tmp-{os.getpid()}{output.suffix}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fig.savefig(tmp, format=output.suffix[1:].lower())
+            os.replace(tmp, output)
+        except OSError as e:
+            raise OutputError(f"{output}: cannot write ({e.strerror})") from e
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+    messages = [str(w.message) for w in caught]
+    for m in messages:
+        log.debug("matplotlib: %s", m)
+    return messages
