@@ -227,16 +227,18 @@ def _load(model_path):
               help="Architecture [default: cbow; measured better on both corpora, see README].")
 @click.option("--sg", "arch_flag", flag_value="skipgram", help="Same as --arch skipgram.")
 @click.option("--cbow", "arch_flag", flag_value="cbow", help="Same as --arch cbow.")
-@click.option("--dim", default=100, show_default=True, type=click.IntRange(1), help="Vector size.")
-@click.option("--window", default=None, type=click.IntRange(1),
-              help="Context window [default: 8 below 2M tokens, else 5].")
+@click.option("--dim", default=None, type=click.IntRange(1),
+              help="Vector size [default: 100 below 2M tokens, else 200].")
+@click.option("--window", default=None, type=click.IntRange(1), help="Context window [default: 8].")
 @click.option("--min-count", default=5, show_default=True, type=click.IntRange(1),
               help="Ignore words seen fewer times.")
 @click.option("--epochs", default=None, type=click.IntRange(1),
-              help="Passes over the corpus [default: 30 below 2M tokens, else 5].")
-@click.option("--negative", default=5, show_default=True, type=click.IntRange(0), help="Negative samples.")
+              help="Passes over the corpus [default: 30 below 2M tokens, else 10].")
+@click.option("--negative", default=None, type=click.IntRange(0),
+              help="Negative samples [default: 5 below 2M tokens, else 10].")
 @click.option("--hs", is_flag=True, help="Hierarchical softmax (use with --negative 0).")
-@click.option("--sample", default=1e-3, show_default=True, type=float, help="Down-sampling of frequent words.")
+@click.option("--sample", default=None, type=float,
+              help="Down-sampling of frequent words [default: 1e-3 below 2M tokens, else 1e-4].")
 @click.option("--alpha", default=None, type=float, help="Initial learning rate [default: gensim's].")
 @click.option("--min-alpha", default=0.0001, show_default=True, type=float, help="Final learning rate.")
 @click.option("--workers", default=None, type=click.IntRange(1), help="Training threads [default: all cores].")

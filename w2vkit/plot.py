@@ -54,6 +54,7 @@ def find_cjk_font(path: str | None = None):
 class PlotResult:
     path: Path
     points: int
+    labels: int
     groups: int
     font: str | None
     seconds: float
@@ -163,7 +164,10 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
     ax.set_yticks([])
     fig.tight_layout()
     caught = _save(fig, output)
-    return PlotResult(output, n, ngroups, fontprops.get_name() if fontprops else None,
+    # Count what was actually drawn (the small markers: one per word) and labelled.
+    drawn = sum(len(c.get_offsets()) for c in ax.collections if c.get_sizes()[0] < 50)
+    labels = sum(1 for t in ax.texts if t.get_text())
+    return PlotResult(output, drawn, labels, ngroups, fontprops.get_name() if fontprops else None,
                       time.perf_counter() - started, caught)
 
 

@@ -36,13 +36,13 @@ SMALL_CORPUS_TOKENS = 2_000_000
 @dataclass(frozen=True)
 class TrainOptions:
     arch: str = "cbow"  # cbow | skipgram
-    dim: int = 100
-    window: int | None = None  # None: by corpus size
+    dim: int | None = None  # None (here and below): chosen by corpus size, see resolved()
+    window: int | None = None
     min_count: int = 5
-    epochs: int | None = None  # None: by corpus size
-    negative: int = 5
+    epochs: int | None = None
+    negative: int | None = None
     hs: bool = False
-    sample: float = 1e-3
+    sample: float | None = None
     alpha: float | None = None  # None: gensim's default for the architecture
     min_alpha: float = 0.0001
     workers: int | None = None
@@ -54,18 +54,25 @@ class TrainOptions:
         if self.arch not in ("cbow", "skipgram"):
             raise UsageError(f"unknown architecture {self.arch!r}; choose cbow or skipgram")
         for name in ("dim", "min_count"):
-            if getattr(self, name) < 1:
+            if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
-        if not self.hs and self.negative < 1:
+        if not self.hs and self.negative == 0:
             raise UsageError("with --negative 0 use --hs, or nothing would be trained")
 
     def resolved(self, tokens: int) -> "TrainOptions":
         """Fill the size-dependent defaults for a corpus of `tokens` tokens."""
         small = tokens < SMALL_CORPUS_TOKENS
-        epochs = self.epochs or (30 if small else 5)
-        window = self.window or (8 if small else 5)
-        workers = 1 if self.deterministic else (self.workers or default_jobs())
-        return replace(self, epochs=epochs, window=window, workers=workers)
+        pick = (lambda value, if_small, if_large:
+                value if value is not None else (if_small if small else if_large))
+        return replace(
+            self,
+            dim=pick(self.dim, 100, 200),
+            window=pick(self.window, 8, 8),
+            epochs=pick(self.epochs, 30, 10),
+            negative=pick(self.negative, 5, 10),
+            sample=pick(self.sample, 1e-3, 1e-4),
+            workers=1 if self.deterministic else (self.workers or default_jobs()),
+        )
 
 
 def cache_root() -> Path:

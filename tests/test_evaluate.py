@@ -1,0 +1,156 @@
+"""Evaluation: parsing, and scores equal to gensim's on the same vectors."""
+
+import json
+
+import numpy as np
+import pytest
+
+from w2vkit.errors import EvalSetError
+from w2vkit.evaluate import (
+    alias_scores, evaluate_analogies, evaluate_pairs, read_analogies, read_groups, read_pairs, resolve_set,
+)
+from w2vkit.query import Engine
+from w2vkit.store import load_model
+
+from conftest import EVAL_ZH, invoke
+
+
+@pytest.fixture(scope="module")
+def engine(small_model):
+    return Engine(load_model(small_model))
+
+
+@pytest.fixture(scope="module")
+def kv(engine):
+    from gensim.models import KeyedVectors
+
+    kv = KeyedVectors(engine.model.dim)
+    kv.add_vectors(engine.model.words, np.asarray(engine.model.vectors))
+    return kv
+
+
+def test_analogy_parsing_crlf_sections_comments(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_bytes(b"# comment\r\n: capital\r\nathens greece oslo norway\r\n\r\n: family\r\nboy girl man woman\r\n")
+    sections = read_analogies(f)
+    assert [(name, len(qs)) for name, qs in sections] == [("capital", 1), ("family", 1)]
+    assert sections[1][1][0].expected == "woman"
+
+
+def test_analogy_parsing_errors(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(": s\na b c d\na b c\n")
+    with pytest.raises(EvalSetError, match=r"a.txt:3: expected 4 words, got 3: 'a b c'"):
+        read_analogies(f)
+    f.write_text("a b c d\n")
+    with pytest.raises(EvalSetError, match=r"a.txt:1: question before the first ': section' header"):
+        read_analogies(f)
+
+
+def test_pairs_parsing(tmp_path):
+    f = tmp_path / "p.txt"
+    f.write_bytes(b"word1\tword2\tscore\r\n# note\r\na\tb\t1.5\r\nc  d 2\r\n")
+    assert read_pairs(f) == [("a", "b", 1.5), ("c", "d", 2.0)]
+    f.write_text("a b 1\nc d x\n")
+    with pytest.raises(EvalSetError, match=r"p.txt:2: expected 'word1 word2 score', got 'c d x'"):
+        read_pairs(f)
+
+
+def test_unknown_sets(tmp_path, monkeypatch):
+    with pytest.raises(EvalSetError, match="nosuch: no such file or built-in set"):
+        resolve_set("nosuch")
+    monkeypatch.delenv("W2VKIT_DATA", raising=False)
+    with pytest.raises(EvalSetError, match=r"ca8-semantic: give the folder that holds CA8/semantic.txt with --data-dir"):
+        resolve_set("ca8-semantic")
+    with pytest.raises(EvalSetError, match="wordsim240: .* not found"):
+        resolve_set("wordsim240", str(tmp_path))
+    assert resolve_set("google").name == "questions-words.txt"
+
+
+@pytest.fixture(scope="module")
+def generated_analogies(engine, tmp_path_factory):
+    """Questions from the model's own vocabulary (plus some unknown words), in three sections."""
+    rng = np.random.default_rng(5)
+    words = engine.model.words[:1500]
+    lines = []
+    for section in range(3):
+        lines.append(f": section{section}")
+        for _ in range(150):
+            q = list(rng.choice(words, 4, replace=False))
+            if rng.random() < 0.1:
+                q[rng.integers(4)] = "未登录词"
+            lines.append(" ".join(q))
+    # Questions whose answer gensim finds: a + b - c is near d for these by construction.
+    for a, b, c in [("行者", "八戒", "悟空"), ("三藏", "行者", "八戒")]:
+        best = engine.analogy(b, a, c)[0][0]  # gensim order: b - a + c ... written as a b c d
+        lines.append(f"{c} {b} {a} {best}")
+    path = tmp_path_factory.mktemp("eval") / "gen.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("method, function", [("add", "most_similar"), ("mul", "most_similar_cosmul")])
+@pytest.mark.parametrize("restrict", [1000, 30000])
+def test_analogies_equal_gensim(engine, kv, generated_analogies, method, function, restrict):
+    ours = evaluate_analogies(engine, generated_analogies, restrict_vocab=restrict, method=method)
+    score, sections = kv.evaluate_word_analogies(str(generated_analogies), restrict_vocab=restrict,
+                                                 similarity_function=function)
+    assert ours.total.correct > 0
+    assert abs(ours.total.accuracy - score) < 1e-12
+    theirs = {s["section"]: (len(s["correct"]), len(s["incorrect"])) for s in sections}
+    for s in ours.sections + [ours.total]:
+        assert (s.correct, s.incorrect) == theirs[s.section]
+
+
+def test_ca8_coverage_matches_gensim(engine, kv):
+    path = EVAL_ZH / "CA8" / "semantic.txt"
+    ours = evaluate_analogies(engine, path, restrict_vocab=30000)
+    score, sections = kv.evaluate_word_analogies(str(path), restrict_vocab=30000)
+    total = sections[-1]
+    assert ours.total.correct == len(total["correct"]) and ours.total.incorrect == len(total["incorrect"])
+    assert 0 < ours.coverage < 0.2  # a Ming-dynasty novel knows few of CA8's modern words
+
+
+def test_pairs_equal_gensim(engine, kv, tmp_path):
+    rng = np.random.default_rng(3)
+    words = engine.model.words[:2000]
+    f = tmp_path / "pairs.tsv"
+    f.write_bytes(("".join(f"{a}\t{b}\t{rng.uniform(0, 10):.2f}\r\n" for a, b in rng.choice(words, (300, 2))) +
+                   "未登录词\t行者\t5.0\r\n").encode("utf-8"))
+    assert len(read_pairs(EVAL_ZH / "wordsim" / "wordsim-240.txt")) == 240
+    for path in (f,):
+        for restrict in (500, 30000):
+            ours = evaluate_pairs(engine, path, restrict_vocab=restrict)
+            pearson, spearman, oov = kv.evaluate_word_pairs(str(path), restrict_vocab=restrict)
+            assert ours.used > 1
+            # float32 cosines computed by BLAS (gensim) or numpy (here) differ in the 7th digit
+            assert abs(ours.pearson - pearson[0]) < 1e-5
+            assert abs(ours.spearman - spearman.statistic) < 1e-5
+            assert abs(ours.oov_ratio * 100 - oov) < 1e-9
+
+
+def test_alias_groups(engine):
+    groups = read_groups("xiyouji-aliases")
+    assert ["孙悟空", "悟空"] == groups[0][:2]
+    scores = alias_scores(engine.model.words, engine.vectors, groups)
+    assert 0 < scores["recall_at_10"] <= 1 and scores["words_scored"] > 10
+    # Groups of identical vectors would score perfectly: the metric can reach its maximum.
+    words = ["a", "b", "c", "d"]
+    vecs = np.array([[1, 0], [1, 0.01], [0, 1], [0.01, 1]], dtype=np.float32)
+    assert alias_scores(words, vecs, [["a", "b"], ["c", "d"]], k=1)["recall_at_10"] == 1.0
+
+
+def test_cli_evaluate_json(runner, small_model):
+    r = invoke(runner, ["evaluate", "-m", small_model, "--data-dir", EVAL_ZH, "--format", "json", "--method", "both"])
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert [(a["set"], a["method"]) for a in report["analogies"]] == [
+        ("ca8-morphological", "add"), ("ca8-morphological", "mul"), ("ca8-semantic", "add"), ("ca8-semantic", "mul")]
+    assert [p["set"] for p in report["pairs"]] == ["wordsim240", "wordsim297"]
+    assert report["groups"][0]["set"] == "xiyouji-aliases"
+
+
+def test_cli_evaluate_unknown_set(runner, small_model):
+    r = invoke(runner, ["evaluate", "-m", small_model, "--pairs", "nosuch"])
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: nosuch: no such file or built-in set (built-in: google, ")

@@ -1,0 +1,57 @@
+"""Plots: Chinese labels render with a real CJK font, points and files are as asked."""
+
+import pytest
+
+from w2vkit.errors import UsageError
+from w2vkit.plot import find_cjk_font, plot
+from w2vkit.query import Engine
+from w2vkit.store import load_model
+
+from conftest import invoke
+
+
+@pytest.fixture(scope="module")
+def engine(small_model):
+    return Engine(load_model(small_model))
+
+
+def test_a_cjk_font_is_installed():
+    assert find_cjk_font() is not None, "CI installs fonts-wqy-zenhei; install a CJK font"
+
+
+def test_groups_render_chinese_without_missing_glyphs(engine, tmp_path):
+    result = plot(engine, tmp_path / "groups.png", ["行者", "八戒", "三藏", "悟空"], neighbors=8)
+    assert not [w for w in result.warnings if "missing from font" in w], result.warnings
+    assert result.font is not None
+    assert result.groups == 4
+    assert 20 <= result.points <= 36 and result.labels == result.points
+    assert (tmp_path / "groups.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_overview_of_frequent_words(engine, tmp_path):
+    result = plot(engine, tmp_path / "top.svg", top=120, method="pca")
+    assert result.points == result.labels == 120
+    assert (tmp_path / "top.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_without_a_cjk_font_the_plot_is_still_written(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr("w2vkit.plot.CJK_FONTS", [])
+    result = plot(engine, tmp_path / "boxes.pdf", ["行者"], neighbors=3, method="pca")
+    assert result.font is None
+    assert any("missing from font" in w for w in result.warnings)
+    assert (tmp_path / "boxes.pdf").read_bytes()[:4] == b"%PDF"
+
+
+def test_bad_requests(engine, tmp_path):
+    with pytest.raises(UsageError, match="choose a .png, .svg or .pdf file name"):
+        plot(engine, tmp_path / "x.jpg")
+    with pytest.raises(UsageError, match="no such font file"):
+        plot(engine, tmp_path / "x.png", ["行者"], font=str(tmp_path / "nofont.ttf"))
+
+
+def test_cli_plot(runner, small_model, tmp_path):
+    out = tmp_path / "cli.png"
+    r = invoke(runner, ["plot", "行者", "八戒", "-k", "4", "-o", out, "-m", small_model])
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr.splitlines()[-1].endswith(f"-> {out}")
+    assert "plotted 10 words in 2 groups" in r.stderr
