@@ -29,6 +29,8 @@ CJK_FONTS = [
     "Hiragino Sans GB", "Heiti SC", "STHeiti", "Songti SC", "SimSun", "AR PL UMing CN",
     "AR PL UKai CN", "Droid Sans Fallback", "Arial Unicode MS",
 ]
+CJK_FILE_KEYS = ("notosanscjk", "notoserifcjk", "sourcehan", "wqy", "simhei", "msyh", "pingfang",
+                 "hiragino", "stheiti", "droidsansfallback", "uming", "ukai", "simsun")
 INSTALL_HINT = ("install a CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk or fonts-wqy-zenhei; "
                 "Fedora: dnf install google-noto-sans-cjk-fonts) or pass --font PATH")
 FORMATS = (".png", ".svg", ".pdf")
@@ -47,6 +49,16 @@ def find_cjk_font(path: str | None = None):
     for name in CJK_FONTS:
         if name in installed:
             return font_manager.FontProperties(fname=installed[name])
+    # matplotlib caches its font list on first use: a font installed after that is only found
+    # on disk. Look for the usual CJK font files by name and register the first one.
+    for fname in sorted(font_manager.findSystemFonts() + font_manager.findSystemFonts(fontext="otf")):
+        base = os.path.basename(fname).lower()
+        if any(key in base for key in CJK_FILE_KEYS):
+            try:
+                font_manager.fontManager.addfont(fname)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            return font_manager.FontProperties(fname=fname)
     return None
 
 

@@ -1,0 +1,67 @@
+"""Training throughput: `w2vkit train --segmented` vs calling gensim directly, same parameters,
+same segmented file, measured in the same run (each in a fresh process). Target ratio >= 0.9.
+
+    python benchmarks/train.py [--corpus PATH] [--repeat 2]
+
+The corpus is segmented (and cached) once first; both sides then train on that file with the
+w2vkit defaults for its size.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+GENSIM = """
+import sys, json, time
+from gensim.models import Word2Vec
+kw = json.loads(sys.argv[2])
+t = time.perf_counter()
+Word2Vec(corpus_file=sys.argv[1], **kw)
+print(time.perf_counter() - t)
+"""
+
+
+def main():
+    from w2vkit.segment import SegmentOptions
+    from w2vkit.train import TrainOptions, _gensim_kwargs, count_tokens, prepare_corpus
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpora" / "xiyouji.txt"))
+    p.add_argument("--repeat", type=int, default=2)
+    args = p.parse_args()
+    corpus = prepare_corpus([args.corpus], SegmentOptions()).path
+    tokens = count_tokens(corpus)
+    opts = TrainOptions().resolved(tokens)
+    kw = _gensim_kwargs(opts)
+    kw.pop("compute_loss")
+    print(f"corpus {args.corpus}: {tokens:,} tokens; {opts.arch} dim={opts.dim} window={opts.window} "
+          f"epochs={opts.epochs} workers={opts.workers}")
+    words = tokens * opts.epochs
+    best = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(args.repeat):
+            out = subprocess.run([sys.executable, "-c", GENSIM, str(corpus), json.dumps(kw)],
+                                 capture_output=True, text=True, check=True).stdout
+            best["gensim"] = min(best.get("gensim", 1e9), float(out.split()[-1]))
+            t = time.perf_counter()
+            res = subprocess.run([sys.executable, "-m", "w2vkit", "train", str(corpus), "--segmented",
+                                  "-o", f"{tmp}/m", "--format", "json", "-q"],
+                                 capture_output=True, text=True, check=True)
+            total = time.perf_counter() - t
+            meta = json.loads(Path(f"{tmp}/m/meta.json").read_text())
+            best["w2vkit"] = min(best.get("w2vkit", 1e9), meta["timings"]["train_seconds"])
+            best["w2vkit (whole command)"] = min(best.get("w2vkit (whole command)", 1e9), total)
+    print(f"{'what':28} {'seconds':>8} {'words/s':>12} {'vs gensim':>10}")
+    for name, secs in best.items():
+        print(f"{name:28} {secs:8.2f} {words / secs:12,.0f} {best['gensim'] / secs:9.2f}x")
+
+
+if __name__ == "__main__":
+    main()
