@@ -35,7 +35,9 @@ def test_overview_of_frequent_words(engine, tmp_path):
 
 
 def test_without_a_cjk_font_the_plot_is_still_written(engine, tmp_path, monkeypatch):
+    # Hide the installed CJK fonts from both lookups (by family name, then by file name).
     monkeypatch.setattr("w2vkit.plot.CJK_FONTS", [])
+    monkeypatch.setattr("w2vkit.plot.CJK_FILE_KEYS", ())
     result = plot(engine, tmp_path / "boxes.pdf", ["行者"], neighbors=3, method="pca")
     assert result.font is None
     assert any("missing from font" in w for w in result.warnings)

@@ -70,7 +70,7 @@ def test_malformed_dictionary_line_is_named(tmp_path):
 
 
 def test_unknown_builtin_dictionary(tmp_path):
-    with pytest.raises(DictionaryError, match="nosuch: no such dictionary file \\(built-in dictionaries: xiyouji\\)"):
+    with pytest.raises(DictionaryError, match="nosuch: no such dictionary file \\(built-in: xiyouji\\)"):
         read_user_dict("nosuch")
 
 

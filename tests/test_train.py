@@ -126,3 +126,32 @@ def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path)
              "弼马温", "猴头", "泼猴"}
     top = [w for w, _ in engine.most_similar(["孙悟空"], topn=10)]
     assert len(names & set(top)) >= 2, top
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGKILL"])
+def test_killed_training_leaves_the_previous_model_intact(small_model, novel_slice, tmp_path, sig):
+    """Ctrl-C or SIGKILL at any moment of a retrain: the model at that path still loads."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "model"
+    shutil.copytree(small_model, target)
+    before = (target / "vectors.npy").read_bytes()
+    rng = np.random.default_rng(11 if sig == "SIGINT" else 12)
+    for delay in rng.uniform(0.5, 4.0, size=3):
+        proc = subprocess.Popen([sys.executable, "-m", "w2vkit", "train", str(novel_slice), "-o", str(target),
+                                 "--epochs", "3", "--dim", "16", "-q"], stderr=subprocess.PIPE, text=True)
+        time.sleep(float(delay))
+        proc.send_signal(getattr(signal, sig))
+        _, err = proc.communicate(timeout=60)
+        model = load_model(target, verify=True)  # intact: old or completely new
+        assert model.meta["dim"] in (32, 16)
+        if model.meta["dim"] == 32:
+            assert (target / "vectors.npy").read_bytes() == before
+        if sig == "SIGINT" and proc.returncode != 0:
+            assert err.strip().splitlines()[-1] in ("Interrupted; earlier results are left as they were.", "Aborted!")
+    train([str(novel_slice)], target, TrainOptions(dim=8, epochs=1))  # the next run cleans up
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".model.tmp")]

@@ -96,27 +96,22 @@ def _data_file(kind: str, name: str) -> Path:
     return Path(str(resources.files("w2vkit") / "data" / kind / f"{name}.txt"))
 
 
-def resolve_dict(name: str) -> Path:
-    """A user dictionary: an existing path, or the name of a built-in one."""
+def _resolve(name: str, kind: str, builtins: tuple[str, ...], what: str) -> Path:
+    """An existing path, or the name of a built-in data file of this kind."""
     p = Path(name)
     if p.is_file():
         return p
-    if name in BUILTIN_DICTS:
-        return _data_file("dicts", name)
-    raise DictionaryError(
-        f"{name}: no such dictionary file (built-in dictionaries: {', '.join(BUILTIN_DICTS)})"
-    )
+    if name in builtins:
+        return _data_file(kind, name)
+    raise DictionaryError(f"{name}: no such {what} file (built-in: {', '.join(builtins)})")
+
+
+def resolve_dict(name: str) -> Path:
+    return _resolve(name, "dicts", BUILTIN_DICTS, "dictionary")
 
 
 def resolve_stopwords(name: str) -> Path:
-    p = Path(name)
-    if p.is_file():
-        return p
-    if name in BUILTIN_STOPWORDS:
-        return _data_file("stopwords", name)
-    raise DictionaryError(
-        f"{name}: no such stopword file (built-in lists: {', '.join(BUILTIN_STOPWORDS)})"
-    )
+    return _resolve(name, "stopwords", BUILTIN_STOPWORDS, "stopword")
 
 
 def builtin_dict_markers(name: str) -> list[str]:

@@ -112,6 +112,7 @@ def _exchange(a: Path, b: Path) -> bool:
 def staging_dir(target: Path) -> Path:
     """A fresh sibling directory to build a model in before publish()."""
     target = Path(target)
+    _remove_stale_staging(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{time.monotonic_ns()}"
@@ -119,6 +120,20 @@ def staging_dir(target: Path) -> Path:
     except OSError as e:
         raise OutputError(f"{target}: cannot write ({e.strerror}); choose another -o") from e
     return tmp
+
+
+def _remove_stale_staging(target: Path) -> None:
+    """Delete staging directories left by killed runs (their process is gone)."""
+    if not target.parent.is_dir():
+        return
+    for p in target.parent.glob(f".{target.name}.tmp-*"):
+        try:
+            pid = int(p.name.rsplit(".tmp-", 1)[1].split("-")[0])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(p, ignore_errors=True)
+        except (ValueError, PermissionError, OSError):
+            continue
 
 
 def publish(tmp: Path, target: Path) -> None:
