@@ -31,6 +31,7 @@ BUILTIN_SETS = {
     "wordsim240": ("data", "wordsim/wordsim-240.txt", "pairs"),
     "wordsim297": ("data", "wordsim/wordsim-297.txt", "pairs"),
     "xiyouji-aliases": ("w2vkit", "xiyouji-aliases.txt", "groups"),
+    "sanguo-aliases": ("w2vkit", "sanguo-aliases.txt", "groups"),
 }
 DEFAULT_SETS = {
     "en": ["google", "wordsim353", "simlex999"],
