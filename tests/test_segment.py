@@ -49,6 +49,19 @@ def test_name_verb_merges_are_split(engine):
 
 
 @pytest.mark.parametrize("engine", ["fast", "jieba"])
+def test_user_words_glued_to_a_character_are_split(engine):
+    """jieba's dictionary holds 保唐僧 and 沙僧见; a compound in the user dictionary stays whole."""
+    text = "八戒要保唐僧，沙僧见妖精要吃唐僧肉。"
+    expected = ["八戒", "要", "保", "唐僧", "沙僧", "见", "妖精", "要", "吃", "唐僧肉"]
+    opts = SegmentOptions(engine=engine, user_dicts=("xiyouji",))
+    assert segment_lines(text, opts, "zh") == [expected]
+    with_punct = segment_lines(text, SegmentOptions(engine=engine, user_dicts=("xiyouji",), keep_punct=True), "zh")
+    assert [t for t in with_punct[0] if t not in "，。"] == expected
+    without = segment_lines(text, SegmentOptions(engine=engine, user_dicts=("xiyouji",), split_name_verb=False), "zh")
+    assert "保唐僧" in without[0] and "沙僧见" in without[0]
+
+
+@pytest.mark.parametrize("engine", ["fast", "jieba"])
 def test_user_dictionary_is_honoured_by_both_engines(tmp_path, engine):
     d = tmp_path / "my.dict"
     d.write_text("# comment\n云栈洞主 \n金毛鼠王 100 nr\n", encoding="utf-8")

@@ -46,11 +46,14 @@ DEFAULT_MAX_LINE_TOKENS = 1000
 BATCH_CHARS = 64_000
 
 # Single-character speech and reaction verbs that jieba's HMM glues onto the preceding name when
-# the name+verb string is not in the dictionary (老魔道, 大惊道); jieba's own dictionary also holds
-# such pairs learnt from novels (沙僧笑, 令狐冲笑). A token of 3+ characters ending in one of these
-# is split before the verb when no dictionary knows it (the HMM made it) or when what precedes
-# the verb is a user-dictionary word (a name the user declared), unless the whole token is one
-# (筋斗云).
+# the name+verb string is not in the dictionary (老魔道, 大惊道). A token of 3+ characters ending in
+# one of these is split before the verb when no dictionary knows it (the HMM made it).
+#
+# jieba's own dictionary also holds hundreds of name+character strings learnt from novels (沙僧笑,
+# 唐僧喜, 沙僧见, 保唐僧, 望行者, 玄德自, 令狐冲笑), which rob the name of its occurrences. So a
+# user-dictionary word is never glued to one neighbouring character: a token that is a user word
+# plus one character before or after it is split, unless the token is itself a user word
+# (筋斗云, 孙行者). A compound the user wants kept (唐僧肉, 土地庙) goes in the user dictionary.
 SPEECH_VERBS = frozenset("道曰云笑叫问喝骂哭喊嚷答言说叹吼")
 
 
@@ -199,6 +202,7 @@ _ZH_SENTENCE_END = re.compile(r"[。！？!?；;…]+")
 _PUNCT_CHAR = re.compile(r"[^\w\s+#&.%\-]|_")
 _JOINING_PUNCT = re.compile(r"[+#&.%\-]")
 _MERGED_VERB = re.compile(r"(?<!\S)\S{2,}[" + "".join(sorted(SPEECH_VERBS)) + r"](?!\S)")
+_LONG_TOKEN = re.compile(r"(?<!\S)\S{3,}(?!\S)")
 _EN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _EN_WORD_OR_PUNCT = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
 
@@ -286,8 +290,13 @@ class Tokenizer:
             return [s for para in text.split("\n") for s in self._zh_sentences_keeping_punct(para)]
         text = _PUNCT_CHAR.sub(" ", _ZH_SENTENCE_END.sub("\n", text.lower()))
         joined = " ".join(self._cut(text))
-        if self.options.split_name_verb and self.options.hmm and _MERGED_VERB.search(joined):
-            joined = _MERGED_VERB.sub(self._split_merged_verb, joined)
+        if self.options.split_name_verb:
+            if self.options.hmm and _MERGED_VERB.search(joined):
+                joined = _MERGED_VERB.sub(self._split_merged_verb, joined)
+            if self._user_words:
+                # Only tokens of 3+ characters reach Python (a few % of them), so this costs
+                # little even though it is a callback per token.
+                joined = _LONG_TOKEN.sub(self._split_glued_name, joined)
         sentences = [s.split() for s in joined.split("\n")]
         if _JOINING_PUNCT.search(text):  # "+#&.%-" stay inside words ("3.5"); drop them alone
             sentences = [[w for w in s if _WORDCHAR.search(w)] for s in sentences]
@@ -295,30 +304,43 @@ class Tokenizer:
 
     def _split_merged_verb(self, m: re.Match) -> str:
         w = m.group(0)
-        user_words = self._user_words
-        if w not in user_words and (w[:-1] in user_words or not self._known(w)):
+        if w not in self._user_words and not self._known(w):
             return f"{w[:-1]} {w[-1]}"
         return w
+
+    def _split_glued_name(self, m: re.Match) -> str:
+        return " ".join(self._unglue(m.group(0)))
+
+    def _unglue(self, w: str) -> tuple[str, ...]:
+        """A user word glued to one character, as two tokens; anything else as it is."""
+        user_words = self._user_words
+        if len(w) < 3 or w in user_words:
+            return (w,)
+        if w[:-1] in user_words:
+            return (w[:-1], w[-1])
+        if w[1:] in user_words:
+            return (w[0], w[1:])
+        return (w,)
 
     def _zh_sentences_keeping_punct(self, paragraph: str) -> list[list[str]]:
         result = []
         for sentence in split_sentences(paragraph.lower(), "zh"):
             toks = [w for w in self._cut(sentence) if not w.isspace()]
-            if self.options.split_name_verb and self.options.hmm:
+            if self.options.split_name_verb:
                 toks = self._split_merged_verbs(toks)
             result.append(toks)
         return result
 
     def _split_merged_verbs(self, toks: list[str]) -> list[str]:
+        """The same splits as _zh_sentences makes, on a token list (the --keep-punct path)."""
         out = []
         user_words = self._user_words
         for w in toks:
-            if (len(w) > 2 and w[-1] in SPEECH_VERBS and w not in user_words
-                    and (w[:-1] in user_words or not self._known(w))):
-                out.append(w[:-1])
-                out.append(w[-1])
+            if (self.options.hmm and len(w) > 2 and w[-1] in SPEECH_VERBS and w not in user_words
+                    and not self._known(w)):
+                out.extend((w[:-1], w[-1]))
             else:
-                out.append(w)
+                out.extend(self._unglue(w))
         return out
 
 
