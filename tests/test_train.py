@@ -13,14 +13,16 @@ from conftest import SMALL_TRAIN, invoke
 
 
 def test_options_reach_gensim(small_model):
-    from gensim.models import Word2Vec
+    from gensim.models import FastText
 
-    g = Word2Vec.load(str(small_model / "gensim" / "model"))
+    g = FastText.load(str(small_model / "gensim" / "model"))
+    assert type(g) is FastText  # Chinese text: character n-grams by default
     assert (g.vector_size, g.window, g.min_count, g.epochs, g.sg, g.negative, g.workers) == (
         32, 5, 3, 8, 0, 5, 1)
+    assert (g.wv.min_n, g.wv.max_n, g.wv.bucket) == (2, 3, 200_000)
     meta = json.loads((small_model / "meta.json").read_text())
-    assert meta["hyperparameters"]["arch"] == "cbow"
-    assert len(meta["losses_per_epoch"]) == 8 and all(x > 0 for x in meta["losses_per_epoch"])
+    assert meta["hyperparameters"]["arch"] == "cbow" and meta["hyperparameters"]["subwords"] is True
+    assert meta["losses_per_epoch"] == []  # gensim's FastText computes no loss
     assert meta["corpus"]["inputs"][0]["sha256"]
     assert meta["segmentation"]["engine"] == "fast" and meta["segmentation"]["hmm"] is True
 
@@ -28,13 +30,35 @@ def test_options_reach_gensim(small_model):
 def test_more_options_reach_gensim(novel_slice, tmp_path):
     from gensim.models import Word2Vec
 
-    opts = TrainOptions(arch="skipgram", dim=16, window=3, min_count=10, epochs=1, negative=0, hs=True,
-                        sample=1e-4, alpha=0.05, min_alpha=0.001, workers=2, seed=3, max_vocab=500)
+    opts = TrainOptions(arch="skipgram", dim=16, window=3, min_count=10, epochs=3, negative=0, hs=True,
+                        sample=1e-4, alpha=0.05, min_alpha=0.001, workers=2, seed=3, max_vocab=500,
+                        subwords=False)
     train([str(novel_slice)], tmp_path / "m", opts)
     g = Word2Vec.load(str(tmp_path / "m" / "gensim" / "model"))
+    assert type(g) is Word2Vec
     assert (g.sg, g.hs, g.negative, g.sample, g.alpha, g.min_alpha, g.workers, g.seed) == (
         1, 1, 0, 1e-4, 0.05, 0.001, 2, 3)
     assert len(load_model(tmp_path / "m")) <= 500
+    losses = json.loads((tmp_path / "m" / "meta.json").read_text())["losses_per_epoch"]
+    assert len(losses) == 3 and all(x > 0 for x in losses)
+
+
+def test_subword_options_reach_gensim(novel_slice, tmp_path):
+    from gensim.models import FastText
+
+    train([str(novel_slice)], tmp_path / "m", TrainOptions(dim=8, epochs=1, min_n=1, max_n=4, buckets=5000))
+    g = FastText.load(str(tmp_path / "m" / "gensim" / "model"))
+    assert (g.wv.min_n, g.wv.max_n, g.wv.bucket) == (1, 4, 5000)
+
+
+def test_english_text_trains_plain_word2vec(tmp_path):
+    from gensim.models import FastText
+
+    text = " ".join(["the king and the queen rule the land while the man and the woman work"] * 300)
+    (tmp_path / "en.txt").write_text(text)
+    result = train([str(tmp_path / "en.txt")], tmp_path / "m", TrainOptions(dim=8, epochs=1, min_count=1))
+    assert result.options.subwords is False
+    assert type(FastText.load(str(tmp_path / "m" / "gensim" / "model"))).__name__ == "Word2Vec"
 
 
 def test_deterministic_training_is_bit_identical(novel_slice, small_model, tmp_path):
@@ -93,11 +117,18 @@ def test_segmented_input_is_rewrapped(tmp_path):
 
 def test_cli_train_summary_and_json(runner, novel_slice, tmp_path):
     out = tmp_path / "cli-model"
-    result = invoke(runner, ["train", novel_slice, "-o", out, "--dim", "8", "--epochs", "1", "--format", "json"])
+    result = invoke(runner, ["train", novel_slice, "-o", out, "--dim", "8", "--epochs", "1", "--format", "json",
+                             "--no-subwords"])
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["model"] == str(out) and data["epochs"] == 1 and len(data["losses_per_epoch"]) == 1
+    assert data["options"]["subwords"] is False
     assert f"-> {out}/" in result.stderr and "trained cbow dim=8" in result.stderr
+    result = invoke(runner, ["train", novel_slice, "-o", out, "--dim", "8", "--epochs", "1", "--min-n", "1",
+                             "--max-n", "2"])
+    assert result.exit_code == 0, result.stderr
+    assert "trained cbow+subwords(1-2) dim=8" in result.stderr
+    assert json.loads((out / "meta.json").read_text())["hyperparameters"]["max_n"] == 2
 
 
 def test_cli_train_errors(runner, tmp_path):
@@ -110,7 +141,7 @@ def test_cli_train_errors(runner, tmp_path):
 def test_info(runner, small_model):
     result = invoke(runner, ["info", "-m", small_model])
     assert result.exit_code == 0
-    assert "vocabulary" in result.stdout and "cbow window=5 epochs=8" in result.stdout
+    assert "vocabulary" in result.stdout and "cbow+subwords(2-3) window=5 epochs=8" in result.stdout
     data = json.loads(invoke(runner, ["info", "-m", small_model, "--format", "json", "--top", "3"]).stdout)
     assert len(data["top_words"]) == 3 and data["meta"]["dim"] == 32
 
@@ -151,7 +182,7 @@ def test_killed_training_leaves_the_previous_model_intact(small_model, novel_sli
         assert model.meta["dim"] in (32, 16)
         if model.meta["dim"] == 32:
             assert (target / "vectors.npy").read_bytes() == before
-        if sig == "SIGINT" and proc.returncode != 0:
-            assert err.strip().splitlines()[-1] in ("Interrupted; earlier results are left as they were.", "Aborted!")
+        if sig == "SIGINT" and proc.returncode == 130:  # our handler ran (-2: died before or after it)
+            assert err.strip().splitlines()[-1] == "Interrupted; earlier results are left as they were."
     train([str(novel_slice)], target, TrainOptions(dim=8, epochs=1))  # the next run cleans up
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".model.tmp")]

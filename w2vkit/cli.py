@@ -246,6 +246,12 @@ def _load(model_path):
 @click.option("--deterministic", is_flag=True,
               help="Bit-identical vectors on a rerun with the same seed (trains on one thread).")
 @click.option("--max-vocab", default=None, type=click.IntRange(1), help="Keep at most this many words.")
+@click.option("--subwords/--no-subwords", default=None,
+              help="Character n-grams (fastText's subword model) [default: on for Chinese, off for English].")
+@click.option("--min-n", default=2, show_default=True, type=click.IntRange(1),
+              help="Shortest character n-gram, with subwords.")
+@click.option("--max-n", default=3, show_default=True, type=click.IntRange(1),
+              help="Longest character n-gram, with subwords.")
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
 @segmentation_options
@@ -253,7 +259,8 @@ def _load(model_path):
 @FORMAT_OPTION
 @verbosity
 def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negative, hs, sample, alpha,
-          min_alpha, workers, seed, deterministic, max_vocab, segmented, resume, jobs, fmt, **seg):
+          min_alpha, workers, seed, deterministic, max_vocab, subwords, min_n, max_n, segmented, resume, jobs,
+          fmt, **seg):
     """Train a Skip-gram or CBOW model on raw text (segmented and cached) or tokenised text.
 
     \b
@@ -262,6 +269,7 @@ def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negat
       w2vkit train corpora/ -o models/mine --arch skipgram --dim 200
       w2vkit train enwiki.txt.gz --epochs 5 --min-count 10
       w2vkit train tokens.txt --segmented --seed 7 --deterministic
+      w2vkit train novel.txt --no-subwords                  # plain word2vec on Chinese
       w2vkit train more.txt --resume models/xiyouji
     """
     from .train import TrainOptions, default_output
@@ -270,7 +278,8 @@ def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negat
     options = TrainOptions(
         arch=arch or arch_flag or "cbow", dim=dim, window=window, min_count=min_count, epochs=epochs,
         negative=negative, hs=hs, sample=sample, alpha=alpha, min_alpha=min_alpha, workers=workers,
-        seed=seed, deterministic=deterministic, max_vocab=max_vocab,
+        seed=seed, deterministic=deterministic, max_vocab=max_vocab, subwords=subwords, min_n=min_n,
+        max_n=max_n,
     )
     seg_options = None if segmented else _segment_options(**seg)
     out = output or resume or default_output(list(inputs))
@@ -286,8 +295,9 @@ def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negat
             "cached_corpus": result.cached_corpus, "options": asdict(result.options),
         }, ensure_ascii=False, indent=2))
     o = result.options
+    arch = f"{o.arch}+subwords({o.min_n}-{o.max_n})" if o.subwords else o.arch
     info(
-        f"trained {o.arch} dim={o.dim} window={o.window} epochs={o.epochs} on "
+        f"trained {arch} dim={o.dim} window={o.window} epochs={o.epochs} on "
         f"{plural(result.tokens, 'token')}{' (cached segmentation)' if result.cached_corpus else ''}: "
         f"{plural(result.vocab_size, 'word')} in {result.seconds:.1f} s "
         f"({result.words_per_second:,.0f} words/s) -> {result.model_dir}/"
@@ -325,7 +335,8 @@ def info_cmd(model_path, top, verify, fmt):
         f"gensim {meta.get('gensim_version', '-')})",
     ]
     if "arch" in hp:
-        lines.append(f"training    {hp['arch']} window={hp['window']} epochs={hp['epochs']} "
+        arch = f"{hp['arch']}+subwords({hp['min_n']}-{hp['max_n']})" if hp.get("subwords") else hp["arch"]
+        lines.append(f"training    {arch} window={hp['window']} epochs={hp['epochs']} "
                      f"negative={hp['negative']} min_count={hp['min_count']} sample={hp['sample']}")
     corpus = meta.get("corpus")
     if corpus:
