@@ -48,11 +48,11 @@ SETTINGS = [
     dict(sg=1, epochs=5, window=5),
     dict(sg=1, epochs=15),
     dict(sg=1, epochs=30, sample=1e-4),
-    dict(SUBWORDS),  # the default for Chinese
+    dict(SUBWORDS),
     dict(SUBWORDS, min_n=1, max_n=2),
     dict(SUBWORDS, min_n=2, max_n=2),
     dict(SUBWORDS, min_n=1, max_n=3),
-    dict(SUBWORDS, epochs=50),
+    dict(SUBWORDS, epochs=50),  # the default for Chinese below 2M tokens
     dict(SUBWORDS, negative=10),
     dict(SUBWORDS, vector_size=200),
     dict(SUBWORDS, sg=1, epochs=15),
@@ -98,8 +98,7 @@ def main():
                     top10.append(len(top & set(groups[0])))
             cells += f"{np.mean(recalls):14.3f}{np.mean(mrrs):6.3f}"
             means.append(np.mean(recalls))
-        changes = [f"{k}={v}" for k, v in SETTINGS[i].items()
-                   if k != "sg" and not (k in SUBWORDS and SUBWORDS[k] == v)]
+        changes = [f"{k}={v}" for k, v in SETTINGS[i].items() if k not in ("sg", *SUBWORDS)]
         if s.get("subwords"):
             changes.insert(0, f"subwords {s['min_n']}-{s['max_n']}")
         if s["sg"]:

@@ -20,17 +20,18 @@ sys.path.insert(0, str(ROOT))
 
 GENSIM = """
 import sys, json, time
-from gensim.models import Word2Vec
+from gensim.models import FastText, Word2Vec
 kw = json.loads(sys.argv[2])
+cls = FastText if kw.pop("subwords") else Word2Vec
 t = time.perf_counter()
-Word2Vec(corpus_file=sys.argv[1], **kw)
+cls(corpus_file=sys.argv[1], **kw)
 print(time.perf_counter() - t)
 """
 
 
 def main():
     from w2vkit.segment import SegmentOptions
-    from w2vkit.train import TrainOptions, _gensim_kwargs, count_tokens, prepare_corpus
+    from w2vkit.train import TrainOptions, _gensim_kwargs, corpus_language, count_tokens, prepare_corpus
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpora" / "xiyouji.txt"))
@@ -38,10 +39,11 @@ def main():
     args = p.parse_args()
     corpus = prepare_corpus([args.corpus], SegmentOptions()).path
     tokens = count_tokens(corpus)
-    opts = TrainOptions().resolved(tokens)
-    kw = _gensim_kwargs(opts)
-    kw.pop("compute_loss")
-    print(f"corpus {args.corpus}: {tokens:,} tokens; {opts.arch} dim={opts.dim} window={opts.window} "
+    opts = TrainOptions().resolved(tokens, corpus_language(corpus))
+    kw = dict(_gensim_kwargs(opts), subwords=opts.subwords)
+    kw.pop("compute_loss", None)  # plain gensim computes no loss; w2vkit pays for it (word2vec)
+    print(f"corpus {args.corpus}: {tokens:,} tokens; {opts.arch}{'+subwords' if opts.subwords else ''} "
+          f"dim={opts.dim} window={opts.window} "
           f"epochs={opts.epochs} workers={opts.workers}")
     words = tokens * opts.epochs
     best = {}

@@ -52,7 +52,10 @@ def novel_slice(xiyouji_path, tmp_path_factory):
     return path
 
 
-SMALL_TRAIN = dict(dim=32, epochs=8, min_count=3, window=5, seed=7, deterministic=True)
+# Plain word2vec: with 8 epochs on a slice, character n-grams (the default for Chinese) leave every
+# vector close to one common direction (mean cosine 0.99), and the cross-checks against gensim need
+# well-spread vectors. The subword default is tested on the whole novel in test_train.py.
+SMALL_TRAIN = dict(dim=32, epochs=8, min_count=3, window=5, seed=7, deterministic=True, subwords=False)
 
 
 @pytest.fixture(scope="session")

@@ -233,7 +233,7 @@ def _load(model_path):
 @click.option("--min-count", default=5, show_default=True, type=click.IntRange(1),
               help="Ignore words seen fewer times.")
 @click.option("--epochs", default=None, type=click.IntRange(1),
-              help="Passes over the corpus [default: 30 below 2M tokens, else 10].")
+              help="Passes over the corpus [default: 50 below 2M tokens, else 10].")
 @click.option("--negative", default=None, type=click.IntRange(0),
               help="Negative samples [default: 5 below 2M tokens, else 10].")
 @click.option("--hs", is_flag=True, help="Hierarchical softmax (use with --negative 0).")
@@ -577,7 +577,7 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
 @click.option("--pairs", multiple=True, metavar="SET",
               help="Word-pair set: a file, or wordsim353, simlex999, wordsim240, wordsim297 (repeatable).")
 @click.option("--groups", multiple=True, metavar="SET",
-              help="Alias groups (one group of names per line): a file, or xiyouji-aliases.")
+              help="Alias groups (one group of names per line): a file, or xiyouji-aliases, sanguo-aliases.")
 @click.option("--restrict-vocab", default=30000, show_default=True, type=click.IntRange(1),
               help="Only the N most frequent words answer and count as known (as published numbers).")
 @click.option("--method", type=click.Choice(["add", "mul", "both"]), default="add", show_default=True,
@@ -592,7 +592,7 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
 
     With no set given, the sets for the model's language: google, wordsim353, simlex999 for
     English; CA8 and wordsim240/297 for Chinese (found with --data-dir or $W2VKIT_DATA), plus
-    xiyouji-aliases for a model of Journey to the West.
+    xiyouji-aliases / sanguo-aliases for a model of Journey to the West / the Three Kingdoms.
 
     \b
     Examples:
@@ -608,8 +608,9 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
         lang = model_language(engine)
         analogies = tuple(n for n in DEFAULT_SETS[lang] if set_kind(n) == "analogies")
         pairs = tuple(n for n in DEFAULT_SETS[lang] if set_kind(n) == "pairs")
-        if lang == "zh" and "行者" in engine.model.index:
-            groups = ("xiyouji-aliases",)
+        if lang == "zh":  # the novels w2vkit ships alias groups for, recognised by a frequent name
+            groups = tuple(name for name, marker in (("xiyouji-aliases", "行者"), ("sanguo-aliases", "玄德"))
+                           if marker in engine.model.index)
     report = run_evaluation(engine, analogies, pairs, groups, restrict_vocab,
                             ["add", "mul"] if method == "both" else [method], data_dir)
     rows = []

@@ -134,6 +134,25 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
     log.info("projecting %d words with %s ...", len(chosen), "t-SNE" if method == "tsne" else "PCA")
     xy = project(vectors, method, seed)
 
+    # matplotlib reports a missing glyph as a warning while laying out as well as while saving:
+    # catch them over the whole drawing, for the caller (and the tests) to see.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, ax, fontprops, ngroups = _draw(engine, xy, chosen, groups, is_query, bool(words), method,
+                                            font, title)
+        _save(fig, output)
+    messages = [str(w.message) for w in caught]
+    for m in messages:
+        log.debug("matplotlib: %s", m)
+    # Count what was actually drawn (the small markers: one per word) and labelled.
+    drawn = sum(len(c.get_offsets()) for c in ax.collections if c.get_sizes()[0] < 50)
+    labels = sum(1 for t in ax.texts if t.get_text())
+    return PlotResult(output, drawn, labels, ngroups, fontprops.get_name() if fontprops else None,
+                      time.perf_counter() - started, messages)
+
+
+def _draw(engine, xy, chosen, groups, is_query, with_words: bool, method: str, font, title):
+    """The figure: points coloured by group, queries ringed, de-overlapped labels, legend, title."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -152,7 +171,7 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
     xy = np.asarray(xy)
     for g in range(ngroups):
         members = [i for i in range(n) if groups[i] == g]
-        label = chosen[members[0]] if words else None
+        label = chosen[members[0]] if with_words else None
         ax.scatter(xy[members, 0], xy[members, 1], s=14, color=cmap[g], alpha=0.8, label=label)
         queries = [i for i in members if is_query[i]]
         if queries:
@@ -164,8 +183,8 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
         ax.annotate(word, xy[i], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
                     fontsize=fontsize * (1.35 if is_query[i] else 1.0),
                     fontweight="bold" if is_query[i] else "normal",
-                    color=cmap[groups[i]] if words else "#222222", **text_kw)
-    if words:
+                    color=cmap[groups[i]] if with_words else "#222222", **text_kw)
+    if with_words:
         legend = ax.legend(loc="best", fontsize=fontsize + 1, markerscale=2, title="query (neighbours)")
         if fontprops is not None:
             for t in legend.get_texts():
@@ -175,12 +194,7 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
     ax.set_xticks([])
     ax.set_yticks([])
     fig.tight_layout()
-    caught = _save(fig, output)
-    # Count what was actually drawn (the small markers: one per word) and labelled.
-    drawn = sum(len(c.get_offsets()) for c in ax.collections if c.get_sizes()[0] < 50)
-    labels = sum(1 for t in ax.texts if t.get_text())
-    return PlotResult(output, drawn, labels, ngroups, fontprops.get_name() if fontprops else None,
-                      time.perf_counter() - started, caught)
+    return fig, ax, fontprops, ngroups
 
 
 def _colors(k: int):
@@ -230,24 +244,18 @@ def _overlap(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _save(fig, output: Path) -> list[str]:
-    """Write atomically; return matplotlib's warnings (missing glyphs among them)."""
+def _save(fig, output: Path) -> None:
+    """Write atomically: a complete file or none."""
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(f"{output}: cannot write ({e.strerror})") from e
     tmp = output.with_name(f".{output.stem}.tmp-{os.getpid()}{output.suffix}")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fig.savefig(tmp, format=output.suffix[1:].lower())
-            os.replace(tmp, output)
-        except OSError as e:
-            raise OutputError(f"{output}: cannot write ({e.strerror})") from e
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-    messages = [str(w.message) for w in caught]
-    for m in messages:
-        log.debug("matplotlib: %s", m)
-    return messages
+    try:
+        fig.savefig(tmp, format=output.suffix[1:].lower())
+        os.replace(tmp, output)
+    except OSError as e:
+        raise OutputError(f"{output}: cannot write ({e.strerror})") from e
+    finally:
+        if tmp.exists():
+            tmp.unlink()
