@@ -160,10 +160,11 @@ def publish(tmp: Path, target: Path) -> None:
 
 
 def write_model_files(directory: Path, words: list[str], counts, vectors: np.ndarray | None, meta: dict,
-                      dropped: dict[str, int] | None = None) -> dict:
+                      dropped: dict[str, int] | None = None, vectors_sha256: str | None = None) -> dict:
     """Write vectors, vocabulary and metadata into directory (not atomic: use staging_dir).
 
-    vectors=None: directory already holds vectors.npy (written in place by an importer)."""
+    vectors=None: directory already holds vectors.npy (written in place by an importer, which
+    may pass its checksum)."""
     if vectors is None:
         vectors = np.load(directory / VECTORS, mmap_mode="r", allow_pickle=False)
     else:
@@ -182,7 +183,7 @@ def write_model_files(directory: Path, words: list[str], counts, vectors: np.nda
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:
-        vectors_sha = pool.submit(sha256_of, directory / VECTORS)
+        vectors_sha = pool.submit(lambda: vectors_sha256 or sha256_of(directory / VECTORS))
         with open(directory / VOCAB, "w", encoding="utf-8", newline="\n") as f:
             f.writelines(f"{w}\t{int(c)}\n" for w, c in zip(words, counts))
         if dropped:
@@ -328,21 +329,21 @@ def import_word2vec(path, target, limit: int | None = None, binary: bool | None 
                                      "is this a word2vec file?") from e
                 if limit:
                     n = min(n, limit)
-                vectors = np.lib.format.open_memmap(tmp / VECTORS, mode="w+", dtype=np.float32,
-                                                    shape=(n, dim))
-                reader = _read_binary if binary else _read_text
-                words, bad_utf8 = reader(f, path, vectors, n, dim)
+                out = _NpyOutput(tmp / VECTORS, n, dim, pool)
+                try:
+                    reader = _read_binary if binary else _read_text
+                    words, bad_utf8 = reader(f, path, out, n, dim)
+                    vectors_sha = out.finish()
+                finally:
+                    out.close()
             # Duplicate keys (after UTF-8 repair) keep the first, more frequent, occurrence.
             if len(set(words)) != len(words):
                 seen: dict[str, int] = {}
                 keep = [seen.setdefault(w, i) for i, w in enumerate(words) if w not in seen]
-                kept = np.array(vectors[keep])
-                del vectors
+                kept = np.load(tmp / VECTORS, mmap_mode="r", allow_pickle=False)[keep]
                 words = [words[i] for i in keep]
                 np.save(tmp / VECTORS, kept, allow_pickle=False)
-            else:
-                vectors.flush()
-                del vectors
+                vectors_sha = None
             meta = {
                 "source": {"path": str(path), "sha256": source_sha.result(),
                            "format": "word2vec-bin" if binary else "word2vec-txt"},
@@ -352,7 +353,7 @@ def import_word2vec(path, target, limit: int | None = None, binary: bool | None 
                 "hyperparameters": {"dim": dim},
             }
         counts = np.arange(len(words), 0, -1)  # no counts in the format: keep the rank order
-        write_model_files(tmp, words, counts, None, meta)
+        write_model_files(tmp, words, counts, None, meta, vectors_sha256=vectors_sha)
         publish(tmp, target)
     finally:
         if tmp.exists():
@@ -378,11 +379,72 @@ def _decode_keys(keys: list[bytes]) -> tuple[list[str], int]:
         return [w for w, _ in decoded], sum(bad for _, bad in decoded)
 
 
+class _NpyOutput:
+    """A new .npy file of float32 [n x dim], mapped for writing rows in order, hashed as it fills.
+
+    The mapping is populated up front (MAP_POPULATE): writing 1.2 GB through page faults one
+    4 KB page at a time cost 2.8 s here, populating it 0.13 s. Rows written are handed to the
+    other core for sha256 as each block completes, so the checksum is ready when parsing ends.
+    """
+
+    def __init__(self, path: Path, n: int, dim: int, pool):
+        import mmap
+
+        header = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(n, dim))
+        self.offset = header.offset
+        del header
+        self.fd = os.open(path, os.O_RDWR)
+        size = os.fstat(self.fd).st_size
+        flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+        self.map = mmap.mmap(self.fd, size, flags=flags)
+        self.array = np.ndarray((n, dim), dtype=np.float32, buffer=self.map, offset=self.offset)
+        self.bytes = memoryview(self.map)[self.offset :]
+        self.hasher = hashlib.sha256(self.map[: self.offset])
+        self.hashed = 0
+        self.pool = pool
+        self.pending = []
+
+    def rows_done(self, rows: int) -> None:
+        """Rows [0, rows) are written: hash the new ones on the other core."""
+        end = rows * self.array.shape[1] * 4
+        if end > self.hashed:
+            self.pending.append(self.pool.submit(self.hasher.update, self.bytes[self.hashed : end]))
+            self.hashed = end
+
+    def finish(self) -> str:
+        self.rows_done(self.array.shape[0])
+        for fut in self.pending:
+            fut.result()
+        if sys.byteorder == "big":  # the format is little-endian float32; re-hash after swapping
+            self.array.byteswap(inplace=True)
+            self.hasher = hashlib.sha256(self.map)
+        self.map.flush()
+        return self.hasher.hexdigest()
+
+    def close(self) -> None:
+        for fut in self.pending:
+            fut.cancel()
+        for fut in self.pending:
+            if not fut.cancelled():
+                try:
+                    fut.result()
+                except Exception:
+                    pass
+        self.pending.clear()
+        del self.array
+        self.bytes.release()
+        try:
+            self.map.close()
+        except BufferError:  # a view is still referenced by an error's traceback; GC closes it
+            pass
+        os.close(self.fd)
+
+
 def _read_binary(f, path, vectors, n, dim):
     # The hot loop of an import: per record, one find and two slices. Vector bytes are copied
     # through memoryviews into the (memory-mapped) output, with no numpy call per row.
     row_bytes = dim * 4
-    out = memoryview(vectors.reshape(-1).view(np.uint8)) if n else None
+    out = vectors.bytes
     keys: list[bytes] = []
     buf = b""
     pos = 0
@@ -402,6 +464,7 @@ def _read_binary(f, path, vectors, n, dim):
             out[o : o + row_bytes] = view[start : start + row_bytes]
             pos = start + row_bytes
             i += 1
+        vectors.rows_done(i)
         if i == n:
             break
         view.release()
@@ -411,8 +474,6 @@ def _read_binary(f, path, vectors, n, dim):
                              "re-download the file or pass --limit")
         buf = buf[pos:] + more
         pos = 0
-    if sys.byteorder == "big":  # the format is little-endian float32
-        vectors.byteswap(inplace=True)
     return _decode_keys(keys)
 
 
@@ -431,7 +492,7 @@ def _read_text(f, path, vectors, n, dim):
         bad += was_bad
         words.append(word)
         try:
-            vectors[i] = np.array(parts[1:], dtype=np.float32)
+            vectors.array[i] = np.array(parts[1:], dtype=np.float32)
         except ValueError as e:
             raise InputError(f"{path}:{i + 2}: not a number in the vector of {word!r}") from e
     return words, bad
