@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from w2vkit.evaluate import alias_scores, read_groups  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
-from w2vkit.train import prepare_corpus  # noqa: E402
+from w2vkit.train import compose_subword_vectors, prepare_corpus  # noqa: E402
 
 BASE = dict(sg=0, epochs=30, window=8, vector_size=100, negative=5, sample=1e-3, min_count=5)
 SUBWORDS = dict(subwords=True, min_n=2, max_n=3, bucket=200_000)  # gensim FastText
@@ -52,10 +52,16 @@ SETTINGS = [
     dict(SUBWORDS, min_n=1, max_n=2),
     dict(SUBWORDS, min_n=2, max_n=2),
     dict(SUBWORDS, min_n=1, max_n=3),
-    dict(SUBWORDS, epochs=50),  # the default for Chinese below 2M tokens
+    dict(SUBWORDS, epochs=50),
     dict(SUBWORDS, negative=10),
     dict(SUBWORDS, vector_size=200),
     dict(SUBWORDS, sg=1, epochs=15),
+    # The word's own vector weighted against its n-grams' (w2vkit.train.compose_subword_vectors);
+    # the rows above use gensim's composition.
+    dict(SUBWORDS, epochs=50, word_weight=0.2),
+    dict(SUBWORDS, epochs=50, word_weight=0.3),  # the default for Chinese below 2M tokens
+    dict(SUBWORDS, epochs=50, word_weight=0.4),
+    dict(SUBWORDS, epochs=50, word_weight=0.5),
 ]
 MIN_SCORED_COUNT = 10
 CORPORA = [("xiyouji", "xiyouji-aliases"), ("sanguo", "sanguo-aliases")]
@@ -86,11 +92,16 @@ def main():
             recalls, mrrs = [], []
             for seed in range(1, args.seeds + 1):
                 t = time.perf_counter()
-                kw = {k: v for k, v in s.items() if k != "subwords"}
+                kw = {k: v for k, v in s.items() if k not in ("subwords", "word_weight")}
                 m = (FastText if s.get("subwords") else Word2Vec)(corpus_file=str(path), seed=seed,
                                                                    workers=2, **kw)
+                vectors = m.wv.vectors
+                if "word_weight" in s:
+                    vectors = compose_subword_vectors(m.wv, s["word_weight"])
+                    m.wv.vectors = vectors
+                    m.wv.norms = None
                 secs.append(time.perf_counter() - t)
-                r = alias_scores(list(m.wv.index_to_key), m.wv.vectors, groups)
+                r = alias_scores(list(m.wv.index_to_key), vectors, groups)
                 recalls.append(r["recall_at_10"])
                 mrrs.append(r["mrr"])
                 if name == "xiyouji":

@@ -252,6 +252,9 @@ def _load(model_path):
               help="Shortest character n-gram, with subwords.")
 @click.option("--max-n", default=3, show_default=True, type=click.IntRange(1),
               help="Longest character n-gram, with subwords.")
+@click.option("--word-weight", default="0.3", show_default=True, metavar="W|gensim",
+              help="With subwords: weight of a word's own vector against its n-grams' mean (0-1), "
+                   "or gensim's composition.")
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
 @segmentation_options
@@ -259,8 +262,8 @@ def _load(model_path):
 @FORMAT_OPTION
 @verbosity
 def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negative, hs, sample, alpha,
-          min_alpha, workers, seed, deterministic, max_vocab, subwords, min_n, max_n, segmented, resume, jobs,
-          fmt, **seg):
+          min_alpha, workers, seed, deterministic, max_vocab, subwords, min_n, max_n, word_weight, segmented,
+          resume, jobs, fmt, **seg):
     """Train a Skip-gram or CBOW model on raw text (segmented and cached) or tokenised text.
 
     \b
@@ -279,7 +282,7 @@ def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negat
         arch=arch or arch_flag or "cbow", dim=dim, window=window, min_count=min_count, epochs=epochs,
         negative=negative, hs=hs, sample=sample, alpha=alpha, min_alpha=min_alpha, workers=workers,
         seed=seed, deterministic=deterministic, max_vocab=max_vocab, subwords=subwords, min_n=min_n,
-        max_n=max_n,
+        max_n=max_n, word_weight=_word_weight(word_weight),
     )
     seg_options = None if segmented else _segment_options(**seg)
     out = output or resume or default_output(list(inputs))
@@ -302,6 +305,16 @@ def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negat
         f"{plural(result.vocab_size, 'word')} in {result.seconds:.1f} s "
         f"({result.words_per_second:,.0f} words/s) -> {result.model_dir}/"
     )
+
+
+def _word_weight(value: str) -> float | None:
+    if value == "gensim":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a number from 0 to 1 or 'gensim'",
+                                 param_hint="'--word-weight'") from None
 
 
 @cli.command(name="info")
