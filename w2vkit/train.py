@@ -128,6 +128,8 @@ def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: 
     if seg_options is not None:
         seg_options = with_detected_dicts(seg_options, files)
     described = seg_options.describe() if seg_options else {"segmented": True}
+    # The version stands for the segmenting code: a release that changes its output (0.2.0 split
+    # names glued to a character) must not reuse corpora cached by the one before.
     key_src = json.dumps({"inputs": [h["sha256"] for h in hashes], "options": described,
                           "w2vkit": __version__}, sort_keys=True)
     key = hashlib.sha256(key_src.encode()).hexdigest()[:24]
