@@ -159,3 +159,37 @@ def test_import_limit_bad_utf8_and_truncation(tmp_path):
     bad.write_text("hello world\n")
     with pytest.raises(InputError, match="expected a header 'COUNT DIM'"):
         import_word2vec(bad, tmp_path / "x")
+
+
+def test_import_across_read_chunks_equals_gensim(tmp_path):
+    """24 MB: records straddle the importer's 16 MB reads; keys of varied length and bytes."""
+    from gensim.models import KeyedVectors
+
+    rng = np.random.default_rng(5)
+    n, dim = 20_000, 300
+    vectors = rng.standard_normal((n, dim), dtype=np.float32)
+    words = [f"w{i}" + "字" * (i % 7) for i in range(n)]
+    f = tmp_path / "big.bin"
+    with open(f, "wb") as out:
+        out.write(f"{n} {dim}\n".encode())
+        for w, row in zip(words, vectors):
+            out.write(w.encode() + b" " + row.astype("<f4").tobytes() + b"\n")
+    path, meta = import_word2vec(f, tmp_path / "imp")
+    model = load_model(path, verify=True)  # the checksum computed while parsing matches the file
+    kv = KeyedVectors.load_word2vec_format(str(f), binary=True)
+    assert model.words == kv.index_to_key == words
+    assert np.array_equal(np.asarray(model.vectors), kv.vectors)
+    assert meta["source"]["sha256"] == __import__("hashlib").sha256(f.read_bytes()).hexdigest()
+
+
+def test_import_keeps_the_first_of_duplicate_keys(tmp_path):
+    dim = 2
+    blob = f"3 {dim}\n".encode()
+    for key, vec in (("a", [1, 1]), ("b", [2, 2]), ("a", [3, 3])):
+        blob += key.encode() + b" " + np.array(vec, dtype="<f4").tobytes() + b"\n"
+    f = tmp_path / "dup.bin"
+    f.write_bytes(blob)
+    path, meta = import_word2vec(f, tmp_path / "imp")
+    model = load_model(path, verify=True)
+    assert model.words == ["a", "b"] and meta["imported_words"] == 2
+    np.testing.assert_array_equal(np.asarray(model.vectors), [[1, 1], [2, 2]])

@@ -165,7 +165,8 @@ def write_model_files(directory: Path, words: list[str], counts, vectors: np.nda
 
     vectors=None: directory already holds vectors.npy (written in place by an importer, which
     may pass its checksum)."""
-    if vectors is None:
+    written = vectors is None
+    if written:
         vectors = np.load(directory / VECTORS, mmap_mode="r", allow_pickle=False)
     else:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -174,10 +175,8 @@ def write_model_files(directory: Path, words: list[str], counts, vectors: np.nda
     for w in words:
         if not w or "\t" in w or "\n" in w:
             raise ValueError(f"word {w!r} cannot be stored (empty, or has a tab or newline)")
-    if not isinstance(vectors, np.memmap):
+    if not written:
         np.save(directory / VECTORS, vectors, allow_pickle=False)
-    else:
-        vectors.flush()
     # The checksum of a large file is computed on the other core while the vocabulary is written
     # (hashlib releases the GIL).
     from concurrent.futures import ThreadPoolExecutor
