@@ -9,7 +9,7 @@ import pytest
 from w2vkit.errors import DictionaryError, EmptyInputError, BinaryInputError
 from w2vkit.segment import SegmentOptions, Tokenizer, read_user_dict, segment_corpus, segment_lines
 
-from conftest import ENWIKI
+from conftest import ENWIKI, SHARED
 
 REQUIRED = ("孙悟空 悟空 行者 孙行者 老孙 大圣 齐天大圣 美猴王 猪八戒 八戒 沙僧 沙和尚 唐僧 三藏 长老 "
             "观音 如来 玉帝").split()
@@ -203,3 +203,39 @@ def test_builtin_dictionary_is_detected_only_in_its_novel(xiyouji_path, tmp_path
     other.write_text("孙悟空在花果山。" * 10, encoding="utf-8")
     assert with_detected_dicts(SegmentOptions(), discover_inputs([str(other)])).user_dicts == ()
     assert with_detected_dicts(SegmentOptions(auto_dict=False), discover_inputs([str(xiyouji_path)])).user_dicts == ()
+
+
+def test_find_glued_needs_a_family_of_forms():
+    from w2vkit.segment import find_glued
+
+    counts = Counter({"孔明": 800, "不得": 300, "唐僧": 900, "玄德": 600})
+    counts.update({f"孔明{c}": 30 for c in "之自乃入问遂教见叹"})  # 9 forms, each 20x rarer
+    counts.update({"不得已": 10, "不得不": 10, "不得了": 10})  # a family of three: real words
+    counts.update({f"{c}唐僧": 20 for c in "保望见闻寻救请扶随"})  # 9 forms on the other side
+    counts.update({f"{c}玄德": 20 for c in "报闻见望请谢拜随"})  # 8, one of them the user's word
+    counts["孔明笑"] = 60  # not 20x rarer than 孔明: left alone
+    split = find_glued(counts, user_words=frozenset({"保唐僧", "随玄德"}))
+    assert {w: split[w] for w in ("孔明自", "见唐僧")} == {"孔明自": "孔明 自", "见唐僧": "见 唐僧"}
+    assert len([w for w in split if w.startswith("孔明")]) == 9
+    assert len([w for w in split if w.endswith("唐僧")]) == 8  # not the user's 保唐僧
+    assert not {"不得已", "孔明笑"} & set(split)
+    assert not [w for w in split if w.endswith("玄德")]  # 7 forms besides the user's: under the bar
+
+
+def test_glued_names_are_split_without_a_dictionary(tmp_path):
+    """三国演义 has no built-in dictionary: 孔明之 孔明自 玄德闻 … come out split all the same."""
+    sanguo = SHARED / "corpora" / "sanguo.txt"
+    result = segment_corpus([str(sanguo)], tmp_path / "on", SegmentOptions(), jobs=2)
+    off = segment_corpus([str(sanguo)], tmp_path / "off", SegmentOptions(split_name_verb=False), jobs=2)
+    on_counts = Counter((tmp_path / "on" / "sanguo.txt").read_text(encoding="utf-8").split())
+    off_counts = Counter((tmp_path / "off" / "sanguo.txt").read_text(encoding="utf-8").split())
+    glued = [w for w in off_counts if len(w) == 3 and w.startswith("孔明")]
+    assert sum(off_counts[w] for w in glued) > 200  # what jieba's dictionary does
+    assert sum(on_counts[w] for w in ("孔明之", "孔明自", "孔明乃", "玄德闻", "玄德自")) == 0
+    assert on_counts["孔明"] > off_counts["孔明"] + 300
+    assert on_counts["诸葛亮"] == off_counts["诸葛亮"]  # a name, not a glued form
+    # the manifest counts what was written
+    manifest = json.loads((tmp_path / "on" / "manifest.json").read_text())
+    assert manifest["tokens"] == result.tokens == sum(on_counts.values())
+    assert manifest["distinct_tokens"] == len(on_counts)
+    assert result.tokens > off.tokens
