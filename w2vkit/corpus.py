@@ -283,12 +283,14 @@ def _decode_blocks(fh, first: bytes, enc: str, path: str) -> Iterator[str]:
         fh.close()
 
 
-def paragraphs(stream: DecodedStream, first_text: str) -> Iterator[str]:
-    """Yield normalised lines (paragraphs) of a decoded stream.
+def paragraphs(stream: DecodedStream, first_text: str, normalised: bool = True) -> Iterator[str]:
+    """Yield normalised lines (paragraphs) of a decoded stream (normalised=False: the caller
+    normalises them, as segmentation's worker processes do).
 
     Lines are split at \\n, \\r\\n and \\r. A line longer than MAX_PARAGRAPH_CHARS is cut at its last
     space (or anywhere, if it has none) so memory stays bounded on one-line corpora.
     """
+    norm = normalise if normalised else _same
     carry = ""
     for block in _chain(first_text, stream._blocks):
         text = carry + block
@@ -298,16 +300,19 @@ def paragraphs(stream: DecodedStream, first_text: str) -> Iterator[str]:
             carry = parts.pop() if parts else ""
         else:
             carry = ""
-        for part in parts:
-            yield normalise(part)
+        yield from (map(normalise, parts) if normalised else parts)
         while len(carry) > MAX_PARAGRAPH_CHARS:
             cut = carry.rfind(" ", 0, MAX_PARAGRAPH_CHARS)
             if cut <= 0:
                 cut = MAX_PARAGRAPH_CHARS
-            yield normalise(carry[:cut])
+            yield norm(carry[:cut])
             carry = carry[cut:]
     if carry:
-        yield normalise(carry)
+        yield norm(carry)
+
+
+def _same(text: str) -> str:
+    return text
 
 
 def _chain(first, rest):
