@@ -3,10 +3,10 @@
 Every case runs as a fresh process (start-up and dictionary loading included, as a user sees it)
 on the novel's text repeated --times times (default 16, 11.8M characters: w2vkit's fixed start-up,
 ~0.3 s, would otherwise hide the segmenters' speed; at --times 4 the fast engine on 2 cores measured
-8.2x plain jieba, at 16 10.0x). Prints chars/s side by side and the ratio to plain
+8.6x plain jieba, at 16 10.6x). Prints chars/s side by side and the ratio to plain
 jieba on one core, measured in the same run. Target: fast engine, all jobs >= 10x.
 
-    python benchmarks/segment.py [--corpus PATH] [--times 4]
+    python benchmarks/segment.py [--corpus PATH] [--times 16]
     python benchmarks/segment.py --memory-gb 1     # time and peak RSS on ~1 GB (the novel repeated)
 """
 
