@@ -192,7 +192,7 @@ def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path)
 def test_word_weight_gensim_keeps_gensims_composition(novel_slice, tmp_path):
     from gensim.models import FastText
 
-    opts = TrainOptions(dim=8, epochs=2, word_weight=None, deterministic=True)
+    opts = TrainOptions(dim=8, epochs=2, word_weight="gensim", deterministic=True)
     train([str(novel_slice)], tmp_path / "g", opts)
     g = FastText.load(str(tmp_path / "g" / "gensim" / "model"))
     assert np.array_equal(np.load(tmp_path / "g" / "vectors.npy"), g.wv.vectors)
@@ -206,7 +206,15 @@ def test_cli_word_weight(runner, novel_slice, tmp_path):
     out = tmp_path / "m"
     r = invoke(runner, ["train", novel_slice, "-o", out, "--dim", "8", "--epochs", "1", "--word-weight", "gensim"])
     assert r.exit_code == 0, r.stderr
-    assert json.loads((out / "meta.json").read_text())["hyperparameters"]["word_weight"] is None
+    assert json.loads((out / "meta.json").read_text())["hyperparameters"]["word_weight"] == "gensim"
+    # resuming goes on with the model's composition unless told otherwise
+    more = tmp_path / "more.txt"
+    more.write_text("行者道：师父，前面有座高山。八戒笑道：好山。\n" * 20, encoding="utf-8")
+    r = invoke(runner, ["train", more, "--resume", out, "--epochs", "1"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads((out / "meta.json").read_text())["hyperparameters"]["word_weight"] == "gensim"
+    r = invoke(runner, ["train", more, "--resume", out, "--epochs", "1", "--word-weight", "0.5"])
+    assert json.loads((out / "meta.json").read_text())["hyperparameters"]["word_weight"] == 0.5
     r = invoke(runner, ["train", novel_slice, "-o", out, "--word-weight", "heavy"])
     assert r.exit_code == 2 and "Invalid value for '--word-weight': 'heavy' is not a number from 0 to 1 or 'gensim'" in r.stderr
     r = invoke(runner, ["train", novel_slice, "-o", out, "--word-weight", "1.5"])

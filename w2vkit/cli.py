@@ -252,9 +252,9 @@ def _load(model_path):
               help="Shortest character n-gram, with subwords.")
 @click.option("--max-n", default=3, show_default=True, type=click.IntRange(1),
               help="Longest character n-gram, with subwords.")
-@click.option("--word-weight", default="0.3", show_default=True, metavar="W|gensim",
+@click.option("--word-weight", default=None, metavar="W|gensim",
               help="With subwords: weight of a word's own vector against its n-grams' mean (0-1), "
-                   "or gensim's composition.")
+                   "or gensim's composition [default: 0.3; with --resume, the model's].")
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
 @segmentation_options
@@ -307,9 +307,9 @@ def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negat
     )
 
 
-def _word_weight(value: str) -> float | None:
-    if value == "gensim":
-        return None
+def _word_weight(value: str | None) -> float | str | None:
+    if value is None or value == "gensim":
+        return value
     try:
         return float(value)
     except ValueError:

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 # Corpora below this many tokens are "small" (a novel): they need many more passes and a wider
 # window to give good neighbours. Chosen by the measurements in README ("Choosing the defaults").
 SMALL_CORPUS_TOKENS = 2_000_000
+# Chosen on both novels' alias groups (README "Choosing the defaults"); see compose_subword_vectors.
+DEFAULT_WORD_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,10 @@ class TrainOptions:
     max_n: int = 3
     buckets: int | None = None  # hash buckets for the n-grams
     # With subwords: a word's vector is word_weight x its own (unit) vector + (1 - word_weight) x
-    # the (unit) mean of its n-grams' vectors. None: gensim's composition, (word + n-grams summed)
-    # / (1 + n-gram count), which lets the n-grams outweigh the word ~6 to 1. See README.
-    word_weight: float | None = 0.3
+    # the (unit) mean of its n-grams' vectors. "gensim": gensim's composition, (word + n-grams
+    # summed) / (1 + n-gram count), which lets the n-grams outweigh the word ~6 to 1. None: 0.3,
+    # or when resuming, what the model was trained with. See README.
+    word_weight: float | str | None = None
 
     def __post_init__(self):
         if self.arch not in ("cbow", "skipgram"):
@@ -69,7 +72,8 @@ class TrainOptions:
             raise UsageError("with --negative 0 use --hs, or nothing would be trained")
         if not 1 <= self.min_n <= self.max_n:
             raise UsageError("--min-n and --max-n need 1 <= min-n <= max-n")
-        if self.word_weight is not None and not 0 <= self.word_weight <= 1:
+        if self.word_weight not in (None, "gensim") and not (
+                isinstance(self.word_weight, (int, float)) and 0 <= self.word_weight <= 1):
             raise UsageError("--word-weight must be between 0 and 1, or gensim")
 
     def resolved(self, tokens: int, lang: str = "en") -> "TrainOptions":
@@ -97,6 +101,7 @@ class TrainOptions:
             # gensim's default of 2M buckets costs 800 MB at dim 100; a novel's vocabulary has a
             # few tens of thousands of distinct 2-3 character n-grams.
             buckets=pick(self.buckets, 200_000, 2_000_000),
+            word_weight=DEFAULT_WORD_WEIGHT if self.word_weight is None else self.word_weight,
         )
 
 
@@ -329,8 +334,12 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
             seg_options = SegmentOptions(**_seg_kwargs(resumed_from.meta["segmentation"]))
     prepared = prepare_corpus(inputs, seg_options, jobs=jobs, progress=progress)
     tokens = count_tokens(prepared.path)
-    if resumed_from is not None and options.subwords is None:
-        options = replace(options, subwords=bool(resumed_from.meta["hyperparameters"].get("subwords")))
+    if resumed_from is not None:  # unless told otherwise, go on as the model was trained
+        trained = resumed_from.meta["hyperparameters"]
+        if options.subwords is None:
+            options = replace(options, subwords=bool(trained.get("subwords")))
+        if options.word_weight is None:
+            options = replace(options, word_weight=trained.get("word_weight"))
     opts = options.resolved(tokens, corpus_language(prepared.path))
 
     import numpy as np
@@ -372,7 +381,7 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
     words = list(wv.index_to_key)
     counts = np.array([wv.get_vecattr(w, "count") for w in words], dtype=np.int64)
     vectors = wv.vectors
-    if opts.subwords and opts.word_weight is not None:
+    if opts.subwords and opts.word_weight != "gensim":
         vectors = compose_subword_vectors(wv, opts.word_weight)
     if resumed_from is not None:
         old = resumed_from.dropped_counts()
