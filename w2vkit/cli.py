@@ -348,7 +348,8 @@ def info_cmd(model_path, top, verify, fmt):
         f"gensim {meta.get('gensim_version', '-')})",
     ]
     if "arch" in hp:
-        arch = f"{hp['arch']}+subwords({hp['min_n']}-{hp['max_n']})" if hp.get("subwords") else hp["arch"]
+        arch = (f"{hp['arch']}+subwords({hp['min_n']}-{hp['max_n']}, word weight {hp.get('word_weight')})"
+                if hp.get("subwords") else hp["arch"])
         lines.append(f"training    {arch} window={hp['window']} epochs={hp['epochs']} "
                      f"negative={hp['negative']} min_count={hp['min_count']} sample={hp['sample']}")
     corpus = meta.get("corpus")
