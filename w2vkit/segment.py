@@ -561,8 +561,7 @@ def segment_corpus(
         # measured, changed nothing on the novel; without one it is the only defence, at the cost
         # of a second read of the Chinese output (+50% time).
         if options.split_name_verb and zh and not options.user_dicts:
-            user_words = frozenset(w for name in options.user_dicts for w, _, _ in read_user_dict(name))
-            zh_counts, added = _split_glued_in_files([staging / files[i].output_name for i in zh], user_words)
+            zh_counts, added = _split_glued_in_files([staging / files[i].output_name for i in zh])
             for idx, n in zip(zh, added):
                 file_state[idx]["tokens"] += n
             if audit:
@@ -605,8 +604,9 @@ def find_glued(counts: Counter, user_words: frozenset = frozenset()) -> dict[str
     least 8 different characters on one side, each form 20x rarer than the word itself, is
     being glued, not compounded: real compounds rarely come in such families (不得已 不得不 不得了
     is three). User-dictionary words are never split. On 三国演义 (no dictionary) this splits
-    1,392 forms, 2,999 tokens: alias recall@10 0.29 -> 0.31, MRR 0.26 -> 0.31; on 西游记 (which has
-    its dictionary) 145 forms (钻进去, 三十五, …), no change in either score."""
+    1,392 forms, 2,999 tokens: alias recall@10 0.29 -> 0.31, MRR 0.26 -> 0.31 (names seen 10+ times,
+    2 seeds). On 西游记 it would split 145 forms (钻进去, 三十五, …) with no change in either score,
+    so segment_corpus runs it only when no dictionary is given."""
     by_head: dict[str, list[str]] = {}
     by_tail: dict[str, list[str]] = {}
     for word, n in counts.items():
@@ -627,7 +627,7 @@ def find_glued(counts: Counter, user_words: frozenset = frozenset()) -> dict[str
     return split
 
 
-def _split_glued_in_files(paths: list[Path], user_words: frozenset) -> tuple[Counter, list[int]]:
+def _split_glued_in_files(paths: list[Path]) -> tuple[Counter, list[int]]:
     """Count the tokens of the (Chinese) output files, split the glued forms find_glued finds and
     rewrite the files in place; return the new counts and the tokens added to each file."""
     counts: Counter = Counter()
@@ -635,19 +635,18 @@ def _split_glued_in_files(paths: list[Path], user_words: frozenset) -> tuple[Cou
         with open(path, encoding="utf-8") as f:
             for lines in iter(lambda: f.readlines(1 << 20), []):  # 1 MB: a list of ~0.5M tokens
                 counts.update("".join(lines).split())
-    split = find_glued(counts, user_words)
+    split = find_glued(counts)
     added = [0] * len(paths)
     if not split:
         return counts, added
     log.debug("splitting %d glued forms (%d tokens)", len(split), sum(counts[w] for w in split))
     for i, path in enumerate(paths):
-        done = Counter()
 
         def replace_token(m: re.Match) -> str:
             form = split.get(m.group(0))
             if form is None:
                 return m.group(0)
-            done[0] += 1
+            added[i] += 1
             return form
 
         tmp = path.with_name(path.name + ".glue")
@@ -655,7 +654,6 @@ def _split_glued_in_files(paths: list[Path], user_words: frozenset) -> tuple[Cou
             for lines in iter(lambda: src.readlines(1 << 22), []):
                 out.write(_LONG_TOKEN.sub(replace_token, "".join(lines)))
         os.replace(tmp, path)
-        added[i] = done[0]
     for word, form in split.items():
         n = counts.pop(word)
         for part in form.split(" "):
