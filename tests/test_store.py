@@ -179,7 +179,8 @@ def test_import_across_read_chunks_equals_gensim(tmp_path):
     kv = KeyedVectors.load_word2vec_format(str(f), binary=True)
     assert model.words == kv.index_to_key == words
     assert np.array_equal(np.asarray(model.vectors), kv.vectors)
-    assert meta["source"]["sha256"] == __import__("hashlib").sha256(f.read_bytes()).hexdigest()
+    assert meta["source"]["blake3"] == __import__("blake3").blake3(f.read_bytes()).hexdigest()
+    assert meta["source"]["size"] == f.stat().st_size
 
 
 def test_import_keeps_the_first_of_duplicate_keys(tmp_path):
@@ -193,3 +194,66 @@ def test_import_keeps_the_first_of_duplicate_keys(tmp_path):
     model = load_model(path, verify=True)
     assert model.words == ["a", "b"] and meta["imported_words"] == 2
     np.testing.assert_array_equal(np.asarray(model.vectors), [[1, 1], [2, 2]])
+
+
+def _word2vec_file(path, words, vectors, binary, gz=False, line_end=b"\n", trailing=b""):
+    import gzip
+
+    blob = f"{len(words)} {vectors.shape[1]}".encode() + line_end
+    for w, row in zip(words, vectors):
+        if binary:
+            blob += w.encode() + b" " + row.astype("<f4").tobytes() + line_end
+        else:
+            blob += (w + " " + " ".join(repr(float(x)) for x in row)).encode() + trailing + line_end
+    if gz:
+        blob = gzip.compress(blob)
+    path.write_bytes(blob)
+    return path
+
+
+@pytest.mark.parametrize("binary", [True, False], ids=["bin", "txt"])
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gz"])
+@pytest.mark.parametrize("chunk", [4096, 100], ids=["many-chunks", "records-longer-than-chunks"])
+def test_import_in_small_chunks_equals_gensim(tmp_path, monkeypatch, binary, gz, chunk):
+    """Tiny read chunks (and memory-map windows) put record boundaries everywhere, and force the
+    reader to grow its chunk when one record does not fit."""
+    from blake3 import blake3
+    from gensim.models import KeyedVectors
+
+    import w2vkit.store
+
+    monkeypatch.setattr(w2vkit.store, "IMPORT_CHUNK_BYTES", chunk)
+    rng = np.random.default_rng(7)
+    n, dim = 300, 50
+    words = [f"k{i}" + "字" * (i % 5) for i in range(n)]
+    vectors = rng.standard_normal((n, dim)).astype(np.float32)
+    name = "v" + (".bin" if binary else ".txt") + (".gz" if gz else "")
+    # fastText .vec lines end in a space; some files have Windows line ends.
+    f = _word2vec_file(tmp_path / name, words, vectors, binary, gz, trailing=b"" if binary else b" ",
+                       line_end=b"\n" if binary else b"\r\n")
+    path, meta = import_word2vec(f, tmp_path / "imp")
+    model = load_model(path, verify=True)
+    kv = KeyedVectors.load_word2vec_format(str(f), binary=binary)
+    assert model.words == kv.index_to_key == words
+    assert np.array_equal(np.asarray(model.vectors), kv.vectors)
+    assert meta["source"]["blake3"] == blake3(f.read_bytes()).hexdigest()  # the file on disk
+
+
+def test_import_rejects_a_stray_space_and_a_tab_in_a_word(tmp_path):
+    dim = 2
+    rows = [("a", [1, 1]), ("b", [2, 2])]
+    good = f"2 {dim}\n".encode() + b"".join(k.encode() + b" " + np.array(v, "<f4").tobytes() + b"\n"
+                                            for k, v in rows)
+    f = tmp_path / "space.bin"
+    f.write_bytes(good.replace(b"\nb ", b"\n b "))
+    with pytest.raises(InputError) as e:
+        import_word2vec(f, tmp_path / "x")
+    assert str(e.value) == (f"{f}: vector 2 has no word (a stray space or newline?); is the file a "
+                            "word2vec binary with the dimension its header says?")
+    f = tmp_path / "tab.bin"
+    f.write_bytes(good.replace(b"\nb ", b"\nb\tc "))
+    with pytest.raises(InputError) as e:
+        import_word2vec(f, tmp_path / "x")
+    assert str(e.value) == (f"{f}: the word of vector 2 ('b\\tc') has a tab, which no w2vkit model "
+                            "can store; remove or replace it in the file")
+    assert not (tmp_path / "x").exists()

@@ -407,7 +407,7 @@ def import_cmd(file, output, limit, binary):
     """
     from .store import import_word2vec
 
-    path, meta = import_word2vec(file, output, limit=limit, binary=binary)
+    path, meta = import_word2vec(file, output, limit=limit, binary=binary, progress=show_progress())
     bad = meta["keys_with_bad_utf8"]
     info(f"imported {plural(meta['imported_words'], 'word')} x {meta['hyperparameters']['dim']} "
          f"in {meta['timings']['import_seconds']:.1f} s -> {path}/"
