@@ -248,8 +248,8 @@ def test_import_rejects_a_stray_space_and_a_tab_in_a_word(tmp_path):
     f.write_bytes(good.replace(b"\nb ", b"\n b "))
     with pytest.raises(InputError) as e:
         import_word2vec(f, tmp_path / "x")
-    assert str(e.value) == (f"{f}: vector 2 has no word (a stray space or newline?); is the file a "
-                            "word2vec binary with the dimension its header says?")
+    assert str(e.value) == (f"{f}: vector 2 has no word (a stray space or newline?); check the file, "
+                            "and that its header gives the right dimension")
     f = tmp_path / "tab.bin"
     f.write_bytes(good.replace(b"\nb ", b"\nb\tc "))
     with pytest.raises(InputError) as e:

@@ -442,7 +442,7 @@ def _decode_keys(keys: list[bytes], path: Path, first: int = 0) -> tuple[list[st
                 bad += 1
     if "" in words:
         raise InputError(f"{path}: vector {first + words.index('') + 1:,} has no word (a stray space or "
-                         "newline?); is the file a word2vec binary with the dimension its header says?")
+                         "newline?); check the file, and that its header gives the right dimension")
     if "\t" in (text if text is not None else "".join(words)):
         i = next(i for i, w in enumerate(words) if "\t" in w)
         raise InputError(f"{path}: the word of vector {first + i + 1:,} ({words[i]!r}) has a tab, which no "
@@ -454,8 +454,8 @@ def _lower_priority() -> None:
     """Run the calling thread at a lower priority (Linux: threads have their own nice value).
 
     An import runs three busy threads on two cores: the parser, whose work is serial, and the
-    two checksums, which can wait. Left equal, the parser gets two thirds of a core and the
-    whole import waits for it; niced, the checksums take what the parser leaves."""
+    ones writing and hashing behind it, which can wait. Left equal, the parser gets two thirds
+    of a core and the whole import waits for it; niced, the others take what it leaves."""
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
     except (AttributeError, OSError):
