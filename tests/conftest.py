@@ -1,13 +1,31 @@
 """Shared fixtures: paths to the shared corpora and evaluation sets, and a CLI runner."""
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("W2VKIT_SHARED", ROOT.parent / "shared"))
+
+
+def _shared_dir() -> Path:
+    """$W2VKIT_SHARED, else ../shared beside this checkout, else ../shared beside the repository
+    it was cloned from when that is a local path (a clean clone in /tmp, as CI makes one)."""
+    if os.environ.get("W2VKIT_SHARED"):
+        return Path(os.environ["W2VKIT_SHARED"])
+    beside = ROOT.parent / "shared"
+    if beside.is_dir():
+        return beside
+    origin = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
+                            capture_output=True, text=True).stdout.strip()
+    if origin and (ROOT / origin).is_dir() and ((ROOT / origin).resolve().parent / "shared").is_dir():
+        return (ROOT / origin).resolve().parent / "shared"
+    return beside
+
+
+SHARED = _shared_dir()
 XIYOUJI = SHARED / "corpora" / "xiyouji.txt"
 ENWIKI = SHARED / "corpora" / "enwiki-text8style-100M.txt.gz"
 EVAL_ZH = SHARED / "eval" / "zh"
@@ -15,7 +33,7 @@ EVAL_ZH = SHARED / "eval" / "zh"
 
 @pytest.fixture(scope="session")
 def xiyouji_path():
-    assert XIYOUJI.is_file(), f"shared corpus missing: {XIYOUJI} (set W2VKIT_SHARED)"
+    assert XIYOUJI.is_file(), f"shared corpus missing: {XIYOUJI} (set W2VKIT_SHARED to the folder holding corpora/ and eval/)"
     return XIYOUJI
 
 
