@@ -3,6 +3,7 @@
 import bz2
 import codecs
 import gzip
+import hashlib
 
 import pytest
 
@@ -16,7 +17,8 @@ from w2vkit.corpus import (
     paragraphs,
     split_sentences,
 )
-from w2vkit.errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
+from w2vkit.errors import (BinaryInputError, DecodeError, EmptyInputError, InputError, InputNotFoundError,
+                           UsageError)
 
 TEXT = "孙悟空道：“师父，前面有山。”\n八戒笑道：“好！”\r\n沙僧不语。\rEnd"
 
@@ -155,3 +157,26 @@ def test_discover_inputs_errors(tmp_path):
     (tmp_path / "a.txt").write_text("2")
     with pytest.raises(UsageError, match="would both be written as a.txt"):
         discover_inputs([str(tmp_path / "x"), str(tmp_path / "a.txt")])
+
+
+def test_a_builtin_corpus_is_found_by_name_unless_a_file_has_that_name(tmp_path, monkeypatch):
+    from w2vkit.datasets import BUILTIN_CORPORA, builtin_corpus
+
+    monkeypatch.chdir(tmp_path)
+    [found] = discover_inputs(["xiyouji"])
+    assert (found.path, found.output_name) == (str(builtin_corpus("xiyouji")), "xiyouji.txt")
+    with bz2.open(found.path, "rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == BUILTIN_CORPORA["xiyouji"].sha256
+    (tmp_path / "xiyouji").write_text("my own text")
+    assert discover_inputs(["xiyouji"])[0].path == "xiyouji"
+    with pytest.raises(InputNotFoundError, match=r"^nosuch: no such file or directory, nor a built-in corpus \(xiyouji\)$"):
+        discover_inputs(["nosuch"])
+
+
+def test_a_damaged_builtin_corpus_is_refused(tmp_path, monkeypatch):
+    from w2vkit import datasets
+
+    (tmp_path / "xiyouji.txt.bz2").write_bytes(bz2.compress("不是西游记".encode()))
+    monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)
+    with pytest.raises(InputError, match="the built-in corpus 'xiyouji' is damaged"):
+        datasets.builtin_corpus("xiyouji")

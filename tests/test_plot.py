@@ -3,7 +3,7 @@
 import pytest
 
 from w2vkit.errors import UsageError
-from w2vkit.plot import find_cjk_font, plot
+from w2vkit.plot import bundled_font_path, find_cjk_font, plot
 from w2vkit.query import Engine
 from w2vkit.store import load_model
 
@@ -15,8 +15,35 @@ def engine(small_model):
     return Engine(load_model(small_model))
 
 
-def test_a_cjk_font_is_installed():
-    assert find_cjk_font() is not None, "CI installs fonts-wqy-zenhei; install a CJK font"
+def hide_system_fonts(monkeypatch):
+    """Hide installed CJK fonts from both lookups (by family name, then by file name)."""
+    monkeypatch.setattr("w2vkit.plot.CJK_FONTS", [])
+    monkeypatch.setattr("w2vkit.plot.CJK_FILE_KEYS", ())
+
+
+def test_a_cjk_font_is_found_on_any_machine():
+    font = find_cjk_font()
+    assert font is not None, "the font package w2vkit depends on (pylopdf-fonts-zh-cn) is not installed"
+    assert font.origin in ("system", "bundled")
+
+
+def test_without_a_system_font_the_bundled_noto_sans_sc_is_used(engine, tmp_path, monkeypatch):
+    hide_system_fonts(monkeypatch)
+    font = find_cjk_font()
+    assert (font.name, font.origin, font.path) == ("Noto Sans SC", "bundled", bundled_font_path())
+    result = plot(engine, tmp_path / "bundled.png", ["行者", "八戒"], neighbors=5)
+    assert result.font == "Noto Sans SC"
+    assert not [w for w in result.warnings if "missing from font" in w], result.warnings
+
+
+def test_font_option_comes_first_and_is_checked_before_the_projection(engine, tmp_path, monkeypatch):
+    font = find_cjk_font(bundled_font_path())
+    assert font.origin == "--font"
+    not_a_font = tmp_path / "notes.ttf"
+    not_a_font.write_text("not a font")
+    monkeypatch.setattr("w2vkit.plot.project", lambda *a: pytest.fail("projected before checking --font"))
+    with pytest.raises(UsageError, match=r"notes.ttf: not a font file matplotlib can read"):
+        plot(engine, tmp_path / "x.png", ["行者"], font=str(not_a_font))
 
 
 def test_groups_render_chinese_without_missing_glyphs(engine, tmp_path):
@@ -35,9 +62,8 @@ def test_overview_of_frequent_words(engine, tmp_path):
 
 
 def test_without_a_cjk_font_the_plot_is_still_written(engine, tmp_path, monkeypatch):
-    # Hide the installed CJK fonts from both lookups (by family name, then by file name).
-    monkeypatch.setattr("w2vkit.plot.CJK_FONTS", [])
-    monkeypatch.setattr("w2vkit.plot.CJK_FILE_KEYS", ())
+    hide_system_fonts(monkeypatch)
+    monkeypatch.setattr("w2vkit.plot.bundled_font_path", lambda: None)
     result = plot(engine, tmp_path / "boxes.pdf", ["行者"], neighbors=3, method="pca")
     assert result.font is None
     assert any("missing from font" in w for w in result.warnings)
@@ -53,7 +79,20 @@ def test_bad_requests(engine, tmp_path):
 
 def test_cli_plot(runner, small_model, tmp_path):
     out = tmp_path / "cli.png"
-    r = invoke(runner, ["plot", "行者", "八戒", "-k", "4", "-o", out, "-m", small_model])
+    r = invoke(runner, ["plot", "行者", "妖精", "-k", "4", "-o", out, "-m", small_model])
     assert r.exit_code == 0, r.stderr
     assert r.stderr.splitlines()[-1].endswith(f"-> {out}")
     assert "plotted 10 words in 2 groups" in r.stderr
+    assert f"font {find_cjk_font().describe()}" in r.stderr
+
+
+def test_cli_warns_once_when_no_cjk_font_exists(runner, small_model, tmp_path, monkeypatch):
+    hide_system_fonts(monkeypatch)
+    monkeypatch.setattr("w2vkit.plot.bundled_font_path", lambda: None)
+    r = invoke(runner, ["plot", "行者", "-k", "3", "--method", "pca", "-o", tmp_path / "b.png", "-m", small_model])
+    assert r.exit_code == 0, r.stderr
+    warnings = [line for line in r.stderr.splitlines() if "no CJK font" in line]
+    assert warnings == ["warning: no CJK font found, Chinese labels are boxes; pip install pylopdf-fonts-zh-cn "
+                        "(Noto Sans SC, which w2vkit depends on), install a system CJK font (Debian/Ubuntu: "
+                        "apt-get install fonts-noto-cjk) or pass --font PATH"]
+    assert "font matplotlib default, no CJK glyphs" in r.stderr

@@ -9,7 +9,7 @@ import pytest
 from w2vkit.errors import DictionaryError, EmptyInputError, BinaryInputError
 from w2vkit.segment import SegmentOptions, Tokenizer, read_user_dict, segment_corpus, segment_lines
 
-from conftest import ENWIKI, SHARED
+from conftest import shared_file, text8_like
 
 REQUIRED = ("孙悟空 悟空 行者 孙行者 老孙 大圣 齐天大圣 美猴王 猪八戒 八戒 沙僧 沙和尚 唐僧 三藏 长老 "
             "观音 如来 玉帝").split()
@@ -121,20 +121,32 @@ def test_line_cap_keeps_every_token_in_order():
 
 @pytest.fixture(scope="module")
 def enwiki_slice(tmp_path_factory):
-    """The first ~3 MB of the English corpus: one line with no sentence breaks, like text8."""
+    """500,000 words of English on one line with no sentence breaks, like text8 (3 MB)."""
     path = tmp_path_factory.mktemp("en") / "enwiki-slice.txt"
-    with gzip.open(ENWIKI, "rb") as f:
-        data = f.read(3_000_000)
-    path.write_bytes(data[: data.rfind(b" ")])
+    path.write_text(text8_like(500_000), encoding="ascii")
     return path
 
 
-def test_english_one_line_corpus_is_cut_to_1000_token_lines(enwiki_slice, tmp_path):
-    result = segment_corpus([str(enwiki_slice)], tmp_path, SegmentOptions(), jobs=2)
-    lines = (tmp_path / "enwiki-slice.txt").read_text().splitlines()
+def _assert_cut_to_1000_token_lines(source, tmp_path):
+    result = segment_corpus([str(source)], tmp_path, SegmentOptions(), jobs=2)
+    lines = (tmp_path / source.name).read_text().splitlines()
     assert result.files[0].lang == "en"
     assert max(len(l.split()) for l in lines) <= 1000
-    assert sum(len(l.split()) for l in lines) == len(enwiki_slice.read_text().split())
+    assert sum(len(l.split()) for l in lines) == len(source.read_text().split())
+
+
+def test_english_one_line_corpus_is_cut_to_1000_token_lines(enwiki_slice, tmp_path):
+    _assert_cut_to_1000_token_lines(enwiki_slice, tmp_path)
+
+
+@pytest.mark.shared
+def test_the_real_english_corpus_is_cut_to_1000_token_lines(tmp_path):
+    """The first 3 MB of the shared Wikipedia corpus (text8-style, one line)."""
+    with gzip.open(shared_file("corpora/enwiki-text8style-100M.txt.gz"), "rb") as f:
+        data = f.read(3_000_000)
+    source = tmp_path / "enwiki-head.txt"
+    source.write_bytes(data[: data.rfind(b" ")])
+    _assert_cut_to_1000_token_lines(source, tmp_path / "out")
 
 
 def test_jobs_do_not_change_output(enwiki_slice, xiyouji_path, tmp_path):
@@ -222,9 +234,25 @@ def test_find_glued_needs_a_family_of_forms():
     assert not [w for w in split if w.endswith("玄德")]  # 7 forms besides the user's: under the bar
 
 
+def test_glued_names_are_split_in_the_novel_without_its_dictionary(xiyouji_path, tmp_path):
+    """Without the built-in dictionary, 唐僧见 保唐僧 沙僧笑 … (entries of jieba's own dictionary)
+    are found by their shape in the corpus and split."""
+    on = segment_corpus([str(xiyouji_path)], tmp_path / "on", SegmentOptions(auto_dict=False), jobs=2)
+    off = segment_corpus([str(xiyouji_path)], tmp_path / "off",
+                         SegmentOptions(auto_dict=False, split_name_verb=False), jobs=2)
+    on_counts = Counter((tmp_path / "on" / "xiyouji.txt").read_text(encoding="utf-8").split())
+    off_counts = Counter((tmp_path / "off" / "xiyouji.txt").read_text(encoding="utf-8").split())
+    assert sum(off_counts[w] for w in ("唐僧见", "唐僧乃", "沙僧笑", "沙僧见", "大圣笑")) > 50  # jieba's glued forms
+    assert sum(on_counts[w] for w in ("唐僧见", "唐僧乃", "沙僧笑", "沙僧见", "大圣笑")) == 0
+    assert on_counts["唐僧"] > off_counts["唐僧"] + 50 and on_counts["沙僧"] > off_counts["沙僧"] + 50
+    assert on_counts["孙行者"] == off_counts["孙行者"]  # a name, not a glued form
+    assert on.tokens > off.tokens
+
+
+@pytest.mark.shared
 def test_glued_names_are_split_without_a_dictionary(tmp_path):
     """三国演义 has no built-in dictionary: 孔明之 孔明自 玄德闻 … come out split all the same."""
-    sanguo = SHARED / "corpora" / "sanguo.txt"
+    sanguo = shared_file("corpora/sanguo.txt")
     result = segment_corpus([str(sanguo)], tmp_path / "on", SegmentOptions(), jobs=2)
     off = segment_corpus([str(sanguo)], tmp_path / "off", SegmentOptions(split_name_verb=False), jobs=2)
     on_counts = Counter((tmp_path / "on" / "sanguo.txt").read_text(encoding="utf-8").split())

@@ -18,10 +18,10 @@ def test_options_reach_gensim(small_model):
     g = Word2Vec.load(str(small_model / "gensim" / "model"))
     assert type(g) is Word2Vec
     assert (g.vector_size, g.window, g.min_count, g.epochs, g.sg, g.negative, g.workers) == (
-        32, 5, 3, 8, 0, 5, 1)
+        32, 5, 3, 40, 0, 10, 1)
     meta = json.loads((small_model / "meta.json").read_text())
     assert meta["hyperparameters"]["arch"] == "cbow" and meta["hyperparameters"]["subwords"] is False
-    assert len(meta["losses_per_epoch"]) == 8 and all(x > 0 for x in meta["losses_per_epoch"])
+    assert len(meta["losses_per_epoch"]) == 40 and all(x > 0 for x in meta["losses_per_epoch"])
     assert meta["corpus"]["inputs"][0]["sha256"]
     assert meta["segmentation"]["engine"] == "fast" and meta["segmentation"]["hmm"] is True
 
@@ -86,9 +86,9 @@ def test_dropped_words_are_kept_with_counts(small_model):
     assert not set(dropped) & set(model.words)
 
 
-def test_resume_adds_vocabulary(small_model, xiyouji_path, tmp_path):
+def test_resume_adds_vocabulary(small_model, novel_text, tmp_path):
     more = tmp_path / "more.txt"
-    more.write_text(xiyouji_path.read_text(encoding="utf-8-sig")[400_000:480_000], encoding="utf-8")
+    more.write_text(novel_text[400_000:480_000], encoding="utf-8")
     import shutil
 
     shutil.copytree(small_model, tmp_path / "m")
@@ -145,7 +145,7 @@ def test_cli_train_errors(runner, tmp_path):
 def test_info(runner, small_model):
     result = invoke(runner, ["info", "-m", small_model])
     assert result.exit_code == 0
-    assert "vocabulary" in result.stdout and "cbow window=5 epochs=8" in result.stdout
+    assert "vocabulary" in result.stdout and "cbow window=5 epochs=40" in result.stdout
     data = json.loads(invoke(runner, ["info", "-m", small_model, "--format", "json", "--top", "3"]).stdout)
     assert len(data["top_words"]) == 3 and data["meta"]["dim"] == 32
 

@@ -113,16 +113,19 @@ def cli():
     """Train and query word2vec models from raw Chinese or English text.
 
     \b
-    A typical session, on Journey to the West:
-      w2vkit segment corpora/xiyouji.txt --user-dict xiyouji
-      w2vkit train corpora/xiyouji.txt
+    A session on the built-in demo corpus, 西游记 (Journey to the West; works offline):
+      w2vkit segment xiyouji --audit 20
+      w2vkit train xiyouji
       w2vkit similar 孙悟空
       w2vkit similarity 孙悟空 猪八戒
-      w2vkit analogy king woman man
-      w2vkit plot 孙悟空 猪八戒 --neighbors 8
+      w2vkit analogy 孙悟空 八戒 猪八戒
+      w2vkit doesnt-match 行者 八戒 沙僧 金箍棒
+      w2vkit plot 孙悟空 猪八戒 唐僧 沙僧 --neighbors 8
       w2vkit evaluate
 
-    Run `w2vkit COMMAND --help` for each command's options.
+    Your own text: `w2vkit train FILE|DIR...` (a directory is read recursively for .txt, .txt.gz,
+    .txt.bz2). Built-in corpora: xiyouji. Queries use the newest model under ./models unless
+    given -m DIR. Run `w2vkit COMMAND --help` for each command's options and examples.
     """
 
 
@@ -181,11 +184,12 @@ def _segment_options(lang, engine, user_dicts, auto_dict, hmm, stopwords, keep_p
 def segment(inputs, outdir, jobs, audit, fmt, **seg):
     """Segment raw text into one sentence of space-separated tokens per line.
 
-    INPUT is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2) or - for stdin.
+    INPUT is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2), - for stdin,
+    or the name of a built-in corpus: xiyouji (西游记, Journey to the West).
 
     \b
     Examples:
-      w2vkit segment ../shared/corpora/xiyouji.txt --user-dict xiyouji
+      w2vkit segment xiyouji                       # the built-in novel
       w2vkit segment corpora/ -o segmented/ --stopwords zh
       w2vkit segment big.txt.gz --lang en --jobs 2
       w2vkit segment novel.txt --user-dict xiyouji --audit 30   # words to add to your dictionary
@@ -196,8 +200,10 @@ def segment(inputs, outdir, jobs, audit, fmt, **seg):
     result = segment_corpus(list(inputs), outdir, options, jobs=jobs, progress=show_progress(),
                             audit=bool(audit))
     if audit:
+        info(f"the {audit} most frequent tokens no dictionary knows (words jieba's HMM made up; "
+             "add the real ones to a --user-dict file):")
         rows = [(i, w, c) for i, (w, c) in enumerate(result.top_unknown(audit), 1)]
-        render(["rank", "token", "count"], rows, fmt, {"unknown_tokens": len(result.unknown)})
+        render(["rank", "unknown_token", "count"], rows, fmt, {"unknown_tokens": len(result.unknown)})
     info(
         f"segmented {plural(len(result.files), 'file')}: {plural(result.lines, 'line')}, "
         f"{plural(result.tokens, 'token')}, {result.distinct_tokens:,} distinct "
@@ -213,10 +219,15 @@ MODEL_OPTION = click.option(
 )
 
 
-def _load(model_path):
-    from .store import find_model, load_model
+def _load(model_path, verify=None):
+    from .store import choose_model, load_model
 
-    return load_model(find_model(model_path))
+    path, how = choose_model(model_path)
+    if how == "newest":
+        info(f"using model {path} (the newest under models/; choose one with -m DIR)")
+    elif how != "explicit":
+        info(f"using model {path} (from {how})")
+    return load_model(path, verify=verify)
 
 
 @cli.command()
@@ -266,9 +277,12 @@ def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negat
           resume, jobs, fmt, **seg):
     """Train a Skip-gram or CBOW model on raw text (segmented and cached) or tokenised text.
 
+    CORPUS is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2) or the name
+    of a built-in corpus: xiyouji (西游记, Journey to the West).
+
     \b
     Examples:
-      w2vkit train ../shared/corpora/xiyouji.txt            # -> models/xiyouji/
+      w2vkit train xiyouji                                  # -> models/xiyouji/
       w2vkit train corpora/ -o models/mine --arch skipgram --dim 200
       w2vkit train enwiki.txt.gz --epochs 5 --min-count 10
       w2vkit train tokens.txt --segmented --seed 7 --deterministic
@@ -331,9 +345,7 @@ def info_cmd(model_path, top, verify, fmt):
       w2vkit info
       w2vkit info --model models/xiyouji --format json
     """
-    from .store import find_model, load_model
-
-    model = load_model(find_model(model_path), verify=True if verify else None)
+    model = _load(model_path, verify=True if verify else None)
     meta = model.meta
     if fmt == "json":
         click.echo(json.dumps({"path": str(model.path), "meta": meta,
@@ -420,8 +432,9 @@ RESTRICT_OPTION = click.option(
     "--restrict-vocab", type=click.IntRange(1), default=None, metavar="N",
     help="Search only the N most frequent words (fast on large imported models).",
 )
-TOPN_OPTION = click.option("-n", "--topn", default=10, show_default=True, type=click.IntRange(1),
-                           help="How many results.")
+# --top everywhere (plot, info, queries); --topn is still accepted, as gensim names it.
+TOPN_OPTION = click.option("-n", "--top", "--topn", "topn", default=10, show_default=True,
+                           type=click.IntRange(1), help="How many results.")
 
 
 def _engine(model_path):
@@ -516,6 +529,7 @@ def doesnt_match(words, model_path, fmt):
       w2vkit doesnt-match breakfast lunch dinner car --format json
     """
     odd, ranked = _engine(model_path).doesnt_match(list(words))
+    info(f"{odd} doesn't match " + " ".join(w for w in words if w != odd))
     render(["word", "similarity_to_mean"], ranked, fmt, {"doesnt_match": odd})
 
 
@@ -573,12 +587,10 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
     if method == "tsne":
         info(f"t-SNE of {'the ' + str(top) + ' most frequent words' if not words else 'the words and their neighbours'}...")
     result = draw(engine, out, words, neighbors, top, method, font, seed)
-    if result.font is None and any(not w.isascii() for w in engine.model.words[:100]):
-        from .plot import INSTALL_HINT
-
-        info(f"warning: no CJK font found, Chinese labels are boxes; {INSTALL_HINT}")
+    # (a missing CJK font is warned about once, by the library's logger)
     info(f"plotted {plural(result.points, 'word')} in {result.groups} group{'s' if result.groups != 1 else ''} "
-         f"({result.seconds:.1f} s, font {result.font or 'default'}) -> {result.path}")
+         f"({result.seconds:.1f} s, font {result.font_source or 'matplotlib default, no CJK glyphs'}) "
+         f"-> {result.path}")
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -615,18 +627,22 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
       w2vkit evaluate --analogies google --method both --restrict-vocab 30000 --format json
       w2vkit evaluate --pairs my-pairs.tsv --groups xiyouji-aliases
     """
-    from .evaluate import DEFAULT_SETS, model_language, run_evaluation, set_kind
+    from .evaluate import default_sets, run_evaluation
 
     engine = _engine(model_path)
+    skipped = []
     if not (analogies or pairs or groups):
-        lang = model_language(engine)
-        analogies = tuple(n for n in DEFAULT_SETS[lang] if set_kind(n) == "analogies")
-        pairs = tuple(n for n in DEFAULT_SETS[lang] if set_kind(n) == "pairs")
-        if lang == "zh":  # the novels w2vkit ships alias groups for, recognised by a frequent name
-            groups = tuple(name for name, marker in (("xiyouji-aliases", "行者"), ("sanguo-aliases", "玄德"))
-                           if marker in engine.model.index)
+        choice = default_sets(engine, data_dir)
+        skipped = choice.skipped
+        analogies, pairs, groups = choice.analogies, choice.pairs, choice.groups
+        for name, why in choice.skipped:
+            info(f"skipped {why}")
+        if not (analogies or pairs or groups):
+            raise click.UsageError("no evaluation set for this model could be found; "
+                                   "name one with --analogies, --pairs or --groups")
     report = run_evaluation(engine, analogies, pairs, groups, restrict_vocab,
                             ["add", "mul"] if method == "both" else [method], data_dir)
+    report["skipped"] = [{"set": name, "reason": why} for name, why in skipped]
     rows = []
     for r in report["analogies"]:
         rows.append((r["set"], f"analogy {r['method']}", "accuracy", r["accuracy"], r["answered"], r["skipped"]))

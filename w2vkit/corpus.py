@@ -52,7 +52,7 @@ def discover_inputs(paths: list[str]) -> list[InputFile]:
             continue
         p = Path(raw)
         if not p.exists():
-            raise InputNotFoundError(f"{raw}: no such file or directory")
+            p = _builtin_or_missing(raw)
         if p.is_dir():
             inside = sorted(
                 f for f in p.rglob("*") if f.is_file() and f.name.lower().endswith(TEXT_SUFFIXES)
@@ -75,6 +75,18 @@ def discover_inputs(paths: list[str]) -> list[InputFile]:
             )
         seen[f.output_name] = f.path
     return found
+
+
+def _builtin_or_missing(raw: str) -> Path:
+    """A name of a built-in corpus (when no file of that name exists) gives its packaged path."""
+    from .datasets import BUILTIN_CORPORA, builtin_corpus
+
+    if raw in BUILTIN_CORPORA:
+        return builtin_corpus(raw)
+    if "/" in raw or "." in raw:
+        raise InputNotFoundError(f"{raw}: no such file or directory")
+    names = ", ".join(BUILTIN_CORPORA)
+    raise InputNotFoundError(f"{raw}: no such file or directory, nor a built-in corpus ({names})")
 
 
 def output_name(rel: Path) -> str:

@@ -1,54 +1,106 @@
-"""Getting the public-domain demo corpus (Journey to the West) onto a machine that lacks it.
+"""Built-in corpora: texts that ship inside the package, usable by name (`w2vkit train xiyouji`).
 
-Only the README's demo script calls this; tests never download anything.
+The demo corpus is the public-domain 西游记 (Journey to the West), bz2-compressed inside the package
+(690 KB; 2.2 MB as text), byte for byte the public copy named below, checked by sha256 when used.
+Only when the packaged file is missing (a stripped install) is the public copy downloaded, verified
+and kept in the cache.
 """
 
 from __future__ import annotations
 
+import bz2
 import hashlib
 import os
 import sys
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
 
-XIYOUJI_URL = "https://raw.githubusercontent.com/hexhero/book-txt/master/%E8%A5%BF%E6%B8%B8%E8%AE%B0.txt"
-XIYOUJI_SHA256 = "acd8762011876f79740f86ab1da855aab40e9690bf2ccbf14e456ddc91352b67"
+DATA_DIR = Path(__file__).resolve().parent / "data" / "corpora"
 
 
-def ensure_xiyouji(candidates: list[str], dest: str = "corpora/xiyouji.txt") -> Path:
-    """The first existing candidate path, else a verified download to dest."""
-    for c in candidates:
-        if c and Path(c).is_file():
-            return Path(c)
-    dest_path = Path(dest)
-    if dest_path.is_file() and _sha256(dest_path.read_bytes()) == XIYOUJI_SHA256:
-        return dest_path
-    print(f"downloading Journey to the West to {dest_path} ...", file=sys.stderr)
+@dataclass(frozen=True)
+class BuiltinCorpus:
+    name: str
+    title: str
+    packaged: str  # file name under data/corpora/
+    sha256: str  # of the uncompressed text
+    source: str  # where the same bytes are published
+    licence: str
+
+
+BUILTIN_CORPORA = {
+    "xiyouji": BuiltinCorpus(
+        name="xiyouji",
+        title="西游记 Journey to the West (Wu Cheng'en, 16th c.), 100 chapters, 735,848 characters",
+        packaged="xiyouji.txt.bz2",
+        sha256="acd8762011876f79740f86ab1da855aab40e9690bf2ccbf14e456ddc91352b67",
+        source="https://raw.githubusercontent.com/hexhero/book-txt/master/%E8%A5%BF%E6%B8%B8%E8%AE%B0.txt",
+        licence="public domain",
+    ),
+}
+
+
+def builtin_corpus(name: str, verify: bool = True) -> Path:
+    """The path of a built-in corpus (a .txt.bz2 in the package, or a verified download)."""
+    corpus = BUILTIN_CORPORA[name]
+    packaged = DATA_DIR / corpus.packaged
+    if packaged.is_file():
+        if verify:
+            with bz2.open(packaged, "rb") as f:
+                digest = _sha256_stream(f)
+            if digest != corpus.sha256:
+                raise InputError(f"{packaged}: the built-in corpus {name!r} is damaged (sha256 {digest}, "
+                                 f"expected {corpus.sha256}); reinstall w2vkit")
+        return packaged
+    return _download(corpus)
+
+
+def _download(corpus: BuiltinCorpus) -> Path:
+    from .train import cache_root
+
+    dest = cache_root() / "builtin" / f"{corpus.name}.txt"
+    if dest.is_file() and _sha256_stream(open(dest, "rb")) == corpus.sha256:
+        return dest
+    print(f"the built-in corpus {corpus.name!r} is not in this install; downloading it to {dest} ...",
+          file=sys.stderr)
     try:
-        with urllib.request.urlopen(XIYOUJI_URL, timeout=60) as r:
+        with urllib.request.urlopen(corpus.source, timeout=60) as r:
             data = r.read()
     except OSError as e:
-        raise InputError(f"cannot download the novel ({e}); put 西游记 (UTF-8) at {dest_path} "
-                         f"and run again (source: {XIYOUJI_URL})") from e
-    if _sha256(data) != XIYOUJI_SHA256:
-        raise InputError(f"downloaded novel has sha256 {_sha256(data)}, expected {XIYOUJI_SHA256}; "
-                         f"put the right file at {dest_path}")
-    dest_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest_path.with_name(f".{dest_path.name}.tmp-{os.getpid()}")
+        raise InputError(f"cannot download {corpus.name!r} ({e}); put the text (UTF-8) at {dest} "
+                         f"and run again (source: {corpus.source})") from e
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != corpus.sha256:
+        raise InputError(f"downloaded {corpus.name!r} has sha256 {digest}, expected {corpus.sha256}; "
+                         f"put the right file at {dest}")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
     tmp.write_bytes(data)
-    os.replace(tmp, dest_path)
-    return dest_path
+    os.replace(tmp, dest)
+    return dest
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _sha256_stream(f) -> str:
+    h = hashlib.sha256()
+    with f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def describe_builtins() -> str:
+    """One line per built-in corpus, for --help texts."""
+    return "; ".join(f"{c.name} ({c.title.split(' (')[0]})" for c in BUILTIN_CORPORA.values())
 
 
 if __name__ == "__main__":
+    # `python -m w2vkit.datasets xiyouji` prints the path of the built-in corpus.
     try:
-        print(ensure_xiyouji(sys.argv[1:]))
-    except InputError as e:
+        for arg in sys.argv[1:] or ["xiyouji"]:
+            print(builtin_corpus(arg))
+    except (InputError, KeyError) as e:
         print(f"Error: {e}", file=sys.stderr)
         sys.exit(1)

@@ -120,9 +120,10 @@ class SectionScore:
     skipped: int
 
     @property
-    def accuracy(self) -> float:
+    def accuracy(self) -> float | None:
+        """None when no question could be answered (shown as n/a, not as a score of 0)."""
         n = self.correct + self.incorrect
-        return self.correct / n if n else 0.0
+        return self.correct / n if n else None
 
 
 @dataclass
@@ -318,8 +319,39 @@ def alias_scores(words: list[str], vectors: np.ndarray, groups: list[list[str]],
             ranks = np.nonzero(np.isin(order, list(others)))[0]
             rrs.append(1.0 / (ranks[0] + 1))
             scored += 1
-    return {"recall_at_10": float(np.mean(recalls)) if recalls else 0.0,
-            "mrr": float(np.mean(rrs)) if rrs else 0.0, "words_scored": scored, "words_missing": skipped}
+    return {f"recall_at_{k}": float(np.mean(recalls)) if recalls else None,
+            "mrr": float(np.mean(rrs)) if rrs else None, "words_scored": scored, "words_missing": skipped}
+
+
+# The novels w2vkit ships alias groups for, each recognised in a model by a frequent name of it.
+ALIAS_SET_MARKERS = {"xiyouji-aliases": "行者", "sanguo-aliases": "玄德"}
+
+
+@dataclass
+class SetChoice:
+    """The sets `evaluate` runs when none is named, and those it had to leave out (with why)."""
+
+    analogies: tuple[str, ...]
+    pairs: tuple[str, ...]
+    groups: tuple[str, ...]
+    skipped: list[tuple[str, str]]
+
+
+def default_sets(engine: Engine, data_dir: str | None = None) -> SetChoice:
+    """The standard sets for the model's language that can be found here, plus the alias groups
+    of a novel w2vkit knows. A set that needs a data folder not given is skipped, with the reason."""
+    lang = model_language(engine)
+    usable, skipped = [], []
+    for name in DEFAULT_SETS[lang]:
+        try:
+            resolve_set(name, data_dir)
+        except EvalSetError as e:
+            skipped.append((name, str(e)))
+        else:
+            usable.append(name)
+    groups = tuple(name for name, marker in ALIAS_SET_MARKERS.items() if marker in engine.model.index)
+    return SetChoice(tuple(n for n in usable if set_kind(n) == "analogies"),
+                     tuple(n for n in usable if set_kind(n) == "pairs"), groups, skipped)
 
 
 def model_language(engine: Engine) -> str:
@@ -349,7 +381,7 @@ def run_evaluation(engine: Engine, analogies=(), pairs=(), groups=(), restrict_v
             })
     for name in pairs:
         r = evaluate_pairs(engine, resolve_set(name, data_dir), restrict_vocab, name)
-        report["pairs"].append({"set": name, "spearman": r.spearman, "pearson": r.pearson,
+        report["pairs"].append({"set": name, "spearman": _finite(r.spearman), "pearson": _finite(r.pearson),
                                 "used": r.used, "skipped": r.skipped, "oov_ratio": r.oov_ratio})
     for name in groups:
         g = read_groups(name)
@@ -357,3 +389,8 @@ def run_evaluation(engine: Engine, analogies=(), pairs=(), groups=(), restrict_v
         scores = alias_scores(words, engine.vectors[: len(words)], g)
         report["groups"].append(dict(set=name, **scores))
     return report
+
+
+def _finite(x: float) -> float | None:
+    """NaN (too few pairs to correlate) as None: JSON null, shown as n/a."""
+    return None if x != x else x

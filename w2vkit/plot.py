@@ -1,7 +1,8 @@
 """Maps of the vector space: t-SNE (or PCA) of words, with labels that render in Chinese.
 
-matplotlib draws CJK labels as empty boxes unless it is given a font that has them, so one is
-looked for among the usual CJK fonts of Linux, macOS and Windows (or given with font=). Labels
+matplotlib draws CJK labels as empty boxes unless it is given a font that has them: the font given
+with font=, else the first of the usual CJK fonts of Linux, macOS and Windows, else Noto Sans SC from
+the font package w2vkit depends on (so a fresh install with no system font still renders). Labels
 are placed by a greedy search around each point so they do not pile up.
 """
 
@@ -29,37 +30,78 @@ CJK_FONTS = [
     "Hiragino Sans GB", "Heiti SC", "STHeiti", "Songti SC", "SimSun", "AR PL UMing CN",
     "AR PL UKai CN", "Droid Sans Fallback", "Arial Unicode MS",
 ]
-CJK_FILE_KEYS = ("notosanscjk", "notoserifcjk", "sourcehan", "wqy", "simhei", "msyh", "pingfang",
-                 "hiragino", "stheiti", "droidsansfallback", "uming", "ukai", "simsun")
-INSTALL_HINT = ("install a CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk or fonts-wqy-zenhei; "
-                "Fedora: dnf install google-noto-sans-cjk-fonts) or pass --font PATH")
+CJK_FILE_KEYS = ("notosanscjk", "notoserifcjk", "notosanssc", "sourcehan", "wqy", "simhei", "msyh",
+                 "pingfang", "hiragino", "stheiti", "droidsansfallback", "uming", "ukai", "simsun")
+# The font w2vkit depends on, so that a fresh install draws Chinese with no system package:
+# Noto Sans SC (SIL OFL 1.1) from the PyPI package pylopdf-fonts-zh-cn (17 MB wheel).
+BUNDLED_FONT_PACKAGE = "pylopdf-fonts-zh-cn"
+INSTALL_HINT = (f"pip install {BUNDLED_FONT_PACKAGE} (Noto Sans SC, which w2vkit depends on), install a "
+                "system CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk) or pass --font PATH")
 FORMATS = (".png", ".svg", ".pdf")
 
 
-def find_cjk_font(path: str | None = None):
-    """A FontProperties for a CJK-capable font (the given file, else the first installed one)."""
+@dataclass
+class FontChoice:
+    """The font the labels are drawn with, and where it was found."""
+
+    properties: object  # matplotlib FontProperties
+    path: str
+    origin: str  # "--font", "system" or "bundled"
+
+    @property
+    def name(self) -> str:
+        return self.properties.get_name()
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.origin}: {self.path})"
+
+
+def find_cjk_font(path: str | None = None) -> FontChoice | None:
+    """A CJK-capable font: the given file, else an installed system CJK font, else the bundled
+    Noto Sans SC; None if there is none at all."""
     from matplotlib import font_manager
 
     if path:
-        if not Path(path).is_file():
-            raise UsageError(f"{path}: no such font file")
-        font_manager.fontManager.addfont(path)
-        return font_manager.FontProperties(fname=path)
+        return _font_file(path, "--font")
     installed = {f.name: f.fname for f in font_manager.fontManager.ttflist}
     for name in CJK_FONTS:
         if name in installed:
-            return font_manager.FontProperties(fname=installed[name])
+            return FontChoice(font_manager.FontProperties(fname=installed[name]), installed[name], "system")
     # matplotlib caches its font list on first use: a font installed after that is only found
     # on disk. Look for the usual CJK font files by name and register the first one.
     for fname in sorted(font_manager.findSystemFonts() + font_manager.findSystemFonts(fontext="otf")):
         base = os.path.basename(fname).lower()
         if any(key in base for key in CJK_FILE_KEYS):
             try:
-                font_manager.fontManager.addfont(fname)
-            except (OSError, RuntimeError, ValueError):
+                return _font_file(fname, "system")
+            except UsageError:
                 continue
-            return font_manager.FontProperties(fname=fname)
-    return None
+    bundled = bundled_font_path()
+    return _font_file(bundled, "bundled") if bundled else None
+
+
+def bundled_font_path() -> str | None:
+    """The Noto Sans SC file of the font package w2vkit depends on, if it is installed."""
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    path = pylopdf_fonts_zh_cn.sans_path()
+    return str(path) if path.is_file() else None
+
+
+def _font_file(path: str, origin: str) -> FontChoice:
+    from matplotlib import font_manager
+
+    if not Path(path).is_file():
+        raise UsageError(f"{path}: no such font file")
+    try:
+        font_manager.fontManager.addfont(path)
+        props = font_manager.FontProperties(fname=path)
+        props.get_name()  # reads the file: fails here for a file that is not a font
+    except (OSError, RuntimeError, ValueError) as e:
+        raise UsageError(f"{path}: not a font file matplotlib can read ({e}); give a .ttf, .otf or .ttc") from e
+    return FontChoice(props, str(path), origin)
 
 
 @dataclass
@@ -68,7 +110,8 @@ class PlotResult:
     points: int
     labels: int
     groups: int
-    font: str | None
+    font: str | None  # the family name, None when no CJK font was found
+    font_source: str | None  # family, origin and file, for messages
     seconds: float
     warnings: list[str]
 
@@ -128,6 +171,8 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
         raise UsageError(f"{output}: choose a .png, .svg or .pdf file name")
     if method not in ("tsne", "pca"):
         raise UsageError(f"unknown method {method!r}; choose tsne or pca")
+    # The font first: a bad --font must fail before a t-SNE that can take a minute.
+    font_choice = find_cjk_font(font)
     chosen, groups, is_query = choose_words(engine, list(words), neighbors, top)
     ids = [engine.model.index[w] for w in chosen]
     vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
@@ -138,8 +183,8 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
     # catch them over the whole drawing, for the caller (and the tests) to see.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig, ax, fontprops, ngroups = _draw(engine, xy, chosen, groups, is_query, bool(words), method,
-                                            font, title)
+        fig, ax, ngroups = _draw(engine, xy, chosen, groups, is_query, bool(words), method,
+                                 font_choice.properties if font_choice else None, title)
         _save(fig, output)
     messages = [str(w.message) for w in caught]
     for m in messages:
@@ -147,19 +192,18 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
     # Count what was actually drawn (the small markers: one per word) and labelled.
     drawn = sum(len(c.get_offsets()) for c in ax.collections if c.get_sizes()[0] < 50)
     labels = sum(1 for t in ax.texts if t.get_text())
-    return PlotResult(output, drawn, labels, ngroups, fontprops.get_name() if fontprops else None,
-                      time.perf_counter() - started, messages)
+    if font_choice is None and any(not w.isascii() for w in chosen):
+        log.warning("warning: no CJK font found, Chinese labels are boxes; %s", INSTALL_HINT)
+    return PlotResult(output, drawn, labels, ngroups, font_choice.name if font_choice else None,
+                      font_choice.describe() if font_choice else None, time.perf_counter() - started,
+                      messages)
 
 
-def _draw(engine, xy, chosen, groups, is_query, with_words: bool, method: str, font, title):
+def _draw(engine, xy, chosen, groups, is_query, with_words: bool, method: str, fontprops, title):
     """The figure: points coloured by group, queries ringed, de-overlapped labels, legend, title."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fontprops = find_cjk_font(font)
-    needs_cjk = any(not w.isascii() for w in chosen)
-    if fontprops is None and needs_cjk:
-        log.warning("no CJK font found: Chinese labels will show as boxes; %s", INSTALL_HINT)
     n = len(chosen)
     side = float(np.clip(np.sqrt(n) * 1.0, 7, 18))
     fontsize = float(np.clip(13 - np.log2(max(n, 2)), 7, 11))
@@ -194,7 +238,7 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, method: str, f
     ax.set_xticks([])
     ax.set_yticks([])
     fig.tight_layout()
-    return fig, ax, fontprops, ngroups
+    return fig, ax, ngroups
 
 
 def _colors(k: int):

@@ -25,6 +25,8 @@ def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None
 
 
 def _cell(v) -> str:
+    if v is None or (isinstance(v, float) and v != v):  # no score (nothing to score): not a zero
+        return "n/a"
     if isinstance(v, float):
         return f"{v:.4f}"
     return str(v)

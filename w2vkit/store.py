@@ -291,10 +291,19 @@ MODEL_ENV = "W2VKIT_MODEL"
 
 def find_model(explicit: str | None = None, models_root: str | os.PathLike = "models") -> Path:
     """--model, then $W2VKIT_MODEL, then the most recently trained model under ./models."""
-    chosen = explicit or os.environ.get(MODEL_ENV)
-    if chosen:
-        return Path(chosen)
-    root = Path(models_root)
+    return choose_model(explicit, models_root)[0]
+
+
+def choose_model(explicit: str | None = None, models_root: str | os.PathLike = "models") -> tuple[Path, str]:
+    """The model to use and how it was chosen: "explicit", "$W2VKIT_MODEL" or "newest"."""
+    if explicit:
+        return Path(explicit), "explicit"
+    if os.environ.get(MODEL_ENV):
+        return Path(os.environ[MODEL_ENV]), f"${MODEL_ENV}"
+    return _newest_model(Path(models_root)), "newest"
+
+
+def _newest_model(root: Path) -> Path:
     candidates = [p.parent for p in root.glob(f"*/{META}")] if root.is_dir() else []
     if not candidates:
         raise ModelNotFoundError(

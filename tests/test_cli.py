@@ -1,0 +1,75 @@
+"""The command line as a newcomer meets it: the main --help's session runs as written on the
+built-in novel, and queries say which model they picked."""
+
+import shlex
+import shutil
+
+import pytest
+
+from w2vkit.cli import cli
+from w2vkit.plot import find_cjk_font
+
+from conftest import invoke
+
+
+def main_help_examples(runner) -> list[list[str]]:
+    text = runner.invoke(cli, ["--help"]).stdout
+    return [shlex.split(line.strip())[1:] for line in text.splitlines() if line.strip().startswith("w2vkit ")]
+
+
+@pytest.mark.slow
+def test_every_example_of_the_main_help_runs_on_the_builtin_novel(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("W2VKIT_MODEL", raising=False)
+    monkeypatch.delenv("W2VKIT_DATA", raising=False)
+    examples = main_help_examples(runner)
+    assert [e[0] for e in examples] == ["segment", "train", "similar", "similarity", "analogy", "doesnt-match",
+                                        "plot", "evaluate"]
+    outputs = {}
+    for args in examples:
+        r = invoke(runner, args)
+        assert r.exit_code == 0, f"w2vkit {shlex.join(args)} -> {r.exit_code}: {r.stderr}"
+        outputs[args[0]] = r
+    assert (tmp_path / "segmented" / "xiyouji.txt").stat().st_size > 1_000_000
+    assert (tmp_path / "models" / "xiyouji" / "vectors.npy").is_file()
+    assert "using model models/xiyouji (the newest under models/; choose one with -m DIR)" in outputs["similar"].stderr
+    assert outputs["analogy"].stderr.splitlines()[-1].startswith("孙悟空 + 八戒 − 猪八戒 ≈ ")
+    assert "doesn't match 行者 八戒 沙僧" in outputs["doesnt-match"].stderr
+    assert f"font {find_cjk_font().describe()}" in outputs["plot"].stderr
+    assert (tmp_path / "plots" / "xiyouji-tsne.png").read_bytes()[:4] == b"\x89PNG"
+    assert "xiyouji-aliases" in outputs["evaluate"].stdout
+
+
+def test_queries_say_which_model_they_picked(runner, small_model, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("W2VKIT_MODEL", raising=False)
+    shutil.copytree(small_model, tmp_path / "models" / "small")
+    r = invoke(runner, ["similarity", "行者", "八戒"])
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr == "using model models/small (the newest under models/; choose one with -m DIR)\n"
+    monkeypatch.setenv("W2VKIT_MODEL", str(small_model))
+    assert invoke(runner, ["similarity", "行者", "八戒"]).stderr == f"using model {small_model} (from $W2VKIT_MODEL)\n"
+    # named on the command line: nothing to say; -q silences the note
+    assert invoke(runner, ["similarity", "行者", "八戒", "-m", small_model]).stderr == ""
+    monkeypatch.delenv("W2VKIT_MODEL")
+    assert invoke(runner, ["similarity", "行者", "八戒", "-q"]).stderr == ""
+
+
+def test_top_is_the_option_name_everywhere_and_topn_still_works(runner, small_model):
+    by_top = invoke(runner, ["similar", "行者", "--top", "3", "-m", small_model, "--format", "tsv"]).stdout
+    by_topn = invoke(runner, ["similar", "行者", "--topn", "3", "-m", small_model, "--format", "tsv"]).stdout
+    assert by_top == by_topn and len(by_top.splitlines()) == 4
+    for command in ("similar", "analogy", "shell", "info", "plot"):
+        assert "--top" in runner.invoke(cli, [command, "--help"]).stdout
+
+
+def test_doesnt_match_says_its_answer_in_a_line(runner, small_model):
+    r = invoke(runner, ["doesnt-match", "行者", "八戒", "悟空", "三藏", "-m", small_model, "--format", "tsv"])
+    assert r.exit_code == 0
+    odd = r.stdout.splitlines()[1].split("\t")[0]
+    assert r.stderr == f"{odd} doesn't match " + " ".join(w for w in ("行者", "八戒", "悟空", "三藏") if w != odd) + "\n"
+
+
+def test_builtin_corpus_name_in_help(runner):
+    for command in ("segment", "train"):
+        assert "xiyouji (西游记" in runner.invoke(cli, [command, "--help"]).stdout
