@@ -207,8 +207,9 @@ def test_cli_evaluate_without_a_data_folder_runs_the_builtin_sets(runner, small_
     assert [g["set"] for g in report["groups"]] == ["xiyouji-aliases"]
     assert report["analogies"] == report["pairs"] == []
     assert [s["set"] for s in report["skipped"]] == ["ca8-morphological", "ca8-semantic", "wordsim240", "wordsim297"]
-    assert r.stderr.splitlines()[0] == ("skipped ca8-morphological: give the folder that holds CA8/morphological.txt "
-                                        "with --data-dir or $W2VKIT_DATA (e.g. ../shared/eval/zh)")
+    assert r.stderr.splitlines()[0] == ("skipped ca8-morphological, ca8-semantic, wordsim240, wordsim297: needs the "
+                                        "folder holding CA8/ and wordsim/ (--data-dir DIR or $W2VKIT_DATA, e.g. "
+                                        "../shared/eval/zh)")
 
 
 def test_a_set_with_no_usable_question_shows_n_a(runner, small_model, tmp_path):

@@ -142,6 +142,29 @@ def test_cli_train_errors(runner, tmp_path):
     assert result.exit_code == 2
 
 
+def test_no_word_reaching_min_count_is_a_one_line_error(runner, tmp_path):
+    tiny = tmp_path / "tiny.txt"
+    tiny.write_text("孙悟空大闹天宫。猪八戒吃西瓜。\n", encoding="utf-8")
+    result = invoke(runner, ["train", tiny, "-o", tmp_path / "m"])
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        1, f"Error: {tiny}: no word occurs 5 times (5 tokens, 5 distinct words); give more text or lower "
+           "--min-count (e.g. --min-count 1)")
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_small_corpus_is_warned_about(runner, novel_text, tmp_path):
+    part = tmp_path / "part.txt"
+    part.write_text(novel_text[:60_000], encoding="utf-8")
+    result = invoke(runner, ["train", part, "-o", tmp_path / "m", "--epochs", "1", "--dim", "8"])
+    assert result.exit_code == 0, result.stderr
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text())
+    tokens, words = meta["corpus"]["tokens"], meta["vocab_size"]
+    assert (f"warning: a small corpus: {tokens:,} tokens, {words:,} words seen 5+ times; word vectors need a few "
+            "hundred thousand tokens, so expect noisy neighbours for all but the most frequent words") in result.stderr
+    # no dictionary fits this text: the words discovery kept whole are recorded with the model
+    assert "老孙" in meta["segmentation"]["new_words"] and meta["segmentation"]["discover"] is True
+
+
 def test_info(runner, small_model):
     result = invoke(runner, ["info", "-m", small_model])
     assert result.exit_code == 0

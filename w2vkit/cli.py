@@ -143,6 +143,9 @@ def segmentation_options(f):
                           "built-in: xiyouji."),
         click.option("--auto-dict/--no-auto-dict", default=True, show_default=True,
                      help="Add a built-in dictionary when the text is recognisably its work."),
+        click.option("--discover/--no-discover", default=True, show_default=True,
+                     help="Without a dictionary: find the text's own words (names, titles) by frequency, "
+                          "cohesion and boundary freedom, and keep them whole."),
         click.option("--hmm/--no-hmm", default=True, show_default=True,
                      help="Let jieba's HMM find words missing from the dictionaries."),
         click.option("--stopwords", multiple=True, metavar="zh|en|FILE",
@@ -159,14 +162,14 @@ def segmentation_options(f):
     return f
 
 
-def _segment_options(lang, engine, user_dicts, auto_dict, hmm, stopwords, keep_punct, to_simplified, encoding,
-                     max_line_tokens):
+def _segment_options(lang, engine, user_dicts, auto_dict, discover, hmm, stopwords, keep_punct, to_simplified,
+                     encoding, max_line_tokens):
     from .segment import SegmentOptions
 
     return SegmentOptions(
         lang=lang, engine=engine, user_dicts=tuple(user_dicts), auto_dict=auto_dict, hmm=hmm, stopwords=tuple(stopwords),
         keep_punct=keep_punct, to_simplified=to_simplified, encoding=encoding,
-        max_line_tokens=max_line_tokens,
+        max_line_tokens=max_line_tokens, discover=discover,
     )
 
 
@@ -178,10 +181,13 @@ def _segment_options(lang, engine, user_dicts, auto_dict, hmm, stopwords, keep_p
 @click.option("-j", "--jobs", type=click.IntRange(1), default=None,
               help="Worker processes [default: all cores]; output is identical for any value.")
 @click.option("--audit", type=click.IntRange(0), default=0, metavar="N",
-              help="Print the N most frequent tokens no dictionary knows (words the HMM invented).")
+              help="Print the N most frequent tokens no dictionary knows (words the HMM invented), "
+                   "and the words discovery found.")
+@click.option("--discover-words", "discover_words_file", default=None, metavar="FILE",
+              help="Write the words discovery found to FILE, as a dictionary for --user-dict.")
 @FORMAT_OPTION
 @verbosity
-def segment(inputs, outdir, jobs, audit, fmt, **seg):
+def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
     """Segment raw text into one sentence of space-separated tokens per line.
 
     INPUT is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2), - for stdin,
@@ -193,12 +199,22 @@ def segment(inputs, outdir, jobs, audit, fmt, **seg):
       w2vkit segment corpora/ -o segmented/ --stopwords zh
       w2vkit segment big.txt.gz --lang en --jobs 2
       w2vkit segment novel.txt --user-dict xiyouji --audit 30   # words to add to your dictionary
+      w2vkit segment novel.txt --discover-words novel.dict      # the text's own words, as a dictionary
     """
     from .segment import segment_corpus
 
     options = _segment_options(**seg)
     result = segment_corpus(list(inputs), outdir, options, jobs=jobs, progress=show_progress(),
                             audit=bool(audit))
+    if discover_words_file:
+        from .segment import write_new_words
+
+        write_new_words(discover_words_file, result.new_words)
+        info(f"wrote {plural(len(result.new_words), 'discovered word')} -> {discover_words_file}")
+    if audit and result.new_words:
+        info(f"{plural(len(result.new_words), 'new word')} found in the text and kept whole "
+             f"(--no-discover to stop): " + " ".join(w.word for w in result.new_words[:audit])
+             + (" …" if len(result.new_words) > audit else ""))
     if audit:
         info(f"the {audit} most frequent tokens no dictionary knows (words jieba's HMM made up; "
              "add the real ones to a --user-dict file):")
@@ -635,8 +651,11 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
         choice = default_sets(engine, data_dir)
         skipped = choice.skipped
         analogies, pairs, groups = choice.analogies, choice.pairs, choice.groups
+        reasons: dict[str, list[str]] = {}
         for name, why in choice.skipped:
-            info(f"skipped {why}")
+            reasons.setdefault(why, []).append(name)
+        for why, names in reasons.items():
+            info(f"skipped {', '.join(names)}: {why}")
         if not (analogies or pairs or groups):
             raise click.UsageError("no evaluation set for this model could be found; "
                                    "name one with --analogies, --pairs or --groups")

@@ -323,6 +323,8 @@ def alias_scores(words: list[str], vectors: np.ndarray, groups: list[list[str]],
             "mrr": float(np.mean(rrs)) if rrs else None, "words_scored": scored, "words_missing": skipped}
 
 
+NO_DATA_DIR = (f"needs the folder holding CA8/ and wordsim/ (--data-dir DIR or ${DATA_ENV}, "
+               "e.g. ../shared/eval/zh)")
 # The novels w2vkit ships alias groups for, each recognised in a model by a frequent name of it.
 ALIAS_SET_MARKERS = {"xiyouji-aliases": "行者", "sanguo-aliases": "玄德"}
 
@@ -343,10 +345,13 @@ def default_sets(engine: Engine, data_dir: str | None = None) -> SetChoice:
     lang = model_language(engine)
     usable, skipped = [], []
     for name in DEFAULT_SETS[lang]:
+        if BUILTIN_SETS[name][0] == "data" and not (data_dir or os.environ.get(DATA_ENV)):
+            skipped.append((name, NO_DATA_DIR))
+            continue
         try:
             resolve_set(name, data_dir)
         except EvalSetError as e:
-            skipped.append((name, str(e)))
+            skipped.append((name, str(e).split(": ", 1)[-1]))
         else:
             usable.append(name)
     groups = tuple(name for name, marker in ALIAS_SET_MARKERS.items() if marker in engine.model.index)

@@ -32,6 +32,7 @@ from .corpus import (
     open_text,
     paragraphs,
     split_sentences,
+    STDIN,
 )
 from .errors import DictionaryError, EmptyInputError, OutputError, UsageError
 
@@ -77,6 +78,8 @@ class SegmentOptions:
     max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS
     split_name_verb: bool = True
     auto_dict: bool = True  # add a built-in dictionary when the text is the work it was made for
+    discover: bool = True  # find the text's own new words (w2vkit.discover) when no dictionary is given
+    new_words: tuple[str, ...] = ()  # the words discovery found, added for this run
 
     def __post_init__(self):
         if self.lang not in LANGS:
@@ -234,6 +237,10 @@ class Tokenizer:
     def _load_engine(self):
         entries = [e for name in self.options.user_dicts for e in read_user_dict(name)]
         self._user_words = frozenset(word for word, _, _ in entries)
+        # Discovered words are kept whole, but are not user words: a user word glued to one
+        # character is split (_unglue), and a discovered 玄德 would split jieba's 刘玄德 张翼德 …
+        # (on 三国演义, 9 alias names lost all their occurrences that way).
+        entries += [(word, None, None) for word in self.options.new_words]
         hmm = self.options.hmm
         if self.options.engine == "fast":
             import rjieba
@@ -452,6 +459,7 @@ class SegmentResult:
     seconds: float
     counts: Counter = field(repr=False)  # token counts and tokens no dictionary
     unknown: Counter = field(repr=False)  # knows, both filled only when audit=True
+    new_words: list = field(default_factory=list)  # w2vkit.discover.NewWord found in the text
 
     def top_unknown(self, n: int) -> list[tuple[str, int]]:
         return self.unknown.most_common(n)
@@ -485,6 +493,10 @@ def segment_corpus(
     for name in options.user_dicts:
         read_user_dict(name)
     read_stopwords(options.stopwords)
+    discovered: list = []
+    if options.discover and not options.user_dicts and not options.new_words and options.lang != "en":
+        discovered = discover_new_words(files, options)
+        options = replace(options, new_words=tuple(w.word for w in discovered))
 
     outdir = Path(outdir)
     staging = _make_staging(outdir)
@@ -561,7 +573,8 @@ def segment_corpus(
         # measured, changed nothing on the novel; without one it is the only defence, at the cost
         # of a second read of the Chinese output (+50% time).
         if options.split_name_verb and zh and not options.user_dicts:
-            zh_counts, added = _split_glued_in_files([staging / files[i].output_name for i in zh])
+            zh_counts, added = _split_glued_in_files([staging / files[i].output_name for i in zh],
+                                                     frozenset(options.new_words))
             for idx, n in zip(zh, added):
                 file_state[idx]["tokens"] += n
             if audit:
@@ -584,7 +597,7 @@ def segment_corpus(
         seconds = time.perf_counter() - started
         result = SegmentResult(
             str(outdir), reports, sum(r.lines for r in reports), sum(r.tokens for r in reports),
-            len(counts) if audit else len(vocabulary), seconds, counts, unknown,
+            len(counts) if audit else len(vocabulary), seconds, counts, unknown, discovered,
         )
         manifest = build_manifest(result, options, jobs)
         _publish(staging, outdir, [r.output for r in reports], manifest)
@@ -593,6 +606,56 @@ def segment_corpus(
         if bar is not None:
             bar.close()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
+    """New words of the Chinese inputs (w2vkit.discover), from a sample of their first
+    SAMPLE_CHARS characters, taken from each file in turn."""
+    from .discover import SAMPLE_CHARS, discover_words
+
+    started = time.perf_counter()
+    per_file = max(SAMPLE_CHARS // max(len([f for f in files if f.path != STDIN]), 1), 100_000)
+    parts, total = [], 0
+    for f in files:
+        if f.path == STDIN or total >= SAMPLE_CHARS:
+            continue
+        stream, first = open_text(f.path, options.encoding)
+        if (options.lang if options.lang != "auto" else detect_language(first)) != "zh":
+            stream._blocks.close()
+            continue
+        taken = 0
+        for para in paragraphs(stream, first):
+            parts.append(para)
+            taken += len(para)
+            if taken >= per_file or total + taken >= SAMPLE_CHARS:
+                break
+        stream._blocks.close()
+        total += taken
+    if not parts:
+        return []
+    text = "\n".join(parts).lower()
+    if options.to_simplified:
+        import opencc
+
+        text = opencc.OpenCC("t2s").convert(text)
+    tokenizer = Tokenizer(replace(options, new_words=()), "zh")
+    words = discover_words(text, known=tokenizer.is_known)
+    if words:
+        log.info("found %d new words in the text (%s%s; --no-discover to stop)", len(words),
+                 " ".join(w.word for w in words[:8]), " …" if len(words) > 8 else "")
+    log.debug("new-word discovery on %d characters: %.2f s", total, time.perf_counter() - started)
+    return words
+
+
+def write_new_words(path, words: list) -> None:
+    """Discovered words as a dictionary for --user-dict: one word per line, with no frequency, so
+    that jieba gives each the frequency that keeps it whole (as it does for the run itself)."""
+    lines = ["# words w2vkit found in the text (w2vkit segment --discover-words), for --user-dict"]
+    lines += [w.word for w in words]
+    try:
+        atomic_write_text(path, "\n".join(lines) + "\n")
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write ({e.strerror})") from e
 
 
 def find_glued(counts: Counter, user_words: frozenset = frozenset()) -> dict[str, str]:
@@ -627,7 +690,7 @@ def find_glued(counts: Counter, user_words: frozenset = frozenset()) -> dict[str
     return split
 
 
-def _split_glued_in_files(paths: list[Path]) -> tuple[Counter, list[int]]:
+def _split_glued_in_files(paths: list[Path], keep: frozenset = frozenset()) -> tuple[Counter, list[int]]:
     """Count the tokens of the (Chinese) output files, split the glued forms find_glued finds and
     rewrite the files in place; return the new counts and the tokens added to each file."""
     counts: Counter = Counter()
@@ -635,7 +698,7 @@ def _split_glued_in_files(paths: list[Path]) -> tuple[Counter, list[int]]:
         with open(path, encoding="utf-8") as f:
             for lines in iter(lambda: f.readlines(1 << 20), []):  # 1 MB: a list of ~0.5M tokens
                 counts.update("".join(lines).split())
-    split = find_glued(counts)
+    split = find_glued(counts, keep)
     added = [0] * len(paths)
     if not split:
         return counts, added

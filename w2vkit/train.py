@@ -142,8 +142,8 @@ def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: 
     corpus = cache / "corpus.txt"
     if corpus.is_file():
         log.debug("using cached corpus %s", corpus)
-        return PreparedCorpus(corpus, hashes, described if seg_options else None, True,
-                              time.perf_counter() - started)
+        return PreparedCorpus(corpus, hashes, _with_new_words(described, cache) if seg_options else None,
+                              True, time.perf_counter() - started)
     tmp = cache.with_name(f".{key}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
@@ -154,6 +154,7 @@ def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: 
     try:
         if seg_options is not None:
             result = segment_corpus(inputs, tmp / "segmented", seg_options, jobs=jobs, progress=progress)
+            (tmp / NEW_WORDS).write_text(json.dumps([w.word for w in result.new_words], ensure_ascii=False))
             parts = [tmp / "segmented" / r.output for r in result.files]
             _concatenate(parts, tmp / "corpus.txt")
             shutil.rmtree(tmp / "segmented")
@@ -164,8 +165,18 @@ def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: 
         os.rename(tmp, cache)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return PreparedCorpus(corpus, hashes, described if seg_options else None, False,
-                          time.perf_counter() - started)
+    return PreparedCorpus(corpus, hashes, _with_new_words(described, cache) if seg_options else None,
+                          False, time.perf_counter() - started)
+
+
+NEW_WORDS = "new_words.json"
+
+
+def _with_new_words(described: dict, cache: Path) -> dict:
+    """The segmentation options with the words discovery found in the text (w2vkit.discover)."""
+    path = cache / NEW_WORDS
+    words = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+    return dict(described, new_words=words)
 
 
 def _concatenate(parts: list[Path], dest: Path) -> None:
@@ -359,6 +370,7 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
             model = _model_class(opts.subwords)(**_gensim_kwargs(opts))
             # keep_raw_vocab: the counts of words below min_count feed unknown-word messages.
             model.build_vocab(corpus_file=str(prepared.path), keep_raw_vocab=True)
+            check_vocabulary(model, tokens, opts.min_count, inputs)
             dropped = _dropped_words(model)
             model.raw_vocab = {}
             model.train(corpus_file=str(prepared.path), total_words=model.corpus_total_words,
@@ -416,9 +428,42 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
                        opts)
 
 
-def compose_subword_vectors(wv, word_weight: float):
+# Below this many tokens, vectors are mostly noise (the novel, 366k tokens, is about the least
+# that gives meaningful neighbours for its frequent words).
+SMALL_CORPUS_WARNING_TOKENS = 100_000
+
+
+def check_vocabulary(model, tokens: int, min_count: int, inputs: list[str]) -> None:
+    """A clear error when no word reaches min_count (gensim would fail later with "you must first
+    build vocabulary"), and a warning when the corpus is too small to expect much."""
+    kept = len(model.wv.index_to_key)
+    seen = len(model.raw_vocab)
+    if kept == 0:
+        raise InputError(f"{', '.join(inputs)}: no word occurs {min_count} times ({tokens:,} tokens, "
+                         f"{seen:,} distinct words); give more text or lower --min-count (e.g. --min-count 1)")
+    if tokens < SMALL_CORPUS_WARNING_TOKENS:
+        log.warning("warning: a small corpus: %s tokens, %s words seen %d+ times; word vectors need "
+                    "a few hundred thousand tokens, so expect noisy neighbours for all but the most "
+                    "frequent words", f"{tokens:,}", f"{kept:,}", min_count)
+
+
+def word_weights(rule, counts):
+    """The weight of each word's own vector against its n-grams' mean: a number for every word,
+    or ("count", low, high, half): low + (high - low) * count / (count + half), so a word seen
+    often keeps more of its own vector and a rare one leans on its n-grams."""
+    import numpy as np
+
+    counts = np.asarray(counts, dtype=np.float64)
+    if isinstance(rule, (int, float)):
+        return np.full(len(counts), float(rule))
+    _, low, high, half = rule
+    return low + (high - low) * counts / (counts + half)
+
+
+def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True):
     """Each vocabulary word's vector from a trained gensim FastText model: word_weight x its own
-    vector + (1 - word_weight) x the mean of its character n-grams' vectors, both at unit length.
+    vector + (1 - word_weight) x the mean of its character n-grams' vectors, both at unit length
+    (word_weight: one number, or one per word, see word_weights).
 
     gensim averages the word's vector with its n-grams' (2-3 character n-grams of a Chinese word
     are 4-7), so what a word shares in writing outweighs how it is used: 妖精's neighbours were
@@ -436,9 +481,13 @@ def compose_subword_vectors(wv, word_weight: float):
     for i, word in enumerate(wv.index_to_key):
         single[i] = len(word) == 1
         hashes = ft_ngram_hashes(word, wv.min_n, wv.max_n, wv.bucket)
+        if not edge_ngrams and len(word) > 1:
+            hashes = [h for h, g in zip(hashes, _ngrams_in_hash_order(word, wv.min_n, wv.max_n))
+                      if not (len(g) == 2 and ("<" in g or ">" in g))] or hashes
         if hashes:
             ngram_mean[i] = wv.vectors_ngrams[hashes].mean(axis=0)
-    composed = word_weight * own + (1 - word_weight) * unit(ngram_mean)
+    weight = np.broadcast_to(np.asarray(word_weight, dtype=np.float32), (len(own),))[:, None]
+    composed = weight * own + (1 - weight) * unit(ngram_mean)
     # A one-character word has no parts: its n-grams (<孙, 孙>) are the first or last character of
     # every word that begins or ends with it, which made 孙 the nearest word to 孙悟空, 孙行者 ...
     # It keeps its own vector (same recall, MRR 0.55 -> 0.58 on the novel).
@@ -446,10 +495,17 @@ def compose_subword_vectors(wv, word_weight: float):
     return composed.astype(np.float32)
 
 
+def _ngrams_in_hash_order(word: str, min_n: int, max_n: int) -> list[str]:
+    from gensim.models.fasttext_inner import compute_ngrams_bytes
+
+    return [g.decode("utf-8", "replace") for g in compute_ngrams_bytes(word, min_n, max_n)]
+
+
 def _seg_kwargs(described: dict) -> dict:
     d = dict(described)
     d["user_dicts"] = tuple(x["name"] for x in d.get("user_dicts", []))
     d["stopwords"] = tuple(x["name"] for x in d.get("stopwords", []))
+    d["new_words"] = tuple(d.get("new_words", ()))
     return {k: v for k, v in d.items() if k in SegmentOptions.__dataclass_fields__}
 
 

@@ -1,0 +1,127 @@
+"""Alias recall on texts nobody tuned for: how segmentation and composition choices change the
+neighbours of characters' other names, measured the way `w2vkit evaluate --groups` does.
+
+For each novel (with and without its dictionary, where it has one) and each segmentation variant,
+the novel is trained with `w2vkit.train` (the product's defaults otherwise) for each seed, and
+each trained gensim model is composed with several word-weight rules (the weight of a word's
+own vector against its character n-grams' mean; see w2vkit.train.word_weights). Printed: recall@10
+and MRR of the alias groups over the alias words in the vocabulary, mean over seeds, and the
+neighbours of five main characters for the first seed.
+
+    python benchmarks/aliases.py [--seeds 2] [--corpora xiyouji,sanguo] [--shared ../shared]
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from w2vkit.evaluate import alias_scores, read_groups  # noqa: E402
+from w2vkit.segment import SegmentOptions  # noqa: E402
+from w2vkit.train import TrainOptions, compose_subword_vectors, train, word_weights  # noqa: E402
+
+CORPORA = {
+    # name: (file under shared/corpora or a built-in name, alias set, dictionary variants, main characters)
+    "xiyouji": ("xiyouji", "xiyouji-aliases", [True, False], "孙悟空 猪八戒 唐僧 沙僧 观音"),
+    "sanguo": ("sanguo.txt", "sanguo-aliases", [False], "刘备 关羽 诸葛亮 曹操 孙权"),
+}
+SEGMENTATIONS = {"discover": dict(discover=True), "no-discover": dict(discover=False)}
+NGRAMS = {"2-3": dict(min_n=2, max_n=3), "3-3": dict(min_n=3, max_n=3), "3-4": dict(min_n=3, max_n=4),
+          "2-4": dict(min_n=2, max_n=4)}
+WEIGHTS = ["0.3", "count:0.2:0.6:200", "count:0.2:0.8:200", "count:0.3:0.7:100", "count:0.3:0.7:500",
+           "count:0.2:0.7:300"]
+
+
+def main():
+    from gensim.models import FastText
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    p.add_argument("--seeds", type=int, default=2)
+    p.add_argument("--corpora", default=",".join(CORPORA))
+    p.add_argument("--segmentations", default=",".join(SEGMENTATIONS))
+    p.add_argument("--weights", default=",".join(WEIGHTS))
+    p.add_argument("--ngrams", default="2-3", help=f"character n-gram ranges, of {', '.join(NGRAMS)}")
+    p.add_argument("--json", help="also write the rows here")
+    args = p.parse_args()
+    # A cache of its own: segmentation cached by a run of other code must not stand in.
+    os.environ["W2VKIT_CACHE"] = tempfile.mkdtemp(prefix="w2vkit-aliases-cache-")
+    rows = []
+    for name in args.corpora.split(","):
+        source, groups_name, dict_variants, characters = CORPORA[name]
+        path = source if "." not in source else str(Path(args.shared) / "corpora" / source)
+        groups = read_groups(groups_name)
+        for with_dict in dict_variants:
+            for seg_name, ngrams in ((s, n) for s in args.segmentations.split(",") for n in args.ngrams.split(",")):
+                seg = SegmentOptions(auto_dict=with_dict, **SEGMENTATIONS[seg_name])
+                scores = {w: [] for w in args.weights.split(",")}
+                neighbours, vocab_missing, seconds = {}, None, []
+                for seed in range(1, args.seeds + 1):
+                    with tempfile.TemporaryDirectory() as tmp:
+                        started = time.perf_counter()
+                        result = train([path], Path(tmp) / "m", TrainOptions(seed=seed, **NGRAMS[ngrams]), seg)
+                        seconds.append(time.perf_counter() - started)
+                        model = FastText.load(str(Path(tmp) / "m" / "gensim" / "model"))
+                    wv = model.wv
+                    words = list(wv.index_to_key)
+                    counts = np.array([wv.get_vecattr(w, "count") for w in words])
+                    for weight in scores:
+                        rule, edges = parse_weight(weight)
+                        vectors = compose_subword_vectors(wv, word_weights(rule, counts), edge_ngrams=edges)
+                        s = alias_scores(words, vectors, groups)
+                        scores[weight].append((s["recall_at_10"], s["mrr"], s["words_scored"]))
+                        if seed == 1:
+                            neighbours[weight] = top_neighbours(words, vectors, characters.split())
+                    vocab_missing = sum(1 for g in groups for w in g if w not in wv.key_to_index)
+                for weight, values in scores.items():
+                    recall, mrr, scored = (float(np.mean(v)) for v in zip(*values))
+                    row = dict(corpus=name, dictionary=with_dict, segmentation=seg_name, ngrams=ngrams, weight=weight,
+                               recall_at_10=round(recall, 3), mrr=round(mrr, 3), words_scored=scored,
+                               alias_words_missing=vocab_missing, seconds=round(float(np.mean(seconds)), 1),
+                               neighbours=neighbours[weight])
+                    rows.append(row)
+                    print(f"{name:8} dict={'yes' if with_dict else 'no ':3} {seg_name:12} n={ngrams} weight={weight:18} "
+                          f"R@10 {recall:.3f}  MRR {mrr:.3f}  scored {scored:.0f}  missing {vocab_missing}  "
+                          f"{row['seconds']:.0f} s", flush=True)
+                for weight in (args.weights.split(",")[0], args.weights.split(",")[-1]):
+                    for w, near in neighbours[weight].items():
+                        print(f"    {weight:18} {w}: {' '.join(near)}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, ensure_ascii=False, indent=1))
+
+
+def parse_weight(text: str):
+    """"0.3", "count:LOW:HIGH:HALF", either prefixed by "inner:" (leave out the n-grams of one
+    character and a word boundary, <刘 备>, from the composition)."""
+    edges = not text.startswith("inner:")
+    text = text.removeprefix("inner:")
+    if text.startswith("count:"):
+        low, high, half = (float(x) for x in text.split(":")[1:])
+        return ("count", low, high, half), edges
+    return float(text), edges
+
+
+def top_neighbours(words, vectors, queries, k=8):
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    index = {w: i for i, w in enumerate(words)}
+    out = {}
+    for q in queries:
+        if q not in index:
+            out[q] = ["(not in vocabulary)"]
+            continue
+        sims = unit @ unit[index[q]]
+        sims[index[q]] = -np.inf
+        out[q] = [words[i] for i in np.argsort(-sims)[:k]]
+    return out
+
+
+if __name__ == "__main__":
+    main()
