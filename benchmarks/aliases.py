@@ -33,8 +33,10 @@ CORPORA = {
     "xiyouji": ("xiyouji", "xiyouji-aliases", [True, False], "孙悟空 猪八戒 唐僧 沙僧 观音"),
     "sanguo": ("sanguo.txt", "sanguo-aliases", [False], "刘备 关羽 诸葛亮 曹操 孙权"),
 }
-SEGMENTATIONS = {"discover": dict(discover=True), "no-discover": dict(discover=False)}
-NGRAMS = {"2-3": dict(min_n=2, max_n=3), "3-3": dict(min_n=3, max_n=3), "3-4": dict(min_n=3, max_n=4),
+SEGMENTATIONS = {"discover": dict(discover=True), "no-discover": dict(discover=False),
+                 "paragraphs": dict(discover=True, sentences=False)}
+NGRAMS = {"2-3": dict(min_n=2, max_n=3), "w5": dict(min_n=2, max_n=3, window=5),
+          "w12": dict(min_n=2, max_n=3, window=12), "3-3": dict(min_n=3, max_n=3), "3-4": dict(min_n=3, max_n=4),
           "2-4": dict(min_n=2, max_n=4)}
 WEIGHTS = ["0.3", "count:0.2:0.6:200", "count:0.2:0.8:200", "count:0.3:0.7:100", "count:0.3:0.7:500",
            "count:0.2:0.7:300"]

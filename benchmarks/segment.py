@@ -20,7 +20,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = ROOT.parent / "shared" / "corpora" / "xiyouji.txt"
+sys.path.insert(0, str(ROOT))
+from w2vkit.datasets import builtin_corpus  # noqa: E402
+
+DEFAULT = builtin_corpus("xiyouji")  # the built-in novel (.txt.bz2)
 
 PLAIN_JIEBA = """
 import sys, jieba
@@ -32,10 +35,17 @@ with open(sys.argv[1], encoding="utf-8-sig") as f, open(sys.argv[3], "w", encodi
 """
 
 
+def read_novel(src: Path) -> bytes:
+    import bz2
+
+    data = bz2.decompress(src.read_bytes()) if src.suffix == ".bz2" else src.read_bytes()
+    return data.removeprefix(b"\xef\xbb\xbf")
+
+
 def repeated_corpus(src: Path, times: int, dest: Path) -> Path:
     # Written piecewise: a 1 GB bytes object here would be counted in the child's peak RSS
     # (fork copies the parent's page table before exec).
-    data = src.read_bytes().removeprefix(b"\xef\xbb\xbf")
+    data = read_novel(src)
     with open(dest, "wb") as f:
         for _ in range(times):
             f.write(data)
@@ -62,6 +72,11 @@ def speed(args):
                 rows.append((f"w2vkit segment --engine {engine} -j {jobs}",
                              [sys.executable, "-m", "w2vkit", "segment", str(corpus), "-o", str(tmp / "out"),
                               "--user-dict", "xiyouji", "--engine", engine, "-j", str(jobs), "-q"]))
+        # A text with no dictionary: new-word discovery runs (the default), or not.
+        for flag in ("--discover", "--no-discover"):
+            rows.append((f"  no dictionary, {flag}, -j {from_jobs}",
+                         [sys.executable, "-m", "w2vkit", "segment", str(corpus), "-o", str(tmp / "out"),
+                          "--no-auto-dict", flag, "-j", str(from_jobs), "-q"]))
         print(f"corpus: {args.corpus} x {args.times} = {chars:,} chars; {from_jobs} cores; best of {args.repeat}")
         print(f"{'what':42} {'seconds':>8} {'chars/s':>12} {'vs plain jieba':>15}")
         base = None
@@ -75,7 +90,7 @@ def speed(args):
 def memory(args):
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        novel = Path(args.corpus).read_bytes()
+        novel = read_novel(Path(args.corpus))
         times = max(1, int(args.memory_gb * (1 << 30) / len(novel)))
         big = repeated_corpus(Path(args.corpus), times, tmp / "big.txt")
         size = big.stat().st_size

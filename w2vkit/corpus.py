@@ -369,10 +369,6 @@ def file_sha256(path: str) -> str:
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     """Write a small text file so readers see the old or the new content, never a part."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    from .files import write_atomic
+
+    write_atomic(path, text)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import bz2
 import hashlib
-import os
 import sys
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .files import write_atomic
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "corpora"
 
@@ -76,10 +76,7 @@ def _download(corpus: BuiltinCorpus) -> Path:
     if digest != corpus.sha256:
         raise InputError(f"downloaded {corpus.name!r} has sha256 {digest}, expected {corpus.sha256}; "
                          f"put the right file at {dest}")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, dest)
+    write_atomic(dest, data)
     return dest
 
 

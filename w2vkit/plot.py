@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import OutputError, UsageError
+from .errors import UsageError
+from .files import atomic_output, is_stream
 from .query import Engine
 
 log = logging.getLogger(__name__)
@@ -167,8 +168,11 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
          font: str | None = None, seed: int = 0, title: str | None = None) -> PlotResult:
     started = time.perf_counter()
     output = Path(output)
-    if output.suffix.lower() not in FORMATS:
-        raise UsageError(f"{output}: choose a .png, .svg or .pdf file name")
+    fmt = output.suffix.lower()[1:]
+    if f".{fmt}" not in FORMATS:
+        if not is_stream(output):
+            raise UsageError(f"{output}: choose a .png, .svg or .pdf file name")
+        fmt = "png"  # a pipe or device (-o >(display), -o /dev/stdout): PNG
     if method not in ("tsne", "pca"):
         raise UsageError(f"unknown method {method!r}; choose tsne or pca")
     # The font first: a bad --font must fail before a t-SNE that can take a minute.
@@ -185,7 +189,7 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
         warnings.simplefilter("always")
         fig, ax, ngroups = _draw(engine, xy, chosen, groups, is_query, bool(words), method,
                                  font_choice.properties if font_choice else None, title)
-        _save(fig, output)
+        _save(fig, output, fmt)
     messages = [str(w.message) for w in caught]
     for m in messages:
         log.debug("matplotlib: %s", m)
@@ -288,18 +292,7 @@ def _overlap(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _save(fig, output: Path) -> None:
-    """Write atomically: a complete file or none."""
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"{output}: cannot write ({e.strerror})") from e
-    tmp = output.with_name(f".{output.stem}.tmp-{os.getpid()}{output.suffix}")
-    try:
-        fig.savefig(tmp, format=output.suffix[1:].lower())
-        os.replace(tmp, output)
-    except OSError as e:
-        raise OutputError(f"{output}: cannot write ({e.strerror})") from e
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+def _save(fig, output: Path, fmt: str) -> None:
+    """Write atomically (a complete file or none), or stream to a pipe or device."""
+    with atomic_output(output) as f:
+        fig.savefig(f, format=fmt)

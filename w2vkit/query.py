@@ -7,14 +7,19 @@ gensim or unpickles anything: a cold query costs a numpy import and an mmap.
 
 from __future__ import annotations
 
+import logging
 import os
 import unicodedata
 from pathlib import Path
 
 import numpy as np
 
-from .errors import UnknownWordError, UsageError
+from .errors import OutputError, UnknownWordError, UsageError
 from .store import Model
+
+log = logging.getLogger(__name__)
+# An unknown word is shown at most this long in a message (a pasted paragraph is not a word).
+MAX_WORD_IN_MESSAGE = 40
 
 NORM_CACHE = "norms.npy"
 # Row norms are cached beside the model (when the directory is writable) from this many words up:
@@ -26,7 +31,10 @@ class Engine:
     """Queries over one model. Scores are computed as gensim computes them (raw vectors dotted
     with a unit mean, divided by the row norms, in float32), so rankings agree even on near-ties."""
 
+    _noted: set
+
     def __init__(self, model: Model):
+        self._noted = set()
         self.model = model
         self.vectors = model.vectors
         self._norms: np.ndarray | None = None
@@ -71,7 +79,13 @@ class Engine:
     def index_of(self, word: str) -> int:
         i = self.model.index.get(word)
         if i is None:
-            raise UnknownWordError(unknown_word_message(self.model, word), word)
+            form = training_form(self.model, word)
+            i = self.model.index.get(form) if form != word else None
+            if i is None:
+                raise UnknownWordError(unknown_word_message(self.model, word), word)
+            if word not in self._noted:
+                self._noted.add(word)
+                log.info("%s: looked up as %s (the model's text was normalised so in training)", word, form)
         return i
 
     def _limit(self, restrict_vocab: int | None) -> int:
@@ -120,6 +134,9 @@ class Engine:
     def analogy(self, a: str, b: str, c: str, method: str = "add", topn: int = 10,
                 restrict_vocab: int | None = None):
         """a + b - c (so king woman man -> queen), by 3CosAdd or 3CosMul."""
+        if len({a, b, c}) < 3:
+            log.warning("warning: a word is given twice in %s + %s - %s; the given words are never answers, "
+                        "so the answer is some other word", a, b, c)
         if method == "add":
             return self.most_similar([a, b], [c], topn, restrict_vocab)
         if method == "mul":
@@ -171,20 +188,34 @@ def _row_norms(vec: np.ndarray) -> np.ndarray:
 
 
 def _try_write_cache(path: Path, norms: np.ndarray, sha: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    from .files import atomic_output
+
     try:
-        with open(tmp, "wb") as f:
+        with atomic_output(path) as f:
             np.save(f, norms, allow_pickle=False)
-        os.replace(tmp, path)
         path.with_suffix(".sha256").write_text(sha)
-    except OSError:  # a read-only model directory is fine: the cache only saves time
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+    except (OSError, OutputError):  # a read-only model directory is fine: the cache only saves time
+        pass
 
 
 # ------------------------------------------------------------------ unknown words
+
+
+def training_form(model: Model, word: str) -> str:
+    """The word as w2vkit's segmentation would have written it in training: spaces and full-width
+    letters and digits unified, lowercased, and in Simplified characters when the model was trained
+    with --to-simplified. Imported models keep the word as it is (their case is meaningful)."""
+    seg = model.meta.get("segmentation")
+    if not seg:
+        return word
+    from .corpus import normalise
+
+    form = normalise(word).strip().lower()
+    if seg.get("to_simplified"):
+        import opencc
+
+        form = opencc.OpenCC("t2s").convert(form)
+    return form
 
 
 def unknown_word_message(model: Model, word: str) -> str:
@@ -196,13 +227,15 @@ def unknown_word_message(model: Model, word: str) -> str:
                f"min_count {min_count}; retrain with --min-count {dropped[word]} to keep it")
     elif model.meta.get("corpus"):
         why = "never seen in the corpus"
-        pieces = _segmenter_split(model, word)
+        pieces = _segmenter_split(model, word) if len(word) <= MAX_WORD_IN_MESSAGE else None
         if pieces:
             why += f"; the segmenter splits it into {' / '.join(pieces)}"
     else:
         why = "not in the imported vocabulary"
-    close = close_words(model, word)
-    msg = f"{word!r} is not in the model ({why})"
+    long_word = len(word) > MAX_WORD_IN_MESSAGE
+    close = [] if long_word else close_words(model, word)
+    shown = word if len(word) <= MAX_WORD_IN_MESSAGE else f"{word[:MAX_WORD_IN_MESSAGE]}… ({len(word):,} characters)"
+    msg = f"{shown!r} is not in the model ({why})"
     if close:
         msg += "; close words: " + ", ".join(close)
     return msg

@@ -35,6 +35,7 @@ from .corpus import (
     STDIN,
 )
 from .errors import DictionaryError, EmptyInputError, OutputError, UsageError
+from .files import pid_suffix, remove_stale
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class SegmentOptions:
     auto_dict: bool = True  # add a built-in dictionary when the text is the work it was made for
     discover: bool = True  # find the text's own new words (w2vkit.discover) when no dictionary is given
     new_words: tuple[str, ...] = ()  # the words discovery found, added for this run
+    sentences: bool = True  # a line per sentence (False: a line per paragraph, up to max_line_tokens)
 
     def __post_init__(self):
         if self.lang not in LANGS:
@@ -302,7 +304,7 @@ class Tokenizer:
         # block boundary, so this yields the same words as cutting the original text.
         if self.options.keep_punct:
             return [s for para in text.split("\n") for s in self._zh_sentences_keeping_punct(para)]
-        text = _PUNCT_CHAR.sub(" ", _ZH_SENTENCE_END.sub("\n", text.lower()))
+        text = _PUNCT_CHAR.sub(" ", _ZH_SENTENCE_END.sub("\n" if self.options.sentences else " ", text.lower()))
         joined = " ".join(self._cut(text))
         if self.options.split_name_verb:
             if self._user_words:
@@ -758,6 +760,8 @@ def _engine_version(engine: str) -> str:
 def _make_staging(outdir: Path) -> Path:
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"{outdir}: exists and is not a directory; choose another -o")
+    # Staging directories of runs that were killed (their process is gone) go first.
+    remove_stale(outdir, ".staging-*", lambda name: pid_suffix(name, ".staging-"))
     staging = outdir / f".staging-{os.getpid()}"
     try:
         staging.mkdir(parents=True, exist_ok=True)

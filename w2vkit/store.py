@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .errors import CorruptModelError, InputError, ModelNotFoundError, OutputError
+from .errors import CorruptModelError, InputError, ModelNotFoundError, OutputError, UsageError
+from .files import atomic_output, pid_suffix, remove_stale, write_atomic
 
 FORMAT_VERSION = 1
 VECTORS = "vectors.npy"
@@ -127,24 +128,17 @@ def staging_dir(target: Path) -> Path:
 
 def _remove_stale_staging(target: Path) -> None:
     """Delete staging directories left by killed runs (their process is gone)."""
-    if not target.parent.is_dir():
-        return
-    for p in target.parent.glob(f".{target.name}.tmp-*"):
-        try:
-            pid = int(p.name.rsplit(".tmp-", 1)[1].split("-")[0])
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            shutil.rmtree(p, ignore_errors=True)
-        except (ValueError, PermissionError, OSError):
-            continue
+    remove_stale(target.parent, f".{target.name}.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
 
 
 def publish(tmp: Path, target: Path) -> None:
     """Replace target with the fully written tmp directory in one atomic step."""
-    for p in tmp.iterdir():
+    for p in sorted(tmp.rglob("*")):  # gensim/ too
         if p.is_file():
             with open(p, "rb") as f:
                 os.fsync(f.fileno())
+        elif p.is_dir():
+            _fsync_dir(p)
     _fsync_dir(tmp)
     if target.exists():
         if not target.is_dir():
@@ -190,7 +184,38 @@ def write_model_files(directory: Path, words: list[str], counts, vectors: np.nda
             with open(directory / DROPPED, "w", encoding="utf-8", newline="\n") as f:
                 f.writelines(f"{w}\t{c}\n" for w, c in sorted(dropped.items(), key=lambda x: -x[1]))
         vectors_sha = vectors_sha.result()
+    meta = dict(meta, vocab_sha256=sha256_of(directory / VOCAB))
     return _write_meta(directory, meta, len(words), int(vectors.shape[1]), vectors_sha)
+
+
+def gensim_state_sha256(directory: Path) -> str:
+    """One sha256 over the files of a model's gensim/ folder (names and contents, sorted)."""
+    h = hashlib.sha256()
+    root = directory / GENSIM_DIR
+    for f in sorted(p for p in root.rglob("*") if p.is_file()):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + bytes.fromhex(sha256_of(f)))
+    return h.hexdigest()
+
+
+def record_gensim_state(directory: Path) -> None:
+    """Add the gensim/ folder's checksum to meta.json, so that --resume can check it before it
+    unpickles anything there."""
+    meta = json.loads((directory / META).read_text(encoding="utf-8"))
+    meta["gensim_sha256"] = gensim_state_sha256(directory)
+    with open(directory / META, "w", encoding="utf-8") as f:
+        json.dump(meta, f, ensure_ascii=False, indent=2)
+
+
+def verify_gensim_state(path: Path, meta: dict) -> Path:
+    """The pickle of the training state, after checking it is the one the model was saved with."""
+    expected = meta.get("gensim_sha256")
+    if not expected:
+        raise CorruptModelError(f"{path}: its training state has no checksum in {META} (saved by w2vkit "
+                                "before 0.3.0); w2vkit will not unpickle it: train a new model instead")
+    if gensim_state_sha256(path) != expected:
+        raise CorruptModelError(f"{path / GENSIM_DIR}: does not match the checksum in {META} (changed or "
+                                "replaced); w2vkit will not unpickle it: train a new model instead")
+    return path / GENSIM_DIR / "model"
 
 
 def _write_vocab(directory: Path, words: list[str], counts) -> None:
@@ -239,6 +264,8 @@ def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
         raise CorruptModelError(f"{meta_path}: unreadable ({e}); retrain or re-import the model") from e
+    if not isinstance(meta, dict):
+        raise CorruptModelError(f"{meta_path}: not a JSON object; retrain or re-import the model")
     if meta.get("format_version") != FORMAT_VERSION:
         raise CorruptModelError(
             f"{path}: model format version {meta.get('format_version')!r} is not supported by "
@@ -261,6 +288,10 @@ def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
         if sha256_of(vec_path) != meta.get("vectors_sha256"):
             raise CorruptModelError(f"{vec_path}: checksum mismatch (file changed or damaged); "
                                     "retrain or re-import the model")
+        # (models saved before 0.3.0 have no vocabulary checksum)
+        if meta.get("vocab_sha256") and (path / VOCAB).is_file() and sha256_of(path / VOCAB) != meta["vocab_sha256"]:
+            raise CorruptModelError(f"{path / VOCAB}: checksum mismatch (file changed or damaged); "
+                                    "retrain or re-import the model")
     words, counts = read_vocab(path / VOCAB)
     if len(words) != vectors.shape[0]:
         raise CorruptModelError(f"{path / VOCAB}: {len(words)} words for {vectors.shape[0]} vectors; "
@@ -273,6 +304,8 @@ def read_vocab(path: Path) -> tuple[list[str], np.ndarray]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as e:
         raise CorruptModelError(f"{path}: missing; retrain or re-import the model") from e
+    except UnicodeDecodeError as e:
+        raise CorruptModelError(f"{path}: not UTF-8 (byte {e.start}); retrain or re-import the model") from e
     words, counts = [], []
     for line in text.splitlines():
         word, _, count = line.rpartition("\t")
@@ -756,9 +789,12 @@ def export_model(model: Model, fmt: str, out) -> list[Path]:
     if fmt == "projector":
         out.mkdir(parents=True, exist_ok=True)
         vec_path, meta_path = out / "vectors.tsv", out / "metadata.tsv"
-        _atomic(vec_path, lambda f: np.savetxt(f, np.asarray(model.vectors), delimiter="\t", fmt="%.6g"))
-        _atomic(meta_path, lambda f: f.write("".join(f"{w}\n" for w in model.words).encode("utf-8")))
+        with atomic_output(vec_path) as f:
+            np.savetxt(f, np.asarray(model.vectors), delimiter="\t", fmt="%.6g")
+        write_atomic(meta_path, "".join(f"{w}\n" for w in model.words))
         return [vec_path, meta_path]
+    if fmt not in ("word2vec-bin", "word2vec-txt"):
+        raise UsageError(f"unknown export format {fmt!r}; choose word2vec-bin, word2vec-txt or projector")
     vectors = np.asarray(model.vectors, dtype=np.float32)
 
     def write(f):
@@ -771,19 +807,6 @@ def export_model(model: Model, fmt: str, out) -> list[Path]:
             for w, row in zip(model.words, vectors):
                 f.write((w + " " + " ".join(f"{x:.6g}" for x in row) + "\n").encode("utf-8"))
 
-    _atomic(out, write)
+    with atomic_output(out) as f:
+        write(f)
     return [out]
-
-
-def _atomic(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()

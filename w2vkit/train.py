@@ -22,9 +22,11 @@ from pathlib import Path
 from . import __version__
 from .corpus import discover_inputs, file_sha256
 from .errors import InputError, ModelError, UsageError
+from .files import pid_suffix, remove_stale
 from .segment import (DEFAULT_MAX_LINE_TOKENS, SegmentOptions, default_jobs, segment_corpus,
                       with_detected_dicts)
-from .store import GENSIM_DIR, load_model, publish, staging_dir, write_model_files
+from .store import (GENSIM_DIR, load_model, publish, record_gensim_state, staging_dir, verify_gensim_state,
+                    write_model_files)
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,8 @@ def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: 
         log.debug("using cached corpus %s", corpus)
         return PreparedCorpus(corpus, hashes, _with_new_words(described, cache) if seg_options else None,
                               True, time.perf_counter() - started)
+    # Corpora half-written by runs that were killed (their process is gone) go first.
+    remove_stale(cache.parent, ".*.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
     tmp = cache.with_name(f".{key}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
@@ -339,8 +343,9 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
     if resume:
         resumed_from = load_model(resume)
         if not (Path(resume) / GENSIM_DIR / "model").is_file():
-            raise ModelError(f"{resume}: has no training state to resume from (imported, or trained "
-                             "with --no-resume-state); train a new model instead")
+            raise ModelError(f"{resume}: has no training state to resume from (an imported model, or its "
+                             f"{GENSIM_DIR}/ folder was removed); train a new model instead")
+        state = verify_gensim_state(Path(resume), resumed_from.meta)
         if seg_options is not None and resumed_from.meta.get("segmentation"):
             seg_options = SegmentOptions(**_seg_kwargs(resumed_from.meta["segmentation"]))
     prepared = prepare_corpus(inputs, seg_options, jobs=jobs, progress=progress)
@@ -376,7 +381,7 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
             model.train(corpus_file=str(prepared.path), total_words=model.corpus_total_words,
                         epochs=opts.epochs, compute_loss=not opts.subwords, callbacks=[cb])
         else:
-            model = _model_class(opts.subwords).load(str(Path(resume) / GENSIM_DIR / "model"))
+            model = _model_class(opts.subwords).load(str(state))
             model.workers = opts.workers
             model.build_vocab(corpus_file=str(prepared.path), update=True)
             model.train(corpus_file=str(prepared.path), total_words=tokens, epochs=opts.epochs,
@@ -420,6 +425,7 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
             (tmp / GENSIM_DIR).mkdir()
             model.callbacks = ()
             model.save(str(tmp / GENSIM_DIR / "model"))
+            record_gensim_state(tmp)
         publish(tmp, output)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

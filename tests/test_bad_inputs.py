@@ -1,0 +1,191 @@
+"""Bad inputs and faults, through the CLI: each gets one line naming the file or word and the fix,
+with the right exit code; nothing is unpickled that w2vkit did not write."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from w2vkit.store import save_model
+
+from conftest import invoke
+
+SEGMENTED = {"lang": "auto", "to_simplified": False}  # what a trained model's meta records
+
+
+@pytest.fixture
+def english_model(tmp_path):
+    words = ["abc", "king", "queen", "man", "woman", "paris"]
+    vectors = np.random.default_rng(0).standard_normal((len(words), 8)).astype(np.float32)
+    return save_model(tmp_path / "en", words, np.arange(len(words), 0, -1), vectors,
+                      {"segmentation": SEGMENTED, "corpus": {"inputs": [], "tokens": 6}})
+
+
+def test_query_words_are_normalised_as_training_normalised_the_text(runner, english_model):
+    expected = invoke(runner, ["similar", "abc", "-m", english_model, "--format", "tsv"]).stdout
+    for typed in ("ABC", "ＡＢＣ", "ａｂｃ"):
+        r = invoke(runner, ["similar", typed, "-m", english_model, "--format", "tsv"])
+        assert (r.exit_code, r.stdout) == (0, expected), r.stderr
+        assert r.stderr == f"{typed}: looked up as abc (the model's text was normalised so in training)\n"
+
+
+def test_imported_models_keep_the_case_of_words(runner, tmp_path):
+    words = ["Paris", "paris", "London"]
+    vectors = np.eye(3, 4, dtype=np.float32)
+    path = save_model(tmp_path / "imported", words, [3, 2, 1], vectors, {"source": {"path": "x.bin"}})
+    r = invoke(runner, ["similarity", "PARIS", "London", "-m", path])
+    assert r.exit_code == 1 and r.stderr.startswith("Error: 'PARIS' is not in the model (not in the imported vocabulary)")
+
+
+def test_a_very_long_unknown_word_gives_a_short_line(runner, english_model):
+    r = invoke(runner, ["similar", "x" * 10_000, "-m", english_model])
+    assert r.exit_code == 1
+    assert r.stderr == f"Error: '{'x' * 40}… (10,000 characters)' is not in the model (never seen in the corpus)\n"
+
+
+def test_analogy_with_a_repeated_word_warns(runner, english_model):
+    r = invoke(runner, ["analogy", "king", "king", "man", "-m", english_model, "--format", "tsv"])
+    assert r.exit_code == 0
+    assert r.stderr.splitlines()[0] == ("warning: a word is given twice in king + king - man; the given words are "
+                                        "never answers, so the answer is some other word")
+
+
+def test_swapping_two_words_in_the_vocabulary_fails_verification(runner, english_model):
+    vocab = english_model / "vocab.tsv"
+    lines = vocab.read_text().splitlines()
+    lines[1], lines[2] = lines[2].split("\t")[0] + "\t" + lines[1].split("\t")[1], \
+        lines[1].split("\t")[0] + "\t" + lines[2].split("\t")[1]
+    vocab.write_text("\n".join(lines) + "\n")
+    r = invoke(runner, ["info", "--verify", "-m", english_model])
+    assert (r.exit_code, r.stderr) == (
+        1, f"Error: {vocab}: checksum mismatch (file changed or damaged); retrain or re-import the model\n")
+
+
+def test_a_vocabulary_that_is_not_utf8(runner, english_model):
+    (english_model / "vocab.tsv").write_bytes(b"\xff\xfe\tx\n")
+    r = invoke(runner, ["info", "-m", english_model])
+    assert "vocab.tsv: checksum mismatch" in r.stderr
+    meta = json.loads((english_model / "meta.json").read_text())  # a model saved before 0.3.0
+    del meta["vocab_sha256"]
+    (english_model / "meta.json").write_text(json.dumps(meta))
+    r = invoke(runner, ["info", "-m", english_model])
+    assert (r.exit_code, r.stderr) == (
+        1, f"Error: {english_model / 'vocab.tsv'}: not UTF-8 (byte 0); retrain or re-import the model\n")
+
+
+def test_meta_json_that_is_not_an_object(runner, english_model):
+    (english_model / "meta.json").write_text("[1, 2]")
+    r = invoke(runner, ["similar", "abc", "-m", english_model])
+    assert (r.exit_code, r.stderr) == (
+        1, f"Error: {english_model / 'meta.json'}: not a JSON object; retrain or re-import the model\n")
+
+
+def test_resume_refuses_a_replaced_training_state(runner, small_model, novel_slice, tmp_path):
+    """A planted pickle in gensim/ is never loaded: the folder's checksum in meta.json decides."""
+    model = tmp_path / "m"
+    shutil.copytree(small_model, model)
+    planted = tmp_path / "planted"
+    (model / "gensim" / "model").write_bytes(b"cos\nsystem\n(S'touch " + str(planted).encode() + b"'\ntR.")
+    r = invoke(runner, ["train", novel_slice, "--resume", model, "--epochs", "1"])
+    assert (r.exit_code, r.stderr.splitlines()[-1]) == (
+        1, f"Error: {model / 'gensim'}: does not match the checksum in meta.json (changed or replaced); "
+           "w2vkit will not unpickle it: train a new model instead")
+    assert not planted.exists()
+    # a model saved before the checksum existed is refused as well
+    meta = json.loads((model / "meta.json").read_text())
+    del meta["gensim_sha256"]
+    (model / "meta.json").write_text(json.dumps(meta))
+    r = invoke(runner, ["train", novel_slice, "--resume", model, "--epochs", "1"])
+    assert r.exit_code == 1 and "has no checksum in meta.json" in r.stderr and not planted.exists()
+
+
+def test_output_through_a_symlink_replaces_its_target_and_keeps_the_link(runner, english_model, tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    r = invoke(runner, ["export", "-m", english_model, "--format", "word2vec-txt", "-o", link])
+    assert r.exit_code == 0, r.stderr
+    assert link.is_symlink() and target.read_text().startswith("6 8\n")
+
+
+def test_output_to_a_pipe_is_streamed(english_model, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    r = subprocess.run([sys.executable, "-m", "w2vkit", "export", "-m", str(english_model), "--format",
+                        "word2vec-txt", "-o", str(fifo)], capture_output=True, text=True, timeout=60)
+    out, _ = reader.communicate(timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert out.decode().startswith("6 8\nabc ") and fifo.exists() and not fifo.is_file()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_output_to_stdout_with_a_dash(runner, english_model):
+    r = invoke(runner, ["export", "-m", english_model, "--format", "word2vec-txt", "-o", "-"])
+    assert r.exit_code == 0 and r.stdout.startswith("6 8\nabc ")
+
+
+def test_output_to_a_directory_or_an_unwritable_place(runner, english_model, tmp_path):
+    r = invoke(runner, ["export", "-m", english_model, "-o", tmp_path])
+    assert (r.exit_code, r.stderr) == (1, f"Error: {tmp_path}: is a directory; give a file name\n")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        import os
+
+        if os.access(locked, os.W_OK):  # root ignores permissions: use a read-only place instead
+            target = "/proc/w2vkit-export.bin"
+        else:
+            target = str(locked / "x.bin")
+        r = invoke(runner, ["export", "-m", english_model, "-o", target])
+        assert r.exit_code == 1 and r.stderr.startswith(f"Error: ") and "cannot write" in r.stderr
+        assert len(r.stderr.splitlines()) == 1
+    finally:
+        locked.chmod(0o700)
+
+
+@pytest.mark.slow
+def test_killed_segment_and_train_leave_earlier_output_and_no_leftovers(tmp_path):
+    """SIGKILL at several moments: the earlier output is intact, and the next run removes the
+    staging folders and half-written cache entries the killed runs left."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = dict(os.environ, W2VKIT_CACHE=str(tmp_path / "cache"))
+    segment = [sys.executable, "-m", "w2vkit", "segment", "xiyouji", "--no-auto-dict", "-o", str(tmp_path / "out"),
+               "-q"]
+    subprocess.run(segment, check=True, env=env, cwd=tmp_path)
+    before = (tmp_path / "out" / "xiyouji.txt").read_bytes()
+    train = [sys.executable, "-m", "w2vkit", "train", "xiyouji", "--no-auto-dict", "-o", str(tmp_path / "m"),
+             "--epochs", "1", "--dim", "8", "--no-subwords", "-q"]
+    killed_staging = killed_cache = 0
+    for after in (0.0, 0.3, 0.8):  # seconds after the run starts writing
+        for command, leftovers in ((segment, (tmp_path / "out", ".staging-*")),
+                                   (train, (tmp_path / "cache" / "corpora", ".*.tmp-*"))):
+            proc = subprocess.Popen(command, env=env, cwd=tmp_path)
+            deadline = time.monotonic() + 60
+            while proc.poll() is None and not list(leftovers[0].glob(leftovers[1])) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(after)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=60)
+            assert (tmp_path / "out" / "xiyouji.txt").read_bytes() == before
+            left = len(list(leftovers[0].glob(leftovers[1])))
+            killed_staging += left if command is segment else 0
+            killed_cache += left if command is train else 0
+    assert killed_staging and killed_cache  # some kills did land mid-run
+    subprocess.run(segment, check=True, env=env, cwd=tmp_path)
+    subprocess.run(train, check=True, env=env, cwd=tmp_path)
+    assert (tmp_path / "out" / "xiyouji.txt").read_bytes() == before
+    assert list((tmp_path / "out").glob(".staging-*")) == []
+    assert list((tmp_path / "cache" / "corpora").glob(".*.tmp-*")) == []

@@ -1,0 +1,135 @@
+"""Writing output files safely: the one place w2vkit writes a file a reader may see half-written.
+
+A regular file is written to a temporary sibling, flushed to disk and renamed over the target, so
+readers see the old content or the new, never a part, and an interrupted run leaves the old file.
+A symlink is followed (its target is replaced, the link stays a link). A path that is not a
+regular file (a pipe, /dev/stdout, a terminal, `>(cat)`) is streamed to: renaming over it would
+replace a device node with a file. "-" is standard output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from .errors import OutputError
+
+STDOUT = "-"
+
+
+def temp_sibling(path: Path) -> Path:
+    """A hidden name beside path for writing it (`.NAME.tmp-PID`), removable once PID is gone."""
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike, mode: str = "wb") -> Iterator[BinaryIO]:
+    """Open path for writing as described in the module docstring; errors become OutputError."""
+    if str(path) == STDOUT:
+        yield sys.stdout.buffer if "b" in mode else sys.stdout
+        return
+    path = Path(path)
+    kind = _existing_kind(path)
+    if kind == "directory":
+        raise OutputError(f"{path}: is a directory; give a file name")
+    if kind == "special":  # stream: a pipe, a device, a terminal
+        try:
+            with open(path, mode) as f:
+                yield f
+        except OSError as e:
+            raise _output_error(path, e) from e
+        return
+    target = Path(os.path.realpath(path))  # write through a symlink to what it points at
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _output_error(target.parent, e) from e
+    tmp = temp_sibling(target)
+    try:
+        with open(tmp, mode) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as e:
+        raise _output_error(path, e) from e
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def is_stream(path: str | os.PathLike) -> bool:
+    """Whether writing to path streams (stdout, a pipe, a device) rather than replacing a file."""
+    return str(path) == STDOUT or _existing_kind(Path(path)) == "special"
+
+
+def write_atomic(path: str | os.PathLike, data: bytes | str) -> None:
+    with atomic_output(path, "wb") as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _existing_kind(path: Path) -> str | None:
+    try:
+        st = os.stat(path)  # follows symlinks
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise _output_error(path, e) from e
+    if stat.S_ISDIR(st.st_mode):
+        return "directory"
+    if stat.S_ISREG(st.st_mode):
+        return "file"
+    return "special"
+
+
+def _output_error(path: Path, e: OSError) -> OutputError:
+    if e.errno == errno.ENOSPC:
+        return OutputError(f"{path}: no space left on the device; free some space or choose another place")
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputError(f"{path}: cannot write ({e.strerror}); choose a writable place")
+    return OutputError(f"{path}: cannot write ({e.strerror or e})")
+
+
+def pid_is_gone(pid: int) -> bool:
+    """Whether no process has this id (a leftover of a killed run can be removed)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def remove_stale(directory: Path, pattern: str, pid_of) -> int:
+    """Remove the leftovers matching pattern in directory whose owning process (pid_of(name), or
+    None when not one of ours) has gone; the number removed."""
+    import shutil
+
+    removed = 0
+    if not directory.is_dir():
+        return 0
+    for p in directory.glob(pattern):
+        pid = pid_of(p.name)
+        if pid is None or pid == os.getpid() or not pid_is_gone(pid):
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+        removed += 1
+    return removed
+
+
+def pid_suffix(name: str, marker: str) -> int | None:
+    """The PID in a name like `.staging-123` or `.x.tmp-123-456` (the number after marker)."""
+    if marker not in name:
+        return None
+    digits = name.rsplit(marker, 1)[1].split("-")[0].split(".")[0]
+    return int(digits) if digits.isdigit() else None
