@@ -189,3 +189,29 @@ def test_killed_segment_and_train_leave_earlier_output_and_no_leftovers(tmp_path
     assert (tmp_path / "out" / "xiyouji.txt").read_bytes() == before
     assert list((tmp_path / "out").glob(".staging-*")) == []
     assert list((tmp_path / "cache" / "corpora").glob(".*.tmp-*")) == []
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("notgz.vec.gz", b"not gzip at all", "not a complete gzip file (Not a gzipped file (b'no'))"),
+    ("cut.vec.gz", None, "not a complete gzip file (Compressed file ended before the end-of-stream marker was reached)"),
+])
+def test_import_of_a_broken_gzip(runner, tmp_path, name, content, message):
+    import gzip
+
+    source = tmp_path / name
+    if content is None:
+        whole = gzip.compress(b"3 2\na 1 2\nb 3 4\nc 5 6\n")
+        content = whole[: len(whole) - 10]
+    source.write_bytes(content)
+    r = invoke(runner, ["import", source, "-o", tmp_path / "m"])
+    assert (r.exit_code, r.stderr) == (
+        1, f"Error: {source}: {message}; re-download it, or decompress it and import the plain file\n")
+    assert not (tmp_path / "m").exists() and [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_import_of_a_header_with_an_absurd_dimension(runner, tmp_path):
+    source = tmp_path / "big.bin"
+    source.write_bytes(b"3 99999999999999999999\n")
+    r = invoke(runner, ["import", source, "-o", tmp_path / "m"])
+    assert (r.exit_code, r.stderr) == (
+        1, f"Error: {source}:1: expected a header 'COUNT DIM', got b'3 99999999999999999999'; is this a word2vec file?\n")

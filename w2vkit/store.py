@@ -15,6 +15,7 @@ Also here: word2vec binary/text import and export, and finding the model a query
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ import shutil
 import sys
 import threading
 import time
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -350,6 +352,9 @@ def _newest_model(root: Path) -> Path:
 
 # The source is read in chunks of this size into a small ring of reusable buffers.
 IMPORT_CHUNK_BYTES = 16 << 20
+# No real embedding is wider (the largest published ones are 4,096): a header saying more is not a
+# word2vec header.
+MAX_IMPORT_DIM = 100_000
 
 
 def import_word2vec(path, target, limit: int | None = None, binary: bool | None = None,
@@ -375,70 +380,86 @@ def import_word2vec(path, target, limit: int | None = None, binary: bool | None 
     target = Path(target)
     tmp = staging_dir(target)
     try:
-        f = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb", buffering=0)
-        with f, (_ChunkReader(f, path) if path.suffix == ".gz" else _MappedReader(f)) as reader:
-            buf, pos, end = reader.next(b"")
-            newline = buf.find(b"\n", pos, end)
-            header = bytes(buf[pos : newline if newline >= 0 else min(end, 60)])
-            try:
-                n, dim = (int(x) for x in header.split())
-                if n < 0 or dim <= 0:
-                    raise ValueError(header)
-            except ValueError as e:
-                raise InputError(f"{path}:1: expected a header 'COUNT DIM', got {header[:60]!r}; "
-                                 "is this a word2vec file?") from e
-            if limit:
-                n = min(n, limit)
-            words: list[str] = []
-            seen: set[str] = set()
-            bad_utf8 = 0
-            # Each chunk's words are decoded and written out while the checksums of the chunks
-            # before it run on the other threads.
-            bar = _progress_bar(n, progress)
-            try:
-                with _NpyWriter(tmp / VECTORS, n, dim) as out, \
-                        open(tmp / VOCAB, "w", encoding="utf-8", newline="\n") as vocab:
-                    parse = _parse_binary if binary else _parse_text
-                    for keys in parse(reader, buf, end, newline + 1, path, out, n, dim):
-                        chunk, bad = _decode_keys(keys, path, first=len(words))
-                        bad_utf8 += bad
-                        seen.update(chunk)
-                        # The format has no counts: the count column keeps the rank (n .. 1).
-                        rank = n - len(words)
-                        vocab.write("".join([f"{w}\t{c}\n" for w, c in
-                                             zip(chunk, range(rank, rank - len(chunk), -1))]))
-                        words += chunk
-                        if bar is not None:
-                            bar.update(len(chunk))
-                    vectors_sha = out.finish()
-            finally:
-                if bar is not None:
-                    bar.close()
-            source_digest = reader.source_blake3()
-        if len(seen) != len(words):
-            # Duplicate keys (after UTF-8 repair) keep the first, more frequent, occurrence.
-            first: dict[str, int] = {}
-            keep = [first.setdefault(w, i) for i, w in enumerate(words) if w not in first]
-            kept = np.load(tmp / VECTORS, mmap_mode="r", allow_pickle=False)[keep]
-            words = [words[i] for i in keep]
-            np.save(tmp / VECTORS, kept, allow_pickle=False)
-            del kept
-            vectors_sha = sha256_of(tmp / VECTORS)
-            _write_vocab(tmp, words, np.arange(len(words), 0, -1))
-        del seen
-        meta = {
-            "source": {"path": str(path), "size": path.stat().st_size, "blake3": source_digest,
-                       "format": "word2vec-bin" if binary else "word2vec-txt"},
-            "imported_words": len(words),
-            "keys_with_bad_utf8": bad_utf8,
-            "timings": {"import_seconds": round(time.perf_counter() - started, 3)},
-            "hyperparameters": {"dim": dim},
-        }
-        _write_meta(tmp, meta, len(words), dim, vectors_sha)
-        publish(tmp, target)
+        return _import_into(path, target, tmp, limit, binary, progress, started)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
+        raise InputError(f"{path}: not a complete gzip file ({e}); re-download it, or decompress it and "
+                         "import the plain file") from e
+    except OSError as e:
+        if e.errno == errno.ENOSPC:
+            raise OutputError(f"{target}: no space left on the device while importing {path} "
+                              f"({path.stat().st_size / 2**20:,.0f} MB source); free some space or choose "
+                              "another -o") from e
+        raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, started) -> tuple[Path, dict]:
+    import gzip
+
+    f = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb", buffering=0)
+    with f, (_ChunkReader(f, path) if path.suffix == ".gz" else _MappedReader(f)) as reader:
+        buf, pos, end = reader.next(b"")
+        newline = buf.find(b"\n", pos, end)
+        header = bytes(buf[pos : newline if newline >= 0 else min(end, 60)])
+        try:
+            n, dim = (int(x) for x in header.split())
+            if n < 0 or dim <= 0 or dim > MAX_IMPORT_DIM:
+                raise ValueError(header)
+        except ValueError as e:
+            raise InputError(f"{path}:1: expected a header 'COUNT DIM', got {header[:60]!r}; "
+                             "is this a word2vec file?") from e
+        if limit:
+            n = min(n, limit)
+        words: list[str] = []
+        seen: set[str] = set()
+        bad_utf8 = 0
+        # Each chunk's words are decoded and written out while the checksums of the chunks
+        # before it run on the other threads.
+        bar = _progress_bar(n, progress)
+        try:
+            with _NpyWriter(tmp / VECTORS, n, dim) as out, \
+                    open(tmp / VOCAB, "w", encoding="utf-8", newline="\n") as vocab:
+                parse = _parse_binary if binary else _parse_text
+                for keys in parse(reader, buf, end, newline + 1, path, out, n, dim):
+                    chunk, bad = _decode_keys(keys, path, first=len(words))
+                    bad_utf8 += bad
+                    seen.update(chunk)
+                    # The format has no counts: the count column keeps the rank (n .. 1).
+                    rank = n - len(words)
+                    vocab.write("".join([f"{w}\t{c}\n" for w, c in
+                                         zip(chunk, range(rank, rank - len(chunk), -1))]))
+                    words += chunk
+                    if bar is not None:
+                        bar.update(len(chunk))
+                vectors_sha = out.finish()
+        finally:
+            if bar is not None:
+                bar.close()
+        source_digest = reader.source_blake3()
+    if len(seen) != len(words):
+        # Duplicate keys (after UTF-8 repair) keep the first, more frequent, occurrence.
+        first: dict[str, int] = {}
+        keep = [first.setdefault(w, i) for i, w in enumerate(words) if w not in first]
+        kept = np.load(tmp / VECTORS, mmap_mode="r", allow_pickle=False)[keep]
+        words = [words[i] for i in keep]
+        np.save(tmp / VECTORS, kept, allow_pickle=False)
+        del kept
+        vectors_sha = sha256_of(tmp / VECTORS)
+        _write_vocab(tmp, words, np.arange(len(words), 0, -1))
+    del seen
+    meta = {
+        "source": {"path": str(path), "size": path.stat().st_size, "blake3": source_digest,
+                   "format": "word2vec-bin" if binary else "word2vec-txt"},
+        "imported_words": len(words),
+        "keys_with_bad_utf8": bad_utf8,
+        "timings": {"import_seconds": round(time.perf_counter() - started, 3)},
+        "hyperparameters": {"dim": dim},
+    }
+    meta["vocab_sha256"] = sha256_of(tmp / VOCAB)
+    _write_meta(tmp, meta, len(words), dim, vectors_sha)
+    publish(tmp, target)
     return target, meta
 
 
