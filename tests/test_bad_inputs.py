@@ -215,3 +215,13 @@ def test_import_of_a_header_with_an_absurd_dimension(runner, tmp_path):
     r = invoke(runner, ["import", source, "-o", tmp_path / "m"])
     assert (r.exit_code, r.stderr) == (
         1, f"Error: {source}:1: expected a header 'COUNT DIM', got b'3 99999999999999999999'; is this a word2vec file?\n")
+
+
+def test_a_corrupt_dropped_list_is_explained(runner, small_model, tmp_path):
+    model = tmp_path / "m"
+    shutil.copytree(small_model, model)
+    (model / "dropped.tsv").write_text("word\tmany\n")
+    r = invoke(runner, ["similar", "zzqq", "-m", model])
+    assert (r.exit_code, r.stderr) == (
+        1, f"Error: {model / 'dropped.tsv'}: malformed (line 1); delete it (it only explains unknown words) "
+           "or retrain the model\n")

@@ -7,6 +7,7 @@ and errors go to stderr. Library errors (w2vkit.errors) become one-line messages
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import logging
@@ -48,6 +49,16 @@ class W2vkitGroup(click.Group):
             # `w2vkit similar x | head`: the reader went away; not an error worth a message.
             sys.stderr.close()
             ctx.exit(0)
+        except OSError as e:
+            if _debug():
+                raise
+            if e.errno == errno.ENOSPC:  # wherever it happens: segmenting, training, caching
+                where = f" writing {e.filename}" if e.filename else ""
+                click.echo(f"Error: no space left on the device{where}; free some space, or set W2VKIT_CACHE "
+                           "or -o to another disk", err=True)
+            else:
+                click.echo(f"Error: {e.filename + ': ' if e.filename else ''}{e.strerror or e}", err=True)
+            ctx.exit(1)
         except Exception as e:  # a bug: still one line unless debugging
             if _debug():
                 raise

@@ -73,10 +73,15 @@ class Model:
         if not path.exists():
             return {}
         out = {}
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                word, _, count = line.rstrip("\n").rpartition("\t")
-                out[word] = int(count)
+        try:
+            with open(path, encoding="utf-8") as f:
+                for lineno, line in enumerate(f, 1):
+                    word, _, count = line.rstrip("\n").rpartition("\t")
+                    out[word] = int(count)
+        except (ValueError, UnicodeDecodeError) as e:
+            where = f"line {lineno}" if isinstance(e, ValueError) else "not UTF-8"
+            raise CorruptModelError(f"{path}: malformed ({where}); delete it (it only explains unknown "
+                                    "words) or retrain the model") from e
         return out
 
 
