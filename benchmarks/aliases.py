@@ -35,9 +35,12 @@ CORPORA = {
 }
 SEGMENTATIONS = {"discover": dict(discover=True), "no-discover": dict(discover=False),
                  "paragraphs": dict(discover=True, sentences=False)}
-NGRAMS = {"2-3": dict(min_n=2, max_n=3), "w5": dict(min_n=2, max_n=3, window=5),
-          "w12": dict(min_n=2, max_n=3, window=12), "3-3": dict(min_n=3, max_n=3), "3-4": dict(min_n=3, max_n=4),
-          "2-4": dict(min_n=2, max_n=4)}
+# Training variants: character n-gram ranges and other options, on top of the defaults.
+VARIANTS = {"2-3": {}, "3-3": dict(min_n=3, max_n=3), "3-4": dict(min_n=3, max_n=4), "2-4": dict(max_n=4),
+            "w5": dict(window=5), "w12": dict(window=12), "w16": dict(window=16), "w24": dict(window=24),
+            "neg10": dict(negative=10), "ep80": dict(epochs=80), "s1e-4": dict(sample=1e-4),
+            "w12neg10": dict(window=12, negative=10), "dim200": dict(dim=200)}
+NGRAMS = {name: dict(dict(min_n=2, max_n=3), **v) for name, v in VARIANTS.items()}
 WEIGHTS = ["0.3", "count:0.2:0.6:200", "count:0.2:0.8:200", "count:0.3:0.7:100", "count:0.3:0.7:500",
            "count:0.2:0.7:300"]
 

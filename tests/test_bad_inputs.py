@@ -225,3 +225,42 @@ def test_a_corrupt_dropped_list_is_explained(runner, small_model, tmp_path):
     assert (r.exit_code, r.stderr) == (
         1, f"Error: {model / 'dropped.tsv'}: malformed (line 1); delete it (it only explains unknown words) "
            "or retrain the model\n")
+
+
+def test_a_hyphen_inside_a_word_is_not_a_minus():
+    from w2vkit.shell import parse_expression
+
+    assert parse_expression("e-mail") == (["e-mail"], [])
+    assert parse_expression("king + woman - man") == (["king", "woman"], ["man"])
+    assert parse_expression("x-ray -man +woman") == (["x-ray", "woman"], ["man"])
+
+
+def test_an_unknown_analogy_method_or_export_format_is_refused(english_model, tmp_path):
+    from w2vkit.errors import UsageError
+    from w2vkit.evaluate import evaluate_analogies
+    from w2vkit.query import Engine
+    from w2vkit.store import export_model, load_model
+
+    questions = tmp_path / "q.txt"
+    questions.write_text(": s\nking man woman queen\n")
+    engine = Engine(load_model(english_model))
+    with pytest.raises(UsageError, match="unknown analogy method 'cosmul'; choose add or mul"):
+        evaluate_analogies(engine, questions, method="cosmul")
+    with pytest.raises(UsageError, match="unknown export format 'glove'"):
+        export_model(engine.model, "glove", tmp_path / "x.txt")
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_a_file_that_fails_detection_is_closed(tmp_path):
+    import os
+
+    from w2vkit.corpus import open_text
+    from w2vkit.errors import BinaryInputError
+
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"abc\x00def")
+    before = set(os.listdir("/proc/self/fd"))
+    with pytest.raises(BinaryInputError) as caught:  # (its traceback keeps the frames alive)
+        open_text(str(binary))
+    still_open = [os.readlink(f"/proc/self/fd/{fd}") for fd in set(os.listdir("/proc/self/fd")) - before]
+    assert str(binary) not in still_open, caught

@@ -119,6 +119,15 @@ def test_segmented_input_is_rewrapped(tmp_path):
     assert max(len(l.split()) for l in open(corpus)) == 1000
 
 
+def test_segmented_input_follows_max_line_tokens(runner, tmp_path):
+    (tmp_path / "one-line.txt").write_text(" ".join(f"w{i % 50}" for i in range(5000)))
+    r = invoke(runner, ["train", tmp_path / "one-line.txt", "--segmented", "--max-line-tokens", "300", "-o",
+                        tmp_path / "m", "--dim", "8", "--epochs", "1", "--min-count", "1"])
+    assert r.exit_code == 0, r.stderr
+    corpus = load_model(tmp_path / "m").meta["corpus"]["cache"]
+    assert [len(l.split()) for l in open(corpus)] == [300] * 16 + [200]
+
+
 def test_cli_train_summary_and_json(runner, novel_slice, tmp_path):
     out = tmp_path / "cli-model"
     result = invoke(runner, ["train", novel_slice, "-o", out, "--dim", "8", "--epochs", "1", "--format", "json",

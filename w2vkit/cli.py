@@ -165,6 +165,9 @@ def segmentation_options(f):
         click.option("--to-simplified", is_flag=True, help="Convert Traditional Chinese to Simplified (OpenCC)."),
         click.option("--encoding", default=None, metavar="NAME",
                      help="Force an input encoding (default: detect UTF-8/UTF-16 BOM/GB18030 per file)."),
+        click.option("--lines", "lines", type=click.Choice(["paragraph", "sentence"]), default="paragraph",
+                     show_default=True,
+                     help="One output line per paragraph (more context for training; see README) or per sentence."),
         click.option("--max-line-tokens", default=1000, show_default=True, type=click.IntRange(1),
                      help="Cut output lines longer than this (gensim drops words past 10,000)."),
     ]
@@ -174,13 +177,13 @@ def segmentation_options(f):
 
 
 def _segment_options(lang, engine, user_dicts, auto_dict, discover, hmm, stopwords, keep_punct, to_simplified,
-                     encoding, max_line_tokens):
+                     encoding, lines, max_line_tokens):
     from .segment import SegmentOptions
 
     return SegmentOptions(
         lang=lang, engine=engine, user_dicts=tuple(user_dicts), auto_dict=auto_dict, hmm=hmm, stopwords=tuple(stopwords),
         keep_punct=keep_punct, to_simplified=to_simplified, encoding=encoding,
-        max_line_tokens=max_line_tokens, discover=discover,
+        max_line_tokens=max_line_tokens, discover=discover, sentences=lines == "sentence",
     )
 
 
@@ -328,7 +331,7 @@ def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negat
     seg_options = None if segmented else _segment_options(**seg)
     out = output or resume or default_output(list(inputs))
     result = run_train(list(inputs), out, options, seg_options, resume=resume, jobs=jobs,
-                       progress=show_progress())
+                       progress=show_progress(), max_line_tokens=seg["max_line_tokens"])
     if fmt == "json":
         from dataclasses import asdict
 

@@ -238,22 +238,25 @@ class DecodedStream:
 def open_text(path: str, encoding: str | None = None) -> tuple[DecodedStream, str]:
     """Open an input and return its stream and the first decoded block (for language detection)."""
     fh, counter = open_raw(path)
-    try:
-        first = fh.read(BLOCK_BYTES)
-    except (OSError, EOFError) as e:  # corrupt gzip / bz2
-        raise DecodeError(f"{path}: cannot decompress ({e})") from e
-    if not first:
-        fh.close()
-        raise EmptyInputError(f"{path}: file is empty")
-    if encoding is None:
-        enc = detect_encoding(first, path)
-    else:
+    try:  # the file is closed on every error before the stream takes it over
         try:
-            enc = codecs.lookup(encoding).name
-        except LookupError as e:
-            raise UsageError(f"unknown encoding {encoding!r}") from e
-        if enc == "utf-8" and first.startswith(codecs.BOM_UTF8):
-            enc = "utf-8-sig"
+            first = fh.read(BLOCK_BYTES)
+        except (OSError, EOFError) as e:  # corrupt gzip / bz2
+            raise DecodeError(f"{path}: cannot decompress ({e})") from e
+        if not first:
+            raise EmptyInputError(f"{path}: file is empty")
+        if encoding is None:
+            enc = detect_encoding(first, path)
+        else:
+            try:
+                enc = codecs.lookup(encoding).name
+            except LookupError as e:
+                raise UsageError(f"unknown encoding {encoding!r}") from e
+            if enc == "utf-8" and first.startswith(codecs.BOM_UTF8):
+                enc = "utf-8-sig"
+    except BaseException:
+        fh.close()
+        raise
     stream = DecodedStream(path, _display_encoding(enc, first), counter)
     stream._blocks = _decode_blocks(fh, first, enc, path)
     first_text = next(stream._blocks, "")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import EvalSetError
+from .errors import EvalSetError, UsageError
 from .query import Engine
 
 DATA_ENV = "W2VKIT_DATA"
@@ -153,6 +153,8 @@ def _ok_vocab(engine: Engine, restrict_vocab: int) -> dict[str, int]:
 
 def evaluate_analogies(engine: Engine, path, restrict_vocab: int = 300_000, method: str = "add",
                        name: str | None = None, batch: int = 512) -> AnalogyResult:
+    if method not in ("add", "mul"):
+        raise UsageError(f"unknown analogy method {method!r}; choose add or mul")
     sections = read_analogies(path)
     ok = _ok_vocab(engine, restrict_vocab)
     limit = min(restrict_vocab, len(engine.model))

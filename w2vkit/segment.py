@@ -293,6 +293,8 @@ class Tokenizer:
 
     def _en_sentences(self, text: str) -> list[list[str]]:
         pattern = _EN_WORD_OR_PUNCT if self.options.keep_punct else _EN_WORD
+        if not self.options.sentences:
+            return [pattern.findall(para) for para in text.lower().split("\n")]
         return [pattern.findall(s) for para in text.lower().split("\n")
                 for s in split_sentences(para, "en")]
 
@@ -344,7 +346,7 @@ class Tokenizer:
 
     def _zh_sentences_keeping_punct(self, paragraph: str) -> list[list[str]]:
         result = []
-        for sentence in split_sentences(paragraph.lower(), "zh"):
+        for sentence in split_sentences(paragraph.lower(), "zh") if self.options.sentences else [paragraph.lower()]:
             toks = [w for w in self._cut(sentence) if not w.isspace()]
             if self.options.split_name_verb:
                 toks = self._split_merged_verbs(toks)

@@ -10,7 +10,6 @@ An unknown word prints the same message as the CLI and the session goes on.
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import TextIO
 
@@ -19,17 +18,19 @@ from .query import Engine
 from .render import render
 
 HELP = __doc__.split("\n\n", 1)[1].strip()
-_TERM = re.compile(r"([+-])?\s*([^\s+~-][^\s+~]*)")
 
 
 def parse_expression(line: str) -> tuple[list[str], list[str]]:
-    """'a + b - c' (or 'a b') -> positive [a, b], negative [c]."""
+    """'a + b - c' (or 'a b', or 'a -c') -> positive [a, b], negative [c]. An operator stands
+    alone or starts a word: a hyphen inside a word is part of it (e-mail, x-ray)."""
     positive, negative = [], []
     sign = "+"
-    for token in re.findall(r"[+-]|[^\s+-]+", line):
-        if token in "+-":
+    for token in line.split():
+        if token in ("+", "-"):
             sign = token
             continue
+        if token[0] in "+-":
+            sign, token = token[0], token[1:]
         (negative if sign == "-" else positive).append(token)
         sign = "+"
     return positive, negative

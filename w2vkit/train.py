@@ -125,7 +125,7 @@ class PreparedCorpus:
 
 
 def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: int | None = None,
-                   progress: bool = False) -> PreparedCorpus:
+                   progress: bool = False, max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS) -> PreparedCorpus:
     """Segment raw inputs (or re-wrap segmented ones) into one cached corpus file for gensim."""
     started = time.perf_counter()
     files = discover_inputs(inputs)
@@ -134,7 +134,8 @@ def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: 
     hashes = [{"path": f.path, "sha256": file_sha256(f.path)} for f in files]
     if seg_options is not None:
         seg_options = with_detected_dicts(seg_options, files)
-    described = seg_options.describe() if seg_options else {"segmented": True}
+    # (segmented input: lines are only re-cut at max_line_tokens; with seg_options, theirs applies)
+    described = seg_options.describe() if seg_options else {"segmented": True, "max_line_tokens": max_line_tokens}
     # The version stands for the segmenting code: a release that changes its output (0.2.0 split
     # names glued to a character) must not reuse corpora cached by the one before.
     key_src = json.dumps({"inputs": [h["sha256"] for h in hashes], "options": described,
@@ -163,7 +164,7 @@ def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: 
             _concatenate(parts, tmp / "corpus.txt")
             shutil.rmtree(tmp / "segmented")
         else:
-            _rewrap_segmented(files, tmp / "corpus.txt", DEFAULT_MAX_LINE_TOKENS)
+            _rewrap_segmented(files, tmp / "corpus.txt", max_line_tokens)
         (tmp / "inputs.json").write_text(json.dumps(hashes, ensure_ascii=False, indent=2))
         shutil.rmtree(cache, ignore_errors=True)
         os.rename(tmp, cache)
@@ -335,7 +336,8 @@ def _model_class(subwords: bool):
 
 def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
           seg_options: SegmentOptions | None = SegmentOptions(), resume: str | None = None,
-          jobs: int | None = None, progress: bool = False, keep_gensim: bool = True) -> TrainResult:
+          jobs: int | None = None, progress: bool = False, keep_gensim: bool = True,
+          max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS) -> TrainResult:
     """Train a model on raw (or, with seg_options=None, segmented) text and save it atomically."""
     started = time.perf_counter()
     output = Path(output)
@@ -348,7 +350,7 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
         state = verify_gensim_state(Path(resume), resumed_from.meta)
         if seg_options is not None and resumed_from.meta.get("segmentation"):
             seg_options = SegmentOptions(**_seg_kwargs(resumed_from.meta["segmentation"]))
-    prepared = prepare_corpus(inputs, seg_options, jobs=jobs, progress=progress)
+    prepared = prepare_corpus(inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens)
     tokens = count_tokens(prepared.path)
     if resumed_from is not None:  # unless told otherwise, go on as the model was trained
         trained = resumed_from.meta["hyperparameters"]
