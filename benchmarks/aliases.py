@@ -33,13 +33,16 @@ CORPORA = {
     "xiyouji": ("xiyouji", "xiyouji-aliases", [True, False], "孙悟空 猪八戒 唐僧 沙僧 观音"),
     "sanguo": ("sanguo.txt", "sanguo-aliases", [False], "刘备 关羽 诸葛亮 曹操 孙权"),
 }
-SEGMENTATIONS = {"discover": dict(discover=True), "no-discover": dict(discover=False),
-                 "paragraphs": dict(discover=True, sentences=False)}
+SEGMENTATIONS = {"discover": dict(discover=True, sentences=True), "no-discover": dict(discover=False, sentences=True),
+                 "paragraphs": dict(discover=True, sentences=False),
+                 "paragraphs-no-discover": dict(discover=False, sentences=False)}
 # Training variants: character n-gram ranges and other options, on top of the defaults.
 VARIANTS = {"2-3": {}, "3-3": dict(min_n=3, max_n=3), "3-4": dict(min_n=3, max_n=4), "2-4": dict(max_n=4),
             "w5": dict(window=5), "w12": dict(window=12), "w16": dict(window=16), "w24": dict(window=24),
             "neg10": dict(negative=10), "ep80": dict(epochs=80), "s1e-4": dict(sample=1e-4),
-            "w12neg10": dict(window=12, negative=10), "dim200": dict(dim=200)}
+            "w12neg10": dict(window=12, negative=10), "dim200": dict(dim=200), "ep100": dict(epochs=100),
+            "ep80w12": dict(epochs=80, window=12), "ep80neg10": dict(epochs=80, negative=10),
+            "ep120": dict(epochs=120)}
 NGRAMS = {name: dict(dict(min_n=2, max_n=3), **v) for name, v in VARIANTS.items()}
 WEIGHTS = ["0.3", "count:0.2:0.6:200", "count:0.2:0.8:200", "count:0.3:0.7:100", "count:0.3:0.7:500",
            "count:0.2:0.7:300"]

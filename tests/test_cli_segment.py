@@ -25,10 +25,14 @@ def test_segment_quiet_prints_nothing(runner, tmp_path):
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
 
 
-def test_segment_stdin(runner, tmp_path):
-    result = invoke(runner, ["segment", "-", "-o", tmp_path, "-q"], input="Hello World. Bye!\n")
+def test_segment_stdin_paragraph_and_sentence_lines(runner, tmp_path):
+    text = "Hello World. Bye!\nNew paragraph.\n"
+    result = invoke(runner, ["segment", "-", "-o", tmp_path / "p", "-q"], input=text)
     assert result.exit_code == 0
-    assert (tmp_path / "stdin.txt").read_text() == "hello world\nbye\n"
+    assert (tmp_path / "p" / "stdin.txt").read_text() == "hello world bye\nnew paragraph\n"
+    result = invoke(runner, ["segment", "-", "-o", tmp_path / "s", "-q", "--lines", "sentence"], input=text)
+    assert result.exit_code == 0
+    assert (tmp_path / "s" / "stdin.txt").read_text() == "hello world\nbye\nnew paragraph\n"
 
 
 def test_segment_audit_json(runner, tmp_path):

@@ -80,10 +80,12 @@ def generated_analogies(engine, tmp_path_factory):
             if rng.random() < 0.1:
                 q[rng.integers(4)] = "未登录词"
             lines.append(" ".join(q))
-    # Questions whose answer gensim finds: a + b - c is near d for these by construction.
-    for a, b, c in [("行者", "八戒", "悟空"), ("三藏", "行者", "八戒")]:
-        best = engine.analogy(b, a, c)[0][0]  # gensim order: b - a + c ... written as a b c d
-        lines.append(f"{c} {b} {a} {best}")
+    # Questions whose answer gensim finds: a + b - c is near d for these by construction, by
+    # 3CosAdd and by 3CosMul (so each method has right answers to count).
+    for method in ("add", "mul"):
+        for a, b, c in [("行者", "八戒", "悟空"), ("三藏", "行者", "八戒")]:
+            best = engine.analogy(b, a, c, method=method)[0][0]  # gensim order: b - a + c, written a b c d
+            lines.append(f"{c} {b} {a} {best}")
     path = tmp_path_factory.mktemp("eval") / "gen.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

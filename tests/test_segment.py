@@ -39,12 +39,12 @@ def test_fast_and_jieba_engines_agree_on_the_novel(xiyouji_path, tmp_path, novel
 
 @pytest.mark.parametrize("engine", ["fast", "jieba"])
 def test_name_verb_merges_are_split(engine):
-    with_fix = SegmentOptions(engine=engine, user_dicts=("xiyouji",))
+    with_fix = SegmentOptions(engine=engine, user_dicts=("xiyouji",), sentences=True)
     text = "沙僧笑道：“哥哥。”老魔道：“走。”行者驾筋斗云去了。"
     assert segment_lines(text, with_fix, "zh") == [
         ["沙僧", "笑", "道", "哥哥"], ["老魔", "道", "走"], ["行者", "驾", "筋斗云", "去", "了"]
     ]
-    without = SegmentOptions(engine=engine, user_dicts=("xiyouji",), split_name_verb=False)
+    without = SegmentOptions(engine=engine, user_dicts=("xiyouji",), split_name_verb=False, sentences=True)
     assert "沙僧笑" in segment_lines(text, without, "zh")[0]
 
 
@@ -169,7 +169,7 @@ def test_manifest_records_inputs_options_and_counts(tmp_path):
     assert [(i["output"], i["encoding"], i["lang"]) for i in manifest["inputs"]] == [
         ("a.txt", "gb18030", "zh"), ("b.txt", "utf-8", "en")]
     assert manifest["tokens"] == result.tokens == sum(i["tokens"] for i in manifest["inputs"])
-    assert manifest["lines"] == 3
+    assert manifest["lines"] == 2  # a line per paragraph (the default)
     assert manifest["options"]["user_dicts"][0]["name"] == "xiyouji"
     assert (tmp_path / "out" / "b.txt").read_text() == "the king and the queen\n"
 

@@ -190,7 +190,7 @@ def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path,
     train([str(xiyouji_path)], tmp_path / "xiyouji")
     engine = Engine(load_model(tmp_path / "xiyouji"))
     info = invoke(runner, ["info", "-m", tmp_path / "xiyouji"])
-    assert "training    cbow+subwords(2-3, word weight 0.3) window=8 epochs=50" in info.stdout
+    assert "training    cbow+subwords(2-3, word weight 0.3) window=8 epochs=80" in info.stdout
     names = {"悟空", "行者", "孙行者", "老孙", "大圣", "齐天大圣", "美猴王", "猴王", "孙大圣", "行者孙",
              "弼马温", "猴头", "泼猴"}
     top = [w for w, _ in engine.most_similar(["孙悟空"], topn=10)]

@@ -95,7 +95,7 @@ class TrainOptions:
             self,
             dim=pick(self.dim, 100, 200),
             window=pick(self.window, 8, 8),
-            epochs=pick(self.epochs, 50, 10),
+            epochs=pick(self.epochs, 80, 10),
             negative=pick(self.negative, 5, 10),
             sample=pick(self.sample, 1e-3, 1e-4),
             workers=1 if self.deterministic else (self.workers or default_jobs()),
