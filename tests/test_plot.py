@@ -1,9 +1,11 @@
 """Plots: Chinese labels render with a real CJK font, points and files are as asked."""
 
+import re
+
 import pytest
 
 from w2vkit.errors import UsageError
-from w2vkit.plot import bundled_font_path, find_cjk_font, plot
+from w2vkit.plot import MAX_IMAGE_LABELS, bundled_font_path, find_cjk_font, plot
 from w2vkit.query import Engine
 from w2vkit.store import load_model
 
@@ -71,10 +73,20 @@ def test_without_a_cjk_font_the_plot_is_still_written(engine, tmp_path, monkeypa
 
 
 def test_bad_requests(engine, tmp_path):
-    with pytest.raises(UsageError, match="choose a .png, .svg or .pdf file name"):
+    with pytest.raises(UsageError, match="choose a .png, .svg, .pdf or .html file name"):
         plot(engine, tmp_path / "x.jpg")
     with pytest.raises(UsageError, match="no such font file"):
         plot(engine, tmp_path / "x.png", ["行者"], font=str(tmp_path / "nofont.ttf"))
+
+
+def test_a_large_png_labels_a_readable_subset_and_says_so(runner, small_model, tmp_path):
+    out = tmp_path / "big.png"
+    r = invoke(runner, ["plot", "--top", "1200", "--method", "pca", "-o", out, "-m", small_model])
+    assert r.exit_code == 0, r.stderr
+    labelled = int(re.search(r"plotted 1,200 words \(labelled the ([\d,]+) most frequent that fit\) in 1 group", r.stderr)
+                   .group(1).replace(",", ""))
+    assert 50 < labelled <= MAX_IMAGE_LABELS
+    assert out.stat().st_size > 50_000
 
 
 def test_cli_plot(runner, small_model, tmp_path):

@@ -167,7 +167,8 @@ def segmentation_options(f):
                      help="Force an input encoding (default: detect UTF-8/UTF-16 BOM/GB18030 per file)."),
         click.option("--lines", "lines", type=click.Choice(["paragraph", "sentence"]), default="paragraph",
                      show_default=True,
-                     help="One output line per paragraph (more context for training; see README) or per sentence."),
+                     help="One output line per paragraph (up to --max-line-tokens; the context word2vec's "
+                          "window sees) or per sentence."),
         click.option("--max-line-tokens", default=1000, show_default=True, type=click.IntRange(1),
                      help="Cut output lines longer than this (gensim drops words past 10,000)."),
     ]
@@ -202,7 +203,7 @@ def _segment_options(lang, engine, user_dicts, auto_dict, discover, hmm, stopwor
 @FORMAT_OPTION
 @verbosity
 def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
-    """Segment raw text into one sentence of space-separated tokens per line.
+    """Segment raw text into lines of space-separated tokens: a paragraph per line (--lines sentence: a sentence).
 
     INPUT is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2), - for stdin,
     or the name of a built-in corpus: xiyouji (西游记, Journey to the West).
@@ -274,7 +275,7 @@ def _load(model_path, verify=None):
 @click.option("--min-count", default=5, show_default=True, type=click.IntRange(1),
               help="Ignore words seen fewer times.")
 @click.option("--epochs", default=None, type=click.IntRange(1),
-              help="Passes over the corpus [default: 50 below 2M tokens, else 10].")
+              help="Passes over the corpus [default: 80 below 2M tokens, else 10].")
 @click.option("--negative", default=None, type=click.IntRange(0),
               help="Negative samples [default: 5 below 2M tokens, else 10].")
 @click.option("--hs", is_flag=True, help="Hierarchical softmax (use with --negative 0).")
@@ -591,13 +592,13 @@ def shell(topn, restrict_vocab, model_path, fmt):
 @click.argument("words", nargs=-1, metavar="[WORD...]")
 @click.option("-k", "--neighbors", default=10, show_default=True, type=click.IntRange(1),
               help="Neighbours shown around each WORD.")
-@click.option("--top", default=300, show_default=True, type=click.IntRange(3),
-              help="Without WORDs: how many frequent words to map.")
+@click.option("--top", default=None, type=click.IntRange(3),
+              help="Without WORDs: how many frequent words to map [default: 300 for an image, 5,000 for .html].")
 @click.option("--method", type=click.Choice(["tsne", "pca"]), default="tsne", show_default=True,
-              help="t-SNE (scikit-learn) or the faster PCA.")
+              help="t-SNE (scikit-learn; openTSNE from 2,000 words) or the faster PCA.")
 @click.option("-o", "--output", default=None, metavar="FILE",
-              help="Image file (.png, .svg, .pdf) [default: plots/<model>-<method>.png].")
-@click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
+              help="Image (.png, .svg, .pdf) or interactive map (.html) [default: plots/<model>-<method>.png].")
+@click.option("--font", default=None, metavar="PATH", help="Font file for the labels of an image (a CJK font).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for a reproducible t-SNE.")
 @MODEL_OPTION
 @verbosity
@@ -605,20 +606,51 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
     """Draw a 2-D map of the vector space with labelled words.
 
     \b
+    Which output to use:
+      .png/.svg/.pdf  a picture to put in a report: up to a few hundred labels
+                      (larger maps label the most frequent words that fit)
+      .html           one self-contained page to explore thousands of words offline:
+                      pan, zoom, hover, search a word to see its nearest neighbours
+      export --format projector   TensorFlow's Embedding Projector (3-D, PCA/UMAP
+                      live), when you can upload files to its web page
+
+    \b
     Examples:
       w2vkit plot                                   # the 300 most frequent words
       w2vkit plot 孙悟空 猪八戒 唐僧 沙僧 --neighbors 8 -o characters.png
       w2vkit plot king queen paris --method pca -o map.svg
+      w2vkit plot --top 20000 -o map.html           # explore in a browser
     """
+    from .plot import output_format
     from .plot import plot as draw
 
     engine = _engine(model_path)
     out = output or f"plots/{engine.model.path.name}-{method}.png"
+    html = output_format(out) == "html"
+    top = top or (5000 if html else 300)
     if method == "tsne":
-        info(f"t-SNE of {'the ' + str(top) + ' most frequent words' if not words else 'the words and their neighbours'}...")
-    result = draw(engine, out, words, neighbors, top, method, font, seed)
+        info(f"t-SNE of {'the ' + format(top, ',') + ' most frequent words' if not words else 'the words and their neighbours'}...")
+    bar = []
+
+    def progress(done, total):
+        if not show_progress():
+            return
+        if not bar:
+            from tqdm import tqdm
+
+            bar.append(tqdm(total=total, desc="t-SNE", unit="it", file=sys.stderr, dynamic_ncols=True))
+        bar[0].n = done
+        bar[0].refresh()
+
+    try:
+        result = draw(engine, out, words, neighbors, top, method, font, seed, progress=progress)
+    finally:
+        if bar:
+            bar[0].close()
     # (a missing CJK font is warned about once, by the library's logger)
-    info(f"plotted {plural(result.points, 'word')} in {result.groups} group{'s' if result.groups != 1 else ''} "
+    labelled = (f" (labelled the {result.labels:,} most frequent that fit)" if result.labels < result.points
+                else "")
+    info(f"plotted {plural(result.points, 'word')}{labelled} in {result.groups} group{'s' if result.groups != 1 else ''} "
          f"({result.seconds:.1f} s, font {result.font_source or 'matplotlib default, no CJK glyphs'}) "
          f"-> {result.path}")
 

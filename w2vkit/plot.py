@@ -38,7 +38,13 @@ CJK_FILE_KEYS = ("notosanscjk", "notoserifcjk", "notosanssc", "sourcehan", "wqy"
 BUNDLED_FONT_PACKAGE = "pylopdf-fonts-zh-cn"
 INSTALL_HINT = (f"pip install {BUNDLED_FONT_PACKAGE} (Noto Sans SC, which w2vkit depends on), install a "
                 "system CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk) or pass --font PATH")
-FORMATS = (".png", ".svg", ".pdf")
+FORMATS = (".png", ".svg", ".pdf", ".html")
+# Above this many points a static image labels only a readable subset (the most frequent word of
+# each free spot); the HTML map labels more as you zoom in.
+MAX_IMAGE_LABELS = 400
+# From this many points t-SNE runs with openTSNE's FFT-accelerated gradients, which grow linearly
+# with the points (benchmarks/map.py: 20,000 words in a fraction of scikit-learn's time).
+LARGE_MAP = 2000
 
 
 @dataclass
@@ -148,13 +154,17 @@ def choose_words(engine: Engine, words: list[str], neighbors: int, top: int):
     return chosen, groups, is_query
 
 
-def project(vectors: np.ndarray, method: str, seed: int) -> np.ndarray:
+def project(vectors: np.ndarray, method: str, seed: int, progress=None) -> np.ndarray:
+    """2-D positions by PCA or t-SNE (cosine). progress(done, total) is called during a large
+    t-SNE."""
     n = len(vectors)
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     if method == "pca" or n < 4:
         from sklearn.decomposition import PCA
 
         return PCA(n_components=2, random_state=seed).fit_transform(unit)
+    if n >= LARGE_MAP:
+        return _opentsne(unit, seed, progress)
     from sklearn.manifold import TSNE
 
     # perplexity must stay below the number of points; ~n/4 keeps small groups together.
@@ -164,31 +174,70 @@ def project(vectors: np.ndarray, method: str, seed: int) -> np.ndarray:
     return tsne.fit_transform(unit)
 
 
-def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, method: str = "tsne",
-         font: str | None = None, seed: int = 0, title: str | None = None) -> PlotResult:
-    started = time.perf_counter()
+def _opentsne(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
+    """openTSNE with its defaults for large data (approximate neighbours, FFT-interpolated
+    gradients, PCA initialisation), perplexity 30 on cosine distances."""
+    from openTSNE import TSNE
+
+    from .train import default_jobs
+
+    # openTSNE logs its every choice at INFO; the user asked for a map, not those.
+    if logging.getLogger("openTSNE").level == logging.NOTSET:
+        logging.getLogger("openTSNE").setLevel(logging.WARNING)
+
+    exaggeration_iter, n_iter, every = 250, 500, 25
+    done = [0]
+
+    def callback(iteration, error, embedding):
+        done[0] += every
+        if progress:
+            progress(min(done[0], exaggeration_iter + n_iter), exaggeration_iter + n_iter)
+        return False  # keep going
+
+    tsne = TSNE(n_components=2, perplexity=30, metric="cosine", initialization="pca",
+                early_exaggeration_iter=exaggeration_iter, n_iter=n_iter, n_jobs=default_jobs(),
+                random_state=seed, callbacks=callback, callbacks_every_iters=every, verbose=False)
+    return np.asarray(tsne.fit(np.ascontiguousarray(unit, dtype=np.float64)))
+
+
+def output_format(output) -> str:
+    """png, svg, pdf or html from the file name; png for a pipe or device."""
     output = Path(output)
     fmt = output.suffix.lower()[1:]
     if f".{fmt}" not in FORMATS:
         if not is_stream(output):
-            raise UsageError(f"{output}: choose a .png, .svg or .pdf file name")
+            raise UsageError(f"{output}: choose a .png, .svg, .pdf or .html file name")
         fmt = "png"  # a pipe or device (-o >(display), -o /dev/stdout): PNG
+    return fmt
+
+
+def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, method: str = "tsne",
+         font: str | None = None, seed: int = 0, title: str | None = None, progress=None) -> PlotResult:
+    """Map the `top` most frequent words, or the given words and their neighbours, to `output`:
+    an image (.png/.svg/.pdf) or an interactive page (.html, see w2vkit.webmap)."""
+    started = time.perf_counter()
+    output = Path(output)
+    fmt = output_format(output)
     if method not in ("tsne", "pca"):
         raise UsageError(f"unknown method {method!r}; choose tsne or pca")
-    # The font first: a bad --font must fail before a t-SNE that can take a minute.
-    font_choice = find_cjk_font(font)
+    # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
+    # uses the browser's fonts.)
+    font_choice = find_cjk_font(font) if fmt != "html" else None
     chosen, groups, is_query = choose_words(engine, list(words), neighbors, top)
     ids = [engine.model.index[w] for w in chosen]
     vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
     log.info("projecting %d words with %s ...", len(chosen), "t-SNE" if method == "tsne" else "PCA")
-    xy = project(vectors, method, seed)
+    xy = project(vectors, method, seed, progress)
+    name = title or f"{engine.model.path.name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {len(chosen)} words"
+    if fmt == "html":
+        return _plot_html(engine, output, chosen, groups, is_query, xy, list(words), name, started)
 
     # matplotlib reports a missing glyph as a warning while laying out as well as while saving:
     # catch them over the whole drawing, for the caller (and the tests) to see.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig, ax, ngroups = _draw(engine, xy, chosen, groups, is_query, bool(words), method,
-                                 font_choice.properties if font_choice else None, title)
+        fig, ax, ngroups = _draw(engine, xy, chosen, groups, is_query, bool(words),
+                                 font_choice.properties if font_choice else None, name)
         _save(fig, output, fmt)
     messages = [str(w.message) for w in caught]
     for m in messages:
@@ -203,7 +252,18 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
                       messages)
 
 
-def _draw(engine, xy, chosen, groups, is_query, with_words: bool, method: str, fontprops, title):
+def _plot_html(engine, output, chosen, groups, is_query, xy, words, title, started) -> PlotResult:
+    from .webmap import map_data, render_html
+
+    group_names = words if words else ["most frequent words"]
+    page = render_html(map_data(engine, chosen, groups, is_query, xy, group_names, title))
+    with atomic_output(output) as f:
+        f.write(page.encode("utf-8"))
+    return PlotResult(output, len(chosen), len(chosen), max(groups) + 1, None, "the browser's fonts",
+                      time.perf_counter() - started, [])
+
+
+def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, title):
     """The figure: points coloured by group, queries ringed, de-overlapped labels, legend, title."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -216,18 +276,25 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, method: str, f
     ax = fig.add_subplot()
     ngroups = max(groups) + 1
     cmap = _colors(ngroups)
+    marker = float(np.clip(14 * np.sqrt(300 / n), 1, 14))  # thousands of points: smaller dots
     xy = np.asarray(xy)
     for g in range(ngroups):
         members = [i for i in range(n) if groups[i] == g]
         label = chosen[members[0]] if with_words else None
-        ax.scatter(xy[members, 0], xy[members, 1], s=14, color=cmap[g], alpha=0.8, label=label)
+        ax.scatter(xy[members, 0], xy[members, 1], s=marker, color=cmap[g], alpha=0.8, label=label)
         queries = [i for i in members if is_query[i]]
         if queries:
             ax.scatter(xy[queries, 0], xy[queries, 1], s=90, color=cmap[g], edgecolors="black",
                        linewidths=1.2, zorder=3)
     text_kw = {"fontproperties": fontprops} if fontprops is not None else {}
-    positions = _place_labels(fig, ax, xy, chosen, fontsize, is_query)
-    for i, (word, (dx, dy, ha, va)) in enumerate(zip(chosen, positions)):
+    if n > MAX_IMAGE_LABELS:
+        positions = _place_label_subset(fig, ax, xy, chosen, fontsize, is_query, MAX_IMAGE_LABELS)
+    else:
+        positions = _place_labels(fig, ax, xy, chosen, fontsize, is_query)
+    for i, (word, position) in enumerate(zip(chosen, positions)):
+        if position is None:
+            continue
+        dx, dy, ha, va = position
         ax.annotate(word, xy[i], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
                     fontsize=fontsize * (1.35 if is_query[i] else 1.0),
                     fontweight="bold" if is_query[i] else "normal",
@@ -237,8 +304,7 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, method: str, f
         if fontprops is not None:
             for t in legend.get_texts():
                 t.set_fontproperties(fontprops)
-    name = engine.model.path.name
-    ax.set_title(title or f"{name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {n} words", **text_kw)
+    ax.set_title(title, **text_kw)
     ax.set_xticks([])
     ax.set_yticks([])
     fig.tight_layout()
@@ -283,6 +349,34 @@ def _place_labels(fig, ax, xy, words, fontsize, is_query):
                 break
         result[i] = best[0]
         placed.append(best[1])
+    return result
+
+
+def _place_label_subset(fig, ax, xy, words, fontsize, is_query, limit):
+    """For maps with more points than readable labels: in order (queries, then the most frequent
+    words first), label a word to the upper right of its point only where the label overlaps no
+    label placed before, up to `limit` labels; None for the others. Occupied space is kept on a
+    grid of cells, so 20,000 points take well under a second."""
+    fig.canvas.draw()
+    pts = ax.transData.transform(xy)
+    dpi_scale = fig.dpi / 72.0
+    cell = 4.0
+    occupied: set[tuple[int, int]] = set()
+    result = [None] * len(words)
+    placed = 0
+    for i in sorted(range(len(words)), key=lambda i: (not is_query[i], i)):
+        if placed >= limit:
+            break
+        size = fontsize * (1.35 if is_query[i] else 1.0) * dpi_scale
+        w = sum(size if not ch.isascii() else size * 0.6 for ch in words[i])
+        x0, y0 = pts[i][0] + 2 * dpi_scale, pts[i][1] + 2 * dpi_scale
+        cells = {(cx, cy) for cx in range(int(x0 // cell), int((x0 + w) // cell) + 1)
+                 for cy in range(int(y0 // cell), int((y0 + size * 1.2) // cell) + 1)}
+        if cells & occupied:
+            continue
+        occupied |= cells
+        result[i] = (2, 2, "left", "bottom")
+        placed += 1
     return result
 
 

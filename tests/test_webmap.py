@@ -1,0 +1,136 @@
+"""The interactive HTML map: its data equals the model's, and in a real headless Chromium a word
+typed in the search box is highlighted with its nearest neighbours."""
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from w2vkit.plot import bundled_font_path, plot
+from w2vkit.query import Engine
+from w2vkit.store import load_model
+from w2vkit.webmap import neighbour_lists
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def engine(small_model):
+    return Engine(load_model(small_model))
+
+
+def page_data(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', text, re.S)
+    return json.loads(match.group(1))
+
+
+def expected_neighbours(engine, word, mapped, k=10):
+    """The map's words ranked by cosine to `word` through the query engine (not webmap's code)."""
+    ranked = engine.most_similar([word], topn=len(engine.model.words))
+    return [w for w, _ in ranked if w in mapped][:k]
+
+
+def test_neighbour_lists_equal_brute_force():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    indices, scores = neighbour_lists(vectors, k=5, block=64)  # several blocks
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    sims = unit @ unit.T
+    np.fill_diagonal(sims, -np.inf)
+    assert (indices == np.argsort(-sims, axis=1)[:, :5]).all()
+    assert np.allclose(scores, np.sort(sims, axis=1)[:, ::-1][:, :5], atol=1e-6)
+
+
+def test_html_map_is_self_contained_and_holds_the_models_neighbours(engine, tmp_path):
+    out = tmp_path / "map.html"
+    result = plot(engine, out, ["行者", "八戒"], neighbors=10)
+    html = out.read_text(encoding="utf-8")
+    # offline: no script, style or font is fetched from anywhere
+    assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', html)
+    assert "@import" not in html and "url(" not in html
+    data = page_data(out)
+    assert result.points == len(data["words"]) == len(data["x"]) == len(data["neighbours"])
+    assert data["groups"] == ["行者", "八戒"]
+    assert [data["words"][i] for i in data["query"]] == ["行者", "八戒"]
+    counts = dict(zip(engine.model.words, engine.model.counts.tolist()))
+    assert data["counts"] == [counts[w] for w in data["words"]]
+    mapped = set(data["words"])
+    for q in ("行者", "八戒"):
+        i = data["words"].index(q)
+        assert [data["words"][j] for j in data["neighbours"][i]] == expected_neighbours(engine, q, mapped)
+        for j, score in zip(data["neighbours"][i], data["scores"][i]):
+            assert abs(score - engine.similarity(q, data["words"][j])) < 1e-3
+
+
+def test_a_word_in_the_page_cannot_end_its_script(engine, tmp_path, monkeypatch):
+    from w2vkit.webmap import render_html
+
+    html = render_html({"title": "</script><b>x", "words": ["</script>"], "x": [0], "y": [0]})
+    assert html.count("</script>") == 2  # the data's and the viewer's own
+    assert "<title>&lt;/script&gt;&lt;b&gt;x</title>" in html
+
+
+def chromium_fontconfig(tmp_path: Path) -> dict:
+    """An environment whose fontconfig also knows the bundled Noto Sans SC, so the screenshot
+    shows Chinese on a machine with no CJK font (the page itself uses whatever fonts a browser has)."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{Path(bundled_font_path()).parent}</dir>"
+        f"<cachedir>{tmp_path / 'fontcache'}</cachedir></fontconfig>")
+    return dict(os.environ, FONTCONFIG_FILE=str(conf))
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_search_in_a_real_browser_highlights_the_word_and_its_neighbours(engine, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium); .ci/run installs it",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "map.html"
+    plot(engine, out, top=2500)  # large enough for the openTSNE path
+    data = page_data(out)
+    mapped = set(data["words"])
+    query = "行者"
+    assert query in mapped
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, env=chromium_fontconfig(tmp_path),
+                                    args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(out.as_uri())
+        page.wait_for_selector("body[data-ready='1']")
+        assert int(page.get_attribute("#map", "data-labelled")) > 20
+        page.click("#search")
+        page.keyboard.type(query)
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#neighbours li")
+        highlighted = page.evaluate("window.w2vkitMap.highlighted.map(i => %s[i])" % json.dumps(data["words"], ensure_ascii=False))
+        listed = page.eval_on_selector_all("#neighbours li", "lis => lis.map(li => li.dataset.word)")
+        status = page.inner_text("#status")
+        shot = tmp_path / "map-search.png"
+        page.screenshot(path=str(shot))
+        # an unknown word says so and highlights nothing
+        page.fill("#search", "没有这个词")
+        page.keyboard.press("Enter")
+        unknown_status = page.inner_text("#status")
+        unknown_highlighted = page.evaluate("window.w2vkitMap.highlighted.length")
+        browser.close()
+    assert errors == []
+    want = expected_neighbours(engine, query, mapped)
+    assert highlighted == [query] + want
+    assert listed == want
+    assert status.startswith(f"{query}: ")
+    assert unknown_status == "“没有这个词” is not on this map" and unknown_highlighted == 0
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("W2VKIT_SCREENSHOTS"):  # to refresh the README's picture
+        shutil.copy(shot, Path(os.environ["W2VKIT_SCREENSHOTS"]) / "map-search.png")
