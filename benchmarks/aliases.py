@@ -75,7 +75,7 @@ def main():
                 for seed in range(1, args.seeds + 1):
                     with tempfile.TemporaryDirectory() as tmp:
                         started = time.perf_counter()
-                        result = train([path], Path(tmp) / "m", TrainOptions(seed=seed, **NGRAMS[ngrams]), seg)
+                        train([path], Path(tmp) / "m", TrainOptions(seed=seed, **NGRAMS[ngrams]), seg)
                         seconds.append(time.perf_counter() - started)
                         model = FastText.load(str(Path(tmp) / "m" / "gensim" / "model"))
                     wv = model.wv

@@ -53,7 +53,7 @@ def main():
                                  capture_output=True, text=True, check=True).stdout
             best["gensim"] = min(best.get("gensim", 1e9), float(out.split()[-1]))
             t = time.perf_counter()
-            res = subprocess.run([sys.executable, "-m", "w2vkit", "train", str(corpus), "--segmented",
+            subprocess.run([sys.executable, "-m", "w2vkit", "train", str(corpus), "--segmented",
                                   "-o", f"{tmp}/m", "--format", "json", "-q"],
                                  capture_output=True, text=True, check=True)
             total = time.perf_counter() - t

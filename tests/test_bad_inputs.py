@@ -6,10 +6,9 @@ import shutil
 
 import numpy as np
 import pytest
+from conftest import invoke
 
 from w2vkit.store import save_model
-
-from conftest import invoke
 
 SEGMENTED = {"lang": "auto", "to_simplified": False}  # what a trained model's meta records
 
@@ -145,7 +144,7 @@ def test_output_to_a_directory_or_an_unwritable_place(runner, english_model, tmp
         else:
             target = str(locked / "x.bin")
         r = invoke(runner, ["export", "-m", english_model, "-o", target])
-        assert r.exit_code == 1 and r.stderr.startswith(f"Error: ") and "cannot write" in r.stderr
+        assert r.exit_code == 1 and r.stderr.startswith("Error: ") and "cannot write" in r.stderr
         assert len(r.stderr.splitlines()) == 1
     finally:
         locked.chmod(0o700)

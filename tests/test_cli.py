@@ -5,11 +5,10 @@ import shlex
 import shutil
 
 import pytest
+from conftest import invoke
 
 from w2vkit.cli import cli
 from w2vkit.plot import find_cjk_font
-
-from conftest import invoke
 
 
 def main_help_examples(runner) -> list[list[str]]:

@@ -17,8 +17,7 @@ from w2vkit.corpus import (
     paragraphs,
     split_sentences,
 )
-from w2vkit.errors import (BinaryInputError, DecodeError, EmptyInputError, InputError, InputNotFoundError,
-                           UsageError)
+from w2vkit.errors import BinaryInputError, DecodeError, EmptyInputError, InputError, InputNotFoundError, UsageError
 
 TEXT = "孙悟空道：“师父，前面有山。”\n八戒笑道：“好！”\r\n沙僧不语。\rEnd"
 
@@ -72,7 +71,7 @@ def test_forced_encoding_is_used(tmp_path):
 
 def test_undecodable_bytes_are_reported_with_offset(tmp_path):
     path = tmp_path / "bad.txt"
-    path.write_bytes("好".encode("utf-8") * 10 + b"\xff\xfe\xfd")
+    path.write_bytes("好".encode() * 10 + b"\xff\xfe\xfd")
     with pytest.raises(DecodeError) as e:
         read_all(path, "utf-8")
     assert str(e.value) == (
@@ -96,7 +95,7 @@ def test_binary_file_is_refused(tmp_path):
 
 
 def test_detect_encoding_tolerates_a_character_cut_at_the_sample_end():
-    sample = "孙悟空".encode("utf-8")[:-1]
+    sample = "孙悟空".encode()[:-1]
     assert detect_encoding(sample, "x") == "utf-8"
 
 

@@ -4,15 +4,20 @@ import json
 
 import numpy as np
 import pytest
+from conftest import invoke, shared_file
 
 from w2vkit.errors import EvalSetError
 from w2vkit.evaluate import (
-    alias_scores, evaluate_analogies, evaluate_pairs, read_analogies, read_groups, read_pairs, resolve_set,
+    alias_scores,
+    evaluate_analogies,
+    evaluate_pairs,
+    read_analogies,
+    read_groups,
+    read_pairs,
+    resolve_set,
 )
 from w2vkit.query import Engine
 from w2vkit.store import load_model
-
-from conftest import invoke, shared_file
 
 
 @pytest.fixture(scope="module")

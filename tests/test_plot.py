@@ -3,13 +3,12 @@
 import re
 
 import pytest
+from conftest import invoke
 
 from w2vkit.errors import UsageError
 from w2vkit.plot import MAX_IMAGE_LABELS, bundled_font_path, find_cjk_font, plot
 from w2vkit.query import Engine
 from w2vkit.store import load_model
-
-from conftest import invoke
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,11 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import invoke
 
 from w2vkit.errors import UnknownWordError
 from w2vkit.query import Engine
 from w2vkit.store import load_model
-
-from conftest import invoke
 
 
 @pytest.fixture(scope="module")
@@ -123,14 +122,14 @@ def test_cli_similar_formats(runner, small_model, engine):
     assert table.stdout.splitlines()[2].split()[:2] == ["1", expected[0][0]]
     tsv = invoke(runner, ["similar", "行者", "-n", "3", "-m", small_model, "--format", "tsv"]).stdout
     assert tsv.splitlines()[0] == "rank\tword\tsimilarity"
-    assert [l.split("\t")[1] for l in tsv.splitlines()[1:]] == [w for w, _ in expected]
+    assert [line.split("\t")[1] for line in tsv.splitlines()[1:]] == [w for w, _ in expected]
     data = json.loads(invoke(runner, ["similar", "行者", "--minus", "八戒", "-m", small_model, "--format", "json"]).stdout)
     assert data["positive"] == ["行者"] and data["negative"] == ["八戒"] and len(data["results"]) == 10
 
 
 def test_cli_similarity_analogy_doesnt_match(runner, small_model, engine):
     r = invoke(runner, ["similarity", "行者", "八戒", "悟空", "三藏", "-m", small_model, "--format", "tsv"])
-    rows = [l.split("\t") for l in r.stdout.splitlines()[1:]]
+    rows = [line.split("\t") for line in r.stdout.splitlines()[1:]]
     assert [(a, b) for a, b, _ in rows] == [("行者", "八戒"), ("悟空", "三藏")]
     assert abs(float(rows[0][2]) - engine.similarity("行者", "八戒")) < 1e-4
     r = invoke(runner, ["analogy", "行者", "八戒", "悟空", "-m", small_model])

@@ -5,11 +5,10 @@ import json
 from collections import Counter
 
 import pytest
-
-from w2vkit.errors import DictionaryError, EmptyInputError, BinaryInputError
-from w2vkit.segment import SegmentOptions, Tokenizer, read_user_dict, segment_corpus, segment_lines
-
 from conftest import shared_file, text8_like
+
+from w2vkit.errors import BinaryInputError, DictionaryError, EmptyInputError
+from w2vkit.segment import SegmentOptions, Tokenizer, read_user_dict, segment_corpus, segment_lines
 
 REQUIRED = ("孙悟空 悟空 行者 孙行者 老孙 大圣 齐天大圣 美猴王 猪八戒 八戒 沙僧 沙和尚 唐僧 三藏 长老 "
             "观音 如来 玉帝").split()
@@ -115,7 +114,7 @@ def test_to_simplified():
 def test_line_cap_keeps_every_token_in_order():
     words = [f"w{i}" for i in range(25)]
     lines = segment_lines(" ".join(words), SegmentOptions(max_line_tokens=7), "en")
-    assert [len(l) for l in lines] == [7, 7, 7, 4]
+    assert [len(line) for line in lines] == [7, 7, 7, 4]
     assert sum(lines, []) == words
 
 
@@ -131,8 +130,8 @@ def _assert_cut_to_1000_token_lines(source, tmp_path):
     result = segment_corpus([str(source)], tmp_path, SegmentOptions(), jobs=2)
     lines = (tmp_path / source.name).read_text().splitlines()
     assert result.files[0].lang == "en"
-    assert max(len(l.split()) for l in lines) <= 1000
-    assert sum(len(l.split()) for l in lines) == len(source.read_text().split())
+    assert max(len(line.split()) for line in lines) <= 1000
+    assert sum(len(line.split()) for line in lines) == len(source.read_text().split())
 
 
 def test_english_one_line_corpus_is_cut_to_1000_token_lines(enwiki_slice, tmp_path):

@@ -12,7 +12,12 @@ import pytest
 
 from w2vkit.errors import CorruptModelError, InputError, ModelNotFoundError
 from w2vkit.store import (
-    export_model, find_model, import_word2vec, load_model, save_model, read_vocab,
+    export_model,
+    find_model,
+    import_word2vec,
+    load_model,
+    read_vocab,
+    save_model,
 )
 
 
@@ -98,7 +103,7 @@ def test_save_is_atomic_under_sigkill(tmp_path):
     path = tmp_path / "model"
     rng = np.random.default_rng(1)
     versions_seen = set()
-    for attempt in range(6):
+    for _ in range(6):
         proc = subprocess.Popen([sys.executable, "-c", SAVER, str(path)], stdout=subprocess.PIPE, text=True)
         proc.stdout.readline()  # at least one complete save
         time.sleep(float(rng.uniform(0.0, 0.3)))

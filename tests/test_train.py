@@ -4,12 +4,11 @@ import json
 
 import numpy as np
 import pytest
+from conftest import SMALL_TRAIN, invoke
 
 from w2vkit.errors import ModelError
 from w2vkit.store import load_model
 from w2vkit.train import TrainOptions, train
-
-from conftest import SMALL_TRAIN, invoke
 
 
 def test_options_reach_gensim(small_model):
@@ -116,7 +115,7 @@ def test_segmented_input_is_rewrapped(tmp_path):
                    seg_options=None)
     assert result.tokens == 5000 and result.vocab_size == 50
     corpus = load_model(tmp_path / "m").meta["corpus"]["cache"]
-    assert max(len(l.split()) for l in open(corpus)) == 1000
+    assert max(len(line.split()) for line in open(corpus)) == 1000
 
 
 def test_segmented_input_follows_max_line_tokens(runner, tmp_path):
@@ -125,7 +124,7 @@ def test_segmented_input_follows_max_line_tokens(runner, tmp_path):
                         tmp_path / "m", "--dim", "8", "--epochs", "1", "--min-count", "1"])
     assert r.exit_code == 0, r.stderr
     corpus = load_model(tmp_path / "m").meta["corpus"]["cache"]
-    assert [len(l.split()) for l in open(corpus)] == [300] * 16 + [200]
+    assert [len(line.split()) for line in open(corpus)] == [300] * 16 + [200]
 
 
 def test_cli_train_summary_and_json(runner, novel_slice, tmp_path):

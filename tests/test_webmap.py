@@ -114,7 +114,8 @@ def test_search_in_a_real_browser_highlights_the_word_and_its_neighbours(engine,
         page.keyboard.type(query)
         page.keyboard.press("Enter")
         page.wait_for_selector("#neighbours li")
-        highlighted = page.evaluate("window.w2vkitMap.highlighted.map(i => %s[i])" % json.dumps(data["words"], ensure_ascii=False))
+        words_js = json.dumps(data["words"], ensure_ascii=False)
+        highlighted = page.evaluate(f"window.w2vkitMap.highlighted.map(i => {words_js}[i])")
         listed = page.eval_on_selector_all("#neighbours li", "lis => lis.map(li => li.dataset.word)")
         status = page.inner_text("#status")
         shot = tmp_path / "map-search.png"

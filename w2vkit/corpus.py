@@ -15,9 +15,10 @@ import io
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from .errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
 

@@ -8,7 +8,6 @@ gensim or unpickles anything: a cold query costs a numpy import and an mmap.
 from __future__ import annotations
 
 import logging
-import os
 import unicodedata
 from pathlib import Path
 

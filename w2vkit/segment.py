@@ -17,13 +17,14 @@ import shutil
 import sys
 import time
 from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from . import __version__
 from .corpus import (
+    STDIN,
     InputFile,
     atomic_write_text,
     detect_language,
@@ -32,7 +33,6 @@ from .corpus import (
     open_text,
     paragraphs,
     split_sentences,
-    STDIN,
 )
 from .errors import DictionaryError, EmptyInputError, OutputError, UsageError
 from .files import pid_suffix, remove_stale
@@ -711,7 +711,7 @@ def _split_glued_in_files(paths: list[Path], keep: frozenset = frozenset()) -> t
     log.debug("splitting %d glued forms (%d tokens)", len(split), sum(counts[w] for w in split))
     for i, path in enumerate(paths):
 
-        def replace_token(m: re.Match) -> str:
+        def replace_token(m: re.Match, i=i) -> str:
             form = split.get(m.group(0))
             if form is None:
                 return m.group(0)

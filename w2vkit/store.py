@@ -75,7 +75,7 @@ class Model:
         out = {}
         try:
             with open(path, encoding="utf-8") as f:
-                for lineno, line in enumerate(f, 1):
+                for lineno, line in enumerate(f, 1):  # noqa: B007 (named in the error below)
                     word, _, count = line.rstrip("\n").rpartition("\t")
                     out[word] = int(count)
         except (ValueError, UnicodeDecodeError) as e:

@@ -23,10 +23,16 @@ from . import __version__
 from .corpus import discover_inputs, file_sha256
 from .errors import InputError, ModelError, UsageError
 from .files import pid_suffix, remove_stale
-from .segment import (DEFAULT_MAX_LINE_TOKENS, SegmentOptions, default_jobs, segment_corpus,
-                      with_detected_dicts)
-from .store import (GENSIM_DIR, load_model, publish, record_gensim_state, staging_dir, verify_gensim_state,
-                    write_model_files)
+from .segment import DEFAULT_MAX_LINE_TOKENS, SegmentOptions, default_jobs, segment_corpus, with_detected_dicts
+from .store import (
+    GENSIM_DIR,
+    load_model,
+    publish,
+    record_gensim_state,
+    staging_dir,
+    verify_gensim_state,
+    write_model_files,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +84,7 @@ class TrainOptions:
                 isinstance(self.word_weight, (int, float)) and 0 <= self.word_weight <= 1):
             raise UsageError("--word-weight must be between 0 and 1, or gensim")
 
-    def resolved(self, tokens: int, lang: str = "en") -> "TrainOptions":
+    def resolved(self, tokens: int, lang: str = "en") -> TrainOptions:
         """Fill the defaults that depend on the corpus: its size in tokens and its language.
 
         Chinese gets character n-grams: a word's characters carry much of its meaning (the idea of
@@ -89,8 +95,10 @@ class TrainOptions:
         training time.
         """
         small = tokens < SMALL_CORPUS_TOKENS
-        pick = (lambda value, if_small, if_large:
-                value if value is not None else (if_small if small else if_large))
+
+        def pick(value, if_small, if_large):
+            return value if value is not None else (if_small if small else if_large)
+
         return replace(
             self,
             dim=pick(self.dim, 100, 200),
@@ -335,7 +343,8 @@ def _model_class(subwords: bool):
 
 
 def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
-          seg_options: SegmentOptions | None = SegmentOptions(), resume: str | None = None,
+          seg_options: SegmentOptions | None = SegmentOptions(),  # noqa: B008 (frozen: immutable)
+          resume: str | None = None,
           jobs: int | None = None, progress: bool = False, keep_gensim: bool = True,
           max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS) -> TrainResult:
     """Train a model on raw (or, with seg_options=None, segmented) text and save it atomically."""
@@ -360,8 +369,8 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
             options = replace(options, word_weight=trained.get("word_weight"))
     opts = options.resolved(tokens, corpus_language(prepared.path))
 
-    import numpy as np
     import gensim
+    import numpy as np
 
     bar = _make_bar(tokens * opts.epochs, progress)
     cb = _EpochProgress(opts.epochs, tokens, bar, with_loss=not opts.subwords)
