@@ -33,19 +33,41 @@ CORPORA = {
     "xiyouji": ("xiyouji", "xiyouji-aliases", [True, False], "孙悟空 猪八戒 唐僧 沙僧 观音"),
     "sanguo": ("sanguo.txt", "sanguo-aliases", [False], "刘备 关羽 诸葛亮 曹操 孙权"),
 }
-SEGMENTATIONS = {"discover": dict(discover=True, sentences=True), "no-discover": dict(discover=False, sentences=True),
-                 "paragraphs": dict(discover=True, sentences=False),
-                 "paragraphs-no-discover": dict(discover=False, sentences=False)}
+SEGMENTATIONS = {
+    "discover": dict(discover=True, sentences=True),
+    "no-discover": dict(discover=False, sentences=True),
+    "paragraphs": dict(discover=True, sentences=False),
+    "paragraphs-no-discover": dict(discover=False, sentences=False),
+}
 # Training variants: character n-gram ranges and other options, on top of the defaults.
-VARIANTS = {"2-3": {}, "3-3": dict(min_n=3, max_n=3), "3-4": dict(min_n=3, max_n=4), "2-4": dict(max_n=4),
-            "w5": dict(window=5), "w12": dict(window=12), "w16": dict(window=16), "w24": dict(window=24),
-            "neg10": dict(negative=10), "ep80": dict(epochs=80), "s1e-4": dict(sample=1e-4),
-            "w12neg10": dict(window=12, negative=10), "dim200": dict(dim=200), "ep100": dict(epochs=100),
-            "ep80w12": dict(epochs=80, window=12), "ep80neg10": dict(epochs=80, negative=10),
-            "ep120": dict(epochs=120)}
+VARIANTS = {
+    "2-3": {},
+    "3-3": dict(min_n=3, max_n=3),
+    "3-4": dict(min_n=3, max_n=4),
+    "2-4": dict(max_n=4),
+    "w5": dict(window=5),
+    "w12": dict(window=12),
+    "w16": dict(window=16),
+    "w24": dict(window=24),
+    "neg10": dict(negative=10),
+    "ep80": dict(epochs=80),
+    "s1e-4": dict(sample=1e-4),
+    "w12neg10": dict(window=12, negative=10),
+    "dim200": dict(dim=200),
+    "ep100": dict(epochs=100),
+    "ep80w12": dict(epochs=80, window=12),
+    "ep80neg10": dict(epochs=80, negative=10),
+    "ep120": dict(epochs=120),
+}
 NGRAMS = {name: dict(dict(min_n=2, max_n=3), **v) for name, v in VARIANTS.items()}
-WEIGHTS = ["0.3", "count:0.2:0.6:200", "count:0.2:0.8:200", "count:0.3:0.7:100", "count:0.3:0.7:500",
-           "count:0.2:0.7:300"]
+WEIGHTS = [
+    "0.3",
+    "count:0.2:0.6:200",
+    "count:0.2:0.8:200",
+    "count:0.3:0.7:100",
+    "count:0.3:0.7:500",
+    "count:0.2:0.7:300",
+]
 
 
 def main():
@@ -91,14 +113,26 @@ def main():
                     vocab_missing = sum(1 for g in groups for w in g if w not in wv.key_to_index)
                 for weight, values in scores.items():
                     recall, mrr, scored = (float(np.mean(v)) for v in zip(*values))
-                    row = dict(corpus=name, dictionary=with_dict, segmentation=seg_name, ngrams=ngrams, weight=weight,
-                               recall_at_10=round(recall, 3), mrr=round(mrr, 3), words_scored=scored,
-                               alias_words_missing=vocab_missing, seconds=round(float(np.mean(seconds)), 1),
-                               neighbours=neighbours[weight])
+                    row = dict(
+                        corpus=name,
+                        dictionary=with_dict,
+                        segmentation=seg_name,
+                        ngrams=ngrams,
+                        weight=weight,
+                        recall_at_10=round(recall, 3),
+                        mrr=round(mrr, 3),
+                        words_scored=scored,
+                        alias_words_missing=vocab_missing,
+                        seconds=round(float(np.mean(seconds)), 1),
+                        neighbours=neighbours[weight],
+                    )
                     rows.append(row)
-                    print(f"{name:8} dict={'yes' if with_dict else 'no ':3} {seg_name:12} n={ngrams} weight={weight:18} "
-                          f"R@10 {recall:.3f}  MRR {mrr:.3f}  scored {scored:.0f}  missing {vocab_missing}  "
-                          f"{row['seconds']:.0f} s", flush=True)
+                    print(
+                        f"{name:8} dict={'yes' if with_dict else 'no ':3} {seg_name:12} n={ngrams} weight={weight:18} "
+                        f"R@10 {recall:.3f}  MRR {mrr:.3f}  scored {scored:.0f}  missing {vocab_missing}  "
+                        f"{row['seconds']:.0f} s",
+                        flush=True,
+                    )
                 for weight in (args.weights.split(",")[0], args.weights.split(",")[-1]):
                     for w, near in neighbours[weight].items():
                         print(f"    {weight:18} {w}: {' '.join(near)}")
@@ -107,7 +141,7 @@ def main():
 
 
 def parse_weight(text: str):
-    """"0.3", "count:LOW:HIGH:HALF", either prefixed by "inner:" (leave out the n-grams of one
+    """ "0.3", "count:LOW:HIGH:HALF", either prefixed by "inner:" (leave out the n-grams of one
     character and a word boundary, <刘 备>, from the composition)."""
     edges = not text.startswith("inner:")
     text = text.removeprefix("inner:")

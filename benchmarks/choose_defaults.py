@@ -83,8 +83,10 @@ def main():
         corpora.append((name, path, [g for g in kept if len(g) >= 2]))
     only = [int(i) for i in args.only.split(",")] if args.only else range(len(SETTINGS))
     head = "".join(f"{name + ' R@10':>14}{'MRR':>6}" for name, _, _ in corpora)
-    print(f"{'#':>2} {'setting (changes from cbow e30 w8 d100 n5 s1e-3 mc5)':44}{head}{'mean R@10':>10}"
-          f"{'top10':>6}{'s':>6}")
+    print(
+        f"{'#':>2} {'setting (changes from cbow e30 w8 d100 n5 s1e-3 mc5)':44}{head}{'mean R@10':>10}"
+        f"{'top10':>6}{'s':>6}"
+    )
     for i in only:
         s = dict(BASE, **SETTINGS[i])
         cells, means, secs, top10 = "", [], [], []
@@ -93,8 +95,7 @@ def main():
             for seed in range(1, args.seeds + 1):
                 t = time.perf_counter()
                 kw = {k: v for k, v in s.items() if k not in ("subwords", "word_weight")}
-                m = (FastText if s.get("subwords") else Word2Vec)(corpus_file=str(path), seed=seed,
-                                                                   workers=2, **kw)
+                m = (FastText if s.get("subwords") else Word2Vec)(corpus_file=str(path), seed=seed, workers=2, **kw)
                 vectors = m.wv.vectors
                 if "word_weight" in s:
                     vectors = compose_subword_vectors(m.wv, s["word_weight"])

@@ -43,9 +43,11 @@ def main():
         t = time.perf_counter()
         ours = evaluate_analogies(engine, google, args.restrict_vocab, method)
         mine = time.perf_counter() - t
-        print(f"google analogies, 3Cos{method.capitalize()}, restrict_vocab={args.restrict_vocab}: "
-              f"gensim {theirs:.1f} s (accuracy {score:.4f}), w2vkit {mine:.2f} s (accuracy "
-              f"{ours.total.accuracy:.4f}) -> {theirs / mine:.1f}x faster")
+        print(
+            f"google analogies, 3Cos{method.capitalize()}, restrict_vocab={args.restrict_vocab}: "
+            f"gensim {theirs:.1f} s (accuracy {score:.4f}), w2vkit {mine:.2f} s (accuracy "
+            f"{ours.total.accuracy:.4f}) -> {theirs / mine:.1f}x faster"
+        )
 
 
 def cosmul_accuracy(kv, path, restrict_vocab):

@@ -54,8 +54,7 @@ def generate(path: Path, n: int, dim: int):
         step = 50_000
         for start in range(0, n, step):
             block = rng.standard_normal((min(step, n - start), dim), dtype=np.float32)
-            f.write(b"".join(f"w{start + i}".encode() + b" " + row.tobytes() + b"\n"
-                             for i, row in enumerate(block)))
+            f.write(b"".join(f"w{start + i}".encode() + b" " + row.tobytes() + b"\n" for i, row in enumerate(block)))
 
 
 def main():
@@ -65,31 +64,38 @@ def main():
     p.add_argument("--rounds", type=int, default=5)
     args = p.parse_args()
     vector_bytes = args.words * args.dim * 4
-    contenders = (("gensim load_word2vec_format", GENSIM, None),
-                  ("gensim load + save (same job)", GENSIM_SAVE, "gensim.kv"),
-                  ("w2vkit import", OURS, "model"))
+    contenders = (
+        ("gensim load_word2vec_format", GENSIM, None),
+        ("gensim load + save (same job)", GENSIM_SAVE, "gensim.kv"),
+        ("w2vkit import", OURS, "model"),
+    )
     runs = {name: [] for name, _, _ in contenders}
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "vectors.bin"
         generate(src, args.words, args.dim)
         for round_ in range(args.rounds):
-            for name, code, output in contenders[round_ % 3:] + contenders[: round_ % 3]:
+            for name, code, output in contenders[round_ % 3 :] + contenders[: round_ % 3]:
                 extra = [f"{tmp}/out/{output}"] if output else []
                 Path(tmp, "out").mkdir(exist_ok=True)
-                out = subprocess.run([sys.executable, "-c", code, str(src), *extra], capture_output=True,
-                                     text=True, check=True).stdout.split()
+                out = subprocess.run(
+                    [sys.executable, "-c", code, str(src), *extra], capture_output=True, text=True, check=True
+                ).stdout.split()
                 runs[name].append((float(out[0]), int(out[1]) * 1024))
                 shutil.rmtree(Path(tmp, "out"))
-    print(f"{args.words:,} x {args.dim} binary ({vector_bytes / 2**30:.2f} GiB of vectors), "
-          f"{args.rounds} interleaved runs each, median")
+    print(
+        f"{args.words:,} x {args.dim} binary ({vector_bytes / 2**30:.2f} GiB of vectors), "
+        f"{args.rounds} interleaved runs each, median"
+    )
     g = statistics.median(t for t, _ in runs["gensim load_word2vec_format"])
     print(f"{'what':30} {'seconds':>8} {'(range)':>12} {'speed-up':>9} {'peak RSS':>10} {'/ vector bytes':>15}")
     for name, results in runs.items():
         secs = statistics.median(t for t, _ in results)
         rss = max(r for _, r in results)
         lo, hi = min(t for t, _ in results), max(t for t, _ in results)
-        print(f"{name:30} {secs:8.2f} {f'({lo:.1f}-{hi:.1f})':>12} {g / secs:8.1f}x {rss / 2**30:8.2f} GiB "
-              f"{rss / vector_bytes:14.2f}")
+        print(
+            f"{name:30} {secs:8.2f} {f'({lo:.1f}-{hi:.1f})':>12} {g / secs:8.1f}x {rss / 2**30:8.2f} GiB "
+            f"{rss / vector_bytes:14.2f}"
+        )
 
 
 if __name__ == "__main__":

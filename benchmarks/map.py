@@ -49,14 +49,17 @@ def main():
     model = load_model(args.model)
     engine = Engine(model)
     print(f"model {args.model}: {len(model.words):,} words x {model.vectors.shape[1]}; {os.cpu_count()} cores")
-    print(f"{'words':>6}  {'scikit-learn s':>14}  {'w2vkit s':>8}  {'ratio':>6}  {'whole command s':>15}  "
-          f"{'html MB':>7}  {'kept@10 sklearn':>15}  {'kept@10 w2vkit':>14}")
+    print(
+        f"{'words':>6}  {'scikit-learn s':>14}  {'w2vkit s':>8}  {'ratio':>6}  {'whole command s':>15}  "
+        f"{'html MB':>7}  {'kept@10 sklearn':>15}  {'kept@10 w2vkit':>14}"
+    )
     for n in (int(x) for x in args.sizes.split(",")):
         vectors = np.asarray(engine.vectors[:n], dtype=np.float32)
         unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
         started = time.perf_counter()
-        plain = TSNE(n_components=2, metric="cosine", init="pca", learning_rate="auto",
-                     random_state=args.seed).fit_transform(unit)
+        plain = TSNE(
+            n_components=2, metric="cosine", init="pca", learning_rate="auto", random_state=args.seed
+        ).fit_transform(unit)
         t_plain = time.perf_counter() - started
         started = time.perf_counter()
         ours = project(vectors, "tsne", args.seed)
@@ -65,12 +68,17 @@ def main():
             out = Path(tmp) / "map.html"
             started = time.perf_counter()
             # --top N maps the N most frequent words that are not stopwords or single characters
-            subprocess.run([sys.executable, "-m", "w2vkit", "plot", "--top", str(n), "-o", str(out),
-                            "-m", args.model, "-q"], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "w2vkit", "plot", "--top", str(n), "-o", str(out), "-m", args.model, "-q"],
+                check=True,
+            )
             t_cmd = time.perf_counter() - started
             size = out.stat().st_size / 1e6
-        print(f"{n:>6}  {t_plain:>14.1f}  {t_ours:>8.1f}  {t_plain / t_ours:>5.1f}x  {t_cmd:>15.1f}  {size:>7.1f}  "
-              f"{kept_neighbours(vectors, plain):>15.3f}  {kept_neighbours(vectors, ours):>14.3f}", flush=True)
+        print(
+            f"{n:>6}  {t_plain:>14.1f}  {t_ours:>8.1f}  {t_plain / t_ours:>5.1f}x  {t_cmd:>15.1f}  {size:>7.1f}  "
+            f"{kept_neighbours(vectors, plain):>15.3f}  {kept_neighbours(vectors, ours):>14.3f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -56,8 +56,10 @@ def main():
         kv.save(f"{tmp}/kv")
         ours = best_of([sys.executable, "-m", "w2vkit", "similar", args.word, "-m", args.model], args.repeat)
         theirs = best_of([sys.executable, "-c", GENSIM, f"{tmp}/kv", args.word], args.repeat)
-        print(f"cold query, {len(model):,} words x {model.dim}: w2vkit {ours:.3f} s, gensim script "
-              f"{theirs:.3f} s -> w2vkit {theirs / ours:.1f}x faster")
+        print(
+            f"cold query, {len(model):,} words x {model.dim}: w2vkit {ours:.3f} s, gensim script "
+            f"{theirs:.3f} s -> w2vkit {theirs / ours:.1f}x faster"
+        )
 
         rng = np.random.default_rng(0)
         n, dim = args.big, 300
@@ -77,8 +79,10 @@ def main():
         t = time.perf_counter()
         engine.most_similar(["w3"], restrict_vocab=100_000)
         restricted = time.perf_counter() - t
-        print(f"{n:,} x {dim} model: first query {first:.3f} s (computes and caches norms), warm query "
-              f"median {sorted(warm)[2]:.3f} s, with --restrict-vocab 100000 {restricted:.3f} s")
+        print(
+            f"{n:,} x {dim} model: first query {first:.3f} s (computes and caches norms), warm query "
+            f"median {sorted(warm)[2]:.3f} s, with --restrict-vocab 100000 {restricted:.3f} s"
+        )
 
 
 if __name__ == "__main__":

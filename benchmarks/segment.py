@@ -65,18 +65,56 @@ def speed(args):
         corpus = repeated_corpus(Path(args.corpus), args.times, tmp / "novel.txt")
         chars = len(corpus.read_text(encoding="utf-8"))
         xiyouji_dict = ROOT / "w2vkit" / "data" / "dicts" / "xiyouji.txt"
-        rows = [("plain jieba (lcut per line), 1 job",
-                 [sys.executable, "-c", PLAIN_JIEBA, str(corpus), str(xiyouji_dict), str(tmp / "plain.txt")])]
+        rows = [
+            (
+                "plain jieba (lcut per line), 1 job",
+                [sys.executable, "-c", PLAIN_JIEBA, str(corpus), str(xiyouji_dict), str(tmp / "plain.txt")],
+            )
+        ]
         for engine in ("jieba", "fast"):
             for jobs in (1, from_jobs):
-                rows.append((f"w2vkit segment --engine {engine} -j {jobs}",
-                             [sys.executable, "-m", "w2vkit", "segment", str(corpus), "-o", str(tmp / "out"),
-                              "--user-dict", "xiyouji", "--engine", engine, "-j", str(jobs), "-q"]))
+                rows.append(
+                    (
+                        f"w2vkit segment --engine {engine} -j {jobs}",
+                        [
+                            sys.executable,
+                            "-m",
+                            "w2vkit",
+                            "segment",
+                            str(corpus),
+                            "-o",
+                            str(tmp / "out"),
+                            "--user-dict",
+                            "xiyouji",
+                            "--engine",
+                            engine,
+                            "-j",
+                            str(jobs),
+                            "-q",
+                        ],
+                    )
+                )
         # A text with no dictionary: new-word discovery runs (the default), or not.
         for flag in ("--discover", "--no-discover"):
-            rows.append((f"  no dictionary, {flag}, -j {from_jobs}",
-                         [sys.executable, "-m", "w2vkit", "segment", str(corpus), "-o", str(tmp / "out"),
-                          "--no-auto-dict", flag, "-j", str(from_jobs), "-q"]))
+            rows.append(
+                (
+                    f"  no dictionary, {flag}, -j {from_jobs}",
+                    [
+                        sys.executable,
+                        "-m",
+                        "w2vkit",
+                        "segment",
+                        str(corpus),
+                        "-o",
+                        str(tmp / "out"),
+                        "--no-auto-dict",
+                        flag,
+                        "-j",
+                        str(from_jobs),
+                        "-q",
+                    ],
+                )
+            )
         print(f"corpus: {args.corpus} x {args.times} = {chars:,} chars; {from_jobs} cores; best of {args.repeat}")
         print(f"{'what':42} {'seconds':>8} {'chars/s':>12} {'vs plain jieba':>15}")
         base = None
@@ -94,11 +132,25 @@ def memory(args):
         times = max(1, int(args.memory_gb * (1 << 30) / len(novel)))
         big = repeated_corpus(Path(args.corpus), times, tmp / "big.txt")
         size = big.stat().st_size
-        seconds = timed([sys.executable, "-m", "w2vkit", "segment", str(big), "-o", str(tmp / "out"),
-                         "--user-dict", "xiyouji", "-q"])
+        seconds = timed(
+            [
+                sys.executable,
+                "-m",
+                "w2vkit",
+                "segment",
+                str(big),
+                "-o",
+                str(tmp / "out"),
+                "--user-dict",
+                "xiyouji",
+                "-q",
+            ]
+        )
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"segmented {size / (1 << 30):.2f} GiB in {seconds:.1f} s ({size / seconds / (1 << 20):.1f} MiB/s); "
-              f"peak RSS of the largest process: {peak:.0f} MiB")
+        print(
+            f"segmented {size / (1 << 30):.2f} GiB in {seconds:.1f} s ({size / seconds / (1 << 20):.1f} MiB/s); "
+            f"peak RSS of the largest process: {peak:.0f} MiB"
+        )
 
 
 def main():

@@ -42,20 +42,38 @@ def main():
     opts = TrainOptions().resolved(tokens, corpus_language(corpus))
     kw = dict(_gensim_kwargs(opts), subwords=opts.subwords)
     kw.pop("compute_loss", None)  # plain gensim computes no loss; w2vkit pays for it (word2vec)
-    print(f"corpus {args.corpus}: {tokens:,} tokens; {opts.arch}{'+subwords' if opts.subwords else ''} "
-          f"dim={opts.dim} window={opts.window} "
-          f"epochs={opts.epochs} workers={opts.workers}")
+    print(
+        f"corpus {args.corpus}: {tokens:,} tokens; {opts.arch}{'+subwords' if opts.subwords else ''} "
+        f"dim={opts.dim} window={opts.window} "
+        f"epochs={opts.epochs} workers={opts.workers}"
+    )
     words = tokens * opts.epochs
     best = {}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.repeat):
-            out = subprocess.run([sys.executable, "-c", GENSIM, str(corpus), json.dumps(kw)],
-                                 capture_output=True, text=True, check=True).stdout
+            out = subprocess.run(
+                [sys.executable, "-c", GENSIM, str(corpus), json.dumps(kw)], capture_output=True, text=True, check=True
+            ).stdout
             best["gensim"] = min(best.get("gensim", 1e9), float(out.split()[-1]))
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "w2vkit", "train", str(corpus), "--segmented",
-                                  "-o", f"{tmp}/m", "--format", "json", "-q"],
-                                 capture_output=True, text=True, check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "w2vkit",
+                    "train",
+                    str(corpus),
+                    "--segmented",
+                    "-o",
+                    f"{tmp}/m",
+                    "--format",
+                    "json",
+                    "-q",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             total = time.perf_counter() - t
             meta = json.loads(Path(f"{tmp}/m/meta.json").read_text())
             best["w2vkit"] = min(best.get("w2vkit", 1e9), meta["timings"]["train_seconds"])

@@ -29,8 +29,9 @@ def _shared_dir() -> Path:
     beside = ROOT.parent / "shared"
     if beside.is_dir():
         return beside
-    origin = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
-                            capture_output=True, text=True).stdout.strip()
+    origin = subprocess.run(
+        ["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"], capture_output=True, text=True
+    ).stdout.strip()
     if origin and (ROOT / origin).is_dir() and ((ROOT / origin).resolve().parent / "shared").is_dir():
         return (ROOT / origin).resolve().parent / "shared"
     return beside
@@ -43,8 +44,11 @@ def shared_file(relative: str) -> Path:
     """A file of ../shared for a `shared` test; a one-line failure saying where it belongs if absent."""
     path = SHARED / relative
     if not path.is_file():
-        pytest.fail(f"needs {relative} from the project's shared data: put the shared folder beside the "
-                    f"clone (looked in {SHARED}) or set W2VKIT_SHARED to it", pytrace=False)
+        pytest.fail(
+            f"needs {relative} from the project's shared data: put the shared folder beside the "
+            f"clone (looked in {SHARED}) or set W2VKIT_SHARED to it",
+            pytrace=False,
+        )
     return path
 
 
@@ -74,11 +78,15 @@ def runner():
     return CliRunner()
 
 
-def invoke(runner, args, **kw):
-    """Run the CLI in-process; stderr is captured separately from stdout."""
+@pytest.fixture
+def invoke(runner):
+    """invoke(args, **kw): run the CLI in-process; stderr is captured separately from stdout."""
     from w2vkit.cli import cli
 
-    return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, **kw)
+    def run(args, **kw):
+        return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, **kw)
+
+    return run
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -105,8 +113,7 @@ def novel_slice(novel_text, tmp_path_factory):
 # and on a 150k-character slice 8 epochs left them near-parallel (mean cosine 0.986, ties at the
 # 10th neighbour); these settings give 0.37 (test_query checks it). The subword default is tested
 # on the whole novel in test_train.py.
-SMALL_TRAIN = dict(dim=32, epochs=40, negative=10, min_count=3, window=5, seed=7, deterministic=True,
-                   subwords=False)
+SMALL_TRAIN = dict(dim=32, epochs=40, negative=10, min_count=3, window=5, seed=7, deterministic=True, subwords=False)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import invoke
 
 from w2vkit.store import save_model
 
@@ -17,94 +16,113 @@ SEGMENTED = {"lang": "auto", "to_simplified": False}  # what a trained model's m
 def english_model(tmp_path):
     words = ["abc", "king", "queen", "man", "woman", "paris"]
     vectors = np.random.default_rng(0).standard_normal((len(words), 8)).astype(np.float32)
-    return save_model(tmp_path / "en", words, np.arange(len(words), 0, -1), vectors,
-                      {"segmentation": SEGMENTED, "corpus": {"inputs": [], "tokens": 6}})
+    return save_model(
+        tmp_path / "en",
+        words,
+        np.arange(len(words), 0, -1),
+        vectors,
+        {"segmentation": SEGMENTED, "corpus": {"inputs": [], "tokens": 6}},
+    )
 
 
-def test_query_words_are_normalised_as_training_normalised_the_text(runner, english_model):
-    expected = invoke(runner, ["similar", "abc", "-m", english_model, "--format", "tsv"]).stdout
+def test_query_words_are_normalised_as_training_normalised_the_text(invoke, english_model):
+    expected = invoke(["similar", "abc", "-m", english_model, "--format", "tsv"]).stdout
     for typed in ("ABC", "ＡＢＣ", "ａｂｃ"):
-        r = invoke(runner, ["similar", typed, "-m", english_model, "--format", "tsv"])
+        r = invoke(["similar", typed, "-m", english_model, "--format", "tsv"])
         assert (r.exit_code, r.stdout) == (0, expected), r.stderr
         assert r.stderr == f"{typed}: looked up as abc (the model's text was normalised so in training)\n"
 
 
-def test_imported_models_keep_the_case_of_words(runner, tmp_path):
+def test_imported_models_keep_the_case_of_words(invoke, tmp_path):
     words = ["Paris", "paris", "London"]
     vectors = np.eye(3, 4, dtype=np.float32)
     path = save_model(tmp_path / "imported", words, [3, 2, 1], vectors, {"source": {"path": "x.bin"}})
-    r = invoke(runner, ["similarity", "PARIS", "London", "-m", path])
-    assert r.exit_code == 1 and r.stderr.startswith("Error: 'PARIS' is not in the model (not in the imported vocabulary)")
+    r = invoke(["similarity", "PARIS", "London", "-m", path])
+    assert r.exit_code == 1 and r.stderr.startswith(
+        "Error: 'PARIS' is not in the model (not in the imported vocabulary)"
+    )
 
 
-def test_a_very_long_unknown_word_gives_a_short_line(runner, english_model):
-    r = invoke(runner, ["similar", "x" * 10_000, "-m", english_model])
+def test_a_very_long_unknown_word_gives_a_short_line(invoke, english_model):
+    r = invoke(["similar", "x" * 10_000, "-m", english_model])
     assert r.exit_code == 1
     assert r.stderr == f"Error: '{'x' * 40}… (10,000 characters)' is not in the model (never seen in the corpus)\n"
 
 
-def test_analogy_with_a_repeated_word_warns(runner, english_model):
-    r = invoke(runner, ["analogy", "king", "king", "man", "-m", english_model, "--format", "tsv"])
+def test_analogy_with_a_repeated_word_warns(invoke, english_model):
+    r = invoke(["analogy", "king", "king", "man", "-m", english_model, "--format", "tsv"])
     assert r.exit_code == 0
-    assert r.stderr.splitlines()[0] == ("warning: a word is given twice in king + king - man; the given words are "
-                                        "never answers, so the answer is some other word")
+    assert r.stderr.splitlines()[0] == (
+        "warning: a word is given twice in king + king - man; the given words are "
+        "never answers, so the answer is some other word"
+    )
 
 
-def test_swapping_two_words_in_the_vocabulary_fails_verification(runner, english_model):
+def test_swapping_two_words_in_the_vocabulary_fails_verification(invoke, english_model):
     vocab = english_model / "vocab.tsv"
     lines = vocab.read_text().splitlines()
-    lines[1], lines[2] = lines[2].split("\t")[0] + "\t" + lines[1].split("\t")[1], \
-        lines[1].split("\t")[0] + "\t" + lines[2].split("\t")[1]
+    lines[1], lines[2] = (
+        lines[2].split("\t")[0] + "\t" + lines[1].split("\t")[1],
+        lines[1].split("\t")[0] + "\t" + lines[2].split("\t")[1],
+    )
     vocab.write_text("\n".join(lines) + "\n")
-    r = invoke(runner, ["info", "--verify", "-m", english_model])
+    r = invoke(["info", "--verify", "-m", english_model])
     assert (r.exit_code, r.stderr) == (
-        1, f"Error: {vocab}: checksum mismatch (file changed or damaged); retrain or re-import the model\n")
+        1,
+        f"Error: {vocab}: checksum mismatch (file changed or damaged); retrain or re-import the model\n",
+    )
 
 
-def test_a_vocabulary_that_is_not_utf8(runner, english_model):
+def test_a_vocabulary_that_is_not_utf8(invoke, english_model):
     (english_model / "vocab.tsv").write_bytes(b"\xff\xfe\tx\n")
-    r = invoke(runner, ["info", "-m", english_model])
+    r = invoke(["info", "-m", english_model])
     assert "vocab.tsv: checksum mismatch" in r.stderr
     meta = json.loads((english_model / "meta.json").read_text())  # a model saved before 0.3.0
     del meta["vocab_sha256"]
     (english_model / "meta.json").write_text(json.dumps(meta))
-    r = invoke(runner, ["info", "-m", english_model])
+    r = invoke(["info", "-m", english_model])
     assert (r.exit_code, r.stderr) == (
-        1, f"Error: {english_model / 'vocab.tsv'}: not UTF-8 (byte 0); retrain or re-import the model\n")
+        1,
+        f"Error: {english_model / 'vocab.tsv'}: not UTF-8 (byte 0); retrain or re-import the model\n",
+    )
 
 
-def test_meta_json_that_is_not_an_object(runner, english_model):
+def test_meta_json_that_is_not_an_object(invoke, english_model):
     (english_model / "meta.json").write_text("[1, 2]")
-    r = invoke(runner, ["similar", "abc", "-m", english_model])
+    r = invoke(["similar", "abc", "-m", english_model])
     assert (r.exit_code, r.stderr) == (
-        1, f"Error: {english_model / 'meta.json'}: not a JSON object; retrain or re-import the model\n")
+        1,
+        f"Error: {english_model / 'meta.json'}: not a JSON object; retrain or re-import the model\n",
+    )
 
 
-def test_resume_refuses_a_replaced_training_state(runner, small_model, novel_slice, tmp_path):
+def test_resume_refuses_a_replaced_training_state(invoke, small_model, novel_slice, tmp_path):
     """A planted pickle in gensim/ is never loaded: the folder's checksum in meta.json decides."""
     model = tmp_path / "m"
     shutil.copytree(small_model, model)
     planted = tmp_path / "planted"
     (model / "gensim" / "model").write_bytes(b"cos\nsystem\n(S'touch " + str(planted).encode() + b"'\ntR.")
-    r = invoke(runner, ["train", novel_slice, "--resume", model, "--epochs", "1"])
+    r = invoke(["train", novel_slice, "--resume", model, "--epochs", "1"])
     assert (r.exit_code, r.stderr.splitlines()[-1]) == (
-        1, f"Error: {model / 'gensim'}: does not match the checksum in meta.json (changed or replaced); "
-           "w2vkit will not unpickle it: train a new model instead")
+        1,
+        f"Error: {model / 'gensim'}: does not match the checksum in meta.json (changed or replaced); "
+        "w2vkit will not unpickle it: train a new model instead",
+    )
     assert not planted.exists()
     # a model saved before the checksum existed is refused as well
     meta = json.loads((model / "meta.json").read_text())
     del meta["gensim_sha256"]
     (model / "meta.json").write_text(json.dumps(meta))
-    r = invoke(runner, ["train", novel_slice, "--resume", model, "--epochs", "1"])
+    r = invoke(["train", novel_slice, "--resume", model, "--epochs", "1"])
     assert r.exit_code == 1 and "has no checksum in meta.json" in r.stderr and not planted.exists()
 
 
-def test_output_through_a_symlink_replaces_its_target_and_keeps_the_link(runner, english_model, tmp_path):
+def test_output_through_a_symlink_replaces_its_target_and_keeps_the_link(invoke, english_model, tmp_path):
     target = tmp_path / "real.txt"
     target.write_text("old")
     link = tmp_path / "link.txt"
     link.symlink_to(target)
-    r = invoke(runner, ["export", "-m", english_model, "--format", "word2vec-txt", "-o", link])
+    r = invoke(["export", "-m", english_model, "--format", "word2vec-txt", "-o", link])
     assert r.exit_code == 0, r.stderr
     assert link.is_symlink() and target.read_text().startswith("6 8\n")
 
@@ -117,21 +135,36 @@ def test_output_to_a_pipe_is_streamed(english_model, tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
-    r = subprocess.run([sys.executable, "-m", "w2vkit", "export", "-m", str(english_model), "--format",
-                        "word2vec-txt", "-o", str(fifo)], capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "w2vkit",
+            "export",
+            "-m",
+            str(english_model),
+            "--format",
+            "word2vec-txt",
+            "-o",
+            str(fifo),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     out, _ = reader.communicate(timeout=60)
     assert r.returncode == 0, r.stderr
     assert out.decode().startswith("6 8\nabc ") and fifo.exists() and not fifo.is_file()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_output_to_stdout_with_a_dash(runner, english_model):
-    r = invoke(runner, ["export", "-m", english_model, "--format", "word2vec-txt", "-o", "-"])
+def test_output_to_stdout_with_a_dash(invoke, english_model):
+    r = invoke(["export", "-m", english_model, "--format", "word2vec-txt", "-o", "-"])
     assert r.exit_code == 0 and r.stdout.startswith("6 8\nabc ")
 
 
-def test_output_to_a_directory_or_an_unwritable_place(runner, english_model, tmp_path):
-    r = invoke(runner, ["export", "-m", english_model, "-o", tmp_path])
+def test_output_to_a_directory_or_an_unwritable_place(invoke, english_model, tmp_path):
+    r = invoke(["export", "-m", english_model, "-o", tmp_path])
     assert (r.exit_code, r.stderr) == (1, f"Error: {tmp_path}: is a directory; give a file name\n")
     locked = tmp_path / "locked"
     locked.mkdir()
@@ -143,11 +176,40 @@ def test_output_to_a_directory_or_an_unwritable_place(runner, english_model, tmp
             target = "/proc/w2vkit-export.bin"
         else:
             target = str(locked / "x.bin")
-        r = invoke(runner, ["export", "-m", english_model, "-o", target])
+        r = invoke(["export", "-m", english_model, "-o", target])
         assert r.exit_code == 1 and r.stderr.startswith("Error: ") and "cannot write" in r.stderr
         assert len(r.stderr.splitlines()) == 1
     finally:
         locked.chmod(0o700)
+
+
+def test_a_full_disk_is_explained(invoke, english_model, small_model):
+    """/dev/full answers every write with ENOSPC, as a full disk does."""
+    message = "Error: /dev/full: no space left on the device; free some space or choose another place\n"
+    r = invoke(["export", "-m", english_model, "--format", "word2vec-txt", "-o", "/dev/full"])
+    assert (r.exit_code, r.stderr) == (1, message)
+    r = invoke(["plot", "行者", "-k", "3", "--method", "pca", "-m", small_model, "-o", "/dev/full", "-q"])
+    assert (r.exit_code, r.stderr) == (1, message)
+
+
+def test_a_full_disk_while_segmenting_names_the_file(invoke, tmp_path, monkeypatch):
+    """ENOSPC raised deep inside a stage (here: while the segmented text is written) still gives
+    one line that names the file and the ways out."""
+    import errno
+
+    import w2vkit.segment
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "a.txt"))
+
+    (tmp_path / "a.txt").write_text("孙悟空大闹天宫。", encoding="utf-8")
+    monkeypatch.setattr(w2vkit.segment, "_publish", full)
+    r = invoke(["segment", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out")])
+    assert (r.exit_code, r.stderr.splitlines()[-1]) == (
+        1,
+        f"Error: no space left on the device writing {tmp_path / 'out' / 'a.txt'}; free some space, "
+        "or set W2VKIT_CACHE or -o to another disk",
+    )
 
 
 @pytest.mark.slow
@@ -161,16 +223,41 @@ def test_killed_segment_and_train_leave_earlier_output_and_no_leftovers(tmp_path
     import time
 
     env = dict(os.environ, W2VKIT_CACHE=str(tmp_path / "cache"))
-    segment = [sys.executable, "-m", "w2vkit", "segment", "xiyouji", "--no-auto-dict", "-o", str(tmp_path / "out"),
-               "-q"]
+    segment = [
+        sys.executable,
+        "-m",
+        "w2vkit",
+        "segment",
+        "xiyouji",
+        "--no-auto-dict",
+        "-o",
+        str(tmp_path / "out"),
+        "-q",
+    ]
     subprocess.run(segment, check=True, env=env, cwd=tmp_path)
     before = (tmp_path / "out" / "xiyouji.txt").read_bytes()
-    train = [sys.executable, "-m", "w2vkit", "train", "xiyouji", "--no-auto-dict", "-o", str(tmp_path / "m"),
-             "--epochs", "1", "--dim", "8", "--no-subwords", "-q"]
+    train = [
+        sys.executable,
+        "-m",
+        "w2vkit",
+        "train",
+        "xiyouji",
+        "--no-auto-dict",
+        "-o",
+        str(tmp_path / "m"),
+        "--epochs",
+        "1",
+        "--dim",
+        "8",
+        "--no-subwords",
+        "-q",
+    ]
     killed_staging = killed_cache = 0
     for after in (0.0, 0.3, 0.8):  # seconds after the run starts writing
-        for command, leftovers in ((segment, (tmp_path / "out", ".staging-*")),
-                                   (train, (tmp_path / "cache" / "corpora", ".*.tmp-*"))):
+        for command, leftovers in (
+            (segment, (tmp_path / "out", ".staging-*")),
+            (train, (tmp_path / "cache" / "corpora", ".*.tmp-*")),
+        ):
             proc = subprocess.Popen(command, env=env, cwd=tmp_path)
             deadline = time.monotonic() + 60
             while proc.poll() is None and not list(leftovers[0].glob(leftovers[1])) and time.monotonic() < deadline:
@@ -190,11 +277,18 @@ def test_killed_segment_and_train_leave_earlier_output_and_no_leftovers(tmp_path
     assert list((tmp_path / "cache" / "corpora").glob(".*.tmp-*")) == []
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("notgz.vec.gz", b"not gzip at all", "not a complete gzip file (Not a gzipped file (b'no'))"),
-    ("cut.vec.gz", None, "not a complete gzip file (Compressed file ended before the end-of-stream marker was reached)"),
-])
-def test_import_of_a_broken_gzip(runner, tmp_path, name, content, message):
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("notgz.vec.gz", b"not gzip at all", "not a complete gzip file (Not a gzipped file (b'no'))"),
+        (
+            "cut.vec.gz",
+            None,
+            "not a complete gzip file (Compressed file ended before the end-of-stream marker was reached)",
+        ),
+    ],
+)
+def test_import_of_a_broken_gzip(invoke, tmp_path, name, content, message):
     import gzip
 
     source = tmp_path / name
@@ -202,28 +296,34 @@ def test_import_of_a_broken_gzip(runner, tmp_path, name, content, message):
         whole = gzip.compress(b"3 2\na 1 2\nb 3 4\nc 5 6\n")
         content = whole[: len(whole) - 10]
     source.write_bytes(content)
-    r = invoke(runner, ["import", source, "-o", tmp_path / "m"])
+    r = invoke(["import", source, "-o", tmp_path / "m"])
     assert (r.exit_code, r.stderr) == (
-        1, f"Error: {source}: {message}; re-download it, or decompress it and import the plain file\n")
+        1,
+        f"Error: {source}: {message}; re-download it, or decompress it and import the plain file\n",
+    )
     assert not (tmp_path / "m").exists() and [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_import_of_a_header_with_an_absurd_dimension(runner, tmp_path):
+def test_import_of_a_header_with_an_absurd_dimension(invoke, tmp_path):
     source = tmp_path / "big.bin"
     source.write_bytes(b"3 99999999999999999999\n")
-    r = invoke(runner, ["import", source, "-o", tmp_path / "m"])
+    r = invoke(["import", source, "-o", tmp_path / "m"])
     assert (r.exit_code, r.stderr) == (
-        1, f"Error: {source}:1: expected a header 'COUNT DIM', got b'3 99999999999999999999'; is this a word2vec file?\n")
+        1,
+        f"Error: {source}:1: expected a header 'COUNT DIM', got b'3 99999999999999999999'; is this a word2vec file?\n",
+    )
 
 
-def test_a_corrupt_dropped_list_is_explained(runner, small_model, tmp_path):
+def test_a_corrupt_dropped_list_is_explained(invoke, small_model, tmp_path):
     model = tmp_path / "m"
     shutil.copytree(small_model, model)
     (model / "dropped.tsv").write_text("word\tmany\n")
-    r = invoke(runner, ["similar", "zzqq", "-m", model])
+    r = invoke(["similar", "zzqq", "-m", model])
     assert (r.exit_code, r.stderr) == (
-        1, f"Error: {model / 'dropped.tsv'}: malformed (line 1); delete it (it only explains unknown words) "
-           "or retrain the model\n")
+        1,
+        f"Error: {model / 'dropped.tsv'}: malformed (line 1); delete it (it only explains unknown words) "
+        "or retrain the model\n",
+    )
 
 
 def test_a_hyphen_inside_a_word_is_not_a_minus():
@@ -237,8 +337,9 @@ def test_a_hyphen_inside_a_word_is_not_a_minus():
 def test_an_unknown_analogy_method_or_export_format_is_refused(english_model, tmp_path):
     from w2vkit.errors import UsageError
     from w2vkit.evaluate import evaluate_analogies
+    from w2vkit.interop import export_model
     from w2vkit.query import Engine
-    from w2vkit.store import export_model, load_model
+    from w2vkit.store import load_model
 
     questions = tmp_path / "q.txt"
     questions.write_text(": s\nking man woman queen\n")

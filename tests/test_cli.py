@@ -5,7 +5,6 @@ import shlex
 import shutil
 
 import pytest
-from conftest import invoke
 
 from w2vkit.cli import cli
 from w2vkit.plot import find_cjk_font
@@ -17,16 +16,24 @@ def main_help_examples(runner) -> list[list[str]]:
 
 
 @pytest.mark.slow
-def test_every_example_of_the_main_help_runs_on_the_builtin_novel(runner, tmp_path, monkeypatch):
+def test_every_example_of_the_main_help_runs_on_the_builtin_novel(runner, invoke, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("W2VKIT_MODEL", raising=False)
     monkeypatch.delenv("W2VKIT_DATA", raising=False)
     examples = main_help_examples(runner)
-    assert [e[0] for e in examples] == ["segment", "train", "similar", "similarity", "analogy", "doesnt-match",
-                                        "plot", "evaluate"]
+    assert [e[0] for e in examples] == [
+        "segment",
+        "train",
+        "similar",
+        "similarity",
+        "analogy",
+        "doesnt-match",
+        "plot",
+        "evaluate",
+    ]
     outputs = {}
     for args in examples:
-        r = invoke(runner, args)
+        r = invoke(args)
         assert r.exit_code == 0, f"w2vkit {shlex.join(args)} -> {r.exit_code}: {r.stderr}"
         outputs[args[0]] = r
     assert (tmp_path / "segmented" / "xiyouji.txt").stat().st_size > 1_000_000
@@ -39,36 +46,38 @@ def test_every_example_of_the_main_help_runs_on_the_builtin_novel(runner, tmp_pa
     assert "xiyouji-aliases" in outputs["evaluate"].stdout
 
 
-def test_queries_say_which_model_they_picked(runner, small_model, tmp_path, monkeypatch):
+def test_queries_say_which_model_they_picked(invoke, small_model, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("W2VKIT_MODEL", raising=False)
     shutil.copytree(small_model, tmp_path / "models" / "small")
-    r = invoke(runner, ["similarity", "行者", "八戒"])
+    r = invoke(["similarity", "行者", "八戒"])
     assert r.exit_code == 0, r.stderr
     assert r.stderr == "using model models/small (the newest under models/; choose one with -m DIR)\n"
     monkeypatch.setenv("W2VKIT_MODEL", str(small_model))
-    assert invoke(runner, ["similarity", "行者", "八戒"]).stderr == f"using model {small_model} (from $W2VKIT_MODEL)\n"
+    assert invoke(["similarity", "行者", "八戒"]).stderr == f"using model {small_model} (from $W2VKIT_MODEL)\n"
     # named on the command line: nothing to say; -q silences the note
-    assert invoke(runner, ["similarity", "行者", "八戒", "-m", small_model]).stderr == ""
+    assert invoke(["similarity", "行者", "八戒", "-m", small_model]).stderr == ""
     monkeypatch.delenv("W2VKIT_MODEL")
-    assert invoke(runner, ["similarity", "行者", "八戒", "-q"]).stderr == ""
+    assert invoke(["similarity", "行者", "八戒", "-q"]).stderr == ""
 
 
-def test_top_is_the_option_name_everywhere_and_topn_still_works(runner, small_model):
-    by_top = invoke(runner, ["similar", "行者", "--top", "3", "-m", small_model, "--format", "tsv"]).stdout
-    by_topn = invoke(runner, ["similar", "行者", "--topn", "3", "-m", small_model, "--format", "tsv"]).stdout
+def test_top_is_the_option_name_everywhere_and_topn_still_works(runner, small_model, invoke):
+    by_top = invoke(["similar", "行者", "--top", "3", "-m", small_model, "--format", "tsv"]).stdout
+    by_topn = invoke(["similar", "行者", "--topn", "3", "-m", small_model, "--format", "tsv"]).stdout
     assert by_top == by_topn and len(by_top.splitlines()) == 4
     for command in ("similar", "analogy", "shell", "info", "plot"):
         assert "--top" in runner.invoke(cli, [command, "--help"]).stdout
 
 
-def test_doesnt_match_says_its_answer_in_a_line(runner, small_model):
-    r = invoke(runner, ["doesnt-match", "行者", "八戒", "悟空", "三藏", "-m", small_model, "--format", "tsv"])
+def test_doesnt_match_says_its_answer_in_a_line(invoke, small_model):
+    r = invoke(["doesnt-match", "行者", "八戒", "悟空", "三藏", "-m", small_model, "--format", "tsv"])
     assert r.exit_code == 0
     odd = r.stdout.splitlines()[1].split("\t")[0]
-    assert r.stderr == f"{odd} doesn't match " + " ".join(w for w in ("行者", "八戒", "悟空", "三藏") if w != odd) + "\n"
+    assert (
+        r.stderr == f"{odd} doesn't match " + " ".join(w for w in ("行者", "八戒", "悟空", "三藏") if w != odd) + "\n"
+    )
 
 
-def test_builtin_corpus_name_in_help(runner):
+def test_builtin_corpus_name_in_help(runner, invoke):
     for command in ("segment", "train"):
         assert "xiyouji (西游记" in runner.invoke(cli, [command, "--help"]).stdout

@@ -74,9 +74,7 @@ def test_undecodable_bytes_are_reported_with_offset(tmp_path):
     path.write_bytes("好".encode() * 10 + b"\xff\xfe\xfd")
     with pytest.raises(DecodeError) as e:
         read_all(path, "utf-8")
-    assert str(e.value) == (
-        f"{path}: invalid utf-8 at byte 30; give the right one with --encoding or fix the file"
-    )
+    assert str(e.value) == (f"{path}: invalid utf-8 at byte 30; give the right one with --encoding or fix the file")
 
 
 def test_decode_error_offset_counts_earlier_blocks(tmp_path):
@@ -168,7 +166,9 @@ def test_a_builtin_corpus_is_found_by_name_unless_a_file_has_that_name(tmp_path,
         assert hashlib.sha256(f.read()).hexdigest() == BUILTIN_CORPORA["xiyouji"].sha256
     (tmp_path / "xiyouji").write_text("my own text")
     assert discover_inputs(["xiyouji"])[0].path == "xiyouji"
-    with pytest.raises(InputNotFoundError, match=r"^nosuch: no such file or directory, nor a built-in corpus \(xiyouji\)$"):
+    with pytest.raises(
+        InputNotFoundError, match=r"^nosuch: no such file or directory, nor a built-in corpus \(xiyouji\)$"
+    ):
         discover_inputs(["nosuch"])
 
 

@@ -53,8 +53,9 @@ def discovered_novel(xiyouji_path, tmp_path_factory):
     """The novel segmented without its dictionary, with and without discovery."""
     out = tmp_path_factory.mktemp("discover")
     on = segment_corpus([str(xiyouji_path)], out / "on", SegmentOptions(auto_dict=False), jobs=2, audit=True)
-    off = segment_corpus([str(xiyouji_path)], out / "off", SegmentOptions(auto_dict=False, discover=False),
-                         jobs=2, audit=True)
+    off = segment_corpus(
+        [str(xiyouji_path)], out / "off", SegmentOptions(auto_dict=False, discover=False), jobs=2, audit=True
+    )
     return on, off
 
 
@@ -74,11 +75,21 @@ def test_a_dictionary_turns_discovery_off(xiyouji_path, tmp_path):
     assert result.new_words == []
 
 
-def test_cli_writes_the_words_as_a_dictionary(runner, xiyouji_path, tmp_path, discovered_novel):
-    from conftest import invoke
+def test_cli_writes_the_words_as_a_dictionary(invoke, xiyouji_path, tmp_path, discovered_novel):
 
-    r = invoke(runner, ["segment", xiyouji_path, "--no-auto-dict", "-o", tmp_path / "out",
-                        "--discover-words", tmp_path / "novel.dict", "--audit", "5"])
+    r = invoke(
+        [
+            "segment",
+            xiyouji_path,
+            "--no-auto-dict",
+            "-o",
+            tmp_path / "out",
+            "--discover-words",
+            tmp_path / "novel.dict",
+            "--audit",
+            "5",
+        ],
+    )
     assert r.exit_code == 0, r.stderr
     entries = read_user_dict(str(tmp_path / "novel.dict"))
     assert [word for word, _, _ in entries] == [w.word for w in discovered_novel[0].new_words]

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import invoke, shared_file
+from conftest import shared_file
 
 from w2vkit.errors import EvalSetError
 from w2vkit.evaluate import (
@@ -65,7 +65,9 @@ def test_unknown_sets(tmp_path, monkeypatch):
     with pytest.raises(EvalSetError, match="nosuch: no such file or built-in set"):
         resolve_set("nosuch")
     monkeypatch.delenv("W2VKIT_DATA", raising=False)
-    with pytest.raises(EvalSetError, match=r"ca8-semantic: give the folder that holds CA8/semantic.txt with --data-dir"):
+    with pytest.raises(
+        EvalSetError, match=r"ca8-semantic: give the folder that holds CA8/semantic.txt with --data-dir"
+    ):
         resolve_set("ca8-semantic")
     with pytest.raises(EvalSetError, match="wordsim240: .* not found"):
         resolve_set("wordsim240", str(tmp_path))
@@ -147,8 +149,12 @@ def test_pairs_equal_gensim(engine, kv, tmp_path):
     rng = np.random.default_rng(3)
     words = engine.model.words[:2000]
     f = tmp_path / "pairs.tsv"
-    f.write_bytes(("".join(f"{a}\t{b}\t{rng.uniform(0, 10):.2f}\r\n" for a, b in rng.choice(words, (300, 2))) +
-                   "未登录词\t行者\t5.0\r\n").encode("utf-8"))
+    f.write_bytes(
+        (
+            "".join(f"{a}\t{b}\t{rng.uniform(0, 10):.2f}\r\n" for a, b in rng.choice(words, (300, 2)))
+            + "未登录词\t行者\t5.0\r\n"
+        ).encode("utf-8")
+    )
     for path in (f,):
         for restrict in (500, 30000):
             ours = evaluate_pairs(engine, path, restrict_vocab=restrict)
@@ -193,12 +199,16 @@ def data_dir(engine, tmp_path):
     return tmp_path
 
 
-def test_cli_evaluate_json(runner, small_model, data_dir):
-    r = invoke(runner, ["evaluate", "-m", small_model, "--data-dir", data_dir, "--format", "json", "--method", "both"])
+def test_cli_evaluate_json(invoke, small_model, data_dir):
+    r = invoke(["evaluate", "-m", small_model, "--data-dir", data_dir, "--format", "json", "--method", "both"])
     assert r.exit_code == 0, r.stderr
     report = json.loads(r.stdout)
     assert [(a["set"], a["method"]) for a in report["analogies"]] == [
-        ("ca8-morphological", "add"), ("ca8-morphological", "mul"), ("ca8-semantic", "add"), ("ca8-semantic", "mul")]
+        ("ca8-morphological", "add"),
+        ("ca8-morphological", "mul"),
+        ("ca8-semantic", "add"),
+        ("ca8-semantic", "mul"),
+    ]
     assert [p["set"] for p in report["pairs"]] == ["wordsim240", "wordsim297"]
     assert [p["used"] for p in report["pairs"]] == [30, 30]
     assert [a["answered"] for a in report["analogies"]] == [20, 20, 20, 20]
@@ -206,30 +216,32 @@ def test_cli_evaluate_json(runner, small_model, data_dir):
     assert report["skipped"] == []
 
 
-def test_cli_evaluate_without_a_data_folder_runs_the_builtin_sets(runner, small_model, monkeypatch):
+def test_cli_evaluate_without_a_data_folder_runs_the_builtin_sets(invoke, small_model, monkeypatch):
     monkeypatch.delenv("W2VKIT_DATA", raising=False)
-    r = invoke(runner, ["evaluate", "-m", small_model, "--format", "json"])
+    r = invoke(["evaluate", "-m", small_model, "--format", "json"])
     assert r.exit_code == 0, r.stderr
     report = json.loads(r.stdout)
     assert [g["set"] for g in report["groups"]] == ["xiyouji-aliases"]
     assert report["analogies"] == report["pairs"] == []
     assert [s["set"] for s in report["skipped"]] == ["ca8-morphological", "ca8-semantic", "wordsim240", "wordsim297"]
-    assert r.stderr.splitlines()[0] == ("skipped ca8-morphological, ca8-semantic, wordsim240, wordsim297: needs the "
-                                        "folder holding CA8/ and wordsim/ (--data-dir DIR or $W2VKIT_DATA, e.g. "
-                                        "../shared/eval/zh)")
+    assert r.stderr.splitlines()[0] == (
+        "skipped ca8-morphological, ca8-semantic, wordsim240, wordsim297: needs the "
+        "folder holding CA8/ and wordsim/ (--data-dir DIR or $W2VKIT_DATA, e.g. "
+        "../shared/eval/zh)"
+    )
 
 
-def test_a_set_with_no_usable_question_shows_n_a(runner, small_model, tmp_path):
+def test_a_set_with_no_usable_question_shows_n_a(invoke, small_model, tmp_path):
     unknown = tmp_path / "unknown.txt"
     unknown.write_text(": none\nzzqa zzqb zzqc zzqd\n", encoding="utf-8")
-    r = invoke(runner, ["evaluate", "-m", small_model, "--analogies", unknown, "--format", "tsv"])
+    r = invoke(["evaluate", "-m", small_model, "--analogies", unknown, "--format", "tsv"])
     assert r.exit_code == 0, r.stderr
     assert r.stdout.splitlines()[1] == f"{unknown}\tanalogy add\taccuracy\tn/a\t0\t1"
-    r = invoke(runner, ["evaluate", "-m", small_model, "--analogies", unknown, "--format", "json"])
+    r = invoke(["evaluate", "-m", small_model, "--analogies", unknown, "--format", "json"])
     assert json.loads(r.stdout)["analogies"][0]["accuracy"] is None
 
 
-def test_cli_evaluate_unknown_set(runner, small_model):
-    r = invoke(runner, ["evaluate", "-m", small_model, "--pairs", "nosuch"])
+def test_cli_evaluate_unknown_set(invoke, small_model):
+    r = invoke(["evaluate", "-m", small_model, "--pairs", "nosuch"])
     assert r.exit_code == 1
     assert r.stderr.startswith("Error: nosuch: no such file or built-in set (built-in: google, ")

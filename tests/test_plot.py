@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from conftest import invoke
 
 from w2vkit.errors import UsageError
 from w2vkit.plot import MAX_IMAGE_LABELS, bundled_font_path, find_cjk_font, plot
@@ -78,32 +77,37 @@ def test_bad_requests(engine, tmp_path):
         plot(engine, tmp_path / "x.png", ["行者"], font=str(tmp_path / "nofont.ttf"))
 
 
-def test_a_large_png_labels_a_readable_subset_and_says_so(runner, small_model, tmp_path):
+def test_a_large_png_labels_a_readable_subset_and_says_so(invoke, small_model, tmp_path):
     out = tmp_path / "big.png"
-    r = invoke(runner, ["plot", "--top", "1200", "--method", "pca", "-o", out, "-m", small_model])
+    r = invoke(["plot", "--top", "1200", "--method", "pca", "-o", out, "-m", small_model])
     assert r.exit_code == 0, r.stderr
-    labelled = int(re.search(r"plotted 1,200 words \(labelled the ([\d,]+) most frequent that fit\) in 1 group", r.stderr)
-                   .group(1).replace(",", ""))
+    labelled = int(
+        re.search(r"plotted 1,200 words \(labelled the ([\d,]+) most frequent that fit\) in 1 group", r.stderr)
+        .group(1)
+        .replace(",", "")
+    )
     assert 50 < labelled <= MAX_IMAGE_LABELS
     assert out.stat().st_size > 50_000
 
 
-def test_cli_plot(runner, small_model, tmp_path):
+def test_cli_plot(invoke, small_model, tmp_path):
     out = tmp_path / "cli.png"
-    r = invoke(runner, ["plot", "行者", "妖精", "-k", "4", "-o", out, "-m", small_model])
+    r = invoke(["plot", "行者", "妖精", "-k", "4", "-o", out, "-m", small_model])
     assert r.exit_code == 0, r.stderr
     assert r.stderr.splitlines()[-1].endswith(f"-> {out}")
     assert "plotted 10 words in 2 groups" in r.stderr
     assert f"font {find_cjk_font().describe()}" in r.stderr
 
 
-def test_cli_warns_once_when_no_cjk_font_exists(runner, small_model, tmp_path, monkeypatch):
+def test_cli_warns_once_when_no_cjk_font_exists(invoke, small_model, tmp_path, monkeypatch):
     hide_system_fonts(monkeypatch)
     monkeypatch.setattr("w2vkit.plot.bundled_font_path", lambda: None)
-    r = invoke(runner, ["plot", "行者", "-k", "3", "--method", "pca", "-o", tmp_path / "b.png", "-m", small_model])
+    r = invoke(["plot", "行者", "-k", "3", "--method", "pca", "-o", tmp_path / "b.png", "-m", small_model])
     assert r.exit_code == 0, r.stderr
     warnings = [line for line in r.stderr.splitlines() if "no CJK font" in line]
-    assert warnings == ["warning: no CJK font found, Chinese labels are boxes; pip install pylopdf-fonts-zh-cn "
-                        "(Noto Sans SC, which w2vkit depends on), install a system CJK font (Debian/Ubuntu: "
-                        "apt-get install fonts-noto-cjk) or pass --font PATH"]
+    assert warnings == [
+        "warning: no CJK font found, Chinese labels are boxes; pip install pylopdf-fonts-zh-cn "
+        "(Noto Sans SC, which w2vkit depends on), install a system CJK font (Debian/Ubuntu: "
+        "apt-get install fonts-noto-cjk) or pass --font PATH"
+    ]
     assert "font matplotlib default, no CJK glyphs" in r.stderr

@@ -6,7 +6,6 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import invoke
 
 from w2vkit.errors import UnknownWordError
 from w2vkit.query import Engine
@@ -34,6 +33,7 @@ TIE = 1e-5  # float32 dot products by numpy (here) and BLAS (gensim) differ in t
 def assert_same(ours, theirs, query=""):
     """Same scores within TIE and the same words in the same order; two words may only trade
     places where their scores tie (differ by less than TIE)."""
+
     def show(results):
         return " ".join(f"{w}:{s:.6f}" for w, s in results)
 
@@ -63,10 +63,16 @@ def test_most_similar_equals_gensim_on_random_queries(engine, kv):
         neg = [w for w in neg if w not in pos]
         restrict = int(rng.choice([0, 500, 3000])) or None
         query = f"+{pos} -{neg} restrict_vocab={restrict}"
-        assert_same(engine.most_similar(pos, neg, topn=10, restrict_vocab=restrict),
-                    kv.most_similar(positive=pos, negative=neg, topn=10, restrict_vocab=restrict), query)
-        assert_same(engine.most_similar_cosmul(pos, neg, topn=10),
-                    kv.most_similar_cosmul(positive=pos, negative=neg, topn=10), "cosmul " + query)
+        assert_same(
+            engine.most_similar(pos, neg, topn=10, restrict_vocab=restrict),
+            kv.most_similar(positive=pos, negative=neg, topn=10, restrict_vocab=restrict),
+            query,
+        )
+        assert_same(
+            engine.most_similar_cosmul(pos, neg, topn=10),
+            kv.most_similar_cosmul(positive=pos, negative=neg, topn=10),
+            "cosmul " + query,
+        )
 
 
 def test_similarity_and_doesnt_match_equal_gensim(engine, kv):
@@ -83,7 +89,7 @@ def test_analogy_order_is_a_plus_b_minus_c(engine, kv):
     assert_same(engine.analogy("行者", "八戒", "悟空"), kv.most_similar(positive=["行者", "八戒"], negative=["悟空"]))
 
 
-def test_query_path_never_imports_gensim(small_model):
+def test_query_path_never_imports_gensim(small_model, invoke):
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
@@ -104,56 +110,64 @@ def test_unknown_word_below_min_count(engine):
         engine.most_similar([word])
     assert str(e.value).startswith(
         f"{word!r} is not in the model (seen {count} time{'s' if count > 1 else ''} in the corpus, below "
-        f"min_count 3; retrain with --min-count {count} to keep it)")
+        f"min_count 3; retrain with --min-count {count} to keep it)"
+    )
 
 
 def test_unknown_word_never_seen_is_explained_with_close_words(engine):
     with pytest.raises(UnknownWordError) as e:
         engine.similarity("孙悟空闻", "行者")
     msg = str(e.value)
-    assert msg.startswith("'孙悟空闻' is not in the model (never seen in the corpus; the segmenter splits it "
-                          "into 孙悟空 / 闻); close words: 孙悟空")
+    assert msg.startswith(
+        "'孙悟空闻' is not in the model (never seen in the corpus; the segmenter splits it "
+        "into 孙悟空 / 闻); close words: 孙悟空"
+    )
 
 
-def test_cli_similar_formats(runner, small_model, engine):
+def test_cli_similar_formats(invoke, small_model, engine):
     expected = engine.most_similar(["行者"], topn=3)
-    table = invoke(runner, ["similar", "行者", "-n", "3", "-m", small_model])
+    table = invoke(["similar", "行者", "-n", "3", "-m", small_model])
     assert table.exit_code == 0
     assert table.stdout.splitlines()[2].split()[:2] == ["1", expected[0][0]]
-    tsv = invoke(runner, ["similar", "行者", "-n", "3", "-m", small_model, "--format", "tsv"]).stdout
+    tsv = invoke(["similar", "行者", "-n", "3", "-m", small_model, "--format", "tsv"]).stdout
     assert tsv.splitlines()[0] == "rank\tword\tsimilarity"
     assert [line.split("\t")[1] for line in tsv.splitlines()[1:]] == [w for w, _ in expected]
-    data = json.loads(invoke(runner, ["similar", "行者", "--minus", "八戒", "-m", small_model, "--format", "json"]).stdout)
+    data = json.loads(invoke(["similar", "行者", "--minus", "八戒", "-m", small_model, "--format", "json"]).stdout)
     assert data["positive"] == ["行者"] and data["negative"] == ["八戒"] and len(data["results"]) == 10
 
 
-def test_cli_similarity_analogy_doesnt_match(runner, small_model, engine):
-    r = invoke(runner, ["similarity", "行者", "八戒", "悟空", "三藏", "-m", small_model, "--format", "tsv"])
+def test_cli_similarity_analogy_doesnt_match(invoke, small_model, engine):
+    r = invoke(["similarity", "行者", "八戒", "悟空", "三藏", "-m", small_model, "--format", "tsv"])
     rows = [line.split("\t") for line in r.stdout.splitlines()[1:]]
     assert [(a, b) for a, b, _ in rows] == [("行者", "八戒"), ("悟空", "三藏")]
     assert abs(float(rows[0][2]) - engine.similarity("行者", "八戒")) < 1e-4
-    r = invoke(runner, ["analogy", "行者", "八戒", "悟空", "-m", small_model])
+    r = invoke(["analogy", "行者", "八戒", "悟空", "-m", small_model])
     best = engine.analogy("行者", "八戒", "悟空")[0]
     assert r.stderr.startswith(f"行者 + 八戒 − 悟空 ≈ {best[0]} ")
-    r = invoke(runner, ["doesnt-match", "行者", "八戒", "悟空", "三藏", "-m", small_model, "--format", "json"])
+    r = invoke(["doesnt-match", "行者", "八戒", "悟空", "三藏", "-m", small_model, "--format", "json"])
     assert json.loads(r.stdout)["doesnt_match"] == engine.doesnt_match(["行者", "八戒", "悟空", "三藏"])[0]
 
 
-def test_cli_errors(runner, small_model, tmp_path, monkeypatch):
-    r = invoke(runner, ["similarity", "行者", "-m", small_model])
+def test_cli_errors(invoke, small_model, tmp_path, monkeypatch):
+    r = invoke(["similarity", "行者", "-m", small_model])
     assert r.exit_code == 2 and "give words in pairs" in r.stderr
-    r = invoke(runner, ["similar", "zzzq", "-m", small_model])
+    r = invoke(["similar", "zzzq", "-m", small_model])
     assert (r.exit_code, r.stderr) == (1, "Error: 'zzzq' is not in the model (never seen in the corpus)\n")
     monkeypatch.delenv("W2VKIT_MODEL", raising=False)
     monkeypatch.chdir(tmp_path)
-    r = invoke(runner, ["similar", "行者"])
-    assert (r.exit_code, r.stderr) == (1, "Error: no model given and none under models/; train one with "
-                                          "`w2vkit train CORPUS` or pass --model DIR (or set W2VKIT_MODEL)\n")
+    r = invoke(["similar", "行者"])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        "Error: no model given and none under models/; train one with "
+        "`w2vkit train CORPUS` or pass --model DIR (or set W2VKIT_MODEL)\n",
+    )
 
 
-def test_shell_through_stdin(runner, small_model, engine):
-    r = invoke(runner, ["shell", "-m", small_model, "-n", "2", "--format", "tsv"],
-               input="行者\n行者 ~ 八戒\n不存在的词语\n行者 + 八戒 - 悟空\n:quit\n行者\n")
+def test_shell_through_stdin(invoke, small_model, engine):
+    r = invoke(
+        ["shell", "-m", small_model, "-n", "2", "--format", "tsv"],
+        input="行者\n行者 ~ 八戒\n不存在的词语\n行者 + 八戒 - 悟空\n:quit\n行者\n",
+    )
     out = r.stdout.splitlines()
     assert r.exit_code == 0
     assert out[0] == "rank\tword\tsimilarity" and out[1].split("\t")[1] == engine.most_similar(["行者"], topn=2)[0][0]

@@ -10,8 +10,9 @@ from conftest import shared_file, text8_like
 from w2vkit.errors import BinaryInputError, DictionaryError, EmptyInputError
 from w2vkit.segment import SegmentOptions, Tokenizer, read_user_dict, segment_corpus, segment_lines
 
-REQUIRED = ("孙悟空 悟空 行者 孙行者 老孙 大圣 齐天大圣 美猴王 猪八戒 八戒 沙僧 沙和尚 唐僧 三藏 长老 "
-            "观音 如来 玉帝").split()
+REQUIRED = (
+    "孙悟空 悟空 行者 孙行者 老孙 大圣 齐天大圣 美猴王 猪八戒 八戒 沙僧 沙和尚 唐僧 三藏 长老 观音 如来 玉帝"
+).split()
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,9 @@ def test_name_verb_merges_are_split(engine):
     with_fix = SegmentOptions(engine=engine, user_dicts=("xiyouji",), sentences=True)
     text = "沙僧笑道：“哥哥。”老魔道：“走。”行者驾筋斗云去了。"
     assert segment_lines(text, with_fix, "zh") == [
-        ["沙僧", "笑", "道", "哥哥"], ["老魔", "道", "走"], ["行者", "驾", "筋斗云", "去", "了"]
+        ["沙僧", "笑", "道", "哥哥"],
+        ["老魔", "道", "走"],
+        ["行者", "驾", "筋斗云", "去", "了"],
     ]
     without = SegmentOptions(engine=engine, user_dicts=("xiyouji",), split_name_verb=False, sentences=True)
     assert "沙僧笑" in segment_lines(text, without, "zh")[0]
@@ -152,8 +155,7 @@ def test_jobs_do_not_change_output(enwiki_slice, xiyouji_path, tmp_path):
     outs = []
     for jobs in (1, 2):
         out = tmp_path / f"j{jobs}"
-        segment_corpus([str(xiyouji_path), str(enwiki_slice)], out,
-                       SegmentOptions(user_dicts=("xiyouji",)), jobs=jobs)
+        segment_corpus([str(xiyouji_path), str(enwiki_slice)], out, SegmentOptions(user_dicts=("xiyouji",)), jobs=jobs)
         outs.append([(out / n).read_bytes() for n in ("xiyouji.txt", "enwiki-slice.txt")])
     assert outs[0] == outs[1]
 
@@ -166,7 +168,9 @@ def test_manifest_records_inputs_options_and_counts(tmp_path):
     result = segment_corpus([str(src)], tmp_path / "out", SegmentOptions(user_dicts=("xiyouji",)), jobs=1)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert [(i["output"], i["encoding"], i["lang"]) for i in manifest["inputs"]] == [
-        ("a.txt", "gb18030", "zh"), ("b.txt", "utf-8", "en")]
+        ("a.txt", "gb18030", "zh"),
+        ("b.txt", "utf-8", "en"),
+    ]
     assert manifest["tokens"] == result.tokens == sum(i["tokens"] for i in manifest["inputs"])
     assert manifest["lines"] == 2  # a line per paragraph (the default)
     assert manifest["options"]["user_dicts"][0]["name"] == "xiyouji"
@@ -195,8 +199,7 @@ def test_input_with_no_tokens_is_an_error(tmp_path):
 
 
 def test_audit_lists_words_no_dictionary_knows(xiyouji_path, tmp_path):
-    result = segment_corpus([str(xiyouji_path)], tmp_path, SegmentOptions(user_dicts=("xiyouji",)),
-                            jobs=2, audit=True)
+    result = segment_corpus([str(xiyouji_path)], tmp_path, SegmentOptions(user_dicts=("xiyouji",)), jobs=2, audit=True)
     top = result.top_unknown(30)
     tok = Tokenizer(SegmentOptions(user_dicts=("xiyouji",)), "zh")
     assert len(top) == 30
@@ -237,8 +240,9 @@ def test_glued_names_are_split_in_the_novel_without_its_dictionary(xiyouji_path,
     """Without the built-in dictionary, 唐僧见 保唐僧 沙僧笑 … (entries of jieba's own dictionary)
     are found by their shape in the corpus and split."""
     on = segment_corpus([str(xiyouji_path)], tmp_path / "on", SegmentOptions(auto_dict=False), jobs=2)
-    off = segment_corpus([str(xiyouji_path)], tmp_path / "off",
-                         SegmentOptions(auto_dict=False, split_name_verb=False), jobs=2)
+    off = segment_corpus(
+        [str(xiyouji_path)], tmp_path / "off", SegmentOptions(auto_dict=False, split_name_verb=False), jobs=2
+    )
     on_counts = Counter((tmp_path / "on" / "xiyouji.txt").read_text(encoding="utf-8").split())
     off_counts = Counter((tmp_path / "off" / "xiyouji.txt").read_text(encoding="utf-8").split())
     assert sum(off_counts[w] for w in ("唐僧见", "唐僧乃", "沙僧笑", "沙僧见", "大圣笑")) > 50  # jieba's glued forms

@@ -83,7 +83,8 @@ def chromium_fontconfig(tmp_path: Path) -> dict:
         '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
         '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
         f"<dir>{Path(bundled_font_path()).parent}</dir>"
-        f"<cachedir>{tmp_path / 'fontcache'}</cachedir></fontconfig>")
+        f"<cachedir>{tmp_path / 'fontcache'}</cachedir></fontconfig>"
+    )
     return dict(os.environ, FONTCONFIG_FILE=str(conf))
 
 
@@ -91,8 +92,9 @@ def chromium_fontconfig(tmp_path: Path) -> dict:
 @pytest.mark.slow
 def test_search_in_a_real_browser_highlights_the_word_and_its_neighbours(engine, tmp_path):
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium); .ci/run installs it",
-                    pytrace=False)
+        pytest.fail(
+            f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium); .ci/run installs it", pytrace=False
+        )
     from playwright.sync_api import sync_playwright
 
     out = tmp_path / "map.html"
@@ -102,8 +104,7 @@ def test_search_in_a_real_browser_highlights_the_word_and_its_neighbours(engine,
     query = "行者"
     assert query in mapped
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, env=chromium_fontconfig(tmp_path),
-                                    args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, env=chromium_fontconfig(tmp_path), args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1200, "height": 800})
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))

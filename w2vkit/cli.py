@@ -54,8 +54,11 @@ class W2vkitGroup(click.Group):
                 raise
             if e.errno == errno.ENOSPC:  # wherever it happens: segmenting, training, caching
                 where = f" writing {e.filename}" if e.filename else ""
-                click.echo(f"Error: no space left on the device{where}; free some space, or set W2VKIT_CACHE "
-                           "or -o to another disk", err=True)
+                click.echo(
+                    f"Error: no space left on the device{where}; free some space, or set W2VKIT_CACHE "
+                    "or -o to another disk",
+                    err=True,
+                )
             else:
                 click.echo(f"Error: {e.filename + ': ' if e.filename else ''}{e.strerror or e}", err=True)
             ctx.exit(1)
@@ -102,10 +105,19 @@ def show_progress() -> bool:
     return not _quiet() and sys.stderr.isatty()
 
 
-FORMAT_OPTION = click.option(
-    "--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table",
-    show_default=True, help="Output format: aligned table, tab-separated, or JSON for scripts.",
-)
+def format_option(choices=("table", "tsv", "json"), default="table", help=None):
+    """The one --format option (stored as `fmt`)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help=help or "Output format: aligned table, tab-separated, or JSON for scripts.",
+    )
+
+
+FORMAT_OPTION = format_option()
 
 
 def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None = None) -> None:
@@ -142,64 +154,151 @@ def cli():
 
 # --------------------------------------------------------------------------- segment
 
+
 def segmentation_options(f):
     """Options shared by `segment` and `train` (which segments raw text the same way)."""
     decorators = [
-        click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto",
-                     show_default=True, help="Language; auto decides per file by its share of CJK characters."),
-        click.option("--engine", type=click.Choice(["fast", "jieba"]), default="fast",
-                     show_default=True, help="Chinese segmenter: fast (rjieba, Rust) or jieba (reference)."),
-        click.option("--user-dict", "user_dicts", multiple=True, metavar="FILE|NAME",
-                     help="jieba-format dictionary ('word [freq] [tag]' per line), repeatable; "
-                          "built-in: xiyouji."),
-        click.option("--auto-dict/--no-auto-dict", default=True, show_default=True,
-                     help="Add a built-in dictionary when the text is recognisably its work."),
-        click.option("--discover/--no-discover", default=True, show_default=True,
-                     help="Without a dictionary: find the text's own words (names, titles) by frequency, "
-                          "cohesion and boundary freedom, and keep them whole."),
-        click.option("--hmm/--no-hmm", default=True, show_default=True,
-                     help="Let jieba's HMM find words missing from the dictionaries."),
-        click.option("--stopwords", multiple=True, metavar="zh|en|FILE",
-                     help="Drop these words (built-in list or a file, one word per line); repeatable."),
+        click.option(
+            "--lang",
+            type=click.Choice(["auto", "zh", "en"]),
+            default="auto",
+            show_default=True,
+            help="Language; auto decides per file by its share of CJK characters.",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["fast", "jieba"]),
+            default="fast",
+            show_default=True,
+            help="Chinese segmenter: fast (rjieba, Rust) or jieba (reference).",
+        ),
+        click.option(
+            "--user-dict",
+            "user_dicts",
+            multiple=True,
+            metavar="FILE|NAME",
+            help="jieba-format dictionary ('word [freq] [tag]' per line), repeatable; built-in: xiyouji.",
+        ),
+        click.option(
+            "--auto-dict/--no-auto-dict",
+            default=True,
+            show_default=True,
+            help="Add a built-in dictionary when the text is recognisably its work.",
+        ),
+        click.option(
+            "--discover/--no-discover",
+            default=True,
+            show_default=True,
+            help="Without a dictionary: find the text's own words (names, titles) by frequency, "
+            "cohesion and boundary freedom, and keep them whole.",
+        ),
+        click.option(
+            "--hmm/--no-hmm",
+            default=True,
+            show_default=True,
+            help="Let jieba's HMM find words missing from the dictionaries.",
+        ),
+        click.option(
+            "--stopwords",
+            multiple=True,
+            metavar="zh|en|FILE",
+            help="Drop these words (built-in list or a file, one word per line); repeatable.",
+        ),
         click.option("--keep-punct", is_flag=True, help="Keep punctuation tokens."),
         click.option("--to-simplified", is_flag=True, help="Convert Traditional Chinese to Simplified (OpenCC)."),
-        click.option("--encoding", default=None, metavar="NAME",
-                     help="Force an input encoding (default: detect UTF-8/UTF-16 BOM/GB18030 per file)."),
-        click.option("--lines", "lines", type=click.Choice(["paragraph", "sentence"]), default="paragraph",
-                     show_default=True,
-                     help="One output line per paragraph (up to --max-line-tokens; the context word2vec's "
-                          "window sees) or per sentence."),
-        click.option("--max-line-tokens", default=1000, show_default=True, type=click.IntRange(1),
-                     help="Cut output lines longer than this (gensim drops words past 10,000)."),
+        click.option(
+            "--encoding",
+            default=None,
+            metavar="NAME",
+            help="Force an input encoding (default: detect UTF-8/UTF-16 BOM/GB18030 per file).",
+        ),
+        click.option(
+            "--lines",
+            "lines",
+            type=click.Choice(["paragraph", "sentence"]),
+            default="paragraph",
+            show_default=True,
+            help="One output line per paragraph (up to --max-line-tokens; the context word2vec's "
+            "window sees) or per sentence.",
+        ),
+        click.option(
+            "--max-line-tokens",
+            default=1000,
+            show_default=True,
+            type=click.IntRange(1),
+            help="Cut output lines longer than this (gensim drops words past 10,000).",
+        ),
     ]
     for d in reversed(decorators):
         f = d(f)
     return f
 
 
-def _segment_options(lang, engine, user_dicts, auto_dict, discover, hmm, stopwords, keep_punct, to_simplified,
-                     encoding, lines, max_line_tokens):
+def _segment_options(
+    lang,
+    engine,
+    user_dicts,
+    auto_dict,
+    discover,
+    hmm,
+    stopwords,
+    keep_punct,
+    to_simplified,
+    encoding,
+    lines,
+    max_line_tokens,
+):
     from .segment import SegmentOptions
 
     return SegmentOptions(
-        lang=lang, engine=engine, user_dicts=tuple(user_dicts), auto_dict=auto_dict, hmm=hmm, stopwords=tuple(stopwords),
-        keep_punct=keep_punct, to_simplified=to_simplified, encoding=encoding,
-        max_line_tokens=max_line_tokens, discover=discover, sentences=lines == "sentence",
+        lang=lang,
+        engine=engine,
+        user_dicts=tuple(user_dicts),
+        auto_dict=auto_dict,
+        hmm=hmm,
+        stopwords=tuple(stopwords),
+        keep_punct=keep_punct,
+        to_simplified=to_simplified,
+        encoding=encoding,
+        max_line_tokens=max_line_tokens,
+        discover=discover,
+        sentences=lines == "sentence",
     )
 
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--output", "outdir", default="segmented", show_default=True,
-              help="Output directory; mirrors the inputs, one .txt per input, plus manifest.json.")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    default="segmented",
+    show_default=True,
+    help="Output directory; mirrors the inputs, one .txt per input, plus manifest.json.",
+)
 @segmentation_options
-@click.option("-j", "--jobs", type=click.IntRange(1), default=None,
-              help="Worker processes [default: all cores]; output is identical for any value.")
-@click.option("--audit", type=click.IntRange(0), default=0, metavar="N",
-              help="Print the N most frequent tokens no dictionary knows (words the HMM invented), "
-                   "and the words discovery found.")
-@click.option("--discover-words", "discover_words_file", default=None, metavar="FILE",
-              help="Write the words discovery found to FILE, as a dictionary for --user-dict.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes [default: all cores]; output is identical for any value.",
+)
+@click.option(
+    "--audit",
+    type=click.IntRange(0),
+    default=0,
+    metavar="N",
+    help="Print the N most frequent tokens no dictionary knows (words the HMM invented), "
+    "and the words discovery found.",
+)
+@click.option(
+    "--discover-words",
+    "discover_words_file",
+    default=None,
+    metavar="FILE",
+    help="Write the words discovery found to FILE, as a dictionary for --user-dict.",
+)
 @FORMAT_OPTION
 @verbosity
 def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
@@ -219,20 +318,24 @@ def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
     from .segment import segment_corpus
 
     options = _segment_options(**seg)
-    result = segment_corpus(list(inputs), outdir, options, jobs=jobs, progress=show_progress(),
-                            audit=bool(audit))
+    result = segment_corpus(list(inputs), outdir, options, jobs=jobs, progress=show_progress(), audit=bool(audit))
     if discover_words_file:
         from .segment import write_new_words
 
         write_new_words(discover_words_file, result.new_words)
         info(f"wrote {plural(len(result.new_words), 'discovered word')} -> {discover_words_file}")
     if audit and result.new_words:
-        info(f"{plural(len(result.new_words), 'new word')} found in the text and kept whole "
-             f"(--no-discover to stop): " + " ".join(w.word for w in result.new_words[:audit])
-             + (" …" if len(result.new_words) > audit else ""))
+        info(
+            f"{plural(len(result.new_words), 'new word')} found in the text and kept whole "
+            f"(--no-discover to stop): "
+            + " ".join(w.word for w in result.new_words[:audit])
+            + (" …" if len(result.new_words) > audit else "")
+        )
     if audit:
-        info(f"the {audit} most frequent tokens no dictionary knows (words jieba's HMM made up; "
-             "add the real ones to a --user-dict file):")
+        info(
+            f"the {audit} most frequent tokens no dictionary knows (words jieba's HMM made up; "
+            "add the real ones to a --user-dict file):"
+        )
         rows = [(i, w, c) for i, (w, c) in enumerate(result.top_unknown(audit), 1)]
         render(["rank", "unknown_token", "count"], rows, fmt, {"unknown_tokens": len(result.unknown)})
     info(
@@ -245,7 +348,11 @@ def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
 # --------------------------------------------------------------------------- train & model files
 
 MODEL_OPTION = click.option(
-    "-m", "--model", "model_path", default=None, metavar="DIR",
+    "-m",
+    "--model",
+    "model_path",
+    default=None,
+    metavar="DIR",
     help="Model directory [default: $W2VKIT_MODEL, else the newest under ./models].",
 )
 
@@ -263,49 +370,98 @@ def _load(model_path, verify=None):
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="CORPUS...")
-@click.option("-o", "--output", default=None, metavar="DIR",
-              help="Model directory [default: models/<corpus name>].")
-@click.option("--arch", type=click.Choice(["cbow", "skipgram"]), default=None,
-              help="Architecture [default: cbow; measured better on both corpora, see README].")
+@click.option("-o", "--output", default=None, metavar="DIR", help="Model directory [default: models/<corpus name>].")
+@click.option(
+    "--arch",
+    type=click.Choice(["cbow", "skipgram"]),
+    default=None,
+    help="Architecture [default: cbow; measured better on both corpora, see README].",
+)
 @click.option("--sg", "arch_flag", flag_value="skipgram", help="Same as --arch skipgram.")
 @click.option("--cbow", "arch_flag", flag_value="cbow", help="Same as --arch cbow.")
-@click.option("--dim", default=None, type=click.IntRange(1),
-              help="Vector size [default: 100 below 2M tokens, else 200].")
+@click.option(
+    "--dim", default=None, type=click.IntRange(1), help="Vector size [default: 100 below 2M tokens, else 200]."
+)
 @click.option("--window", default=None, type=click.IntRange(1), help="Context window [default: 8].")
-@click.option("--min-count", default=5, show_default=True, type=click.IntRange(1),
-              help="Ignore words seen fewer times.")
-@click.option("--epochs", default=None, type=click.IntRange(1),
-              help="Passes over the corpus [default: 80 below 2M tokens, else 10].")
-@click.option("--negative", default=None, type=click.IntRange(0),
-              help="Negative samples [default: 5 below 2M tokens, else 10].")
+@click.option(
+    "--min-count", default=5, show_default=True, type=click.IntRange(1), help="Ignore words seen fewer times."
+)
+@click.option(
+    "--epochs",
+    default=None,
+    type=click.IntRange(1),
+    help="Passes over the corpus [default: 80 below 2M tokens, else 10].",
+)
+@click.option(
+    "--negative", default=None, type=click.IntRange(0), help="Negative samples [default: 5 below 2M tokens, else 10]."
+)
 @click.option("--hs", is_flag=True, help="Hierarchical softmax (use with --negative 0).")
-@click.option("--sample", default=None, type=float,
-              help="Down-sampling of frequent words [default: 1e-3 below 2M tokens, else 1e-4].")
+@click.option(
+    "--sample",
+    default=None,
+    type=float,
+    help="Down-sampling of frequent words [default: 1e-3 below 2M tokens, else 1e-4].",
+)
 @click.option("--alpha", default=None, type=float, help="Initial learning rate [default: gensim's].")
 @click.option("--min-alpha", default=0.0001, show_default=True, type=float, help="Final learning rate.")
 @click.option("--workers", default=None, type=click.IntRange(1), help="Training threads [default: all cores].")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
-@click.option("--deterministic", is_flag=True,
-              help="Bit-identical vectors on a rerun with the same seed (trains on one thread).")
+@click.option(
+    "--deterministic", is_flag=True, help="Bit-identical vectors on a rerun with the same seed (trains on one thread)."
+)
 @click.option("--max-vocab", default=None, type=click.IntRange(1), help="Keep at most this many words.")
-@click.option("--subwords/--no-subwords", default=None,
-              help="Character n-grams (fastText's subword model) [default: on for Chinese, off for English].")
-@click.option("--min-n", default=2, show_default=True, type=click.IntRange(1),
-              help="Shortest character n-gram, with subwords.")
-@click.option("--max-n", default=3, show_default=True, type=click.IntRange(1),
-              help="Longest character n-gram, with subwords.")
-@click.option("--word-weight", default=None, metavar="W|gensim",
-              help="With subwords: weight of a word's own vector against its n-grams' mean (0-1), "
-                   "or gensim's composition [default: 0.3; with --resume, the model's].")
+@click.option(
+    "--subwords/--no-subwords",
+    default=None,
+    help="Character n-grams (fastText's subword model) [default: on for Chinese, off for English].",
+)
+@click.option(
+    "--min-n", default=2, show_default=True, type=click.IntRange(1), help="Shortest character n-gram, with subwords."
+)
+@click.option(
+    "--max-n", default=3, show_default=True, type=click.IntRange(1), help="Longest character n-gram, with subwords."
+)
+@click.option(
+    "--word-weight",
+    default=None,
+    metavar="W|gensim",
+    help="With subwords: weight of a word's own vector against its n-grams' mean (0-1), "
+    "or gensim's composition [default: 0.3; with --resume, the model's].",
+)
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
 @segmentation_options
 @click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="Segmentation processes.")
 @FORMAT_OPTION
 @verbosity
-def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negative, hs, sample, alpha,
-          min_alpha, workers, seed, deterministic, max_vocab, subwords, min_n, max_n, word_weight, segmented,
-          resume, jobs, fmt, **seg):
+def train(
+    inputs,
+    output,
+    arch,
+    arch_flag,
+    dim,
+    window,
+    min_count,
+    epochs,
+    negative,
+    hs,
+    sample,
+    alpha,
+    min_alpha,
+    workers,
+    seed,
+    deterministic,
+    max_vocab,
+    subwords,
+    min_n,
+    max_n,
+    word_weight,
+    segmented,
+    resume,
+    jobs,
+    fmt,
+    **seg,
+):
     """Train a Skip-gram or CBOW model on raw text (segmented and cached) or tokenised text.
 
     CORPUS is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2) or the name
@@ -324,24 +480,57 @@ def train(inputs, output, arch, arch_flag, dim, window, min_count, epochs, negat
     from .train import train as run_train
 
     options = TrainOptions(
-        arch=arch or arch_flag or "cbow", dim=dim, window=window, min_count=min_count, epochs=epochs,
-        negative=negative, hs=hs, sample=sample, alpha=alpha, min_alpha=min_alpha, workers=workers,
-        seed=seed, deterministic=deterministic, max_vocab=max_vocab, subwords=subwords, min_n=min_n,
-        max_n=max_n, word_weight=_word_weight(word_weight),
+        arch=arch or arch_flag or "cbow",
+        dim=dim,
+        window=window,
+        min_count=min_count,
+        epochs=epochs,
+        negative=negative,
+        hs=hs,
+        sample=sample,
+        alpha=alpha,
+        min_alpha=min_alpha,
+        workers=workers,
+        seed=seed,
+        deterministic=deterministic,
+        max_vocab=max_vocab,
+        subwords=subwords,
+        min_n=min_n,
+        max_n=max_n,
+        word_weight=_word_weight(word_weight),
     )
     seg_options = None if segmented else _segment_options(**seg)
     out = output or resume or default_output(list(inputs))
-    result = run_train(list(inputs), out, options, seg_options, resume=resume, jobs=jobs,
-                       progress=show_progress(), max_line_tokens=seg["max_line_tokens"])
+    result = run_train(
+        list(inputs),
+        out,
+        options,
+        seg_options,
+        resume=resume,
+        jobs=jobs,
+        progress=show_progress(),
+        max_line_tokens=seg["max_line_tokens"],
+    )
     if fmt == "json":
         from dataclasses import asdict
 
-        click.echo(json.dumps({
-            "model": str(result.model_dir), "vocab_size": result.vocab_size, "tokens": result.tokens,
-            "epochs": result.epochs, "seconds": round(result.seconds, 3),
-            "words_per_second": round(result.words_per_second), "losses_per_epoch": result.losses,
-            "cached_corpus": result.cached_corpus, "options": asdict(result.options),
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "model": str(result.model_dir),
+                    "vocab_size": result.vocab_size,
+                    "tokens": result.tokens,
+                    "epochs": result.epochs,
+                    "seconds": round(result.seconds, 3),
+                    "words_per_second": round(result.words_per_second),
+                    "losses_per_epoch": result.losses,
+                    "cached_corpus": result.cached_corpus,
+                    "options": asdict(result.options),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     o = result.options
     arch = f"{o.arch}+subwords({o.min_n}-{o.max_n})" if o.subwords else o.arch
     info(
@@ -358,15 +547,16 @@ def _word_weight(value: str | None) -> float | str | None:
     try:
         return float(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a number from 0 to 1 or 'gensim'",
-                                 param_hint="'--word-weight'") from None
+        raise click.BadParameter(
+            f"{value!r} is not a number from 0 to 1 or 'gensim'", param_hint="'--word-weight'"
+        ) from None
 
 
 @cli.command(name="info")
 @MODEL_OPTION
 @click.option("--top", default=20, show_default=True, type=click.IntRange(0), help="Most frequent words to show.")
 @click.option("--verify", is_flag=True, help="Check the vectors' sha256 even for large models.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option(["table", "json"], help="Output format: the aligned layout, or JSON for scripts.")
 @verbosity
 def info_cmd(model_path, top, verify, fmt):
     """Show a model's metadata, size, most frequent words and training summary.
@@ -379,9 +569,17 @@ def info_cmd(model_path, top, verify, fmt):
     model = _load(model_path, verify=True if verify else None)
     meta = model.meta
     if fmt == "json":
-        click.echo(json.dumps({"path": str(model.path), "meta": meta,
-                               "top_words": [[w, int(c)] for w, c in zip(model.words[:top], model.counts[:top])]},
-                              ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "path": str(model.path),
+                    "meta": meta,
+                    "top_words": [[w, int(c)] for w, c in zip(model.words[:top], model.counts[:top])],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     hp = meta.get("hyperparameters", {})
     lines = [
@@ -391,14 +589,21 @@ def info_cmd(model_path, top, verify, fmt):
         f"gensim {meta.get('gensim_version', '-')})",
     ]
     if "arch" in hp:
-        arch = (f"{hp['arch']}+subwords({hp['min_n']}-{hp['max_n']}, word weight {hp.get('word_weight')})"
-                if hp.get("subwords") else hp["arch"])
-        lines.append(f"training    {arch} window={hp['window']} epochs={hp['epochs']} "
-                     f"negative={hp['negative']} min_count={hp['min_count']} sample={hp['sample']}")
+        arch = (
+            f"{hp['arch']}+subwords({hp['min_n']}-{hp['max_n']}, word weight {hp.get('word_weight')})"
+            if hp.get("subwords")
+            else hp["arch"]
+        )
+        lines.append(
+            f"training    {arch} window={hp['window']} epochs={hp['epochs']} "
+            f"negative={hp['negative']} min_count={hp['min_count']} sample={hp['sample']}"
+        )
     corpus = meta.get("corpus")
     if corpus:
-        lines.append(f"corpus      {plural(corpus['tokens'], 'token')} from "
-                     + ", ".join(Path(i["path"]).name for i in corpus["inputs"]))
+        lines.append(
+            f"corpus      {plural(corpus['tokens'], 'token')} from "
+            + ", ".join(Path(i["path"]).name for i in corpus["inputs"])
+        )
     if meta.get("source"):
         lines.append(f"imported    from {meta['source']['path']}")
     timings = meta.get("timings", {})
@@ -414,10 +619,8 @@ def info_cmd(model_path, top, verify, fmt):
 
 @cli.command(name="export")
 @MODEL_OPTION
-@click.option("--format", "fmt", type=click.Choice(["word2vec-bin", "word2vec-txt", "projector"]),
-              default="word2vec-bin", show_default=True)
-@click.option("-o", "--output", required=True, metavar="PATH",
-              help="Output file (a directory for projector).")
+@format_option(["word2vec-bin", "word2vec-txt", "projector"], "word2vec-bin", "File format.")
+@click.option("-o", "--output", required=True, metavar="PATH", help="Output file (a directory for projector).")
 @verbosity
 def export_cmd(model_path, fmt, output):
     """Export vectors for other tools: word2vec binary/text, or TensorFlow Embedding Projector TSVs.
@@ -427,7 +630,7 @@ def export_cmd(model_path, fmt, output):
       w2vkit export --format word2vec-bin -o xiyouji.bin
       w2vkit export --format projector -o projector/    # vectors.tsv + metadata.tsv
     """
-    from .store import export_model
+    from .interop import export_model
 
     model = _load(model_path)
     paths = export_model(model, fmt, output)
@@ -448,24 +651,30 @@ def import_cmd(file, output, limit, binary):
       w2vkit import GoogleNews-vectors-negative300.bin -o models/google --limit 500000
       w2vkit import cc.zh.300.vec -o models/fasttext-zh
     """
-    from .store import import_word2vec
+    from .interop import import_word2vec
 
     path, meta = import_word2vec(file, output, limit=limit, binary=binary, progress=show_progress())
     bad = meta["keys_with_bad_utf8"]
-    info(f"imported {plural(meta['imported_words'], 'word')} x {meta['hyperparameters']['dim']} "
-         f"in {meta['timings']['import_seconds']:.1f} s -> {path}/"
-         + (f" ({bad} keys had invalid UTF-8, repaired with U+FFFD)" if bad else ""))
+    info(
+        f"imported {plural(meta['imported_words'], 'word')} x {meta['hyperparameters']['dim']} "
+        f"in {meta['timings']['import_seconds']:.1f} s -> {path}/"
+        + (f" ({bad} keys had invalid UTF-8, repaired with U+FFFD)" if bad else "")
+    )
 
 
 # --------------------------------------------------------------------------- queries
 
 RESTRICT_OPTION = click.option(
-    "--restrict-vocab", type=click.IntRange(1), default=None, metavar="N",
+    "--restrict-vocab",
+    type=click.IntRange(1),
+    default=None,
+    metavar="N",
     help="Search only the N most frequent words (fast on large imported models).",
 )
 # --top everywhere (plot, info, queries); --topn is still accepted, as gensim names it.
-TOPN_OPTION = click.option("-n", "--top", "--topn", "topn", default=10, show_default=True,
-                           type=click.IntRange(1), help="How many results.")
+TOPN_OPTION = click.option(
+    "-n", "--top", "--topn", "topn", default=10, show_default=True, type=click.IntRange(1), help="How many results."
+)
 
 
 def _engine(model_path):
@@ -520,8 +729,13 @@ def similarity(words, model_path, fmt):
 @click.argument("a")
 @click.argument("b")
 @click.argument("c")
-@click.option("--method", type=click.Choice(["add", "mul"]), default="add", show_default=True,
-              help="3CosAdd (most_similar) or 3CosMul (most_similar_cosmul).")
+@click.option(
+    "--method",
+    type=click.Choice(["add", "mul"]),
+    default="add",
+    show_default=True,
+    help="3CosAdd (most_similar) or 3CosMul (most_similar_cosmul).",
+)
 @TOPN_OPTION
 @RESTRICT_OPTION
 @MODEL_OPTION
@@ -542,8 +756,7 @@ def analogy(a, b, c, method, topn, restrict_vocab, model_path, fmt):
     if results:
         info(f"{a} + {b} − {c} ≈ {results[0][0]} {results[0][1]:.2f}")
     rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
-    render(["rank", "word", "score"], rows, fmt,
-           {"equation": f"{a} + {b} - {c}", "method": method})
+    render(["rank", "word", "score"], rows, fmt, {"equation": f"{a} + {b} - {c}", "method": method})
 
 
 @cli.command(name="doesnt-match")
@@ -590,14 +803,34 @@ def shell(topn, restrict_vocab, model_path, fmt):
 
 @cli.command()
 @click.argument("words", nargs=-1, metavar="[WORD...]")
-@click.option("-k", "--neighbors", default=10, show_default=True, type=click.IntRange(1),
-              help="Neighbours shown around each WORD.")
-@click.option("--top", default=None, type=click.IntRange(3),
-              help="Without WORDs: how many frequent words to map [default: 300 for an image, 5,000 for .html].")
-@click.option("--method", type=click.Choice(["tsne", "pca"]), default="tsne", show_default=True,
-              help="t-SNE (scikit-learn; openTSNE from 2,000 words) or the faster PCA.")
-@click.option("-o", "--output", default=None, metavar="FILE",
-              help="Image (.png, .svg, .pdf) or interactive map (.html) [default: plots/<model>-<method>.png].")
+@click.option(
+    "-k",
+    "--neighbors",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Neighbours shown around each WORD.",
+)
+@click.option(
+    "--top",
+    default=None,
+    type=click.IntRange(3),
+    help="Without WORDs: how many frequent words to map [default: 300 for an image, 5,000 for .html].",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["tsne", "pca"]),
+    default="tsne",
+    show_default=True,
+    help="t-SNE (scikit-learn; openTSNE from 2,000 words) or the faster PCA.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Image (.png, .svg, .pdf) or interactive map (.html) [default: plots/<model>-<method>.png].",
+)
 @click.option("--font", default=None, metavar="PATH", help="Font file for the labels of an image (a CJK font).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for a reproducible t-SNE.")
 @MODEL_OPTION
@@ -629,7 +862,9 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
     html = output_format(out) == "html"
     top = top or (5000 if html else 300)
     if method == "tsne":
-        info(f"t-SNE of {'the ' + format(top, ',') + ' most frequent words' if not words else 'the words and their neighbours'}...")
+        info(
+            f"t-SNE of {'the ' + format(top, ',') + ' most frequent words' if not words else 'the words and their neighbours'}..."
+        )
     bar = []
 
     def progress(done, total):
@@ -648,11 +883,12 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
         if bar:
             bar[0].close()
     # (a missing CJK font is warned about once, by the library's logger)
-    labelled = (f" (labelled the {result.labels:,} most frequent that fit)" if result.labels < result.points
-                else "")
-    info(f"plotted {plural(result.points, 'word')}{labelled} in {result.groups} group{'s' if result.groups != 1 else ''} "
-         f"({result.seconds:.1f} s, font {result.font_source or 'matplotlib default, no CJK glyphs'}) "
-         f"-> {result.path}")
+    labelled = f" (labelled the {result.labels:,} most frequent that fit)" if result.labels < result.points else ""
+    info(
+        f"plotted {plural(result.points, 'word')}{labelled} in {result.groups} group{'s' if result.groups != 1 else ''} "
+        f"({result.seconds:.1f} s, font {result.font_source or 'matplotlib default, no CJK glyphs'}) "
+        f"-> {result.path}"
+    )
 
 
 # --------------------------------------------------------------------------- evaluate
@@ -660,20 +896,43 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
 
 @cli.command()
 @MODEL_OPTION
-@click.option("--analogies", multiple=True, metavar="SET",
-              help="Analogy set: a file, or google, ca8-morphological, ca8-semantic (repeatable).")
-@click.option("--pairs", multiple=True, metavar="SET",
-              help="Word-pair set: a file, or wordsim353, simlex999, wordsim240, wordsim297 (repeatable).")
-@click.option("--groups", multiple=True, metavar="SET",
-              help="Alias groups (one group of names per line): a file, or xiyouji-aliases, sanguo-aliases.")
-@click.option("--restrict-vocab", default=30000, show_default=True, type=click.IntRange(1),
-              help="Only the N most frequent words answer and count as known (as published numbers).")
-@click.option("--method", type=click.Choice(["add", "mul", "both"]), default="add", show_default=True,
-              help="Analogy method: 3CosAdd, 3CosMul or both.")
-@click.option("--data-dir", default=None, metavar="DIR",
-              help="Folder of the CA8 and wordsim sets [default: $W2VKIT_DATA].")
+@click.option(
+    "--analogies",
+    multiple=True,
+    metavar="SET",
+    help="Analogy set: a file, or google, ca8-morphological, ca8-semantic (repeatable).",
+)
+@click.option(
+    "--pairs",
+    multiple=True,
+    metavar="SET",
+    help="Word-pair set: a file, or wordsim353, simlex999, wordsim240, wordsim297 (repeatable).",
+)
+@click.option(
+    "--groups",
+    multiple=True,
+    metavar="SET",
+    help="Alias groups (one group of names per line): a file, or xiyouji-aliases, sanguo-aliases.",
+)
+@click.option(
+    "--restrict-vocab",
+    default=30000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Only the N most frequent words answer and count as known (as published numbers).",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["add", "mul", "both"]),
+    default="add",
+    show_default=True,
+    help="Analogy method: 3CosAdd, 3CosMul or both.",
+)
+@click.option(
+    "--data-dir", default=None, metavar="DIR", help="Folder of the CA8 and wordsim sets [default: $W2VKIT_DATA]."
+)
 @click.option("--sections", is_flag=True, help="Show the accuracy of every analogy section.")
-@click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table", show_default=True)
+@FORMAT_OPTION
 @verbosity
 def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_dir, sections, fmt):
     """Score a model on analogy, word-similarity and alias benchmarks.
@@ -703,17 +962,21 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
         for why, names in reasons.items():
             info(f"skipped {', '.join(names)}: {why}")
         if not (analogies or pairs or groups):
-            raise click.UsageError("no evaluation set for this model could be found; "
-                                   "name one with --analogies, --pairs or --groups")
-    report = run_evaluation(engine, analogies, pairs, groups, restrict_vocab,
-                            ["add", "mul"] if method == "both" else [method], data_dir)
+            raise click.UsageError(
+                "no evaluation set for this model could be found; name one with --analogies, --pairs or --groups"
+            )
+    report = run_evaluation(
+        engine, analogies, pairs, groups, restrict_vocab, ["add", "mul"] if method == "both" else [method], data_dir
+    )
     report["skipped"] = [{"set": name, "reason": why} for name, why in skipped]
     rows = []
     for r in report["analogies"]:
         rows.append((r["set"], f"analogy {r['method']}", "accuracy", r["accuracy"], r["answered"], r["skipped"]))
         if sections:
             for s in r["sections"]:
-                rows.append((f"  {s['section']}", "", "accuracy", s["accuracy"], s["correct"] + s["incorrect"], s["skipped"]))
+                rows.append(
+                    (f"  {s['section']}", "", "accuracy", s["accuracy"], s["correct"] + s["incorrect"], s["skipped"])
+                )
     for r in report["pairs"]:
         rows.append((r["set"], "pairs", "spearman", r["spearman"], r["used"], r["skipped"]))
         rows.append((r["set"], "pairs", "pearson", r["pearson"], r["used"], r["skipped"]))

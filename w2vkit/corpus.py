@@ -56,13 +56,14 @@ def discover_inputs(paths: list[str]) -> list[InputFile]:
             p = _builtin_or_missing(raw)
         if p.is_dir():
             inside = sorted(
-                f for f in p.rglob("*") if f.is_file() and f.name.lower().endswith(TEXT_SUFFIXES)
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.name.lower().endswith(TEXT_SUFFIXES)
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not inside:
-                raise EmptyInputError(
-                    f"{raw}: directory holds no {', '.join(TEXT_SUFFIXES)} files"
-                )
+                raise EmptyInputError(f"{raw}: directory holds no {', '.join(TEXT_SUFFIXES)} files")
             for f in inside:
                 found.append(InputFile(str(f), output_name(f.relative_to(p)), f.stat().st_size))
         else:
@@ -235,6 +236,14 @@ class DecodedStream:
     def bytes_read(self) -> int:
         return self.counter.bytes_read
 
+    def blocks(self) -> Iterator[str]:
+        """The decoded text after the first block (which open_text returned)."""
+        return self._blocks
+
+    def close(self) -> None:
+        """Close the file (the decoding generator closes it), also when not read to the end."""
+        self._blocks.close()
+
 
 def open_text(path: str, encoding: str | None = None) -> tuple[DecodedStream, str]:
     """Open an input and return its stream and the first decoded block (for language detection)."""
@@ -283,8 +292,7 @@ def _decode_blocks(fh, first: bytes, enc: str, path: str) -> Iterator[str]:
                 pending = len(e.object) - len(chunk)
                 offset = consumed - pending + e.start
                 raise DecodeError(
-                    f"{path}: invalid {enc} at byte {offset}; give the right one with --encoding "
-                    "or fix the file"
+                    f"{path}: invalid {enc} at byte {offset}; give the right one with --encoding or fix the file"
                 ) from e
             if text:
                 yield text
@@ -308,7 +316,7 @@ def paragraphs(stream: DecodedStream, first_text: str, normalised: bool = True) 
     """
     norm = normalise if normalised else _same
     carry = ""
-    for block in _chain(first_text, stream._blocks):
+    for block in _chain(first_text, stream.blocks()):
         text = carry + block
         parts = text.splitlines()
         # The last part may continue in the next block unless the text ended with a newline.
@@ -337,16 +345,23 @@ def _chain(first, rest):
     yield from rest
 
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _LETTER = re.compile(r"[^\W\d_]")
+# The one rule for "is this Chinese", for texts and for models: a share of CJK this high. Mixed
+# Chinese text with English names and numbers stays well above it; English with a few quoted
+# Chinese words stays far below.
+CHINESE_SHARE = 0.3
+
+
+def language_of(cjk: int, total: int) -> str:
+    """'zh' when at least CHINESE_SHARE of `total` (letters, or words) are CJK, else 'en'."""
+    return "zh" if total and cjk / total >= CHINESE_SHARE else "en"
 
 
 def detect_language(sample: str) -> str:
-    """'zh' when at least 30% of the letters in the sample are CJK ideographs, else 'en'."""
+    """The language of a text sample by the share of its letters that are CJK ideographs."""
     sample = sample[:200_000]
-    cjk = len(_CJK.findall(sample))
-    letters = len(_LETTER.findall(sample))
-    return "zh" if letters and cjk / letters >= 0.3 else "en"
+    return language_of(len(CJK.findall(sample)), len(_LETTER.findall(sample)))
 
 
 # Split after sentence-final marks (full-width ones are ASCII after normalise, except 。 and …),
@@ -361,14 +376,6 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
     if lang == "zh":
         return _SENTENCE_END_ZH.split(paragraph)
     return _SENTENCE_END_EN.split(paragraph)
-
-
-def file_sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(BLOCK_BYTES), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .files import write_atomic
+from .files import sha256_of, write_atomic
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "corpora"
 
@@ -50,10 +50,12 @@ def builtin_corpus(name: str, verify: bool = True) -> Path:
     if packaged.is_file():
         if verify:
             with bz2.open(packaged, "rb") as f:
-                digest = _sha256_stream(f)
+                digest = sha256_of(f)
             if digest != corpus.sha256:
-                raise InputError(f"{packaged}: the built-in corpus {name!r} is damaged (sha256 {digest}, "
-                                 f"expected {corpus.sha256}); reinstall w2vkit")
+                raise InputError(
+                    f"{packaged}: the built-in corpus {name!r} is damaged (sha256 {digest}, "
+                    f"expected {corpus.sha256}); reinstall w2vkit"
+                )
         return packaged
     return _download(corpus)
 
@@ -62,30 +64,24 @@ def _download(corpus: BuiltinCorpus) -> Path:
     from .train import cache_root
 
     dest = cache_root() / "builtin" / f"{corpus.name}.txt"
-    if dest.is_file() and _sha256_stream(open(dest, "rb")) == corpus.sha256:
+    if dest.is_file() and sha256_of(dest) == corpus.sha256:
         return dest
-    print(f"the built-in corpus {corpus.name!r} is not in this install; downloading it to {dest} ...",
-          file=sys.stderr)
+    print(f"the built-in corpus {corpus.name!r} is not in this install; downloading it to {dest} ...", file=sys.stderr)
     try:
         with urllib.request.urlopen(corpus.source, timeout=60) as r:
             data = r.read()
     except OSError as e:
-        raise InputError(f"cannot download {corpus.name!r} ({e}); put the text (UTF-8) at {dest} "
-                         f"and run again (source: {corpus.source})") from e
+        raise InputError(
+            f"cannot download {corpus.name!r} ({e}); put the text (UTF-8) at {dest} "
+            f"and run again (source: {corpus.source})"
+        ) from e
     digest = hashlib.sha256(data).hexdigest()
     if digest != corpus.sha256:
-        raise InputError(f"downloaded {corpus.name!r} has sha256 {digest}, expected {corpus.sha256}; "
-                         f"put the right file at {dest}")
+        raise InputError(
+            f"downloaded {corpus.name!r} has sha256 {digest}, expected {corpus.sha256}; put the right file at {dest}"
+        )
     write_atomic(dest, data)
     return dest
-
-
-def _sha256_stream(f) -> str:
-    h = hashlib.sha256()
-    with f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def describe_builtins() -> str:

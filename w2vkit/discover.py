@@ -65,13 +65,15 @@ def min_count_for(chars: int) -> int:
     return max(10, chars // 100_000)
 
 
-def discover_words(text: str, options: DiscoveryOptions = DiscoveryOptions(),
-                   known=None) -> list[NewWord]:
+def discover_words(text: str, options: DiscoveryOptions = DiscoveryOptions(), known=None) -> list[NewWord]:
     """New words of a Chinese text, most frequent first. `known(word)` tells words the segmenter
     already has (they are left out); characters that are not CJK ideographs separate words."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    is_cjk = (((codes >= 0x3400) & (codes <= 0x9FFF)) | ((codes >= 0xF900) & (codes <= 0xFAFF))
-              | ((codes >= 0x20000) & (codes <= 0x2FFFF)))
+    is_cjk = (
+        ((codes >= 0x3400) & (codes <= 0x9FFF))
+        | ((codes >= 0xF900) & (codes <= 0xFAFF))
+        | ((codes >= 0x20000) & (codes <= 0x2FFFF))
+    )
     codes = np.where(is_cjk, codes, 0)
     alphabet, ids = np.unique(codes, return_inverse=True)  # id 0: the separator, when present
     if alphabet[0] != 0:
@@ -92,11 +94,10 @@ def discover_words(text: str, options: DiscoveryOptions = DiscoveryOptions(),
     found: list[NewWord] = []
     for k in range(2, max_len + 1):
         with np.errstate(over="ignore"):
-            hashes[k] = hashes[k - 1][: n - k + 1] * _HASH_BASE + ids[k - 1:]
+            hashes[k] = hashes[k - 1][: n - k + 1] * _HASH_BASE + ids[k - 1 :]
         starts = np.nonzero(separators[k:] - separators[: n - k + 1] == 0)[0]
         keys = hashes[k][starts]
-        distinct, first, inverse, count = np.unique(keys, return_index=True, return_inverse=True,
-                                                    return_counts=True)
+        distinct, first, inverse, count = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
         counts[k] = (distinct, count)
         frequent = np.nonzero(count >= min_count)[0]
         if len(frequent) == 0:
@@ -110,14 +111,22 @@ def discover_words(text: str, options: DiscoveryOptions = DiscoveryOptions(),
         left, right = _neighbour_entropies(ids, starts, inverse, frequent, k)
         keep = np.minimum(left, right) >= options.min_entropy
         for j in np.nonzero(keep)[0]:
-            word = "".join(map(chr, alphabet[ids[pos[j]: pos[j] + k]]))
+            word = "".join(map(chr, alphabet[ids[pos[j] : pos[j] + k]]))
             if word[0] in FUNCTION_CHARS or word[-1] in FUNCTION_CHARS or INNER_PARTICLES & set(word[1:-1]):
                 continue
-            if known is not None and (known(word) or _two_words(word, int(count[frequent[j]]), known, counts,
-                                                                hashes, pos[j])):
+            if known is not None and (
+                known(word) or _two_words(word, int(count[frequent[j]]), known, counts, hashes, pos[j])
+            ):
                 continue
-            found.append(NewWord(word, int(count[frequent[j]]), round(float(pmi[j]), 3),
-                                 round(float(left[j]), 3), round(float(right[j]), 3)))
+            found.append(
+                NewWord(
+                    word,
+                    int(count[frequent[j]]),
+                    round(float(pmi[j]), 3),
+                    round(float(left[j]), 3),
+                    round(float(right[j]), 3),
+                )
+            )
     found.sort(key=lambda w: (-w.count, w.word))
     return found
 
@@ -128,8 +137,8 @@ def _two_words(word, count, known, counts, hashes, at) -> bool:
     for cut in range(2, len(word) - 1):
         a, b = word[:cut], word[cut:]
         if known(a) and known(b):
-            ca = _lookup(counts[cut], hashes[cut][at: at + 1])[0]
-            cb = _lookup(counts[len(b)], hashes[len(b)][at + cut: at + cut + 1])[0]
+            ca = _lookup(counts[cut], hashes[cut][at : at + 1])[0]
+            cb = _lookup(counts[len(b)], hashes[len(b)][at + cut : at + cut + 1])[0]
             if min(ca, cb) >= 2 * count:
                 return True
     return False

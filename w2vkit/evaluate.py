@@ -57,8 +57,9 @@ def resolve_set(name: str, data_dir: str | None = None) -> Path:
     else:
         base = data_dir or os.environ.get(DATA_ENV)
         if not base:
-            raise EvalSetError(f"{name}: give the folder that holds {rel} with --data-dir or ${DATA_ENV} "
-                               "(e.g. ../shared/eval/zh)")
+            raise EvalSetError(
+                f"{name}: give the folder that holds {rel} with --data-dir or ${DATA_ENV} (e.g. ../shared/eval/zh)"
+            )
         path = Path(base) / rel
         if not path.is_file() and (Path(base) / Path(rel).name).is_file():
             path = Path(base) / Path(rel).name
@@ -134,9 +135,12 @@ class AnalogyResult:
     total: SectionScore = field(init=False)
 
     def __post_init__(self):
-        self.total = SectionScore("Total accuracy", sum(s.correct for s in self.sections),
-                                  sum(s.incorrect for s in self.sections),
-                                  sum(s.skipped for s in self.sections))
+        self.total = SectionScore(
+            "Total accuracy",
+            sum(s.correct for s in self.sections),
+            sum(s.incorrect for s in self.sections),
+            sum(s.skipped for s in self.sections),
+        )
 
     @property
     def coverage(self) -> float:
@@ -151,8 +155,9 @@ def _ok_vocab(engine: Engine, restrict_vocab: int) -> dict[str, int]:
     return {w.upper(): i for i, w in reversed(list(enumerate(words)))}
 
 
-def evaluate_analogies(engine: Engine, path, restrict_vocab: int = 300_000, method: str = "add",
-                       name: str | None = None, batch: int = 512) -> AnalogyResult:
+def evaluate_analogies(
+    engine: Engine, path, restrict_vocab: int = 300_000, method: str = "add", name: str | None = None, batch: int = 512
+) -> AnalogyResult:
     if method not in ("add", "mul"):
         raise UsageError(f"unknown analogy method {method!r}; choose add or mul")
     sections = read_analogies(path)
@@ -321,12 +326,15 @@ def alias_scores(words: list[str], vectors: np.ndarray, groups: list[list[str]],
             ranks = np.nonzero(np.isin(order, list(others)))[0]
             rrs.append(1.0 / (ranks[0] + 1))
             scored += 1
-    return {f"recall_at_{k}": float(np.mean(recalls)) if recalls else None,
-            "mrr": float(np.mean(rrs)) if rrs else None, "words_scored": scored, "words_missing": skipped}
+    return {
+        f"recall_at_{k}": float(np.mean(recalls)) if recalls else None,
+        "mrr": float(np.mean(rrs)) if rrs else None,
+        "words_scored": scored,
+        "words_missing": skipped,
+    }
 
 
-NO_DATA_DIR = (f"needs the folder holding CA8/ and wordsim/ (--data-dir DIR or ${DATA_ENV}, "
-               "e.g. ../shared/eval/zh)")
+NO_DATA_DIR = f"needs the folder holding CA8/ and wordsim/ (--data-dir DIR or ${DATA_ENV}, e.g. ../shared/eval/zh)"
 # The novels w2vkit ships alias groups for, each recognised in a model by a frequent name of it.
 ALIAS_SET_MARKERS = {"xiyouji-aliases": "行者", "sanguo-aliases": "玄德"}
 
@@ -357,39 +365,77 @@ def default_sets(engine: Engine, data_dir: str | None = None) -> SetChoice:
         else:
             usable.append(name)
     groups = tuple(name for name, marker in ALIAS_SET_MARKERS.items() if marker in engine.model.index)
-    return SetChoice(tuple(n for n in usable if set_kind(n) == "analogies"),
-                     tuple(n for n in usable if set_kind(n) == "pairs"), groups, skipped)
+    return SetChoice(
+        tuple(n for n in usable if set_kind(n) == "analogies"),
+        tuple(n for n in usable if set_kind(n) == "pairs"),
+        groups,
+        skipped,
+    )
 
 
 def model_language(engine: Engine) -> str:
-    """'zh' when most of the 1,000 most frequent words contain CJK characters."""
-    from .corpus import _CJK
+    """The language of a model by the share of its 1,000 most frequent words that hold CJK."""
+    from .corpus import CJK, language_of
 
     top = engine.model.words[:1000]
-    cjk = sum(1 for w in top if _CJK.search(w))
-    return "zh" if top and cjk / len(top) > 0.5 else "en"
+    return language_of(sum(1 for w in top if CJK.search(w)), len(top))
 
 
-def run_evaluation(engine: Engine, analogies=(), pairs=(), groups=(), restrict_vocab: int = 30000,
-                   methods=("add",), data_dir: str | None = None) -> dict:
+def run_evaluation(
+    engine: Engine,
+    analogies=(),
+    pairs=(),
+    groups=(),
+    restrict_vocab: int = 30000,
+    methods=("add",),
+    data_dir: str | None = None,
+) -> dict:
     """Every requested set, as one JSON-ready report."""
-    report = {"model": str(engine.model.path), "restrict_vocab": restrict_vocab,
-              "analogies": [], "pairs": [], "groups": []}
+    report = {
+        "model": str(engine.model.path),
+        "restrict_vocab": restrict_vocab,
+        "analogies": [],
+        "pairs": [],
+        "groups": [],
+    }
     for name in analogies:
         path = resolve_set(name, data_dir)
         for method in methods:
             r = evaluate_analogies(engine, path, restrict_vocab, method, name)
             t = r.total
-            report["analogies"].append({
-                "set": name, "method": method, "accuracy": t.accuracy, "correct": t.correct,
-                "answered": t.correct + t.incorrect, "skipped": t.skipped, "coverage": r.coverage,
-                "sections": [dict(section=s.section, accuracy=s.accuracy, correct=s.correct,
-                                  incorrect=s.incorrect, skipped=s.skipped) for s in r.sections],
-            })
+            report["analogies"].append(
+                {
+                    "set": name,
+                    "method": method,
+                    "accuracy": t.accuracy,
+                    "correct": t.correct,
+                    "answered": t.correct + t.incorrect,
+                    "skipped": t.skipped,
+                    "coverage": r.coverage,
+                    "sections": [
+                        dict(
+                            section=s.section,
+                            accuracy=s.accuracy,
+                            correct=s.correct,
+                            incorrect=s.incorrect,
+                            skipped=s.skipped,
+                        )
+                        for s in r.sections
+                    ],
+                }
+            )
     for name in pairs:
         r = evaluate_pairs(engine, resolve_set(name, data_dir), restrict_vocab, name)
-        report["pairs"].append({"set": name, "spearman": _finite(r.spearman), "pearson": _finite(r.pearson),
-                                "used": r.used, "skipped": r.skipped, "oov_ratio": r.oov_ratio})
+        report["pairs"].append(
+            {
+                "set": name,
+                "spearman": _finite(r.spearman),
+                "pearson": _finite(r.pearson),
+                "used": r.used,
+                "skipped": r.skipped,
+                "oov_ratio": r.oov_ratio,
+            }
+        )
     for name in groups:
         g = read_groups(name)
         words = engine.model.words[:restrict_vocab]

@@ -21,6 +21,19 @@ from typing import BinaryIO
 from .errors import OutputError
 
 STDOUT = "-"
+HASH_BLOCK = 1 << 20
+
+
+def sha256_of(source) -> str:
+    """The sha256 hex digest of a file, given by path or as an open binary file (read to its end
+    and closed)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(source, "rb") if isinstance(source, (str, os.PathLike)) else source as f:
+        for chunk in iter(lambda: f.read(HASH_BLOCK), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def temp_sibling(path: Path) -> Path:

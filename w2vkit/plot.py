@@ -25,19 +25,52 @@ log = logging.getLogger(__name__)
 
 # Family names as matplotlib's font manager reports them, best first.
 CJK_FONTS = [
-    "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Serif CJK SC",
-    "Source Han Sans SC", "Source Han Sans CN", "Source Han Sans", "Source Han Serif SC",
-    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
-    "Hiragino Sans GB", "Heiti SC", "STHeiti", "Songti SC", "SimSun", "AR PL UMing CN",
-    "AR PL UKai CN", "Droid Sans Fallback", "Arial Unicode MS",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Source Han Sans",
+    "Source Han Serif SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "STHeiti",
+    "Songti SC",
+    "SimSun",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+    "Droid Sans Fallback",
+    "Arial Unicode MS",
 ]
-CJK_FILE_KEYS = ("notosanscjk", "notoserifcjk", "notosanssc", "sourcehan", "wqy", "simhei", "msyh",
-                 "pingfang", "hiragino", "stheiti", "droidsansfallback", "uming", "ukai", "simsun")
+CJK_FILE_KEYS = (
+    "notosanscjk",
+    "notoserifcjk",
+    "notosanssc",
+    "sourcehan",
+    "wqy",
+    "simhei",
+    "msyh",
+    "pingfang",
+    "hiragino",
+    "stheiti",
+    "droidsansfallback",
+    "uming",
+    "ukai",
+    "simsun",
+)
 # The font w2vkit depends on, so that a fresh install draws Chinese with no system package:
 # Noto Sans SC (SIL OFL 1.1) from the PyPI package pylopdf-fonts-zh-cn (17 MB wheel).
 BUNDLED_FONT_PACKAGE = "pylopdf-fonts-zh-cn"
-INSTALL_HINT = (f"pip install {BUNDLED_FONT_PACKAGE} (Noto Sans SC, which w2vkit depends on), install a "
-                "system CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk) or pass --font PATH")
+INSTALL_HINT = (
+    f"pip install {BUNDLED_FONT_PACKAGE} (Noto Sans SC, which w2vkit depends on), install a "
+    "system CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk) or pass --font PATH"
+)
 FORMATS = (".png", ".svg", ".pdf", ".html")
 # Above this many points a static image labels only a readable subset (the most frequent word of
 # each free spot); the HTML map labels more as you zoom in.
@@ -169,8 +202,9 @@ def project(vectors: np.ndarray, method: str, seed: int, progress=None) -> np.nd
 
     # perplexity must stay below the number of points; ~n/4 keeps small groups together.
     perplexity = float(min(30.0, max(2.0, (n - 1) / 4)))
-    tsne = TSNE(n_components=2, perplexity=perplexity, init="pca", learning_rate="auto",
-                random_state=seed, metric="cosine")
+    tsne = TSNE(
+        n_components=2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed, metric="cosine"
+    )
     return tsne.fit_transform(unit)
 
 
@@ -194,9 +228,19 @@ def _opentsne(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
             progress(min(done[0], exaggeration_iter + n_iter), exaggeration_iter + n_iter)
         return False  # keep going
 
-    tsne = TSNE(n_components=2, perplexity=30, metric="cosine", initialization="pca",
-                early_exaggeration_iter=exaggeration_iter, n_iter=n_iter, n_jobs=default_jobs(),
-                random_state=seed, callbacks=callback, callbacks_every_iters=every, verbose=False)
+    tsne = TSNE(
+        n_components=2,
+        perplexity=30,
+        metric="cosine",
+        initialization="pca",
+        early_exaggeration_iter=exaggeration_iter,
+        n_iter=n_iter,
+        n_jobs=default_jobs(),
+        random_state=seed,
+        callbacks=callback,
+        callbacks_every_iters=every,
+        verbose=False,
+    )
     return np.asarray(tsne.fit(np.ascontiguousarray(unit, dtype=np.float64)))
 
 
@@ -211,8 +255,18 @@ def output_format(output) -> str:
     return fmt
 
 
-def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, method: str = "tsne",
-         font: str | None = None, seed: int = 0, title: str | None = None, progress=None) -> PlotResult:
+def plot(
+    engine: Engine,
+    output,
+    words=(),
+    neighbors: int = 10,
+    top: int = 300,
+    method: str = "tsne",
+    font: str | None = None,
+    seed: int = 0,
+    title: str | None = None,
+    progress=None,
+) -> PlotResult:
     """Map the `top` most frequent words, or the given words and their neighbours, to `output`:
     an image (.png/.svg/.pdf) or an interactive page (.html, see w2vkit.webmap)."""
     started = time.perf_counter()
@@ -236,8 +290,9 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
     # catch them over the whole drawing, for the caller (and the tests) to see.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig, ax, ngroups = _draw(engine, xy, chosen, groups, is_query, bool(words),
-                                 font_choice.properties if font_choice else None, name)
+        fig, ax, ngroups = _draw(
+            engine, xy, chosen, groups, is_query, bool(words), font_choice.properties if font_choice else None, name
+        )
         _save(fig, output, fmt)
     messages = [str(w.message) for w in caught]
     for m in messages:
@@ -247,9 +302,16 @@ def plot(engine: Engine, output, words=(), neighbors: int = 10, top: int = 300, 
     labels = sum(1 for t in ax.texts if t.get_text())
     if font_choice is None and any(not w.isascii() for w in chosen):
         log.warning("warning: no CJK font found, Chinese labels are boxes; %s", INSTALL_HINT)
-    return PlotResult(output, drawn, labels, ngroups, font_choice.name if font_choice else None,
-                      font_choice.describe() if font_choice else None, time.perf_counter() - started,
-                      messages)
+    return PlotResult(
+        output,
+        drawn,
+        labels,
+        ngroups,
+        font_choice.name if font_choice else None,
+        font_choice.describe() if font_choice else None,
+        time.perf_counter() - started,
+        messages,
+    )
 
 
 def _plot_html(engine, output, chosen, groups, is_query, xy, words, title, started) -> PlotResult:
@@ -259,8 +321,16 @@ def _plot_html(engine, output, chosen, groups, is_query, xy, words, title, start
     page = render_html(map_data(engine, chosen, groups, is_query, xy, group_names, title))
     with atomic_output(output) as f:
         f.write(page.encode("utf-8"))
-    return PlotResult(output, len(chosen), len(chosen), max(groups) + 1, None, "the browser's fonts",
-                      time.perf_counter() - started, [])
+    return PlotResult(
+        output,
+        len(chosen),
+        len(chosen),
+        max(groups) + 1,
+        None,
+        "the browser's fonts",
+        time.perf_counter() - started,
+        [],
+    )
 
 
 def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, title):
@@ -284,8 +354,9 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, tit
         ax.scatter(xy[members, 0], xy[members, 1], s=marker, color=cmap[g], alpha=0.8, label=label)
         queries = [i for i in members if is_query[i]]
         if queries:
-            ax.scatter(xy[queries, 0], xy[queries, 1], s=90, color=cmap[g], edgecolors="black",
-                       linewidths=1.2, zorder=3)
+            ax.scatter(
+                xy[queries, 0], xy[queries, 1], s=90, color=cmap[g], edgecolors="black", linewidths=1.2, zorder=3
+            )
     text_kw = {"fontproperties": fontprops} if fontprops is not None else {}
     if n > MAX_IMAGE_LABELS:
         positions = _place_label_subset(fig, ax, xy, chosen, fontsize, is_query, MAX_IMAGE_LABELS)
@@ -295,10 +366,18 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, tit
         if position is None:
             continue
         dx, dy, ha, va = position
-        ax.annotate(word, xy[i], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                    fontsize=fontsize * (1.35 if is_query[i] else 1.0),
-                    fontweight="bold" if is_query[i] else "normal",
-                    color=cmap[groups[i]] if with_words else "#222222", **text_kw)
+        ax.annotate(
+            word,
+            xy[i],
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=fontsize * (1.35 if is_query[i] else 1.0),
+            fontweight="bold" if is_query[i] else "normal",
+            color=cmap[groups[i]] if with_words else "#222222",
+            **text_kw,
+        )
     if with_words:
         legend = ax.legend(loc="best", fontsize=fontsize + 1, markerscale=2, title="query (neighbours)")
         if fontprops is not None:
@@ -330,9 +409,16 @@ def _place_labels(fig, ax, xy, words, fontsize, is_query):
     placed: list[tuple[float, float, float, float]] = []
     result = [None] * len(words)
     pad = 3
-    spots = [(pad, pad, "left", "bottom"), (-pad, pad, "right", "bottom"), (pad, -pad, "left", "top"),
-             (-pad, -pad, "right", "top"), (0, 2 * pad, "center", "bottom"), (0, -2 * pad, "center", "top"),
-             (2 * pad, 0, "left", "center"), (-2 * pad, 0, "right", "center")]
+    spots = [
+        (pad, pad, "left", "bottom"),
+        (-pad, pad, "right", "bottom"),
+        (pad, -pad, "left", "top"),
+        (-pad, -pad, "right", "top"),
+        (0, 2 * pad, "center", "bottom"),
+        (0, -2 * pad, "center", "top"),
+        (2 * pad, 0, "left", "center"),
+        (-2 * pad, 0, "right", "center"),
+    ]
     for i in order:
         size = fontsize * (1.35 if is_query[i] else 1.0) * dpi_scale
         w = sum(size if not ch.isascii() else size * 0.6 for ch in words[i])
@@ -370,8 +456,11 @@ def _place_label_subset(fig, ax, xy, words, fontsize, is_query, limit):
         size = fontsize * (1.35 if is_query[i] else 1.0) * dpi_scale
         w = sum(size if not ch.isascii() else size * 0.6 for ch in words[i])
         x0, y0 = pts[i][0] + 2 * dpi_scale, pts[i][1] + 2 * dpi_scale
-        cells = {(cx, cy) for cx in range(int(x0 // cell), int((x0 + w) // cell) + 1)
-                 for cy in range(int(y0 // cell), int((y0 + size * 1.2) // cell) + 1)}
+        cells = {
+            (cx, cy)
+            for cx in range(int(x0 // cell), int((x0 + w) // cell) + 1)
+            for cy in range(int(y0 // cell), int((y0 + size * 1.2) // cell) + 1)
+        }
         if cells & occupied:
             continue
         occupied |= cells

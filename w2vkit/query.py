@@ -130,12 +130,16 @@ class Engine:
         ia, ib = self.index_of(a), self.index_of(b)
         return float(np.dot(self.unit_vector(ia), self.unit_vector(ib)))
 
-    def analogy(self, a: str, b: str, c: str, method: str = "add", topn: int = 10,
-                restrict_vocab: int | None = None):
+    def analogy(self, a: str, b: str, c: str, method: str = "add", topn: int = 10, restrict_vocab: int | None = None):
         """a + b - c (so king woman man -> queen), by 3CosAdd or 3CosMul."""
         if len({a, b, c}) < 3:
-            log.warning("warning: a word is given twice in %s + %s - %s; the given words are never answers, "
-                        "so the answer is some other word", a, b, c)
+            log.warning(
+                "warning: a word is given twice in %s + %s - %s; the given words are never answers, "
+                "so the answer is some other word",
+                a,
+                b,
+                c,
+            )
         if method == "add":
             return self.most_similar([a, b], [c], topn, restrict_vocab)
         if method == "mul":
@@ -222,8 +226,10 @@ def unknown_word_message(model: Model, word: str) -> str:
     dropped = model.dropped_counts()
     min_count = model.meta.get("hyperparameters", {}).get("min_count")
     if word in dropped:
-        why = (f"seen {dropped[word]} time{'s' if dropped[word] != 1 else ''} in the corpus, below "
-               f"min_count {min_count}; retrain with --min-count {dropped[word]} to keep it")
+        why = (
+            f"seen {dropped[word]} time{'s' if dropped[word] != 1 else ''} in the corpus, below "
+            f"min_count {min_count}; retrain with --min-count {dropped[word]} to keep it"
+        )
     elif model.meta.get("corpus"):
         why = "never seen in the corpus"
         pieces = _segmenter_split(model, word) if len(word) <= MAX_WORD_IN_MESSAGE else None
@@ -246,9 +252,8 @@ def _segmenter_split(model: Model, word: str) -> list[str] | None:
         return None
     try:
         from .segment import SegmentOptions, segment_lines
-        from .train import _seg_kwargs
 
-        opts = SegmentOptions(**_seg_kwargs(seg))
+        opts = SegmentOptions.from_described(seg)
         lines = segment_lines(word, opts, "zh")
     except Exception:  # the explanation is a courtesy; never fail the error message on it
         return None

@@ -18,8 +18,7 @@ def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None
     widths = [_width(c) for c in columns]
     for row in cells:
         widths = [max(w, _width(v)) for w, v in zip(widths, row)]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(_pad(v, w) for v, w in zip(row, widths)).rstrip() for row in cells]
     return "\n".join(lines)
 

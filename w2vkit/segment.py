@@ -8,13 +8,11 @@ identical whatever ``jobs`` is and memory stays flat on multi-GB input.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +23,7 @@ from pathlib import Path
 from . import __version__
 from .corpus import (
     STDIN,
+    DecodedStream,
     InputFile,
     atomic_write_text,
     detect_language,
@@ -35,7 +34,8 @@ from .corpus import (
     split_sentences,
 )
 from .errors import DictionaryError, EmptyInputError, OutputError, UsageError
-from .files import pid_suffix, remove_stale
+from .files import pid_suffix, remove_stale, sha256_of
+from .progress import progress_bar
 
 log = logging.getLogger(__name__)
 
@@ -96,17 +96,19 @@ class SegmentOptions:
     def describe(self) -> dict:
         """Options as recorded in manifests and model metadata, with dictionaries identified by hash."""
         d = asdict(self)
-        d["user_dicts"] = [
-            {"name": name, "sha256": _sha256_file(resolve_dict(name))} for name in self.user_dicts
-        ]
-        d["stopwords"] = [
-            {"name": name, "sha256": _sha256_file(resolve_stopwords(name))} for name in self.stopwords
-        ]
+        d["user_dicts"] = [{"name": name, "sha256": sha256_of(resolve_dict(name))} for name in self.user_dicts]
+        d["stopwords"] = [{"name": name, "sha256": sha256_of(resolve_stopwords(name))} for name in self.stopwords]
         return d
 
-
-def _sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    @classmethod
+    def from_described(cls, described: dict) -> SegmentOptions:
+        """The options back from describe()'s record (a model's meta.json), for segmenting queries
+        and resumed training as the model's text was segmented."""
+        d = dict(described)
+        d["user_dicts"] = tuple(x["name"] for x in d.get("user_dicts", []))
+        d["stopwords"] = tuple(x["name"] for x in d.get("stopwords", []))
+        d["new_words"] = tuple(d.get("new_words", ()))
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 
 def _data_file(kind: str, name: str) -> Path:
@@ -154,7 +156,7 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
         if f.path == "-" or not wanted:
             continue
         stream, sample = open_text(f.path, options.encoding)
-        stream._blocks.close()
+        stream.close()
         for name in wanted:
             markers = builtin_dict_markers(name)
             if markers and all(m in sample for m in markers):
@@ -162,8 +164,7 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
         wanted = [n for n in wanted if n not in added]
     if not added:
         return options
-    log.info("using built-in dictionary %s (the text looks like its work; --no-auto-dict to stop)",
-             ", ".join(added))
+    log.info("using built-in dictionary %s (the text looks like its work; --no-auto-dict to stop)", ", ".join(added))
     return replace(options, user_dicts=options.user_dicts + tuple(added))
 
 
@@ -188,8 +189,7 @@ def read_user_dict(name: str) -> list[tuple[str, int | None, str | None]]:
             tag = rest.pop(0)
         if rest or freq == 0:
             raise DictionaryError(
-                f"{path}:{lineno}: expected 'word [freq] [tag]' (freq a positive integer, tag "
-                f"letters), got {line!r}"
+                f"{path}:{lineno}: expected 'word [freq] [tag]' (freq a positive integer, tag letters), got {line!r}"
             )
         entries.append((word, freq, tag))
     return entries
@@ -297,8 +297,7 @@ class Tokenizer:
         pattern = _EN_WORD_OR_PUNCT if self.options.keep_punct else _EN_WORD
         if not self.options.sentences:
             return [pattern.findall(para) for para in text.lower().split("\n")]
-        return [pattern.findall(s) for para in text.lower().split("\n")
-                for s in split_sentences(para, "en")]
+        return [pattern.findall(s) for para in text.lower().split("\n") for s in split_sentences(para, "en")]
 
     def _zh_sentences(self, text: str) -> list[list[str]]:
         # Hot path. The Rust segmenter is fast enough that per-token Python work would cost more
@@ -322,18 +321,24 @@ class Tokenizer:
             sentences = [[w for w in s if _WORDCHAR.search(w)] for s in sentences]
         return sentences
 
-    def _split_merged_verb(self, m: re.Match) -> str:
-        w = m.group(0)
-        if w not in self._user_words and not self._known(w):
-            return f"{w[:-1]} {w[-1]}"
-        return w
+    def _split_token(self, w: str) -> tuple[str, ...]:
+        """The one name+verb rule: an unknown token of 3+ characters ending in a speech verb loses
+        the verb (老魔道 -> 老魔 道; 沙僧笑道 -> 沙僧 笑 道), and a user word glued to one character
+        comes apart (_unglue)."""
+        if (
+            self.options.hmm
+            and len(w) > 2
+            and w[-1] in SPEECH_VERBS
+            and w not in self._user_words
+            and not self._known(w)
+        ):
+            return (*self._unglue(w[:-1]), w[-1])
+        return self._unglue(w)
 
-    def _split_long_token(self, m: re.Match) -> str:
-        w = m.group(0)
-        if (self.options.hmm and w[-1] in SPEECH_VERBS and w not in self._user_words
-                and not self._known(w)):
-            return " ".join(self._unglue(w[:-1])) + " " + w[-1]  # 沙僧笑道 -> 沙僧 笑 道
-        return " ".join(self._unglue(w))
+    def _split_merged_verb(self, m: re.Match) -> str:
+        return " ".join(self._split_token(m.group(0)))
+
+    _split_long_token = _split_merged_verb  # the same rule, over the tokens _LONG_TOKEN finds
 
     def _unglue(self, w: str) -> tuple[str, ...]:
         """A user word glued to one character, as two tokens; anything else as it is."""
@@ -357,15 +362,7 @@ class Tokenizer:
 
     def _split_merged_verbs(self, toks: list[str]) -> list[str]:
         """The same splits as _zh_sentences makes, on a token list (the --keep-punct path)."""
-        out = []
-        user_words = self._user_words
-        for w in toks:
-            if (self.options.hmm and len(w) > 2 and w[-1] in SPEECH_VERBS and w not in user_words
-                    and not self._known(w)):
-                out.extend((*self._unglue(w[:-1]), w[-1]))
-            else:
-                out.extend(self._unglue(w))
-        return out
+        return [part for w in toks for part in self._split_token(w)]
 
 
 @dataclass
@@ -481,7 +478,7 @@ def default_jobs() -> int:
 def segment_corpus(
     inputs: list[str],
     outdir: str | os.PathLike,
-    options: SegmentOptions = SegmentOptions(),
+    options: SegmentOptions = SegmentOptions(),  # noqa: B008 (frozen: immutable)
     jobs: int | None = None,
     progress: bool = False,
     audit: bool = False,
@@ -494,8 +491,49 @@ def segment_corpus(
     started = time.perf_counter()
     jobs = jobs or default_jobs()
     files = discover_inputs(inputs)
+    options, discovered = _prepare_options(files, options)
+    outdir = Path(outdir)
+    staging = _make_staging(outdir)
+    bar = progress_bar(sum(f.size for f in files), progress, "segment", unit="B", binary=True)
+    try:
+        run = _StagedOutputs(files, staging, audit)
+        batches = _Batches(files, options)
+        for result in _ordered_map(_segment_batch, batches, jobs, _init_worker, (options, audit)):
+            idx, mark = batches.done.popleft()
+            run.add(idx, batches.langs[idx], result)
+            if bar is not None:
+                bar.update(max(0, mark - bar.n))
+        run.close()
+        if options.split_name_verb and not options.user_dicts:
+            run.split_glued(frozenset(options.new_words))
+        reports = run.reports(batches.streams)
+        if bar is not None:
+            bar.close()
+            bar = None
+        vocabulary = run.vocabulary()
+        result = SegmentResult(
+            str(outdir),
+            reports,
+            sum(r.lines for r in reports),
+            sum(r.tokens for r in reports),
+            len(vocabulary),
+            time.perf_counter() - started,
+            vocabulary if audit else Counter(),
+            _unknown_tokens(vocabulary, options) if audit else Counter(),
+            discovered,
+        )
+        _publish(staging, outdir, [r.output for r in reports], build_manifest(result, options, jobs))
+        return result
+    finally:
+        if bar is not None:
+            bar.close()
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _prepare_options(files: list[InputFile], options: SegmentOptions) -> tuple[SegmentOptions, list]:
+    """The options for these files: built-in dictionaries the text asks for, checked up front
+    (for a clean error in this process), and the text's own new words when no dictionary applies."""
     options = with_detected_dicts(options, files)
-    # Validate dictionaries and stopword lists up front, in this process, for a clean error.
     for name in options.user_dicts:
         read_user_dict(name)
     read_stopwords(options.stopwords)
@@ -503,115 +541,118 @@ def segment_corpus(
     if options.discover and not options.user_dicts and not options.new_words and options.lang != "en":
         discovered = discover_new_words(files, options)
         options = replace(options, new_words=tuple(w.word for w in discovered))
+    return options, discovered
 
-    outdir = Path(outdir)
-    staging = _make_staging(outdir)
-    total_bytes = sum(f.size for f in files)
-    bar = _progress_bar(total_bytes, progress)
-    reports: list[FileReport] = []
-    counts: Counter = Counter()
-    vocabulary: set = set()
-    other_counts: Counter = Counter()  # of the files that are not Chinese
-    other_vocabulary: set = set()
-    try:
-        handles = {}
-        file_state: dict[int, dict] = {}
 
-        def batches():
-            done_bytes = 0
-            for idx, f in enumerate(files):
-                stream, first = open_text(f.path, options.encoding)
-                lang = options.lang if options.lang != "auto" else detect_language(first)
-                state = file_state[idx] = {"stream": stream, "lang": lang, "lines": 0, "tokens": 0}
-                buf, size = [], 0
-                # Normalising is left to the workers: in the parent it was a fifth of the
-                # work of the process that feeds and drains both workers.
-                for para in paragraphs(stream, first, normalised=False):
-                    buf.append(para)
-                    size += len(para)
-                    if size >= BATCH_CHARS:
-                        yield idx, done_bytes + stream.bytes_read, (lang, buf)
-                        buf, size = [], 0
-                yield idx, done_bytes + stream.bytes_read, (lang, buf)
-                state["done"] = True
-                done_bytes += stream.bytes_read
+class _Batches:
+    """Iterates (lang, paragraphs) batches of ~BATCH_CHARS over the files in order, for the
+    workers. For each batch yielded, `done` gets (file index, bytes read so far over all files),
+    which the consumer pops as the batch's result comes back (results come back in order)."""
 
-        meta_queue: deque = deque()
+    def __init__(self, files: list[InputFile], options: SegmentOptions):
+        self.files, self.options = files, options
+        self.done: deque = deque()
+        self.streams: dict[int, DecodedStream] = {}
+        self.langs: dict[int, str] = {}
+        self._iter = self._generate()
 
-        def tagged():
-            for idx, mark, batch in batches():
-                meta_queue.append((idx, mark))
-                yield batch
+    def __iter__(self):
+        return self._iter
 
-        shown = 0
-        for result in _ordered_map(_segment_batch, tagged(), jobs, _init_worker, (options, audit)):
-            idx, mark = meta_queue.popleft()
-            f = files[idx]
-            fh = handles.get(idx)
-            if fh is None:
-                for old in handles.values():
-                    old.close()
-                handles.clear()
-                target = staging / f.output_name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                fh = handles[idx] = open(target, "w", encoding="utf-8", newline="\n")
-            fh.write(result.text)
-            state = file_state[idx]
-            state["lines"] += result.lines
-            state["tokens"] += result.tokens
-            if audit:
-                counts.update(result.vocabulary)
-            else:
-                vocabulary |= result.vocabulary
-            if state["lang"] != "zh":  # kept apart: Chinese outputs are recounted below
-                if audit:
-                    other_counts.update(result.vocabulary)
-                else:
-                    other_vocabulary |= result.vocabulary
-            if bar is not None:
-                bar.update(max(0, mark - shown))
-                shown = max(shown, mark)
-        for fh in handles.values():
-            fh.close()
-        zh = [idx for idx in range(len(files)) if file_state.get(idx, {}).get("lang") == "zh"
-              and (staging / files[idx].output_name).is_file()]
-        # With a user dictionary its words are unglued as they are cut (_unglue) and this pass,
-        # measured, changed nothing on the novel; without one it is the only defence, at the cost
-        # of a second read of the Chinese output (+50% time).
-        if options.split_name_verb and zh and not options.user_dicts:
-            zh_counts, added = _split_glued_in_files([staging / files[i].output_name for i in zh],
-                                                     frozenset(options.new_words))
-            for idx, n in zip(zh, added):
-                file_state[idx]["tokens"] += n
-            if audit:
-                counts = zh_counts + other_counts
-            else:
-                vocabulary = set(zh_counts) | other_vocabulary
-        for idx, f in enumerate(files):
-            state = file_state[idx]
-            if state["tokens"] == 0:
+    def _generate(self):
+        done_bytes = 0
+        for idx, f in enumerate(self.files):
+            stream, first = open_text(f.path, self.options.encoding)
+            lang = self.options.lang if self.options.lang != "auto" else detect_language(first)
+            self.streams[idx], self.langs[idx] = stream, lang
+            buf, size = [], 0
+            # Normalising is left to the workers: in the parent it was a fifth of the work of the
+            # process that feeds and drains both workers.
+            for para in paragraphs(stream, first, normalised=False):
+                buf.append(para)
+                size += len(para)
+                if size >= BATCH_CHARS:
+                    self.done.append((idx, done_bytes + stream.bytes_read))
+                    yield lang, buf
+                    buf, size = [], 0
+            self.done.append((idx, done_bytes + stream.bytes_read))
+            yield lang, buf
+            done_bytes += stream.bytes_read
+
+
+class _StagedOutputs:
+    """The segmented files being written under the staging folder, one open at a time, with each
+    file's line and token counts and the vocabulary (with counts when auditing), the Chinese files'
+    apart from the others' (the glue split below recounts the Chinese ones)."""
+
+    def __init__(self, files: list[InputFile], staging: Path, audit: bool):
+        self.files, self.staging, self.audit = files, staging, audit
+        self.lines: Counter = Counter()
+        self.tokens: Counter = Counter()
+        self.langs: dict[int, str] = {}
+        # Counters with --audit; else sets (which words occur is all that is needed, and a set
+        # union is far cheaper than merging Counters; see _segment_batch)
+        self.zh_vocabulary = Counter() if audit else set()
+        self.other_vocabulary = Counter() if audit else set()
+        self._open: tuple[int, object] | None = None
+
+    def add(self, idx: int, lang: str, result) -> None:
+        if self._open is None or self._open[0] != idx:
+            self.close()
+            target = self.staging / self.files[idx].output_name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._open = (idx, open(target, "w", encoding="utf-8", newline="\n"))
+            self.langs[idx] = lang
+        self._open[1].write(result.text)
+        self.lines[idx] += result.lines
+        self.tokens[idx] += result.tokens
+        vocabulary = self.zh_vocabulary if lang == "zh" else self.other_vocabulary
+        if self.audit:
+            vocabulary.update(result.vocabulary)
+        else:
+            vocabulary |= result.vocabulary
+
+    def close(self) -> None:
+        if self._open is not None:
+            self._open[1].close()
+            self._open = None
+
+    def split_glued(self, protected: frozenset) -> None:
+        """Split names glued to a neighbour in the Chinese outputs (see find_glued). With a user
+        dictionary its words are unglued as they are cut (_unglue) and this pass, measured, changed
+        nothing on the novel; without one it is the only defence, at the cost of a second read of
+        the Chinese output (+50% time)."""
+        zh = [i for i, lang in self.langs.items() if lang == "zh"]
+        if not zh:
+            return
+        counts, added = _split_glued_in_files([self.staging / self.files[i].output_name for i in zh], protected)
+        for idx, n in zip(zh, added):
+            self.tokens[idx] += n
+        self.zh_vocabulary = counts if self.audit else set(counts)
+
+    def vocabulary(self):
+        """All the outputs' words: a Counter with --audit, else a set."""
+        return self.zh_vocabulary + self.other_vocabulary if self.audit else self.zh_vocabulary | self.other_vocabulary
+
+    def reports(self, streams: dict) -> list[FileReport]:
+        out = []
+        for idx, f in enumerate(self.files):
+            if self.tokens[idx] == 0:
                 raise EmptyInputError(f"{f.path}: no tokens found (empty, or only punctuation)")
-            stream = state["stream"]
-            reports.append(
-                FileReport(f.path, f.output_name, stream.sha256, stream.encoding, state["lang"],
-                           stream.bytes_read, state["lines"], state["tokens"])
+            s = streams[idx]
+            out.append(
+                FileReport(
+                    f.path,
+                    f.output_name,
+                    s.sha256,
+                    s.encoding,
+                    self.langs[idx],
+                    s.bytes_read,
+                    self.lines[idx],
+                    self.tokens[idx],
+                )
             )
-        if bar is not None:
-            bar.close()
-            bar = None
-        unknown = _unknown_tokens(counts, options) if audit else Counter()
-        seconds = time.perf_counter() - started
-        result = SegmentResult(
-            str(outdir), reports, sum(r.lines for r in reports), sum(r.tokens for r in reports),
-            len(counts) if audit else len(vocabulary), seconds, counts, unknown, discovered,
-        )
-        manifest = build_manifest(result, options, jobs)
-        _publish(staging, outdir, [r.output for r in reports], manifest)
-        return result
-    finally:
-        if bar is not None:
-            bar.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        return out
 
 
 def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
@@ -627,7 +668,7 @@ def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
             continue
         stream, first = open_text(f.path, options.encoding)
         if (options.lang if options.lang != "auto" else detect_language(first)) != "zh":
-            stream._blocks.close()
+            stream.close()
             continue
         taken = 0
         for para in paragraphs(stream, first):
@@ -635,7 +676,7 @@ def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
             taken += len(para)
             if taken >= per_file or total + taken >= SAMPLE_CHARS:
                 break
-        stream._blocks.close()
+        stream.close()
         total += taken
     if not parts:
         return []
@@ -647,8 +688,12 @@ def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
     tokenizer = Tokenizer(replace(options, new_words=()), "zh")
     words = discover_words(text, known=tokenizer.is_known)
     if words:
-        log.info("found %d new words in the text (%s%s; --no-discover to stop)", len(words),
-                 " ".join(w.word for w in words[:8]), " …" if len(words) > 8 else "")
+        log.info(
+            "found %d new words in the text (%s%s; --no-discover to stop)",
+            len(words),
+            " ".join(w.word for w in words[:8]),
+            " …" if len(words) > 8 else "",
+        )
     log.debug("new-word discovery on %d characters: %.2f s", total, time.perf_counter() - started)
     return words
 
@@ -733,8 +778,7 @@ def _split_glued_in_files(paths: list[Path], keep: frozenset = frozenset()) -> t
 def _unknown_tokens(counts: Counter, options: SegmentOptions) -> Counter:
     """Chinese tokens of 2+ characters that neither jieba's nor the user's dictionaries hold."""
     tok = Tokenizer(options, "zh")
-    return Counter({w: c for w, c in counts.items()
-                    if len(w) > 1 and not w.isascii() and not tok.is_known(w)})
+    return Counter({w: c for w, c in counts.items() if len(w) > 1 and not w.isascii() and not tok.is_known(w)})
 
 
 def build_manifest(result: SegmentResult, options: SegmentOptions, jobs: int) -> dict:
@@ -782,17 +826,7 @@ def _publish(staging: Path, outdir: Path, names: list[str], manifest: dict) -> N
     atomic_write_text(outdir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
-def _progress_bar(total: int, enabled: bool):
-    if not enabled or not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total or None, unit="B", unit_scale=True, unit_divisor=1024,
-                desc="segment", file=sys.stderr, dynamic_ncols=True)
-
-
-def segment_lines(text: str, options: SegmentOptions = SegmentOptions(), lang: str | None = None
-                  ) -> list[list[str]]:
+def segment_lines(text: str, options: SegmentOptions = SegmentOptions(), lang: str | None = None) -> list[list[str]]:
     """Segment a string in this process (for tests and interactive use): a token list per line."""
     from .corpus import normalise
 

@@ -36,8 +36,9 @@ def parse_expression(line: str) -> tuple[list[str], list[str]]:
     return positive, negative
 
 
-def answer(engine: Engine, line: str, topn: int = 10, restrict_vocab: int | None = None,
-           fmt: str = "table") -> str | None:
+def answer(
+    engine: Engine, line: str, topn: int = 10, restrict_vocab: int | None = None, fmt: str = "table"
+) -> str | None:
     """The shell's reply to one input line; None means leave."""
     line = line.strip()
     if not line:
@@ -56,16 +57,24 @@ def answer(engine: Engine, line: str, topn: int = 10, restrict_vocab: int | None
     return render(["rank", "word", "similarity"], [(i, w, s) for i, (w, s) in enumerate(results, 1)], fmt)
 
 
-def run(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, topn: int = 10,
-        restrict_vocab: int | None = None, fmt: str = "table") -> None:
+def run(
+    engine: Engine,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    topn: int = 10,
+    restrict_vocab: int | None = None,
+    fmt: str = "table",
+) -> None:
     interactive = stdin.isatty()
     if interactive:
         try:
             import readline  # noqa: F401  (history and line editing for input())
         except ImportError:
             pass
-        print(f"w2vkit shell on {engine.model.path} ({len(engine.model):,} words). "
-              ":help for help, Ctrl-D to leave.", file=stdout)
+        print(
+            f"w2vkit shell on {engine.model.path} ({len(engine.model):,} words). :help for help, Ctrl-D to leave.",
+            file=stdout,
+        )
     while True:
         try:
             line = input("w2vkit> ") if interactive else stdin.readline()

@@ -10,29 +10,24 @@
 
 Saving is atomic: the new directory is written beside the old one and swapped in with one rename
 (renameat2 RENAME_EXCHANGE on Linux), so a kill at any moment leaves the previous model loadable.
-Also here: word2vec binary/text import and export, and finding the model a query should use.
+Also here: finding the model a query should use. Import and export of word2vec files: w2vkit.interop.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
 import shutil
-import sys
-import threading
 import time
-import zlib
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from . import __version__
-from .errors import CorruptModelError, InputError, ModelNotFoundError, OutputError, UsageError
-from .files import atomic_output, pid_suffix, remove_stale, write_atomic
+from .errors import CorruptModelError, ModelNotFoundError, OutputError
+from .files import pid_suffix, remove_stale, sha256_of
 
 FORMAT_VERSION = 1
 VECTORS = "vectors.npy"
@@ -80,17 +75,10 @@ class Model:
                     out[word] = int(count)
         except (ValueError, UnicodeDecodeError) as e:
             where = f"line {lineno}" if isinstance(e, ValueError) else "not UTF-8"
-            raise CorruptModelError(f"{path}: malformed ({where}); delete it (it only explains unknown "
-                                    "words) or retrain the model") from e
+            raise CorruptModelError(
+                f"{path}: malformed ({where}); delete it (it only explains unknown words) or retrain the model"
+            ) from e
         return out
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _fsync_dir(path: Path) -> None:
@@ -162,8 +150,15 @@ def publish(tmp: Path, target: Path) -> None:
     _fsync_dir(target.parent)
 
 
-def write_model_files(directory: Path, words: list[str], counts, vectors: np.ndarray | None, meta: dict,
-                      dropped: dict[str, int] | None = None, vectors_sha256: str | None = None) -> dict:
+def write_model_files(
+    directory: Path,
+    words: list[str],
+    counts,
+    vectors: np.ndarray | None,
+    meta: dict,
+    dropped: dict[str, int] | None = None,
+    vectors_sha256: str | None = None,
+) -> dict:
     """Write vectors, vocabulary and metadata into directory (not atomic: use staging_dir).
 
     vectors=None: directory already holds vectors.npy (written in place by an importer, which
@@ -186,13 +181,13 @@ def write_model_files(directory: Path, words: list[str], counts, vectors: np.nda
 
     with ThreadPoolExecutor(1) as pool:
         vectors_sha = pool.submit(lambda: vectors_sha256 or sha256_of(directory / VECTORS))
-        _write_vocab(directory, words, counts)
+        write_vocab(directory, words, counts)
         if dropped:
             with open(directory / DROPPED, "w", encoding="utf-8", newline="\n") as f:
                 f.writelines(f"{w}\t{c}\n" for w, c in sorted(dropped.items(), key=lambda x: -x[1]))
         vectors_sha = vectors_sha.result()
     meta = dict(meta, vocab_sha256=sha256_of(directory / VOCAB))
-    return _write_meta(directory, meta, len(words), int(vectors.shape[1]), vectors_sha)
+    return write_meta(directory, meta, len(words), int(vectors.shape[1]), vectors_sha)
 
 
 def gensim_state_sha256(directory: Path) -> str:
@@ -217,21 +212,25 @@ def verify_gensim_state(path: Path, meta: dict) -> Path:
     """The pickle of the training state, after checking it is the one the model was saved with."""
     expected = meta.get("gensim_sha256")
     if not expected:
-        raise CorruptModelError(f"{path}: its training state has no checksum in {META} (saved by w2vkit "
-                                "before 0.3.0); w2vkit will not unpickle it: train a new model instead")
+        raise CorruptModelError(
+            f"{path}: its training state has no checksum in {META} (saved by w2vkit "
+            "before 0.3.0); w2vkit will not unpickle it: train a new model instead"
+        )
     if gensim_state_sha256(path) != expected:
-        raise CorruptModelError(f"{path / GENSIM_DIR}: does not match the checksum in {META} (changed or "
-                                "replaced); w2vkit will not unpickle it: train a new model instead")
+        raise CorruptModelError(
+            f"{path / GENSIM_DIR}: does not match the checksum in {META} (changed or "
+            "replaced); w2vkit will not unpickle it: train a new model instead"
+        )
     return path / GENSIM_DIR / "model"
 
 
-def _write_vocab(directory: Path, words: list[str], counts) -> None:
+def write_vocab(directory: Path, words: list[str], counts) -> None:
     counts = np.asarray(counts).astype(np.int64).tolist()
     with open(directory / VOCAB, "w", encoding="utf-8", newline="\n") as f:
         f.write("".join([f"{w}\t{c}\n" for w, c in zip(words, counts)]))
 
 
-def _write_meta(directory: Path, meta: dict, vocab_size: int, dim: int, vectors_sha256: str) -> dict:
+def write_meta(directory: Path, meta: dict, vocab_size: int, dim: int, vectors_sha256: str) -> dict:
     meta = dict(meta)
     meta.update(
         format="w2vkit-model",
@@ -265,8 +264,7 @@ def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
     if not path.is_dir():
         raise ModelNotFoundError(f"{path}: no such model directory")
     if not meta_path.is_file():
-        raise CorruptModelError(f"{path}: not a w2vkit model (no {META}); import other formats with "
-                                "`w2vkit import`")
+        raise CorruptModelError(f"{path}: not a w2vkit model (no {META}); import other formats with `w2vkit import`")
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
@@ -293,16 +291,19 @@ def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
         )
     if verify or (verify is None and vec_path.stat().st_size <= VERIFY_ON_LOAD_BYTES):
         if sha256_of(vec_path) != meta.get("vectors_sha256"):
-            raise CorruptModelError(f"{vec_path}: checksum mismatch (file changed or damaged); "
-                                    "retrain or re-import the model")
+            raise CorruptModelError(
+                f"{vec_path}: checksum mismatch (file changed or damaged); retrain or re-import the model"
+            )
         # (models saved before 0.3.0 have no vocabulary checksum)
         if meta.get("vocab_sha256") and (path / VOCAB).is_file() and sha256_of(path / VOCAB) != meta["vocab_sha256"]:
-            raise CorruptModelError(f"{path / VOCAB}: checksum mismatch (file changed or damaged); "
-                                    "retrain or re-import the model")
+            raise CorruptModelError(
+                f"{path / VOCAB}: checksum mismatch (file changed or damaged); retrain or re-import the model"
+            )
     words, counts = read_vocab(path / VOCAB)
     if len(words) != vectors.shape[0]:
-        raise CorruptModelError(f"{path / VOCAB}: {len(words)} words for {vectors.shape[0]} vectors; "
-                                "retrain or re-import the model")
+        raise CorruptModelError(
+            f"{path / VOCAB}: {len(words)} words for {vectors.shape[0]} vectors; retrain or re-import the model"
+        )
     return Model(path, words, counts, vectors, meta)
 
 
@@ -351,488 +352,3 @@ def _newest_model(root: Path) -> Path:
             f"or pass --model DIR (or set {MODEL_ENV})"
         )
     return max(candidates, key=lambda p: (p / META).stat().st_mtime)
-
-
-# ------------------------------------------------------------------ word2vec / fastText files
-
-# The source is read in chunks of this size into a small ring of reusable buffers.
-IMPORT_CHUNK_BYTES = 16 << 20
-# No real embedding is wider (the largest published ones are 4,096): a header saying more is not a
-# word2vec header.
-MAX_IMPORT_DIM = 100_000
-
-
-def import_word2vec(path, target, limit: int | None = None, binary: bool | None = None,
-                    progress: bool = False) -> tuple[Path, dict]:
-    """Import a word2vec .bin, word2vec/fastText text (.txt/.vec, optionally .gz) into a model dir.
-
-    One pass over the source, a chunk at a time (a memory-mapped window of it, or a read buffer
-    for .gz): each chunk goes to a background sha256 of the source, is parsed (binary: one regex
-    scan for the keys and one numpy gather for the vectors, no Python work per word), appended to
-    the new vectors.npy with plain writes and handed to a second background sha256; its words
-    are decoded and written to vocab.tsv while the checksums run. Memory stays at a few chunks
-    plus the words, whatever the file size. 1M x 300 in ~1.7 s, 3.3x gensim's
-    load_word2vec_format: see benchmarks/import.py. progress: a bar on stderr (when a TTY).
-    """
-    import gzip
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    if binary is None:
-        binary = ".bin" in path.suffixes
-    started = time.perf_counter()
-    target = Path(target)
-    tmp = staging_dir(target)
-    try:
-        return _import_into(path, target, tmp, limit, binary, progress, started)
-    except (gzip.BadGzipFile, EOFError, zlib.error) as e:
-        raise InputError(f"{path}: not a complete gzip file ({e}); re-download it, or decompress it and "
-                         "import the plain file") from e
-    except OSError as e:
-        if e.errno == errno.ENOSPC:
-            raise OutputError(f"{target}: no space left on the device while importing {path} "
-                              f"({path.stat().st_size / 2**20:,.0f} MB source); free some space or choose "
-                              "another -o") from e
-        raise
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, started) -> tuple[Path, dict]:
-    import gzip
-
-    f = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb", buffering=0)
-    with f, (_ChunkReader(f, path) if path.suffix == ".gz" else _MappedReader(f)) as reader:
-        buf, pos, end = reader.next(b"")
-        newline = buf.find(b"\n", pos, end)
-        header = bytes(buf[pos : newline if newline >= 0 else min(end, 60)])
-        try:
-            n, dim = (int(x) for x in header.split())
-            if n < 0 or dim <= 0 or dim > MAX_IMPORT_DIM:
-                raise ValueError(header)
-        except ValueError as e:
-            raise InputError(f"{path}:1: expected a header 'COUNT DIM', got {header[:60]!r}; "
-                             "is this a word2vec file?") from e
-        if limit:
-            n = min(n, limit)
-        words: list[str] = []
-        seen: set[str] = set()
-        bad_utf8 = 0
-        # Each chunk's words are decoded and written out while the checksums of the chunks
-        # before it run on the other threads.
-        bar = _progress_bar(n, progress)
-        try:
-            with _NpyWriter(tmp / VECTORS, n, dim) as out, \
-                    open(tmp / VOCAB, "w", encoding="utf-8", newline="\n") as vocab:
-                parse = _parse_binary if binary else _parse_text
-                for keys in parse(reader, buf, end, newline + 1, path, out, n, dim):
-                    chunk, bad = _decode_keys(keys, path, first=len(words))
-                    bad_utf8 += bad
-                    seen.update(chunk)
-                    # The format has no counts: the count column keeps the rank (n .. 1).
-                    rank = n - len(words)
-                    vocab.write("".join([f"{w}\t{c}\n" for w, c in
-                                         zip(chunk, range(rank, rank - len(chunk), -1))]))
-                    words += chunk
-                    if bar is not None:
-                        bar.update(len(chunk))
-                vectors_sha = out.finish()
-        finally:
-            if bar is not None:
-                bar.close()
-        source_digest = reader.source_blake3()
-    if len(seen) != len(words):
-        # Duplicate keys (after UTF-8 repair) keep the first, more frequent, occurrence.
-        first: dict[str, int] = {}
-        keep = [first.setdefault(w, i) for i, w in enumerate(words) if w not in first]
-        kept = np.load(tmp / VECTORS, mmap_mode="r", allow_pickle=False)[keep]
-        words = [words[i] for i in keep]
-        np.save(tmp / VECTORS, kept, allow_pickle=False)
-        del kept
-        vectors_sha = sha256_of(tmp / VECTORS)
-        _write_vocab(tmp, words, np.arange(len(words), 0, -1))
-    del seen
-    meta = {
-        "source": {"path": str(path), "size": path.stat().st_size, "blake3": source_digest,
-                   "format": "word2vec-bin" if binary else "word2vec-txt"},
-        "imported_words": len(words),
-        "keys_with_bad_utf8": bad_utf8,
-        "timings": {"import_seconds": round(time.perf_counter() - started, 3)},
-        "hyperparameters": {"dim": dim},
-    }
-    meta["vocab_sha256"] = sha256_of(tmp / VOCAB)
-    _write_meta(tmp, meta, len(words), dim, vectors_sha)
-    publish(tmp, target)
-    return target, meta
-
-
-def _blake3_of(path: Path) -> str:
-    from blake3 import blake3
-
-    h = blake3()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 22), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _progress_bar(total: int, enabled: bool):
-    if not enabled or not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="w", unit_scale=True, desc="import", file=sys.stderr, dynamic_ncols=True)
-
-
-def _decode_keys(keys: list[bytes], path: Path, first: int = 0) -> tuple[list[str], int]:
-    """Keys as text, in one decode call when all are valid UTF-8 (the common case).
-
-    word2vec writes '\n' after each vector, so keys after the first start with it. Keys cut
-    mid-character (the C tool truncates at 50 bytes) or in another encoding are repaired with
-    U+FFFD and counted. first: the index of keys[0] in the file, for messages."""
-    if not keys:
-        return [], 0
-    bad = 0
-    text = None
-    try:
-        # Keys hold no spaces (the format ends a key at one).
-        text = b" ".join(keys).decode("utf-8").replace("\n", "")
-        words = text.split(" ")
-    except UnicodeDecodeError:
-        words = []
-        for key in keys:
-            try:
-                words.append(key.replace(b"\n", b"").decode("utf-8"))
-            except UnicodeDecodeError:
-                words.append(key.replace(b"\n", b"").decode("utf-8", errors="replace"))
-                bad += 1
-    if "" in words:
-        raise InputError(f"{path}: vector {first + words.index('') + 1:,} has no word (a stray space or "
-                         "newline?); check the file, and that its header gives the right dimension")
-    if "\t" in (text if text is not None else "".join(words)):
-        i = next(i for i, w in enumerate(words) if "\t" in w)
-        raise InputError(f"{path}: the word of vector {first + i + 1:,} ({words[i]!r}) has a tab, which no "
-                         "w2vkit model can store; remove or replace it in the file")
-    return words, bad
-
-
-def _lower_priority() -> None:
-    """Run the calling thread at a lower priority (Linux: threads have their own nice value).
-
-    An import runs three busy threads on two cores: the parser, whose work is serial, and the
-    ones writing and hashing behind it, which can wait. Left equal, the parser gets two thirds
-    of a core and the whole import waits for it; niced, the others take what it leaves."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
-    except (AttributeError, OSError):
-        pass
-
-
-class _BackgroundHash:
-    """A hash (hashlib.sha256(), blake3()) fed on a thread of its own, in order: both release the
-    GIL on large blocks. `write(block)`, if given, runs on that thread before the block is hashed.
-
-    The caller leaves each block unchanged until hexdigest(). At most `depth` blocks wait, so a
-    producer faster than the hash cannot pile up memory."""
-
-    def __init__(self, hasher, depth: int = 3, write=None):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._hash = hasher
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="w2vkit-hash", initializer=_lower_priority)
-        self._queued = deque()
-        self._depth = depth
-        self._write = write
-
-    def _consume(self, block) -> None:
-        if self._write is not None:
-            self._write(block)
-        self._hash.update(block)
-
-    def update(self, block) -> None:
-        while len(self._queued) >= self._depth:
-            self._queued.popleft().result()
-        self._queued.append(self._pool.submit(self._consume, block))
-
-    def hexdigest(self) -> str:
-        while self._queued:
-            self._queued.popleft().result()
-        return self._hash.hexdigest()
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._queued.clear()
-
-
-class _ChunkReader:
-    """Reads a gzip file in large chunks, while another thread hashes the file on disk (the
-    checksum users can compare).
-
-    next(carry) returns (buffer, pos, end): buffer[pos:pos + len(carry)] holds the carried-over
-    bytes (the unparsed tail of the previous chunk), then come the new ones up to end; nothing
-    new means end of file, and eof is set once the buffer holds the file's last byte. Each chunk
-    is a new buffer, freed when the parser is done with it. See _MappedReader for uncompressed
-    files.
-    """
-
-    def __init__(self, f, path: Path):
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.f = f
-        self.chunk_bytes = IMPORT_CHUNK_BYTES
-        self.eof = False
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="w2vkit-hash", initializer=_lower_priority)
-        self._digest = self._pool.submit(_blake3_of, path)
-
-    def next(self, carry) -> tuple[bytearray, int, int]:
-        kept = len(carry)
-        buf = bytearray(max(self.chunk_bytes, 4 * kept))  # room for a record longer than a chunk
-        buf[:kept] = carry
-        view = memoryview(buf)
-        end = kept
-        while end < len(buf) and not self.eof:
-            got = self.f.readinto(view[end:])
-            if not got:
-                self.eof = True
-            end += got or 0
-        return buf, 0, end
-
-    def source_blake3(self) -> str:
-        return self._digest.result()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-class _MappedReader:
-    """_ChunkReader for an uncompressed file, without copying it: each chunk is a read-only
-    memory map of the next window of the file, starting at the carried-over bytes, and is
-    hashed on another thread as it is mapped.
-
-    Saves read()'s copy of the whole file (1.2 GB: 0.15 s of the parser's thread, the busiest).
-    A window is unmapped when parsed and hashed, so memory stays at a few windows.
-    """
-
-    def __init__(self, f):
-        self.fd = f.fileno()
-        self.size = os.fstat(self.fd).st_size
-        self.chunk_bytes = IMPORT_CHUNK_BYTES
-        from blake3 import blake3
-
-        self.hash = _BackgroundHash(blake3())
-        self.mapped_to = 0  # file offset of the end of the last window; hashed up to there
-        self.eof = self.size == 0
-
-    def next(self, carry):
-        import mmap
-
-        if self.eof:
-            return bytes(carry), 0, len(carry)
-        start = self.mapped_to - len(carry)
-        while 2 * len(carry) > self.chunk_bytes:  # a record longer than half a window
-            self.chunk_bytes *= 2
-        base = start - start % mmap.ALLOCATIONGRANULARITY
-        length = min(start - base + self.chunk_bytes, self.size - base)
-        if hasattr(mmap, "MAP_POPULATE"):  # map the cached pages now, not one fault at a time
-            window = mmap.mmap(self.fd, length, flags=mmap.MAP_SHARED | mmap.MAP_POPULATE,
-                               prot=mmap.PROT_READ, offset=base)
-        else:
-            window = mmap.mmap(self.fd, length, access=mmap.ACCESS_READ, offset=base)
-        self.hash.update(memoryview(window)[self.mapped_to - base :])
-        self.mapped_to = base + length
-        self.eof = self.mapped_to == self.size
-        return window, start - base, length
-
-    def source_blake3(self) -> str:
-        return self.hash.hexdigest()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.hash.close()
-
-
-class _NpyWriter:
-    """A new .npy file of little-endian float32 [n x dim], written and hashed (sha256) on a
-    thread of its own, which leaves the parser's thread to parsing (1M x 300: import median
-    1.42 s vs 2.27 s with the writes on the parser's thread).
-
-    Plain writes into the page cache, not a memory map: no 1.2 GB of zeroed pages to map first
-    (that cost 0.13-2.5 s here) and nothing counted in this process's memory. finish() returns
-    the sha256 of the whole file. Every SYNC_BYTES a background fdatasync starts writing the file
-    to disk, so the fsync that publishing a model needs finds little left to do (1.2 GB: 0.03 s
-    instead of 0.5 s here; without it the whole import also used 0.9 s more CPU).
-    """
-
-    SYNC_BYTES = 128 << 20
-
-    def __init__(self, path: Path, n: int, dim: int):
-        import io
-
-        self.shape = (n, dim)
-        self.rows = 0
-        header = io.BytesIO()
-        np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False,
-                                                      "shape": (n, dim)})
-        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        self.unsynced = 0
-        self.syncing = None
-        self.sync_pool = None
-        self._write(header.getvalue())
-        self.hash = _BackgroundHash(hashlib.sha256(header.getvalue()), write=self._write)
-
-    def append(self, rows: np.ndarray) -> None:
-        """rows: float32 [k x dim]; the caller must not change them afterwards."""
-        self._queue(len(rows), np.ascontiguousarray(rows, dtype="<f4").view(np.uint8).reshape(-1))
-
-    def append_from(self, buf, end: int, starts: np.ndarray) -> None:
-        """The rows whose little-endian bytes start at offsets `starts` of buf[:end]: one numpy
-        gather, no Python work per row."""
-        windows = np.lib.stride_tricks.sliding_window_view(np.frombuffer(buf, np.uint8, end),
-                                                           self.shape[1] * 4)
-        self._queue(len(starts), windows[starts].reshape(-1))
-
-    def _queue(self, rows: int, block: np.ndarray) -> None:
-        self.hash.update(block)  # written, then hashed, on the hash's thread
-        self.rows += rows
-        self.unsynced += rows * self.shape[1] * 4
-        if self.unsynced >= self.SYNC_BYTES and (self.syncing is None or self.syncing.done()):
-            if self.sync_pool is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                self.sync_pool = ThreadPoolExecutor(1, thread_name_prefix="w2vkit-sync")
-            self.syncing = self.sync_pool.submit(getattr(os, "fdatasync", os.fsync), self.fd)
-            self.unsynced = 0
-
-    def _write(self, data) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.fd, view) :]
-
-    def finish(self) -> str:
-        if self.rows != self.shape[0]:
-            raise AssertionError(f"{self.rows} rows written for a {self.shape} file")
-        return self.hash.hexdigest()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.hash.close()
-        if self.sync_pool is not None:
-            self.sync_pool.shutdown(wait=True)
-        os.close(self.fd)
-
-
-def _parse_binary(reader: _ChunkReader, buf, end: int, pos: int, path, out: _NpyWriter, n: int,
-                  dim: int):
-    """Records 'KEY VECTOR-BYTES' (each key after the first usually starts with '\n').
-
-    Appends the vectors to out and yields the keys, a chunk at a time.
-
-    The hot loop of an import, with no Python work per record: one regex scan returns a
-    chunk's keys, their lengths give every vector's offset, and one numpy gather copies the
-    vectors out (1M x 300: 0.15 s + 0.3 s, where a find-and-slice loop per record took 1.6 s).
-    The regex cannot skip bytes: `[^ ]*` also matches an empty key, so from any position it
-    either matches (a stray space shows up as an empty key) or has run out of chunk."""
-    import re
-
-    row_bytes = dim * 4
-    record = re.compile(rb"([^ ]*) (?s:.{%d})" % row_bytes)
-    done = 0
-    while True:
-        found = record.findall(buf, pos, end)[: n - done]
-        if found:
-            lengths = np.fromiter(map(len, found), dtype=np.intp, count=len(found))
-            record_ends = pos + np.cumsum(lengths + (1 + row_bytes))
-            out.append_from(buf, end, record_ends - row_bytes)
-            done += len(found)
-            pos = int(record_ends[-1])
-            yield found
-        if done == n:
-            return
-        carry = memoryview(buf)[pos:end]
-        buf, pos, end = reader.next(carry)
-        if end - pos == len(carry):
-            raise InputError(f"{path}: truncated after {done:,} of {n:,} vectors; "
-                             "re-download the file or pass --limit")
-        carry.release()
-
-
-def _parse_text(reader: _ChunkReader, buf, end: int, pos: int, path, out: _NpyWriter, n: int,
-                dim: int):
-    """Lines 'KEY X1 X2 ... Xdim' (word2vec text, fastText .vec): appends the vectors to out and
-    yields the keys, a chunk at a time."""
-    done = 0
-    block = np.empty((min(n, 4096), dim), dtype=np.float32)
-    filled = 0
-    while done < n:
-        last = buf.rfind(b"\n", pos, end)
-        stop = end if reader.eof else (last + 1 if last >= pos else pos)
-        lines = bytes(buf[pos:stop]).split(b"\n") if stop > pos else []
-        if lines and not lines[-1]:
-            lines.pop()
-        keys = []
-        for line in lines[: n - done]:
-            parts = line.rstrip(b"\r").rstrip(b" ").split(b" ")
-            line_no = done + len(keys) + 2
-            if len(parts) != dim + 1:
-                raise InputError(f"{path}:{line_no}: expected a word and {dim} numbers, got {len(parts) - 1} numbers")
-            try:
-                block[filled] = np.array(parts[1:], dtype=np.float32)
-            except ValueError as e:
-                word = parts[0].decode("utf-8", errors="replace")
-                raise InputError(f"{path}:{line_no}: not a number in the vector of {word!r}") from e
-            keys.append(parts[0])
-            filled += 1
-            if filled == len(block):
-                out.append(block)
-                block = np.empty_like(block)  # the writer's thread may still be reading the last one
-                filled = 0
-        done += len(keys)
-        if done == n and filled:
-            out.append(block[:filled])
-        yield keys
-        if done == n:
-            return
-        if reader.eof:
-            raise InputError(f"{path}: truncated after {done:,} of {n:,} vectors; "
-                             "re-download the file or pass --limit")
-        carry = memoryview(buf)[stop:end]
-        buf, pos, end = reader.next(carry)
-        carry.release()
-
-
-def export_model(model: Model, fmt: str, out) -> list[Path]:
-    """Write word2vec-bin, word2vec-txt, or projector (vectors.tsv + metadata.tsv). Atomic per file."""
-    out = Path(out)
-    if fmt == "projector":
-        out.mkdir(parents=True, exist_ok=True)
-        vec_path, meta_path = out / "vectors.tsv", out / "metadata.tsv"
-        with atomic_output(vec_path) as f:
-            np.savetxt(f, np.asarray(model.vectors), delimiter="\t", fmt="%.6g")
-        write_atomic(meta_path, "".join(f"{w}\n" for w in model.words))
-        return [vec_path, meta_path]
-    if fmt not in ("word2vec-bin", "word2vec-txt"):
-        raise UsageError(f"unknown export format {fmt!r}; choose word2vec-bin, word2vec-txt or projector")
-    vectors = np.asarray(model.vectors, dtype=np.float32)
-
-    def write(f):
-        f.write(f"{len(model.words)} {model.dim}\n".encode())
-        if fmt == "word2vec-bin":
-            little = vectors.astype("<f4", copy=False)
-            for w, row in zip(model.words, little):
-                f.write(w.encode("utf-8") + b" " + row.tobytes() + b"\n")
-        else:
-            for w, row in zip(model.words, vectors):
-                f.write((w + " " + " ".join(f"{x:.6g}" for x in row) + "\n").encode("utf-8"))
-
-    with atomic_output(out) as f:
-        write(f)
-    return [out]

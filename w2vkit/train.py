@@ -14,15 +14,15 @@ import logging
 import os
 import re
 import shutil
-import sys
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import __version__
-from .corpus import discover_inputs, file_sha256
+from .corpus import discover_inputs
 from .errors import InputError, ModelError, UsageError
-from .files import pid_suffix, remove_stale
+from .files import pid_suffix, remove_stale, sha256_of
+from .progress import progress_bar
 from .segment import DEFAULT_MAX_LINE_TOKENS, SegmentOptions, default_jobs, segment_corpus, with_detected_dicts
 from .store import (
     GENSIM_DIR,
@@ -81,7 +81,8 @@ class TrainOptions:
         if not 1 <= self.min_n <= self.max_n:
             raise UsageError("--min-n and --max-n need 1 <= min-n <= max-n")
         if self.word_weight not in (None, "gensim") and not (
-                isinstance(self.word_weight, (int, float)) and 0 <= self.word_weight <= 1):
+            isinstance(self.word_weight, (int, float)) and 0 <= self.word_weight <= 1
+        ):
             raise UsageError("--word-weight must be between 0 and 1, or gensim")
 
     def resolved(self, tokens: int, lang: str = "en") -> TrainOptions:
@@ -132,29 +133,40 @@ class PreparedCorpus:
     seconds: float
 
 
-def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: int | None = None,
-                   progress: bool = False, max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS) -> PreparedCorpus:
+def prepare_corpus(
+    inputs: list[str],
+    seg_options: SegmentOptions | None,
+    jobs: int | None = None,
+    progress: bool = False,
+    max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS,
+) -> PreparedCorpus:
     """Segment raw inputs (or re-wrap segmented ones) into one cached corpus file for gensim."""
     started = time.perf_counter()
     files = discover_inputs(inputs)
     if any(f.path == "-" for f in files):
         raise UsageError("train reads files, not stdin; save the text to a file first")
-    hashes = [{"path": f.path, "sha256": file_sha256(f.path)} for f in files]
+    hashes = [{"path": f.path, "sha256": sha256_of(f.path)} for f in files]
     if seg_options is not None:
         seg_options = with_detected_dicts(seg_options, files)
     # (segmented input: lines are only re-cut at max_line_tokens; with seg_options, theirs applies)
     described = seg_options.describe() if seg_options else {"segmented": True, "max_line_tokens": max_line_tokens}
     # The version stands for the segmenting code: a release that changes its output (0.2.0 split
     # names glued to a character) must not reuse corpora cached by the one before.
-    key_src = json.dumps({"inputs": [h["sha256"] for h in hashes], "options": described,
-                          "w2vkit": __version__}, sort_keys=True)
+    key_src = json.dumps(
+        {"inputs": [h["sha256"] for h in hashes], "options": described, "w2vkit": __version__}, sort_keys=True
+    )
     key = hashlib.sha256(key_src.encode()).hexdigest()[:24]
     cache = cache_root() / "corpora" / key
     corpus = cache / "corpus.txt"
     if corpus.is_file():
         log.debug("using cached corpus %s", corpus)
-        return PreparedCorpus(corpus, hashes, _with_new_words(described, cache) if seg_options else None,
-                              True, time.perf_counter() - started)
+        return PreparedCorpus(
+            corpus,
+            hashes,
+            _with_new_words(described, cache) if seg_options else None,
+            True,
+            time.perf_counter() - started,
+        )
     # Corpora half-written by runs that were killed (their process is gone) go first.
     remove_stale(cache.parent, ".*.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
     tmp = cache.with_name(f".{key}.tmp-{os.getpid()}")
@@ -162,8 +174,9 @@ def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: 
     try:
         tmp.mkdir(parents=True)
     except OSError as e:
-        raise UsageError(f"{cache_root()}: cannot write the corpus cache ({e.strerror}); "
-                         "set W2VKIT_CACHE to a writable directory") from e
+        raise UsageError(
+            f"{cache_root()}: cannot write the corpus cache ({e.strerror}); set W2VKIT_CACHE to a writable directory"
+        ) from e
     try:
         if seg_options is not None:
             result = segment_corpus(inputs, tmp / "segmented", seg_options, jobs=jobs, progress=progress)
@@ -178,8 +191,9 @@ def prepare_corpus(inputs: list[str], seg_options: SegmentOptions | None, jobs: 
         os.rename(tmp, cache)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return PreparedCorpus(corpus, hashes, _with_new_words(described, cache) if seg_options else None,
-                          False, time.perf_counter() - started)
+    return PreparedCorpus(
+        corpus, hashes, _with_new_words(described, cache) if seg_options else None, False, time.perf_counter() - started
+    )
 
 
 NEW_WORDS = "new_words.json"
@@ -311,21 +325,20 @@ class _GensimProgressLog(logging.Handler):
             self.progress.progress_within_epoch(float(m.group(1)))
 
 
-def _make_bar(total: int, enabled: bool):
-    if not enabled or not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="w", unit_scale=True, desc="train", file=sys.stderr,
-                dynamic_ncols=True, smoothing=0.1)
-
-
 def _gensim_kwargs(opts: TrainOptions) -> dict:
     kw = dict(
-        vector_size=opts.dim, window=opts.window, min_count=opts.min_count,
-        sg=1 if opts.arch == "skipgram" else 0, hs=1 if opts.hs else 0, negative=opts.negative,
-        sample=opts.sample, min_alpha=opts.min_alpha, workers=opts.workers, seed=opts.seed,
-        epochs=opts.epochs, max_final_vocab=opts.max_vocab,
+        vector_size=opts.dim,
+        window=opts.window,
+        min_count=opts.min_count,
+        sg=1 if opts.arch == "skipgram" else 0,
+        hs=1 if opts.hs else 0,
+        negative=opts.negative,
+        sample=opts.sample,
+        min_alpha=opts.min_alpha,
+        workers=opts.workers,
+        seed=opts.seed,
+        epochs=opts.epochs,
+        max_final_vocab=opts.max_vocab,
     )
     if opts.alpha is not None:
         kw["alpha"] = opts.alpha
@@ -342,23 +355,22 @@ def _model_class(subwords: bool):
     return FastText if subwords else Word2Vec
 
 
-def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
-          seg_options: SegmentOptions | None = SegmentOptions(),  # noqa: B008 (frozen: immutable)
-          resume: str | None = None,
-          jobs: int | None = None, progress: bool = False, keep_gensim: bool = True,
-          max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS) -> TrainResult:
+def train(
+    inputs: list[str],
+    output,
+    options: TrainOptions = TrainOptions(),
+    seg_options: SegmentOptions | None = SegmentOptions(),  # noqa: B008 (frozen: immutable)
+    resume: str | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
+    keep_gensim: bool = True,
+    max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS,
+) -> TrainResult:
     """Train a model on raw (or, with seg_options=None, segmented) text and save it atomically."""
     started = time.perf_counter()
-    output = Path(output)
-    resumed_from = None
-    if resume:
-        resumed_from = load_model(resume)
-        if not (Path(resume) / GENSIM_DIR / "model").is_file():
-            raise ModelError(f"{resume}: has no training state to resume from (an imported model, or its "
-                             f"{GENSIM_DIR}/ folder was removed); train a new model instead")
-        state = verify_gensim_state(Path(resume), resumed_from.meta)
-        if seg_options is not None and resumed_from.meta.get("segmentation"):
-            seg_options = SegmentOptions(**_seg_kwargs(resumed_from.meta["segmentation"]))
+    resumed_from, state = _resume_state(resume) if resume else (None, None)
+    if resumed_from is not None and seg_options is not None and resumed_from.meta.get("segmentation"):
+        seg_options = SegmentOptions.from_described(resumed_from.meta["segmentation"])
     prepared = prepare_corpus(inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens)
     tokens = count_tokens(prepared.path)
     if resumed_from is not None:  # unless told otherwise, go on as the model was trained
@@ -368,11 +380,49 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
         if options.word_weight is None:
             options = replace(options, word_weight=trained.get("word_weight"))
     opts = options.resolved(tokens, corpus_language(prepared.path))
+    run = _run_gensim(prepared.path, tokens, opts, state, inputs, progress)
+    if resumed_from is not None:
+        dropped = {w: c for w, c in resumed_from.dropped_counts().items() if w not in run.model.wv.key_to_index}
+    else:
+        dropped = run.dropped
+    words = _save_trained(run, output, opts, prepared, tokens, dropped, resumed_from, keep_gensim)
+    return TrainResult(
+        Path(output),
+        words,
+        tokens,
+        opts.epochs,
+        time.perf_counter() - started,
+        run.seconds,
+        tokens * opts.epochs / run.seconds,
+        run.losses,
+        prepared.cached,
+        opts,
+    )
 
-    import gensim
-    import numpy as np
 
-    bar = _make_bar(tokens * opts.epochs, progress)
+def _resume_state(resume: str):
+    """The model to go on training and its verified gensim state file."""
+    model = load_model(resume)
+    if not (Path(resume) / GENSIM_DIR / "model").is_file():
+        raise ModelError(
+            f"{resume}: has no training state to resume from (an imported model, or its "
+            f"{GENSIM_DIR}/ folder was removed); train a new model instead"
+        )
+    return model, verify_gensim_state(Path(resume), model.meta)
+
+
+@dataclass
+class _GensimRun:
+    model: object  # gensim Word2Vec or FastText
+    dropped: dict  # words below min_count and their counts (new models)
+    losses: list
+    seconds: float
+
+
+def _run_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, progress: bool) -> _GensimRun:
+    """Train a new gensim model on the corpus file, or go on training the one saved at `state`,
+    with gensim's epoch log turned into the progress bar."""
+    bar = progress_bar(tokens * opts.epochs, progress, "train", smoothing=0.1)
     cb = _EpochProgress(opts.epochs, tokens, bar, with_loss=not opts.subwords)
     gensim_log = logging.getLogger("gensim.models.word2vec")
     handler = _GensimProgressLog(cb)
@@ -380,40 +430,43 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
     old_level = gensim_log.level
     if bar is not None:
         gensim_log.setLevel(logging.INFO)
-    train_started = time.perf_counter()
+    started = time.perf_counter()
+    dropped: dict = {}
+    train_kw = dict(corpus_file=str(corpus), epochs=opts.epochs, compute_loss=not opts.subwords, callbacks=[cb])
     try:
-        if resumed_from is None:
+        if state is None:
             model = _model_class(opts.subwords)(**_gensim_kwargs(opts))
             # keep_raw_vocab: the counts of words below min_count feed unknown-word messages.
-            model.build_vocab(corpus_file=str(prepared.path), keep_raw_vocab=True)
+            model.build_vocab(corpus_file=str(corpus), keep_raw_vocab=True)
             check_vocabulary(model, tokens, opts.min_count, inputs)
             dropped = _dropped_words(model)
             model.raw_vocab = {}
-            model.train(corpus_file=str(prepared.path), total_words=model.corpus_total_words,
-                        epochs=opts.epochs, compute_loss=not opts.subwords, callbacks=[cb])
+            model.train(total_words=model.corpus_total_words, **train_kw)
         else:
             model = _model_class(opts.subwords).load(str(state))
             model.workers = opts.workers
-            model.build_vocab(corpus_file=str(prepared.path), update=True)
-            model.train(corpus_file=str(prepared.path), total_words=tokens, epochs=opts.epochs,
-                        total_examples=model.corpus_count, compute_loss=not opts.subwords,
-                        callbacks=[cb])
+            model.build_vocab(corpus_file=str(corpus), update=True)
+            model.train(total_words=tokens, total_examples=model.corpus_count, **train_kw)
     finally:
         gensim_log.removeHandler(handler)
         gensim_log.setLevel(old_level)
         if bar is not None:
             bar.close()
-    train_seconds = time.perf_counter() - train_started
+    return _GensimRun(model, dropped, cb.losses, time.perf_counter() - started)
 
-    wv = model.wv
+
+def _save_trained(run: _GensimRun, output, opts, prepared, tokens: int, dropped, resumed_from, keep_gensim) -> int:
+    """Write the model directory (vectors composed as chosen, metadata, and the gensim state for
+    --resume) and publish it atomically; the number of words."""
+    import gensim
+    import numpy as np
+
+    wv = run.model.wv
     words = list(wv.index_to_key)
     counts = np.array([wv.get_vecattr(w, "count") for w in words], dtype=np.int64)
     vectors = wv.vectors
     if opts.subwords and opts.word_weight != "gensim":
         vectors = compose_subword_vectors(wv, opts.word_weight)
-    if resumed_from is not None:
-        old = resumed_from.dropped_counts()
-        dropped = {w: c for w, c in old.items() if w not in wv.key_to_index}
     meta = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "gensim_version": gensim.__version__,
@@ -421,28 +474,27 @@ def train(inputs: list[str], output, options: TrainOptions = TrainOptions(),
         "hyperparameters": asdict(opts),
         "corpus": {"inputs": prepared.inputs, "tokens": tokens, "cache": str(prepared.path)},
         "segmentation": prepared.segmentation,
-        "losses_per_epoch": [round(x, 3) for x in cb.losses],
+        "losses_per_epoch": [round(x, 3) for x in run.losses],
         "timings": {
             "prepare_seconds": round(prepared.seconds, 3),
-            "train_seconds": round(train_seconds, 3),
-            "words_per_second": round(tokens * opts.epochs / train_seconds),
+            "train_seconds": round(run.seconds, 3),
+            "words_per_second": round(tokens * opts.epochs / run.seconds),
         },
         "resumed_from": resumed_from.meta.get("vectors_sha256") if resumed_from else None,
     }
+    output = Path(output)
     tmp = staging_dir(output)
     try:
         write_model_files(tmp, words, counts, vectors, meta, dropped)
         if keep_gensim:
             (tmp / GENSIM_DIR).mkdir()
-            model.callbacks = ()
-            model.save(str(tmp / GENSIM_DIR / "model"))
+            run.model.callbacks = ()
+            run.model.save(str(tmp / GENSIM_DIR / "model"))
             record_gensim_state(tmp)
         publish(tmp, output)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return TrainResult(output, len(words), tokens, opts.epochs, time.perf_counter() - started,
-                       train_seconds, tokens * opts.epochs / train_seconds, cb.losses, prepared.cached,
-                       opts)
+    return len(words)
 
 
 # Below this many tokens, vectors are mostly noise (the novel, 366k tokens, is about the least
@@ -456,12 +508,19 @@ def check_vocabulary(model, tokens: int, min_count: int, inputs: list[str]) -> N
     kept = len(model.wv.index_to_key)
     seen = len(model.raw_vocab)
     if kept == 0:
-        raise InputError(f"{', '.join(inputs)}: no word occurs {min_count} times ({tokens:,} tokens, "
-                         f"{seen:,} distinct words); give more text or lower --min-count (e.g. --min-count 1)")
+        raise InputError(
+            f"{', '.join(inputs)}: no word occurs {min_count} times ({tokens:,} tokens, "
+            f"{seen:,} distinct words); give more text or lower --min-count (e.g. --min-count 1)"
+        )
     if tokens < SMALL_CORPUS_WARNING_TOKENS:
-        log.warning("warning: a small corpus: %s tokens, %s words seen %d+ times; word vectors need "
-                    "a few hundred thousand tokens, so expect noisy neighbours for all but the most "
-                    "frequent words", f"{tokens:,}", f"{kept:,}", min_count)
+        log.warning(
+            "warning: a small corpus: %s tokens, %s words seen %d+ times; word vectors need "
+            "a few hundred thousand tokens, so expect noisy neighbours for all but the most "
+            "frequent words",
+            f"{tokens:,}",
+            f"{kept:,}",
+            min_count,
+        )
 
 
 def word_weights(rule, counts):
@@ -499,8 +558,11 @@ def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True):
         single[i] = len(word) == 1
         hashes = ft_ngram_hashes(word, wv.min_n, wv.max_n, wv.bucket)
         if not edge_ngrams and len(word) > 1:
-            hashes = [h for h, g in zip(hashes, _ngrams_in_hash_order(word, wv.min_n, wv.max_n))
-                      if not (len(g) == 2 and ("<" in g or ">" in g))] or hashes
+            hashes = [
+                h
+                for h, g in zip(hashes, _ngrams_in_hash_order(word, wv.min_n, wv.max_n))
+                if not (len(g) == 2 and ("<" in g or ">" in g))
+            ] or hashes
         if hashes:
             ngram_mean[i] = wv.vectors_ngrams[hashes].mean(axis=0)
     weight = np.broadcast_to(np.asarray(word_weight, dtype=np.float32), (len(own),))[:, None]
@@ -516,14 +578,6 @@ def _ngrams_in_hash_order(word: str, min_n: int, max_n: int) -> list[str]:
     from gensim.models.fasttext_inner import compute_ngrams_bytes
 
     return [g.decode("utf-8", "replace") for g in compute_ngrams_bytes(word, min_n, max_n)]
-
-
-def _seg_kwargs(described: dict) -> dict:
-    d = dict(described)
-    d["user_dicts"] = tuple(x["name"] for x in d.get("user_dicts", []))
-    d["stopwords"] = tuple(x["name"] for x in d.get("stopwords", []))
-    d["new_words"] = tuple(d.get("new_words", ()))
-    return {k: v for k, v in d.items() if k in SegmentOptions.__dataclass_fields__}
 
 
 def _dropped_words(model) -> dict[str, int]:

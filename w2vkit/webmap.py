@@ -37,14 +37,14 @@ def neighbour_lists(vectors: np.ndarray, k: int = NEIGHBOURS, block: int = 2048)
     indices = np.empty((n, k), dtype=np.int32)
     scores = np.empty((n, k), dtype=np.float32)
     for start in range(0, n, block):
-        sims = unit[start:start + block] @ unit.T
+        sims = unit[start : start + block] @ unit.T
         rows = np.arange(sims.shape[0])
         sims[rows, start + rows] = -np.inf  # a word is not its own neighbour
         part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         order = np.argsort(-np.take_along_axis(sims, part, axis=1), axis=1, kind="stable")
         best = np.take_along_axis(part, order, axis=1)
-        indices[start:start + block] = best
-        scores[start:start + block] = np.take_along_axis(sims, best, axis=1)
+        indices[start : start + block] = best
+        scores[start : start + block] = np.take_along_axis(sims, best, axis=1)
     return indices, scores
 
 
@@ -78,9 +78,11 @@ def render_html(data: dict) -> str:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # Inside <script>, only "</" can end the element early; JSON never needs a raw "</".
     payload = payload.replace("</", "<\\/")
-    return (_PAGE.replace("__TITLE__", html.escape(data["title"]))
-            .replace("__DATA__", payload)
-            .replace("__SCRIPT__", _SCRIPT))
+    return (
+        _PAGE.replace("__TITLE__", html.escape(data["title"]))
+        .replace("__DATA__", payload)
+        .replace("__SCRIPT__", _SCRIPT)
+    )
 
 
 _PAGE = """<!DOCTYPE html>
