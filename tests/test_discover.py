@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from w2vkit.discover import DiscoveryOptions, discover_words
-from w2vkit.segment import SegmentOptions, read_user_dict, segment_corpus
+from w2vkit.pipeline import segment_corpus
+from w2vkit.segment import SegmentOptions, read_user_dict
 
 PLANTED = ["龘靐齉", "爨麤", "癵驫鱻"]  # rare characters: no dictionary holds these strings
 

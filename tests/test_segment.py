@@ -8,7 +8,8 @@ import pytest
 from conftest import shared_file, text8_like
 
 from w2vkit.errors import BinaryInputError, DictionaryError, EmptyInputError
-from w2vkit.segment import SegmentOptions, Tokenizer, read_user_dict, segment_corpus, segment_lines
+from w2vkit.pipeline import segment_corpus
+from w2vkit.segment import SegmentOptions, Tokenizer, read_user_dict, segment_lines
 
 REQUIRED = (
     "孙悟空 悟空 行者 孙行者 老孙 大圣 齐天大圣 美猴王 猪八戒 八戒 沙僧 沙和尚 唐僧 三藏 长老 观音 如来 玉帝"
@@ -220,7 +221,7 @@ def test_builtin_dictionary_is_detected_only_in_its_novel(xiyouji_path, tmp_path
 
 
 def test_find_glued_needs_a_family_of_forms():
-    from w2vkit.segment import find_glued
+    from w2vkit.pipeline import find_glued
 
     counts = Counter({"孔明": 800, "不得": 300, "唐僧": 900, "玄德": 600})
     counts.update({f"孔明{c}": 30 for c in "之自乃入问遂教见叹"})  # 9 forms, each 20x rarer

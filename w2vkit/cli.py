@@ -315,12 +315,12 @@ def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
       w2vkit segment novel.txt --user-dict xiyouji --audit 30   # words to add to your dictionary
       w2vkit segment novel.txt --discover-words novel.dict      # the text's own words, as a dictionary
     """
-    from .segment import segment_corpus
+    from .pipeline import segment_corpus
 
     options = _segment_options(**seg)
     result = segment_corpus(list(inputs), outdir, options, jobs=jobs, progress=show_progress(), audit=bool(audit))
     if discover_words_file:
-        from .segment import write_new_words
+        from .pipeline import write_new_words
 
         write_new_words(discover_words_file, result.new_words)
         info(f"wrote {plural(len(result.new_words), 'discovered word')} -> {discover_words_file}")
@@ -948,7 +948,7 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
       w2vkit evaluate --analogies google --method both --restrict-vocab 30000 --format json
       w2vkit evaluate --pairs my-pairs.tsv --groups xiyouji-aliases
     """
-    from .evaluate import default_sets, run_evaluation
+    from .evaluate import REPORT_COLUMNS, default_sets, report_rows, run_evaluation
 
     engine = _engine(model_path)
     skipped = []
@@ -969,24 +969,10 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
         engine, analogies, pairs, groups, restrict_vocab, ["add", "mul"] if method == "both" else [method], data_dir
     )
     report["skipped"] = [{"set": name, "reason": why} for name, why in skipped]
-    rows = []
-    for r in report["analogies"]:
-        rows.append((r["set"], f"analogy {r['method']}", "accuracy", r["accuracy"], r["answered"], r["skipped"]))
-        if sections:
-            for s in r["sections"]:
-                rows.append(
-                    (f"  {s['section']}", "", "accuracy", s["accuracy"], s["correct"] + s["incorrect"], s["skipped"])
-                )
-    for r in report["pairs"]:
-        rows.append((r["set"], "pairs", "spearman", r["spearman"], r["used"], r["skipped"]))
-        rows.append((r["set"], "pairs", "pearson", r["pearson"], r["used"], r["skipped"]))
-    for r in report["groups"]:
-        rows.append((r["set"], "aliases", "recall@10", r["recall_at_10"], r["words_scored"], r["words_missing"]))
-        rows.append((r["set"], "aliases", "mrr", r["mrr"], r["words_scored"], r["words_missing"]))
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        render(["set", "task", "metric", "score", "used", "skipped"], rows, fmt)
+        render(list(REPORT_COLUMNS), report_rows(report, sections), fmt)
     info(f"model {engine.model.path}, restrict_vocab={restrict_vocab}")
 
 

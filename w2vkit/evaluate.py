@@ -447,3 +447,25 @@ def run_evaluation(
 def _finite(x: float) -> float | None:
     """NaN (too few pairs to correlate) as None: JSON null, shown as n/a."""
     return None if x != x else x
+
+
+REPORT_COLUMNS = ("set", "task", "metric", "score", "used", "skipped")
+
+
+def report_rows(report: dict, sections: bool = False) -> list[tuple]:
+    """run_evaluation's report as rows of REPORT_COLUMNS, one per score (and per analogy section
+    with sections=True), for tables and TSV."""
+    rows = []
+    for r in report["analogies"]:
+        rows.append((r["set"], f"analogy {r['method']}", "accuracy", r["accuracy"], r["answered"], r["skipped"]))
+        if sections:
+            for s in r["sections"]:
+                used = s["correct"] + s["incorrect"]
+                rows.append((f"  {s['section']}", "", "accuracy", s["accuracy"], used, s["skipped"]))
+    for r in report["pairs"]:
+        rows.append((r["set"], "pairs", "spearman", r["spearman"], r["used"], r["skipped"]))
+        rows.append((r["set"], "pairs", "pearson", r["pearson"], r["used"], r["skipped"]))
+    for r in report["groups"]:
+        rows.append((r["set"], "aliases", "recall@10", r["recall_at_10"], r["words_scored"], r["words_missing"]))
+        rows.append((r["set"], "aliases", "mrr", r["mrr"], r["words_scored"], r["words_missing"]))
+    return rows

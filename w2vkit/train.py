@@ -22,8 +22,9 @@ from . import __version__
 from .corpus import discover_inputs
 from .errors import InputError, ModelError, UsageError
 from .files import pid_suffix, remove_stale, sha256_of
+from .pipeline import default_jobs, segment_corpus
 from .progress import progress_bar
-from .segment import DEFAULT_MAX_LINE_TOKENS, SegmentOptions, default_jobs, segment_corpus, with_detected_dicts
+from .segment import DEFAULT_MAX_LINE_TOKENS, SegmentOptions, with_detected_dicts
 from .store import (
     GENSIM_DIR,
     load_model,
