@@ -136,3 +136,38 @@ def test_search_in_a_real_browser_highlights_the_word_and_its_neighbours(engine,
     assert shot.stat().st_size > 10_000
     if os.environ.get("W2VKIT_SCREENSHOTS"):  # to refresh the README's picture
         shutil.copy(shot, Path(os.environ["W2VKIT_SCREENSHOTS"]) / "map-search.png")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_map_of_20000_words_opens_and_answers_a_search(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from w2vkit.store import save_model
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium)", pytrace=False)
+    n = 20_000
+    rng = np.random.default_rng(0)
+    words = [f"w{i:05d}" for i in range(n)]
+    path = save_model(
+        tmp_path / "big", words, np.arange(n, 0, -1) * 10, rng.normal(size=(n, 24)).astype(np.float32), {}
+    )
+    engine = Engine(load_model(path))
+    out = tmp_path / "big.html"
+    result = plot(engine, out, top=n, method="pca")
+    assert result.points == n
+    assert out.stat().st_size <= 15_000_000
+    data = page_data(out)
+    query = "w12345"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(out.as_uri())
+        page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+        page.fill("#search", query)
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#neighbours li")
+        listed = page.eval_on_selector_all("#neighbours li", "lis => lis.map(li => li.dataset.word)")
+        browser.close()
+    assert listed == expected_neighbours(engine, query, set(data["words"]))

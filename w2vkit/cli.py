@@ -706,6 +706,75 @@ def similar(words, minus, topn, restrict_vocab, model_path, fmt):
 
 
 @cli.command()
+@click.argument("source", default="-", metavar="[FILE|-]")
+@click.option(
+    "--method",
+    type=click.Choice(["sif", "mean"]),
+    default="sif",
+    show_default=True,
+    help="sif: smooth-inverse-frequency weights minus the common component; mean: the words' unit vectors averaged.",
+)
+@format_option(["tsv", "json", "npy"], "tsv", help="tsv: a row of numbers per line; json; npy: a numpy matrix.")
+@click.option("-o", "--output", default="-", show_default=True, metavar="FILE", help="Where to write (- is stdout).")
+@MODEL_OPTION
+@verbosity
+def embed(source, method, fmt, output, model_path):
+    """Sentence vectors: a text per line of FILE (or stdin) in, a vector per line out.
+
+    Texts are segmented as the model's training text was; words the model lacks are left out
+    (counted on stderr); a line with no known word gets a vector of zeros. With sif, the common
+    component is estimated on the whole input, so give all the lines at once.
+
+    \b
+    Examples:
+      w2vkit embed sentences.txt > vectors.tsv
+      echo 孙悟空大闹天宫 | w2vkit embed --method mean --format json
+      w2vkit embed lines.txt --format npy -o lines.npy
+    """
+    from .embed import Embedder, read_texts, write_vectors
+    from .files import atomic_output
+
+    engine = _engine(model_path)
+    texts = read_texts(source)
+    embedded = Embedder(engine.model, method).embed(texts)
+    with atomic_output(output) as f:
+        write_vectors(embedded, fmt, f)
+    info(
+        f"embedded {plural(len(texts), 'line')} ({method}, {embedded.vectors.shape[1]} dimensions); "
+        f"{plural(embedded.unknown, 'unknown token')} left out, {plural(len(embedded.empty), 'line')} with no known word"
+    )
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--in", "source", required=True, metavar="FILE", help="The file whose lines are searched (- for stdin).")
+@click.option("--method", type=click.Choice(["sif", "mean"]), default="sif", show_default=True, help="As for embed.")
+@TOPN_OPTION
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def search(query, source, method, topn, model_path, fmt):
+    """Rank the lines of a file by how close their meaning is to QUERY (cosine of sentence vectors).
+
+    \b
+    Examples:
+      w2vkit search 孙悟空大闹天宫 --in chapters.txt -n 5
+      w2vkit search "the king died" --in news.txt --format json
+    """
+    from .embed import Embedder, read_texts
+    from .embed import search as search_lines
+
+    engine = _engine(model_path)
+    texts = read_texts(source)
+    hits, embedded = search_lines(Embedder(engine.model, method), query, texts, topn)
+    def shown(text):  # a table keeps to a line per hit; tsv and json give the whole line
+        return text if fmt != "table" or len(text) <= 60 else text[:60] + "…"
+
+    render(["line", "score", "text"], [(h.line, h.score, shown(h.text)) for h in hits], fmt, {"query": query})
+    info(f"searched {plural(len(texts), 'line')} ({method}); {plural(len(embedded.empty), 'line')} with no known word")
+
+
+@cli.command()
 @click.argument("words", nargs=-1, required=True, metavar="A B [C D ...]")
 @MODEL_OPTION
 @FORMAT_OPTION
