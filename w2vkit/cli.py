@@ -434,34 +434,7 @@ def _load(model_path, verify=None):
 @click.option("-j", "--jobs", type=click.IntRange(1), default=None, help="Segmentation processes.")
 @FORMAT_OPTION
 @verbosity
-def train(
-    inputs,
-    output,
-    arch,
-    arch_flag,
-    dim,
-    window,
-    min_count,
-    epochs,
-    negative,
-    hs,
-    sample,
-    alpha,
-    min_alpha,
-    workers,
-    seed,
-    deterministic,
-    max_vocab,
-    subwords,
-    min_n,
-    max_n,
-    word_weight,
-    segmented,
-    resume,
-    jobs,
-    fmt,
-    **seg,
-):
+def train(inputs, output, arch, arch_flag, word_weight, segmented, resume, jobs, fmt, **rest):
     """Train a Skip-gram or CBOW model on raw text (segmented and cached) or tokenised text.
 
     CORPUS is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2) or the name
@@ -476,61 +449,30 @@ def train(
       w2vkit train novel.txt --no-subwords                  # plain word2vec on Chinese
       w2vkit train more.txt --resume models/xiyouji
     """
+    from dataclasses import fields
+
     from .train import TrainOptions, default_output
     from .train import train as run_train
 
+    names = {f.name for f in fields(TrainOptions)}
     options = TrainOptions(
         arch=arch or arch_flag or "cbow",
-        dim=dim,
-        window=window,
-        min_count=min_count,
-        epochs=epochs,
-        negative=negative,
-        hs=hs,
-        sample=sample,
-        alpha=alpha,
-        min_alpha=min_alpha,
-        workers=workers,
-        seed=seed,
-        deterministic=deterministic,
-        max_vocab=max_vocab,
-        subwords=subwords,
-        min_n=min_n,
-        max_n=max_n,
         word_weight=_word_weight(word_weight),
+        **{k: v for k, v in rest.items() if k in names},
     )
-    seg_options = None if segmented else _segment_options(**seg)
-    out = output or resume or default_output(list(inputs))
+    seg = {k: v for k, v in rest.items() if k not in names}
     result = run_train(
         list(inputs),
-        out,
+        output or resume or default_output(list(inputs)),
         options,
-        seg_options,
+        None if segmented else _segment_options(**seg),
         resume=resume,
         jobs=jobs,
         progress=show_progress(),
         max_line_tokens=seg["max_line_tokens"],
     )
     if fmt == "json":
-        from dataclasses import asdict
-
-        click.echo(
-            json.dumps(
-                {
-                    "model": str(result.model_dir),
-                    "vocab_size": result.vocab_size,
-                    "tokens": result.tokens,
-                    "epochs": result.epochs,
-                    "seconds": round(result.seconds, 3),
-                    "words_per_second": round(result.words_per_second),
-                    "losses_per_epoch": result.losses,
-                    "cached_corpus": result.cached_corpus,
-                    "options": asdict(result.options),
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     o = result.options
     arch = f"{o.arch}+subwords({o.min_n}-{o.max_n})" if o.subwords else o.arch
     info(
@@ -767,6 +709,7 @@ def search(query, source, method, topn, model_path, fmt):
     engine = _engine(model_path)
     texts = read_texts(source)
     hits, embedded = search_lines(Embedder(engine.model, method), query, texts, topn)
+
     def shown(text):  # a table keeps to a line per hit; tsv and json give the whole line
         return text if fmt != "table" or len(text) <= 60 else text[:60] + "…"
 

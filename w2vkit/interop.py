@@ -89,6 +89,32 @@ def looks_binary(path: Path) -> bool:
     return any(b < 9 or 13 < b < 32 or b == 127 for b in sample)
 
 
+def _read_header(header: bytes, path: Path) -> tuple[int, int]:
+    """COUNT and DIM from a word2vec header line, or a one-line error."""
+    try:
+        n, dim = (int(x) for x in header.split())
+        if n < 0 or dim <= 0 or dim > MAX_IMPORT_DIM:
+            raise ValueError(header)
+    except ValueError as e:
+        raise InputError(
+            f"{path}:1: expected a header 'COUNT DIM', got {header[:60]!r}; is this a word2vec file?"
+        ) from e
+    return n, dim
+
+
+def _drop_duplicate_keys(tmp: Path, words: list[str]) -> tuple[list[str], str]:
+    """Duplicate keys (after UTF-8 repair) keep the first, more frequent, occurrence: the staged
+    vectors and vocabulary are rewritten; the words and the new vectors' sha256."""
+    first: dict[str, int] = {}
+    keep = [first.setdefault(w, i) for i, w in enumerate(words) if w not in first]
+    kept = np.load(tmp / VECTORS, mmap_mode="r", allow_pickle=False)[keep]
+    words = [words[i] for i in keep]
+    np.save(tmp / VECTORS, kept, allow_pickle=False)
+    del kept
+    write_vocab(tmp, words, np.arange(len(words), 0, -1))
+    return words, sha256_of(tmp / VECTORS)
+
+
 def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, started) -> tuple[Path, dict]:
     import gzip
 
@@ -96,15 +122,7 @@ def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, s
     with f, _ChunkReader(f, path) if path.suffix == ".gz" else _MappedReader(f) as reader:
         buf, pos, end = reader.next(b"")
         newline = buf.find(b"\n", pos, end)
-        header = bytes(buf[pos : newline if newline >= 0 else min(end, 60)])
-        try:
-            n, dim = (int(x) for x in header.split())
-            if n < 0 or dim <= 0 or dim > MAX_IMPORT_DIM:
-                raise ValueError(header)
-        except ValueError as e:
-            raise InputError(
-                f"{path}:1: expected a header 'COUNT DIM', got {header[:60]!r}; is this a word2vec file?"
-            ) from e
+        n, dim = _read_header(bytes(buf[pos : newline if newline >= 0 else min(end, 60)]), path)
         if limit:
             n = min(n, limit)
         words: list[str] = []
@@ -135,15 +153,7 @@ def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, s
                 bar.close()
         source_digest = reader.source_blake3()
     if len(seen) != len(words):
-        # Duplicate keys (after UTF-8 repair) keep the first, more frequent, occurrence.
-        first: dict[str, int] = {}
-        keep = [first.setdefault(w, i) for i, w in enumerate(words) if w not in first]
-        kept = np.load(tmp / VECTORS, mmap_mode="r", allow_pickle=False)[keep]
-        words = [words[i] for i in keep]
-        np.save(tmp / VECTORS, kept, allow_pickle=False)
-        del kept
-        vectors_sha = sha256_of(tmp / VECTORS)
-        write_vocab(tmp, words, np.arange(len(words), 0, -1))
+        words, vectors_sha = _drop_duplicate_keys(tmp, words)
     del seen
     meta = {
         "source": {

@@ -261,6 +261,20 @@ class TrainResult:
     cached_corpus: bool
     options: TrainOptions
 
+    def to_dict(self) -> dict:
+        """The result as `train --format json` prints it."""
+        return {
+            "model": str(self.model_dir),
+            "vocab_size": self.vocab_size,
+            "tokens": self.tokens,
+            "epochs": self.epochs,
+            "seconds": round(self.seconds, 3),
+            "words_per_second": round(self.words_per_second),
+            "losses_per_epoch": self.losses,
+            "cached_corpus": self.cached_corpus,
+            "options": asdict(self.options),
+        }
+
 
 class _EpochProgress:
     """gensim callback: per-epoch loss and a progress bar over all epochs.
