@@ -38,6 +38,7 @@ SEGMENTATIONS = {
     "no-discover": dict(discover=False, sentences=True),
     "paragraphs": dict(discover=True, sentences=False),
     "paragraphs-no-discover": dict(discover=False, sentences=False),
+    "paragraphs-phrases2": dict(discover=True, sentences=False, phrases=2),
 }
 # Training variants: character n-gram ranges and other options, on top of the defaults.
 VARIANTS = {

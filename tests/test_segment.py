@@ -4,6 +4,7 @@ import gzip
 import json
 from collections import Counter
 
+import numpy as np
 import pytest
 from conftest import shared_file, text8_like
 
@@ -271,3 +272,34 @@ def test_glued_names_are_split_without_a_dictionary(tmp_path):
     assert manifest["tokens"] == result.tokens == sum(on_counts.values())
     assert manifest["distinct_tokens"] == len(on_counts)
     assert result.tokens > off.tokens
+
+
+def test_phrases_join_a_planted_collocation_and_nothing_random(tmp_path):
+    rng = np.random.default_rng(0)
+    vocabulary = [f"w{i}" for i in range(300)]
+    lines = []
+    for _ in range(2000):
+        words = list(rng.choice(vocabulary, 12))
+        if rng.random() < 0.3:  # planted: "new york" and, for the second pass, "new york times"
+            words[3:3] = ["new", "york", "times"] if rng.random() < 0.5 else ["new", "york"]
+        lines.append(" ".join(words))
+    (tmp_path / "in.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = segment_corpus([str(tmp_path / "in.txt")], tmp_path / "one", SegmentOptions(lang="en", phrases=1), jobs=1)
+    joined = Counter((tmp_path / "one" / "in.txt").read_text().split())
+    assert joined["new_york"] > 400 and joined["new"] == 0
+    assert not [w for w in joined if "_" in w and w not in ("new_york", "york_times")]
+    assert one.tokens == sum(joined.values())
+    segment_corpus([str(tmp_path / "in.txt")], tmp_path / "two", SegmentOptions(lang="en", phrases=2), jobs=1)
+    twice = Counter((tmp_path / "two" / "in.txt").read_text().split())
+    assert twice["new_york_times"] > 100
+
+
+def test_a_phrase_is_queried_with_spaces_or_underscores(tmp_path):
+    from w2vkit.query import Engine
+    from w2vkit.store import load_model, save_model
+
+    words = ["new_york", "paris", "london"]
+    vectors = np.eye(3, 4, dtype=np.float32) + 0.1
+    meta = {"segmentation": SegmentOptions(lang="en", phrases=2).describe()}
+    engine = Engine(load_model(save_model(tmp_path / "m", words, [30, 20, 10], vectors, meta)))
+    assert engine.index_of("new york") == engine.index_of("New_York") == engine.index_of("new_york") == 0

@@ -228,6 +228,14 @@ def segmentation_options(f):
             type=click.IntRange(1),
             help="Cut output lines longer than this (gensim drops words past 10,000).",
         ),
+        click.option(
+            "--phrases",
+            default=0,
+            show_default=True,
+            type=click.IntRange(0),
+            metavar="N",
+            help="Passes joining frequent collocations into one token (new_york; 2 is word2phrase's usual).",
+        ),
     ]
     for d in reversed(decorators):
         f = d(f)
@@ -247,6 +255,7 @@ def _segment_options(
     encoding,
     lines,
     max_line_tokens,
+    phrases,
 ):
     from .segment import SegmentOptions
 
@@ -263,6 +272,7 @@ def _segment_options(
         max_line_tokens=max_line_tokens,
         discover=discover,
         sentences=lines == "sentence",
+        phrases=phrases,
     )
 
 

@@ -189,6 +189,8 @@ def segment_corpus(
         run.close()
         if options.split_name_verb and not options.user_dicts:
             run.split_glued(frozenset(options.new_words))
+        if options.phrases:
+            run.join_phrases(options.phrases)
         reports = run.reports(batches.streams)
         if bar is not None:
             bar.close()
@@ -312,6 +314,15 @@ class _StagedOutputs:
         for idx, n in zip(zh, added):
             self.tokens[idx] += n
         self.zh_vocabulary = counts if self.audit else set(counts)
+
+    def join_phrases(self, passes: int) -> None:
+        """Join collocations in all the outputs (see join_phrases); counts are recomputed."""
+        paths = [self.staging / self.files[i].output_name for i in sorted(self.langs)]
+        counts, tokens = join_phrases(paths, passes)
+        for i, n in zip(sorted(self.langs), tokens):
+            self.tokens[i] = n
+        self.zh_vocabulary = counts if self.audit else set(counts)
+        self.other_vocabulary = Counter() if self.audit else set()
 
     def vocabulary(self):
         """All the outputs' words: a Counter with --audit, else a set."""
@@ -507,3 +518,55 @@ def _publish(staging: Path, outdir: Path, names: list[str], manifest: dict) -> N
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / name, target)
     atomic_write_text(outdir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
+PHRASE_MIN_COUNT = 5
+PHRASE_THRESHOLD = 10.0  # word2phrase's and gensim's default scoring and threshold
+
+
+def join_phrases(paths: list[Path], passes: int) -> tuple[Counter, list[int]]:
+    """Join frequent collocations into one token with "_" (new york -> new_york), `passes` times
+    over the segmented files, as word2vec's word2phrase does: gensim Phrases learns the pairs
+    (streaming over the files, so memory holds the pair counts, not the text), FrozenPhrases
+    rewrites each file. English connector words (of, the, …) may sit inside a phrase
+    (bank_of_america) but never start or end one. Returns the words' counts and each file's
+    token count after joining."""
+    from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
+
+    def sentences():
+        for path in paths:
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    yield line.split()
+
+    # Each pass joins with a delimiter of its own (private-use characters), turned into "_" at the
+    # end: gensim re-splits a joined token at its delimiter when scoring, so a second pass with
+    # the same one scores new_york + times as new + times and never finds new_york_times.
+    delimiters = [chr(0xE000 + k) for k in range(passes)]
+    to_underscore = str.maketrans({d: "_" for d in delimiters})
+    for k, delimiter in enumerate(delimiters):
+        learned = Phrases(
+            sentences(),
+            min_count=PHRASE_MIN_COUNT,
+            threshold=PHRASE_THRESHOLD,
+            connector_words=ENGLISH_CONNECTOR_WORDS,
+            delimiter=delimiter,
+        ).freeze()
+        log.info("phrases pass %d: joining %d collocations", k + 1, len(learned.phrasegrams))
+        last = k == passes - 1
+        for path in paths:
+            tmp = path.with_name(path.name + ".phrases")
+            with open(path, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8", newline="\n") as out:
+                for line in src:
+                    joined = " ".join(learned[line.split()])
+                    out.write((joined.translate(to_underscore) if last else joined) + "\n")
+            os.replace(tmp, path)
+    counts: Counter = Counter()
+    tokens = []
+    for path in paths:
+        before = sum(counts.values())
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                counts.update(line.split())
+        tokens.append(sum(counts.values()) - before)
+    return counts, tokens

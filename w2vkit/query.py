@@ -214,6 +214,8 @@ def training_form(model: Model, word: str) -> str:
     from .corpus import normalise
 
     form = normalise(word).strip().lower()
+    if seg.get("phrases") and " " in form:  # "new york" as the model has it: new_york
+        form = "_".join(form.split())
     if seg.get("to_simplified"):
         import opencc
 

@@ -72,6 +72,10 @@ class SegmentOptions:
     # A line per paragraph (up to max_line_tokens), or per sentence. Paragraphs give word2vec's window
     # the context across sentence ends: alias recall@10 on 三国演义 0.32 -> 0.38 (README).
     sentences: bool = False
+    # Passes of collocation detection (gensim Phrases, word2phrase's scoring) after segmenting:
+    # each pass may join a frequent pair into one token (new_york; a second pass makes
+    # new_york_times). 0: none. See w2vkit.pipeline.join_phrases.
+    phrases: int = 0
 
     def __post_init__(self):
         if self.lang not in LANGS:
@@ -80,6 +84,8 @@ class SegmentOptions:
             raise UsageError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
         if self.max_line_tokens < 1:
             raise UsageError("--max-line-tokens must be at least 1")
+        if self.phrases < 0:
+            raise UsageError("--phrases must be 0 or more")
 
     def describe(self) -> dict:
         """Options as recorded in manifests and model metadata, with dictionaries identified by hash."""
