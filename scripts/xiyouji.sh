@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job, end to end on Journey to the West: install, segment, train, query, plot, evaluate.
+# The main job, end to end on Journey to the West: install, segment, train, query, plot (images and
+# an interactive HTML map), search, evaluate.
 # The novel ships inside the package (the built-in corpus `xiyouji`), so this runs offline.
 # Chinese labels use the Noto Sans SC font package w2vkit depends on when the system has no CJK font.
 set -euo pipefail
@@ -20,6 +21,9 @@ w2vkit doesnt-match 行者 八戒 沙僧 金箍棒 -m models/xiyouji
 echo "== plot"
 w2vkit plot 孙悟空 猪八戒 唐僧 沙僧 --neighbors 8 -m models/xiyouji -o plots/xiyouji-characters.png
 w2vkit plot -m models/xiyouji -o plots/xiyouji-top300.png
+echo "== an interactive map of 3,000 words: open plots/xiyouji-map.html in a browser, search 孙悟空"
+w2vkit plot --top 3000 -m models/xiyouji -o plots/xiyouji-map.html
+w2vkit search 孙悟空大闹天宫 --in xiyouji -n 3 -m models/xiyouji
 echo "== evaluate (the CA8 and wordsim sets too when ../shared/eval/zh or \$W2VKIT_DATA has them)"
 if [ -z "${W2VKIT_DATA:-}" ] && [ -d ../shared/eval/zh ]; then export W2VKIT_DATA=../shared/eval/zh; fi
 w2vkit evaluate -m models/xiyouji

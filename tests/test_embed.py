@@ -124,3 +124,11 @@ def test_the_embedding_path_never_imports_gensim(small_model):
         "assert 'gensim' not in sys.modules, 'gensim was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_cli_search_reads_a_builtin_corpus_by_name(invoke, small_model):
+    r = invoke(["search", "行者", "--in", "xiyouji", "-m", small_model, "-n", "2"])
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["line", "score", "text"] and len(lines) == 4
+    assert r.stderr.startswith("searched ") and "blank or with no known word" in r.stderr

@@ -708,9 +708,11 @@ def embed(source, method, fmt, output, model_path):
 def search(query, source, method, topn, model_path, fmt):
     """Rank the lines of a file by how close their meaning is to QUERY (cosine of sentence vectors).
 
+    FILE may also name a built-in corpus (xiyouji).
+
     \b
     Examples:
-      w2vkit search 孙悟空大闹天宫 --in chapters.txt -n 5
+      w2vkit search 孙悟空大闹天宫 --in xiyouji -n 5
       w2vkit search "the king died" --in news.txt --format json
     """
     from .embed import Embedder, read_texts
@@ -721,10 +723,11 @@ def search(query, source, method, topn, model_path, fmt):
     hits, embedded = search_lines(Embedder(engine.model, method), query, texts, topn)
 
     def shown(text):  # a table keeps to a line per hit; tsv and json give the whole line
+        text = text.strip() if fmt == "table" else text
         return text if fmt != "table" or len(text) <= 60 else text[:60] + "…"
 
     render(["line", "score", "text"], [(h.line, h.score, shown(h.text)) for h in hits], fmt, {"query": query})
-    info(f"searched {plural(len(texts), 'line')} ({method}); {plural(len(embedded.empty), 'line')} with no known word")
+    info(f"searched {plural(len(texts), 'line')} ({method}); {len(embedded.empty):,} blank or with no known word")
 
 
 @cli.command()

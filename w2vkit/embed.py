@@ -150,9 +150,15 @@ def search(embedder: Embedder, query: str, lines: list[str], top: int = 10) -> t
 
 
 def read_texts(path: str, encoding: str | None = None) -> list[str]:
-    """The lines of a text file (or - for stdin, .gz/.bz2 too), encoding detected as for corpora;
-    blank lines kept, so results can name line numbers."""
-    from .corpus import open_text, paragraphs
+    """The lines of a text file (or - for stdin, .gz/.bz2 too, or a built-in corpus by name),
+    encoding detected as for corpora; blank lines kept, so results can name line numbers."""
+    import os
+
+    from .corpus import STDIN, open_text, paragraphs
+    from .datasets import BUILTIN_CORPORA, builtin_corpus
+
+    if path != STDIN and not os.path.exists(path) and path in BUILTIN_CORPORA:
+        path = str(builtin_corpus(path))
 
     stream, first = open_text(path, encoding)
     try:
