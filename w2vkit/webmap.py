@@ -216,6 +216,10 @@ _SCRIPT = r"""
       const [dx, dy, x0, x1, y0, y1] = chosen;
       for (let cy = Math.max(0, y0); cy <= Math.min(rows - 1, y1); cy++)
         for (let cx = Math.max(0, x0); cx <= Math.min(cols - 1, x1); cx++) used[cy * cols + cx] = 1;
+      if (force) {  // highlighted labels get a white halo: they may have to sit on other marks
+        ctx.lineWidth = 4; ctx.lineJoin = "round"; ctx.strokeStyle = "rgba(255,255,255,.92)";
+        ctx.strokeText(D.words[i], x + dx, y + dy);
+      }
       ctx.fillStyle = fill;
       ctx.fillText(D.words[i], x + dx, y + dy);
       labelled++;
@@ -228,8 +232,12 @@ _SCRIPT = r"""
       ctx.fillStyle = i === state.query ? "#d62728" : "#ff7f0e"; ctx.fill();
       ctx.lineWidth = 1.5; ctx.strokeStyle = "#222"; ctx.stroke();
     }
-    // a highlighted word is always labelled: in a free spot if there is one, else to its right
-    for (const i of state.highlighted) tryLabel(i, i === state.query ? 17 : 14, "bold", "#111", SPOTS, true);
+    // the query is always labelled (first, so it takes the best spot); its neighbours wherever a
+    // spot around their point is free (all of them are listed in the panel; zoom in to see more)
+    for (const i of state.highlighted) {
+      const q = i === state.query;
+      tryLabel(i, q ? 17 : 14, q ? "bold" : "600", q ? "#b01010" : "#111", SPOTS, q);
+    }
     for (const i of order) {
       if (labelled >= budget) break;
       if (hl.has(i)) continue;
