@@ -10,6 +10,7 @@ neighbour are split afterwards (find_glued).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -35,17 +36,18 @@ from .errors import EmptyInputError, OutputError
 from .files import pid_suffix, remove_stale
 from .progress import progress_bar
 from .segment import (
-    _LONG_TOKEN,
     BATCH_CHARS,
     GLUE_MIN_RATIO,
     GLUE_MIN_VARIANTS,
+    LONG_TOKEN,
     SegmentOptions,
     Tokenizer,
-    log,
     read_stopwords,
     read_user_dict,
     with_detected_dicts,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -460,7 +462,7 @@ def _split_glued_in_files(paths: list[Path], keep: frozenset = frozenset()) -> t
         tmp = path.with_name(path.name + ".glue")
         with open(path, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8", newline="\n") as out:
             for lines in iter(lambda: src.readlines(1 << 22), []):
-                out.write(_LONG_TOKEN.sub(replace_token, "".join(lines)))
+                out.write(LONG_TOKEN.sub(replace_token, "".join(lines)))
         os.replace(tmp, path)
     for word, form in split.items():
         n = counts.pop(word)

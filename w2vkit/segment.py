@@ -210,7 +210,7 @@ _ZH_SENTENCE_END = re.compile(r"[。！？!?；;…]+")
 _PUNCT_CHAR = re.compile(r"[^\w\s+#&.%\-]|_")
 _JOINING_PUNCT = re.compile(r"[+#&.%\-]")
 _MERGED_VERB = re.compile(r"(?<!\S)\S{2,}[" + "".join(sorted(SPEECH_VERBS)) + r"](?!\S)")
-_LONG_TOKEN = re.compile(r"(?<!\S)\S{3,}(?!\S)")
+LONG_TOKEN = re.compile(r"(?<!\S)\S{3,}(?!\S)")
 _EN_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _EN_WORD_OR_PUNCT = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]")
 
@@ -307,7 +307,7 @@ class Tokenizer:
             if self._user_words:
                 # Both rules in one pass over the tokens of 3+ characters (a few % of them reach
                 # Python; two passes cost 15% of the segmenting time).
-                joined = _LONG_TOKEN.sub(self._split_long_token, joined)
+                joined = LONG_TOKEN.sub(self._split_long_token, joined)
             elif self.options.hmm and _MERGED_VERB.search(joined):
                 joined = _MERGED_VERB.sub(self._split_merged_verb, joined)
         sentences = [s.split() for s in joined.split("\n")]
@@ -332,7 +332,7 @@ class Tokenizer:
     def _split_merged_verb(self, m: re.Match) -> str:
         return " ".join(self._split_token(m.group(0)))
 
-    _split_long_token = _split_merged_verb  # the same rule, over the tokens _LONG_TOKEN finds
+    _split_long_token = _split_merged_verb  # the same rule, over the tokens LONG_TOKEN finds
 
     def _unglue(self, w: str) -> tuple[str, ...]:
         """A user word glued to one character, as two tokens; anything else as it is."""
