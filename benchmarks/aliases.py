@@ -4,7 +4,9 @@ neighbours of characters' other names, measured the way `w2vkit evaluate --group
 For each novel (with and without its dictionary, where it has one) and each segmentation variant,
 the novel is trained with `w2vkit.train` (the product's defaults otherwise) for each seed, and
 each trained gensim model is composed with several word-weight rules (the weight of a word's
-own vector against its character n-grams' mean; see w2vkit.train.word_weights). Printed: recall@10
+own vector against its character n-grams' mean; see w2vkit.train.word_weights), optionally
+followed by a post-processing ("0.3|w+c": add the context vectors; "0.3|abtt2": remove the mean and
+the top 2 principal directions; see w2vkit.postprocess). Printed: recall@10
 and MRR of the alias groups over the alias words in the vocabulary, mean over seeds, and the
 neighbours of five main characters for the first seed.
 
@@ -25,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from w2vkit.evaluate import alias_scores, read_groups  # noqa: E402
+from w2vkit.postprocess import Steps, apply, context_vectors  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.train import TrainOptions, compose_subword_vectors, train, word_weights  # noqa: E402
 
@@ -105,8 +108,9 @@ def main():
                     words = list(wv.index_to_key)
                     counts = np.array([wv.get_vecattr(w, "count") for w in words])
                     for weight in scores:
-                        rule, edges = parse_weight(weight)
+                        rule, edges, steps = parse_weight(weight)
                         vectors = compose_subword_vectors(wv, word_weights(rule, counts), edge_ngrams=edges)
+                        vectors = apply(vectors, steps, context_vectors(model))
                         s = alias_scores(words, vectors, groups)
                         scores[weight].append((s["recall_at_10"], s["mrr"], s["words_scored"]))
                         if seed == 1:
@@ -143,13 +147,16 @@ def main():
 
 def parse_weight(text: str):
     """ "0.3", "count:LOW:HIGH:HALF", either prefixed by "inner:" (leave out the n-grams of one
-    character and a word boundary, <刘 备>, from the composition)."""
+    character and a word boundary, <刘 备>, from the composition) and followed by "|POST", POST
+    being "w+c", "abttN" or "w+c abttN"."""
+    text, _, post = text.partition("|")
+    steps = Steps("w+c" in post, int(post.rpartition("abtt")[2] or 0) if "abtt" in post else 0)
     edges = not text.startswith("inner:")
     text = text.removeprefix("inner:")
     if text.startswith("count:"):
         low, high, half = (float(x) for x in text.split(":")[1:])
-        return ("count", low, high, half), edges
-    return float(text), edges
+        return ("count", low, high, half), edges, steps
+    return float(text), edges, steps
 
 
 def top_neighbours(words, vectors, queries, k=8):

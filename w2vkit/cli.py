@@ -438,6 +438,18 @@ def _load(model_path, verify=None):
     help="With subwords: weight of a word's own vector against its n-grams' mean (0-1), "
     "or gensim's composition [default: 0.3; with --resume, the model's].",
 )
+@click.option(
+    "--add-context/--no-add-context",
+    default=None,
+    help="Save each word's vector plus its context vector (w+c) [default: off].",
+)
+@click.option(
+    "--remove-top",
+    default=None,
+    type=click.IntRange(0),
+    metavar="N",
+    help="Remove the mean and the top N principal directions from the vectors [default: 0].",
+)
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
 @segmentation_options
@@ -504,6 +516,42 @@ def _word_weight(value: str | None) -> float | str | None:
         ) from None
 
 
+@cli.command()
+@click.argument("model_dir", metavar="MODEL")
+@click.option("-o", "--output", required=True, metavar="DIR", help="Model directory to create.")
+@click.option("--add-context", is_flag=True, help="Add each word's context vector (w2vkit-trained models only).")
+@click.option(
+    "--remove-top",
+    default=0,
+    type=click.IntRange(0),
+    metavar="N",
+    help="Remove the mean and the top N principal directions.",
+)
+@verbosity
+def postprocess(model_dir, output, add_context, remove_top):
+    """Post-process a model's vectors into a new model: w+c and/or all-but-the-top.
+
+    Steps already applied (by `train` or an earlier run) are listed in meta.json under
+    "postprocess"; this command adds to that list. Imported models have no context vectors, so
+    only --remove-top applies to them.
+
+    \b
+    Examples:
+      w2vkit postprocess models/google -o models/google-abtt3 --remove-top 3
+      w2vkit postprocess models/enwiki -o models/enwiki-wc --add-context
+    """
+    from .postprocess import Steps, postprocess_model
+
+    steps = Steps(add_context, remove_top)
+    path, meta = postprocess_model(model_dir, output, steps)
+    done = ", ".join(_step_name(s) for s in steps.describe())
+    info(f"{done}: {plural(meta['vocab_size'], 'word')} in {meta['timings']['postprocess_seconds']:.1f} s -> {path}/")
+
+
+def _step_name(step: dict) -> str:
+    return "add context" if step["step"] == "add_context" else f"remove top {step.get('components')}"
+
+
 @cli.command(name="info")
 @MODEL_OPTION
 @click.option("--top", default=20, show_default=True, type=click.IntRange(0), help="Most frequent words to show.")
@@ -550,6 +598,8 @@ def info_cmd(model_path, top, verify, fmt):
             f"training    {arch} window={hp['window']} epochs={hp['epochs']} "
             f"negative={hp['negative']} min_count={hp['min_count']} sample={hp['sample']}"
         )
+    if meta.get("postprocess"):
+        lines.append("postprocess " + ", ".join(_step_name(s) for s in meta["postprocess"]))
     corpus = meta.get("corpus")
     if corpus:
         lines.append(

@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 SMALL_CORPUS_TOKENS = 2_000_000
 # Chosen on both novels' alias groups (README "Choosing the defaults"); see compose_subword_vectors.
 DEFAULT_WORD_WEIGHT = 0.3
+# Post-processing of large-corpus models, chosen on Wikipedia (benchmarks/english_defaults.py).
+LARGE_ADD_CONTEXT = False
+LARGE_REMOVE_TOP = 0
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class TrainOptions:
     # summed) / (1 + n-gram count), which lets the n-grams outweigh the word ~6 to 1. None: 0.3,
     # or when resuming, what the model was trained with. See README.
     word_weight: float | str | None = None
+    # Post-processing (w2vkit.postprocess): add the context vectors, remove the top principal
+    # directions. None: chosen by corpus size, see resolved().
+    add_context: bool | None = None
+    remove_top: int | None = None
 
     def __post_init__(self):
         if self.arch not in ("cbow", "skipgram"):
@@ -85,6 +92,10 @@ class TrainOptions:
             isinstance(self.word_weight, (int, float)) and 0 <= self.word_weight <= 1
         ):
             raise UsageError("--word-weight must be between 0 and 1, or gensim")
+        if self.remove_top is not None and self.remove_top < 0:
+            raise UsageError("--remove-top must be 0 or more")
+        if self.add_context and self.hs and not self.negative:
+            raise UsageError("--add-context needs negative sampling: hierarchical softmax has no context vectors")
 
     def resolved(self, tokens: int, lang: str = "en") -> TrainOptions:
         """Fill the defaults that depend on the corpus: its size in tokens and its language.
@@ -101,12 +112,13 @@ class TrainOptions:
         def pick(value, if_small, if_large):
             return value if value is not None else (if_small if small else if_large)
 
+        negative = pick(self.negative, 5, 10)
         return replace(
             self,
             dim=pick(self.dim, 100, 200),
             window=pick(self.window, 8, 8),
             epochs=pick(self.epochs, 80, 10),
-            negative=pick(self.negative, 5, 10),
+            negative=negative,
             sample=pick(self.sample, 1e-3, 1e-4),
             workers=1 if self.deterministic else (self.workers or default_jobs()),
             subwords=self.subwords if self.subwords is not None else lang == "zh",
@@ -114,7 +126,15 @@ class TrainOptions:
             # few tens of thousands of distinct 2-3 character n-grams.
             buckets=pick(self.buckets, 200_000, 2_000_000),
             word_weight=DEFAULT_WORD_WEIGHT if self.word_weight is None else self.word_weight,
+            add_context=pick(self.add_context, False, LARGE_ADD_CONTEXT) and negative > 0,
+            remove_top=pick(self.remove_top, 0, LARGE_REMOVE_TOP),
         )
+
+    @property
+    def postprocess(self):
+        from .postprocess import Steps
+
+        return Steps(bool(self.add_context), self.remove_top or 0)
 
 
 def cache_root() -> Path:
@@ -482,6 +502,11 @@ def _save_trained(run: _GensimRun, output, opts, prepared, tokens: int, dropped,
     vectors = wv.vectors
     if opts.subwords and opts.word_weight != "gensim":
         vectors = compose_subword_vectors(wv, opts.word_weight)
+    steps = opts.postprocess
+    if steps:
+        from .postprocess import apply, context_vectors
+
+        vectors = apply(vectors, steps, context_vectors(run.model) if steps.add_context else None)
     meta = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "gensim_version": gensim.__version__,
@@ -490,6 +515,7 @@ def _save_trained(run: _GensimRun, output, opts, prepared, tokens: int, dropped,
         "corpus": {"inputs": prepared.inputs, "tokens": tokens, "cache": str(prepared.path)},
         "segmentation": prepared.segmentation,
         "losses_per_epoch": [round(x, 3) for x in run.losses],
+        "postprocess": steps.describe(),
         "timings": {
             "prepare_seconds": round(prepared.seconds, 3),
             "train_seconds": round(run.seconds, 3),

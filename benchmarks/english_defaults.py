@@ -1,0 +1,143 @@
+"""How the large-corpus (English) defaults of `w2vkit train` were chosen: a sweep on Wikipedia.
+
+Each trial trains gensim Word2Vec (corpus_file mode on all cores, as `w2vkit train` does) on the
+shared 17M-word text8-style Wikipedia corpus, tokenised as `w2vkit train` tokenises it (cached),
+and scores the vectors, and cheap post-processings of them, with w2vkit's evaluation (the same
+scores as gensim's evaluate functions, tested in tests/test_evaluate.py):
+
+* Google analogies, 3CosAdd over the 30,000 most frequent words (`w2vkit evaluate`'s default);
+* WordSim353 and SimLex-999 Spearman rho.
+
+Post-processings, all computed from the one trained model (no retraining):
+
+* `w`: the word vectors as trained;
+* `w+c`: word plus context (output) vectors, each row unit-normalised first (Levy, Goldberg and
+  Dagan 2015 found w+c helps similarity tasks for SGNS);
+* `abttD`: "all-but-the-top" (Mu and Viswanath 2018): subtract the mean vector and remove the
+  projections on the top D principal components (fitted on all words);
+* combinations of both.
+
+A trial whose training time alone exceeds --budget seconds is flagged (the target is
+segmentation + training <= 10 min on 2 cores; tokenising takes ~1 min of that). Results are
+appended to a JSON-lines file as each trial ends, so a long sweep that is stopped keeps them.
+
+    python benchmarks/english_defaults.py [--only 0,3] [--seeds 1,2] [--out /tmp/en-sweep.jsonl]
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from w2vkit.evaluate import evaluate_analogies, evaluate_pairs, resolve_set  # noqa: E402
+from w2vkit.query import Engine  # noqa: E402
+from w2vkit.segment import SegmentOptions  # noqa: E402
+from w2vkit.store import Model  # noqa: E402
+from w2vkit.train import prepare_corpus  # noqa: E402
+
+# The default before this sweep (w2vkit 0.4: TrainOptions.resolved for >= 2M tokens).
+BASE = dict(sg=0, vector_size=200, window=8, epochs=10, negative=10, sample=1e-4, min_count=5)
+TRIALS = [
+    dict(),
+    dict(vector_size=300),
+    dict(vector_size=300, epochs=15),
+    dict(vector_size=300, window=10, epochs=15),
+    dict(epochs=15, sample=1e-5),
+    dict(vector_size=300, negative=15),
+    dict(sg=1, vector_size=300, window=5, epochs=3, negative=5),
+    dict(sg=1, vector_size=300, window=8, epochs=5, negative=5, sample=1e-5),
+    dict(vector_size=300, epochs=20, sample=1e-5),
+    dict(min_count=10),
+    dict(vector_size=400, epochs=15),
+]
+POSTPROCESS = ["w", "w abtt1", "w abtt2", "w abtt3", "w abtt5", "w+c", "w+c abtt1", "w+c abtt2", "w+c abtt3"]
+
+
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+def all_but_the_top(x: np.ndarray, d: int) -> np.ndarray:
+    """Mu & Viswanath (2018): remove the mean and the top d principal directions."""
+    centred = x - x.mean(axis=0)
+    if d == 0:
+        return centred
+    # top right-singular vectors of the centred matrix = principal directions
+    _, _, vt = np.linalg.svd(centred.astype(np.float64), full_matrices=False)
+    top = vt[:d].astype(np.float32)
+    return centred - (centred @ top.T) @ top
+
+
+def variant(w: np.ndarray, c: np.ndarray | None, name: str) -> np.ndarray:
+    base, _, post = name.partition(" ")
+    x = unit_rows(w) + unit_rows(c) if base == "w+c" else w
+    if post.startswith("abtt"):
+        x = all_but_the_top(x, int(post[4:]))
+    return np.ascontiguousarray(x, dtype=np.float32)
+
+
+def scores(words, counts, vectors) -> dict:
+    engine = Engine(Model(Path("."), words, counts, vectors, {}))
+    google = evaluate_analogies(engine, resolve_set("google"), 30000, "add").total
+    out = {"google": google.accuracy}
+    for name in ("wordsim353", "simlex999"):
+        out[name] = evaluate_pairs(engine, resolve_set(name), 30000).spearman
+    return out
+
+
+def main():
+    from gensim.models import Word2Vec
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--corpus", default=str(ROOT.parent / "shared/corpora/enwiki-text8style-100M.txt.gz"))
+    p.add_argument("--only", help="comma-separated trial numbers")
+    p.add_argument("--seeds", default="1")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--budget", type=float, default=540.0, help="training seconds allowed (flagged beyond)")
+    p.add_argument("--post", help="comma-separated post-processings (default: all)")
+    p.add_argument("--out", default="/tmp/en-sweep.jsonl")
+    args = p.parse_args()
+
+    started = time.perf_counter()
+    corpus = prepare_corpus([args.corpus], SegmentOptions()).path
+    print(f"corpus {corpus} ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    only = [int(i) for i in args.only.split(",")] if args.only else range(len(TRIALS))
+    posts = args.post.split(",") if args.post else POSTPROCESS
+    header = (
+        f"{'#':>2} {'setting':<44} {'seed':>4} {'train s':>7} {'post':<10} {'google':>6} {'ws353':>6} {'simlex':>6}"
+    )
+    print(header)
+    for i in only:
+        setting = {**BASE, **TRIALS[i]}
+        for seed in (int(s) for s in args.seeds.split(",")):
+            t = time.perf_counter()
+            model = Word2Vec(corpus_file=str(corpus), workers=args.workers, seed=seed, **setting)
+            seconds = time.perf_counter() - t
+            words = list(model.wv.index_to_key)
+            counts = np.array([model.wv.get_vecattr(w, "count") for w in words])
+            w, c = model.wv.vectors, getattr(model, "syn1neg", None)
+            shown = " ".join(f"{k}={v}" for k, v in TRIALS[i].items()) or "(base)"
+            for post in posts:
+                if post.startswith("w+c") and c is None:
+                    continue
+                s = scores(words, counts, variant(w, c, post))
+                row = dict(trial=i, setting=setting, seed=seed, train_seconds=round(seconds, 1), post=post, **s)
+                flag = "!" if seconds > args.budget else " "
+                print(
+                    f"{i:>2} {shown:<44} {seed:>4} {seconds:>6.0f}{flag} {post:<10} "
+                    f"{s['google']:>6.2%} {s['wordsim353']:>6.3f} {s['simlex999']:>6.3f}",
+                    flush=True,
+                )
+                with open(args.out, "a") as f:
+                    f.write(json.dumps(row) + "\n")
+            del model
+
+
+if __name__ == "__main__":
+    main()

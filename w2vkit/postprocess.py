@@ -1,0 +1,151 @@
+"""Post-processing of trained word vectors: two cheap steps from the literature, recorded in meta.json.
+
+* **add context**: each word's vector plus its context (output) vector, both at unit length first
+  ("w+c"; Levy, Goldberg and Dagan 2015 found it helps similarity tasks). Needs the context
+  vectors, which only training has: a model trained by w2vkit keeps them in its gensim state.
+* **remove top D**: subtract the mean vector and the projections on the D top principal
+  directions ("all-but-the-top", Mu and Viswanath 2018): the common directions every word shares
+  carry frequency, not meaning.
+
+`w2vkit train` applies the steps its options ask for (defaults by corpus size, chosen with
+benchmarks/english_defaults.py); `w2vkit postprocess` applies them to a saved model, trained or
+imported, and writes a new model directory: never silently. Every applied step is listed in
+meta.json under "postprocess", in order.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelError, UsageError
+
+# Rows per block when summing the covariance, so a 1M-word model needs no second full copy.
+_BLOCK = 65536
+
+
+@dataclass(frozen=True)
+class Steps:
+    add_context: bool = False
+    remove_top: int = 0
+
+    def __post_init__(self):
+        if self.remove_top < 0:
+            raise UsageError("--remove-top must be 0 or more")
+
+    def __bool__(self) -> bool:
+        return self.add_context or self.remove_top > 0
+
+    def describe(self) -> list[dict]:
+        """As recorded in meta.json["postprocess"]."""
+        out = []
+        if self.add_context:
+            out.append({"step": "add_context"})
+        if self.remove_top:
+            out.append({"step": "remove_top", "components": self.remove_top})
+        return out
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), np.float32(1e-12))
+
+
+def add_context(vectors: np.ndarray, context: np.ndarray) -> np.ndarray:
+    """unit(w) + unit(c) per row."""
+    if context.shape != vectors.shape:
+        raise ValueError(f"context vectors {context.shape} do not match word vectors {vectors.shape}")
+    return _unit_rows(vectors) + _unit_rows(context)
+
+
+def remove_top(vectors: np.ndarray, components: int) -> np.ndarray:
+    """The vectors minus their mean, minus their projections on the top `components` principal
+    directions of the centred vectors (the eigenvectors of their covariance)."""
+    x = np.asarray(vectors, dtype=np.float32)
+    mean = x.mean(axis=0, dtype=np.float64)
+    if components == 0:
+        return (x - mean).astype(np.float32)
+    if components >= x.shape[1]:
+        raise UsageError(f"--remove-top {components}: the vectors have only {x.shape[1]} dimensions")
+    cov = np.zeros((x.shape[1], x.shape[1]))
+    for start in range(0, len(x), _BLOCK):
+        block = x[start : start + _BLOCK].astype(np.float64) - mean
+        cov += block.T @ block
+    _, eigvecs = np.linalg.eigh(cov)  # ascending eigenvalues
+    top = eigvecs[:, ::-1][:, :components].astype(np.float32)
+    centred = (x - mean).astype(np.float32)
+    return centred - (centred @ top) @ top.T
+
+
+def apply(vectors: np.ndarray, steps: Steps, context: np.ndarray | None = None) -> np.ndarray:
+    """The steps in their fixed order: context first (it changes the directions), then remove_top."""
+    out = vectors
+    if steps.add_context:
+        if context is None:
+            raise ValueError("add_context needs the context vectors")
+        out = add_context(out, context)
+    if steps.remove_top:
+        out = remove_top(out, steps.remove_top)
+    return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def context_vectors(gensim_model) -> np.ndarray | None:
+    """The context (output) vectors of a trained gensim model, rows in its vocabulary order;
+    None with hierarchical softmax alone (its output vectors belong to tree nodes, not words)."""
+    syn1neg = getattr(gensim_model, "syn1neg", None)
+    if syn1neg is None or not len(syn1neg):
+        return None
+    return np.asarray(syn1neg, dtype=np.float32)
+
+
+def _saved_context(path: Path, model) -> np.ndarray:
+    """The context vectors from a w2vkit model's verified gensim state."""
+    from .store import GENSIM_DIR, verify_gensim_state
+
+    if not (path / GENSIM_DIR / "model").is_file():
+        raise ModelError(
+            f"{path}: has no context vectors (an imported model, or its {GENSIM_DIR}/ folder was removed); "
+            "only --remove-top applies to it"
+        )
+    state = verify_gensim_state(path, model.meta)
+    from .train import _model_class
+
+    gensim_model = _model_class(bool(model.meta.get("hyperparameters", {}).get("subwords"))).load(str(state))
+    context = context_vectors(gensim_model)
+    if context is None:
+        raise ModelError(f"{path}: was trained with hierarchical softmax alone, which has no context vectors")
+    if list(gensim_model.wv.index_to_key) != model.words:
+        raise ModelError(f"{path}: its gensim state does not hold the same words as vocab.tsv; retrain the model")
+    return context
+
+
+def postprocess_model(source, output, steps: Steps) -> tuple[Path, dict]:
+    """Apply the steps to the model at `source` and save the result as a new model at `output`."""
+    from .store import load_model, save_model
+
+    if not steps:
+        raise UsageError("nothing to do: give --add-context and/or --remove-top N")
+    source, output = Path(source), Path(output)
+    if output.resolve() == source.resolve():
+        raise UsageError(f"{output}: is the model being read; write the result to another directory")
+    started = time.perf_counter()
+    model = load_model(source, mmap=True)
+    done = model.meta.get("postprocess") or []
+    if steps.add_context and any(s.get("step") == "add_context" for s in done):
+        raise UsageError(f"{source}: its context vectors were already added")
+    context = _saved_context(source, model) if steps.add_context else None
+    vectors = apply(model.vectors, steps, context)
+    meta = {
+        k: v
+        for k, v in model.meta.items()
+        if k not in ("gensim_sha256", "vectors_sha256", "vocab_sha256", "vocab_size", "dim")
+    }
+    meta["postprocess"] = done + steps.describe()
+    meta["postprocessed_from"] = {"path": str(source), "vectors_sha256": model.meta.get("vectors_sha256")}
+    meta["timings"] = dict(meta.get("timings") or {}, postprocess_seconds=round(time.perf_counter() - started, 3))
+    meta["vocab_size"] = len(model.words)  # (write_meta sets it again; the caller reports it)
+    save_model(output, model.words, model.counts, vectors, meta, model.dropped_counts())
+    return output, meta
