@@ -42,6 +42,15 @@ SEGMENTATIONS = {
     "paragraphs": dict(discover=True, sentences=False),
     "paragraphs-no-discover": dict(discover=False, sentences=False),
     "paragraphs-phrases2": dict(discover=True, sentences=False, phrases=2),
+    "paragraphs-phrases2-t50": dict(discover=True, sentences=False, phrases=2, phrase_threshold=50),
+    "paragraphs-phrases2-t200": dict(discover=True, sentences=False, phrases=2, phrase_threshold=200),
+    "paragraphs-npmi2-0.5": dict(discover=True, sentences=False, phrases=2, phrase_scoring="npmi"),
+    "paragraphs-npmi2-0.7": dict(
+        discover=True, sentences=False, phrases=2, phrase_scoring="npmi", phrase_threshold=0.7
+    ),
+    "paragraphs-npmi2-0.85": dict(
+        discover=True, sentences=False, phrases=2, phrase_scoring="npmi", phrase_threshold=0.85
+    ),
 }
 # Training variants: character n-gram ranges and other options, on top of the defaults.
 VARIANTS = {

@@ -22,6 +22,10 @@ segmentation + training <= 10 min on 2 cores; tokenising takes ~1 min of that). 
 appended to a JSON-lines file as each trial ends, so a long sweep that is stopped keeps them.
 
     python benchmarks/english_defaults.py [--only 0,3] [--seeds 1,2] [--out /tmp/en-sweep.jsonl]
+    python benchmarks/english_defaults.py --check models/enwiki-text8style-100M
+
+--check scores a saved model with w2vkit and with gensim's own evaluate functions on the same
+vectors, side by side (the acceptance check of the defaults).
 """
 
 import argparse
@@ -55,6 +59,9 @@ TRIALS = [
     dict(vector_size=300, epochs=20, sample=1e-5),
     dict(min_count=10),
     dict(vector_size=400, epochs=15),
+    dict(alpha=0.05),  # the C tool's CBOW learning rate (gensim's default is 0.025 for both)
+    dict(alpha=0.05, epochs=15, sample=1e-5),
+    dict(window=12, epochs=15, sample=1e-5),
 ]
 POSTPROCESS = ["w", "w abtt1", "w abtt2", "w abtt3", "w abtt5", "w+c", "w+c abtt1", "w+c abtt2", "w+c abtt3"]
 
@@ -91,6 +98,25 @@ def scores(words, counts, vectors) -> dict:
     return out
 
 
+def check(model_dir: str) -> None:
+    from gensim.models import KeyedVectors
+
+    from w2vkit.store import load_model
+
+    model = load_model(model_dir)
+    ours = scores(model.words, model.counts, np.asarray(model.vectors))
+    kv = KeyedVectors(model.dim)
+    kv.add_vectors(model.words, np.asarray(model.vectors))
+    google, _ = kv.evaluate_word_analogies(str(resolve_set("google")), restrict_vocab=30000)
+    theirs = {"google": google}
+    for name in ("wordsim353", "simlex999"):
+        _, spearman, _ = kv.evaluate_word_pairs(str(resolve_set(name)), restrict_vocab=30000)
+        theirs[name] = spearman[0]
+    print(f"{'':8} {'google':>7} {'ws353':>6} {'simlex':>6}   ({model_dir}: {model.meta.get('postprocess')})")
+    for who, s in (("w2vkit", ours), ("gensim", theirs)):
+        print(f"{who:8} {s['google']:>7.2%} {s['wordsim353']:>6.3f} {s['simlex999']:>6.3f}")
+
+
 def main():
     from gensim.models import Word2Vec
 
@@ -102,7 +128,10 @@ def main():
     p.add_argument("--budget", type=float, default=540.0, help="training seconds allowed (flagged beyond)")
     p.add_argument("--post", help="comma-separated post-processings (default: all)")
     p.add_argument("--out", default="/tmp/en-sweep.jsonl")
+    p.add_argument("--check", metavar="MODEL", help="score a saved model with w2vkit and gensim, and stop")
     args = p.parse_args()
+    if args.check:
+        return check(args.check)
 
     started = time.perf_counter()
     corpus = prepare_corpus([args.corpus], SegmentOptions()).path

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import shared_file, text8_like
 
-from w2vkit.errors import BinaryInputError, DictionaryError, EmptyInputError
+from w2vkit.errors import BinaryInputError, DictionaryError, EmptyInputError, UsageError
 from w2vkit.pipeline import segment_corpus
 from w2vkit.segment import SegmentOptions, Tokenizer, read_user_dict, segment_lines
 
@@ -292,6 +292,23 @@ def test_phrases_join_a_planted_collocation_and_nothing_random(tmp_path):
     segment_corpus([str(tmp_path / "in.txt")], tmp_path / "two", SegmentOptions(lang="en", phrases=2), jobs=1)
     twice = Counter((tmp_path / "two" / "in.txt").read_text().split())
     assert twice["new_york_times"] > 100
+    # npmi scoring finds the same pair and no random one; a negative threshold joins random pairs
+    npmi = SegmentOptions(lang="en", phrases=1, phrase_scoring="npmi")
+    segment_corpus([str(tmp_path / "in.txt")], tmp_path / "npmi", npmi, jobs=1)
+    joined = Counter((tmp_path / "npmi" / "in.txt").read_text().split())
+    assert joined["new_york"] > 400
+    assert not [w for w in joined if "_" in w and w not in ("new_york", "york_times")]
+    loose = SegmentOptions(lang="en", phrases=1, phrase_scoring="npmi", phrase_threshold=-0.5)
+    segment_corpus([str(tmp_path / "in.txt")], tmp_path / "loose", loose, jobs=1)
+    loose_joined = {w for w in (tmp_path / "loose" / "in.txt").read_text().split() if "_" in w}
+    assert len(loose_joined - {"new_york", "york_times"}) > 5
+
+
+def test_phrase_options_are_checked():
+    with pytest.raises(UsageError, match="between -1 and 1"):
+        SegmentOptions(phrases=1, phrase_scoring="npmi", phrase_threshold=5)
+    with pytest.raises(UsageError, match="unknown phrase scoring"):
+        SegmentOptions(phrase_scoring="pmi")
 
 
 def test_a_phrase_is_queried_with_spaces_or_underscores(tmp_path):

@@ -236,6 +236,19 @@ def segmentation_options(f):
             metavar="N",
             help="Passes joining frequent collocations into one token (new_york; 2 is word2phrase's usual).",
         ),
+        click.option(
+            "--phrase-scoring",
+            type=click.Choice(["default", "npmi"]),
+            default="default",
+            show_default=True,
+            help="How --phrases scores a pair: word2phrase's formula, or normalised PMI.",
+        ),
+        click.option(
+            "--phrase-threshold",
+            type=float,
+            default=None,
+            help="Join pairs scoring above this [default: 10 with default scoring, 0.5 with npmi].",
+        ),
     ]
     for d in reversed(decorators):
         f = d(f)
@@ -256,6 +269,8 @@ def _segment_options(
     lines,
     max_line_tokens,
     phrases,
+    phrase_scoring,
+    phrase_threshold,
 ):
     from .segment import SegmentOptions
 
@@ -273,6 +288,8 @@ def _segment_options(
         discover=discover,
         sentences=lines == "sentence",
         phrases=phrases,
+        phrase_scoring=phrase_scoring,
+        phrase_threshold=phrase_threshold,
     )
 
 

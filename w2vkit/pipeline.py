@@ -192,7 +192,7 @@ def segment_corpus(
         if options.split_name_verb and not options.user_dicts:
             run.split_glued(frozenset(options.new_words))
         if options.phrases:
-            run.join_phrases(options.phrases)
+            run.join_phrases(options.phrases, options.phrase_scoring, options.phrase_threshold)
         reports = run.reports(batches.streams)
         if bar is not None:
             bar.close()
@@ -317,10 +317,10 @@ class _StagedOutputs:
             self.tokens[idx] += n
         self.zh_vocabulary = counts if self.audit else set(counts)
 
-    def join_phrases(self, passes: int) -> None:
+    def join_phrases(self, passes: int, scoring: str = "default", threshold: float | None = None) -> None:
         """Join collocations in all the outputs (see join_phrases); counts are recomputed."""
         paths = [self.staging / self.files[i].output_name for i in sorted(self.langs)]
-        counts, tokens = join_phrases(paths, passes)
+        counts, tokens = join_phrases(paths, passes, scoring, threshold)
         for i, n in zip(sorted(self.langs), tokens):
             self.tokens[i] = n
         self.zh_vocabulary = counts if self.audit else set(counts)
@@ -523,10 +523,13 @@ def _publish(staging: Path, outdir: Path, names: list[str], manifest: dict) -> N
 
 
 PHRASE_MIN_COUNT = 5
-PHRASE_THRESHOLD = 10.0  # word2phrase's and gensim's default scoring and threshold
+# Per scoring: word2phrase's (and gensim's default) threshold, and gensim's suggested npmi one.
+PHRASE_THRESHOLDS = {"default": 10.0, "npmi": 0.5}
 
 
-def join_phrases(paths: list[Path], passes: int) -> tuple[Counter, list[int]]:
+def join_phrases(
+    paths: list[Path], passes: int, scoring: str = "default", threshold: float | None = None
+) -> tuple[Counter, list[int]]:
     """Join frequent collocations into one token with "_" (new york -> new_york), `passes` times
     over the segmented files, as word2vec's word2phrase does: gensim Phrases learns the pairs
     (streaming over the files, so memory holds the pair counts, not the text), FrozenPhrases
@@ -550,7 +553,8 @@ def join_phrases(paths: list[Path], passes: int) -> tuple[Counter, list[int]]:
         learned = Phrases(
             sentences(),
             min_count=PHRASE_MIN_COUNT,
-            threshold=PHRASE_THRESHOLD,
+            threshold=PHRASE_THRESHOLDS[scoring] if threshold is None else threshold,
+            scoring=scoring,
             connector_words=ENGLISH_CONNECTOR_WORDS,
             delimiter=delimiter,
         ).freeze()

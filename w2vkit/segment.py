@@ -76,6 +76,10 @@ class SegmentOptions:
     # each pass may join a frequent pair into one token (new_york; a second pass makes
     # new_york_times). 0: none. See w2vkit.pipeline.join_phrases.
     phrases: int = 0
+    # How pairs are scored: "default" (word2phrase's, threshold 10) or "npmi" (normalised pointwise
+    # mutual information in [-1, 1], threshold 0.5). None: that default threshold.
+    phrase_scoring: str = "default"
+    phrase_threshold: float | None = None
 
     def __post_init__(self):
         if self.lang not in LANGS:
@@ -86,6 +90,10 @@ class SegmentOptions:
             raise UsageError("--max-line-tokens must be at least 1")
         if self.phrases < 0:
             raise UsageError("--phrases must be 0 or more")
+        if self.phrase_scoring not in ("default", "npmi"):
+            raise UsageError(f"unknown phrase scoring {self.phrase_scoring!r}; choose default or npmi")
+        if self.phrase_scoring == "npmi" and self.phrase_threshold is not None and not -1 <= self.phrase_threshold <= 1:
+            raise UsageError("--phrase-threshold with npmi scoring must be between -1 and 1")
 
     def describe(self) -> dict:
         """Options as recorded in manifests and model metadata, with dictionaries identified by hash."""
