@@ -62,6 +62,9 @@ TRIALS = [
     dict(alpha=0.05),  # the C tool's CBOW learning rate (gensim's default is 0.025 for both)
     dict(alpha=0.05, epochs=15, sample=1e-5),
     dict(window=12, epochs=15, sample=1e-5),
+    dict(sample=1e-3),
+    dict(alpha=0.05, sample=1e-3),
+    dict(alpha=0.05, vector_size=300, epochs=15),
 ]
 POSTPROCESS = ["w", "w abtt1", "w abtt2", "w abtt3", "w abtt5", "w+c", "w+c abtt1", "w+c abtt2", "w+c abtt3"]
 

@@ -429,7 +429,12 @@ def _load(model_path, verify=None):
     type=float,
     help="Down-sampling of frequent words [default: 1e-3 below 2M tokens, else 1e-4].",
 )
-@click.option("--alpha", default=None, type=float, help="Initial learning rate [default: gensim's].")
+@click.option(
+    "--alpha",
+    default=None,
+    type=float,
+    help="Initial learning rate [default: 0.05 for CBOW from 2M tokens, else gensim's 0.025].",
+)
 @click.option("--min-alpha", default=0.0001, show_default=True, type=float, help="Final learning rate.")
 @click.option("--workers", default=None, type=click.IntRange(1), help="Training threads [default: all cores].")
 @click.option("--seed", default=1, show_default=True, type=int, help="Random seed.")
@@ -458,14 +463,14 @@ def _load(model_path, verify=None):
 @click.option(
     "--add-context/--no-add-context",
     default=None,
-    help="Save each word's vector plus its context vector (w+c) [default: off].",
+    help="Save each word's vector plus its context vector (w+c) [default: on from 2M tokens, off below].",
 )
 @click.option(
     "--remove-top",
     default=None,
     type=click.IntRange(0),
     metavar="N",
-    help="Remove the mean and the top N principal directions from the vectors [default: 0].",
+    help="Remove the mean and the top N principal directions from the vectors [default: 2 from 2M tokens, else 0].",
 )
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")

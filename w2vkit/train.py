@@ -42,9 +42,12 @@ log = logging.getLogger(__name__)
 SMALL_CORPUS_TOKENS = 2_000_000
 # Chosen on both novels' alias groups (README "Choosing the defaults"); see compose_subword_vectors.
 DEFAULT_WORD_WEIGHT = 0.3
-# Post-processing of large-corpus models, chosen on Wikipedia (benchmarks/english_defaults.py).
-LARGE_ADD_CONTEXT = False
-LARGE_REMOVE_TOP = 0
+# From 2M tokens, chosen on Wikipedia (benchmarks/english_defaults.py, README "Choosing the
+# defaults"): CBOW's initial learning rate of the C tool and fastText (gensim's is 0.025), and
+# post-processing: w+c, then the mean and top 2 principal directions removed.
+LARGE_CBOW_ALPHA = 0.05
+LARGE_ADD_CONTEXT = True
+LARGE_REMOVE_TOP = 2
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class TrainOptions:
     negative: int | None = None
     hs: bool = False
     sample: float | None = None
-    alpha: float | None = None  # None: gensim's default for the architecture
+    alpha: float | None = None  # None: by corpus size, see resolved()
     min_alpha: float = 0.0001
     workers: int | None = None
     seed: int = 1
@@ -120,6 +123,7 @@ class TrainOptions:
             epochs=pick(self.epochs, 80, 10),
             negative=negative,
             sample=pick(self.sample, 1e-3, 1e-4),
+            alpha=pick(self.alpha, None, LARGE_CBOW_ALPHA if self.arch == "cbow" else None),
             workers=1 if self.deterministic else (self.workers or default_jobs()),
             subwords=self.subwords if self.subwords is not None else lang == "zh",
             # gensim's default of 2M buckets costs 800 MB at dim 100; a novel's vocabulary has a
