@@ -89,6 +89,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--shared", default=str(ROOT.parent / "shared"))
     p.add_argument("--seeds", type=int, default=2)
+    p.add_argument("--first-seed", type=int, default=1, help="seeds first-seed .. first-seed + seeds - 1")
     p.add_argument("--corpora", default=",".join(CORPORA))
     p.add_argument("--segmentations", default=",".join(SEGMENTATIONS))
     p.add_argument("--weights", default=",".join(WEIGHTS))
@@ -107,7 +108,7 @@ def main():
                 seg = SegmentOptions(auto_dict=with_dict, **SEGMENTATIONS[seg_name])
                 scores = {w: [] for w in args.weights.split(",")}
                 neighbours, vocab_missing, seconds = {}, None, []
-                for seed in range(1, args.seeds + 1):
+                for seed in range(args.first_seed, args.first_seed + args.seeds):
                     with tempfile.TemporaryDirectory() as tmp:
                         started = time.perf_counter()
                         train([path], Path(tmp) / "m", TrainOptions(seed=seed, **NGRAMS[ngrams]), seg)
@@ -122,7 +123,7 @@ def main():
                         vectors = apply(vectors, steps, context_vectors(model))
                         s = alias_scores(words, vectors, groups)
                         scores[weight].append((s["recall_at_10"], s["mrr"], s["words_scored"]))
-                        if seed == 1:
+                        if seed == args.first_seed:
                             neighbours[weight] = top_neighbours(words, vectors, characters.split())
                     vocab_missing = sum(1 for g in groups for w in g if w not in wv.key_to_index)
                 for weight, values in scores.items():

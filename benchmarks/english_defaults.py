@@ -45,7 +45,7 @@ from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.store import Model  # noqa: E402
 from w2vkit.train import prepare_corpus  # noqa: E402
 
-# The default before this sweep (w2vkit 0.4: TrainOptions.resolved for >= 2M tokens).
+# The large-corpus default before this sweep (TrainOptions.resolved for >= 2M tokens until 2026-11-23).
 BASE = dict(sg=0, vector_size=200, window=8, epochs=10, negative=10, sample=1e-4, min_count=5)
 TRIALS = [
     dict(),

@@ -619,6 +619,7 @@ def info_cmd(model_path, top, verify, fmt):
         lines.append(
             f"training    {arch} window={hp['window']} epochs={hp['epochs']} "
             f"negative={hp['negative']} min_count={hp['min_count']} sample={hp['sample']}"
+            + (f" alpha={hp['alpha']}" if hp.get("alpha") else "")
         )
     if meta.get("postprocess"):
         lines.append("postprocess " + ", ".join(_step_name(s) for s in meta["postprocess"]))
