@@ -80,9 +80,9 @@ def test_search_ranks_the_paraphrase_first(tmp_path, method):
 def test_raw_chinese_is_segmented_as_the_model_was_trained(small_model):
     model = load_model(small_model)
     embedder = Embedder(model, "mean")
-    ids, unknown = embedder.tokens("行者笑道：“师父，八戒来了。”")
+    ids, unknown, composed = embedder.tokens("行者笑道：“师父，八戒来了。”")
     words = [model.words[i] for i in ids]
-    assert {"行者", "师父", "八戒"} <= set(words) and unknown == 0
+    assert {"行者", "师父", "八戒"} <= set(words) and unknown == 0 and composed == []
 
 
 def test_cli_embed_formats_agree(invoke, small_model, tmp_path):

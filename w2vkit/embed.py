@@ -10,9 +10,9 @@ Two methods:
    is estimated on the texts given (so embed a whole file at once, not line by line), or given.
 
 Texts are segmented as the model's training text was (the options recorded in meta.json), so raw
-Chinese works. Words the model does not have are left out and counted: the model directory keeps
-word vectors only (the character n-gram vectors of a subword model live in its gensim state,
-which the query path never unpickles). numpy only: no gensim import.
+Chinese works. A word the model does not have gets a vector from its character n-grams when the
+model keeps them (subword models, w2vkit.subwords), else it is left out and counted. numpy only:
+no gensim import.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class Embedder:
         self.model, self.method, self.a = model, method, a
         self.vectors = np.asarray(model.vectors, dtype=np.float32)
         self._segment = _segmenter(model)
+        self._ngrams = model.ngram_table()
         counts = np.asarray(model.counts, dtype=np.float64) if model.counts is not None else None
         if method == "sif":
             if counts is None or counts.sum() <= 0:
@@ -56,17 +57,22 @@ class Embedder:
         else:
             self.weights = None
 
-    def tokens(self, text: str) -> tuple[list[int], int]:
-        """Row indices of the text's known words, and how many tokens were unknown."""
+    def tokens(self, text: str) -> tuple[list[int], int, list[tuple[str, np.ndarray]]]:
+        """Row indices of the text's known words, how many tokens were left out, and the
+        unknown words that got a vector from their character n-grams (subword models)."""
         index = self.model.index
-        ids, unknown = [], 0
+        ids, unknown, composed = [], 0, []
         for token in self._segment(text):
             i = index.get(token)
-            if i is None:
+            if i is not None:
+                ids.append(i)
+                continue
+            found = self._ngrams.vector(token) if self._ngrams is not None else None
+            if found is None:
                 unknown += 1
             else:
-                ids.append(i)
-        return ids, unknown
+                composed.append((token, found[0]))
+        return ids, unknown, composed
 
     def embed(self, texts: list[str], component: np.ndarray | None = None) -> Embedded:
         """Vectors for the texts. With sif, `component` (a unit vector) is removed if given, else
@@ -75,18 +81,20 @@ class Embedder:
         out = np.zeros((len(texts), dim), dtype=np.float32)
         used, empty, unknown = [], [], 0
         for row, text in enumerate(texts):
-            ids, missing = self.tokens(text)
+            ids, missing, composed = self.tokens(text)
             unknown += missing
-            used.append([self.model.words[i] for i in ids])
-            if not ids:
+            used.append([self.model.words[i] for i in ids] + [w for w, _ in composed])
+            if not ids and not composed:
                 empty.append(row)
                 continue
-            vecs = self.vectors[ids]
+            vecs = np.vstack([self.vectors[ids]] + [v[None, :] for _, v in composed])
             if self.method == "mean":
                 vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
                 out[row] = vecs.mean(axis=0)
             else:
-                out[row] = (self.weights[ids, None] * vecs).mean(axis=0)
+                # a word the corpus never had: p(w) = 0, weight a / (a + 0) = 1
+                weights = np.concatenate([self.weights[ids], np.ones(len(composed), dtype=np.float32)])
+                out[row] = (weights[:, None] * vecs).mean(axis=0)
         if self.method == "sif":
             if component is None:
                 component = first_component(np.delete(out, empty, axis=0))

@@ -141,7 +141,8 @@ def postprocess_model(source, output, steps: Steps) -> tuple[Path, dict]:
     meta = {
         k: v
         for k, v in model.meta.items()
-        if k not in ("gensim_sha256", "vectors_sha256", "vocab_sha256", "vocab_size", "dim")
+        # (no n-gram table: its vectors would not be in the post-processed space, w2vkit.subwords)
+        if k not in ("gensim_sha256", "vectors_sha256", "vocab_sha256", "vocab_size", "dim", "ngrams")
     }
     meta["postprocess"] = done + steps.describe()
     meta["postprocessed_from"] = {"path": str(source), "vectors_sha256": model.meta.get("vectors_sha256")}

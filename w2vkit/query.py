@@ -87,6 +87,28 @@ class Engine:
                 log.info("%s: looked up as %s (the model's text was normalised so in training)", word, form)
         return i
 
+    def vector_of(self, word: str) -> tuple[np.ndarray, int | None]:
+        """A word's unit vector and its row; a word the model lacks gets one composed from its
+        character n-grams when the model keeps them (w2vkit.subwords), with no row."""
+        try:
+            i = self.index_of(word)
+        except UnknownWordError:
+            table = self.model.ngram_table()
+            composed = table.vector(word) if table is not None else None
+            if composed is None:
+                raise
+            vector, known, total = composed
+            if word not in self._noted:
+                self._noted.add(word)
+                log.info(
+                    "%s: not in the vocabulary; composed from its character n-grams (%d of %d known)",
+                    word,
+                    known,
+                    total,
+                )
+            return _unitvec(vector), None
+        return self.unit_vector(i), i
+
     def _limit(self, restrict_vocab: int | None) -> int:
         n = len(self.model)
         if restrict_vocab is None:
@@ -102,33 +124,32 @@ class Engine:
         positive, negative = list(positive), list(negative)
         if not positive and not negative:
             raise UsageError("give at least one word")
-        ids = [self.index_of(w) for w in positive + negative]
+        found = [self.vector_of(w) for w in positive + negative]
         weights = [1.0] * len(positive) + [-1.0] * len(negative)
         mean = np.zeros(self.vectors.shape[1], dtype=np.float32)
-        for i, weight in zip(ids, weights):
-            mean += weight * self.unit_vector(i)
-        mean = _unitvec(mean / len(ids))
+        for (unit, _), weight in zip(found, weights):
+            mean += weight * unit
+        mean = _unitvec(mean / len(found))
         limit = self._limit(restrict_vocab)
         dists = (self.vectors[:limit] @ mean) / self.norms[:limit]
-        return self._top(dists, topn, set(ids))
+        return self._top(dists, topn, {i for _, i in found if i is not None})
 
     def most_similar_cosmul(self, positive, negative=(), topn: int = 10, restrict_vocab: int | None = None):
         """3CosMul (Levy & Goldberg 2014), as gensim's most_similar_cosmul."""
         positive, negative = list(positive), list(negative)
         if not positive:
             raise UsageError("3CosMul needs at least one positive word")
-        pos_ids = [self.index_of(w) for w in positive]
-        neg_ids = [self.index_of(w) for w in negative]
+        pos_found = [self.vector_of(w) for w in positive]
+        neg_found = [self.vector_of(w) for w in negative]
         limit = self._limit(restrict_vocab)
         vec, norms = self.vectors[:limit], self.norms[:limit]
-        pos = [(1 + (vec @ self.unit_vector(i)) / norms) / 2 for i in pos_ids]
-        neg = [(1 + (vec @ self.unit_vector(i)) / norms) / 2 for i in neg_ids]
+        pos = [(1 + (vec @ unit) / norms) / 2 for unit, _ in pos_found]
+        neg = [(1 + (vec @ unit) / norms) / 2 for unit, _ in neg_found]
         dists = np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001) if neg else np.prod(pos, axis=0)
-        return self._top(dists, topn, set(pos_ids + neg_ids))
+        return self._top(dists, topn, {i for _, i in pos_found + neg_found if i is not None})
 
     def similarity(self, a: str, b: str) -> float:
-        ia, ib = self.index_of(a), self.index_of(b)
-        return float(np.dot(self.unit_vector(ia), self.unit_vector(ib)))
+        return float(np.dot(self.vector_of(a)[0], self.vector_of(b)[0]))
 
     def analogy(self, a: str, b: str, c: str, method: str = "add", topn: int = 10, restrict_vocab: int | None = None):
         """a + b - c (so king woman man -> queen), by 3CosAdd or 3CosMul."""
@@ -151,7 +172,7 @@ class Engine:
         words = list(words)
         if len(words) < 2:
             raise UsageError("give at least two words")
-        vecs = np.vstack([self.unit_vector(self.index_of(w)) for w in words])
+        vecs = np.vstack([self.vector_of(w)[0] for w in words])
         mean = _unitvec(vecs.mean(axis=0))
         dists = vecs @ mean
         ranked = sorted(zip(dists.tolist(), words))

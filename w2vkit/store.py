@@ -48,6 +48,7 @@ class Model:
     vectors: np.ndarray  # float32, possibly a read-only memmap
     meta: dict
     _index: dict | None = field(default=None, repr=False)
+    _ngrams: tuple | None = field(default=None, repr=False)
 
     @property
     def index(self) -> dict[str, int]:
@@ -61,6 +62,14 @@ class Model:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def ngram_table(self):
+        """The character n-gram vectors of a subword model (w2vkit.subwords), or None."""
+        if self._ngrams is None:
+            from .subwords import load_ngrams
+
+            self._ngrams = (load_ngrams(self.path, self.meta),)
+        return self._ngrams[0]
 
     def dropped_counts(self) -> dict[str, int]:
         """Words seen in the corpus but below min_count (empty for imported models)."""

@@ -530,6 +530,10 @@ def _save_trained(run: _GensimRun, output, opts, prepared, tokens: int, dropped,
     output = Path(output)
     tmp = staging_dir(output)
     try:
+        if opts.subwords and not steps:  # unknown words get vectors from their n-grams
+            from .subwords import save_ngrams
+
+            meta["ngrams"] = save_ngrams(tmp, wv, opts.word_weight)
         write_model_files(tmp, words, counts, vectors, meta, dropped)
         if keep_gensim:
             (tmp / GENSIM_DIR).mkdir()

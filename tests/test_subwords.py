@@ -1,0 +1,125 @@
+"""Unknown words of a subword model: n-grams as gensim makes them, vectors equal to gensim's
+FastText for the same word, used by queries and embed without importing gensim."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from w2vkit.errors import CorruptModelError, UnknownWordError
+from w2vkit.query import Engine
+from w2vkit.store import load_model
+from w2vkit.subwords import NGRAM_VECTORS, char_ngrams
+
+
+@pytest.fixture(scope="module")
+def subword_model(novel_slice, tmp_path_factory):
+    from w2vkit.train import TrainOptions, train
+
+    out = tmp_path_factory.mktemp("subword") / "m"
+    opts = TrainOptions(dim=32, epochs=5, min_count=3, seed=3, deterministic=True, subwords=True, word_weight="gensim")
+    train([str(novel_slice)], out, opts)
+    return out
+
+
+@pytest.mark.parametrize("min_n,max_n", [(2, 3), (1, 2), (3, 6), (1, 1)])
+def test_char_ngrams_are_gensims(min_n, max_n):
+    from gensim.models.fasttext_inner import compute_ngrams_bytes
+
+    for word in ["孙悟空", "孙", "行者", "king", "a", "齐天大圣孙悟空", "naïve"]:
+        expected = [g.decode("utf-8") for g in compute_ngrams_bytes(word, min_n, max_n)]
+        assert char_ngrams(word, min_n, max_n) == expected, word
+
+
+def _unknown_word_with_known_ngrams(model):
+    """A string the vocabulary lacks whose n-grams all occur in vocabulary words."""
+    table = model.ngram_table()
+    for word in model.words:
+        for start in range(len(word) - 2):
+            candidate = word[start : start + 3]
+            grams = char_ngrams(candidate, table.min_n, table.max_n)
+            if candidate not in model.index and all(g in table.index for g in grams):
+                return candidate
+    raise AssertionError("no such word in the vocabulary")
+
+
+def test_unknown_word_vector_equals_gensims(subword_model):
+    from gensim.models import FastText
+
+    model = load_model(subword_model)
+    assert model.meta["ngrams"]["count"] == len(model.ngram_table().index)
+    word = _unknown_word_with_known_ngrams(model)
+    gensim_vector = FastText.load(str(subword_model / "gensim" / "model")).wv[word]
+    vector, known, total = model.ngram_table().vector(word)
+    assert known == total
+    np.testing.assert_allclose(vector, gensim_vector, rtol=1e-5, atol=1e-6)
+
+
+def test_similar_and_embed_use_an_unknown_words_ngrams(subword_model, invoke):
+
+    model = load_model(subword_model)
+    word = _unknown_word_with_known_ngrams(model)
+    r = invoke(["similar", word, "-m", subword_model, "-n", "5", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    assert "not in the vocabulary; composed from its character n-grams" in r.stderr
+    vector = model.ngram_table().vector(word)[0]
+    unit = np.asarray(model.vectors) / np.linalg.norm(model.vectors, axis=1, keepdims=True)
+    expected = [model.words[i] for i in np.argsort(-(unit @ (vector / np.linalg.norm(vector))))[:5]]
+    assert [row["word"] for row in json.loads(r.stdout)["results"]] == expected
+    # a word none of whose n-grams the model has is still unknown
+    with pytest.raises(UnknownWordError):
+        Engine(model).similarity("鑫鑫鑫", word)
+
+
+def test_embed_uses_an_unknown_words_ngrams(tmp_path):
+    # English: whitespace tokens, so the unknown word reaches the model whole (a Chinese
+    # segmenter would cut it into known words)
+    from conftest import text8_like
+
+    from w2vkit.embed import Embedder
+    from w2vkit.train import TrainOptions, train
+
+    (tmp_path / "en.txt").write_text(text8_like(60_000), encoding="utf-8")
+    opts = TrainOptions(dim=16, epochs=2, min_count=3, seed=1, deterministic=True, subwords=True, min_n=3, max_n=4)
+    train([str(tmp_path / "en.txt")], tmp_path / "m", opts)
+    model = load_model(tmp_path / "m")
+    word = _unknown_word_with_known_ngrams(model)
+    known = model.words[0]
+    for method in ("mean", "sif"):
+        embedded = Embedder(model, method).embed([f"{known} {word}", f"{known} zzqx"])
+        assert embedded.tokens == [[known, word], [known]] and embedded.unknown == 1
+    composed = model.ngram_table().vector(word)[0]
+    by_hand = (model.vectors[0] / np.linalg.norm(model.vectors[0]) + composed / np.linalg.norm(composed)) / 2
+    np.testing.assert_allclose(Embedder(model, "mean").embed([f"{known} {word}"]).vectors[0], by_hand, rtol=1e-5)
+
+
+def test_ngrams_are_checked_and_skipped_after_postprocess(subword_model, tmp_path):
+    import shutil
+
+    from w2vkit.postprocess import Steps, postprocess_model
+
+    copy = tmp_path / "copy"
+    shutil.copytree(subword_model, copy)
+    vectors = np.load(copy / NGRAM_VECTORS)
+    vectors[0, 0] += 1
+    np.save(copy / NGRAM_VECTORS, vectors)
+    with pytest.raises(CorruptModelError, match="ngrams.npy: checksum mismatch"):
+        load_model(copy).ngram_table()
+    out, meta = postprocess_model(subword_model, tmp_path / "abtt", Steps(remove_top=1))
+    assert "ngrams" not in meta and load_model(out).ngram_table() is None
+
+
+def test_unknown_word_query_never_imports_gensim(subword_model):
+    word = _unknown_word_with_known_ngrams(load_model(subword_model))
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from w2vkit.cli import cli\n"
+        f"r = CliRunner().invoke(cli, ['similar', {word!r}, '-m', {str(subword_model)!r}])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'gensim'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
