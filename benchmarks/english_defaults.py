@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from w2vkit.evaluate import evaluate_analogies, evaluate_pairs, resolve_set  # noqa: E402
+from w2vkit.postprocess import Steps, apply  # noqa: E402
 from w2vkit.query import Engine  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.store import Model  # noqa: E402
@@ -69,27 +70,10 @@ TRIALS = [
 POSTPROCESS = ["w", "w abtt1", "w abtt2", "w abtt3", "w abtt5", "w+c", "w+c abtt1", "w+c abtt2", "w+c abtt3"]
 
 
-def unit_rows(x: np.ndarray) -> np.ndarray:
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-
-
-def all_but_the_top(x: np.ndarray, d: int) -> np.ndarray:
-    """Mu & Viswanath (2018): remove the mean and the top d principal directions."""
-    centred = x - x.mean(axis=0)
-    if d == 0:
-        return centred
-    # top right-singular vectors of the centred matrix = principal directions
-    _, _, vt = np.linalg.svd(centred.astype(np.float64), full_matrices=False)
-    top = vt[:d].astype(np.float32)
-    return centred - (centred @ top.T) @ top
-
-
 def variant(w: np.ndarray, c: np.ndarray | None, name: str) -> np.ndarray:
+    """A post-processing named as in POSTPROCESS, by w2vkit.postprocess (what train applies)."""
     base, _, post = name.partition(" ")
-    x = unit_rows(w) + unit_rows(c) if base == "w+c" else w
-    if post.startswith("abtt"):
-        x = all_but_the_top(x, int(post[4:]))
-    return np.ascontiguousarray(x, dtype=np.float32)
+    return apply(w, Steps(base == "w+c", int(post[4:]) if post.startswith("abtt") else 0), c)
 
 
 def scores(words, counts, vectors) -> dict:

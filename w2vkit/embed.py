@@ -48,7 +48,6 @@ class Embedder:
         self.model, self.method, self.a = model, method, a
         self.vectors = np.asarray(model.vectors, dtype=np.float32)
         self._segment = _segmenter(model)
-        self._ngrams = model.ngram_table()
         counts = np.asarray(model.counts, dtype=np.float64) if model.counts is not None else None
         if method == "sif":
             if counts is None or counts.sum() <= 0:
@@ -67,7 +66,9 @@ class Embedder:
             if i is not None:
                 ids.append(i)
                 continue
-            found = self._ngrams.vector(token) if self._ngrams is not None else None
+            # (the table is read, and checksummed, at the first unknown word; the model keeps it)
+            table = self.model.ngram_table()
+            found = table.vector(token) if table is not None else None
             if found is None:
                 unknown += 1
             else:
