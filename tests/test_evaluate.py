@@ -166,6 +166,15 @@ def test_pairs_equal_gensim(engine, kv, tmp_path):
             assert abs(ours.oov_ratio * 100 - oov) < 1e-9
 
 
+def test_builtin_alias_sets_read_as_groups():
+    """Every shipped alias set reads as groups of 2+ distinct names, no name in two groups."""
+    for name in ("xiyouji-aliases", "sanguo-aliases", "hongloumeng-aliases"):
+        groups = read_groups(name)
+        assert len(groups) >= 25 and all(len(set(g)) == len(g) >= 2 for g in groups), name
+        words = [w for g in groups for w in g]
+        assert len(words) == len(set(words)), name
+
+
 def test_alias_groups(engine):
     groups = read_groups("xiyouji-aliases")
     assert ["孙悟空", "悟空"] == groups[0][:2]

@@ -229,13 +229,30 @@ def test_find_glued_needs_a_family_of_forms():
     counts.update({"不得已": 10, "不得不": 10, "不得了": 10})  # a family of three: real words
     counts.update({f"{c}唐僧": 20 for c in "保望见闻寻救请扶随"})  # 9 forms on the other side
     counts.update({f"{c}玄德": 20 for c in "报闻见望请谢拜随"})  # 8, one of them the user's word
-    counts["孔明笑"] = 60  # not 20x rarer than 孔明: left alone
+    counts["孔明在"] = 60  # not 20x rarer than 孔明: left alone
     split = find_glued(counts, user_words=frozenset({"保唐僧", "随玄德"}))
     assert {w: split[w] for w in ("孔明自", "见唐僧")} == {"孔明自": "孔明 自", "见唐僧": "见 唐僧"}
     assert len([w for w in split if w.startswith("孔明")]) == 9
     assert len([w for w in split if w.endswith("唐僧")]) == 8  # not the user's 保唐僧
-    assert not {"不得已", "孔明笑"} & set(split)
+    assert not {"不得已", "孔明在"} & set(split)
     assert not [w for w in split if w.endswith("玄德")]  # 7 forms besides the user's: under the bar
+
+
+def test_found_words_lose_a_character_that_mostly_stands_alone():
+    """Too few glued forms for a family, yet 向黛玉 和黛玉 贾母笑 孔明曰 are glued; 林黛玉 凤姐儿 are not:
+    林 and 儿 are seldom words on their own in the text, 向 和 笑 often are."""
+    from w2vkit.pipeline import find_glued
+
+    counts = Counter({"黛玉": 800, "向黛玉": 10, "和黛玉": 7, "林黛玉": 270, "贾母": 900, "贾母笑": 115})
+    counts.update({"向": 900, "和": 1200, "林": 20, "树林": 200, "林子": 100, "笑": 400, "大笑": 300})
+    counts.update({"凤姐": 800, "凤姐儿": 400, "儿": 10, "女儿": 300})
+    counts.update({"湘云": 50, "向湘云": 30})  # 湘云 not twice as frequent as the glued form: kept
+    counts.update({"孔明": 800, "孔明曰": 300, "曰": 500, "孔明之": 20, "之": 3000})
+    found = frozenset({"黛玉", "贾母", "凤姐", "湘云"})
+    split = find_glued(counts, user_words=found)
+    assert split == {"向黛玉": "向 黛玉", "和黛玉": "和 黛玉", "贾母笑": "贾母 笑", "孔明曰": "孔明 曰"}
+    # 孔明 was not found in the text (jieba knows it): only a speech verb comes off it, not 之.
+    assert find_glued(counts) == {"贾母笑": "贾母 笑", "孔明曰": "孔明 曰"}  # no found words: speech verbs only
 
 
 def test_glued_names_are_split_in_the_novel_without_its_dictionary(xiyouji_path, tmp_path):

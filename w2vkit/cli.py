@@ -1010,7 +1010,7 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
     "--groups",
     multiple=True,
     metavar="SET",
-    help="Alias groups (one group of names per line): a file, or xiyouji-aliases, sanguo-aliases.",
+    help="Alias groups (one group of names per line): a file, or xiyouji-aliases, sanguo-aliases, hongloumeng-aliases.",
 )
 @click.option(
     "--restrict-vocab",
@@ -1037,7 +1037,8 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
 
     With no set given, the sets for the model's language: google, wordsim353, simlex999 for
     English; CA8 and wordsim240/297 for Chinese (found with --data-dir or $W2VKIT_DATA), plus
-    xiyouji-aliases / sanguo-aliases for a model of Journey to the West / the Three Kingdoms.
+    xiyouji-aliases / sanguo-aliases / hongloumeng-aliases for a model of Journey to the West /
+    the Three Kingdoms / the Dream of the Red Chamber.
 
     \b
     Examples:

@@ -32,6 +32,7 @@ BUILTIN_SETS = {
     "wordsim297": ("data", "wordsim/wordsim-297.txt", "pairs"),
     "xiyouji-aliases": ("w2vkit", "xiyouji-aliases.txt", "groups"),
     "sanguo-aliases": ("w2vkit", "sanguo-aliases.txt", "groups"),
+    "hongloumeng-aliases": ("w2vkit", "hongloumeng-aliases.txt", "groups"),
 }
 DEFAULT_SETS = {
     "en": ["google", "wordsim353", "simlex999"],
@@ -336,7 +337,7 @@ def alias_scores(words: list[str], vectors: np.ndarray, groups: list[list[str]],
 
 NO_DATA_DIR = f"needs the folder holding CA8/ and wordsim/ (--data-dir DIR or ${DATA_ENV}, e.g. ../shared/eval/zh)"
 # The novels w2vkit ships alias groups for, each recognised in a model by a frequent name of it.
-ALIAS_SET_MARKERS = {"xiyouji-aliases": "行者", "sanguo-aliases": "玄德"}
+ALIAS_SET_MARKERS = {"xiyouji-aliases": "行者", "sanguo-aliases": "玄德", "hongloumeng-aliases": "黛玉"}
 
 
 @dataclass

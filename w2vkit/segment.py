@@ -52,6 +52,12 @@ SPEECH_VERBS = frozenset("道曰云笑叫问喝骂哭喊嚷答言说叹吼")
 # on one side, each glued form at least GLUE_MIN_RATIO times rarer than the word alone.
 GLUE_MIN_VARIANTS = 8
 GLUE_MIN_RATIO = 20
+# A word the text's own statistics found (w2vkit.discover) glued to one character is split when
+# the character stands alone in at least this share of its uses at that end of a token (向, 和,
+# 曰, 笑: 0.4-0.9; surnames and word parts such as 林, 薛, 儿: under 0.15), and the word is at
+# least GLUE_FOUND_RATIO times as frequent as the glued form (see pipeline._glued_to_found_words).
+GLUE_ALONE_SHARE = 0.3
+GLUE_FOUND_RATIO = 2
 
 
 @dataclass(frozen=True)

@@ -585,7 +585,7 @@ def word_weights(rule, counts):
     return low + (high - low) * counts / (counts + half)
 
 
-def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True):
+def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True, ngram_weighting: str = "mean"):
     """Each vocabulary word's vector from a trained gensim FastText model: word_weight x its own
     vector + (1 - word_weight) x the mean of its character n-grams' vectors, both at unit length
     (word_weight: one number, or one per word, see word_weights).
@@ -605,6 +605,7 @@ def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True):
     own = unit(wv.vectors_vocab)
     ngram_mean = np.zeros_like(wv.vectors_vocab)
     single = np.zeros(len(own), dtype=bool)
+    word_hashes = []
     for i, word in enumerate(wv.index_to_key):
         single[i] = len(word) == 1
         hashes = ft_ngram_hashes(word, wv.min_n, wv.max_n, wv.bucket)
@@ -614,7 +615,19 @@ def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True):
                 for h, g in zip(hashes, char_ngrams(word, wv.min_n, wv.max_n))
                 if not (len(g) == 2 and ("<" in g or ">" in g))
             ] or hashes
-        if hashes:
+        word_hashes.append(hashes)
+    if ngram_weighting == "idf":
+        df = np.zeros(wv.bucket, dtype=np.float64)
+        for hashes in word_hashes:
+            df[list(set(hashes))] += 1
+        idf = np.log((len(word_hashes) + 1) / (df + 1))
+    for i, hashes in enumerate(word_hashes):
+        if not hashes:
+            continue
+        if ngram_weighting == "idf":
+            w = idf[hashes]
+            ngram_mean[i] = (w[:, None] * wv.vectors_ngrams[hashes]).sum(axis=0) / max(w.sum(), 1e-12)
+        else:
             ngram_mean[i] = wv.vectors_ngrams[hashes].mean(axis=0)
     weight = np.broadcast_to(np.asarray(word_weight, dtype=np.float32), (len(own),))[:, None]
     composed = weight * own + (1 - weight) * unit(ngram_mean)
