@@ -5,4 +5,4 @@ The library modules (corpus, segment, train, store, query, evaluate, plot) are u
 matplotlib) are imported inside the functions that need them, so importing w2vkit is cheap.
 """
 
-__version__ = "0.3.0"  # the one place the version is set (pyproject.toml reads it)
+__version__ = "0.4.0"  # the one place the version is set (pyproject.toml reads it)

@@ -419,9 +419,7 @@ def _load(model_path, verify=None):
     type=click.IntRange(1),
     help="Passes over the corpus [default: 80 below 2M tokens, else 10].",
 )
-@click.option(
-    "--negative", default=None, type=click.IntRange(0), help="Negative samples [default: 5 below 2M tokens, else 10]."
-)
+@click.option("--negative", default=None, type=click.IntRange(0), help="Negative samples [default: 10].")
 @click.option("--hs", is_flag=True, help="Hierarchical softmax (use with --negative 0).")
 @click.option(
     "--sample",
