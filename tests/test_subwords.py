@@ -123,3 +123,28 @@ def test_unknown_word_query_never_imports_gensim(subword_model):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_idf_weighted_composition_matches_its_definition(subword_model):
+    """compose_subword_vectors(ngram_weighting="idf"), a composition measured and not adopted
+    (README), weighs each n-gram by log((V + 1) / (df + 1)); the plain mean weighs them equally."""
+    from gensim.models import FastText
+    from gensim.models.fasttext import ft_ngram_hashes
+
+    from w2vkit.train import compose_subword_vectors
+
+    wv = FastText.load(str(subword_model / "gensim" / "model")).wv
+    hashes = {w: ft_ngram_hashes(w, wv.min_n, wv.max_n, wv.bucket) for w in wv.index_to_key}
+    df = {}
+    for hs in hashes.values():
+        for h in set(hs):
+            df[h] = df.get(h, 0) + 1
+    plain = compose_subword_vectors(wv, 0.3)
+    weighted = compose_subword_vectors(wv, 0.3, ngram_weighting="idf")
+    word = max((w for w in wv.index_to_key if len(w) >= 3), key=lambda w: wv.get_vecattr(w, "count"))
+    i = wv.key_to_index[word]
+    idf = np.log((len(hashes) + 1) / (np.array([df[h] for h in hashes[word]]) + 1))
+    mean = (idf[:, None] * wv.vectors_ngrams[hashes[word]]).sum(axis=0) / idf.sum()
+    own = wv.vectors_vocab[i] / np.linalg.norm(wv.vectors_vocab[i])
+    np.testing.assert_allclose(weighted[i], 0.3 * own + 0.7 * mean / np.linalg.norm(mean), rtol=1e-4, atol=1e-6)
+    assert not np.allclose(weighted[i], plain[i], atol=1e-4)  # the weights differ from the plain mean's
