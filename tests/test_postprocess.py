@@ -31,6 +31,28 @@ def test_remove_top_matches_sklearn_pca():
     assert np.abs(got @ pca.components_.T).max() < 1e-3
 
 
+def test_blocks_and_in_place_give_the_same_vectors(monkeypatch):
+    """Both steps work in blocks of rows (memory); with blocks of 7 rows, not dividing the 500,
+    the results equal the whole-array formulas, and the input is left alone unless in_place."""
+    import w2vkit.postprocess as post
+
+    w, c = _random_vectors(seed=3), _random_vectors(seed=4)
+    monkeypatch.setattr(post, "_BLOCK", 7)
+    assert len(w) % 7
+    unit = w / np.linalg.norm(w, axis=1, keepdims=True) + c / np.linalg.norm(c, axis=1, keepdims=True)
+    np.testing.assert_allclose(post.add_context(w, c), unit, rtol=1e-5, atol=1e-6)
+    before = w.copy()
+    whole = w - w.mean(axis=0)
+    _, vecs = np.linalg.eigh(whole.T.astype(np.float64) @ whole)
+    top = vecs[:, ::-1][:, :2]
+    expected = whole - whole @ top @ top.T
+    np.testing.assert_allclose(post.remove_top(w, 2), expected, atol=1e-3)
+    np.testing.assert_array_equal(w, before)  # not in place: untouched
+    owned = w.copy()
+    assert post.remove_top(owned, 2, in_place=True) is owned
+    np.testing.assert_allclose(owned, expected, atol=1e-3)
+
+
 def test_remove_top_zero_only_centres_and_too_many_is_refused():
     x = _random_vectors()
     np.testing.assert_allclose(remove_top(x, 0), x - x.mean(axis=0), atol=1e-5)

@@ -50,38 +50,52 @@ class Steps:
         return out
 
 
-def _unit_rows(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), np.float32(1e-12))
+def _row_norms(x: np.ndarray) -> np.ndarray:
+    """Row lengths without a temporary the size of x (np.linalg.norm squares all of x first)."""
+    norms = np.sqrt(np.einsum("ij,ij->i", x, x, dtype=np.float32))
+    return np.maximum(norms, np.float32(1e-12), out=norms)
 
 
 def add_context(vectors: np.ndarray, context: np.ndarray) -> np.ndarray:
-    """unit(w) + unit(c) per row."""
+    """unit(w) + unit(c) per row, as a new array (the only array the size of the vectors made)."""
     if context.shape != vectors.shape:
         raise ValueError(f"context vectors {context.shape} do not match word vectors {vectors.shape}")
-    out = _unit_rows(vectors)
-    out += _unit_rows(context)  # in place: one copy of the vectors fewer at peak
+    out = np.array(vectors, dtype=np.float32)
+    out /= _row_norms(out)[:, None]
+    context_norms = _row_norms(np.asarray(context, dtype=np.float32))
+    for start in range(0, len(out), _BLOCK):  # blocks: no temporary the size of the vectors
+        rows = slice(start, start + _BLOCK)
+        out[rows] += np.asarray(context[rows], dtype=np.float32) / context_norms[rows, None]
     return out
 
 
-def remove_top(vectors: np.ndarray, components: int) -> np.ndarray:
+def remove_top(vectors: np.ndarray, components: int, in_place: bool = False) -> np.ndarray:
     """The vectors minus their mean, minus their projections on the top `components` principal
-    directions of the centred vectors (the eigenvectors of their covariance)."""
+    directions of the centred vectors (the eigenvectors of their covariance). With in_place (the
+    caller owns a float32 array it no longer needs), the array itself is changed and returned.
+
+    Everything runs in blocks of rows: on the English model (67,903 x 200) post-processing had
+    added 237 MiB to training's peak RSS (279 -> 516 MiB) with whole-array temporaries."""
     x = np.asarray(vectors, dtype=np.float32)
-    mean = x.mean(axis=0, dtype=np.float64)
-    if components == 0:
-        return (x - mean).astype(np.float32)
     if components >= x.shape[1]:
         raise UsageError(f"--remove-top {components}: the vectors have only {x.shape[1]} dimensions")
-    cov = np.zeros((x.shape[1], x.shape[1]))
-    for start in range(0, len(x), _BLOCK):
-        block = x[start : start + _BLOCK].astype(np.float64) - mean
-        cov += block.T @ block
-    _, eigvecs = np.linalg.eigh(cov)  # ascending eigenvalues
-    top = eigvecs[:, ::-1][:, :components].astype(np.float32)
-    centred = x - mean.astype(np.float32)
-    centred -= (centred @ top) @ top.T  # in place: one copy of the vectors fewer at peak
-    return centred
+    out = x if in_place and x is vectors else np.array(x, dtype=np.float32)
+    mean = out.mean(axis=0, dtype=np.float64)
+    top = np.zeros((x.shape[1], 0), dtype=np.float32)
+    if components:
+        cov = np.zeros((x.shape[1], x.shape[1]))
+        for start in range(0, len(out), _BLOCK):
+            block = out[start : start + _BLOCK].astype(np.float64) - mean
+            cov += block.T @ block
+        _, eigvecs = np.linalg.eigh(cov)  # ascending eigenvalues
+        top = eigvecs[:, ::-1][:, :components].astype(np.float32)
+    mean32 = mean.astype(np.float32)
+    for start in range(0, len(out), _BLOCK):
+        block = out[start : start + _BLOCK]  # a view: changed in place
+        block -= mean32
+        if components:
+            block -= (block @ top) @ top.T
+    return out
 
 
 def apply(vectors: np.ndarray, steps: Steps, context: np.ndarray | None = None) -> np.ndarray:
@@ -92,7 +106,7 @@ def apply(vectors: np.ndarray, steps: Steps, context: np.ndarray | None = None) 
             raise ValueError("add_context needs the context vectors")
         out = add_context(out, context)
     if steps.remove_top:
-        out = remove_top(out, steps.remove_top)
+        out = remove_top(out, steps.remove_top, in_place=out is not vectors)
     return np.ascontiguousarray(out, dtype=np.float32)
 
 
