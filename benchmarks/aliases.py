@@ -29,6 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from w2vkit import __version__  # noqa: E402
 from w2vkit.evaluate import alias_scores, read_groups  # noqa: E402
 from w2vkit.postprocess import Steps, apply, context_vectors  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
@@ -122,7 +123,9 @@ def main():
                     with tempfile.TemporaryDirectory() as tmp:
                         out = Path(tmp) / "m"
                         if args.models:
-                            key = f"{name}-{'dict' if with_dict else 'nodict'}-{seg_name}-{ngrams}-seed{seed}"
+                            dictionary = "dict" if with_dict else "nodict"
+                            # the version stands for the segmenting and training code (as in train's cache)
+                            key = f"{name}-{dictionary}-{seg_name}-{ngrams}-seed{seed}-v{__version__}"
                             out = Path(args.models) / key
                         if not (out / "gensim" / "model").exists():
                             started = time.perf_counter()
