@@ -597,7 +597,11 @@ def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True, ngram_wei
     gensim averages the word's vector with its n-grams' (2-3 character n-grams of a Chinese word
     are 4-7), so what a word shares in writing outweighs how it is used: 妖精's neighbours were
     妖娆 妖贼 妖孽 妖氛. On the two novels' alias groups, weight 0.3 gave recall@10 0.49 / 0.28 against
-    gensim's 0.45 / 0.24, and 妖精 -> 妖怪 妖魔 among the first (benchmarks/choose_defaults.py)."""
+    gensim's 0.45 / 0.24, and 妖精 -> 妖怪 妖魔 among the first (benchmarks/choose_defaults.py).
+
+    ngram_weighting="idf" weighs each n-gram in the mean by log((V + 1) / (df + 1)), df the number
+    of vocabulary words holding it: measured on three novels and not adopted (README "Texts nobody
+    prepared"); kept for benchmarks/aliases.py."""
     import numpy as np
     from gensim.models.fasttext import ft_ngram_hashes
 
