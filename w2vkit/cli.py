@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import json
 import logging
 import os
 import sys
@@ -19,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import W2vkitError
+from .render import terminal_safe, to_json
 
 log = logging.getLogger("w2vkit")
 
@@ -38,7 +38,7 @@ class W2vkitGroup(click.Group):
         except W2vkitError as e:
             if _debug():
                 raise
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {terminal_safe(str(e))}", err=True)
             ctx.exit(e.exit_code)
         except KeyboardInterrupt:
             if _debug():
@@ -60,16 +60,24 @@ class W2vkitGroup(click.Group):
                     err=True,
                 )
             else:
-                click.echo(f"Error: {e.filename + ': ' if e.filename else ''}{e.strerror or e}", err=True)
+                where = f"{e.filename}: " if e.filename else ""
+                click.echo(terminal_safe(f"Error: {where}{e.strerror or e}"), err=True)
             ctx.exit(1)
         except Exception as e:  # a bug: still one line unless debugging
             if _debug():
                 raise
             click.echo(
-                f"Error: unexpected {type(e).__name__}: {e} (run with W2VKIT_DEBUG=1 for details)",
+                terminal_safe(f"Error: unexpected {type(e).__name__}: {e} (run with W2VKIT_DEBUG=1 for details)"),
                 err=True,
             )
             ctx.exit(1)
+
+
+class _TerminalSafeFormatter(logging.Formatter):
+    """Log messages quote words from the corpus: their control characters are shown, not obeyed."""
+
+    def format(self, record):
+        return terminal_safe(super().format(record), keep_newlines=True)
 
 
 def verbosity(f):
@@ -81,6 +89,8 @@ def verbosity(f):
     def wrapper(*args, quiet, verbose, **kwargs):
         level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
         logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level, force=True)
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(_TerminalSafeFormatter("%(message)s"))
         # gensim and smart_open narrate every step at INFO; show that only with -vv.
         for noisy in ("gensim", "smart_open"):
             logging.getLogger(noisy).setLevel(logging.INFO if verbose > 1 else logging.WARNING)
@@ -98,7 +108,7 @@ def _quiet() -> bool:
 def info(message: str) -> None:
     """A message for the user on stderr, silenced by -q."""
     if not _quiet():
-        click.echo(message, err=True)
+        click.echo(terminal_safe(message, keep_newlines=True), err=True)
 
 
 def show_progress() -> bool:
@@ -123,7 +133,9 @@ FORMAT_OPTION = format_option()
 def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None = None) -> None:
     from .render import render as render_text
 
-    click.echo(render_text(columns, rows, fmt, payload))
+    # color=True: click would otherwise strip what looks like an escape sequence when stdout is not a
+    # terminal, changing the words of TSV output (tables are escaped by render_text itself).
+    click.echo(render_text(columns, rows, fmt, payload), color=True)
 
 
 def plural(n: int, word: str) -> str:
@@ -342,8 +354,11 @@ def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
       w2vkit segment novel.txt --user-dict xiyouji --audit 30   # words to add to your dictionary
       w2vkit segment novel.txt --discover-words novel.dict      # the text's own words, as a dictionary
     """
+    from .files import check_not_input
     from .pipeline import segment_corpus
 
+    if discover_words_file:
+        check_not_input(discover_words_file, inputs, "discovered words")
     options = _segment_options(**seg)
     result = segment_corpus(list(inputs), outdir, options, jobs=jobs, progress=show_progress(), audit=bool(audit))
     if discover_words_file:
@@ -514,7 +529,7 @@ def train(inputs, output, arch, arch_flag, word_weight, segmented, resume, jobs,
         max_line_tokens=seg["max_line_tokens"],
     )
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(to_json(result.to_dict()))
     o = result.options
     arch = f"{o.arch}+subwords({o.min_n}-{o.max_n})" if o.subwords else o.arch
     info(
@@ -590,14 +605,12 @@ def info_cmd(model_path, top, verify, fmt):
     meta = model.meta
     if fmt == "json":
         click.echo(
-            json.dumps(
+            to_json(
                 {
                     "path": str(model.path),
                     "meta": meta,
                     "top_words": [[w, int(c)] for w, c in zip(model.words[:top], model.counts[:top])],
-                },
-                ensure_ascii=False,
-                indent=2,
+                }
             )
         )
         return
@@ -637,7 +650,7 @@ def info_cmd(model_path, top, verify, fmt):
         lines.append(f"loss        first epoch {losses[0]:,.0f}, last {losses[-1]:,.0f}")
     if top:
         lines.append("top words   " + " ".join(model.words[:top]))
-    click.echo("\n".join(lines))
+    click.echo(terminal_safe("\n".join(lines), keep_newlines=True))
 
 
 @cli.command(name="export")
@@ -755,8 +768,9 @@ def embed(source, method, fmt, output, model_path):
       w2vkit embed lines.txt --format npy -o lines.npy
     """
     from .embed import Embedder, read_texts, write_vectors
-    from .files import atomic_output
+    from .files import atomic_output, check_not_input
 
+    check_not_input(output, [source], "vectors")
     engine = _engine(model_path)
     texts = read_texts(source)
     embedded = Embedder(engine.model, method).embed(texts)
@@ -1067,7 +1081,7 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
     )
     report["skipped"] = [{"set": name, "reason": why} for name, why in skipped]
     if fmt == "json":
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        click.echo(to_json(report))
     else:
         render(list(REPORT_COLUMNS), report_rows(report, sections), fmt)
     info(f"model {engine.model.path}, restrict_vocab={restrict_vocab}")

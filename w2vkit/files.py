@@ -2,9 +2,13 @@
 
 A regular file is written to a temporary sibling, flushed to disk and renamed over the target, so
 readers see the old content or the new, never a part, and an interrupted run leaves the old file.
-A symlink is followed (its target is replaced, the link stays a link). A path that is not a
+A symlink is followed (its target is replaced, the link stays a link). A file that is replaced
+keeps its permission bits (and, where this process may set them, its owner and group): they are
+copied onto the temporary file before the rename, so a 0600 file stays 0600. A path that is not a
 regular file (a pipe, /dev/stdout, a terminal, `>(cat)`) is streamed to: renaming over it would
 replace a device node with a file. "-" is standard output.
+
+Also here: refusing an output that would overwrite or sit inside one of the run's inputs.
 """
 
 from __future__ import annotations
@@ -69,12 +73,59 @@ def atomic_output(path: str | os.PathLike, mode: str = "wb") -> Iterator[BinaryI
             yield f
             f.flush()
             os.fsync(f.fileno())
+        if kind == "file":
+            keep_ownership(target, tmp)
         os.replace(tmp, target)
     except OSError as e:
         raise _output_error(path, e) from e
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def keep_ownership(existing: Path, replacement: Path) -> None:
+    """Give replacement the permission bits of the existing file (and its owner and group where
+    this process is allowed to set them), before it is renamed over it."""
+    try:
+        st = os.stat(existing)
+    except FileNotFoundError:
+        return
+    os.chmod(replacement, stat.S_IMODE(st.st_mode))
+    if hasattr(os, "chown"):
+        with contextlib.suppress(PermissionError):  # only root may give a file away
+            os.chown(replacement, st.st_uid, st.st_gid)
+
+
+def real_path(path: str | os.PathLike) -> Path:
+    """The absolute path with symlinks resolved (also for a path that does not exist yet)."""
+    return Path(os.path.realpath(path))
+
+
+def input_conflict(output: str | os.PathLike, inputs) -> str | None:
+    """Why writing `output` would touch one of `inputs` (paths of files or directories; "-" and
+    names that are no path are ignored), or None: the output is an input, holds one, or lies
+    inside an input directory."""
+    out = real_path(output)
+    for raw in inputs:
+        if str(raw) == STDOUT or not os.path.exists(raw):
+            continue
+        given = real_path(raw)
+        if out == given:
+            return f"is the input {raw}"
+        if out in given.parents:
+            return f"holds the input {raw}"
+        if given in out.parents and os.path.isdir(given):
+            return f"is inside the input directory {raw}"
+    return None
+
+
+def check_not_input(output: str | os.PathLike, inputs, what: str = "output") -> None:
+    """Refuse (OutputError) to write `output` over, into or around one of the run's inputs."""
+    if str(output) == STDOUT:
+        return
+    why = input_conflict(output, inputs)
+    if why:
+        raise OutputError(f"{output}: {why}; write the {what} somewhere else")
 
 
 def is_stream(path: str | os.PathLike) -> bool:

@@ -13,6 +13,7 @@ import errno
 import gzip
 import hashlib
 import os
+import re
 import shutil
 import threading
 import time
@@ -23,9 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError, OutputError, UsageError
-from .files import atomic_output, sha256_of, write_atomic
+from .files import atomic_output, check_not_input, sha256_of, write_atomic
 from .progress import progress_bar
-from .store import VECTORS, VOCAB, Model, publish, staging_dir, write_meta, write_vocab
+from .store import VECTORS, VOCAB, Model, prepare_model_output, publish, staging_dir, write_meta, write_vocab
 
 # The source is read in chunks of this size into a small ring of reusable buffers.
 IMPORT_CHUNK_BYTES = 16 << 20
@@ -56,6 +57,7 @@ def import_word2vec(
         binary = looks_binary(path)
     started = time.perf_counter()
     target = Path(target)
+    prepare_model_output(target, [path])
     tmp = staging_dir(target)
     try:
         return _import_into(path, target, tmp, limit, binary, progress, started)
@@ -148,6 +150,12 @@ def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, s
                     if bar is not None:
                         bar.update(len(chunk))
                 vectors_sha = out.finish()
+                if out.first_non_finite is not None:
+                    i = out.first_non_finite
+                    raise InputError(
+                        f"{path}: the vector of {words[i]!r} (record {i + 1:,}) holds NaN or infinity, which "
+                        "no query can score; fix or remove that record"
+                    )
         finally:
             if bar is not None:
                 bar.close()
@@ -216,7 +224,20 @@ def _decode_keys(keys: list[bytes], path: Path, first: int = 0) -> tuple[list[st
             f"{path}: the word of vector {first + i + 1:,} ({words[i]!r}) has a tab, which no "
             "w2vkit model can store; remove or replace it in the file"
         )
+    if UNSTORABLE.search(text if text is not None else "".join(words)):
+        i = next(i for i, w in enumerate(words) if UNSTORABLE.search(w))
+        char = UNSTORABLE.search(words[i]).group(0)
+        raise InputError(
+            f"{path}: the word of vector {first + i + 1:,} ({words[i]!r}) holds the control character "
+            f"U+{ord(char):04X}, which would break the model's word list; remove or replace it in the file"
+        )
     return words, bad
+
+
+# Characters refused in imported words (C0 and C1 controls, DEL, the line and paragraph
+# separators): a line-based vocabulary file, a terminal or a text editor would take them for line
+# breaks or commands. Refused, not escaped, so a word is always spelt as in the source.
+UNSTORABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _lower_priority() -> None:
@@ -386,7 +407,9 @@ class _NpyWriter:
         self.syncing = None
         self.sync_pool = None
         self._write(header.getvalue())
-        self.hash = _BackgroundHash(hashlib.sha256(header.getvalue()), write=self._write)
+        self.first_non_finite: int | None = None  # the first row holding NaN or infinity
+        self._checked = 0
+        self.hash = _BackgroundHash(hashlib.sha256(header.getvalue()), write=self._check_and_write)
 
     def append(self, rows: np.ndarray) -> None:
         """rows: float32 [k x dim]; the caller must not change them afterwards."""
@@ -409,6 +432,17 @@ class _NpyWriter:
                 self.sync_pool = ThreadPoolExecutor(1, thread_name_prefix="w2vkit-sync")
             self.syncing = self.sync_pool.submit(getattr(os, "fdatasync", os.fsync), self.fd)
             self.unsynced = 0
+
+    def _check_and_write(self, block) -> None:
+        """On the hash's thread (numpy releases the GIL): note the first row with NaN or
+        infinity, which no query could score, then write the rows."""
+        rows = np.frombuffer(block, "<f4").reshape(-1, self.shape[1])
+        if self.first_non_finite is None:
+            bad = ~np.isfinite(rows).all(axis=1)
+            if bad.any():
+                self.first_non_finite = self._checked + int(bad.argmax())
+        self._checked += len(rows)
+        self._write(block)
 
     def _write(self, data) -> None:
         view = memoryview(data)
@@ -508,6 +542,8 @@ def _parse_text(reader: _ChunkReader, buf, end: int, pos: int, path, out: _NpyWr
 def export_model(model: Model, fmt: str, out) -> list[Path]:
     """Write word2vec-bin, word2vec-txt, or projector (vectors.tsv + metadata.tsv). Atomic per file."""
     out = Path(out)
+    if fmt == "projector" or not out.is_dir():  # (a directory for a file format is refused below)
+        check_not_input(out, [model.path], "export")
     if fmt == "projector":
         out.mkdir(parents=True, exist_ok=True)
         vec_path, meta_path = out / "vectors.tsv", out / "metadata.tsv"

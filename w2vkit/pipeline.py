@@ -33,7 +33,7 @@ from .corpus import (
     paragraphs,
 )
 from .errors import EmptyInputError, OutputError
-from .files import pid_suffix, remove_stale
+from .files import input_conflict, pid_suffix, remove_stale
 from .progress import progress_bar
 from .segment import (
     BATCH_CHARS,
@@ -98,6 +98,16 @@ def _segment_batch(batch: tuple[str, list[str]]) -> BatchResult:
     return BatchResult(text, len(out_lines), n_tokens, vocabulary)
 
 
+def _quiet_worker(initializer, initargs) -> None:
+    """A worker ignores Ctrl-C: the terminal sends it to the whole process group, and workers
+    dying of it mid-task printed their tracebacks and could leave the pool waiting forever; the
+    parent alone stops, and terminates them."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    initializer(*initargs)
+
+
 def _ordered_map(func, items: Iterator, jobs: int, initializer, initargs) -> Iterator:
     """Map func over items in order with `jobs` processes and at most 2 x jobs items in flight.
 
@@ -113,7 +123,7 @@ def _ordered_map(func, items: Iterator, jobs: int, initializer, initargs) -> Ite
 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
-    pool = ctx.Pool(jobs, initializer, initargs)
+    pool = ctx.Pool(jobs, _quiet_worker, (initializer, initargs))
     try:
         pending: deque = deque()
         for item in items:
@@ -179,8 +189,9 @@ def segment_corpus(
     started = time.perf_counter()
     jobs = jobs or default_jobs()
     files = discover_inputs(inputs)
-    options, discovered = _prepare_options(files, options)
     outdir = Path(outdir)
+    check_segment_output(outdir, inputs, files)
+    options, discovered = _prepare_options(files, options)
     staging = _make_staging(outdir)
     bar = progress_bar(sum(f.size for f in files), progress, "segment", unit="B", binary=True)
     try:
@@ -218,6 +229,44 @@ def segment_corpus(
         if bar is not None:
             bar.close()
         shutil.rmtree(staging, ignore_errors=True)
+
+
+MANIFEST = "manifest.json"
+
+
+def check_segment_output(outdir: Path, inputs: list[str], files: list[InputFile]) -> None:
+    """Refuse, before any work, an output folder that would overwrite or mix with the inputs (it
+    is, holds or lies inside an input; an output file would be an input file), or whose files at
+    the output names were not written by w2vkit segment (not listed in its manifest.json)."""
+    why = input_conflict(outdir, [i for i in inputs if i != STDIN and os.path.exists(i)])
+    if why:
+        raise OutputError(f"{outdir}: {why}; write the segmented text to a folder outside the inputs")
+    if not outdir.is_dir():
+        return
+    ours = _manifest_outputs(outdir)
+    for f in files:
+        target = outdir / f.output_name
+        if os.path.lexists(target) and f.output_name not in ours:
+            raise OutputError(
+                f"{target}: exists and was not written by w2vkit segment (not in {outdir / MANIFEST}); "
+                "choose a new or empty output folder"
+            )
+
+
+def _manifest_outputs(outdir: Path) -> set[str]:
+    """The output names the folder's manifest.json lists (empty when it has none); a manifest.json
+    that is not w2vkit's is refused."""
+    path = outdir / MANIFEST
+    if not os.path.lexists(path):
+        return set()
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+        names = {r["output"] for r in manifest["inputs"]} if "w2vkit_version" in manifest else None
+    except (OSError, ValueError, TypeError, KeyError):
+        names = None
+    if names is None:
+        raise OutputError(f"{path}: exists and was not written by w2vkit segment; choose a new or empty output folder")
+    return names
 
 
 def _prepare_options(files: list[InputFile], options: SegmentOptions) -> tuple[SegmentOptions, list]:
@@ -570,7 +619,7 @@ def _publish(staging: Path, outdir: Path, names: list[str], manifest: dict) -> N
         target = outdir / name
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / name, target)
-    atomic_write_text(outdir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    atomic_write_text(outdir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
 
 
 PHRASE_MIN_COUNT = 5

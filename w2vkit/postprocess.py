@@ -143,13 +143,14 @@ def _saved_context(path: Path, model) -> np.ndarray:
 
 def postprocess_model(source, output, steps: Steps) -> tuple[Path, dict]:
     """Apply the steps to the model at `source` and save the result as a new model at `output`."""
-    from .store import load_model, save_model
+    from .store import load_model, prepare_model_output, save_model
 
     if not steps:
         raise UsageError("nothing to do: give --add-context and/or --remove-top N")
     source, output = Path(source), Path(output)
     if output.resolve() == source.resolve():
         raise UsageError(f"{output}: is the model being read; write the result to another directory")
+    prepare_model_output(output, [source])
     started = time.perf_counter()
     model = load_model(source, mmap=True)
     done = model.meta.get("postprocess") or []

@@ -5,7 +5,9 @@
     孙悟空 ~ 猪八戒     cosine similarity
     :help  :quit        (Ctrl-D also leaves)
 
-An unknown word prints the same message as the CLI and the session goes on.
+An unknown word prints the same message as the CLI and the session goes on. With JSON output
+every reply is one JSON document on one line (JSON Lines), errors as {"error": "..."}, so a script
+can read the replies line by line.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TextIO
 
 from .errors import W2vkitError
 from .query import Engine
-from .render import render
+from .render import render, terminal_safe, to_json
 
 HELP = __doc__.split("\n\n", 1)[1].strip()
 
@@ -51,10 +53,11 @@ def answer(
         a, _, b = line.partition("~")
         a, b = a.strip(), b.strip()
         sim = engine.similarity(a, b)
-        return render(["a", "b", "similarity"], [(a, b, sim)], fmt)
+        return render(["a", "b", "similarity"], [(a, b, sim)], fmt, indent=None)
     positive, negative = parse_expression(line)
     results = engine.most_similar(positive, negative, topn=topn, restrict_vocab=restrict_vocab)
-    return render(["rank", "word", "similarity"], [(i, w, s) for i, (w, s) in enumerate(results, 1)], fmt)
+    rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
+    return render(["rank", "word", "similarity"], rows, fmt, indent=None)
 
 
 def run(
@@ -85,7 +88,10 @@ def run(
         try:
             reply = answer(engine, line, topn, restrict_vocab, fmt)
         except W2vkitError as e:
-            print(f"Error: {e}", file=stdout)
+            print(
+                to_json({"error": str(e)}, indent=None) if fmt == "json" else f"Error: {terminal_safe(str(e))}",
+                file=stdout,
+            )
             continue
         if reply is None:
             break

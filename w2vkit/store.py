@@ -10,6 +10,9 @@
 
 Saving is atomic: the new directory is written beside the old one and swapped in with one rename
 (renameat2 RENAME_EXCHANGE on Linux), so a kill at any moment leaves the previous model loadable.
+Only a w2vkit model (or an empty directory) is ever replaced: check_model_output refuses any other
+existing path, and one that holds, is, or lies inside an input, before the work starts, and
+publish checks again just before the swap.
 Also here: finding the model a query should use. Import and export of word2vec files: w2vkit.interop.
 """
 
@@ -17,8 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +32,9 @@ import numpy as np
 
 from . import __version__
 from .errors import CorruptModelError, ModelNotFoundError, OutputError
-from .files import pid_suffix, remove_stale, sha256_of
+from .files import input_conflict, pid_suffix, real_path, remove_stale, sha256_of
+
+log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 VECTORS = "vectors.npy"
@@ -35,6 +42,11 @@ VOCAB = "vocab.tsv"
 META = "meta.json"
 DROPPED = "dropped.tsv"
 GENSIM_DIR = "gensim"
+# Everything w2vkit writes into a model directory (subwords.py's n-gram table and query.py's norm
+# cache included); a directory holding anything else is not replaced.
+MODEL_ENTRIES = frozenset(
+    {VECTORS, VOCAB, META, DROPPED, GENSIM_DIR, "ngrams.npy", "ngrams.tsv", "norms.npy", "norms.sha256"}
+)
 # Below this size the vectors' sha256 is checked on every load (< 0.1 s); above it only the
 # shape is, and `w2vkit info --verify` checks the checksum.
 VERIFY_ON_LOAD_BYTES = 64 << 20
@@ -76,6 +88,8 @@ class Model:
         path = self.path / DROPPED
         if not path.exists():
             return {}
+        if not _is_regular(path):
+            raise CorruptModelError(f"{path}: not a regular file; delete it (it only explains unknown words)")
         out = {}
         try:
             with open(path, encoding="utf-8") as f:
@@ -135,8 +149,69 @@ def _remove_stale_staging(target: Path) -> None:
     remove_stale(target.parent, f".{target.name}.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
 
 
+def prepare_model_output(target, inputs=()) -> None:
+    """check_model_output, saying on stderr (w2vkit's log) when a model will be replaced."""
+    if check_model_output(target, inputs):
+        log.info("%s: holds a w2vkit model, which will be replaced", target)
+
+
+def check_model_output(target, inputs=()) -> bool:
+    """Whether target may receive a model: True when it holds a w2vkit model that will be
+    replaced, False when it does not exist yet or is an empty directory. Raises OutputError for
+    anything else (a file, a directory holding other things) and for a target that is, holds or
+    lies inside one of `inputs`, saying why and what to do."""
+    target = Path(target)
+    why = input_conflict(target, inputs)
+    if why:
+        raise OutputError(f"{target}: {why}; write the model to a directory outside the inputs")
+    real = real_path(target)
+    if not os.path.lexists(real):
+        return False
+    if not real.is_dir():
+        raise OutputError(f"{target}: exists and is not a directory; choose another output directory")
+    try:
+        entries = sorted(os.listdir(real))
+    except OSError as e:
+        raise OutputError(f"{target}: cannot read ({e.strerror}); choose another output directory") from e
+    if not entries:
+        return False
+    foreign = [e for e in entries if e not in MODEL_ENTRIES and not _is_our_temp(e)]
+    if foreign or not _looks_like_model(real):
+        shown = foreign[0] if foreign else entries[0]
+        raise OutputError(
+            f"{target}: is a directory that is not a w2vkit model (it holds {shown!r}"
+            f"{f' and {len(entries) - 1:,} more' if len(entries) > 1 else ''}); w2vkit replaces only "
+            "its own models: choose a new or empty directory"
+        )
+    return True
+
+
+def _is_our_temp(name: str) -> bool:
+    """A temporary file of an atomic write into a model directory (`.norms.npy.tmp-PID`)."""
+    return name.startswith(".") and ".tmp-" in name and name[1:].split(".tmp-")[0] in MODEL_ENTRIES
+
+
+def _looks_like_model(directory: Path) -> bool:
+    try:
+        meta = json.loads((directory / META).read_text(encoding="utf-8")) if _is_regular(directory / META) else None
+    except (OSError, ValueError):
+        meta = None
+    if isinstance(meta, dict) and meta.get("format") == "w2vkit-model":
+        return True
+    # A model whose meta.json was damaged or removed may still be replaced by a new one.
+    return (directory / VECTORS).is_file() and (directory / VOCAB).is_file()
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def publish(tmp: Path, target: Path) -> None:
-    """Replace target with the fully written tmp directory in one atomic step."""
+    """Replace target with the fully written tmp directory in one atomic step (only a w2vkit model
+    or an empty directory is replaced, see check_model_output)."""
     for p in sorted(tmp.rglob("*")):  # gensim/ too
         if p.is_file():
             with open(p, "rb") as f:
@@ -144,9 +219,10 @@ def publish(tmp: Path, target: Path) -> None:
         elif p.is_dir():
             _fsync_dir(p)
     _fsync_dir(tmp)
+    check_model_output(target)  # again: it may have changed while the model was computed
+    if target.is_symlink():  # the link stays a link, to the new model
+        target = real_path(target)
     if target.exists():
-        if not target.is_dir():
-            raise OutputError(f"{target}: exists and is not a directory; choose another -o")
         if _exchange(tmp, target):
             shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old model
         else:  # no atomic exchange: the old model is moved aside for a moment
@@ -272,6 +348,8 @@ def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
     meta_path = path / META
     if not path.is_dir():
         raise ModelNotFoundError(f"{path}: no such model directory")
+    if os.path.lexists(meta_path) and not _is_regular(meta_path):
+        raise CorruptModelError(f"{meta_path}: not a regular file; retrain or re-import the model")
     if not meta_path.is_file():
         raise CorruptModelError(f"{path}: not a w2vkit model (no {META}); import other formats with `w2vkit import`")
     try:
@@ -286,6 +364,10 @@ def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
             f"w2vkit {__version__} (reads version {FORMAT_VERSION}); retrain or upgrade w2vkit"
         )
     vec_path = path / VECTORS
+    for file in (vec_path, path / VOCAB):
+        if os.path.lexists(file) and not _is_regular(file):
+            # (np.load of a FIFO would wait for a writer forever)
+            raise CorruptModelError(f"{file}: not a regular file; retrain or re-import the model")
     try:
         vectors = np.load(vec_path, mmap_mode="r" if mmap else None, allow_pickle=False)
     except FileNotFoundError as e:
@@ -324,7 +406,12 @@ def read_vocab(path: Path) -> tuple[list[str], np.ndarray]:
     except UnicodeDecodeError as e:
         raise CorruptModelError(f"{path}: not UTF-8 (byte {e.start}); retrain or re-import the model") from e
     words, counts = [], []
-    for line in text.splitlines():
+    # Split at "\n" only: str.splitlines() also splits at U+2028, form feeds and other characters
+    # a word may hold.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    for line in lines:
         word, _, count = line.rpartition("\t")
         words.append(word)
         counts.append(count)

@@ -28,6 +28,7 @@ from .segment import DEFAULT_MAX_LINE_TOKENS, SegmentOptions, with_detected_dict
 from .store import (
     GENSIM_DIR,
     load_model,
+    prepare_model_output,
     publish,
     record_gensim_state,
     staging_dir,
@@ -411,6 +412,9 @@ def train(
 ) -> TrainResult:
     """Train a model on raw (or, with seg_options=None, segmented) text and save it atomically."""
     started = time.perf_counter()
+    # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
+    # from the inputs.
+    prepare_model_output(output, [i for i in inputs if os.path.exists(i)])
     resumed_from, state = _resume_state(resume) if resume else (None, None)
     if resumed_from is not None and seg_options is not None and resumed_from.meta.get("segmentation"):
         seg_options = SegmentOptions.from_described(resumed_from.meta["segmentation"])

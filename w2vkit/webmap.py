@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import numpy as np
 
 from .query import Engine
+from .render import json_safe
 
 NEIGHBOURS = 10
 
@@ -73,16 +75,25 @@ def map_data(engine: Engine, chosen, groups, is_query, xy, group_names, title: s
     }
 
 
+# Characters of the data that must not appear raw inside <script>: "<" (which could start
+# "</script" or "<!--"), ">" and "&" for good measure, and U+2028/2029, which older JavaScript
+# parsers took for line ends. In JSON strings each is written as its \\u escape, which parses
+# back to the same text.
+_SCRIPT_DATA_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
+_PLACEHOLDER = re.compile(r"__(TITLE|DATA|SCRIPT)__")
+
+
 def render_html(data: dict) -> str:
-    """The whole page: style, data and script inline."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # Inside <script>, only "</" can end the element early; JSON never needs a raw "</".
-    payload = payload.replace("</", "<\\/")
-    return (
-        _PAGE.replace("__TITLE__", html.escape(data["title"]))
-        .replace("__DATA__", payload)
-        .replace("__SCRIPT__", _SCRIPT)
-    )
+    """The whole page: style, data and script inline, filled in one pass over the template (text
+    put in is never searched for placeholders again), each piece escaped for where it goes: the
+    title as HTML text, the data as JSON safe inside <script>."""
+    payload = json.dumps(json_safe(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    parts = {
+        "TITLE": html.escape(data["title"]),
+        "DATA": payload.translate(_SCRIPT_DATA_ESCAPES),
+        "SCRIPT": _SCRIPT,
+    }
+    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _PAGE)
 
 
 _PAGE = """<!DOCTYPE html>
@@ -156,8 +167,9 @@ _SCRIPT = r"""
   window.w2vkitMap = state;  // for scripts and tests: what is highlighted and labelled
   let width = 0, height = 0, dpr = 1;
 
-  document.getElementById("words").innerHTML =
-    D.words.slice(0, 20000).map(w => "<option value=\"" + w.replace(/&/g, "&amp;").replace(/"/g, "&quot;") + "\">").join("");
+  // Words are data: set as property values, never parsed as HTML.
+  const datalist = document.getElementById("words");
+  for (const w of D.words.slice(0, 20000)) { const o = document.createElement("option"); o.value = w; datalist.appendChild(o); }
 
   function fit() {
     dpr = window.devicePixelRatio || 1;
