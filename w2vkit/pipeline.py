@@ -16,7 +16,6 @@ import re
 import shutil
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -49,6 +48,7 @@ from .segment import (
     read_user_dict,
     with_detected_dicts,
 )
+from .workers import ordered_map
 
 log = logging.getLogger(__name__)
 
@@ -96,46 +96,6 @@ def _segment_batch(batch: tuple[str, list[str]]) -> BatchResult:
     words = text.split()
     vocabulary = Counter(words) if _worker_counts else set(words)
     return BatchResult(text, len(out_lines), n_tokens, vocabulary)
-
-
-def _quiet_worker(initializer, initargs) -> None:
-    """A worker ignores Ctrl-C: the terminal sends it to the whole process group, and workers
-    dying of it mid-task printed their tracebacks and could leave the pool waiting forever; the
-    parent alone stops, and terminates them."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    initializer(*initargs)
-
-
-def _ordered_map(func, items: Iterator, jobs: int, initializer, initargs) -> Iterator:
-    """Map func over items in order with `jobs` processes and at most 2 x jobs items in flight.
-
-    multiprocessing's imap would read the whole input ahead into its task queue; bounding the
-    in-flight work is what keeps memory flat on large corpora.
-    """
-    if jobs <= 1:
-        initializer(*initargs)
-        for item in items:
-            yield func(item)
-        return
-    import multiprocessing as mp
-
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    ctx = mp.get_context(method)
-    pool = ctx.Pool(jobs, _quiet_worker, (initializer, initargs))
-    try:
-        pending: deque = deque()
-        for item in items:
-            pending.append(pool.apply_async(func, (item,)))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
 
 
 @dataclass
@@ -197,7 +157,7 @@ def segment_corpus(
     try:
         run = _StagedOutputs(files, staging, audit)
         batches = _Batches(files, options)
-        for result in _ordered_map(_segment_batch, batches, jobs, _init_worker, (options, audit)):
+        for result in ordered_map(_segment_batch, batches, jobs, _init_worker, (options, audit)):
             idx, mark = batches.done.popleft()
             run.add(idx, batches.langs[idx], result)
             if bar is not None:
