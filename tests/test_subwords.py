@@ -19,7 +19,16 @@ def subword_model(novel_slice, tmp_path_factory):
     from w2vkit.train import TrainOptions, train
 
     out = tmp_path_factory.mktemp("subword") / "m"
-    opts = TrainOptions(dim=32, epochs=5, min_count=3, seed=3, deterministic=True, subwords=True, word_weight="gensim")
+    opts = TrainOptions(
+        dim=32,
+        epochs=5,
+        min_count=3,
+        seed=3,
+        deterministic=True,
+        subwords=True,
+        word_weight="gensim",
+        method="word2vec",
+    )
     train([str(novel_slice)], out, opts)
     return out
 
@@ -71,6 +80,21 @@ def test_similar_and_embed_use_an_unknown_words_ngrams(subword_model, invoke):
     # a word none of whose n-grams the model has is still unknown
     with pytest.raises(UnknownWordError):
         Engine(model).similarity("鑫鑫鑫", word)
+
+
+def test_a_word_with_less_than_half_its_ngrams_known_is_refused(subword_model, invoke):
+    model = load_model(subword_model)
+    table = model.ngram_table()
+    first = next(w for w in model.words if len(w) == 1 and f"<{w}" in table.index)
+    word = first + "鑫鑫鑫"  # only "<X" of its n-grams is known
+    grams = char_ngrams(word, table.min_n, table.max_n)
+    assert sum(g in table.index for g in grams) == 1
+    r = invoke(["similar", word, "-m", subword_model])
+    assert r.exit_code == 1
+    assert r.stderr.rstrip().endswith(
+        f"(only 1 of its {len(grams)} character n-grams are known; at least 50% are needed to compose a vector)"
+    )
+    assert r.stderr.startswith(f"Error: '{word}' is not in the model")
 
 
 def test_embed_uses_an_unknown_words_ngrams(tmp_path):
@@ -131,7 +155,7 @@ def test_idf_weighted_composition_matches_its_definition(subword_model):
     from gensim.models import FastText
     from gensim.models.fasttext import ft_ngram_hashes
 
-    from w2vkit.train import compose_subword_vectors
+    from w2vkit.subwords import compose_subword_vectors
 
     wv = FastText.load(str(subword_model / "gensim" / "model")).wv
     hashes = {w: ft_ngram_hashes(w, wv.min_n, wv.max_n, wv.bucket) for w in wv.index_to_key}

@@ -257,16 +257,22 @@ def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path,
 
     scores = alias_scores(engine.model.words, engine.vectors, read_groups("xiyouji-aliases"))
     assert scores["recall_at_10"] >= 0.45, scores
-    # The saved vectors are 0.3 x the word's unit vector + 0.7 x the unit mean of its n-grams'
-    # (a one-character word: its own), from gensim's trained state; queries on them answer as
-    # gensim's KeyedVectors would.
+    # The saved vectors are the hybrid default (w2vkit.countmodel): the predictive part, 0.3 x the
+    # word's unit vector + 0.7 x the unit mean of its n-grams' (a one-character word: its own),
+    # from gensim's trained state, at unit length and scaled by sqrt(1 - 0.25), beside the count
+    # model's unit vectors scaled by sqrt(0.25).
     from gensim.models import FastText, KeyedVectors
     from gensim.models.fasttext import ft_ngram_hashes
 
+    from w2vkit.countmodel import CountOptions, train_count_model
+
+    model = engine.model
+    assert model.meta["hyperparameters"]["method"] == "hybrid"
+    assert model.meta["count_model"]["layout"] == {"predictive_dim": 100, "count_dim": 100}
     g = FastText.load(str(tmp_path / "xiyouji" / "gensim" / "model"))
-    assert type(g) is FastText and g.wv.index_to_key == engine.model.words
+    assert type(g) is FastText and g.wv.index_to_key == model.words
     unit = lambda x: x / np.linalg.norm(x)  # noqa: E731
-    expected = np.array(
+    composed = np.array(
         [
             unit(g.wv.vectors_vocab[i])
             if len(w) == 1
@@ -276,24 +282,41 @@ def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path,
         ],
         dtype=np.float32,
     )
-    assert np.allclose(np.asarray(engine.vectors), expected, atol=1e-6)
-    kv = KeyedVectors(engine.model.dim)
-    kv.add_vectors(engine.model.words, expected)
+    predictive = composed / np.linalg.norm(composed, axis=1, keepdims=True) * np.sqrt(0.75)
+    assert np.allclose(np.asarray(engine.vectors[:, :100]), predictive, atol=1e-6)
+    count = train_count_model(model.meta["corpus"]["cache"], model.words, CountOptions(seed=1)).vectors
+    count = count / np.maximum(np.linalg.norm(count, axis=1, keepdims=True), 1e-12) * 0.5
+    assert np.allclose(np.asarray(engine.vectors[:, 100:]), count, atol=1e-4)
+    # Queries on the saved vectors answer as gensim's KeyedVectors would.
+    kv = KeyedVectors(model.dim)
+    kv.add_vectors(model.words, np.asarray(engine.vectors))
     for word in ("孙悟空", "八戒", "妖精"):
         ours = engine.most_similar([word], topn=10)
         theirs = kv.most_similar(word, topn=10)
         assert [w for w, _ in ours] == [w for w, _ in theirs]
         assert np.allclose([s for _, s in ours], [s for _, s in theirs], atol=1e-5)
+    # Unknown words: composed from n-grams only when at least half of them are known.
+    r = invoke(["similar", "不存在的词语啊", "-m", tmp_path / "xiyouji"])
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: '不存在的词语啊' is not in the model (never seen in the corpus")
+    assert r.stderr.rstrip().endswith(
+        "(only 2 of its 15 character n-grams are known; at least 50% are needed to compose a vector)"
+    )
+    r = invoke(["similar", "孙悟空大", "-m", tmp_path / "xiyouji", "--format", "tsv"])
+    assert r.exit_code == 0, r.stderr
+    assert "孙悟空大: not in the vocabulary; composed from its character n-grams (6 of 9 known, 67%)" in r.stderr
+    assert len(r.stdout.splitlines()) == 11
 
 
 def test_word_weight_gensim_keeps_gensims_composition(novel_slice, tmp_path):
     from gensim.models import FastText
 
-    opts = TrainOptions(dim=8, epochs=2, word_weight="gensim", deterministic=True)
+    opts = TrainOptions(dim=8, epochs=2, word_weight="gensim", deterministic=True, method="word2vec")
     train([str(novel_slice)], tmp_path / "g", opts)
     g = FastText.load(str(tmp_path / "g" / "gensim" / "model"))
     assert np.array_equal(np.load(tmp_path / "g" / "vectors.npy"), g.wv.vectors)
-    train([str(novel_slice)], tmp_path / "w", TrainOptions(dim=8, epochs=2, word_weight=1.0, deterministic=True))
+    opts = TrainOptions(dim=8, epochs=2, word_weight=1.0, deterministic=True, method="word2vec")
+    train([str(novel_slice)], tmp_path / "w", opts)
     w = FastText.load(str(tmp_path / "w" / "gensim" / "model")).wv.vectors_vocab
     saved = np.load(tmp_path / "w" / "vectors.npy")
     assert np.allclose(saved, w / np.linalg.norm(w, axis=1, keepdims=True), atol=1e-6)
@@ -301,7 +324,8 @@ def test_word_weight_gensim_keeps_gensims_composition(novel_slice, tmp_path):
 
 def test_cli_word_weight(invoke, novel_slice, tmp_path):
     out = tmp_path / "m"
-    r = invoke(["train", novel_slice, "-o", out, "--dim", "8", "--epochs", "1", "--word-weight", "gensim"])
+    args = ["--dim", "8", "--epochs", "1", "--word-weight", "gensim", "--method", "word2vec"]  # (resumable)
+    r = invoke(["train", novel_slice, "-o", out, *args])
     assert r.exit_code == 0, r.stderr
     assert json.loads((out / "meta.json").read_text())["hyperparameters"]["word_weight"] == "gensim"
     # resuming goes on with the model's composition unless told otherwise

@@ -8,7 +8,6 @@ and errors go to stderr. Library errors (w2vkit.errors) become one-line messages
 from __future__ import annotations
 
 import errno
-import functools
 import logging
 import os
 import sys
@@ -17,10 +16,26 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_common import (
+    FORMAT_OPTION,
+    MODEL_OPTION,
+    TOPN_OPTION,
+    engine_for,
+    format_option,
+    info,
+    load_model_for,
+    plural,
+    render,
+    show_progress,
+    verbosity,
+)
+from .countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS, WEIGHTINGS
+from .countmodel import CountOptions as _CountOptions
 from .errors import W2vkitError
 from .render import terminal_safe, to_json
 
 log = logging.getLogger("w2vkit")
+COUNT_DEFAULTS = _CountOptions()
 
 
 def _debug() -> bool:
@@ -71,75 +86,6 @@ class W2vkitGroup(click.Group):
                 err=True,
             )
             ctx.exit(1)
-
-
-class _TerminalSafeFormatter(logging.Formatter):
-    """Log messages quote words from the corpus: their control characters are shown, not obeyed."""
-
-    def format(self, record):
-        return terminal_safe(super().format(record), keep_newlines=True)
-
-
-def verbosity(f):
-    """-q/-v on every command: -q silences progress and summaries, -v shows debug messages."""
-
-    @click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
-    @click.option("-v", "--verbose", count=True, help="More messages on stderr (-vv for debug).")
-    @functools.wraps(f)
-    def wrapper(*args, quiet, verbose, **kwargs):
-        level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
-        logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level, force=True)
-        for handler in logging.getLogger().handlers:
-            handler.setFormatter(_TerminalSafeFormatter("%(message)s"))
-        # gensim and smart_open narrate every step at INFO; show that only with -vv.
-        for noisy in ("gensim", "smart_open"):
-            logging.getLogger(noisy).setLevel(logging.INFO if verbose > 1 else logging.WARNING)
-        ctx = click.get_current_context()
-        ctx.meta["quiet"] = quiet
-        return f(*args, **kwargs)
-
-    return wrapper
-
-
-def _quiet() -> bool:
-    return click.get_current_context().meta.get("quiet", False)
-
-
-def info(message: str) -> None:
-    """A message for the user on stderr, silenced by -q."""
-    if not _quiet():
-        click.echo(terminal_safe(message, keep_newlines=True), err=True)
-
-
-def show_progress() -> bool:
-    return not _quiet() and sys.stderr.isatty()
-
-
-def format_option(choices=("table", "tsv", "json"), default="table", help=None):
-    """The one --format option (stored as `fmt`)."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(list(choices)),
-        default=default,
-        show_default=True,
-        help=help or "Output format: aligned table, tab-separated, or JSON for scripts.",
-    )
-
-
-FORMAT_OPTION = format_option()
-
-
-def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None = None) -> None:
-    from .render import render as render_text
-
-    # color=True: click would otherwise strip what looks like an escape sequence when stdout is not a
-    # terminal, changing the words of TSV output (tables are escaped by render_text itself).
-    click.echo(render_text(columns, rows, fmt, payload), color=True)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 @click.group(cls=W2vkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -389,26 +335,6 @@ def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
 
 # --------------------------------------------------------------------------- train & model files
 
-MODEL_OPTION = click.option(
-    "-m",
-    "--model",
-    "model_path",
-    default=None,
-    metavar="DIR",
-    help="Model directory [default: $W2VKIT_MODEL, else the newest under ./models].",
-)
-
-
-def _load(model_path, verify=None):
-    from .store import choose_model, load_model
-
-    path, how = choose_model(model_path)
-    if how == "newest":
-        info(f"using model {path} (the newest under models/; choose one with -m DIR)")
-    elif how != "explicit":
-        info(f"using model {path} (from {how})")
-    return load_model(path, verify=verify)
-
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="CORPUS...")
@@ -485,6 +411,41 @@ def _load(model_path, verify=None):
     metavar="N",
     help="Remove the mean and the top N principal directions from the vectors [default: 2 from 2M tokens, else 0].",
 )
+@click.option(
+    "--method",
+    type=click.Choice(list(METHODS)),
+    default=None,
+    help=f"word2vec (gensim), ppmi (a count model: PPMI + SVD) or hybrid (both side by side) "
+    f"[default: {DEFAULT_METHOD} below {HYBRID_MAX_TOKENS // 1_000_000}M tokens, else word2vec].",
+)
+@click.option(
+    "--count-weight",
+    default=None,
+    type=click.FloatRange(0, 1),
+    metavar="W",
+    help=f"hybrid: the count model's share of each cosine [default: {DEFAULT_COUNT_WEIGHT}].",
+)
+@click.option(
+    "--count-dim", default=None, type=click.IntRange(1), help=f"Count model dimensions [default: {COUNT_DEFAULTS.dim}]."
+)
+@click.option(
+    "--count-window",
+    default=None,
+    type=click.IntRange(1),
+    help=f"Count model window [default: {COUNT_DEFAULTS.window}].",
+)
+@click.option(
+    "--count-weighting",
+    type=click.Choice(list(WEIGHTINGS)),
+    default=None,
+    help=f"How a context d words away counts: 1/d, (window-d+1)/window or 1 [default: {COUNT_DEFAULTS.weighting}].",
+)
+@click.option(
+    "--count-eig",
+    default=None,
+    type=float,
+    help=f"Power of the singular values in the count vectors [default: {COUNT_DEFAULTS.eig}].",
+)
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
 @segmentation_options
@@ -532,8 +493,15 @@ def train(inputs, output, arch, arch_flag, word_weight, segmented, resume, jobs,
         click.echo(to_json(result.to_dict()))
     o = result.options
     arch = f"{o.arch}+subwords({o.min_n}-{o.max_n})" if o.subwords else o.arch
+    c = o.count_options()
+    count = f"count model (PPMI+SVD) dim={c.dim} window={c.window}"
+    what = {
+        "word2vec": f"{arch} dim={o.dim} window={o.window} epochs={o.epochs}",
+        "hybrid": f"{arch} dim={o.dim} window={o.window} epochs={o.epochs} + {count}, weight {o.count_weight}",
+        "ppmi": count,
+    }[o.method]
     info(
-        f"trained {arch} dim={o.dim} window={o.window} epochs={o.epochs} on "
+        f"trained {what} on "
         f"{plural(result.tokens, 'token')}{' (cached segmentation)' if result.cached_corpus else ''}: "
         f"{plural(result.vocab_size, 'word')} in {result.seconds:.1f} s "
         f"({result.words_per_second:,.0f} words/s) -> {result.model_dir}/"
@@ -601,7 +569,7 @@ def info_cmd(model_path, top, verify, fmt):
       w2vkit info
       w2vkit info --model models/xiyouji --format json
     """
-    model = _load(model_path, verify=True if verify else None)
+    model = load_model_for(model_path, verify=True if verify else None)
     meta = model.meta
     if fmt == "json":
         click.echo(
@@ -621,7 +589,16 @@ def info_cmd(model_path, top, verify, fmt):
         f"format      w2vkit v{meta.get('format_version')} (w2vkit {meta.get('w2vkit_version')}, "
         f"gensim {meta.get('gensim_version', '-')})",
     ]
-    if "arch" in hp:
+    method = hp.get("method") or "word2vec"
+    if method != "word2vec":
+        c = meta.get("count_model") or {}
+        lines.append(
+            f"method      {method}"
+            + (f", count weight {hp.get('count_weight')}" if method == "hybrid" else "")
+            + f" (count model: dim {c.get('dim')}, window {c.get('window')}, {c.get('weighting')}, "
+            f"eig {c.get('eig')}{', w+c' if c.get('add_context') else ''})"
+        )
+    if "arch" in hp and method != "ppmi":
         arch = (
             f"{hp['arch']}+subwords({hp['min_n']}-{hp['max_n']}, word weight {hp.get('word_weight')})"
             if hp.get("subwords")
@@ -668,7 +645,7 @@ def export_cmd(model_path, fmt, output):
     """
     from .interop import export_model
 
-    model = _load(model_path)
+    model = load_model_for(model_path)
     paths = export_model(model, fmt, output)
     info(f"exported {plural(len(model), 'word')} -> " + ", ".join(str(p) for p in paths))
 
@@ -707,16 +684,6 @@ RESTRICT_OPTION = click.option(
     metavar="N",
     help="Search only the N most frequent words (fast on large imported models).",
 )
-# --top everywhere (plot, info, queries); --topn is still accepted, as gensim names it.
-TOPN_OPTION = click.option(
-    "-n", "--top", "--topn", "topn", default=10, show_default=True, type=click.IntRange(1), help="How many results."
-)
-
-
-def _engine(model_path):
-    from .query import Engine
-
-    return Engine(_load(model_path))
 
 
 @cli.command()
@@ -736,7 +703,7 @@ def similar(words, minus, topn, restrict_vocab, model_path, fmt):
       w2vkit similar king woman --minus man -n 5
       w2vkit similar paris --format json --restrict-vocab 30000
     """
-    results = _engine(model_path).most_similar(list(words), list(minus), topn, restrict_vocab)
+    results = engine_for(model_path).most_similar(list(words), list(minus), topn, restrict_vocab)
     rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
     render(["rank", "word", "similarity"], rows, fmt, {"positive": list(words), "negative": list(minus)})
 
@@ -771,7 +738,7 @@ def embed(source, method, fmt, output, model_path):
     from .files import atomic_output, check_not_input
 
     check_not_input(output, [source], "vectors")
-    engine = _engine(model_path)
+    engine = engine_for(model_path)
     texts = read_texts(source)
     embedded = Embedder(engine.model, method).embed(texts)
     with atomic_output(output) as f:
@@ -803,7 +770,7 @@ def search(query, source, method, topn, model_path, fmt):
     from .embed import Embedder, read_texts
     from .embed import search as search_lines
 
-    engine = _engine(model_path)
+    engine = engine_for(model_path)
     texts = read_texts(source)
     hits, embedded = search_lines(Embedder(engine.model, method), query, texts, topn)
 
@@ -830,7 +797,7 @@ def similarity(words, model_path, fmt):
     """
     if len(words) % 2:
         raise click.UsageError("give words in pairs: A B [C D ...]")
-    engine = _engine(model_path)
+    engine = engine_for(model_path)
     rows = [(a, b, engine.similarity(a, b)) for a, b in zip(words[::2], words[1::2])]
     render(["a", "b", "similarity"], rows, fmt)
 
@@ -862,7 +829,7 @@ def analogy(a, b, c, method, topn, restrict_vocab, model_path, fmt):
       w2vkit analogy king woman man
       w2vkit analogy 国王 女人 男人 --method mul
     """
-    results = _engine(model_path).analogy(a, b, c, method, topn, restrict_vocab)
+    results = engine_for(model_path).analogy(a, b, c, method, topn, restrict_vocab)
     if results:
         info(f"{a} + {b} − {c} ≈ {results[0][0]} {results[0][1]:.2f}")
     rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
@@ -882,7 +849,7 @@ def doesnt_match(words, model_path, fmt):
       w2vkit doesnt-match 孙悟空 猪八戒 沙僧 金箍棒
       w2vkit doesnt-match breakfast lunch dinner car --format json
     """
-    odd, ranked = _engine(model_path).doesnt_match(list(words))
+    odd, ranked = engine_for(model_path).doesnt_match(list(words))
     info(f"{odd} doesn't match " + " ".join(w for w in words if w != odd))
     render(["word", "similarity_to_mean"], ranked, fmt, {"doesnt_match": odd})
 
@@ -905,7 +872,7 @@ def shell(topn, restrict_vocab, model_path, fmt):
     """
     from .shell import run
 
-    run(_engine(model_path), sys.stdin, sys.stdout, topn, restrict_vocab, fmt)
+    run(engine_for(model_path), sys.stdin, sys.stdout, topn, restrict_vocab, fmt)
 
 
 # --------------------------------------------------------------------------- plot
@@ -967,7 +934,7 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
     from .plot import output_format
     from .plot import plot as draw
 
-    engine = _engine(model_path)
+    engine = engine_for(model_path)
     out = output or f"plots/{engine.model.path.name}-{method}.png"
     html = output_format(out) == "html"
     top = top or (5000 if html else 300)
@@ -1061,7 +1028,7 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
     """
     from .evaluate import REPORT_COLUMNS, default_sets, report_rows, run_evaluation
 
-    engine = _engine(model_path)
+    engine = engine_for(model_path)
     skipped = []
     if not (analogies or pairs or groups):
         choice = default_sets(engine, data_dir)

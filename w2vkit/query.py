@@ -15,6 +15,7 @@ import numpy as np
 
 from .errors import OutputError, UnknownWordError, UsageError
 from .store import Model
+from .subwords import MIN_KNOWN_NGRAM_SHARE
 
 log = logging.getLogger(__name__)
 # An unknown word is shown at most this long in a message (a pasted paragraph is not a word).
@@ -98,13 +99,22 @@ class Engine:
             if composed is None:
                 raise
             vector, known, total = composed
+            if known < MIN_KNOWN_NGRAM_SHARE * total:
+                # Too little of the word is known for its n-grams to say what it means.
+                raise UnknownWordError(
+                    unknown_word_message(self.model, word)
+                    + f" (only {known} of its {total} character n-grams are known; at least "
+                    f"{MIN_KNOWN_NGRAM_SHARE:.0%} are needed to compose a vector)",
+                    word,
+                ) from None
             if word not in self._noted:
                 self._noted.add(word)
                 log.info(
-                    "%s: not in the vocabulary; composed from its character n-grams (%d of %d known)",
+                    "%s: not in the vocabulary; composed from its character n-grams (%d of %d known, %.0f%%)",
                     word,
                     known,
                     total,
+                    100 * known / total,
                 )
             return _unitvec(vector), None
         return self.unit_vector(i), i

@@ -6,7 +6,7 @@ full n-gram table (2M hash buckets) lives in the pickled gensim state, which que
 So training also saves, in plain numpy, the vectors of the n-grams that occur in vocabulary
 words (`ngrams.tsv`, one n-gram per line, and `ngrams.npy`, float32, same order; for the novel
 ~60k n-grams, a few tens of MB). An unknown word's vector is then composed as a known word's is
-(w2vkit.train.compose_subword_vectors) with its own vector missing:
+(compose_subword_vectors, below) with its own vector missing:
 (1 - word_weight) x unit(mean of its known n-grams' vectors); with gensim's composition, the
 mean itself (what gensim's FastText gives for an unknown word whose n-grams all occur in the
 vocabulary; n-grams that occur in no vocabulary word are left out, where gensim would use
@@ -26,6 +26,10 @@ import numpy as np
 from .errors import CorruptModelError
 from .files import sha256_of
 
+# An unknown word gets a composed vector only when at least this share of its character n-grams
+# is known: below it, a string's few known n-grams (不存在的词语啊: 2 of 15) say little of what it
+# means. Chosen by benchmarks/unknown_words.py (README "Unknown words").
+MIN_KNOWN_NGRAM_SHARE = 0.5
 NGRAM_VECTORS = "ngrams.npy"
 NGRAM_LIST = "ngrams.tsv"
 
@@ -52,6 +56,10 @@ class NgramTable:
     min_n: int
     max_n: int
     word_weight: float | str
+    # A hybrid model's vectors are [predictive part | count part]: an unknown word has only the
+    # first (scaled as the known words' is), zeros stand for the rest.
+    scale: float = 1.0
+    dim: int | None = None
 
     def vector(self, word: str) -> tuple[np.ndarray, int, int] | None:
         """The composed vector of a word from its known n-grams, how many were known and how
@@ -63,10 +71,13 @@ class NgramTable:
         mean = np.asarray(self.vectors[rows], dtype=np.float32).mean(axis=0)
         if self.word_weight != "gensim":
             mean = (1 - float(self.word_weight)) * mean / max(float(np.linalg.norm(mean)), 1e-12)
+        mean = self.scale * mean
+        if self.dim is not None and self.dim > len(mean):
+            mean = np.concatenate([mean, np.zeros(self.dim - len(mean), dtype=np.float32)])
         return mean.astype(np.float32), len(rows), len(grams)
 
 
-def save_ngrams(directory: Path, wv, word_weight) -> dict:
+def save_ngrams(directory: Path, wv, word_weight, scale: float = 1.0, dim: int | None = None) -> dict:
     """Write the n-grams of a trained gensim FastText model's vocabulary; their meta.json record."""
     from gensim.models.fasttext import ft_ngram_hashes
 
@@ -85,6 +96,8 @@ def save_ngrams(directory: Path, wv, word_weight) -> dict:
         "min_n": wv.min_n,
         "max_n": wv.max_n,
         "word_weight": word_weight,
+        "scale": scale,
+        "dim": dim,
         "vectors_sha256": sha256_of(directory / NGRAM_VECTORS),
         "list_sha256": sha256_of(directory / NGRAM_LIST),
     }
@@ -105,5 +118,79 @@ def load_ngrams(path: Path, meta: dict) -> NgramTable | None:
     if len(names) != record["count"] or vectors.shape[0] != len(names):
         raise CorruptModelError(f"{list_path}: {len(names)} n-grams for {vectors.shape[0]} vectors; retrain the model")
     return NgramTable(
-        {g: i for i, g in enumerate(names)}, vectors, record["min_n"], record["max_n"], record["word_weight"]
+        {g: i for i, g in enumerate(names)},
+        vectors,
+        record["min_n"],
+        record["max_n"],
+        record["word_weight"],
+        float(record.get("scale", 1.0)),
+        record.get("dim"),
     )
+
+
+def word_weights(rule, counts):
+    """The weight of each word's own vector against its n-grams' mean: a number for every word,
+    or ("count", low, high, half): low + (high - low) * count / (count + half), so a word seen
+    often keeps more of its own vector and a rare one leans on its n-grams."""
+    import numpy as np
+
+    counts = np.asarray(counts, dtype=np.float64)
+    if isinstance(rule, (int, float)):
+        return np.full(len(counts), float(rule))
+    _, low, high, half = rule
+    return low + (high - low) * counts / (counts + half)
+
+
+def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True, ngram_weighting: str = "mean"):
+    """Each vocabulary word's vector from a trained gensim FastText model: word_weight x its own
+    vector + (1 - word_weight) x the mean of its character n-grams' vectors, both at unit length
+    (word_weight: one number, or one per word, see word_weights).
+
+    gensim averages the word's vector with its n-grams' (2-3 character n-grams of a Chinese word
+    are 4-7), so what a word shares in writing outweighs how it is used: 妖精's neighbours were
+    妖娆 妖贼 妖孽 妖氛. On the two novels' alias groups, weight 0.3 gave recall@10 0.49 / 0.28 against
+    gensim's 0.45 / 0.24, and 妖精 -> 妖怪 妖魔 among the first (benchmarks/choose_defaults.py).
+
+    ngram_weighting="idf" weighs each n-gram in the mean by log((V + 1) / (df + 1)), df the number
+    of vocabulary words holding it: measured on three novels and not adopted (README "Texts nobody
+    prepared"); kept for benchmarks/aliases.py."""
+    import numpy as np
+    from gensim.models.fasttext import ft_ngram_hashes
+
+    def unit(x):
+        return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+    own = unit(wv.vectors_vocab)
+    ngram_mean = np.zeros_like(wv.vectors_vocab)
+    single = np.zeros(len(own), dtype=bool)
+    word_hashes = []
+    for i, word in enumerate(wv.index_to_key):
+        single[i] = len(word) == 1
+        hashes = ft_ngram_hashes(word, wv.min_n, wv.max_n, wv.bucket)
+        if not edge_ngrams and len(word) > 1:
+            hashes = [
+                h
+                for h, g in zip(hashes, char_ngrams(word, wv.min_n, wv.max_n))
+                if not (len(g) == 2 and ("<" in g or ">" in g))
+            ] or hashes
+        word_hashes.append(hashes)
+    if ngram_weighting == "idf":
+        df = np.zeros(wv.bucket, dtype=np.float64)
+        for hashes in word_hashes:
+            df[list(set(hashes))] += 1
+        idf = np.log((len(word_hashes) + 1) / (df + 1))
+    for i, hashes in enumerate(word_hashes):
+        if not hashes:
+            continue
+        if ngram_weighting == "idf":
+            w = idf[hashes]
+            ngram_mean[i] = (w[:, None] * wv.vectors_ngrams[hashes]).sum(axis=0) / max(w.sum(), 1e-12)
+        else:
+            ngram_mean[i] = wv.vectors_ngrams[hashes].mean(axis=0)
+    weight = np.broadcast_to(np.asarray(word_weight, dtype=np.float32), (len(own),))[:, None]
+    composed = weight * own + (1 - weight) * unit(ngram_mean)
+    # A one-character word has no parts: its n-grams (<孙, 孙>) are the first or last character of
+    # every word that begins or ends with it, which made 孙 the nearest word to 孙悟空, 孙行者 ...
+    # It keeps its own vector (same recall, MRR 0.55 -> 0.58 on the novel).
+    composed[single] = own[single]
+    return composed.astype(np.float32)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import __version__
 from .corpus import discover_inputs
+from .countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS
 from .errors import InputError, ModelError, UsageError
 from .files import pid_suffix, remove_stale, sha256_of
 from .pipeline import default_jobs, segment_corpus
@@ -35,6 +36,7 @@ from .store import (
     verify_gensim_state,
     write_model_files,
 )
+from .subwords import compose_subword_vectors
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +83,23 @@ class TrainOptions:
     # directions. None: chosen by corpus size, see resolved().
     add_context: bool | None = None
     remove_top: int | None = None
+    # The method (METHODS; None: by corpus size) and, for ppmi and hybrid, the count model's
+    # settings (w2vkit.countmodel.CountOptions; None: its defaults, dim 200) and, for hybrid, the
+    # weight of its part in the combined vectors' cosines.
+    method: str | None = None
+    count_weight: float | None = None
+    count_dim: int | None = None
+    count_window: int | None = None
+    count_weighting: str | None = None
+    count_eig: float | None = None
 
     def __post_init__(self):
         if self.arch not in ("cbow", "skipgram"):
             raise UsageError(f"unknown architecture {self.arch!r}; choose cbow or skipgram")
+        if self.method is not None and self.method not in METHODS:
+            raise UsageError(f"unknown method {self.method!r}; choose {', '.join(METHODS)}")
+        if self.count_weight is not None and not 0 <= self.count_weight <= 1:
+            raise UsageError("the count weight must be between 0 and 1")
         for name in ("dim", "min_count"):
             if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
@@ -137,7 +152,21 @@ class TrainOptions:
             word_weight=DEFAULT_WORD_WEIGHT if self.word_weight is None else self.word_weight,
             add_context=pick(self.add_context, False, LARGE_ADD_CONTEXT) and negative > 0,
             remove_top=pick(self.remove_top, 0, LARGE_REMOVE_TOP),
+            method=self.method or (DEFAULT_METHOD if tokens < HYBRID_MAX_TOKENS else "word2vec"),
+            count_weight=DEFAULT_COUNT_WEIGHT if self.count_weight is None else self.count_weight,
         )
+
+    def count_options(self):
+        """The count model's settings (w2vkit.countmodel.CountOptions) from these options."""
+        from .countmodel import CountOptions
+
+        given = {
+            "dim": self.count_dim,
+            "window": self.count_window,
+            "weighting": self.count_weighting,
+            "eig": self.count_eig,
+        }
+        return CountOptions(seed=self.seed, **{k: v for k, v in given.items() if v is not None})
 
     @property
     def postprocess(self):
@@ -426,21 +455,36 @@ def train(
             options = replace(options, subwords=bool(trained.get("subwords")))
         if options.word_weight is None:
             options = replace(options, word_weight=trained.get("word_weight"))
+        if options.method is None:
+            options = replace(options, method="word2vec")
     opts = options.resolved(tokens, corpus_language(prepared.path))
-    run = _run_gensim(prepared.path, tokens, opts, state, inputs, progress)
+    if resumed_from is not None and opts.method != "word2vec":
+        raise UsageError(
+            f"--resume continues word2vec training; a {opts.method} model is trained on all its text at once"
+        )
+    if opts.method == "ppmi":
+        run = _run_count_only(prepared.path, tokens, opts, inputs)
+    else:
+        run = _run_gensim(prepared.path, tokens, opts, state, inputs, progress)
     if resumed_from is not None:
         dropped = {w: c for w, c in resumed_from.dropped_counts().items() if w not in run.model.wv.key_to_index}
     else:
         dropped = run.dropped
-    words = _save_trained(run, output, opts, prepared, tokens, dropped, resumed_from, keep_gensim)
+    count = None
+    if opts.method == "hybrid":
+        from .countmodel import train_count_model
+
+        count = train_count_model(prepared.path, list(run.model.wv.index_to_key), opts.count_options())
+    words = _save_trained(run, output, opts, prepared, tokens, dropped, resumed_from, keep_gensim, count)
+    seconds = run.seconds + (sum(count.seconds.values()) if count else 0)
     return TrainResult(
         Path(output),
         words,
         tokens,
         opts.epochs,
         time.perf_counter() - started,
-        run.seconds,
-        tokens * opts.epochs / run.seconds,
+        seconds,
+        tokens * (1 if opts.method == "ppmi" else opts.epochs) / max(seconds, 1e-9),
         run.losses,
         prepared.cached,
         opts,
@@ -450,6 +494,12 @@ def train(
 def _resume_state(resume: str):
     """The model to go on training and its verified gensim state file."""
     model = load_model(resume)
+    method = (model.meta.get("hyperparameters") or {}).get("method") or "word2vec"
+    if method != "word2vec":
+        raise UsageError(
+            f"{resume}: a {method} model cannot be resumed (its count part is computed from all its text at "
+            "once); train a new model on all the text"
+        )
     if not (Path(resume) / GENSIM_DIR / "model").is_file():
         raise ModelError(
             f"{resume}: has no training state to resume from (an imported model, or its "
@@ -460,10 +510,30 @@ def _resume_state(resume: str):
 
 @dataclass
 class _GensimRun:
-    model: object  # gensim Word2Vec or FastText
+    model: object  # gensim Word2Vec or FastText; None for the count model alone
     dropped: dict  # words below min_count and their counts (new models)
     losses: list
     seconds: float
+    words: list | None = None  # the count model alone: its vocabulary, counts and vectors
+    counts: object = None
+    vectors: object = None
+    count_record: dict | None = None
+
+
+def _run_count_only(corpus: Path, tokens: int, opts: TrainOptions, inputs) -> _GensimRun:
+    """The count model alone (method ppmi): vocabulary by min_count, then PPMI + SVD."""
+    from .countmodel import train_count_model, vocabulary
+
+    started = time.perf_counter()
+    words, counts, dropped = vocabulary(corpus, opts.min_count, opts.max_vocab)
+    if not words:
+        raise InputError(
+            f"{', '.join(inputs)}: no word occurs {opts.min_count} times ({tokens:,} tokens, "
+            f"{len(dropped):,} distinct words); give more text or lower --min-count (e.g. --min-count 1)"
+        )
+    result = train_count_model(corpus, words, opts.count_options())
+    record = {"pairs": result.pairs, **result.seconds}
+    return _GensimRun(None, dropped, [], time.perf_counter() - started, words, counts, result.vectors, record)
 
 
 def _run_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, progress: bool) -> _GensimRun:
@@ -502,46 +572,69 @@ def _run_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, pr
     return _GensimRun(model, dropped, cb.losses, time.perf_counter() - started)
 
 
-def _save_trained(run: _GensimRun, output, opts, prepared, tokens: int, dropped, resumed_from, keep_gensim) -> int:
+def _save_trained(
+    run: _GensimRun, output, opts, prepared, tokens: int, dropped, resumed_from, keep_gensim, count=None
+) -> int:
     """Write the model directory (vectors composed as chosen, metadata, and the gensim state for
     --resume) and publish it atomically; the number of words."""
-    import gensim
     import numpy as np
 
-    wv = run.model.wv
-    words = list(wv.index_to_key)
-    counts = np.array([wv.get_vecattr(w, "count") for w in words], dtype=np.int64)
-    vectors = wv.vectors
-    if opts.subwords and opts.word_weight != "gensim":
-        vectors = compose_subword_vectors(wv, opts.word_weight)
-    steps = opts.postprocess
-    if steps:
-        from .postprocess import apply, context_vectors
-
-        vectors = apply(vectors, steps, context_vectors(run.model) if steps.add_context else None)
     meta = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "gensim_version": gensim.__version__,
         "numpy_version": np.__version__,
         "hyperparameters": asdict(opts),
         "corpus": {"inputs": prepared.inputs, "tokens": tokens, "cache": str(prepared.path)},
         "segmentation": prepared.segmentation,
         "losses_per_epoch": [round(x, 3) for x in run.losses],
-        "postprocess": steps.describe(),
         "timings": {
             "prepare_seconds": round(prepared.seconds, 3),
             "train_seconds": round(run.seconds, 3),
-            "words_per_second": round(tokens * opts.epochs / run.seconds),
+            "words_per_second": round(tokens * (1 if run.model is None else opts.epochs) / run.seconds),
         },
         "resumed_from": resumed_from.meta.get("vectors_sha256") if resumed_from else None,
     }
+    if opts.method != "word2vec":
+        meta["count_model"] = dict(opts.count_options().describe(), **(run.count_record or {}))
+    if run.model is None:  # the count model alone
+        words, counts, vectors = run.words, run.counts, run.vectors
+        from .postprocess import Steps
+
+        wv, steps = None, Steps(False, opts.remove_top or 0)  # (w+c is the count model's own option)
+        keep_gensim = False
+    else:
+        import gensim
+
+        meta["gensim_version"] = gensim.__version__
+        wv = run.model.wv
+        words = list(wv.index_to_key)
+        counts = np.array([wv.get_vecattr(w, "count") for w in words], dtype=np.int64)
+        vectors = wv.vectors
+        if opts.subwords and opts.word_weight != "gensim":
+            vectors = compose_subword_vectors(wv, opts.word_weight)
+        steps = opts.postprocess
+    if steps:
+        from .postprocess import apply, context_vectors
+
+        vectors = apply(vectors, steps, context_vectors(run.model) if steps.add_context else None)
+    meta["postprocess"] = steps.describe()
+    if count is not None:  # hybrid: the predictive vectors (as saved before) beside the count model's
+        from .countmodel import combine
+
+        meta["count_model"].update(pairs=count.pairs, **count.seconds)
+        meta["timings"]["count_seconds"] = round(sum(count.seconds.values()), 3)
+        predictive_dim = vectors.shape[1]
+        vectors = combine(vectors, count.vectors, opts.count_weight)
+        meta["count_model"]["layout"] = {"predictive_dim": predictive_dim, "count_dim": count.vectors.shape[1]}
     output = Path(output)
     tmp = staging_dir(output)
     try:
-        if opts.subwords and not steps:  # unknown words get vectors from their n-grams
+        if wv is not None and opts.subwords and not steps:  # unknown words get vectors from their n-grams
             from .subwords import save_ngrams
 
-            meta["ngrams"] = save_ngrams(tmp, wv, opts.word_weight)
+            # (hybrid: an unknown word's count part is unknown: zeros, so its cosines with known
+            # words are its predictive cosines scaled by the predictive part's weight)
+            scale = float(np.sqrt(1 - opts.count_weight)) if count is not None else 1.0
+            meta["ngrams"] = save_ngrams(tmp, wv, opts.word_weight, scale=scale, dim=vectors.shape[1])
         write_model_files(tmp, words, counts, vectors, meta, dropped)
         if keep_gensim:
             (tmp / GENSIM_DIR).mkdir()
@@ -578,76 +671,6 @@ def check_vocabulary(model, tokens: int, min_count: int, inputs: list[str]) -> N
             f"{kept:,}",
             min_count,
         )
-
-
-def word_weights(rule, counts):
-    """The weight of each word's own vector against its n-grams' mean: a number for every word,
-    or ("count", low, high, half): low + (high - low) * count / (count + half), so a word seen
-    often keeps more of its own vector and a rare one leans on its n-grams."""
-    import numpy as np
-
-    counts = np.asarray(counts, dtype=np.float64)
-    if isinstance(rule, (int, float)):
-        return np.full(len(counts), float(rule))
-    _, low, high, half = rule
-    return low + (high - low) * counts / (counts + half)
-
-
-def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True, ngram_weighting: str = "mean"):
-    """Each vocabulary word's vector from a trained gensim FastText model: word_weight x its own
-    vector + (1 - word_weight) x the mean of its character n-grams' vectors, both at unit length
-    (word_weight: one number, or one per word, see word_weights).
-
-    gensim averages the word's vector with its n-grams' (2-3 character n-grams of a Chinese word
-    are 4-7), so what a word shares in writing outweighs how it is used: 妖精's neighbours were
-    妖娆 妖贼 妖孽 妖氛. On the two novels' alias groups, weight 0.3 gave recall@10 0.49 / 0.28 against
-    gensim's 0.45 / 0.24, and 妖精 -> 妖怪 妖魔 among the first (benchmarks/choose_defaults.py).
-
-    ngram_weighting="idf" weighs each n-gram in the mean by log((V + 1) / (df + 1)), df the number
-    of vocabulary words holding it: measured on three novels and not adopted (README "Texts nobody
-    prepared"); kept for benchmarks/aliases.py."""
-    import numpy as np
-    from gensim.models.fasttext import ft_ngram_hashes
-
-    from .subwords import char_ngrams
-
-    def unit(x):
-        return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-
-    own = unit(wv.vectors_vocab)
-    ngram_mean = np.zeros_like(wv.vectors_vocab)
-    single = np.zeros(len(own), dtype=bool)
-    word_hashes = []
-    for i, word in enumerate(wv.index_to_key):
-        single[i] = len(word) == 1
-        hashes = ft_ngram_hashes(word, wv.min_n, wv.max_n, wv.bucket)
-        if not edge_ngrams and len(word) > 1:
-            hashes = [
-                h
-                for h, g in zip(hashes, char_ngrams(word, wv.min_n, wv.max_n))
-                if not (len(g) == 2 and ("<" in g or ">" in g))
-            ] or hashes
-        word_hashes.append(hashes)
-    if ngram_weighting == "idf":
-        df = np.zeros(wv.bucket, dtype=np.float64)
-        for hashes in word_hashes:
-            df[list(set(hashes))] += 1
-        idf = np.log((len(word_hashes) + 1) / (df + 1))
-    for i, hashes in enumerate(word_hashes):
-        if not hashes:
-            continue
-        if ngram_weighting == "idf":
-            w = idf[hashes]
-            ngram_mean[i] = (w[:, None] * wv.vectors_ngrams[hashes]).sum(axis=0) / max(w.sum(), 1e-12)
-        else:
-            ngram_mean[i] = wv.vectors_ngrams[hashes].mean(axis=0)
-    weight = np.broadcast_to(np.asarray(word_weight, dtype=np.float32), (len(own),))[:, None]
-    composed = weight * own + (1 - weight) * unit(ngram_mean)
-    # A one-character word has no parts: its n-grams (<孙, 孙>) are the first or last character of
-    # every word that begins or ends with it, which made 孙 the nearest word to 孙悟空, 孙行者 ...
-    # It keeps its own vector (same recall, MRR 0.55 -> 0.58 on the novel).
-    composed[single] = own[single]
-    return composed.astype(np.float32)
 
 
 def _dropped_words(model) -> dict[str, int]:
