@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .cli_analysis import COMMANDS as ANALYSIS_COMMANDS
 from .cli_common import (
     FORMAT_OPTION,
     MODEL_OPTION,
@@ -1052,6 +1053,10 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
     else:
         render(list(REPORT_COLUMNS), report_rows(report, sections), fmt)
     info(f"model {engine.model.path}, restrict_vocab={restrict_vocab}")
+
+
+for _command in ANALYSIS_COMMANDS:
+    cli.add_command(_command)
 
 
 def main():

@@ -1,0 +1,71 @@
+"""Pictures of concept axes (`w2vkit axis -o FILE.png`): words placed along one axis, or on the
+plane of two, with Chinese labels drawn in a CJK font (w2vkit.plot.find_cjk_font)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from .errors import UsageError
+from .files import atomic_output
+from .plot import find_cjk_font, output_format
+
+log = logging.getLogger(__name__)
+
+
+def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
+    """Draw the words of x_result (w2vkit.analysis.AxisResult) along its axis, or, with y_result
+    (the same words scored on a second axis), as a scatter on the two. Written atomically."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    output = Path(output)
+    fmt = output_format(output)
+    if fmt == "html":
+        raise UsageError(f"{output}: an axis is drawn as an image; give a .png, .svg or .pdf name")
+    choice = find_cjk_font(font)
+    text_kw = {"fontproperties": choice.properties} if choice else {}
+    words = [w for w, _ in x_result.scores]
+    xs = [s for _, s in x_result.scores]
+    x_label = f"{' '.join(x_result.negative)}  ←→  {' '.join(x_result.positive)}"
+    if y_result is None:
+        fig, ax = plt.subplots(figsize=(10, max(3.0, 0.32 * len(words) + 1)))
+        order = sorted(range(len(words)), key=lambda i: xs[i])
+        for row, i in enumerate(order):
+            ax.plot([0, xs[i]], [row, row], color="#bbb", lw=1)
+            ax.plot([xs[i]], [row], "o", color="#c0392b" if xs[i] > 0 else "#2e6da4")
+            ax.text(
+                xs[i],
+                row,
+                f"  {words[i]}  ",
+                va="center",
+                ha="left" if xs[i] >= 0 else "right",
+                parse_math=False,
+                **text_kw,
+            )
+        ax.axvline(0, color="#888", lw=0.8)
+        ax.set_yticks([])
+        ax.set_xlabel(f"cosine with the axis: {x_label}", parse_math=False, **text_kw)
+        span = max(abs(min(xs)), abs(max(xs)), 0.05) * 1.6
+        ax.set_xlim(-span, span)
+    else:
+        y = dict(y_result.scores)
+        ys = [y[w] for w in words]
+        fig, ax = plt.subplots(figsize=(9, 8))
+        ax.scatter(xs, ys, s=18, color="#2e6da4")
+        for w, a, b in zip(words, xs, ys):
+            ax.annotate(w, (a, b), xytext=(4, 3), textcoords="offset points", parse_math=False, **text_kw)
+        ax.axvline(0, color="#888", lw=0.8)
+        ax.axhline(0, color="#888", lw=0.8)
+        ax.set_xlabel(x_label, parse_math=False, **text_kw)
+        ax.set_ylabel(f"{' '.join(y_result.negative)}  ←→  {' '.join(y_result.positive)}", parse_math=False, **text_kw)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    if choice is None and any(not w.isascii() for w in words):
+        log.warning("warning: no CJK font found, Chinese labels are boxes; give --font FILE")
+    with atomic_output(output) as f:
+        fig.savefig(f, format=fmt, dpi=150)
+    plt.close(fig)
+    return output

@@ -1,0 +1,209 @@
+"""The analysis commands: `expand`, `axis` and `compare` (library: w2vkit.analysis)."""
+
+from __future__ import annotations
+
+import click
+
+from .analysis import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, EXPAND_GROW, EXPAND_MIN_COUNT
+from .cli_common import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, engine_for, info, plural, render, verbosity
+
+MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vectors)."
+
+
+@click.command()
+@click.argument("seeds", nargs=-1, metavar="SEED...")
+@click.option("-n", "--top", "topn", default=20, show_default=True, type=click.IntRange(1), help="How many words.")
+@click.option("--min-count", default=EXPAND_MIN_COUNT, show_default=True, type=click.IntRange(1), help=MIN_COUNT_HELP)
+@click.option(
+    "--iterations",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help=f"Rounds that add the {EXPAND_GROW} best candidates to the seeds and rank again.",
+)
+@click.option(
+    "--concepts",
+    "concepts_file",
+    default=None,
+    metavar="FILE",
+    help="Expand several concepts at once: 'concept<TAB>seed seed ...' per line; each word goes "
+    "to the concept it is closest to.",
+)
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def expand(seeds, topn, min_count, iterations, concepts_file, model_path, fmt):
+    """Expand a lexicon: the words this corpus uses for the concept of the SEED words.
+
+    Candidates are ranked by cosine to the centroid of the seeds' unit vectors (seeds left out),
+    with the seed each is nearest to, ready to curate (--format tsv gives a header row).
+
+    \b
+    Examples:
+      w2vkit expand 刀 枪 剑 -n 30
+      w2vkit expand 酒 茶 饭 --iterations 2 --format tsv > food.tsv
+      w2vkit expand --concepts concepts.tsv --format json
+    """
+    from .analysis import expand as run_expand
+    from .analysis import expand_concepts, read_concepts
+
+    if bool(seeds) == bool(concepts_file):
+        raise click.UsageError("give SEED words or --concepts FILE (one of the two)")
+    engine = engine_for(model_path)
+    if concepts_file:
+        rows = expand_concepts(engine, read_concepts(concepts_file), topn, min_count)
+        columns = ["concept", "rank", "word", "score", "count", "nearest_seed"]
+        ranks: dict[str, int] = {}
+        table = []
+        for c in rows:
+            ranks[c.concept] = ranks.get(c.concept, 0) + 1
+            table.append((c.concept, ranks[c.concept], c.word, c.score, c.count, c.nearest_seed))
+        render(columns, table, fmt, {"concepts_file": concepts_file})
+        return
+    rows = run_expand(engine, list(seeds), topn, min_count, iterations)
+    table = [(i, c.word, c.score, c.count, c.nearest_seed) for i, c in enumerate(rows, 1)]
+    render(["rank", "word", "score", "count", "nearest_seed"], table, fmt, {"seeds": list(seeds)})
+    info(f"{plural(len(rows), 'candidate')} for {' '.join(seeds)} (min count {min_count}, {iterations} iterations)")
+
+
+POLE_MARKERS = ("--vs", "--y", "--y-vs")
+
+
+def split_poles(tokens: list[str]) -> dict[str, list[str]]:
+    """POS... --vs NEG... [--y POS... --y-vs NEG...] as lists (click gives options one value
+    each, so the poles are read from the command line here)."""
+    poles: dict[str, list[str]] = {"": [], **{m: [] for m in POLE_MARKERS}}
+    current = ""
+    for token in tokens:
+        if token in POLE_MARKERS:
+            current = token
+        elif token.startswith("-") and len(token) > 1:
+            raise click.UsageError(f"no such option: {token}")
+        else:
+            poles[current].append(token)
+    return poles
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("poles", nargs=-1, type=click.UNPROCESSED, metavar="POS... --vs NEG... [--y POS... --y-vs NEG...]")
+@click.option("-w", "--word", "words", multiple=True, metavar="WORD", help="A word to place on the axis (repeatable).")
+@TOPN_OPTION
+@click.option("--min-count", default=EXPAND_MIN_COUNT, show_default=True, type=click.IntRange(1), help=MIN_COUNT_HELP)
+@click.option("-o", "--output", default=None, metavar="FILE", help="Draw the words along the axis (.png, .svg, .pdf).")
+@click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def axis(poles, words, topn, min_count, output, font, model_path, fmt):
+    """Project words on a concept axis from NEG to POS: each word's cosine with
+    mean(unit POS) − mean(unit NEG).
+
+    With no -w WORD, the vocabulary's two extremes (-n of each). With --y POS... --y-vs NEG...,
+    a second axis: the words get both scores and -o draws them on the plane.
+
+    \b
+    Examples:
+      w2vkit axis 善 好 --vs 恶 坏 -w 孙悟空 -w 猪八戒 -w 唐僧 -w 沙僧 -w 牛魔王
+      w2vkit axis rich wealthy --vs poor -n 15 --format tsv
+      w2vkit axis 善 --vs 恶 -w 孙悟空 -w 唐僧 -w 牛魔王 --y 男 --y-vs 女 -o axes.png
+    """
+    split = split_poles(list(poles))
+    positive, negative = split[""], split["--vs"]
+    y_positive, y_negative = split["--y"], split["--y-vs"]
+    if not positive or not negative:
+        raise click.UsageError("give the two poles: POS... --vs NEG...")
+    from .analysis import axis_scores
+
+    if bool(y_positive) != bool(y_negative):
+        raise click.UsageError("a second axis needs both --y and --y-vs words")
+    engine = engine_for(model_path)
+    result = axis_scores(engine, list(positive), list(negative), list(words) or None, topn, min_count)
+    y_result = None
+    if y_positive:
+        y_result = axis_scores(engine, list(y_positive), list(y_negative), [w for w, _ in result.scores])
+    y = dict(y_result.scores) if y_result else {}
+    columns = ["word", "score"] + (["y_score"] if y_result else [])
+    rows = [(w, s, y[w]) if y_result else (w, s) for w, s in result.scores]
+    payload = {"positive": list(positive), "negative": list(negative), "extremes": result.extremes}
+    if y_result:
+        payload.update(y_positive=list(y_positive), y_negative=list(y_negative))
+    render(columns, rows, fmt, payload)
+    if output:
+        from .axisplot import draw_axis
+
+        path = draw_axis(result, output, y_result, font)
+        info(f"drew {plural(len(rows), 'word')} -> {path}")
+
+
+@click.command()
+@click.argument("model_a", metavar="MODEL_A")
+@click.argument("model_b", metavar="MODEL_B")
+@click.argument("words", nargs=-1, metavar="[WORD...]")
+@click.option(
+    "--anchors",
+    default=COMPARE_ANCHORS,
+    show_default=True,
+    type=click.IntRange(2),
+    help="Fit the rotation on this many most frequent shared words.",
+)
+@click.option(
+    "-k",
+    "--neighbors",
+    "k",
+    default=COMPARE_NEIGHBOURS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Neighbours compared per word.",
+)
+@TOPN_OPTION
+@click.option(
+    "--min-count",
+    default=COMPARE_MIN_COUNT,
+    show_default=True,
+    type=click.IntRange(1),
+    help="With no WORD: only words seen this often in both models.",
+)
+@FORMAT_OPTION
+@verbosity
+def compare(model_a, model_b, words, anchors, k, topn, min_count, fmt):
+    """Compare two models word by word: how each WORD's meaning differs between two texts.
+
+    MODEL_B is rotated onto MODEL_A (orthogonal Procrustes on their most frequent shared words);
+    for each word: the cosine of its two vectors, the share of its nearest neighbours (among the
+    shared words) the models agree on, and both neighbour lists. With no WORD, the shared words
+    that moved most. Models of different dimensions cannot be rotated: they are compared by
+    neighbour overlap only, and the output says so.
+
+    \b
+    Examples:
+      w2vkit compare models/xiyouji models/sanguo 酒 马 将军
+      w2vkit compare models/sanguo-1 models/sanguo-2 -n 30 --format tsv
+    """
+    from .analysis import compare as run_compare
+    from .query import Engine
+    from .store import load_model
+
+    a, b = Engine(load_model(model_a)), Engine(load_model(model_b))
+    result = run_compare(a, b, list(words) or None, anchors, k, topn, min_count)
+    if not result.aligned:
+        info(
+            f"the models have {a.model.dim} and {b.model.dim} dimensions: no rotation between them, "
+            "compared by neighbour overlap only"
+        )
+    else:
+        info(f"rotated {model_b} onto {model_a} on {result.anchors:,} of {result.shared:,} shared words")
+    table = [
+        (
+            r.word,
+            r.cosine,
+            r.overlap,
+            " ".join(r.neighbours_a) if fmt != "json" else r.neighbours_a,
+            " ".join(r.neighbours_b) if fmt != "json" else r.neighbours_b,
+        )
+        for r in result.rows
+    ]
+    payload = {"model_a": model_a, "model_b": model_b, "aligned": result.aligned, "anchors": result.anchors}
+    render(["word", "cosine", "overlap", "neighbours_a", "neighbours_b"], table, fmt, payload)
+
+
+COMMANDS = (expand, axis, compare)
