@@ -24,6 +24,10 @@ w2vkit plot -m models/xiyouji -o plots/xiyouji-top300.png
 echo "== an interactive map of 3,000 words: open plots/xiyouji-map.html in a browser, search 孙悟空"
 w2vkit plot --top 3000 -m models/xiyouji -o plots/xiyouji-map.html
 w2vkit search 孙悟空大闹天宫 --in xiyouji -n 3 -m models/xiyouji
+echo "== analysis: a lexicon from three seeds, the characters on a concept axis"
+w2vkit expand 刀 枪 剑 -n 15 -m models/xiyouji
+w2vkit axis 善 好 --vs 恶 坏 -w 孙悟空 -w 猪八戒 -w 唐僧 -w 沙僧 -w 牛魔王 -w 蜘蛛精 -m models/xiyouji \
+    -o plots/xiyouji-axis.png
 echo "== evaluate (the CA8 and wordsim sets too when ../shared/eval/zh or \$W2VKIT_DATA has them)"
 if [ -z "${W2VKIT_DATA:-}" ] && [ -d ../shared/eval/zh ]; then export W2VKIT_DATA=../shared/eval/zh; fi
 w2vkit evaluate -m models/xiyouji
