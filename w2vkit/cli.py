@@ -325,7 +325,21 @@ def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
             f"the {audit} most frequent tokens no dictionary knows (words jieba's HMM made up; "
             "add the real ones to a --user-dict file):"
         )
-        rows = [(i, w, c) for i, (w, c) in enumerate(result.top_unknown(audit), 1)]
+    rows = [(i, w, c) for i, (w, c) in enumerate(result.top_unknown(audit), 1)]
+    if fmt == "json":  # always one JSON object for scripts: the run, and the audit when asked
+        summary = {
+            "outdir": str(result.outdir),
+            "files": [{"path": f.path, "output": f.output, "lines": f.lines, "tokens": f.tokens} for f in result.files],
+            "lines": result.lines,
+            "tokens": result.tokens,
+            "distinct_tokens": result.distinct_tokens,
+            "seconds": round(result.seconds, 3),
+            "new_words": [w.word for w in result.new_words],
+        }
+        if audit:
+            summary["unknown_tokens"] = len(result.unknown)
+        render(["rank", "unknown_token", "count"], rows, fmt, summary)
+    elif audit:
         render(["rank", "unknown_token", "count"], rows, fmt, {"unknown_tokens": len(result.unknown)})
     info(
         f"segmented {plural(len(result.files), 'file')}: {plural(result.lines, 'line')}, "

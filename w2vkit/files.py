@@ -68,6 +68,8 @@ def atomic_output(path: str | os.PathLike, mode: str = "wb") -> Iterator[BinaryI
     except OSError as e:
         raise _output_error(target.parent, e) from e
     tmp = temp_sibling(target)
+    # what killed runs left beside this target (their process is gone)
+    remove_stale(target.parent, f".{target.name}.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
     try:
         with open(tmp, mode) as f:
             yield f

@@ -376,6 +376,7 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, tit
             fontsize=fontsize * (1.35 if is_query[i] else 1.0),
             fontweight="bold" if is_query[i] else "normal",
             color=cmap[groups[i]] if with_words else "#222222",
+            parse_math=False,  # a word like $\\alpha$ is a word, not TeX
             **text_kw,
         )
     if with_words:
@@ -383,7 +384,9 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, tit
         if fontprops is not None:
             for t in legend.get_texts():
                 t.set_fontproperties(fontprops)
-    ax.set_title(title, **text_kw)
+        for t in legend.get_texts():
+            t.set_parse_math(False)
+    ax.set_title(title, parse_math=False, **text_kw)
     ax.set_xticks([])
     ax.set_yticks([])
     fig.tight_layout()

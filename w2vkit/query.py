@@ -72,7 +72,11 @@ class Engine:
         return norms
 
     def unit_vector(self, i: int) -> np.ndarray:
-        return (self.vectors[i] / self.norms[i]).astype(np.float32)
+        """Row i at unit length; a zero (or broken) row stays a zero vector, without a warning."""
+        norm = self.norms[i]
+        if not np.isfinite(norm) or norm == 0:
+            return np.zeros(self.vectors.shape[1], dtype=np.float32)
+        return (self.vectors[i] / norm).astype(np.float32)
 
     # ------------------------------------------------------------------ lookups
 
@@ -139,9 +143,16 @@ class Engine:
         mean = np.zeros(self.vectors.shape[1], dtype=np.float32)
         for (unit, _), weight in zip(found, weights):
             mean += weight * unit
+        if not np.any(mean):
+            raise UsageError(
+                "the words cancel out (or have zero vectors): their sum is the zero vector, which has no "
+                "neighbours; give different words"
+            )
         mean = _unitvec(mean / len(found))
         limit = self._limit(restrict_vocab)
-        dists = (self.vectors[:limit] @ mean) / self.norms[:limit]
+        with np.errstate(divide="ignore", invalid="ignore"):  # a zero row scores NaN: never a neighbour
+            dists = (self.vectors[:limit] @ mean) / self.norms[:limit]
+        dists = np.where(np.isfinite(dists), dists, -np.inf)
         return self._top(dists, topn, {i for _, i in found if i is not None})
 
     def most_similar_cosmul(self, positive, negative=(), topn: int = 10, restrict_vocab: int | None = None):
@@ -180,8 +191,8 @@ class Engine:
     def doesnt_match(self, words) -> tuple[str, list[tuple[str, float]]]:
         """The word furthest from the mean of all (gensim's doesnt_match) and every word's cosine."""
         words = list(words)
-        if len(words) < 2:
-            raise UsageError("give at least two words")
+        if len(set(words)) < 2:
+            raise UsageError("give at least two different words")
         vecs = np.vstack([self.vector_of(w)[0] for w in words])
         mean = _unitvec(vecs.mean(axis=0))
         dists = vecs @ mean
@@ -202,6 +213,8 @@ class Engine:
         for i in order:
             if int(i) in exclude:
                 continue
+            if dists[i] == -np.inf:  # a zero or broken vector: no neighbour of anything
+                break
             out.append((words[i], float(dists[i])))
             if len(out) == topn:
                 break

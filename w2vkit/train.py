@@ -21,7 +21,7 @@ from pathlib import Path
 from . import __version__
 from .corpus import discover_inputs
 from .countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS
-from .errors import InputError, ModelError, UsageError
+from .errors import InputError, ModelError, OutputError, UsageError
 from .files import pid_suffix, remove_stale, sha256_of
 from .pipeline import default_jobs, segment_corpus
 from .progress import progress_bar
@@ -233,7 +233,7 @@ def prepare_corpus(
     try:
         tmp.mkdir(parents=True)
     except OSError as e:
-        raise UsageError(
+        raise OutputError(
             f"{cache_root()}: cannot write the corpus cache ({e.strerror}); set W2VKIT_CACHE to a writable directory"
         ) from e
     try:

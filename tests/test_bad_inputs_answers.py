@@ -1,0 +1,104 @@
+"""Bad inputs that used to get a wrong or silent answer (a first part of issue 26), through the
+CLI: each gets a clear line and the right exit code, or a correct answer."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+from w2vkit.store import load_model, save_model
+
+
+def model_with_a_zero_vector(tmp_path):
+    vectors = np.array([[1, 0, 0], [0, 0, 0], [0.9, 0.1, 0], [0, 1, 0]], dtype=np.float32)
+    return save_model(tmp_path / "z", ["悟空", "空白", "行者", "八戒"], [4, 3, 2, 1], vectors, {})
+
+
+def test_words_that_cancel_out_are_an_error_not_ten_zeros(invoke, tmp_path):
+    model = model_with_a_zero_vector(tmp_path)
+    r = invoke(["similar", "悟空", "--minus", "悟空", "-m", model])
+    assert (r.exit_code, r.stderr) == (
+        2,
+        "Error: the words cancel out (or have zero vectors): their sum is the zero vector, which has no "
+        "neighbours; give different words\n",
+    )
+    r = invoke(["similar", "空白", "-m", model])
+    assert r.exit_code == 2 and "zero vector" in r.stderr
+
+
+def test_a_zero_vector_is_never_a_neighbour_and_raises_no_warning(invoke, tmp_path):
+    model = model_with_a_zero_vector(tmp_path)
+    r = invoke(["similar", "悟空", "-m", model, "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    assert [row["word"] for row in json.loads(r.stdout)["results"]] == ["行者", "八戒"]
+    # no numpy RuntimeWarning reaches the user
+    out = subprocess.run(
+        [sys.executable, "-W", "error::RuntimeWarning", "-m", "w2vkit", "similarity", "悟空", "空白", "-m", str(model)],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0 and "Warning" not in out.stderr, out.stderr
+
+
+def test_doesnt_match_with_one_word_twice_is_an_error(invoke, tmp_path):
+    model = model_with_a_zero_vector(tmp_path)
+    r = invoke(["doesnt-match", "悟空", "悟空", "-m", model])
+    assert (r.exit_code, r.stderr) == (2, "Error: give at least two different words\n")
+
+
+def test_segment_json_without_audit_prints_the_run(invoke, tmp_path):
+    text = tmp_path / "t.txt"
+    text.write_text("孙悟空大闹天宫。\n" * 20, encoding="utf-8")
+    r = invoke(["segment", text, "-o", tmp_path / "out", "--format", "json", "-q"])
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["files"][0]["output"] == "t.txt" and data["tokens"] > 0 and data["results"] == []
+
+
+def test_closed_stdout_is_an_error_not_a_silent_success(tmp_path):
+    model = model_with_a_zero_vector(tmp_path)
+    r = subprocess.run(
+        [sys.executable, "-m", "w2vkit", "similar", "悟空", "-m", str(model)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        close_fds=True,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert r.returncode == 1
+    assert r.stderr.strip().endswith(
+        "standard output is closed; the results could not be written (redirect it to a file)"
+    )
+
+
+def test_an_unwritable_cache_is_a_runtime_error(invoke, tmp_path, monkeypatch):
+    blocked = tmp_path / "file-not-dir"
+    blocked.write_text("x")
+    monkeypatch.setenv("W2VKIT_CACHE", str(blocked / "cache"))
+    text = tmp_path / "t.txt"
+    text.write_text("孙悟空大闹天宫。\n" * 20, encoding="utf-8")
+    r = invoke(["train", text, "-o", tmp_path / "m"])
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"Error: {blocked / 'cache'}: cannot write the corpus cache")
+
+
+def test_words_that_look_like_tex_plot_as_words(invoke, tmp_path):
+    words = ["$\\nosuchcommand$", "$x^$", "plain", "more"]
+    vectors = np.random.default_rng(0).normal(size=(4, 5)).astype(np.float32)
+    model = save_model(tmp_path / "tex", words, [4, 3, 2, 1], vectors, {})
+    for suffix in ("png", "svg"):
+        out = tmp_path / f"tex.{suffix}"
+        r = invoke(["plot", words[0], "-k", "3", "--method", "pca", "-m", model, "-o", out, "-q"])
+        assert r.exit_code == 0, r.stderr
+        assert out.stat().st_size > 1000
+
+
+def test_leftovers_of_killed_writes_are_removed(invoke, tmp_path):
+    model = model_with_a_zero_vector(tmp_path)
+    dead = tmp_path / ".out.bin.tmp-999999999"  # no such process
+    dead.write_bytes(b"half")
+    r = invoke(["export", "-m", model, "-o", tmp_path / "out.bin"])
+    assert r.exit_code == 0, r.stderr
+    assert not dead.exists() and load_model(model).words[0] == "悟空"
