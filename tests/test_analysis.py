@@ -187,3 +187,22 @@ def test_axis_draws_a_png(invoke, random_model, tmp_path):
     r = invoke([*args, "-m", random_model, "-o", out2, "--format", "tsv"])
     assert r.exit_code == 0, r.stderr
     assert r.stdout.splitlines()[0] == "word\tscore\ty_score" and out2.stat().st_size > 1000
+
+
+def test_the_analysis_commands_never_import_gensim(random_model, tmp_path):
+    import subprocess
+    import sys
+
+    m = str(random_model)
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from w2vkit.cli import cli\n"
+        f"for args in (['expand', 'w001', '-m', {m!r}], ['axis', 'w001', '--vs', 'w002', '-m', {m!r}],\n"
+        f"             ['compare', {m!r}, {m!r}, 'w001']):\n"
+        "    r = CliRunner().invoke(cli, args)\n"
+        "    assert r.exit_code == 0, r.output\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'gensim', 'jieba', 'sklearn', 'matplotlib'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

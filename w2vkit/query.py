@@ -170,7 +170,11 @@ class Engine:
         return self._top(dists, topn, {i for _, i in pos_found + neg_found if i is not None})
 
     def similarity(self, a: str, b: str) -> float:
-        return float(np.dot(self.vector_of(a)[0], self.vector_of(b)[0]))
+        """The cosine of two words; NaN (shown n/a, null in JSON) when either vector is zero."""
+        va, vb = self.vector_of(a)[0], self.vector_of(b)[0]
+        if not va.any() or not vb.any():
+            return float("nan")
+        return float(np.dot(va, vb))
 
     def analogy(self, a: str, b: str, c: str, method: str = "add", topn: int = 10, restrict_vocab: int | None = None):
         """a + b - c (so king woman man -> queen), by 3CosAdd or 3CosMul."""
