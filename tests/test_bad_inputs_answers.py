@@ -102,3 +102,54 @@ def test_leftovers_of_killed_writes_are_removed(invoke, tmp_path):
     r = invoke(["export", "-m", model, "-o", tmp_path / "out.bin"])
     assert r.exit_code == 0, r.stderr
     assert not dead.exists() and load_model(model).words[0] == "悟空"
+
+
+def test_a_word_below_min_count_is_explained_whatever_its_case(invoke, tmp_path):
+    meta = {"segmentation": {"lang": "auto", "to_simplified": False}, "hyperparameters": {"min_count": 5}}
+    vectors = np.eye(3, 4, dtype=np.float32)
+    model = save_model(tmp_path / "m", ["abc", "def", "ghi"], [9, 8, 7], vectors, meta, dropped={"txt": 2})
+    for typed in ("txt", "TXT", "ＴＸＴ"):
+        r = invoke(["similar", typed, "-m", model])
+        assert r.exit_code == 1
+        assert r.stderr.startswith(
+            f"Error: {typed!r} is not in the model (seen 2 times in the corpus, below min_count 5; "
+            "retrain with --min-count 2 to keep it)"
+        ), r.stderr
+
+
+def test_evaluation_files_name_the_bad_line(invoke, tmp_path):
+    model = model_with_a_zero_vector(tmp_path)
+    one = tmp_path / "one.tsv"
+    one.write_text("悟空 猴王 high\n", encoding="utf-8")
+    r = invoke(["evaluate", "--pairs", one, "-m", model])
+    assert (r.exit_code, r.stderr) == (1, f"Error: {one}:1: expected 'word1 word2 score', got '悟空 猴王 high'\n")
+    nan = tmp_path / "nan.tsv"
+    nan.write_text("悟空 行者 9.0\n悟空 八戒 nan\n", encoding="utf-8")
+    r = invoke(["evaluate", "--pairs", nan, "-m", model])
+    assert (r.exit_code, r.stderr) == (1, f"Error: {nan}:2: the score 'nan' is not a finite number; give a number\n")
+    empty = tmp_path / "groups.txt"
+    empty.write_text("# nothing but a comment\n\n", encoding="utf-8")
+    r = invoke(["evaluate", "--groups", empty, "-m", model])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {empty}: no groups found; write one group of names per line (two or more words)\n",
+    )
+
+
+def test_a_damaged_meta_json_is_named(invoke, tmp_path):
+    model = model_with_a_zero_vector(tmp_path)
+    meta = json.loads((model / "meta.json").read_text())
+    for field, value, expected in (("hyperparameters", [1, 2], "an object, not list"), ("dim", "3", "int, not str")):
+        broken = dict(meta, **{field: value})
+        (model / "meta.json").write_text(json.dumps(broken))
+        r = invoke(["similar", "悟空", "-m", model])
+        assert (r.exit_code, r.stderr) == (
+            1,
+            f"Error: {model / 'meta.json'}: field {field!r} should be {expected}; retrain or re-import the model\n",
+        )
+    (model / "meta.json").write_text("[" * 100_000 + "]" * 100_000)
+    r = invoke(["info", "-m", model])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {model / 'meta.json'}: nested too deeply to read; retrain or re-import the model\n",
+    )

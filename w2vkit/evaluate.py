@@ -8,6 +8,7 @@ matrix products, and without importing gensim or scipy.
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -233,6 +234,7 @@ def read_pairs(path) -> list[tuple[str, str, float]]:
     """'w1 w2 score' per line, tab- or space-separated; '#' comments; an optional header line."""
     path = Path(path)
     pairs = []
+    header = None  # (lineno, line) of a first line such as "word1 word2 score"
     for lineno, line in _lines(path):
         if not line or line.startswith("#"):
             continue
@@ -240,13 +242,19 @@ def read_pairs(path) -> list[tuple[str, str, float]]:
         try:
             if len(parts) != 3:
                 raise ValueError
-            pairs.append((parts[0], parts[1], float(parts[2])))
+            score = float(parts[2])
         except ValueError:
-            if not pairs and len(parts) == 3:  # a header such as "word1 word2 score"
+            if not pairs and header is None and len(parts) == 3:
+                header = (lineno, line)
                 continue
             raise EvalSetError(f"{path}:{lineno}: expected 'word1 word2 score', got {line!r}") from None
+        if not math.isfinite(score):
+            raise EvalSetError(f"{path}:{lineno}: the score {parts[2]!r} is not a finite number; give a number")
+        pairs.append((parts[0], parts[1], score))
+    if not pairs and header is not None:  # the only line was not a header but a pair without a score
+        raise EvalSetError(f"{path}:{header[0]}: expected 'word1 word2 score', got {header[1]!r}")
     if not pairs:
-        raise EvalSetError(f"{path}: no word pairs found")
+        raise EvalSetError(f"{path}: no word pairs found; write 'word1 word2 score' per line")
     return pairs
 
 
@@ -302,6 +310,8 @@ def read_groups(name_or_path) -> list[list[str]]:
             if len(words) < 2:
                 raise EvalSetError(f"{path}:{lineno}: a group needs at least two words, got {line!r}")
             groups.append(words)
+    if not groups:
+        raise EvalSetError(f"{path}: no groups found; write one group of names per line (two or more words)")
     return groups
 
 

@@ -50,7 +50,10 @@ class Engine:
     def unit(self) -> np.ndarray:
         """Row-normalised vectors (float32), for batched evaluation."""
         if self._unit is None:
-            self._unit = (np.asarray(self.vectors) / self.norms[:, None]).astype(np.float32)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                unit = (np.asarray(self.vectors) / self.norms[:, None]).astype(np.float32)
+            unit[~np.isfinite(unit)] = 0  # a zero or broken row: a zero vector, matching nothing
+            self._unit = unit
         return self._unit
 
     def _load_norms(self) -> np.ndarray:
@@ -275,6 +278,9 @@ def unknown_word_message(model: Model, word: str) -> str:
     """Why the word has no vector, and up to five close words that do."""
     dropped = model.dropped_counts()
     min_count = model.meta.get("hyperparameters", {}).get("min_count")
+    if word not in dropped and training_form(model, word) in dropped:  # TXT, ＴＸＴ: as training wrote it
+        word_seen = training_form(model, word)
+        dropped = {word: dropped[word_seen]}
     if word in dropped:
         why = (
             f"seen {dropped[word]} time{'s' if dropped[word] != 1 else ''} in the corpus, below "

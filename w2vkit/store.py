@@ -342,6 +342,24 @@ def save_model(target, words, counts, vectors, meta, dropped=None) -> Path:
     return target
 
 
+# What the fields of meta.json that w2vkit reads must be (a damaged file is named, not a crash).
+META_FIELD_TYPES = {
+    "vocab_size": int,
+    "dim": int,
+    "vectors_sha256": str,
+    "vocab_sha256": str,
+    "hyperparameters": dict,
+    "segmentation": dict,
+    "corpus": dict,
+    "ngrams": dict,
+    "count_model": dict,
+    "timings": dict,
+    "source": dict,
+    "postprocess": list,
+    "losses_per_epoch": list,
+}
+
+
 def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
     """Load a model directory with numpy only. verify=None checks the checksum of small models."""
     path = Path(path)
@@ -356,8 +374,18 @@ def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
         raise CorruptModelError(f"{meta_path}: unreadable ({e}); retrain or re-import the model") from e
+    except RecursionError as e:
+        raise CorruptModelError(f"{meta_path}: nested too deeply to read; retrain or re-import the model") from e
     if not isinstance(meta, dict):
         raise CorruptModelError(f"{meta_path}: not a JSON object; retrain or re-import the model")
+    for key, kind in META_FIELD_TYPES.items():
+        value = meta.get(key)
+        if value is not None and not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+            expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise CorruptModelError(
+                f"{meta_path}: field {key!r} should be {expected.replace('dict', 'an object')}, not "
+                f"{type(value).__name__}; retrain or re-import the model"
+            )
     if meta.get("format_version") != FORMAT_VERSION:
         raise CorruptModelError(
             f"{path}: model format version {meta.get('format_version')!r} is not supported by "
