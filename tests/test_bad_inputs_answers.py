@@ -153,3 +153,19 @@ def test_a_damaged_meta_json_is_named(invoke, tmp_path):
         1,
         f"Error: {model / 'meta.json'}: nested too deeply to read; retrain or re-import the model\n",
     )
+
+
+def test_embed_and_search_keep_the_inputs_lines(invoke, tmp_path):
+    vectors = np.random.default_rng(0).normal(size=(4, 6)).astype(np.float32)
+    model = save_model(tmp_path / "en", ["king", "queen", "man", "woman"], [4, 3, 2, 1], vectors, {})
+    text = "king queen\fman\nwoman\u2028king\r\nqueen\x85man\n" + "king " * 300_000 + "\nman\n"
+    source = tmp_path / "lines.txt"
+    source.write_bytes(text.encode("utf-8"))
+    expected_lines = source.read_bytes().count(b"\n")  # as wc -l counts
+    r = invoke(["embed", source, "-m", model, "--method", "mean"])
+    assert r.exit_code == 0, r.stderr
+    assert len(r.stdout.splitlines()) == expected_lines == 5
+    r = invoke(["search", "man", "--in", source, "-m", model, "--method", "mean", "-n", "5", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    found = {row["line"]: row["text"] for row in json.loads(r.stdout)["results"]}
+    assert found[5] == "man" and found[1] == "king queen\fman"

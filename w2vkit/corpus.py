@@ -335,6 +335,20 @@ def paragraphs(stream: DecodedStream, first_text: str, normalised: bool = True) 
         yield norm(carry)
 
 
+def lines(stream: DecodedStream, first_text: str) -> Iterator[str]:
+    """The lines of a decoded stream exactly as `wc -l` and `sed -n Np` count them: split at "\n"
+    only (a "\r" before it is dropped), never cut, form feeds and U+2028 kept inside the line.
+    For commands whose output rows must match the input's lines (embed, search)."""
+    carry = ""
+    for block in _chain(first_text, stream.blocks()):
+        parts = (carry + block).split("\n")
+        carry = parts.pop()
+        for part in parts:
+            yield part[:-1] if part.endswith("\r") else part
+    if carry:
+        yield carry[:-1] if carry.endswith("\r") else carry
+
+
 def _same(text: str) -> str:
     return text
 

@@ -160,10 +160,11 @@ def search(embedder: Embedder, query: str, lines: list[str], top: int = 10) -> t
 
 def read_texts(path: str, encoding: str | None = None) -> list[str]:
     """The lines of a text file (or - for stdin, .gz/.bz2 too, or a built-in corpus by name),
-    encoding detected as for corpora; blank lines kept, so results can name line numbers."""
+    encoding detected as for corpora; blank lines kept and lines split at "\n" only (never cut),
+    so output rows and line numbers match the input's (`wc -l`, `sed -n Np`)."""
     import os
 
-    from .corpus import STDIN, open_text, paragraphs
+    from .corpus import STDIN, lines, open_text
     from .datasets import BUILTIN_CORPORA, builtin_corpus
 
     if path != STDIN and not os.path.exists(path) and path in BUILTIN_CORPORA:
@@ -171,7 +172,7 @@ def read_texts(path: str, encoding: str | None = None) -> list[str]:
 
     stream, first = open_text(path, encoding)
     try:
-        return list(paragraphs(stream, first, normalised=False))
+        return list(lines(stream, first))
     finally:
         stream.close()
 
