@@ -169,3 +169,19 @@ def test_embed_and_search_keep_the_inputs_lines(invoke, tmp_path):
     assert r.exit_code == 0, r.stderr
     found = {row["line"]: row["text"] for row in json.loads(r.stdout)["results"]}
     assert found[5] == "man" and found[1] == "king queen\fman"
+
+
+def test_a_utf8_file_with_one_bad_byte_is_not_read_as_gb18030(invoke, tmp_path):
+    text = ("孙悟空大闹天宫。\n" * 20).encode("utf-8")
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_bytes(text[:56] + b"\xff" + text[56:])  # a stray byte at the start of line 3
+    r = invoke(["segment", damaged, "-o", tmp_path / "out"])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {damaged}:3: not valid UTF-8 at byte 56, though the rest is UTF-8; fix or remove that byte "
+        "(or give --encoding if the file is not UTF-8)\n",
+    )
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(("孙悟空大闹天宫。\n" * 20).encode("gb18030"))
+    assert invoke(["segment", gbk, "-o", tmp_path / "out2", "-q"]).exit_code == 0
+    assert "孙悟空" in (tmp_path / "out2" / "gbk.txt").read_text(encoding="utf-8")

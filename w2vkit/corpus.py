@@ -167,12 +167,32 @@ def detect_encoding(sample: bytes, path: str) -> str:
         )
     if _decodes(sample, "utf-8"):
         return "utf-8"
+    if _mostly_utf8(sample):
+        # A UTF-8 file with a damaged byte decodes as GB18030 too, into nonsense: not evidence.
+        offset = _first_bad_offset(sample)
+        line = sample.count(b"\n", 0, offset) + 1
+        raise DecodeError(
+            f"{path}:{line}: not valid UTF-8 at byte {offset:,}, though the "
+            "rest is UTF-8; fix or remove that byte (or give --encoding if the file is not UTF-8)"
+        )
     if _decodes(sample, "gb18030"):
         return "gb18030"
     raise DecodeError(
         f"{path}: not UTF-8, UTF-16 or GB18030 text (first bad byte at offset "
         f"{_first_bad_offset(sample)}); give the right one with --encoding"
     )
+
+
+# A sample with at least this many valid UTF-8 multi-byte characters per invalid byte is UTF-8
+# with damage, not another encoding (GB18030 text decoded as UTF-8 is almost all invalid).
+UTF8_EVIDENCE_RATIO = 8
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=False)
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return bad > 0 and good >= UTF8_EVIDENCE_RATIO * bad
 
 
 def _decodes(sample: bytes, encoding: str) -> bool:
