@@ -185,3 +185,21 @@ def test_a_utf8_file_with_one_bad_byte_is_not_read_as_gb18030(invoke, tmp_path):
     gbk.write_bytes(("孙悟空大闹天宫。\n" * 20).encode("gb18030"))
     assert invoke(["segment", gbk, "-o", tmp_path / "out2", "-q"]).exit_code == 0
     assert "孙悟空" in (tmp_path / "out2" / "gbk.txt").read_text(encoding="utf-8")
+
+
+def test_embed_and_export_to_a_closed_stdout_are_an_error(tmp_path):
+    model = model_with_a_zero_vector(tmp_path)
+    lines = tmp_path / "l.txt"
+    lines.write_text("悟空\n", encoding="utf-8")
+    for args in (["embed", str(lines)], ["export", "-o", "-", "--format", "word2vec-txt"]):
+        r = subprocess.run(
+            [sys.executable, "-m", "w2vkit", *args, "-m", str(model)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=lambda: os.close(1),
+        )
+        assert r.returncode == 1, r.stderr
+        assert r.stderr.strip().splitlines()[-1] == (
+            "Error: standard output is closed; the results could not be written (redirect it to a file)"
+        )

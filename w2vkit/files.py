@@ -49,6 +49,8 @@ def temp_sibling(path: Path) -> Path:
 def atomic_output(path: str | os.PathLike, mode: str = "wb") -> Iterator[BinaryIO]:
     """Open path for writing as described in the module docstring; errors become OutputError."""
     if str(path) == STDOUT:
+        if sys.stdout is None or sys.stdout.closed:
+            raise OutputError("standard output is closed; the results could not be written (redirect it to a file)")
         yield sys.stdout.buffer if "b" in mode else sys.stdout
         return
     path = Path(path)
