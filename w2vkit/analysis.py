@@ -15,11 +15,15 @@ numpy and scipy only (no gensim), unknown words handled as the queries handle th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-
+from .countmodel import unit_rows
 from .errors import EvalSetError, UnknownWordError, UsageError
-from .query import Engine
+
+if TYPE_CHECKING:  # numpy is imported where it is used: `w2vkit --help` loads these commands' constants
+    import numpy as np
+
+    from .query import Engine
 
 # Expansion: candidates seen at least this often (rare words have noisy vectors).
 EXPAND_MIN_COUNT = 5
@@ -31,12 +35,9 @@ COMPARE_NEIGHBOURS = 10
 COMPARE_MIN_COUNT = 20
 
 
-def _unit_rows(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-
-
 def _centroid(engine: Engine, words: list[str]) -> tuple[np.ndarray, list[int | None]]:
+    import numpy as np
+
     found = [engine.vector_of(w) for w in words]
     mean = np.mean([v for v, _ in found], axis=0)
     return mean / max(float(np.linalg.norm(mean)), 1e-12), [i for _, i in found]
@@ -66,6 +67,8 @@ def expand(
     words seen at least `min_count` times. With iterations=N, N times: the `grow` best candidates
     join the seeds and the centroid is recomputed (the result excludes all of them, and names the
     nearest of the original seeds)."""
+    import numpy as np
+
     if not seeds:
         raise UsageError("give at least one seed word")
     if topn < 1 or grow < 1 or iterations < 0:
@@ -123,6 +126,8 @@ def expand_concepts(
 ) -> list[Candidate]:
     """Several concepts at once: every word (seeds excluded) goes to the concept whose centroid it
     is closest to; each concept keeps its `topn` best. Rows by concept, then score."""
+    import numpy as np
+
     names = list(concepts)
     centroids, seed_rows, seed_units = [], set(), []
     for name in names:
@@ -160,6 +165,8 @@ class AxisResult:
 
 def axis_vector(engine: Engine, positive: list[str], negative: list[str]) -> np.ndarray:
     """mean(unit POS) - mean(unit NEG), at unit length."""
+    import numpy as np
+
     if not positive or not negative:
         raise UsageError("an axis needs words at both poles: POS... --vs NEG...")
     if set(positive) == set(negative):
@@ -183,6 +190,8 @@ def axis_scores(
 ) -> AxisResult:
     """Each word's cosine with the axis; with no words, the `topn` words at each end of the
     vocabulary (seen at least min_count times, pole words excluded)."""
+    import numpy as np
+
     axis = axis_vector(engine, positive, negative)
     if words:
         scored = [(w, float(engine.vector_of(w)[0] @ axis)) for w in words]
@@ -221,6 +230,7 @@ class CompareResult:
 
 def procrustes_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The orthogonal R minimising ||b R - a|| (scipy.linalg.orthogonal_procrustes)."""
+    import numpy as np
     from scipy.linalg import orthogonal_procrustes
 
     rotation, _ = orthogonal_procrustes(b, a)
@@ -230,6 +240,8 @@ def procrustes_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def nearest_rows(unit: np.ndarray, rows, k: int, block: int = 1024) -> np.ndarray:
     """The k nearest other rows (by cosine of unit rows) of each of `rows`, best first, computed
     a block of rows at a time."""
+    import numpy as np
+
     rows = np.asarray(rows, dtype=np.int64)
     k = min(k, len(unit) - 1)
     out = np.empty((len(rows), k), dtype=np.int64)
@@ -255,6 +267,8 @@ def compare(
     """Align B to A on the `anchors` most frequent shared words and compare words across them:
     the given words, or the `topn` shared words (seen min_count times in both) that moved most.
     Neighbours are searched among the shared words, so the two lists can be compared."""
+    import numpy as np
+
     shared_words = [w for w in a.model.words if w in b.model.index]
     if not shared_words:
         raise UsageError(f"{a.model.path} and {b.model.path} share no word; compare models of the same language")
@@ -268,7 +282,7 @@ def compare(
         freq = np.minimum(np.asarray(a.model.counts)[ia], np.asarray(b.model.counts)[ib])
         used = min(anchors, len(shared_words))
         anchor = np.argsort(-freq, kind="stable")[:used]
-        ub = _unit_rows(ub @ procrustes_rotation(ua[anchor], ub[anchor]))
+        ub = unit_rows(ub @ procrustes_rotation(ua[anchor], ub[anchor]))
     position = {w: j for j, w in enumerate(shared_words)}
     if words:
         missing = [w for w in words if w not in position]

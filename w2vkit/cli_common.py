@@ -70,14 +70,12 @@ FORMAT_OPTION = format_option()
 
 
 def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None = None) -> None:
+    from .files import check_stdout_open
     from .render import render as render_text
 
+    check_stdout_open()
     # color=True: click would otherwise strip what looks like an escape sequence when stdout is not a
     # terminal, changing the words of TSV output (tables are escaped by render_text itself).
-    if sys.stdout is None or sys.stdout.closed:  # `w2vkit similar x >&-`: say so, never exit 0 with nothing
-        from .errors import OutputError
-
-        raise OutputError("standard output is closed; the results could not be written (redirect it to a file)")
     click.echo(render_text(columns, rows, fmt, payload), color=True)
 
 

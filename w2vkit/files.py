@@ -49,8 +49,7 @@ def temp_sibling(path: Path) -> Path:
 def atomic_output(path: str | os.PathLike, mode: str = "wb") -> Iterator[BinaryIO]:
     """Open path for writing as described in the module docstring; errors become OutputError."""
     if str(path) == STDOUT:
-        if sys.stdout is None or sys.stdout.closed:
-            raise OutputError("standard output is closed; the results could not be written (redirect it to a file)")
+        check_stdout_open()
         yield sys.stdout.buffer if "b" in mode else sys.stdout
         return
     path = Path(path)
@@ -85,6 +84,12 @@ def atomic_output(path: str | os.PathLike, mode: str = "wb") -> Iterator[BinaryI
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def check_stdout_open() -> None:
+    """OutputError when standard output is closed (`>&-`): results must not vanish with exit 0."""
+    if sys.stdout is None or sys.stdout.closed:
+        raise OutputError("standard output is closed; the results could not be written (redirect it to a file)")
 
 
 def keep_ownership(existing: Path, replacement: Path) -> None:
