@@ -81,3 +81,21 @@ def test_doesnt_match_says_its_answer_in_a_line(invoke, small_model):
 def test_builtin_corpus_name_in_help(runner, invoke):
     for command in ("segment", "train"):
         assert "xiyouji (西游记" in runner.invoke(cli, [command, "--help"]).stdout
+
+
+def test_help_loads_no_numpy():
+    """`w2vkit --help` and every command's --help stay light: numpy and the heavy libraries load
+    inside the commands that use them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from w2vkit.cli import cli\n"
+        "for args in (['--help'], ['train', '--help'], ['expand', '--help'], ['axis', '--help']):\n"
+        "    assert CliRunner().invoke(cli, args).exit_code == 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'gensim', 'scipy', 'sklearn', 'jieba'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
