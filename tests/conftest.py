@@ -126,3 +126,22 @@ def small_model(novel_slice, tmp_path_factory):
     out = tmp_path_factory.mktemp("models") / "small"
     train([str(novel_slice)], out, TrainOptions(**SMALL_TRAIN))
     return out
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """A real read-only folder: mode 0555 for an ordinary user; for root (who writes through file
+    modes, as in CI) a read-only tmpfs mounted there."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], capture_output=True, text=True
+    )
+    assert mounted.returncode == 0, f"root needs mount(8) for a read-only folder: {mounted.stderr}"
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)

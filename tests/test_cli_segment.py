@@ -91,7 +91,7 @@ def test_unwritable_output(invoke, tmp_path):
     )
     assert error_of(invoke, ["segment", tmp_path / "a.txt", "-o", tmp_path / "file" / "sub"]) == (
         1,
-        f"Error: {tmp_path / 'file' / 'sub'}: cannot write (Not a directory); choose another -o\n",
+        f"Error: {tmp_path / 'file' / 'sub'}: cannot write ({tmp_path / 'file'} is a file, not a folder); choose another place\n",
     )
 
 

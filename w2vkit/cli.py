@@ -301,11 +301,12 @@ def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
       w2vkit segment novel.txt --user-dict xiyouji --audit 30   # words to add to your dictionary
       w2vkit segment novel.txt --discover-words novel.dict      # the text's own words, as a dictionary
     """
-    from .files import check_not_input
+    from .files import check_not_input, check_writable
     from .pipeline import segment_corpus
 
     if discover_words_file:
         check_not_input(discover_words_file, inputs, "discovered words")
+        check_writable(discover_words_file)
     options = _segment_options(**seg)
     result = segment_corpus(list(inputs), outdir, options, jobs=jobs, progress=show_progress(), audit=bool(audit))
     if discover_words_file:
@@ -750,9 +751,10 @@ def embed(source, method, fmt, output, model_path):
       w2vkit embed lines.txt --format npy -o lines.npy
     """
     from .embed import Embedder, read_texts, write_vectors
-    from .files import atomic_output, check_not_input
+    from .files import atomic_output, check_not_input, check_writable
 
     check_not_input(output, [source], "vectors")
+    check_writable(output)
     engine = engine_for(model_path)
     texts = read_texts(source)
     embedded = Embedder(engine.model, method).embed(texts)

@@ -82,7 +82,9 @@ def atomic_output(path: str | os.PathLike, mode: str = "wb") -> Iterator[BinaryI
     except OSError as e:
         raise _output_error(path, e) from e
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        # OSError, not just FileNotFoundError: on a read-only filesystem unlinking the temporary
+        # file that could not be created fails with EROFS, which must not hide the real error.
+        with contextlib.suppress(OSError):
             tmp.unlink()
 
 
@@ -90,6 +92,31 @@ def check_stdout_open() -> None:
     """OutputError when standard output is closed (`>&-`): results must not vanish with exit 0."""
     if sys.stdout is None or sys.stdout.closed:
         raise OutputError("standard output is closed; the results could not be written (redirect it to a file)")
+
+
+def check_writable(path: str | os.PathLike, into: bool = False) -> None:
+    """OutputError now, before any work, when path (a file or directory to be created or replaced;
+    with into=True, a folder to write files in) cannot be written: its nearest existing folder is
+    read-only or not ours to write. A stream ("-", a pipe, a device) is checked when opened."""
+    if str(path) == STDOUT or (os.path.exists(path) and _existing_kind(Path(path)) == "special"):
+        return
+    if into and os.path.lexists(path) and not os.path.isdir(path):
+        return  # the caller says "exists and is not a directory"
+    folder = real_path(path) if into else real_path(path).parent
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(f"{path}: cannot write ({folder} is a file, not a folder); choose another place")
+    if not os.access(folder, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+        reason = "read-only file system" if _read_only_fs(folder) else "permission denied"
+        raise OutputError(f"{path}: cannot write ({reason} at {folder}); choose a writable place")
+
+
+def _read_only_fs(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
 
 
 def keep_ownership(existing: Path, replacement: Path) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import InputError, OutputError, UsageError
-from .files import atomic_output, check_not_input, sha256_of, write_atomic
+from .files import atomic_output, check_not_input, check_writable, sha256_of, write_atomic
 from .progress import progress_bar
 from .store import VECTORS, VOCAB, Model, prepare_model_output, publish, staging_dir, write_meta, write_vocab
 
@@ -542,6 +542,7 @@ def _parse_text(reader: _ChunkReader, buf, end: int, pos: int, path, out: _NpyWr
 def export_model(model: Model, fmt: str, out) -> list[Path]:
     """Write word2vec-bin, word2vec-txt, or projector (vectors.tsv + metadata.tsv). Atomic per file."""
     out = Path(out)
+    check_writable(out, into=fmt == "projector")
     if fmt == "projector" or not out.is_dir():  # (a directory for a file format is refused below)
         check_not_input(out, [model.path], "export")
     if fmt == "projector":

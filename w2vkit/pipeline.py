@@ -32,7 +32,7 @@ from .corpus import (
     paragraphs,
 )
 from .errors import EmptyInputError, OutputError
-from .files import input_conflict, pid_suffix, remove_stale
+from .files import check_writable, input_conflict, pid_suffix, remove_stale
 from .progress import progress_bar
 from .segment import (
     BATCH_CHARS,
@@ -201,6 +201,7 @@ def check_segment_output(outdir: Path, inputs: list[str], files: list[InputFile]
     why = input_conflict(outdir, [i for i in inputs if i != STDIN and os.path.exists(i)])
     if why:
         raise OutputError(f"{outdir}: {why}; write the segmented text to a folder outside the inputs")
+    check_writable(outdir, into=True)
     if not outdir.is_dir():
         return
     ours = _manifest_outputs(outdir)

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import UsageError
-from .files import atomic_output, is_stream
+from .files import atomic_output, check_writable, is_stream
 from .query import Engine
 
 log = logging.getLogger(__name__)
@@ -274,6 +274,7 @@ def plot(
     fmt = output_format(output)
     if method not in ("tsne", "pca"):
         raise UsageError(f"unknown method {method!r}; choose tsne or pca")
+    check_writable(output)
     # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
     # uses the browser's fonts.)
     font_choice = find_cjk_font(font) if fmt != "html" else None

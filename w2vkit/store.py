@@ -32,7 +32,7 @@ import numpy as np
 
 from . import __version__
 from .errors import CorruptModelError, ModelNotFoundError, OutputError
-from .files import input_conflict, pid_suffix, real_path, remove_stale, sha256_of
+from .files import check_writable, input_conflict, pid_suffix, real_path, remove_stale, sha256_of
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +164,7 @@ def check_model_output(target, inputs=()) -> bool:
     why = input_conflict(target, inputs)
     if why:
         raise OutputError(f"{target}: {why}; write the model to a directory outside the inputs")
+    check_writable(target)
     real = real_path(target)
     if not os.path.lexists(real):
         return False
