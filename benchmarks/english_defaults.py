@@ -39,12 +39,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from w2vkit.corpuscache import prepare_corpus  # noqa: E402
 from w2vkit.evaluate import evaluate_analogies, evaluate_pairs, resolve_set  # noqa: E402
 from w2vkit.postprocess import Steps, apply  # noqa: E402
 from w2vkit.query import Engine  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.store import Model  # noqa: E402
-from w2vkit.train import prepare_corpus  # noqa: E402
 
 # The large-corpus default before this sweep (TrainOptions.resolved for >= 2M tokens until 2026-11-23).
 BASE = dict(sg=0, vector_size=200, window=8, epochs=10, negative=10, sample=1e-4, min_count=5)

@@ -33,17 +33,18 @@ print(time.perf_counter() - t)
 
 
 def main():
+    from w2vkit.corpuscache import prepare_corpus
     from w2vkit.segment import SegmentOptions
-    from w2vkit.train import TrainOptions, _gensim_kwargs, corpus_language, count_tokens, prepare_corpus
+    from w2vkit.train import TrainOptions, _gensim_kwargs
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpora" / "xiyouji.txt"))
     p.add_argument("--repeat", type=int, default=2)
     args = p.parse_args()
-    corpus = prepare_corpus([args.corpus], SegmentOptions()).path
-    tokens = count_tokens(corpus)
-    opts = TrainOptions(method="word2vec").resolved(tokens, corpus_language(corpus))
-    default_method = TrainOptions().resolved(tokens, corpus_language(corpus)).method
+    prepared = prepare_corpus([args.corpus], SegmentOptions())
+    corpus, tokens = prepared.path, prepared.tokens
+    opts = TrainOptions(method="word2vec").resolved(tokens, prepared.language)
+    default_method = TrainOptions().resolved(tokens, prepared.language).method
     kw = dict(_gensim_kwargs(opts), subwords=opts.subwords)
     kw.pop("compute_loss", None)  # plain gensim computes no loss; w2vkit pays for it (word2vec)
     print(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -32,15 +31,12 @@ from .cli_common import (
 )
 from .countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS, WEIGHTINGS
 from .countmodel import CountOptions as _CountOptions
+from .env import debug_enabled
 from .errors import W2vkitError
 from .render import terminal_safe, to_json
 
 log = logging.getLogger("w2vkit")
 COUNT_DEFAULTS = _CountOptions()
-
-
-def _debug() -> bool:
-    return os.environ.get("W2VKIT_DEBUG", "") not in ("", "0")
 
 
 class W2vkitGroup(click.Group):
@@ -52,12 +48,12 @@ class W2vkitGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except W2vkitError as e:
-            if _debug():
+            if debug_enabled():
                 raise
             click.echo(f"Error: {terminal_safe(str(e))}", err=True)
             ctx.exit(e.exit_code)
         except KeyboardInterrupt:
-            if _debug():
+            if debug_enabled():
                 raise
             click.echo("Interrupted; earlier results are left as they were.", err=True)
             ctx.exit(130)
@@ -66,7 +62,7 @@ class W2vkitGroup(click.Group):
             sys.stderr.close()
             ctx.exit(0)
         except OSError as e:
-            if _debug():
+            if debug_enabled():
                 raise
             if e.errno == errno.ENOSPC:  # wherever it happens: segmenting, training, caching
                 where = f" writing {e.filename}" if e.filename else ""
@@ -80,7 +76,7 @@ class W2vkitGroup(click.Group):
                 click.echo(terminal_safe(f"Error: {where}{e.strerror or e}"), err=True)
             ctx.exit(1)
         except Exception as e:  # a bug: still one line unless debugging
-            if _debug():
+            if debug_enabled():
                 raise
             click.echo(
                 terminal_safe(f"Error: unexpected {type(e).__name__}: {e} (run with W2VKIT_DEBUG=1 for details)"),

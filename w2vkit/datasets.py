@@ -15,6 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from .env import cache_root
 from .errors import InputError
 from .files import sha256_of, write_atomic
 
@@ -61,8 +62,6 @@ def builtin_corpus(name: str, verify: bool = True) -> Path:
 
 
 def _download(corpus: BuiltinCorpus) -> Path:
-    from .train import cache_root
-
     dest = cache_root() / "builtin" / f"{corpus.name}.txt"
     if dest.is_file() and sha256_of(dest) == corpus.sha256:
         return dest

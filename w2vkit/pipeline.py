@@ -31,6 +31,7 @@ from .corpus import (
     open_text,
     paragraphs,
 )
+from .env import default_jobs
 from .errors import EmptyInputError, OutputError
 from .files import check_writable, input_conflict, pid_suffix, remove_stale
 from .progress import progress_bar
@@ -124,13 +125,6 @@ class SegmentResult:
 
     def top_unknown(self, n: int) -> list[tuple[str, int]]:
         return self.unknown.most_common(n)
-
-
-def default_jobs() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
 
 
 def segment_corpus(

@@ -213,7 +213,7 @@ def _opentsne(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
     gradients, PCA initialisation), perplexity 30 on cosine distances."""
     from openTSNE import TSNE
 
-    from .pipeline import default_jobs
+    from .env import default_jobs
 
     # openTSNE logs its every choice at INFO; the user asked for a map, not those.
     if logging.getLogger("openTSNE").level == logging.NOTSET:

@@ -8,8 +8,6 @@ tokens because that mode produces garbage vectors on one-line corpora.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 import re
@@ -18,14 +16,12 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from . import __version__
-from .corpus import discover_inputs
+from .corpuscache import prepare_corpus
 from .countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS
-from .errors import InputError, ModelError, OutputError, UsageError
-from .files import pid_suffix, remove_stale, sha256_of
-from .pipeline import default_jobs, segment_corpus
+from .env import default_jobs
+from .errors import InputError, ModelError, UsageError
 from .progress import progress_bar
-from .segment import DEFAULT_MAX_LINE_TOKENS, SegmentOptions, with_detected_dicts
+from .segment import DEFAULT_MAX_LINE_TOKENS, SegmentOptions
 from .store import (
     GENSIM_DIR,
     load_model,
@@ -175,137 +171,6 @@ class TrainOptions:
         return Steps(bool(self.add_context), self.remove_top or 0)
 
 
-def cache_root() -> Path:
-    env = os.environ.get("W2VKIT_CACHE")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "w2vkit"
-
-
-@dataclass
-class PreparedCorpus:
-    path: Path  # one plain-text file, a sentence of space-separated tokens per line
-    inputs: list[dict]  # path and sha256 of each input
-    segmentation: dict | None  # options, or None for --segmented input
-    cached: bool
-    seconds: float
-
-
-def prepare_corpus(
-    inputs: list[str],
-    seg_options: SegmentOptions | None,
-    jobs: int | None = None,
-    progress: bool = False,
-    max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS,
-) -> PreparedCorpus:
-    """Segment raw inputs (or re-wrap segmented ones) into one cached corpus file for gensim."""
-    started = time.perf_counter()
-    files = discover_inputs(inputs)
-    if any(f.path == "-" for f in files):
-        raise UsageError("train reads files, not stdin; save the text to a file first")
-    hashes = [{"path": f.path, "sha256": sha256_of(f.path)} for f in files]
-    if seg_options is not None:
-        seg_options = with_detected_dicts(seg_options, files)
-    # (segmented input: lines are only re-cut at max_line_tokens; with seg_options, theirs applies)
-    described = seg_options.describe() if seg_options else {"segmented": True, "max_line_tokens": max_line_tokens}
-    # The version stands for the segmenting code: a release that changes its output (0.2.0 and 0.4.0 split
-    # names glued to a character) must not reuse corpora cached by the one before.
-    key_src = json.dumps(
-        {"inputs": [h["sha256"] for h in hashes], "options": described, "w2vkit": __version__}, sort_keys=True
-    )
-    key = hashlib.sha256(key_src.encode()).hexdigest()[:24]
-    cache = cache_root() / "corpora" / key
-    corpus = cache / "corpus.txt"
-    if corpus.is_file():
-        log.debug("using cached corpus %s", corpus)
-        return PreparedCorpus(
-            corpus,
-            hashes,
-            _with_new_words(described, cache) if seg_options else None,
-            True,
-            time.perf_counter() - started,
-        )
-    # Corpora half-written by runs that were killed (their process is gone) go first.
-    remove_stale(cache.parent, ".*.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
-    tmp = cache.with_name(f".{key}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        tmp.mkdir(parents=True)
-    except OSError as e:
-        raise OutputError(
-            f"{cache_root()}: cannot write the corpus cache ({e.strerror}); set W2VKIT_CACHE to a writable directory"
-        ) from e
-    try:
-        if seg_options is not None:
-            result = segment_corpus(inputs, tmp / "segmented", seg_options, jobs=jobs, progress=progress)
-            (tmp / NEW_WORDS).write_text(json.dumps([w.word for w in result.new_words], ensure_ascii=False))
-            parts = [tmp / "segmented" / r.output for r in result.files]
-            _concatenate(parts, tmp / "corpus.txt")
-            shutil.rmtree(tmp / "segmented")
-        else:
-            _rewrap_segmented(files, tmp / "corpus.txt", max_line_tokens)
-        (tmp / "inputs.json").write_text(json.dumps(hashes, ensure_ascii=False, indent=2))
-        shutil.rmtree(cache, ignore_errors=True)
-        os.rename(tmp, cache)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return PreparedCorpus(
-        corpus, hashes, _with_new_words(described, cache) if seg_options else None, False, time.perf_counter() - started
-    )
-
-
-NEW_WORDS = "new_words.json"
-
-
-def _with_new_words(described: dict, cache: Path) -> dict:
-    """The segmentation options with the words discovery found in the text (w2vkit.discover)."""
-    path = cache / NEW_WORDS
-    words = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
-    return dict(described, new_words=words)
-
-
-def _concatenate(parts: list[Path], dest: Path) -> None:
-    with open(dest, "wb") as out:
-        for p in parts:
-            with open(p, "rb") as f:
-                shutil.copyfileobj(f, out, 1 << 22)
-
-
-def _rewrap_segmented(files, dest: Path, cap: int) -> None:
-    """Copy already-tokenised input, cutting lines longer than `cap` tokens (text8 is one line)."""
-    from .corpus import open_text, paragraphs
-
-    tokens = 0
-    with open(dest, "w", encoding="utf-8", newline="\n") as out:
-        for f in files:
-            stream, first = open_text(f.path)
-            for para in paragraphs(stream, first):
-                toks = para.split()
-                tokens += len(toks)
-                for i in range(0, len(toks), cap):
-                    out.write(" ".join(toks[i : i + cap]) + "\n")
-    if tokens == 0:
-        raise InputError(f"{files[0].path}: no tokens found in the segmented input")
-
-
-def corpus_language(path: Path) -> str:
-    """'zh' or 'en', by the share of CJK characters in the first MB of a prepared corpus."""
-    from .corpus import detect_language
-
-    with open(path, "rb") as f:
-        sample = f.read(1 << 20).decode("utf-8", errors="ignore")
-    return detect_language(sample)
-
-
-def count_tokens(path: Path) -> int:
-    n = 0
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 24), b""):
-            n += len(chunk.split())
-    return n
-
-
 @dataclass
 class TrainResult:
     model_dir: Path
@@ -448,7 +313,7 @@ def train(
     if resumed_from is not None and seg_options is not None and resumed_from.meta.get("segmentation"):
         seg_options = SegmentOptions.from_described(resumed_from.meta["segmentation"])
     prepared = prepare_corpus(inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens)
-    tokens = count_tokens(prepared.path)
+    tokens = prepared.tokens
     if resumed_from is not None:  # unless told otherwise, go on as the model was trained
         trained = resumed_from.meta["hyperparameters"]
         if options.subwords is None:
@@ -457,7 +322,7 @@ def train(
             options = replace(options, word_weight=trained.get("word_weight"))
         if options.method is None:
             options = replace(options, method="word2vec")
-    opts = options.resolved(tokens, corpus_language(prepared.path))
+    opts = options.resolved(tokens, prepared.language)
     if resumed_from is not None and opts.method != "word2vec":
         raise UsageError(
             f"--resume continues word2vec training; a {opts.method} model is trained on all its text at once"

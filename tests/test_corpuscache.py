@@ -1,0 +1,95 @@
+"""The training corpus cache: counts from the writing pass, and damaged caches rebuilt."""
+
+import json
+
+import pytest
+
+from w2vkit.corpus import detect_language
+from w2vkit.corpuscache import CORPUS_STATS, NEW_WORDS, prepare_corpus
+from w2vkit.segment import SegmentOptions
+
+
+@pytest.fixture
+def novel_part(novel_text, tmp_path, monkeypatch):
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "part.txt"
+    path.write_text(novel_text[:60_000], encoding="utf-8")
+    return path
+
+
+def recount(path):
+    text = path.read_text(encoding="utf-8")
+    return sum(len(line.split()) for line in text.splitlines())
+
+
+def test_counts_and_language_are_those_of_the_written_corpus(novel_part):
+    prepared = prepare_corpus([str(novel_part)], SegmentOptions())
+    assert prepared.tokens == recount(prepared.path) > 5000
+    assert prepared.language == detect_language(prepared.path.read_text(encoding="utf-8")[:300_000]) == "zh"
+    again = prepare_corpus([str(novel_part)], SegmentOptions())
+    assert again.cached and (again.tokens, again.language, again.path) == (prepared.tokens, "zh", prepared.path)
+
+
+def test_tokens_cut_by_block_boundaries_count_once(tmp_path, monkeypatch):
+    import w2vkit.corpuscache as corpuscache
+
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(corpuscache, "COPY_BLOCK", 7)  # tiny blocks: most tokens are cut
+    text = tmp_path / "en.txt"
+    text.write_text("The quick brown fox jumps over the lazy dog.\nA  second\tline here.\n" * 50, encoding="utf-8")
+    prepared = prepare_corpus([str(text)], SegmentOptions(lang="en"))
+    assert prepared.tokens == recount(prepared.path) and prepared.language == "en"
+
+
+def damage_truncate(cache):
+    with open(cache / "corpus.txt", "r+b") as f:
+        f.truncate(100)
+
+
+def damage_bytes(cache):
+    data = bytearray((cache / "corpus.txt").read_bytes())
+    data[200:210] = b"\xff" * 10  # invalid UTF-8, same size
+    (cache / "corpus.txt").write_bytes(bytes(data))
+
+
+def damage_record(cache):
+    (cache / CORPUS_STATS).write_text("{", encoding="utf-8")
+
+
+def damage_new_words(cache):
+    (cache / NEW_WORDS).unlink()
+
+
+@pytest.mark.parametrize(
+    "damage, why",
+    [
+        (damage_truncate, "100 bytes where"),
+        (damage_bytes, "its content changed since it was written"),
+        (damage_record, "it cannot be read"),
+        (damage_new_words, "new_words.json is missing"),
+    ],
+)
+def test_a_damaged_cache_is_named_and_built_again(novel_part, caplog, damage, why):
+    first = prepare_corpus([str(novel_part)], SegmentOptions())
+    good = first.path.read_bytes()
+    damage(first.path.parent)
+    again = prepare_corpus([str(novel_part)], SegmentOptions())
+    assert not again.cached and again.path.read_bytes() == good and again.tokens == first.tokens
+    warning = [r.getMessage() for r in caplog.records if "damaged" in r.getMessage()]
+    assert (
+        warning == [f"warning: the cached segmentation {first.path.parent} is damaged ({warning[0].split('(', 1)[1]}"]
+        and why in warning[0]
+        and warning[0].endswith("; segmenting the text again")
+    )
+    assert json.loads((again.path.parent / CORPUS_STATS).read_text())["tokens"] == first.tokens
+
+
+def test_train_through_a_damaged_cache_gives_the_same_model(invoke, novel_part, tmp_path):
+    args = ["train", novel_part, "--method", "word2vec", "--epochs", "1", "--seed", "3", "--min-count", "3"]
+    assert invoke([*args, "-o", tmp_path / "a"]).exit_code == 0
+    cache = next((tmp_path / "cache" / "corpora").iterdir())
+    damage_bytes(cache)
+    r = invoke([*args, "-o", tmp_path / "b"])
+    assert r.exit_code == 0, r.stderr
+    assert f"warning: the cached segmentation {cache} is damaged (its content changed" in r.stderr
+    assert (tmp_path / "a" / "vocab.tsv").read_text() == (tmp_path / "b" / "vocab.tsv").read_text()

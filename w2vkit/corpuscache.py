@@ -1,0 +1,213 @@
+"""The training corpus cache: raw inputs segmented (or segmented inputs re-wrapped) into one file
+of space-separated tokens per line, kept under the cache folder by content hash and options so
+that retraining with other hyperparameters skips segmentation.
+
+The pass that writes the corpus also counts its bytes and tokens, hashes it and detects its
+language, and records them in `corpus.json` beside it: training reads the counts from there
+instead of reading the corpus again, and a cached corpus whose size or hash no longer matches
+(a disk error, an edit, a copy cut short) is named on stderr and built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .corpus import detect_language, discover_inputs, open_text, paragraphs
+from .env import CACHE_ENV, cache_root
+from .errors import InputError, OutputError, UsageError
+from .files import pid_suffix, remove_stale, sha256_of
+from .pipeline import segment_corpus
+from .segment import DEFAULT_MAX_LINE_TOKENS, SegmentOptions, with_detected_dicts
+
+log = logging.getLogger(__name__)
+
+CORPUS = "corpus.txt"
+CORPUS_STATS = "corpus.json"
+NEW_WORDS = "new_words.json"
+INPUTS = "inputs.json"
+LANGUAGE_SAMPLE_BYTES = 1 << 20
+COPY_BLOCK = 1 << 22
+
+
+@dataclass
+class PreparedCorpus:
+    path: Path  # one plain-text file, a sentence of space-separated tokens per line
+    inputs: list[dict]  # path and sha256 of each input
+    segmentation: dict | None  # options, or None for --segmented input
+    cached: bool
+    seconds: float
+    tokens: int
+    language: str  # "zh" or "en"
+
+
+def prepare_corpus(
+    inputs: list[str],
+    seg_options: SegmentOptions | None,
+    jobs: int | None = None,
+    progress: bool = False,
+    max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS,
+) -> PreparedCorpus:
+    """Segment raw inputs (or re-wrap segmented ones) into one cached corpus file for gensim."""
+    started = time.perf_counter()
+    files = discover_inputs(inputs)
+    if any(f.path == "-" for f in files):
+        raise UsageError("train reads files, not stdin; save the text to a file first")
+    hashes = [{"path": f.path, "sha256": sha256_of(f.path)} for f in files]
+    if seg_options is not None:
+        seg_options = with_detected_dicts(seg_options, files)
+    # (segmented input: lines are only re-cut at max_line_tokens; with seg_options, theirs applies)
+    described = seg_options.describe() if seg_options else {"segmented": True, "max_line_tokens": max_line_tokens}
+    # The version stands for the segmenting code: a release that changes its output must not reuse
+    # corpora cached by the one before.
+    key_src = json.dumps(
+        {"inputs": [h["sha256"] for h in hashes], "options": described, "w2vkit": __version__}, sort_keys=True
+    )
+    key = hashlib.sha256(key_src.encode()).hexdigest()[:24]
+    cache = cache_root() / "corpora" / key
+    cached = _cached(cache)
+    if cached is not None:
+        log.debug("using cached corpus %s", cache / CORPUS)
+        stats, new_words = cached
+        return _prepared(cache, hashes, described if seg_options else None, new_words, stats, True, started)
+    # Corpora half-written by runs that were killed (their process is gone) go first.
+    remove_stale(cache.parent, ".*.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
+    tmp = cache.with_name(f".{key}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir(parents=True)
+    except OSError as e:
+        raise OutputError(
+            f"{cache_root()}: cannot write the corpus cache ({e.strerror}); set {CACHE_ENV} to a writable directory"
+        ) from e
+    new_words: list[str] = []
+    try:
+        with _CorpusWriter(tmp / CORPUS) as out:
+            if seg_options is not None:
+                result = segment_corpus(inputs, tmp / "segmented", seg_options, jobs=jobs, progress=progress)
+                new_words = [w.word for w in result.new_words]
+                for r in result.files:
+                    out.copy_from(tmp / "segmented" / r.output)
+                shutil.rmtree(tmp / "segmented")
+            else:
+                _rewrap_segmented(files, out, max_line_tokens)
+        stats = out.stats()
+        (tmp / NEW_WORDS).write_text(json.dumps(new_words, ensure_ascii=False), encoding="utf-8")
+        (tmp / INPUTS).write_text(json.dumps(hashes, ensure_ascii=False, indent=2), encoding="utf-8")
+        # the record last: a corpus without it is unfinished, and is built again
+        (tmp / CORPUS_STATS).write_text(json.dumps(stats, indent=2), encoding="utf-8")
+        shutil.rmtree(cache, ignore_errors=True)
+        os.rename(tmp, cache)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return _prepared(cache, hashes, described if seg_options else None, new_words, stats, False, started)
+
+
+def _prepared(cache, hashes, described, new_words, stats, cached, started) -> PreparedCorpus:
+    return PreparedCorpus(
+        cache / CORPUS,
+        hashes,
+        dict(described, new_words=new_words) if described is not None else None,
+        cached,
+        time.perf_counter() - started,
+        stats["tokens"],
+        stats["language"],
+    )
+
+
+def _cached(cache: Path) -> tuple[dict, list[str]] | None:
+    """The record and discovered words of a sound cached corpus; None when there is none. A
+    damaged one is said on stderr and removed, so that it is built again."""
+    if not cache.exists():
+        return None
+    why = None
+    try:
+        stats = json.loads((cache / CORPUS_STATS).read_text(encoding="utf-8"))
+        new_words = json.loads((cache / NEW_WORDS).read_text(encoding="utf-8"))
+        if not _well_formed(stats) or not isinstance(new_words, list):
+            why = "its records are damaged"
+        elif (size := (cache / CORPUS).stat().st_size) != stats["bytes"]:
+            why = f"{size:,} bytes where {stats['bytes']:,} were written"
+        elif sha256_of(cache / CORPUS) != stats["sha256"]:
+            why = "its content changed since it was written"
+    except FileNotFoundError as e:
+        why = f"{Path(e.filename).name} is missing"
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        why = f"it cannot be read ({getattr(e, 'strerror', None) or e})"
+    if why is None:
+        return stats, new_words
+    log.warning("warning: the cached segmentation %s is damaged (%s); segmenting the text again", cache, why)
+    shutil.rmtree(cache, ignore_errors=True)
+    return None
+
+
+def _well_formed(stats) -> bool:
+    types = {"bytes": int, "tokens": int, "sha256": str, "language": str}
+    return isinstance(stats, dict) and all(isinstance(stats.get(k), t) for k, t in types.items())
+
+
+class _CorpusWriter:
+    """The corpus file being written, with what one pass over it tells: bytes, tokens (runs of
+    non-whitespace, as gensim splits lines), sha256 and the language of its first MB."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.hash = hashlib.sha256()
+        self.bytes = self.tokens = 0
+        self.sample = bytearray()
+        self.in_token = False  # whether the last byte written was part of a token
+
+    def __enter__(self):
+        self.file = open(self.path, "wb")
+        return self
+
+    def __exit__(self, *exc):
+        self.file.close()
+
+    def write(self, data: bytes) -> None:
+        if not data:
+            return
+        self.file.write(data)
+        self.hash.update(data)
+        self.bytes += len(data)
+        tokens = len(data.split())
+        if tokens and self.in_token and not data[:1].isspace():
+            tokens -= 1  # a token cut by the block boundary was counted in the block before
+        self.tokens += tokens
+        self.in_token = not data[-1:].isspace()
+        if len(self.sample) < LANGUAGE_SAMPLE_BYTES:
+            self.sample += data[: LANGUAGE_SAMPLE_BYTES - len(self.sample)]
+
+    def copy_from(self, path: Path) -> None:
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(COPY_BLOCK), b""):
+                self.write(block)
+
+    def stats(self) -> dict:
+        language = detect_language(self.sample.decode("utf-8", errors="ignore"))
+        return {"bytes": self.bytes, "tokens": self.tokens, "sha256": self.hash.hexdigest(), "language": language}
+
+
+def _rewrap_segmented(files, out: _CorpusWriter, cap: int) -> None:
+    """Copy already-tokenised input, cutting lines longer than `cap` tokens (text8 is one line)."""
+    lines: list[str] = []
+    for f in files:
+        stream, first = open_text(f.path)
+        for para in paragraphs(stream, first):
+            toks = para.split()
+            for i in range(0, len(toks), cap):
+                lines.append(" ".join(toks[i : i + cap]))
+            if len(lines) >= 1024:
+                out.write(("\n".join(lines) + "\n").encode("utf-8"))
+                lines.clear()
+    if lines:
+        out.write(("\n".join(lines) + "\n").encode("utf-8"))
+    if out.tokens == 0:
+        raise InputError(f"{files[0].path}: no tokens found in the segmented input")
