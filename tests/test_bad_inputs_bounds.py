@@ -34,3 +34,53 @@ def test_read_only_output_folder_is_refused_before_any_work_naming_the_path(
         assert error.endswith("); choose a writable place") and ".tmp-" not in r.stderr, r.stderr
         # refused before the work: no progress line, no result on stdout (axis prints after writing)
         assert r.stdout == "" and "projecting" not in r.stderr and "segmented" not in r.stderr, (args, r.stderr)
+
+
+def repetitive_bz2(path, megabytes):
+    import bz2
+
+    line = ("孙悟空大闹天宫。" * 10 + "\n").encode()
+    block = line * ((1 << 20) // len(line))
+    compressor = bz2.BZ2Compressor(9)
+    with open(path, "wb") as f:
+        for _ in range(megabytes):
+            f.write(compressor.compress(block))
+        f.write(compressor.flush())
+    return len(block) * megabytes
+
+
+def test_an_extreme_expansion_is_warned_about_once(invoke, tmp_path, monkeypatch):
+    import w2vkit.corpus as corpus
+
+    bomb = tmp_path / "bomb.txt.bz2"
+    text_bytes = repetitive_bz2(bomb, 8)
+    assert text_bytes / bomb.stat().st_size > 1000
+    monkeypatch.setattr(corpus, "EXPANSION_WARNING_AFTER", 1 << 20)  # the real one is 64 MB
+    r = invoke(["segment", bomb, "-o", tmp_path / "out", "--no-discover"])
+    assert r.exit_code == 0, r.stderr
+    warnings = [line for line in r.stderr.splitlines() if "decompression bomb" in line]
+    assert len(warnings) == 1 and warnings[0].startswith(f"warning: {bomb} expands more than 100 times (")
+    # an ordinary compressed text (the built-in novel, 3.1 times) is not warned about
+    monkeypatch.setattr(corpus, "EXPANSION_WARNING_AFTER", 1)
+    r = invoke(["segment", "xiyouji", "-o", tmp_path / "novel", "--no-discover"])
+    assert r.exit_code == 0 and "decompression bomb" not in r.stderr, r.stderr
+
+
+def test_progress_follows_the_decompressed_text(tmp_path):
+    import gzip
+
+    from w2vkit.corpus import discover_inputs
+    from w2vkit.pipeline import _Batches
+    from w2vkit.segment import SegmentOptions
+
+    text = ("孙悟空大闹天宫，八戒沙僧随后。\n" * 40_000).encode()
+    path = tmp_path / "t.txt.gz"
+    path.write_bytes(gzip.compress(text))
+    batches = _Batches(discover_inputs([str(path)]), SegmentOptions(lang="zh"))
+    marks, estimates = [], []
+    for _ in batches:
+        marks.append(batches.done[-1][1])
+        estimates.append(batches.expected_text_bytes())
+    assert marks == sorted(marks) and len(marks) > 3
+    assert marks[-1] == len(text)  # the bar ends at the text's size, not the file's
+    assert estimates[-1] == len(text) and path.stat().st_size * 10 < len(text)

@@ -22,6 +22,7 @@ from pathlib import Path
 from . import __version__
 from .corpus import (
     STDIN,
+    TYPICAL_EXPANSION,
     DecodedStream,
     InputFile,
     atomic_write_text,
@@ -147,14 +148,16 @@ def segment_corpus(
     check_segment_output(outdir, inputs, files)
     options, discovered = _prepare_options(files, options)
     staging = _make_staging(outdir)
-    bar = progress_bar(sum(f.size for f in files), progress, "segment", unit="B", binary=True)
+    batches = _Batches(files, options)
+    # The bar counts (decompressed) text: a compressed input's share is estimated as it is read.
+    bar = progress_bar(batches.expected_text_bytes(), progress, "segment", unit="B", binary=True)
     try:
         run = _StagedOutputs(files, staging, audit)
-        batches = _Batches(files, options)
         for result in ordered_map(_segment_batch, batches, jobs, _init_worker, (options, audit)):
             idx, mark = batches.done.popleft()
             run.add(idx, batches.langs[idx], result)
             if bar is not None:
+                bar.total = max(batches.expected_text_bytes(), mark)
                 bar.update(max(0, mark - bar.n))
         run.close()
         if options.split_name_verb and not options.user_dicts:
@@ -240,8 +243,9 @@ def _prepare_options(files: list[InputFile], options: SegmentOptions) -> tuple[S
 
 class _Batches:
     """Iterates (lang, paragraphs) batches of ~BATCH_CHARS over the files in order, for the
-    workers. For each batch yielded, `done` gets (file index, bytes read so far over all files),
-    which the consumer pops as the batch's result comes back (results come back in order)."""
+    workers. For each batch yielded, `done` gets (file index, bytes of text decoded so far over
+    all files), which the consumer pops as the batch's result comes back (results come back in
+    order)."""
 
     def __init__(self, files: list[InputFile], options: SegmentOptions):
         self.files, self.options = files, options
@@ -252,6 +256,17 @@ class _Batches:
 
     def __iter__(self):
         return self._iter
+
+    def expected_text_bytes(self) -> int:
+        """The text all the files will give: decoded so far, or estimated (corpus.DecodedStream)."""
+        total = 0
+        for idx, f in enumerate(self.files):
+            stream = self.streams.get(idx)
+            if stream is not None:
+                total += stream.expected_text_bytes(f.size)
+            else:
+                total += f.size * (TYPICAL_EXPANSION if f.path.lower().endswith((".gz", ".bz2")) else 1)
+        return total
 
     def _generate(self):
         done_bytes = 0
@@ -266,12 +281,12 @@ class _Batches:
                 buf.append(para)
                 size += len(para)
                 if size >= BATCH_CHARS:
-                    self.done.append((idx, done_bytes + stream.bytes_read))
+                    self.done.append((idx, done_bytes + stream.text_bytes))
                     yield lang, buf
                     buf, size = [], 0
-            self.done.append((idx, done_bytes + stream.bytes_read))
+            self.done.append((idx, done_bytes + stream.text_bytes))
             yield lang, buf
-            done_bytes += stream.bytes_read
+            done_bytes += stream.text_bytes
 
 
 class _StagedOutputs:
