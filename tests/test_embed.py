@@ -69,10 +69,11 @@ def test_first_component_needs_two_rows():
 def test_search_ranks_the_paraphrase_first(tmp_path, method):
     model, _ = tiny_model(tmp_path)
     lines = ["the dog barked", "the monarch said", "", "the cat slept"]
-    hits, embedded = search(Embedder(model, method), "the king spoke", lines, top=3)
+    found = search(Embedder(model, method), "the king spoke", lines, top=3)
+    hits = found.hits
     assert [h.line for h in hits][0] == 2 and hits[0].text == "the monarch said"
     assert hits[0].score > hits[1].score
-    assert 3 not in [h.line for h in hits] and embedded.empty == [2]  # the blank line is never a hit
+    assert 3 not in [h.line for h in hits] and (found.lines, found.empty) == (4, 1)  # a blank line is never a hit
     with pytest.raises(UsageError, match="no word of 'zzz' is in the model"):
         search(Embedder(model, method), "zzz", lines)
 
@@ -132,3 +133,69 @@ def test_cli_search_reads_a_builtin_corpus_by_name(invoke, small_model):
     lines = r.stdout.splitlines()
     assert lines[0].split() == ["line", "score", "text"] and len(lines) == 4
     assert r.stderr.startswith("searched ") and "blank or with no known word" in r.stderr
+
+
+def random_lines(n, seed=0):
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(WORDS) + 2, size=(n, 4))  # +2: unknown words and blanks
+    vocab = WORDS + ["zzz", ""]
+    return [" ".join(vocab[i] for i in row).strip() for row in picks]
+
+
+def brute_force(embedder, query, lines, top, component_lines=None):
+    """All lines embedded at once, as search did before it streamed."""
+    raw, blank = embedder.raw_vectors(lines)
+    component = None
+    if embedder.method == "sif":
+        known = [i for i in range(len(lines)) if i not in set(blank)][:component_lines]
+        component = first_component(raw[known])
+        raw = raw - np.outer(raw @ component, component)
+    q = embedder.embed([query], component=component).vectors[0]
+    norms = np.linalg.norm(raw, axis=1) * np.linalg.norm(q)
+    scores = np.where(norms > 0, raw @ q / np.maximum(norms, 1e-12), -np.inf)
+    order = np.argsort(-scores, kind="stable")[:top]
+    return [(int(i) + 1, round(float(scores[i]), 5)) for i in order if np.isfinite(scores[i])]
+
+
+@pytest.mark.parametrize("method", ["mean", "sif"])
+def test_streamed_search_equals_the_whole_file_at_once(tmp_path, monkeypatch, method):
+    import w2vkit.embed as embed
+
+    model, _ = tiny_model(tmp_path)
+    embedder = Embedder(model, method)
+    lines = random_lines(2_500)
+    monkeypatch.setattr(embed, "SEARCH_CHUNK_LINES", 97)  # many chunks, cut anywhere
+    found = search(embedder, "the king spoke", iter(lines), top=15)
+    assert [(h.line, round(h.score, 5)) for h in found.hits] == brute_force(embedder, "the king spoke", lines, 15)
+    assert all(h.text == lines[h.line - 1] for h in found.hits)
+    assert found.lines == 2_500 and found.empty == len(embedder.raw_vectors(lines)[1])
+    # past SIF_COMPONENT_LINES, the component comes from the first lines with a known word
+    monkeypatch.setattr(embed, "SIF_COMPONENT_LINES", 300)
+    found = search(embedder, "the king spoke", iter(lines), top=15)
+    expected = brute_force(embedder, "the king spoke", lines, 15, component_lines=300)
+    assert [(h.line, round(h.score, 5)) for h in found.hits] == expected
+    if method == "sif":
+        raw, blank = embedder.raw_vectors(lines)
+        first_known = np.delete(raw, blank, axis=0)[:300]
+        assert found.component_lines == 300
+        assert np.allclose(np.abs(found.component), np.abs(first_component(first_known)), atol=1e-6)
+
+
+def test_search_memory_does_not_grow_with_the_file(tmp_path, monkeypatch):
+    import tracemalloc
+
+    import w2vkit.embed as embed
+
+    model, _ = tiny_model(tmp_path)
+    embedder = Embedder(model, "sif")
+    monkeypatch.setattr(embed, "SIF_COMPONENT_LINES", 500)
+    monkeypatch.setattr(embed, "SEARCH_CHUNK_LINES", 1_000)
+    peaks = []
+    for n in (5_000, 50_000):
+        lines = (line for line in random_lines(n, seed=n))  # consumed once, never all held
+        tracemalloc.start()
+        search(embedder, "king", lines, top=10)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    # the lines themselves are made up front (random_lines), so the growth measured is search's
+    assert peaks[1] < 1.5 * peaks[0], peaks

@@ -780,19 +780,17 @@ def search(query, source, method, topn, model_path, fmt):
       w2vkit search 孙悟空大闹天宫 --in xiyouji -n 5
       w2vkit search "the king died" --in news.txt --format json
     """
-    from .embed import Embedder, read_texts
-    from .embed import search as search_lines
+    from .embed import Embedder, search_file
 
     engine = engine_for(model_path)
-    texts = read_texts(source)
-    hits, embedded = search_lines(Embedder(engine.model, method), query, texts, topn)
+    found = search_file(Embedder(engine.model, method), query, source, topn, progress=show_progress())
 
     def shown(text):  # a table keeps to a line per hit; tsv and json give the whole line
         text = text.strip() if fmt == "table" else text
         return text if fmt != "table" or len(text) <= 60 else text[:60] + "…"
 
-    render(["line", "score", "text"], [(h.line, h.score, shown(h.text)) for h in hits], fmt, {"query": query})
-    info(f"searched {plural(len(texts), 'line')} ({method}); {len(embedded.empty):,} blank or with no known word")
+    render(["line", "score", "text"], [(h.line, h.score, shown(h.text)) for h in found.hits], fmt, {"query": query})
+    info(f"searched {plural(found.lines, 'line')} ({method}); {found.empty:,} blank or with no known word")
 
 
 @cli.command()

@@ -27,15 +27,21 @@ from .query import Engine
 from .render import json_safe
 
 NEIGHBOURS = 10
+# Memory for one block of rows of the similarity matrix and its selection (4-byte cosines, a
+# 4-byte negated copy and argpartition's 8-byte indices per cell): the block's rows are chosen so
+# that the block takes about this much whatever the number of words.
+BLOCK_BYTES = 128 << 20
 
 
-def neighbour_lists(vectors: np.ndarray, k: int = NEIGHBOURS, block: int = 2048):
-    """(indices, cosines) of each row's k nearest other rows by cosine, computed in blocks so a
-    20,000-word map needs ~160 MB at a time, not the 1.6 GB of the whole similarity matrix."""
+def neighbour_lists(vectors: np.ndarray, k: int = NEIGHBOURS, block: int | None = None):
+    """(indices, cosines) of each row's k nearest other rows by cosine, computed in blocks of
+    rows that take about BLOCK_BYTES each, not the whole n x n similarity matrix (40 GB at
+    100,000 words)."""
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     unit = unit.astype(np.float32)
     n = len(unit)
     k = min(k, n - 1)
+    block = block or max(16, BLOCK_BYTES // (16 * max(n, 1)))
     indices = np.empty((n, k), dtype=np.int32)
     scores = np.empty((n, k), dtype=np.float32)
     for start in range(0, n, block):
