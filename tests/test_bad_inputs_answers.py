@@ -203,3 +203,17 @@ def test_embed_and_export_to_a_closed_stdout_are_an_error(tmp_path):
         assert r.stderr.strip().splitlines()[-1] == (
             "Error: standard output is closed; the results could not be written (redirect it to a file)"
         )
+
+
+def test_a_malformed_first_pair_is_an_error_and_a_header_is_said(invoke, tmp_path, small_model):
+    bad = tmp_path / "pairs.txt"
+    bad.write_text("悟空 猴王 high\n行者 八戒 5\n唐僧 沙僧 4\n八戒 沙僧 3\n", encoding="utf-8")
+    r = invoke(["evaluate", "-m", small_model, "--pairs", bad])
+    assert (r.exit_code, r.stderr) == (1, f"Error: {bad}:1: expected 'word1 word2 score', got '悟空 猴王 high'\n")
+    good = tmp_path / "header.txt"
+    good.write_text("word1 word2 score\n行者 八戒 5\n唐僧 沙僧 4\n八戒 沙僧 3\n", encoding="utf-8")
+    r = invoke(["evaluate", "-m", small_model, "--pairs", good, "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    assert f"{good}:1: read as a header line, not a pair: 'word1 word2 score'\n" in r.stderr
+    pairs = json.loads(r.stdout)["pairs"][0]
+    assert pairs["used"] + pairs["skipped"] == 3  # the header is not counted as a pair

@@ -8,6 +8,7 @@ matrix products, and without importing gensim or scipy.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import math
 import os
 import re
@@ -39,6 +40,8 @@ DEFAULT_SETS = {
     "en": ["google", "wordsim353", "simlex999"],
     "zh": ["ca8-morphological", "ca8-semantic", "wordsim240", "wordsim297"],
 }
+
+log = logging.getLogger(__name__)
 
 
 def resolve_set(name: str, data_dir: str | None = None) -> Path:
@@ -244,7 +247,10 @@ def read_pairs(path) -> list[tuple[str, str, float]]:
                 raise ValueError
             score = float(parts[2])
         except ValueError:
-            if not pairs and header is None and len(parts) == 3:
+            # A header ("word1 word2 score") is taken only as the first line and in ASCII, and said
+            # on stderr: a first pair whose score is a word ("悟空 猴王 high") is an error, not
+            # silently dropped.
+            if not pairs and header is None and len(parts) == 3 and line.isascii():
                 header = (lineno, line)
                 continue
             raise EvalSetError(f"{path}:{lineno}: expected 'word1 word2 score', got {line!r}") from None
@@ -255,6 +261,8 @@ def read_pairs(path) -> list[tuple[str, str, float]]:
         raise EvalSetError(f"{path}:{header[0]}: expected 'word1 word2 score', got {header[1]!r}")
     if not pairs:
         raise EvalSetError(f"{path}: no word pairs found; write 'word1 word2 score' per line")
+    if header is not None:
+        log.info("%s:%d: read as a header line, not a pair: %r", path, header[0], header[1])
     return pairs
 
 
