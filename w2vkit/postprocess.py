@@ -122,17 +122,15 @@ def context_vectors(gensim_model) -> np.ndarray | None:
 
 def _saved_context(path: Path, model) -> np.ndarray:
     """The context vectors from a w2vkit model's verified gensim state."""
-    from .store import GENSIM_DIR, verify_gensim_state
+    from .gensimstate import load_state
+    from .store import GENSIM_DIR
 
-    if not (path / GENSIM_DIR / "model").is_file():
-        raise ModelError(
-            f"{path}: has no context vectors (an imported model, or its {GENSIM_DIR}/ folder was removed); "
-            "only --remove-top applies to it"
-        )
-    state = verify_gensim_state(path, model.meta)
-    from .train import _model_class
-
-    gensim_model = _model_class(bool(model.meta.get("hyperparameters", {}).get("subwords"))).load(str(state))
+    gensim_model = load_state(
+        path,
+        model.meta,
+        f"has no context vectors (an imported model, or its {GENSIM_DIR}/ folder was removed); "
+        "only --remove-top applies to it",
+    )
     context = context_vectors(gensim_model)
     if context is None:
         raise ModelError(f"{path}: was trained with hierarchical softmax alone, which has no context vectors")

@@ -18,7 +18,6 @@ Also here: finding the model a query should use. Import and export of word2vec f
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -274,40 +273,6 @@ def write_model_files(
         vectors_sha = vectors_sha.result()
     meta = dict(meta, vocab_sha256=sha256_of(directory / VOCAB))
     return write_meta(directory, meta, len(words), int(vectors.shape[1]), vectors_sha)
-
-
-def gensim_state_sha256(directory: Path) -> str:
-    """One sha256 over the files of a model's gensim/ folder (names and contents, sorted)."""
-    h = hashlib.sha256()
-    root = directory / GENSIM_DIR
-    for f in sorted(p for p in root.rglob("*") if p.is_file()):
-        h.update(f.relative_to(root).as_posix().encode() + b"\0" + bytes.fromhex(sha256_of(f)))
-    return h.hexdigest()
-
-
-def record_gensim_state(directory: Path) -> None:
-    """Add the gensim/ folder's checksum to meta.json, so that --resume can check it before it
-    unpickles anything there."""
-    meta = json.loads((directory / META).read_text(encoding="utf-8"))
-    meta["gensim_sha256"] = gensim_state_sha256(directory)
-    with open(directory / META, "w", encoding="utf-8") as f:
-        json.dump(meta, f, ensure_ascii=False, indent=2)
-
-
-def verify_gensim_state(path: Path, meta: dict) -> Path:
-    """The pickle of the training state, after checking it is the one the model was saved with."""
-    expected = meta.get("gensim_sha256")
-    if not expected:
-        raise CorruptModelError(
-            f"{path}: its training state has no checksum in {META} (saved by w2vkit "
-            "before 0.3.0); w2vkit will not unpickle it: train a new model instead"
-        )
-    if gensim_state_sha256(path) != expected:
-        raise CorruptModelError(
-            f"{path / GENSIM_DIR}: does not match the checksum in {META} (changed or "
-            "replaced); w2vkit will not unpickle it: train a new model instead"
-        )
-    return path / GENSIM_DIR / "model"
 
 
 def write_vocab(directory: Path, words: list[str], counts) -> None:

@@ -20,18 +20,10 @@ from .corpuscache import prepare_corpus
 from .countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS
 from .env import default_jobs
 from .errors import InputError, ModelError, UsageError
+from .gensimstate import has_state, model_class, save_state, verify_gensim_state
 from .progress import progress_bar
 from .segment import DEFAULT_MAX_LINE_TOKENS, SegmentOptions
-from .store import (
-    GENSIM_DIR,
-    load_model,
-    prepare_model_output,
-    publish,
-    record_gensim_state,
-    staging_dir,
-    verify_gensim_state,
-    write_model_files,
-)
+from .store import GENSIM_DIR, load_model, prepare_model_output, publish, staging_dir, write_model_files
 from .subwords import compose_subword_vectors
 
 log = logging.getLogger(__name__)
@@ -287,12 +279,6 @@ def _gensim_kwargs(opts: TrainOptions) -> dict:
     return kw
 
 
-def _model_class(subwords: bool):
-    from gensim.models import FastText, Word2Vec
-
-    return FastText if subwords else Word2Vec
-
-
 def train(
     inputs: list[str],
     output,
@@ -365,7 +351,7 @@ def _resume_state(resume: str):
             f"{resume}: a {method} model cannot be resumed (its count part is computed from all its text at "
             "once); train a new model on all the text"
         )
-    if not (Path(resume) / GENSIM_DIR / "model").is_file():
+    if not has_state(Path(resume)):
         raise ModelError(
             f"{resume}: has no training state to resume from (an imported model, or its "
             f"{GENSIM_DIR}/ folder was removed); train a new model instead"
@@ -417,7 +403,7 @@ def _run_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, pr
     train_kw = dict(corpus_file=str(corpus), epochs=opts.epochs, compute_loss=not opts.subwords, callbacks=[cb])
     try:
         if state is None:
-            model = _model_class(opts.subwords)(**_gensim_kwargs(opts))
+            model = model_class(opts.subwords)(**_gensim_kwargs(opts))
             # keep_raw_vocab: the counts of words below min_count feed unknown-word messages.
             model.build_vocab(corpus_file=str(corpus), keep_raw_vocab=True)
             check_vocabulary(model, tokens, opts.min_count, inputs)
@@ -425,7 +411,7 @@ def _run_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, pr
             model.raw_vocab = {}
             model.train(total_words=model.corpus_total_words, **train_kw)
         else:
-            model = _model_class(opts.subwords).load(str(state))
+            model = model_class(opts.subwords).load(str(state))
             model.workers = opts.workers
             model.build_vocab(corpus_file=str(corpus), update=True)
             model.train(total_words=tokens, total_examples=model.corpus_count, **train_kw)
@@ -502,10 +488,8 @@ def _save_trained(
             meta["ngrams"] = save_ngrams(tmp, wv, opts.word_weight, scale=scale, dim=vectors.shape[1])
         write_model_files(tmp, words, counts, vectors, meta, dropped)
         if keep_gensim:
-            (tmp / GENSIM_DIR).mkdir()
             run.model.callbacks = ()
-            run.model.save(str(tmp / GENSIM_DIR / "model"))
-            record_gensim_state(tmp)
+            save_state(run.model, tmp)
         publish(tmp, output)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
