@@ -84,3 +84,25 @@ def test_progress_follows_the_decompressed_text(tmp_path):
     assert marks == sorted(marks) and len(marks) > 3
     assert marks[-1] == len(text)  # the bar ends at the text's size, not the file's
     assert estimates[-1] == len(text) and path.stat().st_size * 10 < len(text)
+
+
+def test_a_very_large_map_is_warned_about(invoke, small_model, tmp_path, monkeypatch):
+    import w2vkit.plot as plot
+
+    monkeypatch.setattr(plot, "SLOW_MAP_WORDS", 30)  # the real bound is 100,000 words
+    r = invoke(["plot", "-m", small_model, "--top", "40", "-o", tmp_path / "map.html"])
+    assert r.exit_code == 0, r.stderr
+    assert "warning: a t-SNE map of 40 words takes tens of minutes and makes a page of ~0 MB; --top 30" in r.stderr
+    r = invoke(["plot", "-m", small_model, "--top", "30", "-o", tmp_path / "map.html"])
+    assert r.exit_code == 0 and "tens of minutes" not in r.stderr
+
+
+def test_map_memory_benchmark_runs_at_a_tiny_size():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "map_memory.py"
+    out = subprocess.run([sys.executable, str(script), "--tiny"], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert '"words": 300' in out.stdout and "peak RSS MB" in out.stdout

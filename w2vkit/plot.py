@@ -78,6 +78,10 @@ MAX_IMAGE_LABELS = 400
 # From this many points t-SNE runs with openTSNE's FFT-accelerated gradients, which grow linearly
 # with the points (benchmarks/map.py: 20,000 words in a fraction of scikit-learn's time).
 LARGE_MAP = 2000
+# Past this many words a map is said on stderr to be slow: memory stays bounded (README "The
+# interactive map": ~0.45 GB at 20,000 words, ~0.6 GB at 50,000), but the t-SNE takes minutes
+# per 10,000 words on 2 cores and the page grows by ~0.27 MB per 1,000 words.
+SLOW_MAP_WORDS = 100_000
 
 
 @dataclass
@@ -281,6 +285,13 @@ def plot(
     chosen, groups, is_query = choose_words(engine, list(words), neighbors, top)
     ids = [engine.model.index[w] for w in chosen]
     vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
+    if len(chosen) > SLOW_MAP_WORDS and method == "tsne":
+        log.warning(
+            "warning: a t-SNE map of %s words takes tens of minutes%s; --top %s or --method pca is quicker",
+            f"{len(chosen):,}",
+            f" and makes a page of ~{len(chosen) * 0.27 / 1000:,.0f} MB" if fmt == "html" else "",
+            SLOW_MAP_WORDS,
+        )
     log.info("projecting %d words with %s ...", len(chosen), "t-SNE" if method == "tsne" else "PCA")
     xy = project(vectors, method, seed, progress)
     name = title or f"{engine.model.path.name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {len(chosen)} words"
