@@ -217,3 +217,18 @@ def test_a_malformed_first_pair_is_an_error_and_a_header_is_said(invoke, tmp_pat
     assert f"{good}:1: read as a header line, not a pair: 'word1 word2 score'\n" in r.stderr
     pairs = json.loads(r.stdout)["pairs"][0]
     assert pairs["used"] + pairs["skipped"] == 3  # the header is not counted as a pair
+
+
+def test_a_directory_given_for_a_file_is_named_as_one(invoke, tmp_path, small_model):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    r = invoke(["import", folder, "-o", tmp_path / "m"])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {folder}: is a directory; give a word2vec (.bin, .txt) or fastText (.vec) file\n",
+    )
+    r = invoke(["evaluate", "-m", small_model, "--groups", folder])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {folder}: is a directory; give an evaluation file or a built-in set name\n",
+    )

@@ -49,6 +49,8 @@ def resolve_set(name: str, data_dir: str | None = None) -> Path:
     p = Path(name)
     if p.is_file():
         return p
+    if p.is_dir():
+        raise EvalSetError(f"{name}: is a directory; give an evaluation file or a built-in set name")
     if name not in BUILTIN_SETS:
         raise EvalSetError(f"{name}: no such file or built-in set (built-in: {', '.join(BUILTIN_SETS)})")
     where, rel, _ = BUILTIN_SETS[name]

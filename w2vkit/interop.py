@@ -51,6 +51,8 @@ def import_word2vec(
     import gzip
 
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory; give a word2vec (.bin, .txt) or fastText (.vec) file")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if binary is None:
@@ -99,7 +101,7 @@ def _read_header(header: bytes, path: Path) -> tuple[int, int]:
             raise ValueError(header)
     except ValueError as e:
         raise InputError(
-            f"{path}:1: expected a header 'COUNT DIM', got {header[:60]!r}; is this a word2vec file?"
+            f"{path}:1: expected a header 'COUNT DIM', got {header[:40]!r}; is this a word2vec file?"
         ) from e
     return n, dim
 
