@@ -45,9 +45,14 @@ def main():
         mine = time.perf_counter() - t
         print(
             f"google analogies, 3Cos{method.capitalize()}, restrict_vocab={args.restrict_vocab}: "
-            f"gensim {theirs:.1f} s (accuracy {score:.4f}), w2vkit {mine:.2f} s (accuracy "
-            f"{ours.total.accuracy:.4f}) -> {theirs / mine:.1f}x faster"
+            f"gensim {theirs:.1f} s (accuracy {shown(score)}), w2vkit {mine:.2f} s (accuracy "
+            f"{shown(ours.total.accuracy)}) -> {theirs / mine:.1f}x faster"
         )
+
+
+def shown(accuracy):
+    """n/a when no question could be answered (a Chinese model on the English set)."""
+    return "n/a" if accuracy is None or accuracy != accuracy else f"{accuracy:.4f}"
 
 
 def cosmul_accuracy(kv, path, restrict_vocab):
@@ -74,7 +79,7 @@ def cosmul_accuracy(kv, path, restrict_vocab):
                 break
         correct += predicted == expected
         total += 1
-    return correct / total
+    return correct / total if total else None
 
 
 if __name__ == "__main__":

@@ -128,6 +128,26 @@ def small_model(novel_slice, tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="session")
+def subword_model(novel_slice, tmp_path_factory):
+    """A small model with character n-grams (gensim's own composition, cross-checked in test_subwords)."""
+    from w2vkit.train import TrainOptions, train
+
+    out = tmp_path_factory.mktemp("subword") / "m"
+    opts = TrainOptions(
+        dim=32,
+        epochs=5,
+        min_count=3,
+        seed=3,
+        deterministic=True,
+        subwords=True,
+        word_weight="gensim",
+        method="word2vec",
+    )
+    train([str(novel_slice)], out, opts)
+    return out
+
+
 @pytest.fixture
 def read_only_dir(tmp_path):
     """A real read-only folder: mode 0555 for an ordinary user; for root (who writes through file

@@ -14,25 +14,6 @@ from w2vkit.store import load_model
 from w2vkit.subwords import NGRAM_VECTORS, char_ngrams
 
 
-@pytest.fixture(scope="module")
-def subword_model(novel_slice, tmp_path_factory):
-    from w2vkit.train import TrainOptions, train
-
-    out = tmp_path_factory.mktemp("subword") / "m"
-    opts = TrainOptions(
-        dim=32,
-        epochs=5,
-        min_count=3,
-        seed=3,
-        deterministic=True,
-        subwords=True,
-        word_weight="gensim",
-        method="word2vec",
-    )
-    train([str(novel_slice)], out, opts)
-    return out
-
-
 @pytest.mark.parametrize("min_n,max_n", [(2, 3), (1, 2), (3, 6), (1, 1)])
 def test_char_ngrams_are_gensims(min_n, max_n):
     from gensim.models.fasttext_inner import compute_ngrams_bytes

@@ -1,0 +1,66 @@
+"""Every benchmark that needs nothing beside the clone starts and runs at a tiny size, so that a
+moved function breaks the suite, not a reader's evening (issue 24). Marked slow: each runs in a
+new process. The ones that train on ../shared's novels for minutes (aliases, choose_defaults,
+count_model, english_defaults) are not here yet."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def run(script, *args, timeout=900):
+    out = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *map(str, args)], capture_output=True, text=True, timeout=timeout
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+@pytest.mark.slow
+def test_import_benchmark(tmp_path):
+    out = run("import.py", "--words", 2000, "--dim", 16, "--rounds", 1)
+    assert "w2vkit import" in out and "gensim load_word2vec_format" in out
+
+
+@pytest.mark.slow
+def test_query_benchmark(small_model):
+    assert run("query.py", "--model", small_model, "--word", "行者", "--repeat", 1, "--big", 5000)
+
+
+@pytest.mark.slow
+def test_segment_benchmark(novel_slice):
+    assert "jieba" in run("segment.py", "--corpus", novel_slice, "--times", 1, "--repeat", 1)
+
+
+@pytest.mark.slow
+def test_train_benchmark(novel_slice):
+    assert "gensim" in run("train.py", "--corpus", novel_slice, "--repeat", 1)
+
+
+@pytest.mark.slow
+def test_evaluate_benchmark(small_model):
+    assert run("evaluate.py", "--model", small_model, "--restrict-vocab", 3000)
+
+
+@pytest.mark.slow
+def test_map_benchmark(small_model):
+    assert "kept@10" in run("map.py", "-m", small_model, "--sizes", 200)
+
+
+@pytest.mark.slow
+def test_sentences_benchmark(small_model, novel_slice):
+    assert run("sentences.py", "--model", small_model, "--text", novel_slice, "-n", 40)
+
+
+@pytest.mark.slow
+def test_unknown_words_benchmark(subword_model):
+    assert run("unknown_words.py", subword_model, "--samples", 50)
+
+
+@pytest.mark.slow
+def test_count_model_english_benchmark():
+    assert run("count_model_english.py", "--tiny")
