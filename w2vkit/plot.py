@@ -79,8 +79,8 @@ MAX_IMAGE_LABELS = 400
 # with the points (benchmarks/map.py: 20,000 words in a fraction of scikit-learn's time).
 LARGE_MAP = 2000
 # Past this many words a map is said on stderr to be slow: memory stays bounded (README "The
-# interactive map": ~0.45 GB at 20,000 words, ~0.6 GB at 50,000), but the t-SNE takes minutes
-# per 10,000 words on 2 cores and the page grows by ~0.27 MB per 1,000 words.
+# interactive map" measures it), but the t-SNE takes minutes per 10,000 words on 2 cores and the
+# page grows by ~0.27 MB per 1,000 words.
 SLOW_MAP_WORDS = 100_000
 
 
