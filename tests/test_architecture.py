@@ -30,3 +30,16 @@ def test_no_private_name_is_imported_across_modules():
             if isinstance(node, ast.ImportFrom) and node.level >= 1:
                 found += [f"{path.name}: {node.module}.{a.name}" for a in node.names if is_private(a.name)]
     assert found == []
+
+
+def test_the_public_api_resolves_lazily():
+    code = (
+        "import sys, w2vkit\n"
+        "heavy = [m for m in ('numpy', 'gensim', 'jieba', 'sklearn', 'matplotlib') if m in sys.modules]\n"
+        "assert heavy == [], heavy\n"
+        "missing = [n for n in w2vkit.__all__ if getattr(w2vkit, n, None) is None]\n"
+        "assert missing == [], missing\n"
+        "assert w2vkit.load_model.__module__ == 'w2vkit.store' and 'gensim' not in sys.modules\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
