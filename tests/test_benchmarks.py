@@ -62,5 +62,9 @@ def test_unknown_words_benchmark(subword_model):
 
 
 @pytest.mark.slow
-def test_count_model_english_benchmark():
-    assert run("count_model_english.py", "--tiny")
+def test_count_model_english_benchmark(tmp_path):
+    from conftest import text8_like
+
+    corpus = tmp_path / "en.txt"  # generated English: the benchmark's own corpus is in ../shared
+    corpus.write_text(text8_like(300_000), encoding="ascii")
+    assert run("count_model_english.py", "--tiny", "--corpus", corpus, "--models", tmp_path / "models")
