@@ -139,6 +139,17 @@ class HashingReader(io.RawIOBase):
         super().close()
 
 
+def is_compressed(path: str) -> bool:
+    """Whether open_raw decompresses this input (.gz, .bz2)."""
+    return path.lower().endswith((".gz", ".bz2"))
+
+
+def expected_text_bytes(path: str, size_on_disk: int) -> int:
+    """The text an input not opened yet will give: its size, times TYPICAL_EXPANSION when
+    compressed (once open, DecodedStream.expected_text_bytes knows better)."""
+    return size_on_disk * (TYPICAL_EXPANSION if is_compressed(path) else 1)
+
+
 def open_raw(path: str) -> tuple[BinaryIO, HashingReader]:
     """Open a path (or stdin) for binary reading, decompressing .gz/.bz2 transparently."""
     if path == STDIN:
@@ -149,8 +160,7 @@ def open_raw(path: str) -> tuple[BinaryIO, HashingReader]:
         except OSError as e:
             raise InputNotFoundError(f"{path}: cannot read ({e.strerror})") from e
     lower = path.lower()
-    compressed = lower.endswith((".gz", ".bz2"))
-    buffered = io.BufferedReader(counter, buffer_size=COMPRESSED_BLOCK_BYTES if compressed else BLOCK_BYTES)
+    buffered = io.BufferedReader(counter, buffer_size=COMPRESSED_BLOCK_BYTES if is_compressed(path) else BLOCK_BYTES)
     if lower.endswith(".gz"):
         return gzip.GzipFile(fileobj=buffered, mode="rb"), counter
     if lower.endswith(".bz2"):
@@ -268,11 +278,10 @@ class DecodedStream:
     def expected_text_bytes(self, size_on_disk: int) -> int:
         """The text this input will give, estimated from what it gave so far (a plain file: its
         size; a compressed one: its size times the expansion seen so far)."""
-        if not self.compressed:
-            return max(size_on_disk, self.text_bytes)
         read = self.bytes_read
-        ratio = self.text_bytes / read if read and self.text_bytes else TYPICAL_EXPANSION
-        return max(self.text_bytes, int(size_on_disk * ratio))
+        if not self.compressed or not (read and self.text_bytes):
+            return max(self.text_bytes, expected_text_bytes(self.path, size_on_disk))
+        return max(self.text_bytes, int(size_on_disk * self.text_bytes / read))
 
     def note_text(self, n: int) -> None:
         self.text_bytes += n
@@ -332,7 +341,7 @@ def open_text(path: str, encoding: str | None = None) -> tuple[DecodedStream, st
         fh.close()
         raise
     stream = DecodedStream(path, _display_encoding(enc, first), counter)
-    stream.compressed = path.lower().endswith((".gz", ".bz2"))
+    stream.compressed = is_compressed(path)
     stream._blocks = _decode_blocks(fh, first, enc, path, stream)
     first_text = next(stream._blocks, "")
     return stream, first_text

@@ -91,8 +91,9 @@ class Embedder:
             if component is None:
                 component = first_component(np.delete(out, empty, axis=0))
             if component is not None:
-                out -= np.outer(out @ component, component).astype(np.float32)
+                out = remove_component(out, component)
                 out[empty] = 0
+                embedded.vectors = out
             embedded.component = component
         return embedded
 
@@ -124,6 +125,11 @@ def first_component(matrix: np.ndarray) -> np.ndarray | None:
     if len(matrix) < 2:
         return None
     return top_eigenvector(gram(matrix))
+
+
+def remove_component(vectors: np.ndarray, component: np.ndarray) -> np.ndarray:
+    """The rows without their projection on the unit vector `component` (SIF's last step)."""
+    return vectors - np.outer(vectors @ component, component).astype(np.float32)
 
 
 def gram(matrix: np.ndarray, block: int = 10_000) -> np.ndarray:
@@ -203,7 +209,7 @@ def search(embedder: Embedder, query: str, lines, top: int = 10, progress=None) 
     component, query_vec, known, seen, empty = None, None, 0, 0, 0
 
     def score(first: int, texts: list[str], raw: np.ndarray, blank: list[int]) -> None:
-        vectors = raw if component is None else raw - np.outer(raw @ component, component).astype(np.float32)
+        vectors = raw if component is None else remove_component(raw, component)
         norms = np.linalg.norm(vectors, axis=1) * np.linalg.norm(query_vec)
         scores = np.where(norms > 0, vectors @ query_vec / np.maximum(norms, 1e-12), -np.inf)
         scores[blank] = -np.inf

@@ -22,12 +22,12 @@ from pathlib import Path
 from . import __version__
 from .corpus import (
     STDIN,
-    TYPICAL_EXPANSION,
     DecodedStream,
     InputFile,
     atomic_write_text,
     detect_language,
     discover_inputs,
+    expected_text_bytes,
     normalise,
     open_text,
     paragraphs,
@@ -259,14 +259,12 @@ class _Batches:
 
     def expected_text_bytes(self) -> int:
         """The text all the files will give: decoded so far, or estimated (corpus.DecodedStream)."""
-        total = 0
-        for idx, f in enumerate(self.files):
-            stream = self.streams.get(idx)
-            if stream is not None:
-                total += stream.expected_text_bytes(f.size)
-            else:
-                total += f.size * (TYPICAL_EXPANSION if f.path.lower().endswith((".gz", ".bz2")) else 1)
-        return total
+        return sum(
+            self.streams[idx].expected_text_bytes(f.size)
+            if idx in self.streams
+            else expected_text_bytes(f.path, f.size)
+            for idx, f in enumerate(self.files)
+        )
 
     def _generate(self):
         done_bytes = 0
