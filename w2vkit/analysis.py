@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .countmodel import unit_rows
 from .errors import EvalSetError, UnknownWordError, UsageError
+from .vecmath import unit_rows, unit_vector
 
 if TYPE_CHECKING:  # numpy is imported where it is used: `w2vkit --help` loads these commands' constants
     import numpy as np
@@ -39,8 +39,7 @@ def _centroid(engine: Engine, words: list[str]) -> tuple[np.ndarray, list[int | 
     import numpy as np
 
     found = [engine.vector_of(w) for w in words]
-    mean = np.mean([v for v, _ in found], axis=0)
-    return mean / max(float(np.linalg.norm(mean)), 1e-12), [i for _, i in found]
+    return unit_vector(np.mean([v for v, _ in found], axis=0)), [i for _, i in found]
 
 
 # ------------------------------------------------------------------ expansion

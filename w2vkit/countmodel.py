@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
+from .vecmath import unit_rows
 
 if TYPE_CHECKING:  # numpy itself is imported where it is used: `--help` should not load it
     import numpy as np
@@ -191,14 +192,6 @@ def train_count_model(corpus: Path, words: list[str], options: CountOptions = Co
     return CountResult(
         vectors, pairs, {"count_seconds": round(counted - started, 3), "svd_seconds": round(done - counted, 3)}
     )
-
-
-def unit_rows(x: np.ndarray) -> np.ndarray:
-    """Each row at unit length (a zero row stays zero)."""
-    import numpy as np
-
-    x = np.asarray(x, dtype=np.float32)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
 def combine(predictive: np.ndarray, count: np.ndarray, count_weight: float) -> np.ndarray:

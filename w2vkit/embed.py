@@ -24,6 +24,7 @@ import numpy as np
 
 from .errors import UsageError
 from .store import Model
+from .vecmath import unit_rows
 
 SIF_A = 1e-3
 METHODS = ("mean", "sif")
@@ -110,7 +111,7 @@ class Embedder:
                 continue
             vecs = np.vstack([self.vectors[ids]] + [v[None, :] for _, v in composed])
             if self.method == "mean":
-                vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+                vecs = unit_rows(vecs)
                 out[row] = vecs.mean(axis=0)
             else:
                 # a word the corpus never had: p(w) = 0, weight a / (a + 0) = 1
@@ -155,14 +156,14 @@ def _segmenter(model: Model):
     described = model.meta.get("segmentation")
     if not described:
         return lambda text: text.split()
-    from .corpus import detect_language, normalise
+    from .corpus import normalise
     from .segment import SegmentOptions, Tokenizer
 
     options = SegmentOptions.from_described(described)
     tokenizers: dict[str, Tokenizer] = {}  # made once: a Tokenizer loads the dictionaries
 
     def segment(text: str) -> list[str]:
-        lang = options.lang if options.lang != "auto" else detect_language(text)
+        lang = options.language_of(text)
         if lang not in tokenizers:
             tokenizers[lang] = Tokenizer(options, lang)
         return [t for line in tokenizers[lang].lines(normalise(text)) for t in line]

@@ -19,6 +19,7 @@ import numpy as np
 
 from .errors import EvalSetError, UsageError
 from .query import Engine
+from .vecmath import unit_rows
 
 DATA_ENV = "W2VKIT_DATA"
 
@@ -329,8 +330,7 @@ def alias_scores(words: list[str], vectors: np.ndarray, groups: list[list[str]],
     """Mean recall@k of each word's in-vocabulary aliases among its k nearest neighbours, and MRR
     of the first alias. Words without an in-vocabulary alias are not scored."""
     index = {w: i for i, w in enumerate(words)}
-    unit = np.asarray(vectors, dtype=np.float32)
-    unit = unit / np.maximum(np.linalg.norm(unit, axis=1, keepdims=True), 1e-12)
+    unit = unit_rows(vectors)
     recalls, rrs, scored, skipped = [], [], 0, 0
     for group in groups:
         present = [w for w in group if w in index]

@@ -25,7 +25,6 @@ from .corpus import (
     DecodedStream,
     InputFile,
     atomic_write_text,
-    detect_language,
     discover_inputs,
     expected_text_bytes,
     normalise,
@@ -48,6 +47,7 @@ from .segment import (
     Tokenizer,
     read_stopwords,
     read_user_dict,
+    to_simplified,
     with_detected_dicts,
 )
 from .workers import ordered_map
@@ -270,7 +270,7 @@ class _Batches:
         done_bytes = 0
         for idx, f in enumerate(self.files):
             stream, first = open_text(f.path, self.options.encoding)
-            lang = self.options.lang if self.options.lang != "auto" else detect_language(first)
+            lang = self.options.language_of(first)
             self.streams[idx], self.langs[idx] = stream, lang
             buf, size = [], 0
             # Normalising is left to the workers: in the parent it was a fifth of the work of the
@@ -383,7 +383,7 @@ def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
         if f.path == STDIN or total >= SAMPLE_CHARS:
             continue
         stream, first = open_text(f.path, options.encoding)
-        if (options.lang if options.lang != "auto" else detect_language(first)) != "zh":
+        if options.language_of(first) != "zh":
             stream.close()
             continue
         taken = 0
@@ -398,9 +398,7 @@ def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
         return []
     text = "\n".join(parts).lower()
     if options.to_simplified:
-        import opencc
-
-        text = opencc.OpenCC("t2s").convert(text)
+        text = to_simplified(text)
     tokenizer = Tokenizer(replace(options, new_words=()), "zh")
     words = discover_words(text, known=tokenizer.is_known)
     if words:

@@ -20,6 +20,7 @@ import numpy as np
 from .errors import UsageError
 from .files import atomic_output, check_writable, is_stream
 from .query import Engine
+from .vecmath import unit_rows
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +196,7 @@ def project(vectors: np.ndarray, method: str, seed: int, progress=None) -> np.nd
     """2-D positions by PCA or t-SNE (cosine). progress(done, total) is called during a large
     t-SNE."""
     n = len(vectors)
-    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    unit = unit_rows(vectors)
     if method == "pca" or n < 4:
         from sklearn.decomposition import PCA
 

@@ -16,6 +16,7 @@ import numpy as np
 from .errors import OutputError, UnknownWordError, UsageError
 from .store import Model
 from .subwords import MIN_KNOWN_NGRAM_SHARE
+from .vecmath import unit_vector
 
 log = logging.getLogger(__name__)
 # An unknown word is shown at most this long in a message (a pasted paragraph is not a word).
@@ -123,7 +124,7 @@ class Engine:
                     total,
                     100 * known / total,
                 )
-            return _unitvec(vector), None
+            return unit_vector(vector), None
         return self.unit_vector(i), i
 
     def _limit(self, restrict_vocab: int | None) -> int:
@@ -151,7 +152,7 @@ class Engine:
                 "the words cancel out (or have zero vectors): their sum is the zero vector, which has no "
                 "neighbours; give different words"
             )
-        mean = _unitvec(mean / len(found))
+        mean = unit_vector(mean / len(found))
         limit = self._limit(restrict_vocab)
         with np.errstate(divide="ignore", invalid="ignore"):  # a zero row scores NaN: never a neighbour
             dists = (self.vectors[:limit] @ mean) / self.norms[:limit]
@@ -201,7 +202,7 @@ class Engine:
         if len(set(words)) < 2:
             raise UsageError("give at least two different words")
         vecs = np.vstack([self.vector_of(w)[0] for w in words])
-        mean = _unitvec(vecs.mean(axis=0))
+        mean = unit_vector(vecs.mean(axis=0))
         dists = vecs @ mean
         ranked = sorted(zip(dists.tolist(), words))
         return ranked[0][1], [(w, d) for d, w in ranked]
@@ -226,11 +227,6 @@ class Engine:
             if len(out) == topn:
                 break
         return out
-
-
-def _unitvec(v: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v)
-    return (v / n).astype(np.float32) if n > 0 else v.astype(np.float32)
 
 
 def _row_norms(vec: np.ndarray) -> np.ndarray:
@@ -268,9 +264,9 @@ def training_form(model: Model, word: str) -> str:
     if seg.get("phrases") and " " in form:  # "new york" as the model has it: new_york
         form = "_".join(form.split())
     if seg.get("to_simplified"):
-        import opencc
+        from .segment import to_simplified
 
-        form = opencc.OpenCC("t2s").convert(form)
+        form = to_simplified(form)
     return form
 
 

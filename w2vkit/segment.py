@@ -8,6 +8,7 @@ batch of paragraphs; segmenting whole files in parallel is w2vkit.pipeline.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -108,6 +109,10 @@ class SegmentOptions:
         d["stopwords"] = [{"name": name, "sha256": sha256_of(resolve_stopwords(name))} for name in self.stopwords]
         return d
 
+    def language_of(self, text: str) -> str:
+        """The language to segment this text as: the one chosen, or detected when "auto"."""
+        return self.lang if self.lang != "auto" else detect_language(text)
+
     @classmethod
     def from_described(cls, described: dict) -> SegmentOptions:
         """The options back from describe()'s record (a model's meta.json), for segmenting queries
@@ -117,6 +122,18 @@ class SegmentOptions:
         d["stopwords"] = tuple(x["name"] for x in d.get("stopwords", []))
         d["new_words"] = tuple(d.get("new_words", ()))
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+@functools.cache
+def _simplifier():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional Chinese converted to Simplified (OpenCC's t2s; the converter is made once)."""
+    return _simplifier().convert(text)
 
 
 def _data_file(kind: str, name: str) -> Path:
@@ -236,11 +253,6 @@ class Tokenizer:
         self.options = options
         self.lang = lang
         self.stopwords = read_stopwords(options.stopwords)
-        self._converter = None
-        if options.to_simplified:
-            import opencc
-
-            self._converter = opencc.OpenCC("t2s")
         self._cut: Callable[[str], list[str]] | None = None
         self._known: Callable[[str], bool] | None = None
         if lang == "zh":
@@ -284,8 +296,8 @@ class Tokenizer:
     def lines_of(self, paragraphs: list[str]) -> list[list[str]]:
         """Sentences of all the paragraphs, in order, as token lists of at most max_line_tokens."""
         text = "\n".join(paragraphs)
-        if self._converter is not None:
-            text = self._converter.convert(text)
+        if self.options.to_simplified:
+            text = to_simplified(text)
         sentences = self._zh_sentences(text) if self.lang == "zh" else self._en_sentences(text)
         cap = self.options.max_line_tokens
         stop = self.stopwords
@@ -376,7 +388,7 @@ class Tokenizer:
 def segment_lines(text: str, options: SegmentOptions = SegmentOptions(), lang: str | None = None) -> list[list[str]]:
     """Segment a string in this process (for tests and interactive use): a token list per line."""
 
-    lang = lang or (options.lang if options.lang != "auto" else detect_language(text))
+    lang = lang or options.language_of(text)
     tok = Tokenizer(options, lang)
     out = []
     for para in text.splitlines():

@@ -25,6 +25,7 @@ import numpy as np
 
 from .query import Engine
 from .render import json_safe
+from .vecmath import unit_rows
 
 NEIGHBOURS = 10
 # Memory for one block of rows of the similarity matrix and its selection (4-byte cosines, a
@@ -37,8 +38,7 @@ def neighbour_lists(vectors: np.ndarray, k: int = NEIGHBOURS, block: int | None 
     """(indices, cosines) of each row's k nearest other rows by cosine, computed in blocks of
     rows that take about BLOCK_BYTES each, not the whole n x n similarity matrix (40 GB at
     100,000 words)."""
-    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    unit = unit.astype(np.float32)
+    unit = unit_rows(vectors)
     n = len(unit)
     k = min(k, n - 1)
     block = block or max(16, BLOCK_BYTES // (16 * max(n, 1)))
