@@ -23,9 +23,21 @@ def is_private(name: str) -> bool:
     return name.startswith("_") and not name.endswith("__")  # __version__ is public
 
 
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_longer_than_the_limit():
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
+
+
 def test_no_private_name_is_imported_across_modules():
     found = []
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level >= 1:
                 found += [f"{path.name}: {node.module}.{a.name}" for a in node.names if is_private(a.name)]
@@ -43,3 +55,30 @@ def test_the_public_api_resolves_lazily():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def test_the_command_line_loads_no_heavy_module_for_help():
+    """`w2vkit --help` (and every command's start) reads choices and defaults from light modules:
+    no numpy, no segmenter, no model code."""
+    code = (
+        "import sys, w2vkit.cli\n"
+        "loaded = [m for m in ('numpy', 'gensim', 'jieba', 'sklearn', 'matplotlib', 'tqdm', 'w2vkit.segment',\n"
+        "          'w2vkit.corpus', 'w2vkit.store', 'w2vkit.query', 'w2vkit.analysis', 'w2vkit.render') if m in sys.modules]\n"
+        "assert loaded == [], loaded\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_an_option_error_names_parameters_for_python_and_flags_for_the_command_line(invoke, tmp_path):
+    from w2vkit.errors import OptionError
+    from w2vkit.trainoptions import TrainOptions
+
+    try:
+        TrainOptions(min_n=4, max_n=2)
+    except OptionError as e:
+        assert str(e) == "min_n and max_n need 1 <= min-n <= max-n"
+    else:
+        raise AssertionError("no error")
+    r = invoke(["train", "xiyouji", "-o", tmp_path / "m", "--min-n", "4", "--max-n", "2"])
+    assert (r.exit_code, r.stderr) == (2, "Error: --min-n and --max-n need 1 <= min-n <= max-n\n")

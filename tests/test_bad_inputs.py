@@ -203,7 +203,7 @@ def test_a_full_disk_while_segmenting_names_the_file(invoke, tmp_path, monkeypat
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "a.txt"))
 
     (tmp_path / "a.txt").write_text("孙悟空大闹天宫。", encoding="utf-8")
-    monkeypatch.setattr(w2vkit.pipeline, "_publish", full)
+    monkeypatch.setattr(w2vkit.pipeline, "publish_outputs", full)
     r = invoke(["segment", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out")])
     assert (r.exit_code, r.stderr.splitlines()[-1]) == (
         1,

@@ -70,13 +70,13 @@ def test_progress_follows_the_decompressed_text(tmp_path):
     import gzip
 
     from w2vkit.corpus import discover_inputs
-    from w2vkit.pipeline import _Batches
+    from w2vkit.pipeline import Batches
     from w2vkit.segment import SegmentOptions
 
     text = ("孙悟空大闹天宫，八戒沙僧随后。\n" * 40_000).encode()
     path = tmp_path / "t.txt.gz"
     path.write_bytes(gzip.compress(text))
-    batches = _Batches(discover_inputs([str(path)]), SegmentOptions(lang="zh"))
+    batches = Batches(discover_inputs([str(path)]), SegmentOptions(lang="zh"))
     marks, estimates = [], []
     for _ in batches:
         marks.append(batches.done[-1][1])

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from w2vkit.cli import cli
-from w2vkit.plot import find_cjk_font
+from w2vkit.fonts import find_cjk_font
 
 
 def main_help_examples(runner) -> list[list[str]]:

@@ -119,9 +119,9 @@ def test_import_in_small_chunks_equals_gensim(tmp_path, monkeypatch, binary, gz,
     from blake3 import blake3
     from gensim.models import KeyedVectors
 
-    import w2vkit.interop
+    import w2vkit.w2vreader
 
-    monkeypatch.setattr(w2vkit.interop, "IMPORT_CHUNK_BYTES", chunk)
+    monkeypatch.setattr(w2vkit.w2vreader, "IMPORT_CHUNK_BYTES", chunk)
     rng = np.random.default_rng(7)
     n, dim = 300, 50
     words = [f"k{i}" + "字" * (i % 5) for i in range(n)]

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from w2vkit.errors import UsageError
-from w2vkit.plot import MAX_IMAGE_LABELS, bundled_font_path, find_cjk_font, plot
+from w2vkit.fonts import bundled_font_path, find_cjk_font
+from w2vkit.plot import MAX_IMAGE_LABELS, plot
 from w2vkit.query import Engine
 from w2vkit.store import load_model
 
@@ -17,8 +18,8 @@ def engine(small_model):
 
 def hide_system_fonts(monkeypatch):
     """Hide installed CJK fonts from both lookups (by family name, then by file name)."""
-    monkeypatch.setattr("w2vkit.plot.CJK_FONTS", [])
-    monkeypatch.setattr("w2vkit.plot.CJK_FILE_KEYS", ())
+    monkeypatch.setattr("w2vkit.fonts.CJK_FONTS", [])
+    monkeypatch.setattr("w2vkit.fonts.CJK_FILE_KEYS", ())
 
 
 def test_a_cjk_font_is_found_on_any_machine():
@@ -63,7 +64,7 @@ def test_overview_of_frequent_words(engine, tmp_path):
 
 def test_without_a_cjk_font_the_plot_is_still_written(engine, tmp_path, monkeypatch):
     hide_system_fonts(monkeypatch)
-    monkeypatch.setattr("w2vkit.plot.bundled_font_path", lambda: None)
+    monkeypatch.setattr("w2vkit.fonts.bundled_font_path", lambda: None)
     result = plot(engine, tmp_path / "boxes.pdf", ["行者"], neighbors=3, method="pca")
     assert result.font is None
     assert any("missing from font" in w for w in result.warnings)
@@ -101,7 +102,7 @@ def test_cli_plot(invoke, small_model, tmp_path):
 
 def test_cli_warns_once_when_no_cjk_font_exists(invoke, small_model, tmp_path, monkeypatch):
     hide_system_fonts(monkeypatch)
-    monkeypatch.setattr("w2vkit.plot.bundled_font_path", lambda: None)
+    monkeypatch.setattr("w2vkit.fonts.bundled_font_path", lambda: None)
     r = invoke(["plot", "行者", "-k", "3", "--method", "pca", "-o", tmp_path / "b.png", "-m", small_model])
     assert r.exit_code == 0, r.stderr
     warnings = [line for line in r.stderr.splitlines() if "no CJK font" in line]

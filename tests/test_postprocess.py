@@ -131,12 +131,12 @@ def test_train_records_postprocess_and_info_shows_it(novel_slice, tmp_path, invo
 
 
 def test_large_corpus_defaults_postprocess_unless_there_are_no_context_vectors():
-    from w2vkit.train import LARGE_ADD_CONTEXT, LARGE_CBOW_ALPHA, LARGE_REMOVE_TOP, TrainOptions
+    from w2vkit.trainoptions import LARGE_CORPUS, TrainOptions
 
     large = TrainOptions().resolved(5_000_000, "en")
-    assert (large.add_context, large.remove_top) == (LARGE_ADD_CONTEXT, LARGE_REMOVE_TOP)
+    assert (large.add_context, large.remove_top) == (LARGE_CORPUS.add_context, LARGE_CORPUS.remove_top)
     # the faster learning rate is CBOW's: skip-gram keeps gensim's, small corpora too
-    assert large.alpha == LARGE_CBOW_ALPHA
+    assert large.alpha == LARGE_CORPUS.cbow_alpha
     assert TrainOptions(arch="skipgram").resolved(5_000_000, "en").alpha is None
     assert TrainOptions().resolved(300_000, "zh").alpha is None
     assert TrainOptions(hs=True, negative=0).resolved(5_000_000, "en").add_context is False

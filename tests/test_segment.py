@@ -222,7 +222,7 @@ def test_builtin_dictionary_is_detected_only_in_its_novel(xiyouji_path, tmp_path
 
 
 def test_find_glued_needs_a_family_of_forms():
-    from w2vkit.pipeline import find_glued
+    from w2vkit.glue import find_glued
 
     counts = Counter({"孔明": 800, "不得": 300, "唐僧": 900, "玄德": 600})
     counts.update({f"孔明{c}": 30 for c in "之自乃入问遂教见叹"})  # 9 forms, each 20x rarer
@@ -241,7 +241,7 @@ def test_find_glued_needs_a_family_of_forms():
 def test_found_words_lose_a_character_that_mostly_stands_alone():
     """Too few glued forms for a family, yet 向黛玉 和黛玉 贾母笑 孔明曰 are glued; 林黛玉 凤姐儿 are not:
     林 and 儿 are seldom words on their own in the text, 向 和 笑 often are."""
-    from w2vkit.pipeline import find_glued
+    from w2vkit.glue import find_glued
 
     counts = Counter({"黛玉": 800, "向黛玉": 10, "和黛玉": 7, "林黛玉": 270, "贾母": 900, "贾母笑": 115})
     counts.update({"向": 900, "和": 1200, "林": 20, "树林": 200, "林子": 100, "笑": 400, "大笑": 300})

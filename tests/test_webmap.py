@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from w2vkit.plot import bundled_font_path, plot
+from w2vkit.fonts import bundled_font_path
+from w2vkit.plot import plot
 from w2vkit.query import Engine
 from w2vkit.store import load_model
 from w2vkit.webmap import neighbour_lists

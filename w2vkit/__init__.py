@@ -12,7 +12,7 @@ __version__ = "0.4.0"  # the one place the version is set (pyproject.toml reads 
 _PUBLIC = {
     "SegmentOptions": "segment",
     "segment_corpus": "pipeline",
-    "TrainOptions": "train",
+    "TrainOptions": "trainoptions",
     "train": "train",
     "Model": "store",
     "load_model": "store",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, EXPAND_GROW, EXPAND_MIN_COUNT
 from .errors import EvalSetError, UnknownWordError, UsageError
 from .vecmath import unit_rows, unit_vector
 
@@ -24,15 +25,6 @@ if TYPE_CHECKING:  # numpy is imported where it is used: `w2vkit --help` loads t
     import numpy as np
 
     from .query import Engine
-
-# Expansion: candidates seen at least this often (rare words have noisy vectors).
-EXPAND_MIN_COUNT = 5
-# Iterative expansion: each round adds this many of the best candidates to the seeds.
-EXPAND_GROW = 5
-# Comparison: the rotation is fitted on this many most frequent words the two models share.
-COMPARE_ANCHORS = 5000
-COMPARE_NEIGHBOURS = 10
-COMPARE_MIN_COUNT = 20
 
 
 def _centroid(engine: Engine, words: list[str]) -> tuple[np.ndarray, list[int | None]]:

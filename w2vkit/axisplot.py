@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .errors import UsageError
 from .files import atomic_output
-from .plot import find_cjk_font, output_format
+from .fonts import find_cjk_font
+from .plot import output_format
 
 log = logging.getLogger(__name__)
 

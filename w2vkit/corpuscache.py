@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .choices import DEFAULT_MAX_LINE_TOKENS
 from .corpus import detect_language, discover_inputs, open_text, paragraphs
 from .env import CACHE_ENV, cache_root
 from .errors import InputError, OutputError, UsageError
 from .files import pid_suffix, remove_stale, sha256_of
 from .pipeline import segment_corpus
-from .segment import DEFAULT_MAX_LINE_TOKENS, SegmentOptions, with_detected_dicts
+from .segment import SegmentOptions, with_detected_dicts
 
 log = logging.getLogger(__name__)
 

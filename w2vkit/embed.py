@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import UsageError
+from .choices import DEFAULT_SENTENCE_METHOD, SENTENCE_METHODS
+from .errors import OptionError, UsageError
 from .store import Model
 from .vecmath import unit_rows
 
 SIF_A = 1e-3
-METHODS = ("mean", "sif")
 
 
 @dataclass
@@ -44,16 +44,16 @@ class Embedded:
 class Embedder:
     """Turns texts into vectors with a model: segmentation as in training, then mean or SIF."""
 
-    def __init__(self, model: Model, method: str = "sif", a: float = SIF_A):
-        if method not in METHODS:
-            raise UsageError(f"unknown method {method!r}; choose {' or '.join(METHODS)}")
+    def __init__(self, model: Model, method: str = DEFAULT_SENTENCE_METHOD, a: float = SIF_A):
+        if method not in SENTENCE_METHODS:
+            raise UsageError(f"unknown method {method!r}; choose {' or '.join(SENTENCE_METHODS)}")
         self.model, self.method, self.a = model, method, a
         self.vectors = np.asarray(model.vectors, dtype=np.float32)
         self._segment = _segmenter(model)
         counts = np.asarray(model.counts, dtype=np.float64) if model.counts is not None else None
         if method == "sif":
             if counts is None or counts.sum() <= 0:
-                raise UsageError(f"{model.path}: the model has no word counts; use --method mean")
+                raise OptionError(f"{model.path}: the model has no word counts; use {{method}} mean", "method")
             self.weights = (a / (a + counts / counts.sum())).astype(np.float32)
         else:
             self.weights = None
@@ -316,3 +316,27 @@ def write_vectors(embedded: Embedded, fmt: str, out) -> None:
         out.write(json.dumps([[round(float(x), 6) for x in row] for row in embedded.vectors]).encode() + b"\n")
     else:
         raise UsageError(f"unknown format {fmt!r}; choose npy, tsv or json")
+
+
+def check_embed_output(output: str, source: str) -> None:
+    """Before any work: the vectors' file must not be the input and must be writable."""
+    from .files import check_not_input, check_writable
+
+    check_not_input(output, [source], "vectors")
+    check_writable(output)
+
+
+def embed_file(
+    model: Model, source: str, output: str, fmt: str = "tsv", method: str = DEFAULT_SENTENCE_METHOD
+) -> tuple[Embedded, int]:
+    """Sentence vectors of each line of `source` (a file, - for stdin or a built-in corpus)
+    written atomically to `output` (- for stdout) as write_vectors writes them; returns the
+    vectors and the number of lines."""
+    from .files import atomic_output
+
+    check_embed_output(output, source)
+    texts = read_texts(source)
+    embedded = Embedder(model, method).embed(texts)
+    with atomic_output(output) as f:
+        write_vectors(embedded, fmt, f)
+    return embedded, len(texts)

@@ -1,6 +1,7 @@
 """Domain errors raised by the w2vkit library.
 
-Library code raises these; only ``w2vkit.cli`` turns them into one-line messages and exit codes,
+Library code raises these, naming parameters as a Python caller knows them (OptionError); only
+``w2vkit.cli`` turns them into one-line messages and exit codes,
 so the library stays usable (and testable) from Python without a terminal.
 """
 
@@ -15,6 +16,20 @@ class UsageError(W2vkitError):
     """The command was called with arguments that cannot work together."""
 
     exit_code = 2
+
+
+class OptionError(UsageError):
+    """A parameter's value cannot work. The message is a template naming parameters in braces,
+    "{remove_top} must be 0 or more": str() gives the parameter names (remove_top), as a Python
+    caller knows them; a front end fills in its own names for them (the CLI: --remove-top)."""
+
+    def __init__(self, template: str, *params: str):
+        self.template, self.params = template, params
+        super().__init__(self.named(lambda p: p))
+
+    def named(self, name_of) -> str:
+        """The message with each parameter called name_of(parameter)."""
+        return self.template.format(**{p: name_of(p) for p in self.params})
 
 
 class InputError(W2vkitError):

@@ -9,7 +9,6 @@ are placed by a greedy search around each point so they do not pile up.
 from __future__ import annotations
 
 import logging
-import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -17,136 +16,31 @@ from pathlib import Path
 
 import numpy as np
 
+from .choices import (
+    DEFAULT_IMAGE_TOP,
+    DEFAULT_NEIGHBORS,
+    DEFAULT_PAGE_TOP,
+    DEFAULT_PLOT_FOLDER,
+    LARGE_MAP,
+    PLOT_METHODS,
+)
 from .errors import UsageError
 from .files import atomic_output, check_writable, is_stream
+from .fonts import INSTALL_HINT, find_cjk_font
+from .progress import progress_callback
 from .query import Engine
 from .vecmath import unit_rows
 
 log = logging.getLogger(__name__)
 
-# Family names as matplotlib's font manager reports them, best first.
-CJK_FONTS = [
-    "Noto Sans CJK SC",
-    "Noto Sans CJK JP",
-    "Noto Sans CJK TC",
-    "Noto Serif CJK SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "Source Han Sans",
-    "Source Han Serif SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "SimHei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Hiragino Sans GB",
-    "Heiti SC",
-    "STHeiti",
-    "Songti SC",
-    "SimSun",
-    "AR PL UMing CN",
-    "AR PL UKai CN",
-    "Droid Sans Fallback",
-    "Arial Unicode MS",
-]
-CJK_FILE_KEYS = (
-    "notosanscjk",
-    "notoserifcjk",
-    "notosanssc",
-    "sourcehan",
-    "wqy",
-    "simhei",
-    "msyh",
-    "pingfang",
-    "hiragino",
-    "stheiti",
-    "droidsansfallback",
-    "uming",
-    "ukai",
-    "simsun",
-)
-# The font w2vkit depends on, so that a fresh install draws Chinese with no system package:
-# Noto Sans SC (SIL OFL 1.1) from the PyPI package pylopdf-fonts-zh-cn (17 MB wheel).
-BUNDLED_FONT_PACKAGE = "pylopdf-fonts-zh-cn"
-INSTALL_HINT = (
-    f"pip install {BUNDLED_FONT_PACKAGE} (Noto Sans SC, which w2vkit depends on), install a "
-    "system CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk) or pass --font PATH"
-)
 FORMATS = (".png", ".svg", ".pdf", ".html")
 # Above this many points a static image labels only a readable subset (the most frequent word of
 # each free spot); the HTML map labels more as you zoom in.
 MAX_IMAGE_LABELS = 400
-# From this many points t-SNE runs with openTSNE's FFT-accelerated gradients, which grow linearly
-# with the points (benchmarks/map.py: 20,000 words in a fraction of scikit-learn's time).
-LARGE_MAP = 2000
 # Past this many words a map is said on stderr to be slow: memory stays bounded (README "The
 # interactive map" measures it), but the t-SNE takes minutes per 10,000 words on 2 cores and the
 # page grows by ~0.27 MB per 1,000 words.
 SLOW_MAP_WORDS = 100_000
-
-
-@dataclass
-class FontChoice:
-    """The font the labels are drawn with, and where it was found."""
-
-    properties: object  # matplotlib FontProperties
-    path: str
-    origin: str  # "--font", "system" or "bundled"
-
-    @property
-    def name(self) -> str:
-        return self.properties.get_name()
-
-    def describe(self) -> str:
-        return f"{self.name} ({self.origin}: {self.path})"
-
-
-def find_cjk_font(path: str | None = None) -> FontChoice | None:
-    """A CJK-capable font: the given file, else an installed system CJK font, else the bundled
-    Noto Sans SC; None if there is none at all."""
-    from matplotlib import font_manager
-
-    if path:
-        return _font_file(path, "--font")
-    installed = {f.name: f.fname for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in installed:
-            return FontChoice(font_manager.FontProperties(fname=installed[name]), installed[name], "system")
-    # matplotlib caches its font list on first use: a font installed after that is only found
-    # on disk. Look for the usual CJK font files by name and register the first one.
-    for fname in sorted(font_manager.findSystemFonts() + font_manager.findSystemFonts(fontext="otf")):
-        base = os.path.basename(fname).lower()
-        if any(key in base for key in CJK_FILE_KEYS):
-            try:
-                return _font_file(fname, "system")
-            except UsageError:
-                continue
-    bundled = bundled_font_path()
-    return _font_file(bundled, "bundled") if bundled else None
-
-
-def bundled_font_path() -> str | None:
-    """The Noto Sans SC file of the font package w2vkit depends on, if it is installed."""
-    try:
-        import pylopdf_fonts_zh_cn
-    except ImportError:
-        return None
-    path = pylopdf_fonts_zh_cn.sans_path()
-    return str(path) if path.is_file() else None
-
-
-def _font_file(path: str, origin: str) -> FontChoice:
-    from matplotlib import font_manager
-
-    if not Path(path).is_file():
-        raise UsageError(f"{path}: no such font file")
-    try:
-        font_manager.fontManager.addfont(path)
-        props = font_manager.FontProperties(fname=path)
-        props.get_name()  # reads the file: fails here for a file that is not a font
-    except (OSError, RuntimeError, ValueError) as e:
-        raise UsageError(f"{path}: not a font file matplotlib can read ({e}); give a .ttf, .otf or .ttc") from e
-    return FontChoice(props, str(path), origin)
 
 
 @dataclass
@@ -260,25 +154,35 @@ def output_format(output) -> str:
     return fmt
 
 
+def default_output(engine: Engine, method: str) -> Path:
+    """Where a map goes when no output is given: plots/<model>-<method>.png."""
+    return Path(DEFAULT_PLOT_FOLDER) / f"{engine.model.path.name}-{method}.png"
+
+
 def plot(
     engine: Engine,
-    output,
+    output=None,
     words=(),
-    neighbors: int = 10,
-    top: int = 300,
+    neighbors: int = DEFAULT_NEIGHBORS,
+    top: int | None = None,
     method: str = "tsne",
     font: str | None = None,
     seed: int = 0,
     title: str | None = None,
-    progress=None,
+    progress: bool = False,
 ) -> PlotResult:
     """Map the `top` most frequent words, or the given words and their neighbours, to `output`:
-    an image (.png/.svg/.pdf) or an interactive page (.html, see w2vkit.webmap)."""
+    an image (.png/.svg/.pdf) or an interactive page (.html, see w2vkit.webmap).
+
+    output None: default_output(). top None: DEFAULT_IMAGE_TOP for an image, DEFAULT_PAGE_TOP for
+    a page. progress: a bar on stderr for a long t-SNE."""
     started = time.perf_counter()
-    output = Path(output)
+    output = Path(output) if output is not None else default_output(engine, method)
     fmt = output_format(output)
-    if method not in ("tsne", "pca"):
-        raise UsageError(f"unknown method {method!r}; choose tsne or pca")
+    if method not in PLOT_METHODS:
+        raise UsageError(f"unknown method {method!r}; choose {' or '.join(PLOT_METHODS)}")
+    if top is None:
+        top = DEFAULT_PAGE_TOP if fmt == "html" else DEFAULT_IMAGE_TOP
     check_writable(output)
     # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
     # uses the browser's fonts.)
@@ -293,8 +197,11 @@ def plot(
             f" and makes a page of ~{len(chosen) * 0.27 / 1000:,.0f} MB" if fmt == "html" else "",
             SLOW_MAP_WORDS,
         )
-    log.info("projecting %d words with %s ...", len(chosen), "t-SNE" if method == "tsne" else "PCA")
-    xy = project(vectors, method, seed, progress)
+    if method == "tsne":
+        log.info("t-SNE of %s...", "the words and their neighbours" if words else f"the {top:,} most frequent words")
+    log.debug("projecting %d words with %s ...", len(chosen), "t-SNE" if method == "tsne" else "PCA")
+    with progress_callback(progress, "t-SNE") as report:
+        xy = project(vectors, method, seed, report)
     name = title or f"{engine.model.path.name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {len(chosen)} words"
     if fmt == "html":
         return _plot_html(engine, output, chosen, groups, is_query, xy, list(words), name, started)

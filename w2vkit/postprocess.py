@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelError, UsageError
+from .errors import ModelError, OptionError, UsageError
 
 # Rows per block when summing the covariance in float64: 8,192 x 300 x 8 bytes = 20 MB at a time
 # (65,536 rows made the block the largest temporary, +50 MiB at peak on the English model).
@@ -35,7 +35,7 @@ class Steps:
 
     def __post_init__(self):
         if self.remove_top < 0:
-            raise UsageError("--remove-top must be 0 or more")
+            raise OptionError("{remove_top} must be 0 or more", "remove_top")
 
     def __bool__(self) -> bool:
         return self.add_context or self.remove_top > 0
@@ -48,6 +48,11 @@ class Steps:
         if self.remove_top:
             out.append({"step": "remove_top", "components": self.remove_top})
         return out
+
+
+def step_label(step: dict) -> str:
+    """A step as recorded in meta.json["postprocess"], in words: "add context", "remove top 2"."""
+    return "add context" if step["step"] == "add_context" else f"remove top {step.get('components')}"
 
 
 def _row_norms(x: np.ndarray) -> np.ndarray:
@@ -78,7 +83,7 @@ def remove_top(vectors: np.ndarray, components: int, in_place: bool = False) -> 
     added 237 MiB to training's peak RSS (279 -> 516 MiB) with whole-array temporaries."""
     dim = vectors.shape[1]
     if components >= dim:
-        raise UsageError(f"--remove-top {components}: the vectors have only {dim} dimensions")
+        raise OptionError(f"{{remove_top}} {components}: the vectors have only {dim} dimensions", "remove_top")
     owned = in_place and isinstance(vectors, np.ndarray) and vectors.dtype == np.float32
     out = vectors if owned else np.array(vectors, dtype=np.float32)  # one copy at most
     mean = out.mean(axis=0, dtype=np.float64)
@@ -144,7 +149,7 @@ def postprocess_model(source, output, steps: Steps) -> tuple[Path, dict]:
     from .store import load_model, prepare_model_output, save_model
 
     if not steps:
-        raise UsageError("nothing to do: give --add-context and/or --remove-top N")
+        raise OptionError("nothing to do: give {add_context} and/or {remove_top} N", "add_context", "remove_top")
     source, output = Path(source), Path(output)
     if output.resolve() == source.resolve():
         raise UsageError(f"{output}: is the model being read; write the result to another directory")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 
@@ -22,3 +23,26 @@ def progress_bar(total: int | None, enabled: bool, desc: str, unit: str = "w", b
         dynamic_ncols=True,
         **kw,
     )
+
+
+@contextlib.contextmanager
+def progress_callback(enabled: bool, desc: str, unit: str = "it"):
+    """For work that reports progress as callback(done, total): such a callback drawing a bar,
+    made on the first report (when the total is known) and closed on leaving; None when progress
+    is off or stderr is not a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    bars = []
+
+    def report(done: int, total: int) -> None:
+        if not bars:
+            bars.append(progress_bar(total, True, desc, unit))
+        bars[0].n = done
+        bars[0].refresh()
+
+    try:
+        yield report
+    finally:
+        for bar in bars:
+            bar.close()

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import OutputError, UnknownWordError, UsageError
+from .choices import ANALOGY_METHODS
+from .errors import OptionError, OutputError, UnknownWordError, UsageError
 from .store import Model
 from .subwords import MIN_KNOWN_NGRAM_SHARE
 from .vecmath import unit_vector
@@ -132,7 +133,7 @@ class Engine:
         if restrict_vocab is None:
             return n
         if restrict_vocab < 1:
-            raise UsageError("--restrict-vocab must be at least 1")
+            raise OptionError("{restrict_vocab} must be at least 1", "restrict_vocab")
         return min(n, restrict_vocab)
 
     # ------------------------------------------------------------------ queries
@@ -194,7 +195,7 @@ class Engine:
             return self.most_similar([a, b], [c], topn, restrict_vocab)
         if method == "mul":
             return self.most_similar_cosmul([a, b], [c], topn, restrict_vocab)
-        raise UsageError(f"unknown method {method!r}; choose add or mul")
+        raise UsageError(f"unknown method {method!r}; choose {' or '.join(ANALOGY_METHODS)}")
 
     def doesnt_match(self, words) -> tuple[str, list[tuple[str, float]]]:
         """The word furthest from the mean of all (gensim's doesnt_match) and every word's cosine."""

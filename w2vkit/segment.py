@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from importlib import resources
 from pathlib import Path
 
+from .choices import BUILTIN_DICTS, BUILTIN_STOPWORDS, DEFAULT_MAX_LINE_TOKENS, ENGINES, LANGS
 from .corpus import (
     InputFile,
     detect_language,
@@ -23,16 +24,12 @@ from .corpus import (
     open_text,
     split_sentences,
 )
-from .errors import DictionaryError, UsageError
+from .errors import DictionaryError, OptionError, UsageError
 from .files import sha256_of
+from .phrases import PHRASE_THRESHOLDS
 
 log = logging.getLogger(__name__)
 
-ENGINES = ("fast", "jieba")
-LANGS = ("auto", "zh", "en")
-BUILTIN_DICTS = ("xiyouji",)
-BUILTIN_STOPWORDS = ("zh", "en")
-DEFAULT_MAX_LINE_TOKENS = 1000
 # Characters of text per batch handed to a worker: large enough to amortise inter-process
 # overhead, small enough that 2 x jobs batches in flight stay a few MB.
 BATCH_CHARS = 64_000
@@ -56,15 +53,15 @@ GLUE_MIN_RATIO = 20
 # A word the text's own statistics found (w2vkit.discover) glued to one character is split when
 # the character stands alone in at least this share of its uses at that end of a token (向, 和,
 # 曰, 笑: 0.4-0.9; surnames and word parts such as 林, 薛, 儿: under 0.15), and the word is at
-# least GLUE_FOUND_RATIO times as frequent as the glued form (see pipeline._glued_to_found_words).
+# least GLUE_FOUND_RATIO times as frequent as the glued form (see glue._glued_to_found_words).
 GLUE_ALONE_SHARE = 0.3
 GLUE_FOUND_RATIO = 2
 
 
 @dataclass(frozen=True)
 class SegmentOptions:
-    lang: str = "auto"
-    engine: str = "fast"
+    lang: str = LANGS[0]
+    engine: str = ENGINES[0]
     user_dicts: tuple[str, ...] = ()
     hmm: bool = True
     stopwords: tuple[str, ...] = ()
@@ -81,7 +78,7 @@ class SegmentOptions:
     sentences: bool = False
     # Passes of collocation detection (gensim Phrases, word2phrase's scoring) after segmenting:
     # each pass may join a frequent pair into one token (new_york; a second pass makes
-    # new_york_times). 0: none. See w2vkit.pipeline.join_phrases.
+    # new_york_times). 0: none. See w2vkit.phrases.join_phrases.
     phrases: int = 0
     # How pairs are scored: "default" (word2phrase's, threshold 10) or "npmi" (normalised pointwise
     # mutual information in [-1, 1], threshold 0.5). None: that default threshold.
@@ -94,13 +91,13 @@ class SegmentOptions:
         if self.engine not in ENGINES:
             raise UsageError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
         if self.max_line_tokens < 1:
-            raise UsageError("--max-line-tokens must be at least 1")
+            raise OptionError("{max_line_tokens} must be at least 1", "max_line_tokens")
         if self.phrases < 0:
-            raise UsageError("--phrases must be 0 or more")
-        if self.phrase_scoring not in ("default", "npmi"):
-            raise UsageError(f"unknown phrase scoring {self.phrase_scoring!r}; choose default or npmi")
+            raise OptionError("{phrases} must be 0 or more", "phrases")
+        if self.phrase_scoring not in PHRASE_THRESHOLDS:
+            raise UsageError(f"unknown phrase scoring {self.phrase_scoring!r}; choose {' or '.join(PHRASE_THRESHOLDS)}")
         if self.phrase_scoring == "npmi" and self.phrase_threshold is not None and not -1 <= self.phrase_threshold <= 1:
-            raise UsageError("--phrase-threshold with npmi scoring must be between -1 and 1")
+            raise OptionError("{phrase_threshold} with npmi scoring must be between -1 and 1", "phrase_threshold")
 
     def describe(self) -> dict:
         """Options as recorded in manifests and model metadata, with dictionaries identified by hash."""

@@ -16,151 +16,17 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from .choices import DEFAULT_MAX_LINE_TOKENS
 from .corpuscache import prepare_corpus
-from .countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS
-from .env import default_jobs
-from .errors import InputError, ModelError, UsageError
+from .errors import InputError, ModelError, OptionError, UsageError
 from .gensimstate import has_state, model_class, save_state, verify_gensim_state
 from .progress import progress_bar
-from .segment import DEFAULT_MAX_LINE_TOKENS, SegmentOptions
+from .segment import SegmentOptions
 from .store import GENSIM_DIR, load_model, prepare_model_output, publish, staging_dir, write_model_files
 from .subwords import compose_subword_vectors
+from .trainoptions import TrainOptions, default_output
 
 log = logging.getLogger(__name__)
-
-# Corpora below this many tokens are "small" (a novel): they need many more passes and a wider
-# window to give good neighbours. Chosen by the measurements in README ("Choosing the defaults").
-SMALL_CORPUS_TOKENS = 2_000_000
-# Chosen on both novels' alias groups (README "Choosing the defaults"); see compose_subword_vectors.
-DEFAULT_WORD_WEIGHT = 0.3
-# From 2M tokens, chosen on Wikipedia (benchmarks/english_defaults.py, README "Choosing the
-# defaults"): CBOW's initial learning rate of the C tool and fastText (gensim's is 0.025), and
-# post-processing: w+c, then the mean and top 2 principal directions removed.
-LARGE_CBOW_ALPHA = 0.05
-LARGE_ADD_CONTEXT = True
-LARGE_REMOVE_TOP = 2
-
-
-@dataclass(frozen=True)
-class TrainOptions:
-    arch: str = "cbow"  # cbow | skipgram
-    dim: int | None = None  # None (here and below): chosen by corpus size, see resolved()
-    window: int | None = None
-    min_count: int = 5
-    epochs: int | None = None
-    negative: int | None = None
-    hs: bool = False
-    sample: float | None = None
-    alpha: float | None = None  # None: by corpus size, see resolved()
-    min_alpha: float = 0.0001
-    workers: int | None = None
-    seed: int = 1
-    deterministic: bool = False
-    max_vocab: int | None = None
-    # Character n-grams (fastText's subword model, gensim FastText): None = on for Chinese text.
-    subwords: bool | None = None
-    min_n: int = 2
-    max_n: int = 3
-    buckets: int | None = None  # hash buckets for the n-grams
-    # With subwords: a word's vector is word_weight x its own (unit) vector + (1 - word_weight) x
-    # the (unit) mean of its n-grams' vectors. "gensim": gensim's composition, (word + n-grams
-    # summed) / (1 + n-gram count), which lets the n-grams outweigh the word ~6 to 1. None: 0.3,
-    # or when resuming, what the model was trained with. See README.
-    word_weight: float | str | None = None
-    # Post-processing (w2vkit.postprocess): add the context vectors, remove the top principal
-    # directions. None: chosen by corpus size, see resolved().
-    add_context: bool | None = None
-    remove_top: int | None = None
-    # The method (METHODS; None: by corpus size) and, for ppmi and hybrid, the count model's
-    # settings (w2vkit.countmodel.CountOptions; None: its defaults, dim 200) and, for hybrid, the
-    # weight of its part in the combined vectors' cosines.
-    method: str | None = None
-    count_weight: float | None = None
-    count_dim: int | None = None
-    count_window: int | None = None
-    count_weighting: str | None = None
-    count_eig: float | None = None
-
-    def __post_init__(self):
-        if self.arch not in ("cbow", "skipgram"):
-            raise UsageError(f"unknown architecture {self.arch!r}; choose cbow or skipgram")
-        if self.method is not None and self.method not in METHODS:
-            raise UsageError(f"unknown method {self.method!r}; choose {', '.join(METHODS)}")
-        if self.count_weight is not None and not 0 <= self.count_weight <= 1:
-            raise UsageError("the count weight must be between 0 and 1")
-        for name in ("dim", "min_count"):
-            if getattr(self, name) is not None and getattr(self, name) < 1:
-                raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
-        if not self.hs and self.negative == 0:
-            raise UsageError("with --negative 0 use --hs, or nothing would be trained")
-        if not 1 <= self.min_n <= self.max_n:
-            raise UsageError("--min-n and --max-n need 1 <= min-n <= max-n")
-        if self.word_weight not in (None, "gensim") and not (
-            isinstance(self.word_weight, (int, float)) and 0 <= self.word_weight <= 1
-        ):
-            raise UsageError("--word-weight must be between 0 and 1, or gensim")
-        if self.remove_top is not None and self.remove_top < 0:
-            raise UsageError("--remove-top must be 0 or more")
-        if self.add_context and self.hs and not self.negative:
-            raise UsageError("--add-context needs negative sampling: hierarchical softmax has no context vectors")
-
-    def resolved(self, tokens: int, lang: str = "en") -> TrainOptions:
-        """Fill the defaults that depend on the corpus: its size in tokens and its language.
-
-        Chinese gets character n-grams: a word's characters carry much of its meaning (the idea of
-        CWE, Chen et al. 2015), and the names of one character share them (孙悟空 悟空 孙行者 孙大圣).
-        With the composition of compose_subword_vectors, alias recall@10 went from 0.35 to 0.49
-        (西游记) and from 0.05 to 0.29 (三国演义, no dictionary); see README "Choosing the defaults".
-        English keeps plain word2vec: text8-style text has no morphology left worth the 2-3x
-        training time.
-        """
-        small = tokens < SMALL_CORPUS_TOKENS
-
-        def pick(value, if_small, if_large):
-            return value if value is not None else (if_small if small else if_large)
-
-        # 10 at every size since issue 12 (was 5 below 2M tokens): 4 seeds, alias recall@10
-        # 三国演义 0.427 -> 0.466, 西游记 0.545 -> 0.539 / 0.492 -> 0.503 (dictionary / none), 红楼梦
-        # (held out) 0.306 -> 0.293; README "Texts nobody prepared". Mikolov et al. (2013) give
-        # 5-20 for small corpora.
-        negative = pick(self.negative, 10, 10)
-        return replace(
-            self,
-            dim=pick(self.dim, 100, 200),
-            window=pick(self.window, 8, 8),
-            epochs=pick(self.epochs, 80, 10),
-            negative=negative,
-            sample=pick(self.sample, 1e-3, 1e-4),
-            alpha=pick(self.alpha, None, LARGE_CBOW_ALPHA if self.arch == "cbow" else None),
-            workers=1 if self.deterministic else (self.workers or default_jobs()),
-            subwords=self.subwords if self.subwords is not None else lang == "zh",
-            # gensim's default of 2M buckets costs 800 MB at dim 100; a novel's vocabulary has a
-            # few tens of thousands of distinct 2-3 character n-grams.
-            buckets=pick(self.buckets, 200_000, 2_000_000),
-            word_weight=DEFAULT_WORD_WEIGHT if self.word_weight is None else self.word_weight,
-            add_context=pick(self.add_context, False, LARGE_ADD_CONTEXT) and negative > 0,
-            remove_top=pick(self.remove_top, 0, LARGE_REMOVE_TOP),
-            method=self.method or (DEFAULT_METHOD if tokens < HYBRID_MAX_TOKENS else "word2vec"),
-            count_weight=DEFAULT_COUNT_WEIGHT if self.count_weight is None else self.count_weight,
-        )
-
-    def count_options(self):
-        """The count model's settings (w2vkit.countmodel.CountOptions) from these options."""
-        from .countmodel import CountOptions
-
-        given = {
-            "dim": self.count_dim,
-            "window": self.count_window,
-            "weighting": self.count_weighting,
-            "eig": self.count_eig,
-        }
-        return CountOptions(seed=self.seed, **{k: v for k, v in given.items() if v is not None})
-
-    @property
-    def postprocess(self):
-        from .postprocess import Steps
-
-        return Steps(bool(self.add_context), self.remove_top or 0)
 
 
 @dataclass
@@ -281,8 +147,8 @@ def _gensim_kwargs(opts: TrainOptions) -> dict:
 
 def train(
     inputs: list[str],
-    output,
-    options: TrainOptions = TrainOptions(),
+    output=None,
+    options: TrainOptions = TrainOptions(),  # noqa: B008 (frozen: immutable)
     seg_options: SegmentOptions | None = SegmentOptions(),  # noqa: B008 (frozen: immutable)
     resume: str | None = None,
     jobs: int | None = None,
@@ -290,8 +156,12 @@ def train(
     keep_gensim: bool = True,
     max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS,
 ) -> TrainResult:
-    """Train a model on raw (or, with seg_options=None, segmented) text and save it atomically."""
+    """Train a model on raw (or, with seg_options=None, segmented) text and save it atomically.
+
+    output None: the resumed model's directory, else trainoptions.default_output (models/<name>).
+    max_line_tokens: where segmented text (seg_options=None) is re-wrapped for gensim."""
     started = time.perf_counter()
+    output = output or resume or default_output(list(inputs))
     # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
     # from the inputs.
     prepare_model_output(output, [i for i in inputs if os.path.exists(i)])
@@ -310,8 +180,9 @@ def train(
             options = replace(options, method="word2vec")
     opts = options.resolved(tokens, prepared.language)
     if resumed_from is not None and opts.method != "word2vec":
-        raise UsageError(
-            f"--resume continues word2vec training; a {opts.method} model is trained on all its text at once"
+        raise OptionError(
+            "{resume} continues word2vec training; a " + opts.method + " model is trained on all its text at once",
+            "resume",
         )
     if opts.method == "ppmi":
         run = _run_count_only(prepared.path, tokens, opts, inputs)
@@ -526,12 +397,3 @@ def _dropped_words(model) -> dict[str, int]:
     """Counts of words gensim saw but dropped below min_count (kept for unknown-word messages)."""
     kept = model.wv.key_to_index
     return {w: int(c) for w, c in model.raw_vocab.items() if w not in kept}
-
-
-def default_output(inputs: list[str], models_root: str = "models") -> Path:
-    first = Path(inputs[0].rstrip("/"))
-    name = first.name
-    for suffix in (".gz", ".bz2", ".txt"):
-        if name.lower().endswith(suffix):
-            name = name[: -len(suffix)]
-    return Path(models_root) / (name or "model")

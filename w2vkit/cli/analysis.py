@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from .analysis import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, EXPAND_GROW, EXPAND_MIN_COUNT
-from .cli_common import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, engine_for, info, plural, render, verbosity
+from ..choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, EXPAND_GROW, EXPAND_MIN_COUNT
+from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, verbosity
+from .output import engine_for, info, plural, render
 
 MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vectors)."
 
@@ -44,8 +45,8 @@ def expand(seeds, topn, min_count, iterations, concepts_file, model_path, fmt):
       w2vkit expand 酒 茶 饭 --iterations 2 --format tsv > food.tsv
       w2vkit expand --concepts concepts.tsv --format json
     """
-    from .analysis import expand as run_expand
-    from .analysis import expand_concepts, read_concepts
+    from ..analysis import expand as run_expand
+    from ..analysis import expand_concepts, read_concepts
 
     if bool(seeds) == bool(concepts_file):
         raise click.UsageError("give SEED words or --concepts FILE (one of the two)")
@@ -112,12 +113,12 @@ def axis(poles, words, topn, min_count, output, font, model_path, fmt):
     y_positive, y_negative = split["--y"], split["--y-vs"]
     if not positive or not negative:
         raise click.UsageError("give the two poles: POS... --vs NEG...")
-    from .analysis import axis_scores
+    from ..analysis import axis_scores
 
     if bool(y_positive) != bool(y_negative):
         raise click.UsageError("a second axis needs both --y and --y-vs words")
     if output:
-        from .files import check_writable
+        from ..files import check_writable
 
         check_writable(output)  # before the scores, not after they are printed
     engine = engine_for(model_path)
@@ -133,7 +134,7 @@ def axis(poles, words, topn, min_count, output, font, model_path, fmt):
         payload.update(y_positive=list(y_positive), y_negative=list(y_negative))
     render(columns, rows, fmt, payload)
     if output:
-        from .axisplot import draw_axis
+        from ..axisplot import draw_axis
 
         path = draw_axis(result, output, y_result, font)
         info(f"drew {plural(len(rows), 'word')} -> {path}")
@@ -183,9 +184,9 @@ def compare(model_a, model_b, words, anchors, k, topn, min_count, fmt):
       w2vkit compare models/xiyouji models/sanguo 酒 马 将军
       w2vkit compare models/sanguo-1 models/sanguo-2 -n 30 --format tsv
     """
-    from .analysis import compare as run_compare
-    from .query import Engine
-    from .store import load_model
+    from ..analysis import compare as run_compare
+    from ..query import Engine
+    from ..store import load_model
 
     a, b = Engine(load_model(model_a)), Engine(load_model(model_b))
     result = run_compare(a, b, list(words) or None, anchors, k, topn, min_count)

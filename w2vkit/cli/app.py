@@ -1,0 +1,102 @@
+"""The `w2vkit` command group: every command module's commands, and the one place where library
+errors become one-line messages and exit codes (1 for runtime errors, 2 for usage errors;
+``W2VKIT_DEBUG=1`` shows the traceback instead)."""
+
+from __future__ import annotations
+
+import errno
+import sys
+
+import click
+
+from .. import __version__
+from ..env import debug_enabled
+from ..errors import OptionError, W2vkitError
+from . import analysis, evaluate, model, pictures, query, sentences, text
+from .output import terminal_safe
+
+
+def flag_names(group: click.Group, ctx: click.Context):
+    """A function naming a library parameter as the running command's option: word_weight ->
+    --word-weight (the parameter's name itself when the command has no such option)."""
+    command = group.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
+    flags = {p.name: max(p.opts, key=len) for p in (command.params if command else []) if isinstance(p, click.Option)}
+    return lambda name: flags.get(name, name)
+
+
+class W2vkitGroup(click.Group):
+    """Turns library errors into one-line messages and exit codes."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except W2vkitError as e:
+            if debug_enabled():
+                raise
+            message = e.named(flag_names(self, ctx)) if isinstance(e, OptionError) else str(e)
+            click.echo(f"Error: {terminal_safe(message)}", err=True)
+            ctx.exit(e.exit_code)
+        except KeyboardInterrupt:
+            if debug_enabled():
+                raise
+            click.echo("Interrupted; earlier results are left as they were.", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            # `w2vkit similar x | head`: the reader went away; not an error worth a message.
+            sys.stderr.close()
+            ctx.exit(0)
+        except OSError as e:
+            if debug_enabled():
+                raise
+            if e.errno == errno.ENOSPC:  # wherever it happens: segmenting, training, caching
+                where = f" writing {e.filename}" if e.filename else ""
+                click.echo(
+                    f"Error: no space left on the device{where}; free some space, or set W2VKIT_CACHE "
+                    "or -o to another disk",
+                    err=True,
+                )
+            else:
+                where = f"{e.filename}: " if e.filename else ""
+                click.echo(terminal_safe(f"Error: {where}{e.strerror or e}"), err=True)
+            ctx.exit(1)
+        except Exception as e:  # a bug: still one line unless debugging
+            if debug_enabled():
+                raise
+            click.echo(
+                terminal_safe(f"Error: unexpected {type(e).__name__}: {e} (run with W2VKIT_DEBUG=1 for details)"),
+                err=True,
+            )
+            ctx.exit(1)
+
+
+@click.group(cls=W2vkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="w2vkit")
+def cli():
+    """Train and query word2vec models from raw Chinese or English text.
+
+    \b
+    A session on the built-in demo corpus, 西游记 (Journey to the West; works offline):
+      w2vkit segment xiyouji --audit 20
+      w2vkit train xiyouji
+      w2vkit similar 孙悟空
+      w2vkit similarity 孙悟空 猪八戒
+      w2vkit analogy 孙悟空 八戒 猪八戒
+      w2vkit doesnt-match 行者 八戒 沙僧 金箍棒
+      w2vkit plot 孙悟空 猪八戒 唐僧 沙僧 --neighbors 8
+      w2vkit evaluate
+
+    Your own text: `w2vkit train FILE|DIR...` (a directory is read recursively for .txt, .txt.gz,
+    .txt.bz2). Built-in corpora: xiyouji. Queries use the newest model under ./models unless
+    given -m DIR. Run `w2vkit COMMAND --help` for each command's options and examples.
+    """
+
+
+for _module in (text, model, query, sentences, pictures, evaluate, analysis):
+    for _command in _module.COMMANDS:
+        cli.add_command(_command)
+
+
+def main():
+    cli(prog_name="w2vkit")

@@ -1,0 +1,85 @@
+"""`evaluate`: a model's scores on analogy, word-pair and alias sets (library: w2vkit.evaluate)."""
+
+from __future__ import annotations
+
+import click
+
+from ..choices import ANALOGY_METHODS, DEFAULT_RESTRICT_VOCAB
+from ..evalsets import BUILTIN_SETS, DATA_ENV, set_kind
+from .options import FORMAT_OPTION, MODEL_OPTION, verbosity
+from .output import engine_for, info, render
+
+
+def builtin(kind: str) -> str:
+    return ", ".join(name for name in BUILTIN_SETS if set_kind(name) == kind)
+
+
+@click.command()
+@MODEL_OPTION
+@click.option(
+    "--analogies",
+    multiple=True,
+    metavar="SET",
+    help=f"Analogy set: a file, or {builtin('analogies')} (repeatable).",
+)
+@click.option(
+    "--pairs",
+    multiple=True,
+    metavar="SET",
+    help=f"Word-pair set: a file, or {builtin('pairs')} (repeatable).",
+)
+@click.option(
+    "--groups",
+    multiple=True,
+    metavar="SET",
+    help=f"Alias groups (one group of names per line): a file, or {builtin('groups')}.",
+)
+@click.option(
+    "--restrict-vocab",
+    default=DEFAULT_RESTRICT_VOCAB,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Only the N most frequent words answer and count as known (as published numbers).",
+)
+@click.option(
+    "--method",
+    type=click.Choice([*ANALOGY_METHODS, "both"]),
+    default=ANALOGY_METHODS[0],
+    show_default=True,
+    help="Analogy method: 3CosAdd, 3CosMul or both.",
+)
+@click.option(
+    "--data-dir", default=None, metavar="DIR", help=f"Folder of the CA8 and wordsim sets [default: ${DATA_ENV}]."
+)
+@click.option("--sections", is_flag=True, help="Show the accuracy of every analogy section.")
+@FORMAT_OPTION
+@verbosity
+def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_dir, sections, fmt):
+    """Score a model on analogy, word-similarity and alias benchmarks.
+
+    With no set given, the sets for the model's language: google, wordsim353, simlex999 for
+    English; CA8 and wordsim240/297 for Chinese (found with --data-dir or $W2VKIT_DATA), plus
+    the alias groups of a novel w2vkit knows (xiyouji-aliases, sanguo-aliases, hongloumeng-aliases
+    for Journey to the West, the Three Kingdoms, the Dream of the Red Chamber).
+
+    \b
+    Examples:
+      w2vkit evaluate -m models/enwiki
+      w2vkit evaluate -m models/xiyouji --data-dir ../shared/eval/zh
+      w2vkit evaluate --analogies google --method both --restrict-vocab 30000 --format json
+      w2vkit evaluate --pairs my-pairs.tsv --groups xiyouji-aliases
+    """
+    from ..evaluate import REPORT_COLUMNS, report_rows, run_evaluation
+    from ..render import to_json
+
+    engine = engine_for(model_path)
+    methods = list(ANALOGY_METHODS) if method == "both" else [method]
+    report = run_evaluation(engine, analogies, pairs, groups, restrict_vocab, methods, data_dir)
+    if fmt == "json":
+        click.echo(to_json(report))
+    else:
+        render(list(REPORT_COLUMNS), report_rows(report, sections), fmt)
+    info(f"model {engine.model.path}, restrict_vocab={restrict_vocab}")
+
+
+COMMANDS = (evaluate,)

@@ -1,0 +1,339 @@
+"""The commands that make and describe model directories: `train`, `postprocess`, `info`,
+`export` and `import` (library: w2vkit.train, .postprocess, .modelinfo, .interop)."""
+
+from __future__ import annotations
+
+import click
+
+from ..choices import DEFAULT_TOP_WORDS, EXPORT_FORMATS
+from ..countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS, WEIGHTINGS, CountOptions
+from ..errors import UsageError
+from ..trainoptions import (
+    ARCHS,
+    DEFAULT_ARCH,
+    DEFAULT_MAX_N,
+    DEFAULT_MIN_ALPHA,
+    DEFAULT_MIN_COUNT,
+    DEFAULT_MIN_N,
+    DEFAULT_SEED,
+    DEFAULT_WORD_WEIGHT,
+    LARGE_CORPUS,
+    SMALL_CORPUS_TOKENS,
+    by_size,
+    parse_word_weight,
+)
+from .options import (
+    FORMAT_OPTION,
+    JOBS_OPTION,
+    MODEL_OPTION,
+    format_option,
+    segment_options,
+    segmentation_options,
+    verbosity,
+)
+from .output import info, load_model_for, plural, show_progress
+
+COUNT_DEFAULTS = CountOptions()
+SIZE = f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
+
+
+class WordWeight(click.ParamType):
+    """--word-weight: a number from 0 to 1, or gensim (trainoptions.parse_word_weight)."""
+
+    name = "W|gensim"
+
+    def convert(self, value, param, ctx):
+        try:
+            return parse_word_weight(value)
+        except UsageError as e:
+            self.fail(str(e), param, ctx)
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="CORPUS...")
+@click.option("-o", "--output", default=None, metavar="DIR", help="Model directory [default: models/<corpus name>].")
+@click.option(
+    "--arch",
+    type=click.Choice(ARCHS),
+    default=None,
+    help=f"Architecture [default: {DEFAULT_ARCH}; measured better on both corpora, see README].",
+)
+@click.option("--sg", "arch_flag", flag_value="skipgram", help="Same as --arch skipgram.")
+@click.option("--cbow", "arch_flag", flag_value="cbow", help="Same as --arch cbow.")
+@click.option("--dim", default=None, type=click.IntRange(1), help=f"Vector size [default: {by_size('dim')}].")
+@click.option("--window", default=None, type=click.IntRange(1), help=f"Context window [default: {by_size('window')}].")
+@click.option(
+    "--min-count",
+    default=DEFAULT_MIN_COUNT,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Ignore words seen fewer times.",
+)
+@click.option(
+    "--epochs", default=None, type=click.IntRange(1), help=f"Passes over the corpus [default: {by_size('epochs')}]."
+)
+@click.option(
+    "--negative", default=None, type=click.IntRange(0), help=f"Negative samples [default: {by_size('negative')}]."
+)
+@click.option("--hs", is_flag=True, help="Hierarchical softmax (use with --negative 0).")
+@click.option(
+    "--sample",
+    default=None,
+    type=float,
+    help=f"Down-sampling of frequent words [default: {by_size('sample')}].",
+)
+@click.option(
+    "--alpha",
+    default=None,
+    type=float,
+    help=f"Initial learning rate [default: {LARGE_CORPUS.cbow_alpha} for CBOW from {SIZE}, else gensim's 0.025].",
+)
+@click.option("--min-alpha", default=DEFAULT_MIN_ALPHA, show_default=True, type=float, help="Final learning rate.")
+@click.option("--workers", default=None, type=click.IntRange(1), help="Training threads [default: all cores].")
+@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--deterministic", is_flag=True, help="Bit-identical vectors on a rerun with the same seed (trains on one thread)."
+)
+@click.option("--max-vocab", default=None, type=click.IntRange(1), help="Keep at most this many words.")
+@click.option(
+    "--subwords/--no-subwords",
+    default=None,
+    help="Character n-grams (fastText's subword model) [default: on for Chinese, off for English].",
+)
+@click.option(
+    "--min-n",
+    default=DEFAULT_MIN_N,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Shortest character n-gram, with subwords.",
+)
+@click.option(
+    "--max-n",
+    default=DEFAULT_MAX_N,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Longest character n-gram, with subwords.",
+)
+@click.option(
+    "--word-weight",
+    default=None,
+    type=WordWeight(),
+    metavar="W|gensim",
+    help="With subwords: weight of a word's own vector against its n-grams' mean (0-1), "
+    f"or gensim's composition [default: {DEFAULT_WORD_WEIGHT}; with --resume, the model's].",
+)
+@click.option(
+    "--add-context/--no-add-context",
+    default=None,
+    help=f"Save each word's vector plus its context vector (w+c) [default: on from {SIZE}, off below].",
+)
+@click.option(
+    "--remove-top",
+    default=None,
+    type=click.IntRange(0),
+    metavar="N",
+    help=f"Remove the mean and the top N principal directions from the vectors [default: {by_size('remove_top')}].",
+)
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default=None,
+    help=f"word2vec (gensim), ppmi (a count model: PPMI + SVD) or hybrid (both side by side) "
+    f"[default: {DEFAULT_METHOD} below {HYBRID_MAX_TOKENS // 1_000_000}M tokens, else word2vec].",
+)
+@click.option(
+    "--count-weight",
+    default=None,
+    type=click.FloatRange(0, 1),
+    metavar="W",
+    help=f"hybrid: the count model's share of each cosine [default: {DEFAULT_COUNT_WEIGHT}].",
+)
+@click.option(
+    "--count-dim", default=None, type=click.IntRange(1), help=f"Count model dimensions [default: {COUNT_DEFAULTS.dim}]."
+)
+@click.option(
+    "--count-window",
+    default=None,
+    type=click.IntRange(1),
+    help=f"Count model window [default: {COUNT_DEFAULTS.window}].",
+)
+@click.option(
+    "--count-weighting",
+    type=click.Choice(WEIGHTINGS),
+    default=None,
+    help=f"How a context d words away counts: 1/d, (window-d+1)/window or 1 [default: {COUNT_DEFAULTS.weighting}].",
+)
+@click.option(
+    "--count-eig",
+    default=None,
+    type=float,
+    help=f"Power of the singular values in the count vectors [default: {COUNT_DEFAULTS.eig}].",
+)
+@click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
+@click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
+@segmentation_options
+@JOBS_OPTION
+@FORMAT_OPTION
+@verbosity
+def train(inputs, output, arch, arch_flag, segmented, resume, jobs, fmt, **rest):
+    """Train a Skip-gram or CBOW model on raw text (segmented and cached) or tokenised text.
+
+    CORPUS is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2) or the name
+    of a built-in corpus: xiyouji (西游记, Journey to the West).
+
+    \b
+    Examples:
+      w2vkit train xiyouji                                  # -> models/xiyouji/
+      w2vkit train corpora/ -o models/mine --arch skipgram --dim 200
+      w2vkit train enwiki.txt.gz --epochs 5 --min-count 10
+      w2vkit train tokens.txt --segmented --seed 7 --deterministic
+      w2vkit train novel.txt --no-subwords                  # plain word2vec on Chinese
+      w2vkit train more.txt --resume models/xiyouji
+    """
+    from dataclasses import fields
+
+    from ..render import to_json
+    from ..train import train as run_train
+    from ..trainoptions import TrainOptions
+
+    names = {f.name for f in fields(TrainOptions)}
+    given = {k: v for k, v in rest.items() if k in names}
+    if arch or arch_flag:
+        given["arch"] = arch or arch_flag
+    result = run_train(
+        list(inputs),
+        output,
+        TrainOptions(**given),
+        None if segmented else segment_options(rest),
+        resume=resume,
+        jobs=jobs,
+        progress=show_progress(),
+        max_line_tokens=rest["max_line_tokens"],
+    )
+    if fmt == "json":
+        click.echo(to_json(result.to_dict()))
+    o = result.options
+    arch = f"{o.arch}+subwords({o.min_n}-{o.max_n})" if o.subwords else o.arch
+    c = o.count_options()
+    count = f"count model (PPMI+SVD) dim={c.dim} window={c.window}"
+    what = {
+        "word2vec": f"{arch} dim={o.dim} window={o.window} epochs={o.epochs}",
+        "hybrid": f"{arch} dim={o.dim} window={o.window} epochs={o.epochs} + {count}, weight {o.count_weight}",
+        "ppmi": count,
+    }[o.method]
+    info(
+        f"trained {what} on "
+        f"{plural(result.tokens, 'token')}{' (cached segmentation)' if result.cached_corpus else ''}: "
+        f"{plural(result.vocab_size, 'word')} in {result.seconds:.1f} s "
+        f"({result.words_per_second:,.0f} words/s) -> {result.model_dir}/"
+    )
+
+
+@click.command()
+@click.argument("model_dir", metavar="MODEL")
+@click.option("-o", "--output", required=True, metavar="DIR", help="Model directory to create.")
+@click.option("--add-context", is_flag=True, help="Add each word's context vector (w2vkit-trained models only).")
+@click.option(
+    "--remove-top",
+    default=0,
+    type=click.IntRange(0),
+    metavar="N",
+    help="Remove the mean and the top N principal directions.",
+)
+@verbosity
+def postprocess(model_dir, output, add_context, remove_top):
+    """Post-process a model's vectors into a new model: w+c and/or all-but-the-top.
+
+    Steps already applied (by `train` or an earlier run) are listed in meta.json under
+    "postprocess"; this command adds to that list. Imported models have no context vectors, so
+    only --remove-top applies to them.
+
+    \b
+    Examples:
+      w2vkit postprocess models/google -o models/google-abtt3 --remove-top 3
+      w2vkit postprocess models/enwiki -o models/enwiki-wc --add-context
+    """
+    from ..postprocess import Steps, postprocess_model, step_label
+
+    steps = Steps(add_context, remove_top)
+    path, meta = postprocess_model(model_dir, output, steps)
+    done = ", ".join(step_label(s) for s in steps.describe())
+    info(f"{done}: {plural(meta['vocab_size'], 'word')} in {meta['timings']['postprocess_seconds']:.1f} s -> {path}/")
+
+
+@click.command(name="info")
+@MODEL_OPTION
+@click.option(
+    "--top",
+    default=DEFAULT_TOP_WORDS,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Most frequent words to show.",
+)
+@click.option("--verify", is_flag=True, help="Check the vectors' sha256 even for large models.")
+@format_option(["table", "json"], help="Output format: the aligned layout, or JSON for scripts.")
+@verbosity
+def info_cmd(model_path, top, verify, fmt):
+    """Show a model's metadata, size, most frequent words and training summary.
+
+    \b
+    Examples:
+      w2vkit info
+      w2vkit info --model models/xiyouji --format json
+    """
+    from ..modelinfo import model_record, summary_lines
+    from ..render import terminal_safe, to_json
+
+    model = load_model_for(model_path, verify=True if verify else None)
+    if fmt == "json":
+        click.echo(to_json(model_record(model, top)))
+    else:
+        click.echo(terminal_safe("\n".join(summary_lines(model, top)), keep_newlines=True))
+
+
+@click.command(name="export")
+@MODEL_OPTION
+@format_option(EXPORT_FORMATS, EXPORT_FORMATS[0], "File format.")
+@click.option("-o", "--output", required=True, metavar="PATH", help="Output file (a directory for projector).")
+@verbosity
+def export_cmd(model_path, fmt, output):
+    """Export vectors for other tools: word2vec binary/text, or TensorFlow Embedding Projector TSVs.
+
+    \b
+    Examples:
+      w2vkit export --format word2vec-bin -o xiyouji.bin
+      w2vkit export --format projector -o projector/    # vectors.tsv + metadata.tsv
+    """
+    from ..interop import export_model
+
+    model = load_model_for(model_path)
+    paths = export_model(model, fmt, output)
+    info(f"exported {plural(len(model), 'word')} -> " + ", ".join(str(p) for p in paths))
+
+
+@click.command(name="import")
+@click.argument("file", metavar="FILE")
+@click.option("-o", "--output", required=True, metavar="DIR", help="Model directory to create.")
+@click.option("--limit", default=None, type=click.IntRange(1), help="Read only the first N vectors.")
+@click.option("--binary/--text", default=None, help="File format [default: by extension, .bin is binary].")
+@verbosity
+def import_cmd(file, output, limit, binary):
+    """Import word2vec binary/text or fastText .vec vectors (GoogleNews, Tencent, ...).
+
+    \b
+    Examples:
+      w2vkit import GoogleNews-vectors-negative300.bin -o models/google --limit 500000
+      w2vkit import cc.zh.300.vec -o models/fasttext-zh
+    """
+    from ..interop import import_word2vec
+
+    path, meta = import_word2vec(file, output, limit=limit, binary=binary, progress=show_progress())
+    bad = meta["keys_with_bad_utf8"]
+    info(
+        f"imported {plural(meta['imported_words'], 'word')} x {meta['hyperparameters']['dim']} "
+        f"in {meta['timings']['import_seconds']:.1f} s -> {path}/"
+        + (f" ({bad} keys had invalid UTF-8, repaired with U+FFFD)" if bad else "")
+    )
+
+
+COMMANDS = (train, postprocess, info_cmd, export_cmd, import_cmd)

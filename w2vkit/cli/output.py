@@ -1,0 +1,69 @@
+"""What every command's output goes through: messages on stderr (silenced by -q), results on
+stdout as a table, TSV or JSON, and the model the command works on."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+
+def terminal_safe(text: str, keep_newlines: bool = False) -> str:
+    """render.terminal_safe, imported on the first message (so that --help does not load it)."""
+    from ..render import terminal_safe as escape
+
+    return escape(text, keep_newlines=keep_newlines)
+
+
+class TerminalSafeFormatter(logging.Formatter):
+    """Log messages quote words from the corpus: their control characters are shown, not obeyed."""
+
+    def format(self, record):
+        return terminal_safe(super().format(record), keep_newlines=True)
+
+
+def quiet() -> bool:
+    """Whether -q was given (recorded by options.verbosity)."""
+    return click.get_current_context().meta.get("quiet", False)
+
+
+def info(message: str) -> None:
+    """A message for the user on stderr, silenced by -q."""
+    if not quiet():
+        click.echo(terminal_safe(message, keep_newlines=True), err=True)
+
+
+def show_progress() -> bool:
+    return not quiet() and sys.stderr.isatty()
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None = None) -> None:
+    from ..files import check_stdout_open
+    from ..render import render as render_text
+
+    check_stdout_open()
+    # color=True: click would otherwise strip what looks like an escape sequence when stdout is not a
+    # terminal, changing the words of TSV output (tables are escaped by render_text itself).
+    click.echo(render_text(columns, rows, fmt, payload), color=True)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def load_model_for(model_path, verify=None):
+    from ..store import choose_model, load_model
+
+    path, how = choose_model(model_path)
+    if how == "newest":
+        info(f"using model {path} (the newest under models/; choose one with -m DIR)")
+    elif how != "explicit":
+        info(f"using model {path} (from {how})")
+    return load_model(path, verify=verify)
+
+
+def engine_for(model_path):
+    from ..query import Engine
+
+    return Engine(load_model_for(model_path))

@@ -1,0 +1,85 @@
+"""`plot`: a 2-D map of the vector space, as an image or an offline HTML page (library: w2vkit.plot)."""
+
+from __future__ import annotations
+
+import click
+
+from ..choices import (
+    DEFAULT_IMAGE_TOP,
+    DEFAULT_NEIGHBORS,
+    DEFAULT_PAGE_TOP,
+    DEFAULT_PLOT_FOLDER,
+    LARGE_MAP,
+    PLOT_METHODS,
+)
+from .options import MODEL_OPTION, verbosity
+from .output import engine_for, info, plural, show_progress
+
+
+@click.command()
+@click.argument("words", nargs=-1, metavar="[WORD...]")
+@click.option(
+    "-k",
+    "--neighbors",
+    default=DEFAULT_NEIGHBORS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Neighbours shown around each WORD.",
+)
+@click.option(
+    "--top",
+    default=None,
+    type=click.IntRange(3),
+    help=f"Without WORDs: how many frequent words to map "
+    f"[default: {DEFAULT_IMAGE_TOP} for an image, {DEFAULT_PAGE_TOP:,} for .html].",
+)
+@click.option(
+    "--method",
+    type=click.Choice(PLOT_METHODS),
+    default=PLOT_METHODS[0],
+    show_default=True,
+    help=f"t-SNE (scikit-learn; openTSNE from {LARGE_MAP:,} words) or the faster PCA.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help=f"Image (.png, .svg, .pdf) or interactive map (.html) [default: {DEFAULT_PLOT_FOLDER}/<model>-<method>.png].",
+)
+@click.option("--font", default=None, metavar="PATH", help="Font file for the labels of an image (a CJK font).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed for a reproducible t-SNE.")
+@MODEL_OPTION
+@verbosity
+def plot(words, neighbors, top, method, output, font, seed, model_path):
+    """Draw a 2-D map of the vector space with labelled words.
+
+    \b
+    Which output to use:
+      .png/.svg/.pdf  a picture to put in a report: up to a few hundred labels
+                      (larger maps label the most frequent words that fit)
+      .html           one self-contained page to explore thousands of words offline:
+                      pan, zoom, hover, search a word to see its nearest neighbours
+      export --format projector   TensorFlow's Embedding Projector (3-D, PCA/UMAP
+                      live), when you can upload files to its web page
+
+    \b
+    Examples:
+      w2vkit plot                                   # the 300 most frequent words
+      w2vkit plot 孙悟空 猪八戒 唐僧 沙僧 --neighbors 8 -o characters.png
+      w2vkit plot king queen paris --method pca -o map.svg
+      w2vkit plot --top 20000 -o map.html           # explore in a browser
+    """
+    from ..plot import plot as draw
+
+    result = draw(engine_for(model_path), output, words, neighbors, top, method, font, seed, progress=show_progress())
+    # (a missing CJK font is warned about once, by the library's logger)
+    labelled = f" (labelled the {result.labels:,} most frequent that fit)" if result.labels < result.points else ""
+    info(
+        f"plotted {plural(result.points, 'word')}{labelled} in {result.groups} group{'s' if result.groups != 1 else ''} "
+        f"({result.seconds:.1f} s, font {result.font_source or 'matplotlib default, no CJK glyphs'}) "
+        f"-> {result.path}"
+    )
+
+
+COMMANDS = (plot,)

@@ -1,0 +1,130 @@
+"""The query commands: `similar`, `similarity`, `analogy`, `doesnt-match` and `shell`
+(library: w2vkit.query; nothing here loads gensim)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..choices import ANALOGY_METHODS
+from .options import FORMAT_OPTION, MODEL_OPTION, RESTRICT_OPTION, TOPN_OPTION, verbosity
+from .output import engine_for, info, render
+
+
+@click.command()
+@click.argument("words", nargs=-1, required=True, metavar="WORD...")
+@click.option("--minus", multiple=True, metavar="WORD", help="Subtract this word (repeatable).")
+@TOPN_OPTION
+@RESTRICT_OPTION
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def similar(words, minus, topn, restrict_vocab, model_path, fmt):
+    """Nearest neighbours of a word, or of the sum of WORDs minus the --minus words.
+
+    \b
+    Examples:
+      w2vkit similar 孙悟空
+      w2vkit similar king woman --minus man -n 5
+      w2vkit similar paris --format json --restrict-vocab 30000
+    """
+    results = engine_for(model_path).most_similar(list(words), list(minus), topn, restrict_vocab)
+    rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
+    render(["rank", "word", "similarity"], rows, fmt, {"positive": list(words), "negative": list(minus)})
+
+
+@click.command()
+@click.argument("words", nargs=-1, required=True, metavar="A B [C D ...]")
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def similarity(words, model_path, fmt):
+    """Cosine similarity of each pair of words.
+
+    \b
+    Examples:
+      w2vkit similarity 孙悟空 猪八戒
+      w2vkit similarity king queen man woman --format tsv
+    """
+    if len(words) % 2:
+        raise click.UsageError("give words in pairs: A B [C D ...]")
+    engine = engine_for(model_path)
+    rows = [(a, b, engine.similarity(a, b)) for a, b in zip(words[::2], words[1::2])]
+    render(["a", "b", "similarity"], rows, fmt)
+
+
+@click.command()
+@click.argument("a")
+@click.argument("b")
+@click.argument("c")
+@click.option(
+    "--method",
+    type=click.Choice(ANALOGY_METHODS),
+    default=ANALOGY_METHODS[0],
+    show_default=True,
+    help="3CosAdd (most_similar) or 3CosMul (most_similar_cosmul).",
+)
+@TOPN_OPTION
+@RESTRICT_OPTION
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def analogy(a, b, c, method, topn, restrict_vocab, model_path, fmt):
+    """A + B - C: `analogy king woman man` answers queen.
+
+    The order is spelled out because tools disagree: the word2vec C tool computes B - A + C and
+    fastText A - B + C. The equation computed is printed on stderr.
+
+    \b
+    Examples:
+      w2vkit analogy king woman man
+      w2vkit analogy 国王 女人 男人 --method mul
+    """
+    results = engine_for(model_path).analogy(a, b, c, method, topn, restrict_vocab)
+    if results:
+        info(f"{a} + {b} − {c} ≈ {results[0][0]} {results[0][1]:.2f}")
+    rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
+    render(["rank", "word", "score"], rows, fmt, {"equation": f"{a} + {b} - {c}", "method": method})
+
+
+@click.command(name="doesnt-match")
+@click.argument("words", nargs=-1, required=True, metavar="W1 W2 W3...")
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def doesnt_match(words, model_path, fmt):
+    """The word that fits least with the others (furthest from their mean).
+
+    \b
+    Examples:
+      w2vkit doesnt-match 孙悟空 猪八戒 沙僧 金箍棒
+      w2vkit doesnt-match breakfast lunch dinner car --format json
+    """
+    odd, ranked = engine_for(model_path).doesnt_match(list(words))
+    info(f"{odd} doesn't match " + " ".join(w for w in words if w != odd))
+    render(["word", "similarity_to_mean"], ranked, fmt, {"doesnt_match": odd})
+
+
+@click.command()
+@TOPN_OPTION
+@RESTRICT_OPTION
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def shell(topn, restrict_vocab, model_path, fmt):
+    """Interactive queries with the model kept loaded.
+
+    \b
+    At the prompt:
+      孙悟空              neighbours
+      king + woman - man  neighbours of an expression
+      孙悟空 ~ 猪八戒     cosine similarity
+      :help, :quit, Ctrl-D
+    """
+    from ..shell import run
+
+    run(engine_for(model_path), sys.stdin, sys.stdout, topn, restrict_vocab, fmt)
+
+
+COMMANDS = (similar, similarity, analogy, doesnt_match, shell)

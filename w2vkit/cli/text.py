@@ -1,0 +1,92 @@
+"""`segment`: raw text in, a folder of segmented text out (library: w2vkit.pipeline)."""
+
+from __future__ import annotations
+
+import click
+
+from .options import FORMAT_OPTION, JOBS_OPTION, segment_options, segmentation_options, verbosity
+from .output import info, plural, render, show_progress
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    default="segmented",
+    show_default=True,
+    help="Output directory; mirrors the inputs, one .txt per input, plus manifest.json.",
+)
+@segmentation_options
+@JOBS_OPTION
+@click.option(
+    "--audit",
+    type=click.IntRange(0),
+    default=0,
+    metavar="N",
+    help="Print the N most frequent tokens no dictionary knows (words the HMM invented), "
+    "and the words discovery found.",
+)
+@click.option(
+    "--discover-words",
+    "discover_words_file",
+    default=None,
+    metavar="FILE",
+    help="Write the words discovery found to FILE, as a dictionary for --user-dict.",
+)
+@FORMAT_OPTION
+@verbosity
+def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
+    """Segment raw text into lines of space-separated tokens: a paragraph per line (--lines sentence: a sentence).
+
+    INPUT is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2), - for stdin,
+    or the name of a built-in corpus: xiyouji (西游记, Journey to the West).
+
+    \b
+    Examples:
+      w2vkit segment xiyouji                       # the built-in novel
+      w2vkit segment corpora/ -o segmented/ --stopwords zh
+      w2vkit segment big.txt.gz --lang en --jobs 2
+      w2vkit segment novel.txt --user-dict xiyouji --audit 30   # words to add to your dictionary
+      w2vkit segment novel.txt --discover-words novel.dict      # the text's own words, as a dictionary
+    """
+    from ..files import check_not_input, check_writable
+    from ..pipeline import segment_corpus
+
+    if discover_words_file:
+        check_not_input(discover_words_file, inputs, "discovered words")
+        check_writable(discover_words_file)
+    result = segment_corpus(
+        list(inputs), outdir, segment_options(seg), jobs=jobs, progress=show_progress(), audit=bool(audit)
+    )
+    if discover_words_file:
+        from ..pipeline import write_new_words
+
+        write_new_words(discover_words_file, result.new_words)
+        info(f"wrote {plural(len(result.new_words), 'discovered word')} -> {discover_words_file}")
+    if audit and result.new_words:
+        info(
+            f"{plural(len(result.new_words), 'new word')} found in the text and kept whole "
+            f"(--no-discover to stop): "
+            + " ".join(w.word for w in result.new_words[:audit])
+            + (" …" if len(result.new_words) > audit else "")
+        )
+    if audit:
+        info(
+            f"the {audit} most frequent tokens no dictionary knows (words jieba's HMM made up; "
+            "add the real ones to a --user-dict file):"
+        )
+    rows = [(i, w, c) for i, (w, c) in enumerate(result.top_unknown(audit), 1)]
+    if fmt == "json":  # always one JSON object for scripts: the run, and the audit when asked
+        render(["rank", "unknown_token", "count"], rows, fmt, result.to_dict(audit=bool(audit)))
+    elif audit:
+        render(["rank", "unknown_token", "count"], rows, fmt, {"unknown_tokens": len(result.unknown)})
+    info(
+        f"segmented {plural(len(result.files), 'file')}: {plural(result.lines, 'line')}, "
+        f"{plural(result.tokens, 'token')}, {result.distinct_tokens:,} distinct "
+        f"in {result.seconds:.1f} s -> {result.outdir}/"
+    )
+
+
+COMMANDS = (segment,)

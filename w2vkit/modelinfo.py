@@ -1,0 +1,70 @@
+"""What `info` says about a model: its metadata, read into a JSON record or a few aligned lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .choices import DEFAULT_TOP_WORDS
+from .postprocess import step_label
+from .store import Model
+
+
+def model_record(model: Model, top: int = DEFAULT_TOP_WORDS) -> dict:
+    """The model's path, its meta.json and its `top` most frequent words with their counts."""
+    return {
+        "path": str(model.path),
+        "meta": model.meta,
+        "top_words": [[w, int(c)] for w, c in zip(model.words[:top], model.counts[:top])],
+    }
+
+
+def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
+    """The model in a few lines for people: size, format, how it was trained or imported, timings,
+    loss, and its `top` most frequent words. Fields a model lacks (an imported one has no
+    training) are left out."""
+    meta = model.meta
+    hp = meta.get("hyperparameters", {})
+    lines = [
+        f"model       {model.path}",
+        f"vocabulary  {len(model):,} words x {model.dim} dimensions",
+        f"format      w2vkit v{meta.get('format_version')} (w2vkit {meta.get('w2vkit_version')}, "
+        f"gensim {meta.get('gensim_version', '-')})",
+    ]
+    method = hp.get("method") or "word2vec"
+    if method != "word2vec":
+        c = meta.get("count_model") or {}
+        lines.append(
+            f"method      {method}"
+            + (f", count weight {hp.get('count_weight')}" if method == "hybrid" else "")
+            + f" (count model: dim {c.get('dim')}, window {c.get('window')}, {c.get('weighting')}, "
+            f"eig {c.get('eig')}{', w+c' if c.get('add_context') else ''})"
+        )
+    if "arch" in hp and method != "ppmi":
+        arch = (
+            f"{hp['arch']}+subwords({hp['min_n']}-{hp['max_n']}, word weight {hp.get('word_weight')})"
+            if hp.get("subwords")
+            else hp["arch"]
+        )
+        lines.append(
+            f"training    {arch} window={hp['window']} epochs={hp['epochs']} "
+            f"negative={hp['negative']} min_count={hp['min_count']} sample={hp['sample']}"
+            + (f" alpha={hp['alpha']}" if hp.get("alpha") else "")
+        )
+    if meta.get("postprocess"):
+        lines.append("postprocess " + ", ".join(step_label(s) for s in meta["postprocess"]))
+    corpus = meta.get("corpus")
+    if corpus:
+        names = ", ".join(Path(i["path"]).name for i in corpus["inputs"])
+        tokens = corpus["tokens"]
+        lines.append(f"corpus      {tokens:,} token{'' if tokens == 1 else 's'} from {names}")
+    if meta.get("source"):
+        lines.append(f"imported    from {meta['source']['path']}")
+    timings = meta.get("timings", {})
+    if "train_seconds" in timings:
+        lines.append(f"timings     {timings['train_seconds']:.1f} s training, {timings['words_per_second']:,} words/s")
+    losses = meta.get("losses_per_epoch")
+    if losses:
+        lines.append(f"loss        first epoch {losses[0]:,.0f}, last {losses[-1]:,.0f}")
+    if top:
+        lines.append("top words   " + " ".join(model.words[:top]))
+    return lines

@@ -1,0 +1,221 @@
+"""What `train` does when not told: its options, and the defaults that depend on the corpus.
+
+Defaults differ below and above SMALL_CORPUS_TOKENS (a novel against Wikipedia): each was chosen
+by measurement on several texts and seeds (README "Choosing the defaults"). The command line draws
+its --help from the constants here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS
+from .env import default_jobs
+from .errors import OptionError, UsageError
+
+ARCHS = ("cbow", "skipgram")
+DEFAULT_ARCH = "cbow"
+DEFAULT_MIN_COUNT = 5
+DEFAULT_MIN_ALPHA = 0.0001
+DEFAULT_SEED = 1
+DEFAULT_MIN_N, DEFAULT_MAX_N = 2, 3
+# Corpora below this many tokens are "small" (a novel): they need many more passes and a wider
+# window to give good neighbours.
+SMALL_CORPUS_TOKENS = 2_000_000
+# A word's own vector against its n-grams' mean, chosen on both novels' alias groups; see
+# w2vkit.subwords.compose_subword_vectors.
+DEFAULT_WORD_WEIGHT = 0.3
+
+
+@dataclass(frozen=True)
+class SizeDefaults:
+    """The defaults for one side of SMALL_CORPUS_TOKENS."""
+
+    dim: int
+    window: int
+    epochs: int
+    negative: int
+    sample: float
+    buckets: int  # hash buckets for the n-grams
+    cbow_alpha: float | None  # None: gensim's 0.025
+    add_context: bool
+    remove_top: int
+
+
+SMALL_CORPUS = SizeDefaults(
+    dim=100,
+    window=8,
+    epochs=80,
+    # Mikolov et al. (2013) give 5-20 negatives for small corpora; 10 measured best (README).
+    negative=10,
+    sample=1e-3,
+    # gensim's default of 2M buckets costs 800 MB at dim 100; a novel's vocabulary has a few tens
+    # of thousands of distinct 2-3 character n-grams.
+    buckets=200_000,
+    cbow_alpha=None,
+    add_context=False,
+    remove_top=0,
+)
+# Chosen on Wikipedia (benchmarks/english_defaults.py): the C tool's and fastText's CBOW learning
+# rate, and post-processing: w+c, then the mean and top principal directions removed.
+LARGE_CORPUS = SizeDefaults(
+    dim=200,
+    window=8,
+    epochs=10,
+    negative=10,
+    sample=1e-4,
+    buckets=2_000_000,
+    cbow_alpha=0.05,
+    add_context=True,
+    remove_top=2,
+)
+
+
+def size_defaults(tokens: int) -> SizeDefaults:
+    return SMALL_CORPUS if tokens < SMALL_CORPUS_TOKENS else LARGE_CORPUS
+
+
+def by_size(name: str) -> str:
+    """How a default that depends on the corpus size reads in --help: "100 below 2M tokens, else 200"."""
+    small, large = getattr(SMALL_CORPUS, name), getattr(LARGE_CORPUS, name)
+    if small == large:
+        return f"{small}"
+    return f"{small} below {SMALL_CORPUS_TOKENS // 1_000_000}M tokens, else {large}"
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    arch: str = DEFAULT_ARCH  # cbow | skipgram
+    dim: int | None = None  # None (here and below): chosen by corpus size, see resolved()
+    window: int | None = None
+    min_count: int = DEFAULT_MIN_COUNT
+    epochs: int | None = None
+    negative: int | None = None
+    hs: bool = False
+    sample: float | None = None
+    alpha: float | None = None
+    min_alpha: float = DEFAULT_MIN_ALPHA
+    workers: int | None = None
+    seed: int = DEFAULT_SEED
+    deterministic: bool = False
+    max_vocab: int | None = None
+    # Character n-grams (fastText's subword model, gensim FastText): None = on for Chinese text.
+    subwords: bool | None = None
+    min_n: int = DEFAULT_MIN_N
+    max_n: int = DEFAULT_MAX_N
+    buckets: int | None = None
+    # With subwords: a word's vector is word_weight x its own (unit) vector + (1 - word_weight) x
+    # the (unit) mean of its n-grams' vectors. "gensim": gensim's composition, (word + n-grams
+    # summed) / (1 + n-gram count), which lets the n-grams outweigh the word ~6 to 1. None:
+    # DEFAULT_WORD_WEIGHT, or when resuming, what the model was trained with.
+    word_weight: float | str | None = None
+    # Post-processing (w2vkit.postprocess): add the context vectors, remove the top principal
+    # directions.
+    add_context: bool | None = None
+    remove_top: int | None = None
+    # The method (METHODS; None: by corpus size) and, for ppmi and hybrid, the count model's
+    # settings (w2vkit.countmodel.CountOptions; None: its defaults) and, for hybrid, the weight of
+    # its part in the combined vectors' cosines.
+    method: str | None = None
+    count_weight: float | None = None
+    count_dim: int | None = None
+    count_window: int | None = None
+    count_weighting: str | None = None
+    count_eig: float | None = None
+
+    def __post_init__(self):
+        if self.arch not in ARCHS:
+            raise UsageError(f"unknown architecture {self.arch!r}; choose {' or '.join(ARCHS)}")
+        if self.method is not None and self.method not in METHODS:
+            raise UsageError(f"unknown method {self.method!r}; choose {', '.join(METHODS)}")
+        if self.count_weight is not None and not 0 <= self.count_weight <= 1:
+            raise UsageError("the count weight must be between 0 and 1")
+        for name in ("dim", "min_count"):
+            if getattr(self, name) is not None and getattr(self, name) < 1:
+                raise OptionError(f"{{{name}}} must be at least 1", name)
+        if not self.hs and self.negative == 0:
+            raise OptionError("with {negative} 0 use {hs}, or nothing would be trained", "negative", "hs")
+        if not 1 <= self.min_n <= self.max_n:
+            raise OptionError("{min_n} and {max_n} need 1 <= min-n <= max-n", "min_n", "max_n")
+        if self.word_weight not in (None, "gensim") and not (
+            isinstance(self.word_weight, (int, float)) and 0 <= self.word_weight <= 1
+        ):
+            raise OptionError("{word_weight} must be between 0 and 1, or gensim", "word_weight")
+        if self.remove_top is not None and self.remove_top < 0:
+            raise OptionError("{remove_top} must be 0 or more", "remove_top")
+        if self.add_context and self.hs and not self.negative:
+            raise OptionError(
+                "{add_context} needs negative sampling: hierarchical softmax has no context vectors", "add_context"
+            )
+
+    def resolved(self, tokens: int, lang: str = "en") -> TrainOptions:
+        """Fill the defaults that depend on the corpus: its size in tokens and its language.
+
+        Chinese gets character n-grams: a word's characters carry much of its meaning (the idea of
+        CWE, Chen et al. 2015), and the names of one character share them (孙悟空 悟空 孙行者 孙大圣);
+        alias recall@10 rose on both novels (README "Choosing the defaults"). English keeps plain
+        word2vec: text8-style text has no morphology left worth the 2-3x training time.
+        """
+        size = size_defaults(tokens)
+
+        def pick(name):
+            value = getattr(self, name)
+            return value if value is not None else getattr(size, name)
+
+        negative = pick("negative")
+        return replace(
+            self,
+            dim=pick("dim"),
+            window=pick("window"),
+            epochs=pick("epochs"),
+            negative=negative,
+            sample=pick("sample"),
+            alpha=self.alpha if self.alpha is not None else (size.cbow_alpha if self.arch == "cbow" else None),
+            workers=1 if self.deterministic else (self.workers or default_jobs()),
+            subwords=self.subwords if self.subwords is not None else lang == "zh",
+            buckets=pick("buckets"),
+            word_weight=DEFAULT_WORD_WEIGHT if self.word_weight is None else self.word_weight,
+            add_context=pick("add_context") and negative > 0,
+            remove_top=pick("remove_top"),
+            method=self.method or (DEFAULT_METHOD if tokens < HYBRID_MAX_TOKENS else "word2vec"),
+            count_weight=DEFAULT_COUNT_WEIGHT if self.count_weight is None else self.count_weight,
+        )
+
+    def count_options(self):
+        """The count model's settings (w2vkit.countmodel.CountOptions) from these options."""
+        from .countmodel import CountOptions
+
+        given = {
+            "dim": self.count_dim,
+            "window": self.count_window,
+            "weighting": self.count_weighting,
+            "eig": self.count_eig,
+        }
+        return CountOptions(seed=self.seed, **{k: v for k, v in given.items() if v is not None})
+
+    @property
+    def postprocess(self):
+        from .postprocess import Steps
+
+        return Steps(bool(self.add_context), self.remove_top or 0)
+
+
+def parse_word_weight(value: str | float | None) -> float | str | None:
+    """A word weight as given on a command line: a number from 0 to 1, "gensim", or None."""
+    if value is None or value == "gensim":
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        raise UsageError(f"{value!r} is not a number from 0 to 1 or 'gensim'") from None
+
+
+def default_output(inputs: list[str], models_root: str = "models") -> Path:
+    """Where a model of these inputs goes when no output is given: models/<first input's name>."""
+    first = Path(inputs[0].rstrip("/"))
+    name = first.name
+    for suffix in (".gz", ".bz2", ".txt"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return Path(models_root) / (name or "model")
