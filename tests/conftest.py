@@ -121,17 +121,28 @@ SMALL_TRAIN = dict(
 @pytest.fixture(scope="session")
 def small_model(novel_slice, tmp_path_factory):
     """One small model trained with a fixed seed, shared by the query and evaluate tests."""
-    from w2vkit.train import TrainOptions, train
+    from w2vkit.train import train
+    from w2vkit.trainoptions import TrainOptions
 
     out = tmp_path_factory.mktemp("models") / "small"
     train([str(novel_slice)], out, TrainOptions(**SMALL_TRAIN))
     return out
 
 
+@pytest.fixture(scope="module")
+def engine(small_model):
+    """A query engine over small_model (one per test module: some tests change its caches)."""
+    from w2vkit.query import Engine
+    from w2vkit.store import load_model
+
+    return Engine(load_model(small_model))
+
+
 @pytest.fixture(scope="session")
 def subword_model(novel_slice, tmp_path_factory):
     """A small model with character n-grams (gensim's own composition, cross-checked in test_subwords)."""
-    from w2vkit.train import TrainOptions, train
+    from w2vkit.train import train
+    from w2vkit.trainoptions import TrainOptions
 
     out = tmp_path_factory.mktemp("subword") / "m"
     opts = TrainOptions(

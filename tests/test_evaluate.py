@@ -16,13 +16,6 @@ from w2vkit.evaluate import (
     read_pairs,
     resolve_set,
 )
-from w2vkit.query import Engine
-from w2vkit.store import load_model
-
-
-@pytest.fixture(scope="module")
-def engine(small_model):
-    return Engine(load_model(small_model))
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,6 @@ import pytest
 from w2vkit.errors import UsageError
 from w2vkit.fonts import bundled_font_path, find_cjk_font
 from w2vkit.plot import MAX_IMAGE_LABELS, plot
-from w2vkit.query import Engine
-from w2vkit.store import load_model
-
-
-@pytest.fixture(scope="module")
-def engine(small_model):
-    return Engine(load_model(small_model))
 
 
 def hide_system_fonts(monkeypatch):

@@ -8,13 +8,7 @@ import numpy as np
 import pytest
 
 from w2vkit.errors import UnknownWordError
-from w2vkit.query import Engine
 from w2vkit.store import load_model
-
-
-@pytest.fixture(scope="module")
-def engine(small_model):
-    return Engine(load_model(small_model))
 
 
 @pytest.fixture(scope="module")

@@ -348,6 +348,7 @@ def test_cli_word_weight(invoke, novel_slice, tmp_path):
 @pytest.mark.parametrize("sig", ["SIGINT", "SIGKILL"])
 def test_killed_training_leaves_the_previous_model_intact(small_model, novel_slice, tmp_path, sig):
     """Ctrl-C or SIGKILL at any moment of a retrain: the model at that path still loads."""
+    import os
     import shutil
     import signal
     import subprocess
@@ -357,8 +358,20 @@ def test_killed_training_leaves_the_previous_model_intact(small_model, novel_sli
     target = tmp_path / "model"
     shutil.copytree(small_model, target)
     before = (target / "vectors.npy").read_bytes()
-    rng = np.random.default_rng(11 if sig == "SIGINT" else 12)
-    for delay in rng.uniform(0.5, 4.0, size=3):
+    cache = tmp_path / "cache"
+
+    def training():  # the segmented corpus is cached: gensim is at work
+        return any(cache.glob("corpora/*/corpus.json"))
+
+    def saving():  # the new model's staging folder exists
+        return any(p.name.startswith(".model.tmp") for p in tmp_path.iterdir())
+
+    # Three moments, each waited for rather than guessed: while starting up, while training,
+    # while saving.
+    moments = [("starting", lambda: True, 0.3), ("training", training, 0.2), ("saving", saving, 0.0)]
+    handled = interrupted = 0
+    for name, reached, after in moments:
+        shutil.rmtree(cache, ignore_errors=True)
         proc = subprocess.Popen(
             [
                 sys.executable,
@@ -378,15 +391,24 @@ def test_killed_training_leaves_the_previous_model_intact(small_model, novel_sli
             ],
             stderr=subprocess.PIPE,
             text=True,
+            env=dict(os.environ, W2VKIT_CACHE=str(cache)),
         )
-        time.sleep(float(delay))
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and not reached() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(after)
         proc.send_signal(getattr(signal, sig))
         _, err = proc.communicate(timeout=60)
+        interrupted += proc.returncode != 0
         model = load_model(target, verify=True)  # intact: old or completely new
-        assert model.meta["dim"] in (32, 16 + 8)  # the old model, or the new hybrid one
+        assert model.meta["dim"] in (32, 16 + 8), name  # the old model, or the new hybrid one
         if model.meta["dim"] == 32:
             assert (target / "vectors.npy").read_bytes() == before
-        if sig == "SIGINT" and proc.returncode == 130:  # our handler ran (-2: died before or after it)
-            assert err.strip().splitlines()[-1] == "Interrupted; earlier results are left as they were."
+        if sig == "SIGINT" and proc.returncode == 130:  # our handler ran (-2: died before it was set)
+            handled += 1
+            assert err.strip().splitlines()[-1] == "Interrupted; earlier results are left as they were.", name
+    assert interrupted >= 2  # the signals did land mid-run
+    if sig == "SIGINT":
+        assert handled >= 1  # and Ctrl-C was answered by our handler, with its message
     train([str(novel_slice)], target, TrainOptions(dim=8, epochs=1))  # the next run cleans up
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".model.tmp")]

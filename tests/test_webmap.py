@@ -19,11 +19,6 @@ from w2vkit.webmap import neighbour_lists
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="module")
-def engine(small_model):
-    return Engine(load_model(small_model))
-
-
 def page_data(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
     match = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', text, re.S)

@@ -15,21 +15,16 @@ numpy and scipy only (no gensim), unknown words handled as the queries handle th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, EXPAND_GROW, EXPAND_MIN_COUNT
 from .errors import EvalSetError, UnknownWordError, UsageError
+from .query import Engine
 from .vecmath import unit_rows, unit_vector
-
-if TYPE_CHECKING:  # numpy is imported where it is used: `w2vkit --help` loads these commands' constants
-    import numpy as np
-
-    from .query import Engine
 
 
 def _centroid(engine: Engine, words: list[str]) -> tuple[np.ndarray, list[int | None]]:
-    import numpy as np
-
     found = [engine.vector_of(w) for w in words]
     return unit_vector(np.mean([v for v, _ in found], axis=0)), [i for _, i in found]
 
@@ -58,8 +53,6 @@ def expand(
     words seen at least `min_count` times. With iterations=N, N times: the `grow` best candidates
     join the seeds and the centroid is recomputed (the result excludes all of them, and names the
     nearest of the original seeds)."""
-    import numpy as np
-
     if not seeds:
         raise UsageError("give at least one seed word")
     if topn < 1 or grow < 1 or iterations < 0:
@@ -117,8 +110,6 @@ def expand_concepts(
 ) -> list[Candidate]:
     """Several concepts at once: every word (seeds excluded) goes to the concept whose centroid it
     is closest to; each concept keeps its `topn` best. Rows by concept, then score."""
-    import numpy as np
-
     names = list(concepts)
     centroids, seed_rows, seed_units = [], set(), []
     for name in names:
@@ -156,8 +147,6 @@ class AxisResult:
 
 def axis_vector(engine: Engine, positive: list[str], negative: list[str]) -> np.ndarray:
     """mean(unit POS) - mean(unit NEG), at unit length."""
-    import numpy as np
-
     if not positive or not negative:
         raise UsageError("an axis needs words at both poles: POS... --vs NEG...")
     if set(positive) == set(negative):
@@ -181,8 +170,6 @@ def axis_scores(
 ) -> AxisResult:
     """Each word's cosine with the axis; with no words, the `topn` words at each end of the
     vocabulary (seen at least min_count times, pole words excluded)."""
-    import numpy as np
-
     axis = axis_vector(engine, positive, negative)
     if words:
         scored = [(w, float(engine.vector_of(w)[0] @ axis)) for w in words]
@@ -221,7 +208,6 @@ class CompareResult:
 
 def procrustes_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The orthogonal R minimising ||b R - a|| (scipy.linalg.orthogonal_procrustes)."""
-    import numpy as np
     from scipy.linalg import orthogonal_procrustes
 
     rotation, _ = orthogonal_procrustes(b, a)
@@ -231,8 +217,6 @@ def procrustes_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def nearest_rows(unit: np.ndarray, rows, k: int, block: int = 1024) -> np.ndarray:
     """The k nearest other rows (by cosine of unit rows) of each of `rows`, best first, computed
     a block of rows at a time."""
-    import numpy as np
-
     rows = np.asarray(rows, dtype=np.int64)
     k = min(k, len(unit) - 1)
     out = np.empty((len(rows), k), dtype=np.int64)
@@ -258,8 +242,6 @@ def compare(
     """Align B to A on the `anchors` most frequent shared words and compare words across them:
     the given words, or the `topn` shared words (seen min_count times in both) that moved most.
     Neighbours are searched among the shared words, so the two lists can be compared."""
-    import numpy as np
-
     shared_words = [w for w in a.model.words if w in b.model.index]
     if not shared_words:
         raise UsageError(f"{a.model.path} and {b.model.path} share no word; compare models of the same language")

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from .datasets import BUILTIN_CORPORA, builtin_corpus
 from .errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
+from .files import write_atomic
 
 TEXT_SUFFIXES = (".txt", ".txt.gz", ".txt.bz2")
 STDIN = "-"
@@ -95,8 +97,6 @@ def discover_inputs(paths: list[str]) -> list[InputFile]:
 
 def _builtin_or_missing(raw: str) -> Path:
     """A name of a built-in corpus (when no file of that name exists) gives its packaged path."""
-    from .datasets import BUILTIN_CORPORA, builtin_corpus
-
     if raw in BUILTIN_CORPORA:
         return builtin_corpus(raw)
     if "/" in raw or "." in raw:
@@ -477,6 +477,4 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     """Write a small text file so readers see the old or the new content, never a part."""
-    from .files import write_atomic
-
     write_atomic(path, text)

@@ -23,7 +23,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .choices import DEFAULT_SENTENCE_METHOD, SENTENCE_METHODS
+from .corpus import STDIN, lines, normalise, open_text
+from .datasets import BUILTIN_CORPORA, builtin_corpus
 from .errors import OptionError, UsageError
+from .files import atomic_output, check_not_input, check_writable
+from .progress import progress_bar
+from .segment import SegmentOptions, Tokenizer
 from .store import Model
 from .vecmath import unit_rows
 
@@ -156,9 +161,6 @@ def _segmenter(model: Model):
     described = model.meta.get("segmentation")
     if not described:
         return lambda text: text.split()
-    from .corpus import normalise
-    from .segment import SegmentOptions, Tokenizer
-
     options = SegmentOptions.from_described(described)
     tokenizers: dict[str, Tokenizer] = {}  # made once: a Tokenizer loads the dictionaries
 
@@ -263,8 +265,6 @@ def search_file(
 ) -> SearchResult:
     """search() over the lines of a file (as read_texts reads them), streamed: memory does not
     grow with the file. progress: a bar on stderr following the bytes read."""
-    from .progress import progress_bar
-
     texts, stream = iter_texts(path, encoding)
     try:
         size = os.stat(stream.path).st_size if stream.path != "-" else None
@@ -282,9 +282,6 @@ def search_file(
 def iter_texts(path: str, encoding: str | None = None):
     """The lines of a file as read_texts gives them, one at a time, and the open stream (its
     `bytes_read` tells how far the reading is, for progress)."""
-    from .corpus import STDIN, lines, open_text
-    from .datasets import BUILTIN_CORPORA, builtin_corpus
-
     if path != STDIN and not os.path.exists(path) and path in BUILTIN_CORPORA:
         path = str(builtin_corpus(path))
     stream, first = open_text(path, encoding)
@@ -320,8 +317,6 @@ def write_vectors(embedded: Embedded, fmt: str, out) -> None:
 
 def check_embed_output(output: str, source: str) -> None:
     """Before any work: the vectors' file must not be the input and must be writable."""
-    from .files import check_not_input, check_writable
-
     check_not_input(output, [source], "vectors")
     check_writable(output)
 
@@ -332,8 +327,6 @@ def embed_file(
     """Sentence vectors of each line of `source` (a file, - for stdin or a built-in corpus)
     written atomically to `output` (- for stdout) as write_vectors writes them; returns the
     vectors and the number of lines."""
-    from .files import atomic_output
-
     check_embed_output(output, source)
     texts = read_texts(source)
     embedded = Embedder(model, method).embed(texts)

@@ -40,8 +40,8 @@ def import_word2vec(
     scan for the keys and one numpy gather for the vectors, no Python work per word), appended to
     the new vectors.npy with plain writes and handed to a second background sha256; its words
     are decoded and written to vocab.tsv while the checksums run. Memory stays at a few chunks
-    plus the words, whatever the file size. 1M x 300 in ~1.7 s, 3.3x gensim's
-    load_word2vec_format: see benchmarks/import.py. progress: a bar on stderr (when a TTY).
+    plus the words, whatever the file size. Against gensim's load_word2vec_format: README
+    "Benchmarks" (benchmarks/import.py). progress: a bar on stderr (when a TTY).
     """
     import gzip
 

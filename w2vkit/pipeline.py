@@ -30,6 +30,7 @@ from .corpus import (
     open_text,
     paragraphs,
 )
+from .discover import SAMPLE_CHARS, discover_words
 from .env import default_jobs
 from .errors import EmptyInputError, OutputError
 from .files import check_writable, input_conflict, pid_suffix, remove_stale
@@ -385,8 +386,6 @@ class _StagedOutputs:
 def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
     """New words of the Chinese inputs (w2vkit.discover), from a sample of their first
     SAMPLE_CHARS characters, taken from each file in turn."""
-    from .discover import SAMPLE_CHARS, discover_words
-
     started = time.perf_counter()
     per_file = max(SAMPLE_CHARS // max(len([f for f in files if f.path != STDIN]), 1), 100_000)
     parts, total = [], 0

@@ -24,12 +24,15 @@ from .choices import (
     LARGE_MAP,
     PLOT_METHODS,
 )
+from .env import default_jobs
 from .errors import UsageError
 from .files import atomic_output, check_writable, is_stream
 from .fonts import INSTALL_HINT, find_cjk_font
 from .progress import progress_callback
 from .query import Engine
+from .segment import read_stopwords
 from .vecmath import unit_rows
+from .webmap import map_data, render_html
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +59,6 @@ class PlotResult:
 
 
 def _stopwords() -> frozenset[str]:
-    from .segment import read_stopwords
-
     return read_stopwords(["zh", "en"])
 
 
@@ -111,8 +112,6 @@ def _opentsne(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
     """openTSNE with its defaults for large data (approximate neighbours, FFT-interpolated
     gradients, PCA initialisation), perplexity 30 on cosine distances."""
     from openTSNE import TSNE
-
-    from .env import default_jobs
 
     # openTSNE logs its every choice at INFO; the user asked for a map, not those.
     if logging.getLogger("openTSNE").level == logging.NOTSET:
@@ -235,8 +234,6 @@ def plot(
 
 
 def _plot_html(engine, output, chosen, groups, is_query, xy, words, title, started) -> PlotResult:
-    from .webmap import map_data, render_html
-
     group_names = words if words else ["most frequent words"]
     page = render_html(map_data(engine, chosen, groups, is_query, xy, group_names, title))
     with atomic_output(output) as f:

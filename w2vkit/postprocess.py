@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ModelError, OptionError, UsageError
+from .gensimstate import load_state
+from .store import GENSIM_DIR, load_model, prepare_model_output, save_model
 
 # Rows per block when summing the covariance in float64: 8,192 x 300 x 8 bytes = 20 MB at a time
 # (65,536 rows made the block the largest temporary, +50 MiB at peak on the English model).
@@ -127,9 +129,6 @@ def context_vectors(gensim_model) -> np.ndarray | None:
 
 def _saved_context(path: Path, model) -> np.ndarray:
     """The context vectors from a w2vkit model's verified gensim state."""
-    from .gensimstate import load_state
-    from .store import GENSIM_DIR
-
     gensim_model = load_state(
         path,
         model.meta,
@@ -146,8 +145,6 @@ def _saved_context(path: Path, model) -> np.ndarray:
 
 def postprocess_model(source, output, steps: Steps) -> tuple[Path, dict]:
     """Apply the steps to the model at `source` and save the result as a new model at `output`."""
-    from .store import load_model, prepare_model_output, save_model
-
     if not steps:
         raise OptionError("nothing to do: give {add_context} and/or {remove_top} N", "add_context", "remove_top")
     source, output = Path(source), Path(output)

@@ -15,6 +15,7 @@ import numpy as np
 
 from .choices import ANALOGY_METHODS
 from .errors import OptionError, OutputError, UnknownWordError, UsageError
+from .files import atomic_output
 from .store import Model
 from .subwords import MIN_KNOWN_NGRAM_SHARE
 from .vecmath import unit_vector
@@ -239,8 +240,6 @@ def _row_norms(vec: np.ndarray) -> np.ndarray:
 
 
 def _try_write_cache(path: Path, norms: np.ndarray, sha: str) -> None:
-    from .files import atomic_output
-
     try:
         with atomic_output(path) as f:
             np.save(f, norms, allow_pickle=False)
@@ -259,7 +258,7 @@ def training_form(model: Model, word: str) -> str:
     seg = model.meta.get("segmentation")
     if not seg:
         return word
-    from .corpus import normalise
+    from .corpus import normalise  # here (as segment below): a query of a known word needs neither
 
     form = normalise(word).strip().lower()
     if seg.get("phrases") and " " in form:  # "new york" as the model has it: new_york

@@ -32,6 +32,7 @@ import numpy as np
 from . import __version__
 from .errors import CorruptModelError, ModelNotFoundError, OutputError
 from .files import check_writable, input_conflict, pid_suffix, real_path, remove_stale, sha256_of
+from .subwords import load_ngrams
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +78,6 @@ class Model:
     def ngram_table(self):
         """The character n-gram vectors of a subword model (w2vkit.subwords), or None."""
         if self._ngrams is None:
-            from .subwords import load_ngrams
-
             self._ngrams = (load_ngrams(self.path, self.meta),)
         return self._ngrams[0]
 

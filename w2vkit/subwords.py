@@ -149,8 +149,9 @@ def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True, ngram_wei
 
     gensim averages the word's vector with its n-grams' (2-3 character n-grams of a Chinese word
     are 4-7), so what a word shares in writing outweighs how it is used: 妖精's neighbours were
-    妖娆 妖贼 妖孽 妖氛. On the two novels' alias groups, weight 0.3 gave recall@10 0.49 / 0.28 against
-    gensim's 0.45 / 0.24, and 妖精 -> 妖怪 妖魔 among the first (benchmarks/choose_defaults.py).
+    妖娆 妖贼 妖孽 妖氛. The default weight scored better than gensim's composition on both novels'
+    alias groups, and gives 妖精 -> 妖怪 妖魔 among the first (benchmarks/choose_defaults.py; README
+    "Choosing the defaults").
 
     ngram_weighting="idf" weighs each n-gram in the mean by log((V + 1) / (df + 1)), df the number
     of vocabulary words holding it: measured on three novels and not adopted (README "Texts nobody
@@ -189,6 +190,6 @@ def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True, ngram_wei
     composed = weight * own + (1 - weight) * unit_rows(ngram_mean)
     # A one-character word has no parts: its n-grams (<孙, 孙>) are the first or last character of
     # every word that begins or ends with it, which made 孙 the nearest word to 孙悟空, 孙行者 ...
-    # It keeps its own vector (same recall, MRR 0.55 -> 0.58 on the novel).
+    # It keeps its own vector (better MRR on the novel, same recall: README "Choosing the defaults").
     composed[single] = own[single]
     return composed.astype(np.float32)

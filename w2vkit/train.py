@@ -18,12 +18,14 @@ from pathlib import Path
 
 from .choices import DEFAULT_MAX_LINE_TOKENS
 from .corpuscache import prepare_corpus
+from .countmodel import combine, train_count_model, vocabulary
 from .errors import InputError, ModelError, OptionError, UsageError
 from .gensimstate import has_state, model_class, save_state, verify_gensim_state
+from .postprocess import Steps, apply, context_vectors
 from .progress import progress_bar
 from .segment import SegmentOptions
 from .store import GENSIM_DIR, load_model, prepare_model_output, publish, staging_dir, write_model_files
-from .subwords import compose_subword_vectors
+from .subwords import compose_subword_vectors, save_ngrams
 from .trainoptions import TrainOptions, default_output
 
 log = logging.getLogger(__name__)
@@ -194,8 +196,6 @@ def train(
         dropped = run.dropped
     count = None
     if opts.method == "hybrid":
-        from .countmodel import train_count_model
-
         count = train_count_model(prepared.path, list(run.model.wv.index_to_key), opts.count_options())
     words = _save_trained(run, output, opts, prepared, tokens, dropped, resumed_from, keep_gensim, count)
     seconds = run.seconds + (sum(count.seconds.values()) if count else 0)
@@ -244,8 +244,6 @@ class _GensimRun:
 
 def _run_count_only(corpus: Path, tokens: int, opts: TrainOptions, inputs) -> _GensimRun:
     """The count model alone (method ppmi): vocabulary by min_count, then PPMI + SVD."""
-    from .countmodel import train_count_model, vocabulary
-
     started = time.perf_counter()
     words, counts, dropped = vocabulary(corpus, opts.min_count, opts.max_vocab)
     if not words:
@@ -319,8 +317,6 @@ def _save_trained(
         meta["count_model"] = dict(opts.count_options().describe(), **(run.count_record or {}))
     if run.model is None:  # the count model alone
         words, counts, vectors = run.words, run.counts, run.vectors
-        from .postprocess import Steps
-
         wv, steps = None, Steps(False, opts.remove_top or 0)  # (w+c is the count model's own option)
         keep_gensim = False
     else:
@@ -335,13 +331,9 @@ def _save_trained(
             vectors = compose_subword_vectors(wv, opts.word_weight)
         steps = opts.postprocess
     if steps:
-        from .postprocess import apply, context_vectors
-
         vectors = apply(vectors, steps, context_vectors(run.model) if steps.add_context else None)
     meta["postprocess"] = steps.describe()
     if count is not None:  # hybrid: the predictive vectors (as saved before) beside the count model's
-        from .countmodel import combine
-
         meta["count_model"].update(pairs=count.pairs, **count.seconds)
         meta["timings"]["count_seconds"] = round(sum(count.seconds.values()), 3)
         predictive_dim = vectors.shape[1]
@@ -351,8 +343,6 @@ def _save_trained(
     tmp = staging_dir(output)
     try:
         if wv is not None and opts.subwords and not steps:  # unknown words get vectors from their n-grams
-            from .subwords import save_ngrams
-
             # (hybrid: an unknown word's count part is unknown: zeros, so its cosines with known
             # words are its predictive cosines scaled by the predictive part's weight)
             scale = float(np.sqrt(1 - opts.count_weight)) if count is not None else 1.0

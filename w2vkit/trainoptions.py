@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS
+from .countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS, CountOptions
 from .env import default_jobs
 from .errors import OptionError, UsageError
 
@@ -184,8 +184,6 @@ class TrainOptions:
 
     def count_options(self):
         """The count model's settings (w2vkit.countmodel.CountOptions) from these options."""
-        from .countmodel import CountOptions
-
         given = {
             "dim": self.count_dim,
             "window": self.count_window,
@@ -196,7 +194,7 @@ class TrainOptions:
 
     @property
     def postprocess(self):
-        from .postprocess import Steps
+        from .postprocess import Steps  # here: it loads numpy, and --help reads this module
 
         return Steps(bool(self.add_context), self.remove_top or 0)
 

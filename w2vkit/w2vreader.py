@@ -221,11 +221,11 @@ class MappedReader:
 
 class NpyWriter:
     """A new .npy file of little-endian float32 [n x dim], written and hashed (sha256) on a
-    thread of its own, which leaves the parser's thread to parsing (1M x 300: import median
-    1.42 s vs 2.27 s with the writes on the parser's thread).
+    thread of its own, which leaves the parser's thread to parsing (measured faster than writing
+    on the parser's thread with benchmarks/import.py).
 
     Plain writes into the page cache, not a memory map: no 1.2 GB of zeroed pages to map first
-    (that cost 0.13-2.5 s here) and nothing counted in this process's memory. finish() returns
+    (a cost of seconds, measured) and nothing counted in this process's memory. finish() returns
     the sha256 of the whole file. Every SYNC_BYTES a background fdatasync starts writing the file
     to disk, so the fsync that publishing a model needs finds little left to do (1.2 GB: 0.03 s
     instead of 0.5 s here; without it the whole import also used 0.9 s more CPU).
