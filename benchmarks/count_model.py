@@ -37,7 +37,8 @@ from aliases import hongloumeng_path, top_neighbours  # noqa: E402
 
 from w2vkit import __version__  # noqa: E402
 from w2vkit.countmodel import CountOptions, combine, train_count_model  # noqa: E402
-from w2vkit.evaluate import alias_scores, read_groups  # noqa: E402
+from w2vkit.evalsets import read_groups  # noqa: E402
+from w2vkit.evaluate import alias_scores  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.store import load_model  # noqa: E402
 from w2vkit.train import TrainOptions, train  # noqa: E402
@@ -111,7 +112,7 @@ def corpus_source(name: str, args) -> str:
         if not args.xingshi:
             sys.exit("xingshi: give --xingshi FILE (醒世恒言, Project Gutenberg #23785, as plain text)")
         return args.xingshi
-    return source if "." not in source else str(Path(args.shared) / "corpora" / source)
+    return source if "." not in source or args.tiny else str(Path(args.shared) / "corpora" / source)
 
 
 def main():
@@ -126,7 +127,15 @@ def main():
     p.add_argument("--models", help="keep the trained word2vec models here and reuse them")
     p.add_argument("--neighbours", default="0,0.3", help="weights whose neighbours are printed (first seed)")
     p.add_argument("--json", help="also write the rows here")
+    p.add_argument("--tiny", action="store_true", help="a slice of the novel, one epoch (tests/test_benchmarks.py)")
     args = p.parse_args()
+    tiny = {}
+    if args.tiny:
+        from tiny import TINY_DIM, TINY_EPOCHS, tiny_novel
+
+        tiny = dict(epochs=TINY_EPOCHS, dim=TINY_DIM)
+        CORPORA["xiyouji"] = (tiny_novel(), *CORPORA["xiyouji"][1:])
+        args.corpora, args.seeds, args.weights = "xiyouji", 1, "0,0.3"
     os.environ.setdefault("W2VKIT_CACHE", tempfile.mkdtemp(prefix="w2vkit-count-cache-"))
     categories = read_categories(DATA / "zh-everyday-categories.txt")
     weights = [float(w) for w in args.weights.split(",")]
@@ -142,7 +151,7 @@ def main():
             out = models / f"{name}-seed{seed}-v{__version__}"
             started = time.perf_counter()
             if not (out / "meta.json").exists():
-                train([path], out, TrainOptions(seed=seed, method="word2vec"), SegmentOptions(**seg_extra))
+                train([path], out, TrainOptions(seed=seed, method="word2vec", **tiny), SegmentOptions(**seg_extra))
             w2v_seconds = time.perf_counter() - started
             model = load_model(out)
             words, predictive = model.words, np.asarray(model.vectors)

@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from w2vkit.corpuscache import prepare_corpus  # noqa: E402
-from w2vkit.evaluate import evaluate_analogies, evaluate_pairs, resolve_set  # noqa: E402
+from w2vkit.evalsets import resolve_set  # noqa: E402
+from w2vkit.evaluate import evaluate_analogies, evaluate_pairs  # noqa: E402
 from w2vkit.postprocess import Steps, apply  # noqa: E402
 from w2vkit.query import Engine  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
@@ -116,7 +117,15 @@ def main():
     p.add_argument("--post", help="comma-separated post-processings (default: all)")
     p.add_argument("--out", default="/tmp/en-sweep.jsonl")
     p.add_argument("--check", metavar="MODEL", help="score a saved model with w2vkit and gensim, and stop")
+    p.add_argument("--tiny", action="store_true", help="one epoch of two trials (tests/test_benchmarks.py)")
     args = p.parse_args()
+    if args.tiny:
+        from tiny import TINY_DIM, TINY_EPOCHS
+
+        BASE.update(epochs=TINY_EPOCHS, vector_size=TINY_DIM, min_count=1)
+        args.only = args.only or "0,11"
+        for trial in TRIALS:
+            trial.pop("vector_size", None), trial.pop("epochs", None)
     if args.check:
         return check(args.check)
 

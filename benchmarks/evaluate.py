@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT))
 def main():
     from gensim.models import KeyedVectors
 
-    from w2vkit.evaluate import evaluate_analogies, resolve_set
+    from w2vkit.evalsets import resolve_set
+    from w2vkit.evaluate import evaluate_analogies
     from w2vkit.query import Engine
     from w2vkit.store import load_model
 

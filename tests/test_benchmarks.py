@@ -1,7 +1,7 @@
 """Every benchmark that needs nothing beside the clone starts and runs at a tiny size, so that a
 moved function breaks the suite, not a reader's evening (issue 24). Marked slow: each runs in a
-new process. The ones that train on ../shared's novels for minutes (aliases, choose_defaults,
-count_model, english_defaults) are not here yet."""
+new process. Those that train on ../shared's texts for hours run with --tiny: a slice of the
+built-in novel (benchmarks/tiny.py) or generated English, one epoch."""
 
 import subprocess
 import sys
@@ -68,3 +68,30 @@ def test_count_model_english_benchmark(tmp_path):
     corpus = tmp_path / "en.txt"  # generated English: the benchmark's own corpus is in ../shared
     corpus.write_text(text8_like(300_000), encoding="ascii")
     assert run("count_model_english.py", "--tiny", "--corpus", corpus, "--models", tmp_path / "models")
+
+
+@pytest.mark.slow
+def test_aliases_benchmark(tmp_path):
+    assert "R@10" in run("aliases.py", "--tiny", "--json", tmp_path / "rows.json")
+
+
+@pytest.mark.slow
+def test_choose_defaults_benchmark():
+    assert "xiyouji R@10" in run("choose_defaults.py", "--tiny")
+
+
+@pytest.mark.slow
+def test_count_model_benchmark(tmp_path):
+    assert "xiyouji" in run("count_model.py", "--tiny", "--json", tmp_path / "rows.json")
+
+
+@pytest.mark.slow
+def test_english_defaults_benchmark(tmp_path):
+    from conftest import text8_like
+
+    corpus = tmp_path / "en.txt"  # generated English: the benchmark's own corpus is in ../shared
+    corpus.write_text(text8_like(300_000), encoding="ascii")
+    out = run(
+        "english_defaults.py", "--tiny", "--corpus", corpus, "--out", tmp_path / "rows.jsonl", "--post", "w,w+c abtt2"
+    )
+    assert "google" in out and len((tmp_path / "rows.jsonl").read_text().splitlines()) == 4

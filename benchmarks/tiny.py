@@ -1,0 +1,28 @@
+"""What the benchmarks' --tiny runs share: a slice of the built-in novel and one quick epoch, so
+that tests/test_benchmarks.py can start every benchmark from a clean clone in seconds (a moved
+function then breaks the suite, not a reader's evening). Tiny runs measure nothing."""
+
+import tempfile
+from pathlib import Path
+
+TINY_CHARS = 150_000  # about the first 20 chapters
+TINY_EPOCHS = 1
+TINY_DIM = 16
+
+
+def tiny_novel() -> str:
+    """A file holding the first TINY_CHARS characters of the built-in 西游记."""
+    from w2vkit.corpus import open_text, paragraphs
+    from w2vkit.datasets import builtin_corpus
+
+    stream, first = open_text(str(builtin_corpus("xiyouji")))
+    text, size = [], 0
+    for para in paragraphs(stream, first):
+        text.append(para)
+        size += len(para)
+        if size >= TINY_CHARS:
+            break
+    stream.close()
+    path = Path(tempfile.mkdtemp(prefix="w2vkit-tiny-")) / "xiyouji-tiny.txt"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    return str(path)
