@@ -29,7 +29,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.embed import METHODS, Embedder, read_texts  # noqa: E402
+from w2vkit.choices import SENTENCE_METHODS as METHODS  # noqa: E402
+from w2vkit.embed import Embedder, read_texts  # noqa: E402
 from w2vkit.store import load_model  # noqa: E402
 
 SENTENCE_END = re.compile(r"(?<=[。！？])")

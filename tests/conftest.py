@@ -63,6 +63,14 @@ def novel_text():
         return f.read()
 
 
+def default_sigint() -> None:
+    """preexec_fn for a child that a test interrupts: Ctrl-C handled as in a terminal even when the
+    tests run as a background job (which starts with SIGINT ignored, and a child inherits that)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def text8_like(n_words: int) -> str:
     """English normalised like text8 (lowercase a-z words, one line), from the news corpus in
     gensim's test data, repeated to n_words."""

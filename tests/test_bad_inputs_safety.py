@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
+from conftest import default_sigint
 
 from w2vkit.store import load_model, save_model
 
@@ -426,6 +427,7 @@ def test_ctrl_c_during_segment_exits_130_promptly_and_keeps_earlier_output(tmp_p
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, signalled as a terminal would
+        preexec_fn=default_sigint,
     )
     # The moment: once the workers have written some output (trial 0), then later and later.
     staged = None

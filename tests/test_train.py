@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import SMALL_TRAIN
+from conftest import SMALL_TRAIN, default_sigint
 
 from w2vkit.errors import ModelError
 from w2vkit.store import load_model
@@ -392,6 +392,7 @@ def test_killed_training_leaves_the_previous_model_intact(small_model, novel_sli
             stderr=subprocess.PIPE,
             text=True,
             env=dict(os.environ, W2VKIT_CACHE=str(cache)),
+            preexec_fn=default_sigint,
         )
         deadline = time.monotonic() + 60
         while proc.poll() is None and not reached() and time.monotonic() < deadline:
