@@ -109,9 +109,9 @@ def main():
     args = p.parse_args()
     tiny = {}
     if args.tiny:
-        from tiny import TINY_DIM, TINY_EPOCHS, tiny_novel
+        from tiny import TINY_TRAIN, tiny_novel
 
-        tiny = dict(epochs=TINY_EPOCHS, dim=TINY_DIM)
+        tiny = TINY_TRAIN
         CORPORA["xiyouji"] = (tiny_novel(), *CORPORA["xiyouji"][1:])
         args.corpora, args.seeds, args.segmentations, args.weights = "xiyouji", 1, "paragraphs", "0.3"
     # A cache of its own: segmentation cached by a run of other code must not stand in.

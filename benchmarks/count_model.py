@@ -131,9 +131,9 @@ def main():
     args = p.parse_args()
     tiny = {}
     if args.tiny:
-        from tiny import TINY_DIM, TINY_EPOCHS, tiny_novel
+        from tiny import TINY_TRAIN, tiny_novel
 
-        tiny = dict(epochs=TINY_EPOCHS, dim=TINY_DIM)
+        tiny = TINY_TRAIN
         CORPORA["xiyouji"] = (tiny_novel(), *CORPORA["xiyouji"][1:])
         args.corpora, args.seeds, args.weights = "xiyouji", 1, "0,0.3"
     os.environ.setdefault("W2VKIT_CACHE", tempfile.mkdtemp(prefix="w2vkit-count-cache-"))

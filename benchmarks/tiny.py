@@ -8,6 +8,8 @@ from pathlib import Path
 TINY_CHARS = 150_000  # about the first 20 chapters
 TINY_EPOCHS = 1
 TINY_DIM = 16
+# TrainOptions for a tiny run (aliases.py, count_model.py).
+TINY_TRAIN = dict(epochs=TINY_EPOCHS, dim=TINY_DIM)
 
 
 def tiny_novel() -> str:

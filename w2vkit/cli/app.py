@@ -20,7 +20,11 @@ def flag_names(group: click.Group, ctx: click.Context):
     """A function naming a library parameter as the running command's option: word_weight ->
     --word-weight (the parameter's name itself when the command has no such option)."""
     command = group.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
-    flags = {p.name: max(p.opts, key=len) for p in (command.params if command else []) if isinstance(p, click.Option)}
+    flags = {
+        p.name: next((o for o in p.opts if o.startswith("--")), p.opts[0])  # the first long name: --top, not --topn
+        for p in (command.params if command else [])
+        if isinstance(p, click.Option)
+    }
     return lambda name: flags.get(name, name)
 
 
