@@ -58,16 +58,54 @@ def test_the_public_api_resolves_lazily():
 
 
 def test_the_command_line_loads_no_heavy_module_for_help():
-    """`w2vkit --help` (and every command's start) reads choices and defaults from light modules:
-    no numpy, no segmenter, no model code."""
+    """`w2vkit --help` (which loads every command to list it) reads choices and defaults from light
+    modules: no numpy, no segmenter, no model code, no dataclasses (creating them at import is what
+    made --help slow)."""
     code = (
-        "import sys, w2vkit.cli\n"
-        "loaded = [m for m in ('numpy', 'gensim', 'jieba', 'sklearn', 'matplotlib', 'tqdm', 'w2vkit.segment',\n"
-        "          'w2vkit.corpus', 'w2vkit.store', 'w2vkit.query', 'w2vkit.analysis', 'w2vkit.render') if m in sys.modules]\n"
+        "import sys\n"
+        "from w2vkit.cli import cli\n"
+        "try:\n"
+        "    cli.main(['--help'], prog_name='w2vkit')\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "assert all(m in sys.modules for m in ('w2vkit.cli.model', 'w2vkit.cli.query', 'w2vkit.cli.analysis'))\n"
+        "loaded = [m for m in ('numpy', 'gensim', 'jieba', 'sklearn', 'matplotlib', 'tqdm', 'dataclasses',\n"
+        "          'w2vkit.segment', 'w2vkit.corpus', 'w2vkit.store', 'w2vkit.query', 'w2vkit.analysis',\n"
+        "          'w2vkit.render', 'w2vkit.trainoptions', 'w2vkit.countmodel', 'w2vkit.evalsets') if m in sys.modules]\n"
         "assert loaded == [], loaded\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+    assert "similar " in out.stdout
+
+
+def test_a_command_loads_only_its_own_module_of_the_command_line():
+    code = (
+        "import sys\n"
+        "from w2vkit.cli import cli\n"
+        "try:\n"
+        "    cli.main(['similarity', '--help'], prog_name='w2vkit')\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('w2vkit.cli.'))\n"
+        "assert loaded == ['w2vkit.cli.app', 'w2vkit.cli.options', 'w2vkit.cli.output', 'w2vkit.cli.query'], loaded\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_the_table_of_command_modules_names_every_command_where_it_is():
+    import importlib
+
+    from w2vkit.cli.app import COMMAND_MODULES
+
+    package = importlib.import_module("w2vkit.cli")
+    found = {}
+    for path in sorted(Path(package.__file__).parent.glob("*.py")):
+        module = importlib.import_module(f"w2vkit.cli.{path.stem}")
+        for command in getattr(module, "COMMANDS", ()):
+            found[command.name] = path.stem
+    assert found == COMMAND_MODULES
 
 
 def test_an_option_error_names_parameters_for_python_and_flags_for_the_command_line(invoke, tmp_path):

@@ -1,8 +1,8 @@
 """The choices and defaults of the modules that are slow to import (numpy for queries, sentence
 vectors, evaluation, maps and export; compiled patterns for segmentation), kept here, where
 nothing is imported: the command line reads them for its --help and choices without loading
-those modules, so `w2vkit --help` stays instant. Each constant is used by the module named beside
-it."""
+those modules, so `w2vkit --help` stays instant (no dataclasses, no typing: creating them at import
+is what made --help slow). Each constant is used by the module named beside it."""
 
 # w2vkit.segment: languages (auto: by the share of CJK characters), Chinese segmenters (fast is
 # rjieba), the first of each the default; built-in user dictionaries and stopword lists; where
@@ -43,3 +43,89 @@ EXPAND_GROW = 5
 COMPARE_ANCHORS = 5000
 COMPARE_NEIGHBOURS = 10
 COMPARE_MIN_COUNT = 20
+
+# w2vkit.trainoptions: train's defaults. Those that depend on the corpus differ below and from
+# SMALL_CORPUS_TOKENS (a novel against Wikipedia); each was chosen by measurement on several texts
+# and seeds (README "Choosing the defaults").
+ARCHS = ("cbow", "skipgram")
+DEFAULT_ARCH = "cbow"
+DEFAULT_MIN_COUNT = 5
+DEFAULT_MIN_ALPHA = 0.0001
+DEFAULT_SEED = 1
+DEFAULT_MIN_N, DEFAULT_MAX_N = 2, 3
+# Corpora below this many tokens are "small" (a novel): they need many more passes and a wider
+# window to give good neighbours.
+SMALL_CORPUS_TOKENS = 2_000_000
+# A word's own vector against its n-grams' mean, chosen on both novels' alias groups; see
+# w2vkit.subwords.compose_subword_vectors.
+DEFAULT_WORD_WEIGHT = 0.3
+SMALL_CORPUS_DEFAULTS = {
+    "dim": 100,
+    "window": 8,
+    "epochs": 80,
+    # Mikolov et al. (2013) give 5-20 negatives for small corpora; 10 measured best (README).
+    "negative": 10,
+    "sample": 1e-3,
+    # Hash buckets for the n-grams. gensim's default of 2M costs 800 MB at dim 100; a novel's
+    # vocabulary has a few tens of thousands of distinct 2-3 character n-grams.
+    "buckets": 200_000,
+    "cbow_alpha": None,  # gensim's 0.025
+    "add_context": False,
+    "remove_top": 0,
+}
+# Chosen on Wikipedia (benchmarks/english_defaults.py): the C tool's and fastText's CBOW learning
+# rate, and post-processing: w+c, then the mean and top principal directions removed.
+LARGE_CORPUS_DEFAULTS = {
+    "dim": 200,
+    "window": 8,
+    "epochs": 10,
+    "negative": 10,
+    "sample": 1e-4,
+    "buckets": 2_000_000,
+    "cbow_alpha": 0.05,
+    "add_context": True,
+    "remove_top": 2,
+}
+
+
+def by_size(name: str) -> str:
+    """How a default that depends on the corpus size reads in --help: "100 below 2M tokens, else 200"."""
+    small, large = SMALL_CORPUS_DEFAULTS[name], LARGE_CORPUS_DEFAULTS[name]
+    if small == large:
+        return f"{small}"
+    return f"{small} below {SMALL_CORPUS_TOKENS // 1_000_000}M tokens, else {large}"
+
+
+# w2vkit.countmodel. How `train` makes vectors: word2vec (gensim), ppmi (the count model alone) or
+# hybrid (both, side by side). Hybrid and the count part's weight were chosen on four novels and
+# checked on the English corpus (README "A count model beside word2vec"; benchmarks/count_model.py
+# and count_model_english.py). From HYBRID_MAX_TOKENS on, word2vec: the counts' memory was
+# measured up to 17M tokens (1.7 GB peak), not beyond.
+METHODS = ("word2vec", "ppmi", "hybrid")
+DEFAULT_METHOD = "hybrid"
+HYBRID_MAX_TOKENS = 50_000_000
+DEFAULT_COUNT_WEIGHT = 0.25
+# The count model's co-occurrence weightings (a context d words away counts 1/d as in GloVe,
+# (window - d + 1) / window as word2vec's dynamic window on average, or 1) and its defaults.
+WEIGHTINGS = ("harmonic", "linear", "flat")
+DEFAULT_WEIGHTING = "harmonic"
+DEFAULT_COUNT_DIM = 100
+DEFAULT_COUNT_WINDOW = 8
+DEFAULT_COUNT_EIG = 1.0  # singular values raised to this power in the vectors (0.5 in Levy et al.)
+
+# w2vkit.evalsets: built-in set names -> (where, relative path, kind). "gensim": inside the gensim
+# package's test data; "data": under a data folder (DATA_ENV, e.g. ../shared/eval/zh); "w2vkit":
+# shipped here.
+DATA_ENV = "W2VKIT_DATA"
+BUILTIN_SETS = {
+    "google": ("gensim", "questions-words.txt", "analogies"),
+    "wordsim353": ("gensim", "wordsim353.tsv", "pairs"),
+    "simlex999": ("gensim", "simlex999.txt", "pairs"),
+    "ca8-morphological": ("data", "CA8/morphological.txt", "analogies"),
+    "ca8-semantic": ("data", "CA8/semantic.txt", "analogies"),
+    "wordsim240": ("data", "wordsim/wordsim-240.txt", "pairs"),
+    "wordsim297": ("data", "wordsim/wordsim-297.txt", "pairs"),
+    "xiyouji-aliases": ("w2vkit", "xiyouji-aliases.txt", "groups"),
+    "sanguo-aliases": ("w2vkit", "sanguo-aliases.txt", "groups"),
+    "hongloumeng-aliases": ("w2vkit", "hongloumeng-aliases.txt", "groups"),
+}

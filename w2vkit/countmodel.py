@@ -22,6 +22,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .choices import (
+    DEFAULT_COUNT_DIM,
+    DEFAULT_COUNT_EIG,
+    DEFAULT_COUNT_WINDOW,
+    DEFAULT_WEIGHTING,
+    WEIGHTINGS,
+)
 from .errors import UsageError
 from .vecmath import unit_rows
 
@@ -30,16 +37,6 @@ if TYPE_CHECKING:  # numpy itself is imported where it is used: `--help` should 
 
 log = logging.getLogger(__name__)
 
-WEIGHTINGS = ("harmonic", "linear", "flat")
-# How `train` makes vectors: word2vec (gensim), ppmi (this model alone) or hybrid (both, side by
-# side: combine). Hybrid and the count part's weight were chosen on four novels and checked on the
-# English corpus (README "A count model beside word2vec"; benchmarks/count_model.py and
-# count_model_english.py). From HYBRID_MAX_TOKENS on, word2vec: the counts' memory was measured
-# up to 17M tokens (1.7 GB peak), not beyond.
-METHODS = ("word2vec", "ppmi", "hybrid")
-DEFAULT_METHOD = "hybrid"
-HYBRID_MAX_TOKENS = 50_000_000
-DEFAULT_COUNT_WEIGHT = 0.25
 # Tokens per block of the co-occurrence count: with window 5 about 10 x this many pairs (both
 # directions) are summed at a time, ~240 MB at 2M tokens.
 BLOCK_TOKENS = 2_000_000
@@ -49,13 +46,11 @@ BLOCK_TOKENS = 2_000_000
 class CountOptions:
     """Settings of the count model (defaults chosen in README "A count model beside word2vec")."""
 
-    dim: int = 100
-    window: int = 8
-    # How a context d words away counts: harmonic 1/d (GloVe), linear (window - d + 1) / window
-    # (the expectation of word2vec's dynamic window), flat 1.
-    weighting: str = "harmonic"
+    dim: int = DEFAULT_COUNT_DIM
+    window: int = DEFAULT_COUNT_WINDOW
+    weighting: str = DEFAULT_WEIGHTING  # choices.WEIGHTINGS
     smoothing: float = 0.75  # context counts raised to this power in P(c)
-    eig: float = 1.0  # singular values raised to this power in the vectors (0.5 in Levy et al.)
+    eig: float = DEFAULT_COUNT_EIG
     add_context: bool = True  # word + context vectors
     shift: float = 1.0  # PMI - log(shift) before clipping at 0 (SPPMI; 1: none)
     seed: int = 1

@@ -13,27 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .choices import BUILTIN_SETS, DATA_ENV
 from .errors import EvalSetError
 
 if TYPE_CHECKING:
     from .query import Engine
 
-DATA_ENV = "W2VKIT_DATA"
-
-# Built-in set names -> (where, relative path). "gensim": inside the gensim package's test data;
-# "data": under --data-dir / $W2VKIT_DATA (e.g. ../shared/eval/zh); "w2vkit": shipped here.
-BUILTIN_SETS = {
-    "google": ("gensim", "questions-words.txt", "analogies"),
-    "wordsim353": ("gensim", "wordsim353.tsv", "pairs"),
-    "simlex999": ("gensim", "simlex999.txt", "pairs"),
-    "ca8-morphological": ("data", "CA8/morphological.txt", "analogies"),
-    "ca8-semantic": ("data", "CA8/semantic.txt", "analogies"),
-    "wordsim240": ("data", "wordsim/wordsim-240.txt", "pairs"),
-    "wordsim297": ("data", "wordsim/wordsim-297.txt", "pairs"),
-    "xiyouji-aliases": ("w2vkit", "xiyouji-aliases.txt", "groups"),
-    "sanguo-aliases": ("w2vkit", "sanguo-aliases.txt", "groups"),
-    "hongloumeng-aliases": ("w2vkit", "hongloumeng-aliases.txt", "groups"),
-}
 DEFAULT_SETS = {
     "en": ["google", "wordsim353", "simlex999"],
     "zh": ["ca8-morphological", "ca8-semantic", "wordsim240", "wordsim297"],

@@ -1,8 +1,8 @@
 """What `train` does when not told: its options, and the defaults that depend on the corpus.
 
 Defaults differ below and above SMALL_CORPUS_TOKENS (a novel against Wikipedia): each was chosen
-by measurement on several texts and seeds (README "Choosing the defaults"). The command line draws
-its --help from the constants here.
+by measurement on several texts and seeds (README "Choosing the defaults"). Their values live in
+w2vkit.choices, where the command line reads them for its --help without importing this module.
 """
 
 from __future__ import annotations
@@ -10,27 +10,31 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS, CountOptions
+from .choices import (
+    ARCHS,
+    DEFAULT_ARCH,
+    DEFAULT_COUNT_WEIGHT,
+    DEFAULT_MAX_N,
+    DEFAULT_METHOD,
+    DEFAULT_MIN_ALPHA,
+    DEFAULT_MIN_COUNT,
+    DEFAULT_MIN_N,
+    DEFAULT_SEED,
+    DEFAULT_WORD_WEIGHT,
+    HYBRID_MAX_TOKENS,
+    LARGE_CORPUS_DEFAULTS,
+    METHODS,
+    SMALL_CORPUS_DEFAULTS,
+    SMALL_CORPUS_TOKENS,
+)
+from .countmodel import CountOptions
 from .env import default_jobs
 from .errors import OptionError, UsageError
-
-ARCHS = ("cbow", "skipgram")
-DEFAULT_ARCH = "cbow"
-DEFAULT_MIN_COUNT = 5
-DEFAULT_MIN_ALPHA = 0.0001
-DEFAULT_SEED = 1
-DEFAULT_MIN_N, DEFAULT_MAX_N = 2, 3
-# Corpora below this many tokens are "small" (a novel): they need many more passes and a wider
-# window to give good neighbours.
-SMALL_CORPUS_TOKENS = 2_000_000
-# A word's own vector against its n-grams' mean, chosen on both novels' alias groups; see
-# w2vkit.subwords.compose_subword_vectors.
-DEFAULT_WORD_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
 class SizeDefaults:
-    """The defaults for one side of SMALL_CORPUS_TOKENS."""
+    """The defaults for one side of SMALL_CORPUS_TOKENS (the values and their reasons: w2vkit.choices)."""
 
     dim: int
     window: int
@@ -43,45 +47,12 @@ class SizeDefaults:
     remove_top: int
 
 
-SMALL_CORPUS = SizeDefaults(
-    dim=100,
-    window=8,
-    epochs=80,
-    # Mikolov et al. (2013) give 5-20 negatives for small corpora; 10 measured best (README).
-    negative=10,
-    sample=1e-3,
-    # gensim's default of 2M buckets costs 800 MB at dim 100; a novel's vocabulary has a few tens
-    # of thousands of distinct 2-3 character n-grams.
-    buckets=200_000,
-    cbow_alpha=None,
-    add_context=False,
-    remove_top=0,
-)
-# Chosen on Wikipedia (benchmarks/english_defaults.py): the C tool's and fastText's CBOW learning
-# rate, and post-processing: w+c, then the mean and top principal directions removed.
-LARGE_CORPUS = SizeDefaults(
-    dim=200,
-    window=8,
-    epochs=10,
-    negative=10,
-    sample=1e-4,
-    buckets=2_000_000,
-    cbow_alpha=0.05,
-    add_context=True,
-    remove_top=2,
-)
+SMALL_CORPUS = SizeDefaults(**SMALL_CORPUS_DEFAULTS)
+LARGE_CORPUS = SizeDefaults(**LARGE_CORPUS_DEFAULTS)
 
 
 def size_defaults(tokens: int) -> SizeDefaults:
     return SMALL_CORPUS if tokens < SMALL_CORPUS_TOKENS else LARGE_CORPUS
-
-
-def by_size(name: str) -> str:
-    """How a default that depends on the corpus size reads in --help: "100 below 2M tokens, else 200"."""
-    small, large = getattr(SMALL_CORPUS, name), getattr(LARGE_CORPUS, name)
-    if small == large:
-        return f"{small}"
-    return f"{small} below {SMALL_CORPUS_TOKENS // 1_000_000}M tokens, else {large}"
 
 
 @dataclass(frozen=True)

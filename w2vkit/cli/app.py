@@ -5,6 +5,7 @@ errors become one-line messages and exit codes (1 for runtime errors, 2 for usag
 from __future__ import annotations
 
 import errno
+import importlib
 import sys
 
 import click
@@ -12,8 +13,32 @@ import click
 from .. import __version__
 from ..env import debug_enabled
 from ..errors import OptionError, W2vkitError
-from . import analysis, evaluate, model, pictures, query, sentences, text
 from .output import terminal_safe
+
+# Each command and the module of this package that defines it. A command's module is imported
+# when the command runs (or --help lists them all), so `w2vkit similar` loads the query commands
+# only, not train's or plot's (click's documented lazy-loading pattern; a test checks this table
+# against the modules' COMMANDS).
+COMMAND_MODULES = {
+    "segment": "text",
+    "train": "model",
+    "postprocess": "model",
+    "info": "model",
+    "export": "model",
+    "import": "model",
+    "similar": "query",
+    "similarity": "query",
+    "analogy": "query",
+    "doesnt-match": "query",
+    "shell": "query",
+    "embed": "sentences",
+    "search": "sentences",
+    "plot": "pictures",
+    "evaluate": "evaluate",
+    "expand": "analysis",
+    "axis": "analysis",
+    "compare": "analysis",
+}
 
 
 def flag_names(group: click.Group, ctx: click.Context):
@@ -29,7 +54,18 @@ def flag_names(group: click.Group, ctx: click.Context):
 
 
 class W2vkitGroup(click.Group):
-    """Turns library errors into one-line messages and exit codes."""
+    """Loads each command's module when the command is needed; turns library errors into one-line
+    messages and exit codes."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx, name):
+        if name in COMMAND_MODULES and name not in self.commands:
+            module = importlib.import_module(f"{__package__}.{COMMAND_MODULES[name]}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -95,11 +131,6 @@ def cli():
     .txt.bz2). Built-in corpora: xiyouji. Queries use the newest model under ./models unless
     given -m DIR. Run `w2vkit COMMAND --help` for each command's options and examples.
     """
-
-
-for _module in (text, model, query, sentences, pictures, evaluate, analysis):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
 
 
 def main():

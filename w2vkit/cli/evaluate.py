@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import click
 
-from ..choices import ANALOGY_METHODS, DEFAULT_RESTRICT_VOCAB
-from ..evalsets import BUILTIN_SETS, DATA_ENV, set_kind
+from ..choices import ANALOGY_METHODS, BUILTIN_SETS, DATA_ENV, DEFAULT_RESTRICT_VOCAB
 from .options import FORMAT_OPTION, MODEL_OPTION, verbosity
 from .output import engine_for, info, render
 
 
 def builtin(kind: str) -> str:
-    return ", ".join(name for name in BUILTIN_SETS if set_kind(name) == kind)
+    return ", ".join(name for name in BUILTIN_SETS if BUILTIN_SETS[name][2] == kind)
 
 
 @click.command()

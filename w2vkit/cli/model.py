@@ -5,23 +5,31 @@ from __future__ import annotations
 
 import click
 
-from ..choices import DEFAULT_TOP_WORDS, EXPORT_FORMATS
-from ..countmodel import DEFAULT_COUNT_WEIGHT, DEFAULT_METHOD, HYBRID_MAX_TOKENS, METHODS, WEIGHTINGS, CountOptions
-from ..errors import UsageError
-from ..trainoptions import (
+from ..choices import (
     ARCHS,
     DEFAULT_ARCH,
+    DEFAULT_COUNT_DIM,
+    DEFAULT_COUNT_EIG,
+    DEFAULT_COUNT_WEIGHT,
+    DEFAULT_COUNT_WINDOW,
     DEFAULT_MAX_N,
+    DEFAULT_METHOD,
     DEFAULT_MIN_ALPHA,
     DEFAULT_MIN_COUNT,
     DEFAULT_MIN_N,
     DEFAULT_SEED,
+    DEFAULT_TOP_WORDS,
+    DEFAULT_WEIGHTING,
     DEFAULT_WORD_WEIGHT,
-    LARGE_CORPUS,
+    EXPORT_FORMATS,
+    HYBRID_MAX_TOKENS,
+    LARGE_CORPUS_DEFAULTS,
+    METHODS,
     SMALL_CORPUS_TOKENS,
+    WEIGHTINGS,
     by_size,
-    parse_word_weight,
 )
+from ..errors import UsageError
 from .options import (
     FORMAT_OPTION,
     JOBS_OPTION,
@@ -33,7 +41,6 @@ from .options import (
 )
 from .output import info, load_model_for, plural, show_progress
 
-COUNT_DEFAULTS = CountOptions()
 SIZE = f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
 
 
@@ -43,6 +50,8 @@ class WordWeight(click.ParamType):
     name = "W|gensim"
 
     def convert(self, value, param, ctx):
+        from ..trainoptions import parse_word_weight  # here: --help should not load trainoptions
+
         try:
             return parse_word_weight(value)
         except UsageError as e:
@@ -86,7 +95,7 @@ class WordWeight(click.ParamType):
     "--alpha",
     default=None,
     type=float,
-    help=f"Initial learning rate [default: {LARGE_CORPUS.cbow_alpha} for CBOW from {SIZE}, else gensim's 0.025].",
+    help=f"Initial learning rate [default: {LARGE_CORPUS_DEFAULTS['cbow_alpha']} for CBOW from {SIZE}, else gensim's 0.025].",
 )
 @click.option("--min-alpha", default=DEFAULT_MIN_ALPHA, show_default=True, type=float, help="Final learning rate.")
 @click.option("--workers", default=None, type=click.IntRange(1), help="Training threads [default: all cores].")
@@ -149,25 +158,25 @@ class WordWeight(click.ParamType):
     help=f"hybrid: the count model's share of each cosine [default: {DEFAULT_COUNT_WEIGHT}].",
 )
 @click.option(
-    "--count-dim", default=None, type=click.IntRange(1), help=f"Count model dimensions [default: {COUNT_DEFAULTS.dim}]."
+    "--count-dim", default=None, type=click.IntRange(1), help=f"Count model dimensions [default: {DEFAULT_COUNT_DIM}]."
 )
 @click.option(
     "--count-window",
     default=None,
     type=click.IntRange(1),
-    help=f"Count model window [default: {COUNT_DEFAULTS.window}].",
+    help=f"Count model window [default: {DEFAULT_COUNT_WINDOW}].",
 )
 @click.option(
     "--count-weighting",
     type=click.Choice(WEIGHTINGS),
     default=None,
-    help=f"How a context d words away counts: 1/d, (window-d+1)/window or 1 [default: {COUNT_DEFAULTS.weighting}].",
+    help=f"How a context d words away counts: 1/d, (window-d+1)/window or 1 [default: {DEFAULT_WEIGHTING}].",
 )
 @click.option(
     "--count-eig",
     default=None,
     type=float,
-    help=f"Power of the singular values in the count vectors [default: {COUNT_DEFAULTS.eig}].",
+    help=f"Power of the singular values in the count vectors [default: {DEFAULT_COUNT_EIG}].",
 )
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
