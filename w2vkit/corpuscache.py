@@ -55,8 +55,10 @@ def prepare_corpus(
     jobs: int | None = None,
     progress: bool = False,
     max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS,
+    cluster: str | None = None,
 ) -> PreparedCorpus:
-    """Segment raw inputs (or re-wrap segmented ones) into one cached corpus file for gensim."""
+    """Segment raw inputs (or re-wrap segmented ones) into one cached corpus file for gensim;
+    raw inputs on a Dask cluster when given one (the same corpus: the cache serves both)."""
     started = time.perf_counter()
     files = discover_inputs(inputs)
     if any(f.path == "-" for f in files):
@@ -92,7 +94,9 @@ def prepare_corpus(
     try:
         with _CorpusWriter(tmp / CORPUS) as out:
             if seg_options is not None:
-                result = segment_corpus(inputs, tmp / "segmented", seg_options, jobs=jobs, progress=progress)
+                result = segment_corpus(
+                    inputs, tmp / "segmented", seg_options, jobs=jobs, progress=progress, cluster=cluster
+                )
                 new_words = [w.word for w in result.new_words]
                 for r in result.files:
                     out.copy_from(tmp / "segmented" / r.output)

@@ -202,17 +202,19 @@ def combine(predictive: np.ndarray, count: np.ndarray, count_weight: float) -> n
     ).astype(np.float32)
 
 
-def vocabulary(corpus: Path, min_count: int, max_vocab: int | None = None):
+def vocabulary(corpus: Path, min_count: int, max_vocab: int | None = None, counts=None):
     """The corpus's words seen at least min_count times, most frequent first (ties by first
-    appearance, as gensim sorts), their counts, and the counts of the words left out."""
+    appearance, as gensim sorts), their counts, and the counts of the words left out. counts:
+    the corpus's token counts in order of first appearance, when already counted (on a cluster)."""
     from collections import Counter
 
     import numpy as np
 
-    counts: Counter = Counter()
-    with open(corpus, encoding="utf-8") as f:
-        for lines in iter(lambda: f.readlines(1 << 22), []):
-            counts.update("".join(lines).split())
+    if counts is None:
+        counts = Counter()
+        with open(corpus, encoding="utf-8") as f:
+            for lines in iter(lambda: f.readlines(1 << 22), []):
+                counts.update("".join(lines).split())
     ranked = [(w, c) for w, c in counts.most_common() if c >= min_count]
     if max_vocab is not None:
         ranked = ranked[:max_vocab]

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .corpus import atomic_write_text
+from .errors import OutputError
+
 # A sample of this many characters is enough: a word frequent enough to get a useful vector occurs
 # in it, and the cost stays under a second on any corpus size.
 SAMPLE_CHARS = 2_000_000
@@ -184,3 +187,14 @@ def _neighbour_entropies(ids, starts, inverse, frequent, k):
         plogp = np.bincount(owner, weights=c * np.log(c), minlength=len(frequent))
         result.append(np.log(np.maximum(totals, 1)) - plogp / np.maximum(totals, 1))
     return result[0], result[1]
+
+
+def write_new_words(path, words: list) -> None:
+    """Discovered words as a dictionary for --user-dict: one word per line, with no frequency, so
+    that jieba gives each the frequency that keeps it whole (as it does for the run itself)."""
+    lines = ["# words w2vkit found in the text (w2vkit segment --discover-words), for --user-dict"]
+    lines += [w.word for w in words]
+    try:
+        atomic_write_text(path, "\n".join(lines) + "\n")
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write ({e.strerror})") from e

@@ -8,6 +8,7 @@ from pathlib import Path
 
 CACHE_ENV = "W2VKIT_CACHE"  # segmented corpora and downloads (default ~/.cache/w2vkit)
 DEBUG_ENV = "W2VKIT_DEBUG"  # 1: show tracebacks instead of one-line errors
+CLUSTER_ENV = "W2VKIT_CLUSTER"  # a Dask scheduler's address (or local:N) to segment on
 
 
 def cache_root() -> Path:

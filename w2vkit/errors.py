@@ -82,3 +82,7 @@ class UnknownWordError(W2vkitError):
 
 class EvalSetError(W2vkitError):
     """An evaluation set cannot be found or parsed."""
+
+
+class ClusterError(W2vkitError):
+    """A Dask cluster that cannot be reached, lacks w2vkit or lost the work; or Dask missing."""

@@ -9,16 +9,19 @@ neighbour are split afterwards (find_glued).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 import shutil
 import time
 from collections import Counter, deque
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
+from .cluster import Cluster
 from .corpus import (
     STDIN,
     DecodedStream,
@@ -147,17 +150,30 @@ def segment_corpus(
     jobs: int | None = None,
     progress: bool = False,
     audit: bool = False,
+    cluster: str | None = None,
 ) -> SegmentResult:
     """Segment every input file into ``outdir`` (mirroring the inputs) and write manifest.json.
 
-    Outputs appear only when the whole run succeeded: files are staged in a hidden directory and
-    moved into place at the end, so an interrupted run leaves earlier results untouched.
+    The batches run in ``jobs`` local processes or, given a cluster (a Dask scheduler's address,
+    or local:N; w2vkit.cluster), on its workers, with the same output either way. Outputs appear
+    only when the whole run succeeded: files are staged in a hidden directory and moved into place
+    at the end, so an interrupted run leaves earlier results untouched.
     """
     started = time.perf_counter()
-    jobs = jobs or default_jobs()
     files = discover_inputs(inputs)
     outdir = Path(outdir)
     check_segment_output(outdir, inputs, files)
+    with ExitStack() as stack:
+        if cluster:  # reached before any work starts: an unreachable address fails at once
+            workers = stack.enter_context(Cluster(cluster))
+            jobs, mapper = workers.threads, workers.ordered_map
+        else:
+            jobs = jobs or default_jobs()
+            mapper = functools.partial(ordered_map, jobs=jobs)
+        return _segment_files(files, outdir, options, jobs, mapper, progress, audit, started)
+
+
+def _segment_files(files, outdir: Path, options, jobs: int, mapper, progress: bool, audit: bool, started: float):
     options, discovered = _prepare_options(files, options)
     staging = _make_staging(outdir)
     batches = Batches(files, options)
@@ -165,7 +181,7 @@ def segment_corpus(
     bar = progress_bar(batches.expected_text_bytes(), progress, "segment", unit="B", binary=True)
     try:
         run = _StagedOutputs(files, staging, audit)
-        for result in ordered_map(_segment_batch, batches, jobs, _init_worker, (options, audit)):
+        for result in mapper(_segment_batch, batches, initializer=_init_worker, initargs=(options, audit)):
             idx, mark = batches.done.popleft()
             run.add(idx, batches.langs[idx], result)
             if bar is not None:
@@ -420,17 +436,6 @@ def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
         )
     log.debug("new-word discovery on %d characters: %.2f s", total, time.perf_counter() - started)
     return words
-
-
-def write_new_words(path, words: list) -> None:
-    """Discovered words as a dictionary for --user-dict: one word per line, with no frequency, so
-    that jieba gives each the frequency that keeps it whole (as it does for the run itself)."""
-    lines = ["# words w2vkit found in the text (w2vkit segment --discover-words), for --user-dict"]
-    lines += [w.word for w in words]
-    try:
-        atomic_write_text(path, "\n".join(lines) + "\n")
-    except OSError as e:
-        raise OutputError(f"{path}: cannot write ({e.strerror})") from e
 
 
 def _unknown_tokens(counts: Counter, options: SegmentOptions) -> Counter:

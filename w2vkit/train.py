@@ -13,10 +13,12 @@ import os
 import re
 import shutil
 import time
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .choices import DEFAULT_MAX_LINE_TOKENS
+from .cluster import Cluster
 from .corpuscache import prepare_corpus
 from .countmodel import combine, train_count_model, vocabulary
 from .errors import InputError, ModelError, OptionError, UsageError
@@ -157,11 +159,15 @@ def train(
     progress: bool = False,
     keep_gensim: bool = True,
     max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS,
+    cluster: str | None = None,
 ) -> TrainResult:
     """Train a model on raw (or, with seg_options=None, segmented) text and save it atomically.
 
     output None: the resumed model's directory, else trainoptions.default_output (models/<name>).
-    max_line_tokens: where segmented text (seg_options=None) is re-wrapped for gensim."""
+    max_line_tokens: where segmented text (seg_options=None) is re-wrapped for gensim.
+    cluster: a Dask scheduler's address or local:N (w2vkit.cluster): raw text is segmented on its
+    workers; segmented text's vocabulary is counted there (the corpus cache, $W2VKIT_CACHE, must
+    then be on a filesystem the workers share). Training itself runs here: gensim uses one machine."""
     started = time.perf_counter()
     output = output or resume or default_output(list(inputs))
     # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
@@ -170,7 +176,13 @@ def train(
     resumed_from, state = _resume_state(resume) if resume else (None, None)
     if resumed_from is not None and seg_options is not None and resumed_from.meta.get("segmentation"):
         seg_options = SegmentOptions.from_described(resumed_from.meta["segmentation"])
-    prepared = prepare_corpus(inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens)
+    with ExitStack() as stack:
+        # For segmented text the cluster counts; reached before any work starts.
+        counter = stack.enter_context(Cluster(cluster)) if cluster and seg_options is None and not resume else None
+        prepared = prepare_corpus(
+            inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens, cluster=cluster
+        )
+        counted = counter.count_tokens([prepared.path]) if counter else None
     tokens = prepared.tokens
     if resumed_from is not None:  # unless told otherwise, go on as the model was trained
         trained = resumed_from.meta["hyperparameters"]
@@ -187,9 +199,9 @@ def train(
             "resume",
         )
     if opts.method == "ppmi":
-        run = _run_count_only(prepared.path, tokens, opts, inputs)
+        run = _run_count_only(prepared.path, tokens, opts, inputs, counted)
     else:
-        run = _run_gensim(prepared.path, tokens, opts, state, inputs, progress)
+        run = _run_gensim(prepared.path, tokens, opts, state, inputs, progress, counted)
     if resumed_from is not None:
         dropped = {w: c for w, c in resumed_from.dropped_counts().items() if w not in run.model.wv.key_to_index}
     else:
@@ -242,10 +254,11 @@ class _GensimRun:
     count_record: dict | None = None
 
 
-def _run_count_only(corpus: Path, tokens: int, opts: TrainOptions, inputs) -> _GensimRun:
-    """The count model alone (method ppmi): vocabulary by min_count, then PPMI + SVD."""
+def _run_count_only(corpus: Path, tokens: int, opts: TrainOptions, inputs, counted=None) -> _GensimRun:
+    """The count model alone (method ppmi): vocabulary by min_count, then PPMI + SVD. counted:
+    the corpus's (token counts, lines) when counted on a cluster."""
     started = time.perf_counter()
-    words, counts, dropped = vocabulary(corpus, opts.min_count, opts.max_vocab)
+    words, counts, dropped = vocabulary(corpus, opts.min_count, opts.max_vocab, counted[0] if counted else None)
     if not words:
         raise InputError(
             f"{', '.join(inputs)}: no word occurs {opts.min_count} times ({tokens:,} tokens, "
@@ -256,9 +269,11 @@ def _run_count_only(corpus: Path, tokens: int, opts: TrainOptions, inputs) -> _G
     return _GensimRun(None, dropped, [], time.perf_counter() - started, words, counts, result.vectors, record)
 
 
-def _run_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, progress: bool) -> _GensimRun:
+def _run_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, progress: bool, counted=None):
     """Train a new gensim model on the corpus file, or go on training the one saved at `state`,
-    with gensim's epoch log turned into the progress bar."""
+    with gensim's epoch log turned into the progress bar. counted: the corpus's (token counts in
+    order of first appearance, lines) when counted on a cluster, in place of gensim's own scan
+    (the same vocabulary: gensim breaks ties in frequency by first appearance)."""
     bar = progress_bar(tokens * opts.epochs, progress, "train", smoothing=0.1)
     cb = _EpochProgress(opts.epochs, tokens, bar, with_loss=not opts.subwords)
     gensim_log = logging.getLogger("gensim.models.word2vec")
@@ -274,7 +289,11 @@ def _run_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, pr
         if state is None:
             model = model_class(opts.subwords)(**_gensim_kwargs(opts))
             # keep_raw_vocab: the counts of words below min_count feed unknown-word messages.
-            model.build_vocab(corpus_file=str(corpus), keep_raw_vocab=True)
+            if counted is None:
+                model.build_vocab(corpus_file=str(corpus), keep_raw_vocab=True)
+            else:
+                model.build_vocab_from_freq(dict(counted[0]), keep_raw_vocab=True, corpus_count=counted[1])
+                model.corpus_total_words = tokens
             check_vocabulary(model, tokens, opts.min_count, inputs)
             dropped = _dropped_words(model)
             model.raw_vocab = {}

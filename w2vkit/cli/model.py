@@ -31,6 +31,7 @@ from ..choices import (
 )
 from ..errors import UsageError
 from .options import (
+    CLUSTER_OPTION,
     FORMAT_OPTION,
     JOBS_OPTION,
     MODEL_OPTION,
@@ -182,9 +183,10 @@ class WordWeight(click.ParamType):
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
 @segmentation_options
 @JOBS_OPTION
+@CLUSTER_OPTION
 @FORMAT_OPTION
 @verbosity
-def train(inputs, output, arch, arch_flag, segmented, resume, jobs, fmt, **rest):
+def train(inputs, output, arch, arch_flag, segmented, resume, jobs, cluster, fmt, **rest):
     """Train a Skip-gram or CBOW model on raw text (segmented and cached) or tokenised text.
 
     CORPUS is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2) or the name
@@ -198,6 +200,7 @@ def train(inputs, output, arch, arch_flag, segmented, resume, jobs, fmt, **rest)
       w2vkit train tokens.txt --segmented --seed 7 --deterministic
       w2vkit train novel.txt --no-subwords                  # plain word2vec on Chinese
       w2vkit train more.txt --resume models/xiyouji
+      w2vkit train big/ --cluster tcp://10.0.0.5:8786      # segment on a Dask cluster
     """
     from dataclasses import fields
 
@@ -218,6 +221,7 @@ def train(inputs, output, arch, arch_flag, segmented, resume, jobs, fmt, **rest)
         jobs=jobs,
         progress=show_progress(),
         max_line_tokens=rest["max_line_tokens"],
+        cluster=cluster,
     )
     if fmt == "json":
         click.echo(to_json(result.to_dict()))

@@ -28,6 +28,7 @@ from ..choices import (
     LANGS,
     SENTENCE_METHODS,
 )
+from ..env import CLUSTER_ENV
 from ..phrases import PHRASE_THRESHOLDS
 from .output import TerminalSafeFormatter
 
@@ -98,6 +99,18 @@ JOBS_OPTION = click.option(
     type=click.IntRange(1),
     default=None,
     help="Segmentation processes [default: all cores]; the output is identical for any value.",
+)
+
+# segment, train
+CLUSTER_OPTION = click.option(
+    "--cluster",
+    default=None,
+    metavar="ADDRESS",
+    envvar=CLUSTER_ENV,
+    show_envvar=True,
+    help="Segment (train --segmented: count the vocabulary) on a Dask cluster: a scheduler's address "
+    "(tcp://host:8786), or local:N for N local worker processes; the same output as --jobs, which it "
+    "replaces. Needs pip install 'w2vkit[cluster]'.",
 )
 
 SENTENCE_METHOD_OPTION = click.option(

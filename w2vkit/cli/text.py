@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import FORMAT_OPTION, JOBS_OPTION, segment_options, segmentation_options, verbosity
+from .options import CLUSTER_OPTION, FORMAT_OPTION, JOBS_OPTION, segment_options, segmentation_options, verbosity
 from .output import info, plural, render, show_progress
 
 
@@ -20,6 +20,7 @@ from .output import info, plural, render, show_progress
 )
 @segmentation_options
 @JOBS_OPTION
+@CLUSTER_OPTION
 @click.option(
     "--audit",
     type=click.IntRange(0),
@@ -37,7 +38,7 @@ from .output import info, plural, render, show_progress
 )
 @FORMAT_OPTION
 @verbosity
-def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
+def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **seg):
     """Segment raw text into lines of space-separated tokens: a paragraph per line (--lines sentence: a sentence).
 
     INPUT is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2), - for stdin,
@@ -48,6 +49,7 @@ def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
       w2vkit segment xiyouji                       # the built-in novel
       w2vkit segment corpora/ -o segmented/ --stopwords zh
       w2vkit segment big.txt.gz --lang en --jobs 2
+      w2vkit segment big/ --cluster tcp://10.0.0.5:8786   # on a Dask cluster's workers
       w2vkit segment novel.txt --user-dict xiyouji --audit 30   # words to add to your dictionary
       w2vkit segment novel.txt --discover-words novel.dict      # the text's own words, as a dictionary
     """
@@ -58,10 +60,16 @@ def segment(inputs, outdir, jobs, audit, discover_words_file, fmt, **seg):
         check_not_input(discover_words_file, inputs, "discovered words")
         check_writable(discover_words_file)
     result = segment_corpus(
-        list(inputs), outdir, segment_options(seg), jobs=jobs, progress=show_progress(), audit=bool(audit)
+        list(inputs),
+        outdir,
+        segment_options(seg),
+        jobs=jobs,
+        progress=show_progress(),
+        audit=bool(audit),
+        cluster=cluster,
     )
     if discover_words_file:
-        from ..pipeline import write_new_words
+        from ..discover import write_new_words
 
         write_new_words(discover_words_file, result.new_words)
         info(f"wrote {plural(len(result.new_words), 'discovered word')} -> {discover_words_file}")

@@ -1,0 +1,200 @@
+"""w2vkit.cluster and segment/train --cluster: the same output as local processes, on a local
+Dask cluster of 2 worker processes; a worker killed mid-run; an unreachable scheduler; Dask not
+installed."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from w2vkit import cluster as cluster_module
+from w2vkit.pipeline import segment_corpus
+
+UNREACHABLE = "tcp://127.0.0.1:9"  # the discard port: nothing listens on it
+
+
+def tree(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def without_timing(manifest: bytes) -> dict:
+    record = json.loads(manifest)
+    record.pop("seconds")
+    return record
+
+
+@pytest.fixture(scope="module")
+def mixed_inputs(novel_text, tmp_path_factory):
+    """Two Chinese files (the second compressed) and an English one, in a folder."""
+    import gzip
+
+    from conftest import text8_like
+
+    folder = tmp_path_factory.mktemp("inputs")
+    (folder / "a.txt").write_text(novel_text[:60_000], encoding="utf-8")
+    with gzip.open(folder / "b.txt.gz", "wt", encoding="utf-8") as f:
+        f.write(novel_text[60_000:140_000])
+    (folder / "en.txt").write_text(text8_like(30_000), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def local_run(mixed_inputs, tmp_path_factory):
+    out = tmp_path_factory.mktemp("local") / "out"
+    segment_corpus([str(mixed_inputs)], out, jobs=2)
+    return tree(out)
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A local Dask cluster of 2 worker processes, started as a user would start one."""
+    import distributed
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as running:
+        yield running
+
+
+def test_segment_on_a_local_cluster_gives_the_output_of_two_local_processes(invoke, mixed_inputs, local_run, tmp_path):
+    out = tmp_path / "out"
+    result = invoke(["segment", mixed_inputs, "-o", out, "--cluster", "local:2", "-q"])
+    assert result.exit_code == 0, result.output
+    got = tree(out)
+    assert got.keys() == local_run.keys()
+    for name in got:
+        if name == "manifest.json":
+            assert without_timing(got[name]) == without_timing(local_run[name])
+        else:
+            assert got[name] == local_run[name], name
+
+
+def test_the_cluster_address_can_come_from_the_environment(invoke, mixed_inputs, local_run, tmp_path, dask_cluster):
+    out = tmp_path / "out"
+    result = invoke(["segment", mixed_inputs, "-o", out, "-q"], env={"W2VKIT_CLUSTER": dask_cluster.scheduler_address})
+    assert result.exit_code == 0, result.output
+    assert (out / "a.txt").read_bytes() == local_run["a.txt"]
+
+
+def test_a_worker_killed_mid_run_costs_only_its_tasks(novel_text, tmp_path, dask_cluster):
+    import distributed
+
+    source = tmp_path / "novel.txt"
+    source.write_text(novel_text[:600_000] * 3, encoding="utf-8")
+    expected = tmp_path / "expected"
+    segment_corpus([str(source)], expected, jobs=2)
+
+    out = tmp_path / "out"
+    killed = []
+
+    def kill_a_worker_once_the_run_is_writing():
+        with distributed.Client(dask_cluster.scheduler_address, set_as_default=False) as client:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                staged = [p for p in out.glob(".staging-*/*.txt") if p.stat().st_size > 0]
+                if staged:
+                    pid = next(iter(client.run(os.getpid).values()))
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+                    return
+                time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_a_worker_once_the_run_is_writing)
+    killer.start()
+    segment_corpus([str(source)], out, cluster=dask_cluster.scheduler_address)
+    killer.join()
+    assert killed, "the run ended before a worker could be killed; make the input longer"
+    assert (out / "novel.txt").read_bytes() == (expected / "novel.txt").read_bytes()
+    assert not list(out.glob(".staging-*"))
+
+
+def test_an_unreachable_scheduler_is_one_line_naming_the_address(invoke, mixed_inputs, tmp_path):
+    out = tmp_path / "out"
+    result = invoke(["segment", mixed_inputs, "-o", out, "--cluster", UNREACHABLE])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {UNREACHABLE}: no Dask scheduler answered within 10s; start one (`dask scheduler`, "
+        "then `dask worker ADDRESS` on each machine) or use local:N\n"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("address", ["local:0", "local:two", "local:"])
+def test_a_local_cluster_needs_a_number_of_workers(invoke, mixed_inputs, tmp_path, address):
+    result = invoke(["segment", mixed_inputs, "-o", tmp_path / "out", "--cluster", address])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {address}: local:N needs a number of worker processes, e.g. local:2\n"
+
+
+def test_without_dask_the_cluster_option_says_how_to_install_it(mixed_inputs, tmp_path):
+    code = (
+        "import sys\n"
+        "sys.modules['distributed'] = None  # as if the extra were not installed\n"
+        "from w2vkit.cli import main\n"
+        "sys.argv = ['w2vkit', 'segment', sys.argv[1], '-o', sys.argv[2], '--cluster', 'local:2']\n"
+        "main()\n"
+    )
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-c", code, str(mixed_inputs), str(out)], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert run.stderr == (
+        "Error: running on a cluster needs Dask, which is not installed: pip install 'w2vkit[cluster]'\n"
+    )
+    assert not out.exists()
+
+
+def test_token_counts_as_a_dask_reduction_equal_the_local_count_in_order(local_run, tmp_path, monkeypatch):
+    paths = []
+    for name in ("a.txt", "b.txt", "en.txt"):
+        (tmp_path / name).write_bytes(local_run[name])
+        paths.append(tmp_path / name)
+    local: Counter = Counter()
+    lines = 0
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        local.update(text.split())
+        lines += len(text.splitlines())
+    # Small blocks: many partitions, so the tree of sums has several levels.
+    monkeypatch.setattr(cluster_module, "COUNT_BLOCK_BYTES", 16_000)
+    with cluster_module.Cluster("local:2") as running:
+        counted, counted_lines = running.count_tokens(paths)
+    assert (counted, counted_lines) == (local, lines)
+    assert list(counted) == list(local)  # first appearance order: gensim breaks ties by it
+
+
+TINY = ["--dim", "16", "--epochs", "2", "--min-count", "2", "--seed", "3", "--deterministic", "-q"]
+
+
+@pytest.mark.parametrize("method", ["word2vec", "ppmi", "hybrid"])
+def test_train_segmented_counts_on_the_cluster_and_gives_the_same_model(invoke, local_run, tmp_path, method):
+    corpus = tmp_path / "tokens.txt"
+    corpus.write_bytes(local_run["a.txt"] + local_run["b.txt"])
+    models = {}
+    for where in ("here", "cluster"):
+        extra = ["--cluster", "local:2"] if where == "cluster" else []
+        out = tmp_path / where
+        env = {"W2VKIT_CACHE": str(tmp_path / f"cache-{where}")}
+        result = invoke(["train", corpus, "--segmented", "--method", method, "-o", out, *TINY, *extra], env=env)
+        assert result.exit_code == 0, result.output
+        models[where] = out
+    for name in ("vectors.npy", "vocab.tsv"):
+        assert (models["cluster"] / name).read_bytes() == (models["here"] / name).read_bytes(), name
+
+
+def test_train_segments_raw_text_on_the_cluster_into_the_same_corpus(invoke, mixed_inputs, tmp_path):
+    models = {}
+    for where in ("here", "cluster"):
+        extra = ["--cluster", "local:2"] if where == "cluster" else ["--jobs", "2"]
+        out = tmp_path / where
+        env = {"W2VKIT_CACHE": str(tmp_path / f"cache-{where}")}
+        args = ["train", mixed_inputs / "a.txt", "--method", "word2vec", "-o", out, *TINY, *extra]
+        result = invoke(args, env=env)
+        assert result.exit_code == 0, result.output
+        models[where] = out
+    for name in ("vectors.npy", "vocab.tsv"):
+        assert (models["cluster"] / name).read_bytes() == (models["here"] / name).read_bytes(), name
