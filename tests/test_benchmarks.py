@@ -95,3 +95,13 @@ def test_english_defaults_benchmark(tmp_path):
         "english_defaults.py", "--tiny", "--corpus", corpus, "--out", tmp_path / "rows.jsonl", "--post", "w,w+c abtt2"
     )
     assert "google" in out and len((tmp_path / "rows.jsonl").read_text().splitlines()) == 4
+
+
+@pytest.mark.slow
+def test_cluster_benchmark():
+    assert "cluster / jobs" in run("cluster.py", "--tiny")
+
+
+@pytest.mark.slow
+def test_capacity_benchmark():
+    assert "Projected time" in run("capacity.py", "--tiny")
