@@ -11,7 +11,9 @@ elsewhere; a task that keeps killing workers fails the run with one line.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import pickle
 import threading
 import uuid
 import warnings
@@ -25,6 +27,10 @@ log = logging.getLogger(__name__)
 LOCAL_PREFIX = "local:"
 INSTALL_HINT = "pip install 'w2vkit[cluster]'"
 CONNECT_TIMEOUT = "10s"
+# Items (segmentation batches of ~64k characters) per Dask task: with one task per batch the
+# client's and scheduler's work per task made --cluster local:2 twice as slow as --jobs 2 on two
+# cores (benchmarks/cluster.py).
+ITEMS_PER_TASK = 8
 # Tokens are counted in blocks of this many bytes of the segmented files (dask.bag.read_text).
 COUNT_BLOCK_BYTES = 64 << 20
 
@@ -32,15 +38,15 @@ _initialised_run: str | None = None
 _init_lock = threading.Lock()
 
 
-def _run_task(run: str, init: tuple, func, item):
-    """On a worker: the run's initializer once per worker process, then func(item)."""
+def _run_task(run: str, init: tuple, func, items: bytes) -> list:
+    """On a worker: the run's initializer once per worker process, then func over the items."""
     global _initialised_run
     with _init_lock:
         if _initialised_run != run:
             initializer, initargs = init
             initializer(*initargs)
             _initialised_run = run
-    return func(item)
+    return [func(item) for item in pickle.loads(items)]
 
 
 def _w2vkit_version() -> str:
@@ -135,13 +141,19 @@ class Cluster:
         in_flight = 2 * self.threads
         items = iter(items)
         try:
-            for number, item in enumerate(items):
-                key = f"w2vkit-{run}-{number}"
-                pending.append(self.client.submit(_run_task, run, init, func, item, key=key, pure=False))
+            for number in itertools.count():
+                group = list(itertools.islice(items, ITEMS_PER_TASK))
+                if not group:
+                    break
+                # Pickled here: handed a list, Dask walks every string in it looking for futures.
+                task = self.client.submit(
+                    _run_task, run, init, func, pickle.dumps(group), key=f"w2vkit-{run}-{number}", pure=False
+                )
+                pending.append(task)
                 if len(pending) >= in_flight:
-                    yield self._result(pending.popleft(), KilledWorker)
+                    yield from self._result(pending.popleft(), KilledWorker)
             while pending:
-                yield self._result(pending.popleft(), KilledWorker)
+                yield from self._result(pending.popleft(), KilledWorker)
         finally:
             for future in pending:
                 future.cancel()
