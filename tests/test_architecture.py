@@ -7,6 +7,23 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "w2vkit"
+# Code run in a fresh interpreter starts with this to run a command line's --help in-process.
+RUN_HELP = (
+    "import sys\n"
+    "from w2vkit.cli import cli\n"
+    "def run_help(*args):\n"
+    "    try:\n"
+    "        cli.main([*args, '--help'], prog_name='w2vkit')\n"
+    "    except SystemExit as e:\n"
+    "        assert e.code == 0, e.code\n"
+)
+
+
+def run_fresh(code: str) -> subprocess.CompletedProcess:
+    """Run code in a new interpreter (nothing imported yet) and require it to succeed."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out
 
 
 def test_layers_point_down():
@@ -53,45 +70,31 @@ def test_the_public_api_resolves_lazily():
         "assert missing == [], missing\n"
         "assert w2vkit.load_model.__module__ == 'w2vkit.store' and 'gensim' not in sys.modules\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
+    run_fresh(code)
 
 
 def test_the_command_line_loads_no_heavy_module_for_help():
     """`w2vkit --help` (which loads every command to list it) reads choices and defaults from light
     modules: no numpy, no segmenter, no model code, no dataclasses (creating them at import is what
     made --help slow)."""
-    code = (
-        "import sys\n"
-        "from w2vkit.cli import cli\n"
-        "try:\n"
-        "    cli.main(['--help'], prog_name='w2vkit')\n"
-        "except SystemExit as e:\n"
-        "    assert e.code == 0, e.code\n"
+    code = RUN_HELP + (
+        "run_help()\n"
         "assert all(m in sys.modules for m in ('w2vkit.cli.model', 'w2vkit.cli.query', 'w2vkit.cli.analysis'))\n"
         "loaded = [m for m in ('numpy', 'gensim', 'jieba', 'sklearn', 'matplotlib', 'tqdm', 'dataclasses',\n"
         "          'w2vkit.segment', 'w2vkit.corpus', 'w2vkit.store', 'w2vkit.query', 'w2vkit.analysis',\n"
         "          'w2vkit.render', 'w2vkit.trainoptions', 'w2vkit.countmodel', 'w2vkit.evalsets') if m in sys.modules]\n"
         "assert loaded == [], loaded\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert "similar " in out.stdout
+    assert "similar " in run_fresh(code).stdout
 
 
 def test_a_command_loads_only_its_own_module_of_the_command_line():
-    code = (
-        "import sys\n"
-        "from w2vkit.cli import cli\n"
-        "try:\n"
-        "    cli.main(['similarity', '--help'], prog_name='w2vkit')\n"
-        "except SystemExit as e:\n"
-        "    assert e.code == 0, e.code\n"
+    code = RUN_HELP + (
+        "run_help('similarity')\n"
         "loaded = sorted(m for m in sys.modules if m.startswith('w2vkit.cli.'))\n"
         "assert loaded == ['w2vkit.cli.app', 'w2vkit.cli.options', 'w2vkit.cli.output', 'w2vkit.cli.query'], loaded\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
+    run_fresh(code)
 
 
 def test_the_table_of_command_modules_names_every_command_where_it_is():
