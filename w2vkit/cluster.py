@@ -130,8 +130,9 @@ class Cluster:
         """Worker threads in the cluster: how many tasks run at once."""
         return sum(self.client.nthreads().values()) or 1
 
-    def ordered_map(self, func, items: Iterator, initializer, initargs) -> Iterator:
-        """func over items on the workers, results in order; as w2vkit.workers.ordered_map."""
+    def ordered_map(self, func, items: Iterator, initializer, initargs, weight=None) -> Iterator:
+        """func over items on the workers, results in order; as w2vkit.workers.ordered_map. Items
+        go to a Dask task until their weight (weight(item), else 1) reaches ITEMS_PER_TASK."""
         from distributed import KilledWorker
 
         run = uuid.uuid4().hex
@@ -142,7 +143,7 @@ class Cluster:
         items = iter(items)
         try:
             for number in itertools.count():
-                group = list(itertools.islice(items, ITEMS_PER_TASK))
+                group = _group(items, weight)
                 if not group:
                     break
                 # Pickled here: handed a list, Dask walks every string in it looking for futures.
@@ -195,6 +196,23 @@ class Cluster:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _group(items: Iterator, weight) -> list:
+    """The next items whose weights add up to ITEMS_PER_TASK (fewer at the end)."""
+    if weight is None:
+        return list(itertools.islice(items, ITEMS_PER_TASK))
+    group, total = [], 0
+    while total < ITEMS_PER_TASK:
+        item = next(items, _END)
+        if item is _END:
+            break
+        group.append(item)
+        total += weight(item)
+    return group
+
+
+_END = object()
 
 
 def _count_block(lines) -> tuple[Counter, int]:

@@ -274,6 +274,8 @@ class DecodedStream:
     _blocks: Iterator[str] = field(repr=False, default=None)
     text_bytes: int = 0  # bytes of (decompressed) text decoded so far
     compressed: bool = False
+    codec: str = ""  # the codec decoding it (encoding is its name as the manifest shows it)
+    raw: BinaryIO | None = field(repr=False, default=None)
 
     def expected_text_bytes(self, size_on_disk: int) -> int:
         """The text this input will give, estimated from what it gave so far (a plain file: its
@@ -317,6 +319,17 @@ class DecodedStream:
         """Close the file (the decoding generator closes it), also when not read to the end."""
         self._blocks.close()
 
+    def skip_rest(self) -> None:
+        """Read the rest of the file without decoding it (others decode it: segmentation's workers
+        on a cluster), so that its hash and size are known; then close it."""
+        try:
+            while chunk := self.raw.read(BLOCK_BYTES):
+                self.note_text(len(chunk))
+        except (OSError, EOFError) as e:
+            raise DecodeError(f"{self.path}: cannot read ({e})") from e
+        finally:
+            self.close()
+
 
 def open_text(path: str, encoding: str | None = None) -> tuple[DecodedStream, str]:
     """Open an input and return its stream and the first decoded block (for language detection)."""
@@ -340,11 +353,18 @@ def open_text(path: str, encoding: str | None = None) -> tuple[DecodedStream, st
     except BaseException:
         fh.close()
         raise
-    stream = DecodedStream(path, _display_encoding(enc, first), counter)
+    return decoded_stream(path, fh, first, enc, counter, _display_encoding(enc, first))
+
+
+def decoded_stream(
+    path: str, fh: BinaryIO, first: bytes, codec: str, counter: HashingReader, encoding: str, start: int = 0
+) -> tuple[DecodedStream, str]:
+    """A stream decoding `first` (read at offset `start` of the file) and the rest of fh, and its
+    first block of text. encoding: the codec's name as the manifest shows it."""
+    stream = DecodedStream(path, encoding, counter, codec=codec, raw=fh)
     stream.compressed = is_compressed(path)
-    stream._blocks = _decode_blocks(fh, first, enc, path, stream)
-    first_text = next(stream._blocks, "")
-    return stream, first_text
+    stream._blocks = decode_blocks(fh, first, codec, path, stream, start)
+    return stream, next(stream._blocks, "")
 
 
 def _display_encoding(enc: str, first: bytes) -> str:
@@ -361,9 +381,11 @@ def _size(n: int) -> str:
     return ""
 
 
-def _decode_blocks(fh, first: bytes, enc: str, path: str, stream: DecodedStream) -> Iterator[str]:
+def decode_blocks(fh, first: bytes, enc: str, path: str, stream: DecodedStream, start: int = 0) -> Iterator[str]:
+    """The text of `first` and of the BLOCK_BYTES blocks read after it from fh (which it closes),
+    a block at a time; `start`: the file offset of `first`, for error messages."""
     decoder = codecs.getincrementaldecoder(enc)("strict")
-    consumed = 0  # decompressed bytes handed to the decoder before the current chunk
+    consumed = start  # decompressed bytes handed to the decoder before the current chunk
     chunk = first
     try:
         while True:

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
-from .cluster import Cluster
+from .cluster import ITEMS_PER_TASK, Cluster
 from .corpus import (
     STDIN,
     DecodedStream,
@@ -29,7 +29,6 @@ from .corpus import (
     atomic_write_text,
     discover_inputs,
     expected_text_bytes,
-    normalise,
     open_text,
     paragraphs,
 )
@@ -40,6 +39,7 @@ from .files import check_writable, input_conflict, pid_suffix, remove_stale
 from .glue import split_glued_in_files
 from .phrases import join_phrases
 from .progress import progress_bar
+from .ranges import plan_ranges
 from .segment import (
     BATCH_CHARS,
     SegmentOptions,
@@ -49,54 +49,17 @@ from .segment import (
     to_simplified,
     with_detected_dicts,
 )
+from .segwork import RangeTask, init_worker, segment_work
 from .workers import ordered_map
 
 log = logging.getLogger(__name__)
 
-
-@dataclass
-class BatchResult:
-    text: str
-    lines: int
-    tokens: int
-    vocabulary: set | Counter  # distinct tokens, with counts when auditing
-
-
-_worker_options: SegmentOptions | None = None
-_worker_counts = False
-_worker_tokenizers: dict[str, Tokenizer] = {}
-
-
-def _init_worker(options: SegmentOptions, with_counts: bool):
-    global _worker_options, _worker_counts
-    _worker_options = options
-    _worker_counts = with_counts
-    _worker_tokenizers.clear()
-
-
-def _tokenizer(lang: str) -> Tokenizer:
-    tok = _worker_tokenizers.get(lang)
-    if tok is None:
-        tok = _worker_tokenizers[lang] = Tokenizer(_worker_options, lang)
-    return tok
-
-
-def _segment_batch(batch: tuple[str, list[str]]) -> BatchResult:
-    lang, paras = batch
-    paras = [normalise(p) for p in paras]
-    tok = _tokenizer(lang)
-    out_lines = []
-    n_tokens = 0
-    for toks in tok.lines_of(paras):
-        out_lines.append(" ".join(toks))
-        n_tokens += len(toks)
-    text = "\n".join(out_lines) + "\n" if out_lines else ""
-    # Distinct tokens are collected here, in parallel: counting every token in the parent
-    # process made it the bottleneck (hashing 1.5M fresh strings), and merging per-batch Counters
-    # is a Python loop; a set union is a C loop over far fewer items. Counts only for --audit.
-    words = text.split()
-    vocabulary = Counter(words) if _worker_counts else set(words)
-    return BatchResult(text, len(out_lines), n_tokens, vocabulary)
+# On a cluster the workers read plain files by path (w2vkit.ranges), in ranges of the files' total
+# size / (RANGES_PER_THREAD x worker threads), within these bounds: enough ranges to keep every
+# worker busy to the end, few enough that the scheduler's work per range does not show.
+RANGES_PER_THREAD = 8
+MIN_RANGE_BYTES = 1 << 20
+MAX_RANGE_BYTES = 32 << 20
 
 
 @dataclass
@@ -166,22 +129,36 @@ def segment_corpus(
     with ExitStack() as stack:
         if cluster:  # reached before any work starts: an unreachable address fails at once
             workers = stack.enter_context(Cluster(cluster))
-            jobs, mapper = workers.threads, workers.ordered_map
+            jobs = workers.threads
+            mapper = functools.partial(workers.ordered_map, weight=_task_weight)
+            range_bytes = range_size(files, jobs)
         else:
             jobs = jobs or default_jobs()
             mapper = functools.partial(ordered_map, jobs=jobs)
-        return _segment_files(files, outdir, options, jobs, mapper, progress, audit, started)
+            range_bytes = None
+        return _segment_files(files, outdir, options, jobs, mapper, range_bytes, progress, audit, started)
 
 
-def _segment_files(files, outdir: Path, options, jobs: int, mapper, progress: bool, audit: bool, started: float):
+def range_size(files: list[InputFile], threads: int) -> int:
+    """The size of the ranges a cluster's workers read (see RANGES_PER_THREAD)."""
+    total = sum(f.size for f in files if f.path != STDIN)
+    return min(max(total // (RANGES_PER_THREAD * threads), MIN_RANGE_BYTES), MAX_RANGE_BYTES)
+
+
+def _task_weight(item) -> int:
+    """A range is a Dask task of its own; batches the client sends go ITEMS_PER_TASK to a task."""
+    return ITEMS_PER_TASK if isinstance(item, RangeTask) else 1
+
+
+def _segment_files(files, outdir: Path, options, jobs, mapper, range_bytes, progress, audit, started: float):
     options, discovered = _prepare_options(files, options)
     staging = _make_staging(outdir)
-    batches = Batches(files, options)
+    batches = Batches(files, options, range_bytes, staging / ".shards")
     # The bar counts (decompressed) text: a compressed input's share is estimated as it is read.
     bar = progress_bar(batches.expected_text_bytes(), progress, "segment", unit="B", binary=True)
     try:
         run = _StagedOutputs(files, staging, audit)
-        for result in mapper(_segment_batch, batches, initializer=_init_worker, initargs=(options, audit)):
+        for result in mapper(segment_work, batches, initializer=init_worker, initargs=(options, audit)):
             idx, mark = batches.done.popleft()
             run.add(idx, batches.langs[idx], result)
             if bar is not None:
@@ -271,12 +248,14 @@ def _prepare_options(files: list[InputFile], options: SegmentOptions) -> tuple[S
 
 class Batches:
     """Iterates (lang, paragraphs) batches of ~BATCH_CHARS over the files in order, for the
-    workers. For each batch yielded, `done` gets (file index, bytes of text decoded so far over
-    all files), which the consumer pops as the batch's result comes back (results come back in
-    order)."""
+    workers; with range_bytes, a plain file that can be split is given as RangeTasks of about that
+    size instead, which the workers read themselves, each writing its text to a file in shard_dir.
+    For each item yielded, `done` gets (file index, bytes of text decoded so far over all files),
+    which the consumer pops as the item's result comes back (results come back in order)."""
 
-    def __init__(self, files: list[InputFile], options: SegmentOptions):
+    def __init__(self, files: list[InputFile], options: SegmentOptions, range_bytes=None, shard_dir=None):
         self.files, self.options = files, options
+        self.range_bytes, self.shard_dir = range_bytes, shard_dir
         self.done: deque = deque()
         self.streams: dict[int, DecodedStream] = {}
         self.langs: dict[int, str] = {}
@@ -300,6 +279,14 @@ class Batches:
             stream, first = open_text(f.path, self.options.encoding)
             lang = self.options.language_of(first)
             self.streams[idx], self.langs[idx] = stream, lang
+            spans = self._ranges(f, stream)
+            if spans:
+                for n, (start, end) in enumerate(spans):
+                    self.done.append((idx, done_bytes + end))
+                    yield RangeTask(f.path, stream.codec, lang, start, end, str(self.shard_dir / f"{idx}-{n}.txt"))
+                stream.skip_rest()  # its hash and size, for the manifest, while the workers work
+                done_bytes += stream.text_bytes
+                continue
             buf, size = [], 0
             # Normalising is left to the workers: in the parent it was a fifth of the work of the
             # process that feeds and drains both workers.
@@ -314,6 +301,14 @@ class Batches:
             yield lang, buf
             done_bytes += stream.text_bytes
 
+    def _ranges(self, f: InputFile, stream) -> list[tuple[int, int]] | None:
+        if not self.range_bytes or f.path == STDIN or stream.compressed:
+            return None
+        spans = plan_ranges(f.path, stream.codec, f.size, self.range_bytes)
+        if spans:
+            self.shard_dir.mkdir(exist_ok=True)
+        return spans
+
 
 class _StagedOutputs:
     """The segmented files being written under the staging folder, one open at a time, with each
@@ -326,7 +321,7 @@ class _StagedOutputs:
         self.tokens: Counter = Counter()
         self.langs: dict[int, str] = {}
         # Counters with --audit; else sets (which words occur is all that is needed, and a set
-        # union is far cheaper than merging Counters; see _segment_batch)
+        # union is far cheaper than merging Counters; see segwork.segment_batch)
         self.zh_vocabulary = Counter() if audit else set()
         self.other_vocabulary = Counter() if audit else set()
         self._open: tuple[int, object] | None = None
@@ -336,9 +331,14 @@ class _StagedOutputs:
             self.close()
             target = self.staging / self.files[idx].output_name
             target.parent.mkdir(parents=True, exist_ok=True)
-            self._open = (idx, open(target, "w", encoding="utf-8", newline="\n"))
+            self._open = (idx, open(target, "wb"))
             self.langs[idx] = lang
-        self._open[1].write(result.text)
+        if result.shard:  # a range a worker segmented into a file
+            with open(result.shard, "rb") as shard:
+                shutil.copyfileobj(shard, self._open[1], 1 << 20)
+            os.unlink(result.shard)
+        else:
+            self._open[1].write(result.text.encode("utf-8"))
         self.lines[idx] += result.lines
         self.tokens[idx] += result.tokens
         vocabulary = self.zh_vocabulary if lang == "zh" else self.other_vocabulary
