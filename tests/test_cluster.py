@@ -74,6 +74,30 @@ def test_segment_on_a_local_cluster_gives_the_output_of_two_local_processes(invo
             assert got[name] == local_run[name], name
 
 
+def test_files_split_into_many_ranges_read_by_the_workers_give_the_local_output(novel_text, tmp_path, monkeypatch):
+    """Ranges of ~16 KB (the workers read them by path), a file with a byte-order mark, one whose
+    line is too long to split (its text is sent by the client), and one with CRLF line ends."""
+    import w2vkit.pipeline as pipeline
+    import w2vkit.ranges as ranges
+
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "bom.txt").write_bytes(b"\xef\xbb\xbf" + novel_text[:50_000].encode("utf-8"))
+    (inputs / "crlf.txt").write_bytes(novel_text[50_000:90_000].replace("\n", "\r\n").encode("utf-8"))
+    (inputs / "one-line.txt").write_text(novel_text[90_000:130_000].replace("\n", " "), encoding="utf-8")
+    monkeypatch.setattr(pipeline, "MIN_RANGE_BYTES", 16_000)
+    monkeypatch.setattr(ranges, "SCAN_BYTES", 64_000)
+    assert (
+        len(ranges.plan_ranges(str(inputs / "bom.txt"), "utf-8-sig", (inputs / "bom.txt").stat().st_size, 16_000)) > 5
+    )
+    assert ranges.plan_ranges(str(inputs / "one-line.txt"), "utf-8", 120_000, 16_000) is None
+    segment_corpus([str(inputs)], tmp_path / "local", jobs=2)
+    segment_corpus([str(inputs)], tmp_path / "cluster", cluster="local:2")
+    local, remote = tree(tmp_path / "local"), tree(tmp_path / "cluster")
+    assert without_timing(remote.pop("manifest.json")) == without_timing(local.pop("manifest.json"))
+    assert remote == local
+
+
 def test_the_cluster_address_can_come_from_the_environment(invoke, mixed_inputs, local_run, tmp_path, dask_cluster):
     out = tmp_path / "out"
     result = invoke(["segment", mixed_inputs, "-o", out, "-q"], env={"W2VKIT_CLUSTER": dask_cluster.scheduler_address})
@@ -165,6 +189,22 @@ def test_token_counts_as_a_dask_reduction_equal_the_local_count_in_order(local_r
         counted, counted_lines = running.count_tokens(paths)
     assert (counted, counted_lines) == (local, lines)
     assert list(counted) == list(local)  # first appearance order: gensim breaks ties by it
+
+
+@pytest.mark.parametrize("weighting", ["harmonic", "linear"])
+def test_cooccurrences_summed_on_the_cluster_equal_the_local_count_exactly(local_run, tmp_path, monkeypatch, weighting):
+    from w2vkit.countmodel import cooccurrences
+
+    corpus = tmp_path / "tokens.txt"
+    corpus.write_bytes(local_run["a.txt"] + local_run["b.txt"])
+    words = [w for w, c in Counter(corpus.read_text(encoding="utf-8").split()).most_common() if c >= 3]
+    index = {w: i for i, w in enumerate(words)}
+    local = cooccurrences(corpus, index, 5, weighting)
+    monkeypatch.setattr(cluster_module, "COUNT_BLOCK_BYTES", 16_000)  # a tree of sums
+    with cluster_module.Cluster("local:2") as running:
+        remote = cooccurrences(corpus, index, 5, weighting, cluster=running)
+    assert local.nnz > 10_000
+    assert (remote != local).nnz == 0 and remote.dtype == local.dtype
 
 
 TINY = ["--dim", "16", "--epochs", "2", "--min-count", "2", "--seed", "3", "--deterministic", "-q"]

@@ -1,12 +1,14 @@
-"""Running segmentation's batches and the counting of tokens on a Dask cluster (the optional
-extra `w2vkit[cluster]`: dask and distributed).
+"""Running segmentation and counting on a Dask cluster (the optional extra `w2vkit[cluster]`:
+dask and distributed).
 
 `Cluster.ordered_map` has the contract of w2vkit.workers.ordered_map (results in order, at most
 2 tasks per worker thread in flight, the initializer's arguments sent to each worker once), so
-the pipeline swaps one for the other and its output is the same by construction. The client reads
-the inputs and writes the outputs; the workers only segment (README "Past one machine": how many
-workers one client can feed). A worker lost mid-run costs only its tasks, which Dask runs again
-elsewhere; a task that keeps killing workers fails the run with one line.
+the pipeline swaps one for the other and its output is the same by construction; the items may
+be byte ranges of files the workers read themselves (w2vkit.ranges, w2vkit.segwork).
+`reduce_lines` maps a function over blocks of files' lines and combines the results in a tree
+(token counts here, co-occurrences in w2vkit.countmodel). A worker lost mid-run costs only its
+tasks, which Dask runs again elsewhere; a task that keeps killing workers fails the run with one
+line.
 """
 
 from __future__ import annotations
@@ -105,7 +107,8 @@ class Cluster:
                 f"{address}: no Dask scheduler answered within {CONNECT_TIMEOUT}; start one (`dask scheduler`, "
                 "then `dask worker ADDRESS` on each machine) or use local:N"
             ) from None
-        self._check_workers()
+        if self._local is None:  # a local cluster's workers run this very installation
+            self._check_workers()
 
     def _check_workers(self) -> None:
         from . import __version__
@@ -170,18 +173,28 @@ class Cluster:
         except OSError as e:
             raise ClusterError(f"{self.address}: lost the connection to the scheduler ({e})") from None
 
+    def reduce_lines(self, paths: list, per_block, combine, *shared):
+        """per_block(lines, *shared) over blocks of the lines of these files on the workers, the
+        results combined by combine(results) in a tree, in file order. The workers read the files
+        by path (or fsspec URL): they must see them. shared: sent to the workers once."""
+        import dask
+        import dask.bag as db
+
+        blocks = db.read_text([str(p) for p in paths], blocksize=COUNT_BLOCK_BYTES, encoding="utf-8")
+        # Named here: Dask would otherwise hash the whole of a large argument to name it.
+        sent = [dask.delayed(value, name=f"w2vkit-shared-{uuid.uuid4().hex}") for value in shared]
+        parts = blocks.map_partitions(_per_partition, per_block, *sent)
+        try:
+            return parts.reduction(combine, combine, split_every=8).compute(scheduler=self.client)
+        except OSError as e:
+            raise ClusterError(f"{self.address}: lost the connection to the scheduler ({e})") from None
+
     def count_tokens(self, paths: list[str]) -> tuple[Counter, int]:
         """The space-separated tokens of these (segmented) files, and their lines, counted as a
         Dask reduction: each block of lines counted on a worker, the counts summed in a tree, in
         file order, so that words come out in order of first appearance, as a local count gives
         them. The workers read the files by path (or fsspec URL): they must see them."""
-        import dask.bag as db
-
-        blocks = db.read_text([str(p) for p in paths], blocksize=COUNT_BLOCK_BYTES, encoding="utf-8")
-        try:
-            return blocks.reduction(_count_block, _sum_counts, split_every=8).compute(scheduler=self.client)
-        except OSError as e:
-            raise ClusterError(f"{self.address}: lost the connection to the scheduler ({e})") from None
+        return self.reduce_lines(paths, _count_block, _sum_counts)
 
     def close(self) -> None:
         client = getattr(self, "client", None)
@@ -213,6 +226,10 @@ def _group(items: Iterator, weight) -> list:
 
 
 _END = object()
+
+
+def _per_partition(lines, per_block, *shared) -> list:
+    return [per_block(lines, *shared)]
 
 
 def _count_block(lines) -> tuple[Counter, int]:

@@ -11,12 +11,15 @@ the two side by side (w2vkit.train).
 
 Memory: counts are streamed from the corpus file in blocks of tokens and summed into one sparse
 matrix (scipy's COO to CSR conversion sums duplicate pairs in C); the text is never held whole.
+Counts are summed as integers (integer_weights), so that a Dask cluster, summing blocks in a tree,
+gives exactly the matrix counted here.
 The SVD is scikit-learn's randomized_svd on the sparse PPMI matrix.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -40,6 +43,9 @@ log = logging.getLogger(__name__)
 # Tokens per block of the co-occurrence count: with window 5 about 10 x this many pairs (both
 # directions) are summed at a time, ~240 MB at 2M tokens.
 BLOCK_TOKENS = 2_000_000
+# Beyond this window the scale of harmonic weights, lcm(1..window), passes 2^32 and sums of
+# counts could overflow 64-bit integers.
+MAX_HARMONIC_WINDOW = 22
 
 
 @dataclass(frozen=True)
@@ -81,17 +87,33 @@ def distance_weights(window: int, weighting: str) -> np.ndarray:
     return np.ones(window)
 
 
-def cooccurrences(corpus: Path, index: dict[str, int], window: int, weighting: str = "harmonic", progress=None):
-    """The symmetric co-occurrence matrix (scipy CSR, float32) of the vocabulary words of a
-    corpus file (a line of space-separated tokens per line; windows do not cross lines). Tokens
-    outside `index` are removed before windowing, as word2vec removes words below min_count.
-    progress(tokens) is called after each block."""
+def integer_weights(window: int, weighting: str) -> tuple[list[int], int]:
+    """The distance weights as integers, and the scale they were multiplied by (the least common
+    multiple of the denominators): counts summed as integers are exact, so summing blocks in any
+    order, as a cluster's tree reduction does, gives the same matrix as summing them in turn."""
+    if weighting == "harmonic":
+        if window > MAX_HARMONIC_WINDOW:
+            raise UsageError(
+                f"harmonic weighting is counted exactly up to a window of {MAX_HARMONIC_WINDOW}; "
+                "use a smaller window or linear weighting"
+            )
+        scale = math.lcm(*range(1, window + 1))
+        return [scale // d for d in range(1, window + 1)], scale
+    if weighting == "linear":
+        return [window - d + 1 for d in range(1, window + 1)], window
+    return [1] * window, 1
+
+
+def count_lines(lines, index: dict[str, int], window: int, weights: list[int], progress=None):
+    """Co-occurrences (one direction, scaled integer weights: integer_weights) of the vocabulary
+    words in lines of space-separated tokens, as a scipy CSR int64 matrix; windows do not cross
+    lines. Tokens outside `index` are removed before windowing, as word2vec removes words below
+    min_count. Counted BLOCK_TOKENS at a time; progress(tokens) after each block."""
     import numpy as np
     import scipy.sparse as sp
 
     n = len(index)
-    weights = distance_weights(window, weighting)
-    total = sp.csr_matrix((n, n), dtype=np.float32)
+    total = sp.csr_matrix((n, n), dtype=np.int64)
     gap = [-1] * window  # keeps windows inside a line
     ids: list[int] = []
     tokens = 0
@@ -107,7 +129,7 @@ def cooccurrences(corpus: Path, index: dict[str, int], window: int, weighting: s
             keep = (a >= 0) & (b >= 0)
             rows.append(a[keep])
             cols.append(b[keep])
-            vals.append(np.full(int(keep.sum()), weights[d - 1], dtype=np.float32))
+            vals.append(np.full(int(keep.sum()), weights[d - 1], dtype=np.int64))
         block = sp.coo_matrix(
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
         ).tocsr()  # duplicates summed
@@ -117,16 +139,54 @@ def cooccurrences(corpus: Path, index: dict[str, int], window: int, weighting: s
             progress(tokens)
 
     get = index.get
-    with open(corpus, encoding="utf-8") as f:
-        for line in f:
-            toks = line.split()
-            tokens += len(toks)
-            ids.extend([i for i in map(get, toks) if i is not None])
-            ids.extend(gap)
-            if len(ids) >= BLOCK_TOKENS:
-                flush()
+    for line in lines:
+        toks = line.split()
+        tokens += len(toks)
+        ids.extend([i for i in map(get, toks) if i is not None])
+        ids.extend(gap)
+        if len(ids) >= BLOCK_TOKENS:
+            flush()
     flush()
-    return (total + total.T).tocsr()  # each pair in both directions
+    return total
+
+
+def symmetric(counts, scale: int):
+    """The one-direction scaled counts of count_lines as the symmetric co-occurrence matrix
+    (scipy CSR, float32) of weighted counts."""
+    import numpy as np
+
+    both = (counts + counts.T).tocsr()  # each pair in both directions
+    both.data = (both.data / scale).astype(np.float32)
+    return both.astype(np.float32, copy=False)
+
+
+def cooccurrences(
+    corpus: Path, index: dict[str, int], window: int, weighting: str = "harmonic", progress=None, cluster=None
+):
+    """The symmetric co-occurrence matrix (scipy CSR, float32) of the vocabulary words of a
+    corpus file (a line of space-separated tokens per line; windows do not cross lines): counted
+    here, or on a Dask cluster (w2vkit.cluster.Cluster; the workers read the file by path), with
+    the same result. progress(tokens) is called after each block counted here."""
+    weights, scale = integer_weights(window, weighting)
+    if cluster is not None:
+        words = sorted(index, key=index.get)
+        counts = cluster.reduce_lines([corpus], _count_block, _sum_blocks, words, window, weights)
+    else:
+        with open(corpus, encoding="utf-8") as f:
+            counts = count_lines(f, index, window, weights, progress)
+    return symmetric(counts, scale)
+
+
+def _count_block(lines, words: list[str], window: int, weights: list[int]):
+    return count_lines(lines, {w: i for i, w in enumerate(words)}, window, weights)
+
+
+def _sum_blocks(parts):
+    parts = list(parts)
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
 
 
 def ppmi(counts, smoothing: float = 0.75, shift: float = 1.0):
@@ -172,11 +232,14 @@ class CountResult:
     seconds: dict
 
 
-def train_count_model(corpus: Path, words: list[str], options: CountOptions = CountOptions(), progress=None):  # noqa: B008 (frozen)
-    """The count model's vectors for `words` (in that order) from a segmented corpus file."""
+def train_count_model(
+    corpus: Path, words: list[str], options: CountOptions = CountOptions(), progress=None, cluster=None
+):  # noqa: B008 (frozen)
+    """The count model's vectors for `words` (in that order) from a segmented corpus file, its
+    co-occurrences counted on `cluster` when given (see cooccurrences)."""
     started = time.perf_counter()
     index = {w: i for i, w in enumerate(words)}
-    counts = cooccurrences(corpus, index, options.window, options.weighting, progress)
+    counts = cooccurrences(corpus, index, options.window, options.weighting, progress, cluster)
     counted = time.perf_counter()
     m = ppmi(counts, options.smoothing, options.shift)
     pairs = int(counts.nnz)

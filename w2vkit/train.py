@@ -177,52 +177,55 @@ def train(
     if resumed_from is not None and seg_options is not None and resumed_from.meta.get("segmentation"):
         seg_options = SegmentOptions.from_described(resumed_from.meta["segmentation"])
     with ExitStack() as stack:
-        # For segmented text the cluster counts; reached before any work starts.
+        # For segmented text the cluster counts (words, and co-occurrences for a count model), open
+        # till then; reached before any work starts.
         counter = stack.enter_context(Cluster(cluster)) if cluster and seg_options is None and not resume else None
         prepared = prepare_corpus(
             inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens, cluster=cluster
         )
         counted = counter.count_tokens([prepared.path]) if counter else None
-    tokens = prepared.tokens
-    if resumed_from is not None:  # unless told otherwise, go on as the model was trained
-        trained = resumed_from.meta["hyperparameters"]
-        if options.subwords is None:
-            options = replace(options, subwords=bool(trained.get("subwords")))
-        if options.word_weight is None:
-            options = replace(options, word_weight=trained.get("word_weight"))
-        if options.method is None:
-            options = replace(options, method="word2vec")
-    opts = options.resolved(tokens, prepared.language)
-    if resumed_from is not None and opts.method != "word2vec":
-        raise OptionError(
-            "{resume} continues word2vec training; a " + opts.method + " model is trained on all its text at once",
-            "resume",
+        tokens = prepared.tokens
+        if resumed_from is not None:  # unless told otherwise, go on as the model was trained
+            trained = resumed_from.meta["hyperparameters"]
+            if options.subwords is None:
+                options = replace(options, subwords=bool(trained.get("subwords")))
+            if options.word_weight is None:
+                options = replace(options, word_weight=trained.get("word_weight"))
+            if options.method is None:
+                options = replace(options, method="word2vec")
+        opts = options.resolved(tokens, prepared.language)
+        if resumed_from is not None and opts.method != "word2vec":
+            raise OptionError(
+                "{resume} continues word2vec training; a " + opts.method + " model is trained on all its text at once",
+                "resume",
+            )
+        if opts.method == "ppmi":
+            run = _run_count_only(prepared.path, tokens, opts, inputs, counted, counter)
+        else:
+            run = _run_gensim(prepared.path, tokens, opts, state, inputs, progress, counted)
+        if resumed_from is not None:
+            dropped = {w: c for w, c in resumed_from.dropped_counts().items() if w not in run.model.wv.key_to_index}
+        else:
+            dropped = run.dropped
+        count = None
+        if opts.method == "hybrid":
+            count = train_count_model(
+                prepared.path, list(run.model.wv.index_to_key), opts.count_options(), cluster=counter
+            )
+        words = _save_trained(run, output, opts, prepared, tokens, dropped, resumed_from, keep_gensim, count)
+        seconds = run.seconds + (sum(count.seconds.values()) if count else 0)
+        return TrainResult(
+            Path(output),
+            words,
+            tokens,
+            opts.epochs,
+            time.perf_counter() - started,
+            seconds,
+            tokens * (1 if opts.method == "ppmi" else opts.epochs) / max(seconds, 1e-9),
+            run.losses,
+            prepared.cached,
+            opts,
         )
-    if opts.method == "ppmi":
-        run = _run_count_only(prepared.path, tokens, opts, inputs, counted)
-    else:
-        run = _run_gensim(prepared.path, tokens, opts, state, inputs, progress, counted)
-    if resumed_from is not None:
-        dropped = {w: c for w, c in resumed_from.dropped_counts().items() if w not in run.model.wv.key_to_index}
-    else:
-        dropped = run.dropped
-    count = None
-    if opts.method == "hybrid":
-        count = train_count_model(prepared.path, list(run.model.wv.index_to_key), opts.count_options())
-    words = _save_trained(run, output, opts, prepared, tokens, dropped, resumed_from, keep_gensim, count)
-    seconds = run.seconds + (sum(count.seconds.values()) if count else 0)
-    return TrainResult(
-        Path(output),
-        words,
-        tokens,
-        opts.epochs,
-        time.perf_counter() - started,
-        seconds,
-        tokens * (1 if opts.method == "ppmi" else opts.epochs) / max(seconds, 1e-9),
-        run.losses,
-        prepared.cached,
-        opts,
-    )
 
 
 def _resume_state(resume: str):
@@ -254,9 +257,10 @@ class _GensimRun:
     count_record: dict | None = None
 
 
-def _run_count_only(corpus: Path, tokens: int, opts: TrainOptions, inputs, counted=None) -> _GensimRun:
+def _run_count_only(corpus: Path, tokens: int, opts: TrainOptions, inputs, counted=None, cluster=None) -> _GensimRun:
     """The count model alone (method ppmi): vocabulary by min_count, then PPMI + SVD. counted:
-    the corpus's (token counts, lines) when counted on a cluster."""
+    the corpus's (token counts, lines) when counted on `cluster`, which then counts the
+    co-occurrences too."""
     started = time.perf_counter()
     words, counts, dropped = vocabulary(corpus, opts.min_count, opts.max_vocab, counted[0] if counted else None)
     if not words:
@@ -264,7 +268,7 @@ def _run_count_only(corpus: Path, tokens: int, opts: TrainOptions, inputs, count
             f"{', '.join(inputs)}: no word occurs {opts.min_count} times ({tokens:,} tokens, "
             f"{len(dropped):,} distinct words); give more text or lower --min-count (e.g. --min-count 1)"
         )
-    result = train_count_model(corpus, words, opts.count_options())
+    result = train_count_model(corpus, words, opts.count_options(), cluster=cluster)
     record = {"pairs": result.pairs, **result.seconds}
     return _GensimRun(None, dropped, [], time.perf_counter() - started, words, counts, result.vectors, record)
 
