@@ -13,7 +13,6 @@ import gzip
 import hashlib
 import io
 import logging
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -23,7 +22,6 @@ from typing import BinaryIO
 
 from .datasets import BUILTIN_CORPORA, builtin_corpus
 from .errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
-from .files import write_atomic
 
 TEXT_SUFFIXES = (".txt", ".txt.gz", ".txt.bz2")
 STDIN = "-"
@@ -495,8 +493,3 @@ def split_sentences(paragraph: str, lang: str) -> list[str]:
     if lang == "zh":
         return _SENTENCE_END_ZH.split(paragraph)
     return _SENTENCE_END_EN.split(paragraph)
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Write a small text file so readers see the old or the new content, never a part."""
-    write_atomic(path, text)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .corpus import atomic_write_text
 from .errors import OutputError
+from .files import write_atomic
 
 # A sample of this many characters is enough: a word frequent enough to get a useful vector occurs
 # in it, and the cost stays under a second on any corpus size.
@@ -195,6 +195,6 @@ def write_new_words(path, words: list) -> None:
     lines = ["# words w2vkit found in the text (w2vkit segment --discover-words), for --user-dict"]
     lines += [w.word for w in words]
     try:
-        atomic_write_text(path, "\n".join(lines) + "\n")
+        write_atomic(path, "\n".join(lines) + "\n")
     except OSError as e:
         raise OutputError(f"{path}: cannot write ({e.strerror})") from e

@@ -26,7 +26,6 @@ from .corpus import (
     STDIN,
     DecodedStream,
     InputFile,
-    atomic_write_text,
     discover_inputs,
     expected_text_bytes,
     open_text,
@@ -35,7 +34,7 @@ from .corpus import (
 from .discover import SAMPLE_CHARS, discover_words
 from .env import default_jobs
 from .errors import EmptyInputError, OutputError
-from .files import check_writable, input_conflict, pid_suffix, remove_stale
+from .files import check_writable, input_conflict, pid_suffix, remove_stale, write_atomic
 from .glue import split_glued_in_files
 from .phrases import join_phrases
 from .progress import progress_bar
@@ -487,4 +486,4 @@ def publish_outputs(staging: Path, outdir: Path, names: list[str], manifest: dic
         target = outdir / name
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / name, target)
-    atomic_write_text(outdir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+    write_atomic(outdir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
