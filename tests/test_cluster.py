@@ -155,6 +155,25 @@ def test_a_local_cluster_needs_a_number_of_workers(invoke, mixed_inputs, tmp_pat
     assert result.stderr == f"Error: {address}: local:N needs a number of worker processes, e.g. local:2\n"
 
 
+def test_a_local_cluster_started_from_an_unguarded_script_is_one_line(mixed_inputs, tmp_path):
+    script = tmp_path / "script.py"
+    script.write_text(
+        "from w2vkit.errors import ClusterError\n"
+        "from w2vkit.pipeline import segment_corpus\n"
+        "try:\n"
+        f"    segment_corpus([{str(mixed_inputs / 'a.txt')!r}], {str(tmp_path / 'out')!r}, cluster='local:1')\n"
+        "except ClusterError as e:\n"
+        "    print('ClusterError:', e)\n"
+    )
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    # The worker processes re-run the script too (which is the problem): one line from each.
+    lines = [line for line in run.stdout.splitlines() if line.startswith("ClusterError: ")]
+    assert lines and set(lines) == {
+        "ClusterError: local:1: the worker processes did not start (Nanny failed to start.); from a Python "
+        'script, call w2vkit under `if __name__ == "__main__":` (the workers re-import the script)'
+    }
+
+
 def test_without_dask_the_cluster_option_says_how_to_install_it(mixed_inputs, tmp_path):
     code = (
         "import sys\n"

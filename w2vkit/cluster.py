@@ -100,6 +100,13 @@ class Cluster:
                 self.client = distributed.Client(self._local, set_as_default=False)
             else:
                 self.client = distributed.Client(where, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except RuntimeError as e:  # a worker process failed to start
+            log.debug("starting %s: %s", address, e)
+            self.close()
+            raise ClusterError(
+                f"{address}: the worker processes did not start ({e}); from a Python script, call w2vkit "
+                'under `if __name__ == "__main__":` (the workers re-import the script)'
+            ) from None
         except (OSError, TimeoutError) as e:
             log.debug("connecting to %s: %s", address, e)
             self.close()
