@@ -98,6 +98,16 @@ def test_files_split_into_many_ranges_read_by_the_workers_give_the_local_output(
     assert remote == local
 
 
+def _trim_threshold():
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+def test_a_local_clusters_workers_keep_the_default_malloc_trimming():
+    """Dask sets MALLOC_TRIM_THRESHOLD_=65536 in the workers it spawns, which slows segmenting."""
+    with cluster_module.Cluster("local:1") as running:
+        assert set(running.client.run(_trim_threshold).values()) == {None}
+
+
 def test_the_cluster_address_can_come_from_the_environment(invoke, mixed_inputs, local_run, tmp_path, dask_cluster):
     out = tmp_path / "out"
     result = invoke(["segment", mixed_inputs, "-o", out, "-q"], env={"W2VKIT_CLUSTER": dask_cluster.scheduler_address})

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 LOCAL_PREFIX = "local:"
 INSTALL_HINT = "pip install 'w2vkit[cluster]'"
 CONNECT_TIMEOUT = "10s"
+TRIM_SETTING = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 # Items (segmentation batches of ~64k characters) per Dask task: with one task per batch the
 # client's and scheduler's work per task made --cluster local:2 twice as slow as --jobs 2 on two
 # cores (benchmarks/cluster.py).
@@ -78,6 +79,7 @@ class Cluster:
     def __init__(self, address: str):
         where, local_workers = parse_address(address)
         try:
+            import dask
             import distributed
         except ImportError:
             raise ClusterError(f"running on a cluster needs Dask, which is not installed: {INSTALL_HINT}") from None
@@ -88,7 +90,10 @@ class Cluster:
         logging.getLogger("distributed").setLevel(logging.CRITICAL)
         try:
             if local_workers is not None:
-                with warnings.catch_warnings():  # "port 8787 is in use": the HTTP server moves, as it should
+                # Dask has the nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (memory back to
+                # the system sooner), which made segmenting 10-40% slower (benchmarks/cluster.py).
+                with warnings.catch_warnings(), dask.config.set({TRIM_SETTING: None}):
+                    # "port 8787 is in use": the HTTP server moves, as it should
                     warnings.simplefilter("ignore")
                     self._local = distributed.LocalCluster(
                         n_workers=local_workers,

@@ -56,8 +56,8 @@ log = logging.getLogger(__name__)
 # On a cluster the workers read plain files by path (w2vkit.ranges), in ranges of the files' total
 # size / (RANGES_PER_THREAD x worker threads), within these bounds: enough ranges to keep every
 # worker busy to the end, few enough that the scheduler's work per range does not show.
-RANGES_PER_THREAD = 8
-MIN_RANGE_BYTES = 1 << 20
+RANGES_PER_THREAD = 16
+MIN_RANGE_BYTES = 512 << 10
 MAX_RANGE_BYTES = 32 << 20
 
 
