@@ -108,6 +108,16 @@ def test_a_local_clusters_workers_keep_the_default_malloc_trimming():
         assert set(running.client.run(_trim_threshold).values()) == {None}
 
 
+def test_workers_started_with_dasks_malloc_trimming_get_a_warning(dask_cluster, caplog):
+    with caplog.at_level("WARNING", logger="w2vkit.cluster"):
+        with cluster_module.Cluster(dask_cluster.scheduler_address):
+            pass
+    assert [r.getMessage() for r in caplog.records] == [
+        "warning: the workers run with MALLOC_TRIM_THRESHOLD_ set (Dask's default for the workers a nanny "
+        'starts), which slows segmenting by 10-40%; see README "Past one machine" to unset it'
+    ]
+
+
 def test_the_cluster_address_can_come_from_the_environment(invoke, mixed_inputs, local_run, tmp_path, dask_cluster):
     out = tmp_path / "out"
     result = invoke(["segment", mixed_inputs, "-o", out, "-q"], env={"W2VKIT_CLUSTER": dask_cluster.scheduler_address})

@@ -52,10 +52,13 @@ def _run_task(run: str, init: tuple, func, items: bytes) -> list:
     return [func(item) for item in pickle.loads(items)]
 
 
-def _w2vkit_version() -> str:
+def _worker_facts() -> tuple[str, str | None]:
+    """On a worker: its w2vkit version and its malloc trim threshold, if set."""
+    import os
+
     from . import __version__
 
-    return __version__
+    return __version__, os.environ.get("MALLOC_TRIM_THRESHOLD_")
 
 
 def parse_address(address: str) -> tuple[str, int | None]:
@@ -126,11 +129,12 @@ class Cluster:
         from . import __version__
 
         try:
-            versions = self.client.run(_w2vkit_version)
+            facts = self.client.run(_worker_facts)
         except Exception as e:
             raise ClusterError(
                 f"{self.address}: the workers cannot run w2vkit ({e}); install w2vkit {__version__} beside them"
             ) from None
+        versions = {worker: version for worker, (version, _) in facts.items()}
         wrong = {worker: v for worker, v in versions.items() if v != __version__}
         if wrong:
             worker, v = next(iter(wrong.items()))
@@ -139,6 +143,11 @@ class Cluster:
             )
         if not versions:
             raise ClusterError(f"{self.address}: the scheduler has no workers; start some with `dask worker ADDRESS`")
+        if any(trim for _, trim in facts.values()):
+            log.warning(
+                "warning: the workers run with MALLOC_TRIM_THRESHOLD_ set (Dask's default for the workers a "
+                'nanny starts), which slows segmenting by 10-40%%; see README "Past one machine" to unset it'
+            )
 
     @property
     def threads(self) -> int:
