@@ -118,6 +118,20 @@ def test_workers_started_with_dasks_malloc_trimming_get_a_warning(dask_cluster, 
     ]
 
 
+def test_ranges_name_files_by_absolute_path_for_workers_in_other_directories(novel_text, tmp_path, monkeypatch):
+    from w2vkit.corpus import discover_inputs
+    from w2vkit.pipeline import Batches
+    from w2vkit.segment import SegmentOptions
+    from w2vkit.segwork import RangeTask
+
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text(novel_text[:20_000], encoding="utf-8")
+    Path("out").mkdir()
+    items = list(Batches(discover_inputs(["a.txt"]), SegmentOptions(), 1 << 20, Path("out/.shards")))
+    assert [type(i) for i in items] == [RangeTask]
+    assert items[0].path == str(tmp_path / "a.txt") and items[0].shard == str(tmp_path / "out/.shards/0-0.txt")
+
+
 def test_the_cluster_address_can_come_from_the_environment(invoke, mixed_inputs, local_run, tmp_path, dask_cluster):
     out = tmp_path / "out"
     result = invoke(["segment", mixed_inputs, "-o", out, "-q"], env={"W2VKIT_CLUSTER": dask_cluster.scheduler_address})

@@ -282,7 +282,9 @@ class Batches:
             if spans:
                 for n, (start, end) in enumerate(spans):
                     self.done.append((idx, done_bytes + end))
-                    yield RangeTask(f.path, stream.codec, lang, start, end, str(self.shard_dir / f"{idx}-{n}.txt"))
+                    # Absolute paths: a worker elsewhere does not share this process's directory.
+                    shard = os.path.abspath(self.shard_dir / f"{idx}-{n}.txt")
+                    yield RangeTask(os.path.abspath(f.path), stream.codec, lang, start, end, shard)
                 stream.skip_rest()  # its hash and size, for the manifest, while the workers work
                 done_bytes += stream.text_bytes
                 continue
