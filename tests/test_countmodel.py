@@ -175,3 +175,24 @@ def test_hybrid_is_the_default_for_a_small_corpus_and_json_reports_it(invoke, no
     assert options["method"] == "hybrid" and options["count_weight"] == 0.25
     assert load_model(out).dim == 14
     assert "epochs=2 + count model (PPMI+SVD) dim=6 window=8, weight 0.25 on " in r.stderr
+
+
+def test_harmonic_windows_are_limited_to_what_64_bit_integers_sum_exactly():
+    from w2vkit.countmodel import MAX_HARMONIC_WINDOW, integer_weights
+    from w2vkit.errors import UsageError
+
+    weights, scale = integer_weights(MAX_HARMONIC_WINDOW, "harmonic")
+    assert [w / scale for w in weights] == [1 / d for d in range(1, MAX_HARMONIC_WINDOW + 1)]
+    assert scale < 2**32
+    CountOptions(window=MAX_HARMONIC_WINDOW + 1, weighting="linear")  # no limit there
+    with pytest.raises(UsageError, match="harmonic weighting is counted exactly up to a window of 22"):
+        CountOptions(window=MAX_HARMONIC_WINDOW + 1)
+
+
+def test_train_options_check_the_count_model_settings_before_any_work(invoke, tmp_path):
+    result = invoke(["train", "xiyouji", "--count-window", "23", "-o", tmp_path / "m", "-q"])
+    assert (result.exit_code, result.output) == (
+        2,
+        "Error: harmonic weighting is counted exactly up to a window of 22; use a smaller window or linear weighting\n",
+    )
+    assert not (tmp_path / "m").exists()

@@ -70,6 +70,11 @@ class CountOptions:
             raise UsageError("the count model's smoothing must be in (0, 1]")
         if self.shift < 1:
             raise UsageError("the count model's shift must be at least 1")
+        if self.weighting == "harmonic" and self.window > MAX_HARMONIC_WINDOW:
+            raise UsageError(
+                f"harmonic weighting is counted exactly up to a window of {MAX_HARMONIC_WINDOW}; "
+                "use a smaller window or linear weighting"
+            )
 
     def describe(self) -> dict:
         return asdict(self)
@@ -92,11 +97,6 @@ def integer_weights(window: int, weighting: str) -> tuple[list[int], int]:
     multiple of the denominators): counts summed as integers are exact, so summing blocks in any
     order, as a cluster's tree reduction does, gives the same matrix as summing them in turn."""
     if weighting == "harmonic":
-        if window > MAX_HARMONIC_WINDOW:
-            raise UsageError(
-                f"harmonic weighting is counted exactly up to a window of {MAX_HARMONIC_WINDOW}; "
-                "use a smaller window or linear weighting"
-            )
         scale = math.lcm(*range(1, window + 1))
         return [scale // d for d in range(1, window + 1)], scale
     if weighting == "linear":

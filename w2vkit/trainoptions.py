@@ -119,6 +119,7 @@ class TrainOptions:
             raise OptionError(
                 "{add_context} needs negative sampling: hierarchical softmax has no context vectors", "add_context"
             )
+        self.count_options()  # the count model's settings checked now, not after training
 
     def resolved(self, tokens: int, lang: str = "en") -> TrainOptions:
         """Fill the defaults that depend on the corpus: its size in tokens and its language.
