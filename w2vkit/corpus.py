@@ -361,7 +361,7 @@ def decoded_stream(
     first block of text. encoding: the codec's name as the manifest shows it."""
     stream = DecodedStream(path, encoding, counter, codec=codec, raw=fh)
     stream.compressed = is_compressed(path)
-    stream._blocks = decode_blocks(fh, first, codec, path, stream, start)
+    stream._blocks = _decode_blocks(fh, first, codec, path, stream, start)
     return stream, next(stream._blocks, "")
 
 
@@ -379,7 +379,7 @@ def _size(n: int) -> str:
     return ""
 
 
-def decode_blocks(fh, first: bytes, enc: str, path: str, stream: DecodedStream, start: int = 0) -> Iterator[str]:
+def _decode_blocks(fh, first: bytes, enc: str, path: str, stream: DecodedStream, start: int = 0) -> Iterator[str]:
     """The text of `first` and of the BLOCK_BYTES blocks read after it from fh (which it closes),
     a block at a time; `start`: the file offset of `first`, for error messages."""
     decoder = codecs.getincrementaldecoder(enc)("strict")
