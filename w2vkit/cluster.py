@@ -237,16 +237,12 @@ def _group(items: Iterator, weight) -> list:
     if weight is None:
         return list(itertools.islice(items, ITEMS_PER_TASK))
     group, total = [], 0
-    while total < ITEMS_PER_TASK:
-        item = next(items, _END)
-        if item is _END:
-            break
+    for item in items:
         group.append(item)
         total += weight(item)
+        if total >= ITEMS_PER_TASK:
+            break
     return group
-
-
-_END = object()
 
 
 def _per_partition(lines, per_block, *shared) -> list:

@@ -156,8 +156,8 @@ def symmetric(counts, scale: int):
     import numpy as np
 
     both = (counts + counts.T).tocsr()  # each pair in both directions
-    both.data = (both.data / scale).astype(np.float32)
-    return both.astype(np.float32, copy=False)
+    both.data = (both.data / scale).astype(np.float32)  # the matrix's dtype is its data's
+    return both
 
 
 def cooccurrences(
