@@ -449,3 +449,138 @@ def test_ctrl_c_during_segment_exits_130_promptly_and_keeps_earlier_output(tmp_p
     assert stderr.rstrip().endswith("Interrupted; earlier results are left as they were.")
     assert tree(out) == before
     assert not list(out.glob(".staging-*"))
+
+
+# ------------------------------------------------------------------ issue 34: writes through links
+
+
+def linked_output(tmp_path, model, name, link_name):
+    """out/LINK_NAME, a symlink to MODEL/NAME: an output the user gave that resolves into the model."""
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    link = out / link_name
+    link.symlink_to(model / name)
+    return link
+
+
+@pytest.mark.parametrize(
+    "command, target, link_name",
+    [
+        (["plot", "--top", "5", "--method", "pca"], "vectors.npy", "p.png"),
+        (["plot", "--top", "5", "--method", "pca"], "vocab.tsv", "x.html"),
+        (["axis", "悟空", "--vs", "八戒", "-w", "唐僧"], "meta.json", "a.png"),
+    ],
+)
+def test_pictures_never_write_through_a_link_into_the_model_they_read(
+    invoke, small_model, tmp_path, command, target, link_name
+):
+    import shutil
+
+    model = tmp_path / "m1"
+    shutil.copytree(small_model, model)
+    link = linked_output(tmp_path, model, target, link_name)
+    before = tree(model)
+    r = invoke([*command, "-m", model, "-o", link])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {link}: is inside the input directory {model.resolve()} (it links to {(model / target).resolve()}); "
+        "this command reads it: write the output somewhere else\n",
+    )
+    assert r.stdout == ""  # refused before the scores were printed
+    assert tree(model) == before
+
+
+def test_embed_never_writes_through_a_link_into_its_model(invoke, small_model, tmp_path):
+    import shutil
+
+    model = tmp_path / "m1"
+    shutil.copytree(small_model, model)
+    text = tmp_path / "t.txt"
+    text.write_text("悟空 八戒\n", encoding="utf-8")
+    link = linked_output(tmp_path, model, "vectors.npy", "e.npy")
+    before = tree(model)
+    r = invoke(["embed", text, "-m", model, "-o", link, "--format", "npy"])
+    assert r.exit_code == 1 and "this command reads it: write the output somewhere else" in r.stderr, r.stderr
+    assert tree(model) == before
+
+
+def test_a_links_to_elsewhere_is_still_written_through(invoke, small_model, tmp_path):
+    elsewhere = tmp_path / "pictures" / "real.png"
+    elsewhere.parent.mkdir()
+    link = tmp_path / "p.png"
+    link.symlink_to(elsewhere)
+    r = invoke(["plot", "--top", "5", "--method", "pca", "-m", small_model, "-o", link])
+    assert r.exit_code == 0, r.stderr
+    assert link.is_symlink() and elsewhere.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_norm_cache_is_never_written_through_a_link(invoke, small_model, tmp_path, monkeypatch):
+    import shutil
+
+    import w2vkit.query as query
+
+    monkeypatch.setattr(query, "NORM_CACHE_MIN_WORDS", 10)  # the real one: 100,000 words
+    model = tmp_path / "m1"
+    shutil.copytree(small_model, model)
+    mine, stamp = tmp_path / "thesis.txt", tmp_path / "notes.txt"
+    mine.write_text("my thesis")
+    stamp.write_text("my notes")
+    (model / "norms.npy").symlink_to(mine)
+    (model / "norms.sha256").symlink_to(stamp)
+    r = invoke(["similar", "悟空", "-m", model])
+    assert r.exit_code == 0, r.stderr
+    assert (mine.read_text(), stamp.read_text()) == ("my thesis", "my notes")
+    assert (model / "norms.npy").is_symlink()
+    # and an ordinary model folder gets its cache, which a second query believes only while intact
+    (model / "norms.npy").unlink()
+    (model / "norms.sha256").unlink()
+    assert invoke(["similar", "悟空", "-m", model]).exit_code == 0
+    assert (model / "norms.npy").is_file() and not (model / "norms.npy").is_symlink()
+    first = invoke(["similarity", "悟空", "八戒", "-m", model, "--format", "tsv"]).stdout
+    norms = np.load(model / "norms.npy")
+    np.save(model / "norms.npy", norms * 100)  # tampered: the answer must not change
+    assert invoke(["similarity", "悟空", "八戒", "-m", model, "--format", "tsv"]).stdout == first
+
+
+# ------------------------------------------------------------------ issue 34: a run's own outputs
+
+
+@pytest.mark.parametrize("inside", ["x.txt", "manifest.json", "sub/w.txt"])
+def test_discovered_words_never_overwrite_the_runs_own_output(invoke, corpus, tmp_path, inside):
+    out = tmp_path / "seg"
+    words = out / inside
+    r = invoke(["segment", corpus, "-o", out, "--discover-words", words])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {words}: is inside the output folder {out}, which holds the segmented text; "
+        "write the discovered words somewhere else\n",
+    )
+    assert not out.exists()
+
+
+def test_two_runs_into_one_folder_keep_both_in_the_manifest(invoke, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("孙悟空 大闹 天宫。\n" * 20, encoding="utf-8")
+    b.write_text("猪八戒 背 媳妇。\n" * 20, encoding="utf-8")
+    out = tmp_path / "seg"
+    assert invoke(["segment", a, "-o", out, "--no-discover"]).exit_code == 0
+    assert invoke(["segment", b, "-o", out, "--no-discover"]).exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [e["output"] for e in manifest["inputs"]] == ["b.txt"]
+    assert [e["output"] for e in manifest["earlier"]] == ["a.txt"]
+    r = invoke(["segment", a, "-o", out, "--no-discover"])  # the first command again: its own file
+    assert r.exit_code == 0, r.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(e["output"] for e in manifest["inputs"] + manifest["earlier"]) == ["a.txt", "b.txt"]
+
+
+def test_a_damaged_manifest_says_how_to_get_out(invoke, corpus, tmp_path):
+    out = tmp_path / "seg"
+    assert invoke(["segment", corpus, "-o", out, "--no-discover"]).exit_code == 0
+    (out / "manifest.json").write_text('{"w2vkit_version": "0.4.0", "inputs": "broken"}')
+    r = invoke(["segment", corpus, "-o", out, "--no-discover"])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {out / 'manifest.json'}: damaged (its list of outputs cannot be read); delete the folder's "
+        "segmented files and manifest.json, or choose a new output folder\n",
+    )

@@ -7,11 +7,24 @@ import logging
 from pathlib import Path
 
 from .errors import UsageError
-from .files import atomic_output
+from .files import STDOUT, atomic_output, check_writable, is_stream
 from .fonts import find_cjk_font
 from .plot import output_format
 
 log = logging.getLogger(__name__)
+
+
+def check_axis_output(output) -> str:
+    """The image format of an axis picture's output (png, svg, pdf), or UsageError; OutputError
+    when it cannot be written (into a model the command reads, a read-only place). Checked before
+    the scores are printed."""
+    if str(output) == STDOUT:
+        raise UsageError("an axis picture is not written to standard output (it holds the table); give a file name")
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf") and not is_stream(output):
+        raise UsageError(f"{output}: an axis is drawn as an image; give a .png, .svg or .pdf name")
+    check_writable(output)
+    return output_format(Path(output))
 
 
 def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
@@ -22,10 +35,8 @@ def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    fmt = check_axis_output(output)
     output = Path(output)
-    fmt = output_format(output)
-    if fmt == "html":
-        raise UsageError(f"{output}: an axis is drawn as an image; give a .png, .svg or .pdf name")
     choice = find_cjk_font(font)
     text_kw = {"fontproperties": choice.properties} if choice else {}
     words = [w for w, _ in x_result.scores]

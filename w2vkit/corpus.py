@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from .datasets import BUILTIN_CORPORA, builtin_corpus
 from .errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
+from .files import note_read
 
 TEXT_SUFFIXES = (".txt", ".txt.gz", ".txt.bz2")
 STDIN = "-"
@@ -157,6 +158,7 @@ def open_raw(path: str) -> tuple[BinaryIO, HashingReader]:
             counter = HashingReader(open(path, "rb"))
         except OSError as e:
             raise InputNotFoundError(f"{path}: cannot read ({e.strerror})") from e
+        note_read(path)
     lower = path.lower()
     buffered = io.BufferedReader(counter, buffer_size=COMPRESSED_BLOCK_BYTES if is_compressed(path) else BLOCK_BYTES)
     if lower.endswith(".gz"):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import OutputError
-from .files import write_atomic
+from .files import check_not_input, check_writable, real_path, write_atomic
 
 # A sample of this many characters is enough: a word frequent enough to get a useful vector occurs
 # in it, and the cost stays under a second on any corpus size.
@@ -187,6 +187,18 @@ def _neighbour_entropies(ids, starts, inverse, frequent, k):
         plogp = np.bincount(owner, weights=c * np.log(c), minlength=len(frequent))
         result.append(np.log(np.maximum(totals, 1)) - plogp / np.maximum(totals, 1))
     return result[0], result[1]
+
+
+def check_new_words_output(path, inputs, outdir) -> None:
+    """Refuse, before any work, a file for the discovered words that would overwrite an input or
+    land in the segmentation's output folder (its files and manifest are that run's own)."""
+    check_not_input(path, inputs, "discovered words")
+    if outdir is not None and (real_path(outdir) == real_path(path) or real_path(outdir) in real_path(path).parents):
+        raise OutputError(
+            f"{path}: is inside the output folder {outdir}, which holds the segmented text; "
+            "write the discovered words somewhere else"
+        )
+    check_writable(path)
 
 
 def write_new_words(path, words: list) -> None:

@@ -8,7 +8,11 @@ copied onto the temporary file before the rename, so a 0600 file stays 0600. A p
 regular file (a pipe, /dev/stdout, a terminal, `>(cat)`) is streamed to: renaming over it would
 replace a device node with a file. "-" is standard output.
 
-Also here: refusing an output that would overwrite or sit inside one of the run's inputs.
+Also here: refusing an output that would overwrite or sit inside one of the run's inputs. Every
+model and text a run reads is recorded (`note_read`, called where models are loaded and texts
+opened); every write checks its resolved target against them, so no output, through a link or
+not, lands in something the command reads (links to elsewhere are still written through). A model's
+own cache files are written by `write_own_file`, which never follows a link.
 """
 
 from __future__ import annotations
@@ -26,6 +30,41 @@ from .errors import OutputError
 
 STDOUT = "-"
 HASH_BLOCK = 1 << 20
+
+# What this process reads: resolved paths of models and input texts (see the module docstring).
+# The CLI starts each command with an empty set (reads_scope); a library caller's set grows, which
+# only ever refuses more writes into what it has read.
+_reads: set[Path] = set()
+
+
+def note_read(path: str | os.PathLike) -> None:
+    """Record that this run reads path (a model directory or an input file): no write may land in it."""
+    if str(path) != STDOUT and os.path.exists(path):
+        _reads.add(real_path(path))
+
+
+@contextlib.contextmanager
+def reads_scope() -> Iterator[None]:
+    """What is read inside the block is forgotten after it (one CLI command is one scope)."""
+    saved = set(_reads)
+    _reads.clear()
+    try:
+        yield
+    finally:
+        _reads.clear()
+        _reads.update(saved)
+
+
+def check_not_read(output: str | os.PathLike, into: bool = False) -> None:
+    """OutputError when output (resolved through links) is, holds or lies inside something this run
+    reads. A file output that is an existing directory is left to the writer to refuse as such."""
+    if str(output) == STDOUT or not _reads or (not into and os.path.isdir(output)):
+        return
+    why = input_conflict(output, sorted(_reads))
+    if why:
+        target = real_path(output)
+        through = f" (it links to {target})" if os.path.islink(output) else ""
+        raise OutputError(f"{output}: {why}{through}; this command reads it: write the output somewhere else")
 
 
 def sha256_of(source) -> str:
@@ -63,6 +102,7 @@ def atomic_output(path: str | os.PathLike, mode: str = "wb") -> Iterator[BinaryI
         except OSError as e:
             raise _output_error(path, e) from e
         return
+    check_not_read(path)
     target = Path(os.path.realpath(path))  # write through a symlink to what it points at
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -100,6 +140,7 @@ def check_writable(path: str | os.PathLike, into: bool = False) -> None:
     read-only or not ours to write. A stream ("-", a pipe, a device) is checked when opened."""
     if str(path) == STDOUT or (os.path.exists(path) and _existing_kind(Path(path)) == "special"):
         return
+    check_not_read(path, into)
     if into and os.path.lexists(path) and not os.path.isdir(path):
         return  # the caller says "exists and is not a directory"
     folder = real_path(path) if into else real_path(path).parent
@@ -172,6 +213,27 @@ def is_stream(path: str | os.PathLike) -> bool:
 def write_atomic(path: str | os.PathLike, data: bytes | str) -> None:
     with atomic_output(path, "wb") as f:
         f.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def write_own_file(path: str | os.PathLike, data: bytes | str) -> None:
+    """Write one of w2vkit's own files inside a folder it owns (a model's cache) atomically, never
+    through a link: OutputError when path is a link or anything but a regular file, so a file a
+    link points at is never replaced."""
+    path = Path(path)
+    if os.path.islink(path) or (os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode)):
+        raise OutputError(f"{path}: is a link or not a regular file; w2vkit does not write its cache through it")
+    tmp = temp_sibling(path)
+    try:
+        with open(tmp, "xb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        raise _output_error(path, e) from e
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 def _existing_kind(path: Path) -> str | None:

@@ -181,9 +181,9 @@ def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, s
 def export_model(model: Model, fmt: str, out) -> list[Path]:
     """Write word2vec-bin, word2vec-txt, or projector (vectors.tsv + metadata.tsv). Atomic per file."""
     out = Path(out)
-    check_writable(out, into=fmt == "projector")
     if fmt == "projector" or not out.is_dir():  # (a directory for a file format is refused below)
         check_not_input(out, [model.path], "export")
+    check_writable(out, into=fmt == "projector")
     if fmt == "projector":
         out.mkdir(parents=True, exist_ok=True)
         vec_path, meta_path = out / "vectors.tsv", out / "metadata.tsv"

@@ -216,19 +216,32 @@ def check_segment_output(outdir: Path, inputs: list[str], files: list[InputFile]
 
 
 def _manifest_outputs(outdir: Path) -> set[str]:
-    """The output names the folder's manifest.json lists (empty when it has none); a manifest.json
-    that is not w2vkit's is refused."""
+    """The output names the folder's manifest.json lists, this run's and earlier ones' (empty when
+    it has none); a manifest.json that is not w2vkit's, or is damaged, is refused saying what to do."""
+    manifest = _read_manifest(outdir)
+    return {r["output"] for r in manifest["inputs"] + manifest.get("earlier", [])} if manifest else set()
+
+
+def _read_manifest(outdir: Path) -> dict | None:
     path = outdir / MANIFEST
     if not os.path.lexists(path):
-        return set()
+        return None
     try:
         manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-        names = {r["output"] for r in manifest["inputs"]} if "w2vkit_version" in manifest else None
-    except (OSError, ValueError, TypeError, KeyError):
-        names = None
-    if names is None:
+    except (OSError, ValueError):
+        manifest = None
+    if not isinstance(manifest, dict) or "w2vkit_version" not in manifest:
         raise OutputError(f"{path}: exists and was not written by w2vkit segment; choose a new or empty output folder")
-    return names
+    entries = manifest.get("inputs"), manifest.get("earlier", [])
+    if not all(
+        isinstance(e, list) and all(isinstance(r, dict) and isinstance(r.get("output"), str) for r in e)
+        for e in entries
+    ):
+        raise OutputError(
+            f"{path}: damaged (its list of outputs cannot be read); delete the folder's segmented files and "
+            "manifest.json, or choose a new output folder"
+        )
+    return manifest
 
 
 def _prepare_options(files: list[InputFile], options: SegmentOptions) -> tuple[SegmentOptions, list]:
@@ -483,9 +496,33 @@ def _make_staging(outdir: Path) -> Path:
 
 
 def publish_outputs(staging: Path, outdir: Path, names: list[str], manifest: dict) -> None:
-    """Move the staged files into place, then write the manifest (last: it marks a whole run)."""
-    for name in names:
-        target = outdir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / name, target)
-    write_atomic(outdir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+    """Move the staged files into place, then write the manifest (last: it marks a whole run). The
+    manifest keeps the files of earlier runs into the same folder (under "earlier", while they are
+    there and not replaced by this run), so a second run into a folder does not disown the first's;
+    runs at once take turns here (a lock on the folder)."""
+    import fcntl
+
+    folder = os.open(outdir, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        for name in names:
+            target = outdir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, target)
+        try:
+            previous = _read_manifest(outdir)
+        except OutputError:
+            previous = None  # refused before the run; a file damaged since is replaced by this one
+        earlier = []
+        if previous:
+            mine = set(names)
+            for entry in previous.get("earlier", []) + [
+                dict(r, options=previous.get("options"), w2vkit_version=previous.get("w2vkit_version"))
+                for r in previous["inputs"]
+            ]:
+                if entry["output"] not in mine and os.path.lexists(outdir / entry["output"]):
+                    earlier.append(entry)
+                    mine.add(entry["output"])
+        write_atomic(outdir / MANIFEST, json.dumps(dict(manifest, earlier=earlier), ensure_ascii=False, indent=2))
+    finally:
+        os.close(folder)  # (releases the lock)

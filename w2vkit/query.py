@@ -8,6 +8,7 @@ gensim or unpickles anything: a cold query costs a numpy import and an mmap.
 from __future__ import annotations
 
 import logging
+import os
 import unicodedata
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from .choices import ANALOGY_METHODS
 from .errors import OptionError, OutputError, UnknownWordError, UsageError
-from .files import atomic_output
+from .files import write_own_file
 from .store import Model
 from .subwords import MIN_KNOWN_NGRAM_SHARE
 from .vecmath import unit_vector
@@ -63,18 +64,14 @@ class Engine:
         vec = self.vectors
         cache = self.model.path / NORM_CACHE
         big = len(vec) >= NORM_CACHE_MIN_WORDS
-        if big and cache.is_file():
-            try:
-                norms = np.load(cache, allow_pickle=False)
-                sha = self.model.meta.get("vectors_sha256", "")
-                stamp = cache.with_suffix(".sha256")
-                if norms.shape == (len(vec),) and stamp.is_file() and stamp.read_text() == sha:
-                    return norms
-            except (ValueError, OSError):
-                pass
+        stamp_of = self.model.meta.get("vectors_sha256", "")
+        if big:
+            norms = _read_cache(cache, stamp_of, len(vec))
+            if norms is not None:
+                return norms
         norms = _row_norms(vec)
         if big:
-            _try_write_cache(cache, norms, self.model.meta.get("vectors_sha256", ""))
+            _try_write_cache(cache, norms, stamp_of)
         return norms
 
     def unit_vector(self, i: int) -> np.ndarray:
@@ -239,12 +236,43 @@ def _row_norms(vec: np.ndarray) -> np.ndarray:
     return out
 
 
-def _try_write_cache(path: Path, norms: np.ndarray, sha: str) -> None:
+def _cache_stamp(vectors_sha: str, norms_bytes: bytes) -> str:
+    """What norms.sha256 holds: the vectors' checksum (the cache belongs to these vectors) and the
+    cache's own (a changed norms.npy is not believed)."""
+    import hashlib
+
+    return f"{vectors_sha} {hashlib.sha256(norms_bytes).hexdigest()}"
+
+
+def _read_cache(path: Path, vectors_sha: str, rows: int) -> np.ndarray | None:
+    """The cached norms when they are ours and intact: regular files (never read through a link),
+    stamped with these vectors' checksum and the cache's own; else None (recomputed)."""
+    import io
+    import stat
+
+    stamp = path.with_suffix(".sha256")
     try:
-        with atomic_output(path) as f:
-            np.save(f, norms, allow_pickle=False)
-        path.with_suffix(".sha256").write_text(sha)
-    except (OSError, OutputError):  # a read-only model directory is fine: the cache only saves time
+        if not all(stat.S_ISREG(os.lstat(p).st_mode) for p in (path, stamp)):
+            return None
+        data = path.read_bytes()
+        if len(data) > rows * 4 + 4096 or stamp.read_text() != _cache_stamp(vectors_sha, data):
+            return None
+        norms = np.load(io.BytesIO(data), allow_pickle=False)
+    except (ValueError, OSError):
+        return None
+    return norms if norms.shape == (rows,) and norms.dtype == np.float32 else None
+
+
+def _try_write_cache(path: Path, norms: np.ndarray, vectors_sha: str) -> None:
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, norms.astype(np.float32), allow_pickle=False)
+    data = buffer.getvalue()
+    try:  # inside the model folder, never through a link (a file of the user's it points at stays)
+        write_own_file(path, data)
+        write_own_file(path.with_suffix(".sha256"), _cache_stamp(vectors_sha, data))
+    except OutputError:  # a read-only model directory is fine: the cache only saves time
         pass
 
 

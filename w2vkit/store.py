@@ -31,7 +31,7 @@ import numpy as np
 
 from . import __version__
 from .errors import CorruptModelError, ModelNotFoundError, OutputError
-from .files import check_writable, input_conflict, pid_suffix, real_path, remove_stale, sha256_of
+from .files import check_writable, input_conflict, note_read, pid_suffix, real_path, remove_stale, sha256_of
 from .subwords import load_ngrams
 
 log = logging.getLogger(__name__)
@@ -331,6 +331,7 @@ def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
     meta_path = path / META
     if not path.is_dir():
         raise ModelNotFoundError(f"{path}: no such model directory")
+    note_read(path)  # nothing this run writes may land in it
     if os.path.lexists(meta_path) and not _is_regular(meta_path):
         raise CorruptModelError(f"{meta_path}: not a regular file; retrain or re-import the model")
     if not meta_path.is_file():

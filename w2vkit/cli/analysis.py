@@ -117,11 +117,11 @@ def axis(poles, words, topn, min_count, output, font, model_path, fmt):
 
     if bool(y_positive) != bool(y_negative):
         raise click.UsageError("a second axis needs both --y and --y-vs words")
-    if output:
-        from ..files import check_writable
-
-        check_writable(output)  # before the scores, not after they are printed
     engine = engine_for(model_path)
+    if output:
+        from ..axisplot import check_axis_output
+
+        check_axis_output(output)  # before the scores, not after they are printed
     result = axis_scores(engine, list(positive), list(negative), list(words) or None, topn, min_count)
     y_result = None
     if y_positive:

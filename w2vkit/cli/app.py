@@ -68,8 +68,11 @@ class W2vkitGroup(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx):
+        from ..files import reads_scope
+
         try:
-            return super().invoke(ctx)
+            with reads_scope():  # what this command reads, no write of it may land in
+                return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except W2vkitError as e:

@@ -53,12 +53,11 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
       w2vkit segment novel.txt --user-dict xiyouji --audit 30   # words to add to your dictionary
       w2vkit segment novel.txt --discover-words novel.dict      # the text's own words, as a dictionary
     """
-    from ..files import check_not_input, check_writable
+    from ..discover import check_new_words_output
     from ..pipeline import segment_corpus
 
     if discover_words_file:
-        check_not_input(discover_words_file, inputs, "discovered words")
-        check_writable(discover_words_file)
+        check_new_words_output(discover_words_file, inputs, outdir)
     result = segment_corpus(
         list(inputs),
         outdir,
