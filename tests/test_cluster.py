@@ -176,17 +176,184 @@ def test_an_unreachable_scheduler_is_one_line_naming_the_address(invoke, mixed_i
     result = invoke(["segment", mixed_inputs, "-o", out, "--cluster", UNREACHABLE])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {UNREACHABLE}: no Dask scheduler answered within 10s; start one (`dask scheduler`, "
+        f"Error: {UNREACHABLE}: no Dask scheduler answered (Connection refused); start one (`dask scheduler`, "
         "then `dask worker ADDRESS` on each machine) or use local:N\n"
     )
     assert not out.exists()
 
 
-@pytest.mark.parametrize("address", ["local:0", "local:two", "local:"])
+@pytest.mark.parametrize("address", ["local:0", "local:two", "local:", "local:²", "local:١"])
 def test_a_local_cluster_needs_a_number_of_workers(invoke, mixed_inputs, tmp_path, address):
     result = invoke(["segment", mixed_inputs, "-o", tmp_path / "out", "--cluster", address])
     assert result.exit_code == 2
     assert result.stderr == f"Error: {address}: local:N needs a number of worker processes, e.g. local:2\n"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "garbage:x",
+        "tcp://[::1",
+        "tcp://[::1]x",
+        "http://127.0.0.1:80",
+        "tcp://a b:1",
+        "tcp://127.0.0.1:99999",
+        "tcp://127.0.0.1:²",
+        "::1:8786",
+        "tcp://",
+    ],
+)
+def test_a_malformed_scheduler_address_is_a_usage_error_before_any_connection(invoke, mixed_inputs, tmp_path, address):
+    started = time.monotonic()
+    result = invoke(["segment", mixed_inputs, "-o", tmp_path / "out", "--cluster", address])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {address}: not a Dask scheduler address; give tcp://HOST:PORT (or tls://HOST:PORT, "
+        "HOST:PORT, [IPv6]:PORT) or local:N\n",
+    )
+    assert time.monotonic() - started < 5  # no connection was tried
+
+
+def test_addresses_are_normalised(tmp_path):
+    parse = cluster_module.parse_address
+    assert parse("127.0.0.1") == ("tcp://127.0.0.1:8786", None)
+    assert parse("TCP://node-1.example:9000") == ("tcp://node-1.example:9000", None)
+    assert parse("tls://[::1]:8786") == ("tls://[::1]:8786", None)
+
+
+def serve_once(reply: bytes | None):
+    """A local TCP server that is not a Dask scheduler: silent (an HTTP server waits for a
+    request) or sending `reply` (another protocol's banner). Its address; it stops by itself."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    server.settimeout(20)
+
+    def run():
+        try:
+            conn, _ = server.accept()
+            if reply:
+                conn.sendall(reply)
+            time.sleep(3)
+            conn.close()
+        except OSError:
+            pass
+        finally:
+            server.close()
+
+    threading.Thread(target=run, daemon=True).start()
+    return f"tcp://127.0.0.1:{server.getsockname()[1]}"
+
+
+@pytest.mark.parametrize(
+    "reply, said",
+    [
+        (
+            None,
+            "something listens there but said nothing within 1 s: not a Dask scheduler (start one with "
+            "`dask scheduler`, or use local:N)",
+        ),
+        (
+            b"SSH-2.0-OpenSSH_9.6\r\n",
+            "answered, but not as a Dask scheduler does; check the address and port (Dask's is 8786)",
+        ),
+    ],
+)
+def test_a_server_that_is_not_a_dask_scheduler_is_one_line_soon(
+    invoke, mixed_inputs, tmp_path, monkeypatch, reply, said
+):
+    monkeypatch.setattr(cluster_module, "HANDSHAKE_SECONDS", 1.0)  # the real wait: 10 s
+    address = serve_once(reply)
+    started = time.monotonic()
+    result = invoke(["segment", mixed_inputs, "-o", tmp_path / "out", "--cluster", address])
+    assert (result.exit_code, result.stderr) == (1, f"Error: {address}: {said}\n")
+    assert time.monotonic() - started < 5
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_local_cluster_accepts_no_stranger():
+    import distributed
+
+    with cluster_module.Cluster("local:1") as running:
+        address = running._local.scheduler_address
+        assert address.startswith("tls://")
+        for stranger in (address, address.replace("tls://", "tcp://")):
+            with pytest.raises(Exception):  # noqa: B017 (Dask's errors vary: no credentials, a closed comm)
+                client = distributed.Client(stranger, timeout="3s", set_as_default=False)
+                client.run(os.getpid)  # (not reached: code from a stranger must not run)
+
+
+def child_pids(pid: int) -> set[int]:
+    """The processes whose parent is pid (from /proc)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.add(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    out = set()
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    out.add(p)
+        except OSError:
+            pass
+    return out
+
+
+@pytest.mark.parametrize("how", ["--jobs", "--cluster"])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_end_when_their_parent_is_killed(novel_text, tmp_path, how, sig):
+    import gzip
+
+    # compressed: the parent reads it and the workers send the segmented text back through pipes,
+    # which fill when the parent stops reading (plain files are read by the workers themselves)
+    big = tmp_path / "big.txt.gz"
+    with gzip.open(big, "wt", encoding="utf-8", compresslevel=1) as f:
+        f.write(novel_text * 12)
+    args = ["--jobs", "2"] if how == "--jobs" else ["--cluster", "local:2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "w2vkit", "segment", str(big), "-o", str(tmp_path / "out"), "--no-discover", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def descendants() -> set[int]:
+        found, todo = set(), [proc.pid]
+        while todo:
+            for child in child_pids(todo.pop()) - found:
+                found.add(child)
+                todo.append(child)
+        return found
+
+    children: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(alive(children)) < 2:  # the workers start
+        children |= descendants()
+        time.sleep(0.1)
+    for _ in range(10):  # into the segmenting
+        children |= descendants()
+        time.sleep(0.1)
+    assert len(alive(children)) >= 2, "the workers did not start"
+    proc.send_signal(sig)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while alive(children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = alive(children)
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    assert not left, f"{len(left)} worker(s) outlived their parent"
 
 
 def test_a_local_cluster_started_from_an_unguarded_script_is_one_line(mixed_inputs, tmp_path):

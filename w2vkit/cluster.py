@@ -61,17 +61,159 @@ def _worker_facts() -> tuple[str, str | None]:
     return __version__, os.environ.get("MALLOC_TRIM_THRESHOLD_")
 
 
+DEFAULT_PORT = 8786  # Dask's scheduler port
+SCHEMES = ("tcp", "tls")
+# A Dask scheduler speaks first on a new connection: a frame whose first 8 bytes are its length.
+# Something else (a web server waits for a request, another server sends its own banner) is told
+# apart before Dask reads it: Dask would wait forever on a silent peer, or take a banner's bytes
+# for a length of exabytes.
+HANDSHAKE_SECONDS = 10.0
+MAX_HANDSHAKE_BYTES = 1 << 20
+# The whole connection (the handshake and Dask's own start) is bounded by this: past it, one line.
+CONNECT_DEADLINE_SECONDS = 30.0
+
+
 def parse_address(address: str) -> tuple[str, int | None]:
-    """("local", N) for local:N, else (the scheduler's address, None)."""
+    """("local", N) for local:N, else (the scheduler's address as scheme://host:port, None).
+    Checked before any connection: a malformed address is a usage error, at once."""
+    from .env import default_jobs
+
     address = address.strip()
     if not address:
         raise UsageError("the cluster address is empty; give a Dask scheduler's address or local:N")
     if address.startswith(LOCAL_PREFIX):
         count = address[len(LOCAL_PREFIX) :]
-        if not count.isdigit() or int(count) < 1:
+        # (str.isdigit accepts "²" and other digits int() refuses or reads otherwise)
+        if not (count.isascii() and count.isdigit()) or int(count) < 1:
             raise UsageError(f"{address}: local:N needs a number of worker processes, e.g. local:2")
-        return "local", int(count)
-    return address, None
+        wanted, cores = int(count), default_jobs()
+        if wanted > cores:  # more processes than cores only add memory and switching
+            log.warning("warning: %s on %d cores: starting %d worker processes", address, cores, cores)
+        return "local", min(wanted, cores)
+    return _scheduler_address(address), None
+
+
+def _scheduler_address(address: str) -> str:
+    """tcp://HOST:PORT or tls://HOST:PORT (HOST a name, an IPv4 address or [an IPv6 one]); a bare
+    HOST[:PORT] is taken as tcp; the port defaults to Dask's."""
+    import ipaddress
+    import re
+
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "tcp", address
+    bad = UsageError(
+        f"{address}: not a Dask scheduler address; give tcp://HOST:PORT (or tls://HOST:PORT, "
+        f"HOST:PORT, [IPv6]:PORT) or local:N"
+    )
+    if scheme.lower() not in SCHEMES:
+        raise bad
+    if rest.startswith("["):
+        host, closed, tail = rest[1:].partition("]")
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise bad from None
+        if not closed or (tail and not tail.startswith(":")):
+            raise bad
+        port, shown = tail[1:], f"[{host}]"
+    else:
+        host, _, port = rest.partition(":") if rest.count(":") <= 1 else ("", "", "")
+        if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})", host or ""):
+            raise bad
+        shown = host
+    if port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise bad
+    return f"{scheme.lower()}://{shown}:{int(port) if port else DEFAULT_PORT}"
+
+
+def probe_scheduler(address: str, seconds: float | None = None) -> None:
+    """ClusterError unless a tcp:// address answers as a Dask scheduler does (its first frame's
+    length, within `seconds`). tls:// is left to Dask (the TLS handshake comes first)."""
+    import socket
+    import struct
+
+    if not address.startswith("tcp://"):
+        return
+    seconds = HANDSHAKE_SECONDS if seconds is None else seconds
+    host, _, port = address[len("tcp://") :].rpartition(":")
+    host = host.strip("[]")
+    try:
+        with socket.create_connection((host, int(port)), timeout=seconds) as sock:
+            sock.settimeout(seconds)
+            head = b""
+            while len(head) < 8:
+                chunk = sock.recv(8 - len(head))
+                if not chunk:
+                    break
+                head += chunk
+    except TimeoutError:
+        raise ClusterError(
+            f"{address}: something listens there but said nothing within {seconds:.0f} s: not a Dask "
+            "scheduler (start one with `dask scheduler`, or use local:N)"
+        ) from None
+    except OSError as e:
+        raise ClusterError(
+            f"{address}: no Dask scheduler answered ({e.strerror or e}); start one (`dask scheduler`, "
+            "then `dask worker ADDRESS` on each machine) or use local:N"
+        ) from None
+    if len(head) < 8 or not 0 < struct.unpack("<Q", head)[0] <= MAX_HANDSHAKE_BYTES:
+        raise ClusterError(
+            f"{address}: answered, but not as a Dask scheduler does; check the address and port "
+            f"(Dask's is {DEFAULT_PORT})"
+        )
+
+
+def _connect_within(seconds: float, connect):
+    """connect() in a thread, waited for `seconds` at most; its exception re-raised. Past the
+    deadline ClusterError (the thread is left behind, a daemon)."""
+    import threading
+
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, connect()))
+        except BaseException as e:  # handed to the caller
+            outcome.append((False, e))
+
+    thread = threading.Thread(target=run, name="w2vkit-connect", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if not outcome:
+        raise ClusterError(f"no answer from the cluster within {seconds:.0f} s; check the address and the scheduler")
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+def dask_setup(worker) -> None:
+    """Dask's preload hook, run in each worker of a local cluster as it starts (this module is its
+    preload): the worker ends when the w2vkit process that started the cluster, its parent, is
+    gone (killed by a timeout or the OOM killer), rather than living on."""
+    import os
+
+    from .env import exit_with_parent
+
+    exit_with_parent(os.getppid())
+
+
+def _remote_security(address: str):
+    """None for tcp:// (Dask's config may still set TLS up); for tls://, Dask's security settings
+    (distributed.comm.tls.* in its config files or DASK_DISTRIBUTED__COMM__TLS__* variables),
+    which must name a CA: a usage error saying so when they do not."""
+    if not address.startswith("tls://"):
+        return None
+    import dask
+    from distributed.security import Security
+
+    if not dask.config.get("distributed.comm.tls.ca-file", None):
+        raise UsageError(
+            f"{address}: a tls:// scheduler needs Dask's TLS settings: set DASK_DISTRIBUTED__COMM__TLS__CA_FILE, "
+            "..._CLIENT__CERT and ..._CLIENT__KEY (see docs: Past one machine)"
+        )
+    return Security()
 
 
 class Cluster:
@@ -93,21 +235,15 @@ class Cluster:
         logging.getLogger("distributed").setLevel(logging.CRITICAL)
         try:
             if local_workers is not None:
-                # Dask has the nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (memory back to
-                # the system sooner), which made segmenting 10-40% slower (benchmarks/cluster.py).
-                with warnings.catch_warnings(), dask.config.set({TRIM_SETTING: None}):
-                    # "port 8787 is in use": the HTTP server moves, as it should
-                    warnings.simplefilter("ignore")
-                    self._local = distributed.LocalCluster(
-                        n_workers=local_workers,
-                        threads_per_worker=1,
-                        processes=True,
-                        dashboard_address=None,
-                        silence_logs=logging.CRITICAL,
-                    )
-                self.client = distributed.Client(self._local, set_as_default=False)
+                self._start_local(dask, distributed, local_workers)
             else:
-                self.client = distributed.Client(where, timeout=CONNECT_TIMEOUT, set_as_default=False)
+                probe_scheduler(where)
+                self.client = _connect_within(
+                    CONNECT_DEADLINE_SECONDS,
+                    lambda: distributed.Client(
+                        where, timeout=CONNECT_TIMEOUT, set_as_default=False, security=_remote_security(where)
+                    ),
+                )
         except RuntimeError as e:  # a worker process failed to start
             log.debug("starting %s: %s", address, e)
             self.close()
@@ -122,8 +258,44 @@ class Cluster:
                 f"{address}: no Dask scheduler answered within {CONNECT_TIMEOUT}; start one (`dask scheduler`, "
                 "then `dask worker ADDRESS` on each machine) or use local:N"
             ) from None
+        except (ClusterError, UsageError):
+            self.close()
+            raise
+        except Exception as e:  # Dask's own errors on a peer that is not what it expects
+            log.debug("connecting to %s: %r", address, e)
+            self.close()
+            raise ClusterError(
+                f"{address}: the connection failed ({type(e).__name__}); check that it is a Dask scheduler "
+                "of a compatible version"
+            ) from None
         if self._local is None:  # a local cluster's workers run this very installation
             self._check_workers()
+
+    def _start_local(self, dask, distributed, workers: int) -> None:
+        """A local cluster that accepts no stranger: temporary TLS credentials (Dask's
+        security=True), known only to this process and the workers it starts; its workers end
+        with this process."""
+
+        # Dask has the nannies start workers with MALLOC_TRIM_THRESHOLD_=65536 (memory back to
+        # the system sooner), which made segmenting 10-40% slower (benchmarks/cluster.py).
+        with warnings.catch_warnings(), dask.config.set({TRIM_SETTING: None}):
+            # "port 8787 is in use": the HTTP server moves, as it should
+            warnings.simplefilter("ignore")
+            try:
+                self._local = distributed.LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,
+                    security=True,
+                    preload=[__name__],  # dask_setup above
+                )
+            except ImportError:  # security=True needs the cryptography package
+                raise ClusterError(
+                    f"a local cluster needs the cryptography package for its TLS credentials: {INSTALL_HINT}"
+                ) from None
+        self.client = distributed.Client(self._local, set_as_default=False)
 
     def _check_workers(self) -> None:
         from . import __version__

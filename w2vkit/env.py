@@ -30,3 +30,19 @@ def default_jobs() -> int:
 
 def debug_enabled() -> bool:
     return os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """In a worker process: end it (exit code 1) as soon as its parent, process `parent`, is gone,
+    from a daemon thread that polls getppid (a killed parent's children are handed to another
+    process). A worker blocked writing to a pipe that no one reads would otherwise live forever:
+    forked siblings hold each other's pipe ends, so the write never fails."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="w2vkit-exit-with-parent", daemon=True).start()

@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 
-def _worker(tasks, results, func, initializer, initargs) -> None:
+def _worker(tasks, results, func, initializer, initargs, parent: int) -> None:
     """A segmentation process: tasks in, (ok, result or exception) out, in order, until None.
 
     It ignores Ctrl-C: the terminal sends it to the whole process group, and the parent alone
-    stops and kills its workers."""
+    stops and kills its workers. It ends when its parent does (killed by a timeout, by the OOM
+    killer), not blocked forever on a pipe."""
     import signal
 
+    from .env import exit_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent)
     initializer(*initargs)
     while True:
         try:
@@ -60,6 +64,7 @@ def ordered_map(func, items: Iterator, jobs: int, initializer, initargs) -> Iter
             yield func(item)
         return
     import multiprocessing as mp
+    import os
     import queue
     import threading
 
@@ -69,7 +74,9 @@ def ordered_map(func, items: Iterator, jobs: int, initializer, initargs) -> Iter
         for _ in range(jobs):
             task_out, task_in = ctx.Pipe(duplex=False)
             result_out, result_in = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_worker, args=(task_out, result_in, func, initializer, initargs), daemon=True)
+            proc = ctx.Process(
+                target=_worker, args=(task_out, result_in, func, initializer, initargs, os.getpid()), daemon=True
+            )
             proc.start()
             task_out.close()
             result_in.close()
