@@ -105,3 +105,9 @@ def test_cluster_benchmark():
 @pytest.mark.slow
 def test_capacity_benchmark():
     assert "Projected time" in run("capacity.py", "--tiny")
+
+
+def test_hostile_memory_benchmark():
+    """The inputs of issue 34's item 10 at a hundredth of their size: each runs, within its bound."""
+    out = run("hostile_memory.py", "--tiny")
+    assert out.count(" met") == 5 and "NOT met" not in out

@@ -458,3 +458,13 @@ def test_train_segments_raw_text_on_the_cluster_into_the_same_corpus(invoke, mix
         models[where] = out
     for name in ("vectors.npy", "vocab.tsv"):
         assert (models["cluster"] / name).read_bytes() == (models["here"] / name).read_bytes(), name
+
+
+def test_a_local_cluster_is_capped_at_the_cores(caplog):
+    from w2vkit.env import default_jobs
+
+    cores = default_jobs()
+    with caplog.at_level("WARNING"):
+        assert cluster_module.parse_address(f"local:{cores * 8}") == ("local", cores)
+    assert caplog.messages == [f"warning: local:{cores * 8} on {cores} cores: starting {cores} worker processes"]
+    assert cluster_module.parse_address("local:1") == ("local", 1)

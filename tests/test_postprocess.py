@@ -143,3 +143,19 @@ def test_large_corpus_defaults_postprocess_unless_there_are_no_context_vectors()
     assert TrainOptions().resolved(300_000, "zh").postprocess.describe() == []
     with pytest.raises(UsageError, match="hierarchical softmax has no context"):
         TrainOptions(hs=True, negative=0, add_context=True)
+
+
+@pytest.mark.parametrize("method", ["ppmi", "hybrid"])
+def test_context_vectors_of_a_count_or_hybrid_model_are_refused_in_one_line(invoke, novel_slice, tmp_path, method):
+    from w2vkit.train import train
+    from w2vkit.trainoptions import TrainOptions
+
+    model = tmp_path / method
+    train([str(novel_slice)], model, TrainOptions(dim=8, epochs=1, count_dim=8, method=method, subwords=False))
+    r = invoke(["postprocess", model, "--add-context", "-o", tmp_path / "out"])
+    assert (r.exit_code, r.stderr) == (
+        2,
+        f"Error: {model}: a {method} model's vectors are not word2vec's alone, so word2vec's context vectors "
+        "cannot be added; train with --method word2vec --add-context, or use --remove-top only\n",
+    )
+    assert not (tmp_path / "out").exists()

@@ -29,8 +29,19 @@ def test_round_trip_is_numpy_only_and_mmapped(tmp_path):
     assert model.words == words and np.array_equal(model.vectors, vectors)
     assert np.load(path / "vectors.npy", allow_pickle=False).dtype == np.float32
     meta = json.loads((path / "meta.json").read_text())
-    assert meta["format_version"] == 1 and meta["vocab_size"] == 50 and meta["dim"] == 8
+    assert meta["format_version"] == 2 and meta["vocab_size"] == 50 and meta["dim"] == 8
     assert read_vocab(path / "vocab.tsv")[1][0] == 50
+
+
+def test_a_version_1_model_still_loads(tmp_path):
+    """Version 2 added the dictionaries' copies (dicts/); a model saved before has none and loads."""
+    path, words, _ = make(tmp_path)
+    meta = json.loads((path / "meta.json").read_text())
+    (path / "meta.json").write_text(json.dumps(dict(meta, format_version=1)))
+    assert load_model(path).words == words
+    (path / "meta.json").write_text(json.dumps(dict(meta, format_version=3)))
+    with pytest.raises(CorruptModelError, match="model format version 3 is not supported"):
+        load_model(path)
 
 
 def test_truncated_vectors(tmp_path):

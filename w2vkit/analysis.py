@@ -14,19 +14,32 @@ numpy and scipy only (no gensim), unknown words handled as the queries handle th
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, EXPAND_GROW, EXPAND_MIN_COUNT
 from .errors import EvalSetError, UnknownWordError, UsageError
+from .limits import check_number
 from .query import Engine
 from .vecmath import unit_rows, unit_vector
+
+log = logging.getLogger(__name__)
+# Blocks of words x concepts (expand --concepts) and of words x vocabulary (nearest_rows) hold at
+# most this many scores at once (64 MB of float32, twice that for argpartition's indices).
+SCORE_BLOCK_ELEMENTS = 16 << 20
 
 
 def _centroid(engine: Engine, words: list[str]) -> tuple[np.ndarray, list[int | None]]:
     found = [engine.vector_of(w) for w in words]
-    return unit_vector(np.mean([v for v, _ in found], axis=0)), [i for _, i in found]
+    mean = np.mean([v for v, _ in found], axis=0)
+    if not np.all(np.isfinite(mean)) or float(np.linalg.norm(mean)) < 1e-6:
+        raise UsageError(
+            f"the seed words {' '.join(words[:10])} have zero or cancelling vectors: there is no direction "
+            "to expand; give other seeds"
+        )
+    return unit_vector(mean), [i for _, i in found]
 
 
 # ------------------------------------------------------------------ expansion
@@ -53,10 +66,12 @@ def expand(
     words seen at least `min_count` times. With iterations=N, N times: the `grow` best candidates
     join the seeds and the centroid is recomputed (the result excludes all of them, and names the
     nearest of the original seeds)."""
+    if isinstance(seeds, str):
+        raise UsageError("seeds must be a list of words, not one string")
     if not seeds:
         raise UsageError("give at least one seed word")
-    if topn < 1 or grow < 1 or iterations < 0:
-        raise UsageError("topn and grow must be at least 1, iterations at least 0")
+    for name, value in (("topn", topn), ("grow", grow), ("iterations", iterations)):
+        check_number(name, value)
     current = list(dict.fromkeys(seeds))
     seed_units = np.vstack([engine.vector_of(w)[0] for w in current])
     unit = engine.unit
@@ -70,7 +85,23 @@ def expand(
         order = np.argsort(-scores, kind="stable")[:want]
         order = order[np.isfinite(scores[order])]
         if round_ < iterations:
+            left = int(np.isfinite(scores).sum()) - len(order)
             current += [engine.model.words[i] for i in order]
+            if left < topn:  # the next round would take the last candidates as seeds
+                log.warning(
+                    "warning: stopped after %d of %d iterations: only %d words seen %d+ times were left as "
+                    "candidates (fewer --iterations, or a lower --min-count)",
+                    round_ + 1,
+                    iterations,
+                    left,
+                    min_count,
+                )
+                centroid, rows = _centroid(engine, current)
+                scores = np.where(eligible, unit @ centroid, -np.inf)
+                scores[[i for i in rows if i is not None]] = -np.inf
+                order = np.argsort(-scores, kind="stable")[:topn]
+                order = order[np.isfinite(scores[order])]
+                break
     nearest = (unit[order] @ seed_units.T).argmax(axis=1) if len(order) else []
     return [
         Candidate(engine.model.words[i], float(scores[i]), int(engine.model.counts[i]), current[int(s)])
@@ -110,23 +141,33 @@ def expand_concepts(
 ) -> list[Candidate]:
     """Several concepts at once: every word (seeds excluded) goes to the concept whose centroid it
     is closest to; each concept keeps its `topn` best. Rows by concept, then score."""
+    check_number("topn", topn)
     names = list(concepts)
-    centroids, seed_rows, seed_units = [], set(), []
+    centroids, seed_rows = [], set()
     for name in names:
         c, rows = _centroid(engine, concepts[name])
         centroids.append(c)
         seed_rows.update(i for i in rows if i is not None)
-        seed_units.append(np.vstack([engine.vector_of(w)[0] for w in concepts[name]]))
-    scores = engine.unit @ np.vstack(centroids).T  # words x concepts
-    best = scores.argmax(axis=1)
-    top = scores[np.arange(len(best)), best]
+    # each word's closest concept, a block of concepts at a time (words x all concepts at once
+    # passed 3 GB with 200,000 concepts)
+    unit = engine.unit
+    best = np.zeros(len(unit), dtype=np.int64)
+    top = np.full(len(unit), -np.inf, dtype=np.float32)
+    step = max(1, SCORE_BLOCK_ELEMENTS // max(1, len(unit)))
+    for start in range(0, len(centroids), step):
+        scores = unit @ np.vstack(centroids[start : start + step]).T
+        block_best = scores.argmax(axis=1)
+        block_top = scores[np.arange(len(block_best)), block_best]
+        better = block_top > top
+        best[better], top[better] = block_best[better] + start, block_top[better]
     eligible = np.asarray(engine.model.counts) >= min_count
     eligible[list(seed_rows)] = False
     out: list[Candidate] = []
     for k, name in enumerate(names):
         mine = np.nonzero(eligible & (best == k))[0]
         mine = mine[np.argsort(-top[mine], kind="stable")][:topn]
-        nearest = (engine.unit[mine] @ seed_units[k].T).argmax(axis=1) if len(mine) else []
+        seed_units = np.vstack([engine.vector_of(w)[0] for w in concepts[name]]) if len(mine) else None
+        nearest = (engine.unit[mine] @ seed_units.T).argmax(axis=1) if len(mine) else []
         out += [
             Candidate(engine.model.words[i], float(top[i]), int(engine.model.counts[i]), concepts[name][int(s)], name)
             for i, s in zip(mine, nearest)
@@ -170,6 +211,9 @@ def axis_scores(
 ) -> AxisResult:
     """Each word's cosine with the axis; with no words, the `topn` words at each end of the
     vocabulary (seen at least min_count times, pole words excluded)."""
+    if isinstance(words, str) or isinstance(positive, str) or isinstance(negative, str):
+        raise UsageError("positive, negative and words must be lists of words, not strings")
+    check_number("topn", topn)
     axis = axis_vector(engine, positive, negative)
     if words:
         scored = [(w, float(engine.vector_of(w)[0] @ axis)) for w in words]
@@ -182,7 +226,8 @@ def axis_scores(
             eligible[i] = False
     idx = np.nonzero(eligible)[0]
     order = idx[np.argsort(-scores[idx], kind="stable")]
-    ends = list(order[:topn]) + [i for i in order[-topn:] if i not in set(order[:topn])]
+    high = set(order[:topn].tolist())  # (built once: per element it made -n 60000 quadratic)
+    ends = list(order[:topn]) + [i for i in order[-topn:] if i not in high]
     return AxisResult(positive, negative, [(engine.model.words[i], float(scores[i])) for i in ends], True)
 
 
@@ -220,7 +265,12 @@ def nearest_rows(unit: np.ndarray, rows, k: int, block: int = 1024) -> np.ndarra
     rows = np.asarray(rows, dtype=np.int64)
     k = min(k, len(unit) - 1)
     out = np.empty((len(rows), k), dtype=np.int64)
-    for start in range(0, len(rows), block):
+    block = max(1, min(block, SCORE_BLOCK_ELEMENTS // max(1, len(unit))))  # memory bounded for 300k words
+    blocks = -(-len(rows) // block)
+    report = max(1, blocks // 10) if blocks >= 100 else 0  # long work says how far it is, every ~10%
+    for number, start in enumerate(range(0, len(rows), block)):
+        if report and number and number % report == 0:
+            log.info("neighbours of %s of %s words...", f"{start:,}", f"{len(rows):,}")
         part = rows[start : start + block]
         sims = unit[part] @ unit.T
         sims[np.arange(len(part)), part] = -np.inf
@@ -242,6 +292,10 @@ def compare(
     """Align B to A on the `anchors` most frequent shared words and compare words across them:
     the given words, or the `topn` shared words (seen min_count times in both) that moved most.
     Neighbours are searched among the shared words, so the two lists can be compared."""
+    if isinstance(words, str):
+        raise UsageError("words must be a list of words, not one string")
+    for name, value in (("anchors", anchors), ("k", k), ("topn", topn)):
+        check_number(name, value)
     shared_words = [w for w in a.model.words if w in b.model.index]
     if not shared_words:
         raise UsageError(f"{a.model.path} and {b.model.path} share no word; compare models of the same language")
@@ -285,7 +339,7 @@ def compare(
             Comparison(
                 shared_words[j],
                 cosine,
-                len(set(x) & set(y)) / k,
+                len(set(x) & set(y)) / max(1, len(x)),  # of the neighbours there are, not of -k
                 [shared_words[i] for i in x],
                 [shared_words[i] for i in y],
             )

@@ -444,14 +444,20 @@ def lines(stream: DecodedStream, first_text: str) -> Iterator[str]:
     """The lines of a decoded stream exactly as `wc -l` and `sed -n Np` count them: split at "\n"
     only (a "\r" before it is dropped), never cut, form feeds and U+2028 kept inside the line.
     For commands whose output rows must match the input's lines (embed, search)."""
-    carry = ""
+    carry: list[str] = []  # the pieces of a line not ended yet (joined once: a 50 MB line is not
+    # copied again with every block)
     for block in _chain(first_text, stream.blocks()):
-        parts = (carry + block).split("\n")
-        carry = parts.pop()
+        if "\n" not in block:
+            carry.append(block)
+            continue
+        parts = block.split("\n")
+        parts[0] = "".join(carry) + parts[0]
+        carry = [parts.pop()]
         for part in parts:
             yield part[:-1] if part.endswith("\r") else part
-    if carry:
-        yield carry[:-1] if carry.endswith("\r") else carry
+    last = "".join(carry)
+    if last:
+        yield last[:-1] if last.endswith("\r") else last
 
 
 def _same(text: str) -> str:

@@ -25,10 +25,11 @@ import numpy as np
 from .choices import DEFAULT_SENTENCE_METHOD, SENTENCE_METHODS
 from .corpus import STDIN, lines, normalise, open_text
 from .datasets import BUILTIN_CORPORA, builtin_corpus
+from .dictfiles import restore_options
 from .errors import OptionError, UsageError
 from .files import atomic_output, check_not_input, check_writable
 from .progress import progress_bar
-from .segment import SegmentOptions, Tokenizer
+from .segment import Tokenizer
 from .store import Model
 from .vecmath import unit_rows
 
@@ -85,7 +86,7 @@ class Embedder:
     def raw_vectors(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
         """The texts' vectors before any common component is removed, and the indices of the
         texts with no known word (zero rows)."""
-        embedded = self._embed(texts)
+        embedded = self._embed(texts, keep_tokens=False)
         return embedded.vectors, embedded.empty
 
     def embed(self, texts: list[str], component: np.ndarray | None = None) -> Embedded:
@@ -103,25 +104,37 @@ class Embedder:
             embedded.component = component
         return embedded
 
-    def _embed(self, texts: list[str]) -> Embedded:
+    def _embed(self, texts: list[str], keep_tokens: bool = True) -> Embedded:
         dim = self.vectors.shape[1]
         out = np.zeros((len(texts), dim), dtype=np.float32)
         used, empty, unknown = [], [], 0
         for row, text in enumerate(texts):
-            ids, missing, composed = self.tokens(text)
-            unknown += missing
-            used.append([self.model.words[i] for i in ids] + [w for w, _ in composed])
-            if not ids and not composed:
+            total, n, words = np.zeros(dim, dtype=np.float64), 0, []
+            pieces = list(text_pieces(text)) if len(text) > MAX_PIECE_CHARS else [text]
+            for piece in pieces:  # a long line a piece at a time: its tokens are never all in memory
+                ids, missing, composed = self.tokens(piece)
+                unknown += missing
+                if keep_tokens:
+                    words += [self.model.words[i] for i in ids] + [w for w, _ in composed]
+                if not ids and not composed:
+                    continue
+                vecs = np.vstack([self.vectors[ids]] + [v[None, :] for _, v in composed])
+                if self.method == "mean":
+                    vecs = unit_rows(vecs)
+                else:
+                    # a word the corpus never had: p(w) = 0, weight a / (a + 0) = 1
+                    weights = np.concatenate([self.weights[ids], np.ones(len(composed), dtype=np.float32)])
+                    vecs = weights[:, None] * vecs
+                if len(pieces) == 1:
+                    out[row] = vecs.mean(axis=0)
+                else:
+                    total += vecs.sum(axis=0, dtype=np.float64)
+                n += len(vecs)
+            used.append(words)
+            if n == 0:
                 empty.append(row)
-                continue
-            vecs = np.vstack([self.vectors[ids]] + [v[None, :] for _, v in composed])
-            if self.method == "mean":
-                vecs = unit_rows(vecs)
-                out[row] = vecs.mean(axis=0)
-            else:
-                # a word the corpus never had: p(w) = 0, weight a / (a + 0) = 1
-                weights = np.concatenate([self.weights[ids], np.ones(len(composed), dtype=np.float32)])
-                out[row] = (weights[:, None] * vecs).mean(axis=0)
+            elif len(pieces) > 1:
+                out[row] = total / n
         return Embedded(out, used, unknown, empty)
 
 
@@ -155,13 +168,31 @@ def top_eigenvector(gram_matrix: np.ndarray) -> np.ndarray:
     return vectors[:, -1].astype(np.float32)
 
 
+# A line longer than this is segmented a piece at a time (cut at a space where it has one), so a
+# one-line file of 50 MB costs the memory of its text, not of its tokens (~140 bytes per byte).
+MAX_PIECE_CHARS = 1 << 18
+
+
+def text_pieces(text: str):
+    """The text in pieces of at most MAX_PIECE_CHARS, cut at the last space before the limit (or at
+    the limit when there is none), as the corpus reader cuts long paragraphs."""
+    while len(text) > MAX_PIECE_CHARS:
+        cut = text.rfind(" ", 0, MAX_PIECE_CHARS)
+        if cut <= 0:
+            cut = MAX_PIECE_CHARS
+        yield text[:cut]
+        text = text[cut:]
+    if text:
+        yield text
+
+
 def _segmenter(model: Model):
     """text -> tokens, as the model's corpus was segmented (whitespace-split lowercase text for an
     imported model, which records no segmentation)."""
     described = model.meta.get("segmentation")
     if not described:
         return lambda text: text.split()
-    options = SegmentOptions.from_described(described)
+    options = restore_options(described, model.path)
     tokenizers: dict[str, Tokenizer] = {}  # made once: a Tokenizer loads the dictionaries
 
     def segment(text: str) -> list[str]:

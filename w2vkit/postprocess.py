@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .dictfiles import copies_of
 from .errors import ModelError, OptionError, UsageError
 from .gensimstate import load_state
 from .store import GENSIM_DIR, load_model, prepare_model_output, save_model
@@ -156,6 +157,14 @@ def postprocess_model(source, output, steps: Steps) -> tuple[Path, dict]:
     done = model.meta.get("postprocess") or []
     if steps.add_context and any(s.get("step") == "add_context" for s in done):
         raise UsageError(f"{source}: its context vectors were already added")
+    method = (model.meta.get("hyperparameters") or {}).get("method")
+    if steps.add_context and method in ("ppmi", "hybrid"):
+        # a ppmi model has no word2vec context vectors; a hybrid's count part has its own w+c
+        # (the count model's add_context), and its predictive part is only half of each row
+        raise UsageError(
+            f"{source}: a {method} model's vectors are not word2vec's alone, so word2vec's context vectors "
+            "cannot be added; train with --method word2vec --add-context, or use --remove-top only"
+        )
     context = _saved_context(source, model) if steps.add_context else None
     vectors = apply(model.vectors, steps, context)
     meta = {
@@ -168,5 +177,6 @@ def postprocess_model(source, output, steps: Steps) -> tuple[Path, dict]:
     meta["postprocessed_from"] = {"path": str(source), "vectors_sha256": model.meta.get("vectors_sha256")}
     meta["timings"] = dict(meta.get("timings") or {}, postprocess_seconds=round(time.perf_counter() - started, 3))
     meta["vocab_size"] = len(model.words)  # (write_meta sets it again; the caller reports it)
-    save_model(output, model.words, model.counts, vectors, meta, model.dropped_counts())
+    extra = copies_of(model.path, model.meta.get("segmentation"))
+    save_model(output, model.words, model.counts, vectors, meta, model.dropped_counts(), extra_files=extra)
     return output, meta

@@ -331,9 +331,10 @@ def _segmenter_split(model: Model, word: str) -> list[str] | None:
     if not seg or not any(_is_cjk(ch) for ch in word):
         return None
     try:
-        from .segment import SegmentOptions, segment_lines
+        from .dictfiles import restore_options
+        from .segment import segment_lines
 
-        opts = SegmentOptions.from_described(seg)
+        opts = restore_options(seg, model.path)
         lines = segment_lines(word, opts, "zh")
     except Exception:  # the explanation is a courtesy; never fail the error message on it
         return None

@@ -27,6 +27,7 @@ from .corpus import (
 )
 from .errors import DictionaryError, OptionError, UsageError
 from .files import sha256_of
+from .limits import check_number
 from .phrases import PHRASE_THRESHOLDS
 
 log = logging.getLogger(__name__)
@@ -91,10 +92,11 @@ class SegmentOptions:
             raise UsageError(f"unknown language {self.lang!r}; choose one of {', '.join(LANGS)}")
         if self.engine not in ENGINES:
             raise UsageError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
-        if self.max_line_tokens < 1:
-            raise OptionError("{max_line_tokens} must be at least 1", "max_line_tokens")
-        if self.phrases < 0:
-            raise OptionError("{phrases} must be 0 or more", "phrases")
+        for name in ("max_line_tokens", "phrases", "phrase_threshold"):
+            check_number(name, getattr(self, name))
+        for name in ("user_dicts", "stopwords", "new_words"):
+            if isinstance(getattr(self, name), str):  # ("xiyouji" would be read as x, i, y, ...)
+                raise OptionError(f"{{{name}}} must be a list or tuple of names, not one string", name)
         if self.phrase_scoring not in PHRASE_THRESHOLDS:
             raise UsageError(f"unknown phrase scoring {self.phrase_scoring!r}; choose {' or '.join(PHRASE_THRESHOLDS)}")
         if self.phrase_scoring == "npmi" and self.phrase_threshold is not None and not -1 <= self.phrase_threshold <= 1:

@@ -6,6 +6,7 @@
       meta.json      format version, versions, hyperparameters, corpus hashes, losses, timings,
                      sha256 of vectors.npy
       dropped.tsv    optional: words seen in training but below min_count, with their counts
+      dicts/         the dictionaries and stopword lists the text was segmented with (by sha256)
       gensim/        optional: full gensim state, read only by `train --resume`
 
 Saving is atomic: the new directory is written beside the old one and swapped in with one rename
@@ -36,16 +37,19 @@ from .subwords import load_ngrams
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+# 2: the dictionaries and stopword lists of the segmentation are copied into dicts/ (w2vkit.dictfiles).
+FORMAT_VERSION = 2
+READABLE_FORMAT_VERSIONS = (1, 2)
 VECTORS = "vectors.npy"
 VOCAB = "vocab.tsv"
 META = "meta.json"
 DROPPED = "dropped.tsv"
 GENSIM_DIR = "gensim"
+DICTS_DIR = "dicts"  # (w2vkit.dictfiles fills it)
 # Everything w2vkit writes into a model directory (subwords.py's n-gram table and query.py's norm
 # cache included); a directory holding anything else is not replaced.
 MODEL_ENTRIES = frozenset(
-    {VECTORS, VOCAB, META, DROPPED, GENSIM_DIR, "ngrams.npy", "ngrams.tsv", "norms.npy", "norms.sha256"}
+    {VECTORS, VOCAB, META, DROPPED, GENSIM_DIR, DICTS_DIR, "ngrams.npy", "ngrams.tsv", "norms.npy", "norms.sha256"}
 )
 # Below this size the vectors' sha256 is checked on every load (< 0.1 s); above it only the
 # shape is, and `w2vkit info --verify` checks the checksum.
@@ -242,11 +246,12 @@ def write_model_files(
     meta: dict,
     dropped: dict[str, int] | None = None,
     vectors_sha256: str | None = None,
+    extra_files: dict[str, bytes] | None = None,
 ) -> dict:
     """Write vectors, vocabulary and metadata into directory (not atomic: use staging_dir).
 
     vectors=None: directory already holds vectors.npy (written in place by an importer, which
-    may pass its checksum)."""
+    may pass its checksum). extra_files: relative path (under dicts/) -> bytes."""
     written = vectors is None
     if written:
         vectors = np.load(directory / VECTORS, mmap_mode="r", allow_pickle=False)
@@ -259,6 +264,11 @@ def write_model_files(
             raise ValueError(f"word {w!r} cannot be stored (empty, or has a tab or newline)")
     if not written:
         np.save(directory / VECTORS, vectors, allow_pickle=False)
+    for relative, data in (extra_files or {}).items():
+        if Path(relative).parts[:1] != (DICTS_DIR,) or ".." in Path(relative).parts:
+            raise ValueError(f"{relative}: a model's extra files go under {DICTS_DIR}/")
+        (directory / relative).parent.mkdir(parents=True, exist_ok=True)
+        (directory / relative).write_bytes(data)
     # The checksum of a large file is computed on the other core while the vocabulary is written
     # (hashlib releases the GIL).
     from concurrent.futures import ThreadPoolExecutor
@@ -295,11 +305,11 @@ def write_meta(directory: Path, meta: dict, vocab_size: int, dim: int, vectors_s
     return meta
 
 
-def save_model(target, words, counts, vectors, meta, dropped=None) -> Path:
+def save_model(target, words, counts, vectors, meta, dropped=None, extra_files=None) -> Path:
     target = Path(target)
     tmp = staging_dir(target)
     try:
-        write_model_files(tmp, words, counts, vectors, meta, dropped)
+        write_model_files(tmp, words, counts, vectors, meta, dropped, extra_files=extra_files)
         publish(tmp, target)
     finally:
         if tmp.exists():
@@ -352,10 +362,10 @@ def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
                 f"{meta_path}: field {key!r} should be {expected.replace('dict', 'an object')}, not "
                 f"{type(value).__name__}; retrain or re-import the model"
             )
-    if meta.get("format_version") != FORMAT_VERSION:
+    if meta.get("format_version") not in READABLE_FORMAT_VERSIONS:
         raise CorruptModelError(
             f"{path}: model format version {meta.get('format_version')!r} is not supported by "
-            f"w2vkit {__version__} (reads version {FORMAT_VERSION}); retrain or upgrade w2vkit"
+            f"w2vkit {__version__} (reads versions {', '.join(map(str, READABLE_FORMAT_VERSIONS))}); retrain or upgrade w2vkit"
         )
     vec_path = path / VECTORS
     for file in (vec_path, path / VOCAB):

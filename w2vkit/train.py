@@ -21,6 +21,7 @@ from .choices import DEFAULT_MAX_LINE_TOKENS
 from .cluster import Cluster
 from .corpuscache import prepare_corpus
 from .countmodel import combine, train_count_model, vocabulary
+from .dictfiles import restore_options, store_copies
 from .errors import InputError, ModelError, OptionError, UsageError
 from .gensimstate import has_state, model_class, save_state, verify_gensim_state
 from .postprocess import Steps, apply, context_vectors
@@ -175,7 +176,7 @@ def train(
     prepare_model_output(output, [i for i in inputs if os.path.exists(i)])
     resumed_from, state = _resume_state(resume) if resume else (None, None)
     if resumed_from is not None and seg_options is not None and resumed_from.meta.get("segmentation"):
-        seg_options = SegmentOptions.from_described(resumed_from.meta["segmentation"])
+        seg_options = restore_options(resumed_from.meta["segmentation"], resumed_from.path)
     with ExitStack() as stack:
         # For segmented text the cluster counts (words, and co-occurrences for a count model), open
         # till then; reached before any work starts.
@@ -370,7 +371,9 @@ def _save_trained(
             # words are its predictive cosines scaled by the predictive part's weight)
             scale = float(np.sqrt(1 - opts.count_weight)) if count is not None else 1.0
             meta["ngrams"] = save_ngrams(tmp, wv, opts.word_weight, scale=scale, dim=vectors.shape[1])
-        write_model_files(tmp, words, counts, vectors, meta, dropped)
+        # the dictionaries and stopword lists go inside the model (w2vkit.dictfiles)
+        meta["segmentation"], dict_copies = store_copies(meta["segmentation"])
+        write_model_files(tmp, words, counts, vectors, meta, dropped, extra_files=dict_copies)
         if keep_gensim:
             run.model.callbacks = ()
             save_state(run.model, tmp)

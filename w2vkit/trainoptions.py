@@ -30,6 +30,30 @@ from .choices import (
 from .countmodel import CountOptions
 from .env import default_jobs
 from .errors import OptionError, UsageError
+from .limits import check_number
+
+# The numeric options and their ranges (w2vkit.limits), checked when the options are made.
+NUMERIC = (
+    "dim",
+    "window",
+    "min_count",
+    "epochs",
+    "negative",
+    "sample",
+    "alpha",
+    "min_alpha",
+    "workers",
+    "seed",
+    "max_vocab",
+    "min_n",
+    "max_n",
+    "buckets",
+    "count_dim",
+    "count_window",
+    "count_eig",
+    "count_weight",
+    "remove_top",
+)
 
 
 @dataclass(frozen=True)
@@ -100,11 +124,8 @@ class TrainOptions:
             raise UsageError(f"unknown architecture {self.arch!r}; choose {' or '.join(ARCHS)}")
         if self.method is not None and self.method not in METHODS:
             raise UsageError(f"unknown method {self.method!r}; choose {', '.join(METHODS)}")
-        if self.count_weight is not None and not 0 <= self.count_weight <= 1:
-            raise UsageError("the count weight must be between 0 and 1")
-        for name in ("dim", "min_count"):
-            if getattr(self, name) is not None and getattr(self, name) < 1:
-                raise OptionError(f"{{{name}}} must be at least 1", name)
+        for name in NUMERIC:
+            check_number(name, getattr(self, name))
         if not self.hs and self.negative == 0:
             raise OptionError("with {negative} 0 use {hs}, or nothing would be trained", "negative", "hs")
         if not 1 <= self.min_n <= self.max_n:
@@ -113,8 +134,6 @@ class TrainOptions:
             isinstance(self.word_weight, (int, float)) and 0 <= self.word_weight <= 1
         ):
             raise OptionError("{word_weight} must be between 0 and 1, or gensim", "word_weight")
-        if self.remove_top is not None and self.remove_top < 0:
-            raise OptionError("{remove_top} must be 0 or more", "remove_top")
         if self.add_context and self.hs and not self.negative:
             raise OptionError(
                 "{add_context} needs negative sampling: hierarchical softmax has no context vectors", "add_context"

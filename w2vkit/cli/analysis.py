@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, EXPAND_GROW, EXPAND_MIN_COUNT
-from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, verbosity
+from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, limited, verbosity
 from .output import engine_for, info, plural, render
 
 MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vectors)."
@@ -13,13 +13,13 @@ MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vec
 
 @click.command()
 @click.argument("seeds", nargs=-1, metavar="SEED...")
-@click.option("-n", "--top", "topn", default=20, show_default=True, type=click.IntRange(1), help="How many words.")
+@click.option("-n", "--top", "topn", default=20, show_default=True, type=limited("topn"), help="How many words.")
 @click.option("--min-count", default=EXPAND_MIN_COUNT, show_default=True, type=click.IntRange(1), help=MIN_COUNT_HELP)
 @click.option(
     "--iterations",
     default=0,
     show_default=True,
-    type=click.IntRange(0),
+    type=limited("iterations"),
     help=f"Rounds that add the {EXPAND_GROW} best candidates to the seeds and rank again.",
 )
 @click.option(
@@ -148,7 +148,7 @@ def axis(poles, words, topn, min_count, output, font, model_path, fmt):
     "--anchors",
     default=COMPARE_ANCHORS,
     show_default=True,
-    type=click.IntRange(2),
+    type=limited("anchors"),
     help="Fit the rotation on this many most frequent shared words.",
 )
 @click.option(
@@ -157,7 +157,7 @@ def axis(poles, words, topn, min_count, output, font, model_path, fmt):
     "k",
     default=COMPARE_NEIGHBOURS,
     show_default=True,
-    type=click.IntRange(1),
+    type=limited("k"),
     help="Neighbours compared per word.",
 )
 @TOPN_OPTION

@@ -36,6 +36,7 @@ from .options import (
     JOBS_OPTION,
     MODEL_OPTION,
     format_option,
+    limited,
     segment_options,
     segmentation_options,
     verbosity,
@@ -70,41 +71,43 @@ class WordWeight(click.ParamType):
 )
 @click.option("--sg", "arch_flag", flag_value="skipgram", help="Same as --arch skipgram.")
 @click.option("--cbow", "arch_flag", flag_value="cbow", help="Same as --arch cbow.")
-@click.option("--dim", default=None, type=click.IntRange(1), help=f"Vector size [default: {by_size('dim')}].")
-@click.option("--window", default=None, type=click.IntRange(1), help=f"Context window [default: {by_size('window')}].")
+@click.option("--dim", default=None, type=limited("dim"), help=f"Vector size [default: {by_size('dim')}].")
+@click.option("--window", default=None, type=limited("window"), help=f"Context window [default: {by_size('window')}].")
 @click.option(
     "--min-count",
     default=DEFAULT_MIN_COUNT,
     show_default=True,
-    type=click.IntRange(1),
+    type=limited("min_count"),
     help="Ignore words seen fewer times.",
 )
 @click.option(
-    "--epochs", default=None, type=click.IntRange(1), help=f"Passes over the corpus [default: {by_size('epochs')}]."
+    "--epochs", default=None, type=limited("epochs"), help=f"Passes over the corpus [default: {by_size('epochs')}]."
 )
 @click.option(
-    "--negative", default=None, type=click.IntRange(0), help=f"Negative samples [default: {by_size('negative')}]."
+    "--negative", default=None, type=limited("negative"), help=f"Negative samples [default: {by_size('negative')}]."
 )
 @click.option("--hs", is_flag=True, help="Hierarchical softmax (use with --negative 0).")
 @click.option(
     "--sample",
     default=None,
-    type=float,
+    type=limited("sample"),
     help=f"Down-sampling of frequent words [default: {by_size('sample')}].",
 )
 @click.option(
     "--alpha",
     default=None,
-    type=float,
+    type=limited("alpha"),
     help=f"Initial learning rate [default: {LARGE_CORPUS_DEFAULTS['cbow_alpha']} for CBOW from {SIZE}, else gensim's 0.025].",
 )
-@click.option("--min-alpha", default=DEFAULT_MIN_ALPHA, show_default=True, type=float, help="Final learning rate.")
-@click.option("--workers", default=None, type=click.IntRange(1), help="Training threads [default: all cores].")
-@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int, help="Random seed.")
+@click.option(
+    "--min-alpha", default=DEFAULT_MIN_ALPHA, show_default=True, type=limited("min_alpha"), help="Final learning rate."
+)
+@click.option("--workers", default=None, type=limited("workers"), help="Training threads [default: all cores].")
+@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=limited("seed"), help="Random seed.")
 @click.option(
     "--deterministic", is_flag=True, help="Bit-identical vectors on a rerun with the same seed (trains on one thread)."
 )
-@click.option("--max-vocab", default=None, type=click.IntRange(1), help="Keep at most this many words.")
+@click.option("--max-vocab", default=None, type=limited("max_vocab"), help="Keep at most this many words.")
 @click.option(
     "--subwords/--no-subwords",
     default=None,
@@ -114,14 +117,14 @@ class WordWeight(click.ParamType):
     "--min-n",
     default=DEFAULT_MIN_N,
     show_default=True,
-    type=click.IntRange(1),
+    type=limited("min_n"),
     help="Shortest character n-gram, with subwords.",
 )
 @click.option(
     "--max-n",
     default=DEFAULT_MAX_N,
     show_default=True,
-    type=click.IntRange(1),
+    type=limited("max_n"),
     help="Longest character n-gram, with subwords.",
 )
 @click.option(
@@ -140,7 +143,7 @@ class WordWeight(click.ParamType):
 @click.option(
     "--remove-top",
     default=None,
-    type=click.IntRange(0),
+    type=limited("remove_top"),
     metavar="N",
     help=f"Remove the mean and the top N principal directions from the vectors [default: {by_size('remove_top')}].",
 )
@@ -154,17 +157,20 @@ class WordWeight(click.ParamType):
 @click.option(
     "--count-weight",
     default=None,
-    type=click.FloatRange(0, 1),
+    type=limited("count_weight"),
     metavar="W",
     help=f"hybrid: the count model's share of each cosine [default: {DEFAULT_COUNT_WEIGHT}].",
 )
 @click.option(
-    "--count-dim", default=None, type=click.IntRange(1), help=f"Count model dimensions [default: {DEFAULT_COUNT_DIM}]."
+    "--count-dim",
+    default=None,
+    type=limited("count_dim"),
+    help=f"Count model dimensions [default: {DEFAULT_COUNT_DIM}].",
 )
 @click.option(
     "--count-window",
     default=None,
-    type=click.IntRange(1),
+    type=limited("count_window"),
     help=f"Count model window [default: {DEFAULT_COUNT_WINDOW}].",
 )
 @click.option(
@@ -176,7 +182,7 @@ class WordWeight(click.ParamType):
 @click.option(
     "--count-eig",
     default=None,
-    type=float,
+    type=limited("count_eig"),
     help=f"Power of the singular values in the count vectors [default: {DEFAULT_COUNT_EIG}].",
 )
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
@@ -249,7 +255,7 @@ def train(inputs, output, arch, arch_flag, segmented, resume, jobs, cluster, fmt
 @click.option(
     "--remove-top",
     default=0,
-    type=click.IntRange(0),
+    type=limited("remove_top"),
     metavar="N",
     help="Remove the mean and the top N principal directions.",
 )

@@ -29,11 +29,19 @@ from ..choices import (
     SENTENCE_METHODS,
 )
 from ..env import CLUSTER_ENV
+from ..limits import LIMITS
 from ..phrases import PHRASE_THRESHOLDS
 from .output import TerminalSafeFormatter
 
 # gensim's corpus_file mode reads at most this many words of a line (MAX_WORDS_IN_BATCH).
 GENSIM_MAX_LINE_WORDS = 10_000
+
+
+def limited(name: str):
+    """The click type of a numeric option, from the library's range for it (w2vkit.limits): the
+    command line refuses what the library would, and --help shows the range."""
+    low, high, integer, _ = LIMITS[name]
+    return click.IntRange(low, high) if integer else click.FloatRange(low, high)
 
 
 def verbosity(f):
@@ -82,7 +90,7 @@ MODEL_OPTION = click.option(
 
 # --top everywhere (plot, info, queries); --topn is still accepted, as gensim names it.
 TOPN_OPTION = click.option(
-    "-n", "--top", "--topn", "topn", default=10, show_default=True, type=click.IntRange(1), help="How many results."
+    "-n", "--top", "--topn", "topn", default=10, show_default=True, type=limited("topn"), help="How many results."
 )
 
 RESTRICT_OPTION = click.option(
@@ -96,7 +104,7 @@ RESTRICT_OPTION = click.option(
 JOBS_OPTION = click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(1),
+    type=limited("jobs"),
     default=None,
     help="Segmentation processes [default: all cores]; the output is identical for any value.",
 )
@@ -194,14 +202,14 @@ def segmentation_options(f):
             "--max-line-tokens",
             default=DEFAULT_MAX_LINE_TOKENS,
             show_default=True,
-            type=click.IntRange(1),
+            type=limited("max_line_tokens"),
             help=f"Cut output lines longer than this (gensim drops words past {GENSIM_MAX_LINE_WORDS:,}).",
         ),
         click.option(
             "--phrases",
             default=0,
             show_default=True,
-            type=click.IntRange(0),
+            type=limited("phrases"),
             metavar="N",
             help="Passes joining frequent collocations into one token (new_york; 2 is word2phrase's usual).",
         ),
@@ -214,7 +222,7 @@ def segmentation_options(f):
         ),
         click.option(
             "--phrase-threshold",
-            type=float,
+            type=limited("phrase_threshold"),
             default=None,
             help="Join pairs scoring above this [default: "
             + ", ".join(f"{t:g} with {name} scoring" for name, t in PHRASE_THRESHOLDS.items())

@@ -12,7 +12,7 @@ from ..choices import (
     LARGE_MAP,
     PLOT_METHODS,
 )
-from .options import MODEL_OPTION, verbosity
+from .options import MODEL_OPTION, limited, verbosity
 from .output import engine_for, info, plural, show_progress
 
 
@@ -23,13 +23,13 @@ from .output import engine_for, info, plural, show_progress
     "--neighbors",
     default=DEFAULT_NEIGHBORS,
     show_default=True,
-    type=click.IntRange(1),
+    type=limited("neighbors"),
     help="Neighbours shown around each WORD.",
 )
 @click.option(
     "--top",
     default=None,
-    type=click.IntRange(3),
+    type=limited("top"),
     help=f"Without WORDs: how many frequent words to map "
     f"[default: {DEFAULT_IMAGE_TOP} for an image, {DEFAULT_PAGE_TOP:,} for .html].",
 )
@@ -48,7 +48,7 @@ from .output import engine_for, info, plural, show_progress
     help=f"Image (.png, .svg, .pdf) or interactive map (.html) [default: {DEFAULT_PLOT_FOLDER}/<model>-<method>.png].",
 )
 @click.option("--font", default=None, metavar="PATH", help="Font file for the labels of an image (a CJK font).")
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed for a reproducible t-SNE.")
+@click.option("--seed", default=0, show_default=True, type=limited("seed"), help="Seed for a reproducible t-SNE.")
 @MODEL_OPTION
 @verbosity
 def plot(words, neighbors, top, method, output, font, seed, model_path):
