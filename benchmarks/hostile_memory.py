@@ -93,9 +93,9 @@ def main():
         rng = np.random.default_rng(1)
         words = [f"w{i:06d}" for i in range(20_000 // scale)]
         concepts = tmp / "concepts.tsv"
+        picks = rng.integers(0, len(words), size=(200_000 // scale, 3))
         with open(concepts, "w", encoding="utf-8") as f:
-            for c in range(200_000 // scale):
-                f.write(f"c{c}\t" + " ".join(rng.choice(words, 3, replace=False)) + "\n")
+            f.writelines(f"c{c}\t{words[a]} {words[b]} {words[d]}\n" for c, (a, b, d) in enumerate(picks.tolist()))
         results.append(
             run(
                 "expand --concepts 200k",

@@ -27,8 +27,8 @@ from .vecmath import unit_rows, unit_vector
 
 log = logging.getLogger(__name__)
 # Blocks of words x concepts (expand --concepts) and of words x vocabulary (nearest_rows) hold at
-# most this many scores at once (64 MB of float32, twice that for argpartition's indices).
-SCORE_BLOCK_ELEMENTS = 16 << 20
+# most this many scores at once (16 MB of float32, twice that for argpartition's indices).
+SCORE_BLOCK_ELEMENTS = 4 << 20
 
 
 def _centroid(engine: Engine, words: list[str]) -> tuple[np.ndarray, list[int | None]]:
@@ -163,9 +163,13 @@ def expand_concepts(
     eligible = np.asarray(engine.model.counts) >= min_count
     eligible[list(seed_rows)] = False
     out: list[Candidate] = []
+    # the eligible words grouped by concept once (a scan of the vocabulary per concept was
+    # concepts x words: hours for 200,000 concepts), each group by score
+    words_of = np.nonzero(eligible)[0]
+    words_of = words_of[np.lexsort((-top[words_of], best[words_of]))]
+    bounds = np.searchsorted(best[words_of], np.arange(len(names) + 1))
     for k, name in enumerate(names):
-        mine = np.nonzero(eligible & (best == k))[0]
-        mine = mine[np.argsort(-top[mine], kind="stable")][:topn]
+        mine = words_of[bounds[k] : bounds[k + 1]][:topn]
         seed_units = np.vstack([engine.vector_of(w)[0] for w in concepts[name]]) if len(mine) else None
         nearest = (engine.unit[mine] @ seed_units.T).argmax(axis=1) if len(mine) else []
         out += [
@@ -251,6 +255,15 @@ class CompareResult:
     rows: list[Comparison] = field(default_factory=list)
 
 
+def _unit_rows_of(engine: Engine, rows: np.ndarray) -> np.ndarray:
+    """These rows of the engine's vectors at unit length (a zero or broken row: zeros, as
+    Engine.unit has them), without the engine's unit matrix of the whole vocabulary."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = unit_rows(np.asarray(engine.vectors[rows], dtype=np.float32))
+    out[~np.isfinite(out).all(axis=1)] = 0
+    return out
+
+
 def procrustes_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The orthogonal R minimising ||b R - a|| (scipy.linalg.orthogonal_procrustes)."""
     from scipy.linalg import orthogonal_procrustes
@@ -301,7 +314,8 @@ def compare(
         raise UsageError(f"{a.model.path} and {b.model.path} share no word; compare models of the same language")
     ia = np.array([a.model.index[w] for w in shared_words])
     ib = np.array([b.model.index[w] for w in shared_words])
-    ua, ub = a.unit[ia], b.unit[ib]
+    # unit rows of the shared words only (not the engines' whole unit matrices beside them)
+    ua, ub = _unit_rows_of(a, ia), _unit_rows_of(b, ib)
     aligned = a.model.dim == b.model.dim
     used = 0
     if aligned:
