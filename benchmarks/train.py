@@ -34,8 +34,9 @@ print(time.perf_counter() - t)
 
 def main():
     from w2vkit.corpuscache import prepare_corpus
+    from w2vkit.fitting import gensim_kwargs as _gensim_kwargs
     from w2vkit.segment import SegmentOptions
-    from w2vkit.train import TrainOptions, _gensim_kwargs
+    from w2vkit.train import TrainOptions
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpora" / "xiyouji.txt"))

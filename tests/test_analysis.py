@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from scipy.stats import special_ortho_group
 
-from w2vkit.analysis import axis_scores, compare, expand, expand_concepts, read_concepts
+from w2vkit.analysis import compare, expand, expand_concepts, read_concepts
+from w2vkit.axes import axis_scores
 from w2vkit.errors import EvalSetError, UnknownWordError, UsageError
 from w2vkit.query import Engine
 from w2vkit.store import load_model, save_model
@@ -186,7 +187,7 @@ def test_axis_draws_a_png(invoke, random_model, tmp_path):
     args = ["axis", "w001", "--vs", "w002", "-w", "w010", "-w", "w011", "--y", "w003", "--y-vs", "w004"]
     r = invoke([*args, "-m", random_model, "-o", out2, "--format", "tsv"])
     assert r.exit_code == 0, r.stderr
-    assert r.stdout.splitlines()[0] == "word\tscore\ty_score" and out2.stat().st_size > 1000
+    assert r.stdout.splitlines()[0] == "word\tscore\ty_score\tcount\tcomposed" and out2.stat().st_size > 1000
 
 
 def test_the_analysis_commands_never_import_gensim(random_model, tmp_path):

@@ -128,7 +128,7 @@ def test_seeds_that_cancel_out_are_an_error_not_zeros(invoke, tmp_path):
 def test_the_whole_vocabulary_on_an_axis_is_linear_not_quadratic(tmp_path):
     """-n as large as the vocabulary: each word once (the old code rebuilt a set per word: this
     took minutes at 30,000 words)."""
-    from w2vkit.analysis import axis_scores
+    from w2vkit.axes import axis_scores
     from w2vkit.query import Engine
     from w2vkit.store import load_model, save_model
 

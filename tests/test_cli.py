@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from w2vkit.cli import cli
+from w2vkit.cli.output import NO_MEMBERS_HINT
 from w2vkit.fonts import find_cjk_font
 
 
@@ -52,11 +53,12 @@ def test_queries_say_which_model_they_picked(invoke, small_model, tmp_path, monk
     shutil.copytree(small_model, tmp_path / "models" / "small")
     r = invoke(["similarity", "行者", "八戒"])
     assert r.exit_code == 0, r.stderr
-    assert r.stderr == "using model models/small (the newest under models/; choose one with -m DIR)\n"
+    hint = NO_MEMBERS_HINT + "\n"  # (the model has no resampled members)
+    assert r.stderr == "using model models/small (the newest under models/; choose one with -m DIR)\n" + hint
     monkeypatch.setenv("W2VKIT_MODEL", str(small_model))
-    assert invoke(["similarity", "行者", "八戒"]).stderr == f"using model {small_model} (from $W2VKIT_MODEL)\n"
-    # named on the command line: nothing to say; -q silences the note
-    assert invoke(["similarity", "行者", "八戒", "-m", small_model]).stderr == ""
+    assert invoke(["similarity", "行者", "八戒"]).stderr == f"using model {small_model} (from $W2VKIT_MODEL)\n" + hint
+    # named on the command line: nothing to say of the model; -q silences the notes
+    assert invoke(["similarity", "行者", "八戒", "-m", small_model]).stderr == hint
     monkeypatch.delenv("W2VKIT_MODEL")
     assert invoke(["similarity", "行者", "八戒", "-q"]).stderr == ""
 

@@ -124,10 +124,19 @@ def test_cli_similar_formats(invoke, small_model, engine):
     assert table.exit_code == 0
     assert table.stdout.splitlines()[2].split()[:2] == ["1", expected[0][0]]
     tsv = invoke(["similar", "行者", "-n", "3", "-m", small_model, "--format", "tsv"]).stdout
-    assert tsv.splitlines()[0] == "rank\tword\tsimilarity"
+    assert tsv.splitlines()[0] == "rank\tword\tsimilarity\tcount"
     assert [line.split("\t")[1] for line in tsv.splitlines()[1:]] == [w for w, _ in expected]
+    # every row carries its word's count in the corpus
+    model = engine.model
+    assert [int(line.split("\t")[3]) for line in tsv.splitlines()[1:]] == [
+        int(model.counts[model.index[w]]) for w, _ in expected
+    ]
     data = json.loads(invoke(["similar", "行者", "--minus", "八戒", "-m", small_model, "--format", "json"]).stdout)
     assert data["positive"] == ["行者"] and data["negative"] == ["八戒"] and len(data["results"]) == 10
+    # and what made them: the model, its vectors' checksum, the version and the call's options
+    made = data["provenance"]
+    assert made["model"] == str(small_model) and made["vectors_sha256"] == model.meta["vectors_sha256"]
+    assert made["options"]["topn"] == 10 and made["members"] == 0
 
 
 def test_cli_similarity_analogy_doesnt_match(invoke, small_model, engine):

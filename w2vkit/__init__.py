@@ -25,7 +25,7 @@ _PUBLIC = {
     "export_model": "interop",
     "plot": "plot",
     "expand": "analysis",
-    "axis_scores": "analysis",
+    "axis_scores": "axes",
     "compare": "analysis",
     "W2vkitError": "errors",
 }

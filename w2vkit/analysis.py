@@ -2,8 +2,7 @@
 
 * expand: seed words of a concept -> the words this corpus uses for it, ranked by cosine to the
   centroid of the seeds' unit vectors (Li, Mai, Shen & Yan 2021; cntext's expand_dictionary).
-* axis: where words fall between two poles: the axis is mean(unit POS) - mean(unit NEG) and a
-  word's score its cosine with the axis (Kozlowski, Taddy & Evans 2019; SemAxis, An et al. 2018).
+* axis: w2vkit.axes.
 * compare: model B rotated onto model A with orthogonal Procrustes (scipy) on their most frequent
   shared words, then each word's cosine across the two and the overlap of its neighbours
   (Hamilton, Leskovec & Jurafsky 2016).
@@ -23,6 +22,7 @@ from .choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, EXP
 from .errors import EvalSetError, UnknownWordError, UsageError
 from .limits import check_number
 from .query import Engine
+from .stability import Ensemble
 from .vecmath import unit_rows, unit_vector
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,44 @@ def expand(
     ]
 
 
+def expand_findings(
+    engine: Engine,
+    seeds: list[str],
+    topn: int = 20,
+    min_count: int | None = None,
+    iterations: int = 0,
+    stable: float | None = None,
+    ensemble: Ensemble | None = None,
+    skip_unknown: bool = False,
+):
+    """expand with each candidate's spread over the members (the seeds the model
+    ended with, as each member has them), stable=P keeping candidates found in a share P of the
+    members' top `topn`; skip_unknown leaves out seeds the model cannot place. Returns
+    (candidates, spreads or Nones, skipped seeds)."""
+
+    if isinstance(seeds, str):
+        raise UsageError("seeds must be a list of words, not one string")
+    skipped = []
+    if skip_unknown:
+        kept = []
+        for w in seeds:
+            try:
+                engine.vector_of(w)
+                kept.append(w)
+            except UnknownWordError:
+                skipped.append(w)
+        seeds = kept
+        if not seeds:
+            raise UsageError(f"none of the seeds is known to the model (skipped {' '.join(skipped)})")
+    ensemble = Ensemble(engine) if ensemble is None else ensemble
+    rows = expand(engine, list(seeds), topn, EXPAND_MIN_COUNT if min_count is None else min_count, iterations)
+    spreads = ensemble.centroid_scores(list(seeds), [c.word for c in rows], topn) if ensemble else [None] * len(rows)
+    if ensemble and stable is not None:
+        kept_rows = [(c, s) for c, s in zip(rows, spreads) if s.recurrence >= stable]
+        rows, spreads = [c for c, _ in kept_rows], [s for _, s in kept_rows]
+    return rows, spreads, skipped
+
+
 def read_concepts(path) -> dict[str, list[str]]:
     """A concepts file: `concept<TAB>seed seed ...` per line, # comments and blank lines skipped."""
     concepts: dict[str, list[str]] = {}
@@ -177,62 +215,6 @@ def expand_concepts(
             for i, s in zip(mine, nearest)
         ]
     return out
-
-
-# ------------------------------------------------------------------ axes
-
-
-@dataclass
-class AxisResult:
-    positive: list[str]
-    negative: list[str]
-    scores: list[tuple[str, float]]  # (word, cosine with the axis), highest first
-    extremes: bool  # True when the words are the vocabulary's extremes, not given ones
-
-
-def axis_vector(engine: Engine, positive: list[str], negative: list[str]) -> np.ndarray:
-    """mean(unit POS) - mean(unit NEG), at unit length."""
-    if not positive or not negative:
-        raise UsageError("an axis needs words at both poles: POS... --vs NEG...")
-    if set(positive) == set(negative):
-        raise UsageError(f"the two poles are the same words ({' '.join(positive)}); give different words for --vs")
-    pos = np.mean([engine.vector_of(w)[0] for w in positive], axis=0)
-    neg = np.mean([engine.vector_of(w)[0] for w in negative], axis=0)
-    axis = pos - neg
-    norm = float(np.linalg.norm(axis))
-    if norm < 1e-6:
-        raise UsageError("the two poles have the same mean vector; give words that differ")
-    return (axis / norm).astype(np.float32)
-
-
-def axis_scores(
-    engine: Engine,
-    positive: list[str],
-    negative: list[str],
-    words: list[str] | None = None,
-    topn: int = 10,
-    min_count: int = EXPAND_MIN_COUNT,
-) -> AxisResult:
-    """Each word's cosine with the axis; with no words, the `topn` words at each end of the
-    vocabulary (seen at least min_count times, pole words excluded)."""
-    if isinstance(words, str) or isinstance(positive, str) or isinstance(negative, str):
-        raise UsageError("positive, negative and words must be lists of words, not strings")
-    check_number("topn", topn)
-    axis = axis_vector(engine, positive, negative)
-    if words:
-        scored = [(w, float(engine.vector_of(w)[0] @ axis)) for w in words]
-        return AxisResult(positive, negative, sorted(scored, key=lambda x: -x[1]), False)
-    scores = engine.unit @ axis
-    eligible = np.asarray(engine.model.counts) >= min_count
-    for w in positive + negative:
-        i = engine.model.index.get(w)
-        if i is not None:
-            eligible[i] = False
-    idx = np.nonzero(eligible)[0]
-    order = idx[np.argsort(-scores[idx], kind="stable")]
-    high = set(order[:topn].tolist())  # (built once: per element it made -n 60000 quadratic)
-    ends = list(order[:topn]) + [i for i in order[-topn:] if i not in high]
-    return AxisResult(positive, negative, [(engine.model.words[i], float(scores[i])) for i in ends], True)
 
 
 # ------------------------------------------------------------------ comparing two models

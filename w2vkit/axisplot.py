@@ -33,7 +33,7 @@ def check_axis_output(output) -> str:
 
 
 def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
-    """Draw the words of x_result (w2vkit.analysis.AxisResult) along its axis, or, with y_result
+    """Draw the words of x_result (w2vkit.axes.AxisResult) along its axis, or, with y_result
     (the same words scored on a second axis), as a scatter on the two. Written atomically."""
     import matplotlib
 
@@ -58,8 +58,13 @@ def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
             )
             order = order[: MAX_DRAWN_WORDS // 2] + order[-(MAX_DRAWN_WORDS // 2) :]
         fig, ax = plt.subplots(figsize=(10, max(3.0, 0.32 * len(order) + 1)))
+        spreads = [r.spread for r in x_result.rows] if x_result.rows else [None] * len(words)
         for row, i in enumerate(order):
             ax.plot([0, xs[i]], [row, row], color="#bbb", lw=1)
+            if spreads[i] is not None and spreads[i].low is not None:  # the 90% interval over members
+                ax.plot(
+                    [spreads[i].low, spreads[i].high], [row, row], color="#555", lw=4, alpha=0.35, solid_capstyle="butt"
+                )
             ax.plot([xs[i]], [row], "o", color="#c0392b" if xs[i] > 0 else "#2e6da4")
             ax.text(
                 xs[i],
@@ -72,8 +77,10 @@ def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
             )
         ax.axvline(0, color="#888", lw=0.8)
         ax.set_yticks([])
-        ax.set_xlabel(f"cosine with the axis: {x_label}", parse_math=False, **text_kw)
-        span = max(abs(min(xs)), abs(max(xs)), 0.05) * 1.6
+        interval_note = "; bars: 90% intervals over resampled members" if any(s is not None for s in spreads) else ""
+        ax.set_xlabel(f"cosine with the axis: {x_label}{interval_note}", parse_math=False, **text_kw)
+        ends = [v for s in spreads if s is not None and s.low is not None for v in (s.low, s.high)]
+        span = max(abs(min(xs + ends)), abs(max(xs + ends)), 0.05) * 1.6
         ax.set_xlim(-span, span)
     else:
         y = dict(y_result.scores)

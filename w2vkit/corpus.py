@@ -441,11 +441,9 @@ def paragraphs(stream: DecodedStream, first_text: str, normalised: bool = True) 
 
 
 def lines(stream: DecodedStream, first_text: str) -> Iterator[str]:
-    """The lines of a decoded stream exactly as `wc -l` and `sed -n Np` count them: split at "\n"
-    only (a "\r" before it is dropped), never cut, form feeds and U+2028 kept inside the line.
-    For commands whose output rows must match the input's lines (embed, search)."""
-    carry: list[str] = []  # the pieces of a line not ended yet (joined once: a 50 MB line is not
-    # copied again with every block)
+    """The lines of a decoded stream as `wc -l` and `sed -n Np` count them (split at "\n" only, a "\r"
+    before it dropped, never cut, U+2028 kept), for outputs whose rows match them (embed, search)."""
+    carry: list[str] = []  # a line's pieces until it ends, joined once (not copied at every block)
     for block in _chain(first_text, stream.blocks()):
         if "\n" not in block:
             carry.append(block)
@@ -455,8 +453,7 @@ def lines(stream: DecodedStream, first_text: str) -> Iterator[str]:
         carry = [parts.pop()]
         for part in parts:
             yield part[:-1] if part.endswith("\r") else part
-    last = "".join(carry)
-    if last:
+    if last := "".join(carry):
         yield last[:-1] if last.endswith("\r") else last
 
 

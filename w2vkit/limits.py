@@ -35,6 +35,7 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "count_eig": (0.0, 1.0, False, "the power of the singular values: 0 ignores them, 1 keeps them"),
     "count_weight": (0.0, 1.0, False, "the count part's share of the combined cosines"),
     "remove_top": (0, 100, True, "principal directions removed; 1-3 is the usual, the rest is meaning"),
+    "members": (2, 100, True, "each member is a training of the whole text; 10 gives usable intervals"),
     # segment (w2vkit.segment, w2vkit.pipeline)
     "jobs": (1, 256, True, "processes beyond the cores only add memory: each holds a segmenter"),
     "max_line_tokens": (1, 1_000_000, True, "gensim reads at most 10,000 words of a line"),

@@ -363,3 +363,31 @@ def close_words(model: Model, word: str, n: int = 5, scan: int = 200_000) -> lis
             scored.append((-ratio, rank, w))
     scored.sort()
     return [w for _, _, w in scored[:n]]
+
+
+def listed_words(engine: Engine, given, path=None) -> list[str]:
+    """The words a command was given (-w WORD ..., and --words FILE: one a line, # comments), in
+    order, each once. A value holding whitespace or a comma is refused unless the model has it as
+    a phrase (new york -> new_york): it is most likely several words pasted into one."""
+    from .errors import EvalSetError
+
+    words = list(given)
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8-sig") as f:
+                words += [s for s in (line.strip() for line in f) if s and not s.startswith("#")]
+        except FileNotFoundError:
+            raise EvalSetError(f"{path}: no such words file") from None
+        except UnicodeDecodeError as e:
+            raise EvalSetError(f"{path}: not UTF-8 (byte {e.start}); save it as UTF-8") from None
+        except IsADirectoryError:
+            raise EvalSetError(f"{path}: is a directory; give a file with one word a line") from None
+    for w in words:
+        if (any(ch.isspace() for ch in w) or "," in w or "，" in w) and training_form(
+            engine.model, w
+        ) not in engine.model.index:
+            raise UsageError(
+                f"{w!r} holds a space or comma and is not a phrase of the model: give each word on its own "
+                "(-w A -w B, or --words FILE with one a line)"
+            )
+    return list(dict.fromkeys(words))

@@ -7,6 +7,7 @@
                      sha256 of vectors.npy
       dropped.tsv    optional: words seen in training but below min_count, with their counts
       dicts/         the dictionaries and stopword lists the text was segmented with (by sha256)
+      members/NN/    optional: resampled members, each a compact model (w2vkit.members)
       gensim/        optional: full gensim state, read only by `train --resume`
 
 Saving is atomic: the new directory is written beside the old one and swapped in with one rename
@@ -37,7 +38,8 @@ from .subwords import load_ngrams
 
 log = logging.getLogger(__name__)
 
-# 2: the dictionaries and stopword lists of the segmentation are copied into dicts/ (w2vkit.dictfiles).
+# 2: the dictionaries and stopword lists of the segmentation are copied into dicts/ (w2vkit.dictfiles),
+# and resampled members may live in members/ (w2vkit.members).
 FORMAT_VERSION = 2
 READABLE_FORMAT_VERSIONS = (1, 2)
 VECTORS = "vectors.npy"
@@ -49,7 +51,19 @@ DICTS_DIR = "dicts"  # (w2vkit.dictfiles fills it)
 # Everything w2vkit writes into a model directory (subwords.py's n-gram table and query.py's norm
 # cache included); a directory holding anything else is not replaced.
 MODEL_ENTRIES = frozenset(
-    {VECTORS, VOCAB, META, DROPPED, GENSIM_DIR, DICTS_DIR, "ngrams.npy", "ngrams.tsv", "norms.npy", "norms.sha256"}
+    {
+        VECTORS,
+        VOCAB,
+        META,
+        DROPPED,
+        GENSIM_DIR,
+        DICTS_DIR,
+        "members",
+        "ngrams.npy",
+        "ngrams.tsv",
+        "norms.npy",
+        "norms.sha256",
+    }
 )
 # Below this size the vectors' sha256 is checked on every load (< 0.1 s); above it only the
 # shape is, and `w2vkit info --verify` checks the checksum.

@@ -6,7 +6,7 @@ import click
 
 from ..choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, EXPAND_GROW, EXPAND_MIN_COUNT
 from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, limited, verbosity
-from .output import engine_for, info, plural, render
+from .output import engine_for, ensemble_for, info, note_members, plural, render, spread_cells, spread_columns
 
 MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vectors)."
 
@@ -30,26 +30,42 @@ MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vec
     help="Expand several concepts at once: 'concept<TAB>seed seed ...' per line; each word goes "
     "to the concept it is closest to.",
 )
+@click.option("--words", "words_file", default=None, metavar="FILE", help="Seed words, one a line (besides any SEED).")
+@click.option(
+    "--stable",
+    default=None,
+    type=click.FloatRange(0, 1),
+    metavar="P",
+    help="With resampled members (train --bootstrap): keep candidates found in at least this share of them.",
+)
+@click.option(
+    "--skip-unknown", is_flag=True, help="Leave out seeds the model cannot place (listed on stderr) instead of failing."
+)
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def expand(seeds, topn, min_count, iterations, concepts_file, model_path, fmt):
+def expand(seeds, topn, min_count, iterations, concepts_file, words_file, stable, skip_unknown, model_path, fmt):
     """Expand a lexicon: the words this corpus uses for the concept of the SEED words.
 
     Candidates are ranked by cosine to the centroid of the seeds' unit vectors (seeds left out),
-    with the seed each is nearest to, ready to curate (--format tsv gives a header row).
+    with the seed each is nearest to, ready to curate (--format tsv gives a header row). With
+    resampled members (train --bootstrap N): each candidate's recurrence (the share of members
+    with it among their top -n), a 90% interval of its score, and in how many members it was found.
 
     \b
     Examples:
       w2vkit expand 刀 枪 剑 -n 30
       w2vkit expand 酒 茶 饭 --iterations 2 --format tsv > food.tsv
+      w2vkit expand --words seeds.txt --skip-unknown --stable 0.5
       w2vkit expand --concepts concepts.tsv --format json
     """
-    from ..analysis import expand as run_expand
     from ..analysis import expand_concepts, read_concepts
+    from ..analysis import expand_findings as expand_rows
+    from ..query import listed_words
+    from ..stability import provenance
 
-    if bool(seeds) == bool(concepts_file):
-        raise click.UsageError("give SEED words or --concepts FILE (one of the two)")
+    if bool(seeds or words_file) == bool(concepts_file):
+        raise click.UsageError("give SEED words or --concepts FILE (one of the two; --words FILE gives seeds too)")
     engine = engine_for(model_path)
     if concepts_file:
         rows = expand_concepts(engine, read_concepts(concepts_file), topn, min_count)
@@ -59,12 +75,23 @@ def expand(seeds, topn, min_count, iterations, concepts_file, model_path, fmt):
         for c in rows:
             ranks[c.concept] = ranks.get(c.concept, 0) + 1
             table.append((c.concept, ranks[c.concept], c.word, c.score, c.count, c.nearest_seed))
-        render(columns, table, fmt, {"concepts_file": concepts_file})
+        render(columns, table, fmt, {"concepts_file": concepts_file, "provenance": provenance(engine, topn=topn)})
         return
-    rows = run_expand(engine, list(seeds), topn, min_count, iterations)
-    table = [(i, c.word, c.score, c.count, c.nearest_seed) for i, c in enumerate(rows, 1)]
-    render(["rank", "word", "score", "count", "nearest_seed"], table, fmt, {"seeds": list(seeds)})
-    info(f"{plural(len(rows), 'candidate')} for {' '.join(seeds)} (min count {min_count}, {iterations} iterations)")
+    seeds = listed_words(engine, seeds, words_file)
+    ensemble = ensemble_for(engine)
+    rows, spreads, skipped = expand_rows(engine, seeds, topn, min_count, iterations, stable, ensemble, skip_unknown)
+    if skipped:
+        info(f"skipped {plural(len(skipped), 'unknown seed')}: {' '.join(skipped)}")
+    table = [
+        (i, c.word, c.score, c.count, c.nearest_seed, *spread_cells(s))
+        for i, (c, s) in enumerate(zip(rows, spreads), 1)
+    ]
+    payload = {"seeds": seeds, "skipped": skipped}
+    payload["provenance"] = provenance(engine, topn=topn, min_count=min_count, iterations=iterations, stable=stable)
+    render(["rank", "word", "score", "count", "nearest_seed", *spread_columns(ensemble)], table, fmt, payload)
+    note_members(ensemble)
+    used = [w for w in seeds if w not in skipped]
+    info(f"{plural(len(rows), 'candidate')} for {' '.join(used)} (min count {min_count}, {iterations} iterations)")
 
 
 POLE_MARKERS = ("--vs", "--y", "--y-vs")
@@ -85,36 +112,65 @@ def split_poles(tokens: list[str]) -> dict[str, list[str]]:
     return poles
 
 
+WORDS_FILE_OPTION = click.option(
+    "--words", "words_file", default=None, metavar="FILE", help="Words to place, one a line (besides any -w)."
+)
+SKIP_UNKNOWN_OPTION = click.option(
+    "--skip-unknown", is_flag=True, help="Leave out words the model cannot place (listed on stderr) instead of failing."
+)
+
+
 @click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("poles", nargs=-1, type=click.UNPROCESSED, metavar="POS... --vs NEG... [--y POS... --y-vs NEG...]")
 @click.option("-w", "--word", "words", multiple=True, metavar="WORD", help="A word to place on the axis (repeatable).")
+@WORDS_FILE_OPTION
+@click.option(
+    "--pairs",
+    is_flag=True,
+    help="The poles are pairs POS:NEG (慈悲:凶恶 好人:歹人): the direction is the mean of the pair offsets, "
+    "and the anchor check compares the pairs.",
+)
 @TOPN_OPTION
 @click.option("--min-count", default=EXPAND_MIN_COUNT, show_default=True, type=click.IntRange(1), help=MIN_COUNT_HELP)
+@SKIP_UNKNOWN_OPTION
 @click.option("-o", "--output", default=None, metavar="FILE", help="Draw the words along the axis (.png, .svg, .pdf).")
 @click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def axis(poles, words, topn, min_count, output, font, model_path, fmt):
+def axis(poles, words, words_file, pairs, topn, min_count, skip_unknown, output, font, model_path, fmt):
     """Project words on a concept axis from NEG to POS: each word's cosine with
     mean(unit POS) − mean(unit NEG).
 
     With no -w WORD, the vocabulary's two extremes (-n of each). With --y POS... --y-vs NEG...,
     a second axis: the words get both scores and -o draws them on the plane.
 
+    Every row shows the word's count and whether its vector was composed from character n-grams.
+    Placed words get the anchor check on stderr (JSON: "anchors"): whether the poles define one
+    direction (PairDir), each pole word's count and how the scores move without it. With
+    resampled members (train --bootstrap N): each score's 90% interval on another draw of the
+    text, and the ranking's stability (mean Spearman between members).
+
     \b
     Examples:
       w2vkit axis 善 好 --vs 恶 坏 -w 孙悟空 -w 猪八戒 -w 唐僧 -w 沙僧 -w 牛魔王
+      w2vkit axis --pairs 慈悲:凶恶 好人:歹人 善良:邪恶 --words characters.txt
       w2vkit axis rich wealthy --vs poor -n 15 --format tsv
       w2vkit axis 善 --vs 恶 -w 孙悟空 -w 唐僧 -w 牛魔王 --y 男 --y-vs 女 -o axes.png
     """
     split = split_poles(list(poles))
     positive, negative = split[""], split["--vs"]
     y_positive, y_negative = split["--y"], split["--y-vs"]
-    if not positive or not negative:
-        raise click.UsageError("give the two poles: POS... --vs NEG...")
-    from ..analysis import axis_scores
+    from ..axes import axis_scores, parse_pairs
+    from ..query import listed_words
+    from ..stability import provenance
 
+    if pairs:
+        if negative:
+            raise click.UsageError("with --pairs give POS:NEG pairs, not --vs")
+        positive, negative = parse_pairs(positive)
+    if not positive or not negative:
+        raise click.UsageError("give the two poles: POS... --vs NEG... (or --pairs POS:NEG ...)")
     if bool(y_positive) != bool(y_negative):
         raise click.UsageError("a second axis needs both --y and --y-vs words")
     engine = engine_for(model_path)
@@ -122,17 +178,49 @@ def axis(poles, words, topn, min_count, output, font, model_path, fmt):
         from ..axisplot import check_axis_output
 
         check_axis_output(output)  # before the scores, not after they are printed
-    result = axis_scores(engine, list(positive), list(negative), list(words) or None, topn, min_count)
+    placed = listed_words(engine, words, words_file)
+    ensemble = ensemble_for(engine)
+    result = axis_scores(engine, positive, negative, placed or None, topn, min_count, pairs, ensemble, skip_unknown)
+    if result.skipped:
+        info(f"skipped {plural(len(result.skipped), 'unknown word')}: {' '.join(result.skipped)}")
     y_result = None
     if y_positive:
         y_result = axis_scores(engine, list(y_positive), list(y_negative), [w for w, _ in result.scores])
     y = dict(y_result.scores) if y_result else {}
-    columns = ["word", "score"] + (["y_score"] if y_result else [])
-    rows = [(w, s, y[w]) if y_result else (w, s) for w, s in result.scores]
-    payload = {"positive": list(positive), "negative": list(negative), "extremes": result.extremes}
+    columns = ["word", "score"] + (["y_score"] if y_result else []) + ["count", "composed"]
+    columns += ["low", "high", "members"] if ensemble else []
+    rows = []
+    for r in result.rows:
+        cells = spread_cells(r.spread, with_recurrence=False)[1:] if ensemble else ()
+        rows.append((r.word, r.score, *([y[r.word]] if y_result else []), r.count, r.composed, *cells))
+    payload = {"positive": positive, "negative": negative, "paired": pairs, "extremes": result.extremes}
+    if result.anchors is not None:
+        a = result.anchors
+        payload["anchors"] = {
+            "pair_dir": a.pair_dir,
+            "pairs": [{"positive": p, "negative": n, "contribution": c} for p, n, c in a.pairs],
+            "counts": a.counts,
+            "leave_one_out": a.leave_one_out,
+        }
+        moved = {w: r for w, r in a.leave_one_out.items() if r is not None}
+        worst = min(moved, key=moved.get) if moved else None
+        info(
+            (f"anchors: PairDir {a.pair_dir:.2f}" if a.pair_dir is not None else "anchors: one pair")
+            + (f"; without {worst} the ranking keeps Spearman {moved[worst]:.2f}" if worst else "")
+        )
+        for line in a.warnings:
+            info(line)
+    if ensemble:
+        payload["ranking_stability"] = result.ranking_stability
+        if result.ranking_stability is not None:
+            info(f"ranking stability across {len(ensemble)} members: mean Spearman {result.ranking_stability:.2f}")
+    if result.skipped:
+        payload["skipped"] = result.skipped
     if y_result:
         payload.update(y_positive=list(y_positive), y_negative=list(y_negative))
+    payload["provenance"] = provenance(engine, topn=topn, min_count=min_count, pairs=pairs)
     render(columns, rows, fmt, payload)
+    note_members(ensemble)
     if output:
         from ..axisplot import draw_axis
 

@@ -185,6 +185,29 @@ class WordWeight(click.ParamType):
     type=limited("count_eig"),
     help=f"Power of the singular values in the count vectors [default: {DEFAULT_COUNT_EIG}].",
 )
+@click.option(
+    "--bootstrap",
+    default=None,
+    type=limited("members"),
+    metavar="N",
+    help="Also train N members on resamples of the text's documents (drawn with replacement), kept "
+    "inside the model: findings then say how much they would move on another draw of the text.",
+)
+@click.option(
+    "--seeds",
+    default=None,
+    type=limited("members"),
+    metavar="N",
+    help="Also train N members on the same text with other seeds (training noise alone, to set beside --bootstrap).",
+)
+@click.option(
+    "--unit",
+    default="auto",
+    show_default=True,
+    metavar="auto|chapter|paragraph|lines:K",
+    help="With --bootstrap, the document drawn: chapters (第…回, CHAPTER …), each paragraph, or blocks of K "
+    "lines; auto: chapters when the text has 8 or more headings, else ~200 blocks.",
+)
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
 @segmentation_options
@@ -192,7 +215,7 @@ class WordWeight(click.ParamType):
 @CLUSTER_OPTION
 @FORMAT_OPTION
 @verbosity
-def train(inputs, output, arch, arch_flag, segmented, resume, jobs, cluster, fmt, **rest):
+def train(inputs, output, arch, arch_flag, bootstrap, seeds, unit, segmented, resume, jobs, cluster, fmt, **rest):
     """Train a Skip-gram or CBOW model on raw text (segmented and cached) or tokenised text.
 
     CORPUS is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2) or the name
@@ -207,12 +230,20 @@ def train(inputs, output, arch, arch_flag, segmented, resume, jobs, cluster, fmt
       w2vkit train novel.txt --no-subwords                  # plain word2vec on Chinese
       w2vkit train more.txt --resume models/xiyouji
       w2vkit train big/ --cluster tcp://10.0.0.5:8786      # segment on a Dask cluster
+      w2vkit train sanguo.txt --bootstrap 10                # + 10 resampled members: findings with intervals
     """
     from dataclasses import fields
 
+    from ..members import Resampling
     from ..render import to_json
     from ..train import train as run_train
     from ..trainoptions import TrainOptions
+
+    if bootstrap and seeds:
+        raise click.UsageError("give --bootstrap N or --seeds N, not both (train a second model for the other)")
+    resampling = None
+    if bootstrap or seeds:
+        resampling = Resampling("bootstrap" if bootstrap else "seeds", bootstrap or seeds, unit)
 
     names = {f.name for f in fields(TrainOptions)}
     given = {k: v for k, v in rest.items() if k in names}
@@ -228,6 +259,7 @@ def train(inputs, output, arch, arch_flag, segmented, resume, jobs, cluster, fmt
         progress=show_progress(),
         max_line_tokens=rest["max_line_tokens"],
         cluster=cluster,
+        resampling=resampling,
     )
     if fmt == "json":
         click.echo(to_json(result.to_dict()))

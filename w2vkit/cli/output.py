@@ -67,3 +67,34 @@ def engine_for(model_path):
     from ..query import Engine
 
     return Engine(load_model_for(model_path))
+
+
+NO_MEMBERS_HINT = (
+    "this model has no resampled members, so nothing here says how much these results would move on "
+    "another draw of the text: train with --bootstrap 10 (README: findings)"
+)
+
+
+def ensemble_for(engine):
+    """The model's members (w2vkit.stability.Ensemble; empty without them)."""
+    from ..stability import Ensemble
+
+    return Ensemble(engine)
+
+
+def note_members(ensemble) -> None:
+    """After a finding's results: without members, one line on stderr saying how to get them."""
+    if not ensemble:
+        info(NO_MEMBERS_HINT)
+
+
+def spread_columns(ensemble) -> list[str]:
+    return ["recurrence", "low", "high", "members"] if ensemble else []
+
+
+def spread_cells(spread, with_recurrence: bool = True) -> tuple:
+    """A row's stability cells (see spread_columns): recurrence, interval, members with a value."""
+    if spread is None:
+        return ()
+    cells = (spread.recurrence,) if with_recurrence else (None,)
+    return (*cells, spread.low, spread.high, spread.found)

@@ -9,7 +9,15 @@ import click
 
 from ..choices import ANALOGY_METHODS
 from .options import FORMAT_OPTION, MODEL_OPTION, RESTRICT_OPTION, TOPN_OPTION, verbosity
-from .output import engine_for, info, render
+from .output import engine_for, ensemble_for, info, note_members, render, spread_cells, spread_columns
+
+STABLE_OPTION = click.option(
+    "--stable",
+    default=None,
+    type=click.FloatRange(0, 1),
+    metavar="P",
+    help="With resampled members (train --bootstrap): keep results found in at least this share of them.",
+)
 
 
 @click.command()
@@ -17,21 +25,36 @@ from .output import engine_for, info, render
 @click.option("--minus", multiple=True, metavar="WORD", help="Subtract this word (repeatable).")
 @TOPN_OPTION
 @RESTRICT_OPTION
+@STABLE_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def similar(words, minus, topn, restrict_vocab, model_path, fmt):
+def similar(words, minus, topn, restrict_vocab, stable, model_path, fmt):
     """Nearest neighbours of a word, or of the sum of WORDs minus the --minus words.
+
+    \b
+    With resampled members (train --bootstrap N), each neighbour also shows its recurrence (the
+    share of members that have it in their top -n), a 90% interval of its similarity on another
+    draw of the text (low, high) and in how many members both words were found.
 
     \b
     Examples:
       w2vkit similar 孙悟空
       w2vkit similar king woman --minus man -n 5
       w2vkit similar paris --format json --restrict-vocab 30000
+      w2vkit similar 孔明 --stable 0.5        # neighbours found in half the members or more
     """
-    results = engine_for(model_path).most_similar(list(words), list(minus), topn, restrict_vocab)
-    rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
-    render(["rank", "word", "similarity"], rows, fmt, {"positive": list(words), "negative": list(minus)})
+    from ..stability import provenance
+    from ..stability import similar as similar_rows
+
+    engine = engine_for(model_path)
+    ensemble = ensemble_for(engine)
+    results = similar_rows(engine, list(words), list(minus), topn, restrict_vocab, stable, ensemble)
+    rows = [(i, r.word, r.score, r.count, *spread_cells(r.spread)) for i, r in enumerate(results, 1)]
+    payload = {"positive": list(words), "negative": list(minus)}
+    payload["provenance"] = provenance(engine, topn=topn, restrict_vocab=restrict_vocab, stable=stable)
+    render(["rank", "word", "similarity", "count", *spread_columns(ensemble)], rows, fmt, payload)
+    note_members(ensemble)
 
 
 @click.command()
@@ -49,9 +72,17 @@ def similarity(words, model_path, fmt):
     """
     if len(words) % 2:
         raise click.UsageError("give words in pairs: A B [C D ...]")
+    from ..stability import provenance
+
     engine = engine_for(model_path)
-    rows = [(a, b, engine.similarity(a, b)) for a, b in zip(words[::2], words[1::2])]
-    render(["a", "b", "similarity"], rows, fmt)
+    ensemble = ensemble_for(engine)
+    rows = []
+    for a, b in zip(words[::2], words[1::2]):
+        cells = spread_cells(ensemble.similarity(a, b), with_recurrence=False)[1:] if ensemble else ()
+        rows.append((a, b, engine.similarity(a, b), *cells))
+    columns = ["a", "b", "similarity"] + (["low", "high", "members"] if ensemble else [])
+    render(columns, rows, fmt, {"provenance": provenance(engine)})
+    note_members(ensemble)
 
 
 @click.command()
