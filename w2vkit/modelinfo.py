@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .choices import DEFAULT_TOP_WORDS
+from .members import describe_members
 from .postprocess import step_label
 from .store import Model
 
@@ -24,9 +25,11 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
     training) are left out."""
     meta = model.meta
     hp = meta.get("hyperparameters", {})
+    layout = (meta.get("count_model") or {}).get("layout") or {}
+    parts = f" ({layout['predictive_dim']} predictive + {layout['count_dim']} count)" if layout else ""
     lines = [
         f"model       {model.path}",
-        f"vocabulary  {len(model):,} words x {model.dim} dimensions",
+        f"vocabulary  {len(model):,} words x {model.dim} dimensions{parts}",
         f"format      w2vkit v{meta.get('format_version')} (w2vkit {meta.get('w2vkit_version')}, "
         f"gensim {meta.get('gensim_version', '-')})",
     ]
@@ -57,6 +60,9 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
         names = ", ".join(Path(i["path"]).name for i in corpus["inputs"])
         tokens = corpus["tokens"]
         lines.append(f"corpus      {tokens:,} token{'' if tokens == 1 else 's'} from {names}")
+    members = describe_members(model)
+    if members:
+        lines.append(f"members     {members}")
     if meta.get("source"):
         lines.append(f"imported    from {meta['source']['path']}")
     timings = meta.get("timings", {})

@@ -269,7 +269,8 @@ def train(inputs, output, arch, arch_flag, bootstrap, seeds, unit, segmented, re
     count = f"count model (PPMI+SVD) dim={c.dim} window={c.window}"
     what = {
         "word2vec": f"{arch} dim={o.dim} window={o.window} epochs={o.epochs}",
-        "hybrid": f"{arch} dim={o.dim} window={o.window} epochs={o.epochs} + {count}, weight {o.count_weight}",
+        "hybrid": f"{arch} dim={o.dim} window={o.window} epochs={o.epochs} + {count}, weight {o.count_weight} "
+        f"({o.dim} + {c.dim} dimensions)",
         "ppmi": count,
     }[o.method]
     info(
