@@ -10,7 +10,11 @@ fall inside the first model's intervals, for the interval methods:
   min-max    the members' range
 
 and the same for --seeds N members (training noise only), which should cover a resample far less
-often. Prints a table; --json writes the figures.
+often. Then the threshold for flagging a word as unstable: for the words seen --min-count times,
+each word's stability (the mean recurrence of its top-10 neighbours among the members) against
+how many of those 10 an independent resample model finds again (its top 10); the table gives the
+mean of the latter by band of the former, and the share of words below each threshold. Prints
+tables; --json writes the figures, --keep DIR keeps the models.
 
     python benchmarks/calibration.py --corpus ../shared/corpora/sanguo.txt [--members 10] [--independent 3]
     python benchmarks/calibration.py --tiny
@@ -113,6 +117,39 @@ def coverage(members, others, pairs, axes_words):
     )
 
 
+def unstable_threshold(engine, ensemble, others, frequent):
+    """Each frequent word's stability over the members against the share of its top 10 that the
+    independent models find again; printed by band, with the share of words under each threshold."""
+    stability, agreement = [], []
+    for w in frequent:
+        s = ensemble.word_stability(w)
+        mine = {x for x, _ in engine.most_similar([w], topn=10)}
+        found = []
+        for other in others:
+            if w in other.model.index:
+                found.append(len(mine & {x for x, _ in other.most_similar([w], topn=10)}) / 10)
+        if s is not None and found:
+            stability.append(s)
+            agreement.append(float(np.mean(found)))
+    stability, agreement = np.array(stability), np.array(agreement)
+    print(
+        f"\nword stability (members) against top-10 agreement with independent resample models, {len(stability)} words"
+    )
+    print(f"{'stability':<12} {'words':>6} {'agreement':>10}")
+    bands = []
+    for lo in np.arange(0, 1, 0.1):
+        inside = (stability >= lo) & (stability < lo + 0.1 + (lo >= 0.9))
+        if inside.any():
+            print(f"{lo:.1f}-{lo + 0.1:.1f}     {int(inside.sum()):>6} {agreement[inside].mean():>10.2f}")
+            bands.append(
+                {"from": round(float(lo), 1), "words": int(inside.sum()), "agreement": float(agreement[inside].mean())}
+            )
+    shares = {f"{t:.1f}": float((stability < t).mean()) for t in (0.2, 0.3, 0.4, 0.5)}
+    print("share of words under: " + ", ".join(f"{t} {v:.0%}" for t, v in shares.items()))
+    corr = float(np.corrcoef(stability, agreement)[0, 1]) if len(stability) > 2 else None
+    return {"bands": bands, "under": shares, "correlation": corr}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpora" / "sanguo.txt"))
@@ -124,6 +161,7 @@ def main():
     p.add_argument("--epochs", type=int, default=None, help="fewer epochs for a quicker check (say so)")
     p.add_argument("--tiny", action="store_true", help="a slice of the built-in novel, tiny models")
     p.add_argument("--json", default=None)
+    p.add_argument("--keep", default=None, help="keep the models in this folder")
     args = p.parse_args()
     opts = dict(epochs=args.epochs) if args.epochs else {}
     corpus = args.corpus
@@ -135,8 +173,9 @@ def main():
     options = TrainOptions(**opts)
     rng = np.random.default_rng(12345)
     figures = {"corpus": Path(corpus).name, "members": args.members, "independent": args.independent}
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(args.keep or scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         result = train(
             [corpus], tmp / "boot", options, SegmentOptions(), resampling=Resampling("bootstrap", args.members)
@@ -171,6 +210,7 @@ def main():
         pairs = [(a, b) for a, b in pairs if a != b]
         axes_words = list(rng.choice(frequent, size=min(len(frequent), 100), replace=False))
         rows = {"bootstrap": coverage(members, others, pairs, axes_words)}
+        figures["unstable"] = unstable_threshold(engine, Ensemble(engine), others, frequent)
         if args.seeds:
             train([corpus], tmp / "seeds", options, SegmentOptions(), resampling=Resampling("seeds", args.seeds))
             seed_members = Ensemble(Engine(load_model(tmp / "seeds"))).members

@@ -111,3 +111,13 @@ def test_hostile_memory_benchmark():
     """The inputs of issue 34's item 10 at a hundredth of their size: each runs, within its bound."""
     out = run("hostile_memory.py", "--tiny")
     assert out.count(" met") == 5 and "NOT met" not in out
+
+
+def test_bootstrap_benchmark():
+    out = run("bootstrap.py", "--tiny")
+    assert "with --bootstrap 2" in out and "cold similar" in out
+
+
+def test_calibration_benchmark():
+    out = run("calibration.py", "--tiny")
+    assert "fisher-t" in out and "share of words under" in out

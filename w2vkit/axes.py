@@ -40,6 +40,7 @@ class AxisRow:
     count: int  # in the corpus (0: composed from n-grams)
     composed: bool  # the vector was composed from character n-grams (not in the vocabulary)
     spread: Spread | None = None  # with members
+    stability: float | None = None  # with members: mean recurrence of the word's top-10 neighbours
 
 
 @dataclass
@@ -210,6 +211,8 @@ def axis_scores(
         spreads, result.ranking_stability = ensemble.axis(positive, negative, [r.word for r in rows])
         for r, spread in zip(rows, spreads):
             r.spread = spread
+            if not r.composed:
+                r.stability = ensemble.word_stability(r.word)
     if not extremes:
         result.anchors = check_anchors(
             engine, positive, negative, paired, [r.word for r in rows], np.array([r.score for r in rows])

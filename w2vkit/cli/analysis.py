@@ -188,10 +188,10 @@ def axis(poles, words, words_file, pairs, topn, min_count, skip_unknown, output,
         y_result = axis_scores(engine, list(y_positive), list(y_negative), [w for w, _ in result.scores])
     y = dict(y_result.scores) if y_result else {}
     columns = ["word", "score"] + (["y_score"] if y_result else []) + ["count", "composed"]
-    columns += ["low", "high", "members"] if ensemble else []
+    columns += ["low", "high", "members", "stability"] if ensemble else []
     rows = []
     for r in result.rows:
-        cells = spread_cells(r.spread, with_recurrence=False)[1:] if ensemble else ()
+        cells = (*spread_cells(r.spread, with_recurrence=False)[1:], r.stability) if ensemble else ()
         rows.append((r.word, r.score, *([y[r.word]] if y_result else []), r.count, r.composed, *cells))
     payload = {"positive": positive, "negative": negative, "paired": pairs, "extremes": result.extremes}
     if result.anchors is not None:
@@ -211,6 +211,14 @@ def axis(poles, words, words_file, pairs, topn, min_count, skip_unknown, output,
         for line in a.warnings:
             info(line)
     if ensemble:
+        from ..stability import UNSTABLE_BELOW
+
+        unstable = [r.word for r in result.rows if r.stability is not None and r.stability < UNSTABLE_BELOW]
+        if unstable:
+            info(
+                f"unstable ({plural(len(unstable), 'word')} whose neighbours recur in under {UNSTABLE_BELOW:.0%} of "
+                f"the members: their place owes much to which documents were drawn): {' '.join(unstable)}"
+            )
         payload["ranking_stability"] = result.ranking_stability
         if result.ranking_stability is not None:
             info(f"ranking stability across {len(ensemble)} members: mean Spearman {result.ranking_stability:.2f}")

@@ -52,6 +52,15 @@ def similar(words, minus, topn, restrict_vocab, stable, model_path, fmt):
     results = similar_rows(engine, list(words), list(minus), topn, restrict_vocab, stable, ensemble)
     rows = [(i, r.word, r.score, r.count, *spread_cells(r.spread)) for i, r in enumerate(results, 1)]
     payload = {"positive": list(words), "negative": list(minus)}
+    if ensemble and len(words) == 1 and not minus:
+        from ..stability import UNSTABLE_BELOW
+
+        payload["query_stability"] = stability = ensemble.word_stability(words[0])
+        if stability is not None and stability < UNSTABLE_BELOW:
+            info(
+                f"warning: {words[0]}'s top-10 neighbours recur in {stability:.0%} of the members on average (under "
+                f"{UNSTABLE_BELOW:.0%}): its vector is unstable, its neighbours owe much to which documents were drawn"
+            )
     payload["provenance"] = provenance(engine, topn=topn, restrict_vocab=restrict_vocab, stable=stable)
     render(["rank", "word", "similarity", "count", *spread_columns(ensemble)], rows, fmt, payload)
     note_members(ensemble)

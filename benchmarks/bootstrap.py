@@ -1,0 +1,71 @@
+"""What resampled members cost (issue 35): on the built-in novel, `train xiyouji` against
+`train xiyouji --bootstrap 10` (segmentation cached by a first run, so both time training; the
+target: the bootstrap run at most 11 trainings + 10%), and a cold `similar` (a fresh process) on
+the plain model against the model with 10 members, stability included (target: within 2x).
+
+    python benchmarks/bootstrap.py [--members 10] [--rounds 7]
+    python benchmarks/bootstrap.py --tiny
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def timed(cmd: list[str], env=None) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - started
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--members", type=int, default=10)
+    p.add_argument("--rounds", type=int, default=7, help="cold queries of each kind, interleaved")
+    p.add_argument("--tiny", action="store_true", help="one epoch on a slice (for the test suite)")
+    p.add_argument("--json", default=None)
+    args = p.parse_args()
+    w2vkit = [sys.executable, "-m", "w2vkit"]
+    corpus, extra = "xiyouji", []
+    if args.tiny:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from tiny import tiny_novel
+
+        corpus, extra, args.members, args.rounds = tiny_novel(), ["--epochs", "1", "--dim", "16"], 2, 1
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, W2VKIT_CACHE=str(Path(tmp) / "cache"))
+        timed([*w2vkit, "train", corpus, "-o", str(Path(tmp) / "warm"), "-q", *extra], env)  # caches the segmentation
+        one = timed([*w2vkit, "train", corpus, "-o", str(Path(tmp) / "one"), "-q", *extra], env)
+        boot = timed(
+            [*w2vkit, "train", corpus, "-o", str(Path(tmp) / "boot"), "--bootstrap", str(args.members), "-q", *extra],
+            env,
+        )
+        budget = (args.members + 1) * one * 1.10
+        print(
+            f"train {corpus}: one model {one:.1f} s; with --bootstrap {args.members}: {boot:.1f} s = "
+            f"{boot / one:.2f} trainings (target <= {(args.members + 1) * 1.1:.1f}: "
+            f"{'met' if boot <= budget else 'NOT met'})",
+            flush=True,
+        )
+        word = "行者"
+        plain, members = [], []
+        for _ in range(args.rounds):
+            plain.append(timed([*w2vkit, "similar", word, "-m", str(Path(tmp) / "one"), "-q"], env))
+            members.append(timed([*w2vkit, "similar", word, "-m", str(Path(tmp) / "boot"), "-q"], env))
+        a, b = statistics.median(plain), statistics.median(members)
+        print(
+            f"cold similar {word}: plain model {a * 1000:.0f} ms, with {args.members} members {b * 1000:.0f} ms = "
+            f"{b / a:.2f}x (target <= 2: {'met' if b <= 2 * a else 'NOT met'}); medians of {args.rounds}"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps({"one": one, "bootstrap": boot, "cold_plain": a, "cold_members": b}))
+
+
+if __name__ == "__main__":
+    main()
