@@ -25,9 +25,11 @@ UNITS = ("auto", "chapter", "paragraph", "lines:K")
 MIN_CHAPTERS = 8
 AUTO_BLOCKS = 200
 # A heading: 第 + a number in Chinese or Arabic numerals + 回/章/节/卷 at the start of a line
-# (tokens joined), or "chapter" and a number in English (lowercased by segmentation).
+# (tokens joined; after a 《book》 title, 正文, 目录 or 卷N as the novels' files have them), or
+# "chapter" and a number in English (lowercased by segmentation).
 _ZH_HEADING = re.compile(
-    r"^(?:正文|卷[〇零一二三四五六七八九十百千两0-9]{1,4})?第[〇零一二三四五六七八九十百千两0-9０-９]{1,8}[回章节卷]"
+    r"^(?:《[^》]{0,20}》)?(?:正文|目录|卷[〇零一二三四五六七八九十百千两0-9]{1,4})?"
+    r"第[〇零一二三四五六七八九十百千两0-9０-９]{1,8}[回章节卷]"
 )
 MAX_HEADING_CHARS = 60  # a heading is a short line: prose that starts with 第…回 is not one
 _EN_HEADING = re.compile(r"^chapter\s+(?:[0-9]+|[ivxlcdm]+|[a-z]+(?:[- ][a-z]+)?)\b")

@@ -49,6 +49,7 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "anchors": (2, 10_000_000, True, "words the rotation is fitted on"),
     "neighbors": (1, 1_000, True, "neighbours drawn around each word"),
     "top": (3, 1_000_000, True, "words on a map"),
+    "width": (1, 1_000, True, "characters of context each side of a hit"),
 }
 
 

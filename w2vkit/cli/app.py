@@ -21,6 +21,7 @@ from .output import terminal_safe
 # against the modules' COMMANDS).
 COMMAND_MODULES = {
     "segment": "text",
+    "kwic": "text",
     "train": "model",
     "postprocess": "model",
     "info": "model",

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import click
 
-from .options import CLUSTER_OPTION, FORMAT_OPTION, JOBS_OPTION, segment_options, segmentation_options, verbosity
-from .output import info, plural, render, show_progress
+from ..kwic import DEFAULT_WIDTH
+from .options import (
+    CLUSTER_OPTION,
+    FORMAT_OPTION,
+    JOBS_OPTION,
+    MODEL_OPTION,
+    limited,
+    segment_options,
+    segmentation_options,
+    verbosity,
+)
+from .output import info, load_model_for, plural, render, show_progress
 
 
 @click.command()
@@ -96,4 +106,45 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
     )
 
 
-COMMANDS = (segment,)
+@click.command()
+@click.argument("word")
+@click.option(
+    "--in", "source", default=None, metavar="FILE", help="A raw text file to search (any encoding w2vkit reads)."
+)
+@click.option("-n", "--top", "topn", default=50, show_default=True, type=limited("topn"), help="Passages shown.")
+@click.option("--width", default=DEFAULT_WIDTH, show_default=True, type=limited("width"), help="Characters each side.")
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def kwic(word, source, topn, width, model_path, fmt):
+    """Keyword in context: the passages a WORD occurs in, with their line and chapter.
+
+    With --in FILE, the raw text (the word found as written); else the segmented text the model
+    (-m, or the newest) was trained on, the word found as a whole token, as training saw it.
+
+    \b
+    Examples:
+      w2vkit kwic 庞统 -m models/sanguo            # where the model's 庞统 comes from
+      w2vkit kwic 酒 --in xiyouji.txt -n 20
+      w2vkit kwic 孔明 -m models/sanguo --format tsv > passages.tsv
+    """
+    from ..kwic import concordance, model_corpus
+
+    if source:
+        found = concordance(source, word, segmented=False, width=width, limit=topn)
+    else:
+        found = concordance(model_corpus(load_model_for(model_path)), word, segmented=True, width=width, limit=topn)
+    rows = [(h.line, h.document, h.left, h.word, h.right) for h in found.hits]
+    payload = {
+        "word": word,
+        "source": found.path,
+        "segmented": found.segmented,
+        "total": found.total,
+        "lines": found.lines,
+    }
+    render(["line", "chapter", "left", "word", "right"], rows, fmt, payload)
+    shown = f"; showing {len(rows)}" if len(rows) < found.total else ""
+    info(f"{found.total:,} occurrences of {word} on {plural(found.lines, 'line')} of {found.path}{shown}")
+
+
+COMMANDS = (segment, kwic)

@@ -1,0 +1,72 @@
+"""w2vkit.kwic and `w2vkit kwic`: passages of a word, with line and chapter, from a raw file or a
+model's training text."""
+
+import json
+
+import pytest
+
+from w2vkit.kwic import concordance
+
+TEXT = (
+    "\n".join(
+        [
+            "序 庞统在此",
+            "第一回 宴桃园",
+            "刘备遇庞统于道，庞统笑曰：吾乃凤雏。",
+            "无关的一行",
+            "第二回 落凤坡",
+            "庞统中箭而亡",
+        ]
+    )
+    + "\n"
+)
+
+
+def test_a_raw_file_by_hand(tmp_path):
+    path = tmp_path / "novel.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    found = concordance(path, "庞统", width=3)
+    assert (found.total, found.lines) == (4, 3)
+    assert [(h.line, h.document, h.left, h.word, h.right) for h in found.hits] == [
+        (1, "", "序 ", "庞统", "在此"),
+        (3, "第一回 宴桃园", "刘备遇", "庞统", "于道，"),
+        (3, "第一回 宴桃园", "于道，", "庞统", "笑曰："),
+        (6, "第二回 落凤坡", "", "庞统", "中箭而"),
+    ]
+    assert len(concordance(path, "庞统", limit=2).hits) == 2 and concordance(path, "庞统", limit=2).total == 4
+
+
+def test_a_segmented_corpus_matches_whole_tokens(tmp_path):
+    path = tmp_path / "corpus.txt"
+    path.write_text("第一回 宴 桃园\n庞统 之 计\n庞统之 子\n", encoding="utf-8")
+    found = concordance(path, "庞统", segmented=True)
+    assert [(h.line, h.document, h.left, h.word, h.right) for h in found.hits] == [
+        (2, "第一回宴桃园", "", "庞统", "之计")
+    ]
+
+
+def test_kwic_over_a_models_training_text_and_when_it_is_gone(invoke, small_model, tmp_path):
+    r = invoke(["kwic", "行者", "-m", small_model, "-n", "3", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["segmented"] and data["total"] >= 3 and len(data["results"]) == 3
+    assert all(row["word"] == "行者" for row in data["results"])
+    import shutil
+
+    moved = tmp_path / "m"
+    shutil.copytree(small_model, moved)
+    meta = json.loads((moved / "meta.json").read_text(encoding="utf-8"))
+    meta["corpus"]["cache"] = str(tmp_path / "gone" / "corpus.txt")
+    (moved / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    r = invoke(["kwic", "行者", "-m", moved])
+    assert (r.exit_code, r.stderr) == (
+        2,
+        f"Error: {tmp_path / 'gone' / 'corpus.txt'}: the segmented text {moved} was trained on is gone from the "
+        "cache (cleared, or another machine); give the original text with --in FILE, or train again to cache it\n",
+    )
+
+
+@pytest.mark.parametrize("args, code", [(["kwic", " ", "--in", "x.txt"], 2), (["kwic", "a", "--in", "missing.txt"], 1)])
+def test_bad_input_is_one_line(invoke, tmp_path, args, code):
+    r = invoke(args)
+    assert r.exit_code == code and len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("Error: ")

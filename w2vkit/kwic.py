@@ -1,0 +1,110 @@
+"""Keyword in context: the passages behind a finding, from a raw text file or from the segmented
+corpus a model was trained on (`w2vkit kwic WORD --in FILE | -m MODEL`).
+
+In a raw file the word is found as written (a substring of the line: Chinese has no spaces); in a
+segmented corpus as a whole token, so 孔明 does not match 孔明之 unless the segmenter cut it so.
+Each hit comes with its line number and its document: the chapter whose heading (第…回, CHAPTER …)
+came last (w2vkit.documents), and its context cut to `width` characters each side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .corpus import lines, open_text
+from .documents import is_heading
+from .errors import UsageError
+from .limits import check_number
+
+DEFAULT_WIDTH = 20  # characters of context each side: a line of a terminal for Chinese
+
+
+@dataclass
+class Hit:
+    line: int  # 1-based line number in the file searched
+    document: str  # the chapter heading it falls under ("" before any)
+    left: str
+    word: str
+    right: str
+
+
+@dataclass
+class Concordance:
+    word: str
+    path: str
+    segmented: bool
+    total: int  # occurrences in the whole file
+    lines: int  # lines holding it
+    hits: list[Hit] = field(default_factory=list)  # the first `limit`
+
+
+def concordance(path, word: str, segmented: bool = False, width: int = DEFAULT_WIDTH, limit: int | None = 50):
+    """Every occurrence of `word` in the file at `path` (a raw text, any encoding w2vkit reads, or
+    with segmented=True a corpus of space-separated tokens), the first `limit` with their context."""
+    if not isinstance(word, str) or not word.strip():
+        raise UsageError("give the word to look for")
+    check_number("width", width)
+    if limit is not None:
+        check_number("topn", limit)
+    word = word.strip()
+    stream, first = open_text(str(path))
+    result = Concordance(word, str(path), segmented, 0, 0)
+    chapter = ""
+    try:
+        for number, text in enumerate(lines(stream, first), 1):
+            stripped = text.strip()
+            if stripped and len(stripped) <= 80 and is_heading(stripped):
+                chapter = stripped.replace(" ", "") if segmented else stripped
+            found = _find(stripped if segmented else text, word, segmented)
+            if not found:
+                continue
+            result.total += len(found)
+            result.lines += 1
+            for start, end, shown in found:
+                if limit is not None and len(result.hits) >= limit:
+                    break
+                left, right = shown[:start], shown[end:]
+                result.hits.append(Hit(number, chapter, left[-width:], shown[start:end], right[:width]))
+    finally:
+        stream.close()
+    return result
+
+
+def _find(text: str, word: str, segmented: bool) -> list[tuple[int, int, str]]:
+    """(start, end, the text shown) of each occurrence. Segmented text is matched token by token
+    and shown with its spaces removed between CJK tokens (as the text reads)."""
+    if not segmented:
+        out, at = [], text.find(word)
+        while at >= 0:
+            out.append((at, at + len(word), text))
+            at = text.find(word, at + len(word))
+        return out
+    tokens = text.split(" ")
+    if word not in tokens:
+        return []
+    joined, starts = "", []
+    for i, token in enumerate(tokens):
+        if i and not (_cjk(joined[-1:]) and _cjk(token[:1])):
+            joined += " "
+        starts.append(len(joined))
+        joined += token
+    return [(starts[i], starts[i] + len(word), joined) for i, token in enumerate(tokens) if token == word]
+
+
+def _cjk(ch: str) -> bool:
+    return bool(ch) and "\u3400" <= ch <= "\u9fff"
+
+
+def model_corpus(model) -> Path:
+    """The segmented corpus a model was trained on (its cached copy), or UsageError saying what to
+    do when the model does not record one or the cache no longer holds it."""
+    corpus = (model.meta.get("corpus") or {}).get("cache")
+    if not corpus:
+        raise UsageError(f"{model.path}: the model records no training corpus (imported?); give --in FILE")
+    if not Path(corpus).is_file():
+        raise UsageError(
+            f"{corpus}: the segmented text {model.path} was trained on is gone from the cache (cleared, or "
+            "another machine); give the original text with --in FILE, or train again to cache it"
+        )
+    return Path(corpus)
