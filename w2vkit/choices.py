@@ -33,6 +33,8 @@ DEFAULT_PLOT_FOLDER = "plots"
 # From this many points t-SNE runs with openTSNE's FFT-accelerated gradients, which grow linearly
 # with the points (benchmarks/map.py: 20,000 words in a fraction of scikit-learn's time).
 LARGE_MAP = 2000
+# w2vkit.kwic: characters of context each side of a hit (a terminal line for Chinese).
+KWIC_WIDTH = 20
 # w2vkit.modelinfo: the most frequent words `info` lists.
 DEFAULT_TOP_WORDS = 20
 # w2vkit.analysis. Expansion: candidates seen at least this often (rare words have noisy vectors).

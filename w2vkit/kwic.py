@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .choices import KWIC_WIDTH
 from .corpus import lines, open_text
 from .documents import is_heading
 from .errors import UsageError
 from .limits import check_number
 
-DEFAULT_WIDTH = 20  # characters of context each side: a line of a terminal for Chinese
+DEFAULT_WIDTH = KWIC_WIDTH
 
 
 @dataclass

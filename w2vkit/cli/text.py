@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..kwic import DEFAULT_WIDTH
+from ..choices import KWIC_WIDTH as DEFAULT_WIDTH
 from .options import (
     CLUSTER_OPTION,
     FORMAT_OPTION,
