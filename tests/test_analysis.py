@@ -207,3 +207,24 @@ def test_the_analysis_commands_never_import_gensim(random_model, tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_texts_on_an_axis_are_the_mean_unit_vector_of_their_known_words(invoke, small_model, tmp_path):
+    from w2vkit.axes import axis_vector, score_texts
+    from w2vkit.query import Engine
+    from w2vkit.store import load_model
+
+    engine = Engine(load_model(small_model))
+    text = tmp_path / "t.txt"
+    text.write_text("第一回 开篇\n行者 八戒\n第二回 再会\n悟空 三藏 悟空\n", encoding="utf-8")
+    axis = axis_vector(engine, ["行者"], ["八戒"])
+    by_line = score_texts(engine, axis, text, "line")
+    assert [t.document for t in by_line] == ["line 1", "line 2", "line 3", "line 4"]
+    mean = np.mean([engine.unit_vector(engine.model.index[w]) for w in ["悟空", "三藏", "悟空"]], axis=0)
+    assert by_line[3].score == pytest.approx(float(mean @ axis / np.linalg.norm(mean)), abs=1e-5)
+    by_chapter = score_texts(engine, axis, text, "chapter")
+    assert [t.document for t in by_chapter] == ["第一回 开篇", "第二回 再会"]
+    r = invoke(
+        ["axis", "行者", "--vs", "八戒", "--texts", text, "--by", "chapter", "-m", small_model, "--format", "tsv"]
+    )
+    assert r.exit_code == 0 and r.stdout.splitlines()[0] == "chapter\tscore\tknown_tokens"

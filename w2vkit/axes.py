@@ -218,3 +218,55 @@ def axis_scores(
             engine, positive, negative, paired, [r.word for r in rows], np.array([r.score for r in rows])
         )
     return result
+
+
+# ------------------------------------------------------------------ texts on an axis
+
+
+@dataclass
+class TextScore:
+    document: str  # "line N" or the chapter's heading
+    score: float  # cosine of the text's vector with the axis (NaN: no known word)
+    tokens: int  # tokens of the text the model knows
+
+
+def score_texts(engine: Engine, axis: np.ndarray, path, unit: str = "line") -> list[TextScore]:
+    """Each line (unit="line") or chapter (unit="chapter": from one heading, 第…回 or CHAPTER …, to
+    the next) of a raw text file placed on the axis: the text is segmented as the model's text was,
+    its known words' unit vectors averaged (w2vkit.embed's "mean" sentence vector, so every word
+    counts once per occurrence and frequent function words are not down-weighted), and the score is
+    that vector's cosine with the axis (cntext's project_text, text2map's CMDist in spirit). Rows in
+    the file's order."""
+    from .corpus import lines, open_text
+    from .documents import is_heading
+    from .embed import Embedder
+
+    if unit not in ("line", "chapter"):
+        raise UsageError(f"texts are scored by line or chapter, not {unit!r}")
+    stream, first = open_text(str(path))
+    names, texts = [], []
+    try:
+        for number, text in enumerate(lines(stream, first), 1):
+            stripped = text.strip()
+            if unit == "line":
+                if stripped:
+                    names.append(f"line {number}")
+                    texts.append(stripped)
+            elif stripped and len(stripped) <= 80 and is_heading(stripped):
+                names.append(stripped)
+                texts.append("")
+            elif names:
+                texts[-1] += "\n" + stripped
+    finally:
+        stream.close()
+    if not texts:
+        raise UsageError(
+            f"{path}: no {'lines' if unit == 'line' else 'chapter headings (第…回, CHAPTER …)'} to score"
+            + ("; score by line" if unit == "chapter" else "")
+        )
+    embedded = Embedder(engine.model, "mean").embed(texts)
+    vectors = embedded.vectors
+    norms = np.linalg.norm(vectors, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores = (vectors @ axis) / norms
+    return [TextScore(n, float(s), len(t)) for n, s, t in zip(names, scores, embedded.tokens)]

@@ -130,6 +130,21 @@ SKIP_UNKNOWN_OPTION = click.option(
     help="The poles are pairs POS:NEG (慈悲:凶恶 好人:歹人): the direction is the mean of the pair offsets, "
     "and the anchor check compares the pairs.",
 )
+@click.option(
+    "--texts",
+    default=None,
+    metavar="FILE",
+    help="Score the lines (or --by chapter) of a raw text on the axis instead of words: each text's "
+    "known words' mean unit vector, its cosine with the axis; in the file's order.",
+)
+@click.option(
+    "--by",
+    "text_unit",
+    type=click.Choice(["line", "chapter"]),
+    default="line",
+    show_default=True,
+    help="With --texts: score each line or each chapter (第…回, CHAPTER …).",
+)
 @TOPN_OPTION
 @click.option("--min-count", default=EXPAND_MIN_COUNT, show_default=True, type=click.IntRange(1), help=MIN_COUNT_HELP)
 @SKIP_UNKNOWN_OPTION
@@ -138,7 +153,9 @@ SKIP_UNKNOWN_OPTION = click.option(
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def axis(poles, words, words_file, pairs, topn, min_count, skip_unknown, output, font, model_path, fmt):
+def axis(
+    poles, words, words_file, pairs, texts, text_unit, topn, min_count, skip_unknown, output, font, model_path, fmt
+):
     """Project words on a concept axis from NEG to POS: each word's cosine with
     mean(unit POS) − mean(unit NEG).
 
@@ -157,6 +174,7 @@ def axis(poles, words, words_file, pairs, topn, min_count, skip_unknown, output,
       w2vkit axis --pairs 慈悲:凶恶 好人:歹人 善良:邪恶 --words characters.txt
       w2vkit axis rich wealthy --vs poor -n 15 --format tsv
       w2vkit axis 善 --vs 恶 -w 孙悟空 -w 唐僧 -w 牛魔王 --y 男 --y-vs 女 -o axes.png
+      w2vkit axis 丞相 军师 --vs 将军 大将 --texts sanguo.txt --by chapter   # chapters on the axis
     """
     split = split_poles(list(poles))
     positive, negative = split[""], split["--vs"]
@@ -178,6 +196,24 @@ def axis(poles, words, words_file, pairs, topn, min_count, skip_unknown, output,
         from ..axisplot import check_axis_output
 
         check_axis_output(output)  # before the scores, not after they are printed
+    if texts:
+        from ..axes import axis_vector, score_texts
+
+        scored = score_texts(engine, axis_vector(engine, positive, negative), texts, text_unit)
+        rows = [(t.document, t.score, t.tokens) for t in scored]
+        render(
+            [text_unit, "score", "known_tokens"],
+            rows,
+            fmt,
+            {
+                "positive": positive,
+                "negative": negative,
+                "texts": texts,
+                "provenance": provenance(engine, by=text_unit),
+            },
+        )
+        info(f"scored {plural(len(rows), text_unit)} of {texts} (the mean unit vector of each one's known words)")
+        return
     placed = listed_words(engine, words, words_file)
     ensemble = ensemble_for(engine)
     result = axis_scores(engine, positive, negative, placed or None, topn, min_count, pairs, ensemble, skip_unknown)
