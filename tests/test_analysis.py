@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from scipy.stats import special_ortho_group
 
-from w2vkit.analysis import compare, expand, expand_concepts, read_concepts
+from w2vkit.analysis import expand, expand_concepts, read_concepts
 from w2vkit.axes import axis_scores
+from w2vkit.comparison import compare
 from w2vkit.errors import EvalSetError, UnknownWordError, UsageError
 from w2vkit.query import Engine
 from w2vkit.store import load_model, save_model
@@ -100,7 +101,7 @@ def test_a_rotated_copy_aligns_back(random_model, tmp_path):
         assert row.cosine == pytest.approx(1.0, abs=1e-4)
         assert row.overlap == 1.0 and row.neighbours_a == row.neighbours_b
     # the rotation found is scipy's, and undoes the one applied
-    from w2vkit.analysis import procrustes_rotation
+    from w2vkit.comparison import procrustes_rotation
 
     va = unit(np.asarray(a.vectors))
     r = procrustes_rotation(va[:50], va[:50] @ rotation)

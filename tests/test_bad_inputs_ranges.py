@@ -141,7 +141,7 @@ def test_the_whole_vocabulary_on_an_axis_is_linear_not_quadratic(tmp_path):
 
 
 def test_compare_overlap_counts_the_neighbours_there_are(small_model):
-    from w2vkit.analysis import compare
+    from w2vkit.comparison import compare
     from w2vkit.query import Engine
     from w2vkit.store import load_model
 

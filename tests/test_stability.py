@@ -7,33 +7,12 @@ import math
 
 import numpy as np
 import pytest
+from conftest import WORDS, model_with_members
 
 from w2vkit.members import member_dir
 from w2vkit.query import Engine
 from w2vkit.stability import Ensemble, interval, t_quantile
-from w2vkit.store import load_model, save_model, write_model_files
-
-WORDS = [f"w{i:02d}" for i in range(40)]
-
-
-def model_with_members(tmp_path, members=6, seed=0):
-    """A model of 40 words and `members` members (noisy copies; member k lacks word w39 when k is
-    even), saved as train --bootstrap saves them."""
-    rng = np.random.default_rng(seed)
-    base = rng.normal(size=(len(WORDS), 8)).astype(np.float32)
-    folder = save_model(tmp_path / "m", WORDS, np.arange(len(WORDS), 0, -1) + 100, base, {})
-    record = {"kind": "bootstrap", "unit": "chapter", "documents": 10, "members": []}
-    for k in range(1, members + 1):
-        words = WORDS if k % 2 else WORDS[:-1]
-        vectors = base[: len(words)] + 0.4 * rng.normal(size=(len(words), 8)).astype(np.float32)
-        target = member_dir(folder, k)
-        target.mkdir(parents=True)
-        saved = write_model_files(target, words, np.arange(len(words), 0, -1) + 100, vectors, {})
-        record["members"].append({"path": f"members/{k:02d}", "vectors_sha256": saved["vectors_sha256"]})
-    meta = json.loads((folder / "meta.json").read_text())
-    meta["members"] = record
-    (folder / "meta.json").write_text(json.dumps(meta))
-    return folder
+from w2vkit.store import load_model, save_model
 
 
 def unit(v):

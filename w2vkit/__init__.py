@@ -26,7 +26,7 @@ _PUBLIC = {
     "plot": "plot",
     "expand": "analysis",
     "axis_scores": "axes",
-    "compare": "analysis",
+    "compare": "comparison",
     "W2vkitError": "errors",
 }
 __all__ = ["__version__", *_PUBLIC]

@@ -3,9 +3,7 @@
 * expand: seed words of a concept -> the words this corpus uses for it, ranked by cosine to the
   centroid of the seeds' unit vectors (Li, Mai, Shen & Yan 2021; cntext's expand_dictionary).
 * axis: w2vkit.axes.
-* compare: model B rotated onto model A with orthogonal Procrustes (scipy) on their most frequent
-  shared words, then each word's cosine across the two and the overlap of its neighbours
-  (Hamilton, Leskovec & Jurafsky 2016).
+* compare: w2vkit.comparison.
 
 numpy and scipy only (no gensim), unknown words handled as the queries handle them
 (w2vkit.query.Engine.vector_of: normalised forms, n-gram composition, the unknown-word message).
@@ -14,16 +12,16 @@ numpy and scipy only (no gensim), unknown words handled as the queries handle th
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from .choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, EXPAND_GROW, EXPAND_MIN_COUNT
+from .choices import EXPAND_GROW, EXPAND_MIN_COUNT
 from .errors import EvalSetError, UnknownWordError, UsageError
 from .limits import check_number
 from .query import Engine
 from .stability import Ensemble
-from .vecmath import unit_rows, unit_vector
+from .vecmath import unit_vector
 
 log = logging.getLogger(__name__)
 # Blocks of words x concepts (expand --concepts) and of words x vocabulary (nearest_rows) hold at
@@ -215,129 +213,3 @@ def expand_concepts(
             for i, s in zip(mine, nearest)
         ]
     return out
-
-
-# ------------------------------------------------------------------ comparing two models
-
-
-@dataclass
-class Comparison:
-    word: str
-    cosine: float | None  # of the word's vector in A and its rotated vector in B (None: dims differ)
-    overlap: float  # share of its k nearest neighbours the two models have in common
-    neighbours_a: list[str]
-    neighbours_b: list[str]
-
-
-@dataclass
-class CompareResult:
-    aligned: bool  # False when the models' dimensions differ: neighbour overlap only
-    anchors: int  # shared words the rotation was fitted on
-    shared: int  # words the two models share
-    rows: list[Comparison] = field(default_factory=list)
-
-
-def _unit_rows_of(engine: Engine, rows: np.ndarray) -> np.ndarray:
-    """These rows of the engine's vectors at unit length (a zero or broken row: zeros, as
-    Engine.unit has them), without the engine's unit matrix of the whole vocabulary."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        out = unit_rows(np.asarray(engine.vectors[rows], dtype=np.float32))
-    out[~np.isfinite(out).all(axis=1)] = 0
-    return out
-
-
-def procrustes_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The orthogonal R minimising ||b R - a|| (scipy.linalg.orthogonal_procrustes)."""
-    from scipy.linalg import orthogonal_procrustes
-
-    rotation, _ = orthogonal_procrustes(b, a)
-    return rotation.astype(np.float32)
-
-
-def nearest_rows(unit: np.ndarray, rows, k: int, block: int = 1024) -> np.ndarray:
-    """The k nearest other rows (by cosine of unit rows) of each of `rows`, best first, computed
-    a block of rows at a time."""
-    rows = np.asarray(rows, dtype=np.int64)
-    k = min(k, len(unit) - 1)
-    out = np.empty((len(rows), k), dtype=np.int64)
-    block = max(1, min(block, SCORE_BLOCK_ELEMENTS // max(1, len(unit))))  # memory bounded for 300k words
-    blocks = -(-len(rows) // block)
-    report = max(1, blocks // 10) if blocks >= 100 else 0  # long work says how far it is, every ~10%
-    for number, start in enumerate(range(0, len(rows), block)):
-        if report and number and number % report == 0:
-            log.info("neighbours of %s of %s words...", f"{start:,}", f"{len(rows):,}")
-        part = rows[start : start + block]
-        sims = unit[part] @ unit.T
-        sims[np.arange(len(part)), part] = -np.inf
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1, kind="stable")
-        out[start : start + block] = np.take_along_axis(top, order, axis=1)
-    return out
-
-
-def compare(
-    a: Engine,
-    b: Engine,
-    words: list[str] | None = None,
-    anchors: int = COMPARE_ANCHORS,
-    k: int = COMPARE_NEIGHBOURS,
-    topn: int = 20,
-    min_count: int = COMPARE_MIN_COUNT,
-) -> CompareResult:
-    """Align B to A on the `anchors` most frequent shared words and compare words across them:
-    the given words, or the `topn` shared words (seen min_count times in both) that moved most.
-    Neighbours are searched among the shared words, so the two lists can be compared."""
-    if isinstance(words, str):
-        raise UsageError("words must be a list of words, not one string")
-    for name, value in (("anchors", anchors), ("k", k), ("topn", topn)):
-        check_number(name, value)
-    shared_words = [w for w in a.model.words if w in b.model.index]
-    if not shared_words:
-        raise UsageError(f"{a.model.path} and {b.model.path} share no word; compare models of the same language")
-    ia = np.array([a.model.index[w] for w in shared_words])
-    ib = np.array([b.model.index[w] for w in shared_words])
-    # unit rows of the shared words only (not the engines' whole unit matrices beside them)
-    ua, ub = _unit_rows_of(a, ia), _unit_rows_of(b, ib)
-    aligned = a.model.dim == b.model.dim
-    used = 0
-    if aligned:
-        # the most frequent shared words, by the smaller of their two counts
-        freq = np.minimum(np.asarray(a.model.counts)[ia], np.asarray(b.model.counts)[ib])
-        used = min(anchors, len(shared_words))
-        anchor = np.argsort(-freq, kind="stable")[:used]
-        ub = unit_rows(ub @ procrustes_rotation(ua[anchor], ub[anchor]))
-    position = {w: j for j, w in enumerate(shared_words)}
-    if words:
-        missing = [w for w in words if w not in position]
-        for w in missing:  # the unknown-word message of the model that lacks it, naming it
-            lacking = a if w not in a.model.index else b
-            try:
-                lacking.index_of(w)
-            except UnknownWordError as e:
-                raise UnknownWordError(f"{lacking.model.path}: {e}", w) from None
-            raise UnknownWordError(f"{w!r} is in both models but not among their shared words", w)
-        chosen = [position[w] for w in words]
-    else:
-        often = np.minimum(np.asarray(a.model.counts)[ia], np.asarray(b.model.counts)[ib]) >= min_count
-        idx = np.nonzero(often)[0]
-        if aligned:
-            moved = np.einsum("ij,ij->i", ua[idx], ub[idx])
-            chosen = list(idx[np.argsort(moved, kind="stable")][:topn])
-        else:  # no common space: the words whose neighbours differ most
-            na, nb = nearest_rows(ua, idx, k), nearest_rows(ub, idx, k)
-            overlaps = np.array([len(set(x) & set(y)) for x, y in zip(na.tolist(), nb.tolist())])
-            chosen = list(idx[np.argsort(overlaps, kind="stable")][:topn])
-    na, nb = nearest_rows(ua, chosen, k), nearest_rows(ub, chosen, k)
-    rows = []
-    for j, x, y in zip(chosen, na.tolist(), nb.tolist()):
-        cosine = float(ua[j] @ ub[j]) if aligned else None
-        rows.append(
-            Comparison(
-                shared_words[j],
-                cosine,
-                len(set(x) & set(y)) / max(1, len(x)),  # of the neighbours there are, not of -k
-                [shared_words[i] for i in x],
-                [shared_words[i] for i in y],
-            )
-        )
-    return CompareResult(aligned, used, len(shared_words), rows)

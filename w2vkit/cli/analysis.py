@@ -276,12 +276,21 @@ def axis(
 @click.argument("model_a", metavar="MODEL_A")
 @click.argument("model_b", metavar="MODEL_B")
 @click.argument("words", nargs=-1, metavar="[WORD...]")
+@click.option("--words", "words_file", default=None, metavar="FILE", help="Words to compare, one a line.")
+@click.option(
+    "--by",
+    type=click.Choice(["cosine", "overlap"]),
+    default="cosine",
+    show_default=True,
+    help="cosine: B rotated onto A (Procrustes), the cosine of each word's two vectors; overlap: no "
+    "rotation, the share of its nearest neighbours the two agree on.",
+)
 @click.option(
     "--anchors",
     default=COMPARE_ANCHORS,
     show_default=True,
     type=limited("anchors"),
-    help="Fit the rotation on this many most frequent shared words.",
+    help="Fit the rotation on this many most frequent shared words (never the compared words).",
 )
 @click.option(
     "-k",
@@ -300,47 +309,88 @@ def axis(
     type=click.IntRange(1),
     help="With no WORD: only words seen this often in both models.",
 )
+@click.option("--least-moved", is_flag=True, help="With no WORD: the words that moved least.")
 @FORMAT_OPTION
 @verbosity
-def compare(model_a, model_b, words, anchors, k, topn, min_count, fmt):
+def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count, least_moved, fmt):
     """Compare two models word by word: how each WORD's meaning differs between two texts.
 
-    MODEL_B is rotated onto MODEL_A (orthogonal Procrustes on their most frequent shared words);
-    for each word: the cosine of its two vectors, the share of its nearest neighbours (among the
-    shared words) the models agree on, and both neighbour lists. With no WORD, the shared words
-    that moved most. Models of different dimensions cannot be rotated: they are compared by
-    neighbour overlap only, and the output says so.
+    For each word: the cosine of its two vectors (B rotated onto A on their most frequent shared
+    words, the compared words left out of the anchors), the share of its nearest neighbours the
+    models agree on, its counts in both texts, and both neighbour lists. With no WORD, the shared
+    words that moved most. When both models have resampled members (train --bootstrap), each
+    change is held against the word's noise floor, how much it moves within each text: z, the
+    change in standard deviations of the within-text variation, ranks the words, and words too
+    unstable to judge are listed apart. Models of different dimensions are compared by neighbour
+    overlap.
 
     \b
     Examples:
       w2vkit compare models/xiyouji models/sanguo 酒 马 将军
       w2vkit compare models/sanguo-1 models/sanguo-2 -n 30 --format tsv
+      w2vkit compare models/half1 models/half2 --by overlap
     """
-    from ..analysis import compare as run_compare
-    from ..query import Engine
+    from ..comparison import compare as run_compare
+    from ..query import Engine, listed_words
+    from ..stability import provenance
     from ..store import load_model
 
     a, b = Engine(load_model(model_a)), Engine(load_model(model_b))
-    result = run_compare(a, b, list(words) or None, anchors, k, topn, min_count)
-    if not result.aligned:
+    given = listed_words(a, words, words_file)
+    result = run_compare(a, b, given or None, anchors, k, topn, min_count, by, least_moved)
+    if by == "cosine" and not result.aligned:
         info(
             f"the models have {a.model.dim} and {b.model.dim} dimensions: no rotation between them, "
             "compared by neighbour overlap only"
         )
-    else:
+    elif result.aligned:
         info(f"rotated {model_b} onto {model_a} on {result.anchors:,} of {result.shared:,} shared words")
+    if not result.noise_floor:
+        info(
+            "no noise floor: without resampled members in both models a word's change cannot be told from "
+            "a redraw of the text; train both with --bootstrap 10"
+        )
+    elif result.unstable:
+        info(
+            f"too unstable to judge ({plural(len(result.unstable), 'word')}: they move as much within a text): "
+            + " ".join(r.word for r in result.unstable[:20])
+            + (" …" if len(result.unstable) > 20 else "")
+        )
+    listing = fmt != "json"
     table = [
         (
             r.word,
+            *([r.z] if result.noise_floor else []),
             r.cosine,
             r.overlap,
-            " ".join(r.neighbours_a) if fmt != "json" else r.neighbours_a,
-            " ".join(r.neighbours_b) if fmt != "json" else r.neighbours_b,
+            r.count_a,
+            r.count_b,
+            " ".join(r.neighbours_a) if listing else r.neighbours_a,
+            " ".join(r.neighbours_b) if listing else r.neighbours_b,
         )
         for r in result.rows
     ]
-    payload = {"model_a": model_a, "model_b": model_b, "aligned": result.aligned, "anchors": result.anchors}
-    render(["word", "cosine", "overlap", "neighbours_a", "neighbours_b"], table, fmt, payload)
+    columns = [
+        "word",
+        *(["z"] if result.noise_floor else []),
+        "cosine",
+        "overlap",
+        "count_a",
+        "count_b",
+        "neighbours_a",
+        "neighbours_b",
+    ]
+    payload = {
+        "model_a": model_a,
+        "model_b": model_b,
+        "aligned": result.aligned,
+        "anchors": result.anchors,
+        "by": by,
+        "noise_floor": result.noise_floor,
+        "unstable": [r.word for r in result.unstable],
+        "provenance": provenance(a, model_b=model_b, anchors=anchors, k=k, topn=topn, min_count=min_count),
+    }
+    render(columns, table, fmt, payload)
 
 
 COMMANDS = (expand, axis, compare)
