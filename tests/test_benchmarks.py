@@ -121,3 +121,8 @@ def test_bootstrap_benchmark():
 def test_calibration_benchmark():
     out = run("calibration.py", "--tiny")
     assert "fisher-t" in out and "share of words under" in out
+
+
+def test_planted_change_benchmark():
+    out = run("planted_change.py", "--tiny")
+    assert "z-overlap" in out and "AP" in out

@@ -148,6 +148,7 @@ def compare(
     by: str = "cosine",
     least_moved: bool = False,
     noise_floor: bool = True,
+    refine: int = REFINE_ROUNDS,
 ) -> CompareResult:
     """Compare words across two models (module docstring): the given words, or the `topn` shared
     words (seen min_count times in both) that moved most (least_moved: least). With members in
@@ -189,7 +190,7 @@ def compare(
         if words:  # the compared words are never anchors
             order = order[~np.isin(order, chosen)]
         anchor = order[: min(anchors, len(order))]
-        ub, used = fit_alignment(ua, ub, anchor, 0 if words else REFINE_ROUNDS)
+        ub, used = fit_alignment(ua, ub, anchor, 0 if words else refine)
     if not words:
         idx = np.nonzero(np.minimum(counts_a, counts_b) >= min_count)[0]
         if aligned:
