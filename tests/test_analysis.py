@@ -159,7 +159,7 @@ def test_cli_errors_are_one_line(invoke, random_model, tmp_path):
     r = invoke(["axis", "w001", "--vs", "w001", "-m", random_model])
     assert (r.exit_code, r.stderr) == (
         2,
-        "Error: the two poles are the same words (w001); give different words for --vs\n",
+        "Error: the two poles are the same words (w001); give different words at each pole\n",
     )
     r = invoke(["expand", "-m", random_model])
     assert r.exit_code == 2 and "give SEED words or --concepts FILE" in r.stderr

@@ -232,3 +232,37 @@ def test_a_directory_given_for_a_file_is_named_as_one(invoke, tmp_path, small_mo
         1,
         f"Error: {folder}: is a directory; give an evaluation file or a built-in set name\n",
     )
+
+
+# ------------------------------------------------------------------ issue 37 (groups 2 and 4)
+
+
+def test_a_second_axis_marker_without_words_is_an_error_naming_it(invoke, small_model):
+    for args, flag in ((["--y", "--y-vs", "八戒"], "--y"), (["--y", "行者", "--y-vs"], "--y-vs")):
+        r = invoke(["axis", "悟空", "--vs", "三藏", *args, "-m", small_model])
+        assert r.exit_code == 2 and r.stderr.splitlines()[-1] == f"Error: {flag} needs words after it", r.stderr
+    r = invoke(["axis", "悟空", "--vs", "三藏", "--y", "行者", "--y-vs", "行者", "-m", small_model])
+    assert r.exit_code == 2 and "give different words at each pole" in r.stderr and "--vs" not in r.stderr
+
+
+def test_axis_svg_with_control_characters_is_well_formed_xml(invoke, tmp_path):
+    import xml.dom.minidom
+
+    words = ["a\x01b", "c\x1bd", "plain", "other"]
+    vectors = np.array([[1, 0, 0], [0, 1, 0], [1, 1, 0], [0, 1, 1]], dtype=np.float32)
+    model = save_model(tmp_path / "m", words, [9, 8, 7, 6], vectors, {})
+    out = tmp_path / "a.svg"
+    r = invoke(["axis", "plain", "--vs", "other", "-w", "a\x01b", "-w", "c\x1bd", "-m", model, "-o", out])
+    assert r.exit_code == 0, r.stderr
+    xml.dom.minidom.parse(str(out))  # raises on a control character
+
+
+def test_compare_of_a_model_with_itself_by_another_form_and_zero_vectors(invoke, tmp_path):
+    words = ["king", "queen", "man", "woman", "zero"]
+    vectors = np.array([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0.1, 0.9, 0], [0, 0, 0]], dtype=np.float32)
+    meta = {"segmentation": {"lang": "en"}}  # trained text was lowercased: KING is looked up as king
+    model = save_model(tmp_path / "m", words, [9, 8, 7, 6, 5], vectors, meta)
+    r = invoke(["compare", model, model, "KING", "-k", "100", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    row = json.loads(r.stdout)["results"][0]
+    assert row["word"] == "king" and row["overlap"] == 1.0 and "zero" not in row["neighbours_a"]

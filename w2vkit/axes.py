@@ -82,7 +82,7 @@ def axis_vector(engine: Engine, positive: list[str], negative: list[str]) -> np.
     if not positive or not negative:
         raise UsageError("an axis needs words at both poles: POS... --vs NEG...")
     if set(positive) == set(negative):
-        raise UsageError(f"the two poles are the same words ({' '.join(positive)}); give different words for --vs")
+        raise UsageError(f"the two poles are the same words ({' '.join(positive)}); give different words at each pole")
     pos = np.mean([engine.vector_of(w)[0] for w in positive], axis=0)
     neg = np.mean([engine.vector_of(w)[0] for w in negative], axis=0)
     axis = pos - neg

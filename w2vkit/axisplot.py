@@ -10,6 +10,7 @@ from .errors import UsageError
 from .files import STDOUT, atomic_output, check_writable, is_stream
 from .fonts import find_cjk_font
 from .plot import output_format
+from .render import terminal_safe
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +45,9 @@ def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
     output = Path(output)
     choice = find_cjk_font(font)
     text_kw = {"fontproperties": choice.properties} if choice else {}
-    words = [w for w, _ in x_result.scores]
+    words = [terminal_safe(w) for w, _ in x_result.scores]  # (control characters: not well-formed SVG)
     xs = [s for _, s in x_result.scores]
-    x_label = f"{' '.join(x_result.negative)}  ←→  {' '.join(x_result.positive)}"
+    x_label = terminal_safe(f"{' '.join(x_result.negative)}  ←→  {' '.join(x_result.positive)}")
     if y_result is None:
         order = sorted(range(len(words)), key=lambda i: xs[i])
         if len(order) > MAX_DRAWN_WORDS:
@@ -83,7 +84,7 @@ def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
         span = max(abs(min(xs + ends)), abs(max(xs + ends)), 0.05) * 1.6
         ax.set_xlim(-span, span)
     else:
-        y = dict(y_result.scores)
+        y = {terminal_safe(w): s for w, s in y_result.scores}
         ys = [y[w] for w in words]
         fig, ax = plt.subplots(figsize=(9, 8))
         ax.scatter(xs, ys, s=18, color="#2e6da4")
@@ -97,7 +98,8 @@ def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
         ax.axvline(0, color="#888", lw=0.8)
         ax.axhline(0, color="#888", lw=0.8)
         ax.set_xlabel(x_label, parse_math=False, **text_kw)
-        ax.set_ylabel(f"{' '.join(y_result.negative)}  ←→  {' '.join(y_result.positive)}", parse_math=False, **text_kw)
+        y_label = terminal_safe(f"{' '.join(y_result.negative)}  ←→  {' '.join(y_result.positive)}")
+        ax.set_ylabel(y_label, parse_math=False, **text_kw)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     if choice is None and any(not w.isascii() for w in words):

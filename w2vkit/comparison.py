@@ -94,6 +94,7 @@ def nearest_rows(unit: np.ndarray, rows, k: int, block: int = 1024) -> np.ndarra
     out = np.empty((len(rows), k), dtype=np.int64)
     block = max(1, min(block, SCORE_BLOCK_ELEMENTS // max(1, len(unit))))
     blocks = -(-len(rows) // block)
+    zero = ~unit.any(axis=1)
     report = max(1, blocks // 10) if blocks >= 100 else 0
     for number, start in enumerate(range(0, len(rows), block)):
         if report and number and number % report == 0:
@@ -101,6 +102,7 @@ def nearest_rows(unit: np.ndarray, rows, k: int, block: int = 1024) -> np.ndarra
         part = rows[start : start + block]
         sims = unit[part] @ unit.T
         sims[np.arange(len(part)), part] = -np.inf
+        sims[:, zero] = -np.inf  # a zero (or broken) vector is no one's neighbour
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1, kind="stable")
         out[start : start + block] = np.take_along_axis(top, order, axis=1)

@@ -30,6 +30,7 @@ from .files import atomic_output, check_writable, is_stream
 from .fonts import INSTALL_HINT, find_cjk_font
 from .progress import progress_callback
 from .query import Engine
+from .render import terminal_safe
 from .segment import read_stopwords
 from .vecmath import unit_rows
 from .webmap import map_data, render_html
@@ -265,6 +266,9 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, tit
     cmap = _colors(ngroups)
     marker = float(np.clip(14 * np.sqrt(300 / n), 1, 14))  # thousands of points: smaller dots
     xy = np.asarray(xy)
+    # words from a corpus are data: control characters drawn as escapes (an SVG holding one is not
+    # well-formed XML)
+    chosen = [terminal_safe(w) for w in chosen]
     for g in range(ngroups):
         members = [i for i in range(n) if groups[i] == g]
         label = chosen[members[0]] if with_words else None

@@ -101,14 +101,19 @@ def split_poles(tokens: list[str]) -> dict[str, list[str]]:
     """POS... --vs NEG... [--y POS... --y-vs NEG...] as lists (click gives options one value
     each, so the poles are read from the command line here)."""
     poles: dict[str, list[str]] = {"": [], **{m: [] for m in POLE_MARKERS}}
-    current = ""
+    current, seen = "", set()
     for token in tokens:
         if token in POLE_MARKERS:
+            if current in seen and not poles[current]:
+                raise click.UsageError(f"{current} needs words after it")
             current = token
+            seen.add(token)
         elif token.startswith("-") and len(token) > 1:
             raise click.UsageError(f"no such option: {token}")
         else:
             poles[current].append(token)
+    if current in seen and not poles[current]:
+        raise click.UsageError(f"{current} needs words after it")
     return poles
 
 
