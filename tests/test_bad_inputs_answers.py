@@ -266,3 +266,25 @@ def test_compare_of_a_model_with_itself_by_another_form_and_zero_vectors(invoke,
     assert r.exit_code == 0, r.stderr
     row = json.loads(r.stdout)["results"][0]
     assert row["word"] == "king" and row["overlap"] == 1.0 and "zero" not in row["neighbours_a"]
+
+
+def test_a_model_with_non_finite_rows_is_named_on_load_and_by_info_verify(invoke, tmp_path):
+    words = ["a", "b", "c"]
+    model = save_model(tmp_path / "m", words, [3, 2, 1], np.eye(3, 4, dtype=np.float32), {})
+    vectors = np.load(model / "vectors.npy")
+    vectors[1, 2] = np.nan
+    np.save(model / "vectors.npy", vectors)
+    meta = json.loads((model / "meta.json").read_text())
+    from w2vkit.files import sha256_of
+
+    meta["vectors_sha256"] = sha256_of(model / "vectors.npy")  # (not a damaged file: a NaN written by a tool)
+    (model / "meta.json").write_text(json.dumps(meta))
+    expected = f"Error: {model / 'vectors.npy'}: 1 vector is not finite (NaN or infinity): 'b'; retrain, or re-import without them\n"
+    for args in (
+        ["info", "-m", model, "--verify"],
+        ["similar", "a", "-m", model],
+        ["postprocess", model, "--remove-top", "1", "-o", tmp_path / "pp"],
+    ):
+        r = invoke(args)
+        assert (r.exit_code, r.stderr) == (1, expected), args
+    assert not (tmp_path / "pp").exists()

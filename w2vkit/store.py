@@ -413,7 +413,24 @@ def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
         raise CorruptModelError(
             f"{path / VOCAB}: {len(words)} words for {vectors.shape[0]} vectors; retrain or re-import the model"
         )
+    if verify or (verify is None and vec_path.stat().st_size <= VERIFY_ON_LOAD_BYTES):
+        broken = non_finite_rows(vectors)  # (with the checksum: small models on load, any with --verify)
+        if len(broken):
+            shown = ", ".join(repr(words[i]) for i in broken[:5]) + (" …" if len(broken) > 5 else "")
+            raise CorruptModelError(
+                f"{vec_path}: {len(broken):,} vector{'s are' if len(broken) > 1 else ' is'} not finite (NaN or "
+                f"infinity): {shown}; retrain, or re-import without them"
+            )
     return Model(path, words, counts, vectors, meta)
+
+
+def non_finite_rows(vectors: np.ndarray, block: int = 1 << 16) -> np.ndarray:
+    """The rows holding a NaN or an infinity, read a block at a time (a memmap is not copied whole)."""
+    found = [
+        start + np.nonzero(~np.isfinite(np.asarray(vectors[start : start + block])).all(axis=1))[0]
+        for start in range(0, len(vectors), block)
+    ]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def read_vocab(path: Path) -> tuple[list[str], np.ndarray]:
