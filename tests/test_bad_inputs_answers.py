@@ -288,3 +288,17 @@ def test_a_model_with_non_finite_rows_is_named_on_load_and_by_info_verify(invoke
         r = invoke(args)
         assert (r.exit_code, r.stderr) == (1, expected), args
     assert not (tmp_path / "pp").exists()
+
+
+def test_a_short_utf8_line_with_one_bad_byte_is_named_not_decoded_as_gb18030(invoke, tmp_path):
+    path = tmp_path / "short.txt"
+    path.write_bytes("孙悟空".encode() + b"\xff" + "八戒\n".encode())  # 5 good characters, 1 bad byte
+    r = invoke(["segment", path, "-o", tmp_path / "out"])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {path}:1: not valid UTF-8 at byte 9, though the rest is UTF-8; fix or remove that byte (or give "
+        "--encoding if the file is not UTF-8)\n",
+    )
+    gb = tmp_path / "gb.txt"
+    gb.write_bytes("孙悟空大闹天宫，猪八戒背媳妇。\n".encode("gb18030") * 3)
+    assert invoke(["segment", gb, "-o", tmp_path / "out2", "--no-discover"]).exit_code == 0
