@@ -149,3 +149,16 @@ def test_compare_overlap_counts_the_neighbours_there_are(small_model):
     for k in (10, 1000):
         [row] = compare(engine, engine, ["悟空"], k=k).rows
         assert row.overlap == 1.0  # a model against itself agrees on every neighbour it has
+
+
+def test_training_that_needs_more_memory_than_there_is_says_so_before_allocating(invoke, text, tmp_path, monkeypatch):
+    import w2vkit.fitting as fitting
+
+    monkeypatch.setattr(fitting, "available_memory", lambda: 1 << 20)  # a machine with 1 MB free
+    r = invoke(["train", text, "-o", tmp_path / "m", "--dim", "64", "--epochs", "1", "--min-count", "1"])
+    assert r.exit_code == 1, r.stderr
+    assert (
+        r.stderr.startswith("Error: training needs about ")
+        and "more than the 0.0 GiB available; lower --dim" in r.stderr
+    )
+    assert not (tmp_path / "m").exists()

@@ -193,10 +193,17 @@ def dask_setup(worker) -> None:
     preload): the worker ends when the w2vkit process that started the cluster, its parent, is
     gone (killed by a timeout or the OOM killer), rather than living on."""
     import os
+    import signal
 
     from .env import exit_with_parent
 
     exit_with_parent(os.getppid())
+    # Ctrl-C reaches the whole process group; the w2vkit process stops the cluster, so a worker
+    # ignores it rather than printing a KeyboardInterrupt traceback of its own
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # (not the worker's main thread: nothing to change)
+        pass
 
 
 def _remote_security(address: str):

@@ -156,12 +156,17 @@ def fit_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, pro
     try:
         if state is None:
             model = model_class(opts.subwords)(**gensim_kwargs(opts))
+            # gensim sizes its arrays in build_vocab (prepare_weights): checked against the memory
+            # there is just before, so --dim 100000 is one line with the figure, not a MemoryError
+            allocate = model.prepare_weights
+            model.prepare_weights = lambda update=False: (check_memory(model, opts), allocate(update=update))
             # keep_raw_vocab: the counts of words below min_count feed unknown-word messages.
             if counted is None:
                 model.build_vocab(corpus_file=str(corpus), keep_raw_vocab=True)
             else:
                 model.build_vocab_from_freq(dict(counted[0]), keep_raw_vocab=True, corpus_count=counted[1])
                 model.corpus_total_words = tokens
+            del model.prepare_weights  # (the instance's hook; the model is pickled for --resume)
             check_vocabulary(model, tokens, opts.min_count, inputs)
             dropped = dropped_words(model)
             model.raw_vocab = {}
@@ -182,6 +187,32 @@ def fit_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, pro
 # Below this many tokens, vectors are mostly noise (the novel, 366k tokens, is about the least
 # that gives meaningful neighbours for its frequent words).
 SMALL_CORPUS_WARNING_TOKENS = 100_000
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux's MemAvailable), None when unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def check_memory(model, opts: TrainOptions) -> None:
+    """MemoryNeededError (an InputError) when gensim's own estimate of the arrays it is about to
+    make exceeds the memory available, with both figures and what to lower."""
+    needed = sum(model.estimate_memory(vocab_size=len(model.wv.index_to_key) or None).values())
+    available = available_memory()
+    if available is not None and needed > available:
+        raise InputError(
+            f"training needs about {needed / 2**30:,.1f} GiB ({len(model.wv.index_to_key):,} words x dim {opts.dim}"
+            + (f", {opts.buckets:,} n-gram buckets" if opts.subwords else "")
+            + f"), more than the {available / 2**30:,.1f} GiB available; lower --dim, --max-vocab"
+            + (" or --buckets" if opts.subwords else "")
+        )
 
 
 def check_vocabulary(model, tokens: int, min_count: int, inputs: list[str]) -> None:
