@@ -153,3 +153,28 @@ def test_idf_weighted_composition_matches_its_definition(subword_model):
     own = wv.vectors_vocab[i] / np.linalg.norm(wv.vectors_vocab[i])
     np.testing.assert_allclose(weighted[i], 0.3 * own + 0.7 * mean / np.linalg.norm(mean), rtol=1e-4, atol=1e-6)
     assert not np.allclose(weighted[i], plain[i], atol=1e-4)  # the weights differ from the plain mean's
+
+
+def test_a_composed_word_loads_no_segmenter(subword_model):
+    """The unknown-word message (which may segment the word to explain it) is made only when shown:
+    a word composed from its n-grams answers without loading jieba (issue 38: 0.475 s of 0.541 s)."""
+    import subprocess
+    import sys
+
+    from w2vkit.query import Engine
+    from w2vkit.store import load_model
+
+    engine = Engine(load_model(subword_model))
+    composed = next(
+        w
+        for w in ("孙行者大圣", "齐天大圣孙", "悟空行者", "大圣行者")
+        if w not in engine.model.index and engine.model.ngram_table().vector(w) is not None
+    )
+    code = (
+        "import sys\nfrom w2vkit.query import Engine\nfrom w2vkit.store import load_model\n"
+        f"e = Engine(load_model({str(subword_model)!r}))\n"
+        f"assert e.vector_of({composed!r})[1] is None\n"
+        "print(sorted(m for m in ('jieba', 'rjieba') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stderr

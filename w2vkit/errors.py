@@ -76,8 +76,17 @@ class UnknownWordError(W2vkitError):
     """A query word is not in the model's vocabulary."""
 
     def __init__(self, message, word=None):
+        """message: the text, or a function making it when it is shown: explaining an unknown word
+        may load the segmenter (0.5 s), wasted when the word is then composed from n-grams."""
         super().__init__(message)
         self.word = word
+        self._make = message if callable(message) else None
+
+    def __str__(self) -> str:
+        if self._make is not None:
+            self.args = (self._make(),)
+            self._make = None
+        return super().__str__()
 
 
 class EvalSetError(W2vkitError):

@@ -89,7 +89,8 @@ class Engine:
             form = training_form(self.model, word)
             i = self.model.index.get(form) if form != word else None
             if i is None:
-                raise UnknownWordError(unknown_word_message(self.model, word), word)
+                model = self.model  # (the message is made only if it is shown)
+                raise UnknownWordError(lambda: unknown_word_message(model, word), word)
             if word not in self._noted:
                 self._noted.add(word)
                 log.info("%s: looked up as %s (the model's text was normalised so in training)", word, form)
