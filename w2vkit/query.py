@@ -127,6 +127,12 @@ class Engine:
             return unit_vector(vector), None
         return self.unit_vector(i), i
 
+    def word_facts(self, word: str) -> tuple[int, bool]:
+        """The word's count in the corpus (0 for a word composed from n-grams) and whether its vector
+        was composed (UnknownWordError when it has none)."""
+        _, row = self.vector_of(word)
+        return (0, True) if row is None else (int(self.model.counts[row]), False)
+
     def _limit(self, restrict_vocab: int | None) -> int:
         n = len(self.model)
         if restrict_vocab is None:

@@ -52,6 +52,7 @@ def similar(words, minus, topn, restrict_vocab, stable, model_path, fmt):
     results = similar_rows(engine, list(words), list(minus), topn, restrict_vocab, stable, ensemble)
     rows = [(i, r.word, r.score, r.count, *spread_cells(r.spread)) for i, r in enumerate(results, 1)]
     payload = {"positive": list(words), "negative": list(minus)}
+    payload["query"] = [dict(zip(("word", "count", "composed"), (w, *engine.word_facts(w)))) for w in [*words, *minus]]
     if ensemble and len(words) == 1 and not minus:
         from ..stability import UNSTABLE_BELOW
 
@@ -88,8 +89,11 @@ def similarity(words, model_path, fmt):
     rows = []
     for a, b in zip(words[::2], words[1::2]):
         cells = spread_cells(ensemble.similarity(a, b), with_recurrence=False)[1:] if ensemble else ()
-        rows.append((a, b, engine.similarity(a, b), *cells))
-    columns = ["a", "b", "similarity"] + (["low", "high", "members"] if ensemble else [])
+        found = [engine.word_facts(w) for w in (a, b)]  # (count, composed) of each
+        rows.append((a, b, engine.similarity(a, b), found[0][0], found[1][0], found[0][1] or found[1][1], *cells))
+    columns = ["a", "b", "similarity", "count_a", "count_b", "composed"] + (
+        ["low", "high", "members"] if ensemble else []
+    )
     render(columns, rows, fmt, {"provenance": provenance(engine)})
     note_members(ensemble)
 
