@@ -208,9 +208,8 @@ def detect_encoding(sample: bytes, path: str) -> str:
     )
 
 
-# A sample with at least this many valid UTF-8 multi-byte characters per invalid byte is UTF-8
-# with damage, not another encoding: GB18030 Chinese decoded as UTF-8 gives 0.3 valid characters
-# per invalid byte (8 let a short UTF-8 line with one bad byte through as GB18030 mojibake).
+# This many valid UTF-8 multi-byte characters per invalid byte: UTF-8 with damage, not another
+# encoding (GB18030 Chinese read as UTF-8 gives 0.3; 8 let short damaged UTF-8 lines through).
 UTF8_EVIDENCE_RATIO = 2
 
 

@@ -44,6 +44,7 @@ class TrainResult:
     losses: list[float]
     cached_corpus: bool
     options: TrainOptions
+    dimensions: tuple = ()  # the saved vectors' parts: (dim,), or the hybrid's (predictive, count)
 
     def to_dict(self) -> dict:
         """The result as `train --format json` prints it."""
@@ -57,6 +58,7 @@ class TrainResult:
             "losses_per_epoch": self.losses,
             "cached_corpus": self.cached_corpus,
             "options": asdict(self.options),
+            "dimensions": list(self.dimensions),
         }
 
 
@@ -122,7 +124,7 @@ def train(
             dropped = {w: c for w, c in resumed_from.dropped_counts().items() if w not in run.model.wv.key_to_index}
         else:
             dropped = run.dropped
-        words = _save_trained(
+        words, dimensions = _save_trained(
             run, output, opts, prepared, tokens, dropped, resumed_from, keep_gensim, resampling, progress
         )
         seconds = run.seconds + (sum(run.count.seconds.values()) if run.count else 0)
@@ -137,6 +139,7 @@ def train(
             run.losses,
             prepared.cached,
             opts,
+            dimensions,
         )
 
 
@@ -213,7 +216,9 @@ def _save_trained(
         publish(tmp, output)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return len(final.words)
+    layout = final.meta.get("count_model", {}).get("layout")
+    parts = (layout["predictive_dim"], layout["count_dim"]) if layout else (int(final.vectors.shape[1]),)
+    return len(final.words), parts
 
 
 def train_members(corpus: Path, tokens: int, opts, resampling: Resampling, tmp: Path, output, progress: bool) -> dict:

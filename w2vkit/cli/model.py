@@ -266,11 +266,12 @@ def train(inputs, output, arch, arch_flag, bootstrap, seeds, unit, segmented, re
     o = result.options
     arch = f"{o.arch}+subwords({o.min_n}-{o.max_n})" if o.subwords else o.arch
     c = o.count_options()
-    count = f"count model (PPMI+SVD) dim={c.dim} window={c.window}"
+    dims = result.dimensions  # as saved (the count part may be smaller than asked: at most the vocabulary)
+    count = f"count model (PPMI+SVD) dim={dims[-1]} window={c.window}"
     what = {
-        "word2vec": f"{arch} dim={o.dim} window={o.window} epochs={o.epochs}",
-        "hybrid": f"{arch} dim={o.dim} window={o.window} epochs={o.epochs} + {count}, weight {o.count_weight} "
-        f"({o.dim} + {c.dim} dimensions)",
+        "word2vec": f"{arch} dim={dims[0]} window={o.window} epochs={o.epochs}",
+        "hybrid": f"{arch} dim={dims[0]} window={o.window} epochs={o.epochs} + {count}, weight {o.count_weight} "
+        f"({dims[0]} + {dims[-1]} = {sum(dims)} dimensions)",
         "ppmi": count,
     }[o.method]
     info(
