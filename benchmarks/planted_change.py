@@ -14,7 +14,9 @@ word seen --min-count times in both halves, and:
 
 Methods: raw (Procrustes on the most frequent shared words, 1 - cosine), refined (the rotation
 refitted without the most moved anchors), overlap (1 - neighbour overlap, no rotation), z-cosine
-and z-overlap (the change against the noise floor of the members; unstable words never flagged).
+and z-overlap (the change against the noise floor of the members; unstable words never flagged),
+and raw+filter, overlap+filter (the plain scores, with the words the noise floor finds too unstable
+to judge never flagged).
 
     python benchmarks/planted_change.py --corpus ../shared/corpora/sanguo.txt [--members 5] [--epochs 20]
     python benchmarks/planted_change.py --tiny
@@ -41,7 +43,7 @@ from w2vkit.store import load_model  # noqa: E402
 from w2vkit.train import train  # noqa: E402
 from w2vkit.trainoptions import TrainOptions  # noqa: E402
 
-METHODS = ("raw", "refined", "overlap", "z-cosine", "z-overlap")
+METHODS = ("raw", "refined", "overlap", "z-cosine", "z-overlap", "raw+filter", "overlap+filter")
 
 
 def scores(a: Engine, b: Engine, min_count: int) -> dict[str, dict[str, float]]:
@@ -58,6 +60,10 @@ def scores(a: Engine, b: Engine, min_count: int) -> dict[str, dict[str, float]]:
         result = compare(a, b, None, topn=big, min_count=min_count, by=by)
         out[name] = {r.word: r.z for r in result.rows}
         out[name].update({r.word: -np.inf for r in result.unstable})
+        # the noise floor as a filter: the plain score, words too unstable to judge never flagged
+        plain = "raw" if by == "cosine" else "overlap"
+        unstable = {r.word for r in result.unstable}
+        out[f"{plain}+filter"] = {w: (-np.inf if w in unstable else v) for w, v in out[plain].items()}
     return out
 
 
