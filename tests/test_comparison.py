@@ -96,6 +96,20 @@ def test_moved_most_with_a_noise_floor_finds_the_planted_word(two_texts, invoke)
     ]
 
 
+def test_the_moved_list_is_ordered_by_the_change_or_by_z(two_texts, invoke):
+    a, b = two_texts
+    orders = {}
+    for rank in ("change", "z"):
+        r = invoke(["compare", a, b, "--min-count", "1", "-n", "8", "--rank", rank, "--format", "json"])
+        assert r.exit_code == 0, r.stderr
+        rows = json.loads(r.stdout)["results"]
+        orders[rank] = [row["word"] for row in rows]
+        key = [round(row["cosine"] if rank == "change" else -row["z"], 5) for row in rows]
+        assert key == sorted(key)
+    assert orders["z"][0] == "w05" and "w05" in orders["change"]  # the planted change
+    assert orders["change"] != orders["z"]
+
+
 def test_overlap_needs_no_rotation_and_without_members_says_so(tmp_path, invoke):
     from w2vkit.store import save_model
 

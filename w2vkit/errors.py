@@ -84,8 +84,11 @@ class UnknownWordError(W2vkitError):
 
     def __str__(self) -> str:
         if self._make is not None:
-            self.args = (self._make(),)
-            self._make = None
+            make, self._make = self._make, None
+            try:
+                self.args = (make(),)
+            except W2vkitError as e:  # explaining it met a worse problem (a damaged model): that one is the news
+                self.args = (str(e),)
         return super().__str__()
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ..choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, EXPAND_GROW, EXPAND_MIN_COUNT
+from ..choices import (
+    COMPARE_ANCHORS,
+    COMPARE_MIN_COUNT,
+    COMPARE_NEIGHBOURS,
+    COMPARE_RANK,
+    COMPARE_RANKS,
+    EXPAND_GROW,
+    EXPAND_MIN_COUNT,
+)
 from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, limited, verbosity
 from .output import engine_for, ensemble_for, info, note_members, plural, render, spread_cells, spread_columns
 
@@ -315,9 +323,17 @@ def axis(
     help="With no WORD: only words seen this often in both models.",
 )
 @click.option("--least-moved", is_flag=True, help="With no WORD: the words that moved least.")
+@click.option(
+    "--rank",
+    type=click.Choice(COMPARE_RANKS),
+    default=COMPARE_RANK,
+    show_default=True,
+    help="With no WORD and a noise floor: order the moved words by the change itself, or by z (the "
+    "change against the word's noise floor; found planted changes less precisely, docs/findings.md).",
+)
 @FORMAT_OPTION
 @verbosity
-def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count, least_moved, fmt):
+def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count, least_moved, rank, fmt):
     """Compare two models word by word: how each WORD's meaning differs between two texts.
 
     For each word: the cosine of its two vectors (B rotated onto A on their most frequent shared
@@ -325,8 +341,8 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
     models agree on, its counts in both texts, and both neighbour lists. With no WORD, the shared
     words that moved most. When both models have resampled members (train --bootstrap), each
     change is held against the word's noise floor, how much it moves within each text: z, the
-    change in standard deviations of the within-text variation, ranks the words, and words too
-    unstable to judge are listed apart. Models of different dimensions are compared by neighbour
+    change in standard deviations of the within-text variation, stands beside it, and words too
+    unstable to judge are set apart. Models of different dimensions are compared by neighbour
     overlap.
 
     \b
@@ -342,7 +358,7 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
 
     a, b = Engine(load_model(model_a)), Engine(load_model(model_b))
     given = listed_words(a, words, words_file)
-    result = run_compare(a, b, given or None, anchors, k, topn, min_count, by, least_moved)
+    result = run_compare(a, b, given or None, anchors, k, topn, min_count, by, least_moved, rank=rank)
     if by == "cosine" and not result.aligned:
         info(
             f"the models have {a.model.dim} and {b.model.dim} dimensions: no rotation between them, "
@@ -393,7 +409,7 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
         "by": by,
         "noise_floor": result.noise_floor,
         "unstable": [r.word for r in result.unstable],
-        "provenance": provenance(a, model_b=model_b, anchors=anchors, k=k, topn=topn, min_count=min_count),
+        "provenance": provenance(a, model_b=model_b, anchors=anchors, k=k, topn=topn, min_count=min_count, rank=rank),
     }
     render(columns, table, fmt, payload)
 
