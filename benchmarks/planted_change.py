@@ -26,6 +26,7 @@ import argparse
 import json
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -38,12 +39,14 @@ from w2vkit.corpuscache import prepare_corpus  # noqa: E402
 from w2vkit.documents import find_documents  # noqa: E402
 from w2vkit.members import Resampling  # noqa: E402
 from w2vkit.query import Engine  # noqa: E402
+from w2vkit.referencing import REFERENCING_OPTIONS, compare_texts  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.store import load_model  # noqa: E402
 from w2vkit.train import train  # noqa: E402
 from w2vkit.trainoptions import TrainOptions  # noqa: E402
 
-METHODS = ("raw", "refined", "overlap", "z-cosine", "z-overlap", "raw+filter", "overlap+filter")
+METHODS = ("raw", "refined", "overlap", "z-cosine", "z-overlap", "raw+filter", "overlap+filter", "referencing")
+REFERENCING_NULL_WORDS = 200  # untouched band words tagged beside targets and controls, for its null threshold
 
 
 def scores(a: Engine, b: Engine, min_count: int) -> dict[str, dict[str, float]]:
@@ -143,6 +146,17 @@ def main():
             print(f"trained {name} with {args.members} members", flush=True)
         planted = scores(models["h1"], models["h2p"], args.min_count)
         null = scores(models["h1"], models["h1r"], args.min_count)
+        # temporal referencing: one model over both texts, the tested words tagged in the second;
+        # it scores only the words it tags: targets, controls and a sample of other band words,
+        # whose null scores set its threshold
+        others = [w for w in band if w not in picked]
+        extra = list(rng.choice(others, size=min(REFERENCING_NULL_WORDS, len(others)), replace=False))
+        tested = targets + controls + extra
+        tr_options = replace(REFERENCING_OPTIONS, epochs=args.epochs, seed=1)
+        for side, other in ((planted, "h2p"), (null, "h1r")):
+            r = compare_texts([str(tmp / "h1.txt")], [str(tmp / f"{other}.txt")], tested, tr_options, None)
+            side["referencing"] = {x.word: 1 - x.cosine for x in r.rows if x.cosine is not None}
+            print(f"referencing h1 against {other}: {len(r.rows)} words in {r.seconds:.0f} s", flush=True)
     print(
         f"\n{Path(corpus_path).name}: halves of {half} and {len(documents) - half} documents ({documents.unit}); "
         f"{args.targets} targets took over donors' contexts in the second half; {args.epochs} epochs, "

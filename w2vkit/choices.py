@@ -48,6 +48,8 @@ COMPARE_MIN_COUNT = 20
 # benchmarks/planted_change.py: ordering the moved words by the change found planted changes more
 # precisely than ordering by z on both novels (docs/findings.md); z stands beside it as a column
 COMPARE_RANKS = ("change", "z")
+# w2vkit.comparison (cosine, overlap: two models) and w2vkit.referencing (two texts, one model)
+COMPARE_METHODS = ("cosine", "overlap", "referencing")
 COMPARE_RANK = "change"
 
 # w2vkit.trainoptions: train's defaults. Those that depend on the corpus differ below and from

@@ -372,10 +372,9 @@ def close_words(model: Model, word: str, n: int = 5, scan: int = 200_000) -> lis
     return [w for _, _, w in scored[:n]]
 
 
-def listed_words(engine: Engine, given, path=None) -> list[str]:
-    """The words a command was given (-w WORD ..., and --words FILE: one a line, # comments), in
-    order, each once. A value holding whitespace or a comma is refused unless the model has it as
-    a phrase (new york -> new_york): it is most likely several words pasted into one."""
+def read_word_list(given, path=None) -> list[str]:
+    """The words given on the command line, then those of `path` (one a line, # comments), as
+    they are: no model is needed to read them."""
     from .errors import EvalSetError
 
     words = list(given)
@@ -389,6 +388,14 @@ def listed_words(engine: Engine, given, path=None) -> list[str]:
             raise EvalSetError(f"{path}: not UTF-8 (byte {e.start}); save it as UTF-8") from None
         except IsADirectoryError:
             raise EvalSetError(f"{path}: is a directory; give a file with one word a line") from None
+    return list(dict.fromkeys(words))
+
+
+def listed_words(engine: Engine, given, path=None) -> list[str]:
+    """The words a command was given (-w WORD ..., and --words FILE: one a line, # comments), in
+    order, each once. A value holding whitespace or a comma is refused unless the model has it as
+    a phrase (new york -> new_york): it is most likely several words pasted into one."""
+    words = read_word_list(given, path)
     for w in words:
         if (any(ch.isspace() for ch in w) or "," in w or "，" in w) and training_form(
             engine.model, w
@@ -397,4 +404,4 @@ def listed_words(engine: Engine, given, path=None) -> list[str]:
                 f"{w!r} holds a space or comma and is not a phrase of the model: give each word on its own "
                 "(-w A -w B, or --words FILE with one a line)"
             )
-    return list(dict.fromkeys(words))
+    return words

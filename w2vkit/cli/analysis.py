@@ -6,6 +6,7 @@ import click
 
 from ..choices import (
     COMPARE_ANCHORS,
+    COMPARE_METHODS,
     COMPARE_MIN_COUNT,
     COMPARE_NEIGHBOURS,
     COMPARE_RANK,
@@ -14,7 +15,17 @@ from ..choices import (
     EXPAND_MIN_COUNT,
 )
 from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, limited, verbosity
-from .output import engine_for, ensemble_for, info, note_members, plural, render, spread_cells, spread_columns
+from .output import (
+    engine_for,
+    ensemble_for,
+    info,
+    note_members,
+    plural,
+    render,
+    show_progress,
+    spread_cells,
+    spread_columns,
+)
 
 MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vectors)."
 
@@ -292,11 +303,13 @@ def axis(
 @click.option("--words", "words_file", default=None, metavar="FILE", help="Words to compare, one a line.")
 @click.option(
     "--by",
-    type=click.Choice(["cosine", "overlap"]),
-    default="cosine",
+    type=click.Choice(COMPARE_METHODS),
+    default=COMPARE_METHODS[0],
     show_default=True,
     help="cosine: B rotated onto A (Procrustes), the cosine of each word's two vectors; overlap: no "
-    "rotation, the share of its nearest neighbours the two agree on.",
+    "rotation, the share of its nearest neighbours the two agree on; referencing: MODEL_A and MODEL_B "
+    "are two raw text files, one word2vec model is trained over both with each WORD tagged in B, and "
+    "its two forms compared (temporal referencing; needs the words).",
 )
 @click.option(
     "--anchors",
@@ -350,7 +363,10 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
       w2vkit compare models/xiyouji models/sanguo 酒 马 将军
       w2vkit compare models/sanguo-1 models/sanguo-2 -n 30 --format tsv
       w2vkit compare models/half1 models/half2 --by overlap
+      w2vkit compare half1.txt half2.txt --by referencing 孔明 关公 天子
     """
+    if by == "referencing":
+        return _compare_texts(model_a, model_b, words, words_file, k, fmt)
     from ..comparison import compare as run_compare
     from ..query import Engine, listed_words
     from ..stability import provenance
@@ -410,6 +426,42 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
         "noise_floor": result.noise_floor,
         "unstable": [r.word for r in result.unstable],
         "provenance": provenance(a, model_b=model_b, anchors=anchors, k=k, topn=topn, min_count=min_count, rank=rank),
+    }
+    render(columns, table, fmt, payload)
+
+
+def _compare_texts(text_a, text_b, words, words_file, k, fmt):
+    from .. import __version__
+    from ..query import read_word_list
+    from ..referencing import compare_texts
+
+    result = compare_texts([text_a], [text_b], read_word_list(words, words_file), k=k, progress=show_progress())
+    info(
+        f"temporal referencing: one word2vec model over both texts ({result.tokens_a:,} + {result.tokens_b:,} "
+        f"tokens) in {result.seconds:.0f} s; no noise floor (one model, no members)"
+    )
+    if result.missing:
+        info(f"below the minimum count in one of the texts, not compared: {' '.join(result.missing)}")
+    listing = fmt != "json"
+    table = [
+        (
+            r.word,
+            r.cosine,
+            r.overlap,
+            r.count_a,
+            r.count_b,
+            " ".join(r.neighbours_a) if listing else r.neighbours_a,
+            " ".join(r.neighbours_b) if listing else r.neighbours_b,
+        )
+        for r in result.rows
+    ]
+    columns = ["word", "cosine", "overlap", "count_a", "count_b", "neighbours_a", "neighbours_b"]
+    payload = {
+        "text_a": text_a,
+        "text_b": text_b,
+        "by": "referencing",
+        "missing": result.missing,
+        "provenance": {"w2vkit": __version__, "k": k, "words": len(result.rows) + len(result.missing)},
     }
     render(columns, table, fmt, payload)
 
