@@ -33,6 +33,25 @@ def test_segment_stdin_paragraph_and_sentence_lines(invoke, tmp_path):
     assert (tmp_path / "s" / "stdin.txt").read_text() == "hello world\nbye\nnew paragraph\n"
 
 
+def test_stdin_gives_the_tokens_the_file_gives(invoke, tmp_path):
+    """The built-in dictionary's detection and new-word discovery sample the input: stdin is
+    read like a file (a copy), so 东胜神洲 stays one word either way."""
+    import bz2
+
+    from w2vkit.datasets import builtin_corpus
+
+    with bz2.open(builtin_corpus("xiyouji"), "rt", encoding="utf-8") as f:
+        text = f.read(200_000)  # (the dictionary is detected by names all met by then)
+    (tmp_path / "novel.txt").write_text(text, encoding="utf-8")
+    from_file = invoke(["segment", tmp_path / "novel.txt", "-o", tmp_path / "f"])
+    from_stdin = invoke(["segment", "-", "-o", tmp_path / "s"], input=text.encode("utf-8"))
+    assert (from_file.exit_code, from_stdin.exit_code) == (0, 0), from_stdin.stderr
+    assert "using built-in dictionary xiyouji" in from_file.stderr + from_stdin.stderr
+    tokens = (tmp_path / "s" / "stdin.txt").read_text(encoding="utf-8")
+    assert tokens == (tmp_path / "f" / "novel.txt").read_text(encoding="utf-8")
+    assert " 东胜神洲 " in tokens
+
+
 def test_segment_audit_json(invoke, tmp_path):
     (tmp_path / "a.txt").write_text("那怪大怒。那怪走了。", encoding="utf-8")
     result = invoke(["segment", tmp_path / "a.txt", "-o", tmp_path / "out", "--audit", "5", "--format", "json", "-q"])

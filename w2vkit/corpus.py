@@ -14,7 +14,6 @@ import hashlib
 import io
 import logging
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import BinaryIO
 
 from .datasets import BUILTIN_CORPORA, builtin_corpus
 from .errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
-from .files import note_read
+from .files import note_read, stdin_copy
 
 TEXT_SUFFIXES = (".txt", ".txt.gz", ".txt.bz2")
 STDIN = "-"
@@ -151,8 +150,8 @@ def expected_text_bytes(path: str, size_on_disk: int) -> int:
 
 def open_raw(path: str) -> tuple[BinaryIO, HashingReader]:
     """Open a path (or stdin) for binary reading, decompressing .gz/.bz2 transparently."""
-    if path == STDIN:
-        counter = HashingReader(sys.stdin.buffer)
+    if path == STDIN:  # a copy: read like a file, as often as a file is (files.stdin_copy)
+        counter = HashingReader(open(stdin_copy(), "rb"))
     else:
         try:
             counter = HashingReader(open(path, "rb"))

@@ -296,3 +296,26 @@ def pid_suffix(name: str, marker: str) -> int | None:
         return None
     digits = name.rsplit(marker, 1)[1].split("-")[0].split(".")[0]
     return int(digits) if digits.isdigit() else None
+
+
+_stdin_copy: tuple[object, Path] | None = None  # (the stdin it copies, the copy)
+
+
+def stdin_copy() -> Path:
+    """Standard input, copied once (on first use, a block at a time) to a temporary file removed
+    at exit, so that "-" is read as a file is: sampled for the built-in dictionary and new-word
+    discovery, then segmented and hashed, with the same tokens as the file would give. The copy
+    costs disk space equal to the input (in $TMPDIR). A new sys.stdin (a test runner's) gets a
+    new copy."""
+    global _stdin_copy
+    if _stdin_copy is None or _stdin_copy[0] is not sys.stdin:
+        import atexit
+        import shutil
+        import tempfile
+
+        fd, name = tempfile.mkstemp(prefix="w2vkit-stdin-", suffix=".txt")
+        atexit.register(lambda: Path(name).unlink(missing_ok=True))
+        with os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+        _stdin_copy = (sys.stdin, Path(name))
+    return _stdin_copy[1]

@@ -368,10 +368,10 @@ def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
     """New words of the Chinese inputs (w2vkit.discover), from a sample of their first
     SAMPLE_CHARS characters, taken from each file in turn."""
     started = time.perf_counter()
-    per_file = max(SAMPLE_CHARS // max(len([f for f in files if f.path != STDIN]), 1), 100_000)
+    per_file = max(SAMPLE_CHARS // max(len(files), 1), 100_000)
     parts, total = [], 0
     for f in files:
-        if f.path == STDIN or total >= SAMPLE_CHARS:
+        if total >= SAMPLE_CHARS:
             continue
         stream, first = open_text(f.path, options.encoding)
         if options.language_of(first) != "zh":

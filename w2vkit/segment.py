@@ -178,7 +178,7 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
     wanted = [n for n in BUILTIN_DICTS if n not in options.user_dicts]
     added = []
     for f in files[:3]:
-        if f.path == "-" or not wanted:
+        if not wanted:
             continue
         stream, sample = open_text(f.path, options.encoding)
         stream.close()
