@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from w2vkit.store import load_model, save_model
 
@@ -136,17 +137,52 @@ def test_evaluation_files_name_the_bad_line(invoke, tmp_path):
     )
 
 
+@pytest.mark.parametrize("count", ["100000000000000000000", "-3", "many"])
+def test_a_vocabulary_count_out_of_range_names_its_line(invoke, tmp_path, count):
+    import hashlib
+
+    model = model_with_a_zero_vector(tmp_path)
+    lines = (model / "vocab.tsv").read_text(encoding="utf-8").split("\n")
+    word = lines[1].rpartition("\t")[0]
+    lines[1] = f"{word}\t{count}"
+    (model / "vocab.tsv").write_text("\n".join(lines), encoding="utf-8")
+    meta = json.loads((model / "meta.json").read_text())  # a consistent checksum: the count is what is wrong
+    meta["vocab_sha256"] = hashlib.sha256((model / "vocab.tsv").read_bytes()).hexdigest()
+    (model / "meta.json").write_text(json.dumps(meta))
+    r = invoke(["similar", "悟空", "-m", model])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {model / 'vocab.tsv'}: line 2: the count {count!r} is not a whole number from 0 to 2^63; "
+        "retrain or re-import the model\n",
+    )
+
+
 def test_a_damaged_meta_json_is_named(invoke, tmp_path):
     model = model_with_a_zero_vector(tmp_path)
     meta = json.loads((model / "meta.json").read_text())
-    for field, value, expected in (("hyperparameters", [1, 2], "an object, not list"), ("dim", "3", "int, not str")):
+    for field, value, expected in (
+        ("hyperparameters", [1, 2], "'hyperparameters' should be an object, not a list"),
+        ("dim", "3", "'dim' should be a whole number, not a string"),
+        ("corpus", {"inputs": []}, "'corpus.tokens' is missing"),
+        ("corpus", {"inputs": ["a.txt"], "tokens": 5}, "'corpus.inputs[0]' should be an object, not a string"),
+        ("postprocess", ["a", "b"], "'postprocess[0]' should be an object, not a string"),
+        (
+            "segmentation",
+            {"max_line_tokens": -5},
+            "'segmentation.max_line_tokens' should be a whole number of at least 1, not -5",
+        ),
+        ("segmentation", {"user_dicts": "xiyouji"}, "'segmentation.user_dicts' should be a list, not a string"),
+        ("count_model", {"layout": {"count_dim": 3}}, "'count_model.layout.predictive_dim' is missing"),
+        ("losses_per_epoch", [1.0, "x"], "'losses_per_epoch[1]' should be a number, not a string"),
+    ):
         broken = dict(meta, **{field: value})
         (model / "meta.json").write_text(json.dumps(broken))
-        r = invoke(["similar", "悟空", "-m", model])
-        assert (r.exit_code, r.stderr) == (
-            1,
-            f"Error: {model / 'meta.json'}: field {field!r} should be {expected}; retrain or re-import the model\n",
-        )
+        for command in (["similar", "悟空", "-m", model], ["info", "-m", model]):
+            r = invoke(command)
+            assert (r.exit_code, r.stderr) == (
+                1,
+                f"Error: {model / 'meta.json'}: field {expected}; retrain or re-import the model\n",
+            )
     (model / "meta.json").write_text("[" * 100_000 + "]" * 100_000)
     r = invoke(["info", "-m", model])
     assert (r.exit_code, r.stderr) == (

@@ -44,13 +44,13 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
         )
     if "arch" in hp and method != "ppmi":
         arch = (
-            f"{hp['arch']}+subwords({hp['min_n']}-{hp['max_n']}, word weight {hp.get('word_weight')})"
+            f"{hp['arch']}+subwords({hp.get('min_n')}-{hp.get('max_n')}, word weight {hp.get('word_weight')})"
             if hp.get("subwords")
             else hp["arch"]
         )
         lines.append(
-            f"training    {arch} window={hp['window']} epochs={hp['epochs']} "
-            f"negative={hp['negative']} min_count={hp['min_count']} sample={hp['sample']}"
+            f"training    {arch} window={hp.get('window')} epochs={hp.get('epochs')} "
+            f"negative={hp.get('negative')} min_count={hp.get('min_count')} sample={hp.get('sample')}"
             + (f" alpha={hp['alpha']}" if hp.get("alpha") else "")
         )
     if meta.get("postprocess"):

@@ -34,6 +34,7 @@ import numpy as np
 from . import __version__
 from .errors import CorruptModelError, ModelNotFoundError, OutputError
 from .files import check_writable, input_conflict, note_read, pid_suffix, real_path, remove_stale, sha256_of
+from .metacheck import check_meta
 from .subwords import load_ngrams
 
 log = logging.getLogger(__name__)
@@ -332,21 +333,6 @@ def save_model(target, words, counts, vectors, meta, dropped=None, extra_files=N
 
 
 # What the fields of meta.json that w2vkit reads must be (a damaged file is named, not a crash).
-META_FIELD_TYPES = {
-    "vocab_size": int,
-    "dim": int,
-    "vectors_sha256": str,
-    "vocab_sha256": str,
-    "hyperparameters": dict,
-    "segmentation": dict,
-    "corpus": dict,
-    "ngrams": dict,
-    "count_model": dict,
-    "timings": dict,
-    "source": dict,
-    "postprocess": list,
-    "losses_per_epoch": list,
-}
 
 
 def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
@@ -368,14 +354,7 @@ def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
         raise CorruptModelError(f"{meta_path}: nested too deeply to read; retrain or re-import the model") from e
     if not isinstance(meta, dict):
         raise CorruptModelError(f"{meta_path}: not a JSON object; retrain or re-import the model")
-    for key, kind in META_FIELD_TYPES.items():
-        value = meta.get(key)
-        if value is not None and not isinstance(value, kind) or isinstance(value, bool) and kind is int:
-            expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise CorruptModelError(
-                f"{meta_path}: field {key!r} should be {expected.replace('dict', 'an object')}, not "
-                f"{type(value).__name__}; retrain or re-import the model"
-            )
+    check_meta(meta, meta_path)  # each field w2vkit reads has its type (w2vkit.metacheck)
     if meta.get("format_version") not in READABLE_FORMAT_VERSIONS:
         raise CorruptModelError(
             f"{path}: model format version {meta.get('format_version')!r} is not supported by "
@@ -451,9 +430,19 @@ def read_vocab(path: Path) -> tuple[list[str], np.ndarray]:
         words.append(word)
         counts.append(count)
     try:
-        return words, np.array(counts, dtype=np.int64)
-    except ValueError as e:
-        raise CorruptModelError(f"{path}: malformed ({e}); retrain or re-import the model") from e
+        array = np.array(counts, dtype=np.int64)
+    except (ValueError, OverflowError):
+        array = None
+    if array is None or (len(array) and array.min() < 0):
+        # (the slow path, on failure only: which line)
+        lineno, count = next(
+            (n, c) for n, c in enumerate(counts, 1) if not (c.isascii() and c.isdigit() and int(c) < 1 << 63)
+        )
+        raise CorruptModelError(
+            f"{path}: line {lineno}: the count {count[:30]!r} is not a whole number from 0 to 2^63; retrain or "
+            "re-import the model"
+        )
+    return words, array
 
 
 # ------------------------------------------------------------------ finding the model to query

@@ -1,0 +1,33 @@
+"""w2vkit.metacheck: the metadata of every kind of model w2vkit saves passes; each kind of damage
+is named by its dotted field."""
+
+import json
+
+import pytest
+
+from w2vkit.errors import CorruptModelError
+from w2vkit.metacheck import check_meta
+
+
+def test_a_trained_models_meta_passes(small_model):
+    check_meta(json.loads((small_model / "meta.json").read_text(encoding="utf-8")), "meta.json")
+
+
+@pytest.mark.parametrize(
+    "meta, message",
+    [
+        ({"dim": True}, "field 'dim' should be a whole number, not a boolean"),
+        ({"corpus": {"tokens": 3}}, "field 'corpus.inputs' is missing"),
+        ({"corpus": {"tokens": 3, "inputs": [{}]}}, "field 'corpus.inputs[0].path' is missing"),
+        ({"timings": {"train_seconds": "fast"}}, "field 'timings.train_seconds' should be a number, not a string"),
+        ({"segmentation": {"max_line_tokens": 0}}, "should be a whole number of at least 1, not 0"),
+        ([1], "not a JSON object"),
+    ],
+)
+def test_damage_is_named(meta, message):
+    with pytest.raises(CorruptModelError, match=message.replace("[", r"\[").replace("(", r"\(")):
+        check_meta(meta, "m/meta.json")
+
+
+def test_null_where_older_models_wrote_nothing_is_accepted():
+    check_meta({"hyperparameters": {"window": None, "alpha": None}, "gensim_version": None}, "meta.json")
