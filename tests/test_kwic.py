@@ -2,6 +2,7 @@
 model's training text."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +65,42 @@ def test_kwic_over_a_models_training_text_and_when_it_is_gone(invoke, small_mode
         f"Error: {tmp_path / 'gone' / 'corpus.txt'}: the segmented text {moved} was trained on is gone from the "
         "cache (cleared, or another machine); give the original text with --in FILE, or train again to cache it\n",
     )
+
+
+def test_a_model_of_several_files_names_each_passages_file_and_chapter(invoke, tmp_path):
+    """The corpus cache records where each input starts; the model keeps it; kwic maps each line
+    back to its file, numbers lines within it and starts each file with no chapter."""
+    words = "alpha beta gamma delta epsilon zeta eta theta".split()
+    body = [" ".join(words[(i + j) % 8] for j in range(6)) for i in range(40)]
+    (tmp_path / "one.txt").write_text("CHAPTER 1\n" + "\n".join(body) + "\nmarker here\n", encoding="utf-8")
+    (tmp_path / "two.txt").write_text("\n".join(body) + "\nthe marker again\n", encoding="utf-8")
+    model = tmp_path / "m"
+    r = invoke(
+        [
+            "train",
+            tmp_path / "one.txt",
+            tmp_path / "two.txt",
+            "-o",
+            model,
+            "--min-count",
+            "1",
+            "--epochs",
+            "1",
+            "--dim",
+            "8",
+            "--no-subwords",
+            "--method",
+            "word2vec",
+            "-q",
+        ]
+    )
+    assert r.exit_code == 0, r.stderr
+    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    assert meta["corpus"]["file_starts"] == [1, 43]
+    r = invoke(["kwic", "marker", "-m", model, "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    rows = [(Path(row["file"]).name, row["line"], row["chapter"]) for row in json.loads(r.stdout)["results"]]
+    assert rows == [("one.txt", 42, "chapter1"), ("two.txt", 41, "")]
 
 
 @pytest.mark.parametrize("args, code", [(["kwic", " ", "--in", "x.txt"], 2), (["kwic", "a", "--in", "missing.txt"], 1)])

@@ -47,6 +47,7 @@ class PreparedCorpus:
     seconds: float
     tokens: int
     language: str  # "zh" or "en"
+    file_starts: list[int] | None = None  # the corpus line each input's text starts on (1-based)
 
 
 def prepare_corpus(
@@ -99,6 +100,7 @@ def prepare_corpus(
                 )
                 new_words = [w.word for w in result.new_words]
                 for r in result.files:
+                    out.start_file()
                     out.copy_from(tmp / "segmented" / r.output)
                 shutil.rmtree(tmp / "segmented")
             else:
@@ -124,6 +126,7 @@ def _prepared(cache, hashes, described, new_words, stats, cached, started) -> Pr
         time.perf_counter() - started,
         stats["tokens"],
         stats["language"],
+        stats.get("file_starts"),  # (corpora cached before 0.4.1 have none)
     )
 
 
@@ -165,7 +168,8 @@ class _CorpusWriter:
     def __init__(self, path: Path):
         self.path = path
         self.hash = hashlib.sha256()
-        self.bytes = self.tokens = 0
+        self.bytes = self.tokens = self.lines = 0
+        self.file_starts: list[int] = []
         self.sample = bytearray()
         self.in_token = False  # whether the last byte written was part of a token
 
@@ -182,6 +186,7 @@ class _CorpusWriter:
         self.file.write(data)
         self.hash.update(data)
         self.bytes += len(data)
+        self.lines += data.count(b"\n")
         tokens = len(data.split())
         if tokens and self.in_token and not data[:1].isspace():
             tokens -= 1  # a token cut by the block boundary was counted in the block before
@@ -190,6 +195,10 @@ class _CorpusWriter:
         if len(self.sample) < LANGUAGE_SAMPLE_BYTES:
             self.sample += data[: LANGUAGE_SAMPLE_BYTES - len(self.sample)]
 
+    def start_file(self) -> None:
+        """The next input's text starts here (a file's segmented text ends with a newline)."""
+        self.file_starts.append(self.lines + 1)
+
     def copy_from(self, path: Path) -> None:
         with open(path, "rb") as f:
             for block in iter(lambda: f.read(COPY_BLOCK), b""):
@@ -197,13 +206,23 @@ class _CorpusWriter:
 
     def stats(self) -> dict:
         language = detect_language(self.sample.decode("utf-8", errors="ignore"))
-        return {"bytes": self.bytes, "tokens": self.tokens, "sha256": self.hash.hexdigest(), "language": language}
+        return {
+            "bytes": self.bytes,
+            "tokens": self.tokens,
+            "sha256": self.hash.hexdigest(),
+            "language": language,
+            "file_starts": self.file_starts,
+        }
 
 
 def _rewrap_segmented(files, out: _CorpusWriter, cap: int) -> None:
     """Copy already-tokenised input, cutting lines longer than `cap` tokens (text8 is one line)."""
     lines: list[str] = []
     for f in files:
+        if lines:  # (flushed at each file, so that its first line is known)
+            out.write(("\n".join(lines) + "\n").encode("utf-8"))
+            lines.clear()
+        out.start_file()
         stream, first = open_text(f.path)
         for para in paragraphs(stream, first):
             toks = para.split()

@@ -3,8 +3,10 @@ corpus a model was trained on (`w2vkit kwic WORD --in FILE | -m MODEL`).
 
 In a raw file the word is found as written (a substring of the line: Chinese has no spaces); in a
 segmented corpus as a whole token, so 孔明 does not match 孔明之 unless the segmenter cut it so.
-Each hit comes with its line number and its document: the chapter whose heading (第…回, CHAPTER …)
-came last (w2vkit.documents), and its context cut to `width` characters each side.
+Each hit comes with its file (of a model's several inputs, from the line each input starts on,
+recorded in the corpus cache and the model's meta.json), its line number and its document: the
+chapter whose heading (第…回, CHAPTER …) came last in that file (w2vkit.documents), and its context
+cut to `width` characters each side.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ DEFAULT_WIDTH = KWIC_WIDTH
 
 @dataclass
 class Hit:
-    line: int  # 1-based line number in the file searched
+    line: int  # 1-based line number in the file searched (a model's corpus: in that input's segmented text)
+    file: str  # the input it comes from (the file searched, or one of a model's inputs)
     document: str  # the chapter heading it falls under ("" before any)
     left: str
     word: str
@@ -40,9 +43,17 @@ class Concordance:
     hits: list[Hit] = field(default_factory=list)  # the first `limit`
 
 
-def concordance(path, word: str, segmented: bool = False, width: int = DEFAULT_WIDTH, limit: int | None = 50):
+def concordance(
+    path,
+    word: str,
+    segmented: bool = False,
+    width: int = DEFAULT_WIDTH,
+    limit: int | None = 50,
+    files: list[tuple[int, str]] | None = None,
+):
     """Every occurrence of `word` in the file at `path` (a raw text, any encoding w2vkit reads, or
-    with segmented=True a corpus of space-separated tokens), the first `limit` with their context."""
+    with segmented=True a corpus of space-separated tokens), the first `limit` with their context.
+    files: (first line, name) of each input a corpus joins (model_corpus); default: the file itself."""
     if not isinstance(word, str) or not word.strip():
         raise UsageError("give the word to look for")
     check_number("width", width)
@@ -52,8 +63,13 @@ def concordance(path, word: str, segmented: bool = False, width: int = DEFAULT_W
     stream, first = open_text(str(path))
     result = Concordance(word, str(path), segmented, 0, 0)
     chapter = ""
+    starts = list(files or [(1, str(path))])
+    first_line, name = starts[0]
     try:
         for number, text in enumerate(lines(stream, first), 1):
+            while len(starts) > 1 and number >= starts[1][0]:
+                starts.pop(0)
+                (first_line, name), chapter = starts[0], ""  # a new file: no chapter yet
             stripped = text.strip()
             if stripped and len(stripped) <= 80 and is_heading(stripped):
                 chapter = stripped.replace(" ", "") if segmented else stripped
@@ -66,7 +82,9 @@ def concordance(path, word: str, segmented: bool = False, width: int = DEFAULT_W
                 if limit is not None and len(result.hits) >= limit:
                     break
                 left, right = shown[:start], shown[end:]
-                result.hits.append(Hit(number, chapter, left[-width:], shown[start:end], right[:width]))
+                result.hits.append(
+                    Hit(number - first_line + 1, name, chapter, left[-width:], shown[start:end], right[:width])
+                )
     finally:
         stream.close()
     return result
@@ -97,10 +115,12 @@ def _cjk(ch: str) -> bool:
     return bool(ch) and "\u3400" <= ch <= "\u9fff"
 
 
-def model_corpus(model) -> Path:
-    """The segmented corpus a model was trained on (its cached copy), or UsageError saying what to
-    do when the model does not record one or the cache no longer holds it."""
-    corpus = (model.meta.get("corpus") or {}).get("cache")
+def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
+    """The segmented corpus a model was trained on (its cached copy) and where each of its inputs
+    starts in it (None when the model does not record it: trained before 0.4.1), or UsageError
+    saying what to do when the model records no corpus or the cache no longer holds it."""
+    record = model.meta.get("corpus") or {}
+    corpus = record.get("cache")
     if not corpus:
         raise UsageError(f"{model.path}: the model records no training corpus (imported?); give --in FILE")
     if not Path(corpus).is_file():
@@ -108,4 +128,11 @@ def model_corpus(model) -> Path:
             f"{corpus}: the segmented text {model.path} was trained on is gone from the cache (cleared, or "
             "another machine); give the original text with --in FILE, or train again to cache it"
         )
-    return Path(corpus)
+    starts, inputs = record.get("file_starts"), record.get("inputs") or []
+    if starts and len(starts) == len(inputs):
+        files = list(zip(starts, (i["path"] for i in inputs)))
+    elif len(inputs) == 1:
+        files = [(1, inputs[0]["path"])]
+    else:  # (trained before the corpus cache recorded where each input starts)
+        files = [(1, f"one of {len(inputs)} inputs")] if inputs else None
+    return Path(corpus), files

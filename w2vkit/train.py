@@ -181,7 +181,12 @@ def _save_trained(
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "numpy_version": np.__version__,
         "hyperparameters": asdict(opts),
-        "corpus": {"inputs": prepared.inputs, "tokens": tokens, "cache": str(prepared.path)},
+        "corpus": {
+            "inputs": prepared.inputs,
+            "tokens": tokens,
+            "cache": str(prepared.path),
+            **({"file_starts": prepared.file_starts} if prepared.file_starts else {}),
+        },
         "segmentation": prepared.segmentation,
         "losses_per_epoch": [round(x, 3) for x in run.losses],
         "timings": {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ..choices import KWIC_WIDTH as DEFAULT_WIDTH
@@ -133,8 +135,10 @@ def kwic(word, source, topn, width, model_path, fmt):
     if source:
         found = concordance(source, word, segmented=False, width=width, limit=topn)
     else:
-        found = concordance(model_corpus(load_model_for(model_path)), word, segmented=True, width=width, limit=topn)
-    rows = [(h.line, h.document, h.left, h.word, h.right) for h in found.hits]
+        corpus, files = model_corpus(load_model_for(model_path))
+        found = concordance(corpus, word, segmented=True, width=width, limit=topn, files=files)
+    short = fmt == "table"  # (the table names a file by its name; TSV and JSON give the path)
+    rows = [(Path(h.file).name if short else h.file, h.line, h.document, h.left, h.word, h.right) for h in found.hits]
     payload = {
         "word": word,
         "source": found.path,
@@ -142,7 +146,7 @@ def kwic(word, source, topn, width, model_path, fmt):
         "total": found.total,
         "lines": found.lines,
     }
-    render(["line", "chapter", "left", "word", "right"], rows, fmt, payload)
+    render(["file", "line", "chapter", "left", "word", "right"], rows, fmt, payload)
     shown = f"; showing {len(rows)}" if len(rows) < found.total else ""
     info(f"{found.total:,} occurrences of {word} on {plural(found.lines, 'line')} of {found.path}{shown}")
 
