@@ -35,7 +35,7 @@ from w2vkit.evaluate import alias_scores  # noqa: E402
 from w2vkit.postprocess import Steps, apply, context_vectors  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.subwords import compose_subword_vectors, word_weights  # noqa: E402
-from w2vkit.train import TrainOptions, train  # noqa: E402
+from w2vkit.training import TrainOptions, train  # noqa: E402
 
 CORPORA = {
     # name: (file under shared/corpora or a built-in name, alias set, dictionary variants, main characters)

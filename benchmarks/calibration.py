@@ -38,7 +38,7 @@ from w2vkit.query import Engine  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.stability import Ensemble, interval  # noqa: E402
 from w2vkit.store import load_model  # noqa: E402
-from w2vkit.train import train  # noqa: E402
+from w2vkit.training import train  # noqa: E402
 from w2vkit.trainoptions import TrainOptions  # noqa: E402
 
 # Axes scored in the check: poles of several frequent two-character words where the novel has them.

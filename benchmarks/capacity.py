@@ -65,7 +65,7 @@ def segment_rate(path: Path, jobs: int, out: Path) -> dict:
 
 
 def train_rate(segmented: Path, workers: int, model: Path, lang: str, epochs: int, dim: int) -> float:
-    from w2vkit.train import train
+    from w2vkit.training import train
     from w2vkit.trainoptions import TrainOptions
 
     options = TrainOptions(epochs=epochs, workers=workers, method="word2vec", dim=dim, subwords=lang == "zh")

@@ -58,7 +58,7 @@ SETTINGS = [
     dict(SUBWORDS, negative=10),
     dict(SUBWORDS, vector_size=200),
     dict(SUBWORDS, sg=1, epochs=15),
-    # The word's own vector weighted against its n-grams' (w2vkit.train.compose_subword_vectors);
+    # The word's own vector weighted against its n-grams' (w2vkit.training.compose_subword_vectors);
     # the rows above use gensim's composition.
     dict(SUBWORDS, epochs=50, word_weight=0.2),
     dict(SUBWORDS, epochs=50, word_weight=0.3),  # the default for Chinese below 2M tokens

@@ -41,7 +41,7 @@ from w2vkit.evalsets import read_groups  # noqa: E402
 from w2vkit.evaluate import alias_scores  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.store import load_model  # noqa: E402
-from w2vkit.train import TrainOptions, train  # noqa: E402
+from w2vkit.training import TrainOptions, train  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 CORPORA = {

@@ -42,7 +42,7 @@ from w2vkit.query import Engine  # noqa: E402
 from w2vkit.referencing import REFERENCING_OPTIONS, compare_texts  # noqa: E402
 from w2vkit.segment import SegmentOptions  # noqa: E402
 from w2vkit.store import load_model  # noqa: E402
-from w2vkit.train import train  # noqa: E402
+from w2vkit.training import train  # noqa: E402
 from w2vkit.trainoptions import TrainOptions  # noqa: E402
 
 METHODS = ("raw", "refined", "overlap", "z-cosine", "z-overlap", "raw+filter", "overlap+filter", "referencing")

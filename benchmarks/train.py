@@ -36,7 +36,7 @@ def main():
     from w2vkit.corpuscache import prepare_corpus
     from w2vkit.fitting import gensim_kwargs as _gensim_kwargs
     from w2vkit.segment import SegmentOptions
-    from w2vkit.train import TrainOptions
+    from w2vkit.training import TrainOptions
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpora" / "xiyouji.txt"))

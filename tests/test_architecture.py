@@ -123,3 +123,21 @@ def test_an_option_error_names_parameters_for_python_and_flags_for_the_command_l
         raise AssertionError("no error")
     r = invoke(["train", "xiyouji", "-o", tmp_path / "m", "--min-n", "4", "--max-n", "2"])
     assert (r.exit_code, r.stderr) == (2, "Error: --min-n and --max-n need 1 <= min-n <= max-n\n")
+
+
+def test_public_functions_are_not_shadowed_by_modules():
+    """Importing a submodule sets it as an attribute of the package: a module named like a public
+    function (w2vkit/train.py beside w2vkit.train) would replace the function once imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import w2vkit, importlib\n"
+        "for m in ('training', 'plotting', 'query', 'analysis', 'comparison'):\n"
+        "    importlib.import_module('w2vkit.' + m)\n"
+        "bad = [n for n in w2vkit.__all__ if type(getattr(w2vkit, n)).__name__ == 'module']\n"
+        "bad += [n for n in ('train', 'plot', 'segment_corpus', 'load_model') if not callable(getattr(w2vkit, n))]\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -87,7 +87,7 @@ def test_progress_follows_the_decompressed_text(tmp_path):
 
 
 def test_a_very_large_map_is_warned_about(invoke, small_model, tmp_path, monkeypatch):
-    import w2vkit.plot as plot
+    import w2vkit.plotting as plot
 
     monkeypatch.setattr(plot, "SLOW_MAP_WORDS", 30)  # the real bound is 100,000 words
     r = invoke(["plot", "-m", small_model, "--top", "40", "-o", tmp_path / "map.html"])

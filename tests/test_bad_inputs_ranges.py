@@ -162,3 +162,30 @@ def test_training_that_needs_more_memory_than_there_is_says_so_before_allocating
         and "more than the 0.0 GiB available; lower --dim" in r.stderr
     )
     assert not (tmp_path / "m").exists()
+
+
+def test_the_public_api_refuses_one_string_where_a_list_belongs(small_model, tmp_path):
+    """A string is iterable: taken per character, "/abs/path.txt" walked "/" (issue 37.13)."""
+    import w2vkit
+    from w2vkit.analysis import expand
+    from w2vkit.axes import axis_scores
+    from w2vkit.comparison import compare
+    from w2vkit.errors import UsageError
+    from w2vkit.pipeline import segment_corpus
+    from w2vkit.query import Engine
+    from w2vkit.segment import SegmentOptions
+    from w2vkit.store import load_model
+
+    engine = Engine(load_model(small_model))
+    calls = [
+        lambda: w2vkit.train(str(tmp_path / "a.txt")),
+        lambda: segment_corpus(str(tmp_path / "a.txt"), tmp_path / "out"),
+        lambda: SegmentOptions(user_dicts="xiyouji"),
+        lambda: expand(engine, "行者"),
+        lambda: axis_scores(engine, "行者", ["八戒"]),
+        lambda: compare(engine, engine, "行者"),
+    ]
+    for call in calls:
+        with pytest.raises(UsageError, match="not one (string|path)"):
+            call()
+    assert not (tmp_path / "out").exists() and not (tmp_path / "models").exists()

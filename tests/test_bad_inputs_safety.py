@@ -336,7 +336,7 @@ def test_a_map_of_hostile_words_runs_no_script_of_theirs_and_still_works(tmp_pat
 
     from playwright.sync_api import sync_playwright
 
-    from w2vkit.plot import plot
+    from w2vkit.plotting import plot
     from w2vkit.query import Engine
 
     if not Path("/usr/bin/chromium").exists():

@@ -151,7 +151,7 @@ def test_train_method_ppmi_needs_no_gensim_state(invoke, novel_slice, tmp_path):
 
 
 def test_train_method_hybrid_puts_both_parts_side_by_side(novel_slice, tmp_path):
-    from w2vkit.train import TrainOptions, train
+    from w2vkit.training import TrainOptions, train
 
     common = dict(dim=16, epochs=3, min_count=3, seed=5, deterministic=True, subwords=False, count_dim=12)
     train([str(novel_slice)], tmp_path / "w2v", TrainOptions(method="word2vec", **common))

@@ -13,7 +13,7 @@ from w2vkit.errors import CorruptModelError
 def dict_model(novel_slice, tmp_path_factory):
     """A small model trained with a user dictionary that is then deleted."""
     from w2vkit.segment import SegmentOptions
-    from w2vkit.train import train
+    from w2vkit.training import train
     from w2vkit.trainoptions import TrainOptions
 
     folder = tmp_path_factory.mktemp("dictmodel")

@@ -147,7 +147,7 @@ def test_large_corpus_defaults_postprocess_unless_there_are_no_context_vectors()
 
 @pytest.mark.parametrize("method", ["ppmi", "hybrid"])
 def test_context_vectors_of_a_count_or_hybrid_model_are_refused_in_one_line(invoke, novel_slice, tmp_path, method):
-    from w2vkit.train import train
+    from w2vkit.training import train
     from w2vkit.trainoptions import TrainOptions
 
     model = tmp_path / method

@@ -237,7 +237,7 @@ def test_members_are_reproducible_under_deterministic(invoke, novel_slice, tmp_p
 
 
 def test_an_interrupted_bootstrap_leaves_the_earlier_model_usable(invoke, novel_slice, tmp_path, monkeypatch):
-    import w2vkit.train as train_module
+    import w2vkit.training as train_module
 
     out = tmp_path / "m"
     assert invoke(["train", novel_slice, "-o", out, *TINY]).exit_code == 0

@@ -84,7 +84,7 @@ def test_embed_uses_an_unknown_words_ngrams(tmp_path):
     from conftest import text8_like
 
     from w2vkit.embed import Embedder
-    from w2vkit.train import TrainOptions, train
+    from w2vkit.training import TrainOptions, train
 
     (tmp_path / "en.txt").write_text(text8_like(60_000), encoding="utf-8")
     opts = TrainOptions(dim=16, epochs=2, min_count=3, seed=1, deterministic=True, subwords=True, min_n=3, max_n=4)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from w2vkit.fonts import bundled_font_path
-from w2vkit.plot import plot
+from w2vkit.plotting import plot
 from w2vkit.query import Engine
 from w2vkit.store import load_model
 from w2vkit.webmap import neighbour_lists

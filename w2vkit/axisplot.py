@@ -1,5 +1,5 @@
 """Pictures of concept axes (`w2vkit axis -o FILE.png`): words placed along one axis, or on the
-plane of two, with Chinese labels drawn in a CJK font (w2vkit.plot.find_cjk_font)."""
+plane of two, with Chinese labels drawn in a CJK font (w2vkit.plotting.find_cjk_font)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import UsageError
 from .files import STDOUT, atomic_output, check_writable, is_stream
 from .fonts import find_cjk_font
-from .plot import output_format
+from .plotting import output_format
 from .render import terminal_safe
 
 log = logging.getLogger(__name__)

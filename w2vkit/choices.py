@@ -23,7 +23,7 @@ SENTENCE_METHODS = ("sif", "mean")
 DEFAULT_SENTENCE_METHOD = "sif"
 # w2vkit.interop
 EXPORT_FORMATS = ("word2vec-bin", "word2vec-txt", "projector")
-# w2vkit.plot: without words, how many frequent words a map shows. A picture stays readable with
+# w2vkit.plotting: without words, how many frequent words a map shows. A picture stays readable with
 # a few hundred labels; the HTML map is made to explore thousands.
 PLOT_METHODS = ("tsne", "pca")
 DEFAULT_NEIGHBORS = 10

@@ -7,7 +7,7 @@ positive pointwise mutual information with the context distribution smoothed (co
 (0.5: symmetric between words and contexts) and word + context vectors added. It uses different
 evidence from word2vec with character n-grams (shared contexts, not shared characters) and on
 small texts it is known to hold up well (Sahlgren & Lenci 2016); w2vkit's `hybrid` method puts
-the two side by side (w2vkit.train).
+the two side by side (w2vkit.training).
 
 Memory: counts are streamed from the corpus file in blocks of tokens and summed into one sparse
 matrix (scipy's COO to CSR conversion sums duplicate pairs in C); the text is never held whole.

@@ -1,5 +1,5 @@
 """Fitting one model's vectors on a segmented corpus file: gensim's word2vec or fastText (with a
-progress bar fed by gensim's own log) or the count model, and what comes out of a fit. w2vkit.train
+progress bar fed by gensim's own log) or the count model, and what comes out of a fit. w2vkit.training
 prepares the corpus, fits the model (and its resampled members, w2vkit.documents) and saves them.
 """
 

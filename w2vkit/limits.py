@@ -41,7 +41,7 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "max_line_tokens": (1, 1_000_000, True, "gensim reads at most 10,000 words of a line"),
     "phrases": (0, 10, True, "each pass joins pairs: 2 is word2phrase's usual"),
     "phrase_threshold": (-1.0, 1e9, False, "a pair's score: npmi from -1 to 1, word2phrase's from 0"),
-    # queries and findings (w2vkit.query, w2vkit.analysis, w2vkit.plot)
+    # queries and findings (w2vkit.query, w2vkit.analysis, w2vkit.plotting)
     "topn": (1, 100_000, True, "results beyond that are no longer read, only printed"),
     "iterations": (0, 20, True, "each round adds words to the seeds: 20 rounds of 5 drift far"),
     "grow": (1, 1_000, True, "words added to the seeds per round"),

@@ -74,7 +74,7 @@ def compare_texts(
 
     from .query import Engine
     from .store import load_model
-    from .train import train
+    from .training import train
 
     if isinstance(words, str) or isinstance(texts_a, str) or isinstance(texts_b, str):
         raise OptionError("{words}, texts_a and texts_b are lists", "words")

@@ -1,5 +1,5 @@
 """The commands that make and describe model directories: `train`, `postprocess`, `info`,
-`export` and `import` (library: w2vkit.train, .postprocess, .modelinfo, .interop)."""
+`export` and `import` (library: w2vkit.training, .postprocess, .modelinfo, .interop)."""
 
 from __future__ import annotations
 
@@ -236,7 +236,7 @@ def train(inputs, output, arch, arch_flag, bootstrap, seeds, unit, segmented, re
 
     from ..members import Resampling
     from ..render import to_json
-    from ..train import train as run_train
+    from ..training import train as run_train
     from ..trainoptions import TrainOptions
 
     if bootstrap and seeds:

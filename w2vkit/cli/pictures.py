@@ -1,4 +1,4 @@
-"""`plot`: a 2-D map of the vector space, as an image or an offline HTML page (library: w2vkit.plot)."""
+"""`plot`: a 2-D map of the vector space, as an image or an offline HTML page (library: w2vkit.plotting)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
       w2vkit plot king queen paris --method pca -o map.svg
       w2vkit plot --top 20000 -o map.html           # explore in a browser
     """
-    from ..plot import plot as draw
+    from ..plotting import plot as draw
 
     result = draw(engine_for(model_path), output, words, neighbors, top, method, font, seed, progress=show_progress())
     # (a missing CJK font is warned about once, by the library's logger)

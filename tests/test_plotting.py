@@ -6,7 +6,7 @@ import pytest
 
 from w2vkit.errors import UsageError
 from w2vkit.fonts import bundled_font_path, find_cjk_font
-from w2vkit.plot import MAX_IMAGE_LABELS, plot
+from w2vkit.plotting import MAX_IMAGE_LABELS, plot
 
 
 def hide_system_fonts(monkeypatch):
@@ -35,7 +35,7 @@ def test_font_option_comes_first_and_is_checked_before_the_projection(engine, tm
     assert font.origin == "--font"
     not_a_font = tmp_path / "notes.ttf"
     not_a_font.write_text("not a font")
-    monkeypatch.setattr("w2vkit.plot.project", lambda *a: pytest.fail("projected before checking --font"))
+    monkeypatch.setattr("w2vkit.plotting.project", lambda *a: pytest.fail("projected before checking --font"))
     with pytest.raises(UsageError, match=r"notes.ttf: not a font file matplotlib can read"):
         plot(engine, tmp_path / "x.png", ["行者"], font=str(not_a_font))
 

@@ -8,7 +8,7 @@ from conftest import SMALL_TRAIN, default_sigint
 
 from w2vkit.errors import ModelError
 from w2vkit.store import load_model
-from w2vkit.train import TrainOptions, train
+from w2vkit.training import TrainOptions, train
 
 
 def test_options_reach_gensim(small_model):

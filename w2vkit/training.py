@@ -84,6 +84,8 @@ def train(
     then be on a filesystem the workers share). Training itself runs here: gensim uses one machine.
     resampling: members to train beside the model (w2vkit.members.Resampling: --bootstrap N over
     documents, or --seeds N), saved inside it in the same atomic step."""
+    if isinstance(inputs, (str, os.PathLike)):  # (a string would be taken as one path per character)
+        raise OptionError("{inputs} must be a list of paths, not one path", "inputs")
     started = time.perf_counter()
     output = output or resume or default_output(list(inputs))
     # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
