@@ -337,3 +337,22 @@ def test_a_phrase_is_queried_with_spaces_or_underscores(tmp_path):
     meta = {"segmentation": SegmentOptions(lang="en", phrases=2).describe()}
     engine = Engine(load_model(save_model(tmp_path / "m", words, [30, 20, 10], vectors, meta)))
     assert engine.index_of("new york") == engine.index_of("New_York") == engine.index_of("new_york") == 0
+
+
+def test_combining_marks_stay_with_their_letters(tmp_path):
+    """NFD input is composed (NFC) before tokenising, and marks NFC cannot compose (Indic vowel
+    signs, viramas) stay inside their word (issue 37.5)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "Résumé of the crème brûlée.") + "\nहिन्दी भारत\nplain words\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    result = segment_corpus([str(tmp_path / "a.txt")], tmp_path / "out", SegmentOptions(lang="en"))
+    lines = (tmp_path / "out" / result.files[0].output).read_text(encoding="utf-8").splitlines()
+    assert lines == ["résumé of the crème brûlée", "हिन्दी भारत", "plain words"]
+    assert all(unicodedata.is_normalized("NFC", line) for line in lines)
+
+
+def test_the_segmentation_version_is_recorded():
+    from w2vkit.segment import SEGMENTATION_VERSION
+
+    assert SegmentOptions().describe()["version"] == SEGMENTATION_VERSION >= 2
