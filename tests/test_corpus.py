@@ -12,12 +12,12 @@ from w2vkit.corpus import (
     detect_encoding,
     detect_language,
     discover_inputs,
-    normalise,
     open_text,
     paragraphs,
     split_sentences,
 )
 from w2vkit.errors import BinaryInputError, DecodeError, EmptyInputError, InputError, InputNotFoundError, UsageError
+from w2vkit.textnorm import normalise
 
 TEXT = "孙悟空道：“师父，前面有山。”\n八戒笑道：“好！”\r\n沙僧不语。\rEnd"
 

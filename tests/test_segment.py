@@ -356,3 +356,24 @@ def test_the_segmentation_version_is_recorded():
     from w2vkit.segment import SEGMENTATION_VERSION
 
     assert SegmentOptions().describe()["version"] == SEGMENTATION_VERSION >= 2
+
+
+def test_an_input_changed_while_segmented_is_refused_and_nothing_written(tmp_path, monkeypatch):
+    """The manifest and the corpus cache record the input's hash: text that changed while it was
+    read (a download still being written) must not be published under it (issue 37.12)."""
+    import w2vkit.pipeline as pipeline
+    from w2vkit.errors import InputError
+
+    source = tmp_path / "a.txt"
+    source.write_text("the cat sat on the mat\n" * 200, encoding="utf-8")
+    real = pipeline._prepare_options
+
+    def truncate_then_prepare(files, options):
+        with open(source, "r+b") as f:  # another program cuts the file while it is being read
+            f.truncate(100)
+        return real(files, options)
+
+    monkeypatch.setattr(pipeline, "_prepare_options", truncate_then_prepare)
+    with pytest.raises(InputError, match=r"a\.txt: changed while it was being read \(4,600 bytes, now 100\)"):
+        segment_corpus([str(source)], tmp_path / "out", SegmentOptions(lang="en"))
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from w2vkit.errors import CorruptModelError, ModelNotFoundError
-from w2vkit.store import find_model, load_model, read_vocab, save_model
+from w2vkit.modelchoice import find_model
+from w2vkit.store import load_model, read_vocab, save_model
 
 
 def make(tmp_path, n=50, dim=8, name="m", seed=0):
@@ -116,3 +117,25 @@ def test_save_is_atomic_under_sigkill(tmp_path):
         model = load_model(path, verify=True)
         v = model.meta["version"]
         assert np.all(np.asarray(model.vectors) == v)
+
+
+def test_a_load_that_straddles_a_replacement_starts_again(tmp_path, monkeypatch):
+    """A retrain replaces the model folder while a query reads it: the query must not mix the
+    two folders' files, nor call the model damaged (issue 37.12)."""
+    import w2vkit.store as store
+
+    path, _, _ = make(tmp_path, n=50, name="m")
+    real = store.read_vocab
+    replaced = []
+
+    def replace_then_read(vocab_path):
+        if not replaced:  # meta.json and vectors.npy of the old folder are read by now
+            replaced.append(True)
+            new = make(tmp_path / "next", n=60, name="m", seed=1)
+            store.publish(new[0], path)  # how save_model replaces a model: folder renames
+        return real(vocab_path)
+
+    monkeypatch.setattr(store, "read_vocab", replace_then_read)
+    model = load_model(path)
+    assert replaced and len(model.words) == 60 and model.vectors.shape == (60, 8)
+    assert model.meta["vocab_size"] == 60

@@ -24,7 +24,7 @@ from .choices import DEFAULT_MAX_LINE_TOKENS
 from .corpus import detect_language, discover_inputs, open_text, paragraphs
 from .env import CACHE_ENV, cache_root
 from .errors import InputError, OutputError, UsageError
-from .files import pid_suffix, remove_stale, sha256_of
+from .files import check_unchanged, file_stamps, pid_suffix, remove_stale, sha256_of
 from .pipeline import segment_corpus
 from .segment import SegmentOptions, with_detected_dicts
 
@@ -64,6 +64,7 @@ def prepare_corpus(
     files = discover_inputs(inputs)
     if any(f.path == "-" for f in files):
         raise UsageError("train reads files, not stdin; save the text to a file first")
+    stamps = file_stamps(f.path for f in files)  # (the key's hashes must be of the text segmented)
     hashes = [{"path": f.path, "sha256": sha256_of(f.path)} for f in files]
     if seg_options is not None:
         seg_options = with_detected_dicts(seg_options, files)
@@ -106,6 +107,7 @@ def prepare_corpus(
             else:
                 _rewrap_segmented(files, out, max_line_tokens)
         stats = out.stats()
+        check_unchanged(stamps)
         (tmp / NEW_WORDS).write_text(json.dumps(new_words, ensure_ascii=False), encoding="utf-8")
         (tmp / INPUTS).write_text(json.dumps(hashes, ensure_ascii=False, indent=2), encoding="utf-8")
         # the record last: a corpus without it is unfinished, and is built again

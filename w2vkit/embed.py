@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .choices import DEFAULT_SENTENCE_METHOD, SENTENCE_METHODS
-from .corpus import STDIN, lines, normalise, open_text
+from .corpus import STDIN, lines, open_text
 from .datasets import BUILTIN_CORPORA, builtin_corpus
 from .dictfiles import restore_options
 from .errors import OptionError, UsageError
@@ -31,6 +31,7 @@ from .files import atomic_output, check_not_input, check_writable
 from .progress import progress_bar
 from .segment import Tokenizer
 from .store import Model
+from .textnorm import normalise
 from .vecmath import unit_rows
 
 SIF_A = 1e-3

@@ -319,3 +319,34 @@ def stdin_copy() -> Path:
             shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
         _stdin_copy = (sys.stdin, Path(name))
     return _stdin_copy[1]
+
+
+def file_stamps(paths) -> dict[str, tuple[int, int]]:
+    """Size and modification time (ns) of each regular file among `paths` ("-" and streams left
+    out), to tell afterwards whether one changed while it was being read."""
+    stamps = {}
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            stamps[str(path)] = (st.st_size, st.st_mtime_ns)
+    return stamps
+
+
+def check_unchanged(stamps: dict[str, tuple[int, int]]) -> None:
+    """InputError naming the first file whose size or modification time differs from `stamps`:
+    what was read is not what the file holds now, and a record of it would be wrong."""
+    from .errors import InputError
+
+    for path, (size, mtime) in stamps.items():
+        try:
+            st = os.stat(path)
+        except OSError:
+            raise InputError(f"{path}: removed while it was being read; run again with the file in place") from None
+        if (st.st_size, st.st_mtime_ns) != (size, mtime):
+            what = f"{size:,} bytes, now {st.st_size:,}" if st.st_size != size else "modified"
+            raise InputError(
+                f"{path}: changed while it was being read ({what}); nothing was written, run again once it is complete"
+            )

@@ -33,6 +33,7 @@ from .corpus import (
 from .discover import SAMPLE_CHARS, discover_words
 from .env import default_jobs
 from .errors import EmptyInputError, OptionError
+from .files import check_unchanged, file_stamps
 from .glue import split_glued_in_files
 from .limits import check_number
 from .phrases import join_phrases
@@ -153,6 +154,7 @@ def _task_weight(item) -> int:
 
 
 def _segment_files(files, outdir: Path, options, jobs, mapper, range_bytes, progress, audit, started: float):
+    stamps = file_stamps(f.path for f in files)  # (an input changed while read is refused at the end)
     options, discovered = _prepare_options(files, options)
     staging = make_staging(outdir)
     batches = Batches(files, options, range_bytes, staging / ".shards")
@@ -187,6 +189,7 @@ def _segment_files(files, outdir: Path, options, jobs, mapper, range_bytes, prog
             _unknown_tokens(vocabulary, options) if audit else Counter(),
             discovered,
         )
+        check_unchanged(stamps)
         publish_outputs(staging, outdir, [r.output for r in reports], build_manifest(result, options, jobs))
         return result
     finally:

@@ -293,7 +293,7 @@ def training_form(model: Model, word: str) -> str:
     seg = model.meta.get("segmentation")
     if not seg:
         return word
-    from .corpus import normalise  # here (as segment below): a query of a known word needs neither
+    from .textnorm import normalise  # here (as segment below): a query of a known word needs neither
 
     form = normalise(word).strip().lower()
     if seg.get("phrases") and " " in form:  # "new york" as the model has it: new_york

@@ -9,10 +9,10 @@ import socket
 from collections import Counter
 from dataclasses import dataclass
 
-from .corpus import normalise
 from .errors import ClusterError
 from .ranges import range_paragraphs
 from .segment import BATCH_CHARS, SegmentOptions, Tokenizer
+from .textnorm import normalise
 
 
 @dataclass

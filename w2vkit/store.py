@@ -335,9 +335,50 @@ def save_model(target, words, counts, vectors, meta, dropped=None, extra_files=N
 # What the fields of meta.json that w2vkit reads must be (a damaged file is named, not a crash).
 
 
+REPLACED_RETRIES = 3  # loads begun again when the model folder was replaced while being read
+
+
 def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
-    """Load a model directory with numpy only. verify=None checks the checksum of small models."""
+    """Load a model directory with numpy only. verify=None checks the checksum of small models.
+
+    A model is replaced by renaming folders (publish), so a load that began before a retrain
+    finished may read meta.json of one folder and vectors.npy of the next: when the folder at
+    `path` is another one by the end of the load (its inode changed), the load starts again rather
+    than reporting a false "checksum mismatch" or returning a mixture."""
     path = Path(path)
+    for attempt in range(REPLACED_RETRIES + 1):
+        folder = _folder_id(path)
+        try:
+            model = _load_model_once(path, mmap, verify)
+        except (CorruptModelError, ModelNotFoundError):
+            if attempt < REPLACED_RETRIES and _replaced(path, folder):
+                continue
+            raise
+        if attempt < REPLACED_RETRIES and _replaced(path, folder):
+            continue
+        return model
+    raise AssertionError("unreachable")  # (the last attempt returns or raises)
+
+
+def _folder_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _replaced(path: Path, folder) -> bool:
+    """Whether the folder at `path` is not the one a load began with (after a moment for the
+    second rename of publish, if the path is missing now)."""
+    now = _folder_id(path)
+    if now is None and folder is not None:
+        time.sleep(0.05)
+        now = _folder_id(path)
+    return folder is not None and now is not None and now != folder
+
+
+def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
     meta_path = path / META
     if not path.is_dir():
         raise ModelNotFoundError(f"{path}: no such model directory")
@@ -443,32 +484,3 @@ def read_vocab(path: Path) -> tuple[list[str], np.ndarray]:
             "re-import the model"
         )
     return words, array
-
-
-# ------------------------------------------------------------------ finding the model to query
-
-MODEL_ENV = "W2VKIT_MODEL"
-
-
-def find_model(explicit: str | None = None, models_root: str | os.PathLike = "models") -> Path:
-    """--model, then $W2VKIT_MODEL, then the most recently trained model under ./models."""
-    return choose_model(explicit, models_root)[0]
-
-
-def choose_model(explicit: str | None = None, models_root: str | os.PathLike = "models") -> tuple[Path, str]:
-    """The model to use and how it was chosen: "explicit", "$W2VKIT_MODEL" or "newest"."""
-    if explicit:
-        return Path(explicit), "explicit"
-    if os.environ.get(MODEL_ENV):
-        return Path(os.environ[MODEL_ENV]), f"${MODEL_ENV}"
-    return _newest_model(Path(models_root)), "newest"
-
-
-def _newest_model(root: Path) -> Path:
-    candidates = [p.parent for p in root.glob(f"*/{META}")] if root.is_dir() else []
-    if not candidates:
-        raise ModelNotFoundError(
-            f"no model given and none under {root}/; train one with `w2vkit train CORPUS` "
-            f"or pass --model DIR (or set {MODEL_ENV})"
-        )
-    return max(candidates, key=lambda p: (p / META).stat().st_mtime)

@@ -53,7 +53,8 @@ def plural(n: int, word: str) -> str:
 
 
 def load_model_for(model_path, verify=None):
-    from ..store import choose_model, load_model
+    from ..modelchoice import choose_model
+    from ..store import load_model
 
     path, how = choose_model(model_path)
     if how == "newest":
