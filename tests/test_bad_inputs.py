@@ -216,6 +216,41 @@ def test_a_full_disk_while_segmenting_names_the_file(invoke, tmp_path, monkeypat
     )
 
 
+def test_a_full_disk_during_train_names_where(invoke, tmp_path, monkeypatch):
+    """A write to an open file raises ENOSPC with no file name: train still says where (37.10)."""
+    import errno
+
+    import w2vkit.corpuscache
+    import w2vkit.training
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")  # as file.write() raises it
+
+    text = tmp_path / "a.txt"
+    text.write_text("the cat sat on the mat\n" * 50, encoding="utf-8")
+    args = ["train", text, "-o", tmp_path / "m", "--min-count", "1", "--epochs", "1", "--dim", "4", "-q"]
+    monkeypatch.setattr(w2vkit.training, "write_model_files", full)
+    r = invoke([*args, "--method", "word2vec"])
+    assert r.stderr.splitlines()[-1] == (
+        f"Error: no space left on the device writing {tmp_path / 'm'}; free some space, "
+        "or set W2VKIT_CACHE or -o to another disk"
+    )
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
+
+    class FullFile:
+        def write(self, data):
+            full()
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(
+        w2vkit.corpuscache._CorpusWriter, "__enter__", lambda self: setattr(self, "file", FullFile()) or self
+    )
+    r = invoke(args)
+    assert r.exit_code == 1 and "no space left on the device writing " + str(tmp_path / "cache") in r.stderr
+
+
 @pytest.mark.slow
 def test_killed_segment_and_train_leave_earlier_output_and_no_leftovers(tmp_path):
     """SIGKILL at several moments: the earlier output is intact, and the next run removes the

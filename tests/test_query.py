@@ -180,3 +180,25 @@ def test_shell_through_stdin(invoke, small_model, engine):
     assert out[5].startswith("Error: '不存在的词语' is not in the model")
     assert out[7].split("\t")[1] == engine.analogy("行者", "八戒", "悟空", topn=2)[0][0]
     assert len(out) == 9  # nothing after :quit
+
+
+def test_a_word_cut_by_max_vocab_is_explained_as_such(tmp_path):
+    """Frequent enough but beyond the capped vocabulary: --min-count would not bring it back (37.10)."""
+    import numpy as np
+
+    from w2vkit.errors import UnknownWordError
+    from w2vkit.query import Engine
+    from w2vkit.store import load_model, save_model
+
+    meta = {"hyperparameters": {"min_count": 5, "max_vocab": 3}, "corpus": {"inputs": [], "tokens": 100}}
+    vectors = np.eye(3, dtype=np.float32)
+    path = save_model(tmp_path / "m", ["a", "b", "c"], [90, 80, 70], vectors, meta, dropped={"d": 60, "e": 2})
+    engine = Engine(load_model(path))
+    with pytest.raises(UnknownWordError) as cut:
+        engine.index_of("d")
+    assert "the vocabulary keeps only the 3 most frequent words (max_vocab); retrain with a larger --max-vocab" in str(
+        cut.value
+    )
+    with pytest.raises(UnknownWordError) as rare:
+        engine.index_of("e")
+    assert "below min_count 5; retrain with --min-count 2 to keep it" in str(rare.value)

@@ -185,7 +185,10 @@ class _CorpusWriter:
     def write(self, data: bytes) -> None:
         if not data:
             return
-        self.file.write(data)
+        try:
+            self.file.write(data)
+        except OSError as e:  # (a write names no file: a full disk would say nothing of where)
+            raise OSError(e.errno, e.strerror, str(self.path)) from e
         self.hash.update(data)
         self.bytes += len(data)
         self.lines += data.count(b"\n")

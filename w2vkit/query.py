@@ -312,7 +312,13 @@ def unknown_word_message(model: Model, word: str) -> str:
     if word not in dropped and training_form(model, word) in dropped:  # TXT, ＴＸＴ: as training wrote it
         word_seen = training_form(model, word)
         dropped = {word: dropped[word_seen]}
-    if word in dropped:
+    max_vocab = model.meta.get("hyperparameters", {}).get("max_vocab")
+    if word in dropped and max_vocab and isinstance(min_count, int) and dropped[word] >= min_count:
+        why = (  # frequent enough, but the vocabulary was capped
+            f"seen {dropped[word]} time{'s' if dropped[word] != 1 else ''} in the corpus, but the vocabulary "
+            f"keeps only the {max_vocab:,} most frequent words (max_vocab); retrain with a larger --max-vocab"
+        )
+    elif word in dropped:
         why = (
             f"seen {dropped[word]} time{'s' if dropped[word] != 1 else ''} in the corpus, below "
             f"min_count {min_count}; retrain with --min-count {dropped[word]} to keep it"

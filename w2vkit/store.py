@@ -326,13 +326,14 @@ def save_model(target, words, counts, vectors, meta, dropped=None, extra_files=N
     try:
         write_model_files(tmp, words, counts, vectors, meta, dropped, extra_files=extra_files)
         publish(tmp, target)
+    except OSError as e:
+        if e.filename is None:  # (a write to an open file names none: a full disk would say nothing of where)
+            raise OSError(e.errno, e.strerror, str(target)) from e
+        raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return target
-
-
-# What the fields of meta.json that w2vkit reads must be (a damaged file is named, not a crash).
 
 
 REPLACED_RETRIES = 3  # loads begun again when the model folder was replaced while being read

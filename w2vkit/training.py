@@ -221,6 +221,10 @@ def _save_trained(
             run.model.callbacks = ()
             save_state(run.model, tmp)
         publish(tmp, output)
+    except OSError as e:
+        if e.filename is None:  # (a write to an open file names none: a full disk would say nothing of where)
+            raise OSError(e.errno, e.strerror, str(output)) from e
+        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     layout = final.meta.get("count_model", {}).get("layout")
