@@ -147,9 +147,10 @@ def fit_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, pro
     gensim_log = logging.getLogger("gensim.models.word2vec")
     handler = GensimProgressLog(cb)
     gensim_log.addHandler(handler)
-    old_level = gensim_log.level
-    if bar is not None:
+    old_level, old_propagate = gensim_log.level, gensim_log.propagate
+    if bar is not None:  # gensim's INFO lines feed the bar, and go no further (the user's log)
         gensim_log.setLevel(logging.INFO)
+        gensim_log.propagate = False
     started = time.perf_counter()
     dropped: dict = {}
     train_kw = dict(corpus_file=str(corpus), epochs=opts.epochs, compute_loss=not opts.subwords, callbacks=[cb])
@@ -179,6 +180,7 @@ def fit_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, pro
     finally:
         gensim_log.removeHandler(handler)
         gensim_log.setLevel(old_level)
+        gensim_log.propagate = old_propagate
         if bar is not None:
             bar.close()
     return FitRun(model, dropped, cb.losses, time.perf_counter() - started)

@@ -4,7 +4,6 @@ stdout as a table, TSV or JSON, and the model the command works on."""
 from __future__ import annotations
 
 import logging
-import sys
 
 import click
 
@@ -35,7 +34,8 @@ def info(message: str) -> None:
 
 
 def show_progress() -> bool:
-    return not quiet() and sys.stderr.isatty()
+    """Progress unless -q: a bar on a terminal, a line now and then in a log (w2vkit.progress)."""
+    return not quiet()
 
 
 def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None = None) -> None:
