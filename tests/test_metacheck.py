@@ -17,7 +17,7 @@ def test_a_trained_models_meta_passes(small_model):
     "meta, message",
     [
         ({"dim": True}, "field 'dim' should be a whole number, not a boolean"),
-        ({"corpus": {"tokens": 3}}, "field 'corpus.inputs' is missing"),
+        ({"corpus": {"inputs": []}}, "field 'corpus.tokens' is missing"),
         ({"corpus": {"tokens": 3, "inputs": [{}]}}, "field 'corpus.inputs[0].path' is missing"),
         ({"timings": {"train_seconds": "fast"}}, "field 'timings.train_seconds' should be a number, not a string"),
         ({"segmentation": {"max_line_tokens": 0}}, "should be a whole number of at least 1, not 0"),
@@ -31,3 +31,4 @@ def test_damage_is_named(meta, message):
 
 def test_null_where_older_models_wrote_nothing_is_accepted():
     check_meta({"hyperparameters": {"window": None, "alpha": None}, "gensim_version": None}, "meta.json")
+    check_meta({"corpus": {"tokens": 5}, "member": {"number": 1}}, "members/01/meta.json")  # a member's

@@ -52,7 +52,12 @@ SCHEMA: dict = {
         "new_words": [(str, list)],
         "phrases": int,
     },
-    "corpus": {"!inputs": [{"!path": str}], "!tokens": int, "cache": str, "file_starts": [POSITIVE]},
+    "corpus": {
+        "inputs": [{"!path": str}],
+        "!tokens": int,
+        "cache": str,
+        "file_starts": [POSITIVE],
+    },  # (a member: tokens only)
     "ngrams": {"count": int, "min_n": int, "max_n": int, "dim": int},
     "count_model": {"dim": int, "window": int, "layout": {"!predictive_dim": int, "!count_dim": int}},
     "timings": {"train_seconds": NUMBER, "words_per_second": NUMBER},
