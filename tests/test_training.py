@@ -89,6 +89,32 @@ def test_deterministic_training_is_bit_identical(novel_slice, small_model, tmp_p
     assert (tmp_path / "again" / "vectors.npy").read_bytes() == (small_model / "vectors.npy").read_bytes()
 
 
+def test_a_model_without_resume_state_is_small_and_answers_the_same(invoke, novel_slice, small_model, tmp_path):
+    """--no-resume-state leaves out gensim/ (issue 39.5): a third of the size or less, the same
+    vectors and answers, and resuming it says why it cannot."""
+    from w2vkit.modelinfo import part_sizes
+
+    train([str(novel_slice)], tmp_path / "small", TrainOptions(**SMALL_TRAIN), keep_gensim=False)
+    assert (tmp_path / "small" / "vectors.npy").read_bytes() == (small_model / "vectors.npy").read_bytes()
+    full, lean = sum(part_sizes(small_model).values()), sum(part_sizes(tmp_path / "small").values())
+    assert "training state" in part_sizes(small_model) and "training state" not in part_sizes(tmp_path / "small")
+    assert lean <= full / 3, (lean, full)
+    for query in (["similar", "行者"], ["similarity", "行者", "八戒"], ["analogy", "行者", "八戒", "沙僧"]):
+        a = invoke([*query, "-m", small_model, "--format", "tsv"])
+        b = invoke([*query, "-m", tmp_path / "small", "--format", "tsv"])
+        assert (a.exit_code, a.stdout) == (b.exit_code, b.stdout)
+    info = invoke(["info", "-m", tmp_path / "small"]).stdout
+    assert "no training state: cannot be resumed or given postprocess --add-context" in info
+    with pytest.raises(ModelError, match="has no training state to resume from"):
+        train([str(novel_slice)], tmp_path / "small", resume=str(tmp_path / "small"))
+
+
+def test_hybrid_and_count_models_keep_no_training_state(novel_slice, tmp_path):
+    options = dict(SMALL_TRAIN, method="hybrid", epochs=2)
+    train([str(novel_slice)], tmp_path / "h", TrainOptions(**options))
+    assert not (tmp_path / "h" / "gensim").exists()
+
+
 def test_segmentation_is_cached(novel_slice, tmp_path):
     first = train([str(novel_slice)], tmp_path / "a", TrainOptions(dim=8, epochs=1))
     second = train([str(novel_slice)], tmp_path / "b", TrainOptions(dim=8, epochs=1, window=3))

@@ -14,6 +14,7 @@ def model_record(model: Model, top: int = DEFAULT_TOP_WORDS) -> dict:
     """The model's path, its meta.json and its `top` most frequent words with their counts."""
     return {
         "path": str(model.path),
+        "sizes": part_sizes(model.path),
         "meta": model.meta,
         "top_words": [[w, int(c)] for w, c in zip(model.words[:top], model.counts[:top])],
     }
@@ -71,6 +72,39 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
     losses = meta.get("losses_per_epoch")
     if losses:
         lines.append(f"loss        first epoch {losses[0]:,.0f}, last {losses[-1]:,.0f}")
+    lines.append("files       " + ", ".join(f"{name} {_size(n)}" for name, n in part_sizes(model.path).items()))
+    if "gensim_sha256" not in meta and meta.get("hyperparameters"):
+        lines.append("            no training state: cannot be resumed or given postprocess --add-context")
     if top:
         lines.append("top words   " + " ".join(model.words[:top]))
     return lines
+
+
+PARTS = {  # the parts of a model folder, in the words `info` uses
+    "vectors": ("vectors.npy", "vocab.tsv"),
+    "n-grams": ("ngrams.npy", "ngrams.tsv"),
+    "members": ("members",),
+    "training state": ("gensim",),
+    "dictionaries": ("dicts",),
+}
+
+
+def part_sizes(path: Path) -> dict[str, int]:
+    """Bytes on disk of each part of a model folder that it has."""
+    sizes = {}
+    for part, names in PARTS.items():
+        total, found = 0, False
+        for name in names:
+            p = Path(path) / name
+            if p.is_file() and not p.is_symlink():
+                total, found = total + p.stat().st_size, True
+            elif p.is_dir() and not p.is_symlink():
+                found = True
+                total += sum(f.stat().st_size for f in p.rglob("*") if f.is_file() and not f.is_symlink())
+        if found:
+            sizes[part] = total
+    return sizes
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"

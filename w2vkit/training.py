@@ -83,7 +83,9 @@ def train(
     workers; segmented text's vocabulary is counted there (the corpus cache, $W2VKIT_CACHE, must
     then be on a filesystem the workers share). Training itself runs here: gensim uses one machine.
     resampling: members to train beside the model (w2vkit.members.Resampling: --bootstrap N over
-    documents, or --seeds N), saved inside it in the same atomic step."""
+    documents, or --seeds N), saved inside it in the same atomic step.
+    keep_gensim: keep gensim's training state (gensim/, for --resume and postprocess --add-context;
+    never for a model with a count part, which neither accepts)."""
     if isinstance(inputs, (str, os.PathLike)):  # (a string would be taken as one path per character)
         raise OptionError("{inputs} must be a list of paths, not one path", "inputs")
     started = time.perf_counter()
@@ -202,7 +204,9 @@ def _save_trained(
     meta.update(final.meta)
     if count_seconds is not None:
         meta["timings"]["count_seconds"] = count_seconds
-    if run.model is None:
+    if run.model is None or opts.method in ("hybrid", "ppmi"):
+        # The training state serves --resume and postprocess --add-context, and both refuse a
+        # model with a count part: kept, it would be four fifths of the model's size for nothing.
         keep_gensim = False
     output = Path(output)
     tmp = staging_dir(output)

@@ -210,12 +210,35 @@ class WordWeight(click.ParamType):
 )
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
+@click.option(
+    "--no-resume-state",
+    "no_resume_state",
+    is_flag=True,
+    help="Leave out gensim's training state (gensim/, most of a word2vec model's size): the model then "
+    "cannot be resumed or given --add-context later. Models with a count part (the hybrid default, ppmi) "
+    "never keep it: neither step applies to them.",
+)
 @segmentation_options
 @JOBS_OPTION
 @CLUSTER_OPTION
 @FORMAT_OPTION
 @verbosity
-def train(inputs, output, arch, arch_flag, bootstrap, seeds, unit, segmented, resume, jobs, cluster, fmt, **rest):
+def train(
+    inputs,
+    output,
+    arch,
+    arch_flag,
+    bootstrap,
+    seeds,
+    unit,
+    segmented,
+    resume,
+    no_resume_state,
+    jobs,
+    cluster,
+    fmt,
+    **rest,
+):
     """Train a Skip-gram or CBOW model on raw text (segmented and cached) or tokenised text.
 
     CORPUS is a file, a directory (searched recursively for .txt, .txt.gz, .txt.bz2) or the name
@@ -257,6 +280,7 @@ def train(inputs, output, arch, arch_flag, bootstrap, seeds, unit, segmented, re
         resume=resume,
         jobs=jobs,
         progress=show_progress(),
+        keep_gensim=not no_resume_state,
         max_line_tokens=rest["max_line_tokens"],
         cluster=cluster,
         resampling=resampling,
