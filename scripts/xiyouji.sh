@@ -3,9 +3,15 @@
 # an interactive HTML map), search, evaluate.
 # The novel ships inside the package (the built-in corpus `xiyouji`), so this runs offline.
 # Chinese labels use the Noto Sans SC font package w2vkit depends on when the system has no CJK font.
+# Usage: bash scripts/xiyouji.sh [DIR]: writes segmented/, models/ and plots/ into DIR (default
+# ./w2vkit-demo, under the folder it is run from), never into the clone itself.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-python3 -m pip install -q -e .
+clone="$(cd "$(dirname "$0")/.." && pwd)"
+out="${1:-$PWD/w2vkit-demo}"
+python3 -m pip install -q -e "$clone"
+mkdir -p "$out"
+cd "$out"
+echo "== writing into $out"
 echo "== segment (the novel's dictionary is picked up automatically)"
 w2vkit segment xiyouji -o segmented --audit 15
 echo "== train"
@@ -29,5 +35,5 @@ w2vkit expand 刀 枪 剑 -n 15 -m models/xiyouji
 w2vkit axis 善 好 --vs 恶 坏 -w 孙悟空 -w 猪八戒 -w 唐僧 -w 沙僧 -w 牛魔王 -w 蜘蛛精 -m models/xiyouji \
     -o plots/xiyouji-axis.png
 echo "== evaluate (the CA8 and wordsim sets too when ../shared/eval/zh or \$W2VKIT_DATA has them)"
-if [ -z "${W2VKIT_DATA:-}" ] && [ -d ../shared/eval/zh ]; then export W2VKIT_DATA=../shared/eval/zh; fi
+if [ -z "${W2VKIT_DATA:-}" ] && [ -d "$clone/../shared/eval/zh" ]; then export W2VKIT_DATA="$clone/../shared/eval/zh"; fi
 w2vkit evaluate -m models/xiyouji

@@ -141,3 +141,35 @@ def test_public_functions_are_not_shadowed_by_modules():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_command_line_and_the_library_share_their_defaults():
+    """What a command does by default is what the library function it calls does by default
+    (issue 39.6: compare showed 10 words on the command line and 20 from Python)."""
+    import inspect
+
+    from w2vkit.analysis import expand
+    from w2vkit.axes import axis_scores
+    from w2vkit.cli import app
+    from w2vkit.comparison import compare
+    from w2vkit.embed import search_file
+    from w2vkit.kwic import concordance
+
+    pairs = [  # command, library function, {command parameter: library parameter}
+        (
+            "compare",
+            compare,
+            {"topn": "topn", "k": "k", "anchors": "anchors", "min_count": "min_count", "rank": "rank"},
+        ),
+        ("expand", expand, {"topn": "topn", "min_count": "min_count", "iterations": "iterations"}),
+        ("axis", axis_scores, {"topn": "topn", "min_count": "min_count"}),
+        ("search", search_file, {"topn": "top"}),
+        ("kwic", concordance, {"topn": "limit", "width": "width"}),
+    ]
+    group = app.cli
+    for name, function, params in pairs:
+        command = group.get_command(None, name)
+        defaults = {p.name: p.default for p in command.params}
+        signature = inspect.signature(function).parameters
+        for cli_name, lib_name in params.items():
+            assert defaults[cli_name] == signature[lib_name].default, (name, cli_name)

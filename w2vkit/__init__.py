@@ -26,7 +26,10 @@ _PUBLIC = {
     "plot": "plotting",
     "expand": "analysis",
     "axis_scores": "axes",
+    "draw_axis": "axisplot",
     "compare": "comparison",
+    "compare_texts": "referencing",
+    "concordance": "kwic",
     "W2vkitError": "errors",
 }
 __all__ = ["__version__", *_PUBLIC]

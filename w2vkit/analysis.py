@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .choices import EXPAND_GROW, EXPAND_MIN_COUNT
+from .choices import EXPAND_GROW, EXPAND_MIN_COUNT, EXPAND_TOPN
 from .errors import EvalSetError, UnknownWordError, UsageError
 from .limits import check_number
 from .query import Engine
@@ -55,7 +55,7 @@ class Candidate:
 def expand(
     engine: Engine,
     seeds: list[str],
-    topn: int = 20,
+    topn: int = EXPAND_TOPN,
     min_count: int = EXPAND_MIN_COUNT,
     iterations: int = 0,
     grow: int = EXPAND_GROW,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .choices import EXPAND_MIN_COUNT
+from .choices import DEFAULT_TOPN, EXPAND_MIN_COUNT
 from .errors import UnknownWordError, UsageError
 from .limits import check_number
 from .query import Engine
@@ -156,7 +156,7 @@ def axis_scores(
     positive: list[str],
     negative: list[str],
     words: list[str] | None = None,
-    topn: int = 10,
+    topn: int = DEFAULT_TOPN,
     min_count: int = EXPAND_MIN_COUNT,
     paired: bool = False,
     ensemble: Ensemble | None = None,

@@ -34,6 +34,9 @@ DEFAULT_PLOT_FOLDER = "plots"
 # with the points (benchmarks/map.py: 20,000 words in a fraction of scikit-learn's time).
 LARGE_MAP = 2000
 # w2vkit.kwic: characters of context each side of a hit (a terminal line for Chinese).
+# How many results a query or finding shows unless told (-n), on the command line and in the library
+DEFAULT_TOPN = 10
+EXPAND_TOPN = 20  # (expand: a lexicon is read further down)
 KWIC_WIDTH = 20
 # w2vkit.modelinfo: the most frequent words `info` lists.
 DEFAULT_TOP_WORDS = 20

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, COMPARE_RANK
+from .choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, COMPARE_RANK, DEFAULT_TOPN
 from .errors import UnknownWordError, UsageError
 from .limits import check_number
 from .query import Engine
@@ -147,7 +147,7 @@ def compare(
     words: list[str] | None = None,
     anchors: int = COMPARE_ANCHORS,
     k: int = COMPARE_NEIGHBOURS,
-    topn: int = 20,
+    topn: int = DEFAULT_TOPN,
     min_count: int = COMPARE_MIN_COUNT,
     by: str = "cosine",
     least_moved: bool = False,

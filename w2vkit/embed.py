@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .choices import DEFAULT_SENTENCE_METHOD, SENTENCE_METHODS
+from .choices import DEFAULT_SENTENCE_METHOD, DEFAULT_TOPN, SENTENCE_METHODS
 from .corpus import STDIN, lines, open_text
 from .datasets import BUILTIN_CORPORA, builtin_corpus
 from .dictfiles import restore_options
@@ -293,7 +293,12 @@ def search(embedder: Embedder, query: str, lines, top: int = 10, progress=None) 
 
 
 def search_file(
-    embedder: Embedder, query: str, path: str, top: int = 10, encoding: str | None = None, progress: bool = False
+    embedder: Embedder,
+    query: str,
+    path: str,
+    top: int = DEFAULT_TOPN,
+    encoding: str | None = None,
+    progress: bool = False,
 ) -> SearchResult:
     """search() over the lines of a file (as read_texts reads them), streamed: memory does not
     grow with the file. progress: a bar on stderr following the bytes read."""

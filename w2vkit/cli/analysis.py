@@ -13,6 +13,7 @@ from ..choices import (
     COMPARE_RANKS,
     EXPAND_GROW,
     EXPAND_MIN_COUNT,
+    EXPAND_TOPN,
 )
 from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, limited, verbosity
 from .output import (
@@ -32,7 +33,9 @@ MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vec
 
 @click.command()
 @click.argument("seeds", nargs=-1, metavar="SEED...")
-@click.option("-n", "--top", "topn", default=20, show_default=True, type=limited("topn"), help="How many words.")
+@click.option(
+    "-n", "--top", "topn", default=EXPAND_TOPN, show_default=True, type=limited("topn"), help="How many words."
+)
 @click.option("--min-count", default=EXPAND_MIN_COUNT, show_default=True, type=click.IntRange(1), help=MIN_COUNT_HELP)
 @click.option(
     "--iterations",

@@ -24,6 +24,7 @@ from ..choices import (
     BUILTIN_STOPWORDS,
     DEFAULT_MAX_LINE_TOKENS,
     DEFAULT_SENTENCE_METHOD,
+    DEFAULT_TOPN,
     ENGINES,
     LANGS,
     SENTENCE_METHODS,
@@ -90,7 +91,14 @@ MODEL_OPTION = click.option(
 
 # --top everywhere (plot, info, queries); --topn is still accepted, as gensim names it.
 TOPN_OPTION = click.option(
-    "-n", "--top", "--topn", "topn", default=10, show_default=True, type=limited("topn"), help="How many results."
+    "-n",
+    "--top",
+    "--topn",
+    "topn",
+    default=DEFAULT_TOPN,
+    show_default=True,
+    type=limited("topn"),
+    help="How many results.",
 )
 
 RESTRICT_OPTION = click.option(
