@@ -1,4 +1,4 @@
-"""The capacity table of README "Past one machine": measured rates on this machine, projected.
+"""The capacity table of docs/cluster.md: measured rates on this machine, projected.
 
 Measures, with 1 and with 2 cores, each step's rate in tokens per second:
 - segmentation of Chinese (the novel repeated --times times) and of English (--english, the

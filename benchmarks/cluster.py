@@ -9,7 +9,7 @@ It also measures what one client can feed: the CPU time of the client process (p
 ranges the workers read, hashing the inputs, concatenating the workers' shards, merging
 vocabularies, and the scheduler, which local:N runs in the client) on the whole input less that on
 one copy of the novel (start-up and fixed costs), per character. A cluster of N workers is fed as
-long as N x a worker's rate stays below that (README "Past one machine").
+long as N x a worker's rate stays below that (docs/cluster.md).
 
     python benchmarks/cluster.py [--times 16] [--rounds 2]
     python benchmarks/cluster.py --tiny

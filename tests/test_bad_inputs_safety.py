@@ -1,6 +1,6 @@
 """Bad inputs that used to destroy data, inject code or hang (issue 22), through the CLI: nothing
 of the user's is overwritten, no word from a model runs as code on a page or a terminal, and
-nothing waits forever. Each test names the guarantee it checks (README "What w2vkit guarantees")."""
+nothing waits forever. Each test names the guarantee it checks (docs/model-format.md "What w2vkit guarantees")."""
 
 import json
 import os

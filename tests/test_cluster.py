@@ -114,7 +114,7 @@ def test_workers_started_with_dasks_malloc_trimming_get_a_warning(dask_cluster, 
             pass
     assert [r.getMessage() for r in caplog.records] == [
         "warning: the workers run with MALLOC_TRIM_THRESHOLD_ set (Dask's default for the workers a nanny "
-        'starts), which slows segmenting by 10-40%; see README "Past one machine" to unset it'
+        "starts), which slows segmenting by 10-40%; see docs/cluster.md to unset it"
     ]
 
 

@@ -132,7 +132,7 @@ def test_unknown_word_query_never_imports_gensim(subword_model):
 
 def test_idf_weighted_composition_matches_its_definition(subword_model):
     """compose_subword_vectors(ngram_weighting="idf"), a composition measured and not adopted
-    (README), weighs each n-gram by log((V + 1) / (df + 1)); the plain mean weighs them equally."""
+    (docs/defaults.md), weighs each n-gram by log((V + 1) / (df + 1)); the plain mean weighs them equally."""
     from gensim.models import FastText
     from gensim.models.fasttext import ft_ngram_hashes
 

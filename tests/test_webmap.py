@@ -130,7 +130,7 @@ def test_search_in_a_real_browser_highlights_the_word_and_its_neighbours(engine,
     assert status.startswith(f"{query}: ")
     assert unknown_status == "“没有这个词” is not on this map" and unknown_highlighted == 0
     assert shot.stat().st_size > 10_000
-    if os.environ.get("W2VKIT_SCREENSHOTS"):  # to refresh the README's picture
+    if os.environ.get("W2VKIT_SCREENSHOTS"):  # to refresh the picture in docs/commands.md
         shutil.copy(shot, Path(os.environ["W2VKIT_SCREENSHOTS"]) / "map-search.png")
 
 

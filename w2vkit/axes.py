@@ -29,7 +29,7 @@ from .stability import Ensemble, Spread, mean_spearman
 # Below this PairDir the pole pairs point in different directions: the axis is their average, not
 # a concept (the 善/恶 pairs of 西游记 measured -0.15 to 0.09; 文/武 with four words a pole 0.2+).
 PAIRDIR_WARNING = 0.1
-# A pole word seen fewer times than this has a noisy vector (README: findings).
+# A pole word seen fewer times than this has a noisy vector (docs/findings.md).
 RARE_POLE_COUNT = 50
 
 

@@ -57,7 +57,7 @@ COMPARE_RANK = "change"
 
 # w2vkit.trainoptions: train's defaults. Those that depend on the corpus differ below and from
 # SMALL_CORPUS_TOKENS (a novel against Wikipedia); each was chosen by measurement on several texts
-# and seeds (README "Choosing the defaults").
+# and seeds (docs/defaults.md).
 ARCHS = ("cbow", "skipgram")
 DEFAULT_ARCH = "cbow"
 DEFAULT_MIN_COUNT = 5
@@ -74,7 +74,7 @@ SMALL_CORPUS_DEFAULTS = {
     "dim": 100,
     "window": 8,
     "epochs": 80,
-    # Mikolov et al. (2013) give 5-20 negatives for small corpora; 10 measured best (README).
+    # Mikolov et al. (2013) give 5-20 negatives for small corpora; 10 measured best (docs/defaults.md).
     "negative": 10,
     "sample": 1e-3,
     # Hash buckets for the n-grams. gensim's default of 2M costs 800 MB at dim 100; a novel's
@@ -109,7 +109,7 @@ def by_size(name: str) -> str:
 
 # w2vkit.countmodel. How `train` makes vectors: word2vec (gensim), ppmi (the count model alone) or
 # hybrid (both, side by side). Hybrid and the count part's weight were chosen on four novels and
-# checked on the English corpus (README "A count model beside word2vec"; benchmarks/count_model.py
+# checked on the English corpus (docs/defaults.md "A count model beside word2vec"; benchmarks/count_model.py
 # and count_model_english.py). From HYBRID_MAX_TOKENS on, word2vec: the counts' memory was
 # measured up to 17M tokens (1.7 GB peak), not beyond.
 METHODS = ("word2vec", "ppmi", "hybrid")

@@ -325,7 +325,7 @@ class Cluster:
         if any(trim for _, trim in facts.values()):
             log.warning(
                 "warning: the workers run with MALLOC_TRIM_THRESHOLD_ set (Dask's default for the workers a "
-                'nanny starts), which slows segmenting by 10-40%; see README "Past one machine" to unset it'
+                "nanny starts), which slows segmenting by 10-40%; see docs/cluster.md to unset it"
             )
 
     @property

@@ -50,7 +50,7 @@ MAX_HARMONIC_WINDOW = 22
 
 @dataclass(frozen=True)
 class CountOptions:
-    """Settings of the count model (defaults chosen in README "A count model beside word2vec")."""
+    """Settings of the count model (defaults chosen in docs/defaults.md "A count model beside word2vec")."""
 
     dim: int = DEFAULT_COUNT_DIM
     window: int = DEFAULT_COUNT_WINDOW

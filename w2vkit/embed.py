@@ -225,7 +225,7 @@ class SearchResult:
 SEARCH_CHUNK_LINES = 10_000
 # sif: the common component is estimated on the first lines with a known word, this many; a file
 # with no more gets exactly what `embed` computes. On longer files the component of a sample
-# this size is what the whole file's would be (README "Sentence vectors": the measurement).
+# this size is what the whole file's would be (docs/commands.md "Sentence vectors": the measurement).
 SIF_COMPONENT_LINES = 100_000
 
 

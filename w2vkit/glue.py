@@ -23,7 +23,7 @@ def find_glued(counts: Counter, user_words: frozenset = frozenset()) -> dict[str
     least 8 different characters on one side, each form 20x rarer than the word itself, is
     being glued, not compounded: real compounds rarely come in such families (不得已 不得不 不得了
     is three). User-dictionary words are never split. On 三国演义 (no dictionary) it raised alias
-    recall and MRR; on 西游记 it changed neither (README "Segmentation notes"), so segment_corpus
+    recall and MRR; on 西游记 it changed neither (docs/commands.md "Segmentation notes"), so segment_corpus
     runs it only when no dictionary is given."""
     by_head: dict[str, list[str]] = {}
     by_tail: dict[str, list[str]] = {}

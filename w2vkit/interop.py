@@ -40,7 +40,7 @@ def import_word2vec(
     scan for the keys and one numpy gather for the vectors, no Python work per word), appended to
     the new vectors.npy with plain writes and handed to a second background sha256; its words
     are decoded and written to vocab.tsv while the checksums run. Memory stays at a few chunks
-    plus the words, whatever the file size. Against gensim's load_word2vec_format: README
+    plus the words, whatever the file size. Against gensim's load_word2vec_format: docs/benchmarks.md
     "Benchmarks" (benchmarks/import.py). progress: a bar on stderr (when a TTY).
     """
     import gzip

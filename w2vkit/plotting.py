@@ -41,7 +41,7 @@ FORMATS = (".png", ".svg", ".pdf", ".html")
 # Above this many points a static image labels only a readable subset (the most frequent word of
 # each free spot); the HTML map labels more as you zoom in.
 MAX_IMAGE_LABELS = 400
-# Past this many words a map is said on stderr to be slow: memory stays bounded (README "The
+# Past this many words a map is said on stderr to be slow: memory stays bounded (docs/commands.md "The
 # interactive map" measures it), but the t-SNE takes minutes per 10,000 words on 2 cores and the
 # page grows by ~0.27 MB per 1,000 words.
 SLOW_MAP_WORDS = 100_000

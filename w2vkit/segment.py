@@ -1,7 +1,7 @@
 """Word segmentation: raw Chinese or English text in, lines of space-separated tokens out.
 
 Chinese goes through jieba (the reference engine) or rjieba, its Rust port, which is much faster and
-agrees on nearly every line (README "Segmentation notes", benchmarks/segment.py); both load the
+agrees on nearly every line (docs/commands.md "Segmentation notes", benchmarks/segment.py); both load the
 same user dictionaries. English is lowercased and split
 into word tokens. This module holds the options, the dictionaries and the Tokenizer that cuts a
 batch of paragraphs; segmenting whole files in parallel is w2vkit.pipeline.
@@ -77,7 +77,7 @@ class SegmentOptions:
     discover: bool = True  # find the text's own new words (w2vkit.discover) when no dictionary is given
     new_words: tuple[str, ...] = ()  # the words discovery found, added for this run
     # A line per paragraph (up to max_line_tokens), or per sentence. Paragraphs give word2vec's window
-    # the context across sentence ends, which raised alias recall on 三国演义 (README).
+    # the context across sentence ends, which raised alias recall on 三国演义 (docs/defaults.md).
     sentences: bool = False
     # Passes of collocation detection (gensim Phrases, word2phrase's scoring) after segmenting:
     # each pass may join a frequent pair into one token (new_york; a second pass makes

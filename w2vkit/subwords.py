@@ -29,7 +29,7 @@ from .vecmath import unit_rows, unit_vector
 
 # An unknown word gets a composed vector only when at least this share of its character n-grams
 # is known: below it, a string's few known n-grams (不存在的词语啊: 2 of 15) say little of what it
-# means. Chosen by benchmarks/unknown_words.py (README "Unknown words").
+# means. Chosen by benchmarks/unknown_words.py (docs/defaults.md "Unknown words").
 MIN_KNOWN_NGRAM_SHARE = 0.5
 NGRAM_VECTORS = "ngrams.npy"
 NGRAM_LIST = "ngrams.tsv"
@@ -150,11 +150,11 @@ def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True, ngram_wei
     gensim averages the word's vector with its n-grams' (2-3 character n-grams of a Chinese word
     are 4-7), so what a word shares in writing outweighs how it is used: 妖精's neighbours were
     妖娆 妖贼 妖孽 妖氛. The default weight scored better than gensim's composition on both novels'
-    alias groups, and gives 妖精 -> 妖怪 妖魔 among the first (benchmarks/choose_defaults.py; README
+    alias groups, and gives 妖精 -> 妖怪 妖魔 among the first (benchmarks/choose_defaults.py; docs/defaults.md
     "Choosing the defaults").
 
     ngram_weighting="idf" weighs each n-gram in the mean by log((V + 1) / (df + 1)), df the number
-    of vocabulary words holding it: measured on three novels and not adopted (README "Texts nobody
+    of vocabulary words holding it: measured on three novels and not adopted (docs/defaults.md "Texts nobody
     prepared"); kept for benchmarks/aliases.py."""
     import numpy as np
     from gensim.models.fasttext import ft_ngram_hashes
@@ -190,6 +190,6 @@ def compose_subword_vectors(wv, word_weight, edge_ngrams: bool = True, ngram_wei
     composed = weight * own + (1 - weight) * unit_rows(ngram_mean)
     # A one-character word has no parts: its n-grams (<孙, 孙>) are the first or last character of
     # every word that begins or ends with it, which made 孙 the nearest word to 孙悟空, 孙行者 ...
-    # It keeps its own vector (better MRR on the novel, same recall: README "Choosing the defaults").
+    # It keeps its own vector (better MRR on the novel, same recall: docs/defaults.md).
     composed[single] = own[single]
     return composed.astype(np.float32)

@@ -1,7 +1,7 @@
 """What `train` does when not told: its options, and the defaults that depend on the corpus.
 
 Defaults differ below and above SMALL_CORPUS_TOKENS (a novel against Wikipedia): each was chosen
-by measurement on several texts and seeds (README "Choosing the defaults"). Their values live in
+by measurement on several texts and seeds (docs/defaults.md). Their values live in
 w2vkit.choices, where the command line reads them for its --help without importing this module.
 """
 
@@ -145,7 +145,7 @@ class TrainOptions:
 
         Chinese gets character n-grams: a word's characters carry much of its meaning (the idea of
         CWE, Chen et al. 2015), and the names of one character share them (孙悟空 悟空 孙行者 孙大圣);
-        alias recall@10 rose on both novels (README "Choosing the defaults"). English keeps plain
+        alias recall@10 rose on both novels (docs/defaults.md). English keeps plain
         word2vec: text8-style text has no morphology left worth the 2-3x training time.
         """
         size = size_defaults(tokens)

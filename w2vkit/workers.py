@@ -56,7 +56,7 @@ def ordered_map(func, items: Iterator, jobs: int, initializer, initargs) -> Iter
     shared between processes, an interrupted run kills its workers and is done. Tasks are sent by
     one thread per worker, as Pool's task handler does: sent from the main thread (or read by a
     thread inside the worker, competing with the segmenting for the worker's GIL), the English
-    corpus took 1.6x as long (README "Benchmarks").
+    corpus took 1.6x as long (docs/benchmarks.md).
     """
     if jobs <= 1:
         initializer(*initargs)

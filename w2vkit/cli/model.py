@@ -67,7 +67,7 @@ class WordWeight(click.ParamType):
     "--arch",
     type=click.Choice(ARCHS),
     default=None,
-    help=f"Architecture [default: {DEFAULT_ARCH}; measured better on both corpora, see README].",
+    help=f"Architecture [default: {DEFAULT_ARCH}; measured better on both corpora, see docs/defaults.md].",
 )
 @click.option("--sg", "arch_flag", flag_value="skipgram", help="Same as --arch skipgram.")
 @click.option("--cbow", "arch_flag", flag_value="cbow", help="Same as --arch cbow.")

@@ -72,7 +72,7 @@ def engine_for(model_path):
 
 NO_MEMBERS_HINT = (
     "this model has no resampled members, so nothing here says how much these results would move on "
-    "another draw of the text: train with --bootstrap 10 (README: findings)"
+    "another draw of the text: train with --bootstrap 10 (docs/findings.md)"
 )
 
 
