@@ -42,6 +42,7 @@ def test_more_options_reach_gensim(novel_slice, tmp_path):
         seed=3,
         max_vocab=500,
         subwords=False,
+        method="word2vec",  # (a model with a count part keeps no gensim state to read back)
     )
     train([str(novel_slice)], tmp_path / "m", opts)
     g = Word2Vec.load(str(tmp_path / "m" / "gensim" / "model"))
@@ -65,7 +66,11 @@ def test_subword_options_reach_gensim(novel_slice, tmp_path):
     """Chinese text gets character n-grams (gensim FastText) unless told otherwise."""
     from gensim.models import FastText
 
-    train([str(novel_slice)], tmp_path / "m", TrainOptions(dim=8, epochs=2, min_n=1, max_n=4, buckets=5000))
+    train(
+        [str(novel_slice)],
+        tmp_path / "m",
+        TrainOptions(dim=8, epochs=2, min_n=1, max_n=4, buckets=5000, method="word2vec"),
+    )
     g = FastText.load(str(tmp_path / "m" / "gensim" / "model"))
     assert type(g) is FastText
     assert (g.wv.min_n, g.wv.max_n, g.wv.bucket, g.epochs) == (1, 4, 5000, 2)
@@ -79,7 +84,9 @@ def test_english_text_trains_plain_word2vec(tmp_path):
 
     text = " ".join(["the king and the queen rule the land while the man and the woman work"] * 300)
     (tmp_path / "en.txt").write_text(text)
-    result = train([str(tmp_path / "en.txt")], tmp_path / "m", TrainOptions(dim=8, epochs=1, min_count=1))
+    result = train(
+        [str(tmp_path / "en.txt")], tmp_path / "m", TrainOptions(dim=8, epochs=1, min_count=1, method="word2vec")
+    )
     assert result.options.subwords is False
     assert type(FastText.load(str(tmp_path / "m" / "gensim" / "model"))).__name__ == "Word2Vec"
 
@@ -256,7 +263,7 @@ def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path,
     """The acceptance run: defaults on the whole novel, then the character's other names."""
     from w2vkit.query import Engine
 
-    train([str(xiyouji_path)], tmp_path / "xiyouji")
+    train([str(xiyouji_path)], tmp_path / "xiyouji", keep_gensim=True)  # (gensim's state, cross-checked below)
     engine = Engine(load_model(tmp_path / "xiyouji"))
     info = invoke(["info", "-m", tmp_path / "xiyouji"])
     assert "training    cbow+subwords(2-3, word weight 0.3) window=8 epochs=80" in info.stdout

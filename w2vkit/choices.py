@@ -140,3 +140,19 @@ BUILTIN_SETS = {
     "sanguo-aliases": ("w2vkit", "sanguo-aliases.txt", "groups"),
     "hongloumeng-aliases": ("w2vkit", "hongloumeng-aliases.txt", "groups"),
 }
+
+# w2vkit.items: Defaults for items, chosen on MovieLens-100k's validation split (benchmarks/items.py): a window
+# that covers whole sessions, skip-gram, and a negative-sampling exponent below 0 (rare items
+# drawn as negatives more often: Caselles-Dupré et al. 2018); no character n-grams and no count
+# part (IDs have no characters worth composing, and the count model's PPMI is what the
+# co-occurrence baseline already measures).
+ITEM_DEFAULTS = {
+    "arch": "skipgram",
+    "window": 50,
+    "ns_exponent": -0.5,
+    "epochs": 20,
+    "min_count": 1,
+    "dim": 64,
+    "subwords": False,
+    "method": "word2vec",
+}

@@ -101,6 +101,8 @@ def gensim_kwargs(opts: TrainOptions) -> dict:
     )
     if opts.alpha is not None:
         kw["alpha"] = opts.alpha
+    if opts.ns_exponent is not None:  # (items: below 0, rare items drawn as negatives more often)
+        kw["ns_exponent"] = opts.ns_exponent
     if opts.subwords:
         kw.update(min_n=opts.min_n, max_n=opts.max_n, bucket=opts.buckets)
     else:  # gensim's FastText computes no loss

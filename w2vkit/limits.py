@@ -34,6 +34,7 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "count_window": (1, 100, True, "counting costs tokens x window: 100 is 10x a novel's count"),
     "count_eig": (0.0, 1.0, False, "the power of the singular values: 0 ignores them, 1 keeps them"),
     "count_weight": (0.0, 1.0, False, "the count part's share of the combined cosines"),
+    "ns_exponent": (-10.0, 10.0, False, "the exponent of the negative-sampling distribution: 0.75 for words"),
     "remove_top": (0, 100, True, "principal directions removed; 1-3 is the usual, the rest is meaning"),
     "members": (2, 100, True, "each member is a training of the whole text; 10 gives usable intervals"),
     # segment (w2vkit.segment, w2vkit.pipeline)

@@ -64,6 +64,7 @@ SCHEMA: dict = {
     "source": {"!path": str},
     "postprocess": [{"!step": str}],
     "losses_per_epoch": [NUMBER],
+    "items": {"sequences": int, "cut": int, "labels": str, "labels_sha256": str, "holdout": str, "labelled": int},
 }
 
 

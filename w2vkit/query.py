@@ -43,6 +43,36 @@ class Engine:
         self.vectors = model.vectors
         self._norms: np.ndarray | None = None
         self._unit: np.ndarray | None = None
+        self._labels: dict | None = None
+        self._by_name: dict | None = None
+
+    @property
+    def labels(self) -> dict:
+        """An item model's labels (ID -> (name, groups)), {} for models without (w2vkit.items)."""
+        if self._labels is None:
+            from .items import model_item_file, read_labels
+
+            path = model_item_file(self.model, "labels") if self.model.meta.get("items") else None
+            self._labels = read_labels(path) if path else {}
+        return self._labels
+
+    def name_of(self, word: str) -> str:
+        """An item's name from its label ("" without one)."""
+        return self.labels[word][0] if word in self.labels else ""
+
+    def _item_by_name(self, name: str) -> int | None:
+        """The row of the one item of the model whose label is `name` (case ignored); several:
+        a UsageError listing them."""
+        if self._by_name is None:
+            self._by_name = {}
+            for item, (label, _) in self.labels.items():
+                if item in self.model.index:
+                    self._by_name.setdefault(label.casefold(), []).append(item)
+        found = self._by_name.get(name.strip().casefold(), [])
+        if len(found) > 1:
+            shown = "; ".join(f"{i} {self.labels[i][0]}" for i in found[:10])
+            raise UsageError(f"{name!r} names {len(found)} items: {shown}; give the ID")
+        return self.model.index[found[0]] if found else None
 
     @property
     def norms(self) -> np.ndarray:
@@ -88,6 +118,8 @@ class Engine:
         if i is None:
             form = training_form(self.model, word)
             i = self.model.index.get(form) if form != word else None
+            if i is None and self.model.meta.get("items"):  # an item model: a name from its labels
+                i = self._item_by_name(word)
             if i is None:
                 model = self.model  # (the message is made only if it is shown)
                 raise UnknownWordError(lambda: unknown_word_message(model, word), word)

@@ -34,6 +34,7 @@ import numpy as np
 from . import __version__
 from .errors import CorruptModelError, ModelNotFoundError, OutputError
 from .files import check_writable, input_conflict, note_read, pid_suffix, real_path, remove_stale, sha256_of
+from .items import ITEMS_DIR
 from .metacheck import check_meta
 from .subwords import load_ngrams
 
@@ -59,6 +60,7 @@ MODEL_ENTRIES = frozenset(
         DROPPED,
         GENSIM_DIR,
         DICTS_DIR,
+        ITEMS_DIR,
         "members",
         "ngrams.npy",
         "ngrams.tsv",
@@ -266,7 +268,7 @@ def write_model_files(
     """Write vectors, vocabulary and metadata into directory (not atomic: use staging_dir).
 
     vectors=None: directory already holds vectors.npy (written in place by an importer, which
-    may pass its checksum). extra_files: relative path (under dicts/) -> bytes."""
+    may pass its checksum). extra_files: relative path (under dicts/ or items/) -> bytes."""
     written = vectors is None
     if written:
         vectors = np.load(directory / VECTORS, mmap_mode="r", allow_pickle=False)
@@ -280,8 +282,8 @@ def write_model_files(
     if not written:
         np.save(directory / VECTORS, vectors, allow_pickle=False)
     for relative, data in (extra_files or {}).items():
-        if Path(relative).parts[:1] != (DICTS_DIR,) or ".." in Path(relative).parts:
-            raise ValueError(f"{relative}: a model's extra files go under {DICTS_DIR}/")
+        if Path(relative).parts[:1] not in ((DICTS_DIR,), (ITEMS_DIR,)) or ".." in Path(relative).parts:
+            raise ValueError(f"{relative}: a model's extra files go under {DICTS_DIR}/ or items/")
         (directory / relative).parent.mkdir(parents=True, exist_ok=True)
         (directory / relative).write_bytes(data)
     # The checksum of a large file is computed on the other core while the vocabulary is written

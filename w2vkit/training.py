@@ -70,10 +70,11 @@ def train(
     resume: str | None = None,
     jobs: int | None = None,
     progress: bool = False,
-    keep_gensim: bool = True,
+    keep_gensim: bool | None = None,
     max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS,
     cluster: str | None = None,
     resampling: Resampling | None = None,
+    items=None,
 ) -> TrainResult:
     """Train a model on raw (or, with seg_options=None, segmented) text and save it atomically.
 
@@ -84,8 +85,11 @@ def train(
     then be on a filesystem the workers share). Training itself runs here: gensim uses one machine.
     resampling: members to train beside the model (w2vkit.members.Resampling: --bootstrap N over
     documents, or --seeds N), saved inside it in the same atomic step.
-    keep_gensim: keep gensim's training state (gensim/, for --resume and postprocess --add-context;
-    never for a model with a count part, which neither accepts)."""
+    items: a w2vkit.items.ItemInput: the inputs are item sequences (or an interaction table),
+    read verbatim, with the item defaults for every option left at its text default.
+    keep_gensim: keep gensim's training state (gensim/, for --resume and postprocess --add-context)
+    in the model: None, when one of them can use it (not for a model with a count part, which
+    neither accepts); True, always (to inspect what gensim trained); False, never."""
     if isinstance(inputs, (str, os.PathLike)):  # (a string would be taken as one path per character)
         raise OptionError("{inputs} must be a list of paths, not one path", "inputs")
     started = time.perf_counter()
@@ -104,9 +108,16 @@ def train(
         # For segmented text the cluster counts (words, and co-occurrences for a count model), open
         # till then; reached before any work starts.
         counter = stack.enter_context(Cluster(cluster)) if cluster and seg_options is None and not resume else None
-        prepared = prepare_corpus(
-            inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens, cluster=cluster
-        )
+        item_corpus = None
+        if items is not None:
+            from .items import item_options, prepare_items
+
+            options = item_options(options)
+            prepared, item_corpus = prepare_items(list(inputs), items)
+        else:
+            prepared = prepare_corpus(
+                inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens, cluster=cluster
+            )
         counted = counter.count_tokens([prepared.path]) if counter else None
         tokens = prepared.tokens
         if resumed_from is not None:  # unless told otherwise, go on as the model was trained
@@ -129,7 +140,17 @@ def train(
         else:
             dropped = run.dropped
         words, dimensions = _save_trained(
-            run, output, opts, prepared, tokens, dropped, resumed_from, keep_gensim, resampling, progress
+            run,
+            output,
+            opts,
+            prepared,
+            tokens,
+            dropped,
+            resumed_from,
+            keep_gensim,
+            resampling,
+            progress,
+            (item_corpus, items) if items is not None else None,
         )
         seconds = run.seconds + (sum(run.count.seconds.values()) if run.count else 0)
         return TrainResult(
@@ -175,6 +196,7 @@ def _save_trained(
     keep_gensim,
     resampling=None,
     progress=False,
+    item_input=None,
 ) -> int:
     """Write the model directory (vectors composed as chosen, metadata, the gensim state for
     --resume, and resampled members) and publish it atomically; the number of words."""
@@ -204,10 +226,12 @@ def _save_trained(
     meta.update(final.meta)
     if count_seconds is not None:
         meta["timings"]["count_seconds"] = count_seconds
-    if run.model is None or opts.method in ("hybrid", "ppmi"):
+    if run.model is None:
+        keep_gensim = False
+    elif keep_gensim is None:
         # The training state serves --resume and postprocess --add-context, and both refuse a
         # model with a count part: kept, it would be four fifths of the model's size for nothing.
-        keep_gensim = False
+        keep_gensim = opts.method not in ("hybrid", "ppmi")
     output = Path(output)
     tmp = staging_dir(output)
     try:
@@ -218,6 +242,11 @@ def _save_trained(
             meta["ngrams"] = save_ngrams(tmp, final.wv, opts.word_weight, scale=scale, dim=final.vectors.shape[1])
         # the dictionaries and stopword lists go inside the model (w2vkit.dictfiles)
         meta["segmentation"], dict_copies = store_copies(meta["segmentation"])
+        if item_input is not None:  # (labels and held-out sequences kept with the model)
+            from .items import item_files
+
+            files, meta["items"] = item_files(item_input[0], item_input[1], final.words)
+            dict_copies = {**dict_copies, **files}
         if resampling is not None:
             meta["members"] = train_members(prepared.path, tokens, opts, resampling, tmp, output, progress)
         write_model_files(tmp, final.words, final.counts, final.vectors, meta, dropped, extra_files=dict_copies)

@@ -45,6 +45,7 @@ NUMERIC = (
     "workers",
     "seed",
     "max_vocab",
+    "ns_exponent",
     "min_n",
     "max_n",
     "buckets",
@@ -88,6 +89,9 @@ class TrainOptions:
     epochs: int | None = None
     negative: int | None = None
     hs: bool = False
+    # The exponent of the negative-sampling distribution (None: gensim's 0.75, as for words;
+    # items: w2vkit.items.ITEM_DEFAULTS).
+    ns_exponent: float | None = None
     sample: float | None = None
     alpha: float | None = None
     min_alpha: float = DEFAULT_MIN_ALPHA

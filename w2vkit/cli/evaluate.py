@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..choices import ANALOGY_METHODS, BUILTIN_SETS, DATA_ENV, DEFAULT_RESTRICT_VOCAB
-from .options import FORMAT_OPTION, MODEL_OPTION, verbosity
+from .options import FORMAT_OPTION, MODEL_OPTION, limited, verbosity
 from .output import engine_for, info, render
 
 
@@ -51,9 +51,22 @@ def builtin(kind: str) -> str:
     "--data-dir", default=None, metavar="DIR", help=f"Folder of the CA8 and wordsim sets [default: ${DATA_ENV}]."
 )
 @click.option("--sections", is_flag=True, help="Show the accuracy of every analogy section.")
+@click.option(
+    "--next-item",
+    "next_item",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="[FILE]",
+    help="Item models: next-item hit rate@k and MRR against the most-popular and co-occurrence baselines, "
+    "on FILE (history, then the item to predict, per line) or the sequences train --holdout last kept.",
+)
+@click.option(
+    "-k", "k", default=10, show_default=True, type=limited("k"), help="With --next-item: the k of hit rate@k."
+)
 @FORMAT_OPTION
 @verbosity
-def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_dir, sections, fmt):
+def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_dir, sections, next_item, k, fmt):
     """Score a model on analogy, word-similarity and alias benchmarks.
 
     With no set given, the sets for the model's language: google, wordsim353, simlex999 for
@@ -72,6 +85,8 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
     from ..render import to_json
 
     engine = engine_for(model_path)
+    if next_item is not None:
+        return _next_item(engine, next_item or None, k, fmt)
     methods = list(ANALOGY_METHODS) if method == "both" else [method]
     report = run_evaluation(engine, analogies, pairs, groups, restrict_vocab, methods, data_dir)
     if fmt == "json":
@@ -79,6 +94,36 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
     else:
         render(list(REPORT_COLUMNS), report_rows(report, sections), fmt)
     info(f"model {engine.model.path}, restrict_vocab={restrict_vocab}")
+
+
+def _next_item(engine, held_out, k, fmt):
+    from ..nextitem import run_next_item
+
+    result = run_next_item(engine, held_out, k)
+    rows = [
+        ("item model", result.model.hit_rate, result.model.mrr),
+        ("most popular", result.popular.hit_rate, result.popular.mrr),
+    ]
+    if result.cooccurrence is not None:
+        rows.append(("co-occurrence", result.cooccurrence.hit_rate, result.cooccurrence.mrr))
+    payload = {
+        "k": k,
+        "sequences": result.sequences,
+        "unknown_targets": result.unknown_targets,
+        "coherence": result.coherence,
+        "coherence_chance": result.coherence_chance,
+        **result.extra,
+    }
+    render(["method", f"hit_rate@{k}", "mrr"], rows, fmt, payload)
+    info(
+        f"{result.sequences:,} held-out sequences from {result.extra['held_out']} ({result.unknown_targets:,} targets "
+        "unknown to the model: misses)"
+        + ("" if result.cooccurrence is not None else "; no co-occurrence baseline: the training sequences are gone")
+    )
+    if result.coherence is not None:
+        info(
+            f"group coherence@{k}: {result.coherence:.3f} of an item's {k} nearest share a group (chance {result.coherence_chance:.3f})"
+        )
 
 
 COMMANDS = (evaluate,)

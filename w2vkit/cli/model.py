@@ -23,6 +23,7 @@ from ..choices import (
     DEFAULT_WORD_WEIGHT,
     EXPORT_FORMATS,
     HYBRID_MAX_TOKENS,
+    ITEM_DEFAULTS,
     LARGE_CORPUS_DEFAULTS,
     METHODS,
     SMALL_CORPUS_TOKENS,
@@ -87,6 +88,13 @@ class WordWeight(click.ParamType):
     "--negative", default=None, type=limited("negative"), help=f"Negative samples [default: {by_size('negative')}]."
 )
 @click.option("--hs", is_flag=True, help="Hierarchical softmax (use with --negative 0).")
+@click.option(
+    "--ns-exponent",
+    default=None,
+    type=limited("ns_exponent"),
+    help="Exponent of the negative-sampling distribution [default: gensim's 0.75; with --items "
+    f"{ITEM_DEFAULTS['ns_exponent']}: rare items drawn more often].",
+)
 @click.option(
     "--sample",
     default=None,
@@ -209,6 +217,32 @@ class WordWeight(click.ParamType):
     "lines; auto: chapters when the text has 8 or more headings, else ~200 blocks.",
 )
 @click.option("--segmented", is_flag=True, help="CORPUS is already tokenised (space-separated).")
+@click.option(
+    "--items",
+    is_flag=True,
+    help="CORPUS is sequences of item IDs (one sequence per line, IDs verbatim), or with --user and --item "
+    "an interaction table (CSV/TSV with a header): Item2Vec, with defaults chosen for items "
+    f"({', '.join(f'{k} {v}' for k, v in ITEM_DEFAULTS.items() if k in ('arch', 'window', 'epochs', 'dim'))}).",
+)
+@click.option("--user", "user_column", default=None, metavar="COLUMN", help="With --items: the table's user column.")
+@click.option("--item", "item_column", default=None, metavar="COLUMN", help="With --items: the table's item column.")
+@click.option(
+    "--time", "time_column", default=None, metavar="COLUMN", help="With --items: order each user's items by it."
+)
+@click.option(
+    "--holdout",
+    type=click.Choice(["last"]),
+    default=None,
+    help="With --items: keep each sequence's last item out of training, for evaluate --next-item.",
+)
+@click.option(
+    "--labels",
+    "labels_file",
+    default=None,
+    metavar="FILE",
+    help="With --items: ID<TAB>name[<TAB>group...] per line, kept with the model: outputs show names, "
+    "queries take them, maps colour by group.",
+)
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
 @click.option(
     "--no-resume-state",
@@ -232,6 +266,12 @@ def train(
     seeds,
     unit,
     segmented,
+    items,
+    user_column,
+    item_column,
+    time_column,
+    holdout,
+    labels_file,
     resume,
     no_resume_state,
     jobs,
@@ -270,17 +310,30 @@ def train(
 
     names = {f.name for f in fields(TrainOptions)}
     given = {k: v for k, v in rest.items() if k in names}
+    item_input = None
+    if items or user_column or item_column or time_column or holdout or labels_file:
+        from ..items import ItemInput, Table
+
+        if not items:
+            raise click.UsageError("--user, --item, --time, --holdout and --labels go with --items")
+        if bool(user_column) != bool(item_column) or (time_column and not user_column):
+            raise click.UsageError("an interaction table needs both --user and --item (and --time to order them)")
+        table = Table(user_column, item_column, time_column) if user_column else None
+        item_input = ItemInput(table, holdout, labels_file)
+        ctx = click.get_current_context()  # options left at their text defaults take the item defaults
+        given = {k: v for k, v in given.items() if ctx.get_parameter_source(k) != click.core.ParameterSource.DEFAULT}
     if arch or arch_flag:
         given["arch"] = arch or arch_flag
     result = run_train(
         list(inputs),
         output,
         TrainOptions(**given),
-        None if segmented else segment_options(rest),
+        None if segmented or items else segment_options(rest),
         resume=resume,
         jobs=jobs,
         progress=show_progress(),
-        keep_gensim=not no_resume_state,
+        keep_gensim=False if no_resume_state else None,
+        items=item_input,
         max_line_tokens=rest["max_line_tokens"],
         cluster=cluster,
         resampling=resampling,

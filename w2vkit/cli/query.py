@@ -50,7 +50,11 @@ def similar(words, minus, topn, restrict_vocab, stable, model_path, fmt):
     engine = engine_for(model_path)
     ensemble = ensemble_for(engine)
     results = similar_rows(engine, list(words), list(minus), topn, restrict_vocab, stable, ensemble)
-    rows = [(i, r.word, r.score, r.count, *spread_cells(r.spread)) for i, r in enumerate(results, 1)]
+    named = bool(engine.labels)  # an item model with labels: each item's name beside its ID
+    rows = [
+        (i, r.word, *([engine.name_of(r.word)] if named else []), r.score, r.count, *spread_cells(r.spread))
+        for i, r in enumerate(results, 1)
+    ]
     payload = {"positive": list(words), "negative": list(minus)}
     payload["query"] = [dict(zip(("word", "count", "composed"), (w, *engine.word_facts(w)))) for w in [*words, *minus]]
     if ensemble and len(words) == 1 and not minus:
@@ -63,7 +67,8 @@ def similar(words, minus, topn, restrict_vocab, stable, model_path, fmt):
                 f"{UNSTABLE_BELOW:.0%}): its vector is unstable, its neighbours owe much to which documents were drawn"
             )
     payload["provenance"] = provenance(engine, topn=topn, restrict_vocab=restrict_vocab, stable=stable)
-    render(["rank", "word", "similarity", "count", *spread_columns(ensemble)], rows, fmt, payload)
+    columns = ["rank", "word", *(["name"] if named else []), "similarity", "count", *spread_columns(ensemble)]
+    render(columns, rows, fmt, payload)
     note_members(ensemble)
 
 
