@@ -126,3 +126,8 @@ def test_calibration_benchmark():
 def test_planted_change_benchmark():
     out = run("planted_change.py", "--tiny")
     assert "z-overlap" in out and "AP" in out
+
+
+def test_items_benchmark():
+    out = run("items.py", "--tiny")
+    assert "item model" in out and "most popular" in out
