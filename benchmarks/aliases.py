@@ -139,7 +139,7 @@ def main():
                             out = Path(args.models) / key
                         if not (out / "gensim" / "model").exists():
                             started = time.perf_counter()
-                            train([path], out, TrainOptions(seed=seed, **NGRAMS[ngrams], **tiny), seg)
+                            train([path], out, TrainOptions(seed=seed, **NGRAMS[ngrams], **tiny), seg, keep_gensim=True)
                             seconds.append(time.perf_counter() - started)
                         model = FastText.load(str(out / "gensim" / "model"))
                     wv = model.wv
