@@ -155,3 +155,13 @@ def test_cli_bad_item_inputs_are_one_line_before_any_work(invoke, tmp_path):
     assert r.exit_code == 2 and r.stderr.endswith(
         "Error: --user, --item, --time, --holdout and --labels go with --items\n"
     )
+
+
+def test_a_map_of_items_is_labelled_by_name_and_coloured_by_group(item_model, tmp_path):
+    from w2vkit.plotting import plot
+    from w2vkit.query import Engine
+    from w2vkit.store import load_model
+
+    engine = Engine(load_model(item_model))
+    result = plot(engine, tmp_path / "map.png", top=36, method="pca")
+    assert result.groups == 3 and result.labels == 36  # sci-fi, drama, comedy; every point named

@@ -66,6 +66,9 @@ def _stopwords() -> frozenset[str]:
 def choose_words(engine: Engine, words: list[str], neighbors: int, top: int):
     """(words, group index per word, query flags). No words: the `top` most frequent words,
     leaving out stopwords and single characters; with words: each and its nearest neighbours."""
+    if not words and engine.model.meta.get("items"):  # items: IDs, no stopwords or one-character rule
+        chosen = list(engine.model.words[:top])
+        return chosen, [0] * len(chosen), [False] * len(chosen)
     if not words:
         stop = _stopwords()
         chosen = [w for w in engine.model.words if len(w) > 1 and w not in stop and w.isalnum()][:top]
@@ -208,10 +211,23 @@ def plot(
 
     # matplotlib reports a missing glyph as a warning while laying out as well as while saving:
     # catch them over the whole drawing, for the caller (and the tests) to see.
+    shown, legend = chosen, None
+    if engine.labels:  # an item model with labels: names on the points, colours by group
+        shown = [engine.name_of(w) or w for w in chosen]
+        if not words:
+            groups, legend = label_groups(engine, chosen)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig, ax, ngroups = _draw(
-            engine, xy, chosen, groups, is_query, bool(words), font_choice.properties if font_choice else None, name
+            engine,
+            xy,
+            shown,
+            groups,
+            is_query,
+            bool(words) or legend is not None,
+            font_choice.properties if font_choice else None,
+            name,
+            legend,
         )
         _save(fig, output, fmt)
     messages = [str(w.message) for w in caught]
@@ -251,8 +267,20 @@ def _plot_html(engine, output, chosen, groups, is_query, xy, words, title, start
     )
 
 
-def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, title):
-    """The figure: points coloured by group, queries ringed, de-overlapped labels, legend, title."""
+def label_groups(engine, items: list[str], most: int = 9) -> tuple[list[int], list[str]]:
+    """Each item's group for colouring: its first labelled group among the `most` commonest (the
+    rest, and items without one: "other"), and the legend's names."""
+    from collections import Counter
+
+    first = [(engine.labels.get(i, ("", ()))[1][:1] or ("other",))[0] for i in items]
+    common = [g for g, _ in Counter(g for g in first if g != "other").most_common(most)]
+    names = common + ["other"]
+    return [names.index(g) if g in common else len(common) for g in first], names
+
+
+def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, title, legend_names=None):
+    """The figure: points coloured by group, queries ringed, de-overlapped labels, legend, title.
+    legend_names: a name per group (else each group is named by its query word)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -271,7 +299,9 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, tit
     chosen = [terminal_safe(w) for w in chosen]
     for g in range(ngroups):
         members = [i for i in range(n) if groups[i] == g]
-        label = chosen[members[0]] if with_words else None
+        if not members:
+            continue
+        label = (legend_names[g] if legend_names else chosen[members[0]]) if with_words else None
         ax.scatter(xy[members, 0], xy[members, 1], s=marker, color=cmap[g], alpha=0.8, label=label)
         queries = [i for i in members if is_query[i]]
         if queries:
@@ -301,7 +331,9 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, tit
             **text_kw,
         )
     if with_words:
-        legend = ax.legend(loc="best", fontsize=fontsize + 1, markerscale=2, title="query (neighbours)")
+        legend = ax.legend(
+            loc="best", fontsize=fontsize + 1, markerscale=2, title="group" if legend_names else "query (neighbours)"
+        )
         if fontprops is not None:
             for t in legend.get_texts():
                 t.set_fontproperties(fontprops)
