@@ -165,3 +165,28 @@ def test_a_map_of_items_is_labelled_by_name_and_coloured_by_group(item_model, tm
     engine = Engine(load_model(item_model))
     result = plot(engine, tmp_path / "map.png", top=36, method="pca")
     assert result.groups == 3 and result.labels == 36  # sci-fi, drama, comedy; every point named
+
+
+def test_an_html_map_of_items_shows_and_searches_id_and_name(item_model, tmp_path):
+    import re
+
+    from w2vkit.plotting import plot
+    from w2vkit.query import Engine
+    from w2vkit.store import load_model
+
+    engine = Engine(load_model(item_model))
+    plot(engine, tmp_path / "map.html", top=36, method="pca")
+    page = (tmp_path / "map.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script id="map-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    assert all(re.fullmatch(r"\S+ Film .+", w) for w in data["words"])
+    assert sorted(data["groups"][:3]) == ["comedy", "drama", "sci-fi"]
+
+
+def test_a_folder_of_sequence_files_is_read_in_name_order(tmp_path):
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "b.txt").write_text("c d\n", encoding="utf-8")
+    (tmp_path / "in" / "sub" / "a.txt").write_text("e f\n", encoding="utf-8")
+    (tmp_path / "in" / "a.txt").write_text("a b\n", encoding="utf-8")
+    (tmp_path / "in" / ".hidden").write_text("x y\n", encoding="utf-8")
+    corpus = write_item_corpus([str(tmp_path / "in")], tmp_path / "out")
+    assert corpus.path.read_text().splitlines() == ["a b", "c d", "e f"]

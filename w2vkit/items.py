@@ -87,11 +87,31 @@ def write_item_corpus(inputs: list[str], out_dir: Path, table: Table | None = No
     return corpus
 
 
-def _sequences(inputs, table: Table | None):
+def item_input_files(inputs) -> list[str]:
+    """The files of `inputs`: files as given, folders' files (recursively, by name, hidden ones
+    left out)."""
+    files = []
     for name in inputs:
         path = Path(name)
-        if not path.is_file():
+        if path.is_dir():
+            found = sorted(
+                str(f)
+                for f in path.rglob("*")
+                if f.is_file() and not any(p.startswith(".") for p in f.relative_to(path).parts)
+            )
+            if not found:
+                raise InputError(f"{name}: a folder with no files of item sequences")
+            files += found
+        elif path.is_file():
+            files.append(str(path))
+        else:
             raise InputError(f"{name}: no such file of item sequences")
+    return files
+
+
+def _sequences(inputs, table: Table | None):
+    for name in item_input_files(inputs):
+        path = Path(name)
         if table is None:
             yield from _sequence_file(path)
         else:
@@ -237,9 +257,7 @@ def prepare_items(inputs: list[str], item_input: ItemInput):
     from .files import sha256_of
 
     started = time.perf_counter()
-    for name in inputs:
-        if not Path(name).is_file():
-            raise InputError(f"{name}: no such file of item sequences")
+    inputs = item_input_files(inputs)
     key = input_key(inputs, item_input.table, item_input.holdout)
     folder = cache_root() / "items" / key
     record = folder / "record.json"

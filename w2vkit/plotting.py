@@ -206,16 +206,19 @@ def plot(
     with progress_callback(progress, "t-SNE") as report:
         xy = project(vectors, method, seed, report)
     name = title or f"{engine.model.path.name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {len(chosen)} words"
-    if fmt == "html":
-        return _plot_html(engine, output, chosen, groups, is_query, xy, list(words), name, started)
-
-    # matplotlib reports a missing glyph as a warning while laying out as well as while saving:
-    # catch them over the whole drawing, for the caller (and the tests) to see.
     shown, legend = chosen, None
     if engine.labels:  # an item model with labels: names on the points, colours by group
         shown = [engine.name_of(w) or w for w in chosen]
         if not words:
             groups, legend = label_groups(engine, chosen)
+    if fmt == "html":
+        if engine.labels:  # (the page shows and searches "ID name")
+            shown = [f"{w} {engine.name_of(w)}".strip() for w in chosen]
+        group_names = legend or (list(words) if words else ["most frequent words"])
+        return _plot_html(engine, output, chosen, groups, is_query, xy, group_names, name, started, shown)
+
+    # matplotlib reports a missing glyph as a warning while laying out as well as while saving:
+    # catch them over the whole drawing, for the caller (and the tests) to see.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig, ax, ngroups = _draw(
@@ -250,9 +253,8 @@ def plot(
     )
 
 
-def _plot_html(engine, output, chosen, groups, is_query, xy, words, title, started) -> PlotResult:
-    group_names = words if words else ["most frequent words"]
-    page = render_html(map_data(engine, chosen, groups, is_query, xy, group_names, title))
+def _plot_html(engine, output, chosen, groups, is_query, xy, group_names, title, started, shown) -> PlotResult:
+    page = render_html(map_data(engine, chosen, groups, is_query, xy, group_names, title, shown))
     with atomic_output(output) as f:
         f.write(page.encode("utf-8"))
     return PlotResult(

@@ -56,9 +56,10 @@ def neighbour_lists(vectors: np.ndarray, k: int = NEIGHBOURS, block: int | None 
     return indices, scores
 
 
-def map_data(engine: Engine, chosen, groups, is_query, xy, group_names, title: str) -> dict:
+def map_data(engine: Engine, chosen, groups, is_query, xy, group_names, title: str, shown=None) -> dict:
     """The page's data: words in the given order (most frequent first when no words were asked
-    for), positions scaled to [0, 1000], counts, groups and the real-vector neighbour lists."""
+    for), positions scaled to [0, 1000], counts, groups and the real-vector neighbour lists.
+    shown: the text to show and search for each word (an item's "ID name"), else the word."""
     ids = [engine.model.index[w] for w in chosen]
     vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
     indices, scores = neighbour_lists(vectors)
@@ -68,7 +69,7 @@ def map_data(engine: Engine, chosen, groups, is_query, xy, group_names, title: s
     counts = engine.model.counts
     return {
         "title": title,
-        "words": list(chosen),
+        "words": list(shown if shown is not None else chosen),
         "counts": [int(counts[i]) if counts is not None else 0 for i in ids],
         "x": [round(float(v), 1) for v in scaled[:, 0]],
         "y": [round(float(v), 1) for v in scaled[:, 1]],
