@@ -174,8 +174,10 @@ def test_hybrid_is_the_default_for_a_small_corpus_and_json_reports_it(invoke, no
     options = json.loads(r.stdout)["options"]
     assert options["method"] == "hybrid" and options["count_weight"] == 0.25
     assert load_model(out).dim == 14
-    assert "epochs=2 + count model (PPMI+SVD) dim=6 window=8, weight 0.25 (8 + 6 = 14 dimensions) on " in r.stderr
+    said = "14 dimensions: 8 predictive + 6 count"  # train and info state the parts the same way (39.4)
+    assert f"epochs=2 + count model (PPMI+SVD) dim=6 window=8, weight 0.25 ({said}, as info says) on " in r.stderr
     assert json.loads(r.stdout)["dimensions"] == [8, 6]
+    assert f"words x {said}\n" in invoke(["info", "-m", out]).stdout
 
 
 def test_harmonic_windows_are_limited_to_what_64_bit_integers_sum_exactly():

@@ -27,7 +27,7 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
     meta = model.meta
     hp = meta.get("hyperparameters", {})
     layout = (meta.get("count_model") or {}).get("layout") or {}
-    parts = f" ({layout['predictive_dim']} predictive + {layout['count_dim']} count)" if layout else ""
+    parts = f": {layout['predictive_dim']} predictive + {layout['count_dim']} count" if layout else ""
     lines = [
         f"model       {model.path}",
         f"vocabulary  {len(model):,} words x {model.dim} dimensions{parts}",

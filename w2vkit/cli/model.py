@@ -348,7 +348,7 @@ def train(
     what = {
         "word2vec": f"{arch} dim={dims[0]} window={o.window} epochs={o.epochs}",
         "hybrid": f"{arch} dim={dims[0]} window={o.window} epochs={o.epochs} + {count}, weight {o.count_weight} "
-        f"({dims[0]} + {dims[-1]} = {sum(dims)} dimensions)",
+        f"({sum(dims)} dimensions: {dims[0]} predictive + {dims[-1]} count, as info says)",
         "ppmi": count,
     }[o.method]
     info(
