@@ -253,7 +253,7 @@ SEGMENTATION_VERSION = 2
 
 @functools.cache
 def _marked_patterns() -> tuple[re.Pattern, re.Pattern]:
-    """_EN_WORD and _EN_WORD_OR_PUNCT for text beyond ASCII: combining marks (Unicode category M:
+    r"""_EN_WORD and _EN_WORD_OR_PUNCT for text beyond ASCII: combining marks (Unicode category M:
     vowel signs and viramas of Indic scripts, accents NFC cannot compose) stay inside their word,
     where \w alone would cut 'हिन्दी' into 'ह न द'. Built on first use (30 ms: a scan of the
     marks' code points), so ASCII text and Chinese never pay for it."""
