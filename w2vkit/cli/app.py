@@ -34,6 +34,7 @@ COMMAND_MODULES = {
     "shell": "query",
     "embed": "sentences",
     "search": "sentences",
+    "index": "sentences",
     "plot": "pictures",
     "evaluate": "evaluate",
     "expand": "analysis",
