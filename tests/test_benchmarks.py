@@ -131,3 +131,8 @@ def test_planted_change_benchmark():
 def test_items_benchmark():
     out = run("items.py", "--tiny")
     assert "item model" in out and "most popular" in out
+
+
+def test_index_benchmark():
+    out = run("index.py", "--tiny")
+    assert "flat" in out and "search --in" in out
