@@ -53,12 +53,14 @@ def write_lines(corpus: str, out: Path, limit: int | None) -> int:
 
 
 def build(kind: str, lines: Path, out: Path, model: str) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of `w2vkit index` in a process of its own."""
+    """Seconds and peak RSS (MB, the process's own high-water mark) of building in a process of its own."""
     code = (
-        "import resource, sys, time; from w2vkit.embed import Embedder; from w2vkit.store import load_model; "
+        "import time; from w2vkit.embed import Embedder; from w2vkit.store import load_model; "
         "from w2vkit.vectorindex import build_index; t = time.perf_counter(); "
         f"build_index(Embedder(load_model({model!r})), {str(lines)!r}, {str(out)!r}, {kind!r}); "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        # VmHWM, not ru_maxrss: Linux carries a parent's maxrss across fork and exec
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
+        "print(time.perf_counter() - t, int(hwm) / 1024)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     seconds, peak = map(float, result.stdout.split())

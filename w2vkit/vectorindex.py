@@ -32,6 +32,8 @@ INDEX_VERSION = 1
 KINDS = ("auto", "flat", "ivf", "hnsw")
 FLAT_BELOW = 200_000  # lines: below this the exact index answers in milliseconds anyway
 CHUNK_LINES = 10_000
+IVF_NPROBE = 64  # lists searched of about 4 sqrt(n): benchmarks/index.py measures the recall
+HNSW_EF_SEARCH = 64
 SCORE_BLOCK_ROWS = 262_144  # rows scored at a time by the exact search
 
 
@@ -277,14 +279,24 @@ class VectorIndex:
         kind = self.meta.get("kind", "flat")
         if kind == "flat" or exact:
             return self._exact(q, top)
-        faiss = _faiss()
-        index = faiss.read_index(str(self.path / f"{kind}.faiss"))
+        index = self._approximate(kind)
         if kind == "hnsw":
-            index.hnsw.efSearch = max(64, 2 * top)
+            index.hnsw.efSearch = max(HNSW_EF_SEARCH, 2 * top)
         else:
-            index.nprobe = 16
+            index.nprobe = IVF_NPROBE
         scores, rows = index.search(q, top)
         return [[(int(r), float(s)) for r, s in zip(rr, ss) if r >= 0 and s > -1e30] for rr, ss in zip(rows, scores)]
+
+    def _approximate(self, kind: str):
+        """The Faiss index, read once per opened index (memory-mapped where Faiss can)."""
+        if getattr(self, "_faiss_index", None) is None:
+            faiss = _faiss()
+            path = str(self.path / f"{kind}.faiss")
+            try:
+                self._faiss_index = faiss.read_index(path, faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+            except RuntimeError:  # (not every kind can be memory-mapped)
+                self._faiss_index = faiss.read_index(path)
+        return self._faiss_index
 
     def _exact(self, q: np.ndarray, top: int):
         n = len(self.vectors)
