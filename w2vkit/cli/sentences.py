@@ -113,7 +113,7 @@ def _search_index(engine, index_path, query, queries_file, exact, topn, fmt, sho
     default="auto",
     show_default=True,
     help="flat: exact (numpy); ivf, hnsw: approximate (Faiss, pip install 'w2vkit[index]'); auto: flat below "
-    "200,000 lines, else hnsw.",
+    "200,000 lines, else ivf.",
 )
 @click.option("--half", is_flag=True, help="Store the vectors as float16 (half the disk and memory).")
 @SENTENCE_METHOD_OPTION
