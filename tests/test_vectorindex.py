@@ -9,10 +9,11 @@ import shutil
 import numpy as np
 import pytest
 
+from w2vkit.documents import iter_units
 from w2vkit.embed import Embedder
 from w2vkit.errors import UsageError
 from w2vkit.store import load_model
-from w2vkit.vectorindex import VectorIndex, build_index, search_index
+from w2vkit.vectorindex import VectorIndex, build_index, query_vectors, search_index
 
 
 @pytest.fixture
@@ -137,3 +138,82 @@ def test_faiss_kinds_find_what_the_exact_search_finds(small_model, lines_file, t
     for hits, theirs, their_scores in zip(exact, rows, scores):
         assert np.allclose([h.score for h in hits], their_scores, atol=1e-5)
         assert {h.line - 1 for h in hits} == set(theirs.tolist()) or np.isclose(their_scores[-1], their_scores[-2])
+
+
+@pytest.mark.parametrize("metric", ["ip", "l2"])
+def test_each_metric_ranks_as_a_brute_force_over_the_stored_vectors(small_model, lines_file, tmp_path, metric):
+    embedder = Embedder(load_model(small_model))
+    build_index(embedder, str(lines_file), tmp_path / "ix", metric=metric)
+    index = VectorIndex(tmp_path / "ix", embedder.model)
+    queries = ["孙悟空大闹天宫", "师父被妖精拿去"]
+    hits = search_index(embedder, index, queries, 10)
+    q = query_vectors(embedder, index, queries)
+    stored = np.asarray(index.vectors, dtype=np.float64)
+    known = stored.any(axis=1)
+    for found, vector in zip(hits, q.astype(np.float64)):
+        if metric == "ip":
+            measure = stored @ vector
+            order = np.argsort(-np.where(known, measure, -np.inf), kind="stable")[:10]
+        else:
+            measure = np.sqrt(((stored - vector) ** 2).sum(axis=1))
+            order = np.argsort(np.where(known, measure, np.inf), kind="stable")[:10]
+        # the same ranks (ties aside: the novel repeats lines), each hit's own measure as its score
+        assert np.allclose([h.score for h in found], measure[order], atol=1e-4)
+        assert np.allclose([h.score for h in found], measure[[h.line - 1 for h in found]], atol=1e-4)
+        assert len({h.line - 1 for h in found} & set(order.tolist())) >= 9
+    # not the cosine index in disguise: under ip the stored vectors keep their lengths
+    lengths = np.linalg.norm(stored[known], axis=1)
+    assert lengths.std() > 0.01
+
+
+def test_paragraphs_and_chapters_name_their_first_line(invoke, small_model, tmp_path):
+    text = (
+        "第一回　灵根育孕源流出\n猴王出世在花果山\n\n石猴拜师学艺\n"
+        "第二回　悟彻菩提真妙理\n孙悟空学会七十二变\n\n师父赶走了悟空\n"
+    )
+    (tmp_path / "book.txt").write_text(text, encoding="utf-8")
+    chapters = [tuple(u) for u in iter_units(text.splitlines(), "chapter")]
+    assert chapters == [
+        (1, "第一回　灵根育孕源流出 猴王出世在花果山 石猴拜师学艺"),
+        (5, "第二回　悟彻菩提真妙理 孙悟空学会七十二变 师父赶走了悟空"),
+    ]
+    assert [u[0] for u in iter_units(text.splitlines(), "paragraph")] == [1, 4, 8]
+    r = invoke(["index", tmp_path / "book.txt", "-o", tmp_path / "ix", "--unit", "paragraph", "-m", small_model])
+    assert r.exit_code == 0 and "indexed 3 paragraphs" in r.stderr, r.stderr
+    r = invoke(["search", "师父赶走了悟空", "--index", tmp_path / "ix", "-m", small_model, "--format", "json"])
+    best = json.loads(r.stdout)["results"][0]
+    assert best["line"] == 8 and best["text"] == "师父赶走了悟空"
+    (tmp_path / "plain.txt").write_text("没有章回的一段话\n", encoding="utf-8")
+    r = invoke(["index", tmp_path / "plain.txt", "-o", tmp_path / "ix2", "--unit", "chapter", "-m", small_model])
+    assert r.exit_code == 2 and r.stderr == (
+        f"Error: --unit chapter: {tmp_path / 'plain.txt'} has no chapter headings (第…回, 第…章, CHAPTER …); "
+        "index by line or paragraph\n"
+    )
+    assert not (tmp_path / "ix2").exists()
+
+
+def test_a_milvus_index_without_the_extra_says_how_to_get_it(invoke, small_model, lines_file, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pymilvus", None)  # as on a machine without the extra
+    r = invoke(["index", lines_file, "--to", f"milvus:{tmp_path / 'ix.db'}", "-m", small_model])
+    assert r.exit_code == 2 and r.stderr == "Error: a Milvus index needs pymilvus: pip install 'w2vkit[milvus]'\n"
+
+
+@pytest.mark.index
+def test_the_l2_faiss_kinds_agree_with_faiss_flat_l2(small_model, lines_file, tmp_path):
+    import faiss
+
+    embedder = Embedder(load_model(small_model))
+    build_index(embedder, str(lines_file), tmp_path / "ix", kind="hnsw", metric="l2")
+    index = VectorIndex(tmp_path / "ix", embedder.model)
+    queries = ["孙悟空大闹天宫", "八戒吃了一惊"]
+    approx = search_index(embedder, index, queries, 10)
+    known = np.flatnonzero(np.asarray(index.vectors).any(axis=1))
+    flat = faiss.IndexFlatL2(index.vectors.shape[1])
+    flat.add(np.ascontiguousarray(index.vectors[known], dtype=np.float32))
+    distances, rows = flat.search(query_vectors(embedder, index, queries), 10)
+    for hits, theirs, their_distances in zip(approx, rows, distances):
+        assert len({h.line - 1 for h in hits} & set(known[theirs].tolist())) >= 8
+        exact = dict(zip(known[theirs].tolist(), np.sqrt(their_distances)))
+        assert all(np.isclose(h.score, exact[h.line - 1], atol=1e-4) for h in hits if h.line - 1 in exact)

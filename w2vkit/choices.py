@@ -21,6 +21,13 @@ DEFAULT_RESTRICT_VOCAB = 30_000
 # w2vkit.embed: smooth-inverse-frequency weights minus the common component, or the mean.
 SENTENCE_METHODS = ("sif", "mean")
 DEFAULT_SENTENCE_METHOD = "sif"
+# w2vkit.vectorindex: index kinds (auto: flat below INDEX_FLAT_BELOW units, else ivf), measures,
+# the units indexed; w2vkit.milvusindex: the collection (an alias) a Milvus index goes to.
+INDEX_KINDS = ("auto", "flat", "ivf", "hnsw")
+INDEX_METRICS = ("cosine", "ip", "l2")
+INDEX_UNITS = ("line", "paragraph", "chapter")
+INDEX_FLAT_BELOW = 200_000
+DEFAULT_COLLECTION = "w2vkit_index"
 # w2vkit.interop
 EXPORT_FORMATS = ("word2vec-bin", "word2vec-txt", "projector")
 # w2vkit.plotting: without words, how many frequent words a map shows. A picture stays readable with

@@ -33,6 +33,7 @@ _ZH_HEADING = re.compile(
 )
 MAX_HEADING_CHARS = 60  # a heading is a short line: prose that starts with 第…回 is not one
 _EN_HEADING = re.compile(r"^chapter\s+(?:[0-9]+|[ivxlcdm]+|[a-z]+(?:[- ][a-z]+)?)\b")
+MAX_UNIT_CHARS = 1_000_000  # iter_units: a paragraph or chapter longer than this is cut (bounded memory)
 
 
 def parse_unit(unit: str) -> tuple[str, int]:
@@ -123,3 +124,32 @@ def write_resample(corpus: Path, documents: Documents, draw: np.ndarray, out: Pa
             dst.write(data)
             written += len(data)
     return written
+
+
+def iter_units(texts, unit: str, source: str = "the text"):
+    """(first line number, text) of each line, paragraph (non-blank lines up to a blank one) or
+    chapter (a heading line, 第…回 or CHAPTER …, up to the next; what comes before the first heading
+    is a unit of its own) of an iterable of lines. Lines are kept whole and blank lines too (unit
+    line), so rows match `search --in`'s; units are cut at MAX_UNIT_CHARS."""
+    if unit == "line":
+        yield from enumerate(texts, 1)
+        return
+    first, held, size, headings = None, [], 0, 0
+    for number, text in enumerate(texts, 1):
+        stripped = text.strip()
+        starts = unit == "chapter" and len(stripped) <= 80 and is_heading(stripped)
+        headings += starts
+        if held and (starts or (unit == "paragraph" and not stripped) or size > MAX_UNIT_CHARS):
+            yield first, " ".join(held)
+            first, held, size = None, [], 0
+        if stripped:
+            first = number if first is None else first
+            held.append(stripped)
+            size += len(stripped)
+    if held:
+        yield first, " ".join(held)
+    if unit == "chapter" and headings == 0:
+        raise OptionError(
+            f"{{unit}} chapter: {source} has no chapter headings (第…回, 第…章, CHAPTER …); index by line or paragraph",
+            "unit",
+        )

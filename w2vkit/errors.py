@@ -96,5 +96,9 @@ class EvalSetError(W2vkitError):
     """An evaluation set cannot be found or parsed."""
 
 
+class ServiceError(W2vkitError):
+    """A vector database (Milvus) that cannot be reached or refused a request."""
+
+
 class ClusterError(W2vkitError):
     """A Dask cluster that cannot be reached, lacks w2vkit or lost the work; or Dask missing."""

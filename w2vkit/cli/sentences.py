@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..choices import DEFAULT_COLLECTION, INDEX_FLAT_BELOW, INDEX_KINDS, INDEX_METRICS, INDEX_UNITS
 from .options import FORMAT_OPTION, MODEL_OPTION, SENTENCE_METHOD_OPTION, TOPN_OPTION, format_option, verbosity
 from .output import engine_for, info, plural, render, show_progress
 
@@ -46,24 +47,35 @@ def embed(source, method, fmt, output, model_path):
 @click.argument("query", required=False)
 @click.option("--in", "source", default=None, metavar="FILE", help="The file whose lines are searched (- for stdin).")
 @click.option(
-    "--index", "index_path", default=None, metavar="DIR", help="Search an index built by w2vkit index instead."
+    "--index",
+    "index_path",
+    default=None,
+    metavar="DIR|milvus:…",
+    help="Search an index built by w2vkit index instead: its folder, milvus:FILE.db or milvus://HOST:PORT.",
 )
 @click.option("--queries", "queries_file", default=None, metavar="FILE", help="With --index: one query per line.")
 @click.option("--exact", is_flag=True, help="With --index: brute force, whatever the index's kind.")
+@click.option(
+    "--collection", default=None, metavar="NAME", help=f"With --index milvus:…: the collection [{DEFAULT_COLLECTION}]."
+)
 @SENTENCE_METHOD_OPTION
 @TOPN_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def search(query, source, index_path, queries_file, exact, method, topn, model_path, fmt):
+def search(query, source, index_path, queries_file, exact, collection, method, topn, model_path, fmt):
     """Rank the lines of a file by how close their meaning is to QUERY (cosine of sentence vectors).
 
-    FILE may also name a built-in corpus (xiyouji).
+    FILE may also name a built-in corpus (xiyouji). With --index, the lines (or paragraphs,
+    chapters) embedded once by w2vkit index are searched, by the index's measure (cosine, ip, or
+    l2: a distance, smaller is closer).
 
     \b
     Examples:
       w2vkit search 孙悟空大闹天宫 --in xiyouji -n 5
       w2vkit search "the king died" --in news.txt --format json
+      w2vkit search 孙悟空大闹天宫 --index xiyouji-index
+      w2vkit search --queries questions.txt --index milvus:xiyouji.db --format tsv
     """
     from ..embed import Embedder, search_file
 
@@ -73,69 +85,119 @@ def search(query, source, index_path, queries_file, exact, method, topn, model_p
 
     if (source is None) == (index_path is None):
         raise click.UsageError("give --in FILE (embedded now) or --index DIR (built by w2vkit index)")
-    if index_path is None and (queries_file or exact):
-        raise click.UsageError("--queries and --exact go with --index")
+    if index_path is None and (queries_file or exact or collection):
+        raise click.UsageError("--queries, --exact and --collection go with --index")
     if (query is None) == (queries_file is None):
         raise click.UsageError("give a QUERY, or --queries FILE with --index")
     engine = engine_for(model_path)
     if index_path is not None:
-        return _search_index(engine, index_path, query, queries_file, exact, topn, fmt, shown)
+        return _search_index(engine, index_path, collection, query, queries_file, exact, topn, fmt, shown)
     found = search_file(Embedder(engine.model, method), query, source, topn, progress=show_progress())
 
     render(["line", "score", "text"], [(h.line, h.score, shown(h.text)) for h in found.hits], fmt, {"query": query})
     info(f"searched {plural(found.lines, 'line')} ({method}); {found.empty:,} blank or with no known word")
 
 
-def _search_index(engine, index_path, query, queries_file, exact, topn, fmt, shown):
+def _search_index(engine, index_path, collection, query, queries_file, exact, topn, fmt, shown):
     from ..embed import Embedder
     from ..query import read_word_list
-    from ..vectorindex import VectorIndex, search_index
+    from ..vectorindex import changed_source, open_index, search_index
 
-    index = VectorIndex(index_path, engine.model)
-    changed = index.changed_source()
+    index = open_index(index_path, engine.model, collection)
+    changed = changed_source(index.meta)
     if changed:
         info(f"warning: {changed}")
     queries = [query] if query is not None else read_word_list([], queries_file)
     results = search_index(Embedder(engine.model, index.meta.get("method", "sif")), index, queries, topn, exact)
     many = len(queries) > 1
+    measure = "distance" if index.meta.get("metric") == "l2" else "score"
     rows = [(*([q] if many else []), h.line, h.score, shown(h.text)) for q, hits in zip(queries, results) for h in hits]
-    render([*(["query"] if many else []), "line", "score", "text"], rows, fmt, {"queries": queries})
+    render([*(["query"] if many else []), "line", measure, "text"], rows, fmt, {"queries": queries})
     kind = "flat" if exact else index.meta["kind"]
-    info(f"searched {index.meta['lines']:,} indexed lines ({kind}) for {plural(len(queries), 'query')}")
+    unit = index.meta.get("unit", "line")
+    info(
+        f"searched {index.meta['lines']:,} indexed {unit}s ({kind}, {index.meta.get('metric', 'cosine')}) "
+        f"for {plural(len(queries), 'query')}"
+    )
 
 
 @click.command()
 @click.argument("source", metavar="FILE|-")
-@click.option("-o", "--output", required=True, metavar="DIR", help="The index folder (new, empty, or an index).")
+@click.option(
+    "-o",
+    "--output",
+    "--to",
+    "output",
+    required=True,
+    metavar="DIR|milvus:…",
+    help="The index folder (new, empty, or an index), or milvus:FILE.db (Milvus Lite) or milvus://HOST:PORT.",
+)
 @click.option(
     "--kind",
-    type=click.Choice(["auto", "flat", "ivf", "hnsw"]),
-    default="auto",
+    type=click.Choice(INDEX_KINDS),
+    default=INDEX_KINDS[0],
     show_default=True,
     help="flat: exact (numpy); ivf, hnsw: approximate (Faiss, pip install 'w2vkit[index]'); auto: flat below "
-    "200,000 lines, else ivf.",
+    f"{INDEX_FLAT_BELOW:,} units, else ivf.",
+)
+@click.option(
+    "--metric",
+    type=click.Choice(INDEX_METRICS),
+    default=INDEX_METRICS[0],
+    show_default=True,
+    help="cosine; ip: inner product of the vectors as embedded; l2: Euclidean distance.",
+)
+@click.option(
+    "--unit",
+    type=click.Choice(INDEX_UNITS),
+    default=INDEX_UNITS[0],
+    show_default=True,
+    help="What a hit is: a line, a paragraph (lines up to a blank one) or a chapter (第…回, CHAPTER …).",
 )
 @click.option("--half", is_flag=True, help="Store the vectors as float16 (half the disk and memory).")
+@click.option(
+    "--collection",
+    default=DEFAULT_COLLECTION,
+    show_default=True,
+    metavar="NAME",
+    help="With --to milvus:…: the collection (an alias, switched to the new index when it is complete).",
+)
 @SENTENCE_METHOD_OPTION
 @MODEL_OPTION
 @verbosity
-def index(source, output, kind, half, method, model_path):
-    """Embed every line of FILE once into an index folder, for many searches (search --index).
+def index(source, output, kind, metric, unit, half, collection, method, model_path):
+    """Embed every line of FILE once into an index, for many searches (search --index).
+
+    The index is a folder, or a collection in Milvus (pip install 'w2vkit[milvus]'): Milvus Lite in
+    one file (milvus:FILE.db) or a Milvus server or cluster (milvus://HOST:PORT).
 
     \b
     Examples:
       w2vkit index xiyouji -o xiyouji-index
       w2vkit index corpus.txt -o corpus-index --kind hnsw -m models/enwiki
+      w2vkit index xiyouji --unit chapter -o xiyouji-chapters
+      w2vkit index xiyouji --to milvus:xiyouji.db
       w2vkit search "the king died" --index corpus-index -n 5
     """
     from ..embed import Embedder
     from ..vectorindex import build_index
 
     engine = engine_for(model_path)
-    built = build_index(Embedder(engine.model, method), source, output, kind, half, progress=show_progress())
+    built = build_index(
+        Embedder(engine.model, method),
+        source,
+        output,
+        kind,
+        half,
+        progress=show_progress(),
+        metric=metric,
+        unit=unit,
+        collection=collection,
+    )
+    where = f"{built.path} ({collection})" if isinstance(built.path, str) else f"{built.path}/"
     info(
-        f"indexed {plural(built.lines, 'line')} ({built.empty:,} with no known word) as {built.kind} in "
-        f"{built.seconds:.1f} s -> {built.path}/"
+        f"indexed {plural(built.lines, unit)} ({built.empty:,} with no known word) as {built.kind} ({metric}) in "
+        f"{built.seconds:.1f} s -> {where}"
     )
 
 
