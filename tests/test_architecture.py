@@ -173,3 +173,11 @@ def test_the_command_line_and_the_library_share_their_defaults():
         signature = inspect.signature(function).parameters
         for cli_name, lib_name in params.items():
             assert defaults[cli_name] == signature[lib_name].default, (name, cli_name)
+
+
+def test_the_type_checker_passes():
+    """mypy over the package, as configured in pyproject.toml ([tool.mypy])."""
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental"], capture_output=True, text=True, cwd=PACKAGE.parent
+    )
+    assert out.returncode == 0 and "Success: no issues found" in out.stdout, out.stdout[-3000:] + out.stderr

@@ -8,7 +8,10 @@ import pytest
 
 from w2vkit.errors import OptionError
 from w2vkit.limits import LIMITS
-from w2vkit.trainoptions import NUMERIC, TrainOptions
+from w2vkit.optiontable import TRAIN
+from w2vkit.trainoptions import TrainOptions
+
+NUMERIC = [name for name, option in TRAIN.items() if option.kind == "number"]
 
 
 @pytest.fixture

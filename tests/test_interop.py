@@ -54,7 +54,7 @@ def test_import_limit_bad_utf8_and_truncation(tmp_path):
     f.write_bytes(blob[:-10])
     with pytest.raises(InputError) as e:
         import_word2vec(f, tmp_path / "trunc")
-    assert str(e.value) == f"{f}: truncated after 2 of 3 vectors; re-download the file or pass --limit"
+    assert str(e.value) == f"{f}: truncated after 2 of 3 vectors; re-download the file or pass limit"
     bad = tmp_path / "notw2v.txt"
     bad.write_text("hello world\n")
     with pytest.raises(InputError, match="expected a header 'COUNT DIM'"):

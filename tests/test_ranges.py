@@ -79,5 +79,5 @@ def test_a_bad_byte_in_a_later_range_names_its_offset_in_the_file(small_blocks, 
     assert (
         str(ranged.value)
         == str(whole.value)
-        == f"{path}: invalid utf-8 at byte 280; give the right one with --encoding or fix the file"
+        == f"{path}: invalid utf-8 at byte 280; give the right one with encoding or fix the file"
     )

@@ -324,7 +324,7 @@ def test_phrases_join_a_planted_collocation_and_nothing_random(tmp_path):
 def test_phrase_options_are_checked():
     with pytest.raises(UsageError, match="between -1 and 1"):
         SegmentOptions(phrases=1, phrase_scoring="npmi", phrase_threshold=5)
-    with pytest.raises(UsageError, match="unknown phrase scoring"):
+    with pytest.raises(UsageError, match="phrase_scoring must be one of default, npmi, not .pmi."):
         SegmentOptions(phrase_scoring="pmi")
 
 

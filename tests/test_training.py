@@ -375,7 +375,7 @@ def test_cli_word_weight(invoke, novel_slice, tmp_path):
         and "Invalid value for '--word-weight': 'heavy' is not a number from 0 to 1 or 'gensim'" in r.stderr
     )
     r = invoke(["train", novel_slice, "-o", out, "--word-weight", "1.5"])
-    assert (r.exit_code, r.stderr) == (2, "Error: --word-weight must be between 0 and 1, or gensim\n")
+    assert (r.exit_code, r.stderr) == (2, "Error: --word-weight must be a number from 0 to 1, or gensim, not 1.5\n")
 
 
 @pytest.mark.parametrize("sig", ["SIGINT", "SIGKILL"])

@@ -20,7 +20,7 @@ from .choices import EXPAND_GROW, EXPAND_MIN_COUNT, EXPAND_TOPN
 from .errors import EvalSetError, UnknownWordError, UsageError
 from .limits import check_number
 from .query import Engine
-from .stability import Ensemble
+from .stability import Ensemble, Spread
 from .vecmath import unit_vector
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,41 @@ def expand(
     """The `topn` words closest to the centroid of the seeds' unit vectors, seeds excluded, among
     words seen at least `min_count` times. With iterations=N, N times: the `grow` best candidates
     join the seeds and the centroid is recomputed (the result excludes all of them, and names the
-    nearest of the original seeds)."""
+    nearest of the original seeds).
+
+    Parameters
+    ----------
+    engine : Engine
+        The model's query engine.
+    seeds : list of str
+        The words of a concept (a lexicon's first entries).
+    topn : int
+        How many candidates.
+    min_count : int
+        Only words seen at least this many times are candidates.
+    iterations : int
+        Rounds of growing the seeds with the best candidates.
+    grow : int
+        Candidates added to the seeds per round.
+
+    Returns
+    -------
+    list of Candidate
+        Each candidate's word, cosine with the centroid, count and nearest seed, best first.
+
+    Raises
+    ------
+    UsageError
+        No seeds, or none of them known to the model.
+    OptionError
+        A number out of its range, naming it.
+
+    Examples
+    --------
+    >>> rows = expand(Engine(load_model("models/xiyouji")), ["悟空", "八戒"], topn=5)  # doctest: +SKIP
+    >>> [r.word for r in rows]  # doctest: +SKIP
+    ['沙僧', '行者', '唐僧', '师父', '大圣']
+    """
     if isinstance(seeds, str):
         raise UsageError("seeds must be a list of words, not one string")
     if not seeds:
@@ -138,9 +172,11 @@ def expand_findings(
             raise UsageError(f"none of the seeds is known to the model (skipped {' '.join(skipped)})")
     ensemble = Ensemble(engine) if ensemble is None else ensemble
     rows = expand(engine, list(seeds), topn, EXPAND_MIN_COUNT if min_count is None else min_count, iterations)
-    spreads = ensemble.centroid_scores(list(seeds), [c.word for c in rows], topn) if ensemble else [None] * len(rows)
+    spreads: list[Spread | None] = (
+        list(ensemble.centroid_scores(list(seeds), [c.word for c in rows], topn)) if ensemble else [None] * len(rows)
+    )
     if ensemble and stable is not None:
-        kept_rows = [(c, s) for c, s in zip(rows, spreads) if s.recurrence >= stable]
+        kept_rows = [(c, s) for c, s in zip(rows, spreads) if s is not None and (s.recurrence or 0) >= stable]
         rows, spreads = [c for c, _ in kept_rows], [s for _, s in kept_rows]
     return rows, spreads, skipped
 
@@ -179,7 +215,8 @@ def expand_concepts(
     is closest to; each concept keeps its `topn` best. Rows by concept, then score."""
     check_number("topn", topn)
     names = list(concepts)
-    centroids, seed_rows = [], set()
+    centroids: list = []
+    seed_rows: set[int] = set()
     for name in names:
         c, rows = _centroid(engine, concepts[name])
         centroids.append(c)
@@ -206,8 +243,11 @@ def expand_concepts(
     bounds = np.searchsorted(best[words_of], np.arange(len(names) + 1))
     for k, name in enumerate(names):
         mine = words_of[bounds[k] : bounds[k + 1]][:topn]
-        seed_units = np.vstack([engine.vector_of(w)[0] for w in concepts[name]]) if len(mine) else None
-        nearest = (engine.unit[mine] @ seed_units.T).argmax(axis=1) if len(mine) else []
+        if len(mine):
+            seed_units = np.vstack([engine.vector_of(w)[0] for w in concepts[name]])
+            nearest = (engine.unit[mine] @ seed_units.T).argmax(axis=1)
+        else:
+            nearest = np.zeros(0, dtype=int)
         out += [
             Candidate(engine.model.words[i], float(top[i]), int(engine.model.counts[i]), concepts[name][int(s)], name)
             for i, s in zip(mine, nearest)

@@ -80,7 +80,7 @@ def parse_pairs(pairs: list[str]) -> tuple[list[str], list[str]]:
 def axis_vector(engine: Engine, positive: list[str], negative: list[str]) -> np.ndarray:
     """mean(unit POS) - mean(unit NEG), at unit length (for pairs: the mean of the pair offsets)."""
     if not positive or not negative:
-        raise UsageError("an axis needs words at both poles: POS... --vs NEG...")
+        raise UsageError("an axis needs words at both poles, positive and negative")
     if set(positive) == set(negative):
         raise UsageError(f"the two poles are the same words ({' '.join(positive)}); give different words at each pole")
     pos = np.mean([engine.vector_of(w)[0] for w in positive], axis=0)
@@ -166,8 +166,45 @@ def axis_scores(
     vocabulary (seen at least min_count times, pole words excluded). Rows carry each word's count
     and whether its vector was composed; with an ensemble that has members, each score's interval
     and the ranking's stability; with given words, the anchor check. paired: the poles are
-    positive[i]:negative[i] pairs. skip_unknown: words the model cannot place are left out (and
-    listed in `skipped`) instead of failing."""
+    positive[i]:negative[i] pairs.
+
+    Parameters
+    ----------
+    engine : Engine
+        The model's query engine.
+    positive, negative : list of str
+        The poles' words (the axis: mean of positive's unit vectors minus negative's).
+    words : list of str, optional
+        Words to place; None: the `topn` words at each end of the vocabulary.
+    topn : int
+        Words at each end, without `words`.
+    min_count : int
+        Only words seen this many times are placed at the ends.
+    paired : bool
+        The poles are pairs positive[i]:negative[i] (the axis: the mean of the pairs' offsets).
+    ensemble : w2vkit.stability.Ensemble, optional
+        The model's members (None: read from the model when it has any).
+    skip_unknown : bool
+        Words the model cannot place are left out (listed in `skipped`) instead of failing.
+
+    Returns
+    -------
+    AxisResult
+        Rows (word, score, count, interval), the anchor check of the poles and warnings.
+
+    Raises
+    ------
+    UsageError
+        A pole without known words, or the same words at both poles.
+    UnknownWordError
+        A given word the model cannot place (unless skip_unknown).
+
+    Examples
+    --------
+    >>> r = axis_scores(Engine(load_model("models/xiyouji")), ["善"], ["恶"], ["行者", "妖精"])  # doctest: +SKIP
+    >>> [(row.word, round(row.score, 2)) for row in r.rows]  # doctest: +SKIP
+    [('行者', 0.12), ('妖精', -0.2)]
+    """
     for name, value in (("positive", positive), ("negative", negative), ("words", words)):
         if isinstance(value, str):
             raise UsageError(f"{name} must be a list of words, not one string")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .files import STDOUT, atomic_output, check_writable, is_stream
@@ -18,6 +19,9 @@ log = logging.getLogger(__name__)
 # 1500 x 258,246 px PNG of 2.4 GB. Beyond this, the highest and lowest halves are drawn (the table
 # has every word); a plane labels this many points, the farthest from its centre.
 MAX_DRAWN_WORDS = 200
+
+if TYPE_CHECKING:
+    from .axes import AxisResult
 
 
 def check_axis_output(output) -> str:
@@ -33,9 +37,40 @@ def check_axis_output(output) -> str:
     return output_format(Path(output))
 
 
-def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
-    """Draw the words of x_result (w2vkit.axes.AxisResult) along its axis, or, with y_result
-    (the same words scored on a second axis), as a scatter on the two. Written atomically."""
+def draw_axis(
+    x_result: AxisResult, output: str | Path, y_result: AxisResult | None = None, font: str | None = None
+) -> Path:
+    """Draw the words of x_result along its axis (with each score's interval when the model has
+    members), or, with y_result (the same words scored on a second axis), as a scatter on the
+    two. Written atomically.
+
+    Parameters
+    ----------
+    x_result : w2vkit.axes.AxisResult
+        Words scored on an axis (axis_scores).
+    output : str or Path
+        The picture (.png, .svg, .pdf).
+    y_result : w2vkit.axes.AxisResult, optional
+        The same words on a second axis: a scatter.
+    font : str, optional
+        A font file for the labels (None: a CJK font found or bundled).
+
+    Returns
+    -------
+    Path
+        The picture written.
+
+    Raises
+    ------
+    OutputError
+        The picture cannot be written.
+
+    Examples
+    --------
+    >>> engine = Engine(load_model("models/xiyouji"))  # doctest: +SKIP
+    >>> draw_axis(axis_scores(engine, ["善"], ["恶"]), "axis.png")  # doctest: +SKIP
+    PosixPath('axis.png')
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -62,10 +97,10 @@ def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
         spreads = [r.spread for r in x_result.rows] if x_result.rows else [None] * len(words)
         for row, i in enumerate(order):
             ax.plot([0, xs[i]], [row, row], color="#bbb", lw=1)
-            if spreads[i] is not None and spreads[i].low is not None:  # the 90% interval over members
-                ax.plot(
-                    [spreads[i].low, spreads[i].high], [row, row], color="#555", lw=4, alpha=0.35, solid_capstyle="butt"
-                )
+            spread = spreads[i]
+            if spread is not None and spread.low is not None:  # the 90% interval over members
+                bar = [spread.low, spread.high or spread.low]
+                ax.plot(bar, [row, row], color="#555", lw=4, alpha=0.35, solid_capstyle="butt")
             ax.plot([xs[i]], [row], "o", color="#c0392b" if xs[i] > 0 else "#2e6da4")
             ax.text(
                 xs[i],
@@ -80,7 +115,7 @@ def draw_axis(x_result, output, y_result=None, font: str | None = None) -> Path:
         ax.set_yticks([])
         interval_note = "; bars: 90% intervals over resampled members" if any(s is not None for s in spreads) else ""
         ax.set_xlabel(f"cosine with the axis: {x_label}{interval_note}", parse_math=False, **text_kw)
-        ends = [v for s in spreads if s is not None and s.low is not None for v in (s.low, s.high)]
+        ends = [float(v) for s in spreads if s is not None for v in (s.low, s.high) if v is not None]
         span = max(abs(min(xs + ends)), abs(max(xs + ends)), 0.05) * 1.6
         ax.set_xlim(-span, span)
     else:

@@ -12,6 +12,10 @@ ENGINES = ("fast", "jieba")
 BUILTIN_DICTS = ("xiyouji",)
 BUILTIN_STOPWORDS = ("zh", "en")
 DEFAULT_MAX_LINE_TOKENS = 1000
+# w2vkit.phrases: how a pair is scored (word2phrase's formula, or normalised PMI) and the threshold
+# each scoring joins above unless told.
+PHRASE_THRESHOLD_DEFAULTS = {"default": 10.0, "npmi": 0.5}
+PHRASE_SCORINGS = tuple(PHRASE_THRESHOLD_DEFAULTS)
 
 # w2vkit.query and w2vkit.evaluate: 3CosAdd and 3CosMul.
 ANALOGY_METHODS = ("add", "mul")

@@ -158,7 +158,51 @@ def compare(
     """Compare words across two models (module docstring): the given words, or the `topn` shared
     words (seen min_count times in both) that moved most (least_moved: least). With members in
     both models (and noise_floor), each row gets its z and unstable words are listed apart; rank
-    orders the moved-most list by the change or by z."""
+    orders the moved-most list by the change or by z.
+
+    Parameters
+    ----------
+    a, b : Engine
+        The two models' query engines (text A's, text B's).
+    words : list of str, optional
+        Words to compare; None: the `topn` that moved most (or least).
+    anchors : int
+        The most frequent shared words the rotation between the spaces is fitted on.
+    k : int
+        Neighbours compared per word (by="overlap").
+    topn : int
+        How many words, without `words`.
+    min_count : int
+        Only words seen this many times in both are compared.
+    by : {"cosine", "overlap"}
+        The change: cosine after aligning the spaces, or the share of neighbours kept.
+    least_moved : bool
+        The words that moved least instead.
+    noise_floor : bool
+        With members in both models: each word's z against the change between members.
+    refine : int
+        Rounds of refitting the rotation without the words that moved most.
+    rank : {"change", "z"}
+        What orders the moved-most list.
+
+    Returns
+    -------
+    CompareResult
+        Rows (word, change, z, neighbours in each), unstable words apart, and the fit's figures.
+
+    Raises
+    ------
+    UsageError
+        Too few shared words, or options that cannot work together.
+    UnknownWordError
+        A given word missing from one of the models.
+
+    Examples
+    --------
+    >>> a, b = Engine(load_model("models/a")), Engine(load_model("models/b"))  # doctest: +SKIP
+    >>> compare(a, b, topn=5).rows[0].word  # doctest: +SKIP
+    '丞相'
+    """
     if isinstance(words, str):
         raise UsageError("words must be a list of words, not one string")
     for name, value in (("anchors", anchors), ("k", k), ("topn", topn)):
@@ -235,11 +279,11 @@ def compare(
             if len(values) < MIN_MEMBERS or r.within is None or r.within < UNSTABLE_WITHIN:
                 result.unstable.append(r)
                 continue
-            r.z = _z(values, between, "cosine" if aligned else "overlap")
+            r.z = _z(values, float(between or 0.0), "cosine" if aligned else "overlap")  # (set for every row here)
             stable_rows.append(r)
         if not words:
             if rank == "z":
-                stable_rows.sort(key=lambda r: r.z if not least_moved else -r.z, reverse=True)
+                stable_rows.sort(key=lambda r: (r.z or 0.0) if not least_moved else -(r.z or 0.0), reverse=True)
             stable_rows = stable_rows[:topn]
         rows = stable_rows
         result.noise_floor = True

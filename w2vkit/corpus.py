@@ -14,10 +14,10 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from .datasets import BUILTIN_CORPORA, builtin_corpus
 from .errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
@@ -79,8 +79,8 @@ def discover_inputs(paths: list[str]) -> list[InputFile]:
             )
             if not inside:
                 raise EmptyInputError(f"{raw}: directory holds no {', '.join(TEXT_SUFFIXES)} files")
-            for f in inside:
-                found.append(InputFile(str(f), output_name(f.relative_to(p)), f.stat().st_size))
+            for inner in inside:
+                found.append(InputFile(str(inner), output_name(inner.relative_to(p)), inner.stat().st_size))
         else:
             found.append(InputFile(str(p), output_name(Path(p.name)), p.stat().st_size))
     seen: dict[str, str] = {}
@@ -162,9 +162,9 @@ def open_raw(path: str) -> tuple[BinaryIO, HashingReader]:
     lower = path.lower()
     buffered = io.BufferedReader(counter, buffer_size=COMPRESSED_BLOCK_BYTES if is_compressed(path) else BLOCK_BYTES)
     if lower.endswith(".gz"):
-        return gzip.GzipFile(fileobj=buffered, mode="rb"), counter
+        return cast(BinaryIO, gzip.GzipFile(fileobj=buffered, mode="rb")), counter
     if lower.endswith(".bz2"):
-        return bz2.BZ2File(buffered, mode="rb"), counter
+        return cast(BinaryIO, bz2.BZ2File(buffered, mode="rb")), counter
     return buffered, counter
 
 
@@ -188,7 +188,8 @@ def detect_encoding(sample: bytes, path: str) -> str:
     if b"\x00" in sample:
         raise BinaryInputError(
             f"{path}: looks like a binary file (NUL byte at offset {sample.index(0)}); "
-            "give a text file, or --encoding if it is UTF-16 without a BOM"
+            "give a text file, or {encoding} if it is UTF-16 without a BOM",
+            "encoding",
         )
     if _decodes(sample, "utf-8"):
         return "utf-8"
@@ -198,13 +199,15 @@ def detect_encoding(sample: bytes, path: str) -> str:
         line = sample.count(b"\n", 0, offset) + 1
         raise DecodeError(
             f"{path}:{line}: not valid UTF-8 at byte {offset:,}, though the "
-            "rest is UTF-8; fix or remove that byte (or give --encoding if the file is not UTF-8)"
+            "rest is UTF-8; fix or remove that byte (or give {encoding} if the file is not UTF-8)",
+            "encoding",
         )
     if _decodes(sample, "gb18030"):
         return "gb18030"
     raise DecodeError(
         f"{path}: not UTF-8, UTF-16 or GB18030 text (first bad byte at offset "
-        f"{_first_bad_offset(sample)}); give the right one with --encoding"
+        f"{_first_bad_offset(sample)}); give the right one with {{encoding}}",
+        "encoding",
     )
 
 
@@ -244,7 +247,7 @@ class DecodedStream:
     path: str
     encoding: str
     counter: HashingReader
-    _blocks: Iterator[str] = field(repr=False, default=None)
+    _blocks: Generator[str, None, None] | None = field(repr=False, default=None)
     text_bytes: int = 0  # bytes of (decompressed) text decoded so far
     compressed: bool = False
     codec: str = ""  # the codec decoding it (encoding is its name as the manifest shows it)
@@ -286,15 +289,18 @@ class DecodedStream:
 
     def blocks(self) -> Iterator[str]:
         """The decoded text after the first block (which open_text returned)."""
+        assert self._blocks is not None
         return self._blocks
 
     def close(self) -> None:
         """Close the file (the decoding generator closes it), also when not read to the end."""
-        self._blocks.close()
+        if self._blocks is not None:
+            self._blocks.close()
 
     def skip_rest(self) -> None:
         """Read the rest of the file without decoding it (others decode it: segmentation's workers
         on a cluster), so that its hash and size are known; then close it."""
+        assert self.raw is not None
         try:
             while chunk := self.raw.read(BLOCK_BYTES):
                 self.note_text(len(chunk))
@@ -346,7 +352,7 @@ def _display_encoding(enc: str, first: bytes) -> str:
     return enc
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:,} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
@@ -354,7 +360,9 @@ def _size(n: int) -> str:
     return ""
 
 
-def _decode_blocks(fh, first: bytes, enc: str, path: str, stream: DecodedStream, start: int = 0) -> Iterator[str]:
+def _decode_blocks(
+    fh, first: bytes, enc: str, path: str, stream: DecodedStream, start: int = 0
+) -> Generator[str, None, None]:
     """The text of `first` and of the BLOCK_BYTES blocks read after it from fh (which it closes),
     a block at a time; `start`: the file offset of `first`, for error messages."""
     decoder = codecs.getincrementaldecoder(enc)("strict")
@@ -369,7 +377,8 @@ def _decode_blocks(fh, first: bytes, enc: str, path: str, stream: DecodedStream,
                 pending = len(e.object) - len(chunk)
                 offset = consumed - pending + e.start
                 raise DecodeError(
-                    f"{path}: invalid {enc} at byte {offset}; give the right one with --encoding or fix the file"
+                    f"{path}: invalid {enc} at byte {offset}; give the right one with {{encoding}} or fix the file",
+                    "encoding",
                 ) from e
             stream.note_text(len(chunk))
             if text:

@@ -80,8 +80,8 @@ def prepare_corpus(
     cached = _cached(cache)
     if cached is not None:
         log.debug("using cached corpus %s", cache / CORPUS)
-        stats, new_words = cached
-        return _prepared(cache, hashes, described if seg_options else None, new_words, stats, True, started)
+        stats, words_found = cached
+        return _prepared(cache, hashes, described if seg_options else None, words_found, stats, True, started)
     # Corpora half-written by runs that were killed (their process is gone) go first.
     remove_stale(cache.parent, ".*.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
     tmp = cache.with_name(f".{key}.tmp-{os.getpid()}")
@@ -92,7 +92,7 @@ def prepare_corpus(
         raise OutputError(
             f"{cache_root()}: cannot write the corpus cache ({e.strerror}); set {CACHE_ENV} to a writable directory"
         ) from e
-    new_words: list[str] = []
+    new_words = []
     try:
         with _CorpusWriter(tmp / CORPUS) as out:
             if seg_options is not None:

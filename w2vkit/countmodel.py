@@ -169,7 +169,7 @@ def cooccurrences(
     the same result. progress(tokens) is called after each block counted here."""
     weights, scale = integer_weights(window, weighting)
     if cluster is not None:
-        words = sorted(index, key=index.get)
+        words = sorted(index, key=lambda word: index[word])
         counts = cluster.reduce_lines([corpus], _count_block, _sum_blocks, words, window, weights)
     else:
         with open(corpus, encoding="utf-8") as f:

@@ -134,7 +134,9 @@ def iter_units(texts, unit: str, source: str = "the text"):
     if unit == "line":
         yield from enumerate(texts, 1)
         return
-    first, held, size, headings = None, [], 0, 0
+    first: int | None = None
+    held: list[str] = []
+    size = headings = 0
     for number, text in enumerate(texts, 1):
         stripped = text.strip()
         starts = unit == "chapter" and len(stripped) <= 80 and is_heading(stripped)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +50,29 @@ class Embedded:
 
 
 class Embedder:
-    """Turns texts into vectors with a model: segmentation as in training, then mean or SIF."""
+    """Turns texts into vectors with a model: segmentation as in training, then mean or SIF.
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model; texts are segmented as its training text was.
+    method : {"sif", "mean"}
+        sif: smooth-inverse-frequency weights minus the common component (Arora et al. 2017);
+        mean: the words' unit vectors averaged.
+    a : float
+        SIF's smoothing constant.
+
+    Raises
+    ------
+    UsageError
+        An unknown method.
+
+    Examples
+    --------
+    >>> embedder = Embedder(load_model("models/xiyouji"))  # doctest: +SKIP
+    >>> embedder.embed(["孙悟空大闹天宫"]).vectors.shape  # doctest: +SKIP
+    (1, 200)
+    """
 
     def __init__(self, model: Model, method: str = DEFAULT_SENTENCE_METHOD, a: float = SIF_A):
         if method not in SENTENCE_METHODS:
@@ -241,9 +264,12 @@ def search(embedder: Embedder, query: str, lines, top: int = 10, progress=None) 
         raise UsageError("the number of results must be at least 1")
     best: list[tuple[float, int, str]] = []  # a min-heap of (score, -line, text)
     held: list[tuple[int, list[str], np.ndarray, list[int]]] = []  # sif: chunks before the component
-    component, query_vec, known, seen, empty = None, None, 0, 0, 0
+    component: np.ndarray | None = None
+    query_vec: np.ndarray | None = None
+    known = seen = empty = 0
 
     def score(first: int, texts: list[str], raw: np.ndarray, blank: list[int]) -> None:
+        assert query_vec is not None  # (start_scoring ran first)
         vectors = raw if component is None else remove_component(raw, component)
         norms = np.linalg.norm(vectors, axis=1) * np.linalg.norm(query_vec)
         scores = np.where(norms > 0, vectors @ query_vec / np.maximum(norms, 1e-12), -np.inf)
@@ -260,7 +286,8 @@ def search(embedder: Embedder, query: str, lines, top: int = 10, progress=None) 
     def start_scoring() -> None:
         nonlocal component, query_vec
         if embedder.method == "sif" and known >= 2:
-            total, room = 0, SIF_COMPONENT_LINES  # exactly the first SIF_COMPONENT_LINES known lines
+            total: Any = 0
+            room = SIF_COMPONENT_LINES  # exactly the first SIF_COMPONENT_LINES known lines
             for _, _, raw, blank in held:
                 rows = np.delete(raw, blank, axis=0)[:room]
                 total, room = total + gram(rows), room - len(rows)
@@ -300,8 +327,42 @@ def search_file(
     encoding: str | None = None,
     progress: bool = False,
 ) -> SearchResult:
-    """search() over the lines of a file (as read_texts reads them), streamed: memory does not
-    grow with the file. progress: a bar on stderr following the bytes read."""
+    """The lines of a file closest in meaning to `query` (cosine of sentence vectors), streamed:
+    memory does not grow with the file.
+
+    Parameters
+    ----------
+    embedder : Embedder
+        The model and sentence-vector method the query and lines are embedded with.
+    query : str
+        The text to search for.
+    path : str
+        A text file (any encoding w2vkit reads, .gz/.bz2 too), "-" for stdin, or a built-in corpus.
+    top : int
+        How many lines.
+    encoding : str, optional
+        Force the file's encoding (None: detected).
+    progress : bool
+        A bar on stderr following the bytes read.
+
+    Returns
+    -------
+    SearchResult
+        The hits (line number, score, text), best first; lines read; lines with no known word.
+
+    Raises
+    ------
+    UsageError
+        No word of the query is known to the model.
+    InputError
+        The file cannot be read or decoded.
+
+    Examples
+    --------
+    >>> found = search_file(Embedder(load_model("models/xiyouji")), "大闹天宫", "xiyouji", 3)  # doctest: +SKIP
+    >>> found.hits[0].line  # doctest: +SKIP
+    5776
+    """
     texts, stream = iter_texts(path, encoding)
     try:
         size = os.stat(stream.path).st_size if stream.path != "-" else None

@@ -5,11 +5,45 @@ Library code raises these, naming parameters as a Python caller knows them (Opti
 so the library stays usable (and testable) from Python without a terminal.
 """
 
+from typing import Any
+
 
 class W2vkitError(Exception):
-    """Base class: a problem the user can fix; the message says what and how."""
+    """Base class: a problem the user can fix; the message says what and how.
+
+    A message that tells the user to change a parameter names it as a template field with the
+    parameter's name, W2vkitError("... lower {min_count}", "min_count"): str() names it as a Python
+    caller knows it (min_count); a front end fills in its own name for it (the CLI: --min-count).
+
+    Parameters
+    ----------
+    message : str
+        What happened and what to do; a template when `params` are given.
+    *params : str
+        The parameters the message names as {name} fields.
+
+    Examples
+    --------
+    >>> str(W2vkitError("no word occurs often enough; lower {min_count}", "min_count"))
+    'no word occurs often enough; lower min_count'
+    """
 
     exit_code = 1
+
+    def __init__(self, message: Any = "", *params: str):
+        self.template, self.params = message, params
+        super().__init__(self.named(lambda p: p) if params else message)
+
+    def named(self, name_of) -> str:
+        """The message with each parameter called name_of(parameter). Only the fields {param} of
+        the parameters given are filled: the rest of the message (paths, words of a corpus) may hold
+        braces of its own."""
+        if not self.params:
+            return str(self)
+        import re
+
+        fields = "|".join(re.escape(p) for p in self.params)
+        return re.sub(r"\{(" + fields + r")\}", lambda m: name_of(m.group(1)), self.template)
 
 
 class UsageError(W2vkitError):
@@ -19,17 +53,8 @@ class UsageError(W2vkitError):
 
 
 class OptionError(UsageError):
-    """A parameter's value cannot work. The message is a template naming parameters in braces,
-    "{remove_top} must be 0 or more": str() gives the parameter names (remove_top), as a Python
-    caller knows them; a front end fills in its own names for them (the CLI: --remove-top)."""
-
-    def __init__(self, template: str, *params: str):
-        self.template, self.params = template, params
-        super().__init__(self.named(lambda p: p))
-
-    def named(self, name_of) -> str:
-        """The message with each parameter called name_of(parameter)."""
-        return self.template.format(**{p: name_of(p) for p in self.params})
+    """A parameter's value cannot work: "{remove_top} must be 0 or more" (a template naming the
+    parameters, as W2vkitError's)."""
 
 
 class InputError(W2vkitError):

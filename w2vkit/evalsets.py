@@ -48,7 +48,8 @@ def resolve_set(name: str, data_dir: str | None = None) -> Path:
         base = data_dir or os.environ.get(DATA_ENV)
         if not base:
             raise EvalSetError(
-                f"{name}: give the folder that holds {rel} with --data-dir or ${DATA_ENV} (e.g. ../shared/eval/zh)"
+                f"{name}: give the folder that holds {rel} with {{data_dir}} or ${DATA_ENV} (e.g. ../shared/eval/zh)",
+                "data_dir",
             )
         path = Path(base) / rel
         if not path.is_file() and (Path(base) / Path(rel).name).is_file():
@@ -106,7 +107,7 @@ def read_analogies(path) -> list[tuple[str, list[Question]]]:
 def read_pairs(path) -> list[tuple[str, str, float]]:
     """'w1 w2 score' per line, tab- or space-separated; '#' comments; an optional header line."""
     path = Path(path)
-    pairs = []
+    pairs: list = []
     header = None  # (lineno, line) of a first line such as "word1 word2 score"
     for lineno, line in _lines(path):
         if not line or line.startswith("#"):

@@ -8,7 +8,9 @@ matrix products, and without importing gensim or scipy.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -219,16 +221,47 @@ def alias_scores(words: list[str], vectors: np.ndarray, groups: list[list[str]],
 
 def run_evaluation(
     engine: Engine,
-    analogies=(),
-    pairs=(),
-    groups=(),
+    analogies: Sequence[str] = (),
+    pairs: Sequence[str] = (),
+    groups: Sequence[str] = (),
     restrict_vocab: int = DEFAULT_RESTRICT_VOCAB,
-    methods=("add",),
+    methods: Sequence[str] = ("add",),
     data_dir: str | None = None,
 ) -> dict:
     """Every requested set, as one JSON-ready report. With no set named, the sets of the model's
     language that can be found here (evalsets.default_sets); those left out, and why, are logged
-    and listed under "skipped". Finding none at all is a UsageError."""
+    and listed under "skipped".
+
+    Parameters
+    ----------
+    engine : Engine
+        The model's query engine.
+    analogies, pairs, groups : sequence of str
+        Analogy sets (a:b::c:d), word-pair similarity sets and alias-group sets, by name or path.
+    restrict_vocab : int
+        Only the most frequent words answer and count as known (as published numbers are made).
+    methods : sequence of {"add", "mul"}
+        3CosAdd and/or 3CosMul for the analogies.
+    data_dir : str, optional
+        The folder holding sets not shipped with w2vkit (CA8, wordsim; else $W2VKIT_DATA).
+
+    Returns
+    -------
+    dict
+        "analogies", "pairs", "groups" results and the "skipped" sets with why.
+
+    Raises
+    ------
+    UsageError
+        No set can be found at all.
+    EvalSetError
+        A set that cannot be parsed, named with its line.
+
+    Examples
+    --------
+    >>> report = run_evaluation(Engine(load_model("models/xiyouji")))  # doctest: +SKIP
+    >>> sorted(report)  # doctest: +SKIP
+    ['analogies', 'groups', 'model', 'pairs', 'restrict_vocab', 'skipped']"""
     skipped: list[tuple[str, str]] = []
     if not (analogies or pairs or groups):
         choice = default_sets(engine, data_dir)
@@ -246,7 +279,7 @@ def run_evaluation(
                 "pairs",
                 "groups",
             )
-    report = {
+    report: dict[str, Any] = {
         "model": str(engine.model.path),
         "restrict_vocab": restrict_vocab,
         "analogies": [],
@@ -280,15 +313,15 @@ def run_evaluation(
                 }
             )
     for name in pairs:
-        r = evaluate_pairs(engine, resolve_set(name, data_dir), restrict_vocab, name)
+        p = evaluate_pairs(engine, resolve_set(name, data_dir), restrict_vocab, name)
         report["pairs"].append(
             {
                 "set": name,
-                "spearman": _finite(r.spearman),
-                "pearson": _finite(r.pearson),
-                "used": r.used,
-                "skipped": r.skipped,
-                "oov_ratio": r.oov_ratio,
+                "spearman": _finite(p.spearman),
+                "pearson": _finite(p.pearson),
+                "used": p.used,
+                "skipped": p.skipped,
+                "oov_ratio": p.oov_ratio,
             }
         )
     for name in groups:

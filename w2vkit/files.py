@@ -24,7 +24,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from .errors import OutputError
 
@@ -85,7 +85,7 @@ def temp_sibling(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | os.PathLike, mode: str = "wb") -> Iterator[BinaryIO]:
+def atomic_output(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
     """Open path for writing as described in the module docstring; errors become OutputError."""
     if str(path) == STDOUT:
         check_stdout_open()

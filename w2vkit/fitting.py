@@ -10,6 +10,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .countmodel import train_count_model, vocabulary
 from .errors import InputError
@@ -112,15 +113,15 @@ def gensim_kwargs(opts: TrainOptions) -> dict:
 
 @dataclass
 class FitRun:
-    model: object  # gensim Word2Vec or FastText; None for the count model alone
+    model: Any  # gensim Word2Vec or FastText; None for the count model alone
     dropped: dict  # words below min_count and their counts (new models)
     losses: list
     seconds: float
     words: list | None = None  # the count model alone: its vocabulary, counts and vectors
-    counts: object = None
-    vectors: object = None
+    counts: Any = None
+    vectors: Any = None
     count_record: dict | None = None
-    count: object = None  # hybrid: the count model's result (w2vkit.countmodel) beside the gensim model
+    count: Any = None  # hybrid: the count model's result (w2vkit.countmodel) beside the gensim model
 
 
 def fit_count_model(corpus: Path, tokens: int, opts: TrainOptions, inputs, counted=None, cluster=None) -> FitRun:
@@ -132,7 +133,8 @@ def fit_count_model(corpus: Path, tokens: int, opts: TrainOptions, inputs, count
     if not words:
         raise InputError(
             f"{', '.join(inputs)}: no word occurs {opts.min_count} times ({tokens:,} tokens, "
-            f"{len(dropped):,} distinct words); give more text or lower --min-count (e.g. --min-count 1)"
+            f"{len(dropped):,} distinct words); give more text or lower {{min_count}} (e.g. {{min_count}} 1)",
+            "min_count",
         )
     result = train_count_model(corpus, words, opts.count_options(), cluster=cluster)
     record = {"pairs": result.pairs, **result.seconds}
@@ -144,6 +146,7 @@ def fit_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, pro
     with gensim's epoch log turned into the progress bar. counted: the corpus's (token counts in
     order of first appearance, lines) when counted on a cluster, in place of gensim's own scan
     (the same vocabulary: gensim breaks ties in frequency by first appearance)."""
+    assert opts.epochs is not None and opts.subwords is not None, "options resolved for the corpus (resolved())"
     bar = progress_bar(tokens * opts.epochs, progress, "train", smoothing=0.1)
     cb = EpochProgress(opts.epochs, tokens, bar, with_loss=not opts.subwords)
     gensim_log = logging.getLogger("gensim.models.word2vec")
@@ -162,7 +165,12 @@ def fit_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, pro
             # gensim sizes its arrays in build_vocab (prepare_weights): checked against the memory
             # there is just before, so --dim 100000 is one line with the figure, not a MemoryError
             allocate = model.prepare_weights
-            model.prepare_weights = lambda update=False: (check_memory(model, opts), allocate(update=update))
+
+            def checked_prepare_weights(update=False):
+                check_memory(model, opts)
+                return allocate(update=update)
+
+            model.prepare_weights = checked_prepare_weights
             # keep_raw_vocab: the counts of words below min_count feed unknown-word messages.
             if counted is None:
                 model.build_vocab(corpus_file=str(corpus), keep_raw_vocab=True)
@@ -214,8 +222,9 @@ def check_memory(model, opts: TrainOptions) -> None:
         raise InputError(
             f"training needs about {needed / 2**30:,.1f} GiB ({len(model.wv.index_to_key):,} words x dim {opts.dim}"
             + (f", {opts.buckets:,} n-gram buckets" if opts.subwords else "")
-            + f"), more than the {available / 2**30:,.1f} GiB available; lower --dim, --max-vocab"
-            + (" or --buckets" if opts.subwords else "")
+            + f"), more than the {available / 2**30:,.1f} GiB available; lower {{dim}}, {{max_vocab}}"
+            + (" or {buckets}" if opts.subwords else ""),
+            *(("dim", "max_vocab", "buckets") if opts.subwords else ("dim", "max_vocab")),
         )
 
 
@@ -227,7 +236,8 @@ def check_vocabulary(model, tokens: int, min_count: int, inputs: list[str]) -> N
     if kept == 0:
         raise InputError(
             f"{', '.join(inputs)}: no word occurs {min_count} times ({tokens:,} tokens, "
-            f"{seen:,} distinct words); give more text or lower --min-count (e.g. --min-count 1)"
+            f"{seen:,} distinct words); give more text or lower {{min_count}} (e.g. {{min_count}} 1)",
+            "min_count",
         )
     if tokens < SMALL_CORPUS_WARNING_TOKENS:
         log.warning(
@@ -263,11 +273,11 @@ class FinalVectors:
     two parts side by side) and what meta.json records of how they were made."""
 
     words: list
-    counts: object
-    vectors: object
+    counts: Any
+    vectors: Any
     meta: dict
-    wv: object  # gensim's KeyedVectors (None for the count model alone)
-    steps: object  # w2vkit.postprocess.Steps applied
+    wv: Any  # gensim's KeyedVectors (None for the count model alone)
+    steps: Any  # w2vkit.postprocess.Steps applied
 
 
 def final_vectors(run: FitRun, opts: TrainOptions) -> FinalVectors:
@@ -302,6 +312,6 @@ def final_vectors(run: FitRun, opts: TrainOptions) -> FinalVectors:
         meta["count_model"].update(pairs=count.pairs, **count.seconds)
         meta["count_seconds"] = round(sum(count.seconds.values()), 3)
         predictive_dim = vectors.shape[1]
-        vectors = combine(vectors, count.vectors, opts.count_weight)
+        vectors = combine(vectors, count.vectors, float(opts.count_weight or 0.0))
         meta["count_model"]["layout"] = {"predictive_dim": predictive_dim, "count_dim": count.vectors.shape[1]}
-    return FinalVectors(words, counts, vectors, meta, wv, steps)
+    return FinalVectors(list(words or []), counts, vectors, meta, wv, steps)

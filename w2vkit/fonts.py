@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import UsageError
 
@@ -63,13 +64,13 @@ INSTALL_HINT = (
 class FontChoice:
     """The font the labels are drawn with, and where it was found."""
 
-    properties: object  # matplotlib FontProperties
+    properties: Any  # matplotlib FontProperties
     path: str
     origin: str  # "--font", "system" or "bundled"
 
     @property
     def name(self) -> str:
-        return self.properties.get_name()
+        return str(self.properties.get_name())
 
     def describe(self) -> str:
         return f"{self.name} ({self.origin}: {self.path})"
@@ -88,7 +89,8 @@ def find_cjk_font(path: str | None = None) -> FontChoice | None:
             return FontChoice(font_manager.FontProperties(fname=installed[name]), installed[name], "system")
     # matplotlib caches its font list on first use: a font installed after that is only found
     # on disk. Look for the usual CJK font files by name and register the first one.
-    for fname in sorted(font_manager.findSystemFonts() + font_manager.findSystemFonts(fontext="otf")):
+    otf = font_manager.findSystemFonts(fontext="otf")  # type: ignore[arg-type]  # (its stubs say ttf|afm only)
+    for fname in sorted(font_manager.findSystemFonts() + otf):
         base = os.path.basename(fname).lower()
         if any(key in base for key in CJK_FILE_KEYS):
             try:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import CorruptModelError, ModelError
 from .files import sha256_of
-from .store import GENSIM_DIR, META
+from .modelfolder import GENSIM_DIR, META
 
 STATE_FILE = "model"
 

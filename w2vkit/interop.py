@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import os
 import shutil
 import time
 import zlib
@@ -21,8 +22,9 @@ import numpy as np
 from .choices import EXPORT_FORMATS
 from .errors import InputError, OutputError, UsageError
 from .files import atomic_output, check_not_input, check_writable, sha256_of, write_atomic
+from .modelfolder import VECTORS, VOCAB, prepare_model_output, publish, staging_dir
 from .progress import progress_bar
-from .store import VECTORS, VOCAB, Model, prepare_model_output, publish, staging_dir, write_meta, write_vocab
+from .store import Model, write_meta, write_vocab
 from .w2vreader import ChunkReader, MappedReader, NpyWriter, decode_keys, parse_binary, parse_text
 
 # No real embedding is wider (the largest published ones are 4,096): a header saying more is not a
@@ -31,7 +33,11 @@ MAX_IMPORT_DIM = 100_000
 
 
 def import_word2vec(
-    path, target, limit: int | None = None, binary: bool | None = None, progress: bool = False
+    path: str | os.PathLike,
+    target: str | os.PathLike,
+    limit: int | None = None,
+    binary: bool | None = None,
+    progress: bool = False,
 ) -> tuple[Path, dict]:
     """Import a word2vec .bin, word2vec/fastText text (.txt/.vec, optionally .gz) into a model dir.
 
@@ -41,7 +47,37 @@ def import_word2vec(
     the new vectors.npy with plain writes and handed to a second background sha256; its words
     are decoded and written to vocab.tsv while the checksums run. Memory stays at a few chunks
     plus the words, whatever the file size. Against gensim's load_word2vec_format: docs/benchmarks.md
-    "Benchmarks" (benchmarks/import.py). progress: a bar on stderr (when a TTY).
+    "Benchmarks" (benchmarks/import.py).
+
+    Parameters
+    ----------
+    path : str or Path
+        The word2vec or fastText file.
+    target : str or Path
+        The model directory to create (new, empty, or a w2vkit model).
+    limit : int, optional
+        Read only the first `limit` vectors.
+    binary : bool or None
+        The file's format (None: by its content).
+    progress : bool
+        A bar on stderr (when a TTY).
+
+    Returns
+    -------
+    tuple of (Path, dict)
+        The model directory and its meta.json.
+
+    Raises
+    ------
+    InputError
+        A file that is not word2vec's format, or truncated, named with its line or offset.
+    OutputError
+        A target that holds something w2vkit did not make.
+
+    Examples
+    --------
+    >>> import_word2vec("GoogleNews-vectors-negative300.bin", "models/news")  # doctest: +SKIP
+    (PosixPath('models/news'), {...})
     """
     import gzip
 
@@ -178,8 +214,36 @@ def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, s
     return target, meta
 
 
-def export_model(model: Model, fmt: str, out) -> list[Path]:
-    """Write word2vec-bin, word2vec-txt, or projector (vectors.tsv + metadata.tsv). Atomic per file."""
+def export_model(model: Model, fmt: str, out: str | os.PathLike) -> list[Path]:
+    """Write a model as word2vec-bin, word2vec-txt, or projector (vectors.tsv + metadata.tsv, for
+    the TensorFlow Embedding Projector). Each file is written atomically.
+
+    Parameters
+    ----------
+    model : Model
+        The model to export.
+    fmt : {"word2vec-bin", "word2vec-txt", "projector"}
+        The format.
+    out : str or Path
+        The file (a folder for projector).
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    UsageError
+        An unknown format, or an output that is the model's own file.
+    OutputError
+        An output that cannot be written.
+
+    Examples
+    --------
+    >>> export_model(load_model("models/xiyouji"), "word2vec-bin", "xiyouji.bin")  # doctest: +SKIP
+    [PosixPath('xiyouji.bin')]
+    """
     out = Path(out)
     if fmt == "projector" or not out.is_dir():  # (a directory for a file format is refused below)
         check_not_input(out, [model.path], "export")

@@ -60,7 +60,7 @@ def write_item_corpus(inputs: list[str], out_dir: Path, table: Table | None = No
         raise OptionError("{holdout} must be 'last' (or nothing)", "holdout")
     out_dir.mkdir(parents=True, exist_ok=True)
     corpus = ItemCorpus(out_dir / "corpus.txt", 0, 0, 0, out_dir / HOLDOUT_FILE if holdout else None)
-    held = open(corpus.held_out, "w", encoding="utf-8") if holdout else None
+    held = open(corpus.held_out, "w", encoding="utf-8") if corpus.held_out is not None else None
     try:
         with open(corpus.path, "w", encoding="utf-8") as out:
             for sequence in _sequences(inputs, table):

@@ -44,16 +44,49 @@ class Concordance:
 
 
 def concordance(
-    path,
+    path: str | Path,
     word: str,
     segmented: bool = False,
     width: int = DEFAULT_WIDTH,
     limit: int | None = 50,
     files: list[tuple[int, str]] | None = None,
-):
+) -> Concordance:
     """Every occurrence of `word` in the file at `path` (a raw text, any encoding w2vkit reads, or
     with segmented=True a corpus of space-separated tokens), the first `limit` with their context.
-    files: (first line, name) of each input a corpus joins (model_corpus); default: the file itself."""
+
+    Parameters
+    ----------
+    path : str or Path
+        The text (raw, or with segmented=True a corpus of space-separated tokens).
+    word : str
+        The word to find (in raw text: wherever its characters occur; segmented: whole tokens).
+    segmented : bool
+        Whether `path` is segmented text.
+    width : int
+        Characters of context each side.
+    limit : int or None
+        At most this many occurrences (None: all).
+    files : list of (int, str), optional
+        The first line and name of each input a corpus joins (model_corpus); None: the file itself.
+
+    Returns
+    -------
+    Concordance
+        The occurrences (file, line, left, word, right) and how many there are in all.
+
+    Raises
+    ------
+    UsageError
+        No word given.
+    InputError
+        The file cannot be read or decoded.
+
+    Examples
+    --------
+    >>> found = concordance("xiyouji.txt", "紧箍", limit=3)  # doctest: +SKIP
+    >>> found.total  # doctest: +SKIP
+    57
+    """
     if not isinstance(word, str) or not word.strip():
         raise UsageError("give the word to look for")
     check_number("width", width)
@@ -122,13 +155,15 @@ def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
     record = model.meta.get("corpus") or {}
     corpus = record.get("cache")
     if not corpus:
-        raise UsageError(f"{model.path}: the model records no training corpus (imported?); give --in FILE")
+        raise UsageError(f"{model.path}: the model records no training corpus (imported?); give {{source}}", "source")
     if not Path(corpus).is_file():
         raise UsageError(
             f"{corpus}: the segmented text {model.path} was trained on is gone from the cache (cleared, or "
-            "another machine); give the original text with --in FILE, or train again to cache it"
+            "another machine); give the original text with {source}, or train again to cache it",
+            "source",
         )
     starts, inputs = record.get("file_starts"), record.get("inputs") or []
+    files: list[tuple[int, str]] | None
     if starts and len(starts) == len(inputs):
         files = list(zip(starts, (i["path"] for i in inputs)))
     elif len(inputs) == 1:

@@ -96,7 +96,8 @@ class MilvusTarget:
         try:
             if self.collection in self.client.list_collections():
                 raise UsageError(
-                    f"{self.target}: {self.collection} is a collection w2vkit did not make; choose another --collection"
+                    f"{self.target}: {self.collection} is a collection w2vkit did not make; choose another {{collection}}",
+                    "collection",
                 )
             aliases = self.client.list_aliases().get("aliases", [])
             if self.collection not in aliases:
@@ -110,7 +111,8 @@ class MilvusTarget:
         if META_PROPERTY not in props:
             raise UsageError(
                 f"{self.target}: the alias {self.collection} points at {name}, which w2vkit did not make; "
-                "choose another --collection"
+                "choose another {collection}",
+                "collection",
             )
         return name
 
@@ -236,7 +238,10 @@ class MilvusIndex:
         name = self._milvus.current()
         if name is None:
             self._milvus.close()
-            raise UsageError(f"{target}: no w2vkit index named {collection}; build one with w2vkit index --to {target}")
+            raise UsageError(
+                f"{target}: no w2vkit index named {collection}; build one with w2vkit index {{output}} {target}",
+                "output",
+            )
         try:
             self.meta = json.loads(self._milvus.client.describe_collection(name)["properties"][META_PROPERTY])
             component = self.meta.pop("component", None)
@@ -249,15 +254,17 @@ class MilvusIndex:
             self._milvus.close()
             raise ServiceError(f"{target}: Milvus cannot load {name} ({_reason(e)})") from None
         self.component = None if component is None else np.asarray(component, dtype=np.float32)
-        self.name, self._found = name, {}
+        self.name = name
+        self._found: dict[int, tuple[int, str]] = {}
 
     def search(self, query_vectors: np.ndarray, top: int = 10, exact: bool = False) -> list[list[tuple[int, float]]]:
         """The `top` (row, score) of each query, best first (scores as the local index gives them)."""
         kind = self.meta.get("kind")
         if exact and kind != "flat":
             raise UsageError(
-                f"{self._milvus.target}: a {kind} collection answers approximately; build it with --kind flat "
-                "for exact answers"
+                f"{self._milvus.target}: a {kind} collection answers approximately; build it with {{kind}} flat "
+                "for exact answers",
+                "kind",
             )
         l2 = self.meta.get("metric") == "l2"
         search_params = {"params": {"nprobe": 64} if kind == "ivf" else {"ef": max(64, 2 * top)}}

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from .errors import ModelNotFoundError
-from .store import META
+from .modelfolder import META
 
 MODEL_ENV = "W2VKIT_MODEL"
 
@@ -31,6 +31,7 @@ def _newest_model(root: Path) -> Path:
     if not candidates:
         raise ModelNotFoundError(
             f"no model given and none under {root}/; train one with `w2vkit train CORPUS` "
-            f"or pass --model DIR (or set {MODEL_ENV})"
+            f"or pass {{model_path}} DIR (or set {MODEL_ENV})",
+            "model_path",
         )
     return max(candidates, key=lambda p: (p / META).stat().st_mtime)

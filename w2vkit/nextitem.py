@@ -199,7 +199,9 @@ def run_next_item(engine, held_out_path=None, k: int = 10) -> NextItemResult:
         if held_out_path is None:
             raise UsageError(
                 f"{model.path}: keeps no held-out sequences; give a file (history, then the item to predict, "
-                "one sequence per line) or train with --items --holdout last"
+                "one sequence per line) or train with {items} {holdout} last",
+                "items",
+                "holdout",
             )
     cache = (model.meta.get("corpus") or {}).get("cache")
     corpus = Path(cache) if cache and Path(cache).is_file() else None

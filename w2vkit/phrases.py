@@ -7,11 +7,13 @@ import os
 from collections import Counter
 from pathlib import Path
 
+from .choices import PHRASE_THRESHOLD_DEFAULTS
+
 log = logging.getLogger(__name__)
 
 PHRASE_MIN_COUNT = 5
 # Per scoring: word2phrase's (and gensim's default) threshold, and gensim's suggested npmi one.
-PHRASE_THRESHOLDS = {"default": 10.0, "npmi": 0.5}
+PHRASE_THRESHOLDS = PHRASE_THRESHOLD_DEFAULTS
 
 
 def join_phrases(

@@ -18,6 +18,7 @@ from collections import Counter, deque
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from . import __version__
 from .cluster import ITEMS_PER_TASK, Cluster
@@ -117,10 +118,47 @@ def segment_corpus(
 ) -> SegmentResult:
     """Segment every input file into ``outdir`` (mirroring the inputs) and write manifest.json.
 
-    The batches run in ``jobs`` local processes or, given a cluster (a Dask scheduler's address,
-    or local:N; w2vkit.cluster), on its workers, with the same output either way. Outputs appear
-    only when the whole run succeeded: files are staged in a hidden directory and moved into place
-    at the end, so an interrupted run leaves earlier results untouched.
+    The batches run in ``jobs`` local processes or, given a cluster, on its workers, with the
+    same output either way. Outputs appear only when the whole run succeeded: files are staged in
+    a hidden directory and moved into place at the end, so an interrupted run leaves earlier
+    results untouched.
+
+    Parameters
+    ----------
+    inputs : list of str
+        Files, directories (read recursively) or built-in corpus names; "-" for stdin.
+    outdir : str or Path
+        The output folder: new, empty, or one w2vkit segmented into.
+    options : SegmentOptions
+        How to segment.
+    jobs : int, optional
+        Local processes (None: all cores).
+    progress : bool
+        A progress bar on stderr.
+    audit : bool
+        Count every token (the result lists the most frequent unknown ones).
+    cluster : str, optional
+        A Dask scheduler's address (tcp://host:8786) or local:N.
+
+    Returns
+    -------
+    SegmentResult
+        Per file: its output, encoding, language, lines and tokens; the words discovery found.
+
+    Raises
+    ------
+    InputError
+        An input missing, binary, undecodable or empty, named with its line.
+    OutputError
+        An output folder that holds something w2vkit did not make.
+    ClusterError
+        A cluster that cannot be reached.
+
+    Examples
+    --------
+    >>> result = segment_corpus(["xiyouji"], "segmented")  # doctest: +SKIP
+    >>> result.files[0].tokens  # doctest: +SKIP
+    365846
     """
     if isinstance(inputs, (str, os.PathLike)):  # a path would be read as its characters
         raise OptionError("{inputs} must be a list of paths, not one path", "inputs")
@@ -290,9 +328,9 @@ class _StagedOutputs:
         self.langs: dict[int, str] = {}
         # Counters with --audit; else sets (which words occur is all that is needed, and a set
         # union is far cheaper than merging Counters; see segwork.segment_batch)
-        self.zh_vocabulary = Counter() if audit else set()
-        self.other_vocabulary = Counter() if audit else set()
-        self._open: tuple[int, object] | None = None
+        self.zh_vocabulary: Counter | set = Counter() if audit else set()
+        self.other_vocabulary: Counter | set = Counter() if audit else set()
+        self._open: tuple[int, BinaryIO] | None = None
 
     def add(self, idx: int, lang: str, result) -> None:
         if self._open is None or self._open[0] != idx:

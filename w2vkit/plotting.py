@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,16 +68,18 @@ def choose_words(engine: Engine, words: list[str], neighbors: int, top: int):
     """(words, group index per word, query flags). No words: the `top` most frequent words,
     leaving out stopwords and single characters; with words: each and its nearest neighbours."""
     if not words and engine.model.meta.get("items"):  # items: IDs, no stopwords or one-character rule
-        chosen = list(engine.model.words[:top])
-        return chosen, [0] * len(chosen), [False] * len(chosen)
+        first = list(engine.model.words[:top])
+        return first, [0] * len(first), [False] * len(first)
     if not words:
         stop = _stopwords()
-        chosen = [w for w in engine.model.words if len(w) > 1 and w not in stop and w.isalnum()][:top]
-        if len(chosen) < 3:
+        frequent = [w for w in engine.model.words if len(w) > 1 and w not in stop and w.isalnum()][:top]
+        if len(frequent) < 3:
             raise UsageError("the model has too few words to plot; give words to plot")
-        return chosen, [0] * len(chosen), [False] * len(chosen)
-    chosen, groups, is_query = [], [], []
-    seen = {}
+        return frequent, [0] * len(frequent), [False] * len(frequent)
+    chosen: list[str] = []
+    groups: list[int] = []
+    is_query: list[bool] = []
+    seen: dict[str, int] = {}
     for g, w in enumerate(words):
         engine.index_of(w)  # unknown word -> a helpful error
         for i, (x, _) in enumerate([(w, 1.0)] + engine.most_similar([w], topn=neighbors)):
@@ -164,8 +167,8 @@ def default_output(engine: Engine, method: str) -> Path:
 
 def plot(
     engine: Engine,
-    output=None,
-    words=(),
+    output: str | Path | None = None,
+    words: Sequence[str] = (),
     neighbors: int = DEFAULT_NEIGHBORS,
     top: int | None = None,
     method: str = "tsne",
@@ -177,8 +180,46 @@ def plot(
     """Map the `top` most frequent words, or the given words and their neighbours, to `output`:
     an image (.png/.svg/.pdf) or an interactive page (.html, see w2vkit.webmap).
 
-    output None: default_output(). top None: DEFAULT_IMAGE_TOP for an image, DEFAULT_PAGE_TOP for
-    a page. progress: a bar on stderr for a long t-SNE."""
+    Parameters
+    ----------
+    engine : Engine
+        The model's query engine.
+    output : str or Path, optional
+        The picture (.png, .svg, .pdf) or page (.html); None: plots/<model>-<method>.png.
+    words : sequence of str
+        Words to map, each with its nearest neighbours (empty: the most frequent words).
+    neighbors : int
+        Neighbours drawn around each given word.
+    top : int, optional
+        How many frequent words without `words` (None: DEFAULT_IMAGE_TOP for an image,
+        DEFAULT_PAGE_TOP for a page).
+    method : {"tsne", "pca"}
+        The projection to two dimensions.
+    font : str, optional
+        A font file for the labels (None: a CJK font found or bundled).
+    seed : int
+        t-SNE's random seed.
+    title : str, optional
+        The picture's title.
+    progress : bool
+        A bar on stderr for a long t-SNE.
+
+    Returns
+    -------
+    PlotResult
+        The file written, the words drawn and the seconds spent.
+
+    Raises
+    ------
+    UnknownWordError
+        A given word the model has no vector for.
+    UsageError
+        Too few words to draw, or an unknown method or file type.
+
+    Examples
+    --------
+    >>> plot(Engine(load_model("models/xiyouji")), "map.png", ["孙悟空", "猪八戒"])  # doctest: +SKIP
+    """
     started = time.perf_counter()
     output = Path(output) if output is not None else default_output(engine, method)
     fmt = output_format(output)

@@ -24,7 +24,8 @@ import numpy as np
 from .dictfiles import copies_of
 from .errors import ModelError, OptionError, UsageError
 from .gensimstate import load_state
-from .store import GENSIM_DIR, load_model, prepare_model_output, save_model
+from .modelfolder import GENSIM_DIR, prepare_model_output
+from .store import load_model, save_model
 
 # Rows per block when summing the covariance in float64: 8,192 x 300 x 8 bytes = 20 MB at a time
 # (65,536 rows made the block the largest temporary, +50 MiB at peak on the English model).
@@ -45,7 +46,7 @@ class Steps:
 
     def describe(self) -> list[dict]:
         """As recorded in meta.json["postprocess"]."""
-        out = []
+        out: list[dict] = []
         if self.add_context:
             out.append({"step": "add_context"})
         if self.remove_top:

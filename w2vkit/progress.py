@@ -110,7 +110,7 @@ def progress_callback(enabled: bool, desc: str, unit: str = "it"):
     if not enabled:
         yield None
         return
-    bars = []
+    bars: list = []
 
     def report(done: int, total: int) -> None:
         if not bars:

@@ -33,7 +33,24 @@ NORM_CACHE_MIN_WORDS = 100_000
 
 class Engine:
     """Queries over one model. Scores are computed as gensim computes them (raw vectors dotted
-    with a unit mean, divided by the row norms, in float32), so rankings agree even on near-ties."""
+    with a unit mean, divided by the row norms, in float32), so rankings agree even on near-ties.
+
+    Parameters
+    ----------
+    model : Model
+        A loaded model (load_model).
+
+    Raises
+    ------
+    UnknownWordError
+        From a query, for a word the model has no vector for (with close words that it has).
+
+    Examples
+    --------
+    >>> engine = Engine(load_model("models/xiyouji"))  # doctest: +SKIP
+    >>> engine.most_similar(["行者"], [], 3)  # doctest: +SKIP
+    [('大圣', 0.83), ('悟空', 0.81), ('孙行者', 0.79)]
+    """
 
     _noted: set
 

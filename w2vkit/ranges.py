@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import io
 from collections.abc import Iterator
+from typing import BinaryIO, cast
 
 from . import corpus
 from .corpus import DecodedStream, HashingReader, decoded_stream
@@ -94,7 +95,7 @@ def open_range(path: str, codec: str, start: int, end: int) -> tuple[DecodedStre
     and its first block of text (for corpus.paragraphs). OSError when it cannot be read: the
     caller, a worker, knows what that means there."""
     raw = open(path, "rb")
-    counter = HashingReader(_Slice(raw, start, end))
+    counter = HashingReader(cast(BinaryIO, _Slice(raw, start, end)))
     fh = io.BufferedReader(counter, buffer_size=corpus.BLOCK_BYTES)
     if start > 0 and codecs.lookup(codec).name == "utf-8-sig":
         codec = "utf-8"  # the byte-order mark is at the start of the file only

@@ -67,9 +67,45 @@ def compare_texts(
     progress: bool = False,
     work_dir: str | None = None,
 ) -> ReferencingResult:
-    """Each of `words`' change from text A to text B by temporal referencing (module docstring).
-    texts_a, texts_b: raw files (segmented as seg_options says; None: already segmented).
-    work_dir: where the temporary model is trained (default: the system's temporary folder)."""
+    """Each of `words`' change from text A to text B by temporal referencing (module docstring):
+    one model is trained on both texts with B's occurrences of the words tagged, and each word
+    is compared with its tagged twin, so no alignment of two spaces is needed.
+
+    Parameters
+    ----------
+    texts_a, texts_b : list of str
+        Raw files of each text (segmented as seg_options says).
+    words : list of str
+        The words to compare.
+    options : TrainOptions
+        How the one model is trained (a plain word2vec).
+    seg_options : SegmentOptions or None
+        How the texts are segmented; None: they are already space-separated tokens.
+    k : int
+        Neighbours compared for each word's overlap.
+    progress : bool
+        Progress bars on stderr.
+    work_dir : str, optional
+        Where the temporary model is trained (None: the system's temporary folder).
+
+    Returns
+    -------
+    ReferencingResult
+        Each word's cosine with its twin and neighbour overlap, and its counts in each text.
+
+    Raises
+    ------
+    OptionError
+        No words, or texts not given as lists.
+    InputError
+        A text that already holds the tag temporal referencing uses.
+
+    Examples
+    --------
+    >>> r = compare_texts(["a.txt"], ["b.txt"], ["关羽"])  # doctest: +SKIP
+    >>> r.rows[0].word  # doctest: +SKIP
+    '关羽'
+    """
     import time
 
     from .query import Engine

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, replace
 from importlib import resources
 from pathlib import Path
 
-from .choices import BUILTIN_DICTS, BUILTIN_STOPWORDS, DEFAULT_MAX_LINE_TOKENS, ENGINES, LANGS
+from .choices import BUILTIN_DICTS, BUILTIN_STOPWORDS
 from .corpus import (
     InputFile,
     detect_language,
@@ -26,10 +26,9 @@ from .corpus import (
     open_text,
     split_sentences,
 )
-from .errors import DictionaryError, OptionError, UsageError
+from .errors import DictionaryError, OptionError
 from .files import sha256_of
-from .limits import check_number
-from .phrases import PHRASE_THRESHOLDS
+from .optiontable import SEGMENT, check_options, default
 
 log = logging.getLogger(__name__)
 
@@ -63,43 +62,75 @@ GLUE_FOUND_RATIO = 2
 
 @dataclass(frozen=True)
 class SegmentOptions:
-    lang: str = LANGS[0]
-    engine: str = ENGINES[0]
-    user_dicts: tuple[str, ...] = ()
-    hmm: bool = True
-    stopwords: tuple[str, ...] = ()
-    keep_punct: bool = False
-    to_simplified: bool = False
-    encoding: str | None = None
-    max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS
-    split_name_verb: bool = True
-    auto_dict: bool = True  # add a built-in dictionary when the text is the work it was made for
-    discover: bool = True  # find the text's own new words (w2vkit.discover) when no dictionary is given
-    new_words: tuple[str, ...] = ()  # the words discovery found, added for this run
+    """How raw text is segmented: each field is an option of w2vkit.optiontable.SEGMENT_OPTIONS (its
+    type, range, default and meaning are declared there, once, for this class and the command line).
+
+    Parameters
+    ----------
+    lang : {"auto", "zh", "en"}
+        The language; auto decides per file by its share of CJK characters.
+    engine : {"fast", "jieba"}
+        The Chinese segmenter: rjieba (Rust) or jieba (the reference).
+    user_dicts, stopwords : tuple of str
+        jieba-format dictionaries and stopword lists: files, or built-in names.
+    hmm, auto_dict, discover : bool
+        jieba's HMM for unknown words; a built-in dictionary when the text is its work; discovery of
+        the text's own words when no dictionary is given.
+    keep_punct, to_simplified : bool
+        Keep punctuation tokens; convert Traditional to Simplified Chinese.
+    encoding : str or None
+        Force an input encoding (None: detected per file).
+    sentences : bool
+        A line per sentence rather than per paragraph.
+    max_line_tokens : int
+        Output lines are cut at this many tokens.
+    phrases : int
+        Passes joining frequent collocations (0: none).
+    phrase_scoring : {"default", "npmi"}
+        How a pair is scored: word2phrase's formula, or normalised PMI.
+    phrase_threshold : float or None
+        Pairs scoring above it are joined (None: 10 for default scoring, 0.5 for npmi).
+    split_name_verb : bool
+        Split a name glued to the verb after it (孙悟空道 -> 孙悟空 道).
+    new_words : tuple of str
+        Words discovery found, kept whole (set by the pipeline).
+
+    Raises
+    ------
+    OptionError
+        A value out of its range or choices, naming the parameter.
+
+    Examples
+    --------
+    >>> SegmentOptions(lang="zh", user_dicts=("xiyouji",)).engine
+    'fast'
+    """
+
+    lang: str = default(SEGMENT, "lang")
+    engine: str = default(SEGMENT, "engine")
+    user_dicts: tuple[str, ...] = default(SEGMENT, "user_dicts")
+    hmm: bool = default(SEGMENT, "hmm")
+    stopwords: tuple[str, ...] = default(SEGMENT, "stopwords")
+    keep_punct: bool = default(SEGMENT, "keep_punct")
+    to_simplified: bool = default(SEGMENT, "to_simplified")
+    encoding: str | None = default(SEGMENT, "encoding")
+    max_line_tokens: int = default(SEGMENT, "max_line_tokens")
+    split_name_verb: bool = default(SEGMENT, "split_name_verb")
+    auto_dict: bool = default(SEGMENT, "auto_dict")
+    discover: bool = default(SEGMENT, "discover")
+    new_words: tuple[str, ...] = default(SEGMENT, "new_words")
     # A line per paragraph (up to max_line_tokens), or per sentence. Paragraphs give word2vec's window
     # the context across sentence ends, which raised alias recall on 三国演义 (docs/defaults.md).
-    sentences: bool = False
+    sentences: bool = default(SEGMENT, "sentences")
     # Passes of collocation detection (gensim Phrases, word2phrase's scoring) after segmenting:
     # each pass may join a frequent pair into one token (new_york; a second pass makes
-    # new_york_times). 0: none. See w2vkit.phrases.join_phrases.
-    phrases: int = 0
-    # How pairs are scored: "default" (word2phrase's, threshold 10) or "npmi" (normalised pointwise
-    # mutual information in [-1, 1], threshold 0.5). None: that default threshold.
-    phrase_scoring: str = "default"
-    phrase_threshold: float | None = None
+    # new_york_times). See w2vkit.phrases.join_phrases.
+    phrases: int = default(SEGMENT, "phrases")
+    phrase_scoring: str = default(SEGMENT, "phrase_scoring")
+    phrase_threshold: float | None = default(SEGMENT, "phrase_threshold")
 
     def __post_init__(self):
-        if self.lang not in LANGS:
-            raise UsageError(f"unknown language {self.lang!r}; choose one of {', '.join(LANGS)}")
-        if self.engine not in ENGINES:
-            raise UsageError(f"unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
-        for name in ("max_line_tokens", "phrases", "phrase_threshold"):
-            check_number(name, getattr(self, name))
-        for name in ("user_dicts", "stopwords", "new_words"):
-            if isinstance(getattr(self, name), str):  # ("xiyouji" would be read as x, i, y, ...)
-                raise OptionError(f"{{{name}}} must be a list or tuple of names, not one string", name)
-        if self.phrase_scoring not in PHRASE_THRESHOLDS:
-            raise UsageError(f"unknown phrase scoring {self.phrase_scoring!r}; choose {' or '.join(PHRASE_THRESHOLDS)}")
+        check_options(self, SEGMENT)
         if self.phrase_scoring == "npmi" and self.phrase_threshold is not None and not -1 <= self.phrase_threshold <= 1:
             raise OptionError("{phrase_threshold} with npmi scoring must be between -1 and 1", "phrase_threshold")
 
@@ -278,8 +309,9 @@ class Tokenizer:
         self.options = options
         self.lang = lang
         self.stopwords = read_stopwords(options.stopwords)
-        self._cut: Callable[[str], list[str]] | None = None
-        self._known: Callable[[str], bool] | None = None
+        # (only Chinese is cut by an engine, loaded here; other languages never call these)
+        self._cut: Callable[[str], list[str]] = str.split
+        self._known: Callable[[str], bool] = lambda word: False
         if lang == "zh":
             self._load_engine()
 
@@ -312,7 +344,7 @@ class Tokenizer:
 
     def is_known(self, word: str) -> bool:
         """Whether the segmenter's dictionaries (main + user) hold the word."""
-        return bool(self._known and self._known(word))
+        return bool(self._known(word))
 
     def lines(self, paragraph: str) -> list[list[str]]:
         """Sentences of the paragraph as token lists, none longer than max_line_tokens."""
@@ -418,7 +450,7 @@ def segment_lines(text: str, options: SegmentOptions = SegmentOptions(), lang: s
 
     lang = lang or options.language_of(text)
     tok = Tokenizer(options, lang)
-    out = []
+    out: list[list[str]] = []
     for para in text.splitlines():
         out.extend(t for t in tok.lines(normalise(para)) if t)
     return out

@@ -51,6 +51,7 @@ def init_worker(options: SegmentOptions, with_counts: bool):
 def _tokenizer(lang: str) -> Tokenizer:
     tok = _worker_tokenizers.get(lang)
     if tok is None:
+        assert _worker_options is not None, "init_worker sets the options first"
         tok = _worker_tokenizers[lang] = Tokenizer(_worker_options, lang)
     return tok
 
@@ -114,4 +115,4 @@ def _add(total: BatchResult, part: BatchResult, out) -> None:
     if isinstance(total.vocabulary, Counter):
         total.vocabulary.update(part.vocabulary)
     else:
-        total.vocabulary |= part.vocabulary
+        total.vocabulary |= set(part.vocabulary)

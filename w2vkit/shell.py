@@ -25,7 +25,8 @@ HELP = __doc__.split("\n\n", 1)[1].strip()
 def parse_expression(line: str) -> tuple[list[str], list[str]]:
     """'a + b - c' (or 'a b', or 'a -c') -> positive [a, b], negative [c]. An operator stands
     alone or starts a word: a hyphen inside a word is part of it (e-mail, x-ray)."""
-    positive, negative = [], []
+    positive: list[str] = []
+    negative: list[str] = []
     sign = "+"
     for token in line.split():
         if token in ("+", "-"):

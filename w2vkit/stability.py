@@ -64,6 +64,10 @@ def interval(values, level: float = LEVEL) -> tuple[float, float] | None:
     return float(np.tanh(z.mean() - half)), float(np.tanh(z.mean() + half))
 
 
+def _bounds(span: tuple[float, float] | None) -> tuple[float | None, float | None]:
+    return span if span is not None else (None, None)
+
+
 @dataclass
 class Spread:
     """One result's stability across the members."""
@@ -123,7 +127,7 @@ class Ensemble:
         out = []
         for j in range(len(hits)):
             span = interval(values[j])
-            out.append(Spread(float(recur[j] / len(self.members)), *(span or (None, None)), len(values[j])))
+            out.append(Spread(float(recur[j] / len(self.members)), *_bounds(span), len(values[j])))
         return out
 
     def similarity(self, a: str, b: str) -> Spread:
@@ -133,7 +137,7 @@ class Ensemble:
             if i is not None and j is not None:
                 values.append(float(member.unit[i] @ member.unit[j]))
         span = interval(values)
-        return Spread(None, *(span or (None, None)), len(values))
+        return Spread(None, *_bounds(span), len(values))
 
     def centroid_scores(self, seeds: list[str], words: list[str], topn: int) -> list[Spread]:
         """For expand: each candidate's cosine with the members' centroid of the seeds they have,
@@ -159,7 +163,7 @@ class Ensemble:
                     values[j].append(float(scores[r]))
                     recur[j] += r in top
         return [
-            Spread(float(recur[j] / len(self.members)), *(interval(values[j]) or (None, None)), len(values[j]))
+            Spread(float(recur[j] / len(self.members)), *_bounds(interval(values[j])), len(values[j]))
             for j in range(len(words))
         ]
 
@@ -184,7 +188,7 @@ class Ensemble:
         spreads = []
         for j in range(len(words)):
             values = [m[j] for m in per_member if m[j] is not None]
-            spreads.append(Spread(None, *(interval(values) or (None, None)), len(values)))
+            spreads.append(Spread(None, *_bounds(interval(values)), len(values)))
         return spreads, mean_spearman(per_member)
 
     def word_stability(self, word: str, k: int = STABILITY_NEIGHBOURS) -> float | None:
@@ -245,7 +249,7 @@ def provenance(engine: Engine, **options) -> dict:
 def similar(
     engine: Engine,
     positive: list[str],
-    negative: list[str] = (),
+    negative: list[str] | tuple[()] = (),
     topn: int = 10,
     restrict_vocab: int | None = None,
     stable: float | None = None,
@@ -264,5 +268,5 @@ def similar(
         ):
             row.spread = spread
         if stable is not None:
-            rows = [r for r in rows if r.spread.recurrence >= stable]
+            rows = [r for r in rows if r.spread is not None and (r.spread.recurrence or 0) >= stable]
     return rows

@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import shutil
-import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +31,20 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .errors import CorruptModelError, ModelNotFoundError, OutputError
-from .files import check_writable, input_conflict, note_read, pid_suffix, real_path, remove_stale, sha256_of
+from .errors import CorruptModelError, ModelNotFoundError
+from .files import note_read, sha256_of
 from .items import ITEMS_DIR
 from .metacheck import check_meta
+from .modelfolder import (
+    DICTS_DIR,
+    DROPPED,
+    META,
+    VECTORS,
+    VOCAB,
+    is_regular_file,
+    publish,
+    staging_dir,
+)
 from .subwords import load_ngrams
 
 log = logging.getLogger(__name__)
@@ -44,30 +53,6 @@ log = logging.getLogger(__name__)
 # and resampled members may live in members/ (w2vkit.members).
 FORMAT_VERSION = 2
 READABLE_FORMAT_VERSIONS = (1, 2)
-VECTORS = "vectors.npy"
-VOCAB = "vocab.tsv"
-META = "meta.json"
-DROPPED = "dropped.tsv"
-GENSIM_DIR = "gensim"
-DICTS_DIR = "dicts"  # (w2vkit.dictfiles fills it)
-# Everything w2vkit writes into a model directory (subwords.py's n-gram table and query.py's norm
-# cache included); a directory holding anything else is not replaced.
-MODEL_ENTRIES = frozenset(
-    {
-        VECTORS,
-        VOCAB,
-        META,
-        DROPPED,
-        GENSIM_DIR,
-        DICTS_DIR,
-        ITEMS_DIR,
-        "members",
-        "ngrams.npy",
-        "ngrams.tsv",
-        "norms.npy",
-        "norms.sha256",
-    }
-)
 # Below this size the vectors' sha256 is checked on every load (< 0.1 s); above it only the
 # shape is, and `w2vkit info --verify` checks the checksum.
 VERIFY_ON_LOAD_BYTES = 64 << 20
@@ -75,6 +60,28 @@ VERIFY_ON_LOAD_BYTES = 64 << 20
 
 @dataclass
 class Model:
+    """A loaded model directory (load_model): its vocabulary and vectors, read with numpy only.
+
+    Parameters
+    ----------
+    path : Path
+        The model directory.
+    words : list of str
+        The vocabulary, most frequent first.
+    counts : numpy.ndarray
+        Each word's count in the training text.
+    vectors : numpy.ndarray
+        float32, a row per word (possibly a read-only memory map).
+    meta : dict
+        meta.json: parameters, corpus, versions, checksums.
+
+    Examples
+    --------
+    >>> model = load_model("models/xiyouji")  # doctest: +SKIP
+    >>> model.vectors.shape  # doctest: +SKIP
+    (8355, 200)
+    """
+
     path: Path
     words: list[str]
     counts: np.ndarray
@@ -107,7 +114,7 @@ class Model:
         path = self.path / DROPPED
         if not path.exists():
             return {}
-        if not _is_regular(path):
+        if not is_regular_file(path):
             raise CorruptModelError(f"{path}: not a regular file; delete it (it only explains unknown words)")
         out = {}
         try:
@@ -121,138 +128,6 @@ class Model:
                 f"{path}: malformed ({where}); delete it (it only explains unknown words) or retrain the model"
             ) from e
         return out
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    AT_FDCWD, RENAME_EXCHANGE = -100, 2
-    res = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
-    return res == 0
-
-
-def staging_dir(target: Path) -> Path:
-    """A fresh sibling directory to build a model in before publish()."""
-    target = Path(target)
-    _remove_stale_staging(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{time.monotonic_ns()}"
-        tmp.mkdir()
-    except OSError as e:
-        raise OutputError(f"{target}: cannot write ({e.strerror}); choose another -o") from e
-    return tmp
-
-
-def _remove_stale_staging(target: Path) -> None:
-    """Delete staging directories left by killed runs (their process is gone)."""
-    remove_stale(target.parent, f".{target.name}.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
-
-
-def prepare_model_output(target, inputs=()) -> None:
-    """check_model_output, saying on stderr (w2vkit's log) when a model will be replaced."""
-    if check_model_output(target, inputs):
-        log.info("%s: holds a w2vkit model, which will be replaced", target)
-
-
-def check_model_output(target, inputs=()) -> bool:
-    """Whether target may receive a model: True when it holds a w2vkit model that will be
-    replaced, False when it does not exist yet or is an empty directory. Raises OutputError for
-    anything else (a file, a directory holding other things) and for a target that is, holds or
-    lies inside one of `inputs`, saying why and what to do."""
-    target = Path(target)
-    why = input_conflict(target, inputs)
-    if why:
-        raise OutputError(f"{target}: {why}; write the model to a directory outside the inputs")
-    check_writable(target)
-    real = real_path(target)
-    if not os.path.lexists(real):
-        return False
-    if not real.is_dir():
-        raise OutputError(f"{target}: exists and is not a directory; choose another output directory")
-    try:
-        entries = sorted(os.listdir(real))
-    except OSError as e:
-        raise OutputError(f"{target}: cannot read ({e.strerror}); choose another output directory") from e
-    if not entries:
-        return False
-    foreign = [e for e in entries if e not in MODEL_ENTRIES and not _is_our_temp(e)]
-    if foreign or not _looks_like_model(real):
-        shown = foreign[0] if foreign else entries[0]
-        raise OutputError(
-            f"{target}: is a directory that is not a w2vkit model (it holds {shown!r}"
-            f"{f' and {len(entries) - 1:,} more' if len(entries) > 1 else ''}); w2vkit replaces only "
-            "its own models: choose a new or empty directory"
-        )
-    return True
-
-
-def _is_our_temp(name: str) -> bool:
-    """A temporary file of an atomic write into a model directory (`.norms.npy.tmp-PID`)."""
-    return name.startswith(".") and ".tmp-" in name and name[1:].split(".tmp-")[0] in MODEL_ENTRIES
-
-
-def _looks_like_model(directory: Path) -> bool:
-    try:
-        meta = json.loads((directory / META).read_text(encoding="utf-8")) if _is_regular(directory / META) else None
-    except (OSError, ValueError):
-        meta = None
-    if isinstance(meta, dict) and meta.get("format") == "w2vkit-model":
-        return True
-    # A model whose meta.json was damaged or removed may still be replaced by a new one.
-    return (directory / VECTORS).is_file() and (directory / VOCAB).is_file()
-
-
-def _is_regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
-def publish(tmp: Path, target: Path) -> None:
-    """Replace target with the fully written tmp directory in one atomic step (only a w2vkit model
-    or an empty directory is replaced, see check_model_output)."""
-    for p in sorted(tmp.rglob("*")):  # gensim/ too
-        if p.is_file():
-            with open(p, "rb") as f:
-                os.fsync(f.fileno())
-        elif p.is_dir():
-            _fsync_dir(p)
-    _fsync_dir(tmp)
-    check_model_output(target)  # again: it may have changed while the model was computed
-    if target.is_symlink():  # the link stays a link, to the new model
-        target = real_path(target)
-    if target.exists():
-        if _exchange(tmp, target):
-            shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old model
-        else:  # no atomic exchange: the old model is moved aside for a moment
-            old = target.parent / f".{target.name}.old-{os.getpid()}"
-            os.rename(target, old)
-            os.rename(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(tmp, target)
-    _fsync_dir(target.parent)
 
 
 def write_model_files(
@@ -291,12 +166,12 @@ def write_model_files(
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:
-        vectors_sha = pool.submit(lambda: vectors_sha256 or sha256_of(directory / VECTORS))
+        hashing = pool.submit(lambda: vectors_sha256 or sha256_of(directory / VECTORS))
         write_vocab(directory, words, counts)
         if dropped:
             with open(directory / DROPPED, "w", encoding="utf-8", newline="\n") as f:
                 f.writelines(f"{w}\t{c}\n" for w, c in sorted(dropped.items(), key=lambda x: -x[1]))
-        vectors_sha = vectors_sha.result()
+        vectors_sha = hashing.result()
     meta = dict(meta, vocab_sha256=sha256_of(directory / VOCAB))
     return write_meta(directory, meta, len(words), int(vectors.shape[1]), vectors_sha)
 
@@ -322,7 +197,51 @@ def write_meta(directory: Path, meta: dict, vocab_size: int, dim: int, vectors_s
     return meta
 
 
-def save_model(target, words, counts, vectors, meta, dropped=None, extra_files=None) -> Path:
+def save_model(
+    target: str | os.PathLike,
+    words: list[str],
+    counts: np.ndarray,
+    vectors: np.ndarray,
+    meta: dict,
+    dropped: dict[str, int] | None = None,
+    extra_files: dict[str, bytes] | None = None,
+) -> Path:
+    """Save vectors as a model directory (vectors.npy, vocab.tsv, meta.json with checksums),
+    atomically: the directory appears complete or not at all.
+
+    Parameters
+    ----------
+    target : str or Path
+        The model directory: new, empty, or a w2vkit model (replaced as a whole).
+    words : list of str
+        The vocabulary, most frequent first.
+    counts : numpy.ndarray
+        Each word's count in the training text (int64).
+    vectors : numpy.ndarray
+        One row per word (saved as float32).
+    meta : dict
+        What meta.json records (parameters, corpus, versions); checksums are added.
+    dropped : dict, optional
+        Words left out below min_count, with their counts (for unknown-word messages).
+    extra_files : dict, optional
+        Further files of the model: a path under dicts/ or items/ -> its bytes.
+
+    Returns
+    -------
+    Path
+        The model directory.
+
+    Raises
+    ------
+    OutputError
+        The target holds something w2vkit did not make, or cannot be written.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> save_model("m", ["a", "b"], np.array([3, 2]), np.eye(2), {})  # doctest: +SKIP
+    PosixPath('m')
+    """
     target = Path(target)
     tmp = staging_dir(target)
     try:
@@ -341,13 +260,42 @@ def save_model(target, words, counts, vectors, meta, dropped=None, extra_files=N
 REPLACED_RETRIES = 3  # loads begun again when the model folder was replaced while being read
 
 
-def load_model(path, mmap: bool = True, verify: bool | None = None) -> Model:
-    """Load a model directory with numpy only. verify=None checks the checksum of small models.
+def load_model(path: str | os.PathLike, mmap: bool = True, verify: bool | None = None) -> Model:
+    """Load a model directory with numpy only (no pickle, no gensim).
 
     A model is replaced by renaming folders (publish), so a load that began before a retrain
     finished may read meta.json of one folder and vectors.npy of the next: when the folder at
     `path` is another one by the end of the load (its inode changed), the load starts again rather
-    than reporting a false "checksum mismatch" or returning a mixture."""
+    than reporting a false "checksum mismatch" or returning a mixture.
+
+    Parameters
+    ----------
+    path : str or Path
+        The model directory.
+    mmap : bool
+        Memory-map vectors.npy (read-only) rather than reading it into memory.
+    verify : bool or None
+        Check the vectors' sha256 against meta.json: None, for small models only (below
+        VERIFY_ON_LOAD_BYTES); True, always; False, never.
+
+    Returns
+    -------
+    Model
+        Its words, counts, vectors and meta.
+
+    Raises
+    ------
+    ModelNotFoundError
+        No model directory at `path`.
+    CorruptModelError
+        A file missing, damaged, or not matching its checksum.
+
+    Examples
+    --------
+    >>> model = load_model("models/xiyouji")  # doctest: +SKIP
+    >>> model.words[:3]  # doctest: +SKIP
+    ['道', '行者', '了']
+    """
     path = Path(path)
     for attempt in range(REPLACED_RETRIES + 1):
         folder = _folder_id(path)
@@ -386,7 +334,7 @@ def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
     if not path.is_dir():
         raise ModelNotFoundError(f"{path}: no such model directory")
     note_read(path)  # nothing this run writes may land in it
-    if os.path.lexists(meta_path) and not _is_regular(meta_path):
+    if os.path.lexists(meta_path) and not is_regular_file(meta_path):
         raise CorruptModelError(f"{meta_path}: not a regular file; retrain or re-import the model")
     if not meta_path.is_file():
         raise CorruptModelError(f"{path}: not a w2vkit model (no {META}); import other formats with `w2vkit import`")
@@ -406,7 +354,7 @@ def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
         )
     vec_path = path / VECTORS
     for file in (vec_path, path / VOCAB):
-        if os.path.lexists(file) and not _is_regular(file):
+        if os.path.lexists(file) and not is_regular_file(file):
             # (np.load of a FIFO would wait for a writer forever)
             raise CorruptModelError(f"{file}: not a regular file; retrain or re-import the model")
     try:

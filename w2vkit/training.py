@@ -15,6 +15,7 @@ import time
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .choices import DEFAULT_MAX_LINE_TOKENS
 from .cluster import Cluster
@@ -24,10 +25,14 @@ from .errors import InputError, ModelError, OptionError, UsageError
 from .fitting import FitRun, final_vectors, fit
 from .gensimstate import has_state, save_state, verify_gensim_state
 from .members import Resampling, member_dir
+from .modelfolder import GENSIM_DIR, prepare_model_output, publish, staging_dir
 from .segment import SegmentOptions
-from .store import GENSIM_DIR, load_model, prepare_model_output, publish, staging_dir, write_model_files
+from .store import load_model, write_model_files
 from .subwords import save_ngrams
 from .trainoptions import TrainOptions, default_output
+
+if TYPE_CHECKING:
+    from .items import ItemInput
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +69,7 @@ class TrainResult:
 
 def train(
     inputs: list[str],
-    output=None,
+    output: str | os.PathLike | None = None,
     options: TrainOptions = TrainOptions(),  # noqa: B008 (frozen: immutable)
     seg_options: SegmentOptions | None = SegmentOptions(),  # noqa: B008 (frozen: immutable)
     resume: str | None = None,
@@ -74,22 +79,66 @@ def train(
     max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS,
     cluster: str | None = None,
     resampling: Resampling | None = None,
-    items=None,
+    items: ItemInput | None = None,
 ) -> TrainResult:
-    """Train a model on raw (or, with seg_options=None, segmented) text and save it atomically.
+    """Train a model on raw (or segmented) text and save it atomically as a model directory.
 
-    output None: the resumed model's directory, else trainoptions.default_output (models/<name>).
-    max_line_tokens: where segmented text (seg_options=None) is re-wrapped for gensim.
-    cluster: a Dask scheduler's address or local:N (w2vkit.cluster): raw text is segmented on its
-    workers; segmented text's vocabulary is counted there (the corpus cache, $W2VKIT_CACHE, must
-    then be on a filesystem the workers share). Training itself runs here: gensim uses one machine.
-    resampling: members to train beside the model (w2vkit.members.Resampling: --bootstrap N over
-    documents, or --seeds N), saved inside it in the same atomic step.
-    items: a w2vkit.items.ItemInput: the inputs are item sequences (or an interaction table),
-    read verbatim, with the item defaults for every option left at its text default.
-    keep_gensim: keep gensim's training state (gensim/, for --resume and postprocess --add-context)
-    in the model: None, when one of them can use it (not for a model with a count part, which
-    neither accepts); True, always (to inspect what gensim trained); False, never."""
+    The text is segmented once and cached (by content and options): training again with other
+    options reads the cache. The model directory appears only when complete; an interrupted run
+    leaves an earlier model at `output` as it was.
+
+    Parameters
+    ----------
+    inputs : list of str
+        Files, directories (read recursively for .txt, .txt.gz, .txt.bz2) or built-in corpus names.
+    output : str or Path, optional
+        The model directory (new, empty or a w2vkit model). None: the resumed model's directory,
+        else models/<first input's name>.
+    options : TrainOptions
+        How to train (defaults chosen by the corpus's size and language).
+    seg_options : SegmentOptions or None
+        How raw text is segmented; None: the inputs are already space-separated tokens.
+    resume : str, optional
+        A word2vec model to go on training on these inputs.
+    jobs : int, optional
+        Segmentation processes (None: all cores); the output is the same for any value.
+    progress : bool
+        Progress bars on stderr.
+    keep_gensim : bool or None
+        Keep gensim's training state (for `resume` and postprocess add_context): None, when one
+        of them can use it (not for a model with a count part); True, always; False, never.
+    max_line_tokens : int
+        Where segmented input (seg_options None) is re-wrapped for gensim.
+    cluster : str, optional
+        A Dask scheduler's address or local:N: raw text is segmented on its workers (the corpus
+        cache must then be on a filesystem they share); training runs here.
+    resampling : w2vkit.members.Resampling, optional
+        Members to train beside the model (a bootstrap over documents, or other seeds), saved
+        inside it in the same atomic step: findings then carry intervals.
+    items : w2vkit.items.ItemInput, optional
+        The inputs are item sequences (or an interaction table), with the item defaults.
+
+    Returns
+    -------
+    TrainResult
+        The model's directory, its vocabulary size, tokens, times and resolved options.
+
+    Raises
+    ------
+    OptionError
+        Options that cannot work, before any work.
+    InputError
+        An input that cannot be read, or too little text for the options (min_count).
+    OutputError
+        An output that is not w2vkit's, or cannot be written.
+
+    Examples
+    --------
+    >>> from w2vkit import TrainOptions, train
+    >>> result = train(["xiyouji"], "models/xiyouji", TrainOptions(epochs=5))  # doctest: +SKIP
+    >>> result.vocab_size  # doctest: +SKIP
+    8355
+    """
     if isinstance(inputs, (str, os.PathLike)):  # (a string would be taken as one path per character)
         raise OptionError("{inputs} must be a list of paths, not one path", "inputs")
     started = time.perf_counter()
@@ -133,7 +182,9 @@ def train(
         opts = options.resolved(tokens, prepared.language)
         if resumed_from is not None and opts.method != "word2vec":
             raise OptionError(
-                "{resume} continues word2vec training; a " + opts.method + " model is trained on all its text at once",
+                "{resume} continues word2vec training; a "
+                + str(opts.method)
+                + " model is trained on all its text at once",
                 "resume",
             )
         run = fit(prepared.path, tokens, opts, inputs, progress, state, counted, counter)
@@ -159,7 +210,7 @@ def train(
             Path(output),
             words,
             tokens,
-            opts.epochs,
+            int(opts.epochs or 0),
             time.perf_counter() - started,
             seconds,
             tokens * (1 if opts.method == "ppmi" else opts.epochs) / max(seconds, 1e-9),
@@ -199,7 +250,7 @@ def _save_trained(
     resampling=None,
     progress=False,
     item_input=None,
-) -> int:
+) -> tuple[int, tuple[int, ...]]:
     """Write the model directory (vectors composed as chosen, metadata, the gensim state for
     --resume, and resampled members) and publish it atomically; the number of words."""
     import numpy as np
@@ -288,7 +339,7 @@ def train_members(corpus: Path, tokens: int, opts, resampling: Resampling, tmp: 
             documents.unit,
             "" if documents.unit == "chapter" else "; the text has no chapter headings",
         )
-    record = {"kind": resampling.kind, "members": []}
+    record: dict[str, Any] = {"kind": resampling.kind, "members": []}
     if documents is not None:
         record.update(documents.describe())
     started = time.perf_counter()

@@ -9,52 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, cast
 
 from .choices import (
-    ARCHS,
-    DEFAULT_ARCH,
     DEFAULT_COUNT_WEIGHT,
-    DEFAULT_MAX_N,
     DEFAULT_METHOD,
-    DEFAULT_MIN_ALPHA,
-    DEFAULT_MIN_COUNT,
-    DEFAULT_MIN_N,
-    DEFAULT_SEED,
     DEFAULT_WORD_WEIGHT,
     HYBRID_MAX_TOKENS,
     LARGE_CORPUS_DEFAULTS,
-    METHODS,
     SMALL_CORPUS_DEFAULTS,
     SMALL_CORPUS_TOKENS,
 )
 from .countmodel import CountOptions
 from .env import default_jobs
 from .errors import OptionError, UsageError
-from .limits import check_number
-
-# The numeric options and their ranges (w2vkit.limits), checked when the options are made.
-NUMERIC = (
-    "dim",
-    "window",
-    "min_count",
-    "epochs",
-    "negative",
-    "sample",
-    "alpha",
-    "min_alpha",
-    "workers",
-    "seed",
-    "max_vocab",
-    "ns_exponent",
-    "min_n",
-    "max_n",
-    "buckets",
-    "count_dim",
-    "count_window",
-    "count_eig",
-    "count_weight",
-    "remove_top",
-)
+from .optiontable import TRAIN, check_options, default
 
 
 @dataclass(frozen=True)
@@ -72,8 +41,8 @@ class SizeDefaults:
     remove_top: int
 
 
-SMALL_CORPUS = SizeDefaults(**SMALL_CORPUS_DEFAULTS)
-LARGE_CORPUS = SizeDefaults(**LARGE_CORPUS_DEFAULTS)
+SMALL_CORPUS = SizeDefaults(**cast(dict[str, Any], SMALL_CORPUS_DEFAULTS))
+LARGE_CORPUS = SizeDefaults(**cast(dict[str, Any], LARGE_CORPUS_DEFAULTS))
 
 
 def size_defaults(tokens: int) -> SizeDefaults:
@@ -82,62 +51,89 @@ def size_defaults(tokens: int) -> SizeDefaults:
 
 @dataclass(frozen=True)
 class TrainOptions:
-    arch: str = DEFAULT_ARCH  # cbow | skipgram
-    dim: int | None = None  # None (here and below): chosen by corpus size, see resolved()
-    window: int | None = None
-    min_count: int = DEFAULT_MIN_COUNT
-    epochs: int | None = None
-    negative: int | None = None
-    hs: bool = False
-    # The exponent of the negative-sampling distribution (None: gensim's 0.75, as for words;
-    # items: w2vkit.items.ITEM_DEFAULTS).
-    ns_exponent: float | None = None
-    sample: float | None = None
-    alpha: float | None = None
-    min_alpha: float = DEFAULT_MIN_ALPHA
-    workers: int | None = None
-    seed: int = DEFAULT_SEED
-    deterministic: bool = False
-    max_vocab: int | None = None
-    # Character n-grams (fastText's subword model, gensim FastText): None = on for Chinese text.
-    subwords: bool | None = None
-    min_n: int = DEFAULT_MIN_N
-    max_n: int = DEFAULT_MAX_N
-    buckets: int | None = None
+    """How `train` trains: each field is an option of w2vkit.optiontable.TRAIN_OPTIONS (its type,
+    range, default and meaning are declared there, once, for this class and the command line).
+    None means "chosen by the corpus" (its size and language): see resolved().
+
+    Parameters
+    ----------
+    arch : {"cbow", "skipgram"}
+        The word2vec architecture.
+    dim, window, epochs, negative, sample, alpha : number or None
+        Vector size, context window, passes, negative samples, down-sampling, initial learning rate
+        (None: by corpus size, docs/defaults.md).
+    min_count, min_alpha, seed, workers, max_vocab : int or float
+        Words seen fewer times are left out; final learning rate; random seed; threads (None: all
+        cores); at most this many words (None: no cap).
+    hs, deterministic : bool
+        Hierarchical softmax; one thread, bit-identical reruns.
+    ns_exponent : float or None
+        The negative-sampling distribution's exponent (None: gensim's 0.75).
+    subwords : bool or None
+        Character n-grams, fastText's subword model (None: on for Chinese).
+    min_n, max_n : int
+        The shortest and longest character n-gram.
+    buckets : int or None
+        Hash buckets for the n-grams (None: by corpus size).
+    word_weight : float, "gensim" or None
+        With subwords, a word's own vector's weight against its n-grams' mean.
+    add_context, remove_top : bool/int or None
+        Post-processing: add context vectors; remove the top principal directions.
+    method : {"word2vec", "ppmi", "hybrid"} or None
+        What makes the vectors (None: hybrid below 50M tokens, else word2vec).
+    count_weight, count_dim, count_window, count_weighting, count_eig : or None
+        The count model's settings (w2vkit.countmodel.CountOptions) and its share in hybrid.
+
+    Raises
+    ------
+    OptionError
+        A value out of its range or choices, or options that cannot work together, naming them.
+
+    Examples
+    --------
+    >>> TrainOptions(arch="skipgram", dim=50).resolved(tokens=300_000, lang="zh").subwords
+    True
+    """
+
+    arch: str = default(TRAIN, "arch")
+    dim: int | None = default(TRAIN, "dim")
+    window: int | None = default(TRAIN, "window")
+    min_count: int = default(TRAIN, "min_count")
+    epochs: int | None = default(TRAIN, "epochs")
+    negative: int | None = default(TRAIN, "negative")
+    hs: bool = default(TRAIN, "hs")
+    ns_exponent: float | None = default(TRAIN, "ns_exponent")
+    sample: float | None = default(TRAIN, "sample")
+    alpha: float | None = default(TRAIN, "alpha")
+    min_alpha: float = default(TRAIN, "min_alpha")
+    workers: int | None = default(TRAIN, "workers")
+    seed: int = default(TRAIN, "seed")
+    deterministic: bool = default(TRAIN, "deterministic")
+    max_vocab: int | None = default(TRAIN, "max_vocab")
+    subwords: bool | None = default(TRAIN, "subwords")
+    min_n: int = default(TRAIN, "min_n")
+    max_n: int = default(TRAIN, "max_n")
+    buckets: int | None = default(TRAIN, "buckets")
     # With subwords: a word's vector is word_weight x its own (unit) vector + (1 - word_weight) x
     # the (unit) mean of its n-grams' vectors. "gensim": gensim's composition, (word + n-grams
     # summed) / (1 + n-gram count), which lets the n-grams outweigh the word ~6 to 1. None:
     # DEFAULT_WORD_WEIGHT, or when resuming, what the model was trained with.
-    word_weight: float | str | None = None
-    # Post-processing (w2vkit.postprocess): add the context vectors, remove the top principal
-    # directions.
-    add_context: bool | None = None
-    remove_top: int | None = None
-    # The method (METHODS; None: by corpus size) and, for ppmi and hybrid, the count model's
-    # settings (w2vkit.countmodel.CountOptions; None: its defaults) and, for hybrid, the weight of
-    # its part in the combined vectors' cosines.
-    method: str | None = None
-    count_weight: float | None = None
-    count_dim: int | None = None
-    count_window: int | None = None
-    count_weighting: str | None = None
-    count_eig: float | None = None
+    word_weight: float | str | None = default(TRAIN, "word_weight")
+    add_context: bool | None = default(TRAIN, "add_context")
+    remove_top: int | None = default(TRAIN, "remove_top")
+    method: str | None = default(TRAIN, "method")
+    count_weight: float | None = default(TRAIN, "count_weight")
+    count_dim: int | None = default(TRAIN, "count_dim")
+    count_window: int | None = default(TRAIN, "count_window")
+    count_weighting: str | None = default(TRAIN, "count_weighting")
+    count_eig: float | None = default(TRAIN, "count_eig")
 
     def __post_init__(self):
-        if self.arch not in ARCHS:
-            raise UsageError(f"unknown architecture {self.arch!r}; choose {' or '.join(ARCHS)}")
-        if self.method is not None and self.method not in METHODS:
-            raise UsageError(f"unknown method {self.method!r}; choose {', '.join(METHODS)}")
-        for name in NUMERIC:
-            check_number(name, getattr(self, name))
+        check_options(self, TRAIN)
         if not self.hs and self.negative == 0:
             raise OptionError("with {negative} 0 use {hs}, or nothing would be trained", "negative", "hs")
         if not 1 <= self.min_n <= self.max_n:
             raise OptionError("{min_n} and {max_n} need 1 <= min-n <= max-n", "min_n", "max_n")
-        if self.word_weight not in (None, "gensim") and not (
-            isinstance(self.word_weight, (int, float)) and 0 <= self.word_weight <= 1
-        ):
-            raise OptionError("{word_weight} must be between 0 and 1, or gensim", "word_weight")
         if self.add_context and self.hs and not self.negative:
             raise OptionError(
                 "{add_context} needs negative sampling: hierarchical softmax has no context vectors", "add_context"

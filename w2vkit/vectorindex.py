@@ -107,7 +107,7 @@ def build_index(
         try:
             if milvus is not None:
                 milvus.publish(tmp, meta, progress)
-            else:
+            elif folder is not None:
                 _publish(tmp, folder)
         finally:
             if tmp.exists():
@@ -117,9 +117,8 @@ def build_index(
     finally:
         if milvus is not None:
             milvus.close()
-    return IndexInfo(
-        output if milvus else folder, meta["lines"], meta["empty"], meta["kind"], time.perf_counter() - started
-    )
+    where: Path | str = str(output) if folder is None else folder
+    return IndexInfo(where, meta["lines"], meta["empty"], meta["kind"], time.perf_counter() - started)
 
 
 def _write_index_files(embedder, source, folder, kind, half, metric, unit, progress):
@@ -131,8 +130,8 @@ def _write_index_files(embedder, source, folder, kind, half, metric, unit, progr
     from .documents import iter_units
     from .embed import SIF_COMPONENT_LINES, gram, iter_texts, remove_component, top_eigenvector
     from .files import sha256_of
+    from .modelfolder import staging_dir
     from .progress import progress_bar
-    from .store import staging_dir
 
     texts, stream = iter_texts(source)
     tmp = staging_dir(folder) if folder is not None else Path(tempfile.mkdtemp(prefix="w2vkit-index-"))

@@ -10,6 +10,7 @@ import re
 import threading
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def decode_keys(keys: list[bytes], path: Path, first: int = 0) -> tuple[list[str
         )
     if UNSTORABLE.search(text if text is not None else "".join(words)):
         i = next(i for i, w in enumerate(words) if UNSTORABLE.search(w))
-        char = UNSTORABLE.search(words[i]).group(0)
+        char = UNSTORABLE.findall(words[i])[0]
         raise InputError(
             f"{path}: the word of vector {first + i + 1:,} ({words[i]!r}) holds the control character "
             f"U+{ord(char):04X}, which would break the model's word list; remove or replace it in the file"
@@ -102,7 +103,7 @@ class BackgroundHash:
 
         self._hash = hasher
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="w2vkit-hash", initializer=_lower_priority)
-        self._queued = deque()
+        self._queued: deque = deque()
         self._depth = depth
         self._write = write
 
@@ -242,8 +243,8 @@ class NpyWriter:
         np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (n, dim)})
         self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         self.unsynced = 0
-        self.syncing = None
-        self.sync_pool = None
+        self.syncing: Any = None  # (a Future)
+        self.sync_pool: Any = None  # (a ThreadPoolExecutor, started on the first sync)
         self._write(header.getvalue())
         self.first_non_finite: int | None = None  # the first row holding NaN or infinity
         self._checked = 0
@@ -331,7 +332,9 @@ def parse_binary(reader: ChunkReader, buf, end: int, pos: int, path, out: NpyWri
         carry = memoryview(buf)[pos:end]
         buf, pos, end = reader.next(carry)
         if end - pos == len(carry):
-            raise InputError(f"{path}: truncated after {done:,} of {n:,} vectors; re-download the file or pass --limit")
+            raise InputError(
+                f"{path}: truncated after {done:,} of {n:,} vectors; re-download the file or pass {{limit}}", "limit"
+            )
         carry.release()
 
 
@@ -347,7 +350,7 @@ def parse_text(reader: ChunkReader, buf, end: int, pos: int, path, out: NpyWrite
         lines = bytes(buf[pos:stop]).split(b"\n") if stop > pos else []
         if lines and not lines[-1]:
             lines.pop()
-        keys = []
+        keys: list[bytes] = []
         for line in lines[: n - done]:
             parts = line.rstrip(b"\r").rstrip(b" ").split(b" ")
             line_no = done + len(keys) + 2
@@ -371,7 +374,9 @@ def parse_text(reader: ChunkReader, buf, end: int, pos: int, path, out: NpyWrite
         if done == n:
             return
         if reader.eof:
-            raise InputError(f"{path}: truncated after {done:,} of {n:,} vectors; re-download the file or pass --limit")
+            raise InputError(
+                f"{path}: truncated after {done:,} of {n:,} vectors; re-download the file or pass {{limit}}", "limit"
+            )
         carry = memoryview(buf)[stop:end]
         buf, pos, end = reader.next(carry)
         carry.release()

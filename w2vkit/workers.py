@@ -74,7 +74,7 @@ def ordered_map(func, items: Iterator, jobs: int, initializer, initargs) -> Iter
         for _ in range(jobs):
             task_out, task_in = ctx.Pipe(duplex=False)
             result_out, result_in = ctx.Pipe(duplex=False)
-            proc = ctx.Process(
+            proc = ctx.Process(  # type: ignore[attr-defined]  # (typeshed's BaseContext lacks it; spawn's has it)
                 target=_worker, args=(task_out, result_in, func, initializer, initargs, os.getpid()), daemon=True
             )
             proc.start()

@@ -12,7 +12,7 @@ import click
 
 from .. import __version__
 from ..env import debug_enabled
-from ..errors import OptionError, W2vkitError
+from ..errors import W2vkitError
 from .output import terminal_safe
 
 # Each command and the module of this package that defines it. A command's module is imported
@@ -46,13 +46,17 @@ COMMAND_MODULES = {
 def flag_names(group: click.Group, ctx: click.Context):
     """A function naming a library parameter as the running command's option: word_weight ->
     --word-weight (the parameter's name itself when the command has no such option)."""
+    from ..optiontable import flag_of
+
     command = group.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
     flags = {
         p.name: next((o for o in p.opts if o.startswith("--")), p.opts[0])  # the first long name: --top, not --topn
         for p in (command.params if command else [])
         if isinstance(p, click.Option)
     }
-    return lambda name: flags.get(name, name)
+    # a parameter of another command (train's, named by a query's hint): its table flag, or the
+    # command line's convention (index_path -> --index-path)
+    return lambda name: flags.get(name) or flag_of(name) or "--" + name.replace("_", "-")
 
 
 class W2vkitGroup(click.Group):
@@ -80,7 +84,7 @@ class W2vkitGroup(click.Group):
         except W2vkitError as e:
             if debug_enabled():
                 raise
-            message = e.named(flag_names(self, ctx)) if isinstance(e, OptionError) else str(e)
+            message = e.named(flag_names(self, ctx))
             click.echo(f"Error: {terminal_safe(message)}", err=True)
             ctx.exit(e.exit_code)
         except KeyboardInterrupt:

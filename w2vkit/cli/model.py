@@ -6,40 +6,23 @@ from __future__ import annotations
 import click
 
 from ..choices import (
-    ARCHS,
-    DEFAULT_ARCH,
-    DEFAULT_COUNT_DIM,
-    DEFAULT_COUNT_EIG,
-    DEFAULT_COUNT_WEIGHT,
-    DEFAULT_COUNT_WINDOW,
-    DEFAULT_MAX_N,
-    DEFAULT_METHOD,
-    DEFAULT_MIN_ALPHA,
-    DEFAULT_MIN_COUNT,
-    DEFAULT_MIN_N,
-    DEFAULT_SEED,
     DEFAULT_TOP_WORDS,
-    DEFAULT_WEIGHTING,
-    DEFAULT_WORD_WEIGHT,
     EXPORT_FORMATS,
-    HYBRID_MAX_TOKENS,
     ITEM_DEFAULTS,
-    LARGE_CORPUS_DEFAULTS,
-    METHODS,
     SMALL_CORPUS_TOKENS,
-    WEIGHTINGS,
-    by_size,
 )
-from ..errors import UsageError
+from ..optiontable import TRAIN
 from .options import (
     CLUSTER_OPTION,
     FORMAT_OPTION,
     JOBS_OPTION,
     MODEL_OPTION,
     format_option,
+    library_values,
     limited,
     segment_options,
     segmentation_options,
+    table_options,
     verbosity,
 )
 from .output import info, load_model_for, plural, show_progress
@@ -47,152 +30,12 @@ from .output import info, load_model_for, plural, show_progress
 SIZE = f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
 
 
-class WordWeight(click.ParamType):
-    """--word-weight: a number from 0 to 1, or gensim (trainoptions.parse_word_weight)."""
-
-    name = "W|gensim"
-
-    def convert(self, value, param, ctx):
-        from ..trainoptions import parse_word_weight  # here: --help should not load trainoptions
-
-        try:
-            return parse_word_weight(value)
-        except UsageError as e:
-            self.fail(str(e), param, ctx)
-
-
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="CORPUS...")
 @click.option("-o", "--output", default=None, metavar="DIR", help="Model directory [default: models/<corpus name>].")
-@click.option(
-    "--arch",
-    type=click.Choice(ARCHS),
-    default=None,
-    help=f"Architecture [default: {DEFAULT_ARCH}; measured better on both corpora, see docs/defaults.md].",
-)
 @click.option("--sg", "arch_flag", flag_value="skipgram", help="Same as --arch skipgram.")
 @click.option("--cbow", "arch_flag", flag_value="cbow", help="Same as --arch cbow.")
-@click.option("--dim", default=None, type=limited("dim"), help=f"Vector size [default: {by_size('dim')}].")
-@click.option("--window", default=None, type=limited("window"), help=f"Context window [default: {by_size('window')}].")
-@click.option(
-    "--min-count",
-    default=DEFAULT_MIN_COUNT,
-    show_default=True,
-    type=limited("min_count"),
-    help="Ignore words seen fewer times.",
-)
-@click.option(
-    "--epochs", default=None, type=limited("epochs"), help=f"Passes over the corpus [default: {by_size('epochs')}]."
-)
-@click.option(
-    "--negative", default=None, type=limited("negative"), help=f"Negative samples [default: {by_size('negative')}]."
-)
-@click.option("--hs", is_flag=True, help="Hierarchical softmax (use with --negative 0).")
-@click.option(
-    "--ns-exponent",
-    default=None,
-    type=limited("ns_exponent"),
-    help="Exponent of the negative-sampling distribution [default: gensim's 0.75; with --items "
-    f"{ITEM_DEFAULTS['ns_exponent']}: rare items drawn more often].",
-)
-@click.option(
-    "--sample",
-    default=None,
-    type=limited("sample"),
-    help=f"Down-sampling of frequent words [default: {by_size('sample')}].",
-)
-@click.option(
-    "--alpha",
-    default=None,
-    type=limited("alpha"),
-    help=f"Initial learning rate [default: {LARGE_CORPUS_DEFAULTS['cbow_alpha']} for CBOW from {SIZE}, else gensim's 0.025].",
-)
-@click.option(
-    "--min-alpha", default=DEFAULT_MIN_ALPHA, show_default=True, type=limited("min_alpha"), help="Final learning rate."
-)
-@click.option("--workers", default=None, type=limited("workers"), help="Training threads [default: all cores].")
-@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=limited("seed"), help="Random seed.")
-@click.option(
-    "--deterministic", is_flag=True, help="Bit-identical vectors on a rerun with the same seed (trains on one thread)."
-)
-@click.option("--max-vocab", default=None, type=limited("max_vocab"), help="Keep at most this many words.")
-@click.option(
-    "--subwords/--no-subwords",
-    default=None,
-    help="Character n-grams (fastText's subword model) [default: on for Chinese, off for English].",
-)
-@click.option(
-    "--min-n",
-    default=DEFAULT_MIN_N,
-    show_default=True,
-    type=limited("min_n"),
-    help="Shortest character n-gram, with subwords.",
-)
-@click.option(
-    "--max-n",
-    default=DEFAULT_MAX_N,
-    show_default=True,
-    type=limited("max_n"),
-    help="Longest character n-gram, with subwords.",
-)
-@click.option(
-    "--word-weight",
-    default=None,
-    type=WordWeight(),
-    metavar="W|gensim",
-    help="With subwords: weight of a word's own vector against its n-grams' mean (0-1), "
-    f"or gensim's composition [default: {DEFAULT_WORD_WEIGHT}; with --resume, the model's].",
-)
-@click.option(
-    "--add-context/--no-add-context",
-    default=None,
-    help=f"Save each word's vector plus its context vector (w+c) [default: on from {SIZE}, off below].",
-)
-@click.option(
-    "--remove-top",
-    default=None,
-    type=limited("remove_top"),
-    metavar="N",
-    help=f"Remove the mean and the top N principal directions from the vectors [default: {by_size('remove_top')}].",
-)
-@click.option(
-    "--method",
-    type=click.Choice(METHODS),
-    default=None,
-    help=f"word2vec (gensim), ppmi (a count model: PPMI + SVD) or hybrid (both side by side) "
-    f"[default: {DEFAULT_METHOD} below {HYBRID_MAX_TOKENS // 1_000_000}M tokens, else word2vec].",
-)
-@click.option(
-    "--count-weight",
-    default=None,
-    type=limited("count_weight"),
-    metavar="W",
-    help=f"hybrid: the count model's share of each cosine [default: {DEFAULT_COUNT_WEIGHT}].",
-)
-@click.option(
-    "--count-dim",
-    default=None,
-    type=limited("count_dim"),
-    help=f"Count model dimensions [default: {DEFAULT_COUNT_DIM}].",
-)
-@click.option(
-    "--count-window",
-    default=None,
-    type=limited("count_window"),
-    help=f"Count model window [default: {DEFAULT_COUNT_WINDOW}].",
-)
-@click.option(
-    "--count-weighting",
-    type=click.Choice(WEIGHTINGS),
-    default=None,
-    help=f"How a context d words away counts: 1/d, (window-d+1)/window or 1 [default: {DEFAULT_WEIGHTING}].",
-)
-@click.option(
-    "--count-eig",
-    default=None,
-    type=limited("count_eig"),
-    help=f"Power of the singular values in the count vectors [default: {DEFAULT_COUNT_EIG}].",
-)
+@table_options(TRAIN)
 @click.option(
     "--bootstrap",
     default=None,
@@ -260,7 +103,6 @@ class WordWeight(click.ParamType):
 def train(
     inputs,
     output,
-    arch,
     arch_flag,
     bootstrap,
     seeds,
@@ -295,8 +137,6 @@ def train(
       w2vkit train big/ --cluster tcp://10.0.0.5:8786      # segment on a Dask cluster
       w2vkit train sanguo.txt --bootstrap 10                # + 10 resampled members: findings with intervals
     """
-    from dataclasses import fields
-
     from ..members import Resampling
     from ..render import to_json
     from ..training import train as run_train
@@ -308,8 +148,8 @@ def train(
     if bootstrap or seeds:
         resampling = Resampling("bootstrap" if bootstrap else "seeds", bootstrap or seeds, unit)
 
-    names = {f.name for f in fields(TrainOptions)}
-    given = {k: v for k, v in rest.items() if k in names}
+    ctx = click.get_current_context()
+    given = library_values(TRAIN, rest)
     item_input = None
     if items or user_column or item_column or time_column or holdout or labels_file:
         from ..items import ItemInput, Table
@@ -320,10 +160,10 @@ def train(
             raise click.UsageError("an interaction table needs both --user and --item (and --time to order them)")
         table = Table(user_column, item_column, time_column) if user_column else None
         item_input = ItemInput(table, holdout, labels_file)
-        ctx = click.get_current_context()  # options left at their text defaults take the item defaults
+        # options left at their text defaults take the item defaults
         given = {k: v for k, v in given.items() if ctx.get_parameter_source(k) != click.core.ParameterSource.DEFAULT}
-    if arch or arch_flag:
-        given["arch"] = arch or arch_flag
+    if arch_flag and ctx.get_parameter_source("arch") == click.core.ParameterSource.DEFAULT:
+        given["arch"] = arch_flag  # --sg, --cbow: --arch said shorter
     result = run_train(
         list(inputs),
         output,

@@ -19,23 +19,11 @@ import sys
 
 import click
 
-from ..choices import (
-    BUILTIN_DICTS,
-    BUILTIN_STOPWORDS,
-    DEFAULT_MAX_LINE_TOKENS,
-    DEFAULT_SENTENCE_METHOD,
-    DEFAULT_TOPN,
-    ENGINES,
-    LANGS,
-    SENTENCE_METHODS,
-)
+from ..choices import DEFAULT_SENTENCE_METHOD, DEFAULT_TOPN, SENTENCE_METHODS
 from ..env import CLUSTER_ENV
 from ..limits import LIMITS
-from ..phrases import PHRASE_THRESHOLDS
+from ..optiontable import SEGMENT
 from .output import TerminalSafeFormatter
-
-# gensim's corpus_file mode reads at most this many words of a line (MAX_WORDS_IN_BATCH).
-GENSIM_MAX_LINE_WORDS = 10_000
 
 
 def limited(name: str):
@@ -138,148 +126,80 @@ SENTENCE_METHOD_OPTION = click.option(
 )
 
 
+class WordWeight(click.ParamType):
+    """A number from 0 to 1, or gensim (w2vkit.optiontable's "weight" kind)."""
+
+    name = "W|gensim"
+
+    def convert(self, value, param, ctx):
+        if value is None or value == "gensim" or isinstance(value, float):
+            return value
+        try:
+            return float(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a number from 0 to 1 or 'gensim'", param, ctx)
+
+
+def table_options(table: dict):
+    """The click options of a table of w2vkit.optiontable (each row with flags), in its order: the
+    library's declaration is the only one. The values arrive by parameter name; library_values()
+    turns them into the option class's arguments."""
+
+    def make(option):
+        default = option.default
+        kw = {"help": option.help, "metavar": option.metavar}
+        if option.values:  # said in words on the command line: --lines sentence
+            default = next(word for word, value in option.values.items() if value == default)
+            kw.update(type=click.Choice(list(option.values)), default=default, show_default=True, metavar=None)
+        elif option.kind == "choice":
+            kw.update(type=click.Choice(option.choices), default=default, show_default=default is not None)
+            kw["metavar"] = None
+        elif option.kind == "number":
+            kw.update(type=limited(option.limit or option.name), default=default, show_default=default is not None)
+        elif option.kind == "flag":
+            kw.update(is_flag=True, default=default)
+            kw.pop("metavar")
+        elif option.kind == "switch":
+            kw.update(default=default, show_default=default is not None)
+            kw.pop("metavar")
+        elif option.kind == "names":
+            kw.update(multiple=True)
+        elif option.kind == "weight":
+            kw.update(type=WordWeight(), default=default)
+        else:
+            kw.update(default=default)
+        return click.option(*option.flags, option.name, **kw)
+
+    def decorate(f):
+        for option in reversed([o for o in table.values() if o.flags]):
+            f = make(option)(f)
+        return f
+
+    return decorate
+
+
+def library_values(table: dict, given: dict) -> dict:
+    """The option class's arguments from table_options' values (in `given`, by parameter name)."""
+    out = {}
+    for option in table.values():
+        if option.flags and option.name in given:
+            value = given[option.name]
+            if option.values:
+                value = option.values[value]
+            elif option.kind == "names":
+                value = tuple(value)
+            out[option.name] = value
+    return out
+
+
 def segmentation_options(f):
-    """Options shared by `segment` and `train` (which segments raw text the same way); they arrive
-    as keyword arguments for segment_options()."""
-    decorators = [
-        click.option(
-            "--lang",
-            type=click.Choice(LANGS),
-            default=LANGS[0],
-            show_default=True,
-            help="Language; auto decides per file by its share of CJK characters.",
-        ),
-        click.option(
-            "--engine",
-            type=click.Choice(ENGINES),
-            default=ENGINES[0],
-            show_default=True,
-            help="Chinese segmenter: fast (rjieba, Rust) or jieba (reference).",
-        ),
-        click.option(
-            "--user-dict",
-            "user_dicts",
-            multiple=True,
-            metavar="FILE|NAME",
-            help="jieba-format dictionary ('word [freq] [tag]' per line), repeatable; "
-            f"built-in: {', '.join(BUILTIN_DICTS)}.",
-        ),
-        click.option(
-            "--auto-dict/--no-auto-dict",
-            default=True,
-            show_default=True,
-            help="Add a built-in dictionary when the text is recognisably its work.",
-        ),
-        click.option(
-            "--discover/--no-discover",
-            default=True,
-            show_default=True,
-            help="Without a dictionary: find the text's own words (names, titles) by frequency, "
-            "cohesion and boundary freedom, and keep them whole.",
-        ),
-        click.option(
-            "--hmm/--no-hmm",
-            default=True,
-            show_default=True,
-            help="Let jieba's HMM find words missing from the dictionaries.",
-        ),
-        click.option(
-            "--stopwords",
-            multiple=True,
-            metavar="|".join(BUILTIN_STOPWORDS) + "|FILE",
-            help="Drop these words (built-in list or a file, one word per line); repeatable.",
-        ),
-        click.option("--keep-punct", is_flag=True, help="Keep punctuation tokens."),
-        click.option("--to-simplified", is_flag=True, help="Convert Traditional Chinese to Simplified (OpenCC)."),
-        click.option(
-            "--encoding",
-            default=None,
-            metavar="NAME",
-            help="Force an input encoding (default: detect UTF-8/UTF-16 BOM/GB18030 per file).",
-        ),
-        click.option(
-            "--lines",
-            "lines",
-            type=click.Choice(["paragraph", "sentence"]),
-            default="paragraph",
-            show_default=True,
-            help="One output line per paragraph (up to --max-line-tokens; the context word2vec's "
-            "window sees) or per sentence.",
-        ),
-        click.option(
-            "--max-line-tokens",
-            default=DEFAULT_MAX_LINE_TOKENS,
-            show_default=True,
-            type=limited("max_line_tokens"),
-            help=f"Cut output lines longer than this (gensim drops words past {GENSIM_MAX_LINE_WORDS:,}).",
-        ),
-        click.option(
-            "--phrases",
-            default=0,
-            show_default=True,
-            type=limited("phrases"),
-            metavar="N",
-            help="Passes joining frequent collocations into one token (new_york; 2 is word2phrase's usual).",
-        ),
-        click.option(
-            "--phrase-scoring",
-            type=click.Choice(list(PHRASE_THRESHOLDS)),
-            default="default",
-            show_default=True,
-            help="How --phrases scores a pair: word2phrase's formula, or normalised PMI.",
-        ),
-        click.option(
-            "--phrase-threshold",
-            type=limited("phrase_threshold"),
-            default=None,
-            help="Join pairs scoring above this [default: "
-            + ", ".join(f"{t:g} with {name} scoring" for name, t in PHRASE_THRESHOLDS.items())
-            + "].",
-        ),
-    ]
-    for d in reversed(decorators):
-        f = d(f)
-    return f
-
-
-SEGMENTATION_PARAMETERS = (
-    "lang",
-    "engine",
-    "user_dicts",
-    "auto_dict",
-    "discover",
-    "hmm",
-    "stopwords",
-    "keep_punct",
-    "to_simplified",
-    "encoding",
-    "lines",
-    "max_line_tokens",
-    "phrases",
-    "phrase_scoring",
-    "phrase_threshold",
-)
+    """Options shared by `segment` and `train` (which segments raw text the same way), from
+    w2vkit.optiontable.SEGMENT_OPTIONS; segment_options() makes the library's SegmentOptions."""
+    return table_options(SEGMENT)(f)
 
 
 def segment_options(given: dict):
     """The library's SegmentOptions from segmentation_options' values (in `given`, by name)."""
     from ..segment import SegmentOptions
 
-    g = {k: given[k] for k in SEGMENTATION_PARAMETERS}
-    return SegmentOptions(
-        lang=g["lang"],
-        engine=g["engine"],
-        user_dicts=tuple(g["user_dicts"]),
-        auto_dict=g["auto_dict"],
-        hmm=g["hmm"],
-        stopwords=tuple(g["stopwords"]),
-        keep_punct=g["keep_punct"],
-        to_simplified=g["to_simplified"],
-        encoding=g["encoding"],
-        max_line_tokens=g["max_line_tokens"],
-        discover=g["discover"],
-        sentences=g["lines"] == "sentence",
-        phrases=g["phrases"],
-        phrase_scoring=g["phrase_scoring"],
-        phrase_threshold=g["phrase_threshold"],
-    )
+    return SegmentOptions(**library_values(SEGMENT, given))

@@ -1,0 +1,93 @@
+"""w2vkit.optiontable: every segmentation and training option is declared once. The option classes'
+fields and defaults, and the click options of `segment` and `train`, all come from its rows; the
+command line and the library refuse the same values."""
+
+import dataclasses
+
+import click
+import pytest
+
+from w2vkit.errors import OptionError
+from w2vkit.optiontable import SEGMENT, TRAIN
+from w2vkit.segment import SegmentOptions
+from w2vkit.trainoptions import TrainOptions
+
+TABLES = [(SegmentOptions, SEGMENT), (TrainOptions, TRAIN)]
+
+
+@pytest.mark.parametrize(("cls", "table"), TABLES)
+def test_the_option_classes_fields_are_the_tables_rows_with_its_defaults(cls, table):
+    fields = {f.name: f.default for f in dataclasses.fields(cls)}
+    assert set(fields) == set(table)
+    assert {name: table[name].default for name in table} == fields
+
+
+def _command(name):
+    from w2vkit.cli import cli
+
+    return cli.get_command(click.Context(cli), name)
+
+
+@pytest.mark.parametrize(("command", "tables"), [("segment", [SEGMENT]), ("train", [SEGMENT, TRAIN])])
+def test_each_click_option_of_a_library_parameter_is_made_from_its_row(command, tables):
+    params = [p for p in _command(command).params if isinstance(p, click.Option)]
+    by_name = {}
+    for p in params:
+        by_name.setdefault(p.name, []).append(p)
+    for table in tables:
+        for name, option in table.items():
+            if not option.flags:
+                assert name not in by_name
+                continue
+            (param,) = by_name[name]  # one click option per library parameter
+            declared = [flag for decl in option.flags for flag in decl.split("/")]
+            assert param.opts + param.secondary_opts == declared
+            assert param.help == option.help
+            if option.kind == "number":
+                low, high = param.type.min, param.type.max
+                from w2vkit.limits import LIMITS
+
+                assert (low, high) == LIMITS[option.limit or name][:2]
+            if option.kind == "choice":
+                assert tuple(param.type.choices) == option.choices
+
+
+def _bad_values(option):
+    from w2vkit.limits import LIMITS
+
+    if option.kind == "choice":
+        return ["nonsense"]
+    if option.kind == "number":
+        low, high, integer, _ = LIMITS[option.limit or option.name]
+        values = []
+        if low is not None:
+            values.append(low - 1)
+        if high is not None:
+            values.append(high * 2 if integer else high + 1.0)
+        return values
+    if option.kind == "weight":
+        return [1.5]
+    return []
+
+
+CASES = [
+    (table_name, name, bad)
+    for table_name, table in (("segment", SEGMENT), ("train", TRAIN))
+    for name, option in table.items()
+    if option.flags
+    for bad in _bad_values(option)
+]
+
+
+@pytest.mark.parametrize(("table_name", "name", "bad"), CASES)
+def test_the_command_line_and_the_library_refuse_the_same_values(invoke, tmp_path, table_name, name, bad):
+    table, cls = (SEGMENT, SegmentOptions) if table_name == "segment" else (TRAIN, TrainOptions)
+    with pytest.raises(OptionError) as refused:
+        cls(**{name: bad})
+    assert name in str(refused.value)
+    flag = table[name].flags[0].split("/")[0]
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("一 二 三\n", encoding="utf-8")
+    r = invoke(["train", corpus, "-o", tmp_path / "m", flag, str(bad)])
+    assert r.exit_code == 2 and flag in r.stderr and r.stderr.startswith(("Error: ", "Usage: ")), r.stderr
+    assert not (tmp_path / "m").exists()
