@@ -58,9 +58,7 @@ def test_unknown_sets(tmp_path, monkeypatch):
     with pytest.raises(EvalSetError, match="nosuch: no such file or built-in set"):
         resolve_set("nosuch")
     monkeypatch.delenv("W2VKIT_DATA", raising=False)
-    with pytest.raises(
-        EvalSetError, match=r"ca8-semantic: give the folder that holds CA8/semantic.txt with --data-dir"
-    ):
+    with pytest.raises(EvalSetError, match=r"ca8-semantic: give the folder that holds CA8/semantic.txt with data_dir"):
         resolve_set("ca8-semantic")
     with pytest.raises(EvalSetError, match="wordsim240: .* not found"):
         resolve_set("wordsim240", str(tmp_path))

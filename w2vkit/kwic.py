@@ -155,11 +155,13 @@ def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
     record = model.meta.get("corpus") or {}
     corpus = record.get("cache")
     if not corpus:
-        raise UsageError(f"{model.path}: the model records no training corpus (imported?); give {{source}}", "source")
+        raise UsageError(
+            f"{model.path}: the model records no training corpus (imported?); give {{source}} FILE", "source"
+        )
     if not Path(corpus).is_file():
         raise UsageError(
             f"{corpus}: the segmented text {model.path} was trained on is gone from the cache (cleared, or "
-            "another machine); give the original text with {source}, or train again to cache it",
+            "another machine); give the original text with {source} FILE, or train again to cache it",
             "source",
         )
     starts, inputs = record.get("file_starts"), record.get("inputs") or []
