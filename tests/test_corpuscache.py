@@ -39,6 +39,51 @@ def test_tokens_cut_by_block_boundaries_count_once(tmp_path, monkeypatch):
     text.write_text("The quick brown fox jumps over the lazy dog.\nA  second\tline here.\n" * 50, encoding="utf-8")
     prepared = prepare_corpus([str(text)], SegmentOptions(lang="en"))
     assert prepared.tokens == recount(prepared.path) and prepared.language == "en"
+    assert prepared.word_counts() == word_counts_of(prepared.path)
+
+
+def word_counts_of(path):
+    """Each word's count in order of first appearance, and the lines: what gensim's scan sees."""
+    from collections import Counter
+
+    counts, lines = Counter(), 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        counts.update(line.split())
+        lines += 1
+    return counts, lines
+
+
+@pytest.mark.parametrize("block", [7, 4096])
+def test_the_word_counts_kept_with_the_corpus_are_those_of_its_text(novel_part, monkeypatch, block):
+    import w2vkit.corpuscache as corpuscache
+
+    monkeypatch.setattr(corpuscache, "COPY_BLOCK", block)  # 7: most tokens cut by a block's end
+    prepared = prepare_corpus([str(novel_part)], SegmentOptions())
+    counts, lines = prepared.word_counts()
+    theirs, their_lines = word_counts_of(prepared.path)
+    assert lines == their_lines and counts == theirs and list(counts) == list(theirs)  # (order too)
+    assert sum(counts.values()) == prepared.tokens
+
+
+def test_training_from_the_kept_counts_gives_gensims_own_vocabulary_and_vectors(novel_part, tmp_path):
+    """The vocabulary built from the cache's counts (no scan of the corpus) and the one gensim's
+    scan builds (a corpus cached before the counts were kept) train the same model, bit for bit."""
+    import numpy as np
+
+    from w2vkit.store import load_model
+    from w2vkit.training import train
+    from w2vkit.trainoptions import TrainOptions
+
+    options = TrainOptions(dim=16, epochs=2, min_count=2, deterministic=True, method="word2vec")
+    train([str(novel_part)], tmp_path / "counted", options, SegmentOptions())
+    prepared = prepare_corpus([str(novel_part)], SegmentOptions())
+    assert prepared.cached and prepared.counts_path is not None
+    prepared.counts_path.unlink()  # as a cache of an earlier w2vkit: gensim scans the corpus
+    assert prepare_corpus([str(novel_part)], SegmentOptions()).word_counts() is None
+    train([str(novel_part)], tmp_path / "scanned", options, SegmentOptions())
+    a, b = load_model(tmp_path / "counted"), load_model(tmp_path / "scanned")
+    assert a.words == b.words and np.array_equal(a.counts, b.counts) and len(a.words) > 100
+    assert np.array_equal(a.vectors, b.vectors)
 
 
 def damage_truncate(cache):

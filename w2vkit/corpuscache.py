@@ -2,9 +2,11 @@
 of space-separated tokens per line, kept under the cache folder by content hash and options so
 that retraining with other hyperparameters skips segmentation.
 
-The pass that writes the corpus also counts its bytes and tokens, hashes it and detects its
-language, and records them in `corpus.json` beside it: training reads the counts from there
-instead of reading the corpus again, and a cached corpus whose size or hash no longer matches
+The pass that writes the corpus also counts its bytes, lines and tokens, counts each word
+(`counts.tsv`, in order of first appearance, as gensim's own scan gives them), hashes it and
+detects its language, and records them in `corpus.json` beside it: training builds its vocabulary
+from those counts instead of reading the corpus again (gensim's build_vocab_from_freq, as for a
+corpus counted on a cluster), and a cached corpus whose size or hash no longer matches
 (a disk error, an edit, a copy cut short) is named on stderr and built again.
 """
 
@@ -16,6 +18,7 @@ import logging
 import os
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +36,7 @@ log = logging.getLogger(__name__)
 CORPUS = "corpus.txt"
 CORPUS_STATS = "corpus.json"
 NEW_WORDS = "new_words.json"
+COUNTS = "counts.tsv"  # word<TAB>count, in order of first appearance
 INPUTS = "inputs.json"
 LANGUAGE_SAMPLE_BYTES = 1 << 20
 COPY_BLOCK = 1 << 22
@@ -48,6 +52,25 @@ class PreparedCorpus:
     tokens: int
     language: str  # "zh" or "en"
     file_starts: list[int] | None = None  # the corpus line each input's text starts on (1-based)
+    lines: int | None = None  # lines of the corpus (None: cached before they were recorded)
+
+    @property
+    def counts_path(self) -> Path | None:
+        """The corpus's word counts (COUNTS), when the cache has them (corpora cached before 0.4.2 do not)."""
+        path = self.path.parent / COUNTS
+        return path if self.lines is not None and path.is_file() else None
+
+    def word_counts(self):
+        """(Counter of each word in order of first appearance, lines) from the cache, or None."""
+        path = self.counts_path
+        if path is None:
+            return None
+        counts: Counter = Counter()
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                word, _, count = line.rstrip("\n").rpartition("\t")
+                counts[word] = int(count)
+        return counts, self.lines
 
 
 def prepare_corpus(
@@ -107,6 +130,7 @@ def prepare_corpus(
             else:
                 _rewrap_segmented(files, out, max_line_tokens)
         stats = out.stats()
+        out.write_counts(tmp / COUNTS)
         check_unchanged(stamps)
         (tmp / NEW_WORDS).write_text(json.dumps(new_words, ensure_ascii=False), encoding="utf-8")
         (tmp / INPUTS).write_text(json.dumps(hashes, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -129,6 +153,7 @@ def _prepared(cache, hashes, described, new_words, stats, cached, started) -> Pr
         stats["tokens"],
         stats["language"],
         stats.get("file_starts"),  # (corpora cached before 0.4.1 have none)
+        stats.get("lines") if (cache / COUNTS).is_file() else None,
     )
 
 
@@ -174,6 +199,8 @@ class _CorpusWriter:
         self.file_starts: list[int] = []
         self.sample = bytearray()
         self.in_token = False  # whether the last byte written was part of a token
+        self.words: Counter = Counter()  # each word's count, in order of first appearance
+        self.carry = b""  # the start of a token cut by the end of the last block
 
     def __enter__(self):
         self.file = open(self.path, "wb")
@@ -197,8 +224,27 @@ class _CorpusWriter:
             tokens -= 1  # a token cut by the block boundary was counted in the block before
         self.tokens += tokens
         self.in_token = not data[-1:].isspace()
+        self._count_words(data)
         if len(self.sample) < LANGUAGE_SAMPLE_BYTES:
             self.sample += data[: LANGUAGE_SAMPLE_BYTES - len(self.sample)]
+
+    def _count_words(self, data: bytes) -> None:
+        """Count the block's words as gensim's reader splits them (str.split of the decoded text),
+        holding back a token the block's end cuts (an ASCII whitespace byte is always a character
+        boundary in UTF-8, so the decoded pieces are whole)."""
+        data = self.carry + data
+        self.carry = b""
+        if not data[-1:].isspace():
+            cut = max(data.rfind(c) for c in (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c"))
+            data, self.carry = data[: cut + 1], data[cut + 1 :]
+        self.words.update(data.decode("utf-8", errors="replace").split())
+
+    def write_counts(self, path: Path) -> None:
+        if self.carry:
+            self.words.update(self.carry.decode("utf-8", errors="replace").split())
+            self.carry = b""
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(f"{word}\t{count}\n" for word, count in self.words.items())
 
     def start_file(self) -> None:
         """The next input's text starts here (a file's segmented text ends with a newline)."""
@@ -217,6 +263,7 @@ class _CorpusWriter:
             "sha256": self.hash.hexdigest(),
             "language": language,
             "file_starts": self.file_starts,
+            "lines": self.lines,
         }
 
 

@@ -169,7 +169,12 @@ def train(
             prepared = prepare_corpus(
                 inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens, cluster=cluster
             )
-        counted = counter.count_tokens([prepared.path]) if counter else None
+        # the vocabulary from the counts the corpus cache took as it wrote the corpus (one pass
+        # over the text); a corpus cached before they were kept is counted on the cluster, or by
+        # gensim's own scan
+        counted = prepared.word_counts() if items is None else None
+        if counted is None and counter is not None:
+            counted = counter.count_tokens([prepared.path])
         tokens = prepared.tokens
         if resumed_from is not None:  # unless told otherwise, go on as the model was trained
             trained = resumed_from.meta["hyperparameters"]
