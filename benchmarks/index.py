@@ -126,6 +126,8 @@ def main():
             recall = np.mean(
                 [len({h.line for h in a} & {h.line for h in e}) / max(1, len(e)) for a, e in zip(hits, exact_hits)]
             )
+            if hasattr(index, "close"):  # (Milvus Lite serves one process at a time)
+                index.close()
             t = time.perf_counter()
             subprocess.run(
                 [sys.executable, "-m", "w2vkit", "search", queries[0], "--index", str(out), "-m", args.model, "-q"],

@@ -154,7 +154,9 @@ def main():
         tested = targets + controls + extra
         tr_options = replace(REFERENCING_OPTIONS, epochs=args.epochs, seed=1)
         for side, other in ((planted, "h2p"), (null, "h1r")):
-            r = compare_texts([str(tmp / "h1.txt")], [str(tmp / f"{other}.txt")], tested, tr_options, None)
+            r = compare_texts(
+                [str(tmp / "h1.txt")], [str(tmp / f"{other}.txt")], tested, options=tr_options, seg_options=None
+            )
             side["referencing"] = {x.word: 1 - x.cosine for x in r.rows if x.cosine is not None}
             print(f"referencing h1 against {other}: {len(r.rows)} words in {r.seconds:.0f} s", flush=True)
     print(

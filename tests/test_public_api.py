@@ -59,3 +59,32 @@ def test_help_of_train_shows_every_parameter():
     text = pydoc.render_doc(w2vkit.train, renderer=pydoc.plaintext)
     for parameter in inspect.signature(w2vkit.train).parameters:
         assert f"\n    {parameter} : " in text, parameter
+
+
+# The defaulted parameters a caller may still pass by position: what the call is about (where a
+# model goes, which words), not how it is done.
+POSITIONAL_DEFAULTS = {
+    "train": {"output", "options", "seg_options"},
+    "segment_corpus": {"options"},
+    "plot": {"output", "words"},
+    "axis_scores": {"words"},
+    "draw_axis": {"y_result"},
+    "compare": {"words"},
+    "Embedder": {"method"},
+}
+
+
+@pytest.mark.parametrize("name", PUBLIC)
+def test_options_are_keyword_only(name):
+    obj = getattr(w2vkit, name)
+    if inspect.isclass(obj) and name in ("Model", "SegmentOptions", "TrainOptions", "W2vkitError"):
+        return  # dataclasses of options (every field an option by name) and the error's message
+    params, _ = _signature_of(obj)
+    positional = [
+        p.name
+        for p in params
+        if p.default is not inspect.Parameter.empty
+        and p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        and p.name not in POSITIONAL_DEFAULTS.get(name, set())
+    ]
+    assert positional == [], f"{name}: {positional} should be keyword-only"

@@ -41,7 +41,7 @@ OPTIONS = TrainOptions(method="word2vec", subwords=False, dim=16, epochs=5, min_
 
 def test_a_word_that_took_other_contexts_moves_and_one_that_kept_them_does_not(texts):
     a, b = texts
-    result = compare_texts([a], [b], ["mover", "keeper"], OPTIONS, None, k=5)
+    result = compare_texts([a], [b], ["mover", "keeper"], options=OPTIONS, seg_options=None, k=5)
     rows = {r.word: r for r in result.rows}
     assert rows["mover"].cosine < 0.5 < rows["keeper"].cosine
     assert set(rows["mover"].neighbours_a) <= set(ANIMALS) | {"keeper"}
@@ -54,20 +54,20 @@ def test_a_word_that_took_other_contexts_moves_and_one_that_kept_them_does_not(t
 
 def test_words_missing_from_a_text_are_listed_not_compared(texts):
     a, b = texts
-    result = compare_texts([a], [b], ["mover", "zebra"], OPTIONS, None, k=5)
+    result = compare_texts([a], [b], ["mover", "zebra"], options=OPTIONS, seg_options=None, k=5)
     assert [r.word for r in result.rows] == ["mover"] and result.missing == ["zebra"]
 
 
 def test_it_needs_the_words_and_refuses_a_word_that_looks_tagged(texts, tmp_path):
     a, b = texts
     with pytest.raises(OptionError):
-        compare_texts([a], [b], [], OPTIONS, None)
+        compare_texts([a], [b], [], options=OPTIONS, seg_options=None)
     with pytest.raises(OptionError):
-        compare_texts([a], [b], "mover", OPTIONS, None)  # a string is not a list of words
+        compare_texts([a], [b], "mover", options=OPTIONS, seg_options=None)  # a string is not a list of words
     c = tmp_path / "c.txt"
     c.write_text("cat dog\nx" + TAG + " car\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"c\.txt: the word 'x@B' \(segmented line 2\) ends in '@B'"):
-        compare_texts([a], [str(c)], ["cat"], OPTIONS, None)
+        compare_texts([a], [str(c)], ["cat"], options=OPTIONS, seg_options=None)
 
 
 def test_cli_without_words_is_one_usage_line(invoke, texts):

@@ -55,6 +55,7 @@ class Candidate:
 def expand(
     engine: Engine,
     seeds: list[str],
+    *,
     topn: int = EXPAND_TOPN,
     min_count: int = EXPAND_MIN_COUNT,
     iterations: int = 0,
@@ -171,7 +172,13 @@ def expand_findings(
         if not seeds:
             raise UsageError(f"none of the seeds is known to the model (skipped {' '.join(skipped)})")
     ensemble = Ensemble(engine) if ensemble is None else ensemble
-    rows = expand(engine, list(seeds), topn, EXPAND_MIN_COUNT if min_count is None else min_count, iterations)
+    rows = expand(
+        engine,
+        list(seeds),
+        topn=topn,
+        min_count=EXPAND_MIN_COUNT if min_count is None else min_count,
+        iterations=iterations,
+    )
     spreads: list[Spread | None] = (
         list(ensemble.centroid_scores(list(seeds), [c.word for c in rows], topn)) if ensemble else [None] * len(rows)
     )

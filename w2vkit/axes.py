@@ -156,6 +156,7 @@ def axis_scores(
     positive: list[str],
     negative: list[str],
     words: list[str] | None = None,
+    *,
     topn: int = DEFAULT_TOPN,
     min_count: int = EXPAND_MIN_COUNT,
     paired: bool = False,

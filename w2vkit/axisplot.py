@@ -38,7 +38,7 @@ def check_axis_output(output) -> str:
 
 
 def draw_axis(
-    x_result: AxisResult, output: str | Path, y_result: AxisResult | None = None, font: str | None = None
+    x_result: AxisResult, output: str | Path, y_result: AxisResult | None = None, *, font: str | None = None
 ) -> Path:
     """Draw the words of x_result along its axis (with each score's interval when the model has
     members), or, with y_result (the same words scored on a second axis), as a scatter on the

@@ -145,6 +145,7 @@ def compare(
     a: Engine,
     b: Engine,
     words: list[str] | None = None,
+    *,
     anchors: int = COMPARE_ANCHORS,
     k: int = COMPARE_NEIGHBOURS,
     topn: int = DEFAULT_TOPN,

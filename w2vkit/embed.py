@@ -74,7 +74,7 @@ class Embedder:
     (1, 200)
     """
 
-    def __init__(self, model: Model, method: str = DEFAULT_SENTENCE_METHOD, a: float = SIF_A):
+    def __init__(self, model: Model, method: str = DEFAULT_SENTENCE_METHOD, *, a: float = SIF_A):
         if method not in SENTENCE_METHODS:
             raise UsageError(f"unknown method {method!r}; choose {' or '.join(SENTENCE_METHODS)}")
         self.model, self.method, self.a = model, method, a
@@ -323,6 +323,7 @@ def search_file(
     embedder: Embedder,
     query: str,
     path: str,
+    *,
     top: int = DEFAULT_TOPN,
     encoding: str | None = None,
     progress: bool = False,

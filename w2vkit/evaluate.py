@@ -221,6 +221,7 @@ def alias_scores(words: list[str], vectors: np.ndarray, groups: list[list[str]],
 
 def run_evaluation(
     engine: Engine,
+    *,
     analogies: Sequence[str] = (),
     pairs: Sequence[str] = (),
     groups: Sequence[str] = (),

@@ -35,6 +35,7 @@ MAX_IMPORT_DIM = 100_000
 def import_word2vec(
     path: str | os.PathLike,
     target: str | os.PathLike,
+    *,
     limit: int | None = None,
     binary: bool | None = None,
     progress: bool = False,

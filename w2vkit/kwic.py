@@ -46,6 +46,7 @@ class Concordance:
 def concordance(
     path: str | Path,
     word: str,
+    *,
     segmented: bool = False,
     width: int = DEFAULT_WIDTH,
     limit: int | None = 50,

@@ -78,6 +78,11 @@ class MilvusTarget:
         pymilvus = _pymilvus()
         self.target, self.collection = target, collection
         uri, self.path = parse_target(target)
+        if self.path is not None and _locked_elsewhere(self.path):
+            raise ServiceError(
+                f"{self.path}: open in another process (Milvus Lite serves one process at a time); wait for it "
+                "to finish, or put the index on a Milvus server (milvus://HOST:PORT)"
+            )
         try:
             self.client = pymilvus.MilvusClient(uri=uri, timeout=CONNECT_SECONDS)
         except Exception as e:  # pymilvus raises MilvusException, and grpc/OS errors beneath it
@@ -195,6 +200,25 @@ class MilvusTarget:
             self.client.drop_collection(name)
         except Exception:  # a collection left behind costs space, not correctness; the next build retries
             pass
+
+
+def _locked_elsewhere(path: Path) -> bool:
+    """Whether another process holds the Milvus Lite database open (its advisory flock on LOCK)."""
+    import fcntl
+
+    lock = path / "LOCK"
+    if not lock.is_file():
+        return False
+    try:
+        with open(lock, "rb") as f:
+            try:
+                fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(f, fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return False
 
 
 def _build_params(kind: str, rows: int) -> dict:

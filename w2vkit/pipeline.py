@@ -111,6 +111,7 @@ def segment_corpus(
     inputs: list[str],
     outdir: str | os.PathLike,
     options: SegmentOptions = SegmentOptions(),  # noqa: B008 (frozen: immutable)
+    *,
     jobs: int | None = None,
     progress: bool = False,
     audit: bool = False,

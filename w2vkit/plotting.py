@@ -169,6 +169,7 @@ def plot(
     engine: Engine,
     output: str | Path | None = None,
     words: Sequence[str] = (),
+    *,
     neighbors: int = DEFAULT_NEIGHBORS,
     top: int | None = None,
     method: str = "tsne",

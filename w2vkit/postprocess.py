@@ -179,5 +179,5 @@ def postprocess_model(source, output, steps: Steps) -> tuple[Path, dict]:
     meta["timings"] = dict(meta.get("timings") or {}, postprocess_seconds=round(time.perf_counter() - started, 3))
     meta["vocab_size"] = len(model.words)  # (write_meta sets it again; the caller reports it)
     extra = copies_of(model.path, model.meta.get("segmentation"))
-    save_model(output, model.words, model.counts, vectors, meta, model.dropped_counts(), extra_files=extra)
+    save_model(output, model.words, model.counts, vectors, meta, dropped=model.dropped_counts(), extra_files=extra)
     return output, meta

@@ -61,6 +61,7 @@ def compare_texts(
     texts_a: list[str],
     texts_b: list[str],
     words: list[str],
+    *,
     options: TrainOptions = REFERENCING_OPTIONS,
     seg_options: SegmentOptions | None = SegmentOptions(),  # noqa: B008 (frozen: immutable)
     k: int = COMPARE_NEIGHBOURS,

@@ -203,6 +203,7 @@ def save_model(
     counts: np.ndarray,
     vectors: np.ndarray,
     meta: dict,
+    *,
     dropped: dict[str, int] | None = None,
     extra_files: dict[str, bytes] | None = None,
 ) -> Path:
@@ -260,7 +261,7 @@ def save_model(
 REPLACED_RETRIES = 3  # loads begun again when the model folder was replaced while being read
 
 
-def load_model(path: str | os.PathLike, mmap: bool = True, verify: bool | None = None) -> Model:
+def load_model(path: str | os.PathLike, *, mmap: bool = True, verify: bool | None = None) -> Model:
     """Load a model directory with numpy only (no pickle, no gensim).
 
     A model is replaced by renaming folders (publish), so a load that began before a retrain

@@ -72,6 +72,7 @@ def train(
     output: str | os.PathLike | None = None,
     options: TrainOptions = TrainOptions(),  # noqa: B008 (frozen: immutable)
     seg_options: SegmentOptions | None = SegmentOptions(),  # noqa: B008 (frozen: immutable)
+    *,
     resume: str | None = None,
     jobs: int | None = None,
     progress: bool = False,

@@ -243,7 +243,17 @@ def axis(
         return
     placed = listed_words(engine, words, words_file)
     ensemble = ensemble_for(engine)
-    result = axis_scores(engine, positive, negative, placed or None, topn, min_count, pairs, ensemble, skip_unknown)
+    result = axis_scores(
+        engine,
+        positive,
+        negative,
+        placed or None,
+        topn=topn,
+        min_count=min_count,
+        paired=pairs,
+        ensemble=ensemble,
+        skip_unknown=skip_unknown,
+    )
     if result.skipped:
         info(f"skipped {plural(len(result.skipped), 'unknown word')}: {' '.join(result.skipped)}")
     y_result = None
@@ -295,7 +305,7 @@ def axis(
     if output:
         from ..axisplot import draw_axis
 
-        path = draw_axis(result, output, y_result, font)
+        path = draw_axis(result, output, y_result, font=font)
         info(f"drew {plural(len(rows), 'word')} -> {path}")
 
 
@@ -377,7 +387,18 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
 
     a, b = Engine(load_model(model_a)), Engine(load_model(model_b))
     given = listed_words(a, words, words_file)
-    result = run_compare(a, b, given or None, anchors, k, topn, min_count, by, least_moved, rank=rank)
+    result = run_compare(
+        a,
+        b,
+        given or None,
+        anchors=anchors,
+        k=k,
+        topn=topn,
+        min_count=min_count,
+        by=by,
+        least_moved=least_moved,
+        rank=rank,
+    )
     if by == "cosine" and not result.aligned:
         info(
             f"the models have {a.model.dim} and {b.model.dim} dimensions: no rotation between them, "

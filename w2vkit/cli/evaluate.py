@@ -88,7 +88,15 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
     if next_item is not None:
         return _next_item(engine, next_item or None, k, fmt)
     methods = list(ANALOGY_METHODS) if method == "both" else [method]
-    report = run_evaluation(engine, analogies, pairs, groups, restrict_vocab, methods, data_dir)
+    report = run_evaluation(
+        engine,
+        analogies=analogies,
+        pairs=pairs,
+        groups=groups,
+        restrict_vocab=restrict_vocab,
+        methods=methods,
+        data_dir=data_dir,
+    )
     if fmt == "json":
         click.echo(to_json(report))
     else:

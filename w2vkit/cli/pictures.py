@@ -72,7 +72,17 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
     """
     from ..plotting import plot as draw
 
-    result = draw(engine_for(model_path), output, words, neighbors, top, method, font, seed, progress=show_progress())
+    result = draw(
+        engine_for(model_path),
+        output,
+        words,
+        neighbors=neighbors,
+        top=top,
+        method=method,
+        font=font,
+        seed=seed,
+        progress=show_progress(),
+    )
     # (a missing CJK font is warned about once, by the library's logger)
     labelled = f" (labelled the {result.labels:,} most frequent that fit)" if result.labels < result.points else ""
     info(

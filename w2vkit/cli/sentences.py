@@ -92,7 +92,7 @@ def search(query, source, index_path, queries_file, exact, collection, method, t
     engine = engine_for(model_path)
     if index_path is not None:
         return _search_index(engine, index_path, collection, query, queries_file, exact, topn, fmt, shown)
-    found = search_file(Embedder(engine.model, method), query, source, topn, progress=show_progress())
+    found = search_file(Embedder(engine.model, method), query, source, top=topn, progress=show_progress())
 
     render(["line", "score", "text"], [(h.line, h.score, shown(h.text)) for h in found.hits], fmt, {"query": query})
     info(f"searched {plural(found.lines, 'line')} ({method}); {found.empty:,} blank or with no known word")
