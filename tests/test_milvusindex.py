@@ -118,15 +118,20 @@ def test_an_unreachable_server_and_another_model_are_one_line(invoke, small_mode
         open_index("milvus://127.0.0.1:9", model)
 
 
-def test_a_milvus_lite_file_open_elsewhere_is_one_line(small_model, lines_file, tmp_path):
-    from pymilvus import MilvusClient
+def test_a_milvus_lite_file_open_in_another_process_is_one_line(small_model, tmp_path):
+    import subprocess
+    import sys
 
     embedder = Embedder(load_model(small_model))
-    build_index(embedder, str(lines_file), f"milvus:{tmp_path / 'index.db'}", kind="flat")
-    holder = MilvusClient(str(tmp_path / "index.db"))  # another user of the file (Milvus Lite locks it)
+    code = "import sys, time; from pymilvus import MilvusClient; MilvusClient(sys.argv[1]); print('ready', flush=True); time.sleep(60)"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(tmp_path / "other.db")], stdout=subprocess.PIPE, text=True
+    )
     try:
-        with pytest.raises(ServiceError, match=r"index.db: open in another process \(Milvus Lite serves one"):
-            open_index(f"milvus:{tmp_path / 'index.db'}", embedder.model)
+        assert holder.stdout.readline().strip() == "ready"
+        other = f"milvus:{tmp_path / 'other.db'}"
+        with pytest.raises(ServiceError, match=r"other.db: open in another process \(Milvus Lite serves one"):
+            open_index(other, embedder.model)
     finally:
-        holder.close()
-    open_index(f"milvus:{tmp_path / 'index.db'}", embedder.model).close()  # free again
+        holder.kill()
+        holder.wait()

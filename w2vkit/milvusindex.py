@@ -78,14 +78,15 @@ class MilvusTarget:
         pymilvus = _pymilvus()
         self.target, self.collection = target, collection
         uri, self.path = parse_target(target)
-        if self.path is not None and _locked_elsewhere(self.path):
-            raise ServiceError(
-                f"{self.path}: open in another process (Milvus Lite serves one process at a time); wait for it "
-                "to finish, or put the index on a Milvus server (milvus://HOST:PORT)"
-            )
         try:
             self.client = pymilvus.MilvusClient(uri=uri, timeout=CONNECT_SECONDS)
         except Exception as e:  # pymilvus raises MilvusException, and grpc/OS errors beneath it
+            # (this process reuses its own Milvus Lite server, so a held lock means another process)
+            if self.path is not None and _locked_elsewhere(self.path):
+                raise ServiceError(
+                    f"{self.path}: open in another process (Milvus Lite serves one process at a time); wait "
+                    "for it to finish, or put the index on a Milvus server (milvus://HOST:PORT)"
+                ) from None
             raise ServiceError(
                 f"{target}: cannot reach Milvus ({_reason(e)}); check the address and that it runs"
             ) from None
