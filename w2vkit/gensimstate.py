@@ -26,12 +26,12 @@ def has_state(path: Path) -> bool:
     return (Path(path) / GENSIM_DIR / STATE_FILE).is_file()
 
 
-def load_state(path: Path, meta: dict, missing: str):
-    """The verified gensim model saved in a w2vkit model at path; `missing` is said (ModelError)
-    when it has none."""
+def load_state(path: Path, meta: dict, missing: str, *params: str):
+    """The verified gensim model saved in a w2vkit model at path; `missing` is said (ModelError,
+    naming `params` as its {fields}) when it has none."""
     path = Path(path)
     if not has_state(path):
-        raise ModelError(f"{path}: {missing}")
+        raise ModelError(f"{path}: {missing}", *params)
     state = verify_gensim_state(path, meta)
     return model_class(bool((meta.get("hyperparameters") or {}).get("subwords"))).load(str(state))
 

@@ -135,7 +135,8 @@ def _saved_context(path: Path, model) -> np.ndarray:
         path,
         model.meta,
         f"has no context vectors (an imported model, or its {GENSIM_DIR}/ folder was removed); "
-        "only --remove-top applies to it",
+        "only {remove_top} applies to it",
+        "remove_top",
     )
     context = context_vectors(gensim_model)
     if context is None:
@@ -164,7 +165,10 @@ def postprocess_model(source, output, steps: Steps) -> tuple[Path, dict]:
         # (the count model's add_context), and its predictive part is only half of each row
         raise UsageError(
             f"{source}: a {method} model's vectors are not word2vec's alone, so word2vec's context vectors "
-            "cannot be added; train with --method word2vec --add-context, or use --remove-top only"
+            "cannot be added; train with {method} word2vec {add_context}, or use {remove_top} only",
+            "method",
+            "add_context",
+            "remove_top",
         )
     context = _saved_context(source, model) if steps.add_context else None
     vectors = apply(model.vectors, steps, context)

@@ -184,7 +184,8 @@ def _write_referenced(paths, names, words: set[str], out: Path) -> tuple[dict, d
                         if t.endswith(TAG):
                             raise InputError(
                                 f"{names[side]}: the word {t!r} (segmented line {lineno}) ends in {TAG!r}, the tag temporal "
-                                "referencing gives text B's forms; compare with --by cosine or overlap"
+                                "referencing gives text B's forms; compare with {by} cosine or overlap",
+                                "by",
                             )
                         if t in words:
                             c[t] = c.get(t, 0) + 1
