@@ -29,6 +29,7 @@ INSERT_BYTES = 16 << 20  # texts per insert call: Milvus takes at most 64 MB per
 SEARCH_QUERIES = 1_000  # queries per search call (Milvus takes at most 16,384)
 MAX_TEXT_BYTES = 65_535  # Milvus's VARCHAR limit: a longer text is cut (its first line still names it)
 CONNECT_SECONDS = 10
+LITE_KEEPALIVE_MS = 3_600_000
 MILVUS_KINDS = {"flat": "FLAT", "ivf": "IVF_FLAT", "hnsw": "HNSW"}
 MILVUS_METRICS = {"cosine": "COSINE", "ip": "IP", "l2": "L2"}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,200}$")
@@ -78,8 +79,12 @@ class MilvusTarget:
         pymilvus = _pymilvus()
         self.target, self.collection = target, collection
         uri, self.path = parse_target(target)
+        # Milvus Lite's in-process gRPC server allows a keepalive ping every 5 minutes: pymilvus's
+        # 10 s pings during a long call (an HNSW index of a million rows) made it answer GOAWAY
+        # "too_many_pings" and the build failed
+        options = {"grpc_options": {"grpc.keepalive_time_ms": LITE_KEEPALIVE_MS}} if self.path is not None else {}
         try:
-            self.client = pymilvus.MilvusClient(uri=uri, timeout=CONNECT_SECONDS)
+            self.client = pymilvus.MilvusClient(uri=uri, timeout=CONNECT_SECONDS, **options)
         except Exception as e:  # pymilvus raises MilvusException, and grpc/OS errors beneath it
             # (this process reuses its own Milvus Lite server, so a held lock means another process)
             if self.path is not None and _locked_elsewhere(self.path):
