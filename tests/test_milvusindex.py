@@ -135,3 +135,13 @@ def test_a_milvus_lite_file_open_in_another_process_is_one_line(small_model, tmp
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_searching_a_milvus_lite_file_that_is_not_there_creates_nothing(invoke, small_model, tmp_path):
+    r = invoke(["search", "孙悟空", "--index", f"milvus:{tmp_path / 'none.db'}", "-m", small_model])
+    assert (r.exit_code, r.stderr) == (
+        2,
+        f"Error: {tmp_path / 'none.db'}: no such Milvus Lite database; build one with w2vkit index FILE --output "
+        f"milvus:{tmp_path / 'none.db'}\n",
+    )
+    assert not (tmp_path / "none.db").exists()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .choices import DEFAULT_COLLECTION
 from .errors import CorruptModelError, OptionError, ServiceError, UsageError
 
 META_PROPERTY = "w2vkit.meta"
@@ -71,7 +72,7 @@ def parse_target(target: str) -> tuple[str, Path | None]:
 class MilvusTarget:
     """A connection to Milvus for one collection name (an alias w2vkit owns)."""
 
-    def __init__(self, target: str, collection: str):
+    def __init__(self, target: str, collection: str, for_reading: bool = False):
         if not _NAME.match(collection):
             raise OptionError(
                 f"{{collection}} {collection!r}: letters, digits and _ only, not starting with a digit", "collection"
@@ -79,6 +80,11 @@ class MilvusTarget:
         pymilvus = _pymilvus()
         self.target, self.collection = target, collection
         uri, self.path = parse_target(target)
+        if for_reading and self.path is not None and not self.path.exists():  # (opening one would create it)
+            raise UsageError(
+                f"{self.path}: no such Milvus Lite database; build one with w2vkit index FILE {{output}} {target}",
+                "output",
+            )
         # Milvus Lite's in-process gRPC server allows a keepalive ping every 5 minutes: pymilvus's
         # 10 s pings during a long call (an HNSW index of a million rows) made it answer GOAWAY
         # "too_many_pings" and the build failed
@@ -263,14 +269,17 @@ class MilvusIndex:
     """A collection built by w2vkit, opened for queries (hits carry their line and text)."""
 
     def __init__(self, target: str, collection: str):
-        self._milvus = MilvusTarget(target, collection)
+        self._milvus = MilvusTarget(target, collection, for_reading=True)
         self.collection = collection
         name = self._milvus.current()
         if name is None:
             self._milvus.close()
+            named = "" if collection == DEFAULT_COLLECTION else f" {{collection}} {collection}"
             raise UsageError(
-                f"{target}: no w2vkit index named {collection}; build one with w2vkit index {{output}} {target}",
+                f"{target}: no w2vkit index named {collection}; build one with w2vkit index FILE {{output}} "
+                f"{target}{named}",
                 "output",
+                "collection",
             )
         try:
             self.meta = json.loads(self._milvus.client.describe_collection(name)["properties"][META_PROPERTY])
