@@ -12,6 +12,9 @@ ENGINES = ("fast", "jieba")
 BUILTIN_DICTS = ("xiyouji",)
 BUILTIN_STOPWORDS = ("zh", "en")
 DEFAULT_MAX_LINE_TOKENS = 1000
+# w2vkit.discover: characters of the text's start new-word discovery reads (shared with the
+# built-in dictionary detection, so the start is read once).
+DISCOVERY_SAMPLE_CHARS = 2_000_000
 # w2vkit.phrases: how a pair is scored (word2phrase's formula, or normalised PMI) and the threshold
 # each scoring joins above unless told.
 PHRASE_THRESHOLD_DEFAULTS = {"default": 10.0, "npmi": 0.5}

@@ -24,12 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .choices import DISCOVERY_SAMPLE_CHARS
 from .errors import OutputError
 from .files import check_not_input, check_writable, real_path, write_atomic
 
 # A sample of this many characters is enough: a word frequent enough to get a useful vector occurs
 # in it, and the cost stays under a second on any corpus size.
-SAMPLE_CHARS = 2_000_000
+SAMPLE_CHARS = DISCOVERY_SAMPLE_CHARS
 MIN_LEN, MAX_LEN = 2, 6
 _HASH_BASE = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit multiplier (golden ratio)
 

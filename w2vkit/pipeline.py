@@ -51,6 +51,7 @@ from .segment import (
 )
 from .segoutput import check_segment_output, make_staging, publish_outputs
 from .segwork import RangeTask, init_worker, segment_work
+from .textsample import text_sample
 from .workers import ordered_map
 
 log = logging.getLogger(__name__)
@@ -415,17 +416,15 @@ def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
     for f in files:
         if total >= SAMPLE_CHARS:
             continue
-        stream, first = open_text(f.path, options.encoding)
-        if options.language_of(first) != "zh":
-            stream.close()
+        sample = text_sample(f.path, options.encoding, per_file)  # (read once with dictionary detection)
+        if options.language_of(sample.first) != "zh":
             continue
         taken = 0
-        for para in paragraphs(stream, first):
+        for para in sample.paragraphs:
             parts.append(para)
             taken += len(para)
             if taken >= per_file or total + taken >= SAMPLE_CHARS:
                 break
-        stream.close()
         total += taken
     if not parts:
         return []

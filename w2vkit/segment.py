@@ -18,17 +18,17 @@ from dataclasses import asdict, dataclass, replace
 from importlib import resources
 from pathlib import Path
 
-from .choices import BUILTIN_DICTS, BUILTIN_STOPWORDS
+from .choices import BUILTIN_DICTS, BUILTIN_STOPWORDS, DISCOVERY_SAMPLE_CHARS
 from .corpus import (
     InputFile,
     detect_language,
     normalise,
-    open_text,
     split_sentences,
 )
 from .errors import DictionaryError, OptionError
 from .files import sha256_of
 from .optiontable import SEGMENT, check_options, default
+from .textsample import text_sample
 
 log = logging.getLogger(__name__)
 
@@ -213,8 +213,8 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
     for f in files[:3]:
         if not wanted:
             continue
-        stream, sample = open_text(f.path, options.encoding)
-        stream.close()
+        # the start discovery reads too (w2vkit.pipeline.discover_new_words): one read of it
+        sample = text_sample(f.path, options.encoding, DISCOVERY_SAMPLE_CHARS).first
         for name in wanted:
             markers = builtin_dict_markers(name)
             if markers and all(m in sample for m in markers):
