@@ -68,6 +68,14 @@ def build(kind: str, lines: Path, out, model: str) -> tuple[float, float]:
     return seconds, peak
 
 
+def timed_search(query: str, flag: str, where, model: str) -> float:
+    """Seconds of one `w2vkit search` command in a new process (--index: cold; --in: embeds the file)."""
+    t = time.perf_counter()
+    cmd = [sys.executable, "-m", "w2vkit", "search", query, flag, str(where), "-m", model, "-q"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default=None)
@@ -116,13 +124,7 @@ def main():
             seconds, peak = build(kind, lines, out, args.model)
             # the cold command first: Milvus Lite serves one process at a time, and a process that
             # opened a .db holds it until it exits
-            t = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "w2vkit", "search", queries[0], "--index", str(out), "-m", args.model, "-q"],
-                check=True,
-                capture_output=True,
-            )
-            cold = time.perf_counter() - t
+            cold = timed_search(queries[0], "--index", out, args.model)
             index = open_index(out, embedder.model)
             search_index(embedder, index, queries[:1], 10)  # warm: the memory map and Faiss's file
             times, hits = [], []
@@ -152,13 +154,7 @@ def main():
                 f"command {cold:5.2f} s; recall@10 {recall:.3f}",
                 flush=True,
             )
-        t = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "w2vkit", "search", queries[0], "--in", str(lines), "-m", args.model, "-q"],
-            check=True,
-            capture_output=True,
-        )
-        direct = time.perf_counter() - t
+        direct = timed_search(queries[0], "--in", lines, args.model)
         flat = table["flat"]["median_ms"] / 1000
         print(
             f"search --in (embeds the file for the query): {direct:.1f} s = {direct / flat:,.0f}x the exact index's "

@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from train import GENSIM  # noqa: E402  (gensim's training alone, as benchmarks/train.py runs it)
+
 MINIMAL_PLOT = """
 import sys
 import numpy as np
@@ -46,16 +48,6 @@ ax.scatter(xy[:, 0], xy[:, 1], s=4)
 for (x, y), w in zip(xy, words):
     ax.annotate(w, (x, y), fontsize=7)
 fig.savefig(out, dpi=100)
-"""
-
-GENSIM = """
-import sys, json, time
-from gensim.models import FastText, Word2Vec
-kw = json.loads(sys.argv[2])
-cls = FastText if kw.pop("subwords") else Word2Vec
-t = time.perf_counter()
-cls(corpus_file=sys.argv[1], **kw)
-print(time.perf_counter() - t)
 """
 
 

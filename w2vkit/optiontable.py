@@ -40,7 +40,7 @@ from .choices import (
     WEIGHTINGS,
     by_size,
 )
-from .errors import OptionError
+from .errors import OptionError, UsageError
 from .limits import check_number
 
 # gensim's corpus_file mode reads at most this many words of a line (MAX_WORDS_IN_BATCH).
@@ -302,6 +302,17 @@ TRAIN_OPTIONS = (
 
 SEGMENT = {o.name: o for o in SEGMENT_OPTIONS}
 TRAIN = {o.name: o for o in TRAIN_OPTIONS}
+
+
+def parse_weight(value: str | float | None) -> float | str | None:
+    """A "weight" option as given on a command line: a number (its range is checked by the
+    option class), "gensim", or None."""
+    if value is None or value == "gensim" or isinstance(value, float):
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        raise UsageError(f"{value!r} is not a number from 0 to 1 or 'gensim'") from None
 
 
 def default(table: dict, name: str):

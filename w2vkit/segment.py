@@ -213,8 +213,10 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
     for f in files[:3]:
         if not wanted:
             continue
-        # the start discovery reads too (w2vkit.pipeline.discover_new_words): one read of it
-        sample = text_sample(f.path, options.encoding, DISCOVERY_SAMPLE_CHARS).first
+        # the start discovery reads too (w2vkit.pipeline.discover_new_words): one read of it;
+        # without discovery the first block is all that is needed
+        chars = DISCOVERY_SAMPLE_CHARS if options.discover else 0
+        sample = text_sample(f.path, options.encoding, chars).first
         for name in wanted:
             markers = builtin_dict_markers(name)
             if markers and all(m in sample for m in markers):

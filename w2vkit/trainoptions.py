@@ -22,7 +22,7 @@ from .choices import (
 )
 from .countmodel import CountOptions
 from .env import default_jobs
-from .errors import OptionError, UsageError
+from .errors import OptionError
 from .optiontable import TRAIN, check_options, default
 
 
@@ -188,16 +188,6 @@ class TrainOptions:
         from .postprocess import Steps  # here: it loads numpy, and --help reads this module
 
         return Steps(bool(self.add_context), self.remove_top or 0)
-
-
-def parse_word_weight(value: str | float | None) -> float | str | None:
-    """A word weight as given on a command line: a number from 0 to 1, "gensim", or None."""
-    if value is None or value == "gensim":
-        return value
-    try:
-        return float(value)
-    except ValueError:
-        raise UsageError(f"{value!r} is not a number from 0 to 1 or 'gensim'") from None
 
 
 def default_output(inputs: list[str], models_root: str = "models") -> Path:

@@ -21,8 +21,9 @@ import click
 
 from ..choices import DEFAULT_SENTENCE_METHOD, DEFAULT_TOPN, SENTENCE_METHODS
 from ..env import CLUSTER_ENV
+from ..errors import UsageError
 from ..limits import LIMITS
-from ..optiontable import SEGMENT
+from ..optiontable import SEGMENT, parse_weight
 from .output import TerminalSafeFormatter
 
 
@@ -132,12 +133,10 @@ class WordWeight(click.ParamType):
     name = "W|gensim"
 
     def convert(self, value, param, ctx):
-        if value is None or value == "gensim" or isinstance(value, float):
-            return value
         try:
-            return float(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a number from 0 to 1 or 'gensim'", param, ctx)
+            return parse_weight(value)
+        except UsageError as e:
+            self.fail(str(e), param, ctx)
 
 
 def table_options(table: dict):
