@@ -171,6 +171,29 @@ def test_a_worker_killed_mid_run_costs_only_its_tasks(novel_text, tmp_path, dask
     assert not list(out.glob(".staging-*"))
 
 
+def test_a_task_the_scheduler_cancelled_is_sent_again(novel_text, tmp_path, dask_cluster, monkeypatch):
+    """A worker killed mid-run can take the scheduler's record of a task with it ("already
+    forgotten": the result is a CancelledError): the task is sent again and the output is whole."""
+    from concurrent.futures import CancelledError
+
+    source = tmp_path / "novel.txt"
+    source.write_text(novel_text[:300_000], encoding="utf-8")
+    segment_corpus([str(source)], tmp_path / "expected", jobs=2)
+    real_result, cancelled = cluster_module.Cluster._result, []
+
+    def cancel_the_second_task_once(self, future):
+        if future.key.endswith("-1") and not cancelled:
+            future.cancel()
+            cancelled.append(future.key)
+            raise CancelledError(f"{future.key} cancelled for reason: already forgotten.")
+        return real_result(self, future)
+
+    monkeypatch.setattr(cluster_module.Cluster, "_result", cancel_the_second_task_once)
+    segment_corpus([str(source)], tmp_path / "out", cluster=dask_cluster.scheduler_address)
+    assert cancelled
+    assert (tmp_path / "out" / "novel.txt").read_bytes() == (tmp_path / "expected" / "novel.txt").read_bytes()
+
+
 def test_an_unreachable_scheduler_is_one_line_naming_the_address(invoke, mixed_inputs, tmp_path):
     out = tmp_path / "out"
     result = invoke(["segment", mixed_inputs, "-o", out, "--cluster", UNREACHABLE])

@@ -21,6 +21,7 @@ import uuid
 import warnings
 from collections import Counter, deque
 from collections.abc import Iterator
+from concurrent.futures import CancelledError
 
 from .errors import ClusterError, UsageError
 
@@ -34,6 +35,7 @@ TRIM_SETTING = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
 # client's and scheduler's work per task made --cluster local:2 twice as slow as --jobs 2 on two
 # cores (benchmarks/cluster.py).
 ITEMS_PER_TASK = 8
+CANCELLED_RETRIES = 3  # a task the scheduler cancelled (a worker killed mid-run) is sent again
 # Tokens are counted in blocks of this many bytes of the segmented files (dask.bag.read_text).
 COUNT_BLOCK_BYTES = 64 << 20
 
@@ -336,11 +338,33 @@ class Cluster:
     def ordered_map(self, func, items: Iterator, initializer, initargs, weight=None) -> Iterator:
         """func over items on the workers, results in order; as w2vkit.workers.ordered_map. Items
         go to a Dask task until their weight (weight(item), else 1) reaches ITEMS_PER_TASK."""
-        from distributed import KilledWorker
-
         run = uuid.uuid4().hex
         # Scattered to every worker once; each task names it, and Dask hands the worker its copy.
-        [init] = self.client.scatter([(initializer, initargs)], broadcast=True, hash=False)
+        shared = {"init": self._scatter_init(initializer, initargs)}
+
+        def submit(number: int, payload: bytes, attempt: int = 0):
+            suffix = f"-r{attempt}" if attempt else ""
+            return self.client.submit(
+                _run_task, run, shared["init"], func, payload, key=f"w2vkit-{run}-{number}{suffix}", pure=False
+            )
+
+        def result(entry):
+            future, number, payload = entry
+            for attempt in range(1, CANCELLED_RETRIES + 2):
+                try:
+                    return self._result(future)
+                except CancelledError:
+                    if attempt > CANCELLED_RETRIES:
+                        raise ClusterError(
+                            f"{self.address}: the scheduler cancelled a task of this run "
+                            f"{attempt} times; see the scheduler's and workers' logs"
+                        ) from None
+                    # a worker killed mid-run can take the scheduler's record of a task with it
+                    # ("already forgotten"): the task is sent again, with the shared data
+                    log.debug("task %d of run %s was cancelled; sending it again", number, run)
+                    shared["init"] = self._scatter_init(initializer, initargs)
+                    future = submit(number, payload, attempt)
+
         pending: deque = deque()
         in_flight = 2 * self.threads
         items = iter(items)
@@ -350,22 +374,26 @@ class Cluster:
                 if not group:
                     break
                 # Pickled here: handed a list, Dask walks every string in it looking for futures.
-                task = self.client.submit(
-                    _run_task, run, init, func, pickle.dumps(group), key=f"w2vkit-{run}-{number}", pure=False
-                )
-                pending.append(task)
+                payload = pickle.dumps(group)
+                pending.append((submit(number, payload), number, payload))
                 if len(pending) >= in_flight:
-                    yield from self._result(pending.popleft(), KilledWorker)
+                    yield from result(pending.popleft())
             while pending:
-                yield from self._result(pending.popleft(), KilledWorker)
+                yield from result(pending.popleft())
         finally:
-            for future in pending:
+            for future, _, _ in pending:
                 future.cancel()
 
-    def _result(self, future, killed_worker):
+    def _scatter_init(self, initializer, initargs):
+        [init] = self.client.scatter([(initializer, initargs)], broadcast=True, hash=False)
+        return init
+
+    def _result(self, future):
+        from distributed import KilledWorker
+
         try:
             return future.result()
-        except killed_worker:
+        except KilledWorker:
             raise ClusterError(
                 f"{self.address}: a task of this run ended the worker running it several times over; "
                 "see the workers' logs (memory limit?)"
