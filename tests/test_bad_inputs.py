@@ -245,7 +245,7 @@ def test_a_full_disk_during_train_names_where(invoke, tmp_path, monkeypatch):
             pass
 
     monkeypatch.setattr(
-        w2vkit.corpuscache._CorpusWriter, "__enter__", lambda self: setattr(self, "file", FullFile()) or self
+        w2vkit.corpusfile.CorpusWriter, "__enter__", lambda self: setattr(self, "file", FullFile()) or self
     )
     r = invoke(args)
     assert r.exit_code == 1 and "no space left on the device writing " + str(tmp_path / "cache") in r.stderr

@@ -31,15 +31,32 @@ def test_counts_and_language_are_those_of_the_written_corpus(novel_part):
 
 
 def test_tokens_cut_by_block_boundaries_count_once(tmp_path, monkeypatch):
-    import w2vkit.corpuscache as corpuscache
+    import w2vkit.corpusfile as corpusfile
 
     monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(corpuscache, "COPY_BLOCK", 7)  # tiny blocks: most tokens are cut
+    monkeypatch.setattr(corpusfile, "COPY_BLOCK", 7)  # tiny blocks: most tokens are cut
     text = tmp_path / "en.txt"
     text.write_text("The quick brown fox jumps over the lazy dog.\nA  second\tline here.\n" * 50, encoding="utf-8")
     prepared = prepare_corpus([str(text)], SegmentOptions(lang="en"))
     assert prepared.tokens == recount(prepared.path) and prepared.language == "en"
     assert prepared.word_counts() == word_counts_of(prepared.path)
+
+
+def test_text_written_in_pieces_that_cut_tokens_is_counted_whole(tmp_path):
+    """A cluster's shards are copied in COPY_BLOCK pieces: a token a piece's end cuts is one token
+    and one word, in the writer's figures and in the counts."""
+    from w2vkit.corpusfile import CorpusWriter, WordCounts
+
+    data = "孙悟空 道 ： 师父 ， 我 去 也 。\nthe quick  brown\tfox\n".encode() * 20
+    counts = WordCounts()
+    with CorpusWriter(tmp_path / "corpus.txt") as out:
+        for i in range(0, len(data), 7):  # 7 bytes: UTF-8 characters cut too
+            counts.add(data[i : i + 7])
+            out.write(data[i : i + 7])
+    counts.end_file("zh")
+    expected, lines = word_counts_of(tmp_path / "corpus.txt")
+    assert list(counts.words.items()) == list(expected.items()) and counts.zh == expected
+    assert out.tokens == sum(expected.values()) and out.lines == lines == 40
 
 
 def word_counts_of(path):
@@ -55,9 +72,9 @@ def word_counts_of(path):
 
 @pytest.mark.parametrize("block", [7, 4096])
 def test_the_word_counts_kept_with_the_corpus_are_those_of_its_text(novel_part, monkeypatch, block):
-    import w2vkit.corpuscache as corpuscache
+    import w2vkit.corpusfile as corpusfile
 
-    monkeypatch.setattr(corpuscache, "COPY_BLOCK", block)  # 7: most tokens cut by a block's end
+    monkeypatch.setattr(corpusfile, "COPY_BLOCK", block)  # 7: most tokens cut by a block's end
     prepared = prepare_corpus([str(novel_part)], SegmentOptions())
     counts, lines = prepared.word_counts()
     theirs, their_lines = word_counts_of(prepared.path)

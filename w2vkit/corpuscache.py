@@ -24,11 +24,12 @@ from pathlib import Path
 
 from . import __version__
 from .choices import DEFAULT_MAX_LINE_TOKENS
-from .corpus import detect_language, discover_inputs, open_text, paragraphs
+from .corpus import discover_inputs, open_text, paragraphs
+from .corpusfile import CorpusSink, CorpusWriter, WordCounts
 from .env import CACHE_ENV, cache_root
 from .errors import InputError, OutputError, UsageError
 from .files import check_unchanged, file_stamps, pid_suffix, remove_stale, sha256_of
-from .pipeline import segment_corpus
+from .pipeline import hash_inputs, segment_into
 from .segment import SegmentOptions, with_detected_dicts
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,6 @@ CORPUS_STATS = "corpus.json"
 NEW_WORDS = "new_words.json"
 COUNTS = "counts.tsv"  # word<TAB>count, in order of first appearance
 INPUTS = "inputs.json"
-LANGUAGE_SAMPLE_BYTES = 1 << 20
-COPY_BLOCK = 1 << 22
 
 
 @dataclass
@@ -88,7 +87,9 @@ def prepare_corpus(
     if any(f.path == "-" for f in files):
         raise UsageError("train reads files, not stdin; save the text to a file first")
     stamps = file_stamps(f.path for f in files)  # (the key's hashes must be of the text segmented)
-    hashes = [{"path": f.path, "sha256": sha256_of(f.path)} for f in files]
+    # (raw input: hashed in the read that takes its start for dictionary detection and discovery)
+    digests = hash_inputs(files, seg_options) if seg_options is not None else [sha256_of(f.path) for f in files]
+    hashes = [{"path": f.path, "sha256": digest} for f, digest in zip(files, digests)]
     if seg_options is not None:
         seg_options = with_detected_dicts(seg_options, files)
     # (segmented input: lines are only re-cut at max_line_tokens; with seg_options, theirs applies)
@@ -117,20 +118,16 @@ def prepare_corpus(
         ) from e
     new_words = []
     try:
-        with _CorpusWriter(tmp / CORPUS) as out:
+        with CorpusWriter(tmp / CORPUS) as out:
             if seg_options is not None:
-                result = segment_corpus(
-                    inputs, tmp / "segmented", seg_options, jobs=jobs, progress=progress, cluster=cluster
-                )
-                new_words = [w.word for w in result.new_words]
-                for r in result.files:
-                    out.start_file()
-                    out.copy_from(tmp / "segmented" / r.output)
-                shutil.rmtree(tmp / "segmented")
+                sink = CorpusSink(out, files, tmp)
+                _, discovered, _ = segment_into(files, sink, seg_options, jobs=jobs, progress=progress, cluster=cluster)
+                new_words = [w.word for w in discovered]
+                counts = sink.finish()
             else:
-                _rewrap_segmented(files, out, max_line_tokens)
+                counts = _rewrap_segmented(files, out, max_line_tokens)
         stats = out.stats()
-        out.write_counts(tmp / COUNTS)
+        counts.write(tmp / COUNTS)
         check_unchanged(stamps)
         (tmp / NEW_WORDS).write_text(json.dumps(new_words, ensure_ascii=False), encoding="utf-8")
         (tmp / INPUTS).write_text(json.dumps(hashes, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -188,92 +185,21 @@ def _well_formed(stats) -> bool:
     return isinstance(stats, dict) and all(isinstance(stats.get(k), t) for k, t in types.items())
 
 
-class _CorpusWriter:
-    """The corpus file being written, with what one pass over it tells: bytes, tokens (runs of
-    non-whitespace, as gensim splits lines), sha256 and the language of its first MB."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.hash = hashlib.sha256()
-        self.bytes = self.tokens = self.lines = 0
-        self.file_starts: list[int] = []
-        self.sample = bytearray()
-        self.in_token = False  # whether the last byte written was part of a token
-        self.words: Counter = Counter()  # each word's count, in order of first appearance
-        self.carry = b""  # the start of a token cut by the end of the last block
-
-    def __enter__(self):
-        self.file = open(self.path, "wb")
-        return self
-
-    def __exit__(self, *exc):
-        self.file.close()
-
-    def write(self, data: bytes) -> None:
-        if not data:
-            return
-        try:
-            self.file.write(data)
-        except OSError as e:  # (a write names no file: a full disk would say nothing of where)
-            raise OSError(e.errno, e.strerror, str(self.path)) from e
-        self.hash.update(data)
-        self.bytes += len(data)
-        self.lines += data.count(b"\n")
-        tokens = len(data.split())
-        if tokens and self.in_token and not data[:1].isspace():
-            tokens -= 1  # a token cut by the block boundary was counted in the block before
-        self.tokens += tokens
-        self.in_token = not data[-1:].isspace()
-        self._count_words(data)
-        if len(self.sample) < LANGUAGE_SAMPLE_BYTES:
-            self.sample += data[: LANGUAGE_SAMPLE_BYTES - len(self.sample)]
-
-    def _count_words(self, data: bytes) -> None:
-        """Count the block's words as gensim's reader splits them (str.split of the decoded text),
-        holding back a token the block's end cuts (an ASCII whitespace byte is always a character
-        boundary in UTF-8, so the decoded pieces are whole)."""
-        data = self.carry + data
-        self.carry = b""
-        if not data[-1:].isspace():
-            cut = max(data.rfind(c) for c in (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c"))
-            data, self.carry = data[: cut + 1], data[cut + 1 :]
-        self.words.update(data.decode("utf-8", errors="replace").split())
-
-    def write_counts(self, path: Path) -> None:
-        if self.carry:
-            self.words.update(self.carry.decode("utf-8", errors="replace").split())
-            self.carry = b""
-        with open(path, "w", encoding="utf-8") as f:
-            f.writelines(f"{word}\t{count}\n" for word, count in self.words.items())
-
-    def start_file(self) -> None:
-        """The next input's text starts here (a file's segmented text ends with a newline)."""
-        self.file_starts.append(self.lines + 1)
-
-    def copy_from(self, path: Path) -> None:
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(COPY_BLOCK), b""):
-                self.write(block)
-
-    def stats(self) -> dict:
-        language = detect_language(self.sample.decode("utf-8", errors="ignore"))
-        return {
-            "bytes": self.bytes,
-            "tokens": self.tokens,
-            "sha256": self.hash.hexdigest(),
-            "language": language,
-            "file_starts": self.file_starts,
-            "lines": self.lines,
-        }
-
-
-def _rewrap_segmented(files, out: _CorpusWriter, cap: int) -> None:
-    """Copy already-tokenised input, cutting lines longer than `cap` tokens (text8 is one line)."""
+def _rewrap_segmented(files, out: CorpusWriter, cap: int) -> WordCounts:
+    """Copy already-tokenised input, cutting lines longer than `cap` tokens (text8 is one line);
+    the words' counts, taken as it is written."""
+    counts = WordCounts()
     lines: list[str] = []
+
+    def flush():
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        counts.add(data)
+        out.write(data)
+        lines.clear()
+
     for f in files:
         if lines:  # (flushed at each file, so that its first line is known)
-            out.write(("\n".join(lines) + "\n").encode("utf-8"))
-            lines.clear()
+            flush()
         out.start_file()
         stream, first = open_text(f.path)
         for para in paragraphs(stream, first):
@@ -281,9 +207,10 @@ def _rewrap_segmented(files, out: _CorpusWriter, cap: int) -> None:
             for i in range(0, len(toks), cap):
                 lines.append(" ".join(toks[i : i + cap]))
             if len(lines) >= 1024:
-                out.write(("\n".join(lines) + "\n").encode("utf-8"))
-                lines.clear()
+                flush()
     if lines:
-        out.write(("\n".join(lines) + "\n").encode("utf-8"))
+        flush()
+    counts.end_file("")
     if out.tokens == 0:
         raise InputError(f"{files[0].path}: no tokens found in the segmented input")
+    return counts

@@ -44,17 +44,42 @@ def find_glued(counts: Counter, user_words: frozenset = frozenset()) -> dict[str
                 split.setdefault(w, f"{w[0]} {tail}")
     # Judged on the counts after these splits: before them 曰 is mostly glued (孔明曰 玄德曰 … are
     # dictionary words), after them it stands alone.
-    split.update(_glued_to_found_words(_counts_after(counts, split), user_words))
+    split.update(_glued_to_found_words(counts_after(counts, split), user_words))
     return split
 
 
-def _counts_after(counts: Counter, split: dict[str, str]) -> Counter:
-    after = Counter(counts)
-    for word, form in split.items():
-        n = after.pop(word)
+def counts_after(counts: Counter, split: dict[str, str], split_in: Counter | None = None) -> Counter:
+    """The counts once the glued forms are split, in order of first appearance in the split text,
+    as a scan of it would give them (a form's parts take its place; they come first where it came
+    first). `split_in`: the counts of the part of the text that is split (the Chinese inputs),
+    when that is not all of it; the rest keeps its glued forms."""
+    after: Counter = Counter()
+    for word, n in counts.items():
+        form = split.get(word)
+        if form is None:
+            after[word] += n
+            continue
+        glued = n if split_in is None else split_in.get(word, 0)
+        if n > glued:
+            after[word] += n - glued
         for part in form.split(" "):
-            after[part] += n
+            after[part] += glued
     return after
+
+
+def split_glued_text(text: str, split: dict[str, str]) -> tuple[str, int]:
+    """The text with the glued forms split (find_glued's map), and the tokens that added."""
+    added = 0
+
+    def replace_token(m: re.Match) -> str:
+        nonlocal added
+        form = split.get(m.group(0))
+        if form is None:
+            return m.group(0)
+        added += 1
+        return form
+
+    return LONG_TOKEN.sub(replace_token, text), added
 
 
 def _glued_to_found_words(counts: Counter, found: frozenset) -> dict[str, str]:
@@ -111,17 +136,11 @@ def split_glued_in_files(paths: list[Path], keep: frozenset = frozenset()) -> tu
         return counts, added
     log.debug("splitting %d glued forms (%d tokens)", len(split), sum(counts[w] for w in split))
     for i, path in enumerate(paths):
-
-        def replace_token(m: re.Match, i=i) -> str:
-            form = split.get(m.group(0))
-            if form is None:
-                return m.group(0)
-            added[i] += 1
-            return form
-
         tmp = path.with_name(path.name + ".glue")
         with open(path, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8", newline="\n") as out:
             for lines in iter(lambda: src.readlines(1 << 22), []):
-                out.write(LONG_TOKEN.sub(replace_token, "".join(lines)))
+                text, n = split_glued_text("".join(lines), split)
+                added[i] += n
+                out.write(text)
         os.replace(tmp, path)
-    return _counts_after(counts, split), added
+    return counts_after(counts, split), added

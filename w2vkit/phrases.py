@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .choices import PHRASE_THRESHOLD_DEFAULTS
@@ -16,22 +17,15 @@ PHRASE_MIN_COUNT = 5
 PHRASE_THRESHOLDS = PHRASE_THRESHOLD_DEFAULTS
 
 
-def join_phrases(
-    paths: list[Path], passes: int, scoring: str = "default", threshold: float | None = None
-) -> tuple[Counter, list[int]]:
-    """Join frequent collocations into one token with "_" (new york -> new_york), `passes` times
-    over the segmented files, as word2vec's word2phrase does: gensim Phrases learns the pairs
-    (streaming over the files, so memory holds the pair counts, not the text), FrozenPhrases
-    rewrites each file. English connector words (of, the, …) may sit inside a phrase
-    (bank_of_america) but never start or end one. Returns the words' counts and each file's
-    token count after joining."""
+def phrase_passes(
+    sentences: Callable[[], Iterable[list[str]]], passes: int, scoring: str = "default", threshold: float | None = None
+) -> Iterator[Callable[[str], str]]:
+    """For each of `passes` passes: learn the collocations of the text (gensim Phrases, streaming
+    over `sentences()`, so memory holds the pair counts, not the text) and yield a function that
+    joins them in one line; the caller rewrites the text with it before asking for the next pass,
+    which learns from the rewritten text, as word2vec's word2phrase does. English connector words
+    (of, the, …) may sit inside a phrase (bank_of_america) but never start or end one."""
     from gensim.models.phrases import ENGLISH_CONNECTOR_WORDS, Phrases
-
-    def sentences():
-        for path in paths:
-            with open(path, encoding="utf-8") as f:
-                for line in f:
-                    yield line.split()
 
     # Each pass joins with a delimiter of its own (private-use characters), turned into "_" at the
     # end: gensim re-splits a joined token at its delimiter when scoring, so a second pass with
@@ -48,20 +42,40 @@ def join_phrases(
             delimiter=delimiter,
         ).freeze()
         log.info("phrases pass %d: joining %d collocations", k + 1, len(learned.phrasegrams))
-        last = k == passes - 1
+
+        def join(line: str, learned=learned, last=k == passes - 1) -> str:
+            joined = " ".join(learned[line.split()])
+            return joined.translate(to_underscore) if last else joined
+
+        yield join
+
+
+def join_phrases(
+    paths: list[Path], passes: int, scoring: str = "default", threshold: float | None = None
+) -> tuple[Counter, list[int]]:
+    """Join frequent collocations into one token with "_" (new york -> new_york) in the segmented
+    files, rewritten in place (see phrase_passes). Returns the words' counts and each file's token
+    count after joining, counted as the last pass writes."""
+
+    def sentences():
         for path in paths:
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    yield line.split()
+
+    counts: Counter = Counter()
+    tokens = [0] * len(paths)
+    for k, join in enumerate(phrase_passes(sentences, passes, scoring, threshold)):
+        last = k == passes - 1
+        for i, path in enumerate(paths):
             tmp = path.with_name(path.name + ".phrases")
             with open(path, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8", newline="\n") as out:
                 for line in src:
-                    joined = " ".join(learned[line.split()])
-                    out.write((joined.translate(to_underscore) if last else joined) + "\n")
+                    joined = join(line)
+                    if last:
+                        words = joined.split()
+                        counts.update(words)
+                        tokens[i] += len(words)
+                    out.write(joined + "\n")
             os.replace(tmp, path)
-    counts: Counter = Counter()
-    tokens = []
-    for path in paths:
-        before = sum(counts.values())
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                counts.update(line.split())
-        tokens.append(sum(counts.values()) - before)
     return counts, tokens

@@ -18,9 +18,10 @@ from collections import Counter, deque
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 from . import __version__
+from .choices import DISCOVERY_SAMPLE_CHARS
 from .cluster import ITEMS_PER_TASK, Cluster
 from .corpus import (
     STDIN,
@@ -33,15 +34,14 @@ from .corpus import (
 )
 from .discover import SAMPLE_CHARS, discover_words
 from .env import default_jobs
-from .errors import EmptyInputError, OptionError
+from .errors import OptionError
 from .files import check_unchanged, file_stamps
-from .glue import split_glued_in_files
 from .limits import check_number
-from .phrases import join_phrases
 from .progress import progress_bar
 from .ranges import plan_ranges
 from .segment import (
     BATCH_CHARS,
+    DETECTION_FILES,
     SegmentOptions,
     Tokenizer,
     read_stopwords,
@@ -49,9 +49,9 @@ from .segment import (
     to_simplified,
     with_detected_dicts,
 )
-from .segoutput import check_segment_output, make_staging, publish_outputs
-from .segwork import RangeTask, init_worker, segment_work
-from .textsample import text_sample
+from .segoutput import FileReport, StagedOutputs, check_segment_output, publish_outputs
+from .segwork import BatchResult, RangeTask, init_worker, segment_work
+from .textsample import forget_samples, text_sample
 from .workers import ordered_map
 
 log = logging.getLogger(__name__)
@@ -62,18 +62,6 @@ log = logging.getLogger(__name__)
 RANGES_PER_THREAD = 16
 MIN_RANGE_BYTES = 512 << 10
 MAX_RANGE_BYTES = 32 << 20
-
-
-@dataclass
-class FileReport:
-    path: str
-    output: str
-    sha256: str
-    encoding: str
-    lang: str
-    bytes: int
-    lines: int
-    tokens: int
 
 
 @dataclass
@@ -169,54 +157,10 @@ def segment_corpus(
     files = discover_inputs(inputs)
     outdir = Path(outdir)
     check_segment_output(outdir, inputs, files)
-    with ExitStack() as stack:
-        if cluster:  # reached before any work starts: an unreachable address fails at once
-            workers = stack.enter_context(Cluster(cluster))
-            jobs = workers.threads
-            mapper = functools.partial(workers.ordered_map, weight=_task_weight)
-            range_bytes = range_size(files, jobs)
-        else:
-            jobs = jobs or default_jobs()
-            mapper = functools.partial(ordered_map, jobs=jobs)
-            range_bytes = None
-        return _segment_files(files, outdir, options, jobs, mapper, range_bytes, progress, audit, started)
-
-
-def range_size(files: list[InputFile], threads: int) -> int:
-    """The size of the ranges a cluster's workers read (see RANGES_PER_THREAD)."""
-    total = sum(f.size for f in files if f.path != STDIN)
-    return min(max(total // (RANGES_PER_THREAD * threads), MIN_RANGE_BYTES), MAX_RANGE_BYTES)
-
-
-def _task_weight(item) -> int:
-    """A range is a Dask task of its own; batches the client sends go ITEMS_PER_TASK to a task."""
-    return ITEMS_PER_TASK if isinstance(item, RangeTask) else 1
-
-
-def _segment_files(files, outdir: Path, options, jobs, mapper, range_bytes, progress, audit, started: float):
-    stamps = file_stamps(f.path for f in files)  # (an input changed while read is refused at the end)
-    options, discovered = _prepare_options(files, options)
-    staging = make_staging(outdir)
-    batches = Batches(files, options, range_bytes, staging / ".shards")
-    # The bar counts (decompressed) text: a compressed input's share is estimated as it is read.
-    bar = progress_bar(batches.expected_text_bytes(), progress, "segment", unit="B", binary=True)
+    run = StagedOutputs(files, outdir, audit)
     try:
-        run = _StagedOutputs(files, staging, audit)
-        for result in mapper(segment_work, batches, initializer=init_worker, initargs=(options, audit)):
-            idx, mark = batches.done.popleft()
-            run.add(idx, batches.langs[idx], result)
-            if bar is not None:
-                bar.total = max(batches.expected_text_bytes(), mark)
-                bar.update(max(0, mark - bar.n))
-        run.close()
-        if options.split_name_verb and not options.user_dicts:
-            run.split_glued(frozenset(options.new_words))
-        if options.phrases:
-            run.join_phrases(options.phrases, options.phrase_scoring, options.phrase_threshold)
-        reports = run.reports(batches.streams)
-        if bar is not None:
-            bar.close()
-            bar = None
+        options, discovered, streams = _segment_into(files, run, options, jobs=jobs, progress=progress, cluster=cluster)
+        reports = run.reports(streams)
         vocabulary = run.vocabulary()
         result = SegmentResult(
             str(outdir),
@@ -229,13 +173,97 @@ def _segment_files(files, outdir: Path, options, jobs, mapper, range_bytes, prog
             _unknown_tokens(vocabulary, options) if audit else Counter(),
             discovered,
         )
-        check_unchanged(stamps)
-        publish_outputs(staging, outdir, [r.output for r in reports], build_manifest(result, options, jobs))
+        publish_outputs(run.folder, outdir, [r.output for r in reports], build_manifest(result, options, run.jobs))
         return result
     finally:
-        if bar is not None:
-            bar.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        if run.staging is not None:
+            shutil.rmtree(run.staging, ignore_errors=True)
+
+
+class SegmentSink(Protocol):
+    """Where segmented text goes, batch by batch in input order: a folder of files mirroring the
+    inputs (the segment command) or the one corpus file of the training cache
+    (w2vkit.corpuscache). The glue split and phrases run on what it holds, after the last batch."""
+
+    jobs: int
+    audit: bool  # the workers count every token (a Counter per batch, not a set)
+    shard_dir: Path  # where a cluster's workers write the ranges they segment (set by begin)
+
+    def begin(self, options: SegmentOptions) -> None: ...
+
+    def add(self, idx: int, lang: str, result: BatchResult) -> None: ...
+
+    def close(self) -> None: ...
+
+    def split_glued(self, protected: frozenset) -> None: ...
+
+    def join_phrases(self, passes: int, scoring: str, threshold: float | None) -> None: ...
+
+
+def segment_into(
+    files: list[InputFile],
+    sink: SegmentSink,
+    options: SegmentOptions,
+    *,
+    jobs: int | None = None,
+    progress: bool = False,
+    cluster: str | None = None,
+) -> tuple[SegmentOptions, list, dict[int, DecodedStream]]:
+    """Segment the files into `sink` (see segment_corpus for the work's spread and order); returns
+    the options applied (detected dictionaries, discovered words), the words discovery found and
+    each input's stream (its hash, encoding and size). An input changed while it was read is
+    refused at the end."""
+    check_number("jobs", jobs)
+    return _segment_into(files, sink, options, jobs=jobs, progress=progress, cluster=cluster)
+
+
+def _segment_into(files, sink, options, *, jobs, progress, cluster):
+    stamps = file_stamps(f.path for f in files)  # (an input changed while read is refused at the end)
+    with ExitStack() as stack:
+        if cluster:  # reached before any work starts: an unreachable address fails at once
+            workers = stack.enter_context(Cluster(cluster))
+            jobs = workers.threads
+            mapper = functools.partial(workers.ordered_map, weight=_task_weight)
+            range_bytes = range_size(files, jobs)
+        else:
+            jobs = jobs or default_jobs()
+            mapper = functools.partial(ordered_map, jobs=jobs)
+            range_bytes = None
+        sink.jobs = jobs
+        options, discovered = _prepare_options(files, options)
+        forget_samples()  # (the steps before segmenting are done with the inputs' starts)
+        sink.begin(options)
+        batches = Batches(files, options, range_bytes, sink.shard_dir)
+        # The bar counts (decompressed) text: a compressed input's share is estimated as it is read.
+        bar = progress_bar(batches.expected_text_bytes(), progress, "segment", unit="B", binary=True)
+        try:
+            for result in mapper(segment_work, batches, initializer=init_worker, initargs=(options, sink.audit)):
+                idx, mark = batches.done.popleft()
+                sink.add(idx, batches.langs[idx], result)
+                if bar is not None:
+                    bar.total = max(batches.expected_text_bytes(), mark)
+                    bar.update(max(0, mark - bar.n))
+            sink.close()
+            if options.split_name_verb and not options.user_dicts:
+                sink.split_glued(frozenset(options.new_words))
+            if options.phrases:
+                sink.join_phrases(options.phrases, options.phrase_scoring, options.phrase_threshold)
+        finally:
+            if bar is not None:
+                bar.close()
+    check_unchanged(stamps)
+    return options, discovered, batches.streams
+
+
+def range_size(files: list[InputFile], threads: int) -> int:
+    """The size of the ranges a cluster's workers read (see RANGES_PER_THREAD)."""
+    total = sum(f.size for f in files if f.path != STDIN)
+    return min(max(total // (RANGES_PER_THREAD * threads), MIN_RANGE_BYTES), MAX_RANGE_BYTES)
+
+
+def _task_weight(item) -> int:
+    """A range is a Dask task of its own; batches the client sends go ITEMS_PER_TASK to a task."""
+    return ITEMS_PER_TASK if isinstance(item, RangeTask) else 1
 
 
 def _prepare_options(files: list[InputFile], options: SegmentOptions) -> tuple[SegmentOptions, list]:
@@ -318,100 +346,32 @@ class Batches:
         return spans
 
 
-class _StagedOutputs:
-    """The segmented files being written under the staging folder, one open at a time, with each
-    file's line and token counts and the vocabulary (with counts when auditing), the Chinese files'
-    apart from the others' (the glue split below recounts the Chinese ones)."""
+def hash_inputs(files: list[InputFile], options: SegmentOptions) -> list[str]:
+    """The sha256 of each raw input, read in the one open that also takes the start that built-in
+    dictionary detection and new-word discovery look at (w2vkit.textsample), so that a cache miss
+    opens each input twice in all: here and to segment it."""
+    per_file = _discovery_chars_per_file(files)
+    digests, total = [], 0
+    for i, f in enumerate(files):
+        chars = 0
+        if options.discover and total < SAMPLE_CHARS:
+            chars = max(per_file, DISCOVERY_SAMPLE_CHARS if i < DETECTION_FILES else 0)
+        sample = text_sample(f.path, options.encoding, chars, digest=True)
+        total += min(sum(len(p) for p in sample.paragraphs), per_file)
+        assert sample.sha256 is not None
+        digests.append(sample.sha256)
+    return digests
 
-    def __init__(self, files: list[InputFile], staging: Path, audit: bool):
-        self.files, self.staging, self.audit = files, staging, audit
-        self.lines: Counter = Counter()
-        self.tokens: Counter = Counter()
-        self.langs: dict[int, str] = {}
-        # Counters with --audit; else sets (which words occur is all that is needed, and a set
-        # union is far cheaper than merging Counters; see segwork.segment_batch)
-        self.zh_vocabulary: Counter | set = Counter() if audit else set()
-        self.other_vocabulary: Counter | set = Counter() if audit else set()
-        self._open: tuple[int, BinaryIO] | None = None
 
-    def add(self, idx: int, lang: str, result) -> None:
-        if self._open is None or self._open[0] != idx:
-            self.close()
-            target = self.staging / self.files[idx].output_name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._open = (idx, open(target, "wb"))
-            self.langs[idx] = lang
-        if result.shard:  # a range a worker segmented into a file
-            with open(result.shard, "rb") as shard:
-                shutil.copyfileobj(shard, self._open[1], 1 << 20)
-            os.unlink(result.shard)
-        else:
-            self._open[1].write(result.text.encode("utf-8"))
-        self.lines[idx] += result.lines
-        self.tokens[idx] += result.tokens
-        vocabulary = self.zh_vocabulary if lang == "zh" else self.other_vocabulary
-        if self.audit:
-            vocabulary.update(result.vocabulary)
-        else:
-            vocabulary |= result.vocabulary
-
-    def close(self) -> None:
-        if self._open is not None:
-            self._open[1].close()
-            self._open = None
-
-    def split_glued(self, protected: frozenset) -> None:
-        """Split names glued to a neighbour in the Chinese outputs (see find_glued). With a user
-        dictionary its words are unglued as they are cut (_unglue) and this pass, measured, changed
-        nothing on the novel; without one it is the only defence, at the cost of a second read of
-        the Chinese output (+50% time)."""
-        zh = [i for i, lang in self.langs.items() if lang == "zh"]
-        if not zh:
-            return
-        counts, added = split_glued_in_files([self.staging / self.files[i].output_name for i in zh], protected)
-        for idx, n in zip(zh, added):
-            self.tokens[idx] += n
-        self.zh_vocabulary = counts if self.audit else set(counts)
-
-    def join_phrases(self, passes: int, scoring: str = "default", threshold: float | None = None) -> None:
-        """Join collocations in all the outputs (see join_phrases); counts are recomputed."""
-        paths = [self.staging / self.files[i].output_name for i in sorted(self.langs)]
-        counts, tokens = join_phrases(paths, passes, scoring, threshold)
-        for i, n in zip(sorted(self.langs), tokens):
-            self.tokens[i] = n
-        self.zh_vocabulary = counts if self.audit else set(counts)
-        self.other_vocabulary = Counter() if self.audit else set()
-
-    def vocabulary(self):
-        """All the outputs' words: a Counter with --audit, else a set."""
-        return self.zh_vocabulary + self.other_vocabulary if self.audit else self.zh_vocabulary | self.other_vocabulary
-
-    def reports(self, streams: dict) -> list[FileReport]:
-        out = []
-        for idx, f in enumerate(self.files):
-            if self.tokens[idx] == 0:
-                raise EmptyInputError(f"{f.path}: no tokens found (empty, or only punctuation)")
-            s = streams[idx]
-            out.append(
-                FileReport(
-                    f.path,
-                    f.output_name,
-                    s.sha256,
-                    s.encoding,
-                    self.langs[idx],
-                    s.bytes_read,
-                    self.lines[idx],
-                    self.tokens[idx],
-                )
-            )
-        return out
+def _discovery_chars_per_file(files: list[InputFile]) -> int:
+    return max(SAMPLE_CHARS // max(len(files), 1), 100_000)
 
 
 def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
     """New words of the Chinese inputs (w2vkit.discover), from a sample of their first
     SAMPLE_CHARS characters, taken from each file in turn."""
     started = time.perf_counter()
-    per_file = max(SAMPLE_CHARS // max(len(files), 1), 100_000)
+    per_file = _discovery_chars_per_file(files)
     parts, total = [], 0
     for f in files:
         if total >= SAMPLE_CHARS:

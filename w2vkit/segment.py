@@ -199,6 +199,9 @@ def builtin_dict_markers(name: str) -> list[str]:
     return []
 
 
+DETECTION_FILES = 3  # the inputs whose start built-in dictionary detection looks at
+
+
 def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> SegmentOptions:
     """Add the built-in dictionaries whose marker words all occur in the first MB of an input.
 
@@ -210,7 +213,7 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
         return options
     wanted = [n for n in BUILTIN_DICTS if n not in options.user_dicts]
     added = []
-    for f in files[:3]:
+    for f in files[:DETECTION_FILES]:
         if not wanted:
             continue
         # the start discovery reads too (w2vkit.pipeline.discover_new_words): one read of it;
