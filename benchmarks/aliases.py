@@ -4,9 +4,9 @@ neighbours of characters' other names, measured the way `w2vkit evaluate --group
 For each novel (with and without its dictionary, where it has one) and each segmentation variant,
 the novel is trained with `w2vkit.train` (the product's defaults otherwise) for each seed, and
 each trained gensim model is composed with several word-weight rules (the weight of a word's
-own vector against its character n-grams' mean; see w2vkit.subwords.word_weights), optionally
+own vector against its character n-grams' mean; see w2vkit.model.subwords.word_weights), optionally
 followed by a post-processing ("0.3|w+c": add the context vectors; "0.3|abtt2": remove the mean and
-the top 2 principal directions; see w2vkit.postprocess). Printed: recall@10
+the top 2 principal directions; see w2vkit.model.postprocess). Printed: recall@10
 and MRR of the alias groups over the alias words in the vocabulary, mean over seeds, and the
 neighbours of five main characters for the first seed.
 
@@ -30,12 +30,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from w2vkit import __version__  # noqa: E402
-from w2vkit.evalsets import read_groups  # noqa: E402
-from w2vkit.evaluate import alias_scores  # noqa: E402
-from w2vkit.postprocess import Steps, apply, context_vectors  # noqa: E402
-from w2vkit.segment import SegmentOptions  # noqa: E402
-from w2vkit.subwords import compose_subword_vectors, word_weights  # noqa: E402
-from w2vkit.training import TrainOptions, train  # noqa: E402
+from w2vkit.evaluation.evalsets import read_groups  # noqa: E402
+from w2vkit.evaluation.evaluate import alias_scores  # noqa: E402
+from w2vkit.model.postprocess import Steps, apply, context_vectors  # noqa: E402
+from w2vkit.model.subwords import compose_subword_vectors, word_weights  # noqa: E402
+from w2vkit.text.segment import SegmentOptions  # noqa: E402
+from w2vkit.training.trainer import TrainOptions, train  # noqa: E402
 
 CORPORA = {
     # name: (file under shared/corpora or a built-in name, alias set, dictionary variants, main characters)

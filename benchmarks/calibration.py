@@ -32,14 +32,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.documents import draw_resample, find_documents, write_resample  # noqa: E402
-from w2vkit.members import Resampling  # noqa: E402
-from w2vkit.query import Engine  # noqa: E402
-from w2vkit.segment import SegmentOptions  # noqa: E402
-from w2vkit.stability import Ensemble, interval  # noqa: E402
-from w2vkit.store import load_model  # noqa: E402
-from w2vkit.training import train  # noqa: E402
-from w2vkit.trainoptions import TrainOptions  # noqa: E402
+from w2vkit.findings.stability import Ensemble, interval  # noqa: E402
+from w2vkit.model.members import Resampling  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
+from w2vkit.text.documents import draw_resample, find_documents, write_resample  # noqa: E402
+from w2vkit.text.segment import SegmentOptions  # noqa: E402
+from w2vkit.training.trainer import train  # noqa: E402
+from w2vkit.training.trainoptions import TrainOptions  # noqa: E402
 
 # Axes scored in the check: poles of several frequent two-character words where the novel has them.
 AXES = [

@@ -25,11 +25,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.corpuscache import prepare_corpus  # noqa: E402
-from w2vkit.evalsets import read_groups  # noqa: E402
-from w2vkit.evaluate import alias_scores  # noqa: E402
-from w2vkit.segment import SegmentOptions  # noqa: E402
-from w2vkit.subwords import compose_subword_vectors  # noqa: E402
+from w2vkit.evaluation.evalsets import read_groups  # noqa: E402
+from w2vkit.evaluation.evaluate import alias_scores  # noqa: E402
+from w2vkit.model.subwords import compose_subword_vectors  # noqa: E402
+from w2vkit.text.corpuscache import prepare_corpus  # noqa: E402
+from w2vkit.text.segment import SegmentOptions  # noqa: E402
 
 BASE = dict(sg=0, epochs=30, window=8, vector_size=100, negative=5, sample=1e-3, min_count=5)
 SUBWORDS = dict(subwords=True, min_n=2, max_n=3, bucket=200_000)  # gensim FastText
@@ -58,7 +58,7 @@ SETTINGS = [
     dict(SUBWORDS, negative=10),
     dict(SUBWORDS, vector_size=200),
     dict(SUBWORDS, sg=1, epochs=15),
-    # The word's own vector weighted against its n-grams' (w2vkit.training.compose_subword_vectors);
+    # The word's own vector weighted against its n-grams' (w2vkit.training.trainer.compose_subword_vectors);
     # the rows above use gensim's composition.
     dict(SUBWORDS, epochs=50, word_weight=0.2),
     dict(SUBWORDS, epochs=50, word_weight=0.3),  # the default for Chinese below 2M tokens

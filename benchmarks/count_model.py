@@ -1,6 +1,6 @@
 """The count model beside word2vec (issue 23): alias recall and an everyday-word measure on four
 novels, for word2vec alone (the product's defaults before the count model), the count model alone
-(PPMI + SVD, w2vkit.countmodel) and the two combined with several weights; 4 seeds by default.
+(PPMI + SVD, w2vkit.training.countmodel) and the two combined with several weights; 4 seeds by default.
 
     python benchmarks/count_model.py [--seeds 4] [--corpora xiyouji,sanguo,hongloumeng,xingshi]
         [--count-variants default,w2,w10,...] [--weights 0,0.2,0.3,0.4,0.5,1] [--models DIR] [--json F]
@@ -36,12 +36,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from aliases import hongloumeng_path, top_neighbours  # noqa: E402
 
 from w2vkit import __version__  # noqa: E402
-from w2vkit.countmodel import CountOptions, combine, train_count_model  # noqa: E402
-from w2vkit.evalsets import read_groups  # noqa: E402
-from w2vkit.evaluate import alias_scores  # noqa: E402
-from w2vkit.segment import SegmentOptions  # noqa: E402
-from w2vkit.store import load_model  # noqa: E402
-from w2vkit.training import TrainOptions, train  # noqa: E402
+from w2vkit.evaluation.evalsets import read_groups  # noqa: E402
+from w2vkit.evaluation.evaluate import alias_scores  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.text.segment import SegmentOptions  # noqa: E402
+from w2vkit.training.countmodel import CountOptions, combine, train_count_model  # noqa: E402
+from w2vkit.training.trainer import TrainOptions, train  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 CORPORA = {

@@ -28,11 +28,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.countmodel import combine  # noqa: E402
-from w2vkit.evalsets import resolve_set  # noqa: E402
-from w2vkit.evaluate import evaluate_analogies, evaluate_pairs  # noqa: E402
-from w2vkit.query import Engine  # noqa: E402
-from w2vkit.store import Model, load_model  # noqa: E402
+from w2vkit.evaluation.evalsets import resolve_set  # noqa: E402
+from w2vkit.evaluation.evaluate import evaluate_analogies, evaluate_pairs  # noqa: E402
+from w2vkit.model.store import Model, load_model  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
+from w2vkit.training.countmodel import combine  # noqa: E402
 
 
 def run_child(args: list[str]) -> tuple[float, float]:

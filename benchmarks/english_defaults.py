@@ -39,13 +39,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.corpuscache import prepare_corpus  # noqa: E402
-from w2vkit.evalsets import resolve_set  # noqa: E402
-from w2vkit.evaluate import evaluate_analogies, evaluate_pairs  # noqa: E402
-from w2vkit.postprocess import Steps, apply  # noqa: E402
-from w2vkit.query import Engine  # noqa: E402
-from w2vkit.segment import SegmentOptions  # noqa: E402
-from w2vkit.store import Model  # noqa: E402
+from w2vkit.evaluation.evalsets import resolve_set  # noqa: E402
+from w2vkit.evaluation.evaluate import evaluate_analogies, evaluate_pairs  # noqa: E402
+from w2vkit.model.postprocess import Steps, apply  # noqa: E402
+from w2vkit.model.store import Model  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
+from w2vkit.text.corpuscache import prepare_corpus  # noqa: E402
+from w2vkit.text.segment import SegmentOptions  # noqa: E402
 
 # The large-corpus default before this sweep (TrainOptions.resolved for >= 2M tokens until 2026-11-23).
 BASE = dict(sg=0, vector_size=200, window=8, epochs=10, negative=10, sample=1e-4, min_count=5)
@@ -72,7 +72,7 @@ POSTPROCESS = ["w", "w abtt1", "w abtt2", "w abtt3", "w abtt5", "w+c", "w+c abtt
 
 
 def variant(w: np.ndarray, c: np.ndarray | None, name: str) -> np.ndarray:
-    """A post-processing named as in POSTPROCESS, by w2vkit.postprocess (what train applies)."""
+    """A post-processing named as in POSTPROCESS, by w2vkit.model.postprocess (what train applies)."""
     base, _, post = name.partition(" ")
     return apply(w, Steps(base == "w+c", int(post[4:]) if post.startswith("abtt") else 0), c)
 
@@ -89,7 +89,7 @@ def scores(words, counts, vectors) -> dict:
 def check(model_dir: str) -> None:
     from gensim.models import KeyedVectors
 
-    from w2vkit.store import load_model
+    from w2vkit.model.store import load_model
 
     model = load_model(model_dir)
     ours = scores(model.words, model.counts, np.asarray(model.vectors))

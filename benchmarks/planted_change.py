@@ -34,16 +34,16 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.comparison import compare  # noqa: E402
-from w2vkit.corpuscache import prepare_corpus  # noqa: E402
-from w2vkit.documents import find_documents  # noqa: E402
-from w2vkit.members import Resampling  # noqa: E402
-from w2vkit.query import Engine  # noqa: E402
-from w2vkit.referencing import REFERENCING_OPTIONS, compare_texts  # noqa: E402
-from w2vkit.segment import SegmentOptions  # noqa: E402
-from w2vkit.store import load_model  # noqa: E402
-from w2vkit.training import train  # noqa: E402
-from w2vkit.trainoptions import TrainOptions  # noqa: E402
+from w2vkit.findings.comparison import compare  # noqa: E402
+from w2vkit.findings.referencing import REFERENCING_OPTIONS, compare_texts  # noqa: E402
+from w2vkit.model.members import Resampling  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
+from w2vkit.text.corpuscache import prepare_corpus  # noqa: E402
+from w2vkit.text.documents import find_documents  # noqa: E402
+from w2vkit.text.segment import SegmentOptions  # noqa: E402
+from w2vkit.training.trainer import train  # noqa: E402
+from w2vkit.training.trainoptions import TrainOptions  # noqa: E402
 
 METHODS = ("raw", "refined", "overlap", "z-cosine", "z-overlap", "raw+filter", "overlap+filter", "referencing")
 REFERENCING_NULL_WORDS = 200  # untouched band words tagged beside targets and controls, for its null threshold

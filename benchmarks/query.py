@@ -38,8 +38,8 @@ def best_of(cmd, repeat):
 
 
 def main():
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model, save_model
+    from w2vkit.model.store import load_model, save_model
+    from w2vkit.queries.query import Engine
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="models/xiyouji")

@@ -1,4 +1,4 @@
-"""Sentence vectors, mean vs SIF (w2vkit.embed), on a task built from the corpora themselves.
+"""Sentence vectors, mean vs SIF (w2vkit.sentences.embed), on a task built from the corpora themselves.
 
 No public sentence-similarity set (STS-B, SICK, LCQMC …) ships inside a package of the registries
 this project reaches (PyPI, Debian, npm; `datasets` and `mteb` download theirs from the Hugging
@@ -29,9 +29,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.choices import SENTENCE_METHODS as METHODS  # noqa: E402
-from w2vkit.embed import Embedder, read_texts  # noqa: E402
-from w2vkit.store import load_model  # noqa: E402
+from w2vkit.base.choices import SENTENCE_METHODS as METHODS  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.sentences.embed import Embedder, read_texts  # noqa: E402
 
 SENTENCE_END = re.compile(r"(?<=[。！？])")
 

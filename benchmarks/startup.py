@@ -63,8 +63,8 @@ def w2vkit(*args) -> list[str]:
 
 def composed_word(model_path: str) -> tuple[str, str]:
     """A frequent known word, and a word the model does not have but composes from n-grams."""
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.model.store import load_model
+    from w2vkit.queries.query import Engine
 
     engine = Engine(load_model(model_path))
     known = next(w for w in engine.model.words[20:] if len(w) >= 2)
@@ -116,10 +116,10 @@ def main():
         )
         print(f"2. plot of 300 words {w:.2f} s / a minimal script {m:.2f} s = {r2:.2f}x (target <= 1.5x)")
 
-        from w2vkit.corpuscache import prepare_corpus
-        from w2vkit.fitting import gensim_kwargs
-        from w2vkit.segment import SegmentOptions
-        from w2vkit.trainoptions import TrainOptions
+        from w2vkit.text.corpuscache import prepare_corpus
+        from w2vkit.text.segment import SegmentOptions
+        from w2vkit.training.fitting import gensim_kwargs
+        from w2vkit.training.trainoptions import TrainOptions
 
         prepared = prepare_corpus([args.corpus], SegmentOptions())
         opts = TrainOptions(method="word2vec").resolved(prepared.tokens, prepared.language)

@@ -1,7 +1,7 @@
 """Training throughput: `w2vkit train --segmented` vs calling gensim directly, same parameters,
 same segmented file, measured in the same run (each in a fresh process). Target ratio >= 0.9.
 Also the default method against `--method word2vec` (the default before the count model): below
-2M tokens the default is hybrid, which adds the count model (w2vkit.countmodel) to the same
+2M tokens the default is hybrid, which adds the count model (w2vkit.training.countmodel) to the same
 gensim training; target <= 1.2x the whole command's time.
 
     python benchmarks/train.py [--corpus PATH] [--repeat 2]
@@ -33,10 +33,10 @@ print(time.perf_counter() - t)
 
 
 def main():
-    from w2vkit.corpuscache import prepare_corpus
-    from w2vkit.fitting import gensim_kwargs as _gensim_kwargs
-    from w2vkit.segment import SegmentOptions
-    from w2vkit.training import TrainOptions
+    from w2vkit.text.corpuscache import prepare_corpus
+    from w2vkit.text.segment import SegmentOptions
+    from w2vkit.training.fitting import gensim_kwargs as _gensim_kwargs
+    from w2vkit.training.trainer import TrainOptions
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpora" / "xiyouji.txt"))

@@ -1,5 +1,5 @@
 """How much of an unknown word must be known before w2vkit composes its vector from character
-n-grams (w2vkit.subwords.MIN_KNOWN_NGRAM_SHARE).
+n-grams (w2vkit.model.subwords.MIN_KNOWN_NGRAM_SHARE).
 
 For a subword model, the share of known n-grams is computed for three kinds of strings the model
 never kept: real words of its own text seen below min_count (dropped.tsv), real words of another
@@ -20,8 +20,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.store import load_model  # noqa: E402
-from w2vkit.subwords import char_ngrams  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.model.subwords import char_ngrams  # noqa: E402
 
 THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from w2vkit.datasets import builtin_corpus
+from w2vkit.text.datasets import builtin_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 XIYOUJI = builtin_corpus("xiyouji")  # the packaged .txt.bz2
@@ -129,8 +129,8 @@ SMALL_TRAIN = dict(
 @pytest.fixture(scope="session")
 def small_model(novel_slice, tmp_path_factory):
     """One small model trained with a fixed seed, shared by the query and evaluate tests."""
-    from w2vkit.training import train
-    from w2vkit.trainoptions import TrainOptions
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
 
     out = tmp_path_factory.mktemp("models") / "small"
     train([str(novel_slice)], out, TrainOptions(**SMALL_TRAIN))
@@ -140,8 +140,8 @@ def small_model(novel_slice, tmp_path_factory):
 @pytest.fixture(scope="module")
 def engine(small_model):
     """A query engine over small_model (one per test module: some tests change its caches)."""
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.model.store import load_model
+    from w2vkit.queries.query import Engine
 
     return Engine(load_model(small_model))
 
@@ -149,8 +149,8 @@ def engine(small_model):
 @pytest.fixture(scope="session")
 def subword_model(novel_slice, tmp_path_factory):
     """A small model with character n-grams (gensim's own composition, cross-checked in test_subwords)."""
-    from w2vkit.training import train
-    from w2vkit.trainoptions import TrainOptions
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
 
     out = tmp_path_factory.mktemp("subword") / "m"
     opts = TrainOptions(
@@ -196,8 +196,8 @@ def model_with_members(tmp_path, members=6, seed=0, name="m", base=None, noise=0
 
     import numpy as np
 
-    from w2vkit.members import member_dir
-    from w2vkit.store import save_model, write_model_files
+    from w2vkit.model.members import member_dir
+    from w2vkit.model.store import save_model, write_model_files
 
     rng = np.random.default_rng(seed)
     base = rng.normal(size=(len(WORDS), 8)).astype(np.float32) if base is None else base

@@ -1,4 +1,4 @@
-"""Lexicon expansion, concept axes and model comparison (w2vkit.analysis, w2vkit.cli_analysis):
+"""Lexicon expansion, concept axes and model comparison (w2vkit.findings.analysis, w2vkit.cli_analysis):
 against hand computations with numpy and scipy, and through the CLI."""
 
 import json
@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from scipy.stats import special_ortho_group
 
-from w2vkit.analysis import expand, expand_concepts, read_concepts
-from w2vkit.axes import axis_scores
-from w2vkit.comparison import compare
 from w2vkit.errors import EvalSetError, UnknownWordError, UsageError
-from w2vkit.query import Engine
-from w2vkit.store import load_model, save_model
+from w2vkit.findings.analysis import expand, expand_concepts, read_concepts
+from w2vkit.findings.axes import axis_scores
+from w2vkit.findings.comparison import compare
+from w2vkit.model.store import load_model, save_model
+from w2vkit.queries.query import Engine
 
 WORDS = [f"w{i:03d}" for i in range(300)]
 
@@ -101,7 +101,7 @@ def test_a_rotated_copy_aligns_back(random_model, tmp_path):
         assert row.cosine == pytest.approx(1.0, abs=1e-4)
         assert row.overlap == 1.0 and row.neighbours_a == row.neighbours_b
     # the rotation found is scipy's, and undoes the one applied
-    from w2vkit.comparison import procrustes_rotation
+    from w2vkit.findings.comparison import procrustes_rotation
 
     va = unit(np.asarray(a.vectors))
     r = procrustes_rotation(va[:50], va[:50] @ rotation)
@@ -211,9 +211,9 @@ def test_the_analysis_commands_never_import_gensim(random_model, tmp_path):
 
 
 def test_texts_on_an_axis_are_the_mean_unit_vector_of_their_known_words(invoke, small_model, tmp_path):
-    from w2vkit.axes import axis_vector, score_texts
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.findings.axes import axis_vector, score_texts
+    from w2vkit.model.store import load_model
+    from w2vkit.queries.query import Engine
 
     engine = Engine(load_model(small_model))
     text = tmp_path / "t.txt"

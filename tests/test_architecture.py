@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "w2vkit"
+PYPROJECT = PACKAGE.parent / "pyproject.toml"
 # Code run in a fresh interpreter starts with this to run a command line's --help in-process.
 RUN_HELP = (
     "import sys\n"
@@ -33,7 +34,34 @@ def test_layers_point_down():
         text=True,
         cwd=PACKAGE.parent,
     )
-    assert out.returncode == 0 and "1 kept, 0 broken" in out.stdout, out.stdout[-3000:] + out.stderr
+    contracts = PYPROJECT.read_text(encoding="utf-8").count("[[tool.importlinter.contracts]]")
+    assert out.returncode == 0 and f"{contracts} kept, 0 broken" in out.stdout, out.stdout[-3000:] + out.stderr
+
+
+def test_the_modules_live_in_the_layers_sub_packages():
+    """The layers the README names are sub-packages, each a layer of the top contract, each with
+    its modules layered inside it; only the package's entry points and its errors stay on top."""
+    import tomllib
+
+    config = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+    top = next(c for c in config if c["containers"] == ["w2vkit"])
+    named = {name.strip() for layer in top["layers"] for name in layer.split("|")}
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert packages == named - {"__main__", "errors"}
+    assert sorted(p.name for p in PACKAGE.glob("*.py")) == ["__init__.py", "__main__.py", "errors.py"]
+    inner = {c["containers"][0].removeprefix("w2vkit.") for c in config if c is not top}
+    assert inner == packages - {"cli"}
+    assert {
+        "base",
+        "text",
+        "model",
+        "training",
+        "queries",
+        "sentences",
+        "evaluation",
+        "findings",
+        "pictures",
+    } <= packages
 
 
 def is_private(name: str) -> bool:
@@ -68,7 +96,7 @@ def test_the_public_api_resolves_lazily():
         "assert heavy == [], heavy\n"
         "missing = [n for n in w2vkit.__all__ if getattr(w2vkit, n, None) is None]\n"
         "assert missing == [], missing\n"
-        "assert w2vkit.load_model.__module__ == 'w2vkit.store' and 'gensim' not in sys.modules\n"
+        "assert w2vkit.load_model.__module__ == 'w2vkit.model.store' and 'gensim' not in sys.modules\n"
     )
     run_fresh(code)
 
@@ -81,8 +109,8 @@ def test_the_command_line_loads_no_heavy_module_for_help():
         "run_help()\n"
         "assert all(m in sys.modules for m in ('w2vkit.cli.model', 'w2vkit.cli.query', 'w2vkit.cli.analysis'))\n"
         "loaded = [m for m in ('numpy', 'gensim', 'jieba', 'sklearn', 'matplotlib', 'tqdm', 'dataclasses',\n"
-        "          'w2vkit.segment', 'w2vkit.corpus', 'w2vkit.store', 'w2vkit.query', 'w2vkit.analysis',\n"
-        "          'w2vkit.render', 'w2vkit.trainoptions', 'w2vkit.countmodel', 'w2vkit.evalsets') if m in sys.modules]\n"
+        "          'w2vkit.text.segment', 'w2vkit.text.corpus', 'w2vkit.model.store', 'w2vkit.queries.query', 'w2vkit.findings.analysis',\n"
+        "          'w2vkit.base.render', 'w2vkit.training.trainoptions', 'w2vkit.training.countmodel', 'w2vkit.evaluation.evalsets') if m in sys.modules]\n"
         "assert loaded == [], loaded\n"
     )
     assert "similar " in run_fresh(code).stdout
@@ -113,7 +141,7 @@ def test_the_table_of_command_modules_names_every_command_where_it_is():
 
 def test_an_option_error_names_parameters_for_python_and_flags_for_the_command_line(invoke, tmp_path):
     from w2vkit.errors import OptionError
-    from w2vkit.trainoptions import TrainOptions
+    from w2vkit.training.trainoptions import TrainOptions
 
     try:
         TrainOptions(min_n=4, max_n=2)
@@ -132,9 +160,10 @@ def test_public_functions_are_not_shadowed_by_modules():
     import sys
 
     code = (
-        "import w2vkit, importlib\n"
-        "for m in ('training', 'plotting', 'query', 'analysis', 'comparison'):\n"
-        "    importlib.import_module('w2vkit.' + m)\n"
+        "import w2vkit, importlib, pkgutil\n"
+        "for m in pkgutil.walk_packages(w2vkit.__path__, 'w2vkit.'):\n"
+        "    if not m.name.startswith(('w2vkit.__main__', 'w2vkit.sentences.milvusindex')):\n"
+        "        importlib.import_module(m.name)\n"
         "bad = [n for n in w2vkit.__all__ if type(getattr(w2vkit, n)).__name__ == 'module']\n"
         "bad += [n for n in ('train', 'plot', 'segment_corpus', 'load_model') if not callable(getattr(w2vkit, n))]\n"
         "print(bad)\n"
@@ -148,12 +177,12 @@ def test_the_command_line_and_the_library_share_their_defaults():
     (issue 39.6: compare showed 10 words on the command line and 20 from Python)."""
     import inspect
 
-    from w2vkit.analysis import expand
-    from w2vkit.axes import axis_scores
     from w2vkit.cli import app
-    from w2vkit.comparison import compare
-    from w2vkit.embed import search_file
-    from w2vkit.kwic import concordance
+    from w2vkit.findings.analysis import expand
+    from w2vkit.findings.axes import axis_scores
+    from w2vkit.findings.comparison import compare
+    from w2vkit.sentences.embed import search_file
+    from w2vkit.text.kwic import concordance
 
     pairs = [  # command, library function, {command parameter: library parameter}
         (

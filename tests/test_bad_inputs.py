@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import pytest
 
-from w2vkit.store import save_model
+from w2vkit.model.store import save_model
 
 SEGMENTED = {"lang": "auto", "to_simplified": False}  # what a trained model's meta records
 
@@ -201,13 +201,13 @@ def test_a_full_disk_while_segmenting_names_the_file(invoke, tmp_path, monkeypat
     one line that names the file and the ways out."""
     import errno
 
-    import w2vkit.pipeline
+    import w2vkit.text.pipeline
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "a.txt"))
 
     (tmp_path / "a.txt").write_text("孙悟空大闹天宫。", encoding="utf-8")
-    monkeypatch.setattr(w2vkit.pipeline, "publish_outputs", full)
+    monkeypatch.setattr(w2vkit.text.pipeline, "publish_outputs", full)
     r = invoke(["segment", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out")])
     assert (r.exit_code, r.stderr.splitlines()[-1]) == (
         1,
@@ -220,8 +220,8 @@ def test_a_full_disk_during_train_names_where(invoke, tmp_path, monkeypatch):
     """A write to an open file raises ENOSPC with no file name: train still says where (37.10)."""
     import errno
 
-    import w2vkit.corpuscache
-    import w2vkit.training
+    import w2vkit.text.corpuscache
+    import w2vkit.training.trainer
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")  # as file.write() raises it
@@ -229,7 +229,7 @@ def test_a_full_disk_during_train_names_where(invoke, tmp_path, monkeypatch):
     text = tmp_path / "a.txt"
     text.write_text("the cat sat on the mat\n" * 50, encoding="utf-8")
     args = ["train", text, "-o", tmp_path / "m", "--min-count", "1", "--epochs", "1", "--dim", "4", "-q"]
-    monkeypatch.setattr(w2vkit.training, "write_model_files", full)
+    monkeypatch.setattr(w2vkit.training.trainer, "write_model_files", full)
     r = invoke([*args, "--method", "word2vec"])
     assert r.stderr.splitlines()[-1] == (
         f"Error: no space left on the device writing {tmp_path / 'm'}; free some space, "
@@ -245,7 +245,7 @@ def test_a_full_disk_during_train_names_where(invoke, tmp_path, monkeypatch):
             pass
 
     monkeypatch.setattr(
-        w2vkit.corpusfile.CorpusWriter, "__enter__", lambda self: setattr(self, "file", FullFile()) or self
+        w2vkit.text.corpusfile.CorpusWriter, "__enter__", lambda self: setattr(self, "file", FullFile()) or self
     )
     r = invoke(args)
     assert r.exit_code == 1 and "no space left on the device writing " + str(tmp_path / "cache") in r.stderr
@@ -366,7 +366,7 @@ def test_a_corrupt_dropped_list_is_explained(invoke, small_model, tmp_path):
 
 
 def test_a_hyphen_inside_a_word_is_not_a_minus():
-    from w2vkit.shell import parse_expression
+    from w2vkit.queries.shell import parse_expression
 
     assert parse_expression("e-mail") == (["e-mail"], [])
     assert parse_expression("king + woman - man") == (["king", "woman"], ["man"])
@@ -375,10 +375,10 @@ def test_a_hyphen_inside_a_word_is_not_a_minus():
 
 def test_an_unknown_analogy_method_or_export_format_is_refused(english_model, tmp_path):
     from w2vkit.errors import UsageError
-    from w2vkit.evaluate import evaluate_analogies
-    from w2vkit.interop import export_model
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.evaluation.evaluate import evaluate_analogies
+    from w2vkit.model.interop import export_model
+    from w2vkit.model.store import load_model
+    from w2vkit.queries.query import Engine
 
     questions = tmp_path / "q.txt"
     questions.write_text(": s\nking man woman queen\n")
@@ -393,8 +393,8 @@ def test_an_unknown_analogy_method_or_export_format_is_refused(english_model, tm
 def test_a_file_that_fails_detection_is_closed(tmp_path):
     import os
 
-    from w2vkit.corpus import open_text
     from w2vkit.errors import BinaryInputError
+    from w2vkit.text.corpus import open_text
 
     binary = tmp_path / "b.txt"
     binary.write_bytes(b"abc\x00def")

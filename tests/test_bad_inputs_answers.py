@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from w2vkit.store import load_model, save_model
+from w2vkit.model.store import load_model, save_model
 
 
 def model_with_a_zero_vector(tmp_path):
@@ -311,7 +311,7 @@ def test_a_model_with_non_finite_rows_is_named_on_load_and_by_info_verify(invoke
     vectors[1, 2] = np.nan
     np.save(model / "vectors.npy", vectors)
     meta = json.loads((model / "meta.json").read_text())
-    from w2vkit.files import sha256_of
+    from w2vkit.base.files import sha256_of
 
     meta["vectors_sha256"] = sha256_of(model / "vectors.npy")  # (not a damaged file: a NaN written by a tool)
     (model / "meta.json").write_text(json.dumps(meta))

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from w2vkit.store import save_model
+from w2vkit.model.store import save_model
 
 pytestmark = pytest.mark.slow
 

@@ -6,10 +6,10 @@ import math
 import numpy as np
 import pytest
 
+from w2vkit.base.limits import LIMITS
+from w2vkit.base.optiontable import TRAIN
 from w2vkit.errors import OptionError
-from w2vkit.limits import LIMITS
-from w2vkit.optiontable import TRAIN
-from w2vkit.trainoptions import TrainOptions
+from w2vkit.training.trainoptions import TrainOptions
 
 NUMERIC = [name for name, option in TRAIN.items() if option.kind == "number"]
 
@@ -103,8 +103,8 @@ def test_query_and_finding_ranges_are_usage_errors(invoke, small_model, args):
 
 
 def test_iterations_that_would_swallow_the_vocabulary_stop_and_say_why(invoke, small_model):
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.model.store import load_model
+    from w2vkit.queries.query import Engine
 
     counts = np.asarray(load_model(small_model).counts)
     min_count = int(np.sort(counts)[-40])  # ~40 words are candidates
@@ -117,7 +117,7 @@ def test_iterations_that_would_swallow_the_vocabulary_stop_and_say_why(invoke, s
 
 
 def test_seeds_that_cancel_out_are_an_error_not_zeros(invoke, tmp_path):
-    from w2vkit.store import save_model
+    from w2vkit.model.store import save_model
 
     vectors = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, 0, 1]], dtype=np.float32)
     model = save_model(tmp_path / "m", ["a", "b", "c", "d"], [9, 9, 9, 9], vectors, {})
@@ -131,9 +131,9 @@ def test_seeds_that_cancel_out_are_an_error_not_zeros(invoke, tmp_path):
 def test_the_whole_vocabulary_on_an_axis_is_linear_not_quadratic(tmp_path):
     """-n as large as the vocabulary: each word once (the old code rebuilt a set per word: this
     took minutes at 30,000 words)."""
-    from w2vkit.axes import axis_scores
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model, save_model
+    from w2vkit.findings.axes import axis_scores
+    from w2vkit.model.store import load_model, save_model
+    from w2vkit.queries.query import Engine
 
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(30_000)]
@@ -144,9 +144,9 @@ def test_the_whole_vocabulary_on_an_axis_is_linear_not_quadratic(tmp_path):
 
 
 def test_compare_overlap_counts_the_neighbours_there_are(small_model):
-    from w2vkit.comparison import compare
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.findings.comparison import compare
+    from w2vkit.model.store import load_model
+    from w2vkit.queries.query import Engine
 
     engine = Engine(load_model(small_model))
     for k in (10, 1000):
@@ -155,7 +155,7 @@ def test_compare_overlap_counts_the_neighbours_there_are(small_model):
 
 
 def test_training_that_needs_more_memory_than_there_is_says_so_before_allocating(invoke, text, tmp_path, monkeypatch):
-    import w2vkit.fitting as fitting
+    import w2vkit.training.fitting as fitting
 
     monkeypatch.setattr(fitting, "available_memory", lambda: 1 << 20)  # a machine with 1 MB free
     r = invoke(["train", text, "-o", tmp_path / "m", "--dim", "64", "--epochs", "1", "--min-count", "1"])
@@ -170,14 +170,14 @@ def test_training_that_needs_more_memory_than_there_is_says_so_before_allocating
 def test_the_public_api_refuses_one_string_where_a_list_belongs(small_model, tmp_path):
     """A string is iterable: taken per character, "/abs/path.txt" walked "/" (issue 37.13)."""
     import w2vkit
-    from w2vkit.analysis import expand
-    from w2vkit.axes import axis_scores
-    from w2vkit.comparison import compare
     from w2vkit.errors import UsageError
-    from w2vkit.pipeline import segment_corpus
-    from w2vkit.query import Engine
-    from w2vkit.segment import SegmentOptions
-    from w2vkit.store import load_model
+    from w2vkit.findings.analysis import expand
+    from w2vkit.findings.axes import axis_scores
+    from w2vkit.findings.comparison import compare
+    from w2vkit.model.store import load_model
+    from w2vkit.queries.query import Engine
+    from w2vkit.text.pipeline import segment_corpus
+    from w2vkit.text.segment import SegmentOptions
 
     engine = Engine(load_model(small_model))
     calls = [

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from conftest import default_sigint
 
-from w2vkit.store import load_model, save_model
+from w2vkit.model.store import load_model, save_model
 
 HOSTILE = ["abc", "\x1b[2J\x1b[H", "\x1b]0;pwned\x07", "x\u202eevil", "\x9bc", "del\x7f"]
 
@@ -316,7 +316,7 @@ HOSTILE_PAGE_WORDS = ["<svg/onload=alert(1)>", "__SCRIPT__", "<!--<script>", "__
 
 
 def test_the_map_page_is_filled_in_one_pass_and_data_stays_data():
-    from w2vkit.webmap import render_html
+    from w2vkit.pictures.webmap import render_html
 
     title = "__DATA__ __TITLE__ <svg/onload=alert(1)>"
     page = render_html({"title": title, "words": HOSTILE_PAGE_WORDS, "x": [0] * 6, "y": [0] * 6})
@@ -336,8 +336,8 @@ def test_a_map_of_hostile_words_runs_no_script_of_theirs_and_still_works(tmp_pat
 
     from playwright.sync_api import sync_playwright
 
-    from w2vkit.plotting import plot
-    from w2vkit.query import Engine
+    from w2vkit.pictures.plotting import plot
+    from w2vkit.queries.query import Engine
 
     if not Path("/usr/bin/chromium").exists():
         pytest.fail("needs Chromium at /usr/bin/chromium (Debian: apt-get install chromium)", pytrace=False)
@@ -518,7 +518,7 @@ def test_a_links_to_elsewhere_is_still_written_through(invoke, small_model, tmp_
 def test_the_norm_cache_is_never_written_through_a_link(invoke, small_model, tmp_path, monkeypatch):
     import shutil
 
-    import w2vkit.query as query
+    import w2vkit.queries.query as query
 
     monkeypatch.setattr(query, "NORM_CACHE_MIN_WORDS", 10)  # the real one: 100,000 words
     model = tmp_path / "m1"

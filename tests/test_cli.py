@@ -8,7 +8,7 @@ import pytest
 
 from w2vkit.cli import cli
 from w2vkit.cli.output import NO_MEMBERS_HINT
-from w2vkit.fonts import find_cjk_font
+from w2vkit.pictures.fonts import find_cjk_font
 
 
 def main_help_examples(runner) -> list[list[str]]:

@@ -1,4 +1,4 @@
-"""w2vkit.comparison: the compared words are never anchors, the noise-floor z against a hand
+"""w2vkit.findings.comparison: the compared words are never anchors, the noise-floor z against a hand
 computation (scipy's Procrustes), overlap without rotation, and the CLI's columns."""
 
 import json
@@ -8,10 +8,10 @@ import pytest
 from conftest import WORDS, model_with_members
 from scipy.linalg import orthogonal_procrustes
 
-from w2vkit.comparison import compare
-from w2vkit.members import member_dir
-from w2vkit.query import Engine
-from w2vkit.store import load_model
+from w2vkit.findings.comparison import compare
+from w2vkit.model.members import member_dir
+from w2vkit.model.store import load_model
+from w2vkit.queries.query import Engine
 
 
 def unit_rows(x):
@@ -31,7 +31,7 @@ def two_texts(tmp_path):
 
 
 def test_compared_words_are_never_anchors(two_texts, monkeypatch):
-    import w2vkit.comparison as comparison
+    import w2vkit.findings.comparison as comparison
 
     seen = []
     real = comparison.procrustes_rotation
@@ -111,7 +111,7 @@ def test_the_moved_list_is_ordered_by_the_change_or_by_z(two_texts, invoke):
 
 
 def test_overlap_needs_no_rotation_and_without_members_says_so(tmp_path, invoke):
-    from w2vkit.store import save_model
+    from w2vkit.model.store import save_model
 
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(len(WORDS), 8)).astype(np.float32)

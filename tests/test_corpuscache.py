@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from w2vkit.corpus import detect_language
-from w2vkit.corpuscache import CORPUS_STATS, NEW_WORDS, prepare_corpus
-from w2vkit.segment import SegmentOptions
+from w2vkit.text.corpus import detect_language
+from w2vkit.text.corpuscache import CORPUS_STATS, NEW_WORDS, prepare_corpus
+from w2vkit.text.segment import SegmentOptions
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_counts_and_language_are_those_of_the_written_corpus(novel_part):
 
 
 def test_tokens_cut_by_block_boundaries_count_once(tmp_path, monkeypatch):
-    import w2vkit.corpusfile as corpusfile
+    import w2vkit.text.corpusfile as corpusfile
 
     monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(corpusfile, "COPY_BLOCK", 7)  # tiny blocks: most tokens are cut
@@ -45,7 +45,7 @@ def test_tokens_cut_by_block_boundaries_count_once(tmp_path, monkeypatch):
 def test_text_written_in_pieces_that_cut_tokens_is_counted_whole(tmp_path):
     """A cluster's shards are copied in COPY_BLOCK pieces: a token a piece's end cuts is one token
     and one word, in the writer's figures and in the counts."""
-    from w2vkit.corpusfile import CorpusWriter, WordCounts
+    from w2vkit.text.corpusfile import CorpusWriter, WordCounts
 
     data = "孙悟空 道 ： 师父 ， 我 去 也 。\nthe quick  brown\tfox\n".encode() * 20
     counts = WordCounts()
@@ -72,7 +72,7 @@ def word_counts_of(path):
 
 @pytest.mark.parametrize("block", [7, 4096])
 def test_the_word_counts_kept_with_the_corpus_are_those_of_its_text(novel_part, monkeypatch, block):
-    import w2vkit.corpusfile as corpusfile
+    import w2vkit.text.corpusfile as corpusfile
 
     monkeypatch.setattr(corpusfile, "COPY_BLOCK", block)  # 7: most tokens cut by a block's end
     prepared = prepare_corpus([str(novel_part)], SegmentOptions())
@@ -87,9 +87,9 @@ def test_training_from_the_kept_counts_gives_gensims_own_vocabulary_and_vectors(
     scan builds (a corpus cached before the counts were kept) train the same model, bit for bit."""
     import numpy as np
 
-    from w2vkit.store import load_model
-    from w2vkit.training import train
-    from w2vkit.trainoptions import TrainOptions
+    from w2vkit.model.store import load_model
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
 
     options = TrainOptions(dim=16, epochs=2, min_count=2, deterministic=True, method="word2vec")
     train([str(novel_part)], tmp_path / "counted", options, SegmentOptions())

@@ -1,4 +1,4 @@
-"""w2vkit.corpusfile: a cache miss segments straight into the corpus file, counts its words as they
+"""w2vkit.text.corpusfile: a cache miss segments straight into the corpus file, counts its words as they
 arrive and writes the text once (spooled in memory for the glue split), with the same text and
 counts as the segment command's output and a scan of the file."""
 
@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
-import w2vkit.corpusfile
-from w2vkit.corpuscache import COUNTS, prepare_corpus
-from w2vkit.pipeline import segment_corpus
-from w2vkit.segment import SegmentOptions
+import w2vkit.text.corpusfile
+from w2vkit.text.corpuscache import COUNTS, prepare_corpus
+from w2vkit.text.pipeline import segment_corpus
+from w2vkit.text.segment import SegmentOptions
 
 # No dictionary, so that the glue split runs (and finds glued names in the novel).
 NO_DICT = SegmentOptions(auto_dict=False)
@@ -73,7 +73,7 @@ def test_a_spool_that_spills_to_disk_gives_the_same_corpus(two_chapters, tmp_pat
     monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "memory"))
     in_memory = prepare_corpus([str(two_chapters)], NO_DICT, jobs=1)
     monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "disk"))
-    monkeypatch.setattr(w2vkit.corpusfile, "SPOOL_BYTES", 1)
+    monkeypatch.setattr(w2vkit.text.corpusfile, "SPOOL_BYTES", 1)
     spilled = prepare_corpus([str(two_chapters)], NO_DICT, jobs=1)
     assert spilled.path.read_bytes() == in_memory.path.read_bytes()
     assert cached_counts(spilled) == cached_counts(in_memory)
@@ -100,7 +100,7 @@ def test_a_cache_miss_writes_the_segmented_text_once_and_reads_it_once(novel_tex
     (its hash and start, its segmentation), the corpus file written once, and read once besides
     the training epochs, by the count model; no other file of the segmented text is written."""
     import w2vkit
-    from w2vkit.trainoptions import TrainOptions
+    from w2vkit.training.trainoptions import TrainOptions
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("W2VKIT_CACHE", str(cache))

@@ -7,7 +7,9 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from w2vkit.countmodel import (
+from w2vkit.errors import UsageError
+from w2vkit.model.store import load_model
+from w2vkit.training.countmodel import (
     CountOptions,
     combine,
     cooccurrences,
@@ -17,8 +19,6 @@ from w2vkit.countmodel import (
     train_count_model,
     vocabulary,
 )
-from w2vkit.errors import UsageError
-from w2vkit.store import load_model
 
 LINES = ["a b c a d", "b c d e", "a a b x c", "e d c b a"]
 
@@ -56,7 +56,7 @@ def test_cooccurrences_equal_a_brute_force_count(tiny_corpus, window, weighting)
 
 
 def test_cooccurrences_in_blocks_equal_one_pass(tiny_corpus, monkeypatch, tmp_path):
-    import w2vkit.countmodel as cm
+    import w2vkit.training.countmodel as cm
 
     big = tmp_path / "big.txt"
     big.write_text("\n".join(LINES * 50) + "\n")
@@ -151,7 +151,7 @@ def test_train_method_ppmi_needs_no_gensim_state(invoke, novel_slice, tmp_path):
 
 
 def test_train_method_hybrid_puts_both_parts_side_by_side(novel_slice, tmp_path):
-    from w2vkit.training import TrainOptions, train
+    from w2vkit.training.trainer import TrainOptions, train
 
     common = dict(dim=16, epochs=3, min_count=3, seed=5, deterministic=True, subwords=False, count_dim=12)
     train([str(novel_slice)], tmp_path / "w2v", TrainOptions(method="word2vec", **common))
@@ -181,8 +181,8 @@ def test_hybrid_is_the_default_for_a_small_corpus_and_json_reports_it(invoke, no
 
 
 def test_harmonic_windows_are_limited_to_what_64_bit_integers_sum_exactly():
-    from w2vkit.countmodel import MAX_HARMONIC_WINDOW, integer_weights
     from w2vkit.errors import UsageError
+    from w2vkit.training.countmodel import MAX_HARMONIC_WINDOW, integer_weights
 
     weights, scale = integer_weights(MAX_HARMONIC_WINDOW, "harmonic")
     assert [w / scale for w in weights] == [1 / d for d in range(1, MAX_HARMONIC_WINDOW + 1)]

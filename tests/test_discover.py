@@ -4,9 +4,9 @@ segmenter, the audit and a dictionary file."""
 import numpy as np
 import pytest
 
-from w2vkit.discover import DiscoveryOptions, discover_words
-from w2vkit.pipeline import segment_corpus
-from w2vkit.segment import SegmentOptions, read_user_dict
+from w2vkit.text.discover import DiscoveryOptions, discover_words
+from w2vkit.text.pipeline import segment_corpus
+from w2vkit.text.segment import SegmentOptions, read_user_dict
 
 PLANTED = ["龘靐齉", "爨麤", "癵驫鱻"]  # rare characters: no dictionary holds these strings
 

@@ -7,9 +7,9 @@ import sys
 import numpy as np
 import pytest
 
-from w2vkit.embed import Embedder, first_component, search
 from w2vkit.errors import UsageError
-from w2vkit.store import load_model, save_model
+from w2vkit.model.store import load_model, save_model
+from w2vkit.sentences.embed import Embedder, first_component, search
 
 WORDS = ["the", "king", "monarch", "spoke", "said", "dog", "barked", "cat", "slept"]
 COUNTS = np.array([1000, 50, 20, 40, 60, 30, 10, 30, 10])
@@ -118,8 +118,8 @@ def test_cli_search(invoke, small_model, tmp_path):
 def test_the_embedding_path_never_imports_gensim(small_model):
     code = (
         "import sys\n"
-        "from w2vkit.embed import Embedder, search\n"
-        "from w2vkit.store import load_model\n"
+        "from w2vkit.sentences.embed import Embedder, search\n"
+        "from w2vkit.model.store import load_model\n"
         f"m = load_model({str(small_model)!r})\n"
         "search(Embedder(m, 'sif'), '行者', ['行者笑道', '八戒'])\n"
         "assert 'gensim' not in sys.modules, 'gensim was imported'\n"
@@ -159,7 +159,7 @@ def brute_force(embedder, query, lines, top, component_lines=None):
 
 @pytest.mark.parametrize("method", ["mean", "sif"])
 def test_streamed_search_equals_the_whole_file_at_once(tmp_path, monkeypatch, method):
-    import w2vkit.embed as embed
+    import w2vkit.sentences.embed as embed
 
     model, _ = tiny_model(tmp_path)
     embedder = Embedder(model, method)
@@ -184,7 +184,7 @@ def test_streamed_search_equals_the_whole_file_at_once(tmp_path, monkeypatch, me
 def test_search_memory_does_not_grow_with_the_file(tmp_path, monkeypatch):
     import tracemalloc
 
-    import w2vkit.embed as embed
+    import w2vkit.sentences.embed as embed
 
     model, _ = tiny_model(tmp_path)
     embedder = Embedder(model, "sif")

@@ -7,7 +7,7 @@ import pytest
 from conftest import shared_file
 
 from w2vkit.errors import EvalSetError
-from w2vkit.evaluate import (
+from w2vkit.evaluation.evaluate import (
     alias_scores,
     evaluate_analogies,
     evaluate_pairs,

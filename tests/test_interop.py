@@ -7,8 +7,8 @@ import pytest
 from test_store import make
 
 from w2vkit.errors import InputError
-from w2vkit.interop import export_model, import_word2vec
-from w2vkit.store import load_model
+from w2vkit.model.interop import export_model, import_word2vec
+from w2vkit.model.store import load_model
 
 
 def test_word2vec_binary_and_text_round_trip_and_match_gensim(tmp_path):
@@ -119,9 +119,9 @@ def test_import_in_small_chunks_equals_gensim(tmp_path, monkeypatch, binary, gz,
     from blake3 import blake3
     from gensim.models import KeyedVectors
 
-    import w2vkit.w2vreader
+    import w2vkit.model.w2vreader
 
-    monkeypatch.setattr(w2vkit.w2vreader, "IMPORT_CHUNK_BYTES", chunk)
+    monkeypatch.setattr(w2vkit.model.w2vreader, "IMPORT_CHUNK_BYTES", chunk)
     rng = np.random.default_rng(7)
     n, dim = 300, 50
     words = [f"k{i}" + "字" * (i % 5) for i in range(n)]

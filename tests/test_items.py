@@ -1,4 +1,4 @@
-"""w2vkit.items and w2vkit.nextitem: item sequences taken verbatim, interaction tables grouped
+"""w2vkit.text.items and w2vkit.evaluation.nextitem: item sequences taken verbatim, interaction tables grouped
 and ordered, labels round-trip, names as queries, next-item evaluation by hand, and bad input in
 one line each. Data: generated sequences with planted groups and known next items."""
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from w2vkit.errors import InputError
-from w2vkit.items import ItemInput, Table, read_labels, write_item_corpus
-from w2vkit.nextitem import _rank, evaluate_next_item
+from w2vkit.evaluation.nextitem import _rank, evaluate_next_item
+from w2vkit.text.items import ItemInput, Table, read_labels, write_item_corpus
 
 GROUPS = {g: [f"{g}:{i:02d}" for i in range(12)] for g in ("sci-fi", "drama", "comedy")}
 
@@ -43,8 +43,8 @@ def item_data(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def item_model(item_data, tmp_path_factory):
-    from w2vkit.training import train
-    from w2vkit.trainoptions import TrainOptions
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
 
     out = tmp_path_factory.mktemp("itemmodel") / "m"
     items = ItemInput(None, "last", str(item_data / "labels.tsv"))
@@ -98,8 +98,8 @@ def test_a_label_file_with_a_duplicate_id_names_the_line(tmp_path):
 
 
 def test_planted_groups_give_coherent_neighbours_and_labels_round_trip(item_model, item_data, invoke):
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.model.store import load_model
+    from w2vkit.queries.query import Engine
 
     engine = Engine(load_model(item_model))
     assert engine.labels == read_labels(item_data / "labels.tsv")  # kept with the model, unchanged
@@ -134,8 +134,8 @@ def test_ranks_and_exclusions_by_hand():
 
 
 def test_an_unknown_target_is_a_miss_for_every_method(item_model, tmp_path):
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.model.store import load_model
+    from w2vkit.queries.query import Engine
 
     engine = Engine(load_model(item_model))
     result = evaluate_next_item(engine, [["sci-fi:00", "sci-fi:01", "nobody"], ["sci-fi:00", "sci-fi:01"]], k=10)
@@ -158,9 +158,9 @@ def test_cli_bad_item_inputs_are_one_line_before_any_work(invoke, tmp_path):
 
 
 def test_a_map_of_items_is_labelled_by_name_and_coloured_by_group(item_model, tmp_path):
-    from w2vkit.plotting import plot
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.model.store import load_model
+    from w2vkit.pictures.plotting import plot
+    from w2vkit.queries.query import Engine
 
     engine = Engine(load_model(item_model))
     result = plot(engine, tmp_path / "map.png", top=36, method="pca")
@@ -170,9 +170,9 @@ def test_a_map_of_items_is_labelled_by_name_and_coloured_by_group(item_model, tm
 def test_an_html_map_of_items_shows_and_searches_id_and_name(item_model, tmp_path):
     import re
 
-    from w2vkit.plotting import plot
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.model.store import load_model
+    from w2vkit.pictures.plotting import plot
+    from w2vkit.queries.query import Engine
 
     engine = Engine(load_model(item_model))
     plot(engine, tmp_path / "map.html", top=36, method="pca")

@@ -1,4 +1,4 @@
-"""w2vkit.metacheck: the metadata of every kind of model w2vkit saves passes; each kind of damage
+"""w2vkit.model.metacheck: the metadata of every kind of model w2vkit saves passes; each kind of damage
 is named by its dotted field."""
 
 import json
@@ -6,7 +6,7 @@ import json
 import pytest
 
 from w2vkit.errors import CorruptModelError
-from w2vkit.metacheck import check_meta
+from w2vkit.model.metacheck import check_meta
 
 
 def test_a_trained_models_meta_passes(small_model):

@@ -1,4 +1,4 @@
-"""w2vkit.milvusindex (marked `milvus`: needs the extra, pymilvus and Milvus Lite): an index in a
+"""w2vkit.sentences.milvusindex (marked `milvus`: needs the extra, pymilvus and Milvus Lite): an index in a
 Milvus Lite file answers as the local exact index does, a rebuild switches the alias only when
 complete (an interrupted one leaves the old collection answering and nothing behind), names that
 are not w2vkit's are refused, and an unreachable server is one line."""
@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from w2vkit.embed import Embedder
 from w2vkit.errors import ServiceError, UsageError
-from w2vkit.store import load_model
-from w2vkit.vectorindex import build_index, open_index, search_index
+from w2vkit.model.store import load_model
+from w2vkit.sentences.embed import Embedder
+from w2vkit.sentences.vectorindex import build_index, open_index, search_index
 
 pytestmark = pytest.mark.milvus
 

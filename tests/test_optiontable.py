@@ -1,4 +1,4 @@
-"""w2vkit.optiontable: every segmentation and training option is declared once. The option classes'
+"""w2vkit.base.optiontable: every segmentation and training option is declared once. The option classes'
 fields and defaults, and the click options of `segment` and `train`, all come from its rows; the
 command line and the library refuse the same values."""
 
@@ -7,10 +7,10 @@ import dataclasses
 import click
 import pytest
 
+from w2vkit.base.optiontable import SEGMENT, TRAIN
 from w2vkit.errors import OptionError
-from w2vkit.optiontable import SEGMENT, TRAIN
-from w2vkit.segment import SegmentOptions
-from w2vkit.trainoptions import TrainOptions
+from w2vkit.text.segment import SegmentOptions
+from w2vkit.training.trainoptions import TrainOptions
 
 TABLES = [(SegmentOptions, SEGMENT), (TrainOptions, TRAIN)]
 
@@ -45,7 +45,7 @@ def test_each_click_option_of_a_library_parameter_is_made_from_its_row(command, 
             assert param.help == option.help
             if option.kind == "number":
                 low, high = param.type.min, param.type.max
-                from w2vkit.limits import LIMITS
+                from w2vkit.base.limits import LIMITS
 
                 assert (low, high) == LIMITS[option.limit or name][:2]
             if option.kind == "choice":
@@ -53,7 +53,7 @@ def test_each_click_option_of_a_library_parameter_is_made_from_its_row(command, 
 
 
 def _bad_values(option):
-    from w2vkit.limits import LIMITS
+    from w2vkit.base.limits import LIMITS
 
     if option.kind == "choice":
         return ["nonsense"]

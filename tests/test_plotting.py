@@ -5,14 +5,14 @@ import re
 import pytest
 
 from w2vkit.errors import UsageError
-from w2vkit.fonts import bundled_font_path, find_cjk_font
-from w2vkit.plotting import MAX_IMAGE_LABELS, plot
+from w2vkit.pictures.fonts import bundled_font_path, find_cjk_font
+from w2vkit.pictures.plotting import MAX_IMAGE_LABELS, plot
 
 
 def hide_system_fonts(monkeypatch):
     """Hide installed CJK fonts from both lookups (by family name, then by file name)."""
-    monkeypatch.setattr("w2vkit.fonts.CJK_FONTS", [])
-    monkeypatch.setattr("w2vkit.fonts.CJK_FILE_KEYS", ())
+    monkeypatch.setattr("w2vkit.pictures.fonts.CJK_FONTS", [])
+    monkeypatch.setattr("w2vkit.pictures.fonts.CJK_FILE_KEYS", ())
 
 
 def test_a_cjk_font_is_found_on_any_machine():
@@ -35,7 +35,7 @@ def test_font_option_comes_first_and_is_checked_before_the_projection(engine, tm
     assert font.origin == "--font"
     not_a_font = tmp_path / "notes.ttf"
     not_a_font.write_text("not a font")
-    monkeypatch.setattr("w2vkit.plotting.project", lambda *a: pytest.fail("projected before checking --font"))
+    monkeypatch.setattr("w2vkit.pictures.plotting.project", lambda *a: pytest.fail("projected before checking --font"))
     with pytest.raises(UsageError, match=r"notes.ttf: not a font file matplotlib can read"):
         plot(engine, tmp_path / "x.png", ["行者"], font=str(not_a_font))
 
@@ -57,7 +57,7 @@ def test_overview_of_frequent_words(engine, tmp_path):
 
 def test_without_a_cjk_font_the_plot_is_still_written(engine, tmp_path, monkeypatch):
     hide_system_fonts(monkeypatch)
-    monkeypatch.setattr("w2vkit.fonts.bundled_font_path", lambda: None)
+    monkeypatch.setattr("w2vkit.pictures.fonts.bundled_font_path", lambda: None)
     result = plot(engine, tmp_path / "boxes.pdf", ["行者"], neighbors=3, method="pca")
     assert result.font is None
     assert any("missing from font" in w for w in result.warnings)
@@ -95,7 +95,7 @@ def test_cli_plot(invoke, small_model, tmp_path):
 
 def test_cli_warns_once_when_no_cjk_font_exists(invoke, small_model, tmp_path, monkeypatch):
     hide_system_fonts(monkeypatch)
-    monkeypatch.setattr("w2vkit.fonts.bundled_font_path", lambda: None)
+    monkeypatch.setattr("w2vkit.pictures.fonts.bundled_font_path", lambda: None)
     r = invoke(["plot", "行者", "-k", "3", "--method", "pca", "-o", tmp_path / "b.png", "-m", small_model])
     assert r.exit_code == 0, r.stderr
     warnings = [line for line in r.stderr.splitlines() if "no CJK font" in line]

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from w2vkit.errors import ModelError, UsageError
-from w2vkit.postprocess import Steps, add_context, postprocess_model, remove_top
-from w2vkit.store import load_model
+from w2vkit.model.postprocess import Steps, add_context, postprocess_model, remove_top
+from w2vkit.model.store import load_model
 
 
 def _random_vectors(rows=500, dim=20, seed=0):
@@ -34,7 +34,7 @@ def test_remove_top_matches_sklearn_pca():
 def test_blocks_and_in_place_give_the_same_vectors(monkeypatch):
     """Both steps work in blocks of rows (memory); with blocks of 7 rows, not dividing the 500,
     the results equal the whole-array formulas, and the input is left alone unless in_place."""
-    import w2vkit.postprocess as post
+    import w2vkit.model.postprocess as post
 
     w, c = _random_vectors(seed=3), _random_vectors(seed=4)
     monkeypatch.setattr(post, "_BLOCK", 7)
@@ -131,7 +131,7 @@ def test_train_records_postprocess_and_info_shows_it(novel_slice, tmp_path, invo
 
 
 def test_large_corpus_defaults_postprocess_unless_there_are_no_context_vectors():
-    from w2vkit.trainoptions import LARGE_CORPUS, TrainOptions
+    from w2vkit.training.trainoptions import LARGE_CORPUS, TrainOptions
 
     large = TrainOptions().resolved(5_000_000, "en")
     assert (large.add_context, large.remove_top) == (LARGE_CORPUS.add_context, LARGE_CORPUS.remove_top)
@@ -147,8 +147,8 @@ def test_large_corpus_defaults_postprocess_unless_there_are_no_context_vectors()
 
 @pytest.mark.parametrize("method", ["ppmi", "hybrid"])
 def test_context_vectors_of_a_count_or_hybrid_model_are_refused_in_one_line(invoke, novel_slice, tmp_path, method):
-    from w2vkit.training import train
-    from w2vkit.trainoptions import TrainOptions
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
 
     model = tmp_path / method
     train([str(novel_slice)], model, TrainOptions(dim=8, epochs=1, count_dim=8, method=method, subwords=False))

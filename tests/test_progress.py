@@ -1,4 +1,4 @@
-"""w2vkit.progress: a log (stderr a file) gets progress lines at a steady pace; -q none; a
+"""w2vkit.base.progress: a log (stderr a file) gets progress lines at a steady pace; -q none; a
 terminal gets tqdm's bar (not tested here: no terminal)."""
 
 import re
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from w2vkit.progress import LogProgress
+from w2vkit.base.progress import LogProgress
 
 
 def test_log_lines_come_every_tenth_and_not_more_often(monkeypatch, capsys):

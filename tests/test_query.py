@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from w2vkit.errors import UnknownWordError
-from w2vkit.store import load_model
+from w2vkit.model.store import load_model
 
 
 @pytest.fixture(scope="module")
@@ -187,8 +187,8 @@ def test_a_word_cut_by_max_vocab_is_explained_as_such(tmp_path):
     import numpy as np
 
     from w2vkit.errors import UnknownWordError
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model, save_model
+    from w2vkit.model.store import load_model, save_model
+    from w2vkit.queries.query import Engine
 
     meta = {"hyperparameters": {"min_count": 5, "max_vocab": 3}, "corpus": {"inputs": [], "tokens": 100}}
     vectors = np.eye(3, dtype=np.float32)

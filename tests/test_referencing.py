@@ -1,4 +1,4 @@
-"""w2vkit.referencing: temporal referencing on two hand-made texts where one word changes its
+"""w2vkit.findings.referencing: temporal referencing on two hand-made texts where one word changes its
 contexts and another keeps them; the tagged forms never show as neighbours; bad input."""
 
 import json
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from w2vkit.errors import InputError, OptionError
-from w2vkit.referencing import TAG, compare_texts
-from w2vkit.trainoptions import TrainOptions
+from w2vkit.findings.referencing import TAG, compare_texts
+from w2vkit.training.trainoptions import TrainOptions
 
 ANIMALS = "cat dog cow pig horse sheep goat duck".split()
 VEHICLES = "car bus train truck plane boat bike tram".split()

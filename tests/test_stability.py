@@ -1,4 +1,4 @@
-"""w2vkit.stability, w2vkit.members, w2vkit.documents and w2vkit.axes's anchor check: recurrence
+"""w2vkit.findings.stability, w2vkit.model.members, w2vkit.text.documents and w2vkit.findings.axes's anchor check: recurrence
 and intervals against a brute-force computation over the members, the anchor statistics against a
 hand computation, members trained reproducibly, an interrupted bootstrap, and bad input."""
 
@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from conftest import WORDS, model_with_members
 
-from w2vkit.members import member_dir
-from w2vkit.query import Engine
-from w2vkit.stability import Ensemble, interval, t_quantile
-from w2vkit.store import load_model, save_model
+from w2vkit.findings.stability import Ensemble, interval, t_quantile
+from w2vkit.model.members import member_dir
+from w2vkit.model.store import load_model, save_model
+from w2vkit.queries.query import Engine
 
 
 def unit(v):
@@ -64,7 +64,7 @@ def test_an_interval_needs_two_values_and_widens_with_fewer():
 
 def test_a_member_swapped_in_from_elsewhere_is_refused(tmp_path):
     from w2vkit.errors import CorruptModelError
-    from w2vkit.members import load_members
+    from w2vkit.model.members import load_members
 
     folder = model_with_members(tmp_path, members=2)
     other = save_model(tmp_path / "other", WORDS, np.ones(len(WORDS)), np.eye(len(WORDS), 8, dtype=np.float32), {})
@@ -90,7 +90,7 @@ def test_similar_with_members_shows_recurrence_and_stable_filters(invoke, tmp_pa
 
 
 def test_paired_direction_is_the_mean_of_the_offsets_and_pairdir_is_by_hand(tmp_path):
-    from w2vkit.axes import axis_scores, axis_vector
+    from w2vkit.findings.axes import axis_scores, axis_vector
 
     folder = model_with_members(tmp_path, members=3)
     engine = Engine(load_model(folder))
@@ -177,7 +177,7 @@ def test_skip_unknown_answers_the_rest(invoke, tmp_path):
 
 
 def test_documents_are_chapters_when_the_text_has_headings(tmp_path):
-    from w2vkit.documents import draw_resample, find_documents, write_resample
+    from w2vkit.text.documents import draw_resample, find_documents, write_resample
 
     lines = ["前言 一句"]
     for n in ("一", "二", "三", "四", "五", "六", "七", "八", "九"):
@@ -237,7 +237,7 @@ def test_members_are_reproducible_under_deterministic(invoke, novel_slice, tmp_p
 
 
 def test_an_interrupted_bootstrap_leaves_the_earlier_model_usable(invoke, novel_slice, tmp_path, monkeypatch):
-    import w2vkit.training as train_module
+    import w2vkit.training.trainer as train_module
 
     out = tmp_path / "m"
     assert invoke(["train", novel_slice, "-o", out, *TINY]).exit_code == 0

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from w2vkit.errors import CorruptModelError, ModelNotFoundError
-from w2vkit.modelchoice import find_model
-from w2vkit.store import load_model, read_vocab, save_model
+from w2vkit.model.modelchoice import find_model
+from w2vkit.model.store import load_model, read_vocab, save_model
 
 
 def make(tmp_path, n=50, dim=8, name="m", seed=0):
@@ -94,7 +94,7 @@ def test_find_model_order(tmp_path, monkeypatch):
 
 SAVER = """
 import sys, numpy as np
-from w2vkit.store import save_model
+from w2vkit.model.store import save_model
 path = sys.argv[1]
 words = [f"w{i}" for i in range(20000)]
 v = 0
@@ -122,7 +122,7 @@ def test_save_is_atomic_under_sigkill(tmp_path):
 def test_a_load_that_straddles_a_replacement_starts_again(tmp_path, monkeypatch):
     """A retrain replaces the model folder while a query reads it: the query must not mix the
     two folders' files, nor call the model damaged (issue 37.12)."""
-    import w2vkit.store as store
+    import w2vkit.model.store as store
 
     path, _, _ = make(tmp_path, n=50, name="m")
     real = store.read_vocab

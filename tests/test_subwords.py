@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from w2vkit.errors import CorruptModelError, UnknownWordError
-from w2vkit.query import Engine
-from w2vkit.store import load_model
-from w2vkit.subwords import NGRAM_VECTORS, char_ngrams
+from w2vkit.model.store import load_model
+from w2vkit.model.subwords import NGRAM_VECTORS, char_ngrams
+from w2vkit.queries.query import Engine
 
 
 @pytest.mark.parametrize("min_n,max_n", [(2, 3), (1, 2), (3, 6), (1, 1)])
@@ -83,8 +83,8 @@ def test_embed_uses_an_unknown_words_ngrams(tmp_path):
     # segmenter would cut it into known words)
     from conftest import text8_like
 
-    from w2vkit.embed import Embedder
-    from w2vkit.training import TrainOptions, train
+    from w2vkit.sentences.embed import Embedder
+    from w2vkit.training.trainer import TrainOptions, train
 
     (tmp_path / "en.txt").write_text(text8_like(60_000), encoding="utf-8")
     opts = TrainOptions(dim=16, epochs=2, min_count=3, seed=1, deterministic=True, subwords=True, min_n=3, max_n=4)
@@ -103,7 +103,7 @@ def test_embed_uses_an_unknown_words_ngrams(tmp_path):
 def test_ngrams_are_checked_and_skipped_after_postprocess(subword_model, tmp_path):
     import shutil
 
-    from w2vkit.postprocess import Steps, postprocess_model
+    from w2vkit.model.postprocess import Steps, postprocess_model
 
     copy = tmp_path / "copy"
     shutil.copytree(subword_model, copy)
@@ -136,7 +136,7 @@ def test_idf_weighted_composition_matches_its_definition(subword_model):
     from gensim.models import FastText
     from gensim.models.fasttext import ft_ngram_hashes
 
-    from w2vkit.subwords import compose_subword_vectors
+    from w2vkit.model.subwords import compose_subword_vectors
 
     wv = FastText.load(str(subword_model / "gensim" / "model")).wv
     hashes = {w: ft_ngram_hashes(w, wv.min_n, wv.max_n, wv.bucket) for w in wv.index_to_key}
@@ -161,8 +161,8 @@ def test_a_composed_word_loads_no_segmenter(subword_model):
     import subprocess
     import sys
 
-    from w2vkit.query import Engine
-    from w2vkit.store import load_model
+    from w2vkit.model.store import load_model
+    from w2vkit.queries.query import Engine
 
     engine = Engine(load_model(subword_model))
     composed = next(
@@ -171,7 +171,7 @@ def test_a_composed_word_loads_no_segmenter(subword_model):
         if w not in engine.model.index and engine.model.ngram_table().vector(w) is not None
     )
     code = (
-        "import sys\nfrom w2vkit.query import Engine\nfrom w2vkit.store import load_model\n"
+        "import sys\nfrom w2vkit.queries.query import Engine\nfrom w2vkit.model.store import load_model\n"
         f"e = Engine(load_model({str(subword_model)!r}))\n"
         f"assert e.vector_of({composed!r})[1] is None\n"
         "print(sorted(m for m in ('jieba', 'rjieba') if m in sys.modules))\n"

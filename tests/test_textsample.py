@@ -1,13 +1,13 @@
-"""w2vkit.textsample: the start of a raw input is read once for the steps before segmenting, in the
+"""w2vkit.text.textsample: the start of a raw input is read once for the steps before segmenting, in the
 read that hashes it for the cache key, so a cache miss opens each raw input twice (its hash and
 start, its segmentation), where it opened it five times (its hash, dictionary detection twice,
 discovery, its segmentation)."""
 
 import builtins
 
-from w2vkit.corpuscache import prepare_corpus
-from w2vkit.segment import SegmentOptions
-from w2vkit.textsample import text_sample
+from w2vkit.text.corpuscache import prepare_corpus
+from w2vkit.text.segment import SegmentOptions
+from w2vkit.text.textsample import text_sample
 
 
 def test_a_cache_miss_opens_each_raw_input_twice(novel_text, tmp_path, monkeypatch):

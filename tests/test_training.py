@@ -7,8 +7,8 @@ import pytest
 from conftest import SMALL_TRAIN, default_sigint
 
 from w2vkit.errors import ModelError
-from w2vkit.store import load_model
-from w2vkit.training import TrainOptions, train
+from w2vkit.model.store import load_model
+from w2vkit.training.trainer import TrainOptions, train
 
 
 def test_options_reach_gensim(small_model):
@@ -99,7 +99,7 @@ def test_deterministic_training_is_bit_identical(novel_slice, small_model, tmp_p
 def test_a_model_without_resume_state_is_small_and_answers_the_same(invoke, novel_slice, small_model, tmp_path):
     """--no-resume-state leaves out gensim/ (issue 39.5): a third of the size or less, the same
     vectors and answers, and resuming it says why it cannot."""
-    from w2vkit.modelinfo import part_sizes
+    from w2vkit.queries.modelinfo import part_sizes
 
     train([str(novel_slice)], tmp_path / "small", TrainOptions(**SMALL_TRAIN), keep_gensim=False)
     assert (tmp_path / "small" / "vectors.npy").read_bytes() == (small_model / "vectors.npy").read_bytes()
@@ -129,7 +129,7 @@ def test_segmentation_is_cached(novel_slice, tmp_path):
         [str(novel_slice)],
         tmp_path / "c",
         TrainOptions(dim=8, epochs=1),
-        seg_options=__import__("w2vkit.segment", fromlist=["x"]).SegmentOptions(hmm=False),
+        seg_options=__import__("w2vkit.text.segment", fromlist=["x"]).SegmentOptions(hmm=False),
     )
     assert second.cached_corpus and not other.cached_corpus
     assert first.tokens == second.tokens != other.tokens
@@ -261,7 +261,7 @@ def test_info(invoke, small_model):
 @pytest.mark.slow
 def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path, invoke):
     """The acceptance run: defaults on the whole novel, then the character's other names."""
-    from w2vkit.query import Engine
+    from w2vkit.queries.query import Engine
 
     train([str(xiyouji_path)], tmp_path / "xiyouji", keep_gensim=True)  # (gensim's state, cross-checked below)
     engine = Engine(load_model(tmp_path / "xiyouji"))
@@ -286,18 +286,18 @@ def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path,
     assert len(names & set(top)) >= 2, top
     # Over all 31 alias groups: the defaults measured 0.49; gensim's own FastText composition 0.42,
     # plain word2vec with the same settings 0.35, the earlier defaults (30 epochs) 0.32.
-    from w2vkit.evaluate import alias_scores, read_groups
+    from w2vkit.evaluation.evaluate import alias_scores, read_groups
 
     scores = alias_scores(engine.model.words, engine.vectors, read_groups("xiyouji-aliases"))
     assert scores["recall_at_10"] >= 0.45, scores
-    # The saved vectors are the hybrid default (w2vkit.countmodel): the predictive part, 0.3 x the
+    # The saved vectors are the hybrid default (w2vkit.training.countmodel): the predictive part, 0.3 x the
     # word's unit vector + 0.7 x the unit mean of its n-grams' (a one-character word: its own),
     # from gensim's trained state, at unit length and scaled by sqrt(1 - 0.25), beside the count
     # model's unit vectors scaled by sqrt(0.25).
     from gensim.models import FastText, KeyedVectors
     from gensim.models.fasttext import ft_ngram_hashes
 
-    from w2vkit.countmodel import CountOptions, train_count_model
+    from w2vkit.training.countmodel import CountOptions, train_count_model
 
     model = engine.model
     assert model.meta["hyperparameters"]["method"] == "hybrid"

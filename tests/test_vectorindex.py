@@ -1,4 +1,4 @@
-"""w2vkit.vectorindex: an index answers as `search --in` does (exact kind), refuses another model,
+"""w2vkit.sentences.vectorindex: an index answers as `search --in` does (exact kind), refuses another model,
 names damage, says when its file changed, never replaces a folder of the user's, and leaves no
 index behind an interrupted build; the Faiss kinds (marked `index`, the extra) against Faiss's own
 flat index."""
@@ -9,11 +9,11 @@ import shutil
 import numpy as np
 import pytest
 
-from w2vkit.documents import iter_units
-from w2vkit.embed import Embedder
 from w2vkit.errors import UsageError
-from w2vkit.store import load_model
-from w2vkit.vectorindex import VectorIndex, build_index, query_vectors, search_index
+from w2vkit.model.store import load_model
+from w2vkit.sentences.embed import Embedder
+from w2vkit.sentences.vectorindex import VectorIndex, build_index, query_vectors, search_index
+from w2vkit.text.documents import iter_units
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_another_model_damage_and_a_changed_file_are_one_line(invoke, small_mode
 def test_a_folder_of_the_users_is_never_replaced_and_an_interrupted_build_leaves_nothing(
     small_model, lines_file, tmp_path, monkeypatch
 ):
-    import w2vkit.vectorindex as vectorindex
+    import w2vkit.sentences.vectorindex as vectorindex
 
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")
@@ -129,7 +129,7 @@ def test_faiss_kinds_find_what_the_exact_search_finds(small_model, lines_file, t
     # the exact kind against Faiss's own flat inner-product index on the same vectors
     flat = faiss.IndexFlatIP(index.vectors.shape[1])
     flat.add(np.ascontiguousarray(index.vectors, dtype=np.float32))
-    from w2vkit.embed import remove_component
+    from w2vkit.sentences.embed import remove_component
 
     raw, _ = embedder.raw_vectors(queries)
     q = remove_component(raw, index.component)

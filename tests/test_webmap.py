@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from w2vkit.fonts import bundled_font_path
-from w2vkit.plotting import plot
-from w2vkit.query import Engine
-from w2vkit.store import load_model
-from w2vkit.webmap import neighbour_lists
+from w2vkit.model.store import load_model
+from w2vkit.pictures.fonts import bundled_font_path
+from w2vkit.pictures.plotting import plot
+from w2vkit.pictures.webmap import neighbour_lists
+from w2vkit.queries.query import Engine
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -64,7 +64,7 @@ def test_html_map_is_self_contained_and_holds_the_models_neighbours(engine, tmp_
 
 
 def test_a_word_in_the_page_cannot_end_its_script(engine, tmp_path, monkeypatch):
-    from w2vkit.webmap import render_html
+    from w2vkit.pictures.webmap import render_html
 
     html = render_html({"title": "</script><b>x", "words": ["</script>"], "x": [0], "y": [0]})
     assert html.count("</script>") == 2  # the data's and the viewer's own
@@ -139,7 +139,7 @@ def test_search_in_a_real_browser_highlights_the_word_and_its_neighbours(engine,
 def test_a_map_of_20000_words_opens_and_answers_a_search(tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from w2vkit.store import save_model
+    from w2vkit.model.store import save_model
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium)", pytrace=False)

@@ -1,4 +1,4 @@
-"""w2vkit.workers.ordered_map: results in order, bounded reading ahead, errors and dead workers
+"""w2vkit.base.workers.ordered_map: results in order, bounded reading ahead, errors and dead workers
 reported in the parent."""
 
 import os
@@ -6,7 +6,7 @@ import signal
 
 import pytest
 
-from w2vkit.workers import ordered_map
+from w2vkit.base.workers import ordered_map
 
 _offset = 0
 

@@ -1,10 +1,10 @@
-"""The analysis commands: `expand`, `axis` and `compare` (library: w2vkit.analysis)."""
+"""The analysis commands: `expand`, `axis` and `compare` (library: w2vkit.findings.analysis)."""
 
 from __future__ import annotations
 
 import click
 
-from ..choices import (
+from ..base.choices import (
     COMPARE_ANCHORS,
     COMPARE_METHODS,
     COMPARE_MIN_COUNT,
@@ -81,10 +81,10 @@ def expand(seeds, topn, min_count, iterations, concepts_file, words_file, stable
       w2vkit expand --words seeds.txt --skip-unknown --stable 0.5
       w2vkit expand --concepts concepts.tsv --format json
     """
-    from ..analysis import expand_concepts, read_concepts
-    from ..analysis import expand_findings as expand_rows
-    from ..query import listed_words
-    from ..stability import provenance
+    from ..findings.analysis import expand_concepts, read_concepts
+    from ..findings.analysis import expand_findings as expand_rows
+    from ..findings.stability import provenance
+    from ..queries.query import listed_words
 
     if bool(seeds or words_file) == bool(concepts_file):
         raise click.UsageError("give SEED words or --concepts FILE (one of the two; --words FILE gives seeds too)")
@@ -206,9 +206,9 @@ def axis(
     split = split_poles(list(poles))
     positive, negative = split[""], split["--vs"]
     y_positive, y_negative = split["--y"], split["--y-vs"]
-    from ..axes import axis_scores, parse_pairs
-    from ..query import listed_words
-    from ..stability import provenance
+    from ..findings.axes import axis_scores, parse_pairs
+    from ..findings.stability import provenance
+    from ..queries.query import listed_words
 
     if pairs:
         if negative:
@@ -220,11 +220,11 @@ def axis(
         raise click.UsageError("a second axis needs both --y and --y-vs words")
     engine = engine_for(model_path)
     if output:
-        from ..axisplot import check_axis_output
+        from ..pictures.axisplot import check_axis_output
 
         check_axis_output(output)  # before the scores, not after they are printed
     if texts:
-        from ..axes import axis_vector, score_texts
+        from ..findings.axes import axis_vector, score_texts
 
         scored = score_texts(engine, axis_vector(engine, positive, negative), texts, text_unit)
         rows = [(t.document, t.score, t.tokens) for t in scored]
@@ -284,7 +284,7 @@ def axis(
         for line in a.warnings:
             info(line)
     if ensemble:
-        from ..stability import UNSTABLE_BELOW
+        from ..findings.stability import UNSTABLE_BELOW
 
         unstable = [r.word for r in result.rows if r.stability is not None and r.stability < UNSTABLE_BELOW]
         if unstable:
@@ -303,7 +303,7 @@ def axis(
     render(columns, rows, fmt, payload)
     note_members(ensemble)
     if output:
-        from ..axisplot import draw_axis
+        from ..pictures.axisplot import draw_axis
 
         path = draw_axis(result, output, y_result, font=font)
         info(f"drew {plural(len(rows), 'word')} -> {path}")
@@ -380,10 +380,10 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
     """
     if by == "referencing":
         return _compare_texts(model_a, model_b, words, words_file, k, fmt)
-    from ..comparison import compare as run_compare
-    from ..query import Engine, listed_words
-    from ..stability import provenance
-    from ..store import load_model
+    from ..findings.comparison import compare as run_compare
+    from ..findings.stability import provenance
+    from ..model.store import load_model
+    from ..queries.query import Engine, listed_words
 
     a, b = Engine(load_model(model_a)), Engine(load_model(model_b))
     given = listed_words(a, words, words_file)
@@ -456,8 +456,8 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
 
 def _compare_texts(text_a, text_b, words, words_file, k, fmt):
     from .. import __version__
-    from ..query import read_word_list
-    from ..referencing import compare_texts
+    from ..findings.referencing import compare_texts
+    from ..queries.query import read_word_list
 
     result = compare_texts([text_a], [text_b], read_word_list(words, words_file), k=k, progress=show_progress())
     info(

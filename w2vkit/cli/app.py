@@ -11,7 +11,7 @@ import sys
 import click
 
 from .. import __version__
-from ..env import debug_enabled
+from ..base.env import debug_enabled
 from ..errors import W2vkitError
 from .output import terminal_safe
 
@@ -46,7 +46,7 @@ COMMAND_MODULES = {
 def flag_names(group: click.Group, ctx: click.Context):
     """A function naming a library parameter as the running command's option: word_weight ->
     --word-weight (the parameter's name itself when the command has no such option)."""
-    from ..optiontable import flag_of
+    from ..base.optiontable import flag_of
 
     command = group.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
     flags = {
@@ -74,7 +74,7 @@ class W2vkitGroup(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx):
-        from ..files import reads_scope
+        from ..base.files import reads_scope
 
         try:
             with reads_scope():  # what this command reads, no write of it may land in

@@ -1,10 +1,10 @@
-"""`evaluate`: a model's scores on analogy, word-pair and alias sets (library: w2vkit.evaluate)."""
+"""`evaluate`: a model's scores on analogy, word-pair and alias sets (library: w2vkit.evaluation.evaluate)."""
 
 from __future__ import annotations
 
 import click
 
-from ..choices import ANALOGY_METHODS, BUILTIN_SETS, DATA_ENV, DEFAULT_RESTRICT_VOCAB
+from ..base.choices import ANALOGY_METHODS, BUILTIN_SETS, DATA_ENV, DEFAULT_RESTRICT_VOCAB
 from .options import FORMAT_OPTION, MODEL_OPTION, limited, verbosity
 from .output import engine_for, info, render
 
@@ -81,8 +81,8 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
       w2vkit evaluate --analogies google --method both --restrict-vocab 30000 --format json
       w2vkit evaluate --pairs my-pairs.tsv --groups xiyouji-aliases
     """
-    from ..evaluate import REPORT_COLUMNS, report_rows, run_evaluation
-    from ..render import to_json
+    from ..base.render import to_json
+    from ..evaluation.evaluate import REPORT_COLUMNS, report_rows, run_evaluation
 
     engine = engine_for(model_path)
     if next_item is not None:
@@ -105,7 +105,7 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
 
 
 def _next_item(engine, held_out, k, fmt):
-    from ..nextitem import run_next_item
+    from ..evaluation.nextitem import run_next_item
 
     result = run_next_item(engine, held_out, k)
     rows = [

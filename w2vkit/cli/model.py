@@ -1,17 +1,17 @@
 """The commands that make and describe model directories: `train`, `postprocess`, `info`,
-`export` and `import` (library: w2vkit.training, .postprocess, .modelinfo, .interop)."""
+`export` and `import` (library: w2vkit.training.trainer, .postprocess, .modelinfo, .interop)."""
 
 from __future__ import annotations
 
 import click
 
-from ..choices import (
+from ..base.choices import (
     DEFAULT_TOP_WORDS,
     EXPORT_FORMATS,
     ITEM_DEFAULTS,
     SMALL_CORPUS_TOKENS,
 )
-from ..optiontable import TRAIN
+from ..base.optiontable import TRAIN
 from .options import (
     CLUSTER_OPTION,
     FORMAT_OPTION,
@@ -137,10 +137,10 @@ def train(
       w2vkit train big/ --cluster tcp://10.0.0.5:8786      # segment on a Dask cluster
       w2vkit train sanguo.txt --bootstrap 10                # + 10 resampled members: findings with intervals
     """
-    from ..members import Resampling
-    from ..render import to_json
-    from ..training import train as run_train
-    from ..trainoptions import TrainOptions
+    from ..base.render import to_json
+    from ..model.members import Resampling
+    from ..training.trainer import train as run_train
+    from ..training.trainoptions import TrainOptions
 
     if bootstrap and seeds:
         raise click.UsageError("give --bootstrap N or --seeds N, not both (train a second model for the other)")
@@ -152,7 +152,7 @@ def train(
     given = library_values(TRAIN, rest)
     item_input = None
     if items or user_column or item_column or time_column or holdout or labels_file:
-        from ..items import ItemInput, Table
+        from ..text.items import ItemInput, Table
 
         if not items:
             raise click.UsageError("--user, --item, --time, --holdout and --labels go with --items")
@@ -223,7 +223,7 @@ def postprocess(model_dir, output, add_context, remove_top):
       w2vkit postprocess models/google -o models/google-abtt3 --remove-top 3
       w2vkit postprocess models/enwiki -o models/enwiki-wc --add-context
     """
-    from ..postprocess import Steps, postprocess_model, step_label
+    from ..model.postprocess import Steps, postprocess_model, step_label
 
     steps = Steps(add_context, remove_top)
     path, meta = postprocess_model(model_dir, output, steps)
@@ -251,8 +251,8 @@ def info_cmd(model_path, top, verify, fmt):
       w2vkit info
       w2vkit info --model models/xiyouji --format json
     """
-    from ..modelinfo import model_record, summary_lines
-    from ..render import terminal_safe, to_json
+    from ..base.render import terminal_safe, to_json
+    from ..queries.modelinfo import model_record, summary_lines
 
     model = load_model_for(model_path, verify=True if verify else None)
     if fmt == "json":
@@ -274,7 +274,7 @@ def export_cmd(model_path, fmt, output):
       w2vkit export --format word2vec-bin -o xiyouji.bin
       w2vkit export --format projector -o projector/    # vectors.tsv + metadata.tsv
     """
-    from ..interop import export_model
+    from ..model.interop import export_model
 
     model = load_model_for(model_path)
     paths = export_model(model, fmt, output)
@@ -295,7 +295,7 @@ def import_cmd(file, output, limit, binary):
       w2vkit import GoogleNews-vectors-negative300.bin -o models/google --limit 500000
       w2vkit import cc.zh.300.vec -o models/fasttext-zh
     """
-    from ..interop import import_word2vec
+    from ..model.interop import import_word2vec
 
     path, meta = import_word2vec(file, output, limit=limit, binary=binary, progress=show_progress())
     bad = meta["keys_with_bad_utf8"]

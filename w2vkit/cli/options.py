@@ -19,16 +19,16 @@ import sys
 
 import click
 
-from ..choices import DEFAULT_SENTENCE_METHOD, DEFAULT_TOPN, SENTENCE_METHODS
-from ..env import CLUSTER_ENV
+from ..base.choices import DEFAULT_SENTENCE_METHOD, DEFAULT_TOPN, SENTENCE_METHODS
+from ..base.env import CLUSTER_ENV
+from ..base.limits import LIMITS
+from ..base.optiontable import SEGMENT, parse_weight
 from ..errors import UsageError
-from ..limits import LIMITS
-from ..optiontable import SEGMENT, parse_weight
 from .output import TerminalSafeFormatter
 
 
 def limited(name: str):
-    """The click type of a numeric option, from the library's range for it (w2vkit.limits): the
+    """The click type of a numeric option, from the library's range for it (w2vkit.base.limits): the
     command line refuses what the library would, and --help shows the range."""
     low, high, integer, _ = LIMITS[name]
     return click.IntRange(low, high) if integer else click.FloatRange(low, high)
@@ -128,7 +128,7 @@ SENTENCE_METHOD_OPTION = click.option(
 
 
 class WordWeight(click.ParamType):
-    """A number from 0 to 1, or gensim (w2vkit.optiontable's "weight" kind)."""
+    """A number from 0 to 1, or gensim (w2vkit.base.optiontable's "weight" kind)."""
 
     name = "W|gensim"
 
@@ -140,7 +140,7 @@ class WordWeight(click.ParamType):
 
 
 def table_options(table: dict):
-    """The click options of a table of w2vkit.optiontable (each row with flags), in its order: the
+    """The click options of a table of w2vkit.base.optiontable (each row with flags), in its order: the
     library's declaration is the only one. The values arrive by parameter name; library_values()
     turns them into the option class's arguments."""
 
@@ -193,12 +193,12 @@ def library_values(table: dict, given: dict) -> dict:
 
 def segmentation_options(f):
     """Options shared by `segment` and `train` (which segments raw text the same way), from
-    w2vkit.optiontable.SEGMENT_OPTIONS; segment_options() makes the library's SegmentOptions."""
+    w2vkit.base.optiontable.SEGMENT_OPTIONS; segment_options() makes the library's SegmentOptions."""
     return table_options(SEGMENT)(f)
 
 
 def segment_options(given: dict):
     """The library's SegmentOptions from segmentation_options' values (in `given`, by name)."""
-    from ..segment import SegmentOptions
+    from ..text.segment import SegmentOptions
 
     return SegmentOptions(**library_values(SEGMENT, given))

@@ -10,7 +10,7 @@ import click
 
 def terminal_safe(text: str, keep_newlines: bool = False) -> str:
     """render.terminal_safe, imported on the first message (so that --help does not load it)."""
-    from ..render import terminal_safe as escape
+    from ..base.render import terminal_safe as escape
 
     return escape(text, keep_newlines=keep_newlines)
 
@@ -34,13 +34,13 @@ def info(message: str) -> None:
 
 
 def show_progress() -> bool:
-    """Progress unless -q: a bar on a terminal, a line now and then in a log (w2vkit.progress)."""
+    """Progress unless -q: a bar on a terminal, a line now and then in a log (w2vkit.base.progress)."""
     return not quiet()
 
 
 def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None = None) -> None:
-    from ..files import check_stdout_open
-    from ..render import render as render_text
+    from ..base.files import check_stdout_open
+    from ..base.render import render as render_text
 
     check_stdout_open()
     # color=True: click would otherwise strip what looks like an escape sequence when stdout is not a
@@ -53,8 +53,8 @@ def plural(n: int, word: str) -> str:
 
 
 def load_model_for(model_path, verify=None):
-    from ..modelchoice import choose_model
-    from ..store import load_model
+    from ..model.modelchoice import choose_model
+    from ..model.store import load_model
 
     path, how = choose_model(model_path)
     if how == "newest":
@@ -65,7 +65,7 @@ def load_model_for(model_path, verify=None):
 
 
 def engine_for(model_path):
-    from ..query import Engine
+    from ..queries.query import Engine
 
     return Engine(load_model_for(model_path))
 
@@ -77,8 +77,8 @@ NO_MEMBERS_HINT = (
 
 
 def ensemble_for(engine):
-    """The model's members (w2vkit.stability.Ensemble; empty without them)."""
-    from ..stability import Ensemble
+    """The model's members (w2vkit.findings.stability.Ensemble; empty without them)."""
+    from ..findings.stability import Ensemble
 
     return Ensemble(engine)
 

@@ -1,10 +1,10 @@
-"""`plot`: a 2-D map of the vector space, as an image or an offline HTML page (library: w2vkit.plotting)."""
+"""`plot`: a 2-D map of the vector space, as an image or an offline HTML page (library: w2vkit.pictures.plotting)."""
 
 from __future__ import annotations
 
 import click
 
-from ..choices import (
+from ..base.choices import (
     DEFAULT_IMAGE_TOP,
     DEFAULT_NEIGHBORS,
     DEFAULT_PAGE_TOP,
@@ -70,7 +70,7 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
       w2vkit plot king queen paris --method pca -o map.svg
       w2vkit plot --top 20000 -o map.html           # explore in a browser
     """
-    from ..plotting import plot as draw
+    from ..pictures.plotting import plot as draw
 
     result = draw(
         engine_for(model_path),

@@ -1,5 +1,5 @@
 """The query commands: `similar`, `similarity`, `analogy`, `doesnt-match` and `shell`
-(library: w2vkit.query; nothing here loads gensim)."""
+(library: w2vkit.queries.query; nothing here loads gensim)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ..choices import ANALOGY_METHODS
+from ..base.choices import ANALOGY_METHODS
 from .options import FORMAT_OPTION, MODEL_OPTION, RESTRICT_OPTION, TOPN_OPTION, verbosity
 from .output import engine_for, ensemble_for, info, note_members, render, spread_cells, spread_columns
 
@@ -44,8 +44,8 @@ def similar(words, minus, topn, restrict_vocab, stable, model_path, fmt):
       w2vkit similar paris --format json --restrict-vocab 30000
       w2vkit similar 孔明 --stable 0.5        # neighbours found in half the members or more
     """
-    from ..stability import provenance
-    from ..stability import similar as similar_rows
+    from ..findings.stability import provenance
+    from ..findings.stability import similar as similar_rows
 
     engine = engine_for(model_path)
     ensemble = ensemble_for(engine)
@@ -58,7 +58,7 @@ def similar(words, minus, topn, restrict_vocab, stable, model_path, fmt):
     payload = {"positive": list(words), "negative": list(minus)}
     payload["query"] = [dict(zip(("word", "count", "composed"), (w, *engine.word_facts(w)))) for w in [*words, *minus]]
     if ensemble and len(words) == 1 and not minus:
-        from ..stability import UNSTABLE_BELOW
+        from ..findings.stability import UNSTABLE_BELOW
 
         payload["query_stability"] = stability = ensemble.word_stability(words[0])
         if stability is not None and stability < UNSTABLE_BELOW:
@@ -87,7 +87,7 @@ def similarity(words, model_path, fmt):
     """
     if len(words) % 2:
         raise click.UsageError("give words in pairs: A B [C D ...]")
-    from ..stability import provenance
+    from ..findings.stability import provenance
 
     engine = engine_for(model_path)
     ensemble = ensemble_for(engine)
@@ -171,7 +171,7 @@ def shell(topn, restrict_vocab, model_path, fmt):
       孙悟空 ~ 猪八戒     cosine similarity
       :help, :quit, Ctrl-D
     """
-    from ..shell import run
+    from ..queries.shell import run
 
     run(engine_for(model_path), sys.stdin, sys.stdout, topn, restrict_vocab, fmt)
 

@@ -1,10 +1,10 @@
-"""Sentence vectors: `embed` and `search` (library: w2vkit.embed)."""
+"""Sentence vectors: `embed` and `search` (library: w2vkit.sentences.embed)."""
 
 from __future__ import annotations
 
 import click
 
-from ..choices import DEFAULT_COLLECTION, INDEX_FLAT_BELOW, INDEX_KINDS, INDEX_METRICS, INDEX_UNITS
+from ..base.choices import DEFAULT_COLLECTION, INDEX_FLAT_BELOW, INDEX_KINDS, INDEX_METRICS, INDEX_UNITS
 from .options import FORMAT_OPTION, MODEL_OPTION, SENTENCE_METHOD_OPTION, TOPN_OPTION, format_option, verbosity
 from .output import engine_for, info, plural, render, show_progress
 
@@ -33,7 +33,7 @@ def embed(source, method, fmt, output, model_path):
       echo 孙悟空大闹天宫 | w2vkit embed --method mean --format json
       w2vkit embed lines.txt --format npy -o lines.npy
     """
-    from ..embed import check_embed_output, embed_file
+    from ..sentences.embed import check_embed_output, embed_file
 
     check_embed_output(output, source)  # before the model is even looked for
     embedded, lines = embed_file(engine_for(model_path).model, source, output, fmt, method)
@@ -77,7 +77,7 @@ def search(query, source, index_path, queries_file, exact, collection, method, t
       w2vkit search 孙悟空大闹天宫 --index xiyouji-index
       w2vkit search --queries questions.txt --index milvus:xiyouji.db --format tsv
     """
-    from ..embed import Embedder, search_file
+    from ..sentences.embed import Embedder, search_file
 
     def shown(text):
         text = text.strip() if fmt == "table" else text
@@ -99,9 +99,9 @@ def search(query, source, index_path, queries_file, exact, collection, method, t
 
 
 def _search_index(engine, index_path, collection, query, queries_file, exact, topn, fmt, shown):
-    from ..embed import Embedder
-    from ..query import read_word_list
-    from ..vectorindex import changed_source, open_index, search_index
+    from ..queries.query import read_word_list
+    from ..sentences.embed import Embedder
+    from ..sentences.vectorindex import changed_source, open_index, search_index
 
     index = open_index(index_path, engine.model, collection)
     changed = changed_source(index.meta)
@@ -179,8 +179,8 @@ def index(source, output, kind, metric, unit, half, collection, method, model_pa
       w2vkit index xiyouji --to milvus:xiyouji.db
       w2vkit search "the king died" --index corpus-index -n 5
     """
-    from ..embed import Embedder
-    from ..vectorindex import build_index
+    from ..sentences.embed import Embedder
+    from ..sentences.vectorindex import build_index
 
     engine = engine_for(model_path)
     built = build_index(

@@ -1,4 +1,4 @@
-"""`segment`: raw text in, a folder of segmented text out (library: w2vkit.pipeline)."""
+"""`segment`: raw text in, a folder of segmented text out (library: w2vkit.text.pipeline)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..choices import KWIC_WIDTH as DEFAULT_WIDTH
+from ..base.choices import KWIC_WIDTH as DEFAULT_WIDTH
 from .options import (
     CLUSTER_OPTION,
     FORMAT_OPTION,
@@ -65,8 +65,8 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
       w2vkit segment novel.txt --user-dict xiyouji --audit 30   # words to add to your dictionary
       w2vkit segment novel.txt --discover-words novel.dict      # the text's own words, as a dictionary
     """
-    from ..discover import check_new_words_output
-    from ..pipeline import segment_corpus
+    from ..text.discover import check_new_words_output
+    from ..text.pipeline import segment_corpus
 
     if discover_words_file:
         check_new_words_output(discover_words_file, inputs, outdir)
@@ -80,7 +80,7 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
         cluster=cluster,
     )
     if discover_words_file:
-        from ..discover import write_new_words
+        from ..text.discover import write_new_words
 
         write_new_words(discover_words_file, result.new_words)
         info(f"wrote {plural(len(result.new_words), 'discovered word')} -> {discover_words_file}")
@@ -130,7 +130,7 @@ def kwic(word, source, topn, width, model_path, fmt):
       w2vkit kwic 酒 --in xiyouji.txt -n 20
       w2vkit kwic 孔明 -m models/sanguo --format tsv > passages.tsv
     """
-    from ..kwic import concordance, model_corpus
+    from ..text.kwic import concordance, model_corpus
 
     if source:
         found = concordance(source, word, segmented=False, width=width, limit=topn)

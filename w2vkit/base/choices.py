@@ -1,0 +1,172 @@
+"""The choices and defaults of the modules that are slow to import (numpy for queries, sentence
+vectors, evaluation, maps and export; compiled patterns for segmentation), kept here, where
+nothing is imported: the command line reads them for its --help and choices without loading
+those modules, so `w2vkit --help` stays instant (no dataclasses, no typing: creating them at import
+is what made --help slow). Each constant is used by the module named beside it."""
+
+# w2vkit.text.segment: languages (auto: by the share of CJK characters), Chinese segmenters (fast is
+# rjieba), the first of each the default; built-in user dictionaries and stopword lists; where
+# long output lines are cut.
+LANGS = ("auto", "zh", "en")
+ENGINES = ("fast", "jieba")
+BUILTIN_DICTS = ("xiyouji",)
+BUILTIN_STOPWORDS = ("zh", "en")
+DEFAULT_MAX_LINE_TOKENS = 1000
+# w2vkit.text.discover: characters of the text's start new-word discovery reads (shared with the
+# built-in dictionary detection, so the start is read once).
+DISCOVERY_SAMPLE_CHARS = 2_000_000
+# w2vkit.text.phrases: how a pair is scored (word2phrase's formula, or normalised PMI) and the threshold
+# each scoring joins above unless told.
+PHRASE_THRESHOLD_DEFAULTS = {"default": 10.0, "npmi": 0.5}
+PHRASE_SCORINGS = tuple(PHRASE_THRESHOLD_DEFAULTS)
+
+# w2vkit.queries.query and w2vkit.evaluation.evaluate: 3CosAdd and 3CosMul.
+ANALOGY_METHODS = ("add", "mul")
+# w2vkit.evaluation.evaluate: only the N most frequent words answer and count as known, as published
+# numbers are computed (Mikolov et al. 2013 report 30,000; gensim's own default is 300,000).
+DEFAULT_RESTRICT_VOCAB = 30_000
+# w2vkit.sentences.embed: smooth-inverse-frequency weights minus the common component, or the mean.
+SENTENCE_METHODS = ("sif", "mean")
+DEFAULT_SENTENCE_METHOD = "sif"
+# w2vkit.sentences.vectorindex: index kinds (auto: flat below INDEX_FLAT_BELOW units, else ivf), measures,
+# the units indexed; w2vkit.sentences.milvusindex: the collection (an alias) a Milvus index goes to.
+INDEX_KINDS = ("auto", "flat", "ivf", "hnsw")
+INDEX_METRICS = ("cosine", "ip", "l2")
+INDEX_UNITS = ("line", "paragraph", "chapter")
+INDEX_FLAT_BELOW = 200_000
+DEFAULT_COLLECTION = "w2vkit_index"
+# w2vkit.model.interop
+EXPORT_FORMATS = ("word2vec-bin", "word2vec-txt", "projector")
+# w2vkit.pictures.plotting: without words, how many frequent words a map shows. A picture stays readable with
+# a few hundred labels; the HTML map is made to explore thousands.
+PLOT_METHODS = ("tsne", "pca")
+DEFAULT_NEIGHBORS = 10
+DEFAULT_IMAGE_TOP = 300
+DEFAULT_PAGE_TOP = 5000
+DEFAULT_PLOT_FOLDER = "plots"
+# From this many points t-SNE runs with openTSNE's FFT-accelerated gradients, which grow linearly
+# with the points (benchmarks/map.py: 20,000 words in a fraction of scikit-learn's time).
+LARGE_MAP = 2000
+# w2vkit.text.kwic: characters of context each side of a hit (a terminal line for Chinese).
+# How many results a query or finding shows unless told (-n), on the command line and in the library
+DEFAULT_TOPN = 10
+EXPAND_TOPN = 20  # (expand: a lexicon is read further down)
+KWIC_WIDTH = 20
+# w2vkit.queries.modelinfo: the most frequent words `info` lists.
+DEFAULT_TOP_WORDS = 20
+# w2vkit.findings.analysis. Expansion: candidates seen at least this often (rare words have noisy vectors).
+EXPAND_MIN_COUNT = 5
+# Iterative expansion: each round adds this many of the best candidates to the seeds.
+EXPAND_GROW = 5
+# Comparison: the rotation is fitted on this many most frequent words the two models share.
+COMPARE_ANCHORS = 5000
+COMPARE_NEIGHBOURS = 10
+COMPARE_MIN_COUNT = 20
+# benchmarks/planted_change.py: ordering the moved words by the change found planted changes more
+# precisely than ordering by z on both novels (docs/findings.md); z stands beside it as a column
+COMPARE_RANKS = ("change", "z")
+# w2vkit.findings.comparison (cosine, overlap: two models) and w2vkit.findings.referencing (two texts, one model)
+COMPARE_METHODS = ("cosine", "overlap", "referencing")
+COMPARE_RANK = "change"
+
+# w2vkit.training.trainoptions: train's defaults. Those that depend on the corpus differ below and from
+# SMALL_CORPUS_TOKENS (a novel against Wikipedia); each was chosen by measurement on several texts
+# and seeds (docs/defaults.md).
+ARCHS = ("cbow", "skipgram")
+DEFAULT_ARCH = "cbow"
+DEFAULT_MIN_COUNT = 5
+DEFAULT_MIN_ALPHA = 0.0001
+DEFAULT_SEED = 1
+DEFAULT_MIN_N, DEFAULT_MAX_N = 2, 3
+# Corpora below this many tokens are "small" (a novel): they need many more passes and a wider
+# window to give good neighbours.
+SMALL_CORPUS_TOKENS = 2_000_000
+# A word's own vector against its n-grams' mean, chosen on both novels' alias groups; see
+# w2vkit.model.subwords.compose_subword_vectors.
+DEFAULT_WORD_WEIGHT = 0.3
+SMALL_CORPUS_DEFAULTS = {
+    "dim": 100,
+    "window": 8,
+    "epochs": 80,
+    # Mikolov et al. (2013) give 5-20 negatives for small corpora; 10 measured best (docs/defaults.md).
+    "negative": 10,
+    "sample": 1e-3,
+    # Hash buckets for the n-grams. gensim's default of 2M costs 800 MB at dim 100; a novel's
+    # vocabulary has a few tens of thousands of distinct 2-3 character n-grams.
+    "buckets": 200_000,
+    "cbow_alpha": None,  # gensim's 0.025
+    "add_context": False,
+    "remove_top": 0,
+}
+# Chosen on Wikipedia (benchmarks/english_defaults.py): the C tool's and fastText's CBOW learning
+# rate, and post-processing: w+c, then the mean and top principal directions removed.
+LARGE_CORPUS_DEFAULTS = {
+    "dim": 200,
+    "window": 8,
+    "epochs": 10,
+    "negative": 10,
+    "sample": 1e-4,
+    "buckets": 2_000_000,
+    "cbow_alpha": 0.05,
+    "add_context": True,
+    "remove_top": 2,
+}
+
+
+def by_size(name: str) -> str:
+    """How a default that depends on the corpus size reads in --help: "100 below 2M tokens, else 200"."""
+    small, large = SMALL_CORPUS_DEFAULTS[name], LARGE_CORPUS_DEFAULTS[name]
+    if small == large:
+        return f"{small}"
+    return f"{small} below {SMALL_CORPUS_TOKENS // 1_000_000}M tokens, else {large}"
+
+
+# w2vkit.training.countmodel. How `train` makes vectors: word2vec (gensim), ppmi (the count model alone) or
+# hybrid (both, side by side). Hybrid and the count part's weight were chosen on four novels and
+# checked on the English corpus (docs/defaults.md "A count model beside word2vec"; benchmarks/count_model.py
+# and count_model_english.py). From HYBRID_MAX_TOKENS on, word2vec: the counts' memory was
+# measured up to 17M tokens (1.7 GB peak), not beyond.
+METHODS = ("word2vec", "ppmi", "hybrid")
+DEFAULT_METHOD = "hybrid"
+HYBRID_MAX_TOKENS = 50_000_000
+DEFAULT_COUNT_WEIGHT = 0.25
+# The count model's co-occurrence weightings (a context d words away counts 1/d as in GloVe,
+# (window - d + 1) / window as word2vec's dynamic window on average, or 1) and its defaults.
+WEIGHTINGS = ("harmonic", "linear", "flat")
+DEFAULT_WEIGHTING = "harmonic"
+DEFAULT_COUNT_DIM = 100
+DEFAULT_COUNT_WINDOW = 8
+DEFAULT_COUNT_EIG = 1.0  # singular values raised to this power in the vectors (0.5 in Levy et al.)
+
+# w2vkit.evaluation.evalsets: built-in set names -> (where, relative path, kind). "gensim": inside the gensim
+# package's test data; "data": under a data folder (DATA_ENV, e.g. ../shared/eval/zh); "w2vkit":
+# shipped here.
+DATA_ENV = "W2VKIT_DATA"
+BUILTIN_SETS = {
+    "google": ("gensim", "questions-words.txt", "analogies"),
+    "wordsim353": ("gensim", "wordsim353.tsv", "pairs"),
+    "simlex999": ("gensim", "simlex999.txt", "pairs"),
+    "ca8-morphological": ("data", "CA8/morphological.txt", "analogies"),
+    "ca8-semantic": ("data", "CA8/semantic.txt", "analogies"),
+    "wordsim240": ("data", "wordsim/wordsim-240.txt", "pairs"),
+    "wordsim297": ("data", "wordsim/wordsim-297.txt", "pairs"),
+    "xiyouji-aliases": ("w2vkit", "xiyouji-aliases.txt", "groups"),
+    "sanguo-aliases": ("w2vkit", "sanguo-aliases.txt", "groups"),
+    "hongloumeng-aliases": ("w2vkit", "hongloumeng-aliases.txt", "groups"),
+}
+
+# w2vkit.text.items: Defaults for items, chosen on MovieLens-100k's validation split (benchmarks/items.py): a window
+# that covers whole sessions, skip-gram, and a negative-sampling exponent below 0 (rare items
+# drawn as negatives more often: Caselles-Dupré et al. 2018); no character n-grams and no count
+# part (IDs have no characters worth composing, and the count model's PPMI is what the
+# co-occurrence baseline already measures).
+ITEM_DEFAULTS = {
+    "arch": "skipgram",
+    "window": 50,
+    "ns_exponent": -0.5,
+    "epochs": 20,
+    "min_count": 1,
+    "dim": 64,
+    "subwords": False,
+    "method": "word2vec",
+}

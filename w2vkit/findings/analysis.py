@@ -1,0 +1,262 @@
+"""From vectors to findings: lexicon expansion, concept axes and comparing two models.
+
+* expand: seed words of a concept -> the words this corpus uses for it, ranked by cosine to the
+  centroid of the seeds' unit vectors (Li, Mai, Shen & Yan 2021; cntext's expand_dictionary).
+* axis: w2vkit.findings.axes.
+* compare: w2vkit.findings.comparison.
+
+numpy and scipy only (no gensim), unknown words handled as the queries handle them
+(w2vkit.queries.query.Engine.vector_of: normalised forms, n-gram composition, the unknown-word message).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..base.choices import EXPAND_GROW, EXPAND_MIN_COUNT, EXPAND_TOPN
+from ..base.limits import check_number
+from ..base.vecmath import unit_vector
+from ..errors import EvalSetError, UnknownWordError, UsageError
+from ..queries.query import Engine
+from .stability import Ensemble, Spread
+
+log = logging.getLogger(__name__)
+# Blocks of words x concepts (expand --concepts) and of words x vocabulary (nearest_rows) hold at
+# most this many scores at once (16 MB of float32, twice that for argpartition's indices).
+SCORE_BLOCK_ELEMENTS = 4 << 20
+
+
+def _centroid(engine: Engine, words: list[str]) -> tuple[np.ndarray, list[int | None]]:
+    found = [engine.vector_of(w) for w in words]
+    mean = np.mean([v for v, _ in found], axis=0)
+    if not np.all(np.isfinite(mean)) or float(np.linalg.norm(mean)) < 1e-6:
+        raise UsageError(
+            f"the seed words {' '.join(words[:10])} have zero or cancelling vectors: there is no direction "
+            "to expand; give other seeds"
+        )
+    return unit_vector(mean), [i for _, i in found]
+
+
+# ------------------------------------------------------------------ expansion
+
+
+@dataclass
+class Candidate:
+    word: str
+    score: float  # cosine with the seeds' centroid
+    count: int
+    nearest_seed: str
+    concept: str | None = None
+
+
+def expand(
+    engine: Engine,
+    seeds: list[str],
+    *,
+    topn: int = EXPAND_TOPN,
+    min_count: int = EXPAND_MIN_COUNT,
+    iterations: int = 0,
+    grow: int = EXPAND_GROW,
+) -> list[Candidate]:
+    """The `topn` words closest to the centroid of the seeds' unit vectors, seeds excluded, among
+    words seen at least `min_count` times. With iterations=N, N times: the `grow` best candidates
+    join the seeds and the centroid is recomputed (the result excludes all of them, and names the
+    nearest of the original seeds).
+
+    Parameters
+    ----------
+    engine : Engine
+        The model's query engine.
+    seeds : list of str
+        The words of a concept (a lexicon's first entries).
+    topn : int
+        How many candidates.
+    min_count : int
+        Only words seen at least this many times are candidates.
+    iterations : int
+        Rounds of growing the seeds with the best candidates.
+    grow : int
+        Candidates added to the seeds per round.
+
+    Returns
+    -------
+    list of Candidate
+        Each candidate's word, cosine with the centroid, count and nearest seed, best first.
+
+    Raises
+    ------
+    UsageError
+        No seeds, or none of them known to the model.
+    OptionError
+        A number out of its range, naming it.
+
+    Examples
+    --------
+    >>> rows = expand(Engine(load_model("models/xiyouji")), ["悟空", "八戒"], topn=5)  # doctest: +SKIP
+    >>> [r.word for r in rows]  # doctest: +SKIP
+    ['沙僧', '行者', '唐僧', '师父', '大圣']
+    """
+    if isinstance(seeds, str):
+        raise UsageError("seeds must be a list of words, not one string")
+    if not seeds:
+        raise UsageError("give at least one seed word")
+    for name, value in (("topn", topn), ("grow", grow), ("iterations", iterations)):
+        check_number(name, value)
+    current = list(dict.fromkeys(seeds))
+    seed_units = np.vstack([engine.vector_of(w)[0] for w in current])
+    unit = engine.unit
+    eligible = np.asarray(engine.model.counts) >= min_count
+    for round_ in range(iterations + 1):
+        centroid, rows = _centroid(engine, current)
+        scores = unit @ centroid
+        scores = np.where(eligible, scores, -np.inf)
+        scores[[i for i in rows if i is not None]] = -np.inf
+        want = topn if round_ == iterations else grow
+        order = np.argsort(-scores, kind="stable")[:want]
+        order = order[np.isfinite(scores[order])]
+        if round_ < iterations:
+            left = int(np.isfinite(scores).sum()) - len(order)
+            current += [engine.model.words[i] for i in order]
+            if left < topn:  # the next round would take the last candidates as seeds
+                log.warning(
+                    "warning: stopped after %d of %d iterations: only %d words seen %d+ times were left as "
+                    "candidates (fewer --iterations, or a lower --min-count)",
+                    round_ + 1,
+                    iterations,
+                    left,
+                    min_count,
+                )
+                centroid, rows = _centroid(engine, current)
+                scores = np.where(eligible, unit @ centroid, -np.inf)
+                scores[[i for i in rows if i is not None]] = -np.inf
+                order = np.argsort(-scores, kind="stable")[:topn]
+                order = order[np.isfinite(scores[order])]
+                break
+    nearest = (unit[order] @ seed_units.T).argmax(axis=1) if len(order) else []
+    return [
+        Candidate(engine.model.words[i], float(scores[i]), int(engine.model.counts[i]), current[int(s)])
+        for i, s in zip(order, nearest)
+    ]
+
+
+def expand_findings(
+    engine: Engine,
+    seeds: list[str],
+    topn: int = 20,
+    min_count: int | None = None,
+    iterations: int = 0,
+    stable: float | None = None,
+    ensemble: Ensemble | None = None,
+    skip_unknown: bool = False,
+):
+    """expand with each candidate's spread over the members (the seeds the model
+    ended with, as each member has them), stable=P keeping candidates found in a share P of the
+    members' top `topn`; skip_unknown leaves out seeds the model cannot place. Returns
+    (candidates, spreads or Nones, skipped seeds)."""
+
+    if isinstance(seeds, str):
+        raise UsageError("seeds must be a list of words, not one string")
+    skipped = []
+    if skip_unknown:
+        kept = []
+        for w in seeds:
+            try:
+                engine.vector_of(w)
+                kept.append(w)
+            except UnknownWordError:
+                skipped.append(w)
+        seeds = kept
+        if not seeds:
+            raise UsageError(f"none of the seeds is known to the model (skipped {' '.join(skipped)})")
+    ensemble = Ensemble(engine) if ensemble is None else ensemble
+    rows = expand(
+        engine,
+        list(seeds),
+        topn=topn,
+        min_count=EXPAND_MIN_COUNT if min_count is None else min_count,
+        iterations=iterations,
+    )
+    spreads: list[Spread | None] = (
+        list(ensemble.centroid_scores(list(seeds), [c.word for c in rows], topn)) if ensemble else [None] * len(rows)
+    )
+    if ensemble and stable is not None:
+        kept_rows = [(c, s) for c, s in zip(rows, spreads) if s is not None and (s.recurrence or 0) >= stable]
+        rows, spreads = [c for c, _ in kept_rows], [s for _, s in kept_rows]
+    return rows, spreads, skipped
+
+
+def read_concepts(path) -> dict[str, list[str]]:
+    """A concepts file: `concept<TAB>seed seed ...` per line, # comments and blank lines skipped."""
+    concepts: dict[str, list[str]] = {}
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            for lineno, line in enumerate(f, 1):
+                line = line.strip()
+                if not line or line.startswith("#"):
+                    continue
+                name, tab, seeds = line.partition("\t")
+                if not tab or not seeds.split():
+                    raise EvalSetError(
+                        f"{path}:{lineno}: expected 'concept<TAB>seed seed ...', got {line[:60]!r}; "
+                        "separate the concept's name from its seeds with a tab"
+                    )
+                if name in concepts:
+                    raise EvalSetError(f"{path}:{lineno}: concept {name!r} is given twice; merge its seeds on one line")
+                concepts[name] = seeds.split()
+    except FileNotFoundError as e:
+        raise EvalSetError(f"{path}: no such concepts file") from e
+    except UnicodeDecodeError as e:
+        raise EvalSetError(f"{path}: not UTF-8 (byte {e.start}); save it as UTF-8") from e
+    if not concepts:
+        raise EvalSetError(f"{path}: no concepts found; write one 'concept<TAB>seeds' per line")
+    return concepts
+
+
+def expand_concepts(
+    engine: Engine, concepts: dict[str, list[str]], topn: int = 20, min_count: int = EXPAND_MIN_COUNT
+) -> list[Candidate]:
+    """Several concepts at once: every word (seeds excluded) goes to the concept whose centroid it
+    is closest to; each concept keeps its `topn` best. Rows by concept, then score."""
+    check_number("topn", topn)
+    names = list(concepts)
+    centroids: list = []
+    seed_rows: set[int] = set()
+    for name in names:
+        c, rows = _centroid(engine, concepts[name])
+        centroids.append(c)
+        seed_rows.update(i for i in rows if i is not None)
+    # each word's closest concept, a block of concepts at a time (words x all concepts at once
+    # passed 3 GB with 200,000 concepts)
+    unit = engine.unit
+    best = np.zeros(len(unit), dtype=np.int64)
+    top = np.full(len(unit), -np.inf, dtype=np.float32)
+    step = max(1, SCORE_BLOCK_ELEMENTS // max(1, len(unit)))
+    for start in range(0, len(centroids), step):
+        scores = unit @ np.vstack(centroids[start : start + step]).T
+        block_best = scores.argmax(axis=1)
+        block_top = scores[np.arange(len(block_best)), block_best]
+        better = block_top > top
+        best[better], top[better] = block_best[better] + start, block_top[better]
+    eligible = np.asarray(engine.model.counts) >= min_count
+    eligible[list(seed_rows)] = False
+    out: list[Candidate] = []
+    # the eligible words grouped by concept once (a scan of the vocabulary per concept was
+    # concepts x words: hours for 200,000 concepts), each group by score
+    words_of = np.nonzero(eligible)[0]
+    words_of = words_of[np.lexsort((-top[words_of], best[words_of]))]
+    bounds = np.searchsorted(best[words_of], np.arange(len(names) + 1))
+    for k, name in enumerate(names):
+        mine = words_of[bounds[k] : bounds[k + 1]][:topn]
+        if len(mine):
+            seed_units = np.vstack([engine.vector_of(w)[0] for w in concepts[name]])
+            nearest = (engine.unit[mine] @ seed_units.T).argmax(axis=1)
+        else:
+            nearest = np.zeros(0, dtype=int)
+        out += [
+            Candidate(engine.model.words[i], float(top[i]), int(engine.model.counts[i]), concepts[name][int(s)], name)
+            for i, s in zip(mine, nearest)
+        ]
+    return out

@@ -1,0 +1,319 @@
+"""Comparing two texts word by word: how each word's meaning differs between model A and model B,
+held against how much it moves within each text (its noise floor).
+
+Methods (`by`):
+* cosine: B rotated onto A with orthogonal Procrustes (scipy) on anchor words, then the cosine of
+  the word's two vectors (Hamilton, Leskovec & Jurafsky 2016). The anchors are the most frequent
+  shared words, never the words being compared (they would pull the rotation towards themselves);
+  for the moved-most list the rotation is refitted REFINE_ROUNDS times without the REFINE_DROP
+  share of anchors that moved most (a change the anchors share would otherwise be absorbed).
+* overlap: no rotation: the share of the word's k nearest neighbours (among the shared words) the
+  two models agree on (Gonen et al. 2020), for small texts and models of different dimensions.
+
+The noise floor: when both models have resampled members (train --bootstrap), each member is
+aligned to its own model the same way and scored against it like the other text; a word's change
+is then standardised: z = (mean within − between) / sd within, on Fisher-transformed cosines
+(atanh, cosines clipped to ±0.999999; for overlap: on the overlaps), within being all its member
+scores in both texts (sd at least 0.001). z ≫ 0 means the
+texts differ more than each text differs from a redraw of itself. Words found in fewer than
+MIN_MEMBERS members, or whose within-text mean is below UNSTABLE_WITHIN, are too unstable to judge
+and listed apart. The moved-most list stays ordered by the change itself (`rank`, COMPARE_RANK):
+on planted changes in both novels (benchmarks/planted_change.py) ordering by z found them less
+precisely; z is a column beside it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..base.choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, COMPARE_RANK, DEFAULT_TOPN
+from ..base.limits import check_number
+from ..base.vecmath import unit_rows
+from ..errors import UnknownWordError, UsageError
+from ..queries.query import Engine
+from .stability import Ensemble
+
+log = logging.getLogger(__name__)
+
+METHODS = ("cosine", "overlap")
+REFINE_ROUNDS = 2
+REFINE_DROP = 0.1
+MIN_MEMBERS = 3
+UNSTABLE_WITHIN = 0.3  # a word whose members agree with their own model less than this is noise
+SHARED_WARNING = 500  # fewer shared words than this: a rotation is poorly determined
+SCORE_BLOCK_ELEMENTS = 4 << 20
+
+
+@dataclass
+class Comparison:
+    word: str
+    cosine: float | None  # of the word's vector in A and its rotated vector in B (None: not aligned)
+    overlap: float  # share of its k nearest neighbours the two models have in common
+    neighbours_a: list[str]
+    neighbours_b: list[str]
+    count_a: int = 0
+    count_b: int = 0
+    z: float | None = None  # the standardised change against the noise floor (with members)
+    within: float | None = None  # the mean within-text score (members against their own model)
+
+
+@dataclass
+class CompareResult:
+    aligned: bool  # False when the models' dimensions differ, or by="overlap": no rotation
+    anchors: int  # shared words the rotation was fitted on
+    shared: int  # words the two models share
+    rows: list[Comparison] = field(default_factory=list)
+    by: str = "cosine"
+    noise_floor: bool = False  # the rows carry z against the members
+    unstable: list[Comparison] = field(default_factory=list)  # too unstable to judge (with members)
+
+
+def _unit_rows_of(engine: Engine, rows: np.ndarray) -> np.ndarray:
+    """These rows of the engine's vectors at unit length (a zero or broken row: zeros, as
+    Engine.unit has them), without the engine's unit matrix of the whole vocabulary."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = unit_rows(np.asarray(engine.vectors[rows], dtype=np.float32))
+    out[~np.isfinite(out).all(axis=1)] = 0
+    return out
+
+
+def procrustes_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The orthogonal R minimising ||b R - a|| (scipy.linalg.orthogonal_procrustes)."""
+    from scipy.linalg import orthogonal_procrustes
+
+    rotation, _ = orthogonal_procrustes(b, a)
+    return rotation.astype(np.float32)
+
+
+def nearest_rows(unit: np.ndarray, rows, k: int, block: int = 1024) -> np.ndarray:
+    """The k nearest other rows (by cosine of unit rows) of each of `rows`, best first, computed
+    a block of rows at a time (memory bounded for 300k words; long work says how far it is)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    k = min(k, len(unit) - 1)
+    out = np.empty((len(rows), k), dtype=np.int64)
+    block = max(1, min(block, SCORE_BLOCK_ELEMENTS // max(1, len(unit))))
+    blocks = -(-len(rows) // block)
+    zero = ~unit.any(axis=1)
+    report = max(1, blocks // 10) if blocks >= 100 else 0
+    for number, start in enumerate(range(0, len(rows), block)):
+        if report and number and number % report == 0:
+            log.info("neighbours of %s of %s words...", f"{start:,}", f"{len(rows):,}")
+        part = rows[start : start + block]
+        sims = unit[part] @ unit.T
+        sims[np.arange(len(part)), part] = -np.inf
+        sims[:, zero] = -np.inf  # a zero (or broken) vector is no one's neighbour
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1, kind="stable")
+        out[start : start + block] = np.take_along_axis(top, order, axis=1)
+    return out
+
+
+def fit_alignment(ua: np.ndarray, ub: np.ndarray, anchor: np.ndarray, rounds: int = 0) -> tuple[np.ndarray, int]:
+    """B's unit rows rotated onto A's on the anchor rows; with rounds, refitted that many times
+    without the REFINE_DROP share of anchors that moved most. The rotated rows and the anchors used."""
+    for _ in range(rounds + 1):
+        rotation = procrustes_rotation(ua[anchor], ub[anchor])
+        rotated = unit_rows(ub @ rotation)
+        if _ == rounds or len(anchor) < 20:
+            break
+        moved = np.einsum("ij,ij->i", ua[anchor], rotated[anchor])
+        anchor = anchor[np.argsort(-moved, kind="stable")[: int(len(anchor) * (1 - REFINE_DROP))]]
+    return rotated, len(anchor)
+
+
+def _overlaps(na: np.ndarray, nb: np.ndarray) -> np.ndarray:
+    return np.array([len(set(x) & set(y)) / max(1, len(x)) for x, y in zip(na.tolist(), nb.tolist())])
+
+
+def _z(within: list[float], between: float, by: str) -> float | None:
+    if len(within) < 2:
+        return None
+    values = np.asarray(within, dtype=np.float64)
+    if by == "cosine":
+        values, between = (
+            np.arctanh(np.clip(values, -0.999999, 0.999999)),
+            float(np.arctanh(np.clip(between, -0.999999, 0.999999))),
+        )
+    sd = float(values.std(ddof=1))
+    return float((values.mean() - between) / max(sd, 1e-3))
+
+
+def compare(
+    a: Engine,
+    b: Engine,
+    words: list[str] | None = None,
+    *,
+    anchors: int = COMPARE_ANCHORS,
+    k: int = COMPARE_NEIGHBOURS,
+    topn: int = DEFAULT_TOPN,
+    min_count: int = COMPARE_MIN_COUNT,
+    by: str = "cosine",
+    least_moved: bool = False,
+    noise_floor: bool = True,
+    refine: int = REFINE_ROUNDS,
+    rank: str = COMPARE_RANK,
+) -> CompareResult:
+    """Compare words across two models (module docstring): the given words, or the `topn` shared
+    words (seen min_count times in both) that moved most (least_moved: least). With members in
+    both models (and noise_floor), each row gets its z and unstable words are listed apart; rank
+    orders the moved-most list by the change or by z.
+
+    Parameters
+    ----------
+    a, b : Engine
+        The two models' query engines (text A's, text B's).
+    words : list of str, optional
+        Words to compare; None: the `topn` that moved most (or least).
+    anchors : int
+        The most frequent shared words the rotation between the spaces is fitted on.
+    k : int
+        Neighbours compared per word (by="overlap").
+    topn : int
+        How many words, without `words`.
+    min_count : int
+        Only words seen this many times in both are compared.
+    by : {"cosine", "overlap"}
+        The change: cosine after aligning the spaces, or the share of neighbours kept.
+    least_moved : bool
+        The words that moved least instead.
+    noise_floor : bool
+        With members in both models: each word's z against the change between members.
+    refine : int
+        Rounds of refitting the rotation without the words that moved most.
+    rank : {"change", "z"}
+        What orders the moved-most list.
+
+    Returns
+    -------
+    CompareResult
+        Rows (word, change, z, neighbours in each), unstable words apart, and the fit's figures.
+
+    Raises
+    ------
+    UsageError
+        Too few shared words, or options that cannot work together.
+    UnknownWordError
+        A given word missing from one of the models.
+
+    Examples
+    --------
+    >>> a, b = Engine(load_model("models/a")), Engine(load_model("models/b"))  # doctest: +SKIP
+    >>> compare(a, b, topn=5).rows[0].word  # doctest: +SKIP
+    '丞相'
+    """
+    if isinstance(words, str):
+        raise UsageError("words must be a list of words, not one string")
+    for name, value in (("anchors", anchors), ("k", k), ("topn", topn)):
+        check_number(name, value)
+    if by not in METHODS:
+        raise UsageError(f"compare by cosine or overlap, not {by!r}")
+    shared_words = [w for w in a.model.words if w in b.model.index]
+    if not shared_words:
+        raise UsageError(f"{a.model.path} and {b.model.path} share no word; compare models of the same language")
+    if len(shared_words) < SHARED_WARNING:
+        log.warning("warning: the models share only %d words: the comparison rests on little", len(shared_words))
+    ia = np.array([a.model.index[w] for w in shared_words])
+    ib = np.array([b.model.index[w] for w in shared_words])
+    ua, ub = _unit_rows_of(a, ia), _unit_rows_of(b, ib)
+    position = {w: j for j, w in enumerate(shared_words)}
+    if words:
+        chosen = []
+        for w in words:  # as each model looks words up (normalised forms), with the message of one that lacks it
+            forms = []
+            for engine in (a, b):
+                try:
+                    forms.append(engine.model.words[engine.index_of(w)])
+                except UnknownWordError as e:
+                    raise UnknownWordError(f"{engine.model.path}: {e}", w) from None
+            form = forms[0] if forms[0] in position else forms[1]
+            if form not in position:
+                raise UnknownWordError(f"{w!r} is {forms[0]!r} in one model and {forms[1]!r} in the other", w)
+            chosen.append(position[form])
+    counts_a, counts_b = np.asarray(a.model.counts)[ia], np.asarray(b.model.counts)[ib]
+    aligned = by == "cosine" and a.model.dim == b.model.dim
+    used = 0
+    if aligned:
+        freq = np.minimum(counts_a, counts_b)
+        order = np.argsort(-freq, kind="stable")
+        if words:  # the compared words are never anchors
+            order = order[~np.isin(order, chosen)]
+        anchor = order[: min(anchors, len(order))]
+        ub, used = fit_alignment(ua, ub, anchor, 0 if words else refine)
+    if not words:
+        idx = np.nonzero(np.minimum(counts_a, counts_b) >= min_count)[0]
+        if aligned:
+            score = np.einsum("ij,ij->i", ua[idx], ub[idx])
+        else:
+            score = _overlaps(nearest_rows(ua, idx, k), nearest_rows(ub, idx, k))
+        chosen = list(idx[np.argsort(score if not least_moved else -score, kind="stable")])
+    result = CompareResult(aligned, used, len(shared_words), by=by)
+    ea, eb = (Ensemble(a), Ensemble(b)) if noise_floor else (None, None)
+    floor = bool(ea) and bool(eb)
+    if words:
+        candidates = chosen
+    else:  # with a noise floor, the most moved few hundred get their z (and are re-ranked by it if asked)
+        candidates = chosen[: max(topn * 10, 200)] if floor else chosen[:topn]
+    na, nb = nearest_rows(ua, candidates, k), nearest_rows(ub, candidates, k)
+    rows = []
+    for j, x, y in zip(candidates, na.tolist(), nb.tolist()):
+        rows.append(
+            Comparison(
+                shared_words[j],
+                float(ua[j] @ ub[j]) if aligned else None,
+                len(set(x) & set(y)) / max(1, len(x)),
+                [shared_words[i] for i in x],
+                [shared_words[i] for i in y],
+                int(counts_a[j]),
+                int(counts_b[j]),
+            )
+        )
+    if floor:
+        within = _within_scores([r.word for r in rows], (a, ea), (b, eb), by, k, anchors)
+        stable_rows = []
+        for r in rows:
+            values = within.get(r.word, [])
+            r.within = float(np.mean(values)) if values else None
+            between = r.cosine if aligned else r.overlap
+            if len(values) < MIN_MEMBERS or r.within is None or r.within < UNSTABLE_WITHIN:
+                result.unstable.append(r)
+                continue
+            r.z = _z(values, float(between or 0.0), "cosine" if aligned else "overlap")  # (set for every row here)
+            stable_rows.append(r)
+        if not words:
+            if rank == "z":
+                stable_rows.sort(key=lambda r: (r.z or 0.0) if not least_moved else -(r.z or 0.0), reverse=True)
+            stable_rows = stable_rows[:topn]
+        rows = stable_rows
+        result.noise_floor = True
+    result.rows = rows
+    return result
+
+
+def _within_scores(words, side_a, side_b, by: str, k: int, anchors: int) -> dict[str, list[float]]:
+    """Each word's scores of each member against its own model (aligned as the texts were), over
+    the members of both texts."""
+    out: dict[str, list[float]] = {w: [] for w in words}
+    for engine, ensemble in (side_a, side_b):
+        for member in ensemble.members:
+            shared = [w for w in engine.model.words if w in member.model.index]
+            position = {w: j for j, w in enumerate(shared)}
+            ie = np.array([engine.model.index[w] for w in shared])
+            im = np.array([member.model.index[w] for w in shared])
+            ue, um = _unit_rows_of(engine, ie), _unit_rows_of(member, im)
+            rows = [position[w] for w in words if w in position]
+            if not rows:
+                continue
+            if by == "cosine" and engine.model.dim == member.model.dim:
+                freq = np.minimum(np.asarray(engine.model.counts)[ie], np.asarray(member.model.counts)[im])
+                order = np.argsort(-freq, kind="stable")
+                order = order[~np.isin(order, rows)]
+                um, _ = fit_alignment(ue, um, order[: min(anchors, len(order))])
+                scores = np.einsum("ij,ij->i", ue[rows], um[rows])
+            else:
+                scores = _overlaps(nearest_rows(ue, rows, k), nearest_rows(um, rows, k))
+            for j, s in zip(rows, scores.tolist()):
+                out[shared[j]].append(float(s))
+    return out

@@ -1,0 +1,83 @@
+"""Resampled members of a model: models trained beside it on resamples of its documents
+(`train --bootstrap N`) or with other seeds on the same text (`--seeds N`), kept inside its
+directory so every finding can say how much it would move (w2vkit.findings.stability).
+
+    MODEL_DIR/members/01/  vectors.npy, vocab.tsv, meta.json: a w2vkit model (same format, same
+                           checksums), compact: no training state, no n-gram table, no dictionaries
+
+The model's meta.json lists them ("members": how they were drawn, and each member's directory and
+vectors' checksum), and a member's own meta.json records its draw (the documents drawn, by
+number) and seed, so members are reproducible (with --deterministic, bit for bit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import CorruptModelError, OptionError
+from .store import Model, load_model
+
+MEMBERS_DIR = "members"
+KINDS = ("bootstrap", "seeds")
+MAX_MEMBERS = 100  # each is a training of the whole text
+
+
+@dataclass(frozen=True)
+class Resampling:
+    """What members to train: `count` of them, by `kind` (bootstrap: resamples of the documents
+    with replacement; seeds: the same text with other seeds), documents by `unit`
+    (w2vkit.text.documents.parse_unit)."""
+
+    kind: str = "bootstrap"
+    count: int = 10
+    unit: str = "auto"
+
+    def __post_init__(self):
+        from ..base.limits import check_number
+        from ..text.documents import parse_unit
+
+        if self.kind not in KINDS:
+            raise OptionError(f"{{resampling}} kind must be bootstrap or seeds, not {self.kind!r}", "resampling")
+        check_number("members", self.count)
+        parse_unit(self.unit)
+
+
+def member_dir(model_dir: Path, number: int) -> Path:
+    return Path(model_dir) / MEMBERS_DIR / f"{number:02d}"
+
+
+def load_members(model: Model) -> list[Model]:
+    """The model's members (empty when it has none), each checked against the checksum the model
+    recorded for it (so a member swapped from another model is refused)."""
+    record = model.meta.get("members")
+    if not record:
+        return []
+    if not isinstance(record, dict) or not isinstance(record.get("members"), list):
+        raise CorruptModelError(f"{model.path / 'meta.json'}: field 'members' is damaged; retrain the model")
+    out = []
+    for entry in record["members"]:
+        relative = entry.get("path") if isinstance(entry, dict) else None
+        if not isinstance(relative, str) or Path(relative).parts[:1] != (MEMBERS_DIR,) or ".." in Path(relative).parts:
+            raise CorruptModelError(f"{model.path / 'meta.json'}: a member's path is not under {MEMBERS_DIR}/; retrain")
+        member = load_model(model.path / relative)
+        if member.meta.get("vectors_sha256") != entry.get("vectors_sha256"):
+            raise CorruptModelError(
+                f"{model.path / relative}: not the member this model was saved with (checksum differs); retrain"
+            )
+        out.append(member)
+    return out
+
+
+def describe_members(model: Model) -> str | None:
+    """A line for `info`: how many members, drawn how (None without members)."""
+    record = model.meta.get("members")
+    if not isinstance(record, dict):
+        return None
+    n = len(record.get("members") or [])
+    if record.get("kind") == "seeds":
+        return f"{n} members: the same text, seeds {', '.join(str(m.get('seed')) for m in record['members'])}"
+    return (
+        f"{n} members: bootstrap resamples of {record.get('documents'):,} documents "
+        f"({record.get('unit')}), drawn with replacement"
+    )

@@ -1,0 +1,438 @@
+"""The w2vkit model format: a directory that numpy alone can read, without unpickling anything.
+
+    MODEL_DIR/
+      vectors.npy    float32 [vocab x dim], C order; np.load(..., mmap_mode="r", allow_pickle=False)
+      vocab.tsv      one "word<TAB>count" per line, in the row order of vectors.npy (by frequency)
+      meta.json      format version, versions, hyperparameters, corpus hashes, losses, timings,
+                     sha256 of vectors.npy
+      dropped.tsv    optional: words seen in training but below min_count, with their counts
+      dicts/         the dictionaries and stopword lists the text was segmented with (by sha256)
+      members/NN/    optional: resampled members, each a compact model (w2vkit.model.members)
+      gensim/        optional: full gensim state, read only by `train --resume`
+
+Saving is atomic: the new directory is written beside the old one and swapped in with one rename
+(renameat2 RENAME_EXCHANGE on Linux), so a kill at any moment leaves the previous model loadable.
+Only a w2vkit model (or an empty directory) is ever replaced: check_model_output refuses any other
+existing path, and one that holds, is, or lies inside an input, before the work starts, and
+publish checks again just before the swap.
+Also here: finding the model a query should use. Import and export of word2vec files: w2vkit.model.interop.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from ..base.files import note_read, sha256_of
+from ..errors import CorruptModelError, ModelNotFoundError
+from ..text.items import ITEMS_DIR
+from .metacheck import check_meta
+from .modelfolder import (
+    DICTS_DIR,
+    DROPPED,
+    META,
+    VECTORS,
+    VOCAB,
+    is_regular_file,
+    publish,
+    staging_dir,
+)
+from .subwords import load_ngrams
+
+log = logging.getLogger(__name__)
+
+# 2: the dictionaries and stopword lists of the segmentation are copied into dicts/ (w2vkit.text.dictfiles),
+# and resampled members may live in members/ (w2vkit.model.members).
+FORMAT_VERSION = 2
+READABLE_FORMAT_VERSIONS = (1, 2)
+# Below this size the vectors' sha256 is checked on every load (< 0.1 s); above it only the
+# shape is, and `w2vkit info --verify` checks the checksum.
+VERIFY_ON_LOAD_BYTES = 64 << 20
+
+
+@dataclass
+class Model:
+    """A loaded model directory (load_model): its vocabulary and vectors, read with numpy only.
+
+    Parameters
+    ----------
+    path : Path
+        The model directory.
+    words : list of str
+        The vocabulary, most frequent first.
+    counts : numpy.ndarray
+        Each word's count in the training text.
+    vectors : numpy.ndarray
+        float32, a row per word (possibly a read-only memory map).
+    meta : dict
+        meta.json: parameters, corpus, versions, checksums.
+
+    Examples
+    --------
+    >>> model = load_model("models/xiyouji")  # doctest: +SKIP
+    >>> model.vectors.shape  # doctest: +SKIP
+    (8355, 200)
+    """
+
+    path: Path
+    words: list[str]
+    counts: np.ndarray
+    vectors: np.ndarray  # float32, possibly a read-only memmap
+    meta: dict
+    _index: dict | None = field(default=None, repr=False)
+    _ngrams: tuple | None = field(default=None, repr=False)
+
+    @property
+    def index(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {w: i for i, w in enumerate(self.words)}
+        return self._index
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def ngram_table(self):
+        """The character n-gram vectors of a subword model (w2vkit.model.subwords), or None."""
+        if self._ngrams is None:
+            self._ngrams = (load_ngrams(self.path, self.meta),)
+        return self._ngrams[0]
+
+    def dropped_counts(self) -> dict[str, int]:
+        """Words seen in the corpus but below min_count (empty for imported models)."""
+        path = self.path / DROPPED
+        if not path.exists():
+            return {}
+        if not is_regular_file(path):
+            raise CorruptModelError(f"{path}: not a regular file; delete it (it only explains unknown words)")
+        out = {}
+        try:
+            with open(path, encoding="utf-8") as f:
+                for lineno, line in enumerate(f, 1):  # noqa: B007 (named in the error below)
+                    word, _, count = line.rstrip("\n").rpartition("\t")
+                    out[word] = int(count)
+        except (ValueError, UnicodeDecodeError) as e:
+            where = f"line {lineno}" if isinstance(e, ValueError) else "not UTF-8"
+            raise CorruptModelError(
+                f"{path}: malformed ({where}); delete it (it only explains unknown words) or retrain the model"
+            ) from e
+        return out
+
+
+def write_model_files(
+    directory: Path,
+    words: list[str],
+    counts,
+    vectors: np.ndarray | None,
+    meta: dict,
+    dropped: dict[str, int] | None = None,
+    vectors_sha256: str | None = None,
+    extra_files: dict[str, bytes] | None = None,
+) -> dict:
+    """Write vectors, vocabulary and metadata into directory (not atomic: use staging_dir).
+
+    vectors=None: directory already holds vectors.npy (written in place by an importer, which
+    may pass its checksum). extra_files: relative path (under dicts/ or items/) -> bytes."""
+    written = vectors is None
+    if written:
+        vectors = np.load(directory / VECTORS, mmap_mode="r", allow_pickle=False)
+    else:
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[0] != len(words):
+        raise ValueError(f"vectors shape {vectors.shape} does not match {len(words)} words")
+    for w in words:
+        if not w or "\t" in w or "\n" in w:
+            raise ValueError(f"word {w!r} cannot be stored (empty, or has a tab or newline)")
+    if not written:
+        np.save(directory / VECTORS, vectors, allow_pickle=False)
+    for relative, data in (extra_files or {}).items():
+        if Path(relative).parts[:1] not in ((DICTS_DIR,), (ITEMS_DIR,)) or ".." in Path(relative).parts:
+            raise ValueError(f"{relative}: a model's extra files go under {DICTS_DIR}/ or items/")
+        (directory / relative).parent.mkdir(parents=True, exist_ok=True)
+        (directory / relative).write_bytes(data)
+    # The checksum of a large file is computed on the other core while the vocabulary is written
+    # (hashlib releases the GIL).
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        hashing = pool.submit(lambda: vectors_sha256 or sha256_of(directory / VECTORS))
+        write_vocab(directory, words, counts)
+        if dropped:
+            with open(directory / DROPPED, "w", encoding="utf-8", newline="\n") as f:
+                f.writelines(f"{w}\t{c}\n" for w, c in sorted(dropped.items(), key=lambda x: -x[1]))
+        vectors_sha = hashing.result()
+    meta = dict(meta, vocab_sha256=sha256_of(directory / VOCAB))
+    return write_meta(directory, meta, len(words), int(vectors.shape[1]), vectors_sha)
+
+
+def write_vocab(directory: Path, words: list[str], counts) -> None:
+    counts = np.asarray(counts).astype(np.int64).tolist()
+    with open(directory / VOCAB, "w", encoding="utf-8", newline="\n") as f:
+        f.write("".join([f"{w}\t{c}\n" for w, c in zip(words, counts)]))
+
+
+def write_meta(directory: Path, meta: dict, vocab_size: int, dim: int, vectors_sha256: str) -> dict:
+    meta = dict(meta)
+    meta.update(
+        format="w2vkit-model",
+        format_version=FORMAT_VERSION,
+        w2vkit_version=__version__,
+        vocab_size=vocab_size,
+        dim=dim,
+        vectors_sha256=vectors_sha256,
+    )
+    with open(directory / META, "w", encoding="utf-8") as f:
+        json.dump(meta, f, ensure_ascii=False, indent=2)
+    return meta
+
+
+def save_model(
+    target: str | os.PathLike,
+    words: list[str],
+    counts: np.ndarray,
+    vectors: np.ndarray,
+    meta: dict,
+    *,
+    dropped: dict[str, int] | None = None,
+    extra_files: dict[str, bytes] | None = None,
+) -> Path:
+    """Save vectors as a model directory (vectors.npy, vocab.tsv, meta.json with checksums),
+    atomically: the directory appears complete or not at all.
+
+    Parameters
+    ----------
+    target : str or Path
+        The model directory: new, empty, or a w2vkit model (replaced as a whole).
+    words : list of str
+        The vocabulary, most frequent first.
+    counts : numpy.ndarray
+        Each word's count in the training text (int64).
+    vectors : numpy.ndarray
+        One row per word (saved as float32).
+    meta : dict
+        What meta.json records (parameters, corpus, versions); checksums are added.
+    dropped : dict, optional
+        Words left out below min_count, with their counts (for unknown-word messages).
+    extra_files : dict, optional
+        Further files of the model: a path under dicts/ or items/ -> its bytes.
+
+    Returns
+    -------
+    Path
+        The model directory.
+
+    Raises
+    ------
+    OutputError
+        The target holds something w2vkit did not make, or cannot be written.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> save_model("m", ["a", "b"], np.array([3, 2]), np.eye(2), {})  # doctest: +SKIP
+    PosixPath('m')
+    """
+    target = Path(target)
+    tmp = staging_dir(target)
+    try:
+        write_model_files(tmp, words, counts, vectors, meta, dropped, extra_files=extra_files)
+        publish(tmp, target)
+    except OSError as e:
+        if e.filename is None:  # (a write to an open file names none: a full disk would say nothing of where)
+            raise OSError(e.errno, e.strerror, str(target)) from e
+        raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+REPLACED_RETRIES = 3  # loads begun again when the model folder was replaced while being read
+
+
+def load_model(path: str | os.PathLike, *, mmap: bool = True, verify: bool | None = None) -> Model:
+    """Load a model directory with numpy only (no pickle, no gensim).
+
+    A model is replaced by renaming folders (publish), so a load that began before a retrain
+    finished may read meta.json of one folder and vectors.npy of the next: when the folder at
+    `path` is another one by the end of the load (its inode changed), the load starts again rather
+    than reporting a false "checksum mismatch" or returning a mixture.
+
+    Parameters
+    ----------
+    path : str or Path
+        The model directory.
+    mmap : bool
+        Memory-map vectors.npy (read-only) rather than reading it into memory.
+    verify : bool or None
+        Check the vectors' sha256 against meta.json: None, for small models only (below
+        VERIFY_ON_LOAD_BYTES); True, always; False, never.
+
+    Returns
+    -------
+    Model
+        Its words, counts, vectors and meta.
+
+    Raises
+    ------
+    ModelNotFoundError
+        No model directory at `path`.
+    CorruptModelError
+        A file missing, damaged, or not matching its checksum.
+
+    Examples
+    --------
+    >>> model = load_model("models/xiyouji")  # doctest: +SKIP
+    >>> model.words[:3]  # doctest: +SKIP
+    ['道', '行者', '了']
+    """
+    path = Path(path)
+    for attempt in range(REPLACED_RETRIES + 1):
+        folder = _folder_id(path)
+        try:
+            model = _load_model_once(path, mmap, verify)
+        except (CorruptModelError, ModelNotFoundError):
+            if attempt < REPLACED_RETRIES and _replaced(path, folder):
+                continue
+            raise
+        if attempt < REPLACED_RETRIES and _replaced(path, folder):
+            continue
+        return model
+    raise AssertionError("unreachable")  # (the last attempt returns or raises)
+
+
+def _folder_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _replaced(path: Path, folder) -> bool:
+    """Whether the folder at `path` is not the one a load began with (after a moment for the
+    second rename of publish, if the path is missing now)."""
+    now = _folder_id(path)
+    if now is None and folder is not None:
+        time.sleep(0.05)
+        now = _folder_id(path)
+    return folder is not None and now is not None and now != folder
+
+
+def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
+    meta_path = path / META
+    if not path.is_dir():
+        raise ModelNotFoundError(f"{path}: no such model directory")
+    note_read(path)  # nothing this run writes may land in it
+    if os.path.lexists(meta_path) and not is_regular_file(meta_path):
+        raise CorruptModelError(f"{meta_path}: not a regular file; retrain or re-import the model")
+    if not meta_path.is_file():
+        raise CorruptModelError(f"{path}: not a w2vkit model (no {META}); import other formats with `w2vkit import`")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise CorruptModelError(f"{meta_path}: unreadable ({e}); retrain or re-import the model") from e
+    except RecursionError as e:
+        raise CorruptModelError(f"{meta_path}: nested too deeply to read; retrain or re-import the model") from e
+    if not isinstance(meta, dict):
+        raise CorruptModelError(f"{meta_path}: not a JSON object; retrain or re-import the model")
+    check_meta(meta, meta_path)  # each field w2vkit reads has its type (w2vkit.model.metacheck)
+    if meta.get("format_version") not in READABLE_FORMAT_VERSIONS:
+        raise CorruptModelError(
+            f"{path}: model format version {meta.get('format_version')!r} is not supported by "
+            f"w2vkit {__version__} (reads versions {', '.join(map(str, READABLE_FORMAT_VERSIONS))}); retrain or upgrade w2vkit"
+        )
+    vec_path = path / VECTORS
+    for file in (vec_path, path / VOCAB):
+        if os.path.lexists(file) and not is_regular_file(file):
+            # (np.load of a FIFO would wait for a writer forever)
+            raise CorruptModelError(f"{file}: not a regular file; retrain or re-import the model")
+    try:
+        vectors = np.load(vec_path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except FileNotFoundError as e:
+        raise CorruptModelError(f"{vec_path}: missing; retrain or re-import the model") from e
+    except (ValueError, OSError, EOFError) as e:
+        raise CorruptModelError(f"{vec_path}: truncated or corrupt ({e}); retrain or re-import the model") from e
+    expected = (meta.get("vocab_size"), meta.get("dim"))
+    if vectors.dtype != np.float32 or vectors.ndim != 2 or tuple(vectors.shape) != expected:
+        raise CorruptModelError(
+            f"{vec_path}: holds {vectors.dtype} {tuple(vectors.shape)}, meta.json says float32 "
+            f"{expected}; retrain or re-import the model"
+        )
+    if verify or (verify is None and vec_path.stat().st_size <= VERIFY_ON_LOAD_BYTES):
+        if sha256_of(vec_path) != meta.get("vectors_sha256"):
+            raise CorruptModelError(
+                f"{vec_path}: checksum mismatch (file changed or damaged); retrain or re-import the model"
+            )
+        # (models saved before 0.3.0 have no vocabulary checksum)
+        if meta.get("vocab_sha256") and (path / VOCAB).is_file() and sha256_of(path / VOCAB) != meta["vocab_sha256"]:
+            raise CorruptModelError(
+                f"{path / VOCAB}: checksum mismatch (file changed or damaged); retrain or re-import the model"
+            )
+    words, counts = read_vocab(path / VOCAB)
+    if len(words) != vectors.shape[0]:
+        raise CorruptModelError(
+            f"{path / VOCAB}: {len(words)} words for {vectors.shape[0]} vectors; retrain or re-import the model"
+        )
+    if verify or (verify is None and vec_path.stat().st_size <= VERIFY_ON_LOAD_BYTES):
+        broken = non_finite_rows(vectors)  # (with the checksum: small models on load, any with --verify)
+        if len(broken):
+            shown = ", ".join(repr(words[i]) for i in broken[:5]) + (" …" if len(broken) > 5 else "")
+            raise CorruptModelError(
+                f"{vec_path}: {len(broken):,} vector{'s are' if len(broken) > 1 else ' is'} not finite (NaN or "
+                f"infinity): {shown}; retrain, or re-import without them"
+            )
+    return Model(path, words, counts, vectors, meta)
+
+
+def non_finite_rows(vectors: np.ndarray, block: int = 1 << 16) -> np.ndarray:
+    """The rows holding a NaN or an infinity, read a block at a time (a memmap is not copied whole)."""
+    found = [
+        start + np.nonzero(~np.isfinite(np.asarray(vectors[start : start + block])).all(axis=1))[0]
+        for start in range(0, len(vectors), block)
+    ]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def read_vocab(path: Path) -> tuple[list[str], np.ndarray]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as e:
+        raise CorruptModelError(f"{path}: missing; retrain or re-import the model") from e
+    except UnicodeDecodeError as e:
+        raise CorruptModelError(f"{path}: not UTF-8 (byte {e.start}); retrain or re-import the model") from e
+    words, counts = [], []
+    # Split at "\n" only: str.splitlines() also splits at U+2028, form feeds and other characters
+    # a word may hold.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    for line in lines:
+        word, _, count = line.rpartition("\t")
+        words.append(word)
+        counts.append(count)
+    try:
+        array = np.array(counts, dtype=np.int64)
+    except (ValueError, OverflowError):
+        array = None
+    if array is None or (len(array) and array.min() < 0):
+        # (the slow path, on failure only: which line)
+        lineno, count = next(
+            (n, c) for n, c in enumerate(counts, 1) if not (c.isascii() and c.isdigit() and int(c) < 1 << 63)
+        )
+        raise CorruptModelError(
+            f"{path}: line {lineno}: the count {count[:30]!r} is not a whole number from 0 to 2^63; retrain or "
+            "re-import the model"
+        )
+    return words, array

@@ -1,0 +1,145 @@
+"""Pictures of concept axes (`w2vkit axis -o FILE.png`): words placed along one axis, or on the
+plane of two, with Chinese labels drawn in a CJK font (w2vkit.pictures.plotting.find_cjk_font)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..base.files import STDOUT, atomic_output, check_writable, is_stream
+from ..base.render import terminal_safe
+from ..errors import UsageError
+from .fonts import find_cjk_font
+from .plotting import output_format
+
+log = logging.getLogger(__name__)
+
+# Rows (words) an axis picture draws: the figure grows 0.32 inch a word, and 5,377 words made a
+# 1500 x 258,246 px PNG of 2.4 GB. Beyond this, the highest and lowest halves are drawn (the table
+# has every word); a plane labels this many points, the farthest from its centre.
+MAX_DRAWN_WORDS = 200
+
+if TYPE_CHECKING:
+    from ..findings.axes import AxisResult
+
+
+def check_axis_output(output) -> str:
+    """The image format of an axis picture's output (png, svg, pdf), or UsageError; OutputError
+    when it cannot be written (into a model the command reads, a read-only place). Checked before
+    the scores are printed."""
+    if str(output) == STDOUT:
+        raise UsageError("an axis picture is not written to standard output (it holds the table); give a file name")
+    suffix = Path(output).suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf") and not is_stream(output):
+        raise UsageError(f"{output}: an axis is drawn as an image; give a .png, .svg or .pdf name")
+    check_writable(output)
+    return output_format(Path(output))
+
+
+def draw_axis(
+    x_result: AxisResult, output: str | Path, y_result: AxisResult | None = None, *, font: str | None = None
+) -> Path:
+    """Draw the words of x_result along its axis (with each score's interval when the model has
+    members), or, with y_result (the same words scored on a second axis), as a scatter on the
+    two. Written atomically.
+
+    Parameters
+    ----------
+    x_result : w2vkit.findings.axes.AxisResult
+        Words scored on an axis (axis_scores).
+    output : str or Path
+        The picture (.png, .svg, .pdf).
+    y_result : w2vkit.findings.axes.AxisResult, optional
+        The same words on a second axis: a scatter.
+    font : str, optional
+        A font file for the labels (None: a CJK font found or bundled).
+
+    Returns
+    -------
+    Path
+        The picture written.
+
+    Raises
+    ------
+    OutputError
+        The picture cannot be written.
+
+    Examples
+    --------
+    >>> engine = Engine(load_model("models/xiyouji"))  # doctest: +SKIP
+    >>> draw_axis(axis_scores(engine, ["善"], ["恶"]), "axis.png")  # doctest: +SKIP
+    PosixPath('axis.png')
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fmt = check_axis_output(output)
+    output = Path(output)
+    choice = find_cjk_font(font)
+    text_kw = {"fontproperties": choice.properties} if choice else {}
+    words = [terminal_safe(w) for w, _ in x_result.scores]  # (control characters: not well-formed SVG)
+    xs = [s for _, s in x_result.scores]
+    x_label = terminal_safe(f"{' '.join(x_result.negative)}  ←→  {' '.join(x_result.positive)}")
+    if y_result is None:
+        order = sorted(range(len(words)), key=lambda i: xs[i])
+        if len(order) > MAX_DRAWN_WORDS:
+            log.warning(
+                "warning: drew the %d lowest and %d highest of %s words (the table lists them all)",
+                MAX_DRAWN_WORDS // 2,
+                MAX_DRAWN_WORDS // 2,
+                f"{len(order):,}",
+            )
+            order = order[: MAX_DRAWN_WORDS // 2] + order[-(MAX_DRAWN_WORDS // 2) :]
+        fig, ax = plt.subplots(figsize=(10, max(3.0, 0.32 * len(order) + 1)))
+        spreads = [r.spread for r in x_result.rows] if x_result.rows else [None] * len(words)
+        for row, i in enumerate(order):
+            ax.plot([0, xs[i]], [row, row], color="#bbb", lw=1)
+            spread = spreads[i]
+            if spread is not None and spread.low is not None:  # the 90% interval over members
+                bar = [spread.low, spread.high or spread.low]
+                ax.plot(bar, [row, row], color="#555", lw=4, alpha=0.35, solid_capstyle="butt")
+            ax.plot([xs[i]], [row], "o", color="#c0392b" if xs[i] > 0 else "#2e6da4")
+            ax.text(
+                xs[i],
+                row,
+                f"  {words[i]}  ",
+                va="center",
+                ha="left" if xs[i] >= 0 else "right",
+                parse_math=False,
+                **text_kw,
+            )
+        ax.axvline(0, color="#888", lw=0.8)
+        ax.set_yticks([])
+        interval_note = "; bars: 90% intervals over resampled members" if any(s is not None for s in spreads) else ""
+        ax.set_xlabel(f"cosine with the axis: {x_label}{interval_note}", parse_math=False, **text_kw)
+        ends = [float(v) for s in spreads if s is not None for v in (s.low, s.high) if v is not None]
+        span = max(abs(min(xs + ends)), abs(max(xs + ends)), 0.05) * 1.6
+        ax.set_xlim(-span, span)
+    else:
+        y = {terminal_safe(w): s for w, s in y_result.scores}
+        ys = [y[w] for w in words]
+        fig, ax = plt.subplots(figsize=(9, 8))
+        ax.scatter(xs, ys, s=18, color="#2e6da4")
+        labelled = sorted(range(len(words)), key=lambda i: -(abs(xs[i]) + abs(ys[i])))[:MAX_DRAWN_WORDS]
+        if len(words) > MAX_DRAWN_WORDS:
+            log.warning(
+                "warning: labelled the %d words farthest from the centre of %s", MAX_DRAWN_WORDS, f"{len(words):,}"
+            )
+        for w, a, b in ((words[i], xs[i], ys[i]) for i in sorted(labelled)):
+            ax.annotate(w, (a, b), xytext=(4, 3), textcoords="offset points", parse_math=False, **text_kw)
+        ax.axvline(0, color="#888", lw=0.8)
+        ax.axhline(0, color="#888", lw=0.8)
+        ax.set_xlabel(x_label, parse_math=False, **text_kw)
+        y_label = terminal_safe(f"{' '.join(y_result.negative)}  ←→  {' '.join(y_result.positive)}")
+        ax.set_ylabel(y_label, parse_math=False, **text_kw)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    if choice is None and any(not w.isascii() for w in words):
+        log.warning("warning: no CJK font found, Chinese labels are boxes; give --font FILE")
+    with atomic_output(output) as f:
+        fig.savefig(f, format=fmt, dpi=150)
+    plt.close(fig)
+    return output

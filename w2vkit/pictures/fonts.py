@@ -1,0 +1,125 @@
+"""Fonts for labels drawn by matplotlib: a CJK-capable one found on the system, given by the user,
+or the Noto Sans SC that w2vkit depends on, so that Chinese labels are never boxes by default."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+
+# Family names as matplotlib's font manager reports them, best first.
+CJK_FONTS = [
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Source Han Sans",
+    "Source Han Serif SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "STHeiti",
+    "Songti SC",
+    "SimSun",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+    "Droid Sans Fallback",
+    "Arial Unicode MS",
+]
+CJK_FILE_KEYS = (
+    "notosanscjk",
+    "notoserifcjk",
+    "notosanssc",
+    "sourcehan",
+    "wqy",
+    "simhei",
+    "msyh",
+    "pingfang",
+    "hiragino",
+    "stheiti",
+    "droidsansfallback",
+    "uming",
+    "ukai",
+    "simsun",
+)
+# The font w2vkit depends on, so that a fresh install draws Chinese with no system package:
+# Noto Sans SC (SIL OFL 1.1) from the PyPI package pylopdf-fonts-zh-cn (17 MB wheel).
+BUNDLED_FONT_PACKAGE = "pylopdf-fonts-zh-cn"
+INSTALL_HINT = (
+    f"pip install {BUNDLED_FONT_PACKAGE} (Noto Sans SC, which w2vkit depends on), install a "
+    "system CJK font (Debian/Ubuntu: apt-get install fonts-noto-cjk) or pass --font PATH"
+)
+
+
+@dataclass
+class FontChoice:
+    """The font the labels are drawn with, and where it was found."""
+
+    properties: Any  # matplotlib FontProperties
+    path: str
+    origin: str  # "--font", "system" or "bundled"
+
+    @property
+    def name(self) -> str:
+        return str(self.properties.get_name())
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.origin}: {self.path})"
+
+
+def find_cjk_font(path: str | None = None) -> FontChoice | None:
+    """A CJK-capable font: the given file, else an installed system CJK font, else the bundled
+    Noto Sans SC; None if there is none at all."""
+    from matplotlib import font_manager
+
+    if path:
+        return _font_file(path, "--font")
+    installed = {f.name: f.fname for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            return FontChoice(font_manager.FontProperties(fname=installed[name]), installed[name], "system")
+    # matplotlib caches its font list on first use: a font installed after that is only found
+    # on disk. Look for the usual CJK font files by name and register the first one.
+    otf = font_manager.findSystemFonts(fontext="otf")  # type: ignore[arg-type]  # (its stubs say ttf|afm only)
+    for fname in sorted(font_manager.findSystemFonts() + otf):
+        base = os.path.basename(fname).lower()
+        if any(key in base for key in CJK_FILE_KEYS):
+            try:
+                return _font_file(fname, "system")
+            except UsageError:
+                continue
+    bundled = bundled_font_path()
+    return _font_file(bundled, "bundled") if bundled else None
+
+
+def bundled_font_path() -> str | None:
+    """The Noto Sans SC file of the font package w2vkit depends on, if it is installed."""
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError:
+        return None
+    path = pylopdf_fonts_zh_cn.sans_path()
+    return str(path) if path.is_file() else None
+
+
+def _font_file(path: str, origin: str) -> FontChoice:
+    from matplotlib import font_manager
+
+    if not Path(path).is_file():
+        raise UsageError(f"{path}: no such font file")
+    try:
+        font_manager.fontManager.addfont(path)
+        props = font_manager.FontProperties(fname=path)
+        props.get_name()  # reads the file: fails here for a file that is not a font
+    except (OSError, RuntimeError, ValueError) as e:
+        raise UsageError(f"{path}: not a font file matplotlib can read ({e}); give a .ttf, .otf or .ttc") from e
+    return FontChoice(props, str(path), origin)

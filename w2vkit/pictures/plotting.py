@@ -1,0 +1,481 @@
+"""Maps of the vector space: t-SNE (or PCA) of words, with labels that render in Chinese.
+
+matplotlib draws CJK labels as empty boxes unless it is given a font that has them: the font given
+with font=, else the first of the usual CJK fonts of Linux, macOS and Windows, else Noto Sans SC from
+the font package w2vkit depends on (so a fresh install with no system font still renders). Labels
+are placed by a greedy search around each point so they do not pile up.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..base.choices import (
+    DEFAULT_IMAGE_TOP,
+    DEFAULT_NEIGHBORS,
+    DEFAULT_PAGE_TOP,
+    DEFAULT_PLOT_FOLDER,
+    LARGE_MAP,
+    PLOT_METHODS,
+)
+from ..base.env import default_jobs
+from ..base.files import atomic_output, check_writable, is_stream
+from ..base.progress import progress_callback
+from ..base.render import terminal_safe
+from ..base.vecmath import unit_rows
+from ..errors import UsageError
+from ..queries.query import Engine
+from ..text.segment import read_stopwords
+from .fonts import INSTALL_HINT, find_cjk_font
+from .webmap import map_data, render_html
+
+log = logging.getLogger(__name__)
+
+FORMATS = (".png", ".svg", ".pdf", ".html")
+# Above this many points a static image labels only a readable subset (the most frequent word of
+# each free spot); the HTML map labels more as you zoom in.
+MAX_IMAGE_LABELS = 400
+# Past this many words a map is said on stderr to be slow: memory stays bounded (docs/commands.md "The
+# interactive map" measures it), but the t-SNE takes minutes per 10,000 words on 2 cores and the
+# page grows by ~0.27 MB per 1,000 words.
+SLOW_MAP_WORDS = 100_000
+
+
+@dataclass
+class PlotResult:
+    path: Path
+    points: int
+    labels: int
+    groups: int
+    font: str | None  # the family name, None when no CJK font was found
+    font_source: str | None  # family, origin and file, for messages
+    seconds: float
+    warnings: list[str]
+
+
+def _stopwords() -> frozenset[str]:
+    return read_stopwords(["zh", "en"])
+
+
+def choose_words(engine: Engine, words: list[str], neighbors: int, top: int):
+    """(words, group index per word, query flags). No words: the `top` most frequent words,
+    leaving out stopwords and single characters; with words: each and its nearest neighbours."""
+    if not words and engine.model.meta.get("items"):  # items: IDs, no stopwords or one-character rule
+        first = list(engine.model.words[:top])
+        return first, [0] * len(first), [False] * len(first)
+    if not words:
+        stop = _stopwords()
+        frequent = [w for w in engine.model.words if len(w) > 1 and w not in stop and w.isalnum()][:top]
+        if len(frequent) < 3:
+            raise UsageError("the model has too few words to plot; give words to plot")
+        return frequent, [0] * len(frequent), [False] * len(frequent)
+    chosen: list[str] = []
+    groups: list[int] = []
+    is_query: list[bool] = []
+    seen: dict[str, int] = {}
+    for g, w in enumerate(words):
+        engine.index_of(w)  # unknown word -> a helpful error
+        for i, (x, _) in enumerate([(w, 1.0)] + engine.most_similar([w], topn=neighbors)):
+            if x in seen:
+                if i == 0:  # a query word that is another's neighbour becomes a query
+                    is_query[seen[x]] = True
+                continue
+            seen[x] = len(chosen)
+            chosen.append(x)
+            groups.append(g)
+            is_query.append(i == 0)
+    return chosen, groups, is_query
+
+
+def project(vectors: np.ndarray, method: str, seed: int, progress=None) -> np.ndarray:
+    """2-D positions by PCA or t-SNE (cosine). progress(done, total) is called during a large
+    t-SNE."""
+    n = len(vectors)
+    unit = unit_rows(vectors)
+    if method == "pca" or n < 4:
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=2, random_state=seed).fit_transform(unit)
+    if n >= LARGE_MAP:
+        return _opentsne(unit, seed, progress)
+    from sklearn.manifold import TSNE
+
+    # perplexity must stay below the number of points; ~n/4 keeps small groups together.
+    perplexity = float(min(30.0, max(2.0, (n - 1) / 4)))
+    tsne = TSNE(
+        n_components=2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed, metric="cosine"
+    )
+    return tsne.fit_transform(unit)
+
+
+def _opentsne(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
+    """openTSNE with its defaults for large data (approximate neighbours, FFT-interpolated
+    gradients, PCA initialisation), perplexity 30 on cosine distances."""
+    from openTSNE import TSNE
+
+    # openTSNE logs its every choice at INFO; the user asked for a map, not those.
+    if logging.getLogger("openTSNE").level == logging.NOTSET:
+        logging.getLogger("openTSNE").setLevel(logging.WARNING)
+
+    exaggeration_iter, n_iter, every = 250, 500, 25
+    done = [0]
+
+    def callback(iteration, error, embedding):
+        done[0] += every
+        if progress:
+            progress(min(done[0], exaggeration_iter + n_iter), exaggeration_iter + n_iter)
+        return False  # keep going
+
+    tsne = TSNE(
+        n_components=2,
+        perplexity=30,
+        metric="cosine",
+        initialization="pca",
+        early_exaggeration_iter=exaggeration_iter,
+        n_iter=n_iter,
+        n_jobs=default_jobs(),
+        random_state=seed,
+        callbacks=callback,
+        callbacks_every_iters=every,
+        verbose=False,
+    )
+    return np.asarray(tsne.fit(np.ascontiguousarray(unit, dtype=np.float64)))
+
+
+def output_format(output) -> str:
+    """png, svg, pdf or html from the file name; png for a pipe or device."""
+    output = Path(output)
+    fmt = output.suffix.lower()[1:]
+    if f".{fmt}" not in FORMATS:
+        if not is_stream(output):
+            raise UsageError(f"{output}: choose a .png, .svg, .pdf or .html file name")
+        fmt = "png"  # a pipe or device (-o >(display), -o /dev/stdout): PNG
+    return fmt
+
+
+def default_output(engine: Engine, method: str) -> Path:
+    """Where a map goes when no output is given: plots/<model>-<method>.png."""
+    return Path(DEFAULT_PLOT_FOLDER) / f"{engine.model.path.name}-{method}.png"
+
+
+def plot(
+    engine: Engine,
+    output: str | Path | None = None,
+    words: Sequence[str] = (),
+    *,
+    neighbors: int = DEFAULT_NEIGHBORS,
+    top: int | None = None,
+    method: str = "tsne",
+    font: str | None = None,
+    seed: int = 0,
+    title: str | None = None,
+    progress: bool = False,
+) -> PlotResult:
+    """Map the `top` most frequent words, or the given words and their neighbours, to `output`:
+    an image (.png/.svg/.pdf) or an interactive page (.html, see w2vkit.pictures.webmap).
+
+    Parameters
+    ----------
+    engine : Engine
+        The model's query engine.
+    output : str or Path, optional
+        The picture (.png, .svg, .pdf) or page (.html); None: plots/<model>-<method>.png.
+    words : sequence of str
+        Words to map, each with its nearest neighbours (empty: the most frequent words).
+    neighbors : int
+        Neighbours drawn around each given word.
+    top : int, optional
+        How many frequent words without `words` (None: DEFAULT_IMAGE_TOP for an image,
+        DEFAULT_PAGE_TOP for a page).
+    method : {"tsne", "pca"}
+        The projection to two dimensions.
+    font : str, optional
+        A font file for the labels (None: a CJK font found or bundled).
+    seed : int
+        t-SNE's random seed.
+    title : str, optional
+        The picture's title.
+    progress : bool
+        A bar on stderr for a long t-SNE.
+
+    Returns
+    -------
+    PlotResult
+        The file written, the words drawn and the seconds spent.
+
+    Raises
+    ------
+    UnknownWordError
+        A given word the model has no vector for.
+    UsageError
+        Too few words to draw, or an unknown method or file type.
+
+    Examples
+    --------
+    >>> plot(Engine(load_model("models/xiyouji")), "map.png", ["孙悟空", "猪八戒"])  # doctest: +SKIP
+    """
+    started = time.perf_counter()
+    output = Path(output) if output is not None else default_output(engine, method)
+    fmt = output_format(output)
+    if method not in PLOT_METHODS:
+        raise UsageError(f"unknown method {method!r}; choose {' or '.join(PLOT_METHODS)}")
+    if top is None:
+        top = DEFAULT_PAGE_TOP if fmt == "html" else DEFAULT_IMAGE_TOP
+    check_writable(output)
+    # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
+    # uses the browser's fonts.)
+    font_choice = find_cjk_font(font) if fmt != "html" else None
+    chosen, groups, is_query = choose_words(engine, list(words), neighbors, top)
+    ids = [engine.model.index[w] for w in chosen]
+    vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
+    if len(chosen) > SLOW_MAP_WORDS and method == "tsne":
+        log.warning(
+            "warning: a t-SNE map of %s words takes tens of minutes%s; --top %s or --method pca is quicker",
+            f"{len(chosen):,}",
+            f" and makes a page of ~{len(chosen) * 0.27 / 1000:,.0f} MB" if fmt == "html" else "",
+            SLOW_MAP_WORDS,
+        )
+    if method == "tsne":
+        log.info("t-SNE of %s...", "the words and their neighbours" if words else f"the {top:,} most frequent words")
+    log.debug("projecting %d words with %s ...", len(chosen), "t-SNE" if method == "tsne" else "PCA")
+    with progress_callback(progress, "t-SNE") as report:
+        xy = project(vectors, method, seed, report)
+    name = title or f"{engine.model.path.name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {len(chosen)} words"
+    shown, legend = chosen, None
+    if engine.labels:  # an item model with labels: names on the points, colours by group
+        shown = [engine.name_of(w) or w for w in chosen]
+        if not words:
+            groups, legend = label_groups(engine, chosen)
+    if fmt == "html":
+        if engine.labels:  # (the page shows and searches "ID name")
+            shown = [f"{w} {engine.name_of(w)}".strip() for w in chosen]
+        group_names = legend or (list(words) if words else ["most frequent words"])
+        return _plot_html(engine, output, chosen, groups, is_query, xy, group_names, name, started, shown)
+
+    # matplotlib reports a missing glyph as a warning while laying out as well as while saving:
+    # catch them over the whole drawing, for the caller (and the tests) to see.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, ax, ngroups = _draw(
+            engine,
+            xy,
+            shown,
+            groups,
+            is_query,
+            bool(words) or legend is not None,
+            font_choice.properties if font_choice else None,
+            name,
+            legend,
+        )
+        _save(fig, output, fmt)
+    messages = [str(w.message) for w in caught]
+    for m in messages:
+        log.debug("matplotlib: %s", m)
+    # Count what was actually drawn (the small markers: one per word) and labelled.
+    drawn = sum(len(c.get_offsets()) for c in ax.collections if c.get_sizes()[0] < 50)
+    labels = sum(1 for t in ax.texts if t.get_text())
+    if font_choice is None and any(not w.isascii() for w in chosen):
+        log.warning("warning: no CJK font found, Chinese labels are boxes; %s", INSTALL_HINT)
+    return PlotResult(
+        output,
+        drawn,
+        labels,
+        ngroups,
+        font_choice.name if font_choice else None,
+        font_choice.describe() if font_choice else None,
+        time.perf_counter() - started,
+        messages,
+    )
+
+
+def _plot_html(engine, output, chosen, groups, is_query, xy, group_names, title, started, shown) -> PlotResult:
+    page = render_html(map_data(engine, chosen, groups, is_query, xy, group_names, title, shown))
+    with atomic_output(output) as f:
+        f.write(page.encode("utf-8"))
+    return PlotResult(
+        output,
+        len(chosen),
+        len(chosen),
+        max(groups) + 1,
+        None,
+        "the browser's fonts",
+        time.perf_counter() - started,
+        [],
+    )
+
+
+def label_groups(engine, items: list[str], most: int = 9) -> tuple[list[int], list[str]]:
+    """Each item's group for colouring: its first labelled group among the `most` commonest (the
+    rest, and items without one: "other"), and the legend's names."""
+    from collections import Counter
+
+    first = [(engine.labels.get(i, ("", ()))[1][:1] or ("other",))[0] for i in items]
+    common = [g for g, _ in Counter(g for g in first if g != "other").most_common(most)]
+    names = common + ["other"]
+    return [names.index(g) if g in common else len(common) for g in first], names
+
+
+def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, title, legend_names=None):
+    """The figure: points coloured by group, queries ringed, de-overlapped labels, legend, title.
+    legend_names: a name per group (else each group is named by its query word)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    n = len(chosen)
+    side = float(np.clip(np.sqrt(n) * 1.0, 7, 18))
+    fontsize = float(np.clip(13 - np.log2(max(n, 2)), 7, 11))
+    fig = Figure(figsize=(side, side * 0.8), dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ngroups = max(groups) + 1
+    cmap = _colors(ngroups)
+    marker = float(np.clip(14 * np.sqrt(300 / n), 1, 14))  # thousands of points: smaller dots
+    xy = np.asarray(xy)
+    # words from a corpus are data: control characters drawn as escapes (an SVG holding one is not
+    # well-formed XML)
+    chosen = [terminal_safe(w) for w in chosen]
+    for g in range(ngroups):
+        members = [i for i in range(n) if groups[i] == g]
+        if not members:
+            continue
+        label = (legend_names[g] if legend_names else chosen[members[0]]) if with_words else None
+        ax.scatter(xy[members, 0], xy[members, 1], s=marker, color=cmap[g], alpha=0.8, label=label)
+        queries = [i for i in members if is_query[i]]
+        if queries:
+            ax.scatter(
+                xy[queries, 0], xy[queries, 1], s=90, color=cmap[g], edgecolors="black", linewidths=1.2, zorder=3
+            )
+    text_kw = {"fontproperties": fontprops} if fontprops is not None else {}
+    if n > MAX_IMAGE_LABELS:
+        positions = _place_label_subset(fig, ax, xy, chosen, fontsize, is_query, MAX_IMAGE_LABELS)
+    else:
+        positions = _place_labels(fig, ax, xy, chosen, fontsize, is_query)
+    for i, (word, position) in enumerate(zip(chosen, positions)):
+        if position is None:
+            continue
+        dx, dy, ha, va = position
+        ax.annotate(
+            word,
+            xy[i],
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=fontsize * (1.35 if is_query[i] else 1.0),
+            fontweight="bold" if is_query[i] else "normal",
+            color=cmap[groups[i]] if with_words else "#222222",
+            parse_math=False,  # a word like $\\alpha$ is a word, not TeX
+            **text_kw,
+        )
+    if with_words:
+        legend = ax.legend(
+            loc="best", fontsize=fontsize + 1, markerscale=2, title="group" if legend_names else "query (neighbours)"
+        )
+        if fontprops is not None:
+            for t in legend.get_texts():
+                t.set_fontproperties(fontprops)
+        for t in legend.get_texts():
+            t.set_parse_math(False)
+    ax.set_title(title, parse_math=False, **text_kw)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    fig.tight_layout()
+    return fig, ax, ngroups
+
+
+def _colors(k: int):
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab10" if k <= 10 else "tab20"]
+    return [cmap(i % cmap.N) for i in range(k)]
+
+
+def _place_labels(fig, ax, xy, words, fontsize, is_query):
+    """Greedy label placement in display space: each label takes the first of eight spots around
+    its point whose box overlaps no label placed before it (queries first); if none is free, the
+    least-overlapping spot. Written here because it is a few dozen lines and runs in milliseconds
+    for 300 labels, where iterative force-based packages take seconds."""
+    fig.canvas.draw()  # fixes the axes' transform
+    pts = ax.transData.transform(xy)
+    dpi_scale = fig.dpi / 72.0
+    order = sorted(range(len(words)), key=lambda i: (not is_query[i], i))
+    placed: list[tuple[float, float, float, float]] = []
+    result = [None] * len(words)
+    pad = 3
+    spots = [
+        (pad, pad, "left", "bottom"),
+        (-pad, pad, "right", "bottom"),
+        (pad, -pad, "left", "top"),
+        (-pad, -pad, "right", "top"),
+        (0, 2 * pad, "center", "bottom"),
+        (0, -2 * pad, "center", "top"),
+        (2 * pad, 0, "left", "center"),
+        (-2 * pad, 0, "right", "center"),
+    ]
+    for i in order:
+        size = fontsize * (1.35 if is_query[i] else 1.0) * dpi_scale
+        w = sum(size if not ch.isascii() else size * 0.6 for ch in words[i])
+        h = size * 1.2
+        best, best_overlap = None, None
+        for dx, dy, ha, va in spots:
+            x0 = pts[i][0] + dx * dpi_scale - (w if ha == "right" else w / 2 if ha == "center" else 0)
+            y0 = pts[i][1] + dy * dpi_scale - (h if va == "top" else h / 2 if va == "center" else 0)
+            box = (x0, y0, x0 + w, y0 + h)
+            overlap = sum(_overlap(box, b) for b in placed)
+            if best_overlap is None or overlap < best_overlap:
+                best, best_overlap = ((dx, dy, ha, va), box), overlap
+            if overlap == 0:
+                break
+        result[i] = best[0]
+        placed.append(best[1])
+    return result
+
+
+def _place_label_subset(fig, ax, xy, words, fontsize, is_query, limit):
+    """For maps with more points than readable labels: in order (queries, then the most frequent
+    words first), label a word to the upper right of its point only where the label overlaps no
+    label placed before, up to `limit` labels; None for the others. Occupied space is kept on a
+    grid of cells, so 20,000 points take well under a second."""
+    fig.canvas.draw()
+    pts = ax.transData.transform(xy)
+    dpi_scale = fig.dpi / 72.0
+    cell = 4.0
+    occupied: set[tuple[int, int]] = set()
+    result = [None] * len(words)
+    placed = 0
+    for i in sorted(range(len(words)), key=lambda i: (not is_query[i], i)):
+        if placed >= limit:
+            break
+        size = fontsize * (1.35 if is_query[i] else 1.0) * dpi_scale
+        w = sum(size if not ch.isascii() else size * 0.6 for ch in words[i])
+        x0, y0 = pts[i][0] + 2 * dpi_scale, pts[i][1] + 2 * dpi_scale
+        cells = {
+            (cx, cy)
+            for cx in range(int(x0 // cell), int((x0 + w) // cell) + 1)
+            for cy in range(int(y0 // cell), int((y0 + size * 1.2) // cell) + 1)
+        }
+        if cells & occupied:
+            continue
+        occupied |= cells
+        result[i] = (2, 2, "left", "bottom")
+        placed += 1
+    return result
+
+
+def _overlap(a, b) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _save(fig, output: Path, fmt: str) -> None:
+    """Write atomically (a complete file or none), or stream to a pipe or device."""
+    with atomic_output(output) as f:
+        fig.savefig(f, format=fmt)

@@ -1,0 +1,3 @@
+"""Sentence vectors and search: SIF embeddings of lines (embed), a vector index in Faiss or numpy
+(vectorindex) or Milvus (milvusindex).
+"""

@@ -1,0 +1,126 @@
+"""The dictionaries and stopword lists a model's text was segmented with, kept inside the model.
+
+A model must segment queries (`search`, `embed`, unknown words) and resumed training as its text
+was segmented, wherever it is moved to. So training copies each dictionary and stopword list into
+the model (`dicts/SHA256.txt`, named by content) and meta.json records the copy beside the name the
+user gave and its sha256. Reading them back trusts nothing in meta.json: a copy is read only if it
+is a regular file inside the model's `dicts/` (no link, no `..`), of bounded size, whose checksum
+matches before a line of it is parsed; models saved before copies existed name a path, which is
+read under the same checks (so a meta.json pointing at /etc/passwd or /proc/self/environ gets a
+one-line error that echoes nothing of that file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path, PurePosixPath
+
+from ..errors import CorruptModelError
+from .segment import SegmentOptions, resolve_dict, resolve_stopwords
+
+DICTS_DIR = "dicts"
+# A dictionary of a few million words is tens of MB; anything larger is not one.
+MAX_DICT_BYTES = 64 << 20
+KINDS = {"user_dicts": ("dictionary", resolve_dict), "stopwords": ("stopword list", resolve_stopwords)}
+
+
+def read_bounded(path: Path, what: str, follow_links: bool) -> bytes:
+    """The bytes of a regular file of at most MAX_DICT_BYTES (read at most that much plus one,
+    whatever its stat says: /proc files claim size 0), or CorruptModelError naming it."""
+    try:
+        st = os.stat(path) if follow_links else os.lstat(path)
+    except OSError as e:
+        raise CorruptModelError(
+            f"{path}: the {what} the model was segmented with cannot be read ({e.strerror})"
+        ) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise CorruptModelError(f"{path}: the {what} the model was segmented with is not a regular file; retrain")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_DICT_BYTES + 1)
+    except OSError as e:
+        raise CorruptModelError(
+            f"{path}: the {what} the model was segmented with cannot be read ({e.strerror})"
+        ) from None
+    if len(data) > MAX_DICT_BYTES:
+        raise CorruptModelError(f"{path}: over {MAX_DICT_BYTES >> 20} MB, not a {what}; retrain the model")
+    return data
+
+
+def store_copies(segmentation: dict | None) -> tuple[dict | None, dict[str, bytes]]:
+    """For a model being saved: its segmentation record with each dictionary and stopword list
+    given a copy, and the copies (relative path -> bytes). The files are read now and must still
+    be what the record's checksums say (else the text was segmented with another version)."""
+    if not segmentation:
+        return segmentation, {}
+    record, files = dict(segmentation), {}
+    for field, (what, resolve) in KINDS.items():
+        entries = []
+        for entry in segmentation.get(field) or []:
+            data = read_bounded(resolve(entry["name"]), what, follow_links=True)
+            sha = hashlib.sha256(data).hexdigest()
+            if sha != entry.get("sha256"):
+                raise CorruptModelError(f"{entry['name']}: the {what} changed while the model was trained; train again")
+            copy = f"{DICTS_DIR}/{sha}.txt"
+            files[copy] = data
+            entries.append(dict(entry, copy=copy))
+        record[field] = entries
+    return record, files
+
+
+def copies_of(model_dir: Path, segmentation: dict | None) -> dict[str, bytes]:
+    """The copies a model holds (verified), to carry into a model derived from it (postprocess)."""
+    files = {}
+    for field, (what, _) in KINDS.items():
+        for entry in (segmentation or {}).get(field) or []:
+            if isinstance(entry, dict) and entry.get("copy"):
+                files[entry["copy"]] = read_bounded(_verified(model_dir, entry, what), what, follow_links=False)
+    return files
+
+
+def restore_options(segmentation: dict, model_dir: Path) -> SegmentOptions:
+    """The options a model's text was segmented with, each dictionary and stopword list a verified
+    file (its copy in the model, or, for older models, the recorded path, checksum checked)."""
+    record = dict(segmentation)
+    for field, (what, _) in KINDS.items():
+        entries = record.get(field) or []
+        if not isinstance(entries, list):
+            raise CorruptModelError(f"{model_dir / 'meta.json'}: segmentation.{field} should be a list; retrain")
+        record[field] = [{"name": str(_verified(model_dir, entry, what))} for entry in entries]
+    return SegmentOptions.from_described(record)
+
+
+def _verified(model_dir: Path, entry, what: str) -> Path:
+    meta = model_dir / "meta.json"
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("name"), str)
+        or not isinstance(entry.get("sha256"), str)
+    ):
+        raise CorruptModelError(f"{meta}: a {what} entry of segmentation should have a name and a sha256; retrain")
+    copy = entry.get("copy")
+    if copy is not None:
+        parts = PurePosixPath(copy).parts if isinstance(copy, str) else ()
+        if len(parts) != 2 or parts[0] != DICTS_DIR or parts[1] in ("..", ".") or "\\" in copy:
+            raise CorruptModelError(f"{meta}: a {what} copy should be {DICTS_DIR}/NAME inside the model; retrain")
+        path, follow = model_dir / parts[0] / parts[1], False
+        if os.path.islink(model_dir / parts[0]):
+            raise CorruptModelError(f"{model_dir / DICTS_DIR}: is a link; the model's dictionaries must be inside it")
+    else:  # a model saved before copies: the path (or built-in name) recorded at training
+        path, follow = Path(entry["name"]), True
+        if not path.is_absolute() and entry["name"] in _builtin_names(what):
+            path = KINDS["user_dicts" if what == "dictionary" else "stopwords"][1](entry["name"])
+    data = read_bounded(path, what, follow_links=follow)
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise CorruptModelError(
+            f"{path}: not the {what} the model was segmented with (checksum differs); retrain the model"
+        )
+    return path
+
+
+def _builtin_names(what: str) -> tuple[str, ...]:
+    from ..base.choices import BUILTIN_DICTS, BUILTIN_STOPWORDS
+
+    return BUILTIN_DICTS if what == "dictionary" else BUILTIN_STOPWORDS

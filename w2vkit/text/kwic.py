@@ -1,0 +1,176 @@
+"""Keyword in context: the passages behind a finding, from a raw text file or from the segmented
+corpus a model was trained on (`w2vkit kwic WORD --in FILE | -m MODEL`).
+
+In a raw file the word is found as written (a substring of the line: Chinese has no spaces); in a
+segmented corpus as a whole token, so 孔明 does not match 孔明之 unless the segmenter cut it so.
+Each hit comes with its file (of a model's several inputs, from the line each input starts on,
+recorded in the corpus cache and the model's meta.json), its line number and its document: the
+chapter whose heading (第…回, CHAPTER …) came last in that file (w2vkit.text.documents), and its context
+cut to `width` characters each side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..base.choices import KWIC_WIDTH
+from ..base.limits import check_number
+from ..errors import UsageError
+from .corpus import lines, open_text
+from .documents import is_heading
+
+DEFAULT_WIDTH = KWIC_WIDTH
+
+
+@dataclass
+class Hit:
+    line: int  # 1-based line number in the file searched (a model's corpus: in that input's segmented text)
+    file: str  # the input it comes from (the file searched, or one of a model's inputs)
+    document: str  # the chapter heading it falls under ("" before any)
+    left: str
+    word: str
+    right: str
+
+
+@dataclass
+class Concordance:
+    word: str
+    path: str
+    segmented: bool
+    total: int  # occurrences in the whole file
+    lines: int  # lines holding it
+    hits: list[Hit] = field(default_factory=list)  # the first `limit`
+
+
+def concordance(
+    path: str | Path,
+    word: str,
+    *,
+    segmented: bool = False,
+    width: int = DEFAULT_WIDTH,
+    limit: int | None = 50,
+    files: list[tuple[int, str]] | None = None,
+) -> Concordance:
+    """Every occurrence of `word` in the file at `path` (a raw text, any encoding w2vkit reads, or
+    with segmented=True a corpus of space-separated tokens), the first `limit` with their context.
+
+    Parameters
+    ----------
+    path : str or Path
+        The text (raw, or with segmented=True a corpus of space-separated tokens).
+    word : str
+        The word to find (in raw text: wherever its characters occur; segmented: whole tokens).
+    segmented : bool
+        Whether `path` is segmented text.
+    width : int
+        Characters of context each side.
+    limit : int or None
+        At most this many occurrences (None: all).
+    files : list of (int, str), optional
+        The first line and name of each input a corpus joins (model_corpus); None: the file itself.
+
+    Returns
+    -------
+    Concordance
+        The occurrences (file, line, left, word, right) and how many there are in all.
+
+    Raises
+    ------
+    UsageError
+        No word given.
+    InputError
+        The file cannot be read or decoded.
+
+    Examples
+    --------
+    >>> found = concordance("xiyouji.txt", "紧箍", limit=3)  # doctest: +SKIP
+    >>> found.total  # doctest: +SKIP
+    57
+    """
+    if not isinstance(word, str) or not word.strip():
+        raise UsageError("give the word to look for")
+    check_number("width", width)
+    if limit is not None:
+        check_number("topn", limit)
+    word = word.strip()
+    stream, first = open_text(str(path))
+    result = Concordance(word, str(path), segmented, 0, 0)
+    chapter = ""
+    starts = list(files or [(1, str(path))])
+    first_line, name = starts[0]
+    try:
+        for number, text in enumerate(lines(stream, first), 1):
+            while len(starts) > 1 and number >= starts[1][0]:
+                starts.pop(0)
+                (first_line, name), chapter = starts[0], ""  # a new file: no chapter yet
+            stripped = text.strip()
+            if stripped and len(stripped) <= 80 and is_heading(stripped):
+                chapter = stripped.replace(" ", "") if segmented else stripped
+            found = _find(stripped if segmented else text, word, segmented)
+            if not found:
+                continue
+            result.total += len(found)
+            result.lines += 1
+            for start, end, shown in found:
+                if limit is not None and len(result.hits) >= limit:
+                    break
+                left, right = shown[:start], shown[end:]
+                result.hits.append(
+                    Hit(number - first_line + 1, name, chapter, left[-width:], shown[start:end], right[:width])
+                )
+    finally:
+        stream.close()
+    return result
+
+
+def _find(text: str, word: str, segmented: bool) -> list[tuple[int, int, str]]:
+    """(start, end, the text shown) of each occurrence. Segmented text is matched token by token
+    and shown with its spaces removed between CJK tokens (as the text reads)."""
+    if not segmented:
+        out, at = [], text.find(word)
+        while at >= 0:
+            out.append((at, at + len(word), text))
+            at = text.find(word, at + len(word))
+        return out
+    tokens = text.split(" ")
+    if word not in tokens:
+        return []
+    joined, starts = "", []
+    for i, token in enumerate(tokens):
+        if i and not (_cjk(joined[-1:]) and _cjk(token[:1])):
+            joined += " "
+        starts.append(len(joined))
+        joined += token
+    return [(starts[i], starts[i] + len(word), joined) for i, token in enumerate(tokens) if token == word]
+
+
+def _cjk(ch: str) -> bool:
+    return bool(ch) and "\u3400" <= ch <= "\u9fff"
+
+
+def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
+    """The segmented corpus a model was trained on (its cached copy) and where each of its inputs
+    starts in it (None when the model does not record it: trained before 0.4.1), or UsageError
+    saying what to do when the model records no corpus or the cache no longer holds it."""
+    record = model.meta.get("corpus") or {}
+    corpus = record.get("cache")
+    if not corpus:
+        raise UsageError(
+            f"{model.path}: the model records no training corpus (imported?); give {{source}} FILE", "source"
+        )
+    if not Path(corpus).is_file():
+        raise UsageError(
+            f"{corpus}: the segmented text {model.path} was trained on is gone from the cache (cleared, or "
+            "another machine); give the original text with {source} FILE, or train again to cache it",
+            "source",
+        )
+    starts, inputs = record.get("file_starts"), record.get("inputs") or []
+    files: list[tuple[int, str]] | None
+    if starts and len(starts) == len(inputs):
+        files = list(zip(starts, (i["path"] for i in inputs)))
+    elif len(inputs) == 1:
+        files = [(1, inputs[0]["path"])]
+    else:  # (trained before the corpus cache recorded where each input starts)
+        files = [(1, f"one of {len(inputs)} inputs")] if inputs else None
+    return Path(corpus), files

@@ -1,0 +1,286 @@
+"""A count-based model: positive PMI of windowed co-occurrences, factorised by truncated SVD.
+
+The method of Levy, Goldberg & Dagan (2015, "Improving distributional similarity with lessons
+learned from word embeddings"): co-occurrence counts within a window (weighted by distance),
+positive pointwise mutual information with the context distribution smoothed (counts raised to
+0.75, as word2vec's negative sampling does), truncated SVD, singular values raised to a power
+(0.5: symmetric between words and contexts) and word + context vectors added. It uses different
+evidence from word2vec with character n-grams (shared contexts, not shared characters) and on
+small texts it is known to hold up well (Sahlgren & Lenci 2016); w2vkit's `hybrid` method puts
+the two side by side (w2vkit.training.trainer).
+
+Memory: counts are streamed from the corpus file in blocks of tokens and summed into one sparse
+matrix (scipy's COO to CSR conversion sums duplicate pairs in C); the text is never held whole.
+Counts are summed as integers (integer_weights), so that a Dask cluster, summing blocks in a tree,
+gives exactly the matrix counted here.
+The SVD is scikit-learn's randomized_svd on the sparse PPMI matrix.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..base.choices import (
+    DEFAULT_COUNT_DIM,
+    DEFAULT_COUNT_EIG,
+    DEFAULT_COUNT_WINDOW,
+    DEFAULT_WEIGHTING,
+    WEIGHTINGS,
+)
+from ..base.vecmath import unit_rows
+from ..errors import UsageError
+
+if TYPE_CHECKING:  # numpy itself is imported where it is used: `--help` should not load it
+    import numpy as np
+
+log = logging.getLogger(__name__)
+
+# Tokens per block of the co-occurrence count: with window 5 about 10 x this many pairs (both
+# directions) are summed at a time, ~240 MB at 2M tokens.
+BLOCK_TOKENS = 2_000_000
+# Beyond this window the scale of harmonic weights, lcm(1..window), passes 2^32 and sums of
+# counts could overflow 64-bit integers.
+MAX_HARMONIC_WINDOW = 22
+
+
+@dataclass(frozen=True)
+class CountOptions:
+    """Settings of the count model (defaults chosen in docs/defaults.md "A count model beside word2vec")."""
+
+    dim: int = DEFAULT_COUNT_DIM
+    window: int = DEFAULT_COUNT_WINDOW
+    weighting: str = DEFAULT_WEIGHTING  # choices.WEIGHTINGS
+    smoothing: float = 0.75  # context counts raised to this power in P(c)
+    eig: float = DEFAULT_COUNT_EIG
+    add_context: bool = True  # word + context vectors
+    shift: float = 1.0  # PMI - log(shift) before clipping at 0 (SPPMI; 1: none)
+    seed: int = 1
+
+    def __post_init__(self):
+        if self.weighting not in WEIGHTINGS:
+            raise UsageError(f"unknown co-occurrence weighting {self.weighting!r}; choose {', '.join(WEIGHTINGS)}")
+        if self.dim < 1 or self.window < 1:
+            raise UsageError("the count model's dim and window must be at least 1")
+        if not 0 < self.smoothing <= 1:
+            raise UsageError("the count model's smoothing must be in (0, 1]")
+        if self.shift < 1:
+            raise UsageError("the count model's shift must be at least 1")
+        if self.weighting == "harmonic" and self.window > MAX_HARMONIC_WINDOW:
+            raise UsageError(
+                f"harmonic weighting is counted exactly up to a window of {MAX_HARMONIC_WINDOW}; "
+                "use a smaller window or linear weighting"
+            )
+
+    def describe(self) -> dict:
+        return asdict(self)
+
+
+def distance_weights(window: int, weighting: str) -> np.ndarray:
+    """The weight of a context at distance 1..window."""
+    import numpy as np
+
+    d = np.arange(1, window + 1, dtype=np.float64)
+    if weighting == "harmonic":
+        return 1.0 / d
+    if weighting == "linear":
+        return (window - d + 1) / window
+    return np.ones(window)
+
+
+def integer_weights(window: int, weighting: str) -> tuple[list[int], int]:
+    """The distance weights as integers, and the scale they were multiplied by (the least common
+    multiple of the denominators): counts summed as integers are exact, so summing blocks in any
+    order, as a cluster's tree reduction does, gives the same matrix as summing them in turn."""
+    if weighting == "harmonic":
+        scale = math.lcm(*range(1, window + 1))
+        return [scale // d for d in range(1, window + 1)], scale
+    if weighting == "linear":
+        return [window - d + 1 for d in range(1, window + 1)], window
+    return [1] * window, 1
+
+
+def count_lines(lines, index: dict[str, int], window: int, weights: list[int], progress=None):
+    """Co-occurrences (one direction, scaled integer weights: integer_weights) of the vocabulary
+    words in lines of space-separated tokens, as a scipy CSR int64 matrix; windows do not cross
+    lines. Tokens outside `index` are removed before windowing, as word2vec removes words below
+    min_count. Counted BLOCK_TOKENS at a time; progress(tokens) after each block."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    n = len(index)
+    total = sp.csr_matrix((n, n), dtype=np.int64)
+    gap = [-1] * window  # keeps windows inside a line
+    ids: list[int] = []
+    tokens = 0
+
+    def flush():
+        nonlocal total
+        if not ids:
+            return
+        arr = np.asarray(ids, dtype=np.int32)
+        rows, cols, vals = [], [], []
+        for d in range(1, window + 1):
+            a, b = arr[:-d], arr[d:]
+            keep = (a >= 0) & (b >= 0)
+            rows.append(a[keep])
+            cols.append(b[keep])
+            vals.append(np.full(int(keep.sum()), weights[d - 1], dtype=np.int64))
+        block = sp.coo_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
+        ).tocsr()  # duplicates summed
+        total = total + block
+        ids.clear()
+        if progress is not None:
+            progress(tokens)
+
+    get = index.get
+    for line in lines:
+        toks = line.split()
+        tokens += len(toks)
+        ids.extend([i for i in map(get, toks) if i is not None])
+        ids.extend(gap)
+        if len(ids) >= BLOCK_TOKENS:
+            flush()
+    flush()
+    return total
+
+
+def symmetric(counts, scale: int):
+    """The one-direction scaled counts of count_lines as the symmetric co-occurrence matrix
+    (scipy CSR, float32) of weighted counts."""
+    import numpy as np
+
+    both = (counts + counts.T).tocsr()  # each pair in both directions
+    both.data = (both.data / scale).astype(np.float32)  # the matrix's dtype is its data's
+    return both
+
+
+def cooccurrences(
+    corpus: Path, index: dict[str, int], window: int, weighting: str = "harmonic", progress=None, cluster=None
+):
+    """The symmetric co-occurrence matrix (scipy CSR, float32) of the vocabulary words of a
+    corpus file (a line of space-separated tokens per line; windows do not cross lines): counted
+    here, or on a Dask cluster (w2vkit.base.cluster.Cluster; the workers read the file by path), with
+    the same result. progress(tokens) is called after each block counted here."""
+    weights, scale = integer_weights(window, weighting)
+    if cluster is not None:
+        words = sorted(index, key=lambda word: index[word])
+        counts = cluster.reduce_lines([corpus], _count_block, _sum_blocks, words, window, weights)
+    else:
+        with open(corpus, encoding="utf-8") as f:
+            counts = count_lines(f, index, window, weights, progress)
+    return symmetric(counts, scale)
+
+
+def _count_block(lines, words: list[str], window: int, weights: list[int]):
+    return count_lines(lines, {w: i for i, w in enumerate(words)}, window, weights)
+
+
+def _sum_blocks(parts):
+    parts = list(parts)
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
+def ppmi(counts, smoothing: float = 0.75, shift: float = 1.0):
+    """Positive PMI of a co-occurrence matrix (CSR), with the context distribution smoothed:
+    max(0, log(C[w,c] / (C[w,*] * P_a(c))) - log(shift)), P_a(c) = C[*,c]^a / sum C[*,c']^a.
+    Computed in float64 a block of rows at a time, stored as float32 (the matrix is copied once)."""
+    import numpy as np
+
+    m = counts.tocsr(copy=True).astype(np.float32, copy=False)
+    m.eliminate_zeros()
+    row = np.asarray(m.sum(axis=1, dtype=np.float64)).ravel()
+    col = np.asarray(m.sum(axis=0, dtype=np.float64)).ravel() ** smoothing
+    log_p_context = np.log(col / col.sum(), where=col > 0, out=np.full_like(col, -np.inf))
+    block = 1 << 14
+    for start in range(0, m.shape[0], block):
+        lo, hi = m.indptr[start], m.indptr[min(start + block, m.shape[0])]
+        rows = np.repeat(np.arange(start, min(start + block, m.shape[0])), np.diff(m.indptr[start : start + block + 1]))
+        values = np.log(m.data[lo:hi].astype(np.float64)) - np.log(row[rows]) - log_p_context[m.indices[lo:hi]]
+        m.data[lo:hi] = np.maximum(values - np.log(shift), 0)
+    m.eliminate_zeros()
+    return m
+
+
+def factorize(matrix, dim: int, eig: float = 0.5, add_context: bool = True, seed: int = 1) -> np.ndarray:
+    """Word vectors from a truncated SVD M ~ U S V^T: U S^eig, plus V S^eig when add_context.
+    dim is capped below the matrix size (a tiny vocabulary has fewer dimensions to give)."""
+    import numpy as np
+    from sklearn.utils.extmath import randomized_svd
+
+    k = max(1, min(dim, min(matrix.shape) - 1))
+    u, s, vt = randomized_svd(matrix, n_components=k, n_iter=5, random_state=seed)
+    scale = s**eig
+    vectors = u * scale
+    if add_context:
+        vectors = vectors + vt.T * scale
+    return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+@dataclass
+class CountResult:
+    vectors: np.ndarray
+    pairs: int  # distinct co-occurring pairs
+    seconds: dict
+
+
+def train_count_model(
+    corpus: Path, words: list[str], options: CountOptions = CountOptions(), progress=None, cluster=None
+):  # noqa: B008 (frozen)
+    """The count model's vectors for `words` (in that order) from a segmented corpus file, its
+    co-occurrences counted on `cluster` when given (see cooccurrences)."""
+    started = time.perf_counter()
+    index = {w: i for i, w in enumerate(words)}
+    counts = cooccurrences(corpus, index, options.window, options.weighting, progress, cluster)
+    counted = time.perf_counter()
+    m = ppmi(counts, options.smoothing, options.shift)
+    pairs = int(counts.nnz)
+    del counts
+    vectors = factorize(m, options.dim, options.eig, options.add_context, options.seed)
+    done = time.perf_counter()
+    log.debug("count model: %d pairs, count %.1f s, PPMI + SVD %.1f s", pairs, counted - started, done - counted)
+    return CountResult(
+        vectors, pairs, {"count_seconds": round(counted - started, 3), "svd_seconds": round(done - counted, 3)}
+    )
+
+
+def combine(predictive: np.ndarray, count: np.ndarray, count_weight: float) -> np.ndarray:
+    """Each word's unit predictive and unit count vectors side by side, scaled by
+    sqrt(1 - w) and sqrt(w): the cosine of two combined vectors is then exactly
+    (1 - w) x their predictive cosine + w x their count cosine."""
+    import numpy as np
+
+    if not 0 <= count_weight <= 1:
+        raise UsageError("the count model's weight must be between 0 and 1")
+    return np.hstack(
+        [np.sqrt(1 - count_weight) * unit_rows(predictive), np.sqrt(count_weight) * unit_rows(count)]
+    ).astype(np.float32)
+
+
+def vocabulary(corpus: Path, min_count: int, max_vocab: int | None = None, counts=None):
+    """The corpus's words seen at least min_count times, most frequent first (ties by first
+    appearance, as gensim sorts), their counts, and the counts of the words left out. counts:
+    the corpus's token counts in order of first appearance, when already counted (on a cluster)."""
+    from collections import Counter
+
+    import numpy as np
+
+    if counts is None:
+        counts = Counter()
+        with open(corpus, encoding="utf-8") as f:
+            for lines in iter(lambda: f.readlines(1 << 22), []):
+                counts.update("".join(lines).split())
+    ranked = [(w, c) for w, c in counts.most_common() if c >= min_count]
+    if max_vocab is not None:
+        ranked = ranked[:max_vocab]
+    kept = {w for w, _ in ranked}
+    dropped = {w: c for w, c in counts.items() if w not in kept}
+    return [w for w, _ in ranked], np.array([c for _, c in ranked], dtype=np.int64), dropped

@@ -1,0 +1,421 @@
+"""Training word2vec (Skip-gram or CBOW) with gensim and saving the result in the w2vkit format.
+
+Raw text is segmented with the same options as `w2vkit segment` and cached by content hash and
+options, so retraining with other hyperparameters skips segmentation. gensim runs in its
+``corpus_file`` mode (multi-core, no Python per sentence); every line it reads has at most 1,000
+tokens because that mode produces garbage vectors on one-line corpora.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..base.choices import DEFAULT_MAX_LINE_TOKENS
+from ..base.cluster import Cluster
+from ..errors import InputError, ModelError, OptionError, UsageError
+from ..model.gensimstate import has_state, save_state, verify_gensim_state
+from ..model.members import Resampling, member_dir
+from ..model.modelfolder import GENSIM_DIR, prepare_model_output, publish, staging_dir
+from ..model.store import load_model, write_model_files
+from ..model.subwords import save_ngrams
+from ..text.corpuscache import prepare_corpus
+from ..text.dictfiles import restore_options, store_copies
+from ..text.segment import SegmentOptions
+from .fitting import FitRun, final_vectors, fit
+from .trainoptions import TrainOptions, default_output
+
+if TYPE_CHECKING:
+    from ..text.items import ItemInput
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainResult:
+    model_dir: Path
+    vocab_size: int
+    tokens: int
+    epochs: int
+    seconds: float
+    train_seconds: float
+    words_per_second: float
+    losses: list[float]
+    cached_corpus: bool
+    options: TrainOptions
+    dimensions: tuple = ()  # the saved vectors' parts: (dim,), or the hybrid's (predictive, count)
+
+    def to_dict(self) -> dict:
+        """The result as `train --format json` prints it."""
+        return {
+            "model": str(self.model_dir),
+            "vocab_size": self.vocab_size,
+            "tokens": self.tokens,
+            "epochs": self.epochs,
+            "seconds": round(self.seconds, 3),
+            "words_per_second": round(self.words_per_second),
+            "losses_per_epoch": self.losses,
+            "cached_corpus": self.cached_corpus,
+            "options": asdict(self.options),
+            "dimensions": list(self.dimensions),
+        }
+
+
+def train(
+    inputs: list[str],
+    output: str | os.PathLike | None = None,
+    options: TrainOptions = TrainOptions(),  # noqa: B008 (frozen: immutable)
+    seg_options: SegmentOptions | None = SegmentOptions(),  # noqa: B008 (frozen: immutable)
+    *,
+    resume: str | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
+    keep_gensim: bool | None = None,
+    max_line_tokens: int = DEFAULT_MAX_LINE_TOKENS,
+    cluster: str | None = None,
+    resampling: Resampling | None = None,
+    items: ItemInput | None = None,
+) -> TrainResult:
+    """Train a model on raw (or segmented) text and save it atomically as a model directory.
+
+    The text is segmented once and cached (by content and options): training again with other
+    options reads the cache. The model directory appears only when complete; an interrupted run
+    leaves an earlier model at `output` as it was.
+
+    Parameters
+    ----------
+    inputs : list of str
+        Files, directories (read recursively for .txt, .txt.gz, .txt.bz2) or built-in corpus names.
+    output : str or Path, optional
+        The model directory (new, empty or a w2vkit model). None: the resumed model's directory,
+        else models/<first input's name>.
+    options : TrainOptions
+        How to train (defaults chosen by the corpus's size and language).
+    seg_options : SegmentOptions or None
+        How raw text is segmented; None: the inputs are already space-separated tokens.
+    resume : str, optional
+        A word2vec model to go on training on these inputs.
+    jobs : int, optional
+        Segmentation processes (None: all cores); the output is the same for any value.
+    progress : bool
+        Progress bars on stderr.
+    keep_gensim : bool or None
+        Keep gensim's training state (for `resume` and postprocess add_context): None, when one
+        of them can use it (not for a model with a count part); True, always; False, never.
+    max_line_tokens : int
+        Where segmented input (seg_options None) is re-wrapped for gensim.
+    cluster : str, optional
+        A Dask scheduler's address or local:N: raw text is segmented on its workers (the corpus
+        cache must then be on a filesystem they share); training runs here.
+    resampling : w2vkit.model.members.Resampling, optional
+        Members to train beside the model (a bootstrap over documents, or other seeds), saved
+        inside it in the same atomic step: findings then carry intervals.
+    items : w2vkit.text.items.ItemInput, optional
+        The inputs are item sequences (or an interaction table), with the item defaults.
+
+    Returns
+    -------
+    TrainResult
+        The model's directory, its vocabulary size, tokens, times and resolved options.
+
+    Raises
+    ------
+    OptionError
+        Options that cannot work, before any work.
+    InputError
+        An input that cannot be read, or too little text for the options (min_count).
+    OutputError
+        An output that is not w2vkit's, or cannot be written.
+
+    Examples
+    --------
+    >>> from w2vkit import TrainOptions, train
+    >>> result = train(["xiyouji"], "models/xiyouji", TrainOptions(epochs=5))  # doctest: +SKIP
+    >>> result.vocab_size  # doctest: +SKIP
+    8355
+    """
+    if isinstance(inputs, (str, os.PathLike)):  # (a string would be taken as one path per character)
+        raise OptionError("{inputs} must be a list of paths, not one path", "inputs")
+    started = time.perf_counter()
+    output = output or resume or default_output(list(inputs))
+    # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
+    # from the inputs.
+    prepare_model_output(output, [i for i in inputs if os.path.exists(i)])
+    if resampling is not None and resume:
+        raise OptionError(
+            "{resampling} members are trained with a new model, not with {resume}", "resampling", "resume"
+        )
+    resumed_from, state = _resume_state(resume) if resume else (None, None)
+    if resumed_from is not None and seg_options is not None and resumed_from.meta.get("segmentation"):
+        seg_options = restore_options(resumed_from.meta["segmentation"], resumed_from.path)
+    with ExitStack() as stack:
+        # For segmented text the cluster counts (words, and co-occurrences for a count model), open
+        # till then; reached before any work starts.
+        counter = stack.enter_context(Cluster(cluster)) if cluster and seg_options is None and not resume else None
+        item_corpus = None
+        if items is not None:
+            from ..text.items import item_options, prepare_items, read_labels
+
+            if items.labels:
+                read_labels(items.labels)  # (a bad labels file is refused before the training, not after)
+            options = item_options(options)
+            prepared, item_corpus = prepare_items(list(inputs), items)
+        else:
+            prepared = prepare_corpus(
+                inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens, cluster=cluster
+            )
+        # the vocabulary from the counts the corpus cache took as it wrote the corpus (one pass
+        # over the text); a corpus cached before they were kept is counted on the cluster, or by
+        # gensim's own scan
+        counted = prepared.word_counts() if items is None else None
+        if counted is None and counter is not None:
+            counted = counter.count_tokens([prepared.path])
+        tokens = prepared.tokens
+        if resumed_from is not None:  # unless told otherwise, go on as the model was trained
+            trained = resumed_from.meta["hyperparameters"]
+            if options.subwords is None:
+                options = replace(options, subwords=bool(trained.get("subwords")))
+            if options.word_weight is None:
+                options = replace(options, word_weight=trained.get("word_weight"))
+            if options.method is None:
+                options = replace(options, method="word2vec")
+        opts = options.resolved(tokens, prepared.language)
+        if resumed_from is not None and opts.method != "word2vec":
+            raise OptionError(
+                "{resume} continues word2vec training; a "
+                + str(opts.method)
+                + " model is trained on all its text at once",
+                "resume",
+            )
+        run = fit(prepared.path, tokens, opts, inputs, progress, state, counted, counter)
+        if resumed_from is not None:
+            dropped = {w: c for w, c in resumed_from.dropped_counts().items() if w not in run.model.wv.key_to_index}
+        else:
+            dropped = run.dropped
+        words, dimensions = _save_trained(
+            run,
+            output,
+            opts,
+            prepared,
+            tokens,
+            dropped,
+            resumed_from,
+            keep_gensim,
+            resampling,
+            progress,
+            (item_corpus, items) if items is not None else None,
+        )
+        seconds = run.seconds + (sum(run.count.seconds.values()) if run.count else 0)
+        return TrainResult(
+            Path(output),
+            words,
+            tokens,
+            int(opts.epochs or 0),
+            time.perf_counter() - started,
+            seconds,
+            tokens * (1 if opts.method == "ppmi" else opts.epochs) / max(seconds, 1e-9),
+            run.losses,
+            prepared.cached,
+            opts,
+            dimensions,
+        )
+
+
+def _resume_state(resume: str):
+    """The model to go on training and its verified gensim state file."""
+    model = load_model(resume)
+    method = (model.meta.get("hyperparameters") or {}).get("method") or "word2vec"
+    if method != "word2vec":
+        raise UsageError(
+            f"{resume}: a {method} model cannot be resumed (its count part is computed from all its text at "
+            "once); train a new model on all the text"
+        )
+    if not has_state(Path(resume)):
+        raise ModelError(
+            f"{resume}: has no training state to resume from (an imported model, or its "
+            f"{GENSIM_DIR}/ folder was removed); train a new model instead"
+        )
+    return model, verify_gensim_state(Path(resume), model.meta)
+
+
+def _save_trained(
+    run: FitRun,
+    output,
+    opts,
+    prepared,
+    tokens: int,
+    dropped,
+    resumed_from,
+    keep_gensim,
+    resampling=None,
+    progress=False,
+    item_input=None,
+) -> tuple[int, tuple[int, ...]]:
+    """Write the model directory (vectors composed as chosen, metadata, the gensim state for
+    --resume, and resampled members) and publish it atomically; the number of words."""
+    import numpy as np
+
+    final = final_vectors(run, opts)
+    meta = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "numpy_version": np.__version__,
+        "hyperparameters": asdict(opts),
+        "corpus": {
+            "inputs": prepared.inputs,
+            "tokens": tokens,
+            "cache": str(prepared.path),
+            **({"file_starts": prepared.file_starts} if prepared.file_starts else {}),
+        },
+        "segmentation": prepared.segmentation,
+        "losses_per_epoch": [round(x, 3) for x in run.losses],
+        "timings": {
+            "prepare_seconds": round(prepared.seconds, 3),
+            "train_seconds": round(run.seconds, 3),
+            "words_per_second": round(tokens * (1 if run.model is None else opts.epochs) / run.seconds),
+        },
+        "resumed_from": resumed_from.meta.get("vectors_sha256") if resumed_from else None,
+    }
+    count_seconds = final.meta.pop("count_seconds", None)
+    meta.update(final.meta)
+    if count_seconds is not None:
+        meta["timings"]["count_seconds"] = count_seconds
+    if run.model is None:
+        keep_gensim = False
+    elif keep_gensim is None:
+        # The training state serves --resume and postprocess --add-context, and both refuse a
+        # model with a count part: kept, it would be four fifths of the model's size for nothing.
+        keep_gensim = opts.method not in ("hybrid", "ppmi")
+    output = Path(output)
+    tmp = staging_dir(output)
+    try:
+        if final.wv is not None and opts.subwords and not final.steps:  # unknown words get vectors from n-grams
+            # (hybrid: an unknown word's count part is unknown: zeros, so its cosines with known
+            # words are its predictive cosines scaled by the predictive part's weight)
+            scale = float(np.sqrt(1 - opts.count_weight)) if run.count is not None else 1.0
+            meta["ngrams"] = save_ngrams(tmp, final.wv, opts.word_weight, scale=scale, dim=final.vectors.shape[1])
+        # the dictionaries and stopword lists go inside the model (w2vkit.text.dictfiles)
+        meta["segmentation"], dict_copies = store_copies(meta["segmentation"])
+        if item_input is not None:  # (labels and held-out sequences kept with the model)
+            from ..text.items import item_files
+
+            files, meta["items"] = item_files(item_input[0], item_input[1], final.words)
+            dict_copies = {**dict_copies, **files}
+        if resampling is not None:
+            meta["members"] = train_members(prepared.path, tokens, opts, resampling, tmp, output, progress)
+        write_model_files(tmp, final.words, final.counts, final.vectors, meta, dropped, extra_files=dict_copies)
+        if keep_gensim:
+            run.model.callbacks = ()
+            save_state(run.model, tmp)
+        publish(tmp, output)
+    except OSError as e:
+        if e.filename is None:  # (a write to an open file names none: a full disk would say nothing of where)
+            raise OSError(e.errno, e.strerror, str(output)) from e
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    layout = final.meta.get("count_model", {}).get("layout")
+    parts = (layout["predictive_dim"], layout["count_dim"]) if layout else (int(final.vectors.shape[1]),)
+    return len(final.words), parts
+
+
+def train_members(corpus: Path, tokens: int, opts, resampling: Resampling, tmp: Path, output, progress: bool) -> dict:
+    """Train the members `resampling` asks for with the model's own (resolved) options into
+    tmp/members/NN, compact (vectors, vocabulary, metadata); what the model's meta.json records of
+    them. Bootstrap members draw the documents with a generator seeded by (seed, member), so the
+    draws are reproducible; seed members use seed + member number. Progress: a line per member with
+    the time left. Ctrl-C: nothing is saved (the previous model at `output` stays as it was)."""
+    import numpy as np
+
+    from ..text.documents import draw_resample, find_documents, write_resample
+
+    documents = find_documents(corpus, resampling.unit) if resampling.kind == "bootstrap" else None
+    if documents is not None:
+        if len(documents) < 2:
+            raise InputError(f"{corpus}: one document only ({documents.unit}); resample by lines:K with a smaller K")
+        log.info(
+            "training %d members on resamples of %s documents (%s)%s",
+            resampling.count,
+            f"{len(documents):,}",
+            documents.unit,
+            "" if documents.unit == "chapter" else "; the text has no chapter headings",
+        )
+    record: dict[str, Any] = {"kind": resampling.kind, "members": []}
+    if documents is not None:
+        record.update(documents.describe())
+    started = time.perf_counter()
+    scratch = tmp / ".resample.txt"
+    number = 0
+    fitting_log = logging.getLogger("w2vkit.training.fitting")
+    level = fitting_log.level
+    fitting_log.setLevel(logging.ERROR)  # the model itself said what there is to say of the corpus
+    try:
+        for number in range(1, resampling.count + 1):
+            member_opts, about = opts, {}
+            if documents is None:
+                member_opts = replace(opts, seed=opts.seed + number)
+                about = {"seed": member_opts.seed}
+                member_corpus, member_tokens = corpus, tokens
+            else:
+                draw = draw_resample(documents, np.random.default_rng([opts.seed, number]))
+                write_resample(corpus, documents, draw, scratch)
+                member_corpus, member_tokens = scratch, _count_tokens(scratch)
+                about = {"seed": opts.seed, "draw": draw.tolist()}
+            run = fit(member_corpus, member_tokens, member_opts, [str(corpus)], progress)
+            final = final_vectors(run, member_opts)
+            folder = member_dir(tmp, number)
+            folder.mkdir(parents=True)
+            meta = dict(
+                final.meta,
+                hyperparameters=asdict(member_opts),
+                member={"number": number, **about},
+                corpus={"tokens": member_tokens},
+            )
+            meta.pop("count_seconds", None)
+            saved = write_model_files(folder, final.words, final.counts, final.vectors, meta)
+            record["members"].append(
+                {
+                    "path": folder.relative_to(tmp).as_posix(),
+                    "vectors_sha256": saved["vectors_sha256"],
+                    **({"seed": member_opts.seed} if documents is None else {}),
+                }
+            )
+            took = time.perf_counter() - started
+            left = took / number * (resampling.count - number)
+            log.info(
+                "member %d/%d trained (%s words); about %.0f s left",
+                number,
+                resampling.count,
+                f"{len(final.words):,}",
+                left,
+            )
+    except KeyboardInterrupt:
+        log.warning(
+            "interrupted while training member %d of %d: the model and the members trained so far were not "
+            "saved; %s is as it was",
+            number,
+            resampling.count,
+            output,
+        )
+        raise
+    finally:
+        fitting_log.setLevel(level)
+        scratch.unlink(missing_ok=True)
+    record["seconds"] = round(time.perf_counter() - started, 3)
+    return record
+
+
+def _count_tokens(path: Path) -> int:
+    """Tokens of a segmented file (space-separated, a line per paragraph), counted in bytes."""
+    tokens = 0
+    with open(path, "rb") as f:
+        for line in f:
+            stripped = line.strip()
+            if stripped:
+                tokens += stripped.count(b" ") + 1
+    return tokens
