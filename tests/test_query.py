@@ -104,7 +104,7 @@ def test_unknown_word_below_min_count(engine):
         engine.most_similar([word])
     assert str(e.value).startswith(
         f"{word!r} is not in the model (seen {count} time{'s' if count > 1 else ''} in the corpus, below "
-        f"min_count 3; retrain with --min-count {count} to keep it)"
+        f"min_count 3; retrain with min_count {count} to keep it)"
     )
 
 
@@ -196,9 +196,11 @@ def test_a_word_cut_by_max_vocab_is_explained_as_such(tmp_path):
     engine = Engine(load_model(path))
     with pytest.raises(UnknownWordError) as cut:
         engine.index_of("d")
-    assert "the vocabulary keeps only the 3 most frequent words (max_vocab); retrain with a larger --max-vocab" in str(
+    assert "the vocabulary keeps only the 3 most frequent words (max_vocab); retrain with a larger max_vocab" in str(
         cut.value
     )
     with pytest.raises(UnknownWordError) as rare:
         engine.index_of("e")
-    assert "below min_count 5; retrain with --min-count 2 to keep it" in str(rare.value)
+    assert "below min_count 5; retrain with min_count 2 to keep it" in str(rare.value)
+    # the command line names its flags (the library its parameters): w2vkit.cli.output.flag_names
+    assert rare.value.named(lambda p: "--" + p.replace("_", "-")).endswith("retrain with --min-count 2 to keep it)")

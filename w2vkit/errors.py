@@ -32,7 +32,7 @@ class W2vkitError(Exception):
 
     def __init__(self, message: Any = "", *params: str):
         self.template, self.params = message, params
-        super().__init__(self.named(lambda p: p) if params else message)
+        super().__init__(self.named(python_name) if params else message)
 
     def named(self, name_of) -> str:
         """The message with each parameter called name_of(parameter). Only the fields {param} of
@@ -40,10 +40,51 @@ class W2vkitError(Exception):
         braces of its own."""
         if not self.params:
             return str(self)
-        import re
+        return fill(self.template, self.params, name_of)
 
-        fields = "|".join(re.escape(p) for p in self.params)
-        return re.sub(r"\{(" + fields + r")\}", lambda m: name_of(m.group(1)), self.template)
+
+def fill(template: str, params: tuple[str, ...], name_of) -> str:
+    """template with each field {param} of the parameters given replaced by name_of(param), and
+    nothing else touched."""
+    import re
+
+    fields = "|".join(re.escape(p) for p in params)
+    return re.sub(r"\{(" + fields + r")\}", lambda m: name_of(m.group(1)), template)
+
+
+def python_name(param: str) -> str:
+    """A parameter as a Python caller sets it: no_discover (the command line's --no-discover) is
+    discover=False."""
+    return f"{param[3:]}=False" if param.startswith("no_") else param
+
+
+class Named:
+    """A log message (a warning, a note) that names parameters as template fields, as W2vkitError
+    does for errors: str() names them as a Python caller knows them, and the command line's log
+    formatter fills in its flags. A field no_NAME is the parameter NAME turned off (--no-NAME).
+
+    Parameters
+    ----------
+    template : str
+        The message, with %-style arguments for the logger and a {param} field for each parameter.
+    *params : str
+        The parameters it names.
+
+    Examples
+    --------
+    >>> str(Named("found new words; {no_discover} to stop", "no_discover"))
+    'found new words; discover=False to stop'
+    """
+
+    def __init__(self, template: str, *params: str):
+        self.template, self.params = template, params
+
+    def named(self, name_of) -> str:
+        """The message with each parameter called name_of(parameter)."""
+        return fill(self.template, self.params, name_of)
+
+    def __str__(self) -> str:
+        return self.named(python_name)
 
 
 class UsageError(W2vkitError):
@@ -101,20 +142,32 @@ class UnknownWordError(W2vkitError):
     """A query word is not in the model's vocabulary."""
 
     def __init__(self, message, word=None):
-        """message: the text, or a function making it when it is shown: explaining an unknown word
-        may load the segmenter (0.5 s), wasted when the word is then composed from n-grams."""
-        super().__init__(message)
+        """message: the text (a str, or a Named naming parameters), or a function making it when it
+        is shown: explaining an unknown word may load the segmenter (0.5 s), wasted when the word is
+        then composed from n-grams."""
+        super().__init__("")
         self.word = word
         self._make = message if callable(message) else None
+        if self._make is None:
+            self._take(message)
+
+    def _take(self, message) -> None:
+        if isinstance(message, Named):
+            self.template, self.params = message.template, message.params
+        self.args = (str(message),)
 
     def __str__(self) -> str:
         if self._make is not None:
             make, self._make = self._make, None
             try:
-                self.args = (make(),)
+                self._take(make())
             except W2vkitError as e:  # explaining it met a worse problem (a damaged model): that one is the news
                 self.args = (str(e),)
         return super().__str__()
+
+    def named(self, name_of) -> str:
+        str(self)  # (made now, if it was left for when it is shown)
+        return super().named(name_of)
 
 
 class EvalSetError(W2vkitError):

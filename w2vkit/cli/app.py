@@ -13,7 +13,7 @@ import click
 from .. import __version__
 from ..base.env import debug_enabled
 from ..errors import W2vkitError
-from .output import terminal_safe
+from .output import flag_names, terminal_safe
 
 # Each command and the module of this package that defines it. A command's module is imported
 # when the command runs (or --help lists them all), so `w2vkit similar` loads the query commands
@@ -41,22 +41,6 @@ COMMAND_MODULES = {
     "axis": "analysis",
     "compare": "analysis",
 }
-
-
-def flag_names(group: click.Group, ctx: click.Context):
-    """A function naming a library parameter as the running command's option: word_weight ->
-    --word-weight (the parameter's name itself when the command has no such option)."""
-    from ..base.optiontable import flag_of
-
-    command = group.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
-    flags = {
-        p.name: next((o for o in p.opts if o.startswith("--")), p.opts[0])  # the first long name: --top, not --topn
-        for p in (command.params if command else [])
-        if isinstance(p, click.Option)
-    }
-    # a parameter of another command (train's, named by a query's hint): its table flag, or the
-    # command line's convention (index_path -> --index-path)
-    return lambda name: flags.get(name) or flag_of(name) or "--" + name.replace("_", "-")
 
 
 class W2vkitGroup(click.Group):

@@ -7,6 +7,8 @@ import logging
 
 import click
 
+from ..errors import Named
+
 
 def terminal_safe(text: str, keep_newlines: bool = False) -> str:
     """render.terminal_safe, imported on the first message (so that --help does not load it)."""
@@ -16,10 +18,45 @@ def terminal_safe(text: str, keep_newlines: bool = False) -> str:
 
 
 class TerminalSafeFormatter(logging.Formatter):
-    """Log messages quote words from the corpus: their control characters are shown, not obeyed."""
+    """Log messages quote words from the corpus: their control characters are shown, not obeyed.
+    A message naming library parameters (w2vkit.errors.Named) names the running command's flags."""
 
     def format(self, record):
+        if isinstance(record.msg, Named):
+            record = logging.makeLogRecord(record.__dict__)
+            record.msg = flagged(record.msg)
         return terminal_safe(super().format(record), keep_newlines=True)
+
+
+def flagged(message: str | Named) -> str:
+    """A message as the command line says it: the parameters a Named message names become the
+    running command's flags (min_count -> --min-count)."""
+    if not isinstance(message, Named):
+        return message
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return str(message)
+    root = ctx.find_root()
+    assert isinstance(root.command, click.Group)
+    return message.named(flag_names(root.command, root))
+
+
+def flag_names(group: click.Group, ctx: click.Context):
+    """A function naming a library parameter as the running command's option: word_weight ->
+    --word-weight (the parameter's name itself when the command has no such option)."""
+    from ..base.optiontable import flag_of
+
+    command = group.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
+    options = [p for p in (command.params if command else []) if isinstance(p, click.Option)]
+    flags = {
+        p.name: next((o for o in p.opts if o.startswith("--")), p.opts[0])  # the first long name: --top, not --topn
+        for p in options
+    }
+    # a switch turned off (a message's {no_discover}): its off flag, --no-discover
+    flags.update({f"no_{p.name}": p.secondary_opts[0] for p in options if p.secondary_opts})
+    # a parameter of another command (train's, named by a query's hint): its table flag, or the
+    # command line's convention (index_path -> --index-path)
+    return lambda name: flags.get(name) or flag_of(name) or "--" + name.replace("_", "-")
 
 
 def quiet() -> bool:
@@ -27,10 +64,10 @@ def quiet() -> bool:
     return click.get_current_context().meta.get("quiet", False)
 
 
-def info(message: str) -> None:
+def info(message: str | Named) -> None:
     """A message for the user on stderr, silenced by -q."""
     if not quiet():
-        click.echo(terminal_safe(message, keep_newlines=True), err=True)
+        click.echo(terminal_safe(flagged(message), keep_newlines=True), err=True)
 
 
 def show_progress() -> bool:

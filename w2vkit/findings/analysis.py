@@ -19,7 +19,7 @@ import numpy as np
 from ..base.choices import EXPAND_GROW, EXPAND_MIN_COUNT, EXPAND_TOPN
 from ..base.limits import check_number
 from ..base.vecmath import unit_vector
-from ..errors import EvalSetError, UnknownWordError, UsageError
+from ..errors import EvalSetError, Named, UnknownWordError, UsageError
 from ..queries.query import Engine
 from .stability import Ensemble, Spread
 
@@ -122,8 +122,12 @@ def expand(
             current += [engine.model.words[i] for i in order]
             if left < topn:  # the next round would take the last candidates as seeds
                 log.warning(
-                    "warning: stopped after %d of %d iterations: only %d words seen %d+ times were left as "
-                    "candidates (fewer --iterations, or a lower --min-count)",
+                    Named(
+                        "warning: stopped after %d of %d iterations: only %d words seen %d+ times were left as "
+                        "candidates (fewer {iterations}, or a lower {min_count})",
+                        "iterations",
+                        "min_count",
+                    ),
                     round_ + 1,
                     iterations,
                     left,

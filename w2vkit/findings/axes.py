@@ -22,7 +22,7 @@ import numpy as np
 
 from ..base.choices import DEFAULT_TOPN, EXPAND_MIN_COUNT
 from ..base.limits import check_number
-from ..errors import UnknownWordError, UsageError
+from ..errors import Named, UnknownWordError, UsageError
 from ..queries.query import Engine
 from .stability import Ensemble, Spread, mean_spearman
 
@@ -49,7 +49,7 @@ class AnchorCheck:
     pairs: list[tuple[str, str, float | None]]  # each pair and its contribution
     counts: dict[str, int]  # each pole word's count (0: composed)
     leave_one_out: dict[str, float | None]  # Spearman of the scores without the word vs with all
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str | Named] = field(default_factory=list)  # (Named: they name parameters)
 
 
 @dataclass
@@ -125,18 +125,24 @@ def check_anchors(
             moved[w] = None
             continue
         moved[w] = mean_spearman([list(scores), list(without)])
-    warnings = []
+    warnings: list[str | Named] = []
     if pair_dir is not None and pair_dir < PAIRDIR_WARNING:
         warnings.append(
-            f"warning: the pole pairs do not point one way (PairDir {pair_dir:.2f}; 1 is one direction): the axis "
-            "averages different contrasts; give pairs that differ in the same respect (--pairs A:B C:D)"
+            Named(
+                f"warning: the pole pairs do not point one way (PairDir {pair_dir:.2f}; 1 is one direction): the "
+                "axis averages different contrasts; give pairs that differ in the same respect ({pairs} A:B C:D)",
+                "pairs",
+            )
         )
     weak = [w for w, c in counts.items() if len(w) == 1 or c < RARE_POLE_COUNT]
     shown = " ".join(f"{w} {c:,}" for w, c in counts.items())
     if len(positive) == 1 and len(negative) == 1:
         warnings.append(
-            f"warning: the poles are one word each ({shown}): an axis needs several frequent words a pole "
-            "(or --pairs); see how the scores move without each (JSON: anchors.leave_one_out)"
+            Named(
+                f"warning: the poles are one word each ({shown}): an axis needs several frequent words a pole "
+                "(or {pairs}); see how the scores move without each (JSON: anchors.leave_one_out)",
+                "pairs",
+            )
         )
     elif len(weak) == len(counts):
         warnings.append(

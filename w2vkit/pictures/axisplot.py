@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..base.files import STDOUT, atomic_output, check_writable, is_stream
 from ..base.render import terminal_safe
-from ..errors import UsageError
+from ..errors import Named, UsageError
 from .fonts import find_cjk_font
 from .plotting import output_format
 
@@ -138,7 +138,7 @@ def draw_axis(
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     if choice is None and any(not w.isascii() for w in words):
-        log.warning("warning: no CJK font found, Chinese labels are boxes; give --font FILE")
+        log.warning(Named("warning: no CJK font found, Chinese labels are boxes; give {font} FILE", "font"))
     with atomic_output(output) as f:
         fig.savefig(f, format=fmt, dpi=150)
     plt.close(fig)

@@ -30,7 +30,7 @@ from ..base.files import atomic_output, check_writable, is_stream
 from ..base.progress import progress_callback
 from ..base.render import terminal_safe
 from ..base.vecmath import unit_rows
-from ..errors import UsageError
+from ..errors import Named, UsageError
 from ..queries.query import Engine
 from ..text.segment import read_stopwords
 from .fonts import INSTALL_HINT, find_cjk_font
@@ -237,7 +237,11 @@ def plot(
     vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
     if len(chosen) > SLOW_MAP_WORDS and method == "tsne":
         log.warning(
-            "warning: a t-SNE map of %s words takes tens of minutes%s; --top %s or --method pca is quicker",
+            Named(
+                "warning: a t-SNE map of %s words takes tens of minutes%s; {top} %s or {method} pca is quicker",
+                "top",
+                "method",
+            ),
             f"{len(chosen):,}",
             f" and makes a page of ~{len(chosen) * 0.27 / 1000:,.0f} MB" if fmt == "html" else "",
             SLOW_MAP_WORDS,

@@ -17,7 +17,7 @@ import numpy as np
 from ..base.choices import ANALOGY_METHODS
 from ..base.files import write_own_file
 from ..base.vecmath import unit_vector
-from ..errors import OptionError, OutputError, UnknownWordError, UsageError
+from ..errors import Named, OptionError, OutputError, UnknownWordError, UsageError
 from ..model.store import Model
 from ..model.subwords import MIN_KNOWN_NGRAM_SHARE
 
@@ -158,12 +158,11 @@ class Engine:
             vector, known, total = composed
             if known < MIN_KNOWN_NGRAM_SHARE * total:
                 # Too little of the word is known for its n-grams to say what it means.
-                raise UnknownWordError(
-                    unknown_word_message(self.model, word)
-                    + f" (only {known} of its {total} character n-grams are known; at least "
-                    f"{MIN_KNOWN_NGRAM_SHARE:.0%} are needed to compose a vector)",
-                    word,
-                ) from None
+                note = (
+                    f" (only {known} of its {total} character n-grams are known; at least "
+                    f"{MIN_KNOWN_NGRAM_SHARE:.0%} are needed to compose a vector)"
+                )
+                raise UnknownWordError(unknown_word_message(self.model, word, note), word) from None
             if word not in self._noted:
                 self._noted.add(word)
                 log.info(
@@ -354,8 +353,9 @@ def training_form(model: Model, word: str) -> str:
     return form
 
 
-def unknown_word_message(model: Model, word: str) -> str:
-    """Why the word has no vector, and up to five close words that do."""
+def unknown_word_message(model: Model, word: str, note: str = "") -> Named:
+    """Why the word has no vector, and up to five close words that do (then `note`); the
+    parameters it names (min_count, max_vocab) as fields, for the command line to name its flags."""
     dropped = model.dropped_counts()
     min_count = model.meta.get("hyperparameters", {}).get("min_count")
     if word not in dropped and training_form(model, word) in dropped:  # TXT, ＴＸＴ: as training wrote it
@@ -365,12 +365,12 @@ def unknown_word_message(model: Model, word: str) -> str:
     if word in dropped and max_vocab and isinstance(min_count, int) and dropped[word] >= min_count:
         why = (  # frequent enough, but the vocabulary was capped
             f"seen {dropped[word]} time{'s' if dropped[word] != 1 else ''} in the corpus, but the vocabulary "
-            f"keeps only the {max_vocab:,} most frequent words (max_vocab); retrain with a larger --max-vocab"
+            f"keeps only the {max_vocab:,} most frequent words (max_vocab); retrain with a larger {{max_vocab}}"
         )
     elif word in dropped:
         why = (
             f"seen {dropped[word]} time{'s' if dropped[word] != 1 else ''} in the corpus, below "
-            f"min_count {min_count}; retrain with --min-count {dropped[word]} to keep it"
+            f"min_count {min_count}; retrain with {{min_count}} {dropped[word]} to keep it"
         )
     elif model.meta.get("corpus"):
         why = "never seen in the corpus"
@@ -385,7 +385,7 @@ def unknown_word_message(model: Model, word: str) -> str:
     msg = f"{shown!r} is not in the model ({why})"
     if close:
         msg += "; close words: " + ", ".join(close)
-    return msg
+    return Named(msg + note, *(p for p in ("min_count", "max_vocab") if f"{{{p}}}" in why))
 
 
 def _segmenter_split(model: Model, word: str) -> list[str] | None:

@@ -28,7 +28,7 @@ from ..base.files import check_unchanged, file_stamps
 from ..base.limits import check_number
 from ..base.progress import progress_bar
 from ..base.workers import ordered_map
-from ..errors import OptionError
+from ..errors import Named, OptionError
 from .corpus import (
     STDIN,
     DecodedStream,
@@ -395,7 +395,7 @@ def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
     words = discover_words(text, known=tokenizer.is_known)
     if words:
         log.info(
-            "found %d new words in the text (%s%s; --no-discover to stop)",
+            Named("found %d new words in the text (%s%s; {no_discover} to stop)", "no_discover"),
             len(words),
             " ".join(w.word for w in words[:8]),
             " …" if len(words) > 8 else "",

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..base.choices import BUILTIN_DICTS, BUILTIN_STOPWORDS, DISCOVERY_SAMPLE_CHARS
 from ..base.files import sha256_of
 from ..base.optiontable import SEGMENT, check_options, default
-from ..errors import DictionaryError, OptionError
+from ..errors import DictionaryError, Named, OptionError
 from .corpus import (
     InputFile,
     detect_language,
@@ -227,7 +227,10 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
         wanted = [n for n in wanted if n not in added]
     if not added:
         return options
-    log.info("using built-in dictionary %s (the text looks like its work; --no-auto-dict to stop)", ", ".join(added))
+    log.info(
+        Named("using built-in dictionary %s (the text looks like its work; {no_auto_dict} to stop)", "no_auto_dict"),
+        ", ".join(added),
+    )
     return replace(options, user_dicts=options.user_dicts + tuple(added))
 
 
