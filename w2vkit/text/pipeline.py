@@ -1,10 +1,12 @@
-"""Segmenting files: inputs in, a folder of segmented files and manifest.json out.
+"""Segmenting files: inputs in, segmented text out into a sink (SegmentSink): the segment
+command's folder of files and manifest.json (w2vkit.text.segoutput.StagedOutputs, staged in a hidden
+folder and published at the end, so an interrupted run leaves earlier results untouched) or the
+training cache's one corpus file (w2vkit.text.corpusfile.CorpusSink).
 
 Work is spread over processes in order-preserving, bounded batches, so output is identical
-whatever ``jobs`` is and memory stays flat on multi-GB input. Files are staged in a hidden folder
-and published at the end, so an interrupted run leaves earlier results untouched. Without a
-dictionary, the text's own new words are found first (w2vkit.text.discover) and names glued to a
-neighbour are split afterwards (find_glued).
+whatever ``jobs`` is and memory stays flat on multi-GB input. Without a dictionary, the text's own
+new words are found first (w2vkit.text.discover) and names glued to a neighbour are split
+afterwards, by the sink (w2vkit.text.glue).
 """
 
 from __future__ import annotations

@@ -40,8 +40,8 @@ if TYPE_CHECKING:  # numpy itself is imported where it is used: `--help` should 
 
 log = logging.getLogger(__name__)
 
-# Tokens per block of the co-occurrence count: with window 5 about 10 x this many pairs (both
-# directions) are summed at a time, ~240 MB at 2M tokens.
+# Tokens per block of the co-occurrence count: a window of w sums about 2w x this many pairs (both
+# directions) at a time: with the default window 8, 16 x, ~380 MB at 2M tokens.
 BLOCK_TOKENS = 2_000_000
 # Beyond this window the scale of harmonic weights, lcm(1..window), passes 2^32 and sums of
 # counts could overflow 64-bit integers.
