@@ -86,13 +86,18 @@ def test_phrases_and_mixed_languages_match_the_segment_command(tmp_path, monkeyp
     (folder / "1-en.txt").write_text("new york is big . i love new york and new york loves me .\n" * 40)
     (folder / "2-zh.txt").write_text(novel_text[:60_000], encoding="utf-8")
     (folder / "3-en.txt").write_text("the new york times said new york was cold .\n" * 30)
-    options = SegmentOptions(auto_dict=False, phrases=1)
-    result = segment_corpus([str(folder)], tmp_path / "seg", options, jobs=2)
-    prepared = prepare_corpus([str(folder)], options, jobs=2)
-    corpus = prepared.path.read_text(encoding="utf-8")
-    assert "new_york" in corpus
-    assert corpus == segmented_text(tmp_path / "seg", result)
-    assert cached_counts(prepared) == list(scanned_counts(prepared.path).items())
+    for phrases in (1, 0):  # phrases spool from the first input; the glue split from the first Chinese one
+        options = SegmentOptions(auto_dict=False, phrases=phrases)
+        result = segment_corpus([str(folder)], tmp_path / f"seg{phrases}", options, jobs=2)
+        prepared = prepare_corpus([str(folder)], options, jobs=2)
+        corpus = prepared.path.read_text(encoding="utf-8")
+        assert ("new_york" in corpus) == bool(phrases)
+        assert corpus == segmented_text(tmp_path / f"seg{phrases}", result)
+        assert cached_counts(prepared) == list(scanned_counts(prepared.path).items())
+        starts = [1]
+        for f in result.files[:-1]:
+            starts.append(starts[-1] + f.lines)
+        assert prepared.file_starts == starts
 
 
 def test_a_cache_miss_writes_the_segmented_text_once_and_reads_it_once(novel_text, tmp_path, monkeypatch):
