@@ -129,3 +129,21 @@ def test_a_cache_miss_writes_the_segmented_text_once_and_reads_it_once(novel_tex
     written_in_cache = {name.rsplit("/", 1)[-1] for name, mode in opened if name.startswith(str(cache)) and "w" in mode}
     assert "corpus.txt" in written_in_cache
     assert written_in_cache <= {"corpus.txt", COUNTS, "corpus.json", "new_words.json", "inputs.json"}
+
+
+def test_a_text_longer_than_discoverys_sample_is_hashed_and_segmented_whole(novel_text, tmp_path, monkeypatch):
+    """Its start is taken for discovery and the rest read for its hash in the same open: the cache
+    key is the file's sha256 and the corpus the segment command's text."""
+    import json
+
+    from w2vkit.base.choices import DISCOVERY_SAMPLE_CHARS
+    from w2vkit.base.files import sha256_of
+
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "long.txt"
+    path.write_text(novel_text * 4, encoding="utf-8")
+    assert len(novel_text) * 4 > DISCOVERY_SAMPLE_CHARS
+    prepared = prepare_corpus([str(path)], NO_DICT, jobs=2)
+    assert [i["sha256"] for i in json.loads((prepared.path.parent / "inputs.json").read_text())] == [sha256_of(path)]
+    result = segment_corpus([str(path)], tmp_path / "seg", NO_DICT, jobs=2)
+    assert prepared.path.read_text(encoding="utf-8") == segmented_text(tmp_path / "seg", result)

@@ -5,6 +5,8 @@ discovery, its segmentation)."""
 
 import builtins
 
+import pytest
+
 from w2vkit.text.corpuscache import prepare_corpus
 from w2vkit.text.segment import SegmentOptions
 from w2vkit.text.textsample import text_sample
@@ -39,3 +41,22 @@ def test_a_sample_is_read_again_when_more_is_asked_or_the_file_changed(tmp_path,
     assert more.paragraphs == ["第一段", "第二段", "第三段"] and more.complete
     path.write_text("新的一段\n", encoding="utf-8")
     assert text_sample(str(path), None, 100).paragraphs == ["新的一段"]
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+@pytest.mark.parametrize("chars", [0, 1_000, 1_500_000, 10_000_000])
+def test_the_digest_is_of_the_whole_file_however_much_of_it_the_sample_takes(tmp_path, novel_text, compressed, chars):
+    """Past the sample (and past the first decoded block) the rest of the file is read for its hash
+    in the same open; the sample stops where it was asked to."""
+    import bz2
+
+    from w2vkit.base.files import sha256_of
+
+    data = (novel_text[:400_000] * 4).encode("utf-8")  # 4.6 MB: beyond the 1 MB first block
+    path = tmp_path / ("big.txt.bz2" if compressed else "big.txt")
+    path.write_bytes(bz2.compress(data) if compressed else data)
+    sample = text_sample(str(path), None, chars, digest=True)
+    assert sample.sha256 == sha256_of(path)
+    assert sample.complete == (chars >= len(data.decode("utf-8")))
+    if not sample.complete:
+        assert sum(map(len, sample.paragraphs)) - len(sample.paragraphs[-1]) < max(chars, 1)

@@ -394,7 +394,7 @@ def _decode_blocks(
         fh.close()
 
 
-def paragraphs(stream: DecodedStream, first_text: str, normalised: bool = True) -> Iterator[str]:
+def paragraphs(stream: DecodedStream, first_text: str, normalised: bool = True) -> Generator[str, None, None]:
     """Yield normalised lines (paragraphs) of a decoded stream (normalised=False: the caller
     normalises them, as segmentation's worker processes do).
 

@@ -122,19 +122,13 @@ def _glued_to_found_words(counts: Counter, found: frozenset) -> dict[str, str]:
     return split
 
 
-def split_glued_in_files(paths: list[Path], keep: frozenset = frozenset()) -> tuple[Counter, list[int]]:
-    """Count the tokens of the (Chinese) output files, split the glued forms find_glued finds and
-    rewrite the files in place; return the new counts and the tokens added to each file."""
-    counts: Counter = Counter()
-    for path in paths:
-        with open(path, encoding="utf-8") as f:
-            for lines in iter(lambda: f.readlines(1 << 20), []):  # 1 MB: a list of ~0.5M tokens
-                counts.update("".join(lines).split())
-    split = find_glued(counts, keep)
+def split_glued_in_files(paths: list[Path], split: dict[str, str]) -> list[int]:
+    """Rewrite the (Chinese) output files in place with the glued forms split (find_glued's map,
+    judged on counts taken as they were written); the tokens that added to each file."""
     added = [0] * len(paths)
     if not split:
-        return counts, added
-    log.debug("splitting %d glued forms (%d tokens)", len(split), sum(counts[w] for w in split))
+        return added
+    log.debug("splitting %d glued forms", len(split))
     for i, path in enumerate(paths):
         tmp = path.with_name(path.name + ".glue")
         with open(path, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8", newline="\n") as out:
@@ -143,4 +137,4 @@ def split_glued_in_files(paths: list[Path], keep: frozenset = frozenset()) -> tu
                 added[i] += n
                 out.write(text)
         os.replace(tmp, path)
-    return counts_after(counts, split), added
+    return added

@@ -52,8 +52,11 @@ def text_sample(path: str, encoding: str | None = None, chars: int = 0, *, diges
             return kept
     stream, first = open_text(path, encoding)
     taken, found, complete = 0, [], True
+    # Held here, not left to the loop: a generator dropped at the break is closed at once, and with
+    # it the file, whose rest the hash still has to read.
+    taking = paragraphs(stream, first)
     try:
-        for para in paragraphs(stream, first):
+        for para in taking:
             found.append(para)
             taken += len(para)
             if taken >= chars:
@@ -63,6 +66,7 @@ def text_sample(path: str, encoding: str | None = None, chars: int = 0, *, diges
             stream.skip_rest()  # (closes it; a complete sample read the whole file)
     finally:
         stream.close()
+        taking.close()
     sample = TextSample(first, found, chars, complete, stream.sha256 if digest else None)
     if key is not None:
         _SAMPLES.pop(key, None)
