@@ -60,3 +60,16 @@ def test_the_digest_is_of_the_whole_file_however_much_of_it_the_sample_takes(tmp
     assert sample.complete == (chars >= len(data.decode("utf-8")))
     if not sample.complete:
         assert sum(map(len, sample.paragraphs)) - len(sample.paragraphs[-1]) < max(chars, 1)
+
+
+def test_a_run_lets_go_of_the_samples_it_kept(novel_text, tmp_path, monkeypatch):
+    """The starts kept for segmenting are dropped once segmenting starts, or when the cache has the
+    corpus already: a library caller training one text after another holds none of them."""
+    import w2vkit.text.textsample as textsample
+
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "novel.txt"
+    path.write_text(novel_text[:100_000], encoding="utf-8")
+    for cached in (False, True):
+        assert prepare_corpus([str(path)], SegmentOptions(), jobs=1).cached == cached
+        assert textsample._SAMPLES == {}

@@ -31,6 +31,7 @@ from .corpus import discover_inputs, open_text, paragraphs
 from .corpusfile import CorpusSink, CorpusWriter, WordCounts
 from .pipeline import hash_inputs, segment_into
 from .segment import SegmentOptions, with_detected_dicts
+from .textsample import forget_samples
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def prepare_corpus(
     cached = _cached(cache)
     if cached is not None:
         log.debug("using cached corpus %s", cache / CORPUS)
+        forget_samples()  # (kept for segmenting, which a cached corpus skips)
         stats, words_found = cached
         return _prepared(cache, hashes, described if seg_options else None, words_found, stats, True, started)
     # Corpora half-written by runs that were killed (their process is gone) go first.
