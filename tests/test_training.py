@@ -446,3 +446,34 @@ def test_killed_training_leaves_the_previous_model_intact(small_model, novel_sli
         assert handled >= 1  # and Ctrl-C was answered by our handler, with its message
     train([str(novel_slice)], target, TrainOptions(dim=8, epochs=1))  # the next run cleans up
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".model.tmp")]
+
+
+@pytest.mark.parametrize("kind", ["bootstrap", "seeds"])
+def test_members_build_their_vocabulary_from_counts_equal_to_a_scan_of_their_text(
+    kind, novel_slice, tmp_path, monkeypatch
+):
+    """A bootstrap member's words are counted as its resample is written, a seed member's are the
+    corpus's: what gensim is given equals a scan of the file it trains on (in order: ties in
+    frequency are broken by first appearance), so gensim scans nothing."""
+    from collections import Counter
+
+    import w2vkit.training.trainer as trainer
+    from w2vkit.model.members import Resampling
+
+    real_fit = trainer.fit
+    given = []
+
+    def checking_fit(corpus, tokens, opts, inputs, progress, state=None, counted=None, counter=None):
+        scanned, lines = Counter(), 0
+        with open(corpus, encoding="utf-8") as f:
+            for line in f:
+                scanned.update(line.split())
+                lines += 1
+        given.append(counted is not None and list(counted[0].items()) == list(scanned.items()) and counted[1] == lines)
+        given[-1] = given[-1] and tokens == sum(scanned.values())
+        return real_fit(corpus, tokens, opts, inputs, progress, state, counted, counter)
+
+    monkeypatch.setattr(trainer, "fit", checking_fit)
+    options = TrainOptions(dim=8, epochs=1, min_count=2, method="word2vec")
+    train([str(novel_slice)], tmp_path / "m", options, resampling=Resampling(kind, 2, "lines:20"))
+    assert given == [True, True, True]  # the model, then its two members

@@ -41,8 +41,10 @@ class WordCounts:
         self.zh: Counter = Counter()
         self._file: Counter = Counter()
         self._carry = b""
+        self.lines = 0  # newlines seen
 
     def add(self, data: bytes) -> None:
+        self.lines += data.count(b"\n")
         data = self._carry + data
         self._carry = b""
         if data and not data[-1:].isspace():

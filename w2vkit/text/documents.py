@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,8 +111,12 @@ def draw_resample(documents: Documents, rng: np.random.Generator) -> np.ndarray:
     return np.sort(rng.integers(0, len(documents), size=len(documents)))
 
 
-def write_resample(corpus: Path, documents: Documents, draw: np.ndarray, out: Path) -> int:
-    """The drawn documents' lines, each as many times as drawn, into out; the bytes written."""
+def write_resample(
+    corpus: Path, documents: Documents, draw: np.ndarray, out: Path, on_write: Callable[[bytes], None] | None = None
+) -> int:
+    """The drawn documents' lines, each as many times as drawn, into out; the bytes written. Each
+    piece written is handed to on_write too (training counts the resample's words as it is
+    written, w2vkit.text.corpusfile.WordCounts, rather than reading it again)."""
     written = 0
     with open(corpus, "rb") as src, open(out, "wb") as dst:
         for d in draw.tolist():
@@ -122,6 +127,8 @@ def write_resample(corpus: Path, documents: Documents, draw: np.ndarray, out: Pa
             if data and not data.endswith(b"\n"):
                 data += b"\n"
             dst.write(data)
+            if on_write is not None:
+                on_write(data)
             written += len(data)
     return written
 

@@ -210,6 +210,7 @@ def train(
             resampling,
             progress,
             (item_corpus, items) if items is not None else None,
+            counted=counted,
         )
         seconds = run.seconds + (sum(run.count.seconds.values()) if run.count else 0)
         return TrainResult(
@@ -256,9 +257,11 @@ def _save_trained(
     resampling=None,
     progress=False,
     item_input=None,
+    counted=None,
 ) -> tuple[int, tuple[int, ...]]:
     """Write the model directory (vectors composed as chosen, metadata, the gensim state for
-    --resume, and resampled members) and publish it atomically; the number of words."""
+    --resume, and resampled members) and publish it atomically; the number of words. counted: the
+    corpus's word counts and lines, for the members that train on the corpus itself."""
     import numpy as np
 
     final = final_vectors(run, opts)
@@ -307,7 +310,9 @@ def _save_trained(
             files, meta["items"] = item_files(item_input[0], item_input[1], final.words)
             dict_copies = {**dict_copies, **files}
         if resampling is not None:
-            meta["members"] = train_members(prepared.path, tokens, opts, resampling, tmp, output, progress)
+            meta["members"] = train_members(
+                prepared.path, tokens, opts, resampling, tmp, output, progress, counted=counted
+            )
         write_model_files(tmp, final.words, final.counts, final.vectors, meta, dropped, extra_files=dict_copies)
         if keep_gensim:
             run.model.callbacks = ()
@@ -324,14 +329,19 @@ def _save_trained(
     return len(final.words), parts
 
 
-def train_members(corpus: Path, tokens: int, opts, resampling: Resampling, tmp: Path, output, progress: bool) -> dict:
+def train_members(
+    corpus: Path, tokens: int, opts, resampling: Resampling, tmp: Path, output, progress: bool, counted=None
+) -> dict:
     """Train the members `resampling` asks for with the model's own (resolved) options into
     tmp/members/NN, compact (vectors, vocabulary, metadata); what the model's meta.json records of
-    them. Bootstrap members draw the documents with a generator seeded by (seed, member), so the
+    them. counted: the corpus's word counts and lines (seed members train on the corpus itself;
+    a bootstrap member's are counted as its resample is written). Bootstrap members draw the
+    documents with a generator seeded by (seed, member), so the
     draws are reproducible; seed members use seed + member number. Progress: a line per member with
     the time left. Ctrl-C: nothing is saved (the previous model at `output` stays as it was)."""
     import numpy as np
 
+    from ..text.corpusfile import WordCounts
     from ..text.documents import draw_resample, find_documents, write_resample
 
     documents = find_documents(corpus, resampling.unit) if resampling.kind == "bootstrap" else None
@@ -361,12 +371,18 @@ def train_members(corpus: Path, tokens: int, opts, resampling: Resampling, tmp: 
                 member_opts = replace(opts, seed=opts.seed + number)
                 about = {"seed": member_opts.seed}
                 member_corpus, member_tokens = corpus, tokens
+                member_counted = counted
             else:
                 draw = draw_resample(documents, np.random.default_rng([opts.seed, number]))
-                write_resample(corpus, documents, draw, scratch)
-                member_corpus, member_tokens = scratch, _count_tokens(scratch)
+                # the resample's words counted as it is written: gensim builds the member's
+                # vocabulary from them (as from the cache's counts) and scans nothing
+                counts = WordCounts()
+                write_resample(corpus, documents, draw, scratch, on_write=counts.add)
+                counts.end_file("")
+                member_corpus, member_tokens = scratch, sum(counts.words.values())
+                member_counted = (counts.words, counts.lines)
                 about = {"seed": opts.seed, "draw": draw.tolist()}
-            run = fit(member_corpus, member_tokens, member_opts, [str(corpus)], progress)
+            run = fit(member_corpus, member_tokens, member_opts, [str(corpus)], progress, counted=member_counted)
             final = final_vectors(run, member_opts)
             folder = member_dir(tmp, number)
             folder.mkdir(parents=True)
@@ -408,14 +424,3 @@ def train_members(corpus: Path, tokens: int, opts, resampling: Resampling, tmp: 
         scratch.unlink(missing_ok=True)
     record["seconds"] = round(time.perf_counter() - started, 3)
     return record
-
-
-def _count_tokens(path: Path) -> int:
-    """Tokens of a segmented file (space-separated, a line per paragraph), counted in bytes."""
-    tokens = 0
-    with open(path, "rb") as f:
-        for line in f:
-            stripped = line.strip()
-            if stripped:
-                tokens += stripped.count(b" ") + 1
-    return tokens
