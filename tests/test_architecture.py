@@ -210,3 +210,22 @@ def test_the_type_checker_passes():
         [sys.executable, "-m", "mypy", "--no-incremental"], capture_output=True, text=True, cwd=PACKAGE.parent
     )
     assert out.returncode == 0 and "Success: no issues found" in out.stdout, out.stdout[-3000:] + out.stderr
+
+
+def test_the_tools_that_gate_ci_have_upper_bounds_and_mypy_checks_untyped_bodies():
+    """A new release of a gating tool cannot break main overnight: each is bounded above in
+    pyproject.toml (the test extra, or the dependencies for click), and mypy reads the bodies of
+    functions without annotations too."""
+    import re
+
+    import tomllib
+
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
+    requirements = project["project"]["dependencies"] + project["project"]["optional-dependencies"]["test"]
+    bounded = {}
+    for line in requirements:
+        name = re.match(r"[A-Za-z0-9_.-]+", line).group(0).lower()
+        bounded[name] = "<" in line
+    for tool in ("mypy", "ruff", "import-linter", "click", "pytest"):
+        assert bounded.get(tool), f"{tool} has no upper bound in pyproject.toml"
+    assert project["tool"]["mypy"].get("check_untyped_defs") is True

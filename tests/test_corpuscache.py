@@ -95,7 +95,11 @@ def test_training_from_the_kept_counts_gives_gensims_own_vocabulary_and_vectors(
     train([str(novel_part)], tmp_path / "counted", options, SegmentOptions())
     prepared = prepare_corpus([str(novel_part)], SegmentOptions())
     assert prepared.cached and prepared.counts_path is not None
-    prepared.counts_path.unlink()  # as a cache of an earlier w2vkit: gensim scans the corpus
+    prepared.counts_path.unlink()  # as a cache of an earlier w2vkit (no counts, no checksum): gensim scans
+    stats_path = prepared.path.parent / "corpus.json"
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    del stats["counts_sha256"]
+    stats_path.write_text(json.dumps(stats), encoding="utf-8")
     assert prepare_corpus([str(novel_part)], SegmentOptions()).word_counts() is None
     train([str(novel_part)], tmp_path / "scanned", options, SegmentOptions())
     a, b = load_model(tmp_path / "counted"), load_model(tmp_path / "scanned")

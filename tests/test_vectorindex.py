@@ -217,3 +217,55 @@ def test_the_l2_faiss_kinds_agree_with_faiss_flat_l2(small_model, lines_file, tm
         assert len({h.line - 1 for h in hits} & set(known[theirs].tolist())) >= 8
         exact = dict(zip(known[theirs].tolist(), np.sqrt(their_distances)))
         assert all(np.isclose(h.score, exact[h.line - 1], atol=1e-4) for h in hits if h.line - 1 in exact)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "negated row",
+        "offsets rewritten",
+        "planted component",
+        "link out",
+        "no checksums",
+        pytest.param("faiss edited", marks=pytest.mark.index),
+    ],
+)
+def test_every_file_an_index_reads_is_checked(invoke, small_model, lines_file, tmp_path, damage):
+    """One negated row would silently remove the true top hit, a rewritten offsets.npy crashed, a
+    file the build did not write (component.npy) changed every score: each is one line, exit 1."""
+    kind = "hnsw" if damage == "faiss edited" else "flat"
+    ix = tmp_path / "ix"
+    built = invoke(["index", lines_file, "-o", ix, "-m", small_model, "--kind", kind])
+    assert built.exit_code == 0, built.stderr
+    meta = json.loads((ix / "meta.json").read_text())
+    target = {"offsets rewritten": "offsets.npy", "planted component": "component.npy", "faiss edited": "hnsw.faiss"}
+    if damage == "negated row":
+        vectors = np.memmap(ix / "vectors.f32", dtype=np.float32, mode="r+", shape=(meta["lines"], meta["dim"]))
+        vectors[0] = -vectors[0]
+        vectors.flush()
+        del vectors
+    elif damage == "offsets rewritten":
+        offsets = np.load(ix / "offsets.npy")
+        np.save(ix / "offsets.npy", offsets[::-1].copy())
+    elif damage == "planted component":
+        np.save(ix / "component.npy", np.ones(meta["dim"], dtype=np.float32))
+    elif damage == "link out":
+        shutil.copy(ix / "texts.txt", tmp_path / "elsewhere.txt")
+        (ix / "texts.txt").unlink()
+        (ix / "texts.txt").symlink_to(tmp_path / "elsewhere.txt")
+    elif damage == "no checksums":
+        del meta["checksums"]
+        (ix / "meta.json").write_text(json.dumps(meta))
+    else:
+        with open(ix / "hnsw.faiss", "r+b") as f:
+            f.seek(200)
+            byte = f.read(1)
+            f.seek(200)
+            f.write(bytes([byte[0] ^ 1]))
+    r = invoke(["search", "孙悟空", "--index", ix, "-m", small_model])
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1 and r.stdout == "", r.stderr
+    assert "build the index again" in r.stderr and "unexpected" not in r.stderr
+    if damage in target:
+        assert r.stderr.startswith(f"Error: {ix / target[damage]}: not the file this index was built with")
+    elif damage == "link out":
+        assert f"(it is outside {ix})" in r.stderr

@@ -326,8 +326,14 @@ def check_options(values, table: dict) -> None:
         option.check(getattr(values, name))
 
 
+# Library parameters that the command line spells as several options.
+SPELLED_AS = {"resampling": "--bootstrap or --seeds"}
+
+
 def flag_of(name: str) -> str | None:
     """The command-line flag of a library parameter (--word-weight for word_weight), or None."""
+    if name in SPELLED_AS:
+        return SPELLED_AS[name]
     option = SEGMENT.get(name) or TRAIN.get(name)
     if option is None or not option.flags:
         return None

@@ -95,8 +95,9 @@ def expand(seeds, topn, min_count, iterations, concepts_file, words_file, stable
         ranks: dict[str, int] = {}
         table = []
         for c in rows:
-            ranks[c.concept] = ranks.get(c.concept, 0) + 1
-            table.append((c.concept, ranks[c.concept], c.word, c.score, c.count, c.nearest_seed))
+            concept = str(c.concept)
+            ranks[concept] = ranks.get(concept, 0) + 1
+            table.append((concept, ranks[concept], c.word, c.score, c.count, c.nearest_seed))
         render(columns, table, fmt, {"concepts_file": concepts_file, "provenance": provenance(engine, topn=topn)})
         return
     seeds = listed_words(engine, seeds, words_file)
@@ -276,7 +277,7 @@ def axis(
             "leave_one_out": a.leave_one_out,
         }
         moved = {w: r for w, r in a.leave_one_out.items() if r is not None}
-        worst = min(moved, key=moved.get) if moved else None
+        worst = min(moved, key=lambda w: moved[w]) if moved else None
         info(
             (f"anchors: PairDir {a.pair_dir:.2f}" if a.pair_dir is not None else "anchors: one pair")
             + (f"; without {worst} the ranking keeps Spearman {moved[worst]:.2f}" if worst else "")

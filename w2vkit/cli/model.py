@@ -190,7 +190,7 @@ def train(
         "hybrid": f"{arch} dim={dims[0]} window={o.window} epochs={o.epochs} + {count}, weight {o.count_weight} "
         f"({sum(dims)} dimensions: {dims[0]} predictive + {dims[-1]} count, as info says)",
         "ppmi": count,
-    }[o.method]
+    }[str(o.method)]
     info(
         f"trained {what} on "
         f"{plural(result.tokens, 'token')}{' (cached segmentation)' if result.cached_corpus else ''}: "

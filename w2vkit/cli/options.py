@@ -31,7 +31,9 @@ def limited(name: str):
     """The click type of a numeric option, from the library's range for it (w2vkit.base.limits): the
     command line refuses what the library would, and --help shows the range."""
     low, high, integer, _ = LIMITS[name]
-    return click.IntRange(low, high) if integer else click.FloatRange(low, high)
+    if integer:
+        return click.IntRange(None if low is None else int(low), None if high is None else int(high))
+    return click.FloatRange(low, high)
 
 
 def verbosity(f):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -55,7 +56,7 @@ def similar(words, minus, topn, restrict_vocab, stable, model_path, fmt):
         (i, r.word, *([engine.name_of(r.word)] if named else []), r.score, r.count, *spread_cells(r.spread))
         for i, r in enumerate(results, 1)
     ]
-    payload = {"positive": list(words), "negative": list(minus)}
+    payload: dict[str, Any] = {"positive": list(words), "negative": list(minus)}
     payload["query"] = [dict(zip(("word", "count", "composed"), (w, *engine.word_facts(w)))) for w in [*words, *minus]]
     if ensemble and len(words) == 1 and not minus:
         from ..findings.stability import UNSTABLE_BELOW

@@ -15,6 +15,7 @@ items share a group.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -190,6 +191,7 @@ def run_next_item(engine, held_out_path=None, k: int = 10) -> NextItemResult:
 
     from ..base.limits import check_number
     from ..errors import UsageError
+    from ..text.corpuscache import model_corpus
     from ..text.items import model_item_file, read_labels
 
     check_number("topn", k)
@@ -203,8 +205,12 @@ def run_next_item(engine, held_out_path=None, k: int = 10) -> NextItemResult:
                 "items",
                 "holdout",
             )
-    cache = (model.meta.get("corpus") or {}).get("cache")
-    corpus = Path(cache) if cache and Path(cache).is_file() else None
+    corpus: Path | None = None
+    if (model.meta.get("corpus") or {}).get("cache"):
+        try:
+            corpus, _ = model_corpus(model)  # (believed only inside the cache, with its checksum)
+        except UsageError as e:
+            logging.getLogger(__name__).warning("warning: no co-occurrence baseline: %s", e)
     labels_path = model_item_file(model, "labels")
     labels = read_labels(labels_path) if labels_path else None
     result = evaluate_next_item(engine, read_held_out(held_out_path), k, corpus, labels)

@@ -53,13 +53,10 @@ def load_members(model: Model) -> list[Model]:
     record = model.meta.get("members")
     if not record:
         return []
-    if not isinstance(record, dict) or not isinstance(record.get("members"), list):
-        raise CorruptModelError(f"{model.path / 'meta.json'}: field 'members' is damaged; retrain the model")
+    check_members_record(model)
     out = []
     for entry in record["members"]:
-        relative = entry.get("path") if isinstance(entry, dict) else None
-        if not isinstance(relative, str) or Path(relative).parts[:1] != (MEMBERS_DIR,) or ".." in Path(relative).parts:
-            raise CorruptModelError(f"{model.path / 'meta.json'}: a member's path is not under {MEMBERS_DIR}/; retrain")
+        relative = entry["path"]
         member = load_model(model.path / relative)
         if member.meta.get("vectors_sha256") != entry.get("vectors_sha256"):
             raise CorruptModelError(
@@ -69,11 +66,43 @@ def load_members(model: Model) -> list[Model]:
     return out
 
 
+def check_members_record(model: Model) -> None:
+    """The model's list of members is what training writes (types are metacheck's, on load): a
+    known kind, at most MAX_MEMBERS entries, each a distinct folder under members/, and a
+    bootstrap's count of documents; else CorruptModelError naming meta.json and the field. Checked
+    before any member is opened, so a hostile list of thousands costs nothing."""
+    where = model.path / "meta.json"
+    record = model.meta["members"]
+    if not isinstance(record, dict) or not isinstance(record.get("members"), list):
+        raise CorruptModelError(f"{where}: field 'members' is damaged; retrain the model")
+    entries = record["members"]
+    problem = None
+    if record.get("kind") not in KINDS:
+        problem = f"field 'members.kind' should be {' or '.join(KINDS)}"
+    elif len(entries) > MAX_MEMBERS:
+        problem = f"field 'members.members' lists {len(entries):,} members, more than training makes ({MAX_MEMBERS})"
+    elif record["kind"] == "bootstrap" and not isinstance(record.get("documents"), int):
+        problem = "field 'members.documents' is missing"
+    seen: set[tuple[str, ...]] = set()
+    for n, entry in enumerate(entries if problem is None else []):
+        parts = Path(entry["path"]).parts
+        if parts[:1] != (MEMBERS_DIR,) or ".." in parts or len(parts) != 2:
+            problem = f"field 'members.members[{n}].path' is not a folder under {MEMBERS_DIR}/"
+        elif parts in seen:
+            problem = f"field 'members.members[{n}].path' names {entry['path'][:80]!r} a second time"
+        seen.add(parts)
+        if problem:
+            break
+    if problem:
+        raise CorruptModelError(f"{where}: {problem}; retrain the model")
+
+
 def describe_members(model: Model) -> str | None:
     """A line for `info`: how many members, drawn how (None without members)."""
     record = model.meta.get("members")
-    if not isinstance(record, dict):
+    if not record:
         return None
+    check_members_record(model)
     n = len(record.get("members") or [])
     if record.get("kind") == "seeds":
         return f"{n} members: the same text, seeds {', '.join(str(m.get('seed')) for m in record['members'])}"

@@ -56,6 +56,9 @@ SCHEMA: dict = {
         "inputs": [{"!path": str}],
         "!tokens": int,
         "cache": str,
+        "cache_sha256": str,
+        "cache_bytes": int,
+        "cache_lines": int,
         "file_starts": [POSITIVE],
     },  # (a member: tokens only)
     "ngrams": {"count": int, "min_n": int, "max_n": int, "dim": int},
@@ -64,6 +67,15 @@ SCHEMA: dict = {
     "source": {"!path": str},
     "postprocess": [{"!step": str}],
     "losses_per_epoch": [NUMBER],
+    "members": {
+        "!kind": str,
+        "!members": [{"!path": str, "!vectors_sha256": str, "seed": int}],
+        "unit": str,
+        "documents": POSITIVE,
+        "lines": POSITIVE,
+        "seconds": NUMBER,
+    },
+    "member": {"!number": POSITIVE, "seed": int, "draw": [int]},
     "items": {"sequences": int, "cut": int, "labels": str, "labels_sha256": str, "holdout": str, "labelled": int},
 }
 

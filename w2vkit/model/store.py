@@ -32,6 +32,7 @@ import numpy as np
 
 from .. import __version__
 from ..base.files import note_read, sha256_of
+from ..base.trust import digest_of
 from ..errors import CorruptModelError, ModelNotFoundError
 from ..text.items import ITEMS_DIR
 from .metacheck import check_meta
@@ -53,8 +54,8 @@ log = logging.getLogger(__name__)
 # and resampled members may live in members/ (w2vkit.model.members).
 FORMAT_VERSION = 2
 READABLE_FORMAT_VERSIONS = (1, 2)
-# Below this size the vectors' sha256 is checked on every load (< 0.1 s); above it only the
-# shape is, and `w2vkit info --verify` checks the checksum.
+# Below this size the vectors are scanned for NaN and infinity on every load (< 0.1 s); above it
+# `w2vkit info --verify` scans them. (The checksums are checked on every load, of every size.)
 VERIFY_ON_LOAD_BYTES = 64 << 20
 
 
@@ -276,8 +277,10 @@ def load_model(path: str | os.PathLike, *, mmap: bool = True, verify: bool | Non
     mmap : bool
         Memory-map vectors.npy (read-only) rather than reading it into memory.
     verify : bool or None
-        Check the vectors' sha256 against meta.json: None, for small models only (below
-        VERIFY_ON_LOAD_BYTES); True, always; False, never.
+        The checksums of vectors.npy and vocab.tsv are checked on every load (a file unchanged
+        since it was last hashed is not hashed again: w2vkit.base.trust). True: hash the vectors
+        afresh and scan them for NaN and infinity; None: scan small models only (below
+        VERIFY_ON_LOAD_BYTES); False: no scan.
 
     Returns
     -------
@@ -370,16 +373,17 @@ def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
             f"{vec_path}: holds {vectors.dtype} {tuple(vectors.shape)}, meta.json says float32 "
             f"{expected}; retrain or re-import the model"
         )
-    if verify or (verify is None and vec_path.stat().st_size <= VERIFY_ON_LOAD_BYTES):
-        if sha256_of(vec_path) != meta.get("vectors_sha256"):
-            raise CorruptModelError(
-                f"{vec_path}: checksum mismatch (file changed or damaged); retrain or re-import the model"
-            )
-        # (models saved before 0.3.0 have no vocabulary checksum)
-        if meta.get("vocab_sha256") and (path / VOCAB).is_file() and sha256_of(path / VOCAB) != meta["vocab_sha256"]:
-            raise CorruptModelError(
-                f"{path / VOCAB}: checksum mismatch (file changed or damaged); retrain or re-import the model"
-            )
+    # Every load checks both checksums: hashed when the file may have changed since it was last
+    # hashed, else from the stamp cache (w2vkit.base.trust), so a large model costs its hash once.
+    if (sha256_of(vec_path) if verify else digest_of(vec_path)) != meta.get("vectors_sha256"):
+        raise CorruptModelError(
+            f"{vec_path}: checksum mismatch (file changed or damaged); retrain or re-import the model"
+        )
+    # (models saved before 0.3.0 have no vocabulary checksum)
+    if meta.get("vocab_sha256") and (path / VOCAB).is_file() and digest_of(path / VOCAB) != meta["vocab_sha256"]:
+        raise CorruptModelError(
+            f"{path / VOCAB}: checksum mismatch (file changed or damaged); retrain or re-import the model"
+        )
     words, counts = read_vocab(path / VOCAB)
     if len(words) != vectors.shape[0]:
         raise CorruptModelError(

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..base.files import sha256_of
+from ..base.trust import digest_of
 from ..base.vecmath import unit_rows, unit_vector
 from ..errors import CorruptModelError
 
@@ -111,7 +112,7 @@ def load_ngrams(path: Path, meta: dict) -> NgramTable | None:
         return None
     vec_path, list_path = path / NGRAM_VECTORS, path / NGRAM_LIST
     for file, key in ((vec_path, "vectors_sha256"), (list_path, "list_sha256")):
-        if not file.is_file() or sha256_of(file) != record.get(key):
+        if not file.is_file() or digest_of(file) != record.get(key):
             state = "missing" if not file.is_file() else "checksum mismatch (file changed or damaged)"
             raise CorruptModelError(f"{file}: {state}; retrain the model")
     vectors = np.load(vec_path, mmap_mode="r", allow_pickle=False)

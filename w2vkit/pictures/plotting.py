@@ -411,7 +411,7 @@ def _place_labels(fig, ax, xy, words, fontsize, is_query):
     dpi_scale = fig.dpi / 72.0
     order = sorted(range(len(words)), key=lambda i: (not is_query[i], i))
     placed: list[tuple[float, float, float, float]] = []
-    result = [None] * len(words)
+    result: list[tuple[int, int, str, str] | None] = [None] * len(words)
     pad = 3
     spots = [
         (pad, pad, "left", "bottom"),
@@ -427,7 +427,8 @@ def _place_labels(fig, ax, xy, words, fontsize, is_query):
         size = fontsize * (1.35 if is_query[i] else 1.0) * dpi_scale
         w = sum(size if not ch.isascii() else size * 0.6 for ch in words[i])
         h = size * 1.2
-        best, best_overlap = None, None
+        best: tuple[tuple[int, int, str, str], tuple[float, float, float, float]] | None = None
+        best_overlap = None
         for dx, dy, ha, va in spots:
             x0 = pts[i][0] + dx * dpi_scale - (w if ha == "right" else w / 2 if ha == "center" else 0)
             y0 = pts[i][1] + dy * dpi_scale - (h if va == "top" else h / 2 if va == "center" else 0)
@@ -437,6 +438,7 @@ def _place_labels(fig, ax, xy, words, fontsize, is_query):
                 best, best_overlap = ((dx, dy, ha, va), box), overlap
             if overlap == 0:
                 break
+        assert best is not None  # (spots is not empty)
         result[i] = best[0]
         placed.append(best[1])
     return result
@@ -452,7 +454,7 @@ def _place_label_subset(fig, ax, xy, words, fontsize, is_query, limit):
     dpi_scale = fig.dpi / 72.0
     cell = 4.0
     occupied: set[tuple[int, int]] = set()
-    result = [None] * len(words)
+    result: list[tuple[int, int, str, str] | None] = [None] * len(words)
     placed = 0
     for i in sorted(range(len(words)), key=lambda i: (not is_query[i], i)):
         if placed >= limit:

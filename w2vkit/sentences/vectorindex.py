@@ -36,7 +36,8 @@ from ..base.choices import DEFAULT_COLLECTION, INDEX_FLAT_BELOW, INDEX_KINDS, IN
 from ..errors import CorruptModelError, OptionError, UsageError
 
 INDEX_FORMAT = "w2vkit-index"
-INDEX_VERSION = 2  # 2: metric and unit (1 was cosine and lines only, and is still read)
+# 2: metric and unit; 3: a checksum of every file (earlier indexes are refused: build them again)
+INDEX_VERSION = 3
 KINDS, METRICS, UNITS = INDEX_KINDS, INDEX_METRICS, INDEX_UNITS
 FLAT_BELOW = INDEX_FLAT_BELOW  # units: below this the exact index answers in milliseconds anyway
 CHUNK_LINES = 10_000
@@ -127,8 +128,8 @@ def _write_index_files(embedder, source, folder, kind, half, metric, unit, progr
     import itertools
     import tempfile
 
-    from ..base.files import sha256_of
     from ..base.progress import progress_bar
+    from ..base.trust import HashedWriter
     from ..model.modelfolder import staging_dir
     from ..text.documents import iter_units
     from .embed import SIF_COMPONENT_LINES, gram, iter_texts, remove_component, top_eigenvector
@@ -143,7 +144,8 @@ def _write_index_files(embedder, source, folder, kind, half, metric, unit, progr
     bar = progress_bar(size, progress, "index", unit="B", binary=True)
     offsets, first_lines = [0], []
     try:
-        with open(tmp / "vectors.f32", "wb") as vec_out, open(tmp / "texts.txt", "w", encoding="utf-8") as text_out:
+        # every file hashed as it is written (its checksum goes into meta.json; nothing read back)
+        with HashedWriter(tmp / "vectors.f32") as vec_out, HashedWriter(tmp / "texts.txt") as text_out:
 
             def flush(chunk, raw, blank):
                 nonlocal rows, empty
@@ -155,9 +157,9 @@ def _write_index_files(embedder, source, folder, kind, half, metric, unit, progr
                 vectors[blank] = 0
                 vec_out.write(vectors.tobytes())
                 for number, text in chunk:
-                    data = text.replace("\n", " ") + "\n"
+                    data = (text.replace("\n", " ") + "\n").encode("utf-8")
                     text_out.write(data)
-                    offsets.append(offsets[-1] + len(data.encode("utf-8")))
+                    offsets.append(offsets[-1] + len(data))
                     first_lines.append(number)
                 rows += len(chunk)
                 empty += len(blank)
@@ -183,16 +185,21 @@ def _write_index_files(embedder, source, folder, kind, half, metric, unit, progr
                     flush(*item)
         if rows == 0:
             raise UsageError(f"{source}: no lines to index")
-        np.save(tmp / "offsets.npy", np.asarray(offsets, dtype=np.int64))
+        checksums = {"vectors.f32": vec_out.sha256, "texts.txt": text_out.sha256}
+        arrays = {"offsets.npy": np.asarray(offsets, dtype=np.int64)}
         if unit != "line":
-            np.save(tmp / "lines.npy", np.asarray(first_lines, dtype=np.int64))
+            arrays["lines.npy"] = np.asarray(first_lines, dtype=np.int64)
         if component is not None:
-            np.save(tmp / "component.npy", component.astype(np.float32))
+            arrays["component.npy"] = component.astype(np.float32)
+        for name, array in arrays.items():
+            with HashedWriter(tmp / name) as out:
+                np.save(out, array, allow_pickle=False)
+            checksums[name] = out.sha256
         # auto: above FLAT_BELOW, ivf: on 1.13M lines it met recall@10 0.95 at 39x the exact speed and
         # built in a third of hnsw's time (benchmarks/index.py, docs/benchmarks.md)
         chosen = ("flat" if rows < FLAT_BELOW else "ivf") if kind == "auto" else kind
         if chosen != "flat" and folder is not None:
-            _build_faiss(tmp, rows, dim, dtype, chosen, metric)
+            checksums[f"{chosen}.faiss"] = _build_faiss(tmp, rows, dim, dtype, chosen, metric)
         st = os.stat(stream.path) if stream.path != "-" else None
         meta = {
             "format": INDEX_FORMAT,
@@ -212,7 +219,8 @@ def _write_index_files(embedder, source, folder, kind, half, metric, unit, progr
                 "size": st.st_size if st else None,
                 "mtime_ns": st.st_mtime_ns if st else None,
             },
-            "texts_sha256": sha256_of(tmp / "texts.txt"),
+            "texts_sha256": checksums["texts.txt"],
+            "checksums": checksums,
         }
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     except BaseException:
@@ -273,9 +281,12 @@ def _faiss():
     return faiss
 
 
-def _build_faiss(folder: Path, rows: int, dim: int, dtype, kind: str, metric: str = "cosine") -> None:
+def _build_faiss(folder: Path, rows: int, dim: int, dtype, kind: str, metric: str = "cosine") -> str:
     """The Faiss index of the staged vectors, holding only the rows with a known word (by row id),
-    so a blank line is never a hit (under l2 a zero row would be as near as the query is long)."""
+    so a blank line is never a hit (under l2 a zero row would be as near as the query is long); the
+    sha256 of its file, hashed as Faiss writes it."""
+    from ..base.trust import HashedWriter
+
     faiss = _faiss()
     vectors = np.memmap(folder / "vectors.f32", dtype=dtype, mode="r", shape=(rows, dim))
     measure = faiss.METRIC_L2 if metric == "l2" else faiss.METRIC_INNER_PRODUCT
@@ -293,7 +304,9 @@ def _build_faiss(folder: Path, rows: int, dim: int, dtype, kind: str, metric: st
         block = np.ascontiguousarray(vectors[start : start + 100_000], dtype=np.float32)
         keep = block.any(axis=1)
         index.add_with_ids(block[keep], np.flatnonzero(keep).astype(np.int64) + start)
-    faiss.write_index(index, str(folder / f"{kind}.faiss"))
+    with HashedWriter(folder / f"{kind}.faiss") as out:
+        faiss.write_index(index, faiss.PyCallbackIOWriter(out.write))
+    return out.sha256
 
 
 class VectorIndex:
@@ -308,6 +321,7 @@ class VectorIndex:
         except (ValueError, UnicodeDecodeError) as e:
             raise CorruptModelError(f"{path / 'meta.json'}: unreadable ({e}); build the index again") from None
         check_meta(meta, path, model)
+        _check_files(path, meta)
         self.path, self.meta = path, meta
         lines, dim = int(meta["lines"]), int(meta["dim"])
         dtype = np.float16 if meta.get("dtype") == "float16" else np.float32
@@ -407,6 +421,44 @@ class VectorIndex:
                 ]
             )
         return out
+
+
+def _check_files(folder: Path, meta: dict) -> None:
+    """Every file the index folder's queries read is the one its build wrote: named in meta.json's
+    checksums, inside the folder (no link out), and with that sha256 (w2vkit.base.trust: hashed
+    once, then believed while the file's stamp is unchanged); no file is read that the record does
+    not list. Else CorruptModelError naming the file."""
+    from ..base.trust import confined, matches
+
+    where = folder / "meta.json"
+    checksums = meta.get("checksums")
+    if not isinstance(checksums, dict):
+        raise CorruptModelError(
+            f"{where}: records no checksums of its files (an earlier w2vkit built it); build the index again"
+        )
+    for key, kind in (("lines", int), ("dim", int), ("empty", int)):
+        if (
+            not isinstance(meta.get(key), kind)
+            or isinstance(meta.get(key), bool)
+            or meta[key] < (0 if key == "empty" else 1)
+        ):
+            raise CorruptModelError(f"{where}: field {key!r} is damaged; build the index again")
+    needed = {"vectors.f32", "texts.txt", "offsets.npy"}
+    if meta.get("unit", "line") != "line":
+        needed.add("lines.npy")
+    if meta.get("kind", "flat") != "flat":
+        needed.add(f"{meta.get('kind')}.faiss")
+    allowed = needed | {"component.npy"}
+    present = {name for name in allowed if os.path.lexists(folder / name)}
+    for name in sorted(needed | present | set(checksums)):
+        if name not in allowed:
+            raise CorruptModelError(
+                f"{where}: field 'checksums' names {name[:80]!r}, not a file of an index; build the index again"
+            )
+        path = folder / name
+        why = confined(path, folder) or matches(path, checksums.get(name))
+        if why is not None:
+            raise CorruptModelError(f"{path}: not the file this index was built with ({why}); build the index again")
 
 
 def check_meta(meta, where, model=None) -> None:

@@ -26,6 +26,7 @@ from .. import __version__
 from ..base.choices import DEFAULT_MAX_LINE_TOKENS
 from ..base.env import CACHE_ENV, cache_root
 from ..base.files import check_unchanged, file_stamps, pid_suffix, remove_stale, sha256_of
+from ..base.trust import confined, matches
 from ..errors import InputError, OutputError, UsageError
 from .corpus import discover_inputs, open_text, paragraphs
 from .corpusfile import CorpusSink, CorpusWriter, WordCounts
@@ -53,6 +54,18 @@ class PreparedCorpus:
     language: str  # "zh" or "en"
     file_starts: list[int] | None = None  # the corpus line each input's text starts on (1-based)
     lines: int | None = None  # lines of the corpus (None: cached before they were recorded)
+    sha256: str | None = None  # the corpus file's, as it was written
+    bytes: int | None = None
+
+    def record(self) -> dict:
+        """What a model's meta.json keeps of its corpus file: where it is and what it held, so that
+        `kwic -m` reads it only when it is still the text the model was trained on."""
+        return {
+            "cache": str(self.path),
+            "cache_sha256": self.sha256,
+            "cache_bytes": self.bytes,
+            "cache_lines": self.lines,
+        }
 
     @property
     def counts_path(self) -> Path | None:
@@ -66,10 +79,16 @@ class PreparedCorpus:
         if path is None:
             return None
         counts: Counter = Counter()
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                word, _, count = line.rstrip("\n").rpartition("\t")
-                counts[word] = int(count)
+        try:
+            with open(path, encoding="utf-8") as f:
+                for number, line in enumerate(f, 1):
+                    word, _, count = line.rstrip("\n").rpartition("\t")
+                    counts[word] = int(count)
+                    if not word or counts[word] < 1:
+                        raise ValueError(f"line {number}")
+        except (ValueError, UnicodeDecodeError) as e:
+            log.warning("warning: %s is damaged (%s); counting the corpus again", path, e)
+            return None
         return counts, self.lines
 
 
@@ -129,7 +148,7 @@ def prepare_corpus(
             else:
                 counts = _rewrap_segmented(files, out, max_line_tokens)
         stats = out.stats()
-        counts.write(tmp / COUNTS)
+        stats["counts_sha256"] = counts.write(tmp / COUNTS)  # (hashed as it is written)
         check_unchanged(stamps)
         (tmp / NEW_WORDS).write_text(json.dumps(new_words, ensure_ascii=False), encoding="utf-8")
         (tmp / INPUTS).write_text(json.dumps(hashes, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -152,7 +171,10 @@ def _prepared(cache, hashes, described, new_words, stats, cached, started) -> Pr
         stats["tokens"],
         stats["language"],
         stats.get("file_starts"),  # (corpora cached before 0.4.1 have none)
-        stats.get("lines") if (cache / COUNTS).is_file() else None,
+        # (counts are believed only with their checksum, which _cached checked)
+        stats.get("lines") if isinstance(stats.get("counts_sha256"), str) else None,
+        stats["sha256"],
+        stats["bytes"],
     )
 
 
@@ -167,10 +189,12 @@ def _cached(cache: Path) -> tuple[dict, list[str]] | None:
         new_words = json.loads((cache / NEW_WORDS).read_text(encoding="utf-8"))
         if not _well_formed(stats) or not isinstance(new_words, list):
             why = "its records are damaged"
-        elif (size := (cache / CORPUS).stat().st_size) != stats["bytes"]:
-            why = f"{size:,} bytes where {stats['bytes']:,} were written"
-        elif sha256_of(cache / CORPUS) != stats["sha256"]:
-            why = "its content changed since it was written"
+        elif corpus_problem := matches(cache / CORPUS, stats["sha256"], stats["bytes"]):
+            why = corpus_problem
+        elif isinstance(stats.get("counts_sha256"), str) and (
+            counts_problem := matches(cache / COUNTS, stats["counts_sha256"])
+        ):
+            why = f"{COUNTS}: {counts_problem}"
     except FileNotFoundError as e:
         why = f"{Path(e.filename).name} is missing"
     except (OSError, ValueError, UnicodeDecodeError) as e:
@@ -216,3 +240,65 @@ def _rewrap_segmented(files, out: CorpusWriter, cap: int) -> WordCounts:
     if out.tokens == 0:
         raise InputError(f"{files[0].path}: no tokens found in the segmented input")
     return counts
+
+
+def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
+    """The segmented corpus a model was trained on (its copy in the corpus cache) and where each of
+    its inputs starts in it (None when the model does not record it: trained before 0.4.1).
+
+    The file is read only when it lies inside the corpus cache (links resolved) and still holds what
+    was written: the size and sha256 the model recorded (models saved before 0.4.3: those the
+    cache's own record gives). Anything else (a meta.json naming /etc/passwd, an edited or
+    replaced cache) is a UsageError saying to give the text with {source}; nothing of the file
+    named is shown."""
+    where = Path(model.path) / "meta.json"
+    record = model.meta.get("corpus") or {}
+    corpus = record.get("cache")
+    if not corpus:
+        raise UsageError(
+            f"{model.path}: the model records no training corpus (imported?); give {{source}} FILE", "source"
+        )
+    root = cache_root() / "corpora"
+    if not Path(corpus).is_file():
+        raise UsageError(
+            f"{corpus}: the segmented text {model.path} was trained on is gone from the cache (cleared, or "
+            "another machine); give the original text with {source} FILE, or train again to cache it",
+            "source",
+        )
+    why = confined(corpus, root)
+    stats: dict = {}
+    if why is None:
+        sha256, size = record.get("cache_sha256"), record.get("cache_bytes")
+        if sha256 is None:  # (saved before the model kept the checksum: the cache's record, if sound)
+            stats_path = Path(corpus).parent / CORPUS_STATS
+            try:
+                if confined(stats_path, root) is None:
+                    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError, UnicodeDecodeError):
+                stats = {}
+            stats = stats if _well_formed(stats) else {}
+            sha256, size = stats.get("sha256"), stats.get("bytes")
+        why = matches(corpus, sha256, size)
+    if why is not None:
+        raise UsageError(
+            f"{where}: corpus.cache names a file w2vkit will not read ({why}); give the text with {{source}} FILE",
+            "source",
+        )
+    starts, inputs = record.get("file_starts"), record.get("inputs") or []
+    lines = record.get("cache_lines", stats.get("lines"))
+    if starts:
+        bad = starts[0] != 1 or any(b <= a for a, b in zip(starts, starts[1:]))
+        if bad or (isinstance(lines, int) and starts[-1] > lines + 1):
+            raise UsageError(
+                f"{where}: field 'corpus.file_starts' should rise from 1 within the corpus's lines; "
+                "give the text with {source} FILE, or retrain",
+                "source",
+            )
+    files: list[tuple[int, str]] | None
+    if starts and len(starts) == len(inputs):
+        files = list(zip(starts, (i["path"] for i in inputs)))
+    elif len(inputs) == 1:
+        files = [(1, inputs[0]["path"])]
+    else:  # (trained before the corpus cache recorded where each input starts)
+        files = [(1, f"one of {len(inputs)} inputs")] if inputs else None
+    return Path(corpus), files

@@ -63,10 +63,23 @@ class WordCounts:
             self.zh.update(self._file)
         self._file = Counter()
 
-    def write(self, path: Path) -> None:
-        """word<TAB>count lines, in order of first appearance."""
-        with open(path, "w", encoding="utf-8") as f:
-            f.writelines(f"{word}\t{count}\n" for word, count in self.words.items())
+    def write(self, path: Path) -> str:
+        """word<TAB>count lines, in order of first appearance; their sha256, hashed as they are
+        written (not read back)."""
+        digest = hashlib.sha256()
+        with open(path, "wb") as f:
+            block: list[str] = []
+            for word, count in self.words.items():
+                block.append(f"{word}\t{count}\n")
+                if len(block) >= 4096:
+                    data = "".join(block).encode("utf-8")
+                    f.write(data)
+                    digest.update(data)
+                    block.clear()
+            data = "".join(block).encode("utf-8")
+            f.write(data)
+            digest.update(data)
+        return digest.hexdigest()
 
 
 class CorpusWriter:

@@ -147,30 +147,3 @@ def _find(text: str, word: str, segmented: bool) -> list[tuple[int, int, str]]:
 
 def _cjk(ch: str) -> bool:
     return bool(ch) and "\u3400" <= ch <= "\u9fff"
-
-
-def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
-    """The segmented corpus a model was trained on (its cached copy) and where each of its inputs
-    starts in it (None when the model does not record it: trained before 0.4.1), or UsageError
-    saying what to do when the model records no corpus or the cache no longer holds it."""
-    record = model.meta.get("corpus") or {}
-    corpus = record.get("cache")
-    if not corpus:
-        raise UsageError(
-            f"{model.path}: the model records no training corpus (imported?); give {{source}} FILE", "source"
-        )
-    if not Path(corpus).is_file():
-        raise UsageError(
-            f"{corpus}: the segmented text {model.path} was trained on is gone from the cache (cleared, or "
-            "another machine); give the original text with {source} FILE, or train again to cache it",
-            "source",
-        )
-    starts, inputs = record.get("file_starts"), record.get("inputs") or []
-    files: list[tuple[int, str]] | None
-    if starts and len(starts) == len(inputs):
-        files = list(zip(starts, (i["path"] for i in inputs)))
-    elif len(inputs) == 1:
-        files = [(1, inputs[0]["path"])]
-    else:  # (trained before the corpus cache recorded where each input starts)
-        files = [(1, f"one of {len(inputs)} inputs")] if inputs else None
-    return Path(corpus), files

@@ -164,6 +164,7 @@ def segment_corpus(
         options, discovered, streams = _segment_into(files, run, options, jobs=jobs, progress=progress, cluster=cluster)
         reports = run.reports(streams)
         vocabulary = run.vocabulary()
+        counted = vocabulary if isinstance(vocabulary, Counter) else Counter()  # (a Counter with audit)
         result = SegmentResult(
             str(outdir),
             reports,
@@ -171,8 +172,8 @@ def segment_corpus(
             sum(r.tokens for r in reports),
             len(vocabulary),
             time.perf_counter() - started,
-            vocabulary if audit else Counter(),
-            _unknown_tokens(vocabulary, options) if audit else Counter(),
+            counted,
+            _unknown_tokens(counted, options) if audit else Counter(),
             discovered,
         )
         publish_outputs(run.folder, outdir, [r.output for r in reports], build_manifest(result, options, run.jobs))

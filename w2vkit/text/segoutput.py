@@ -222,9 +222,11 @@ class StagedOutputs:
         self.zh_vocabulary = counts if self.audit else set(counts)
         self.other_vocabulary = Counter() if self.audit else set()
 
-    def vocabulary(self):
+    def vocabulary(self) -> Counter | set:
         """All the outputs' words: a Counter with --audit, else a set."""
-        return self.zh_vocabulary + self.other_vocabulary if self.audit else self.zh_vocabulary | self.other_vocabulary
+        if self.audit:
+            return Counter(self.zh_vocabulary) + Counter(self.other_vocabulary)
+        return set(self.zh_vocabulary) | set(self.other_vocabulary)
 
     def reports(self, streams: dict) -> list[FileReport]:
         check_tokens(self.files, [self.tokens[idx] for idx in range(len(self.files))])

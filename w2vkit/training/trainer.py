@@ -149,7 +149,7 @@ def train(
     prepare_model_output(output, [i for i in inputs if os.path.exists(i)])
     if resampling is not None and resume:
         raise OptionError(
-            "{resampling} members are trained with a new model, not with {resume}", "resampling", "resume"
+            "members ({resampling}) are trained with a new model, not with {resume}", "resampling", "resume"
         )
     resumed_from, state = _resume_state(resume) if resume else (None, None)
     if resumed_from is not None and seg_options is not None and resumed_from.meta.get("segmentation"):
@@ -177,6 +177,7 @@ def train(
         if counted is None and counter is not None:
             counted = counter.count_tokens([prepared.path])
         tokens = prepared.tokens
+        documents = _resampled_documents(prepared.path, resampling, inputs)  # (before any training)
         if resumed_from is not None:  # unless told otherwise, go on as the model was trained
             trained = resumed_from.meta["hyperparameters"]
             if options.subwords is None:
@@ -211,6 +212,7 @@ def train(
             progress,
             (item_corpus, items) if items is not None else None,
             counted=counted,
+            documents=documents,
         )
         seconds = run.seconds + (sum(run.count.seconds.values()) if run.count else 0)
         return TrainResult(
@@ -258,6 +260,7 @@ def _save_trained(
     progress=False,
     item_input=None,
     counted=None,
+    documents=None,
 ) -> tuple[int, tuple[int, ...]]:
     """Write the model directory (vectors composed as chosen, metadata, the gensim state for
     --resume, and resampled members) and publish it atomically; the number of words. counted: the
@@ -272,7 +275,7 @@ def _save_trained(
         "corpus": {
             "inputs": prepared.inputs,
             "tokens": tokens,
-            "cache": str(prepared.path),
+            **prepared.record(),
             **({"file_starts": prepared.file_starts} if prepared.file_starts else {}),
         },
         "segmentation": prepared.segmentation,
@@ -311,7 +314,7 @@ def _save_trained(
             dict_copies = {**dict_copies, **files}
         if resampling is not None:
             meta["members"] = train_members(
-                prepared.path, tokens, opts, resampling, tmp, output, progress, counted=counted
+                prepared.path, tokens, opts, resampling, tmp, output, progress, counted=counted, documents=documents
             )
         write_model_files(tmp, final.words, final.counts, final.vectors, meta, dropped, extra_files=dict_copies)
         if keep_gensim:
@@ -329,8 +332,35 @@ def _save_trained(
     return len(final.words), parts
 
 
+def _resampled_documents(corpus: Path, resampling, inputs):
+    """The documents bootstrap members draw from (None for seed members or no members), counted
+    before any training: a text of one document is refused naming the user's input."""
+    if resampling is None or resampling.kind != "bootstrap":
+        return None
+    from ..text.documents import find_documents
+
+    documents = find_documents(corpus, resampling.unit)
+    if len(documents) < 2:
+        named = inputs[0] if len(inputs) == 1 else f"{inputs[0]} and {len(inputs) - 1} more"
+        raise InputError(
+            f"{named}: {len(documents)} document{'' if len(documents) == 1 else 's'} ({documents.unit}), and "
+            "resampling needs at least 2; resample by {unit} lines:K with a smaller K, or use {seeds}",
+            "unit",
+            "seeds",
+        )
+    return documents
+
+
 def train_members(
-    corpus: Path, tokens: int, opts, resampling: Resampling, tmp: Path, output, progress: bool, counted=None
+    corpus: Path,
+    tokens: int,
+    opts,
+    resampling: Resampling,
+    tmp: Path,
+    output,
+    progress: bool,
+    counted=None,
+    documents=None,
 ) -> dict:
     """Train the members `resampling` asks for with the model's own (resolved) options into
     tmp/members/NN, compact (vectors, vocabulary, metadata); what the model's meta.json records of
@@ -342,12 +372,11 @@ def train_members(
     import numpy as np
 
     from ..text.corpusfile import WordCounts
-    from ..text.documents import draw_resample, find_documents, write_resample
+    from ..text.documents import draw_resample, write_resample
 
-    documents = find_documents(corpus, resampling.unit) if resampling.kind == "bootstrap" else None
+    if documents is None and resampling.kind == "bootstrap":
+        documents = _resampled_documents(corpus, resampling, [str(corpus)])
     if documents is not None:
-        if len(documents) < 2:
-            raise InputError(f"{corpus}: one document only ({documents.unit}); resample by lines:K with a smaller K")
         log.info(
             "training %d members on resamples of %s documents (%s)%s",
             resampling.count,

@@ -175,7 +175,7 @@ class TrainOptions:
 
     def count_options(self):
         """The count model's settings (w2vkit.training.countmodel.CountOptions) from these options."""
-        given = {
+        given: dict[str, Any] = {
             "dim": self.count_dim,
             "window": self.count_window,
             "weighting": self.count_weighting,
