@@ -101,3 +101,30 @@ def test_help_loads_no_numpy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def _float_options():
+    """(command, flag) of every option of every command whose values are numbers with a fraction."""
+    import click
+
+    from w2vkit.cli import cli
+    from w2vkit.cli.options import WordWeight
+
+    found = []
+    for name in cli.list_commands(None):
+        command = cli.get_command(None, name)
+        for param in command.params:
+            if isinstance(param, click.Option) and isinstance(param.type, (click.FloatRange, WordWeight)):
+                found.append((name, param.opts[0]))
+    return found
+
+
+def test_every_float_option_of_every_command_refuses_nan_and_infinity(invoke):
+    """NaN passes every range comparison (--stable nan once gave an empty table, exit 0)."""
+    options = _float_options()
+    assert len(options) >= 5 and ("similar", "--stable") in options
+    for command, flag in options:
+        for value in ("nan", "inf", "-inf"):
+            r = invoke([command, flag, value, "x"])
+            assert r.exit_code == 2, (command, flag, value, r.stderr)
+            assert "finite" in r.stderr or "from 0 to 1" in r.stderr or "range" in r.stderr, (command, flag, r.stderr)

@@ -190,3 +190,31 @@ def test_a_folder_of_sequence_files_is_read_in_name_order(tmp_path):
     (tmp_path / "in" / ".hidden").write_text("x y\n", encoding="utf-8")
     corpus = write_item_corpus([str(tmp_path / "in")], tmp_path / "out")
     assert corpus.path.read_text().splitlines() == ["a b", "c d", "e f"]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN"])
+def test_a_time_that_is_not_finite_is_refused_with_its_line(invoke, tmp_path, value):
+    table = tmp_path / "ratings.tsv"
+    table.write_text(f"user\titem\ttime\nu1\ta\t1\nu1\tb\t{value}\nu2\ta\t3\n", encoding="utf-8")
+    r = invoke(["train", "--items", table, "--user", "user", "--item", "item", "--time", "time", "-o", tmp_path / "m"])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {table}:3: the time {value!r} is not a finite number (seconds, or any sortable number)\n",
+    )
+
+
+def test_user_item_and_time_must_be_different_columns(invoke, tmp_path):
+    table = tmp_path / "ratings.tsv"
+    table.write_text("user\titem\nu1\ta\n", encoding="utf-8")
+    r = invoke(["train", "--items", table, "--user", "item", "--item", "item", "-o", tmp_path / "m"])
+    assert (r.exit_code, r.stderr) == (2, "Error: --user, --item and --time must name different columns, not 'item' and 'item'\n")
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_rejected_line_is_quoted_short(invoke, tmp_path):
+    labels = tmp_path / "labels.tsv"
+    labels.write_text("x" * 1_000_000 + "\n", encoding="utf-8")
+    seqs = tmp_path / "s.txt"
+    seqs.write_text("a b c\n" * 50, encoding="utf-8")
+    r = invoke(["train", "--items", seqs, "--labels", labels, "-o", tmp_path / "m"])
+    assert r.exit_code == 1 and len(r.stderr) < 300 and "(1,000,000 characters)" in r.stderr, r.stderr[:300]

@@ -91,3 +91,36 @@ def test_the_command_line_and_the_library_refuse_the_same_values(invoke, tmp_pat
     r = invoke(["train", corpus, "-o", tmp_path / "m", flag, str(bad)])
     assert r.exit_code == 2 and flag in r.stderr and r.stderr.startswith(("Error: ", "Usage: ")), r.stderr
     assert not (tmp_path / "m").exists()
+
+
+def test_one_rule_for_defaults_a_value_given_is_never_replaced():
+    """Unset is None, resolved() fills it from the kind of input, then the corpus's size; a value the
+    caller gave, even one equal to the text default, is kept for items (train --items --arch cbow
+    --min-count 5 once trained skip-gram with min-count 1), and the other way round."""
+    from w2vkit.base.choices import ITEM_DEFAULTS, ITEMS_LANGUAGE
+    from w2vkit.training.trainoptions import TrainOptions
+
+    tokens = 200_000
+    text = TrainOptions().resolved(tokens, "zh")
+    items = TrainOptions().resolved(tokens, ITEMS_LANGUAGE)
+    for name, item_default in ITEM_DEFAULTS.items():
+        assert getattr(items, name) == item_default, name
+        text_default = getattr(text, name)
+        if text_default is None:  # (ns_exponent: None is gensim's own 0.75)
+            text_default = 0.75
+        assert text_default != item_default, name  # (else the case below would test nothing)
+        kept = TrainOptions(**{name: text_default}).resolved(tokens, ITEMS_LANGUAGE)
+        assert getattr(kept, name) == text_default, name
+        kept = TrainOptions(**{name: item_default}).resolved(tokens, "zh")
+        assert getattr(kept, name) == item_default, name
+
+
+def test_train_items_keeps_the_architecture_and_min_count_given(invoke, tmp_path):
+    import json
+
+    seqs = tmp_path / "seqs.txt"
+    seqs.write_text("\n".join(" ".join(f"i{(k * 7 + j) % 40}" for j in range(12)) for k in range(300)) + "\n")
+    r = invoke(["train", "--items", seqs, "-o", tmp_path / "m", "--arch", "cbow", "--min-count", "5", "--epochs", "1"])
+    assert r.exit_code == 0, r.stderr
+    chosen = json.loads((tmp_path / "m" / "meta.json").read_text())["hyperparameters"]
+    assert (chosen["arch"], chosen["min_count"]) == ("cbow", 5)

@@ -52,6 +52,28 @@ def fill(template: str, params: tuple[str, ...], name_of) -> str:
     return re.sub(r"\{(" + fields + r")\}", lambda m: name_of(m.group(1)), template)
 
 
+QUOTE_CHARS = 80
+
+
+def quoted(value: Any, limit: int = QUOTE_CHARS) -> str:
+    """A line, word or row of the user's as a message quotes it: its repr, cut to about `limit`
+    characters with how long it was (a rejected 10 MB line once went whole to stderr).
+
+    >>> quoted("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…' (100 characters)"
+    """
+    text = (
+        value
+        if isinstance(value, str)
+        else " ".join(map(str, value))
+        if isinstance(value, (list, tuple))
+        else str(value)
+    )
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[: limit - 1]!r}"[:-1] + "…' " + f"({len(text):,} characters)"
+
+
 def python_name(param: str) -> str:
     """A parameter as a Python caller sets it: no_discover (the command line's --no-discover) is
     discover=False."""

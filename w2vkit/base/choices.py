@@ -160,6 +160,7 @@ BUILTIN_SETS = {
 # drawn as negatives more often: Caselles-Dupré et al. 2018); no character n-grams and no count
 # part (IDs have no characters worth composing, and the count model's PPMI is what the
 # co-occurrence baseline already measures).
+ITEMS_LANGUAGE = "items"  # a prepared corpus's language when it holds item sequences (train --items)
 ITEM_DEFAULTS = {
     "arch": "skipgram",
     "window": 50,

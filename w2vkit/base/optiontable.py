@@ -190,13 +190,20 @@ TRAIN_OPTIONS = (
         "arch",
         ("--arch",),
         "choice",
-        DEFAULT_ARCH,
-        "Architecture (--sg, --cbow say the same); measured better on both corpora, see docs/defaults.md.",
+        None,
+        f"Architecture (--sg, --cbow say the same) [default: {DEFAULT_ARCH}, measured better on both corpora, see "
+        f"docs/defaults.md; with --items {ITEM_DEFAULTS['arch']}].",
         ARCHS,
     ),
     Option("dim", ("--dim",), "number", None, f"Vector size [default: {by_size('dim')}]."),
     Option("window", ("--window",), "number", None, f"Context window [default: {by_size('window')}]."),
-    Option("min_count", ("--min-count",), "number", DEFAULT_MIN_COUNT, "Ignore words seen fewer times."),
+    Option(
+        "min_count",
+        ("--min-count",),
+        "number",
+        None,
+        f"Ignore words seen fewer times [default: {DEFAULT_MIN_COUNT}; with --items {ITEM_DEFAULTS['min_count']}].",
+    ),
     Option("epochs", ("--epochs",), "number", None, f"Passes over the corpus [default: {by_size('epochs')}]."),
     Option("negative", ("--negative",), "number", None, f"Negative samples [default: {by_size('negative')}]."),
     Option("hs", ("--hs",), "flag", False, "Hierarchical softmax (use with --negative 0)."),
@@ -310,7 +317,7 @@ def parse_weight(value: str | float | None) -> float | str | None:
     if value is None or value == "gensim" or isinstance(value, float):
         return value
     try:
-        return float(value)
+        return float(value)  # (NaN and infinity are refused by the option's check)
     except ValueError:
         raise UsageError(f"{value!r} is not a number from 0 to 1 or 'gensim'") from None
 

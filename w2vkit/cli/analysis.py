@@ -15,7 +15,7 @@ from ..base.choices import (
     EXPAND_MIN_COUNT,
     EXPAND_TOPN,
 )
-from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, limited, verbosity
+from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, FiniteFloatRange, limited, verbosity
 from .output import (
     engine_for,
     ensemble_for,
@@ -56,7 +56,7 @@ MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vec
 @click.option(
     "--stable",
     default=None,
-    type=click.FloatRange(0, 1),
+    type=FiniteFloatRange(0, 1),
     metavar="P",
     help="With resampled members (train --bootstrap): keep candidates found in at least this share of them.",
 )

@@ -27,13 +27,27 @@ from ..errors import UsageError
 from .output import TerminalSafeFormatter
 
 
+class FiniteFloatRange(click.FloatRange):
+    """click's FloatRange, refusing NaN and infinity (NaN passes every comparison a range makes, so
+    `--stable nan` once gave an empty table and exit 0). Every float option of every command has
+    this type (tests/test_cli.py walks them)."""
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
 def limited(name: str):
     """The click type of a numeric option, from the library's range for it (w2vkit.base.limits): the
     command line refuses what the library would, and --help shows the range."""
     low, high, integer, _ = LIMITS[name]
     if integer:
         return click.IntRange(None if low is None else int(low), None if high is None else int(high))
-    return click.FloatRange(low, high)
+    return FiniteFloatRange(low, high)
 
 
 def verbosity(f):

@@ -9,13 +9,13 @@ from typing import Any
 import click
 
 from ..base.choices import ANALOGY_METHODS
-from .options import FORMAT_OPTION, MODEL_OPTION, RESTRICT_OPTION, TOPN_OPTION, verbosity
+from .options import FORMAT_OPTION, MODEL_OPTION, RESTRICT_OPTION, TOPN_OPTION, FiniteFloatRange, verbosity
 from .output import engine_for, ensemble_for, info, note_members, render, spread_cells, spread_columns
 
 STABLE_OPTION = click.option(
     "--stable",
     default=None,
-    type=click.FloatRange(0, 1),
+    type=FiniteFloatRange(0, 1),
     metavar="P",
     help="With resampled members (train --bootstrap): keep results found in at least this share of them.",
 )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..base.choices import BUILTIN_SETS, DATA_ENV
-from ..errors import EvalSetError
+from ..errors import EvalSetError, quoted
 
 if TYPE_CHECKING:
     from ..queries.query import Engine
@@ -95,7 +95,7 @@ def read_analogies(path) -> list[tuple[str, list[Question]]]:
             continue
         words = line.split()
         if len(words) != 4:
-            raise EvalSetError(f"{path}:{lineno}: expected 4 words, got {len(words)}: {line!r}")
+            raise EvalSetError(f"{path}:{lineno}: expected 4 words, got {len(words)}: {quoted(line)}")
         if not sections:
             raise EvalSetError(f"{path}:{lineno}: question before the first ': section' header")
         sections[-1][1].append(Question(*words))
@@ -124,7 +124,7 @@ def read_pairs(path) -> list[tuple[str, str, float]]:
             if not pairs and header is None and len(parts) == 3 and line.isascii():
                 header = (lineno, line)
                 continue
-            raise EvalSetError(f"{path}:{lineno}: expected 'word1 word2 score', got {line!r}") from None
+            raise EvalSetError(f"{path}:{lineno}: expected 'word1 word2 score', got {quoted(line)}") from None
         if not math.isfinite(score):
             raise EvalSetError(f"{path}:{lineno}: the score {parts[2]!r} is not a finite number; give a number")
         pairs.append((parts[0], parts[1], score))
@@ -145,7 +145,7 @@ def read_groups(name_or_path) -> list[list[str]]:
         if line and not line.startswith("#"):
             words = line.split()
             if len(words) < 2:
-                raise EvalSetError(f"{path}:{lineno}: a group needs at least two words, got {line!r}")
+                raise EvalSetError(f"{path}:{lineno}: a group needs at least two words, got {quoted(line)}")
             groups.append(words)
     if not groups:
         raise EvalSetError(f"{path}: no groups found; write one group of names per line (two or more words)")

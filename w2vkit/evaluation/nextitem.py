@@ -48,16 +48,23 @@ def read_held_out(path) -> list[list[str]]:
 
     out = []
     try:
-        with open(path, encoding="utf-8-sig") as f:
-            for lineno, line in enumerate(f, 1):
-                items = line.split()
-                if not items:
-                    continue
-                if len(items) < 2:
-                    raise InputError(f"{path}:{lineno}: a held-out sequence needs a history and an item to predict")
-                out.append(items)
+        with open(path, "rb") as f:
+            data = f.read()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file of held-out sequences") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: a folder, not a file of held-out sequences") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 (byte {e.start}); give a text file of held-out sequences") from None
+    for lineno, line in enumerate(text.split("\n"), 1):
+        items = line.split()
+        if not items:
+            continue
+        if len(items) < 2:
+            raise InputError(f"{path}:{lineno}: a held-out sequence needs a history and an item to predict")
+        out.append(items)
     if not out:
         raise InputError(f"{path}: no held-out sequences")
     return out

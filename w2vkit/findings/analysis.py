@@ -19,7 +19,7 @@ import numpy as np
 from ..base.choices import EXPAND_GROW, EXPAND_MIN_COUNT, EXPAND_TOPN
 from ..base.limits import check_number
 from ..base.vecmath import unit_vector
-from ..errors import EvalSetError, Named, UnknownWordError, UsageError
+from ..errors import EvalSetError, Named, UnknownWordError, UsageError, quoted
 from ..queries.query import Engine
 from .stability import Ensemble, Spread
 
@@ -204,7 +204,7 @@ def read_concepts(path) -> dict[str, list[str]]:
                 name, tab, seeds = line.partition("\t")
                 if not tab or not seeds.split():
                     raise EvalSetError(
-                        f"{path}:{lineno}: expected 'concept<TAB>seed seed ...', got {line[:60]!r}; "
+                        f"{path}:{lineno}: expected 'concept<TAB>seed seed ...', got {quoted(line)}; "
                         "separate the concept's name from its seeds with a tab"
                     )
                 if name in concepts:

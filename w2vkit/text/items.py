@@ -17,12 +17,13 @@ import csv
 import hashlib
 import json
 import logging
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..base.choices import ITEM_DEFAULTS
-from ..errors import InputError, OptionError
+from ..base.choices import ITEMS_LANGUAGE
+from ..errors import InputError, OptionError, quoted
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,16 @@ class Table:
     user: str
     item: str
     time: str | None = None
+
+    def __post_init__(self):
+        named = [c for c in (self.user, self.item, self.time) if c is not None]
+        if len(set(named)) < len(named):
+            raise OptionError(
+                "{user}, {item} and {time} must name different columns, not " + " and ".join(map(repr, named)),
+                "user",
+                "item",
+                "time",
+            )
 
 
 def write_item_corpus(inputs: list[str], out_dir: Path, table: Table | None = None, holdout: str | None = None):
@@ -158,16 +169,18 @@ def _table_sequences(path: Path, table: Table):
                 user, item = row[at[table.user]].strip(), row[at[table.item]].strip()
                 if not user or not item or any(ch.isspace() for ch in item):
                     raise InputError(
-                        f"{path}:{lineno}: an empty user or item, or an item ID with a space: {row!r}"[:300]
+                        f"{path}:{lineno}: an empty user or item, or an item ID with a space: {quoted(row)}"
                     )
                 when = 0.0
                 if table.time is not None:
                     try:
                         when = float(row[at[table.time]])
+                        if not math.isfinite(when):
+                            raise ValueError
                     except ValueError:
                         raise InputError(
-                            f"{path}:{lineno}: the time {row[at[table.time]]!r} is not a number (seconds, or any "
-                            "sortable number)"
+                            f"{path}:{lineno}: the time {quoted(row[at[table.time]])} is not a finite number (seconds, "
+                            "or any sortable number)"
                         ) from None
                 users.setdefault(user, []).append((when, lineno, item))
     except UnicodeDecodeError as e:
@@ -190,7 +203,7 @@ def read_labels(path) -> dict[str, tuple[str, tuple[str, ...]]]:
                     continue
                 fields = line.split("\t")
                 if len(fields) < 2 or not fields[0].strip() or not fields[1].strip():
-                    raise InputError(f"{path}:{lineno}: expected ID<TAB>name[<TAB>group...], got {line[:80]!r}")
+                    raise InputError(f"{path}:{lineno}: expected ID<TAB>name[<TAB>group...], got {quoted(line)}")
                 item = fields[0].strip()
                 if item in labels:
                     raise InputError(f"{path}:{lineno}: the ID {item!r} is labelled twice; keep one line per ID")
@@ -231,19 +244,6 @@ class ItemInput:
     table: Table | None = None
     holdout: str | None = None
     labels: str | None = None
-
-
-def item_options(options):
-    """The options with each field left at its default for text set to the item default."""
-    from dataclasses import fields, replace
-
-    text_defaults = type(options)()
-    changes = {
-        f.name: ITEM_DEFAULTS[f.name]
-        for f in fields(options)
-        if f.name in ITEM_DEFAULTS and getattr(options, f.name) == getattr(text_defaults, f.name)
-    }
-    return replace(options, **changes)
 
 
 def prepare_items(inputs: list[str], item_input: ItemInput):
@@ -290,7 +290,9 @@ def prepare_items(inputs: list[str], item_input: ItemInput):
             folder / HOLDOUT_FILE if item_input.holdout else None,
         )
     hashes = [{"path": name, "sha256": sha256_of(name)} for name in inputs]
-    prepared = PreparedCorpus(corpus.path, hashes, None, cached, time.perf_counter() - started, corpus.tokens, "items")
+    prepared = PreparedCorpus(
+        corpus.path, hashes, None, cached, time.perf_counter() - started, corpus.tokens, ITEMS_LANGUAGE
+    )
     return prepared, corpus
 
 

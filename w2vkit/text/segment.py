@@ -21,7 +21,7 @@ from pathlib import Path
 from ..base.choices import BUILTIN_DICTS, BUILTIN_STOPWORDS, DISCOVERY_SAMPLE_CHARS
 from ..base.files import sha256_of
 from ..base.optiontable import SEGMENT, check_options, default
-from ..errors import DictionaryError, Named, OptionError
+from ..errors import DictionaryError, Named, OptionError, quoted
 from .corpus import (
     InputFile,
     detect_language,
@@ -255,7 +255,7 @@ def read_user_dict(name: str) -> list[tuple[str, int | None, str | None]]:
             tag = rest.pop(0)
         if rest or freq == 0:
             raise DictionaryError(
-                f"{path}:{lineno}: expected 'word [freq] [tag]' (freq a positive integer, tag letters), got {line!r}"
+                f"{path}:{lineno}: expected 'word [freq] [tag]' (freq a positive integer, tag letters), got {quoted(line)}"
             )
         entries.append((word, freq, tag))
     return entries

@@ -160,11 +160,10 @@ def train(
         counter = stack.enter_context(Cluster(cluster)) if cluster and seg_options is None and not resume else None
         item_corpus = None
         if items is not None:
-            from ..text.items import item_options, prepare_items, read_labels
+            from ..text.items import prepare_items, read_labels
 
             if items.labels:
                 read_labels(items.labels)  # (a bad labels file is refused before the training, not after)
-            options = item_options(options)
             prepared, item_corpus = prepare_items(list(inputs), items)
         else:
             prepared = prepare_corpus(

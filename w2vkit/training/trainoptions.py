@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..base.choices import (
+    DEFAULT_ARCH,
     DEFAULT_COUNT_WEIGHT,
     DEFAULT_METHOD,
+    DEFAULT_MIN_COUNT,
     DEFAULT_WORD_WEIGHT,
     HYBRID_MAX_TOKENS,
+    ITEM_DEFAULTS,
+    ITEMS_LANGUAGE,
     LARGE_CORPUS_DEFAULTS,
     SMALL_CORPUS_DEFAULTS,
     SMALL_CORPUS_TOKENS,
@@ -149,7 +153,20 @@ class TrainOptions:
         word2vec: text8-style text has no morphology left worth the 2-3x training time.
         """
         size = size_defaults(tokens)
+        # The one rule: a field left None was not set; it is filled here, from the kind of input
+        # (items), then the corpus's size; a value the caller gave is never replaced.
+        given = self
+        if lang == ITEMS_LANGUAGE:
+            unset: dict[str, Any] = {k: v for k, v in ITEM_DEFAULTS.items() if getattr(self, k) is None}
+            given = replace(self, **unset)
+        given = replace(
+            given,
+            arch=given.arch or DEFAULT_ARCH,
+            min_count=DEFAULT_MIN_COUNT if given.min_count is None else given.min_count,
+        )
+        return given._resolved_by_size(size, tokens, lang)
 
+    def _resolved_by_size(self, size, tokens: int, lang: str) -> TrainOptions:
         def pick(name):
             value = getattr(self, name)
             return value if value is not None else getattr(size, name)
