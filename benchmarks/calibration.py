@@ -32,7 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.findings.stability import Ensemble, interval  # noqa: E402
+from w2vkit.base.intervals import interval  # noqa: E402
+from w2vkit.findings.stability import word_stability  # noqa: E402
 from w2vkit.model.members import Resampling  # noqa: E402
 from w2vkit.model.store import load_model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
@@ -117,12 +118,12 @@ def coverage(members, others, pairs, axes_words):
     )
 
 
-def unstable_threshold(engine, ensemble, others, frequent):
+def unstable_threshold(engine, others, frequent):
     """Each frequent word's stability over the members against the share of its top 10 that the
     independent models find again; printed by band, with the share of words under each threshold."""
     stability, agreement = [], []
     for w in frequent:
-        s = ensemble.word_stability(w)
+        s = word_stability(engine, w)
         mine = {x for x, _ in engine.most_similar([w], topn=10)}
         found = []
         for other in others:
@@ -200,7 +201,7 @@ def main():
             train([str(resample)], tmp / f"other{k}", TrainOptions(**trained), None)
             others.append(Engine(load_model(tmp / f"other{k}")))
         engine = Engine(model)
-        members = Ensemble(engine).members
+        members = engine.members
         frequent = [w for w, c in zip(model.words, model.counts) if c >= args.min_count]
         pairs = []
         for w in rng.choice(frequent, size=min(len(frequent), args.pairs // 2), replace=False):
@@ -210,10 +211,10 @@ def main():
         pairs = [(a, b) for a, b in pairs if a != b]
         axes_words = list(rng.choice(frequent, size=min(len(frequent), 100), replace=False))
         rows = {"bootstrap": coverage(members, others, pairs, axes_words)}
-        figures["unstable"] = unstable_threshold(engine, Ensemble(engine), others, frequent)
+        figures["unstable"] = unstable_threshold(engine, others, frequent)
         if args.seeds:
             train([corpus], tmp / "seeds", options, SegmentOptions(), resampling=Resampling("seeds", args.seeds))
-            seed_members = Ensemble(Engine(load_model(tmp / "seeds"))).members
+            seed_members = Engine(load_model(tmp / "seeds")).members
             rows["seeds"] = coverage(seed_members, others, pairs, axes_words)
     print(f"\ncoverage of {args.independent} independent resample models' values (nominal 90% for fisher-t)")
     print(f"{'members':<10} {'method':<9} {'pairs':>14} {'axis scores':>14} {'median width':>13}")

@@ -26,7 +26,8 @@ def english_model(tmp_path):
 
 
 def test_query_words_are_normalised_as_training_normalised_the_text(invoke, english_model):
-    from w2vkit.cli.output import NO_MEMBERS_HINT, terminal_safe
+    from w2vkit.cli.output import terminal_safe
+    from w2vkit.queries.ensemble import NO_MEMBERS as NO_MEMBERS_HINT
 
     hint = NO_MEMBERS_HINT + "\n"
     expected = invoke(["similar", "abc", "-m", english_model, "--format", "tsv"]).stdout

@@ -168,7 +168,8 @@ def test_training_that_needs_more_memory_than_there_is_says_so_before_allocating
 
 
 def test_the_public_api_refuses_one_string_where_a_list_belongs(small_model, tmp_path):
-    """A string is iterable: taken per character, "/abs/path.txt" walked "/" (issue 37.13)."""
+    """A string is iterable: taken per character, "/abs/path.txt" walked "/" (issue 37.13). A path
+    where paths belong is refused; a word where words belong is one word (issue 47)."""
     import w2vkit
     from w2vkit.errors import UsageError
     from w2vkit.findings.analysis import expand
@@ -184,11 +185,11 @@ def test_the_public_api_refuses_one_string_where_a_list_belongs(small_model, tmp
         lambda: w2vkit.train(str(tmp_path / "a.txt")),
         lambda: segment_corpus(str(tmp_path / "a.txt"), tmp_path / "out"),
         lambda: SegmentOptions(user_dicts="xiyouji"),
-        lambda: expand(engine, "行者"),
-        lambda: axis_scores(engine, "行者", ["八戒"]),
-        lambda: compare(engine, engine, "行者"),
     ]
     for call in calls:
         with pytest.raises(UsageError, match="not one (string|path)"):
             call()
+    assert [c.word for c in expand(engine, "行者")] == [c.word for c in expand(engine, ["行者"])]
+    assert axis_scores(engine, "行者", "八戒").positive == ["行者"]
+    assert [r.word for r in compare(engine, engine, "行者").rows] == ["行者"]
     assert not (tmp_path / "out").exists() and not (tmp_path / "models").exists()

@@ -76,7 +76,7 @@ def test_holdout_last_keeps_the_whole_sequence_aside(tmp_path):
     "content, table, message",
     [
         ("user,item\nu1,a\n", Table("user", "film", None), r"t\.csv: no column 'film'; its columns are 'user', 'item'"),
-        ("user,item,t\nu1,a,soon\n", Table("user", "item", "t"), r"t\.csv:2: the time 'soon' is not a number"),
+        ("user,item,t\nu1,a,soon\n", Table("user", "item", "t"), r"t\.csv:2: the time 'soon' is not a finite number"),
         ("user,item\nu1\n", Table("user", "item", None), r"t\.csv:2: 1 columns where the header has 2"),
         ("", Table("user", "item", None), r"t\.csv: empty; an interaction table needs a header row"),
         ("\n\n", None, r"no item sequences found"),
@@ -207,7 +207,10 @@ def test_user_item_and_time_must_be_different_columns(invoke, tmp_path):
     table = tmp_path / "ratings.tsv"
     table.write_text("user\titem\nu1\ta\n", encoding="utf-8")
     r = invoke(["train", "--items", table, "--user", "item", "--item", "item", "-o", tmp_path / "m"])
-    assert (r.exit_code, r.stderr) == (2, "Error: --user, --item and --time must name different columns, not 'item' and 'item'\n")
+    assert (r.exit_code, r.stderr) == (
+        2,
+        "Error: --user, --item and --time must name different columns, not 'item' and 'item'\n",
+    )
     assert not (tmp_path / "m").exists()
 
 

@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 from conftest import WORDS, model_with_members
 
-from w2vkit.findings.stability import Ensemble, interval, t_quantile
+from w2vkit.base.intervals import interval, t_quantile
 from w2vkit.model.members import member_dir
 from w2vkit.model.store import load_model, save_model
+from w2vkit.queries.ensemble import member_views
+from w2vkit.queries.ensemble import spreads as member_spreads
 from w2vkit.queries.query import Engine
 
 
@@ -22,10 +24,9 @@ def unit(v):
 def test_recurrence_and_intervals_equal_a_brute_force_count(tmp_path):
     folder = model_with_members(tmp_path)
     engine = Engine(load_model(folder))
-    ensemble = Ensemble(engine)
-    assert len(ensemble) == 6
+    assert len(engine.members) == 6
     hits = [w for w, _ in engine.most_similar(["w01"], topn=5)] + ["w39"]
-    spreads = ensemble.neighbours("w01", hits, 5)
+    spreads = member_spreads(member_views(engine, engine.query(["w01"]), 5), hits, 5)
     members = [load_model(member_dir(folder, k)) for k in range(1, 7)]
     for hit, spread in zip(hits, spreads):
         inside, values = 0, []
@@ -44,6 +45,8 @@ def test_recurrence_and_intervals_equal_a_brute_force_count(tmp_path):
         assert (spread.low, spread.high) == pytest.approx(
             (math.tanh(z.mean() - half), math.tanh(z.mean() + half)), abs=1e-5
         )
+        assert spread.estimate == pytest.approx(math.tanh(z.mean()), abs=1e-5)  # (inside, by construction)
+        assert spread.low <= spread.estimate <= spread.high
     assert spreads[-1].found == 3  # w39 is in the odd members only
 
 
@@ -79,8 +82,9 @@ def test_similar_with_members_shows_recurrence_and_stable_filters(invoke, tmp_pa
     r = invoke(["similar", "w01", "-m", folder, "-n", "5", "--format", "tsv"])
     assert r.exit_code == 0, r.stderr
     rows = [line.split("\t") for line in r.stdout.splitlines()]
-    assert rows[0] == ["rank", "word", "similarity", "count", "recurrence", "low", "high", "members"]
-    recurrence = {row[1]: float(row[4]) for row in rows[1:]}
+    assert rows[0] == ["rank", "word", "similarity", "model", "count", "recurrence", "low", "high", "members"]
+    recurrence = {row[1]: float(row[5]) for row in rows[1:]}
+    assert all(float(row[6]) <= float(row[2]) <= float(row[7]) for row in rows[1:])  # the estimate: inside
     r = invoke(["similar", "w01", "-m", folder, "-n", "5", "--format", "tsv", "--stable", "0.5"])
     kept = [line.split("\t")[1] for line in r.stdout.splitlines()[1:]]
     assert kept == [w for w, rec in recurrence.items() if rec >= 0.5]
@@ -108,7 +112,8 @@ def test_paired_direction_is_the_mean_of_the_offsets_and_pairdir_is_by_hand(tmp_
     # unpaired: every POS x NEG combination
     pooled = axis_scores(engine, pos, neg, ["w10", "w11", "w12", "w13"])
     assert len(pooled.anchors.pairs) == 9
-    assert result.ranking_stability is None and pooled.rows[0].spread is None  # no ensemble given
+    # the engine's members come with it: every finding gets their spread
+    assert result.ranking_stability is not None and pooled.rows[0].spread.found == 3
 
 
 def test_axis_with_members_reports_intervals_and_ranking_stability(invoke, tmp_path):

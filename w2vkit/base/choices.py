@@ -68,6 +68,10 @@ COMPARE_RANKS = ("change", "z")
 # w2vkit.findings.comparison (cosine, overlap: two models) and w2vkit.findings.referencing (two texts, one model)
 COMPARE_METHODS = ("cosine", "overlap", "referencing")
 COMPARE_RANK = "change"
+# similar with members: order the neighbours by the ensemble's estimate (the members' mean in
+# Fisher z, a bagged ranking) or by the model's own cosine (benchmarks/ensemble.py chose it).
+SIMILAR_RANKS = ("ensemble", "model")
+SIMILAR_RANK = "ensemble"
 
 # w2vkit.training.trainoptions: train's defaults. Those that depend on the corpus differ below and from
 # SMALL_CORPUS_TOKENS (a novel against Wikipedia); each was chosen by measurement on several texts

@@ -26,3 +26,36 @@ def unit_vector(v: np.ndarray) -> np.ndarray:
 
     v = np.asarray(v, dtype=np.float32)
     return v / max(float(np.linalg.norm(v)), TINY_NORM)
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """The indices of the `k` highest finite scores, best first, ties in index order (the one top-k
+    of the package: every ranking of words, neighbours and lines goes through it). Each row of a
+    2-D `scores` is ranked on its own (then the result is rows × k, padded with -1 where a row has
+    fewer than k finite scores).
+
+    argpartition then a stable sort of the k chosen: O(n + k log k) rather than a full sort."""
+    import numpy as np
+
+    scores = np.asarray(scores)
+    if scores.ndim == 2:
+        out = np.full((scores.shape[0], max(0, min(k, scores.shape[1]))), -1, dtype=np.int64)
+        for r in range(scores.shape[0]):
+            found = top_k(scores[r], k)
+            out[r, : len(found)] = found
+        return out
+    n = len(scores)
+    k = min(int(k), n)
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    keyed = np.where(np.isnan(scores), -np.inf, scores)
+    if k < n:
+        part = np.argpartition(-keyed, k - 1)[:k]
+        # (the k-th score may tie with others left out: take every index scoring at least it, so
+        # that ties keep index order as a full stable sort would)
+        kth = keyed[part].min()
+        part = np.flatnonzero(keyed >= kth) if np.isfinite(kth) else part
+        order = part[np.lexsort((part, -keyed[part]))][:k]
+    else:
+        order = np.argsort(-keyed, kind="stable")
+    return order[np.isfinite(keyed[order])]

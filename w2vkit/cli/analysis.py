@@ -16,17 +16,7 @@ from ..base.choices import (
     EXPAND_TOPN,
 )
 from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, FiniteFloatRange, limited, verbosity
-from .output import (
-    engine_for,
-    ensemble_for,
-    info,
-    note_members,
-    plural,
-    render,
-    show_progress,
-    spread_cells,
-    spread_columns,
-)
+from .output import engine_for, info, plural, render, show, show_progress
 
 MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vectors)."
 
@@ -81,10 +71,8 @@ def expand(seeds, topn, min_count, iterations, concepts_file, words_file, stable
       w2vkit expand --words seeds.txt --skip-unknown --stable 0.5
       w2vkit expand --concepts concepts.tsv --format json
     """
-    from ..findings.analysis import expand_concepts, read_concepts
-    from ..findings.analysis import expand_findings as expand_rows
-    from ..findings.stability import provenance
-    from ..queries.query import listed_words
+    from ..findings.analysis import expand_concepts, expansion, read_concepts
+    from ..queries.words import listed_words
 
     if bool(seeds or words_file) == bool(concepts_file):
         raise click.UsageError("give SEED words or --concepts FILE (one of the two; --words FILE gives seeds too)")
@@ -98,23 +86,19 @@ def expand(seeds, topn, min_count, iterations, concepts_file, words_file, stable
             concept = str(c.concept)
             ranks[concept] = ranks.get(concept, 0) + 1
             table.append((concept, ranks[concept], c.word, c.score, c.count, c.nearest_seed))
-        render(columns, table, fmt, {"concepts_file": concepts_file, "provenance": provenance(engine, topn=topn)})
+        render(columns, table, fmt, {"concepts_file": concepts_file, "provenance": engine.provenance(topn=topn)})
         return
-    seeds = listed_words(engine, seeds, words_file)
-    ensemble = ensemble_for(engine)
-    rows, spreads, skipped = expand_rows(engine, seeds, topn, min_count, iterations, stable, ensemble, skip_unknown)
-    if skipped:
-        info(f"skipped {plural(len(skipped), 'unknown seed')}: {' '.join(skipped)}")
-    table = [
-        (i, c.word, c.score, c.count, c.nearest_seed, *spread_cells(s))
-        for i, (c, s) in enumerate(zip(rows, spreads), 1)
-    ]
-    payload = {"seeds": seeds, "skipped": skipped}
-    payload["provenance"] = provenance(engine, topn=topn, min_count=min_count, iterations=iterations, stable=stable)
-    render(["rank", "word", "score", "count", "nearest_seed", *spread_columns(ensemble)], table, fmt, payload)
-    note_members(ensemble)
-    used = [w for w in seeds if w not in skipped]
-    info(f"{plural(len(rows), 'candidate')} for {' '.join(used)} (min count {min_count}, {iterations} iterations)")
+    seeds = listed_words(engine.model, seeds, words_file)
+    result = expansion(
+        engine,
+        seeds,
+        topn=topn,
+        min_count=min_count,
+        iterations=iterations,
+        stable=stable,
+        skip_unknown=skip_unknown,
+    )
+    show(result, fmt)
 
 
 POLE_MARKERS = ("--vs", "--y", "--y-vs")
@@ -207,9 +191,9 @@ def axis(
     split = split_poles(list(poles))
     positive, negative = split[""], split["--vs"]
     y_positive, y_negative = split["--y"], split["--y-vs"]
-    from ..findings.axes import axis_scores, parse_pairs
-    from ..findings.stability import provenance
-    from ..queries.query import listed_words
+    from ..findings.axes import axis as axis_result
+    from ..findings.axes import parse_pairs
+    from ..queries.words import listed_words
 
     if pairs:
         if negative:
@@ -219,95 +203,42 @@ def axis(
         raise click.UsageError("give the two poles: POS... --vs NEG... (or --pairs POS:NEG ...)")
     if bool(y_positive) != bool(y_negative):
         raise click.UsageError("a second axis needs both --y and --y-vs words")
+    if texts and output:
+        raise click.UsageError(
+            "-o draws words on the axis; with --texts the scores are of lines or chapters: save them with "
+            "--format tsv and plot them, or leave out --texts to draw words"
+        )
+    if texts and (words or words_file):
+        raise click.UsageError("--texts scores lines or chapters, not words: give -w/--words or --texts, not both")
     engine = engine_for(model_path)
     if output:
         from ..pictures.axisplot import check_axis_output
 
         check_axis_output(output)  # before the scores, not after they are printed
     if texts:
-        from ..findings.axes import axis_vector, score_texts
+        from ..findings.axes import text_axis
 
-        scored = score_texts(engine, axis_vector(engine, positive, negative), texts, text_unit)
-        rows = [(t.document, t.score, t.tokens) for t in scored]
-        render(
-            [text_unit, "score", "known_tokens"],
-            rows,
-            fmt,
-            {
-                "positive": positive,
-                "negative": negative,
-                "texts": texts,
-                "provenance": provenance(engine, by=text_unit),
-            },
-        )
-        info(f"scored {plural(len(rows), text_unit)} of {texts} (the mean unit vector of each one's known words)")
+        show(text_axis(engine, positive, negative, texts, text_unit, paired=pairs), fmt)
         return
-    placed = listed_words(engine, words, words_file)
-    ensemble = ensemble_for(engine)
-    result = axis_scores(
+    placed = listed_words(engine.model, words, words_file) or None
+    result, scored, y_scored = axis_result(
         engine,
         positive,
         negative,
-        placed or None,
+        placed,
+        y_positive=y_positive,
+        y_negative=y_negative,
         topn=topn,
         min_count=min_count,
         paired=pairs,
-        ensemble=ensemble,
         skip_unknown=skip_unknown,
     )
-    if result.skipped:
-        info(f"skipped {plural(len(result.skipped), 'unknown word')}: {' '.join(result.skipped)}")
-    y_result = None
-    if y_positive:
-        y_result = axis_scores(engine, list(y_positive), list(y_negative), [w for w, _ in result.scores])
-    y = dict(y_result.scores) if y_result else {}
-    columns = ["word", "score"] + (["y_score"] if y_result else []) + ["count", "composed"]
-    columns += ["low", "high", "members", "stability"] if ensemble else []
-    rows = []
-    for r in result.rows:
-        cells = (*spread_cells(r.spread, with_recurrence=False)[1:], r.stability) if ensemble else ()
-        rows.append((r.word, r.score, *([y[r.word]] if y_result else []), r.count, r.composed, *cells))
-    payload = {"positive": positive, "negative": negative, "paired": pairs, "extremes": result.extremes}
-    if result.anchors is not None:
-        a = result.anchors
-        payload["anchors"] = {
-            "pair_dir": a.pair_dir,
-            "pairs": [{"positive": p, "negative": n, "contribution": c} for p, n, c in a.pairs],
-            "counts": a.counts,
-            "leave_one_out": a.leave_one_out,
-        }
-        moved = {w: r for w, r in a.leave_one_out.items() if r is not None}
-        worst = min(moved, key=lambda w: moved[w]) if moved else None
-        info(
-            (f"anchors: PairDir {a.pair_dir:.2f}" if a.pair_dir is not None else "anchors: one pair")
-            + (f"; without {worst} the ranking keeps Spearman {moved[worst]:.2f}" if worst else "")
-        )
-        for line in a.warnings:
-            info(line)
-    if ensemble:
-        from ..findings.stability import UNSTABLE_BELOW
-
-        unstable = [r.word for r in result.rows if r.stability is not None and r.stability < UNSTABLE_BELOW]
-        if unstable:
-            info(
-                f"unstable ({plural(len(unstable), 'word')} whose neighbours recur in under {UNSTABLE_BELOW:.0%} of "
-                f"the members: their place owes much to which documents were drawn): {' '.join(unstable)}"
-            )
-        payload["ranking_stability"] = result.ranking_stability
-        if result.ranking_stability is not None:
-            info(f"ranking stability across {len(ensemble)} members: mean Spearman {result.ranking_stability:.2f}")
-    if result.skipped:
-        payload["skipped"] = result.skipped
-    if y_result:
-        payload.update(y_positive=list(y_positive), y_negative=list(y_negative))
-    payload["provenance"] = provenance(engine, topn=topn, min_count=min_count, pairs=pairs)
-    render(columns, rows, fmt, payload)
-    note_members(ensemble)
+    show(result, fmt)
     if output:
         from ..pictures.axisplot import draw_axis
 
-        path = draw_axis(result, output, y_result, font=font)
-        info(f"drew {plural(len(rows), 'word')} -> {path}")
+        path = draw_axis(scored, output, y_scored, font=font)
+        info(f"drew {plural(len(result.rows), 'word')} -> {path}")
 
 
 @click.command()
@@ -381,14 +312,14 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
     """
     if by == "referencing":
         return _compare_texts(model_a, model_b, words, words_file, k, fmt)
-    from ..findings.comparison import compare as run_compare
-    from ..findings.stability import provenance
+    from ..findings.comparison import comparison
     from ..model.store import load_model
-    from ..queries.query import Engine, listed_words
+    from ..queries.query import Engine
+    from ..queries.words import listed_words
 
     a, b = Engine(load_model(model_a)), Engine(load_model(model_b))
-    given = listed_words(a, words, words_file)
-    result = run_compare(
+    given = listed_words(a.model, words, words_file)
+    result = comparison(
         a,
         b,
         given or None,
@@ -400,65 +331,13 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
         least_moved=least_moved,
         rank=rank,
     )
-    if by == "cosine" and not result.aligned:
-        info(
-            f"the models have {a.model.dim} and {b.model.dim} dimensions: no rotation between them, "
-            "compared by neighbour overlap only"
-        )
-    elif result.aligned:
-        info(f"rotated {model_b} onto {model_a} on {result.anchors:,} of {result.shared:,} shared words")
-    if not result.noise_floor:
-        info(
-            "no noise floor: without resampled members in both models a word's change cannot be told from "
-            "a redraw of the text; train both with --bootstrap 10"
-        )
-    elif result.unstable:
-        info(
-            f"too unstable to judge ({plural(len(result.unstable), 'word')}: they move as much within a text): "
-            + " ".join(r.word for r in result.unstable[:20])
-            + (" …" if len(result.unstable) > 20 else "")
-        )
-    listing = fmt != "json"
-    table = [
-        (
-            r.word,
-            *([r.z] if result.noise_floor else []),
-            r.cosine,
-            r.overlap,
-            r.count_a,
-            r.count_b,
-            " ".join(r.neighbours_a) if listing else r.neighbours_a,
-            " ".join(r.neighbours_b) if listing else r.neighbours_b,
-        )
-        for r in result.rows
-    ]
-    columns = [
-        "word",
-        *(["z"] if result.noise_floor else []),
-        "cosine",
-        "overlap",
-        "count_a",
-        "count_b",
-        "neighbours_a",
-        "neighbours_b",
-    ]
-    payload = {
-        "model_a": model_a,
-        "model_b": model_b,
-        "aligned": result.aligned,
-        "anchors": result.anchors,
-        "by": by,
-        "noise_floor": result.noise_floor,
-        "unstable": [r.word for r in result.unstable],
-        "provenance": provenance(a, model_b=model_b, anchors=anchors, k=k, topn=topn, min_count=min_count, rank=rank),
-    }
-    render(columns, table, fmt, payload)
+    show(result, fmt)
 
 
 def _compare_texts(text_a, text_b, words, words_file, k, fmt):
     from .. import __version__
     from ..findings.referencing import compare_texts
-    from ..queries.query import read_word_list
+    from ..queries.words import read_word_list
 
     result = compare_texts([text_a], [text_b], read_word_list(words, words_file), k=k, progress=show_progress())
     info(

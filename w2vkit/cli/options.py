@@ -47,7 +47,9 @@ def limited(name: str):
     low, high, integer, _ = LIMITS[name]
     if integer:
         return click.IntRange(None if low is None else int(low), None if high is None else int(high))
-    return FiniteFloatRange(low, high)
+    # (NaN and infinity reach the library's option check, which refuses them before any work with
+    # the range and its reason; FiniteFloatRange is for the options no library check covers)
+    return click.FloatRange(low, high)
 
 
 def verbosity(f):

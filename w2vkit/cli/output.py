@@ -107,32 +107,21 @@ def engine_for(model_path):
     return Engine(load_model_for(model_path))
 
 
-NO_MEMBERS_HINT = (
-    "this model has no resampled members, so nothing here says how much these results would move on "
-    "another draw of the text: train with --bootstrap 10 (docs/findings.md)"
-)
+def show(result, fmt: str) -> None:
+    """Any result (w2vkit.base.results.Result) as a table, TSV or JSON on stdout (JSON: exactly
+    result.to_dict(), as Python gets it), then its notes on stderr, their parameters named as this
+    command's flags."""
+    from ..base.files import check_stdout_open
+    from ..base.render import render as render_text
+    from ..base.render import to_json
+    from ..errors import Named
 
-
-def ensemble_for(engine):
-    """The model's members (w2vkit.findings.stability.Ensemble; empty without them)."""
-    from ..findings.stability import Ensemble
-
-    return Ensemble(engine)
-
-
-def note_members(ensemble) -> None:
-    """After a finding's results: without members, one line on stderr saying how to get them."""
-    if not ensemble:
-        info(NO_MEMBERS_HINT)
-
-
-def spread_columns(ensemble) -> list[str]:
-    return ["recurrence", "low", "high", "members"] if ensemble else []
-
-
-def spread_cells(spread, with_recurrence: bool = True) -> tuple:
-    """A row's stability cells (see spread_columns): recurrence, interval, members with a value."""
-    if spread is None:
-        return ()
-    cells = (spread.recurrence,) if with_recurrence else (None,)
-    return (*cells, spread.low, spread.high, spread.found)
+    check_stdout_open()
+    if fmt == "json":
+        click.echo(to_json(result.to_dict()), color=True)
+    else:  # (a cell holding a list, such as a word's neighbours, is one cell of words)
+        rows = [tuple(" ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for v in row) for row in result.rows]
+        click.echo(render_text(result.columns, rows, fmt), color=True)
+    for note in result.notes:
+        prefix = "warning: " if note.kind == "warning" else ""
+        info(Named(prefix + note.template, *note.params) if note.params else prefix + note.template)

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import click
 
-from ..base.choices import ANALOGY_METHODS
+from ..base.choices import ANALOGY_METHODS, SIMILAR_RANK, SIMILAR_RANKS
 from .options import FORMAT_OPTION, MODEL_OPTION, RESTRICT_OPTION, TOPN_OPTION, FiniteFloatRange, verbosity
-from .output import engine_for, ensemble_for, info, note_members, render, spread_cells, spread_columns
+from .output import engine_for, info, render, show
 
 STABLE_OPTION = click.option(
     "--stable",
@@ -27,16 +26,24 @@ STABLE_OPTION = click.option(
 @TOPN_OPTION
 @RESTRICT_OPTION
 @STABLE_OPTION
+@click.option(
+    "--rank",
+    type=click.Choice(SIMILAR_RANKS),
+    default=SIMILAR_RANK,
+    show_default=True,
+    help="With resampled members: order by the ensemble's estimate (the members' mean) or by the model's own cosine.",
+)
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def similar(words, minus, topn, restrict_vocab, stable, model_path, fmt):
+def similar(words, minus, topn, restrict_vocab, stable, rank, model_path, fmt):
     """Nearest neighbours of a word, or of the sum of WORDs minus the --minus words.
 
     \b
-    With resampled members (train --bootstrap N), each neighbour also shows its recurrence (the
-    share of members that have it in their top -n), a 90% interval of its similarity on another
-    draw of the text (low, high) and in how many members both words were found.
+    With resampled members (train --bootstrap N) the similarity shown is the ensemble's estimate
+    (the members' mean, inside its own 90% interval), the model's own cosine is the column
+    `model`, and each neighbour shows its recurrence (the share of members that have it in their
+    top -n), the interval (low, high) and in how many members both words were found.
 
     \b
     Examples:
@@ -44,33 +51,20 @@ def similar(words, minus, topn, restrict_vocab, stable, model_path, fmt):
       w2vkit similar king woman --minus man -n 5
       w2vkit similar paris --format json --restrict-vocab 30000
       w2vkit similar 孔明 --stable 0.5        # neighbours found in half the members or more
+      w2vkit similar 孔明 --rank model         # ordered by the model's own cosine
     """
-    from ..findings.stability import provenance
-    from ..findings.stability import similar as similar_rows
+    from ..queries.ensemble import similar as find_similar
 
-    engine = engine_for(model_path)
-    ensemble = ensemble_for(engine)
-    results = similar_rows(engine, list(words), list(minus), topn, restrict_vocab, stable, ensemble)
-    named = bool(engine.labels)  # an item model with labels: each item's name beside its ID
-    rows = [
-        (i, r.word, *([engine.name_of(r.word)] if named else []), r.score, r.count, *spread_cells(r.spread))
-        for i, r in enumerate(results, 1)
-    ]
-    payload: dict[str, Any] = {"positive": list(words), "negative": list(minus)}
-    payload["query"] = [dict(zip(("word", "count", "composed"), (w, *engine.word_facts(w)))) for w in [*words, *minus]]
-    if ensemble and len(words) == 1 and not minus:
-        from ..findings.stability import UNSTABLE_BELOW
-
-        payload["query_stability"] = stability = ensemble.word_stability(words[0])
-        if stability is not None and stability < UNSTABLE_BELOW:
-            info(
-                f"warning: {words[0]}'s top-10 neighbours recur in {stability:.0%} of the members on average (under "
-                f"{UNSTABLE_BELOW:.0%}): its vector is unstable, its neighbours owe much to which documents were drawn"
-            )
-    payload["provenance"] = provenance(engine, topn=topn, restrict_vocab=restrict_vocab, stable=stable)
-    columns = ["rank", "word", *(["name"] if named else []), "similarity", "count", *spread_columns(ensemble)]
-    render(columns, rows, fmt, payload)
-    note_members(ensemble)
+    result = find_similar(
+        engine_for(model_path),
+        list(words),
+        list(minus),
+        topn=topn,
+        restrict_vocab=restrict_vocab,
+        stable=stable,
+        rank=rank,
+    )
+    show(result, fmt)
 
 
 @click.command()
@@ -79,7 +73,8 @@ def similar(words, minus, topn, restrict_vocab, stable, model_path, fmt):
 @FORMAT_OPTION
 @verbosity
 def similarity(words, model_path, fmt):
-    """Cosine similarity of each pair of words.
+    """Cosine similarity of each pair of words (with resampled members: the ensemble's estimate,
+    the model's own cosine beside it, and a 90% interval).
 
     \b
     Examples:
@@ -88,20 +83,9 @@ def similarity(words, model_path, fmt):
     """
     if len(words) % 2:
         raise click.UsageError("give words in pairs: A B [C D ...]")
-    from ..findings.stability import provenance
+    from ..queries.ensemble import similarity as find_similarity
 
-    engine = engine_for(model_path)
-    ensemble = ensemble_for(engine)
-    rows = []
-    for a, b in zip(words[::2], words[1::2]):
-        cells = spread_cells(ensemble.similarity(a, b), with_recurrence=False)[1:] if ensemble else ()
-        found = [engine.word_facts(w) for w in (a, b)]  # (count, composed) of each
-        rows.append((a, b, engine.similarity(a, b), found[0][0], found[1][0], found[0][1] or found[1][1], *cells))
-    columns = ["a", "b", "similarity", "count_a", "count_b", "composed"] + (
-        ["low", "high", "members"] if ensemble else []
-    )
-    render(columns, rows, fmt, {"provenance": provenance(engine)})
-    note_members(ensemble)
+    show(find_similarity(engine_for(model_path), list(zip(words[::2], words[1::2]))), fmt)
 
 
 @click.command()

@@ -99,7 +99,7 @@ def search(query, source, index_path, queries_file, exact, collection, method, t
 
 
 def _search_index(engine, index_path, collection, query, queries_file, exact, topn, fmt, shown):
-    from ..queries.query import read_word_list
+    from ..queries.words import read_word_list
     from ..sentences.embed import Embedder
     from ..sentences.vectorindex import changed_source, open_index, search_index
 

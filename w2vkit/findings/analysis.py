@@ -18,10 +18,12 @@ import numpy as np
 
 from ..base.choices import EXPAND_GROW, EXPAND_MIN_COUNT, EXPAND_TOPN
 from ..base.limits import check_number
+from ..base.results import Result
 from ..base.vecmath import unit_vector
 from ..errors import EvalSetError, Named, UnknownWordError, UsageError, quoted
-from ..queries.query import Engine
-from .stability import Ensemble, Spread
+from ..queries.ensemble import NO_MEMBERS
+from ..queries.query import Engine, words_argument
+from .stability import centroid_spreads
 
 log = logging.getLogger(__name__)
 # Blocks of words x concepts (expand --concepts) and of words x vocabulary (nearest_rows) hold at
@@ -99,8 +101,7 @@ def expand(
     >>> [r.word for r in rows]  # doctest: +SKIP
     ['沙僧', '行者', '唐僧', '师父', '大圣']
     """
-    if isinstance(seeds, str):
-        raise UsageError("seeds must be a list of words, not one string")
+    seeds = words_argument("seeds", seeds)
     if not seeds:
         raise UsageError("give at least one seed word")
     for name, value in (("topn", topn), ("grow", grow), ("iterations", iterations)):
@@ -146,50 +147,75 @@ def expand(
     ]
 
 
-def expand_findings(
+def expansion(
     engine: Engine,
-    seeds: list[str],
-    topn: int = 20,
+    seeds,
+    *,
+    topn: int = EXPAND_TOPN,
     min_count: int | None = None,
     iterations: int = 0,
     stable: float | None = None,
-    ensemble: Ensemble | None = None,
     skip_unknown: bool = False,
-):
-    """expand with each candidate's spread over the members (the seeds the model
-    ended with, as each member has them), stable=P keeping candidates found in a share P of the
-    members' top `topn`; skip_unknown leaves out seeds the model cannot place. Returns
-    (candidates, spreads or Nones, skipped seeds)."""
+) -> Result:
+    """expand as a result: each candidate's score, count and nearest seed; with members, the
+    ensemble's estimate as the score (the model's own cosine in `model`), its recurrence among the
+    members' top `topn`, its 90% interval and how many members have it (the seeds the model ended
+    with, each member's centroid made from those it has). stable=P keeps candidates found in a
+    share P of the members' top `topn`; skip_unknown leaves out seeds the model cannot place (named
+    in a note and in `skipped`).
 
-    if isinstance(seeds, str):
-        raise UsageError("seeds must be a list of words, not one string")
+    Returns
+    -------
+    Result
+        Rows (rank, word, score, count, nearest_seed, and with members model, recurrence, low, high,
+        members), notes, provenance.
+    """
+    seeds = words_argument("seeds", seeds)
+    if not seeds:
+        raise UsageError("give at least one seed word")
+    min_count = EXPAND_MIN_COUNT if min_count is None else min_count
     skipped = []
     if skip_unknown:
         kept = []
         for w in seeds:
             try:
-                engine.vector_of(w)
+                engine.lookup(w)
                 kept.append(w)
             except UnknownWordError:
                 skipped.append(w)
         seeds = kept
         if not seeds:
             raise UsageError(f"none of the seeds is known to the model (skipped {' '.join(skipped)})")
-    ensemble = Ensemble(engine) if ensemble is None else ensemble
-    rows = expand(
-        engine,
-        list(seeds),
-        topn=topn,
-        min_count=EXPAND_MIN_COUNT if min_count is None else min_count,
-        iterations=iterations,
+    candidates = expand(engine, list(seeds), topn=topn, min_count=min_count, iterations=iterations)
+    provenance = engine.provenance(topn=topn, min_count=min_count, iterations=iterations, stable=stable)
+    fields = {"seeds": seeds, "skipped": skipped}
+    columns = ["rank", "word", "score", "count", "nearest_seed"]
+    rows: list[tuple] = [(c.word, c.score, c.count, c.nearest_seed) for c in candidates]
+    members = engine.members
+    if members:
+        query = engine.query(seeds)  # (the centroid of the seeds' unit vectors, as expand's)
+        found = centroid_spreads(engine, query, [c.word for c in candidates], topn, min_count)
+        rows = [
+            (c.word, s.estimate, c.count, c.nearest_seed, c.score, s.recurrence, s.low, s.high, s.found)
+            for c, s in zip(candidates, found)
+            if stable is None or (s.recurrence or 0) >= stable
+        ]
+        rows.sort(key=lambda r: (r[1] is None, -(r[1] or 0)))
+        columns += ["model", "recurrence", "low", "high", "members"]
+    result = Result("expand", columns, [(n, *r) for n, r in enumerate(rows, 1)], fields, provenance=provenance)
+    if skipped:
+        result.note(
+            f"skipped {len(skipped)} unknown seed{'s' if len(skipped) > 1 else ''}: {' '.join(skipped)}", kind="info"
+        )
+    if not members:
+        result.note(NO_MEMBERS, kind="info")
+    used = [w for w in seeds if w not in skipped]
+    result.note(
+        f"{len(rows)} candidate{'' if len(rows) == 1 else 's'} for {' '.join(used)} (min count {min_count}, "
+        f"{iterations} iterations)",
+        kind="info",
     )
-    spreads: list[Spread | None] = (
-        list(ensemble.centroid_scores(list(seeds), [c.word for c in rows], topn)) if ensemble else [None] * len(rows)
-    )
-    if ensemble and stable is not None:
-        kept_rows = [(c, s) for c, s in zip(rows, spreads) if s is not None and (s.recurrence or 0) >= stable]
-        rows, spreads = [c for c, _ in kept_rows], [s for _, s in kept_rows]
-    return rows, spreads, skipped
+    return result
 
 
 def read_concepts(path) -> dict[str, list[str]]:

@@ -22,9 +22,11 @@ import numpy as np
 
 from ..base.choices import DEFAULT_TOPN, EXPAND_MIN_COUNT
 from ..base.limits import check_number
+from ..base.results import Result
 from ..errors import Named, UnknownWordError, UsageError
-from ..queries.query import Engine
-from .stability import Ensemble, Spread, mean_spearman
+from ..queries.ensemble import NO_MEMBERS, UNSTABLE_BELOW, Spread
+from ..queries.query import Engine, words_argument
+from .stability import axis_spreads, mean_spearman, word_stability
 
 # Below this PairDir the pole pairs point in different directions: the axis is their average, not
 # a concept (the 善/恶 pairs of 西游记 measured -0.15 to 0.09; 文/武 with four words a pole 0.2+).
@@ -66,15 +68,39 @@ class AxisResult:
 
 
 def parse_pairs(pairs: list[str]) -> tuple[list[str], list[str]]:
-    """POS:NEG strings -> the two poles, in pair order; UsageError naming a malformed one."""
+    """POS:NEG strings -> the two poles, in pair order; UsageError naming a malformed one, or a
+    pair given twice (one pair twice once scored PairDir 1.00: a direction agreeing with itself)."""
     positive, negative = [], []
+    seen = set()
     for pair in pairs:
         a, sep, b = pair.partition(":")
         if not sep or not a or not b or ":" in b:
             raise UsageError(f"{pair!r}: a pair is POS:NEG, e.g. 慈悲:凶恶")
+        if (a.strip(), b.strip()) in seen:
+            raise UsageError(f"the pair {pair!r} is given twice; give each pair once")
+        seen.add((a.strip(), b.strip()))
         positive.append(a)
         negative.append(b)
     return positive, negative
+
+
+def pole_keys(engine: Engine, positive: list[str], negative: list[str], paired: bool) -> tuple[list[str], list[str]]:
+    """The poles as the model has them (each word looked up once: normalised, Simplified, an
+    item's ID), so that vectors, counts and members all read the same words; a pair given twice,
+    or (unpaired) a word twice at one pole, is refused."""
+    pos = [engine.lookup(w).key for w in positive]
+    neg = [engine.lookup(w).key for w in negative]
+    if paired:
+        pairs = list(zip(pos, neg))
+        twice = [f"{a}:{b}" for n, (a, b) in enumerate(pairs) if (a, b) in pairs[:n]]
+        if twice:
+            raise UsageError(f"the pair {twice[0]} is given twice (as the model spells its words); give each pair once")
+    else:
+        for pole in (pos, neg):
+            if len(set(pole)) < len(pole):
+                again = next(w for n, w in enumerate(pole) if w in pole[:n])
+                raise UsageError(f"{again} is given twice at one pole (as the model spells it); give it once")
+    return pos, neg
 
 
 def axis_vector(engine: Engine, positive: list[str], negative: list[str]) -> np.ndarray:
@@ -166,7 +192,6 @@ def axis_scores(
     topn: int = DEFAULT_TOPN,
     min_count: int = EXPAND_MIN_COUNT,
     paired: bool = False,
-    ensemble: Ensemble | None = None,
     skip_unknown: bool = False,
 ) -> AxisResult:
     """Each word's cosine with the axis; with no words, the `topn` words at each end of the
@@ -189,8 +214,6 @@ def axis_scores(
         Only words seen this many times are placed at the ends.
     paired : bool
         The poles are pairs positive[i]:negative[i] (the axis: the mean of the pairs' offsets).
-    ensemble : w2vkit.findings.stability.Ensemble, optional
-        The model's members (None: read from the model when it has any).
     skip_unknown : bool
         Words the model cannot place are left out (listed in `skipped`) instead of failing.
 
@@ -212,12 +235,12 @@ def axis_scores(
     >>> [(row.word, round(row.score, 2)) for row in r.rows]  # doctest: +SKIP
     [('行者', 0.12), ('妖精', -0.2)]
     """
-    for name, value in (("positive", positive), ("negative", negative), ("words", words)):
-        if isinstance(value, str):
-            raise UsageError(f"{name} must be a list of words, not one string")
+    positive, negative = words_argument("positive", positive), words_argument("negative", negative)
+    words = words_argument("words", words) if words is not None else None
     check_number("topn", topn)
     if paired and len(positive) != len(negative):
         raise UsageError("paired poles need as many POS words as NEG words")
+    positive, negative = pole_keys(engine, positive, negative, paired)
     axis = axis_vector(engine, positive, negative)
     skipped: list[str] = []
     if words:
@@ -251,17 +274,103 @@ def axis_scores(
     result = AxisResult(
         positive, negative, [(r.word, r.score) for r in rows], extremes, rows, paired=paired, skipped=skipped
     )
-    if ensemble:
-        spreads, result.ranking_stability = ensemble.axis(positive, negative, [r.word for r in rows])
-        for r, spread in zip(rows, spreads):
+    if engine.members:
+        keys = [engine.lookup(r.word).key for r in rows]
+        spreads, result.ranking_stability = axis_spreads(engine, positive, negative, keys)
+        for r, key, spread in zip(rows, keys, spreads):
             r.spread = spread
             if not r.composed:
-                r.stability = ensemble.word_stability(r.word)
+                r.stability = word_stability(engine, key)
     if not extremes:
         result.anchors = check_anchors(
             engine, positive, negative, paired, [r.word for r in rows], np.array([r.score for r in rows])
         )
     return result
+
+
+def axis(
+    engine: Engine,
+    positive,
+    negative,
+    words=None,
+    *,
+    y_positive=None,
+    y_negative=None,
+    topn: int = DEFAULT_TOPN,
+    min_count: int = EXPAND_MIN_COUNT,
+    paired: bool = False,
+    skip_unknown: bool = False,
+) -> tuple[Result, AxisResult, AxisResult | None]:
+    """axis_scores as a result (what `axis` prints and `--format json` gives), with a second axis
+    (y_positive − y_negative) scored for the same words when given; also the AxisResults, for
+    drawing. With members the score is the ensemble's estimate (the model's in `model`)."""
+    if bool(y_positive) != bool(y_negative):
+        raise UsageError("a second axis needs words at both its poles ({y_positive} and {y_negative})")
+    scored = axis_scores(
+        engine, positive, negative, words, topn=topn, min_count=min_count, paired=paired, skip_unknown=skip_unknown
+    )
+    y_scored = None
+    if y_positive:
+        y_scored = axis_scores(engine, list(y_positive), list(y_negative), [w for w, _ in scored.scores])
+    y = dict(y_scored.scores) if y_scored else {}
+    members = engine.members
+    columns = ["word", "score"] + (["y_score"] if y_scored else []) + ["count", "composed"]
+    columns += ["model", "low", "high", "members", "stability"] if members else []
+    rows = []
+    for r in scored.rows:
+        score = r.spread.estimate if members and r.spread is not None and r.spread.estimate is not None else r.score
+        cells = (r.score, r.spread.low, r.spread.high, r.spread.found, r.stability) if members and r.spread else ()
+        rows.append((r.word, score, *([y[r.word]] if y_scored else []), r.count, r.composed, *cells))
+    fields: dict = {
+        "positive": scored.positive,
+        "negative": scored.negative,
+        "paired": paired,
+        "extremes": scored.extremes,
+        "skipped": scored.skipped,
+    }
+    if y_scored:
+        fields.update(y_positive=y_scored.positive, y_negative=y_scored.negative)
+    provenance = engine.provenance(topn=topn, min_count=min_count, paired=paired)
+    result = Result("axis", columns, rows, fields, provenance=provenance)
+    if scored.skipped:
+        n = len(scored.skipped)
+        result.note(f"skipped {n} unknown word{'s' if n > 1 else ''}: {' '.join(scored.skipped)}", kind="info")
+    if scored.anchors is not None:
+        a = scored.anchors
+        fields["anchors"] = {
+            "pair_dir": a.pair_dir,
+            "pairs": [{"positive": p, "negative": n, "contribution": c} for p, n, c in a.pairs],
+            "counts": a.counts,
+            "leave_one_out": a.leave_one_out,
+        }
+        moved = {w: v for w, v in a.leave_one_out.items() if v is not None}
+        worst = min(moved, key=lambda w: moved[w]) if moved else None
+        result.note(
+            (f"anchors: PairDir {a.pair_dir:.2f}" if a.pair_dir is not None else "anchors: one pair")
+            + (f"; without {worst} the ranking keeps Spearman {moved[worst]:.2f}" if worst else ""),
+            kind="info",
+        )
+        for line in a.warnings:
+            if isinstance(line, Named):
+                result.note(line.template.removeprefix("warning: "), *line.params)
+            else:
+                result.note(str(line).removeprefix("warning: "))
+    if members:
+        unstable = [r.word for r in scored.rows if r.stability is not None and r.stability < UNSTABLE_BELOW]
+        if unstable:
+            result.note(
+                f"unstable ({len(unstable)} word{'s' if len(unstable) > 1 else ''} whose neighbours recur in under {UNSTABLE_BELOW:.0%} of the "
+                f"members: their place owes much to which documents were drawn): {' '.join(unstable)}"
+            )
+        fields["ranking_stability"] = scored.ranking_stability
+        if scored.ranking_stability is not None:
+            result.note(
+                f"ranking stability across {len(members)} members: mean Spearman {scored.ranking_stability:.2f}",
+                kind="info",
+            )
+    else:
+        result.note(NO_MEMBERS, kind="info")
+    return result, scored, y_scored
 
 
 # ------------------------------------------------------------------ texts on an axis
@@ -314,3 +423,19 @@ def score_texts(engine: Engine, axis: np.ndarray, path, unit: str = "line") -> l
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = (vectors @ axis) / norms
     return [TextScore(n, float(s), len(t)) for n, s, t in zip(names, scores, embedded.tokens)]
+
+
+def text_axis(engine: Engine, positive, negative, path, unit: str = "line", *, paired: bool = False) -> Result:
+    """score_texts as a result: each line or chapter of the file at `path` on the axis."""
+    positive, negative = words_argument("positive", positive), words_argument("negative", negative)
+    positive, negative = pole_keys(engine, positive, negative, paired)
+    scored = score_texts(engine, axis_vector(engine, positive, negative), path, unit)
+    rows = [(t.document, t.score, t.tokens) for t in scored]
+    fields = {"positive": positive, "negative": negative, "texts": str(path)}
+    result = Result("axis", [unit, "score", "known_tokens"], rows, fields, provenance=engine.provenance(by=unit))
+    result.note(
+        f"scored {len(rows):,} {unit}{'s' if len(rows) != 1 else ''} of {path} (the mean unit vector of each one's "
+        "known words)",
+        kind="info",
+    )
+    return result

@@ -31,10 +31,10 @@ import numpy as np
 
 from ..base.choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, COMPARE_RANK, DEFAULT_TOPN
 from ..base.limits import check_number
-from ..base.vecmath import unit_rows
+from ..base.results import Result
+from ..base.vecmath import top_k, unit_rows
 from ..errors import UnknownWordError, UsageError
-from ..queries.query import Engine
-from .stability import Ensemble
+from ..queries.query import Engine, words_argument
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +88,13 @@ def procrustes_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return rotation.astype(np.float32)
 
 
-def nearest_rows(unit: np.ndarray, rows, k: int, block: int = 1024) -> np.ndarray:
-    """The k nearest other rows (by cosine of unit rows) of each of `rows`, best first, computed
-    a block of rows at a time (memory bounded for 300k words; long work says how far it is)."""
+def nearest_rows(unit: np.ndarray, rows, k: int, block: int = 1024) -> list[list[int]]:
+    """The k nearest other rows (by cosine of unit rows) of each of `rows`, best first (fewer where
+    a row has fewer neighbours: zero vectors are no one's), computed a block of rows at a time
+    (memory bounded for 300k words; long work says how far it is)."""
     rows = np.asarray(rows, dtype=np.int64)
     k = min(k, len(unit) - 1)
-    out = np.empty((len(rows), k), dtype=np.int64)
+    out: list[list[int]] = []
     block = max(1, min(block, SCORE_BLOCK_ELEMENTS // max(1, len(unit))))
     blocks = -(-len(rows) // block)
     zero = ~unit.any(axis=1)
@@ -105,9 +106,7 @@ def nearest_rows(unit: np.ndarray, rows, k: int, block: int = 1024) -> np.ndarra
         sims = unit[part] @ unit.T
         sims[np.arange(len(part)), part] = -np.inf
         sims[:, zero] = -np.inf  # a zero (or broken) vector is no one's neighbour
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1, kind="stable")
-        out[start : start + block] = np.take_along_axis(top, order, axis=1)
+        out += [[i for i in found if i >= 0] for found in top_k(sims, k).tolist()]
     return out
 
 
@@ -124,8 +123,8 @@ def fit_alignment(ua: np.ndarray, ub: np.ndarray, anchor: np.ndarray, rounds: in
     return rotated, len(anchor)
 
 
-def _overlaps(na: np.ndarray, nb: np.ndarray) -> np.ndarray:
-    return np.array([len(set(x) & set(y)) / max(1, len(x)) for x, y in zip(na.tolist(), nb.tolist())])
+def _overlaps(na: list[list[int]], nb: list[list[int]]) -> np.ndarray:
+    return np.array([len(set(x) & set(y)) / max(1, len(x)) for x, y in zip(na, nb)])
 
 
 def _z(within: list[float], between: float, by: str) -> float | None:
@@ -204,8 +203,10 @@ def compare(
     >>> compare(a, b, topn=5).rows[0].word  # doctest: +SKIP
     '丞相'
     """
-    if isinstance(words, str):
-        raise UsageError("words must be a list of words, not one string")
+    for name, engine in (("a", a), ("b", b)):
+        if not isinstance(engine, Engine):
+            raise TypeError(f"{name} must be an Engine (of a loaded model), not {type(engine).__name__}")
+    words = words_argument("words", words) if words is not None else None
     for name, value in (("anchors", anchors), ("k", k), ("topn", topn)):
         check_number(name, value)
     if by not in METHODS:
@@ -250,15 +251,14 @@ def compare(
             score = _overlaps(nearest_rows(ua, idx, k), nearest_rows(ub, idx, k))
         chosen = list(idx[np.argsort(score if not least_moved else -score, kind="stable")])
     result = CompareResult(aligned, used, len(shared_words), by=by)
-    ea, eb = (Ensemble(a), Ensemble(b)) if noise_floor else (None, None)
-    floor = bool(ea) and bool(eb)
+    floor = noise_floor and bool(a.members) and bool(b.members)
     if words:
         candidates = chosen
     else:  # with a noise floor, the most moved few hundred get their z (and are re-ranked by it if asked)
         candidates = chosen[: max(topn * 10, 200)] if floor else chosen[:topn]
     na, nb = nearest_rows(ua, candidates, k), nearest_rows(ub, candidates, k)
     rows = []
-    for j, x, y in zip(candidates, na.tolist(), nb.tolist()):
+    for j, x, y in zip(candidates, na, nb):
         rows.append(
             Comparison(
                 shared_words[j],
@@ -271,7 +271,7 @@ def compare(
             )
         )
     if floor:
-        within = _within_scores([r.word for r in rows], (a, ea), (b, eb), by, k, anchors)
+        within = _within_scores([r.word for r in rows], a, b, by, k, anchors)
         stable_rows = []
         for r in rows:
             values = within.get(r.word, [])
@@ -292,12 +292,12 @@ def compare(
     return result
 
 
-def _within_scores(words, side_a, side_b, by: str, k: int, anchors: int) -> dict[str, list[float]]:
+def _within_scores(words, a: Engine, b: Engine, by: str, k: int, anchors: int) -> dict[str, list[float]]:
     """Each word's scores of each member against its own model (aligned as the texts were), over
     the members of both texts."""
     out: dict[str, list[float]] = {w: [] for w in words}
-    for engine, ensemble in (side_a, side_b):
-        for member in ensemble.members:
+    for engine in (a, b):
+        for member in engine.members:
             shared = [w for w in engine.model.words if w in member.model.index]
             position = {w: j for j, w in enumerate(shared)}
             ie = np.array([engine.model.index[w] for w in shared])
@@ -317,3 +317,108 @@ def _within_scores(words, side_a, side_b, by: str, k: int, anchors: int) -> dict
             for j, s in zip(rows, scores.tolist()):
                 out[shared[j]].append(float(s))
     return out
+
+
+def comparison(
+    a: Engine,
+    b: Engine,
+    words=None,
+    *,
+    anchors: int = COMPARE_ANCHORS,
+    k: int = COMPARE_NEIGHBOURS,
+    topn: int = DEFAULT_TOPN,
+    min_count: int = COMPARE_MIN_COUNT,
+    by: str = "cosine",
+    least_moved: bool = False,
+    rank: str = COMPARE_RANK,
+) -> Result:
+    """compare as a result (what `compare` prints and `--format json` gives), with notes on what
+    the comparison rests on: two identical models, a rotation fitted on fewer anchors than the
+    space has dimensions, no noise floor, or a floor of seed members (which measure the training's
+    noise, not a redraw of the text)."""
+    for name, engine in (("a", a), ("b", b)):
+        if not isinstance(engine, Engine):
+            raise TypeError(f"{name} must be an Engine (of a loaded model), not {type(engine).__name__}")
+    same = a.model.meta.get("vectors_sha256") is not None and a.model.meta.get("vectors_sha256") == b.model.meta.get(
+        "vectors_sha256"
+    )
+    found = compare(
+        a,
+        b,
+        words_argument("words", words) if words is not None else None,
+        anchors=anchors,
+        k=k,
+        topn=topn,
+        min_count=min_count,
+        by=by,
+        least_moved=least_moved,
+        noise_floor=not same,
+        rank=rank,
+    )
+    columns = ["word", *(["z"] if found.noise_floor else []), "cosine", "overlap", "count_a", "count_b"]
+    columns += ["neighbours_a", "neighbours_b"]
+    rows = [
+        (r.word, *([r.z] if found.noise_floor else []), r.cosine, r.overlap, r.count_a, r.count_b)
+        + (r.neighbours_a, r.neighbours_b)
+        for r in found.rows
+    ]
+    fields = {
+        "model_a": str(a.model.path),
+        "model_b": str(b.model.path),
+        "aligned": found.aligned,
+        "anchors": found.anchors,
+        "by": by,
+        "noise_floor": found.noise_floor,
+        "unstable": [r.word for r in found.unstable],
+    }
+    provenance = a.provenance(
+        model_b=str(b.model.path),
+        model_b_vectors_sha256=b.model.meta.get("vectors_sha256"),
+        anchors=anchors,
+        k=k,
+        topn=topn,
+        min_count=min_count,
+        rank=rank,
+    )
+    result = Result("compare", columns, rows, fields, provenance=provenance)
+    if same:
+        result.note(
+            f"{a.model.path} and {b.model.path} are the same model (the same vectors checksum): every word is "
+            "where it was; compare models of two texts"
+        )
+    if by == "cosine" and not found.aligned:
+        result.note(
+            f"the models have {a.model.dim} and {b.model.dim} dimensions: no rotation between them, compared by "
+            "neighbour overlap only",
+            kind="info",
+        )
+    elif found.aligned:
+        result.note(f"rotated B onto A on {found.anchors:,} of {found.shared:,} shared words", kind="info")
+        if found.anchors < a.model.dim:
+            result.note(
+                f"the rotation of {a.model.dim} dimensions was fitted on {found.anchors:,} words, fewer than the "
+                f"dimensions: it is underdetermined and the cosines mean little; raise {{anchors}} to at least "
+                f"{a.model.dim} (default {COMPARE_ANCHORS:,})",
+                "anchors",
+            )
+    kinds = {a.member_kind, b.member_kind}
+    if same:
+        pass
+    elif not found.noise_floor:
+        result.note(
+            "no noise floor: without resampled members in both models a word's change cannot be told from a "
+            "redraw of the text; train both with --bootstrap 10 (Python: resampling=Resampling(count=10))",
+            kind="info",
+        )
+    elif kinds != {"bootstrap"}:
+        result.note(
+            "the noise floor rests on seed members ("
+            + " and ".join(f"{e.model.path}: {e.member_kind}" for e in (a, b))
+            + "): they measure the training's noise, not a redraw of the text, so z overstates the change; "
+            "train both with --bootstrap"
+        )
+    if found.unstable:
+        shown = " ".join(r.word for r in found.unstable[:20]) + (" …" if len(found.unstable) > 20 else "")
+        n = len(found.unstable)
+        result.note(f"too unstable to judge ({n} word{'s' if n > 1 else ''}: they move as much within a text): {shown}")
+    return result

@@ -37,6 +37,11 @@ class Resampling:
         from ..base.limits import check_number
         from ..text.documents import parse_unit
 
+        for name, value, kind in (("kind", self.kind, str), ("count", self.count, int), ("unit", self.unit, str)):
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise TypeError(
+                    f"Resampling's {name} must be a {kind.__name__}, not {type(value).__name__} ({value!r})"
+                )
         if self.kind not in KINDS:
             raise OptionError(f"{{resampling}} kind must be bootstrap or seeds, not {self.kind!r}", "resampling")
         check_number("members", self.count)

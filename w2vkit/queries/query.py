@@ -3,32 +3,92 @@
 The semantics and the float32 arithmetic follow gensim's KeyedVectors (most_similar,
 most_similar_cosmul, similarity, doesnt_match) so answers are the same, but nothing here imports
 gensim or unpickles anything: a cold query costs a numpy import and an mmap.
+
+Every query goes through one lookup (`Engine.lookup`: the word as given, its training form, an item's
+name; else a vector composed from character n-grams), one query-vector builder (`Engine.query`)
+and one top-k (w2vkit.base.vecmath.top_k). A model's resampled members are engines too
+(`Engine.members`), and they look words up by the key the model resolved them to, so a query
+means the same word in the model and in every member (孫悟空 in a --to-simplified model, Paris in
+an English one, an item's name).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..base.choices import ANALOGY_METHODS
 from ..base.files import write_own_file
-from ..base.vecmath import unit_vector
-from ..errors import Named, OptionError, OutputError, UnknownWordError, UsageError
+from ..base.vecmath import top_k, unit_vector
+from ..errors import OutputError, UnknownWordError, UsageError
 from ..model.store import Model
 from ..model.subwords import MIN_KNOWN_NGRAM_SHARE
+from .words import training_form, unknown_word_message
 
 log = logging.getLogger(__name__)
-# An unknown word is shown at most this long in a message (a pasted paragraph is not a word).
-MAX_WORD_IN_MESSAGE = 40
 
 NORM_CACHE = "norms.npy"
 # Row norms are cached beside the model (when the directory is writable) from this many words up:
 # computing them reads every vector, ~0.5 s for 1M x 300; reading 4 MB of cached norms does not.
 NORM_CACHE_MIN_WORDS = 100_000
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word as the model resolved it: `key`, the vocabulary's form of it (or, for a word composed
+    from n-grams, its training form), its row (None: composed) and unit vector."""
+
+    given: str
+    key: str
+    row: int | None
+    vector: np.ndarray
+
+    @property
+    def composed(self) -> bool:
+        return self.row is None
+
+
+@dataclass(frozen=True)
+class Query:
+    """positive − negative words resolved by the model: the unit mean of their unit vectors
+    (negatives subtracted), as gensim's most_similar builds it."""
+
+    positive: tuple[Word, ...]
+    negative: tuple[Word, ...]
+    vector: np.ndarray
+
+    @property
+    def rows(self) -> set[int]:
+        return {w.row for w in self.positive + self.negative if w.row is not None}
+
+    @property
+    def keys(self) -> tuple[list[str], list[str]]:
+        return [w.key for w in self.positive], [w.key for w in self.negative]
+
+
+def words_argument(name: str, value) -> list[str]:
+    """A list of words from a public argument: one string is one word (not its characters)."""
+    if isinstance(value, str):
+        return [value]
+    if value is None or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a word or a list of words, not {type(value).__name__}")
+    out = list(value)
+    for w in out:
+        if not isinstance(w, str):
+            raise TypeError(f"{name} must hold words (str), not {type(w).__name__} ({w!r})")
+    return out
+
+
+def count_argument(name: str, value, low: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number, not {type(value).__name__} ({value!r})")
+    if value < low:
+        raise ValueError(f"{name} must be at least {low}, not {value}")
+    return int(value)
 
 
 class Engine:
@@ -38,7 +98,10 @@ class Engine:
     Parameters
     ----------
     model : Model
-        A loaded model (load_model).
+        A loaded model (load_model); a path to a model folder is loaded.
+    parent : Engine, optional
+        For a resampled member: the model's engine, whose lookup resolved the words the member is
+        asked about (members are made by `members`, not by hand).
 
     Raises
     ------
@@ -54,18 +117,48 @@ class Engine:
 
     _noted: set
 
-    def __init__(self, model: Model):
+    def __init__(self, model: Model | str | os.PathLike, *, parent: Engine | None = None):
+        if isinstance(model, (str, os.PathLike)):
+            from ..model.store import load_model
+
+            model = load_model(model)
+        if not isinstance(model, Model):
+            raise TypeError(f"model must be a Model (load_model) or a model folder's path, not {type(model).__name__}")
         self._noted = set()
         self.model = model
         self.vectors = model.vectors
+        # a member looks words up by the keys its model resolved, under its model's rules
+        self.parent = parent
         self._norms: np.ndarray | None = None
         self._unit: np.ndarray | None = None
         self._labels: dict | None = None
         self._by_name: dict | None = None
+        self._members: list[Engine] | None = None
+
+    @property
+    def members(self) -> list[Engine]:
+        """The model's resampled members as engines (empty for most models), loaded on first use
+        and checked against the model's record of them (w2vkit.model.members)."""
+        if self._members is None:
+            if not self.model.meta.get("members"):
+                self._members = []
+            else:
+                from ..model.members import load_members
+
+                self._members = [Engine(m, parent=self) for m in load_members(self.model)]
+        return self._members
+
+    @property
+    def member_kind(self) -> str | None:
+        """bootstrap or seeds (None without members)."""
+        record = self.model.meta.get("members")
+        return record.get("kind") if isinstance(record, dict) else None
 
     @property
     def labels(self) -> dict:
         """An item model's labels (ID -> (name, groups)), {} for models without (w2vkit.text.items)."""
+        if self.parent is not None:
+            return self.parent.labels
         if self._labels is None:
             from ..text.items import model_item_file, read_labels
 
@@ -77,8 +170,8 @@ class Engine:
         """An item's name from its label ("" without one)."""
         return self.labels[word][0] if word in self.labels else ""
 
-    def _item_by_name(self, name: str) -> int | None:
-        """The row of the one item of the model whose label is `name` (case ignored); several:
+    def _item_by_name(self, name: str) -> str | None:
+        """The ID of the one item of the model whose label is `name` (case ignored); several:
         a UsageError listing them."""
         if self._by_name is None:
             self._by_name = {}
@@ -89,7 +182,7 @@ class Engine:
         if len(found) > 1:
             shown = "; ".join(f"{i} {self.labels[i][0]}" for i in found[:10])
             raise UsageError(f"{name!r} names {len(found)} items: {shown}; give the ID")
-        return self.model.index[found[0]] if found else None
+        return found[0] if found else None
 
     @property
     def norms(self) -> np.ndarray:
@@ -128,108 +221,167 @@ class Engine:
             return np.zeros(self.vectors.shape[1], dtype=np.float32)
         return (self.vectors[i] / norm).astype(np.float32)
 
-    # ------------------------------------------------------------------ lookups
+    # ------------------------------------------------------------------ the one lookup
+
+    def key_of(self, word: str) -> str | None:
+        """The vocabulary's form of `word`: itself, its training form (normalised, lowercased,
+        Simplified as the model was trained), or the ID an item name stands for; None if none."""
+        if not isinstance(word, str):
+            raise TypeError(f"a word must be a str, not {type(word).__name__} ({word!r})")
+        if self.parent is not None:  # (a member: the model resolved the word; the key is looked up as it is)
+            return word if word in self.model.index else None
+        if word in self.model.index:
+            return word
+        form = training_form(self.model, word)
+        if form != word and form in self.model.index:
+            self._say(word, f"{word}: looked up as {form} (the model's text was normalised so in training)")
+            return form
+        if self.model.meta.get("items"):  # an item model: a name from its labels
+            item = self._item_by_name(word)
+            if item is not None:
+                self._say(word, f"{word}: the item {item} (its name in the labels)")
+                return item
+        return None
+
+    def _say(self, word: str, message: str) -> None:
+        if word not in self._noted:
+            self._noted.add(word)
+            log.info("%s", message)
+
+    def lookup(self, word: str) -> Word:
+        """The one lookup: the word's key, row and unit vector; a word the model lacks gets one
+        composed from its character n-grams when the model keeps them (w2vkit.model.subwords), with
+        no row; else UnknownWordError with why, and close words."""
+        key = self.key_of(word)
+        if key is not None:
+            i = self.model.index[key]
+            return Word(word, key, i, self.unit_vector(i))
+        table = self.model.ngram_table() if self.parent is None else None
+        composed = table.vector(word) if table is not None else None
+        if composed is None:
+            model = self.model  # (the message is made only if it is shown)
+            raise UnknownWordError(lambda: unknown_word_message(model, word), word)
+        vector, known, total = composed
+        if known < MIN_KNOWN_NGRAM_SHARE * total:
+            # Too little of the word is known for its n-grams to say what it means.
+            note = (
+                f" (only {known} of its {total} character n-grams are known; at least "
+                f"{MIN_KNOWN_NGRAM_SHARE:.0%} are needed to compose a vector)"
+            )
+            raise UnknownWordError(unknown_word_message(self.model, word, note), word) from None
+        self._say(
+            word,
+            f"{word}: not in the vocabulary; composed from its character n-grams ({known} of {total} known, "
+            f"{100 * known / total:.0f}%)",
+        )
+        return Word(word, training_form(self.model, word), None, unit_vector(vector))
 
     def index_of(self, word: str) -> int:
-        i = self.model.index.get(word)
-        if i is None:
-            form = training_form(self.model, word)
-            i = self.model.index.get(form) if form != word else None
-            if i is None and self.model.meta.get("items"):  # an item model: a name from its labels
-                i = self._item_by_name(word)
-            if i is None:
-                model = self.model  # (the message is made only if it is shown)
-                raise UnknownWordError(lambda: unknown_word_message(model, word), word)
-            if word not in self._noted:
-                self._noted.add(word)
-                log.info("%s: looked up as %s (the model's text was normalised so in training)", word, form)
-        return i
+        """The word's row (UnknownWordError when the vocabulary lacks it, n-grams aside)."""
+        key = self.key_of(word)
+        if key is None:
+            model = self.model
+            raise UnknownWordError(lambda: unknown_word_message(model, word), word)
+        return self.model.index[key]
 
     def vector_of(self, word: str) -> tuple[np.ndarray, int | None]:
-        """A word's unit vector and its row; a word the model lacks gets one composed from its
-        character n-grams when the model keeps them (w2vkit.model.subwords), with no row."""
-        try:
-            i = self.index_of(word)
-        except UnknownWordError:
-            table = self.model.ngram_table()
-            composed = table.vector(word) if table is not None else None
-            if composed is None:
-                raise
-            vector, known, total = composed
-            if known < MIN_KNOWN_NGRAM_SHARE * total:
-                # Too little of the word is known for its n-grams to say what it means.
-                note = (
-                    f" (only {known} of its {total} character n-grams are known; at least "
-                    f"{MIN_KNOWN_NGRAM_SHARE:.0%} are needed to compose a vector)"
-                )
-                raise UnknownWordError(unknown_word_message(self.model, word, note), word) from None
-            if word not in self._noted:
-                self._noted.add(word)
-                log.info(
-                    "%s: not in the vocabulary; composed from its character n-grams (%d of %d known, %.0f%%)",
-                    word,
-                    known,
-                    total,
-                    100 * known / total,
-                )
-            return unit_vector(vector), None
-        return self.unit_vector(i), i
+        """A word's unit vector and its row (None: composed from n-grams)."""
+        found = self.lookup(word)
+        return found.vector, found.row
 
     def word_facts(self, word: str) -> tuple[int, bool]:
         """The word's count in the corpus (0 for a word composed from n-grams) and whether its vector
         was composed (UnknownWordError when it has none)."""
-        _, row = self.vector_of(word)
-        return (0, True) if row is None else (int(self.model.counts[row]), False)
+        found = self.lookup(word)
+        return (0, True) if found.row is None else (int(self.model.counts[found.row]), False)
 
-    def _limit(self, restrict_vocab: int | None) -> int:
+    def count_of_key(self, key: str) -> int:
+        i = self.model.index.get(key)
+        return int(self.model.counts[i]) if i is not None else 0
+
+    # ------------------------------------------------------------------ the one query vector
+
+    def query(self, positive, negative=()) -> Query:
+        """positive − negative, each word looked up once: the unit mean of their unit vectors."""
+        positive, negative = words_argument("positive", positive), words_argument("negative", negative)
+        if not positive and not negative:
+            raise UsageError("give at least one word")
+        pos = tuple(self.lookup(w) for w in positive)
+        neg = tuple(self.lookup(w) for w in negative)
+        vector = self._mean([w.vector for w in pos], [w.vector for w in neg])
+        if vector is None:
+            raise UsageError(
+                "the words cancel out (or have zero vectors): their sum is the zero vector, which has no "
+                "neighbours; give different words"
+            )
+        return Query(pos, neg, vector)
+
+    def _mean(self, pos: list[np.ndarray], neg: list[np.ndarray]) -> np.ndarray | None:
+        mean = np.zeros(self.vectors.shape[1], dtype=np.float32)
+        for v in pos:
+            mean += v
+        for v in neg:
+            mean -= v
+        if not np.any(mean):
+            return None
+        return unit_vector(mean / (len(pos) + len(neg)))
+
+    def member_query(self, query: Query) -> tuple[np.ndarray, set[int]] | None:
+        """A member's vector for the model's query: made from the words it has, by the keys the
+        model resolved (None when it has none of the positive words, or they cancel out)."""
+        pos_keys, neg_keys = query.keys
+        pos = [self.model.index[k] for k in pos_keys if k in self.model.index]
+        neg = [self.model.index[k] for k in neg_keys if k in self.model.index]
+        if not pos:
+            return None
+        vector = self._mean([self.unit_vector(i) for i in pos], [self.unit_vector(i) for i in neg])
+        return None if vector is None else (vector, set(pos + neg))
+
+    def scores(self, vector: np.ndarray, limit: int | None = None) -> np.ndarray:
+        """Every word's cosine with the unit `vector` (the first `limit` words); -inf for a zero row."""
+        limit = len(self.model) if limit is None else limit
+        with np.errstate(divide="ignore", invalid="ignore"):  # a zero row scores NaN: never a neighbour
+            dists = (self.vectors[:limit] @ vector) / self.norms[:limit]
+        return np.where(np.isfinite(dists), dists, -np.inf)
+
+    def limit(self, restrict_vocab: int | None) -> int:
+        """How many of the most frequent words a query may answer with (all: None)."""
         n = len(self.model)
         if restrict_vocab is None:
             return n
-        if restrict_vocab < 1:
-            raise OptionError("{restrict_vocab} must be at least 1", "restrict_vocab")
+        restrict_vocab = count_argument("restrict_vocab", restrict_vocab)
         return min(n, restrict_vocab)
 
     # ------------------------------------------------------------------ queries
 
     def most_similar(self, positive, negative=(), topn: int = 10, restrict_vocab: int | None = None):
-        """Nearest words to the mean of the positive unit vectors minus the negative ones."""
-        positive, negative = list(positive), list(negative)
-        if not positive and not negative:
-            raise UsageError("give at least one word")
-        found = [self.vector_of(w) for w in positive + negative]
-        weights = [1.0] * len(positive) + [-1.0] * len(negative)
-        mean = np.zeros(self.vectors.shape[1], dtype=np.float32)
-        for (unit, _), weight in zip(found, weights):
-            mean += weight * unit
-        if not np.any(mean):
-            raise UsageError(
-                "the words cancel out (or have zero vectors): their sum is the zero vector, which has no "
-                "neighbours; give different words"
-            )
-        mean = unit_vector(mean / len(found))
-        limit = self._limit(restrict_vocab)
-        with np.errstate(divide="ignore", invalid="ignore"):  # a zero row scores NaN: never a neighbour
-            dists = (self.vectors[:limit] @ mean) / self.norms[:limit]
-        dists = np.where(np.isfinite(dists), dists, -np.inf)
-        return self._top(dists, topn, {i for _, i in found if i is not None})
+        """Nearest words to the mean of the positive unit vectors minus the negative ones, as
+        (word, cosine) pairs. A single string is one word."""
+        topn = count_argument("topn", topn)
+        query = self.query(positive, negative)
+        return self._top(self.scores(query.vector, self.limit(restrict_vocab)), topn, query.rows)
 
     def most_similar_cosmul(self, positive, negative=(), topn: int = 10, restrict_vocab: int | None = None):
         """3CosMul (Levy & Goldberg 2014), as gensim's most_similar_cosmul."""
-        positive, negative = list(positive), list(negative)
+        positive, negative = words_argument("positive", positive), words_argument("negative", negative)
+        topn = count_argument("topn", topn)
         if not positive:
             raise UsageError("3CosMul needs at least one positive word")
-        pos_found = [self.vector_of(w) for w in positive]
-        neg_found = [self.vector_of(w) for w in negative]
-        limit = self._limit(restrict_vocab)
+        pos_found = [self.lookup(w) for w in positive]
+        neg_found = [self.lookup(w) for w in negative]
+        limit = self.limit(restrict_vocab)
         vec, norms = self.vectors[:limit], self.norms[:limit]
-        pos = [(1 + (vec @ unit) / norms) / 2 for unit, _ in pos_found]
-        neg = [(1 + (vec @ unit) / norms) / 2 for unit, _ in neg_found]
+        pos = [(1 + (vec @ w.vector) / norms) / 2 for w in pos_found]
+        neg = [(1 + (vec @ w.vector) / norms) / 2 for w in neg_found]
         dists = np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001) if neg else np.prod(pos, axis=0)
-        return self._top(dists, topn, {i for _, i in pos_found + neg_found if i is not None})
+        return self._top(dists, topn, {w.row for w in pos_found + neg_found if w.row is not None})
 
     def similarity(self, a: str, b: str) -> float:
         """The cosine of two words; NaN (shown n/a, null in JSON) when either vector is zero."""
-        va, vb = self.vector_of(a)[0], self.vector_of(b)[0]
+        for name, value in (("a", a), ("b", b)):
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be a word (str), not {type(value).__name__} ({value!r})")
+        va, vb = self.lookup(a).vector, self.lookup(b).vector
         if not va.any() or not vb.any():
             return float("nan")
         return float(np.dot(va, vb))
@@ -252,35 +404,40 @@ class Engine:
 
     def doesnt_match(self, words) -> tuple[str, list[tuple[str, float]]]:
         """The word furthest from the mean of all (gensim's doesnt_match) and every word's cosine."""
-        words = list(words)
+        words = words_argument("words", words)
         if len(set(words)) < 2:
             raise UsageError("give at least two different words")
-        vecs = np.vstack([self.vector_of(w)[0] for w in words])
+        vecs = np.vstack([self.lookup(w).vector for w in words])
         mean = unit_vector(vecs.mean(axis=0))
         dists = vecs @ mean
         ranked = sorted(zip(dists.tolist(), words))
         return ranked[0][1], [(w, d) for d, w in ranked]
 
     def _top(self, dists: np.ndarray, topn: int, exclude: set) -> list[tuple[str, float]]:
-        k = min(len(dists), topn + len(exclude))
-        if k <= 0:
-            return []
-        if k < len(dists):
-            part = np.argpartition(-dists, k - 1)[:k]
-            order = part[np.argsort(-dists[part], kind="stable")]
-        else:
-            order = np.argsort(-dists, kind="stable")
         words = self.model.words
-        out = []
-        for i in order:
-            if int(i) in exclude:
-                continue
-            if dists[i] == -np.inf:  # a zero or broken vector: no neighbour of anything
-                break
-            out.append((words[i], float(dists[i])))
-            if len(out) == topn:
-                break
-        return out
+        return [(words[i], float(dists[i])) for i in self.top_rows(dists, topn, exclude)]
+
+    def top_rows(self, dists: np.ndarray, topn: int, exclude=()) -> list[int]:
+        """The rows of the `topn` highest finite scores, best first, `exclude` left out."""
+        if exclude:
+            dists = dists.copy()
+            dists[[i for i in exclude if i < len(dists)]] = -np.inf
+        return [int(i) for i in top_k(dists, topn)]
+
+    def provenance(self, **options) -> dict:
+        """What made a result, for its JSON: the model, its vectors' checksum, w2vkit's version,
+        its members and the call's options."""
+        from .. import __version__
+
+        meta = self.model.meta
+        return {
+            "model": str(self.model.path),
+            "vectors_sha256": meta.get("vectors_sha256"),
+            "w2vkit_version": __version__,
+            "members": len((meta.get("members") or {}).get("members") or []),
+            "member_kind": self.member_kind,
+            "options": options,
+        }
 
 
 def _row_norms(vec: np.ndarray) -> np.ndarray:
@@ -329,134 +486,3 @@ def _try_write_cache(path: Path, norms: np.ndarray, vectors_sha: str) -> None:
         write_own_file(path.with_suffix(".sha256"), _cache_stamp(vectors_sha, data))
     except OutputError:  # a read-only model directory is fine: the cache only saves time
         pass
-
-
-# ------------------------------------------------------------------ unknown words
-
-
-def training_form(model: Model, word: str) -> str:
-    """The word as w2vkit's segmentation would have written it in training: spaces and full-width
-    letters and digits unified, lowercased, and in Simplified characters when the model was trained
-    with --to-simplified. Imported models keep the word as it is (their case is meaningful)."""
-    seg = model.meta.get("segmentation")
-    if not seg:
-        return word
-    from ..text.textnorm import normalise  # here (as segment below): a query of a known word needs neither
-
-    form = normalise(word).strip().lower()
-    if seg.get("phrases") and " " in form:  # "new york" as the model has it: new_york
-        form = "_".join(form.split())
-    if seg.get("to_simplified"):
-        from ..text.segment import to_simplified
-
-        form = to_simplified(form)
-    return form
-
-
-def unknown_word_message(model: Model, word: str, note: str = "") -> Named:
-    """Why the word has no vector, and up to five close words that do (then `note`); the
-    parameters it names (min_count, max_vocab) as fields, for the command line to name its flags."""
-    dropped = model.dropped_counts()
-    min_count = model.meta.get("hyperparameters", {}).get("min_count")
-    if word not in dropped and training_form(model, word) in dropped:  # TXT, ＴＸＴ: as training wrote it
-        word_seen = training_form(model, word)
-        dropped = {word: dropped[word_seen]}
-    max_vocab = model.meta.get("hyperparameters", {}).get("max_vocab")
-    if word in dropped and max_vocab and isinstance(min_count, int) and dropped[word] >= min_count:
-        why = (  # frequent enough, but the vocabulary was capped
-            f"seen {dropped[word]} time{'s' if dropped[word] != 1 else ''} in the corpus, but the vocabulary "
-            f"keeps only the {max_vocab:,} most frequent words (max_vocab); retrain with a larger {{max_vocab}}"
-        )
-    elif word in dropped:
-        why = (
-            f"seen {dropped[word]} time{'s' if dropped[word] != 1 else ''} in the corpus, below "
-            f"min_count {min_count}; retrain with {{min_count}} {dropped[word]} to keep it"
-        )
-    elif model.meta.get("corpus"):
-        why = "never seen in the corpus"
-        pieces = _segmenter_split(model, word) if len(word) <= MAX_WORD_IN_MESSAGE else None
-        if pieces:
-            why += f"; the segmenter splits it into {' / '.join(pieces)}"
-    else:
-        why = "not in the imported vocabulary"
-    long_word = len(word) > MAX_WORD_IN_MESSAGE
-    close = [] if long_word else close_words(model, word)
-    shown = word if len(word) <= MAX_WORD_IN_MESSAGE else f"{word[:MAX_WORD_IN_MESSAGE]}… ({len(word):,} characters)"
-    msg = f"{shown!r} is not in the model ({why})"
-    if close:
-        msg += "; close words: " + ", ".join(close)
-    return Named(msg + note, *(p for p in ("min_count", "max_vocab") if f"{{{p}}}" in why))
-
-
-def _segmenter_split(model: Model, word: str) -> list[str] | None:
-    seg = model.meta.get("segmentation")
-    if not seg or not any(_is_cjk(ch) for ch in word):
-        return None
-    try:
-        from ..text.dictfiles import restore_options
-        from ..text.segment import segment_lines
-
-        opts = restore_options(seg, model.path)
-        lines = segment_lines(word, opts, "zh")
-    except Exception:  # the explanation is a courtesy; never fail the error message on it
-        return None
-    pieces = [t for line in lines for t in line]
-    return pieces if len(pieces) > 1 else None
-
-
-def _is_cjk(ch: str) -> bool:
-    return "CJK" in unicodedata.name(ch, "")
-
-
-def close_words(model: Model, word: str, n: int = 5, scan: int = 200_000) -> list[str]:
-    """Vocabulary words sharing characters with `word`, closest by edit similarity, then frequency."""
-    import difflib
-
-    words = model.words[:scan]
-    chars = set(word)
-    if any(_is_cjk(ch) for ch in word):
-        cands = [w for w in words if chars & set(w)]
-    else:
-        cands = [w for w in words if w[:1] == word[:1] or w[-2:] == word[-2:]]
-    scored = []
-    for rank, w in enumerate(cands):
-        ratio = difflib.SequenceMatcher(None, word, w).ratio()
-        if ratio >= 0.4:
-            scored.append((-ratio, rank, w))
-    scored.sort()
-    return [w for _, _, w in scored[:n]]
-
-
-def read_word_list(given, path=None) -> list[str]:
-    """The words given on the command line, then those of `path` (one a line, # comments), as
-    they are: no model is needed to read them."""
-    from ..errors import EvalSetError
-
-    words = list(given)
-    if path is not None:
-        try:
-            with open(path, encoding="utf-8-sig") as f:
-                words += [s for s in (line.strip() for line in f) if s and not s.startswith("#")]
-        except FileNotFoundError:
-            raise EvalSetError(f"{path}: no such words file") from None
-        except UnicodeDecodeError as e:
-            raise EvalSetError(f"{path}: not UTF-8 (byte {e.start}); save it as UTF-8") from None
-        except IsADirectoryError:
-            raise EvalSetError(f"{path}: is a directory; give a file with one word a line") from None
-    return list(dict.fromkeys(words))
-
-
-def listed_words(engine: Engine, given, path=None) -> list[str]:
-    """The words a command was given (-w WORD ..., and --words FILE: one a line, # comments), in
-    order, each once. A value holding whitespace or a comma is refused unless the model has it as
-    a phrase (new york -> new_york): it is most likely several words pasted into one."""
-    words = read_word_list(given, path)
-    for w in words:
-        if (any(ch.isspace() for ch in w) or "," in w or "，" in w) and training_form(
-            engine.model, w
-        ) not in engine.model.index:
-            raise UsageError(
-                f"{w!r} holds a space or comma and is not a phrase of the model: give each word on its own "
-                "(-w A -w B, or --words FILE with one a line)"
-            )
-    return words

@@ -142,6 +142,7 @@ def train(
     """
     if isinstance(inputs, (str, os.PathLike)):  # (a string would be taken as one path per character)
         raise OptionError("{inputs} must be a list of paths, not one path", "inputs")
+    _check_arguments(inputs, options, seg_options, resampling, items)
     started = time.perf_counter()
     output = output or resume or default_output(list(inputs))
     # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
@@ -227,6 +228,29 @@ def train(
             opts,
             dimensions,
         )
+
+
+def _check_arguments(inputs, options, seg_options, resampling, items) -> None:
+    """TypeError or ValueError naming the parameter, before any work, for arguments of the wrong
+    kind (a dict of options, resampling="bootstrap", no inputs)."""
+    from ..text.items import ItemInput
+    from ..text.segment import SegmentOptions
+
+    if not isinstance(inputs, (list, tuple)):
+        raise TypeError(f"inputs must be a list of paths, not {type(inputs).__name__}")
+    if not inputs:
+        raise ValueError("inputs is empty: give at least one file, folder or built-in corpus name")
+    bad = next((i for i in inputs if not isinstance(i, (str, os.PathLike))), None)
+    if bad is not None:
+        raise TypeError(f"inputs must hold paths (str or Path), not {type(bad).__name__} ({bad!r})")
+    for name, value, kind in (
+        ("options", options, TrainOptions),
+        ("seg_options", seg_options, SegmentOptions),
+        ("resampling", resampling, Resampling),
+        ("items", items, ItemInput),
+    ):
+        if value is not None and not isinstance(value, kind):
+            raise TypeError(f"{name} must be a {kind.__name__} (or None), not {type(value).__name__} ({value!r})"[:200])
 
 
 def _resume_state(resume: str):

@@ -1,0 +1,273 @@
+"""Neighbours and similarities as results (w2vkit.base.results.Result), with the ensemble's answer
+when the model has resampled members.
+
+Without members a result is the model's: its cosines, ranked. With members (train --bootstrap N,
+--seeds N) the printed score is the **ensemble's estimate**: the members' mean in Fisher z, the
+space the 90% interval is made in (w2vkit.base.intervals), so it always lies inside its own
+interval. The model's own cosine stays as the column `model`. Neighbours are candidates from the
+model's top list and every member's (a bagged ranking); `rank` orders them by the ensemble's
+estimate or by the model's cosine. A neighbour's **recurrence** is the share of members with it
+among their top `topn` of the word (a member lacking either word counts as not having it; Antoniak
+& Mimno 2018); a candidate that fewer than half the members have at all is flagged in the notes.
+
+Why: a model's top neighbours were chosen because they score high in that one model, and they
+regress in any other; on 三国演义 the model's cosine of a top-20 neighbour sat above its own
+interval one time in three, while the members' mean missed an independent resample model's value
+by −0.009 on average (the model's cosine by −0.093). docs/findings.md has the figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..base.choices import DEFAULT_TOPN, SIMILAR_RANK, SIMILAR_RANKS
+from ..base.intervals import estimate, interval
+from ..base.results import Result
+from ..errors import OptionError
+from .query import Engine, Query, count_argument, words_argument
+
+# A word whose top-10 neighbours recur in fewer than this share of members on average is flagged
+# unstable: its neighbours are mostly a matter of which documents were drawn (chosen on 三国演义,
+# docs/findings.md).
+UNSTABLE_BELOW = 0.3
+STABILITY_NEIGHBOURS = 10
+NO_MEMBERS = (
+    "this model has no resampled members, so nothing here says how much these results would move on another "
+    "draw of the text: train with --bootstrap 10 (Python: resampling=Resampling(count=10); docs/findings.md)"
+)
+
+
+@dataclass
+class Spread:
+    """One result across the members: recurrence (None: not a neighbour list), the ensemble's
+    estimate and its interval (None: fewer than 2 members have what it needs), and how many have it."""
+
+    recurrence: float | None
+    estimate: float | None
+    low: float | None
+    high: float | None
+    found: int
+
+    @classmethod
+    def of(cls, values: list[float], recurrence: float | None = None) -> Spread:
+        span = interval(values)
+        low, high = span if span is not None else (None, None)
+        return cls(recurrence, estimate(values), low, high, len(values))
+
+
+@dataclass
+class MemberView:
+    """One member's answer to a query: its score of every word (by row) and its best rows, in order."""
+
+    member: Engine
+    scores: np.ndarray
+    ranked: list[int]
+
+    def top(self, depth: int) -> set[int]:
+        return set(self.ranked[:depth])
+
+
+def member_views(engine: Engine, query: Query, depth: int, eligible_count: int = 0) -> list[MemberView | None]:
+    """Each member's scores for the model's query (None for a member without the query's words)
+    and its `depth` best rows, the query's own words and words seen under `eligible_count` times
+    left out."""
+    views: list[MemberView | None] = []
+    for member in engine.members:
+        made = member.member_query(query)
+        if made is None:
+            views.append(None)
+            continue
+        vector, rows = made
+        scores = member.scores(vector)
+        ranked = scores.copy()
+        if eligible_count > 1:
+            ranked[np.asarray(member.model.counts) < eligible_count] = -np.inf
+        views.append(MemberView(member, scores, member.top_rows(ranked, depth, rows)))
+    return views
+
+
+def spreads(views: list[MemberView | None], keys: list[str], depth: int | None) -> list[Spread]:
+    """For each word key: its scores in the members that have it, and (depth given) the share of
+    all members with it among their top `depth` rows."""
+    out = []
+    n = len(views)
+    tops = [view.top(depth) if view is not None and depth else set() for view in views]
+    for key in keys:
+        values, hits = [], 0
+        for view, top in zip(views, tops):
+            if view is None:
+                continue
+            row = view.member.model.index.get(key)
+            if row is None or not math.isfinite(float(view.scores[row])):
+                continue
+            values.append(float(view.scores[row]))
+            hits += row in top
+        out.append(Spread.of(values, hits / n if depth and n else None))
+    return out
+
+
+def check_rank(rank: str) -> str:
+    if rank not in SIMILAR_RANKS:
+        raise OptionError(f"{{rank}} must be one of {', '.join(SIMILAR_RANKS)}, not {rank!r}", "rank")
+    return rank
+
+
+def similar(
+    engine: Engine,
+    positive,
+    negative=(),
+    *,
+    topn: int = DEFAULT_TOPN,
+    restrict_vocab: int | None = None,
+    stable: float | None = None,
+    rank: str = SIMILAR_RANK,
+) -> Result:
+    """The nearest neighbours of positive − negative, each with its count; with members, the
+    ensemble's estimate (column `similarity`), the model's cosine (`model`), recurrence, the 90%
+    interval (`low`, `high`) and how many members have both words (`members`).
+
+    Parameters
+    ----------
+    engine : Engine
+        The model's engine (its members are read from the model).
+    positive, negative : str or list of str
+        The query's words (one string is one word).
+    topn : int
+        How many neighbours.
+    restrict_vocab : int, optional
+        Only the this many most frequent words are candidates.
+    stable : float, optional
+        With members: keep neighbours found among the top `topn` of at least this share of them.
+    rank : {"ensemble", "model"}
+        With members: order by the ensemble's estimate, or by the model's own cosine.
+
+    Returns
+    -------
+    Result
+        Rows, notes, provenance; `to_dict()` is what `--format json` prints.
+    """
+    if not isinstance(engine, Engine):
+        raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
+    positive, negative = words_argument("positive", positive), words_argument("negative", negative)
+    topn = count_argument("topn", topn)
+    check_rank(rank)
+    if stable is not None and not (isinstance(stable, (int, float)) and 0 <= stable <= 1):
+        raise OptionError(f"{{stable}} must be a share from 0 to 1, not {stable!r}", "stable")
+    query = engine.query(positive, negative)
+    limit = engine.limit(restrict_vocab)
+    scores = engine.scores(query.vector, limit)
+    model_rows = engine.top_rows(scores, topn, query.rows)
+    words, counts = engine.model.words, engine.model.counts
+    named = bool(engine.labels)  # an item model with labels: each item's name beside its ID
+    provenance = engine.provenance(topn=topn, restrict_vocab=restrict_vocab, stable=stable, rank=rank)
+    fields: dict = {"positive": positive, "negative": negative}
+    fields["query"] = [
+        {"word": w.given, "key": w.key, "count": engine.count_of_key(w.key), "composed": w.composed}
+        for w in query.positive + query.negative
+    ]
+    if not engine.members:
+        columns = ["rank", "word", *(["name"] if named else []), "similarity", "count"]
+        rows = [
+            (n, words[i], *([engine.name_of(words[i])] if named else []), float(scores[i]), int(counts[i]))
+            for n, i in enumerate(model_rows, 1)
+        ]
+        result = Result("similar", columns, rows, fields, provenance=provenance)
+        result.note(NO_MEMBERS, kind="info")
+        return result
+    depth = max(topn, STABILITY_NEIGHBOURS)
+    views = member_views(engine, query, depth)
+    candidates = [words[i] for i in model_rows]
+    for view in views:  # (the bagged candidates: every member's top list beside the model's)
+        if view is not None:
+            candidates += [view.member.model.words[i] for i in view.ranked[:topn]]
+    index = engine.model.index
+    # (a member's candidate the model lacks, or one past restrict_vocab, is not the model's to show)
+    candidates = [w for w in dict.fromkeys(candidates) if index.get(w, limit) < limit and index[w] not in query.rows]
+    found = spreads(views, candidates, topn)
+    table = []
+    for word, spread in zip(candidates, found):
+        i = engine.model.index[word]
+        table.append((word, spread, float(scores[i])))
+    if rank == "ensemble":
+        table.sort(key=lambda t: (t[1].estimate is None, -(t[1].estimate if t[1].estimate is not None else 0), -t[2]))
+    else:
+        table.sort(key=lambda t: -t[2])
+    table = table[:topn]
+    if stable is not None:
+        table = [t for t in table if (t[1].recurrence or 0) >= stable]
+    columns = ["rank", "word", *(["name"] if named else []), "similarity", "model", "count"]
+    columns += ["recurrence", "low", "high", "members"]
+    rows = [
+        (
+            n,
+            word,
+            *([engine.name_of(word)] if named else []),
+            s.estimate,
+            model,
+            int(counts[engine.model.index[word]]),
+            s.recurrence,
+            s.low,
+            s.high,
+            s.found,
+        )
+        for n, (word, s, model) in enumerate(table, 1)
+    ]
+    result = Result("similar", columns, rows, fields, provenance=provenance)
+    lacking = [word for word, s, _ in table if s.found < len(engine.members) / 2]
+    if lacking:
+        result.note(
+            f"{' '.join(lacking)}: fewer than half of the {len(engine.members)} members have "
+            f"{'it' if len(lacking) == 1 else 'them'} at all; an estimate from so few draws is weak",
+        )
+    if len(positive) == 1 and not negative:
+        tops = [words[i] for i in engine.top_rows(scores, STABILITY_NEIGHBOURS, query.rows)]
+        recurrences = [s.recurrence or 0.0 for s in spreads(views, tops, STABILITY_NEIGHBOURS)]
+        stability = float(np.mean(recurrences)) if recurrences else None
+        fields["query_stability"] = stability
+        if stability is not None and stability < UNSTABLE_BELOW:
+            result.note(
+                f"{positive[0]}'s top-{STABILITY_NEIGHBOURS} neighbours recur in {stability:.0%} of the members on "
+                f"average (under {UNSTABLE_BELOW:.0%}): its vector is unstable, its neighbours owe much to which "
+                "documents were drawn"
+            )
+    return result
+
+
+def similarity(engine: Engine, pairs) -> Result:
+    """The cosine of each pair (a, b) of words, with each word's count and whether a vector was
+    composed; with members, the ensemble's estimate (`similarity`), the model's cosine (`model`),
+    the 90% interval and how many members have both words."""
+    if not isinstance(engine, Engine):
+        raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
+    if isinstance(pairs, tuple) and len(pairs) == 2 and all(isinstance(p, str) for p in pairs):
+        pairs = [pairs]
+    pairs = [tuple(words_argument("pairs", p)) for p in pairs]
+    if not pairs or any(len(p) != 2 for p in pairs):
+        raise ValueError("pairs must be (a, b) pairs of words")
+    members = engine.members
+    rows = []
+    for a, b in pairs:
+        wa, wb = engine.lookup(a), engine.lookup(b)
+        model = engine.similarity(a, b)
+        facts = [engine.word_facts(w) for w in (a, b)]
+        cells: tuple = ()
+        value = model
+        if members:
+            values = []
+            for member in members:
+                i, j = member.model.index.get(wa.key), member.model.index.get(wb.key)
+                if i is not None and j is not None:
+                    values.append(float(member.unit_vector(i) @ member.unit_vector(j)))
+            spread = Spread.of(values)
+            value = spread.estimate if spread.estimate is not None else float("nan")
+            cells = (model, spread.low, spread.high, spread.found)
+        rows.append((a, b, value, facts[0][0], facts[1][0], facts[0][1] or facts[1][1], *cells))
+    columns = ["a", "b", "similarity", "count_a", "count_b", "composed"]
+    columns += ["model", "low", "high", "members"] if members else []
+    result = Result("similarity", columns, rows, {"pairs": [list(p) for p in pairs]}, provenance=engine.provenance())
+    if not members:
+        result.note(NO_MEMBERS, kind="info")
+    return result
