@@ -44,6 +44,7 @@ def test_the_modules_live_in_the_layers_sub_packages():
     import tomllib
 
     config = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+    config = [c for c in config if c["type"] == "layers"]  # (the forbidden contracts name no containers)
     top = next(c for c in config if c["containers"] == ["w2vkit"])
     named = {name.strip() for layer in top["layers"] for name in layer.split("|")}
     packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
@@ -181,8 +182,8 @@ def test_the_command_line_and_the_library_share_their_defaults():
     from w2vkit.findings.analysis import expand
     from w2vkit.findings.axes import axis_scores
     from w2vkit.findings.comparison import compare
+    from w2vkit.queries.kwic import concordance
     from w2vkit.sentences.embed import search_file
-    from w2vkit.text.kwic import concordance
 
     pairs = [  # command, library function, {command parameter: library parameter}
         (
@@ -229,3 +230,17 @@ def test_the_tools_that_gate_ci_have_upper_bounds_and_mypy_checks_untyped_bodies
     for tool in ("mypy", "ruff", "import-linter", "click", "pytest"):
         assert bounded.get(tool), f"{tool} has no upper bound in pyproject.toml"
     assert project["tool"]["mypy"].get("check_untyped_defs") is True
+
+
+def test_the_model_layer_imports_nothing_of_the_text_layer():
+    """Reading a model folder needs no segmenter (a forbidden contract, checked by lint-imports
+    above); the contract is there and names both packages."""
+    import tomllib
+
+    config = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"]["contracts"]
+    assert any(
+        c["type"] == "forbidden"
+        and c["source_modules"] == ["w2vkit.model"]
+        and c["forbidden_modules"] == ["w2vkit.text"]
+        for c in config
+    )

@@ -136,3 +136,8 @@ def test_items_benchmark():
 def test_index_benchmark():
     out = run("index.py", "--tiny")
     assert "flat" in out and "search --in" in out
+
+
+def test_ensemble_benchmark():
+    out = run("ensemble.py", "--tiny")
+    assert "outside: model" in out and "xiyouji" in out

@@ -1,4 +1,4 @@
-"""w2vkit.text.dictfiles: a model keeps the dictionaries its text was segmented with, and reads them back
+"""w2vkit.queries.segmentation: a model keeps the dictionaries its text was segmented with, and reads them back
 trusting nothing in meta.json (issue 34.4)."""
 
 import json
@@ -36,7 +36,7 @@ def tamper(model, tmp_path, change):
 
 
 def test_the_dictionaries_are_copied_into_the_model_and_used_after_the_original_is_gone(dict_model):
-    from w2vkit.text.dictfiles import restore_options
+    from w2vkit.queries.segmentation import restore_options
 
     meta = json.loads((dict_model / "meta.json").read_text(encoding="utf-8"))
     entries = meta["segmentation"]["user_dicts"] + meta["segmentation"]["stopwords"]
@@ -54,7 +54,7 @@ def test_the_dictionaries_are_copied_into_the_model_and_used_after_the_original_
     ["/etc/passwd", "/proc/self/environ", "/dev/zero"],
 )
 def test_a_path_in_meta_json_is_never_read_out(dict_model, tmp_path, target):
-    from w2vkit.text.dictfiles import restore_options
+    from w2vkit.queries.segmentation import restore_options
 
     def point(seg, _):
         seg["user_dicts"] = [{"name": target, "sha256": "0" * 64}]
@@ -78,7 +78,7 @@ def test_a_path_in_meta_json_is_never_read_out(dict_model, tmp_path, target):
     ],
 )
 def test_a_copy_outside_the_models_dicts_folder_is_refused(dict_model, tmp_path, copy, expected):
-    from w2vkit.text.dictfiles import restore_options
+    from w2vkit.queries.segmentation import restore_options
 
     def point(seg, _):
         seg["user_dicts"][0]["copy"] = copy
@@ -90,7 +90,7 @@ def test_a_copy_outside_the_models_dicts_folder_is_refused(dict_model, tmp_path,
 
 
 def test_a_changed_or_linked_copy_is_refused_before_it_is_parsed(dict_model, tmp_path):
-    from w2vkit.text.dictfiles import restore_options
+    from w2vkit.queries.segmentation import restore_options
 
     model = tamper(dict_model, tmp_path, lambda seg, m: None)
     seg = json.loads((model / "meta.json").read_text(encoding="utf-8"))["segmentation"]
@@ -124,7 +124,7 @@ def test_embed_of_a_tampered_model_is_one_line_echoing_nothing(invoke, dict_mode
 
 
 def test_postprocess_carries_the_copies(invoke, dict_model, tmp_path):
-    from w2vkit.text.dictfiles import restore_options
+    from w2vkit.queries.segmentation import restore_options
 
     out = tmp_path / "pp"
     r = invoke(["postprocess", dict_model, "--remove-top", "1", "-o", out])

@@ -9,7 +9,8 @@ import pytest
 
 from w2vkit.errors import InputError
 from w2vkit.evaluation.nextitem import _rank, evaluate_next_item
-from w2vkit.text.items import ItemInput, Table, read_labels, write_item_corpus
+from w2vkit.model.itemfiles import read_labels
+from w2vkit.text.items import ItemInput, Table, write_item_corpus
 
 GROUPS = {g: [f"{g}:{i:02d}" for i in range(12)] for g in ("sci-fi", "drama", "comedy")}
 

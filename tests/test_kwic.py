@@ -1,4 +1,4 @@
-"""w2vkit.text.kwic and `w2vkit kwic`: passages of a word, with line and chapter, from a raw file or a
+"""w2vkit.queries.kwic and `w2vkit kwic`: passages of a word, with line and chapter, from a raw file or a
 model's training text."""
 
 import json
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from w2vkit.text.kwic import concordance
+from w2vkit.queries.kwic import concordance
 
 TEXT = (
     "\n".join(

@@ -29,7 +29,7 @@ _PUBLIC = {
     "draw_axis": "pictures.axisplot",
     "compare": "findings.comparison",
     "compare_texts": "findings.referencing",
-    "concordance": "text.kwic",
+    "concordance": "queries.kwic",
     "W2vkitError": "errors",
 }
 __all__ = ["__version__", *_PUBLIC]

@@ -47,7 +47,7 @@ DEFAULT_PLOT_FOLDER = "plots"
 # From this many points t-SNE runs with openTSNE's FFT-accelerated gradients, which grow linearly
 # with the points (benchmarks/map.py: 20,000 words in a fraction of scikit-learn's time).
 LARGE_MAP = 2000
-# w2vkit.text.kwic: characters of context each side of a hit (a terminal line for Chinese).
+# w2vkit.queries.kwic: characters of context each side of a hit (a terminal line for Chinese).
 # How many results a query or finding shows unless told (-n), on the command line and in the library
 DEFAULT_TOPN = 10
 EXPAND_TOPN = 20  # (expand: a lexicon is read further down)
@@ -175,3 +175,17 @@ ITEM_DEFAULTS = {
     "subwords": False,
     "method": "word2vec",
 }
+
+
+def parse_unit(unit: str) -> tuple[str, int]:
+    """("auto"|"chapter"|"paragraph", 0) or ("lines", K); OptionError naming `unit` otherwise."""
+    if unit in ("auto", "chapter", "paragraph"):
+        return unit, 0
+    kind, _, k = unit.partition(":")
+    if kind == "lines" and k.isascii() and k.isdigit() and int(k) >= 1:
+        return "lines", int(k)
+    from ..errors import OptionError
+
+    raise OptionError(
+        f"{{unit}} must be auto, chapter, paragraph or lines:K (K lines a document), not {unit!r}", "unit"
+    )

@@ -235,10 +235,11 @@ def axis(
     )
     show(result, fmt)
     if output:
-        from ..pictures.axisplot import draw_axis
+        from ..pictures.axisplot import MAX_DRAWN_WORDS, draw_axis
 
         path = draw_axis(scored, output, y_scored, font=font)
-        info(f"drew {plural(len(result.rows), 'word')} -> {path}")
+        if y_scored or len(result.rows) <= MAX_DRAWN_WORDS:  # (else draw_axis said which it drew)
+            info(f"drew {plural(len(result.rows), 'word')} -> {path}")
 
 
 @click.command()

@@ -130,8 +130,8 @@ def kwic(word, source, topn, width, model_path, fmt):
       w2vkit kwic 酒 --in xiyouji.txt -n 20
       w2vkit kwic 孔明 -m models/sanguo --format tsv > passages.tsv
     """
+    from ..queries.kwic import concordance
     from ..text.corpuscache import model_corpus
-    from ..text.kwic import concordance
 
     if source:
         found = concordance(source, word, segmented=False, width=width, limit=topn)

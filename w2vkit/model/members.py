@@ -34,8 +34,8 @@ class Resampling:
     unit: str = "auto"
 
     def __post_init__(self):
+        from ..base.choices import parse_unit
         from ..base.limits import check_number
-        from ..text.documents import parse_unit
 
         for name, value, kind in (("kind", self.kind, str), ("count", self.count, int), ("unit", self.unit, str)):
             if not isinstance(value, kind) or isinstance(value, bool):

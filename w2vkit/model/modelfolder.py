@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..base.files import check_writable, input_conflict, pid_suffix, real_path, remove_stale
 from ..errors import OutputError
-from ..text.items import ITEMS_DIR
+from .itemfiles import ITEMS_DIR
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ VOCAB = "vocab.tsv"
 META = "meta.json"
 DROPPED = "dropped.tsv"
 GENSIM_DIR = "gensim"
-DICTS_DIR = "dicts"  # (w2vkit.text.dictfiles fills it)
+DICTS_DIR = "dicts"  # (w2vkit.model.dictcopies fills it)
 # Everything w2vkit writes into a model directory (subwords.py's n-gram table and query.py's norm
 # cache included); a directory holding anything else is not replaced.
 MODEL_ENTRIES = frozenset(

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError, OptionError, UsageError
-from ..text.dictfiles import copies_of
+from .dictcopies import copies_of
 from .gensimstate import load_state
 from .modelfolder import GENSIM_DIR, prepare_model_output
 from .store import load_model, save_model

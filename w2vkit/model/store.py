@@ -34,7 +34,7 @@ from .. import __version__
 from ..base.files import note_read, sha256_of
 from ..base.trust import digest_of
 from ..errors import CorruptModelError, ModelNotFoundError
-from ..text.items import ITEMS_DIR
+from .itemfiles import ITEMS_DIR
 from .metacheck import check_meta
 from .modelfolder import (
     DICTS_DIR,
@@ -50,7 +50,7 @@ from .subwords import load_ngrams
 
 log = logging.getLogger(__name__)
 
-# 2: the dictionaries and stopword lists of the segmentation are copied into dicts/ (w2vkit.text.dictfiles),
+# 2: the dictionaries and stopword lists of the segmentation are copied into dicts/ (w2vkit.model.dictcopies),
 # and resampled members may live in members/ (w2vkit.model.members).
 FORMAT_VERSION = 2
 READABLE_FORMAT_VERSIONS = (1, 2)

@@ -87,10 +87,11 @@ def draw_axis(
         order = sorted(range(len(words)), key=lambda i: xs[i])
         if len(order) > MAX_DRAWN_WORDS:
             log.warning(
-                "warning: drew the %d lowest and %d highest of %s words (the table lists them all)",
+                "drew the %d lowest and %d highest of %s words -> %s (the table lists them all)",
                 MAX_DRAWN_WORDS // 2,
                 MAX_DRAWN_WORDS // 2,
                 f"{len(order):,}",
+                output,
             )
             order = order[: MAX_DRAWN_WORDS // 2] + order[-(MAX_DRAWN_WORDS // 2) :]
         fig, ax = plt.subplots(figsize=(10, max(3.0, 0.32 * len(order) + 1)))

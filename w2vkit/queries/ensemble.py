@@ -6,7 +6,8 @@ Without members a result is the model's: its cosines, ranked. With members (trai
 space the 90% interval is made in (w2vkit.base.intervals), so it always lies inside its own
 interval. The model's own cosine stays as the column `model`. Neighbours are candidates from the
 model's top list and every member's (a bagged ranking); `rank` orders them by the ensemble's
-estimate or by the model's cosine. A neighbour's **recurrence** is the share of members with it
+estimate (candidates that fewer than half the members have at all come after the others: an
+estimate from a draw or two is no estimate) or by the model's cosine. A neighbour's **recurrence** is the share of members with it
 among their top `topn` of the word (a member lacking either word counts as not having it; Antoniak
 & Mimno 2018); a candidate that fewer than half the members have at all is flagged in the notes.
 
@@ -191,8 +192,9 @@ def similar(
     for word, spread in zip(candidates, found):
         i = engine.model.index[word]
         table.append((word, spread, float(scores[i])))
-    if rank == "ensemble":
-        table.sort(key=lambda t: (t[1].estimate is None, -(t[1].estimate if t[1].estimate is not None else 0), -t[2]))
+    half = len(engine.members) / 2
+    if rank == "ensemble":  # (a candidate most members lack has an estimate from few draws: after the rest)
+        table.sort(key=lambda t: (t[1].found < half, -(t[1].estimate if t[1].estimate is not None else -2), -t[2]))
     else:
         table.sort(key=lambda t: -t[2])
     table = table[:topn]
@@ -216,7 +218,7 @@ def similar(
         for n, (word, s, model) in enumerate(table, 1)
     ]
     result = Result("similar", columns, rows, fields, provenance=provenance)
-    lacking = [word for word, s, _ in table if s.found < len(engine.members) / 2]
+    lacking = [word for word, s, _ in table if s.found < half]
     if lacking:
         result.note(
             f"{' '.join(lacking)}: fewer than half of the {len(engine.members)} members have "

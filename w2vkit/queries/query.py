@@ -160,7 +160,7 @@ class Engine:
         if self.parent is not None:
             return self.parent.labels
         if self._labels is None:
-            from ..text.items import model_item_file, read_labels
+            from ..model.itemfiles import model_item_file, read_labels
 
             path = model_item_file(self.model, "labels") if self.model.meta.get("items") else None
             self._labels = read_labels(path) if path else {}

@@ -72,8 +72,8 @@ def _segmenter_split(model: Model, word: str) -> list[str] | None:
     if not seg or not any(_is_cjk(ch) for ch in word):
         return None
     try:
-        from ..text.dictfiles import restore_options
         from ..text.segment import segment_lines
+        from .segmentation import restore_options
 
         opts = restore_options(seg, model.path)
         lines = segment_lines(word, opts, "zh")

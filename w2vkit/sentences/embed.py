@@ -29,9 +29,9 @@ from ..base.progress import progress_bar
 from ..base.vecmath import unit_rows
 from ..errors import OptionError, UsageError
 from ..model.store import Model
+from ..queries.segmentation import restore_options
 from ..text.corpus import STDIN, lines, open_text
 from ..text.datasets import BUILTIN_CORPORA, builtin_corpus
-from ..text.dictfiles import restore_options
 from ..text.segment import Tokenizer
 from ..text.textnorm import normalise
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..base.choices import parse_unit
 from ..errors import OptionError
 
 UNITS = ("auto", "chapter", "paragraph", "lines:K")
@@ -35,18 +36,6 @@ _ZH_HEADING = re.compile(
 MAX_HEADING_CHARS = 60  # a heading is a short line: prose that starts with 第…回 is not one
 _EN_HEADING = re.compile(r"^chapter\s+(?:[0-9]+|[ivxlcdm]+|[a-z]+(?:[- ][a-z]+)?)\b")
 MAX_UNIT_CHARS = 1_000_000  # iter_units: a paragraph or chapter longer than this is cut (bounded memory)
-
-
-def parse_unit(unit: str) -> tuple[str, int]:
-    """("auto"|"chapter"|"paragraph", 0) or ("lines", K); OptionError naming `unit` otherwise."""
-    if unit in ("auto", "chapter", "paragraph"):
-        return unit, 0
-    kind, _, k = unit.partition(":")
-    if kind == "lines" and k.isascii() and k.isdigit() and int(k) >= 1:
-        return "lines", int(k)
-    raise OptionError(
-        f"{{unit}} must be auto, chapter, paragraph or lines:K (K lines a document), not {unit!r}", "unit"
-    )
 
 
 def is_heading(line: str) -> bool:

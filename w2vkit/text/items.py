@@ -28,9 +28,7 @@ from ..errors import InputError, OptionError, quoted
 log = logging.getLogger(__name__)
 
 ITEM_LINE_TOKENS = 10_000
-ITEMS_DIR = "items"  # inside a model: labels.tsv and holdout.txt, with checksums in meta.json
-LABELS_FILE = "labels.tsv"
-HOLDOUT_FILE = "holdout.txt"
+HOLDOUT_FILE = "holdout.txt"  # (in the cache folder of an item corpus; a model keeps a copy: model/itemfiles)
 
 
 @dataclass
@@ -190,38 +188,6 @@ def _table_sequences(path: Path, table: Table):
         yield [item for _, _, item in events]
 
 
-def read_labels(path) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """ID -> (name, groups) from a labels file: ID<TAB>name[<TAB>group…] per line (groups may also
-    be one field of space-separated names: "Action Comedy"). A duplicate ID or an empty name is an
-    error naming the line."""
-    labels: dict[str, tuple[str, tuple[str, ...]]] = {}
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            for lineno, line in enumerate(f, 1):
-                line = line.rstrip("\r\n")
-                if not line.strip() or line.startswith("#"):
-                    continue
-                fields = line.split("\t")
-                if len(fields) < 2 or not fields[0].strip() or not fields[1].strip():
-                    raise InputError(f"{path}:{lineno}: expected ID<TAB>name[<TAB>group...], got {quoted(line)}")
-                item = fields[0].strip()
-                if item in labels:
-                    raise InputError(f"{path}:{lineno}: the ID {item!r} is labelled twice; keep one line per ID")
-                groups = tuple(g for field in fields[2:] for g in field.split() if g)
-                labels[item] = (fields[1].strip(), groups)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such labels file") from None
-    except UnicodeDecodeError as e:
-        raise InputError(f"{path}: not UTF-8 (byte {e.start}); save the labels as UTF-8") from None
-    return labels
-
-
-def write_labels(labels: dict[str, tuple[str, tuple[str, ...]]], path: Path) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for item, (name, groups) in labels.items():
-            f.write("\t".join([item, name, " ".join(groups)]) + "\n")
-
-
 def input_key(inputs: list[str], table: Table | None, holdout: str | None) -> str:
     """A cache key for the item corpus of these inputs, read as these options say."""
     h = hashlib.sha256(json.dumps([table.__dict__ if table else None, holdout]).encode())
@@ -294,50 +260,3 @@ def prepare_items(inputs: list[str], item_input: ItemInput):
         corpus.path, hashes, None, cached, time.perf_counter() - started, corpus.tokens, ITEMS_LANGUAGE
     )
     return prepared, corpus
-
-
-def item_files(corpus: ItemCorpus, item_input: ItemInput, vocabulary) -> tuple[dict[str, bytes], dict]:
-    """The files an item model keeps (labels, held-out sequences) and what its meta.json records."""
-    files: dict[str, bytes] = {}
-    record: dict = {
-        "sequences": corpus.sequences,
-        "cut": corpus.cut,
-        "table": item_input.table.__dict__ if item_input.table else None,
-    }
-    if item_input.labels:
-        labels = read_labels(item_input.labels)
-        known = set(vocabulary)
-        record["labelled"] = sum(1 for item in labels if item in known)
-        body = "".join("\t".join([i, n, " ".join(g)]) + "\n" for i, (n, g) in labels.items())
-        files[f"{ITEMS_DIR}/{LABELS_FILE}"] = body.encode("utf-8")
-        record["labels"] = f"{ITEMS_DIR}/{LABELS_FILE}"
-        record["labels_sha256"] = hashlib.sha256(files[record["labels"]]).hexdigest()
-    if corpus.held_out is not None:
-        files[f"{ITEMS_DIR}/{HOLDOUT_FILE}"] = corpus.held_out.read_bytes()
-        record["holdout"] = f"{ITEMS_DIR}/{HOLDOUT_FILE}"
-        record["holdout_sha256"] = hashlib.sha256(files[record["holdout"]]).hexdigest()
-    return files, record
-
-
-def model_item_file(model, key: str) -> Path | None:
-    """A file an item model keeps (key "labels" or "holdout"), checked against its checksum;
-    None when the model has none."""
-    from ..errors import CorruptModelError
-
-    record = model.meta.get("items") or {}
-    relative = record.get(key)
-    if not relative:
-        return None
-    path = Path(model.path) / relative
-    if (
-        Path(relative).parts[:1] != (ITEMS_DIR,)
-        or ".." in Path(relative).parts
-        or not path.is_file()
-        or path.is_symlink()
-    ):
-        raise CorruptModelError(
-            f"{model.path / 'meta.json'}: items.{key} should name a file under {ITEMS_DIR}/; retrain"
-        )
-    if hashlib.sha256(path.read_bytes()).hexdigest() != record.get(f"{key}_sha256"):
-        raise CorruptModelError(f"{path}: does not match its checksum in meta.json; retrain or restore it")
-    return path

@@ -25,8 +25,8 @@ from ..model.members import Resampling, member_dir
 from ..model.modelfolder import GENSIM_DIR, prepare_model_output, publish, staging_dir
 from ..model.store import load_model, write_model_files
 from ..model.subwords import save_ngrams
+from ..queries.segmentation import restore_options, store_segmentation
 from ..text.corpuscache import prepare_corpus
-from ..text.dictfiles import restore_options, store_copies
 from ..text.segment import SegmentOptions
 from .fitting import FitRun, final_vectors, fit
 from .trainoptions import TrainOptions, default_output
@@ -161,7 +161,8 @@ def train(
         counter = stack.enter_context(Cluster(cluster)) if cluster and seg_options is None and not resume else None
         item_corpus = None
         if items is not None:
-            from ..text.items import prepare_items, read_labels
+            from ..model.itemfiles import read_labels
+            from ..text.items import prepare_items
 
             if items.labels:
                 read_labels(items.labels)  # (a bad labels file is refused before the training, not after)
@@ -328,10 +329,10 @@ def _save_trained(
             # words are its predictive cosines scaled by the predictive part's weight)
             scale = float(np.sqrt(1 - opts.count_weight)) if run.count is not None else 1.0
             meta["ngrams"] = save_ngrams(tmp, final.wv, opts.word_weight, scale=scale, dim=final.vectors.shape[1])
-        # the dictionaries and stopword lists go inside the model (w2vkit.text.dictfiles)
-        meta["segmentation"], dict_copies = store_copies(meta["segmentation"])
+        # the dictionaries and stopword lists go inside the model (w2vkit.model.dictcopies)
+        meta["segmentation"], dict_copies = store_segmentation(meta["segmentation"])
         if item_input is not None:  # (labels and held-out sequences kept with the model)
-            from ..text.items import item_files
+            from ..model.itemfiles import item_files
 
             files, meta["items"] = item_files(item_input[0], item_input[1], final.words)
             dict_copies = {**dict_copies, **files}

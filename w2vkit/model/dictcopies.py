@@ -8,6 +8,10 @@ is a regular file inside the model's `dicts/` (no link, no `..`), of bounded siz
 matches before a line of it is parsed; models saved before copies existed name a path, which is
 read under the same checks (so a meta.json pointing at /etc/passwd or /proc/self/environ gets a
 one-line error that echoes nothing of that file).
+
+The files themselves; the segmentation options made from them are w2vkit.queries.segmentation's
+(this layer does not segment), and how a name the user gave becomes a file is the caller's
+(`resolvers`: w2vkit.text.segment's resolve_dict and resolve_stopwords).
 """
 
 from __future__ import annotations
@@ -18,12 +22,12 @@ import stat
 from pathlib import Path, PurePosixPath
 
 from ..errors import CorruptModelError
-from .segment import SegmentOptions, resolve_dict, resolve_stopwords
 
 DICTS_DIR = "dicts"
 # A dictionary of a few million words is tens of MB; anything larger is not one.
 MAX_DICT_BYTES = 64 << 20
-KINDS = {"user_dicts": ("dictionary", resolve_dict), "stopwords": ("stopword list", resolve_stopwords)}
+# segmentation's fields that name files, and what each file is
+FIELDS = {"user_dicts": "dictionary", "stopwords": "stopword list"}
 
 
 def read_bounded(path: Path, what: str, follow_links: bool) -> bytes:
@@ -49,14 +53,16 @@ def read_bounded(path: Path, what: str, follow_links: bool) -> bytes:
     return data
 
 
-def store_copies(segmentation: dict | None) -> tuple[dict | None, dict[str, bytes]]:
+def store_copies(segmentation: dict | None, resolvers: dict) -> tuple[dict | None, dict[str, bytes]]:
     """For a model being saved: its segmentation record with each dictionary and stopword list
     given a copy, and the copies (relative path -> bytes). The files are read now and must still
-    be what the record's checksums say (else the text was segmented with another version)."""
+    be what the record's checksums say (else the text was segmented with another version).
+    resolvers: field -> the function making a file's path from the name the user gave."""
     if not segmentation:
         return segmentation, {}
     record, files = dict(segmentation), {}
-    for field, (what, resolve) in KINDS.items():
+    for field, what in FIELDS.items():
+        resolve = resolvers[field]
         entries = []
         for entry in segmentation.get(field) or []:
             data = read_bounded(resolve(entry["name"]), what, follow_links=True)
@@ -73,26 +79,17 @@ def store_copies(segmentation: dict | None) -> tuple[dict | None, dict[str, byte
 def copies_of(model_dir: Path, segmentation: dict | None) -> dict[str, bytes]:
     """The copies a model holds (verified), to carry into a model derived from it (postprocess)."""
     files = {}
-    for field, (what, _) in KINDS.items():
+    for field, what in FIELDS.items():
         for entry in (segmentation or {}).get(field) or []:
             if isinstance(entry, dict) and entry.get("copy"):
-                files[entry["copy"]] = read_bounded(_verified(model_dir, entry, what), what, follow_links=False)
+                files[entry["copy"]] = read_bounded(verified_copy(model_dir, entry, what), what, follow_links=False)
     return files
 
 
-def restore_options(segmentation: dict, model_dir: Path) -> SegmentOptions:
-    """The options a model's text was segmented with, each dictionary and stopword list a verified
-    file (its copy in the model, or, for older models, the recorded path, checksum checked)."""
-    record = dict(segmentation)
-    for field, (what, _) in KINDS.items():
-        entries = record.get(field) or []
-        if not isinstance(entries, list):
-            raise CorruptModelError(f"{model_dir / 'meta.json'}: segmentation.{field} should be a list; retrain")
-        record[field] = [{"name": str(_verified(model_dir, entry, what))} for entry in entries]
-    return SegmentOptions.from_described(record)
-
-
-def _verified(model_dir: Path, entry, what: str) -> Path:
+def verified_copy(model_dir: Path, entry, what: str, resolve=None) -> Path:
+    """The file of a segmentation entry (a dictionary or stopword list): its copy inside the model,
+    or for a model saved before copies the recorded path (a built-in name through `resolve`),
+    checksum checked; CorruptModelError naming the file otherwise."""
     meta = model_dir / "meta.json"
     if (
         not isinstance(entry, dict)
@@ -110,8 +107,8 @@ def _verified(model_dir: Path, entry, what: str) -> Path:
             raise CorruptModelError(f"{model_dir / DICTS_DIR}: is a link; the model's dictionaries must be inside it")
     else:  # a model saved before copies: the path (or built-in name) recorded at training
         path, follow = Path(entry["name"]), True
-        if not path.is_absolute() and entry["name"] in _builtin_names(what):
-            path = KINDS["user_dicts" if what == "dictionary" else "stopwords"][1](entry["name"])
+        if not path.is_absolute() and resolve is not None and entry["name"] in _builtin_names(what):
+            path = resolve(entry["name"])
     data = read_bounded(path, what, follow_links=follow)
     if hashlib.sha256(data).hexdigest() != entry["sha256"]:
         raise CorruptModelError(

@@ -17,8 +17,8 @@ from pathlib import Path
 from ..base.choices import KWIC_WIDTH
 from ..base.limits import check_number
 from ..errors import UsageError
-from .corpus import lines, open_text
-from .documents import is_heading
+from ..text.corpus import lines, open_text
+from ..text.documents import is_heading
 
 DEFAULT_WIDTH = KWIC_WIDTH
 

@@ -1,0 +1,31 @@
+"""The segmentation a model's text had, restored from its meta.json with the dictionaries and
+stopword lists the model keeps (w2vkit.model.dictcopies): queries, sentence vectors and resumed
+training segment new text as the model's text was segmented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import CorruptModelError
+from ..model.dictcopies import FIELDS, store_copies, verified_copy
+from ..text.segment import SegmentOptions, resolve_dict, resolve_stopwords
+
+RESOLVERS = {"user_dicts": resolve_dict, "stopwords": resolve_stopwords}
+
+
+def store_segmentation(segmentation: dict | None) -> tuple[dict | None, dict[str, bytes]]:
+    """For a model being saved: its segmentation record with a copy of each dictionary and stopword
+    list, and the copies (w2vkit.model.dictcopies.store_copies)."""
+    return store_copies(segmentation, RESOLVERS)
+
+
+def restore_options(segmentation: dict, model_dir: Path) -> SegmentOptions:
+    """The options a model's text was segmented with, each dictionary and stopword list a verified
+    file (its copy in the model, or, for older models, the recorded path, checksum checked)."""
+    record = dict(segmentation)
+    for field, what in FIELDS.items():
+        entries = record.get(field) or []
+        if not isinstance(entries, list):
+            raise CorruptModelError(f"{model_dir / 'meta.json'}: segmentation.{field} should be a list; retrain")
+        record[field] = [{"name": str(verified_copy(model_dir, entry, what, RESOLVERS[field]))} for entry in entries]
+    return SegmentOptions.from_described(record)
