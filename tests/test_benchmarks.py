@@ -141,3 +141,8 @@ def test_index_benchmark():
 def test_ensemble_benchmark():
     out = run("ensemble.py", "--tiny")
     assert "outside: model" in out and "xiyouji" in out
+
+
+def test_query_path_benchmark():
+    out = run("query_path.py", "--tiny")
+    assert "cold similar, no members" in out and "findings modules now: none" in out

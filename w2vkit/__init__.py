@@ -6,7 +6,7 @@ their modules on first use (PEP 562), so ``import w2vkit`` loads nothing heavy; 
 scikit-learn and matplotlib load inside the functions that need them.
 """
 
-__version__ = "0.4.0"  # the one place the version is set (pyproject.toml reads it)
+__version__ = "0.5.0"  # the one place the version is set (pyproject.toml reads it)
 
 # public name -> the module that defines it
 _PUBLIC = {

@@ -247,7 +247,7 @@ def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
     its inputs starts in it (None when the model does not record it: trained before 0.4.1).
 
     The file is read only when it lies inside the corpus cache (links resolved) and still holds what
-    was written: the size and sha256 the model recorded (models saved before 0.4.3: those the
+    was written: the size and sha256 the model recorded (models saved before 0.5.0: those the
     cache's own record gives). Anything else (a meta.json naming /etc/passwd, an edited or
     replaced cache) is a UsageError saying to give the text with {source}; nothing of the file
     named is shown."""
