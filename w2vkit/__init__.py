@@ -29,6 +29,12 @@ _PUBLIC = {
     "draw_axis": "pictures.axisplot",
     "compare": "findings.comparison",
     "compare_texts": "findings.referencing",
+    "similar": "queries.ensemble",
+    "similarity": "queries.ensemble",
+    "expansion": "findings.analysis",
+    "axis": "findings.axes",
+    "comparison": "findings.comparison",
+    "contrast": "findings.contrast",
     "concordance": "queries.kwic",
     "W2vkitError": "errors",
 }

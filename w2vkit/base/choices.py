@@ -9,6 +9,9 @@ is what made --help slow). Each constant is used by the module named beside it."
 # long output lines are cut.
 LANGS = ("auto", "zh", "en")
 ENGINES = ("fast", "jieba")
+# Chinese tokens: words (a segmenter) or characters (each Han character a token: classical poetry,
+# where a character is mostly a word); Latin words stay words either way.
+TOKEN_KINDS = ("words", "chars")
 BUILTIN_DICTS = ("xiyouji",)
 BUILTIN_STOPWORDS = ("zh", "en")
 DEFAULT_MAX_LINE_TOKENS = 1000

@@ -38,6 +38,7 @@ from .choices import (
     PHRASE_SCORINGS,
     PHRASE_THRESHOLD_DEFAULTS,
     SMALL_CORPUS_TOKENS,
+    TOKEN_KINDS,
     WEIGHTINGS,
     by_size,
 )
@@ -179,6 +180,29 @@ SEGMENT_OPTIONS = (
         "number",
         None,
         f"Join pairs scoring above this [default: {_PHRASE_DEFAULTS}].",
+    ),
+    Option(
+        "tokens",
+        ("--tokens",),
+        "choice",
+        TOKEN_KINDS[0],
+        "Chinese tokens: words (the segmenter) or chars (each Han character, for classical poetry).",
+        TOKEN_KINDS,
+    ),
+    Option(
+        "strip_notes",
+        ("--strip-notes",),
+        "flag",
+        False,
+        "Drop bracketed editorial notes (（一作…） [二] 〔…〕 【…】) before segmenting.",
+    ),
+    Option(
+        "text_column",
+        ("--text-column",),
+        "text",
+        "text",
+        "A table's (TSV, CSV, JSON Lines) column holding the text; each row is a document.",
+        metavar="NAME",
     ),
     # the library's only: set by the pipeline, not by a user
     Option("split_name_verb", (), "flag", True, "Split a name glued to the verb after it (孙悟空道 -> 孙悟空 道)."),

@@ -40,6 +40,7 @@ COMMAND_MODULES = {
     "expand": "analysis",
     "axis": "analysis",
     "compare": "analysis",
+    "contrast": "contrasts",
 }
 
 

@@ -22,6 +22,7 @@ from typing import BinaryIO, cast
 from ..base.files import note_read, stdin_copy
 from ..errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
 from .datasets import BUILTIN_CORPORA, builtin_corpus
+from .tables import is_table, table_text
 from .textnorm import normalise
 
 TEXT_SUFFIXES = (".txt", ".txt.gz", ".txt.bz2")
@@ -55,11 +56,12 @@ class InputFile:
     size: int = 0  # bytes on disk (0 for stdin)
 
 
-def discover_inputs(paths: list[str]) -> list[InputFile]:
+def discover_inputs(paths: list[str], text_column: str = "text") -> list[InputFile]:
     """Expand files and directories (recursively, by TEXT_SUFFIXES) into input files.
 
     Files given directly keep their base name; files under a directory keep their path relative to
-    it, so the output tree mirrors the input tree.
+    it, so the output tree mirrors the input tree. A table (TSV, CSV, JSON Lines; w2vkit.text.tables)
+    given directly is read as its `text_column`, a row a line.
     """
     found: list[InputFile] = []
     for raw in paths:
@@ -81,6 +83,9 @@ def discover_inputs(paths: list[str]) -> list[InputFile]:
                 raise EmptyInputError(f"{raw}: directory holds no {', '.join(TEXT_SUFFIXES)} files")
             for inner in inside:
                 found.append(InputFile(str(inner), output_name(inner.relative_to(p)), inner.stat().st_size))
+        elif is_table(p):
+            text = table_text(p, text_column)
+            found.append(InputFile(str(text), output_name(Path(p.name.split(".")[0])), text.stat().st_size))
         else:
             found.append(InputFile(str(p), output_name(Path(p.name)), p.stat().st_size))
     seen: dict[str, str] = {}

@@ -103,7 +103,7 @@ def prepare_corpus(
     """Segment raw inputs (or re-wrap segmented ones) into one cached corpus file for gensim;
     raw inputs on a Dask cluster when given one (the same corpus: the cache serves both)."""
     started = time.perf_counter()
-    files = discover_inputs(inputs)
+    files = discover_inputs(inputs, seg_options.text_column if seg_options is not None else "text")
     if any(f.path == "-" for f in files):
         raise UsageError("train reads files, not stdin; save the text to a file first")
     stamps = file_stamps(f.path for f in files)  # (the key's hashes must be of the text segmented)

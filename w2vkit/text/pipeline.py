@@ -156,7 +156,7 @@ def segment_corpus(
         raise OptionError("{inputs} must be a list of paths, not one path", "inputs")
     check_number("jobs", jobs)
     started = time.perf_counter()
-    files = discover_inputs(inputs)
+    files = discover_inputs(inputs, options.text_column)
     outdir = Path(outdir)
     check_segment_output(outdir, inputs, files)
     run = StagedOutputs(files, outdir, audit)
@@ -273,11 +273,19 @@ def _prepare_options(files: list[InputFile], options: SegmentOptions) -> tuple[S
     """The options for these files: built-in dictionaries the text asks for, checked up front
     (for a clean error in this process), and the text's own new words when no dictionary applies."""
     options = with_detected_dicts(options, files)
+    if options.tokens == "chars":  # (no name is glued to a verb when every character is a token)
+        options = replace(options, split_name_verb=False)
     for name in options.user_dicts:
         read_user_dict(name)
     read_stopwords(options.stopwords)
     discovered: list = []
-    if options.discover and not options.user_dicts and not options.new_words and options.lang != "en":
+    if (
+        options.discover
+        and options.tokens == "words"  # (characters need no new words)
+        and not options.user_dicts
+        and not options.new_words
+        and options.lang != "en"
+    ):
         discovered = discover_new_words(files, options)
         options = replace(options, new_words=tuple(w.word for w in discovered))
     return options, discovered

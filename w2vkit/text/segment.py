@@ -94,6 +94,12 @@ class SegmentOptions:
         Split a name glued to the verb after it (孙悟空道 -> 孙悟空 道).
     new_words : tuple of str
         Words discovery found, kept whole (set by the pipeline).
+    tokens : {"words", "chars"}
+        Chinese tokens: the segmenter's words, or each Han character (Latin words stay words).
+    strip_notes : bool
+        Drop bracketed editorial notes before segmenting.
+    text_column : str
+        A table's column holding the text (w2vkit.text.tables).
 
     Raises
     ------
@@ -128,6 +134,11 @@ class SegmentOptions:
     phrases: int = default(SEGMENT, "phrases")
     phrase_scoring: str = default(SEGMENT, "phrase_scoring")
     phrase_threshold: float | None = default(SEGMENT, "phrase_threshold")
+    # Each Han character a token (classical poetry), bracketed notes dropped, and which column of a
+    # table is the text (w2vkit.text.tables).
+    tokens: str = default(SEGMENT, "tokens")
+    strip_notes: bool = default(SEGMENT, "strip_notes")
+    text_column: str = default(SEGMENT, "text_column")
 
     def __post_init__(self):
         check_options(self, SEGMENT)
@@ -165,8 +176,23 @@ def _simplifier():
 
 
 def to_simplified(text: str) -> str:
-    """Traditional Chinese converted to Simplified (OpenCC's t2s; the converter is made once)."""
-    return _simplifier().convert(text)
+    """Traditional Chinese converted to Simplified (OpenCC's t2s; the converter is made once), and
+    the variant characters OpenCC leaves (逈 暎 疎 …) to their standard forms (w2vkit.text.variants)."""
+    from .variants import normalise_variants
+
+    return normalise_variants(_simplifier().convert(text))
+
+
+# Bracketed editorial notes of classical texts: variant readings （一作…）, footnote marks [二],
+# sources 〔据…补〕, 【…】. Full-width and ASCII brackets, not nested, at most 200 characters.
+_NOTES = re.compile(
+    r"（[^（）]{0,200}）|\([^()]{0,200}\)|\[[^\[\]]{0,200}\]|〔[^〔〕]{0,200}〕|【[^【】]{0,200}】|［[^［］]{0,200}］"
+)
+
+
+def strip_notes(text: str) -> str:
+    """text without its bracketed notes (_NOTES)."""
+    return _NOTES.sub("", text)
 
 
 def _data_file(kind: str, name: str) -> Path:
@@ -209,7 +235,7 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
     knowing the dictionary exists; the manifest and model metadata record it, --no-auto-dict
     turns it off.
     """
-    if not options.auto_dict:
+    if not options.auto_dict or options.tokens == "chars":
         return options
     wanted = [n for n in BUILTIN_DICTS if n not in options.user_dicts]
     added = []
@@ -279,6 +305,9 @@ def read_stopwords(names: Iterable[str]) -> frozenset[str]:
 _WORDCHAR = re.compile(r"[^\W_]")
 _ZH_SENTENCE_END = re.compile(r"[。！？!?；;…]+")
 # Characters jieba keeps inside words (its "han" class) are left alone; other punctuation goes.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CHAR_TOKEN = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+")
+_CHAR_OR_PUNCT = re.compile(rf"[{_HAN}]|[^\W_{_HAN}]+|[^\w\s]")
 _PUNCT_CHAR = re.compile(r"[^\w\s+#&.%\-]|_")
 _JOINING_PUNCT = re.compile(r"[+#&.%\-]")
 _MERGED_VERB = re.compile(r"(?<!\S)\S{2,}[" + "".join(sorted(SPEECH_VERBS)) + r"](?!\S)")
@@ -361,6 +390,8 @@ class Tokenizer:
     def lines_of(self, paragraphs: list[str]) -> list[list[str]]:
         """Sentences of all the paragraphs, in order, as token lists of at most max_line_tokens."""
         text = "\n".join(paragraphs)
+        if self.options.strip_notes:
+            text = strip_notes(text)
         if self.options.to_simplified:
             text = to_simplified(text)
         sentences = self._zh_sentences(text) if self.lang == "zh" else self._en_sentences(text)
@@ -393,6 +424,8 @@ class Tokenizer:
         # regular expressions and str methods (C loops): sentence ends become newlines and other
         # punctuation spaces *before* cutting. Both engines treat any non-word character as a
         # block boundary, so this yields the same words as cutting the original text.
+        if self.options.tokens == "chars":
+            return self._zh_characters(text)
         if self.options.keep_punct:
             return [s for para in text.split("\n") for s in self._zh_sentences_keeping_punct(para)]
         text = _PUNCT_CHAR.sub(" ", _ZH_SENTENCE_END.sub("\n" if self.options.sentences else " ", text.lower()))
@@ -408,6 +441,14 @@ class Tokenizer:
         if _JOINING_PUNCT.search(text):  # "+#&.%-" stay inside words ("3.5"); drop them alone
             sentences = [[w for w in s if _WORDCHAR.search(w)] for s in sentences]
         return sentences
+
+    def _zh_characters(self, text: str) -> list[list[str]]:
+        """Each Han character a token, runs of other letters and digits a token, punctuation
+        dropped (kept with keep_punct); sentences split as in word mode."""
+        end = "\n" if self.options.sentences else " "
+        text = _ZH_SENTENCE_END.sub(lambda m: end + (m.group(0) + " " if self.options.keep_punct else ""), text.lower())
+        pattern = _CHAR_OR_PUNCT if self.options.keep_punct else _CHAR_TOKEN
+        return [pattern.findall(line) for line in text.split("\n")]
 
     def _split_token(self, w: str) -> tuple[str, ...]:
         """The one name+verb rule: an unknown token of 3+ characters ending in a speech verb loses

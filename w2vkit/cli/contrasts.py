@@ -1,0 +1,94 @@
+"""The contrast command: a word across groups and periods of one table (library:
+w2vkit.findings.contrast)."""
+
+from __future__ import annotations
+
+import click
+
+from .options import FORMAT_OPTION, MODEL_OPTION, limited, verbosity
+from .output import engine_for, show
+
+
+@click.command()
+@click.argument("words", nargs=-1, required=True, metavar="WORD...")
+@click.option(
+    "--in", "table", required=True, metavar="TABLE", help="The table (TSV, CSV, JSON Lines, .gz): a row a document."
+)
+@click.option("--by", required=True, metavar="COLUMN", help="The column whose values are the groups (period, party).")
+@click.option(
+    "--block",
+    default=None,
+    metavar="COLUMN",
+    help="Permute and resample whole blocks of rows (author, collection, chapter) [default: each row].",
+)
+@click.option(
+    "--groups", default=None, metavar="A,B,C", help="The groups to contrast, in order (each with the one before)."
+)
+@click.option("--text-column", default="text", show_default=True, metavar="NAME", help="The column holding the text.")
+@click.option("--window", default=6, show_default=True, type=limited("window"), help="Context words each side.")
+@click.option(
+    "--permutations", default=1000, show_default=True, type=limited("permutations"), help="Permutations for p."
+)
+@click.option("--bootstrap", default=200, show_default=True, type=limited("bootstrap"), help="Draws for the interval.")
+@click.option(
+    "--min-occurrences",
+    default=10,
+    show_default=True,
+    type=limited("min_occurrences"),
+    help="Fewer occurrences in a group give a note, not a number.",
+)
+@click.option("--seed", default=0, show_default=True, type=limited("seed"), help="For permutations and draws.")
+@MODEL_OPTION
+@FORMAT_OPTION
+@verbosity
+def contrast(
+    words,
+    table,
+    by,
+    block,
+    groups,
+    text_column,
+    window,
+    permutations,
+    bootstrap,
+    min_occurrences,
+    seed,
+    model_path,
+    fmt,
+):
+    """How WORDs are used in each group of a table's documents, and how much that changes between
+    groups: embedding regression with à la carte vectors (conText's method, in Python).
+
+    Each occurrence gets a vector (a transform, learned once per model, of the mean of its context's
+    vectors); a group's vector is their mean. The change from the previous group (--groups in order,
+    or numeric values) or from the rest is 1 − the debiased cosine of the two, with a 90% interval
+    (bootstrap over blocks), a permutation p (the blocks' group labels shuffled) and a
+    Benjamini–Hochberg q over the words. Each group also lists its nearest words and the context
+    words most typical of it. Train the model on the same table first.
+
+    \b
+    Examples:
+      w2vkit train poetry.tsv.gz --tokens chars --strip-notes --to-simplified -o models/poetry
+      w2vkit contrast 月 酒 春 --in poetry.tsv.gz --by period --groups 唐,宋,元 --block author -m models/poetry
+      w2vkit contrast 天下 --in speeches.csv --by party --block speaker --format json
+    """
+    from ..findings.contrast import contrast as run
+
+    result = run(
+        engine_for(model_path),
+        list(words),
+        table,
+        by=by,
+        block=block,
+        groups=[g for g in groups.split(",") if g.strip()] if groups else None,
+        text_column=text_column,
+        window=window,
+        permutations=permutations,
+        bootstrap=bootstrap,
+        min_occurrences=min_occurrences,
+        seed=seed,
+    )
+    show(result, fmt)
+
+
+COMMANDS = (contrast,)

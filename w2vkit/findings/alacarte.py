@@ -1,0 +1,158 @@
+"""À la carte embeddings (Khodak et al. 2018, ACL), the basis of embedding regression (conText,
+Rodriguez, Spirling & Stewart 2023): each occurrence of a word gets a vector, the transform A
+applied to the average of the unit vectors of the words within `window` of it in its document.
+
+A is learned once per model by least squares, from frequent words' context averages to their own
+vectors (unit vectors, so that frequent words do not dominate by length): the words seen at least
+MIN_COUNT times, each word's context average taken over at most SAMPLE occurrences. It is kept in
+the model folder (`alacarte.npy`, with `alacarte.json`: the window, the words it was fitted on, its
+sha256 and the vectors' it was fitted for) and believed only while both checksums hold; a model
+folder that cannot be written gets A computed each time (said once).
+
+Documents are token-id arrays (`Corpus`: one flat int32 array with the document each token is in,
+-1 for tokens the model lacks), so context sums are gathers, done in chunks of occurrences.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..base.files import write_own_file
+from ..errors import OutputError, UsageError
+from ..queries.query import Engine
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WINDOW = 6  # conText's default
+MIN_COUNT = 10
+SAMPLE = 300  # occurrences per word for its context average in the fit
+MAX_FIT_WORDS = 20_000
+CHUNK = 8192  # occurrences gathered at a time (CHUNK x 2 window x dim floats)
+FILE, RECORD = "alacarte.npy", "alacarte.json"
+
+
+@dataclass
+class Corpus:
+    """Tokenised documents: `ids` (every token's row in the model, -1 when it has none), `doc` (the
+    document of each token) and `order`/`bounds` to find each row's occurrences at once."""
+
+    ids: np.ndarray
+    doc: np.ndarray
+    documents: int
+
+    def __post_init__(self):
+        self.order = np.argsort(self.ids, kind="stable")
+        self.sorted_ids = self.ids[self.order]
+
+    def positions(self, row: int) -> np.ndarray:
+        lo, hi = np.searchsorted(self.sorted_ids, [row, row + 1])
+        return self.order[lo:hi]
+
+    def count(self, row: int) -> int:
+        lo, hi = np.searchsorted(self.sorted_ids, [row, row + 1])
+        return int(hi - lo)
+
+
+def build_corpus(token_lists, index: dict) -> Corpus:
+    """A Corpus from documents' token lists (tokens as the model spells them)."""
+    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
+    flat = [index.get(t, -1) for tokens in token_lists for t in tokens]
+    ids = np.asarray(flat, dtype=np.int32)
+    doc = np.repeat(np.arange(len(token_lists), dtype=np.int32), lengths)
+    return Corpus(ids, doc, len(token_lists))
+
+
+def context_means(engine: Engine, corpus: Corpus, positions: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """The mean of the unit vectors of the known tokens within `window` of each position, in the
+    same document (the position itself left out), and how many there were (0: a zero mean)."""
+    unit = engine.unit
+    n = len(corpus.ids)
+    offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
+    out = np.zeros((len(positions), unit.shape[1]), dtype=np.float32)
+    counts = np.zeros(len(positions), dtype=np.int32)
+    for start in range(0, len(positions), CHUNK):
+        pos = positions[start : start + CHUNK]
+        at = pos[:, None] + offsets[None, :]
+        inside = (at >= 0) & (at < n)
+        at = np.clip(at, 0, n - 1)
+        ok = inside & (corpus.doc[at] == corpus.doc[pos][:, None]) & (corpus.ids[at] >= 0)
+        rows = np.where(ok, corpus.ids[at], 0)
+        gathered = unit[rows] * ok[..., None]
+        sums = gathered.sum(axis=1)
+        k = ok.sum(axis=1)
+        out[start : start + len(pos)] = sums / np.maximum(k, 1)[:, None]
+        counts[start : start + len(pos)] = k
+    return out, counts
+
+
+def fit_transform(engine: Engine, corpus: Corpus, window: int, seed: int = 0) -> tuple[np.ndarray, list[str]]:
+    """A (dim x dim) by least squares from the context averages of the words seen MIN_COUNT times
+    (at most SAMPLE occurrences each) to their unit vectors; and those words."""
+    rng = np.random.default_rng(seed)
+    rows = [r for r in np.unique(corpus.ids) if r >= 0 and corpus.count(int(r)) >= MIN_COUNT]
+    rows = sorted(rows, key=lambda r: -corpus.count(int(r)))[:MAX_FIT_WORDS]
+    if len(rows) < 2 * engine.model.dim // 10 + 10:
+        raise UsageError(
+            f"only {len(rows)} words occur {MIN_COUNT}+ times in the documents: too few to learn the "
+            "à la carte transform; give more text"
+        )
+    averages = np.zeros((len(rows), engine.model.dim), dtype=np.float32)
+    for j, r in enumerate(rows):
+        pos = corpus.positions(int(r))
+        if len(pos) > SAMPLE:
+            pos = rng.choice(pos, SAMPLE, replace=False)
+        means, k = context_means(engine, corpus, pos, window)
+        averages[j] = means[k > 0].mean(axis=0) if (k > 0).any() else 0
+    targets = engine.unit[rows]
+    solution, *_ = np.linalg.lstsq(averages.astype(np.float64), targets.astype(np.float64), rcond=None)
+    return solution.T.astype(np.float32), [engine.model.words[int(r)] for r in rows]
+
+
+def transform(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) -> np.ndarray:
+    """The model's transform for `window`: read from the model folder when it is there and sound,
+    else fitted on `corpus` and kept there (when the folder can be written)."""
+    from ..base.trust import digest_of
+
+    folder = Path(engine.model.path)
+    vectors_sha = engine.model.meta.get("vectors_sha256")
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        if (
+            isinstance(record, dict)
+            and record.get("window") == window
+            and record.get("vectors_sha256") == vectors_sha
+            and (folder / FILE).is_file()
+            and not (folder / FILE).is_symlink()
+            and digest_of(folder / FILE) == record.get("sha256")
+        ):
+            kept = np.load(folder / FILE, allow_pickle=False)
+            if kept.shape == (engine.model.dim, engine.model.dim) and kept.dtype == np.float32:
+                return kept
+    except (OSError, ValueError):
+        pass
+    a, words = fit_transform(engine, corpus, window)
+    import hashlib
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, a, allow_pickle=False)
+    data = buffer.getvalue()
+    record = {
+        "window": window,
+        "vectors_sha256": vectors_sha,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "words": len(words),
+        "min_count": MIN_COUNT,
+        "sample": SAMPLE,
+    }
+    try:
+        write_own_file(folder / FILE, data)
+        write_own_file(folder / RECORD, json.dumps(record, indent=2))
+    except OutputError:
+        log.warning("warning: %s cannot be written: the à la carte transform is fitted again each time", folder)
+    return a

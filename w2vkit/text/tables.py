@@ -1,0 +1,165 @@
+"""Tables as corpora: TSV, CSV and JSON Lines (each optionally .gz), a row a document.
+
+One column holds the text (`text_column`, default "text"); the others are metadata that can group
+documents (a period, a party) or block them for resampling and permutation (an author, a
+collection). A row that does not parse is refused with its line number; a missing column is named
+with the columns the table has; a file that is not UTF-8 is named with its byte.
+
+Training and segmentation read a table as plain text: `table_text` writes the text column, a row a
+line (newlines inside a cell become spaces), to the cache once per table content and column
+(a streamed pass; the file is then segmented as any text), so a row is a line of the segmented
+corpus and a document of resampling (`--unit lines:1`).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..base.env import cache_root
+from ..errors import InputError, UsageError, quoted
+
+TABLE_SUFFIXES = (".tsv", ".csv", ".jsonl", ".tsv.gz", ".csv.gz", ".jsonl.gz")
+DEFAULT_TEXT_COLUMN = "text"
+# csv's default limit (128 KB) is below a long document's text
+csv.field_size_limit(1 << 30)
+
+
+def is_table(path: str | os.PathLike) -> bool:
+    return str(path).lower().endswith(TABLE_SUFFIXES)
+
+
+def _kind(path: str) -> str:
+    name = path.lower().removesuffix(".gz")
+    return name.rsplit(".", 1)[-1]
+
+
+def _open(path: str) -> io.TextIOWrapper:
+    raw = gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+def read_rows(path: str | os.PathLike, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: value}) for each row of the table, with the `columns` asked for (all
+    must exist: else InputError naming the missing ones and those the table has). Blank lines are
+    skipped; a ragged row, a JSON line that is not an object, a value that is not text, or bytes that
+    are not UTF-8 are an InputError naming the line."""
+    path = str(path)
+    kind = _kind(path)
+    try:
+        with _open(path) as f:
+            if kind == "jsonl":
+                yield from _json_rows(path, f, columns)
+            else:
+                yield from _delimited_rows(path, f, columns, "\t" if kind == "tsv" else ",")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such table") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: a folder, not a table") from None
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 (byte {e.start} of a block); save the table as UTF-8") from None
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        raise InputError(f"{path}: cannot read ({e})") from None
+
+
+def _missing(path: str, wanted: list[str], have: list[str]) -> InputError:
+    missing = [c for c in wanted if c not in have]
+    return InputError(
+        f"{path}: no column {', '.join(map(repr, missing))}; its columns are {', '.join(map(repr, have[:30]))}"
+        + (" …" if len(have) > 30 else "")
+        + (" (choose the text with --text-column)" if DEFAULT_TEXT_COLUMN in missing else "")
+    )
+
+
+def _delimited_rows(path: str, f, columns: list[str], delimiter: str):
+    reader = csv.reader(f, delimiter=delimiter, quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL)
+    try:
+        header = next(reader, None)
+    except csv.Error as e:
+        raise InputError(f"{path}:1: not a {('TSV' if delimiter == chr(9) else 'CSV')} header ({e})") from None
+    if not header:
+        raise InputError(f"{path}: empty; a table needs a header row naming its columns")
+    if "\x00" in "".join(header):
+        raise InputError(f"{path}: a binary file, not a table")
+    header = [h.strip() for h in header]
+    if any(c not in header for c in columns):
+        raise _missing(path, columns, header)
+    at = [header.index(c) for c in columns]
+    try:
+        for row in reader:
+            lineno = reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) != len(header):
+                raise InputError(
+                    f"{path}:{lineno}: {len(row)} fields where the header has {len(header)}: {quoted(delimiter.join(row))}"
+                )
+            yield lineno, {c: row[i] for c, i in zip(columns, at)}
+    except csv.Error as e:
+        raise InputError(f"{path}:{reader.line_num}: {e}") from None
+
+
+def _json_rows(path: str, f, columns: list[str]):
+    seen_keys: list[str] | None = None
+    for lineno, line in enumerate(f, 1):
+        if not line.strip():
+            continue
+        if "\x00" in line:
+            raise InputError(f"{path}:{lineno}: a binary file, not JSON Lines")
+        try:
+            row = json.loads(line)
+        except ValueError as e:
+            raise InputError(f"{path}:{lineno}: not a JSON object ({e.args[0][:60]}): {quoted(line.strip())}") from None
+        if not isinstance(row, dict):
+            raise InputError(f"{path}:{lineno}: a JSON {type(row).__name__}, not an object: {quoted(line.strip())}")
+        if seen_keys is None:
+            seen_keys = list(row)
+            if any(c not in row for c in columns):
+                raise _missing(path, columns, seen_keys)
+        missing = [c for c in columns if c not in row]
+        if missing:
+            raise InputError(f"{path}:{lineno}: no {', '.join(map(repr, missing))} in this row")
+        values = {}
+        for c in columns:
+            value = row[c]
+            if isinstance(value, (dict, list)) or isinstance(value, bool):
+                raise InputError(f"{path}:{lineno}: {c!r} is {type(value).__name__}, not text or a number")
+            values[c] = "" if value is None else str(value)
+        yield lineno, values
+
+
+def table_text(path: str | os.PathLike, text_column: str = DEFAULT_TEXT_COLUMN) -> Path:
+    """The table's text column as a plain text file, a row a line, in the cache (written once per
+    table content and column; an interrupted write leaves nothing)."""
+    path = str(path)
+    if not isinstance(text_column, str) or not text_column:
+        raise UsageError("{text_column} must name a column", "text_column")
+    digest = hashlib.sha256()
+    with open(path, "rb") as raw:
+        for block in iter(lambda: raw.read(1 << 20), b""):
+            digest.update(block)
+    key = hashlib.sha256(f"{digest.hexdigest()} {text_column}".encode()).hexdigest()[:24]
+    folder = cache_root() / "tables"
+    out = folder / f"{key}-{Path(path).name.split('.')[0]}.txt"
+    if out.is_file():
+        return out
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}")
+    rows = 0
+    try:
+        with open(tmp, "w", encoding="utf-8") as w:
+            for _, row in read_rows(path, [text_column]):
+                w.write(" ".join(row[text_column].split("\n")).replace("\r", " ") + "\n")
+                rows += 1
+        if rows == 0:
+            raise InputError(f"{path}: no rows")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
