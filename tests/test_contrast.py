@@ -1,0 +1,139 @@
+"""w2vkit.findings.alacarte and w2vkit.findings.contrast against direct computations on a small
+corpus: context means, the transform (least squares), the debiased change, Benjamini–Hochberg
+(scipy), and permutation p-values with and without a planted change; the command's bad input."""
+
+import json
+
+import numpy as np
+import pytest
+
+from w2vkit.findings import alacarte
+from w2vkit.findings.contrast import Side, _stat, bh, contrast
+from w2vkit.model.store import load_model, save_model
+from w2vkit.queries.query import Engine
+
+VOCAB = [f"w{i}" for i in range(60)]
+
+
+def english_model(tmp_path, dim=12, seed=0):
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(len(VOCAB), dim)).astype(np.float32)
+    meta = {"segmentation": {"lang": "en", "engine": "fast", "user_dicts": [], "stopwords": []}}
+    return Engine(load_model(save_model(tmp_path / "m", VOCAB, np.arange(len(VOCAB), 0, -1) + 100, vectors, meta)))
+
+
+def test_context_means_equal_a_direct_loop(tmp_path):
+    engine = english_model(tmp_path)
+    rng = np.random.default_rng(1)
+    docs = [
+        [VOCAB[i] if i < 60 else "unknown" for i in rng.integers(0, 65, size=rng.integers(1, 15))] for _ in range(40)
+    ]
+    corpus = alacarte.build_corpus(docs, engine.model.index)
+    positions = np.flatnonzero(corpus.ids == engine.model.index["w3"])
+    means, counts = alacarte.context_means(engine, corpus, positions, 2)
+    flat = [(d, j) for d, tokens in enumerate(docs) for j in range(len(tokens))]
+    for pos, mean, count in zip(positions, means, counts):
+        d, j = flat[pos]
+        context = [t for k, t in enumerate(docs[d]) if k != j and abs(k - j) <= 2 and t in engine.model.index]
+        assert count == len(context)
+        expected = np.mean([engine.unit[engine.model.index[t]] for t in context], axis=0) if context else 0
+        assert np.allclose(mean, expected, atol=1e-6)
+
+
+def test_the_transform_is_the_least_squares_fit_of_context_averages_to_vectors(tmp_path, monkeypatch):
+    engine = english_model(tmp_path)
+    monkeypatch.setattr(alacarte, "MIN_COUNT", 3)
+    rng = np.random.default_rng(2)
+    docs = [[VOCAB[i] for i in rng.integers(0, 60, size=12)] for _ in range(300)]
+    corpus = alacarte.build_corpus(docs, engine.model.index)
+    a, words = alacarte.fit_transform(engine, corpus, 3)
+    rows = [engine.model.index[w] for w in words]
+    averages = []
+    for r in rows:  # (every occurrence: none has more than SAMPLE)
+        means, k = alacarte.context_means(engine, corpus, corpus.positions(r), 3)
+        averages.append(means[k > 0].mean(axis=0))
+    direct, *_ = np.linalg.lstsq(np.array(averages, dtype=np.float64), engine.unit[rows].astype(np.float64), rcond=None)
+    assert np.allclose(a, direct.T, atol=1e-4)
+
+
+def test_the_debiased_change_equals_its_formula():
+    rng = np.random.default_rng(3)
+    counts = rng.integers(1, 6, size=9).astype(float)
+    sums = counts[:, None] * (np.ones(5) + 0.3 * rng.normal(size=(9, 5)))  # (means far from zero)
+    group = np.array([0, 0, 0, 0, 1, 1, 1, 1, 1])
+    side = Side(sums, counts, group)
+
+    def mean_var(members):
+        s, n = sums[members], counts[members]
+        m = s.sum(axis=0) / n.sum()
+        b = len(members)
+        var = b / (b - 1) * sum(np.sum((s_b - n_b * m) ** 2) for s_b, n_b in zip(s, n)) / n.sum() ** 2
+        return m, var
+
+    (ma, va), (mb, vb) = mean_var(np.flatnonzero(group == 0)), mean_var(np.flatnonzero(group == 1))
+    expected = 1 - ma @ mb / np.sqrt((ma @ ma - va) * (mb @ mb - vb))
+    got = _stat((group == 0)[None, :].astype(float), (group == 1)[None, :].astype(float), side)[0]
+    assert got == pytest.approx(expected, rel=1e-9)
+
+
+def test_benjamini_hochberg_matches_scipy():
+    from scipy.stats import false_discovery_control
+
+    p = [0.001, 0.2, 0.04, 0.03, 0.5, None, 0.011]
+    found = [x for x in p if x is not None]
+    expected = iter(false_discovery_control(found))
+    assert [q if q is None else pytest.approx(next(expected)) for q in bh(p)] == [
+        q if q is None else pytest.approx(q) for q in bh(p)
+    ]
+    assert [round(q, 6) for q in bh(found)] == [round(float(q), 6) for q in false_discovery_control(found)]
+
+
+def _table(path, rows):
+    path.write_text("group\tauthor\ttext\n" + "".join(f"{g}\t{a}\t{t}\n" for g, a, t in rows), encoding="utf-8")
+    return path
+
+
+def test_a_planted_change_has_a_small_p_and_no_change_does_not(tmp_path):
+    engine = english_model(tmp_path, dim=16)
+    rng = np.random.default_rng(4)
+    background = VOCAB[20:]
+
+    def doc(contexts):
+        words = [background[i] for i in rng.integers(0, len(background), 10)]
+        words[5] = "w0"
+        words[4], words[6] = rng.choice(contexts, 2)
+        return " ".join(words)
+
+    rows = []
+    for n in range(240):
+        group = "A" if n < 120 else "B"
+        changed = ["w1", "w2", "w3"] if group == "A" else ["w4", "w5", "w6"]
+        rows.append((group, f"a{n // 4}", doc(changed)))
+        rows.append((group, f"a{n // 4}", doc(["w7", "w8", "w9"]).replace("w0", "w10")))
+    table = _table(tmp_path / "t.tsv", rows)
+    result = contrast(engine, ["w0", "w10"], table, by="group", block="author", permutations=199, bootstrap=50)
+    by_word = {r["word"]: r for r in result.records() if r["group"] == "B"}
+    assert by_word["w0"]["p"] <= 0.01 and by_word["w0"]["change"] > by_word["w10"]["change"]
+    assert by_word["w10"]["p"] > 0.05
+    assert by_word["w0"]["low"] <= by_word["w0"]["change"] <= by_word["w0"]["high"]
+    assert result.to_dict()["permuted"] == "the group labels of whole authors, 199 times"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--groups", "A,C"], "no group 'C' in column 'group'; it has A, B"),
+        (
+            ["--block", "shared"],
+            "2 blocks span several groups ('x' in A, B; 'y' in A, B): a block must lie in one group; choose another --block",
+        ),
+        (["--text-column", "body"], "no column 'body'; its columns are 'group', 'author', 'text', 'shared'"),
+    ],
+)
+def test_bad_contrasts_are_one_line(invoke, tmp_path, args, message):
+    english_model(tmp_path)
+    rows = "".join(f"{'AB'[n % 2]}\ta{n}\tw0 w1 w2 w3\t{'xy'[n % 4 // 2]}\n" for n in range(20))
+    (tmp_path / "t.tsv").write_text("group\tauthor\ttext\tshared\n" + rows)
+    r = invoke(["contrast", "w0", "--in", tmp_path / "t.tsv", "--by", "group", "-m", tmp_path / "m", *args])
+    assert r.exit_code in (1, 2) and r.stderr == f"Error: {tmp_path / 't.tsv'}: {message}\n", r.stderr
+    assert json.dumps(r.stderr).count("\\n") == 1

@@ -1,0 +1,70 @@
+"""w2vkit.text.tables: TSV, CSV and JSON Lines (.gz) as corpora, each bad table one clear line;
+--tokens chars, --strip-notes and variant characters (w2vkit.text.segment, w2vkit.text.variants)."""
+
+import gzip
+import json
+
+import pytest
+
+from w2vkit.errors import InputError
+from w2vkit.text.segment import SegmentOptions, Tokenizer, strip_notes, to_simplified
+from w2vkit.text.tables import read_rows, table_text
+
+
+def test_the_three_formats_give_the_same_rows(tmp_path):
+    rows = [{"period": "唐", "text": "床前明月光"}, {"period": "宋", "text": "明月几时有, 把酒问青天"}]
+    (tmp_path / "t.tsv").write_text("period\ttext\n" + "".join(f"{r['period']}\t{r['text']}\n" for r in rows))
+    (tmp_path / "t.csv").write_text("period,text\n" + "".join(f'{r["period"]},"{r["text"]}"\n' for r in rows))
+    with gzip.open(tmp_path / "t.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    for name in ("t.tsv", "t.csv", "t.jsonl.gz"):
+        got = [row for _, row in read_rows(tmp_path / name, ["text", "period"])]
+        assert got == [{"text": r["text"], "period": r["period"]} for r in rows], name
+    text = table_text(tmp_path / "t.csv")
+    assert text.read_text(encoding="utf-8").splitlines() == [r["text"] for r in rows]
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        (
+            "a.tsv",
+            "period\tbody\n唐\tx\n",
+            "no column 'text'; its columns are 'period', 'body' (choose the text with --text-column)",
+        ),
+        ("b.tsv", "period\ttext\n唐\tx\textra\n", "b.tsv:2: 3 fields where the header has 2"),
+        ("c.jsonl", '{"text": "a"}\n[1, 2]\n', "c.jsonl:2: a JSON list, not an object"),
+        ("d.jsonl", '{"text": "a"}\n{"text": \n', "d.jsonl:2: not a JSON object"),
+        ("e.tsv", b"\xff\xfe\x00\x01binary", "not UTF-8"),
+        ("f.csv", "", "empty; a table needs a header row"),
+    ],
+)
+def test_a_bad_table_is_one_line_naming_where(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
+        list(read_rows(path, ["text"]))
+
+
+def test_the_cli_trains_and_segments_a_table_and_names_a_missing_column(invoke, tmp_path):
+    table = tmp_path / "poems.tsv"
+    table.write_text("period\ttext\n" + "唐\t床前明月光，疑是地上霜。\n" * 200 + "宋\t明月几时有？把酒问青天。\n" * 200)
+    r = invoke(["segment", table, "--tokens", "chars", "-o", tmp_path / "seg"])
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "seg" / "poems.txt").read_text(encoding="utf-8").splitlines()[
+        0
+    ] == "床 前 明 月 光 疑 是 地 上 霜"
+    r = invoke(["train", table, "--text-column", "body", "-o", tmp_path / "m"])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {table}: no column 'body'; its columns are 'period', 'text'\n",
+    )
+
+
+def test_characters_notes_and_variants():
+    chars = Tokenizer(SegmentOptions(tokens="chars", strip_notes=True, to_simplified=True), "zh")
+    assert chars.lines("牀前明月光（一作看月光）[二]，疑是地上霜 Li Bai 701") == [
+        ["床", "前", "明", "月", "光", "疑", "是", "地", "上", "霜", "li", "bai", "701"]
+    ]
+    assert strip_notes("春眠不觉晓〔据全唐诗卷一补〕【注】") == "春眠不觉晓"
+    assert to_simplified("逈暎疎牕") == "迥映疏窗"  # (OpenCC leaves these)
