@@ -51,6 +51,8 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "permutations": (19, 1_000_000, True, "19 permutations resolve p = 0.05; each costs a few matrix products"),
     "bootstrap": (10, 100_000, True, "a 90% interval needs at least 10 draws"),
     "min_occurrences": (1, 1_000_000, True, "occurrences a group needs for a number"),
+    "scan": (1, 1_000_000_000, True, "occurrences a scanned word needs in each group"),
+    "scan_top": (1, 1_000_000, True, "words a scan contrasts"),
     "neighbors": (1, 1_000, True, "neighbours drawn around each word"),
     "top": (3, 1_000_000, True, "words on a map"),
     "width": (1, 1_000, True, "characters of context each side of a hit"),

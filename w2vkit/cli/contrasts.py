@@ -10,7 +10,7 @@ from .output import engine_for, show
 
 
 @click.command()
-@click.argument("words", nargs=-1, required=True, metavar="WORD...")
+@click.argument("words", nargs=-1, metavar="WORD...")
 @click.option(
     "--in", "table", required=True, metavar="TABLE", help="The table (TSV, CSV, JSON Lines, .gz): a row a document."
 )
@@ -37,6 +37,21 @@ from .output import engine_for, show
     type=limited("min_occurrences"),
     help="Fewer occurrences in a group give a note, not a number.",
 )
+@click.option(
+    "--scan",
+    default=None,
+    type=limited("scan"),
+    metavar="N",
+    help="Instead of WORDs: every word seen N times in each group (the --top most frequent), most changed first.",
+)
+@click.option(
+    "--top",
+    "top",
+    default=2000,
+    show_default=True,
+    type=limited("scan_top"),
+    help="With --scan: at most this many words.",
+)
 @click.option("--seed", default=0, show_default=True, type=limited("seed"), help="For permutations and draws.")
 @MODEL_OPTION
 @FORMAT_OPTION
@@ -52,6 +67,8 @@ def contrast(
     permutations,
     bootstrap,
     min_occurrences,
+    scan,
+    top,
     seed,
     model_path,
     fmt,
@@ -71,9 +88,12 @@ def contrast(
       w2vkit train poetry.tsv.gz --tokens chars --strip-notes --to-simplified -o models/poetry
       w2vkit contrast 月 酒 春 --in poetry.tsv.gz --by period --groups 唐,宋,元 --block author -m models/poetry
       w2vkit contrast 天下 --in speeches.csv --by party --block speaker --format json
+      w2vkit contrast --scan 50 --in poetry.tsv.gz --by period --groups 唐,宋 --block author -m models/poetry
     """
     from ..findings.contrast import contrast as run
 
+    if bool(words) == (scan is not None):
+        raise click.UsageError("give WORDs or --scan N (one of the two)")
     result = run(
         engine_for(model_path),
         list(words),
@@ -87,6 +107,8 @@ def contrast(
         bootstrap=bootstrap,
         min_occurrences=min_occurrences,
         seed=seed,
+        scan=scan,
+        top=top,
     )
     show(result, fmt)
 

@@ -35,6 +35,9 @@ from .alacarte import DEFAULT_WINDOW, Corpus, build_corpus, context_means, trans
 DEFAULT_PERMUTATIONS = 1000
 DEFAULT_BOOTSTRAP = 200
 MIN_OCCURRENCES = 10  # fewer in a group: a note, not a number
+SCAN_FIRST = 99  # a scan's first permutations per word; more only when p may be under ADAPTIVE_P
+ADAPTIVE_P = 0.1
+SCAN_TOP = 2000  # a scan's words: the most frequent seen scan times in each group
 NEIGHBOURS = 8
 CONTEXT_WORDS = 8
 LEVEL = 0.90
@@ -50,6 +53,10 @@ class Documents:
     groups: list[str]
     ordered: bool
     block_names: list[str]
+
+    def __post_init__(self):
+        self.block_group = np.full(len(self.block_names), -1, dtype=np.int32)
+        self.block_group[self.block] = self.group  # (a block lies in one group: checked on reading)
 
 
 def read_documents(engine: Engine, path, by: str, block: str | None, text_column: str, groups=None) -> Documents:
@@ -153,70 +160,81 @@ def _side(docs: Documents, pos: np.ndarray, vectors: np.ndarray) -> Side:
     sums = np.zeros((len(present), vectors.shape[1]), dtype=np.float64)
     np.add.at(sums, inverse, vectors.astype(np.float64))
     counts = np.bincount(inverse, minlength=len(present)).astype(np.float64)
-    group = np.array([docs.group[np.flatnonzero(docs.block == b)[0]] for b in present], dtype=np.int32)
-    return Side(sums, counts, group)
+    return Side(sums, counts, docs.block_group[present])
 
 
-def _stat(weights_a, weights_b, side: Side) -> np.ndarray:
-    """The debiased change 1 − cos* for each row of block weights (membership or bootstrap counts)."""
+def _moments(side: Side) -> np.ndarray:
+    """Each block's [S_b, n_b S_b, ||S_b||², n_b, n_b²]: weights times this matrix give every sum the
+    change needs in one product."""
     s, n = side.sums, side.counts
+    return np.hstack([s, s * n[:, None], np.einsum("ij,ij->i", s, s)[:, None], n[:, None], (n * n)[:, None]])
 
-    def mean_of(w):
-        total = w @ n
-        return (w @ s) / np.maximum(total, 1e-12)[:, None], total, (w > 0).sum(axis=1)
 
-    ma, na, ba = mean_of(weights_a)
-    mb, nb, bb = mean_of(weights_b)
-    va = _variance(weights_a, side, ma, na, ba)
-    vb = _variance(weights_b, side, mb, nb, bb)
+def _from_moments(m: np.ndarray, weights: np.ndarray, d: int):
+    """The mean and its cluster-robust variance from weights @ moments (see _variance)."""
+    total = m[:, 2 * d + 1]
+    mean = m[:, :d] / np.maximum(total, 1e-12)[:, None]
+    cross = np.einsum("pd,pd->p", mean, m[:, d : 2 * d])
+    spread = m[:, 2 * d] - 2 * cross + np.einsum("pd,pd->p", mean, mean) * m[:, 2 * d + 2]
+    blocks = (weights > 0).sum(axis=1)
+    factor = blocks / np.maximum(blocks - 1, 1)
+    return mean, factor * np.maximum(spread, 0) / np.maximum(total, 1e-12) ** 2
+
+
+def _change(ma, va, mb, vb) -> np.ndarray:
     dot = np.einsum("pd,pd->p", ma, mb)
     la = np.maximum(np.einsum("pd,pd->p", ma, ma) - va, 1e-12)
     lb = np.maximum(np.einsum("pd,pd->p", mb, mb) - vb, 1e-12)
     return 1.0 - dot / np.sqrt(la * lb)
 
 
-def _variance(w, side: Side, m, total, blocks) -> np.ndarray:
-    """Σ_b w_b ||S_b − n_b m||² / N² · B/(B−1), expanded so that it is matrix products."""
-    s, n = side.sums, side.counts
-    sq = np.einsum("ij,ij->i", s, s)
-    cross = np.einsum("pd,pd->p", m, w @ (s * n[:, None]))
-    spread = w @ sq - 2 * cross + np.einsum("pd,pd->p", m, m) * (w @ (n * n))
-    factor = blocks / np.maximum(blocks - 1, 1)
-    return factor * np.maximum(spread, 0) / np.maximum(total, 1e-12) ** 2
+def _stat(weights_a, weights_b, side: Side, moments: np.ndarray | None = None) -> np.ndarray:
+    """The debiased change 1 − cos* for each row of block weights (membership or bootstrap counts)."""
+    moments = _moments(side) if moments is None else moments
+    d = side.sums.shape[1]
+    ma, va = _from_moments(weights_a @ moments, weights_a, d)
+    mb, vb = _from_moments(weights_b @ moments, weights_b, d)
+    return _change(ma, va, mb, vb)
 
 
-def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, bootstrap: int, rng) -> dict:
-    """Change, its bootstrap interval and permutation p between group ga and gb (None: the rest)."""
+def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, bootstrap: int, rng, first: int = 0) -> dict:
+    """Change, its bootstrap interval and permutation p between group ga and gb (None: the rest).
+    first: permute that many times first, and go on to `permutations` only when p may be small
+    (under ADAPTIVE_P): a word far from significance needs no resolution (a scan's cost)."""
     in_a = side.group == ga
     in_b = (side.group == gb) if gb is not None else (side.group != ga) & (side.group >= 0)
     involved = in_a | in_b
+    moments = _moments(side)
+    d = side.sums.shape[1]
     wa, wb = in_a[None, :].astype(np.float64), in_b[None, :].astype(np.float64)
-    observed = float(_stat(wa, wb, side)[0])
-    # permutations: the blocks of both groups dealt out again, as many to each as before
+    observed = float(_stat(wa, wb, side, moments)[0])
+    # permutations: the blocks of both groups dealt out again, as many to each as before (the other
+    # side's sums are the involved blocks' minus these: one product a chunk)
     idx = np.flatnonzero(involved)
     k = int(in_a.sum())
+    sub = moments[idx]
+    whole = sub.sum(axis=0)
     exceed, done = 0, 0
-    for start in range(0, permutations, 250):
-        p = min(250, permutations - start)
-        keys = rng.random((p, len(idx)))
-        chosen = np.argsort(keys, axis=1)[:, :k]
-        pa = np.zeros((p, len(side.group)))
-        np.put_along_axis(pa, idx[chosen], 1.0, axis=1)
-        pb = np.zeros_like(pa)
-        pb[:, idx] = 1.0
-        pb -= pa
-        exceed += int((_stat(pa, pb, side) >= observed - 1e-12).sum())
+    while done < permutations:
+        if first and done >= first and (1 + exceed) / (done + 1) > ADAPTIVE_P:
+            break
+        p = min(500, permutations - done, first - done if first and done < first else 500)
+        chosen = rng.permuted(np.tile(np.arange(len(idx)), (p, 1)), axis=1)[:, :k]
+        pa = np.zeros((p, len(idx)))
+        np.put_along_axis(pa, chosen, 1.0, axis=1)
+        ma_sum = pa @ sub
+        ma, va = _from_moments(ma_sum, pa, d)
+        mb, vb = _from_moments(whole[None, :] - ma_sum, 1.0 - pa, d)
+        exceed += int((_change(ma, va, mb, vb) >= observed - 1e-12).sum())
         done += p
     p_value = (1 + exceed) / (done + 1)
-    # bootstrap: blocks drawn with replacement within each group
+    # bootstrap: blocks drawn with replacement within each group (multinomial counts)
     ia, ib = np.flatnonzero(in_a), np.flatnonzero(in_b)
     ba = np.zeros((bootstrap, len(side.group)))
     bb = np.zeros_like(ba)
-    for w, members in ((ba, ia), (bb, ib)):
-        draws = rng.integers(0, len(members), size=(bootstrap, len(members)))
-        for r in range(bootstrap):
-            np.add.at(w[r], members[draws[r]], 1.0)
-    boot = _stat(ba, bb, side)
+    ba[:, ia] = rng.multinomial(len(ia), np.full(len(ia), 1 / len(ia)), size=bootstrap)
+    bb[:, ib] = rng.multinomial(len(ib), np.full(len(ib), 1 / len(ib)), size=bootstrap)
+    boot = _stat(ba, bb, side, moments)
     low, high = bias_corrected(boot, observed)
     return {"change": observed, "low": low, "high": high, "p": p_value}
 
@@ -282,6 +300,8 @@ def contrast(
     bootstrap: int = DEFAULT_BOOTSTRAP,
     min_occurrences: int = MIN_OCCURRENCES,
     seed: int = 0,
+    scan: int | None = None,
+    top: int = SCAN_TOP,
 ) -> Result:
     """How each of `words` is used in each group of the table at `path` (column `by`), and how much
     that changes from the previous group (ordered groups) or from the rest: the change (1 − cos*),
@@ -311,6 +331,12 @@ def contrast(
         Fewer occurrences in a group give a note, not a number.
     seed : int
         For the permutations and draws.
+    scan : int, optional
+        Instead of `words`: every word seen at least this many times in each group (the `top` most
+        frequent), ranked by the change of the last group; permutations adaptive (SCAN_FIRST, then
+        all for the words whose p may be small).
+    top : int
+        At most this many words in a scan.
 
     Returns
     -------
@@ -321,14 +347,20 @@ def contrast(
     """
     if not isinstance(engine, Engine):
         raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
-    words = words_argument("words", words)
-    if not words:
-        raise UsageError("give at least one word")
+    words = words_argument("words", words) if words is not None else []
+    if not words and scan is None:
+        raise UsageError("give at least one word, or {scan} N", "scan")
     permutations = count_argument("permutations", permutations, 19)
     bootstrap = count_argument("bootstrap", bootstrap, 10)
     window = count_argument("window", window)
     keys = [engine.lookup(w).key for w in words]
     docs = read_documents(engine, path, by, block, text_column, groups)
+    if scan is not None:
+        words = keys = scanned_words(engine, docs, count_argument("scan", scan), count_argument("top", top))
+        if docs.ordered is False:
+            raise UsageError("a scan compares the groups in order: give {groups} A,B", "groups")
+        if not words:
+            raise UsageError(f"no word is seen {scan} times in each group; lower {{scan}}", "scan")
     a = transform(engine, docs.corpus, window)
     rng = np.random.default_rng(seed)
     rows, pvalues, notes = [], [], []
@@ -360,7 +392,8 @@ def contrast(
                 elif n_blocks < 2 or int(((side.group == base) if base is not None else (side.group != g)).sum()) < 2:
                     note = "fewer than 2 blocks on a side"
                 else:
-                    change = compare_groups(side, g, base, permutations, bootstrap, rng)
+                    first = SCAN_FIRST if scan is not None else 0
+                    change = compare_groups(side, g, base, permutations, bootstrap, rng, first)
             neighbours, context = [], []
             if occurrences:
                 mean = vectors[mine].mean(axis=0)
@@ -393,6 +426,9 @@ def contrast(
             )
     for r, q in zip(rows, bh(pvalues)):
         r[10] = q
+    if scan is not None:  # the last group's change, most changed first
+        last = docs.groups[-1]
+        rows = sorted((r for r in rows if r[1] == last), key=lambda r: -(r[6] if r[6] is not None else -9))
     columns = [
         "word",
         "group",
@@ -430,4 +466,30 @@ def contrast(
     )
     for note in notes:
         result.note(note)
+    if scan is not None:
+        qs = [r[10] for r in rows if r[10] is not None]
+        significant = sum(q < 0.05 for q in qs)
+        fields["scanned"] = len(words)
+        result.note(
+            f"scanned {len(words):,} words seen {scan}+ times in each group: {significant:,} at q < 0.05"
+            + (
+                "; almost every word differs (a large corpus resolves tiny changes): read the change, not p"
+                if qs and significant > 0.8 * len(qs)
+                else ""
+            ),
+            kind="info",
+        )
     return result
+
+
+def scanned_words(engine: Engine, docs: Documents, least: int, top: int) -> list[str]:
+    """The words seen at least `least` times in each group, the `top` most frequent."""
+    corpus = docs.corpus
+    known = corpus.ids >= 0
+    group = docs.group[corpus.doc]
+    vocab = len(engine.model)
+    per_group = [np.bincount(corpus.ids[known & (group == g)], minlength=vocab) for g in range(len(docs.groups))]
+    enough = np.all(np.vstack(per_group) >= least, axis=0)
+    total = np.sum(per_group, axis=0)
+    rows = [int(r) for r in top_k(np.where(enough, total, -np.inf).astype(float), top)]
+    return [engine.model.words[r] for r in rows]
