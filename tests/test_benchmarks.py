@@ -146,3 +146,8 @@ def test_ensemble_benchmark():
 def test_query_path_benchmark():
     out = run("query_path.py", "--tiny")
     assert "cold similar, no members" in out and "findings modules now: none" in out
+
+
+def test_contrast_benchmark():
+    out = run("contrast.py", "--tiny")
+    assert "rows split at random, rows permuted" in out and "at p < 0.05" in out

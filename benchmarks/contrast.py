@@ -1,0 +1,219 @@
+"""Are contrast's p-values calibrated, and how fast is it? (issue 49)
+
+null-novel   a novel's paragraphs as a table (a row a paragraph, its chapter as the block), split at
+             random into two groups: by row (rows are exchangeable: about 5% of scanned words
+             should reach p < 0.05) and by chapter (then permuting rows ignores the blocks and the
+             share inflates; permuting chapters, --block, should bring it back to about 5%).
+null-poetry  唐 poems split at random *by author* into two groups: with --block author, and without.
+speed        one word across all 唐 and 宋 poems with 1,000 permutations, and a scan of the most
+             frequent characters, with the time and the peak memory of each (its own process).
+
+Each prints the share of scanned words at p < 0.05 (and q < 0.05) or the seconds and MB.
+
+    python benchmarks/contrast.py null-novel --model MODEL [--words 200]
+    python benchmarks/contrast.py null-poetry --model MODEL --poetry ../shared/corpora/poetry.tsv.gz
+    python benchmarks/contrast.py speed --model MODEL --poetry ../shared/corpora/poetry.tsv.gz [--scan-top 2000]
+    python benchmarks/contrast.py --tiny
+
+The model: trained on the novel (null-novel) or on the poetry (`w2vkit train poetry.tsv.gz --tokens
+chars --strip-notes --to-simplified`; a sample of it will do for the nulls and the speed).
+"""
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from w2vkit.findings.contrast import contrast  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
+
+
+def shares(result) -> tuple[float, float, int]:
+    rows = [r for r in result.records() if r["p"] is not None]
+    p = np.array([r["p"] for r in rows])
+    q = np.array([r["q"] for r in rows])
+    return float((p < 0.05).mean()), float((q < 0.05).mean()), len(rows)
+
+
+def novel_table(engine, path: Path, seed: int) -> Path:
+    """The model's own corpus (the cached segmented text) as a table: a row a paragraph, its
+    chapter, a group drawn at random per row, and one drawn per chapter."""
+    corpus = Path(engine.model.meta["corpus"]["cache"])
+    rng = np.random.default_rng(seed)
+    chapter, rows = 0, []
+    from w2vkit.text.documents import is_heading
+
+    for line in corpus.read_text(encoding="utf-8").splitlines():
+        text = line.strip()
+        if not text:
+            continue
+        if is_heading(text.replace(" ", "")):
+            chapter += 1
+        rows.append((chapter, text.replace(" ", "")))
+    by_chapter = rng.integers(0, 2, chapter + 1)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("chapter\trow_group\tchapter_group\ttext\n")
+        for c, text in rows:
+            f.write(f"c{c}\t{'AB'[rng.integers(0, 2)]}\t{'AB'[by_chapter[c]]}\t{text}\n")
+    return path
+
+
+def null_novel(args, engine, tmp: Path) -> dict:
+    table = novel_table(engine, tmp / "novel.tsv", 7)
+    out = {}
+    for label, by, block in (
+        ("rows split at random, rows permuted", "row_group", None),
+        ("chapters split at random, rows permuted", "chapter_group", None),
+        ("chapters split at random, chapters permuted (--block chapter)", "chapter_group", "chapter"),
+    ):
+        started = time.perf_counter()
+        result = contrast(
+            engine,
+            None,
+            table,
+            by=by,
+            block=block,
+            groups=["A", "B"],
+            scan=args.min_count,
+            top=args.words,
+            permutations=args.permutations,
+            bootstrap=50,
+        )
+        p05, q05, n = shares(result)
+        out[label] = {"p<0.05": p05, "q<0.05": q05, "words": n, "seconds": round(time.perf_counter() - started, 1)}
+        print(f"{label:<66} {p05:>6.1%} at p < 0.05, {q05:>6.1%} at q < 0.05 of {n} words", flush=True)
+    return out
+
+
+def poetry_table(poetry: str, path: Path, periods: tuple[str, ...], seed: int, limit: int | None) -> Path:
+    """Poems of `periods` whose author wrote in one period only (无名氏 and others span periods,
+    and a block must lie in one group), with a pseudo-group drawn per author."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    with gzip.open(poetry, "rt", encoding="utf-8") as f:
+        header = f.readline().rstrip("\n").split("\t")
+        for line in f:
+            cells = line.rstrip("\n").split("\t")
+            if len(cells) == len(header) and cells[0] in periods and cells[2].strip():
+                rows.append(cells)
+    spans: dict[str, set] = {}
+    for r in rows:
+        spans.setdefault(r[2], set()).add(r[0])
+    rows = [r for r in rows if len(spans[r[2]]) == 1]
+    if limit:
+        rows = [rows[i] for i in sorted(rng.choice(len(rows), min(limit, len(rows)), replace=False))]
+    authors = sorted({r[2] for r in rows})
+    pseudo = dict(zip(authors, rng.integers(0, 2, len(authors))))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("period\tauthor\tpseudo\ttext\n")
+        for r in rows:
+            f.write(f"{r[0]}\t{r[2]}\t{'AB'[pseudo[r[2]]]}\t{r[4]}\n")
+    return path
+
+
+def null_poetry(args, engine, tmp: Path) -> dict:
+    table = poetry_table(args.poetry, tmp / "tang.tsv", ("唐",), 11, args.limit)
+    out = {}
+    for label, block in (("唐 authors split at random, --block author", "author"), ("the same, rows permuted", None)):
+        started = time.perf_counter()
+        result = contrast(
+            engine,
+            None,
+            table,
+            by="pseudo",
+            block=block,
+            groups=["A", "B"],
+            scan=args.min_count,
+            top=args.words,
+            permutations=args.permutations,
+            bootstrap=50,
+        )
+        p05, q05, n = shares(result)
+        out[label] = {"p<0.05": p05, "q<0.05": q05, "words": n, "seconds": round(time.perf_counter() - started, 1)}
+        print(f"{label:<66} {p05:>6.1%} at p < 0.05, {q05:>6.1%} at q < 0.05 of {n} words", flush=True)
+    return out
+
+
+SPEED = """
+import json, sys, time
+from w2vkit.findings.contrast import contrast
+from w2vkit.model.store import load_model
+from w2vkit.queries.query import Engine
+model, table, kind, top = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+engine = Engine(load_model(model))
+t = time.perf_counter()
+if kind == "word":
+    contrast(engine, ["月"], table, by="period", block="author", groups=["唐", "宋"], permutations=1000)
+else:
+    contrast(engine, None, table, by="period", block="author", groups=["唐", "宋"], scan=50, top=top)
+peak = next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]
+print(json.dumps({"seconds": time.perf_counter() - t, "peak_mb": int(peak) / 1024}))
+"""
+
+
+def speed(args, tmp: Path) -> dict:
+    table = poetry_table(args.poetry, tmp / "tang-song.tsv", ("唐", "宋"), 13, args.limit)
+    out = {}
+    for kind, label in (
+        ("word", "月 across 唐 and 宋, 1,000 permutations"),
+        ("scan", f"scan of {args.scan_top} characters"),
+    ):
+        run = subprocess.run(
+            [sys.executable, "-c", SPEED, args.model, str(table), kind, str(args.scan_top)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        figures = json.loads(run.stdout.strip().splitlines()[-1])
+        out[label] = figures
+        print(f"{label:<66} {figures['seconds']:>7.1f} s, peak {figures['peak_mb']:.0f} MB", flush=True)
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("what", nargs="?", choices=["null-novel", "null-poetry", "speed"], default="null-novel")
+    p.add_argument("--model", default=None)
+    p.add_argument("--poetry", default=str(ROOT.parent / "shared" / "corpora" / "poetry.tsv.gz"))
+    p.add_argument("--words", type=int, default=200, help="words scanned for the nulls (most frequent)")
+    p.add_argument("--min-count", type=int, default=20, help="occurrences a scanned word needs in each group")
+    p.add_argument("--permutations", type=int, default=199)
+    p.add_argument("--limit", type=int, default=None, help="at most this many poems")
+    p.add_argument("--scan-top", type=int, default=2000)
+    p.add_argument("--tiny", action="store_true", help="a tiny model of a slice of the novel")
+    p.add_argument("--json", default=None)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if args.tiny:
+            from tiny import TINY_TRAIN, tiny_novel
+
+            from w2vkit.text.segment import SegmentOptions
+            from w2vkit.training.trainer import train
+            from w2vkit.training.trainoptions import TrainOptions
+
+            train([tiny_novel()], tmp / "m", TrainOptions(**TINY_TRAIN), SegmentOptions())
+            args.model, args.words, args.permutations = str(tmp / "m"), 20, 19
+        engine = Engine(load_model(args.model))
+        figures = {
+            "null-novel": null_novel,
+            "null-poetry": null_poetry,
+        }.get(args.what, None)
+        result = figures(args, engine, tmp) if figures else speed(args, tmp)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
