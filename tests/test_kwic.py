@@ -107,3 +107,14 @@ def test_a_model_of_several_files_names_each_passages_file_and_chapter(invoke, t
 def test_bad_input_is_one_line(invoke, tmp_path, args, code):
     r = invoke(args)
     assert r.exit_code == code and len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("Error: ")
+
+
+def test_kwic_of_a_tables_rows_of_one_group(invoke, tmp_path):
+    table = tmp_path / "poems.tsv"
+    table.write_text("period\ttext\n唐\t劝君更尽一杯酒\n宋\t明月几时有把酒问青天\n宋\t无酒\n", encoding="utf-8")
+    r = invoke(["kwic", "酒", "--in", table, "--where", "period=宋", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    hits = json.loads(r.stdout)["results"]
+    assert [(h["line"], h["left"], h["right"]) for h in hits] == [(3, "明月几时有把", "问青天"), (4, "无", "")]
+    r = invoke(["kwic", "酒", "--in", table, "--where", "era=宋"])
+    assert (r.exit_code, r.stderr) == (1, f"Error: {table}: no column 'era'; its columns are 'period', 'text'\n")

@@ -115,10 +115,17 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
 )
 @click.option("-n", "--top", "topn", default=50, show_default=True, type=limited("topn"), help="Passages shown.")
 @click.option("--width", default=DEFAULT_WIDTH, show_default=True, type=limited("width"), help="Characters each side.")
+@click.option("--text-column", default="text", show_default=True, metavar="NAME", help="With a table: its text column.")
+@click.option(
+    "--where",
+    multiple=True,
+    metavar="COLUMN=VALUE",
+    help="With a table: only its rows whose COLUMN is VALUE (repeatable): the passages behind a contrast.",
+)
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def kwic(word, source, topn, width, model_path, fmt):
+def kwic(word, source, topn, width, text_column, where, model_path, fmt):
     """Keyword in context: the passages a WORD occurs in, with their line and chapter.
 
     With --in FILE, the raw text (the word found as written); else the segmented text the model
@@ -129,11 +136,25 @@ def kwic(word, source, topn, width, model_path, fmt):
       w2vkit kwic 庞统 -m models/sanguo            # where the model's 庞统 comes from
       w2vkit kwic 酒 --in xiyouji.txt -n 20
       w2vkit kwic 孔明 -m models/sanguo --format tsv > passages.tsv
+      w2vkit kwic 酒 --in poetry.tsv.gz --where period=宋 -n 20   # a table's rows of one group
     """
     from ..queries.kwic import concordance
     from ..text.corpuscache import model_corpus
+    from ..text.tables import is_table
 
-    if source:
+    conditions = {}
+    for condition in where:
+        column, sep, value = condition.partition("=")
+        if not sep or not column.strip():
+            raise click.UsageError(f"--where takes COLUMN=VALUE, not {condition!r}")
+        conditions[column.strip()] = value.strip()
+    if conditions and not (source and is_table(source)):
+        raise click.UsageError("--where filters a table's rows: give --in TABLE (.tsv, .csv, .jsonl)")
+    if source and is_table(source):
+        from ..queries.kwic import table_concordance
+
+        found = table_concordance(source, word, text_column=text_column, where=conditions, width=width, limit=topn)
+    elif source:
         found = concordance(source, word, segmented=False, width=width, limit=topn)
     else:
         corpus, files = model_corpus(load_model_for(model_path))

@@ -147,3 +147,44 @@ def _find(text: str, word: str, segmented: bool) -> list[tuple[int, int, str]]:
 
 def _cjk(ch: str) -> bool:
     return bool(ch) and "\u3400" <= ch <= "\u9fff"
+
+
+def table_concordance(
+    path: str | Path,
+    word: str,
+    *,
+    text_column: str = "text",
+    where: dict[str, str] | None = None,
+    width: int = DEFAULT_WIDTH,
+    limit: int | None = 50,
+) -> Concordance:
+    """Every occurrence of `word` in the text column of a table's rows (w2vkit.text.tables), only
+    the rows whose columns equal `where`'s values (period=宋); each hit names its line of the table
+    and, as its "document", the row's `where` values."""
+    from ..text.tables import read_rows
+
+    if not isinstance(word, str) or not word.strip():
+        raise UsageError("give the word to look for")
+    check_number("width", width)
+    if limit is not None:
+        check_number("topn", limit)
+    where = dict(where or {})
+    word = word.strip()
+    result = Concordance(word, str(path), False, 0, 0)
+    label = " ".join(f"{k}={v}" for k, v in where.items())
+    for lineno, row in read_rows(path, list(dict.fromkeys([text_column, *where]))):
+        if any(row[k].strip() != v for k, v in where.items()):
+            continue
+        text = row[text_column]
+        found = _find(text, word, False)
+        if not found:
+            continue
+        result.total += len(found)
+        result.lines += 1
+        for start, end, shown in found:
+            if limit is not None and len(result.hits) >= limit:
+                break
+            result.hits.append(
+                Hit(lineno, str(path), label, shown[:start][-width:], shown[start:end], shown[end:][:width])
+            )
+    return result
