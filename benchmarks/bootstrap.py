@@ -1,7 +1,9 @@
-"""What resampled members cost (issue 35): on the built-in novel, `train xiyouji` against
+"""What resampled members cost (issues 35, 51): on the built-in novel, `train xiyouji` against
 `train xiyouji --bootstrap 10` (segmentation cached by a first run, so both time training; the
-target: the bootstrap run at most 11 trainings + 10%), and a cold `similar` (a fresh process) on
-the plain model against the model with 10 members, stability included (target: within 2x).
+target: the bootstrap run at most 11 trainings + 10%), the same with `--jobs 2` (members two at
+a time, one thread each; target: at most 0.85x the serial run), and a cold `similar` (a fresh
+process) on the plain model against the model with 10 members, stability included (target:
+within 2x).
 
     python benchmarks/bootstrap.py [--members 10] [--rounds 7]
     python benchmarks/bootstrap.py --tiny
@@ -46,6 +48,27 @@ def main():
             [*w2vkit, "train", corpus, "-o", str(Path(tmp) / "boot"), "--bootstrap", str(args.members), "-q", *extra],
             env,
         )
+        parallel = timed(
+            [
+                *w2vkit,
+                "train",
+                corpus,
+                "-o",
+                str(Path(tmp) / "par"),
+                "--bootstrap",
+                str(args.members),
+                "--jobs",
+                "2",
+                "-q",
+                *extra,
+            ],
+            env,
+        )
+        print(
+            f"--bootstrap {args.members} --jobs 2: {parallel:.1f} s = {parallel / boot:.2f}x the serial run's "
+            f"{boot:.1f} s (target <= 0.85x: {'met' if parallel <= 0.85 * boot else 'NOT met'})",
+            flush=True,
+        )
         budget = (args.members + 1) * one * 1.10
         print(
             f"train {corpus}: one model {one:.1f} s; with --bootstrap {args.members}: {boot:.1f} s = "
@@ -64,7 +87,9 @@ def main():
             f"{b / a:.2f}x (target <= 2: {'met' if b <= 2 * a else 'NOT met'}); medians of {args.rounds}"
         )
     if args.json:
-        Path(args.json).write_text(json.dumps({"one": one, "bootstrap": boot, "cold_plain": a, "cold_members": b}))
+        Path(args.json).write_text(
+            json.dumps({"one": one, "bootstrap": boot, "jobs2": parallel, "cold_plain": a, "cold_members": b})
+        )
 
 
 if __name__ == "__main__":

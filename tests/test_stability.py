@@ -255,7 +255,10 @@ def test_an_interrupted_bootstrap_leaves_the_earlier_model_usable(invoke, novel_
             raise KeyboardInterrupt
         return real_fit(*args, **kwargs)
 
+    import w2vkit.training.memberwork as member_module
+
     monkeypatch.setattr(train_module, "fit", fit_then_interrupt)
+    monkeypatch.setattr(member_module, "fit", fit_then_interrupt)
     r = invoke(["train", novel_slice, "-o", out, "--bootstrap", "3", "--unit", "lines:20", *TINY])
     assert r.exit_code == 130
     assert (
@@ -264,3 +267,66 @@ def test_an_interrupted_bootstrap_leaves_the_earlier_model_usable(invoke, novel_
     assert (out / "vectors.npy").read_bytes() == before and not (out / "members").exists()
     assert invoke(["similar", "行者", "-m", out]).exit_code == 0
     assert not list(tmp_path.glob(".m.tmp-*"))
+
+
+def test_members_trained_two_at_a_time_are_the_serial_ones(invoke, novel_slice, tmp_path):
+    """--jobs 2: the same draws and, with --deterministic, bit-identical members (issue 51)."""
+    import numpy as np
+
+    args = ["--bootstrap", "3", "--unit", "lines:20", "--deterministic", *TINY]
+    assert invoke(["train", novel_slice, "-o", tmp_path / "serial", *args]).exit_code == 0
+    r = invoke(["train", novel_slice, "-o", tmp_path / "parallel", "--jobs", "2", *args])
+    assert r.exit_code == 0 and "2 at a time" in r.stderr, r.stderr
+    for k in (1, 2, 3):
+        a, b = member_dir(tmp_path / "serial", k), member_dir(tmp_path / "parallel", k)
+        assert (
+            json.loads((a / "meta.json").read_text())["member"] == json.loads((b / "meta.json").read_text())["member"]
+        )
+        assert np.array_equal(np.load(a / "vectors.npy"), np.load(b / "vectors.npy"))
+    assert invoke(["similar", "行者", "-m", tmp_path / "parallel"]).exit_code == 0
+
+
+def test_ctrl_c_while_members_train_in_parallel_kills_them_and_keeps_nothing(novel_slice, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "par-out"
+    env = dict(os.environ)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "w2vkit",
+            "train",
+            str(novel_slice),
+            "-o",
+            str(out),
+            "--bootstrap",
+            "6",
+            "--jobs",
+            "2",
+            "--unit",
+            "lines:20",
+            "--epochs",
+            "3",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    for line in proc.stderr:
+        if "training 6 members" in line:
+            break
+    time.sleep(1.5)
+    os.killpg(proc.pid, signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130, rest
+    assert "the model and the members trained so far were not saved" in rest
+    time.sleep(0.5)
+    left = subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True).stdout.split()
+    assert left == [], left
+    assert not out.exists() and not list(tmp_path.glob(".par-out.tmp-*"))

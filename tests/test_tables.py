@@ -7,8 +7,9 @@ import json
 import pytest
 
 from w2vkit.errors import InputError
-from w2vkit.text.segment import SegmentOptions, Tokenizer, strip_notes, to_simplified
+from w2vkit.text.segment import SegmentOptions, Tokenizer, to_simplified
 from w2vkit.text.tables import read_rows, table_text
+from w2vkit.text.variants import strip_notes
 
 
 def test_the_three_formats_give_the_same_rows(tmp_path):

@@ -121,7 +121,8 @@ JOBS_OPTION = click.option(
     "--jobs",
     type=limited("jobs"),
     default=None,
-    help="Segmentation processes [default: all cores]; the output is identical for any value.",
+    help="Segmentation processes [default: all cores]; with --bootstrap/--seeds also the members trained at "
+    "once [default: one at a time]. The output is the same for any value.",
 )
 
 # segment, train

@@ -183,18 +183,6 @@ def to_simplified(text: str) -> str:
     return normalise_variants(_simplifier().convert(text))
 
 
-# Bracketed editorial notes of classical texts: variant readings （一作…）, footnote marks [二],
-# sources 〔据…补〕, 【…】. Full-width and ASCII brackets, not nested, at most 200 characters.
-_NOTES = re.compile(
-    r"（[^（）]{0,200}）|\([^()]{0,200}\)|\[[^\[\]]{0,200}\]|〔[^〔〕]{0,200}〕|【[^【】]{0,200}】|［[^［］]{0,200}］"
-)
-
-
-def strip_notes(text: str) -> str:
-    """text without its bracketed notes (_NOTES)."""
-    return _NOTES.sub("", text)
-
-
 def _data_file(kind: str, name: str) -> Path:
     return Path(str(resources.files("w2vkit") / "data" / kind / f"{name}.txt"))
 
@@ -391,6 +379,8 @@ class Tokenizer:
         """Sentences of all the paragraphs, in order, as token lists of at most max_line_tokens."""
         text = "\n".join(paragraphs)
         if self.options.strip_notes:
+            from .variants import strip_notes
+
             text = strip_notes(text)
         if self.options.to_simplified:
             text = to_simplified(text)

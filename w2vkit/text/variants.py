@@ -10,6 +10,7 @@ variant list."""
 from __future__ import annotations
 
 import functools
+import re
 
 PAIRS = (
     "逈迥 暎映 疎疏 踈疏 牕窗 窻窗 窓窗 凴凭 慿凭 縂总 摠总 揔总 箇个 嶋岛 鴈雁 欵款 峯峰 廻回 迴回 囘回 囬回 "
@@ -28,3 +29,15 @@ def table() -> dict[int, str]:
 def normalise_variants(text: str) -> str:
     """text with each variant character replaced by its standard form (PAIRS)."""
     return text.translate(table())
+
+
+# Bracketed editorial notes of classical texts: variant readings （一作…）, footnote marks [二],
+# sources 〔据…补〕, 【…】. Full-width and ASCII brackets, not nested, at most 200 characters.
+_NOTES = re.compile(
+    r"（[^（）]{0,200}）|\([^()]{0,200}\)|\[[^\[\]]{0,200}\]|〔[^〔〕]{0,200}〕|【[^【】]{0,200}】|［[^［］]{0,200}］"
+)
+
+
+def strip_notes(text: str) -> str:
+    """text without its bracketed notes (_NOTES)."""
+    return _NOTES.sub("", text)

@@ -15,13 +15,13 @@ import time
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..base.choices import DEFAULT_MAX_LINE_TOKENS
 from ..base.cluster import Cluster
-from ..errors import InputError, ModelError, OptionError, UsageError
+from ..errors import ModelError, OptionError, UsageError
 from ..model.gensimstate import has_state, save_state, verify_gensim_state
-from ..model.members import Resampling, member_dir
+from ..model.members import Resampling
 from ..model.modelfolder import GENSIM_DIR, prepare_model_output, publish, staging_dir
 from ..model.store import load_model, write_model_files
 from ..model.subwords import save_ngrams
@@ -29,6 +29,7 @@ from ..queries.segmentation import restore_options, store_segmentation
 from ..text.corpuscache import prepare_corpus
 from ..text.segment import SegmentOptions
 from .fitting import FitRun, final_vectors, fit
+from .memberwork import resampled_documents, train_members
 from .trainoptions import TrainOptions, default_output
 
 if TYPE_CHECKING:
@@ -102,7 +103,9 @@ def train(
     resume : str, optional
         A word2vec model to go on training on these inputs.
     jobs : int, optional
-        Segmentation processes (None: all cores); the output is the same for any value.
+        Segmentation processes (None: all cores), and the resampled members trained at once (None:
+        one after another; J: up to J at once, the cores split between them); the segmented text
+        and the members' draws are the same for any value.
     progress : bool
         Progress bars on stderr.
     keep_gensim : bool or None
@@ -178,7 +181,7 @@ def train(
         if counted is None and counter is not None:
             counted = counter.count_tokens([prepared.path])
         tokens = prepared.tokens
-        documents = _resampled_documents(prepared.path, resampling, inputs)  # (before any training)
+        documents = resampled_documents(prepared.path, resampling, inputs)  # (before any training)
         if resumed_from is not None:  # unless told otherwise, go on as the model was trained
             trained = resumed_from.meta["hyperparameters"]
             if options.subwords is None:
@@ -214,6 +217,7 @@ def train(
             (item_corpus, items) if items is not None else None,
             counted=counted,
             documents=documents,
+            member_jobs=jobs,
         )
         seconds = run.seconds + (sum(run.count.seconds.values()) if run.count else 0)
         return TrainResult(
@@ -285,6 +289,7 @@ def _save_trained(
     item_input=None,
     counted=None,
     documents=None,
+    member_jobs=None,
 ) -> tuple[int, tuple[int, ...]]:
     """Write the model directory (vectors composed as chosen, metadata, the gensim state for
     --resume, and resampled members) and publish it atomically; the number of words. counted: the
@@ -338,7 +343,16 @@ def _save_trained(
             dict_copies = {**dict_copies, **files}
         if resampling is not None:
             meta["members"] = train_members(
-                prepared.path, tokens, opts, resampling, tmp, output, progress, counted=counted, documents=documents
+                prepared.path,
+                tokens,
+                opts,
+                resampling,
+                tmp,
+                output,
+                progress,
+                counted=counted,
+                documents=documents,
+                jobs=member_jobs,
             )
         write_model_files(tmp, final.words, final.counts, final.vectors, meta, dropped, extra_files=dict_copies)
         if keep_gensim:
@@ -354,126 +368,3 @@ def _save_trained(
     layout = final.meta.get("count_model", {}).get("layout")
     parts = (layout["predictive_dim"], layout["count_dim"]) if layout else (int(final.vectors.shape[1]),)
     return len(final.words), parts
-
-
-def _resampled_documents(corpus: Path, resampling, inputs):
-    """The documents bootstrap members draw from (None for seed members or no members), counted
-    before any training: a text of one document is refused naming the user's input."""
-    if resampling is None or resampling.kind != "bootstrap":
-        return None
-    from ..text.documents import find_documents
-
-    documents = find_documents(corpus, resampling.unit)
-    if len(documents) < 2:
-        named = inputs[0] if len(inputs) == 1 else f"{inputs[0]} and {len(inputs) - 1} more"
-        raise InputError(
-            f"{named}: {len(documents)} document{'' if len(documents) == 1 else 's'} ({documents.unit}), and "
-            "resampling needs at least 2; resample by {unit} lines:K with a smaller K, or use {seeds}",
-            "unit",
-            "seeds",
-        )
-    return documents
-
-
-def train_members(
-    corpus: Path,
-    tokens: int,
-    opts,
-    resampling: Resampling,
-    tmp: Path,
-    output,
-    progress: bool,
-    counted=None,
-    documents=None,
-) -> dict:
-    """Train the members `resampling` asks for with the model's own (resolved) options into
-    tmp/members/NN, compact (vectors, vocabulary, metadata); what the model's meta.json records of
-    them. counted: the corpus's word counts and lines (seed members train on the corpus itself;
-    a bootstrap member's are counted as its resample is written). Bootstrap members draw the
-    documents with a generator seeded by (seed, member), so the
-    draws are reproducible; seed members use seed + member number. Progress: a line per member with
-    the time left. Ctrl-C: nothing is saved (the previous model at `output` stays as it was)."""
-    import numpy as np
-
-    from ..text.corpusfile import WordCounts
-    from ..text.documents import draw_resample, write_resample
-
-    if documents is None and resampling.kind == "bootstrap":
-        documents = _resampled_documents(corpus, resampling, [str(corpus)])
-    if documents is not None:
-        log.info(
-            "training %d members on resamples of %s documents (%s)%s",
-            resampling.count,
-            f"{len(documents):,}",
-            documents.unit,
-            "" if documents.unit == "chapter" else "; the text has no chapter headings",
-        )
-    record: dict[str, Any] = {"kind": resampling.kind, "members": []}
-    if documents is not None:
-        record.update(documents.describe())
-    started = time.perf_counter()
-    scratch = tmp / ".resample.txt"
-    number = 0
-    fitting_log = logging.getLogger("w2vkit.training.fitting")
-    level = fitting_log.level
-    fitting_log.setLevel(logging.ERROR)  # the model itself said what there is to say of the corpus
-    try:
-        for number in range(1, resampling.count + 1):
-            member_opts, about = opts, {}
-            if documents is None:
-                member_opts = replace(opts, seed=opts.seed + number)
-                about = {"seed": member_opts.seed}
-                member_corpus, member_tokens = corpus, tokens
-                member_counted = counted
-            else:
-                draw = draw_resample(documents, np.random.default_rng([opts.seed, number]))
-                # the resample's words counted as it is written: gensim builds the member's
-                # vocabulary from them (as from the cache's counts) and scans nothing
-                counts = WordCounts()
-                write_resample(corpus, documents, draw, scratch, on_write=counts.add)
-                counts.end_file("")
-                member_corpus, member_tokens = scratch, sum(counts.words.values())
-                member_counted = (counts.words, counts.lines)
-                about = {"seed": opts.seed, "draw": draw.tolist()}
-            run = fit(member_corpus, member_tokens, member_opts, [str(corpus)], progress, counted=member_counted)
-            final = final_vectors(run, member_opts)
-            folder = member_dir(tmp, number)
-            folder.mkdir(parents=True)
-            meta = dict(
-                final.meta,
-                hyperparameters=asdict(member_opts),
-                member={"number": number, **about},
-                corpus={"tokens": member_tokens},
-            )
-            meta.pop("count_seconds", None)
-            saved = write_model_files(folder, final.words, final.counts, final.vectors, meta)
-            record["members"].append(
-                {
-                    "path": folder.relative_to(tmp).as_posix(),
-                    "vectors_sha256": saved["vectors_sha256"],
-                    **({"seed": member_opts.seed} if documents is None else {}),
-                }
-            )
-            took = time.perf_counter() - started
-            left = took / number * (resampling.count - number)
-            log.info(
-                "member %d/%d trained (%s words); about %.0f s left",
-                number,
-                resampling.count,
-                f"{len(final.words):,}",
-                left,
-            )
-    except KeyboardInterrupt:
-        log.warning(
-            "interrupted while training member %d of %d: the model and the members trained so far were not "
-            "saved; %s is as it was",
-            number,
-            resampling.count,
-            output,
-        )
-        raise
-    finally:
-        fitting_log.setLevel(level)
-        scratch.unlink(missing_ok=True)
-    record["seconds"] = round(time.perf_counter() - started, 3)
-    return record

@@ -1,0 +1,179 @@
+"""Resampled members trained beside a model (`train --bootstrap N`, `--seeds N`), one after another or
+up to `jobs` at once in worker processes (w2vkit.base.workers: plain processes and pipes, killed on
+Ctrl-C), each with the cores split between them.
+
+Several single-threaded gensim trainings use 2 cores better than one two-threaded training
+(gensim's threads wait on each other's batches): on 西游记, `--bootstrap 4 --jobs 2` took 0.7x the
+serial time (benchmarks/bootstrap.py). Each member's draw is seeded by (seed, member) whichever
+process trains it, so the draws are the serial run's; the vectors are the same where gensim is
+deterministic (--deterministic: one thread, the same in a worker), else they vary with threads
+as any two trainings do.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+from ..base.env import default_jobs
+from ..base.workers import ordered_map
+from ..errors import InputError
+from ..model.members import Resampling, member_dir
+from ..model.store import write_model_files
+from .fitting import final_vectors, fit
+
+log = logging.getLogger(__name__)
+
+_STATE: dict[str, Any] = {}
+
+
+def resampled_documents(corpus: Path, resampling, inputs):
+    """The documents bootstrap members draw from (None for seed members or no members), counted
+    before any training: a text of one document is refused naming the user's input."""
+    if resampling is None or resampling.kind != "bootstrap":
+        return None
+    from ..text.documents import find_documents
+
+    documents = find_documents(corpus, resampling.unit)
+    if len(documents) < 2:
+        named = inputs[0] if len(inputs) == 1 else f"{inputs[0]} and {len(inputs) - 1} more"
+        raise InputError(
+            f"{named}: {len(documents)} document{'' if len(documents) == 1 else 's'} ({documents.unit}), and "
+            "resampling needs at least 2; resample by {unit} lines:K with a smaller K, or use {seeds}",
+            "unit",
+            "seeds",
+        )
+    return documents
+
+
+def _begin(state: dict) -> None:
+    """A member process (or the serial run) takes what every member needs."""
+    _STATE.clear()
+    _STATE.update(state)
+    # the model itself said what there is to say of the corpus
+    logging.getLogger("w2vkit.training.fitting").setLevel(logging.ERROR)
+
+
+def train_member(number: int) -> tuple[dict, int]:
+    """Member `number` trained into tmp/members/NN: what the model's record keeps of it, and its words."""
+    import numpy as np
+
+    from ..text.corpusfile import WordCounts
+    from ..text.documents import draw_resample, write_resample
+
+    s = _STATE
+    opts, corpus, documents, tmp = s["opts"], s["corpus"], s["documents"], s["tmp"]
+    about: dict[str, Any] = {}
+    member_opts = opts
+    scratch = tmp / f".resample-{number:02d}.txt"
+    try:
+        if documents is None:
+            member_opts = replace(opts, seed=opts.seed + number)
+            about = {"seed": member_opts.seed}
+            member_corpus, member_tokens, member_counted = corpus, s["tokens"], s["counted"]
+        else:
+            draw = draw_resample(documents, np.random.default_rng([opts.seed, number]))
+            # the resample's words counted as it is written: gensim builds the member's
+            # vocabulary from them (as from the cache's counts) and scans nothing
+            counts = WordCounts()
+            write_resample(corpus, documents, draw, scratch, on_write=counts.add)
+            counts.end_file("")
+            member_corpus, member_tokens = scratch, sum(counts.words.values())
+            member_counted = (counts.words, counts.lines)
+            about = {"seed": opts.seed, "draw": draw.tolist()}
+        run = fit(member_corpus, member_tokens, member_opts, [str(corpus)], s["progress"], counted=member_counted)
+        final = final_vectors(run, member_opts)
+    finally:
+        scratch.unlink(missing_ok=True)
+    folder = member_dir(tmp, number)
+    folder.mkdir(parents=True)
+    meta = dict(
+        final.meta,
+        hyperparameters=asdict(member_opts),
+        member={"number": number, **about},
+        corpus={"tokens": member_tokens},
+    )
+    meta.pop("count_seconds", None)
+    saved = write_model_files(folder, final.words, final.counts, final.vectors, meta)
+    entry = {
+        "path": folder.relative_to(tmp).as_posix(),
+        "vectors_sha256": saved["vectors_sha256"],
+        **({"seed": member_opts.seed} if documents is None else {}),
+    }
+    return entry, len(final.words)
+
+
+def train_members(
+    corpus: Path,
+    tokens: int,
+    opts,
+    resampling: Resampling,
+    tmp: Path,
+    output,
+    progress: bool,
+    counted=None,
+    documents=None,
+    jobs: int | None = None,
+) -> dict:
+    """Train the members `resampling` asks for with the model's own (resolved) options into
+    tmp/members/NN, compact (vectors, vocabulary, metadata); what the model's meta.json records of
+    them. counted: the corpus's word counts and lines (seed members train on the corpus itself;
+    a bootstrap member's are counted as its resample is written). Bootstrap members draw the
+    documents with a generator seeded by (seed, member), so the draws are reproducible; seed
+    members use seed + member number. jobs: members trained at once (None or 1: one after
+    another), the cores split between them. Progress: a line per member with the time left.
+    Ctrl-C: the workers are killed and nothing is saved (the previous model at `output` stays)."""
+    if documents is None and resampling.kind == "bootstrap":
+        documents = resampled_documents(corpus, resampling, [str(corpus)])
+    jobs = max(1, min(jobs or 1, resampling.count))
+    if jobs > 1 and not opts.deterministic:
+        opts = replace(opts, workers=max(1, default_jobs() // jobs))
+    if documents is not None:
+        log.info(
+            "training %d members on resamples of %s documents (%s)%s%s",
+            resampling.count,
+            f"{len(documents):,}",
+            documents.unit,
+            "" if documents.unit == "chapter" else "; the text has no chapter headings",
+            f"; {jobs} at a time, {opts.workers} thread{'s' if opts.workers > 1 else ''} each" if jobs > 1 else "",
+        )
+    record: dict[str, Any] = {"kind": resampling.kind, "members": []}
+    if documents is not None:
+        record.update(documents.describe())
+    started = time.perf_counter()
+    fitting_log = logging.getLogger("w2vkit.training.fitting")
+    level = fitting_log.level
+    state = dict(
+        opts=opts,
+        corpus=corpus,
+        tokens=tokens,
+        documents=documents,
+        tmp=tmp,
+        counted=counted,
+        progress=progress and jobs == 1,
+    )
+    number = 0
+    try:
+        for number, (entry, words) in enumerate(
+            ordered_map(train_member, iter(range(1, resampling.count + 1)), jobs, _begin, (state,)), 1
+        ):
+            record["members"].append(entry)
+            left = (time.perf_counter() - started) / number * (resampling.count - number)
+            log.info("member %d/%d trained (%s words); about %.0f s left", number, resampling.count, f"{words:,}", left)
+    except KeyboardInterrupt:
+        log.warning(
+            "interrupted while training member %d of %d: the model and the members trained so far were not "
+            "saved; %s is as it was",
+            number + 1,
+            resampling.count,
+            output,
+        )
+        raise
+    finally:
+        fitting_log.setLevel(level)
+    record["seconds"] = round(time.perf_counter() - started, 3)
+    record["jobs"] = jobs
+    return record
