@@ -496,3 +496,95 @@ def test_a_local_cluster_is_capped_at_the_cores(caplog):
         assert cluster_module.parse_address(f"local:{cores * 8}") == ("local", cores)
     assert caplog.messages == [f"warning: local:{cores * 8} on {cores} cores: starting {cores} worker processes"]
     assert cluster_module.parse_address("local:1") == ("local", 1)
+
+
+def test_members_on_a_local_cluster_are_the_serial_ones(invoke, novel_slice, tmp_path):
+    """--bootstrap 3 --cluster local:2: each member a task, its files sent back; the draws and (with
+    --deterministic) the vectors of a serial run, in a folder `similar` reads (issue 51)."""
+    import numpy as np
+
+    from w2vkit.model.members import member_dir
+
+    args = ["--bootstrap", "3", "--unit", "lines:20", "--deterministic", "--epochs", "2", "--dim", "16"]
+    assert invoke(["train", novel_slice, "-o", tmp_path / "serial", *args]).exit_code == 0
+    r = invoke(["train", novel_slice, "-o", tmp_path / "cluster", "--cluster", "local:2", *args])
+    assert r.exit_code == 0, r.stderr
+    for k in (1, 2, 3):
+        a, b = member_dir(tmp_path / "serial", k), member_dir(tmp_path / "cluster", k)
+        assert (
+            json.loads((a / "meta.json").read_text())["member"] == json.loads((b / "meta.json").read_text())["member"]
+        )
+        va, vb = np.load(a / "vectors.npy"), np.load(b / "vectors.npy")
+        # the word2vec part bit for bit; the count part's SVD runs with the workers' BLAS threads
+        # (Dask sets one), which changes its last bits and may flip a component's sign: the
+        # words' cosines are the same (docs/cluster.md)
+        assert np.array_equal(va[:, :16], vb[:, :16])
+        ua = va[:300] / np.linalg.norm(va[:300], axis=1, keepdims=True)
+        ub = vb[:300] / np.linalg.norm(vb[:300], axis=1, keepdims=True)
+        assert np.allclose(ua @ ua.T, ub @ ub.T, atol=1e-4)
+    r = invoke(["similar", "行者", "-m", tmp_path / "cluster", "--format", "json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["results"][0]["members"] == 3
+
+
+def test_a_worker_killed_mid_member_gets_the_member_trained_again(novel_slice, tmp_path, dask_cluster):
+    import distributed
+
+    from w2vkit.model.members import Resampling
+    from w2vkit.model.store import load_model
+    from w2vkit.text.segment import SegmentOptions
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
+
+    killed = []
+
+    def kill_a_worker_once_a_member_trains():
+        with distributed.Client(dask_cluster.scheduler_address, set_as_default=False) as client:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                busy = [w for w, tasks in client.processing().items() if tasks]
+                if busy:
+                    time.sleep(0.3)  # (inside the member's training)
+                    pid = client.run(os.getpid, workers=[busy[0]])[busy[0]]
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+                    return
+                time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_a_worker_once_a_member_trains)
+    killer.start()
+    train(
+        [str(novel_slice)],
+        tmp_path / "m",
+        TrainOptions(epochs=3, dim=16),
+        SegmentOptions(),
+        resampling=Resampling("bootstrap", 3, "lines:20"),
+        cluster=dask_cluster.scheduler_address,
+    )
+    killer.join()
+    assert killed, "the run ended before a worker could be killed"
+    model = load_model(tmp_path / "m")
+    assert len(model.meta["members"]["members"]) == 3
+    from w2vkit.queries.query import Engine
+
+    assert len(Engine(model).members) == 3
+
+
+def test_members_on_a_cluster_whose_workers_cannot_read_the_corpus_fail_before_training(tmp_path, monkeypatch):
+    from w2vkit.errors import ClusterError
+    from w2vkit.training import memberwork
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("a b c\n")
+
+    class Fake:
+        class client:
+            @staticmethod
+            def run(func, path):
+                return {"tcp://10.0.0.2:1": -1, "tcp://10.0.0.3:1": corpus.stat().st_size}
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr("w2vkit.base.cluster.Cluster", lambda address: Fake())
+    with pytest.raises(ClusterError, match=r"1 of 2 workers cannot read the corpus .* \(tcp://10.0.0.2:1\)"):
+        memberwork.check_cluster_reads("tcp://sched:8786", corpus)

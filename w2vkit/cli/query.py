@@ -31,7 +31,8 @@ STABLE_OPTION = click.option(
     type=click.Choice(SIMILAR_RANKS),
     default=SIMILAR_RANK,
     show_default=True,
-    help="With resampled members: order by the ensemble's estimate (the members' mean) or by the model's own cosine.",
+    help="With resampled members: order by the model's own cosine, or by the ensemble's estimate (the members' mean: "
+    "steadier, fewer aliases; docs/findings.md).",
 )
 @MODEL_OPTION
 @FORMAT_OPTION

@@ -5,9 +5,10 @@ Without members a result is the model's: its cosines, ranked. With members (trai
 --seeds N) the printed score is the **ensemble's estimate**: the members' mean in Fisher z, the
 space the 90% interval is made in (w2vkit.base.intervals), so it always lies inside its own
 interval. The model's own cosine stays as the column `model`. Neighbours are candidates from the
-model's top list and every member's (a bagged ranking); `rank` orders them by the ensemble's
-estimate (candidates that fewer than half the members have at all come after the others: an
-estimate from a draw or two is no estimate) or by the model's cosine. A neighbour's **recurrence** is the share of members with it
+model's top list and every member's (a bagged ranking); `rank` orders them by the model's cosine
+(the default, chosen in benchmarks/ensemble.py: the ensemble's ranking was steadier but found
+fewer aliases) or by the ensemble's estimate (candidates that fewer than half the members have at
+all come after the others: an estimate from a draw or two is no estimate). A neighbour's **recurrence** is the share of members with it
 among their top `topn` of the word (a member lacking either word counts as not having it; Antoniak
 & Mimno 2018); a candidate that fewer than half the members have at all is flagged in the notes.
 

@@ -106,6 +106,71 @@ def train_member(number: int) -> tuple[dict, int]:
     return entry, len(final.words)
 
 
+def train_member_files(number: int) -> tuple[dict, int, dict[str, bytes]]:
+    """On a cluster worker: the member trained into a folder of the worker's own, and returned as
+    its files (the client writes them into the model folder; the worker's folder is removed)."""
+    import shutil
+    import tempfile
+
+    work = Path(tempfile.mkdtemp(prefix="w2vkit-member-"))
+    shared_tmp = _STATE["tmp"]
+    try:
+        _STATE["tmp"] = work
+        entry, words = train_member(number)
+        folder = member_dir(work, number)
+        return entry, words, {p.name: p.read_bytes() for p in folder.iterdir()}
+    finally:
+        _STATE["tmp"] = shared_tmp
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def corpus_size(path: str) -> int:
+    """On a worker: the size of the corpus file as it sees it (-1: it cannot read it)."""
+    import os
+
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+        return os.path.getsize(path)
+    except OSError:
+        return -1
+
+
+def _cluster_members(cluster: str, corpus: Path, count: int):
+    """A Dask cluster ready to train members: each worker must read the corpus where the client
+    has it (shared storage; checked before any training), else ClusterError naming the workers."""
+    from ..base.cluster import ITEMS_PER_TASK, Cluster
+    from ..errors import ClusterError
+
+    connection = Cluster(cluster)
+    try:
+        sizes = connection.client.run(corpus_size, str(corpus))
+    except Exception as e:  # (a worker without w2vkit cannot unpickle the function)
+        connection.close()
+        raise ClusterError(
+            f"{cluster}: the workers could not run w2vkit ({type(e).__name__}); install it on them"
+        ) from None
+    expected = corpus.stat().st_size
+    blind = sorted(w for w, size in sizes.items() if size != expected)
+    if blind:
+        connection.close()
+        raise ClusterError(
+            f"{cluster}: {len(blind)} of {len(sizes)} workers cannot read the corpus {corpus} as this machine has it "
+            f"({', '.join(blind[:3])}); put the corpus cache ($W2VKIT_CACHE) on storage every worker shares"
+        )
+
+    def mapper(func, items, initializer, initargs):
+        return connection.ordered_map(func, items, initializer, initargs, weight=lambda _: ITEMS_PER_TASK)
+
+    return connection, mapper
+
+
+def check_cluster_reads(cluster: str, corpus: Path) -> None:
+    """ClusterError unless every worker of the cluster reads the corpus as this machine has it."""
+    connection, _ = _cluster_members(cluster, corpus, 0)
+    connection.close()
+
+
 def train_members(
     corpus: Path,
     tokens: int,
@@ -117,6 +182,7 @@ def train_members(
     counted=None,
     documents=None,
     jobs: int | None = None,
+    cluster: str | None = None,
 ) -> dict:
     """Train the members `resampling` asks for with the model's own (resolved) options into
     tmp/members/NN, compact (vectors, vocabulary, metadata); what the model's meta.json records of
@@ -124,7 +190,8 @@ def train_members(
     a bootstrap member's are counted as its resample is written). Bootstrap members draw the
     documents with a generator seeded by (seed, member), so the draws are reproducible; seed
     members use seed + member number. jobs: members trained at once (None or 1: one after
-    another), the cores split between them. Progress: a line per member with the time left.
+    another), the cores split between them; cluster: a Dask cluster's address (or local:N), each
+    member a task, its files sent back and written here. Progress: a line per member with the time left.
     Ctrl-C: the workers are killed and nothing is saved (the previous model at `output` stays)."""
     if documents is None and resampling.kind == "bootstrap":
         documents = resampled_documents(corpus, resampling, [str(corpus)])
@@ -156,10 +223,21 @@ def train_members(
         progress=progress and jobs == 1,
     )
     number = 0
+    connection = None
     try:
-        for number, (entry, words) in enumerate(
-            ordered_map(train_member, iter(range(1, resampling.count + 1)), jobs, _begin, (state,)), 1
-        ):
+        if cluster:
+            connection, mapper = _cluster_members(cluster, corpus, resampling.count)
+            state["progress"] = False
+            results = mapper(train_member_files, iter(range(1, resampling.count + 1)), _begin, (state,))
+        else:
+            results = ordered_map(train_member, iter(range(1, resampling.count + 1)), jobs, _begin, (state,))
+        for number, found in enumerate(results, 1):
+            entry, words = found[0], found[1]
+            if cluster:  # (the member's files, sent back by the worker that trained it)
+                folder = member_dir(tmp, number)
+                folder.mkdir(parents=True)
+                for name, data in found[2].items():
+                    (folder / name).write_bytes(data)
             record["members"].append(entry)
             left = (time.perf_counter() - started) / number * (resampling.count - number)
             log.info("member %d/%d trained (%s words); about %.0f s left", number, resampling.count, f"{words:,}", left)
@@ -174,6 +252,10 @@ def train_members(
         raise
     finally:
         fitting_log.setLevel(level)
+        if connection is not None:
+            connection.close()
     record["seconds"] = round(time.perf_counter() - started, 3)
     record["jobs"] = jobs
+    if cluster:
+        record["cluster"] = cluster
     return record

@@ -182,6 +182,8 @@ def train(
             counted = counter.count_tokens([prepared.path])
         tokens = prepared.tokens
         documents = resampled_documents(prepared.path, resampling, inputs)  # (before any training)
+        if resampling is not None:
+            _check_member_jobs(jobs, cluster, prepared.path)
         if resumed_from is not None:  # unless told otherwise, go on as the model was trained
             trained = resumed_from.meta["hyperparameters"]
             if options.subwords is None:
@@ -218,6 +220,7 @@ def train(
             counted=counted,
             documents=documents,
             member_jobs=jobs,
+            member_cluster=cluster,
         )
         seconds = run.seconds + (sum(run.count.seconds.values()) if run.count else 0)
         return TrainResult(
@@ -233,6 +236,24 @@ def train(
             opts,
             dimensions,
         )
+
+
+def _check_member_jobs(jobs, cluster, corpus: Path) -> None:
+    """Before any training: members at once no more than the cores, and a remote cluster whose
+    workers read the corpus (a local one shares this machine's disk)."""
+    from ..base.env import default_jobs
+
+    cores = default_jobs()
+    if jobs is not None and jobs > cores and not cluster:
+        raise OptionError(
+            f"{{jobs}} {jobs} trains more members at once than this machine has cores ({cores}); they would only "
+            f"wait for each other: give at most {cores}",
+            "jobs",
+        )
+    if cluster and not cluster.startswith("local:"):
+        from .memberwork import check_cluster_reads
+
+        check_cluster_reads(cluster, corpus)
 
 
 def _check_arguments(inputs, options, seg_options, resampling, items) -> None:
@@ -290,6 +311,7 @@ def _save_trained(
     counted=None,
     documents=None,
     member_jobs=None,
+    member_cluster=None,
 ) -> tuple[int, tuple[int, ...]]:
     """Write the model directory (vectors composed as chosen, metadata, the gensim state for
     --resume, and resampled members) and publish it atomically; the number of words. counted: the
@@ -353,6 +375,7 @@ def _save_trained(
                 counted=counted,
                 documents=documents,
                 jobs=member_jobs,
+                cluster=member_cluster,
             )
         write_model_files(tmp, final.words, final.counts, final.vectors, meta, dropped, extra_files=dict_copies)
         if keep_gensim:
