@@ -32,7 +32,7 @@ import numpy as np
 
 from .. import __version__
 from ..base.files import note_read, sha256_of
-from ..base.trust import digest_of
+from ..base.trust import HashedWriter, digest_of
 from ..errors import CorruptModelError, ModelNotFoundError
 from .itemfiles import ITEMS_DIR
 from .metacheck import check_meta
@@ -155,32 +155,33 @@ def write_model_files(
     for w in words:
         if not w or "\t" in w or "\n" in w:
             raise ValueError(f"word {w!r} cannot be stored (empty, or has a tab or newline)")
-    if not written:
-        np.save(directory / VECTORS, vectors, allow_pickle=False)
+    if not written:  # (hashed as numpy writes it: nothing is read back)
+        with HashedWriter(directory / VECTORS) as out:
+            np.save(out, vectors, allow_pickle=False)
+        vectors_sha256 = out.sha256
     for relative, data in (extra_files or {}).items():
         if Path(relative).parts[:1] not in ((DICTS_DIR,), (ITEMS_DIR,)) or ".." in Path(relative).parts:
             raise ValueError(f"{relative}: a model's extra files go under {DICTS_DIR}/ or items/")
         (directory / relative).parent.mkdir(parents=True, exist_ok=True)
         (directory / relative).write_bytes(data)
-    # The checksum of a large file is computed on the other core while the vocabulary is written
-    # (hashlib releases the GIL).
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        hashing = pool.submit(lambda: vectors_sha256 or sha256_of(directory / VECTORS))
-        write_vocab(directory, words, counts)
-        if dropped:
-            with open(directory / DROPPED, "w", encoding="utf-8", newline="\n") as f:
-                f.writelines(f"{w}\t{c}\n" for w, c in sorted(dropped.items(), key=lambda x: -x[1]))
-        vectors_sha = hashing.result()
-    meta = dict(meta, vocab_sha256=sha256_of(directory / VOCAB))
+    vectors_sha = vectors_sha256 or sha256_of(directory / VECTORS)  # (an importer's file, unhashed)
+    vocab_sha = write_vocab(directory, words, counts)
+    if dropped:
+        with open(directory / DROPPED, "w", encoding="utf-8", newline="\n") as f:
+            f.writelines(f"{w}\t{c}\n" for w, c in sorted(dropped.items(), key=lambda x: -x[1]))
+    meta = dict(meta, vocab_sha256=vocab_sha)
     return write_meta(directory, meta, len(words), int(vectors.shape[1]), vectors_sha)
 
 
-def write_vocab(directory: Path, words: list[str], counts) -> None:
+def write_vocab(directory: Path, words: list[str], counts) -> str:
+    """vocab.tsv, and its sha256 (of the bytes written)."""
+    import hashlib
+
     counts = np.asarray(counts).astype(np.int64).tolist()
-    with open(directory / VOCAB, "w", encoding="utf-8", newline="\n") as f:
-        f.write("".join([f"{w}\t{c}\n" for w, c in zip(words, counts)]))
+    data = "".join([f"{w}\t{c}\n" for w, c in zip(words, counts)]).encode("utf-8")
+    with open(directory / VOCAB, "wb") as f:
+        f.write(data)
+    return hashlib.sha256(data).hexdigest()
 
 
 def write_meta(directory: Path, meta: dict, vocab_size: int, dim: int, vectors_sha256: str) -> dict:

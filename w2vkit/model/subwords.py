@@ -23,8 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..base.files import sha256_of
-from ..base.trust import digest_of
+from ..base.trust import HashedWriter, digest_of
 from ..base.vecmath import unit_rows, unit_vector
 from ..errors import CorruptModelError
 
@@ -90,9 +89,10 @@ def save_ngrams(directory: Path, wv, word_weight, scale: float = 1.0, dim: int |
             rows.setdefault(gram, bucket)
     names = list(rows)
     vectors = np.ascontiguousarray(wv.vectors_ngrams[list(rows.values())], dtype=np.float32)
-    np.save(directory / NGRAM_VECTORS, vectors, allow_pickle=False)
-    with open(directory / NGRAM_LIST, "w", encoding="utf-8", newline="\n") as f:
-        f.write("".join(f"{g}\n" for g in names))
+    with HashedWriter(directory / NGRAM_VECTORS) as vector_file:  # (hashed as written)
+        np.save(vector_file, vectors, allow_pickle=False)
+    with HashedWriter(directory / NGRAM_LIST) as list_file:
+        list_file.write("".join(f"{g}\n" for g in names).encode("utf-8"))
     return {
         "count": len(names),
         "min_n": wv.min_n,
@@ -100,8 +100,8 @@ def save_ngrams(directory: Path, wv, word_weight, scale: float = 1.0, dim: int |
         "word_weight": word_weight,
         "scale": scale,
         "dim": dim,
-        "vectors_sha256": sha256_of(directory / NGRAM_VECTORS),
-        "list_sha256": sha256_of(directory / NGRAM_LIST),
+        "vectors_sha256": vector_file.sha256,
+        "list_sha256": list_file.sha256,
     }
 
 
