@@ -70,6 +70,9 @@ POSITIONAL_DEFAULTS = {
     "axis_scores": {"words"},
     "draw_axis": {"y_result"},
     "compare": {"words"},
+    "similar": {"negative"},
+    "axis": {"words"},
+    "comparison": {"words"},
     "Embedder": {"method"},
 }
 

@@ -473,7 +473,10 @@ def test_members_build_their_vocabulary_from_counts_equal_to_a_scan_of_their_tex
         given[-1] = given[-1] and tokens == sum(scanned.values())
         return real_fit(corpus, tokens, opts, inputs, progress, state, counted, counter)
 
+    import w2vkit.training.memberwork as memberwork
+
     monkeypatch.setattr(trainer, "fit", checking_fit)
+    monkeypatch.setattr(memberwork, "fit", checking_fit)
     options = TrainOptions(dim=8, epochs=1, min_count=2, method="word2vec")
     train([str(novel_slice)], tmp_path / "m", options, resampling=Resampling(kind, 2, "lines:20"))
     assert given == [True, True, True]  # the model, then its two members

@@ -149,7 +149,7 @@ def expand(
 
 def expansion(
     engine: Engine,
-    seeds,
+    seeds: str | list[str],
     *,
     topn: int = EXPAND_TOPN,
     min_count: int | None = None,
@@ -164,11 +164,40 @@ def expansion(
     share P of the members' top `topn`; skip_unknown leaves out seeds the model cannot place (named
     in a note and in `skipped`).
 
+    Parameters
+    ----------
+    engine : Engine
+        The model's engine.
+    seeds : str or list of str
+        The words of a concept.
+    topn : int
+        How many candidates.
+    min_count : int, optional
+        Only words seen this often (None: EXPAND_MIN_COUNT).
+    iterations : int
+        Rounds that grow the seeds with the best candidates.
+    stable : float, optional
+        With members: keep candidates recurring in at least this share of them.
+    skip_unknown : bool
+        Leave out seeds the model cannot place.
+
     Returns
     -------
     Result
         Rows (rank, word, score, count, nearest_seed, and with members model, recurrence, low, high,
         members), notes, provenance.
+
+    Raises
+    ------
+    UsageError
+        No seed, or none the model knows.
+    UnknownWordError
+        A seed the model cannot place (unless skip_unknown).
+
+    Examples
+    --------
+    >>> expansion(Engine(load_model("models/xiyouji")), ["刀", "枪", "剑"], topn=5).records()[0]["word"]  # doctest: +SKIP
+    '刀剑'
     """
     seeds = words_argument("seeds", seeds)
     if not seeds:

@@ -290,12 +290,12 @@ def axis_scores(
 
 def axis(
     engine: Engine,
-    positive,
-    negative,
-    words=None,
+    positive: str | list[str],
+    negative: str | list[str],
+    words: list[str] | None = None,
     *,
-    y_positive=None,
-    y_negative=None,
+    y_positive: list[str] | None = None,
+    y_negative: list[str] | None = None,
     topn: int = DEFAULT_TOPN,
     min_count: int = EXPAND_MIN_COUNT,
     paired: bool = False,
@@ -303,15 +303,52 @@ def axis(
 ) -> tuple[Result, AxisResult, AxisResult | None]:
     """axis_scores as a result (what `axis` prints and `--format json` gives), with a second axis
     (y_positive − y_negative) scored for the same words when given; also the AxisResults, for
-    drawing. With members the score is the ensemble's estimate (the model's in `model`)."""
+    drawing. With members the score is the ensemble's estimate (the model's in `model`).
+
+    Parameters
+    ----------
+    engine : Engine
+        The model's engine.
+    positive, negative : str or list of str
+        The poles (with paired: positive[i]:negative[i] pairs).
+    words : list of str, optional
+        The words to place; None: the vocabulary's two extremes.
+    y_positive, y_negative : list of str, optional
+        A second axis's poles.
+    topn : int
+        Words at each end, without `words`.
+    min_count : int
+        Only words seen this often at the ends.
+    paired : bool
+        The poles are pairs.
+    skip_unknown : bool
+        Leave out words the model cannot place.
+
+    Returns
+    -------
+    tuple of (Result, AxisResult, AxisResult or None)
+        The result as printed, and the scored axes for draw_axis.
+
+    Raises
+    ------
+    UsageError
+        Poles that make no direction, a pair given twice.
+    UnknownWordError
+        A word the model cannot place (unless skip_unknown).
+
+    Examples
+    --------
+    >>> result, scored, _ = axis(Engine(load_model("models/xiyouji")), ["善"], ["恶"], ["行者"])  # doctest: +SKIP
+    """
     if bool(y_positive) != bool(y_negative):
         raise UsageError("a second axis needs words at both its poles ({y_positive} and {y_negative})")
+    positive, negative = words_argument("positive", positive), words_argument("negative", negative)
     scored = axis_scores(
         engine, positive, negative, words, topn=topn, min_count=min_count, paired=paired, skip_unknown=skip_unknown
     )
     y_scored = None
     if y_positive:
-        y_scored = axis_scores(engine, list(y_positive), list(y_negative), [w for w, _ in scored.scores])
+        y_scored = axis_scores(engine, list(y_positive), list(y_negative or []), [w for w, _ in scored.scores])
     y = dict(y_scored.scores) if y_scored else {}
     members = engine.members
     columns = ["word", "score"] + (["y_score"] if y_scored else []) + ["count", "composed"]

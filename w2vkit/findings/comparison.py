@@ -322,7 +322,7 @@ def _within_scores(words, a: Engine, b: Engine, by: str, k: int, anchors: int) -
 def comparison(
     a: Engine,
     b: Engine,
-    words=None,
+    words: str | list[str] | None = None,
     *,
     anchors: int = COMPARE_ANCHORS,
     k: int = COMPARE_NEIGHBOURS,
@@ -335,7 +335,47 @@ def comparison(
     """compare as a result (what `compare` prints and `--format json` gives), with notes on what
     the comparison rests on: two identical models, a rotation fitted on fewer anchors than the
     space has dimensions, no noise floor, or a floor of seed members (which measure the training's
-    noise, not a redraw of the text)."""
+    noise, not a redraw of the text).
+
+    Parameters
+    ----------
+    a, b : Engine
+        The two models' engines.
+    words : str or list of str, optional
+        Words to compare; None: the `topn` that moved most.
+    anchors : int
+        Shared words the rotation is fitted on.
+    k : int
+        Neighbours compared per word.
+    topn : int
+        How many words, without `words`.
+    min_count : int
+        Only words seen this often in both.
+    by : {"cosine", "overlap"}
+        The change measured.
+    least_moved : bool
+        The words that moved least instead.
+    rank : {"change", "z"}
+        What orders the moved-most list.
+
+    Returns
+    -------
+    Result
+        A row per word, notes, provenance.
+
+    Raises
+    ------
+    TypeError
+        An argument that is not an Engine.
+    UsageError, UnknownWordError
+        Models that share no word; a word one of them lacks.
+
+    Examples
+    --------
+    >>> a, b = Engine(load_model("models/a")), Engine(load_model("models/b"))  # doctest: +SKIP
+    >>> comparison(a, b, ["酒"]).records()[0]["cosine"]  # doctest: +SKIP
+    0.41
+    """
     for name, engine in (("a", a), ("b", b)):
         if not isinstance(engine, Engine):
             raise TypeError(f"{name} must be an Engine (of a loaded model), not {type(engine).__name__}")

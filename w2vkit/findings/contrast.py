@@ -22,7 +22,9 @@ values are numbers; otherwise each group with the rest.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -288,12 +290,12 @@ def typical_context(docs: Documents, engine: Engine, pos: np.ndarray, window: in
 
 def contrast(
     engine: Engine,
-    words,
-    path,
+    words: str | list[str] | None,
+    path: str | os.PathLike,
     *,
     by: str,
     block: str | None = None,
-    groups=None,
+    groups: list[str] | None = None,
     text_column: str = "text",
     window: int = DEFAULT_WINDOW,
     permutations: int = DEFAULT_PERMUTATIONS,
@@ -344,6 +346,20 @@ def contrast(
         A row per word and group: occurrences, documents, blocks, the change from the group before
         (or from the rest) with its interval, p and q, the group's nearest words and its most typical
         context words.
+
+    Raises
+    ------
+    UsageError
+        An unknown group, a block spanning groups, a word the model lacks.
+    InputError
+        A table that does not parse, or lacks a column (named with those it has).
+
+    Examples
+    --------
+    >>> engine = Engine(load_model("models/poetry"))  # doctest: +SKIP
+    >>> r = contrast(engine, ["月"], "poetry.tsv.gz", by="period", groups=["唐", "宋"], block="author")  # doctest: +SKIP
+    >>> r.records()[1]["change"], r.records()[1]["p"]  # doctest: +SKIP
+    (0.06, 0.001)
     """
     if not isinstance(engine, Engine):
         raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
@@ -363,7 +379,9 @@ def contrast(
             raise UsageError(f"no word is seen {scan} times in each group; lower {{scan}}", "scan")
     a = transform(engine, docs.corpus, window)
     rng = np.random.default_rng(seed)
-    rows, pvalues, notes = [], [], []
+    rows: list[list[Any]] = []
+    pvalues: list[float | None] = []
+    notes: list[str] = []
     unit = engine.unit
     for word, key in zip(words, keys):
         row = engine.model.index.get(key)

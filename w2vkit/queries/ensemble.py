@@ -119,8 +119,8 @@ def check_rank(rank: str) -> str:
 
 def similar(
     engine: Engine,
-    positive,
-    negative=(),
+    positive: str | list[str],
+    negative: str | list[str] | tuple[()] = (),
     *,
     topn: int = DEFAULT_TOPN,
     restrict_vocab: int | None = None,
@@ -150,6 +150,19 @@ def similar(
     -------
     Result
         Rows, notes, provenance; `to_dict()` is what `--format json` prints.
+
+    Raises
+    ------
+    UnknownWordError
+        A word the model cannot place.
+    TypeError, ValueError
+        An argument of the wrong kind or range, naming it.
+
+    Examples
+    --------
+    >>> engine = Engine(load_model("models/sanguo"))  # doctest: +SKIP
+    >>> [r["word"] for r in similar(engine, "孔明", topn=3).records()]  # doctest: +SKIP
+    ['诸葛亮', '孔明之', '军师']
     """
     if not isinstance(engine, Engine):
         raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
@@ -239,17 +252,46 @@ def similar(
     return result
 
 
-def similarity(engine: Engine, pairs) -> Result:
+def similarity(engine: Engine, pairs: tuple[str, str] | list[tuple[str, str]]) -> Result:
     """The cosine of each pair (a, b) of words, with each word's count and whether a vector was
     composed; with members, the ensemble's estimate (`similarity`), the model's cosine (`model`),
-    the 90% interval and how many members have both words."""
+    the 90% interval and how many members have both words.
+
+    Parameters
+    ----------
+    engine : Engine
+        The model's engine.
+    pairs : (str, str) or list of (str, str)
+        The pairs of words.
+
+    Returns
+    -------
+    Result
+        A row per pair.
+
+    Raises
+    ------
+    UnknownWordError
+        A word the model cannot place.
+    TypeError, ValueError
+        Pairs that are not pairs of words.
+
+    Examples
+    --------
+    >>> similarity(Engine(load_model("models/xiyouji")), ("孙悟空", "猪八戒")).rows[0][2]  # doctest: +SKIP
+    0.2866
+    """
     if not isinstance(engine, Engine):
         raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
-    if isinstance(pairs, tuple) and len(pairs) == 2 and all(isinstance(p, str) for p in pairs):
-        pairs = [pairs]
-    pairs = [tuple(words_argument("pairs", p)) for p in pairs]
-    if not pairs or any(len(p) != 2 for p in pairs):
+    given: list = (
+        [pairs]
+        if isinstance(pairs, tuple) and len(pairs) == 2 and all(isinstance(p, str) for p in pairs)
+        else list(pairs)
+    )
+    found = [words_argument("pairs", p) for p in given]
+    if not found or any(len(p) != 2 for p in found):
         raise ValueError("pairs must be (a, b) pairs of words")
+    pairs = [(p[0], p[1]) for p in found]
     members = engine.members
     rows = []
     for a, b in pairs:
