@@ -59,12 +59,18 @@ class Corpus:
 
 
 def build_corpus(token_lists, index: dict) -> Corpus:
-    """A Corpus from documents' token lists (tokens as the model spells them)."""
-    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
-    flat = [index.get(t, -1) for tokens in token_lists for t in tokens]
-    ids = np.asarray(flat, dtype=np.int32)
-    doc = np.repeat(np.arange(len(token_lists), dtype=np.int32), lengths)
-    return Corpus(ids, doc, len(token_lists))
+    """A Corpus from documents' token lists (tokens as the model spells them), taken one document
+    at a time into a compact array: 300,000 poems as lists of strings held 2 GB; as int32, 80 MB."""
+    from array import array
+
+    ids, lengths = array("i"), array("q")
+    get = index.get
+    for tokens in token_lists:
+        ids.extend([get(t, -1) for t in tokens])
+        lengths.append(len(tokens))
+    n = np.frombuffer(lengths, dtype=np.int64) if len(lengths) else np.zeros(0, dtype=np.int64)
+    doc = np.repeat(np.arange(len(n), dtype=np.int32), n)
+    return Corpus(np.frombuffer(ids, dtype=np.int32).copy() if len(ids) else np.zeros(0, np.int32), doc, len(n))
 
 
 def context_means(engine: Engine, corpus: Corpus, positions: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:

@@ -118,16 +118,18 @@ def read_documents(engine: Engine, path, by: str, block: str | None, text_column
             "another {block}",
             "block",
         )
-    language = None
     tokenizers: dict[str, Tokenizer] = {}
-    token_lists = []
-    for _, row in rows:
-        text = row[text_column]
-        lang = options.lang if options.lang != "auto" else (language or options.language_of(text))
-        language = language or lang
-        tok = tokenizers.get(lang) or tokenizers.setdefault(lang, Tokenizer(options, lang))
-        token_lists.append([t for line in tok.lines(text) for t in line] if text.strip() else [])
-    corpus = build_corpus(token_lists, engine.model.index)
+
+    def token_lists():
+        language = None
+        for _, row in rows:
+            text = row[text_column]
+            lang = options.lang if options.lang != "auto" else (language or options.language_of(text))
+            language = language or lang
+            tok = tokenizers.get(lang) or tokenizers.setdefault(lang, Tokenizer(options, lang))
+            yield [t for line in tok.lines(text) for t in line] if text.strip() else []
+
+    corpus = build_corpus(token_lists(), engine.model.index)
     return Documents(corpus, group, block_of, order, ordered, list(block_index))
 
 
