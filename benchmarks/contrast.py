@@ -7,6 +7,12 @@ null-novel   a novel's paragraphs as a table (a row a paragraph, its chapter as 
 null-poetry  唐 poems split at random *by author* into two groups: with --block author, and without.
 speed        one word across all 唐 and 宋 poems with 1,000 permutations, and a scan of the most
              frequent characters, with the time and the peak memory of each (its own process).
+power        planted changes: a novel's paragraphs shuffled into two random halves; in half B each
+             of 10 target words takes over a donor word's contexts (every donor replaced by its
+             target); a model trained on the planted text, then the targets and 60 unchanged
+             control words contrasted (B against A, rows permuted: the halves are random). Average
+             precision of the ranking by change (targets against controls), the share of controls
+             and of targets at q < 0.05; --seeds plant seeds, two trainings each.
 
 Each prints the share of scanned words at p < 0.05 (and q < 0.05) or the seconds and MB.
 
@@ -181,9 +187,69 @@ def speed(args, tmp: Path) -> dict:
     return out
 
 
+def power(args, tmp: Path) -> dict:
+    """Planted changes (module docstring), each plant seed trained twice."""
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
+
+    base = Engine(load_model(args.model))
+    corpus = Path(base.model.meta["corpus"]["cache"])
+    paragraphs = [line.split() for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    counts = dict(zip(base.model.words, base.model.counts.tolist()))
+    # words of two characters or more seen 100-1,000 times: targets, donors and controls apart
+    pool = [w for w, c in counts.items() if 100 <= c <= 1000 and len(w) >= 2 and w.isalpha()]
+    out = {"ap": [], "controls_q05": [], "targets_q05": []}
+    for seed in range(args.seeds):
+        rng = np.random.default_rng(100 + seed)
+        chosen = list(rng.choice(pool, size=80, replace=False))
+        targets, donors, controls = chosen[:10], chosen[10:20], chosen[20:80]
+        swap = dict(zip(donors, targets))
+        half = rng.integers(0, 2, len(paragraphs))
+        table = tmp / f"planted{seed}.tsv"
+        with open(table, "w", encoding="utf-8") as f:
+            f.write("half\ttext\n")
+            for tokens, h in zip(paragraphs, half):
+                words = [swap.get(t, t) for t in tokens] if h == 1 else tokens
+                f.write(f"{'AB'[h]}\t{' '.join(words)}\n")
+        for run in range(2):
+            model = tmp / f"planted{seed}-{run}"
+            options = TrainOptions(seed=run, epochs=args.epochs) if args.epochs else TrainOptions(seed=run)
+            train([str(table)], model, options, None)  # (segmented text: a space between words)
+            engine = Engine(load_model(model))
+            words = [w for w in targets + controls if w in engine.model.index]
+            result = contrast(
+                engine, words, table, by="half", groups=["A", "B"], permutations=args.permutations, bootstrap=50
+            )
+            rows = [r for r in result.records() if r["group"] == "B" and r["change"] is not None]
+            ranked = sorted(rows, key=lambda r: -r["change"])
+            hits, precisions = 0, []
+            for k, r in enumerate(ranked, 1):
+                if r["word"] in targets:
+                    hits += 1
+                    precisions.append(hits / k)
+            ap = float(np.mean(precisions)) if precisions else 0.0
+            control_rows = [r for r in rows if r["word"] in controls]
+            target_rows = [r for r in rows if r["word"] in targets]
+            out["ap"].append(ap)
+            out["controls_q05"].append(float(np.mean([r["q"] < 0.05 for r in control_rows])) if control_rows else None)
+            out["targets_q05"].append(float(np.mean([r["q"] < 0.05 for r in target_rows])) if target_rows else None)
+            print(
+                f"plant seed {seed}, training {run}: AP {ap:.2f}; controls at q < 0.05 {out['controls_q05'][-1]:.1%}; "
+                f"targets at q < 0.05 {out['targets_q05'][-1]:.1%}",
+                flush=True,
+            )
+    print(
+        f"mean over {len(out['ap'])} runs: AP {np.mean(out['ap']):.2f} (target >= 0.85); controls at q < 0.05 "
+        f"{np.mean(out['controls_q05']):.1%} (<= 5%); targets at q < 0.05 {np.mean(out['targets_q05']):.1%} (aim >= 50%)"
+    )
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", nargs="?", choices=["null-novel", "null-poetry", "speed"], default="null-novel")
+    p.add_argument("what", nargs="?", choices=["null-novel", "null-poetry", "speed", "power"], default="null-novel")
+    p.add_argument("--seeds", type=int, default=3, help="plant seeds (power)")
+    p.add_argument("--epochs", type=int, default=None, help="training epochs for power (default: the product's)")
     p.add_argument("--model", default=None)
     p.add_argument("--poetry", default=str(ROOT.parent / "shared" / "corpora" / "poetry.tsv.gz"))
     p.add_argument("--words", type=int, default=200, help="words scanned for the nulls (most frequent)")
@@ -210,7 +276,10 @@ def main():
             "null-novel": null_novel,
             "null-poetry": null_poetry,
         }.get(args.what, None)
-        result = figures(args, engine, tmp) if figures else speed(args, tmp)
+        if args.what == "power":
+            result = power(args, tmp)
+        else:
+            result = figures(args, engine, tmp) if figures else speed(args, tmp)
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False))
 

@@ -68,12 +68,13 @@ def read_documents(engine: Engine, path, by: str, block: str | None, text_column
     from ..text.tables import read_rows
 
     seg = engine.model.meta.get("segmentation")
-    if not seg:
-        raise UsageError(f"{engine.model.path}: records no segmentation (an imported model); train it on the table")
-    options = restore_options(seg, engine.model.path)
-    from dataclasses import replace
+    if not seg and not engine.model.meta.get("corpus"):
+        raise UsageError(f"{engine.model.path}: records no training text (an imported model); train it on the table")
+    options = None
+    if seg:  # (a model trained on --segmented text: the rows are split at whitespace, as it was)
+        from dataclasses import replace
 
-    options = replace(options, sentences=False, max_line_tokens=1_000_000)
+        options = replace(restore_options(seg, engine.model.path), sentences=False, max_line_tokens=1_000_000)
     columns = [text_column, by] + ([block] if block else [])
     if block == by:
         raise UsageError("{block} must be another column than {by}", "block", "by")
@@ -124,6 +125,9 @@ def read_documents(engine: Engine, path, by: str, block: str | None, text_column
         language = None
         for _, row in rows:
             text = row[text_column]
+            if options is None:
+                yield text.split()
+                continue
             lang = options.lang if options.lang != "auto" else (language or options.language_of(text))
             language = language or lang
             tok = tokenizers.get(lang) or tokenizers.setdefault(lang, Tokenizer(options, lang))
