@@ -38,12 +38,15 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     import numpy as np
 
     scores = np.asarray(scores)
-    if scores.ndim == 2:
-        out = np.full((scores.shape[0], max(0, min(k, scores.shape[1]))), -1, dtype=np.int64)
-        for r in range(scores.shape[0]):
-            found = top_k(scores[r], k)
-            out[r, : len(found)] = found
-        return out
+    if scores.ndim == 2:  # (each row at once: ties among the chosen k by index)
+        k = max(0, min(int(k), scores.shape[1]))
+        if k == 0:
+            return np.zeros((scores.shape[0], 0), dtype=np.int64)
+        keyed2 = np.where(np.isnan(scores), -np.inf, scores)
+        part = np.argpartition(-keyed2, k - 1, axis=1)[:, :k] if k < scores.shape[1] else np.argsort(-keyed2, axis=1)
+        values = np.take_along_axis(keyed2, part, axis=1)
+        best = np.take_along_axis(part, np.lexsort((part, -values)), axis=1)
+        return np.where(np.isfinite(np.take_along_axis(keyed2, best, axis=1)), best, -1).astype(np.int64)
     n = len(scores)
     k = min(int(k), n)
     if k <= 0:

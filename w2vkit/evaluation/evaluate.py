@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..base.choices import ANALOGY_METHODS, DEFAULT_RESTRICT_VOCAB
-from ..base.vecmath import unit_rows
+from ..base.vecmath import top_k, unit_rows
 from ..errors import OptionError, UsageError
 from ..queries.query import Engine
 from .evalsets import default_sets, read_analogies, read_groups, read_pairs, resolve_set
@@ -119,8 +119,7 @@ def evaluate_analogies(
                     # Another spelling of a question word (gensim skips those by their upper
                     # case): take the best of the top 5 that is not one, as gensim does.
                     k = min(5, limit)
-                    cand = np.argpartition(-dists[j], k - 1)[:k]
-                    for i in cand[np.argsort(-dists[j][cand], kind="stable")]:
+                    for i in top_k(dists[j], k):
                         predicted = upper_words[i]
                         if predicted not in r[:3]:
                             break
@@ -204,12 +203,12 @@ def alias_scores(words: list[str], vectors: np.ndarray, groups: list[list[str]],
         for w in present:
             sims = unit @ unit[index[w]]
             sims[index[w]] = -np.inf
-            order = np.argsort(-sims)
             others = {index[o] for o in present if o != w}
-            top = set(order[:k].tolist())
+            top = set(top_k(sims, k).tolist())
             recalls.append(len(top & others) / min(k, len(others)))
-            ranks = np.nonzero(np.isin(order, list(others)))[0]
-            rrs.append(1.0 / (ranks[0] + 1))
+            # the first alias's rank: the words scoring above the best-scoring alias, plus one
+            best = float(sims[list(others)].max())
+            rrs.append(1.0 / (int((sims > best).sum()) + 1))
             scored += 1
     return {
         f"recall_at_{k}": float(np.mean(recalls)) if recalls else None,

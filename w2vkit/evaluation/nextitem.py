@@ -182,7 +182,9 @@ def group_coherence(engine, labels: dict, k: int = 10) -> tuple[float | None, fl
     unit = engine.unit[grouped]
     sims = unit @ unit.T
     np.fill_diagonal(sims, -np.inf)
-    top = np.argpartition(-sims, k, axis=1)[:, :k]
+    from ..base.vecmath import top_k
+
+    top = top_k(sims, k)
     shared = [sum(bool(groups[i] & groups[j]) for j in top[i]) / k for i in range(len(grouped))]
     rng = np.random.default_rng(0)
     pairs = rng.integers(0, len(grouped), size=(20_000, 2))

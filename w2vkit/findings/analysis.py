@@ -19,7 +19,7 @@ import numpy as np
 from ..base.choices import EXPAND_GROW, EXPAND_MIN_COUNT, EXPAND_TOPN
 from ..base.limits import check_number
 from ..base.results import Result
-from ..base.vecmath import unit_vector
+from ..base.vecmath import top_k, unit_vector
 from ..errors import EvalSetError, Named, UnknownWordError, UsageError, quoted
 from ..queries.ensemble import NO_MEMBERS
 from ..queries.query import Engine, words_argument
@@ -116,7 +116,7 @@ def expand(
         scores = np.where(eligible, scores, -np.inf)
         scores[[i for i in rows if i is not None]] = -np.inf
         want = topn if round_ == iterations else grow
-        order = np.argsort(-scores, kind="stable")[:want]
+        order = top_k(scores, want)
         order = order[np.isfinite(scores[order])]
         if round_ < iterations:
             left = int(np.isfinite(scores).sum()) - len(order)
@@ -137,7 +137,7 @@ def expand(
                 centroid, rows = _centroid(engine, current)
                 scores = np.where(eligible, unit @ centroid, -np.inf)
                 scores[[i for i in rows if i is not None]] = -np.inf
-                order = np.argsort(-scores, kind="stable")[:topn]
+                order = top_k(scores, topn)
                 order = order[np.isfinite(scores[order])]
                 break
     nearest = (unit[order] @ seed_units.T).argmax(axis=1) if len(order) else []

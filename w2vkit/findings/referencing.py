@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..base.choices import COMPARE_NEIGHBOURS
+from ..base.vecmath import top_k
 from ..errors import InputError, OptionError
 from ..text.corpuscache import prepare_corpus
 from ..text.segment import SegmentOptions
@@ -165,8 +166,7 @@ def _nearest(unit: np.ndarray, row: int, allowed: np.ndarray, k: int, leave_out)
     k = min(k, int(np.isfinite(scores).sum()))
     if k <= 0:
         return []
-    top = np.argpartition(-scores, k - 1)[:k]
-    return [int(r) for r in top[np.argsort(-scores[top], kind="stable")]]
+    return [int(r) for r in top_k(scores, k)]
 
 
 def _write_referenced(paths, names, words: set[str], out: Path) -> tuple[dict, dict]:

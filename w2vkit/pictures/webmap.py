@@ -24,7 +24,7 @@ import re
 import numpy as np
 
 from ..base.render import json_safe
-from ..base.vecmath import unit_rows
+from ..base.vecmath import top_k, unit_rows
 from ..queries.query import Engine
 
 NEIGHBOURS = 10
@@ -48,9 +48,8 @@ def neighbour_lists(vectors: np.ndarray, k: int = NEIGHBOURS, block: int | None 
         sims = unit[start : start + block] @ unit.T
         rows = np.arange(sims.shape[0])
         sims[rows, start + rows] = -np.inf  # a word is not its own neighbour
-        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        order = np.argsort(-np.take_along_axis(sims, part, axis=1), axis=1, kind="stable")
-        best = np.take_along_axis(part, order, axis=1)
+        best = top_k(sims, k)
+        best = np.where(best >= 0, best, (start + rows)[:, None])  # (a row of fewer than k: itself fills)
         indices[start : start + block] = best
         scores[start : start + block] = np.take_along_axis(sims, best, axis=1)
     return indices, scores
