@@ -79,6 +79,11 @@ COMPARE_RANK = "change"
 # steadier, not better, and 15% fewer aliases on the text kept aside. The model's ranking stays the
 # default; the printed value is the ensemble's estimate either way.
 SIMILAR_RANKS = ("ensemble", "model")
+# Hubness correction (CSLS) and a frequency floor for neighbours: options, off by default until
+# measured on texts kept aside (benchmarks/neighbours.py; docs/findings.md).
+HUBNESS_CHOICES = ("none", "csls")
+SIMILAR_HUBNESS = "none"
+NEIGHBOUR_MIN_COUNT = None
 SIMILAR_RANK = "model"
 
 # w2vkit.training.trainoptions: train's defaults. Those that depend on the corpus differ below and from

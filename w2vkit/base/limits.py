@@ -51,6 +51,7 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "permutations": (19, 1_000_000, True, "19 permutations resolve p = 0.05; each costs a few matrix products"),
     "bootstrap": (10, 100_000, True, "a 90% interval needs at least 10 draws"),
     "min_occurrences": (1, 1_000_000, True, "occurrences a group needs for a number"),
+    "min_neighbour_count": (1, 1_000_000_000, True, "a neighbour seen fewer times is hidden"),
     "scan": (1, 1_000_000_000, True, "occurrences a scanned word needs in each group"),
     "scan_top": (1, 1_000_000, True, "words a scan contrasts"),
     "neighbors": (1, 1_000, True, "neighbours drawn around each word"),

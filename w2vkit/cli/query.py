@@ -7,8 +7,15 @@ import sys
 
 import click
 
-from ..base.choices import ANALOGY_METHODS, SIMILAR_RANK, SIMILAR_RANKS
-from .options import FORMAT_OPTION, MODEL_OPTION, RESTRICT_OPTION, TOPN_OPTION, FiniteFloatRange, verbosity
+from ..base.choices import (
+    ANALOGY_METHODS,
+    HUBNESS_CHOICES,
+    NEIGHBOUR_MIN_COUNT,
+    SIMILAR_HUBNESS,
+    SIMILAR_RANK,
+    SIMILAR_RANKS,
+)
+from .options import FORMAT_OPTION, MODEL_OPTION, RESTRICT_OPTION, TOPN_OPTION, FiniteFloatRange, limited, verbosity
 from .output import engine_for, info, render, show
 
 STABLE_OPTION = click.option(
@@ -34,10 +41,26 @@ STABLE_OPTION = click.option(
     help="With resampled members: order by the model's own cosine, or by the ensemble's estimate (the members' mean: "
     "steadier, fewer aliases; docs/findings.md).",
 )
+@click.option(
+    "--hubness",
+    type=click.Choice(HUBNESS_CHOICES),
+    default=SIMILAR_HUBNESS,
+    show_default=True,
+    help="csls: rank by CSLS, so that hubs (words near everything) sink (docs/findings.md).",
+)
+@click.option(
+    "--min-neighbour-count",
+    "--min-neighbor-count",
+    "min_neighbour_count",
+    type=limited("min_neighbour_count"),
+    default=NEIGHBOUR_MIN_COUNT,
+    metavar="N",
+    help="Hide neighbours seen fewer than N times (the query word may be rare); says how many it hid.",
+)
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def similar(words, minus, topn, restrict_vocab, stable, rank, model_path, fmt):
+def similar(words, minus, topn, restrict_vocab, stable, rank, hubness, min_neighbour_count, model_path, fmt):
     """Nearest neighbours of a word, or of the sum of WORDs minus the --minus words.
 
     \b
@@ -52,7 +75,8 @@ def similar(words, minus, topn, restrict_vocab, stable, rank, model_path, fmt):
       w2vkit similar king woman --minus man -n 5
       w2vkit similar paris --format json --restrict-vocab 30000
       w2vkit similar 孔明 --stable 0.5        # neighbours found in half the members or more
-      w2vkit similar 孔明 --rank model         # ordered by the model's own cosine
+      w2vkit similar 孔明 --rank ensemble      # ordered by the members' mean
+      w2vkit similar 酒 --hubness csls --min-neighbour-count 10
     """
     from ..queries.ensemble import similar as find_similar
 
@@ -64,6 +88,8 @@ def similar(words, minus, topn, restrict_vocab, stable, rank, model_path, fmt):
         restrict_vocab=restrict_vocab,
         stable=stable,
         rank=rank,
+        hubness=hubness,
+        min_neighbour_count=min_neighbour_count,
     )
     show(result, fmt)
 

@@ -25,7 +25,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..base.choices import DEFAULT_TOPN, SIMILAR_RANK, SIMILAR_RANKS
+from ..base.choices import (
+    DEFAULT_TOPN,
+    HUBNESS_CHOICES,
+    NEIGHBOUR_MIN_COUNT,
+    SIMILAR_HUBNESS,
+    SIMILAR_RANK,
+    SIMILAR_RANKS,
+)
 from ..base.intervals import estimate, interval
 from ..base.results import Result
 from ..errors import OptionError
@@ -126,6 +133,8 @@ def similar(
     restrict_vocab: int | None = None,
     stable: float | None = None,
     rank: str = SIMILAR_RANK,
+    hubness: str = SIMILAR_HUBNESS,
+    min_neighbour_count: int | None = NEIGHBOUR_MIN_COUNT,
 ) -> Result:
     """The nearest neighbours of positive − negative, each with its count; with members, the
     ensemble's estimate (column `similarity`), the model's cosine (`model`), recurrence, the 90%
@@ -145,6 +154,10 @@ def similar(
         With members: keep neighbours found among the top `topn` of at least this share of them.
     rank : {"ensemble", "model"}
         With members: order by the ensemble's estimate, or by the model's own cosine.
+    hubness : {"none", "csls"}
+        Rank the model's neighbours by CSLS (hubs sink; w2vkit.queries.hubness) or by cosine.
+    min_neighbour_count : int, optional
+        Leave out neighbours seen fewer times (the query words may be rare); a note says how many.
 
     Returns
     -------
@@ -171,25 +184,63 @@ def similar(
     check_rank(rank)
     if stable is not None and not (isinstance(stable, (int, float)) and 0 <= stable <= 1):
         raise OptionError(f"{{stable}} must be a share from 0 to 1, not {stable!r}", "stable")
+    if hubness not in HUBNESS_CHOICES:
+        raise OptionError(f"{{hubness}} must be one of {', '.join(HUBNESS_CHOICES)}, not {hubness!r}", "hubness")
+    if min_neighbour_count is not None:
+        min_neighbour_count = count_argument("min_neighbour_count", min_neighbour_count)
     query = engine.query(positive, negative)
     limit = engine.limit(restrict_vocab)
     scores = engine.scores(query.vector, limit)
-    model_rows = engine.top_rows(scores, topn, query.rows)
+    ranking = scores  # (what orders the model's neighbours: the cosine, or CSLS)
+    if hubness == "csls":
+        from .hubness import csls
+
+        ranking = csls(engine, scores)
+    hidden = 0
+    if min_neighbour_count:  # (rare words make noisy neighbours; the query itself may be rare)
+        rare = np.asarray(engine.model.counts[:limit]) < min_neighbour_count
+        unfloored = engine.top_rows(ranking, topn, query.rows)
+        hidden = int(rare[unfloored].sum())
+        ranking = np.where(rare, -np.inf, ranking)
+    model_rows = engine.top_rows(ranking, topn, query.rows)
     words, counts = engine.model.words, engine.model.counts
     named = bool(engine.labels)  # an item model with labels: each item's name beside its ID
-    provenance = engine.provenance(topn=topn, restrict_vocab=restrict_vocab, stable=stable, rank=rank)
-    fields: dict = {"positive": positive, "negative": negative}
+    provenance = engine.provenance(
+        topn=topn,
+        restrict_vocab=restrict_vocab,
+        stable=stable,
+        rank=rank,
+        hubness=hubness,
+        min_neighbour_count=min_neighbour_count,
+    )
+    fields: dict = {"positive": positive, "negative": negative, "hubness": hubness}
     fields["query"] = [
         {"word": w.given, "key": w.key, "count": engine.count_of_key(w.key), "composed": w.composed}
         for w in query.positive + query.negative
     ]
+    csls_cells = hubness == "csls"
     if not engine.members:
-        columns = ["rank", "word", *(["name"] if named else []), "similarity", "count"]
+        columns = [
+            "rank",
+            "word",
+            *(["name"] if named else []),
+            "similarity",
+            *(["csls"] if csls_cells else []),
+            "count",
+        ]
         rows = [
-            (n, words[i], *([engine.name_of(words[i])] if named else []), float(scores[i]), int(counts[i]))
+            (
+                n,
+                words[i],
+                *([engine.name_of(words[i])] if named else []),
+                float(scores[i]),
+                *([float(ranking[i])] if csls_cells else []),
+                int(counts[i]),
+            )
             for n, i in enumerate(model_rows, 1)
         ]
         result = Result("similar", columns, rows, fields, provenance=provenance)
+        _note_hidden(result, hidden, min_neighbour_count)
         result.note(NO_MEMBERS, kind="info")
         return result
     depth = max(topn, STABILITY_NEIGHBOURS)
@@ -200,17 +251,21 @@ def similar(
             candidates += [view.member.model.words[i] for i in view.ranked[:topn]]
     index = engine.model.index
     # (a member's candidate the model lacks, or one past restrict_vocab, is not the model's to show)
-    candidates = [w for w in dict.fromkeys(candidates) if index.get(w, limit) < limit and index[w] not in query.rows]
+    candidates = [
+        w
+        for w in dict.fromkeys(candidates)
+        if index.get(w, limit) < limit and index[w] not in query.rows and np.isfinite(ranking[index[w]])
+    ]
     found = spreads(views, candidates, topn)
     table = []
     for word, spread in zip(candidates, found):
         i = engine.model.index[word]
-        table.append((word, spread, float(scores[i])))
+        table.append((word, spread, float(scores[i]), float(ranking[i])))
     half = len(engine.members) / 2
     if rank == "ensemble":  # (a candidate most members lack has an estimate from few draws: after the rest)
         table.sort(key=lambda t: (t[1].found < half, -(t[1].estimate if t[1].estimate is not None else -2), -t[2]))
     else:
-        table.sort(key=lambda t: -t[2])
+        table.sort(key=lambda t: -t[3])
     table = table[:topn]
     if stable is not None:
         table = [t for t in table if (t[1].recurrence or 0) >= stable]
@@ -229,10 +284,11 @@ def similar(
             s.high,
             s.found,
         )
-        for n, (word, s, model) in enumerate(table, 1)
+        for n, (word, s, model, _) in enumerate(table, 1)
     ]
     result = Result("similar", columns, rows, fields, provenance=provenance)
-    lacking = [word for word, s, _ in table if s.found < half]
+    _note_hidden(result, hidden, min_neighbour_count)
+    lacking = [word for word, s, *_ in table if s.found < half]
     if lacking:
         result.note(
             f"{' '.join(lacking)}: fewer than half of the {len(engine.members)} members have "
@@ -250,6 +306,15 @@ def similar(
                 "documents were drawn"
             )
     return result
+
+
+def _note_hidden(result: Result, hidden: int, floor: int | None) -> None:
+    if hidden:
+        result.note(
+            f"hid {hidden} neighbour{'s' if hidden > 1 else ''} seen fewer than {floor} times ({{min_neighbour_count}})",
+            "min_neighbour_count",
+            kind="info",
+        )
 
 
 def similarity(engine: Engine, pairs: tuple[str, str] | list[tuple[str, str]]) -> Result:

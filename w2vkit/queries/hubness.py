@@ -1,0 +1,102 @@
+"""Hubness correction at query time: CSLS (cross-domain similarity local scaling, Conneau et al.
+2018, "Word translation without parallel data"), for one space.
+
+A small text's space has hubs: words near everything, which turn up in many neighbour lists. CSLS
+scores a candidate w for a query q as 2·cos(q, w) − r(w) − r(q), where r(x) is x's mean cosine with
+its k nearest words: a hub's r is high, so it sinks. Each word's r is computed once (blocks of
+rows against the vocabulary, K = 10) and kept beside the model (`hubness.npy`, believed only with
+the vectors' checksum and its own, as the norm cache is); training writes it, and a model saved
+before computes it on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+
+import numpy as np
+
+from ..base.files import write_own_file
+from ..base.vecmath import top_k
+from ..errors import OutputError
+from .query import Engine
+
+HUBNESS_K = 10
+CACHE = "hubness.npy"
+BLOCK_ELEMENTS = 4 << 20  # scores held at once (16 MB of float32)
+
+
+def neighbour_means(unit: np.ndarray, k: int = HUBNESS_K) -> np.ndarray:
+    """Each row's mean cosine with its k nearest other rows (unit rows; a zero row: 0)."""
+    n = len(unit)
+    k = max(1, min(k, n - 1))
+    out = np.zeros(n, dtype=np.float32)
+    block = max(1, BLOCK_ELEMENTS // max(1, n))
+    for start in range(0, n, block):
+        sims = unit[start : start + block] @ unit.T
+        rows = np.arange(sims.shape[0])
+        sims[rows, start + rows] = -np.inf
+        best = top_k(sims, k)
+        values = np.take_along_axis(sims, np.maximum(best, 0), axis=1)
+        values = np.where(best >= 0, values, 0.0)
+        out[start : start + block] = values.mean(axis=1)
+    return out
+
+
+def _stamp(vectors_sha: str, data: bytes) -> str:
+    return f"{vectors_sha} {HUBNESS_K} {hashlib.sha256(data).hexdigest()}"
+
+
+def hubness(engine: Engine) -> np.ndarray:
+    """The model's r (module docstring): from its cache when sound, else computed (and kept when
+    the folder can be written)."""
+    cached = getattr(engine, "_hubness", None)
+    if cached is not None:
+        return cached
+    path = engine.model.path / CACHE
+    stamp_path = path.with_suffix(".sha256")
+    vectors_sha = engine.model.meta.get("vectors_sha256", "")
+    values = None
+    try:
+        if all(stat.S_ISREG(os.lstat(p).st_mode) for p in (path, stamp_path)):
+            data = path.read_bytes()
+            if stamp_path.read_text() == _stamp(vectors_sha, data):
+                loaded = np.load(io.BytesIO(data), allow_pickle=False)
+                if loaded.shape == (len(engine.model),) and loaded.dtype == np.float32:
+                    values = loaded
+    except (OSError, ValueError):
+        values = None
+    if values is None:
+        values = neighbour_means(engine.unit)
+        keep(engine, values)
+    engine._hubness = values  # type: ignore[attr-defined]
+    return values
+
+
+def keep(engine: Engine, values: np.ndarray) -> None:
+    """Write the cache beside the model (never through a link; a read-only folder only costs time)."""
+    buffer = io.BytesIO()
+    np.save(buffer, values.astype(np.float32), allow_pickle=False)
+    data = buffer.getvalue()
+    try:
+        write_own_file(engine.model.path / CACHE, data)
+        write_own_file(
+            (engine.model.path / CACHE).with_suffix(".sha256"),
+            _stamp(engine.model.meta.get("vectors_sha256", ""), data),
+        )
+    except OutputError:
+        pass
+
+
+def query_mean(engine: Engine, scores: np.ndarray, k: int = HUBNESS_K) -> float:
+    """r of a query vector: its mean cosine with its k nearest words (scores: its cosines)."""
+    best = top_k(scores, k)
+    return float(scores[best].mean()) if len(best) else 0.0
+
+
+def csls(engine: Engine, scores: np.ndarray) -> np.ndarray:
+    """2·cos − r(word) − r(query) for every word, from the query's cosines `scores`."""
+    r = hubness(engine)[: len(scores)]
+    return 2 * scores - r - query_mean(engine, scores)
