@@ -151,3 +151,8 @@ def test_query_path_benchmark():
 def test_contrast_benchmark():
     out = run("contrast.py", "--tiny")
     assert "rows split at random, rows permuted" in out and "at p < 0.05" in out
+
+
+def test_neighbours_benchmark():
+    out = run("neighbours.py", "--tiny")
+    assert "csls" in out and "floor 10" in out
