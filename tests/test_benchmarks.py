@@ -138,21 +138,25 @@ def test_index_benchmark():
     assert "flat" in out and "search --in" in out
 
 
+@pytest.mark.slow
 def test_ensemble_benchmark():
     out = run("ensemble.py", "--tiny")
     assert "outside: model" in out and "xiyouji" in out
 
 
+@pytest.mark.slow
 def test_query_path_benchmark():
     out = run("query_path.py", "--tiny")
     assert "cold similar, no members" in out and "findings modules now: none" in out
 
 
+@pytest.mark.slow
 def test_contrast_benchmark():
     out = run("contrast.py", "--tiny")
     assert "rows split at random, rows permuted" in out and "at p < 0.05" in out
 
 
+@pytest.mark.slow
 def test_neighbours_benchmark():
     out = run("neighbours.py", "--tiny")
     assert "csls" in out and "floor 10" in out
