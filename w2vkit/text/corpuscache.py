@@ -258,7 +258,7 @@ def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
         raise UsageError(
             f"{model.path}: the model records no training corpus (imported?); give {{source}} FILE", "source"
         )
-    root = cache_root() / "corpora"
+    root = cache_root()  # (corpora/ for text, items/ for item sequences)
     if not Path(corpus).is_file():
         raise UsageError(
             f"{corpus}: the segmented text {model.path} was trained on is gone from the cache (cleared, or "

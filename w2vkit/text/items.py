@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..base.choices import ITEMS_LANGUAGE
+from ..base.trust import HashedWriter
 from ..errors import InputError, OptionError, quoted
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ class ItemCorpus:
     sequences: int
     cut: int  # sequences cut at ITEM_LINE_TOKENS
     held_out: Path | None = None  # with holdout: the full held-out sequences (history, then the target)
+    sha256: str | None = None  # corpus.txt's, as written
+    bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def write_item_corpus(inputs: list[str], out_dir: Path, table: Table | None = No
     corpus = ItemCorpus(out_dir / "corpus.txt", 0, 0, 0, out_dir / HOLDOUT_FILE if holdout else None)
     held = open(corpus.held_out, "w", encoding="utf-8") if corpus.held_out is not None else None
     try:
-        with open(corpus.path, "w", encoding="utf-8") as out:
+        with HashedWriter(corpus.path) as out:  # (hashed as written: the cache checks it on reuse)
             for sequence in _sequences(inputs, table):
                 if held is not None and len(sequence) >= 2:
                     held.write(" ".join(sequence) + "\n")
@@ -79,12 +82,13 @@ def write_item_corpus(inputs: list[str], out_dir: Path, table: Table | None = No
                 if len(sequence) > ITEM_LINE_TOKENS:
                     corpus.cut += 1
                     sequence = sequence[:ITEM_LINE_TOKENS]
-                out.write(" ".join(sequence) + "\n")
+                out.write((" ".join(sequence) + "\n").encode("utf-8"))
                 corpus.tokens += len(sequence)
                 corpus.sequences += 1
     finally:
         if held is not None:
             held.close()
+    corpus.sha256, corpus.bytes = out.sha256, corpus.path.stat().st_size
     if corpus.tokens == 0:
         raise InputError(f"{', '.join(map(str, inputs))}: no item sequences found (one sequence per line)")
     if corpus.cut:
@@ -227,7 +231,7 @@ def prepare_items(inputs: list[str], item_input: ItemInput):
     key = input_key(inputs, item_input.table, item_input.holdout)
     folder = cache_root() / "items" / key
     record = folder / "record.json"
-    cached = record.is_file()
+    cached = record.is_file() and _sound(folder, record)
     if cached:
         stats = json.loads(record.read_text(encoding="utf-8"))
         corpus = ItemCorpus(
@@ -242,7 +246,13 @@ def prepare_items(inputs: list[str], item_input: ItemInput):
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             corpus = write_item_corpus(inputs, tmp, item_input.table, item_input.holdout)
-            stats = {"tokens": corpus.tokens, "sequences": corpus.sequences, "cut": corpus.cut}
+            stats = {
+                "tokens": corpus.tokens,
+                "sequences": corpus.sequences,
+                "cut": corpus.cut,
+                "sha256": corpus.sha256,
+                "bytes": corpus.bytes,
+            }
             (tmp / "record.json").write_text(json.dumps(stats), encoding="utf-8")
             shutil.rmtree(folder, ignore_errors=True)
             os.rename(tmp, folder)
@@ -257,6 +267,34 @@ def prepare_items(inputs: list[str], item_input: ItemInput):
         )
     hashes = [{"path": name, "sha256": sha256_of(name)} for name in inputs]
     prepared = PreparedCorpus(
-        corpus.path, hashes, None, cached, time.perf_counter() - started, corpus.tokens, ITEMS_LANGUAGE
+        corpus.path,
+        hashes,
+        None,
+        cached,
+        time.perf_counter() - started,
+        corpus.tokens,
+        ITEMS_LANGUAGE,
+        sha256=stats.get("sha256"),
+        bytes=stats.get("bytes"),
     )
     return prepared, corpus
+
+
+def _sound(folder: Path, record: Path) -> bool:
+    """Whether a cached item corpus still holds what was written (its size and sha256); a damaged
+    one is said and built again."""
+    from ..base.trust import matches
+
+    try:
+        stats = json.loads(record.read_text(encoding="utf-8"))
+        why = (
+            matches(folder / "corpus.txt", stats.get("sha256"), stats.get("bytes"))
+            if isinstance(stats, dict)
+            else "damaged"
+        )
+    except (OSError, ValueError):
+        why = "its record cannot be read"
+    if why is None:
+        return True
+    log.warning("warning: the cached item corpus %s is damaged (%s); reading the sequences again", folder, why)
+    return False

@@ -148,13 +148,13 @@ def train(
     _check_arguments(inputs, options, seg_options, resampling, items)
     started = time.perf_counter()
     output = output or resume or default_output(list(inputs))
-    # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
-    # from the inputs.
-    prepare_model_output(output, [i for i in inputs if os.path.exists(i)])
     if resampling is not None and resume:
         raise OptionError(
             "members ({resampling}) are trained with a new model, not with {resume}", "resampling", "resume"
         )
+    # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
+    # from the inputs.
+    prepare_model_output(output, [i for i in inputs if os.path.exists(i)])
     resumed_from, state = _resume_state(resume) if resume else (None, None)
     if resumed_from is not None and seg_options is not None and resumed_from.meta.get("segmentation"):
         seg_options = restore_options(resumed_from.meta["segmentation"], resumed_from.path)
