@@ -31,6 +31,7 @@ def main():
     p.add_argument("--members", type=int, default=10)
     p.add_argument("--rounds", type=int, default=7, help="cold queries of each kind, interleaved")
     p.add_argument("--tiny", action="store_true", help="one epoch on a slice (for the test suite)")
+    p.add_argument("--cluster", action="store_true", help="also time --cluster local:2 against --jobs 2")
     p.add_argument("--json", default=None)
     args = p.parse_args()
     w2vkit = [sys.executable, "-m", "w2vkit"]
@@ -69,6 +70,28 @@ def main():
             f"{boot:.1f} s (target <= 0.85x: {'met' if parallel <= 0.85 * boot else 'NOT met'})",
             flush=True,
         )
+        if args.cluster:
+            on_cluster = timed(
+                [
+                    *w2vkit,
+                    "train",
+                    corpus,
+                    "-o",
+                    str(Path(tmp) / "clu"),
+                    "--bootstrap",
+                    str(args.members),
+                    "--cluster",
+                    "local:2",
+                    "-q",
+                    *extra,
+                ],
+                env,
+            )
+            print(
+                f"--bootstrap {args.members} --cluster local:2: {on_cluster:.1f} s = {on_cluster / parallel:.2f}x the "
+                f"--jobs 2 run's {parallel:.1f} s",
+                flush=True,
+            )
         budget = (args.members + 1) * one * 1.10
         print(
             f"train {corpus}: one model {one:.1f} s; with --bootstrap {args.members}: {boot:.1f} s = "
