@@ -286,7 +286,27 @@ def test_members_trained_two_at_a_time_are_the_serial_ones(invoke, novel_slice, 
     assert invoke(["similar", "行者", "-m", tmp_path / "parallel"]).exit_code == 0
 
 
-def test_ctrl_c_while_members_train_in_parallel_kills_them_and_keeps_nothing(novel_slice, tmp_path):
+def _descendants(pid: int) -> set[int]:
+    """The processes under pid (read from /proc: children of children too)."""
+    import os
+
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.parametrize("how", [["--jobs", "2"], ["--cluster", "local:2"]])
+def test_ctrl_c_while_members_train_in_parallel_kills_them_and_keeps_nothing(novel_slice, tmp_path, how):
     import os
     import signal
     import subprocess
@@ -294,7 +314,6 @@ def test_ctrl_c_while_members_train_in_parallel_kills_them_and_keeps_nothing(nov
     import time
 
     out = tmp_path / "par-out"
-    env = dict(os.environ)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -306,8 +325,7 @@ def test_ctrl_c_while_members_train_in_parallel_kills_them_and_keeps_nothing(nov
             str(out),
             "--bootstrap",
             "6",
-            "--jobs",
-            "2",
+            *how,
             "--unit",
             "lines:20",
             "--epochs",
@@ -315,18 +333,20 @@ def test_ctrl_c_while_members_train_in_parallel_kills_them_and_keeps_nothing(nov
         ],
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
         start_new_session=True,
     )
     for line in proc.stderr:
         if "training 6 members" in line:
             break
-    time.sleep(1.5)
+    time.sleep(2)
+    workers = _descendants(proc.pid)
+    assert workers, "no worker process was running"
     os.killpg(proc.pid, signal.SIGINT)
     rest = proc.stderr.read()
     assert proc.wait(timeout=60) == 130, rest
     assert "the model and the members trained so far were not saved" in rest
-    time.sleep(0.5)
-    left = subprocess.run(["pgrep", "-f", str(out)], capture_output=True, text=True).stdout.split()
-    assert left == [], left
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") for p in workers):
+        time.sleep(0.2)
+    assert not [p for p in workers if os.path.exists(f"/proc/{p}")], "worker processes were left behind"
     assert not out.exists() and not list(tmp_path.glob(".par-out.tmp-*"))
