@@ -75,14 +75,10 @@ def novel_table(engine, path: Path, seed: int) -> Path:
     return path
 
 
-def null_novel(args, engine, tmp: Path) -> dict:
-    table = novel_table(engine, tmp / "novel.tsv", 7)
+def _nulls(args, engine, table: Path, by: str, cases) -> dict:
+    """Scan the most frequent words for each (label, block) case; the shares at p and q < 0.05."""
     out = {}
-    for label, by, block in (
-        ("rows split at random, rows permuted", "row_group", None),
-        ("chapters split at random, rows permuted", "chapter_group", None),
-        ("chapters split at random, chapters permuted (--block chapter)", "chapter_group", "chapter"),
-    ):
+    for label, block in cases:
         started = time.perf_counter()
         result = contrast(
             engine,
@@ -99,6 +95,24 @@ def null_novel(args, engine, tmp: Path) -> dict:
         p05, q05, n = shares(result)
         out[label] = {"p<0.05": p05, "q<0.05": q05, "words": n, "seconds": round(time.perf_counter() - started, 1)}
         print(f"{label:<66} {p05:>6.1%} at p < 0.05, {q05:>6.1%} at q < 0.05 of {n} words", flush=True)
+    return out
+
+
+def null_novel(args, engine, tmp: Path) -> dict:
+    table = novel_table(engine, tmp / "novel.tsv", 7)
+    out = _nulls(args, engine, table, "row_group", [("rows split at random, rows permuted", None)])
+    out.update(
+        _nulls(
+            args,
+            engine,
+            table,
+            "chapter_group",
+            [
+                ("chapters split at random, rows permuted", None),
+                ("chapters split at random, chapters permuted (--block chapter)", "chapter"),
+            ],
+        )
+    )
     return out
 
 
@@ -130,25 +144,8 @@ def poetry_table(poetry: str, path: Path, periods: tuple[str, ...], seed: int, l
 
 def null_poetry(args, engine, tmp: Path) -> dict:
     table = poetry_table(args.poetry, tmp / "tang.tsv", ("唐",), 11, args.limit)
-    out = {}
-    for label, block in (("唐 authors split at random, --block author", "author"), ("the same, rows permuted", None)):
-        started = time.perf_counter()
-        result = contrast(
-            engine,
-            None,
-            table,
-            by="pseudo",
-            block=block,
-            groups=["A", "B"],
-            scan=args.min_count,
-            top=args.words,
-            permutations=args.permutations,
-            bootstrap=50,
-        )
-        p05, q05, n = shares(result)
-        out[label] = {"p<0.05": p05, "q<0.05": q05, "words": n, "seconds": round(time.perf_counter() - started, 1)}
-        print(f"{label:<66} {p05:>6.1%} at p < 0.05, {q05:>6.1%} at q < 0.05 of {n} words", flush=True)
-    return out
+    cases = [("唐 authors split at random, --block author", "author"), ("the same, rows permuted", None)]
+    return _nulls(args, engine, table, "pseudo", cases)
 
 
 SPEED = """

@@ -71,6 +71,12 @@ class CompareResult:
     unstable: list[Comparison] = field(default_factory=list)  # too unstable to judge (with members)
 
 
+def _check_engines(a, b) -> None:
+    for name, engine in (("a", a), ("b", b)):
+        if not isinstance(engine, Engine):
+            raise TypeError(f"{name} must be an Engine (of a loaded model), not {type(engine).__name__}")
+
+
 def _unit_rows_of(engine: Engine, rows: np.ndarray) -> np.ndarray:
     """These rows of the engine's vectors at unit length (a zero or broken row: zeros, as
     Engine.unit has them), without the engine's unit matrix of the whole vocabulary."""
@@ -203,9 +209,7 @@ def compare(
     >>> compare(a, b, topn=5).rows[0].word  # doctest: +SKIP
     '丞相'
     """
-    for name, engine in (("a", a), ("b", b)):
-        if not isinstance(engine, Engine):
-            raise TypeError(f"{name} must be an Engine (of a loaded model), not {type(engine).__name__}")
+    _check_engines(a, b)
     words = words_argument("words", words) if words is not None else None
     for name, value in (("anchors", anchors), ("k", k), ("topn", topn)):
         check_number(name, value)
@@ -376,9 +380,7 @@ def comparison(
     >>> comparison(a, b, ["酒"]).records()[0]["cosine"]  # doctest: +SKIP
     0.41
     """
-    for name, engine in (("a", a), ("b", b)):
-        if not isinstance(engine, Engine):
-            raise TypeError(f"{name} must be an Engine (of a loaded model), not {type(engine).__name__}")
+    _check_engines(a, b)
     same = a.model.meta.get("vectors_sha256") is not None and a.model.meta.get("vectors_sha256") == b.model.meta.get(
         "vectors_sha256"
     )

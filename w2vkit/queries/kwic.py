@@ -108,17 +108,7 @@ def concordance(
             if stripped and len(stripped) <= 80 and is_heading(stripped):
                 chapter = stripped.replace(" ", "") if segmented else stripped
             found = _find(stripped if segmented else text, word, segmented)
-            if not found:
-                continue
-            result.total += len(found)
-            result.lines += 1
-            for start, end, shown in found:
-                if limit is not None and len(result.hits) >= limit:
-                    break
-                left, right = shown[:start], shown[end:]
-                result.hits.append(
-                    Hit(number - first_line + 1, name, chapter, left[-width:], shown[start:end], right[:width])
-                )
+            _add_hits(result, found, number - first_line + 1, name, chapter, width, limit)
     finally:
         stream.close()
     return result
@@ -175,16 +165,17 @@ def table_concordance(
     for lineno, row in read_rows(path, list(dict.fromkeys([text_column, *where]))):
         if any(row[k].strip() != v for k, v in where.items()):
             continue
-        text = row[text_column]
-        found = _find(text, word, False)
-        if not found:
-            continue
-        result.total += len(found)
-        result.lines += 1
-        for start, end, shown in found:
-            if limit is not None and len(result.hits) >= limit:
-                break
-            result.hits.append(
-                Hit(lineno, str(path), label, shown[:start][-width:], shown[start:end], shown[end:][:width])
-            )
+        _add_hits(result, _find(row[text_column], word, False), lineno, str(path), label, width, limit)
     return result
+
+
+def _add_hits(result: Concordance, found, line: int, name: str, document: str, width: int, limit) -> None:
+    """Count a line's occurrences and keep them (up to `limit` in all) with `width` of context."""
+    if not found:
+        return
+    result.total += len(found)
+    result.lines += 1
+    for start, end, shown in found:
+        if limit is not None and len(result.hits) >= limit:
+            break
+        result.hits.append(Hit(line, name, document, shown[:start][-width:], shown[start:end], shown[end:][:width]))
