@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from w2vkit.findings import alacarte
-from w2vkit.findings.contrast import Side, _stat, bh, contrast
+from w2vkit.findings.contrast import contrast
+from w2vkit.findings.permutation import Side, _stat, bh
 from w2vkit.model.store import load_model, save_model
 from w2vkit.queries.query import Engine
 

@@ -1,0 +1,122 @@
+"""The statistics of a contrast between two groups of blocks (w2vkit.findings.contrast): the
+debiased change 1 − cos* of the groups' mean vectors, its block-bootstrap interval, the p-value of
+permuting the blocks' groups, and Benjamini–Hochberg q-values. Each block is summarised once by its
+moments (sum of occurrence vectors, count, …), so that every permutation or draw is a matrix
+product, whatever the number of occurrences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+LEVEL = 0.90
+ADAPTIVE_P = 0.1
+
+
+@dataclass
+class Side:
+    """Per-block sums of a word's occurrence vectors (S), counts (n), and group of each block."""
+
+    sums: np.ndarray
+    counts: np.ndarray
+    group: np.ndarray
+
+
+def _moments(side: Side) -> np.ndarray:
+    """Each block's [S_b, n_b S_b, ||S_b||², n_b, n_b²]: weights times this matrix give every sum the
+    change needs in one product."""
+    s, n = side.sums, side.counts
+    return np.hstack([s, s * n[:, None], np.einsum("ij,ij->i", s, s)[:, None], n[:, None], (n * n)[:, None]])
+
+
+def _from_moments(m: np.ndarray, weights: np.ndarray, d: int):
+    """The mean and its cluster-robust variance from weights @ moments (see _variance)."""
+    total = m[:, 2 * d + 1]
+    mean = m[:, :d] / np.maximum(total, 1e-12)[:, None]
+    cross = np.einsum("pd,pd->p", mean, m[:, d : 2 * d])
+    spread = m[:, 2 * d] - 2 * cross + np.einsum("pd,pd->p", mean, mean) * m[:, 2 * d + 2]
+    blocks = (weights > 0).sum(axis=1)
+    factor = blocks / np.maximum(blocks - 1, 1)
+    return mean, factor * np.maximum(spread, 0) / np.maximum(total, 1e-12) ** 2
+
+
+def _change(ma, va, mb, vb) -> np.ndarray:
+    dot = np.einsum("pd,pd->p", ma, mb)
+    la = np.maximum(np.einsum("pd,pd->p", ma, ma) - va, 1e-12)
+    lb = np.maximum(np.einsum("pd,pd->p", mb, mb) - vb, 1e-12)
+    return 1.0 - dot / np.sqrt(la * lb)
+
+
+def _stat(weights_a, weights_b, side: Side, moments: np.ndarray | None = None) -> np.ndarray:
+    """The debiased change 1 − cos* for each row of block weights (membership or bootstrap counts)."""
+    moments = _moments(side) if moments is None else moments
+    d = side.sums.shape[1]
+    ma, va = _from_moments(weights_a @ moments, weights_a, d)
+    mb, vb = _from_moments(weights_b @ moments, weights_b, d)
+    return _change(ma, va, mb, vb)
+
+
+def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, bootstrap: int, rng, first: int = 0) -> dict:
+    """Change, its bootstrap interval and permutation p between group ga and gb (None: the rest).
+    first: permute that many times first, and go on to `permutations` only when p may be small
+    (under ADAPTIVE_P): a word far from significance needs no resolution (a scan's cost)."""
+    in_a = side.group == ga
+    in_b = (side.group == gb) if gb is not None else (side.group != ga) & (side.group >= 0)
+    involved = in_a | in_b
+    moments = _moments(side)
+    d = side.sums.shape[1]
+    wa, wb = in_a[None, :].astype(np.float64), in_b[None, :].astype(np.float64)
+    observed = float(_stat(wa, wb, side, moments)[0])
+    # permutations: the blocks of both groups dealt out again, as many to each as before (the other
+    # side's sums are the involved blocks' minus these: one product a chunk)
+    idx = np.flatnonzero(involved)
+    k = int(in_a.sum())
+    sub = moments[idx]
+    whole = sub.sum(axis=0)
+    exceed, done = 0, 0
+    while done < permutations:
+        if first and done >= first and (1 + exceed) / (done + 1) > ADAPTIVE_P:
+            break
+        p = min(500, permutations - done, first - done if first and done < first else 500)
+        chosen = rng.permuted(np.tile(np.arange(len(idx)), (p, 1)), axis=1)[:, :k]
+        pa = np.zeros((p, len(idx)))
+        np.put_along_axis(pa, chosen, 1.0, axis=1)
+        ma_sum = pa @ sub
+        ma, va = _from_moments(ma_sum, pa, d)
+        mb, vb = _from_moments(whole[None, :] - ma_sum, 1.0 - pa, d)
+        exceed += int((_change(ma, va, mb, vb) >= observed - 1e-12).sum())
+        done += p
+    p_value = (1 + exceed) / (done + 1)
+    # bootstrap: blocks drawn with replacement within each group (multinomial counts)
+    ia, ib = np.flatnonzero(in_a), np.flatnonzero(in_b)
+    ba = np.zeros((bootstrap, len(side.group)))
+    bb = np.zeros_like(ba)
+    ba[:, ia] = rng.multinomial(len(ia), np.full(len(ia), 1 / len(ia)), size=bootstrap)
+    bb[:, ib] = rng.multinomial(len(ib), np.full(len(ib), 1 / len(ib)), size=bootstrap)
+    boot = _stat(ba, bb, side, moments)
+    low, high = bias_corrected(boot, observed)
+    return {"change": observed, "low": low, "high": high, "p": p_value}
+
+
+def bias_corrected(boot: np.ndarray, observed: float, level: float = LEVEL) -> tuple[float, float]:
+    """The percentile interval of the bootstrap draws, moved by their bias (mean(draws) − estimate).
+    A resample duplicates blocks, which shrinks the debiasing's variance term and shifts the draws
+    up: the plain percentile interval then missed its own estimate (酒, 唐 against 宋: 0.049 outside
+    0.050–0.079), and Efron's bias-corrected percentiles, read so far in the tail, overshot the
+    other way. The shape comes from the draws, the place from the estimate."""
+    shift = float(np.mean(boot)) - observed
+    low, high = np.quantile(boot, [(1 - level) / 2, (1 + level) / 2])
+    return float(low) - shift, float(high) - shift
+
+
+def bh(pvalues: list[float | None]) -> list[float | None]:
+    """Benjamini–Hochberg q-values (None stays None)."""
+    found = [(p, i) for i, p in enumerate(pvalues) if p is not None]
+    m = len(found)
+    out: list[float | None] = [None] * len(pvalues)
+    running = 1.0
+    for rank, (p, i) in reversed(list(enumerate(sorted(found), 1))):
+        running = min(running, p * m / rank)
+        out[i] = running
+    return out
