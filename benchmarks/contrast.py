@@ -218,13 +218,7 @@ def power(args, tmp: Path) -> dict:
                 engine, words, table, by="half", groups=["A", "B"], permutations=args.permutations, bootstrap=50
             )
             rows = [r for r in result.records() if r["group"] == "B" and r["change"] is not None]
-            ranked = sorted(rows, key=lambda r: -r["change"])
-            hits, precisions = 0, []
-            for k, r in enumerate(ranked, 1):
-                if r["word"] in targets:
-                    hits += 1
-                    precisions.append(hits / k)
-            ap = float(np.mean(precisions)) if precisions else 0.0
+            ap = _average_precision([r["word"] for r in sorted(rows, key=lambda r: -r["change"])], set(targets))
             control_rows = [r for r in rows if r["word"] in controls]
             target_rows = [r for r in rows if r["word"] in targets]
             out["ap"].append(ap)
@@ -235,6 +229,9 @@ def power(args, tmp: Path) -> dict:
                 f"targets at q < 0.05 {out['targets_q05'][-1]:.1%}",
                 flush=True,
             )
+        if seed == 0:  # today's compare on the same plants: a model of each half, Procrustes cosine
+            out["compare_ap"] = _two_models_ap(args, tmp, paragraphs, half, swap, targets, controls)
+            print(f"plant seed 0, compare (two models, Procrustes): AP {out['compare_ap']:.2f}", flush=True)
     print(
         f"mean over {len(out['ap'])} runs: AP {np.mean(out['ap']):.2f} (target >= 0.85); controls at q < 0.05 "
         f"{np.mean(out['controls_q05']):.1%} (<= 5%); targets at q < 0.05 {np.mean(out['targets_q05']):.1%} (aim >= 50%)"
@@ -242,9 +239,75 @@ def power(args, tmp: Path) -> dict:
     return out
 
 
+def _average_precision(ranked_words, targets) -> float:
+    hits, precisions = 0, []
+    for k, w in enumerate(ranked_words, 1):
+        if w in targets:
+            hits += 1
+            precisions.append(hits / k)
+    return float(np.mean(precisions)) if precisions else 0.0
+
+
+def _two_models_ap(args, tmp: Path, paragraphs, half, swap, targets, controls) -> float:
+    """The same plants measured as `compare A B` does: a model of each half, B rotated onto A."""
+    from w2vkit.findings.comparison import compare
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
+
+    engines = []
+    for h in (0, 1):
+        path = tmp / f"half{h}.txt"
+        with open(path, "w", encoding="utf-8") as f:
+            for tokens, which in zip(paragraphs, half):
+                if which == h:
+                    f.write(" ".join([swap.get(t, t) for t in tokens] if h == 1 else tokens) + "\n")
+        options = TrainOptions(epochs=args.epochs) if args.epochs else TrainOptions()
+        train([str(path)], tmp / f"half{h}", options, None)
+        engines.append(Engine(load_model(tmp / f"half{h}")))
+    words = [w for w in targets + controls if w in engines[0].model.index and w in engines[1].model.index]
+    rows = compare(engines[0], engines[1], words, noise_floor=False).rows
+    ranked = [r.word for r in sorted(rows, key=lambda r: r.cosine if r.cosine is not None else 1.0)]
+    return _average_precision(ranked, set(targets))
+
+
+def halves(args, engine, tmp: Path) -> dict:
+    """The novel's true halves (first and second half of its paragraphs): how many words narrative
+    drift alone makes 'changed'."""
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
+
+    corpus = Path(engine.model.meta["corpus"]["cache"])
+    paragraphs = [line for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    table = tmp / "halves.tsv"
+    with open(table, "w", encoding="utf-8") as f:
+        f.write("half\ttext\n")
+        for n, text in enumerate(paragraphs):
+            f.write(f"{'AB'[n >= len(paragraphs) // 2]}\t{text}\n")
+    options = TrainOptions(epochs=args.epochs) if args.epochs else TrainOptions()
+    train([str(table)], tmp / "halves", options, None)
+    model = Engine(load_model(tmp / "halves"))
+    result = contrast(
+        model,
+        None,
+        table,
+        by="half",
+        groups=["A", "B"],
+        scan=args.min_count,
+        top=args.words,
+        permutations=args.permutations,
+        bootstrap=50,
+    )
+    p05, q05, n = shares(result)
+    top = [r["word"] for r in result.records()[:15]]
+    print(f"true halves: {q05:.1%} of {n} words at q < 0.05 ({p05:.1%} at p < 0.05); most changed: {' '.join(top)}")
+    return {"p<0.05": p05, "q<0.05": q05, "words": n, "top": top}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", nargs="?", choices=["null-novel", "null-poetry", "speed", "power"], default="null-novel")
+    p.add_argument(
+        "what", nargs="?", choices=["null-novel", "null-poetry", "speed", "power", "halves"], default="null-novel"
+    )
     p.add_argument("--seeds", type=int, default=3, help="plant seeds (power)")
     p.add_argument("--epochs", type=int, default=None, help="training epochs for power (default: the product's)")
     p.add_argument("--model", default=None)
@@ -275,6 +338,8 @@ def main():
         }.get(args.what, None)
         if args.what == "power":
             result = power(args, tmp)
+        elif args.what == "halves":
+            result = halves(args, engine, tmp)
         else:
             result = figures(args, engine, tmp) if figures else speed(args, tmp)
     if args.json:
