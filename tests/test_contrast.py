@@ -126,7 +126,7 @@ def test_a_planted_change_has_a_small_p_and_no_change_does_not(tmp_path):
         (["--groups", "A,C"], "no group 'C' in column 'group'; it has A, B"),
         (
             ["--block", "shared"],
-            "2 blocks span several groups ('x' in A, B; 'y' in A, B): a block must lie in one group; choose another --block",
+            "2 blocks span several groups ('x' in A, B; 'y' in A, B): a block must lie in one group; choose another --block, or --split-blocks to make each a block per group",
         ),
         (["--text-column", "body"], "no column 'body'; its columns are 'group', 'author', 'text', 'shared'"),
     ],

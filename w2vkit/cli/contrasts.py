@@ -24,6 +24,11 @@ from .output import engine_for, show
 @click.option(
     "--groups", default=None, metavar="A,B,C", help="The groups to contrast, in order (each with the one before)."
 )
+@click.option(
+    "--split-blocks",
+    is_flag=True,
+    help="A block value found in several groups (an author of two periods) becomes a block per group.",
+)
 @click.option("--text-column", default="text", show_default=True, metavar="NAME", help="The column holding the text.")
 @click.option("--window", default=6, show_default=True, type=limited("window"), help="Context words each side.")
 @click.option(
@@ -61,6 +66,7 @@ def contrast(
     table,
     by,
     block,
+    split_blocks,
     groups,
     text_column,
     window,
@@ -86,7 +92,7 @@ def contrast(
     \b
     Examples:
       w2vkit train poetry.tsv.gz --tokens chars --strip-notes --to-simplified -o models/poetry
-      w2vkit contrast 月 酒 春 --in poetry.tsv.gz --by period --groups 唐,宋,元 --block author -m models/poetry
+      w2vkit contrast 月 酒 春 --in poetry.tsv.gz --by period --groups 唐,宋,元 --block author --split-blocks -m models/poetry
       w2vkit contrast 天下 --in speeches.csv --by party --block speaker --format json
       w2vkit contrast --scan 50 --in poetry.tsv.gz --by period --groups 唐,宋 --block author -m models/poetry
     """
@@ -109,6 +115,7 @@ def contrast(
         seed=seed,
         scan=scan,
         top=top,
+        split_blocks=split_blocks,
     )
     show(result, fmt)
 

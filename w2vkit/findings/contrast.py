@@ -54,13 +54,16 @@ class Documents:
     groups: list[str]
     ordered: bool
     block_names: list[str]
+    split: int = 0  # blocks that spanned groups, made a block per group (split_blocks)
 
     def __post_init__(self):
         self.block_group = np.full(len(self.block_names), -1, dtype=np.int32)
         self.block_group[self.block] = self.group  # (a block lies in one group: checked on reading)
 
 
-def read_documents(engine: Engine, path, by: str, block: str | None, text_column: str, groups=None) -> Documents:
+def read_documents(
+    engine: Engine, path, by: str, block: str | None, text_column: str, groups=None, split_blocks: bool = False
+) -> Documents:
     """The table's rows segmented as the model's text was, with their group (`by`) and block."""
     from ..queries.segmentation import restore_options
     from ..text.segment import Tokenizer
@@ -108,6 +111,13 @@ def read_documents(engine: Engine, path, by: str, block: str | None, text_column
         if g >= 0:
             span.setdefault(b, set()).add(g)
     across = {b: gs for b, gs in span.items() if len(gs) > 1}
+    split = 0
+    if across and split_blocks:  # (a block of each group it spans: 无名氏 of 唐 and 无名氏 of 宋)
+        split = len(across)
+        keys = [f"{b}\x00{g}" if block_index[b] in across else b for b, g in zip(blocks, group.tolist())]
+        block_index = {}
+        block_of = np.array([block_index.setdefault(k, len(block_index)) for k in keys], dtype=np.int32)
+        across = {}
     if across:
         names = list(block_index)
         shown = "; ".join(
@@ -115,8 +125,9 @@ def read_documents(engine: Engine, path, by: str, block: str | None, text_column
         )
         raise UsageError(
             f"{path}: {len(across):,} blocks span several groups ({shown}): a block must lie in one group; choose "
-            "another {block}",
+            "another {block}, or {split_blocks} to make each a block per group",
             "block",
+            "split_blocks",
         )
     tokenizers: dict[str, Tokenizer] = {}
 
@@ -133,7 +144,7 @@ def read_documents(engine: Engine, path, by: str, block: str | None, text_column
             yield [t for line in tok.lines(text) for t in line] if text.strip() else []
 
     corpus = build_corpus(token_lists(), engine.model.index)
-    return Documents(corpus, group, block_of, order, ordered, list(block_index))
+    return Documents(corpus, group, block_of, order, ordered, list(block_index), split)
 
 
 def _number(value: str) -> float | None:
@@ -201,6 +212,7 @@ def contrast(
     seed: int = 0,
     scan: int | None = None,
     top: int = SCAN_TOP,
+    split_blocks: bool = False,
 ) -> Result:
     """How each of `words` is used in each group of the table at `path` (column `by`), and how much
     that changes from the previous group (ordered groups) or from the rest: the change (1 − cos*),
@@ -236,6 +248,9 @@ def contrast(
         all for the words whose p may be small).
     top : int
         At most this many words in a scan.
+    split_blocks : bool
+        A block that spans several groups (an author of two periods) becomes a block per group
+        (else it is an error naming them); a note says how many.
 
     Returns
     -------
@@ -267,7 +282,7 @@ def contrast(
     bootstrap = count_argument("bootstrap", bootstrap, 10)
     window = count_argument("window", window)
     keys = [engine.lookup(w).key for w in words]
-    docs = read_documents(engine, path, by, block, text_column, groups)
+    docs = read_documents(engine, path, by, block, text_column, groups, split_blocks)
     if scan is not None:
         words = keys = scanned_words(engine, docs, count_argument("scan", scan), count_argument("top", top))
         if docs.ordered is False:
@@ -381,6 +396,12 @@ def contrast(
     )
     for note in notes:
         result.note(note)
+    if docs.split:
+        result.note(
+            f"{docs.split:,} {block} values span several groups; each is a block per group ({{split_blocks}})",
+            "split_blocks",
+            kind="info",
+        )
     if scan is not None:
         qs = [r[10] for r in rows if r[10] is not None]
         significant = sum(q < 0.05 for q in qs)
