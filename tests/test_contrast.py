@@ -138,3 +138,14 @@ def test_bad_contrasts_are_one_line(invoke, tmp_path, args, message):
     r = invoke(["contrast", "w0", "--in", tmp_path / "t.tsv", "--by", "group", "-m", tmp_path / "m", *args])
     assert r.exit_code in (1, 2) and r.stderr == f"Error: {tmp_path / 't.tsv'}: {message}\n", r.stderr
     assert json.dumps(r.stderr).count("\\n") == 1
+
+
+def test_words_contrasted_in_parallel_give_the_same_numbers(tmp_path):
+    engine = english_model(tmp_path, dim=16)
+    rng = np.random.default_rng(6)
+    rows = [("AB"[n // 6 % 2], f"a{n // 6}", " ".join(VOCAB[i] for i in rng.integers(0, 60, 12))) for n in range(300)]
+    table = _table(tmp_path / "t.tsv", rows)
+    words = ["w1", "w2", "w3", "w4"]
+    one = contrast(engine, words, table, by="group", block="author", permutations=99, bootstrap=20)
+    two = contrast(engine, words, table, by="group", block="author", permutations=99, bootstrap=20, jobs=2)
+    assert one.rows == two.rows and len(one.rows) == 8

@@ -57,6 +57,13 @@ from .output import engine_for, show
     type=limited("scan_top"),
     help="With --scan: at most this many words.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    default=None,
+    type=limited("jobs"),
+    help="Words contrasted at once in worker processes [default: one at a time]; the numbers are the same.",
+)
 @click.option("--seed", default=0, show_default=True, type=limited("seed"), help="For permutations and draws.")
 @MODEL_OPTION
 @FORMAT_OPTION
@@ -75,6 +82,7 @@ def contrast(
     min_occurrences,
     scan,
     top,
+    jobs,
     seed,
     model_path,
     fmt,
@@ -116,6 +124,7 @@ def contrast(
         scan=scan,
         top=top,
         split_blocks=split_blocks,
+        jobs=jobs,
     )
     show(result, fmt)
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from ..base.results import Result
 from ..base.vecmath import top_k
+from ..base.workers import ordered_map
 from ..errors import InputError, UsageError
 from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, Corpus, build_corpus, context_means, transform
@@ -213,6 +214,7 @@ def contrast(
     scan: int | None = None,
     top: int = SCAN_TOP,
     split_blocks: bool = False,
+    jobs: int | None = None,
 ) -> Result:
     """How each of `words` is used in each group of the table at `path` (column `by`), and how much
     that changes from the previous group (ordered groups) or from the rest: the change (1 − cos*),
@@ -248,6 +250,9 @@ def contrast(
         all for the words whose p may be small).
     top : int
         At most this many words in a scan.
+    jobs : int, optional
+        Words contrasted at once in worker processes (None: one after another); the numbers are the
+        same for any value (each word's permutations have their own seed).
     split_blocks : bool
         A block that spans several groups (an author of two periods) becomes a block per group
         (else it is an error naming them); a note says how many.
@@ -290,70 +295,27 @@ def contrast(
         if not words:
             raise UsageError(f"no word is seen {scan} times in each group; lower {{scan}}", "scan")
     a = transform(engine, docs.corpus, window)
-    rng = np.random.default_rng(seed)
+    state = dict(
+        engine=engine,
+        docs=docs,
+        a=a,
+        window=window,
+        permutations=permutations,
+        bootstrap=bootstrap,
+        min_occurrences=min_occurrences,
+        first=SCAN_FIRST if scan is not None else 0,
+        seed=seed,
+    )
     rows: list[list[Any]] = []
     pvalues: list[float | None] = []
     notes: list[str] = []
-    unit = engine.unit
-    for word, key in zip(words, keys):
-        row = engine.model.index.get(key)
-        if row is None:
-            notes.append(f"{word}: composed from character n-grams, so it has no occurrences to contrast")
-            continue
-        pos, vectors = _occurrences(engine, docs, a, row, window)
-        side = _side(docs, pos, vectors)
-        group_of = docs.group[docs.corpus.doc[pos]]
-        for g, name in enumerate(docs.groups):
-            mine = group_of == g
-            occurrences = int(mine.sum())
-            documents = len(np.unique(docs.corpus.doc[pos[mine]]))
-            n_blocks = int((side.group == g).sum())
-            base = g - 1 if docs.ordered else None
-            change: dict = {}
-            note = None
-            if docs.ordered and g == 0:
-                note = "first group"
-            elif occurrences < min_occurrences:
-                note = f"{occurrences} occurrences, under {min_occurrences}"
-            else:
-                other = (group_of == base) if base is not None else ~mine
-                if int(other.sum()) < min_occurrences:
-                    note = f"{int(other.sum())} occurrences in {docs.groups[base] if base is not None else 'the rest'}"
-                elif n_blocks < 2 or int(((side.group == base) if base is not None else (side.group != g)).sum()) < 2:
-                    note = "fewer than 2 blocks on a side"
-                else:
-                    first = SCAN_FIRST if scan is not None else 0
-                    change = compare_groups(side, g, base, permutations, bootstrap, rng, first)
-            neighbours, context = [], []
-            if occurrences:
-                mean = vectors[mine].mean(axis=0)
-                norm = float(np.linalg.norm(mean))
-                if norm > 0:
-                    neighbours = [engine.model.words[i] for i in top_k(unit @ (mean / norm), NEIGHBOURS) if i != row][
-                        : NEIGHBOURS - 1
-                    ]
-                if len(docs.groups) > 1:
-                    context = typical_context(docs, engine, pos, window, g, CONTEXT_WORDS)
-            vs = (docs.groups[base] if base is not None else "rest") if not (docs.ordered and g == 0) else None
-            pvalues.append(change.get("p"))
-            rows.append(
-                [
-                    word,
-                    name,
-                    vs,
-                    occurrences,
-                    documents,
-                    n_blocks,
-                    change.get("change"),
-                    change.get("low"),
-                    change.get("high"),
-                    change.get("p"),
-                    None,
-                    neighbours,
-                    context,
-                    note,
-                ]
-            )
+    jobs = max(1, min(count_argument("jobs", jobs) if jobs is not None else 1, len(words)))
+    for found, note in ordered_map(_contrast_word, iter(enumerate(zip(words, keys))), jobs, _begin, (state,)):
+        if note:
+            notes.append(note)
+        for r in found:
+            rows.append(r)
+            pvalues.append(r[9])
     for r, q in zip(rows, bh(pvalues)):
         r[10] = q
     if scan is not None:  # the last group's change, most changed first
@@ -429,3 +391,78 @@ def scanned_words(engine: Engine, docs: Documents, least: int, top: int) -> list
     total = np.sum(per_group, axis=0)
     rows = [int(r) for r in top_k(np.where(enough, total, -np.inf).astype(float), top)]
     return [engine.model.words[r] for r in rows]
+
+
+_STATE: dict[str, Any] = {}
+
+
+def _begin(state: dict) -> None:
+    _STATE.clear()
+    _STATE.update(state)
+
+
+def _contrast_word(item) -> tuple[list[list[Any]], str | None]:
+    """One word's rows (a row per group); its own generator, seeded by (seed, its place), so the
+    numbers are the same whatever the number of processes."""
+    number, (word, key) = item
+    s = _STATE
+    engine, docs, a, window = s["engine"], s["docs"], s["a"], s["window"]
+    min_occurrences = s["min_occurrences"]
+    rng = np.random.default_rng([s["seed"], number])
+    unit = engine.unit
+    row = engine.model.index.get(key)
+    if row is None:
+        return [], f"{word}: composed from character n-grams, so it has no occurrences to contrast"
+    pos, vectors = _occurrences(engine, docs, a, row, window)
+    side = _side(docs, pos, vectors)
+    group_of = docs.group[docs.corpus.doc[pos]]
+    rows: list[list[Any]] = []
+    for g, name in enumerate(docs.groups):
+        mine = group_of == g
+        occurrences = int(mine.sum())
+        documents = len(np.unique(docs.corpus.doc[pos[mine]]))
+        n_blocks = int((side.group == g).sum())
+        base = g - 1 if docs.ordered else None
+        change: dict = {}
+        note = None
+        if docs.ordered and g == 0:
+            note = "first group"
+        elif occurrences < min_occurrences:
+            note = f"{occurrences} occurrences, under {min_occurrences}"
+        else:
+            other = (group_of == base) if base is not None else ~mine
+            if int(other.sum()) < min_occurrences:
+                note = f"{int(other.sum())} occurrences in {docs.groups[base] if base is not None else 'the rest'}"
+            elif n_blocks < 2 or int(((side.group == base) if base is not None else (side.group != g)).sum()) < 2:
+                note = "fewer than 2 blocks on a side"
+            else:
+                change = compare_groups(side, g, base, s["permutations"], s["bootstrap"], rng, s["first"])
+        neighbours, context = [], []
+        if occurrences:
+            mean = vectors[mine].mean(axis=0)
+            norm = float(np.linalg.norm(mean))
+            if norm > 0:
+                near = top_k(unit @ (mean / norm), NEIGHBOURS)
+                neighbours = [engine.model.words[i] for i in near if i != row][: NEIGHBOURS - 1]
+            if len(docs.groups) > 1:
+                context = typical_context(docs, engine, pos, window, g, CONTEXT_WORDS)
+        vs = (docs.groups[base] if base is not None else "rest") if not (docs.ordered and g == 0) else None
+        rows.append(
+            [
+                word,
+                name,
+                vs,
+                occurrences,
+                documents,
+                n_blocks,
+                change.get("change"),
+                change.get("low"),
+                change.get("high"),
+                change.get("p"),
+                None,
+                neighbours,
+                context,
+                note,
+            ]
+        )
+    return rows, None
