@@ -310,6 +310,10 @@ def contrast(
     pvalues: list[float | None] = []
     notes: list[str] = []
     jobs = max(1, min(count_argument("jobs", jobs) if jobs is not None else 1, len(words)))
+    if jobs > 1:
+        from ..base.env import default_jobs
+
+        state["threads"] = max(1, default_jobs() // jobs)
     for found, note in ordered_map(_contrast_word, iter(enumerate(zip(words, keys))), jobs, _begin, (state,)):
         if note:
             notes.append(note)
@@ -399,6 +403,10 @@ _STATE: dict[str, Any] = {}
 def _begin(state: dict) -> None:
     _STATE.clear()
     _STATE.update(state)
+    if state.get("threads"):  # (a worker of several: BLAS gets its share of the cores, not all of them)
+        from threadpoolctl import threadpool_limits
+
+        _STATE["limits"] = threadpool_limits(limits=state["threads"])
 
 
 def _contrast_word(item) -> tuple[list[list[Any]], str | None]:
