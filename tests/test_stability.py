@@ -350,3 +350,14 @@ def test_ctrl_c_while_members_train_in_parallel_kills_them_and_keeps_nothing(nov
         time.sleep(0.2)
     assert not [p for p in workers if os.path.exists(f"/proc/{p}")], "worker processes were left behind"
     assert not out.exists() and not list(tmp_path.glob(".par-out.tmp-*"))
+
+
+def test_more_members_at_once_than_cores_is_refused_before_any_work(invoke, novel_slice, tmp_path, monkeypatch):
+    monkeypatch.setattr("w2vkit.base.env.default_jobs", lambda: 2)
+    r = invoke(["train", novel_slice, "-o", tmp_path / "m", "--bootstrap", "3", "--jobs", "3", *TINY])
+    assert (r.exit_code, r.stderr.splitlines()[-1]) == (
+        2,
+        "Error: --jobs 3 trains more members at once than this machine has cores (2); they would only wait for "
+        "each other: give at most 2",
+    )
+    assert not (tmp_path / "m").exists()
