@@ -161,6 +161,7 @@ def main():
     p.add_argument("--pairs", type=int, default=600)
     p.add_argument("--epochs", type=int, default=None, help="fewer epochs for a quicker check (say so)")
     p.add_argument("--tiny", action="store_true", help="a slice of the built-in novel, tiny models")
+    p.add_argument("--jobs", type=int, default=None, help="members trained at once (train --jobs)")
     p.add_argument("--json", default=None)
     p.add_argument("--keep", default=None, help="keep the models in this folder")
     args = p.parse_args()
@@ -179,7 +180,12 @@ def main():
         tmp.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         result = train(
-            [corpus], tmp / "boot", options, SegmentOptions(), resampling=Resampling("bootstrap", args.members)
+            [corpus],
+            tmp / "boot",
+            options,
+            SegmentOptions(),
+            resampling=Resampling("bootstrap", args.members),
+            jobs=args.jobs,
         )
         figures["bootstrap_seconds"] = round(time.perf_counter() - started, 1)
         model = load_model(tmp / "boot")
