@@ -69,3 +69,14 @@ def test_characters_notes_and_variants():
     ]
     assert strip_notes("春眠不觉晓〔据全唐诗卷一补〕【注】") == "春眠不觉晓"
     assert to_simplified("逈暎疎牕") == "迥映疏窗"  # (OpenCC leaves these)
+
+
+def test_the_cached_text_of_a_table_is_checked_and_rebuilt_when_edited(tmp_path, caplog):
+    table = tmp_path / "t.tsv"
+    table.write_text("text\nabc\ndef\n", encoding="utf-8")
+    first = table_text(table)
+    with open(first, "a", encoding="utf-8") as f:
+        f.write("planted\n")
+    again = table_text(table)
+    assert again.read_text(encoding="utf-8") == "abc\ndef\n"
+    assert "is damaged (" in caplog.text and "reading the table again" in caplog.text

@@ -18,17 +18,21 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..base.env import cache_root
+from ..base.files import pid_suffix, remove_stale, write_own_file
+from ..base.trust import HashedWriter, matches
 from ..errors import InputError, UsageError, quoted
 
 TABLE_SUFFIXES = (".tsv", ".csv", ".jsonl", ".tsv.gz", ".csv.gz", ".jsonl.gz")
 DEFAULT_TEXT_COLUMN = "text"
 # csv's default limit (128 KB) is below a long document's text
 csv.field_size_limit(1 << 30)
+log = logging.getLogger(__name__)
 
 
 def is_table(path: str | os.PathLike) -> bool:
@@ -147,8 +151,34 @@ def table_text(path: str | os.PathLike, text_column: str = DEFAULT_TEXT_COLUMN) 
     key = hashlib.sha256(f"{digest.hexdigest()} {text_column}".encode()).hexdigest()[:24]
     folder = cache_root() / "tables"
     out = folder / f"{key}-{Path(path).name.split('.')[0]}.txt"
+    record = out.with_suffix(".sha256")  # "sha256 bytes" of the text as it was written
     if out.is_file():
-        return out
+        try:
+            recorded, written = record.read_text(encoding="utf-8").split()
+            why = matches(out, recorded, int(written))
+        except (OSError, ValueError):
+            why = "its record is missing or damaged"
+        if why is None:
+            return out
+        log.warning("warning: the cached text of %s is damaged (%s); reading the table again", path, why)
+    folder.mkdir(parents=True, exist_ok=True)
+    # texts half-written by runs that were killed (their process is gone) go first
+    remove_stale(folder, ".*.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    rows = 0
+    try:
+        with HashedWriter(tmp) as w:  # (hashed as written)
+            for _, row in read_rows(path, [text_column]):
+                w.write((" ".join(row[text_column].split("\n")).replace("\r", " ") + "\n").encode("utf-8"))
+                rows += 1
+        if rows == 0:
+            raise InputError(f"{path}: no rows")
+        size = tmp.stat().st_size
+        os.replace(tmp, out)
+        write_own_file(record, f"{w.sha256} {size}")
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
     folder.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}")
     rows = 0
