@@ -75,23 +75,28 @@ def novel_table(engine, path: Path, seed: int) -> Path:
     return path
 
 
+def _scan(args, engine, table: Path, by: str, block: str | None):
+    """contrast's scan of the table's most frequent words between groups A and B."""
+    return contrast(
+        engine,
+        None,
+        table,
+        by=by,
+        block=block,
+        groups=["A", "B"],
+        scan=args.min_count,
+        top=args.words,
+        permutations=args.permutations,
+        bootstrap=50,
+    )
+
+
 def _nulls(args, engine, table: Path, by: str, cases) -> dict:
     """Scan the most frequent words for each (label, block) case; the shares at p and q < 0.05."""
     out = {}
     for label, block in cases:
         started = time.perf_counter()
-        result = contrast(
-            engine,
-            None,
-            table,
-            by=by,
-            block=block,
-            groups=["A", "B"],
-            scan=args.min_count,
-            top=args.words,
-            permutations=args.permutations,
-            bootstrap=50,
-        )
+        result = _scan(args, engine, table, by, block)
         p05, q05, n = shares(result)
         out[label] = {"p<0.05": p05, "q<0.05": q05, "words": n, "seconds": round(time.perf_counter() - started, 1)}
         print(f"{label:<66} {p05:>6.1%} at p < 0.05, {q05:>6.1%} at q < 0.05 of {n} words", flush=True)
@@ -286,17 +291,7 @@ def halves(args, engine, tmp: Path) -> dict:
     options = TrainOptions(epochs=args.epochs) if args.epochs else TrainOptions()
     train([str(table)], tmp / "halves", options, None)
     model = Engine(load_model(tmp / "halves"))
-    result = contrast(
-        model,
-        None,
-        table,
-        by="half",
-        groups=["A", "B"],
-        scan=args.min_count,
-        top=args.words,
-        permutations=args.permutations,
-        bootstrap=50,
-    )
+    result = _scan(args, model, table, "half", None)
     p05, q05, n = shares(result)
     top = [r["word"] for r in result.records()[:15]]
     print(f"true halves: {q05:.1%} of {n} words at q < 0.05 ({p05:.1%} at p < 0.05); most changed: {' '.join(top)}")

@@ -52,9 +52,8 @@ def _stamp(vectors_sha: str, data: bytes) -> str:
 def hubness(engine: Engine) -> np.ndarray:
     """The model's r (module docstring): from its cache when sound, else computed (and kept when
     the folder can be written)."""
-    cached = getattr(engine, "_hubness", None)
-    if cached is not None:
-        return cached
+    if engine.hubness_values is not None:
+        return engine.hubness_values
     path = engine.model.path / CACHE
     stamp_path = path.with_suffix(".sha256")
     vectors_sha = engine.model.meta.get("vectors_sha256", "")
@@ -71,7 +70,7 @@ def hubness(engine: Engine) -> np.ndarray:
     if values is None:
         values = neighbour_means(engine.unit)
         keep(engine, values)
-    engine._hubness = values  # type: ignore[attr-defined]
+    engine.hubness_values = values
     return values
 
 

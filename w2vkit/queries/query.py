@@ -134,6 +134,7 @@ class Engine:
         self._labels: dict | None = None
         self._by_name: dict | None = None
         self._members: list[Engine] | None = None
+        self.hubness_values: np.ndarray | None = None  # (w2vkit.queries.hubness keeps them here once read)
 
     @property
     def members(self) -> list[Engine]:
