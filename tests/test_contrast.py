@@ -41,6 +41,25 @@ def test_context_means_equal_a_direct_loop(tmp_path):
         assert np.allclose(mean, expected, atol=1e-6)
 
 
+def test_context_sums_are_the_sums_of_context_means_per_label(tmp_path, monkeypatch):
+    engine = english_model(tmp_path)
+    rng = np.random.default_rng(4)
+    docs = [
+        [VOCAB[i] if i < 60 else "unknown" for i in rng.integers(0, 65, size=rng.integers(1, 15))] for _ in range(80)
+    ]
+    corpus = alacarte.build_corpus(docs, engine.model.index)
+    positions = np.flatnonzero(np.isin(corpus.ids, [engine.model.index[w] for w in ("w1", "w2", "w7")]))
+    labels = rng.integers(0, 5, size=len(positions))
+    monkeypatch.setattr(alacarte, "CHUNK", 3)  # (context_means in many chunks; the sums are chunked by their own size)
+    means, k = alacarte.context_means(engine, corpus, positions, 3)
+    sums, counts, kept = alacarte.context_sums(engine, corpus, positions, labels, 6, 3)
+    assert np.array_equal(kept, k > 0)
+    for label in range(6):
+        mine = (labels == label) & (k > 0)
+        assert counts[label] == mine.sum()
+        assert np.allclose(sums[label], means[mine].sum(axis=0), atol=1e-5)
+
+
 def test_the_transform_is_the_least_squares_fit_of_context_averages_to_vectors(tmp_path, monkeypatch):
     engine = english_model(tmp_path)
     monkeypatch.setattr(alacarte, "MIN_COUNT", 3)

@@ -80,3 +80,34 @@ def test_the_cached_text_of_a_table_is_checked_and_rebuilt_when_edited(tmp_path,
     again = table_text(table)
     assert again.read_text(encoding="utf-8") == "abc\ndef\n"
     assert "is damaged (" in caplog.text and "reading the table again" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(lang="zh", tokens="chars", strip_notes=True, to_simplified=True),
+        dict(lang="zh", engine="fast"),
+        dict(lang="zh", engine="fast", keep_punct=True),
+        dict(lang="en"),
+        dict(lang="en", stopwords=["STOP"]),
+    ],
+    ids=["zh-chars", "zh-words", "zh-punct", "en", "en-stop"],
+)
+def test_documents_cut_in_a_batch_equal_each_row_cut_alone(options, tmp_path):
+    if options.get("stopwords"):
+        (tmp_path / "stop.txt").write_text("the\nit\n", encoding="utf-8")
+        options = dict(options, stopwords=[str(tmp_path / "stop.txt")])
+    texts = [
+        "床前明月光（一作看月光），疑是地上霜。",
+        "",
+        "孙悟空道：「师父，\n我去也。」The Monkey King said hi.",
+        "   ",
+        "舉頭望山月。低頭思故鄉[二]",
+        "The cat sat on the mat. And then?\r\nIt left (quietly).",
+        "（未完",
+        "注）完",
+    ]
+    tokenizer = Tokenizer(SegmentOptions(sentences=False, **options), options["lang"])
+    one_by_one = [[t for line in tokenizer.lines(text) for t in line] for text in texts]
+    assert tokenizer.documents(texts) == one_by_one
+    assert any(one_by_one) and [] in one_by_one

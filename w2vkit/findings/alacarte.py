@@ -46,15 +46,28 @@ class Corpus:
     documents: int
 
     def __post_init__(self):
-        self.order = np.argsort(self.ids, kind="stable")
-        self.sorted_ids = self.ids[self.order]
+        self._order: np.ndarray | None = None
+        self._lookups = 0
+
+    def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._order is None:
+            self._order = np.argsort(self.ids, kind="stable")
+            self._sorted_ids = self.ids[self._order]
+        return self._order, self._sorted_ids
 
     def positions(self, row: int) -> np.ndarray:
-        lo, hi = np.searchsorted(self.sorted_ids, [row, row + 1])
-        return self.order[lo:hi]
+        # (a few words: a comparison of the ids each, 30 ms on 27M tokens; from the fourth on, the
+        # ids sorted once, 3 s, and each word's positions by bisection)
+        self._lookups += 1
+        if self._order is None and self._lookups <= 3:
+            return np.flatnonzero(self.ids == row)
+        order, sorted_ids = self._sorted()
+        lo, hi = np.searchsorted(sorted_ids, [row, row + 1])
+        return order[lo:hi]
 
     def count(self, row: int) -> int:
-        lo, hi = np.searchsorted(self.sorted_ids, [row, row + 1])
+        _, sorted_ids = self._sorted()
+        lo, hi = np.searchsorted(sorted_ids, [row, row + 1])
         return int(hi - lo)
 
 
@@ -63,10 +76,12 @@ def build_corpus(token_lists, index: dict) -> Corpus:
     at a time into a compact array: 300,000 poems as lists of strings held 2 GB; as int32, 80 MB."""
     from array import array
 
+    from itertools import repeat
+
     ids, lengths = array("i"), array("q")
     get = index.get
     for tokens in token_lists:
-        ids.extend([get(t, -1) for t in tokens])
+        ids.extend(map(get, tokens, repeat(-1)))  # (a C loop: twice as fast as a comprehension)
         lengths.append(len(tokens))
     n = np.frombuffer(lengths, dtype=np.int64) if len(lengths) else np.zeros(0, dtype=np.int64)
     doc = np.repeat(np.arange(len(n), dtype=np.int32), n)
@@ -94,6 +109,47 @@ def context_means(engine: Engine, corpus: Corpus, positions: np.ndarray, window:
         out[start : start + len(pos)] = sums / np.maximum(k, 1)[:, None]
         counts[start : start + len(pos)] = k
     return out, counts
+
+
+def context_sums(
+    engine: Engine, corpus: Corpus, positions: np.ndarray, labels: np.ndarray, n_labels: int, window: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each label (a block of documents, say), the sum of the context means (as context_means) of
+    its positions, and how many positions had a context; and which positions had one.
+
+    Written as a sparse product (label x vocabulary weights 1/k, times the unit vectors) rather than
+    a sum of context_means: a word's contexts repeat within a block, so the product touches each
+    (block, context word) once; gathering every occurrence's context vectors moved 12 x dim floats
+    per occurrence and made a scan of 2,000 characters over the poetry take more than 9 minutes."""
+    from scipy import sparse
+
+    unit = engine.unit
+    vocab, dim = unit.shape
+    n = len(corpus.ids)
+    offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
+    sums = np.zeros((n_labels, dim), dtype=np.float64)
+    counts = np.zeros(n_labels, dtype=np.int64)
+    kept = np.zeros(len(positions), dtype=bool)
+    step = max(1, (1 << 21) // len(offsets))
+    for start in range(0, len(positions), step):
+        pos = positions[start : start + step]
+        lab = labels[start : start + step]
+        at = pos[:, None] + offsets[None, :]
+        inside = (at >= 0) & (at < n)
+        at = np.clip(at, 0, n - 1)
+        context = corpus.ids[at]
+        ok = inside & (corpus.doc[at] == corpus.doc[pos][:, None]) & (context >= 0)
+        k = ok.sum(axis=1)
+        has = k > 0
+        kept[start : start + len(pos)] = has
+        counts += np.bincount(lab[has], minlength=n_labels)
+        weight = np.broadcast_to((1.0 / np.maximum(k, 1))[:, None], ok.shape)[ok]
+        rows = np.broadcast_to(lab[:, None], ok.shape)[ok]
+        present, inverse = np.unique(rows, return_inverse=True)
+        matrix = sparse.csr_matrix((weight, (inverse, context[ok])), shape=(len(present), vocab))
+        matrix.sum_duplicates()
+        sums[present] += matrix @ unit
+    return sums, counts, kept
 
 
 def fit_transform(engine: Engine, corpus: Corpus, window: int, seed: int = 0) -> tuple[np.ndarray, list[str]]:

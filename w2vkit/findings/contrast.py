@@ -33,7 +33,7 @@ from ..base.vecmath import top_k
 from ..base.workers import ordered_map
 from ..errors import InputError, UsageError
 from ..queries.query import Engine, count_argument, words_argument
-from .alacarte import DEFAULT_WINDOW, Corpus, build_corpus, context_means, transform
+from .alacarte import DEFAULT_WINDOW, Corpus, build_corpus, context_sums, transform
 from .permutation import Side, bh, compare_groups
 
 DEFAULT_PERMUTATIONS = 1000
@@ -42,6 +42,7 @@ MIN_OCCURRENCES = 10  # fewer in a group: a note, not a number
 SCAN_FIRST = 99  # a scan's first permutations per word; more only when p may be under ADAPTIVE_P
 SCAN_TOP = 2000  # a scan's words: the most frequent seen scan times in each group
 NEIGHBOURS = 8
+BATCH = 2000  # rows cut at a time
 CONTEXT_WORDS = 8
 
 
@@ -130,19 +131,17 @@ def read_documents(
             "block",
             "split_blocks",
         )
-    tokenizers: dict[str, Tokenizer] = {}
 
     def token_lists():
-        language = None
-        for _, row in rows:
-            text = row[text_column]
-            if options is None:
-                yield text.split()
-                continue
-            lang = options.lang if options.lang != "auto" else (language or options.language_of(text))
-            language = language or lang
-            tok = tokenizers.get(lang) or tokenizers.setdefault(lang, Tokenizer(options, lang))
-            yield [t for line in tok.lines(text) for t in line] if text.strip() else []
+        if options is None:
+            yield from (row[text_column].split() for _, row in rows)
+            return
+        lang = options.lang
+        if lang == "auto":
+            lang = options.language_of(next((r[text_column] for _, r in rows if r[text_column].strip()), ""))
+        tokenizer = Tokenizer(options, lang)
+        for start in range(0, len(rows), BATCH):
+            yield from tokenizer.documents([row[text_column] for _, row in rows[start : start + BATCH]])
 
     corpus = build_corpus(token_lists(), engine.model.index)
     return Documents(corpus, group, block_of, order, ordered, list(block_index), split)
@@ -156,21 +155,17 @@ def _number(value: str) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _occurrences(engine: Engine, docs: Documents, a: np.ndarray, row: int, window: int):
+def _occurrences(engine: Engine, docs: Documents, a: np.ndarray, row: int, window: int) -> tuple[np.ndarray, Side]:
+    """The word's positions in the groups asked for (those with a context) and its Side: per block,
+    the sum of its occurrence vectors (A times the context mean: A applied once to each block's sum
+    of means, the same by linearity) and how many occurrences."""
     pos = docs.corpus.positions(row)
     pos = pos[docs.group[docs.corpus.doc[pos]] >= 0]
-    means, k = context_means(engine, docs.corpus, pos, window)
-    keep = k > 0
-    return pos[keep], means[keep] @ a.T
-
-
-def _side(docs: Documents, pos: np.ndarray, vectors: np.ndarray) -> Side:
-    blocks = docs.block[docs.corpus.doc[pos]]
-    present, inverse = np.unique(blocks, return_inverse=True)
-    sums = np.zeros((len(present), vectors.shape[1]), dtype=np.float64)
-    np.add.at(sums, inverse, vectors.astype(np.float64))
-    counts = np.bincount(inverse, minlength=len(present)).astype(np.float64)
-    return Side(sums, counts, docs.block_group[present])
+    present, inverse = np.unique(docs.block[docs.corpus.doc[pos]], return_inverse=True)
+    sums, counts, kept = context_sums(engine, docs.corpus, pos, inverse, len(present), window)
+    some = counts > 0
+    side = Side(sums[some] @ a.T.astype(np.float64), counts[some].astype(np.float64), docs.block_group[present[some]])
+    return pos[kept], side
 
 
 def typical_context(docs: Documents, engine: Engine, pos: np.ndarray, window: int, group: int, n: int) -> list[str]:
@@ -421,8 +416,7 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None]:
     row = engine.model.index.get(key)
     if row is None:
         return [], f"{word}: composed from character n-grams, so it has no occurrences to contrast"
-    pos, vectors = _occurrences(engine, docs, a, row, window)
-    side = _side(docs, pos, vectors)
+    pos, side = _occurrences(engine, docs, a, row, window)
     group_of = docs.group[docs.corpus.doc[pos]]
     rows: list[list[Any]] = []
     for g, name in enumerate(docs.groups):
@@ -447,7 +441,7 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None]:
                 change = compare_groups(side, g, base, s["permutations"], s["bootstrap"], rng, s["first"])
         neighbours, context = [], []
         if occurrences:
-            mean = vectors[mine].mean(axis=0)
+            mean = side.sums[side.group == g].sum(axis=0)
             norm = float(np.linalg.norm(mean))
             if norm > 0:
                 near = top_k(unit @ (mean / norm), NEIGHBOURS)

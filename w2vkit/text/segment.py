@@ -399,6 +399,25 @@ class Tokenizer:
                 result.append(toks[i : i + cap])
         return result
 
+    def documents(self, texts: list[str]) -> list[list[str]]:
+        """Each text's tokens as one list (sentences and lines joined, no length cap, an empty list
+        for an empty text): documents, a row of a table each, cut a batch at a time. One call per
+        batch, not per row: 320,000 poems took 14 s a row at a time, 6 s in batches of 2,000."""
+        if not self.options.sentences and not self.options.keep_punct:
+            lines = [" ".join(t.split("\n")).replace("\r", " ") for t in texts]
+            text = "\n".join(lines)
+            if self.options.strip_notes:
+                from .variants import strip_notes
+
+                text = strip_notes(text)
+            if self.options.to_simplified:
+                text = to_simplified(text)
+            found = self._zh_sentences(text) if self.lang == "zh" else self._en_sentences(text)
+            if len(found) == len(texts):  # (one list per line: always, unless a filter joined lines)
+                stop = self.stopwords
+                return [[t for t in toks if t not in stop] for toks in found] if stop else found
+        return [[t for line in self.lines(text) for t in line] for text in texts]
+
     def _en_sentences(self, text: str) -> list[list[str]]:
         if text.isascii():
             pattern = _EN_WORD_OR_PUNCT if self.options.keep_punct else _EN_WORD

@@ -26,15 +26,24 @@ def table() -> dict[int, str]:
     return {ord(pair[0]): pair[1] for pair in PAIRS.split()}
 
 
+@functools.cache
+def _pattern() -> re.Pattern:
+    return re.compile("[" + "".join(pair[0] for pair in PAIRS.split()) + "]")
+
+
 def normalise_variants(text: str) -> str:
-    """text with each variant character replaced by its standard form (PAIRS)."""
-    return text.translate(table())
+    """text with each variant character replaced by its standard form (PAIRS). (A search for the
+    few variants, not str.translate: translate looks every character up, 1.8 s on the poetry's
+    27M characters where the search takes a fraction.)"""
+    found = table()
+    return _pattern().sub(lambda m: found[ord(m.group())], text)
 
 
 # Bracketed editorial notes of classical texts: variant readings （一作…）, footnote marks [二],
-# sources 〔据…补〕, 【…】. Full-width and ASCII brackets, not nested, at most 200 characters.
+# sources 〔据…补〕, 【…】. Full-width and ASCII brackets, not nested, within a line, at most 200
+# characters.
 _NOTES = re.compile(
-    r"（[^（）]{0,200}）|\([^()]{0,200}\)|\[[^\[\]]{0,200}\]|〔[^〔〕]{0,200}〕|【[^【】]{0,200}】|［[^［］]{0,200}］"
+    r"（[^（）\n]{0,200}）|\([^()\n]{0,200}\)|\[[^\[\]\n]{0,200}\]|〔[^〔〕\n]{0,200}〕|【[^【】\n]{0,200}】|［[^［］\n]{0,200}］"
 )
 
 
