@@ -75,7 +75,6 @@ def build_corpus(token_lists, index: dict) -> Corpus:
     """A Corpus from documents' token lists (tokens as the model spells them), taken one document
     at a time into a compact array: 300,000 poems as lists of strings held 2 GB; as int32, 80 MB."""
     from array import array
-
     from itertools import repeat
 
     ids, lengths = array("i"), array("q")
