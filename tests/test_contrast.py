@@ -168,3 +168,39 @@ def test_words_contrasted_in_parallel_give_the_same_numbers(tmp_path):
     one = contrast(engine, words, table, by="group", block="author", permutations=99, bootstrap=20)
     two = contrast(engine, words, table, by="group", block="author", permutations=99, bootstrap=20, jobs=2)
     assert one.rows == two.rows and len(one.rows) == 8
+
+
+def test_a_scan_permutes_in_full_only_the_words_its_first_pass_leaves_undecided(tmp_path):
+    engine = english_model(tmp_path, dim=16)
+    rng = np.random.default_rng(7)
+    rows = [("AB"[n // 6 % 2], f"a{n // 6}", " ".join(VOCAB[i] for i in rng.integers(0, 60, 12))) for n in range(600)]
+    table = _table(tmp_path / "t.tsv", rows)
+    result = contrast(engine, None, table, by="group", block="author", scan=True, top=40, permutations=499, bootstrap=20)
+    tested = [r for r in result.records() if r["p"] is not None]
+    assert len(tested) == 40
+    for r, q in zip(tested, bh([r["p"] for r in tested])):
+        assert r["q"] == pytest.approx(q)
+    # the first pass alone (each word's generator is its own: the same first 99 permutations)
+    first = contrast(engine, None, table, by="group", block="author", scan=True, top=40, permutations=99, bootstrap=20)
+    first = [r for r in first.records() if r["p"] is not None]
+    undecided = {r["word"] for r, q in zip(first, bh([r["p"] for r in first])) if r["p"] <= 0.1 and q >= 0.05}
+    assert undecided  # (no change: some p under 0.1 by chance)
+    for r in tested:
+        assert r["permutations"] == (499 if r["word"] in undecided else 99), r
+    alone = contrast(engine, ["w3"], table, by="group", block="author", permutations=499, bootstrap=20).records()[1]
+    again = next(r for r in tested if r["word"] == "w3")
+    assert alone["change"] == pytest.approx(again["change"]) and alone["occurrences"] == again["occurrences"]
+
+
+def test_scan_alone_takes_the_default_number_of_occurrences(invoke, tmp_path):
+    english_model(tmp_path)
+    rng = np.random.default_rng(8)
+    rows = "".join(f"{'AB'[n % 2]}\ta{n}\t{' '.join(VOCAB[i] for i in rng.integers(0, 30, 12))}\n" for n in range(400))
+    (tmp_path / "t.tsv").write_text("group\tauthor\ttext\n" + rows)
+    r = invoke(
+        ["contrast", "--scan", "--in", tmp_path / "t.tsv", "--by", "group", "--top", "5", "--format", "json"]
+        + ["--permutations", "19", "--bootstrap", "10", "-m", tmp_path / "m"]
+    )
+    assert r.exit_code == 0, r.stderr
+    found = json.loads(r.stdout)
+    assert found["scanned"] == 5 and "seen 20+ times in each group" in " ".join(n["message"] for n in found["notes"])

@@ -202,3 +202,15 @@ def parse_unit(unit: str) -> tuple[str, int]:
     raise OptionError(
         f"{{unit}} must be auto, chapter, paragraph or lines:K (K lines a document), not {unit!r}", "unit"
     )
+
+
+# w2vkit.findings.contrast: context words each side (conText's default), permutations for p, bootstrap
+# draws for the interval, occurrences a group needs for a number; a scan's words (the most frequent)
+# and the occurrences each needs in every group (--scan alone; chosen by the null and power
+# benchmarks, docs/findings.md).
+CONTRAST_WINDOW = 6
+CONTRAST_PERMUTATIONS = 1000
+CONTRAST_BOOTSTRAP = 200
+CONTRAST_MIN_OCCURRENCES = 10
+SCAN_TOP = 2000
+SCAN_MIN_OCCURRENCES = 20

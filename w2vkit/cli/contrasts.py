@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import click
 
-from .options import FORMAT_OPTION, MODEL_OPTION, limited, verbosity
+from ..base.choices import (
+    CONTRAST_BOOTSTRAP,
+    CONTRAST_MIN_OCCURRENCES,
+    CONTRAST_PERMUTATIONS,
+    CONTRAST_WINDOW,
+    SCAN_MIN_OCCURRENCES,
+    SCAN_TOP,
+)
+from .options import FORMAT_OPTION, MODEL_OPTION, given, limited, verbosity
 from .output import engine_for, show
 
 
@@ -30,32 +38,43 @@ from .output import engine_for, show
     help="A block value found in several groups (an author of two periods) becomes a block per group.",
 )
 @click.option("--text-column", default="text", show_default=True, metavar="NAME", help="The column holding the text.")
-@click.option("--window", default=6, show_default=True, type=limited("window"), help="Context words each side.")
 @click.option(
-    "--permutations", default=1000, show_default=True, type=limited("permutations"), help="Permutations for p."
+    "--window", default=None, type=limited("window"), help=f"Context words each side [default: {CONTRAST_WINDOW}]."
 )
-@click.option("--bootstrap", default=200, show_default=True, type=limited("bootstrap"), help="Draws for the interval.")
+@click.option(
+    "--permutations",
+    default=None,
+    type=limited("permutations"),
+    help=f"Permutations for p [default: {CONTRAST_PERMUTATIONS}; a scan: 99 first, all for the undecided words].",
+)
+@click.option(
+    "--bootstrap",
+    default=None,
+    type=limited("bootstrap"),
+    help=f"Draws for the interval [default: {CONTRAST_BOOTSTRAP}].",
+)
 @click.option(
     "--min-occurrences",
-    default=10,
-    show_default=True,
+    default=None,
     type=limited("min_occurrences"),
-    help="Fewer occurrences in a group give a note, not a number.",
+    help=f"Fewer occurrences in a group give a note, not a number [default: {CONTRAST_MIN_OCCURRENCES}].",
 )
 @click.option(
     "--scan",
     default=None,
+    is_flag=False,
+    flag_value=SCAN_MIN_OCCURRENCES,
     type=limited("scan"),
-    metavar="N",
-    help="Instead of WORDs: every word seen N times in each group (the --top most frequent), most changed first.",
+    metavar="[N]",
+    help="Instead of WORDs: every word seen N times in each group (the --top most frequent), most changed first "
+    f"[N alone: {SCAN_MIN_OCCURRENCES}].",
 )
 @click.option(
     "--top",
     "top",
-    default=2000,
-    show_default=True,
+    default=None,
     type=limited("scan_top"),
-    help="With --scan: at most this many words.",
+    help=f"With --scan: at most this many words [default: {SCAN_TOP}].",
 )
 @click.option(
     "-j",
@@ -102,7 +121,7 @@ def contrast(
       w2vkit train poetry.tsv.gz --tokens chars --strip-notes --to-simplified -o models/poetry
       w2vkit contrast 月 酒 春 --in poetry.tsv.gz --by period --groups 唐,宋,元 --block author --split-blocks -m models/poetry
       w2vkit contrast 天下 --in speeches.csv --by party --block speaker --format json
-      w2vkit contrast --scan 50 --in poetry.tsv.gz --by period --groups 唐,宋 --block author -m models/poetry
+      w2vkit contrast --scan --in poetry.tsv.gz --by period --groups 唐,宋 --block author -m models/poetry
     """
     from ..findings.contrast import contrast as run
 
@@ -116,15 +135,13 @@ def contrast(
         block=block,
         groups=[g for g in groups.split(",") if g.strip()] if groups else None,
         text_column=text_column,
-        window=window,
-        permutations=permutations,
-        bootstrap=bootstrap,
-        min_occurrences=min_occurrences,
         seed=seed,
         scan=scan,
-        top=top,
         split_blocks=split_blocks,
         jobs=jobs,
+        **given(
+            window=window, permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences, top=top
+        ),
     )
     show(result, fmt)
 

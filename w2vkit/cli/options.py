@@ -221,3 +221,8 @@ def segment_options(given: dict):
     from ..text.segment import SegmentOptions
 
     return SegmentOptions(**library_values(SEGMENT, given))
+
+
+def given(**values) -> dict:
+    """The values the user gave (options left unset are None): the library's defaults fill the rest."""
+    return {name: value for name, value in values.items() if value is not None}

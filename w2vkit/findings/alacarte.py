@@ -22,13 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
+from ..base.choices import CONTRAST_WINDOW
 from ..base.files import write_own_file
 from ..errors import OutputError, UsageError
 from ..queries.query import Engine
 
 log = logging.getLogger(__name__)
 
-DEFAULT_WINDOW = 6  # conText's default
+DEFAULT_WINDOW = CONTRAST_WINDOW  # conText's default
 MIN_COUNT = 10
 SAMPLE = 300  # occurrences per word for its context average in the fit
 MAX_FIT_WORDS = 20_000
@@ -47,6 +48,7 @@ class Corpus:
 
     def __post_init__(self):
         self._order: np.ndarray | None = None
+        self._counts: np.ndarray | None = None
         self._lookups = 0
 
     def _sorted(self) -> tuple[np.ndarray, np.ndarray]:
@@ -62,13 +64,15 @@ class Corpus:
         if self._order is None and self._lookups <= 3:
             return np.flatnonzero(self.ids == row)
         order, sorted_ids = self._sorted()
-        lo, hi = np.searchsorted(sorted_ids, [row, row + 1])
+        # (the bounds in the ids' own type: a list of Python ints made numpy cast all 18M sorted
+        # ids to int64 on every call, which made fitting A on the poetry take minutes)
+        lo, hi = np.searchsorted(sorted_ids, np.array([row, row + 1], dtype=sorted_ids.dtype))
         return order[lo:hi]
 
     def count(self, row: int) -> int:
-        _, sorted_ids = self._sorted()
-        lo, hi = np.searchsorted(sorted_ids, [row, row + 1])
-        return int(hi - lo)
+        if self._counts is None:
+            self._counts = np.bincount(self.ids[self.ids >= 0])
+        return int(self._counts[row]) if 0 <= row < len(self._counts) else 0
 
 
 def build_corpus(token_lists, index: dict) -> Corpus:

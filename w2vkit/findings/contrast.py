@@ -28,22 +28,48 @@ from typing import Any
 
 import numpy as np
 
+from ..base.choices import (
+    CONTRAST_BOOTSTRAP,
+    CONTRAST_MIN_OCCURRENCES,
+    CONTRAST_PERMUTATIONS,
+    SCAN_MIN_OCCURRENCES,
+    SCAN_TOP,
+)
 from ..base.results import Result
 from ..base.vecmath import top_k
 from ..base.workers import ordered_map
 from ..errors import InputError, UsageError
 from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, Corpus, build_corpus, context_sums, transform
-from .permutation import Side, bh, compare_groups
+from .permutation import ADAPTIVE_P, Side, bh, compare_groups
 
-DEFAULT_PERMUTATIONS = 1000
-DEFAULT_BOOTSTRAP = 200
-MIN_OCCURRENCES = 10  # fewer in a group: a note, not a number
-SCAN_FIRST = 99  # a scan's first permutations per word; more only when p may be under ADAPTIVE_P
-SCAN_TOP = 2000  # a scan's words: the most frequent seen scan times in each group
+DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
+DEFAULT_BOOTSTRAP = CONTRAST_BOOTSTRAP
+MIN_OCCURRENCES = CONTRAST_MIN_OCCURRENCES  # fewer in a group: a note, not a number
+SCAN_FIRST = 99  # a scan's first permutations per word; all of them only for the words undecided()
 NEIGHBOURS = 8
 BATCH = 2000  # rows cut at a time
 CONTEXT_WORDS = 8
+
+
+COLUMNS = (
+    "word",
+    "group",
+    "vs",
+    "occurrences",
+    "documents",
+    "blocks",
+    "change",
+    "low",
+    "high",
+    "p",
+    "q",
+    "permutations",
+    "neighbours",
+    "context",
+    "note",
+)
+GROUP, CHANGE, P, Q, PERMUTATIONS = (COLUMNS.index(c) for c in ("group", "change", "p", "q", "permutations"))
 
 
 @dataclass
@@ -206,7 +232,7 @@ def contrast(
     bootstrap: int = DEFAULT_BOOTSTRAP,
     min_occurrences: int = MIN_OCCURRENCES,
     seed: int = 0,
-    scan: int | None = None,
+    scan: int | bool | None = None,
     top: int = SCAN_TOP,
     split_blocks: bool = False,
     jobs: int | None = None,
@@ -239,10 +265,10 @@ def contrast(
         Fewer occurrences in a group give a note, not a number.
     seed : int
         For the permutations and draws.
-    scan : int, optional
-        Instead of `words`: every word seen at least this many times in each group (the `top` most
-        frequent), ranked by the change of the last group; permutations adaptive (SCAN_FIRST, then
-        all for the words whose p may be small).
+    scan : int or True, optional
+        Instead of `words`: every word seen at least this many times in each group (True:
+        SCAN_MIN_OCCURRENCES), the `top` most frequent, ranked by the change of the last group;
+        SCAN_FIRST permutations each, then all of them for the words they leave undecided.
     top : int
         At most this many words in a scan.
     jobs : int, optional
@@ -281,6 +307,8 @@ def contrast(
     permutations = count_argument("permutations", permutations, 19)
     bootstrap = count_argument("bootstrap", bootstrap, 10)
     window = count_argument("window", window)
+    if scan is True:
+        scan = SCAN_MIN_OCCURRENCES
     keys = [engine.lookup(w).key for w in words]
     docs = read_documents(engine, path, by, block, text_column, groups, split_blocks)
     if scan is not None:
@@ -301,41 +329,29 @@ def contrast(
         first=SCAN_FIRST if scan is not None else 0,
         seed=seed,
     )
-    rows: list[list[Any]] = []
-    pvalues: list[float | None] = []
-    notes: list[str] = []
     jobs = max(1, min(count_argument("jobs", jobs) if jobs is not None else 1, len(words)))
     if jobs > 1:
         from ..base.env import default_jobs
 
         state["threads"] = max(1, default_jobs() // jobs)
-    for found, note in ordered_map(_contrast_word, iter(enumerate(zip(words, keys))), jobs, _begin, (state,)):
-        if note:
-            notes.append(note)
-        for r in found:
-            rows.append(r)
-            pvalues.append(r[9])
-    for r, q in zip(rows, bh(pvalues)):
-        r[10] = q
+    items = list(enumerate(zip(words, keys)))
+    found = list(ordered_map(_contrast_word, iter(items), jobs, _begin, (state,)))
+    if scan is not None:  # the words whose decision more permutations could change, permuted in full
+        again = undecided(found, permutations)
+        state["first"] = 0
+        redone = ordered_map(_contrast_word, (items[i] for i in sorted(again)), jobs, _begin, (state,))
+        for i, result in zip(sorted(again), redone):
+            found[i] = result
+    rows: list[list[Any]] = [r for word_rows, _ in found for r in word_rows]
+    notes = [note for _, note in found if note]
+    for r, q in zip(rows, bh([r[P] for r in rows])):
+        r[Q] = q
     if scan is not None:  # the last group's change, most changed first
         last = docs.groups[-1]
-        rows = sorted((r for r in rows if r[1] == last), key=lambda r: -(r[6] if r[6] is not None else -9))
-    columns = [
-        "word",
-        "group",
-        "vs",
-        "occurrences",
-        "documents",
-        "blocks",
-        "change",
-        "low",
-        "high",
-        "p",
-        "q",
-        "neighbours",
-        "context",
-        "note",
-    ]
+        rows = sorted(
+            (r for r in rows if r[GROUP] == last), key=lambda r: -(r[CHANGE] if r[CHANGE] is not None else -9)
+        )
+    columns = list(COLUMNS)
     fields = {
         "words": words,
         "table": str(path),
@@ -364,7 +380,7 @@ def contrast(
             kind="info",
         )
     if scan is not None:
-        qs = [r[10] for r in rows if r[10] is not None]
+        qs = [r[Q] for r in rows if r[Q] is not None]
         significant = sum(q < 0.05 for q in qs)
         fields["scanned"] = len(words)
         result.note(
@@ -377,6 +393,19 @@ def contrast(
             kind="info",
         )
     return result
+
+
+def undecided(found: list[tuple[list[list[Any]], str | None]], permutations: int) -> set[int]:
+    """The places (in `found`, each word's rows and note) of the words a scan's first pass left
+    undecided: a p under ADAPTIVE_P whose Benjamini–Hochberg q is not yet under 0.05, found with
+    fewer than `permutations` permutations. The others are settled: far from significance, or
+    significant already at the first pass's resolution (on a large corpus, almost every word: p
+    then stays at 1/(SCAN_FIRST + 1), and the permutations column says so)."""
+    tested = [(i, r[P], r[PERMUTATIONS]) for i, (rows, _) in enumerate(found) for r in rows if r[P] is not None]
+    qs = bh([p for _, p, _ in tested])
+    return {
+        i for (i, p, n), q in zip(tested, qs) if p <= ADAPTIVE_P and q is not None and q >= 0.05 and n < permutations
+    }
 
 
 def scanned_words(engine: Engine, docs: Documents, least: int, top: int) -> list[str]:
@@ -462,6 +491,7 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None]:
                 change.get("high"),
                 change.get("p"),
                 None,
+                change.get("permutations"),
                 neighbours,
                 context,
                 note,

@@ -58,9 +58,8 @@ def _stat(weights_a, weights_b, side: Side, moments: np.ndarray | None = None) -
 
 
 def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, bootstrap: int, rng, first: int = 0) -> dict:
-    """Change, its bootstrap interval and permutation p between group ga and gb (None: the rest).
-    first: permute that many times first, and go on to `permutations` only when p may be small
-    (under ADAPTIVE_P): a word far from significance needs no resolution (a scan's cost)."""
+    """Change, its bootstrap interval and permutation p between group ga and gb (None: the rest),
+    and the permutations done: `first` when given (a scan's first pass), else `permutations`."""
     in_a = side.group == ga
     in_b = (side.group == gb) if gb is not None else (side.group != ga) & (side.group >= 0)
     involved = in_a | in_b
@@ -76,9 +75,9 @@ def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, boots
     whole = sub.sum(axis=0)
     exceed, done = 0, 0
     while done < permutations:
-        if first and done >= first and (1 + exceed) / (done + 1) > ADAPTIVE_P:
+        if first and done >= first:
             break
-        p = min(500, permutations - done, first - done if first and done < first else 500)
+        p = min(500, permutations - done, first - done if first else 500)
         chosen = rng.permuted(np.tile(np.arange(len(idx)), (p, 1)), axis=1)[:, :k]
         pa = np.zeros((p, len(idx)))
         np.put_along_axis(pa, chosen, 1.0, axis=1)
@@ -96,7 +95,7 @@ def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, boots
     bb[:, ib] = rng.multinomial(len(ib), np.full(len(ib), 1 / len(ib)), size=bootstrap)
     boot = _stat(ba, bb, side, moments)
     low, high = shifted_percentiles(boot, observed)
-    return {"change": observed, "low": low, "high": high, "p": p_value}
+    return {"change": observed, "low": low, "high": high, "p": p_value, "permutations": done}
 
 
 def shifted_percentiles(boot: np.ndarray, observed: float, level: float = LEVEL) -> tuple[float, float]:
