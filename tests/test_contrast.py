@@ -175,7 +175,9 @@ def test_a_scan_permutes_in_full_only_the_words_its_first_pass_leaves_undecided(
     rng = np.random.default_rng(7)
     rows = [("AB"[n // 6 % 2], f"a{n // 6}", " ".join(VOCAB[i] for i in rng.integers(0, 60, 12))) for n in range(600)]
     table = _table(tmp_path / "t.tsv", rows)
-    result = contrast(engine, None, table, by="group", block="author", scan=True, top=40, permutations=499, bootstrap=20)
+    result = contrast(
+        engine, None, table, by="group", block="author", scan=True, top=40, permutations=499, bootstrap=20
+    )
     tested = [r for r in result.records() if r["p"] is not None]
     assert len(tested) == 40
     for r, q in zip(tested, bh([r["p"] for r in tested])):

@@ -13,8 +13,9 @@ from ..base.choices import (
     SCAN_MIN_OCCURRENCES,
     SCAN_TOP,
 )
+from ..errors import UsageError
 from .options import FORMAT_OPTION, MODEL_OPTION, given, limited, verbosity
-from .output import engine_for, show
+from .output import engine_for, info, plural, show
 
 
 @click.command()
@@ -84,6 +85,14 @@ from .output import engine_for, show
     help="Words contrasted at once in worker processes [default: one at a time]; the numbers are the same.",
 )
 @click.option("--seed", default=0, show_default=True, type=limited("seed"), help="For permutations and draws.")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Draw each word's path through the ordered groups among its neighbours (.png, .svg, .pdf).",
+)
+@click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
@@ -103,6 +112,8 @@ def contrast(
     top,
     jobs,
     seed,
+    output,
+    font,
     model_path,
     fmt,
 ):
@@ -120,13 +131,20 @@ def contrast(
     Examples:
       w2vkit train poetry.tsv.gz --tokens chars --strip-notes --to-simplified -o models/poetry
       w2vkit contrast 月 酒 春 --in poetry.tsv.gz --by period --groups 唐,宋,元 --block author --split-blocks -m models/poetry
+      w2vkit contrast 月 酒 --in poetry.tsv.gz --by period --groups 唐,宋,元 --block author --split-blocks -o paths.png
       w2vkit contrast 天下 --in speeches.csv --by party --block speaker --format json
       w2vkit contrast --scan --in poetry.tsv.gz --by period --groups 唐,宋 --block author -m models/poetry
     """
     from ..findings.contrast import contrast as run
 
     if bool(words) == (scan is not None):
-        raise click.UsageError("give WORDs or --scan N (one of the two)")
+        raise UsageError("give WORDs or --scan N (one of the two)")
+    if output:
+        if scan is not None:
+            raise UsageError("-o draws the paths of WORDs, not of a scan")
+        from ..pictures.trajectoryplot import check_trajectory_output
+
+        check_trajectory_output(output)  # (before the work, not after)
     result = run(
         engine_for(model_path),
         list(words),
@@ -144,6 +162,13 @@ def contrast(
         ),
     )
     show(result, fmt)
+    if output:
+        if not result.fields["ordered"]:
+            raise UsageError("a path needs the groups in order: give --groups A,B,C")
+        from ..pictures.trajectoryplot import MAX_PANELS, draw_trajectories
+
+        path = draw_trajectories(result.fields["trajectories"], output, font=font)
+        info(f"drew {plural(len(result.fields['trajectories'][:MAX_PANELS]), 'path')} -> {path}")
 
 
 COMMANDS = (contrast,)

@@ -42,6 +42,7 @@ from ..errors import InputError, UsageError
 from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, Corpus, build_corpus, context_sums, transform
 from .permutation import ADAPTIVE_P, Side, bh, compare_groups
+from .trajectory import trajectory
 
 DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
 DEFAULT_BOOTSTRAP = CONTRAST_BOOTSTRAP
@@ -342,8 +343,8 @@ def contrast(
         redone = ordered_map(_contrast_word, (items[i] for i in sorted(again)), jobs, _begin, (state,))
         for i, result in zip(sorted(again), redone):
             found[i] = result
-    rows: list[list[Any]] = [r for word_rows, _ in found for r in word_rows]
-    notes = [note for _, note in found if note]
+    rows: list[list[Any]] = [r for word_rows, _, _ in found for r in word_rows]
+    notes = [note for _, note, _ in found if note]
     for r, q in zip(rows, bh([r[P] for r in rows])):
         r[Q] = q
     if scan is not None:  # the last group's change, most changed first
@@ -359,8 +360,16 @@ def contrast(
         "groups": docs.groups,
         "ordered": docs.ordered,
         "block": block or "row",
-        "permuted": f"the group labels of {'whole ' + block + 's' if block else 'single rows'}, {permutations} times",
+        "permuted": f"the group labels of {'whole ' + block + 's' if block else 'single rows'}, "
+        + (f"{permutations} times" if scan is None else f"{SCAN_FIRST} times, {permutations} for undecided words"),
     }
+    if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
+        drawn = [
+            trajectory(word, docs.groups, means, engine.unit, engine.model.words, engine.model.index[key])
+            for (word, key), (_, _, means) in zip(zip(words, keys), found)
+            if means
+        ]
+        fields["trajectories"] = [t for t in drawn if t is not None]
     provenance = engine.provenance(
         window=window, permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences, seed=seed
     )
@@ -395,13 +404,13 @@ def contrast(
     return result
 
 
-def undecided(found: list[tuple[list[list[Any]], str | None]], permutations: int) -> set[int]:
+def undecided(found: list[tuple[list[list[Any]], str | None, list]], permutations: int) -> set[int]:
     """The places (in `found`, each word's rows and note) of the words a scan's first pass left
     undecided: a p under ADAPTIVE_P whose Benjamini–Hochberg q is not yet under 0.05, found with
     fewer than `permutations` permutations. The others are settled: far from significance, or
     significant already at the first pass's resolution (on a large corpus, almost every word: p
     then stays at 1/(SCAN_FIRST + 1), and the permutations column says so)."""
-    tested = [(i, r[P], r[PERMUTATIONS]) for i, (rows, _) in enumerate(found) for r in rows if r[P] is not None]
+    tested = [(i, r[P], r[PERMUTATIONS]) for i, (rows, _, _) in enumerate(found) for r in rows if r[P] is not None]
     qs = bh([p for _, p, _ in tested])
     return {
         i for (i, p, n), q in zip(tested, qs) if p <= ADAPTIVE_P and q is not None and q >= 0.05 and n < permutations
@@ -433,7 +442,7 @@ def _begin(state: dict) -> None:
         _STATE["limits"] = threadpool_limits(limits=state["threads"])
 
 
-def _contrast_word(item) -> tuple[list[list[Any]], str | None]:
+def _contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
     """One word's rows (a row per group); its own generator, seeded by (seed, its place), so the
     numbers are the same whatever the number of processes."""
     number, (word, key) = item
@@ -444,8 +453,9 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None]:
     unit = engine.unit
     row = engine.model.index.get(key)
     if row is None:
-        return [], f"{word}: composed from character n-grams, so it has no occurrences to contrast"
+        return [], f"{word}: composed from character n-grams, so it has no occurrences to contrast", []
     pos, side = _occurrences(engine, docs, a, row, window)
+    means: list[np.ndarray | None] = [None] * len(docs.groups)
     group_of = docs.group[docs.corpus.doc[pos]]
     rows: list[list[Any]] = []
     for g, name in enumerate(docs.groups):
@@ -473,7 +483,8 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None]:
             mean = side.sums[side.group == g].sum(axis=0)
             norm = float(np.linalg.norm(mean))
             if norm > 0:
-                near = top_k(unit @ (mean / norm), NEIGHBOURS)
+                means[g] = mean / norm
+                near = top_k(unit @ means[g], NEIGHBOURS)
                 neighbours = [engine.model.words[i] for i in near if i != row][: NEIGHBOURS - 1]
             if len(docs.groups) > 1:
                 context = typical_context(docs, engine, pos, window, g, CONTEXT_WORDS)
@@ -497,4 +508,4 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None]:
                 note,
             ]
         )
-    return rows, None
+    return rows, None, means

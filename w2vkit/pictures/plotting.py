@@ -278,7 +278,7 @@ def plot(
             name,
             legend,
         )
-        _save(fig, output, fmt)
+        save_figure(fig, output, fmt)
     messages = [str(w.message) for w in caught]
     for m in messages:
         log.debug("matplotlib: %s", m)
@@ -339,7 +339,7 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, tit
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     ngroups = max(groups) + 1
-    cmap = _colors(ngroups)
+    cmap = palette(ngroups)
     marker = float(np.clip(14 * np.sqrt(300 / n), 1, 14))  # thousands of points: smaller dots
     xy = np.asarray(xy)
     # words from a corpus are data: control characters drawn as escapes (an SVG holding one is not
@@ -394,7 +394,7 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, tit
     return fig, ax, ngroups
 
 
-def _colors(k: int):
+def palette(k: int):
     from matplotlib import colormaps
 
     cmap = colormaps["tab10" if k <= 10 else "tab20"]
@@ -481,7 +481,7 @@ def _overlap(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _save(fig, output: Path, fmt: str) -> None:
+def save_figure(fig, output: Path, fmt: str) -> None:
     """Write atomically (a complete file or none), or stream to a pipe or device."""
     with atomic_output(output) as f:
         fig.savefig(f, format=fmt)

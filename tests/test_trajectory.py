@@ -1,0 +1,77 @@
+"""w2vkit.findings.trajectory (a word's path through ordered groups, on the plane of principal axes,
+cross-checked against scikit-learn's PCA) and w2vkit.pictures.trajectoryplot through the command."""
+
+import numpy as np
+import pytest
+
+from w2vkit.findings.trajectory import NEIGHBOURS_DRAWN, trajectory
+
+from test_contrast import VOCAB, _table, english_model
+
+
+def test_the_plane_is_scikit_learns_pca_of_the_points_drawn():
+    from sklearn.decomposition import PCA
+
+    rng = np.random.default_rng(0)
+    unit = rng.normal(size=(40, 8))
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    means = [unit[3] + 0.2 * rng.normal(size=8), None, unit[9] + 0.2 * rng.normal(size=8)]
+    means = [m / np.linalg.norm(m) if m is not None else None for m in means]
+    words = [f"v{i}" for i in range(40)]
+    path = trajectory("v0", ["a", "b", "c"], means, unit, words, 0)
+    assert [p["group"] for p in path["points"]] == ["a", "c"]
+    near = [words.index(n["word"]) for n in path["neighbours"]]
+    assert 0 not in near and len(near) <= 2 * NEIGHBOURS_DRAWN and len(set(near)) == len(near)
+    for g, m in (("a", means[0]), ("c", means[2])):  # each group's nearest words are drawn
+        scores = unit @ m
+        scores[0] = -np.inf
+        assert set(np.argsort(-scores)[:NEIGHBOURS_DRAWN]) <= set(near)
+    vectors = np.vstack([means[0], means[2]] + [unit[i] for i in near])
+    expected = PCA(n_components=2).fit_transform(vectors)
+    got = np.array([[p["x"], p["y"]] for p in path["points"] + path["neighbours"]])
+    signs = np.sign(np.sum(got * expected, axis=0))
+    assert np.allclose(got, expected * signs, atol=1e-8)
+
+
+def test_a_single_group_with_vectors_has_no_path():
+    unit = np.eye(4)
+    assert trajectory("v0", ["a", "b"], [unit[1], None], unit, list("wxyz"), 0) is None
+
+
+@pytest.fixture
+def ordered_table(tmp_path):
+    english_model(tmp_path, dim=16)
+    rng = np.random.default_rng(3)
+    rows = [("ABC"[n // 100], f"a{n // 5}", " ".join(VOCAB[i] for i in rng.integers(0, 60, 12))) for n in range(300)]
+    return _table(tmp_path / "t.tsv", rows)
+
+
+def test_the_command_draws_the_paths_of_ordered_groups(invoke, tmp_path, ordered_table):
+    out = tmp_path / "paths.png"
+    r = invoke(
+        ["contrast", "w1", "w2", "--in", ordered_table, "--by", "group", "--groups", "A,B,C", "--block", "author"]
+        + ["--permutations", "19", "--bootstrap", "10", "-m", tmp_path / "m", "-o", out]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert f"drew 2 paths -> {out}" in r.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["w1", "-o", "paths.txt"], "paths.txt: an axis is drawn as an image; give a .png, .svg or .pdf name"),
+        (["--scan", "5", "-o", "paths.png"], "-o draws the paths of WORDs, not of a scan"),
+        (["w1", "--groups", "C,A,B", "-o", "paths.png"], None),
+    ],
+)
+def test_a_path_that_cannot_be_drawn_is_refused(invoke, tmp_path, ordered_table, args, message, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = invoke(
+        ["contrast", "--in", ordered_table, "--by", "group", "-m", tmp_path / "m", "--permutations", "19", *args]
+    )
+    if message is None:  # (ordered groups in any order the user gives)
+        assert r.exit_code == 0 and (tmp_path / "paths.png").is_file(), r.stderr
+    else:
+        assert r.exit_code == 2 and message in r.stderr and r.stderr.count("\n") == 1, r.stderr
+        assert not (tmp_path / "paths.png").exists()

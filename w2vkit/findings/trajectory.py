@@ -1,0 +1,47 @@
+"""A word's path through ordered groups (periods), as Hamilton, Leskovec & Jurafsky (2016) draw
+semantic change: the word's vector in each group placed on a plane among the words nearest to it
+in any group, so that one sees what it moves away from and towards.
+
+The plane is the first two principal axes of the unit vectors drawn (the group vectors and their
+neighbours), not t-SNE as in the paper: with twenty or thirty points t-SNE's layout changes with its
+seed, and principal axes keep distances along them faithful. The coordinates are data (JSON-ready,
+in the contrast's result); w2vkit.pictures.trajectoryplot draws them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NEIGHBOURS_DRAWN = 6  # per group
+
+
+def trajectory(
+    word: str, groups: list[str], means: list[np.ndarray | None], unit: np.ndarray, words: list[str], row: int
+) -> dict | None:
+    """The word's group vectors (unit length; None for a group without occurrences) and each
+    group's NEIGHBOURS_DRAWN nearest words (the word itself left out) on one plane:
+    {"word", "points": [{"group", "x", "y"}], "neighbours": [{"word", "group", "x", "y"}]}; None
+    when fewer than two groups have a vector."""
+    placed = [(g, m) for g, m in zip(groups, means) if m is not None]
+    if len(placed) < 2:
+        return None
+    near: dict[int, str] = {}
+    for g, m in placed:
+        scores = unit @ m
+        scores[row] = -np.inf
+        for i in np.argsort(-scores)[:NEIGHBOURS_DRAWN]:
+            near.setdefault(int(i), g)
+    vectors = np.vstack([m for _, m in placed] + [unit[i] for i in near]).astype(np.float64)
+    centred = vectors - vectors.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    xy = centred @ axes[:2].T
+    if xy.shape[1] < 2:
+        xy = np.hstack([xy, np.zeros((len(xy), 2 - xy.shape[1]))])
+    k = len(placed)
+    return {
+        "word": word,
+        "points": [{"group": g, "x": float(x), "y": float(y)} for (g, _), (x, y) in zip(placed, xy[:k])],
+        "neighbours": [
+            {"word": words[i], "group": g, "x": float(x), "y": float(y)} for (i, g), (x, y) in zip(near.items(), xy[k:])
+        ],
+    }

@@ -1,0 +1,87 @@
+"""Pictures of a word's path through ordered groups (`w2vkit contrast ... -o trajectory.png`): the
+word's vector in each period, joined by arrows, among the words nearest to it in any period, as
+Hamilton, Leskovec & Jurafsky (2016) draw semantic change. The coordinates come from
+w2vkit.findings.trajectory (in the contrast's JSON); labels in a CJK font."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ..base.render import terminal_safe
+from ..errors import Named, UsageError
+from .axisplot import check_axis_output
+from .fonts import find_cjk_font
+
+log = logging.getLogger(__name__)
+
+MAX_PANELS = 6  # words drawn side by side; the rest are in the JSON
+
+
+def check_trajectory_output(output) -> str:
+    """The picture's format (png, svg, pdf), checked before any work; as an axis picture's."""
+    return check_axis_output(output)
+
+
+def draw_trajectories(trajectories: list[dict], output: str | Path, *, font: str | None = None) -> Path:
+    """Draw each word's path (w2vkit.findings.trajectory's dicts) in a panel of its own, written
+    atomically to `output` (.png, .svg, .pdf).
+
+    Raises
+    ------
+    UsageError
+        No word has vectors in two groups (nothing to draw).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .plotting import palette, save_figure
+
+    fmt = check_trajectory_output(output)
+    output = Path(output)
+    if not trajectories:
+        raise UsageError("no word has occurrences in two of the groups: there is no path to draw")
+    if len(trajectories) > MAX_PANELS:
+        log.warning("warning: drew the first %d of %d words (the JSON has every path)", MAX_PANELS, len(trajectories))
+    shown = trajectories[:MAX_PANELS]
+    choice = find_cjk_font(font)
+    text_kw = {"fontproperties": choice.properties} if choice else {}
+    fig, axes = plt.subplots(1, len(shown), figsize=(6.2 * len(shown), 5.8), squeeze=False)
+    groups = list(dict.fromkeys(p["group"] for t in shown for p in t["points"]))
+    colour = dict(zip(groups, palette(len(groups))))
+    for ax, path in zip(axes[0], shown):
+        word = terminal_safe(path["word"])
+        for n in path["neighbours"]:
+            ax.scatter([n["x"]], [n["y"]], s=14, color=colour[n["group"]], alpha=0.45)
+            label = terminal_safe(n["word"])
+            ax.annotate(label, (n["x"], n["y"]), xytext=(3, 2), textcoords="offset points", color="#555",
+                        fontsize=10, parse_math=False, **text_kw)  # fmt: skip
+        points = path["points"]
+        for a, b in zip(points, points[1:]):
+            ax.annotate("", xy=(b["x"], b["y"]), xytext=(a["x"], a["y"]),
+                        arrowprops={"arrowstyle": "-|>", "color": "#333", "lw": 1.6})  # fmt: skip
+        for i, p in enumerate(points):  # (labels above and below in turn: near points stay legible)
+            ax.scatter([p["x"]], [p["y"]], s=70, color=colour[p["group"]], edgecolor="#222", zorder=3)
+            ax.annotate(f"{word} ({terminal_safe(p['group'])})", (p["x"], p["y"]), xytext=(6, 7 if i % 2 else -15),
+                        textcoords="offset points", fontsize=12, fontweight="bold", parse_math=False, **text_kw)  # fmt: skip
+        ax.set_title(word, parse_math=False, **text_kw)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.margins(0.18)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    handles = [plt.Line2D([], [], marker="o", ls="", color=colour[g], label=terminal_safe(g)) for g in groups]
+    fig.legend(
+        handles=handles, loc="lower center", ncol=len(groups), frameon=False, prop=choice.properties if choice else None
+    )
+    fig.suptitle("the word's vector in each group, among its nearest words (coloured by the group they are nearest in)",
+                 fontsize=10, color="#444")  # fmt: skip
+    fig.tight_layout(rect=(0, 0.06, 1, 0.95))
+    words = [p["word"] for t in shown for p in [t, *t["neighbours"]]]
+    if choice is None and any(not w.isascii() for w in words):
+        log.warning(Named("warning: no CJK font found, Chinese labels are boxes; give {font} FILE", "font"))
+    save_figure(fig, output, fmt)
+    plt.close(fig)
+    return output
