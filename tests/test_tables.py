@@ -69,6 +69,8 @@ def test_characters_notes_and_variants():
     ]
     assert strip_notes("春眠不觉晓〔据全唐诗卷一补〕【注】") == "春眠不觉晓"
     assert to_simplified("逈暎疎牕") == "迥映疏窗"  # (OpenCC leaves these)
+    assert to_simplified("祇今祇应 神祇 地祇 祇园") == "只今只应 神祇 地祇 祇园"  # (只 in 全宋诗's edition)
+    assert strip_notes("月（一作\n日）光") == "月（一作\n日）光"  # (a note lies within a line: rows stay apart)
 
 
 def test_the_cached_text_of_a_table_is_checked_and_rebuilt_when_edited(tmp_path, caplog):

@@ -149,6 +149,10 @@ class SegmentOptions:
         """Options as recorded in manifests and model metadata, with dictionaries identified by hash."""
         d = asdict(self)
         d["version"] = SEGMENTATION_VERSION
+        if self.to_simplified or self.strip_notes:
+            from .variants import CLASSICAL_VERSION
+
+            d["classical"] = CLASSICAL_VERSION
         d["user_dicts"] = [{"name": name, "sha256": sha256_of(resolve_dict(name))} for name in self.user_dicts]
         d["stopwords"] = [{"name": name, "sha256": sha256_of(resolve_stopwords(name))} for name in self.stopwords]
         return d
