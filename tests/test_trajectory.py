@@ -3,10 +3,9 @@ cross-checked against scikit-learn's PCA) and w2vkit.pictures.trajectoryplot thr
 
 import numpy as np
 import pytest
+from test_contrast import VOCAB, _table, english_model
 
 from w2vkit.findings.trajectory import NEIGHBOURS_DRAWN, trajectory
-
-from test_contrast import VOCAB, _table, english_model
 
 
 def test_the_plane_is_scikit_learns_pca_of_the_points_drawn():
