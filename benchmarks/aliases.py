@@ -34,7 +34,7 @@ from w2vkit.evaluation.evalsets import read_groups  # noqa: E402
 from w2vkit.evaluation.evaluate import alias_scores  # noqa: E402
 from w2vkit.model.postprocess import Steps, apply, context_vectors  # noqa: E402
 from w2vkit.model.subwords import compose_subword_vectors, word_weights  # noqa: E402
-from w2vkit.text.segment import SegmentOptions  # noqa: E402
+from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
 from w2vkit.training.trainer import TrainOptions, train  # noqa: E402
 
 CORPORA = {

@@ -37,8 +37,8 @@ from w2vkit.findings.stability import word_stability  # noqa: E402
 from w2vkit.model.members import Resampling  # noqa: E402
 from w2vkit.model.store import load_model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
-from w2vkit.text.documents import draw_resample, find_documents, write_resample  # noqa: E402
-from w2vkit.text.segment import SegmentOptions  # noqa: E402
+from w2vkit.text.corpus.documents import draw_resample, find_documents, write_resample  # noqa: E402
+from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
 from w2vkit.training.trainer import train  # noqa: E402
 from w2vkit.training.trainoptions import TrainOptions  # noqa: E402
 

@@ -2,7 +2,7 @@
 
 Measures, with 1 and with 2 cores, each step's rate in tokens per second:
 - segmentation of Chinese (the novel repeated --times times) and of English (--english, the
-  text8-style Wikipedia of ../shared), w2vkit.text.pipeline.segment_corpus;
+  text8-style Wikipedia of ../shared), w2vkit.text.segmenting.pipeline.segment_corpus;
 - training of the default model for large corpora (from 50M tokens: word2vec, CBOW, dim 200;
   Chinese with character n-grams), one epoch, on the segmented text above; the default runs
   10 epochs.
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tiny import tiny_novel  # noqa: E402
 
-from w2vkit.text.datasets import builtin_corpus  # noqa: E402
+from w2vkit.text.reading.datasets import builtin_corpus  # noqa: E402
 
 ENGLISH = ROOT.parent / "shared" / "corpora" / "enwiki-text8style-100M.txt.gz"
 GB = 1 << 30
@@ -56,7 +56,7 @@ def text_bytes(path: Path) -> int:
 
 
 def segment_rate(path: Path, jobs: int, out: Path) -> dict:
-    from w2vkit.text.pipeline import segment_corpus
+    from w2vkit.text.segmenting.pipeline import segment_corpus
 
     started = time.perf_counter()
     result = segment_corpus([str(path)], out, jobs=jobs)

@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 from w2vkit.evaluation.evalsets import read_groups  # noqa: E402
 from w2vkit.evaluation.evaluate import alias_scores  # noqa: E402
 from w2vkit.model.subwords import compose_subword_vectors  # noqa: E402
-from w2vkit.text.corpuscache import prepare_corpus  # noqa: E402
-from w2vkit.text.segment import SegmentOptions  # noqa: E402
+from w2vkit.text.corpus.corpuscache import prepare_corpus  # noqa: E402
+from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
 
 BASE = dict(sg=0, epochs=30, window=8, vector_size=100, negative=5, sample=1e-3, min_count=5)
 SUBWORDS = dict(subwords=True, min_n=2, max_n=3, bucket=200_000)  # gensim FastText

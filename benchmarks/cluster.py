@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tiny import tiny_novel  # noqa: E402
 
-from w2vkit.text.datasets import builtin_corpus  # noqa: E402
+from w2vkit.text.reading.datasets import builtin_corpus  # noqa: E402
 
 TARGET_RATIO = 1.5
 
@@ -49,7 +49,7 @@ def timed(cmd) -> float:
 
 def client_cost(corpus: Path, out: Path) -> float:
     """Client CPU seconds of one run on a local cluster whose workers are other processes."""
-    from w2vkit.text.pipeline import segment_corpus
+    from w2vkit.text.segmenting.pipeline import segment_corpus
 
     before = resource.getrusage(resource.RUSAGE_SELF)
     segment_corpus([str(corpus)], out, cluster="local:2")

@@ -44,8 +44,8 @@ from w2vkit.evaluation.evaluate import evaluate_analogies, evaluate_pairs  # noq
 from w2vkit.model.postprocess import Steps, apply  # noqa: E402
 from w2vkit.model.store import Model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
-from w2vkit.text.corpuscache import prepare_corpus  # noqa: E402
-from w2vkit.text.segment import SegmentOptions  # noqa: E402
+from w2vkit.text.corpus.corpuscache import prepare_corpus  # noqa: E402
+from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
 
 # The large-corpus default before this sweep (TrainOptions.resolved for >= 2M tokens until 2026-11-23).
 BASE = dict(sg=0, vector_size=200, window=8, epochs=10, negative=10, sample=1e-4, min_count=5)

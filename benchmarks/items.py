@@ -34,7 +34,7 @@ from w2vkit.base.choices import ITEM_DEFAULTS  # noqa: E402
 from w2vkit.evaluation.nextitem import run_next_item  # noqa: E402
 from w2vkit.model.store import load_model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
-from w2vkit.text.items import ItemInput, Table  # noqa: E402
+from w2vkit.text.corpus.items import ItemInput, Table  # noqa: E402
 from w2vkit.training.trainer import train  # noqa: E402
 from w2vkit.training.trainoptions import TrainOptions  # noqa: E402
 

@@ -98,7 +98,7 @@ def main():
         if args.tiny:
             from tiny import TINY_TRAIN, tiny_novel
 
-            from w2vkit.text.segment import SegmentOptions
+            from w2vkit.text.segmenting.segment import SegmentOptions
             from w2vkit.training.trainer import train
             from w2vkit.training.trainoptions import TrainOptions
 

@@ -39,9 +39,9 @@ from w2vkit.findings.referencing import REFERENCING_OPTIONS, compare_texts  # no
 from w2vkit.model.members import Resampling  # noqa: E402
 from w2vkit.model.store import load_model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
-from w2vkit.text.corpuscache import prepare_corpus  # noqa: E402
-from w2vkit.text.documents import find_documents  # noqa: E402
-from w2vkit.text.segment import SegmentOptions  # noqa: E402
+from w2vkit.text.corpus.corpuscache import prepare_corpus  # noqa: E402
+from w2vkit.text.corpus.documents import find_documents  # noqa: E402
+from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
 from w2vkit.training.trainer import train  # noqa: E402
 from w2vkit.training.trainoptions import TrainOptions  # noqa: E402
 

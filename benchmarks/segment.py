@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from w2vkit.text.datasets import builtin_corpus  # noqa: E402
+from w2vkit.text.reading.datasets import builtin_corpus  # noqa: E402
 
 DEFAULT = builtin_corpus("xiyouji")  # the built-in novel (.txt.bz2)
 

@@ -116,8 +116,8 @@ def main():
         )
         print(f"2. plot of 300 words {w:.2f} s / a minimal script {m:.2f} s = {r2:.2f}x (target <= 1.5x)")
 
-        from w2vkit.text.corpuscache import prepare_corpus
-        from w2vkit.text.segment import SegmentOptions
+        from w2vkit.text.corpus.corpuscache import prepare_corpus
+        from w2vkit.text.segmenting.segment import SegmentOptions
         from w2vkit.training.fitting import gensim_kwargs
         from w2vkit.training.trainoptions import TrainOptions
 

@@ -14,8 +14,8 @@ TINY_TRAIN = dict(epochs=TINY_EPOCHS, dim=TINY_DIM)
 
 def tiny_novel() -> str:
     """A file holding the first TINY_CHARS characters of the built-in 西游记."""
-    from w2vkit.text.corpus import open_text, paragraphs
-    from w2vkit.text.datasets import builtin_corpus
+    from w2vkit.text.reading.datasets import builtin_corpus
+    from w2vkit.text.reading.inputs import open_text, paragraphs
 
     stream, first = open_text(str(builtin_corpus("xiyouji")))
     text, size = [], 0

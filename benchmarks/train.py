@@ -33,8 +33,8 @@ print(time.perf_counter() - t)
 
 
 def main():
-    from w2vkit.text.corpuscache import prepare_corpus
-    from w2vkit.text.segment import SegmentOptions
+    from w2vkit.text.corpus.corpuscache import prepare_corpus
+    from w2vkit.text.segmenting.segment import SegmentOptions
     from w2vkit.training.fitting import gensim_kwargs as _gensim_kwargs
     from w2vkit.training.trainer import TrainOptions
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from w2vkit.text.datasets import builtin_corpus
+from w2vkit.text.reading.datasets import builtin_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 XIYOUJI = builtin_corpus("xiyouji")  # the packaged .txt.bz2

@@ -51,7 +51,15 @@ def test_the_modules_live_in_the_layers_sub_packages():
     assert packages == named - {"__main__", "errors"}
     assert sorted(p.name for p in PACKAGE.glob("*.py")) == ["__init__.py", "__main__.py", "errors.py"]
     inner = {c["containers"][0].removeprefix("w2vkit.") for c in config if c is not top}
-    assert inner == packages - {"cli"}
+    folders = {  # (text's reading, segmenting and corpus, each layered inside too)
+        f"{p.name}.{q.name}"
+        for p in PACKAGE.iterdir()
+        if (p / "__init__.py").is_file()
+        for q in p.iterdir()
+        if (q / "__init__.py").is_file()
+    }
+    assert folders == {"text.reading", "text.segmenting", "text.corpus"}
+    assert inner == (packages - {"cli"}) | folders
     assert {
         "base",
         "text",
@@ -110,7 +118,7 @@ def test_the_command_line_loads_no_heavy_module_for_help():
         "run_help()\n"
         "assert all(m in sys.modules for m in ('w2vkit.cli.model', 'w2vkit.cli.query', 'w2vkit.cli.analysis'))\n"
         "loaded = [m for m in ('numpy', 'gensim', 'jieba', 'sklearn', 'matplotlib', 'tqdm', 'dataclasses',\n"
-        "          'w2vkit.text.segment', 'w2vkit.text.corpus', 'w2vkit.model.store', 'w2vkit.queries.query', 'w2vkit.findings.analysis',\n"
+        "          'w2vkit.text.segmenting.segment', 'w2vkit.text.reading.inputs', 'w2vkit.model.store', 'w2vkit.queries.query', 'w2vkit.findings.analysis',\n"
         "          'w2vkit.base.render', 'w2vkit.training.trainoptions', 'w2vkit.training.countmodel', 'w2vkit.evaluation.evalsets') if m in sys.modules]\n"
         "assert loaded == [], loaded\n"
     )

@@ -202,13 +202,13 @@ def test_a_full_disk_while_segmenting_names_the_file(invoke, tmp_path, monkeypat
     one line that names the file and the ways out."""
     import errno
 
-    import w2vkit.text.pipeline
+    import w2vkit.text.segmenting.pipeline
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "a.txt"))
 
     (tmp_path / "a.txt").write_text("孙悟空大闹天宫。", encoding="utf-8")
-    monkeypatch.setattr(w2vkit.text.pipeline, "publish_outputs", full)
+    monkeypatch.setattr(w2vkit.text.segmenting.pipeline, "publish_outputs", full)
     r = invoke(["segment", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out")])
     assert (r.exit_code, r.stderr.splitlines()[-1]) == (
         1,
@@ -221,7 +221,7 @@ def test_a_full_disk_during_train_names_where(invoke, tmp_path, monkeypatch):
     """A write to an open file raises ENOSPC with no file name: train still says where (37.10)."""
     import errno
 
-    import w2vkit.text.corpuscache
+    import w2vkit.text.corpus.corpuscache
     import w2vkit.training.trainer
 
     def full(*args, **kwargs):
@@ -246,7 +246,9 @@ def test_a_full_disk_during_train_names_where(invoke, tmp_path, monkeypatch):
             pass
 
     monkeypatch.setattr(
-        w2vkit.text.corpusfile.CorpusWriter, "__enter__", lambda self: setattr(self, "file", FullFile()) or self
+        w2vkit.text.segmenting.corpusfile.CorpusWriter,
+        "__enter__",
+        lambda self: setattr(self, "file", FullFile()) or self,
     )
     r = invoke(args)
     assert r.exit_code == 1 and "no space left on the device writing " + str(tmp_path / "cache") in r.stderr
@@ -395,7 +397,7 @@ def test_a_file_that_fails_detection_is_closed(tmp_path):
     import os
 
     from w2vkit.errors import BinaryInputError
-    from w2vkit.text.corpus import open_text
+    from w2vkit.text.reading.inputs import open_text
 
     binary = tmp_path / "b.txt"
     binary.write_bytes(b"abc\x00def")

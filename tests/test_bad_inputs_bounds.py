@@ -50,7 +50,7 @@ def repetitive_bz2(path, megabytes):
 
 
 def test_an_extreme_expansion_is_warned_about_once(invoke, tmp_path, monkeypatch):
-    import w2vkit.text.corpus as corpus
+    import w2vkit.text.reading.inputs as corpus
 
     bomb = tmp_path / "bomb.txt.bz2"
     text_bytes = repetitive_bz2(bomb, 8)
@@ -69,9 +69,9 @@ def test_an_extreme_expansion_is_warned_about_once(invoke, tmp_path, monkeypatch
 def test_progress_follows_the_decompressed_text(tmp_path):
     import gzip
 
-    from w2vkit.text.corpus import discover_inputs
-    from w2vkit.text.pipeline import Batches
-    from w2vkit.text.segment import SegmentOptions
+    from w2vkit.text.reading.inputs import discover_inputs
+    from w2vkit.text.segmenting.pipeline import Batches
+    from w2vkit.text.segmenting.segment import SegmentOptions
 
     text = ("孙悟空大闹天宫，八戒沙僧随后。\n" * 40_000).encode()
     path = tmp_path / "t.txt.gz"

@@ -177,8 +177,8 @@ def test_the_public_api_refuses_one_string_where_a_list_belongs(small_model, tmp
     from w2vkit.findings.comparison import compare
     from w2vkit.model.store import load_model
     from w2vkit.queries.query import Engine
-    from w2vkit.text.pipeline import segment_corpus
-    from w2vkit.text.segment import SegmentOptions
+    from w2vkit.text.segmenting.pipeline import segment_corpus
+    from w2vkit.text.segmenting.segment import SegmentOptions
 
     engine = Engine(load_model(small_model))
     calls = [

@@ -38,7 +38,7 @@ def test_stdin_gives_the_tokens_the_file_gives(invoke, tmp_path):
     read like a file (a copy), so 东胜神洲 stays one word either way."""
     import bz2
 
-    from w2vkit.text.datasets import builtin_corpus
+    from w2vkit.text.reading.datasets import builtin_corpus
 
     with bz2.open(builtin_corpus("xiyouji"), "rt", encoding="utf-8") as f:
         text = f.read(200_000)  # (the dictionary is detected by names all met by then)

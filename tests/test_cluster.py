@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from w2vkit.base import cluster as cluster_module
-from w2vkit.text.pipeline import segment_corpus
+from w2vkit.text.segmenting.pipeline import segment_corpus
 
 UNREACHABLE = "tcp://127.0.0.1:9"  # the discard port: nothing listens on it
 
@@ -78,8 +78,8 @@ def test_segment_on_a_local_cluster_gives_the_output_of_two_local_processes(invo
 def test_files_split_into_many_ranges_read_by_the_workers_give_the_local_output(novel_text, tmp_path, monkeypatch):
     """Ranges of ~16 KB (the workers read them by path), a file with a byte-order mark, one whose
     line is too long to split (its text is sent by the client), and one with CRLF line ends."""
-    import w2vkit.text.pipeline as pipeline
-    import w2vkit.text.ranges as ranges
+    import w2vkit.text.reading.ranges as ranges
+    import w2vkit.text.segmenting.pipeline as pipeline
 
     inputs = tmp_path / "inputs"
     inputs.mkdir()
@@ -120,10 +120,10 @@ def test_workers_started_with_dasks_malloc_trimming_get_a_warning(dask_cluster, 
 
 
 def test_ranges_name_files_by_absolute_path_for_workers_in_other_directories(novel_text, tmp_path, monkeypatch):
-    from w2vkit.text.corpus import discover_inputs
-    from w2vkit.text.pipeline import Batches
-    from w2vkit.text.segment import SegmentOptions
-    from w2vkit.text.segwork import RangeTask
+    from w2vkit.text.reading.inputs import discover_inputs
+    from w2vkit.text.segmenting.pipeline import Batches
+    from w2vkit.text.segmenting.segment import SegmentOptions
+    from w2vkit.text.segmenting.segwork import RangeTask
 
     monkeypatch.chdir(tmp_path)
     Path("a.txt").write_text(novel_text[:20_000], encoding="utf-8")
@@ -388,7 +388,7 @@ def test_a_local_cluster_started_from_an_unguarded_script_is_one_line(mixed_inpu
     script = tmp_path / "script.py"
     script.write_text(
         "from w2vkit.errors import ClusterError\n"
-        "from w2vkit.text.pipeline import segment_corpus\n"
+        "from w2vkit.text.segmenting.pipeline import segment_corpus\n"
         "try:\n"
         f"    segment_corpus([{str(mixed_inputs / 'a.txt')!r}], {str(tmp_path / 'out')!r}, cluster='local:1')\n"
         "except ClusterError as e:\n"
@@ -531,7 +531,7 @@ def test_a_worker_killed_mid_member_gets_the_member_trained_again(novel_slice, t
 
     from w2vkit.model.members import Resampling
     from w2vkit.model.store import load_model
-    from w2vkit.text.segment import SegmentOptions
+    from w2vkit.text.segmenting.segment import SegmentOptions
     from w2vkit.training.trainer import train
     from w2vkit.training.trainoptions import TrainOptions
 

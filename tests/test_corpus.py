@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from w2vkit.errors import BinaryInputError, DecodeError, EmptyInputError, InputError, InputNotFoundError, UsageError
-from w2vkit.text.corpus import (
+from w2vkit.text.reading.inputs import (
     MAX_PARAGRAPH_CHARS,
     detect_encoding,
     detect_language,
@@ -17,7 +17,7 @@ from w2vkit.text.corpus import (
     paragraphs,
     split_sentences,
 )
-from w2vkit.text.textnorm import normalise
+from w2vkit.text.reading.textnorm import normalise
 
 TEXT = "孙悟空道：“师父，前面有山。”\n八戒笑道：“好！”\r\n沙僧不语。\rEnd"
 
@@ -159,7 +159,7 @@ def test_discover_inputs_errors(tmp_path):
 
 
 def test_a_builtin_corpus_is_found_by_name_unless_a_file_has_that_name(tmp_path, monkeypatch):
-    from w2vkit.text.datasets import BUILTIN_CORPORA, builtin_corpus
+    from w2vkit.text.reading.datasets import BUILTIN_CORPORA, builtin_corpus
 
     monkeypatch.chdir(tmp_path)
     [found] = discover_inputs(["xiyouji"])
@@ -175,7 +175,7 @@ def test_a_builtin_corpus_is_found_by_name_unless_a_file_has_that_name(tmp_path,
 
 
 def test_a_damaged_builtin_corpus_is_refused(tmp_path, monkeypatch):
-    from w2vkit.text import datasets
+    from w2vkit.text.reading import datasets
 
     (tmp_path / "xiyouji.txt.bz2").write_bytes(bz2.compress("不是西游记".encode()))
     monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from w2vkit.text.corpus import detect_language
-from w2vkit.text.corpuscache import CORPUS_STATS, NEW_WORDS, prepare_corpus
-from w2vkit.text.segment import SegmentOptions
+from w2vkit.text.corpus.corpuscache import CORPUS_STATS, NEW_WORDS, prepare_corpus
+from w2vkit.text.reading.inputs import detect_language
+from w2vkit.text.segmenting.segment import SegmentOptions
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_counts_and_language_are_those_of_the_written_corpus(novel_part):
 
 
 def test_tokens_cut_by_block_boundaries_count_once(tmp_path, monkeypatch):
-    import w2vkit.text.corpusfile as corpusfile
+    import w2vkit.text.segmenting.corpusfile as corpusfile
 
     monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(corpusfile, "COPY_BLOCK", 7)  # tiny blocks: most tokens are cut
@@ -45,7 +45,7 @@ def test_tokens_cut_by_block_boundaries_count_once(tmp_path, monkeypatch):
 def test_text_written_in_pieces_that_cut_tokens_is_counted_whole(tmp_path):
     """A cluster's shards are copied in COPY_BLOCK pieces: a token a piece's end cuts is one token
     and one word, in the writer's figures and in the counts."""
-    from w2vkit.text.corpusfile import CorpusWriter, WordCounts
+    from w2vkit.text.segmenting.corpusfile import CorpusWriter, WordCounts
 
     data = "孙悟空 道 ： 师父 ， 我 去 也 。\nthe quick  brown\tfox\n".encode() * 20
     counts = WordCounts()
@@ -72,7 +72,7 @@ def word_counts_of(path):
 
 @pytest.mark.parametrize("block", [7, 4096])
 def test_the_word_counts_kept_with_the_corpus_are_those_of_its_text(novel_part, monkeypatch, block):
-    import w2vkit.text.corpusfile as corpusfile
+    import w2vkit.text.segmenting.corpusfile as corpusfile
 
     monkeypatch.setattr(corpusfile, "COPY_BLOCK", block)  # 7: most tokens cut by a block's end
     prepared = prepare_corpus([str(novel_part)], SegmentOptions())

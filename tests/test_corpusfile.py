@@ -1,4 +1,4 @@
-"""w2vkit.text.corpusfile: a cache miss segments straight into the corpus file, counts its words as they
+"""w2vkit.text.segmenting.corpusfile: a cache miss segments straight into the corpus file, counts its words as they
 arrive and writes the text once (spooled in memory for the glue split), with the same text and
 counts as the segment command's output and a scan of the file."""
 
@@ -7,10 +7,10 @@ from collections import Counter
 
 import pytest
 
-import w2vkit.text.corpusfile
-from w2vkit.text.corpuscache import COUNTS, prepare_corpus
-from w2vkit.text.pipeline import segment_corpus
-from w2vkit.text.segment import SegmentOptions
+import w2vkit.text.segmenting.corpusfile
+from w2vkit.text.corpus.corpuscache import COUNTS, prepare_corpus
+from w2vkit.text.segmenting.pipeline import segment_corpus
+from w2vkit.text.segmenting.segment import SegmentOptions
 
 # No dictionary, so that the glue split runs (and finds glued names in the novel).
 NO_DICT = SegmentOptions(auto_dict=False)
@@ -73,7 +73,7 @@ def test_a_spool_that_spills_to_disk_gives_the_same_corpus(two_chapters, tmp_pat
     monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "memory"))
     in_memory = prepare_corpus([str(two_chapters)], NO_DICT, jobs=1)
     monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "disk"))
-    monkeypatch.setattr(w2vkit.text.corpusfile, "SPOOL_BYTES", 1)
+    monkeypatch.setattr(w2vkit.text.segmenting.corpusfile, "SPOOL_BYTES", 1)
     spilled = prepare_corpus([str(two_chapters)], NO_DICT, jobs=1)
     assert spilled.path.read_bytes() == in_memory.path.read_bytes()
     assert cached_counts(spilled) == cached_counts(in_memory)

@@ -12,7 +12,7 @@ from w2vkit.errors import CorruptModelError
 @pytest.fixture(scope="module")
 def dict_model(novel_slice, tmp_path_factory):
     """A small model trained with a user dictionary that is then deleted."""
-    from w2vkit.text.segment import SegmentOptions
+    from w2vkit.text.segmenting.segment import SegmentOptions
     from w2vkit.training.trainer import train
     from w2vkit.training.trainoptions import TrainOptions
 
@@ -44,7 +44,7 @@ def test_the_dictionaries_are_copied_into_the_model_and_used_after_the_original_
     for entry in entries:
         assert entry["copy"] == f"dicts/{entry['sha256']}.txt" and (dict_model / entry["copy"]).is_file()
     options = restore_options(meta["segmentation"], dict_model)
-    from w2vkit.text.segment import segment_lines
+    from w2vkit.text.segmenting.segment import segment_lines
 
     assert ["孙行者"] in [line for line in segment_lines("孙行者", options, "zh")]
 

@@ -4,9 +4,10 @@ segmenter, the audit and a dictionary file."""
 import numpy as np
 import pytest
 
-from w2vkit.text.discover import DiscoveryOptions, discover_words
-from w2vkit.text.pipeline import segment_corpus
-from w2vkit.text.segment import SegmentOptions, read_user_dict
+from w2vkit.text.segmenting.discover import DiscoveryOptions, discover_words
+from w2vkit.text.segmenting.pipeline import segment_corpus
+from w2vkit.text.segmenting.segment import SegmentOptions
+from w2vkit.text.segmenting.wordlists import read_user_dict
 
 PLANTED = ["龘靐齉", "爨麤", "癵驫鱻"]  # rare characters: no dictionary holds these strings
 

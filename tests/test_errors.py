@@ -18,8 +18,8 @@ def test_a_named_message_names_parameters_and_switches_turned_off():
 
 def test_a_log_line_names_parameters_in_python_and_flags_on_the_command_line(invoke, tmp_path, caplog):
     # dictionary detection logs a Named line: Python sees auto_dict=False, the command line --no-auto-dict
-    from w2vkit.text.pipeline import segment_corpus
-    from w2vkit.text.segment import SegmentOptions
+    from w2vkit.text.segmenting.pipeline import segment_corpus
+    from w2vkit.text.segmenting.segment import SegmentOptions
 
     text = tmp_path / "t.txt"
     text.write_text("孙悟空 猪八戒 沙僧 唐僧 观音 花果山。\n" * 50, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""w2vkit.text.items and w2vkit.evaluation.nextitem: item sequences taken verbatim, interaction tables grouped
+"""w2vkit.text.corpus.items and w2vkit.evaluation.nextitem: item sequences taken verbatim, interaction tables grouped
 and ordered, labels round-trip, names as queries, next-item evaluation by hand, and bad input in
 one line each. Data: generated sequences with planted groups and known next items."""
 
@@ -10,7 +10,7 @@ import pytest
 from w2vkit.errors import InputError
 from w2vkit.evaluation.nextitem import _rank, evaluate_next_item
 from w2vkit.model.itemfiles import read_labels
-from w2vkit.text.items import ItemInput, Table, write_item_corpus
+from w2vkit.text.corpus.items import ItemInput, Table, write_item_corpus
 
 GROUPS = {g: [f"{g}:{i:02d}" for i in range(12)] for g in ("sci-fi", "drama", "comedy")}
 

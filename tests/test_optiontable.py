@@ -9,7 +9,7 @@ import pytest
 
 from w2vkit.base.optiontable import SEGMENT, TRAIN
 from w2vkit.errors import OptionError
-from w2vkit.text.segment import SegmentOptions
+from w2vkit.text.segmenting.segment import SegmentOptions
 from w2vkit.training.trainoptions import TrainOptions
 
 TABLES = [(SegmentOptions, SEGMENT), (TrainOptions, TRAIN)]

@@ -1,4 +1,4 @@
-"""w2vkit.text.ranges: the byte ranges a cluster's workers read must give, together, the paragraphs of
+"""w2vkit.text.reading.ranges: the byte ranges a cluster's workers read must give, together, the paragraphs of
 the whole file, whatever the block grid, line ends, long lines and multi-byte characters."""
 
 import random
@@ -6,9 +6,9 @@ import random
 import pytest
 
 from w2vkit.errors import DecodeError
-from w2vkit.text import corpus
-from w2vkit.text.corpus import open_text, paragraphs
-from w2vkit.text.ranges import plan_ranges, range_paragraphs
+from w2vkit.text.reading import inputs as corpus
+from w2vkit.text.reading.inputs import open_text, paragraphs
+from w2vkit.text.reading.ranges import plan_ranges, range_paragraphs
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_ranges_read_as_the_whole_file_does(small_blocks, tmp_path, seed):
 
 
 def test_a_line_longer_than_the_scan_is_not_split(tmp_path, monkeypatch):
-    monkeypatch.setattr("w2vkit.text.ranges.SCAN_BYTES", 100)
+    monkeypatch.setattr("w2vkit.text.reading.ranges.SCAN_BYTES", 100)
     path = tmp_path / "one-line.txt"
     path.write_text("word " * 100 + "\n" + "short\n", encoding="utf-8")
     assert plan_ranges(str(path), "utf-8", path.stat().st_size, 10) is None

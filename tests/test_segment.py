@@ -9,8 +9,9 @@ import pytest
 from conftest import shared_file, text8_like
 
 from w2vkit.errors import BinaryInputError, DictionaryError, EmptyInputError, UsageError
-from w2vkit.text.pipeline import segment_corpus
-from w2vkit.text.segment import SegmentOptions, Tokenizer, read_user_dict, segment_lines
+from w2vkit.text.segmenting.pipeline import segment_corpus
+from w2vkit.text.segmenting.segment import SegmentOptions, Tokenizer, segment_lines
+from w2vkit.text.segmenting.wordlists import read_user_dict
 
 REQUIRED = (
     "孙悟空 悟空 行者 孙行者 老孙 大圣 齐天大圣 美猴王 猪八戒 八戒 沙僧 沙和尚 唐僧 三藏 长老 观音 如来 玉帝"
@@ -211,8 +212,8 @@ def test_audit_lists_words_no_dictionary_knows(xiyouji_path, tmp_path):
 
 
 def test_builtin_dictionary_is_detected_only_in_its_novel(xiyouji_path, tmp_path):
-    from w2vkit.text.corpus import discover_inputs
-    from w2vkit.text.segment import with_detected_dicts
+    from w2vkit.text.reading.inputs import discover_inputs
+    from w2vkit.text.segmenting.segment import with_detected_dicts
 
     assert with_detected_dicts(SegmentOptions(), discover_inputs([str(xiyouji_path)])).user_dicts == ("xiyouji",)
     other = tmp_path / "other.txt"
@@ -222,7 +223,7 @@ def test_builtin_dictionary_is_detected_only_in_its_novel(xiyouji_path, tmp_path
 
 
 def test_find_glued_needs_a_family_of_forms():
-    from w2vkit.text.glue import find_glued
+    from w2vkit.text.segmenting.glue import find_glued
 
     counts = Counter({"孔明": 800, "不得": 300, "唐僧": 900, "玄德": 600})
     counts.update({f"孔明{c}": 30 for c in "之自乃入问遂教见叹"})  # 9 forms, each 20x rarer
@@ -241,7 +242,7 @@ def test_find_glued_needs_a_family_of_forms():
 def test_found_words_lose_a_character_that_mostly_stands_alone():
     """Too few glued forms for a family, yet 向黛玉 和黛玉 贾母笑 孔明曰 are glued; 林黛玉 凤姐儿 are not:
     林 and 儿 are seldom words on their own in the text, 向 和 笑 often are."""
-    from w2vkit.text.glue import find_glued
+    from w2vkit.text.segmenting.glue import find_glued
 
     counts = Counter({"黛玉": 800, "向黛玉": 10, "和黛玉": 7, "林黛玉": 270, "贾母": 900, "贾母笑": 115})
     counts.update({"向": 900, "和": 1200, "林": 20, "树林": 200, "林子": 100, "笑": 400, "大笑": 300})
@@ -353,7 +354,7 @@ def test_combining_marks_stay_with_their_letters(tmp_path):
 
 
 def test_the_segmentation_version_is_recorded():
-    from w2vkit.text.segment import SEGMENTATION_VERSION
+    from w2vkit.text.segmenting.segment import SEGMENTATION_VERSION
 
     assert SegmentOptions().describe()["version"] == SEGMENTATION_VERSION >= 2
 
@@ -361,7 +362,7 @@ def test_the_segmentation_version_is_recorded():
 def test_an_input_changed_while_segmented_is_refused_and_nothing_written(tmp_path, monkeypatch):
     """The manifest and the corpus cache record the input's hash: text that changed while it was
     read (a download still being written) must not be published under it (issue 37.12)."""
-    import w2vkit.text.pipeline as pipeline
+    import w2vkit.text.segmenting.pipeline as pipeline
     from w2vkit.errors import InputError
 
     source = tmp_path / "a.txt"

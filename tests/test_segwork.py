@@ -1,4 +1,4 @@
-"""w2vkit.text.segwork: a worker's range task writes the batches' text to its shard, whole; a worker
+"""w2vkit.text.segmenting.segwork: a worker's range task writes the batches' text to its shard, whole; a worker
 that cannot read the input or write the shard says so in one line."""
 
 import socket
@@ -6,8 +6,8 @@ import socket
 import pytest
 
 from w2vkit.errors import ClusterError
-from w2vkit.text.segment import SegmentOptions
-from w2vkit.text.segwork import RangeTask, init_worker, segment_batch, segment_range
+from w2vkit.text.segmenting.segment import SegmentOptions
+from w2vkit.text.segmenting.segwork import RangeTask, init_worker, segment_batch, segment_range
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""w2vkit.findings.stability, w2vkit.model.members, w2vkit.text.documents and w2vkit.findings.axes's anchor check: recurrence
+"""w2vkit.findings.stability, w2vkit.model.members, w2vkit.text.corpus.documents and w2vkit.findings.axes's anchor check: recurrence
 and intervals against a brute-force computation over the members, the anchor statistics against a
 hand computation, members trained reproducibly, an interrupted bootstrap, and bad input."""
 
@@ -182,7 +182,7 @@ def test_skip_unknown_answers_the_rest(invoke, tmp_path):
 
 
 def test_documents_are_chapters_when_the_text_has_headings(tmp_path):
-    from w2vkit.text.documents import draw_resample, find_documents, write_resample
+    from w2vkit.text.corpus.documents import draw_resample, find_documents, write_resample
 
     lines = ["前言 一句"]
     for n in ("一", "二", "三", "四", "五", "六", "七", "八", "九"):

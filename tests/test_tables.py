@@ -1,5 +1,5 @@
-"""w2vkit.text.tables: TSV, CSV and JSON Lines (.gz) as corpora, each bad table one clear line;
---tokens chars, --strip-notes and variant characters (w2vkit.text.segment, w2vkit.text.variants)."""
+"""w2vkit.text.reading.tables: TSV, CSV and JSON Lines (.gz) as corpora, each bad table one clear line;
+--tokens chars, --strip-notes and variant characters (w2vkit.text.segmenting.segment, w2vkit.text.segmenting.variants)."""
 
 import gzip
 import json
@@ -7,9 +7,9 @@ import json
 import pytest
 
 from w2vkit.errors import InputError
-from w2vkit.text.segment import SegmentOptions, Tokenizer, to_simplified
-from w2vkit.text.tables import read_rows, table_text
-from w2vkit.text.variants import strip_notes
+from w2vkit.text.reading.tables import read_rows, table_text
+from w2vkit.text.segmenting.segment import SegmentOptions, Tokenizer, to_simplified
+from w2vkit.text.segmenting.variants import strip_notes
 
 
 def test_the_three_formats_give_the_same_rows(tmp_path):

@@ -1,4 +1,4 @@
-"""w2vkit.text.textsample: the start of a raw input is read once for the steps before segmenting, in the
+"""w2vkit.text.reading.textsample: the start of a raw input is read once for the steps before segmenting, in the
 read that hashes it for the cache key, so a cache miss opens each raw input twice (its hash and
 start, its segmentation), where it opened it five times (its hash, dictionary detection twice,
 discovery, its segmentation)."""
@@ -7,9 +7,9 @@ import builtins
 
 import pytest
 
-from w2vkit.text.corpuscache import prepare_corpus
-from w2vkit.text.segment import SegmentOptions
-from w2vkit.text.textsample import text_sample
+from w2vkit.text.corpus.corpuscache import prepare_corpus
+from w2vkit.text.reading.textsample import text_sample
+from w2vkit.text.segmenting.segment import SegmentOptions
 
 
 def test_a_cache_miss_opens_each_raw_input_twice(novel_text, tmp_path, monkeypatch):
@@ -65,7 +65,7 @@ def test_the_digest_is_of_the_whole_file_however_much_of_it_the_sample_takes(tmp
 def test_a_run_lets_go_of_the_samples_it_kept(novel_text, tmp_path, monkeypatch):
     """The starts kept for segmenting are dropped once segmenting starts, or when the cache has the
     corpus already: a library caller training one text after another holds none of them."""
-    import w2vkit.text.textsample as textsample
+    import w2vkit.text.reading.textsample as textsample
 
     monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
     path = tmp_path / "novel.txt"

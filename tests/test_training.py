@@ -129,7 +129,7 @@ def test_segmentation_is_cached(novel_slice, tmp_path):
         [str(novel_slice)],
         tmp_path / "c",
         TrainOptions(dim=8, epochs=1),
-        seg_options=__import__("w2vkit.text.segment", fromlist=["x"]).SegmentOptions(hmm=False),
+        seg_options=__import__("w2vkit.text.segmenting.segment", fromlist=["x"]).SegmentOptions(hmm=False),
     )
     assert second.cached_corpus and not other.cached_corpus
     assert first.tokens == second.tokens != other.tokens

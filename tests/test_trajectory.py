@@ -21,7 +21,7 @@ def test_the_plane_is_scikit_learns_pca_of_the_points_drawn():
     assert [p["group"] for p in path["points"]] == ["a", "c"]
     near = [words.index(n["word"]) for n in path["neighbours"]]
     assert 0 not in near and len(near) <= 2 * NEIGHBOURS_DRAWN and len(set(near)) == len(near)
-    for g, m in (("a", means[0]), ("c", means[2])):  # each group's nearest words are drawn
+    for m in (means[0], means[2]):  # each group's nearest words are drawn
         scores = unit @ m
         scores[0] = -np.inf
         assert set(np.argsort(-scores)[:NEIGHBOURS_DRAWN]) <= set(near)

@@ -13,7 +13,7 @@ from w2vkit.errors import UsageError
 from w2vkit.model.store import load_model
 from w2vkit.sentences.embed import Embedder
 from w2vkit.sentences.vectorindex import VectorIndex, build_index, query_vectors, search_index
-from w2vkit.text.documents import iter_units
+from w2vkit.text.corpus.documents import iter_units
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ __version__ = "0.5.0"  # the one place the version is set (pyproject.toml reads 
 
 # public name -> the module that defines it
 _PUBLIC = {
-    "SegmentOptions": "text.segment",
-    "segment_corpus": "text.pipeline",
+    "SegmentOptions": "text.segmenting.segment",
+    "segment_corpus": "text.segmenting.pipeline",
     "TrainOptions": "training.trainoptions",
     "train": "training.trainer",
     "Model": "model.store",

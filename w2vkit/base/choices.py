@@ -4,7 +4,7 @@ nothing is imported: the command line reads them for its --help and choices with
 those modules, so `w2vkit --help` stays instant (no dataclasses, no typing: creating them at import
 is what made --help slow). Each constant is used by the module named beside it."""
 
-# w2vkit.text.segment: languages (auto: by the share of CJK characters), Chinese segmenters (fast is
+# w2vkit.text.segmenting.segment: languages (auto: by the share of CJK characters), Chinese segmenters (fast is
 # rjieba), the first of each the default; built-in user dictionaries and stopword lists; where
 # long output lines are cut.
 LANGS = ("auto", "zh", "en")
@@ -15,10 +15,10 @@ TOKEN_KINDS = ("words", "chars")
 BUILTIN_DICTS = ("xiyouji",)
 BUILTIN_STOPWORDS = ("zh", "en")
 DEFAULT_MAX_LINE_TOKENS = 1000
-# w2vkit.text.discover: characters of the text's start new-word discovery reads (shared with the
+# w2vkit.text.segmenting.discover: characters of the text's start new-word discovery reads (shared with the
 # built-in dictionary detection, so the start is read once).
 DISCOVERY_SAMPLE_CHARS = 2_000_000
-# w2vkit.text.phrases: how a pair is scored (word2phrase's formula, or normalised PMI) and the threshold
+# w2vkit.text.segmenting.phrases: how a pair is scored (word2phrase's formula, or normalised PMI) and the threshold
 # each scoring joins above unless told.
 PHRASE_THRESHOLD_DEFAULTS = {"default": 10.0, "npmi": 0.5}
 PHRASE_SCORINGS = tuple(PHRASE_THRESHOLD_DEFAULTS)
@@ -172,7 +172,7 @@ BUILTIN_SETS = {
     "hongloumeng-aliases": ("w2vkit", "hongloumeng-aliases.txt", "groups"),
 }
 
-# w2vkit.text.items: Defaults for items, chosen on MovieLens-100k's validation split (benchmarks/items.py): a window
+# w2vkit.text.corpus.items: Defaults for items, chosen on MovieLens-100k's validation split (benchmarks/items.py): a window
 # that covers whole sessions, skip-gram, and a negative-sampling exponent below 0 (rare items
 # drawn as negatives more often: Caselles-Dupré et al. 2018); no character n-grams and no count
 # part (IDs have no characters worth composing, and the count model's PPMI is what the

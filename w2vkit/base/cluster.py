@@ -4,7 +4,7 @@ dask and distributed).
 `Cluster.ordered_map` has the contract of w2vkit.base.workers.ordered_map (results in order, at most
 2 tasks per worker thread in flight, the initializer's arguments sent to each worker once), so
 the pipeline swaps one for the other and its output is the same by construction; the items may
-be byte ranges of files the workers read themselves (w2vkit.text.ranges, w2vkit.text.segwork).
+be byte ranges of files the workers read themselves (w2vkit.text.reading.ranges, w2vkit.text.segmenting.segwork).
 `reduce_lines` maps a function over blocks of files' lines and combines the results in a tree
 (token counts here, co-occurrences in w2vkit.training.countmodel). A worker lost mid-run costs only its
 tasks, which Dask runs again elsewhere; a task that keeps killing workers fails the run with one

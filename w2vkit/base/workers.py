@@ -1,5 +1,5 @@
 """Mapping a function over items in worker processes, in order, with bounded memory, and
-stopping cleanly on Ctrl-C (used by segmentation, w2vkit.text.pipeline)."""
+stopping cleanly on Ctrl-C (used by segmentation, w2vkit.text.segmenting.pipeline)."""
 
 from __future__ import annotations
 

@@ -152,7 +152,7 @@ def train(
     given = library_values(TRAIN, rest)
     item_input = None
     if items or user_column or item_column or time_column or holdout or labels_file:
-        from ..text.items import ItemInput, Table
+        from ..text.corpus.items import ItemInput, Table
 
         if not items:
             raise click.UsageError("--user, --item, --time, --holdout and --labels go with --items")

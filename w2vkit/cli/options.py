@@ -218,7 +218,7 @@ def segmentation_options(f):
 
 def segment_options(given: dict):
     """The library's SegmentOptions from segmentation_options' values (in `given`, by name)."""
-    from ..text.segment import SegmentOptions
+    from ..text.segmenting.segment import SegmentOptions
 
     return SegmentOptions(**library_values(SEGMENT, given))
 

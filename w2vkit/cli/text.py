@@ -1,4 +1,4 @@
-"""`segment`: raw text in, a folder of segmented text out (library: w2vkit.text.pipeline)."""
+"""`segment`: raw text in, a folder of segmented text out (library: w2vkit.text.segmenting.pipeline)."""
 
 from __future__ import annotations
 
@@ -65,8 +65,8 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
       w2vkit segment novel.txt --user-dict xiyouji --audit 30   # words to add to your dictionary
       w2vkit segment novel.txt --discover-words novel.dict      # the text's own words, as a dictionary
     """
-    from ..text.discover import check_new_words_output
-    from ..text.pipeline import segment_corpus
+    from ..text.segmenting.discover import check_new_words_output
+    from ..text.segmenting.pipeline import segment_corpus
 
     if discover_words_file:
         check_new_words_output(discover_words_file, inputs, outdir)
@@ -80,7 +80,7 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
         cluster=cluster,
     )
     if discover_words_file:
-        from ..text.discover import write_new_words
+        from ..text.segmenting.discover import write_new_words
 
         write_new_words(discover_words_file, result.new_words)
         info(f"wrote {plural(len(result.new_words), 'discovered word')} -> {discover_words_file}")
@@ -139,8 +139,8 @@ def kwic(word, source, topn, width, text_column, where, model_path, fmt):
       w2vkit kwic 酒 --in poetry.tsv.gz --where period=宋 -n 20   # a table's rows of one group
     """
     from ..queries.kwic import concordance
-    from ..text.corpuscache import model_corpus
-    from ..text.tables import is_table
+    from ..text.corpus.corpuscache import model_corpus
+    from ..text.reading.tables import is_table
 
     conditions = {}
     for condition in where:

@@ -193,7 +193,7 @@ def default_sets(engine: Engine, data_dir: str | None = None) -> SetChoice:
 
 def model_language(engine: Engine) -> str:
     """The language of a model by the share of its 1,000 most frequent words that hold CJK."""
-    from ..text.corpus import CJK, language_of  # here: --help reads this module, and corpus is slow to load
+    from ..text.reading.inputs import CJK, language_of  # here: --help reads this module, and corpus is slow to load
 
     top = engine.model.words[:1000]
     return language_of(sum(1 for w in top if CJK.search(w)), len(top))

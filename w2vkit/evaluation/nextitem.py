@@ -201,7 +201,7 @@ def run_next_item(engine, held_out_path=None, k: int = 10) -> NextItemResult:
     from ..base.limits import check_number
     from ..errors import UsageError
     from ..model.itemfiles import model_item_file, read_labels
-    from ..text.corpuscache import model_corpus
+    from ..text.corpus.corpuscache import model_corpus
 
     check_number("topn", k)
     model = engine.model

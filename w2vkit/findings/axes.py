@@ -428,8 +428,8 @@ def score_texts(engine: Engine, axis: np.ndarray, path, unit: str = "line") -> l
     that vector's cosine with the axis (cntext's project_text, text2map's CMDist in spirit). Rows in
     the file's order."""
     from ..sentences.embed import Embedder
-    from ..text.corpus import lines, open_text
-    from ..text.documents import is_heading
+    from ..text.corpus.documents import is_heading
+    from ..text.reading.inputs import lines, open_text
 
     if unit not in ("line", "chapter"):
         raise UsageError(f"texts are scored by line or chapter, not {unit!r}")

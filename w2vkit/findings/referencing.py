@@ -24,8 +24,8 @@ import numpy as np
 from ..base.choices import COMPARE_NEIGHBOURS
 from ..base.vecmath import top_k
 from ..errors import InputError, OptionError
-from ..text.corpuscache import prepare_corpus
-from ..text.segment import SegmentOptions
+from ..text.corpus.corpuscache import prepare_corpus
+from ..text.segmenting.segment import SegmentOptions
 from ..training.trainoptions import TrainOptions
 
 log = logging.getLogger(__name__)

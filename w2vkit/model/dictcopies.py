@@ -11,7 +11,7 @@ one-line error that echoes nothing of that file).
 
 The files themselves; the segmentation options made from them are w2vkit.queries.segmentation's
 (this layer does not segment), and how a name the user gave becomes a file is the caller's
-(`resolvers`: w2vkit.text.segment's resolve_dict and resolve_stopwords).
+(`resolvers`: w2vkit.text.segmenting.wordlists' resolve_dict and resolve_stopwords).
 """
 
 from __future__ import annotations

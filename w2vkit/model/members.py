@@ -27,7 +27,7 @@ MAX_MEMBERS = 100  # each is a training of the whole text
 class Resampling:
     """What members to train: `count` of them, by `kind` (bootstrap: resamples of the documents
     with replacement; seeds: the same text with other seeds), documents by `unit`
-    (w2vkit.text.documents.parse_unit)."""
+    (w2vkit.text.corpus.documents.parse_unit)."""
 
     kind: str = "bootstrap"
     count: int = 10

@@ -32,7 +32,7 @@ from ..base.render import terminal_safe
 from ..base.vecmath import unit_rows
 from ..errors import Named, UsageError
 from ..queries.query import Engine
-from ..text.segment import read_stopwords
+from ..text.segmenting.wordlists import read_stopwords
 from .fonts import INSTALL_HINT, find_cjk_font
 from .webmap import map_data, render_html
 

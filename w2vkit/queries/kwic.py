@@ -5,7 +5,7 @@ In a raw file the word is found as written (a substring of the line: Chinese has
 segmented corpus as a whole token, so 孔明 does not match 孔明之 unless the segmenter cut it so.
 Each hit comes with its file (of a model's several inputs, from the line each input starts on,
 recorded in the corpus cache and the model's meta.json), its line number and its document: the
-chapter whose heading (第…回, CHAPTER …) came last in that file (w2vkit.text.documents), and its context
+chapter whose heading (第…回, CHAPTER …) came last in that file (w2vkit.text.corpus.documents), and its context
 cut to `width` characters each side.
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 from ..base.choices import KWIC_WIDTH
 from ..base.limits import check_number
 from ..errors import UsageError
-from ..text.corpus import lines, open_text
-from ..text.documents import is_heading
+from ..text.corpus.documents import is_heading
+from ..text.reading.inputs import lines, open_text
 
 DEFAULT_WIDTH = KWIC_WIDTH
 
@@ -148,10 +148,10 @@ def table_concordance(
     width: int = DEFAULT_WIDTH,
     limit: int | None = 50,
 ) -> Concordance:
-    """Every occurrence of `word` in the text column of a table's rows (w2vkit.text.tables), only
+    """Every occurrence of `word` in the text column of a table's rows (w2vkit.text.reading.tables), only
     the rows whose columns equal `where`'s values (period=宋); each hit names its line of the table
     and, as its "document", the row's `where` values."""
-    from ..text.tables import read_rows
+    from ..text.reading.tables import read_rows
 
     if not isinstance(word, str) or not word.strip():
         raise UsageError("give the word to look for")

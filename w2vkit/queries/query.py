@@ -157,7 +157,7 @@ class Engine:
 
     @property
     def labels(self) -> dict:
-        """An item model's labels (ID -> (name, groups)), {} for models without (w2vkit.text.items)."""
+        """An item model's labels (ID -> (name, groups)), {} for models without (w2vkit.text.corpus.items)."""
         if self.parent is not None:
             return self.parent.labels
         if self._labels is None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..errors import CorruptModelError
 from ..model.dictcopies import FIELDS, store_copies, verified_copy
-from ..text.segment import SegmentOptions, resolve_dict, resolve_stopwords
+from ..text.segmenting.segment import SegmentOptions
+from ..text.segmenting.wordlists import resolve_dict, resolve_stopwords
 
 RESOLVERS = {"user_dicts": resolve_dict, "stopwords": resolve_stopwords}
 

@@ -20,13 +20,13 @@ def training_form(model: Model, word: str) -> str:
     seg = model.meta.get("segmentation")
     if not seg:
         return word
-    from ..text.textnorm import normalise  # here (as segment below): a query of a known word needs neither
+    from ..text.reading.textnorm import normalise  # here (as segment below): a query of a known word needs neither
 
     form = normalise(word).strip().lower()
     if seg.get("phrases") and " " in form:  # "new york" as the model has it: new_york
         form = "_".join(form.split())
     if seg.get("to_simplified"):
-        from ..text.segment import to_simplified
+        from ..text.segmenting.segment import to_simplified
 
         form = to_simplified(form)
     return form
@@ -72,7 +72,7 @@ def _segmenter_split(model: Model, word: str) -> list[str] | None:
     if not seg or not any(_is_cjk(ch) for ch in word):
         return None
     try:
-        from ..text.segment import segment_lines
+        from ..text.segmenting.segment import segment_lines
         from .segmentation import restore_options
 
         opts = restore_options(seg, model.path)

@@ -30,10 +30,10 @@ from ..base.vecmath import unit_rows
 from ..errors import OptionError, UsageError
 from ..model.store import Model
 from ..queries.segmentation import restore_options
-from ..text.corpus import STDIN, lines, open_text
-from ..text.datasets import BUILTIN_CORPORA, builtin_corpus
-from ..text.segment import Tokenizer
-from ..text.textnorm import normalise
+from ..text.reading.datasets import BUILTIN_CORPORA, builtin_corpus
+from ..text.reading.inputs import STDIN, lines, open_text
+from ..text.reading.textnorm import normalise
+from ..text.segmenting.segment import Tokenizer
 
 SIF_A = 1e-3
 

@@ -129,7 +129,7 @@ def _write_index_files(embedder, source, folder, kind, half, metric, unit, progr
     from ..base.progress import progress_bar
     from ..base.trust import HashedWriter
     from ..model.modelfolder import staging_dir
-    from ..text.documents import iter_units
+    from ..text.corpus.documents import iter_units
     from .embed import SIF_COMPONENT_LINES, gram, iter_texts, remove_component, top_eigenvector
 
     texts, stream = iter_texts(source)

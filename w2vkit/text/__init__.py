@@ -1,5 +1,6 @@
-"""Text: reading raw inputs (encodings, compression, paragraphs), segmenting them (jieba / rjieba,
-English tokenising, new-word discovery, the glue split, phrases), the segment command's output
-folder, the training corpus cache and the file it holds, documents and passages (kwic), item
-sequences.
+"""Text, in three folders that point down: `reading` raw inputs (files, encodings, compression,
+paragraphs, built-in corpora, tables as corpora), `segmenting` them (jieba / rjieba words or
+characters, English tokens, variant characters and notes, new-word discovery, the glue split,
+phrases, the pipeline and the segment command's output folder), and the `corpus` training reads
+(the cache of segmented corpora, documents and resamples, item sequences).
 """

@@ -1,6 +1,6 @@
 """Fitting one model's vectors on a segmented corpus file: gensim's word2vec or fastText (with a
 progress bar fed by gensim's own log) or the count model, and what comes out of a fit. w2vkit.training.trainer
-prepares the corpus, fits the model (and its resampled members, w2vkit.text.documents) and saves them.
+prepares the corpus, fits the model (and its resampled members, w2vkit.text.corpus.documents) and saves them.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def resampled_documents(corpus: Path, resampling, inputs):
     before any training: a text of one document is refused naming the user's input."""
     if resampling is None or resampling.kind != "bootstrap":
         return None
-    from ..text.documents import find_documents
+    from ..text.corpus.documents import find_documents
 
     documents = find_documents(corpus, resampling.unit)
     if len(documents) < 2:
@@ -61,8 +61,8 @@ def train_member(number: int) -> tuple[dict, int]:
     """Member `number` trained into tmp/members/NN: what the model's record keeps of it, and its words."""
     import numpy as np
 
-    from ..text.corpusfile import WordCounts
-    from ..text.documents import draw_resample, write_resample
+    from ..text.corpus.documents import draw_resample, write_resample
+    from ..text.segmenting.corpusfile import WordCounts
 
     s = _STATE
     opts, corpus, documents, tmp = s["opts"], s["corpus"], s["documents"], s["tmp"]

@@ -26,14 +26,14 @@ from ..model.modelfolder import GENSIM_DIR, prepare_model_output, publish, stagi
 from ..model.store import load_model, write_model_files
 from ..model.subwords import save_ngrams
 from ..queries.segmentation import restore_options, store_segmentation
-from ..text.corpuscache import prepare_corpus
-from ..text.segment import SegmentOptions
+from ..text.corpus.corpuscache import prepare_corpus
+from ..text.segmenting.segment import SegmentOptions
 from .fitting import FitRun, final_vectors, fit
 from .memberwork import resampled_documents, train_members
 from .trainoptions import TrainOptions, default_output
 
 if TYPE_CHECKING:
-    from ..text.items import ItemInput
+    from ..text.corpus.items import ItemInput
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def train(
     resampling : w2vkit.model.members.Resampling, optional
         Members to train beside the model (a bootstrap over documents, or other seeds), saved
         inside it in the same atomic step: findings then carry intervals.
-    items : w2vkit.text.items.ItemInput, optional
+    items : w2vkit.text.corpus.items.ItemInput, optional
         The inputs are item sequences (or an interaction table), with the item defaults.
 
     Returns
@@ -165,7 +165,7 @@ def train(
         item_corpus = None
         if items is not None:
             from ..model.itemfiles import read_labels
-            from ..text.items import prepare_items
+            from ..text.corpus.items import prepare_items
 
             if items.labels:
                 read_labels(items.labels)  # (a bad labels file is refused before the training, not after)
@@ -259,8 +259,8 @@ def _check_member_jobs(jobs, cluster, corpus: Path) -> None:
 def _check_arguments(inputs, options, seg_options, resampling, items) -> None:
     """TypeError or ValueError naming the parameter, before any work, for arguments of the wrong
     kind (a dict of options, resampling="bootstrap", no inputs)."""
-    from ..text.items import ItemInput
-    from ..text.segment import SegmentOptions
+    from ..text.corpus.items import ItemInput
+    from ..text.segmenting.segment import SegmentOptions
 
     if not isinstance(inputs, (list, tuple)):
         raise TypeError(f"inputs must be a list of paths, not {type(inputs).__name__}")

@@ -1,12 +1,12 @@
 """Segmenting files: inputs in, segmented text out into a sink (SegmentSink): the segment
-command's folder of files and manifest.json (w2vkit.text.segoutput.StagedOutputs, staged in a hidden
+command's folder of files and manifest.json (w2vkit.text.segmenting.segoutput.StagedOutputs, staged in a hidden
 folder and published at the end, so an interrupted run leaves earlier results untouched) or the
-training cache's one corpus file (w2vkit.text.corpusfile.CorpusSink).
+training cache's one corpus file (w2vkit.text.segmenting.corpusfile.CorpusSink).
 
 Work is spread over processes in order-preserving, bounded batches, so output is identical
 whatever ``jobs`` is and memory stays flat on multi-GB input. Without a dictionary, the text's own
-new words are found first (w2vkit.text.discover) and names glued to a neighbour are split
-afterwards, by the sink (w2vkit.text.glue).
+new words are found first (w2vkit.text.segmenting.discover) and names glued to a neighbour are split
+afterwards, by the sink (w2vkit.text.segmenting.glue).
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from .. import __version__
-from ..base.choices import DISCOVERY_SAMPLE_CHARS
-from ..base.cluster import ITEMS_PER_TASK, Cluster
-from ..base.env import default_jobs
-from ..base.files import check_unchanged, file_stamps
-from ..base.limits import check_number
-from ..base.progress import progress_bar
-from ..base.workers import ordered_map
-from ..errors import Named, OptionError
-from .corpus import (
+from ... import __version__
+from ...base.choices import DISCOVERY_SAMPLE_CHARS
+from ...base.cluster import ITEMS_PER_TASK, Cluster
+from ...base.env import default_jobs
+from ...base.files import check_unchanged, file_stamps
+from ...base.limits import check_number
+from ...base.progress import progress_bar
+from ...base.workers import ordered_map
+from ...errors import Named, OptionError
+from ..reading.inputs import (
     STDIN,
     DecodedStream,
     InputFile,
@@ -40,25 +40,24 @@ from .corpus import (
     open_text,
     paragraphs,
 )
+from ..reading.ranges import plan_ranges
+from ..reading.textsample import forget_samples, text_sample
 from .discover import SAMPLE_CHARS, discover_words
-from .ranges import plan_ranges
 from .segment import (
     BATCH_CHARS,
     DETECTION_FILES,
     SegmentOptions,
     Tokenizer,
-    read_stopwords,
-    read_user_dict,
     to_simplified,
     with_detected_dicts,
 )
 from .segoutput import FileReport, StagedOutputs, check_segment_output, publish_outputs
 from .segwork import BatchResult, RangeTask, init_worker, segment_work
-from .textsample import forget_samples, text_sample
+from .wordlists import read_stopwords, read_user_dict
 
 log = logging.getLogger(__name__)
 
-# On a cluster the workers read plain files by path (w2vkit.text.ranges), in ranges of the files' total
+# On a cluster the workers read plain files by path (w2vkit.text.reading.ranges), in ranges of the files' total
 # size / (RANGES_PER_THREAD x worker threads), within these bounds: enough ranges to keep every
 # worker busy to the end, few enough that the scheduler's work per range does not show.
 RANGES_PER_THREAD = 16
@@ -76,7 +75,7 @@ class SegmentResult:
     seconds: float
     counts: Counter = field(repr=False)  # token counts and tokens no dictionary
     unknown: Counter = field(repr=False)  # knows, both filled only when audit=True
-    new_words: list = field(default_factory=list)  # w2vkit.text.discover.NewWord found in the text
+    new_words: list = field(default_factory=list)  # w2vkit.text.segmenting.discover.NewWord found in the text
 
     def top_unknown(self, n: int) -> list[tuple[str, int]]:
         return self.unknown.most_common(n)
@@ -186,7 +185,7 @@ def segment_corpus(
 class SegmentSink(Protocol):
     """Where segmented text goes, batch by batch in input order: a folder of files mirroring the
     inputs (the segment command) or the one corpus file of the training cache
-    (w2vkit.text.corpuscache). The glue split and phrases run on what it holds, after the last batch."""
+    (w2vkit.text.corpus.corpuscache). The glue split and phrases run on what it holds, after the last batch."""
 
     jobs: int
     audit: bool  # the workers count every token (a Counter per batch, not a set)
@@ -359,7 +358,7 @@ class Batches:
 
 def hash_inputs(files: list[InputFile], options: SegmentOptions) -> list[str]:
     """The sha256 of each raw input, read in the one open that also takes the start that built-in
-    dictionary detection and new-word discovery look at (w2vkit.text.textsample), so that a cache miss
+    dictionary detection and new-word discovery look at (w2vkit.text.reading.textsample), so that a cache miss
     opens each input twice in all: here and to segment it."""
     per_file = _discovery_chars_per_file(files)
     digests, total = [], 0
@@ -379,7 +378,7 @@ def _discovery_chars_per_file(files: list[InputFile]) -> int:
 
 
 def discover_new_words(files: list[InputFile], options: SegmentOptions) -> list:
-    """New words of the Chinese inputs (w2vkit.text.discover), from a sample of their first
+    """New words of the Chinese inputs (w2vkit.text.segmenting.discover), from a sample of their first
     SAMPLE_CHARS characters, taken from each file in turn."""
     started = time.perf_counter()
     per_file = _discovery_chars_per_file(files)

@@ -23,10 +23,10 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..base.env import cache_root
-from ..base.files import pid_suffix, remove_stale, write_own_file
-from ..base.trust import HashedWriter, matches
-from ..errors import InputError, UsageError, quoted
+from ...base.env import cache_root
+from ...base.files import pid_suffix, remove_stale, write_own_file
+from ...base.trust import HashedWriter, matches
+from ...errors import InputError, UsageError, quoted
 
 TABLE_SUFFIXES = (".tsv", ".csv", ".jsonl", ".tsv.gz", ".csv.gz", ".jsonl.gz")
 DEFAULT_TEXT_COLUMN = "text"

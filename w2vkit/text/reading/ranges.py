@@ -16,8 +16,8 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO, cast
 
-from . import corpus
-from .corpus import DecodedStream, HashingReader, decoded_stream
+from . import inputs as corpus
+from .inputs import DecodedStream, HashingReader, decoded_stream
 
 # Codecs in which the byte b"\n" only ever stands for a newline (never inside a multi-byte
 # character, as it can be in UTF-16): a range may start after any such byte.

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from ..base.files import note_read, stdin_copy
-from ..errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
+from ...base.files import note_read, stdin_copy
+from ...errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
 from .datasets import BUILTIN_CORPORA, builtin_corpus
 from .tables import is_table, table_text
 from .textnorm import normalise
@@ -60,7 +60,7 @@ def discover_inputs(paths: list[str], text_column: str = "text") -> list[InputFi
     """Expand files and directories (recursively, by TEXT_SUFFIXES) into input files.
 
     Files given directly keep their base name; files under a directory keep their path relative to
-    it, so the output tree mirrors the input tree. A table (TSV, CSV, JSON Lines; w2vkit.text.tables)
+    it, so the output tree mirrors the input tree. A table (TSV, CSV, JSON Lines; w2vkit.text.reading.tables)
     given directly is read as its `text_column`, a row a line.
     """
     found: list[InputFile] = []

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..base.choices import DISCOVERY_SAMPLE_CHARS
-from ..base.files import check_not_input, check_writable, real_path, write_atomic
-from ..errors import OutputError
+from ...base.choices import DISCOVERY_SAMPLE_CHARS
+from ...base.files import check_not_input, check_writable, real_path, write_atomic
+from ...errors import OutputError
 
 # A sample of this many characters is enough: a word frequent enough to get a useful vector occurs
 # in it, and the cost stays under a second on any corpus size.

@@ -22,17 +22,17 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
-from ..base.choices import DEFAULT_MAX_LINE_TOKENS
-from ..base.env import CACHE_ENV, cache_root
-from ..base.files import check_unchanged, file_stamps, pid_suffix, remove_stale, sha256_of
-from ..base.trust import confined, matches
-from ..errors import InputError, OutputError, UsageError
-from .corpus import discover_inputs, open_text, paragraphs
-from .corpusfile import CorpusSink, CorpusWriter, WordCounts
-from .pipeline import hash_inputs, segment_into
-from .segment import SegmentOptions, with_detected_dicts
-from .textsample import forget_samples
+from ... import __version__
+from ...base.choices import DEFAULT_MAX_LINE_TOKENS
+from ...base.env import CACHE_ENV, cache_root
+from ...base.files import check_unchanged, file_stamps, pid_suffix, remove_stale, sha256_of
+from ...base.trust import confined, matches
+from ...errors import InputError, OutputError, UsageError
+from ..reading.inputs import discover_inputs, open_text, paragraphs
+from ..reading.textsample import forget_samples
+from ..segmenting.corpusfile import CorpusSink, CorpusWriter, WordCounts
+from ..segmenting.pipeline import hash_inputs, segment_into
+from ..segmenting.segment import SegmentOptions, with_detected_dicts
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The work of one segmentation worker (a local process of w2vkit.base.workers, or a Dask worker of
 w2vkit.base.cluster): a batch of paragraphs sent to it, or a byte range of a file it reads by path and
-segments into a shard file beside the run's outputs (w2vkit.text.ranges)."""
+segments into a shard file beside the run's outputs (w2vkit.text.reading.ranges)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import socket
 from collections import Counter
 from dataclasses import dataclass
 
-from ..errors import ClusterError
-from .ranges import range_paragraphs
+from ...errors import ClusterError
+from ..reading.ranges import range_paragraphs
+from ..reading.textnorm import normalise
 from .segment import BATCH_CHARS, SegmentOptions, Tokenizer
-from .textnorm import normalise
 
 
 @dataclass

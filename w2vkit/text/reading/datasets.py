@@ -15,11 +15,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..base.env import cache_root
-from ..base.files import sha256_of, write_atomic
-from ..errors import InputError
+from ...base.env import cache_root
+from ...base.files import sha256_of, write_atomic
+from ...errors import InputError
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "corpora"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "corpora"
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def describe_builtins() -> str:
 
 
 if __name__ == "__main__":
-    # `python -m w2vkit.text.datasets xiyouji` prints the path of the built-in corpus.
+    # `python -m w2vkit.text.reading.datasets xiyouji` prints the path of the built-in corpus.
     try:
         for arg in sys.argv[1:] or ["xiyouji"]:
             print(builtin_corpus(arg))

@@ -3,8 +3,8 @@ workers (CorpusSink) or re-wrapped segmented input, counted as it arrives (WordC
 that counts words) and written once (CorpusWriter: bytes, lines, tokens, sha256 and the language of
 its start, on the way).
 
-The glue split (w2vkit.text.glue) needs the whole text's counts before it can rewrite a token, and
-phrases (w2vkit.text.phrases) need a pass to learn before they join, so the text they will rewrite is
+The glue split (w2vkit.text.segmenting.glue) needs the whole text's counts before it can rewrite a token, and
+phrases (w2vkit.text.segmenting.phrases) need a pass to learn before they join, so the text they will rewrite is
 held in a spool (memory up to SPOOL_BYTES, then an unnamed temporary file in the cache folder) and
 written to the corpus file once, rewritten, at the end: the novel's segmented text touches the disk
 once, where it was written to a staging folder, read to count, rewritten, read again to copy.
@@ -18,8 +18,8 @@ from collections import Counter
 from pathlib import Path
 from typing import IO
 
-from ..errors import EmptyInputError
-from .corpus import InputFile, detect_language
+from ...errors import EmptyInputError
+from ..reading.inputs import InputFile, detect_language
 from .glue import counts_after, find_glued, split_glued_text
 from .phrases import phrase_passes
 
@@ -137,7 +137,7 @@ class CorpusWriter:
 
 
 class CorpusSink:
-    """Segmentation's output (w2vkit.text.pipeline.SegmentSink) going into the corpus file: counted as it
+    """Segmentation's output (w2vkit.text.segmenting.pipeline.SegmentSink) going into the corpus file: counted as it
     arrives, written straight to the file until a step that rewrites the text needs it (the glue
     split from the first Chinese input on, phrases from the start), spooled from there and written
     once, rewritten, when the steps are done."""
@@ -207,7 +207,7 @@ class CorpusSink:
         check_tokens(self.files, self.tokens)
 
     def split_glued(self, protected: frozenset) -> None:
-        """Split the glued names (w2vkit.text.glue) in the spooled Chinese text as it is written out,
+        """Split the glued names (w2vkit.text.segmenting.glue) in the spooled Chinese text as it is written out,
         judged on the counts taken as it came in; the counts are carried over, not taken again."""
         if self.spool is None or not self.counts.zh:
             return
@@ -222,7 +222,7 @@ class CorpusSink:
         self.spool = spool
 
     def join_phrases(self, passes: int, scoring: str, threshold: float | None) -> None:
-        """Join collocations (w2vkit.text.phrases) over the spooled text, every pass learning from the
+        """Join collocations (w2vkit.text.segmenting.phrases) over the spooled text, every pass learning from the
         last one's output; the last pass writes the corpus file and the counts are taken as it does."""
         assert self.spool is not None
 

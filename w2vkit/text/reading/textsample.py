@@ -1,5 +1,5 @@
 """The start of an input, read once and shared by the steps that look at it before segmenting:
-built-in dictionary detection (w2vkit.text.segment) and new-word discovery (w2vkit.text.pipeline). The corpus
+built-in dictionary detection (w2vkit.text.segmenting.segment) and new-word discovery (w2vkit.text.segmenting.pipeline). The corpus
 cache asks for it with ``digest=True`` as it hashes each input for its key, so the one read that
 hashes the file also takes its start: a cache miss opens each raw input twice (this read and its
 segmentation).
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .corpus import STDIN, open_text, paragraphs
+from .inputs import STDIN, open_text, paragraphs
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """A segmentation's output folder: which of its files w2vkit wrote (manifest.json lists them, this
 run's and earlier runs'), refusing a folder that would mix with the inputs or with files of the
-user's, staging a run's files beside them and publishing them with the manifest (w2vkit.text.pipeline
+user's, staging a run's files beside them and publishing them with the manifest (w2vkit.text.segmenting.pipeline
 runs the segmentation itself), and the files of a run as segmentation writes them there
-(StagedOutputs, the segment command's w2vkit.text.pipeline.SegmentSink)."""
+(StagedOutputs, the segment command's w2vkit.text.segmenting.pipeline.SegmentSink)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from ..base.files import check_writable, input_conflict, pid_suffix, remove_stale, write_atomic
-from ..errors import OutputError
-from .corpus import STDIN, InputFile
+from ...base.files import check_writable, input_conflict, pid_suffix, remove_stale, write_atomic
+from ...errors import OutputError
+from ..reading.inputs import STDIN, InputFile
 from .corpusfile import WordCounts, check_tokens
 from .glue import counts_after, find_glued, split_glued_in_files
 from .phrases import join_phrases

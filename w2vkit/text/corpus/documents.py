@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..base.choices import parse_unit
-from ..errors import OptionError
+from ...base.choices import parse_unit
+from ...errors import OptionError
 
 UNITS = ("auto", "chapter", "paragraph", "lines:K")
 # auto: chapters when the text has at least this many headings (a novel has ~100), else blocks
@@ -105,7 +105,7 @@ def write_resample(
 ) -> int:
     """The drawn documents' lines, each as many times as drawn, into out; the bytes written. Each
     piece written is handed to on_write too (training counts the resample's words as it is
-    written, w2vkit.text.corpusfile.WordCounts, rather than reading it again)."""
+    written, w2vkit.text.segmenting.corpusfile.WordCounts, rather than reading it again)."""
     written = 0
     with open(corpus, "rb") as src, open(out, "wb") as dst:
         for d in draw.tolist():

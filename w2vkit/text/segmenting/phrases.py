@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..base.choices import PHRASE_THRESHOLD_DEFAULTS
+from ...base.choices import PHRASE_THRESHOLD_DEFAULTS
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..base.choices import ITEMS_LANGUAGE
-from ..base.trust import HashedWriter
-from ..errors import InputError, OptionError, quoted
+from ...base.choices import ITEMS_LANGUAGE
+from ...base.trust import HashedWriter
+from ...errors import InputError, OptionError, quoted
 
 log = logging.getLogger(__name__)
 
@@ -222,8 +222,8 @@ def prepare_items(inputs: list[str], item_input: ItemInput):
     import shutil
     import time
 
-    from ..base.env import cache_root
-    from ..base.files import sha256_of
+    from ...base.env import cache_root
+    from ...base.files import sha256_of
     from .corpuscache import PreparedCorpus
 
     started = time.perf_counter()
@@ -283,7 +283,7 @@ def prepare_items(inputs: list[str], item_input: ItemInput):
 def _sound(folder: Path, record: Path) -> bool:
     """Whether a cached item corpus still holds what was written (its size and sha256); a damaged
     one is said and built again."""
-    from ..base.trust import matches
+    from ...base.trust import matches
 
     try:
         stats = json.loads(record.read_text(encoding="utf-8"))

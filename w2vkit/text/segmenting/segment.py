@@ -4,7 +4,7 @@ Chinese goes through jieba (the reference engine) or rjieba, its Rust port, whic
 agrees on nearly every line (docs/commands.md "Segmentation notes", benchmarks/segment.py); both load the
 same user dictionaries. English is lowercased and split
 into word tokens. This module holds the options, the dictionaries and the Tokenizer that cuts a
-batch of paragraphs; segmenting whole files in parallel is w2vkit.text.pipeline.
+batch of paragraphs; segmenting whole files in parallel is w2vkit.text.segmenting.pipeline.
 """
 
 from __future__ import annotations
@@ -13,22 +13,21 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from importlib import resources
-from pathlib import Path
 
-from ..base.choices import BUILTIN_DICTS, BUILTIN_STOPWORDS, DISCOVERY_SAMPLE_CHARS
-from ..base.files import sha256_of
-from ..base.optiontable import SEGMENT, check_options, default
-from ..errors import DictionaryError, Named, OptionError, quoted
-from .corpus import (
+from ...base.choices import BUILTIN_DICTS, DISCOVERY_SAMPLE_CHARS
+from ...base.files import sha256_of
+from ...base.optiontable import SEGMENT, check_options, default
+from ...errors import Named, OptionError
+from ..reading.inputs import (
     InputFile,
     detect_language,
     normalise,
     split_sentences,
 )
-from .textsample import text_sample
+from ..reading.textsample import text_sample
+from .wordlists import builtin_dict_markers, read_stopwords, read_user_dict, resolve_dict, resolve_stopwords
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ SPEECH_VERBS = frozenset("道曰云笑叫问喝骂哭喊嚷答言说叹吼")
 # on one side, each glued form at least GLUE_MIN_RATIO times rarer than the word alone.
 GLUE_MIN_VARIANTS = 8
 GLUE_MIN_RATIO = 20
-# A word the text's own statistics found (w2vkit.text.discover) glued to one character is split when
+# A word the text's own statistics found (w2vkit.text.segmenting.discover) glued to one character is split when
 # the character stands alone in at least this share of its uses at that end of a token (向, 和,
 # 曰, 笑: 0.4-0.9; surnames and word parts such as 林, 薛, 儿: under 0.15), and the word is at
 # least GLUE_FOUND_RATIO times as frequent as the glued form (see glue._glued_to_found_words).
@@ -99,7 +98,7 @@ class SegmentOptions:
     strip_notes : bool
         Drop bracketed editorial notes before segmenting.
     text_column : str
-        A table's column holding the text (w2vkit.text.tables).
+        A table's column holding the text (w2vkit.text.reading.tables).
 
     Raises
     ------
@@ -130,12 +129,12 @@ class SegmentOptions:
     sentences: bool = default(SEGMENT, "sentences")
     # Passes of collocation detection (gensim Phrases, word2phrase's scoring) after segmenting:
     # each pass may join a frequent pair into one token (new_york; a second pass makes
-    # new_york_times). See w2vkit.text.phrases.join_phrases.
+    # new_york_times). See w2vkit.text.segmenting.phrases.join_phrases.
     phrases: int = default(SEGMENT, "phrases")
     phrase_scoring: str = default(SEGMENT, "phrase_scoring")
     phrase_threshold: float | None = default(SEGMENT, "phrase_threshold")
     # Each Han character a token (classical poetry), bracketed notes dropped, and which column of a
-    # table is the text (w2vkit.text.tables).
+    # table is the text (w2vkit.text.reading.tables).
     tokens: str = default(SEGMENT, "tokens")
     strip_notes: bool = default(SEGMENT, "strip_notes")
     text_column: str = default(SEGMENT, "text_column")
@@ -181,40 +180,10 @@ def _simplifier():
 
 def to_simplified(text: str) -> str:
     """Traditional Chinese converted to Simplified (OpenCC's t2s; the converter is made once), and
-    the variant characters OpenCC leaves (逈 暎 疎 …) to their standard forms (w2vkit.text.variants)."""
+    the variant characters OpenCC leaves (逈 暎 疎 …) to their standard forms (w2vkit.text.segmenting.variants)."""
     from .variants import normalise_variants
 
     return normalise_variants(_simplifier().convert(text))
-
-
-def _data_file(kind: str, name: str) -> Path:
-    return Path(str(resources.files("w2vkit") / "data" / kind / f"{name}.txt"))
-
-
-def _resolve(name: str, kind: str, builtins: tuple[str, ...], what: str) -> Path:
-    """An existing path, or the name of a built-in data file of this kind."""
-    p = Path(name)
-    if p.is_file():
-        return p
-    if name in builtins:
-        return _data_file(kind, name)
-    raise DictionaryError(f"{name}: no such {what} file (built-in: {', '.join(builtins)})")
-
-
-def resolve_dict(name: str) -> Path:
-    return _resolve(name, "dicts", BUILTIN_DICTS, "dictionary")
-
-
-def resolve_stopwords(name: str) -> Path:
-    return _resolve(name, "stopwords", BUILTIN_STOPWORDS, "stopword")
-
-
-def builtin_dict_markers(name: str) -> list[str]:
-    """Words that must all occur in a text for the built-in dictionary to be applied by itself."""
-    for line in _data_file("dicts", name).read_text(encoding="utf-8").splitlines()[:10]:
-        if line.startswith("# detect:"):
-            return line.split(":", 1)[1].split()
-    return []
 
 
 DETECTION_FILES = 3  # the inputs whose start built-in dictionary detection looks at
@@ -234,7 +203,7 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
     for f in files[:DETECTION_FILES]:
         if not wanted:
             continue
-        # the start discovery reads too (w2vkit.text.pipeline.discover_new_words): one read of it;
+        # the start discovery reads too (w2vkit.text.segmenting.pipeline.discover_new_words): one read of it;
         # without discovery the first block is all that is needed
         chars = DISCOVERY_SAMPLE_CHARS if options.discover else 0
         sample = text_sample(f.path, options.encoding, chars).first
@@ -250,48 +219,6 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
         ", ".join(added),
     )
     return replace(options, user_dicts=options.user_dicts + tuple(added))
-
-
-def read_user_dict(name: str) -> list[tuple[str, int | None, str | None]]:
-    """Parse a jieba-format dictionary (``word [freq] [tag]`` per line, ``#`` comments)."""
-    path = resolve_dict(name)
-    entries = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise DictionaryError(f"{path}: not UTF-8 (byte {e.start}); save the dictionary as UTF-8") from e
-    for lineno, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split()
-        word, freq, tag = parts[0], None, None
-        rest = parts[1:]
-        if rest and rest[0].isdigit():
-            freq = int(rest.pop(0))
-        if rest and re.fullmatch(r"[A-Za-z]+", rest[0]):
-            tag = rest.pop(0)
-        if rest or freq == 0:
-            raise DictionaryError(
-                f"{path}:{lineno}: expected 'word [freq] [tag]' (freq a positive integer, tag letters), got {quoted(line)}"
-            )
-        entries.append((word, freq, tag))
-    return entries
-
-
-def read_stopwords(names: Iterable[str]) -> frozenset[str]:
-    words = set()
-    for name in names:
-        path = resolve_stopwords(name)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise DictionaryError(f"{path}: not UTF-8 (byte {e.start}); save the list as UTF-8") from e
-        for line in text.splitlines():
-            w = line.strip()
-            if w and not w.startswith("#"):
-                words.add(w.lower())
-    return frozenset(words)
 
 
 _WORDCHAR = re.compile(r"[^\W_]")

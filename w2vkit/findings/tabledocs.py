@@ -1,0 +1,126 @@
+"""A table's rows as the documents of a contrast (w2vkit.findings.contrast): each row segmented as
+the model's text was (a batch of rows at a time), with its group (a column's value) and its block
+(another column's value, or the row itself), checked before any work: an unknown group, a single
+group, a block that spans groups (named, or split with `split_blocks`)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InputError, UsageError
+from ..queries.query import Engine
+from .alacarte import Corpus, build_corpus
+
+BATCH = 2000  # rows cut at a time
+
+
+@dataclass
+class Documents:
+    """The table's documents as the contrast reads them: tokens, group and block of each."""
+
+    corpus: Corpus
+    group: np.ndarray  # group index per document (-1: not in a group asked for)
+    block: np.ndarray  # block index per document
+    groups: list[str]
+    ordered: bool
+    block_names: list[str]
+    split: int = 0  # blocks that spanned groups, made a block per group (split_blocks)
+
+    def __post_init__(self):
+        self.block_group = np.full(len(self.block_names), -1, dtype=np.int32)
+        self.block_group[self.block] = self.group  # (a block lies in one group: checked on reading)
+
+
+def read_documents(
+    engine: Engine, path, by: str, block: str | None, text_column: str, groups=None, split_blocks: bool = False
+) -> Documents:
+    """The table's rows segmented as the model's text was, with their group (`by`) and block."""
+    from ..queries.segmentation import restore_options
+    from ..text.reading.tables import read_rows
+    from ..text.segmenting.segment import Tokenizer
+
+    seg = engine.model.meta.get("segmentation")
+    if not seg and not engine.model.meta.get("corpus"):
+        raise UsageError(f"{engine.model.path}: records no training text (an imported model); train it on the table")
+    options = None
+    if seg:  # (a model trained on --segmented text: the rows are split at whitespace, as it was)
+        from dataclasses import replace
+
+        options = replace(restore_options(seg, engine.model.path), sentences=False, max_line_tokens=1_000_000)
+    columns = [text_column, by] + ([block] if block else [])
+    if block == by:
+        raise UsageError("{block} must be another column than {by}", "block", "by")
+    rows = list(read_rows(path, list(dict.fromkeys(columns))))
+    if not rows:
+        raise InputError(f"{path}: no rows")
+    values = [r[by].strip() for _, r in rows]
+    wanted = None
+    if groups:
+        wanted = [g.strip() for g in groups]
+        present = set(values)
+        missing = [g for g in wanted if g not in present]
+        if missing:
+            shown = ", ".join(list(dict.fromkeys(values))[:20])
+            raise UsageError(f"{path}: no group {', '.join(map(repr, missing))} in column {by!r}; it has {shown}")
+        order, ordered = wanted, True
+    else:
+        order = list(dict.fromkeys(v for v in values if v))
+        numeric = all(_number(v) is not None for v in order)
+        if numeric:
+            order.sort(key=lambda v: _number(v) or 0.0)
+        ordered = numeric or len(order) == 2  # (two groups: the second against the first, once)
+    if len(order) < 2:
+        raise UsageError(f"{path}: column {by!r} has {len(order)} group; a contrast needs two or more")
+    position = {g: i for i, g in enumerate(order)}
+    group = np.array([position.get(v, -1) for v in values], dtype=np.int32)
+    blocks = [r[block].strip() for _, r in rows] if block else [str(n) for n, _ in rows]
+    block_index: dict[str, int] = {}
+    block_of = np.array([block_index.setdefault(b, len(block_index)) for b in blocks], dtype=np.int32)
+    span: dict[int, set[int]] = {}
+    for b, g in zip(block_of.tolist(), group.tolist()):
+        if g >= 0:
+            span.setdefault(b, set()).add(g)
+    across = {b: gs for b, gs in span.items() if len(gs) > 1}
+    split = 0
+    if across and split_blocks:  # (a block of each group it spans: 无名氏 of 唐 and 无名氏 of 宋)
+        split = len(across)
+        keys = [f"{b}\x00{g}" if block_index[b] in across else b for b, g in zip(blocks, group.tolist())]
+        block_index = {}
+        block_of = np.array([block_index.setdefault(k, len(block_index)) for k in keys], dtype=np.int32)
+        across = {}
+    if across:
+        names = list(block_index)
+        shown = "; ".join(
+            f"{names[b]!r} in {', '.join(order[g] for g in sorted(gs))}" for b, gs in list(across.items())[:3]
+        )
+        raise UsageError(
+            f"{path}: {len(across):,} blocks span several groups ({shown}): a block must lie in one group; choose "
+            "another {block}, or {split_blocks} to make each a block per group",
+            "block",
+            "split_blocks",
+        )
+
+    def token_lists():
+        if options is None:
+            yield from (row[text_column].split() for _, row in rows)
+            return
+        lang = options.lang
+        if lang == "auto":
+            lang = options.language_of(next((r[text_column] for _, r in rows if r[text_column].strip()), ""))
+        tokenizer = Tokenizer(options, lang)
+        for start in range(0, len(rows), BATCH):
+            yield from tokenizer.documents([row[text_column] for _, row in rows[start : start + BATCH]])
+
+    corpus = build_corpus(token_lists(), engine.model.index)
+    return Documents(corpus, group, block_of, order, ordered, list(block_index), split)
+
+
+def _number(value: str) -> float | None:
+    try:
+        x = float(value)
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
