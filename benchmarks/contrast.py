@@ -13,6 +13,9 @@ power        planted changes: a novel's paragraphs shuffled into two random halv
              control words contrasted (B against A, rows permuted: the halves are random). Average
              precision of the ranking by change (targets against controls), the share of controls
              and of targets at q < 0.05; --seeds plant seeds, two trainings each.
+halves       the novel's true first and second halves of its paragraphs (narrative drift).
+scan-floor   --scan's default N: the null-novel shares and the median width of the change's 90%
+             interval for N = 5, 10, 20, 50.
 
 Each prints the share of scanned words at p < 0.05 (and q < 0.05) or the seconds and MB.
 
@@ -52,13 +55,36 @@ def shares(result) -> tuple[float, float, int]:
     return float((p < 0.05).mean()), float((q < 0.05).mean()), len(rows)
 
 
+def scan_floor(args, engine, tmp: Path) -> dict:
+    """--scan's default N: for each floor, the null shares (rows split, rows permuted; chapters split,
+    chapters permuted) and the median width of the change's 90% interval of the scanned words."""
+    table = novel_table(engine, tmp / "novel.tsv", 7)
+    out = {}
+    for floor in (5, 10, 20, 50):
+        args.min_count = floor
+        for label, by, block in (
+            ("rows", "row_group", None),
+            ("chapters, --block chapter", "chapter_group", "chapter"),
+        ):
+            result = _scan(args, engine, table, by, block)
+            p05, q05, n = shares(result)
+            widths = [r["high"] - r["low"] for r in result.records() if r["low"] is not None]
+            width = float(np.median(widths)) if widths else float("nan")
+            out[f"{floor} {label}"] = {"p<0.05": p05, "q<0.05": q05, "words": n, "median width": width}
+            print(
+                f"N={floor:<3} {label:<28} {p05:>6.1%} at p < 0.05 of {n:>4} words, median 90% width {width:.3f}",
+                flush=True,
+            )
+    return out
+
+
 def novel_table(engine, path: Path, seed: int) -> Path:
     """The model's own corpus (the cached segmented text) as a table: a row a paragraph, its
     chapter, a group drawn at random per row, and one drawn per chapter."""
     corpus = Path(engine.model.meta["corpus"]["cache"])
     rng = np.random.default_rng(seed)
     chapter, rows = 0, []
-    from w2vkit.text.documents import is_heading
+    from w2vkit.text.corpus.documents import is_heading
 
     for line in corpus.read_text(encoding="utf-8").splitlines():
         text = line.strip()
@@ -301,7 +327,10 @@ def halves(args, engine, tmp: Path) -> dict:
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument(
-        "what", nargs="?", choices=["null-novel", "null-poetry", "speed", "power", "halves"], default="null-novel"
+        "what",
+        nargs="?",
+        choices=["null-novel", "null-poetry", "speed", "power", "halves", "scan-floor"],
+        default="null-novel",
     )
     p.add_argument("--seeds", type=int, default=3, help="plant seeds (power)")
     p.add_argument("--epochs", type=int, default=None, help="training epochs for power (default: the product's)")
@@ -320,7 +349,7 @@ def main():
         if args.tiny:
             from tiny import TINY_TRAIN, tiny_novel
 
-            from w2vkit.text.segment import SegmentOptions
+            from w2vkit.text.segmenting.segment import SegmentOptions
             from w2vkit.training.trainer import train
             from w2vkit.training.trainoptions import TrainOptions
 
@@ -330,6 +359,7 @@ def main():
         figures = {
             "null-novel": null_novel,
             "null-poetry": null_poetry,
+            "scan-floor": scan_floor,
         }.get(args.what, None)
         if args.what == "power":
             result = power(args, tmp)

@@ -39,7 +39,7 @@ from w2vkit import __version__  # noqa: E402
 from w2vkit.evaluation.evalsets import read_groups  # noqa: E402
 from w2vkit.evaluation.evaluate import alias_scores  # noqa: E402
 from w2vkit.model.store import load_model  # noqa: E402
-from w2vkit.text.segment import SegmentOptions  # noqa: E402
+from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
 from w2vkit.training.countmodel import CountOptions, combine, train_count_model  # noqa: E402
 from w2vkit.training.trainer import TrainOptions, train  # noqa: E402
 
@@ -72,6 +72,15 @@ COUNT_VARIANTS = {
     "no-context": dict(add_context=False),
     "smooth1": dict(smoothing=1.0),
     "shift5": dict(shift=5.0),
+    # issue 50: Dirichlet smoothing (Jungmaier et al. 2020: no context-distribution smoothing, eig 0)
+    "dir1e-5": dict(dirichlet=1e-5, eig=0.0),
+    "dir1e-4": dict(dirichlet=1e-4, eig=0.0),
+    "dir1e-3": dict(dirichlet=1e-3, eig=0.0),
+    "dir1e-2": dict(dirichlet=1e-2, eig=0.0),
+    "dir1e-4-eig.5": dict(dirichlet=1e-4),
+    # issue 50: a paradigmatic view (a narrow window, singular values kept) and a wide topical one
+    "paradigmatic": dict(window=2, eig=1.0),
+    "topical": dict(window=10, eig=0.0),
 }
 
 

@@ -86,6 +86,12 @@ def test_count_model_benchmark(tmp_path):
 
 
 @pytest.mark.slow
+def test_english_levers_benchmark():
+    out = run("english_levers.py", "--tiny")
+    assert "dir1e-4        weight 0.25" in out
+
+
+@pytest.mark.slow
 def test_english_defaults_benchmark(tmp_path):
     from conftest import text8_like
 

@@ -13,6 +13,7 @@ from w2vkit.training.countmodel import (
     CountOptions,
     combine,
     cooccurrences,
+    dirichlet_ppmi,
     distance_weights,
     factorize,
     ppmi,
@@ -79,6 +80,35 @@ def test_ppmi_equals_its_formula():
         expected = np.log(dense / (row * col / col.sum())) - np.log(2.0)
     expected = np.where(dense > 0, np.maximum(expected, 0), 0)
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def dense_dirichlet_ppmi(dense, pseudo, shift=1.0):
+    """The dense reference: every cell + pseudo, then PPMI."""
+    smoothed = dense + pseudo
+    total = smoothed.sum()
+    row = smoothed.sum(axis=1, keepdims=True)
+    return np.maximum(np.log(smoothed * total / (row * row.T)) - np.log(shift), 0)
+
+
+@pytest.mark.parametrize("pseudo", [1e-4, 0.01, 1.0])
+def test_dirichlet_ppmi_equals_the_dense_matrix(pseudo):
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(5)
+    # a Zipfian tiny corpus: frequent and rare words, many empty cells among the rare
+    zipf = 40.0 / np.arange(1, 31)
+    dense = rng.poisson(np.outer(zipf, zipf) / 8)
+    dense = np.triu(dense) + np.triu(dense, 1).T
+    expected = dense_dirichlet_ppmi(dense.astype(float), pseudo, shift=1.5)
+    if pseudo >= 1:
+        assert (expected[dense == 0] > 0).any()  # (the empty cells of rare words count: the dense part)
+    op = dirichlet_ppmi(sp.csr_matrix(dense), pseudo, shift=1.5)
+    x = rng.normal(size=(30, 4))
+    np.testing.assert_allclose(op @ x, expected @ x, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(op.matvec(x[:, 0]), expected @ x[:, 0], rtol=1e-9, atol=1e-9)
+    got = factorize(op, 4, 0.0, False, seed=0)  # eig 0: the singular vectors alone
+    u, _, _ = np.linalg.svd(expected)
+    np.testing.assert_allclose(got @ got.T, u[:, :4] @ u[:, :4].T, atol=1e-5)
 
 
 @pytest.mark.parametrize("eig,add_context", [(0.5, True), (1.0, False), (0.0, True)])

@@ -33,11 +33,12 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "count_dim": (1, 10_000, True, "the SVD's rank; a 100k-word vocabulary at 10,000 is 4 GB"),
     "count_window": (1, 100, True, "counting costs tokens x window: 100 is 10x a novel's count"),
     "count_eig": (0.0, 1.0, False, "the power of the singular values: 0 ignores them, 1 keeps them"),
+    "count_dirichlet": (1e-9, 1e3, False, "a pseudo-count added to every co-occurrence cell"),
     "count_weight": (0.0, 1.0, False, "the count part's share of the combined cosines"),
     "ns_exponent": (-10.0, 10.0, False, "the exponent of the negative-sampling distribution: 0.75 for words"),
     "remove_top": (0, 100, True, "principal directions removed; 1-3 is the usual, the rest is meaning"),
     "members": (2, 100, True, "each member is a training of the whole text; 10 gives usable intervals"),
-    # segment (w2vkit.text.segment, w2vkit.text.pipeline)
+    # segment (w2vkit.text.segmenting.segment, w2vkit.text.segmenting.pipeline)
     "jobs": (1, 256, True, "processes beyond the cores only add memory: each holds a segmenter"),
     "max_line_tokens": (1, 1_000_000, True, "gensim reads at most 10,000 words of a line"),
     "phrases": (0, 10, True, "each pass joins pairs: 2 is word2phrase's usual"),

@@ -1,6 +1,6 @@
 """Every segmentation and training option, declared once: its parameter name, its command-line
 flags, its type, choices or range, default and help. The library's option classes
-(w2vkit.text.segment.SegmentOptions, w2vkit.training.trainoptions.TrainOptions) take their defaults from here
+(w2vkit.text.segmenting.segment.SegmentOptions, w2vkit.training.trainoptions.TrainOptions) take their defaults from here
 and check their values with check_options; the command line makes its click options from the same
 rows (w2vkit.cli.options.table_options), so both refuse the same values with the same message, and
 --help shows what the library does.
@@ -328,6 +328,16 @@ TRAIN_OPTIONS = (
         "number",
         None,
         f"Power of the singular values in the count vectors [default: {DEFAULT_COUNT_EIG}].",
+    ),
+    Option(
+        "count_dirichlet",
+        ("--count-dirichlet",),
+        "number",
+        None,
+        "Dirichlet smoothing of the count model: this pseudo-count added to every co-occurrence cell before PPMI, "
+        "instead of raising context counts to 0.75 (Jungmaier et al. 2020; their recipe adds --count-eig 0) "
+        "[default: off].",
+        metavar="LAMBDA",
     ),
 )
 

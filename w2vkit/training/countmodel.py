@@ -55,7 +55,8 @@ class CountOptions:
     dim: int = DEFAULT_COUNT_DIM
     window: int = DEFAULT_COUNT_WINDOW
     weighting: str = DEFAULT_WEIGHTING  # choices.WEIGHTINGS
-    smoothing: float = 0.75  # context counts raised to this power in P(c)
+    smoothing: float = 0.75  # context counts raised to this power in P(c) (without dirichlet)
+    dirichlet: float | None = None  # a pseudo-count added to every cell instead (dirichlet_ppmi)
     eig: float = DEFAULT_COUNT_EIG
     add_context: bool = True  # word + context vectors
     shift: float = 1.0  # PMI - log(shift) before clipping at 0 (SPPMI; 1: none)
@@ -68,6 +69,8 @@ class CountOptions:
             raise UsageError("the count model's dim and window must be at least 1")
         if not 0 < self.smoothing <= 1:
             raise UsageError("the count model's smoothing must be in (0, 1]")
+        if self.dirichlet is not None and not (isinstance(self.dirichlet, int | float) and 0 < self.dirichlet < 1e6):
+            raise UsageError("the count model's Dirichlet pseudo-count must be above 0")
         if self.shift < 1:
             raise UsageError("the count model's shift must be at least 1")
         if self.weighting == "harmonic" and self.window > MAX_HARMONIC_WINDOW:
@@ -210,14 +213,62 @@ def ppmi(counts, smoothing: float = 0.75, shift: float = 1.0):
     return m
 
 
+def dirichlet_ppmi(counts, pseudo: float, shift: float = 1.0):
+    """Positive PMI of a symmetric co-occurrence matrix with `pseudo` added to every cell first
+    (Dirichlet smoothing, Jungmaier, Kassner & Roth 2020): P(w,c) = (C[w,c] + λ) / (N + λV²),
+    P(w) = (C[w,*] + λV) / (N + λV²); rare pairs stop dominating, and P(c) is not smoothed by a
+    power. Returned as a symmetric scipy LinearOperator.
+
+    Every cell now has a count, so the matrix is dense: its cells without a co-occurrence are
+    max(0, a − u_w − u_c), a = log λ + log(N + λV²) − log shift, u = log(C[w,*] + λV), positive
+    for pairs of rare words. Rather than store V² cells (400M for 20,000 words), a product with a
+    block of vectors sums them over each row's prefix of the words sorted by u (cumulative sums:
+    O(V log V + V k)), plus a sparse correction on the cells that co-occur."""
+    import numpy as np
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import LinearOperator
+
+    if not pseudo > 0:
+        raise UsageError("the Dirichlet pseudo-count must be above 0")
+    m = counts.tocoo()
+    size = m.shape[0]
+    row = np.asarray(counts.sum(axis=1, dtype=np.float64)).ravel()
+    total = float(row.sum()) + pseudo * size * size
+    u = np.log(row + pseudo * size)
+    a = math.log(pseudo) + math.log(total) - math.log(shift)
+    pmi = np.log(m.data.astype(np.float64) + pseudo) + math.log(total) - u[m.row] - u[m.col] - math.log(shift)
+    floor = np.maximum(a - u[m.row] - u[m.col], 0)  # (what the dense part gives these cells)
+    correction = sp.csr_matrix((np.maximum(pmi, 0) - floor, (m.row, m.col)), shape=m.shape)
+    order = np.argsort(u, kind="stable")
+    u_sorted = u[order]
+    reach = np.searchsorted(u_sorted, a - u, side="left")  # row w: cells c with u_c < a − u_w
+
+    def matmat(x):
+        x = np.asarray(x, dtype=np.float64).reshape(size, -1)
+        xs = x[order]
+        first = np.vstack([np.zeros((1, xs.shape[1])), np.cumsum(xs, axis=0)])
+        second = np.vstack([np.zeros((1, xs.shape[1])), np.cumsum(u_sorted[:, None] * xs, axis=0)])
+        return (a - u)[:, None] * first[reach] - second[reach] + correction @ x
+
+    return LinearOperator((size, size), matvec=matmat, rmatvec=matmat, matmat=matmat, rmatmat=matmat, dtype=np.float64)
+
+
 def factorize(matrix, dim: int, eig: float = 0.5, add_context: bool = True, seed: int = 1) -> np.ndarray:
     """Word vectors from a truncated SVD M ~ U S V^T: U S^eig, plus V S^eig when add_context.
-    dim is capped below the matrix size (a tiny vocabulary has fewer dimensions to give)."""
+    dim is capped below the matrix size (a tiny vocabulary has fewer dimensions to give). A sparse
+    matrix goes through scikit-learn's randomized_svd, a linear operator (dirichlet_ppmi) through
+    scipy's svds (ARPACK), which needs only products."""
     import numpy as np
+    from scipy.sparse.linalg import LinearOperator, svds
     from sklearn.utils.extmath import randomized_svd
 
     k = max(1, min(dim, min(matrix.shape) - 1))
-    u, s, vt = randomized_svd(matrix, n_components=k, n_iter=5, random_state=seed)
+    if isinstance(matrix, LinearOperator):
+        u, s, vt = svds(matrix, k=k, random_state=seed)
+        top = np.argsort(-s)
+        u, s, vt = u[:, top], s[top], vt[top]
+    else:
+        u, s, vt = randomized_svd(matrix, n_components=k, n_iter=5, random_state=seed)
     scale = s**eig
     vectors = u * scale
     if add_context:
@@ -241,7 +292,10 @@ def train_count_model(
     index = {w: i for i, w in enumerate(words)}
     counts = cooccurrences(corpus, index, options.window, options.weighting, progress, cluster)
     counted = time.perf_counter()
-    m = ppmi(counts, options.smoothing, options.shift)
+    if options.dirichlet is not None:
+        m = dirichlet_ppmi(counts, options.dirichlet, options.shift)
+    else:
+        m = ppmi(counts, options.smoothing, options.shift)
     pairs = int(counts.nnz)
     del counts
     vectors = factorize(m, options.dim, options.eig, options.add_context, options.seed)

@@ -85,7 +85,7 @@ class TrainOptions:
         Post-processing: add context vectors; remove the top principal directions.
     method : {"word2vec", "ppmi", "hybrid"} or None
         What makes the vectors (None: hybrid below 50M tokens, else word2vec).
-    count_weight, count_dim, count_window, count_weighting, count_eig : or None
+    count_weight, count_dim, count_window, count_weighting, count_eig, count_dirichlet : or None
         The count model's settings (w2vkit.training.countmodel.CountOptions) and its share in hybrid.
 
     Raises
@@ -131,6 +131,7 @@ class TrainOptions:
     count_window: int | None = default(TRAIN, "count_window")
     count_weighting: str | None = default(TRAIN, "count_weighting")
     count_eig: float | None = default(TRAIN, "count_eig")
+    count_dirichlet: float | None = default(TRAIN, "count_dirichlet")
 
     def __post_init__(self):
         check_options(self, TRAIN)
@@ -197,6 +198,7 @@ class TrainOptions:
             "window": self.count_window,
             "weighting": self.count_weighting,
             "eig": self.count_eig,
+            "dirichlet": self.count_dirichlet,
         }
         return CountOptions(seed=self.seed, **{k: v for k, v in given.items() if v is not None})
 
