@@ -263,6 +263,8 @@ def power(args, tmp: Path) -> dict:
         if seed == 0:  # today's compare on the same plants: a model of each half, Procrustes cosine
             out["compare_ap"] = _two_models_ap(args, tmp, paragraphs, half, swap, targets, controls)
             print(f"plant seed 0, compare (two models, Procrustes): AP {out['compare_ap']:.2f}", flush=True)
+            out["compare_texts_ap"] = _texts_ap(args, tmp, targets, controls)
+            print(f"plant seed 0, compare --texts (tagged twins): AP {out['compare_texts_ap']:.2f}", flush=True)
     print(
         f"mean over {len(out['ap'])} runs: AP {np.mean(out['ap']):.2f} (target >= 0.85); controls at q < 0.05 "
         f"{np.mean(out['controls_q05']):.1%} (<= 5%); targets at q < 0.05 {np.mean(out['targets_q05']):.1%} (aim >= 50%)"
@@ -298,6 +300,18 @@ def _two_models_ap(args, tmp: Path, paragraphs, half, swap, targets, controls) -
     words = [w for w in targets + controls if w in engines[0].model.index and w in engines[1].model.index]
     rows = compare(engines[0], engines[1], words, noise_floor=False).rows
     ranked = [r.word for r in sorted(rows, key=lambda r: r.cosine if r.cosine is not None else 1.0)]
+    return _average_precision(ranked, set(targets))
+
+
+def _texts_ap(args, tmp: Path, targets, controls) -> float:
+    """The same plants measured as `compare --texts A B` does: one model of both halves with B's
+    occurrences of the words tagged, each word against its twin (the halves _two_models_ap wrote)."""
+    from w2vkit.findings.referencing import compare_texts
+
+    words = targets + controls
+    result = compare_texts([str(tmp / "half0.txt")], [str(tmp / "half1.txt")], words, seg_options=None)
+    scored = [r for r in result.rows if r.cosine is not None]
+    ranked = [r.word for r in sorted(scored, key=lambda r: r.cosine)]
     return _average_precision(ranked, set(targets))
 
 

@@ -56,9 +56,9 @@ def read_groups(path: Path) -> list[list[str]]:
     return [line.split() for line in path.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"]
 
 
-def read_categories() -> dict[str, str]:
+def read_categories(path: Path | None = None) -> dict[str, str]:
     out = {}
-    for line in CATEGORIES.read_text(encoding="utf-8").splitlines():
+    for line in (path or CATEGORIES).read_text(encoding="utf-8").splitlines():
         if line and line[0] != "#":
             name, _, words = line.partition("\t")
             out.update({w: name for w in words.split()})

@@ -84,14 +84,46 @@ def measure(engine, others, groups, categories, lever):
     }
 
 
+def with_count_variant(engine, variant: str) -> tuple:
+    """The engine's model with its count part recomputed with a count variant of
+    benchmarks/count_model.py (Dirichlet smoothing, a narrow or a wide window), recombined at
+    the model's count weight; and the seconds the count part took."""
+    from dataclasses import replace
+
+    from count_model import COUNT_VARIANTS
+
+    from w2vkit.model.store import Model
+    from w2vkit.training.countmodel import CountOptions, combine, train_count_model
+
+    meta = engine.model.meta
+    layout = meta["count_model"].get("layout") or {}
+    weight = float(meta["hyperparameters"].get("count_weight", 0.25))
+    vectors = np.asarray(engine.model.vectors, dtype=np.float32)
+    predictive = vectors[:, : layout.get("predictive_dim", vectors.shape[1] - meta["count_model"]["dim"])]
+    options = replace(CountOptions(seed=1), **COUNT_VARIANTS[variant])
+    started = time.perf_counter()
+    counted = train_count_model(Path(meta["corpus"]["cache"]), engine.model.words, options)
+    seconds = time.perf_counter() - started
+    mixed = combine(predictive, counted.vectors, weight)
+    model = Model(engine.model.path, engine.model.words, engine.model.counts, mixed, meta)
+    return Engine(model), seconds
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", default=None, help="benchmarks/ensemble.py's --keep folder")
     p.add_argument("--texts", default="xiyouji,sanguo,hongloumeng")
     p.add_argument("--tiny", action="store_true")
+    p.add_argument(
+        "--count-variants",
+        default=None,
+        help="instead of the query levers: the count part recomputed with each of these "
+        "(benchmarks/count_model.py's names: default,dir1e-4,paradigmatic,topical,...), plain cosine",
+    )
+    p.add_argument("--categories", default=None, help="another category file (zh-classical-categories.txt)")
     p.add_argument("--json", default=None)
     args = p.parse_args()
-    categories = read_categories()
+    categories = read_categories(Path(args.categories) if args.categories else None)
     figures = {}
     with tempfile.TemporaryDirectory() as tmp:
         texts = args.texts.split(",")
@@ -109,15 +141,28 @@ def main():
             folder = Path(args.models) / text
             engine = Engine(load_model(folder / "boot"))
             others = [Engine(load_model(o)) for o in sorted(folder.glob("other*")) if (o / "meta.json").exists()]
-            groups = read_groups(TEXTS[text][1])
-            figures[text] = {name: measure(engine, others, groups, categories, lever) for name, lever in LEVERS.items()}
-    print(f"{'text':<12} {'lever':<16} {'aliases':>8} {'categories':>11} {'stability':>10} {'query ms':>9}")
+            groups = read_groups(TEXTS[text][1]) if text in TEXTS else []
+            if args.count_variants:
+                figures[text] = {}
+                for variant in args.count_variants.split(","):
+                    varied, seconds = with_count_variant(engine, variant)
+                    varied_others = [with_count_variant(o, variant)[0] for o in others]
+                    row = measure(varied, varied_others, groups, categories, LEVERS["cosine"])
+                    figures[text][variant] = {**row, "count_s": seconds}
+                    print(f"  {text} {variant}: {row} count {seconds:.1f} s", flush=True)
+            else:
+                figures[text] = {
+                    name: measure(engine, others, groups, categories, lever) for name, lever in LEVERS.items()
+                }
+    print(
+        f"{'text':<12} {'lever':<16} {'aliases':>8} {'categories':>11} {'stability':>10} {'query ms':>9} {'count s':>8}"
+    )
     for text, rows in figures.items():
         for name, f in rows.items():
             fmt = lambda v: "n/a" if v is None else f"{v:.3f}"  # noqa: E731
             print(
                 f"{text:<12} {name:<16} {fmt(f['aliases']):>8} {fmt(f['categories']):>11} {fmt(f['stability']):>10} "
-                f"{f['query_ms']:>9.2f}"
+                f"{f['query_ms']:>9.2f} {f.get('count_s', float('nan')):>8.1f}"
             )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False))

@@ -214,3 +214,12 @@ CONTRAST_BOOTSTRAP = 200
 CONTRAST_MIN_OCCURRENCES = 10
 SCAN_TOP = 2000
 SCAN_MIN_OCCURRENCES = 20
+
+# w2vkit.model.views and w2vkit.training.fitting: the kinds of similarity a model with a count part
+# answers with (`--similarity`): mixed (its saved vectors), and the two views trained beside them,
+# each a count model with these settings, combined with the predictive part at VIEW_WEIGHTS
+# (1: the count view alone). Chosen on four texts (docs/defaults.md "Kinds of similarity").
+SIMILARITIES = ("mixed", "topical", "paradigmatic")
+DEFAULT_SIMILARITY = "mixed"
+VIEW_COUNT_SETTINGS = {"topical": {"window": 10, "eig": 0.0}, "paradigmatic": {"window": 2, "eig": 1.0}}
+VIEW_WEIGHTS = {"topical": 0.25, "paradigmatic": 0.25}

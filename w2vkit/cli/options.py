@@ -19,7 +19,7 @@ import sys
 
 import click
 
-from ..base.choices import DEFAULT_SENTENCE_METHOD, DEFAULT_TOPN, SENTENCE_METHODS
+from ..base.choices import DEFAULT_SENTENCE_METHOD, DEFAULT_SIMILARITY, DEFAULT_TOPN, SENTENCE_METHODS, SIMILARITIES
 from ..base.env import CLUSTER_ENV
 from ..base.limits import LIMITS
 from ..base.optiontable import SEGMENT, parse_weight
@@ -86,6 +86,15 @@ def format_option(choices=("table", "tsv", "json"), default="table", help=None):
 
 
 FORMAT_OPTION = format_option()
+
+SIMILARITY_OPTION = click.option(
+    "--similarity",
+    type=click.Choice(SIMILARITIES),
+    default=None,
+    help="What similar means, for a model with a count part: topical (a wide window: words of the same "
+    "scenes, names and aliases), paradigmatic (a narrow window: words that could replace each other) or "
+    f"mixed (the model's own vectors) [default: {DEFAULT_SIMILARITY}].",
+)
 
 MODEL_OPTION = click.option(
     "-m",

@@ -15,7 +15,16 @@ from ..base.choices import (
     SIMILAR_RANK,
     SIMILAR_RANKS,
 )
-from .options import FORMAT_OPTION, MODEL_OPTION, RESTRICT_OPTION, TOPN_OPTION, FiniteFloatRange, limited, verbosity
+from .options import (
+    FORMAT_OPTION,
+    MODEL_OPTION,
+    RESTRICT_OPTION,
+    SIMILARITY_OPTION,
+    TOPN_OPTION,
+    FiniteFloatRange,
+    limited,
+    verbosity,
+)
 from .output import engine_for, info, render, show
 
 STABLE_OPTION = click.option(
@@ -57,10 +66,13 @@ STABLE_OPTION = click.option(
     metavar="N",
     help="Hide neighbours seen fewer than N times (the query word may be rare); says how many it hid.",
 )
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def similar(words, minus, topn, restrict_vocab, stable, rank, hubness, min_neighbour_count, model_path, fmt):
+def similar(
+    words, minus, topn, restrict_vocab, stable, rank, hubness, min_neighbour_count, similarity, model_path, fmt
+):
     """Nearest neighbours of a word, or of the sum of WORDs minus the --minus words.
 
     \b
@@ -77,11 +89,12 @@ def similar(words, minus, topn, restrict_vocab, stable, rank, hubness, min_neigh
       w2vkit similar 孔明 --stable 0.5        # neighbours found in half the members or more
       w2vkit similar 孔明 --rank ensemble      # ordered by the members' mean
       w2vkit similar 酒 --hubness csls --min-neighbour-count 10
+      w2vkit similar 孔明 --similarity topical     # names and aliases: words of the same scenes
     """
     from ..queries.ensemble import similar as find_similar
 
     result = find_similar(
-        engine_for(model_path),
+        engine_for(model_path, similarity),
         list(words),
         list(minus),
         topn=topn,
@@ -96,10 +109,11 @@ def similar(words, minus, topn, restrict_vocab, stable, rank, hubness, min_neigh
 
 @click.command()
 @click.argument("words", nargs=-1, required=True, metavar="A B [C D ...]")
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def similarity(words, model_path, fmt):
+def similarity(words, similarity, model_path, fmt):
     """Cosine similarity of each pair of words (with resampled members: the ensemble's estimate,
     the model's own cosine beside it, and a 90% interval).
 
@@ -112,7 +126,7 @@ def similarity(words, model_path, fmt):
         raise click.UsageError("give words in pairs: A B [C D ...]")
     from ..queries.ensemble import similarity as find_similarity
 
-    show(find_similarity(engine_for(model_path), list(zip(words[::2], words[1::2]))), fmt)
+    show(find_similarity(engine_for(model_path, similarity), list(zip(words[::2], words[1::2]))), fmt)
 
 
 @click.command()
@@ -128,10 +142,11 @@ def similarity(words, model_path, fmt):
 )
 @TOPN_OPTION
 @RESTRICT_OPTION
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def analogy(a, b, c, method, topn, restrict_vocab, model_path, fmt):
+def analogy(a, b, c, method, topn, restrict_vocab, similarity, model_path, fmt):
     """A + B - C: `analogy king woman man` answers queen.
 
     The order is spelled out because tools disagree: the word2vec C tool computes B - A + C and
@@ -142,7 +157,7 @@ def analogy(a, b, c, method, topn, restrict_vocab, model_path, fmt):
       w2vkit analogy king woman man
       w2vkit analogy 国王 女人 男人 --method mul
     """
-    results = engine_for(model_path).analogy(a, b, c, method, topn, restrict_vocab)
+    results = engine_for(model_path, similarity).analogy(a, b, c, method, topn, restrict_vocab)
     if results:
         info(f"{a} + {b} − {c} ≈ {results[0][0]} {results[0][1]:.2f}")
     rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
@@ -151,10 +166,11 @@ def analogy(a, b, c, method, topn, restrict_vocab, model_path, fmt):
 
 @click.command(name="doesnt-match")
 @click.argument("words", nargs=-1, required=True, metavar="W1 W2 W3...")
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def doesnt_match(words, model_path, fmt):
+def doesnt_match(words, similarity, model_path, fmt):
     """The word that fits least with the others (furthest from their mean).
 
     \b
@@ -162,7 +178,7 @@ def doesnt_match(words, model_path, fmt):
       w2vkit doesnt-match 孙悟空 猪八戒 沙僧 金箍棒
       w2vkit doesnt-match breakfast lunch dinner car --format json
     """
-    odd, ranked = engine_for(model_path).doesnt_match(list(words))
+    odd, ranked = engine_for(model_path, similarity).doesnt_match(list(words))
     info(f"{odd} doesn't match " + " ".join(w for w in words if w != odd))
     render(["word", "similarity_to_mean"], ranked, fmt, {"doesnt_match": odd})
 

@@ -49,14 +49,22 @@ def _stamp(vectors_sha: str, data: bytes) -> str:
     return f"{vectors_sha} {HUBNESS_K} {hashlib.sha256(data).hexdigest()}"
 
 
+def _cache(engine: Engine) -> tuple:
+    """The cache's path and the checksum of the vectors it is for: the model's own, or the view it
+    answers with (w2vkit.model.views: a cache per kind of similarity)."""
+    view = engine.model.meta.get("view")
+    if view:
+        return engine.model.path / f"hubness-{view}.npy", str(engine.model.meta["views"][view].get("sha256", ""))
+    return engine.model.path / CACHE, engine.model.meta.get("vectors_sha256", "")
+
+
 def hubness(engine: Engine) -> np.ndarray:
     """The model's r (module docstring): from its cache when sound, else computed (and kept when
     the folder can be written)."""
     if engine.hubness_values is not None:
         return engine.hubness_values
-    path = engine.model.path / CACHE
+    path, vectors_sha = _cache(engine)
     stamp_path = path.with_suffix(".sha256")
-    vectors_sha = engine.model.meta.get("vectors_sha256", "")
     values = None
     try:
         if all(stat.S_ISREG(os.lstat(p).st_mode) for p in (path, stamp_path)):
@@ -79,12 +87,10 @@ def keep(engine: Engine, values: np.ndarray) -> None:
     buffer = io.BytesIO()
     np.save(buffer, values.astype(np.float32), allow_pickle=False)
     data = buffer.getvalue()
+    path, vectors_sha = _cache(engine)
     try:
-        write_own_file(engine.model.path / CACHE, data)
-        write_own_file(
-            (engine.model.path / CACHE).with_suffix(".sha256"),
-            _stamp(engine.model.meta.get("vectors_sha256", ""), data),
-        )
+        write_own_file(path, data)
+        write_own_file(path.with_suffix(".sha256"), _stamp(vectors_sha, data))
     except OutputError:
         pass
 

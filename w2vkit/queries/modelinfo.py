@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..base.choices import DEFAULT_TOP_WORDS
+from ..base.choices import DEFAULT_TOP_WORDS, SIMILARITIES
 from ..model.members import describe_members
 from ..model.postprocess import step_label
 from ..model.store import Model
+from ..model.views import view_file
 
 
 def model_record(model: Model, top: int = DEFAULT_TOP_WORDS) -> dict:
@@ -61,6 +62,14 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
         names = ", ".join(Path(i["path"]).name for i in corpus.get("inputs", [])) or "resampled documents"
         tokens = corpus["tokens"]
         lines.append(f"corpus      {tokens:,} token{'' if tokens == 1 else 's'} from {names}")
+    views = meta.get("views")
+    if isinstance(views, dict) and views:  # (w2vkit.model.views)
+        kinds = ", ".join(
+            f"{name} (count window {(v.get('count_model') or {}).get('window')}, eig {(v.get('count_model') or {}).get('eig')})"
+            for name, v in views.items()
+            if isinstance(v, dict)
+        )
+        lines.append(f"similarity  mixed (its vectors; the default), {kinds}: --similarity")
     members = describe_members(model)
     if members:
         lines.append(f"members     {members}")
@@ -86,6 +95,7 @@ PARTS = {  # the parts of a model folder, in the words `info` uses
     "members": ("members",),
     "training state": ("gensim",),
     "dictionaries": ("dicts",),
+    "views": tuple(view_file(name) for name in SIMILARITIES[1:]),
 }
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..base.choices import ANALOGY_METHODS
+from ..base.choices import ANALOGY_METHODS, DEFAULT_SIMILARITY
 from ..base.files import write_own_file
 from ..base.vecmath import top_k, unit_vector
 from ..errors import OutputError, UnknownWordError, UsageError
@@ -437,6 +437,7 @@ class Engine:
             "w2vkit_version": __version__,
             "members": len((meta.get("members") or {}).get("members") or []),
             "member_kind": self.member_kind,
+            "similarity": meta.get("view", DEFAULT_SIMILARITY),
             "options": options,
         }
 

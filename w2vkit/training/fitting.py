@@ -122,6 +122,7 @@ class FitRun:
     vectors: Any = None
     count_record: dict | None = None
     count: Any = None  # hybrid: the count model's result (w2vkit.training.countmodel) beside the gensim model
+    views: dict | None = None  # hybrid and ppmi: each view's count model (w2vkit.model.views), by name
 
 
 def fit_count_model(corpus: Path, tokens: int, opts: TrainOptions, inputs, counted=None, cluster=None) -> FitRun:
@@ -260,11 +261,29 @@ def fit(corpus: Path, tokens: int, opts: TrainOptions, inputs, progress: bool, s
     """The model `opts` asks for, fitted on a corpus file: ppmi (the count model alone), word2vec,
     or hybrid (word2vec, then the count model on its vocabulary, in run.count)."""
     if opts.method == "ppmi":
-        return fit_count_model(corpus, tokens, opts, inputs, counted, counter)
+        run = fit_count_model(corpus, tokens, opts, inputs, counted, counter)
+        run.views = fit_views(corpus, run.words, opts, counter)
+        return run
     run = fit_gensim(corpus, tokens, opts, state, inputs, progress, counted)
     if opts.method == "hybrid":
-        run.count = train_count_model(corpus, list(run.model.wv.index_to_key), opts.count_options(), cluster=counter)
+        words = list(run.model.wv.index_to_key)
+        run.count = train_count_model(corpus, words, opts.count_options(), cluster=counter)
+        run.views = fit_views(corpus, words, opts, counter)
     return run
+
+
+def fit_views(corpus: Path, words: list, opts: TrainOptions, counter=None) -> dict:
+    """The count model of each kind of similarity (VIEW_COUNT_SETTINGS: a wide and a narrow window)
+    on the model's vocabulary, the rest of its count settings as the model's."""
+    from dataclasses import replace
+
+    from ..base.choices import VIEW_COUNT_SETTINGS
+
+    base = opts.count_options()
+    return {
+        name: train_count_model(corpus, words, replace(base, **settings), cluster=counter)
+        for name, settings in VIEW_COUNT_SETTINGS.items()
+    }
 
 
 @dataclass
@@ -278,11 +297,13 @@ class FinalVectors:
     meta: dict
     wv: Any  # gensim's KeyedVectors (None for the count model alone)
     steps: Any  # w2vkit.model.postprocess.Steps applied
+    views: dict  # name -> (vectors, record for meta.json's "views")
 
 
 def final_vectors(run: FitRun, opts: TrainOptions) -> FinalVectors:
     import numpy as np
 
+    from ..base.choices import VIEW_COUNT_SETTINGS, VIEW_WEIGHTS
     from ..model.postprocess import Steps, apply, context_vectors
     from ..model.subwords import compose_subword_vectors
     from .countmodel import combine
@@ -307,6 +328,11 @@ def final_vectors(run: FitRun, opts: TrainOptions) -> FinalVectors:
     if steps:
         vectors = apply(vectors, steps, context_vectors(run.model) if steps.add_context else None)
     meta["postprocess"] = steps.describe()
+    views = {}
+    for name, view in (run.views or {}).items():  # (each kind of similarity, w2vkit.model.views)
+        weight = VIEW_WEIGHTS[name] if run.model is not None else 1.0
+        record = {"count_model": {**VIEW_COUNT_SETTINGS[name], **view.seconds}, "weight": weight}
+        views[name] = (view.vectors if run.model is None else combine(vectors, view.vectors, weight), record)
     count = run.count
     if count is not None:  # hybrid: the predictive vectors (as saved before) beside the count model's
         meta["count_model"].update(pairs=count.pairs, **count.seconds)
@@ -314,4 +340,4 @@ def final_vectors(run: FitRun, opts: TrainOptions) -> FinalVectors:
         predictive_dim = vectors.shape[1]
         vectors = combine(vectors, count.vectors, float(opts.count_weight or 0.0))
         meta["count_model"]["layout"] = {"predictive_dim": predictive_dim, "count_dim": count.vectors.shape[1]}
-    return FinalVectors(list(words or []), counts, vectors, meta, wv, steps)
+    return FinalVectors(list(words or []), counts, vectors, meta, wv, steps, views)

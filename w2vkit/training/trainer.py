@@ -377,6 +377,10 @@ def _save_trained(
                 jobs=member_jobs,
                 cluster=member_cluster,
             )
+        if final.views:  # (the other kinds of similarity, w2vkit.model.views)
+            from ..model.views import write_view
+
+            meta["views"] = {name: {**write_view(tmp, name, v), **r} for name, (v, r) in final.views.items()}
         write_model_files(tmp, final.words, final.counts, final.vectors, meta, dropped, extra_files=dict_copies)
         if keep_gensim:
             run.model.callbacks = ()

@@ -1,0 +1,76 @@
+"""Kinds of similarity a model can answer with (`--similarity`, issue 50): the window decides what
+"similar" means. A wide window with flat singular values gives **topical** neighbours (words of
+the same scenes: names and their aliases); a narrow window with the singular values kept gives
+**paradigmatic** ones (words that could replace each other: everyday categories); the saved
+vectors, **mixed**, are the model's own. A model with a count part (hybrid, ppmi) keeps each other
+view as a file of its own, `view-<name>.npy` (float32, a row per word of vocab.tsv), whose sha256
+meta.json records under "views"; a view is believed only while that checksum holds, and its file
+name is never read from the record (w2vkit.base.trust).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import stat
+
+import numpy as np
+
+from ..base.choices import DEFAULT_SIMILARITY, SIMILARITIES
+from ..base.trust import HashedWriter, matches
+from ..errors import CorruptModelError, UsageError
+from .store import Model
+
+
+def _regular_not_linked(path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def view_file(name: str) -> str:
+    return f"view-{name}.npy"
+
+
+def write_view(directory, name: str, vectors: np.ndarray) -> dict:
+    """Write a view into a model folder being made; its record for meta.json ("views")."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    with HashedWriter(directory / view_file(name)) as out:
+        np.save(out, vectors, allow_pickle=False)
+    return {"sha256": out.sha256, "bytes": (directory / view_file(name)).stat().st_size}
+
+
+def with_view(model: Model, similarity: str | None) -> Model:
+    """The model answering with the `similarity` view (None or "mixed": the model itself), checked
+    against the record meta.json keeps of it.
+
+    Raises
+    ------
+    UsageError
+        An unknown kind, or a model without that view (trained before views, or word2vec alone).
+    CorruptModelError
+        The view's file missing, a link, changed since it was written, or of the wrong shape.
+    """
+    if similarity is None or similarity == DEFAULT_SIMILARITY:
+        return model
+    if similarity not in SIMILARITIES:
+        raise UsageError(f"unknown similarity {similarity!r}; choose {', '.join(SIMILARITIES)}")
+    views = model.meta.get("views")
+    record = views.get(similarity) if isinstance(views, dict) else None
+    if not isinstance(record, dict):
+        have = ", ".join([DEFAULT_SIMILARITY, *sorted(views)]) if isinstance(views, dict) else DEFAULT_SIMILARITY
+        raise UsageError(
+            f"{model.path}: no {similarity} view (a model with a count part trained by w2vkit 0.6 or later has "
+            f"one: --method hybrid or ppmi); it answers with {have}"
+        )
+    path = model.path / view_file(similarity)
+    if not _regular_not_linked(path):
+        raise CorruptModelError(f"{path}: missing or not a regular file; retrain the model")
+    why = matches(path, record.get("sha256"), record.get("bytes"))
+    if why is not None:
+        raise CorruptModelError(f"{path}: {why}; retrain the model")
+    vectors = np.load(path, mmap_mode="r", allow_pickle=False)
+    if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[0] != len(model.words):
+        raise CorruptModelError(f"{path}: {vectors.shape} {vectors.dtype}, not a float32 row per word; retrain")
+    return dataclasses.replace(model, vectors=vectors, meta={**model.meta, "view": similarity})
