@@ -262,7 +262,7 @@ def fit(corpus: Path, tokens: int, opts: TrainOptions, inputs, progress: bool, s
     or hybrid (word2vec, then the count model on its vocabulary, in run.count)."""
     if opts.method == "ppmi":
         run = fit_count_model(corpus, tokens, opts, inputs, counted, counter)
-        run.views = fit_views(corpus, run.words, opts, counter)
+        run.views = fit_views(corpus, list(run.words or []), opts, counter)
         return run
     run = fit_gensim(corpus, tokens, opts, state, inputs, progress, counted)
     if opts.method == "hybrid":
