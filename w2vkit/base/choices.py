@@ -223,3 +223,4 @@ SIMILARITIES = ("mixed", "topical", "paradigmatic")
 DEFAULT_SIMILARITY = "mixed"
 VIEW_COUNT_SETTINGS = {"topical": {"window": 10, "eig": 0.0}, "paradigmatic": {"window": 2, "eig": 1.0}}
 VIEW_WEIGHTS = {"topical": 0.25, "paradigmatic": 0.25}
+VIEWS_MAX_TOKENS = 5_000_000  # views are trained below this many tokens (novels, samples): seconds each

@@ -262,23 +262,26 @@ def fit(corpus: Path, tokens: int, opts: TrainOptions, inputs, progress: bool, s
     or hybrid (word2vec, then the count model on its vocabulary, in run.count)."""
     if opts.method == "ppmi":
         run = fit_count_model(corpus, tokens, opts, inputs, counted, counter)
-        run.views = fit_views(corpus, list(run.words or []), opts, counter)
+        run.views = fit_views(corpus, list(run.words or []), opts, tokens, counter)
         return run
     run = fit_gensim(corpus, tokens, opts, state, inputs, progress, counted)
     if opts.method == "hybrid":
         words = list(run.model.wv.index_to_key)
         run.count = train_count_model(corpus, words, opts.count_options(), cluster=counter)
-        run.views = fit_views(corpus, words, opts, counter)
+        run.views = fit_views(corpus, words, opts, tokens, counter)
     return run
 
 
-def fit_views(corpus: Path, words: list, opts: TrainOptions, counter=None) -> dict:
+def fit_views(corpus: Path, words: list, opts: TrainOptions, tokens: int, counter=None) -> dict:
     """The count model of each kind of similarity (VIEW_COUNT_SETTINGS: a wide and a narrow window)
-    on the model's vocabulary, the rest of its count settings as the model's."""
+    on the model's vocabulary, the rest of its count settings as the model's; none from
+    VIEWS_MAX_TOKENS on (on the 17M-word English corpus they would add some 3 minutes)."""
     from dataclasses import replace
 
-    from ..base.choices import VIEW_COUNT_SETTINGS
+    from ..base.choices import VIEW_COUNT_SETTINGS, VIEWS_MAX_TOKENS
 
+    if tokens >= VIEWS_MAX_TOKENS:
+        return {}
     base = opts.count_options()
     return {
         name: train_count_model(corpus, words, replace(base, **settings), cluster=counter)
