@@ -14,8 +14,8 @@ power        planted changes: a novel's paragraphs shuffled into two random halv
              precision of the ranking by change (targets against controls), the share of controls
              and of targets at q < 0.05; --seeds plant seeds, two trainings each.
 halves       the novel's true first and second halves of its paragraphs (narrative drift).
-scan-floor   --scan's default N: the null-novel shares and the median width of the change's 90%
-             interval for N = 5, 10, 20, 50.
+scan-floor   --scan's default N: the null-novel shares at p < 0.05 and the median width of the
+             change's 90% interval, by the words' occurrences (5-9, 10-19, 20-49, 50+).
 
 Each prints the share of scanned words at p < 0.05 (and q < 0.05) or the seconds and MB.
 
@@ -56,23 +56,26 @@ def shares(result) -> tuple[float, float, int]:
 
 
 def scan_floor(args, engine, tmp: Path) -> dict:
-    """--scan's default N: for each floor, the null shares (rows split, rows permuted; chapters split,
-    chapters permuted) and the median width of the change's 90% interval of the scanned words."""
+    """--scan's default N: every word seen 5+ times in each group scanned once per null (rows split,
+    rows permuted; chapters split, chapters permuted), then, by the words' occurrences in the
+    group, the share at p < 0.05 (calibration) and the median width of the change's 90% interval
+    (how much a number means)."""
     table = novel_table(engine, tmp / "novel.tsv", 7)
+    args.min_count, args.words = 5, 5000
+    bands = [(5, 10), (10, 20), (20, 50), (50, 10**9)]
     out = {}
-    for floor in (5, 10, 20, 50):
-        args.min_count = floor
-        for label, by, block in (
-            ("rows", "row_group", None),
-            ("chapters, --block chapter", "chapter_group", "chapter"),
-        ):
-            result = _scan(args, engine, table, by, block)
-            p05, q05, n = shares(result)
-            widths = [r["high"] - r["low"] for r in result.records() if r["low"] is not None]
-            width = float(np.median(widths)) if widths else float("nan")
-            out[f"{floor} {label}"] = {"p<0.05": p05, "q<0.05": q05, "words": n, "median width": width}
+    for label, by, block in (("rows", "row_group", None), ("chapters, --block chapter", "chapter_group", "chapter")):
+        rows = [r for r in _scan(args, engine, table, by, block).records() if r["p"] is not None]
+        for lo, hi in bands:
+            band = [r for r in rows if lo <= r["occurrences"] < hi]
+            if not band:
+                continue
+            p05 = float(np.mean([r["p"] < 0.05 for r in band]))
+            width = float(np.median([r["high"] - r["low"] for r in band]))
+            out[f"{label} {lo}-{hi}"] = {"p<0.05": p05, "words": len(band), "median width": width}
             print(
-                f"N={floor:<3} {label:<28} {p05:>6.1%} at p < 0.05 of {n:>4} words, median 90% width {width:.3f}",
+                f"{label:<28} occurrences {lo:>3}-{hi if hi < 10**9 else '':<4} {p05:>6.1%} at p < 0.05 of "
+                f"{len(band):>5} words, median 90% width {width:.3f}",
                 flush=True,
             )
     return out

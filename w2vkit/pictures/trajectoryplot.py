@@ -6,6 +6,8 @@ w2vkit.findings.trajectory (in the contrast's JSON); labels in a CJK font."""
 from __future__ import annotations
 
 import logging
+import re
+import warnings
 from pathlib import Path
 
 from ..base.render import terminal_safe
@@ -16,6 +18,7 @@ from .fonts import find_cjk_font
 log = logging.getLogger(__name__)
 
 MAX_PANELS = 6  # words drawn side by side; the rest are in the JSON
+_MISSING = re.compile(r"Glyph (\d+) .*missing")  # (the number is the code point)
 
 
 def check_trajectory_output(output) -> str:
@@ -37,7 +40,7 @@ def draw_trajectories(trajectories: list[dict], output: str | Path, *, font: str
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .plotting import palette, save_figure
+    from .plotting import save_figure
 
     fmt = check_trajectory_output(output)
     output = Path(output)
@@ -48,6 +51,33 @@ def draw_trajectories(trajectories: list[dict], output: str | Path, *, font: str
     shown = trajectories[:MAX_PANELS]
     choice = find_cjk_font(font)
     text_kw = {"fontproperties": choice.properties} if choice else {}
+    # (matplotlib warns of each glyph the font lacks, while laying out and while saving: caught
+    # over the whole drawing and said once)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = _draw(plt, shown, text_kw, choice)
+        save_figure(fig, output, fmt)
+    plt.close(fig)
+    missing = sorted({chr(int(m.group(1))) for w in caught if (m := _MISSING.search(str(w.message)))})
+    if missing and choice is not None:
+        log.warning(
+            "warning: %d character%s no glyph in %s and %s drawn as a box (%s)",
+            len(missing),
+            " has" if len(missing) == 1 else "s have",
+            choice.name,
+            "is" if len(missing) == 1 else "are each",
+            " ".join(missing[:5]),
+        )
+    words = [p["word"] for t in shown for p in [t, *t["neighbours"]]]
+    if choice is None and any(not w.isascii() for w in words):
+        log.warning(Named("warning: no CJK font found, Chinese labels are boxes; give {font} FILE", "font"))
+    return output
+
+
+def _draw(plt, shown: list[dict], text_kw: dict, choice):
+    """The figure: a panel per word, its path among its neighbours."""
+    from .plotting import palette
+
     fig, axes = plt.subplots(1, len(shown), figsize=(6.2 * len(shown), 5.8), squeeze=False)
     groups = list(dict.fromkeys(p["group"] for t in shown for p in t["points"]))
     colour = dict(zip(groups, palette(len(groups))))
@@ -79,9 +109,4 @@ def draw_trajectories(trajectories: list[dict], output: str | Path, *, font: str
     fig.suptitle("the word's vector in each group, among its nearest words (coloured by the group they are nearest in)",
                  fontsize=10, color="#444")  # fmt: skip
     fig.tight_layout(rect=(0, 0.06, 1, 0.95))
-    words = [p["word"] for t in shown for p in [t, *t["neighbours"]]]
-    if choice is None and any(not w.isascii() for w in words):
-        log.warning(Named("warning: no CJK font found, Chinese labels are boxes; give {font} FILE", "font"))
-    save_figure(fig, output, fmt)
-    plt.close(fig)
-    return output
+    return fig
