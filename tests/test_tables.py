@@ -71,6 +71,9 @@ def test_characters_notes_and_variants():
     assert to_simplified("逈暎疎牕") == "迥映疏窗"  # (OpenCC leaves these)
     assert to_simplified("祇今祇应 神祇 地祇 祇园") == "只今只应 神祇 地祇 祇园"  # (只 in 全宋诗's edition)
     assert strip_notes("月（一作\n日）光") == "月（一作\n日）光"  # (a note lies within a line: rows stay apart)
+    # a numbered footnote runs to the end of the poem, brackets of its own and all; a mark alone goes
+    assert strip_notes("新月上前峯。（〖1〗《金石萃編》王昶按：「雲居（寺）」卷2\n次行") == "新月上前峯。\n次行"
+    assert strip_notes("不須挂嶺居天末。〖1〗。") == "不須挂嶺居天末。。"
 
 
 def test_the_cached_text_of_a_table_is_checked_and_rebuilt_when_edited(tmp_path, caplog):
