@@ -77,10 +77,13 @@ COUNT_VARIANTS = {
     "dir1e-4": dict(dirichlet=1e-4, eig=0.0),
     "dir1e-3": dict(dirichlet=1e-3, eig=0.0),
     "dir1e-2": dict(dirichlet=1e-2, eig=0.0),
-    "dir1e-4-eig.5": dict(dirichlet=1e-4),
+    "dir1e-4-eig1": dict(dirichlet=1e-4),  # (the singular values kept, as the default count model)
     # issue 50: a paradigmatic view (a narrow window, singular values kept) and a wide topical one
     "paradigmatic": dict(window=2, eig=1.0),
     "topical": dict(window=10, eig=0.0),
+    "w16": dict(window=16),
+    "w10-flat": dict(window=10, weighting="flat"),
+    "w16-flat": dict(window=16, weighting="flat"),
 }
 
 

@@ -62,6 +62,7 @@ def test_the_command_draws_the_paths_of_ordered_groups(invoke, tmp_path, ordered
         (["w1", "-o", "paths.txt"], "paths.txt: an axis is drawn as an image; give a .png, .svg or .pdf name"),
         (["--scan", "5", "-o", "paths.png"], "-o draws the paths of WORDs, not of a scan"),
         (["w1", "--groups", "C,A,B", "-o", "paths.png"], None),
+        (["w1", "--by", "author", "-o", "paths.png"], "the groups have no order: give --groups A,B,C"),
     ],
 )
 def test_a_path_that_cannot_be_drawn_is_refused(invoke, tmp_path, ordered_table, args, message, monkeypatch):

@@ -157,14 +157,13 @@ def contrast(
         scan=scan,
         split_blocks=split_blocks,
         jobs=jobs,
+        ordered=bool(output),
         **given(
             window=window, permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences, top=top
         ),
     )
     show(result, fmt)
     if output:
-        if not result.fields["ordered"]:
-            raise UsageError("a path needs the groups in order: give --groups A,B,C")
         from ..pictures.trajectoryplot import MAX_PANELS, draw_trajectories
 
         path = draw_trajectories(result.fields["trajectories"], output, font=font)

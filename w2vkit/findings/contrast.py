@@ -126,6 +126,7 @@ def contrast(
     top: int = SCAN_TOP,
     split_blocks: bool = False,
     jobs: int | None = None,
+    ordered: bool = False,
 ) -> Result:
     """How each of `words` is used in each group of the table at `path` (column `by`), and how much
     that changes from the previous group (ordered groups) or from the rest: the change (1 − cos*),
@@ -164,6 +165,9 @@ def contrast(
     jobs : int, optional
         Words contrasted at once in worker processes (None: one after another); the numbers are the
         same for any value (each word's permutations have their own seed).
+    ordered : bool
+        Require ordered groups (for a picture of each word's path): UsageError before any work
+        when the groups have no order.
     split_blocks : bool
         A block that spans several groups (an author of two periods) becomes a block per group
         (else it is an error naming them); a note says how many.
@@ -201,6 +205,8 @@ def contrast(
         scan = SCAN_MIN_OCCURRENCES
     keys = [engine.lookup(w).key for w in words]
     docs = read_documents(engine, path, by, block, text_column, groups, split_blocks)
+    if ordered and not docs.ordered:  # (a picture of paths needs them: said before the work, not after)
+        raise UsageError("the groups have no order: give {groups} A,B,C", "groups")
     if scan is not None:
         words = keys = scanned_words(engine, docs, count_argument("scan", scan), count_argument("top", top))
         if docs.ordered is False:
