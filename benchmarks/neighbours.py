@@ -97,9 +97,12 @@ def with_count_variant(engine, variant: str) -> tuple:
 
     meta = engine.model.meta
     layout = meta["count_model"].get("layout") or {}
-    weight = float(meta["hyperparameters"].get("count_weight", 0.25))
+    stored = float(meta["hyperparameters"].get("count_weight", 0.25))
+    variant, _, weight_given = variant.partition("@")  # (name@0.4: recombined at that weight)
+    weight = float(weight_given) if weight_given else stored
     vectors = np.asarray(engine.model.vectors, dtype=np.float32)
     predictive = vectors[:, : layout.get("predictive_dim", vectors.shape[1] - meta["count_model"]["dim"])]
+    predictive = predictive / np.sqrt(1 - stored)
     options = replace(CountOptions(seed=1), **COUNT_VARIANTS[variant])
     started = time.perf_counter()
     counted = train_count_model(Path(meta["corpus"]["cache"]), engine.model.words, options)

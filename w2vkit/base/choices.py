@@ -221,6 +221,6 @@ SCAN_MIN_OCCURRENCES = 20
 # (1: the count view alone). Chosen on four texts (docs/defaults.md "Kinds of similarity").
 SIMILARITIES = ("mixed", "topical", "paradigmatic")
 DEFAULT_SIMILARITY = "mixed"
-VIEW_COUNT_SETTINGS = {"topical": {"window": 10, "eig": 0.0}, "paradigmatic": {"window": 2, "eig": 1.0}}
-VIEW_WEIGHTS = {"topical": 0.25, "paradigmatic": 0.25}
+VIEW_COUNT_SETTINGS = {"topical": {"window": 16, "weighting": "flat"}, "paradigmatic": {"window": 2, "eig": 1.0}}
+VIEW_WEIGHTS = {"topical": 0.4, "paradigmatic": 0.25}
 VIEWS_MAX_TOKENS = 5_000_000  # views are trained below this many tokens (novels, samples): seconds each

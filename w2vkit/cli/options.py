@@ -91,7 +91,7 @@ SIMILARITY_OPTION = click.option(
     "--similarity",
     type=click.Choice(SIMILARITIES),
     default=None,
-    help="What similar means, for a model with a count part: topical (a wide window: words of the same "
+    help="What similar means, for a model with a count part: topical (a wide, flat window: words of the same "
     "scenes, names and aliases), paradigmatic (a narrow window: words that could replace each other) or "
     f"mixed (the model's own vectors) [default: {DEFAULT_SIMILARITY}].",
 )

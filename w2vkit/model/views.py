@@ -1,7 +1,6 @@
 """Kinds of similarity a model can answer with (`--similarity`, issue 50): the window decides what
-"similar" means. A wide window with flat singular values gives **topical** neighbours (words of
-the same scenes: names and their aliases); a narrow window with the singular values kept gives
-**paradigmatic** ones (words that could replace each other: everyday categories); the saved
+"similar" means. A wide window that counts every distance alike gives **topical** neighbours (words
+of the same scenes: names and their aliases); a narrow window gives **paradigmatic** ones (words that could replace each other: everyday categories); the saved
 vectors, **mixed**, are the model's own. A model with a count part (hybrid, ppmi) keeps each other
 view as a file of its own, `view-<name>.npy` (float32, a row per word of vocab.tsv), whose sha256
 meta.json records under "views"; a view is believed only while that checksum holds, and its file

@@ -65,7 +65,7 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
     views = meta.get("views")
     if isinstance(views, dict) and views:  # (w2vkit.model.views)
         kinds = ", ".join(
-            f"{name} (count window {(v.get('count_model') or {}).get('window')}, eig {(v.get('count_model') or {}).get('eig')})"
+            f"{name} (count window {(v.get('count_model') or {}).get('window')}, weight {v.get('weight')})"
             for name, v in views.items()
             if isinstance(v, dict)
         )
