@@ -69,12 +69,18 @@ def test_similar_answers_from_the_view_and_says_which(invoke, hybrid_model):
     assert [row["word"] for row in found["results"]] == expected
     assert found["provenance"]["similarity"] == "paradigmatic"
     r = invoke(["similar", "行者", "-m", hybrid_model, "--format", "json"])
+    assert json.loads(r.stdout)["provenance"]["similarity"] == "topical"  # (the default where there is one)
+    r = invoke(["similar", "行者", "-m", hybrid_model, "--format", "json", "--similarity", "mixed"])
     assert json.loads(r.stdout)["provenance"]["similarity"] == "mixed"
+    assert Engine(hybrid_model).model.meta["view"] == "topical"
+    assert "view" not in Engine(hybrid_model, similarity="mixed").model.meta
     r = invoke(["info", "-m", hybrid_model])
-    assert "similarity  mixed (its vectors; the default), topical" in r.stdout
+    assert "similarity  topical (count window 16, weight 0.4), paradigmatic (count window 2, weight 0.25)" in r.stdout
 
 
 def test_a_view_that_is_not_there_or_not_sound_is_one_line(invoke, hybrid_model, small_model, tmp_path):
+    r = invoke(["similar", "行者", "-m", small_model, "--format", "json"])  # (no views: its vectors)
+    assert r.exit_code == 0 and json.loads(r.stdout)["provenance"]["similarity"] == "mixed"
     r = invoke(["similar", "行者", "--similarity", "topical", "-m", small_model])
     assert r.exit_code == 2
     assert r.stderr.startswith(f"Error: {small_model}: no topical view (") and r.stderr.count("\n") == 1
@@ -116,7 +122,7 @@ def test_members_and_the_csls_cache_follow_the_view(tmp_path):
     for entry in top_meta["members"]["members"]:
         entry["vectors_sha256"] = records[entry["path"].split("/")[-1]][0]
     (folder / "meta.json").write_text(json.dumps(top_meta))
-    engine = Engine(with_view(load_model(folder), "topical"))
+    engine = Engine(load_model(folder), similarity="topical")
     np.testing.assert_array_equal(engine.vectors, top_vectors)
     for member in engine.members:
         assert member.model.meta["view"] == "topical"

@@ -218,9 +218,11 @@ SCAN_MIN_OCCURRENCES = 20
 # w2vkit.model.views and w2vkit.training.fitting: the kinds of similarity a model with a count part
 # answers with (`--similarity`): mixed (its saved vectors), and the two views trained beside them,
 # each a count model with these settings, combined with the predictive part at VIEW_WEIGHTS
-# (1: the count view alone). Chosen on four texts (docs/defaults.md "Kinds of similarity").
+# (1: the count view alone). A model that has the DEFAULT_SIMILARITY view answers with it unless
+# told; others with their vectors (MIXED). Chosen on four texts (docs/defaults.md "Kinds of similarity").
 SIMILARITIES = ("mixed", "topical", "paradigmatic")
-DEFAULT_SIMILARITY = "mixed"
+MIXED = "mixed"
+DEFAULT_SIMILARITY = "topical"
 VIEW_COUNT_SETTINGS = {"topical": {"window": 16, "weighting": "flat"}, "paradigmatic": {"window": 2, "eig": 1.0}}
 VIEW_WEIGHTS = {"topical": 0.4, "paradigmatic": 0.25}
 VIEWS_MAX_TOKENS = 5_000_000  # views are trained below this many tokens (novels, samples): seconds each

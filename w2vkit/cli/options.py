@@ -93,7 +93,7 @@ SIMILARITY_OPTION = click.option(
     default=None,
     help="What similar means, for a model with a count part: topical (a wide, flat window: words of the same "
     "scenes, names and aliases), paradigmatic (a narrow window: words that could replace each other) or "
-    f"mixed (the model's own vectors) [default: {DEFAULT_SIMILARITY}].",
+    f"mixed (the model's own vectors) [default: {DEFAULT_SIMILARITY} where the model has it, else mixed].",
 )
 
 MODEL_OPTION = click.option(

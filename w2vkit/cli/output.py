@@ -104,10 +104,9 @@ def load_model_for(model_path, verify=None):
 def engine_for(model_path, similarity=None):
     """The engine of the model chosen (-m, $W2VKIT_MODEL or the newest), answering with the kind of
     similarity asked (--similarity; w2vkit.model.views)."""
-    from ..model.views import with_view
     from ..queries.query import Engine
 
-    return Engine(with_view(load_model_for(model_path), similarity))
+    return Engine(load_model_for(model_path), similarity=similarity)
 
 
 def show(result, fmt: str) -> None:

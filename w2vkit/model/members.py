@@ -63,14 +63,14 @@ def load_members(model: Model) -> list[Model]:
     for entry in record["members"]:
         relative = entry["path"]
         member = load_model(model.path / relative)
-        if model.meta.get("view"):  # (the kind of similarity the model answers with: its members' too)
-            from .views import with_view
-
-            member = with_view(member, model.meta["view"])
         if member.meta.get("vectors_sha256") != entry.get("vectors_sha256"):
             raise CorruptModelError(
                 f"{model.path / relative}: not the member this model was saved with (checksum differs); retrain"
             )
+        if model.meta.get("view"):  # (the kind of similarity the model answers with: its members' too)
+            from .views import with_view
+
+            member = with_view(member, model.meta["view"])
         out.append(member)
     return out
 

@@ -15,7 +15,7 @@ import stat
 
 import numpy as np
 
-from ..base.choices import DEFAULT_SIMILARITY, SIMILARITIES
+from ..base.choices import DEFAULT_SIMILARITY, MIXED, SIMILARITIES
 from ..base.trust import HashedWriter, matches
 from ..errors import CorruptModelError, UsageError
 from .store import Model
@@ -41,8 +41,9 @@ def write_view(directory, name: str, vectors: np.ndarray) -> dict:
 
 
 def with_view(model: Model, similarity: str | None) -> Model:
-    """The model answering with the `similarity` view (None or "mixed": the model itself), checked
-    against the record meta.json keeps of it.
+    """The model answering with the `similarity` view ("mixed": the model itself; None: the
+    DEFAULT_SIMILARITY view when the model has it, else the model itself), checked against the
+    record meta.json keeps of it.
 
     Raises
     ------
@@ -51,14 +52,16 @@ def with_view(model: Model, similarity: str | None) -> Model:
     CorruptModelError
         The view's file missing, a link, changed since it was written, or of the wrong shape.
     """
-    if similarity is None or similarity == DEFAULT_SIMILARITY:
+    views = model.meta.get("views")
+    if similarity is None:  # (the default where the model has it, else its own vectors)
+        similarity = DEFAULT_SIMILARITY if isinstance(views, dict) and DEFAULT_SIMILARITY in views else MIXED
+    if similarity == MIXED:
         return model
     if similarity not in SIMILARITIES:
         raise UsageError(f"unknown similarity {similarity!r}; choose {', '.join(SIMILARITIES)}")
-    views = model.meta.get("views")
     record = views.get(similarity) if isinstance(views, dict) else None
     if not isinstance(record, dict):
-        have = ", ".join([DEFAULT_SIMILARITY, *sorted(views)]) if isinstance(views, dict) else DEFAULT_SIMILARITY
+        have = ", ".join([MIXED, *sorted(views)]) if isinstance(views, dict) else MIXED
         raise UsageError(
             f"{model.path}: no {similarity} view (a model with a count part trained by w2vkit 0.6 or later has "
             f"one: --method hybrid or ppmi); it answers with {have}"
@@ -72,4 +75,8 @@ def with_view(model: Model, similarity: str | None) -> Model:
     vectors = np.load(path, mmap_mode="r", allow_pickle=False)
     if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[0] != len(model.words):
         raise CorruptModelError(f"{path}: {vectors.shape} {vectors.dtype}, not a float32 row per word; retrain")
-    return dataclasses.replace(model, vectors=vectors, meta={**model.meta, "view": similarity})
+    # (the vectors' checksum is the view's: every cache keyed by it, the à la carte transform, the
+    # norms, an index's record, tells the views apart; the saved vectors' stays beside it)
+    meta = {**model.meta, "view": similarity, "vectors_sha256": record["sha256"]}
+    meta["saved_vectors_sha256"] = model.meta.get("vectors_sha256")
+    return dataclasses.replace(model, vectors=vectors, meta=meta)

@@ -54,7 +54,7 @@ def _cache(engine: Engine) -> tuple:
     answers with (w2vkit.model.views: a cache per kind of similarity)."""
     view = engine.model.meta.get("view")
     if view:
-        return engine.model.path / f"hubness-{view}.npy", str(engine.model.meta["views"][view].get("sha256", ""))
+        return engine.model.path / f"hubness-{view}.npy", engine.model.meta.get("vectors_sha256", "")
     return engine.model.path / CACHE, engine.model.meta.get("vectors_sha256", "")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..base.choices import DEFAULT_TOP_WORDS, SIMILARITIES
+from ..base.choices import DEFAULT_SIMILARITY, DEFAULT_TOP_WORDS, SIMILARITIES
 from ..model.members import describe_members
 from ..model.postprocess import step_label
 from ..model.store import Model
@@ -69,7 +69,7 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
             for name, v in views.items()
             if isinstance(v, dict)
         )
-        lines.append(f"similarity  mixed (its vectors; the default), {kinds}: --similarity")
+        lines.append(f"similarity  {kinds}, mixed (its vectors): --similarity [default: {DEFAULT_SIMILARITY}]")
     members = describe_members(model)
     if members:
         lines.append(f"members     {members}")

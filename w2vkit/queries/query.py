@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..base.choices import ANALOGY_METHODS, DEFAULT_SIMILARITY
+from ..base.choices import ANALOGY_METHODS, MIXED
 from ..base.files import write_own_file
 from ..base.vecmath import top_k, unit_vector
 from ..errors import OutputError, UnknownWordError, UsageError
@@ -102,6 +102,9 @@ class Engine:
     parent : Engine, optional
         For a resampled member: the model's engine, whose lookup resolved the words the member is
         asked about (members are made by `members`, not by hand).
+    similarity : {"topical", "paradigmatic", "mixed"}, optional
+        What similar means, for a model with a count part (w2vkit.model.views); None: topical
+        where the model has it, else its own vectors (mixed).
 
     Raises
     ------
@@ -117,13 +120,19 @@ class Engine:
 
     _noted: set
 
-    def __init__(self, model: Model | str | os.PathLike, *, parent: Engine | None = None):
+    def __init__(
+        self, model: Model | str | os.PathLike, *, parent: Engine | None = None, similarity: str | None = None
+    ):
         if isinstance(model, (str, os.PathLike)):
             from ..model.store import load_model
 
             model = load_model(model)
         if not isinstance(model, Model):
             raise TypeError(f"model must be a Model (load_model) or a model folder's path, not {type(model).__name__}")
+        if "view" not in model.meta and parent is None:  # (the kind of similarity: w2vkit.model.views)
+            from ..model.views import with_view
+
+            model = with_view(model, similarity)
         self._noted = set()
         self.model = model
         self.vectors = model.vectors
@@ -437,7 +446,7 @@ class Engine:
             "w2vkit_version": __version__,
             "members": len((meta.get("members") or {}).get("members") or []),
             "member_kind": self.member_kind,
-            "similarity": meta.get("view", DEFAULT_SIMILARITY),
+            "similarity": meta.get("view", MIXED),
             "options": options,
         }
 
