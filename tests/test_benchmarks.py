@@ -166,3 +166,9 @@ def test_contrast_benchmark():
 def test_neighbours_benchmark():
     out = run("neighbours.py", "--tiny")
     assert "csls" in out and "floor 10" in out
+
+
+@pytest.mark.slow
+def test_similarity_benchmark():
+    out = run("similarity.py", "--tiny")
+    assert "xiyouji      topical" in out and "paradigmatic" in out and "of which the views" in out
