@@ -54,7 +54,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--before", default=None, help="a checkout of the w2vkit to compare with")
     p.add_argument("-m", "--model", default=None, help="a model without members")
-    p.add_argument("--members-model", default=None, help="a model with members")
+    p.add_argument("--members-model", default=None, help="a model with members (optional)")
     p.add_argument("--word", default="孙悟空")
     p.add_argument("--rounds", type=int, default=7)
     p.add_argument("--tiny", action="store_true", help="tiny models, this checkout against itself")
@@ -89,6 +89,8 @@ def main():
             args.before = args.before or str(ROOT)
         before, now = Path(args.before), ROOT
         for label, model in (("no members", args.model), ("members", args.members_model)):
+            if model is None:  # (--members-model is optional)
+                continue
             old, new = [], []
             for _ in range(args.rounds):
                 old.append(timed(*command(before, "similar", args.word, "-m", model)))

@@ -129,3 +129,24 @@ def test_members_and_the_csls_cache_follow_the_view(tmp_path):
         assert any(np.array_equal(member.vectors, v) for _, v in records.values())
     hubness(engine)
     assert (folder / "hubness-topical.npy").is_file() and not (folder / "hubness.npy").exists()
+
+
+def test_trained_members_keep_the_views_their_model_answers_with(novel_slice, tmp_path, invoke):
+    """train --bootstrap: each member keeps the views too, so the default (topical) answers with
+    the members' own topical vectors, not an error that a member has no view."""
+    from w2vkit.model.members import Resampling
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
+
+    out = tmp_path / "boot"
+    options = TrainOptions(dim=16, epochs=1, min_count=3, seed=3, deterministic=True)
+    train([str(novel_slice)], out, options, resampling=Resampling("bootstrap", 2))
+    engine = Engine(load_model(out))
+    assert engine.model.meta["view"] == "topical" and len(engine.members) == 2
+    for member in engine.members:
+        assert member.model.meta["view"] == "topical"
+        mixed = np.asarray(load_model(member.model.path).vectors)
+        assert member.vectors.shape[0] == mixed.shape[0] and not np.array_equal(member.vectors, mixed)
+    result = invoke(["similar", "行者", "-m", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["provenance"]["similarity"] == "topical"
