@@ -223,6 +223,9 @@ SCAN_MIN_OCCURRENCES = 20
 SIMILARITIES = ("mixed", "topical", "paradigmatic")
 MIXED = "mixed"
 DEFAULT_SIMILARITY = "topical"
-VIEW_COUNT_SETTINGS: "dict[str, dict]" = {"topical": {"window": 16, "weighting": "flat"}, "paradigmatic": {"window": 2, "eig": 1.0}}
+VIEW_COUNT_SETTINGS: "dict[str, dict]" = {
+    "topical": {"window": 16, "weighting": "flat"},
+    "paradigmatic": {"window": 2, "eig": 1.0},
+}
 VIEW_WEIGHTS = {"topical": 0.4, "paradigmatic": 0.25}
 VIEWS_MAX_TOKENS = 5_000_000  # views are trained below this many tokens (novels, samples): seconds each
