@@ -206,3 +206,18 @@ def test_scan_alone_takes_the_default_number_of_occurrences(invoke, tmp_path):
     assert r.exit_code == 0, r.stderr
     found = json.loads(r.stdout)
     assert found["scanned"] == 5 and "seen 20+ times in each group" in " ".join(n["message"] for n in found["notes"])
+
+
+def test_a_scan_in_a_log_says_how_far_it_has_come(invoke, tmp_path, monkeypatch):
+    english_model(tmp_path)
+    rng = np.random.default_rng(9)
+    rows = "".join(f"{'AB'[n % 2]}\ta{n}\t{' '.join(VOCAB[i] for i in rng.integers(0, 30, 12))}\n" for n in range(400))
+    (tmp_path / "t.tsv").write_text("group\tauthor\ttext\n" + rows)
+    monkeypatch.setenv("W2VKIT_PROGRESS_SECONDS", "0")
+    args = ["contrast", "--scan", "--in", tmp_path / "t.tsv", "--by", "group", "--top", "10", "-m", tmp_path / "m"]
+    r = invoke(args + ["--permutations", "19", "--bootstrap", "10", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    lines = [line for line in r.stderr.splitlines() if line.startswith("contrast: ")]
+    assert lines and lines[-1].startswith("contrast: 100% (10/10 words)"), r.stderr
+    quiet = invoke(args + ["--permutations", "19", "--bootstrap", "10", "--format", "json", "-q"])
+    assert "contrast: " not in quiet.stderr

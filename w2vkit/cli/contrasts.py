@@ -15,7 +15,7 @@ from ..base.choices import (
 )
 from ..errors import UsageError
 from .options import FORMAT_OPTION, MODEL_OPTION, given, limited, verbosity
-from .output import engine_for, info, plural, show
+from .output import engine_for, info, plural, show, show_progress
 
 
 @click.command()
@@ -158,6 +158,7 @@ def contrast(
         split_blocks=split_blocks,
         jobs=jobs,
         ordered=bool(output),
+        progress=show_progress(),
         **given(
             window=window, permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences, top=top
         ),

@@ -127,6 +127,7 @@ def contrast(
     split_blocks: bool = False,
     jobs: int | None = None,
     ordered: bool = False,
+    progress: bool = False,
 ) -> Result:
     """How each of `words` is used in each group of the table at `path` (column `by`), and how much
     that changes from the previous group (ordered groups) or from the rest: the change (1 − cos*),
@@ -168,6 +169,8 @@ def contrast(
     ordered : bool
         Require ordered groups (for a picture of each word's path): UsageError before any work
         when the groups have no order.
+    progress : bool
+        A progress bar over the words on stderr (a line now and then when stderr is a log).
     split_blocks : bool
         A block that spans several groups (an author of two periods) becomes a block per group
         (else it is an error naming them); a note says how many.
@@ -231,12 +234,12 @@ def contrast(
 
         state["threads"] = max(1, default_jobs() // jobs)
     items = list(enumerate(zip(words, keys)))
-    found = list(ordered_map(_contrast_word, iter(items), jobs, _begin, (state,)))
+    found = _counted(ordered_map(_contrast_word, iter(items), jobs, _begin, (state,)), len(items), progress, "contrast")
     if scan is not None:  # the words whose decision more permutations could change, permuted in full
-        again = undecided(found, permutations)
+        again = sorted(undecided(found, permutations))
         state["first"] = 0
-        redone = ordered_map(_contrast_word, (items[i] for i in sorted(again)), jobs, _begin, (state,))
-        for i, result in zip(sorted(again), redone):
+        redone = ordered_map(_contrast_word, (items[i] for i in again), jobs, _begin, (state,))
+        for i, result in zip(again, _counted(redone, len(again), progress, f"{permutations} permutations")):
             found[i] = result
     rows: list[list[Any]] = [r for word_rows, _, _ in found for r in word_rows]
     notes = [note for _, note, _ in found if note]
@@ -297,6 +300,21 @@ def contrast(
             kind="info",
         )
     return result
+
+
+def _counted(results, total: int, progress: bool, desc: str) -> list:
+    """The results as a list, a progress bar over them (a line now and then in a log)."""
+    from ..base.progress import progress_bar
+
+    bar = progress_bar(total, progress and total > 1, desc, unit="words")
+    out = []
+    for result in results:
+        out.append(result)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    return out
 
 
 def undecided(found: list[tuple[list[list[Any]], str | None, list]], permutations: int) -> set[int]:
