@@ -70,7 +70,17 @@ def test_characters_notes_and_variants():
     assert strip_notes("春眠不觉晓〔据全唐诗卷一补〕【注】") == "春眠不觉晓"
     assert to_simplified("逈暎疎牕") == "迥映疏窗"  # (OpenCC leaves these)
     assert to_simplified("祇今祇应 神祇 地祇 祇园") == "只今只应 神祇 地祇 祇园"  # (只 in 全宋诗's edition)
-    assert strip_notes("月（一作\n日）光") == "月（一作\n日）光"  # (a note lies within a line: rows stay apart)
+    assert strip_notes("月（一作\n日）光") == "月\n日）光"  # (an unclosed note ends with its line: rows stay apart)
+    # parentheses hold notes of any length, parentheses inside them too; a poem has none of its own
+    long_note = "（見《永樂大典》卷三○○五「九真」。按詩共二首，其一（五言）" + "四句" * 120 + "。）"
+    assert strip_notes("君試將余問五侯。" + long_note + "次句") == "君試將余問五侯。次句"
+    assert (
+        strip_notes("千金賣（買）骨復何時？（[一]劉希夷的詩在敦煌卷子裏面〖《全唐詩》作〗有三個寫本")
+        == "千金賣骨復何時？"
+    )
+    # an editor's sentence outside brackets goes whole; a poem's sentences around it stay
+    assert strip_notes("家林巷喜雨。以上各句見《唐詩紀事》卷二十八，注云。江水流。") == "家林巷喜雨。江水流。"
+    assert strip_notes("遊從同志少，這些兒閒。") == "遊從同志少，這些兒閒。"  # (classical and colloquial usage)
     # a numbered footnote runs to the end of the poem, brackets of its own and all; a mark alone goes
     assert strip_notes("新月上前峯。（〖1〗《金石萃編》王昶按：「雲居（寺）」卷2\n次行") == "新月上前峯。\n次行"
     assert strip_notes("不須挂嶺居天末。〖1〗。") == "不須挂嶺居天末。。"

@@ -74,6 +74,20 @@ def draw_trajectories(trajectories: list[dict], output: str | Path, *, font: str
     return output
 
 
+def _label_dy(points: list[dict], i: int) -> int:
+    """Where point i's label goes, in points: above it when it lies above the path's nearest other
+    point, below when below (so two near points' labels part), in turn when level with it."""
+    others = [q for j, q in enumerate(points) if j != i]
+    if not others:
+        return 7
+    p = points[i]
+    near = min(others, key=lambda q: (q["x"] - p["x"]) ** 2 + (q["y"] - p["y"]) ** 2)
+    span = (max(q["y"] for q in points) - min(q["y"] for q in points)) or 1.0
+    if abs(p["y"] - near["y"]) < 0.05 * span:
+        return 7 if i % 2 else -15
+    return 7 if p["y"] > near["y"] else -15
+
+
 def _draw(plt, shown: list[dict], text_kw: dict, choice):
     """The figure: a panel per word, its path among its neighbours."""
     from .plotting import palette
@@ -92,9 +106,9 @@ def _draw(plt, shown: list[dict], text_kw: dict, choice):
         for a, b in zip(points, points[1:]):
             ax.annotate("", xy=(b["x"], b["y"]), xytext=(a["x"], a["y"]),
                         arrowprops={"arrowstyle": "-|>", "color": "#333", "lw": 1.6})  # fmt: skip
-        for i, p in enumerate(points):  # (labels above and below in turn: near points stay legible)
+        for i, p in enumerate(points):
             ax.scatter([p["x"]], [p["y"]], s=70, color=colour[p["group"]], edgecolor="#222", zorder=3)
-            ax.annotate(f"{word} ({terminal_safe(p['group'])})", (p["x"], p["y"]), xytext=(6, 7 if i % 2 else -15),
+            ax.annotate(f"{word} ({terminal_safe(p['group'])})", (p["x"], p["y"]), xytext=(6, _label_dy(points, i)),
                         textcoords="offset points", fontsize=12, fontweight="bold", parse_math=False, **text_kw)  # fmt: skip
         ax.set_title(word, parse_math=False, **text_kw)
         ax.set_xticks([])
