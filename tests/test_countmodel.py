@@ -67,6 +67,21 @@ def test_cooccurrences_in_blocks_equal_one_pass(tiny_corpus, monkeypatch, tmp_pa
     np.testing.assert_array_equal(cooccurrences(big, index, 3).toarray(), whole)  # integer sums: exact
 
 
+def test_several_windows_in_one_pass_equal_a_brute_force_count_each(tiny_corpus, monkeypatch):
+    """The model's count part and its views are counted in one pass: each matrix is the count of
+    its own window and weighting."""
+    import w2vkit.training.countmodel as cm
+
+    index = {w: i for i, w in enumerate("abcde")}
+    windows = [(8, "harmonic"), (16, "flat"), (2, "harmonic"), (1, "linear")]
+    monkeypatch.setattr(cm, "BLOCK_TOKENS", 5)
+    for (window, weighting), matrix in zip(windows, cm.cooccurrences_for(tiny_corpus, index, windows)):
+        expected = np.zeros((5, 5))
+        for (i, j), v in brute_force_counts(LINES, index, window, weighting).items():
+            expected[i, j] = v
+        np.testing.assert_allclose(matrix.toarray(), expected, rtol=1e-6)
+
+
 def test_ppmi_equals_its_formula():
     import scipy.sparse as sp
 

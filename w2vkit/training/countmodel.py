@@ -112,31 +112,43 @@ def count_lines(lines, index: dict[str, int], window: int, weights: list[int], p
     words in lines of space-separated tokens, as a scipy CSR int64 matrix; windows do not cross
     lines. Tokens outside `index` are removed before windowing, as word2vec removes words below
     min_count. Counted BLOCK_TOKENS at a time; progress(tokens) after each block."""
+    return count_lines_for(lines, index, [(window, weights)], progress)[0]
+
+
+def count_lines_for(lines, index: dict[str, int], specs: list[tuple[int, list[int]]], progress=None) -> list:
+    """count_lines for several (window, weights) in one pass over the lines: a matrix each (the
+    model's count part and its views read the corpus once, not once each)."""
     import numpy as np
     import scipy.sparse as sp
 
     n = len(index)
-    total = sp.csr_matrix((n, n), dtype=np.int64)
-    gap = [-1] * window  # keeps windows inside a line
+    totals = [sp.csr_matrix((n, n), dtype=np.int64) for _ in specs]
+    widest = max(window for window, _ in specs)
+    gap = [-1] * widest  # keeps windows inside a line
     ids: list[int] = []
     tokens = 0
 
     def flush():
-        nonlocal total
         if not ids:
             return
         arr = np.asarray(ids, dtype=np.int32)
-        rows, cols, vals = [], [], []
-        for d in range(1, window + 1):
+        rows: list[list] = [[] for _ in specs]
+        cols: list[list] = [[] for _ in specs]
+        vals: list[list] = [[] for _ in specs]
+        for d in range(1, widest + 1):
             a, b = arr[:-d], arr[d:]
             keep = (a >= 0) & (b >= 0)
-            rows.append(a[keep])
-            cols.append(b[keep])
-            vals.append(np.full(int(keep.sum()), weights[d - 1], dtype=np.int64))
-        block = sp.coo_matrix(
-            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
-        ).tocsr()  # duplicates summed
-        total = total + block
+            a, b = a[keep], b[keep]
+            for k, (window, weights) in enumerate(specs):
+                if d <= window:
+                    rows[k].append(a)
+                    cols[k].append(b)
+                    vals[k].append(np.full(len(a), weights[d - 1], dtype=np.int64))
+        for k in range(len(specs)):
+            block = sp.coo_matrix(
+                (np.concatenate(vals[k]), (np.concatenate(rows[k]), np.concatenate(cols[k]))), shape=(n, n)
+            ).tocsr()  # duplicates summed
+            totals[k] = totals[k] + block
         ids.clear()
         if progress is not None:
             progress(tokens)
@@ -150,7 +162,7 @@ def count_lines(lines, index: dict[str, int], window: int, weights: list[int], p
         if len(ids) >= BLOCK_TOKENS:
             flush()
     flush()
-    return total
+    return totals
 
 
 def symmetric(counts, scale: int):
@@ -170,25 +182,31 @@ def cooccurrences(
     corpus file (a line of space-separated tokens per line; windows do not cross lines): counted
     here, or on a Dask cluster (w2vkit.base.cluster.Cluster; the workers read the file by path), with
     the same result. progress(tokens) is called after each block counted here."""
-    weights, scale = integer_weights(window, weighting)
+    return cooccurrences_for(corpus, index, [(window, weighting)], progress, cluster)[0]
+
+
+def cooccurrences_for(corpus: Path, index: dict[str, int], windows: list[tuple[int, str]], progress=None, cluster=None):
+    """cooccurrences for several (window, weighting) in one pass over the corpus, a matrix each."""
+    scaled = [integer_weights(window, weighting) for window, weighting in windows]
+    specs = [(window, weights) for (window, _), (weights, _) in zip(windows, scaled)]
     if cluster is not None:
         words = sorted(index, key=lambda word: index[word])
-        counts = cluster.reduce_lines([corpus], _count_block, _sum_blocks, words, window, weights)
+        counts = cluster.reduce_lines([corpus], _count_block, _sum_blocks, words, specs)
     else:
         with open(corpus, encoding="utf-8") as f:
-            counts = count_lines(f, index, window, weights, progress)
-    return symmetric(counts, scale)
+            counts = count_lines_for(f, index, specs, progress)
+    return [symmetric(c, scale) for c, (_, scale) in zip(counts, scaled)]
 
 
-def _count_block(lines, words: list[str], window: int, weights: list[int]):
-    return count_lines(lines, {w: i for i, w in enumerate(words)}, window, weights)
+def _count_block(lines, words: list[str], specs: list[tuple[int, list[int]]]):
+    return count_lines_for(lines, {w: i for i, w in enumerate(words)}, specs)
 
 
 def _sum_blocks(parts):
     parts = list(parts)
     total = parts[0]
     for part in parts[1:]:
-        total = total + part
+        total = [a + b for a, b in zip(total, part)]
     return total
 
 
@@ -288,22 +306,36 @@ def train_count_model(
 ):  # noqa: B008 (frozen)
     """The count model's vectors for `words` (in that order) from a segmented corpus file, its
     co-occurrences counted on `cluster` when given (see cooccurrences)."""
+    return train_count_models(corpus, words, [options], progress, cluster)[0]
+
+
+def train_count_models(corpus: Path, words: list[str], options: list[CountOptions], progress=None, cluster=None):
+    """train_count_model for each of `options`, their co-occurrences counted in one pass over the
+    corpus (each distinct window and weighting a matrix); the pass's seconds are the first's
+    count_seconds, the others' 0 (counted in that pass)."""
     started = time.perf_counter()
     index = {w: i for i, w in enumerate(words)}
-    counts = cooccurrences(corpus, index, options.window, options.weighting, progress, cluster)
+    windows = list(dict.fromkeys((o.window, o.weighting) for o in options))
+    matrices = dict(zip(windows, cooccurrences_for(corpus, index, windows, progress, cluster)))
     counted = time.perf_counter()
-    if options.dirichlet is not None:
-        m = dirichlet_ppmi(counts, options.dirichlet, options.shift)
-    else:
-        m = ppmi(counts, options.smoothing, options.shift)
-    pairs = int(counts.nnz)
-    del counts
-    vectors = factorize(m, options.dim, options.eig, options.add_context, options.seed)
-    done = time.perf_counter()
-    log.debug("count model: %d pairs, count %.1f s, PPMI + SVD %.1f s", pairs, counted - started, done - counted)
-    return CountResult(
-        vectors, pairs, {"count_seconds": round(counted - started, 3), "svd_seconds": round(done - counted, 3)}
-    )
+    results = []
+    for k, o in enumerate(options):
+        began = time.perf_counter()
+        counts = matrices[(o.window, o.weighting)]
+        m = (
+            dirichlet_ppmi(counts, o.dirichlet, o.shift)
+            if o.dirichlet is not None
+            else ppmi(counts, o.smoothing, o.shift)
+        )
+        pairs = int(counts.nnz)
+        vectors = factorize(m, o.dim, o.eig, o.add_context, o.seed)
+        done = time.perf_counter()
+        count_seconds = round(counted - started, 3) if k == 0 else 0.0
+        log.debug("count model: %d pairs, count %.1f s, PPMI + SVD %.1f s", pairs, count_seconds, done - began)
+        results.append(
+            CountResult(vectors, pairs, {"count_seconds": count_seconds, "svd_seconds": round(done - began, 3)})
+        )
+    return results
 
 
 def combine(predictive: np.ndarray, count: np.ndarray, count_weight: float) -> np.ndarray:

@@ -15,7 +15,7 @@ from typing import Any
 from ..base.progress import progress_bar
 from ..errors import InputError
 from ..model.gensimstate import model_class
-from .countmodel import train_count_model, vocabulary
+from .countmodel import train_count_models, vocabulary
 from .trainoptions import TrainOptions
 
 log = logging.getLogger(__name__)
@@ -137,9 +137,12 @@ def fit_count_model(corpus: Path, tokens: int, opts: TrainOptions, inputs, count
             f"{len(dropped):,} distinct words); give more text or lower {{min_count}} (e.g. {{min_count}} 1)",
             "min_count",
         )
-    result = train_count_model(corpus, words, opts.count_options(), cluster=cluster)
+    views = view_options(opts, tokens)
+    result, *viewed = train_count_models(corpus, words, [opts.count_options(), *views.values()], cluster=cluster)
     record = {"pairs": result.pairs, **result.seconds}
-    return FitRun(None, dropped, [], time.perf_counter() - started, words, counts, result.vectors, record)
+    run = FitRun(None, dropped, [], time.perf_counter() - started, words, counts, result.vectors, record)
+    run.views = dict(zip(views, viewed))
+    return run
 
 
 def fit_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, progress: bool, counted=None):
@@ -261,21 +264,20 @@ def fit(corpus: Path, tokens: int, opts: TrainOptions, inputs, progress: bool, s
     """The model `opts` asks for, fitted on a corpus file: ppmi (the count model alone), word2vec,
     or hybrid (word2vec, then the count model on its vocabulary, in run.count)."""
     if opts.method == "ppmi":
-        run = fit_count_model(corpus, tokens, opts, inputs, counted, counter)
-        run.views = fit_views(corpus, list(run.words or []), opts, tokens, counter)
-        return run
+        return fit_count_model(corpus, tokens, opts, inputs, counted, counter)
     run = fit_gensim(corpus, tokens, opts, state, inputs, progress, counted)
-    if opts.method == "hybrid":
+    if opts.method == "hybrid":  # (the count part and its views: one pass over the corpus)
         words = list(run.model.wv.index_to_key)
-        run.count = train_count_model(corpus, words, opts.count_options(), cluster=counter)
-        run.views = fit_views(corpus, words, opts, tokens, counter)
+        views = view_options(opts, tokens)
+        run.count, *viewed = train_count_models(corpus, words, [opts.count_options(), *views.values()], cluster=counter)
+        run.views = dict(zip(views, viewed))
     return run
 
 
-def fit_views(corpus: Path, words: list, opts: TrainOptions, tokens: int, counter=None) -> dict:
-    """The count model of each kind of similarity (VIEW_COUNT_SETTINGS: a wide and a narrow window)
-    on the model's vocabulary, the rest of its count settings as the model's; none from
-    VIEWS_MAX_TOKENS on (on the 17M-word English corpus they would add some 3 minutes)."""
+def view_options(opts: TrainOptions, tokens: int) -> dict:
+    """The count options of each kind of similarity (VIEW_COUNT_SETTINGS: a wide and a narrow
+    window), the rest of the count settings as the model's; none from VIEWS_MAX_TOKENS on (on the
+    17M-word English corpus they would add some 3 minutes)."""
     from dataclasses import replace
 
     from ..base.choices import VIEW_COUNT_SETTINGS, VIEWS_MAX_TOKENS
@@ -283,10 +285,7 @@ def fit_views(corpus: Path, words: list, opts: TrainOptions, tokens: int, counte
     if tokens >= VIEWS_MAX_TOKENS:
         return {}
     base = opts.count_options()
-    return {
-        name: train_count_model(corpus, words, replace(base, **settings), cluster=counter)
-        for name, settings in VIEW_COUNT_SETTINGS.items()
-    }
+    return {name: replace(base, **settings) for name, settings in VIEW_COUNT_SETTINGS.items()}
 
 
 @dataclass
