@@ -264,7 +264,7 @@ def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path,
     from w2vkit.queries.query import Engine
 
     train([str(xiyouji_path)], tmp_path / "xiyouji", keep_gensim=True)  # (gensim's state, cross-checked below)
-    engine = Engine(load_model(tmp_path / "xiyouji"))
+    engine = Engine(load_model(tmp_path / "xiyouji"), similarity="mixed")  # (the vectors as saved, not a view)
     info = invoke(["info", "-m", tmp_path / "xiyouji"])
     assert "training    cbow+subwords(2-3, word weight 0.3) window=8 epochs=80" in info.stdout
     names = {

@@ -17,6 +17,7 @@ import stat
 import time
 from pathlib import Path
 
+from ..base.choices import SIMILARITIES
 from ..base.files import check_writable, input_conflict, pid_suffix, real_path, remove_stale
 from ..errors import OutputError
 from .itemfiles import ITEMS_DIR
@@ -29,6 +30,7 @@ META = "meta.json"
 DROPPED = "dropped.tsv"
 GENSIM_DIR = "gensim"
 DICTS_DIR = "dicts"  # (w2vkit.model.dictcopies fills it)
+_VIEW_FILES = (("view-", ".npy"), ("hubness-", ".npy"), ("hubness-", ".sha256"))
 # Everything w2vkit writes into a model directory (subwords.py's n-gram table and query.py's norm
 # cache included); a directory holding anything else is not replaced.
 MODEL_ENTRIES = frozenset(
@@ -49,6 +51,8 @@ MODEL_ENTRIES = frozenset(
         "hubness.sha256",
         "alacarte.npy",  # (w2vkit.findings.alacarte: the contrast's transform, kept with the model)
         "alacarte.json",
+        # each kind of similarity's view (w2vkit.model.views) and its hubness cache
+        *(f"{prefix}{view}{suffix}" for view in SIMILARITIES for prefix, suffix in _VIEW_FILES),
     }
 )
 
