@@ -194,7 +194,7 @@ SEGMENT_OPTIONS = (
         ("--strip-notes",),
         "flag",
         False,
-        "Drop bracketed editorial notes (（一作…） [二] 〔…〕 【…】) before segmenting.",
+        "Drop editorial notes before segmenting: bracketed readings and marks ((一作…) [二] 〔…〕 【…】), parentheses of any length (a poem has none), and editors' sentences naming collections or volumes (以上…見《…》卷…).",
     ),
     Option(
         "text_column",

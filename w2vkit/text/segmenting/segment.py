@@ -96,7 +96,7 @@ class SegmentOptions:
     tokens : {"words", "chars"}
         Chinese tokens: the segmenter's words, or each Han character (Latin words stay words).
     strip_notes : bool
-        Drop bracketed editorial notes before segmenting.
+        Drop editorial notes before segmenting (w2vkit.text.segmenting.variants.strip_notes).
     text_column : str
         A table's column holding the text (w2vkit.text.reading.tables).
 
