@@ -63,6 +63,8 @@ def test_the_command_draws_the_paths_of_ordered_groups(invoke, tmp_path, ordered
         (["--scan", "5", "-o", "paths.png"], "-o draws the paths of WORDs, not of a scan"),
         (["w1", "--groups", "C,A,B", "-o", "paths.png"], None),
         (["w1", "--by", "author", "-o", "paths.png"], "the groups have no order: give --groups A,B,C"),
+        (["w1", "-o", "paths.png", "--font", "nofont.ttf"], "nofont.ttf: no such font file"),
+        (["w1", "-o", "paths.png", "--font", "."], ".: no such font file"),
     ],
 )
 def test_a_path_that_cannot_be_drawn_is_refused(invoke, tmp_path, ordered_table, args, message, monkeypatch):

@@ -144,7 +144,7 @@ def contrast(
             raise UsageError("-o draws the paths of WORDs, not of a scan")
         from ..pictures.trajectoryplot import check_trajectory_output
 
-        check_trajectory_output(output)  # (before the work, not after)
+        check_trajectory_output(output, font)  # (before the work, not after)
     result = run(
         engine_for(model_path),
         list(words),

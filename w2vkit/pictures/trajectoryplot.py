@@ -21,8 +21,13 @@ MAX_PANELS = 6  # words drawn side by side; the rest are in the JSON
 _MISSING = re.compile(r"Glyph (\d+) .*missing")  # (the number is the code point)
 
 
-def check_trajectory_output(output) -> str:
-    """The picture's format (png, svg, pdf), checked before any work; as an axis picture's."""
+def check_trajectory_output(output, font: str | None = None) -> str:
+    """The picture's format (png, svg, pdf) and the font file given, checked before any work (a
+    contrast can take minutes; a font that is no font should not wait for it)."""
+    if font is not None:
+        from .fonts import find_cjk_font
+
+        find_cjk_font(font)
     return check_axis_output(output)
 
 
