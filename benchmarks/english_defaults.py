@@ -46,6 +46,7 @@ from w2vkit.model.store import Model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
 from w2vkit.text.corpus.corpuscache import prepare_corpus  # noqa: E402
 from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
+from w2vkit.training.countmodel import CountOptions, combine, train_count_model  # noqa: E402
 
 # The large-corpus default before this sweep (TrainOptions.resolved for >= 2M tokens until 2026-11-23).
 BASE = dict(sg=0, vector_size=200, window=8, epochs=10, negative=10, sample=1e-4, min_count=5)
@@ -86,6 +87,14 @@ def scores(words, counts, vectors) -> dict:
     return out
 
 
+def count_part(corpus: Path, words: list[str], seed: int) -> np.ndarray:
+    """The count part `train --method hybrid` would add to these words (its default settings)."""
+    started = time.perf_counter()
+    vectors = train_count_model(corpus, words, CountOptions(seed=seed)).vectors
+    print(f"count part of {len(words)} words in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return vectors
+
+
 def check(model_dir: str) -> None:
     from gensim.models import KeyedVectors
 
@@ -118,6 +127,11 @@ def main():
     p.add_argument("--out", default="/tmp/en-sweep.jsonl")
     p.add_argument("--check", metavar="MODEL", help="score a saved model with w2vkit and gensim, and stop")
     p.add_argument("--tiny", action="store_true", help="one epoch of two trials (tests/test_benchmarks.py)")
+    p.add_argument("--setting", action="append", default=[], help='an ad-hoc trial as JSON, e.g. {"window": 10}')
+    p.add_argument(
+        "--count-weights", default="0", help="also score each as a hybrid: the count part (train's) at these weights"
+    )
+    p.add_argument("--keep", metavar="DIR", help="keep each trial's word and context vectors here (npy)")
     args = p.parse_args()
     if args.tiny:
         from tiny import TINY_DIM, TINY_EPOCHS
@@ -133,6 +147,12 @@ def main():
     corpus = prepare_corpus([args.corpus], SegmentOptions()).path
     print(f"corpus {corpus} ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     only = [int(i) for i in args.only.split(",")] if args.only else range(len(TRIALS))
+    if args.setting:
+        TRIALS.extend(json.loads(text) for text in args.setting)
+        only = list(only) if args.only else []
+        only += range(len(TRIALS) - len(args.setting), len(TRIALS))
+    weights = [float(x) for x in args.count_weights.split(",")]
+    count_parts: dict[tuple, np.ndarray] = {}
     posts = args.post.split(",") if args.post else POSTPROCESS
     header = (
         f"{'#':>2} {'setting':<44} {'seed':>4} {'train s':>7} {'post':<10} {'google':>6} {'ws353':>6} {'simlex':>6}"
@@ -148,19 +168,33 @@ def main():
             counts = np.array([model.wv.get_vecattr(w, "count") for w in words])
             w, c = model.wv.vectors, getattr(model, "syn1neg", None)
             shown = " ".join(f"{k}={v}" for k, v in TRIALS[i].items()) or "(base)"
+            if args.keep:
+                keep = Path(args.keep) / f"{shown.replace(' ', '_').replace('=', '')}-seed{seed}"
+                keep.mkdir(parents=True, exist_ok=True)
+                np.save(keep / "w.npy", w), np.save(keep / "c.npy", c)
+                (keep / "words.txt").write_text("\n".join(words) + "\n", encoding="utf-8")
+            if any(weights) and tuple(words) not in count_parts:
+                count_parts.clear()  # one vocabulary's count part at a time (memory)
+                count_parts[tuple(words)] = count_part(corpus, words, seed)
             for post in posts:
                 if post.startswith("w+c") and c is None:
                     continue
-                s = scores(words, counts, variant(w, c, post))
-                row = dict(trial=i, setting=setting, seed=seed, train_seconds=round(seconds, 1), post=post, **s)
-                flag = "!" if seconds > args.budget else " "
-                print(
-                    f"{i:>2} {shown:<44} {seed:>4} {seconds:>6.0f}{flag} {post:<10} "
-                    f"{s['google']:>6.2%} {s['wordsim353']:>6.3f} {s['simlex999']:>6.3f}",
-                    flush=True,
-                )
-                with open(args.out, "a") as f:
-                    f.write(json.dumps(row) + "\n")
+                for weight in weights:
+                    vectors = variant(w, c, post)
+                    if weight:
+                        vectors = combine(vectors, count_parts[tuple(words)], weight)
+                    s = scores(words, counts, vectors)
+                    row = dict(trial=i, setting=setting, seed=seed, train_seconds=round(seconds, 1), post=post, **s)
+                    row["count_weight"] = weight
+                    flag = "!" if seconds > args.budget else " "
+                    label = f"{post} +{weight:g}" if weight else post
+                    print(
+                        f"{i:>2} {shown:<44} {seed:>4} {seconds:>6.0f}{flag} {label:<10} "
+                        f"{s['google']:>6.2%} {s['wordsim353']:>6.3f} {s['simlex999']:>6.3f}",
+                        flush=True,
+                    )
+                    with open(args.out, "a") as f:
+                        f.write(json.dumps(row) + "\n")
             del model
 
 
