@@ -39,6 +39,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from w2vkit.base.choices import SMALL_CORPUS_TOKENS  # noqa: E402
 from w2vkit.evaluation.evalsets import resolve_set  # noqa: E402
 from w2vkit.evaluation.evaluate import evaluate_analogies, evaluate_pairs  # noqa: E402
 from w2vkit.model.postprocess import Steps, apply  # noqa: E402
@@ -46,7 +47,8 @@ from w2vkit.model.store import Model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
 from w2vkit.text.corpus.corpuscache import prepare_corpus  # noqa: E402
 from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
-from w2vkit.training.countmodel import CountOptions, combine, train_count_model  # noqa: E402
+from w2vkit.training.countmodel import combine, train_count_model  # noqa: E402
+from w2vkit.training.trainoptions import TrainOptions  # noqa: E402
 
 # The large-corpus default before this sweep (TrainOptions.resolved for >= 2M tokens until 2026-11-23).
 BASE = dict(sg=0, vector_size=200, window=8, epochs=10, negative=10, sample=1e-4, min_count=5)
@@ -88,9 +90,10 @@ def scores(words, counts, vectors) -> dict:
 
 
 def count_part(corpus: Path, words: list[str], seed: int) -> np.ndarray:
-    """The count part `train --method hybrid` would add to these words (its default settings)."""
+    """The count part `train --method hybrid` would add to these words (its defaults for a large corpus)."""
     started = time.perf_counter()
-    vectors = train_count_model(corpus, words, CountOptions(seed=seed)).vectors
+    options = TrainOptions(seed=seed).resolved(SMALL_CORPUS_TOKENS, "en").count_options()
+    vectors = train_count_model(corpus, words, options).vectors
     print(f"count part of {len(words)} words in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return vectors
 

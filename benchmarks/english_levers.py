@@ -41,6 +41,37 @@ def scores(words, counts, vectors) -> dict:
     return out
 
 
+def from_kept(args) -> None:
+    """Count variants mixed with vectors kept by english_defaults.py --keep (the same corpus cache)."""
+    from english_defaults import variant
+
+    from w2vkit.text.corpus.corpuscache import prepare_corpus
+    from w2vkit.text.segmenting.segment import SegmentOptions
+
+    kept = Path(args.vectors)
+    words = (kept / "words.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    counts = np.arange(len(words), 0, -1)  # (only their order matters: the most frequent first)
+    w, c = np.load(kept / "w.npy"), np.load(kept / "c.npy")
+    corpus = prepare_corpus([str(ROOT.parent / "shared/corpora/enwiki-text8style-100M.txt.gz")], SegmentOptions()).path
+    for name in args.variants.split(","):
+        started = time.perf_counter()
+        counted = train_count_model(corpus, words, replace(CountOptions(seed=1), **COUNT_VARIANTS[name]))
+        seconds = time.perf_counter() - started
+        for post, weight in ((p, float(x)) for p in args.post.split(",") for x in args.weights.split(",")):
+            predictive = variant(w, c, post)
+            s = scores(words, counts, predictive if weight == 0 else combine(predictive, counted.vectors, weight))
+            print(
+                f"{kept.name} {post:10} {name:14} weight {weight:<5g} Google {s['google']:.2%}  WS353 {s['wordsim353']:.3f}  "
+                f"SimLex {s['simlex999']:.3f}  (count {seconds:.0f} s)",
+                flush=True,
+            )
+            if args.json:
+                with open(args.json, "a", encoding="utf-8") as f:
+                    f.write(
+                        json.dumps({"vectors": str(kept), "post": post, "variant": name, "weight": weight, **s}) + "\n"
+                    )
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("model", nargs="?")
@@ -48,7 +79,17 @@ def main():
     p.add_argument("--weights", default="0,0.25,0.35")
     p.add_argument("--json", default=None, help="append rows here (JSON lines)")
     p.add_argument("--tiny", action="store_true")
+    p.add_argument(
+        "--vectors", metavar="DIR", help="instead of MODEL: word and context vectors kept by english_defaults.py --keep"
+    )
+    p.add_argument(
+        "--post",
+        default="w+c abtt2",
+        help="with --vectors: their post-processings (english_defaults.py's), comma-separated",
+    )
     args = p.parse_args()
+    if args.vectors:
+        return from_kept(args)
     if args.tiny:
         import tempfile
 

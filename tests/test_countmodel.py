@@ -166,6 +166,16 @@ def test_count_options_are_checked():
             CountOptions(**bad)
 
 
+def test_the_count_parts_singular_values_depend_on_the_corpus_size_unless_given():
+    from w2vkit.training.trainoptions import LARGE_CORPUS, SMALL_CORPUS, TrainOptions
+
+    assert LARGE_CORPUS.count_eig != SMALL_CORPUS.count_eig  # (else this test checks nothing)
+    assert TrainOptions().resolved(300_000, "zh").count_options().eig == SMALL_CORPUS.count_eig
+    assert TrainOptions().resolved(5_000_000, "en").count_options().eig == LARGE_CORPUS.count_eig
+    assert TrainOptions(count_eig=0.0).resolved(5_000_000, "en").count_options().eig == 0.0
+    assert TrainOptions(count_eig=1.0).resolved(5_000_000, "en").count_options().eig == 1.0
+
+
 def test_train_count_model_gives_a_vector_per_word(tiny_corpus):
     result = train_count_model(tiny_corpus, ["a", "b", "c", "d", "e"], CountOptions(dim=3))
     assert result.vectors.shape == (5, 3) and result.vectors.dtype == np.float32

@@ -114,19 +114,25 @@ SMALL_CORPUS_DEFAULTS = {
     "cbow_alpha": None,  # gensim's 0.025
     "add_context": False,
     "remove_top": 0,
+    # The count part's singular values raised to this power (Levy et al. 2015 use 0.5): kept whole
+    # on novels, where flatter spectra did not help aliases (docs/defaults.md "Kinds of similarity").
+    "count_eig": 1.0,
 }
 # Chosen on Wikipedia (benchmarks/english_defaults.py): the C tool's and fastText's CBOW learning
 # rate, and post-processing: w+c, then the mean and top principal directions removed.
 LARGE_CORPUS_DEFAULTS = {
-    "dim": 200,
-    "window": 8,
+    # dim 300, window 10, 5 negatives and sample 1e-3 (issue 50: WordSim353 0.707 -> 0.731 on two
+    # seeds, Google 51.6% -> 53.5-54.4%, docs/defaults.md "English, issue 50").
+    "dim": 300,
+    "window": 10,
     "epochs": 10,
-    "negative": 10,
-    "sample": 1e-4,
+    "negative": 5,
+    "sample": 1e-3,
     "buckets": 2_000_000,
     "cbow_alpha": 0.05,
     "add_context": True,
     "remove_top": 2,
+    "count_eig": 0.5,
 }
 
 
@@ -153,7 +159,7 @@ WEIGHTINGS = ("harmonic", "linear", "flat")
 DEFAULT_WEIGHTING = "harmonic"
 DEFAULT_COUNT_DIM = 100
 DEFAULT_COUNT_WINDOW = 8
-DEFAULT_COUNT_EIG = 1.0  # singular values raised to this power in the vectors (0.5 in Levy et al.)
+DEFAULT_COUNT_EIG = SMALL_CORPUS_DEFAULTS["count_eig"]  # (CountOptions' own; train's depends on the size)
 
 # w2vkit.evaluation.evalsets: built-in set names -> (where, relative path, kind). "gensim": inside the gensim
 # package's test data; "data": under a data folder (DATA_ENV, e.g. ../shared/eval/zh); "w2vkit":

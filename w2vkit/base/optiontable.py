@@ -17,7 +17,6 @@ from .choices import (
     BUILTIN_STOPWORDS,
     DEFAULT_ARCH,
     DEFAULT_COUNT_DIM,
-    DEFAULT_COUNT_EIG,
     DEFAULT_COUNT_WEIGHT,
     DEFAULT_COUNT_WINDOW,
     DEFAULT_MAX_LINE_TOKENS,
@@ -327,7 +326,7 @@ TRAIN_OPTIONS = (
         ("--count-eig",),
         "number",
         None,
-        f"Power of the singular values in the count vectors [default: {DEFAULT_COUNT_EIG}].",
+        f"Power of the singular values in the count vectors [default: {by_size('count_eig')}].",
     ),
     Option(
         "count_dirichlet",

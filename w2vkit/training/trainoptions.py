@@ -43,6 +43,7 @@ class SizeDefaults:
     cbow_alpha: float | None  # None: gensim's 0.025
     add_context: bool
     remove_top: int
+    count_eig: float  # the count part's singular values to this power
 
 
 SMALL_CORPUS = SizeDefaults(**cast(dict[str, Any], SMALL_CORPUS_DEFAULTS))
@@ -189,6 +190,7 @@ class TrainOptions:
             remove_top=pick("remove_top"),
             method=self.method or (DEFAULT_METHOD if tokens < HYBRID_MAX_TOKENS else "word2vec"),
             count_weight=DEFAULT_COUNT_WEIGHT if self.count_weight is None else self.count_weight,
+            count_eig=pick("count_eig"),
         )
 
     def count_options(self):
