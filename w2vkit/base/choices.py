@@ -121,12 +121,12 @@ SMALL_CORPUS_DEFAULTS = {
 # Chosen on Wikipedia (benchmarks/english_defaults.py): the C tool's and fastText's CBOW learning
 # rate, and post-processing: w+c, then the mean and top principal directions removed.
 LARGE_CORPUS_DEFAULTS = {
-    # dim 300, window 10, 5 negatives and sample 1e-3 (issue 50: WordSim353 0.707 -> 0.731 on two
-    # seeds, Google 51.6% -> 53.5-54.4%, docs/defaults.md "English, issue 50").
+    # dim 300, window 10 and sample 1e-3 (issue 50: WordSim353 0.707 -> 0.723-0.724, Google 51.6% ->
+    # 54.5-55.0% on three runs; docs/defaults.md "English, issue 50").
     "dim": 300,
     "window": 10,
     "epochs": 10,
-    "negative": 5,
+    "negative": 10,
     "sample": 1e-3,
     "buckets": 2_000_000,
     "cbow_alpha": 0.05,
