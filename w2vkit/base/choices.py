@@ -101,6 +101,10 @@ SMALL_CORPUS_TOKENS = 2_000_000
 # A word's own vector against its n-grams' mean, chosen on both novels' alias groups; see
 # w2vkit.model.subwords.compose_subword_vectors.
 DEFAULT_WORD_WEIGHT = 0.3
+# The count part's singular values raised to this power (Levy et al. 2015 use 0.5): kept whole on
+# novels, where flatter spectra did not help aliases (docs/defaults.md "Kinds of similarity"); the
+# small-corpus default, and CountOptions' own.
+DEFAULT_COUNT_EIG = 1.0
 SMALL_CORPUS_DEFAULTS = {
     "dim": 100,
     "window": 8,
@@ -114,9 +118,7 @@ SMALL_CORPUS_DEFAULTS = {
     "cbow_alpha": None,  # gensim's 0.025
     "add_context": False,
     "remove_top": 0,
-    # The count part's singular values raised to this power (Levy et al. 2015 use 0.5): kept whole
-    # on novels, where flatter spectra did not help aliases (docs/defaults.md "Kinds of similarity").
-    "count_eig": 1.0,
+    "count_eig": DEFAULT_COUNT_EIG,
 }
 # Chosen on Wikipedia (benchmarks/english_defaults.py): the C tool's and fastText's CBOW learning
 # rate, and post-processing: w+c, then the mean and top principal directions removed.
@@ -159,7 +161,6 @@ WEIGHTINGS = ("harmonic", "linear", "flat")
 DEFAULT_WEIGHTING = "harmonic"
 DEFAULT_COUNT_DIM = 100
 DEFAULT_COUNT_WINDOW = 8
-DEFAULT_COUNT_EIG = SMALL_CORPUS_DEFAULTS["count_eig"]  # (CountOptions' own; train's depends on the size)
 
 # w2vkit.evaluation.evalsets: built-in set names -> (where, relative path, kind). "gensim": inside the gensim
 # package's test data; "data": under a data folder (DATA_ENV, e.g. ../shared/eval/zh); "w2vkit":
