@@ -41,6 +41,19 @@ def scores(words, counts, vectors) -> dict:
     return out
 
 
+def report(label: str, s: dict, seconds: float, row: dict, json_path: str | None) -> None:
+    """One line of scores on stdout, and the row appended to json_path (JSON lines) if given."""
+    shown = {k: ("n/a" if v is None else f"{v:.2%}" if k == "google" else f"{v:.3f}") for k, v in s.items()}
+    print(
+        f"{label} Google {shown['google']}  WS353 {shown['wordsim353']}  SimLex {shown['simlex999']}  "
+        f"(count {seconds:.0f} s)",
+        flush=True,
+    )
+    if json_path:
+        with open(json_path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(row) + "\n")
+
+
 def from_kept(args) -> None:
     """Count variants mixed with vectors kept by english_defaults.py --keep (the same corpus cache)."""
     from english_defaults import variant
@@ -60,16 +73,8 @@ def from_kept(args) -> None:
         for post, weight in ((p, float(x)) for p in args.post.split(",") for x in args.weights.split(",")):
             predictive = variant(w, c, post)
             s = scores(words, counts, predictive if weight == 0 else combine(predictive, counted.vectors, weight))
-            print(
-                f"{kept.name} {post:10} {name:14} weight {weight:<5g} Google {s['google']:.2%}  WS353 {s['wordsim353']:.3f}  "
-                f"SimLex {s['simlex999']:.3f}  (count {seconds:.0f} s)",
-                flush=True,
-            )
-            if args.json:
-                with open(args.json, "a", encoding="utf-8") as f:
-                    f.write(
-                        json.dumps({"vectors": str(kept), "post": post, "variant": name, "weight": weight, **s}) + "\n"
-                    )
+            row = {"vectors": str(kept), "post": post, "variant": name, "weight": weight, **s}
+            report(f"{kept.name} {post:10} {name:14} weight {weight:<5g}", s, seconds, row, args.json)
 
 
 def main():
@@ -118,15 +123,7 @@ def main():
             mixed = predictive if w == 0 else combine(predictive, counted.vectors, w)
             s = scores(model.words, model.counts, mixed)
             row = {"model": args.model, "variant": variant, "weight": w, **s, "count_seconds": round(seconds, 1)}
-            shown = {k: ("n/a" if v is None else f"{v:.2%}" if k == "google" else f"{v:.3f}") for k, v in s.items()}
-            print(
-                f"{variant:14} weight {w:<5g} Google {shown['google']}  WS353 {shown['wordsim353']}  "
-                f"SimLex {shown['simlex999']}  (count {seconds:.0f} s)",
-                flush=True,
-            )
-            if args.json:
-                with open(args.json, "a", encoding="utf-8") as f:
-                    f.write(json.dumps(row) + "\n")
+            report(f"{variant:14} weight {w:<5g}", s, seconds, row, args.json)
 
 
 if __name__ == "__main__":
