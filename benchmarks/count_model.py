@@ -86,6 +86,11 @@ COUNT_VARIANTS = {
     "w16": dict(window=16),
     "w10-flat": dict(window=10, weighting="flat"),
     "w16-flat": dict(window=16, weighting="flat"),
+    # issue 50, English: a narrow count beside the count part (CountOptions.narrow_share), with the
+    # large-corpus singular values (eig 0.5)
+    "eig0.5-narrow0.25": dict(eig=0.5, narrow_share=0.25),
+    "eig0.5-narrow0.33": dict(eig=0.5, narrow_share=1 / 3),
+    "eig0.5-narrow0.5": dict(eig=0.5, narrow_share=0.5),
 }
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
+from w2vkit.base.choices import NARROW_COUNT_SETTINGS
 from w2vkit.errors import UsageError
 from w2vkit.model.store import load_model
 from w2vkit.training.countmodel import (
@@ -161,7 +162,7 @@ def test_vocabulary_by_count_with_dropped_words(tiny_corpus):
 
 
 def test_count_options_are_checked():
-    for bad in (dict(weighting="cubic"), dict(dim=0), dict(smoothing=0), dict(shift=0.5)):
+    for bad in (dict(weighting="cubic"), dict(dim=0), dict(smoothing=0), dict(shift=0.5), dict(narrow_share=1.0)):
         with pytest.raises(UsageError):
             CountOptions(**bad)
 
@@ -174,6 +175,46 @@ def test_the_count_parts_singular_values_depend_on_the_corpus_size_unless_given(
     assert TrainOptions().resolved(5_000_000, "en").count_options().eig == LARGE_CORPUS.count_eig
     assert TrainOptions(count_eig=0.0).resolved(5_000_000, "en").count_options().eig == 0.0
     assert TrainOptions(count_eig=1.0).resolved(5_000_000, "en").count_options().eig == 1.0
+
+
+def test_the_count_weight_and_narrow_share_depend_on_the_corpus_size_unless_given():
+    from w2vkit.training.trainoptions import LARGE_CORPUS, SMALL_CORPUS, TrainOptions
+
+    assert SMALL_CORPUS.count_narrow_share == 0 < LARGE_CORPUS.count_narrow_share
+    assert LARGE_CORPUS.count_weight != SMALL_CORPUS.count_weight
+    small, large = TrainOptions().resolved(300_000, "zh"), TrainOptions().resolved(5_000_000, "en")
+    assert (small.count_weight, small.count_options().narrow_share) == (SMALL_CORPUS.count_weight, 0)
+    assert (large.count_weight, large.count_options().narrow_share) == (
+        LARGE_CORPUS.count_weight,
+        LARGE_CORPUS.count_narrow_share,
+    )
+    given = TrainOptions(count_weight=0.25, count_narrow_share=0.0).resolved(5_000_000, "en")
+    assert (given.count_weight, given.count_options().narrow_share) == (0.25, 0.0)
+
+
+def test_a_narrow_count_sits_beside_the_first_at_its_share_of_each_cosine(tiny_corpus):
+    words = ["a", "b", "c", "d", "e"]
+    share = 0.3
+    both = train_count_model(tiny_corpus, words, CountOptions(dim=3, window=4, narrow_share=share)).vectors
+    # the same two counts, each factorised on its own (the narrow one with its own settings)
+    wide = train_count_model(tiny_corpus, words, CountOptions(dim=3, window=4)).vectors
+    narrow = train_count_model(tiny_corpus, words, CountOptions(dim=3, **NARROW_COUNT_SETTINGS)).vectors
+    assert both.shape == (5, 6)
+
+    def cosines(x):
+        u = x / np.linalg.norm(x, axis=1, keepdims=True)
+        return u @ u.T
+
+    np.testing.assert_allclose(cosines(both), (1 - share) * cosines(wide) + share * cosines(narrow), atol=1e-5)
+
+
+def test_a_view_is_one_count_even_when_the_model_has_a_narrow_count():
+    from w2vkit.training.fitting import view_options
+    from w2vkit.training.trainoptions import TrainOptions
+
+    opts = TrainOptions(count_narrow_share=0.4).resolved(300_000, "zh")
+    assert opts.count_options().narrow_share == 0.4
+    assert all(v.narrow_share == 0 for v in view_options(opts, 300_000).values())
 
 
 def test_train_count_model_gives_a_vector_per_word(tiny_corpus):
@@ -203,6 +244,19 @@ def test_train_method_ppmi_needs_no_gensim_state(invoke, novel_slice, tmp_path):
         f"Error: {out}: a ppmi model cannot be resumed (its count part is computed from all its text at once); "
         "train a new model on all the text\n"
     )
+
+
+def test_train_with_a_narrow_count_says_so_in_meta_and_info(invoke, novel_slice, tmp_path):
+    out = tmp_path / "ppmi"
+    args = ["train", novel_slice, "-o", out, "--method", "ppmi", "--count-dim", "10", "--min-count", "3"]
+    r = invoke([*args, "--count-narrow-share", "0.3", "-q"])
+    assert r.exit_code == 0, r.stderr
+    model = load_model(out)
+    assert model.dim == 20 and model.meta["count_model"]["narrow_share"] == 0.3
+    info = invoke(["info", "-m", out]).stdout
+    assert "eig 1.0, w+c; beside it a narrow count, window 2, 0.3 of its cosine)" in info
+    r = invoke([*args, "--count-narrow-share", "1", "-o", tmp_path / "bad"])
+    assert r.exit_code == 2 and "--count-narrow-share" in r.stderr
 
 
 def test_train_method_hybrid_puts_both_parts_side_by_side(novel_slice, tmp_path):

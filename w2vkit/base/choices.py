@@ -105,6 +105,11 @@ DEFAULT_WORD_WEIGHT = 0.3
 # novels, where flatter spectra did not help aliases (docs/defaults.md "Kinds of similarity"); the
 # small-corpus default, and CountOptions' own.
 DEFAULT_COUNT_EIG = 1.0
+# From 2M tokens the count part is two counts side by side: its own window, and a narrow one (the
+# paradigmatic view's settings: words that could replace each other, which syntactic analogies ask
+# for) with this share of the count part's cosine (CountOptions.narrow_share).
+NARROW_COUNT_SETTINGS: "dict[str, int | float]" = {"window": 2, "eig": 1.0}
+NARROW_SHARE_FROM_2M = 0.25
 SMALL_CORPUS_DEFAULTS = {
     "dim": 100,
     "window": 8,
@@ -119,6 +124,8 @@ SMALL_CORPUS_DEFAULTS = {
     "add_context": False,
     "remove_top": 0,
     "count_eig": DEFAULT_COUNT_EIG,
+    "count_weight": 0.25,
+    "count_narrow_share": 0.0,
 }
 # Chosen on Wikipedia (benchmarks/english_defaults.py): the C tool's and fastText's CBOW learning
 # rate, and post-processing: w+c, then the mean and top principal directions removed.
@@ -135,6 +142,11 @@ LARGE_CORPUS_DEFAULTS = {
     "add_context": True,
     "remove_top": 2,
     "count_eig": 0.5,
+    # The count part: 3/4 of its cosine from its window of 8, 1/4 from a narrow count
+    # (NARROW_COUNT_SETTINGS), and 0.3 of each cosine (issue 50: Google +0.6 to +0.9 points on the
+    # same vectors, WordSim353 -0.003; docs/defaults.md "English, issue 50").
+    "count_weight": 0.3,
+    "count_narrow_share": NARROW_SHARE_FROM_2M,
 }
 
 
@@ -154,7 +166,6 @@ def by_size(name: str) -> str:
 METHODS = ("word2vec", "ppmi", "hybrid")
 DEFAULT_METHOD = "hybrid"
 HYBRID_MAX_TOKENS = 50_000_000
-DEFAULT_COUNT_WEIGHT = 0.25
 # The count model's co-occurrence weightings (a context d words away counts 1/d as in GloVe,
 # (window - d + 1) / window as word2vec's dynamic window on average, or 1) and its defaults.
 WEIGHTINGS = ("harmonic", "linear", "flat")
@@ -232,7 +243,7 @@ MIXED = "mixed"
 DEFAULT_SIMILARITY = "topical"
 VIEW_COUNT_SETTINGS: "dict[str, dict]" = {
     "topical": {"window": 16, "weighting": "flat"},
-    "paradigmatic": {"window": 2, "eig": 1.0},
+    "paradigmatic": dict(NARROW_COUNT_SETTINGS),
 }
 VIEW_WEIGHTS = {"topical": 0.4, "paradigmatic": 0.25}
 VIEWS_MAX_TOKENS = 5_000_000  # views are trained below this many tokens (novels, samples): seconds each

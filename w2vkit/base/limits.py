@@ -35,6 +35,7 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "count_eig": (0.0, 1.0, False, "the power of the singular values: 0 ignores them, 1 keeps them"),
     "count_dirichlet": (1e-9, 1e3, False, "a pseudo-count added to every co-occurrence cell"),
     "count_weight": (0.0, 1.0, False, "the count part's share of the combined cosines"),
+    "count_narrow_share": (0.0, 0.99, False, "the narrow count's share of the count part's cosine"),
     "ns_exponent": (-10.0, 10.0, False, "the exponent of the negative-sampling distribution: 0.75 for words"),
     "remove_top": (0, 100, True, "principal directions removed; 1-3 is the usual, the rest is meaning"),
     "members": (2, 100, True, "each member is a training of the whole text; 10 gives usable intervals"),

@@ -17,7 +17,6 @@ from .choices import (
     BUILTIN_STOPWORDS,
     DEFAULT_ARCH,
     DEFAULT_COUNT_DIM,
-    DEFAULT_COUNT_WEIGHT,
     DEFAULT_COUNT_WINDOW,
     DEFAULT_MAX_LINE_TOKENS,
     DEFAULT_MAX_N,
@@ -34,6 +33,7 @@ from .choices import (
     LANGS,
     LARGE_CORPUS_DEFAULTS,
     METHODS,
+    NARROW_COUNT_SETTINGS,
     PHRASE_SCORINGS,
     PHRASE_THRESHOLD_DEFAULTS,
     SMALL_CORPUS_TOKENS,
@@ -306,7 +306,7 @@ TRAIN_OPTIONS = (
         ("--count-weight",),
         "number",
         None,
-        f"hybrid: the count model's share of each cosine [default: {DEFAULT_COUNT_WEIGHT}].",
+        f"hybrid: the count model's share of each cosine [default: {by_size('count_weight')}].",
         metavar="W",
     ),
     Option("count_dim", ("--count-dim",), "number", None, f"Count model dimensions [default: {DEFAULT_COUNT_DIM}]."),
@@ -337,6 +337,16 @@ TRAIN_OPTIONS = (
         "instead of raising context counts to 0.75 (Jungmaier et al. 2020; their recipe adds --count-eig 0) "
         "[default: off].",
         metavar="LAMBDA",
+    ),
+    Option(
+        "count_narrow_share",
+        ("--count-narrow-share",),
+        "number",
+        None,
+        "The share of the count model's cosine from a second count in a narrow window "
+        f"({NARROW_COUNT_SETTINGS['window']} words, singular values whole): it favours words that could replace "
+        f"each other, as syntactic analogies ask [default: {by_size('count_narrow_share')}].",
+        metavar="S",
     ),
 )
 

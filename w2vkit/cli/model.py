@@ -185,6 +185,9 @@ def train(
     c = o.count_options()
     dims = result.dimensions  # as saved (the count part may be smaller than asked: at most the vocabulary)
     count = f"count model (PPMI+SVD) dim={dims[-1]} window={c.window}"
+    narrow = c.narrow()
+    if narrow is not None:
+        count += f" and {narrow.window} ({c.narrow_share:g} of its cosine)"
     what = {
         "word2vec": f"{arch} dim={dims[0]} window={o.window} epochs={o.epochs}",
         "hybrid": f"{arch} dim={dims[0]} window={o.window} epochs={o.epochs} + {count}, weight {o.count_weight} "

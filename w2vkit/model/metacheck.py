@@ -62,7 +62,12 @@ SCHEMA: dict = {
         "file_starts": [POSITIVE],
     },  # (a member: tokens only)
     "ngrams": {"count": int, "min_n": int, "max_n": int, "dim": int},
-    "count_model": {"dim": int, "window": int, "layout": {"!predictive_dim": int, "!count_dim": int}},
+    "count_model": {
+        "dim": int,
+        "window": int,
+        "narrow_share": NUMBER,
+        "layout": {"!predictive_dim": int, "!count_dim": int},
+    },
     "timings": {"train_seconds": NUMBER, "words_per_second": NUMBER},
     "source": {"!path": str},
     "postprocess": [{"!step": str}],

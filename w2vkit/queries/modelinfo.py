@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..base.choices import DEFAULT_SIMILARITY, DEFAULT_TOP_WORDS, SIMILARITIES
+from ..base.choices import DEFAULT_SIMILARITY, DEFAULT_TOP_WORDS, NARROW_COUNT_SETTINGS, SIMILARITIES
 from ..model.members import describe_members
 from ..model.postprocess import step_label
 from ..model.store import Model
@@ -42,7 +42,13 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
             f"method      {method}"
             + (f", count weight {hp.get('count_weight')}" if method == "hybrid" else "")
             + f" (count model: dim {c.get('dim')}, window {c.get('window')}, {c.get('weighting')}, "
-            f"eig {c.get('eig')}{', w+c' if c.get('add_context') else ''})"
+            f"eig {c.get('eig')}{', w+c' if c.get('add_context') else ''}"
+            + (
+                f"; beside it a narrow count, window {NARROW_COUNT_SETTINGS['window']}, {c['narrow_share']:g} of its cosine"
+                if c.get("narrow_share")
+                else ""
+            )
+            + ")"
         )
     if "arch" in hp and method != "ppmi":
         arch = (

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,7 @@ from ..base.choices import (
     DEFAULT_COUNT_EIG,
     DEFAULT_COUNT_WINDOW,
     DEFAULT_WEIGHTING,
+    NARROW_COUNT_SETTINGS,
     WEIGHTINGS,
 )
 from ..base.vecmath import unit_rows
@@ -61,6 +62,9 @@ class CountOptions:
     add_context: bool = True  # word + context vectors
     shift: float = 1.0  # PMI - log(shift) before clipping at 0 (SPPMI; 1: none)
     seed: int = 1
+    # The share of this model's cosine from a second count in a narrow window (NARROW_COUNT_SETTINGS,
+    # the rest as here), factorised on its own and put beside the first, each `dim` wide (0: none).
+    narrow_share: float = 0.0
 
     def __post_init__(self):
         if self.weighting not in WEIGHTINGS:
@@ -71,6 +75,8 @@ class CountOptions:
             raise UsageError("the count model's smoothing must be in (0, 1]")
         if self.dirichlet is not None and not (isinstance(self.dirichlet, int | float) and 0 < self.dirichlet < 1e6):
             raise UsageError("the count model's Dirichlet pseudo-count must be above 0")
+        if not 0 <= self.narrow_share < 1:
+            raise UsageError("the narrow count's share must be at least 0 and below 1")
         if self.shift < 1:
             raise UsageError("the count model's shift must be at least 1")
         if self.weighting == "harmonic" and self.window > MAX_HARMONIC_WINDOW:
@@ -81,6 +87,12 @@ class CountOptions:
 
     def describe(self) -> dict:
         return asdict(self)
+
+    def narrow(self) -> CountOptions | None:
+        """The settings of the narrow count beside this one (None without one)."""
+        if not self.narrow_share:
+            return None
+        return replace(self, narrow_share=0.0, **NARROW_COUNT_SETTINGS)  # type: ignore[arg-type]
 
 
 def distance_weights(window: int, weighting: str) -> np.ndarray:
@@ -311,24 +323,27 @@ def train_count_model(
 
 def train_count_models(corpus: Path, words: list[str], options: list[CountOptions], progress=None, cluster=None):
     """train_count_model for each of `options`, their co-occurrences counted in one pass over the
-    corpus (each distinct window and weighting a matrix); the pass's seconds are the first's
-    count_seconds, the others' 0 (counted in that pass)."""
+    corpus (each distinct window and weighting a matrix, a narrow count's included); the pass's
+    seconds are the first's count_seconds, the others' 0 (counted in that pass)."""
     started = time.perf_counter()
     index = {w: i for i, w in enumerate(words)}
-    windows = list(dict.fromkeys((o.window, o.weighting) for o in options))
+    parts = [(o, o.narrow()) for o in options]
+    windows = list(dict.fromkeys((p.window, p.weighting) for both in parts for p in both if p is not None))
     matrices = dict(zip(windows, cooccurrences_for(corpus, index, windows, progress, cluster)))
     counted = time.perf_counter()
     results = []
-    for k, o in enumerate(options):
+    for k, (o, narrow) in enumerate(parts):
         began = time.perf_counter()
-        counts = matrices[(o.window, o.weighting)]
-        m = (
-            dirichlet_ppmi(counts, o.dirichlet, o.shift)
-            if o.dirichlet is not None
-            else ppmi(counts, o.smoothing, o.shift)
-        )
-        pairs = int(counts.nnz)
-        vectors = factorize(m, o.dim, o.eig, o.add_context, o.seed)
+        vectors = _factorized(matrices[(o.window, o.weighting)], o)
+        if narrow is not None:  # (two counts side by side: the cosine is (1 - s) x the first's + s x the narrow one's)
+            import numpy as np
+
+            share = o.narrow_share
+            narrow_vectors = _factorized(matrices[(narrow.window, narrow.weighting)], narrow)
+            vectors = np.hstack(
+                [np.sqrt(1 - share) * unit_rows(vectors), np.sqrt(share) * unit_rows(narrow_vectors)]
+            ).astype(np.float32)
+        pairs = int(matrices[(o.window, o.weighting)].nnz)
         done = time.perf_counter()
         count_seconds = round(counted - started, 3) if k == 0 else 0.0
         log.debug("count model: %d pairs, count %.1f s, PPMI + SVD %.1f s", pairs, count_seconds, done - began)
@@ -336,6 +351,12 @@ def train_count_models(corpus: Path, words: list[str], options: list[CountOption
             CountResult(vectors, pairs, {"count_seconds": count_seconds, "svd_seconds": round(done - began, 3)})
         )
     return results
+
+
+def _factorized(counts, o: CountOptions) -> np.ndarray:
+    """Counts to PPMI (or Dirichlet-smoothed PPMI) to vectors, by `o`'s settings."""
+    m = dirichlet_ppmi(counts, o.dirichlet, o.shift) if o.dirichlet is not None else ppmi(counts, o.smoothing, o.shift)
+    return factorize(m, o.dim, o.eig, o.add_context, o.seed)
 
 
 def combine(predictive: np.ndarray, count: np.ndarray, count_weight: float) -> np.ndarray:

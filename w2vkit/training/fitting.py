@@ -285,7 +285,8 @@ def view_options(opts: TrainOptions, tokens: int) -> dict:
     if tokens >= VIEWS_MAX_TOKENS:
         return {}
     base = opts.count_options()
-    return {name: replace(base, **settings) for name, settings in VIEW_COUNT_SETTINGS.items()}
+    # (a view is one count: the model's narrow count, if any, is not repeated in it)
+    return {name: replace(base, narrow_share=0.0, **settings) for name, settings in VIEW_COUNT_SETTINGS.items()}
 
 
 @dataclass

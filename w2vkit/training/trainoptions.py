@@ -13,7 +13,6 @@ from typing import Any, cast
 
 from ..base.choices import (
     DEFAULT_ARCH,
-    DEFAULT_COUNT_WEIGHT,
     DEFAULT_METHOD,
     DEFAULT_MIN_COUNT,
     DEFAULT_WORD_WEIGHT,
@@ -44,6 +43,8 @@ class SizeDefaults:
     add_context: bool
     remove_top: int
     count_eig: float  # the count part's singular values to this power
+    count_weight: float  # the count part's share of each cosine (hybrid)
+    count_narrow_share: float  # the narrow count's share of the count part's cosine
 
 
 SMALL_CORPUS = SizeDefaults(**cast(dict[str, Any], SMALL_CORPUS_DEFAULTS))
@@ -86,7 +87,7 @@ class TrainOptions:
         Post-processing: add context vectors; remove the top principal directions.
     method : {"word2vec", "ppmi", "hybrid"} or None
         What makes the vectors (None: hybrid below 50M tokens, else word2vec).
-    count_weight, count_dim, count_window, count_weighting, count_eig, count_dirichlet : or None
+    count_weight, count_dim, count_window, count_weighting, count_eig, count_dirichlet, count_narrow_share : or None
         The count model's settings (w2vkit.training.countmodel.CountOptions) and its share in hybrid.
 
     Raises
@@ -133,6 +134,7 @@ class TrainOptions:
     count_weighting: str | None = default(TRAIN, "count_weighting")
     count_eig: float | None = default(TRAIN, "count_eig")
     count_dirichlet: float | None = default(TRAIN, "count_dirichlet")
+    count_narrow_share: float | None = default(TRAIN, "count_narrow_share")
 
     def __post_init__(self):
         check_options(self, TRAIN)
@@ -189,8 +191,9 @@ class TrainOptions:
             add_context=pick("add_context") and negative > 0,
             remove_top=pick("remove_top"),
             method=self.method or (DEFAULT_METHOD if tokens < HYBRID_MAX_TOKENS else "word2vec"),
-            count_weight=DEFAULT_COUNT_WEIGHT if self.count_weight is None else self.count_weight,
+            count_weight=pick("count_weight"),
             count_eig=pick("count_eig"),
+            count_narrow_share=pick("count_narrow_share"),
         )
 
     def count_options(self):
@@ -201,6 +204,7 @@ class TrainOptions:
             "weighting": self.count_weighting,
             "eig": self.count_eig,
             "dirichlet": self.count_dirichlet,
+            "narrow_share": self.count_narrow_share,
         }
         return CountOptions(seed=self.seed, **{k: v for k, v in given.items() if v is not None})
 
