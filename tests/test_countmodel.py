@@ -253,6 +253,7 @@ def test_train_with_a_narrow_count_says_so_in_meta_and_info(invoke, novel_slice,
     assert r.exit_code == 0, r.stderr
     model = load_model(out)
     assert model.dim == 20 and model.meta["count_model"]["narrow_share"] == 0.3
+    assert model.meta["count_model"]["narrow_window"] == NARROW_COUNT_SETTINGS["window"]
     info = invoke(["info", "-m", out]).stdout
     assert "eig 1.0, w+c; beside it a narrow count, window 2, 0.3 of its cosine)" in info
     r = invoke([*args, "--count-narrow-share", "1", "-o", tmp_path / "bad"])

@@ -108,7 +108,8 @@ DEFAULT_COUNT_EIG = 1.0
 # From 2M tokens the count part is two counts side by side: its own window, and a narrow one (the
 # paradigmatic view's settings: words that could replace each other, which syntactic analogies ask
 # for) with this share of the count part's cosine (CountOptions.narrow_share).
-NARROW_COUNT_SETTINGS: "dict[str, int | float]" = {"window": 2, "eig": 1.0}
+NARROW_COUNT_WINDOW, NARROW_COUNT_EIG = 2, 1.0
+NARROW_COUNT_SETTINGS: "dict[str, int | float]" = {"window": NARROW_COUNT_WINDOW, "eig": NARROW_COUNT_EIG}
 NARROW_SHARE_FROM_2M = 0.25
 SMALL_CORPUS_DEFAULTS = {
     "dim": 100,

@@ -66,6 +66,7 @@ SCHEMA: dict = {
         "dim": int,
         "window": int,
         "narrow_share": NUMBER,
+        "narrow_window": int,
         "layout": {"!predictive_dim": int, "!count_dim": int},
     },
     "timings": {"train_seconds": NUMBER, "words_per_second": NUMBER},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..base.choices import DEFAULT_SIMILARITY, DEFAULT_TOP_WORDS, NARROW_COUNT_SETTINGS, SIMILARITIES
+from ..base.choices import DEFAULT_SIMILARITY, DEFAULT_TOP_WORDS, SIMILARITIES
 from ..model.members import describe_members
 from ..model.postprocess import step_label
 from ..model.store import Model
@@ -44,7 +44,7 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
             + f" (count model: dim {c.get('dim')}, window {c.get('window')}, {c.get('weighting')}, "
             f"eig {c.get('eig')}{', w+c' if c.get('add_context') else ''}"
             + (
-                f"; beside it a narrow count, window {NARROW_COUNT_SETTINGS['window']}, {c['narrow_share']:g} of its cosine"
+                f"; beside it a narrow count, window {c.get('narrow_window')}, {c['narrow_share']:g} of its cosine"
                 if c.get("narrow_share")
                 else ""
             )

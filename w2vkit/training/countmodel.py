@@ -30,7 +30,8 @@ from ..base.choices import (
     DEFAULT_COUNT_EIG,
     DEFAULT_COUNT_WINDOW,
     DEFAULT_WEIGHTING,
-    NARROW_COUNT_SETTINGS,
+    NARROW_COUNT_EIG,
+    NARROW_COUNT_WINDOW,
     WEIGHTINGS,
 )
 from ..base.vecmath import unit_rows
@@ -62,8 +63,8 @@ class CountOptions:
     add_context: bool = True  # word + context vectors
     shift: float = 1.0  # PMI - log(shift) before clipping at 0 (SPPMI; 1: none)
     seed: int = 1
-    # The share of this model's cosine from a second count in a narrow window (NARROW_COUNT_SETTINGS,
-    # the rest as here), factorised on its own and put beside the first, each `dim` wide (0: none).
+    # The share of this model's cosine from a second count in a narrow window (NARROW_COUNT_WINDOW
+    # and _EIG, the rest as here), factorised on its own and put beside the first, each `dim` wide (0: none).
     narrow_share: float = 0.0
 
     def __post_init__(self):
@@ -86,13 +87,16 @@ class CountOptions:
             )
 
     def describe(self) -> dict:
-        return asdict(self)
+        """As meta.json records it: the settings, and the narrow count's window where there is one
+        (a model says what it was trained with, whatever today's constant)."""
+        narrow = self.narrow()
+        return asdict(self) | ({"narrow_window": narrow.window} if narrow is not None else {})
 
     def narrow(self) -> CountOptions | None:
         """The settings of the narrow count beside this one (None without one)."""
         if not self.narrow_share:
             return None
-        return replace(self, narrow_share=0.0, **NARROW_COUNT_SETTINGS)  # type: ignore[arg-type]
+        return replace(self, narrow_share=0.0, window=NARROW_COUNT_WINDOW, eig=NARROW_COUNT_EIG)
 
 
 def distance_weights(window: int, weighting: str) -> np.ndarray:
