@@ -97,7 +97,7 @@ def test_meta_json_that_is_not_an_object(invoke, english_model):
     r = invoke(["similar", "abc", "-m", english_model])
     assert (r.exit_code, r.stderr) == (
         1,
-        f"Error: {english_model / 'meta.json'}: not a JSON object; retrain or re-import the model\n",
+        f"Error: {english_model / 'meta.json'}: a JSON list, not an object; retrain or re-import the model\n",
     )
 
 

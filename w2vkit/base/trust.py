@@ -25,12 +25,14 @@ from pathlib import Path
 
 from .env import cache_root
 from .files import sha256_of
+from .records import RecordError, read_json
 
 STAMPS_DIR = "stamps"
 # A file's times tick coarsely (a few ms on Linux): two writes inside one tick leave the same stamp.
 # A stamp is kept only for a file last changed this long before it was hashed (as git does for its
 # index), so a change the stamp cannot see is always hashed.
 RACY_NS = 2_000_000_000
+MAX_STAMP_BYTES = 64 << 10  # (a stamp record is one path, five numbers and a checksum)
 
 
 def confined(path: str | os.PathLike, root: str | os.PathLike) -> str | None:
@@ -63,11 +65,11 @@ def digest_of(path: str | os.PathLike) -> str:
     st = os.stat(real)
     record = _stamp_file(real)
     try:
-        kept = json.loads(record.read_text(encoding="utf-8"))
+        kept = read_json(record, "stamp record", limit=MAX_STAMP_BYTES)
         if kept.get("stamp") == _stamp(st) and isinstance(kept.get("sha256"), str):
             return kept["sha256"]
-    except (OSError, ValueError, AttributeError):
-        pass
+    except RecordError:
+        pass  # (a missing or damaged stamp costs only the hash)
     digest = sha256_of(real)
     if _stamp(os.stat(real)) == _stamp(st):  # (not changed while it was read)
         remember(real, st, digest)

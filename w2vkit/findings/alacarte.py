@@ -5,8 +5,8 @@ applied to the average of the unit vectors of the words within `window` of it in
 A is learned once per model by least squares, from frequent words' context averages to their own
 vectors (unit vectors, so that frequent words do not dominate by length): the words seen at least
 MIN_COUNT times, each word's context average taken over at most SAMPLE occurrences. It is kept in
-the model folder (`alacarte.npy`, with `alacarte.json`: the window, the words it was fitted on, its
-sha256 and the vectors' it was fitted for) and believed only while both checksums hold; a model
+the model folder (`alacarte.npy`, stamped in `alacarte.sha256` with the vectors', the window, the
+documents' checksum and its own: w2vkit.base.cachefile) and believed only while all hold; a model
 folder that cannot be written gets A computed each time (said once).
 
 Documents are token-id arrays (`Corpus`: one flat int32 array with the document each token is in,
@@ -15,7 +15,6 @@ Documents are token-id arrays (`Corpus`: one flat int32 array with the document 
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..base.choices import CONTRAST_WINDOW
-from ..base.files import write_own_file
-from ..errors import OutputError, UsageError
+from ..errors import UsageError
 from ..queries.query import Engine
 
 log = logging.getLogger(__name__)
@@ -34,7 +32,7 @@ MIN_COUNT = 10
 SAMPLE = 300  # occurrences per word for its context average in the fit
 MAX_FIT_WORDS = 20_000
 CHUNK = 8192  # occurrences gathered at a time (CHUNK x 2 window x dim floats)
-FILE, RECORD = "alacarte.npy", "alacarte.json"
+FILE = "alacarte.npy"
 
 
 @dataclass
@@ -178,46 +176,31 @@ def fit_transform(engine: Engine, corpus: Corpus, window: int, seed: int = 0) ->
     return solution.T.astype(np.float32), [engine.model.words[int(r)] for r in rows]
 
 
-def transform(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) -> np.ndarray:
-    """The model's transform for `window`: read from the model folder when it is there and sound,
-    else fitted on `corpus` and kept there (when the folder can be written)."""
-    from ..base.trust import digest_of
-
-    folder = Path(engine.model.path)
-    vectors_sha = engine.model.meta.get("vectors_sha256")
-    try:
-        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-        if (
-            isinstance(record, dict)
-            and record.get("window") == window
-            and record.get("vectors_sha256") == vectors_sha
-            and (folder / FILE).is_file()
-            and not (folder / FILE).is_symlink()
-            and digest_of(folder / FILE) == record.get("sha256")
-        ):
-            kept = np.load(folder / FILE, allow_pickle=False)
-            if kept.shape == (engine.model.dim, engine.model.dim) and kept.dtype == np.float32:
-                return kept
-    except (OSError, ValueError):
-        pass
-    a, words = fit_transform(engine, corpus, window)
+def corpus_digest(corpus: Corpus) -> str:
+    """A checksum of the documents as token ids (what a transform fitted on them depends on)."""
     import hashlib
-    import io
 
-    buffer = io.BytesIO()
-    np.save(buffer, a, allow_pickle=False)
-    data = buffer.getvalue()
-    record = {
-        "window": window,
-        "vectors_sha256": vectors_sha,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "words": len(words),
-        "min_count": MIN_COUNT,
-        "sample": SAMPLE,
-    }
-    try:
-        write_own_file(folder / FILE, data)
-        write_own_file(folder / RECORD, json.dumps(record, indent=2))
-    except OutputError:
-        log.warning("warning: %s cannot be written: the à la carte transform is fitted again each time", folder)
+    h = hashlib.sha256(np.ascontiguousarray(corpus.ids).view(np.uint8))
+    h.update(np.ascontiguousarray(corpus.doc).view(np.uint8))
+    return h.hexdigest()
+
+
+def transform(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) -> np.ndarray:
+    """The model's transform for `window` and these documents: read from the model folder when it
+    was fitted on the same vectors and documents and is sound (w2vkit.base.cachefile), else fitted
+    on `corpus` and kept there (when the folder can be written)."""
+    from ..base.cachefile import StampedCache
+
+    key = (
+        f"vectors={engine.model.meta.get('vectors_sha256')} window={window} documents={corpus_digest(corpus)} "
+        f"min_count={MIN_COUNT} sample={SAMPLE} words={MAX_FIT_WORDS}"
+    )
+    cache = StampedCache(Path(engine.model.path) / FILE, key)
+    kept = cache.read((engine.model.dim, engine.model.dim))
+    if kept is not None:
+        return kept
+    a, _ = fit_transform(engine, corpus, window)
+    why = cache.keep(a)
+    if why:
+        log.warning("warning: %s: the à la carte transform is fitted again each time", why)
     return a

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from ..base.files import sha256_of
+from ..base.records import read_json
 from ..errors import CorruptModelError, ModelError
 from .modelfolder import GENSIM_DIR, META
 
@@ -55,7 +56,7 @@ def gensim_state_sha256(directory: Path) -> str:
 def record_gensim_state(directory: Path) -> None:
     """Add the gensim/ folder's checksum to meta.json, so that --resume can check it before it
     unpickles anything there."""
-    meta = json.loads((directory / META).read_text(encoding="utf-8"))
+    meta = read_json(directory / META, "model record")  # (written by this run a moment ago)
     meta["gensim_sha256"] = gensim_state_sha256(directory)
     with open(directory / META, "w", encoding="utf-8") as f:
         json.dump(meta, f, ensure_ascii=False, indent=2)

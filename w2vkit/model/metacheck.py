@@ -9,6 +9,7 @@ with "!" must be present when the object is), or a one-element list (a list of t
 
 from __future__ import annotations
 
+from ..base.choices import MIXED, SIMILARITIES
 from ..errors import CorruptModelError
 
 NONE = type(None)
@@ -81,6 +82,8 @@ SCHEMA: dict = {
         "lines": POSITIVE,
         "seconds": NUMBER,
     },
+    # each kind of similarity's view (w2vkit.model.views): only the known kinds, each an object
+    "views": {kind: {"!sha256": str, "!bytes": int} for kind in SIMILARITIES if kind != MIXED},
     "member": {"!number": POSITIVE, "seed": int, "draw": [int]},
     "items": {"sequences": int, "cut": int, "labels": str, "labels_sha256": str, "holdout": str, "labelled": int},
 }
@@ -90,6 +93,13 @@ def check_meta(meta: dict, where, schema: dict = SCHEMA) -> None:
     """Raise CorruptModelError naming `where` (meta.json's path) and the first field whose type
     (or presence) is not what w2vkit reads."""
     problem = _problem(meta, schema, "")
+    views = meta.get("views") if isinstance(meta, dict) and schema is SCHEMA else None
+    if problem is None and isinstance(views, dict):
+        unknown = [k for k in views if k not in schema["views"]]
+        if unknown:
+            problem = f"field 'views' names {unknown[0]!r}, not a kind of similarity ({', '.join(schema['views'])})"[
+                :200
+            ]
     if problem:
         raise CorruptModelError(f"{where}: {problem}; retrain or re-import the model")
 

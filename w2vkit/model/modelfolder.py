@@ -9,7 +9,6 @@ hold: w2vkit.model.store.)
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from ..base.choices import SIMILARITIES
 from ..base.files import check_writable, input_conflict, pid_suffix, real_path, remove_stale
+from ..base.records import RecordError, read_json
 from ..errors import OutputError
 from .itemfiles import ITEMS_DIR
 
@@ -30,7 +30,13 @@ META = "meta.json"
 DROPPED = "dropped.tsv"
 GENSIM_DIR = "gensim"
 DICTS_DIR = "dicts"  # (w2vkit.model.dictcopies fills it)
-_VIEW_FILES = (("view-", ".npy"), ("hubness-", ".npy"), ("hubness-", ".sha256"))
+_VIEW_FILES = (
+    ("view-", ".npy"),
+    ("hubness-", ".npy"),
+    ("hubness-", ".sha256"),
+    ("norms-", ".npy"),
+    ("norms-", ".sha256"),
+)
 # Everything w2vkit writes into a model directory (subwords.py's n-gram table and query.py's norm
 # cache included); a directory holding anything else is not replaced.
 MODEL_ENTRIES = frozenset(
@@ -50,8 +56,9 @@ MODEL_ENTRIES = frozenset(
         "hubness.npy",  # (w2vkit.queries.hubness: each word's mean cosine with its 10 nearest)
         "hubness.sha256",
         "alacarte.npy",  # (w2vkit.findings.alacarte: the contrast's transform, kept with the model)
-        "alacarte.json",
-        # each kind of similarity's view (w2vkit.model.views) and its hubness cache
+        "alacarte.sha256",
+        "alacarte.json",  # (its stamp before w2vkit 0.9)
+        # each kind of similarity's view (w2vkit.model.views) and its hubness and norm caches
         *(f"{prefix}{view}{suffix}" for view in SIMILARITIES for prefix, suffix in _VIEW_FILES),
     }
 )
@@ -147,8 +154,8 @@ def _is_our_temp(name: str) -> bool:
 
 def _looks_like_model(directory: Path) -> bool:
     try:
-        meta = json.loads((directory / META).read_text(encoding="utf-8")) if is_regular_file(directory / META) else None
-    except (OSError, ValueError):
+        meta = read_json(directory / META, "model record") if is_regular_file(directory / META) else None
+    except RecordError:
         meta = None
     if isinstance(meta, dict) and meta.get("format") == "w2vkit-model":
         return True

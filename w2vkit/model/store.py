@@ -32,6 +32,7 @@ import numpy as np
 
 from .. import __version__
 from ..base.files import note_read, sha256_of
+from ..base.records import RecordError, read_json
 from ..base.trust import HashedWriter, digest_of
 from ..errors import CorruptModelError, ModelNotFoundError
 from .itemfiles import ITEMS_DIR
@@ -344,13 +345,9 @@ def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
     if not meta_path.is_file():
         raise CorruptModelError(f"{path}: not a w2vkit model (no {META}); import other formats with `w2vkit import`")
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as e:
-        raise CorruptModelError(f"{meta_path}: unreadable ({e}); retrain or re-import the model") from e
-    except RecursionError as e:
-        raise CorruptModelError(f"{meta_path}: nested too deeply to read; retrain or re-import the model") from e
-    if not isinstance(meta, dict):
-        raise CorruptModelError(f"{meta_path}: not a JSON object; retrain or re-import the model")
+        meta = read_json(meta_path, "model record")
+    except RecordError as e:
+        raise CorruptModelError(f"{e}; retrain or re-import the model") from None
     check_meta(meta, meta_path)  # each field w2vkit reads has its type (w2vkit.model.metacheck)
     if meta.get("format_version") not in READABLE_FORMAT_VERSIONS:
         raise CorruptModelError(

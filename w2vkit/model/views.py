@@ -16,6 +16,7 @@ import stat
 import numpy as np
 
 from ..base.choices import DEFAULT_SIMILARITY, MIXED, SIMILARITIES
+from ..base.records import RecordError, load_array
 from ..base.trust import HashedWriter, matches
 from ..errors import CorruptModelError, UsageError
 from .store import Model
@@ -72,9 +73,10 @@ def with_view(model: Model, similarity: str | None) -> Model:
     why = matches(path, record.get("sha256"), record.get("bytes"))
     if why is not None:
         raise CorruptModelError(f"{path}: {why}; retrain the model")
-    vectors = np.load(path, mmap_mode="r", allow_pickle=False)
-    if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[0] != len(model.words):
-        raise CorruptModelError(f"{path}: {vectors.shape} {vectors.dtype}, not a float32 row per word; retrain")
+    try:  # (the header first: an object array, or one of another shape, is never read)
+        vectors = load_array(path, "view", shape=(len(model.words), None), dtype=np.float32, mmap=True)
+    except RecordError as e:
+        raise CorruptModelError(f"{e}; retrain the model") from None
     # (the vectors' checksum is the view's: every cache keyed by it, the à la carte transform, the
     # norms, an index's record, tells the views apart; the saved vectors' stays beside it)
     meta = {**model.meta, "view": similarity, "vectors_sha256": record["sha256"]}

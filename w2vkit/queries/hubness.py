@@ -11,16 +11,10 @@ before computes it on first use.
 
 from __future__ import annotations
 
-import hashlib
-import io
-import os
-import stat
-
 import numpy as np
 
-from ..base.files import write_own_file
+from ..base.cachefile import StampedCache
 from ..base.vecmath import top_k
-from ..errors import OutputError
 from .query import Engine
 
 HUBNESS_K = 10
@@ -45,54 +39,25 @@ def neighbour_means(unit: np.ndarray, k: int = HUBNESS_K) -> np.ndarray:
     return out
 
 
-def _stamp(vectors_sha: str, data: bytes) -> str:
-    return f"{vectors_sha} {HUBNESS_K} {hashlib.sha256(data).hexdigest()}"
-
-
-def _cache(engine: Engine) -> tuple:
-    """The cache's path and the checksum of the vectors it is for: the model's own, or the view it
-    answers with (w2vkit.model.views: a cache per kind of similarity)."""
+def _cache(engine: Engine) -> StampedCache:
+    """The cache of the vectors the engine answers with: the model's own, or its view's
+    (w2vkit.model.views: a cache per kind of similarity), keyed by their checksum and K."""
     view = engine.model.meta.get("view")
-    if view:
-        return engine.model.path / f"hubness-{view}.npy", engine.model.meta.get("vectors_sha256", "")
-    return engine.model.path / CACHE, engine.model.meta.get("vectors_sha256", "")
+    path = engine.model.path / (f"hubness-{view}.npy" if view else CACHE)
+    return StampedCache(path, f"{engine.model.meta.get('vectors_sha256', '')} {HUBNESS_K}")
 
 
 def hubness(engine: Engine) -> np.ndarray:
     """The model's r (module docstring): from its cache when sound, else computed (and kept when
     the folder can be written)."""
-    if engine.hubness_values is not None:
-        return engine.hubness_values
-    path, vectors_sha = _cache(engine)
-    stamp_path = path.with_suffix(".sha256")
-    values = None
-    try:
-        if all(stat.S_ISREG(os.lstat(p).st_mode) for p in (path, stamp_path)):
-            data = path.read_bytes()
-            if stamp_path.read_text() == _stamp(vectors_sha, data):
-                loaded = np.load(io.BytesIO(data), allow_pickle=False)
-                if loaded.shape == (len(engine.model),) and loaded.dtype == np.float32:
-                    values = loaded
-    except (OSError, ValueError):
-        values = None
-    if values is None:
-        values = neighbour_means(engine.unit)
-        keep(engine, values)
-    engine.hubness_values = values
-    return values
-
-
-def keep(engine: Engine, values: np.ndarray) -> None:
-    """Write the cache beside the model (never through a link; a read-only folder only costs time)."""
-    buffer = io.BytesIO()
-    np.save(buffer, values.astype(np.float32), allow_pickle=False)
-    data = buffer.getvalue()
-    path, vectors_sha = _cache(engine)
-    try:
-        write_own_file(path, data)
-        write_own_file(path.with_suffix(".sha256"), _stamp(vectors_sha, data))
-    except OutputError:
-        pass
+    if engine.hubness_values is None:
+        cache = _cache(engine)
+        values = cache.read((len(engine.model),))
+        if values is None:
+            values = neighbour_means(engine.unit)
+            cache.keep(values)
+        engine.hubness_values = values
+    return engine.hubness_values
 
 
 def query_mean(engine: Engine, scores: np.ndarray, k: int = HUBNESS_K) -> float:

@@ -17,14 +17,12 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from ..base.choices import ANALOGY_METHODS, MIXED
-from ..base.files import write_own_file
 from ..base.vecmath import top_k, unit_vector
-from ..errors import OutputError, UnknownWordError, UsageError
+from ..errors import UnknownWordError, UsageError
 from ..model.store import Model
 from ..model.subwords import MIN_KNOWN_NGRAM_SHARE
 from .words import training_form, unknown_word_message
@@ -212,16 +210,18 @@ class Engine:
 
     def _load_norms(self) -> np.ndarray:
         vec = self.vectors
-        cache = self.model.path / NORM_CACHE
-        big = len(vec) >= NORM_CACHE_MIN_WORDS
-        stamp_of = self.model.meta.get("vectors_sha256", "")
-        if big:
-            norms = _read_cache(cache, stamp_of, len(vec))
-            if norms is not None:
-                return norms
-        norms = _row_norms(vec)
-        if big:
-            _try_write_cache(cache, norms, stamp_of)
+        if len(vec) < NORM_CACHE_MIN_WORDS:
+            return _row_norms(vec)
+        from ..base.cachefile import StampedCache
+
+        # (a view's vectors have their own checksum and their own cache file)
+        view = self.model.meta.get("view")
+        name = f"norms-{view}.npy" if view else NORM_CACHE
+        cache = StampedCache(self.model.path / name, self.model.meta.get("vectors_sha256", ""))
+        norms = cache.read((len(vec),))
+        if norms is None:
+            norms = _row_norms(vec)
+            cache.keep(norms.astype(np.float32))
         return norms
 
     def unit_vector(self, i: int) -> np.ndarray:
@@ -457,43 +457,3 @@ def _row_norms(vec: np.ndarray) -> np.ndarray:
     for start in range(0, vec.shape[0], step):
         out[start : start + step] = np.linalg.norm(np.asarray(vec[start : start + step]), axis=1)
     return out
-
-
-def _cache_stamp(vectors_sha: str, norms_bytes: bytes) -> str:
-    """What norms.sha256 holds: the vectors' checksum (the cache belongs to these vectors) and the
-    cache's own (a changed norms.npy is not believed)."""
-    import hashlib
-
-    return f"{vectors_sha} {hashlib.sha256(norms_bytes).hexdigest()}"
-
-
-def _read_cache(path: Path, vectors_sha: str, rows: int) -> np.ndarray | None:
-    """The cached norms when they are ours and intact: regular files (never read through a link),
-    stamped with these vectors' checksum and the cache's own; else None (recomputed)."""
-    import io
-    import stat
-
-    stamp = path.with_suffix(".sha256")
-    try:
-        if not all(stat.S_ISREG(os.lstat(p).st_mode) for p in (path, stamp)):
-            return None
-        data = path.read_bytes()
-        if len(data) > rows * 4 + 4096 or stamp.read_text() != _cache_stamp(vectors_sha, data):
-            return None
-        norms = np.load(io.BytesIO(data), allow_pickle=False)
-    except (ValueError, OSError):
-        return None
-    return norms if norms.shape == (rows,) and norms.dtype == np.float32 else None
-
-
-def _try_write_cache(path: Path, norms: np.ndarray, vectors_sha: str) -> None:
-    import io
-
-    buffer = io.BytesIO()
-    np.save(buffer, norms.astype(np.float32), allow_pickle=False)
-    data = buffer.getvalue()
-    try:  # inside the model folder, never through a link (a file of the user's it points at stays)
-        write_own_file(path, data)
-        write_own_file(path.with_suffix(".sha256"), _cache_stamp(vectors_sha, data))
-    except OutputError:  # a read-only model directory is fine: the cache only saves time
-        pass

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..base.choices import DEFAULT_COLLECTION, INDEX_FLAT_BELOW, INDEX_KINDS, INDEX_METRICS, INDEX_UNITS
+from ..base.records import RecordError, read_json
 from ..errors import CorruptModelError, OptionError, UsageError
 from .indexfiles import INDEX_FORMAT, INDEX_VERSION, changed_source, check_files, check_meta
 
@@ -239,8 +240,8 @@ def _check_index_output(output: Path) -> None:
         raise UsageError(f"{output}: exists and is not a folder; choose a new folder for the index")
     if output.is_dir() and any(output.iterdir()):
         try:
-            ours = json.loads((output / "meta.json").read_text(encoding="utf-8")).get("format") == INDEX_FORMAT
-        except (OSError, ValueError, AttributeError):
+            ours = read_json(output / "meta.json", "index record").get("format") == INDEX_FORMAT
+        except RecordError:
             ours = False
         if not ours:
             raise UsageError(f"{output}: a folder that is not a w2vkit index; choose a new or empty folder")
@@ -312,12 +313,12 @@ class VectorIndex:
 
     def __init__(self, path, model=None):
         path = Path(path)
+        if not os.path.lexists(path / "meta.json"):
+            raise UsageError(f"{path}: not a w2vkit index (no meta.json); build one with w2vkit index")
         try:
-            meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise UsageError(f"{path}: not a w2vkit index (no meta.json); build one with w2vkit index") from None
-        except (ValueError, UnicodeDecodeError) as e:
-            raise CorruptModelError(f"{path / 'meta.json'}: unreadable ({e}); build the index again") from None
+            meta = read_json(path / "meta.json", "index record")
+        except RecordError as e:
+            raise CorruptModelError(f"{e}; build the index again") from None
         check_meta(meta, path, model)
         check_files(path, meta)
         self.path, self.meta = path, meta

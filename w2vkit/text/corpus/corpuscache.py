@@ -26,6 +26,7 @@ from ... import __version__
 from ...base.choices import DEFAULT_MAX_LINE_TOKENS
 from ...base.env import CACHE_ENV, cache_root
 from ...base.files import check_unchanged, file_stamps, pid_suffix, remove_stale, sha256_of
+from ...base.records import RecordError, read_json
 from ...base.trust import confined, matches
 from ...errors import InputError, OutputError, UsageError
 from ..reading.inputs import discover_inputs, open_text, paragraphs
@@ -185,8 +186,8 @@ def _cached(cache: Path) -> tuple[dict, list[str]] | None:
         return None
     why = None
     try:
-        stats = json.loads((cache / CORPUS_STATS).read_text(encoding="utf-8"))
-        new_words = json.loads((cache / NEW_WORDS).read_text(encoding="utf-8"))
+        stats = read_json(cache / CORPUS_STATS, "cache record")
+        new_words = read_json(cache / NEW_WORDS, "cache record", expect=list)
         if not _well_formed(stats) or not isinstance(new_words, list):
             why = "its records are damaged"
         elif corpus_problem := matches(cache / CORPUS, stats["sha256"], stats["bytes"]):
@@ -197,6 +198,9 @@ def _cached(cache: Path) -> tuple[dict, list[str]] | None:
             why = f"{COUNTS}: {counts_problem}"
     except FileNotFoundError as e:
         why = f"{Path(e.filename).name} is missing"
+    except RecordError as e:
+        missing = e.reason.endswith(" is missing")
+        why = f"{Path(e.where).name} is missing" if missing else f"it cannot be read ({e.reason})"
     except (OSError, ValueError, UnicodeDecodeError) as e:
         why = f"it cannot be read ({getattr(e, 'strerror', None) or e})"
     if why is None:
@@ -258,7 +262,9 @@ def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
         raise UsageError(
             f"{model.path}: the model records no training corpus (imported?); give {{source}} FILE", "source"
         )
-    root = cache_root()  # (corpora/ for text, items/ for item sequences)
+    # (a corpus file of the cache's own: corpora/KEY/corpus.txt for text, items/KEY/corpus.txt for item
+    # sequences; never the stamps, tables or anything else under the cache root)
+    root = cache_root() / ("items" if model.meta.get("items") else "corpora")
     if not Path(corpus).is_file():
         raise UsageError(
             f"{corpus}: the segmented text {model.path} was trained on is gone from the cache (cleared, or "
@@ -266,6 +272,8 @@ def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
             "source",
         )
     why = confined(corpus, root)
+    if why is None and (Path(corpus).name != CORPUS or Path(corpus).resolve().parent.parent != root.resolve()):
+        why = f"it is not a corpus file of the cache ({root}/KEY/{CORPUS})"
     stats: dict = {}
     if why is None:
         sha256, size = record.get("cache_sha256"), record.get("cache_bytes")
@@ -273,8 +281,8 @@ def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
             stats_path = Path(corpus).parent / CORPUS_STATS
             try:
                 if confined(stats_path, root) is None:
-                    stats = json.loads(stats_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError, UnicodeDecodeError):
+                    stats = read_json(stats_path, "cache record")
+            except RecordError:
                 stats = {}
             stats = stats if _well_formed(stats) else {}
             sha256, size = stats.get("sha256"), stats.get("bytes")

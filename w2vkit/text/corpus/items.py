@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...base.choices import ITEMS_LANGUAGE
+from ...base.records import RecordError, read_json
 from ...base.trust import HashedWriter
 from ...errors import InputError, OptionError, quoted
 
@@ -233,7 +234,7 @@ def prepare_items(inputs: list[str], item_input: ItemInput):
     record = folder / "record.json"
     cached = record.is_file() and _sound(folder, record)
     if cached:
-        stats = json.loads(record.read_text(encoding="utf-8"))
+        stats = read_json(record, "cache record")
         corpus = ItemCorpus(
             folder / "corpus.txt",
             stats["tokens"],
@@ -286,13 +287,9 @@ def _sound(folder: Path, record: Path) -> bool:
     from ...base.trust import matches
 
     try:
-        stats = json.loads(record.read_text(encoding="utf-8"))
-        why = (
-            matches(folder / "corpus.txt", stats.get("sha256"), stats.get("bytes"))
-            if isinstance(stats, dict)
-            else "damaged"
-        )
-    except (OSError, ValueError):
+        stats = read_json(record, "cache record")
+        why = matches(folder / "corpus.txt", stats.get("sha256"), stats.get("bytes"))
+    except RecordError:
         why = "its record cannot be read"
     if why is None:
         return True

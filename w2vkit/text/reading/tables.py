@@ -17,7 +17,6 @@ import csv
 import gzip
 import hashlib
 import io
-import json
 import logging
 import os
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from ...base.env import cache_root
 from ...base.files import pid_suffix, remove_stale, write_own_file
+from ...base.records import RecordError, parse_json
 from ...base.trust import HashedWriter, matches
 from ...errors import InputError, UsageError, quoted
 
@@ -117,9 +117,9 @@ def _json_rows(path: str, f, columns: list[str]):
         if "\x00" in line:
             raise InputError(f"{path}:{lineno}: a binary file, not JSON Lines")
         try:
-            row = json.loads(line)
-        except ValueError as e:
-            raise InputError(f"{path}:{lineno}: not a JSON object ({e.args[0][:60]}): {quoted(line.strip())}") from None
+            row = parse_json(line, f"{path}:{lineno}", expect=None)
+        except RecordError as e:
+            raise InputError(f"{e}: {quoted(line.strip())}") from None
         if not isinstance(row, dict):
             raise InputError(f"{path}:{lineno}: a JSON {type(row).__name__}, not an object: {quoted(line.strip())}")
         if seen_keys is None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ...base.files import check_writable, input_conflict, pid_suffix, remove_stale, write_atomic
+from ...base.records import RecordError, read_json
 from ...errors import OutputError
 from ..reading.inputs import STDIN, InputFile
 from .corpusfile import WordCounts, check_tokens
@@ -56,8 +57,8 @@ def _read_manifest(outdir: Path) -> dict | None:
     if not os.path.lexists(path):
         return None
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
-    except (OSError, ValueError):
+        manifest = read_json(path, "manifest") if path.is_file() else None
+    except RecordError:
         manifest = None
     if not isinstance(manifest, dict) or "w2vkit_version" not in manifest:
         raise OutputError(f"{path}: exists and was not written by w2vkit segment; choose a new or empty output folder")

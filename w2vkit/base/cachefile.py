@@ -1,0 +1,79 @@
+"""One cache of computed values kept beside a model (the row norms, the hubness of a view, the à
+la carte transform of a table): `NAME.npy` and its stamp `NAME.sha256`.
+
+The stamp holds the cache's key (what the values depend on: the vectors' checksum, the view, the
+window, the table's content) and the sha256 of the array file as written. The values are believed
+only when both files are regular files inside the folder (never read through a link), the stamp's
+key is today's key, the array's header declares the shape and dtype expected (read before any data:
+a 20 GB sparse file is refused from its size, w2vkit.base.records) and its checksum is the stamped
+one. Anything else is a miss: the caller computes the values again and `keep`s them, which writes
+both files atomically and never through a link (a read-only folder only costs the time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+from pathlib import Path
+
+from ..errors import OutputError
+from .files import write_own_file
+from .records import RecordError, array_header
+
+STAMP_SUFFIX = ".sha256"
+MAX_STAMP_BYTES = 4096
+
+
+def _regular_not_linked(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+class StampedCache:
+    """The cache at `path` (an .npy file in a folder w2vkit owns) for `key` (one line of text)."""
+
+    def __init__(self, path: str | os.PathLike, key: str):
+        self.path = Path(path)
+        self.stamp = self.path.with_suffix(STAMP_SUFFIX)
+        self.key = " ".join(str(key).split())
+
+    def _stamp_text(self, data: bytes) -> str:
+        return f"{self.key} {hashlib.sha256(data).hexdigest()}"
+
+    def read(self, shape: tuple[int, ...], dtype="float32"):
+        """The cached array when it is sound and of `shape` and `dtype`; else None."""
+        import numpy as np
+
+        if not (_regular_not_linked(self.path) and _regular_not_linked(self.stamp)):
+            return None
+        try:
+            if os.lstat(self.stamp).st_size > MAX_STAMP_BYTES:
+                return None
+            found, found_dtype, _ = array_header(self.path, "cache")
+            if found != tuple(shape) or found_dtype != np.dtype(dtype):
+                return None
+            data = self.path.read_bytes()
+            if self.stamp.read_text(encoding="utf-8") != self._stamp_text(data):
+                return None
+            return np.load(io.BytesIO(data), allow_pickle=False)
+        except (OSError, ValueError, UnicodeDecodeError, RecordError):
+            return None
+
+    def keep(self, values) -> str | None:
+        """Write `values` and their stamp; why not (one line naming the file), when the folder
+        cannot take them."""
+        import numpy as np
+
+        buffer = io.BytesIO()
+        np.save(buffer, np.ascontiguousarray(values), allow_pickle=False)
+        data = buffer.getvalue()
+        try:
+            write_own_file(self.path, data)
+            write_own_file(self.stamp, self._stamp_text(data))
+        except OutputError as e:
+            return str(e)
+        return None
