@@ -64,7 +64,7 @@ def test_the_command_draws_the_paths_of_ordered_groups(invoke, tmp_path, ordered
         (["w1", "--groups", "C,A,B", "-o", "paths.png"], None),
         (["w1", "--by", "author", "-o", "paths.png"], "the groups have no order: give --groups A,B,C"),
         (["w1", "-o", "paths.png", "--font", "nofont.ttf"], "nofont.ttf: no such font file"),
-        (["w1", "-o", "paths.png", "--font", "."], ".: no such font file"),
+        (["w1", "-o", "paths.png", "--font", "."], ".: a folder, not a font file; give a .ttf, .otf or .ttc file"),
     ],
 )
 def test_a_path_that_cannot_be_drawn_is_refused(invoke, tmp_path, ordered_table, args, message, monkeypatch):
@@ -77,3 +77,49 @@ def test_a_path_that_cannot_be_drawn_is_refused(invoke, tmp_path, ordered_table,
     else:
         assert r.exit_code == 2 and message in r.stderr and r.stderr.count("\n") == 1, r.stderr
         assert not (tmp_path / "paths.png").exists()
+
+
+@pytest.mark.parametrize("target", ["table", "font", "model", "folder", "fifo-font"])
+def test_a_picture_onto_the_table_the_font_or_the_model_is_refused_before_any_work(
+    invoke, tmp_path, ordered_table, target, monkeypatch
+):
+    """A link named as the picture that leads to the table (or the font, or into the model) once
+    had the table overwritten by the picture; a folder was refused only after the whole contrast."""
+    import os
+    import shutil
+
+    from w2vkit.pictures.fonts import bundled_font_path
+
+    font = tmp_path / "font.otf"
+    shutil.copyfile(bundled_font_path(), font)
+    before = {p: p.read_bytes() for p in (ordered_table, font, tmp_path / "m" / "vocab.tsv")}
+    out = tmp_path / "paths.png"
+    if target == "table":
+        out.symlink_to(ordered_table)
+    elif target == "font":
+        out.symlink_to(font)
+    elif target == "model":
+        out.symlink_to(tmp_path / "m" / "vocab.tsv")
+    elif target == "folder":
+        out.mkdir()
+    else:
+        os.mkfifo(tmp_path / "fifo.otf")
+    calls = []
+    import w2vkit.findings.contrast as contrast_module
+
+    monkeypatch.setattr(contrast_module, "read_documents", lambda *a, **k: calls.append(a))
+    r = invoke(
+        ["contrast", "w1", "--in", ordered_table, "--by", "group", "--groups", "A,B,C", "-m", tmp_path / "m"]
+        + ["-o", out, "--font", tmp_path / "fifo.otf" if target == "fifo-font" else font]
+    )
+    assert r.exit_code in (1, 2) and r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1, r.stderr
+    expected = {
+        "table": "this command reads it",
+        "font": "this command reads it",
+        "model": "this command reads it",
+        "folder": "is a folder; give the picture's file name",
+        "fifo-font": "not a regular file (a pipe or a device)",
+    }[target]
+    assert expected in r.stderr, r.stderr
+    assert calls == []  # refused before the table was read
+    assert all(p.read_bytes() == data for p, data in before.items())

@@ -139,14 +139,17 @@ def contrast(
 
     if bool(words) == (scan is not None):
         raise UsageError("give WORDs or --scan N (one of the two)")
+    if output and scan is not None:
+        raise UsageError("-o draws the paths of WORDs, not of a scan")
+    engine = engine_for(model_path)  # (the model recorded as read: no picture may land in it)
     if output:
-        if scan is not None:
-            raise UsageError("-o draws the paths of WORDs, not of a scan")
         from ..pictures.trajectoryplot import check_trajectory_output
 
-        check_trajectory_output(output, font)  # (before the work, not after)
+        # before the work, not after: a folder, a read-only place, or a name (or a link) that is the
+        # table, the font or inside the model is refused now
+        check_trajectory_output(output, font, inputs=(table,))
     result = run(
-        engine_for(model_path),
+        engine,
         list(words),
         table,
         by=by,

@@ -4,6 +4,7 @@ plane of two, with Chinese labels drawn in a CJK font (w2vkit.pictures.plotting.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,8 @@ def check_axis_output(output) -> str:
     the scores are printed."""
     if str(output) == STDOUT:
         raise UsageError("an axis picture is not written to standard output (it holds the table); give a file name")
+    if os.path.isdir(output):
+        raise UsageError(f"{output}: is a folder; give the picture's file name (.png, .svg or .pdf)")
     suffix = Path(output).suffix.lower()
     if suffix not in (".png", ".svg", ".pdf") and not is_stream(output):
         raise UsageError(f"{output}: an axis is drawn as an image; give a .png, .svg or .pdf name")

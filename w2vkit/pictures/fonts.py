@@ -114,8 +114,12 @@ def bundled_font_path() -> str | None:
 def _font_file(path: str, origin: str) -> FontChoice:
     from matplotlib import font_manager
 
-    if not Path(path).is_file():
+    if not os.path.lexists(path):
         raise UsageError(f"{path}: no such font file")
+    if os.path.isdir(path):
+        raise UsageError(f"{path}: a folder, not a font file; give a .ttf, .otf or .ttc file")
+    if not Path(path).is_file():  # (a FIFO would block the reader; a device never ends)
+        raise UsageError(f"{path}: not a regular file (a pipe or a device); give a .ttf, .otf or .ttc file")
     try:
         font_manager.fontManager.addfont(path)
         props = font_manager.FontProperties(fname=path)

@@ -10,6 +10,7 @@ import re
 import warnings
 from pathlib import Path
 
+from ..base.files import note_read
 from ..base.render import terminal_safe
 from ..errors import Named, UsageError
 from .axisplot import check_axis_output
@@ -21,13 +22,17 @@ MAX_PANELS = 6  # words drawn side by side; the rest are in the JSON
 _MISSING = re.compile(r"Glyph (\d+) .*missing")  # (the number is the code point)
 
 
-def check_trajectory_output(output, font: str | None = None) -> str:
+def check_trajectory_output(output, font: str | None = None, inputs=()) -> str:
     """The picture's format (png, svg, pdf) and the font file given, checked before any work (a
-    contrast can take minutes; a font that is no font should not wait for it)."""
+    contrast can take minutes; a font that is no font should not wait for it). The picture may not
+    land on the font or on any of `inputs` (the table), through a link or not: both are recorded as
+    read first, so the check that refuses a write into the model refuses them too."""
     if font is not None:
         from .fonts import find_cjk_font
 
         find_cjk_font(font)
+    for path in (*inputs, *([font] if font else [])):
+        note_read(path)
     return check_axis_output(output)
 
 
