@@ -35,7 +35,7 @@ def test_the_three_formats_give_the_same_rows(tmp_path):
         ),
         ("b.tsv", "period\ttext\n唐\tx\textra\n", "b.tsv:2: 3 fields where the header has 2"),
         ("c.jsonl", '{"text": "a"}\n[1, 2]\n', "c.jsonl:2: a JSON list, not an object"),
-        ("d.jsonl", '{"text": "a"}\n{"text": \n', "d.jsonl:2: not a JSON object"),
+        ("d.jsonl", '{"text": "a"}\n{"text": \n', "d.jsonl:2: not valid JSON"),
         ("e.tsv", b"\xff\xfe\x00\x01binary", "not UTF-8"),
         ("f.csv", "", "empty; a table needs a header row"),
     ],

@@ -48,11 +48,13 @@ def normalise_variants(text: str) -> str:
 
 
 # Bracketed editorial notes of classical texts: variant readings （一作…）, footnote marks [二] 〖1〗,
-# sources 〔据…补〕, 【…】. Brackets other than parentheses: not nested, within a line, at most 200
-# characters (removed innermost first, so brackets inside one another go too).
-_NOTES = re.compile(
-    r"\[[^\[\]\n]{0,200}\]|〔[^〔〕\n]{0,200}〕|【[^【】\n]{0,200}】|［[^［］\n]{0,200}］|〖[^〖〗\n]{0,200}〗"
-)
+# sources 〔据…补〕, 【…】. Brackets other than parentheses: within a line, at most MAX_NOTE characters
+# between a bracket and its close (what is left of them once the notes inside are gone), removed
+# innermost first, so brackets inside one another go too.
+MAX_NOTE = 200
+_CLOSE_OF = {"[": "]", "〔": "〕", "【": "】", "［": "］", "〖": "〗"}
+_OPEN_OF = {close: open_ for open_, close in _CLOSE_OF.items()}
+_BRACKETS = re.compile("[" + re.escape("".join(_CLOSE_OF) + "".join(_OPEN_OF)) + "\n]")
 # A footnote opened with its number, （〖1〗…, runs to the end of the poem in 全唐诗's edition: long
 # (sources quoted whole, with brackets of their own) and sometimes never closed. The 唐 side of a
 # scan of 唐 against 宋 found its 据, 按 and 案 (据《…》补, 按石刻…) and its page numbers.
@@ -99,16 +101,47 @@ def _next_paren(text: str, at: int) -> int:
 
 def strip_notes(text: str) -> str:
     """text without its numbered footnotes (_FOOTNOTE), parenthesised notes (_PARENS), bracketed
-    notes (_NOTES) and editors' sentences (_APPARATUS)."""
+    notes (_strip_brackets) and editors' sentences (_APPARATUS)."""
     text = _FOOTNOTE.sub("", text)
     if "（" in text or "(" in text:
         text = _strip_parens(text)
-    while True:
-        stripped = _NOTES.sub("", text)
-        if stripped == text:
-            break
-        text = stripped
+    if any(open_ in text for open_ in _CLOSE_OF):
+        text = _strip_brackets(text)
     return _strip_apparatus(text)
+
+
+def _strip_brackets(text: str) -> str:
+    """text without its bracketed notes (see _CLOSE_OF), in one pass with a stack per kind of
+    bracket. (Removing one level per regex pass, as before, took 16.8 s for 30,000 nested levels
+    and did not end for 100,000: the passes were as many as the levels.)"""
+    pieces: list[str] = []
+    length, last = 0, 0
+    opened: dict[str, list[tuple[int, int]]] = {open_: [] for open_ in _CLOSE_OF}  # (piece, length) of each open
+    for m in _BRACKETS.finditer(text):
+        mark, before = m.group(), text[last : m.start()]
+        last = m.end()
+        if before:
+            pieces.append(before)
+            length += len(before)
+        if mark in opened:
+            opened[mark].append((len(pieces), length))
+        elif mark in _OPEN_OF and opened[_OPEN_OF[mark]]:
+            piece, at = opened[_OPEN_OF[mark]].pop()
+            if length - at - 1 <= MAX_NOTE:  # the note goes, with any bracket opened inside it
+                del pieces[piece:]
+                length = at
+                for stack in opened.values():
+                    while stack and stack[-1][0] >= piece:
+                        stack.pop()
+                continue
+            opened[_OPEN_OF[mark]].clear()  # (a note too long: no earlier bracket of its kind closes past it)
+        elif mark == "\n":
+            for stack in opened.values():
+                stack.clear()
+        pieces.append(mark)
+        length += 1
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _strip_apparatus(text: str) -> str:
@@ -119,7 +152,8 @@ def _strip_apparatus(text: str) -> str:
     for m in _APPARATUS.finditer(text):
         if m.start() < kept:
             continue
-        start = max(text.rfind(c, 0, m.start()) for c in "。！？\n") + 1
+        # (searched back no further than what is kept: a long line with many marks stays linear)
+        start = max(text.rfind(c, kept, m.start()) for c in "。！？\n") + 1
         end_mark = _SENTENCE_END.search(text, m.end())
         end = len(text) if end_mark is None else end_mark.end() - (end_mark.group() == "\n")
         out.append(text[kept : max(start, kept)])
