@@ -221,3 +221,25 @@ def test_a_scan_in_a_log_says_how_far_it_has_come(invoke, tmp_path, monkeypatch)
     assert lines and lines[-1].startswith("contrast: 100% (10/10 words)"), r.stderr
     quiet = invoke(args + ["--permutations", "19", "--bootstrap", "10", "--format", "json", "-q"])
     assert "contrast: " not in quiet.stderr
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(groups="A,B"), TypeError, "groups must be a list of group names, not a string"),
+        (dict(min_occurrences=-3), "option", "min_occurrences must be an integer from 1 to 1,000,000"),
+        (dict(seed=-1), "option", "seed must be an integer from 0 to"),
+        (dict(window=1000), "option", "window must be an integer from 1 to 100"),
+        (dict(top=0, scan=5, words=None), "option", "top must be an integer from 1 to"),
+    ],
+)
+def test_python_arguments_are_checked_by_the_command_lines_table(tmp_path, kwargs, error, message):
+    """Issue 57: contrast(groups="唐,宋") iterated the string, min_occurrences=-3 was accepted, seed=-1
+    reached numpy's own ValueError; contrast --window 1000 ran 134 s at 1 GB."""
+    from w2vkit.errors import OptionError
+
+    engine = english_model(tmp_path, dim=16)
+    table = _table(tmp_path / "t.tsv", [("A", "a1", "w1 w2 w3"), ("B", "a2", "w1 w2 w4")])
+    words = kwargs.pop("words", ["w1"])
+    with pytest.raises(OptionError if error == "option" else error, match=message):
+        contrast(engine, words, table, by="group", **kwargs)

@@ -53,6 +53,8 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "permutations": (19, 1_000_000, True, "19 permutations resolve p = 0.05; each costs a few matrix products"),
     "bootstrap": (10, 100_000, True, "a 90% interval needs at least 10 draws"),
     "min_occurrences": (1, 1_000_000, True, "occurrences a group needs for a number"),
+    # (contrast's own window: each occurrence's context is averaged; window 1,000 took 134 s at 1 GB)
+    "contrast_window": (1, 100, True, "conText's default is 6; past 100 an occurrence's context is its whole row"),
     "min_neighbour_count": (1, 1_000_000_000, True, "a neighbour seen fewer times is hidden"),
     "scan": (1, 1_000_000_000, True, "occurrences a scanned word needs in each group"),
     "scan_top": (1, 1_000_000, True, "words a scan contrasts"),

@@ -40,7 +40,10 @@ from .output import engine_for, info, plural, show, show_progress
 )
 @click.option("--text-column", default="text", show_default=True, metavar="NAME", help="The column holding the text.")
 @click.option(
-    "--window", default=None, type=limited("window"), help=f"Context words each side [default: {CONTRAST_WINDOW}]."
+    "--window",
+    default=None,
+    type=limited("contrast_window"),
+    help=f"Context words each side [default: {CONTRAST_WINDOW}].",
 )
 @click.option(
     "--permutations",

@@ -33,6 +33,7 @@ from ..base.choices import (
     SCAN_MIN_OCCURRENCES,
     SCAN_TOP,
 )
+from ..base.limits import LIMITS, check_number
 from ..base.results import Result
 from ..base.vecmath import top_k
 from ..base.workers import ordered_map
@@ -201,6 +202,21 @@ def contrast(
     words = words_argument("words", words) if words is not None else []
     if not words and scan is None:
         raise UsageError("give at least one word, or {scan} N", "scan")
+    if isinstance(groups, (str, bytes)):
+        raise TypeError(f"groups must be a list of group names, not a string ({groups!r}): split it first")
+    # (the command line's ranges: w2vkit.base.limits; the window is contrast's own)
+    for name, value in (
+        ("permutations", permutations),
+        ("bootstrap", bootstrap),
+        ("min_occurrences", min_occurrences),
+        ("seed", seed),
+        ("jobs", jobs),
+    ):
+        check_number(name, value)
+    check_number("window", window, {"window": LIMITS["contrast_window"]})
+    check_number("top", top, {"top": LIMITS["scan_top"]})
+    if scan is not None and scan is not True:
+        check_number("scan", scan)
     permutations = count_argument("permutations", permutations, 19)
     bootstrap = count_argument("bootstrap", bootstrap, 10)
     window = count_argument("window", window)
