@@ -22,7 +22,7 @@ from typing import BinaryIO, cast
 from ...base.files import note_read, stdin_copy
 from ...errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
 from .datasets import BUILTIN_CORPORA, builtin_corpus
-from .tables import is_table, table_text
+from .tables import EXPANSION_WARNING_AFTER, EXPANSION_WARNING_RATIO, is_table, table_text
 from .textnorm import normalise
 
 TEXT_SUFFIXES = (".txt", ".txt.gz", ".txt.bz2")
@@ -36,8 +36,7 @@ COMPRESSED_BLOCK_BYTES = 1 << 16
 # Text compresses 3-4x with gzip or bz2 (the novel 3.1x, Wikipedia 3.1x) and very repetitive
 # text a few tens of times; past this ratio, once EXPANSION_WARNING_AFTER bytes of text have come
 # out, an input is said on stderr to be a possible decompression bomb.
-EXPANSION_WARNING_RATIO = 100
-EXPANSION_WARNING_AFTER = 64 << 20
+# (EXPANSION_WARNING_RATIO and EXPANSION_WARNING_AFTER: w2vkit.text.reading.tables, which reads tables)
 # Before any of a compressed file has been read, its text is estimated at this many times its size.
 TYPICAL_EXPANSION = 4
 

@@ -30,8 +30,16 @@ from ...errors import InputError, UsageError, quoted
 
 TABLE_SUFFIXES = (".tsv", ".csv", ".jsonl", ".tsv.gz", ".csv.gz", ".jsonl.gz")
 DEFAULT_TEXT_COLUMN = "text"
-# csv's default limit (128 KB) is below a long document's text
-csv.field_size_limit(1 << 30)
+# A cell, or a JSON Lines row, of at most this many characters: a long document's text is more than
+# csv's default limit (128 KB), and a whole novel is under a million characters. A row is held whole
+# while it is read and cut (several times its size): a 400 MB cell once peaked at 4.7 GB.
+MAX_CELL_CHARS = 16 << 20
+csv.field_size_limit(MAX_CELL_CHARS)
+# A compressed input that expands more than EXPANSION_WARNING_RATIO times (text expands a few tens of
+# times at most), once EXPANSION_WARNING_AFTER bytes of text have come out, is said on stderr to be a
+# possible decompression bomb (tables here; plain and compressed text in w2vkit.text.reading.inputs).
+EXPANSION_WARNING_RATIO = 100
+EXPANSION_WARNING_AFTER = 64 << 20
 log = logging.getLogger(__name__)
 
 
@@ -45,8 +53,45 @@ def _kind(path: str) -> str:
 
 
 def _open(path: str) -> io.TextIOWrapper:
-    raw = gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")
+    raw = io.BufferedReader(_Watched(path)) if path.lower().endswith(".gz") else open(path, "rb")
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+
+
+class _Watched(io.RawIOBase):
+    """A .gz table's decompressed bytes, counted against the compressed bytes read, so that a table
+    that expands like a decompression bomb is said once (EXPANSION_WARNING_RATIO)."""
+
+    def __init__(self, path: str):
+        self.path, self.file = path, open(path, "rb")
+        self.gz = gzip.GzipFile(fileobj=self.file)
+        self.out, self.warned = 0, False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.gz.readinto(buffer)
+        self.out += n
+        if (
+            not self.warned
+            and self.out >= EXPANSION_WARNING_AFTER
+            and self.out >= EXPANSION_WARNING_RATIO * max(self.file.tell(), 1)
+        ):
+            self.warned = True
+            log.warning(
+                "warning: %s expands more than %d times (%s MB on disk gave %s MB of text so far; text usually "
+                "expands 3-10 times): it may be a decompression bomb; press Ctrl-C to stop",
+                self.path,
+                EXPANSION_WARNING_RATIO,
+                f"{self.file.tell() / 1e6:,.1f}",
+                f"{self.out / 1e6:,.0f}",
+            )
+        return n
+
+    def close(self) -> None:
+        self.gz.close()
+        self.file.close()
+        super().close()
 
 
 def read_rows(path: str | os.PathLike, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -106,12 +151,19 @@ def _delimited_rows(path: str, f, columns: list[str], delimiter: str):
                 )
             yield lineno, {c: row[i] for c, i in zip(columns, at)}
     except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            raise InputError(
+                f"{path}:{reader.line_num}: a cell of more than {MAX_CELL_CHARS:,} characters; split its text into rows"
+            ) from None
         raise InputError(f"{path}:{reader.line_num}: {e}") from None
 
 
 def _json_rows(path: str, f, columns: list[str]):
     seen_keys: list[str] | None = None
-    for lineno, line in enumerate(f, 1):
+    # (read a line at a time with a bound: a line is never held beyond MAX_CELL_CHARS)
+    for lineno, line in enumerate(iter(lambda: f.readline(MAX_CELL_CHARS + 1), ""), 1):
+        if len(line) > MAX_CELL_CHARS:
+            raise InputError(f"{path}:{lineno}: a row of more than {MAX_CELL_CHARS:,} characters; split its text into rows")
         if not line.strip():
             continue
         if "\x00" in line:

@@ -1,0 +1,55 @@
+"""A table's rows are bounded in memory and a compressed table that expands like a bomb is said
+(issue 58: a 815 KB .tsv.gz with one 400 MB cell peaked at 4.7 GB in kwic, with no warning)."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+
+import pytest
+
+from w2vkit.errors import InputError
+from w2vkit.text.reading import tables
+from w2vkit.text.reading.tables import MAX_CELL_CHARS, read_rows
+
+
+@pytest.mark.parametrize("name", ["t.tsv.gz", "t.csv.gz", "t.jsonl.gz"])
+def test_a_cell_past_the_bound_is_one_line_naming_its_row(tmp_path, name):
+    path = tmp_path / name
+    huge = "月" * (MAX_CELL_CHARS + 10)
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        if name.startswith("t.jsonl"):
+            f.write('{"text": "短"}\n{"text": "' + huge + '"}\n')
+        else:
+            sep = "\t" if ".tsv" in name else ","
+            f.write(f"period{sep}text\n唐{sep}短\n宋{sep}{huge}\n")
+    rows = read_rows(path, ["text"])
+    assert next(rows)[1]["text"] == "短"
+    with pytest.raises(InputError, match=r":\d: a (cell|row) of more than 16,777,216 characters; split its text"):
+        next(rows)
+
+
+def test_a_table_that_expands_like_a_bomb_is_said_once(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(tables, "EXPANSION_WARNING_AFTER", 1 << 20)  # (the real one is 64 MB)
+    path = tmp_path / "bomb.tsv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        f.write("period\ttext\n" + "唐\t" + "a" * 100 + "\n" * 1 + ("唐\t" + "a" * 1000 + "\n") * 4000)
+    with caplog.at_level(logging.WARNING):
+        assert sum(1 for _ in read_rows(path, ["text"])) == 4001
+    said = [r.getMessage() for r in caplog.records if "decompression bomb" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith(f"warning: {path} expands more than 100 times")
+
+
+def test_an_ordinary_compressed_table_says_nothing(tmp_path, monkeypatch, caplog):
+    import random
+
+    monkeypatch.setattr(tables, "EXPANSION_WARNING_AFTER", 1 << 16)
+    rng = random.Random(0)
+    path = tmp_path / "p.tsv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        f.write("period\ttext\n")
+        for _ in range(2000):
+            f.write("唐\t" + "".join(chr(0x4E00 + rng.randrange(3000)) for _ in range(40)) + "\n")
+    with caplog.at_level(logging.WARNING):
+        assert sum(1 for _ in read_rows(path, ["text"])) == 2000
+    assert not [r for r in caplog.records if "decompression bomb" in r.getMessage()]
