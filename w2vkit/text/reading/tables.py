@@ -163,7 +163,9 @@ def _json_rows(path: str, f, columns: list[str]):
     # (read a line at a time with a bound: a line is never held beyond MAX_CELL_CHARS)
     for lineno, line in enumerate(iter(lambda: f.readline(MAX_CELL_CHARS + 1), ""), 1):
         if len(line) > MAX_CELL_CHARS:
-            raise InputError(f"{path}:{lineno}: a row of more than {MAX_CELL_CHARS:,} characters; split its text into rows")
+            raise InputError(
+                f"{path}:{lineno}: a row of more than {MAX_CELL_CHARS:,} characters; split its text into rows"
+            )
         if not line.strip():
             continue
         if "\x00" in line:
