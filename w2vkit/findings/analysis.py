@@ -101,6 +101,20 @@ def expand(
     >>> [r.word for r in rows]  # doctest: +SKIP
     ['沙僧', '行者', '唐僧', '师父', '大圣']
     """
+    return grown_expansion(engine, seeds, topn=topn, min_count=min_count, iterations=iterations, grow=grow)[0]
+
+
+def grown_expansion(
+    engine: Engine,
+    seeds: list[str],
+    *,
+    topn: int = EXPAND_TOPN,
+    min_count: int = EXPAND_MIN_COUNT,
+    iterations: int = 0,
+    grow: int = EXPAND_GROW,
+) -> tuple[list[Candidate], list[str]]:
+    """expand's candidates and the seeds it ended with (the seeds given, then each round's
+    additions): the query whose centroid ranked the candidates, which the members are asked too."""
     seeds = words_argument("seeds", seeds)
     if not seeds:
         raise UsageError("give at least one seed word")
@@ -141,10 +155,11 @@ def expand(
                 order = order[np.isfinite(scores[order])]
                 break
     nearest = (unit[order] @ seed_units.T).argmax(axis=1) if len(order) else []
-    return [
+    candidates = [
         Candidate(engine.model.words[i], float(scores[i]), int(engine.model.counts[i]), current[int(s)])
         for i, s in zip(order, nearest)
     ]
+    return candidates, current
 
 
 def expansion(
@@ -215,14 +230,16 @@ def expansion(
         seeds = kept
         if not seeds:
             raise UsageError(f"none of the seeds is known to the model (skipped {' '.join(skipped)})")
-    candidates = expand(engine, list(seeds), topn=topn, min_count=min_count, iterations=iterations)
+    candidates, grown = grown_expansion(engine, list(seeds), topn=topn, min_count=min_count, iterations=iterations)
     provenance = engine.provenance(topn=topn, min_count=min_count, iterations=iterations, stable=stable)
-    fields = {"seeds": seeds, "skipped": skipped}
+    fields = {"seeds": seeds, "skipped": skipped, "grown_seeds": grown}
     columns = ["rank", "word", "score", "count", "nearest_seed"]
     rows: list[tuple] = [(c.word, c.score, c.count, c.nearest_seed) for c in candidates]
     members = engine.members
     if members:
-        query = engine.query(seeds)  # (the centroid of the seeds' unit vectors, as expand's)
+        # the members answer the query that ranked the candidates: the centroid of the seeds the
+        # iterations ended with, not of those given (an interval of another query, before)
+        query = engine.query(grown)
         found = centroid_spreads(engine, query, [c.word for c in candidates], topn, min_count)
         rows = [
             (c.word, s.estimate, c.count, c.nearest_seed, c.score, s.recurrence, s.low, s.high, s.found)
