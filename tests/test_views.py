@@ -150,3 +150,17 @@ def test_trained_members_keep_the_views_their_model_answers_with(novel_slice, tm
     result = invoke(["similar", "行者", "-m", str(out), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["provenance"]["similarity"] == "topical"
+
+
+def test_the_similarity_asked_of_an_engine_always_wins(hybrid_model):
+    """Issue 57: Engine(model, similarity="paradigmatic") answered from the topical view when the
+    model object already carried one."""
+    topical = Engine(hybrid_model).model
+    assert topical.meta["view"] == "topical"
+    paradigmatic = Engine(topical, similarity="paradigmatic").model
+    assert paradigmatic.meta["view"] == "paradigmatic"
+    assert np.array_equal(np.asarray(paradigmatic.vectors), np.load(hybrid_model / view_file("paradigmatic")))
+    mixed = Engine(paradigmatic, similarity="mixed").model
+    assert "view" not in mixed.meta
+    assert np.array_equal(np.asarray(mixed.vectors), np.asarray(load_model(hybrid_model).vectors))
+    assert Engine(paradigmatic).model.meta["view"] == "paradigmatic"  # (nothing asked: as given)

@@ -91,6 +91,8 @@ class Model:
     meta: dict
     _index: dict | None = field(default=None, repr=False)
     _ngrams: tuple | None = field(default=None, repr=False)
+    # the model as saved, when this one answers with one of its views (w2vkit.model.views)
+    saved: Model | None = field(default=None, repr=False)
 
     @property
     def index(self) -> dict[str, int]:

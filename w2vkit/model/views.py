@@ -53,6 +53,12 @@ def with_view(model: Model, similarity: str | None) -> Model:
     CorruptModelError
         The view's file missing, a link, changed since it was written, or of the wrong shape.
     """
+    if "view" in model.meta:  # (a model answering with a view already: the one asked, from the saved model)
+        if similarity == model.meta["view"]:
+            return model
+        from .store import load_model
+
+        model = model.saved if model.saved is not None else load_model(model.path)
     views = model.meta.get("views")
     if similarity is None:  # (the default where the model has it, else its own vectors)
         similarity = DEFAULT_SIMILARITY if isinstance(views, dict) and DEFAULT_SIMILARITY in views else MIXED
@@ -81,4 +87,4 @@ def with_view(model: Model, similarity: str | None) -> Model:
     # norms, an index's record, tells the views apart; the saved vectors' stays beside it)
     meta = {**model.meta, "view": similarity, "vectors_sha256": record["sha256"]}
     meta["saved_vectors_sha256"] = model.meta.get("vectors_sha256")
-    return dataclasses.replace(model, vectors=vectors, meta=meta)
+    return dataclasses.replace(model, vectors=vectors, meta=meta, saved=model)

@@ -127,7 +127,9 @@ class Engine:
             model = load_model(model)
         if not isinstance(model, Model):
             raise TypeError(f"model must be a Model (load_model) or a model folder's path, not {type(model).__name__}")
-        if "view" not in model.meta and parent is None:  # (the kind of similarity: w2vkit.model.views)
+        # the kind of similarity (w2vkit.model.views): the one asked always wins, also over a view the
+        # model object already answers with
+        if parent is None and ("view" not in model.meta or similarity is not None):
             from ..model.views import with_view
 
             model = with_view(model, similarity)
