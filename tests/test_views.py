@@ -164,3 +164,16 @@ def test_the_similarity_asked_of_an_engine_always_wins(hybrid_model):
     assert "view" not in mixed.meta
     assert np.array_equal(np.asarray(mixed.vectors), np.asarray(load_model(hybrid_model).vectors))
     assert Engine(paradigmatic).model.meta["view"] == "paradigmatic"  # (nothing asked: as given)
+
+
+def test_a_post_processed_hybrid_model_answers_its_default_queries(hybrid_model, tmp_path, invoke):
+    """Issue 57: postprocess kept `views` in the record with no view files, so every default query
+    on the result failed asking to retrain."""
+    out = tmp_path / "abtt"
+    r = invoke(["postprocess", hybrid_model, "-o", out, "--remove-top", "1"])
+    assert r.exit_code == 0, r.stderr
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert "views" not in meta and not list(out.glob("view-*.npy"))
+    r = invoke(["similar", "行者", "-m", out, "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["provenance"]["similarity"] == "mixed"

@@ -175,8 +175,11 @@ def postprocess_model(source, output, steps: Steps) -> tuple[Path, dict]:
     meta = {
         k: v
         for k, v in model.meta.items()
-        # (no n-gram table: its vectors would not be in the post-processed space, w2vkit.model.subwords)
-        if k not in ("gensim_sha256", "vectors_sha256", "vocab_sha256", "vocab_size", "dim", "ngrams")
+        # (no n-gram table: its vectors would not be in the post-processed space, w2vkit.model.subwords;
+        # no views and no members: their files stay with the source, and their vectors are not
+        # post-processed, so the new model answers with its own vectors, and says so in info)
+        if k
+        not in ("gensim_sha256", "vectors_sha256", "vocab_sha256", "vocab_size", "dim", "ngrams", "views", "members")
     }
     meta["postprocess"] = done + steps.describe()
     meta["postprocessed_from"] = {"path": str(source), "vectors_sha256": model.meta.get("vectors_sha256")}
