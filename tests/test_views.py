@@ -177,3 +177,18 @@ def test_a_post_processed_hybrid_model_answers_its_default_queries(hybrid_model,
     r = invoke(["similar", "行者", "-m", out, "--format", "json"])
     assert r.exit_code == 0, r.stderr
     assert json.loads(r.stdout)["provenance"]["similarity"] == "mixed"
+
+
+def test_evaluate_on_a_hybrid_model_says_which_view_it_scored_and_can_score_another(hybrid_model, invoke):
+    """Issue 57: the topical view applied silently to evaluate, which could not choose it; its JSON
+    did not say which vectors were scored."""
+    scored = {}
+    for asked in (None, "mixed", "paradigmatic"):
+        args = ["evaluate", "-m", hybrid_model, "--groups", "xiyouji-aliases", "--format", "json"]
+        r = invoke(args + (["--similarity", asked] if asked else []))
+        assert r.exit_code == 0, r.stderr
+        report = json.loads(r.stdout)
+        scored[asked] = report["groups"][0]
+        assert report["provenance"]["similarity"] == (asked or "topical")
+        assert f"({asked or 'topical'} vectors: --similarity to score another kind)" in r.stderr
+    assert scored["mixed"] != scored[None]  # (the views' scores differ from the saved vectors')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..base.choices import ANALOGY_METHODS, BUILTIN_SETS, DATA_ENV, DEFAULT_RESTRICT_VOCAB
-from .options import FORMAT_OPTION, MODEL_OPTION, limited, verbosity
+from .options import FORMAT_OPTION, MODEL_OPTION, SIMILARITY_OPTION, limited, verbosity
 from .output import engine_for, info, render
 
 
@@ -64,9 +64,12 @@ def builtin(kind: str) -> str:
 @click.option(
     "-k", "k", default=10, show_default=True, type=limited("k"), help="With --next-item: the k of hit rate@k."
 )
+@SIMILARITY_OPTION
 @FORMAT_OPTION
 @verbosity
-def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_dir, sections, next_item, k, fmt):
+def evaluate(
+    model_path, analogies, pairs, groups, restrict_vocab, method, data_dir, sections, next_item, k, similarity, fmt
+):
     """Score a model on analogy, word-similarity and alias benchmarks.
 
     With no set given, the sets for the model's language: google, wordsim353, simlex999 for
@@ -80,11 +83,12 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
       w2vkit evaluate -m models/xiyouji --data-dir ../shared/eval/zh
       w2vkit evaluate --analogies google --method both --restrict-vocab 30000 --format json
       w2vkit evaluate --pairs my-pairs.tsv --groups xiyouji-aliases
+      w2vkit evaluate -m models/xiyouji --groups xiyouji-aliases --similarity mixed
     """
     from ..base.render import to_json
     from ..evaluation.evaluate import REPORT_COLUMNS, report_rows, run_evaluation
 
-    engine = engine_for(model_path)
+    engine = engine_for(model_path, similarity)
     if next_item is not None:
         return _next_item(engine, next_item or None, k, fmt)
     methods = list(ANALOGY_METHODS) if method == "both" else [method]
@@ -101,7 +105,10 @@ def evaluate(model_path, analogies, pairs, groups, restrict_vocab, method, data_
         click.echo(to_json(report))
     else:
         render(list(REPORT_COLUMNS), report_rows(report, sections), fmt)
-    info(f"model {engine.model.path}, restrict_vocab={restrict_vocab}")
+    view = report["provenance"]["similarity"]
+    info(
+        f"model {engine.model.path} ({view} vectors: --similarity to score another kind), restrict_vocab={restrict_vocab}"
+    )
 
 
 def _next_item(engine, held_out, k, fmt):

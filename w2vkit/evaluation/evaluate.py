@@ -285,6 +285,8 @@ def run_evaluation(
         "analogies": [],
         "pairs": [],
         "groups": [],
+        # (which vectors were scored: the view, w2vkit.model.views, and the model's checksum)
+        "provenance": engine.provenance(restrict_vocab=restrict_vocab, methods=list(methods)),
     }
     for name in analogies:
         path = resolve_set(name, data_dir)
