@@ -180,8 +180,8 @@ def corpus_digest(corpus: Corpus) -> str:
     """A checksum of the documents as token ids (what a transform fitted on them depends on)."""
     import hashlib
 
-    h = hashlib.sha256(np.ascontiguousarray(corpus.ids).view(np.uint8))
-    h.update(np.ascontiguousarray(corpus.doc).view(np.uint8))
+    h = hashlib.sha256(np.ascontiguousarray(corpus.ids).tobytes())
+    h.update(np.ascontiguousarray(corpus.doc).tobytes())
     return h.hexdigest()
 
 
