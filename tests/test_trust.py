@@ -81,7 +81,7 @@ def test_kwic_never_prints_a_file_that_a_model_only_names(invoke, small_model, t
     meta["corpus"]["cache"] = target
     _save_meta(moved, meta)
     r = invoke(["kwic", "root" if target == "/etc/passwd" else "行者", "-m", moved])
-    root = trust.cache_root()
+    root = trust.cache_root() / "corpora"
     assert (r.exit_code, r.stderr) == (
         2,
         f"Error: {moved / 'meta.json'}: corpus.cache names a file w2vkit will not read (it is outside {root}); "

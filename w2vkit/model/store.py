@@ -76,6 +76,9 @@ class Model:
         float32, a row per word (possibly a read-only memory map).
     meta : dict
         meta.json: parameters, corpus, versions, checksums.
+    saved : Model, optional
+        The model as saved, when this one answers with one of its views (w2vkit.model.views);
+        None for a model as loaded.
 
     Examples
     --------
