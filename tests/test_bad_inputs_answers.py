@@ -187,7 +187,7 @@ def test_a_damaged_meta_json_is_named(invoke, tmp_path):
     r = invoke(["info", "-m", model])
     assert (r.exit_code, r.stderr) == (
         1,
-        f"Error: {model / 'meta.json'}: nested too deeply to read; retrain or re-import the model\n",
+        f"Error: {model / 'meta.json'}: JSON nested more than 100 levels deep; retrain or re-import the model\n",
     )
 
 

@@ -102,7 +102,7 @@ def parse_json(text: str, where: str, expect: type | tuple[type, ...] | None = d
     else:
         deep = False
     if deep or ((text.count("[") + text.count("{")) > MAX_NESTING and nesting_depth(text) > MAX_NESTING):
-        raise RecordError(where, f"JSON nested more than {MAX_NESTING} levels deep; not a record w2vkit reads")
+        raise RecordError(where, f"JSON nested more than {MAX_NESTING} levels deep")
     if expect is not None and not isinstance(value, expect):
         names = " or ".join(t.__name__ for t in (expect if isinstance(expect, tuple) else (expect,)))
         shown = {"dict": "an object", "list": "an array"}.get(names, names)
