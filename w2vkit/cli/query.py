@@ -25,7 +25,7 @@ from .options import (
     limited,
     verbosity,
 )
-from .output import engine_for, info, render, show
+from .output import engine_for, show
 
 STABLE_OPTION = click.option(
     "--stable",
@@ -157,11 +157,10 @@ def analogy(a, b, c, method, topn, restrict_vocab, similarity, model_path, fmt):
       w2vkit analogy king woman man
       w2vkit analogy 国王 女人 男人 --method mul
     """
-    results = engine_for(model_path, similarity).analogy(a, b, c, method, topn, restrict_vocab)
-    if results:
-        info(f"{a} + {b} − {c} ≈ {results[0][0]} {results[0][1]:.2f}")
-    rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
-    render(["rank", "word", "score"], rows, fmt, {"equation": f"{a} + {b} - {c}", "method": method})
+    from ..queries.answers import analogy as answer
+
+    engine = engine_for(model_path, similarity)
+    show(answer(engine, a, b, c, method=method, topn=topn, restrict_vocab=restrict_vocab), fmt)
 
 
 @click.command(name="doesnt-match")
@@ -178,9 +177,9 @@ def doesnt_match(words, similarity, model_path, fmt):
       w2vkit doesnt-match 孙悟空 猪八戒 沙僧 金箍棒
       w2vkit doesnt-match breakfast lunch dinner car --format json
     """
-    odd, ranked = engine_for(model_path, similarity).doesnt_match(list(words))
-    info(f"{odd} doesn't match " + " ".join(w for w in words if w != odd))
-    render(["word", "similarity_to_mean"], ranked, fmt, {"doesnt_match": odd})
+    from ..queries.answers import doesnt_match as answer
+
+    show(answer(engine_for(model_path, similarity), list(words)), fmt)
 
 
 @click.command()

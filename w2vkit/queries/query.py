@@ -399,15 +399,8 @@ class Engine:
         return float(np.dot(va, vb))
 
     def analogy(self, a: str, b: str, c: str, method: str = "add", topn: int = 10, restrict_vocab: int | None = None):
-        """a + b - c (so king woman man -> queen), by 3CosAdd or 3CosMul."""
-        if len({a, b, c}) < 3:
-            log.warning(
-                "warning: a word is given twice in %s + %s - %s; the given words are never answers, "
-                "so the answer is some other word",
-                a,
-                b,
-                c,
-            )
+        """a + b - c (so king woman man -> queen), by 3CosAdd or 3CosMul (a word given twice: see
+        w2vkit.queries.answers.analogy, which says so in a note)."""
         if method == "add":
             return self.most_similar([a, b], [c], topn, restrict_vocab)
         if method == "mul":
