@@ -85,6 +85,14 @@ def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None
     click.echo(render_text(columns, rows, fmt, payload), color=True)
 
 
+TABLE_TEXT_CHARS = 60
+
+
+def _cut(text):
+    text = text.strip() if isinstance(text, str) else text
+    return text[:TABLE_TEXT_CHARS] + "…" if isinstance(text, str) and len(text) > TABLE_TEXT_CHARS else text
+
+
 def plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
@@ -123,6 +131,9 @@ def show(result, fmt: str) -> None:
         click.echo(to_json(result.to_dict()), color=True)
     else:  # (a cell holding a list, such as a word's neighbours, is one cell of words)
         rows = [tuple(" ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for v in row) for row in result.rows]
+        if fmt == "table" and "text" in result.columns:  # (a line of text, cut to fit a terminal's table)
+            at = result.columns.index("text")
+            rows = [(*row[:at], _cut(row[at]), *row[at + 1 :]) for row in rows]
         click.echo(render_text(result.columns, rows, fmt), color=True)
     for note in result.notes:
         prefix = "warning: " if note.kind == "warning" else ""

@@ -6,11 +6,10 @@ import click
 
 from ..base.choices import DEFAULT_COLLECTION, INDEX_FLAT_BELOW, INDEX_KINDS, INDEX_METRICS, INDEX_UNITS
 from .options import FORMAT_OPTION, MODEL_OPTION, SENTENCE_METHOD_OPTION, TOPN_OPTION, format_option, verbosity
-from .output import engine_for, info, plural, render, show_progress
+from .output import engine_for, info, plural, show, show_progress
 
 # A table keeps to a line per hit: longer lines are cut to this many characters (tsv and json
 # give the whole line).
-TABLE_TEXT_CHARS = 60
 
 
 @click.command()
@@ -77,11 +76,7 @@ def search(query, source, index_path, queries_file, exact, collection, method, t
       w2vkit search 孙悟空大闹天宫 --index xiyouji-index
       w2vkit search --queries questions.txt --index milvus:xiyouji.db --format tsv
     """
-    from ..sentences.embed import Embedder, search_file
-
-    def shown(text):
-        text = text.strip() if fmt == "table" else text
-        return text if fmt != "table" or len(text) <= TABLE_TEXT_CHARS else text[:TABLE_TEXT_CHARS] + "…"
+    from ..sentences.searching import search as run
 
     if (source is None) == (index_path is None):
         raise click.UsageError("give --in FILE (embedded now) or --index DIR (built by w2vkit index)")
@@ -90,35 +85,14 @@ def search(query, source, index_path, queries_file, exact, collection, method, t
     if (query is None) == (queries_file is None):
         raise click.UsageError("give a QUERY, or --queries FILE with --index")
     engine = engine_for(model_path)
-    if index_path is not None:
-        return _search_index(engine, index_path, collection, query, queries_file, exact, topn, fmt, shown)
-    found = search_file(Embedder(engine.model, method), query, source, top=topn, progress=show_progress())
+    if index_path is None:
+        result = run(engine, query, source=source, method=method, topn=topn, progress=show_progress())
+    else:
+        from ..queries.words import read_word_list
 
-    render(["line", "score", "text"], [(h.line, h.score, shown(h.text)) for h in found.hits], fmt, {"query": query})
-    info(f"searched {plural(found.lines, 'line')} ({method}); {found.empty:,} blank or with no known word")
-
-
-def _search_index(engine, index_path, collection, query, queries_file, exact, topn, fmt, shown):
-    from ..queries.words import read_word_list
-    from ..sentences.embed import Embedder
-    from ..sentences.vectorindex import changed_source, open_index, search_index
-
-    index = open_index(index_path, engine.model, collection)
-    changed = changed_source(index.meta)
-    if changed:
-        info(f"warning: {changed}")
-    queries = [query] if query is not None else read_word_list([], queries_file)
-    results = search_index(Embedder(engine.model, index.meta.get("method", "sif")), index, queries, topn, exact)
-    many = len(queries) > 1
-    measure = "distance" if index.meta.get("metric") == "l2" else "score"
-    rows = [(*([q] if many else []), h.line, h.score, shown(h.text)) for q, hits in zip(queries, results) for h in hits]
-    render([*(["query"] if many else []), "line", measure, "text"], rows, fmt, {"queries": queries})
-    kind = "flat" if exact else index.meta["kind"]
-    unit = index.meta.get("unit", "line")
-    info(
-        f"searched {index.meta['lines']:,} indexed {unit}s ({kind}, {index.meta.get('metric', 'cosine')}) "
-        f"for {plural(len(queries), 'query')}"
-    )
+        queries = [query] if query is not None else read_word_list([], queries_file)
+        result = run(engine, queries, index=index_path, collection=collection, topn=topn, exact=exact)
+    show(result, fmt)
 
 
 @click.command()
