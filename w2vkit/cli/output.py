@@ -4,6 +4,7 @@ stdout as a table, TSV or JSON, and the model the command works on."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import click
 
@@ -134,6 +135,9 @@ def show(result, fmt: str) -> None:
         if fmt == "table" and "text" in result.columns:  # (a line of text, cut to fit a terminal's table)
             at = result.columns.index("text")
             rows = [(*row[:at], _cut(row[at]), *row[at + 1 :]) for row in rows]
+        if fmt == "table" and "file" in result.columns:  # (a table names a file by its name; TSV, JSON: the path)
+            at = result.columns.index("file")
+            rows = [(*row[:at], Path(row[at]).name if row[at] else row[at], *row[at + 1 :]) for row in rows]
         click.echo(render_text(result.columns, rows, fmt), color=True)
     for note in result.notes:
         prefix = "warning: " if note.kind == "warning" else ""

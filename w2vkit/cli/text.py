@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from ..base.choices import KWIC_WIDTH as DEFAULT_WIDTH
@@ -17,7 +15,7 @@ from .options import (
     segmentation_options,
     verbosity,
 )
-from .output import info, load_model_for, plural, render, show_progress
+from .output import info, load_model_for, plural, render, show, show_progress
 
 
 @click.command()
@@ -138,9 +136,7 @@ def kwic(word, source, topn, width, text_column, where, model_path, fmt):
       w2vkit kwic 孔明 -m models/sanguo --format tsv > passages.tsv
       w2vkit kwic 酒 --in poetry.tsv.gz --where period=宋 -n 20   # a table's rows of one group
     """
-    from ..queries.kwic import concordance
-    from ..text.corpus.corpuscache import model_corpus
-    from ..text.reading.tables import is_table
+    from ..queries.kwic import passages
 
     conditions = {}
     for condition in where:
@@ -148,29 +144,11 @@ def kwic(word, source, topn, width, text_column, where, model_path, fmt):
         if not sep or not column.strip():
             raise click.UsageError(f"--where takes COLUMN=VALUE, not {condition!r}")
         conditions[column.strip()] = value.strip()
-    if conditions and not (source and is_table(source)):
-        raise click.UsageError("--where filters a table's rows: give --in TABLE (.tsv, .csv, .jsonl)")
-    if source and is_table(source):
-        from ..queries.kwic import table_concordance
-
-        found = table_concordance(source, word, text_column=text_column, where=conditions, width=width, limit=topn)
-    elif source:
-        found = concordance(source, word, segmented=False, width=width, limit=topn)
-    else:
-        corpus, files = model_corpus(load_model_for(model_path))
-        found = concordance(corpus, word, segmented=True, width=width, limit=topn, files=files)
-    short = fmt == "table"  # (the table names a file by its name; TSV and JSON give the path)
-    rows = [(Path(h.file).name if short else h.file, h.line, h.document, h.left, h.word, h.right) for h in found.hits]
-    payload = {
-        "word": word,
-        "source": found.path,
-        "segmented": found.segmented,
-        "total": found.total,
-        "lines": found.lines,
-    }
-    render(["file", "line", "chapter", "left", "word", "right"], rows, fmt, payload)
-    shown = f"; showing {len(rows)}" if len(rows) < found.total else ""
-    info(f"{found.total:,} occurrences of {word} on {plural(found.lines, 'line')} of {found.path}{shown}")
+    model = load_model_for(model_path) if source is None else None
+    result = passages(
+        word, source=source, model=model, width=width, limit=topn, text_column=text_column, where=conditions
+    )
+    show(result, fmt)
 
 
 COMMANDS = (segment, kwic)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..base.choices import KWIC_WIDTH
 from ..base.limits import check_number
+from ..base.results import Result
 from ..errors import UsageError
 from ..text.corpus.documents import is_heading
 from ..text.reading.inputs import lines, open_text
@@ -179,3 +180,76 @@ def _add_hits(result: Concordance, found, line: int, name: str, document: str, w
         if limit is not None and len(result.hits) >= limit:
             break
         result.hits.append(Hit(line, name, document, shown[:start][-width:], shown[start:end], shown[end:][:width]))
+
+
+def passages(
+    word: str,
+    *,
+    source: str | None = None,
+    model=None,
+    width: int = KWIC_WIDTH,
+    limit: int | None = 50,
+    text_column: str = "text",
+    where: dict[str, str] | None = None,
+) -> Result:
+    """Keyword in context as a Result: the passages `word` occurs in, of the raw file or table
+    `source` (the word as written), or else of the segmented text `model` was trained on (the
+    word as a whole token).
+
+    Parameters
+    ----------
+    word : str
+        The word.
+    source : str, optional
+        A text file or a table (.tsv, .csv, .jsonl, .gz); None: the model's training text.
+    model : Model, optional
+        The model whose training text is searched (when `source` is None).
+    width : int
+        Characters each side.
+    limit : int, optional
+        Passages kept (None: all); the total is counted anyway.
+    text_column : str
+        A table's text column.
+    where : dict, optional
+        A table's rows whose columns have these values.
+
+    Returns
+    -------
+    Result
+        Rows (file, line, chapter, left, word, right); fields word, source, segmented, total, lines.
+    """
+    from ..text.corpus.corpuscache import model_corpus
+    from ..text.reading.tables import is_table
+
+    if where and not (source and is_table(source)):
+        raise UsageError("{where} filters a table's rows: give {source} TABLE (.tsv, .csv, .jsonl)", "where", "source")
+    if source and is_table(source):
+        found = table_concordance(source, word, text_column=text_column, where=where or {}, width=width, limit=limit)
+    elif source:
+        found = concordance(source, word, segmented=False, width=width, limit=limit)
+    elif model is not None:
+        corpus, files = model_corpus(model)
+        found = concordance(corpus, word, segmented=True, width=width, limit=limit, files=files)
+    else:
+        raise TypeError("give source (a file or table) or model (its training text)")
+    rows = [(h.file, h.line, h.document, h.left, h.word, h.right) for h in found.hits]
+    fields = {
+        "word": word,
+        "source": found.path,
+        "segmented": found.segmented,
+        "total": found.total,
+        "lines": found.lines,
+    }
+    provenance: dict = {"source": str(source) if source else None, "width": width, "limit": limit}
+    if model is not None and not source:
+        provenance.update(model=str(model.path), vectors_sha256=model.meta.get("vectors_sha256"))
+    if where:
+        provenance["where"] = dict(where)
+    result = Result("kwic", ["file", "line", "chapter", "left", "word", "right"], rows, fields, [], provenance)
+    shown = f"; showing {len(rows)}" if len(rows) < found.total else ""
+    result.note(
+        f"{found.total:,} occurrences of {word} on {found.lines:,} line{'' if found.lines == 1 else 's'} of "
+        f"{found.path}{shown}",
+        kind="info",
+    )
+    return result
