@@ -16,7 +16,7 @@ from ..base.choices import (
     EXPAND_TOPN,
 )
 from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, FiniteFloatRange, limited, verbosity
-from .output import engine_for, info, plural, render, show, show_progress
+from .output import engine_for, info, plural, show, show_progress
 
 MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vectors)."
 
@@ -71,23 +71,14 @@ def expand(seeds, topn, min_count, iterations, concepts_file, words_file, stable
       w2vkit expand --words seeds.txt --skip-unknown --stable 0.5
       w2vkit expand --concepts concepts.tsv --format json
     """
-    from ..findings.analysis import expand_concepts, expansion, read_concepts
+    from ..findings.analysis import concepts_expansion, expansion
     from ..queries.words import listed_words
 
     if bool(seeds or words_file) == bool(concepts_file):
         raise click.UsageError("give SEED words or --concepts FILE (one of the two; --words FILE gives seeds too)")
     engine = engine_for(model_path)
     if concepts_file:
-        rows = expand_concepts(engine, read_concepts(concepts_file), topn, min_count)
-        columns = ["concept", "rank", "word", "score", "count", "nearest_seed"]
-        ranks: dict[str, int] = {}
-        table = []
-        for c in rows:
-            concept = str(c.concept)
-            ranks[concept] = ranks.get(concept, 0) + 1
-            table.append((concept, ranks[concept], c.word, c.score, c.count, c.nearest_seed))
-        render(columns, table, fmt, {"concepts_file": concepts_file, "provenance": engine.provenance(topn=topn)})
-        return
+        return show(concepts_expansion(engine, concepts_file, topn, min_count), fmt)
     seeds = listed_words(engine.model, seeds, words_file)
     result = expansion(
         engine,
@@ -336,39 +327,11 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
 
 
 def _compare_texts(text_a, text_b, words, words_file, k, fmt):
-    from .. import __version__
     from ..findings.referencing import compare_texts
     from ..queries.words import read_word_list
 
     result = compare_texts([text_a], [text_b], read_word_list(words, words_file), k=k, progress=show_progress())
-    info(
-        f"temporal referencing: one word2vec model over both texts ({result.tokens_a:,} + {result.tokens_b:,} "
-        f"tokens) in {result.seconds:.0f} s; no noise floor (one model, no members)"
-    )
-    if result.missing:
-        info(f"below the minimum count in one of the texts, not compared: {' '.join(result.missing)}")
-    listing = fmt != "json"
-    table = [
-        (
-            r.word,
-            r.cosine,
-            r.overlap,
-            r.count_a,
-            r.count_b,
-            " ".join(r.neighbours_a) if listing else r.neighbours_a,
-            " ".join(r.neighbours_b) if listing else r.neighbours_b,
-        )
-        for r in result.rows
-    ]
-    columns = ["word", "cosine", "overlap", "count_a", "count_b", "neighbours_a", "neighbours_b"]
-    payload = {
-        "text_a": text_a,
-        "text_b": text_b,
-        "by": "referencing",
-        "missing": result.missing,
-        "provenance": {"w2vkit": __version__, "k": k, "words": len(result.rows) + len(result.missing)},
-    }
-    render(columns, table, fmt, payload)
+    show(result.as_result(text_a, text_b, k), fmt)
 
 
 COMMANDS = (expand, axis, compare)

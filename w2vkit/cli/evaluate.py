@@ -6,7 +6,7 @@ import click
 
 from ..base.choices import ANALOGY_METHODS, BUILTIN_SETS, DATA_ENV, DEFAULT_RESTRICT_VOCAB
 from .options import FORMAT_OPTION, MODEL_OPTION, SIMILARITY_OPTION, limited, verbosity
-from .output import engine_for, info, render
+from .output import engine_for, show
 
 
 def builtin(kind: str) -> str:
@@ -85,12 +85,14 @@ def evaluate(
       w2vkit evaluate --pairs my-pairs.tsv --groups xiyouji-aliases
       w2vkit evaluate -m models/xiyouji --groups xiyouji-aliases --similarity mixed
     """
-    from ..base.render import to_json
-    from ..evaluation.evaluate import REPORT_COLUMNS, report_rows, run_evaluation
+    from ..evaluation.evaluate import report_result, run_evaluation
 
     engine = engine_for(model_path, similarity)
     if next_item is not None:
-        return _next_item(engine, next_item or None, k, fmt)
+        from ..evaluation.nextitem import run_next_item
+
+        found = run_next_item(engine, next_item or None, k)
+        return show(found.as_result(engine.provenance(k=k)), fmt)
     methods = list(ANALOGY_METHODS) if method == "both" else [method]
     report = run_evaluation(
         engine,
@@ -101,44 +103,7 @@ def evaluate(
         methods=methods,
         data_dir=data_dir,
     )
-    if fmt == "json":
-        click.echo(to_json(report))
-    else:
-        render(list(REPORT_COLUMNS), report_rows(report, sections), fmt)
-    view = report["provenance"]["similarity"]
-    info(
-        f"model {engine.model.path} ({view} vectors: --similarity to score another kind), restrict_vocab={restrict_vocab}"
-    )
-
-
-def _next_item(engine, held_out, k, fmt):
-    from ..evaluation.nextitem import run_next_item
-
-    result = run_next_item(engine, held_out, k)
-    rows = [
-        ("item model", result.model.hit_rate, result.model.mrr),
-        ("most popular", result.popular.hit_rate, result.popular.mrr),
-    ]
-    if result.cooccurrence is not None:
-        rows.append(("co-occurrence", result.cooccurrence.hit_rate, result.cooccurrence.mrr))
-    payload = {
-        "k": k,
-        "sequences": result.sequences,
-        "unknown_targets": result.unknown_targets,
-        "coherence": result.coherence,
-        "coherence_chance": result.coherence_chance,
-        **result.extra,
-    }
-    render(["method", f"hit_rate@{k}", "mrr"], rows, fmt, payload)
-    info(
-        f"{result.sequences:,} held-out sequences from {result.extra['held_out']} ({result.unknown_targets:,} targets "
-        "unknown to the model: misses)"
-        + ("" if result.cooccurrence is not None else "; no co-occurrence baseline: the training sequences are gone")
-    )
-    if result.coherence is not None:
-        info(
-            f"group coherence@{k}: {result.coherence:.3f} of an item's {k} nearest share a group (chance {result.coherence_chance:.3f})"
-        )
+    show(report_result(report, sections), fmt)
 
 
 COMMANDS = (evaluate,)

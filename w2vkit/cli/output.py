@@ -76,16 +76,6 @@ def show_progress() -> bool:
     return not quiet()
 
 
-def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None = None) -> None:
-    from ..base.files import check_stdout_open
-    from ..base.render import render as render_text
-
-    check_stdout_open()
-    # color=True: click would otherwise strip what looks like an escape sequence when stdout is not a
-    # terminal, changing the words of TSV output (tables are escaped by render_text itself).
-    click.echo(render_text(columns, rows, fmt, payload), color=True)
-
-
 TABLE_TEXT_CHARS = 60
 
 
@@ -118,17 +108,19 @@ def engine_for(model_path, similarity=None):
     return Engine(load_model_for(model_path), similarity=similarity)
 
 
-def show(result, fmt: str) -> None:
+def show(result, fmt: str, rows: bool = True) -> None:
     """Any result (w2vkit.base.results.Result) as a table, TSV or JSON on stdout (JSON: exactly
     result.to_dict(), as Python gets it), then its notes on stderr, their parameters named as this
-    command's flags."""
+    command's flags. rows=False: the notes alone (a run whose rows were not asked for)."""
     from ..base.files import check_stdout_open
     from ..base.render import render as render_text
     from ..base.render import to_json
     from ..errors import Named
 
     check_stdout_open()
-    if fmt == "json":
+    if not rows:
+        pass
+    elif fmt == "json":
         click.echo(to_json(result.to_dict()), color=True)
     else:  # (a cell holding a list, such as a word's neighbours, is one cell of words)
         rows = [tuple(" ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for v in row) for row in result.rows]

@@ -15,7 +15,7 @@ from .options import (
     segmentation_options,
     verbosity,
 )
-from .output import info, load_model_for, plural, render, show, show_progress
+from .output import info, load_model_for, plural, show, show_progress
 
 
 @click.command()
@@ -82,28 +82,8 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
 
         write_new_words(discover_words_file, result.new_words)
         info(f"wrote {plural(len(result.new_words), 'discovered word')} -> {discover_words_file}")
-    if audit and result.new_words:
-        info(
-            f"{plural(len(result.new_words), 'new word')} found in the text and kept whole "
-            f"(--no-discover to stop): "
-            + " ".join(w.word for w in result.new_words[:audit])
-            + (" …" if len(result.new_words) > audit else "")
-        )
-    if audit:
-        info(
-            f"the {audit} most frequent tokens no dictionary knows (words jieba's HMM made up; "
-            "add the real ones to a --user-dict file):"
-        )
-    rows = [(i, w, c) for i, (w, c) in enumerate(result.top_unknown(audit), 1)]
-    if fmt == "json":  # always one JSON object for scripts: the run, and the audit when asked
-        render(["rank", "unknown_token", "count"], rows, fmt, result.to_dict(audit=bool(audit)))
-    elif audit:
-        render(["rank", "unknown_token", "count"], rows, fmt, {"unknown_tokens": len(result.unknown)})
-    info(
-        f"segmented {plural(len(result.files), 'file')}: {plural(result.lines, 'line')}, "
-        f"{plural(result.tokens, 'token')}, {result.distinct_tokens:,} distinct "
-        f"in {result.seconds:.1f} s -> {result.outdir}/"
-    )
+    # (a table of the unknown tokens with --audit; JSON always, one object for scripts; else the notes)
+    show(result.as_result(audit or 0), fmt, rows=bool(audit) or fmt == "json")
 
 
 @click.command()

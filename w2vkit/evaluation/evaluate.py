@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..base.choices import ANALOGY_METHODS, DEFAULT_RESTRICT_VOCAB
+from ..base.results import Result
 from ..base.vecmath import top_k, unit_rows
 from ..errors import OptionError, UsageError
 from ..queries.query import Engine
@@ -360,3 +361,18 @@ def report_rows(report: dict, sections: bool = False) -> list[tuple]:
         rows.append((r["set"], "aliases", "recall@10", r["recall_at_10"], r["words_scored"], r["words_missing"]))
         rows.append((r["set"], "aliases", "mrr", r["mrr"], r["words_scored"], r["words_missing"]))
     return rows
+
+
+def report_result(report: dict, sections: bool = False) -> Result:
+    """run_evaluation's report as a Result: its rows (report_rows), the report as fields (JSON: the
+    report, the rows as "results"), its provenance (the vectors scored: the view) and a note naming them."""
+    fields = {k: v for k, v in report.items() if k != "provenance"}
+    provenance = report.get("provenance") or {}
+    result = Result("evaluate", list(REPORT_COLUMNS), report_rows(report, sections), fields, [], provenance)
+    result.note(
+        f"model {report['model']} ({provenance.get('similarity', 'mixed')} vectors: {{similarity}} to score another "
+        f"kind), restrict_vocab={report['restrict_vocab']}",
+        "similarity",
+        kind="info",
+    )
+    return result

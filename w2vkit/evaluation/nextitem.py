@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..base.results import Result
+
 HISTORY = 10
 RANK_CUTOFF = 1000  # ranks past this count 0 in MRR (as the literature's truncated MRR)
 
@@ -41,6 +43,39 @@ class NextItemResult:
     coherence: float | None = None  # group coherence@k, with labels
     coherence_chance: float | None = None
     extra: dict = field(default_factory=dict)
+
+    def as_result(self, provenance: dict | None = None) -> Result:
+        """The scores as a Result: a row per method (hit rate@k, MRR), the counts as fields, what
+        they rest on as notes."""
+        k = self.k
+        rows = [
+            ("item model", self.model.hit_rate, self.model.mrr),
+            ("most popular", self.popular.hit_rate, self.popular.mrr),
+        ]
+        if self.cooccurrence is not None:
+            rows.append(("co-occurrence", self.cooccurrence.hit_rate, self.cooccurrence.mrr))
+        fields = {
+            "k": k,
+            "sequences": self.sequences,
+            "unknown_targets": self.unknown_targets,
+            "coherence": self.coherence,
+            "coherence_chance": self.coherence_chance,
+            **self.extra,
+        }
+        result = Result("evaluate", ["method", f"hit_rate@{k}", "mrr"], rows, fields, [], provenance or {})
+        result.note(
+            f"{self.sequences:,} held-out sequences from {self.extra.get('held_out')} ({self.unknown_targets:,} targets "
+            "unknown to the model: misses)"
+            + ("" if self.cooccurrence is not None else "; no co-occurrence baseline: the training sequences are gone"),
+            kind="info",
+        )
+        if self.coherence is not None:
+            result.note(
+                f"group coherence@{k}: {self.coherence:.3f} of an item's {k} nearest share a group "
+                f"(chance {self.coherence_chance:.3f})",
+                kind="info",
+            )
+        return result
 
 
 def read_held_out(path) -> list[list[str]]:

@@ -291,6 +291,21 @@ def read_concepts(path) -> dict[str, list[str]]:
     return concepts
 
 
+def concepts_expansion(engine: Engine, concepts_file, topn: int = 20, min_count: int = EXPAND_MIN_COUNT) -> Result:
+    """expand_concepts of the concepts in `concepts_file` (read_concepts) as a Result: a row per
+    candidate (concept, its rank in the concept, word, score, count, nearest seed)."""
+    found = expand_concepts(engine, read_concepts(concepts_file), topn, min_count)
+    ranks: dict[str, int] = {}
+    rows = []
+    for c in found:
+        concept = str(c.concept)
+        ranks[concept] = ranks.get(concept, 0) + 1
+        rows.append((concept, ranks[concept], c.word, c.score, c.count, c.nearest_seed))
+    columns = ["concept", "rank", "word", "score", "count", "nearest_seed"]
+    provenance = engine.provenance(topn=topn, min_count=min_count)
+    return Result("expand", columns, rows, {"concepts_file": str(concepts_file)}, [], provenance)
+
+
 def expand_concepts(
     engine: Engine, concepts: dict[str, list[str]], topn: int = 20, min_count: int = EXPAND_MIN_COUNT
 ) -> list[Candidate]:

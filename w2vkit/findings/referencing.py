@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..base.choices import COMPARE_NEIGHBOURS
+from ..base.results import Result
 from ..base.vecmath import top_k
 from ..errors import InputError, OptionError
 from ..text.corpus.corpuscache import prepare_corpus
@@ -52,6 +53,29 @@ class ReferencingResult:
     tokens_a: int = 0
     tokens_b: int = 0
     seconds: float = 0.0
+
+    def as_result(self, text_a: str, text_b: str, k: int) -> Result:
+        """The comparison as a Result: a row per word (neighbours as lists), what it rests on as notes."""
+        from .. import __version__
+
+        rows = [
+            (r.word, r.cosine, r.overlap, r.count_a, r.count_b, list(r.neighbours_a), list(r.neighbours_b))
+            for r in self.rows
+        ]
+        columns = ["word", "cosine", "overlap", "count_a", "count_b", "neighbours_a", "neighbours_b"]
+        fields = {"text_a": text_a, "text_b": text_b, "by": "referencing", "missing": self.missing}
+        provenance = {"w2vkit_version": __version__, "k": k, "words": len(self.rows) + len(self.missing)}
+        result = Result("compare", columns, rows, fields, [], provenance)
+        result.note(
+            f"temporal referencing: one word2vec model over both texts ({self.tokens_a:,} + {self.tokens_b:,} "
+            f"tokens) in {self.seconds:.0f} s; no noise floor (one model, no members)",
+            kind="info",
+        )
+        if self.missing:
+            result.note(
+                f"below the minimum count in one of the texts, not compared: {' '.join(self.missing)}", kind="info"
+            )
+        return result
 
 
 def tagged(word: str) -> str:

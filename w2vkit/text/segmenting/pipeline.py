@@ -29,6 +29,7 @@ from ...base.env import default_jobs
 from ...base.files import check_unchanged, file_stamps
 from ...base.limits import check_number
 from ...base.progress import progress_bar
+from ...base.results import Result
 from ...base.workers import ordered_map
 from ...errors import Named, OptionError
 from ..reading.inputs import (
@@ -95,6 +96,35 @@ class SegmentResult:
         if audit:
             record["unknown_tokens"] = len(self.unknown)
         return record
+
+    def as_result(self, audit: int = 0) -> Result:
+        """The run as a Result: with audit=N, the N most frequent tokens no dictionary knows as rows
+        (rank, unknown_token, count); the run's record as fields; what was found as notes."""
+        rows = [(i, w, c) for i, (w, c) in enumerate(self.top_unknown(audit), 1)] if audit else []
+        result = Result("segment", ["rank", "unknown_token", "count"], rows, self.to_dict(bool(audit)))
+        result.provenance = {"w2vkit_version": __version__, "outdir": str(self.outdir)}
+        if audit and self.new_words:
+            shown = " ".join(w.word for w in self.new_words[:audit]) + (" …" if len(self.new_words) > audit else "")
+            result.note(
+                f"{len(self.new_words):,} new word{'' if len(self.new_words) == 1 else 's'} found in the text and "
+                "kept whole ({no_discover} to stop): " + shown,
+                "no_discover",
+                kind="info",
+            )
+        if audit:
+            result.note(
+                f"the {audit} most frequent tokens no dictionary knows (words jieba's HMM made up; add the real ones "
+                "to a {user_dict} file) are the rows",
+                "user_dict",
+                kind="info",
+            )
+        result.note(
+            f"segmented {len(self.files):,} file{'' if len(self.files) == 1 else 's'}: {self.lines:,} "
+            f"line{'' if self.lines == 1 else 's'}, {self.tokens:,} token{'' if self.tokens == 1 else 's'}, "
+            f"{self.distinct_tokens:,} distinct in {self.seconds:.1f} s -> {self.outdir}/",
+            kind="info",
+        )
+        return result
 
 
 def segment_corpus(

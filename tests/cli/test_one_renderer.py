@@ -1,0 +1,62 @@
+"""Every table-printing command answers with a Result through one renderer (issue 57): its
+--format json is the Result's to_dict(), with notes and provenance (the view named where a model
+answers), and the old render(columns, rows, payload) helper is gone."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+import w2vkit.cli
+
+CLI = Path(w2vkit.cli.__file__).parent
+
+
+def test_no_command_renders_rows_by_hand():
+    """Only the one helper (output.show) turns rows into text."""
+    for path in sorted(p for p in CLI.glob("*.py") if p.name != "output.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert all(a.name != "render" for a in node.names), f"{path.name} imports render"
+            if isinstance(node, ast.FunctionDef):
+                assert node.name != "render", f"{path.name} defines render"
+
+
+@pytest.fixture
+def lines_file(tmp_path):
+    path = tmp_path / "lines.txt"
+    path.write_text("行者 八戒 沙僧 师父\n师父 行者 大圣\n妖精 洞 山\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "args, model_answers",
+    [
+        (["analogy", "行者", "八戒", "悟空"], True),
+        (["doesnt-match", "行者", "八戒", "悟空", "山"], True),
+        (["kwic", "行者", "-n", "3"], False),
+        (["search", "行者 八戒", "--in", "LINES", "-n", "2"], True),
+        (["evaluate", "--groups", "xiyouji-aliases"], True),
+        (["expand", "行者", "八戒", "-n", "3"], True),
+    ],
+)
+def test_json_is_the_results_document(invoke, small_model, lines_file, args, model_answers):
+    args = [lines_file if a == "LINES" else a for a in args]
+    r = invoke([*args, "-m", small_model, "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert list(doc)[-3:] == ["notes", "provenance", "results"]
+    assert all(set(n) == {"kind", "message"} for n in doc["notes"])
+    if model_answers:
+        assert doc["provenance"]["similarity"] == "mixed" and doc["provenance"]["vectors_sha256"]
+    else:
+        assert doc["provenance"]["model"] == str(small_model)
+    # the table shows the same rows (the notes go to stderr, said once)
+    table = invoke([*args, "-m", small_model])
+    assert table.exit_code == 0 and len(table.stdout.splitlines()) == len(doc["results"]) + 2, table.stdout
+    for note in doc["notes"]:  # (a parameter is named as Python knows it in JSON, as a flag on stderr)
+        assert note["message"][-30:] in table.stderr
