@@ -25,6 +25,13 @@ def random_model(tmp_path):
     return save_model(tmp_path / "a", WORDS, counts, vectors, {})
 
 
+def candidates(result):
+    """expand's rows as objects with attributes (word, score, count, nearest_seed)."""
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(**r) for r in result.records()]
+
+
 def unit(x):
     x = np.asarray(x, dtype=np.float64)
     return x / np.linalg.norm(x, axis=-1, keepdims=True)
@@ -33,7 +40,7 @@ def unit(x):
 def test_expansion_ranks_by_cosine_to_the_seeds_centroid(random_model):
     engine = Engine(load_model(random_model))
     seeds = ["w010", "w020", "w030"]
-    got = expand(engine, seeds, topn=15, min_count=200)
+    got = candidates(expand(engine, seeds, topn=15, min_count=200))
     v = unit(np.asarray(engine.vectors))
     centroid = unit(v[[10, 20, 30]].mean(axis=0))
     scores = v @ centroid
@@ -48,11 +55,11 @@ def test_expansion_ranks_by_cosine_to_the_seeds_centroid(random_model):
 
 def test_iterative_expansion_grows_the_seeds(random_model):
     engine = Engine(load_model(random_model))
-    first = expand(engine, ["w001", "w002"], topn=3, min_count=1)
-    grown = expand(engine, ["w001", "w002"], topn=10, min_count=1, iterations=1, grow=3)
+    first = candidates(expand(engine, ["w001", "w002"], topn=3, min_count=1))
+    grown = candidates(expand(engine, ["w001", "w002"], topn=10, min_count=1, iterations=1, grow=3))
     added = [c.word for c in first]
     assert not set(added) & {c.word for c in grown}
-    expected = expand(engine, ["w001", "w002", *added], topn=10, min_count=1)
+    expected = candidates(expand(engine, ["w001", "w002", *added], topn=10, min_count=1))
     assert [c.word for c in grown] == [c.word for c in expected]
     assert {c.nearest_seed for c in grown} <= {"w001", "w002"}
 

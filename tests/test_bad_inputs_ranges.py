@@ -189,7 +189,7 @@ def test_the_public_api_refuses_one_string_where_a_list_belongs(small_model, tmp
     for call in calls:
         with pytest.raises(UsageError, match="not one (string|path)"):
             call()
-    assert [c.word for c in expand(engine, "行者")] == [c.word for c in expand(engine, ["行者"])]
+    assert [c["word"] for c in expand(engine, "行者")] == [c["word"] for c in expand(engine, ["行者"])]
     assert axis_scores(engine, "行者", "八戒").positive == ["行者"]
     assert [r.word for r in compare(engine, engine, "行者").rows] == ["行者"]
     assert not (tmp_path / "out").exists() and not (tmp_path / "models").exists()

@@ -29,12 +29,12 @@ def test_the_python_api_and_the_cli_give_the_same_document(invoke, tmp_path):
         (["similar", "w01", "-n", "5"], lambda: similar(engine, "w01", topn=5)),
         (["similarity", "w01", "w02"], lambda: similarity(engine, [("w01", "w02")])),
     ]
-    from w2vkit.findings.analysis import expansion
+    from w2vkit.findings.analysis import expand
     from w2vkit.findings.axes import axis
     from w2vkit.findings.comparison import comparison
 
     cases += [
-        (["expand", "w01", "w02", "-n", "5"], lambda: expansion(engine, ["w01", "w02"], topn=5)),
+        (["expand", "w01", "w02", "-n", "5"], lambda: expand(engine, ["w01", "w02"], topn=5)),
         (
             ["axis", "w01", "--vs", "w04", "-w", "w10", "-w", "w11"],
             lambda: axis(engine, ["w01"], ["w04"], ["w10", "w11"])[0],
@@ -109,10 +109,10 @@ def test_a_capitalised_english_query_reaches_the_members(tmp_path):
     engine = Engine(load_model(folder))
     upper, lower = similar(engine, "W01", topn=5), similar(engine, "w01", topn=5)
     assert upper.rows == lower.rows and all(m == 6 for m in _members_of(upper))
-    from w2vkit.findings.analysis import expansion
+    from w2vkit.findings.analysis import expand
     from w2vkit.findings.axes import axis
 
-    assert all(m == 6 for m in _members_of(expansion(engine, ["W01", "W02"], topn=5)))
+    assert all(m == 6 for m in _members_of(expand(engine, ["W01", "W02"], topn=5)))
     result, _, _ = axis(engine, ["W01", "W02"], ["W04"], ["W10", "w11"])
     assert all(r["members"] == 6 for r in result.records())
 

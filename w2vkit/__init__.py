@@ -31,7 +31,6 @@ _PUBLIC = {
     "compare_texts": "findings.referencing",
     "similar": "queries.ensemble",
     "similarity": "queries.ensemble",
-    "expansion": "findings.analysis",
     "axis": "findings.axes",
     "comparison": "findings.comparison",
     "contrast": "findings.contrast",

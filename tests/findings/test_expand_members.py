@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import model_with_members
 
-from w2vkit.findings.analysis import expansion
+from w2vkit.findings.analysis import expand
 from w2vkit.model.store import load_model
 from w2vkit.queries.query import Engine
 
@@ -21,7 +21,7 @@ def unit_rows(v):
 
 def test_the_members_answer_the_grown_seed_set(tmp_path):
     engine = Engine(load_model(model_with_members(tmp_path, members=6, noise=0.3)))
-    result = expansion(engine, ["w01", "w02"], topn=5, min_count=1, iterations=2)
+    result = expand(engine, ["w01", "w02"], topn=5, min_count=1, iterations=2)
     grown = result.fields["grown_seeds"]
     assert grown[:2] == ["w01", "w02"] and len(grown) > 2  # (the iterations added words)
     for row in result.records():

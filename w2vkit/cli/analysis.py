@@ -71,7 +71,8 @@ def expand(seeds, topn, min_count, iterations, concepts_file, words_file, stable
       w2vkit expand --words seeds.txt --skip-unknown --stable 0.5
       w2vkit expand --concepts concepts.tsv --format json
     """
-    from ..findings.analysis import concepts_expansion, expansion
+    from ..findings.analysis import concepts_expansion
+    from ..findings.analysis import expand as run
     from ..queries.words import listed_words
 
     if bool(seeds or words_file) == bool(concepts_file):
@@ -80,7 +81,7 @@ def expand(seeds, topn, min_count, iterations, concepts_file, words_file, stable
     if concepts_file:
         return show(concepts_expansion(engine, concepts_file, topn, min_count), fmt)
     seeds = listed_words(engine.model, seeds, words_file)
-    result = expansion(
+    result = run(
         engine,
         seeds,
         topn=topn,

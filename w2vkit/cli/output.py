@@ -108,17 +108,17 @@ def engine_for(model_path, similarity=None):
     return Engine(load_model_for(model_path), similarity=similarity)
 
 
-def show(result, fmt: str, rows: bool = True) -> None:
+def show(result, fmt: str, with_rows: bool = True) -> None:
     """Any result (w2vkit.base.results.Result) as a table, TSV or JSON on stdout (JSON: exactly
     result.to_dict(), as Python gets it), then its notes on stderr, their parameters named as this
-    command's flags. rows=False: the notes alone (a run whose rows were not asked for)."""
+    command's flags. with_rows=False: the notes alone (a run whose rows were not asked for)."""
     from ..base.files import check_stdout_open
     from ..base.render import render as render_text
     from ..base.render import to_json
     from ..errors import Named
 
     check_stdout_open()
-    if not rows:
+    if not with_rows:
         pass
     elif fmt == "json":
         click.echo(to_json(result.to_dict()), color=True)

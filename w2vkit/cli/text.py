@@ -83,7 +83,7 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
         write_new_words(discover_words_file, result.new_words)
         info(f"wrote {plural(len(result.new_words), 'discovered word')} -> {discover_words_file}")
     # (a table of the unknown tokens with --audit; JSON always, one object for scripts; else the notes)
-    show(result.as_result(audit or 0), fmt, rows=bool(audit) or fmt == "json")
+    show(result.as_result(audit or 0), fmt, with_rows=bool(audit) or fmt == "json")
 
 
 @click.command()

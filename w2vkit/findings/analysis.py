@@ -54,57 +54,7 @@ class Candidate:
     concept: str | None = None
 
 
-def expand(
-    engine: Engine,
-    seeds: list[str],
-    *,
-    topn: int = EXPAND_TOPN,
-    min_count: int = EXPAND_MIN_COUNT,
-    iterations: int = 0,
-    grow: int = EXPAND_GROW,
-) -> list[Candidate]:
-    """The `topn` words closest to the centroid of the seeds' unit vectors, seeds excluded, among
-    words seen at least `min_count` times. With iterations=N, N times: the `grow` best candidates
-    join the seeds and the centroid is recomputed (the result excludes all of them, and names the
-    nearest of the original seeds).
-
-    Parameters
-    ----------
-    engine : Engine
-        The model's query engine.
-    seeds : list of str
-        The words of a concept (a lexicon's first entries).
-    topn : int
-        How many candidates.
-    min_count : int
-        Only words seen at least this many times are candidates.
-    iterations : int
-        Rounds of growing the seeds with the best candidates.
-    grow : int
-        Candidates added to the seeds per round.
-
-    Returns
-    -------
-    list of Candidate
-        Each candidate's word, cosine with the centroid, count and nearest seed, best first.
-
-    Raises
-    ------
-    UsageError
-        No seeds, or none of them known to the model.
-    OptionError
-        A number out of its range, naming it.
-
-    Examples
-    --------
-    >>> rows = expand(Engine(load_model("models/xiyouji")), ["悟空", "八戒"], topn=5)  # doctest: +SKIP
-    >>> [r.word for r in rows]  # doctest: +SKIP
-    ['沙僧', '行者', '唐僧', '师父', '大圣']
-    """
-    return grown_expansion(engine, seeds, topn=topn, min_count=min_count, iterations=iterations, grow=grow)[0]
-
-
-def grown_expansion(
+def _candidates(
     engine: Engine,
     seeds: list[str],
     *,
@@ -113,8 +63,9 @@ def grown_expansion(
     iterations: int = 0,
     grow: int = EXPAND_GROW,
 ) -> tuple[list[Candidate], list[str]]:
-    """expand's candidates and the seeds it ended with (the seeds given, then each round's
-    additions): the query whose centroid ranked the candidates, which the members are asked too."""
+    """expand's candidates (by the model's cosine to the seeds' centroid) and the seeds it ended
+    with (the seeds given, then each round's additions): the query whose centroid ranked the
+    candidates, which the members are asked too."""
     seeds = words_argument("seeds", seeds)
     if not seeds:
         raise UsageError("give at least one seed word")
@@ -162,17 +113,21 @@ def grown_expansion(
     return candidates, current
 
 
-def expansion(
+def expand(
     engine: Engine,
     seeds: str | list[str],
     *,
     topn: int = EXPAND_TOPN,
-    min_count: int | None = None,
+    min_count: int = EXPAND_MIN_COUNT,
     iterations: int = 0,
+    grow: int = EXPAND_GROW,
     stable: float | None = None,
     skip_unknown: bool = False,
 ) -> Result:
-    """expand as a result: each candidate's score, count and nearest seed; with members, the
+    """The `topn` words closest to the centroid of the seeds' unit vectors (seeds left out), among
+    words seen at least `min_count` times: each candidate's score, count and nearest seed. With
+    iterations=N, N times the `grow` best candidates join the seeds and the centroid is made again
+    (the result leaves all of them out, and names the nearest of the seeds given). With members, the
     ensemble's estimate as the score (the model's own cosine in `model`), its recurrence among the
     members' top `topn`, its 90% interval and how many members have it (the seeds the model ended
     with, each member's centroid made from those it has). stable=P keeps candidates found in a
@@ -187,10 +142,12 @@ def expansion(
         The words of a concept.
     topn : int
         How many candidates.
-    min_count : int, optional
-        Only words seen this often (None: EXPAND_MIN_COUNT).
+    min_count : int
+        Only words seen at least this often.
     iterations : int
         Rounds that grow the seeds with the best candidates.
+    grow : int
+        Candidates added to the seeds per round.
     stable : float, optional
         With members: keep candidates recurring in at least this share of them.
     skip_unknown : bool
@@ -211,13 +168,12 @@ def expansion(
 
     Examples
     --------
-    >>> expansion(Engine(load_model("models/xiyouji")), ["刀", "枪", "剑"], topn=5).records()[0]["word"]  # doctest: +SKIP
+    >>> expand(Engine(load_model("models/xiyouji")), ["刀", "枪", "剑"], topn=5).records()[0]["word"]  # doctest: +SKIP
     '刀剑'
     """
     seeds = words_argument("seeds", seeds)
     if not seeds:
         raise UsageError("give at least one seed word")
-    min_count = EXPAND_MIN_COUNT if min_count is None else min_count
     skipped = []
     if skip_unknown:
         kept = []
@@ -230,8 +186,10 @@ def expansion(
         seeds = kept
         if not seeds:
             raise UsageError(f"none of the seeds is known to the model (skipped {' '.join(skipped)})")
-    candidates, grown = grown_expansion(engine, list(seeds), topn=topn, min_count=min_count, iterations=iterations)
-    provenance = engine.provenance(topn=topn, min_count=min_count, iterations=iterations, stable=stable)
+    candidates, grown = _candidates(
+        engine, list(seeds), topn=topn, min_count=min_count, iterations=iterations, grow=grow
+    )
+    provenance = engine.provenance(topn=topn, min_count=min_count, iterations=iterations, grow=grow, stable=stable)
     fields = {"seeds": seeds, "skipped": skipped, "grown_seeds": grown}
     columns = ["rank", "word", "score", "count", "nearest_seed"]
     rows: list[tuple] = [(c.word, c.score, c.count, c.nearest_seed) for c in candidates]
