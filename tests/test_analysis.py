@@ -9,7 +9,7 @@ from scipy.stats import special_ortho_group
 
 from w2vkit.errors import EvalSetError, UnknownWordError, UsageError
 from w2vkit.findings.analysis import expand, expand_concepts, read_concepts
-from w2vkit.findings.axes import axis_scores
+from w2vkit.findings.axes import axis
 from w2vkit.findings.comparison import compare
 from w2vkit.model.store import load_model, save_model
 from w2vkit.queries.query import Engine
@@ -83,19 +83,26 @@ def test_concepts_take_each_word_to_its_closest_concept(random_model, tmp_path):
         read_concepts(bad)
 
 
+def scores_of(result):
+    """An axis result's (word, score) pairs, in order."""
+    return [(r["word"], r["score"]) for r in result.records()]
+
+
 def test_axis_scores_equal_the_formula(random_model):
     engine = Engine(load_model(random_model))
-    result = axis_scores(engine, ["w001", "w002"], ["w003"], ["w010", "w020", "w030"])
+    result = scores_of(axis(engine, ["w001", "w002"], ["w003"], ["w010", "w020", "w030"]))
     v = unit(np.asarray(engine.vectors))
-    axis = unit(v[[1, 2]].mean(0) - v[3])
-    expected = sorted(((w, float(v[WORDS.index(w)] @ axis)) for w in ["w010", "w020", "w030"]), key=lambda x: -x[1])
-    assert [w for w, _ in result.scores] == [w for w, _ in expected]
-    np.testing.assert_allclose([s for _, s in result.scores], [s for _, s in expected], atol=1e-5)
-    ends = axis_scores(engine, ["w001"], ["w003"], topn=4, min_count=1)
+    direction = unit(v[[1, 2]].mean(0) - v[3])
+    expected = sorted(
+        ((w, float(v[WORDS.index(w)] @ direction)) for w in ["w010", "w020", "w030"]), key=lambda x: -x[1]
+    )
+    assert [w for w, _ in result] == [w for w, _ in expected]
+    np.testing.assert_allclose([s for _, s in result], [s for _, s in expected], atol=1e-5)
+    ends = scores_of(axis(engine, ["w001"], ["w003"], topn=4, min_count=1))
     all_scores = sorted((float(v[i] @ unit(v[1] - v[3])), WORDS[i]) for i in range(300) if i not in (1, 3))
-    assert [w for w, _ in ends.scores] == [w for _, w in all_scores[::-1][:4]] + [w for _, w in all_scores[:4][::-1]]
+    assert [w for w, _ in ends] == [w for _, w in all_scores[::-1][:4]] + [w for _, w in all_scores[:4][::-1]]
     with pytest.raises(UsageError, match="the two poles are the same words"):
-        axis_scores(engine, ["w001"], ["w001"])
+        axis(engine, ["w001"], ["w001"])
 
 
 def test_a_rotated_copy_aligns_back(random_model, tmp_path):

@@ -188,7 +188,7 @@ def test_the_command_line_and_the_library_share_their_defaults():
 
     from w2vkit.cli import app
     from w2vkit.findings.analysis import expand
-    from w2vkit.findings.axes import axis_scores
+    from w2vkit.findings.axes import axis
     from w2vkit.findings.comparison import compare
     from w2vkit.queries.kwic import concordance
     from w2vkit.sentences.embed import search_file
@@ -200,7 +200,7 @@ def test_the_command_line_and_the_library_share_their_defaults():
             {"topn": "topn", "k": "k", "anchors": "anchors", "min_count": "min_count", "rank": "rank"},
         ),
         ("expand", expand, {"topn": "topn", "min_count": "min_count", "iterations": "iterations"}),
-        ("axis", axis_scores, {"topn": "topn", "min_count": "min_count"}),
+        ("axis", axis, {"topn": "topn", "min_count": "min_count"}),
         ("search", search_file, {"topn": "top"}),
         ("kwic", concordance, {"topn": "limit", "width": "width"}),
     ]

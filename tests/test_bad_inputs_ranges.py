@@ -131,15 +131,15 @@ def test_seeds_that_cancel_out_are_an_error_not_zeros(invoke, tmp_path):
 def test_the_whole_vocabulary_on_an_axis_is_linear_not_quadratic(tmp_path):
     """-n as large as the vocabulary: each word once (the old code rebuilt a set per word: this
     took minutes at 30,000 words)."""
-    from w2vkit.findings.axes import axis_scores
+    from w2vkit.findings.axes import axis
     from w2vkit.model.store import load_model, save_model
     from w2vkit.queries.query import Engine
 
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(30_000)]
     save_model(tmp_path / "m", words, np.full(len(words), 10), rng.normal(size=(len(words), 8)).astype(np.float32), {})
-    result = axis_scores(Engine(load_model(tmp_path / "m")), ["w0"], ["w1"], None, topn=30_000, min_count=1)
-    scored = [w for w, _ in result.scores]
+    result = axis(Engine(load_model(tmp_path / "m")), ["w0"], ["w1"], None, topn=30_000, min_count=1)
+    scored = [r["word"] for r in result.records()]
     assert len(scored) == len(set(scored)) == 29_998
 
 
@@ -173,7 +173,7 @@ def test_the_public_api_refuses_one_string_where_a_list_belongs(small_model, tmp
     import w2vkit
     from w2vkit.errors import UsageError
     from w2vkit.findings.analysis import expand
-    from w2vkit.findings.axes import axis_scores
+    from w2vkit.findings.axes import axis
     from w2vkit.findings.comparison import compare
     from w2vkit.model.store import load_model
     from w2vkit.queries.query import Engine
@@ -190,6 +190,6 @@ def test_the_public_api_refuses_one_string_where_a_list_belongs(small_model, tmp
         with pytest.raises(UsageError, match="not one (string|path)"):
             call()
     assert [c["word"] for c in expand(engine, "行者")] == [c["word"] for c in expand(engine, ["行者"])]
-    assert axis_scores(engine, "行者", "八戒").positive == ["行者"]
+    assert axis(engine, "行者", "八戒").fields["positive"] == ["行者"]
     assert [r.word for r in compare(engine, engine, "行者").rows] == ["行者"]
     assert not (tmp_path / "out").exists() and not (tmp_path / "models").exists()

@@ -67,8 +67,6 @@ POSITIONAL_DEFAULTS = {
     "train": {"output", "options", "seg_options"},
     "segment_corpus": {"options"},
     "plot": {"output", "words"},
-    "axis_scores": {"words"},
-    "draw_axis": {"y_result"},
     "compare": {"words"},
     "similar": {"negative"},
     "axis": {"words"},

@@ -37,7 +37,7 @@ def test_the_python_api_and_the_cli_give_the_same_document(invoke, tmp_path):
         (["expand", "w01", "w02", "-n", "5"], lambda: expand(engine, ["w01", "w02"], topn=5)),
         (
             ["axis", "w01", "--vs", "w04", "-w", "w10", "-w", "w11"],
-            lambda: axis(engine, ["w01"], ["w04"], ["w10", "w11"])[0],
+            lambda: axis(engine, ["w01"], ["w04"], ["w10", "w11"]),
         ),
         (["compare", folder, folder, "w10"], lambda: comparison(engine, engine, ["w10"])),
     ]
@@ -113,7 +113,7 @@ def test_a_capitalised_english_query_reaches_the_members(tmp_path):
     from w2vkit.findings.axes import axis
 
     assert all(m == 6 for m in _members_of(expand(engine, ["W01", "W02"], topn=5)))
-    result, _, _ = axis(engine, ["W01", "W02"], ["W04"], ["W10", "w11"])
+    result = axis(engine, ["W01", "W02"], ["W04"], ["W10", "w11"])
     assert all(r["members"] == 6 for r in result.records())
 
 

@@ -94,7 +94,7 @@ def test_similar_with_members_shows_recurrence_and_stable_filters(invoke, tmp_pa
 
 
 def test_paired_direction_is_the_mean_of_the_offsets_and_pairdir_is_by_hand(tmp_path):
-    from w2vkit.findings.axes import axis_scores, axis_vector
+    from w2vkit.findings.axes import axis, axis_vector
 
     folder = model_with_members(tmp_path, members=3)
     engine = Engine(load_model(folder))
@@ -102,18 +102,23 @@ def test_paired_direction_is_the_mean_of_the_offsets_and_pairdir_is_by_hand(tmp_
     u = {w: engine.vector_of(w)[0].astype(np.float64) for w in pos + neg}
     offsets = [u[a] - u[b] for a, b in zip(pos, neg)]
     assert axis_vector(engine, pos, neg) == pytest.approx(unit(np.mean(offsets, axis=0)), abs=1e-6)
-    result = axis_scores(engine, pos, neg, ["w10", "w11", "w12", "w13"], paired=True)
+    result = axis(engine, pos, neg, ["w10", "w11", "w12", "w13"], paired=True)
+    anchors = result.fields["anchors"]
     units = [unit(o) for o in offsets]
     cosines = [float(units[i] @ units[j]) for i in range(3) for j in range(i + 1, 3)]
-    assert result.anchors.pair_dir == pytest.approx(np.mean(cosines), abs=1e-6)
+    assert anchors["pair_dir"] == pytest.approx(np.mean(cosines), abs=1e-6)
     contribution = (float(units[0] @ units[1]) + float(units[0] @ units[2])) / 2
-    assert result.anchors.pairs[0] == ("w01", "w04", pytest.approx(contribution, abs=1e-6))
-    assert result.anchors.counts == {w: int(engine.model.counts[engine.model.index[w]]) for w in pos + neg}
+    assert anchors["pairs"][0] == {
+        "positive": "w01",
+        "negative": "w04",
+        "contribution": pytest.approx(contribution, abs=1e-6),
+    }
+    assert anchors["counts"] == {w: int(engine.model.counts[engine.model.index[w]]) for w in pos + neg}
     # unpaired: every POS x NEG combination
-    pooled = axis_scores(engine, pos, neg, ["w10", "w11", "w12", "w13"])
-    assert len(pooled.anchors.pairs) == 9
+    pooled = axis(engine, pos, neg, ["w10", "w11", "w12", "w13"])
+    assert len(pooled.fields["anchors"]["pairs"]) == 9
     # the engine's members come with it: every finding gets their spread
-    assert result.ranking_stability is not None and pooled.rows[0].spread.found == 3
+    assert result.fields["ranking_stability"] is not None and pooled.records()[0]["members"] == 3
 
 
 def test_axis_with_members_reports_intervals_and_ranking_stability(invoke, tmp_path):

@@ -25,7 +25,6 @@ _PUBLIC = {
     "export_model": "model.interop",
     "plot": "pictures.plotting",
     "expand": "findings.analysis",
-    "axis_scores": "findings.axes",
     "draw_axis": "pictures.axisplot",
     "compare": "findings.comparison",
     "compare_texts": "findings.referencing",

@@ -213,7 +213,7 @@ def axis(
         show(text_axis(engine, positive, negative, texts, text_unit, paired=pairs), fmt)
         return
     placed = listed_words(engine.model, words, words_file) or None
-    result, scored, y_scored = axis_result(
+    result = axis_result(
         engine,
         positive,
         negative,
@@ -229,8 +229,8 @@ def axis(
     if output:
         from ..pictures.axisplot import MAX_DRAWN_WORDS, draw_axis
 
-        path = draw_axis(scored, output, y_scored, font=font)
-        if y_scored or len(result.rows) <= MAX_DRAWN_WORDS:  # (else draw_axis said which it drew)
+        path = draw_axis(result, output, font=font)
+        if "y_score" in result.columns or len(result.rows) <= MAX_DRAWN_WORDS:  # (else draw_axis said which)
             info(f"drew {plural(len(result.rows), 'word')} -> {path}")
 
 

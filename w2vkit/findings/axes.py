@@ -183,7 +183,7 @@ def _count(engine: Engine, word: str) -> int:
     return int(engine.model.counts[i]) if i is not None else 0
 
 
-def axis_scores(
+def _scored_axis(
     engine: Engine,
     positive: list[str],
     negative: list[str],
@@ -231,9 +231,6 @@ def axis_scores(
 
     Examples
     --------
-    >>> r = axis_scores(Engine(load_model("models/xiyouji")), ["善"], ["恶"], ["行者", "妖精"])  # doctest: +SKIP
-    >>> [(row.word, round(row.score, 2)) for row in r.rows]  # doctest: +SKIP
-    [('行者', 0.12), ('妖精', -0.2)]
     """
     positive, negative = words_argument("positive", positive), words_argument("negative", negative)
     words = words_argument("words", words) if words is not None else None
@@ -300,10 +297,15 @@ def axis(
     min_count: int = EXPAND_MIN_COUNT,
     paired: bool = False,
     skip_unknown: bool = False,
-) -> tuple[Result, AxisResult, AxisResult | None]:
-    """axis_scores as a result (what `axis` prints and `--format json` gives), with a second axis
-    (y_positive − y_negative) scored for the same words when given; also the AxisResults, for
-    drawing. With members the score is the ensemble's estimate (the model's in `model`).
+) -> Result:
+    """Each word's cosine with the axis from the negative pole to the positive one (the mean of
+    positive's unit vectors minus negative's, or with paired the mean of the pairs' offsets); with
+    no words, the `topn` words at each end of the vocabulary (seen at least min_count times, pole
+    words left out). Each row carries the word's count and whether its vector was composed; with
+    given words, the anchor check of the poles (fields "anchors"); with a second axis (y_positive
+    − y_negative), each word's score on it; with members, the ensemble's estimate as the score
+    (the model's own cosine in `model`), its 90% interval and the ranking's stability. What `axis`
+    prints, what `--format json` gives, and what draw_axis draws.
 
     Parameters
     ----------
@@ -326,8 +328,8 @@ def axis(
 
     Returns
     -------
-    tuple of (Result, AxisResult, AxisResult or None)
-        The result as printed, and the scored axes for draw_axis.
+    Result
+        Rows (word, score, [y_score], count, composed, [model, low, high, members, stability]).
 
     Raises
     ------
@@ -338,17 +340,18 @@ def axis(
 
     Examples
     --------
-    >>> result, scored, _ = axis(Engine(load_model("models/xiyouji")), ["善"], ["恶"], ["行者"])  # doctest: +SKIP
+    >>> axis(Engine(load_model("models/xiyouji")), ["善"], ["恶"], ["行者"]).records()[0]["word"]  # doctest: +SKIP
+    '行者'
     """
     if bool(y_positive) != bool(y_negative):
         raise UsageError("a second axis needs words at both its poles ({y_positive} and {y_negative})")
     positive, negative = words_argument("positive", positive), words_argument("negative", negative)
-    scored = axis_scores(
+    scored = _scored_axis(
         engine, positive, negative, words, topn=topn, min_count=min_count, paired=paired, skip_unknown=skip_unknown
     )
     y_scored = None
     if y_positive:
-        y_scored = axis_scores(engine, list(y_positive), list(y_negative or []), [w for w, _ in scored.scores])
+        y_scored = _scored_axis(engine, list(y_positive), list(y_negative or []), [w for w, _ in scored.scores])
     y = dict(y_scored.scores) if y_scored else {}
     members = engine.members
     columns = ["word", "score"] + (["y_score"] if y_scored else []) + ["count", "composed"]
@@ -407,7 +410,7 @@ def axis(
             )
     else:
         result.note(NO_MEMBERS, kind="info")
-    return result, scored, y_scored
+    return result
 
 
 # ------------------------------------------------------------------ texts on an axis

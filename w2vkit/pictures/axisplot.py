@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 MAX_DRAWN_WORDS = 200
 
 if TYPE_CHECKING:
-    from ..findings.axes import AxisResult
+    from ..base.results import Result
 
 
 def check_axis_output(output) -> str:
@@ -40,21 +40,17 @@ def check_axis_output(output) -> str:
     return output_format(Path(output))
 
 
-def draw_axis(
-    x_result: AxisResult, output: str | Path, y_result: AxisResult | None = None, *, font: str | None = None
-) -> Path:
-    """Draw the words of x_result along its axis (with each score's interval when the model has
-    members), or, with y_result (the same words scored on a second axis), as a scatter on the
-    two. Written atomically.
+def draw_axis(result: Result, output: str | Path, *, font: str | None = None) -> Path:
+    """Draw what `axis` found: each word along the axis at the model's own cosine (with the 90%
+    interval over members when the model has them), or, when it scored a second axis, a scatter
+    on the two. Written atomically.
 
     Parameters
     ----------
-    x_result : w2vkit.findings.axes.AxisResult
-        Words scored on an axis (axis_scores).
+    result : Result
+        An axis result (w2vkit.findings.axes.axis).
     output : str or Path
         The picture (.png, .svg, .pdf).
-    y_result : w2vkit.findings.axes.AxisResult, optional
-        The same words on a second axis: a scatter.
     font : str, optional
         A font file for the labels (None: a CJK font found or bundled).
 
@@ -71,7 +67,7 @@ def draw_axis(
     Examples
     --------
     >>> engine = Engine(load_model("models/xiyouji"))  # doctest: +SKIP
-    >>> draw_axis(axis_scores(engine, ["善"], ["恶"]), "axis.png")  # doctest: +SKIP
+    >>> draw_axis(axis(engine, ["善"], ["恶"]), "axis.png")  # doctest: +SKIP
     PosixPath('axis.png')
     """
     import matplotlib
@@ -83,10 +79,13 @@ def draw_axis(
     output = Path(output)
     choice = find_cjk_font(font)
     text_kw = {"fontproperties": choice.properties} if choice else {}
-    words = [terminal_safe(w) for w, _ in x_result.scores]  # (control characters: not well-formed SVG)
-    xs = [s for _, s in x_result.scores]
-    x_label = terminal_safe(f"{' '.join(x_result.negative)}  ←→  {' '.join(x_result.positive)}")
-    if y_result is None:
+    rows = result.records()
+    fields = result.fields
+    words = [terminal_safe(r["word"]) for r in rows]  # (control characters: not well-formed SVG)
+    own = "model" if "model" in result.columns else "score"  # (the model's own cosine; score: the estimate)
+    xs = [r[own] for r in rows]
+    x_label = terminal_safe(f"{' '.join(fields['negative'])}  ←→  {' '.join(fields['positive'])}")
+    if "y_score" not in result.columns:
         order = sorted(range(len(words)), key=lambda i: xs[i])
         if len(order) > MAX_DRAWN_WORDS:
             log.warning(
@@ -98,13 +97,12 @@ def draw_axis(
             )
             order = order[: MAX_DRAWN_WORDS // 2] + order[-(MAX_DRAWN_WORDS // 2) :]
         fig, ax = plt.subplots(figsize=(10, max(3.0, 0.32 * len(order) + 1)))
-        spreads = [r.spread for r in x_result.rows] if x_result.rows else [None] * len(words)
+        spans = [(r.get("low"), r.get("high")) for r in rows]
         for row, i in enumerate(order):
             ax.plot([0, xs[i]], [row, row], color="#bbb", lw=1)
-            spread = spreads[i]
-            if spread is not None and spread.low is not None:  # the 90% interval over members
-                bar = [spread.low, spread.high or spread.low]
-                ax.plot(bar, [row, row], color="#555", lw=4, alpha=0.35, solid_capstyle="butt")
+            low, high = spans[i]
+            if low is not None:  # the 90% interval over members
+                ax.plot([low, high or low], [row, row], color="#555", lw=4, alpha=0.35, solid_capstyle="butt")
             ax.plot([xs[i]], [row], "o", color="#c0392b" if xs[i] > 0 else "#2e6da4")
             ax.text(
                 xs[i],
@@ -117,14 +115,13 @@ def draw_axis(
             )
         ax.axvline(0, color="#888", lw=0.8)
         ax.set_yticks([])
-        interval_note = "; bars: 90% intervals over resampled members" if any(s is not None for s in spreads) else ""
+        interval_note = "; bars: 90% intervals over resampled members" if any(lo is not None for lo, _ in spans) else ""
         ax.set_xlabel(f"cosine with the axis: {x_label}{interval_note}", parse_math=False, **text_kw)
-        ends = [float(v) for s in spreads if s is not None for v in (s.low, s.high) if v is not None]
+        ends = [float(v) for span_ in spans for v in span_ if v is not None]
         span = max(abs(min(xs + ends)), abs(max(xs + ends)), 0.05) * 1.6
         ax.set_xlim(-span, span)
     else:
-        y = {terminal_safe(w): s for w, s in y_result.scores}
-        ys = [y[w] for w in words]
+        ys = [r["y_score"] for r in rows]
         fig, ax = plt.subplots(figsize=(9, 8))
         ax.scatter(xs, ys, s=18, color="#2e6da4")
         labelled = sorted(range(len(words)), key=lambda i: -(abs(xs[i]) + abs(ys[i])))[:MAX_DRAWN_WORDS]
@@ -137,7 +134,7 @@ def draw_axis(
         ax.axvline(0, color="#888", lw=0.8)
         ax.axhline(0, color="#888", lw=0.8)
         ax.set_xlabel(x_label, parse_math=False, **text_kw)
-        y_label = terminal_safe(f"{' '.join(y_result.negative)}  ←→  {' '.join(y_result.positive)}")
+        y_label = terminal_safe(f"{' '.join(fields['y_negative'])}  ←→  {' '.join(fields['y_positive'])}")
         ax.set_ylabel(y_label, parse_math=False, **text_kw)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
