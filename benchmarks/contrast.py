@@ -301,8 +301,8 @@ def _two_models_ap(args, tmp: Path, paragraphs, half, swap, targets, controls) -
         train([str(path)], tmp / f"half{h}", options, None)
         engines.append(Engine(load_model(tmp / f"half{h}")))
     words = [w for w in targets + controls if w in engines[0].model.index and w in engines[1].model.index]
-    rows = compare(engines[0], engines[1], words, noise_floor=False).rows
-    ranked = [r.word for r in sorted(rows, key=lambda r: r.cosine if r.cosine is not None else 1.0)]
+    rows = compare(engines[0], engines[1], words, noise_floor=False).records()
+    ranked = [r["word"] for r in sorted(rows, key=lambda r: r["cosine"] if r["cosine"] is not None else 1.0)]
     return _average_precision(ranked, set(targets))
 
 

@@ -54,18 +54,18 @@ def scores(a: Engine, b: Engine, min_count: int) -> dict[str, dict[str, float]]:
     out = {}
     big = 100_000
     raw = compare(a, b, None, topn=big, min_count=min_count, noise_floor=False, refine=0)
-    out["raw"] = {r.word: 1 - r.cosine for r in raw.rows}
+    out["raw"] = {r["word"]: 1 - r["cosine"] for r in raw}
     refined = compare(a, b, None, topn=big, min_count=min_count, noise_floor=False)
-    out["refined"] = {r.word: 1 - r.cosine for r in refined.rows}
+    out["refined"] = {r["word"]: 1 - r["cosine"] for r in refined}
     overlap = compare(a, b, None, topn=big, min_count=min_count, by="overlap", noise_floor=False)
-    out["overlap"] = {r.word: 1 - r.overlap for r in overlap.rows}
+    out["overlap"] = {r["word"]: 1 - r["overlap"] for r in overlap}
     for name, by in (("z-cosine", "cosine"), ("z-overlap", "overlap")):
         result = compare(a, b, None, topn=big, min_count=min_count, by=by)
-        out[name] = {r.word: r.z for r in result.rows}
-        out[name].update({r.word: -np.inf for r in result.unstable})
+        out[name] = {r["word"]: r.get("z") for r in result}
+        out[name].update({w: -np.inf for w in result.fields["unstable"]})
         # the noise floor as a filter: the plain score, words too unstable to judge never flagged
         plain = "raw" if by == "cosine" else "overlap"
-        unstable = {r.word for r in result.unstable}
+        unstable = set(result.fields["unstable"])
         out[f"{plain}+filter"] = {w: (-np.inf if w in unstable else v) for w, v in out[plain].items()}
     return out
 

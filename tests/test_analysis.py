@@ -25,6 +25,13 @@ def random_model(tmp_path):
     return save_model(tmp_path / "a", WORDS, counts, vectors, {})
 
 
+def found(result):
+    """compare's Result as attributes: rows (word, cosine, overlap, z, ...), and the fields."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(rows=[SimpleNamespace(**r) for r in result.records()], **result.fields)
+
+
 def candidates(result):
     """expand's rows as objects with attributes (word, score, count, nearest_seed)."""
     from types import SimpleNamespace
@@ -109,7 +116,7 @@ def test_a_rotated_copy_aligns_back(random_model, tmp_path):
     a = load_model(random_model)
     rotation = special_ortho_group.rvs(12, random_state=1).astype(np.float32)
     b_path = save_model(tmp_path / "b", a.words, a.counts, np.asarray(a.vectors) @ rotation, {})
-    result = compare(Engine(a), Engine(load_model(b_path)), ["w005", "w100"], anchors=50)
+    result = found(compare(Engine(a), Engine(load_model(b_path)), ["w005", "w100"], anchors=50))
     assert result.aligned and result.anchors == 50 and result.shared == 300
     for row in result.rows:
         assert row.cosine == pytest.approx(1.0, abs=1e-4)
@@ -128,14 +135,14 @@ def test_the_words_that_moved_most_come_first(random_model, tmp_path):
     rng = np.random.default_rng(5)
     moved[[7, 8]] = rng.normal(size=(2, 12))  # two words change meaning
     b_path = save_model(tmp_path / "b", a.words, a.counts, moved, {})
-    result = compare(Engine(a), Engine(load_model(b_path)), topn=2, anchors=300, min_count=1)
+    result = found(compare(Engine(a), Engine(load_model(b_path)), topn=2, anchors=300, min_count=1))
     assert {r.word for r in result.rows} == {"w007", "w008"}
 
 
 def test_models_of_different_dimensions_compare_by_overlap_only(random_model, tmp_path):
     a = load_model(random_model)
     b_path = save_model(tmp_path / "b", a.words, a.counts, np.asarray(a.vectors)[:, :8], {})
-    result = compare(Engine(a), Engine(load_model(b_path)), ["w001"])
+    result = found(compare(Engine(a), Engine(load_model(b_path)), ["w001"]))
     assert not result.aligned and result.rows[0].cosine is None and 0 <= result.rows[0].overlap <= 1
     other = save_model(tmp_path / "c", ["x", "y"], [2, 1], np.eye(2, 12, dtype=np.float32), {})
     with pytest.raises(UsageError, match="share no word"):

@@ -150,8 +150,8 @@ def test_compare_overlap_counts_the_neighbours_there_are(small_model):
 
     engine = Engine(load_model(small_model))
     for k in (10, 1000):
-        [row] = compare(engine, engine, ["悟空"], k=k).rows
-        assert row.overlap == 1.0  # a model against itself agrees on every neighbour it has
+        [row] = compare(engine, engine, ["悟空"], k=k).records()
+        assert row["overlap"] == 1.0  # a model against itself agrees on every neighbour it has
 
 
 def test_training_that_needs_more_memory_than_there_is_says_so_before_allocating(invoke, text, tmp_path, monkeypatch):
@@ -191,5 +191,5 @@ def test_the_public_api_refuses_one_string_where_a_list_belongs(small_model, tmp
             call()
     assert [c["word"] for c in expand(engine, "行者")] == [c["word"] for c in expand(engine, ["行者"])]
     assert axis(engine, "行者", "八戒").fields["positive"] == ["行者"]
-    assert [r.word for r in compare(engine, engine, "行者").rows] == ["行者"]
+    assert [r["word"] for r in compare(engine, engine, "行者")] == ["行者"]
     assert not (tmp_path / "out").exists() and not (tmp_path / "models").exists()

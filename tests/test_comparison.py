@@ -14,6 +14,13 @@ from w2vkit.model.store import load_model
 from w2vkit.queries.query import Engine
 
 
+def found(result):
+    """compare's Result as attributes: rows (word, cosine, overlap, z, ...), and the fields."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(rows=[SimpleNamespace(**r) for r in result.records()], **result.fields)
+
+
 def unit_rows(x):
     x = np.asarray(x, dtype=np.float64)
     return x / np.linalg.norm(x, axis=1, keepdims=True)
@@ -53,7 +60,7 @@ def test_compared_words_are_never_anchors(two_texts, monkeypatch):
 def test_the_noise_floor_z_by_hand(two_texts):
     a_path, b_path = two_texts
     a, b = Engine(load_model(a_path)), Engine(load_model(b_path))
-    result = compare(a, b, ["w05", "w10"], anchors=100)
+    result = found(compare(a, b, ["w05", "w10"], anchors=100))
     assert result.noise_floor
     rows = {r.word: r for r in result.rows}
     ua, ub = unit_rows(a.model.vectors), unit_rows(b.model.vectors)
@@ -123,7 +130,7 @@ def test_overlap_needs_no_rotation_and_without_members_says_so(tmp_path, invoke)
         vectors @ np.linalg.qr(rng.normal(size=(8, 8)))[0].astype(np.float32),
         {},
     )
-    result = compare(Engine(load_model(a)), Engine(load_model(b)), ["w01", "w02"], by="overlap")
+    result = found(compare(Engine(load_model(a)), Engine(load_model(b)), ["w01", "w02"], by="overlap"))
     assert not result.aligned and all(r.overlap == 1.0 and r.cosine is None for r in result.rows)
     r = invoke(["compare", a, b, "w01"])
     assert r.exit_code == 0 and "no noise floor: without resampled members in both models" in r.stderr

@@ -70,7 +70,6 @@ POSITIONAL_DEFAULTS = {
     "compare": {"words"},
     "similar": {"negative"},
     "axis": {"words"},
-    "comparison": {"words"},
     "Embedder": {"method"},
 }
 

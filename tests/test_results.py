@@ -31,7 +31,7 @@ def test_the_python_api_and_the_cli_give_the_same_document(invoke, tmp_path):
     ]
     from w2vkit.findings.analysis import expand
     from w2vkit.findings.axes import axis
-    from w2vkit.findings.comparison import comparison
+    from w2vkit.findings.comparison import compare
 
     cases += [
         (["expand", "w01", "w02", "-n", "5"], lambda: expand(engine, ["w01", "w02"], topn=5)),
@@ -39,7 +39,7 @@ def test_the_python_api_and_the_cli_give_the_same_document(invoke, tmp_path):
             ["axis", "w01", "--vs", "w04", "-w", "w10", "-w", "w11"],
             lambda: axis(engine, ["w01"], ["w04"], ["w10", "w11"]),
         ),
-        (["compare", folder, folder, "w10"], lambda: comparison(engine, engine, ["w10"])),
+        (["compare", folder, folder, "w10"], lambda: compare(engine, engine, ["w10"])),
     ]
     for args, call in cases:
         r = invoke([*args, "-m", folder, "--format", "json"] if args[0] != "compare" else [*args, "--format", "json"])

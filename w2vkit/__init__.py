@@ -31,7 +31,6 @@ _PUBLIC = {
     "similar": "queries.ensemble",
     "similarity": "queries.ensemble",
     "axis": "findings.axes",
-    "comparison": "findings.comparison",
     "contrast": "findings.contrast",
     "concordance": "queries.kwic",
     "W2vkitError": "errors",

@@ -305,14 +305,14 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
     """
     if by == "referencing":
         return _compare_texts(model_a, model_b, words, words_file, k, fmt)
-    from ..findings.comparison import comparison
+    from ..findings.comparison import compare as run
     from ..model.store import load_model
     from ..queries.query import Engine
     from ..queries.words import listed_words
 
     a, b = Engine(load_model(model_a)), Engine(load_model(model_b))
     given = listed_words(a.model, words, words_file)
-    result = comparison(
+    result = run(
         a,
         b,
         given or None,

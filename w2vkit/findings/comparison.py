@@ -146,7 +146,7 @@ def _z(within: list[float], between: float, by: str) -> float | None:
     return float((values.mean() - between) / max(sd, 1e-3))
 
 
-def compare(
+def _moved(
     a: Engine,
     b: Engine,
     words: list[str] | None = None,
@@ -205,9 +205,6 @@ def compare(
 
     Examples
     --------
-    >>> a, b = Engine(load_model("models/a")), Engine(load_model("models/b"))  # doctest: +SKIP
-    >>> compare(a, b, topn=5).rows[0].word  # doctest: +SKIP
-    '丞相'
     """
     _check_engines(a, b)
     words = words_argument("words", words) if words is not None else None
@@ -323,7 +320,7 @@ def _within_scores(words, a: Engine, b: Engine, by: str, k: int, anchors: int) -
     return out
 
 
-def comparison(
+def compare(
     a: Engine,
     b: Engine,
     words: str | list[str] | None = None,
@@ -335,11 +332,16 @@ def comparison(
     by: str = "cosine",
     least_moved: bool = False,
     rank: str = COMPARE_RANK,
+    noise_floor: bool = True,
+    refine: int = REFINE_ROUNDS,
 ) -> Result:
-    """compare as a result (what `compare` prints and `--format json` gives), with notes on what
-    the comparison rests on: two identical models, a rotation fitted on fewer anchors than the
-    space has dimensions, no noise floor, or a floor of seed members (which measure the training's
-    noise, not a redraw of the text).
+    """Compare words across two models (module docstring): the given words, or the `topn` shared
+    words (seen min_count times in both) that moved most (least_moved: least). With members in
+    both models (and noise_floor), each row gets its z and words too unstable to judge are listed
+    apart; rank orders the moved-most list by the change or by z. Notes say what the comparison
+    rests on: two identical models, a rotation fitted on fewer anchors than the space has
+    dimensions, no noise floor, or a floor of seed members (which measure the training's noise,
+    not a redraw of the text).
 
     Parameters
     ----------
@@ -361,11 +363,15 @@ def comparison(
         The words that moved least instead.
     rank : {"change", "z"}
         What orders the moved-most list.
+    noise_floor : bool
+        With members in both models: each word's z against the change between members.
+    refine : int
+        Rounds of refitting the rotation without the words that moved most.
 
     Returns
     -------
     Result
-        A row per word, notes, provenance.
+        A row per word (word, [z], cosine, overlap, counts, neighbours in each), notes, provenance.
 
     Raises
     ------
@@ -377,14 +383,14 @@ def comparison(
     Examples
     --------
     >>> a, b = Engine(load_model("models/a")), Engine(load_model("models/b"))  # doctest: +SKIP
-    >>> comparison(a, b, ["酒"]).records()[0]["cosine"]  # doctest: +SKIP
+    >>> compare(a, b, ["酒"]).records()[0]["cosine"]  # doctest: +SKIP
     0.41
     """
     _check_engines(a, b)
     same = a.model.meta.get("vectors_sha256") is not None and a.model.meta.get("vectors_sha256") == b.model.meta.get(
         "vectors_sha256"
     )
-    found = compare(
+    found = _moved(
         a,
         b,
         words_argument("words", words) if words is not None else None,
@@ -394,7 +400,8 @@ def comparison(
         min_count=min_count,
         by=by,
         least_moved=least_moved,
-        noise_floor=not same,
+        noise_floor=noise_floor and not same,
+        refine=refine,
         rank=rank,
     )
     columns = ["word", *(["z"] if found.noise_floor else []), "cosine", "overlap", "count_a", "count_b"]
@@ -409,6 +416,7 @@ def comparison(
         "model_b": str(b.model.path),
         "aligned": found.aligned,
         "anchors": found.anchors,
+        "shared": found.shared,
         "by": by,
         "noise_floor": found.noise_floor,
         "unstable": [r.word for r in found.unstable],
@@ -444,7 +452,7 @@ def comparison(
                 "anchors",
             )
     kinds = {a.member_kind, b.member_kind}
-    if same:
+    if same or not noise_floor:
         pass
     elif not found.noise_floor:
         result.note(
