@@ -55,14 +55,8 @@ class Candidate:
 
 
 def _candidates(
-    engine: Engine,
-    seeds: list[str],
-    *,
-    topn: int = EXPAND_TOPN,
-    min_count: int = EXPAND_MIN_COUNT,
-    iterations: int = 0,
-    grow: int = EXPAND_GROW,
-) -> tuple[list[Candidate], list[str]]:
+    engine: Engine, seeds: list[str], *, topn: int, min_count: int, iterations: int, grow: int
+) -> tuple[list[Candidate], list[str]]:  # fmt: skip
     """expand's candidates (by the model's cosine to the seeds' centroid) and the seeds it ended
     with (the seeds given, then each round's additions): the query whose centroid ranked the
     candidates, which the members are asked too."""

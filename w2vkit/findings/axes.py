@@ -184,54 +184,11 @@ def _count(engine: Engine, word: str) -> int:
 
 
 def _scored_axis(
-    engine: Engine,
-    positive: list[str],
-    negative: list[str],
-    words: list[str] | None = None,
-    *,
-    topn: int = DEFAULT_TOPN,
-    min_count: int = EXPAND_MIN_COUNT,
-    paired: bool = False,
-    skip_unknown: bool = False,
-) -> AxisResult:
-    """Each word's cosine with the axis; with no words, the `topn` words at each end of the
-    vocabulary (seen at least min_count times, pole words excluded). Rows carry each word's count
-    and whether its vector was composed; with an ensemble that has members, each score's interval
-    and the ranking's stability; with given words, the anchor check. paired: the poles are
-    positive[i]:negative[i] pairs.
-
-    Parameters
-    ----------
-    engine : Engine
-        The model's query engine.
-    positive, negative : list of str
-        The poles' words (the axis: mean of positive's unit vectors minus negative's).
-    words : list of str, optional
-        Words to place; None: the `topn` words at each end of the vocabulary.
-    topn : int
-        Words at each end, without `words`.
-    min_count : int
-        Only words seen this many times are placed at the ends.
-    paired : bool
-        The poles are pairs positive[i]:negative[i] (the axis: the mean of the pairs' offsets).
-    skip_unknown : bool
-        Words the model cannot place are left out (listed in `skipped`) instead of failing.
-
-    Returns
-    -------
-    AxisResult
-        Rows (word, score, count, interval), the anchor check of the poles and warnings.
-
-    Raises
-    ------
-    UsageError
-        A pole without known words, or the same words at both poles.
-    UnknownWordError
-        A given word the model cannot place (unless skip_unknown).
-
-    Examples
-    --------
-    """
+    engine: Engine, positive: list[str], negative: list[str], words: list[str] | None = None, *,
+    topn: int = DEFAULT_TOPN, min_count: int = EXPAND_MIN_COUNT, paired: bool = False, skip_unknown: bool = False
+) -> AxisResult:  # fmt: skip
+    """axis's computation for one axis (its parameters, axis's docstring): each word's score with
+    the model's own cosine, count and composition, the members' spreads and the anchor check."""
     positive, negative = words_argument("positive", positive), words_argument("negative", negative)
     words = words_argument("words", words) if words is not None else None
     check_number("topn", topn)

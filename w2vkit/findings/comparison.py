@@ -147,65 +147,11 @@ def _z(within: list[float], between: float, by: str) -> float | None:
 
 
 def _moved(
-    a: Engine,
-    b: Engine,
-    words: list[str] | None = None,
-    *,
-    anchors: int = COMPARE_ANCHORS,
-    k: int = COMPARE_NEIGHBOURS,
-    topn: int = DEFAULT_TOPN,
-    min_count: int = COMPARE_MIN_COUNT,
-    by: str = "cosine",
-    least_moved: bool = False,
-    noise_floor: bool = True,
-    refine: int = REFINE_ROUNDS,
-    rank: str = COMPARE_RANK,
-) -> CompareResult:
-    """Compare words across two models (module docstring): the given words, or the `topn` shared
-    words (seen min_count times in both) that moved most (least_moved: least). With members in
-    both models (and noise_floor), each row gets its z and unstable words are listed apart; rank
-    orders the moved-most list by the change or by z.
-
-    Parameters
-    ----------
-    a, b : Engine
-        The two models' query engines (text A's, text B's).
-    words : list of str, optional
-        Words to compare; None: the `topn` that moved most (or least).
-    anchors : int
-        The most frequent shared words the rotation between the spaces is fitted on.
-    k : int
-        Neighbours compared per word (by="overlap").
-    topn : int
-        How many words, without `words`.
-    min_count : int
-        Only words seen this many times in both are compared.
-    by : {"cosine", "overlap"}
-        The change: cosine after aligning the spaces, or the share of neighbours kept.
-    least_moved : bool
-        The words that moved least instead.
-    noise_floor : bool
-        With members in both models: each word's z against the change between members.
-    refine : int
-        Rounds of refitting the rotation without the words that moved most.
-    rank : {"change", "z"}
-        What orders the moved-most list.
-
-    Returns
-    -------
-    CompareResult
-        Rows (word, change, z, neighbours in each), unstable words apart, and the fit's figures.
-
-    Raises
-    ------
-    UsageError
-        Too few shared words, or options that cannot work together.
-    UnknownWordError
-        A given word missing from one of the models.
-
-    Examples
-    --------
-    """
+    a: Engine, b: Engine, words: list[str] | None, *, anchors: int, k: int, topn: int, min_count: int, by: str,
+    least_moved: bool, noise_floor: bool, refine: int, rank: str
+) -> CompareResult:  # fmt: skip
+    """compare's computation (its parameters, compare's docstring): the rows, the words too
+    unstable to judge, and the fit's figures, as a CompareResult."""
     _check_engines(a, b)
     words = words_argument("words", words) if words is not None else None
     for name, value in (("anchors", anchors), ("k", k), ("topn", topn)):
