@@ -332,6 +332,14 @@ def axis(
     if scored.skipped:
         n = len(scored.skipped)
         result.note(f"skipped {n} unknown word{'s' if n > 1 else ''}: {' '.join(scored.skipped)}", kind="info")
+    _say_what_it_rests_on(result, scored, members)
+    return result
+
+
+def _say_what_it_rests_on(result: Result, scored: AxisResult, members: list) -> None:
+    """axis's fields and notes from the anchor check of the poles and from the members: PairDir,
+    each pole word's weight, leave-one-out, unstable words and the ranking's stability."""
+    fields = result.fields
     if scored.anchors is not None:
         a = scored.anchors
         fields["anchors"] = {
@@ -367,7 +375,6 @@ def axis(
             )
     else:
         result.note(NO_MEMBERS, kind="info")
-    return result
 
 
 # ------------------------------------------------------------------ texts on an axis

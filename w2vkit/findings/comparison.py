@@ -377,6 +377,15 @@ def compare(
         rank=rank,
     )
     result = Result("compare", columns, rows, fields, provenance=provenance)
+    _say_what_it_rests_on(result, a, b, found, same=same, by=by, noise_floor=noise_floor)
+    return result
+
+
+def _say_what_it_rests_on(
+    result: Result, a: Engine, b: Engine, found: CompareResult, *, same: bool, by: str, noise_floor: bool
+) -> None:
+    """compare's notes: two identical models, the rotation and its anchors, the noise floor (none,
+    or one of seed members), and the words too unstable to judge."""
     if same:
         result.note(
             f"{a.model.path} and {b.model.path} are the same model (the same vectors checksum): every word is "
@@ -417,4 +426,3 @@ def compare(
         shown = " ".join(r.word for r in found.unstable[:20]) + (" …" if len(found.unstable) > 20 else "")
         n = len(found.unstable)
         result.note(f"too unstable to judge ({n} word{'s' if n > 1 else ''}: they move as much within a text): {shown}")
-    return result
