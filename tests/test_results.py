@@ -215,3 +215,12 @@ def test_resampling_checks_its_fields():
         Resampling(unit=5)
     with pytest.raises(TypeError, match="count"):
         Resampling(count="10")
+
+
+def test_rank_ensemble_on_a_model_without_members_says_so(invoke, small_model):
+    """Issue 57: --rank ensemble on a model without members said nothing."""
+    r = invoke(["similar", "行者", "-n", "3", "--rank", "ensemble", "-m", small_model])
+    assert r.exit_code == 0, r.stderr
+    assert "warning: --rank=ensemble needs resampled members; this model has none, so the model ranks" in r.stderr
+    plain = invoke(["similar", "行者", "-n", "3", "-m", small_model])
+    assert plain.stdout == r.stdout and "--rank=ensemble" not in plain.stderr

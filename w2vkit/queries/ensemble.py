@@ -204,7 +204,6 @@ def similar(
         ranking = np.where(rare, -np.inf, ranking)
     model_rows = engine.top_rows(ranking, topn, query.rows)
     words, counts = engine.model.words, engine.model.counts
-    named = bool(engine.labels)  # an item model with labels: each item's name beside its ID
     provenance = engine.provenance(
         topn=topn,
         restrict_vocab=restrict_vocab,
@@ -218,64 +217,23 @@ def similar(
         {"word": w.given, "key": w.key, "count": engine.count_of_key(w.key), "composed": w.composed}
         for w in query.positive + query.negative
     ]
-    csls_cells = hubness == "csls"
+    named_cells = bool(engine.labels)  # an item model with labels: each item's name beside its ID
     if not engine.members:
-        columns = [
-            "rank",
-            "word",
-            *(["name"] if named else []),
-            "similarity",
-            *(["csls"] if csls_cells else []),
-            "count",
-        ]
-        rows = [
-            (
-                n,
-                words[i],
-                *([engine.name_of(words[i])] if named else []),
-                float(scores[i]),
-                *([float(ranking[i])] if csls_cells else []),
-                int(counts[i]),
-            )
-            for n, i in enumerate(model_rows, 1)
-        ]
+        columns, rows = _model_rows(engine, model_rows, scores, ranking, named_cells, hubness == "csls")
         result = Result("similar", columns, rows, fields, provenance=provenance)
         _note_hidden(result, hidden, min_neighbour_count)
+        if rank == "ensemble":
+            result.note("{rank}=ensemble needs resampled members; this model has none, so the model ranks", "rank")
         result.note(NO_MEMBERS, kind="info")
         return result
-    depth = max(topn, STABILITY_NEIGHBOURS)
-    views = member_views(engine, query, depth)
-    candidates = [words[i] for i in model_rows]
-    for view in views:  # (the bagged candidates: every member's top list beside the model's)
-        if view is not None:
-            candidates += [view.member.model.words[i] for i in view.ranked[:topn]]
-    index = engine.model.index
-    # (a member's candidate the model lacks, or one past restrict_vocab, is not the model's to show)
-    candidates = [
-        w
-        for w in dict.fromkeys(candidates)
-        if index.get(w, limit) < limit and index[w] not in query.rows and np.isfinite(ranking[index[w]])
-    ]
-    found = spreads(views, candidates, topn)
-    table = []
-    for word, spread in zip(candidates, found):
-        i = engine.model.index[word]
-        table.append((word, spread, float(scores[i]), float(ranking[i])))
-    half = len(engine.members) / 2
-    if rank == "ensemble":  # (a candidate most members lack has an estimate from few draws: after the rest)
-        table.sort(key=lambda t: (t[1].found < half, -(t[1].estimate if t[1].estimate is not None else -2), -t[2]))
-    else:
-        table.sort(key=lambda t: -t[3])
-    table = table[:topn]
-    if stable is not None:
-        table = [t for t in table if (t[1].recurrence or 0) >= stable]
-    columns = ["rank", "word", *(["name"] if named else []), "similarity", "model", "count"]
+    views, table = _ensemble_table(engine, query, model_rows, scores, ranking, limit, topn, rank, stable)
+    columns = ["rank", "word", *(["name"] if named_cells else []), "similarity", "model", "count"]
     columns += ["recurrence", "low", "high", "members"]
     rows = [
         (
             n,
             word,
-            *([engine.name_of(word)] if named else []),
+            *([engine.name_of(word)] if named_cells else []),
             s.estimate,
             model,
             int(counts[engine.model.index[word]]),
@@ -286,6 +244,7 @@ def similar(
         )
         for n, (word, s, model, _) in enumerate(table, 1)
     ]
+    half = len(engine.members) / 2
     result = Result("similar", columns, rows, fields, provenance=provenance)
     _note_hidden(result, hidden, min_neighbour_count)
     lacking = [word for word, s, *_ in table if s.found < half]
@@ -306,6 +265,57 @@ def similar(
                 "documents were drawn"
             )
     return result
+
+
+def _model_rows(engine: Engine, model_rows, scores, ranking, named: bool, csls_cells: bool):
+    """similar's columns and rows for a model without members: the model's cosine (and CSLS)."""
+    words, counts = engine.model.words, engine.model.counts
+    columns = ["rank", "word", *(["name"] if named else []), "similarity", *(["csls"] if csls_cells else []), "count"]
+    rows = [
+        (
+            n,
+            words[i],
+            *([engine.name_of(words[i])] if named else []),
+            float(scores[i]),
+            *([float(ranking[i])] if csls_cells else []),
+            int(counts[i]),
+        )
+        for n, i in enumerate(model_rows, 1)
+    ]
+    return columns, rows
+
+
+def _ensemble_table(engine: Engine, query, model_rows, scores, ranking, limit: int, topn: int, rank: str, stable):
+    """The members' views of the query and the candidates' (word, spread, model cosine, ranking),
+    the model's top list and every member's bagged, ordered by the rank rule, cut to topn and, with
+    stable, to those recurring that often."""
+    words = engine.model.words
+    depth = max(topn, STABILITY_NEIGHBOURS)
+    views = member_views(engine, query, depth)
+    candidates = [words[i] for i in model_rows]
+    for view in views:  # (the bagged candidates: every member's top list beside the model's)
+        if view is not None:
+            candidates += [view.member.model.words[i] for i in view.ranked[:topn]]
+    index = engine.model.index
+    # (a member's candidate the model lacks, or one past restrict_vocab, is not the model's to show)
+    candidates = [
+        w
+        for w in dict.fromkeys(candidates)
+        if index.get(w, limit) < limit and index[w] not in query.rows and np.isfinite(ranking[index[w]])
+    ]
+    table = [
+        (word, spread, float(scores[index[word]]), float(ranking[index[word]]))
+        for word, spread in zip(candidates, spreads(views, candidates, topn))
+    ]
+    half = len(engine.members) / 2
+    if rank == "ensemble":  # (a candidate most members lack has an estimate from few draws: after the rest)
+        table.sort(key=lambda t: (t[1].found < half, -(t[1].estimate if t[1].estimate is not None else -2), -t[2]))
+    else:
+        table.sort(key=lambda t: -t[3])
+    table = table[:topn]
+    if stable is not None:
+        table = [t for t in table if (t[1].recurrence or 0) >= stable]
+    return views, table
 
 
 def _note_hidden(result: Result, hidden: int, floor: int | None) -> None:
