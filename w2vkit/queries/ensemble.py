@@ -181,11 +181,7 @@ def similar(
         raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
     positive, negative = words_argument("positive", positive), words_argument("negative", negative)
     topn = count_argument("topn", topn)
-    check_rank(rank)
-    if stable is not None and not (isinstance(stable, (int, float)) and 0 <= stable <= 1):
-        raise OptionError(f"{{stable}} must be a share from 0 to 1, not {stable!r}", "stable")
-    if hubness not in HUBNESS_CHOICES:
-        raise OptionError(f"{{hubness}} must be one of {', '.join(HUBNESS_CHOICES)}, not {hubness!r}", "hubness")
+    _check_choices(rank, stable, hubness)
     if min_neighbour_count is not None:
         min_neighbour_count = count_argument("min_neighbour_count", min_neighbour_count)
     query = engine.query(positive, negative)
@@ -203,7 +199,6 @@ def similar(
         hidden = int(rare[unfloored].sum())
         ranking = np.where(rare, -np.inf, ranking)
     model_rows = engine.top_rows(ranking, topn, query.rows)
-    words, counts = engine.model.words, engine.model.counts
     provenance = engine.provenance(
         topn=topn,
         restrict_vocab=restrict_vocab,
@@ -227,23 +222,7 @@ def similar(
         result.note(NO_MEMBERS, kind="info")
         return result
     views, table = _ensemble_table(engine, query, model_rows, scores, ranking, limit, topn, rank, stable)
-    columns = ["rank", "word", *(["name"] if named_cells else []), "similarity", "model", "count"]
-    columns += ["recurrence", "low", "high", "members"]
-    rows = [
-        (
-            n,
-            word,
-            *([engine.name_of(word)] if named_cells else []),
-            s.estimate,
-            model,
-            int(counts[engine.model.index[word]]),
-            s.recurrence,
-            s.low,
-            s.high,
-            s.found,
-        )
-        for n, (word, s, model, _) in enumerate(table, 1)
-    ]
+    columns, rows = _ensemble_rows(engine, table, named_cells)
     half = len(engine.members) / 2
     result = Result("similar", columns, rows, fields, provenance=provenance)
     _note_hidden(result, hidden, min_neighbour_count)
@@ -254,17 +233,32 @@ def similar(
             f"{'it' if len(lacking) == 1 else 'them'} at all; an estimate from so few draws is weak",
         )
     if len(positive) == 1 and not negative:
-        tops = [words[i] for i in engine.top_rows(scores, STABILITY_NEIGHBOURS, query.rows)]
-        recurrences = [s.recurrence or 0.0 for s in spreads(views, tops, STABILITY_NEIGHBOURS)]
-        stability = float(np.mean(recurrences)) if recurrences else None
-        fields["query_stability"] = stability
-        if stability is not None and stability < UNSTABLE_BELOW:
-            result.note(
-                f"{positive[0]}'s top-{STABILITY_NEIGHBOURS} neighbours recur in {stability:.0%} of the members on "
-                f"average (under {UNSTABLE_BELOW:.0%}): its vector is unstable, its neighbours owe much to which "
-                "documents were drawn"
-            )
+        _note_query_stability(result, engine, query, scores, views)
     return result
+
+
+def _note_query_stability(result: Result, engine: Engine, query, scores, views) -> None:
+    """The query word's stability (its top neighbours' mean recurrence) as a field, and a note when
+    it is under UNSTABLE_BELOW."""
+    words = engine.model.words
+    tops = [words[i] for i in engine.top_rows(scores, STABILITY_NEIGHBOURS, query.rows)]
+    recurrences = [s.recurrence or 0.0 for s in spreads(views, tops, STABILITY_NEIGHBOURS)]
+    stability = float(np.mean(recurrences)) if recurrences else None
+    result.fields["query_stability"] = stability
+    if stability is not None and stability < UNSTABLE_BELOW:
+        result.note(
+            f"{result.fields['positive'][0]}'s top-{STABILITY_NEIGHBOURS} neighbours recur in {stability:.0%} of the "
+            f"members on average (under {UNSTABLE_BELOW:.0%}): its vector is unstable, its neighbours owe much to "
+            "which documents were drawn"
+        )
+
+
+def _check_choices(rank: str, stable, hubness: str) -> None:
+    check_rank(rank)
+    if stable is not None and not (isinstance(stable, (int, float)) and 0 <= stable <= 1):
+        raise OptionError(f"{{stable}} must be a share from 0 to 1, not {stable!r}", "stable")
+    if hubness not in HUBNESS_CHOICES:
+        raise OptionError(f"{{hubness}} must be one of {', '.join(HUBNESS_CHOICES)}, not {hubness!r}", "hubness")
 
 
 def _model_rows(engine: Engine, model_rows, scores, ranking, named: bool, csls_cells: bool):
@@ -281,6 +275,30 @@ def _model_rows(engine: Engine, model_rows, scores, ranking, named: bool, csls_c
             int(counts[i]),
         )
         for n, i in enumerate(model_rows, 1)
+    ]
+    return columns, rows
+
+
+def _ensemble_rows(engine: Engine, table: list, named: bool) -> tuple[list[str], list[tuple]]:
+    """similar's columns and rows with members: the estimate, the model's cosine, the recurrence and
+    the interval of each candidate of the table."""
+    columns = ["rank", "word", *(["name"] if named else []), "similarity", "model", "count"]
+    columns += ["recurrence", "low", "high", "members"]
+    counts, index = engine.model.counts, engine.model.index
+    rows = [
+        (
+            n,
+            word,
+            *([engine.name_of(word)] if named else []),
+            s.estimate,
+            model,
+            int(counts[index[word]]),
+            s.recurrence,
+            s.low,
+            s.high,
+            s.found,
+        )
+        for n, (word, s, model, _) in enumerate(table, 1)
     ]
     return columns, rows
 
