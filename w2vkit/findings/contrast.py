@@ -202,21 +202,7 @@ def contrast(
     words = words_argument("words", words) if words is not None else []
     if not words and scan is None:
         raise UsageError("give at least one word, or {scan} N", "scan")
-    if isinstance(groups, (str, bytes)):
-        raise TypeError(f"groups must be a list of group names, not a string ({groups!r}): split it first")
-    # (the command line's ranges: w2vkit.base.limits; the window is contrast's own)
-    for name, value in (
-        ("permutations", permutations),
-        ("bootstrap", bootstrap),
-        ("min_occurrences", min_occurrences),
-        ("seed", seed),
-        ("jobs", jobs),
-    ):
-        check_number(name, value)
-    check_number("window", window, {"window": LIMITS["contrast_window"]})
-    check_number("top", top, {"top": LIMITS["scan_top"]})
-    if scan is not None and scan is not True:
-        check_number("scan", scan)
+    _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan)
     permutations = count_argument("permutations", permutations, 19)
     bootstrap = count_argument("bootstrap", bootstrap, 10)
     window = count_argument("window", window)
@@ -244,19 +230,7 @@ def contrast(
         first=SCAN_FIRST if scan is not None else 0,
         seed=seed,
     )
-    jobs = max(1, min(count_argument("jobs", jobs) if jobs is not None else 1, len(words)))
-    if jobs > 1:
-        from ..base.env import default_jobs
-
-        state["threads"] = max(1, default_jobs() // jobs)
-    items = list(enumerate(zip(words, keys)))
-    found = _counted(ordered_map(_contrast_word, iter(items), jobs, _begin, (state,)), len(items), progress, "contrast")
-    if scan is not None:  # the words whose decision more permutations could change, permuted in full
-        again = sorted(undecided(found, permutations))
-        state["first"] = 0
-        redone = ordered_map(_contrast_word, (items[i] for i in again), jobs, _begin, (state,))
-        for i, result in zip(again, _counted(redone, len(again), progress, f"{permutations} permutations")):
-            found[i] = result
+    found = _contrast_all(state, list(enumerate(zip(words, keys))), jobs, scan is not None, progress)
     rows: list[list[Any]] = [r for word_rows, _, _ in found for r in word_rows]
     notes = [note for _, note, _ in found if note]
     for r, q in zip(rows, bh([r[P] for r in rows])):
@@ -288,6 +262,52 @@ def contrast(
         window=window, permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences, seed=seed
     )
     result = Result("contrast", columns, [tuple(r) for r in rows], fields, provenance=provenance)
+    _say_what_it_rests_on(result, notes, docs, block, scan, len(words))
+    return result
+
+
+def _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan) -> None:
+    """contrast's arguments by the command line's ranges (w2vkit.base.limits; the window is
+    contrast's own), and groups as a list."""
+    if isinstance(groups, (str, bytes)):
+        raise TypeError(f"groups must be a list of group names, not a string ({groups!r}): split it first")
+    for name, value in (
+        ("permutations", permutations),
+        ("bootstrap", bootstrap),
+        ("min_occurrences", min_occurrences),
+        ("seed", seed),
+        ("jobs", jobs),
+    ):
+        check_number(name, value)
+    check_number("window", window, {"window": LIMITS["contrast_window"]})
+    check_number("top", top, {"top": LIMITS["scan_top"]})
+    if scan is not None and scan is not True:
+        check_number("scan", scan)
+
+
+def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progress: bool) -> list:
+    """Each word's rows, note and group means, `jobs` words at once; in a scan, the words whose
+    decision more permutations could change permuted again in full."""
+    jobs = max(1, min(count_argument("jobs", jobs) if jobs is not None else 1, len(items)))
+    if jobs > 1:
+        from ..base.env import default_jobs
+
+        state["threads"] = max(1, default_jobs() // jobs)
+    found = _counted(ordered_map(_contrast_word, iter(items), jobs, _begin, (state,)), len(items), progress, "contrast")
+    if scan:
+        permutations = state["permutations"]
+        again = sorted(undecided(found, permutations))
+        state["first"] = 0
+        redone = ordered_map(_contrast_word, (items[i] for i in again), jobs, _begin, (state,))
+        for i, result in zip(again, _counted(redone, len(again), progress, f"{permutations} permutations")):
+            found[i] = result
+    return found
+
+
+def _say_what_it_rests_on(result: Result, notes: list, docs, block: str | None, scan, scanned: int) -> None:
+    """contrast's notes: what p assumes of the permuted blocks, each word's own note, blocks split
+    by group, and a scan's count of words at q < 0.05."""
+    fields, rows = result.fields, result.rows
     result.note(
         f"permuted {fields['permuted']}: p assumes {'blocks' if block else 'rows'} are exchangeable between groups"
         + ("" if block else "; rows of one author or collection are not: give {block}"),
@@ -305,9 +325,9 @@ def contrast(
     if scan is not None:
         qs = [r[Q] for r in rows if r[Q] is not None]
         significant = sum(q < 0.05 for q in qs)
-        fields["scanned"] = len(words)
+        fields["scanned"] = scanned
         result.note(
-            f"scanned {len(words):,} words seen {scan}+ times in each group: {significant:,} at q < 0.05"
+            f"scanned {scanned:,} words seen {scan}+ times in each group: {significant:,} at q < 0.05"
             + (
                 "; almost every word differs (a large corpus resolves tiny changes): read the change, not p"
                 if qs and significant > 0.8 * len(qs)
@@ -315,7 +335,6 @@ def contrast(
             ),
             kind="info",
         )
-    return result
 
 
 def _counted(results, total: int, progress: bool, desc: str) -> list:
