@@ -213,35 +213,32 @@ def contrast(
     if ordered and not docs.ordered:  # (a picture of paths needs them: said before the work, not after)
         raise UsageError("the groups have no order: give {groups} A,B,C", "groups")
     if scan is not None:
-        words = keys = scanned_words(engine, docs, count_argument("scan", scan), count_argument("top", top))
-        if docs.ordered is False:
-            raise UsageError("a scan compares the groups in order: give {groups} A,B", "groups")
-        if not words:
-            raise UsageError(f"no word is seen {scan} times in each group; lower {{scan}}", "scan")
+        words = keys = _scanned(engine, docs, scan, top)
     a = transform(engine, docs.corpus, window)
-    state = dict(
-        engine=engine,
-        docs=docs,
-        a=a,
-        window=window,
-        permutations=permutations,
-        bootstrap=bootstrap,
-        min_occurrences=min_occurrences,
-        first=SCAN_FIRST if scan is not None else 0,
-        seed=seed,
-    )
+    first = SCAN_FIRST if scan is not None else 0
+    state = dict(engine=engine, docs=docs, a=a, window=window, first=first, seed=seed)
+    state.update(permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences)
     found = _contrast_all(state, list(enumerate(zip(words, keys))), jobs, scan is not None, progress)
-    rows: list[list[Any]] = [r for word_rows, _, _ in found for r in word_rows]
+    rows = _ranked_rows(found, docs, scan is not None)
     notes = [note for _, note, _ in found if note]
-    for r, q in zip(rows, bh([r[P] for r in rows])):
-        r[Q] = q
-    if scan is not None:  # the last group's change, most changed first
-        last = docs.groups[-1]
-        rows = sorted(
-            (r for r in rows if r[GROUP] == last), key=lambda r: -(r[CHANGE] if r[CHANGE] is not None else -9)
-        )
     columns = list(COLUMNS)
-    fields = {
+    fields = _fields(words, path, by, docs, block, permutations, scan is not None)
+    if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
+        fields["trajectories"] = _paths(engine, docs, words, keys, found)
+    provenance = engine.provenance(**{k: state[k] for k in NUMBERS}, seed=seed)
+    result = Result("contrast", columns, [tuple(r) for r in rows], fields, provenance=provenance)
+    _say_what_it_rests_on(result, notes, docs, block, scan, len(words))
+    return result
+
+
+# the numbers a contrast's provenance records, as its state holds them
+NUMBERS = ("window", "permutations", "bootstrap", "min_occurrences")
+
+
+def _fields(words: list[str], path, by: str, docs, block: str | None, permutations: int, scan: bool) -> dict:
+    """What a contrast asked and found besides its rows: the words, the table, the groups, the
+    blocks and what was permuted."""
+    return {
         "words": words,
         "table": str(path),
         "by": by,
@@ -249,21 +246,43 @@ def contrast(
         "ordered": docs.ordered,
         "block": block or "row",
         "permuted": f"the group labels of {'whole ' + block + 's' if block else 'single rows'}, "
-        + (f"{permutations} times" if scan is None else f"{SCAN_FIRST} times, {permutations} for undecided words"),
+        + (f"{permutations} times" if not scan else f"{SCAN_FIRST} times, {permutations} for undecided words"),
     }
-    if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
-        drawn = [
-            trajectory(word, docs.groups, means, engine.unit, engine.model.words, engine.model.index[key])
-            for (word, key), (_, _, means) in zip(zip(words, keys), found)
-            if means
-        ]
-        fields["trajectories"] = [t for t in drawn if t is not None]
-    provenance = engine.provenance(
-        window=window, permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences, seed=seed
-    )
-    result = Result("contrast", columns, [tuple(r) for r in rows], fields, provenance=provenance)
-    _say_what_it_rests_on(result, notes, docs, block, scan, len(words))
-    return result
+
+
+def _scanned(engine: Engine, docs, scan: int, top) -> list[str]:
+    """The words a scan contrasts (scanned_words), or UsageError: groups without an order, or no
+    word seen `scan` times in each."""
+    words = scanned_words(engine, docs, count_argument("scan", scan), count_argument("top", top))
+    if docs.ordered is False:
+        raise UsageError("a scan compares the groups in order: give {groups} A,B", "groups")
+    if not words:
+        raise UsageError(f"no word is seen {scan} times in each group; lower {{scan}}", "scan")
+    return words
+
+
+def _ranked_rows(found: list, docs, scan: bool) -> list[list[Any]]:
+    """Every word's rows with their BH q over all of them; in a scan, the last group's rows, most
+    changed first."""
+    rows: list[list[Any]] = [r for word_rows, _, _ in found for r in word_rows]
+    for r, q in zip(rows, bh([r[P] for r in rows])):
+        r[Q] = q
+    if scan:
+        last = docs.groups[-1]
+        rows = sorted(
+            (r for r in rows if r[GROUP] == last), key=lambda r: -(r[CHANGE] if r[CHANGE] is not None else -9)
+        )
+    return rows
+
+
+def _paths(engine: Engine, docs, words: list[str], keys: list[str], found: list) -> list[dict]:
+    """Each word's path through the ordered groups among its neighbours (w2vkit.findings.trajectory)."""
+    drawn = [
+        trajectory(word, docs.groups, means, engine.unit, engine.model.words, engine.model.index[key])
+        for (word, key), (_, _, means) in zip(zip(words, keys), found)
+        if means
+    ]
+    return [t for t in drawn if t is not None]
 
 
 def _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan) -> None:
