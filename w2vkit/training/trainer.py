@@ -143,15 +143,9 @@ def train(
     >>> result.vocab_size  # doctest: +SKIP
     8355
     """
-    if isinstance(inputs, (str, os.PathLike)):  # (a string would be taken as one path per character)
-        raise OptionError("{inputs} must be a list of paths, not one path", "inputs")
-    _check_arguments(inputs, options, seg_options, resampling, items)
+    _check_arguments(inputs, options, seg_options, resampling, items, resume)
     started = time.perf_counter()
     output = output or resume or default_output(list(inputs))
-    if resampling is not None and resume:
-        raise OptionError(
-            "members ({resampling}) are trained with a new model, not with {resume}", "resampling", "resume"
-        )
     # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
     # from the inputs.
     prepare_model_output(output, [i for i in inputs if os.path.exists(i)])
@@ -162,18 +156,7 @@ def train(
         # For segmented text the cluster counts (words, and co-occurrences for a count model), open
         # till then; reached before any work starts.
         counter = stack.enter_context(Cluster(cluster)) if cluster and seg_options is None and not resume else None
-        item_corpus = None
-        if items is not None:
-            from ..model.itemfiles import read_labels
-            from ..text.corpus.items import prepare_items
-
-            if items.labels:
-                read_labels(items.labels)  # (a bad labels file is refused before the training, not after)
-            prepared, item_corpus = prepare_items(list(inputs), items)
-        else:
-            prepared = prepare_corpus(
-                inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens, cluster=cluster
-            )
+        prepared, item_corpus = _prepared(inputs, items, seg_options, jobs, progress, max_line_tokens, cluster)
         # the vocabulary from the counts the corpus cache took as it wrote the corpus (one pass
         # over the text); a corpus cached before they were kept is counted on the cluster, or by
         # gensim's own scan
@@ -184,27 +167,9 @@ def train(
         documents = resampled_documents(prepared.path, resampling, inputs)  # (before any training)
         if resampling is not None:
             _check_member_jobs(jobs, cluster, prepared.path)
-        if resumed_from is not None:  # unless told otherwise, go on as the model was trained
-            trained = resumed_from.meta["hyperparameters"]
-            if options.subwords is None:
-                options = replace(options, subwords=bool(trained.get("subwords")))
-            if options.word_weight is None:
-                options = replace(options, word_weight=trained.get("word_weight"))
-            if options.method is None:
-                options = replace(options, method="word2vec")
-        opts = options.resolved(tokens, prepared.language)
-        if resumed_from is not None and opts.method != "word2vec":
-            raise OptionError(
-                "{resume} continues word2vec training; a "
-                + str(opts.method)
-                + " model is trained on all its text at once",
-                "resume",
-            )
+        opts = _resumed_options(options, resumed_from).resolved(tokens, prepared.language)
         run = fit(prepared.path, tokens, opts, inputs, progress, state, counted, counter)
-        if resumed_from is not None:
-            dropped = {w: c for w, c in resumed_from.dropped_counts().items() if w not in run.model.wv.key_to_index}
-        else:
-            dropped = run.dropped
+        dropped = run.dropped if resumed_from is None else _still_dropped(resumed_from, run)
         words, dimensions = _save_trained(
             run,
             output,
@@ -222,20 +187,66 @@ def train(
             member_jobs=jobs,
             member_cluster=cluster,
         )
-        seconds = run.seconds + (sum(run.count.seconds.values()) if run.count else 0)
-        return TrainResult(
-            Path(output),
-            words,
-            tokens,
-            int(opts.epochs or 0),
-            time.perf_counter() - started,
-            seconds,
-            tokens * (1 if opts.method == "ppmi" else opts.epochs) / max(seconds, 1e-9),
-            run.losses,
-            prepared.cached,
-            opts,
-            dimensions,
+        return _train_result(output, words, tokens, opts, started, run, prepared.cached, dimensions)
+
+
+def _prepared(inputs, items, seg_options, jobs, progress, max_line_tokens, cluster):
+    """The corpus to train on (the segmentation cache's, or an item corpus) and, for items, the
+    item corpus itself (its labels checked before any training)."""
+    if items is None:
+        corpus = prepare_corpus(
+            inputs, seg_options, jobs=jobs, progress=progress, max_line_tokens=max_line_tokens, cluster=cluster
         )
+        return corpus, None
+    from ..model.itemfiles import read_labels
+    from ..text.corpus.items import prepare_items
+
+    if items.labels:
+        read_labels(items.labels)  # (a bad labels file is refused before the training, not after)
+    return prepare_items(list(inputs), items)
+
+
+def _resumed_options(options: TrainOptions, resumed_from) -> TrainOptions:
+    """A resumed training goes on as the model was trained, unless told otherwise."""
+    if resumed_from is None:
+        return options
+    if options.method not in (None, "word2vec"):
+        raise OptionError(
+            "{resume} continues word2vec training; a "
+            + str(options.method)
+            + " model is trained on all its text at once",
+            "resume",
+        )
+    trained = resumed_from.meta["hyperparameters"]
+    if options.subwords is None:
+        options = replace(options, subwords=bool(trained.get("subwords")))
+    if options.word_weight is None:
+        options = replace(options, word_weight=trained.get("word_weight"))
+    if options.method is None:
+        options = replace(options, method="word2vec")
+    return options
+
+
+def _still_dropped(resumed_from, run) -> dict:
+    """The words the resumed model dropped that its new training did not take in."""
+    return {w: c for w, c in resumed_from.dropped_counts().items() if w not in run.model.wv.key_to_index}
+
+
+def _train_result(output, words, tokens, opts, started, run, cached, dimensions) -> TrainResult:
+    seconds = run.seconds + (sum(run.count.seconds.values()) if run.count else 0)
+    return TrainResult(
+        Path(output),
+        words,
+        tokens,
+        int(opts.epochs or 0),
+        time.perf_counter() - started,
+        seconds,
+        tokens * (1 if opts.method == "ppmi" else opts.epochs) / max(seconds, 1e-9),
+        run.losses,
+        cached,
+        opts,
+        dimensions,
+    )
 
 
 def _check_member_jobs(jobs, cluster, corpus: Path) -> None:
@@ -256,9 +267,16 @@ def _check_member_jobs(jobs, cluster, corpus: Path) -> None:
         check_cluster_reads(cluster, corpus)
 
 
-def _check_arguments(inputs, options, seg_options, resampling, items) -> None:
-    """TypeError or ValueError naming the parameter, before any work, for arguments of the wrong
-    kind (a dict of options, resampling="bootstrap", no inputs)."""
+def _check_arguments(inputs, options, seg_options, resampling, items, resume) -> None:
+    """TypeError, ValueError or OptionError naming the parameter, before any work, for arguments
+    of the wrong kind (one path, a dict of options, resampling="bootstrap", no inputs) or that
+    cannot go together (members with a resumed training)."""
+    if isinstance(inputs, (str, os.PathLike)):  # (a string would be taken as one path per character)
+        raise OptionError("{inputs} must be a list of paths, not one path", "inputs")
+    if resampling is not None and resume:
+        raise OptionError(
+            "members ({resampling}) are trained with a new model, not with {resume}", "resampling", "resume"
+        )
     from ..text.corpus.items import ItemInput
     from ..text.segmenting.segment import SegmentOptions
 
