@@ -235,22 +235,7 @@ def plot(
     chosen, groups, is_query = choose_words(engine, list(words), neighbors, top)
     ids = [engine.model.index[w] for w in chosen]
     vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
-    if len(chosen) > SLOW_MAP_WORDS and method == "tsne":
-        log.warning(
-            Named(
-                "warning: a t-SNE map of %s words takes tens of minutes%s; {top} %s or {method} pca is quicker",
-                "top",
-                "method",
-            ),
-            f"{len(chosen):,}",
-            f" and makes a page of ~{len(chosen) * 0.27 / 1000:,.0f} MB" if fmt == "html" else "",
-            SLOW_MAP_WORDS,
-        )
-    if method == "tsne":
-        log.info("t-SNE of %s...", "the words and their neighbours" if words else f"the {top:,} most frequent words")
-    log.debug("projecting %d words with %s ...", len(chosen), "t-SNE" if method == "tsne" else "PCA")
-    with progress_callback(progress, "t-SNE") as report:
-        xy = project(vectors, method, seed, report)
+    xy = _projected(vectors, method, seed, progress, fmt, described=bool(words), top=top)
     name = title or f"{engine.model.path.name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {len(chosen)} words"
     shown, legend = chosen, None
     if engine.labels:  # an item model with labels: names on the points, colours by group
@@ -279,14 +264,40 @@ def plot(
             legend,
         )
         save_figure(fig, output, fmt)
-    messages = [str(w.message) for w in caught]
-    for m in messages:
-        log.debug("matplotlib: %s", m)
-    # Count what was actually drawn (the small markers: one per word) and labelled.
-    drawn = sum(len(c.get_offsets()) for c in ax.collections if c.get_sizes()[0] < 50)
-    labels = sum(1 for t in ax.texts if t.get_text())
     if font_choice is None and any(not w.isascii() for w in chosen):
         log.warning("warning: no CJK font found, Chinese labels are boxes; %s", INSTALL_HINT)
+    return _plot_result(output, ax, ngroups, font_choice, started, [str(w.message) for w in caught])
+
+
+def _projected(vectors, method: str, seed: int, progress: bool, fmt: str, described: bool, top: int):
+    """The words' 2-D places (t-SNE or PCA), saying first when a t-SNE will take long."""
+    n = len(vectors)
+    if n > SLOW_MAP_WORDS and method == "tsne":
+        log.warning(
+            Named(
+                "warning: a t-SNE map of %s words takes tens of minutes%s; {top} %s or {method} pca is quicker",
+                "top",
+                "method",
+            ),
+            f"{n:,}",
+            f" and makes a page of ~{n * 0.27 / 1000:,.0f} MB" if fmt == "html" else "",
+            SLOW_MAP_WORDS,
+        )
+    if method == "tsne":
+        log.info(
+            "t-SNE of %s...", "the words and their neighbours" if described else f"the {top:,} most frequent words"
+        )
+    log.debug("projecting %d words with %s ...", n, "t-SNE" if method == "tsne" else "PCA")
+    with progress_callback(progress, "t-SNE") as report:
+        return project(vectors, method, seed, report)
+
+
+def _plot_result(output: Path, ax, ngroups: int, font_choice, started: float, messages: list[str]) -> PlotResult:
+    """What was drawn (the small markers: one per word) and labelled, the font and matplotlib's messages."""
+    for m in messages:
+        log.debug("matplotlib: %s", m)
+    drawn = sum(len(c.get_offsets()) for c in ax.collections if c.get_sizes()[0] < 50)
+    labels = sum(1 for t in ax.texts if t.get_text())
     return PlotResult(
         output,
         drawn,
