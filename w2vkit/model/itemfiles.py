@@ -8,9 +8,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ..base.records import RecordError
+from ..base.trust import kept_file
 from ..errors import CorruptModelError, InputError, quoted
 
 ITEMS_DIR = "items"  # inside a model: labels.tsv and holdout.txt, with checksums in meta.json
+# The largest items/ file believed: a held-out line per user of tens of millions is under this.
+MAX_ITEM_FILE_BYTES = 1 << 30
 LABELS_FILE = "labels.tsv"
 HOLDOUT_FILE = "holdout.txt"
 
@@ -77,16 +81,14 @@ def model_item_file(model, key: str) -> Path | None:
     relative = record.get(key)
     if not relative:
         return None
-    path = Path(model.path) / relative
-    if (
-        Path(relative).parts[:1] != (ITEMS_DIR,)
-        or ".." in Path(relative).parts
-        or not path.is_file()
-        or path.is_symlink()
-    ):
+    try:  # (confined to the model folder, no link on the way, bounded, checksummed: w2vkit.base.trust)
+        path = kept_file(
+            model.path, relative, record.get(f"{key}_sha256"), what=f"item {key}", limit=MAX_ITEM_FILE_BYTES
+        )
+    except RecordError as e:
+        raise CorruptModelError(f"{e}; retrain or restore it") from None
+    if path.parent.name != ITEMS_DIR or path.parent.parent != Path(model.path):
         raise CorruptModelError(
             f"{model.path / 'meta.json'}: items.{key} should name a file under {ITEMS_DIR}/; retrain"
         )
-    if hashlib.sha256(path.read_bytes()).hexdigest() != record.get(f"{key}_sha256"):
-        raise CorruptModelError(f"{path}: does not match its checksum in meta.json; retrain or restore it")
     return path
