@@ -185,6 +185,8 @@ def train(
     c = o.count_options()
     dims = result.dimensions  # as saved (the count part may be smaller than asked: at most the vocabulary)
     count = f"count model (PPMI+SVD) dim={dims[-1]} window={c.window}"
+    if c.dirichlet:
+        count += f" Dirichlet-smoothed (pseudo-count {c.dirichlet:g})"
     narrow = c.narrow()
     if narrow is not None:
         count += f" and {narrow.window} ({c.narrow_share:g} of its cosine)"

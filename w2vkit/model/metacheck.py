@@ -67,6 +67,7 @@ SCHEMA: dict = {
         "dim": int,
         "window": int,
         "narrow_share": NUMBER,
+        "dirichlet": MAYBE_NUMBER,
         "narrow_window": int,
         "layout": {"!predictive_dim": int, "!count_dim": int},
     },

@@ -43,6 +43,7 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
             + (f", count weight {hp.get('count_weight')}" if method == "hybrid" else "")
             + f" (count model: dim {c.get('dim')}, window {c.get('window')}, {c.get('weighting')}, "
             f"eig {c.get('eig')}{', w+c' if c.get('add_context') else ''}"
+            + (f", Dirichlet-smoothed PPMI (pseudo-count {c['dirichlet']:g})" if c.get("dirichlet") else "")
             + (
                 f"; beside it a narrow count, window {c.get('narrow_window')}, {c['narrow_share']:g} of its cosine"
                 if c.get("narrow_share")
