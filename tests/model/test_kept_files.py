@@ -16,7 +16,7 @@ from w2vkit.model.itemfiles import model_item_file
 from w2vkit.model.store import load_model
 
 
-def test_an_item_models_labels_are_read_through_the_door(item_model, tmp_path):
+def test_an_item_models_labels_are_read_through_the_door(item_model, tmp_path):  # noqa: F811
     model = load_model(item_model)
     assert model_item_file(model, "labels") == item_model / "items" / "labels.tsv"
     copy = tmp_path / "m"
