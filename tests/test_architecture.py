@@ -183,34 +183,67 @@ def test_public_functions_are_not_shadowed_by_modules():
 
 def test_the_command_line_and_the_library_share_their_defaults():
     """What a command does by default is what the library function it calls does by default
-    (issue 39.6: compare showed 10 words on the command line and 20 from Python)."""
+    (issue 39.6: compare showed 10 words on the command line and 20 from Python), by one rule
+    (issue 57): the command's option is unset (None) and the library fills it, and --help shows the
+    library's own default, read here from the function's signature. No click default repeats a
+    library default."""
     import inspect
 
     from w2vkit.cli import app
+    from w2vkit.evaluation.evaluate import run_evaluation
+    from w2vkit.evaluation.nextitem import run_next_item
     from w2vkit.findings.analysis import expand
-    from w2vkit.findings.axes import axis
+    from w2vkit.findings.axes import axis, text_axis
     from w2vkit.findings.comparison import compare
-    from w2vkit.queries.kwic import concordance
-    from w2vkit.sentences.embed import search_file
+    from w2vkit.findings.contrast import contrast
+    from w2vkit.model.members import Resampling
+    from w2vkit.model.postprocess import Steps
+    from w2vkit.pictures.plotting import plot
+    from w2vkit.queries.answers import analogy
+    from w2vkit.queries.ensemble import similar
+    from w2vkit.queries.kwic import passages
+    from w2vkit.queries.modelinfo import model_record
+    from w2vkit.sentences.embed import Embedder
+    from w2vkit.sentences.searching import search
+    from w2vkit.sentences.vectorindex import build_index
 
     pairs = [  # command, library function, {command parameter: library parameter}
+        ("similar", similar, {"topn": "topn", "rank": "rank", "hubness": "hubness"}),
+        ("analogy", analogy, {"topn": "topn", "method": "method"}),
+        ("search", search, {"topn": "topn", "method": "method"}),
+        ("embed", Embedder, {"method": "method"}),
+        ("index", build_index, {"kind": "kind", "metric": "metric", "unit": "unit"}),
+        ("index", Embedder, {"method": "method"}),
         (
             "compare",
             compare,
-            {"topn": "topn", "k": "k", "anchors": "anchors", "min_count": "min_count", "rank": "rank"},
+            {"topn": "topn", "k": "k", "anchors": "anchors", "min_count": "min_count", "rank": "rank", "by": "by"},
         ),
         ("expand", expand, {"topn": "topn", "min_count": "min_count", "iterations": "iterations"}),
         ("axis", axis, {"topn": "topn", "min_count": "min_count"}),
-        ("search", search_file, {"topn": "top"}),
-        ("kwic", concordance, {"topn": "limit", "width": "width"}),
+        ("axis", text_axis, {"text_unit": "unit"}),
+        ("kwic", passages, {"topn": "limit", "width": "width", "text_column": "text_column"}),
+        ("contrast", contrast, {"text_column": "text_column", "seed": "seed"}),
+        ("evaluate", run_evaluation, {"restrict_vocab": "restrict_vocab"}),
+        ("evaluate", run_next_item, {"k": "k"}),
+        ("plot", plot, {"neighbors": "neighbors", "method": "method", "seed": "seed"}),
+        ("info", model_record, {"top": "top"}),
+        ("train", Resampling, {"unit": "unit"}),
+        ("postprocess", Steps, {"remove_top": "remove_top"}),
     ]
     group = app.cli
     for name, function, params in pairs:
         command = group.get_command(None, name)
-        defaults = {p.name: p.default for p in command.params}
+        options = {p.name: p for p in command.params}
         signature = inspect.signature(function).parameters
         for cli_name, lib_name in params.items():
-            assert defaults[cli_name] == signature[lib_name].default, (name, cli_name)
+            option = options[cli_name]
+            assert option.default is None, (name, cli_name, option.default)
+            assert f"[default: {signature[lib_name].default}]" in (option.help or ""), (name, cli_name, option.help)
+    # evaluate's method: the first of the library's methods ("both" is the command line's own)
+    evaluate = {p.name: p for p in group.get_command(None, "evaluate").params}
+    assert evaluate["method"].default is None
+    assert f"[default: {inspect.signature(run_evaluation).parameters['methods'].default[0]}]" in evaluate["method"].help
 
 
 def test_the_type_checker_passes():

@@ -50,11 +50,17 @@ DEFAULT_PLOT_FOLDER = "plots"
 # From this many points t-SNE runs with openTSNE's FFT-accelerated gradients, which grow linearly
 # with the points (benchmarks/map.py: 20,000 words in a fraction of scikit-learn's time).
 LARGE_MAP = 2000
-# w2vkit.queries.kwic: characters of context each side of a hit (a terminal line for Chinese).
 # How many results a query or finding shows unless told (-n), on the command line and in the library
 DEFAULT_TOPN = 10
 EXPAND_TOPN = 20  # (expand: a lexicon is read further down)
+# w2vkit.queries.kwic: characters of context each side of a hit (a terminal line for Chinese), and
+# the passages shown
 KWIC_WIDTH = 20
+KWIC_LIMIT = 50
+# A table's column holding the text (w2vkit.text.reading.tables; kwic, contrast, train on a table)
+TEXT_COLUMN = "text"
+# w2vkit.evaluation.nextitem: the k of hit rate@k
+NEXT_ITEM_K = 10
 # w2vkit.queries.modelinfo: the most frequent words `info` lists.
 DEFAULT_TOP_WORDS = 20
 # w2vkit.findings.analysis. Expansion: candidates seen at least this often (rare words have noisy vectors).

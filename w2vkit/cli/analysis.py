@@ -15,7 +15,16 @@ from ..base.choices import (
     EXPAND_MIN_COUNT,
     EXPAND_TOPN,
 )
-from .options import FORMAT_OPTION, MODEL_OPTION, TOPN_OPTION, FiniteFloatRange, limited, verbosity
+from .options import (
+    FORMAT_OPTION,
+    MODEL_OPTION,
+    TOPN_OPTION,
+    FiniteFloatRange,
+    given,
+    library_option,
+    limited,
+    verbosity,
+)
 from .output import engine_for, info, plural, show, show_progress
 
 MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vectors)."
@@ -23,16 +32,13 @@ MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vec
 
 @click.command()
 @click.argument("seeds", nargs=-1, metavar="SEED...")
-@click.option(
-    "-n", "--top", "topn", default=EXPAND_TOPN, show_default=True, type=limited("topn"), help="How many words."
-)
-@click.option("--min-count", default=EXPAND_MIN_COUNT, show_default=True, type=click.IntRange(1), help=MIN_COUNT_HELP)
-@click.option(
+@library_option("-n", "--top", "topn", default=EXPAND_TOPN, type=limited("topn"), help="How many words")
+@library_option("--min-count", default=EXPAND_MIN_COUNT, type=click.IntRange(1), help=MIN_COUNT_HELP)
+@library_option(
     "--iterations",
     default=0,
-    show_default=True,
     type=limited("iterations"),
-    help=f"Rounds that add the {EXPAND_GROW} best candidates to the seeds and rank again.",
+    help=f"Rounds that add the {EXPAND_GROW} best candidates to the seeds and rank again",
 )
 @click.option(
     "--concepts",
@@ -79,16 +85,14 @@ def expand(seeds, topn, min_count, iterations, concepts_file, words_file, stable
         raise click.UsageError("give SEED words or --concepts FILE (one of the two; --words FILE gives seeds too)")
     engine = engine_for(model_path)
     if concepts_file:
-        return show(concepts_expansion(engine, concepts_file, topn, min_count), fmt)
+        return show(concepts_expansion(engine, concepts_file, **given(topn=topn, min_count=min_count)), fmt)
     seeds = listed_words(engine.model, seeds, words_file)
     result = run(
         engine,
         seeds,
-        topn=topn,
-        min_count=min_count,
-        iterations=iterations,
         stable=stable,
         skip_unknown=skip_unknown,
+        **given(topn=topn, min_count=min_count, iterations=iterations),
     )
     show(result, fmt)
 
@@ -141,16 +145,15 @@ SKIP_UNKNOWN_OPTION = click.option(
     help="Score the lines (or --by chapter) of a raw text on the axis instead of words: each text's "
     "known words' mean unit vector, its cosine with the axis; in the file's order.",
 )
-@click.option(
+@library_option(
     "--by",
     "text_unit",
     type=click.Choice(["line", "chapter"]),
     default="line",
-    show_default=True,
     help="With --texts: score each line or each chapter (第…回, CHAPTER …).",
 )
 @TOPN_OPTION
-@click.option("--min-count", default=EXPAND_MIN_COUNT, show_default=True, type=click.IntRange(1), help=MIN_COUNT_HELP)
+@library_option("--min-count", default=EXPAND_MIN_COUNT, type=click.IntRange(1), help=MIN_COUNT_HELP)
 @SKIP_UNKNOWN_OPTION
 @click.option("-o", "--output", default=None, metavar="FILE", help="Draw the words along the axis (.png, .svg, .pdf).")
 @click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
@@ -210,7 +213,7 @@ def axis(
     if texts:
         from ..findings.axes import text_axis
 
-        show(text_axis(engine, positive, negative, texts, text_unit, paired=pairs), fmt)
+        show(text_axis(engine, positive, negative, texts, paired=pairs, **given(unit=text_unit)), fmt)
         return
     placed = listed_words(engine.model, words, words_file) or None
     result = axis_result(
@@ -220,10 +223,9 @@ def axis(
         placed,
         y_positive=y_positive,
         y_negative=y_negative,
-        topn=topn,
-        min_count=min_count,
         paired=pairs,
         skip_unknown=skip_unknown,
+        **given(topn=topn, min_count=min_count),
     )
     show(result, fmt)
     if output:
@@ -239,46 +241,41 @@ def axis(
 @click.argument("model_b", metavar="MODEL_B")
 @click.argument("words", nargs=-1, metavar="[WORD...]")
 @click.option("--words", "words_file", default=None, metavar="FILE", help="Words to compare, one a line.")
-@click.option(
+@library_option(
     "--by",
     type=click.Choice(COMPARE_METHODS),
     default=COMPARE_METHODS[0],
-    show_default=True,
     help="cosine: B rotated onto A (Procrustes), the cosine of each word's two vectors; overlap: no "
     "rotation, the share of its nearest neighbours the two agree on; referencing: MODEL_A and MODEL_B "
     "are two raw text files, one word2vec model is trained over both with each WORD tagged in B, and "
     "its two forms compared (temporal referencing; needs the words).",
 )
-@click.option(
+@library_option(
     "--anchors",
     default=COMPARE_ANCHORS,
-    show_default=True,
     type=limited("anchors"),
-    help="Fit the rotation on this many most frequent shared words (never the compared words).",
+    help="Fit the rotation on this many most frequent shared words (never the compared words)",
 )
-@click.option(
+@library_option(
     "-k",
     "--neighbors",
     "k",
     default=COMPARE_NEIGHBOURS,
-    show_default=True,
     type=limited("k"),
-    help="Neighbours compared per word.",
+    help="Neighbours compared per word",
 )
 @TOPN_OPTION
-@click.option(
+@library_option(
     "--min-count",
     default=COMPARE_MIN_COUNT,
-    show_default=True,
     type=click.IntRange(1),
-    help="With no WORD: only words seen this often in both models.",
+    help="With no WORD: only words seen this often in both models",
 )
 @click.option("--least-moved", is_flag=True, help="With no WORD: the words that moved least.")
-@click.option(
+@library_option(
     "--rank",
     type=click.Choice(COMPARE_RANKS),
     default=COMPARE_RANK,
-    show_default=True,
     help="With no WORD and a noise floor: order the moved words by the change itself, or by z (the "
     "change against the word's noise floor; found planted changes less precisely, docs/findings.md).",
 )
@@ -311,18 +308,13 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
     from ..queries.words import listed_words
 
     a, b = Engine(load_model(model_a)), Engine(load_model(model_b))
-    given = listed_words(a.model, words, words_file)
+    listed = listed_words(a.model, words, words_file)
     result = run(
         a,
         b,
-        given or None,
-        anchors=anchors,
-        k=k,
-        topn=topn,
-        min_count=min_count,
-        by=by,
+        listed or None,
         least_moved=least_moved,
-        rank=rank,
+        **given(anchors=anchors, k=k, topn=topn, min_count=min_count, by=by, rank=rank),
     )
     show(result, fmt)
 
@@ -331,8 +323,9 @@ def _compare_texts(text_a, text_b, words, words_file, k, fmt):
     from ..findings.referencing import compare_texts
     from ..queries.words import read_word_list
 
-    result = compare_texts([text_a], [text_b], read_word_list(words, words_file), k=k, progress=show_progress())
-    show(result.as_result(text_a, text_b, k), fmt)
+    listed = read_word_list(words, words_file)
+    result = compare_texts([text_a], [text_b], listed, progress=show_progress(), **given(k=k))
+    show(result.as_result(text_a, text_b, result.k), fmt)
 
 
 COMMANDS = (expand, axis, compare)

@@ -12,9 +12,10 @@ from ..base.choices import (
     CONTRAST_WINDOW,
     SCAN_MIN_OCCURRENCES,
     SCAN_TOP,
+    TEXT_COLUMN,
 )
 from ..errors import UsageError
-from .options import FORMAT_OPTION, MODEL_OPTION, given, limited, verbosity
+from .options import FORMAT_OPTION, MODEL_OPTION, given, library_option, limited, verbosity
 from .output import engine_for, info, plural, show, show_progress
 
 
@@ -38,7 +39,7 @@ from .output import engine_for, info, plural, show, show_progress
     is_flag=True,
     help="A block value found in several groups (an author of two periods) becomes a block per group.",
 )
-@click.option("--text-column", default="text", show_default=True, metavar="NAME", help="The column holding the text.")
+@library_option("--text-column", default=TEXT_COLUMN, metavar="NAME", help="The column holding the text")
 @click.option(
     "--window",
     default=None,
@@ -87,7 +88,7 @@ from .output import engine_for, info, plural, show, show_progress
     type=limited("jobs"),
     help="Words contrasted at once in worker processes [default: one at a time]; the numbers are the same.",
 )
-@click.option("--seed", default=0, show_default=True, type=limited("seed"), help="For permutations and draws.")
+@library_option("--seed", default=0, type=limited("seed"), help="For permutations and draws")
 @click.option(
     "-o",
     "--output",
@@ -158,15 +159,19 @@ def contrast(
         by=by,
         block=block,
         groups=[g for g in groups.split(",") if g.strip()] if groups else None,
-        text_column=text_column,
-        seed=seed,
         scan=scan,
         split_blocks=split_blocks,
         jobs=jobs,
         ordered=bool(output),
         progress=show_progress(),
         **given(
-            window=window, permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences, top=top
+            window=window,
+            permutations=permutations,
+            bootstrap=bootstrap,
+            min_occurrences=min_occurrences,
+            top=top,
+            text_column=text_column,
+            seed=seed,
         ),
     )
     show(result, fmt)

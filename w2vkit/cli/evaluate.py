@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..base.choices import ANALOGY_METHODS, BUILTIN_SETS, DATA_ENV, DEFAULT_RESTRICT_VOCAB
-from .options import FORMAT_OPTION, MODEL_OPTION, SIMILARITY_OPTION, limited, verbosity
+from ..base.choices import ANALOGY_METHODS, BUILTIN_SETS, DATA_ENV, DEFAULT_RESTRICT_VOCAB, NEXT_ITEM_K
+from .options import FORMAT_OPTION, MODEL_OPTION, SIMILARITY_OPTION, given, library_option, limited, verbosity
 from .output import engine_for, show
 
 
@@ -33,19 +33,17 @@ def builtin(kind: str) -> str:
     metavar="SET",
     help=f"Alias groups (one group of names per line): a file, or {builtin('groups')}.",
 )
-@click.option(
+@library_option(
     "--restrict-vocab",
     default=DEFAULT_RESTRICT_VOCAB,
-    show_default=True,
     type=click.IntRange(1),
-    help="Only the N most frequent words answer and count as known (as published numbers).",
+    help="Only the N most frequent words answer and count as known (as published numbers)",
 )
-@click.option(
+@library_option(
     "--method",
     type=click.Choice([*ANALOGY_METHODS, "both"]),
     default=ANALOGY_METHODS[0],
-    show_default=True,
-    help="Analogy method: 3CosAdd, 3CosMul or both.",
+    help="Analogy method: 3CosAdd, 3CosMul or both",
 )
 @click.option(
     "--data-dir", default=None, metavar="DIR", help=f"Folder of the CA8 and wordsim sets [default: ${DATA_ENV}]."
@@ -61,9 +59,7 @@ def builtin(kind: str) -> str:
     help="Item models: next-item hit rate@k and MRR against the most-popular and co-occurrence baselines, "
     "on FILE (history, then the item to predict, per line) or the sequences train --holdout last kept.",
 )
-@click.option(
-    "-k", "k", default=10, show_default=True, type=limited("k"), help="With --next-item: the k of hit rate@k."
-)
+@library_option("-k", "k", default=NEXT_ITEM_K, type=limited("k"), help="With --next-item: the k of hit rate@k")
 @SIMILARITY_OPTION
 @FORMAT_OPTION
 @verbosity
@@ -91,17 +87,16 @@ def evaluate(
     if next_item is not None:
         from ..evaluation.nextitem import run_next_item
 
-        found = run_next_item(engine, next_item or None, k)
-        return show(found.as_result(engine.provenance(k=k)), fmt)
-    methods = list(ANALOGY_METHODS) if method == "both" else [method]
+        found = run_next_item(engine, next_item or None, **given(k=k))
+        return show(found.as_result(engine.provenance(k=found.k)), fmt)
+    methods = list(ANALOGY_METHODS) if method == "both" else [method] if method else None
     report = run_evaluation(
         engine,
         analogies=analogies,
         pairs=pairs,
         groups=groups,
-        restrict_vocab=restrict_vocab,
-        methods=methods,
         data_dir=data_dir,
+        **given(restrict_vocab=restrict_vocab, methods=methods),
     )
     show(report_result(report, sections), fmt)
 

@@ -18,6 +18,8 @@ from .options import (
     JOBS_OPTION,
     MODEL_OPTION,
     format_option,
+    given,
+    library_option,
     library_values,
     limited,
     segment_options,
@@ -51,10 +53,9 @@ SIZE = f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
     metavar="N",
     help="Also train N members on the same text with other seeds (training noise alone, to set beside --bootstrap).",
 )
-@click.option(
+@library_option(
     "--unit",
     default="auto",
-    show_default=True,
     metavar="auto|chapter|paragraph|lines:K",
     help="With --bootstrap, the document drawn: chapters (第…回, CHAPTER …), each paragraph, or blocks of K "
     "lines; auto: chapters when the text has 8 or more headings, else ~200 blocks.",
@@ -146,10 +147,10 @@ def train(
         raise click.UsageError("give --bootstrap N or --seeds N, not both (train a second model for the other)")
     resampling = None
     if bootstrap or seeds:
-        resampling = Resampling("bootstrap" if bootstrap else "seeds", bootstrap or seeds, unit)
+        resampling = Resampling("bootstrap" if bootstrap else "seeds", bootstrap or seeds, **given(unit=unit))
 
     ctx = click.get_current_context()
-    given = library_values(TRAIN, rest)
+    chosen = library_values(TRAIN, rest)
     item_input = None
     if items or user_column or item_column or time_column or holdout or labels_file:
         from ..text.corpus.items import ItemInput, Table
@@ -161,13 +162,13 @@ def train(
         table = Table(user_column, item_column, time_column) if user_column else None
         item_input = ItemInput(table, holdout, labels_file)
         # options left at their text defaults take the item defaults
-        given = {k: v for k, v in given.items() if ctx.get_parameter_source(k) != click.core.ParameterSource.DEFAULT}
+        chosen = {k: v for k, v in chosen.items() if ctx.get_parameter_source(k) != click.core.ParameterSource.DEFAULT}
     if arch_flag and ctx.get_parameter_source("arch") == click.core.ParameterSource.DEFAULT:
-        given["arch"] = arch_flag  # --sg, --cbow: --arch said shorter
+        chosen["arch"] = arch_flag  # --sg, --cbow: --arch said shorter
     result = run_train(
         list(inputs),
         output,
-        TrainOptions(**given),
+        TrainOptions(**chosen),
         None if segmented or items else segment_options(rest),
         resume=resume,
         jobs=jobs,
@@ -208,7 +209,7 @@ def train(
 @click.argument("model_dir", metavar="MODEL")
 @click.option("-o", "--output", required=True, metavar="DIR", help="Model directory to create.")
 @click.option("--add-context", is_flag=True, help="Add each word's context vector (w2vkit-trained models only).")
-@click.option(
+@library_option(
     "--remove-top",
     default=0,
     type=limited("remove_top"),
@@ -230,7 +231,7 @@ def postprocess(model_dir, output, add_context, remove_top):
     """
     from ..model.postprocess import Steps, postprocess_model, step_label
 
-    steps = Steps(add_context, remove_top)
+    steps = Steps(add_context, **given(remove_top=remove_top))
     path, meta = postprocess_model(model_dir, output, steps)
     done = ", ".join(step_label(s) for s in steps.describe())
     info(f"{done}: {plural(meta['vocab_size'], 'word')} in {meta['timings']['postprocess_seconds']:.1f} s -> {path}/")
@@ -238,13 +239,7 @@ def postprocess(model_dir, output, add_context, remove_top):
 
 @click.command(name="info")
 @MODEL_OPTION
-@click.option(
-    "--top",
-    default=DEFAULT_TOP_WORDS,
-    show_default=True,
-    type=click.IntRange(0),
-    help="Most frequent words to show.",
-)
+@library_option("--top", default=DEFAULT_TOP_WORDS, type=click.IntRange(0), help="Most frequent words to show")
 @click.option("--verify", is_flag=True, help="Check the vectors' sha256 even for large models.")
 @format_option(["table", "json"], help="Output format: the aligned layout, or JSON for scripts.")
 @verbosity
@@ -261,9 +256,9 @@ def info_cmd(model_path, top, verify, fmt):
 
     model = load_model_for(model_path, verify=True if verify else None)
     if fmt == "json":
-        click.echo(to_json(model_record(model, top)))
+        click.echo(to_json(model_record(model, **given(top=top))))
     else:
-        click.echo(terminal_safe("\n".join(summary_lines(model, top)), keep_newlines=True))
+        click.echo(terminal_safe("\n".join(summary_lines(model, **given(top=top))), keep_newlines=True))
 
 
 @click.command(name="export")

@@ -52,6 +52,14 @@ def limited(name: str):
     return click.FloatRange(low, high)
 
 
+def library_option(*decls, default, help: str, show_default: bool = True, **kw):
+    """A click option whose value, when not given, is the library function's own default: click
+    passes None (the command hands the library only what was given, `given`), and --help shows
+    `default` (the constant the library function declares) so the two cannot part."""
+    del show_default  # (click would show None)
+    return click.option(*decls, default=None, help=f"{help.rstrip('.')} [default: {default}]", **kw)
+
+
 def verbosity(f):
     """-q/-v on every command: -q silences progress and summaries, -v shows debug messages."""
 
@@ -106,15 +114,14 @@ MODEL_OPTION = click.option(
 )
 
 # --top everywhere (plot, info, queries); --topn is still accepted, as gensim names it.
-TOPN_OPTION = click.option(
+TOPN_OPTION = library_option(
     "-n",
     "--top",
     "--topn",
     "topn",
     default=DEFAULT_TOPN,
-    show_default=True,
     type=limited("topn"),
-    help="How many results.",
+    help="How many results",
 )
 
 RESTRICT_OPTION = click.option(
@@ -146,12 +153,11 @@ CLUSTER_OPTION = click.option(
     "replaces. Needs pip install 'w2vkit[cluster]'.",
 )
 
-SENTENCE_METHOD_OPTION = click.option(
+SENTENCE_METHOD_OPTION = library_option(
     "--method",
     type=click.Choice(SENTENCE_METHODS),
     default=DEFAULT_SENTENCE_METHOD,
-    show_default=True,
-    help="sif: smooth-inverse-frequency weights minus the common component; mean: the words' unit vectors averaged.",
+    help="sif: smooth-inverse-frequency weights minus the common component; mean: the words' unit vectors averaged",
 )
 
 

@@ -12,19 +12,18 @@ from ..base.choices import (
     LARGE_MAP,
     PLOT_METHODS,
 )
-from .options import MODEL_OPTION, limited, verbosity
+from .options import MODEL_OPTION, given, library_option, limited, verbosity
 from .output import engine_for, info, plural, show_progress
 
 
 @click.command()
 @click.argument("words", nargs=-1, metavar="[WORD...]")
-@click.option(
+@library_option(
     "-k",
     "--neighbors",
     default=DEFAULT_NEIGHBORS,
-    show_default=True,
     type=limited("neighbors"),
-    help="Neighbours shown around each WORD.",
+    help="Neighbours shown around each WORD",
 )
 @click.option(
     "--top",
@@ -33,12 +32,11 @@ from .output import engine_for, info, plural, show_progress
     help=f"Without WORDs: how many frequent words to map "
     f"[default: {DEFAULT_IMAGE_TOP} for an image, {DEFAULT_PAGE_TOP:,} for .html].",
 )
-@click.option(
+@library_option(
     "--method",
     type=click.Choice(PLOT_METHODS),
     default=PLOT_METHODS[0],
-    show_default=True,
-    help=f"t-SNE (scikit-learn; openTSNE from {LARGE_MAP:,} words) or the faster PCA.",
+    help=f"t-SNE (scikit-learn; openTSNE from {LARGE_MAP:,} words) or the faster PCA",
 )
 @click.option(
     "-o",
@@ -48,7 +46,7 @@ from .output import engine_for, info, plural, show_progress
     help=f"Image (.png, .svg, .pdf) or interactive map (.html) [default: {DEFAULT_PLOT_FOLDER}/<model>-<method>.png].",
 )
 @click.option("--font", default=None, metavar="PATH", help="Font file for the labels of an image (a CJK font).")
-@click.option("--seed", default=0, show_default=True, type=limited("seed"), help="Seed for a reproducible t-SNE.")
+@library_option("--seed", default=0, type=limited("seed"), help="Seed for a reproducible t-SNE")
 @MODEL_OPTION
 @verbosity
 def plot(words, neighbors, top, method, output, font, seed, model_path):
@@ -76,12 +74,10 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
         engine_for(model_path),
         output,
         words,
-        neighbors=neighbors,
         top=top,
-        method=method,
         font=font,
-        seed=seed,
         progress=show_progress(),
+        **given(neighbors=neighbors, method=method, seed=seed),
     )
     # (a missing CJK font is warned about once, by the library's logger)
     labelled = f" (labelled the {result.labels:,} most frequent that fit)" if result.labels < result.points else ""

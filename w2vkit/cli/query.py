@@ -22,6 +22,8 @@ from .options import (
     SIMILARITY_OPTION,
     TOPN_OPTION,
     FiniteFloatRange,
+    given,
+    library_option,
     limited,
     verbosity,
 )
@@ -42,20 +44,18 @@ STABLE_OPTION = click.option(
 @TOPN_OPTION
 @RESTRICT_OPTION
 @STABLE_OPTION
-@click.option(
+@library_option(
     "--rank",
     type=click.Choice(SIMILAR_RANKS),
     default=SIMILAR_RANK,
-    show_default=True,
     help="With resampled members: order by the model's own cosine, or by the ensemble's estimate (the members' mean: "
-    "steadier, fewer aliases; docs/findings.md).",
+    "steadier, fewer aliases; docs/findings.md)",
 )
-@click.option(
+@library_option(
     "--hubness",
     type=click.Choice(HUBNESS_CHOICES),
     default=SIMILAR_HUBNESS,
-    show_default=True,
-    help="csls: rank by CSLS, so that hubs (words near everything) sink (docs/findings.md).",
+    help="csls: rank by CSLS, so that hubs (words near everything) sink (docs/findings.md)",
 )
 @click.option(
     "--min-neighbour-count",
@@ -97,12 +97,10 @@ def similar(
         engine_for(model_path, similarity),
         list(words),
         list(minus),
-        topn=topn,
         restrict_vocab=restrict_vocab,
         stable=stable,
-        rank=rank,
-        hubness=hubness,
         min_neighbour_count=min_neighbour_count,
+        **given(topn=topn, rank=rank, hubness=hubness),
     )
     show(result, fmt)
 
@@ -133,12 +131,11 @@ def similarity(words, similarity, model_path, fmt):
 @click.argument("a")
 @click.argument("b")
 @click.argument("c")
-@click.option(
+@library_option(
     "--method",
     type=click.Choice(ANALOGY_METHODS),
     default=ANALOGY_METHODS[0],
-    show_default=True,
-    help="3CosAdd (most_similar) or 3CosMul (most_similar_cosmul).",
+    help="3CosAdd (most_similar) or 3CosMul (most_similar_cosmul)",
 )
 @TOPN_OPTION
 @RESTRICT_OPTION
@@ -160,7 +157,7 @@ def analogy(a, b, c, method, topn, restrict_vocab, similarity, model_path, fmt):
     from ..queries.answers import analogy as answer
 
     engine = engine_for(model_path, similarity)
-    show(answer(engine, a, b, c, method=method, topn=topn, restrict_vocab=restrict_vocab), fmt)
+    show(answer(engine, a, b, c, restrict_vocab=restrict_vocab, **given(method=method, topn=topn)), fmt)
 
 
 @click.command(name="doesnt-match")
@@ -200,7 +197,7 @@ def shell(topn, restrict_vocab, model_path, fmt):
     """
     from ..queries.shell import run
 
-    run(engine_for(model_path), sys.stdin, sys.stdout, topn, restrict_vocab, fmt)
+    run(engine_for(model_path), sys.stdin, sys.stdout, restrict_vocab=restrict_vocab, fmt=fmt, **given(topn=topn))
 
 
 COMMANDS = (similar, similarity, analogy, doesnt_match, shell)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import click
 
 from ..base.choices import DEFAULT_COLLECTION, INDEX_FLAT_BELOW, INDEX_KINDS, INDEX_METRICS, INDEX_UNITS
-from .options import FORMAT_OPTION, MODEL_OPTION, SENTENCE_METHOD_OPTION, TOPN_OPTION, format_option, verbosity
+from .options import (
+    FORMAT_OPTION,
+    MODEL_OPTION,
+    SENTENCE_METHOD_OPTION,
+    TOPN_OPTION,
+    format_option,
+    given,
+    library_option,
+    verbosity,
+)
 from .output import engine_for, info, plural, show, show_progress
 
 # A table keeps to a line per hit: longer lines are cut to this many characters (tsv and json
@@ -32,10 +41,12 @@ def embed(source, method, fmt, output, model_path):
       echo 孙悟空大闹天宫 | w2vkit embed --method mean --format json
       w2vkit embed lines.txt --format npy -o lines.npy
     """
-    from ..sentences.embed import check_embed_output, embed_file
+    from ..sentences.embed import Embedder, check_embed_output, embed_file
 
     check_embed_output(output, source)  # before the model is even looked for
-    embedded, lines = embed_file(engine_for(model_path).model, source, output, fmt, method)
+    model = engine_for(model_path).model
+    method = Embedder(model, **given(method=method)).method  # (the library's default when not given)
+    embedded, lines = embed_file(model, source, output, fmt, method)
     info(
         f"embedded {plural(lines, 'line')} ({method}, {embedded.vectors.shape[1]} dimensions); "
         f"{plural(embedded.unknown, 'unknown token')} left out, {plural(len(embedded.empty), 'line')} with no known word"
@@ -86,12 +97,12 @@ def search(query, source, index_path, queries_file, exact, collection, method, t
         raise click.UsageError("give a QUERY, or --queries FILE with --index")
     engine = engine_for(model_path)
     if index_path is None:
-        result = run(engine, query, source=source, method=method, topn=topn, progress=show_progress())
+        result = run(engine, query, source=source, progress=show_progress(), **given(method=method, topn=topn))
     else:
         from ..queries.words import read_word_list
 
         queries = [query] if query is not None else read_word_list([], queries_file)
-        result = run(engine, queries, index=index_path, collection=collection, topn=topn, exact=exact)
+        result = run(engine, queries, index=index_path, collection=collection, exact=exact, **given(topn=topn))
     show(result, fmt)
 
 
@@ -106,26 +117,23 @@ def search(query, source, index_path, queries_file, exact, collection, method, t
     metavar="DIR|milvus:…",
     help="The index folder (new, empty, or an index), or milvus:FILE.db (Milvus Lite) or milvus://HOST:PORT.",
 )
-@click.option(
+@library_option(
     "--kind",
     type=click.Choice(INDEX_KINDS),
     default=INDEX_KINDS[0],
-    show_default=True,
     help="flat: exact (numpy); ivf, hnsw: approximate (Faiss, pip install 'w2vkit[index]'); auto: flat below "
     f"{INDEX_FLAT_BELOW:,} units, else ivf.",
 )
-@click.option(
+@library_option(
     "--metric",
     type=click.Choice(INDEX_METRICS),
     default=INDEX_METRICS[0],
-    show_default=True,
     help="cosine; ip: inner product of the vectors as embedded; l2: Euclidean distance.",
 )
-@click.option(
+@library_option(
     "--unit",
     type=click.Choice(INDEX_UNITS),
     default=INDEX_UNITS[0],
-    show_default=True,
     help="What a hit is: a line, a paragraph (lines up to a blank one) or a chapter (第…回, CHAPTER …).",
 )
 @click.option("--half", is_flag=True, help="Store the vectors as float16 (half the disk and memory).")
@@ -158,19 +166,18 @@ def index(source, output, kind, metric, unit, half, collection, method, model_pa
 
     engine = engine_for(model_path)
     built = build_index(
-        Embedder(engine.model, method),
+        Embedder(engine.model, **given(method=method)),
         source,
         output,
-        kind,
-        half,
+        half=half,
         progress=show_progress(),
-        metric=metric,
-        unit=unit,
         collection=collection,
+        **given(kind=kind, metric=metric, unit=unit),
     )
     where = f"{built.path} ({collection})" if isinstance(built.path, str) else f"{built.path}/"
     info(
-        f"indexed {plural(built.lines, unit)} ({built.empty:,} with no known word) as {built.kind} ({metric}) in "
+        f"indexed {plural(built.lines, built.unit)} ({built.empty:,} with no known word) as {built.kind} "
+        f"({built.metric}) in "
         f"{built.seconds:.1f} s -> {where}"
     )
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ..base.choices import KWIC_WIDTH as DEFAULT_WIDTH
+from ..base.choices import KWIC_LIMIT, KWIC_WIDTH
+from ..base.choices import TEXT_COLUMN as DEFAULT_TEXT_COLUMN
 from .options import (
     CLUSTER_OPTION,
     FORMAT_OPTION,
     JOBS_OPTION,
     MODEL_OPTION,
+    given,
+    library_option,
     limited,
     segment_options,
     segmentation_options,
@@ -91,9 +94,9 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
 @click.option(
     "--in", "source", default=None, metavar="FILE", help="A raw text file to search (any encoding w2vkit reads)."
 )
-@click.option("-n", "--top", "topn", default=50, show_default=True, type=limited("topn"), help="Passages shown.")
-@click.option("--width", default=DEFAULT_WIDTH, show_default=True, type=limited("width"), help="Characters each side.")
-@click.option("--text-column", default="text", show_default=True, metavar="NAME", help="With a table: its text column.")
+@library_option("-n", "--top", "topn", default=KWIC_LIMIT, type=limited("topn"), help="Passages shown")
+@library_option("--width", default=KWIC_WIDTH, type=limited("width"), help="Characters each side")
+@library_option("--text-column", default=DEFAULT_TEXT_COLUMN, metavar="NAME", help="With a table: its text column")
 @click.option(
     "--where",
     multiple=True,
@@ -126,7 +129,7 @@ def kwic(word, source, topn, width, text_column, where, model_path, fmt):
         conditions[column.strip()] = value.strip()
     model = load_model_for(model_path) if source is None else None
     result = passages(
-        word, source=source, model=model, width=width, limit=topn, text_column=text_column, where=conditions
+        word, source=source, model=model, where=conditions, **given(width=width, limit=topn, text_column=text_column)
     )
     show(result, fmt)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..base.choices import NEXT_ITEM_K
 from ..base.results import Result
 
 HISTORY = 10
@@ -105,7 +106,7 @@ def read_held_out(path) -> list[list[str]]:
     return out
 
 
-def evaluate_next_item(engine, held_out: list[list[str]], k: int = 10, training_corpus=None, labels=None):
+def evaluate_next_item(engine, held_out: list[list[str]], k: int = NEXT_ITEM_K, training_corpus=None, labels=None):
     """Hit rate@k and MRR of the model and the baselines (module docstring). training_corpus: the
     sequences the model was trained on (a path), for the co-occurrence baseline."""
     index = engine.model.index
@@ -227,7 +228,7 @@ def group_coherence(engine, labels: dict, k: int = 10) -> tuple[float | None, fl
     return float(np.mean(shared)), chance
 
 
-def run_next_item(engine, held_out_path=None, k: int = 10) -> NextItemResult:
+def run_next_item(engine, held_out_path=None, k: int = NEXT_ITEM_K) -> NextItemResult:
     """evaluate_next_item on a held-out file, or the one the model kept (train --holdout last),
     with the co-occurrence baseline from the model's training sequences when the corpus cache
     still holds them, and group coherence when the model has labels with groups."""

@@ -243,7 +243,9 @@ def read_concepts(path) -> dict[str, list[str]]:
     return concepts
 
 
-def concepts_expansion(engine: Engine, concepts_file, topn: int = 20, min_count: int = EXPAND_MIN_COUNT) -> Result:
+def concepts_expansion(
+    engine: Engine, concepts_file, topn: int = EXPAND_TOPN, min_count: int = EXPAND_MIN_COUNT
+) -> Result:
     """expand_concepts of the concepts in `concepts_file` (read_concepts) as a Result: a row per
     candidate (concept, its rank in the concept, word, score, count, nearest seed)."""
     found = expand_concepts(engine, read_concepts(concepts_file), topn, min_count)

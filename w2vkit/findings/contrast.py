@@ -32,6 +32,7 @@ from ..base.choices import (
     CONTRAST_PERMUTATIONS,
     SCAN_MIN_OCCURRENCES,
     SCAN_TOP,
+    TEXT_COLUMN,
 )
 from ..base.limits import LIMITS, check_number
 from ..base.results import Result
@@ -117,7 +118,7 @@ def contrast(
     by: str,
     block: str | None = None,
     groups: list[str] | None = None,
-    text_column: str = "text",
+    text_column: str = TEXT_COLUMN,
     window: int = DEFAULT_WINDOW,
     permutations: int = DEFAULT_PERMUTATIONS,
     bootstrap: int = DEFAULT_BOOTSTRAP,

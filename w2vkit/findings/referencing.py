@@ -53,6 +53,7 @@ class ReferencingResult:
     tokens_a: int = 0
     tokens_b: int = 0
     seconds: float = 0.0
+    k: int = COMPARE_NEIGHBOURS  # neighbours compared per word
 
     def as_result(self, text_a: str, text_b: str, k: int) -> Result:
         """The comparison as a Result: a row per word (neighbours as lists), what it rests on as notes."""
@@ -151,7 +152,7 @@ def compare_texts(
     wanted = list(dict.fromkeys(words))
     corpus_a = prepare_corpus(list(texts_a), seg_options, progress=progress)
     corpus_b = prepare_corpus(list(texts_b), seg_options, progress=progress)
-    result = ReferencingResult(tokens_a=corpus_a.tokens, tokens_b=corpus_b.tokens)
+    result = ReferencingResult(tokens_a=corpus_a.tokens, tokens_b=corpus_b.tokens, k=k)
     with tempfile.TemporaryDirectory(prefix="w2vkit-referencing-", dir=work_dir) as tmp:
         combined = Path(tmp) / "referenced.txt"
         counts_a, counts_b = _write_referenced(

@@ -3,7 +3,7 @@ fields, the answer and any warning as notes, and provenance naming the model and
 
 from __future__ import annotations
 
-from ..base.choices import ANALOGY_METHODS
+from ..base.choices import ANALOGY_METHODS, DEFAULT_TOPN
 from ..base.results import Result
 from .query import Engine, words_argument
 
@@ -15,7 +15,7 @@ def analogy(
     c: str,
     *,
     method: str = ANALOGY_METHODS[0],
-    topn: int = 10,
+    topn: int = DEFAULT_TOPN,
     restrict_vocab: int | None = None,
 ) -> Result:
     """The words nearest a + b − c (`analogy(engine, "king", "woman", "man")` answers queen), by

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..base.choices import KWIC_WIDTH
+from ..base.choices import KWIC_LIMIT, KWIC_WIDTH, TEXT_COLUMN
 from ..base.limits import check_number
 from ..base.results import Result
 from ..errors import UsageError
@@ -50,7 +50,7 @@ def concordance(
     *,
     segmented: bool = False,
     width: int = DEFAULT_WIDTH,
-    limit: int | None = 50,
+    limit: int | None = KWIC_LIMIT,
     files: list[tuple[int, str]] | None = None,
 ) -> Concordance:
     """Every occurrence of `word` in the file at `path` (a raw text, any encoding w2vkit reads, or
@@ -144,10 +144,10 @@ def table_concordance(
     path: str | Path,
     word: str,
     *,
-    text_column: str = "text",
+    text_column: str = TEXT_COLUMN,
     where: dict[str, str] | None = None,
     width: int = DEFAULT_WIDTH,
-    limit: int | None = 50,
+    limit: int | None = KWIC_LIMIT,
 ) -> Concordance:
     """Every occurrence of `word` in the text column of a table's rows (w2vkit.text.reading.tables), only
     the rows whose columns equal `where`'s values (period=宋); each hit names its line of the table
@@ -188,8 +188,8 @@ def passages(
     source: str | None = None,
     model=None,
     width: int = KWIC_WIDTH,
-    limit: int | None = 50,
-    text_column: str = "text",
+    limit: int | None = KWIC_LIMIT,
+    text_column: str = TEXT_COLUMN,
     where: dict[str, str] | None = None,
 ) -> Result:
     """Keyword in context as a Result: the passages `word` occurs in, of the raw file or table

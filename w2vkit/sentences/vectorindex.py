@@ -59,6 +59,8 @@ class IndexInfo:
     empty: int
     kind: str
     seconds: float
+    metric: str = "cosine"
+    unit: str = "line"
 
 
 def is_milvus(target) -> bool:
@@ -118,7 +120,8 @@ def build_index(
         if milvus is not None:
             milvus.close()
     where: Path | str = str(output) if folder is None else folder
-    return IndexInfo(where, meta["lines"], meta["empty"], meta["kind"], time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return IndexInfo(where, meta["lines"], meta["empty"], meta["kind"], seconds, metric, unit)
 
 
 def _write_index_files(embedder, source, folder, kind, half, metric, unit, progress):

@@ -22,6 +22,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from ...base.choices import TEXT_COLUMN
 from ...base.env import cache_root
 from ...base.files import pid_suffix, remove_stale, write_own_file
 from ...base.records import RecordError, parse_json
@@ -29,7 +30,7 @@ from ...base.trust import HashedWriter, matches
 from ...errors import InputError, UsageError, quoted
 
 TABLE_SUFFIXES = (".tsv", ".csv", ".jsonl", ".tsv.gz", ".csv.gz", ".jsonl.gz")
-DEFAULT_TEXT_COLUMN = "text"
+DEFAULT_TEXT_COLUMN = TEXT_COLUMN
 # A cell, or a JSON Lines row, of at most this many characters: a long document's text is more than
 # csv's default limit (128 KB), and a whole novel is under a million characters. A row is held whole
 # while it is read and cut (several times its size): a 400 MB cell once peaked at 4.7 GB.
