@@ -60,3 +60,40 @@ def test_json_is_the_results_document(invoke, small_model, lines_file, args, mod
     assert table.exit_code == 0 and len(table.stdout.splitlines()) == len(doc["results"]) + 2, table.stdout
     for note in doc["notes"]:  # (a parameter is named as Python knows it in JSON, as a flag on stderr)
         assert note["message"][-30:] in table.stderr
+
+
+@pytest.fixture(scope="module")
+def hybrid_model(novel_slice, tmp_path_factory):
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
+
+    out = tmp_path_factory.mktemp("hybrid") / "m"
+    train([str(novel_slice)], out, TrainOptions(dim=16, epochs=1, min_count=3, seed=2, count_dim=8))
+    return out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["similar", "行者", "-n", "3"],
+        ["similarity", "行者", "八戒"],
+        ["analogy", "行者", "八戒", "悟空", "-n", "3"],
+        ["doesnt-match", "行者", "八戒", "悟空", "山"],
+        ["expand", "行者", "八戒", "-n", "3"],
+        ["axis", "行者", "--vs", "妖精", "-w", "八戒"],
+        ["compare", "MODEL", "MODEL", "行者"],
+        ["search", "行者 八戒", "--in", "LINES", "-n", "2"],
+        ["evaluate", "--groups", "xiyouji-aliases"],
+    ],
+)
+def test_every_command_that_answers_from_vectors_takes_the_view_asked_and_says_it(
+    invoke, hybrid_model, lines_file, args
+):
+    """Issue 57: the default topical view applied silently to evaluate, embed, search, index, plot,
+    expand, axis, compare and contrast, none of which could choose it."""
+    args = [hybrid_model if a == "MODEL" else lines_file if a == "LINES" else a for a in args]
+    model = [] if args[0] == "compare" else ["-m", hybrid_model]
+    for asked in ("paradigmatic", "mixed"):
+        r = invoke([*args, *model, "--similarity", asked, "--format", "json"])
+        assert r.exit_code == 0, r.stderr
+        assert json.loads(r.stdout)["provenance"]["similarity"] == asked

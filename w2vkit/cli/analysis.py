@@ -18,6 +18,7 @@ from ..base.choices import (
 from .options import (
     FORMAT_OPTION,
     MODEL_OPTION,
+    SIMILARITY_OPTION,
     TOPN_OPTION,
     FiniteFloatRange,
     given,
@@ -59,10 +60,13 @@ MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vec
 @click.option(
     "--skip-unknown", is_flag=True, help="Leave out seeds the model cannot place (listed on stderr) instead of failing."
 )
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def expand(seeds, topn, min_count, iterations, concepts_file, words_file, stable, skip_unknown, model_path, fmt):
+def expand(
+    seeds, topn, min_count, iterations, concepts_file, words_file, stable, skip_unknown, similarity, model_path, fmt
+):
     """Expand a lexicon: the words this corpus uses for the concept of the SEED words.
 
     Candidates are ranked by cosine to the centroid of the seeds' unit vectors (seeds left out),
@@ -83,7 +87,7 @@ def expand(seeds, topn, min_count, iterations, concepts_file, words_file, stable
 
     if bool(seeds or words_file) == bool(concepts_file):
         raise click.UsageError("give SEED words or --concepts FILE (one of the two; --words FILE gives seeds too)")
-    engine = engine_for(model_path)
+    engine = engine_for(model_path, similarity)
     if concepts_file:
         return show(concepts_expansion(engine, concepts_file, **given(topn=topn, min_count=min_count)), fmt)
     seeds = listed_words(engine.model, seeds, words_file)
@@ -157,11 +161,25 @@ SKIP_UNKNOWN_OPTION = click.option(
 @SKIP_UNKNOWN_OPTION
 @click.option("-o", "--output", default=None, metavar="FILE", help="Draw the words along the axis (.png, .svg, .pdf).")
 @click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
 def axis(
-    poles, words, words_file, pairs, texts, text_unit, topn, min_count, skip_unknown, output, font, model_path, fmt
+    poles,
+    words,
+    words_file,
+    pairs,
+    texts,
+    text_unit,
+    topn,
+    min_count,
+    skip_unknown,
+    output,
+    font,
+    similarity,
+    model_path,
+    fmt,
 ):
     """Project words on a concept axis from NEG to POS: each word's cosine with
     mean(unit POS) − mean(unit NEG).
@@ -205,7 +223,7 @@ def axis(
         )
     if texts and (words or words_file):
         raise click.UsageError("--texts scores lines or chapters, not words: give -w/--words or --texts, not both")
-    engine = engine_for(model_path)
+    engine = engine_for(model_path, similarity)
     if output:
         from ..pictures.axisplot import check_axis_output
 
@@ -279,9 +297,10 @@ def axis(
     help="With no WORD and a noise floor: order the moved words by the change itself, or by z (the "
     "change against the word's noise floor; found planted changes less precisely, docs/findings.md).",
 )
+@SIMILARITY_OPTION
 @FORMAT_OPTION
 @verbosity
-def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count, least_moved, rank, fmt):
+def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count, least_moved, rank, similarity, fmt):
     """Compare two models word by word: how each WORD's meaning differs between two texts.
 
     For each word: the cosine of its two vectors (B rotated onto A on their most frequent shared
@@ -307,7 +326,7 @@ def compare(model_a, model_b, words, words_file, by, anchors, k, topn, min_count
     from ..queries.query import Engine
     from ..queries.words import listed_words
 
-    a, b = Engine(load_model(model_a)), Engine(load_model(model_b))
+    a, b = (Engine(load_model(m), similarity=similarity) for m in (model_a, model_b))
     listed = listed_words(a.model, words, words_file)
     result = run(
         a,

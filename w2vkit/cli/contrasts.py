@@ -15,7 +15,7 @@ from ..base.choices import (
     TEXT_COLUMN,
 )
 from ..errors import UsageError
-from .options import FORMAT_OPTION, MODEL_OPTION, given, library_option, limited, verbosity
+from .options import FORMAT_OPTION, MODEL_OPTION, SIMILARITY_OPTION, given, library_option, limited, verbosity
 from .output import engine_for, info, plural, show, show_progress
 
 
@@ -97,6 +97,7 @@ from .output import engine_for, info, plural, show, show_progress
     help="Draw each word's path through the ordered groups among its neighbours (.png, .svg, .pdf).",
 )
 @click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
@@ -118,6 +119,7 @@ def contrast(
     seed,
     output,
     font,
+    similarity,
     model_path,
     fmt,
 ):
@@ -145,7 +147,7 @@ def contrast(
         raise UsageError("give WORDs or --scan N (one of the two)")
     if output and scan is not None:
         raise UsageError("-o draws the paths of WORDs, not of a scan")
-    engine = engine_for(model_path)  # (the model recorded as read: no picture may land in it)
+    engine = engine_for(model_path, similarity)  # (the model recorded as read: no picture may land in it)
     if output:
         from ..pictures.trajectoryplot import check_trajectory_output
 

@@ -12,7 +12,7 @@ from ..base.choices import (
     LARGE_MAP,
     PLOT_METHODS,
 )
-from .options import MODEL_OPTION, given, library_option, limited, verbosity
+from .options import MODEL_OPTION, SIMILARITY_OPTION, given, library_option, limited, verbosity
 from .output import engine_for, info, plural, show_progress
 
 
@@ -47,9 +47,10 @@ from .output import engine_for, info, plural, show_progress
 )
 @click.option("--font", default=None, metavar="PATH", help="Font file for the labels of an image (a CJK font).")
 @library_option("--seed", default=0, type=limited("seed"), help="Seed for a reproducible t-SNE")
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @verbosity
-def plot(words, neighbors, top, method, output, font, seed, model_path):
+def plot(words, neighbors, top, method, output, font, seed, similarity, model_path):
     """Draw a 2-D map of the vector space with labelled words.
 
     \b
@@ -71,7 +72,7 @@ def plot(words, neighbors, top, method, output, font, seed, model_path):
     from ..pictures.plotting import plot as draw
 
     result = draw(
-        engine_for(model_path),
+        engine_for(model_path, similarity),
         output,
         words,
         top=top,

@@ -182,10 +182,11 @@ def doesnt_match(words, similarity, model_path, fmt):
 @click.command()
 @TOPN_OPTION
 @RESTRICT_OPTION
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def shell(topn, restrict_vocab, model_path, fmt):
+def shell(topn, restrict_vocab, similarity, model_path, fmt):
     """Interactive queries with the model kept loaded.
 
     \b
@@ -197,7 +198,14 @@ def shell(topn, restrict_vocab, model_path, fmt):
     """
     from ..queries.shell import run
 
-    run(engine_for(model_path), sys.stdin, sys.stdout, restrict_vocab=restrict_vocab, fmt=fmt, **given(topn=topn))
+    run(
+        engine_for(model_path, similarity),
+        sys.stdin,
+        sys.stdout,
+        restrict_vocab=restrict_vocab,
+        fmt=fmt,
+        **given(topn=topn),
+    )
 
 
 COMMANDS = (similar, similarity, analogy, doesnt_match, shell)

@@ -9,6 +9,7 @@ from .options import (
     FORMAT_OPTION,
     MODEL_OPTION,
     SENTENCE_METHOD_OPTION,
+    SIMILARITY_OPTION,
     TOPN_OPTION,
     format_option,
     given,
@@ -26,9 +27,10 @@ from .output import engine_for, info, plural, show, show_progress
 @SENTENCE_METHOD_OPTION
 @format_option(["tsv", "json", "npy"], "tsv", help="tsv: a row of numbers per line; json; npy: a numpy matrix.")
 @click.option("-o", "--output", default="-", show_default=True, metavar="FILE", help="Where to write (- is stdout).")
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @verbosity
-def embed(source, method, fmt, output, model_path):
+def embed(source, method, fmt, output, similarity, model_path):
     """Sentence vectors: a text per line of FILE (or stdin) in, a vector per line out.
 
     Texts are segmented as the model's training text was; words the model lacks are left out
@@ -44,7 +46,7 @@ def embed(source, method, fmt, output, model_path):
     from ..sentences.embed import Embedder, check_embed_output, embed_file
 
     check_embed_output(output, source)  # before the model is even looked for
-    model = engine_for(model_path).model
+    model = engine_for(model_path, similarity).model
     method = Embedder(model, **given(method=method)).method  # (the library's default when not given)
     embedded, lines = embed_file(model, source, output, fmt, method)
     info(
@@ -70,10 +72,11 @@ def embed(source, method, fmt, output, model_path):
 )
 @SENTENCE_METHOD_OPTION
 @TOPN_OPTION
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def search(query, source, index_path, queries_file, exact, collection, method, topn, model_path, fmt):
+def search(query, source, index_path, queries_file, exact, collection, method, topn, similarity, model_path, fmt):
     """Rank the lines of a file by how close their meaning is to QUERY (cosine of sentence vectors).
 
     FILE may also name a built-in corpus (xiyouji). With --index, the lines (or paragraphs,
@@ -95,7 +98,7 @@ def search(query, source, index_path, queries_file, exact, collection, method, t
         raise click.UsageError("--queries, --exact and --collection go with --index")
     if (query is None) == (queries_file is None):
         raise click.UsageError("give a QUERY, or --queries FILE with --index")
-    engine = engine_for(model_path)
+    engine = engine_for(model_path, similarity)
     if index_path is None:
         result = run(engine, query, source=source, progress=show_progress(), **given(method=method, topn=topn))
     else:
@@ -145,9 +148,10 @@ def search(query, source, index_path, queries_file, exact, collection, method, t
     help="With --to milvus:…: the collection (an alias, switched to the new index when it is complete).",
 )
 @SENTENCE_METHOD_OPTION
+@SIMILARITY_OPTION
 @MODEL_OPTION
 @verbosity
-def index(source, output, kind, metric, unit, half, collection, method, model_path):
+def index(source, output, kind, metric, unit, half, collection, method, similarity, model_path):
     """Embed every line of FILE once into an index, for many searches (search --index).
 
     The index is a folder, or a collection in Milvus (pip install 'w2vkit[milvus]'): Milvus Lite in
@@ -164,7 +168,7 @@ def index(source, output, kind, metric, unit, half, collection, method, model_pa
     from ..sentences.embed import Embedder
     from ..sentences.vectorindex import build_index
 
-    engine = engine_for(model_path)
+    engine = engine_for(model_path, similarity)
     built = build_index(
         Embedder(engine.model, **given(method=method)),
         source,
