@@ -24,7 +24,13 @@ from .output import engine_for, info, plural, show, show_progress
 @click.option(
     "--in", "table", required=True, metavar="TABLE", help="The table (TSV, CSV, JSON Lines, .gz): a row a document."
 )
-@click.option("--by", required=True, metavar="COLUMN", help="The column whose values are the groups (period, party).")
+@click.option(
+    "--by",
+    required=True,
+    multiple=True,
+    metavar="COLUMN",
+    help="The column whose values are the groups (period, party); one column.",
+)
 @click.option(
     "--block",
     default=None,
@@ -143,6 +149,9 @@ def contrast(
     """
     from ..findings.contrast import contrast as run
 
+    if len(by) > 1:  # (never the last one silently)
+        raise UsageError(f"--by is given {len(by)} times ({', '.join(by)}): a contrast takes one column of groups")
+    by = by[0]
     if bool(words) == (scan is not None):
         raise UsageError("give WORDs or --scan N (one of the two)")
     if output and scan is not None:
@@ -160,7 +169,7 @@ def contrast(
         table,
         by=by,
         block=block,
-        groups=[g for g in groups.split(",") if g.strip()] if groups else None,
+        groups=groups.split(",") if groups is not None else None,
         scan=scan,
         split_blocks=split_blocks,
         jobs=jobs,

@@ -58,8 +58,13 @@ def read_documents(
         raise InputError(f"{path}: no rows")
     values = [r[by].strip() for _, r in rows]
     wanted = None
-    if groups:
+    if groups is not None:
         wanted = [g.strip() for g in groups]
+        if not wanted or "" in wanted:
+            raise UsageError("{groups} names an empty group: give group names separated by commas (唐,宋)", "groups")
+        repeated = [g for g in dict.fromkeys(wanted) if wanted.count(g) > 1]
+        if repeated:
+            raise UsageError(f"{{groups}} names {', '.join(map(repr, repeated))} twice: give each group once", "groups")
         present = set(values)
         missing = [g for g in wanted if g not in present]
         if missing:

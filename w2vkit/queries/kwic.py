@@ -140,6 +140,9 @@ def _cjk(ch: str) -> bool:
     return bool(ch) and "\u3400" <= ch <= "\u9fff"
 
 
+MAX_NAMED_VALUES = 1000  # (a column with more values, an ID, is not listed back)
+
+
 def table_concordance(
     path: str | Path,
     word: str,
@@ -163,10 +166,21 @@ def table_concordance(
     word = word.strip()
     result = Concordance(word, str(path), False, 0, 0)
     label = " ".join(f"{k}={v}" for k, v in where.items())
+    seen: dict[str, set[str]] = {k: set() for k in where}  # (each column's values, to name when none matched)
+    matched = False
     for lineno, row in read_rows(path, list(dict.fromkeys([text_column, *where]))):
+        for k in where:
+            if len(seen[k]) <= MAX_NAMED_VALUES:
+                seen[k].add(row[k].strip())
         if any(row[k].strip() != v for k, v in where.items()):
             continue
+        matched = True
         _add_hits(result, _find(row[text_column], word, False), lineno, str(path), label, width, limit)
+    absent = [k for k, v in where.items() if v not in seen[k] and len(seen[k]) <= MAX_NAMED_VALUES]
+    if not matched and absent:
+        k = absent[0]
+        have = ", ".join(map(repr, sorted(seen[k])[:20])) + (" …" if len(seen[k]) > 20 else "")
+        raise UsageError(f"{path}: no row has {k}={where[k]!r}; the column {k!r} has {have}")
     return result
 
 

@@ -101,6 +101,8 @@ def read_rows(path: str | os.PathLike, columns: list[str]) -> Iterator[tuple[int
     skipped; a ragged row, a JSON line that is not an object, a value that is not text, or bytes that
     are not UTF-8 are an InputError naming the line."""
     path = str(path)
+    if not is_table(path):  # (a .txt.gz read as CSV once quoted its 400 MB first line as a column name)
+        raise InputError(f"{path}: not a table; give a .tsv, .csv or .jsonl file (optionally .gz) with a header row")
     kind = _kind(path)
     try:
         with _open(path) as f:

@@ -1,0 +1,47 @@
+"""Bad input to contrast and kwic on tables that once passed without a word (issue 58): one clear
+line each, before any work."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from test_contrast import _table, english_model
+
+
+@pytest.fixture
+def table(tmp_path):
+    english_model(tmp_path, dim=8)
+    rows = [("A", "a1", "w1 w2 w3"), ("B", "a2", "w1 w2 w4"), ("A", "a3", "w2 w3"), ("B", "a4", "w1 w4")]
+    return _table(tmp_path / "t.tsv", rows)
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--groups", "A,A"], "Error: --groups names 'A' twice: give each group once\n"),
+        (["--groups", ",,,"], "Error: --groups names an empty group: give group names separated by commas (唐,宋)\n"),
+        (["--by", "author"], "Error: --by is given 2 times (group, author): a contrast takes one column of groups\n"),
+    ],
+)
+def test_repeated_or_empty_groups_and_a_second_by_are_refused(invoke, tmp_path, table, extra, message):
+    r = invoke(["contrast", "w1", "--in", table, "--by", "group", "-m", tmp_path / "m", *extra])
+    assert (r.exit_code, r.stderr) == (2, message)
+
+
+def test_a_text_file_is_not_read_as_a_table(invoke, tmp_path):
+    english_model(tmp_path, dim=8)
+    text = tmp_path / "novel.txt.gz"
+    with gzip.open(text, "wt", encoding="utf-8") as f:
+        f.write("w1 w2 w3 " * 1000 + "\n")
+    r = invoke(["contrast", "w1", "--in", text, "--by", "group", "-m", tmp_path / "m"])
+    assert r.exit_code == 1 and r.stderr == (
+        f"Error: {text}: not a table; give a .tsv, .csv or .jsonl file (optionally .gz) with a header row\n"
+    )
+
+
+def test_kwic_where_names_the_values_a_column_has(invoke, table):
+    r = invoke(["kwic", "w1", "--in", table, "--where", "group=C"])
+    assert (r.exit_code, r.stderr) == (2, f"Error: {table}: no row has group='C'; the column 'group' has 'A', 'B'\n")
+    ok = invoke(["kwic", "w4", "--in", table, "--where", "group=A"])  # (a value the column has, no hit: 0)
+    assert ok.exit_code == 0 and "0 occurrences" in ok.stderr
