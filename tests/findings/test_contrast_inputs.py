@@ -4,6 +4,7 @@ line each, before any work."""
 from __future__ import annotations
 
 import gzip
+import json
 
 import pytest
 from test_contrast import _table, english_model
@@ -45,3 +46,31 @@ def test_kwic_where_names_the_values_a_column_has(invoke, table):
     assert (r.exit_code, r.stderr) == (2, f"Error: {table}: no row has group='C'; the column 'group' has 'A', 'B'\n")
     ok = invoke(["kwic", "w4", "--in", table, "--where", "group=A"])  # (a value the column has, no hit: 0)
     assert ok.exit_code == 0 and "0 occurrences" in ok.stderr
+
+
+def test_kwic_of_a_table_with_its_model_finds_the_occurrences_contrast_counts(invoke, tmp_path):
+    """Issue 58: kwic 梦 --in poetry.tsv.gz --where period=唐 found 0 where contrast counted 916:
+    kwic read the raw Traditional text (夢), not what the model read."""
+    filler = "春夏秋冬山水花鸟风云雨雪天地人心江河"  # (enough words for the transform)
+    rows = [("唐", f"a{i % 7}", "夢回" * (1 + i % 3) + "月明（一作日）春風" + filler) for i in range(60)]
+    rows += [("宋", f"b{i % 7}", "梦中" + "酒醒月" * (1 + i % 2) + filler) for i in range(60)]
+    table = _table(tmp_path / "p.tsv", rows)
+    trained = invoke(
+        ["train", table, "--tokens", "chars", "--strip-notes", "--to-simplified", "--dim", "8", "--epochs", "1"]
+        + ["--min-count", "1", "-o", tmp_path / "m", "-q"]
+    )
+    assert trained.exit_code == 0, trained.stderr
+    raw = invoke(["kwic", "梦", "--in", table, "--where", "group=唐", "--format", "json"])
+    assert json.loads(raw.stdout)["total"] == 0  # (the raw text has 夢)
+    read = invoke(["kwic", "夢", "--in", table, "--where", "group=唐", "-m", tmp_path / "m", "--format", "json"])
+    assert read.exit_code == 0, read.stderr
+    doc = json.loads(read.stdout)
+    assert doc["word"] == "梦" and doc["total"] == sum(1 + i % 3 for i in range(60))
+    assert "日" not in "".join(r["left"] + r["right"] for r in doc["results"])  # (the note 一作日 dropped, as the model read it)
+    contrast = invoke(
+        ["contrast", "梦", "--in", table, "--by", "group", "--groups", "唐,宋", "-m", tmp_path / "m"]
+        + ["--permutations", "19", "--bootstrap", "10", "--min-occurrences", "1", "--format", "json"]
+    )
+    assert contrast.exit_code == 0, contrast.stderr
+    counted = {r["group"]: r["occurrences"] for r in json.loads(contrast.stdout)["results"]}
+    assert counted["唐"] == doc["total"]

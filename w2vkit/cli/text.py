@@ -110,7 +110,9 @@ def kwic(word, source, topn, width, text_column, where, model_path, fmt):
     """Keyword in context: the passages a WORD occurs in, with their line and chapter.
 
     With --in FILE, the raw text (the word found as written); else the segmented text the model
-    (-m, or the newest) was trained on, the word found as a whole token, as training saw it.
+    (-m, or the newest) was trained on, the word found as a whole token, as training saw it. With
+    --in TABLE and -m MODEL (the model trained on the table), the rows as that model read them
+    (notes dropped, script simplified, segmented): the occurrences contrast counts.
 
     \b
     Examples:
@@ -118,8 +120,10 @@ def kwic(word, source, topn, width, text_column, where, model_path, fmt):
       w2vkit kwic 酒 --in xiyouji.txt -n 20
       w2vkit kwic 孔明 -m models/sanguo --format tsv > passages.tsv
       w2vkit kwic 酒 --in poetry.tsv.gz --where period=宋 -n 20   # a table's rows of one group
+      w2vkit kwic 梦 --in poetry.tsv.gz --where period=唐 -m models/poetry   # as the model read them
     """
     from ..queries.kwic import passages
+    from ..text.reading.tables import is_table
 
     conditions = {}
     for condition in where:
@@ -127,7 +131,8 @@ def kwic(word, source, topn, width, text_column, where, model_path, fmt):
         if not sep or not column.strip():
             raise click.UsageError(f"--where takes COLUMN=VALUE, not {condition!r}")
         conditions[column.strip()] = value.strip()
-    model = load_model_for(model_path) if source is None else None
+    # (with --in TABLE, -m reads the rows as that model did; without -m the raw text is searched)
+    model = load_model_for(model_path) if source is None or (model_path and is_table(source)) else None
     result = passages(
         word, source=source, model=model, where=conditions, **given(width=width, limit=topn, text_column=text_column)
     )

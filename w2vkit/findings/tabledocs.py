@@ -38,18 +38,11 @@ def read_documents(
     engine: Engine, path, by: str, block: str | None, text_column: str, groups=None, split_blocks: bool = False
 ) -> Documents:
     """The table's rows segmented as the model's text was, with their group (`by`) and block."""
-    from ..queries.segmentation import restore_options
+    from ..queries.segmentation import row_tokenizer
     from ..text.reading.tables import read_rows
-    from ..text.segmenting.segment import Tokenizer
 
-    seg = engine.model.meta.get("segmentation")
-    if not seg and not engine.model.meta.get("corpus"):
+    if not engine.model.meta.get("segmentation") and not engine.model.meta.get("corpus"):
         raise UsageError(f"{engine.model.path}: records no training text (an imported model); train it on the table")
-    options = None
-    if seg:  # (a model trained on --segmented text: the rows are split at whitespace, as it was)
-        from dataclasses import replace
-
-        options = replace(restore_options(seg, engine.model.path), sentences=False, max_line_tokens=1_000_000)
     columns = [text_column, by] + ([block] if block else [])
     if block == by:
         raise UsageError("{block} must be another column than {by}", "block", "by")
@@ -109,15 +102,9 @@ def read_documents(
         )
 
     def token_lists():
-        if options is None:
-            yield from (row[text_column].split() for _, row in rows)
-            return
-        lang = options.lang
-        if lang == "auto":
-            lang = options.language_of(next((r[text_column] for _, r in rows if r[text_column].strip()), ""))
-        tokenizer = Tokenizer(options, lang)
+        tokenize = row_tokenizer(engine.model, next((r[text_column] for _, r in rows if r[text_column].strip()), ""))
         for start in range(0, len(rows), BATCH):
-            yield from tokenizer.documents([row[text_column] for _, row in rows[start : start + BATCH]])
+            yield from tokenize([row[text_column] for _, row in rows[start : start + BATCH]])
 
     corpus = build_corpus(token_lists(), engine.model.index)
     return Documents(corpus, group, block_of, order, ordered, list(block_index), split)

@@ -141,6 +141,23 @@ def _cjk(ch: str) -> bool:
 
 
 MAX_NAMED_VALUES = 1000  # (a column with more values, an ID, is not listed back)
+ROW_BATCH = 2000  # rows cut into tokens at once (one call per batch: w2vkit.text.segmenting.segment)
+
+
+def _as_the_model_reads(model, sample: str, word: str):
+    """The model's row tokenizer, and `word` as the model reads it (夢 is 梦 to a model trained on
+    simplified text) when it is one token to it."""
+    from .segmentation import row_tokenizer
+
+    tokenize = row_tokenizer(model, sample)
+    tokens = tokenize([word])[0]
+    return tokenize, tokens[0] if len(tokens) == 1 else word
+
+
+def _add_token_hits(result: Concordance, rows: list[tuple[int, str]], tokenize, name, label, width, limit) -> None:
+    """The hits of the word as a whole token of each row, the rows read as the model read them."""
+    for (lineno, _), tokens in zip(rows, tokenize([t for _, t in rows])):
+        _add_hits(result, _find(" ".join(tokens), result.word, True), lineno, name, label, width, limit)
 
 
 def table_concordance(
@@ -151,10 +168,14 @@ def table_concordance(
     where: dict[str, str] | None = None,
     width: int = DEFAULT_WIDTH,
     limit: int | None = KWIC_LIMIT,
+    model=None,
 ) -> Concordance:
     """Every occurrence of `word` in the text column of a table's rows (w2vkit.text.reading.tables), only
     the rows whose columns equal `where`'s values (period=宋); each hit names its line of the table
-    and, as its "document", the row's `where` values."""
+    and, as its "document", the row's `where` values. With the `model` trained on the table, each
+    row is read as the model read it (notes dropped, simplified, segmented:
+    w2vkit.queries.segmentation.row_tokenizer) and `word` is found as a whole token, so the hits
+    are the occurrences contrast counts; else the raw text is searched for the word as written."""
     from ..text.reading.tables import read_rows
 
     if not isinstance(word, str) or not word.strip():
@@ -168,6 +189,8 @@ def table_concordance(
     label = " ".join(f"{k}={v}" for k, v in where.items())
     seen: dict[str, set[str]] = {k: set() for k in where}  # (each column's values, to name when none matched)
     matched = False
+    kept: list[tuple[int, str]] = []
+    tokenize = None
     for lineno, row in read_rows(path, list(dict.fromkeys([text_column, *where]))):
         for k in where:
             if len(seen[k]) <= MAX_NAMED_VALUES:
@@ -175,7 +198,18 @@ def table_concordance(
         if any(row[k].strip() != v for k, v in where.items()):
             continue
         matched = True
-        _add_hits(result, _find(row[text_column], word, False), lineno, str(path), label, width, limit)
+        if model is None:
+            _add_hits(result, _find(row[text_column], word, False), lineno, str(path), label, width, limit)
+        else:
+            kept.append((lineno, row[text_column]))
+            if tokenize is None and row[text_column].strip():  # (the model's reading, made once)
+                tokenize, word = _as_the_model_reads(model, row[text_column], word)
+                result.word, result.segmented = word, True
+            if len(kept) >= ROW_BATCH and tokenize is not None:
+                _add_token_hits(result, kept, tokenize, str(path), label, width, limit)
+                kept = []
+    if kept and tokenize is not None:
+        _add_token_hits(result, kept, tokenize, str(path), label, width, limit)
     absent = [k for k, v in where.items() if v not in seen[k] and len(seen[k]) <= MAX_NAMED_VALUES]
     if not matched and absent:
         k = absent[0]
@@ -217,7 +251,9 @@ def passages(
     source : str, optional
         A text file or a table (.tsv, .csv, .jsonl, .gz); None: the model's training text.
     model : Model, optional
-        The model whose training text is searched (when `source` is None).
+        The model whose training text is searched (when `source` is None); with a table, the
+        model trained on it: the rows are read as it read them (notes, script, segmentation) and
+        the word found as a whole token, as contrast counts it.
     width : int
         Characters each side.
     limit : int, optional
@@ -237,8 +273,10 @@ def passages(
 
     if where and not (source and is_table(source)):
         raise UsageError("{where} filters a table's rows: give {source} TABLE (.tsv, .csv, .jsonl)", "where", "source")
-    if source and is_table(source):
-        found = table_concordance(source, word, text_column=text_column, where=where or {}, width=width, limit=limit)
+    if source and is_table(source):  # (with the model trained on it: the rows as the model read them)
+        found = table_concordance(
+            source, word, text_column=text_column, where=where or {}, width=width, limit=limit, model=model
+        )
     elif source:
         found = concordance(source, word, segmented=False, width=width, limit=limit)
     elif model is not None:
@@ -248,21 +286,21 @@ def passages(
         raise TypeError("give source (a file or table) or model (its training text)")
     rows = [(h.file, h.line, h.document, h.left, h.word, h.right) for h in found.hits]
     fields = {
-        "word": word,
+        "word": found.word,
         "source": found.path,
         "segmented": found.segmented,
         "total": found.total,
         "lines": found.lines,
     }
     provenance: dict = {"source": str(source) if source else None, "width": width, "limit": limit}
-    if model is not None and not source:
+    if model is not None:
         provenance.update(model=str(model.path), vectors_sha256=model.meta.get("vectors_sha256"))
     if where:
         provenance["where"] = dict(where)
     result = Result("kwic", ["file", "line", "chapter", "left", "word", "right"], rows, fields, [], provenance)
     shown = f"; showing {len(rows)}" if len(rows) < found.total else ""
     result.note(
-        f"{found.total:,} occurrences of {word} on {found.lines:,} line{'' if found.lines == 1 else 's'} of "
+        f"{found.total:,} occurrences of {found.word} on {found.lines:,} line{'' if found.lines == 1 else 's'} of "
         f"{found.path}{shown}",
         kind="info",
     )
