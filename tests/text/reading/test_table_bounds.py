@@ -53,3 +53,22 @@ def test_an_ordinary_compressed_table_says_nothing(tmp_path, monkeypatch, caplog
     with caplog.at_level(logging.WARNING):
         assert sum(1 for _ in read_rows(path, ["text"])) == 2000
     assert not [r for r in caplog.records if "decompression bomb" in r.getMessage()]
+
+
+def test_an_unclosed_quote_is_named_at_the_row_it_opened_in(tmp_path):
+    """Issue 58: an unterminated CSV quote swallowed the rest of the file silently."""
+    path = tmp_path / "u.csv"
+    path.write_text('period,text\n唐,ok\n唐,"a b\n宋,c\n元,d\n', encoding="utf-8")
+    rows = read_rows(path, ["text"])
+    assert next(rows) == (2, {"text": "ok"})
+    with pytest.raises(InputError, match=r"u.csv:3: a quote opened in this row is never closed"):
+        next(rows)
+
+
+def test_a_quoted_row_over_two_lines_is_cited_at_its_first_line(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text('period,text\n唐,"one\ntwo"\n宋,three,extra\n', encoding="utf-8")
+    rows = read_rows(path, ["text"])
+    assert next(rows) == (2, {"text": "one\ntwo"})
+    with pytest.raises(InputError, match=r"q.csv:4: 3 fields where the header has 2"):
+        next(rows)

@@ -130,7 +130,8 @@ def _missing(path: str, wanted: list[str], have: list[str]) -> InputError:
 
 
 def _delimited_rows(path: str, f, columns: list[str], delimiter: str):
-    reader = csv.reader(f, delimiter=delimiter, quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL)
+    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    reader = csv.reader(f, delimiter=delimiter, quoting=quoting, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as e:
@@ -143,9 +144,10 @@ def _delimited_rows(path: str, f, columns: list[str], delimiter: str):
     if any(c not in header for c in columns):
         raise _missing(path, columns, header)
     at = [header.index(c) for c in columns]
+    start = reader.line_num + 1  # (a row is cited at its first line: a quoted cell may span lines)
     try:
         for row in reader:
-            lineno = reader.line_num
+            lineno, start = start, reader.line_num + 1
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != len(header):
@@ -156,9 +158,14 @@ def _delimited_rows(path: str, f, columns: list[str], delimiter: str):
     except csv.Error as e:
         if "field larger than field limit" in str(e):
             raise InputError(
-                f"{path}:{reader.line_num}: a cell of more than {MAX_CELL_CHARS:,} characters; split its text into rows"
+                f"{path}:{start}: a cell of more than {MAX_CELL_CHARS:,} characters; split its text into rows"
             ) from None
-        raise InputError(f"{path}:{reader.line_num}: {e}") from None
+        if "unexpected end of data" in str(e):  # (strict: it once swallowed the rest of the file silently)
+            raise InputError(
+                f"{path}:{start}: a quote opened in this row is never closed; close it, or double a quote "
+                'inside a cell ("")'
+            ) from None
+        raise InputError(f"{path}:{start}: {e}") from None
 
 
 def _json_rows(path: str, f, columns: list[str]):
