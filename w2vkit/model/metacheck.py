@@ -54,7 +54,7 @@ SCHEMA: dict = {
         "phrases": int,
     },
     "corpus": {
-        "inputs": [{"!path": str}],
+        "inputs": [{"!path": str, "table": str, "table_sha256": str}],
         "!tokens": int,
         "cache": str,
         "cache_sha256": str,

@@ -110,7 +110,7 @@ def prepare_corpus(
     stamps = file_stamps(f.path for f in files)  # (the key's hashes must be of the text segmented)
     # (raw input: hashed in the read that takes its start for dictionary detection and discovery)
     digests = hash_inputs(files, seg_options) if seg_options is not None else [sha256_of(f.path) for f in files]
-    hashes = [{"path": f.path, "sha256": digest} for f, digest in zip(files, digests)]
+    hashes = [{"path": f.path, "sha256": digest, **_table_of(f)} for f, digest in zip(files, digests)]
     if seg_options is not None:
         seg_options = with_detected_dicts(seg_options, files)
     # (segmented input: lines are only re-cut at max_line_tokens; with seg_options, theirs applies)
@@ -160,6 +160,16 @@ def prepare_corpus(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return _prepared(cache, hashes, described if seg_options else None, new_words, stats, False, started)
+
+
+def _table_of(f) -> dict:
+    """For a table's text: the table as given and its checksum (a model trained on it records
+    them; its text's copy in the cache is only where it was read)."""
+    if not f.table:
+        return {}
+    from ...base.trust import digest_of
+
+    return {"table": f.table, "table_sha256": digest_of(f.table)}
 
 
 def _prepared(cache, hashes, described, new_words, stats, cached, started) -> PreparedCorpus:
@@ -304,9 +314,9 @@ def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
             )
     files: list[tuple[int, str]] | None
     if starts and len(starts) == len(inputs):
-        files = list(zip(starts, (i["path"] for i in inputs)))
+        files = list(zip(starts, (i.get("table") or i["path"] for i in inputs)))
     elif len(inputs) == 1:
-        files = [(1, inputs[0]["path"])]
+        files = [(1, inputs[0].get("table") or inputs[0]["path"])]
     else:  # (trained before the corpus cache recorded where each input starts)
         files = [(1, f"one of {len(inputs)} inputs")] if inputs else None
     return Path(corpus), files

@@ -53,6 +53,12 @@ class InputFile:
     path: str  # filesystem path, or "-" for stdin
     output_name: str  # relative path of the output .txt
     size: int = 0  # bytes on disk (0 for stdin)
+    table: str | None = None  # for a table's text column (path: its copy in the cache), the table as given
+
+    @property
+    def shown(self) -> str:
+        """The input as the user named it (a table, not its text's copy in the cache)."""
+        return self.table or self.path
 
 
 def discover_inputs(paths: list[str], text_column: str = "text") -> list[InputFile]:
@@ -84,17 +90,19 @@ def discover_inputs(paths: list[str], text_column: str = "text") -> list[InputFi
                 found.append(InputFile(str(inner), output_name(inner.relative_to(p)), inner.stat().st_size))
         elif is_table(p):
             text = table_text(p, text_column)
-            found.append(InputFile(str(text), output_name(Path(p.name.split(".")[0])), text.stat().st_size))
+            found.append(
+                InputFile(str(text), output_name(Path(p.name.split(".")[0])), text.stat().st_size, table=str(p))
+            )
         else:
             found.append(InputFile(str(p), output_name(Path(p.name)), p.stat().st_size))
     seen: dict[str, str] = {}
     for f in found:
         if f.output_name in seen:
             raise UsageError(
-                f"{seen[f.output_name]} and {f.path} would both be written as {f.output_name}; "
+                f"{seen[f.output_name]} and {f.shown} would both be written as {f.output_name}; "
                 "segment them in separate runs or rename one"
             )
-        seen[f.output_name] = f.path
+        seen[f.output_name] = f.shown
     return found
 
 

@@ -130,8 +130,10 @@ def _missing(path: str, wanted: list[str], have: list[str]) -> InputError:
 
 
 def _delimited_rows(path: str, f, columns: list[str], delimiter: str):
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-    reader = csv.reader(f, delimiter=delimiter, quoting=quoting, strict=True)
+    if delimiter == "\t":  # (strict: a CSV quote left open is an error, not the rest of the file)
+        reader = csv.reader(f, delimiter=delimiter, quoting=csv.QUOTE_NONE, strict=True)
+    else:
+        reader = csv.reader(f, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as e:

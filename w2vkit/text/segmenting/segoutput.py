@@ -236,7 +236,7 @@ class StagedOutputs:
             s = streams[idx]
             out.append(
                 FileReport(
-                    f.path,
+                    f.shown,  # (a table as given, not its text's copy in the cache)
                     f.output_name,
                     s.sha256,
                     s.encoding,
