@@ -3,7 +3,7 @@
 Each trial trains gensim Word2Vec (corpus_file mode on all cores, as `w2vkit train` does) on the
 shared 17M-word text8-style Wikipedia corpus, tokenised as `w2vkit train` tokenises it (cached),
 and scores the vectors, and cheap post-processings of them, with w2vkit's evaluation (the same
-scores as gensim's evaluate functions, tested in tests/test_evaluate.py):
+scores as gensim's evaluate functions, tested in tests/evaluation/test_evaluate.py):
 
 * Google analogies, 3CosAdd over the 30,000 most frequent words (`w2vkit evaluate`'s default);
 * WordSim353 and SimLex-999 Spearman rho.

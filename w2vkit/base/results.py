@@ -2,7 +2,7 @@
 rows under named columns, the call's fields (what was asked), notes, and provenance.
 
 `to_dict()` is the document `--format json` prints, the same from Python and from the command
-line (tests/test_results.py). Notes are warnings and remarks kept as data: a template whose
+line (tests/base/test_results.py). Notes are warnings and remarks kept as data: a template whose
 {param} fields name parameters, so that Python reads `stable=0.5` where the command line reads
 `--stable 0.5` (w2vkit.errors.fill); in the JSON they are filled with the Python names.
 """

@@ -30,7 +30,7 @@ from .output import TerminalSafeFormatter
 class FiniteFloatRange(click.FloatRange):
     """click's FloatRange, refusing NaN and infinity (NaN passes every comparison a range makes, so
     `--stable nan` once gave an empty table and exit 0). Every float option of every command has
-    this type (tests/test_cli.py walks them)."""
+    this type (tests/cli/test_cli.py walks them)."""
 
     def convert(self, value, param, ctx):
         import math

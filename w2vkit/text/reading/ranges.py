@@ -5,7 +5,7 @@ Why they match: a range starts right after a b"\\n" byte, where the decoder hold
 character and no line is carried over (only encodings in which that byte is never part of another
 character are split), and it is read on the whole file's grid of BLOCK_BYTES blocks, so each block
 decodes to the same text and a line longer than MAX_PARAGRAPH_CHARS is cut at the same places
-(tests/test_ranges.py checks this on awkward files). A file with a line longer than SCAN_BYTES,
+(tests/text/reading/test_ranges.py checks this on awkward files). A file with a line longer than SCAN_BYTES,
 a compressed file or stdin is not split: the client reads it and sends its text.
 """
 
