@@ -378,3 +378,12 @@ def test_an_input_changed_while_segmented_is_refused_and_nothing_written(tmp_pat
     with pytest.raises(InputError, match=r"a\.txt: changed while it was being read \(4,600 bytes, now 100\)"):
         segment_corpus([str(source)], tmp_path / "out", SegmentOptions(lang="en"))
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_characters_are_tokens_on_a_mostly_latin_line_too():
+    """Issue 58: --tokens chars left Han characters whole on a line read as English."""
+    from w2vkit.text.segmenting.segment import SegmentOptions, Tokenizer
+
+    line = "The poem 静夜思 by Li Bai, 床前明月光."
+    english, chinese = (Tokenizer(SegmentOptions(tokens="chars"), lang).lines(line) for lang in ("en", "zh"))
+    assert english == chinese == [["the", "poem", "静", "夜", "思", "by", "li", "bai", "床", "前", "明", "月", "光"]]

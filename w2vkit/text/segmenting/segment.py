@@ -344,6 +344,8 @@ class Tokenizer:
         return to_simplified(text) if self.options.to_simplified else text
 
     def _sentences(self, text: str) -> list[list[str]]:
+        if self.options.tokens == "chars":  # (in any language: a mostly Latin line kept its Han runs whole)
+            return self._zh_characters(text)
         return self._zh_sentences(text) if self.lang == "zh" else self._en_sentences(text)
 
     def _en_sentences(self, text: str) -> list[list[str]]:
