@@ -118,3 +118,22 @@ def test_kwic_of_a_tables_rows_of_one_group(invoke, tmp_path):
     assert [(h["line"], h["left"], h["right"]) for h in hits] == [(3, "明月几时有把", "问青天"), (4, "无", "")]
     r = invoke(["kwic", "酒", "--in", table, "--where", "era=宋"])
     assert (r.exit_code, r.stderr) == (1, f"Error: {table}: no column 'era'; its columns are 'period', 'text'\n")
+
+
+def test_a_tables_passages_are_labelled_by_the_rows_columns(invoke, tmp_path):
+    """Issue 58: a table's passages were labelled only by the filter (period=元), not by the row's
+    author and title."""
+    table = tmp_path / "poems.tsv"
+    table.write_text(
+        "period\tauthor\ttitle\ttext\n唐\t王维\t渭城曲\t劝君更尽一杯酒\n宋\t苏轼\t水调歌头\t明月几时有把酒问青天\n",
+        encoding="utf-8",
+    )
+    r = invoke(["kwic", "酒", "--in", table, "--where", "period=宋", "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    [hit] = json.loads(r.stdout)["results"]
+    assert hit["chapter"] == "period=宋 author=苏轼 title=水调歌头"
+    r = invoke(["kwic", "酒", "--in", table, "--format", "json"])
+    assert [h["chapter"] for h in json.loads(r.stdout)["results"]] == [
+        "period=唐 author=王维 title=渭城曲",
+        "period=宋 author=苏轼 title=水调歌头",
+    ]

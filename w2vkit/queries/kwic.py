@@ -141,6 +141,7 @@ def _cjk(ch: str) -> bool:
 
 
 MAX_NAMED_VALUES = 1000  # (a column with more values, an ID, is not listed back)
+LABEL_COLUMNS = 3  # a row's columns named beside each of its passages (collection, author, title)
 ROW_BATCH = 2000  # rows cut into tokens at once (one call per batch: w2vkit.text.segmenting.segment)
 
 
@@ -154,9 +155,9 @@ def _as_the_model_reads(model, sample: str, word: str):
     return tokenize, tokens[0] if len(tokens) == 1 else word
 
 
-def _add_token_hits(result: Concordance, rows: list[tuple[int, str]], tokenize, name, label, width, limit) -> None:
+def _add_token_hits(result: Concordance, rows: list[tuple[int, str, str]], tokenize, name, width, limit) -> None:
     """The hits of the word as a whole token of each row, the rows read as the model read them."""
-    for (lineno, _), tokens in zip(rows, tokenize([t for _, t in rows])):
+    for (lineno, _, label), tokens in zip(rows, tokenize([t for _, t, _ in rows])):
         _add_hits(result, _find(" ".join(tokens), result.word, True), lineno, name, label, width, limit)
 
 
@@ -176,7 +177,7 @@ def table_concordance(
     row is read as the model read it (notes dropped, simplified, segmented:
     w2vkit.queries.segmentation.row_tokenizer) and `word` is found as a whole token, so the hits
     are the occurrences contrast counts; else the raw text is searched for the word as written."""
-    from ..text.reading.tables import read_rows
+    from ..text.reading.tables import read_rows, table_columns
 
     if not isinstance(word, str) or not word.strip():
         raise UsageError("give the word to look for")
@@ -186,12 +187,14 @@ def table_concordance(
     where = dict(where or {})
     word = word.strip()
     result = Concordance(word, str(path), False, 0, 0)
-    label = " ".join(f"{k}={v}" for k, v in where.items())
+    # each passage labelled by the row's own columns (author, title), beside the filter's values
+    shown = [c for c in table_columns(path) if c != text_column and c not in where][:LABEL_COLUMNS]
     seen: dict[str, set[str]] = {k: set() for k in where}  # (each column's values, to name when none matched)
     matched = False
-    kept: list[tuple[int, str]] = []
+    kept: list[tuple[int, str, str]] = []
     tokenize = None
-    for lineno, row in read_rows(path, list(dict.fromkeys([text_column, *where]))):
+    for lineno, row in read_rows(path, list(dict.fromkeys([text_column, *where, *shown]))):
+        label = " ".join(f"{k}={row[k].strip()}" for k in [*where, *shown])
         for k in where:
             if len(seen[k]) <= MAX_NAMED_VALUES:
                 seen[k].add(row[k].strip())
@@ -201,15 +204,15 @@ def table_concordance(
         if model is None:
             _add_hits(result, _find(row[text_column], word, False), lineno, str(path), label, width, limit)
         else:
-            kept.append((lineno, row[text_column]))
+            kept.append((lineno, row[text_column], label))
             if tokenize is None and row[text_column].strip():  # (the model's reading, made once)
                 tokenize, word = _as_the_model_reads(model, row[text_column], word)
                 result.word, result.segmented = word, True
             if len(kept) >= ROW_BATCH and tokenize is not None:
-                _add_token_hits(result, kept, tokenize, str(path), label, width, limit)
+                _add_token_hits(result, kept, tokenize, str(path), width, limit)
                 kept = []
     if kept and tokenize is not None:
-        _add_token_hits(result, kept, tokenize, str(path), label, width, limit)
+        _add_token_hits(result, kept, tokenize, str(path), width, limit)
     absent = [k for k, v in where.items() if v not in seen[k] and len(seen[k]) <= MAX_NAMED_VALUES]
     if not matched and absent:
         k = absent[0]

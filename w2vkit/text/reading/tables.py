@@ -120,6 +120,26 @@ def read_rows(path: str | os.PathLike, columns: list[str]) -> Iterator[tuple[int
         raise InputError(f"{path}: cannot read ({e})") from None
 
 
+def table_columns(path: str | os.PathLike) -> list[str]:
+    """The names of a table's columns (its header; a JSON Lines table's first object's keys)."""
+    path = str(path)
+    if not is_table(path):
+        raise InputError(f"{path}: not a table; give a .tsv, .csv or .jsonl file (optionally .gz) with a header row")
+    try:
+        with _open(path) as f:
+            first = f.readline(MAX_CELL_CHARS + 1)
+    except (OSError, EOFError, gzip.BadGzipFile, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read ({e})") from None
+    if _kind(path) == "jsonl":
+        try:
+            row = parse_json(first, f"{path}:1")
+        except RecordError:
+            return []
+        return [str(k) for k in row]
+    delimiter = "\t" if _kind(path) == "tsv" else ","
+    return [h.strip() for h in next(csv.reader([first.rstrip("\r\n")], delimiter=delimiter), [])]
+
+
 def _missing(path: str, wanted: list[str], have: list[str]) -> InputError:
     missing = [c for c in wanted if c not in have]
     return InputError(
