@@ -214,3 +214,43 @@ def model_with_members(tmp_path, members=6, seed=0, name="m", base=None, noise=0
     meta["members"] = record
     (folder / "meta.json").write_text(json.dumps(meta))
     return folder
+
+
+# The explorer's tests (tests/explore): a small table made of the novel's lines (two halves, blocks
+# of 20 lines) and a model trained on it with resampled members, so that the page has intervals,
+# passages and groups to show.
+HOSTILE_GROUP = "<img src=x onerror=window.__pwned=1>"
+HOSTILE_TEXT = "<script>window.__pwned=2</script>\x1b[31m孙悟空"
+
+
+def write_table(path, lines, groups=("前", "后"), hostile=False):
+    """A TSV of the lines: column half (the first half of the lines, then the second), chapter
+    (blocks of 20 lines) and text; hostile: a group named as markup and a row of markup."""
+    rows = [line.strip().replace("\t", " ") for line in lines if line.strip()]
+    if hostile:
+        rows[len(rows) // 2 + 1] = HOSTILE_TEXT + rows[len(rows) // 2 + 1]
+        groups = (groups[0], HOSTILE_GROUP)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("half\tchapter\ttext\n")
+        for i, text in enumerate(rows):
+            f.write(f"{groups[0] if i < len(rows) // 2 else groups[1]}\tb{i // 20:03d}\t{text}\n")
+    return path
+
+
+def train_on_table(table, out, members=3):
+    from w2vkit.model.members import Resampling
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
+
+    options = TrainOptions(dim=32, epochs=5, min_count=3, seed=3, deterministic=True)
+    train([str(table)], out, options, resampling=Resampling("bootstrap", members))
+    return out
+
+
+@pytest.fixture(scope="session")
+def halves(novel_slice, tmp_path_factory):
+    """(model folder, table): the novel's first 150,000 characters as a table of two halves, and
+    a model trained on it with 3 resampled members."""
+    folder = tmp_path_factory.mktemp("explore")
+    table = write_table(folder / "halves.tsv", novel_slice.read_text(encoding="utf-8").splitlines())
+    return train_on_table(table, folder / "model"), table

@@ -41,6 +41,7 @@ COMMAND_MODULES = {
     "axis": "analysis",
     "compare": "analysis",
     "contrast": "contrasts",
+    "explore": "explore",
 }
 
 

@@ -10,6 +10,7 @@ from ..base.choices import (
     DEFAULT_PAGE_TOP,
     DEFAULT_PLOT_FOLDER,
     LARGE_MAP,
+    MAX_CLUSTERS,
     PLOT_METHODS,
 )
 from .options import MODEL_OPTION, SIMILARITY_OPTION, given, library_option, limited, verbosity
@@ -47,10 +48,17 @@ from .output import engine_for, info, plural, show_progress
 )
 @click.option("--font", default=None, metavar="PATH", help="Font file for the labels of an image (a CJK font).")
 @library_option("--seed", default=0, type=limited("seed"), help="Seed for a reproducible t-SNE")
+@click.option(
+    "--clusters",
+    default=None,
+    type=click.IntRange(2, MAX_CLUSTERS),
+    metavar="K",
+    help="Without WORDs: colour the words by K clusters of their vectors (k-means), each named by its commonest words.",
+)
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @verbosity
-def plot(words, neighbors, top, method, output, font, seed, similarity, model_path):
+def plot(words, neighbors, top, method, output, font, seed, clusters, similarity, model_path):
     """Draw a 2-D map of the vector space with labelled words.
 
     \b
@@ -68,6 +76,7 @@ def plot(words, neighbors, top, method, output, font, seed, similarity, model_pa
       w2vkit plot 孙悟空 猪八戒 唐僧 沙僧 --neighbors 8 -o characters.png
       w2vkit plot king queen paris --method pca -o map.svg
       w2vkit plot --top 20000 -o map.html           # explore in a browser
+      w2vkit plot --top 3000 --clusters 12 -o map.html   # coloured by 12 clusters
     """
     from ..pictures.plotting import plot as draw
 
@@ -77,6 +86,7 @@ def plot(words, neighbors, top, method, output, font, seed, similarity, model_pa
         words,
         top=top,
         font=font,
+        clusters=clusters,
         progress=show_progress(),
         **given(neighbors=neighbors, method=method, seed=seed),
     )

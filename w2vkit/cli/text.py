@@ -103,10 +103,16 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
     metavar="COLUMN=VALUE",
     help="With a table: only its rows whose COLUMN is VALUE (repeatable): the passages behind a contrast.",
 )
+@click.option(
+    "--near",
+    default=None,
+    metavar="WORD",
+    help="Only the passages with this word within --width characters: where two neighbours are used together.",
+)
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def kwic(word, source, topn, width, text_column, where, model_path, fmt):
+def kwic(word, source, topn, width, text_column, where, near, model_path, fmt):
     """Keyword in context: the passages a WORD occurs in, with their line and chapter.
 
     With --in FILE, the raw text (the word found as written); else the segmented text the model
@@ -121,6 +127,7 @@ def kwic(word, source, topn, width, text_column, where, model_path, fmt):
       w2vkit kwic 孔明 -m models/sanguo --format tsv > passages.tsv
       w2vkit kwic 酒 --in poetry.tsv.gz --where period=宋 -n 20   # a table's rows of one group
       w2vkit kwic 梦 --in poetry.tsv.gz --where period=唐 -m models/poetry   # as the model read them
+      w2vkit kwic 行者 --near 八戒                  # the two used together
     """
     from ..queries.kwic import passages
     from ..text.reading.tables import is_table
@@ -134,7 +141,12 @@ def kwic(word, source, topn, width, text_column, where, model_path, fmt):
     # (with --in TABLE, -m reads the rows as that model did; without -m the raw text is searched)
     model = load_model_for(model_path) if source is None or (model_path and is_table(source)) else None
     result = passages(
-        word, source=source, model=model, where=conditions, **given(width=width, limit=topn, text_column=text_column)
+        word,
+        source=source,
+        model=model,
+        where=conditions,
+        near=near,
+        **given(width=width, limit=topn, text_column=text_column),
     )
     show(result, fmt)
 

@@ -22,18 +22,15 @@ from ..base.choices import (
     DEFAULT_NEIGHBORS,
     DEFAULT_PAGE_TOP,
     DEFAULT_PLOT_FOLDER,
-    LARGE_MAP,
     PLOT_METHODS,
 )
-from ..base.env import default_jobs
 from ..base.files import atomic_output, check_writable, is_stream
 from ..base.progress import progress_callback
 from ..base.render import terminal_safe
-from ..base.vecmath import unit_rows
 from ..errors import Named, UsageError
 from ..queries.query import Engine
-from ..text.segmenting.wordlists import read_stopwords
 from .fonts import INSTALL_HINT, find_cjk_font
+from .projection import check_clusters, choose_words, cluster_groups, label_groups, project
 from .webmap import map_data, render_html
 
 log = logging.getLogger(__name__)
@@ -58,95 +55,6 @@ class PlotResult:
     font_source: str | None  # family, origin and file, for messages
     seconds: float
     warnings: list[str]
-
-
-def _stopwords() -> frozenset[str]:
-    return read_stopwords(["zh", "en"])
-
-
-def choose_words(engine: Engine, words: list[str], neighbors: int, top: int):
-    """(words, group index per word, query flags). No words: the `top` most frequent words,
-    leaving out stopwords and single characters; with words: each and its nearest neighbours."""
-    if not words and engine.model.meta.get("items"):  # items: IDs, no stopwords or one-character rule
-        first = list(engine.model.words[:top])
-        return first, [0] * len(first), [False] * len(first)
-    if not words:
-        stop = _stopwords()
-        frequent = [w for w in engine.model.words if len(w) > 1 and w not in stop and w.isalnum()][:top]
-        if len(frequent) < 3:
-            raise UsageError("the model has too few words to plot; give words to plot")
-        return frequent, [0] * len(frequent), [False] * len(frequent)
-    chosen: list[str] = []
-    groups: list[int] = []
-    is_query: list[bool] = []
-    seen: dict[str, int] = {}
-    for g, w in enumerate(words):
-        engine.index_of(w)  # unknown word -> a helpful error
-        for i, (x, _) in enumerate([(w, 1.0)] + engine.most_similar([w], topn=neighbors)):
-            if x in seen:
-                if i == 0:  # a query word that is another's neighbour becomes a query
-                    is_query[seen[x]] = True
-                continue
-            seen[x] = len(chosen)
-            chosen.append(x)
-            groups.append(g)
-            is_query.append(i == 0)
-    return chosen, groups, is_query
-
-
-def project(vectors: np.ndarray, method: str, seed: int, progress=None) -> np.ndarray:
-    """2-D positions by PCA or t-SNE (cosine). progress(done, total) is called during a large
-    t-SNE."""
-    n = len(vectors)
-    unit = unit_rows(vectors)
-    if method == "pca" or n < 4:
-        from sklearn.decomposition import PCA
-
-        return PCA(n_components=2, random_state=seed).fit_transform(unit)
-    if n >= LARGE_MAP:
-        return _opentsne(unit, seed, progress)
-    from sklearn.manifold import TSNE
-
-    # perplexity must stay below the number of points; ~n/4 keeps small groups together.
-    perplexity = float(min(30.0, max(2.0, (n - 1) / 4)))
-    tsne = TSNE(
-        n_components=2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed, metric="cosine"
-    )
-    return tsne.fit_transform(unit)
-
-
-def _opentsne(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
-    """openTSNE with its defaults for large data (approximate neighbours, FFT-interpolated
-    gradients, PCA initialisation), perplexity 30 on cosine distances."""
-    from openTSNE import TSNE
-
-    # openTSNE logs its every choice at INFO; the user asked for a map, not those.
-    if logging.getLogger("openTSNE").level == logging.NOTSET:
-        logging.getLogger("openTSNE").setLevel(logging.WARNING)
-
-    exaggeration_iter, n_iter, every = 250, 500, 25
-    done = [0]
-
-    def callback(iteration, error, embedding):
-        done[0] += every
-        if progress:
-            progress(min(done[0], exaggeration_iter + n_iter), exaggeration_iter + n_iter)
-        return False  # keep going
-
-    tsne = TSNE(
-        n_components=2,
-        perplexity=30,
-        metric="cosine",
-        initialization="pca",
-        early_exaggeration_iter=exaggeration_iter,
-        n_iter=n_iter,
-        n_jobs=default_jobs(),
-        random_state=seed,
-        callbacks=callback,
-        callbacks_every_iters=every,
-        verbose=False,
-    )
-    return np.asarray(tsne.fit(np.ascontiguousarray(unit, dtype=np.float64)))
 
 
 def output_format(output) -> str:
@@ -177,6 +85,7 @@ def plot(
     seed: int = 0,
     title: str | None = None,
     progress: bool = False,
+    clusters: int | None = None,
 ) -> PlotResult:
     """Map the `top` most frequent words, or the given words and their neighbours, to `output`:
     an image (.png/.svg/.pdf) or an interactive page (.html, see w2vkit.pictures.webmap).
@@ -204,6 +113,9 @@ def plot(
         The picture's title.
     progress : bool
         A bar on stderr for a long t-SNE.
+    clusters : int, optional
+        Without `words`: colour the words by this many k-means clusters of their vectors, each
+        named by its most frequent words (None: one colour).
 
     Returns
     -------
@@ -232,6 +144,8 @@ def plot(
     # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
     # uses the browser's fonts.)
     font_choice = find_cjk_font(font) if fmt != "html" else None
+    if clusters is not None:
+        check_clusters(clusters)
     chosen, groups, is_query = choose_words(engine, list(words), neighbors, top)
     ids = [engine.model.index[w] for w in chosen]
     vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
@@ -242,6 +156,8 @@ def plot(
         shown = [engine.name_of(w) or w for w in chosen]
         if not words:
             groups, legend = label_groups(engine, chosen)
+    if clusters is not None and not words:
+        groups, legend = cluster_groups(engine, chosen, clusters, seed)
     if fmt == "html":
         if engine.labels:  # (the page shows and searches "ID name")
             shown = [f"{w} {engine.name_of(w)}".strip() for w in chosen]
@@ -324,17 +240,6 @@ def _plot_html(engine, output, chosen, groups, is_query, xy, group_names, title,
         time.perf_counter() - started,
         [],
     )
-
-
-def label_groups(engine, items: list[str], most: int = 9) -> tuple[list[int], list[str]]:
-    """Each item's group for colouring: its first labelled group among the `most` commonest (the
-    rest, and items without one: "other"), and the legend's names."""
-    from collections import Counter
-
-    first = [(engine.labels.get(i, ("", ()))[1][:1] or ("other",))[0] for i in items]
-    common = [g for g, _ in Counter(g for g in first if g != "other").most_common(most)]
-    names = common + ["other"]
-    return [names.index(g) if g in common else len(common) for g in first], names
 
 
 def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, title, legend_names=None):

@@ -1,0 +1,140 @@
+"""The explorer's questions (w2vkit.explore.questions): each answer is the library's own Result, the
+command line it names prints the same, and every parameter is bounded. No web server here (that
+is test_server.py, with the explore extra)."""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+
+import pytest
+from conftest import WORDS, model_with_members
+
+from w2vkit.errors import UnknownWordError, UsageError
+from w2vkit.explore.questions import MAX_WORD_CHARS, MAX_WORDS, Session, answer, completions, shell_line
+from w2vkit.queries.ensemble import similar
+from w2vkit.queries.query import Engine
+
+
+@pytest.fixture
+def members_session(tmp_path):
+    return Session(model_with_members(tmp_path))
+
+
+def test_similar_is_the_librarys_result_and_its_command_prints_the_same(halves, invoke):
+    model, _ = halves
+    session = Session(model)
+    got = answer(session, "similar", {"word": "行者", "rank": "ensemble", "topn": "7"})
+    want = similar(Engine(model), ["行者"], topn=7, rank="ensemble").to_dict()
+    assert got["result"] == json.loads(json.dumps(want))
+    assert {"low", "high", "recurrence"} <= set(got["result"]["results"][0])  # (a model with members)
+    argv = shlex.split(got["command"])
+    assert argv[:2] == ["w2vkit", "similar"]
+    printed = invoke([*argv[1:], "--format", "json"])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.stdout)["results"] == got["result"]["results"]
+
+
+def test_the_kind_of_similarity_changes_the_answer_and_is_named_in_the_command(halves):
+    model, _ = halves
+    session = Session(model)
+    kinds = answer(session, "about", {})["result"]["similarities"]
+    assert {"mixed", "topical", "paradigmatic"} <= set(kinds)
+    topical = answer(session, "similar", {"word": "行者", "similarity": "topical"})
+    mixed = answer(session, "similar", {"word": "行者", "similarity": "mixed"})
+    assert topical["result"]["provenance"]["similarity"] == "topical"
+    assert mixed["result"]["provenance"]["similarity"] == "mixed"
+    assert [r["similarity"] for r in topical["result"]["results"]] != [
+        r["similarity"] for r in mixed["result"]["results"]
+    ]
+    assert "--similarity mixed" in mixed["command"]
+    with pytest.raises(UsageError, match="similarity: choose mixed"):
+        answer(session, "similar", {"word": "行者", "similarity": "nonsense"})
+
+
+def test_a_neighbours_passages_hold_both_words(halves):
+    model, table = halves
+    session = Session(model, table=table, by="half")
+    neighbour = answer(session, "similar", {"word": "行者"})["result"]["results"][0]["word"]
+    found = answer(session, "kwic", {"word": "行者", "near": neighbour})
+    rows = found["result"]["results"]
+    assert rows and found["result"]["near"] == neighbour
+    for row in rows:
+        assert row["word"] == "行者" and (neighbour in row["left"] or neighbour in row["right"])
+    alone = answer(session, "kwic", {"word": "行者"})["result"]
+    assert alone["total"] > found["result"]["total"]  # (near filters)
+    in_group = answer(session, "kwic", {"word": "行者", "group": "后"})["result"]
+    assert in_group["results"] and all("half=后" in r["chapter"] for r in in_group["results"])
+
+
+def test_neighbourhood_places_the_word_and_the_neighbours_the_table_shows(members_session):
+    got = answer(members_session, "neighbourhood", {"word": WORDS[0], "words": " ".join(WORDS[3:8])})
+    rows = got["result"]["results"]
+    assert [r["word"] for r in rows] == [WORDS[0], *WORDS[3:8]]
+    assert all(math.isfinite(r["x"]) and math.isfinite(r["y"]) for r in rows)
+    engine = Engine(members_session.model_path)
+    assert rows[1]["similarity"] == pytest.approx(engine.similarity(WORDS[0], WORDS[3]), abs=1e-4)
+
+
+def test_findings_answer_as_their_commands(members_session, invoke):
+    for name, params in [
+        ("analogy", {"a": WORDS[0], "b": WORDS[1], "c": WORDS[2]}),
+        ("doesnt-match", {"words": f"{WORDS[0]} {WORDS[1]},{WORDS[2]}"}),
+        ("expand", {"seeds": f"{WORDS[0]} {WORDS[1]}", "topn": "5"}),
+        ("axis", {"positive": WORDS[0], "negative": WORDS[1], "words": " ".join(WORDS[4:7])}),
+    ]:
+        got = answer(members_session, name, params)
+        printed = invoke([*shlex.split(got["command"])[1:], "--format", "json"])
+        assert printed.exit_code == 0, (name, printed.output)
+        assert json.loads(printed.stdout)["results"] == got["result"]["results"], name
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        ("similar", {}, "give word"),
+        ("similar", {"word": "   "}, "give word"),
+        ("similar", {"word": "字" * (MAX_WORD_CHARS + 1)}, "too long"),
+        ("similar", {"word": "w00", "topn": "ten"}, "topn must be a whole number"),
+        ("similar", {"word": "w00", "topn": "100000"}, "topn must be from 1 to"),
+        ("doesnt-match", {"words": " ".join(["w01"] * (MAX_WORDS + 1))}, f"give at most {MAX_WORDS}"),
+        ("doesnt-match", {"words": "w01"}, "at least 2 words"),
+        ("contrast", {"words": "w01"}, "start explore with --in TABLE --by COLUMN"),
+        ("nothing", {}, "no question 'nothing'"),
+    ],
+)
+def test_bad_questions_get_one_line(members_session, name, params, message):
+    with pytest.raises(UsageError, match=message) as raised:
+        answer(members_session, name, params)
+    assert "\n" not in str(raised.value)
+
+
+def test_an_unknown_word_is_the_models_own_message(members_session):
+    with pytest.raises(UnknownWordError, match="not in the model"):
+        answer(members_session, "similar", {"word": "没有这个词"})
+
+
+def test_a_table_without_the_column_is_named(halves):
+    model, table = halves
+    session = Session(model, table=table, by="period")
+    with pytest.raises(Exception, match="period") as raised:
+        answer(session, "contrast", {"words": "行者"})
+    assert "\n" not in str(raised.value)
+
+
+def test_completion_is_the_vocabularys_words_with_the_prefix_most_frequent_first(halves):
+    model, _ = halves
+    session = Session(model)
+    engine = Engine(model)
+    got = [c["word"] for c in completions(session, "行")]
+    want = [w for w in engine.model.words if w.startswith("行")][: len(got)]
+    assert got == want and 0 < len(got) <= 12
+    assert completions(session, "") == [] and completions(session, "没有这个前缀") == []
+
+
+def test_the_command_line_quotes_only_what_a_shell_would_misread():
+    argv = ["w2vkit", "similar", "孙悟空", "-m", "models/a b", "$(rm -rf ~)", "<img src=x>", "it's"]
+    line = shell_line(argv)
+    assert shlex.split(line) == argv
+    assert line.startswith("w2vkit similar 孙悟空 -m 'models/a b'")

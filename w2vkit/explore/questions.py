@@ -1,0 +1,366 @@
+"""The questions the explorer's page asks (`w2vkit explore`), each answered by the library function
+the command of the same name calls, as its `Result.to_dict()`, with the command line that prints
+the same answer. Nothing here knows HTTP: the server (w2vkit.explore.server) hands over the
+request's parameters as strings and gets a JSON-ready dict back.
+
+The page never names a path: the model, the table and its columns are the ones the command line
+gave (a `Session`). Every parameter is bounded here (a word's length, how many words, how many
+rows), so that no request can ask for an answer too large to send.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import shlex
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..base.choices import (
+    ANALOGY_METHODS,
+    DEFAULT_TOPN,
+    EXPAND_TOPN,
+    KWIC_WIDTH,
+    MIXED,
+    SCAN_TOP,
+    SIMILAR_RANK,
+    SIMILAR_RANKS,
+    TEXT_COLUMN,
+)
+from ..base.results import Result
+from ..errors import UsageError
+
+MAX_WORD_CHARS = 100  # a word, a prefix or a group's name
+MAX_WORDS = MAX_ROWS = 100  # words in one question (seeds, poles, words to place); rows shown
+COMPLETIONS = 12
+MAX_PREFIXED = 5000  # words read per prefix before the most frequent are chosen (a one-letter prefix)
+PASSAGES = 20  # passages shown unless asked (MAX_ROWS at most)
+PAGE_SCAN_TOP = 200  # a scan from the page: the most frequent words (the command line goes to SCAN_TOP)
+
+
+class Args:
+    """A request's parameters (strings), read and bounded: each reader names the parameter and
+    what was wrong in one line (UsageError), shown on the page."""
+
+    def __init__(self, params: Mapping[str, str]):
+        self.params = params
+
+    def text(self, name: str) -> str:
+        value = self.optional(name)
+        if value is None:
+            raise UsageError(f"give {name}")
+        return value
+
+    def optional(self, name: str) -> str | None:
+        value = self.params.get(name)
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if len(value) > MAX_WORD_CHARS:
+            raise UsageError(f"{name}: {len(value):,} characters is too long for a word (at most {MAX_WORD_CHARS})")
+        return value
+
+    def words(self, name: str, *, required: bool = True, least: int = 1) -> list[str]:
+        """Words separated by spaces or commas (，、 too)."""
+        raw = self.params.get(name) or ""
+        if len(raw) > MAX_WORDS * (MAX_WORD_CHARS + 1):
+            raise UsageError(f"{name}: too long ({len(raw):,} characters); give at most {MAX_WORDS} words")
+        words = [w for w in raw.replace("，", " ").replace("、", " ").replace(",", " ").split() if w]
+        if not words and not required:
+            return []
+        if len(words) < least:
+            raise UsageError(f"give {name}: {'a word' if least == 1 else f'at least {least} words'}")
+        if len(words) > MAX_WORDS:
+            raise UsageError(f"{name}: {len(words)} words; give at most {MAX_WORDS}")
+        for w in words:
+            if len(w) > MAX_WORD_CHARS:
+                raise UsageError(f"{name}: a word of {len(w):,} characters is too long (at most {MAX_WORD_CHARS})")
+        return words
+
+    def number(self, name: str, default: int, low: int, high: int) -> int:
+        value = self.params.get(name)
+        if value is None or value == "":
+            return default
+        try:
+            n = int(value)
+        except ValueError:
+            raise UsageError(f"{name} must be a whole number, not {value[:20]!r}") from None
+        if not low <= n <= high:
+            raise UsageError(f"{name} must be from {low} to {high}, not {n}")
+        return n
+
+    def choice(self, name: str, choices, default: str) -> str:
+        return self.optional_choice(name, choices) or default
+
+    def optional_choice(self, name: str, choices) -> str | None:
+        value = self.params.get(name) or None
+        if value is not None and value not in choices:
+            raise UsageError(f"{name}: choose {', '.join(choices)}, not {value[:20]!r}")
+        return value
+
+
+@dataclass
+class Session:
+    """What `w2vkit explore` was given: the model, and a table with its group column (optional).
+    Engines are made once per kind of similarity and kept (the model loaded, its norms read)."""
+
+    model_path: Path
+    similarity: str | None = None
+    table: Path | None = None
+    by: str | None = None
+    block: str | None = None
+    text_column: str | None = None
+    _engines: dict = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _sorted: tuple[list[str], list[int]] | None = None  # the vocabulary sorted, and each word's row
+
+    def sorted_vocabulary(self) -> tuple[list[str], list[int]]:
+        """The words in code-point order and their rows, for completion by prefix (bisect)."""
+        if self._sorted is None:
+            words = self.engine().model.words
+            order = sorted(range(len(words)), key=words.__getitem__)
+            self._sorted = ([words[i] for i in order], order)
+        return self._sorted
+
+    def engine(self, similarity: str | None = None):
+        """The model's engine answering with `similarity` (None: the one the command line chose)."""
+        from ..model.store import load_model
+        from ..queries.query import Engine
+
+        kind = similarity or self.similarity
+        with self._lock:
+            if kind not in self._engines:
+                base = self._engines.get("") or load_model(self.model_path)
+                self._engines[""] = base
+                self._engines[kind] = Engine(base, similarity=kind)
+            return self._engines[kind]
+
+    def kinds(self) -> list[str]:
+        """The kinds of similarity the model answers with (mixed: its own vectors; its views)."""
+        views = self.engine().model.meta.get("views")
+        return [MIXED, *sorted(views)] if isinstance(views, dict) else [MIXED]
+
+    def base_command(self, name: str, similarity: str | None = None) -> list[str]:
+        argv = ["w2vkit", name, "-m", str(self.model_path)]
+        kind = similarity or self.similarity
+        return argv + ["--similarity", kind] if kind else argv
+
+
+@dataclass
+class Question:
+    run: Callable[[Session, Args], tuple[Result, list[str]]]  # the answer and its command line
+    slow: bool = False  # may take long: answered in the background, the page asks again
+
+
+def _similarity(session: Session, args: Args) -> str | None:
+    return args.optional_choice("similarity", session.kinds())
+
+
+def similar(session: Session, args: Args):
+    from ..queries.ensemble import similar as find_similar
+
+    word, kind = args.text("word"), _similarity(session, args)
+    rank = args.choice("rank", SIMILAR_RANKS, SIMILAR_RANK)
+    topn = args.number("topn", DEFAULT_TOPN, 1, MAX_ROWS)
+    result = find_similar(session.engine(kind), [word], topn=topn, rank=rank)
+    return result, [*session.base_command("similar", kind), word, "--rank", rank, "-n", str(topn)]
+
+
+def neighbourhood(session: Session, args: Args):
+    """The word and its neighbours (those given as `words`, else its nearest) on a plane, for the
+    page's picture: the first two principal axes
+    of their unit vectors (numpy's SVD of a dozen rows; scikit-learn's PCA would add 2 s of import
+    to the first picture)."""
+    import numpy as np
+
+    word, kind = args.text("word"), _similarity(session, args)
+    topn = args.number("topn", DEFAULT_TOPN, 1, MAX_ROWS)
+    engine = session.engine(kind)
+    found = engine.lookup(word)
+    shown = args.words("words", required=False)  # (the neighbours the page's table shows; else the model's own)
+    if shown:
+        neighbours = [(w, float(found.vector @ engine.lookup(w).vector)) for w in shown if w != found.key]
+    else:
+        neighbours = engine.most_similar([word], topn=topn)
+    keys = [found.key] + [w for w, _ in neighbours]
+    rows = [engine.lookup(k).vector for k in keys[1:]]
+    vectors = np.vstack([found.vector, *rows]).astype(np.float64)
+    centred = vectors - vectors.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    xy = np.zeros((len(keys), 2))
+    xy[:, : min(2, len(axes))] = centred @ axes[:2].T
+    scores = [1.0] + [round(float(s), 4) for _, s in neighbours]
+    rows_out = [(k, s, round(float(x), 4), round(float(y), 4)) for k, s, (x, y) in zip(keys, scores, xy)]
+    result = Result(
+        "neighbourhood",
+        ["word", "similarity", "x", "y"],
+        rows_out,
+        {"word": word, "key": found.key},
+        [],
+        engine.provenance(topn=topn, projection="pca"),
+    )
+    return result, [*session.base_command("plot", kind), word, "--neighbors", str(topn), "-o", "neighbourhood.png"]
+
+
+def kwic(session: Session, args: Args):
+    from ..queries.kwic import passages
+
+    word, near = args.text("word"), args.optional("near")
+    limit = args.number("limit", PASSAGES, 1, MAX_ROWS)
+    group = args.optional("group")
+    model = session.engine().model
+    where = {session.by: group} if group and session.by else None
+    source = str(session.table) if session.table else None
+    result = passages(word, source=source, model=model, near=near, limit=limit, where=where, width=KWIC_WIDTH)
+    argv = ["w2vkit", "kwic", word, "-m", str(session.model_path), "-n", str(limit)]
+    if source:
+        argv += ["--in", source] + (["--where", f"{session.by}={group}"] if where else [])
+    return result, argv + (["--near", near] if near else [])
+
+
+def analogy(session: Session, args: Args):
+    from ..queries.answers import analogy as answer
+
+    a, b, c = args.text("a"), args.text("b"), args.text("c")
+    kind, method = _similarity(session, args), args.choice("method", ANALOGY_METHODS, ANALOGY_METHODS[0])
+    topn = args.number("topn", DEFAULT_TOPN, 1, MAX_ROWS)
+    result = answer(session.engine(kind), a, b, c, method=method, topn=topn)
+    return result, [*session.base_command("analogy", kind), a, b, c, "--method", method, "-n", str(topn)]
+
+
+def doesnt_match(session: Session, args: Args):
+    from ..queries.answers import doesnt_match as answer
+
+    words, kind = args.words("words", least=2), _similarity(session, args)
+    return answer(session.engine(kind), words), [*session.base_command("doesnt-match", kind), *words]
+
+
+def expand(session: Session, args: Args):
+    from ..findings.analysis import expand as find
+
+    seeds, kind = args.words("seeds"), _similarity(session, args)
+    topn = args.number("topn", EXPAND_TOPN, 1, MAX_ROWS)
+    iterations = args.number("iterations", 0, 0, 5)
+    result = find(session.engine(kind), seeds, topn=topn, iterations=iterations)
+    argv = [*session.base_command("expand", kind), *seeds, "-n", str(topn)]
+    return result, argv + (["--iterations", str(iterations)] if iterations else [])
+
+
+def axis(session: Session, args: Args):
+    from ..findings.axes import axis as find
+
+    positive, negative = args.words("positive"), args.words("negative")
+    words, kind = args.words("words", required=False), _similarity(session, args)
+    topn = args.number("topn", DEFAULT_TOPN, 1, MAX_ROWS)
+    result = find(session.engine(kind), positive, negative, words or None, topn=topn)
+    argv = [*session.base_command("axis", kind), *positive, "--vs", *negative]
+    argv += [a for w in words for a in ("-w", w)]
+    return result, argv + ["-n", str(topn)]
+
+
+def _table(session: Session) -> tuple[str, str]:
+    if session.table is None or session.by is None:
+        raise UsageError("groups need a table: start explore with --in TABLE --by COLUMN")
+    return str(session.table), session.by
+
+
+def _text_column(session: Session) -> str:
+    return session.text_column or TEXT_COLUMN
+
+
+def contrast(session: Session, args: Args):
+    from ..findings.contrast import contrast as find
+
+    table, by = _table(session)
+    words = args.words("words")
+    result = find(session.engine(), words, table, by=by, block=session.block, text_column=_text_column(session))
+    argv = ["w2vkit", "contrast", *words, "--in", table, "--by", by, "-m", str(session.model_path)]
+    return result, argv + (["--block", session.block] if session.block else [])
+
+
+def scan(session: Session, args: Args):
+    from ..findings.contrast import contrast as find
+
+    table, by = _table(session)
+    top = args.number("top", 50, 1, PAGE_SCAN_TOP)
+    result = find(
+        session.engine(), None, table, by=by, scan=True, top=top, block=session.block, text_column=_text_column(session)
+    )
+    argv = ["w2vkit", "contrast", "--scan", "--top", str(top), "--in", table, "--by", by, "-m", str(session.model_path)]
+    return result, argv + (["--block", session.block] if session.block else [])
+
+
+def about(session: Session, args: Args):
+    """The model's facts for the page's header: its size, kinds of similarity, members, table."""
+    engine = session.engine()
+    model = engine.model
+    fields = {
+        "model": str(session.model_path),
+        "words": len(model.words),
+        "dimensions": int(engine.vectors.shape[1]),
+        "similarities": session.kinds(),
+        "similarity": model.meta.get("view", MIXED),
+        "members": len(engine.members),
+        "table": str(session.table) if session.table else None,
+        "by": session.by,
+        "scan_top": min(SCAN_TOP, PAGE_SCAN_TOP),
+    }
+    result = Result("about", ["word", "count"], [], fields, [], engine.provenance())
+    return result, ["w2vkit", "info", "-m", str(session.model_path)]
+
+
+QUESTIONS: dict[str, Question] = {
+    "about": Question(about),
+    "similar": Question(similar),
+    "neighbourhood": Question(neighbourhood),
+    "kwic": Question(kwic),
+    "analogy": Question(analogy),
+    "doesnt-match": Question(doesnt_match),
+    "expand": Question(expand),
+    "axis": Question(axis),
+    "contrast": Question(contrast, slow=True),
+    "scan": Question(scan, slow=True),
+}
+
+
+def answer(session: Session, name: str, params: Mapping[str, str]) -> dict:
+    """The answer to question `name` as the page gets it: {"result": Result.to_dict(), "command":
+    the equivalent command line}. UsageError for an unknown question or a bad parameter; the
+    library's own errors (an unknown word, ...) as they are raised."""
+    question = QUESTIONS.get(name)
+    if question is None:
+        raise UsageError(f"no question {name[:40]!r}; ask {', '.join(QUESTIONS)}")
+    result, argv = question.run(session, Args(params))
+    return {"result": result.to_dict(), "command": shell_line(argv)}
+
+
+_PLAIN = re.compile(r"[\w@%+=:,./-]+")  # (\w is Unicode: 孙悟空 needs no quotes)
+
+
+def shell_line(argv: list[str]) -> str:
+    """The command line as a shell reads it: a word quoted only when it must be."""
+    return " ".join(a if _PLAIN.fullmatch(a) else shlex.quote(a) for a in argv)
+
+
+def completions(session: Session, prefix: str) -> list[dict]:
+    """The vocabulary's words starting with `prefix` (as the model normalises it: Traditional
+    input finds Simplified words in a model trained on Simplified text), most frequent first."""
+    from ..queries.words import training_form
+
+    prefix = Args({"prefix": prefix}).optional("prefix") or ""
+    if not prefix:
+        return []
+    model = session.engine().model
+    forms = list(dict.fromkeys([prefix, training_form(model, prefix)]))
+    found: list[int] = []
+    words, rows = session.sorted_vocabulary()
+    for form in forms:
+        at = bisect.bisect_left(words, form)
+        while at < len(words) and words[at].startswith(form) and len(found) < MAX_PREFIXED:
+            found.append(rows[at])
+            at += 1
+    found = sorted(set(found))[:COMPLETIONS]  # (rows are by frequency, most frequent first)
+    counts = model.counts
+    return [{"word": model.words[i], "count": int(counts[i]) if counts is not None else 0} for i in found]

@@ -1,0 +1,329 @@
+"""The explorer's web server (`w2vkit explore`): Starlette under uvicorn, on 127.0.0.1.
+
+It serves the static page in ./static and answers its questions with w2vkit.explore.questions
+(each the library call the command line makes, as `Result.to_dict()`). What it guards against, as
+a server on the user's own machine that any web page in their browser could try to reach:
+
+- another site: every request carries the token of the printed address (in the address, a
+  header, or the cookie the page gets with it); the Host header must name this server (a DNS
+  rebinding page's host does not); no CORS header is ever sent, so other origins cannot read;
+- the page's own data: every word, passage and label is put in as text (textContent), and a
+  Content-Security-Policy allows only this server's own scripts, so a word like
+  `<img src=x onerror=…>` is shown, never run;
+- size: the address is bounded (MAX_URL), the questions' parameters are (questions.Args), and so
+  are the answers (MAX_ANSWER_BYTES);
+- time: a question is answered in a worker thread; one that takes longer than ANSWER_WAIT seconds
+  is answered "still working" and the page asks again (the answer is kept when it comes), so no
+  tab hangs on a long contrast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import secrets
+import socket
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from ..base.env import debug_enabled
+from ..errors import W2vkitError
+from .questions import QUESTIONS, Args, Session, answer, completions
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+STATIC_FILES = {"explore.js": "text/javascript; charset=utf-8", "explore.css": "text/css; charset=utf-8"}
+TOKEN_COOKIE = "w2vkit_token"
+MAX_URL = 8192  # bytes of path and query
+MAX_ANSWER_BYTES = 16 << 20  # an answer (JSON) or a map page
+ANSWER_WAIT = 8.0  # seconds a request waits for its answer before the page is told to ask again
+KEPT_ANSWERS = 256  # answers kept for a question asked again (the link that reproduces a view)
+MAP_TOP = 2000  # the whole-model map's words unless asked: a PCA map of these paints in about a second
+MAP_MOST = 20_000
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
+# The map page (w2vkit.pictures.webmap) inlines its script and data: allowed inline, nothing else.
+MAP_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+
+
+class Job:
+    def __init__(self, work: Callable[[], object]):
+        self.work = work
+        self.started = time.monotonic()
+        self.done = threading.Event()
+        self.value: object = None
+        self.error: BaseException | None = None
+
+
+class Worker:
+    """One thread answering jobs in turn (a daemon: Ctrl-C leaves no process behind), each
+    answer kept by its key so a question asked again, or polled for, is answered from memory."""
+
+    def __init__(self, name: str):
+        self.jobs: OrderedDict[tuple, Job] = OrderedDict()
+        self.lock = threading.Lock()
+        self.waiting: queue.Queue[Job] = queue.Queue()
+        threading.Thread(target=self._run, name=name, daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            job = self.waiting.get()
+            try:
+                job.value = job.work()
+            except BaseException as e:  # (handed to the request that waits for it)
+                job.error = e
+            job.done.set()
+
+    def ask(self, key: tuple, work: Callable[[], object], wait: float) -> Job:
+        with self.lock:
+            job = self.jobs.get(key)
+            if job is None or (job.done.is_set() and job.error is not None and not isinstance(job.error, W2vkitError)):
+                job = self.jobs[key] = Job(work)
+                self.waiting.put(job)
+                while len(self.jobs) > KEPT_ANSWERS:
+                    oldest = next(iter(self.jobs))
+                    if not self.jobs[oldest].done.is_set():
+                        break
+                    del self.jobs[oldest]
+            self.jobs.move_to_end(key)
+        job.done.wait(wait)
+        return job
+
+
+def _json(data: dict, status: int = 200) -> Response:
+    body = json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    if len(body) > MAX_ANSWER_BYTES:
+        return _error(f"the answer is too large to show ({len(body) / 1e6:.0f} MB); ask for fewer rows", 413)
+    return Response(body, status, media_type="application/json; charset=utf-8")
+
+
+def _error(message: str, status: int = 400) -> Response:
+    body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
+    return Response(body, status, media_type="application/json; charset=utf-8")
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, W2vkitError):
+        return str(error)
+    if isinstance(error, (OSError, MemoryError)):
+        return f"{type(error).__name__}: {error}"
+    return f"unexpected {type(error).__name__}: {error} (run with W2VKIT_DEBUG=1 for details)"
+
+
+def _answered(job: Job, pending: str) -> Response:
+    if not job.done.is_set():
+        seconds = time.monotonic() - job.started
+        return _json({"pending": True, "message": f"{pending} ({seconds:.0f} s so far); the page asks again"}, 202)
+    if job.error is not None:
+        if debug_enabled() and not isinstance(job.error, W2vkitError):
+            log.exception("explore: a question failed", exc_info=job.error)
+        return _error(_message(job.error), 400 if isinstance(job.error, W2vkitError) else 500)
+    return _json(job.value)  # type: ignore[arg-type]
+
+
+def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER_WAIT) -> Callable:
+    """The ASGI application: the page, its questions and the map, behind the guard."""
+    quick, slow = Worker("w2vkit-explore"), Worker("w2vkit-explore-slow")
+    maps = tempfile.TemporaryDirectory(prefix="w2vkit-explore-")  # (the map pages plot writes, gone at exit)
+
+    async def page(request: Request) -> Response:
+        response = FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+        return response
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC_FILES:
+            return PlainTextResponse("not found", 404)
+        return FileResponse(STATIC / name, media_type=STATIC_FILES[name])
+
+    async def font(request: Request) -> Response:
+        from ..pictures.fonts import bundled_font_path
+
+        path = bundled_font_path()
+        if not path:
+            return PlainTextResponse("no font", 404)
+        return FileResponse(path, media_type="font/otf", headers={"cache-control": "private, max-age=86400"})
+
+    async def complete(request: Request) -> Response:
+        params = dict(request.query_params)
+        job = quick.ask(
+            ("complete", params.get("prefix", "")),
+            lambda: {"words": completions(session, params.get("prefix", ""))},
+            wait,
+        )
+        return _answered(job, "looking up the vocabulary")
+
+    async def question(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in QUESTIONS:
+            return _error(f"no question {name[:40]!r}; ask {', '.join(QUESTIONS)}", 404)
+        params = {k: v for k, v in request.query_params.items() if k != "token"}
+        key = (name, tuple(sorted(params.items())))
+        worker = slow if QUESTIONS[name].slow else quick
+        job = worker.ask(key, lambda: answer(session, name, params), wait)
+        return _answered(job, f"still working on {name}")
+
+    async def whole_map(request: Request) -> Response:
+        params = {k: v for k, v in request.query_params.items() if k != "token"}
+        job = slow.ask(("map", tuple(sorted(params.items()))), lambda: _map_page(session, params, maps.name), wait)
+        if not job.done.is_set():
+            return HTMLResponse(_WAITING_PAGE, 202, headers={"Refresh": "2"})
+        if job.error is not None:
+            return PlainTextResponse(_message(job.error), 400)
+        return HTMLResponse(job.value, headers={"Content-Security-Policy": MAP_POLICY})
+
+    routes = [
+        Route("/", page),
+        Route("/static/{name}", static),
+        Route("/font", font),
+        Route("/api/complete", complete),
+        Route("/api/{name}", question),
+        Route("/map", whole_map),
+    ]
+    app = Starlette(routes=routes)
+    app.state.maps = maps  # (kept alive with the app)
+    return Guard(app, token, hosts)
+
+
+_WAITING_PAGE = "<!doctype html><meta charset=utf-8><title>w2vkit map</title><p>Drawing the map…</p>"
+
+
+def _map_page(session: Session, params: dict, folder: str) -> str:
+    """The whole-model map: `plot`'s own HTML page (w2vkit.pictures.webmap) of the `top` most
+    frequent words, coloured by k-means clusters or by the given words and their neighbours."""
+    from ..pictures.plotting import plot
+
+    args = Args(params)
+    top = args.number("top", MAP_TOP, 10, MAP_MOST)
+    method = args.choice("method", ("pca", "tsne"), "pca")
+    clusters = args.number("clusters", 0, 0, 30) or None
+    words = args.words("words", required=False)
+    out = Path(folder) / f"map-{secrets.token_hex(8)}.html"
+    engine = session.engine(args.optional_choice("similarity", session.kinds()))
+    plot(engine, out, words, top=top, method=method, clusters=None if words else clusters)
+    page = out.read_text(encoding="utf-8")
+    out.unlink()
+    return page
+
+
+EVERY_ANSWER = (
+    (b"content-security-policy", PAGE_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),  # (the token in the address goes nowhere)
+    (b"cache-control", b"no-store"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+)
+
+
+class Guard:
+    """ASGI middleware: the Host check, the token, the address's size, GET only, and the headers
+    every answer carries (no CORS header, ever)."""
+
+    def __init__(self, app, token: str, hosts: set[str]):
+        self.app, self.token, self.hosts = app, token, hosts
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        refused = self._refused(scope)
+        if refused is not None:
+            status, message = refused
+            return await PlainTextResponse(message, status)(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                have = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in EVERY_ANSWER if k not in have]  # (a response's own policy wins)
+                message = dict(message, headers=headers)
+            await send(message)
+
+        return await self.app(scope, receive, with_headers)
+
+    def _refused(self, scope) -> tuple[int, str] | None:
+        headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        host = headers.get(b"host", b"").decode("latin-1").lower()
+        if host not in self.hosts:
+            return 421, "this server answers only at the address w2vkit explore printed"
+        if scope["method"] not in ("GET", "HEAD"):
+            return 405, "only GET"
+        query = scope.get("query_string", b"")
+        if len(scope.get("raw_path", b"") or scope["path"].encode()) + len(query) > MAX_URL:
+            return 414, f"the address is too long (at most {MAX_URL:,} bytes)"
+        given = parse_qs(query.decode("latin-1")).get("token", [""])[0]
+        given = given or headers.get(b"x-w2vkit-token", b"").decode("latin-1")
+        if not given:
+            for part in headers.get(b"cookie", b"").decode("latin-1").split(";"):
+                name, _, value = part.strip().partition("=")
+                if name == TOKEN_COOKIE:
+                    given = value
+        if not secrets.compare_digest(given.encode(), self.token.encode()):
+            return 403, "open the address w2vkit explore printed (it holds the session's token)"
+        return None
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """The Host headers this server answers to: its own address (and localhost's names for 127.0.0.1)."""
+    names = {host}
+    if host in ("127.0.0.1", "localhost", "::1"):
+        names |= {"127.0.0.1", "localhost", "[::1]"}
+    return {f"{name}:{port}".lower() for name in names}
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket (port 0: a free one), so the address is known before uvicorn starts."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        from ..errors import UsageError
+
+        raise UsageError(f"cannot listen on {host}:{port} ({e.strerror}); give another {{port}}", "port") from None
+    sock.listen(64)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(session: Session, sock: socket.socket, token: str, ready: Callable[[str], None] | None = None) -> None:
+    """Serve until Ctrl-C (uvicorn's own signal handling; the worker threads are daemons)."""
+    import uvicorn
+
+    host, port = sock.getsockname()[:2]
+    app = make_app(session, token, allowed_hosts(host, port))
+    config = uvicorn.Config(
+        app, log_level="debug" if debug_enabled() else "warning", lifespan="off", limit_concurrency=64,
+        timeout_keep_alive=5, access_log=bool(os.environ.get("W2VKIT_EXPLORE_LOG")),
+    )  # fmt: skip
+    server = uvicorn.Server(config)
+    if ready is not None:
+        threading.Thread(target=_when_started, args=(server, ready), daemon=True).start()
+    server.run(sockets=[sock])
+
+
+def _when_started(server, ready: Callable[[str], None]) -> None:
+    while not server.started and not server.should_exit:
+        time.sleep(0.02)
+    if server.started:
+        ready("serving")

@@ -1,0 +1,392 @@
+// w2vkit explore: the page. Every answer is a Result.to_dict() fetched from this page's own server
+// (w2vkit/explore/server.py); every word, passage and label goes in as text (textContent, SVG
+// text nodes), never as markup. The address holds the question, so a link reproduces the view.
+"use strict";
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const params = new URLSearchParams(location.search);
+  const token = params.get("token") || "";
+  const SVG = "http://www.w3.org/2000/svg";
+  let about = null;
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+  function svgEl(tag, attrs) {
+    const e = document.createElementNS(SVG, tag);
+    for (const k in attrs) e.setAttribute(k, attrs[k]);
+    return e;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function fmt(v) {
+    if (v === null || v === undefined) return "";
+    if (typeof v === "number") {
+      if (Number.isInteger(v)) return v.toLocaleString("en");
+      return Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toPrecision(2);
+    }
+    if (Array.isArray(v)) return v.map((x) => (Array.isArray(x) ? x.join(" ") : x)).join(" ");
+    if (typeof v === "object") return JSON.stringify(v);
+    return String(v);
+  }
+  function setError(message) { $("error").textContent = message || ""; }
+  function setStatus(message) { $("status").textContent = message || ""; }
+
+  // ---- the address is the state ------------------------------------------------------------
+  function state() { return Object.fromEntries(new URLSearchParams(location.search)); }
+  // A new view: the kind of similarity and the ranking carry over; keep=true: the rest of the
+  // current view too (a switch, a neighbour chosen).
+  function go(changes, keep = false) {
+    const now = state();
+    const merged = Object.assign(keep ? now : { similarity: now.similarity, rank: now.rank }, changes);
+    const next = new URLSearchParams();
+    next.set("token", token);
+    for (const [k, v] of Object.entries(merged)) if (k !== "token" && v !== undefined && v !== null && v !== "") next.set(k, v);
+    history.pushState(null, "", location.pathname + "?" + next.toString());
+    show();
+  }
+  window.addEventListener("popstate", show);
+
+  // ---- asking the server ---------------------------------------------------------------------
+  function apiUrl(name, query) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") q.set(k, v);
+    return "api/" + name + "?" + q.toString();
+  }
+  async function ask(name, query) {
+    const url = apiUrl(name, query);
+    for (;;) {
+      let response;
+      try {
+        response = await fetch(url, { headers: { "X-W2vkit-Token": token } });
+      } catch (e) {
+        throw new Error("the explorer's server does not answer (was it stopped?)");
+      }
+      let body;
+      try { body = await response.json(); } catch (e) { throw new Error("the server's answer was not JSON (" + response.status + ")"); }
+      if (response.status === 202 && body.pending) { setStatus(body.message); await new Promise((r) => setTimeout(r, 1000)); continue; }
+      if (!response.ok) throw new Error(body.error || ("the server answered " + response.status));
+      setStatus("");
+      body.url = url;
+      return body;
+    }
+  }
+  async function answered(name, query, what) {
+    setError("");
+    setStatus("asking: " + what + "…");
+    try { return await ask(name, query); } catch (e) { setStatus(""); setError(e.message); return null; }
+  }
+
+  // ---- showing a Result ----------------------------------------------------------------------
+  function notes(node, result) {
+    clear(node);
+    for (const n of result.notes || []) node.appendChild(el("li", n.message, n.kind));
+  }
+  function takeaway(node, answer) {
+    clear(node);
+    const link = el("a", "link to this view");
+    link.href = location.href;
+    const json = el("a", "JSON");
+    json.href = answer.url + "&token=" + encodeURIComponent(token);
+    json.target = "_blank";
+    node.append(link, " · ", json, " · the same from the command line: ", el("code", answer.command));
+  }
+  function bar(low, high, estimate, lo, hi) {
+    const b = el("span", null, "bar");
+    const x = (v) => (100 * (v - lo) / (hi - lo || 1)).toFixed(1) + "%";
+    const span = el("span");
+    span.style.left = x(Math.max(lo, low));
+    span.style.width = "calc(" + x(Math.min(hi, high)) + " - " + x(Math.max(lo, low)) + ")";
+    const tick = el("i");
+    tick.style.left = x(estimate);
+    b.append(span, tick);
+    if (lo < 0 && hi > 0) { const zero = el("b"); zero.style.left = x(0); b.appendChild(zero); }
+    b.title = fmt(low) + " to " + fmt(high);
+    return b;
+  }
+  const HIDDEN = new Set(["low", "high"]);
+  // A result's rows as a table: every column, an interval bar where the rows have low and high,
+  // rows clickable when `onRow` is given (and an arrow to go to the row's word).
+  function table(node, result, opts = {}) {
+    clear(node);
+    const rows = result.results || [];
+    if (!rows.length) { node.appendChild(el("caption", "no rows")); return; }
+    const columns = Object.keys(rows[0]).filter((c) => !HIDDEN.has(c));
+    const interval = "low" in rows[0] && "high" in rows[0];
+    // the bars' scale: 0 to 1 for similarities, else 0 to the largest high (a change of 0.03)
+    const estimateOf = opts.estimate || "similarity";
+    let lo = 0, hi = estimateOf === "similarity" ? 1 : 0;
+    if (interval) {
+      for (const r of rows) if (r.low !== null && r.high !== null) { lo = Math.min(lo, r.low); hi = Math.max(hi, r.high); }
+    }
+    const head = el("tr");
+    for (const c of columns) head.appendChild(el("th", c));
+    if (interval) head.appendChild(el("th", "90% interval"));
+    const thead = el("thead"); thead.appendChild(head); node.appendChild(thead);
+    const body = el("tbody");
+    rows.forEach((r, i) => {
+      const tr = el("tr");
+      for (const c of columns) {
+        const td = el("td", fmt(r[c]), typeof r[c] === "number" ? "num" : "");
+        if (c === "word" && opts.goTo) {
+          const arrow = el("a", " →");
+          arrow.href = "#"; arrow.title = "go to " + r[c]; arrow.className = "go";
+          arrow.addEventListener("click", (ev) => { ev.preventDefault(); ev.stopPropagation(); opts.goTo(r[c]); });
+          td.appendChild(arrow);
+        }
+        tr.appendChild(td);
+      }
+      if (interval) {
+        const td = el("td");
+        if (r.low !== null && r.high !== null) td.appendChild(bar(r.low, r.high, r[estimateOf] ?? r.change ?? r.score ?? 0, lo, hi));
+        else td.textContent = "n/a";
+        tr.appendChild(td);
+      }
+      if (opts.onRow) { tr.className = "clickable"; tr.addEventListener("click", () => opts.onRow(r, tr, i)); }
+      tr.dataset.word = r.word ?? "";
+      body.appendChild(tr);
+    });
+    node.appendChild(body);
+    if (node.classList.contains("sortable")) sortable(node, columns);
+  }
+  function sortable(node, columns) {
+    node.querySelectorAll("th").forEach((th, i) => {
+      if (i >= columns.length) return;
+      th.addEventListener("click", () => {
+        const body = node.querySelector("tbody");
+        const trs = Array.from(body.rows);
+        const down = th.dataset.down !== "1";
+        th.dataset.down = down ? "1" : "0";
+        const val = (tr) => { const t = tr.cells[i].textContent.replace(/,/g, ""); const n = parseFloat(t); return isNaN(n) ? t : n; };
+        trs.sort((a, b) => { const x = val(a), y = val(b); const c = x < y ? -1 : x > y ? 1 : 0; return down ? -c : c; });
+        for (const tr of trs) body.appendChild(tr);
+      });
+    });
+  }
+
+  // ---- a picture of points (the neighbourhood, a path) with pan and zoom --------------------
+  function drawPoints(svg, points, onClick, lines) {
+    clear(svg);
+    if (!points.length) return;
+    const xs = points.map((p) => p.x), ys = points.map((p) => p.y);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const w = svg.viewBox.baseVal.width, h = svg.viewBox.baseVal.height;
+    const sx = (x) => 40 + (w - 100) * (x - x0) / ((x1 - x0) || 1);
+    const sy = (y) => 30 + (h - 60) * (y1 - y) / ((y1 - y0) || 1);
+    const g = svgEl("g", {});
+    if (lines) {
+      const d = lines.map((p, i) => (i ? "L" : "M") + sx(p.x).toFixed(1) + " " + sy(p.y).toFixed(1)).join(" ");
+      g.appendChild(svgEl("path", { d: d, fill: "none", stroke: "#c0392b", "stroke-width": 2, "marker-end": "" }));
+    }
+    for (const p of points) {
+      const point = svgEl("g", { class: "point" + (p.query ? " query" : "") });
+      point.dataset.word = p.word;
+      const c = svgEl("circle", { cx: sx(p.x), cy: sy(p.y), r: p.query ? 6 : 4, class: p.query ? "query" : "" });
+      const t = svgEl("text", { x: sx(p.x) + 7, y: sy(p.y) + 4, class: p.query ? "query" : "" });
+      t.textContent = p.label ?? p.word;
+      const title = svgEl("title", {});
+      title.textContent = p.title ?? p.word;
+      point.append(title, c, t);
+      if (onClick) point.addEventListener("click", () => onClick(p));
+      g.appendChild(point);
+    }
+    svg.appendChild(g);
+    panZoom(svg, w, h);
+  }
+  function panZoom(svg, w, h) {
+    let box = [0, 0, w, h], drag = null;
+    const set = () => svg.setAttribute("viewBox", box.map((v) => v.toFixed(1)).join(" "));
+    set();
+    svg.onwheel = (ev) => {
+      ev.preventDefault();
+      const k = ev.deltaY > 0 ? 1.15 : 1 / 1.15;
+      const r = svg.getBoundingClientRect();
+      const px = box[0] + box[2] * (ev.clientX - r.left) / r.width, py = box[1] + box[3] * (ev.clientY - r.top) / r.height;
+      box = [px - (px - box[0]) * k, py - (py - box[1]) * k, box[2] * k, box[3] * k];
+      set();
+    };
+    svg.onmousedown = (ev) => { drag = [ev.clientX, ev.clientY, box[0], box[1]]; };
+    svg.onmousemove = (ev) => {
+      if (!drag) return;
+      const r = svg.getBoundingClientRect();
+      box[0] = drag[2] - (ev.clientX - drag[0]) * box[2] / r.width;
+      box[1] = drag[3] - (ev.clientY - drag[1]) * box[3] / r.height;
+      set();
+    };
+    svg.onmouseup = svg.onmouseleave = () => { drag = null; };
+  }
+
+  // ---- the views -----------------------------------------------------------------------------
+  function goToWord(word) { go({ view: "word", word: word }); }
+  function common() { const s = state(); return { similarity: s.similarity, rank: s.rank }; }
+
+  async function showWord(s) {
+    $("search").value = s.word || "";
+    if (!s.word) { $("word-title").textContent = "Type a word above."; return; }
+    $("word-title").textContent = s.word;
+    const answer = await answered("similar", { word: s.word, similarity: s.similarity, rank: s.rank }, "the neighbours of " + s.word);
+    if (!answer) { clear($("neighbours")); clear($("neighbourhood")); clear($("word-notes")); $("passages").hidden = true; return; }
+    const result = answer.result;
+    notes($("word-notes"), result);
+    table($("neighbours"), result, {
+      goTo: goToWord,
+      onRow: (r) => go({ near: r.word }, true),
+    });
+    for (const tr of $("neighbours").querySelectorAll("tbody tr")) tr.classList.toggle("chosen", tr.dataset.word === s.near);
+    takeaway($("word-takeaway"), answer);
+    const words = result.results.map((r) => r.word).join(" ");
+    const place = await answered("neighbourhood", { word: s.word, similarity: s.similarity, words: words }, "the neighbourhood");
+    if (place) {
+      const pts = place.result.results.map((r, i) => ({ word: r.word, x: r.x, y: r.y, query: i === 0, title: r.word + (i ? " " + fmt(r.similarity) : "") }));
+      drawPoints($("neighbourhood"), pts, (p) => { if (p.word !== s.word) goToWord(p.word); });
+    }
+    if (s.near) await showPassages(s.word, s.near); else $("passages").hidden = true;
+  }
+
+  async function showPassages(word, near, group) {
+    const answer = await answered("kwic", { word: word, near: near, group: group }, "the passages");
+    $("passages").hidden = false;
+    $("passages-title").textContent = near ? "Passages with " + word + " and " + near : "Passages of " + word + (group ? " in " + group : "");
+    if (!answer) { clear($("passages-table")); return; }
+    notes($("passages-notes"), answer.result);
+    const t = $("passages-table");
+    clear(t);
+    const head = el("tr");
+    for (const c of ["file", "line", "chapter", "left", "word", "right"]) head.appendChild(el("th", c));
+    t.appendChild(head);
+    for (const r of answer.result.results) {
+      const tr = el("tr");
+      tr.append(el("td", (r.file || "").split("/").pop()), el("td", r.line, "num"), el("td", r.chapter),
+        el("td", r.left, "left"), el("td", r.word, "kw"), el("td", r.right));
+      t.appendChild(tr);
+    }
+    takeaway($("passages-takeaway"), answer);
+  }
+
+  const FINDINGS = {
+    analogy: ["a", "b", "c"], "doesnt-match": ["words"], expand: ["seeds"], axis: ["positive", "negative", "words"],
+  };
+  async function showFinding(s) {
+    const q = s.q;
+    for (const form of document.querySelectorAll("#view-findings form")) {
+      for (const input of form.querySelectorAll("input")) if (form.dataset.question === q) input.value = s[input.name] || "";
+    }
+    clear($("finding-table")); clear($("finding-notes")); clear($("finding-takeaway"));
+    if (!q || !(q in FINDINGS)) { $("finding-title").textContent = "Ask a question above."; return; }
+    const query = Object.assign(common(), Object.fromEntries(FINDINGS[q].map((k) => [k, s[k]])));
+    $("finding-title").textContent = q + ": " + FINDINGS[q].map((k) => s[k] || "").join(" · ");
+    const answer = await answered(q, query, q);
+    if (!answer) return;
+    notes($("finding-notes"), answer.result);
+    table($("finding-table"), answer.result, { goTo: goToWord, estimate: q === "axis" ? "score" : "similarity" });
+    takeaway($("finding-takeaway"), answer);
+  }
+
+  async function showGroups(s) {
+    clear($("group-table")); clear($("group-notes")); clear($("group-takeaway")); $("path").style.display = "none";
+    if (!about || !about.table) { $("group-title").textContent = "Start explore with --in TABLE --by COLUMN to contrast groups."; return; }
+    if (s.q === "scan") {
+      $("group-title").textContent = "The words that change most between the groups of " + about.by;
+      const answer = await answered("scan", { top: s.top }, "a scan of the table");
+      if (!answer) return;
+      notes($("group-notes"), answer.result);
+      table($("group-table"), answer.result, { estimate: "change", onRow: (r) => go({ view: "groups", q: "contrast", words: r.word }) });
+      takeaway($("group-takeaway"), answer);
+      return;
+    }
+    if (!s.words) { $("group-title").textContent = "Contrast a word between the groups of " + about.by + "."; return; }
+    $("group-title").textContent = s.words + " between the groups of " + about.by;
+    const answer = await answered("contrast", { words: s.words }, "a contrast of " + s.words);
+    if (!answer) return;
+    notes($("group-notes"), answer.result);
+    table($("group-table"), answer.result, { estimate: "change", onRow: (r) => showPassages(r.word, null, r.group) });
+    takeaway($("group-takeaway"), answer);
+    const path = (answer.result.trajectories || [])[0];
+    if (path && path.points) {
+      $("path").style.display = "";
+      const pts = path.points.map((p) => ({ word: p.group, label: path.word + " · " + p.group, x: p.x, y: p.y, query: true }))
+        .concat(path.neighbours.map((n) => ({ word: n.word, label: n.word, title: n.word + " (near " + n.group + ")", x: n.x, y: n.y })));
+      drawPoints($("path"), pts, null, path.points);
+    }
+  }
+
+  function showMap(s) {
+    const form = $("map-form");
+    for (const k of ["top", "method", "clusters", "words"]) if (s[k] !== undefined) form.elements[k].value = s[k];
+    const q = new URLSearchParams({ token: token, top: form.elements.top.value, method: form.elements.method.value });
+    if (form.elements.words.value.trim()) q.set("words", form.elements.words.value.trim());
+    else if (form.elements.clusters.value.trim() && form.elements.clusters.value !== "0") q.set("clusters", form.elements.clusters.value.trim());
+    if (s.similarity) q.set("similarity", s.similarity);
+    const src = "map?" + q.toString();
+    if ($("map").getAttribute("src") !== src) $("map").setAttribute("src", src);
+    const node = $("map-takeaway");
+    clear(node);
+    const link = el("a", "link to this view"); link.href = location.href;
+    node.append(link, " · the map alone: ");
+    const alone = el("a", "open"); alone.href = src; alone.target = "_blank"; node.appendChild(alone);
+  }
+
+  async function show() {
+    const s = state();
+    const view = s.view || "word";
+    for (const v of ["word", "findings", "groups", "map"]) $("view-" + v).hidden = v !== view;
+    for (const a of document.querySelectorAll("nav a")) a.classList.toggle("current", a.dataset.view === view);
+    $("similarity").value = s.similarity || (about ? about.similarity : "");
+    $("rank").value = s.rank || "model";
+    document.body.dataset.ready = "0";
+    if (view === "word") await showWord(s);
+    else if (view === "findings") await showFinding(s);
+    else if (view === "groups") await showGroups(s);
+    else showMap(s);
+    if (document.fonts) await document.fonts.ready;
+    document.body.dataset.ready = "1";
+  }
+
+  // ---- wiring --------------------------------------------------------------------------------
+  async function start() {
+    const answer = await answered("about", {}, "the model");
+    if (answer) {
+      about = answer.result;
+      $("model").textContent = about.model + " · " + fmt(about.words) + " words · " + about.dimensions + " dimensions" +
+        (about.members ? " · " + about.members + " resampled members" : " · no resampled members") +
+        (about.table ? " · " + about.table + " by " + about.by : "");
+      for (const kind of about.similarities) { const o = el("option", kind); o.value = kind; $("similarity").appendChild(o); }
+      $("groups-tab").hidden = !about.table;
+    }
+    $("search-form").addEventListener("submit", (ev) => { ev.preventDefault(); const w = $("search").value.trim(); if (w) goToWord(w); else setError("type a word"); });
+    let typing = null;
+    $("search").addEventListener("input", () => {
+      clearTimeout(typing);
+      typing = setTimeout(async () => {
+        const prefix = $("search").value.trim();
+        if (!prefix) return;
+        try {
+          const found = await ask("complete", { prefix: prefix });
+          const list = $("vocabulary"); clear(list);
+          for (const w of found.words) { const o = el("option"); o.value = w.word; o.label = fmt(w.count); list.appendChild(o); }
+        } catch (e) { /* completion is a convenience: the search itself says what went wrong */ }
+      }, 150);
+    });
+    $("similarity").addEventListener("change", () => go({ similarity: $("similarity").value }, true));
+    $("rank").addEventListener("change", () => go({ rank: $("rank").value }, true));
+    for (const a of document.querySelectorAll("nav a")) a.addEventListener("click", (ev) => { ev.preventDefault(); go({ view: a.dataset.view }); });
+    for (const form of document.querySelectorAll("form[data-question]")) {
+      form.addEventListener("submit", (ev) => {
+        ev.preventDefault();
+        const q = form.dataset.question;
+        const values = Object.fromEntries(Array.from(form.querySelectorAll("input")).map((i) => [i.name, i.value.trim()]));
+        go(Object.assign({ view: form.closest("section").id.replace("view-", ""), q: q }, values));
+      });
+    }
+    $("map-form").addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const f = ev.target.elements;
+      go({ view: "map", top: f.top.value, method: f.method.value, clusters: f.clusters.value, words: f.words.value.trim() });
+    });
+    await show();
+  }
+  window.w2vkitExplore = { go: go, state: state };
+  start();
+})();

@@ -1,0 +1,137 @@
+"""Which words a map shows, where they go on the plane (PCA or t-SNE) and what colours them:
+shared by the pictures (w2vkit.pictures.plotting) and the HTML map (w2vkit.pictures.webmap)."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from ..base.choices import LARGE_MAP, MAX_CLUSTERS
+from ..base.env import default_jobs
+from ..base.vecmath import unit_rows
+from ..errors import UsageError
+from ..queries.query import Engine
+from ..text.segmenting.wordlists import read_stopwords
+
+
+def _stopwords() -> frozenset[str]:
+    return read_stopwords(["zh", "en"])
+
+
+def choose_words(engine: Engine, words: list[str], neighbors: int, top: int):
+    """(words, group index per word, query flags). No words: the `top` most frequent words,
+    leaving out stopwords and single characters; with words: each and its nearest neighbours."""
+    if not words and engine.model.meta.get("items"):  # items: IDs, no stopwords or one-character rule
+        first = list(engine.model.words[:top])
+        return first, [0] * len(first), [False] * len(first)
+    if not words:
+        stop = _stopwords()
+        frequent = [w for w in engine.model.words if len(w) > 1 and w not in stop and w.isalnum()][:top]
+        if len(frequent) < 3:
+            raise UsageError("the model has too few words to plot; give words to plot")
+        return frequent, [0] * len(frequent), [False] * len(frequent)
+    chosen: list[str] = []
+    groups: list[int] = []
+    is_query: list[bool] = []
+    seen: dict[str, int] = {}
+    for g, w in enumerate(words):
+        engine.index_of(w)  # unknown word -> a helpful error
+        for i, (x, _) in enumerate([(w, 1.0)] + engine.most_similar([w], topn=neighbors)):
+            if x in seen:
+                if i == 0:  # a query word that is another's neighbour becomes a query
+                    is_query[seen[x]] = True
+                continue
+            seen[x] = len(chosen)
+            chosen.append(x)
+            groups.append(g)
+            is_query.append(i == 0)
+    return chosen, groups, is_query
+
+
+def project(vectors: np.ndarray, method: str, seed: int, progress=None) -> np.ndarray:
+    """2-D positions by PCA or t-SNE (cosine). progress(done, total) is called during a large
+    t-SNE."""
+    n = len(vectors)
+    unit = unit_rows(vectors)
+    if method == "pca" or n < 4:
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=2, random_state=seed).fit_transform(unit)
+    if n >= LARGE_MAP:
+        return _opentsne(unit, seed, progress)
+    from sklearn.manifold import TSNE
+
+    # perplexity must stay below the number of points; ~n/4 keeps small groups together.
+    perplexity = float(min(30.0, max(2.0, (n - 1) / 4)))
+    tsne = TSNE(
+        n_components=2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed, metric="cosine"
+    )
+    return tsne.fit_transform(unit)
+
+
+def _opentsne(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
+    """openTSNE with its defaults for large data (approximate neighbours, FFT-interpolated
+    gradients, PCA initialisation), perplexity 30 on cosine distances."""
+    from openTSNE import TSNE
+
+    # openTSNE logs its every choice at INFO; the user asked for a map, not those.
+    if logging.getLogger("openTSNE").level == logging.NOTSET:
+        logging.getLogger("openTSNE").setLevel(logging.WARNING)
+
+    exaggeration_iter, n_iter, every = 250, 500, 25
+    done = [0]
+
+    def callback(iteration, error, embedding):
+        done[0] += every
+        if progress:
+            progress(min(done[0], exaggeration_iter + n_iter), exaggeration_iter + n_iter)
+        return False  # keep going
+
+    tsne = TSNE(
+        n_components=2,
+        perplexity=30,
+        metric="cosine",
+        initialization="pca",
+        early_exaggeration_iter=exaggeration_iter,
+        n_iter=n_iter,
+        n_jobs=default_jobs(),
+        random_state=seed,
+        callbacks=callback,
+        callbacks_every_iters=every,
+        verbose=False,
+    )
+    return np.asarray(tsne.fit(np.ascontiguousarray(unit, dtype=np.float64)))
+
+
+def label_groups(engine, items: list[str], most: int = 9) -> tuple[list[int], list[str]]:
+    """Each item's group for colouring: its first labelled group among the `most` commonest (the
+    rest, and items without one: "other"), and the legend's names."""
+    from collections import Counter
+
+    first = [(engine.labels.get(i, ("", ()))[1][:1] or ("other",))[0] for i in items]
+    common = [g for g, _ in Counter(g for g in first if g != "other").most_common(most)]
+    names = common + ["other"]
+    return [names.index(g) if g in common else len(common) for g in first], names
+
+
+def check_clusters(k) -> int:
+    if not isinstance(k, int) or isinstance(k, bool) or not 2 <= k <= MAX_CLUSTERS:
+        raise UsageError(f"{{clusters}}: give a number from 2 to {MAX_CLUSTERS}, not {k!r}", "clusters")
+    return k
+
+
+def cluster_groups(engine: Engine, words: list[str], k: int, seed: int = 0) -> tuple[list[int], list[str]]:
+    """Each word's cluster for colouring (k-means of the unit vectors, scikit-learn's
+    MiniBatchKMeans: seconds on 100,000 words) and each cluster's name, its three most frequent
+    words (the words come most frequent first)."""
+    from sklearn.cluster import MiniBatchKMeans
+
+    k = min(check_clusters(k), len(words))
+    vectors = unit_rows(np.asarray(engine.vectors[[engine.model.index[w] for w in words]], dtype=np.float32))
+    found = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048).fit_predict(vectors)
+    names = []
+    for c in range(k):
+        members = [w for w, g in zip(words, found) if g == c][:3]
+        names.append(" ".join(members) or f"cluster {c + 1}")
+    return [int(g) for g in found], names
