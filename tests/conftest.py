@@ -232,8 +232,12 @@ def write_table(path, lines, groups=("前", "后"), hostile=False):
         groups = (groups[0], HOSTILE_GROUP)
     with open(path, "w", encoding="utf-8") as f:
         f.write("half\tchapter\ttext\n")
+        half = len(rows) // 2
         for i, text in enumerate(rows):
-            f.write(f"{groups[0] if i < len(rows) // 2 else groups[1]}\tb{i // 20:03d}\t{text}\n")
+            first = i < half  # (blocks of 20 lines inside each half: a block lies in one group)
+            f.write(
+                f"{groups[0] if first else groups[1]}\t{'a' if first else 'b'}{(i if first else i - half) // 20:03d}\t{text}\n"
+            )
     return path
 
 
@@ -243,7 +247,7 @@ def train_on_table(table, out, members=3):
     from w2vkit.training.trainoptions import TrainOptions
 
     options = TrainOptions(dim=32, epochs=5, min_count=3, seed=3, deterministic=True)
-    train([str(table)], out, options, resampling=Resampling("bootstrap", members))
+    train([str(table)], out, options, resampling=Resampling("bootstrap", members) if members else None)
     return out
 
 

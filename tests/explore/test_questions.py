@@ -69,7 +69,7 @@ def test_a_neighbours_passages_hold_both_words(halves):
 
 
 def test_neighbourhood_places_the_word_and_the_neighbours_the_table_shows(members_session):
-    got = answer(members_session, "neighbourhood", {"word": WORDS[0], "words": " ".join(WORDS[3:8])})
+    got = answer(members_session, "neighbourhood", {"word": WORDS[0], "words": "\n".join(WORDS[3:8])})
     rows = got["result"]["results"]
     assert [r["word"] for r in rows] == [WORDS[0], *WORDS[3:8]]
     assert all(math.isfinite(r["x"]) and math.isfinite(r["y"]) for r in rows)

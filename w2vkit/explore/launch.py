@@ -67,4 +67,7 @@ def explore(
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
-    serve(session, sock, token, ready)
+    try:
+        serve(session, sock, token, ready)
+    except KeyboardInterrupt:  # (uvicorn shuts down on Ctrl-C, then raises it again: the way to stop)
+        warn("stopped")

@@ -62,12 +62,16 @@ class Args:
             raise UsageError(f"{name}: {len(value):,} characters is too long for a word (at most {MAX_WORD_CHARS})")
         return value
 
-    def words(self, name: str, *, required: bool = True, least: int = 1) -> list[str]:
-        """Words separated by spaces or commas (，、 too)."""
+    def words(self, name: str, *, required: bool = True, least: int = 1, lines: bool = False) -> list[str]:
+        """Words separated by spaces or commas (，、 too); lines=True: one a line (a word the page
+        got from the model, which may hold spaces)."""
         raw = self.params.get(name) or ""
         if len(raw) > MAX_WORDS * (MAX_WORD_CHARS + 1):
             raise UsageError(f"{name}: too long ({len(raw):,} characters); give at most {MAX_WORDS} words")
-        words = [w for w in raw.replace("，", " ").replace("、", " ").replace(",", " ").split() if w]
+        if lines:
+            words = [w for w in raw.split("\n") if w]
+        else:
+            words = [w for w in raw.replace("，", " ").replace("、", " ").replace(",", " ").split() if w]
         if not words and not required:
             return []
         if len(words) < least:
@@ -179,7 +183,7 @@ def neighbourhood(session: Session, args: Args):
     topn = args.number("topn", DEFAULT_TOPN, 1, MAX_ROWS)
     engine = session.engine(kind)
     found = engine.lookup(word)
-    shown = args.words("words", required=False)  # (the neighbours the page's table shows; else the model's own)
+    shown = args.words("words", required=False, lines=True)  # (the neighbours the page shows; else the model's)
     if shown:
         neighbours = [(w, float(found.vector @ engine.lookup(w).vector)) for w in shown if w != found.key]
     else:
@@ -294,6 +298,8 @@ def scan(session: Session, args: Args):
 
 def about(session: Session, args: Args):
     """The model's facts for the page's header: its size, kinds of similarity, members, table."""
+    from ..queries.ensemble import UNSTABLE_BELOW
+
     engine = session.engine()
     model = engine.model
     fields = {
@@ -306,6 +312,7 @@ def about(session: Session, args: Args):
         "table": str(session.table) if session.table else None,
         "by": session.by,
         "scan_top": min(SCAN_TOP, PAGE_SCAN_TOP),
+        "unstable_below": UNSTABLE_BELOW,  # (a neighbour found in fewer of the members is flagged)
     }
     result = Result("about", ["word", "count"], [], fields, [], engine.provenance())
     return result, ["w2vkit", "info", "-m", str(session.model_path)]

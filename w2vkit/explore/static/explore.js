@@ -130,6 +130,11 @@
       const tr = el("tr");
       for (const c of columns) {
         const td = el("td", fmt(r[c]), typeof r[c] === "number" ? "num" : "");
+        if (c === "word" && opts.unstable !== undefined && typeof r.recurrence === "number" && r.recurrence < opts.unstable) {
+          const flag = el("span", "unstable", "flag");
+          flag.title = "found in the top " + rows.length + " of only " + Math.round(100 * r.recurrence) + "% of the members";
+          td.appendChild(flag);
+        }
         if (c === "word" && opts.goTo) {
           const arrow = el("a", " →");
           arrow.href = "#"; arrow.title = "go to " + r[c]; arrow.className = "go";
@@ -227,22 +232,26 @@
     if (!s.word) { $("word-title").textContent = "Type a word above."; return; }
     $("word-title").textContent = s.word;
     const answer = await answered("similar", { word: s.word, similarity: s.similarity, rank: s.rank }, "the neighbours of " + s.word);
-    if (!answer) { clear($("neighbours")); clear($("neighbourhood")); clear($("word-notes")); $("passages").hidden = true; return; }
+    if (!answer) { clear($("neighbours")); clear($("neighbourhood")); clear($("word-notes")); return; }
     const result = answer.result;
     notes($("word-notes"), result);
+    const query = (result.query || [])[0];
+    $("word-title").textContent = s.word + (query && query.key !== s.word ? " (" + query.key + ")" : "");
+    if (query && query.composed) $("word-title").appendChild(el("span", "composed from its character n-grams", "flag"));
     table($("neighbours"), result, {
       goTo: goToWord,
+      unstable: about ? about.unstable_below : undefined,  // (the library's threshold of an unstable neighbour)
       onRow: (r) => go({ near: r.word }, true),
     });
     for (const tr of $("neighbours").querySelectorAll("tbody tr")) tr.classList.toggle("chosen", tr.dataset.word === s.near);
     takeaway($("word-takeaway"), answer);
-    const words = result.results.map((r) => r.word).join(" ");
+    const words = result.results.map((r) => r.word).join("\n");  // (one a line: a word may hold a space)
     const place = await answered("neighbourhood", { word: s.word, similarity: s.similarity, words: words }, "the neighbourhood");
     if (place) {
       const pts = place.result.results.map((r, i) => ({ word: r.word, x: r.x, y: r.y, query: i === 0, title: r.word + (i ? " " + fmt(r.similarity) : "") }));
       drawPoints($("neighbourhood"), pts, (p) => { if (p.word !== s.word) goToWord(p.word); });
     }
-    if (s.near) await showPassages(s.word, s.near); else $("passages").hidden = true;
+    if (s.near) await showPassages(s.word, s.near);
   }
 
   async function showPassages(word, near, group) {
@@ -336,6 +345,7 @@
     $("similarity").value = s.similarity || (about ? about.similarity : "");
     $("rank").value = s.rank || "model";
     document.body.dataset.ready = "0";
+    $("passages").hidden = true;
     if (view === "word") await showWord(s);
     else if (view === "findings") await showFinding(s);
     else if (view === "groups") await showGroups(s);

@@ -1,0 +1,207 @@
+"""The explorer in a real browser (Playwright driving Debian's Chromium): a word's neighbours with
+intervals, a neighbour's passages, the kind of similarity switched, a contrast of a small table,
+a link followed back to the same view, and words and a table planted with markup shown as text.
+Needs the explore extra and /usr/bin/chromium (pytest -m "browser or explore"; CI runs them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import HOSTILE_GROUP, HOSTILE_TEXT, train_on_table, write_table
+
+from w2vkit.explore.questions import Session
+
+pytestmark = [pytest.mark.browser, pytest.mark.explore, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+TOKEN = "browser-test-token"
+
+
+class Served:
+    """The explorer's app under uvicorn in a thread, on a free port of 127.0.0.1."""
+
+    def __init__(self, session: Session):
+        import uvicorn
+
+        from w2vkit.explore.server import allowed_hosts, make_app
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        port = self.sock.getsockname()[1]
+        app = make_app(session, TOKEN, allowed_hosts("127.0.0.1", port))
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", log_config=None))
+        self.server.install_signal_handlers = lambda: None  # (not the main thread)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.02)
+        self.url = f"http://127.0.0.1:{port}/?token={TOKEN}"
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture
+def browser_page():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium); .ci/run installs it", pytrace=False
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (errors.append("a dialog opened: " + d.message), d.dismiss()))
+        yield page, errors
+        browser.close()
+
+
+def wait_until(page, script: str, timeout: float = 60.0) -> None:
+    """Poll a JavaScript condition from here (the page's policy forbids the eval Playwright's
+    wait_for_function would use inside it)."""
+    end = time.monotonic() + timeout
+    while not page.evaluate(script):
+        if time.monotonic() > end:
+            raise AssertionError(
+                f"not true within {timeout:.0f} s: {script}; the page says {page.inner_text('#error')!r}"
+            )
+        time.sleep(0.05)
+
+
+def ready(page):
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+
+
+def cells(page, selector, column):
+    """The text of one column of a result table, by its header."""
+    return page.evaluate(
+        """([sel, col]) => { const t = document.querySelector(sel);
+             const i = Array.from(t.querySelectorAll('thead th')).findIndex(th => th.textContent === col);
+             return Array.from(t.querySelectorAll('tbody tr')).map(tr => tr.cells[i].textContent); }""",
+        [selector, column],
+    )
+
+
+def words_of(page, selector):
+    """The words of a result table's rows, as the page holds them."""
+    return page.eval_on_selector_all(f"{selector} tbody tr", "trs => trs.map(tr => tr.dataset.word)")
+
+
+def test_a_researchers_round_in_the_browser(halves, browser_page, tmp_path):
+    model, table = halves
+    page, errors = browser_page
+    served = Served(Session(model, table=table, by="half", block="chapter"))
+    try:
+        page.goto(served.url)
+        ready(page)
+        assert "3 resampled members" in page.inner_text("#model")
+        # search 孙悟空: neighbours with their intervals
+        page.fill("#search", "孙悟空")
+        page.keyboard.press("Enter")
+        wait_until(page, "document.querySelector('#word-title').textContent === '孙悟空'")
+        ready(page)
+        headers = page.eval_on_selector_all("#neighbours thead th", "ths => ths.map(th => th.textContent)")
+        assert {"word", "similarity", "recurrence", "members", "90% interval"} <= set(headers)
+        assert page.locator("#neighbours tbody .bar").count() == len(words_of(page, "#neighbours")) == 10
+        assert page.locator("#neighbourhood g.point").count() == 11  # (the word and its ten)
+        topical = cells(page, "#neighbours", "similarity")
+        # a neighbour clicked: passages holding both words
+        neighbour = words_of(page, "#neighbours")[0]
+        page.locator("#neighbours tbody tr").first.click()
+        wait_until(page, "!document.querySelector('#passages').hidden")
+        ready(page)
+        rows = page.eval_on_selector_all(
+            "#passages-table tr:not(:first-child)", "trs => trs.map(tr => Array.from(tr.cells).map(c => c.textContent))"
+        )
+        assert rows, page.inner_text("#error")
+        assert all(r[4] == "孙悟空" and (neighbour in r[3] or neighbour in r[5]) for r in rows)
+        shot = tmp_path / "explore-word.png"
+        page.screenshot(path=str(shot), full_page=True)
+        # the kind of similarity switched: the table changes
+        page.select_option("#similarity", "mixed")
+        wait_until(page, "new URLSearchParams(location.search).get('similarity') === 'mixed'")
+        ready(page)
+        assert cells(page, "#neighbours", "similarity") != topical
+        assert "--similarity mixed" in page.inner_text("#word-takeaway")
+        # a link to this view, followed: the same view
+        link = page.get_attribute("#word-takeaway a", "href")
+        shown = words_of(page, "#neighbours")
+        page.goto("about:blank")
+        page.goto(link)
+        ready(page)
+        assert page.input_value("#similarity") == "mixed" and words_of(page, "#neighbours") == shown
+        # a contrast of the small table
+        page.click("nav a[data-view='groups']")
+        page.fill("form[data-question='contrast'] input[name='words']", "菩萨")
+        page.click("form[data-question='contrast'] button")
+        wait_until(page, "document.querySelectorAll('#group-table tbody tr').length === 2", 120)
+        ready(page)
+        assert cells(page, "#group-table", "group") == ["前", "后"]
+        assert cells(page, "#group-table", "p")[1] != ""
+        assert page.locator("#path g.point").count() >= 2
+        assert page.inner_text("#error") == ""
+    finally:
+        served.stop()
+    assert errors == []
+    assert shot.stat().st_size > 20_000
+    if os.environ.get("W2VKIT_SCREENSHOTS"):  # to refresh the picture in the README
+        shutil.copy(shot, Path(os.environ["W2VKIT_SCREENSHOTS"]) / "explore-word.png")
+
+
+HOSTILE_WORDS = ["<img src=x onerror=window.__pwned=3>", "<script>window.__pwned=4</script>", "\x1b[31mred", "&amp;"]
+
+
+def test_markup_in_a_model_and_a_table_shows_as_text(novel_slice, browser_page, tmp_path):
+    from w2vkit.model.store import save_model
+
+    page, errors = browser_page
+    words = [*HOSTILE_WORDS, *(f"w{i}" for i in range(20))]
+    rng = np.random.default_rng(0)
+    planted = save_model(
+        tmp_path / "planted", words, np.arange(len(words), 0, -1) * 10, rng.normal(size=(len(words), 8)), {}
+    )
+    served = Served(Session(planted))
+    try:
+        page.goto(served.url + "&word=" + "w1")
+        ready(page)
+        shown = words_of(page, "#neighbours")
+        assert set(HOSTILE_WORDS) & set(shown), shown
+        labels = page.eval_on_selector_all("#neighbourhood text", "ts => ts.map(t => t.textContent)")
+        assert set(HOSTILE_WORDS) & set(labels)
+        page.goto(served.url + "&word=" + HOSTILE_WORDS[0].replace("&", "%26").replace("=", "%3D"))
+        ready(page)
+        assert page.inner_text("#word-title") == HOSTILE_WORDS[0]
+        assert page.locator("img").count() == 0 and page.locator("main script").count() == 0
+    finally:
+        served.stop()
+    # a table whose group and text hold markup, and a model trained on it
+    table = write_table(tmp_path / "hostile.tsv", novel_slice.read_text(encoding="utf-8").splitlines(), hostile=True)
+    model = train_on_table(table, tmp_path / "hostile-model", members=0)
+    served = Served(Session(model, table=table, by="half", block="chapter"))
+    try:
+        page.goto(served.url + "&view=groups&q=contrast&words=菩萨")
+        wait_until(page, "document.querySelectorAll('#group-table tbody tr').length === 2", 120)
+        ready(page)
+        assert cells(page, "#group-table", "group") == ["前", HOSTILE_GROUP]
+        page.locator("#group-table tbody tr").nth(1).click()  # (the group's passages)
+        wait_until(page, "!document.querySelector('#passages').hidden")
+        page.goto(served.url + "&word=孙悟空&near=" + "悟空")
+        ready(page)
+        assert page.locator("img").count() == 0
+        assert page.evaluate("window.__pwned") is None
+    finally:
+        served.stop()
+    assert HOSTILE_TEXT.startswith("<script>")
+    assert errors == []
