@@ -205,3 +205,45 @@ def test_markup_in_a_model_and_a_table_shows_as_text(novel_slice, browser_page, 
         served.stop()
     assert HOSTILE_TEXT.startswith("<script>")
     assert errors == []
+
+
+def test_bad_input_is_one_line_on_the_page_and_the_server_serves_on(browser_page, tmp_path):
+    from conftest import WORDS, model_with_members
+
+    page, errors = browser_page
+    folder = model_with_members(tmp_path)
+    served = Served(Session(folder))
+    try:
+        page.goto(served.url)
+        ready(page)
+        for typed, said in [
+            ("没有这个词", "is not in the model"),
+            ("字" * 100 + "多", "too long"),  # (the box takes 100; the address is typed by hand)
+        ]:
+            page.goto(served.url + "&word=" + typed)
+            ready(page)
+            error = page.inner_text("#error")
+            assert said in error and "\n" not in error.strip(), error
+        page.fill("#search", "   ")
+        page.keyboard.press("Enter")
+        assert page.inner_text("#error") == "type a word"
+        page.fill("#search", WORDS[1])
+        page.keyboard.press("Enter")
+        wait_until(page, f"document.querySelector('#word-title').textContent === '{WORDS[1]}'")
+        ready(page)
+        assert page.inner_text("#error") == "" and len(words_of(page, "#neighbours")) == 10
+    finally:
+        served.stop()
+    vectors = folder / "vectors.npy"
+    data = np.load(vectors)
+    data[0, 0] += 1  # (the model no longer passes its checks)
+    np.save(vectors, data)
+    served = Served(Session(folder))
+    try:
+        page.goto(served.url + "&word=" + WORDS[1])
+        ready(page)
+        error = page.inner_text("#error")
+        assert "vectors.npy" in error and "\n" not in error.strip(), error
+    finally:
+        served.stop()
+    assert errors == []

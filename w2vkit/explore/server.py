@@ -30,6 +30,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -38,6 +39,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from ..base.choices import MAX_CLUSTERS, PLOT_METHODS
 from ..base.env import debug_enabled
 from ..errors import W2vkitError
 from .questions import QUESTIONS, Args, Session, answer, completions
@@ -53,6 +55,8 @@ ANSWER_WAIT = 8.0  # seconds a request waits for its answer before the page is t
 KEPT_ANSWERS = 256  # answers kept for a question asked again (the link that reproduces a view)
 MAP_TOP = 2000  # the whole-model map's words unless asked: a PCA map of these paints in about a second
 MAP_MOST = 20_000
+MAP_CLUSTERS = 8  # (the page's default too)
+WARM_AFTER = 2.0  # seconds after the server is ready that the default map is drawn
 PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
@@ -139,7 +143,7 @@ def _answered(job: Job, pending: str) -> Response:
     return _json(job.value)  # type: ignore[arg-type]
 
 
-def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER_WAIT) -> Callable:
+def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER_WAIT) -> Guard:
     """The ASGI application: the page, its questions and the map, behind the guard."""
     quick, slow = Worker("w2vkit-explore"), Worker("w2vkit-explore-slow")
     maps = tempfile.TemporaryDirectory(prefix="w2vkit-explore-")  # (the map pages plot writes, gone at exit)
@@ -183,13 +187,27 @@ def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER
         return _answered(job, f"still working on {name}")
 
     async def whole_map(request: Request) -> Response:
-        params = {k: v for k, v in request.query_params.items() if k != "token"}
-        job = slow.ask(("map", tuple(sorted(params.items()))), lambda: _map_page(session, params, maps.name), wait)
+        try:
+            asked = map_question(session, {k: v for k, v in request.query_params.items() if k != "token"})
+        except W2vkitError as e:
+            return PlainTextResponse(_message(e), 400)
+        job = slow.ask(("map", asked), lambda: _map_page(session, asked, maps.name), wait)
         if not job.done.is_set():
             return HTMLResponse(_WAITING_PAGE, 202, headers={"Refresh": "2"})
         if job.error is not None:
             return PlainTextResponse(_message(job.error), 400)
         return HTMLResponse(job.value, headers={"Content-Security-Policy": MAP_POLICY})
+
+    def warm() -> None:
+        """Draw the default map in the background, a moment after the server is ready (after the
+        first word's page), so that the map tab opens at once."""
+        asked = map_question(session, {})
+
+        def later() -> str:
+            time.sleep(WARM_AFTER)
+            return _map_page(session, asked, maps.name)
+
+        slow.ask(("map", asked), later, 0)
 
     routes = [
         Route("/", page),
@@ -201,25 +219,45 @@ def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER
     ]
     app = Starlette(routes=routes)
     app.state.maps = maps  # (kept alive with the app)
-    return Guard(app, token, hosts)
+    guard = Guard(app, token, hosts)
+    guard.warm = warm
+    return guard
 
 
 _WAITING_PAGE = "<!doctype html><meta charset=utf-8><title>w2vkit map</title><p>Drawing the map…</p>"
 
 
-def _map_page(session: Session, params: dict, folder: str) -> str:
+@dataclass(frozen=True)
+class MapQuestion:
+    top: int
+    method: str
+    clusters: int | None
+    words: tuple[str, ...]
+    similarity: str | None
+
+
+def map_question(session: Session, params: dict) -> MapQuestion:
+    """The map asked for, its parameters read and bounded (the same map however it was asked)."""
+    args = Args(params)
+    words = tuple(args.words("words", required=False))
+    clusters = args.number("clusters", MAP_CLUSTERS, 0, MAX_CLUSTERS) or None
+    return MapQuestion(
+        args.number("top", MAP_TOP, 10, MAP_MOST),
+        args.choice("method", PLOT_METHODS, "pca"),
+        None if words else clusters,
+        words,
+        args.optional_choice("similarity", session.kinds()),
+    )
+
+
+def _map_page(session: Session, asked: MapQuestion, folder: str) -> str:
     """The whole-model map: `plot`'s own HTML page (w2vkit.pictures.webmap) of the `top` most
     frequent words, coloured by k-means clusters or by the given words and their neighbours."""
     from ..pictures.plotting import plot
 
-    args = Args(params)
-    top = args.number("top", MAP_TOP, 10, MAP_MOST)
-    method = args.choice("method", ("pca", "tsne"), "pca")
-    clusters = args.number("clusters", 0, 0, 30) or None
-    words = args.words("words", required=False)
     out = Path(folder) / f"map-{secrets.token_hex(8)}.html"
-    engine = session.engine(args.optional_choice("similarity", session.kinds()))
-    plot(engine, out, words, top=top, method=method, clusters=None if words else clusters)
+    engine = session.engine(asked.similarity)
+    plot(engine, out, list(asked.words), top=asked.top, method=asked.method, clusters=asked.clusters)
     page = out.read_text(encoding="utf-8")
     out.unlink()
     return page
@@ -240,6 +278,7 @@ class Guard:
 
     def __init__(self, app, token: str, hosts: set[str]):
         self.app, self.token, self.hosts = app, token, hosts
+        self.warm: Callable[[], None] = lambda: None  # (make_app's: work to do once serving)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -317,13 +356,14 @@ def serve(session: Session, sock: socket.socket, token: str, ready: Callable[[st
         timeout_keep_alive=5, access_log=bool(os.environ.get("W2VKIT_EXPLORE_LOG")),
     )  # fmt: skip
     server = uvicorn.Server(config)
-    if ready is not None:
-        threading.Thread(target=_when_started, args=(server, ready), daemon=True).start()
+    threading.Thread(target=_when_started, args=(server, app, ready), daemon=True).start()
     server.run(sockets=[sock])
 
 
-def _when_started(server, ready: Callable[[str], None]) -> None:
+def _when_started(server, app: Guard, ready: Callable[[str], None] | None) -> None:
     while not server.started and not server.should_exit:
         time.sleep(0.02)
     if server.started:
-        ready("serving")
+        if ready is not None:
+            ready("serving")
+        app.warm()

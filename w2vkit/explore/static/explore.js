@@ -8,6 +8,7 @@
   const token = params.get("token") || "";
   const SVG = "http://www.w3.org/2000/svg";
   let about = null;
+  let aboutAsked = null;  // (the model's facts, asked at once, beside the first view's question)
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);
@@ -232,6 +233,7 @@
     if (!s.word) { $("word-title").textContent = "Type a word above."; return; }
     $("word-title").textContent = s.word;
     const answer = await answered("similar", { word: s.word, similarity: s.similarity, rank: s.rank }, "the neighbours of " + s.word);
+    await aboutAsked;
     if (!answer) { clear($("neighbours")); clear($("neighbourhood")); clear($("word-notes")); return; }
     const result = answer.result;
     notes($("word-notes"), result);
@@ -294,6 +296,7 @@
   }
 
   async function showGroups(s) {
+    await aboutAsked;
     clear($("group-table")); clear($("group-notes")); clear($("group-takeaway")); $("path").style.display = "none";
     if (!about || !about.table) { $("group-title").textContent = "Start explore with --in TABLE --by COLUMN to contrast groups."; return; }
     if (s.q === "scan") {
@@ -350,21 +353,25 @@
     else if (view === "findings") await showFinding(s);
     else if (view === "groups") await showGroups(s);
     else showMap(s);
+    await aboutAsked;
     if (document.fonts) await document.fonts.ready;
     document.body.dataset.ready = "1";
   }
 
+  function showAbout(result) {
+    about = result;
+    $("model").textContent = about.model + " · " + fmt(about.words) + " words · " + about.dimensions + " dimensions" +
+      (about.members ? " · " + about.members + " resampled members" : " · no resampled members") +
+      (about.table ? " · " + about.table + " by " + about.by : "");
+    for (const kind of about.similarities) { const o = el("option", kind); o.value = kind; $("similarity").appendChild(o); }
+    $("similarity").value = state().similarity || about.similarity;
+    $("groups-tab").hidden = !about.table;
+  }
+
   // ---- wiring --------------------------------------------------------------------------------
   async function start() {
-    const answer = await answered("about", {}, "the model");
-    if (answer) {
-      about = answer.result;
-      $("model").textContent = about.model + " · " + fmt(about.words) + " words · " + about.dimensions + " dimensions" +
-        (about.members ? " · " + about.members + " resampled members" : " · no resampled members") +
-        (about.table ? " · " + about.table + " by " + about.by : "");
-      for (const kind of about.similarities) { const o = el("option", kind); o.value = kind; $("similarity").appendChild(o); }
-      $("groups-tab").hidden = !about.table;
-    }
+    aboutAsked = answered("about", {}, "the model").then((a) => { if (a) showAbout(a.result); return a; });
+    const shown = show();
     $("search-form").addEventListener("submit", (ev) => { ev.preventDefault(); const w = $("search").value.trim(); if (w) goToWord(w); else setError("type a word"); });
     let typing = null;
     $("search").addEventListener("input", () => {
@@ -395,7 +402,8 @@
       const f = ev.target.elements;
       go({ view: "map", top: f.top.value, method: f.method.value, clusters: f.clusters.value, words: f.words.value.trim() });
     });
-    await show();
+    await shown;
+    $("similarity").value = state().similarity || (about ? about.similarity : "");
   }
   window.w2vkitExplore = { go: go, state: state };
   start();
