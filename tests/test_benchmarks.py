@@ -172,3 +172,10 @@ def test_neighbours_benchmark():
 def test_similarity_benchmark():
     out = run("similarity.py", "--tiny")
     assert "xiyouji      topical" in out and "paradigmatic" in out and "of which the views" in out
+
+
+@pytest.mark.slow
+@pytest.mark.explore
+def test_explore_benchmark(small_model):
+    out = run("explore.py", "--model", small_model, "--big", 3000, "--members", 2, "--no-browser")
+    assert "further questions" in out and "gensim most_similar" in out

@@ -128,6 +128,7 @@ def test_a_researchers_round_in_the_browser(halves, browser_page, tmp_path):
         assert rows, page.inner_text("#error")
         assert all(r[4] == "孙悟空" and (neighbour in r[3] or neighbour in r[5]) for r in rows)
         shot = tmp_path / "explore-word.png"
+        page.wait_for_selector("body[data-fonts='1']", timeout=60_000)
         page.screenshot(path=str(shot), full_page=True)
         # the kind of similarity switched: the table changes
         page.select_option("#similarity", "mixed")

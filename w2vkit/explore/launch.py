@@ -49,10 +49,9 @@ def explore(
             "(with its token) can read the model and the passages of its text"
         )
     session = Session(Path(model_path), similarity, Path(table) if table else None, by, block, text_column)
+    warn("loading the model and drawing its map (a few seconds)...")
     try:
-        engine = session.engine()
-        len(engine.members)  # (the members and the norms read now, not at the first question)
-        engine.norms  # noqa: B018
+        session.engine()
     except W2vkitError as e:
         warn(f"warning: {e} (the page will say so at each question)")
     sock = bind(host, port)

@@ -36,7 +36,7 @@ from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..base.choices import MAX_CLUSTERS, PLOT_METHODS
@@ -47,7 +47,11 @@ from .questions import QUESTIONS, Args, Session, answer, completions
 log = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
-STATIC_FILES = {"explore.js": "text/javascript; charset=utf-8", "explore.css": "text/css; charset=utf-8"}
+STATIC_FILES = {
+    "explore.js": "text/javascript; charset=utf-8",
+    "explore.css": "text/css; charset=utf-8",
+    "explore-fonts.css": "text/css; charset=utf-8",
+}
 TOKEN_COOKIE = "w2vkit_token"
 MAX_URL = 8192  # bytes of path and query
 MAX_ANSWER_BYTES = 16 << 20  # an answer (JSON) or a map page
@@ -56,7 +60,7 @@ KEPT_ANSWERS = 256  # answers kept for a question asked again (the link that rep
 MAP_TOP = 2000  # the whole-model map's words unless asked: a PCA map of these paints in about a second
 MAP_MOST = 20_000
 MAP_CLUSTERS = 8  # (the page's default too)
-WARM_AFTER = 2.0  # seconds after the server is ready that the default map is drawn
+MAP_WARM_WAIT = 60.0  # seconds the start waits for the default map (then it is drawn on in the background)
 PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
@@ -148,8 +152,11 @@ def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER
     quick, slow = Worker("w2vkit-explore"), Worker("w2vkit-explore-slow")
     maps = tempfile.TemporaryDirectory(prefix="w2vkit-explore-")  # (the map pages plot writes, gone at exit)
 
+    # the page's own files, read once (a file response reads in a worker thread: 100 ms on a busy machine)
+    files = {name: (STATIC / name).read_bytes() for name in ["index.html", *STATIC_FILES]}
+
     async def page(request: Request) -> Response:
-        response = FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
+        response = Response(files["index.html"], media_type="text/html; charset=utf-8")
         response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
         return response
 
@@ -157,15 +164,21 @@ def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER
         name = request.path_params["name"]
         if name not in STATIC_FILES:
             return PlainTextResponse("not found", 404)
-        return FileResponse(STATIC / name, media_type=STATIC_FILES[name])
+        return Response(files[name], media_type=STATIC_FILES[name])
+
+    font_bytes: list[bytes] = []
 
     async def font(request: Request) -> Response:
-        from ..pictures.fonts import bundled_font_path
+        # (held in memory once read: streamed from the file in chunks it took 0.7 s beside the
+        # first questions, which waited for the interpreter meanwhile)
+        if not font_bytes:
+            from ..pictures.fonts import bundled_font_path
 
-        path = bundled_font_path()
-        if not path:
-            return PlainTextResponse("no font", 404)
-        return FileResponse(path, media_type="font/otf", headers={"cache-control": "private, max-age=86400"})
+            path = bundled_font_path()
+            if not path:
+                return PlainTextResponse("no font", 404)
+            font_bytes.append(Path(path).read_bytes())
+        return Response(font_bytes[0], media_type="font/otf", headers={"cache-control": "private, max-age=86400"})
 
     async def complete(request: Request) -> Response:
         params = dict(request.query_params)
@@ -199,15 +212,22 @@ def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER
         return HTMLResponse(job.value, headers={"Content-Security-Policy": MAP_POLICY})
 
     def warm() -> None:
-        """Draw the default map in the background, a moment after the server is ready (after the
-        first word's page), so that the map tab opens at once."""
+        """Ask what the first visit asks before the address is printed: the most frequent word's
+        neighbours and picture (the members' norms and indexes read, numpy warmed), and the default
+        whole-model map (scikit-learn imported: 3 s on a busy machine)."""
+        from .questions import answer
+
+        try:
+            word = session.engine().model.words[0]
+        except W2vkitError:  # (a model that fails its checks: nothing to warm)
+            return
+        for name in ("similar", "neighbourhood"):
+            try:
+                answer(session, name, {"word": word})
+            except W2vkitError:  # (the page says so at each question)
+                pass
         asked = map_question(session, {})
-
-        def later() -> str:
-            time.sleep(WARM_AFTER)
-            return _map_page(session, asked, maps.name)
-
-        slow.ask(("map", asked), later, 0)
+        slow.ask(("map", asked), lambda: _map_page(session, asked, maps.name), MAP_WARM_WAIT)
 
     routes = [
         Route("/", page),
@@ -278,7 +298,7 @@ class Guard:
 
     def __init__(self, app, token: str, hosts: set[str]):
         self.app, self.token, self.hosts = app, token, hosts
-        self.warm: Callable[[], None] = lambda: None  # (make_app's: work to do once serving)
+        self.warm: Callable[[], None] = lambda: None  # (make_app's: what to do before serving)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -356,14 +376,14 @@ def serve(session: Session, sock: socket.socket, token: str, ready: Callable[[st
         timeout_keep_alive=5, access_log=bool(os.environ.get("W2VKIT_EXPLORE_LOG")),
     )  # fmt: skip
     server = uvicorn.Server(config)
-    threading.Thread(target=_when_started, args=(server, app, ready), daemon=True).start()
+    app.warm()
+    if ready is not None:
+        threading.Thread(target=_when_started, args=(server, ready), daemon=True).start()
     server.run(sockets=[sock])
 
 
-def _when_started(server, app: Guard, ready: Callable[[str], None] | None) -> None:
+def _when_started(server, ready: Callable[[str], None]) -> None:
     while not server.started and not server.should_exit:
         time.sleep(0.02)
     if server.started:
-        if ready is not None:
-            ready("serving")
-        app.warm()
+        ready("serving")

@@ -354,8 +354,21 @@
     else if (view === "groups") await showGroups(s);
     else showMap(s);
     await aboutAsked;
-    if (document.fonts) await document.fonts.ready;
     document.body.dataset.ready = "1";
+    addFonts();
+  }
+
+  // The CJK font (a system one, else the bundled one from this server) once the first view is
+  // drawn: the page is painted before 8 MB of font arrive on a machine that has none.
+  let fontsAdded = false;
+  function addFonts() {
+    if (fontsAdded) return;
+    fontsAdded = true;
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = "static/explore-fonts.css";
+    link.onload = () => document.fonts.load("16px 'w2vkit CJK'", "字").then(() => { document.body.dataset.fonts = "1"; });
+    document.head.appendChild(link);
   }
 
   function showAbout(result) {
