@@ -53,7 +53,7 @@ def test_the_kind_of_similarity_changes_the_answer_and_is_named_in_the_command(h
         answer(session, "similar", {"word": "行者", "similarity": "nonsense"})
 
 
-def test_a_neighbours_passages_hold_both_words(halves):
+def test_a_neighbours_passages_hold_both_words(halves, invoke):
     model, table = halves
     session = Session(model, table=table, by="half")
     neighbour = answer(session, "similar", {"word": "行者"})["result"]["results"][0]["word"]
@@ -64,8 +64,14 @@ def test_a_neighbours_passages_hold_both_words(halves):
         assert row["word"] == "行者" and (neighbour in row["left"] or neighbour in row["right"])
     alone = answer(session, "kwic", {"word": "行者"})["result"]
     assert alone["total"] > found["result"]["total"]  # (near filters)
-    in_group = answer(session, "kwic", {"word": "行者", "group": "后"})["result"]
-    assert in_group["results"] and all("half=后" in r["chapter"] for r in in_group["results"])
+    typical = answer(session, "kwic", {"word": "菩萨", "group": "后", "limit": "5"})
+    rows = typical["result"]["results"]
+    lines = table.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 5 and all(lines[r["line"] - 1].startswith("后\t") for r in rows)
+    assert [r["typicality"] for r in rows] == sorted((r["typicality"] for r in rows), reverse=True)
+    assert typical["command"].endswith("--where half=后 --typical")
+    printed = invoke([*shlex.split(typical["command"])[1:], "--format", "json"])
+    assert printed.exit_code == 0 and json.loads(printed.stdout)["results"] == rows
 
 
 def test_neighbourhood_places_the_word_and_the_neighbours_the_table_shows(members_session):

@@ -18,7 +18,7 @@ from .options import (
     segmentation_options,
     verbosity,
 )
-from .output import info, load_model_for, plural, show, show_progress
+from .output import engine_for, info, load_model_for, plural, show, show_progress
 
 
 @click.command()
@@ -109,10 +109,16 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
     metavar="WORD",
     help="Only the passages with this word within --width characters: where two neighbours are used together.",
 )
+@click.option(
+    "--typical",
+    is_flag=True,
+    help="With --in TABLE -m MODEL --where COLUMN=GROUP: the group's passages most typical of the word's use there "
+    "first (each occurrence's à la carte vector against the group's mean, as contrast computes them).",
+)
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def kwic(word, source, topn, width, text_column, where, near, model_path, fmt):
+def kwic(word, source, topn, width, text_column, where, near, typical, model_path, fmt):
     """Keyword in context: the passages a WORD occurs in, with their line and chapter.
 
     With --in FILE, the raw text (the word found as written); else the segmented text the model
@@ -128,6 +134,7 @@ def kwic(word, source, topn, width, text_column, where, near, model_path, fmt):
       w2vkit kwic 酒 --in poetry.tsv.gz --where period=宋 -n 20   # a table's rows of one group
       w2vkit kwic 梦 --in poetry.tsv.gz --where period=唐 -m models/poetry   # as the model read them
       w2vkit kwic 行者 --near 八戒                  # the two used together
+      w2vkit kwic 月 --in poetry.tsv.gz --where period=宋 -m models/poetry --typical   # how 宋 uses 月
     """
     from ..queries.kwic import passages
     from ..text.reading.tables import is_table
@@ -138,6 +145,16 @@ def kwic(word, source, topn, width, text_column, where, near, model_path, fmt):
         if not sep or not column.strip():
             raise click.UsageError(f"--where takes COLUMN=VALUE, not {condition!r}")
         conditions[column.strip()] = value.strip()
+    if typical:
+        if not (source and is_table(source) and model_path and len(conditions) == 1 and near is None):
+            raise click.UsageError("--typical takes --in TABLE, -m MODEL (trained on it) and one --where COLUMN=GROUP")
+        from ..findings.typical import typical_passages
+
+        ((by, group),) = conditions.items()
+        result = typical_passages(
+            engine_for(model_path), word, source, by=by, group=group, **given(limit=topn, text_column=text_column)
+        )
+        return show(result, fmt)
     # (with --in TABLE, -m reads the rows as that model did; without -m the raw text is searched)
     model = load_model_for(model_path) if source is None or (model_path and is_table(source)) else None
     result = passages(

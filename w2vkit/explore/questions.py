@@ -209,19 +209,26 @@ def neighbourhood(session: Session, args: Args):
 
 
 def kwic(session: Session, args: Args):
+    """A word's passages in the training text (those near another word with `near`); with a
+    group of the session's table, the group's passages most typical of the word's use there."""
     from ..queries.kwic import passages
 
     word, near = args.text("word"), args.optional("near")
     limit = args.number("limit", PASSAGES, 1, MAX_ROWS)
     group = args.optional("group")
-    model = session.engine().model
-    where = {session.by: group} if group and session.by else None
-    source = str(session.table) if session.table else None
-    result = passages(word, source=source, model=model, near=near, limit=limit, where=where, width=KWIC_WIDTH)
     argv = ["w2vkit", "kwic", word, "-m", str(session.model_path), "-n", str(limit)]
-    if source:
-        argv += ["--in", source] + (["--where", f"{session.by}={group}"] if where else [])
-    return result, argv + (["--near", near] if near else [])
+    if group is not None:
+        from ..findings.typical import typical_passages
+
+        table, by = _table(session)
+        result = typical_passages(
+            session.engine(), word, table, by=by, group=group, block=session.block, text_column=_text_column(session),
+            limit=limit,
+        )  # fmt: skip
+        return result, argv + ["--in", table, "--where", f"{by}={group}", "--typical"]
+    source = str(session.table) if session.table else None
+    result = passages(word, source=source, model=session.engine().model, near=near, limit=limit, width=KWIC_WIDTH)
+    return result, argv + (["--in", source] if source else []) + (["--near", near] if near else [])
 
 
 def analogy(session: Session, args: Args):

@@ -6,7 +6,7 @@ group, a block that spans groups (named, or split with `split_blocks`)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,6 +28,8 @@ class Documents:
     ordered: bool
     block_names: list[str]
     split: int = 0  # blocks that spanned groups, made a block per group (split_blocks)
+    lines: list[int] = field(default_factory=list)  # each document's line in the table
+    texts: list[str] = field(default_factory=list)  # each document's text as the table holds it
 
     def __post_init__(self):
         self.block_group = np.full(len(self.block_names), -1, dtype=np.int32)
@@ -107,7 +109,8 @@ def read_documents(
             yield from tokenize([row[text_column] for _, row in rows[start : start + BATCH]])
 
     corpus = build_corpus(token_lists(), engine.model.index)
-    return Documents(corpus, group, block_of, order, ordered, list(block_index), split)
+    lines, texts = [n for n, _ in rows], [r[text_column] for _, r in rows]
+    return Documents(corpus, group, block_of, order, ordered, list(block_index), split, lines, texts)
 
 
 def _number(value: str) -> float | None:

@@ -259,18 +259,21 @@
   async function showPassages(word, near, group) {
     const answer = await answered("kwic", { word: word, near: near, group: group }, "the passages");
     $("passages").hidden = false;
-    $("passages-title").textContent = near ? "Passages with " + word + " and " + near : "Passages of " + word + (group ? " in " + group : "");
+    $("passages-title").textContent = near ? "Passages with " + word + " and " + near
+      : group ? "The passages most typical of " + word + " in " + group : "Passages of " + word;
     if (!answer) { clear($("passages-table")); return; }
     notes($("passages-notes"), answer.result);
     const t = $("passages-table");
     clear(t);
+    const rows = answer.result.results;
+    const columns = rows.length ? Object.keys(rows[0]) : [];
     const head = el("tr");
-    for (const c of ["file", "line", "chapter", "left", "word", "right"]) head.appendChild(el("th", c));
+    for (const c of columns) head.appendChild(el("th", c));
     t.appendChild(head);
-    for (const r of answer.result.results) {
+    const kinds = { left: "left", word: "kw", right: "", line: "num", rank: "num", typicality: "num" };
+    for (const r of rows) {
       const tr = el("tr");
-      tr.append(el("td", (r.file || "").split("/").pop()), el("td", r.line, "num"), el("td", r.chapter),
-        el("td", r.left, "left"), el("td", r.word, "kw"), el("td", r.right));
+      for (const c of columns) tr.appendChild(el("td", c === "file" ? (r.file || "").split("/").pop() : fmt(r[c]), kinds[c] || ""));
       t.appendChild(tr);
     }
     takeaway($("passages-takeaway"), answer);

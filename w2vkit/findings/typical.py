@@ -1,0 +1,139 @@
+"""The passages most typical of a word's use in one group of a table (conText's "most typical
+contexts"): each occurrence's à la carte vector (A times the mean of its context's unit vectors,
+as contrast computes them) against the mean of the group's, the occurrences closest first.
+
+A contrast says that 月 is used differently in 宋 than in 唐; the typical passages say how: they
+are the occurrences that carry the group's usage, where the first passages of a table are only
+the first rows."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..base.choices import KWIC_LIMIT, TEXT_COLUMN
+from ..base.limits import check_number
+from ..base.results import Result
+from ..errors import UsageError
+from ..queries.query import Engine, count_argument
+from .alacarte import DEFAULT_WINDOW, context_sums, transform
+from .tabledocs import read_documents
+
+SHOWN_TOKENS = 12  # tokens of context shown each side of a passage
+
+
+def typical_passages(
+    engine: Engine,
+    word: str,
+    path: str | os.PathLike,
+    *,
+    by: str,
+    group: str,
+    block: str | None = None,
+    text_column: str = TEXT_COLUMN,
+    window: int = DEFAULT_WINDOW,
+    limit: int = KWIC_LIMIT,
+) -> Result:
+    """The `limit` occurrences of `word` in the rows of the table at `path` whose column `by` is
+    `group`, most typical first: each occurrence's vector (A times its context's mean unit vector,
+    `window` tokens each side) and its cosine with the mean of the group's occurrence vectors.
+
+    Parameters
+    ----------
+    engine : Engine
+        A model trained on the table (its segmentation is applied to the rows).
+    word : str
+        The word.
+    path : str or Path
+        The table.
+    by, group : str
+        The column of the groups, and the group.
+    block : str, optional
+        The contrast's block column (read only to check it, as contrast does).
+    text_column : str
+        The column holding the text.
+    window : int
+        Context tokens each side, as in contrast.
+    limit : int
+        Passages kept.
+
+    Returns
+    -------
+    Result
+        Rows (rank, line, typicality, left, word, right), best first; fields word, group,
+        occurrences; the table line of each passage.
+    """
+    check_number("topn", limit)
+    window = count_argument("window", window)
+    key = engine.lookup(word).key
+    row = engine.model.index.get(key)
+    if row is None:
+        raise UsageError(f"{word}: composed from character n-grams, so it has no occurrences in the table")
+    docs = read_documents(engine, path, by, block, text_column)
+    if group not in docs.groups:
+        have = ", ".join(map(repr, docs.groups[:20]))
+        raise UsageError(f"{path}: no group {group!r} in column {by!r}; it has {have}")
+    g = docs.groups.index(group)
+    corpus = docs.corpus
+    pos = corpus.positions(row)
+    pos = pos[docs.group[corpus.doc[pos]] == g]
+    sums, counts, kept = context_sums(engine, corpus, pos, np.arange(len(pos)), len(pos), window)
+    pos, sums, counts = pos[kept], sums[kept], counts[kept]
+    vectors = (sums / counts[:, None]) @ transform(engine, corpus, window).T.astype(np.float64)
+    norms = np.linalg.norm(vectors, axis=1)
+    mean = vectors.sum(axis=0)
+    scale = float(np.linalg.norm(mean))
+    typicality = (vectors @ (mean / scale)) / np.where(norms > 0, norms, 1) if scale > 0 else np.zeros(len(pos))
+    best = np.argsort(-typicality, kind="stable")[:limit]
+    rows = _passages(engine, docs, pos[best], typicality[best], key)
+    fields = {"word": key, "table": str(path), "by": by, "group": group, "occurrences": int(len(pos))}
+    result = Result(
+        "typical",
+        ["rank", "line", "typicality", "left", "word", "right"],
+        rows,
+        fields,
+        [],
+        engine.provenance(window=window),
+    )
+    result.note(
+        f"{len(rows)} of the {len(pos):,} occurrences of {key} in {by}={group}, the most typical first "
+        "(cosine of each occurrence's à la carte vector with the group's mean)",
+        kind="info",
+    )
+    return result
+
+
+def _passages(engine: Engine, docs, positions: np.ndarray, scores: np.ndarray, key: str) -> list[tuple]:
+    """Each occurrence's row of the table cut into tokens again (as the model reads it) and the
+    tokens around it, CJK tokens joined without spaces."""
+    from ..queries.segmentation import row_tokenizer
+
+    if not len(positions):
+        return []
+    corpus = docs.corpus
+    starts = np.searchsorted(corpus.doc, np.arange(corpus.documents))
+    wanted = sorted({int(corpus.doc[p]) for p in positions})
+    tokenize = row_tokenizer(engine.model, docs.texts[wanted[0]])
+    tokens = dict(zip(wanted, tokenize([docs.texts[d] for d in wanted])))
+    out = []
+    for rank, (p, score) in enumerate(zip(positions.tolist(), scores.tolist()), 1):
+        d = int(corpus.doc[p])
+        at, these = p - int(starts[d]), tokens[d]
+        left, right = these[max(0, at - SHOWN_TOKENS) : at], these[at + 1 : at + 1 + SHOWN_TOKENS]
+        out.append((rank, docs.lines[d], round(float(score), 4), _joined(left), these[at] if at < len(these) else key,
+                    _joined(right)))  # fmt: skip
+    return out
+
+
+def _joined(tokens: list[str]) -> str:
+    text = ""
+    for t in tokens:
+        if text and not (_cjk(text[-1]) and _cjk(t[:1])):
+            text += " "
+        text += t
+    return text
+
+
+def _cjk(ch: str) -> bool:
+    return bool(ch) and "\u3400" <= ch <= "\u9fff"
