@@ -153,6 +153,14 @@ def test_a_researchers_round_in_the_browser(halves, browser_page, tmp_path):
         assert cells(page, "#group-table", "p")[1] != ""
         assert page.locator("#path g.point").count() >= 2
         assert page.inner_text("#error") == ""
+        # the whole-model map: plot's own page, in a sandboxed frame, searchable
+        page.click("nav a[data-view='map']")
+        frame = page.frame_locator("#map")
+        frame.locator("body[data-ready='1']").wait_for(timeout=120_000)
+        frame.locator("#search").fill("孙悟空")
+        frame.locator("#search").press("Enter")
+        frame.locator("#neighbours li").first.wait_for(timeout=10_000)
+        assert frame.locator("#neighbours li").count() == 10
     finally:
         served.stop()
     assert errors == []

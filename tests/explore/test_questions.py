@@ -144,3 +144,20 @@ def test_the_command_line_quotes_only_what_a_shell_would_misread():
     line = shell_line(argv)
     assert shlex.split(line) == argv
     assert line.startswith("w2vkit similar 孙悟空 -m 'models/a b'")
+
+
+def test_a_word_in_the_other_script_is_looked_up_and_completed_as_the_model_normalises_it(tmp_path):
+    import numpy as np
+
+    from w2vkit.model.store import save_model
+
+    words = ["孙悟空", "孙行者", "猪八戒", "唐僧", "沙僧", "妖精"]
+    rng = np.random.default_rng(1)
+    folder = save_model(
+        tmp_path / "simplified", words, np.arange(6, 0, -1) * 10, rng.normal(size=(6, 8)).astype(np.float32),
+        {"segmentation": {"to_simplified": True}},
+    )  # fmt: skip
+    session = Session(folder)
+    assert [c["word"] for c in completions(session, "孫")] == ["孙悟空", "孙行者"]
+    got = answer(session, "similar", {"word": "孫悟空", "topn": "3"})["result"]
+    assert got["query"][0]["key"] == "孙悟空" and "孙悟空" not in [r["word"] for r in got["results"]]

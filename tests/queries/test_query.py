@@ -145,7 +145,7 @@ def test_cli_similarity_analogy_doesnt_match(invoke, small_model, engine):
     assert [(a, b) for a, b, *_ in rows] == [("行者", "八戒"), ("悟空", "三藏")]
     assert abs(float(rows[0][2]) - engine.similarity("行者", "八戒")) < 1e-4
     index, counts = engine.model.index, engine.model.counts
-    assert rows[0][3:] == [str(counts[index["行者"]]), str(counts[index["八戒"]]), "False"]  # counts, composed
+    assert rows[0][3:] == [str(counts[index["行者"]]), str(counts[index["八戒"]]), "false"]  # counts, composed
     r = invoke(["analogy", "行者", "八戒", "悟空", "-m", small_model])
     best = engine.analogy("行者", "八戒", "悟空")[0]
     assert r.stderr.startswith(f"行者 + 八戒 − 悟空 ≈ {best[0]} ")

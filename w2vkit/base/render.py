@@ -1,5 +1,11 @@
-"""Rendering result rows as an aligned table, TSV or JSON (used by the CLI and the shell), and
+"""Rendering result rows as an aligned table, TSV, CSV or JSON (used by the CLI and the shell), and
 making text from a corpus safe to show on a terminal.
+
+The table is for reading (4 decimals, "n/a" where there is no number); TSV and CSV are for R and
+pandas: every number at full precision (the shortest text that reads back as the same float), an
+empty cell where there is none, a list's items in one cell joined by spaces, true/false. CSV is
+RFC 4180 (Python's csv module: quoted where needed, CRLF line ends); a TSV cell's tabs and line
+breaks become spaces (TSV has no quoting).
 
 Words are data: a corpus or an imported file can hold escape sequences that would clear the
 screen or retitle the terminal. Tables and messages show every control character (C0, C1, DEL,
@@ -10,6 +16,8 @@ NaN or infinity (they become null).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import re
@@ -56,10 +64,17 @@ def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None
         obj = dict(payload or {})
         obj["results"] = [dict(zip(columns, row)) for row in rows]
         return to_json(obj, indent=indent)
-    cells = [[_cell(v) for v in row] for row in rows]
     if fmt == "tsv":
-        return "\n".join("\t".join(r) for r in [columns] + cells)
-    cells = [[terminal_safe(v) for v in row] for row in cells]
+        return "\n".join(
+            "\t".join(_tsv_safe(c) for c in r) for r in [columns] + [[exact(v) for v in row] for row in rows]
+        )
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows([exact(v) for v in row] for row in rows)
+        return out.getvalue()[: -len("\r\n")]
+    cells = [[terminal_safe(_cell(v)) for v in row] for row in rows]
     widths = [_width(c) for c in columns]
     for row in cells:
         widths = [max(w, _width(v)) for w, v in zip(widths, row)]
@@ -69,11 +84,36 @@ def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None
 
 
 def _cell(v) -> str:
+    if hasattr(v, "item") and hasattr(v, "dtype"):  # a numpy scalar
+        v = v.item()
     if v is None or (isinstance(v, float) and v != v):  # no score (nothing to score): not a zero
         return "n/a"
+    if isinstance(v, bool):
+        return str(v)
     if isinstance(v, float):
         return f"{v:.4f}"
+    if isinstance(v, (list, tuple)):
+        return " ".join(_cell(x) for x in v)
     return str(v)
+
+
+def exact(v) -> str:
+    """A cell for R and pandas: full precision, empty when missing, a list's items joined by spaces."""
+    if hasattr(v, "item") and hasattr(v, "dtype"):  # a numpy scalar
+        v = v.item()
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, (list, tuple)):
+        return " ".join(exact(x) for x in v)
+    return str(v)
+
+
+def _tsv_safe(text: str) -> str:
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
 def _width(s: str) -> int:

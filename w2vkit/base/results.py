@@ -73,6 +73,25 @@ class Result:
         out["results"] = self.records()
         return out
 
+    def to_frame(self):
+        """The rows as a pandas DataFrame, a column per name (pandas is not a dependency of
+        w2vkit: `pip install pandas`). Missing numbers are NaN in numeric columns, a list stays a
+        list in its cell; the fields, notes and provenance are kept in `frame.attrs`."""
+        try:
+            import pandas as pd
+        except ImportError:
+            from ..errors import UsageError
+
+            raise UsageError("to_frame needs pandas: pip install pandas") from None
+        frame = pd.DataFrame.from_records(self.rows, columns=self.columns)
+        frame.attrs.update(
+            command=self.command,
+            fields=dict(self.fields),
+            notes=[n.named() for n in self.notes],
+            provenance=dict(self.provenance),
+        )
+        return frame
+
     def __len__(self) -> int:
         return len(self.rows)
 

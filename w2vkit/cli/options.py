@@ -81,7 +81,7 @@ def verbosity(f):
     return wrapper
 
 
-def format_option(choices=("table", "tsv", "json"), default="table", help=None):
+def format_option(choices=("table", "tsv", "csv", "json"), default="table", help=None):
     """The one --format option (stored as `fmt`)."""
     return click.option(
         "--format",
@@ -89,7 +89,9 @@ def format_option(choices=("table", "tsv", "json"), default="table", help=None):
         type=click.Choice(list(choices)),
         default=default,
         show_default=True,
-        help=help or "Output format: aligned table, tab-separated, or JSON for scripts.",
+        help=help
+        or "Output format: an aligned table to read; TSV or CSV (full precision, empty cells where there is no "
+        "number: for R and pandas) or JSON for scripts.",
     )
 
 

@@ -122,8 +122,8 @@ def show(result, fmt: str, with_rows: bool = True) -> None:
         pass
     elif fmt == "json":
         click.echo(to_json(result.to_dict()), color=True)
-    else:  # (a cell holding a list, such as a word's neighbours, is one cell of words)
-        rows = [tuple(" ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for v in row) for row in result.rows]
+    else:  # (a cell holding a list, such as a word's neighbours, is one cell of words: render joins it)
+        rows = list(result.rows)
         if fmt == "table" and "text" in result.columns:  # (a line of text, cut to fit a terminal's table)
             at = result.columns.index("text")
             rows = [(*row[:at], _cut(row[at]), *row[at + 1 :]) for row in rows]

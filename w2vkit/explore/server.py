@@ -65,10 +65,11 @@ PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 )
-# The map page (w2vkit.pictures.webmap) inlines its script and data: allowed inline, nothing else.
+# The map page (w2vkit.pictures.webmap) inlines its script and data: allowed inline, nothing else,
+# and sandboxed (an origin of its own: its script cannot reach the explorer's page or questions).
 MAP_POLICY = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-scripts"
 )
 
 
