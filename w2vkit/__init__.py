@@ -32,7 +32,8 @@ _PUBLIC = {
     "similarity": "queries.ensemble",
     "axis": "findings.axes",
     "contrast": "findings.contrast",
-    "concordance": "queries.kwic",
+    "passages": "queries.kwic",
+    "typical_passages": "findings.typical",
     "W2vkitError": "errors",
 }
 __all__ = ["__version__", *_PUBLIC]

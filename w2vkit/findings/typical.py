@@ -63,6 +63,19 @@ def typical_passages(
     Result
         Rows (rank, line, typicality, left, word, right), best first; fields word, group,
         occurrences; the table line of each passage.
+
+    Raises
+    ------
+    UsageError
+        A word the model lacks, a group the column does not have, a block spanning groups.
+    InputError
+        A table that does not parse, or lacks a column.
+
+    Examples
+    --------
+    >>> engine = Engine(load_model("models/poetry"))  # doctest: +SKIP
+    >>> typical_passages(engine, "月", "poetry.tsv.gz", by="period", group="宋", limit=5).records()[0]  # doctest: +SKIP
+    {'rank': 1, 'line': 181234, 'typicality': 0.71, 'left': '…', 'word': '月', 'right': '…'}
     """
     check_number("topn", limit)
     window = count_argument("window", window)

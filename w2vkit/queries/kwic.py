@@ -18,6 +18,7 @@ from ..base.choices import KWIC_LIMIT, KWIC_WIDTH, TEXT_COLUMN
 from ..base.limits import check_number
 from ..base.results import Result
 from ..errors import UsageError
+from ..model.store import Model
 from ..text.corpus.documents import is_heading
 from ..text.reading.inputs import lines, open_text
 
@@ -257,7 +258,7 @@ def passages(
     word: str,
     *,
     source: str | None = None,
-    model=None,
+    model: Model | None = None,
     width: int = KWIC_WIDTH,
     limit: int | None = KWIC_LIMIT,
     text_column: str = TEXT_COLUMN,
@@ -294,6 +295,19 @@ def passages(
     -------
     Result
         Rows (file, line, chapter, left, word, right); fields word, source, segmented, total, lines.
+
+    Raises
+    ------
+    UsageError
+        No word, `where` without a table, a value of `where` no row has.
+    InputError
+        The file cannot be read, or the model's training text is no longer in the cache.
+
+    Examples
+    --------
+    >>> r = passages("行者", model=load_model("models/xiyouji"), near="八戒", limit=5)  # doctest: +SKIP
+    >>> r.fields["total"]  # doctest: +SKIP
+    689
     """
     from ..text.corpus.corpuscache import model_corpus
     from ..text.reading.tables import is_table
