@@ -226,9 +226,10 @@ def kwic(session: Session, args: Args):
             limit=limit,
         )  # fmt: skip
         return result, argv + ["--in", table, "--where", f"{by}={group}", "--typical"]
-    source = str(session.table) if session.table else None
-    result = passages(word, source=source, model=session.engine().model, near=near, limit=limit, width=KWIC_WIDTH)
-    return result, argv + (["--in", source] if source else []) + (["--near", near] if near else [])
+    # (the text the model was trained on, from the corpus cache: for a table too, where reading the
+    # table again would cut every row into tokens at each click)
+    result = passages(word, model=session.engine().model, near=near, limit=limit, width=KWIC_WIDTH)
+    return result, argv + (["--near", near] if near else [])
 
 
 def analogy(session: Session, args: Args):

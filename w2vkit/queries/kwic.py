@@ -325,7 +325,12 @@ def passages(
         found = concordance(corpus, word, segmented=True, width=width, limit=limit, files=files, near=near)
     else:
         raise TypeError("give source (a file or table) or model (its training text)")
-    rows = [(h.file, h.line, h.document, h.left, h.word, h.right) for h in found.hits]
+    # (a table a model was trained on: its text holds a line per row, so the line is the row's number)
+    rows = [
+        (h.file, h.line, h.document or (f"row {h.line}" if not source and is_table(h.file) else ""), h.left, h.word,
+         h.right)
+        for h in found.hits
+    ]  # fmt: skip
     fields = {
         "word": found.word,
         "source": found.path,
