@@ -75,3 +75,28 @@ def test_kwic_of_a_table_with_its_model_finds_the_occurrences_contrast_counts(in
     assert contrast.exit_code == 0, contrast.stderr
     counted = {r["group"]: r["occurrences"] for r in json.loads(contrast.stdout)["results"]}
     assert counted["唐"] == doc["total"]
+
+
+def test_where_contrasts_the_rows_it_names_as_a_table_of_those_rows_alone(halves, tmp_path, invoke):
+    """--where col=val: the same numbers as the contrast of a table holding only those rows."""
+    model, table = halves
+    lines = table.read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    tagged = tmp_path / "tagged.tsv"  # (a column kind: every third row "c", the others "ab")
+    tagged.write_text(
+        "\n".join([header + "\tkind"] + [f"{r}\t{'c' if i % 3 == 0 else 'ab'}" for i, r in enumerate(rows)]) + "\n",
+        encoding="utf-8",
+    )
+    alone = tmp_path / "alone.tsv"
+    alone.write_text("\n".join([header] + [r for i, r in enumerate(rows) if i % 3]) + "\n", encoding="utf-8")
+    common = ["--by", "half", "--block", "chapter", "-m", str(model), "--permutations", "199", "--format", "json"]
+    filtered = invoke(["contrast", "道", "菩萨", "--in", str(tagged), "--where", "kind=ab", *common])
+    by_hand = invoke(["contrast", "道", "菩萨", "--in", str(alone), *common])
+    assert filtered.exit_code == 0 and by_hand.exit_code == 0, filtered.output + by_hand.output
+    got, want = json.loads(filtered.stdout), json.loads(by_hand.stdout)
+    assert got["results"] == want["results"] and got["where"] == {"kind": "ab"}
+    assert got["provenance"]["where"] == {"kind": "ab"}
+    unknown = invoke(["contrast", "道", "--in", str(tagged), "--where", "kind=x", *common])
+    assert unknown.exit_code == 2 and "no row has kind='x'; the column 'kind' has 'ab', 'c'" in unknown.output
+    twice = invoke(["contrast", "道", "--in", str(tagged), "--where", "kind=ab", "--where", "kind=c", *common])
+    assert twice.exit_code == 2 and "names the column 'kind' twice" in twice.output

@@ -15,7 +15,17 @@ from ..base.choices import (
     TEXT_COLUMN,
 )
 from ..errors import UsageError
-from .options import FORMAT_OPTION, MODEL_OPTION, SIMILARITY_OPTION, given, library_option, limited, verbosity
+from .options import (
+    FORMAT_OPTION,
+    MODEL_OPTION,
+    SIMILARITY_OPTION,
+    given,
+    library_option,
+    limited,
+    verbosity,
+    where_conditions,
+    where_option,
+)
 from .output import engine_for, info, plural, show, show_progress
 
 
@@ -46,6 +56,7 @@ from .output import engine_for, info, plural, show, show_progress
     help="A block value found in several groups (an author of two periods) becomes a block per group.",
 )
 @library_option("--text-column", default=TEXT_COLUMN, metavar="NAME", help="The column holding the text")
+@where_option("Only the rows whose COLUMN is VALUE (repeatable): a contrast inside one collection, say.")
 @click.option(
     "--window",
     default=None,
@@ -115,6 +126,7 @@ def contrast(
     split_blocks,
     groups,
     text_column,
+    where,
     window,
     permutations,
     bootstrap,
@@ -172,6 +184,7 @@ def contrast(
         groups=groups.split(",") if groups is not None else None,
         scan=scan,
         split_blocks=split_blocks,
+        where=where_conditions(where) or None,
         jobs=jobs,
         ordered=bool(output),
         progress=show_progress(),

@@ -106,6 +106,25 @@ SIMILARITY_OPTION = click.option(
     f"mixed (the model's own vectors) [default: {DEFAULT_SIMILARITY} where the model has it, else mixed].",
 )
 
+
+def where_option(help: str):
+    """The one --where COLUMN=VALUE option of the table commands (repeatable; stored as `where`)."""
+    return click.option("--where", multiple=True, metavar="COLUMN=VALUE", help=help)
+
+
+def where_conditions(where) -> dict[str, str]:
+    """--where's COLUMN=VALUE pairs as a dict (a column named twice: an error, never the last one)."""
+    conditions: dict[str, str] = {}
+    for condition in where:
+        column, sep, value = condition.partition("=")
+        if not sep or not column.strip():
+            raise click.UsageError(f"--where takes COLUMN=VALUE, not {condition!r}")
+        if column.strip() in conditions:
+            raise click.UsageError(f"--where names the column {column.strip()!r} twice: a row has one value")
+        conditions[column.strip()] = value.strip()
+    return conditions
+
+
 MODEL_OPTION = click.option(
     "-m",
     "--model",

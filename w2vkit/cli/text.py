@@ -17,6 +17,8 @@ from .options import (
     segment_options,
     segmentation_options,
     verbosity,
+    where_conditions,
+    where_option,
 )
 from .output import engine_for, info, load_model_for, plural, show, show_progress
 
@@ -97,12 +99,7 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
 @library_option("-n", "--top", "topn", default=KWIC_LIMIT, type=limited("topn"), help="Passages shown")
 @library_option("--width", default=KWIC_WIDTH, type=limited("width"), help="Characters each side")
 @library_option("--text-column", default=DEFAULT_TEXT_COLUMN, metavar="NAME", help="With a table: its text column")
-@click.option(
-    "--where",
-    multiple=True,
-    metavar="COLUMN=VALUE",
-    help="With a table: only its rows whose COLUMN is VALUE (repeatable): the passages behind a contrast.",
-)
+@where_option("With a table: only its rows whose COLUMN is VALUE (repeatable): the passages behind a contrast.")
 @click.option(
     "--near",
     default=None,
@@ -139,12 +136,7 @@ def kwic(word, source, topn, width, text_column, where, near, typical, model_pat
     from ..queries.kwic import passages
     from ..text.reading.tables import is_table
 
-    conditions = {}
-    for condition in where:
-        column, sep, value = condition.partition("=")
-        if not sep or not column.strip():
-            raise click.UsageError(f"--where takes COLUMN=VALUE, not {condition!r}")
-        conditions[column.strip()] = value.strip()
+    conditions = where_conditions(where)
     if typical:
         if not (source and is_table(source) and model_path and len(conditions) == 1 and near is None):
             raise click.UsageError("--typical takes --in TABLE, -m MODEL (trained on it) and one --where COLUMN=GROUP")

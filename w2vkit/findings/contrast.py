@@ -127,6 +127,7 @@ def contrast(
     scan: int | bool | None = None,
     top: int = SCAN_TOP,
     split_blocks: bool = False,
+    where: dict[str, str] | None = None,
     jobs: int | None = None,
     ordered: bool = False,
     progress: bool = False,
@@ -176,6 +177,9 @@ def contrast(
     split_blocks : bool
         A block that spans several groups (an author of two periods) becomes a block per group
         (else it is an error naming them); a note says how many.
+    where : dict, optional
+        Only the rows whose columns have these values ({"collection": "全唐诗"}); recorded in the
+        fields and the provenance.
 
     Returns
     -------
@@ -210,7 +214,7 @@ def contrast(
     if scan is True:
         scan = SCAN_MIN_OCCURRENCES
     keys = [engine.lookup(w).key for w in words]
-    docs = read_documents(engine, path, by, block, text_column, groups, split_blocks)
+    docs = read_documents(engine, path, by, block, text_column, groups, split_blocks, where)
     if ordered and not docs.ordered:  # (a picture of paths needs them: said before the work, not after)
         raise UsageError("the groups have no order: give {groups} A,B,C", "groups")
     if scan is not None:
@@ -227,6 +231,8 @@ def contrast(
     if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
         fields["trajectories"] = _paths(engine, docs, words, keys, found)
     provenance = engine.provenance(**{k: state[k] for k in NUMBERS}, seed=seed)
+    if where:
+        fields["where"] = provenance["where"] = dict(where)
     result = Result("contrast", columns, [tuple(r) for r in rows], fields, provenance=provenance)
     _say_what_it_rests_on(result, notes, docs, block, scan, len(words))
     return result

@@ -37,20 +37,31 @@ class Documents:
 
 
 def read_documents(
-    engine: Engine, path, by: str, block: str | None, text_column: str, groups=None, split_blocks: bool = False
+    engine: Engine,
+    path,
+    by: str,
+    block: str | None,
+    text_column: str,
+    groups=None,
+    split_blocks: bool = False,
+    where: dict[str, str] | None = None,
 ) -> Documents:
-    """The table's rows segmented as the model's text was, with their group (`by`) and block."""
+    """The table's rows segmented as the model's text was, with their group (`by`) and block; with
+    `where`, only the rows whose columns have those values."""
     from ..queries.segmentation import row_tokenizer
     from ..text.reading.tables import read_rows
 
     if not engine.model.meta.get("segmentation") and not engine.model.meta.get("corpus"):
         raise UsageError(f"{engine.model.path}: records no training text (an imported model); train it on the table")
-    columns = [text_column, by] + ([block] if block else [])
+    where = dict(where or {})
+    columns = [text_column, by] + ([block] if block else []) + list(where)
     if block == by:
         raise UsageError("{block} must be another column than {by}", "block", "by")
     rows = list(read_rows(path, list(dict.fromkeys(columns))))
     if not rows:
         raise InputError(f"{path}: no rows")
+    if where:
+        rows = _kept(path, rows, where)
     values = [r[by].strip() for _, r in rows]
     wanted = None
     if groups is not None:
@@ -111,6 +122,19 @@ def read_documents(
     corpus = build_corpus(token_lists(), engine.model.index)
     lines, texts = [n for n, _ in rows], [r[text_column] for _, r in rows]
     return Documents(corpus, group, block_of, order, ordered, list(block_index), split, lines, texts)
+
+
+def _kept(path, rows: list, where: dict[str, str]) -> list:
+    """The rows whose columns have `where`'s values; none: an error naming the values there are."""
+    kept = [(n, r) for n, r in rows if all(r[k].strip() == v for k, v in where.items())]
+    if not kept:
+        for k, v in where.items():
+            have = sorted({r[k].strip() for _, r in rows[:100_000]})
+            if v not in have:
+                shown = ", ".join(map(repr, have[:20])) + (" …" if len(have) > 20 else "")
+                raise UsageError(f"{path}: no row has {k}={v!r}; the column {k!r} has {shown}")
+        raise UsageError(f"{path}: no row has all of {', '.join(f'{k}={v}' for k, v in where.items())}")
+    return kept
 
 
 def _number(value: str) -> float | None:
