@@ -100,3 +100,16 @@ def test_where_contrasts_the_rows_it_names_as_a_table_of_those_rows_alone(halves
     assert unknown.exit_code == 2 and "no row has kind='x'; the column 'kind' has 'ab', 'c'" in unknown.output
     twice = invoke(["contrast", "道", "--in", str(tagged), "--where", "kind=ab", "--where", "kind=c", *common])
     assert twice.exit_code == 2 and "names the column 'kind' twice" in twice.output
+
+
+def test_a_scan_ranked_by_the_intervals_lower_bound(halves, invoke):
+    model, table = halves
+    common = ["--scan", "--top", "30", "--in", str(table), "--by", "half", "--block", "chapter", "-m", str(model)]
+    by_low = invoke(["contrast", *common, "--rank", "low", "--permutations", "99", "--format", "json"])
+    by_change = invoke(["contrast", *common, "--permutations", "99", "--format", "json"])
+    assert by_low.exit_code == 0 and by_change.exit_code == 0, by_low.output
+    low, change = json.loads(by_low.stdout), json.loads(by_change.stdout)
+    lows = [r["low"] for r in low["results"] if r["low"] is not None]
+    assert lows == sorted(lows, reverse=True) and low["provenance"]["rank"] == "low"
+    assert sorted(map(str, low["results"])) == sorted(map(str, change["results"]))  # (the same rows, reordered)
+    assert [r["word"] for r in low["results"]] != [r["word"] for r in change["results"]]

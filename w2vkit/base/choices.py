@@ -239,6 +239,8 @@ CONTRAST_PERMUTATIONS = 1000
 CONTRAST_BOOTSTRAP = 200
 CONTRAST_MIN_OCCURRENCES = 10
 SCAN_TOP = 2000
+SCAN_RANKS = ("change", "low")  # a scan's order: the change, or its interval's lower bound
+SCAN_RANK = "change"
 SCAN_MIN_OCCURRENCES = 20
 
 # w2vkit.model.views and w2vkit.training.fitting: the kinds of similarity a model with a count part

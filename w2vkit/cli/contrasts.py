@@ -11,6 +11,8 @@ from ..base.choices import (
     CONTRAST_PERMUTATIONS,
     CONTRAST_WINDOW,
     SCAN_MIN_OCCURRENCES,
+    SCAN_RANK,
+    SCAN_RANKS,
     SCAN_TOP,
     TEXT_COLUMN,
 )
@@ -57,6 +59,12 @@ from .output import engine_for, info, plural, show, show_progress
 )
 @library_option("--text-column", default=TEXT_COLUMN, metavar="NAME", help="The column holding the text")
 @where_option("Only the rows whose COLUMN is VALUE (repeatable): a contrast inside one collection, say.")
+@library_option(
+    "--rank",
+    type=click.Choice(SCAN_RANKS),
+    default=SCAN_RANK,
+    help="A scan's order: the change, or its interval's lower bound (the surest large changes first)",
+)
 @click.option(
     "--window",
     default=None,
@@ -127,6 +135,7 @@ def contrast(
     groups,
     text_column,
     where,
+    rank,
     window,
     permutations,
     bootstrap,
@@ -196,6 +205,7 @@ def contrast(
             top=top,
             text_column=text_column,
             seed=seed,
+            rank=rank,
         ),
     )
     show(result, fmt)

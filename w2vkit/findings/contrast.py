@@ -31,6 +31,8 @@ from ..base.choices import (
     CONTRAST_MIN_OCCURRENCES,
     CONTRAST_PERMUTATIONS,
     SCAN_MIN_OCCURRENCES,
+    SCAN_RANK,
+    SCAN_RANKS,
     SCAN_TOP,
     TEXT_COLUMN,
 )
@@ -70,7 +72,9 @@ COLUMNS = (
     "context",
     "note",
 )
-GROUP, CHANGE, P, Q, PERMUTATIONS = (COLUMNS.index(c) for c in ("group", "change", "p", "q", "permutations"))
+GROUP, CHANGE, LOW, P, Q, PERMUTATIONS = (
+    COLUMNS.index(c) for c in ("group", "change", "low", "p", "q", "permutations")
+)
 
 
 def _occurrences(engine: Engine, docs: Documents, a: np.ndarray, row: int, window: int) -> tuple[np.ndarray, Side]:
@@ -128,6 +132,7 @@ def contrast(
     top: int = SCAN_TOP,
     split_blocks: bool = False,
     where: dict[str, str] | None = None,
+    rank: str = SCAN_RANK,
     jobs: int | None = None,
     ordered: bool = False,
     progress: bool = False,
@@ -180,6 +185,9 @@ def contrast(
     where : dict, optional
         Only the rows whose columns have these values ({"collection": "全唐诗"}); recorded in the
         fields and the provenance.
+    rank : {"change", "low"}
+        A scan's order: the change, or the lower bound of its 90% interval (the changes surest to
+        be large first: a rare word's big but wide change sinks).
 
     Returns
     -------
@@ -208,6 +216,8 @@ def contrast(
     if not words and scan is None:
         raise UsageError("give at least one word, or {scan} N", "scan")
     _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan)
+    if rank not in SCAN_RANKS:  # (before any work)
+        raise UsageError(f"{{rank}} is {' or '.join(SCAN_RANKS)}, not {rank!r}", "rank")
     permutations = count_argument("permutations", permutations, 19)
     bootstrap = count_argument("bootstrap", bootstrap, 10)
     window = count_argument("window", window)
@@ -224,7 +234,7 @@ def contrast(
     state = dict(engine=engine, docs=docs, a=a, window=window, first=first, seed=seed)
     state.update(permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences)
     found = _contrast_all(state, list(enumerate(zip(words, keys))), jobs, scan is not None, progress)
-    rows = _ranked_rows(found, docs, scan is not None)
+    rows = _ranked_rows(found, docs, scan is not None, CHANGE if rank == "change" else LOW)
     notes = [note for _, note, _ in found if note]
     columns = list(COLUMNS)
     fields = _fields(words, path, by, docs, block, permutations, scan is not None)
@@ -233,6 +243,8 @@ def contrast(
     provenance = engine.provenance(**{k: state[k] for k in NUMBERS}, seed=seed)
     if where:
         fields["where"] = provenance["where"] = dict(where)
+    if scan is not None:
+        provenance["rank"] = rank
     result = Result("contrast", columns, [tuple(r) for r in rows], fields, provenance=provenance)
     _say_what_it_rests_on(result, notes, docs, block, scan, len(words))
     return result
@@ -268,17 +280,15 @@ def _scanned(engine: Engine, docs, scan: int, top) -> list[str]:
     return words
 
 
-def _ranked_rows(found: list, docs, scan: bool) -> list[list[Any]]:
+def _ranked_rows(found: list, docs, scan: bool, by: int = CHANGE) -> list[list[Any]]:
     """Every word's rows with their BH q over all of them; in a scan, the last group's rows, most
-    changed first."""
+    changed first (by the change, or by its interval's lower bound)."""
     rows: list[list[Any]] = [r for word_rows, _, _ in found for r in word_rows]
     for r, q in zip(rows, bh([r[P] for r in rows])):
         r[Q] = q
     if scan:
         last = docs.groups[-1]
-        rows = sorted(
-            (r for r in rows if r[GROUP] == last), key=lambda r: -(r[CHANGE] if r[CHANGE] is not None else -9)
-        )
+        rows = sorted((r for r in rows if r[GROUP] == last), key=lambda r: -(r[by] if r[by] is not None else -9))
     return rows
 
 
