@@ -41,10 +41,11 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpora" / "xiyouji.txt"))
     p.add_argument("--repeat", type=int, default=2)
+    p.add_argument("--epochs", type=int, default=None, help="instead of the defaults' (the test suite: a few)")
     args = p.parse_args()
     prepared = prepare_corpus([args.corpus], SegmentOptions())
     corpus, tokens = prepared.path, prepared.tokens
-    opts = TrainOptions(method="word2vec").resolved(tokens, prepared.language)
+    opts = TrainOptions(method="word2vec", epochs=args.epochs).resolved(tokens, prepared.language)
     default_method = TrainOptions().resolved(tokens, prepared.language).method
     kw = dict(_gensim_kwargs(opts), subwords=opts.subwords)
     kw.pop("compute_loss", None)  # plain gensim computes no loss; w2vkit pays for it (word2vec)
@@ -65,7 +66,8 @@ def main():
                 t = time.perf_counter()
                 subprocess.run(
                     [sys.executable, "-m", "w2vkit", "train", str(corpus), "--segmented", "-o", f"{tmp}/m"]
-                    + ["--method", method, "--format", "json", "-q"],
+                    + ["--method", method, "--format", "json", "-q"]
+                    + (["--epochs", str(args.epochs)] if args.epochs else []),
                     capture_output=True,
                     text=True,
                     check=True,

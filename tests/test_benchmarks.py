@@ -38,7 +38,7 @@ def test_segment_benchmark(novel_slice):
 
 @pytest.mark.slow
 def test_train_benchmark(novel_slice):
-    assert "gensim" in run("train.py", "--corpus", novel_slice, "--repeat", 1)
+    assert "gensim" in run("train.py", "--corpus", novel_slice, "--repeat", 1, "--epochs", 3)
 
 
 @pytest.mark.slow
