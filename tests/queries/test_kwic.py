@@ -137,3 +137,37 @@ def test_a_tables_passages_are_labelled_by_the_rows_columns(invoke, tmp_path):
         "period=唐 author=王维 title=渭城曲",
         "period=宋 author=苏轼 title=水调歌头",
     ]
+
+
+def _joined_token_by_token(tokens, word):
+    """The former definition of a segmented line as it reads: tokens joined one by one, a space
+    kept unless both sides are CJK; each occurrence's start in it."""
+
+    def cjk(ch):
+        return bool(ch) and "\u3400" <= ch <= "\u9fff"
+
+    joined, starts = "", []
+    for i, token in enumerate(tokens):
+        if i and not (cjk(joined[-1:]) and cjk(token[:1])):
+            joined += " "
+        starts.append(len(joined))
+        joined += token
+    return [(joined[: starts[i]], joined[starts[i] + len(word) :]) for i, t in enumerate(tokens) if t == word]
+
+
+def test_a_segmented_lines_passages_are_the_token_by_token_join(tmp_path):
+    """The one-pass join (a regex) gives every passage the former token-by-token join gave, on
+    random lines of CJK, Latin and empty tokens."""
+    import random
+
+    from w2vkit.queries.kwic import concordance
+
+    rng = random.Random(5)
+    pieces = ["行者", "八戒", "道", "a", "AI", "3", "", "。", "x行", "行x", "沙僧"]
+    lines = [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))).strip() for _ in range(3000)]
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = concordance(path, "行者", segmented=True, width=1000, limit=None)  # (wider than any line)
+    want = [pair for line in lines for pair in _joined_token_by_token(line.strip().split(" "), "行者")]
+    assert found.total == len(want) > 1000
+    assert [(h.left, h.right) for h in found.hits] == want

@@ -11,7 +11,9 @@ cut to `width` characters each side.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..base.choices import KWIC_LIMIT, KWIC_WIDTH, TEXT_COLUMN
@@ -131,16 +133,30 @@ def _find(text: str, word: str, segmented: bool) -> list[tuple[int, int, str]]:
         return out
     if word not in text:  # (a substring test first: most lines lack the word, and it is 10x quicker than a split)
         return []
-    tokens = text.split(" ")
-    if word not in tokens:
+    # The word as a whole token: a regex (not a split of the line); the text as it reads: the spaces
+    # between two CJK tokens removed in one pass, each occurrence's start moved back by those removed
+    # before it (a token-by-token join took 0.4 s for a word on 658 lines of the novel).
+    found = list(_token_pattern(word).finditer(text))
+    if not found:
         return []
-    joined, starts = "", []
-    for i, token in enumerate(tokens):
-        if i and not (_cjk(joined[-1:]) and _cjk(token[:1])):
-            joined += " "
-        starts.append(len(joined))
-        joined += token
-    return [(starts[i], starts[i] + len(word), joined) for i, token in enumerate(tokens) if token == word]
+    joined = _JOINED_SPACE.sub("", text)
+    out, done, removed = [], 0, 0
+    for m in found:
+        # (the spaces removed since the last occurrence: findall within bounds, whose lookbehind sees
+        # before them; +1 so that a space just before the word sees the word's first character)
+        removed += len(_JOINED_SPACE.findall(text, done, m.start() + 1))
+        done = m.start() + 1
+        at = m.start() - removed
+        out.append((at, at + len(word), joined))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _token_pattern(word: str) -> re.Pattern:
+    return re.compile("(?<![^ ])" + re.escape(word) + "(?![^ ])")
+
+
+_JOINED_SPACE = re.compile("(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 
 
 def _near_word(near: str | None) -> str | None:
@@ -149,10 +165,6 @@ def _near_word(near: str | None) -> str | None:
     if not isinstance(near, str) or not near.strip():
         raise UsageError("give the word to find near it, or leave {near} out", "near")
     return near.strip()
-
-
-def _cjk(ch: str) -> bool:
-    return bool(ch) and "\u3400" <= ch <= "\u9fff"
 
 
 MAX_NAMED_VALUES = 1000  # (a column with more values, an ID, is not listed back)
