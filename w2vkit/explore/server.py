@@ -222,9 +222,9 @@ def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER
             word = session.engine().model.words[0]
         except W2vkitError:  # (a model that fails its checks: nothing to warm)
             return
-        for name in ("similar", "neighbourhood"):
+        for name in ("similar", "neighbourhood", "kwic"):  # (kwic: its imports, and the text read once)
             try:
-                answer(session, name, {"word": word})
+                answer(session, name, {"word": word, "limit": "1"})
             except W2vkitError:  # (the page says so at each question)
                 pass
         asked = map_question(session, {})
