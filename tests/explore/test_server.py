@@ -174,3 +174,5 @@ def test_explore_serves_until_interrupted_and_leaves_no_process(halves, tmp_path
 def test_explore_usage_errors(invoke, members):
     result = invoke(["explore", "-m", str(members), "--by", "half", "--no-browser"])
     assert result.exit_code == 2 and "give --in TABLE and --by COLUMN together" in result.output
+    missing = invoke(["explore", "-m", str(members), "--in", "nosuch.tsv", "--by", "half", "--no-browser"])
+    assert missing.exit_code == 2 and "nosuch.tsv: no such table file" in missing.output

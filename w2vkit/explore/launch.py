@@ -43,6 +43,8 @@ def explore(
 
     if (table is None) != (by is None):
         raise UsageError("give {table} TABLE and {by} COLUMN together (the groups of a contrast)", "table", "by")
+    if table is not None and not Path(table).is_file():  # (said now, not at the first contrast)
+        raise UsageError(f"{table}: no such table file; give {{table}} a TSV, CSV or JSON Lines file", "table")
     if host not in LOOPBACK:
         warn(
             f"warning: serving on {host}, not only this machine: anyone who can reach it and has the address "
