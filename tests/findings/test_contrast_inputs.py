@@ -22,10 +22,14 @@ def table(tmp_path):
     [
         (["--groups", "A,A"], "Error: --groups names 'A' twice: give each group once\n"),
         (["--groups", ",,,"], "Error: --groups names an empty group: give group names separated by commas (唐,宋)\n"),
-        (["--by", "author"], "Error: --by is given 2 times (group, author): a contrast takes one column of groups\n"),
+        (["--by", "group"], "Error: --by names 'group' twice: give each column once\n"),
+        (
+            ["--by", "author", "--groups", "A,B"],
+            "Error: --groups orders the groups of one column; with several --by, use --where\n",
+        ),
     ],
 )
-def test_repeated_or_empty_groups_and_a_second_by_are_refused(invoke, tmp_path, table, extra, message):
+def test_repeated_or_empty_groups_and_a_repeated_by_are_refused(invoke, tmp_path, table, extra, message):
     r = invoke(["contrast", "w1", "--in", table, "--by", "group", "-m", tmp_path / "m", *extra])
     assert (r.exit_code, r.stderr) == (2, message)
 

@@ -41,7 +41,14 @@ from .output import engine_for, info, plural, show, show_progress
     required=True,
     multiple=True,
     metavar="COLUMN",
-    help="The column whose values are the groups (period, party); one column.",
+    help="A column whose values are the groups (period, party); repeat it, or give a number (year, year:number), "
+    "for a regression on several covariates (period:levels takes numbers as groups).",
+)
+@click.option(
+    "--at",
+    multiple=True,
+    metavar="COLUMN=VALUE[,…]",
+    help="A regression's fitted vector at these values, with its nearest words (repeatable): --at year=700.",
 )
 @click.option(
     "--block",
@@ -135,6 +142,7 @@ def contrast(
     groups,
     text_column,
     where,
+    at,
     rank,
     window,
     permutations,
@@ -167,12 +175,11 @@ def contrast(
       w2vkit contrast 月 酒 --in poetry.tsv.gz --by period --groups 唐,宋,元 --block author --split-blocks -o paths.png
       w2vkit contrast 天下 --in speeches.csv --by party --block speaker --format json
       w2vkit contrast --scan --in poetry.tsv.gz --by period --groups 唐,宋 --block author -m models/poetry
+      w2vkit contrast 月 --in poems.tsv --by year --by collection --block author --at year=700 --at year=1200
     """
     from ..findings.contrast import contrast as run
 
-    if len(by) > 1:  # (never the last one silently)
-        raise UsageError(f"--by is given {len(by)} times ({', '.join(by)}): a contrast takes one column of groups")
-    by = by[0]
+    points = [where_conditions(a.split(","), "--at") for a in at]
     if bool(words) == (scan is not None):
         raise UsageError("give WORDs or --scan N (one of the two)")
     if output and scan is not None:
@@ -188,12 +195,13 @@ def contrast(
         engine,
         list(words),
         table,
-        by=by,
+        by=list(by) if len(by) > 1 else by[0],
         block=block,
         groups=groups.split(",") if groups is not None else None,
         scan=scan,
         split_blocks=split_blocks,
         where=where_conditions(where) or None,
+        at=points or None,
         jobs=jobs,
         ordered=bool(output),
         progress=show_progress(),

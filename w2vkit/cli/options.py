@@ -112,15 +112,16 @@ def where_option(help: str):
     return click.option("--where", multiple=True, metavar="COLUMN=VALUE", help=help)
 
 
-def where_conditions(where) -> dict[str, str]:
-    """--where's COLUMN=VALUE pairs as a dict (a column named twice: an error, never the last one)."""
+def where_conditions(where, option: str = "--where") -> dict[str, str]:
+    """COLUMN=VALUE pairs (--where's, or one --at's) as a dict (a column named twice: an error,
+    never the last one)."""
     conditions: dict[str, str] = {}
     for condition in where:
         column, sep, value = condition.partition("=")
         if not sep or not column.strip():
-            raise click.UsageError(f"--where takes COLUMN=VALUE, not {condition!r}")
+            raise UsageError(f"{option} takes COLUMN=VALUE, not {condition!r}")
         if column.strip() in conditions:
-            raise click.UsageError(f"--where names the column {column.strip()!r} twice: a row has one value")
+            raise UsageError(f"{option} names the column {column.strip()!r} twice: it has one value")
         conditions[column.strip()] = value.strip()
     return conditions
 

@@ -43,8 +43,11 @@ from ..base.workers import ordered_map
 from ..errors import UsageError
 from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, context_sums, transform
+from .design import parse_spec, resolve
+from .groupwords import scanned_words, typical_context
 from .permutation import ADAPTIVE_P, Side, bh, compare_groups
-from .tabledocs import Documents, read_documents
+from .regression import check_regression, regress
+from .tabledocs import Documents, read_documents, table_rows
 from .trajectory import trajectory
 
 DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
@@ -90,36 +93,12 @@ def _occurrences(engine: Engine, docs: Documents, a: np.ndarray, row: int, windo
     return pos[kept], side
 
 
-def typical_context(docs: Documents, engine: Engine, pos: np.ndarray, window: int, group: int, n: int) -> list[str]:
-    """The context words most typical of `group` against the others: log-odds with an informative
-    Dirichlet prior (Monroe, Colaresi & Quinn 2008), the prior the contexts' counts over all groups."""
-    corpus = docs.corpus
-    offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
-    at = np.clip(pos[:, None] + offsets[None, :], 0, len(corpus.ids) - 1)
-    ok = (corpus.doc[at] == corpus.doc[pos][:, None]) & (corpus.ids[at] >= 0)
-    mine = docs.group[corpus.doc[pos]] == group
-    words_a = corpus.ids[at][ok & mine[:, None]]
-    words_b = corpus.ids[at][ok & ~mine[:, None]]
-    vocab = len(engine.model)
-    ya = np.bincount(words_a, minlength=vocab).astype(np.float64)
-    yb = np.bincount(words_b, minlength=vocab).astype(np.float64)
-    prior = ya + yb
-    alpha0 = 500.0
-    alpha = alpha0 * prior / max(prior.sum(), 1)
-    na, nb = ya.sum(), yb.sum()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        delta = np.log((ya + alpha) / (na + alpha0 - ya - alpha)) - np.log((yb + alpha) / (nb + alpha0 - yb - alpha))
-        z = delta / np.sqrt(1 / (ya + alpha) + 1 / (yb + alpha))
-    z = np.where(ya > 0, z, -np.inf)
-    return [engine.model.words[i] for i in top_k(z, n)]
-
-
 def contrast(
     engine: Engine,
     words: str | list[str] | None,
     path: str | os.PathLike,
     *,
-    by: str,
+    by: str | list[str],
     block: str | None = None,
     groups: list[str] | None = None,
     text_column: str = TEXT_COLUMN,
@@ -133,6 +112,7 @@ def contrast(
     split_blocks: bool = False,
     where: dict[str, str] | None = None,
     rank: str = SCAN_RANK,
+    at: list[dict[str, str]] | None = None,
     jobs: int | None = None,
     ordered: bool = False,
     progress: bool = False,
@@ -149,8 +129,11 @@ def contrast(
         The words to contrast.
     path : str or Path
         The table (TSV, CSV, JSON Lines, .gz): a row a document.
-    by : str
-        The column whose values are the groups.
+    by : str or list of str
+        The column whose values are the groups. Several columns, or a column of numbers (many
+        distinct values, or `year:number`), make it a regression on them all
+        (w2vkit.findings.regression.regress: a row per covariate term); `period:levels` takes
+        numbers as groups.
     block : str, optional
         The column whose values are permuted and resampled whole (author, chapter); None: each row.
     groups : list of str, optional
@@ -185,6 +168,8 @@ def contrast(
     where : dict, optional
         Only the rows whose columns have these values ({"collection": "全唐诗"}); recorded in the
         fields and the provenance.
+    at : list of dict, optional
+        A regression's fitted vectors at these values ([{"year": "700"}]), with their nearest words.
     rank : {"change", "low"}
         A scan's order: the change, or the lower bound of its 90% interval (the changes surest to
         be large first: a rare word's big but wide change sinks).
@@ -224,7 +209,35 @@ def contrast(
     if scan is True:
         scan = SCAN_MIN_OCCURRENCES
     keys = [engine.lookup(w).key for w in words]
-    docs = read_documents(engine, path, by, block, text_column, groups, split_blocks, where)
+    specs = [by] if isinstance(by, str) else list(by)
+    names = [parse_spec(s)[0] for s in specs]
+    if not names or "" in names:
+        raise UsageError("{by} names no column: give the column of the groups", "by")
+    rows = table_rows(engine, path, [text_column, *names] + ([block] if block else []), where)
+    if len(specs) > 1 or groups is None:
+        covariates = resolve(path, rows, specs)
+        if len(covariates) > 1 or covariates[0].kind == "number":  # (a regression: contrast is its one-level case)
+            check_regression(scan, groups, ordered)
+            settings = dict(window=window, permutations=permutations, bootstrap=bootstrap, seed=seed)
+            return regress(
+                engine,
+                words,
+                path,
+                by=specs,
+                block=block,
+                text_column=text_column,
+                where=where,
+                at=at,
+                rows=rows,
+                min_occurrences=min_occurrences,
+                split_blocks=split_blocks,
+                **settings,
+            )
+    if at:
+        raise UsageError(
+            "{at} asks for fitted vectors of a regression: give a number column or several {by}", "at", "by"
+        )
+    docs = read_documents(engine, path, names[0], block, text_column, groups, split_blocks, where, rows=rows)
     if ordered and not docs.ordered:  # (a picture of paths needs them: said before the work, not after)
         raise UsageError("the groups have no order: give {groups} A,B,C", "groups")
     if scan is not None:
@@ -237,7 +250,7 @@ def contrast(
     rows = _ranked_rows(found, docs, scan is not None, CHANGE if rank == "change" else LOW)
     notes = [note for _, note, _ in found if note]
     columns = list(COLUMNS)
-    fields = _fields(words, path, by, docs, block, permutations, scan is not None)
+    fields = _fields(words, path, names[0], docs, block, permutations, scan is not None)
     if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
         fields["trajectories"] = _paths(engine, docs, words, keys, found)
     provenance = engine.provenance(**{k: state[k] for k in NUMBERS}, seed=seed)
@@ -399,19 +412,6 @@ def undecided(found: list[tuple[list[list[Any]], str | None, list]], permutation
     return {
         i for (i, p, n), q in zip(tested, qs) if p <= ADAPTIVE_P and q is not None and q >= 0.05 and n < permutations
     }
-
-
-def scanned_words(engine: Engine, docs: Documents, least: int, top: int) -> list[str]:
-    """The words seen at least `least` times in each group, the `top` most frequent."""
-    corpus = docs.corpus
-    known = corpus.ids >= 0
-    group = docs.group[corpus.doc]
-    vocab = len(engine.model)
-    per_group = [np.bincount(corpus.ids[known & (group == g)], minlength=vocab) for g in range(len(docs.groups))]
-    enough = np.all(np.vstack(per_group) >= least, axis=0)
-    total = np.sum(per_group, axis=0)
-    rows = [int(r) for r in top_k(np.where(enough, total, -np.inf).astype(float), top)]
-    return [engine.model.words[r] for r in rows]
 
 
 _STATE: dict[str, Any] = {}

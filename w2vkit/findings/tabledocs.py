@@ -45,23 +45,15 @@ def read_documents(
     groups=None,
     split_blocks: bool = False,
     where: dict[str, str] | None = None,
+    rows: list | None = None,
 ) -> Documents:
     """The table's rows segmented as the model's text was, with their group (`by`) and block; with
-    `where`, only the rows whose columns have those values."""
-    from ..queries.segmentation import row_tokenizer
-    from ..text.reading.tables import read_rows
-
-    if not engine.model.meta.get("segmentation") and not engine.model.meta.get("corpus"):
-        raise UsageError(f"{engine.model.path}: records no training text (an imported model); train it on the table")
-    where = dict(where or {})
-    columns = [text_column, by] + ([block] if block else []) + list(where)
+    `where`, only the rows whose columns have those values (`rows`: those rows, read already by
+    table_rows)."""
     if block == by:
         raise UsageError("{block} must be another column than {by}", "block", "by")
-    rows = list(read_rows(path, list(dict.fromkeys(columns))))
-    if not rows:
-        raise InputError(f"{path}: no rows")
-    if where:
-        rows = _kept(path, rows, where)
+    if rows is None:
+        rows = table_rows(engine, path, [text_column, by] + ([block] if block else []), where)
     values = [r[by].strip() for _, r in rows]
     wanted = None
     if groups is not None:
@@ -79,9 +71,9 @@ def read_documents(
         order, ordered = wanted, True
     else:
         order = list(dict.fromkeys(v for v in values if v))
-        numeric = all(_number(v) is not None for v in order)
+        numeric = all(number_value(v) is not None for v in order)
         if numeric:
-            order.sort(key=lambda v: _number(v) or 0.0)
+            order.sort(key=lambda v: number_value(v) or 0.0)
         ordered = numeric or len(order) == 2  # (two groups: the second against the first, once)
     if len(order) < 2:
         raise UsageError(f"{path}: column {by!r} has {len(order)} group; a contrast needs two or more")
@@ -114,14 +106,35 @@ def read_documents(
             "split_blocks",
         )
 
+    corpus = segmented(engine, rows, text_column)
+    lines, texts = [n for n, _ in rows], [r[text_column] for _, r in rows]
+    return Documents(corpus, group, block_of, order, ordered, list(block_index), split, lines, texts)
+
+
+def table_rows(engine: Engine, path, columns: list[str], where: dict[str, str] | None = None) -> list:
+    """The table's rows ((line, {column: value})) with `columns` and `where`'s, only those `where`
+    keeps; UsageError for a model that records no training text, InputError for an empty table."""
+    from ..text.reading.tables import read_rows
+
+    if not engine.model.meta.get("segmentation") and not engine.model.meta.get("corpus"):
+        raise UsageError(f"{engine.model.path}: records no training text (an imported model); train it on the table")
+    where = dict(where or {})
+    rows = list(read_rows(path, list(dict.fromkeys([*columns, *where]))))
+    if not rows:
+        raise InputError(f"{path}: no rows")
+    return _kept(path, rows, where) if where else rows
+
+
+def segmented(engine: Engine, rows: list, text_column: str) -> Corpus:
+    """The rows' texts segmented as the model's text was (a batch of rows at a time), as a Corpus."""
+    from ..queries.segmentation import row_tokenizer
+
     def token_lists():
         tokenize = row_tokenizer(engine.model, next((r[text_column] for _, r in rows if r[text_column].strip()), ""))
         for start in range(0, len(rows), BATCH):
             yield from tokenize([row[text_column] for _, row in rows[start : start + BATCH]])
 
-    corpus = build_corpus(token_lists(), engine.model.index)
-    lines, texts = [n for n, _ in rows], [r[text_column] for _, r in rows]
-    return Documents(corpus, group, block_of, order, ordered, list(block_index), split, lines, texts)
+    return build_corpus(token_lists(), engine.model.index)
 
 
 def _kept(path, rows: list, where: dict[str, str]) -> list:
@@ -137,7 +150,7 @@ def _kept(path, rows: list, where: dict[str, str]) -> list:
     return kept
 
 
-def _number(value: str) -> float | None:
+def number_value(value: str) -> float | None:
     try:
         x = float(value)
     except ValueError:

@@ -1,0 +1,219 @@
+"""Embedding regression (w2vkit.findings.regression, regstats, design) against direct computations
+written here: numpy least squares on every occurrence's vector, the cluster-robust sandwich, a
+refit under one permutation; the one-covariate case against the group means; and the command line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from w2vkit.errors import UsageError
+from w2vkit.findings.alacarte import context_means, transform
+from w2vkit.findings.contrast import contrast
+from w2vkit.findings.design import strata
+from w2vkit.findings.regression import read_design, regress
+from w2vkit.findings.regstats import block_sums, debiased_norms, fit, permuted_norms
+from w2vkit.model.store import load_model
+from w2vkit.queries.query import Engine
+
+WINDOW = 6
+
+
+@pytest.fixture(scope="module")
+def setting(halves, tmp_path_factory):
+    """(engine, table): the halves model, and its lines as a table with a made-up year (a number, so
+    that it changes along the text with noise), the half (levels) and a chapter block."""
+    folder, source = halves
+    lines = [line.split("\t") for line in source.read_text(encoding="utf-8").splitlines()[1:]]
+    rng = np.random.default_rng(5)
+    table = tmp_path_factory.mktemp("regression") / "years.tsv"
+    with open(table, "w", encoding="utf-8") as f:
+        f.write("year\thalf\tchapter\ttext\n")
+        years: dict[str, int] = {}
+        for half, chapter, text in lines:  # (a chapter's year: later chapters later, with noise)
+            year = years.setdefault(chapter, 600 + 5 * len(years) + int(rng.integers(0, 3)))
+            f.write(f"{year}\t{half}\t{chapter}\t{text}\n")
+    return Engine(load_model(folder)), table
+
+
+def occurrences(engine, design, word):
+    """Every occurrence's vector (A times its context mean) with its document's design row and
+    block, the long way."""
+    corpus = design.corpus
+    a = transform(engine, corpus, WINDOW).astype(np.float64)
+    pos = np.flatnonzero(corpus.ids == engine.model.index[word])
+    pos = pos[design.valid[corpus.doc[pos]]]
+    means, k = context_means(engine, corpus, pos, WINDOW)
+    pos, means = pos[k > 0], means[k > 0].astype(np.float64)
+    docs = corpus.doc[pos]
+    return means @ a.T, design.x[docs], design.block[docs]
+
+
+def test_coefficients_are_least_squares_on_every_occurrence(setting):
+    engine, table = setting
+    design = read_design(engine, table, ["year", "half"], None, "text", None, False)
+    assert [c.kind for c in design.covariates] == ["number", "levels"]
+    v, x, block = occurrences(engine, design, "菩萨")
+    direct, *_ = np.linalg.lstsq(x, v, rcond=None)
+    blocks = block_sums(x, v, np.ones(len(v)), block, np.zeros(len(v), dtype=int))
+    _, coef = fit(blocks, np.ones((1, len(blocks.n))))
+    np.testing.assert_allclose(coef[0], direct, rtol=1e-6, atol=1e-7)
+
+
+def test_the_debiased_norm_takes_the_cluster_robust_variance_from_the_square(setting):
+    engine, table = setting
+    design = read_design(engine, table, ["year", "half"], "chapter", "text", None, False)
+    v, x, block = occurrences(engine, design, "悟空")
+    blocks = block_sums(x, v, np.ones(len(v)), block, np.zeros(len(v), dtype=int))
+    ones = np.ones((1, len(blocks.n)))
+    xtx, coef = fit(blocks, ones)
+    got = debiased_norms(blocks, ones, xtx, coef)[0]
+    # the sandwich the long way: each block's score X_b' E_b, per dimension
+    m = np.linalg.inv(x.T @ x)
+    residual = v - x @ coef[0]
+    g = len(np.unique(block))
+    variance = np.zeros(x.shape[1])
+    for b in np.unique(block):
+        score = x[block == b].T @ residual[block == b]  # terms x dim
+        variance += ((m @ score) ** 2).sum(axis=1)
+    variance *= g / (g - 1)
+    expected = np.sqrt(np.maximum((coef[0] ** 2).sum(axis=1) - variance, 0))
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    assert (got < np.linalg.norm(coef[0], axis=1)).all()  # (debiasing shrinks: it can fail)
+
+
+def test_a_permutation_refit_equals_least_squares_with_the_dealt_values(setting):
+    engine, table = setting
+    design = read_design(engine, table, ["year", "half"], "chapter", "text", None, False)
+    v, x, block = occurrences(engine, design, "悟空")
+    blocks = block_sums(x, v, np.ones(len(v)), block, np.zeros(len(v), dtype=int))
+    present = np.unique(block)
+    columns = np.array([1])  # the year
+    perm = np.random.default_rng(0).permutation(len(present))[None, :]
+    got = permuted_norms(blocks, columns, perm)[0]
+    dealt = x.copy()
+    index = np.searchsorted(present, block)
+    dealt[:, 1] = blocks.x[perm[0], 1][index]  # (each occurrence takes its block's dealt year)
+    direct, *_ = np.linalg.lstsq(dealt, v, rcond=None)
+    np.testing.assert_allclose(got, np.linalg.norm(direct[columns], axis=1), rtol=1e-6)
+
+
+def test_one_covariate_of_levels_is_the_difference_of_the_group_means(setting):
+    engine, table = setting
+    design = read_design(engine, table, ["half:levels"], None, "text", None, False)
+    v, x, block = occurrences(engine, design, "菩萨")
+    blocks = block_sums(x, v, np.ones(len(v)), block, np.zeros(len(v), dtype=int))
+    _, coef = fit(blocks, np.ones((1, len(blocks.n))))
+    later = x[:, 1] == 1
+    np.testing.assert_allclose(coef[0][1], v[later].mean(axis=0) - v[~later].mean(axis=0), rtol=1e-6, atol=1e-7)
+    # and contrast answers one column of levels as the group contrast it always was
+    assert "group" in contrast(engine, ["菩萨"], table, by="half", permutations=19, bootstrap=10).columns
+    assert "covariate" in contrast(engine, ["菩萨"], table, by=["half", "year"], permutations=19, bootstrap=10).columns
+
+
+def test_a_regression_result_names_terms_intervals_and_fitted_neighbours(setting):
+    engine, table = setting
+    r = regress(
+        engine,
+        ["菩萨", "悟空"],
+        table,
+        by=["year", "half"],
+        block="chapter",
+        permutations=99,
+        bootstrap=50,
+        at=[{"year": "600"}, {"year": "700", "half": "后"}],
+    )
+    rows = r.records()
+    terms = [(x["word"], x["covariate"], x["term"]) for x in rows]
+    assert terms[:3] == [("菩萨", "year", "per unit"), ("菩萨", "half", "前"), ("菩萨", "half", "后")]
+    assert ("悟空", "fitted", "year=700,half=后") in terms
+    for row in rows:
+        if row["p"] is not None:
+            assert row["low"] <= row["norm"] + 1e-9 <= row["high"] + 2e-9 or row["norm"] == 0
+            assert 1 / 100 <= row["p"] <= 1 and row["q"] >= row["p"] and row["permutations"] == 99
+            assert len(row["neighbours"]) == len(row["cosines"]) > 0
+    year = rows[0]
+    assert year["per_sd"] == pytest.approx(year["norm"] * np.std(_occurrence_years(engine, table, "菩萨")), rel=0.02)
+    assert [c["kind"] for c in r.fields["covariates"]] == ["number", "levels"]
+    assert r.fields["covariates"][1]["baseline"] == "前"
+
+
+def _occurrence_years(engine, table, word):
+    design = read_design(engine, table, ["year"], None, "text", None, False)
+    _, x, _ = occurrences(engine, design, word)
+    return x[:, 1]
+
+
+def test_strata_hold_the_other_covariates():
+    from w2vkit.findings.design import Covariate
+
+    covariates = [Covariate("year", "number", ""), Covariate("half", "levels", "", ["A", "B"])]
+    owner = np.array([-1, 0, 1])
+    x = np.column_stack([np.ones(40), np.arange(40.0), np.repeat([0.0, 1.0], 20)])
+    by_half = strata(x, owner, 0, covariates)  # (permuting the year: within each half)
+    assert len(set(by_half[:20])) == 1 and set(by_half[:20]).isdisjoint(by_half[20:])
+    by_year = strata(x, owner, 1, covariates)  # (permuting the half: within tenths of the year)
+    assert len(set(by_year.tolist())) == 10 and all(len(set(by_year[i : i + 4])) == 1 for i in range(0, 40, 4))
+
+
+@pytest.mark.parametrize(
+    "by, message",
+    [
+        (["half", "half"], "names 'half' twice"),
+        (["year:number", "text:number"], "is to be a number"),
+        (["text:levels", "year"], "too many levels"),
+    ],
+)
+def test_bad_covariates_are_one_line(setting, by, message):
+    engine, table = setting
+    with pytest.raises(UsageError, match=message):
+        contrast(engine, ["菩萨"], table, by=by)
+
+
+def test_a_number_column_is_a_regression_from_the_command_line(setting, invoke):
+    engine, table = setting
+    model = engine.model.path
+    r = invoke(
+        [
+            "contrast",
+            "菩萨",
+            "--in",
+            table,
+            "--by",
+            "year",
+            "--by",
+            "half",
+            "--block",
+            "chapter",
+            "-m",
+            model,
+            "--permutations",
+            "19",
+            "--bootstrap",
+            "10",
+            "--at",
+            "year=650,half=后",
+            "--format",
+            "json",
+        ]
+    )
+    assert r.exit_code == 0, r.stderr
+    assert "year: number (numbers" in r.stderr and "half: levels (2 distinct values), against 前" in r.stderr
+    for args, message in [
+        (["--by", "half", "--by", "half"], "Error: --by names 'half' twice: give each column once\n"),
+        (["--by", "year", "--at", "month=3"], "Error: --at names 'month', which is not a covariate (year)\n"),
+        (["--by", "year", "--at", "year=soon"], "Error: --at gives year='soon': year is a number\n"),
+        (["--by", "year", "--at", "year"], "Error: --at takes COLUMN=VALUE, not 'year'\n"),
+        (["--by", "year", "--scan"], "Error: --scan contrasts the groups of one column; a regression takes WORDs\n"),
+        (
+            ["--by", "half", "--at", "half=前"],
+            "Error: --at asks for fitted vectors of a regression: give a number column or several --by\n",
+        ),
+        (
+            ["--by", "year", "--by", "half", "--groups", "前,后"],
+            "Error: --groups orders the groups of one column; with several --by, use --where\n",
+        ),
+    ]:
+        words = [] if "--scan" in args else ["菩萨"]
+        bad = invoke(["contrast", *words, "--in", table, "-m", model, *args])
+        assert (bad.exit_code, bad.stderr) == (2, message), args

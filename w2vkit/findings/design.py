@@ -1,0 +1,197 @@
+"""The covariates of an embedding regression (w2vkit.findings.regression) and the design matrix
+they make: each `--by` column taken as a number or as levels (said which, and why), an intercept,
+the levels against a baseline (the first value of the table), a number centred on its mean; the
+blocks that are permuted and resampled whole, each constant in every covariate (checked, or split
+with `split_blocks`); and the strata a covariate is permuted within (blocks alike in the others).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..errors import UsageError
+from .alacarte import Corpus
+from .tabledocs import number_value
+
+NUMBER_VALUES = 10  # a column of numbers with at least this many distinct values is a number
+MAX_LEVELS = 50  # more levels than this: a number, or a coarser column (690 years as groups helps nobody)
+STRATA_BINS = 10  # a number held while another covariate is permuted: blocks within the same tenth
+KINDS = ("number", "levels")
+
+
+@dataclass
+class Covariate:
+    """One `--by` column: a number (one term, per unit) or levels (a term per level but the first)."""
+
+    name: str
+    kind: str
+    why: str  # how the kind was chosen (said in the result)
+    levels: list[str] = field(default_factory=list)  # levels: the baseline first
+    center: float = 0.0  # number: the documents' mean, subtracted
+    spread: float = 0.0  # number: the documents' standard deviation
+
+    @property
+    def terms(self) -> list[str]:
+        return [self.name] if self.kind == "number" else [f"{self.name}={v}" for v in self.levels[1:]]
+
+    def to_dict(self) -> dict:
+        out: dict[str, object] = {"name": self.name, "kind": self.kind, "chosen": self.why}
+        if self.kind == "levels":
+            out.update(levels=self.levels, baseline=self.levels[0])
+        else:
+            out.update(mean=self.center, sd=self.spread)
+        return out
+
+
+def parse_spec(spec: str) -> tuple[str, str | None]:
+    """`year`, `year:number` or `period:levels` as (column, kind or None: chosen from the values)."""
+    name, sep, kind = spec.rpartition(":")
+    if sep and kind in KINDS and name.strip():
+        return name.strip(), kind
+    return spec.strip(), None
+
+
+def resolve(path, rows: list, specs: list[str]) -> list[Covariate]:
+    """The covariates the specs name, each a number or levels (said so, else numbers with
+    NUMBER_VALUES distinct values or more); a column named twice, a number column with words in it,
+    a single level, or more than MAX_LEVELS levels beside another covariate: UsageError (one
+    column of many levels is a group contrast, each group against the rest)."""
+    parsed = [parse_spec(s) for s in specs]
+    names = [n for n, _ in parsed]
+    repeated = [n for n in dict.fromkeys(names) if names.count(n) > 1]
+    if repeated:
+        raise UsageError(f"{{by}} names {', '.join(map(repr, repeated))} twice: give each column once", "by")
+    out = []
+    for name, kind in parsed:
+        values = [r[name].strip() for _, r in rows]
+        distinct = list(dict.fromkeys(v for v in values if v))
+        numbers = [number_value(v) for v in distinct]
+        all_numbers = bool(distinct) and all(x is not None for x in numbers)
+        if kind == "number" and not all_numbers:
+            bad = next(v for v, x in zip(distinct, numbers) if x is None)
+            raise UsageError(f"{path}: column {name!r} is to be a number, but has {bad!r}; drop ':number'")
+        if kind is None:
+            kind = "number" if all_numbers and len(distinct) >= NUMBER_VALUES else "levels"
+            why = (
+                f"numbers, {len(distinct):,} distinct values (write {name}:levels for groups)"
+                if kind == "number"
+                else f"{len(distinct):,} distinct values"
+                + (f" (write {name}:number to take them as a number)" if all_numbers else "")
+            )
+        else:
+            why = f"{name}:{kind}"
+        covariate = Covariate(name, kind, why)
+        if kind == "levels":
+            if len(distinct) < 2:
+                raise UsageError(f"{path}: column {name!r} has {len(distinct)} value; a covariate needs two or more")
+            if len(distinct) > MAX_LEVELS and len(specs) > 1:
+                raise UsageError(
+                    f"{path}: column {name!r} has {len(distinct):,} values: too many levels; write {name}:number "
+                    "if they are numbers, or choose a coarser column"
+                )
+            covariate.levels = distinct
+        out.append(covariate)
+    return out
+
+
+@dataclass
+class Design:
+    """The documents of a regression: their tokens, design rows (an intercept first), whether each
+    has every covariate, and their blocks."""
+
+    corpus: Corpus
+    x: np.ndarray  # documents x terms (float64); the intercept first
+    terms: list[str]  # "(intercept)", then each covariate's terms
+    term_covariate: np.ndarray  # the covariate of each term (-1: the intercept)
+    covariates: list[Covariate]
+    valid: np.ndarray  # documents with every covariate
+    block: np.ndarray  # block index per document
+    block_names: list[str]
+    split: int = 0  # blocks split because a covariate varied inside them
+    lines: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    frequent: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # words seen often in the table
+
+    def columns_of(self, c: int) -> np.ndarray:
+        return np.flatnonzero(self.term_covariate == c)
+
+
+def design_rows(rows: list, covariates: list[Covariate]) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """The design matrix of the rows (intercept, numbers centred, levels as indicators but the
+    baseline), which rows have every covariate, the terms and each term's covariate."""
+    n = len(rows)
+    valid = np.ones(n, dtype=bool)
+    blocks: list[np.ndarray] = [np.ones((n, 1))]
+    owner = [-1]
+    for c, cov in enumerate(covariates):
+        raw = [r[cov.name].strip() for _, r in rows]
+        if cov.kind == "number":
+            x = np.array([number_value(v) if v else None for v in raw], dtype=float)  # (None: nan)
+            ok = np.isfinite(x)
+            valid &= ok
+            cov.center = float(x[ok].mean()) if ok.any() else 0.0
+            cov.spread = float(x[ok].std()) if ok.any() else 0.0
+            blocks.append(np.where(ok, x - cov.center, 0.0)[:, None])
+            owner.append(c)
+        else:
+            index = {v: i for i, v in enumerate(cov.levels)}
+            level = np.array([index.get(v, -1) for v in raw])
+            valid &= level >= 0
+            indicators = (level[:, None] == np.arange(1, len(cov.levels))[None, :]).astype(float)
+            blocks.append(indicators)
+            owner.extend([c] * (len(cov.levels) - 1))
+    terms = ["(intercept)"] + [t for cov in covariates for t in cov.terms]
+    return np.hstack(blocks), valid, terms, np.array(owner)
+
+
+def blocks_of(path, rows: list, x: np.ndarray, valid: np.ndarray, block: str | None, split: bool):
+    """Each row's block (its `block` value, else the row), the block names and how many were split:
+    a block must be constant in every covariate (it is permuted whole), else UsageError naming
+    one, or with `split` a block per distinct covariate values."""
+    names = [r[block].strip() for _, r in rows] if block else [str(n) for n, _ in rows]
+    index: dict[str, int] = {}
+    of = np.array([index.setdefault(b, len(index)) for b in names], dtype=np.int64)
+    if not block:
+        return of, list(index), 0
+    keys = [x[i].tobytes() for i in range(len(rows))]
+    seen: dict[int, bytes] = {}
+    varied: set[int] = set()
+    for b, k, ok in zip(of.tolist(), keys, valid.tolist()):
+        if ok and seen.setdefault(b, k) != k:
+            varied.add(b)
+    if varied and not split:
+        shown = ", ".join(repr(list(index)[b]) for b in sorted(varied)[:3])
+        raise UsageError(
+            f"{path}: {len(varied):,} {block} blocks have several values of the covariates ({shown}): a block is "
+            "permuted whole; choose another {block}, or {split_blocks} to make a block per value",
+            "block",
+            "split_blocks",
+        )
+    if not varied:
+        return of, list(index), 0
+    index = {}
+    of = np.array(
+        [index.setdefault(f"{b}\x00{k.hex()}" if bi in varied else b, len(index)) for b, bi, k in zip(names, of, keys)],
+        dtype=np.int64,
+    )
+    return of, [n.split("\x00")[0] for n in index], len(varied)
+
+
+def strata(block_x: np.ndarray, term_covariate: np.ndarray, c: int, covariates: list[Covariate]) -> np.ndarray:
+    """A stratum per block for permuting covariate `c`: the blocks alike in every other covariate (the
+    same level; the same tenth of a number), so that `c`'s link with them is kept (permuting a year's
+    correlate freely made the year's change its own)."""
+    keys = np.zeros((len(block_x), 0))
+    for other, cov in enumerate(covariates):
+        if other == c:
+            continue
+        cols = block_x[:, term_covariate == other]
+        if cov.kind == "number":
+            edges = np.quantile(cols[:, 0], np.linspace(0, 1, STRATA_BINS + 1)[1:-1])
+            cols = np.searchsorted(edges, cols[:, 0], side="right")[:, None].astype(float)
+        keys = np.hstack([keys, cols])
+    if keys.shape[1] == 0:
+        return np.zeros(len(block_x), dtype=np.int64)
+    return np.unique(keys, axis=0, return_inverse=True)[1].reshape(-1)

@@ -1,0 +1,383 @@
+"""Embedding regression with several covariates (conText's `conText()`, Rodriguez, Spirling &
+Stewart 2023, in Python): each occurrence's à la carte vector regressed on a table's columns, each
+a number or levels, by ordinary least squares.
+
+For each covariate term (a level against the baseline, or a number per unit): the norm of its
+coefficient, debiased by its sampling variance (w2vkit.findings.regstats), its 90% interval (block
+bootstrap), a permutation p (the covariate's values dealt out again among blocks alike in the other
+covariates) and a Benjamini–Hochberg q over words × terms. Each level row names the nearest words
+of the fitted vector at that level (the other covariates at the word's means); a number's row names
+the words whose cosine to the fitted vector grows most from its 10th to its 90th percentile;
+`at` asks for fitted vectors at chosen values. One covariate of levels is a group contrast
+(w2vkit.findings.contrast), which answers it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from ..base.choices import CONTRAST_BOOTSTRAP, CONTRAST_MIN_OCCURRENCES, CONTRAST_PERMUTATIONS, TEXT_COLUMN
+from ..base.results import Result
+from ..base.vecmath import top_k
+from ..errors import UsageError
+from ..queries.query import Engine
+from .alacarte import DEFAULT_WINDOW, context_sums, transform
+from .design import Design, blocks_of, design_rows, parse_spec, resolve, strata
+from .permutation import bh
+from .regstats import Blocks, block_sums, estimate, permuted_p
+from .tabledocs import segmented, table_rows
+
+NEIGHBOURS = 8
+CONFOUNDED = 0.5  # under this share of blocks free to be permuted, a covariate's p is said to be confounded
+FREQUENT = 20  # a number's gaining words are seen this often in the table
+COLUMNS = (
+    "word",
+    "covariate",
+    "term",
+    "vs",
+    "occurrences",
+    "documents",
+    "blocks",
+    "norm",
+    "low",
+    "high",
+    "per_sd",
+    "p",
+    "q",
+    "permutations",
+    "neighbours",
+    "cosines",
+    "note",
+)
+NORM, P, Q = (COLUMNS.index(c) for c in ("norm", "p", "q"))
+
+
+def read_design(
+    engine: Engine, path, by: list[str], block, text_column: str, where, split_blocks: bool, rows=None
+) -> Design:
+    """The table's rows as a regression reads them: covariates resolved, the design matrix, blocks
+    (checked constant in the covariates), and the texts segmented as the model's were."""
+    names = [parse_spec(s)[0] for s in by]
+    if block and block in names:
+        raise UsageError("{block} must be another column than the covariates of {by}", "block", "by")
+    if rows is None:
+        rows = table_rows(engine, path, [text_column, *names] + ([block] if block else []), where)
+    covariates = resolve(path, rows, list(by))
+    x, valid, terms, owner = design_rows(rows, covariates)
+    block_of, block_names, split = blocks_of(path, rows, x, valid, block, split_blocks)
+    corpus = segmented(engine, rows, text_column)
+    lines, texts = [n for n, _ in rows], [r[text_column] for _, r in rows]
+    design = Design(corpus, x, terms, owner, covariates, valid, block_of, block_names, split, lines, texts)
+    design.frequent = np.bincount(corpus.ids[corpus.ids >= 0], minlength=len(engine.model)) >= FREQUENT
+    return design
+
+
+def regress(
+    engine: Engine,
+    words: list[str],
+    path: str | os.PathLike,
+    *,
+    by: list[str],
+    block: str | None = None,
+    text_column: str = TEXT_COLUMN,
+    window: int = DEFAULT_WINDOW,
+    permutations: int = CONTRAST_PERMUTATIONS,
+    bootstrap: int = CONTRAST_BOOTSTRAP,
+    min_occurrences: int = CONTRAST_MIN_OCCURRENCES,
+    seed: int = 0,
+    split_blocks: bool = False,
+    where: dict[str, str] | None = None,
+    at: list[dict[str, str]] | None = None,
+    rows: list | None = None,
+) -> Result:
+    """How each of `words` is used as the table's covariates vary: a row per covariate term (and
+    per baseline level), with the coefficient's debiased norm, 90% interval, permutation p and BH q,
+    and rows of fitted vectors at the values `at` names. Arguments as w2vkit.findings.contrast's;
+    `by` the covariates (`year`, `year:number`, `period:levels`)."""
+    design = read_design(engine, path, list(by), block, text_column, where, split_blocks, rows)
+    points = [_point(design, a) for a in (at or [])]
+    keys = [engine.lookup(w).key for w in words]
+    a = transform(engine, design.corpus, window)
+    found = []
+    for number, (word, key) in enumerate(zip(words, keys)):
+        rng = np.random.default_rng([seed, number])
+        found.append(_word_rows(engine, design, a, word, key, window, permutations, bootstrap, min_occurrences, rng))
+    rows_out = [r for word_rows, _ in found for r in word_rows]
+    for r, q in zip(rows_out, bh([r[P] for r in rows_out])):
+        r[Q] = q
+    fitted = []
+    for (word, key), (_, state) in zip(zip(words, keys), found):
+        if state is not None:
+            fitted += [_fitted_row(engine, design, word, key, state, p) for p in points]
+    fields: dict[str, Any] = {
+        "words": list(words),
+        "table": str(path),
+        "by": list(by),
+        "covariates": [c.to_dict() for c in design.covariates],
+        "block": block or "row",
+        "at": [dict(p) for p, _ in points],
+        "permuted": f"each covariate's values among {'whole ' + block + 's' if block else 'single rows'} alike in "
+        f"the others, {permutations} times",
+    }
+    provenance = engine.provenance(
+        window=window, permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences, seed=seed
+    )
+    if where:
+        fields["where"] = provenance["where"] = dict(where)
+    result = Result("contrast", list(COLUMNS), [tuple(r) for r in rows_out + fitted], fields, provenance=provenance)
+    _notes(result, design, block)
+    return result
+
+
+def _notes(result: Result, design: Design, block: str | None) -> None:
+    """What the regression rests on: how each covariate was taken, the rows left out, the blocks."""
+    for c in design.covariates:
+        result.note(
+            f"{c.name}: {c.kind} ({c.why})" + (f", against {c.levels[0]}" if c.kind == "levels" else ""), kind="info"
+        )
+    left = int((~design.valid).sum())
+    if left:
+        result.note(f"{left:,} rows lack a covariate's value and are left out")
+    if not block:
+        result.note("p assumes rows are exchangeable; rows of one author or collection are not: give {block}", "block")
+    if design.split:
+        result.note(
+            f"{design.split:,} {block} blocks were split by their covariate values ({{split_blocks}})",
+            "split_blocks",
+            kind="info",
+        )
+
+
+def _word_rows(engine: Engine, design: Design, a, word, key, window, permutations, bootstrap, least, rng):
+    """One word's rows, and what its fitted vectors need (None when it could not be fitted)."""
+    row = engine.model.index.get(key)
+    if row is None:
+        return [_note_row(word, "composed from character n-grams, so it has no occurrences to regress")], None
+    corpus = design.corpus
+    pos = corpus.positions(row)
+    pos = pos[design.valid[corpus.doc[pos]]]
+    docs, inverse = np.unique(corpus.doc[pos], return_inverse=True)
+    sums, counts, _ = context_sums(engine, corpus, pos, inverse, len(docs), window)
+    some = counts > 0
+    docs, sums, counts = docs[some], sums[some] @ a.T.astype(np.float64), counts[some].astype(np.float64)
+    if counts.sum() < least:
+        return [_note_row(word, f"{int(counts.sum())} occurrences, under {least}")], None
+    x = design.x[docs]
+    keep, notes = _kept_terms(design, x, counts, least)
+    if "" in notes:  # (a baseline too thin to compare with)
+        return [_note_row(word, notes[""])], None
+    x, docs, sums, counts = _without_thin_levels(design, x, docs, sums, counts, keep)
+    cols = np.flatnonzero(keep)
+    sub = x[:, cols]
+    owner = design.term_covariate[cols]
+    categorical = [c for c, cov in enumerate(design.covariates) if cov.kind == "levels"]
+    level_key = design.x[docs][:, np.isin(design.term_covariate, categorical)]
+    stratum = (
+        np.unique(level_key, axis=0, return_inverse=True)[1].reshape(-1)
+        if level_key.shape[1]
+        else np.zeros(len(docs), int)
+    )
+    blocks = block_sums(sub, sums, counts, design.block[docs], stratum)
+    if len(blocks.n) < 3 or np.linalg.matrix_rank(blocks.xx.sum(axis=0)) < len(cols):
+        return [_note_row(word, "too few blocks or values to separate the covariates")], None
+    tested = np.arange(1, len(cols))
+    found = estimate(blocks, tested, bootstrap, rng)
+    pvalues: dict[int, float] = {}
+    done = 0
+    for c in sorted(set(owner.tolist()) - {-1}):
+        columns = np.flatnonzero(owner == c)
+        layers = strata(blocks.x, owner, c, design.covariates)
+        ps, done = permuted_p(blocks, columns, layers, found["raw"][columns], permutations, rng)
+        if _varied_share(blocks.x[:, columns], layers) < CONFOUNDED:
+            notes[design.covariates[c].name] = "confounded: it hardly varies among blocks alike in the others"
+        pvalues.update(zip(columns.tolist(), ps.tolist()))
+    state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "frequent": design.frequent}
+    rows = _term_rows(engine, design, word, row, blocks, found, pvalues, done, state, x, docs, counts, notes)
+    return rows, state
+
+
+def _varied_share(values: np.ndarray, layers: np.ndarray) -> float:
+    """The share of blocks in strata where the permuted covariate takes more than one value (the
+    rest cannot be permuted: its p then rests on few blocks, or on none)."""
+    varied = 0
+    for s in np.unique(layers):
+        inside = values[layers == s]
+        if len(np.unique(inside, axis=0)) > 1:
+            varied += len(inside)
+    return varied / max(len(values), 1)
+
+
+def _kept_terms(design: Design, x: np.ndarray, counts: np.ndarray, least: int) -> tuple[np.ndarray, dict]:
+    """Which terms the word's fit keeps: a level with fewer than `least` occurrences is left out
+    (with its documents) and noted; a baseline so thin leaves its covariate out."""
+    keep = np.ones(x.shape[1], dtype=bool)
+    notes: dict[str, str] = {}
+    for c, cov in enumerate(design.covariates):
+        cols = design.columns_of(c)
+        if cov.kind == "number":
+            continue
+        seen = counts @ x[:, cols]
+        base = counts.sum() - seen.sum()
+        for j, level, n in zip(cols, cov.levels[1:], seen):
+            if n < least:
+                keep[j] = False
+                notes[f"{cov.name}={level}"] = f"{int(n)} occurrences, under {least}"
+        if base < least:
+            notes[""] = f"{int(base)} occurrences in the baseline {cov.name}={cov.levels[0]}, under {least}"
+    return keep, notes
+
+
+def _without_thin_levels(design: Design, x, docs, sums, counts, keep):
+    """The word's documents but those of the levels left out."""
+    dropped = np.flatnonzero(~keep)
+    if not len(dropped):
+        return x, docs, sums, counts
+    mine = ~(x[:, dropped] > 0).any(axis=1)
+    return x[mine], docs[mine], sums[mine], counts[mine]
+
+
+def _term_rows(engine, design, word, row, blocks: Blocks, found, pvalues, done, state, x, docs, counts, notes):
+    """The word's rows: for each covariate, the baseline level, each level, or the number."""
+    cols, coef, mean = state["cols"], state["coef"], state["mean"]
+    place = {int(j): i for i, j in enumerate(cols)}
+    tested = dict(documents=len(docs), blocks=len(blocks.n), permutations=done)
+    rows: list[list[Any]] = []
+
+    def numbers(i: int) -> dict:
+        low, high = found["intervals"][i]
+        return dict(tested, norm=float(found["norm"][i]), low=low, high=high, p=pvalues.get(i))
+
+    for c, cov in enumerate(design.covariates):
+        full = design.columns_of(c)
+        if cov.kind == "number":
+            i = place[int(full[0])]
+            values = x[:, full[0]]
+            sd = float(np.sqrt(counts @ (values - (counts @ values) / counts.sum()) ** 2 / counts.sum()))
+            low, high = np.quantile(np.repeat(values, counts.astype(int)), [0.1, 0.9])
+            near, scores = _gaining(engine, coef, mean, i, low, high, row, state["frequent"])
+            cells = numbers(i)
+            cells.update(per_sd=cells["norm"] * sd, neighbours=near, cosines=scores, note=notes.get(cov.name))
+            rows.append(_row(word, cov.name, "per unit", occurrences=int(counts.sum()), **cells))
+            continue
+        seen = counts @ x[:, full]
+        places = [place.get(int(j)) for j in full]
+        for k in range(len(cov.levels)):
+            occurrences = int(counts.sum() - seen.sum()) if k == 0 else int(seen[k - 1])
+            vs = cov.levels[0] if k else None
+            if k and int(full[k - 1]) not in place:  # (a level too thin for this word)
+                note = notes.get(f"{cov.name}={cov.levels[k]}")
+                rows.append(_row(word, cov.name, cov.levels[k], vs=vs, occurrences=occurrences, note=note))
+                continue
+            near, scores = _nearest(engine, _at_level(mean, places, k) @ coef, row)
+            cells = numbers(place[int(full[k - 1])]) if k else {}
+            note = notes.get(cov.name) if k else "baseline"
+            rows.append(
+                _row(
+                    word,
+                    cov.name,
+                    cov.levels[k],
+                    vs=vs,
+                    occurrences=occurrences,
+                    neighbours=near,
+                    cosines=scores,
+                    note=note,
+                    **cells,
+                )
+            )
+    return rows
+
+
+def _at_level(mean: np.ndarray, places: list, k: int) -> np.ndarray:
+    """The word's mean design row with a covariate's indicators set to its level k (0: baseline)."""
+    x = mean.copy()
+    for level, i in enumerate(places, 1):
+        if i is not None:
+            x[i] = 1.0 if level == k else 0.0
+    return x
+
+
+def _fitted(coef, mean, i, value) -> np.ndarray:
+    x = mean.copy()
+    x[i] = value
+    v = x @ coef
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+def _gaining(engine, coef, mean, i, low, high, row, frequent):
+    """The words whose cosine to the fitted vector grows most from `low` to `high` of term i."""
+    gain = engine.unit @ (_fitted(coef, mean, i, high) - _fitted(coef, mean, i, low))
+    gain[row] = -np.inf
+    gain[~frequent] = -np.inf  # (rare words' vectors swing most and named only noise: 暴纱亭 慈云寺 大排)
+    best = top_k(gain, NEIGHBOURS)
+    return [engine.model.words[j] for j in best], [float(gain[j]) for j in best]
+
+
+def _nearest(engine, vector, row):
+    norm = float(np.linalg.norm(vector))
+    if norm == 0:
+        return [], []
+    sims = engine.unit @ (vector / norm)
+    sims[row] = -np.inf
+    best = top_k(sims, NEIGHBOURS)
+    return [engine.model.words[j] for j in best], [float(sims[j]) for j in best]
+
+
+def _point(design: Design, values: dict[str, str]) -> tuple[dict[str, str], dict[int, float]]:
+    """A fitted point `at` names ({"year": "700", "period": "宋"}) as term values; a covariate not named
+    stays at the word's mean. An unknown column or level: UsageError."""
+    terms: dict[int, float] = {}
+    names = {c.name: i for i, c in enumerate(design.covariates)}
+    for name, value in values.items():
+        if name not in names:
+            raise UsageError(f"{{at}} names {name!r}, which is not a covariate ({', '.join(names)})", "at")
+        c = names[name]
+        cov = design.covariates[c]
+        cols = design.columns_of(c)
+        if cov.kind == "number":
+            try:
+                terms[int(cols[0])] = float(value) - cov.center
+            except ValueError:
+                raise UsageError(f"{{at}} gives {name}={value!r}: {name} is a number", "at") from None
+        else:
+            if value not in cov.levels:
+                raise UsageError(f"{{at}} gives {name}={value!r}; {name} has {', '.join(cov.levels)}", "at")
+            for k, j in enumerate(cols, 1):
+                terms[int(j)] = 1.0 if cov.levels[k] == value else 0.0
+    return values, terms
+
+
+def _fitted_row(engine, design: Design, word, key, state, point) -> tuple:
+    values, terms = point
+    place = {int(j): i for i, j in enumerate(state["cols"])}
+    x = state["mean"].copy()
+    for j, v in terms.items():
+        if j in place:
+            x[place[j]] = v
+    near, scores = _nearest(engine, x @ state["coef"], engine.model.index[key])
+    label = ",".join(f"{k}={v}" for k, v in values.items())
+    return tuple(_row(word, "fitted", label, neighbours=near, cosines=scores))
+
+
+def _note_row(word: str, note: str) -> list:
+    return _row(word, note=note)
+
+
+def _row(word: str, covariate: str | None = None, term: str | None = None, **cells) -> list:
+    """A row of COLUMNS: the cells given, None (or an empty list of words) for the others."""
+    cells.update(word=word, covariate=covariate, term=term)
+    return [cells.get(c, [] if c in ("neighbours", "cosines") else None) for c in COLUMNS]
+
+
+def check_regression(scan, groups, ordered: bool) -> None:
+    """What a regression (several covariates, or a number) cannot do, refused before any work."""
+    if scan is not None:
+        raise UsageError("{scan} contrasts the groups of one column; a regression takes WORDs", "scan")
+    if groups is not None:
+        raise UsageError(
+            "{groups} orders the groups of one column; with several {by}, use {where}", "groups", "by", "where"
+        )
+    if ordered:
+        raise UsageError("the paths picture draws the groups of one column, not a regression", "by")

@@ -1,0 +1,157 @@
+"""The statistics of an embedding regression (w2vkit.findings.regression) for one word: its
+occurrence vectors regressed on the covariates by ordinary least squares (as conText does), each
+coefficient's norm debiased by its cluster-robust variance, a 90% block-bootstrap interval, and a
+block-permutation p for each covariate (its values dealt out again among blocks alike in the
+other covariates).
+
+Covariates are constant within a document, so the regression on occurrences is summed per
+document and then per block: a block keeps Σ x S (terms × dim: S a document's sum of occurrence
+vectors) and Σ n x xᵀ (terms × terms), and every fit, draw or permutation is a few products of
+these, whatever the number of occurrences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .permutation import shifted_percentiles
+
+CHUNK = 100  # permutations or draws solved at a time
+
+
+@dataclass
+class Blocks:
+    """One word's sums per block: xs (blocks x terms x dim) Σ x Sᵀ, xx (blocks x terms x terms)
+    Σ n x xᵀ, x (blocks x terms) the block's design row, stratum (blocks) for the bootstrap."""
+
+    xs: np.ndarray
+    xx: np.ndarray
+    x: np.ndarray
+    stratum: np.ndarray
+
+    @property
+    def n(self) -> np.ndarray:
+        return self.xx[:, 0, 0]  # (the intercept's column: the occurrences)
+
+    @property
+    def s(self) -> np.ndarray:
+        return self.xs[:, 0, :]  # (Σ S over the block)
+
+
+def block_sums(x: np.ndarray, sums: np.ndarray, counts: np.ndarray, block: np.ndarray, stratum: np.ndarray) -> Blocks:
+    """Blocks from each document's design row `x`, its sum of occurrence vectors and count, and its
+    block (any integers) and stratum."""
+    from scipy import sparse
+
+    present, inverse = np.unique(block, return_inverse=True)
+    nb, p = len(present), x.shape[1]
+    member = sparse.csr_matrix((np.ones(len(inverse)), (inverse, np.arange(len(inverse)))), shape=(nb, len(inverse)))
+    xs = np.stack([member @ (x[:, j : j + 1] * sums) for j in range(p)], axis=1)
+    outer = (counts[:, None, None] * x[:, :, None] * x[:, None, :]).reshape(len(x), p * p)
+    xx = (member @ outer).reshape(nb, p, p)
+    first = np.zeros(nb, dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(inverse))[::-1]
+    return Blocks(xs, xx, x[first], stratum[first])
+
+
+def solve(xtx: np.ndarray, xts: np.ndarray) -> np.ndarray:
+    """Coefficients (…, terms, dim) of the normal equations, each diagonal raised by 1e-10 of itself
+    against a draw that lost a term's variation (scale-free: a ridge from the trace, which a
+    number in years dominates, moved the other terms by 1e-5)."""
+    diagonal = np.einsum("...ii->...i", xtx)
+    ridge = (1e-10 * diagonal + 1e-300)[..., :, None] * np.eye(xtx.shape[-1])
+    return np.linalg.solve(xtx + ridge, xts)
+
+
+def fit(blocks: Blocks, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(X'X, coefficients) for each row of block weights (draws x blocks)."""
+    nb, p, d = blocks.xs.shape
+    xtx = (weights @ blocks.xx.reshape(nb, p * p)).reshape(-1, p, p)
+    xts = (weights @ blocks.xs.reshape(nb, p * d)).reshape(-1, p, d)
+    return xtx, solve(xtx, xts)
+
+
+def debiased_norms(blocks: Blocks, weights: np.ndarray, xtx: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """Each term's coefficient norm with its cluster-robust sampling variance taken from its square
+    (draws x terms): as contrast debiases a group mean's length, so that a rare word's noisy
+    coefficients do not read as change. The variance of term j is Σ_b w_b ‖(M G_b)_j‖² with
+    M = (X'X)⁻¹ and G_b = Σ x Sᵀ − Σ n x xᵀ B the block's score, expanded into terms x terms
+    products so that no block's dim-sized residual is formed."""
+    nb, p, d = blocks.xs.shape
+    gram = np.einsum("bpd,bqd->bpq", blocks.xs, blocks.xs)
+    out = np.zeros((len(weights), p))
+    for i, (w, a, b) in enumerate(zip(weights, xtx, coef)):
+        m = np.linalg.inv(a)
+        cross = (blocks.xs.reshape(nb * p, d) @ b.T).reshape(nb, p, p)  # Σ x Sᵀ Bᵀ per block
+        t = blocks.xx @ m
+        first = np.einsum("jk,bkl,lj->bj", m, gram, m)
+        second = np.einsum("jk,bkl,blj->bj", m, cross, t)
+        third = np.einsum("bkj,kl,blj->bj", t, b @ b.T, t)
+        used = int((w > 0).sum())
+        variance = used / max(used - 1, 1) * (w @ np.maximum(first - 2 * second + third, 0))
+        out[i] = np.einsum("pd,pd->p", b, b) - variance
+    return np.sqrt(np.maximum(out, 0))
+
+
+def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng) -> dict:
+    """The debiased norms of `terms` and their shifted-percentile 90% intervals from `bootstrap`
+    draws of blocks (with replacement, within each stratum of the categorical covariates)."""
+    nb = len(blocks.n)
+    ones = np.ones((1, nb))
+    xtx, coef = fit(blocks, ones)
+    observed = debiased_norms(blocks, ones, xtx, coef)[0]
+    draws = np.zeros((bootstrap, nb))
+    for s in np.unique(blocks.stratum):
+        idx = np.flatnonzero(blocks.stratum == s)
+        draws[:, idx] = rng.multinomial(len(idx), np.full(len(idx), 1 / len(idx)), size=bootstrap)
+    boot = np.vstack(
+        [debiased_norms(blocks, w, *fit(blocks, w)) for w in np.array_split(draws, max(1, bootstrap // CHUNK))]
+    )
+    intervals = [shifted_percentiles(boot[:, j], float(observed[j])) for j in terms]
+    return {
+        "coef": coef[0],
+        "xtx": xtx[0],
+        "norm": observed,
+        "raw": np.linalg.norm(coef[0], axis=1),
+        "intervals": dict(zip(terms.tolist(), intervals)),
+    }
+
+
+def permuted_p(blocks: Blocks, columns: np.ndarray, stratum: np.ndarray, observed: np.ndarray, permutations: int, rng):
+    """The p of each of `columns` (a covariate's terms): its blocks' values dealt out again within
+    each stratum, the other covariates held, and the coefficients' norms refitted;
+    p = (1 + #{permuted ≥ observed}) / (P + 1) for each term; and the permutations done."""
+    nb = len(blocks.n)
+    order = np.argsort(stratum, kind="stable")
+    exceed = np.zeros(len(columns))
+    done = 0
+    while done < permutations:
+        m = min(CHUNK, permutations - done)
+        dealt = np.argsort(stratum[None, :] + rng.random((m, nb)), axis=1)
+        perm = np.empty_like(dealt)
+        perm[:, order] = dealt  # (block order[i] takes the values of block dealt[i], of its stratum)
+        exceed += (permuted_norms(blocks, columns, perm) >= observed[None, :] - 1e-12).sum(axis=0)
+        done += m
+    return (1 + exceed) / (done + 1), done
+
+
+def permuted_norms(blocks: Blocks, columns: np.ndarray, perm: np.ndarray) -> np.ndarray:
+    """The norms of `columns`' coefficients (permutations x terms) when block b takes the covariate
+    values of block perm[i, b]. A block's rows of the covariate are its design values times the
+    intercept's sums (the covariate is constant in a block), so each refit is a product of the
+    blocks' sums with the dealt values."""
+    nb, p, d = blocks.xs.shape
+    m = len(perm)
+    others = np.setdiff1d(np.arange(p), columns)
+    on = blocks.xx[:, others, 0]  # Σ n o per block
+    z = blocks.x[perm][:, :, columns]  # (m, blocks, k)
+    xtx = np.broadcast_to(blocks.xx.sum(axis=0), (m, p, p)).copy()
+    xts = np.broadcast_to(blocks.xs.sum(axis=0), (m, p, d)).copy()
+    oc = np.einsum("bo,mbk->mok", on, z)
+    xtx[np.ix_(np.arange(m), others, columns)] = oc
+    xtx[np.ix_(np.arange(m), columns, others)] = oc.transpose(0, 2, 1)
+    xtx[np.ix_(np.arange(m), columns, columns)] = np.einsum("b,mbk,mbl->mkl", blocks.n, z, z)
+    xts[:, columns, :] = z.transpose(0, 2, 1) @ blocks.s
+    return np.linalg.norm(solve(xtx, xts)[:, columns, :], axis=2)
