@@ -364,14 +364,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         if args.tiny:
-            from tiny import TINY_TRAIN, tiny_novel
+            from tiny import tiny_model
 
-            from w2vkit.text.segmenting.segment import SegmentOptions
-            from w2vkit.training.trainer import train
-            from w2vkit.training.trainoptions import TrainOptions
-
-            train([tiny_novel()], tmp / "m", TrainOptions(**TINY_TRAIN), SegmentOptions())
-            args.model, args.words, args.permutations = str(tmp / "m"), 20, 19
+            args.model = tiny_model(tmp)
+            args.words, args.permutations = 20, 19
         engine = Engine(load_model(args.model))
         figures = {
             "null-novel": null_novel,

@@ -28,3 +28,13 @@ def tiny_novel() -> str:
     path = Path(tempfile.mkdtemp(prefix="w2vkit-tiny-")) / "xiyouji-tiny.txt"
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     return str(path)
+
+
+def tiny_model(folder: Path) -> str:
+    """A tiny model of tiny_novel() in folder/m (contrast.py, regression.py)."""
+    from w2vkit.text.segmenting.segment import SegmentOptions
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
+
+    train([tiny_novel()], folder / "m", TrainOptions(**TINY_TRAIN), SegmentOptions())
+    return str(folder / "m")

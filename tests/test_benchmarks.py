@@ -163,6 +163,12 @@ def test_contrast_benchmark():
 
 
 @pytest.mark.slow
+def test_regression_benchmark():
+    out = run("regression.py", "--tiny")
+    assert "no change, year:" in out and "no change, era:" in out and "at p < 0.05" in out
+
+
+@pytest.mark.slow
 def test_neighbours_benchmark():
     out = run("neighbours.py", "--tiny")
     assert "csls" in out and "floor 10" in out

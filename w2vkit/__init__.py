@@ -32,6 +32,7 @@ _PUBLIC = {
     "similarity": "queries.ensemble",
     "axis": "findings.axes",
     "contrast": "findings.contrast",
+    "occurrences": "findings.occurrences",
     "passages": "queries.kwic",
     "typical_passages": "findings.typical",
     "W2vkitError": "errors",

@@ -10,9 +10,8 @@ import pytest
 from w2vkit.errors import UsageError
 from w2vkit.findings.alacarte import context_means, transform
 from w2vkit.findings.contrast import contrast
-from w2vkit.findings.design import strata
 from w2vkit.findings.regression import read_design, regress
-from w2vkit.findings.regstats import block_sums, debiased_norms, fit, permuted_norms
+from w2vkit.findings.regstats import block_sums, debiased_norms, fit, permuted_norms, residualized
 from w2vkit.model.store import load_model
 from w2vkit.queries.query import Engine
 
@@ -90,7 +89,7 @@ def test_a_permutation_refit_equals_least_squares_with_the_dealt_values(setting)
     present = np.unique(block)
     columns = np.array([1])  # the year
     perm = np.random.default_rng(0).permutation(len(present))[None, :]
-    got = permuted_norms(blocks, columns, perm)[0]
+    got = permuted_norms(blocks, columns, perm, blocks.x[:, columns])[0]
     dealt = x.copy()
     index = np.searchsorted(present, block)
     dealt[:, 1] = blocks.x[perm[0], 1][index]  # (each occurrence takes its block's dealt year)
@@ -144,16 +143,23 @@ def _occurrence_years(engine, table, word):
     return x[:, 1]
 
 
-def test_strata_hold_the_other_covariates():
-    from w2vkit.findings.design import Covariate
-
-    covariates = [Covariate("year", "number", ""), Covariate("half", "levels", "", ["A", "B"])]
-    owner = np.array([-1, 0, 1])
-    x = np.column_stack([np.ones(40), np.arange(40.0), np.repeat([0.0, 1.0], 20)])
-    by_half = strata(x, owner, 0, covariates)  # (permuting the year: within each half)
-    assert len(set(by_half[:20])) == 1 and set(by_half[:20]).isdisjoint(by_half[20:])
-    by_year = strata(x, owner, 1, covariates)  # (permuting the half: within tenths of the year)
-    assert len(set(by_year.tolist())) == 10 and all(len(set(by_year[i : i + 4])) == 1 for i in range(0, 40, 4))
+def test_the_residualized_covariate_gives_the_full_models_coefficient(setting):
+    """Permuting a covariate less what the others explain (Kennedy 1995): unpermuted, its fit is the
+    full model's (Frisch–Waugh–Lovell), and the residuals are uncorrelated with the others."""
+    engine, table = setting
+    design = read_design(engine, table, ["year", "half"], "chapter", "text", None, False)
+    v, x, block = occurrences(engine, design, "悟空")
+    blocks = block_sums(x, v, np.ones(len(v)), block, np.zeros(len(v), dtype=int))
+    _, coef = fit(blocks, np.ones((1, len(blocks.n))))
+    identity = np.arange(len(blocks.n))[None, :]
+    for columns in (np.array([1]), np.array([2])):
+        values, explained = residualized(blocks, columns)
+        np.testing.assert_allclose(
+            permuted_norms(blocks, columns, identity, values)[0], np.linalg.norm(coef[0][columns], axis=1), rtol=1e-6
+        )
+        others = np.setdiff1d(np.arange(3), columns)
+        np.testing.assert_allclose(blocks.x[:, others].T @ (blocks.n[:, None] * values), 0, atol=1e-4)
+        assert 0.3 < explained < 1  # (the year and the half go together: the half is the later years)
 
 
 @pytest.mark.parametrize(
@@ -217,3 +223,39 @@ def test_a_number_column_is_a_regression_from_the_command_line(setting, invoke):
         words = [] if "--scan" in args else ["菩萨"]
         bad = invoke(["contrast", *words, "--in", table, "-m", model, *args])
         assert (bad.exit_code, bad.stderr) == (2, message), args
+
+
+def test_a_dataframe_is_read_as_its_file_is(setting):
+    import hashlib
+
+    import pandas  # (in the test extra)
+
+    engine, table = setting
+    frame = pandas.read_csv(table, sep="\t", dtype={"half": str, "chapter": str}, keep_default_na=False)
+    assert frame["year"].dtype.kind == "i"  # (numbers as numbers: read back as their file's text)
+    settings = dict(by=["year", "half"], block="chapter", permutations=19, bootstrap=10)
+    from_file = contrast(engine, ["菩萨"], table, **settings)
+    from_frame = contrast(engine, ["菩萨"], frame, **settings)
+    assert from_frame.records() == from_file.records()
+    assert from_frame.provenance["table"]["path"] == "DataFrame" and from_frame.fields["table"] == "the DataFrame"
+    assert from_file.provenance["table"]["sha256"] == hashlib.sha256(table.read_bytes()).hexdigest()
+    with pytest.raises(Exception, match="the DataFrame has no column 'period'; it has 'year', 'half'"):
+        contrast(engine, ["菩萨"], frame, by=["period", "half"])
+
+
+def test_occurrences_are_the_vectors_regressed_with_their_rows(setting):
+    from w2vkit import occurrences as occurrence_vectors
+
+    engine, table = setting
+    found = occurrence_vectors(engine, "悟空", table)
+    design = read_design(engine, table, ["year"], None, "text", None, False)
+    v, x, _ = occurrences(engine, design, "悟空")
+    np.testing.assert_allclose(found.vectors, v, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose([float(r["year"]) for r in found.rows], x[:, 1] + design.covariates[0].center)
+    lines = table.read_text(encoding="utf-8").splitlines()
+    for r in found.rows[:20]:  # (each occurrence's line holds the word, and its columns)
+        assert "悟空" in lines[r["line"] - 1] and lines[r["line"] - 1].startswith(f"{r['year']}\t{r['half']}\t")
+    frame = found.to_frame()
+    assert frame.shape == (len(v), 5 + engine.model.dim)
+    assert list(frame.columns[:5]) == ["line", "token", "year", "half", "chapter"]
+    assert occurrence_vectors(engine, "菩萨", table, where={"half": "后"}).rows[0]["half"] == "后"

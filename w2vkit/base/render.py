@@ -123,3 +123,13 @@ def _width(s: str) -> int:
 
 def _pad(s: str, width: int) -> str:
     return s + " " * (width - _width(s))
+
+
+_PLAIN = re.compile(r"[\w@%+=:,./-]+")  # (\w is Unicode: 孙悟空 needs no quotes)
+
+
+def shell_line(argv: list[str]) -> str:
+    """The command line as a shell reads it: a word quoted only when it must be."""
+    import shlex
+
+    return " ".join(a if _PLAIN.fullmatch(a) else shlex.quote(a) for a in argv)

@@ -49,6 +49,12 @@ class W2vkitGroup(click.Group):
     """Loads each command's module when the command is needed; turns library errors into one-line
     messages and exit codes."""
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        arguments = list(args)  # (as given, for the provenance's command line: w2vkit.cli.output)
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        ctx.meta["w2vkit.arguments"] = arguments
+        return ctx
+
     def list_commands(self, ctx):
         return sorted(COMMAND_MODULES)
 

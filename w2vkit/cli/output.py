@@ -108,9 +108,18 @@ def engine_for(model_path, similarity=None):
     return Engine(load_model_for(model_path), similarity=similarity)
 
 
+def command_line() -> str | None:
+    """This run's command line, quoted for a shell (`w2vkit contrast 月 --in 'my poems.tsv' …`)."""
+    from ..base.render import shell_line
+
+    context = click.get_current_context(silent=True)
+    arguments = context.meta.get("w2vkit.arguments") if context is not None else None
+    return shell_line(["w2vkit", *arguments]) if arguments is not None else None
+
+
 def show(result, fmt: str, with_rows: bool = True) -> None:
     """Any result (w2vkit.base.results.Result) as a table, TSV or JSON on stdout (JSON: exactly
-    result.to_dict(), as Python gets it), then its notes on stderr, their parameters named as this
+    result.to_dict(), as Python gets it, its provenance with the command line), then its notes on stderr, their parameters named as this
     command's flags. with_rows=False: the notes alone (a run whose rows were not asked for)."""
     from ..base.files import check_stdout_open
     from ..base.render import render as render_text
@@ -118,6 +127,8 @@ def show(result, fmt: str, with_rows: bool = True) -> None:
     from ..errors import Named
 
     check_stdout_open()
+    if result.provenance:  # (what reproduces it: the one thing the command line adds to Python's document)
+        result.provenance["command_line"] = command_line()
     if not with_rows:
         pass
     elif fmt == "json":

@@ -11,8 +11,6 @@ rows), so that no request can ask for an answer too large to send.
 from __future__ import annotations
 
 import bisect
-import re
-import shlex
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from ..base.choices import (
     SIMILAR_RANKS,
     TEXT_COLUMN,
 )
+from ..base.render import shell_line
 from ..base.results import Result
 from ..errors import UsageError
 
@@ -349,14 +348,6 @@ def answer(session: Session, name: str, params: Mapping[str, str]) -> dict:
         raise UsageError(f"no question {name[:40]!r}; ask {', '.join(QUESTIONS)}")
     result, argv = question.run(session, Args(params))
     return {"result": result.to_dict(), "command": shell_line(argv)}
-
-
-_PLAIN = re.compile(r"[\w@%+=:,./-]+")  # (\w is Unicode: 孙悟空 needs no quotes)
-
-
-def shell_line(argv: list[str]) -> str:
-    """The command line as a shell reads it: a word quoted only when it must be."""
-    return " ".join(a if _PLAIN.fullmatch(a) else shlex.quote(a) for a in argv)
 
 
 def completions(session: Session, prefix: str) -> list[dict]:

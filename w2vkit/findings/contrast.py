@@ -47,7 +47,7 @@ from .design import parse_spec, resolve
 from .groupwords import scanned_words, typical_context
 from .permutation import ADAPTIVE_P, Side, bh, compare_groups
 from .regression import check_regression, regress
-from .tabledocs import Documents, read_documents, table_rows
+from .tabledocs import Documents, read_documents, table_label, table_provenance, table_rows
 from .trajectory import trajectory
 
 DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
@@ -127,8 +127,8 @@ def contrast(
         A model trained on the table (its segmentation is applied to the rows).
     words : str or list of str
         The words to contrast.
-    path : str or Path
-        The table (TSV, CSV, JSON Lines, .gz): a row a document.
+    path : str or Path or pandas.DataFrame
+        The table (TSV, CSV, JSON Lines, .gz; or a DataFrame): a row a document.
     by : str or list of str
         The column whose values are the groups. Several columns, or a column of numbers (many
         distinct values, or `year:number`), make it a regression on them all
@@ -214,25 +214,16 @@ def contrast(
     if not names or "" in names:
         raise UsageError("{by} names no column: give the column of the groups", "by")
     rows = table_rows(engine, path, [text_column, *names] + ([block] if block else []), where)
+    table = table_provenance(path, rows, text_column=text_column, block=block, split_blocks=split_blocks)
+    path = table_label(path)  # (a DataFrame is named so in messages; its rows are read)
     if len(specs) > 1 or groups is None:
         covariates = resolve(path, rows, specs)
         if len(covariates) > 1 or covariates[0].kind == "number":  # (a regression: contrast is its one-level case)
             check_regression(scan, groups, ordered)
-            settings = dict(window=window, permutations=permutations, bootstrap=bootstrap, seed=seed)
-            return regress(
-                engine,
-                words,
-                path,
-                by=specs,
-                block=block,
-                text_column=text_column,
-                where=where,
-                at=at,
-                rows=rows,
-                min_occurrences=min_occurrences,
-                split_blocks=split_blocks,
-                **settings,
-            )
+            settings: dict[str, Any] = dict(window=window, permutations=permutations, bootstrap=bootstrap, seed=seed)
+            settings.update(at=at)
+            settings.update(min_occurrences=min_occurrences, split_blocks=split_blocks, where=where, table=table)
+            return regress(engine, words, path, by=specs, block=block, text_column=text_column, rows=rows, **settings)
     if at:
         raise UsageError(
             "{at} asks for fitted vectors of a regression: give a number column or several {by}", "at", "by"
@@ -254,6 +245,7 @@ def contrast(
     if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
         fields["trajectories"] = _paths(engine, docs, words, keys, found)
     provenance = engine.provenance(**{k: state[k] for k in NUMBERS}, seed=seed)
+    provenance["table"] = table
     if where:
         fields["where"] = provenance["where"] = dict(where)
     if scan is not None:

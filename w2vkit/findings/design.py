@@ -2,8 +2,7 @@
 they make: each `--by` column taken as a number or as levels (said which, and why), an intercept,
 the levels against a baseline (the first value of the table), a number centred on its mean; the
 blocks that are permuted and resampled whole, each constant in every covariate (checked, or split
-with `split_blocks`); and the strata a covariate is permuted within (blocks alike in the others).
-"""
+with `split_blocks`)."""
 
 from __future__ import annotations
 
@@ -17,7 +16,6 @@ from .tabledocs import number_value
 
 NUMBER_VALUES = 10  # a column of numbers with at least this many distinct values is a number
 MAX_LEVELS = 50  # more levels than this: a number, or a coarser column (690 years as groups helps nobody)
-STRATA_BINS = 10  # a number held while another covariate is permuted: blocks within the same tenth
 KINDS = ("number", "levels")
 
 
@@ -177,21 +175,3 @@ def blocks_of(path, rows: list, x: np.ndarray, valid: np.ndarray, block: str | N
         dtype=np.int64,
     )
     return of, [n.split("\x00")[0] for n in index], len(varied)
-
-
-def strata(block_x: np.ndarray, term_covariate: np.ndarray, c: int, covariates: list[Covariate]) -> np.ndarray:
-    """A stratum per block for permuting covariate `c`: the blocks alike in every other covariate (the
-    same level; the same tenth of a number), so that `c`'s link with them is kept (permuting a year's
-    correlate freely made the year's change its own)."""
-    keys = np.zeros((len(block_x), 0))
-    for other, cov in enumerate(covariates):
-        if other == c:
-            continue
-        cols = block_x[:, term_covariate == other]
-        if cov.kind == "number":
-            edges = np.quantile(cols[:, 0], np.linspace(0, 1, STRATA_BINS + 1)[1:-1])
-            cols = np.searchsorted(edges, cols[:, 0], side="right")[:, None].astype(float)
-        keys = np.hstack([keys, cols])
-    if keys.shape[1] == 0:
-        return np.zeros(len(block_x), dtype=np.int64)
-    return np.unique(keys, axis=0, return_inverse=True)[1].reshape(-1)

@@ -4,8 +4,8 @@ a number or levels, by ordinary least squares.
 
 For each covariate term (a level against the baseline, or a number per unit): the norm of its
 coefficient, debiased by its sampling variance (w2vkit.findings.regstats), its 90% interval (block
-bootstrap), a permutation p (the covariate's values dealt out again among blocks alike in the other
-covariates) and a Benjamini–Hochberg q over words × terms. Each level row names the nearest words
+bootstrap), a permutation p (the covariate's values, less what the other covariates explain,
+dealt out again among blocks) and a Benjamini–Hochberg q over words × terms. Each level row names the nearest words
 of the fitted vector at that level (the other covariates at the word's means); a number's row names
 the words whose cosine to the fitted vector grows most from its 10th to its 90th percentile;
 `at` asks for fitted vectors at chosen values. One covariate of levels is a group contrast
@@ -25,13 +25,13 @@ from ..base.vecmath import top_k
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import DEFAULT_WINDOW, context_sums, transform
-from .design import Design, blocks_of, design_rows, parse_spec, resolve, strata
+from .design import Design, blocks_of, design_rows, parse_spec, resolve
 from .permutation import bh
-from .regstats import Blocks, block_sums, estimate, permuted_p
+from .regstats import Blocks, block_sums, estimate, permuted_p, residualized
 from .tabledocs import segmented, table_rows
 
 NEIGHBOURS = 8
-CONFOUNDED = 0.5  # under this share of blocks free to be permuted, a covariate's p is said to be confounded
+CONFOUNDED = 0.9  # the others explain more of a covariate than this: its p is said to rest on little
 FREQUENT = 20  # a number's gaining words are seen this often in the table
 COLUMNS = (
     "word",
@@ -61,9 +61,7 @@ def read_design(
     """The table's rows as a regression reads them: covariates resolved, the design matrix, blocks
     (checked constant in the covariates), and the texts segmented as the model's were."""
     names = [parse_spec(s)[0] for s in by]
-    if block and block in names:
-        raise UsageError("{block} must be another column than the covariates of {by}", "block", "by")
-    if rows is None:
+    if rows is None:  # (the block may be a covariate's column: chapters permuted whole by their number)
         rows = table_rows(engine, path, [text_column, *names] + ([block] if block else []), where)
     covariates = resolve(path, rows, list(by))
     x, valid, terms, owner = design_rows(rows, covariates)
@@ -92,6 +90,7 @@ def regress(
     where: dict[str, str] | None = None,
     at: list[dict[str, str]] | None = None,
     rows: list | None = None,
+    table: dict | None = None,
 ) -> Result:
     """How each of `words` is used as the table's covariates vary: a row per covariate term (and
     per baseline level), with the coefficient's debiased norm, 90% interval, permutation p and BH q,
@@ -119,12 +118,14 @@ def regress(
         "covariates": [c.to_dict() for c in design.covariates],
         "block": block or "row",
         "at": [dict(p) for p, _ in points],
-        "permuted": f"each covariate's values among {'whole ' + block + 's' if block else 'single rows'} alike in "
-        f"the others, {permutations} times",
+        "permuted": f"each covariate's values, less what the others explain, among "
+        f"{'whole ' + block + 's' if block else 'single rows'}, {permutations} times",
     }
     provenance = engine.provenance(
         window=window, permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences, seed=seed
     )
+    if table is not None:  # (the table's path, checksum and reading options: contrast's record of it)
+        provenance["table"] = table
     if where:
         fields["where"] = provenance["where"] = dict(where)
     result = Result("contrast", list(COLUMNS), [tuple(r) for r in rows_out + fitted], fields, provenance=provenance)
@@ -189,25 +190,14 @@ def _word_rows(engine: Engine, design: Design, a, word, key, window, permutation
     done = 0
     for c in sorted(set(owner.tolist()) - {-1}):
         columns = np.flatnonzero(owner == c)
-        layers = strata(blocks.x, owner, c, design.covariates)
-        ps, done = permuted_p(blocks, columns, layers, found["raw"][columns], permutations, rng)
-        if _varied_share(blocks.x[:, columns], layers) < CONFOUNDED:
-            notes[design.covariates[c].name] = "confounded: it hardly varies among blocks alike in the others"
+        values, explained = residualized(blocks, columns)
+        ps, done = permuted_p(blocks, columns, values, found["raw"][columns], permutations, rng)
+        if explained > CONFOUNDED:
+            notes[design.covariates[c].name] = f"confounded: the other covariates explain {explained:.0%} of it"
         pvalues.update(zip(columns.tolist(), ps.tolist()))
     state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "frequent": design.frequent}
     rows = _term_rows(engine, design, word, row, blocks, found, pvalues, done, state, x, docs, counts, notes)
     return rows, state
-
-
-def _varied_share(values: np.ndarray, layers: np.ndarray) -> float:
-    """The share of blocks in strata where the permuted covariate takes more than one value (the
-    rest cannot be permuted: its p then rests on few blocks, or on none)."""
-    varied = 0
-    for s in np.unique(layers):
-        inside = values[layers == s]
-        if len(np.unique(inside, axis=0)) > 1:
-            varied += len(inside)
-    return varied / max(len(values), 1)
 
 
 def _kept_terms(design: Design, x: np.ndarray, counts: np.ndarray, least: int) -> tuple[np.ndarray, dict]:

@@ -119,34 +119,47 @@ def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng) -> dict:
     }
 
 
-def permuted_p(blocks: Blocks, columns: np.ndarray, stratum: np.ndarray, observed: np.ndarray, permutations: int, rng):
-    """The p of each of `columns` (a covariate's terms): its blocks' values dealt out again within
-    each stratum, the other covariates held, and the coefficients' norms refitted;
-    p = (1 + #{permuted ≥ observed}) / (P + 1) for each term; and the permutations done."""
+def residualized(blocks: Blocks, columns: np.ndarray) -> tuple[np.ndarray, float]:
+    """A covariate's block values (its `columns`) less what the other terms explain (weighted least
+    squares, a block weighing its occurrences), and the share they explain (R²). Permuting these
+    residuals (Kennedy 1995) keeps the other covariates' link with the permuted one out of its null:
+    permuting an era correlated 0.7 with the year, even within tenths of the year, gave a change
+    planted on the year to the era too (20% of planted words at p < 0.05)."""
+    others = np.setdiff1d(np.arange(blocks.x.shape[1]), columns)
+    w = blocks.n
+    xo, xc = blocks.x[:, others], blocks.x[:, columns]
+    gamma = solve(xo.T @ (w[:, None] * xo), xo.T @ (w[:, None] * xc))
+    rest = xc - xo @ gamma
+    centred = xc - (w @ xc) / w.sum()
+    explained = 1.0 - float(w @ (rest**2).sum(axis=1)) / max(float(w @ (centred**2).sum(axis=1)), 1e-300)
+    return rest, explained
+
+
+def permuted_p(blocks: Blocks, columns: np.ndarray, values: np.ndarray, observed: np.ndarray, permutations: int, rng):
+    """The p of each of `columns` (a covariate's terms): `values` (its residualized block values)
+    dealt out again among the blocks, the other covariates held, and the coefficients' norms
+    refitted; p = (1 + #{permuted ≥ observed}) / (P + 1) for each term; and the permutations done."""
     nb = len(blocks.n)
-    order = np.argsort(stratum, kind="stable")
     exceed = np.zeros(len(columns))
     done = 0
     while done < permutations:
         m = min(CHUNK, permutations - done)
-        dealt = np.argsort(stratum[None, :] + rng.random((m, nb)), axis=1)
-        perm = np.empty_like(dealt)
-        perm[:, order] = dealt  # (block order[i] takes the values of block dealt[i], of its stratum)
-        exceed += (permuted_norms(blocks, columns, perm) >= observed[None, :] - 1e-12).sum(axis=0)
+        perm = np.argsort(rng.random((m, nb)), axis=1)
+        exceed += (permuted_norms(blocks, columns, perm, values) >= observed[None, :] - 1e-12).sum(axis=0)
         done += m
     return (1 + exceed) / (done + 1), done
 
 
-def permuted_norms(blocks: Blocks, columns: np.ndarray, perm: np.ndarray) -> np.ndarray:
-    """The norms of `columns`' coefficients (permutations x terms) when block b takes the covariate
-    values of block perm[i, b]. A block's rows of the covariate are its design values times the
-    intercept's sums (the covariate is constant in a block), so each refit is a product of the
-    blocks' sums with the dealt values."""
+def permuted_norms(blocks: Blocks, columns: np.ndarray, perm: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The norms of `columns`' coefficients (permutations x terms) when block b's values of them are
+    values[perm[i, b]]. A block's rows of the covariate are its values times the intercept's sums
+    (the covariate is constant in a block), so each refit is a product of the blocks' sums with the
+    dealt values."""
     nb, p, d = blocks.xs.shape
     m = len(perm)
     others = np.setdiff1d(np.arange(p), columns)
     on = blocks.xx[:, others, 0]  # Σ n o per block
-    z = blocks.x[perm][:, :, columns]  # (m, blocks, k)
+    z = values[perm]  # (m, blocks, k)
     xtx = np.broadcast_to(blocks.xx.sum(axis=0), (m, p, p)).copy()
     xts = np.broadcast_to(blocks.xs.sum(axis=0), (m, p, d)).copy()
     oc = np.einsum("bo,mbk->mok", on, z)

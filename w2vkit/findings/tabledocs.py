@@ -125,6 +125,24 @@ def table_rows(engine: Engine, path, columns: list[str], where: dict[str, str] |
     return _kept(path, rows, where) if where else rows
 
 
+def table_label(table) -> str:
+    """How messages and the result name a table: its path, or "the DataFrame" for a pandas one."""
+    from ..text.reading.tables import is_frame
+
+    return "the DataFrame" if is_frame(table) else str(table)
+
+
+def table_provenance(table, rows: list, **options) -> dict:
+    """What a result records of its table: the path and its sha256 (a DataFrame: its rows, read),
+    and the options that changed what was read from it."""
+    from ..base.files import sha256_of
+    from ..text.reading.tables import is_frame
+
+    if is_frame(table):
+        return {"path": "DataFrame", "rows": len(rows), **options}
+    return {"path": str(table), "sha256": sha256_of(table), **options}
+
+
 def segmented(engine: Engine, rows: list, text_column: str) -> Corpus:
     """The rows' texts segmented as the model's text was (a batch of rows at a time), as a Corpus."""
     from ..queries.segmentation import row_tokenizer

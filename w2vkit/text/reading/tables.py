@@ -100,6 +100,9 @@ def read_rows(path: str | os.PathLike, columns: list[str]) -> Iterator[tuple[int
     must exist: else InputError naming the missing ones and those the table has). Blank lines are
     skipped; a ragged row, a JSON line that is not an object, a value that is not text, or bytes that
     are not UTF-8 are an InputError naming the line."""
+    if is_frame(path):
+        yield from frame_rows(path, columns)
+        return
     path = str(path)
     if not is_table(path):  # (a .txt.gz read as CSV once quoted its 400 MB first line as a column name)
         raise InputError(f"{path}: not a table; give a .tsv, .csv or .jsonl file (optionally .gz) with a header row")
@@ -118,6 +121,41 @@ def read_rows(path: str | os.PathLike, columns: list[str]) -> Iterator[tuple[int
         raise InputError(f"{path}: not UTF-8 (byte {e.start} of a block); save the table as UTF-8") from None
     except (OSError, EOFError, gzip.BadGzipFile) as e:
         raise InputError(f"{path}: cannot read ({e})") from None
+
+
+def is_frame(table) -> bool:
+    """A pandas DataFrame (or anything shaped like one) given instead of a table's path."""
+    return (
+        not isinstance(table, (str, bytes, os.PathLike)) and hasattr(table, "columns") and hasattr(table, "itertuples")
+    )
+
+
+def frame_rows(frame, columns: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """A DataFrame's rows as a table file's (read_rows): (its place + 2, as a file with a header
+    would number it; {column: value as text}), a missing value (NaN, None) empty, a whole number
+    without ".0"; a missing column named with those it has."""
+    have = [str(c) for c in frame.columns]
+    missing = [c for c in columns if c not in have]
+    if missing:
+        shown = ", ".join(map(repr, have[:30]))
+        raise InputError(f"the DataFrame has no column {', '.join(map(repr, missing))}; it has {shown}")
+    at = [have.index(c) for c in columns]
+    for n, row in enumerate(frame.itertuples(index=False, name=None), 2):
+        yield n, {c: _cell_text(row[i]) for c, i in zip(columns, at)}
+
+
+def _cell_text(value) -> str:
+    try:
+        if value is None or value != value:  # (None, NaN, NaT; pandas' NA refuses to be a bool: below)
+            return ""
+    except TypeError:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    if len(text) > MAX_CELL_CHARS:
+        raise InputError(f"a DataFrame cell holds {len(text):,} characters (at most {MAX_CELL_CHARS:,})")
+    return text
 
 
 def table_columns(path: str | os.PathLike) -> list[str]:
