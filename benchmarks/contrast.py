@@ -13,6 +13,9 @@ power        planted changes: a novel's paragraphs shuffled into two random halv
              control words contrasted (B against A, rows permuted: the halves are random). Average
              precision of the ranking by change (targets against controls), the share of controls
              and of targets at q < 0.05; --seeds plant seeds, two trainings each.
+scan-power   significance in a scan: power's plants, then a scan of the --scan-top (1,000) most frequent
+             words: the share of targets and of the other words at q < 0.05 (targets >= 50%,
+             others <= 5%).
 halves       the novel's true first and second halves of its paragraphs (narrative drift).
 scan-floor   --scan's default N: the null-novel shares at p < 0.05 and the median width of the
              change's 90% interval, by the words' occurrences (5-9, 10-19, 20-49, 50+).
@@ -275,6 +278,52 @@ def power(args, tmp: Path) -> dict:
     return out
 
 
+def scan_power(args, tmp: Path) -> dict:
+    """Significance in a scan: the planted text of `power` (plant seed 0 on, one training each), then
+    a scan of the --scan-top most frequent words seen 20 times in each half (the targets among
+    them): the share of targets and of the other scanned words at q < 0.05."""
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
+
+    base = Engine(load_model(args.model))
+    corpus = Path(base.model.meta["corpus"]["cache"])
+    paragraphs = [line.split() for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    counts = dict(zip(base.model.words, base.model.counts.tolist()))
+    pool = [w for w, c in counts.items() if 100 <= c <= 1000 and len(w) >= 2 and w.isalpha()]
+    out = {"targets_q05": [], "others_q05": [], "scanned": [], "seconds": []}
+    for seed in range(args.seeds):
+        rng = np.random.default_rng(100 + seed)
+        chosen = list(rng.choice(pool, size=20, replace=False))
+        targets, donors = chosen[:10], chosen[10:20]
+        swap = dict(zip(donors, targets))
+        half = rng.integers(0, 2, len(paragraphs))
+        table = tmp / f"scan{seed}.tsv"
+        with open(table, "w", encoding="utf-8") as f:
+            f.write("half\ttext\n")
+            for tokens, h in zip(paragraphs, half):
+                f.write(f"{'AB'[h]}\t{' '.join(swap.get(t, t) for t in tokens) if h else ' '.join(tokens)}\n")
+        model = tmp / f"scan{seed}"
+        train([str(table)], model, TrainOptions(seed=seed), None)
+        engine = Engine(load_model(model))
+        started = time.perf_counter()
+        result = contrast(engine, None, table, by="half", groups=["A", "B"], scan=20, top=args.scan_top, bootstrap=50)
+        rows = [r for r in result.records() if r["q"] is not None]
+        hits = [r for r in rows if r["word"] in targets]
+        others = [r for r in rows if r["word"] not in targets and r["word"] not in donors]
+        out["targets_q05"].append(float(np.mean([r["q"] < 0.05 for r in hits])) if hits else None)
+        out["others_q05"].append(float(np.mean([r["q"] < 0.05 for r in others])))
+        out["scanned"].append(len(rows))
+        out["seconds"].append(round(time.perf_counter() - started, 1))
+        most = max(r["permutations"] for r in rows)
+        print(
+            f"plant seed {seed}: {len(rows)} words scanned ({len(hits)} targets); targets at q < 0.05 "
+            f"{out['targets_q05'][-1]:.0%}, other words {out['others_q05'][-1]:.1%}; most permutations {most:,}; "
+            f"{out['seconds'][-1]} s",
+            flush=True,
+        )
+    return out
+
+
 def _average_precision(ranked_words, targets) -> float:
     hits, precisions = 0, []
     for k, w in enumerate(ranked_words, 1):
@@ -346,7 +395,7 @@ def main():
     p.add_argument(
         "what",
         nargs="?",
-        choices=["null-novel", "null-poetry", "speed", "power", "halves", "scan-floor"],
+        choices=["null-novel", "null-poetry", "speed", "power", "scan-power", "halves", "scan-floor"],
         default="null-novel",
     )
     p.add_argument("--seeds", type=int, default=3, help="plant seeds (power)")
@@ -376,6 +425,8 @@ def main():
         }.get(args.what, None)
         if args.what == "power":
             result = power(args, tmp)
+        elif args.what == "scan-power":
+            result = scan_power(args, tmp)
         elif args.what == "halves":
             result = halves(args, engine, tmp)
         else:

@@ -259,3 +259,42 @@ def test_occurrences_are_the_vectors_regressed_with_their_rows(setting):
     assert frame.shape == (len(v), 5 + engine.model.dim)
     assert list(frame.columns[:5]) == ["line", "token", "year", "half", "chapter"]
     assert occurrence_vectors(engine, "菩萨", table, where={"half": "后"}).rows[0]["half"] == "后"
+
+
+def test_a_phrase_is_one_target_its_context_around_the_span(setting):
+    """A phrase of the model's tokens (明月 in a model of characters) is found where its tokens stand
+    in a row, and its context is the tokens around the whole span, the long way here."""
+    from w2vkit import occurrences as occurrence_vectors
+
+    engine, table = setting
+    design = read_design(engine, table, ["year"], None, "text", None, False)
+    corpus, words = design.corpus, engine.model.words
+    ids = corpus.ids
+    pairs = {}
+    for p in range(len(ids) - 1):  # (a frequent pair of tokens of one row)
+        if ids[p] >= 0 and ids[p + 1] >= 0 and corpus.doc[p] == corpus.doc[p + 1]:
+            pairs[(ids[p], ids[p + 1])] = pairs.get((ids[p], ids[p + 1]), 0) + 1
+    first, second = max((k for k in pairs if words[k[0]] != words[k[1]]), key=pairs.get)
+    phrase = f"{words[first]} {words[second]}"
+    found = occurrence_vectors(engine, phrase, table, columns=[])
+    starts = [
+        p
+        for p in range(len(ids) - 1)
+        if ids[p] == first and ids[p + 1] == second and corpus.doc[p] == corpus.doc[p + 1]
+    ]
+    assert len(found.rows) == len(starts) == pairs[(first, second)]
+    a = found.transform.astype(np.float64)
+    unit = engine.unit.astype(np.float64)
+    p = starts[0]
+    context = [q for q in [*range(p - WINDOW, p), *range(p + 2, p + 2 + WINDOW)] if 0 <= q < len(ids)]
+    context = [ids[q] for q in context if corpus.doc[q] == corpus.doc[p] and ids[q] >= 0]
+    np.testing.assert_allclose(found.vectors[0], a @ unit[context].mean(axis=0), rtol=1e-4, atol=1e-5)
+    # pooled words: the occurrences of each
+    pooled = occurrence_vectors(engine, "悟空+菩萨", table, columns=[])
+    alone = [len(occurrence_vectors(engine, w, table, columns=[]).rows) for w in ("悟空", "菩萨")]
+    assert len(pooled.rows) == sum(alone)
+    r = contrast(engine, ["悟空+菩萨", phrase], table, by="half", permutations=19, bootstrap=10).records()
+    assert sum(x["occurrences"] for x in r if x["word"] == "悟空+菩萨") == sum(alone)
+    assert all(words[first] not in x["neighbours"] for x in r if x["word"] == phrase)
+    with pytest.raises(UsageError, match="the model has no 'zzqx'"):
+        contrast(engine, ["悟空 zzqx"], table, by="half")

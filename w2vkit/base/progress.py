@@ -102,6 +102,19 @@ def progress_bar(total: int | None, enabled: bool, desc: str, unit: str = "w", b
     )
 
 
+def counted_with_bar(results, total: int, enabled: bool, desc: str, unit: str = "it") -> list:
+    """The results as a list, a progress bar over them as they come (a line now and then in a log)."""
+    bar = progress_bar(total, enabled and total > 1, desc, unit=unit)
+    out = []
+    for result in results:
+        out.append(result)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    return out
+
+
 @contextlib.contextmanager
 def progress_callback(enabled: bool, desc: str, unit: str = "it"):
     """For work that reports progress as callback(done, total): such a callback drawing a bar,

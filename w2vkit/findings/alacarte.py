@@ -89,12 +89,21 @@ def build_corpus(token_lists, index: dict) -> Corpus:
     return Corpus(np.frombuffer(ids, dtype=np.int32).copy() if len(ids) else np.zeros(0, np.int32), doc, len(n))
 
 
-def context_means(engine: Engine, corpus: Corpus, positions: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+def context_offsets(window: int, span: int = 1) -> np.ndarray:
+    """Where an occurrence's context lies from its first token: `window` tokens before, and `window`
+    after its `span` tokens (a phrase's own tokens are not its context)."""
+    return np.concatenate([np.arange(-window, 0), np.arange(span, span + window)])
+
+
+def context_means(
+    engine: Engine, corpus: Corpus, positions: np.ndarray, window: int, span: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     """The mean of the unit vectors of the known tokens within `window` of each position, in the
-    same document (the position itself left out), and how many there were (0: a zero mean)."""
+    same document (the position itself, or its `span` tokens, left out), and how many there were
+    (0: a zero mean)."""
     unit = engine.unit
     n = len(corpus.ids)
-    offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
+    offsets = context_offsets(window, span)
     out = np.zeros((len(positions), unit.shape[1]), dtype=np.float32)
     counts = np.zeros(len(positions), dtype=np.int32)
     for start in range(0, len(positions), CHUNK):
@@ -113,10 +122,10 @@ def context_means(engine: Engine, corpus: Corpus, positions: np.ndarray, window:
 
 
 def context_sums(
-    engine: Engine, corpus: Corpus, positions: np.ndarray, labels: np.ndarray, n_labels: int, window: int
+    engine: Engine, corpus: Corpus, positions: np.ndarray, labels: np.ndarray, n_labels: int, window: int, span: int = 1
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each label (a block of documents, say), the sum of the context means (as context_means) of
-    its positions, and how many positions had a context; and which positions had one.
+    """For each label (a block of documents, say), the sum of the context means (as context_means,
+    `span` the occurrences' length) of its positions, and how many positions had a context; and which positions had one.
 
     Written as a sparse product (label x vocabulary weights 1/k, times the unit vectors) rather than
     a sum of context_means: a word's contexts repeat within a block, so the product touches each
@@ -127,7 +136,7 @@ def context_sums(
     unit = engine.unit
     vocab, dim = unit.shape
     n = len(corpus.ids)
-    offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
+    offsets = context_offsets(window, span)
     sums = np.zeros((n_labels, dim), dtype=np.float64)
     counts = np.zeros(n_labels, dtype=np.int64)
     kept = np.zeros(len(positions), dtype=bool)

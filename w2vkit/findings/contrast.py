@@ -37,23 +37,27 @@ from ..base.choices import (
     TEXT_COLUMN,
 )
 from ..base.limits import LIMITS, check_number
+from ..base.progress import counted_with_bar
 from ..base.results import Result
 from ..base.vecmath import top_k
 from ..base.workers import ordered_map
 from ..errors import UsageError
 from ..queries.query import Engine, count_argument, words_argument
-from .alacarte import DEFAULT_WINDOW, context_sums, transform
+from .alacarte import DEFAULT_WINDOW, transform
 from .design import parse_spec, resolve
 from .groupwords import scanned_words, typical_context
 from .permutation import ADAPTIVE_P, Side, bh, compare_groups
 from .regression import check_regression, regress
 from .tabledocs import Documents, read_documents, table_label, table_provenance, table_rows
+from .targets import Target, occurrence_sums, parse_target
 from .trajectory import trajectory
 
 DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
 DEFAULT_BOOTSTRAP = CONTRAST_BOOTSTRAP
 MIN_OCCURRENCES = CONTRAST_MIN_OCCURRENCES  # fewer in a group: a note, not a number
 SCAN_FIRST = 99  # a scan's first permutations per word; all of them only for the words undecided()
+SCAN_MORE, SCAN_MOST = 10, 100_000  # then this many times more (at most) for those still at p's floor
+FLOOR_EXCEEDED = 3  # at most this many permuted changes reached the observed: p is at its floor
 NEIGHBOURS = 8
 CONTEXT_WORDS = 8
 
@@ -80,17 +84,15 @@ GROUP, CHANGE, LOW, P, Q, PERMUTATIONS = (
 )
 
 
-def _occurrences(engine: Engine, docs: Documents, a: np.ndarray, row: int, window: int) -> tuple[np.ndarray, Side]:
-    """The word's positions in the groups asked for (those with a context) and its Side: per block,
-    the sum of its occurrence vectors (A times the context mean: A applied once to each block's sum
-    of means, the same by linearity) and how many occurrences."""
-    pos = docs.corpus.positions(row)
-    pos = pos[docs.group[docs.corpus.doc[pos]] >= 0]
-    present, inverse = np.unique(docs.block[docs.corpus.doc[pos]], return_inverse=True)
-    sums, counts, kept = context_sums(engine, docs.corpus, pos, inverse, len(present), window)
+def _occurrences(engine: Engine, docs: Documents, a: np.ndarray, target: Target, window: int):
+    """The target's positions in the groups asked for (those with a context), their spans, and its
+    Side: per block, the sum of its occurrence vectors (A times the context mean: A applied once to
+    each block's sum of means, the same by linearity) and how many occurrences."""
+    label = np.where(docs.group >= 0, docs.block, -1)
+    present, sums, counts, pos, spans = occurrence_sums(engine, docs.corpus, target, window, label)
     some = counts > 0
     side = Side(sums[some] @ a.T.astype(np.float64), counts[some].astype(np.float64), docs.block_group[present[some]])
-    return pos[kept], side
+    return pos, spans, side
 
 
 def contrast(
@@ -126,7 +128,8 @@ def contrast(
     engine : Engine
         A model trained on the table (its segmentation is applied to the rows).
     words : str or list of str
-        The words to contrast.
+        The words to contrast; a phrase of the model's tokens is one target (明月 in a model of
+        characters, "united states"), and words joined by `+` are pooled (月+月亮).
     path : str or Path or pandas.DataFrame
         The table (TSV, CSV, JSON Lines, .gz; or a DataFrame): a row a document.
     by : str or list of str
@@ -208,7 +211,7 @@ def contrast(
     window = count_argument("window", window)
     if scan is True:
         scan = SCAN_MIN_OCCURRENCES
-    keys = [engine.lookup(w).key for w in words]
+    targets = [parse_target(engine, w) for w in words]  # (a word the model lacks: said before any work)
     specs = [by] if isinstance(by, str) else list(by)
     names = [parse_spec(s)[0] for s in specs]
     if not names or "" in names:
@@ -232,18 +235,19 @@ def contrast(
     if ordered and not docs.ordered:  # (a picture of paths needs them: said before the work, not after)
         raise UsageError("the groups have no order: give {groups} A,B,C", "groups")
     if scan is not None:
-        words = keys = _scanned(engine, docs, scan, top)
+        words = _scanned(engine, docs, scan, top)
+        targets = [Target(w, [[engine.model.index[w]]]) for w in words]
     a = transform(engine, docs.corpus, window)
     first = SCAN_FIRST if scan is not None else 0
     state = dict(engine=engine, docs=docs, a=a, window=window, first=first, seed=seed)
     state.update(permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences)
-    found = _contrast_all(state, list(enumerate(zip(words, keys))), jobs, scan is not None, progress)
+    found = _contrast_all(state, list(enumerate(zip(words, targets))), jobs, scan is not None, progress)
     rows = _ranked_rows(found, docs, scan is not None, CHANGE if rank == "change" else LOW)
     notes = [note for _, note, _ in found if note]
     columns = list(COLUMNS)
     fields = _fields(words, path, names[0], docs, block, permutations, scan is not None)
     if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
-        fields["trajectories"] = _paths(engine, docs, words, keys, found)
+        fields["trajectories"] = _paths(engine, docs, targets, found)
     provenance = engine.provenance(**{k: state[k] for k in NUMBERS}, seed=seed)
     provenance["table"] = table
     if where:
@@ -270,7 +274,12 @@ def _fields(words: list[str], path, by: str, docs, block: str | None, permutatio
         "ordered": docs.ordered,
         "block": block or "row",
         "permuted": f"the group labels of {'whole ' + block + 's' if block else 'single rows'}, "
-        + (f"{permutations} times" if not scan else f"{SCAN_FIRST} times, {permutations} for undecided words"),
+        + (
+            f"{permutations} times"
+            if not scan
+            else f"{SCAN_FIRST} times, {permutations} for undecided words, up to "
+            f"{min(permutations * SCAN_MORE, SCAN_MOST)} for those at p's floor"
+        ),
     }
 
 
@@ -297,12 +306,12 @@ def _ranked_rows(found: list, docs, scan: bool, by: int = CHANGE) -> list[list[A
     return rows
 
 
-def _paths(engine: Engine, docs, words: list[str], keys: list[str], found: list) -> list[dict]:
+def _paths(engine: Engine, docs, targets: list, found: list) -> list[dict]:
     """Each word's path through the ordered groups among its neighbours (w2vkit.findings.trajectory)."""
     drawn = [
-        trajectory(word, docs.groups, means, engine.unit, engine.model.words, engine.model.index[key])
-        for (word, key), (_, _, means) in zip(zip(words, keys), found)
-        if means
+        trajectory(target.text, docs.groups, means, engine.unit, engine.model.words, target.sequences[0][0])
+        for target, (_, _, means) in zip(targets, found)
+        if target is not None and means
     ]
     return [t for t in drawn if t is not None]
 
@@ -334,14 +343,24 @@ def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progre
         from ..base.env import default_jobs
 
         state["threads"] = max(1, default_jobs() // jobs)
-    found = _counted(ordered_map(_contrast_word, iter(items), jobs, _begin, (state,)), len(items), progress, "contrast")
+    found = counted_with_bar(
+        ordered_map(_contrast_word, iter(items), jobs, _begin, (state,)), len(items), progress, "contrast", "words"
+    )
     if scan:
-        permutations = state["permutations"]
-        again = sorted(undecided(found, permutations))
         state["first"] = 0
-        redone = ordered_map(_contrast_word, (items[i] for i in again), jobs, _begin, (state,))
-        for i, result in zip(again, _counted(redone, len(again), progress, f"{permutations} permutations")):
-            found[i] = result
+        full = state["permutations"]
+        # (a second round for the words still at the floor of p, which BH over a thousand words cannot
+        # call significant: 1/1,001 x 1,213 words / 10 is 0.12, and the planted words of a held-out
+        # novel all sat there; SCAN_MORE times the permutations settle them)
+        for limit, floor in ((full, False), (min(full * SCAN_MORE, SCAN_MOST), True)):
+            again = sorted(undecided(found, limit, floor=floor))
+            state["permutations"] = limit
+            redone = ordered_map(_contrast_word, (items[i] for i in again), jobs, _begin, (state,))
+            for i, result in zip(
+                again, counted_with_bar(redone, len(again), progress, f"{limit} permutations", "words")
+            ):
+                found[i] = result
+        state["permutations"] = full
     return found
 
 
@@ -378,31 +397,26 @@ def _say_what_it_rests_on(result: Result, notes: list, docs, block: str | None, 
         )
 
 
-def _counted(results, total: int, progress: bool, desc: str) -> list:
-    """The results as a list, a progress bar over them (a line now and then in a log)."""
-    from ..base.progress import progress_bar
-
-    bar = progress_bar(total, progress and total > 1, desc, unit="words")
-    out = []
-    for result in results:
-        out.append(result)
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
-    return out
-
-
-def undecided(found: list[tuple[list[list[Any]], str | None, list]], permutations: int) -> set[int]:
+def undecided(
+    found: list[tuple[list[list[Any]], str | None, list]], permutations: int, floor: bool = False
+) -> set[int]:
     """The places (in `found`, each word's rows and note) of the words a scan's first pass left
     undecided: a p under ADAPTIVE_P whose Benjamini–Hochberg q is not yet under 0.05, found with
     fewer than `permutations` permutations. The others are settled: far from significance, or
     significant already at the first pass's resolution (on a large corpus, almost every word: p
-    then stays at 1/(SCAN_FIRST + 1), and the permutations column says so)."""
+    then stays at 1/(SCAN_FIRST + 1), and the permutations column says so). `floor`: only those whose
+    p is within FLOOR_EXCEEDED permuted values of its floor (more permutations can still lower it
+    far enough)."""
     tested = [(i, r[P], r[PERMUTATIONS]) for i, (rows, _, _) in enumerate(found) for r in rows if r[P] is not None]
     qs = bh([p for _, p, _ in tested])
     return {
-        i for (i, p, n), q in zip(tested, qs) if p <= ADAPTIVE_P and q is not None and q >= 0.05 and n < permutations
+        i
+        for (i, p, n), q in zip(tested, qs)
+        if p <= ADAPTIVE_P
+        and q is not None
+        and q >= 0.05
+        and n < permutations
+        and (not floor or p * (n + 1) <= 1 + FLOOR_EXCEEDED)
     }
 
 
@@ -421,16 +435,16 @@ def _begin(state: dict) -> None:
 def _contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
     """One word's rows (a row per group); its own generator, seeded by (seed, its place), so the
     numbers are the same whatever the number of processes."""
-    number, (word, key) = item
+    number, (word, target) = item
     s = _STATE
     engine, docs, a, window = s["engine"], s["docs"], s["a"], s["window"]
     min_occurrences = s["min_occurrences"]
     rng = np.random.default_rng([s["seed"], number])
     unit = engine.unit
-    row = engine.model.index.get(key)
-    if row is None:
+    if target is None:
         return [], f"{word}: composed from character n-grams, so it has no occurrences to contrast", []
-    pos, side = _occurrences(engine, docs, a, row, window)
+    own = target.rows
+    pos, spans, side = _occurrences(engine, docs, a, target, window)
     means: list[np.ndarray | None] = [None] * len(docs.groups)
     group_of = docs.group[docs.corpus.doc[pos]]
     rows: list[list[Any]] = []
@@ -460,10 +474,10 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
             norm = float(np.linalg.norm(mean))
             if norm > 0:
                 means[g] = mean / norm
-                near = top_k(unit @ means[g], NEIGHBOURS)
-                neighbours = [engine.model.words[i] for i in near if i != row][: NEIGHBOURS - 1]
+                near = top_k(unit @ means[g], NEIGHBOURS + len(own))
+                neighbours = [engine.model.words[i] for i in near if i not in own][: NEIGHBOURS - 1]
             if len(docs.groups) > 1:
-                context = typical_context(docs, engine, pos, window, g, CONTEXT_WORDS)
+                context = typical_context(docs, engine, pos, window, g, CONTEXT_WORDS, spans)
         vs = (docs.groups[base] if base is not None else "rest") if not (docs.ordered and g == 0) else None
         rows.append(
             [

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..base.vecmath import top_k
 from ..queries.query import Engine
+from .alacarte import context_offsets
 from .tabledocs import Documents
 
 
@@ -23,12 +24,16 @@ def scanned_words(engine: Engine, docs: Documents, least: int, top: int) -> list
     return [engine.model.words[r] for r in rows]
 
 
-def typical_context(docs: Documents, engine: Engine, pos: np.ndarray, window: int, group: int, n: int) -> list[str]:
+def typical_context(
+    docs: Documents, engine: Engine, pos: np.ndarray, window: int, group: int, n: int, spans: np.ndarray | None = None
+) -> list[str]:
     """The context words most typical of `group` against the others: log-odds with an informative
-    Dirichlet prior (Monroe, Colaresi & Quinn 2008), the prior the contexts' counts over all groups."""
+    Dirichlet prior (Monroe, Colaresi & Quinn 2008), the prior the contexts' counts over all groups
+    (`spans`: each occurrence's length in tokens, its context after the span)."""
     corpus = docs.corpus
-    offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
-    at = np.clip(pos[:, None] + offsets[None, :], 0, len(corpus.ids) - 1)
+    offsets = context_offsets(window)
+    after = (offsets > 0)[None, :] * ((spans[:, None] - 1) if spans is not None else 0)
+    at = np.clip(pos[:, None] + offsets[None, :] + after, 0, len(corpus.ids) - 1)
     ok = (corpus.doc[at] == corpus.doc[pos][:, None]) & (corpus.ids[at] >= 0)
     mine = docs.group[corpus.doc[pos]] == group
     words_a = corpus.ids[at][ok & mine[:, None]]

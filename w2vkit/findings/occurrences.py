@@ -15,6 +15,7 @@ from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import DEFAULT_WINDOW, context_means, transform
 from .tabledocs import segmented, table_rows
+from .targets import parse_target
 
 
 @dataclass
@@ -71,7 +72,8 @@ def occurrences(
     engine : Engine
         A model trained on the table.
     word : str
-        The word.
+        The word; a phrase of the model's tokens (明月 in a model of characters), or words pooled
+        with `+` (月+月亮).
     table : str or Path or pandas.DataFrame
         The table (TSV, CSV, JSON Lines, .gz), or a DataFrame.
     columns : list of str, optional
@@ -103,9 +105,8 @@ def occurrences(
     """
     from ..text.reading.tables import is_frame, table_columns
 
-    key = engine.lookup(word).key
-    row = engine.model.index.get(key)
-    if row is None:
+    target = parse_target(engine, word)
+    if target is None:
         raise UsageError(f"{word}: composed from character n-grams, so it has no occurrences in the table")
     if columns is None:
         have = [str(c) for c in table.columns] if is_frame(table) else table_columns(str(table))  # type: ignore[union-attr]
@@ -113,14 +114,15 @@ def occurrences(
     rows = table_rows(engine, table, [text_column, *columns], where)
     corpus = segmented(engine, rows, text_column)
     a = transform(engine, corpus, window)
-    pos = corpus.positions(row)
-    means, counts = context_means(engine, corpus, pos, window)
-    pos, means = pos[counts > 0], means[counts > 0]
     starts = np.searchsorted(corpus.doc, np.arange(corpus.documents))  # (each row's first token)
-    kept = []
-    for p in pos.tolist():
-        d = int(corpus.doc[p])
-        line, values = rows[d]
-        kept.append({"line": line, "token": p - int(starts[d]), **{c: values[c] for c in columns}})
+    kept, found = [], []
+    for pos, span in target.spans(corpus):
+        means, counts = context_means(engine, corpus, pos, window, span)
+        found.append(means[counts > 0])
+        for p in pos[counts > 0].tolist():
+            d = int(corpus.doc[p])
+            line, values = rows[d]
+            kept.append({"line": line, "token": p - int(starts[d]), **{c: values[c] for c in columns}})
+    means = np.concatenate(found) if found else np.zeros((0, engine.model.dim), np.float32)
     vectors = (means @ a.T).astype(np.float32) if kept else np.zeros((0, engine.model.dim), np.float32)
     return Occurrences(word, vectors, kept, a)

@@ -24,11 +24,12 @@ from ..base.results import Result
 from ..base.vecmath import top_k
 from ..errors import UsageError
 from ..queries.query import Engine
-from .alacarte import DEFAULT_WINDOW, context_sums, transform
+from .alacarte import DEFAULT_WINDOW, transform
 from .design import Design, blocks_of, design_rows, parse_spec, resolve
 from .permutation import bh
 from .regstats import Blocks, block_sums, estimate, permuted_p, residualized
 from .tabledocs import segmented, table_rows
+from .targets import occurrence_sums, parse_target
 
 NEIGHBOURS = 8
 CONFOUNDED = 0.9  # the others explain more of a covariate than this: its p is said to rest on little
@@ -98,19 +99,19 @@ def regress(
     `by` the covariates (`year`, `year:number`, `period:levels`)."""
     design = read_design(engine, path, list(by), block, text_column, where, split_blocks, rows)
     points = [_point(design, a) for a in (at or [])]
-    keys = [engine.lookup(w).key for w in words]
+    targets = [parse_target(engine, w) for w in words]
     a = transform(engine, design.corpus, window)
     found = []
-    for number, (word, key) in enumerate(zip(words, keys)):
+    for number, (word, target) in enumerate(zip(words, targets)):
         rng = np.random.default_rng([seed, number])
-        found.append(_word_rows(engine, design, a, word, key, window, permutations, bootstrap, min_occurrences, rng))
+        found.append(_word_rows(engine, design, a, word, target, window, permutations, bootstrap, min_occurrences, rng))
     rows_out = [r for word_rows, _ in found for r in word_rows]
     for r, q in zip(rows_out, bh([r[P] for r in rows_out])):
         r[Q] = q
     fitted = []
-    for (word, key), (_, state) in zip(zip(words, keys), found):
+    for word, (_, state) in zip(words, found):
         if state is not None:
-            fitted += [_fitted_row(engine, design, word, key, state, p) for p in points]
+            fitted += [_fitted_row(engine, word, state, p) for p in points]
     fields: dict[str, Any] = {
         "words": list(words),
         "table": str(path),
@@ -152,16 +153,12 @@ def _notes(result: Result, design: Design, block: str | None) -> None:
         )
 
 
-def _word_rows(engine: Engine, design: Design, a, word, key, window, permutations, bootstrap, least, rng):
+def _word_rows(engine: Engine, design: Design, a, word, target, window, permutations, bootstrap, least, rng):
     """One word's rows, and what its fitted vectors need (None when it could not be fitted)."""
-    row = engine.model.index.get(key)
-    if row is None:
+    if target is None:
         return [_note_row(word, "composed from character n-grams, so it has no occurrences to regress")], None
-    corpus = design.corpus
-    pos = corpus.positions(row)
-    pos = pos[design.valid[corpus.doc[pos]]]
-    docs, inverse = np.unique(corpus.doc[pos], return_inverse=True)
-    sums, counts, _ = context_sums(engine, corpus, pos, inverse, len(docs), window)
+    label = np.where(design.valid, np.arange(len(design.valid)), -1)
+    docs, sums, counts, _, _ = occurrence_sums(engine, design.corpus, target, window, label)
     some = counts > 0
     docs, sums, counts = docs[some], sums[some] @ a.T.astype(np.float64), counts[some].astype(np.float64)
     if counts.sum() < least:
@@ -196,7 +193,8 @@ def _word_rows(engine: Engine, design: Design, a, word, key, window, permutation
             notes[design.covariates[c].name] = f"confounded: the other covariates explain {explained:.0%} of it"
         pvalues.update(zip(columns.tolist(), ps.tolist()))
     state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "frequent": design.frequent}
-    rows = _term_rows(engine, design, word, row, blocks, found, pvalues, done, state, x, docs, counts, notes)
+    state["own"] = list(target.rows)
+    rows = _term_rows(engine, design, word, state["own"], blocks, found, pvalues, done, state, x, docs, counts, notes)
     return rows, state
 
 
@@ -229,7 +227,7 @@ def _without_thin_levels(design: Design, x, docs, sums, counts, keep):
     return x[mine], docs[mine], sums[mine], counts[mine]
 
 
-def _term_rows(engine, design, word, row, blocks: Blocks, found, pvalues, done, state, x, docs, counts, notes):
+def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, state, x, docs, counts, notes):
     """The word's rows: for each covariate, the baseline level, each level, or the number."""
     cols, coef, mean = state["cols"], state["coef"], state["mean"]
     place = {int(j): i for i, j in enumerate(cols)}
@@ -247,7 +245,7 @@ def _term_rows(engine, design, word, row, blocks: Blocks, found, pvalues, done, 
             values = x[:, full[0]]
             sd = float(np.sqrt(counts @ (values - (counts @ values) / counts.sum()) ** 2 / counts.sum()))
             low, high = np.quantile(np.repeat(values, counts.astype(int)), [0.1, 0.9])
-            near, scores = _gaining(engine, coef, mean, i, low, high, row, state["frequent"])
+            near, scores = _gaining(engine, coef, mean, i, low, high, own, state["frequent"])
             cells = numbers(i)
             cells.update(per_sd=cells["norm"] * sd, neighbours=near, cosines=scores, note=notes.get(cov.name))
             rows.append(_row(word, cov.name, "per unit", occurrences=int(counts.sum()), **cells))
@@ -261,7 +259,7 @@ def _term_rows(engine, design, word, row, blocks: Blocks, found, pvalues, done, 
                 note = notes.get(f"{cov.name}={cov.levels[k]}")
                 rows.append(_row(word, cov.name, cov.levels[k], vs=vs, occurrences=occurrences, note=note))
                 continue
-            near, scores = _nearest(engine, _at_level(mean, places, k) @ coef, row)
+            near, scores = _nearest(engine, _at_level(mean, places, k) @ coef, own)
             cells = numbers(place[int(full[k - 1])]) if k else {}
             note = notes.get(cov.name) if k else "baseline"
             rows.append(
@@ -296,21 +294,21 @@ def _fitted(coef, mean, i, value) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
-def _gaining(engine, coef, mean, i, low, high, row, frequent):
+def _gaining(engine, coef, mean, i, low, high, own, frequent):
     """The words whose cosine to the fitted vector grows most from `low` to `high` of term i."""
     gain = engine.unit @ (_fitted(coef, mean, i, high) - _fitted(coef, mean, i, low))
-    gain[row] = -np.inf
+    gain[own] = -np.inf
     gain[~frequent] = -np.inf  # (rare words' vectors swing most and named only noise: 暴纱亭 慈云寺 大排)
     best = top_k(gain, NEIGHBOURS)
     return [engine.model.words[j] for j in best], [float(gain[j]) for j in best]
 
 
-def _nearest(engine, vector, row):
+def _nearest(engine, vector, own):
     norm = float(np.linalg.norm(vector))
     if norm == 0:
         return [], []
     sims = engine.unit @ (vector / norm)
-    sims[row] = -np.inf
+    sims[own] = -np.inf
     best = top_k(sims, NEIGHBOURS)
     return [engine.model.words[j] for j in best], [float(sims[j]) for j in best]
 
@@ -339,14 +337,14 @@ def _point(design: Design, values: dict[str, str]) -> tuple[dict[str, str], dict
     return values, terms
 
 
-def _fitted_row(engine, design: Design, word, key, state, point) -> tuple:
+def _fitted_row(engine, word, state, point) -> tuple:
     values, terms = point
     place = {int(j): i for i, j in enumerate(state["cols"])}
     x = state["mean"].copy()
     for j, v in terms.items():
         if j in place:
             x[place[j]] = v
-    near, scores = _nearest(engine, x @ state["coef"], engine.model.index[key])
+    near, scores = _nearest(engine, x @ state["coef"], state["own"])
     label = ",".join(f"{k}={v}" for k, v in values.items())
     return tuple(_row(word, "fitted", label, neighbours=near, cosines=scores))
 
