@@ -66,7 +66,7 @@ def test_the_transform_is_the_least_squares_fit_of_context_averages_to_vectors(t
     rng = np.random.default_rng(2)
     docs = [[VOCAB[i] for i in rng.integers(0, 60, size=12)] for _ in range(300)]
     corpus = alacarte.build_corpus(docs, engine.model.index)
-    a, words = alacarte.fit_transform(engine, corpus, 3)
+    a, words, _ = alacarte.fit_transform(engine, corpus, 3)
     rows = [engine.model.index[w] for w in words]
     averages = []
     for r in rows:  # (every occurrence: none has more than SAMPLE)

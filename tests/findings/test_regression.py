@@ -298,3 +298,32 @@ def test_a_phrase_is_one_target_its_context_around_the_span(setting):
     assert all(words[first] not in x["neighbours"] for x in r if x["word"] == phrase)
     with pytest.raises(UsageError, match="the model has no 'zzqx'"):
         contrast(engine, ["悟空 zzqx"], table, by="half")
+
+
+def test_imported_vectors_read_a_table_and_say_what_the_fit_rests_on(setting, tmp_path):
+    """conText's main workflow: someone else's vectors (word2vec text here, as GloVe or Tencent
+    vectors come) and a table; the table is cut by today's default segmentation."""
+    from w2vkit.model.interop import export_model, import_word2vec
+
+    engine, table = setting
+    export_model(engine.model, "word2vec-txt", tmp_path / "vectors.txt")
+    folder, _ = import_word2vec(tmp_path / "vectors.txt", tmp_path / "imported")
+    imported = Engine(load_model(folder))
+    got = contrast(imported, ["菩萨"], table, by="half", permutations=19, bootstrap=10)
+    trained = contrast(engine, ["菩萨"], table, by="half", permutations=19, bootstrap=10)
+    assert [r["occurrences"] for r in got.records()] == [r["occurrences"] for r in trained.records()]
+    fit = got.fields["transform"]
+    assert fit["words"] > 100 and 0 < fit["r2"] <= 1 and fit["contexts"] >= fit["words"]
+    assert any("the à la carte transform rests on" in str(n) for n in got.notes)
+    assert got.fields["transform"]["r2"] == pytest.approx(trained.fields["transform"]["r2"], abs=0.05)  # (6 decimals)
+
+
+def test_a_scan_permutes_again_only_the_words_at_the_floor_of_p():
+    from w2vkit.findings.permutation import undecided
+
+    # 1,000 words: 990 far from significance, 10 at p's floor after 1,000 permutations (BH: q 0.0999),
+    # one at p 0.03 (29 permuted changes reached it: more permutations will not lower it enough)
+    tested = [(i, 0.9, 1000) for i in range(989)] + [(989 + i, 1 / 1001, 1000) for i in range(10)] + [(999, 0.03, 1000)]
+    assert undecided(tested, 10_000, floor=True) == set(range(989, 999))
+    assert undecided(tested, 10_000) == set(range(989, 1000))
+    assert undecided(tested, 1000) == set()  # (all had the permutations asked)

@@ -33,6 +33,7 @@ SAMPLE = 300  # occurrences per word for its context average in the fit
 MAX_FIT_WORDS = 20_000
 CHUNK = 8192  # occurrences gathered at a time (CHUNK x 2 window x dim floats)
 FILE = "alacarte.npy"
+FIT_FILE = "alacarte-fit.npy"  # what the kept transform's fit rests on: words, contexts, R²
 
 
 @dataclass
@@ -162,9 +163,12 @@ def context_sums(
     return sums, counts, kept
 
 
-def fit_transform(engine: Engine, corpus: Corpus, window: int, seed: int = 0) -> tuple[np.ndarray, list[str]]:
+def fit_transform(
+    engine: Engine, corpus: Corpus, window: int, seed: int = 0
+) -> tuple[np.ndarray, list[str], np.ndarray]:
     """A (dim x dim) by least squares from the context averages of the words seen MIN_COUNT times
-    (at most SAMPLE occurrences each) to their unit vectors; and those words."""
+    (at most SAMPLE occurrences each) to their unit vectors; those words; and what the fit rests on
+    ([words, contexts averaged, R² of the fit])."""
     rng = np.random.default_rng(seed)
     rows = [r for r in np.unique(corpus.ids) if r >= 0 and corpus.count(int(r)) >= MIN_COUNT]
     rows = sorted(rows, key=lambda r: -corpus.count(int(r)))[:MAX_FIT_WORDS]
@@ -174,15 +178,20 @@ def fit_transform(engine: Engine, corpus: Corpus, window: int, seed: int = 0) ->
             "à la carte transform; give more text"
         )
     averages = np.zeros((len(rows), engine.model.dim), dtype=np.float32)
+    contexts = 0
     for j, r in enumerate(rows):
         pos = corpus.positions(int(r))
         if len(pos) > SAMPLE:
             pos = rng.choice(pos, SAMPLE, replace=False)
         means, k = context_means(engine, corpus, pos, window)
         averages[j] = means[k > 0].mean(axis=0) if (k > 0).any() else 0
-    targets = engine.unit[rows]
-    solution, *_ = np.linalg.lstsq(averages.astype(np.float64), targets.astype(np.float64), rcond=None)
-    return solution.T.astype(np.float32), [engine.model.words[int(r)] for r in rows]
+        contexts += int((k > 0).sum())
+    targets = engine.unit[rows].astype(np.float64)
+    solution, *_ = np.linalg.lstsq(averages.astype(np.float64), targets, rcond=None)
+    residual = targets - averages.astype(np.float64) @ solution
+    r2 = 1.0 - float((residual**2).sum()) / max(float(((targets - targets.mean(axis=0)) ** 2).sum()), 1e-300)
+    record = np.array([len(rows), contexts, r2])
+    return solution.T.astype(np.float32), [engine.model.words[int(r)] for r in rows], record
 
 
 def corpus_digest(corpus: Corpus) -> str:
@@ -195,9 +204,15 @@ def corpus_digest(corpus: Corpus) -> str:
 
 
 def transform(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) -> np.ndarray:
-    """The model's transform for `window` and these documents: read from the model folder when it
-    was fitted on the same vectors and documents and is sound (w2vkit.base.cachefile), else fitted
-    on `corpus` and kept there (when the folder can be written)."""
+    """The model's transform for `window` and these documents (transform_fit's, without its record)."""
+    return transform_fit(engine, corpus, window)[0]
+
+
+def transform_fit(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) -> tuple[np.ndarray, dict | None]:
+    """The model's transform for `window` and these documents, and what its fit rests on ({words,
+    contexts, r2}; None for a transform kept before the record was): read from the model folder when
+    it was fitted on the same vectors and documents and is sound (w2vkit.base.cachefile), else
+    fitted on `corpus` and kept there (when the folder can be written)."""
     from ..base.cachefile import StampedCache
 
     key = (
@@ -205,11 +220,28 @@ def transform(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) -> n
         f"min_count={MIN_COUNT} sample={SAMPLE} words={MAX_FIT_WORDS}"
     )
     cache = StampedCache(Path(engine.model.path) / FILE, key)
+    fitted = StampedCache(Path(engine.model.path) / FIT_FILE, key)
     kept = cache.read((engine.model.dim, engine.model.dim))
     if kept is not None:
-        return kept
-    a, _ = fit_transform(engine, corpus, window)
-    why = cache.keep(a)
+        record = fitted.read((3,), dtype="float64")
+        return kept, _fit_record(record) if record is not None else None
+    a, _, record = fit_transform(engine, corpus, window)
+    why = cache.keep(a) or fitted.keep(record)
     if why:
         log.warning("warning: %s: the à la carte transform is fitted again each time", why)
-    return a
+    return a, _fit_record(record)
+
+
+def fit_note(fit: dict | None) -> str | None:
+    """What a transform's fit rests on, said beside a result (for imported vectors, all there is
+    to say about how well they read this table)."""
+    if fit is None:
+        return None
+    return (
+        f"the à la carte transform rests on {fit['words']:,} words seen {MIN_COUNT}+ times in the table "
+        f"({fit['contexts']:,} contexts); it gives their vectors from their contexts with R² {fit['r2']:.2f}"
+    )
+
+
+def _fit_record(record: np.ndarray) -> dict:
+    return {"words": int(record[0]), "contexts": int(record[1]), "r2": float(record[2])}

@@ -43,10 +43,10 @@ from ..base.vecmath import top_k
 from ..base.workers import ordered_map
 from ..errors import UsageError
 from ..queries.query import Engine, count_argument, words_argument
-from .alacarte import DEFAULT_WINDOW, transform
+from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import parse_spec, resolve
 from .groupwords import scanned_words, typical_context
-from .permutation import ADAPTIVE_P, Side, bh, compare_groups
+from .permutation import Side, bh, compare_groups, undecided
 from .regression import check_regression, regress
 from .tabledocs import Documents, read_documents, table_label, table_provenance, table_rows
 from .targets import Target, occurrence_sums, parse_target
@@ -57,7 +57,6 @@ DEFAULT_BOOTSTRAP = CONTRAST_BOOTSTRAP
 MIN_OCCURRENCES = CONTRAST_MIN_OCCURRENCES  # fewer in a group: a note, not a number
 SCAN_FIRST = 99  # a scan's first permutations per word; all of them only for the words undecided()
 SCAN_MORE, SCAN_MOST = 10, 100_000  # then this many times more (at most) for those still at p's floor
-FLOOR_EXCEEDED = 3  # at most this many permuted changes reached the observed: p is at its floor
 NEIGHBOURS = 8
 CONTEXT_WORDS = 8
 
@@ -237,7 +236,7 @@ def contrast(
     if scan is not None:
         words = _scanned(engine, docs, scan, top)
         targets = [Target(w, [[engine.model.index[w]]]) for w in words]
-    a = transform(engine, docs.corpus, window)
+    a, fit = transform_fit(engine, docs.corpus, window)
     first = SCAN_FIRST if scan is not None else 0
     state = dict(engine=engine, docs=docs, a=a, window=window, first=first, seed=seed)
     state.update(permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences)
@@ -255,7 +254,7 @@ def contrast(
     if scan is not None:
         provenance["rank"] = rank
     result = Result("contrast", columns, [tuple(r) for r in rows], fields, provenance=provenance)
-    _say_what_it_rests_on(result, notes, docs, block, scan, len(words))
+    _say_what_it_rests_on(result, notes, docs, block, scan, len(words), fit)
     return result
 
 
@@ -353,7 +352,7 @@ def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progre
         # call significant: 1/1,001 x 1,213 words / 10 is 0.12, and the planted words of a held-out
         # novel all sat there; SCAN_MORE times the permutations settle them)
         for limit, floor in ((full, False), (min(full * SCAN_MORE, SCAN_MOST), True)):
-            again = sorted(undecided(found, limit, floor=floor))
+            again = sorted(undecided(_tested(found), limit, floor=floor))
             state["permutations"] = limit
             redone = ordered_map(_contrast_word, (items[i] for i in again), jobs, _begin, (state,))
             for i, result in zip(
@@ -364,10 +363,18 @@ def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progre
     return found
 
 
-def _say_what_it_rests_on(result: Result, notes: list, docs, block: str | None, scan, scanned: int) -> None:
+def _tested(found: list) -> list[tuple[int, float, int]]:
+    """(place in `found`, p, permutations) of every row with a p: what undecided() reads."""
+    return [(i, r[P], r[PERMUTATIONS]) for i, (rows, _, _) in enumerate(found) for r in rows if r[P] is not None]
+
+
+def _say_what_it_rests_on(result: Result, notes: list, docs, block: str | None, scan, scanned: int, fit) -> None:
     """contrast's notes: what p assumes of the permuted blocks, each word's own note, blocks split
-    by group, and a scan's count of words at q < 0.05."""
+    by group, a scan's count of words at q < 0.05, and what the transform's fit rests on."""
     fields, rows = result.fields, result.rows
+    if fit is not None:
+        fields["transform"] = fit
+        result.note(fit_note(fit) or "", kind="info")
     result.note(
         f"permuted {fields['permuted']}: p assumes {'blocks' if block else 'rows'} are exchangeable between groups"
         + ("" if block else "; rows of one author or collection are not: give {block}"),
@@ -395,29 +402,6 @@ def _say_what_it_rests_on(result: Result, notes: list, docs, block: str | None, 
             ),
             kind="info",
         )
-
-
-def undecided(
-    found: list[tuple[list[list[Any]], str | None, list]], permutations: int, floor: bool = False
-) -> set[int]:
-    """The places (in `found`, each word's rows and note) of the words a scan's first pass left
-    undecided: a p under ADAPTIVE_P whose Benjamini–Hochberg q is not yet under 0.05, found with
-    fewer than `permutations` permutations. The others are settled: far from significance, or
-    significant already at the first pass's resolution (on a large corpus, almost every word: p
-    then stays at 1/(SCAN_FIRST + 1), and the permutations column says so). `floor`: only those whose
-    p is within FLOOR_EXCEEDED permuted values of its floor (more permutations can still lower it
-    far enough)."""
-    tested = [(i, r[P], r[PERMUTATIONS]) for i, (rows, _, _) in enumerate(found) for r in rows if r[P] is not None]
-    qs = bh([p for _, p, _ in tested])
-    return {
-        i
-        for (i, p, n), q in zip(tested, qs)
-        if p <= ADAPTIVE_P
-        and q is not None
-        and q >= 0.05
-        and n < permutations
-        and (not floor or p * (n + 1) <= 1 + FLOOR_EXCEEDED)
-    }
 
 
 _STATE: dict[str, Any] = {}

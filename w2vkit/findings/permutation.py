@@ -12,6 +12,7 @@ import numpy as np
 
 LEVEL = 0.90
 ADAPTIVE_P = 0.1
+FLOOR_EXCEEDED = 3  # at most this many permuted changes reached the observed: p is at its floor
 
 
 @dataclass
@@ -119,3 +120,23 @@ def bh(pvalues: list[float | None]) -> list[float | None]:
         running = min(running, p * m / rank)
         out[i] = running
     return out
+
+
+def undecided(tested: list[tuple[int, float, int]], permutations: int, floor: bool = False) -> set[int]:
+    """The places of the words a scan's pass left undecided, from (place, p, permutations done) of
+    each tested row: a p under ADAPTIVE_P whose Benjamini–Hochberg q is not yet under 0.05, found
+    with fewer than `permutations` permutations. The others are settled: far from significance, or
+    significant already at the pass's resolution (on a large corpus, almost every word: p then
+    stays at 1/(first + 1), and the permutations column says so). `floor`: only those whose p is
+    within FLOOR_EXCEEDED permuted values of its floor (more permutations can still lower it far
+    enough)."""
+    qs = bh([p for _, p, _ in tested])
+    return {
+        i
+        for (i, p, n), q in zip(tested, qs)
+        if p <= ADAPTIVE_P
+        and q is not None
+        and q >= 0.05
+        and n < permutations
+        and (not floor or p * (n + 1) <= 1 + FLOOR_EXCEEDED)
+    }

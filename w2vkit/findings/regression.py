@@ -24,7 +24,7 @@ from ..base.results import Result
 from ..base.vecmath import top_k
 from ..errors import UsageError
 from ..queries.query import Engine
-from .alacarte import DEFAULT_WINDOW, transform
+from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import Design, blocks_of, design_rows, parse_spec, resolve
 from .permutation import bh
 from .regstats import Blocks, block_sums, estimate, permuted_p, residualized
@@ -100,7 +100,7 @@ def regress(
     design = read_design(engine, path, list(by), block, text_column, where, split_blocks, rows)
     points = [_point(design, a) for a in (at or [])]
     targets = [parse_target(engine, w) for w in words]
-    a = transform(engine, design.corpus, window)
+    a, fit = transform_fit(engine, design.corpus, window)
     found = []
     for number, (word, target) in enumerate(zip(words, targets)):
         rng = np.random.default_rng([seed, number])
@@ -131,6 +131,9 @@ def regress(
         fields["where"] = provenance["where"] = dict(where)
     result = Result("contrast", list(COLUMNS), [tuple(r) for r in rows_out + fitted], fields, provenance=provenance)
     _notes(result, design, block)
+    if fit is not None:
+        result.fields["transform"] = fit
+        result.note(fit_note(fit) or "", kind="info")
     return result
 
 

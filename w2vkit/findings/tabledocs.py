@@ -113,11 +113,10 @@ def read_documents(
 
 def table_rows(engine: Engine, path, columns: list[str], where: dict[str, str] | None = None) -> list:
     """The table's rows ((line, {column: value})) with `columns` and `where`'s, only those `where`
-    keeps; UsageError for a model that records no training text, InputError for an empty table."""
+    keeps; InputError for an empty table. An imported model's rows are cut by today's default
+    segmentation (w2vkit.queries.segmentation.row_tokenizer)."""
     from ..text.reading.tables import read_rows
 
-    if not engine.model.meta.get("segmentation") and not engine.model.meta.get("corpus"):
-        raise UsageError(f"{engine.model.path}: records no training text (an imported model); train it on the table")
     where = dict(where or {})
     rows = list(read_rows(path, list(dict.fromkeys([*columns, *where]))))
     if not rows:

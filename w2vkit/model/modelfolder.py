@@ -57,6 +57,8 @@ MODEL_ENTRIES = frozenset(
         "hubness.sha256",
         "alacarte.npy",  # (w2vkit.findings.alacarte: the contrast's transform, kept with the model)
         "alacarte.sha256",
+        "alacarte-fit.npy",  # (what the transform's fit rests on: words, contexts, R²)
+        "alacarte-fit.sha256",
         "alacarte.json",  # (its stamp before w2vkit 0.9)
         # each kind of similarity's view (w2vkit.model.views) and its hubness and norm caches
         *(f"{prefix}{view}{suffix}" for view in SIMILARITIES for prefix, suffix in _VIEW_FILES),

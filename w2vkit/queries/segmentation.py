@@ -35,15 +35,19 @@ def restore_options(segmentation: dict, model_dir: Path) -> SegmentOptions:
 def row_tokenizer(model, sample: str):
     """How a model trained on a table cuts the table's rows into tokens (contrast's documents,
     kwic's passages): its segmentation restored, a row one document with no length cap; or at
-    whitespace for a model trained on segmented text. A function of a batch of texts; `sample`, a
+    whitespace for a model trained on segmented text; imported vectors (GloVe, Tencent, fastText
+    .vec: no segmentation of their own) by today's default segmentation. A function of a batch of texts; `sample`, a
     row's text, decides the language when the model's is auto."""
     from dataclasses import replace
 
     from ..text.segmenting.segment import Tokenizer
 
     seg = model.meta.get("segmentation")
-    if not seg:
+    if not seg and model.meta.get("source"):  # (imported vectors: the table cut by today's defaults)
+        options = replace(SegmentOptions(), sentences=False, max_line_tokens=1_000_000)
+    elif not seg:
         return lambda texts: [text.split() for text in texts]
-    options = replace(restore_options(seg, model.path), sentences=False, max_line_tokens=1_000_000)
+    else:
+        options = replace(restore_options(seg, model.path), sentences=False, max_line_tokens=1_000_000)
     lang = options.lang if options.lang != "auto" else options.language_of(sample)
     return Tokenizer(options, lang).documents
