@@ -56,7 +56,7 @@ DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
 DEFAULT_BOOTSTRAP = CONTRAST_BOOTSTRAP
 MIN_OCCURRENCES = CONTRAST_MIN_OCCURRENCES  # fewer in a group: a note, not a number
 SCAN_FIRST = 99  # a scan's first permutations per word; all of them only for the words undecided()
-SCAN_MORE, SCAN_MOST = 10, 100_000  # then this many times more (at most) for those still at p's floor
+SCAN_MORE, SCAN_MOST = 10, 100_000  # then rounds of 10 times more, up to this, for those at p's floor
 NEIGHBOURS = 8
 CONTEXT_WORDS = 8
 
@@ -277,7 +277,7 @@ def _fields(words: list[str], path, by: str, docs, block: str | None, permutatio
             f"{permutations} times"
             if not scan
             else f"{SCAN_FIRST} times, {permutations} for undecided words, up to "
-            f"{min(permutations * SCAN_MORE, SCAN_MOST)} for those at p's floor"
+            f"{max(permutations, SCAN_MOST)} for those at p's floor"
         ),
     }
 
@@ -348,10 +348,11 @@ def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progre
     if scan:
         state["first"] = 0
         full = state["permutations"]
-        # (a second round for the words still at the floor of p, which BH over a thousand words cannot
-        # call significant: 1/1,001 x 1,213 words / 10 is 0.12, and the planted words of a held-out
-        # novel all sat there; SCAN_MORE times the permutations settle them)
-        for limit, floor in ((full, False), (min(full * SCAN_MORE, SCAN_MOST), True)):
+        # (then rounds of SCAN_MORE times more, up to SCAN_MOST, for the words still at p's floor,
+        # which BH over a thousand words cannot call significant: 1/1,001 x 1,213 words / 10 is 0.12,
+        # and the planted words of a held-out novel all sat there; at 10,000 three still did)
+        limit, floor = full, False
+        while True:
             again = sorted(undecided(_tested(found), limit, floor=floor))
             state["permutations"] = limit
             redone = ordered_map(_contrast_word, (items[i] for i in again), jobs, _begin, (state,))
@@ -359,6 +360,9 @@ def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progre
                 again, counted_with_bar(redone, len(again), progress, f"{limit} permutations", "words")
             ):
                 found[i] = result
+            if not again and floor or limit >= SCAN_MOST:
+                break
+            limit, floor = min(limit * SCAN_MORE, SCAN_MOST), True
         state["permutations"] = full
     return found
 
