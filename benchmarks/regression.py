@@ -15,10 +15,12 @@ power   a gradual change along the year: 10 target words, each paired with a don
         its norm), the share of targets and controls at q < 0.05 on the year, and the share at
         p < 0.05 on the era (the change is on the year only: the era should stay near 5%, <= 8%).
         --seeds plant seeds.
-speed   one word, both covariates, --permutations (1,000) over the whole table: seconds and peak MB.
+speed   one word, both covariates, --permutations (999) over the whole table: seconds and peak MB;
+        with --poetry, 月 over every 唐 and 宋 poem on the period and the poem's length.
 
     python benchmarks/regression.py null --model MODEL [--words 200]
     python benchmarks/regression.py power --model MODEL [--seeds 3] [--epochs 10]
+    python benchmarks/regression.py speed --model models/poetry --poetry ../shared/corpora/poetry.tsv.gz
     python benchmarks/regression.py --tiny
 """
 
@@ -153,21 +155,43 @@ def power(args, engine, tmp: Path) -> dict:
 
 
 def speed(args, engine, tmp: Path) -> dict:
-    rows = paragraphs(engine)
-    years, era = covariates(len(rows), np.random.default_rng(3))
-    table = write_table(tmp / "speed.tsv", rows, years, era)
-    counts = dict(zip(engine.model.words, engine.model.counts.tolist()))
-    word = max((w for w in counts if len(w) >= 2), key=counts.get)
+    """One word on two covariates with --permutations, in a process of its own (seconds, peak MB):
+    the novel's table, or with --poetry every 唐 and 宋 poem with its length as a number
+    (月, period and length, blocks of authors split by length)."""
+    import subprocess
+
+    if args.poetry:
+        table, word = poetry_table(args.poetry, tmp / "tang-song.tsv"), "月"
+        by = ["--by", "period", "--by", "length", "--block", "author", "--split-blocks"]
+    else:
+        rows = paragraphs(engine)
+        years, era = covariates(len(rows), np.random.default_rng(3))
+        table = write_table(tmp / "speed.tsv", rows, years, era)
+        counts = dict(zip(engine.model.words, engine.model.counts.tolist()))
+        word, by = max((w for w in counts if len(w) >= 2), key=counts.get), ["--by", "year", "--by", "era"]
+    command = [sys.executable, "-m", "w2vkit", "contrast", word, "--in", str(table), *by, "-m", args.model]
+    command += ["--permutations", str(args.permutations), "-q"]
     started = time.perf_counter()
-    contrast(engine, [word], table, by=BY, permutations=args.permutations)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"{word} ({counts[word]:,} times), year and era, {args.permutations} permutations: {seconds:.1f} s, "
-        f"peak {peak:.0f} MB",
-        flush=True,
-    )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{word}, {' '.join(by)}, {args.permutations} permutations: {seconds:.1f} s, peak {peak:.0f} MB", flush=True)
     return {"word": word, "seconds": round(seconds, 1), "peak_mb": round(peak)}
+
+
+def poetry_table(poetry: str, path: Path) -> Path:
+    """The 唐 and 宋 rows of the poetry table with each poem's length in characters (a number)."""
+    import gzip
+
+    with gzip.open(poetry, "rt", encoding="utf-8") as f, open(path, "w", encoding="utf-8") as out:
+        names = next(f).rstrip("\n").split("\t")
+        period, author, text = (names.index(c) for c in ("period", "author", "text"))
+        out.write("period\tauthor\tlength\ttext\n")
+        for line in f:  # (the cells as they are: a rewriting CSV writer would escape the poems' quotes)
+            cells = line.rstrip("\n").split("\t")
+            if cells[period] in ("唐", "宋"):
+                out.write(f"{cells[period]}\t{cells[author]}\t{len(cells[text])}\t{cells[text]}\n")
+    return path
 
 
 def main():
@@ -180,6 +204,7 @@ def main():
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--permutations", type=int, default=999)
     p.add_argument("--bootstrap", type=int, default=50)
+    p.add_argument("--poetry", default=None, help="speed: the poetry table (a model of it as --model)")
     p.add_argument("--tiny", action="store_true", help="a tiny model of a slice of the novel")
     p.add_argument("--json", default=None)
     args = p.parse_args()

@@ -77,7 +77,7 @@ def test_the_debiased_norm_takes_the_cluster_robust_variance_from_the_square(set
         variance += ((m @ score) ** 2).sum(axis=1)
     variance *= g / (g - 1)
     expected = np.sqrt(np.maximum((coef[0] ** 2).sum(axis=1) - variance, 0))
-    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    np.testing.assert_allclose(got, expected, rtol=1e-4)  # (one product in float32 for speed)
     assert (got < np.linalg.norm(coef[0], axis=1)).all()  # (debiasing shrinks: it can fail)
 
 

@@ -66,12 +66,30 @@ def read_design(
         rows = table_rows(engine, path, [text_column, *names] + ([block] if block else []), where)
     covariates = resolve(path, rows, list(by))
     x, valid, terms, owner = design_rows(rows, covariates)
+    _check_separable(path, x[valid], owner, covariates)
     block_of, block_names, split = blocks_of(path, rows, x, valid, block, split_blocks)
     corpus = segmented(engine, rows, text_column)
     lines, texts = [n for n, _ in rows], [r[text_column] for _, r in rows]
     design = Design(corpus, x, terms, owner, covariates, valid, block_of, block_names, split, lines, texts)
     design.frequent = np.bincount(corpus.ids[corpus.ids >= 0], minlength=len(engine.model)) >= FREQUENT
     return design
+
+
+def _check_separable(path, x: np.ndarray, owner: np.ndarray, covariates) -> None:
+    """UsageError, before any work, when a covariate is determined by the ones before it (全唐诗 is
+    唐: a collection and the period cannot both be asked), naming the two."""
+    gram = x.T @ x
+    kept = [0]
+    for c, cov in enumerate(covariates):
+        cols = kept + np.flatnonzero(owner == c).tolist()
+        if np.linalg.matrix_rank(gram[np.ix_(cols, cols)]) < len(cols):
+            before = ", ".join(v.name for v in covariates[:c]) or "the intercept"
+            raise UsageError(
+                f"{path}: {cov.name} and {before} cannot be told apart in these rows (the values of one fix those "
+                "of the other): ask of one, or of one inside the other with {where}",
+                "where",
+            )
+        kept = cols
 
 
 def regress(

@@ -81,14 +81,19 @@ def debiased_norms(blocks: Blocks, weights: np.ndarray, xtx: np.ndarray, coef: n
     products so that no block's dim-sized residual is formed."""
     nb, p, d = blocks.xs.shape
     gram = np.einsum("bpd,bqd->bpq", blocks.xs, blocks.xs)
+    stacked = blocks.xs.reshape(nb * p, d).astype(np.float32)  # (a variance: float32 halves the one big product)
     out = np.zeros((len(weights), p))
+    # (each term a matrix product of the blocks stacked: three-operand einsums over 19,000 blocks
+    # took 9 of a 45-second regression on the 唐 and 宋 poems)
     for i, (w, a, b) in enumerate(zip(weights, xtx, coef)):
         m = np.linalg.inv(a)
-        cross = (blocks.xs.reshape(nb * p, d) @ b.T).reshape(nb, p, p)  # Σ x Sᵀ Bᵀ per block
-        t = blocks.xx @ m
-        first = np.einsum("jk,bkl,lj->bj", m, gram, m)
-        second = np.einsum("jk,bkl,blj->bj", m, cross, t)
-        third = np.einsum("bkj,kl,blj->bj", t, b @ b.T, t)
+        cross = (stacked @ b.T.astype(np.float32)).astype(np.float64).reshape(nb, p, p)  # Σ x Sᵀ Bᵀ per block
+        t = (blocks.xx.reshape(nb * p, p) @ m).reshape(nb, p, p)  # Σ n x xᵀ M
+        first = np.einsum("jk,bkj->bj", m, (gram.reshape(nb * p, p) @ m).reshape(nb, p, p))
+        second = np.einsum("jk,bkj->bj", m, np.matmul(cross, t))
+        third = np.einsum(
+            "bkj,bkj->bj", t, (t.transpose(0, 2, 1).reshape(nb * p, p) @ (b @ b.T)).reshape(nb, p, p).transpose(0, 2, 1)
+        )
         used = int((w > 0).sum())
         variance = used / max(used - 1, 1) * (w @ np.maximum(first - 2 * second + third, 0))
         out[i] = np.einsum("pd,pd->p", b, b) - variance
@@ -166,5 +171,6 @@ def permuted_norms(blocks: Blocks, columns: np.ndarray, perm: np.ndarray, values
     xtx[np.ix_(np.arange(m), others, columns)] = oc
     xtx[np.ix_(np.arange(m), columns, others)] = oc.transpose(0, 2, 1)
     xtx[np.ix_(np.arange(m), columns, columns)] = np.einsum("b,mbk,mbl->mkl", blocks.n, z, z)
-    xts[:, columns, :] = z.transpose(0, 2, 1) @ blocks.s
+    k = len(columns)  # (one product of the dealt values stacked: a batch of vector products was 3x slower)
+    xts[:, columns, :] = (z.transpose(0, 2, 1).reshape(m * k, nb) @ blocks.s).reshape(m, k, d)
     return np.linalg.norm(solve(xtx, xts)[:, columns, :], axis=2)
