@@ -62,3 +62,16 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     else:
         order = np.argsort(-keyed, kind="stable")
     return order[np.isfinite(keyed[order])]
+
+
+def principal_plane(vectors: np.ndarray) -> np.ndarray:
+    """The points' coordinates (n x 2) on the plane of their first two principal axes (centred;
+    a second column of zeros when they span one axis): a neighbourhood or a path drawn flat."""
+    import numpy as np
+
+    centred = np.asarray(vectors, dtype=np.float64)
+    centred = centred - centred.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    xy = np.zeros((len(centred), 2))
+    xy[:, : min(2, len(axes))] = centred @ axes[:2].T
+    return xy

@@ -29,6 +29,7 @@ from ..base.choices import (
 )
 from ..base.render import shell_line
 from ..base.results import Result
+from ..base.vecmath import principal_plane
 from ..errors import UsageError
 
 MAX_WORD_CHARS = 100  # a word, a prefix or a group's name
@@ -189,11 +190,7 @@ def neighbourhood(session: Session, args: Args):
         neighbours = engine.most_similar([word], topn=topn)
     keys = [found.key] + [w for w, _ in neighbours]
     rows = [engine.lookup(k).vector for k in keys[1:]]
-    vectors = np.vstack([found.vector, *rows]).astype(np.float64)
-    centred = vectors - vectors.mean(axis=0)
-    _, _, axes = np.linalg.svd(centred, full_matrices=False)
-    xy = np.zeros((len(keys), 2))
-    xy[:, : min(2, len(axes))] = centred @ axes[:2].T
+    xy = principal_plane(np.vstack([found.vector, *rows]))
     scores = [1.0] + [round(float(s), 4) for _, s in neighbours]
     rows_out = [(k, s, round(float(x), 4), round(float(y), 4)) for k, s, (x, y) in zip(keys, scores, xy)]
     result = Result(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base.vecmath import principal_plane
+
 NEIGHBOURS_DRAWN = 6  # per group
 
 
@@ -31,12 +33,7 @@ def trajectory(
         scores[row] = -np.inf
         for i in np.argsort(-scores)[:NEIGHBOURS_DRAWN]:
             near.setdefault(int(i), g)
-    vectors = np.vstack([m for _, m in placed] + [unit[i] for i in near]).astype(np.float64)
-    centred = vectors - vectors.mean(axis=0)
-    _, _, axes = np.linalg.svd(centred, full_matrices=False)
-    xy = centred @ axes[:2].T
-    if xy.shape[1] < 2:
-        xy = np.hstack([xy, np.zeros((len(xy), 2 - xy.shape[1]))])
+    xy = principal_plane(np.vstack([m for _, m in placed] + [unit[i] for i in near]))
     k = len(placed)
     return {
         "word": word,

@@ -16,6 +16,7 @@ from ..base.choices import KWIC_LIMIT, TEXT_COLUMN
 from ..base.limits import check_number
 from ..base.results import Result
 from ..errors import UsageError
+from ..queries.kwic import joined_text
 from ..queries.query import Engine, count_argument
 from .alacarte import DEFAULT_WINDOW, context_sums, transform
 from .tabledocs import read_documents
@@ -134,19 +135,6 @@ def _passages(engine: Engine, docs, positions: np.ndarray, scores: np.ndarray, k
         d = int(corpus.doc[p])
         at, these = p - int(starts[d]), tokens[d]
         left, right = these[max(0, at - SHOWN_TOKENS) : at], these[at + 1 : at + 1 + SHOWN_TOKENS]
-        out.append((rank, docs.lines[d], round(float(score), 4), _joined(left), these[at] if at < len(these) else key,
-                    _joined(right)))  # fmt: skip
+        out.append((rank, docs.lines[d], round(float(score), 4), joined_text(left), these[at] if at < len(these) else key,
+                    joined_text(right)))  # fmt: skip
     return out
-
-
-def _joined(tokens: list[str]) -> str:
-    text = ""
-    for t in tokens:
-        if text and not (_cjk(text[-1]) and _cjk(t[:1])):
-            text += " "
-        text += t
-    return text
-
-
-def _cjk(ch: str) -> bool:
-    return bool(ch) and "\u3400" <= ch <= "\u9fff"

@@ -159,6 +159,11 @@ def _token_pattern(word: str) -> re.Pattern:
 _JOINED_SPACE = re.compile("(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 
 
+def joined_text(tokens: list[str]) -> str:
+    """Tokens as the text reads: joined by spaces, but none between two CJK characters."""
+    return _JOINED_SPACE.sub("", " ".join(tokens))
+
+
 def _near_word(near: str | None) -> str | None:
     if near is None:
         return None
