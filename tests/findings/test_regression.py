@@ -327,3 +327,33 @@ def test_a_scan_permutes_again_only_the_words_at_the_floor_of_p():
     assert undecided(tested, 10_000, floor=True) == set(range(989, 999))
     assert undecided(tested, 10_000) == set(range(989, 1000))
     assert undecided(tested, 1000) == set()  # (all had the permutations asked)
+
+
+def test_the_cosine_to_named_words_is_the_debiased_group_means(setting):
+    from w2vkit.findings.permutation import Side, cosines_to
+
+    engine, table = setting
+    plain = contrast(engine, ["菩萨"], table, by="half", block="chapter", permutations=19, bootstrap=20)
+    named = contrast(
+        engine, ["菩萨"], table, by="half", block="chapter", permutations=19, bootstrap=20, to=["师父", "大圣"]
+    )
+    assert named.columns[-6:] == [
+        "cos_师父",
+        "cos_师父_low",
+        "cos_师父_high",
+        "cos_大圣",
+        "cos_大圣_low",
+        "cos_大圣_high",
+    ]
+    for a, b in zip(plain.records(), named.records()):  # (the other numbers stay as they were)
+        assert {k: v for k, v in b.items() if not k.startswith("cos_")} == a
+        assert b["cos_师父_low"] <= b["cos_师父"] <= b["cos_师父_high"]
+    # the long way on made-up blocks: the mean's length less its between-block variance
+    rng = np.random.default_rng(0)
+    sums, counts = rng.normal(size=(6, 4)) + 1, rng.integers(1, 5, 6).astype(float)
+    side = Side(sums, counts, np.array([0, 0, 0, 1, 1, 1]))
+    unit = np.eye(4)[:1]
+    mean = sums[:3].sum(axis=0) / counts[:3].sum()
+    spread = sum(((sums[b] - counts[b] * mean) ** 2).sum() for b in range(3)) / counts[:3].sum() ** 2 * 3 / 2
+    expected = mean[0] / np.sqrt(mean @ mean - spread)
+    assert cosines_to(side, 0, unit, 10, rng)[0][0] == pytest.approx(expected)

@@ -45,6 +45,12 @@ from .output import engine_for, info, plural, show, show_progress
     "for a regression on several covariates (period:levels takes numbers as groups).",
 )
 @click.option(
+    "--to",
+    default=None,
+    metavar="W1,W2",
+    help="Words whose cosine with each group's vector is given, with a 90% interval (columns cos_W…).",
+)
+@click.option(
     "--at",
     multiple=True,
     metavar="COLUMN=VALUE[,…]",
@@ -142,6 +148,7 @@ def contrast(
     groups,
     text_column,
     where,
+    to,
     at,
     rank,
     window,
@@ -202,6 +209,7 @@ def contrast(
         split_blocks=split_blocks,
         where=where_conditions(where) or None,
         at=points or None,
+        to=[w.strip() for w in to.split(",") if w.strip()] if to else None,
         jobs=jobs,
         ordered=bool(output),
         progress=show_progress(),

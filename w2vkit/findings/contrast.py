@@ -1,22 +1,20 @@
 """How a word's use differs between groups of documents of one corpus (periods, parties, authors):
-embedding regression with à la carte vectors (w2vkit.findings.alacarte), in Python.
+embedding regression with à la carte vectors (w2vkit.findings.alacarte), in Python; several
+covariates, or a number, go to w2vkit.findings.regression.
 
-Each occurrence of a word gets a vector (A times the mean of its context's unit vectors); a
-group's vector is the mean over its occurrences. The **change** between two groups is
-1 − cos*, where cos* is the cosine of the two group means with each mean's squared length
-debiased by its sampling variance (the variance between blocks, so that a block's own
-idiosyncrasy is not read as a difference); without debiasing, a rare word's noisy means point
-apart and every rare word looks changed (the raw norm's Spearman with frequency was −0.86 to
-−0.97 under no change). The **p-value** comes from permuting the blocks' group labels (each block
-keeps its occurrences; `block` a column such as author or collection, else each document is its
-own block), p = (1 + #{permuted ≥ observed}) / (P + 1); q is Benjamini–Hochberg over the words
-asked. The **interval** (90%) is the percentile bootstrap of the debiased change over blocks
-within each group. Documents are exchangeable only within a block: permuting single poems of a
-period whose authors differ found 44% of words "changed" with no change present
-(docs/findings.md), hence `block`.
+Each occurrence of a word gets a vector (A times the mean of its context's unit vectors); a group's
+vector is the mean over its occurrences. The **change** between two groups is 1 − cos*, the cosine
+of the two group means with each mean's squared length debiased by its sampling variance (between
+blocks); without it a rare word's noisy means point apart and every rare word looks changed (the
+raw norm's Spearman with frequency was −0.86 to −0.97 under no change). The **p-value** permutes
+the blocks' group labels (`block` a column such as author, else each document is its own block),
+p = (1 + #{permuted ≥ observed}) / (P + 1); q is Benjamini–Hochberg over the words asked. The
+**interval** (90%) is the bootstrap of the debiased change over blocks within each group.
+Documents are exchangeable only within a block: permuting single poems of a period whose authors
+differ found 44% of words "changed" with no change present (docs/findings.md), hence `block`.
 
-Groups are compared in order (periods: each with the previous) when `groups` is given or the
-values are numbers; otherwise each group with the rest.
+Groups are compared in order (each with the previous) when `groups` is given or the values are
+numbers; otherwise each group with the rest.
 """
 
 from __future__ import annotations
@@ -46,7 +44,7 @@ from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import parse_spec, resolve
 from .groupwords import scanned_words, typical_context
-from .permutation import Side, bh, compare_groups, undecided
+from .permutation import Side, bh, compare_groups, cosines_to, undecided
 from .regression import check_regression, regress
 from .tabledocs import Documents, read_documents, table_label, table_provenance, table_rows
 from .targets import Target, occurrence_sums, parse_target
@@ -114,6 +112,7 @@ def contrast(
     where: dict[str, str] | None = None,
     rank: str = SCAN_RANK,
     at: list[dict[str, str]] | None = None,
+    to: list[str] | None = None,
     jobs: int | None = None,
     ordered: bool = False,
     progress: bool = False,
@@ -170,6 +169,9 @@ def contrast(
     where : dict, optional
         Only the rows whose columns have these values ({"collection": "全唐诗"}); recorded in the
         fields and the provenance.
+    to : list of str, optional
+        Words whose cosine with each group's vector is given, with a 90% interval (columns
+        cos_WORD, cos_WORD_low, cos_WORD_high).
     at : list of dict, optional
         A regression's fitted vectors at these values ([{"year": "700"}]), with their nearest words.
     rank : {"change", "low"}
@@ -240,10 +242,11 @@ def contrast(
     first = SCAN_FIRST if scan is not None else 0
     state = dict(engine=engine, docs=docs, a=a, window=window, first=first, seed=seed)
     state.update(permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences)
+    state["to"] = np.vstack([engine.lookup(w).vector for w in to]) if to else None
     found = _contrast_all(state, list(enumerate(zip(words, targets))), jobs, scan is not None, progress)
     rows = _ranked_rows(found, docs, scan is not None, CHANGE if rank == "change" else LOW)
     notes = [note for _, note, _ in found if note]
-    columns = list(COLUMNS)
+    columns = list(COLUMNS) + [f"cos_{w}{end}" for w in to or [] for end in ("", "_low", "_high")]
     fields = _fields(words, path, names[0], docs, block, permutations, scan is not None)
     if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
         fields["trajectories"] = _paths(engine, docs, targets, found)
@@ -274,11 +277,11 @@ def _fields(words: list[str], path, by: str, docs, block: str | None, permutatio
         "block": block or "row",
         "permuted": f"the group labels of {'whole ' + block + 's' if block else 'single rows'}, "
         + (
-            f"{permutations} times"
-            if not scan
-            else f"{SCAN_FIRST} times, {permutations} for undecided words, up to "
-            f"{max(permutations, SCAN_MOST)} for those at p's floor"
-        ),
+            f"{SCAN_FIRST} times, {permutations} for undecided words, up to {max(permutations, SCAN_MOST)} for those "
+            "at p's floor"
+            if scan
+            else f"{permutations} times"
+        ),  # fmt: skip
     }
 
 
@@ -467,6 +470,10 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
             if len(docs.groups) > 1:
                 context = typical_context(docs, engine, pos, window, g, CONTEXT_WORDS, spans)
         vs = (docs.groups[base] if base is not None else "rest") if not (docs.ordered and g == 0) else None
+        cosines: list[float | None] = []
+        if s["to"] is not None and occurrences >= min_occurrences and n_blocks >= 2:  # (a generator of their own)
+            found = cosines_to(side, g, s["to"], s["bootstrap"], np.random.default_rng([s["seed"], number, g, 1]))
+            cosines = [c for triple in found for c in triple]
         rows.append(
             [
                 word,
@@ -484,6 +491,7 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
                 neighbours,
                 context,
                 note,
+                *(cosines or [None] * (3 * len(s["to"]) if s["to"] is not None else 0)),
             ]
         )
     return rows, None, means

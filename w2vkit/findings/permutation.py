@@ -99,6 +99,21 @@ def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, boots
     return {"change": observed, "low": low, "high": high, "p": p_value, "permutations": done}
 
 
+def cosines_to(side: Side, g: int, units: np.ndarray, bootstrap: int, rng) -> list[tuple[float, float, float]]:
+    """The cosine of group g's mean vector with each of `units` (unit rows: words a user names),
+    the mean's squared length debiased by its sampling variance as the change's is (a noisy mean is
+    long in every direction, which would pull each cosine toward 0), with a shifted-percentile 90%
+    interval from drawing g's blocks with replacement."""
+    idx = np.flatnonzero(side.group == g)
+    moments = _moments(side)[idx]
+    draws = rng.multinomial(len(idx), np.full(len(idx), 1 / len(idx)), size=bootstrap)
+    weights = np.vstack([np.ones(len(idx)), draws])
+    mean, variance = _from_moments(weights @ moments, weights, side.sums.shape[1])
+    length = np.sqrt(np.maximum(np.einsum("pd,pd->p", mean, mean) - variance, 1e-12))
+    cos = (mean @ units.T) / length[:, None]
+    return [(float(cos[0, j]), *shifted_percentiles(cos[1:, j], float(cos[0, j]))) for j in range(units.shape[0])]
+
+
 def shifted_percentiles(boot: np.ndarray, observed: float, level: float = LEVEL) -> tuple[float, float]:
     """The percentile interval of the bootstrap draws, moved by their bias (mean(draws) − estimate).
     A resample duplicates blocks, which shrinks the debiasing's variance term and shifts the draws
