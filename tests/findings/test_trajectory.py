@@ -1,6 +1,8 @@
 """w2vkit.findings.trajectory (a word's path through ordered groups, on the plane of principal axes,
 cross-checked against scikit-learn's PCA) and w2vkit.pictures.trajectoryplot through the command."""
 
+import json
+
 import numpy as np
 import pytest
 from test_contrast import VOCAB, _table, english_model
@@ -54,6 +56,15 @@ def test_the_command_draws_the_paths_of_ordered_groups(invoke, tmp_path, ordered
     assert r.exit_code == 0, r.stderr
     assert f"drew 2 paths -> {out}" in r.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # each point carries the change from the group before and its interval (the picture writes them)
+    doc = json.loads(invoke(["contrast", "w1", "--in", ordered_table, "--by", "group", "--groups", "A,B,C", "--block",
+                             "author", "--permutations", "19", "--bootstrap", "10", "-m", tmp_path / "m",
+                             "--format", "json"]).stdout)  # fmt: skip
+    rows = {r["group"]: r for r in doc["results"]}
+    for point in doc["trajectories"][0]["points"]:
+        assert [point["change"], point["low"], point["high"]] == [
+            rows[point["group"]][k] for k in ("change", "low", "high")
+        ]
 
 
 @pytest.mark.parametrize(

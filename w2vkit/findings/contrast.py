@@ -48,7 +48,7 @@ from .permutation import Side, bh, compare_groups, cosines_to, undecided
 from .regression import check_regression, regress
 from .tabledocs import Documents, read_documents, table_label, table_provenance, table_rows
 from .targets import Target, occurrence_sums, parse_target
-from .trajectory import trajectory
+from .trajectory import paths
 
 DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
 DEFAULT_BOOTSTRAP = CONTRAST_BOOTSTRAP
@@ -249,7 +249,9 @@ def contrast(
     columns = list(COLUMNS) + [f"cos_{w}{end}" for w in to or [] for end in ("", "_low", "_high")]
     fields = _fields(words, path, names[0], docs, block, permutations, scan is not None)
     if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
-        fields["trajectories"] = _paths(engine, docs, targets, found)
+        changes = [{r[GROUP]: r[CHANGE : CHANGE + 3] for r in rows} for rows, _, _ in found]
+        drawn = [(t.text, t.sequences[0][0], means, c) for t, (_, _, means), c in zip(targets, found, changes) if t]
+        fields["trajectories"] = paths(drawn, docs.groups, engine.unit, engine.model.words)
     provenance = engine.provenance(**{k: state[k] for k in NUMBERS}, seed=seed)
     provenance["table"] = table
     if where:
@@ -306,16 +308,6 @@ def _ranked_rows(found: list, docs, scan: bool, by: int = CHANGE) -> list[list[A
         last = docs.groups[-1]
         rows = sorted((r for r in rows if r[GROUP] == last), key=lambda r: -(r[by] if r[by] is not None else -9))
     return rows
-
-
-def _paths(engine: Engine, docs, targets: list, found: list) -> list[dict]:
-    """Each word's path through the ordered groups among its neighbours (w2vkit.findings.trajectory)."""
-    drawn = [
-        trajectory(target.text, docs.groups, means, engine.unit, engine.model.words, target.sequences[0][0])
-        for target, (_, _, means) in zip(targets, found)
-        if target is not None and means
-    ]
-    return [t for t in drawn if t is not None]
 
 
 def _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan) -> None:

@@ -42,3 +42,17 @@ def trajectory(
             {"word": words[i], "group": g, "x": float(x), "y": float(y)} for (i, g), (x, y) in zip(near.items(), xy[k:])
         ],
     }
+
+
+def paths(drawn: list[tuple], groups: list[str], unit: np.ndarray, words: list[str]) -> list[dict]:
+    """Each word's path (trajectory), from (word, its row, its group means, {group: (change, low,
+    high)}), each point with the change from the group before and its interval (written on the
+    picture's arrows)."""
+    out = []
+    for word, row, means, changes in drawn:
+        path = trajectory(word, groups, means, unit, words, row) if means else None
+        if path is not None:
+            for point in path["points"]:
+                point.update(zip(("change", "low", "high"), changes.get(point["group"], (None,) * 3)))
+            out.append(path)
+    return out

@@ -98,6 +98,12 @@ def _label_dy(points: list[dict], i: int) -> int:
     return 7 if p["y"] > near["y"] else -15
 
 
+def _change_label(point: dict) -> str:
+    low, high = point.get("low"), point.get("high")
+    interval = f" ({low:.3f}–{high:.3f})" if low is not None and high is not None else ""
+    return f"{point['change']:.3f}{interval}"
+
+
 def _draw(plt, shown: list[dict], text_kw: dict, choice):
     """The figure: a panel per word, its path among its neighbours."""
     from .plotting import palette
@@ -116,10 +122,16 @@ def _draw(plt, shown: list[dict], text_kw: dict, choice):
         for a, b in zip(points, points[1:]):
             ax.annotate("", xy=(b["x"], b["y"]), xytext=(a["x"], a["y"]),
                         arrowprops={"arrowstyle": "-|>", "color": "#333", "lw": 1.6})  # fmt: skip
+
         for i, p in enumerate(points):
             ax.scatter([p["x"]], [p["y"]], s=70, color=colour[p["group"]], edgecolor="#222", zorder=3)
             ax.annotate(f"{word} ({terminal_safe(p['group'])})", (p["x"], p["y"]), xytext=(6, _label_dy(points, i)),
                         textcoords="offset points", fontsize=12, fontweight="bold", parse_math=False, **text_kw)  # fmt: skip
+        steps = [f"{terminal_safe(a['group'])} → {terminal_safe(b['group'])}  {_change_label(b)}"
+                 for a, b in zip(points, points[1:]) if b.get("change") is not None]  # fmt: skip
+        if steps:  # (each arrow's change and 90% interval, in a corner: on a short arrow they covered the points)
+            ax.text(0.01, 0.01, "\n".join(steps), transform=ax.transAxes, fontsize=9, color="#a33", va="bottom",
+                    parse_math=False, **text_kw)  # fmt: skip
         ax.set_title(word, parse_math=False, **text_kw)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -130,7 +142,8 @@ def _draw(plt, shown: list[dict], text_kw: dict, choice):
     fig.legend(
         handles=handles, loc="lower center", ncol=len(groups), frameon=False, prop=choice.properties if choice else None
     )
-    fig.suptitle("the word's vector in each group, among its nearest words (coloured by the group they are nearest in)",
+    fig.suptitle("the word's vector in each group, among its nearest words (coloured by the group they are nearest in); "
+                 "in a corner, each arrow's change with its 90% interval",
                  fontsize=10, color="#444")  # fmt: skip
     fig.tight_layout(rect=(0, 0.06, 1, 0.95))
     return fig
