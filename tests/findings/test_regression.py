@@ -348,6 +348,9 @@ def test_the_cosine_to_named_words_is_the_debiased_group_means(setting):
     for a, b in zip(plain.records(), named.records()):  # (the other numbers stay as they were)
         assert {k: v for k, v in b.items() if not k.startswith("cos_")} == a
         assert b["cos_师父_low"] <= b["cos_师父"] <= b["cos_师父_high"]
+        # scores beside every neighbour (its cosine) and context word (its log-odds z), best first
+        assert len(b["neighbours"]) == len(b["cosines"]) > 0 and b["cosines"] == sorted(b["cosines"], reverse=True)
+        assert len(b["context"]) == len(b["context_z"]) > 0 and b["context_z"] == sorted(b["context_z"], reverse=True)
     # the long way on made-up blocks: the mean's length less its between-block variance
     rng = np.random.default_rng(0)
     sums, counts = rng.normal(size=(6, 4)) + 1, rng.integers(1, 5, 6).astype(float)

@@ -73,7 +73,9 @@ COLUMNS = (
     "q",
     "permutations",
     "neighbours",
+    "cosines",
     "context",
+    "context_z",
     "note",
 )
 GROUP, CHANGE, LOW, P, Q, PERMUTATIONS = (
@@ -451,14 +453,16 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
                 note = "fewer than 2 blocks on a side"
             else:
                 change = compare_groups(side, g, base, s["permutations"], s["bootstrap"], rng, s["first"])
-        neighbours, context = [], []
+        near: list[tuple[str, float]] = []  # (the nearest words with their cosines)
+        context: tuple[list[str], list[float]] = ([], [])  # (the most typical context words with their z)
         if occurrences:
             mean = side.sums[side.group == g].sum(axis=0)
             norm = float(np.linalg.norm(mean))
             if norm > 0:
                 means[g] = mean / norm
-                near = top_k(unit @ means[g], NEIGHBOURS + len(own))
-                neighbours = [engine.model.words[i] for i in near if i not in own][: NEIGHBOURS - 1]
+                scores = unit @ means[g]
+                near = [i for i in top_k(scores, NEIGHBOURS + len(own)) if i not in own][: NEIGHBOURS - 1]
+                near = [(engine.model.words[i], float(scores[i])) for i in near]
             if len(docs.groups) > 1:
                 context = typical_context(docs, engine, pos, window, g, CONTEXT_WORDS, spans)
         vs = (docs.groups[base] if base is not None else "rest") if not (docs.ordered and g == 0) else None
@@ -480,8 +484,9 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
                 change.get("p"),
                 None,
                 change.get("permutations"),
-                neighbours,
-                context,
+                [w for w, _ in near],
+                [c for _, c in near],
+                *context,
                 note,
                 *(cosines or [None] * (3 * len(s["to"]) if s["to"] is not None else 0)),
             ]

@@ -26,10 +26,10 @@ def scanned_words(engine: Engine, docs: Documents, least: int, top: int) -> list
 
 def typical_context(
     docs: Documents, engine: Engine, pos: np.ndarray, window: int, group: int, n: int, spans: np.ndarray | None = None
-) -> list[str]:
+) -> tuple[list[str], list[float]]:
     """The context words most typical of `group` against the others: log-odds with an informative
     Dirichlet prior (Monroe, Colaresi & Quinn 2008), the prior the contexts' counts over all groups
-    (`spans`: each occurrence's length in tokens, its context after the span)."""
+    (`spans`: each occurrence's length in tokens, its context after the span); and their z-scores."""
     corpus = docs.corpus
     offsets = context_offsets(window)
     after = (offsets > 0)[None, :] * ((spans[:, None] - 1) if spans is not None else 0)
@@ -49,4 +49,5 @@ def typical_context(
         delta = np.log((ya + alpha) / (na + alpha0 - ya - alpha)) - np.log((yb + alpha) / (nb + alpha0 - yb - alpha))
         z = delta / np.sqrt(1 / (ya + alpha) + 1 / (yb + alpha))
     z = np.where(ya > 0, z, -np.inf)
-    return [engine.model.words[i] for i in top_k(z, n)]
+    best = top_k(z, n)
+    return [engine.model.words[i] for i in best], [float(z[i]) for i in best]
