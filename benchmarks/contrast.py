@@ -235,16 +235,9 @@ def power(args, tmp: Path) -> dict:
     out = {"ap": [], "controls_q05": [], "targets_q05": []}
     for seed in range(args.seeds):
         rng = np.random.default_rng(100 + seed)
-        chosen = list(rng.choice(pool, size=80, replace=False))
+        chosen, half, table = planted_halves(paragraphs, pool, 80, rng, tmp / f"planted{seed}.tsv")
         targets, donors, controls = chosen[:10], chosen[10:20], chosen[20:80]
         swap = dict(zip(donors, targets))
-        half = rng.integers(0, 2, len(paragraphs))
-        table = tmp / f"planted{seed}.tsv"
-        with open(table, "w", encoding="utf-8") as f:
-            f.write("half\ttext\n")
-            for tokens, h in zip(paragraphs, half):
-                words = [swap.get(t, t) for t in tokens] if h == 1 else tokens
-                f.write(f"{'AB'[h]}\t{' '.join(words)}\n")
         for run in range(2):
             model = tmp / f"planted{seed}-{run}"
             options = TrainOptions(seed=run, epochs=args.epochs) if args.epochs else TrainOptions(seed=run)
@@ -278,6 +271,21 @@ def power(args, tmp: Path) -> dict:
     return out
 
 
+def planted_halves(paragraphs, pool: list[str], size: int, rng, path: Path):
+    """`size` words drawn from the pool (10 targets, their 10 donors, then controls), the paragraphs
+    split at random into halves A and B, and the table at `path` where in half B each donor is
+    replaced by its target: (the words drawn, each paragraph's half, the table)."""
+    chosen = list(rng.choice(pool, size=size, replace=False))
+    swap = dict(zip(chosen[10:20], chosen[:10]))
+    half = rng.integers(0, 2, len(paragraphs))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("half\ttext\n")
+        for tokens, h in zip(paragraphs, half):
+            words = [swap.get(t, t) for t in tokens] if h == 1 else tokens
+            f.write(f"{'AB'[h]}\t{' '.join(words)}\n")
+    return chosen, half, path
+
+
 def scan_power(args, tmp: Path) -> dict:
     """Significance in a scan: the planted text of `power` (plant seed 0 on, one training each), then
     a scan of the --scan-top most frequent words seen 20 times in each half (the targets among
@@ -293,15 +301,8 @@ def scan_power(args, tmp: Path) -> dict:
     out = {"targets_q05": [], "others_q05": [], "scanned": [], "seconds": []}
     for seed in range(args.seeds):
         rng = np.random.default_rng(100 + seed)
-        chosen = list(rng.choice(pool, size=20, replace=False))
+        chosen, _, table = planted_halves(paragraphs, pool, 20, rng, tmp / f"scan{seed}.tsv")
         targets, donors = chosen[:10], chosen[10:20]
-        swap = dict(zip(donors, targets))
-        half = rng.integers(0, 2, len(paragraphs))
-        table = tmp / f"scan{seed}.tsv"
-        with open(table, "w", encoding="utf-8") as f:
-            f.write("half\ttext\n")
-            for tokens, h in zip(paragraphs, half):
-                f.write(f"{'AB'[h]}\t{' '.join(swap.get(t, t) for t in tokens) if h else ' '.join(tokens)}\n")
         model = tmp / f"scan{seed}"
         train([str(table)], model, TrainOptions(seed=seed), None)
         engine = Engine(load_model(model))
