@@ -19,7 +19,7 @@ speed   one word, both covariates, --permutations (999) over the whole table: se
         with --poetry, 月 over every 唐 and 宋 poem on the period and the poem's length.
 
     python benchmarks/regression.py null --model MODEL [--words 200]
-    python benchmarks/regression.py power --model MODEL [--seeds 3] [--epochs 10]
+    python benchmarks/regression.py power --model MODEL [--seeds 3] [--first-seed 0] [--epochs 10]
     python benchmarks/regression.py speed --model models/poetry --poetry ../shared/corpora/poetry.tsv.gz
     python benchmarks/regression.py --tiny
 """
@@ -119,7 +119,7 @@ def power(args, engine, tmp: Path) -> dict:
 
     rows = paragraphs(engine)
     out = {"ap": [], "targets_q05": [], "controls_q05": [], "targets_era_p05": [], "controls_era_p05": []}
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         rng = np.random.default_rng(200 + seed)
         targets, donors, controls = planted_words(engine, rng)
         order = rng.permutation(len(rows))
@@ -200,6 +200,7 @@ def main():
     p.add_argument("--model", default=None)
     p.add_argument("--words", type=int, default=200)
     p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--first-seed", type=int, default=0, help="power: the first plant seed (more seeds: a later run)")
     p.add_argument("--seed", type=int, default=11, help="the null's covariates and words")
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--permutations", type=int, default=999)

@@ -51,6 +51,12 @@ from .output import engine_for, info, plural, show, show_progress
     help="Words whose cosine with each group's vector is given, with a 90% interval (columns cos_W…).",
 )
 @click.option(
+    "--ratio",
+    is_flag=True,
+    help="For two groups: the nearest-neighbour ratio of each WORD (which neighbours belong more to one group's "
+    "use than the other's), with p, q and an interval, instead of the change.",
+)
+@click.option(
     "--at",
     multiple=True,
     metavar="COLUMN=VALUE[,…]",
@@ -149,6 +155,7 @@ def contrast(
     text_column,
     where,
     to,
+    ratio,
     at,
     rank,
     window,
@@ -180,6 +187,7 @@ def contrast(
       w2vkit train poetry.tsv.gz --tokens chars --strip-notes --to-simplified -o models/poetry
       w2vkit contrast 月 酒 春 --in poetry.tsv.gz --by period --groups 唐,宋,元 --block author --split-blocks -m models/poetry
       w2vkit contrast 月 酒 --in poetry.tsv.gz --by period --groups 唐,宋,元 --block author --split-blocks -o paths.png
+      w2vkit contrast 月 --in poetry.tsv.gz --by period --groups 唐,宋 --block author --split-blocks --ratio
       w2vkit contrast 天下 --in speeches.csv --by party --block speaker --format json
       w2vkit contrast --scan --in poetry.tsv.gz --by period --groups 唐,宋 --block author -m models/poetry
       w2vkit contrast 月 --in poems.tsv --by year --by collection --block author --at year=700 --at year=1200
@@ -189,6 +197,8 @@ def contrast(
     points = [where_conditions(a.split(","), "--at") for a in at]
     if bool(words) == (scan is not None):
         raise UsageError("give WORDs or --scan N (one of the two)")
+    if output and ratio:
+        raise UsageError("-o draws the paths of the change; --ratio gives a table")
     if output and scan is not None:
         raise UsageError("-o draws the paths of WORDs, not of a scan")
     engine = engine_for(model_path, similarity)  # (the model recorded as read: no picture may land in it)
@@ -210,6 +220,7 @@ def contrast(
         where=where_conditions(where) or None,
         at=points or None,
         to=[w.strip() for w in to.split(",") if w.strip()] if to else None,
+        ratio=ratio,
         jobs=jobs,
         ordered=bool(output),
         progress=show_progress(),

@@ -44,10 +44,11 @@ from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import parse_spec, resolve
 from .groupwords import scanned_words, typical_context
-from .permutation import Side, bh, compare_groups, cosines_to, undecided
+from .nnratio import check_ratio, ratio_result
+from .permutation import bh, compare_groups, cosines_to, undecided
 from .regression import check_regression, regress
-from .tabledocs import Documents, read_documents, table_label, table_provenance, table_rows
-from .targets import Target, occurrence_sums, parse_target
+from .tabledocs import read_documents, table_label, table_provenance, table_rows
+from .targets import Target, block_side, parse_target
 from .trajectory import paths
 
 DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
@@ -83,17 +84,6 @@ GROUP, CHANGE, LOW, P, Q, PERMUTATIONS = (
 )
 
 
-def _occurrences(engine: Engine, docs: Documents, a: np.ndarray, target: Target, window: int):
-    """The target's positions in the groups asked for (those with a context), their spans, and its
-    Side: per block, the sum of its occurrence vectors (A times the context mean: A applied once to
-    each block's sum of means, the same by linearity) and how many occurrences."""
-    label = np.where(docs.group >= 0, docs.block, -1)
-    present, sums, counts, pos, spans = occurrence_sums(engine, docs.corpus, target, window, label)
-    some = counts > 0
-    side = Side(sums[some] @ a.T.astype(np.float64), counts[some].astype(np.float64), docs.block_group[present[some]])
-    return pos, spans, side
-
-
 def contrast(
     engine: Engine,
     words: str | list[str] | None,
@@ -115,6 +105,7 @@ def contrast(
     rank: str = SCAN_RANK,
     at: list[dict[str, str]] | None = None,
     to: list[str] | None = None,
+    ratio: bool = False,
     jobs: int | None = None,
     ordered: bool = False,
     progress: bool = False,
@@ -174,6 +165,10 @@ def contrast(
     to : list of str, optional
         Words whose cosine with each group's vector is given, with a 90% interval (columns
         cos_WORD, cos_WORD_low, cos_WORD_high).
+    ratio : bool
+        Instead of the change: for two groups, the nearest-neighbour ratio of each word
+        (w2vkit.findings.nnratio: which neighbours belong more to one group's use than the other's,
+        with p, q and an interval): a row per word and neighbour, fields["ratio"] True.
     at : list of dict, optional
         A regression's fitted vectors at these values ([{"year": "700"}]), with their nearest words.
     rank : {"change", "low"}
@@ -225,7 +220,7 @@ def contrast(
     if len(specs) > 1 or groups is None:
         covariates = resolve(path, rows, specs)
         if len(covariates) > 1 or covariates[0].kind == "number":  # (a regression: contrast is its one-level case)
-            check_regression(scan, groups, ordered)
+            check_regression(scan, groups, ordered or ratio)
             settings: dict[str, Any] = dict(window=window, permutations=permutations, bootstrap=bootstrap, seed=seed)
             settings.update(at=at)
             settings.update(min_occurrences=min_occurrences, split_blocks=split_blocks, where=where, table=table)
@@ -237,6 +232,8 @@ def contrast(
     docs = read_documents(engine, path, names[0], block, text_column, groups, split_blocks, where, rows=rows)
     if ordered and not docs.ordered:  # (a picture of paths needs them: said before the work, not after)
         raise UsageError("the groups have no order: give {groups} A,B,C", "groups")
+    if ratio:
+        check_ratio(docs, scan)
     if scan is not None:
         words = _scanned(engine, docs, scan, top)
         targets = [Target(w, [[engine.model.index[w]]]) for w in words]
@@ -244,20 +241,22 @@ def contrast(
     first = SCAN_FIRST if scan is not None else 0
     state = dict(engine=engine, docs=docs, a=a, window=window, first=first, seed=seed)
     state.update(permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences)
+    provenance = engine.provenance(**{k: state[k] for k in NUMBERS}, seed=seed)
+    provenance["table"] = table
+    fields = _fields(words, path, names[0], docs, block, permutations, scan is not None)
+    if where:
+        fields["where"] = provenance["where"] = dict(where)
+    if ratio:
+        return ratio_result(engine, docs, a, list(zip(words, targets)), state, fields, provenance, fit)
     state["to"] = np.vstack([engine.lookup(w).vector for w in to]) if to else None
     found = _contrast_all(state, list(enumerate(zip(words, targets))), jobs, scan is not None, progress)
     rows = _ranked_rows(found, docs, scan is not None, CHANGE if rank == "change" else LOW)
     notes = [note for _, note, _ in found if note]
     columns = list(COLUMNS) + [f"cos_{w}{end}" for w in to or [] for end in ("", "_low", "_high")]
-    fields = _fields(words, path, names[0], docs, block, permutations, scan is not None)
     if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
         changes = [{r[GROUP]: r[CHANGE : CHANGE + 3] for r in rows} for rows, _, _ in found]
         drawn = [(t.text, t.sequences[0][0], means, c) for t, (_, _, means), c in zip(targets, found, changes) if t]
         fields["trajectories"] = paths(drawn, docs.groups, engine.unit, engine.model.words)
-    provenance = engine.provenance(**{k: state[k] for k in NUMBERS}, seed=seed)
-    provenance["table"] = table
-    if where:
-        fields["where"] = provenance["where"] = dict(where)
     if scan is not None:
         provenance["rank"] = rank
     result = Result("contrast", columns, [tuple(r) for r in rows], fields, provenance=provenance)
@@ -429,7 +428,7 @@ def _contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
     if target is None:
         return [], f"{word}: composed from character n-grams, so it has no occurrences to contrast", []
     own = target.rows
-    pos, spans, side = _occurrences(engine, docs, a, target, window)
+    pos, spans, side = block_side(engine, docs, a, target, window)
     means: list[np.ndarray | None] = [None] * len(docs.groups)
     group_of = docs.group[docs.corpus.doc[pos]]
     rows: list[list[Any]] = []

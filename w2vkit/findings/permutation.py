@@ -101,17 +101,28 @@ def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, boots
 
 def cosines_to(side: Side, g: int, units: np.ndarray, bootstrap: int, rng) -> list[tuple[float, float, float]]:
     """The cosine of group g's mean vector with each of `units` (unit rows: words a user names),
-    the mean's squared length debiased by its sampling variance as the change's is (a noisy mean is
-    long in every direction, which would pull each cosine toward 0), with a shifted-percentile 90%
-    interval from drawing g's blocks with replacement."""
+    debiased (debiased_cosines), with a shifted-percentile 90% interval from drawing g's blocks
+    with replacement."""
     idx = np.flatnonzero(side.group == g)
-    moments = _moments(side)[idx]
     draws = rng.multinomial(len(idx), np.full(len(idx), 1 / len(idx)), size=bootstrap)
-    weights = np.vstack([np.ones(len(idx)), draws])
-    mean, variance = _from_moments(weights @ moments, weights, side.sums.shape[1])
-    length = np.sqrt(np.maximum(np.einsum("pd,pd->p", mean, mean) - variance, 1e-12))
-    cos = (mean @ units.T) / length[:, None]
+    cos = debiased_cosines(np.vstack([np.ones(len(idx)), draws]), block_moments(side)[idx], units)
     return [(float(cos[0, j]), *shifted_percentiles(cos[1:, j], float(cos[0, j]))) for j in range(units.shape[0])]
+
+
+def block_moments(side: Side) -> np.ndarray:
+    """Each block's moments (a row per block): weights @ these give any weighted mean and its
+    variance (debiased_cosines)."""
+    return _moments(side)
+
+
+def debiased_cosines(weights: np.ndarray, moments: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """The cosine of each weighted mean (a row of block weights over the rows of `moments`) with
+    each of `units`: a matrix, a row per weighting. The mean's squared length is debiased by its
+    sampling variance, as the change's is: a noisy mean is long in every direction, which would
+    pull each cosine toward 0, the more so the rarer the word."""
+    mean, variance = _from_moments(weights @ moments, weights, units.shape[1])
+    length = np.sqrt(np.maximum(np.einsum("pd,pd->p", mean, mean) - variance, 1e-12))
+    return (mean @ units.T) / length[:, None]
 
 
 def shifted_percentiles(boot: np.ndarray, observed: float, level: float = LEVEL) -> tuple[float, float]:

@@ -13,6 +13,8 @@ import numpy as np
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import Corpus
+from .permutation import Side
+from .tabledocs import Documents
 
 POOL = "+"
 
@@ -109,3 +111,14 @@ def occurrence_sums(engine: Engine, corpus: Corpus, target: Target, window: int,
     if not parts:
         return present, sums, counts, everywhere, everywhere
     return present, sums, counts, np.concatenate(kept_pos), np.concatenate(kept_span)
+
+
+def block_side(engine: Engine, docs: Documents, a: np.ndarray, target: Target, window: int):
+    """The target's positions in the groups asked for (those with a context), their spans, and its
+    Side: per block, the sum of its occurrence vectors (A times the context mean: A applied once to
+    each block's sum of means, the same by linearity) and how many occurrences."""
+    label = np.where(docs.group >= 0, docs.block, -1)
+    present, sums, counts, pos, spans = occurrence_sums(engine, docs.corpus, target, window, label)
+    some = counts > 0
+    side = Side(sums[some] @ a.T.astype(np.float64), counts[some].astype(np.float64), docs.block_group[present[some]])
+    return pos, spans, side

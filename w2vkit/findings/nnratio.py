@@ -1,0 +1,144 @@
+"""The nearest-neighbour ratio between two groups (conText's `get_nns_ratio`, Rodriguez, Spirling
+& Stewart 2023): which of a word's neighbours belong more to one group's use of it than to the
+other's (w2vkit.findings.contrast with `ratio`).
+
+The candidates are the union of the RATIO_NEIGHBOURS nearest words of each group's vector. For
+each, the ratio is cos*(a) / cos*(b): its debiased cosine (w2vkit.findings.permutation) with the
+first group's vector over that with the second's; 1 is a neighbour both share equally. Its p
+permutes the blocks' group labels, as the change's does, and counts the permuted ratios at least as
+far from 1 (in log) as the observed; its 90% interval draws blocks within each group; q is BH over
+every row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..base.results import Result
+from ..base.vecmath import top_k
+from ..errors import UsageError
+from ..queries.query import Engine
+from .alacarte import fit_note
+from .permutation import Side, bh, block_moments, debiased_cosines, shifted_percentiles
+from .tabledocs import Documents
+from .targets import Target, block_side
+
+RATIO_NEIGHBOURS = 10  # conText's N
+TINY = 1e-3  # a cosine at or below this is taken as this in the ratio's logarithm
+CHUNK = 500  # permutations at a time
+COLUMNS = ("word", "neighbour", "nearer", "ratio", "low", "high", "p", "q", "cos_a", "cos_b", "note")
+
+
+def check_ratio(docs: Documents, scan) -> None:
+    """What the ratio needs, before any work: two groups, and words rather than a scan."""
+    if scan is not None:
+        raise UsageError("{ratio} reads the neighbours of WORDs, not of a scan", "ratio")
+    if len(docs.groups) != 2:
+        raise UsageError(
+            f"{{ratio}} compares two groups; the table has {len(docs.groups)} ({', '.join(docs.groups[:5])}"
+            f"{', …' if len(docs.groups) > 5 else ''}): give {{groups}} A,B",
+            "ratio",
+            "groups",
+        )
+
+
+def neighbour_ratio(side: Side, unit: np.ndarray, own: set[int], permutations: int, bootstrap: int, rng):
+    """For groups 0 (a) and 1 (b) of `side`: the candidate rows (the RATIO_NEIGHBOURS nearest of
+    each group's vector but `own`), which group's nearest each is (0, 1, or -1 for both), the
+    debiased cosines with a and b, the ratio with its interval, and p. None: a side with fewer than
+    two blocks."""
+    in_a, in_b = side.group == 0, side.group == 1
+    if in_a.sum() < 2 or in_b.sum() < 2:
+        return None
+    nearest = []
+    for mine in (in_a, in_b):
+        scores = unit @ side.sums[mine].sum(axis=0)
+        scores[list(own)] = -np.inf
+        nearest.append([int(i) for i in top_k(scores, RATIO_NEIGHBOURS)])
+    rows = list(dict.fromkeys(nearest[0] + nearest[1]))
+    nearer = [-1 if r in nearest[0] and r in nearest[1] else (0 if r in nearest[0] else 1) for r in rows]
+    units = unit[rows].astype(np.float64)
+    moments = block_moments(side)
+    idx = np.flatnonzero(in_a | in_b)
+    sub, k = moments[idx], int(in_a.sum())
+    observed = debiased_cosines(np.vstack([in_a[idx], in_b[idx]]).astype(np.float64), sub, units)
+    cos_a, cos_b = observed
+    ratio = cos_a / cos_b
+    far = _distance(cos_a, cos_b)
+    exceed, done = np.zeros(len(rows), dtype=np.int64), 0
+    while done < permutations:  # (the blocks dealt out again, as many to a as before)
+        p = min(CHUNK, permutations - done)
+        chosen = rng.permuted(np.tile(np.arange(len(idx)), (p, 1)), axis=1)[:, :k]
+        wa = np.zeros((p, len(idx)))
+        np.put_along_axis(wa, chosen, 1.0, axis=1)
+        pa, pb = debiased_cosines(wa, sub, units), debiased_cosines(1.0 - wa, sub, units)
+        exceed += (_distance(pa, pb) >= far[None, :] - 1e-12).sum(axis=0)
+        done += p
+    draws = [rng.multinomial(int(m.sum()), np.full(int(m.sum()), 1 / m.sum()), size=bootstrap) for m in (in_a, in_b)]
+    ba, bb = np.zeros((bootstrap, len(side.group))), np.zeros((bootstrap, len(side.group)))
+    ba[:, in_a], bb[:, in_b] = draws
+    boot = debiased_cosines(ba, moments, units) / debiased_cosines(bb, moments, units)
+    intervals = [shifted_percentiles(boot[:, j], float(ratio[j])) for j in range(len(rows))]
+    return rows, nearer, cos_a, cos_b, ratio, intervals, (1 + exceed) / (done + 1), done
+
+
+def _distance(cos_a: np.ndarray, cos_b: np.ndarray) -> np.ndarray:
+    """How far a ratio is from 1, in log (a ratio of 2 and of 1/2 equally far)."""
+    return np.abs(np.log(np.maximum(cos_a, TINY)) - np.log(np.maximum(cos_b, TINY)))
+
+
+def ratio_result(
+    engine: Engine,
+    docs: Documents,
+    a: np.ndarray,
+    items: list[tuple[str, Target | None]],
+    settings: dict[str, Any],
+    fields: dict[str, Any],
+    provenance: dict[str, Any],
+    fit: dict | None = None,
+) -> Result:
+    """The ratio rows of each word (nearest to a first, then shared, then nearest to b; each part by
+    its ratio), q over them all, and the notes saying what a and b are."""
+    out: list[list[Any]] = []
+    names = {0: docs.groups[0], 1: docs.groups[1], -1: "both"}
+    for number, (word, target) in enumerate(items):
+        rng = np.random.default_rng([settings["seed"], number])
+        if target is None:
+            out.append(_row(word, note="composed from character n-grams, so it has no occurrences to compare"))
+            continue
+        _, _, side = block_side(engine, docs, a, target, settings["window"])
+        counts = [int(side.counts[side.group == g].sum()) for g in (0, 1)]
+        if min(counts) < settings["min_occurrences"]:
+            out.append(_row(word, note=f"{min(counts)} occurrences in a group, under {settings['min_occurrences']}"))
+            continue
+        found = neighbour_ratio(side, engine.unit, target.rows, settings["permutations"], settings["bootstrap"], rng)
+        if found is None:
+            out.append(_row(word, note="fewer than 2 blocks on a side"))
+            continue
+        rows, nearer, cos_a, cos_b, ratio, intervals, p, _ = found
+        order = sorted(range(len(rows)), key=lambda j: ({0: 0, -1: 1, 1: 2}[nearer[j]], -ratio[j]))
+        for j in order:
+            low, high = intervals[j]
+            cells = dict(ratio=float(ratio[j]), low=low, high=high, p=float(p[j]))
+            cells.update(cos_a=float(cos_a[j]), cos_b=float(cos_b[j]))
+            out.append(_row(word, engine.model.words[rows[j]], names[nearer[j]], **cells))
+    for r, q in zip(out, bh([r[COLUMNS.index("p")] for r in out])):
+        r[COLUMNS.index("q")] = q
+    fields = dict(fields, ratio=True, a=docs.groups[0], b=docs.groups[1], neighbours=RATIO_NEIGHBOURS)
+    result = Result("contrast", list(COLUMNS), [tuple(r) for r in out], fields, provenance=provenance)
+    result.note(
+        f"ratio = cos_a / cos_b, a = {docs.groups[0]}, b = {docs.groups[1]}: the debiased cosine of each neighbour "
+        f"with the groups' vectors (the {RATIO_NEIGHBOURS} nearest of each); p permutes {fields['permuted']}",
+        kind="info",
+    )
+    if fit is not None:
+        result.fields["transform"] = fit
+        result.note(fit_note(fit) or "", kind="info")
+    return result
+
+
+def _row(word: str, neighbour: str | None = None, nearer: str | None = None, **cells) -> list:
+    cells.update(word=word, neighbour=neighbour, nearer=nearer)
+    return [cells.get(c) for c in COLUMNS]
