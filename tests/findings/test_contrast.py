@@ -243,3 +243,42 @@ def test_python_arguments_are_checked_by_the_command_lines_table(tmp_path, kwarg
     words = kwargs.pop("words", ["w1"])
     with pytest.raises(OptionError if error == "option" else error, match=message):
         contrast(engine, words, table, by="group", **kwargs)
+
+
+def test_a_change_is_placed_among_the_changes_of_words_of_its_frequency(halves):
+    """The percentile column against the changes of the same peers contrasted one by one."""
+    from w2vkit.findings.contrast import contrast as run
+    from w2vkit.findings.grouprows import REFERENCE, similar_frequency
+
+    folder, table = halves
+    engine = Engine(load_model(folder))
+    result = run(engine, ["菩萨"], table, by="half", block="chapter", permutations=19, bootstrap=10)
+    row = [r for r in result.records() if r["change"] is not None][0]
+    assert 0 <= row["percentile"] <= 100
+    from w2vkit.queries.segmentation import row_tokenizer
+
+    text = [line.split("\t")[-1] for line in table.read_text(encoding="utf-8").splitlines()[1:]]
+    counts = np.zeros(len(engine.model))
+    for token in (t for tokens in row_tokenizer(engine.model, text[0])(text) for t in tokens):  # (the long way)
+        if token in engine.model.index:
+            counts[engine.model.index[token]] += 1
+    comparable = np.array([w.isalpha() for w in engine.model.words])
+    peers = [engine.model.words[i] for i in similar_frequency(counts, comparable, {engine.model.index["菩萨"]})]
+    assert len(peers) == REFERENCE and "菩萨" not in peers
+    mine = counts[engine.model.index["菩萨"]]
+    assert all(0.3 < counts[engine.model.index[w]] / mine < 3 for w in peers)
+    theirs = run(engine, peers, table, by="half", block="chapter", permutations=19, bootstrap=10).records()
+    changes = np.array([r["change"] for r in theirs if r["change"] is not None])
+    assert len(changes) >= REFERENCE // 2
+    assert row["percentile"] == pytest.approx(100 * np.mean(changes <= row["change"]))
+
+
+def test_a_scan_places_each_change_among_its_scanned_peers():
+    from w2vkit.findings.grouprows import CHANGE, COLUMNS, OCCURRENCES, PERCENTILE, scan_percentiles
+
+    rows = [[None] * len(COLUMNS) for _ in range(5)]
+    for r, (n, change) in zip(rows, [(100, 0.1), (110, 0.3), (120, 0.2), (5000, 0.05), (5200, 0.01)]):
+        r[OCCURRENCES], r[CHANGE] = n, change
+    scan_percentiles(rows, n=2)
+    # 100's peers are 110 and 120 (0.3, 0.2): 0.1 exceeds neither; 5000's are 5200 and 120
+    assert [r[PERCENTILE] for r in rows] == [0.0, 100.0, 50.0, 50.0, 0.0]

@@ -37,18 +37,18 @@ from ..base.choices import (
 from ..base.limits import LIMITS, check_number
 from ..base.progress import counted_with_bar
 from ..base.results import Result
-from ..base.vecmath import top_k
 from ..base.workers import ordered_map
 from ..errors import UsageError
 from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import parse_spec, resolve
-from .groupwords import scanned_words, typical_context
+from .grouprows import CHANGE, COLUMNS, GROUP, LOW, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles
+from .groupwords import scanned_words
 from .nnratio import check_ratio, ratio_result
-from .permutation import bh, compare_groups, cosines_to, undecided
+from .permutation import bh, undecided
 from .regression import check_regression, regress
 from .tabledocs import read_documents, table_label, table_provenance, table_rows
-from .targets import Target, block_side, parse_target
+from .targets import Target, parse_target
 from .trajectory import paths
 
 DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
@@ -56,32 +56,6 @@ DEFAULT_BOOTSTRAP = CONTRAST_BOOTSTRAP
 MIN_OCCURRENCES = CONTRAST_MIN_OCCURRENCES  # fewer in a group: a note, not a number
 SCAN_FIRST = 99  # a scan's first permutations per word; all of them only for the words undecided()
 SCAN_MORE, SCAN_MOST = 10, 100_000  # then rounds of 10 times more, up to this, for those at p's floor
-NEIGHBOURS = 8
-CONTEXT_WORDS = 8
-
-
-COLUMNS = (
-    "word",
-    "group",
-    "vs",
-    "occurrences",
-    "documents",
-    "blocks",
-    "change",
-    "low",
-    "high",
-    "p",
-    "q",
-    "permutations",
-    "neighbours",
-    "cosines",
-    "context",
-    "context_z",
-    "note",
-)
-GROUP, CHANGE, LOW, P, Q, PERMUTATIONS = (
-    COLUMNS.index(c) for c in ("group", "change", "low", "p", "q", "permutations")
-)
 
 
 def contrast(
@@ -248,6 +222,8 @@ def contrast(
         fields["where"] = provenance["where"] = dict(where)
     if ratio:
         return ratio_result(engine, docs, a, list(zip(words, targets)), state, fields, provenance, fit)
+    if scan is None:  # (each change placed among words of its frequency: their counts in these groups)
+        state["counts"], state["comparable"] = _group_counts(engine, docs)
     state["to"] = np.vstack([engine.lookup(w).vector for w in to]) if to else None
     found = _contrast_all(state, list(enumerate(zip(words, targets))), jobs, scan is not None, progress)
     rows = _ranked_rows(found, docs, scan is not None, CHANGE if rank == "change" else LOW)
@@ -308,7 +284,16 @@ def _ranked_rows(found: list, docs, scan: bool, by: int = CHANGE) -> list[list[A
     if scan:
         last = docs.groups[-1]
         rows = sorted((r for r in rows if r[GROUP] == last), key=lambda r: -(r[by] if r[by] is not None else -9))
+        scan_percentiles(rows)
     return rows
+
+
+def _group_counts(engine: Engine, docs) -> tuple[np.ndarray, np.ndarray]:
+    """Each model word's count in the groups compared, and which words are words (not punctuation
+    or numbers): what a change's peers of similar frequency are chosen by."""
+    ids, in_groups = docs.corpus.ids, docs.group[docs.corpus.doc] >= 0
+    counts = np.bincount(ids[(ids >= 0) & in_groups], minlength=len(engine.model))
+    return counts, np.array([w.isalpha() for w in engine.model.words], dtype=bool)
 
 
 def _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan) -> None:
@@ -339,7 +324,7 @@ def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progre
 
         state["threads"] = max(1, default_jobs() // jobs)
     found = counted_with_bar(
-        ordered_map(_contrast_word, iter(items), jobs, _begin, (state,)), len(items), progress, "contrast", "words"
+        ordered_map(contrast_word, iter(items), jobs, begin, (state,)), len(items), progress, "contrast", "words"
     )
     if scan:
         state["first"] = 0
@@ -351,7 +336,7 @@ def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progre
         while True:
             again = sorted(undecided(_tested(found), limit, floor=floor))
             state["permutations"] = limit
-            redone = ordered_map(_contrast_word, (items[i] for i in again), jobs, _begin, (state,))
+            redone = ordered_map(contrast_word, (items[i] for i in again), jobs, begin, (state,))
             for i, result in zip(
                 again, counted_with_bar(redone, len(again), progress, f"{limit} permutations", "words")
             ):
@@ -402,92 +387,3 @@ def _say_what_it_rests_on(result: Result, notes: list, docs, block: str | None, 
             ),
             kind="info",
         )
-
-
-_STATE: dict[str, Any] = {}
-
-
-def _begin(state: dict) -> None:
-    _STATE.clear()
-    _STATE.update(state)
-    if state.get("threads"):  # (a worker of several: BLAS gets its share of the cores, not all of them)
-        from threadpoolctl import threadpool_limits
-
-        _STATE["limits"] = threadpool_limits(limits=state["threads"])
-
-
-def _contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
-    """One word's rows (a row per group); its own generator, seeded by (seed, its place), so the
-    numbers are the same whatever the number of processes."""
-    number, (word, target) = item
-    s = _STATE
-    engine, docs, a, window = s["engine"], s["docs"], s["a"], s["window"]
-    min_occurrences = s["min_occurrences"]
-    rng = np.random.default_rng([s["seed"], number])
-    unit = engine.unit
-    if target is None:
-        return [], f"{word}: composed from character n-grams, so it has no occurrences to contrast", []
-    own = target.rows
-    pos, spans, side = block_side(engine, docs, a, target, window)
-    means: list[np.ndarray | None] = [None] * len(docs.groups)
-    group_of = docs.group[docs.corpus.doc[pos]]
-    rows: list[list[Any]] = []
-    for g, name in enumerate(docs.groups):
-        mine = group_of == g
-        occurrences = int(mine.sum())
-        documents = len(np.unique(docs.corpus.doc[pos[mine]]))
-        n_blocks = int((side.group == g).sum())
-        base = g - 1 if docs.ordered else None
-        change: dict = {}
-        note = None
-        if docs.ordered and g == 0:
-            note = "first group"
-        elif occurrences < min_occurrences:
-            note = f"{occurrences} occurrences, under {min_occurrences}"
-        else:
-            other = (group_of == base) if base is not None else ~mine
-            if int(other.sum()) < min_occurrences:
-                note = f"{int(other.sum())} occurrences in {docs.groups[base] if base is not None else 'the rest'}"
-            elif n_blocks < 2 or int(((side.group == base) if base is not None else (side.group != g)).sum()) < 2:
-                note = "fewer than 2 blocks on a side"
-            else:
-                change = compare_groups(side, g, base, s["permutations"], s["bootstrap"], rng, s["first"])
-        near: list[tuple[str, float]] = []  # (the nearest words with their cosines)
-        context: tuple[list[str], list[float]] = ([], [])  # (the most typical context words with their z)
-        if occurrences:
-            mean = side.sums[side.group == g].sum(axis=0)
-            norm = float(np.linalg.norm(mean))
-            if norm > 0:
-                means[g] = mean / norm
-                scores = unit @ means[g]
-                near = [i for i in top_k(scores, NEIGHBOURS + len(own)) if i not in own][: NEIGHBOURS - 1]
-                near = [(engine.model.words[i], float(scores[i])) for i in near]
-            if len(docs.groups) > 1:
-                context = typical_context(docs, engine, pos, window, g, CONTEXT_WORDS, spans)
-        vs = (docs.groups[base] if base is not None else "rest") if not (docs.ordered and g == 0) else None
-        cosines: list[float | None] = []
-        if s["to"] is not None and occurrences >= min_occurrences and n_blocks >= 2:  # (a generator of their own)
-            found = cosines_to(side, g, s["to"], s["bootstrap"], np.random.default_rng([s["seed"], number, g, 1]))
-            cosines = [c for triple in found for c in triple]
-        rows.append(
-            [
-                word,
-                name,
-                vs,
-                occurrences,
-                documents,
-                n_blocks,
-                change.get("change"),
-                change.get("low"),
-                change.get("high"),
-                change.get("p"),
-                None,
-                change.get("permutations"),
-                [w for w, _ in near],
-                [c for _, c in near],
-                *context,
-                note,
-                *(cosines or [None] * (3 * len(s["to"]) if s["to"] is not None else 0)),
-            ]
-        )
-    return rows, None, means

@@ -99,6 +99,16 @@ def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, boots
     return {"change": observed, "low": low, "high": high, "p": p_value, "permutations": done}
 
 
+def observed_change(side: Side, ga: int, gb: int | None, least: int) -> float | None:
+    """The debiased change between group ga and gb (None: the rest), without p or interval; None
+    when a side has fewer than `least` occurrences or 2 blocks."""
+    in_a = side.group == ga
+    in_b = (side.group == gb) if gb is not None else (side.group != ga) & (side.group >= 0)
+    if min(side.counts[in_a].sum(), side.counts[in_b].sum()) < least or min(in_a.sum(), in_b.sum()) < 2:
+        return None
+    return float(_stat(in_a[None, :].astype(np.float64), in_b[None, :].astype(np.float64), side)[0])
+
+
 def cosines_to(side: Side, g: int, units: np.ndarray, bootstrap: int, rng) -> list[tuple[float, float, float]]:
     """The cosine of group g's mean vector with each of `units` (unit rows: words a user names),
     debiased (debiased_cosines), with a shifted-percentile 90% interval from drawing g's blocks

@@ -88,14 +88,20 @@ def _tokens(engine: Engine, text: str) -> list[str]:
     return [t for t in row_tokenizer(engine.model, text)([text])[0] if t.strip()]
 
 
-def occurrence_sums(engine: Engine, corpus: Corpus, target: Target, window: int, doc_label: np.ndarray):
+def occurrence_sums(
+    engine: Engine, corpus: Corpus, target: Target, window: int, doc_label: np.ndarray, most: int | None = None
+):
     """The target's occurrences summed by label (each document's label in `doc_label`, -1 for
     documents left out): the labels present, their sums of context means (as
     w2vkit.findings.alacarte.context_sums, each part with its span) and counts, and the positions
-    and spans of the occurrences that had a context."""
+    and spans of the occurrences that had a context. `most`: beyond this many occurrences, an
+    evenly spaced sample of them (the same every time)."""
     from .alacarte import context_sums
 
     parts = [(pos[doc_label[corpus.doc[pos]] >= 0], span) for pos, span in target.spans(corpus)]
+    total = sum(len(pos) for pos, _ in parts)
+    if most is not None and total > most:
+        parts = [(pos[:: -(-total // most)], span) for pos, span in parts]
     everywhere = np.concatenate([pos for pos, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
     present = np.unique(doc_label[corpus.doc[everywhere]])
     sums = np.zeros((len(present), engine.unit.shape[1]))
@@ -113,12 +119,13 @@ def occurrence_sums(engine: Engine, corpus: Corpus, target: Target, window: int,
     return present, sums, counts, np.concatenate(kept_pos), np.concatenate(kept_span)
 
 
-def block_side(engine: Engine, docs: Documents, a: np.ndarray, target: Target, window: int):
+def block_side(engine: Engine, docs: Documents, a: np.ndarray, target: Target, window: int, most: int | None = None):
     """The target's positions in the groups asked for (those with a context), their spans, and its
     Side: per block, the sum of its occurrence vectors (A times the context mean: A applied once to
-    each block's sum of means, the same by linearity) and how many occurrences."""
+    each block's sum of means, the same by linearity) and how many occurrences. `most`: as
+    occurrence_sums'."""
     label = np.where(docs.group >= 0, docs.block, -1)
-    present, sums, counts, pos, spans = occurrence_sums(engine, docs.corpus, target, window, label)
+    present, sums, counts, pos, spans = occurrence_sums(engine, docs.corpus, target, window, label, most)
     some = counts > 0
     side = Side(sums[some] @ a.T.astype(np.float64), counts[some].astype(np.float64), docs.block_group[present[some]])
     return pos, spans, side

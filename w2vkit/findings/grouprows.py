@@ -1,0 +1,197 @@
+"""One word's rows of a group contrast (w2vkit.findings.contrast), a row per group: its
+occurrences, documents and blocks, the change from the group before (or from the rest) with its
+interval and p, the group's nearest words and its most typical context words, and the cosines to
+words the user named. Run in worker processes when `jobs` asks: each word's generator is seeded by
+(seed, its place), so the numbers do not depend on the processes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..base.vecmath import top_k
+from .groupwords import typical_context
+from .permutation import compare_groups, cosines_to, observed_change
+from .targets import block_side
+
+NEIGHBOURS = 8
+CONTEXT_WORDS = 8
+
+
+COLUMNS = (
+    "word",
+    "group",
+    "vs",
+    "occurrences",
+    "documents",
+    "blocks",
+    "change",
+    "low",
+    "high",
+    "percentile",
+    "p",
+    "q",
+    "permutations",
+    "neighbours",
+    "cosines",
+    "context",
+    "context_z",
+    "note",
+)
+GROUP, CHANGE, LOW, PERCENTILE, P, Q, PERMUTATIONS, OCCURRENCES = (
+    COLUMNS.index(c) for c in ("group", "change", "low", "percentile", "p", "q", "permutations", "occurrences")
+)
+REFERENCE = 50  # words of about a word's frequency, among which its change is placed (percentile)
+REFERENCE_MOST = 20_000  # occurrences read of each (an evenly spaced sample beyond: their change moves little)
+
+
+_STATE: dict[str, Any] = {}
+
+
+def begin(state: dict) -> None:
+    """A worker's start: the state every word needs (the engine, the documents, the transform, …)."""
+    _STATE.clear()
+    _STATE.update(state)
+    if state.get("threads"):  # (a worker of several: BLAS gets its share of the cores, not all of them)
+        from threadpoolctl import threadpool_limits
+
+        _STATE["limits"] = threadpool_limits(limits=state["threads"])
+
+
+def contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
+    """One word's rows (a row per group); its own generator, seeded by (seed, its place), so the
+    numbers are the same whatever the number of processes."""
+    number, (word, target) = item
+    s = _STATE
+    engine, docs, a, window = s["engine"], s["docs"], s["a"], s["window"]
+    min_occurrences = s["min_occurrences"]
+    rng = np.random.default_rng([s["seed"], number])
+    unit = engine.unit
+    if target is None:
+        return [], f"{word}: composed from character n-grams, so it has no occurrences to contrast", []
+    own = target.rows
+    pos, spans, side = block_side(engine, docs, a, target, window)
+    means: list[np.ndarray | None] = [None] * len(docs.groups)
+    group_of = docs.group[docs.corpus.doc[pos]]
+    rows: list[list[Any]] = []
+    for g, name in enumerate(docs.groups):
+        mine = group_of == g
+        occurrences = int(mine.sum())
+        documents = len(np.unique(docs.corpus.doc[pos[mine]]))
+        n_blocks = int((side.group == g).sum())
+        base = g - 1 if docs.ordered else None
+        change: dict = {}
+        note = None
+        if docs.ordered and g == 0:
+            note = "first group"
+        elif occurrences < min_occurrences:
+            note = f"{occurrences} occurrences, under {min_occurrences}"
+        else:
+            other = (group_of == base) if base is not None else ~mine
+            if int(other.sum()) < min_occurrences:
+                note = f"{int(other.sum())} occurrences in {docs.groups[base] if base is not None else 'the rest'}"
+            elif n_blocks < 2 or int(((side.group == base) if base is not None else (side.group != g)).sum()) < 2:
+                note = "fewer than 2 blocks on a side"
+            else:
+                change = compare_groups(side, g, base, s["permutations"], s["bootstrap"], rng, s["first"])
+        near: list[tuple[str, float]] = []  # (the nearest words with their cosines)
+        context: tuple[list[str], list[float]] = ([], [])  # (the most typical context words with their z)
+        if occurrences:
+            mean = side.sums[side.group == g].sum(axis=0)
+            norm = float(np.linalg.norm(mean))
+            if norm > 0:
+                means[g] = mean / norm
+                scores = unit @ means[g]
+                near = [i for i in top_k(scores, NEIGHBOURS + len(own)) if i not in own][: NEIGHBOURS - 1]
+                near = [(engine.model.words[i], float(scores[i])) for i in near]
+            if len(docs.groups) > 1:
+                context = typical_context(docs, engine, pos, window, g, CONTEXT_WORDS, spans)
+        vs = (docs.groups[base] if base is not None else "rest") if not (docs.ordered and g == 0) else None
+        cosines: list[float | None] = []
+        if s["to"] is not None and occurrences >= min_occurrences and n_blocks >= 2:  # (a generator of their own)
+            found = cosines_to(side, g, s["to"], s["bootstrap"], np.random.default_rng([s["seed"], number, g, 1]))
+            cosines = [c for triple in found for c in triple]
+        rows.append(
+            [
+                word,
+                name,
+                vs,
+                occurrences,
+                documents,
+                n_blocks,
+                change.get("change"),
+                change.get("low"),
+                change.get("high"),
+                None,
+                change.get("p"),
+                None,
+                change.get("permutations"),
+                [w for w, _ in near],
+                [c for _, c in near],
+                *context,
+                note,
+                *(cosines or [None] * (3 * len(s["to"]) if s["to"] is not None else 0)),
+            ]
+        )
+    if s.get("counts") is not None:
+        _place_among_similar(rows, target, s)
+    return rows, _small_but_sure(rows), means
+
+
+def similar_frequency(counts: np.ndarray, comparable: np.ndarray, own: set[int], n: int = REFERENCE) -> np.ndarray:
+    """The `n` rows whose count is nearest (in log) to the pooled count of `own`, among the
+    `comparable` ones (words, not punctuation) and but `own`."""
+    mine = max(float(counts[list(own)].sum()), 1.0)
+    distance = np.abs(np.log(np.maximum(counts, 1)) - np.log(mine))
+    distance[~comparable | (counts == 0)] = np.inf
+    distance[list(own)] = np.inf
+    return top_k(-distance, n)
+
+
+def _place_among_similar(rows: list[list[Any]], target, s: dict) -> None:
+    """Each change's percentile among the changes, between the same groups, of REFERENCE words of
+    about the word's frequency (a change at the median of its peers is no finding, whatever its p)."""
+    from .targets import Target
+
+    docs = s["docs"]
+    asked = [(k, k - 1 if docs.ordered else None) for k, r in enumerate(rows) if r[CHANGE] is not None]
+    if not asked:
+        return
+    peers: dict[int, list[float]] = {k: [] for k, _ in asked}
+    for row in similar_frequency(s["counts"], s["comparable"], target.rows):
+        word = s["engine"].model.words[int(row)]
+        _, _, side = block_side(s["engine"], docs, s["a"], Target(word, [[int(row)]]), s["window"], REFERENCE_MOST)
+        for k, base in asked:
+            change = observed_change(side, k, base, s["min_occurrences"])
+            if change is not None:
+                peers[k].append(change)
+    for k, _ in asked:
+        if peers[k]:
+            rows[k][PERCENTILE] = 100.0 * float(np.mean(np.array(peers[k]) <= rows[k][CHANGE]))
+
+
+def _small_but_sure(rows: list[list[Any]]) -> str | None:
+    """A note for a change whose p is small but which most words of its frequency exceed."""
+    for r in rows:
+        if r[P] is not None and r[P] < 0.05 and r[PERCENTILE] is not None and r[PERCENTILE] < 50:
+            return (
+                f"{r[0]}, {r[GROUP]}: p {r[P]:.3g}, yet its change is no larger than those of {100 - r[PERCENTILE]:.0f}% "
+                f"of {REFERENCE} words of its frequency (column percentile): surely there, and small"
+            )
+    return None
+
+
+def scan_percentiles(rows: list[list[Any]], n: int = REFERENCE) -> None:
+    """A scan's percentiles: each change among those of the `n` scanned words nearest to it in
+    occurrences (its peers are already measured)."""
+    measured = [r for r in rows if r[CHANGE] is not None]
+    if len(measured) < 2:
+        return
+    logn = np.log(np.array([max(r[OCCURRENCES], 1) for r in measured], dtype=float))
+    change = np.array([r[CHANGE] for r in measured])
+    for i, r in enumerate(measured):
+        distance = np.abs(logn - logn[i])
+        distance[i] = np.inf
+        peers = np.argsort(distance, kind="stable")[: min(n, len(measured) - 1)]
+        r[PERCENTILE] = 100.0 * float(np.mean(change[peers] <= change[i]))
