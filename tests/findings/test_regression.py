@@ -360,3 +360,51 @@ def test_the_cosine_to_named_words_is_the_debiased_group_means(setting):
     spread = sum(((sums[b] - counts[b] * mean) ** 2).sum() for b in range(3)) / counts[:3].sum() ** 2 * 3 / 2
     expected = mean[0] / np.sqrt(mean @ mean - spread)
     assert cosines_to(side, 0, unit, 10, rng)[0][0] == pytest.approx(expected)
+
+
+def test_a_numbers_curve_is_the_fitted_vectors_cosine_across_its_range(setting):
+    """The curve's first point against the fitted vector `at` asks for at the same value: the
+    cosine to its nearest word is the same number; the band is the bootstrap's."""
+    engine, table = setting
+    first = regress(engine, ["菩萨"], table, by=["year", "half"], block="chapter", permutations=19, bootstrap=50)
+    [curve] = first.fields["curves"]
+    assert curve["word"] == "菩萨" and curve["covariate"] == "year" and len(curve["values"]) == 21
+    assert curve["values"] == sorted(curve["values"]) and len(curve["lines"]) == 6  # (3 gaining, 3 losing)
+    gaining = [line["cosine"][-1] - line["cosine"][0] for line in curve["lines"]]
+    assert min(gaining[:3]) > 0 > max(gaining[3:])
+    at = {"year": repr(curve["values"][0])}
+    fitted = regress(
+        engine, ["菩萨"], table, by=["year", "half"], block="chapter", permutations=19, bootstrap=50, at=[at]
+    )
+    row = [r for r in fitted.records() if r["covariate"] == "fitted"][0]
+    named = regress(
+        engine,
+        ["菩萨"],
+        table,
+        by=["year", "half"],
+        block="chapter",
+        permutations=19,
+        bootstrap=50,
+        to=row["neighbours"][:2],
+    )
+    lines = named.fields["curves"][0]["lines"]
+    assert [line["word"] for line in lines] == row["neighbours"][:2]
+    assert [line["cosine"][0] for line in lines] == pytest.approx(row["cosines"][:2], rel=1e-6)
+    for line in lines:
+        inside = np.mean([lo <= c <= hi for lo, c, hi in zip(line["low"], line["cosine"], line["high"])])
+        assert inside > 0.8
+
+
+def test_a_regression_draws_its_curve_and_refuses_a_picture_without_a_number(setting, invoke, tmp_path):
+    engine, table = setting
+    model = engine.model.path
+    common = ["contrast", "菩萨", "--in", table, "-m", model, "--permutations", "19", "--bootstrap", "10"]
+    r = invoke([*common, "--by", "year", "--block", "chapter", "--to", "悟空,行者", "-o", tmp_path / "c.png"])
+    assert r.exit_code == 0, r.stderr
+    assert "drew 1 curve -> " in r.stderr and (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    bad = invoke([*common, "--by", "half:levels", "--by", "chapter:levels", "-o", tmp_path / "d.png"])
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "Error: the picture of a regression draws a number's curve: give a column of numbers in --by\n",
+    )
+    assert not (tmp_path / "d.png").exists()

@@ -138,7 +138,8 @@ from .output import engine_for, info, plural, show, show_progress
     "--output",
     default=None,
     metavar="FILE",
-    help="Draw each word's path through the ordered groups among its neighbours (.png, .svg, .pdf).",
+    help="Draw each word's path through the ordered groups among its neighbours; for a number, its curve: the "
+    "fitted vector's cosine to the --to words (else those gaining and losing most) across its range (.png, .svg, .pdf).",
 )
 @click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
 @SIMILARITY_OPTION
@@ -191,6 +192,7 @@ def contrast(
       w2vkit contrast 天下 --in speeches.csv --by party --block speaker --format json
       w2vkit contrast --scan --in poetry.tsv.gz --by period --groups 唐,宋 --block author -m models/poetry
       w2vkit contrast 月 --in poems.tsv --by year --by collection --block author --at year=700 --at year=1200
+      w2vkit contrast 月 --in poems.tsv --by year --block author --to 梅,酒,秋 -o 月-by-year.png
     """
     from ..findings.contrast import contrast as run
 
@@ -237,10 +239,20 @@ def contrast(
     )
     show(result, fmt)
     if output:
-        from ..pictures.trajectoryplot import MAX_PANELS, draw_trajectories
+        if "curves" in result.fields:  # (a regression: its numbers' curves)
+            from ..pictures.curveplot import draw_curves
 
-        path = draw_trajectories(result.fields["trajectories"], output, font=font)
-        info(f"drew {plural(len(result.fields['trajectories'][:MAX_PANELS]), 'path')} -> {path}")
+            path, drawn = draw_curves(result.fields["curves"], output, font=font), result.fields["curves"]
+        else:
+            from ..pictures.trajectoryplot import draw_trajectories
+
+            path, drawn = (
+                draw_trajectories(result.fields["trajectories"], output, font=font),
+                result.fields["trajectories"],
+            )
+        from ..pictures.trajectoryplot import MAX_PANELS
+
+        info(f"drew {plural(len(drawn[:MAX_PANELS]), 'curve' if 'curves' in result.fields else 'path')} -> {path}")
 
 
 COMMANDS = (contrast,)

@@ -126,8 +126,8 @@ def contrast(
         Words contrasted at once in worker processes (None: one after another); the numbers are the
         same for any value (each word's permutations have their own seed).
     ordered : bool
-        Require ordered groups (for a picture of each word's path): UsageError before any work
-        when the groups have no order.
+        A picture is asked: ordered groups (each word's path), or for a regression a number (its
+        curve); UsageError before the work when there are none.
     progress : bool
         A progress bar over the words on stderr (a line now and then when stderr is a log).
     split_blocks : bool
@@ -194,9 +194,9 @@ def contrast(
     if len(specs) > 1 or groups is None:
         covariates = resolve(path, rows, specs)
         if len(covariates) > 1 or covariates[0].kind == "number":  # (a regression: contrast is its one-level case)
-            check_regression(scan, groups, ordered or ratio)
+            check_regression(scan, groups, ratio, ordered, covariates)
             settings: dict[str, Any] = dict(window=window, permutations=permutations, bootstrap=bootstrap, seed=seed)
-            settings.update(at=at)
+            settings.update(at=at, to=to, picture=ordered)
             settings.update(min_occurrences=min_occurrences, split_blocks=split_blocks, where=where, table=table)
             return regress(engine, words, path, by=specs, block=block, text_column=text_column, rows=rows, **settings)
     if at:

@@ -32,6 +32,8 @@ from .tabledocs import segmented, table_rows
 from .targets import occurrence_sums, parse_target
 
 NEIGHBOURS = 8
+CURVE_POINTS = 21  # a number's curve: fitted vectors from its 5th to its 95th percentile
+CURVE_WORDS = 3  # words drawn (the most gaining and the most losing) when none are named
 CONFOUNDED = 0.9  # the others explain more of a covariate than this: its p is said to rest on little
 FREQUENT = 20  # a number's gaining words are seen this often in the table
 COLUMNS = (
@@ -108,14 +110,20 @@ def regress(
     split_blocks: bool = False,
     where: dict[str, str] | None = None,
     at: list[dict[str, str]] | None = None,
+    to: list[str] | None = None,
+    picture: bool = False,
     rows: list | None = None,
     table: dict | None = None,
 ) -> Result:
     """How each of `words` is used as the table's covariates vary: a row per covariate term (and
     per baseline level), with the coefficient's debiased norm, 90% interval, permutation p and BH q,
     and rows of fitted vectors at the values `at` names. Arguments as w2vkit.findings.contrast's;
-    `by` the covariates (`year`, `year:number`, `period:levels`)."""
+    `by` the covariates (`year`, `year:number`, `period:levels`). Each number also gets a curve
+    (fields["curves"]): the cosine of the fitted vector across its range to the words `to` names,
+    else to those gaining and losing most, with a 90% band from the bootstrap; `picture` asks for
+    one (UsageError, before the work, without a number to draw)."""
     design = read_design(engine, path, list(by), block, text_column, where, split_blocks, rows)
+    check_regression(None, None, False, picture, design.covariates)
     points = [_point(design, a) for a in (at or [])]
     targets = [parse_target(engine, w) for w in words]
     a, fit = transform_fit(engine, design.corpus, window)
@@ -123,13 +131,15 @@ def regress(
     for number, (word, target) in enumerate(zip(words, targets)):
         rng = np.random.default_rng([seed, number])
         found.append(_word_rows(engine, design, a, word, target, window, permutations, bootstrap, min_occurrences, rng))
+    drawn = _named(engine, to)
     rows_out = [r for word_rows, _ in found for r in word_rows]
     for r, q in zip(rows_out, bh([r[P] for r in rows_out])):
         r[Q] = q
-    fitted = []
+    fitted, curves = [], []
     for word, (_, state) in zip(words, found):
         if state is not None:
             fitted += [_fitted_row(engine, word, state, p) for p in points]
+            curves += [_curve(engine, word, design, state, c, drawn) for c in state["numbers"]]
     fields: dict[str, Any] = {
         "words": list(words),
         "table": str(path),
@@ -137,6 +147,7 @@ def regress(
         "covariates": [c.to_dict() for c in design.covariates],
         "block": block or "row",
         "at": [dict(p) for p, _ in points],
+        "curves": curves,
         "permuted": f"each covariate's values, less what the others explain, among "
         f"{'whole ' + block + 's' if block else 'single rows'}, {permutations} times",
     }
@@ -214,7 +225,12 @@ def _word_rows(engine: Engine, design: Design, a, word, target, window, permutat
             notes[design.covariates[c].name] = f"confounded: the other covariates explain {explained:.0%} of it"
         pvalues.update(zip(columns.tolist(), ps.tolist()))
     state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "frequent": design.frequent}
-    state["own"] = list(target.rows)
+    state.update(own=list(target.rows), draws=found["draws"])
+    state["numbers"] = [  # (each number covariate: its column in the word's fit, and its 5th and 95th percentiles)
+        (c, int(np.flatnonzero(cols == design.columns_of(c)[0])[0]), *_spread(x[:, design.columns_of(c)[0]], counts))
+        for c, cov in enumerate(design.covariates)
+        if cov.kind == "number"
+    ]
     rows = _term_rows(engine, design, word, state["own"], blocks, found, pvalues, done, state, x, docs, counts, notes)
     return rows, state
 
@@ -299,6 +315,60 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
     return rows
 
 
+def _spread(values: np.ndarray, counts: np.ndarray) -> tuple[float, float]:
+    """The 5th and 95th percentiles of a number over the word's occurrences."""
+    low, high = np.quantile(np.repeat(values, counts.astype(int)), [0.05, 0.95])
+    return float(low), float(high)
+
+
+def _named(engine: Engine, to: list[str] | None) -> tuple[list[str], np.ndarray] | None:
+    """The words a curve is drawn to, with their unit vectors (an unknown word: its own error)."""
+    if not to:
+        return None
+    vectors = np.vstack([engine.lookup(w).vector for w in to]).astype(np.float64)
+    return list(to), vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+def _curve(engine: Engine, word: str, design: Design, state: dict, number: tuple, drawn) -> dict:
+    """A number's curve for one word: the cosine of the fitted vector (the other covariates at the
+    word's means) to each drawn word at CURVE_POINTS values across its range, with a 90% band
+    (shifted percentiles over the bootstrap draws' fitted vectors)."""
+    c, i, low, high = number
+    xs = np.linspace(low, high, CURVE_POINTS)
+    rows = np.repeat(state["mean"][None, :], CURVE_POINTS, axis=0)
+    rows[:, i] = xs
+    if drawn is None:  # (the words gaining and losing most between the ends, seen often enough)
+        gain = engine.unit @ (
+            _fitted(state["coef"], state["mean"], i, high) - _fitted(state["coef"], state["mean"], i, low)
+        )
+        gain[state["own"]] = np.nan
+        gain[~state["frequent"]] = np.nan
+        order = np.argsort(np.nan_to_num(gain, nan=0.0))
+        picked = [int(j) for j in order[::-1][:CURVE_WORDS]] + [int(j) for j in order[:CURVE_WORDS][::-1]]
+        drawn = [engine.model.words[j] for j in picked], engine.unit[picked].astype(np.float64)
+    names, units = drawn
+
+    def cosines(coef: np.ndarray) -> np.ndarray:
+        v = rows @ coef
+        return (v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)) @ units.T
+
+    line = cosines(state["coef"])
+    draws = np.stack([cosines(b) for b in state["draws"]])
+    # (shifted percentiles, as every interval of a contrast: a draw's fitted vector is noisier, which
+    # pulls its cosines toward 0, and the plain band missed its own line at 3 of 10 points)
+    band = np.quantile(draws, [0.05, 0.95], axis=0) - (draws.mean(axis=0) - line)[None]
+    centre = design.covariates[c].center
+    return {
+        "word": word,
+        "covariate": design.covariates[c].name,
+        "values": (xs + centre).tolist(),
+        "lines": [
+            {"word": w, "cosine": line[:, k].tolist(), "low": band[0][:, k].tolist(), "high": band[1][:, k].tolist()}
+            for k, w in enumerate(names)
+        ],
+    }
+
+
 def _at_level(mean: np.ndarray, places: list, k: int) -> np.ndarray:
     """The word's mean design row with a covariate's indicators set to its level k (0: baseline)."""
     x = mean.copy()
@@ -380,13 +450,16 @@ def _row(word: str, covariate: str | None = None, term: str | None = None, **cel
     return [cells.get(c, [] if c in ("neighbours", "cosines") else None) for c in COLUMNS]
 
 
-def check_regression(scan, groups, ordered: bool) -> None:
-    """What a regression (several covariates, or a number) cannot do, refused before any work."""
+def check_regression(scan, groups, ratio: bool, picture: bool, covariates) -> None:
+    """What a regression (several covariates, or a number) cannot do, refused before any work: a
+    scan, ordered groups, the ratio, a picture without a number to draw."""
+    if picture and not any(c.kind == "number" for c in covariates):
+        raise UsageError("the picture of a regression draws a number's curve: give a column of numbers in {by}", "by")
     if scan is not None:
         raise UsageError("{scan} contrasts the groups of one column; a regression takes WORDs", "scan")
     if groups is not None:
         raise UsageError(
             "{groups} orders the groups of one column; with several {by}, use {where}", "groups", "by", "where"
         )
-    if ordered:
-        raise UsageError("the paths picture draws the groups of one column, not a regression", "by")
+    if ratio:
+        raise UsageError("{ratio} compares two groups of one column, not a regression", "ratio", "by")

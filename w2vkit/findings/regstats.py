@@ -102,7 +102,8 @@ def debiased_norms(blocks: Blocks, weights: np.ndarray, xtx: np.ndarray, coef: n
 
 def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng) -> dict:
     """The debiased norms of `terms` and their shifted-percentile 90% intervals from `bootstrap`
-    draws of blocks (with replacement, within each stratum of the categorical covariates)."""
+    draws of blocks (with replacement, within each stratum of the categorical covariates); the
+    coefficients, and those of each draw."""
     nb = len(blocks.n)
     ones = np.ones((1, nb))
     xtx, coef = fit(blocks, ones)
@@ -111,15 +112,19 @@ def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng) -> dict:
     for s in np.unique(blocks.stratum):
         idx = np.flatnonzero(blocks.stratum == s)
         draws[:, idx] = rng.multinomial(len(idx), np.full(len(idx), 1 / len(idx)), size=bootstrap)
-    boot = np.vstack(
-        [debiased_norms(blocks, w, *fit(blocks, w)) for w in np.array_split(draws, max(1, bootstrap // CHUNK))]
-    )
+    norms, coefs = [], []  # (the draws' coefficients too: a number's curve takes its band from them)
+    for w in np.array_split(draws, max(1, bootstrap // CHUNK)):
+        xtx_w, coef_w = fit(blocks, w)
+        norms.append(debiased_norms(blocks, w, xtx_w, coef_w))
+        coefs.append(coef_w)
+    boot = np.vstack(norms)
     intervals = [shifted_percentiles(boot[:, j], float(observed[j])) for j in terms]
     return {
         "coef": coef[0],
         "xtx": xtx[0],
         "norm": observed,
         "raw": np.linalg.norm(coef[0], axis=1),
+        "draws": np.concatenate(coefs),
         "intervals": dict(zip(terms.tolist(), intervals)),
     }
 

@@ -9,6 +9,7 @@ are placed by a greedy search around each point so they do not pile up.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import warnings
 from collections.abc import Sequence
@@ -401,3 +402,37 @@ def save_figure(fig, output: Path, fmt: str) -> None:
     """Write atomically (a complete file or none), or stream to a pipe or device."""
     with atomic_output(output) as f:
         fig.savefig(f, format=fmt)
+
+
+_MISSING = re.compile(r"Glyph (\d+) .*missing")  # (the number is the code point)
+
+
+def draw_labelled(draw, output: Path, fmt: str, font: str | None, labels: list[str]) -> None:
+    """A figure whose labels are words (contrast's paths, a regression's curves): `draw(text_kw,
+    choice)` makes it in the CJK font found (or `font`), saved atomically. matplotlib warns of each
+    glyph the font lacks, while laying out and while saving: caught over the whole drawing and said
+    once, as is a missing CJK font when a label needs one."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    choice = find_cjk_font(font)
+    text_kw = {"fontproperties": choice.properties} if choice else {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = draw(plt, text_kw, choice)
+        save_figure(fig, output, fmt)
+    plt.close(fig)
+    missing = sorted({chr(int(m.group(1))) for w in caught if (m := _MISSING.search(str(w.message)))})
+    if missing and choice is not None:
+        log.warning(
+            "warning: %d character%s no glyph in %s and %s drawn as a box (%s)",
+            len(missing),
+            " has" if len(missing) == 1 else "s have",
+            choice.name,
+            "is" if len(missing) == 1 else "are each",
+            " ".join(missing[:5]),
+        )
+    if choice is None and any(not w.isascii() for w in labels):
+        log.warning(Named("warning: no CJK font found, Chinese labels are boxes; give {font} FILE", "font"))

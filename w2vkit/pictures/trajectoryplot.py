@@ -6,20 +6,16 @@ w2vkit.findings.trajectory (in the contrast's JSON); labels in a CJK font."""
 from __future__ import annotations
 
 import logging
-import re
-import warnings
 from pathlib import Path
 
 from ..base.files import note_read
 from ..base.render import terminal_safe
-from ..errors import Named, UsageError
+from ..errors import UsageError
 from .axisplot import check_axis_output
-from .fonts import find_cjk_font
 
 log = logging.getLogger(__name__)
 
 MAX_PANELS = 6  # words drawn side by side; the rest are in the JSON
-_MISSING = re.compile(r"Glyph (\d+) .*missing")  # (the number is the code point)
 
 
 def check_trajectory_output(output, font: str | None = None, inputs=()) -> str:
@@ -45,12 +41,7 @@ def draw_trajectories(trajectories: list[dict], output: str | Path, *, font: str
     UsageError
         No word has vectors in two groups (nothing to draw).
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from .plotting import save_figure
+    from .plotting import draw_labelled
 
     fmt = check_trajectory_output(output)
     output = Path(output)
@@ -59,28 +50,8 @@ def draw_trajectories(trajectories: list[dict], output: str | Path, *, font: str
     if len(trajectories) > MAX_PANELS:
         log.warning("warning: drew the first %d of %d words (the JSON has every path)", MAX_PANELS, len(trajectories))
     shown = trajectories[:MAX_PANELS]
-    choice = find_cjk_font(font)
-    text_kw = {"fontproperties": choice.properties} if choice else {}
-    # (matplotlib warns of each glyph the font lacks, while laying out and while saving: caught
-    # over the whole drawing and said once)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fig = _draw(plt, shown, text_kw, choice)
-        save_figure(fig, output, fmt)
-    plt.close(fig)
-    missing = sorted({chr(int(m.group(1))) for w in caught if (m := _MISSING.search(str(w.message)))})
-    if missing and choice is not None:
-        log.warning(
-            "warning: %d character%s no glyph in %s and %s drawn as a box (%s)",
-            len(missing),
-            " has" if len(missing) == 1 else "s have",
-            choice.name,
-            "is" if len(missing) == 1 else "are each",
-            " ".join(missing[:5]),
-        )
     words = [p["word"] for t in shown for p in [t, *t["neighbours"]]]
-    if choice is None and any(not w.isascii() for w in words):
-        log.warning(Named("warning: no CJK font found, Chinese labels are boxes; give {font} FILE", "font"))
+    draw_labelled(lambda plt, text_kw, choice: _draw(plt, shown, text_kw, choice), output, fmt, font, words)
     return output
 
 

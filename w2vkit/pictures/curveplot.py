@@ -1,0 +1,79 @@
+"""Pictures of a regression's number (`w2vkit contrast 月 --by year ... -o curve.png`): for each
+word, the cosine of its fitted vector to a few words across the number's range (5th to 95th
+percentile of its occurrences), each with its 90% bootstrap band, as a line per word. The curves
+come from w2vkit.findings.regression (the result's fields["curves"]); a number drawn as 690
+groups was unreadable."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ..base.render import terminal_safe
+from ..errors import UsageError
+from .trajectoryplot import MAX_PANELS, check_trajectory_output
+
+log = logging.getLogger(__name__)
+
+
+def draw_curves(curves: list[dict], output: str | Path, *, font: str | None = None) -> Path:
+    """Draw each word's curves in a panel of its own (a panel per word and number), written
+    atomically to `output` (.png, .svg, .pdf).
+
+    Raises
+    ------
+    UsageError
+        No word could be fitted (nothing to draw).
+    """
+    from .plotting import draw_labelled
+
+    fmt = check_trajectory_output(output)
+    output = Path(output)
+    if not curves:
+        raise UsageError("no word could be fitted on the number: there is no curve to draw")
+    if len(curves) > MAX_PANELS:
+        log.warning("warning: drew the first %d of %d curves (the JSON has every one)", MAX_PANELS, len(curves))
+    shown = curves[:MAX_PANELS]
+    words = [w for c in shown for w in [c["word"], c["covariate"], *(line["word"] for line in c["lines"])]]
+    draw_labelled(lambda plt, text_kw, choice: _draw(plt, shown, text_kw), output, fmt, font, words)
+    return output
+
+
+def _draw(plt, shown: list[dict], text_kw: dict):
+    """The figure: a panel per curve, a line and band per named word, its name at the line's end
+    (names moved apart where two ends meet)."""
+    from .plotting import palette
+
+    fig, axes = plt.subplots(1, len(shown), figsize=(6.2 * len(shown), 5.2), squeeze=False)
+    for ax, curve in zip(axes[0], shown):
+        xs = curve["values"]
+        colours = palette(len(curve["lines"]))
+        ends = []
+        for colour, line in zip(colours, curve["lines"]):
+            ax.fill_between(xs, line["low"], line["high"], color=colour, alpha=0.15, lw=0)
+            ax.plot(xs, line["cosine"], color=colour, lw=2)
+            ends.append([line["cosine"][-1], terminal_safe(line["word"]), colour])
+        _spread_labels(ends, ax)
+        for y, label, colour in ends:
+            ax.annotate(label, (xs[-1], y), xytext=(6, 0), textcoords="offset points", va="center", color=colour,
+                        fontsize=11, annotation_clip=False, parse_math=False, **text_kw)  # fmt: skip
+        ax.set_title(f"{terminal_safe(curve['word'])} along {terminal_safe(curve['covariate'])}", parse_math=False,
+                     **text_kw)  # fmt: skip
+        ax.set_xlabel(terminal_safe(curve["covariate"]), parse_math=False, **text_kw)
+        ax.set_ylabel("cosine of the fitted vector")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    fig.suptitle("each word's fitted vector across the number (the other covariates at the word's means): its "
+                 "cosine to a few words, with a 90% bootstrap band", fontsize=10, color="#444")  # fmt: skip
+    fig.tight_layout(rect=(0, 0, 0.97, 0.94))
+    return fig
+
+
+def _spread_labels(ends: list[list], ax) -> None:
+    """Move the end labels' heights apart (at least a 22nd of the panel's height), keeping their
+    order, so that no name covers another."""
+    low, high = ax.get_ylim()
+    gap = (high - low) / 22
+    ends.sort(key=lambda e: e[0])
+    for before, after in zip(ends, ends[1:]):
+        after[0] = max(after[0], before[0] + gap)
