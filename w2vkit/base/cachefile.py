@@ -24,6 +24,7 @@ from .records import RecordError, array_header
 
 STAMP_SUFFIX = ".sha256"
 MAX_STAMP_BYTES = 4096
+MAX_LENGTHLESS_BYTES = 1 << 31  # a cache whose length is not known before reading it (2 GB: 500M tokens)
 
 
 def _regular_not_linked(path: Path) -> bool:
@@ -44,8 +45,9 @@ class StampedCache:
     def _stamp_text(self, data: bytes) -> str:
         return f"{self.key} {hashlib.sha256(data).hexdigest()}"
 
-    def read(self, shape: tuple[int, ...], dtype="float32"):
-        """The cached array when it is sound and of `shape` and `dtype`; else None."""
+    def read(self, shape: tuple[int | None, ...], dtype="float32", most_bytes: int = MAX_LENGTHLESS_BYTES):
+        """The cached array when it is sound and of `shape` and `dtype`; else None. A length of
+        None in `shape` takes any (a table's tokens), the file then no larger than `most_bytes`."""
         import numpy as np
 
         if not (_regular_not_linked(self.path) and _regular_not_linked(self.stamp)):
@@ -54,7 +56,9 @@ class StampedCache:
             if os.lstat(self.stamp).st_size > MAX_STAMP_BYTES:
                 return None
             found, found_dtype, _ = array_header(self.path, "cache")
-            if found != tuple(shape) or found_dtype != np.dtype(dtype):
+            if len(found) != len(shape) or any(n is not None and n != f for n, f in zip(shape, found)):
+                return None
+            if found_dtype != np.dtype(dtype) or (None in shape and os.lstat(self.path).st_size > most_bytes):
                 return None
             data = self.path.read_bytes()
             if self.stamp.read_text(encoding="utf-8") != self._stamp_text(data):
