@@ -408,3 +408,22 @@ def test_a_regression_draws_its_curve_and_refuses_a_picture_without_a_number(set
         "Error: the picture of a regression draws a number's curve: give a column of numbers in --by\n",
     )
     assert not (tmp_path / "d.png").exists()
+
+
+def test_a_fitted_vector_is_least_squares_at_the_values_asked(setting):
+    """The `at` row's neighbours and cosines against the vector of numpy's least squares on every
+    occurrence, evaluated at year=650 and the level 后."""
+    engine, table = setting
+    design = read_design(engine, table, ["year", "half"], "chapter", "text", None, False)
+    v, x, _ = occurrences(engine, design, "菩萨")
+    direct, *_ = np.linalg.lstsq(x, v, rcond=None)
+    point = np.array([1.0, 650 - design.covariates[0].center, 1.0])
+    fitted = point @ direct
+    scores = engine.unit @ (fitted / np.linalg.norm(fitted))
+    scores[engine.model.index["菩萨"]] = -np.inf
+    best = np.argsort(-scores)[:8]
+    r = regress(engine, ["菩萨"], table, by=["year", "half"], block="chapter", permutations=19, bootstrap=10,
+                at=[{"year": "650", "half": "后"}])  # fmt: skip
+    row = [x for x in r.records() if x["covariate"] == "fitted"][0]
+    assert row["neighbours"] == [engine.model.words[i] for i in best]
+    np.testing.assert_allclose(row["cosines"], scores[best], rtol=1e-5)
