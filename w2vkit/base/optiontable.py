@@ -203,6 +203,15 @@ SEGMENT_OPTIONS = (
         "A table's (TSV, CSV, JSON Lines) column holding the text; each row is a document.",
         metavar="NAME",
     ),
+    Option(
+        "where",
+        ("--where",),
+        "names",
+        (),
+        "With a table: only its rows whose COLUMN is VALUE (repeatable): a model of one period or collection; "
+        "recorded with the table.",
+        metavar="COLUMN=VALUE",
+    ),
     # the library's only: set by the pipeline, not by a user
     Option("split_name_verb", (), "flag", True, "Split a name glued to the verb after it (孙悟空道 -> 孙悟空 道)."),
     Option("new_words", (), "names", (), "The words discovery found, added for this run."),

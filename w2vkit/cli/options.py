@@ -115,15 +115,9 @@ def where_option(help: str):
 def where_conditions(where, option: str = "--where") -> dict[str, str]:
     """COLUMN=VALUE pairs (--where's, or one --at's) as a dict (a column named twice: an error,
     never the last one)."""
-    conditions: dict[str, str] = {}
-    for condition in where:
-        column, sep, value = condition.partition("=")
-        if not sep or not column.strip():
-            raise UsageError(f"{option} takes COLUMN=VALUE, not {condition!r}")
-        if column.strip() in conditions:
-            raise UsageError(f"{option} names the column {column.strip()!r} twice: it has one value")
-        conditions[column.strip()] = value.strip()
-    return conditions
+    from ..text.reading.tables import parse_conditions
+
+    return parse_conditions(list(where), option.lstrip("-"))
 
 
 MODEL_OPTION = click.option(

@@ -189,14 +189,11 @@ def _corpus_from(kept: np.ndarray | None, documents: int, vocab: int) -> Corpus 
 
 def _kept(path, rows: list, where: dict[str, str]) -> list:
     """The rows whose columns have `where`'s values; none: an error naming the values there are."""
-    kept = [(n, r) for n, r in rows if all(r[k].strip() == v for k, v in where.items())]
+    from ..text.reading.tables import meets, no_row_meets
+
+    kept = [(n, r) for n, r in rows if meets(r, where)]
     if not kept:
-        for k, v in where.items():
-            have = sorted({r[k].strip() for _, r in rows[:100_000]})
-            if v not in have:
-                shown = ", ".join(map(repr, have[:20])) + (" …" if len(have) > 20 else "")
-                raise UsageError(f"{path}: no row has {k}={v!r}; the column {k!r} has {shown}")
-        raise UsageError(f"{path}: no row has all of {', '.join(f'{k}={v}' for k, v in where.items())}")
+        raise no_row_meets(path, iter(rows), where)
     return kept
 
 

@@ -54,7 +54,7 @@ SCHEMA: dict = {
         "phrases": int,
     },
     "corpus": {
-        "inputs": [{"!path": str, "table": str, "table_sha256": str}],
+        "inputs": [{"!path": str, "table": str, "table_sha256": str, "where": dict}],
         "!tokens": int,
         "cache": str,
         "cache_sha256": str,

@@ -67,7 +67,7 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
     corpus = meta.get("corpus")
     if corpus:
         names = (
-            ", ".join(Path(i.get("table") or i["path"]).name for i in corpus.get("inputs", [])) or "resampled documents"
+            ", ".join(_input_name(i) for i in corpus.get("inputs", [])) or "resampled documents"
         )
         tokens = corpus["tokens"]
         lines.append(f"corpus      {tokens:,} token{'' if tokens == 1 else 's'} from {names}")
@@ -127,3 +127,10 @@ def part_sizes(path: Path) -> dict[str, int]:
 
 def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.0f} kB"
+
+
+def _input_name(record: dict) -> str:
+    """An input as info names it: the file (a table by its own name), with the rows chosen."""
+    name = Path(record.get("table") or record["path"]).name
+    where = record.get("where") or {}
+    return name + (f" (rows with {', '.join(f'{k}={v}' for k, v in where.items())})" if where else "")

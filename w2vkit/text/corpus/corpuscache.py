@@ -104,7 +104,11 @@ def prepare_corpus(
     """Segment raw inputs (or re-wrap segmented ones) into one cached corpus file for gensim;
     raw inputs on a Dask cluster when given one (the same corpus: the cache serves both)."""
     started = time.perf_counter()
-    files = discover_inputs(inputs, seg_options.text_column if seg_options is not None else "text")
+    files = discover_inputs(
+        inputs,
+        seg_options.text_column if seg_options is not None else "text",
+        seg_options.where if seg_options is not None else (),
+    )
     if any(f.path == "-" for f in files):
         raise UsageError("train reads files, not stdin; save the text to a file first")
     stamps = file_stamps(f.path for f in files)  # (the key's hashes must be of the text segmented)
@@ -169,7 +173,7 @@ def _table_of(f) -> dict:
         return {}
     from ...base.trust import digest_of
 
-    return {"table": f.table, "table_sha256": digest_of(f.table)}
+    return {"table": f.table, "table_sha256": digest_of(f.table), **({"where": dict(f.where)} if f.where else {})}
 
 
 def _prepared(cache, hashes, described, new_words, stats, cached, started) -> PreparedCorpus:

@@ -22,7 +22,7 @@ from typing import BinaryIO, cast
 from ...base.files import note_read, stdin_copy
 from ...errors import BinaryInputError, DecodeError, EmptyInputError, InputNotFoundError, UsageError
 from .datasets import BUILTIN_CORPORA, builtin_corpus
-from .tables import EXPANSION_WARNING_AFTER, EXPANSION_WARNING_RATIO, is_table, table_text
+from .tables import EXPANSION_WARNING_AFTER, EXPANSION_WARNING_RATIO, is_table, parse_conditions, table_text
 from .textnorm import normalise
 
 TEXT_SUFFIXES = (".txt", ".txt.gz", ".txt.bz2")
@@ -54,6 +54,7 @@ class InputFile:
     output_name: str  # relative path of the output .txt
     size: int = 0  # bytes on disk (0 for stdin)
     table: str | None = None  # for a table's text column (path: its copy in the cache), the table as given
+    where: dict[str, str] | None = None  # the table's rows read: those whose COLUMN is VALUE
 
     @property
     def shown(self) -> str:
@@ -61,12 +62,13 @@ class InputFile:
         return self.table or self.path
 
 
-def discover_inputs(paths: list[str], text_column: str = "text") -> list[InputFile]:
+def discover_inputs(paths: list[str], text_column: str = "text", where=()) -> list[InputFile]:
     """Expand files and directories (recursively, by TEXT_SUFFIXES) into input files.
 
     Files given directly keep their base name; files under a directory keep their path relative to
     it, so the output tree mirrors the input tree. A table (TSV, CSV, JSON Lines; w2vkit.text.reading.tables)
-    given directly is read as its `text_column`, a row a line.
+    given directly is read as its `text_column`, a row a line (with `where`, COLUMN=VALUE
+    conditions, only the rows that meet them; UsageError for an input that is not a table).
     """
     found: list[InputFile] = []
     for raw in paths:
@@ -89,10 +91,10 @@ def discover_inputs(paths: list[str], text_column: str = "text") -> list[InputFi
             for inner in inside:
                 found.append(InputFile(str(inner), output_name(inner.relative_to(p)), inner.stat().st_size))
         elif is_table(p):
-            text = table_text(p, text_column)
-            found.append(
-                InputFile(str(text), output_name(Path(p.name.split(".")[0])), text.stat().st_size, table=str(p))
-            )
+            text, name = table_text(p, text_column, where), output_name(Path(p.name.split(".")[0]))
+            found.append(InputFile(str(text), name, text.stat().st_size, str(p), parse_conditions(where) or None))
+        elif where:
+            raise UsageError(f"{{where}} chooses a table's rows; {raw} is not a table (TSV, CSV, JSON Lines)", "where")
         else:
             found.append(InputFile(str(p), output_name(Path(p.name)), p.stat().st_size))
     seen: dict[str, str] = {}

@@ -262,17 +262,22 @@ def _json_rows(path: str, f, columns: list[str]):
         yield lineno, values
 
 
-def table_text(path: str | os.PathLike, text_column: str = DEFAULT_TEXT_COLUMN) -> Path:
+def table_text(path: str | os.PathLike, text_column: str = DEFAULT_TEXT_COLUMN, where=()) -> Path:
     """The table's text column as a plain text file, a row a line, in the cache (written once per
-    table content and column; an interrupted write leaves nothing)."""
+    table content, column and `where`: COLUMN=VALUE conditions, only the rows that meet them; an
+    interrupted write leaves nothing)."""
     path = str(path)
     if not isinstance(text_column, str) or not text_column:
         raise UsageError("{text_column} must name a column", "text_column")
+    conditions = parse_conditions(where)
     digest = hashlib.sha256()
     with open(path, "rb") as raw:
         for block in iter(lambda: raw.read(1 << 20), b""):
             digest.update(block)
-    key = hashlib.sha256(f"{digest.hexdigest()} {text_column}".encode()).hexdigest()[:24]
+    chosen = " ".join(f"{k}={v}" for k, v in sorted(conditions.items()))
+    key = hashlib.sha256(f"{digest.hexdigest()} {text_column}{' ' + chosen if chosen else ''}".encode()).hexdigest()[
+        :24
+    ]
     folder = cache_root() / "tables"
     out = folder / f"{key}-{Path(path).name.split('.')[0]}.txt"
     record = out.with_suffix(".sha256")  # "sha256 bytes" of the text as it was written
@@ -292,10 +297,14 @@ def table_text(path: str | os.PathLike, text_column: str = DEFAULT_TEXT_COLUMN) 
     rows = 0
     try:
         with HashedWriter(tmp) as w:  # (hashed as written)
-            for _, row in read_rows(path, [text_column]):
+            for _, row in read_rows(path, list(dict.fromkeys([text_column, *conditions]))):
+                if conditions and not meets(row, conditions):
+                    continue
                 w.write((" ".join(row[text_column].split("\n")).replace("\r", " ") + "\n").encode("utf-8"))
                 rows += 1
         if rows == 0:
+            if conditions:
+                raise no_row_meets(path, read_rows(path, list(conditions)), conditions)
             raise InputError(f"{path}: no rows")
         size = tmp.stat().st_size
         os.replace(tmp, out)
@@ -303,17 +312,38 @@ def table_text(path: str | os.PathLike, text_column: str = DEFAULT_TEXT_COLUMN) 
     finally:
         tmp.unlink(missing_ok=True)
     return out
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}")
-    rows = 0
-    try:
-        with open(tmp, "w", encoding="utf-8") as w:
-            for _, row in read_rows(path, [text_column]):
-                w.write(" ".join(row[text_column].split("\n")).replace("\r", " ") + "\n")
-                rows += 1
-        if rows == 0:
-            raise InputError(f"{path}: no rows")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+
+
+def parse_conditions(pairs, option: str = "where") -> dict[str, str]:
+    """COLUMN=VALUE pairs (`where`'s, or one of contrast's `at`) as a dict; UsageError for a pair
+    without `=` or a column named twice (it has one value, never the last one silently)."""
+    if isinstance(pairs, dict):
+        return {str(k).strip(): str(v).strip() for k, v in pairs.items()}
+    if isinstance(pairs, str):
+        raise UsageError(f"{{{option}}} takes a list of COLUMN=VALUE, not one string", option)
+    conditions: dict[str, str] = {}
+    for condition in pairs or ():
+        column, sep, value = str(condition).partition("=")
+        if not sep or not column.strip():
+            raise UsageError(f"{{{option}}} takes COLUMN=VALUE, not {condition!r}", option)
+        if column.strip() in conditions:
+            raise UsageError(f"{{{option}}} names the column {column.strip()!r} twice: it has one value", option)
+        conditions[column.strip()] = value.strip()
+    return conditions
+
+
+def meets(row: dict[str, str], conditions: dict[str, str]) -> bool:
+    """Whether a row's columns have the conditions' values (spaces around a cell aside)."""
+    return all(row[k].strip() == v for k, v in conditions.items())
+
+
+def no_row_meets(path, rows, conditions: dict[str, str]) -> UsageError:
+    """The error for conditions no row meets: a value the column lacks is named with the values it
+    has (of its first 100,000 rows)."""
+    head = [r for _, r in zip(range(100_000), (row for _, row in rows))]
+    for k, v in conditions.items():
+        have = sorted({r[k].strip() for r in head})
+        if v not in have:
+            shown = ", ".join(map(repr, have[:20])) + (" …" if len(have) > 20 else "")
+            return UsageError(f"{path}: no row has {k}={v!r}; the column {k!r} has {shown}")
+    return UsageError(f"{path}: no row has all of {', '.join(f'{k}={v}' for k, v in conditions.items())}")

@@ -185,7 +185,7 @@ def segment_corpus(
         raise OptionError("{inputs} must be a list of paths, not one path", "inputs")
     check_number("jobs", jobs)
     started = time.perf_counter()
-    files = discover_inputs(inputs, options.text_column)
+    files = discover_inputs(inputs, options.text_column, options.where)
     outdir = Path(outdir)
     check_segment_output(outdir, inputs, files)
     run = StagedOutputs(files, outdir, audit)

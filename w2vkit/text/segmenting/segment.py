@@ -99,6 +99,8 @@ class SegmentOptions:
         Drop editorial notes before segmenting (w2vkit.text.segmenting.variants.strip_notes).
     text_column : str
         A table's column holding the text (w2vkit.text.reading.tables).
+    where : tuple of str
+        With a table: only its rows whose COLUMN is VALUE ("period=唐"), recorded with the table.
 
     Raises
     ------
@@ -138,6 +140,7 @@ class SegmentOptions:
     tokens: str = default(SEGMENT, "tokens")
     strip_notes: bool = default(SEGMENT, "strip_notes")
     text_column: str = default(SEGMENT, "text_column")
+    where: tuple[str, ...] = default(SEGMENT, "where")  # (a table's rows: only those with COLUMN=VALUE)
 
     def __post_init__(self):
         check_options(self, SEGMENT)
@@ -168,6 +171,7 @@ class SegmentOptions:
         d["user_dicts"] = tuple(x["name"] for x in d.get("user_dicts", []))
         d["stopwords"] = tuple(x["name"] for x in d.get("stopwords", []))
         d["new_words"] = tuple(d.get("new_words", ()))
+        d["where"] = tuple(d.get("where", ()))
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 
