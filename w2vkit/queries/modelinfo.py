@@ -66,9 +66,7 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
         lines.append("postprocess " + ", ".join(step_label(s) for s in meta["postprocess"]))
     corpus = meta.get("corpus")
     if corpus:
-        names = (
-            ", ".join(_input_name(i) for i in corpus.get("inputs", [])) or "resampled documents"
-        )
+        names = ", ".join(_input_name(i) for i in corpus.get("inputs", [])) or "resampled documents"
         tokens = corpus["tokens"]
         lines.append(f"corpus      {tokens:,} token{'' if tokens == 1 else 's'} from {names}")
     views = meta.get("views")

@@ -46,7 +46,10 @@ def test_train_and_segment_read_only_the_rows_where_asks(invoke, tmp_path):
     plain = tmp_path / "plain.txt"
     plain.write_text("春风\n", encoding="utf-8")
     for args, message in [
-        ([table, "--where", "period=元"], f"Error: {table}: no row has period='元'; the column 'period' has '唐', '宋'\n"),
+        (
+            [table, "--where", "period=元"],
+            f"Error: {table}: no row has period='元'; the column 'period' has '唐', '宋'\n",
+        ),
         ([table, "--where", "period"], "Error: --where takes COLUMN=VALUE, not 'period'\n"),
         (
             [plain, "--where", "period=唐"],
