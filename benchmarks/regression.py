@@ -175,10 +175,8 @@ def speed(args, engine, tmp: Path) -> dict:
     from w2vkit.findings.tabledocs import TOKENS_FILE
 
     kept = Path(args.model) / TOKENS_FILE
-    for cache in (
-        kept,
-        kept.with_suffix(".sha256"),
-    ):  # (the first run cuts the rows: the kept cut of an earlier one goes)
+    # (the first run cuts the rows: the kept cut of an earlier one goes)
+    for cache in (kept, kept.with_suffix(".sha256")):
         cache.unlink(missing_ok=True)
     out = {"word": word}
     for run in ("cold", "warm"):  # (warm: the rows' cut kept beside the model by the cold run)
