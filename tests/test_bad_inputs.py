@@ -114,6 +114,15 @@ def test_resume_refuses_a_replaced_training_state(invoke, small_model, novel_sli
         "w2vkit will not unpickle it: train a new model instead",
     )
     assert not planted.exists()
+    # a link inside the training state is refused before anything is hashed or unpickled
+    (model / "gensim" / "model").unlink()
+    (model / "gensim" / "model").symlink_to(small_model / "gensim" / "model")
+    r = invoke(["train", novel_slice, "--resume", model, "--epochs", "1"])
+    assert (r.exit_code, r.stderr.splitlines()[-1]) == (
+        1,
+        f"Error: {model / 'gensim' / 'model'}: a link in the training state; w2vkit will not unpickle it: train a "
+        "new model instead",
+    )
     # a model saved before the checksum existed is refused as well
     meta = json.loads((model / "meta.json").read_text())
     del meta["gensim_sha256"]

@@ -149,4 +149,4 @@ def test_a_view_file_that_is_a_fifo_is_one_line(invoke, hybrid_model, tmp_path):
     (model / "view-topical.npy").unlink()
     os.mkfifo(model / "view-topical.npy")
     err = one_line_error(invoke(["similar", "行者", "-m", model]))
-    assert "view-topical.npy: missing or not a regular file" in err
+    assert "view-topical.npy: the topical view file is not a regular file" in err

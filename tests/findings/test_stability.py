@@ -366,3 +366,20 @@ def test_more_members_at_once_than_cores_is_refused_before_any_work(invoke, nove
         "each other: give at most 2",
     )
     assert not (tmp_path / "m").exists()
+
+
+def test_a_member_folder_that_is_a_link_is_refused_even_to_the_same_member(tmp_path):
+    """A member is read only from a folder inside the model: a link, even to an identical copy
+    (whose checksum would match), is one line (w2vkit.base.trust.inside)."""
+    import shutil
+
+    from w2vkit.errors import CorruptModelError
+    from w2vkit.model.members import load_members
+
+    folder = model_with_members(tmp_path, members=2)
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(member_dir(folder, 2), outside)
+    shutil.rmtree(member_dir(folder, 2))
+    member_dir(folder, 2).symlink_to(outside, target_is_directory=True)
+    with pytest.raises(CorruptModelError, match="a link on the way to the member's folder; .*retrain the model"):
+        load_members(load_model(folder))

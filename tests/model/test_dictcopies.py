@@ -98,14 +98,12 @@ def test_a_changed_or_linked_copy_is_refused_before_it_is_parsed(dict_model, tmp
     copy.write_text("bad line 0 x y z\n", encoding="utf-8")  # would be a parse error echoing the line
     with pytest.raises(CorruptModelError) as e:
         restore_options(seg, model)
-    assert str(e.value) == (
-        f"{copy}: not the dictionary the model was segmented with (checksum differs); retrain the model"
-    )
+    assert str(e.value) == f"{copy}: the dictionary file does not match its checksum in the record; retrain the model"
     secret = tmp_path / "secret.txt"
     secret.write_text("孙行者\n齐天大圣\n", encoding="utf-8")  # the same bytes, behind a link
     copy.unlink()
     copy.symlink_to(secret)
-    with pytest.raises(CorruptModelError, match="is not a regular file"):
+    with pytest.raises(CorruptModelError, match="a link on the way to the dictionary file"):
         restore_options(seg, model)
 
 

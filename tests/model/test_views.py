@@ -93,12 +93,13 @@ def test_a_view_that_is_not_there_or_not_sound_is_one_line(invoke, hybrid_model,
     (copy / view_file("topical")).write_bytes(bytes(data))
     r = invoke(["similar", "行者", "--similarity", "topical", "-m", copy])
     assert r.exit_code == 1 and r.stderr == (
-        f"Error: {copy / view_file('topical')}: its content changed since it was written; retrain the model\n"
+        f"Error: {copy / view_file('topical')}: the topical view file does not match its checksum in the record; "
+        "retrain the model\n"
     )
     (copy / view_file("topical")).unlink()
     os.symlink(hybrid_model / view_file("topical"), copy / view_file("topical"))
     r = invoke(["similar", "行者", "--similarity", "topical", "-m", copy])
-    assert r.exit_code == 1 and "not a regular file" in r.stderr and r.stderr.count("\n") == 1
+    assert r.exit_code == 1 and "a link on the way to the topical view file" in r.stderr and r.stderr.count("\n") == 1
 
 
 def test_members_and_the_csls_cache_follow_the_view(tmp_path):

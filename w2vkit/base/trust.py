@@ -141,26 +141,11 @@ class HashedWriter:
 
 
 def kept_file(folder: str | os.PathLike, relative: object, sha256: object, *, what: str, limit: int) -> Path:
-    """The file a record names by `relative` inside `folder` (a model's items/ or dicts/ file),
-    believed only when: `relative` is a plain relative path (no "..", not absolute), no part of
-    the way from `folder` is a link, it is a regular file of at most `limit` bytes (checked before
-    a byte is read), and its sha256 is the recorded one. RecordError naming the file otherwise."""
-    from pathlib import PurePosixPath
-
-    if not isinstance(relative, str) or not relative or "\\" in relative:
-        raise RecordError(folder, f"the record names no {what} file inside the folder")
-    parts = PurePosixPath(relative).parts
-    if PurePosixPath(relative).is_absolute() or any(p in ("..", ".") for p in parts):
-        raise RecordError(folder, f"the {what} file {relative!r} is not inside the folder")
-    path = Path(folder)
-    for part in parts:
-        path = path / part
-        try:
-            st = os.lstat(path)
-        except OSError:
-            raise RecordError(path, f"the {what} file is missing") from None
-        if stat.S_ISLNK(st.st_mode):
-            raise RecordError(path, f"a link on the way to the {what} file; w2vkit reads only files inside the folder")
+    """The file a record names by `relative` inside `folder` (a model's items/ or dicts/ file, a
+    view), believed only when: it lies inside the folder with no link on the way (inside()), it is
+    a regular file of at most `limit` bytes (checked before a byte is read), and its sha256 is the
+    recorded one. RecordError naming the file otherwise."""
+    path, st = inside(folder, relative, f"{what} file")
     if not stat.S_ISREG(st.st_mode):
         raise RecordError(path, f"the {what} file is not a regular file")
     if st.st_size > limit:
@@ -168,3 +153,26 @@ def kept_file(folder: str | os.PathLike, relative: object, sha256: object, *, wh
     if not isinstance(sha256, str) or digest_of(path) != sha256:
         raise RecordError(path, f"the {what} file does not match its checksum in the record")
     return path
+
+
+def inside(folder: str | os.PathLike, relative: object, what: str) -> tuple[Path, os.stat_result]:
+    """The path a record names by `relative` inside `folder` and its lstat, when `relative` is a
+    plain relative path (no "..", not absolute) and no part of the way from `folder` is a link (a
+    member's folder, a file of the model); RecordError naming it otherwise."""
+    from pathlib import PurePosixPath
+
+    if not isinstance(relative, str) or not relative or "\\" in relative:
+        raise RecordError(folder, f"the record names no {what} inside the folder")
+    parts = PurePosixPath(relative).parts
+    if PurePosixPath(relative).is_absolute() or any(p in ("..", ".") for p in parts):
+        raise RecordError(folder, f"the {what} {relative!r} is not inside the folder")
+    path = Path(folder)
+    for part in parts:
+        path = path / part
+        try:
+            st = os.lstat(path)
+        except OSError:
+            raise RecordError(path, f"the {what} is missing") from None
+        if stat.S_ISLNK(st.st_mode):
+            raise RecordError(path, f"a link on the way to the {what}; w2vkit reads only files inside the folder")
+    return path, st

@@ -70,6 +70,12 @@ def verify_gensim_state(path: Path, meta: dict) -> Path:
             f"{path}: its training state has no checksum in {META} (saved by w2vkit "
             "before 0.3.0); w2vkit will not unpickle it: train a new model instead"
         )
+    root = path / GENSIM_DIR
+    linked = [p for p in (root, *root.rglob("*")) if p.is_symlink()]
+    if linked:  # (the pickle and its arrays are read only from inside the model: a link is refused, not hashed)
+        raise CorruptModelError(
+            f"{linked[0]}: a link in the training state; w2vkit will not unpickle it: train a new model instead"
+        )
     if gensim_state_sha256(path) != expected:
         raise CorruptModelError(
             f"{path / GENSIM_DIR}: does not match the checksum in {META} (changed or "

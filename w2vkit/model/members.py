@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..base.records import RecordError
+from ..base.trust import inside
 from ..errors import CorruptModelError, OptionError
 from .store import Model, load_model
 
@@ -62,6 +64,10 @@ def load_members(model: Model) -> list[Model]:
     out = []
     for entry in record["members"]:
         relative = entry["path"]
+        try:  # (a folder inside the model, no link on the way: w2vkit.base.trust.inside)
+            inside(model.path, relative, "member's folder")
+        except RecordError as e:
+            raise CorruptModelError(f"{e}; retrain the model") from None
         member = load_model(model.path / relative)
         if member.meta.get("vectors_sha256") != entry.get("vectors_sha256"):
             raise CorruptModelError(

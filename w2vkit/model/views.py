@@ -10,23 +10,15 @@ name is never read from the record (w2vkit.base.trust).
 from __future__ import annotations
 
 import dataclasses
-import os
-import stat
 
 import numpy as np
 
 from ..base.choices import DEFAULT_SIMILARITY, MIXED, SIMILARITIES
+from ..base.limits import LIMITS
 from ..base.records import RecordError, load_array
-from ..base.trust import HashedWriter, matches
+from ..base.trust import HashedWriter, kept_file
 from ..errors import CorruptModelError, UsageError
 from .store import Model
-
-
-def _regular_not_linked(path) -> bool:
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def view_file(name: str) -> str:
@@ -73,13 +65,15 @@ def with_view(model: Model, similarity: str | None) -> Model:
             f"{model.path}: no {similarity} view (a model with a count part trained by w2vkit 0.6 or later has "
             f"one: --method hybrid or ppmi); it answers with {have}"
         )
-    path = model.path / view_file(similarity)
-    if not _regular_not_linked(path):
-        raise CorruptModelError(f"{path}: missing or not a regular file; retrain the model")
-    why = matches(path, record.get("sha256"), record.get("bytes"))
-    if why is not None:
-        raise CorruptModelError(f"{path}: {why}; retrain the model")
-    try:  # (the header first: an object array, or one of another shape, is never read)
+    # (through the one door for the files a record names: inside the folder, no link, bounded before a
+    # byte is read, its checksum the recorded one; then the header, so that an object array, or one of
+    # another shape, is never read)
+    widest = int(LIMITS["dim"][1] or 0) + int(LIMITS["count_dim"][1] or 0)  # (a view's dimensions at most)
+    limit = len(model.words) * widest * 4 + (1 << 20)
+    try:
+        path = kept_file(
+            model.path, view_file(similarity), record.get("sha256"), what=f"{similarity} view", limit=limit
+        )
         vectors = load_array(path, "view", shape=(len(model.words), None), dtype=np.float32, mmap=True)
     except RecordError as e:
         raise CorruptModelError(f"{e}; retrain the model") from None
