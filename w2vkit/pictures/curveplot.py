@@ -10,8 +10,7 @@ import logging
 from pathlib import Path
 
 from ..base.render import terminal_safe
-from ..errors import UsageError
-from .trajectoryplot import MAX_PANELS, check_trajectory_output
+from .trajectoryplot import panels
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +26,9 @@ def draw_curves(curves: list[dict], output: str | Path, *, font: str | None = No
     """
     from .plotting import draw_labelled
 
-    fmt = check_trajectory_output(output)
-    output = Path(output)
-    if not curves:
-        raise UsageError("no word could be fitted on the number: there is no curve to draw")
-    if len(curves) > MAX_PANELS:
-        log.warning("warning: drew the first %d of %d curves (the JSON has every one)", MAX_PANELS, len(curves))
-    shown = curves[:MAX_PANELS]
+    fmt, output, shown = panels(
+        curves, output, "no word could be fitted on the number: there is no curve to draw", "curves", "curve"
+    )
     words = [w for c in shown for w in [c["word"], c["covariate"], *(line["word"] for line in c["lines"])]]
     draw_labelled(lambda plt, text_kw, choice: _draw(plt, shown, text_kw), output, fmt, font, words)
     return output

@@ -43,16 +43,23 @@ def draw_trajectories(trajectories: list[dict], output: str | Path, *, font: str
     """
     from .plotting import draw_labelled
 
-    fmt = check_trajectory_output(output)
-    output = Path(output)
-    if not trajectories:
-        raise UsageError("no word has occurrences in two of the groups: there is no path to draw")
-    if len(trajectories) > MAX_PANELS:
-        log.warning("warning: drew the first %d of %d words (the JSON has every path)", MAX_PANELS, len(trajectories))
-    shown = trajectories[:MAX_PANELS]
+    fmt, output, shown = panels(
+        trajectories, output, "no word has occurrences in two of the groups: there is no path to draw", "words", "path"
+    )
     words = [p["word"] for t in shown for p in [t, *t["neighbours"]]]
     draw_labelled(lambda plt, text_kw, choice: _draw(plt, shown, text_kw, choice), output, fmt, font, words)
     return output
+
+
+def panels(items: list[dict], output, empty: str, what: str, each: str) -> tuple[str, Path, list[dict]]:
+    """A picture of a panel per item (a word's path, a number's curve): its format, its path and
+    the items drawn (the first MAX_PANELS, said when there are more); UsageError `empty` for none."""
+    fmt = check_trajectory_output(output)
+    if not items:
+        raise UsageError(empty)
+    if len(items) > MAX_PANELS:
+        log.warning("warning: drew the first %d of %d %s (the JSON has every %s)", MAX_PANELS, len(items), what, each)
+    return fmt, Path(output), items[:MAX_PANELS]
 
 
 def _label_dy(points: list[dict], i: int) -> int:
