@@ -185,3 +185,16 @@ def test_similarity_benchmark():
 def test_explore_benchmark(small_model):
     out = run("explore.py", "--model", small_model, "--big", 3000, "--members", 2, "--no-browser")
     assert "further questions" in out and "gensim most_similar" in out
+
+
+@pytest.mark.slow
+def test_passes_benchmark(novel_slice, tmp_path):
+    import gzip
+
+    lines = [line.strip() for line in novel_slice.read_text(encoding="utf-8").splitlines() if line.strip()]
+    table = tmp_path / "poems.tsv.gz"  # (a table shaped as the poetry's, of the novel's paragraphs)
+    with gzip.open(table, "wt", encoding="utf-8") as f:
+        f.write("period\tcollection\tauthor\ttitle\ttext\n")
+        f.writelines(f"唐\tc\ta{i % 9}\tt\t{line[:60]}\n" for i, line in enumerate(lines[:400]))
+    out = run("passes.py", "curve", "--poetry", table, "--sizes", 0.004, 0.008)
+    assert out.count(" passes ") == 2 and "rising with size:" in out

@@ -480,3 +480,18 @@ def test_members_build_their_vocabulary_from_counts_equal_to_a_scan_of_their_tex
     options = TrainOptions(dim=8, epochs=1, min_count=2, method="word2vec")
     train([str(novel_slice)], tmp_path / "m", options, resampling=Resampling(kind, 2, "lines:20"))
     assert given == [True, True, True]  # the model, then its two members
+
+
+def test_passes_fall_smoothly_with_size_below_2m_tokens_and_a_given_value_stays():
+    """80 passes up to 450,000 tokens (the novels), then 36M tokens read in all, never under the
+    large corpus's 10: time no longer jumps at 2M (issue 60); --epochs given is never replaced."""
+    from w2vkit.base.choices import SMALL_CORPUS_PASSES
+
+    epochs = {t: TrainOptions().resolved(tokens=t, lang="zh").epochs for t in (50_000, 366_000, 450_000, 10**6)}
+    assert epochs == {50_000: 80, 366_000: 80, 450_000: 80, 10**6: 36}
+    sizes = range(450_000, 2_000_000, 50_000)
+    passes = [TrainOptions().resolved(tokens=t, lang="zh").epochs for t in sizes]
+    assert passes == sorted(passes, reverse=True) and passes[-1] == 18
+    assert all(abs(t * p - SMALL_CORPUS_PASSES) <= t / 2 for t, p in zip(sizes, passes))
+    assert TrainOptions().resolved(tokens=2_000_000, lang="zh").epochs == 10
+    assert TrainOptions(epochs=80).resolved(tokens=1_900_000, lang="zh").epochs == 80

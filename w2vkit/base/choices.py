@@ -158,9 +158,30 @@ LARGE_CORPUS_DEFAULTS = {
 }
 
 
+# Below SMALL_CORPUS_TOKENS the passes fall smoothly with size: a budget of this many tokens read
+# in all, at most SMALL_CORPUS_DEFAULTS' 80 passes (every text up to 450,000 tokens: the novels the
+# small defaults were chosen on) and at least the large corpus's 10. Eighty passes at any size under
+# 2M made the time jump: 36,000 poems (1.94M tokens) trained 11 minutes, the whole table (18.3M) 12
+# (issue 60). The budget's value: docs/defaults.md, "Passes by size".
+SMALL_CORPUS_PASSES = 36_000_000
+
+
+def small_corpus_epochs(tokens: int) -> int:
+    """The passes over a corpus of `tokens` below SMALL_CORPUS_TOKENS: SMALL_CORPUS_PASSES tokens
+    read in all, between the large corpus's passes and the small's."""
+    most, least = int(SMALL_CORPUS_DEFAULTS["epochs"]), int(LARGE_CORPUS_DEFAULTS["epochs"])
+    return max(least, min(most, round(SMALL_CORPUS_PASSES / max(tokens, 1))))
+
+
 def by_size(name: str) -> str:
     """How a default that depends on the corpus size reads in --help: "100 below 2M tokens, else 200"."""
     small, large = SMALL_CORPUS_DEFAULTS[name], LARGE_CORPUS_DEFAULTS[name]
+    if name == "epochs":
+        return (
+            f"{small} up to {SMALL_CORPUS_PASSES // small // 1000}k tokens, then {SMALL_CORPUS_PASSES // 1_000_000}M "
+            f"tokens read in all ({small_corpus_epochs(1_000_000)} at 1M), {large} from "
+            f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
+        )
     if small == large:
         return f"{small}"
     return f"{small} below {SMALL_CORPUS_TOKENS // 1_000_000}M tokens, else {large}"

@@ -22,6 +22,7 @@ from ..base.choices import (
     LARGE_CORPUS_DEFAULTS,
     SMALL_CORPUS_DEFAULTS,
     SMALL_CORPUS_TOKENS,
+    small_corpus_epochs,
 )
 from ..base.env import default_jobs
 from ..base.optiontable import TRAIN, check_options, default
@@ -53,6 +54,11 @@ LARGE_CORPUS = SizeDefaults(**cast(dict[str, Any], LARGE_CORPUS_DEFAULTS))
 
 def size_defaults(tokens: int) -> SizeDefaults:
     return SMALL_CORPUS if tokens < SMALL_CORPUS_TOKENS else LARGE_CORPUS
+
+
+def _epochs(size: SizeDefaults, tokens: int) -> int:
+    """The passes: below SMALL_CORPUS_TOKENS falling smoothly with size (small_corpus_epochs)."""
+    return small_corpus_epochs(tokens) if size is SMALL_CORPUS else size.epochs
 
 
 @dataclass(frozen=True)
@@ -180,7 +186,7 @@ class TrainOptions:
             self,
             dim=pick("dim"),
             window=pick("window"),
-            epochs=pick("epochs"),
+            epochs=self.epochs if self.epochs is not None else _epochs(size, tokens),
             negative=negative,
             sample=pick("sample"),
             alpha=self.alpha if self.alpha is not None else (size.cbow_alpha if self.arch == "cbow" else None),
