@@ -118,10 +118,11 @@ DEFAULT_COUNT_EIG = 1.0
 NARROW_COUNT_WINDOW, NARROW_COUNT_EIG = 2, 1.0
 NARROW_COUNT_SETTINGS: "dict[str, int | float]" = {"window": NARROW_COUNT_WINDOW, "eig": NARROW_COUNT_EIG}
 NARROW_SHARE_FROM_2M = 0.25
+SMALL_CORPUS_EPOCHS, LARGE_CORPUS_EPOCHS = 80, 10  # (at most, below 2M tokens: small_corpus_epochs)
 SMALL_CORPUS_DEFAULTS = {
     "dim": 100,
     "window": 8,
-    "epochs": 80,
+    "epochs": SMALL_CORPUS_EPOCHS,
     # Mikolov et al. (2013) give 5-20 negatives for small corpora; 10 measured best (docs/defaults.md).
     "negative": 10,
     "sample": 1e-3,
@@ -142,7 +143,7 @@ LARGE_CORPUS_DEFAULTS = {
     # 54.5-55.0% on three runs; docs/defaults.md "English, issue 50").
     "dim": 300,
     "window": 10,
-    "epochs": 10,
+    "epochs": LARGE_CORPUS_EPOCHS,
     "negative": 10,
     "sample": 1e-3,
     "buckets": 2_000_000,
@@ -168,7 +169,7 @@ SMALL_CORPUS_PASSES = 36_000_000
 def small_corpus_epochs(tokens: int) -> int:
     """The passes over a corpus of `tokens` below SMALL_CORPUS_TOKENS: SMALL_CORPUS_PASSES tokens
     read in all, between the large corpus's passes and the small's."""
-    most, least = int(SMALL_CORPUS_DEFAULTS["epochs"]), int(LARGE_CORPUS_DEFAULTS["epochs"])
+    most, least = SMALL_CORPUS_EPOCHS, LARGE_CORPUS_EPOCHS
     # (rounded up: never under the budget, so that a larger text never reads fewer tokens; rounded
     # to the nearest, 1.61M tokens read 35.4M and trained 0.5 s quicker than 1.07M, which read 36.3M)
     return max(least, min(most, -(-SMALL_CORPUS_PASSES // max(tokens, 1))))
@@ -179,7 +180,7 @@ def by_size(name: str) -> str:
     small, large = SMALL_CORPUS_DEFAULTS[name], LARGE_CORPUS_DEFAULTS[name]
     if name == "epochs":
         return (
-            f"{small} up to {SMALL_CORPUS_PASSES // small // 1000}k tokens, then {SMALL_CORPUS_PASSES // 1_000_000}M "
+            f"{small} up to {SMALL_CORPUS_PASSES // SMALL_CORPUS_EPOCHS // 1000}k tokens, then {SMALL_CORPUS_PASSES // 1_000_000}M "
             f"tokens read in all ({small_corpus_epochs(1_000_000)} at 1M), {large} from "
             f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
         )
