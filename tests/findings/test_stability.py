@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import WORDS, model_with_members
+from conftest import WORDS, default_sigint, model_with_members
 
 from w2vkit.base.intervals import interval, t_quantile
 from w2vkit.model.members import member_dir
@@ -339,6 +339,7 @@ def test_ctrl_c_while_members_train_in_parallel_kills_them_and_keeps_nothing(nov
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=default_sigint,  # (a background job's tests start with SIGINT ignored)
     )
     for line in proc.stderr:
         if "training 6 members" in line:
