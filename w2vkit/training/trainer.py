@@ -151,7 +151,10 @@ def train(
     prepare_model_output(output, [i for i in inputs if os.path.exists(i)])
     resumed_from, state = _resume_state(resume) if resume else (None, None)
     if resumed_from is not None and seg_options is not None and resumed_from.meta.get("segmentation"):
-        seg_options = restore_options(resumed_from.meta["segmentation"], resumed_from.path)
+        # (how the text is cut comes from the model; which column and rows are read, from this call: a
+        # model of a table's 宋 rows goes on training on a plain text, not on "rows of it with period=宋")
+        restored = restore_options(resumed_from.meta["segmentation"], resumed_from.path)
+        seg_options = replace(restored, text_column=seg_options.text_column, where=seg_options.where)
     with ExitStack() as stack:
         # For segmented text the cluster counts (words, and co-occurrences for a count model), open
         # till then; reached before any work starts.

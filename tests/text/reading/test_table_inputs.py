@@ -59,3 +59,21 @@ def test_train_and_segment_read_only_the_rows_where_asks(invoke, tmp_path):
         bad = invoke(["train", *args, *common, "-o", tmp_path / "bad"])
         assert (bad.exit_code, bad.stderr) == (2, message), args
         assert not (tmp_path / "bad").exists()
+
+
+def test_a_model_of_chosen_rows_resumes_on_a_plain_text(invoke, tmp_path):
+    """--where says which rows this call reads, not how text is cut: resuming a model of a table's
+    宋 rows on a plain text reads the text (the model's own choice of rows does not follow it)."""
+    table = tmp_path / "p.tsv"
+    table.write_text("period\ttext\n" + "".join(f"宋\t梅花细雨{i % 7}\n" for i in range(200)), encoding="utf-8")
+    common = ["--tokens", "chars", "--dim", "8", "--epochs", "1", "--min-count", "1", "-q"]
+    assert (
+        invoke(
+            ["train", table, "--where", "period=宋", *common, "--method", "word2vec", "-o", tmp_path / "m"]
+        ).exit_code
+        == 0
+    )
+    plain = tmp_path / "more.txt"
+    plain.write_text("春风明月\n" * 200, encoding="utf-8")
+    r = invoke(["train", plain, "--resume", tmp_path / "m", "--epochs", "1", "-q"])
+    assert r.exit_code == 0, r.stderr
