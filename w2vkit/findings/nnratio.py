@@ -21,7 +21,7 @@ from ..base.vecmath import top_k
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import fit_note
-from .permutation import Side, bh, block_moments, debiased_cosines, shifted_percentiles
+from .permutation import Side, bh, block_moments, dealt, debiased_cosines, drawn, shifted_percentiles
 from .tabledocs import Documents
 from .targets import Target, block_side
 
@@ -70,15 +70,11 @@ def neighbour_ratio(side: Side, unit: np.ndarray, own: set[int], permutations: i
     exceed, done = np.zeros(len(rows), dtype=np.int64), 0
     while done < permutations:  # (the blocks dealt out again, as many to a as before)
         p = min(CHUNK, permutations - done)
-        chosen = rng.permuted(np.tile(np.arange(len(idx)), (p, 1)), axis=1)[:, :k]
-        wa = np.zeros((p, len(idx)))
-        np.put_along_axis(wa, chosen, 1.0, axis=1)
+        wa = dealt(rng, p, len(idx), k)
         pa, pb = debiased_cosines(wa, sub, units), debiased_cosines(1.0 - wa, sub, units)
         exceed += (_distance(pa, pb) >= far[None, :] - 1e-12).sum(axis=0)
         done += p
-    draws = [rng.multinomial(int(m.sum()), np.full(int(m.sum()), 1 / m.sum()), size=bootstrap) for m in (in_a, in_b)]
-    ba, bb = np.zeros((bootstrap, len(side.group))), np.zeros((bootstrap, len(side.group)))
-    ba[:, in_a], bb[:, in_b] = draws
+    ba, bb = drawn(rng, bootstrap, in_a), drawn(rng, bootstrap, in_b)
     boot = debiased_cosines(ba, moments, units) / debiased_cosines(bb, moments, units)
     intervals = [shifted_percentiles(boot[:, j], float(ratio[j])) for j in range(len(rows))]
     return rows, nearer, cos_a, cos_b, ratio, intervals, (1 + exceed) / (done + 1), done

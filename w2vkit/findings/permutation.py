@@ -24,7 +24,7 @@ class Side:
     group: np.ndarray
 
 
-def _moments(side: Side) -> np.ndarray:
+def block_moments(side: Side) -> np.ndarray:
     """Each block's [S_b, n_b S_b, ||S_b||², n_b, n_b²]: weights times this matrix give every sum the
     change needs in one product."""
     s, n = side.sums, side.counts
@@ -51,7 +51,7 @@ def _change(ma, va, mb, vb) -> np.ndarray:
 
 def _stat(weights_a, weights_b, side: Side, moments: np.ndarray | None = None) -> np.ndarray:
     """The debiased change 1 − cos* for each row of block weights (membership or bootstrap counts)."""
-    moments = _moments(side) if moments is None else moments
+    moments = block_moments(side) if moments is None else moments
     d = side.sums.shape[1]
     ma, va = _from_moments(weights_a @ moments, weights_a, d)
     mb, vb = _from_moments(weights_b @ moments, weights_b, d)
@@ -64,7 +64,7 @@ def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, boots
     in_a = side.group == ga
     in_b = (side.group == gb) if gb is not None else (side.group != ga) & (side.group >= 0)
     involved = in_a | in_b
-    moments = _moments(side)
+    moments = block_moments(side)
     d = side.sums.shape[1]
     wa, wb = in_a[None, :].astype(np.float64), in_b[None, :].astype(np.float64)
     observed = float(_stat(wa, wb, side, moments)[0])
@@ -79,9 +79,7 @@ def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, boots
         if first and done >= first:
             break
         p = min(500, permutations - done, first - done if first else 500)
-        chosen = rng.permuted(np.tile(np.arange(len(idx)), (p, 1)), axis=1)[:, :k]
-        pa = np.zeros((p, len(idx)))
-        np.put_along_axis(pa, chosen, 1.0, axis=1)
+        pa = dealt(rng, p, len(idx), k)
         ma_sum = pa @ sub
         ma, va = _from_moments(ma_sum, pa, d)
         mb, vb = _from_moments(whole[None, :] - ma_sum, 1.0 - pa, d)
@@ -89,11 +87,7 @@ def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, boots
         done += p
     p_value = (1 + exceed) / (done + 1)
     # bootstrap: blocks drawn with replacement within each group (multinomial counts)
-    ia, ib = np.flatnonzero(in_a), np.flatnonzero(in_b)
-    ba = np.zeros((bootstrap, len(side.group)))
-    bb = np.zeros_like(ba)
-    ba[:, ia] = rng.multinomial(len(ia), np.full(len(ia), 1 / len(ia)), size=bootstrap)
-    bb[:, ib] = rng.multinomial(len(ib), np.full(len(ib), 1 / len(ib)), size=bootstrap)
+    ba, bb = drawn(rng, bootstrap, in_a), drawn(rng, bootstrap, in_b)
     boot = _stat(ba, bb, side, moments)
     low, high = shifted_percentiles(boot, observed)
     return {"change": observed, "low": low, "high": high, "p": p_value, "permutations": done}
@@ -109,20 +103,31 @@ def observed_change(side: Side, ga: int, gb: int | None, least: int) -> float | 
     return float(_stat(in_a[None, :].astype(np.float64), in_b[None, :].astype(np.float64), side)[0])
 
 
+def dealt(rng, p: int, n: int, k: int) -> np.ndarray:
+    """`p` permutations of n blocks dealt again, k to the first group: a row of 0/1 weights each."""
+    chosen = rng.permuted(np.tile(np.arange(n), (p, 1)), axis=1)[:, :k]
+    weights = np.zeros((p, n))
+    np.put_along_axis(weights, chosen, 1.0, axis=1)
+    return weights
+
+
+def drawn(rng, bootstrap: int, mine: np.ndarray) -> np.ndarray:
+    """`bootstrap` draws with replacement of the blocks `mine` marks (as many as there are): each
+    block's count in each draw, 0 for the others."""
+    idx = np.flatnonzero(mine)
+    weights = np.zeros((bootstrap, len(mine)))
+    weights[:, idx] = rng.multinomial(len(idx), np.full(len(idx), 1 / len(idx)), size=bootstrap)
+    return weights
+
+
 def cosines_to(side: Side, g: int, units: np.ndarray, bootstrap: int, rng) -> list[tuple[float, float, float]]:
     """The cosine of group g's mean vector with each of `units` (unit rows: words a user names),
     debiased (debiased_cosines), with a shifted-percentile 90% interval from drawing g's blocks
     with replacement."""
-    idx = np.flatnonzero(side.group == g)
-    draws = rng.multinomial(len(idx), np.full(len(idx), 1 / len(idx)), size=bootstrap)
-    cos = debiased_cosines(np.vstack([np.ones(len(idx)), draws]), block_moments(side)[idx], units)
+    mine = side.group == g
+    draws = drawn(rng, bootstrap, mine)[:, mine]
+    cos = debiased_cosines(np.vstack([np.ones(int(mine.sum())), draws]), block_moments(side)[mine], units)
     return [(float(cos[0, j]), *shifted_percentiles(cos[1:, j], float(cos[0, j]))) for j in range(units.shape[0])]
-
-
-def block_moments(side: Side) -> np.ndarray:
-    """Each block's moments (a row per block): weights @ these give any weighted mean and its
-    variance (debiased_cosines)."""
-    return _moments(side)
 
 
 def debiased_cosines(weights: np.ndarray, moments: np.ndarray, units: np.ndarray) -> np.ndarray:

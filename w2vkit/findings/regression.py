@@ -338,11 +338,7 @@ def _curve(engine: Engine, word: str, design: Design, state: dict, number: tuple
     rows = np.repeat(state["mean"][None, :], CURVE_POINTS, axis=0)
     rows[:, i] = xs
     if drawn is None:  # (the words gaining and losing most between the ends, seen often enough)
-        gain = engine.unit @ (
-            _fitted(state["coef"], state["mean"], i, high) - _fitted(state["coef"], state["mean"], i, low)
-        )
-        gain[state["own"]] = np.nan
-        gain[~state["frequent"]] = np.nan
+        gain = _gain(engine, state["coef"], state["mean"], i, low, high, state["own"], state["frequent"])
         order = np.argsort(np.nan_to_num(gain, nan=0.0))
         picked = [int(j) for j in order[::-1][:CURVE_WORDS]] + [int(j) for j in order[:CURVE_WORDS][::-1]]
         drawn = [engine.model.words[j] for j in picked], engine.unit[picked].astype(np.float64)
@@ -385,11 +381,20 @@ def _fitted(coef, mean, i, value) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
+def _gain(engine, coef, mean, i, low, high, own, frequent) -> np.ndarray:
+    """Each word's gain in cosine to the fitted vector from `low` to `high` of term i; NaN for the
+    word's own rows and for words seen under FREQUENT times (rare words' vectors swing most and
+    named only noise: 暴纱亭 慈云寺 大排)."""
+    gain = engine.unit @ (_fitted(coef, mean, i, high) - _fitted(coef, mean, i, low))
+    gain[own] = np.nan
+    gain[~frequent] = np.nan
+    return gain
+
+
 def _gaining(engine, coef, mean, i, low, high, own, frequent):
     """The words whose cosine to the fitted vector grows most from `low` to `high` of term i."""
-    gain = engine.unit @ (_fitted(coef, mean, i, high) - _fitted(coef, mean, i, low))
-    gain[own] = -np.inf
-    gain[~frequent] = -np.inf  # (rare words' vectors swing most and named only noise: 暴纱亭 慈云寺 大排)
+    gain = _gain(engine, coef, mean, i, low, high, own, frequent)
+    gain[np.isnan(gain)] = -np.inf
     best = top_k(gain, NEIGHBOURS)
     return [engine.model.words[j] for j in best], [float(gain[j]) for j in best]
 
