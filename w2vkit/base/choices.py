@@ -164,6 +164,12 @@ LARGE_CORPUS_DEFAULTS = {
 # 2M made the time jump: 36,000 poems (1.94M tokens) trained 11 minutes, the whole table (18.3M) 12
 # (issue 60). The budget's value: docs/defaults.md, "Passes by size".
 SMALL_CORPUS_PASSES = 36_000_000
+# What `train` says it expects before it starts: token passes a core makes in a second at dim 100
+# (CBOW with n-grams, the default; 170,000-210,000 measured on this project's 2-core machines),
+# slower as dim^0.7 (dim 300 above 2M tokens: 111,000 measured), and some seconds more whatever the size
+# (building the vocabulary, composing n-grams, saving).
+PASSES_PER_CORE_SECOND = 190_000
+TRAIN_FIXED_SECONDS = 10
 
 
 def small_corpus_epochs(tokens: int) -> int:
@@ -269,14 +275,23 @@ SCAN_MIN_OCCURRENCES = 20
 # w2vkit.model.views and w2vkit.training.fitting: the kinds of similarity a model with a count part
 # answers with (`--similarity`): mixed (its saved vectors), and the two views trained beside them,
 # each a count model with these settings, combined with the predictive part at VIEW_WEIGHTS
-# (1: the count view alone). A model that has the DEFAULT_SIMILARITY view answers with it unless
-# told; others with their vectors (MIXED). Chosen on four texts (docs/defaults.md "Kinds of similarity").
-SIMILARITIES = ("mixed", "topical", "paradigmatic")
+# (1: the count view alone). A model trained with a background (`train --background`, issue 60)
+# has a third: its count part counted over the text and the background together (the text's
+# vocabulary), and each word's vector its topical view's and that one's side by side, in the
+# shares of its use that are the text's (w2vkit.training.background). A model answers with the
+# first of DEFAULT_VIEWS it has unless told; others with their vectors (MIXED). Chosen on four texts
+# (docs/defaults.md "Kinds of similarity", "A background").
+SIMILARITIES = ("mixed", "topical", "paradigmatic", "background")
 MIXED = "mixed"
-DEFAULT_SIMILARITY = "topical"
+BACKGROUND = "background"
+DEFAULT_VIEWS = ("background", "topical")
 VIEW_COUNT_SETTINGS: "dict[str, dict]" = {
     "topical": {"window": 16, "weighting": "flat"},
     "paradigmatic": dict(NARROW_COUNT_SETTINGS),
+    "background": {**NARROW_COUNT_SETTINGS, "background": True},
 }
-VIEW_WEIGHTS = {"topical": 0.4, "paradigmatic": 0.25}
+VIEW_WEIGHTS = {"topical": 0.4, "paradigmatic": 0.25, "background": 0.75}
+# A word's share of the text's own vector in the background view: (p_text / (p_text + p_background))
+# to this power, p a word's share of the tokens of each (1: the text's own word, a name).
+BACKGROUND_OWN_POWER = 2.0
 VIEWS_MAX_TOKENS = 5_000_000  # views are trained below this many tokens (novels, samples): seconds each

@@ -87,6 +87,14 @@ SIZE = f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
     help="With --items: ID<TAB>name[<TAB>group...] per line, kept with the model: outputs show names, "
     "queries take them, maps colour by group.",
 )
+@click.option(
+    "--background",
+    multiple=True,
+    metavar="PATH",
+    help="Related text read beside CORPUS (repeat for more; files, folders, tables, segmented as CORPUS is): "
+    "the words and counts stay CORPUS's, the background informs a view that everyday words take from it and "
+    "names from CORPUS (--similarity background, then the default).",
+)
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
 @click.option(
     "--no-resume-state",
@@ -115,6 +123,7 @@ def train(
     time_column,
     holdout,
     labels_file,
+    background,
     resume,
     no_resume_state,
     jobs,
@@ -137,6 +146,7 @@ def train(
       w2vkit train more.txt --resume models/xiyouji
       w2vkit train big/ --cluster tcp://10.0.0.5:8786      # segment on a Dask cluster
       w2vkit train sanguo.txt --bootstrap 10                # + 10 resampled members: findings with intervals
+      w2vkit train sanguo.txt --background xiyouji.txt      # everyday words read beside another novel
     """
     from ..base.render import to_json
     from ..model.members import Resampling
@@ -178,6 +188,7 @@ def train(
         max_line_tokens=rest["max_line_tokens"],
         cluster=cluster,
         resampling=resampling,
+        background=list(background) or None,
     )
     if fmt == "json":
         click.echo(to_json(result.to_dict()))
@@ -203,6 +214,13 @@ def train(
         f"{plural(result.vocab_size, 'word')} in {result.seconds:.1f} s "
         f"({result.words_per_second:,.0f} words/s) -> {result.model_dir}/"
     )
+    if result.background is not None:
+        files = [i["path"] for i in result.background["inputs"]]
+        shown = files[0] if len(files) == 1 else f"{files[0]} and {len(files) - 1} more"
+        info(
+            f"read beside a background of {plural(result.background['tokens'], 'token')} ({shown}): "
+            "queries answer with its view (--similarity background) and the text's words only"
+        )
 
 
 @click.command()

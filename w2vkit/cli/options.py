@@ -19,7 +19,7 @@ import sys
 
 import click
 
-from ..base.choices import DEFAULT_SENTENCE_METHOD, DEFAULT_SIMILARITY, DEFAULT_TOPN, SENTENCE_METHODS, SIMILARITIES
+from ..base.choices import DEFAULT_SENTENCE_METHOD, DEFAULT_TOPN, DEFAULT_VIEWS, SENTENCE_METHODS, SIMILARITIES
 from ..base.env import CLUSTER_ENV
 from ..base.limits import LIMITS
 from ..base.optiontable import SEGMENT, parse_weight
@@ -102,8 +102,10 @@ SIMILARITY_OPTION = click.option(
     type=click.Choice(SIMILARITIES),
     default=None,
     help="What similar means, for a model with a count part: topical (a wide, flat window: words of the same "
-    "scenes, names and aliases), paradigmatic (a narrow window: words that could replace each other) or "
-    f"mixed (the model's own vectors) [default: {DEFAULT_SIMILARITY} where the model has it, else mixed].",
+    "scenes, names and aliases), paradigmatic (a narrow window: words that could replace each other), "
+    "background (a model trained with --background: everyday words as the background uses them, the text's "
+    f"own words as the text does) or mixed (the model's own vectors) [default: the first of "
+    f"{', '.join(DEFAULT_VIEWS)} the model has, else mixed].",
 )
 
 

@@ -86,6 +86,15 @@ SCHEMA: dict = {
     # each kind of similarity's view (w2vkit.model.views): only the known kinds, each an object
     "views": {kind: {"!sha256": str, "!bytes": int} for kind in SIMILARITIES if kind != MIXED},
     "member": {"!number": POSITIVE, "seed": int, "draw": [int]},
+    # the texts read beside the model's (w2vkit.training.background)
+    "background": {
+        "!inputs": [{"!path": str, "!sha256": str}],
+        "!tokens": int,
+        "cache": str,
+        "cache_sha256": str,
+        "cache_bytes": int,
+        "cache_lines": int,
+    },
     "items": {"sequences": int, "cut": int, "labels": str, "labels_sha256": str, "holdout": str, "labelled": int},
 }
 

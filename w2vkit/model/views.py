@@ -13,7 +13,7 @@ import dataclasses
 
 import numpy as np
 
-from ..base.choices import DEFAULT_SIMILARITY, MIXED, SIMILARITIES
+from ..base.choices import DEFAULT_VIEWS, MIXED, SIMILARITIES
 from ..base.limits import LIMITS
 from ..base.records import RecordError, load_array
 from ..base.trust import HashedWriter, kept_file
@@ -35,7 +35,7 @@ def write_view(directory, name: str, vectors: np.ndarray) -> dict:
 
 def with_view(model: Model, similarity: str | None) -> Model:
     """The model answering with the `similarity` view ("mixed": the model itself; None: the
-    DEFAULT_SIMILARITY view when the model has it, else the model itself), checked against the
+    first of DEFAULT_VIEWS the model has, else the model itself), checked against the
     record meta.json keeps of it.
 
     Raises
@@ -53,7 +53,7 @@ def with_view(model: Model, similarity: str | None) -> Model:
         model = model.saved if model.saved is not None else load_model(model.path)
     views = model.meta.get("views")
     if similarity is None:  # (the default where the model has it, else its own vectors)
-        similarity = DEFAULT_SIMILARITY if isinstance(views, dict) and DEFAULT_SIMILARITY in views else MIXED
+        similarity = next((kind for kind in DEFAULT_VIEWS if isinstance(views, dict) and kind in views), MIXED)
     if similarity == MIXED:
         return model
     if similarity not in SIMILARITIES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..base.choices import DEFAULT_SIMILARITY, DEFAULT_TOP_WORDS, SIMILARITIES
+from ..base.choices import DEFAULT_TOP_WORDS, DEFAULT_VIEWS, MIXED, SIMILARITIES
 from ..model.members import describe_members
 from ..model.postprocess import step_label
 from ..model.store import Model
@@ -69,6 +69,10 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
         names = ", ".join(_input_name(i) for i in corpus.get("inputs", [])) or "resampled documents"
         tokens = corpus["tokens"]
         lines.append(f"corpus      {tokens:,} token{'' if tokens == 1 else 's'} from {names}")
+    background = meta.get("background")
+    if background:  # (w2vkit.training.background)
+        names = ", ".join(f"{_input_name(i)} (sha256 {i['sha256'][:12]}…)" for i in background["inputs"])
+        lines.append(f"background  {background['tokens']:,} tokens from {names}, read beside the corpus")
     views = meta.get("views")
     if isinstance(views, dict) and views:  # (w2vkit.model.views)
         kinds = ", ".join(
@@ -76,7 +80,8 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
             for name, v in views.items()
             if isinstance(v, dict)
         )
-        lines.append(f"similarity  {kinds}, mixed (its vectors): --similarity [default: {DEFAULT_SIMILARITY}]")
+        default = next((kind for kind in DEFAULT_VIEWS if kind in views), MIXED)
+        lines.append(f"similarity  {kinds}, mixed (its vectors): --similarity [default: {default}]")
     members = describe_members(model)
     if members:
         lines.append(f"members     {members}")

@@ -431,11 +431,11 @@ class Engine:
 
     def provenance(self, **options) -> dict:
         """What made a result, for its JSON: the model, its vectors' checksum, w2vkit's version,
-        its members and the call's options."""
+        its members, the background it was read beside (if any) and the call's options."""
         from .. import __version__
 
         meta = self.model.meta
-        return {
+        made = {
             "model": str(self.model.path),
             "vectors_sha256": meta.get("vectors_sha256"),
             "w2vkit_version": __version__,
@@ -444,6 +444,13 @@ class Engine:
             "similarity": meta.get("view", MIXED),
             "options": options,
         }
+        background = meta.get("background")
+        if background:  # (the texts read beside the model's: which, and how much)
+            made["background"] = {
+                "inputs": [{"path": i["path"], "sha256": i["sha256"]} for i in background["inputs"]],
+                "tokens": background["tokens"],
+            }
+        return made
 
 
 def _row_norms(vec: np.ndarray) -> np.ndarray:

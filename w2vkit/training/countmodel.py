@@ -66,6 +66,9 @@ class CountOptions:
     # The share of this model's cosine from a second count in a narrow window (NARROW_COUNT_WINDOW
     # and _EIG, the rest as here), factorised on its own and put beside the first, each `dim` wide (0: none).
     narrow_share: float = 0.0
+    # Counted over the text and a background corpus together (train --background; the text's
+    # vocabulary only, each pair's counts summed), not over the text alone.
+    background: bool = False
 
     def __post_init__(self):
         if self.weighting not in WEIGHTINGS:
@@ -90,7 +93,10 @@ class CountOptions:
         """As meta.json records it: the settings, and the narrow count's window where there is one
         (a model says what it was trained with, whatever today's constant)."""
         narrow = self.narrow()
-        return asdict(self) | ({"narrow_window": narrow.window} if narrow is not None else {})
+        described = asdict(self) | ({"narrow_window": narrow.window} if narrow is not None else {})
+        if not self.background:  # (records of models without a background stay as they were)
+            del described["background"]
+        return described
 
     def narrow(self) -> CountOptions | None:
         """The settings of the narrow count beside this one (None without one)."""
@@ -325,20 +331,32 @@ def train_count_model(
     return train_count_models(corpus, words, [options], progress, cluster)[0]
 
 
-def train_count_models(corpus: Path, words: list[str], options: list[CountOptions], progress=None, cluster=None):
+def train_count_models(
+    corpus: Path, words: list[str], options: list[CountOptions], progress=None, cluster=None, background=None
+):
     """train_count_model for each of `options`, their co-occurrences counted in one pass over the
     corpus (each distinct window and weighting a matrix, a narrow count's included); the pass's
-    seconds are the first's count_seconds, the others' 0 (counted in that pass)."""
+    seconds are the first's count_seconds, the others' 0 (counted in that pass). background: the
+    segmented background corpus that options with `background` are counted over as well (a
+    second pass, over it alone, for their windows)."""
     started = time.perf_counter()
     index = {w: i for i, w in enumerate(words)}
     parts = [(o, o.narrow()) for o in options]
     windows = list(dict.fromkeys((p.window, p.weighting) for both in parts for p in both if p is not None))
     matrices = dict(zip(windows, cooccurrences_for(corpus, index, windows, progress, cluster)))
+    joint = list(dict.fromkeys((o.window, o.weighting) for o in options if o.background))
+    if joint and background is None:
+        raise UsageError("a count over a background needs the background corpus")
+    joint_matrices = {}
+    if joint:  # (the text's counts and the background's summed: one matrix over both)
+        added = dict(zip(joint, cooccurrences_for(background, index, joint, progress, cluster)))
+        joint_matrices = {key: matrices[key] + added[key] for key in joint}
     counted = time.perf_counter()
     results = []
     for k, (o, narrow) in enumerate(parts):
         began = time.perf_counter()
-        vectors = _factorized(matrices[(o.window, o.weighting)], o)
+        counts = (joint_matrices if o.background else matrices)[(o.window, o.weighting)]
+        vectors = _factorized(counts, o)
         if narrow is not None:  # (two counts side by side: the cosine is (1 - s) x the first's + s x the narrow one's)
             import numpy as np
 
@@ -347,7 +365,7 @@ def train_count_models(corpus: Path, words: list[str], options: list[CountOption
             vectors = np.hstack(
                 [np.sqrt(1 - share) * unit_rows(vectors), np.sqrt(share) * unit_rows(narrow_vectors)]
             ).astype(np.float32)
-        pairs = int(matrices[(o.window, o.weighting)].nnz)
+        pairs = int(counts.nnz)
         done = time.perf_counter()
         count_seconds = round(counted - started, 3) if k == 0 else 0.0
         log.debug("count model: %d pairs, count %.1f s, PPMI + SVD %.1f s", pairs, count_seconds, done - began)

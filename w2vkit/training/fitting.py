@@ -123,12 +123,15 @@ class FitRun:
     count_record: dict | None = None
     count: Any = None  # hybrid: the count model's result (w2vkit.training.countmodel) beside the gensim model
     views: dict | None = None  # hybrid and ppmi: each view's count model (w2vkit.model.views), by name
+    own: Any = None  # with a background: each word's share of its use that is the text's (w2vkit.training.background)
 
 
-def fit_count_model(corpus: Path, tokens: int, opts: TrainOptions, inputs, counted=None, cluster=None) -> FitRun:
+def fit_count_model(
+    corpus: Path, tokens: int, opts: TrainOptions, inputs, counted=None, cluster=None, background=None
+) -> FitRun:
     """The count model alone (method ppmi): vocabulary by min_count, then PPMI + SVD. counted:
     the corpus's (token counts, lines) when counted on `cluster`, which then counts the
-    co-occurrences too."""
+    co-occurrences too. background: w2vkit.training.background.Background, for its view."""
     started = time.perf_counter()
     words, counts, dropped = vocabulary(corpus, opts.min_count, opts.max_vocab, counted[0] if counted else None)
     if not words:
@@ -137,12 +140,20 @@ def fit_count_model(corpus: Path, tokens: int, opts: TrainOptions, inputs, count
             f"{len(dropped):,} distinct words); give more text or lower {{min_count}} (e.g. {{min_count}} 1)",
             "min_count",
         )
-    views = view_options(opts, tokens)
-    result, *viewed = train_count_models(corpus, words, [opts.count_options(), *views.values()], cluster=cluster)
+    views = view_options(opts, tokens, background)
+    result, *viewed = _counted(corpus, words, [opts.count_options(), *views.values()], cluster, background)
     record = {"pairs": result.pairs, **result.seconds}
     run = FitRun(None, dropped, [], time.perf_counter() - started, words, counts, result.vectors, record)
     run.views = dict(zip(views, viewed))
+    if background is not None:
+        run.own = background.own_shares(words, counts, tokens)
     return run
+
+
+def _counted(corpus: Path, words: list, options: list, cluster, background):
+    return train_count_models(
+        corpus, words, options, cluster=cluster, background=background.corpus if background is not None else None
+    )
 
 
 def fit_gensim(corpus: Path, tokens: int, opts: TrainOptions, state, inputs, progress: bool, counted=None):
@@ -260,33 +271,74 @@ def dropped_words(model) -> dict[str, int]:
     return {w: int(c) for w, c in model.raw_vocab.items() if w not in kept}
 
 
-def fit(corpus: Path, tokens: int, opts: TrainOptions, inputs, progress: bool, state=None, counted=None, counter=None):
+def fit(
+    corpus: Path,
+    tokens: int,
+    opts: TrainOptions,
+    inputs,
+    progress: bool,
+    state=None,
+    counted=None,
+    counter=None,
+    background=None,
+):
     """The model `opts` asks for, fitted on a corpus file: ppmi (the count model alone), word2vec,
-    or hybrid (word2vec, then the count model on its vocabulary, in run.count)."""
+    or hybrid (word2vec, then the count model on its vocabulary, in run.count). background:
+    w2vkit.training.background.Background, counted into its view."""
     if opts.method == "ppmi":
-        return fit_count_model(corpus, tokens, opts, inputs, counted, counter)
+        return fit_count_model(corpus, tokens, opts, inputs, counted, counter, background)
     run = fit_gensim(corpus, tokens, opts, state, inputs, progress, counted)
     if opts.method == "hybrid":  # (the count part and its views: one pass over the corpus)
         words = list(run.model.wv.index_to_key)
-        views = view_options(opts, tokens)
-        run.count, *viewed = train_count_models(corpus, words, [opts.count_options(), *views.values()], cluster=counter)
+        views = view_options(opts, tokens, background)
+        run.count, *viewed = _counted(corpus, words, [opts.count_options(), *views.values()], counter, background)
         run.views = dict(zip(views, viewed))
+        if background is not None:
+            run.own = background.own_shares(words, [run.model.wv.get_vecattr(w, "count") for w in words], tokens)
     return run
 
 
-def view_options(opts: TrainOptions, tokens: int) -> dict:
+def expected_seconds(opts: TrainOptions, tokens: int, members: int = 0) -> float:
+    """About how long training `opts` on `tokens` takes here (the model and its members), from
+    PASSES_PER_CORE_SECOND: a guide said before the work starts, not a promise."""
+    from ..base.choices import PASSES_PER_CORE_SECOND, TRAIN_FIXED_SECONDS
+    from ..base.env import default_jobs
+
+    cores = max(1, min(default_jobs(), opts.workers or default_jobs()))
+    passes = tokens * (1 if opts.method == "ppmi" else (opts.epochs or 1))
+    one = TRAIN_FIXED_SECONDS + passes * (opts.dim / 100) ** 0.7 / (PASSES_PER_CORE_SECOND * cores)
+    if opts.method != "word2vec":  # (the count part: about a second per 150,000 tokens, views included)
+        one += tokens / 150_000
+    return one * (1 + members)
+
+
+def about(seconds: float) -> str:
+    """A time said before the work: "about 40 s", "about 3 minutes", "about 1.5 hours"."""
+    if seconds < 90:
+        return f"about {max(1, round(seconds / 5) * 5 if seconds > 10 else round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"about {round(seconds / 60)} minutes"
+    return f"about {seconds / 3600:.1f} hours"
+
+
+def view_options(opts: TrainOptions, tokens: int, background=None) -> dict:
     """The count options of each kind of similarity (VIEW_COUNT_SETTINGS: a wide and a narrow
-    window), the rest of the count settings as the model's; none from VIEWS_MAX_TOKENS on (on the
-    17M-word English corpus they would add some 3 minutes)."""
+    window, and with a background one counted over both), the rest of the count settings as the
+    model's; none from VIEWS_MAX_TOKENS on (on the 17M-word English corpus they would add some 3
+    minutes; train refuses a background there)."""
     from dataclasses import replace
 
-    from ..base.choices import VIEW_COUNT_SETTINGS, VIEWS_MAX_TOKENS
+    from ..base.choices import BACKGROUND, VIEW_COUNT_SETTINGS, VIEWS_MAX_TOKENS
 
     if tokens >= VIEWS_MAX_TOKENS:
         return {}
     base = opts.count_options()
     # (a view is one count: the model's narrow count, if any, is not repeated in it)
-    return {name: replace(base, narrow_share=0.0, **settings) for name, settings in VIEW_COUNT_SETTINGS.items()}
+    return {
+        name: replace(base, narrow_share=0.0, **settings)
+        for name, settings in VIEW_COUNT_SETTINGS.items()
+        if name != BACKGROUND or background is not None
+    }
 
 
 @dataclass
@@ -306,9 +358,10 @@ class FinalVectors:
 def final_vectors(run: FitRun, opts: TrainOptions) -> FinalVectors:
     import numpy as np
 
-    from ..base.choices import VIEW_COUNT_SETTINGS, VIEW_WEIGHTS
+    from ..base.choices import BACKGROUND, BACKGROUND_OWN_POWER, VIEW_COUNT_SETTINGS, VIEW_WEIGHTS
     from ..model.postprocess import Steps, apply, context_vectors
     from ..model.subwords import compose_subword_vectors
+    from .background import background_view
     from .countmodel import combine
 
     meta: dict = {}
@@ -336,6 +389,9 @@ def final_vectors(run: FitRun, opts: TrainOptions) -> FinalVectors:
         weight = VIEW_WEIGHTS[name] if run.model is not None else 1.0
         record = {"count_model": {**VIEW_COUNT_SETTINGS[name], **view.seconds}, "weight": weight}
         views[name] = (view.vectors if run.model is None else combine(vectors, view.vectors, weight), record)
+        if name == BACKGROUND:  # (beside each word's topical vector, in the shares of its own use)
+            views[name] = (background_view(views["topical"][0], views[name][0], run.own), record)
+            record["own_power"] = BACKGROUND_OWN_POWER
     count = run.count
     if count is not None:  # hybrid: the predictive vectors (as saved before) beside the count model's
         meta["count_model"].update(pairs=count.pairs, **count.seconds)

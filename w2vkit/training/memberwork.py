@@ -84,7 +84,15 @@ def train_member(number: int) -> tuple[dict, int]:
             member_corpus, member_tokens = scratch, sum(counts.words.values())
             member_counted = (counts.words, counts.lines)
             about = {"seed": opts.seed, "draw": draw.tolist()}
-        run = fit(member_corpus, member_tokens, member_opts, [str(corpus)], s["progress"], counted=member_counted)
+        run = fit(
+            member_corpus,
+            member_tokens,
+            member_opts,
+            [str(corpus)],
+            s["progress"],
+            counted=member_counted,
+            background=s.get("background"),
+        )
         final = final_vectors(run, member_opts)
     finally:
         scratch.unlink(missing_ok=True)
@@ -187,6 +195,7 @@ def train_members(
     documents=None,
     jobs: int | None = None,
     cluster: str | None = None,
+    background=None,
 ) -> dict:
     """Train the members `resampling` asks for with the model's own (resolved) options into
     tmp/members/NN, compact (vectors, vocabulary, metadata); what the model's meta.json records of
@@ -195,7 +204,9 @@ def train_members(
     documents with a generator seeded by (seed, member), so the draws are reproducible; seed
     members use seed + member number. jobs: members trained at once (None or 1: one after
     another), the cores split between them; cluster: a Dask cluster's address (or local:N), each
-    member a task, its files sent back and written here. Progress: a line per member with the time left.
+    member a task, its files sent back and written here. background: the model's background
+    (w2vkit.training.background), read whole by every member: members resample the text alone, so
+    their spread speaks of the text. Progress: a line per member with the time left.
     Ctrl-C: the workers are killed and nothing is saved (the previous model at `output` stays)."""
     if documents is None and resampling.kind == "bootstrap":
         documents = resampled_documents(corpus, resampling, [str(corpus)])
@@ -214,6 +225,9 @@ def train_members(
     record: dict[str, Any] = {"kind": resampling.kind, "members": []}
     if documents is not None:
         record.update(documents.describe())
+    if background is not None:
+        record["background"] = "whole in every member"
+        log.info("the members resample the text; each reads the whole background beside it")
     started = time.perf_counter()
     fitting_log = logging.getLogger("w2vkit.training.fitting")
     level = fitting_log.level
@@ -225,6 +239,7 @@ def train_members(
         tmp=tmp,
         counted=counted,
         progress=progress and jobs == 1,
+        background=background,
     )
     number = 0
     connection = None

@@ -28,7 +28,7 @@ from ..model.subwords import save_ngrams
 from ..queries.segmentation import restore_options, store_segmentation
 from ..text.corpus.corpuscache import prepare_corpus
 from ..text.segmenting.segment import SegmentOptions
-from .fitting import FitRun, final_vectors, fit
+from .fitting import FitRun, about, expected_seconds, final_vectors, fit
 from .memberwork import resampled_documents, train_members
 from .trainoptions import TrainOptions, default_output
 
@@ -51,6 +51,7 @@ class TrainResult:
     cached_corpus: bool
     options: TrainOptions
     dimensions: tuple = ()  # the saved vectors' parts: (dim,), or the hybrid's (predictive, count)
+    background: dict | None = None  # what meta.json keeps of a background (files, tokens), if one was read
 
     def to_dict(self) -> dict:
         """The result as `train --format json` prints it."""
@@ -65,6 +66,7 @@ class TrainResult:
             "cached_corpus": self.cached_corpus,
             "options": asdict(self.options),
             "dimensions": list(self.dimensions),
+            "background": self.background,
         }
 
 
@@ -82,6 +84,7 @@ def train(
     cluster: str | None = None,
     resampling: Resampling | None = None,
     items: ItemInput | None = None,
+    background: list[str] | None = None,
 ) -> TrainResult:
     """Train a model on raw (or segmented) text and save it atomically as a model directory.
 
@@ -121,6 +124,10 @@ def train(
         inside it in the same atomic step: findings then carry intervals.
     items : w2vkit.text.corpus.items.ItemInput, optional
         The inputs are item sequences (or an interaction table), with the item defaults.
+    background : list of str, optional
+        Related texts (files, folders, tables) read beside the inputs, segmented as they are: the
+        model's words and counts stay the inputs'; the background informs one more view,
+        "background", which the model then answers with (w2vkit.training.background).
 
     Returns
     -------
@@ -144,11 +151,12 @@ def train(
     8355
     """
     _check_arguments(inputs, options, seg_options, resampling, items, resume)
+    _check_background(background, items, resume, cluster)
     started = time.perf_counter()
     output = output or resume or default_output(list(inputs))
     # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
-    # from the inputs.
-    prepare_model_output(output, [i for i in inputs if os.path.exists(i)])
+    # from the inputs (and the background).
+    prepare_model_output(output, [i for i in [*inputs, *(background or ())] if os.path.exists(i)])
     resumed_from, state = _resume_state(resume) if resume else (None, None)
     if resumed_from is not None and seg_options is not None and resumed_from.meta.get("segmentation"):
         # (how the text is cut comes from the model; which column and rows are read, from this call: a
@@ -171,7 +179,21 @@ def train(
         if resampling is not None:
             _check_member_jobs(jobs, cluster, prepared.path)
         opts = _resumed_options(options, resumed_from).resolved(tokens, prepared.language)
-        run = fit(prepared.path, tokens, opts, inputs, progress, state, counted, counter)
+        read_beside = None
+        if background:
+            from .background import prepare_background
+
+            check_background_fits(opts, tokens)
+            read_beside = prepare_background(list(background), seg_options, prepared, jobs, progress)
+        members = resampling.count if resampling is not None else 0
+        log.info(
+            "expected to take %s: %s over %s tokens%s (a guide from this kind of machine)",
+            about(expected_seconds(opts, tokens + (read_beside.tokens / 10 if read_beside else 0), members)),
+            "the count model" if opts.method == "ppmi" else f"{opts.epochs} passes",
+            f"{tokens:,}",
+            f", then {members} member{'s' if members != 1 else ''}" if members else "",
+        )
+        run = fit(prepared.path, tokens, opts, inputs, progress, state, counted, counter, read_beside)
         dropped = run.dropped if resumed_from is None else _still_dropped(resumed_from, run)
         words, dimensions = _save_trained(
             run,
@@ -189,8 +211,10 @@ def train(
             documents=documents,
             member_jobs=jobs,
             member_cluster=cluster,
+            background=read_beside,
         )
-        return _train_result(output, words, tokens, opts, started, run, prepared.cached, dimensions)
+        result = _train_result(output, words, tokens, opts, started, run, prepared.cached, dimensions)
+        return replace(result, background=read_beside.record if read_beside is not None else None)
 
 
 def _prepared(inputs, items, seg_options, jobs, progress, max_line_tokens, cluster):
@@ -300,6 +324,42 @@ def _check_arguments(inputs, options, seg_options, resampling, items, resume) ->
             raise TypeError(f"{name} must be a {kind.__name__} (or None), not {type(value).__name__} ({value!r})"[:200])
 
 
+def _check_background(background, items, resume, cluster) -> None:
+    """A background's arguments, before any work."""
+    if background is None:
+        return
+    if isinstance(background, (str, os.PathLike)) or not isinstance(background, (list, tuple)):
+        raise OptionError("{background} must be a list of paths, not one path", "background")
+    if not background:
+        raise OptionError("{background} is empty: give at least one file or folder of related text", "background")
+    if items is not None:
+        raise OptionError("a {background} is text read beside a text, not beside item sequences", "background")
+    if resume:
+        raise OptionError("a {background} is read when a model is made, not with {resume}", "background", "resume")
+    if cluster and not cluster.startswith("local:"):
+        raise OptionError(
+            "a {background} is counted on this machine: leave out {cluster}, or use local:N", "background", "cluster"
+        )
+
+
+def check_background_fits(opts: TrainOptions, tokens: int) -> None:
+    """A background informs a view of the count part, which texts below VIEWS_MAX_TOKENS have."""
+    from ..base.choices import VIEWS_MAX_TOKENS
+
+    if opts.method == "word2vec":
+        raise OptionError(
+            "a {background} informs the count part's view, and word2vec has none: use {method} hybrid (the default) or ppmi",
+            "background",
+            "method",
+        )
+    if tokens >= VIEWS_MAX_TOKENS:
+        raise OptionError(
+            f"a {{background}} serves texts below {VIEWS_MAX_TOKENS:,} tokens, and this one has {tokens:,}: "
+            "it is large enough to stand alone; train without {background}",
+            "background",
+        )
+
+
 def _resume_state(resume: str):
     """The model to go on training and its verified gensim state file."""
     model = load_model(resume)
@@ -333,6 +393,7 @@ def _save_trained(
     documents=None,
     member_jobs=None,
     member_cluster=None,
+    background=None,
 ) -> tuple[int, tuple[int, ...]]:
     """Write the model directory (vectors composed as chosen, metadata, the gensim state for
     --resume, and resampled members) and publish it atomically; the number of words. counted: the
@@ -359,6 +420,8 @@ def _save_trained(
         },
         "resumed_from": resumed_from.meta.get("vectors_sha256") if resumed_from else None,
     }
+    if background is not None:
+        meta["background"] = background.record
     count_seconds = final.meta.pop("count_seconds", None)
     meta.update(final.meta)
     if count_seconds is not None:
@@ -397,6 +460,7 @@ def _save_trained(
                 documents=documents,
                 jobs=member_jobs,
                 cluster=member_cluster,
+                background=background,
             )
         if final.views:  # (the other kinds of similarity, w2vkit.model.views)
             from ..model.views import write_view

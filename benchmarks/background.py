@@ -1,0 +1,196 @@
+"""A small text read beside related texts (issue 60): which use of a background corpus lifts the
+text's everyday words without costing its names. For each target text and seed: the default model
+of the text alone, then views whose count part is counted over the text and its background (the
+text's vocabulary only; the text's counts weighted), scored on the text's own words:
+
+  names      alias recall@10 (the text's alias groups)
+  everyday   category precision@10 (benchmarks/data/zh-everyday-categories.txt, or the classical
+             set for a character model of poetry)
+  stability  top-10 shared with the same design at the next seed
+
+    python benchmarks/background.py [--texts sanguo,xiyouji,poetry] [--seeds 1,2,3] [--keep DIR]
+"""
+
+import argparse
+import gzip
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from aliases import hongloumeng_path  # noqa: E402
+from ensemble import read_categories, read_groups  # noqa: E402
+
+from w2vkit.base.choices import VIEW_COUNT_SETTINGS  # noqa: E402
+from w2vkit.base.vecmath import unit_rows  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.model.views import with_view  # noqa: E402
+from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
+from w2vkit.training.countmodel import combine, train_count_models  # noqa: E402
+from w2vkit.training.trainer import train  # noqa: E402
+from w2vkit.training.trainoptions import TrainOptions  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "corpora"
+EVAL = ROOT / "w2vkit" / "data" / "eval"
+DATA = ROOT / "benchmarks" / "data"
+POETRY = dict(tokens="chars", strip_notes=True, to_simplified=True)
+
+
+def poetry_tables(tmp: Path, target_rows: int, background_rows: int, seed: int = 0) -> tuple[str, str]:
+    """A sample of the poetry table (the target) and a sample of the rest (its background)."""
+    target, background = tmp / "poetry-target.tsv", tmp / "poetry-background.tsv"
+    if not background.exists():
+        with gzip.open(SHARED / "poetry.tsv.gz", "rt", encoding="utf-8") as f:
+            header, rows = next(f), f.readlines()
+        random.Random(seed).shuffle(rows)
+        target.write_text(header + "".join(rows[:target_rows]), encoding="utf-8")
+        background.write_text(header + "".join(rows[target_rows : target_rows + background_rows]), encoding="utf-8")
+    return str(target), str(background)
+
+
+def texts(tmp: Path) -> dict:
+    """name -> (target inputs, background inputs, segmentation, alias groups or None, categories)."""
+    target, background = poetry_tables(tmp, 8000, 60000)
+    everyday, classical = DATA / "zh-everyday-categories.txt", DATA / "zh-classical-categories.txt"
+    sanguo, xiyouji = str(SHARED / "sanguo.txt"), str(SHARED / "xiyouji.txt")
+    return {
+        "sanguo": ([sanguo], [xiyouji], {}, EVAL / "sanguo-aliases.txt", everyday),
+        "xiyouji": ([xiyouji], [sanguo], {}, EVAL / "xiyouji-aliases.txt", everyday),
+        "poetry": ([target], [background], POETRY, None, classical),
+        "hongloumeng": ([hongloumeng_path()], [xiyouji, sanguo], {}, EVAL / "hongloumeng-aliases.txt", everyday),
+    }
+
+
+def top10(unit: np.ndarray, index: dict, words: list, word: str):
+    row = index.get(word)
+    if row is None:
+        return None
+    scores = unit @ unit[row]
+    scores[row] = -np.inf
+    best = np.argpartition(-scores, 10)[:10]
+    return [words[i] for i in best[np.argsort(-scores[best])]]
+
+
+def score(vectors: np.ndarray, words: list, groups, categories: dict) -> tuple[dict, dict]:
+    unit, index = unit_rows(vectors), {w: i for i, w in enumerate(words)}
+    aliases, cats, tops = [], {}, {}
+    for group in groups or []:
+        known = [w for w in group if w in index]
+        for w in known:
+            rest = set(known) - {w}
+            if rest:
+                found = top10(unit, index, words, w)
+                tops[w] = found
+                aliases.append(len(set(found) & rest) / min(10, len(rest)))
+    for w, name in categories.items():
+        found = top10(unit, index, words, w)
+        if found is not None:
+            tops[w] = found
+            cats.setdefault(name, []).append(sum(categories.get(x) == name for x in found) / 10)
+    return {
+        "names": float(np.mean(aliases)) if aliases else None,
+        "everyday": float(np.mean([np.mean(v) for v in cats.values()])) if cats else None,
+    }, tops
+
+
+def predictive_part(model) -> np.ndarray:
+    dim = model.meta["count_model"]["layout"]["predictive_dim"]
+    return np.asarray(model.vectors)[:, :dim]
+
+
+def rates(corpus: Path, words: list) -> np.ndarray:
+    from collections import Counter
+
+    counts = Counter(corpus.read_text(encoding="utf-8").split())
+    total = sum(counts.values())
+    return np.array([counts.get(w, 0) for w in words], dtype=np.float64) / total
+
+
+def designs(model, tmp: Path) -> dict:
+    """name -> vectors (a row per word of the model): the text alone (its views: what a model
+    without --background answers with), the background view as w2vkit makes it, and the other
+    designs measured to choose it (the joint count alone beside the predictive part, other shares)."""
+    words = list(model.words)
+    text_corpus, background_corpus = Path(model.meta["corpus"]["cache"]), Path(model.meta["background"]["cache"])
+    out = {"alone: mixed": np.asarray(model.vectors)}
+    for view in ("topical", "paradigmatic", "background"):
+        out[f"{'w2vkit' if view == 'background' else 'alone'}: {view}"] = np.asarray(with_view(model, view).vectors)
+    predictive = predictive_part(model)
+    from w2vkit.training.countmodel import CountOptions
+
+    base = model.meta["count_model"]
+    fields = {k: base[k] for k in ("dim", "smoothing", "eig", "add_context", "shift", "seed") if k in base}
+    started = time.perf_counter()
+    settings = CountOptions(**{**fields, **VIEW_COUNT_SETTINGS["background"]})
+    joint = train_count_models(text_corpus, words, [settings], background=background_corpus)[0].vectors
+    print(f"    joint count: {time.perf_counter() - started:.1f} s", flush=True)
+    for w in (0.25, 0.5):
+        out[f"joint count alone @{w}"] = combine(predictive, joint, w)
+    p_text, p_back = rates(text_corpus, words), rates(background_corpus, words)
+    own = p_text / (p_text + p_back)
+    topical = unit_rows(np.asarray(with_view(model, "topical").vectors))
+    for w, power in ((0.5, 1.0), (0.75, 1.0), (1.0, 2.0)):
+        a = own**power
+        bg = unit_rows(combine(predictive, joint, w))
+        out[f"per word @{w} ^{power:g}"] = np.hstack([np.sqrt(a)[:, None] * topical, np.sqrt(1 - a)[:, None] * bg])
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--texts", default="sanguo,xiyouji,poetry")
+    p.add_argument("--seeds", default="1,2,3")
+    p.add_argument("--keep", default="/tmp/bg")
+    p.add_argument("--json", default=None)
+    args = p.parse_args()
+    tmp = Path(args.keep)
+    tmp.mkdir(parents=True, exist_ok=True)
+    table = texts(tmp)
+    seeds = [int(s) for s in args.seeds.split(",")]
+    results = {}
+    for name in args.texts.split(","):
+        target, background, seg, aliases, categories = table[name]
+        seg_options = SegmentOptions(**seg)
+        groups = read_groups(aliases) if aliases else None
+        cats = read_categories(categories)
+        per_seed = {}
+        for seed in seeds:
+            folder = tmp / f"{name}-with-{seed}"
+            if not (folder / "meta.json").exists():
+                started = time.perf_counter()
+                train(target, folder, TrainOptions(seed=seed), seg_options, background=background)
+                print(f"  {name} seed {seed}: trained in {time.perf_counter() - started:.1f} s", flush=True)
+            model = load_model(folder)
+            per_seed[seed] = {d: score(v, list(model.words), groups, cats) for d, v in designs(model, tmp).items()}
+        rows = {}
+        for design in per_seed[seeds[0]]:
+            names = [per_seed[s][design][0]["names"] for s in seeds]
+            everyday = [per_seed[s][design][0]["everyday"] for s in seeds]
+            shared = []
+            for a, b in zip(seeds, seeds[1:]):
+                ta, tb = per_seed[a][design][1], per_seed[b][design][1]
+                shared += [len(set(ta[w]) & set(tb[w])) for w in ta if w in tb]
+            rows[design] = {
+                "names": names,
+                "everyday": everyday,
+                "stability": float(np.mean(shared)) if shared else None,
+            }
+            show = lambda xs: " / ".join("-" if x is None else f"{x:.3f}" for x in xs)  # noqa: E731
+            print(
+                f"{name:12} {design:32} names {show(names):24} everyday {show(everyday):24} stable {rows[design]['stability'] or 0:.2f}",
+                flush=True,
+            )
+        results[name] = rows
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,240 @@
+"""A text read beside a background (`train --background`, w2vkit.training.background): the view's
+arithmetic against its formula, the joint count against one count over both texts in one file,
+a model's record, vocabulary and default view, members, and each bad background refused before
+any work with one line."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from w2vkit.base.vecmath import unit_rows
+from w2vkit.model.store import load_model
+from w2vkit.model.views import with_view
+from w2vkit.training.background import Background, background_view
+from w2vkit.training.countmodel import CountOptions, cooccurrences, train_count_models
+
+QUICK = ["--epochs", "2", "--dim", "24", "--min-count", "3", "--seed", "3", "-q"]
+
+
+@pytest.fixture(scope="module")
+def texts(novel_text, tmp_path_factory):
+    """A part of the novel (the text) and another part of it (the background)."""
+    folder = tmp_path_factory.mktemp("background")
+    text, background = folder / "text.txt", folder / "background.txt"
+    text.write_text(novel_text[:60_000], encoding="utf-8")
+    background.write_text(novel_text[200_000:320_000], encoding="utf-8")
+    return text, background
+
+
+@pytest.fixture(scope="module")
+def beside(texts, tmp_path_factory):
+    """A model of the text read beside the background (2 members), and one of the text alone."""
+    from click.testing import CliRunner
+
+    from w2vkit.cli import cli
+
+    text, background = texts
+    folder = tmp_path_factory.mktemp("background-models")
+    runner = CliRunner()
+    with_background = runner.invoke(
+        cli,
+        ["train", str(text), "--background", str(background), "-o", str(folder / "with"), "--bootstrap", "2", *QUICK],
+    )
+    assert with_background.exit_code == 0, with_background.output
+    alone = runner.invoke(cli, ["train", str(text), "-o", str(folder / "alone"), *QUICK])
+    assert alone.exit_code == 0, alone.output
+    return folder / "with", folder / "alone"
+
+
+def test_view_cosines_follow_their_formula():
+    rng = np.random.default_rng(0)
+    topical, joint = rng.normal(size=(6, 5)), rng.normal(size=(6, 7))
+    own = np.array([1.0, 0.5, 0.0, 0.2, 0.9, 0.7])
+    view = background_view(topical, joint, own)
+    assert np.allclose(np.linalg.norm(view, axis=1), 1, atol=1e-6)
+    ct, cj = unit_rows(topical) @ unit_rows(topical).T, unit_rows(joint) @ unit_rows(joint).T
+    expected = np.sqrt(np.outer(own, own)) * ct + np.sqrt(np.outer(1 - own, 1 - own)) * cj
+    assert np.allclose(view @ view.T, expected, atol=1e-5)
+    # a word of the text alone (share 1) is its topical vector
+    assert np.allclose(view[0, :5], unit_rows(topical)[0], atol=1e-6) and not view[0, 5:].any()
+
+
+def test_own_share_is_the_text_s_part_of_a_word_s_rate():
+    background = Background(corpus=None, tokens=1000, counts={"刀": 10, "马": 30}, record={})
+    shares = background.own_shares(["刀", "马", "悟空"], [20, 30, 7], tokens=2000)
+    # 刀: 0.01 in both -> 1/2; 马: 0.015 against 0.03 -> 1/3; 悟空, never in the background -> 1
+    from w2vkit.base.choices import BACKGROUND_OWN_POWER
+
+    assert np.allclose(shares, np.array([0.5, 1 / 3, 1.0]) ** BACKGROUND_OWN_POWER)
+
+
+def test_joint_count_is_one_count_over_both_texts(tmp_path):
+    text, back, both = tmp_path / "t.txt", tmp_path / "b.txt", tmp_path / "both.txt"
+    text.write_text("a b c a d\nb c d e\n", encoding="utf-8")
+    back.write_text("a a b x c\ne d c b a\nx x a\n", encoding="utf-8")
+    both.write_text(text.read_text() + back.read_text(), encoding="utf-8")
+    words = ["a", "b", "c", "d", "e"]  # (the text's vocabulary: x, the background's alone, is not counted)
+    options = CountOptions(dim=3, window=2, background=True)
+    joint = train_count_models(text, words, [options], background=back)[0]
+    single = train_count_models(both, words, [CountOptions(dim=3, window=2)])[0]
+    assert np.allclose(joint.vectors, single.vectors, atol=1e-5)
+    index = {w: i for i, w in enumerate(words)}
+    summed = cooccurrences(text, index, 2) + cooccurrences(back, index, 2)
+    assert joint.pairs == summed.nnz == cooccurrences(both, index, 2).nnz
+
+
+def test_a_model_read_beside_a_background(beside, texts, invoke):
+    with_background, alone = beside
+    model, plain = load_model(with_background), load_model(alone)
+    meta = model.meta
+    assert meta["background"]["inputs"][0]["path"].endswith("background.txt")
+    assert meta["background"]["tokens"] > meta["corpus"]["tokens"]
+    # the words and counts are the text's: as the model of the text alone has them
+    assert list(model.words) == list(plain.words)
+    assert np.array_equal(np.asarray(model.counts), np.asarray(plain.counts))
+    background_words = set(texts[1].read_text(encoding="utf-8")) - set(texts[0].read_text(encoding="utf-8"))
+    assert background_words and not background_words & set(model.words)
+    assert set(meta["views"]) == {"topical", "paradigmatic", "background"}
+    assert "background" not in plain.meta and "background" not in plain.meta["views"]
+    # the default view is the background's, and its JSON says which background made it
+    result = invoke(["similar", "悟空", "-m", with_background, "-n", "5", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    provenance = json.loads(result.stdout)["provenance"]
+    assert provenance["similarity"] == "background"
+    assert provenance["background"]["inputs"][0]["sha256"] == meta["background"]["inputs"][0]["sha256"]
+    assert (
+        "background"
+        not in json.loads(invoke(["similar", "悟空", "-m", alone, "-n", "5", "--format", "json"]).stdout)["provenance"]
+    )
+    shown = invoke(["info", "-m", with_background])
+    assert "background  " in shown.stdout and "background.txt" in shown.stdout
+    assert "[default: background]" in shown.stdout
+
+
+def test_a_name_of_the_text_alone_keeps_its_topical_neighbours(beside):
+    """A word the background never uses has share 1: its row is its topical vector, so its
+    cosines with other such words are the topical view's."""
+    model = load_model(beside[0])
+    view, topical = with_view(model, "background"), with_view(model, "topical")
+    words = list(model.words)
+    background_counts = _background_counts(model)
+    own = [i for i, w in enumerate(words) if w not in background_counts][:20]
+    assert len(own) >= 2
+    v, t = unit_rows(np.asarray(view.vectors)[own]), unit_rows(np.asarray(topical.vectors)[own])
+    assert np.allclose(v @ v.T, t @ t.T, atol=1e-5)
+
+
+def test_the_view_is_the_topical_view_beside_one_count_over_both_texts(beside, tmp_path):
+    """Rebuilt from its parts by another path: both texts' segmented files in one file, counted
+    as one corpus; each word's share from counting both files here."""
+    from w2vkit.base.choices import BACKGROUND_OWN_POWER, VIEW_COUNT_SETTINGS, VIEW_WEIGHTS
+    from w2vkit.training.countmodel import combine
+
+    model = load_model(beside[0])
+    meta, words = model.meta, list(model.words)
+    both = tmp_path / "both.txt"
+    text_lines = open(meta["corpus"]["cache"], encoding="utf-8").read()
+    background_lines = open(meta["background"]["cache"], encoding="utf-8").read()
+    both.write_text(text_lines + background_lines, encoding="utf-8")
+    fields = {k: meta["count_model"][k] for k in ("dim", "smoothing", "add_context", "shift", "seed")}
+    settings = {k: v for k, v in VIEW_COUNT_SETTINGS["background"].items() if k != "background"}
+    joint = train_count_models(both, words, [CountOptions(**fields, **settings)])[0].vectors
+    predictive = np.asarray(model.vectors)[:, : meta["count_model"]["layout"]["predictive_dim"]]
+    text_counts, back_counts = _counts(text_lines), _counts(background_lines)
+    text_rate = np.array([text_counts.get(w, 0) for w in words]) / sum(text_counts.values())
+    back_rate = np.array([back_counts.get(w, 0) for w in words]) / sum(back_counts.values())
+    own = (text_rate / (text_rate + back_rate)) ** BACKGROUND_OWN_POWER
+    topical = unit_rows(np.asarray(with_view(model, "topical").vectors))
+    joint_part = unit_rows(combine(predictive, joint, VIEW_WEIGHTS["background"]))
+    expected = np.hstack([np.sqrt(own)[:, None] * topical, np.sqrt(1 - own)[:, None] * joint_part])
+    np.testing.assert_allclose(np.asarray(with_view(model, "background").vectors), expected, atol=1e-4)
+
+
+def _counts(text: str) -> dict:
+    counts: dict = {}
+    for w in text.split():
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def _background_counts(model):
+    counts = {}
+    with open(model.meta["background"]["cache"], encoding="utf-8") as f:
+        for line in f:
+            for w in line.split():
+                counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def test_members_resample_the_text_and_read_the_whole_background(beside):
+    model = load_model(beside[0])
+    record = model.meta["members"]
+    assert record["background"] == "whole in every member"
+    for member in record["members"]:
+        member_meta = json.loads((beside[0] / member["path"] / "meta.json").read_text(encoding="utf-8"))
+        assert "background" in member_meta["views"]
+
+
+def _refused(invoke, args, tmp_path, code=1):
+    out = tmp_path / "out"
+    result = invoke(["train", *map(str, args), "-o", str(out), *QUICK])
+    assert result.exit_code == code, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "Traceback" not in result.stderr and lines[-1].startswith("Error: ")
+    assert not out.exists() or not any(out.iterdir())
+    return lines[-1]
+
+
+def test_the_text_itself_as_background_is_refused(texts, invoke, tmp_path):
+    line = _refused(invoke, [texts[0], "--background", texts[0]], tmp_path)
+    assert "the background holds the text itself" in line and "text.txt" in line
+
+
+def test_a_background_holding_the_text_is_refused(texts, invoke, tmp_path):
+    holding = tmp_path / "all.txt"
+    holding.write_text(texts[1].read_text(encoding="utf-8") + texts[0].read_text(encoding="utf-8"), encoding="utf-8")
+    line = _refused(invoke, [texts[0], "--background", holding], tmp_path)
+    assert "all.txt: the background holds the text" in line
+
+
+def test_an_empty_background_is_refused(texts, invoke, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("。。。\n\n", encoding="utf-8")
+    line = _refused(invoke, [texts[0], "--background", empty], tmp_path)
+    assert "empty.txt" in line and ("no words" in line or "empty" in line)
+
+
+def test_a_background_in_another_script_or_language_is_refused(texts, invoke, tmp_path):
+    import opencc
+
+    traditional = tmp_path / "traditional.txt"
+    traditional.write_text(opencc.OpenCC("s2t").convert(texts[1].read_text(encoding="utf-8")), encoding="utf-8")
+    line = _refused(invoke, [texts[0], "--background", traditional], tmp_path)
+    assert "traditional.txt: the background uses only" in line and "another script" in line
+    english = tmp_path / "english.txt"
+    english.write_text("the monkey king rode the cloud to the west and back again\n" * 400, encoding="utf-8")
+    line = _refused(invoke, [texts[0], "--background", english], tmp_path)
+    assert "english.txt: the background is English and the text Chinese" in line
+
+
+def test_a_background_inside_the_output_is_refused_and_kept(texts, invoke, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    inside = out / "background.txt"
+    inside.write_text(texts[1].read_text(encoding="utf-8"), encoding="utf-8")
+    before = inside.read_bytes()
+    result = invoke(["train", str(texts[0]), "--background", str(inside), "-o", str(out), *QUICK])
+    assert result.exit_code == 1 and "write the model to a directory outside the inputs" in result.stderr
+    assert inside.read_bytes() == before
+    link = tmp_path / "link.txt"
+    os.symlink(inside, link)
+    result = invoke(["train", str(texts[0]), "--background", str(link), "-o", str(out), *QUICK])
+    assert result.exit_code == 1 and "outside the inputs" in result.stderr
+    assert inside.read_bytes() == before
+
+
+def test_a_background_needs_a_count_part(texts, invoke, tmp_path):
+    line = _refused(invoke, [texts[0], "--background", texts[1], "--method", "word2vec"], tmp_path, code=2)
+    assert "--background informs the count part's view" in line and "--method hybrid" in line

@@ -1,0 +1,174 @@
+"""A small text read beside related texts (`train TEXT --background CORPUS...`, issue 60).
+
+The model's vocabulary and counts stay the text's. The background is segmented as the text is
+(and cached as any corpus is). It then informs one more view, "background": a count model of the
+paradigmatic settings counted over the text and the background together, the text's words only,
+beside the predictive part (VIEW_WEIGHTS["background"] of each cosine). Each word's vector in that
+view is its topical view's vector and that joint one side by side, in the shares sqrt(a) and
+sqrt(1 - a), a = p_text / (p_text + p_background) (p: the word's share of each corpus's tokens). A
+name the background never uses (a = 1) keeps the text's own voice; an everyday word used alike in
+both (a near 1/2) is read half from the background's evidence. Chosen by measurement on four texts
+(benchmarks/background.py, docs/defaults.md "A background"): a background trained into the
+predictive part too crowded out the text's names.
+
+Bad input is refused before any training: a background in another language, one that is the text
+or holds it, one without a token, one that shares almost none of the text's words (another
+script), one inside the output folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..base.choices import BACKGROUND_OWN_POWER
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..text.corpus.corpuscache import PreparedCorpus
+
+# A Chinese background whose characters cover less of the text's characters than this is refused
+# (another script): 三国演义's characters are 0.985 in 西游记's, and 0.93 in a sixth of it; in
+# 西游记 in Traditional script (OpenCC s2t), 0.71 (0.65 in a sixth). An English background, by
+# words, below MIN_SHARED_WORDS.
+MIN_SHARED_CHARACTERS = 0.85
+MIN_SHARED_WORDS = 0.5
+# A background holding this share of the text's lines (of 8 characters or more) holds the text.
+MAX_TEXT_LINES_INSIDE = 0.5
+TEXT_LINE_MIN_CHARS = 8
+
+
+@dataclass(frozen=True)
+class Background:
+    """A background corpus as training uses it: the segmented file, its word counts and tokens,
+    and what a model's meta.json keeps of it."""
+
+    corpus: Path
+    tokens: int
+    counts: dict[str, int]
+    record: dict
+
+    def own_shares(self, words: list[str], counts: Any, tokens: int) -> np.ndarray:
+        """Each word's share of its use that is the text's: p_text / (p_text + p_background), to
+        BACKGROUND_OWN_POWER (1 for a word the background never uses)."""
+        import numpy as np
+
+        text_rate = np.asarray(counts, dtype=np.float64) / max(1, tokens)
+        back_rate = np.array([self.counts.get(w, 0) for w in words], dtype=np.float64) / max(1, self.tokens)
+        return (text_rate / (text_rate + back_rate)) ** BACKGROUND_OWN_POWER
+
+
+def background_view(topical: np.ndarray, joint: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """The background view's vectors: each word's unit topical vector and unit joint vector side by
+    side at sqrt(own) and sqrt(1 - own); the cosine of two words is then
+    sqrt(a_x a_y) cos_topical + sqrt((1 - a_x)(1 - a_y)) cos_joint, and every row has unit length."""
+    import numpy as np
+
+    from ..base.vecmath import unit_rows
+
+    own = np.clip(np.asarray(own, dtype=np.float64), 0.0, 1.0)[:, None]
+    return np.hstack([np.sqrt(own) * unit_rows(topical), np.sqrt(1 - own) * unit_rows(joint)]).astype(np.float32)
+
+
+def prepare_background(
+    inputs: list[str], seg_options, text: PreparedCorpus, jobs=None, progress: bool = False
+) -> Background:
+    """Segment the background as the text is (cached) and check it against the text, before any
+    training: InputError naming the background and what to do."""
+    from ..text.corpus.corpuscache import prepare_corpus
+
+    named = inputs[0] if len(inputs) == 1 else f"{inputs[0]} and {len(inputs) - 1} more"
+    prepared = prepare_corpus(inputs, seg_options, jobs, progress)  # (the text itself: its cache, at once)
+    same = [i["path"] for i in prepared.inputs if i["sha256"] in {t["sha256"] for t in text.inputs}]
+    if same:
+        raise InputError(
+            f"{same[0]}: the background holds the text itself; give related texts as the background, not the text"
+        )
+    if prepared.tokens == 0:
+        raise InputError(f"{named}: the background has no words; give related texts with some")
+    if prepared.language != text.language:
+        raise InputError(
+            f"{named}: the background is {_LANGUAGES.get(prepared.language, prepared.language)} and the text "
+            f"{_LANGUAGES.get(text.language, text.language)}; give a background in the text's language"
+        )
+    counted = prepared.word_counts()
+    counts = dict(counted[0]) if counted is not None else _count(prepared.path)
+    text_counts = text.word_counts()
+    text_counts = dict(text_counts[0]) if text_counts is not None else _count(text.path)
+    _check_shared(named, text_counts, counts, text.language)
+    _check_not_inside(named, text.path, prepared.path)
+    record = {
+        "inputs": prepared.inputs,
+        "tokens": prepared.tokens,
+        **prepared.record(),
+    }
+    return Background(prepared.path, prepared.tokens, counts, record)
+
+
+_LANGUAGES = {"zh": "Chinese", "en": "English"}
+
+
+def _count(corpus: Path) -> dict[str, int]:
+    from collections import Counter
+
+    counts: Counter = Counter()
+    with open(corpus, encoding="utf-8") as f:
+        for lines in iter(lambda: f.readlines(1 << 22), []):
+            counts.update("".join(lines).split())
+    return dict(counts)
+
+
+def _check_shared(named: str, text_counts: dict[str, int], counts: dict[str, int], language: str) -> None:
+    """Refuse a background written otherwise (another script): by characters for Chinese, by words
+    for English."""
+    if language == "zh":
+        from collections import Counter
+
+        text_chars: Counter = Counter()
+        for word, count in text_counts.items():
+            for char in word:
+                text_chars[char] += count
+        known = {char for word in counts for char in word}
+        total = sum(text_chars.values())
+        shared = sum(c for char, c in text_chars.items() if char in known)
+        least, what = MIN_SHARED_CHARACTERS, "characters"
+    else:
+        total = sum(text_counts.values())
+        shared = sum(c for w, c in text_counts.items() if w in counts)
+        least, what = MIN_SHARED_WORDS, "words"
+    if total and shared / total < least:
+        raise InputError(
+            f"{named}: the background uses only {shared / total:.0%} of the text's {what} (another script?); "
+            "give a background written as the text is (--to-simplified reads Traditional text as Simplified)"
+        )
+
+
+def _check_not_inside(named: str, text_corpus: Path, background_corpus: Path) -> None:
+    """Refuse a background holding most of the text's longer lines (the text inside it)."""
+    lines = {_digest(line) for line in _lines(text_corpus) if len(line.replace(" ", "")) >= TEXT_LINE_MIN_CHARS}
+    if not lines:
+        return
+    inside = set()
+    for line in _lines(background_corpus):
+        digest = _digest(line)
+        if digest in lines:
+            inside.add(digest)
+    if len(inside) / len(lines) >= MAX_TEXT_LINES_INSIDE:
+        raise InputError(
+            f"{named}: the background holds the text ({len(inside) / len(lines):.0%} of its lines); "
+            "give related texts as the background, without the text"
+        )
+
+
+def _lines(corpus: Path):
+    with open(corpus, encoding="utf-8") as f:
+        for line in f:
+            yield line.strip()
+
+
+def _digest(line: str) -> bytes:
+    return hashlib.blake2b(line.encode("utf-8"), digest_size=12).digest()
