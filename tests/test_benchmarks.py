@@ -198,3 +198,9 @@ def test_passes_benchmark(novel_slice, tmp_path):
         f.writelines(f"唐\tc\ta{i % 9}\tt\t{line[:60]}\n" for i, line in enumerate(lines[:400]))
     out = run("passes.py", "curve", "--poetry", table, "--sizes", 0.004, 0.008)
     assert out.count(" passes ") == 2 and "rising with size:" in out
+
+
+@pytest.mark.slow
+def test_background_benchmark():
+    out = run("background.py", "--tiny")
+    assert "w2vkit: background" in out and "alone: topical" in out

@@ -238,3 +238,22 @@ def test_a_background_inside_the_output_is_refused_and_kept(texts, invoke, tmp_p
 def test_a_background_needs_a_count_part(texts, invoke, tmp_path):
     line = _refused(invoke, [texts[0], "--background", texts[1], "--method", "word2vec"], tmp_path, code=2)
     assert "--background informs the count part's view" in line and "--method hybrid" in line
+
+
+def test_kwic_shows_the_text_then_its_background_labelled(beside, invoke):
+    with_background, alone = beside
+    plain = invoke(["kwic", "悟空", "-m", with_background, "-n", "5", "--format", "json"])
+    both = invoke(["kwic", "悟空", "-m", with_background, "-n", "5", "--background", "--format", "json"])
+    assert plain.exit_code == 0 and both.exit_code == 0, both.output
+    plain_rows, rows = json.loads(plain.stdout)["results"], json.loads(both.stdout)["results"]
+    sources = [r["from"] for r in rows]
+    assert sources == sorted(sources, key=lambda s: s != "text") and {"text", "background"} <= set(sources)
+    assert [{k: v for k, v in r.items() if k != "from"} for r in rows if r["from"] == "text"] == plain_rows
+    assert all(r["file"].endswith("background.txt") for r in rows if r["from"] == "background")
+    refused = invoke(["kwic", "悟空", "-m", alone, "--background"])
+    assert refused.exit_code == 2 and "was not trained with a background" in refused.stderr
+
+
+def test_a_model_as_background_is_refused_with_what_to_give(beside, texts, invoke, tmp_path):
+    line = _refused(invoke, [texts[0], "--background", beside[1]], tmp_path)
+    assert "a model or vectors as a background are not read" in line and "give the texts it was trained on" in line

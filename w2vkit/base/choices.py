@@ -293,5 +293,5 @@ VIEW_COUNT_SETTINGS: "dict[str, dict]" = {
 VIEW_WEIGHTS = {"topical": 0.4, "paradigmatic": 0.25, "background": 0.75}
 # A word's share of the text's own vector in the background view: (p_text / (p_text + p_background))
 # to this power, p a word's share of the tokens of each (1: the text's own word, a name).
-BACKGROUND_OWN_POWER = 2.0
+BACKGROUND_OWN_POWER = 1.5
 VIEWS_MAX_TOKENS = 5_000_000  # views are trained below this many tokens (novels, samples): seconds each

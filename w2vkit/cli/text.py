@@ -112,10 +112,16 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
     help="With --in TABLE -m MODEL --where COLUMN=GROUP: the group's passages most typical of the word's use there "
     "first (each occurrence's à la carte vector against the group's mean, as contrast computes them).",
 )
+@click.option(
+    "--background",
+    is_flag=True,
+    help="With a model trained with --background: its background's passages too, after the text's, "
+    "labelled in a column 'from'.",
+)
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def kwic(word, source, topn, width, text_column, where, near, typical, model_path, fmt):
+def kwic(word, source, topn, width, text_column, where, near, typical, background, model_path, fmt):
     """Keyword in context: the passages a WORD occurs in, with their line and chapter.
 
     With --in FILE, the raw text (the word found as written); else the segmented text the model
@@ -132,6 +138,7 @@ def kwic(word, source, topn, width, text_column, where, near, typical, model_pat
       w2vkit kwic 梦 --in poetry.tsv.gz --where period=唐 -m models/poetry   # as the model read them
       w2vkit kwic 行者 --near 八戒                  # the two used together
       w2vkit kwic 月 --in poetry.tsv.gz --where period=宋 -m models/poetry --typical   # how 宋 uses 月
+      w2vkit kwic 刀 -m models/sanguo --background  # the text's passages, then its background's
     """
     from ..queries.kwic import passages
     from ..text.reading.tables import is_table
@@ -155,6 +162,7 @@ def kwic(word, source, topn, width, text_column, where, near, typical, model_pat
         model=model,
         where=conditions,
         near=near,
+        background=background,
         **given(width=width, limit=topn, text_column=text_column),
     )
     show(result, fmt)

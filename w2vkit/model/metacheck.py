@@ -94,6 +94,7 @@ SCHEMA: dict = {
         "cache_sha256": str,
         "cache_bytes": int,
         "cache_lines": int,
+        "file_starts": [POSITIVE],
     },
     "items": {"sequences": int, "cut": int, "labels": str, "labels_sha256": str, "holdout": str, "labelled": int},
 }

@@ -281,10 +281,12 @@ def passages(
     text_column: str = TEXT_COLUMN,
     where: dict[str, str] | None = None,
     near: str | None = None,
+    background: bool = False,
 ) -> Result:
     """Keyword in context as a Result: the passages `word` occurs in, of the raw file or table
     `source` (the word as written), or else of the segmented text `model` was trained on (the
-    word as a whole token).
+    word as a whole token), and with `background` those of the background it was read beside
+    after them, labelled.
 
     Parameters
     ----------
@@ -307,6 +309,9 @@ def passages(
     near : str, optional
         Only the passages where this word is within `width` characters of `word` (a neighbour's
         passages: the two words used together).
+    background : bool
+        With `model` (and no `source`): the passages of its background too (train --background),
+        after the text's, a column `from` saying which ("text", "background"); `limit` for each.
 
     Returns
     -------
@@ -329,6 +334,13 @@ def passages(
     from ..text.corpus.corpuscache import model_corpus
     from ..text.reading.tables import is_table
 
+    if background and (source or model is None):
+        raise UsageError(
+            "{background} shows a model's background beside its text: give {model}, not {source}",
+            "background",
+            "model",
+            "source",
+        )
     if where and not (source and is_table(source)):
         raise UsageError("{where} filters a table's rows: give {source} TABLE (.tsv, .csv, .jsonl)", "where", "source")
     if source and is_table(source):  # (with the model trained on it: the rows as the model read them)
@@ -343,7 +355,7 @@ def passages(
     else:
         raise TypeError("give source (a file or table) or model (its training text)")
     # (a table a model was trained on: its text holds a line per row, so the line is the row's number)
-    rows = [
+    rows: list[tuple] = [
         (h.file, h.line, h.document or (f"row {h.line}" if not source and is_table(h.file) else ""), h.left, h.word,
          h.right)
         for h in found.hits
@@ -363,7 +375,18 @@ def passages(
     if found.near is not None:
         fields["near"] = found.near
         provenance["near"] = found.near
-    result = Result("kwic", ["file", "line", "chapter", "left", "word", "right"], rows, fields, [], provenance)
+    columns = ["file", "line", "chapter", "left", "word", "right"]
+    beside = None
+    if background:  # (the background's passages after the text's, each row saying which it is from)
+        corpus, files = model_corpus(model, "background")
+        beside = concordance(corpus, word, segmented=True, width=width, limit=limit, files=files, near=near)
+        rows = [("text", *r) for r in rows] + [
+            ("background", h.file, h.line, h.document or "", h.left, h.word, h.right) for h in beside.hits
+        ]
+        columns = ["from", *columns]
+        fields["background_total"] = beside.total
+        provenance["background"] = True
+    result = Result("kwic", columns, rows, fields, [], provenance)
     shown = f"; showing {len(rows)}" if len(rows) < found.total else ""
     near_it = f" near {found.near}" if found.near is not None else ""
     result.note(
@@ -371,4 +394,6 @@ def passages(
         f"{found.path}{shown}",
         kind="info",
     )
+    if beside is not None:
+        result.note(f"{beside.total:,} occurrences in the background, on {beside.lines:,} lines", kind="info")
     return result

@@ -40,6 +40,7 @@ MIN_SHARED_WORDS = 0.5
 # A background holding this share of the text's lines (of 8 characters or more) holds the text.
 MAX_TEXT_LINES_INSIDE = 0.5
 TEXT_LINE_MIN_CHARS = 8
+VECTOR_SUFFIXES = (".bin", ".vec", ".npy", ".kv", ".model")
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,12 @@ def prepare_background(
     from ..text.corpus.corpuscache import prepare_corpus
 
     named = inputs[0] if len(inputs) == 1 else f"{inputs[0]} and {len(inputs) - 1} more"
+    for path in inputs:  # (vectors carry no counts, and the background view is counted)
+        if (Path(path) / "meta.json").is_file() or Path(path).suffix.lower() in VECTOR_SUFFIXES:
+            raise InputError(
+                f"{path}: a model or vectors as a background are not read (the background view is counted "
+                "from text); give the texts it was trained on"
+            )
     prepared = prepare_corpus(inputs, seg_options, jobs, progress)  # (the text itself: its cache, at once)
     same = [i["path"] for i in prepared.inputs if i["sha256"] in {t["sha256"] for t in text.inputs}]
     if same:
@@ -105,6 +112,7 @@ def prepare_background(
         "inputs": prepared.inputs,
         "tokens": prepared.tokens,
         **prepared.record(),
+        **({"file_starts": prepared.file_starts} if prepared.file_starts else {}),
     }
     return Background(prepared.path, prepared.tokens, counts, record)
 

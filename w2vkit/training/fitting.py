@@ -306,7 +306,7 @@ def expected_seconds(opts: TrainOptions, tokens: int, members: int = 0) -> float
 
     cores = max(1, min(default_jobs(), opts.workers or default_jobs()))
     passes = tokens * (1 if opts.method == "ppmi" else (opts.epochs or 1))
-    one = TRAIN_FIXED_SECONDS + passes * (opts.dim / 100) ** 0.7 / (PASSES_PER_CORE_SECOND * cores)
+    one = TRAIN_FIXED_SECONDS + passes * ((opts.dim or 100) / 100) ** 0.7 / (PASSES_PER_CORE_SECOND * cores)
     if opts.method != "word2vec":  # (the count part: about a second per 150,000 tokens, views included)
         one += tokens / 150_000
     return one * (1 + members)

@@ -55,6 +55,10 @@ def _begin(state: dict) -> None:
     _STATE.update(state)
     # the model itself said what there is to say of the corpus
     logging.getLogger("w2vkit.training.fitting").setLevel(logging.ERROR)
+    if state.get("blas_threads"):  # (members at once: each its share of the cores for the SVDs too)
+        from threadpoolctl import threadpool_limits
+
+        _STATE["limits"] = threadpool_limits(limits=state["blas_threads"])
 
 
 def train_member(number: int) -> tuple[dict, int]:
@@ -240,6 +244,9 @@ def train_members(
         counted=counted,
         progress=progress and jobs == 1,
         background=background,
+        # (members at once, each on its share of the cores: numpy's BLAS threads too, or the count
+        # parts' SVDs of two members run 4 threads on 2 cores)
+        blas_threads=max(1, default_jobs() // jobs) if jobs > 1 and not cluster else None,
     )
     number = 0
     connection = None

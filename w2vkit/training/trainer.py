@@ -189,7 +189,7 @@ def train(
         log.info(
             "expected to take %s: %s over %s tokens%s (a guide from this kind of machine)",
             about(expected_seconds(opts, tokens + (read_beside.tokens / 10 if read_beside else 0), members)),
-            "the count model" if opts.method == "ppmi" else f"{opts.epochs} passes",
+            "the count model" if opts.method == "ppmi" else f"{opts.epochs} pass{'' if opts.epochs == 1 else 'es'}",
             f"{tokens:,}",
             f", then {members} member{'s' if members != 1 else ''}" if members else "",
         )

@@ -260,9 +260,10 @@ def _rewrap_segmented(files, out: CorpusWriter, cap: int) -> WordCounts:
     return counts
 
 
-def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
+def model_corpus(model, part: str = "corpus") -> tuple[Path, list[tuple[int, str]] | None]:
     """The segmented corpus a model was trained on (its copy in the corpus cache) and where each of
-    its inputs starts in it (None when the model does not record it: trained before 0.4.1).
+    its inputs starts in it (None when the model does not record it: trained before 0.4.1); with
+    part="background", the background it was read beside (w2vkit.training.background), likewise.
 
     The file is read only when it lies inside the corpus cache (links resolved) and still holds what
     was written: the size and sha256 the model recorded (models saved before 0.5.0: those the
@@ -270,8 +271,10 @@ def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
     replaced cache) is a UsageError saying to give the text with {source}; nothing of the file
     named is shown."""
     where = Path(model.path) / "meta.json"
-    record = model.meta.get("corpus") or {}
+    record = model.meta.get(part) or {}
     corpus = record.get("cache")
+    if not corpus and part != "corpus":
+        raise UsageError(f"{model.path}: the model was not trained with a background (train --background)")
     if not corpus:
         raise UsageError(
             f"{model.path}: the model records no training corpus (imported?); give {{source}} FILE", "source"
@@ -303,7 +306,7 @@ def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
         why = matches(corpus, sha256, size)
     if why is not None:
         raise UsageError(
-            f"{where}: corpus.cache names a file w2vkit will not read ({why}); give the text with {{source}} FILE",
+            f"{where}: {part}.cache names a file w2vkit will not read ({why}); give the text with {{source}} FILE",
             "source",
         )
     starts, inputs = record.get("file_starts"), record.get("inputs") or []
@@ -312,7 +315,7 @@ def model_corpus(model) -> tuple[Path, list[tuple[int, str]] | None]:
         bad = starts[0] != 1 or any(b <= a for a, b in zip(starts, starts[1:]))
         if bad or (isinstance(lines, int) and starts[-1] > lines + 1):
             raise UsageError(
-                f"{where}: field 'corpus.file_starts' should rise from 1 within the corpus's lines; "
+                f"{where}: field '{part}.file_starts' should rise from 1 within the corpus's lines; "
                 "give the text with {source} FILE, or retrain",
                 "source",
             )
