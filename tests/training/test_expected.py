@@ -23,7 +23,9 @@ def test_times_are_said_in_words_a_reader_takes_in():
 
 
 def test_train_says_what_it_expects_before_it_trains(novel_slice, invoke, tmp_path):
-    result = invoke(["train", novel_slice, "-o", tmp_path / "m", "--epochs", "1", "--dim", "16", "--method", "word2vec"])
+    result = invoke(
+        ["train", novel_slice, "-o", tmp_path / "m", "--epochs", "1", "--dim", "16", "--method", "word2vec"]
+    )
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
     said = next(i for i, line in enumerate(lines) if line.startswith("expected to take about"))
