@@ -387,7 +387,7 @@ def passages(
         fields["background_total"] = beside.total
         provenance["background"] = True
     result = Result("kwic", columns, rows, fields, [], provenance)
-    shown = f"; showing {len(rows)}" if len(rows) < found.total else ""
+    shown = f"; showing {len(found.hits)}" if len(found.hits) < found.total else ""
     near_it = f" near {found.near}" if found.near is not None else ""
     result.note(
         f"{found.total:,} occurrences of {found.word}{near_it} on {found.lines:,} line{'' if found.lines == 1 else 's'} of "
@@ -395,5 +395,6 @@ def passages(
         kind="info",
     )
     if beside is not None:
-        result.note(f"{beside.total:,} occurrences in the background, on {beside.lines:,} lines", kind="info")
+        more = f"; showing {len(beside.hits)}" if len(beside.hits) < beside.total else ""
+        result.note(f"{beside.total:,} occurrences in the background, on {beside.lines:,} lines{more}", kind="info")
     return result
