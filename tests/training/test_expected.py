@@ -31,3 +31,9 @@ def test_train_says_what_it_expects_before_it_trains(novel_slice, invoke, tmp_pa
     said = next(i for i, line in enumerate(lines) if line.startswith("expected to take about"))
     assert "1 pass over" in lines[said]
     assert said < next(i for i, line in enumerate(lines) if line.startswith("trained "))
+
+
+def test_a_background_adds_its_count_not_passes():
+    hybrid = TrainOptions(epochs=80, dim=100, method="hybrid", workers=2)
+    alone, beside = expected_seconds(hybrid, 300_000), expected_seconds(hybrid, 300_000, background_tokens=300_000)
+    assert alone < beside < alone + 5  # (a second or two of counting, not 80 more passes)

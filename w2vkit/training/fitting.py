@@ -298,9 +298,10 @@ def fit(
     return run
 
 
-def expected_seconds(opts: TrainOptions, tokens: int, members: int = 0) -> float:
+def expected_seconds(opts: TrainOptions, tokens: int, members: int = 0, background_tokens: int = 0) -> float:
     """About how long training `opts` on `tokens` takes here (the model and its members), from
-    PASSES_PER_CORE_SECOND: a guide said before the work starts, not a promise."""
+    PASSES_PER_CORE_SECOND: a guide said before the work starts, not a promise. A background
+    adds its count (its tokens), not passes."""
     from ..base.choices import PASSES_PER_CORE_SECOND, TRAIN_FIXED_SECONDS
     from ..base.env import default_jobs
 
@@ -308,7 +309,7 @@ def expected_seconds(opts: TrainOptions, tokens: int, members: int = 0) -> float
     passes = tokens * (1 if opts.method == "ppmi" else (opts.epochs or 1))
     one = TRAIN_FIXED_SECONDS + passes * ((opts.dim or 100) / 100) ** 0.7 / (PASSES_PER_CORE_SECOND * cores)
     if opts.method != "word2vec":  # (the count part: about a second per 150,000 tokens, views included)
-        one += tokens / 150_000
+        one += (tokens + background_tokens) / 150_000
     return one * (1 + members)
 
 

@@ -151,7 +151,7 @@ def train(
     8355
     """
     _check_arguments(inputs, options, seg_options, resampling, items, resume)
-    _check_background(background, items, resume, cluster)
+    _check_background(background, items, resume, cluster, options)
     started = time.perf_counter()
     output = output or resume or default_output(list(inputs))
     # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
@@ -183,12 +183,12 @@ def train(
         if background:
             from .background import prepare_background
 
-            check_background_fits(opts, tokens)
+            _check_background_fits(opts, tokens)
             read_beside = prepare_background(list(background), seg_options, prepared, jobs, progress)
         members = resampling.count if resampling is not None else 0
         log.info(
             "expected to take %s: %s over %s tokens%s (a guide from this kind of machine)",
-            about(expected_seconds(opts, tokens + (read_beside.tokens / 10 if read_beside else 0), members)),
+            about(expected_seconds(opts, tokens, members, read_beside.tokens if read_beside else 0)),
             "the count model" if opts.method == "ppmi" else f"{opts.epochs} pass{'' if opts.epochs == 1 else 'es'}",
             f"{tokens:,}",
             f", then {members} member{'s' if members != 1 else ''}" if members else "",
@@ -324,10 +324,12 @@ def _check_arguments(inputs, options, seg_options, resampling, items, resume) ->
             raise TypeError(f"{name} must be a {kind.__name__} (or None), not {type(value).__name__} ({value!r})"[:200])
 
 
-def _check_background(background, items, resume, cluster) -> None:
-    """A background's arguments, before any work."""
+def _check_background(background, items, resume, cluster, options) -> None:
+    """A background's arguments, before any work (a method given as word2vec included)."""
     if background is None:
         return
+    if isinstance(options, TrainOptions) and options.method == "word2vec":
+        _check_background_fits(options, 0)
     if isinstance(background, (str, os.PathLike)) or not isinstance(background, (list, tuple)):
         raise OptionError("{background} must be a list of paths, not one path", "background")
     if not background:
@@ -342,7 +344,7 @@ def _check_background(background, items, resume, cluster) -> None:
         )
 
 
-def check_background_fits(opts: TrainOptions, tokens: int) -> None:
+def _check_background_fits(opts: TrainOptions, tokens: int) -> None:
     """A background informs a view of the count part, which texts below VIEWS_MAX_TOKENS have."""
     from ..base.choices import VIEWS_MAX_TOKENS
 
