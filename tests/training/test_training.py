@@ -463,7 +463,7 @@ def test_members_build_their_vocabulary_from_counts_equal_to_a_scan_of_their_tex
     real_fit = trainer.fit
     given = []
 
-    def checking_fit(corpus, tokens, opts, inputs, progress, state=None, counted=None, counter=None):
+    def checking_fit(corpus, tokens, opts, inputs, progress, state=None, counted=None, counter=None, background=None):
         scanned, lines = Counter(), 0
         with open(corpus, encoding="utf-8") as f:
             for line in f:
@@ -471,7 +471,7 @@ def test_members_build_their_vocabulary_from_counts_equal_to_a_scan_of_their_tex
                 lines += 1
         given.append(counted is not None and list(counted[0].items()) == list(scanned.items()) and counted[1] == lines)
         given[-1] = given[-1] and tokens == sum(scanned.values())
-        return real_fit(corpus, tokens, opts, inputs, progress, state, counted, counter)
+        return real_fit(corpus, tokens, opts, inputs, progress, state, counted, counter, background)
 
     import w2vkit.training.memberwork as memberwork
 
