@@ -257,3 +257,15 @@ def test_kwic_shows_the_text_then_its_background_labelled(beside, invoke):
 def test_a_model_as_background_is_refused_with_what_to_give(beside, texts, invoke, tmp_path):
     line = _refused(invoke, [texts[0], "--background", beside[1]], tmp_path)
     assert "a model or vectors as a background are not read" in line and "give the texts it was trained on" in line
+
+
+def test_counts_of_a_cache_without_them_are_counted_alike(texts, monkeypatch):
+    from w2vkit.text.corpus.corpuscache import PreparedCorpus, prepare_corpus
+    from w2vkit.text.segmenting.segment import SegmentOptions
+    from w2vkit.training.background import prepare_background
+
+    text = prepare_corpus([str(texts[0])], SegmentOptions())
+    kept = prepare_background([str(texts[1])], SegmentOptions(), text)
+    monkeypatch.setattr(PreparedCorpus, "word_counts", lambda self: None)  # (a corpus cached before 0.4.2)
+    counted = prepare_background([str(texts[1])], SegmentOptions(), text)
+    assert counted.counts == kept.counts and sum(kept.counts.values()) == kept.tokens

@@ -17,6 +17,9 @@ NUMBER = (int, float)
 MAYBE_INT = (int, NONE)
 MAYBE_NUMBER = (int, float, NONE)
 POSITIVE = "positive"  # an int of at least 1
+# a segmented text's copy in the corpus cache, as the model's corpus and its background record it
+# (w2vkit.text.corpus.corpuscache.model_corpus reads it only through its checks)
+CACHE_RECORD = {"cache": str, "cache_sha256": str, "cache_bytes": int, "cache_lines": int, "file_starts": [POSITIVE]}
 
 SCHEMA: dict = {
     "format_version": int,
@@ -56,11 +59,7 @@ SCHEMA: dict = {
     "corpus": {
         "inputs": [{"!path": str, "table": str, "table_sha256": str, "where": dict}],
         "!tokens": int,
-        "cache": str,
-        "cache_sha256": str,
-        "cache_bytes": int,
-        "cache_lines": int,
-        "file_starts": [POSITIVE],
+        **CACHE_RECORD,
     },  # (a member: tokens only)
     "ngrams": {"count": int, "min_n": int, "max_n": int, "dim": int},
     "count_model": {
@@ -87,15 +86,7 @@ SCHEMA: dict = {
     "views": {kind: {"!sha256": str, "!bytes": int} for kind in SIMILARITIES if kind != MIXED},
     "member": {"!number": POSITIVE, "seed": int, "draw": [int]},
     # the texts read beside the model's (w2vkit.training.background)
-    "background": {
-        "!inputs": [{"!path": str, "!sha256": str}],
-        "!tokens": int,
-        "cache": str,
-        "cache_sha256": str,
-        "cache_bytes": int,
-        "cache_lines": int,
-        "file_starts": [POSITIVE],
-    },
+    "background": {"!inputs": [{"!path": str, "!sha256": str}], "!tokens": POSITIVE, **CACHE_RECORD},
     "items": {"sequences": int, "cut": int, "labels": str, "labels_sha256": str, "holdout": str, "labelled": int},
 }
 

@@ -102,10 +102,7 @@ def prepare_background(
             f"{named}: the background is {_LANGUAGES.get(prepared.language, prepared.language)} and the text "
             f"{_LANGUAGES.get(text.language, text.language)}; give a background in the text's language"
         )
-    counted = prepared.word_counts()
-    counts = dict(counted[0]) if counted is not None else _count(prepared.path)
-    text_counts = text.word_counts()
-    text_counts = dict(text_counts[0]) if text_counts is not None else _count(text.path)
+    counts, text_counts = _word_counts(prepared), _word_counts(text)
     _check_shared(named, text_counts, counts, text.language)
     _check_not_inside(named, text.path, prepared.path)
     record = {
@@ -120,14 +117,15 @@ def prepare_background(
 _LANGUAGES = {"zh": "Chinese", "en": "English"}
 
 
-def _count(corpus: Path) -> dict[str, int]:
-    from collections import Counter
+def _word_counts(corpus: PreparedCorpus) -> dict[str, int]:
+    """A corpus's word counts: the cache's, else counted (a corpus cached before they were kept)."""
+    counted = corpus.word_counts()
+    if counted is not None:
+        return dict(counted[0])
+    from .countmodel import vocabulary
 
-    counts: Counter = Counter()
-    with open(corpus, encoding="utf-8") as f:
-        for lines in iter(lambda: f.readlines(1 << 22), []):
-            counts.update("".join(lines).split())
-    return dict(counts)
+    words, counts, _ = vocabulary(corpus.path, 1)
+    return dict(zip(words, counts.tolist()))
 
 
 def _check_shared(named: str, text_counts: dict[str, int], counts: dict[str, int], language: str) -> None:
