@@ -3,7 +3,8 @@ text's everyday words without costing its names. For each target text and seed, 
 with `train TEXT --background ...` (its topical and paradigmatic views are what the text alone
 answers with: the background changes neither its words nor its predictive part); then the
 background view w2vkit makes, and the other designs measured to choose it, each a count over the
-text and its background (the text's vocabulary only), scored on the text's own words:
+text and its background (the text's vocabulary only), and the view made when the background is
+given as a model of its texts (trained alone, seed 1), scored on the text's own words:
 
   names      alias recall@10 (the text's alias groups)
   everyday   category precision@10 (benchmarks/data/zh-everyday-categories.txt, or the classical
@@ -129,6 +130,30 @@ def rates(corpus: Path, words: list) -> np.ndarray:
     return np.array([counts.get(w, 0) for w in words], dtype=np.float64) / total
 
 
+def background_model(tmp: Path, name: str, background: list, seg: dict, tiny: bool) -> Path:
+    """A model of the background texts alone (seed 1, defaults): the background given as a model."""
+    folder = tmp / f"{name}-background-model"
+    if not (folder / "meta.json").exists():
+        started = time.perf_counter()
+        train(background, folder, TrainOptions(seed=1, **(TINY_TRAIN if tiny else {})), SegmentOptions(**seg))
+        print(f"  {name} background model: trained in {time.perf_counter() - started:.1f} s", flush=True)
+    return folder
+
+
+def model_view(model, background_folder: Path) -> np.ndarray:
+    """The background view `train TEXT --background MODEL` makes, by the same functions, from the
+    model of the text (its topical view) and the background model."""
+    from w2vkit.text.corpus.corpuscache import PreparedCorpus
+    from w2vkit.training.background import background_view, prepare_background
+
+    corpus = model.meta["corpus"]
+    text = PreparedCorpus(Path(corpus["cache"]), corpus["inputs"], None, True, 0.0, corpus["tokens"], "zh")
+    beside = prepare_background([str(background_folder)], None, text)
+    words = list(model.words)
+    own = beside.own_shares(words, np.asarray(model.counts), corpus["tokens"])
+    return background_view(np.asarray(with_view(model, "topical").vectors), beside.vectors_of(words), own)
+
+
 def designs(model, tmp: Path) -> dict:
     """name -> vectors (a row per word of the model): the text alone (its views: what a model
     without --background answers with), the background view as w2vkit makes it, and the other
@@ -189,7 +214,11 @@ def main():
                 train(target, folder, options, seg_options, background=background)
                 print(f"  {name} seed {seed}: trained in {time.perf_counter() - started:.1f} s", flush=True)
             model = load_model(folder)
-            per_seed[seed] = {d: score(v, list(model.words), groups, cats) for d, v in designs(model, tmp).items()}
+            made = designs(model, tmp)
+            made["w2vkit: a model as background"] = model_view(
+                model, background_model(tmp, name, background, seg, args.tiny)
+            )
+            per_seed[seed] = {d: score(v, list(model.words), groups, cats) for d, v in made.items()}
         rows = {}
         for design in per_seed[seeds[0]]:
             names = [per_seed[s][design][0]["names"] for s in seeds]

@@ -9,6 +9,7 @@ evaluation sets of ../shared; they are left out of a plain `pytest` and run with
 import bz2
 import os
 import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -95,6 +96,33 @@ def invoke(runner):
         return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False, **kw)
 
     return run
+
+
+def main_help_examples() -> list[list[str]]:
+    """The `w2vkit ...` lines of the main --help, as argument lists."""
+    from w2vkit.cli import cli
+
+    text = CliRunner().invoke(cli, ["--help"]).stdout
+    return [shlex.split(line.strip())[1:] for line in text.splitlines() if line.strip().startswith("w2vkit ")]
+
+
+@pytest.fixture(scope="session")
+def main_help_session(tmp_path_factory, isolated_cache):
+    """A folder where the main --help's `segment` and `train` examples ran as written (defaults,
+    the whole built-in novel): trained once for the tests that need the default model, since it
+    is the slowest step of the suite."""
+    from w2vkit.cli import cli
+
+    folder = tmp_path_factory.mktemp("main-help")
+    old = os.getcwd()
+    os.chdir(folder)
+    try:
+        for args in [e for e in main_help_examples() if e[0] in ("segment", "train")]:
+            r = CliRunner().invoke(cli, args, catch_exceptions=False)
+            assert r.exit_code == 0, f"w2vkit {shlex.join(args)} -> {r.exit_code}: {r.stderr}"
+    finally:
+        os.chdir(old)
+    return folder
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -203,4 +203,4 @@ def test_passes_benchmark(novel_slice, tmp_path):
 @pytest.mark.slow
 def test_background_benchmark():
     out = run("background.py", "--tiny")
-    assert "w2vkit: background" in out and "alone: topical" in out
+    assert "w2vkit: background" in out and "alone: topical" in out and "w2vkit: a model as background" in out

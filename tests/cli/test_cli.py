@@ -5,23 +5,23 @@ import shlex
 import shutil
 
 import pytest
+from conftest import main_help_examples
 
 from w2vkit.cli import cli
 from w2vkit.pictures.fonts import find_cjk_font
 from w2vkit.queries.ensemble import NO_MEMBERS as NO_MEMBERS_HINT
 
 
-def main_help_examples(runner) -> list[list[str]]:
-    text = runner.invoke(cli, ["--help"]).stdout
-    return [shlex.split(line.strip())[1:] for line in text.splitlines() if line.strip().startswith("w2vkit ")]
-
-
 @pytest.mark.slow
-def test_every_example_of_the_main_help_runs_on_the_builtin_novel(runner, invoke, tmp_path, monkeypatch):
+def test_every_example_of_the_main_help_runs_on_the_builtin_novel(main_help_session, invoke, tmp_path, monkeypatch):
+    # (segment and train ran as written in the session fixture, which asserts their exit codes;
+    # their outputs are copied here so the rest of the session runs on its own folder)
+    for made in ("segmented", "models"):
+        shutil.copytree(main_help_session / made, tmp_path / made)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("W2VKIT_MODEL", raising=False)
     monkeypatch.delenv("W2VKIT_DATA", raising=False)
-    examples = main_help_examples(runner)
+    examples = main_help_examples()
     assert [e[0] for e in examples] == [
         "segment",
         "train",
@@ -33,7 +33,7 @@ def test_every_example_of_the_main_help_runs_on_the_builtin_novel(runner, invoke
         "evaluate",
     ]
     outputs = {}
-    for args in examples:
+    for args in [e for e in examples if e[0] not in ("segment", "train")]:
         r = invoke(args)
         assert r.exit_code == 0, f"w2vkit {shlex.join(args)} -> {r.exit_code}: {r.stderr}"
         outputs[args[0]] = r
@@ -107,7 +107,6 @@ def _float_options():
     """(command, flag) of every option of every command whose values are numbers with a fraction."""
     import click
 
-    from w2vkit.cli import cli
     from w2vkit.cli.options import WordWeight
 
     found = []

@@ -22,6 +22,11 @@ def test_a_trained_models_meta_passes(small_model):
         ({"timings": {"train_seconds": "fast"}}, "field 'timings.train_seconds' should be a number, not a string"),
         ({"segmentation": {"max_line_tokens": 0}}, "should be a whole number of at least 1, not 0"),
         ([1], "not a JSON object"),
+        (
+            {"corpus": {"tokens": 3, "inputs": [{"path": "t.tsv", "where": {"period": ["唐"]}}]}},
+            "field 'corpus.inputs[0].where.period' should be a string, not a list",
+        ),
+        ({"corpus": {"tokens": 3, "inputs": [{"path": "t.tsv", "where": "period=唐"}]}}, "where' should be an object"),
     ],
 )
 def test_damage_is_named(meta, message):
@@ -32,3 +37,4 @@ def test_damage_is_named(meta, message):
 def test_null_where_older_models_wrote_nothing_is_accepted():
     check_meta({"hyperparameters": {"window": None, "alpha": None}, "gensim_version": None}, "meta.json")
     check_meta({"corpus": {"tokens": 5}, "member": {"number": 1}}, "members/01/meta.json")  # a member's
+    check_meta({"corpus": {"tokens": 3, "inputs": [{"path": "t.tsv", "where": {"period": "唐"}}]}}, "meta.json")

@@ -62,7 +62,7 @@ def test_view_cosines_follow_their_formula():
 
 
 def test_own_share_is_the_text_s_part_of_a_word_s_rate():
-    background = Background(corpus=None, tokens=1000, counts={"刀": 10, "马": 30}, record={})
+    background = Background(corpus=None, tokens=1000, rates={"刀": 10 / 1000, "马": 30 / 1000}, record={})
     shares = background.own_shares(["刀", "马", "悟空"], [20, 30, 7], tokens=2000)
     # 刀: 0.01 in both -> 1/2; 马: 0.015 against 0.03 -> 1/3; 悟空, never in the background -> 1
     from w2vkit.base.choices import BACKGROUND_OWN_POWER
@@ -254,9 +254,83 @@ def test_kwic_shows_the_text_then_its_background_labelled(beside, invoke):
     assert refused.exit_code == 2 and "was not trained with a background" in refused.stderr
 
 
-def test_a_model_as_background_is_refused_with_what_to_give(beside, texts, invoke, tmp_path):
+@pytest.fixture(scope="module")
+def model_beside(texts, tmp_path_factory):
+    """A model of the background text (another dimension: 16), and a model of the text read
+    beside it."""
+    from click.testing import CliRunner
+
+    from w2vkit.cli import cli
+
+    text, background = texts
+    folder = tmp_path_factory.mktemp("background-model")
+    runner = CliRunner()
+    args = ["train", str(background), "-o", str(folder / "background"), *QUICK, "--dim", "16"]
+    assert runner.invoke(cli, args).exit_code == 0
+    args = ["train", str(text), "--background", str(folder / "background"), "-o", str(folder / "with"), *QUICK[:-1]]
+    made = runner.invoke(cli, args)  # (without -q: the summary line)
+    assert made.exit_code == 0, made.output
+    assert "read beside a background: the model " in made.stderr
+    return folder / "background", folder / "with"
+
+
+def test_a_model_as_background_gives_its_vectors_beside_the_topical_ones(model_beside, beside):
+    """The view rebuilt from its parts: each word's topical vector beside the background model's
+    vector of it (its default view), in the shares of the text's and the model's counts."""
+    from w2vkit.base.choices import BACKGROUND_OWN_POWER
+
+    background_model, made = model_beside
+    model, source = load_model(made), with_view(load_model(background_model), None)
+    record = model.meta["background"]["model"]
+    assert record["path"] == str(background_model) and record["dim"] == source.dim and record["view"] == "topical"
+    assert model.meta["views"]["background"]["from"] == "model"
+    assert list(model.words) == list(load_model(beside[1]).words)  # (the text's words, as alone)
+    words, index = list(model.words), {w: i for i, w in enumerate(source.words)}
+    text_rate = np.asarray(model.counts, dtype=np.float64) / model.meta["corpus"]["tokens"]
+    back_counts = np.array([source.counts[index[w]] if w in index else 0 for w in words], dtype=np.float64)
+    back_rate = back_counts / source.meta["corpus"]["tokens"]
+    own = (text_rate / (text_rate + back_rate)) ** BACKGROUND_OWN_POWER
+    beside_rows = np.array([source.vectors[index[w]] if w in index else np.zeros(source.dim) for w in words])
+    topical = unit_rows(np.asarray(with_view(model, "topical").vectors))
+    expected = np.hstack([np.sqrt(own)[:, None] * topical, np.sqrt(1 - own)[:, None] * unit_rows(beside_rows)])
+    np.testing.assert_allclose(np.asarray(with_view(model, "background").vectors), expected, atol=1e-5)
+    assert own.min() < 0.9 and (own == 1).any()  # (shared words read partly from the model; the text's own not)
+
+
+def test_a_model_background_is_said_and_has_no_passages(model_beside, invoke):
+    shown = invoke(["info", "-m", model_beside[1]])
+    dim = with_view(load_model(model_beside[0]), None).dim  # (its topical view's: 16 + the count part's)
+    assert f"background  the model {model_beside[0]} (" in shown.stdout and f"dim {dim}," in shown.stdout
+    assert "background (from the background model)" in shown.stdout
+    result = invoke(["similar", "悟空", "-m", model_beside[1], "-n", "3", "--format", "json"])
+    assert json.loads(result.stdout)["provenance"]["background"]["model"]["dim"] == dim
+    refused = invoke(["kwic", "悟空", "-m", model_beside[1], "--background"])
+    assert refused.exit_code == 2 and "its background is a model's vectors, which hold no passages" in refused.stderr
+
+
+def test_imported_vectors_as_background_are_read_by_rank(model_beside, texts, invoke, tmp_path):
+    """Vectors from elsewhere (here the background model's, exported and imported again) have
+    no counts: a word's share of use comes from its rank."""
+    exported = tmp_path / "background.vec"
+    assert invoke(["export", "-m", model_beside[0], "--format", "word2vec-txt", "-o", exported]).exit_code == 0
+    raw = _refused(invoke, [texts[0], "--background", exported], tmp_path)
+    assert f"{exported}: vectors are read as a background once imported: w2vkit import" in raw
+    assert invoke(["import", exported, "-o", tmp_path / "imported", "-q"]).exit_code == 0
+    made = invoke(["train", texts[0], "--background", tmp_path / "imported", "-o", tmp_path / "with", *QUICK])
+    assert made.exit_code == 0, made.output
+    meta = load_model(tmp_path / "with").meta
+    assert "tokens" not in meta["background"] and meta["background"]["model"]["view"] == "mixed"
+    assert "background" in meta["views"]
+
+
+def test_a_model_of_the_text_itself_or_beside_texts_is_refused(beside, model_beside, texts, invoke, tmp_path):
     line = _refused(invoke, [texts[0], "--background", beside[1]], tmp_path)
-    assert "a model or vectors as a background are not read" in line and "give the texts it was trained on" in line
+    assert "the background model was trained on the text itself" in line
+    line = _refused(invoke, [texts[0], "--background", model_beside[0], "--background", texts[1]], tmp_path)
+    assert "a model as a background stands alone" in line
+    # (a second positional path is more text: the model, trained on it, is then refused as above)
+    line = _refused(invoke, [texts[0], "--background", model_beside[0], texts[1]], tmp_path)
+    assert "the background model was trained on the text itself (" in line
 
 
 def test_counts_of_a_cache_without_them_are_counted_alike(texts, monkeypatch):
@@ -268,4 +342,14 @@ def test_counts_of_a_cache_without_them_are_counted_alike(texts, monkeypatch):
     kept = prepare_background([str(texts[1])], SegmentOptions(), text)
     monkeypatch.setattr(PreparedCorpus, "word_counts", lambda self: None)  # (a corpus cached before 0.4.2)
     counted = prepare_background([str(texts[1])], SegmentOptions(), text)
-    assert counted.counts == kept.counts and sum(kept.counts.values()) == kept.tokens
+    assert counted.rates == kept.rates and abs(sum(kept.rates.values()) - 1) < 1e-9
+
+
+def test_a_model_in_another_script_is_refused(texts, invoke, tmp_path):
+    import opencc
+
+    traditional = tmp_path / "traditional.txt"
+    traditional.write_text(opencc.OpenCC("s2t").convert(texts[1].read_text(encoding="utf-8")), encoding="utf-8")
+    assert invoke(["train", traditional, "-o", tmp_path / "traditional", *QUICK]).exit_code == 0
+    line = _refused(invoke, [texts[0], "--background", tmp_path / "traditional"], tmp_path)
+    assert "traditional: the background uses only" in line and "another script" in line

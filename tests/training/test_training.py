@@ -259,13 +259,16 @@ def test_info(invoke, small_model):
 
 
 @pytest.mark.slow
-def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path, invoke):
-    """The acceptance run: defaults on the whole novel, then the character's other names."""
+def test_default_training_on_the_novel_finds_other_names(main_help_session, invoke):
+    """The acceptance run: defaults on the whole novel (the main --help's train example, run once
+    for the session), then the character's other names."""
+    from gensim.models import KeyedVectors
+
     from w2vkit.queries.query import Engine
 
-    train([str(xiyouji_path)], tmp_path / "xiyouji", keep_gensim=True)  # (gensim's state, cross-checked below)
-    engine = Engine(load_model(tmp_path / "xiyouji"), similarity="mixed")  # (the vectors as saved, not a view)
-    info = invoke(["info", "-m", tmp_path / "xiyouji"])
+    folder = main_help_session / "models" / "xiyouji"
+    engine = Engine(load_model(folder), similarity="mixed")  # (the vectors as saved, not a view)
+    info = invoke(["info", "-m", folder])
     assert "training    cbow+subwords(2-3, word weight 0.3) window=8 epochs=80" in info.stdout
     names = {
         "悟空",
@@ -290,19 +293,46 @@ def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path,
 
     scores = alias_scores(engine.model.words, engine.vectors, read_groups("xiyouji-aliases"))
     assert scores["recall_at_10"] >= 0.45, scores
-    # The saved vectors are the hybrid default (w2vkit.training.countmodel): the predictive part, 0.3 x the
-    # word's unit vector + 0.7 x the unit mean of its n-grams' (a one-character word: its own),
-    # from gensim's trained state, at unit length and scaled by sqrt(1 - 0.25), beside the count
-    # model's unit vectors scaled by sqrt(0.25).
-    from gensim.models import FastText, KeyedVectors
+    # Queries on the saved vectors answer as gensim's KeyedVectors would.
+    model = engine.model
+    kv = KeyedVectors(model.dim)
+    kv.add_vectors(model.words, np.asarray(engine.vectors))
+    for word in ("孙悟空", "八戒", "妖精"):
+        ours = engine.most_similar([word], topn=10)
+        theirs = kv.most_similar(word, topn=10)
+        assert [w for w, _ in ours] == [w for w, _ in theirs]
+        assert np.allclose([s for _, s in ours], [s for _, s in theirs], atol=1e-5)
+    # Unknown words: composed from n-grams only when at least half of them are known.
+    r = invoke(["similar", "不存在的词语啊", "-m", folder])
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: '不存在的词语啊' is not in the model (never seen in the corpus")
+    assert r.stderr.rstrip().endswith(
+        "(only 2 of its 15 character n-grams are known; at least 50% are needed to compose a vector)"
+    )
+    r = invoke(["similar", "孙悟空大", "-m", folder, "--format", "tsv"])
+    assert r.exit_code == 0, r.stderr
+    assert "孙悟空大: not in the vocabulary; composed from its character n-grams (6 of 9 known, 67%)" in r.stderr
+    assert len(r.stdout.splitlines()) == 11
+
+
+def test_the_default_hybrid_vectors_are_gensims_state_composed_beside_the_count_model(novel_slice, tmp_path):
+    """The saved vectors of the default method (w2vkit.training.countmodel): the predictive part,
+    0.3 x the word's unit vector + 0.7 x the unit mean of its n-grams' (a one-character word: its
+    own), from gensim's trained state, at unit length and scaled by sqrt(1 - 0.25), beside the
+    count model's unit vectors scaled by sqrt(0.25). (Default settings but two passes: the
+    composition is the same at any length of training.)"""
+    from gensim.models import FastText
     from gensim.models.fasttext import ft_ngram_hashes
 
+    from w2vkit.queries.query import Engine
     from w2vkit.training.countmodel import CountOptions, train_count_model
 
+    train([str(novel_slice)], tmp_path / "m", TrainOptions(epochs=2), keep_gensim=True)
+    engine = Engine(load_model(tmp_path / "m"), similarity="mixed")
     model = engine.model
     assert model.meta["hyperparameters"]["method"] == "hybrid"
     assert model.meta["count_model"]["layout"] == {"predictive_dim": 100, "count_dim": 100}
-    g = FastText.load(str(tmp_path / "xiyouji" / "gensim" / "model"))
+    g = FastText.load(str(tmp_path / "m" / "gensim" / "model"))
     assert type(g) is FastText and g.wv.index_to_key == model.words
     unit = lambda x: x / np.linalg.norm(x)  # noqa: E731
     composed = np.array(
@@ -320,25 +350,6 @@ def test_default_training_on_the_novel_finds_other_names(xiyouji_path, tmp_path,
     count = train_count_model(model.meta["corpus"]["cache"], model.words, CountOptions(seed=1)).vectors
     count = count / np.maximum(np.linalg.norm(count, axis=1, keepdims=True), 1e-12) * 0.5
     assert np.allclose(np.asarray(engine.vectors[:, 100:]), count, atol=1e-4)
-    # Queries on the saved vectors answer as gensim's KeyedVectors would.
-    kv = KeyedVectors(model.dim)
-    kv.add_vectors(model.words, np.asarray(engine.vectors))
-    for word in ("孙悟空", "八戒", "妖精"):
-        ours = engine.most_similar([word], topn=10)
-        theirs = kv.most_similar(word, topn=10)
-        assert [w for w, _ in ours] == [w for w, _ in theirs]
-        assert np.allclose([s for _, s in ours], [s for _, s in theirs], atol=1e-5)
-    # Unknown words: composed from n-grams only when at least half of them are known.
-    r = invoke(["similar", "不存在的词语啊", "-m", tmp_path / "xiyouji"])
-    assert r.exit_code == 1
-    assert r.stderr.startswith("Error: '不存在的词语啊' is not in the model (never seen in the corpus")
-    assert r.stderr.rstrip().endswith(
-        "(only 2 of its 15 character n-grams are known; at least 50% are needed to compose a vector)"
-    )
-    r = invoke(["similar", "孙悟空大", "-m", tmp_path / "xiyouji", "--format", "tsv"])
-    assert r.exit_code == 0, r.stderr
-    assert "孙悟空大: not in the vocabulary; composed from its character n-grams (6 of 9 known, 67%)" in r.stderr
-    assert len(r.stdout.splitlines()) == 11
 
 
 def test_word_weight_gensim_keeps_gensims_composition(novel_slice, tmp_path):

@@ -12,6 +12,7 @@ from ..base.choices import (
     SMALL_CORPUS_TOKENS,
 )
 from ..base.optiontable import TRAIN
+from ..queries.modelinfo import background_summary
 from .options import (
     CLUSTER_OPTION,
     FORMAT_OPTION,
@@ -91,7 +92,8 @@ SIZE = f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
     "--background",
     multiple=True,
     metavar="PATH",
-    help="Related text read beside CORPUS (repeat for more; files, folders, tables, segmented as CORPUS is): "
+    help="Related text read beside CORPUS (repeat for more; files, folders, tables, segmented as CORPUS is), "
+    "or one w2vkit model of such text (trained, or vectors brought in with `w2vkit import`): "
     "the words and counts stay CORPUS's, the background informs a view that everyday words take from it and "
     "names from CORPUS (--similarity background, then the default).",
 )
@@ -215,10 +217,8 @@ def train(
         f"({result.words_per_second:,.0f} words/s) -> {result.model_dir}/"
     )
     if result.background is not None:
-        files = [i["path"] for i in result.background["inputs"]]
-        shown = files[0] if len(files) == 1 else f"{files[0]} and {len(files) - 1} more"
         info(
-            f"read beside a background of {plural(result.background['tokens'], 'token')} ({shown}): "
+            f"read beside a background: {background_summary(result.background)}; "
             "queries answer with its view (--similarity background) and the text's words only"
         )
 

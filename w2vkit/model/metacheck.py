@@ -5,7 +5,8 @@ and presence are checked here (a few dozen fields: microseconds); values that ne
 (checksums, non-finite rows) are store's, scanned by `info --verify`.
 
 A spec is a type or a tuple of types, a dict (a nested object: its keys' specs; a key starting
-with "!" must be present when the object is), or a one-element list (a list of that spec)."""
+with "!" must be present when the object is; the key "*" alone: any keys, each value that spec),
+or a one-element list (a list of that spec)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ SCHEMA: dict = {
         "phrases": int,
     },
     "corpus": {
-        "inputs": [{"!path": str, "table": str, "table_sha256": str, "where": dict}],
+        "inputs": [{"!path": str, "table": str, "table_sha256": str, "where": {"*": str}}],
         "!tokens": int,
         **CACHE_RECORD,
     },  # (a member: tokens only)
@@ -86,7 +87,13 @@ SCHEMA: dict = {
     "views": {kind: {"!sha256": str, "!bytes": int} for kind in SIMILARITIES if kind != MIXED},
     "member": {"!number": POSITIVE, "seed": int, "draw": [int]},
     # the texts read beside the model's (w2vkit.training.background)
-    "background": {"!inputs": [{"!path": str, "!sha256": str}], "!tokens": POSITIVE, **CACHE_RECORD},
+    # (texts: inputs, tokens and their cache copy; a model: which, and its tokens when trained)
+    "background": {
+        "inputs": [{"!path": str, "!sha256": str}],
+        "model": {"!path": str, "!vectors_sha256": str, "dim": int, "words": int, "view": str},
+        "tokens": POSITIVE,
+        **CACHE_RECORD,
+    },
     "items": {"sequences": int, "cut": int, "labels": str, "labels_sha256": str, "holdout": str, "labelled": int},
 }
 
@@ -110,6 +117,10 @@ def _problem(value, spec, name: str) -> str | None:
     if isinstance(spec, dict):
         if not isinstance(value, dict):
             return f"field {name!r} should be an object, not {_kind(value)}" if name else "not a JSON object"
+        if list(spec) == ["*"]:  # (a mapping: any keys, each value of one spec)
+            return next(
+                (p for k, v in value.items() if (p := _problem(v, spec["*"], f"{name}.{k}"[:80])) is not None), None
+            )
         for key, inner in spec.items():
             required = key.startswith("!")
             key = key.lstrip("!")

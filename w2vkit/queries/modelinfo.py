@@ -71,12 +71,13 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
         lines.append(f"corpus      {tokens:,} token{'' if tokens == 1 else 's'} from {names}")
     background = meta.get("background")
     if background:  # (w2vkit.training.background)
-        names = ", ".join(f"{_input_name(i)} (sha256 {i['sha256'][:12]}…)" for i in background["inputs"])
-        lines.append(f"background  {background['tokens']:,} tokens from {names}, read beside the corpus")
+        lines.append(f"background  {background_summary(background)}, read beside the corpus")
     views = meta.get("views")
     if isinstance(views, dict) and views:  # (w2vkit.model.views)
         kinds = ", ".join(
-            f"{name} (count window {(v.get('count_model') or {}).get('window')}, weight {v.get('weight')})"
+            f"{name} (from the background model)"
+            if v.get("from") == "model"
+            else f"{name} (count window {(v.get('count_model') or {}).get('window')}, weight {v.get('weight')})"
             for name, v in views.items()
             if isinstance(v, dict)
         )
@@ -137,3 +138,17 @@ def _input_name(record: dict) -> str:
     name = Path(record.get("table") or record["path"]).name
     where = record.get("where") or {}
     return name + (f" (rows with {', '.join(f'{k}={v}' for k, v in where.items())})" if where else "")
+
+
+def background_summary(background: dict) -> str:
+    """A background record (w2vkit.training.background) in words: its texts and tokens, or the
+    model whose vectors it is."""
+    if background.get("model"):
+        m = background["model"]
+        size = f", {background['tokens']:,} tokens" if background.get("tokens") else ""
+        return (
+            f"the model {m['path']} ({m.get('words', 0):,} words, dim {m.get('dim')}, its {m.get('view')} "
+            f"vectors{size}, sha256 {m['vectors_sha256'][:12]}…)"
+        )
+    names = ", ".join(f"{_input_name(i)} (sha256 {i['sha256'][:12]}…)" for i in background.get("inputs") or [])
+    return f"{background['tokens']:,} tokens from {names}"

@@ -446,10 +446,7 @@ class Engine:
         }
         background = meta.get("background")
         if background:  # (the texts read beside the model's: which, and how much)
-            made["background"] = {
-                "inputs": [{"path": i["path"], "sha256": i["sha256"]} for i in background["inputs"]],
-                "tokens": background["tokens"],
-            }
+            made["background"] = {key: background[key] for key in ("inputs", "model", "tokens") if key in background}
         return made
 
 

@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 # words, below MIN_SHARED_WORDS.
 MIN_SHARED_CHARACTERS = 0.85
 MIN_SHARED_WORDS = 0.5
+# A model's words are those seen min_count times, so its characters cover less of the text's: a
+# model of 西游记 0.91 of 三国演义's (and 三国演义's of 西游记's), one of a 120,000-character slice 0.80
+# of another slice's; one of that slice in Traditional script
+# 0.66 (tests/training/test_background.py; texts in that script: 0.71 above).
+MIN_SHARED_CHARACTERS_OF_A_MODEL = 0.75
 # A background holding this share of the text's lines (of 8 characters or more) holds the text.
 MAX_TEXT_LINES_INSIDE = 0.5
 TEXT_LINE_MIN_CHARS = 8
@@ -45,13 +50,16 @@ VECTOR_SUFFIXES = (".bin", ".vec", ".npy", ".kv", ".model")
 
 @dataclass(frozen=True)
 class Background:
-    """A background corpus as training uses it: the segmented file, its word counts and tokens,
-    and what a model's meta.json keeps of it."""
+    """A background as training uses it: the segmented file (None for a model's vectors), its
+    words' shares of its tokens, and what a model's meta.json keeps of it; for a model, its
+    vectors of the text's words (`words`: their rows)."""
 
-    corpus: Path
+    corpus: Path | None
     tokens: int
-    counts: dict[str, int]
+    rates: dict[str, float]
     record: dict
+    words: dict[str, int] | None = None
+    vectors: Any = None
 
     def own_shares(self, words: list[str], counts: Any, tokens: int) -> np.ndarray:
         """Each word's share of its use that is the text's: p_text / (p_text + p_background), to
@@ -59,8 +67,22 @@ class Background:
         import numpy as np
 
         text_rate = np.asarray(counts, dtype=np.float64) / max(1, tokens)
-        back_rate = np.array([self.counts.get(w, 0) for w in words], dtype=np.float64) / max(1, self.tokens)
+        back_rate = np.array([self.rates.get(w, 0.0) for w in words], dtype=np.float64)
         return (text_rate / (text_rate + back_rate)) ** BACKGROUND_OWN_POWER
+
+    def vectors_of(self, words: list[str]) -> np.ndarray | None:
+        """A model background's vectors of `words`, a row each (zeros for a word it lacks, whose
+        own share is then 1); None for a counted background."""
+        if self.vectors is None or self.words is None:
+            return None
+        import numpy as np
+
+        out = np.zeros((len(words), self.vectors.shape[1]), dtype=np.float32)
+        for i, w in enumerate(words):
+            row = self.words.get(w)
+            if row is not None:
+                out[i] = self.vectors[row]
+        return out
 
 
 def background_view(topical: np.ndarray, joint: np.ndarray, own: np.ndarray) -> np.ndarray:
@@ -83,11 +105,16 @@ def prepare_background(
     from ..text.corpus.corpuscache import prepare_corpus
 
     named = inputs[0] if len(inputs) == 1 else f"{inputs[0]} and {len(inputs) - 1} more"
-    for path in inputs:  # (vectors carry no counts, and the background view is counted)
-        if (Path(path) / "meta.json").is_file() or Path(path).suffix.lower() in VECTOR_SUFFIXES:
+    models = [path for path in inputs if (Path(path) / "meta.json").is_file()]
+    if models:
+        if len(inputs) > 1:
+            raise InputError(f"{models[0]}: a model as a background stands alone; give one model, or texts (not both)")
+        return _model_background(models[0], text)
+    for path in inputs:  # (raw vectors: through `import`, the one door a model's files pass)
+        if Path(path).suffix.lower() in VECTOR_SUFFIXES:
             raise InputError(
-                f"{path}: a model or vectors as a background are not read (the background view is counted "
-                "from text); give the texts it was trained on"
+                f"{path}: vectors are read as a background once imported: w2vkit import {path} -o DIR, "
+                "then --background DIR"
             )
     prepared = prepare_corpus(inputs, seg_options, jobs, progress)  # (the text itself: its cache, at once)
     same = [i["path"] for i in prepared.inputs if i["sha256"] in {t["sha256"] for t in text.inputs}]
@@ -103,7 +130,7 @@ def prepare_background(
             f"{_LANGUAGES.get(text.language, text.language)}; give a background in the text's language"
         )
     counts, text_counts = _word_counts(prepared), _word_counts(text)
-    _check_shared(named, text_counts, counts, text.language)
+    _check_shared(named, text_counts, counts.keys(), text.language)
     _check_not_inside(named, text.path, prepared.path)
     record = {
         "inputs": prepared.inputs,
@@ -111,7 +138,64 @@ def prepare_background(
         **prepared.record(),
         **({"file_starts": prepared.file_starts} if prepared.file_starts else {}),
     }
-    return Background(prepared.path, prepared.tokens, counts, record)
+    rates = {w: c / prepared.tokens for w, c in counts.items()}
+    return Background(prepared.path, prepared.tokens, rates, record)
+
+
+def _model_background(path: str, text: PreparedCorpus) -> Background:
+    """A w2vkit model (trained, or imported vectors) as the background: its default view's vectors
+    of the text's words beside the text's own (measured as a counted background of the same text,
+    docs/defaults.md "A background"), and its words' shares of use: a trained model's counts, an
+    imported one's by rank (Zipf: such files list words most frequent first, without counts)."""
+    import numpy as np
+
+    from ..model.store import load_model
+    from ..model.views import with_view
+    from ..text.reading.inputs import detect_language
+
+    model = with_view(load_model(path), None)  # (the trust door: checksums, record types)
+    meta = model.meta
+    if meta.get("items"):
+        raise InputError(f"{path}: a model of item sequences is not a background for a text; give a model of text")
+    words = list(model.words)
+    language = detect_language(" ".join(words[:20_000]))  # (by its words: an imported model records none)
+    if language != text.language:
+        raise InputError(
+            f"{path}: the background model is {_LANGUAGES.get(language, language)} and the text "
+            f"{_LANGUAGES.get(text.language, text.language)}; give a background in the text's language"
+        )
+    own = {i["sha256"] for i in text.inputs}
+    read = [*((meta.get("corpus") or {}).get("inputs") or []), *((meta.get("background") or {}).get("inputs") or [])]
+    trained_on = [i for i in read if i.get("sha256") in own]
+    if trained_on:
+        raise InputError(
+            f"{path}: the background model was trained on the text itself ({trained_on[0]['path']}); "
+            "give a model of related texts"
+        )
+    tokens = (meta.get("corpus") or {}).get("tokens")
+    if tokens:  # (a trained model: its counts over its corpus)
+        rates = dict(zip(words, (np.asarray(model.counts, dtype=np.float64) / tokens).tolist()))
+    else:  # (imported: rank r of n words used about 1 / (r (ln n + 0.577)) of the time)
+        harmonic = np.log(max(2, len(words))) + 0.5772
+        rates = {w: 1.0 / ((r + 1) * harmonic) for r, w in enumerate(words)}
+    text_counts = _word_counts(text)
+    _check_shared(path, text_counts, rates.keys(), text.language, MIN_SHARED_CHARACTERS_OF_A_MODEL)
+    rows = {w: i for i, w in enumerate(words) if w in text_counts}
+    kept = sorted(rows.values())
+    vectors = np.asarray(model.vectors[kept], dtype=np.float32) if kept else np.zeros((0, model.dim), np.float32)
+    record: dict = {
+        "model": {
+            "path": str(path),
+            "vectors_sha256": meta.get("vectors_sha256") or "",
+            "dim": int(model.dim),
+            "words": len(words),
+            "view": meta.get("view") or "mixed",
+        },
+        **({"tokens": int(tokens)} if tokens else {}),
+    }
+    return Background(
+        None, int(tokens or 0), rates, record, {w: n for n, w in enumerate(words[i] for i in kept)}, vectors
+    )
 
 
 _LANGUAGES = {"zh": "Chinese", "en": "English"}
@@ -128,7 +212,9 @@ def _word_counts(corpus: PreparedCorpus) -> dict[str, int]:
     return dict(zip(words, counts.tolist()))
 
 
-def _check_shared(named: str, text_counts: dict[str, int], counts: dict[str, int], language: str) -> None:
+def _check_shared(
+    named: str, text_counts: dict[str, int], counts, language: str, least_characters: float = MIN_SHARED_CHARACTERS
+) -> None:
     """Refuse a background written otherwise (another script): by characters for Chinese, by words
     for English."""
     if language == "zh":
@@ -141,7 +227,7 @@ def _check_shared(named: str, text_counts: dict[str, int], counts: dict[str, int
         known = {char for word in counts for char in word}
         total = sum(text_chars.values())
         shared = sum(c for char, c in text_chars.items() if char in known)
-        least, what = MIN_SHARED_CHARACTERS, "characters"
+        least, what = least_characters, "characters"
     else:
         total = sum(text_counts.values())
         shared = sum(c for w, c in text_counts.items() if w in counts)

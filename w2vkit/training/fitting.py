@@ -124,6 +124,7 @@ class FitRun:
     count: Any = None  # hybrid: the count model's result (w2vkit.training.countmodel) beside the gensim model
     views: dict | None = None  # hybrid and ppmi: each view's count model (w2vkit.model.views), by name
     own: Any = None  # with a background: each word's share of its use that is the text's (w2vkit.training.background)
+    beside: Any = None  # with a model as the background: its vectors of the words, a row each
 
 
 def fit_count_model(
@@ -146,7 +147,7 @@ def fit_count_model(
     run = FitRun(None, dropped, [], time.perf_counter() - started, words, counts, result.vectors, record)
     run.views = dict(zip(views, viewed))
     if background is not None:
-        run.own = background.own_shares(words, counts, tokens)
+        run.own, run.beside = background.own_shares(words, counts, tokens), background.vectors_of(words)
     return run
 
 
@@ -294,7 +295,8 @@ def fit(
         run.count, *viewed = _counted(corpus, words, [opts.count_options(), *views.values()], counter, background)
         run.views = dict(zip(views, viewed))
         if background is not None:
-            run.own = background.own_shares(words, [run.model.wv.get_vecattr(w, "count") for w in words], tokens)
+            counts = [run.model.wv.get_vecattr(w, "count") for w in words]
+            run.own, run.beside = background.own_shares(words, counts, tokens), background.vectors_of(words)
     return run
 
 
@@ -338,8 +340,8 @@ def view_options(opts: TrainOptions, tokens: int, background=None) -> dict:
     return {
         name: replace(base, narrow_share=0.0, **settings)
         for name, settings in VIEW_COUNT_SETTINGS.items()
-        if name != BACKGROUND or background is not None
-    }
+        if name != BACKGROUND or (background is not None and background.corpus is not None)
+    }  # (a model as the background brings its vectors instead of a count)
 
 
 @dataclass
@@ -393,6 +395,9 @@ def final_vectors(run: FitRun, opts: TrainOptions) -> FinalVectors:
         if name == BACKGROUND:  # (beside each word's topical vector, in the shares of its own use)
             views[name] = (background_view(views["topical"][0], views[name][0], run.own), record)
             record["own_power"] = BACKGROUND_OWN_POWER
+    if run.beside is not None and "topical" in views:  # (a model as the background: its vectors, as measured)
+        record = {"from": "model", "own_power": BACKGROUND_OWN_POWER}
+        views[BACKGROUND] = (background_view(views["topical"][0], run.beside, run.own), record)
     count = run.count
     if count is not None:  # hybrid: the predictive vectors (as saved before) beside the count model's
         meta["count_model"].update(pairs=count.pairs, **count.seconds)

@@ -273,6 +273,8 @@ def model_corpus(model, part: str = "corpus") -> tuple[Path, list[tuple[int, str
     where = Path(model.path) / "meta.json"
     record = model.meta.get(part) or {}
     corpus = record.get("cache")
+    if not corpus and part != "corpus" and record.get("model"):
+        raise UsageError(f"{model.path}: its background is a model's vectors, which hold no passages to show")
     if not corpus and part != "corpus":
         raise UsageError(f"{model.path}: the model was not trained with a background (train --background)")
     if not corpus:
