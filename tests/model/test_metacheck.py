@@ -27,6 +27,8 @@ def test_a_trained_models_meta_passes(small_model):
             "field 'corpus.inputs[0].where.period' should be a string, not a list",
         ),
         ({"corpus": {"tokens": 3, "inputs": [{"path": "t.tsv", "where": "period=唐"}]}}, "where' should be an object"),
+        ({"background": {"model": {"path": 3, "vectors_sha256": "ab"}}}, "'background.model.path' should be a string"),
+        ({"background": {"model": {"path": "m"}}}, "field 'background.model.vectors_sha256' is missing"),
     ],
 )
 def test_damage_is_named(meta, message):

@@ -328,6 +328,11 @@ def test_a_model_of_the_text_itself_or_beside_texts_is_refused(beside, model_bes
     assert "the background model was trained on the text itself" in line
     line = _refused(invoke, [texts[0], "--background", model_beside[0], "--background", texts[1]], tmp_path)
     assert "a model as a background stands alone" in line
+    sequences = tmp_path / "sequences.txt"
+    sequences.write_text("".join(f"{i} {i + 1} {i + 2} {i + 3}\n" for i in range(40)) * 5, encoding="utf-8")
+    assert invoke(["train", "--items", sequences, "-o", tmp_path / "items", "--epochs", "1", "-q"]).exit_code == 0
+    line = _refused(invoke, [texts[0], "--background", tmp_path / "items"], tmp_path)
+    assert "a model of item sequences is not a background for a text" in line
     # (a second positional path is more text: the model, trained on it, is then refused as above)
     line = _refused(invoke, [texts[0], "--background", model_beside[0], texts[1]], tmp_path)
     assert "the background model was trained on the text itself (" in line
