@@ -12,7 +12,6 @@ from ..base.choices import (
     SMALL_CORPUS_TOKENS,
 )
 from ..base.optiontable import TRAIN
-from ..queries.modelinfo import background_summary
 from .options import (
     CLUSTER_OPTION,
     FORMAT_OPTION,
@@ -217,6 +216,8 @@ def train(
         f"({result.words_per_second:,.0f} words/s) -> {result.model_dir}/"
     )
     if result.background is not None:
+        from ..queries.modelinfo import background_summary
+
         info(
             f"read beside a background: {background_summary(result.background)}; "
             "queries answer with its view (--similarity background) and the text's words only"
