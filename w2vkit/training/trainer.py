@@ -188,7 +188,9 @@ def train(
         members = resampling.count if resampling is not None else 0
         log.info(
             "expected to take %s: %s over %s tokens%s (a guide from this kind of machine)",
-            about(expected_seconds(opts, tokens, members, read_beside.tokens if read_beside else 0)),
+            about(
+                expected_seconds(opts, tokens, members, read_beside.tokens if read_beside and read_beside.corpus else 0)
+            ),
             "the count model" if opts.method == "ppmi" else f"{opts.epochs} pass{'' if opts.epochs == 1 else 'es'}",
             f"{tokens:,}",
             f", then {members} member{'s' if members != 1 else ''}" if members else "",
