@@ -358,3 +358,29 @@ def test_a_model_in_another_script_is_refused(texts, invoke, tmp_path):
     assert invoke(["train", traditional, "-o", tmp_path / "traditional", *QUICK]).exit_code == 0
     line = _refused(invoke, [texts[0], "--background", tmp_path / "traditional"], tmp_path)
     assert "traditional: the background uses only" in line and "another script" in line
+
+
+def test_one_tables_rows_beside_its_other_rows(novel_text, invoke, tmp_path):
+    """--where chooses the text's rows and --background-where the background's, of one table."""
+    from conftest import write_table
+
+    table = write_table(tmp_path / "t.tsv", novel_text[:150_000].splitlines())
+    out = tmp_path / "m"
+    args = ["train", table, "--where", "half=前", "--background", table, "--background-where", "half=后"]
+    made = invoke([*args, "-o", out, *QUICK])
+    assert made.exit_code == 0, made.output
+    meta = load_model(out).meta
+    assert meta["corpus"]["inputs"][0]["where"] == {"half": "前"}
+    assert meta["background"]["inputs"][0]["where"] == {"half": "后"}
+    assert "background" in meta["views"]
+    # (without --background-where the background takes the text's rows: the text itself, refused)
+    line = _refused(invoke, [table, "--where", "half=前", "--background", table], tmp_path)
+    assert "the background holds the text itself" in line
+    lone = invoke(["train", table, "--background-where", "half=后", "-o", tmp_path / "x", *QUICK])
+    assert (
+        lone.exit_code == 2 and "--background-where chooses the background's rows: give --background too" in lone.stderr
+    )
+    text = tmp_path / "plain.txt"
+    text.write_text(novel_text[200_000:260_000], encoding="utf-8")
+    line = _refused(invoke, [table, "--background", text, "--background-where", "half=后"], tmp_path, code=2)
+    assert f"--background-where chooses a background table's rows; {text} is not a table" in line

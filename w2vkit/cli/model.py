@@ -96,6 +96,14 @@ SIZE = f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
     "the words and counts stay CORPUS's, the background informs a view that everyday words take from it and "
     "names from CORPUS (--similarity background, then the default).",
 )
+@click.option(
+    "--background-where",
+    "background_where",
+    multiple=True,
+    metavar="COLUMN=VALUE",
+    help="The background table's rows (repeatable) [default: CORPUS's --where]: "
+    "--where period=宋 --background poetry.tsv --background-where period=唐 reads 宋 rows beside 唐 rows.",
+)
 @click.option("--resume", default=None, metavar="DIR", help="Continue training this model on CORPUS.")
 @click.option(
     "--no-resume-state",
@@ -125,6 +133,7 @@ def train(
     holdout,
     labels_file,
     background,
+    background_where,
     resume,
     no_resume_state,
     jobs,
@@ -190,6 +199,7 @@ def train(
         cluster=cluster,
         resampling=resampling,
         background=list(background) or None,
+        background_where=list(background_where) or None,
     )
     if fmt == "json":
         click.echo(to_json(result.to_dict()))

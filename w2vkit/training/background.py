@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..base.choices import BACKGROUND_OWN_POWER
-from ..errors import InputError
+from ..errors import InputError, OptionError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -98,11 +98,27 @@ def background_view(topical: np.ndarray, joint: np.ndarray, own: np.ndarray) -> 
 
 
 def prepare_background(
-    inputs: list[str], seg_options, text: PreparedCorpus, jobs=None, progress: bool = False
+    inputs: list[str], seg_options, text: PreparedCorpus, jobs=None, progress: bool = False, where=None
 ) -> Background:
-    """Segment the background as the text is (cached) and check it against the text, before any
-    training: InputError naming the background and what to do."""
+    """Segment the background as the text is (cached; a table's rows by `where`, COLUMN=VALUE,
+    when given) and check it against the text, before any training: InputError naming the
+    background and what to do."""
+    from dataclasses import replace
+
     from ..text.corpus.corpuscache import prepare_corpus
+    from ..text.reading.tables import is_table, parse_conditions
+
+    if where is not None:  # (checked as --where is; kept as the text's are, "COLUMN=VALUE")
+        conditions = parse_conditions(where, "background_where")
+        other = [p for p in inputs if not (Path(p).is_file() and is_table(p))]
+        if other:
+            raise OptionError(
+                f"{{background_where}} chooses a background table's rows; {other[0]} is not a table "
+                "(TSV, CSV, JSON Lines)",
+                "background_where",
+            )
+        if seg_options is not None:
+            seg_options = replace(seg_options, where=tuple(f"{k}={v}" for k, v in conditions.items()))
 
     named = inputs[0] if len(inputs) == 1 else f"{inputs[0]} and {len(inputs) - 1} more"
     models = [path for path in inputs if (Path(path) / "meta.json").is_file()]

@@ -85,6 +85,7 @@ def train(
     resampling: Resampling | None = None,
     items: ItemInput | None = None,
     background: list[str] | None = None,
+    background_where: list[str] | None = None,
 ) -> TrainResult:
     """Train a model on raw (or segmented) text and save it atomically as a model directory.
 
@@ -128,6 +129,9 @@ def train(
         Related texts (files, folders, tables) read beside the inputs, segmented as they are: the
         model's words and counts stay the inputs'; the background informs one more view,
         "background", which the model then answers with (w2vkit.training.background).
+    background_where : list of str, optional
+        COLUMN=VALUE: the background table's rows (None: the inputs' ``where``, as segmented), so
+        one table's 宋 rows can be read beside its 唐 rows.
 
     Returns
     -------
@@ -152,6 +156,10 @@ def train(
     """
     _check_arguments(inputs, options, seg_options, resampling, items, resume)
     _check_background(background, items, resume, cluster, options)
+    if background_where is not None and not background:
+        raise OptionError(
+            "{background_where} chooses the background's rows: give {background} too", "background_where", "background"
+        )
     started = time.perf_counter()
     output = output or resume or default_output(list(inputs))
     # Before anything expensive: the output must be new, empty, or a w2vkit model, and apart
@@ -184,7 +192,7 @@ def train(
             from .background import prepare_background
 
             _check_background_fits(opts, tokens)
-            read_beside = prepare_background(list(background), seg_options, prepared, jobs, progress)
+            read_beside = prepare_background(list(background), seg_options, prepared, jobs, progress, background_where)
         members = resampling.count if resampling is not None else 0
         log.info(
             "expected to take %s: %s over %s tokens%s (a guide from this kind of machine)",
