@@ -128,6 +128,24 @@ def test_next_item_evaluation_beats_popularity_on_planted_groups(item_model, inv
     assert data["coherence"] > data["coherence_chance"] + 0.3
 
 
+def test_a_gone_training_corpus_is_said_in_the_results_note(item_model, invoke, tmp_path):
+    """Without the training sequences (cache cleared) there is no co-occurrence baseline: the
+    note of the result says why, so Python's to_dict() has it as the command's stderr does."""
+    import shutil
+
+    copy = tmp_path / "m"
+    shutil.copytree(item_model, copy)
+    meta = json.loads((copy / "meta.json").read_text(encoding="utf-8"))
+    meta["corpus"]["cache"] = str(tmp_path / "gone" / "corpus.txt")
+    (copy / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    r = invoke(["evaluate", "--next-item", "-m", copy, "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    note = [n for n in data["notes"] if "no co-occurrence baseline" in n["message"]]
+    assert note and "is gone from the cache" in note[0]["message"] and data["no_baseline"] in note[0]["message"]
+    assert "warning:" not in r.stderr and "co-occurrence" not in {row["method"] for row in data["results"]}
+
+
 def test_ranks_and_exclusions_by_hand():
     scores = np.array([0.9, 0.8, 0.7, 0.6])
     assert _rank(scores, 2, np.array([0])) == 2  # item 0 was seen: excluded, so item 2 ranks second

@@ -15,7 +15,6 @@ items share a group.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,7 +66,11 @@ class NextItemResult:
         result.note(
             f"{self.sequences:,} held-out sequences from {self.extra.get('held_out')} ({self.unknown_targets:,} targets "
             "unknown to the model: misses)"
-            + ("" if self.cooccurrence is not None else "; no co-occurrence baseline: the training sequences are gone"),
+            + (
+                ""
+                if self.cooccurrence is not None
+                else f"; no co-occurrence baseline: {self.extra.get('no_baseline') or 'the training sequences are gone'}"
+            ),
             kind="info",
         )
         if self.coherence is not None:
@@ -251,14 +254,17 @@ def run_next_item(engine, held_out_path=None, k: int = NEXT_ITEM_K) -> NextItemR
                 "holdout",
             )
     corpus: Path | None = None
+    why = None
     if (model.meta.get("corpus") or {}).get("cache"):
         try:
             corpus, _ = model_corpus(model)  # (believed only inside the cache, with its checksum)
-        except UsageError as e:
-            logging.getLogger(__name__).warning("warning: no co-occurrence baseline: %s", e)
+        except UsageError as e:  # (said in the result's note: a Python caller sees it in to_dict())
+            why = str(e)
     labels_path = model_item_file(model, "labels")
     labels = read_labels(labels_path) if labels_path else None
     result = evaluate_next_item(engine, read_held_out(held_out_path), k, corpus, labels)
     result.extra["held_out"] = str(held_out_path)
     result.extra["cooccurrence_from"] = str(corpus) if corpus else None
+    if why:
+        result.extra["no_baseline"] = why
     return result
