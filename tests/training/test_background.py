@@ -328,6 +328,11 @@ def test_a_model_of_the_text_itself_or_beside_texts_is_refused(beside, model_bes
     assert "the background model was trained on the text itself" in line
     line = _refused(invoke, [texts[0], "--background", model_beside[0], "--background", texts[1]], tmp_path)
     assert "a model as a background stands alone" in line
+    holding = tmp_path / "all.txt"  # (a model of a file around the text: no input's checksum is the text's)
+    holding.write_text(texts[1].read_text(encoding="utf-8") + texts[0].read_text(encoding="utf-8"), encoding="utf-8")
+    assert invoke(["train", holding, "-o", tmp_path / "holding", *QUICK]).exit_code == 0
+    line = _refused(invoke, [texts[0], "--background", tmp_path / "holding"], tmp_path)
+    assert "holding: the background holds the text (" in line
     sequences = tmp_path / "sequences.txt"
     sequences.write_text("".join(f"{i} {i + 1} {i + 2} {i + 3}\n" for i in range(40)) * 5, encoding="utf-8")
     assert invoke(["train", "--items", sequences, "-o", tmp_path / "items", "--epochs", "1", "-q"]).exit_code == 0

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..base.choices import BACKGROUND_OWN_POWER
-from ..errors import InputError, OptionError
+from ..errors import InputError, OptionError, UsageError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -188,6 +188,7 @@ def _model_background(path: str, text: PreparedCorpus) -> Background:
             f"{path}: the background model was trained on the text itself ({trained_on[0]['path']}); "
             "give a model of related texts"
         )
+    _check_model_not_holding(model, path, text)
     tokens = (meta.get("corpus") or {}).get("tokens")
     if tokens:  # (a trained model: its counts over its corpus)
         rates = dict(zip(words, (np.asarray(model.counts, dtype=np.float64) / tokens).tolist()))
@@ -253,6 +254,21 @@ def _check_shared(
             f"{named}: the background uses only {shared / total:.0%} of the text's {what} (another script?); "
             "give a background written as the text is (--to-simplified reads Traditional text as Simplified)"
         )
+
+
+def _check_model_not_holding(model, named: str, text: PreparedCorpus) -> None:
+    """Refuse a model whose training text holds the text (a larger file around it, which no
+    checksum of its inputs shows): its segmented copy, read through the one door for a model's
+    corpus (inside the cache, checksum matched), when it is still there."""
+    from ..text.corpus.corpuscache import model_corpus
+
+    if not (model.meta.get("corpus") or {}).get("cache"):
+        return
+    try:
+        corpus, _ = model_corpus(model)
+    except UsageError:  # (the cache cleared or moved: the inputs' checksums above are what is known)
+        return
+    _check_not_inside(named, text.path, corpus)
 
 
 def _check_not_inside(named: str, text_corpus: Path, background_corpus: Path) -> None:
