@@ -69,6 +69,34 @@ def test_most_similar_equals_gensim_on_random_queries(engine, kv):
         )
 
 
+def test_vectors_as_query_terms_equal_gensim(engine, kv):
+    """Vectors in place of words, as gensim's most_similar takes them (here at unit length, where
+    the two agree: w2vkit takes every term at unit length, gensim a given vector as it is)."""
+    from w2vkit.errors import UsageError
+
+    rng = np.random.default_rng(1)
+    words = engine.model.words[:2000]
+    for _ in range(20):
+        vector = rng.normal(size=engine.model.dim).astype(np.float32)
+        vector /= np.linalg.norm(vector)
+        word = str(rng.choice(words))
+        assert_same(engine.most_similar(vector, topn=10), kv.most_similar(positive=[vector], topn=10), "a vector")
+        assert_same(
+            engine.most_similar([word, vector], topn=10),
+            kv.most_similar(positive=[word, vector], topn=10),
+            f"{word} + a vector",
+        )
+    # a word's own vector answers as the word does, but keeps the word itself (it has no row to leave out)
+    row = engine.model.index[words[5]]
+    by_vector = engine.most_similar(np.asarray(engine.vectors[row]), topn=11)
+    assert by_vector[0][0] == words[5] and by_vector[1:] == engine.most_similar(words[5], topn=10)
+    for bad in (np.zeros(engine.model.dim), np.ones(3), np.full(engine.model.dim, np.nan)):
+        with pytest.raises(UsageError, match=f"vector 1: a query vector is {engine.model.dim} finite numbers"):
+            engine.most_similar([bad])
+    with pytest.raises(TypeError, match="must hold words \\(str\\) or vectors"):
+        engine.most_similar(["行者", 3])
+
+
 def test_similarity_and_doesnt_match_equal_gensim(engine, kv):
     rng = np.random.default_rng(1)
     words = engine.model.words[:3000]

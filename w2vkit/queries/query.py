@@ -81,6 +81,20 @@ def words_argument(name: str, value) -> list[str]:
     return out
 
 
+def terms_argument(name: str, value) -> list:
+    """words_argument, where a 1-D array stands for a vector (as gensim's most_similar takes
+    both): one array alone is one vector."""
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        return [value]
+    if isinstance(value, str) or value is None or not hasattr(value, "__iter__"):
+        return words_argument(name, value)
+    out = list(value)
+    for w in out:
+        if not isinstance(w, (str, np.ndarray)):
+            raise TypeError(f"{name} must hold words (str) or vectors (numpy arrays), not {type(w).__name__} ({w!r})")
+    return out
+
+
 def count_argument(name: str, value, low: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be a whole number, not {type(value).__name__} ({value!r})")
@@ -314,12 +328,15 @@ class Engine:
     # ------------------------------------------------------------------ the one query vector
 
     def query(self, positive, negative=()) -> Query:
-        """positive − negative, each word looked up once: the unit mean of their unit vectors."""
-        positive, negative = words_argument("positive", positive), words_argument("negative", negative)
+        """positive − negative, each word looked up once: the unit mean of their unit vectors. A
+        term may be a vector of the model's (view's) dimension instead of a word, as in gensim's
+        most_similar: it has no row to leave out of the answer, and no key, so members answer
+        with the words alone."""
+        positive, negative = terms_argument("positive", positive), terms_argument("negative", negative)
         if not positive and not negative:
             raise UsageError("give at least one word")
-        pos = tuple(self.lookup(w) for w in positive)
-        neg = tuple(self.lookup(w) for w in negative)
+        pos = tuple(self._term(w, n) for n, w in enumerate(positive, 1))
+        neg = tuple(self._term(w, n) for n, w in enumerate(negative, len(positive) + 1))
         vector = self._mean([w.vector for w in pos], [w.vector for w in neg])
         if vector is None:
             raise UsageError(
@@ -327,6 +344,21 @@ class Engine:
                 "neighbours; give different words"
             )
         return Query(pos, neg, vector)
+
+    def _term(self, term, number: int) -> Word:
+        """A query's term: a word looked up, or a vector given (checked: its length the model's,
+        finite, not zero), named "vector N"."""
+        if isinstance(term, str):
+            return self.lookup(term)
+        dim = self.vectors.shape[1]
+        vector = np.asarray(term, dtype=np.float32)
+        if vector.shape != (dim,) or not np.isfinite(vector).all() or not vector.any():
+            raise UsageError(
+                f"vector {number}: a query vector is {dim} finite numbers, not all zero (the dimension of the "
+                f"vectors the model answers with, its {self.model.meta.get('view', MIXED)} ones); this one has "
+                f"shape {'x'.join(map(str, vector.shape)) or 'of a number'}"
+            )
+        return Word(f"vector {number}", "", None, unit_vector(vector))
 
     def _mean(self, pos: list[np.ndarray], neg: list[np.ndarray]) -> np.ndarray | None:
         mean = np.zeros(self.vectors.shape[1], dtype=np.float32)
