@@ -42,3 +42,16 @@ def test_the_members_answer_the_grown_seed_set(tmp_path):
     centroid /= np.linalg.norm(centroid)
     for row in result.records():
         assert row["model"] == pytest.approx(float(unit[engine.model.index[row["word"]]] @ centroid), abs=1e-5)
+
+
+def test_with_members_the_rows_keep_the_models_order_as_similar_does(tmp_path):
+    """One ordering rule (docs/findings.md): the model's cosine orders the rows of expand, as it
+    does similar's by default; the printed score is the ensemble's estimate."""
+    from w2vkit.queries.ensemble import similar
+
+    engine = Engine(load_model(model_with_members(tmp_path, members=6, noise=0.4)))
+    rows = expand(engine, ["w01", "w02"], topn=12, min_count=1).records()
+    assert [r["model"] for r in rows] == sorted((r["model"] for r in rows), reverse=True)
+    assert any(a["score"] < b["score"] for a, b in zip(rows, rows[1:]))  # (the estimate's order differs here)
+    neighbours = similar(engine, ["w01"], topn=12).records()
+    assert [r["model"] for r in neighbours] == sorted((r["model"] for r in neighbours), reverse=True)

@@ -124,7 +124,7 @@ def expand(
     (the result leaves all of them out, and names the nearest of the seeds given). With members, the
     ensemble's estimate as the score (the model's own cosine in `model`), its recurrence among the
     members' top `topn`, its 90% interval and how many members have it (the seeds the model ended
-    with, each member's centroid made from those it has). stable=P keeps candidates found in a
+    with, each member's centroid made from those it has); the rows stay in the model's order. stable=P keeps candidates found in a
     share P of the members' top `topn`; skip_unknown leaves out seeds the model cannot place (named
     in a note and in `skipped`).
 
@@ -197,8 +197,7 @@ def expand(
             (c.word, s.estimate, c.count, c.nearest_seed, c.score, s.recurrence, s.low, s.high, s.found)
             for c, s in zip(candidates, found)
             if stable is None or (s.recurrence or 0) >= stable
-        ]
-        rows.sort(key=lambda r: (r[1] is None, -(r[1] or 0)))
+        ]  # (in the model's order, as every finding with members: docs/findings.md, "Reading the columns")
         columns += ["model", "recurrence", "low", "high", "members"]
     result = Result("expand", columns, [(n, *r) for n, r in enumerate(rows, 1)], fields, provenance=provenance)
     if skipped:
