@@ -102,6 +102,21 @@ def test_query_and_finding_ranges_are_usage_errors(invoke, small_model, args):
     assert r.exit_code == 2 and "is not in the range" in r.stderr.splitlines()[-1], r.stderr
 
 
+@pytest.mark.parametrize("finding", ["expand", "axis"])
+@pytest.mark.parametrize("min_count", [0, -5, True, 2.5])
+def test_the_findings_min_count_is_checked_in_python_as_on_the_command_line(engine, finding, min_count):
+    """--min-count is 1 or more on the command line (click's range); the library says the same."""
+    from w2vkit.findings.analysis import expand
+    from w2vkit.findings.axes import axis
+
+    run = {
+        "expand": lambda: expand(engine, ["行者"], min_count=min_count),
+        "axis": lambda: axis(engine, ["行者"], ["八戒"], min_count=min_count),
+    }
+    with pytest.raises(OptionError, match="min_count must be an integer from 1 to"):
+        run[finding]()
+
+
 def test_iterations_that_would_swallow_the_vocabulary_stop_and_say_why(invoke, small_model):
     from w2vkit.model.store import load_model
     from w2vkit.queries.query import Engine

@@ -63,7 +63,7 @@ def _candidates(
     seeds = words_argument("seeds", seeds)
     if not seeds:
         raise UsageError("give at least one seed word")
-    for name, value in (("topn", topn), ("grow", grow), ("iterations", iterations)):
+    for name, value in (("topn", topn), ("grow", grow), ("iterations", iterations), ("min_count", min_count)):
         check_number(name, value)
     current = list(dict.fromkeys(seeds))
     seed_units = np.vstack([engine.vector_of(w)[0] for w in current])

@@ -192,6 +192,7 @@ def _scored_axis(
     positive, negative = words_argument("positive", positive), words_argument("negative", negative)
     words = words_argument("words", words) if words is not None else None
     check_number("topn", topn)
+    check_number("min_count", min_count)
     if paired and len(positive) != len(negative):
         raise UsageError("paired poles need as many POS words as NEG words")
     positive, negative = pole_keys(engine, positive, negative, paired)
