@@ -45,28 +45,26 @@ def axis_spreads(
 ) -> tuple[list[Spread], float | None]:
     """Each word's axis score across the members (the axis made in each member from the pole words
     it has, by the model's keys) and the rank agreement of the members' rankings (None with fewer
-    than 2 members scoring 3+ words)."""
-    per_member = []
-    for member in engine.members:
+    than 2 members scoring 3+ words): the members answer through the one member call
+    (w2vkit.queries.ensemble.member_views), as similar's and expand's do."""
+
+    def axis_of(member: Engine):
         pos = [member.model.index[k] for k in positive if k in member.model.index]
         neg = [member.model.index[k] for k in negative if k in member.model.index]
         if not pos or not neg:
-            continue
-        # (the rows needed, each at unit length as member.unit holds it: not the member's whole
-        # unit matrix, 1.1 s for 10 members of 100,000 words at the first axis)
+            return None
         unit = member.unit_vector
         axis = np.mean([unit(i) for i in pos], axis=0) - np.mean([unit(i) for i in neg], axis=0)
         norm = float(np.linalg.norm(axis))
-        if norm < 1e-6:
-            continue
-        axis /= norm
-        rows = [member.model.index.get(k) for k in keys]
-        per_member.append([float(unit(r) @ axis) if r is not None else None for r in rows])
-    out = []
-    for j in range(len(keys)):
-        values = [m[j] for m in per_member if m[j] is not None]
-        out.append(Spread.of([v for v in values if v is not None]))
-    return out, mean_spearman(per_member)
+        return None if norm < 1e-6 else (axis / norm, set(pos + neg))
+
+    views = member_views(engine, axis_of, 0)
+    per_member = []
+    for view in views:
+        if view is not None:
+            rows = [view.member.model.index.get(k) for k in keys]
+            per_member.append([float(view.scores[r]) if r is not None else None for r in rows])
+    return spreads(views, keys, None), mean_spearman(per_member)
 
 
 def mean_spearman(rankings: list[list[float | None]]) -> float | None:

@@ -79,13 +79,15 @@ class MemberView:
         return set(self.ranked[:depth])
 
 
-def member_views(engine: Engine, query: Query, depth: int, eligible_count: int = 0) -> list[MemberView | None]:
+def member_views(engine: Engine, query, depth: int, eligible_count: int = 0) -> list[MemberView | None]:
     """Each member's scores for the model's query (None for a member without the query's words)
     and its `depth` best rows, the query's own words and words seen under `eligible_count` times
-    left out."""
+    left out. The one member call of every finding: `query` is a Query (words, as Engine.query
+    made it) or what a finding built of them, a function member -> (unit vector, rows to leave
+    out) or None (an axis: w2vkit.findings.stability.axis_spreads)."""
     views: list[MemberView | None] = []
     for member in engine.members:
-        made = member.member_query(query)
+        made = member.member_query(query) if isinstance(query, Query) else query(member)
         if made is None:
             views.append(None)
             continue
