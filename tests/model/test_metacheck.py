@@ -29,6 +29,8 @@ def test_a_trained_models_meta_passes(small_model):
         ({"corpus": {"tokens": 3, "inputs": [{"path": "t.tsv", "where": "period=唐"}]}}, "where' should be an object"),
         ({"background": {"model": {"path": 3, "vectors_sha256": "ab"}}}, "'background.model.path' should be a string"),
         ({"background": {"model": {"path": "m"}}}, "field 'background.model.vectors_sha256' is missing"),
+        ({"background": {"inputs": [{"path": "b.txt", "sha256": "ab"}]}}, "field 'background.tokens' is missing"),
+        ({"background": {}}, "field 'background.inputs' is missing"),
     ],
 )
 def test_damage_is_named(meta, message):

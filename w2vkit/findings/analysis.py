@@ -124,9 +124,9 @@ def expand(
     (the result leaves all of them out, and names the nearest of the seeds given). With members, the
     ensemble's estimate as the score (the model's own cosine in `model`), its recurrence among the
     members' top `topn`, its 90% interval and how many members have it (the seeds the model ended
-    with, each member's centroid made from those it has); the rows stay in the model's order. stable=P keeps candidates found in a
-    share P of the members' top `topn`; skip_unknown leaves out seeds the model cannot place (named
-    in a note and in `skipped`).
+    with, each member's centroid made from those it has); the rows stay in the model's order.
+    stable=P keeps candidates found in a share P of the members' top `topn`; skip_unknown leaves
+    out seeds the model cannot place (named in a note and in `skipped`).
 
     Parameters
     ----------

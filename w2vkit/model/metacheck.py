@@ -109,6 +109,13 @@ def check_meta(meta: dict, where, schema: dict = SCHEMA) -> None:
             problem = f"field 'views' names {unknown[0]!r}, not a kind of similarity ({', '.join(schema['views'])})"[
                 :200
             ]
+    background = meta.get("background") if isinstance(meta, dict) and schema is SCHEMA else None
+    if problem is None and isinstance(background, dict) and "model" not in background:
+        missing = [k for k in ("inputs", "tokens") if k not in background]  # (texts: both; a model: its record)
+        if missing:
+            problem = (
+                f"field 'background.{missing[0]}' is missing (a background is texts with their tokens, or a model)"
+            )
     if problem:
         raise CorruptModelError(f"{where}: {problem}; retrain or re-import the model")
 

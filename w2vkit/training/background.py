@@ -197,8 +197,7 @@ def _model_background(path: str, text: PreparedCorpus) -> Background:
         rates = {w: 1.0 / ((r + 1) * harmonic) for r, w in enumerate(words)}
     text_counts = _word_counts(text)
     _check_shared(path, text_counts, rates.keys(), text.language, MIN_SHARED_CHARACTERS_OF_A_MODEL)
-    rows = {w: i for i, w in enumerate(words) if w in text_counts}
-    kept = sorted(rows.values())
+    kept = [i for i, w in enumerate(words) if w in text_counts]  # (the text's words: all the view reads)
     vectors = np.asarray(model.vectors[kept], dtype=np.float32) if kept else np.zeros((0, model.dim), np.float32)
     record: dict = {
         "model": {
@@ -210,9 +209,7 @@ def _model_background(path: str, text: PreparedCorpus) -> Background:
         },
         **({"tokens": int(tokens)} if tokens else {}),
     }
-    return Background(
-        None, int(tokens or 0), rates, record, {w: n for n, w in enumerate(words[i] for i in kept)}, vectors
-    )
+    return Background(None, int(tokens or 0), rates, record, {words[i]: n for n, i in enumerate(kept)}, vectors)
 
 
 _LANGUAGES = {"zh": "Chinese", "en": "English"}
