@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from w2vkit.base.render import render
+from w2vkit.base.render import format_result
 from w2vkit.base.results import Result
 
 COLUMNS = ["word", "score", "p", "neighbours", "flag", "note"]
@@ -19,6 +19,10 @@ ROWS = [
     ('say "hi", ok', np.float32(1 / 3), float("nan"), [], False, "line\tbreak\nhere"),
     ("行者", None, 1e-300, ("a", 2.5), False, ""),
 ]
+
+
+def render(columns, rows, fmt):
+    return format_result(Result("x", columns, rows), fmt)
 
 
 def test_csv_reads_back_to_the_same_numbers_with_empty_cells_for_missing_ones():
@@ -45,6 +49,18 @@ def test_tsv_is_the_same_cells_without_tabs_or_line_breaks_inside():
 def test_the_table_is_for_reading():
     out = render(COLUMNS, ROWS, "table")
     assert "0.3000" in out and "n/a" in out and "0.3333" in out and "梅 酒" in out
+
+
+def test_json_is_the_results_document_on_one_line_when_asked():
+    result = Result("x", ["word", "score"], [("月", float("nan"))], {"asked": ["月"]})
+    result.note("a note")
+    out = format_result(result, "json", indent=None)
+    assert "\n" not in out and json.loads(out) == {
+        "asked": ["月"],
+        "notes": [{"kind": "warning", "message": "a note"}],
+        "provenance": {},
+        "results": [{"word": "月", "score": None}],
+    }
 
 
 def test_pandas_reads_a_commands_csv_as_its_json(tmp_path, invoke):

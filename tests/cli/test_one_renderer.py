@@ -16,7 +16,14 @@ CLI = Path(w2vkit.cli.__file__).parent
 
 
 def test_no_command_renders_rows_by_hand():
-    """Only the one helper (output.show) turns rows into text."""
+    """Only the one helper (output.show) turns rows into text, and nothing in the package defines
+    or imports a renderer of loose rows (render went; format_result takes a Result)."""
+    package = CLI.parent
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+        assert "render" not in names, f"{path.relative_to(package)} defines or imports render"
     for path in sorted(p for p in CLI.glob("*.py") if p.name != "output.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

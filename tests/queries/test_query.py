@@ -210,6 +210,17 @@ def test_shell_through_stdin(invoke, small_model, engine):
     assert len(out) == 9  # nothing after :quit
 
 
+def test_the_shells_json_lines_are_results_documents(invoke, small_model, engine):
+    """The shell answers through the one renderer: each reply is its Result's to_dict() on a line."""
+    r = invoke(["shell", "-m", small_model, "-n", "2", "--format", "json"], input="行者\n行者 ~ 八戒\n不存在的词语\n")
+    assert r.exit_code == 0, r.output
+    neighbours, similarity, error = (json.loads(line) for line in r.stdout.splitlines())
+    assert [row["word"] for row in neighbours["results"]] == [w for w, _ in engine.most_similar(["行者"], topn=2)]
+    assert neighbours["positive"] == ["行者"] and neighbours["provenance"]["model"] == str(small_model)
+    assert similarity["results"][0]["similarity"] == pytest.approx(engine.similarity("行者", "八戒"))
+    assert list(error) == ["error"] and "不存在的词语" in error["error"]
+
+
 def test_a_word_cut_by_max_vocab_is_explained_as_such(tmp_path):
     """Frequent enough but beyond the capped vocabulary: --min-count would not bring it back (37.10)."""
     import numpy as np

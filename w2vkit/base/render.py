@@ -1,4 +1,4 @@
-"""Rendering result rows as an aligned table, TSV, CSV or JSON (used by the CLI and the shell), and
+"""Rendering a Result as an aligned table, TSV, CSV or JSON (used by the CLI and the shell), and
 making text from a corpus safe to show on a terminal.
 
 The table is for reading (4 decimals, "n/a" where there is no number); TSV and CSV are for R and
@@ -57,13 +57,12 @@ def to_json(obj, indent: int | None = 2) -> str:
     return json.dumps(json_safe(obj), ensure_ascii=False, indent=indent, allow_nan=False)
 
 
-def render(columns: list[str], rows: list[tuple], fmt: str, payload: dict | None = None, indent: int | None = 2) -> str:
-    """Rows as a table, TSV or JSON (one object: ``payload`` plus ``results``; indent=None: on one
-    line), without a final newline."""
+def format_result(result, fmt: str, indent: int | None = 2) -> str:
+    """A Result (w2vkit.base.results) as a table, TSV, CSV or JSON (exactly its to_dict();
+    indent=None: on one line), without a final newline: the one way rows become text."""
     if fmt == "json":
-        obj = dict(payload or {})
-        obj["results"] = [dict(zip(columns, row)) for row in rows]
-        return to_json(obj, indent=indent)
+        return to_json(result.to_dict(), indent=indent)
+    columns, rows = result.columns, result.rows
     if fmt == "tsv":
         return "\n".join(
             "\t".join(_tsv_safe(c) for c in r) for r in [columns] + [[exact(v) for v in row] for row in rows]

@@ -121,27 +121,27 @@ def show(result, fmt: str, with_rows: bool = True) -> None:
     """Any result (w2vkit.base.results.Result) as a table, TSV or JSON on stdout (JSON: exactly
     result.to_dict(), as Python gets it, its provenance with the command line), then its notes on stderr, their parameters named as this
     command's flags. with_rows=False: the notes alone (a run whose rows were not asked for)."""
+    import dataclasses
+
     from ..base.files import check_stdout_open
-    from ..base.render import render as render_text
-    from ..base.render import to_json
+    from ..base.render import format_result
     from ..errors import Named
 
     check_stdout_open()
     if result.provenance:  # (what reproduces it: the one thing the command line adds to Python's document)
         result.provenance["command_line"] = command_line()
-    if not with_rows:
-        pass
-    elif fmt == "json":
-        click.echo(to_json(result.to_dict()), color=True)
-    else:  # (a cell holding a list, such as a word's neighbours, is one cell of words: render joins it)
+    shown = result
+    if fmt == "table":  # (a cell holding a list, such as a word's neighbours, is one cell of words)
         rows = list(result.rows)
-        if fmt == "table" and "text" in result.columns:  # (a line of text, cut to fit a terminal's table)
+        if "text" in result.columns:  # (a line of text, cut to fit a terminal's table)
             at = result.columns.index("text")
             rows = [(*row[:at], _cut(row[at]), *row[at + 1 :]) for row in rows]
-        if fmt == "table" and "file" in result.columns:  # (a table names a file by its name; TSV, JSON: the path)
+        if "file" in result.columns:  # (a table names a file by its name; TSV, JSON: the path)
             at = result.columns.index("file")
             rows = [(*row[:at], Path(row[at]).name if row[at] else row[at], *row[at + 1 :]) for row in rows]
-        click.echo(render_text(result.columns, rows, fmt), color=True)
+        shown = dataclasses.replace(result, rows=rows)
+    if with_rows:
+        click.echo(format_result(shown, fmt), color=True)
     for note in result.notes:
         prefix = "warning: " if note.kind == "warning" else ""
         info(Named(prefix + note.template, *note.params) if note.params else prefix + note.template)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from ..base.render import render, terminal_safe, to_json
+from ..base.render import format_result, terminal_safe, to_json
+from ..base.results import Result
 from ..errors import W2vkitError
 from .query import Engine
 
@@ -54,11 +55,15 @@ def answer(
         a, _, b = line.partition("~")
         a, b = a.strip(), b.strip()
         sim = engine.similarity(a, b)
-        return render(["a", "b", "similarity"], [(a, b, sim)], fmt, indent=None)
+        result = Result("similarity", ["a", "b", "similarity"], [(a, b, sim)], {"words": [a, b]})
+        result.provenance = engine.provenance()
+        return format_result(result, fmt, indent=None)
     positive, negative = parse_expression(line)
-    results = engine.most_similar(positive, negative, topn=topn, restrict_vocab=restrict_vocab)
-    rows = [(i, w, s) for i, (w, s) in enumerate(results, 1)]
-    return render(["rank", "word", "similarity"], rows, fmt, indent=None)
+    found = engine.most_similar(positive, negative, topn=topn, restrict_vocab=restrict_vocab)
+    rows = [(i, w, s) for i, (w, s) in enumerate(found, 1)]
+    result = Result("similar", ["rank", "word", "similarity"], rows, {"positive": positive, "negative": negative})
+    result.provenance = engine.provenance(topn=topn, restrict_vocab=restrict_vocab)
+    return format_result(result, fmt, indent=None)
 
 
 def run(
