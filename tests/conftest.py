@@ -165,6 +165,17 @@ def small_model(novel_slice, tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="session")
+def views_model(novel_slice, tmp_path_factory):
+    """A small hybrid model with its topical and paradigmatic views (w2vkit.model.views)."""
+    from w2vkit.training.trainer import train
+    from w2vkit.training.trainoptions import TrainOptions
+
+    out = tmp_path_factory.mktemp("views") / "m"
+    train([str(novel_slice)], out, TrainOptions(dim=16, epochs=1, min_count=3, seed=2, count_dim=8))
+    return out
+
+
 @pytest.fixture(scope="module")
 def engine(small_model):
     """A query engine over small_model (one per test module: some tests change its caches)."""

@@ -204,3 +204,9 @@ def test_passes_benchmark(novel_slice, tmp_path):
 def test_background_benchmark():
     out = run("background.py", "--tiny")
     assert "w2vkit: background" in out and "alone: topical" in out and "w2vkit: a model as background" in out
+
+
+@pytest.mark.slow
+def test_view_families_benchmark():
+    out = run("view_families.py", "--tiny")
+    assert "sentences R@10" in out and all(view in out for view in ("mixed", "topical", "paradigmatic"))

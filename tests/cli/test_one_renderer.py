@@ -69,16 +69,6 @@ def test_json_is_the_results_document(invoke, small_model, lines_file, args, mod
         assert note["message"][-30:] in table.stderr
 
 
-@pytest.fixture(scope="module")
-def hybrid_model(novel_slice, tmp_path_factory):
-    from w2vkit.training.trainer import train
-    from w2vkit.training.trainoptions import TrainOptions
-
-    out = tmp_path_factory.mktemp("hybrid") / "m"
-    train([str(novel_slice)], out, TrainOptions(dim=16, epochs=1, min_count=3, seed=2, count_dim=8))
-    return out
-
-
 @pytest.mark.parametrize(
     "args",
     [
@@ -94,12 +84,12 @@ def hybrid_model(novel_slice, tmp_path_factory):
     ],
 )
 def test_every_command_that_answers_from_vectors_takes_the_view_asked_and_says_it(
-    invoke, hybrid_model, lines_file, args
+    invoke, views_model, lines_file, args
 ):
     """Issue 57: the default topical view applied silently to evaluate, embed, search, index, plot,
     expand, axis, compare and contrast, none of which could choose it."""
-    args = [hybrid_model if a == "MODEL" else lines_file if a == "LINES" else a for a in args]
-    model = [] if args[0] == "compare" else ["-m", hybrid_model]
+    args = [views_model if a == "MODEL" else lines_file if a == "LINES" else a for a in args]
+    model = [] if args[0] == "compare" else ["-m", views_model]
     for asked in ("paradigmatic", "mixed"):
         r = invoke([*args, *model, "--similarity", asked, "--format", "json"])
         assert r.exit_code == 0, r.stderr

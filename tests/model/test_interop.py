@@ -174,7 +174,7 @@ def test_cli_export_then_import_gives_the_same_model(invoke, tmp_path, fmt):
     out = tmp_path / f"x.{fmt}"
     r = invoke(["export", "-m", path, "--format", fmt, "-o", out])
     assert r.exit_code == 0, r.stderr
-    assert r.stderr == f"exported {len(words)} words -> {out}\n"
+    assert r.stderr == f"exported {len(words)} words (mixed vectors) -> {out}\n"
     r = invoke(["import", out, "-o", tmp_path / "back"])
     assert r.exit_code == 0, r.stderr
     back = load_model(tmp_path / "back", verify=True)
@@ -190,3 +190,22 @@ def test_cli_projector_export_writes_two_tsvs(invoke, tmp_path):
     assert r.exit_code == 0, r.stderr
     assert (tmp_path / "proj" / "metadata.tsv").read_text(encoding="utf-8").split("\n")[:2] == words[:2]
     assert len((tmp_path / "proj" / "vectors.tsv").read_text().splitlines()) == len(words)
+
+
+def test_export_writes_the_vectors_queries_answer_with(invoke, views_model, tmp_path):
+    """The default view (topical here) unless --similarity says otherwise: gensim's most_similar
+    on the exported file agrees with `w2vkit similar` asked the same way."""
+    from gensim.models import KeyedVectors
+
+    from w2vkit.model.views import with_view
+    from w2vkit.queries.query import Engine
+
+    model = load_model(views_model)
+    for asked, view in ((None, "topical"), ("mixed", "mixed"), ("paradigmatic", "paradigmatic")):
+        out = tmp_path / f"{view}.bin"
+        r = invoke(["export", "-m", views_model, "-o", out, *(["--similarity", asked] if asked else [])])
+        assert r.exit_code == 0 and f"({view} vectors)" in r.stderr, r.stderr
+        exported = KeyedVectors.load_word2vec_format(str(out), binary=True)
+        assert np.array_equal(exported.vectors, np.asarray(with_view(model, view).vectors))
+        ours = Engine(model, similarity=view).most_similar(["行者"], topn=5)
+        assert [w for w, _ in exported.most_similar("行者", topn=5)] == [w for w, _ in ours]

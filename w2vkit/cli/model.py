@@ -17,6 +17,7 @@ from .options import (
     FORMAT_OPTION,
     JOBS_OPTION,
     MODEL_OPTION,
+    SIMILARITY_OPTION,
     format_option,
     given,
     library_option,
@@ -294,20 +295,26 @@ def info_cmd(model_path, top, verify, fmt):
 @MODEL_OPTION
 @format_option(EXPORT_FORMATS, EXPORT_FORMATS[0], "File format.")
 @click.option("-o", "--output", required=True, metavar="PATH", help="Output file (a directory for projector).")
+@SIMILARITY_OPTION
 @verbosity
-def export_cmd(model_path, fmt, output):
+def export_cmd(model_path, fmt, output, similarity):
     """Export vectors for other tools: word2vec binary/text, or TensorFlow Embedding Projector TSVs.
+    The vectors are those w2vkit's queries answer with (the view --similarity names, by the same
+    default), so gensim's most_similar on the file agrees with `w2vkit similar`.
 
     \b
     Examples:
       w2vkit export --format word2vec-bin -o xiyouji.bin
       w2vkit export --format projector -o projector/    # vectors.tsv + metadata.tsv
+      w2vkit export --format word2vec-txt -o xiyouji.txt --similarity mixed   # the model's own vectors
     """
     from ..model.interop import export_model
+    from ..model.views import with_view
 
-    model = load_model_for(model_path)
+    model = with_view(load_model_for(model_path), similarity)
     paths = export_model(model, fmt, output)
-    info(f"exported {plural(len(model), 'word')} -> " + ", ".join(str(p) for p in paths))
+    view = model.meta.get("view", "mixed")
+    info(f"exported {plural(len(model), 'word')} ({view} vectors) -> " + ", ".join(str(p) for p in paths))
 
 
 @click.command(name="import")

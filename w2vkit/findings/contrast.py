@@ -42,6 +42,7 @@ from ..errors import UsageError
 from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import parse_spec, resolve
+from .groupmembers import ask_members
 from .grouprows import CHANGE, COLUMNS, GROUP, LOW, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles
 from .groupwords import scanned_words
 from .nnratio import check_ratio, ratio_result
@@ -55,6 +56,10 @@ DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
 DEFAULT_BOOTSTRAP = CONTRAST_BOOTSTRAP
 MIN_OCCURRENCES = CONTRAST_MIN_OCCURRENCES  # fewer in a group: a note, not a number
 SCAN_FIRST = 99  # a scan's first permutations per word; all of them only for the words undecided()
+MEMBERS_NOTE = (
+    "recurrence: the share of the {members} members (models of resampled documents of the training text) whose "
+    "own vector of the word in the group, made the same way, has the neighbour among its nearest"
+)
 SCAN_MORE, SCAN_MOST = 10, 100_000  # then rounds of 10 times more, up to this, for those at p's floor
 
 
@@ -235,8 +240,16 @@ def contrast(
         fields["trajectories"] = paths(drawn, docs.groups, engine.unit, engine.model.words)
     if scan is not None:
         provenance["rank"] = rank
+    asked = 0
+    if scan is None:  # (the group vectors asked of the members too: each neighbour's recurrence)
+        asked = ask_members(
+            engine, docs, window, dict(zip(words, targets)), rows, fields.get("trajectories", []), progress
+        )
+        columns[columns.index("cosines") + 1 : columns.index("cosines") + 1] = ["recurrence"] if asked else []
     result = Result("contrast", columns, [tuple(r) for r in rows], fields, provenance=provenance)
     _say_what_it_rests_on(result, notes, docs, block, scan, len(words), fit)
+    if asked:
+        result.note(MEMBERS_NOTE.format(members=asked), kind="info")
     return result
 
 

@@ -16,6 +16,7 @@ from .axisplot import check_axis_output
 log = logging.getLogger(__name__)
 
 MAX_PANELS = 6  # words drawn side by side; the rest are in the JSON
+FAINT_BELOW = 0.5  # a neighbour fewer of the resampled members find than this share is drawn faint
 
 
 def check_trajectory_output(output, font: str | None = None, inputs=()) -> str:
@@ -94,8 +95,9 @@ def _draw(plt, shown: list[dict], text_kw: dict, choice):
         for n in path["neighbours"]:
             ax.scatter([n["x"]], [n["y"]], s=14, color=colour[n["group"]], alpha=0.45)
             label = terminal_safe(n["word"])
-            ax.annotate(label, (n["x"], n["y"]), xytext=(3, 2), textcoords="offset points", color="#555",
-                        fontsize=10, parse_math=False, **text_kw)  # fmt: skip
+            faint = n.get("recurrence") is not None and n["recurrence"] < FAINT_BELOW
+            ax.annotate(label, (n["x"], n["y"]), xytext=(3, 2), textcoords="offset points",
+                        color="#bbb" if faint else "#555", fontsize=10, parse_math=False, **text_kw)  # fmt: skip
         points = path["points"]
         for a, b in zip(points, points[1:]):
             ax.annotate("", xy=(b["x"], b["y"]), xytext=(a["x"], a["y"]),
@@ -120,8 +122,13 @@ def _draw(plt, shown: list[dict], text_kw: dict, choice):
     fig.legend(
         handles=handles, loc="lower center", ncol=len(groups), frameon=False, prop=choice.properties if choice else None
     )
-    fig.suptitle("the word's vector in each group, among its nearest words (coloured by the group they are nearest in); "
-                 "in a corner, each arrow's change with its 90% interval",
-                 fontsize=10, color="#444")  # fmt: skip
+    import textwrap
+
+    members = any(n.get("recurrence") is not None for t in shown for n in t["neighbours"])
+    title = ("the word's vector in each group, among its nearest words (coloured by the group they are nearest in); "
+             "in a corner, each arrow's change with its 90% interval"
+             + (f"; light grey: a neighbour fewer than {FAINT_BELOW:.0%} of the resampled members find" if members else ""))  # fmt: skip
+    # (wrapped to the figure: one panel is narrower than the sentence, which was cut at both ends)
+    fig.suptitle(textwrap.fill(title, 80 * len(shown)), fontsize=10, color="#444")
     fig.tight_layout(rect=(0, 0.06, 1, 0.95))
     return fig
