@@ -94,3 +94,28 @@ def test_every_command_that_answers_from_vectors_takes_the_view_asked_and_says_i
         r = invoke([*args, *model, "--similarity", asked, "--format", "json"])
         assert r.exit_code == 0, r.stderr
         assert json.loads(r.stdout)["provenance"]["similarity"] == asked
+
+
+def test_train_and_info_print_their_results_documents(invoke, novel_slice, tmp_path):
+    """train's and info's JSON are Results too: the fields, notes, provenance, and the rows (a pass
+    and its loss; a frequent word and its count), which TSV prints alone."""
+    out = tmp_path / "m"
+    args = ["train", novel_slice, "-o", out, "--dim", "8", "--epochs", "2", "--no-subwords", "--method", "word2vec"]
+    r = invoke([*args, "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert list(doc)[-3:] == ["notes", "provenance", "results"] and doc["provenance"]["model"] == str(out)
+    assert [row["epoch"] for row in doc["results"]] == [1, 2] and doc["epochs"] == 2
+    r = invoke(["info", "-m", out, "--format", "json", "--top", "4"])
+    assert r.exit_code == 0, r.stderr
+    info = json.loads(r.stdout)
+    assert list(info)[-3:] == ["notes", "provenance", "results"] and [row["rank"] for row in info["results"]] == [
+        1,
+        2,
+        3,
+        4,
+    ]
+    assert info["meta"]["vocab_size"] == len(open(out / "vocab.tsv", encoding="utf-8").readlines())
+    r = invoke([*args[:3], tmp_path / "m2", *args[4:], "--format", "tsv"])
+    assert r.exit_code == 0, r.output
+    assert [line.split("\t")[0] for line in r.stdout.splitlines()] == ["epoch", "1", "2"], r.output

@@ -207,7 +207,9 @@ def test_cli_train_summary_and_json(invoke, novel_slice, tmp_path):
     )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["model"] == str(out) and data["epochs"] == 1 and len(data["losses_per_epoch"]) == 1
+    assert data["model"] == str(out) and data["epochs"] == 1 and len(data["results"]) == 1
+    saved = json.loads((out / "meta.json").read_text())["losses_per_epoch"]  # (the document: a row per pass)
+    assert data["results"][0]["epoch"] == 1 and data["results"][0]["loss"] == pytest.approx(saved[0], abs=1e-3)
     assert data["options"]["subwords"] is False
     assert f"-> {out}/" in result.stderr and "trained cbow dim=8" in result.stderr
     result = invoke(["train", novel_slice, "-o", out, "--dim", "8", "--epochs", "1", "--min-n", "1", "--max-n", "2"])
@@ -255,7 +257,9 @@ def test_info(invoke, small_model):
     assert result.exit_code == 0
     assert "vocabulary" in result.stdout and "cbow window=5 epochs=40" in result.stdout
     data = json.loads(invoke(["info", "-m", small_model, "--format", "json", "--top", "3"]).stdout)
-    assert len(data["top_words"]) == 3 and data["meta"]["dim"] == 32
+    model = load_model(small_model)
+    assert data["results"] == [{"rank": i + 1, "word": model.words[i], "count": model.counts[i]} for i in range(3)]
+    assert data["meta"]["dim"] == 32 and data["provenance"]["vectors_sha256"] == model.meta["vectors_sha256"]
 
 
 @pytest.mark.slow

@@ -28,7 +28,7 @@ from .options import (
     table_options,
     verbosity,
 )
-from .output import info, load_model_for, plural, show_progress
+from .output import info, load_model_for, plural, show, show_progress
 
 SIZE = f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
 
@@ -159,7 +159,6 @@ def train(
       w2vkit train sanguo.txt --bootstrap 10                # + 10 resampled members: findings with intervals
       w2vkit train sanguo.txt --background xiyouji.txt      # everyday words read beside another novel
     """
-    from ..base.render import to_json
     from ..model.members import Resampling
     from ..training.trainer import train as run_train
     from ..training.trainoptions import TrainOptions
@@ -202,8 +201,8 @@ def train(
         background=list(background) or None,
         background_where=list(background_where) or None,
     )
-    if fmt == "json":
-        click.echo(to_json(result.to_dict()))
+    if fmt != "table":  # (the run's Result: its fields, and a row per pass with its loss; a table says it on stderr)
+        show(result.result(), fmt)
     o = result.options
     arch = f"{o.arch}+subwords({o.min_n}-{o.max_n})" if o.subwords else o.arch
     c = o.count_options()
@@ -281,12 +280,12 @@ def info_cmd(model_path, top, verify, fmt):
       w2vkit info
       w2vkit info --model models/xiyouji --format json
     """
-    from ..base.render import terminal_safe, to_json
+    from ..base.render import terminal_safe
     from ..queries.modelinfo import model_record, summary_lines
 
     model = load_model_for(model_path, verify=True if verify else None)
     if fmt == "json":
-        click.echo(to_json(model_record(model, **given(top=top))))
+        show(model_record(model, **given(top=top)), fmt)
     else:
         click.echo(terminal_safe("\n".join(summary_lines(model, **given(top=top))), keep_newlines=True))
 

@@ -1,24 +1,26 @@
-"""What `info` says about a model: its metadata, read into a JSON record or a few aligned lines."""
+"""What `info` says about a model: its metadata, as a Result (its JSON) or a few aligned lines."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..base.choices import DEFAULT_TOP_WORDS, DEFAULT_VIEWS, MIXED, SIMILARITIES
+from ..base.results import Result
 from ..model.members import describe_members
 from ..model.postprocess import step_label
 from ..model.store import Model
 from ..model.views import view_file
 
 
-def model_record(model: Model, top: int = DEFAULT_TOP_WORDS) -> dict:
-    """The model's path, its meta.json and its `top` most frequent words with their counts."""
-    return {
-        "path": str(model.path),
-        "sizes": part_sizes(model.path),
-        "meta": model.meta,
-        "top_words": [[w, int(c)] for w, c in zip(model.words[:top], model.counts[:top])],
-    }
+def model_record(model: Model, top: int = DEFAULT_TOP_WORDS) -> Result:
+    """The model as a Result (`info --format json` prints its to_dict()): its path, the sizes of its
+    parts and its meta.json as fields, and a row per one of its `top` most frequent words."""
+    from .. import __version__
+
+    rows = [(rank, w, int(c)) for rank, (w, c) in enumerate(zip(model.words[:top], model.counts[:top]), 1)]
+    fields = {"path": str(model.path), "sizes": part_sizes(model.path), "meta": model.meta}
+    made = {"model": str(model.path), "vectors_sha256": model.meta.get("vectors_sha256"), "w2vkit_version": __version__}
+    return Result("info", ["rank", "word", "count"], rows, fields, provenance=made)
 
 
 def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:

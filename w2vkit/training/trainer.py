@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..base.choices import DEFAULT_MAX_LINE_TOKENS
 from ..base.cluster import Cluster
+from ..base.results import Result
 from ..errors import ModelError, OptionError, UsageError
 from ..model.gensimstate import has_state, save_state, verify_gensim_state
 from ..model.members import Resampling
@@ -53,21 +54,19 @@ class TrainResult:
     dimensions: tuple = ()  # the saved vectors' parts: (dim,), or the hybrid's (predictive, count)
     background: dict | None = None  # what meta.json keeps of a background (files, tokens), if one was read
 
+    def result(self) -> Result:
+        """The run as a Result (`train --format json` prints its to_dict()): a row per pass, its loss."""
+        from .. import __version__
+
+        fields = {"model": str(self.model_dir), "vocab_size": self.vocab_size, "tokens": self.tokens}
+        fields.update(epochs=self.epochs, seconds=round(self.seconds, 3), words_per_second=round(self.words_per_second))
+        fields.update(cached_corpus=self.cached_corpus, options=asdict(self.options), dimensions=list(self.dimensions))
+        fields["background"] = self.background
+        made = {"model": str(self.model_dir), "w2vkit_version": __version__}
+        return Result("train", ["epoch", "loss"], list(enumerate(self.losses, 1)), fields, provenance=made)
+
     def to_dict(self) -> dict:
-        """The result as `train --format json` prints it."""
-        return {
-            "model": str(self.model_dir),
-            "vocab_size": self.vocab_size,
-            "tokens": self.tokens,
-            "epochs": self.epochs,
-            "seconds": round(self.seconds, 3),
-            "words_per_second": round(self.words_per_second),
-            "losses_per_epoch": self.losses,
-            "cached_corpus": self.cached_corpus,
-            "options": asdict(self.options),
-            "dimensions": list(self.dimensions),
-            "background": self.background,
-        }
+        return self.result().to_dict()
 
 
 def train(
