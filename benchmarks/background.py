@@ -76,9 +76,9 @@ def texts(tmp: Path, name: str) -> tuple:
     if name == "hongloumeng":
         return [hongloumeng_path()], [xiyouji, sanguo], {}, EVAL / "hongloumeng-aliases.txt", everyday
     if name == "tiny":  # (the first half of the tiny novel beside its second half: runs, measures nothing)
-        from tiny import tiny_novel
+        from tiny import WHOLE_TINY_CHARS, tiny_novel
 
-        lines = Path(tiny_novel()).read_text(encoding="utf-8").splitlines(keepends=True)
+        lines = Path(tiny_novel(WHOLE_TINY_CHARS)).read_text(encoding="utf-8").splitlines(keepends=True)
         (tmp / "tiny-text.txt").write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
         (tmp / "tiny-background.txt").write_text("".join(lines[len(lines) // 2 :]), encoding="utf-8")
         text, background = str(tmp / "tiny-text.txt"), str(tmp / "tiny-background.txt")

@@ -38,9 +38,9 @@ def main():
     corpus, extra = "xiyouji", []
     if args.tiny:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from tiny import tiny_novel
+        from tiny import WHOLE_TINY_CHARS, tiny_novel
 
-        corpus, extra, args.members, args.rounds = tiny_novel(), ["--epochs", "1", "--dim", "16"], 2, 1
+        corpus, extra, args.members, args.rounds = tiny_novel(WHOLE_TINY_CHARS), ["--epochs", "1", "--dim", "16"], 2, 1
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, W2VKIT_CACHE=str(Path(tmp) / "cache"))
         timed([*w2vkit, "train", corpus, "-o", str(Path(tmp) / "warm"), "-q", *extra], env)  # caches the segmentation

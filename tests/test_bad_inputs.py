@@ -301,6 +301,8 @@ def test_killed_segment_and_train_leave_earlier_output_and_no_leftovers(tmp_path
         "--dim",
         "8",
         "--no-subwords",
+        "--method",
+        "word2vec",  # (the count model is not what a kill is tested on: a quicker final run)
         "-q",
     ]
     killed_staging = killed_cache = 0

@@ -30,7 +30,20 @@ def test_a_short_job_in_a_log_prints_nothing(capsys):
 
 @pytest.mark.slow
 def test_train_with_stderr_to_a_file_logs_progress_and_q_silences_it(tmp_path):
-    args = [sys.executable, "-m", "w2vkit", "train", "xiyouji", "--epochs", "3", "--dim", "8", "--no-subwords"]
+    args = [
+        sys.executable,
+        "-m",
+        "w2vkit",
+        "train",
+        "xiyouji",
+        "--epochs",
+        "3",
+        "--dim",
+        "8",
+        "--no-subwords",
+        "--method",
+        "word2vec",
+    ]
     env = {"W2VKIT_PROGRESS_SECONDS": "0", "W2VKIT_CACHE": str(tmp_path / "cache")}
     import os
 

@@ -84,29 +84,19 @@ from .output import engine_for, info, plural, show, show_progress
     default=SCAN_RANK,
     help="A scan's order: the change, or its interval's lower bound (the surest large changes first)",
 )
-@click.option(
-    "--window",
-    default=None,
-    type=limited("contrast_window"),
-    help=f"Context words each side [default: {CONTRAST_WINDOW}].",
-)
-@click.option(
+@library_option("--window", default=CONTRAST_WINDOW, type=limited("contrast_window"), help="Context words each side")
+@library_option(
     "--permutations",
-    default=None,
+    default=f"{CONTRAST_PERMUTATIONS}; a scan: 99 first, all for the undecided words",
     type=limited("permutations"),
-    help=f"Permutations for p [default: {CONTRAST_PERMUTATIONS}; a scan: 99 first, all for the undecided words].",
+    help="Permutations for p",
 )
-@click.option(
-    "--bootstrap",
-    default=None,
-    type=limited("bootstrap"),
-    help=f"Draws for the interval [default: {CONTRAST_BOOTSTRAP}].",
-)
-@click.option(
+@library_option("--bootstrap", default=CONTRAST_BOOTSTRAP, type=limited("bootstrap"), help="Draws for the interval")
+@library_option(
     "--min-occurrences",
-    default=None,
+    default=CONTRAST_MIN_OCCURRENCES,
     type=limited("min_occurrences"),
-    help=f"Fewer occurrences in a group give a note, not a number [default: {CONTRAST_MIN_OCCURRENCES}].",
+    help="Fewer occurrences in a group give a note, not a number",
 )
 @click.option(
     "--scan",
@@ -118,13 +108,7 @@ from .output import engine_for, info, plural, show, show_progress
     help="Instead of WORDs: every word seen N times in each group (the --top most frequent), most changed first "
     f"[N alone: {SCAN_MIN_OCCURRENCES}].",
 )
-@click.option(
-    "--top",
-    "top",
-    default=None,
-    type=limited("scan_top"),
-    help=f"With --scan: at most this many words [default: {SCAN_TOP}].",
-)
+@library_option("--top", "top", default=SCAN_TOP, type=limited("scan_top"), help="With --scan: at most this many words")
 @click.option(
     "-j",
     "--jobs",
