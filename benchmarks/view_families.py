@@ -54,7 +54,7 @@ def evaluate_family(engine: Engine, groups: str | None, data_dir: str | None) ->
     analogies = ("ca8-morphological", "ca8-semantic") if data_dir else ()
     if not analogies and not groups:
         return None, None
-    report = run_evaluation(engine, analogies=analogies, groups=[groups] if groups else (), data_dir=data_dir)
+    report = run_evaluation(engine, analogies=analogies, groups=[groups] if groups else (), data_dir=data_dir).fields
     found = report.get("analogies") or []
     used = sum(a["answered"] for a in found)
     accuracy = sum(a["correct"] for a in found) / used if used else None

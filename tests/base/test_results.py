@@ -41,6 +41,11 @@ def test_the_python_api_and_the_cli_give_the_same_document(invoke, tmp_path):
         ),
         (["compare", folder, folder, "w10"], lambda: compare(engine, engine, ["w10"])),
     ]
+    from w2vkit.evaluation.evaluate import run_evaluation
+
+    pairs = tmp_path / "pairs.tsv"  # (evaluate: its Python call is its command's Result too)
+    pairs.write_text("w01\tw02\t5\nw01\tw03\t3\nw02\tw04\t1\n", encoding="utf-8")
+    cases += [(["evaluate", "--pairs", pairs], lambda: run_evaluation(engine, pairs=[str(pairs)]))]
     for args, call in cases:
         r = invoke([*args, "-m", folder, "--format", "json"] if args[0] != "compare" else [*args, "--format", "json"])
         assert r.exit_code == 0, (args, r.stderr)

@@ -6,6 +6,7 @@ Needs the explore extra and /usr/bin/chromium (pytest -m "browser or explore"; C
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -94,6 +95,10 @@ def cells(page, selector, column):
     )
 
 
+def cells_header(page, selector):
+    return page.eval_on_selector_all(f"{selector} thead th", "ths => ths.map(th => th.textContent)")
+
+
 def words_of(page, selector):
     """The words of a result table's rows, as the page holds them."""
     return page.eval_on_selector_all(f"{selector} tbody tr", "trs => trs.map(tr => tr.dataset.word)")
@@ -151,6 +156,10 @@ def test_a_researchers_round_in_the_browser(halves, browser_page, tmp_path):
         ready(page)
         assert cells(page, "#group-table", "group") == ["前", "后"]
         assert cells(page, "#group-table", "p")[1] != ""
+        # (the model has members: each neighbour says how many of them find it, on the word itself)
+        titles = page.eval_on_selector_all("#group-table tbody tr td span[title]", "s => s.map(x => x.title)")
+        assert titles and all(re.fullmatch(r"found by \d+% of the members", t) for t in titles), titles
+        assert "recurrence" not in cells_header(page, "#group-table")
         assert page.locator("#path g.point").count() >= 2
         assert page.inner_text("#error") == ""
         # the whole-model map: plot's own page, in a sandboxed frame, searchable

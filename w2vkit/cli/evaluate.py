@@ -81,7 +81,7 @@ def evaluate(
       w2vkit evaluate --pairs my-pairs.tsv --groups xiyouji-aliases
       w2vkit evaluate -m models/xiyouji --groups xiyouji-aliases --similarity mixed
     """
-    from ..evaluation.evaluate import report_result, run_evaluation
+    from ..evaluation.evaluate import run_evaluation
 
     engine = engine_for(model_path, similarity)
     if next_item is not None:
@@ -90,15 +90,8 @@ def evaluate(
         found = run_next_item(engine, next_item or None, **given(k=k))
         return show(found.as_result(engine.provenance(k=found.k)), fmt)
     methods = list(ANALOGY_METHODS) if method == "both" else [method] if method else None
-    report = run_evaluation(
-        engine,
-        analogies=analogies,
-        pairs=pairs,
-        groups=groups,
-        data_dir=data_dir,
-        **given(restrict_vocab=restrict_vocab, methods=methods),
-    )
-    show(report_result(report, sections), fmt)
+    given_sets = dict(analogies=analogies, pairs=pairs, groups=groups, data_dir=data_dir, sections=sections)
+    show(run_evaluation(engine, **given_sets, **given(restrict_vocab=restrict_vocab, methods=methods)), fmt)
 
 
 COMMANDS = (evaluate,)

@@ -228,8 +228,9 @@ def run_evaluation(
     restrict_vocab: int = DEFAULT_RESTRICT_VOCAB,
     methods: Sequence[str] = ("add",),
     data_dir: str | None = None,
-) -> dict:
-    """Every requested set, as one JSON-ready report. With no set named, the sets of the model's
+    sections: bool = False,
+) -> Result:
+    """Every requested set, as one Result (what `evaluate --format json` prints). With no set named, the sets of the model's
     language that can be found here (evalsets.default_sets); those left out, and why, are logged
     and listed under "skipped".
 
@@ -245,11 +246,14 @@ def run_evaluation(
         3CosAdd and/or 3CosMul for the analogies.
     data_dir : str, optional
         The folder holding sets not shipped with w2vkit (CA8, wordsim; else $W2VKIT_DATA).
+    sections : bool
+        A row per analogy section too.
 
     Returns
     -------
-    dict
-        "analogies", "pairs", "groups" results and the "skipped" sets with why.
+    Result
+        A row per score (report_rows); the report as fields: "analogies", "pairs", "groups"
+        results and the "skipped" sets with why; the provenance names the vectors scored.
 
     Raises
     ------
@@ -260,8 +264,8 @@ def run_evaluation(
 
     Examples
     --------
-    >>> report = run_evaluation(Engine(load_model("models/xiyouji")))  # doctest: +SKIP
-    >>> sorted(report)  # doctest: +SKIP
+    >>> result = run_evaluation(Engine(load_model("models/xiyouji")))  # doctest: +SKIP
+    >>> sorted(result.fields)  # doctest: +SKIP
     ['analogies', 'groups', 'model', 'pairs', 'restrict_vocab', 'skipped']"""
     skipped: list[tuple[str, str]] = []
     if not (analogies or pairs or groups):
@@ -333,7 +337,7 @@ def run_evaluation(
         scores = alias_scores(words, engine.vectors[: len(words)], g)
         report["groups"].append(dict(set=name, **scores))
     report["skipped"] = [{"set": name, "reason": why} for name, why in skipped]
-    return report
+    return report_result(report, sections)
 
 
 def _finite(x: float) -> float | None:

@@ -114,7 +114,10 @@
     clear(node);
     const rows = result.results || [];
     if (!rows.length) { node.appendChild(el("caption", "no rows")); return; }
-    const columns = Object.keys(rows[0]).filter((c) => !HIDDEN.has(c));
+    // (a contrast's neighbours with their recurrence among the members: shown on the words, faint
+    // when fewer than half the members find them, not as a column of numbers beside them)
+    const shares = Array.isArray(rows[0].neighbours) && Array.isArray(rows[0].recurrence);
+    const columns = Object.keys(rows[0]).filter((c) => !HIDDEN.has(c) && !(shares && c === "recurrence"));
     const interval = "low" in rows[0] && "high" in rows[0];
     // the bars' scale: 0 to 1 for similarities, else 0 to the largest high (a change of 0.03)
     const estimateOf = opts.estimate || "similarity";
@@ -130,7 +133,15 @@
     rows.forEach((r, i) => {
       const tr = el("tr");
       for (const c of columns) {
-        const td = el("td", fmt(r[c]), typeof r[c] === "number" ? "num" : "");
+        const td = el("td", shares && c === "neighbours" ? "" : fmt(r[c]), typeof r[c] === "number" ? "num" : "");
+        if (shares && c === "neighbours") {
+          r.neighbours.forEach((w, k) => {
+            const share = r.recurrence[k];
+            const span = el("span", w, typeof share === "number" && share < 0.5 ? "faint" : "");
+            if (typeof share === "number") span.title = "found by " + Math.round(100 * share) + "% of the members";
+            td.append(k ? " " : "", span);
+          });
+        }
         if (c === "word" && opts.unstable !== undefined && typeof r.recurrence === "number" && r.recurrence < opts.unstable) {
           const flag = el("span", "unstable", "flag");
           flag.title = "found in the top " + rows.length + " of only " + Math.round(100 * r.recurrence) + "% of the members";
@@ -322,7 +333,8 @@
     if (path && path.points) {
       $("path").style.display = "";
       const pts = path.points.map((p) => ({ word: p.group, label: path.word + " · " + p.group, x: p.x, y: p.y, query: true }))
-        .concat(path.neighbours.map((n) => ({ word: n.word, label: n.word, title: n.word + " (near " + n.group + ")", x: n.x, y: n.y })));
+        .concat(path.neighbours.map((n) => ({ word: n.word, label: n.word, x: n.x, y: n.y,
+          title: n.word + " (near " + n.group + (typeof n.recurrence === "number" ? "; found by " + Math.round(100 * n.recurrence) + "% of the members" : "") + ")" })));
       drawPoints($("path"), pts, null, path.points);
     }
   }
