@@ -157,7 +157,12 @@ def test_a_researchers_round_in_the_browser(halves, browser_page, tmp_path):
         assert cells(page, "#group-table", "group") == ["前", "后"]
         assert cells(page, "#group-table", "p")[1] != ""
         # (the model has members: each neighbour says how many of them find it, on the word itself)
-        titles = page.eval_on_selector_all("#group-table tbody tr td span[title]", "s => s.map(x => x.title)")
+        titles = page.evaluate(
+            """() => { const t = document.querySelector('#group-table');
+                 const i = Array.from(t.querySelectorAll('thead th')).findIndex(th => th.textContent === 'neighbours');
+                 return Array.from(t.querySelectorAll('tbody tr')).flatMap(
+                     tr => Array.from(tr.cells[i].querySelectorAll('span')).map(s => s.title)); }"""
+        )
         assert titles and all(re.fullmatch(r"found by \d+% of the members", t) for t in titles), titles
         assert "recurrence" not in cells_header(page, "#group-table")
         assert page.locator("#path g.point").count() >= 2
