@@ -230,9 +230,9 @@ def run_evaluation(
     data_dir: str | None = None,
     sections: bool = False,
 ) -> Result:
-    """Every requested set, as one Result (what `evaluate --format json` prints). With no set named, the sets of the model's
-    language that can be found here (evalsets.default_sets); those left out, and why, are logged
-    and listed under "skipped".
+    """Every requested set, as one Result (what `evaluate --format json` prints). With no set
+    named, the sets of the model's language that can be found here (evalsets.default_sets); those
+    left out, and why, are logged and listed under "skipped".
 
     Parameters
     ----------

@@ -158,8 +158,9 @@ def contrast(
     -------
     Result
         A row per word and group: occurrences, documents, blocks, the change from the group before
-        (or from the rest) with its interval, p and q, the group's nearest words and its most typical
-        context words.
+        (or from the rest) with its interval, p and q, the group's nearest words (with a model's
+        members: the share of them that find each, `recurrence`) and its most typical context
+        words.
 
     Raises
     ------
@@ -238,14 +239,14 @@ def contrast(
         changes = [{r[GROUP]: r[CHANGE : CHANGE + 3] for r in rows} for rows, _, _ in found]
         drawn = [(t.text, t.sequences[0][0], means, c) for t, (_, _, means), c in zip(targets, found, changes) if t]
         fields["trajectories"] = paths(drawn, docs.groups, engine.unit, engine.model.words)
+    asked = 0
     if scan is not None:
         provenance["rank"] = rank
-    asked = 0
-    if scan is None:  # (the group vectors asked of the members too: each neighbour's recurrence)
-        asked = ask_members(
-            engine, docs, window, dict(zip(words, targets)), rows, fields.get("trajectories", []), progress
-        )
-        columns[columns.index("cosines") + 1 : columns.index("cosines") + 1] = ["recurrence"] if asked else []
+    else:  # (the group vectors asked of the members too: each neighbour's recurrence, beside its cosine)
+        targeted = dict(zip(words, targets))
+        asked = ask_members(engine, docs, window, targeted, rows, fields.get("trajectories", []), progress)
+        if asked:
+            columns.insert(columns.index("cosines") + 1, "recurrence")
     result = Result("contrast", columns, [tuple(r) for r in rows], fields, provenance=provenance)
     _say_what_it_rests_on(result, notes, docs, block, scan, len(words), fit)
     if asked:
