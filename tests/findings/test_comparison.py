@@ -134,3 +134,11 @@ def test_overlap_needs_no_rotation_and_without_members_says_so(tmp_path, invoke)
     assert not result.aligned and all(r.overlap == 1.0 and r.cosine is None for r in result.rows)
     r = invoke(["compare", a, b, "w01"])
     assert r.exit_code == 0 and "no noise floor: without resampled members in both models" in r.stderr
+
+
+def test_few_shared_words_are_a_note_a_python_caller_reads(tmp_path):
+    """Issue 57: a warning inside a computation is a note of its Result, not a log line."""
+    a = Engine(load_model(model_with_members(tmp_path, name="a", seed=1)))
+    b = Engine(load_model(model_with_members(tmp_path, name="b", seed=2)))
+    notes = [n["message"] for n in compare(a, b, [WORDS[3]]).to_dict()["notes"]]
+    assert f"the models share only {len(WORDS)} words: the comparison rests on little" in notes

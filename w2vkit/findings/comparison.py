@@ -161,8 +161,6 @@ def _moved(
     shared_words = [w for w in a.model.words if w in b.model.index]
     if not shared_words:
         raise UsageError(f"{a.model.path} and {b.model.path} share no word; compare models of the same language")
-    if len(shared_words) < SHARED_WARNING:
-        log.warning("warning: the models share only %d words: the comparison rests on little", len(shared_words))
     ia = np.array([a.model.index[w] for w in shared_words])
     ib = np.array([b.model.index[w] for w in shared_words])
     ua, ub = _unit_rows_of(a, ia), _unit_rows_of(b, ib)
@@ -386,6 +384,8 @@ def _say_what_it_rests_on(
 ) -> None:
     """compare's notes: two identical models, the rotation and its anchors, the noise floor (none,
     or one of seed members), and the words too unstable to judge."""
+    if found.shared < SHARED_WARNING:  # (a note, not a log line: a Python caller reads it in to_dict())
+        result.note(f"the models share only {found.shared:,} words: the comparison rests on little")
     if same:
         result.note(
             f"{a.model.path} and {b.model.path} are the same model (the same vectors checksum): every word is "
