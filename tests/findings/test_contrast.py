@@ -282,3 +282,20 @@ def test_a_scan_places_each_change_among_its_scanned_peers():
     scan_percentiles(rows, n=2)
     # 100's peers are 110 and 120 (0.3, 0.2): 0.1 exceeds neither; 5000's are 5200 and 120
     assert [r[PERCENTILE] for r in rows] == [0.0, 100.0, 50.0, 50.0, 0.0]
+
+
+def test_a_transform_that_cannot_be_kept_is_said_in_the_results_notes(halves, monkeypatch):
+    """Issue 57: said as a note (a Python caller reads it in to_dict()), not as a warning log line."""
+    from w2vkit.base.cachefile import StampedCache
+    from w2vkit.findings.contrast import contrast
+    from w2vkit.queries.query import Engine
+
+    monkeypatch.setattr(StampedCache, "keep", lambda self, values: "the model folder is read-only")
+    folder, table = halves
+    result = contrast(Engine(folder), ["行者"], table, by="half", block="chapter", window=4, permutations=19)
+    notes = [n["message"] for n in result.to_dict()["notes"]]
+    assert any(
+        n.endswith("it could not be kept (the model folder is read-only), so it is fitted again each time")
+        for n in notes
+    )
+    assert result.fields["transform"]["not_kept"] == "the model folder is read-only"

@@ -7,7 +7,7 @@ vectors (unit vectors, so that frequent words do not dominate by length): the wo
 MIN_COUNT times, each word's context average taken over at most SAMPLE occurrences. It is kept in
 the model folder (`alacarte.npy`, stamped in `alacarte.sha256` with the vectors', the window, the
 documents' checksum and its own: w2vkit.base.cachefile) and believed only while all hold; a model
-folder that cannot be written gets A computed each time (said once).
+folder that cannot be written gets A computed each time (said in the finding's notes).
 
 Documents are token-id arrays (`Corpus`: one flat int32 array with the document each token is in,
 -1 for tokens the model lacks), so context sums are gathers, done in chunks of occurrences.
@@ -15,7 +15,6 @@ Documents are token-id arrays (`Corpus`: one flat int32 array with the document 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +23,6 @@ import numpy as np
 from ..base.choices import CONTRAST_WINDOW
 from ..errors import UsageError
 from ..queries.query import Engine
-
-log = logging.getLogger(__name__)
 
 DEFAULT_WINDOW = CONTRAST_WINDOW  # conText's default
 MIN_COUNT = 10
@@ -210,9 +207,9 @@ def transform(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) -> n
 
 def transform_fit(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) -> tuple[np.ndarray, dict | None]:
     """The model's transform for `window` and these documents, and what its fit rests on ({words,
-    contexts, r2}; None for a transform kept before the record was): read from the model folder when
-    it was fitted on the same vectors and documents and is sound (w2vkit.base.cachefile), else
-    fitted on `corpus` and kept there (when the folder can be written)."""
+    contexts, r2}, with not_kept: why it could not be kept, when so; None for a transform kept
+    before the record was): read from the model folder when it was fitted on the same vectors and
+    documents and is sound (w2vkit.base.cachefile), else fitted on `corpus` and kept there."""
     from ..base.cachefile import StampedCache
 
     key = (
@@ -226,10 +223,11 @@ def transform_fit(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) 
         record = fitted.read((3,), dtype="float64")
         return kept, _fit_record(record) if record is not None else None
     a, _, record = fit_transform(engine, corpus, window)
+    fit = _fit_record(record)
     why = cache.keep(a) or fitted.keep(record)
-    if why:
-        log.warning("warning: %s: the à la carte transform is fitted again each time", why)
-    return a, _fit_record(record)
+    if why:  # (said in the finding's notes, through fit_note: a Python caller reads it in to_dict())
+        fit["not_kept"] = why
+    return a, fit
 
 
 def fit_note(fit: dict | None) -> str | None:
@@ -240,7 +238,7 @@ def fit_note(fit: dict | None) -> str | None:
     return (
         f"the à la carte transform rests on {fit['words']:,} words seen {MIN_COUNT}+ times in the table "
         f"({fit['contexts']:,} contexts); it gives their vectors from their contexts with R² {fit['r2']:.2f}"
-    )
+    ) + (f"; it could not be kept ({fit['not_kept']}), so it is fitted again each time" if fit.get("not_kept") else "")
 
 
 def _fit_record(record: np.ndarray) -> dict:
