@@ -28,7 +28,8 @@
       if (Number.isInteger(v)) return v.toLocaleString("en");
       return Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toPrecision(2);
     }
-    if (Array.isArray(v)) return v.map((x) => (Array.isArray(x) ? x.join(" ") : x)).join(" ");
+    // (a list of numbers, a contrast's cosines or z, read as a number each, not at full precision)
+    if (Array.isArray(v)) return v.map((x) => (Array.isArray(x) ? x.join(" ") : typeof x === "number" ? fmt(x) : x)).join(" ");
     if (typeof v === "object") return JSON.stringify(v);
     return String(v);
   }
