@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from ensemble import read_categories  # noqa: E402
 from sentences import chinese_pairs, scores, table_texts  # noqa: E402
 
 from w2vkit.evaluation.evaluate import run_evaluation  # noqa: E402
@@ -41,12 +42,11 @@ EVERYDAY = ROOT / "benchmarks" / "data" / "zh-everyday-categories.txt"
 SEEDS, DRAWS, MIN_KNOWN = 3, 5, 5
 
 
-def read_categories(path) -> dict[str, list[str]]:
-    out = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, words = line.split("\t")
-            out[name] = words.split()
+def categories_of(path) -> dict[str, list[str]]:
+    """Each category's words (benchmarks/ensemble.py reads the file as word -> category)."""
+    out: dict[str, list[str]] = {}
+    for word, name in read_categories(Path(path)).items():
+        out.setdefault(name, []).append(word)
     return out
 
 
@@ -108,7 +108,7 @@ def main():
         p.error("give --model and --text (or --tiny)")
     texts = table_texts(args.text, args.text_column) if args.text_column else read_texts(args.text)
     pairs = chinese_pairs(texts, args.n, np.random.default_rng(1))
-    categories = read_categories(args.categories)
+    categories = categories_of(args.categories)
     model = load_model(args.model)
     print(f"model {args.model}; {len(pairs)} passages; categories {Path(args.categories).name}")
     print(f"{'view':<13} {'evaluate: CA8':>13} {'aliases R@10':>12} {'sentences R@10':>14} {'expand P@10':>11}")

@@ -28,6 +28,8 @@ from .trajectory import NEIGHBOURS_DRAWN
 
 log = logging.getLogger(__name__)
 
+DEPTH = max(NEIGHBOURS - 1, NEIGHBOURS_DRAWN)  # (a row's neighbours, a trajectory's: one answer serves both)
+
 
 class GroupMembers:
     """The members' side of a contrast over `docs`: each member's documents in its own rows and
@@ -37,6 +39,7 @@ class GroupMembers:
         self.engine, self.docs, self.window = engine, docs, window
         self._made: dict[int, tuple[Documents, np.ndarray] | None] = {}
         self._sides: dict[tuple[int, str], object] = {}
+        self._views_made: dict[tuple[str, int], list] = {}
 
     def prepare(self, member: Engine) -> tuple[Documents, np.ndarray] | None:
         """The documents as the member's rows, and its transform (None: too few words to fit one)."""
@@ -72,25 +75,28 @@ class GroupMembers:
                 self._sides[key] = (block_side(member, docs, a, own, self.window)[2], own.rows)
         return self._sides[key]
 
-    def views(self, target: Target, group: int, depth: int):
+    def _views(self, target: Target, group: int):
         """Each member's answer (w2vkit.queries.ensemble.MemberView, None: it has none) for the
-        target's vector in `group`, its `depth` nearest words."""
+        target's vector in `group`, its DEPTH nearest words: asked once, read at any depth up to it."""
+        key = (target.text, group)
+        if key not in self._views_made:
 
-        def group_vector(member: Engine):
-            found = self._side(member, target)
-            if found is None:
-                return None
-            side, own = found
-            mean = side.sums[side.group == group].sum(axis=0)
-            norm = float(np.linalg.norm(mean))
-            return (mean / norm, own) if norm > 0 else None
+            def group_vector(member: Engine):
+                found = self._side(member, target)
+                if found is None:
+                    return None
+                side, own = found
+                mean = side.sums[side.group == group].sum(axis=0)
+                norm = float(np.linalg.norm(mean))
+                return (mean / norm, own) if norm > 0 else None
 
-        return member_views(self.engine, group_vector, depth)
+            self._views_made[key] = member_views(self.engine, group_vector, DEPTH)
+        return self._views_made[key]
 
     def recurrence(self, target: Target, group: int, words: list[str], depth: int) -> list[float | None]:
-        """The share of the members with each of `words` among their `depth` nearest to the target's
-        vector in `group`."""
-        return [s.recurrence for s in spreads(self.views(target, group, depth), words, depth)]
+        """The share of the members with each of `words` among their `depth` (at most DEPTH) nearest
+        to the target's vector in `group`."""
+        return [s.recurrence for s in spreads(self._views(target, group), words, min(depth, DEPTH))]
 
 
 def ask_members(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..base.vecmath import principal_plane
+from ..base.vecmath import principal_plane, top_k
 
 NEIGHBOURS_DRAWN = 6  # per group
 
@@ -31,7 +31,7 @@ def trajectory(
     for g, m in placed:
         scores = unit @ m
         scores[row] = -np.inf
-        for i in np.argsort(-scores)[:NEIGHBOURS_DRAWN]:
+        for i in top_k(scores, NEIGHBOURS_DRAWN):  # (the package's one top-k)
             near.setdefault(int(i), g)
     xy = principal_plane(np.vstack([m for _, m in placed] + [unit[i] for i in near]))
     k = len(placed)
