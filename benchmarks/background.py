@@ -190,6 +190,36 @@ def designs(model, tmp: Path) -> dict:
     return out
 
 
+def own_words_placement(model, categories: dict) -> tuple[float, float]:
+    """How well the background's own words are placed (w2vkit.training.backgroundwords): each
+    everyday category word of the text folded into the joint count as if the text lacked it (its
+    vector then the joint part alone), and its precision@10 among the text's words, against the
+    word's own vector in the background view: (as the text's word, as a background-only word)."""
+    from w2vkit.training.countmodel import context_log_p, cooccurrences_for, factorize, fold_in, ppmi
+
+    view = unit_rows(np.asarray(with_view(model, "background").vectors))
+    words = list(model.words)
+    index = {w: i for i, w in enumerate(words)}
+    corpora = (Path(model.meta["corpus"]["cache"]), Path(model.meta["background"]["cache"]))
+    settings = VIEW_COUNT_SETTINGS["background"]
+    joint = sum(cooccurrences_for(c, index, [(settings["window"], "harmonic")])[0] for c in corpora)
+    basis = {"log_p_context": context_log_p(joint, 0.75), "shift": 1.0}
+    factorize(ppmi(joint), model.meta["count_model"]["dim"], settings["eig"], True, 1, basis)
+    count_dim = model.meta["count_model"]["layout"]["count_dim"]
+    own, folded = [], []
+    for word, category in categories.items():
+        if word not in index:
+            continue
+        row = index[word]
+        alone = np.zeros(view.shape[1])
+        alone[-count_dim:] = unit_rows(fold_in(joint[row], basis))[0]
+        for vector, out in ((view[row], own), (alone, folded)):
+            scores = view @ vector
+            scores[row] = -np.inf
+            out.append(np.mean([categories.get(words[t]) == category for t in np.argsort(-scores)[:10]]))
+    return float(np.mean(own)), float(np.mean(folded))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--texts", default="sanguo,xiyouji,poetry")
@@ -226,6 +256,11 @@ def main():
                     model, background_model(tmp, name, background, seg, args.tiny)
                 )
             per_seed[seed] = {d: score(v, list(model.words), groups, cats) for d, v in made.items()}
+            if seed == seeds[0] and "count_model" in model.meta:
+                placed = own_words_placement(model, cats)
+                print(
+                    f"{name:12} own words placed by fold-in: everyday {placed[1]:.3f} (as the text's word {placed[0]:.3f})"
+                )
         rows = {}
         for design in per_seed[seeds[0]]:
             names = [per_seed[s][design][0]["names"] for s in seeds]

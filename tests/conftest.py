@@ -297,3 +297,76 @@ def halves(novel_slice, tmp_path_factory):
     folder = tmp_path_factory.mktemp("explore")
     table = write_table(folder / "halves.tsv", novel_slice.read_text(encoding="utf-8").splitlines())
     return train_on_table(table, folder / "model"), table
+
+
+# A text read beside a background (train --background): tests/training/test_background.py and
+# the background's own words' tests share these models.
+BACKGROUND_QUICK = ["--epochs", "2", "--dim", "24", "--min-count", "3", "--seed", "3", "-q"]
+
+
+@pytest.fixture(scope="session")
+def background_texts(novel_text, tmp_path_factory):
+    """A part of the novel (the text) and another part of it (the background)."""
+    folder = tmp_path_factory.mktemp("background")
+    text, background = folder / "text.txt", folder / "background.txt"
+    text.write_text(novel_text[:60_000], encoding="utf-8")
+    background.write_text(novel_text[200_000:320_000], encoding="utf-8")
+    return text, background
+
+
+@pytest.fixture(scope="session")
+def background_beside(background_texts, tmp_path_factory):
+    """A model of the text read beside the background (2 members), and one of the text alone."""
+    from click.testing import CliRunner
+
+    from w2vkit.cli import cli
+
+    text, background = background_texts
+    folder = tmp_path_factory.mktemp("background-models")
+    runner = CliRunner()
+    with_background = runner.invoke(
+        cli,
+        [
+            "train",
+            str(text),
+            "--background",
+            str(background),
+            "-o",
+            str(folder / "with"),
+            "--bootstrap",
+            "2",
+            *BACKGROUND_QUICK,
+        ],
+    )
+    assert with_background.exit_code == 0, with_background.output
+    alone = runner.invoke(cli, ["train", str(text), "-o", str(folder / "alone"), *BACKGROUND_QUICK])
+    assert alone.exit_code == 0, alone.output
+    return folder / "with", folder / "alone"
+
+
+@pytest.fixture(scope="session")
+def background_model_beside(background_texts, tmp_path_factory):
+    """A model of the background text (another dimension: 16), and a model of the text read
+    beside it."""
+    from click.testing import CliRunner
+
+    from w2vkit.cli import cli
+
+    text, background = background_texts
+    folder = tmp_path_factory.mktemp("background-model")
+    runner = CliRunner()
+    args = ["train", str(background), "-o", str(folder / "background"), *BACKGROUND_QUICK, "--dim", "16"]
+    assert runner.invoke(cli, args).exit_code == 0
+    args = [
+        "train",
+        str(text),
+        "--background",
+        str(folder / "background"),
+        "-o",
+        str(folder / "with"),
+        *BACKGROUND_QUICK[:-1],
+    ]
+    made = runner.invoke(cli, args)  # (without -q: the summary line)
+    assert made.exit_code == 0, made.output
+    assert "read beside a background: the model " in made.stderr
+    return folder / "background", folder / "with"

@@ -19,33 +19,13 @@ QUICK = ["--epochs", "2", "--dim", "24", "--min-count", "3", "--seed", "3", "-q"
 
 
 @pytest.fixture(scope="module")
-def texts(novel_text, tmp_path_factory):
-    """A part of the novel (the text) and another part of it (the background)."""
-    folder = tmp_path_factory.mktemp("background")
-    text, background = folder / "text.txt", folder / "background.txt"
-    text.write_text(novel_text[:60_000], encoding="utf-8")
-    background.write_text(novel_text[200_000:320_000], encoding="utf-8")
-    return text, background
+def texts(background_texts):
+    return background_texts
 
 
 @pytest.fixture(scope="module")
-def beside(texts, tmp_path_factory):
-    """A model of the text read beside the background (2 members), and one of the text alone."""
-    from click.testing import CliRunner
-
-    from w2vkit.cli import cli
-
-    text, background = texts
-    folder = tmp_path_factory.mktemp("background-models")
-    runner = CliRunner()
-    with_background = runner.invoke(
-        cli,
-        ["train", str(text), "--background", str(background), "-o", str(folder / "with"), "--bootstrap", "2", *QUICK],
-    )
-    assert with_background.exit_code == 0, with_background.output
-    alone = runner.invoke(cli, ["train", str(text), "-o", str(folder / "alone"), *QUICK])
-    assert alone.exit_code == 0, alone.output
-    return folder / "with", folder / "alone"
+def beside(background_beside):
+    return background_beside
 
 
 def test_view_cosines_follow_their_formula():
@@ -255,23 +235,8 @@ def test_kwic_shows_the_text_then_its_background_labelled(beside, invoke):
 
 
 @pytest.fixture(scope="module")
-def model_beside(texts, tmp_path_factory):
-    """A model of the background text (another dimension: 16), and a model of the text read
-    beside it."""
-    from click.testing import CliRunner
-
-    from w2vkit.cli import cli
-
-    text, background = texts
-    folder = tmp_path_factory.mktemp("background-model")
-    runner = CliRunner()
-    args = ["train", str(background), "-o", str(folder / "background"), *QUICK, "--dim", "16"]
-    assert runner.invoke(cli, args).exit_code == 0
-    args = ["train", str(text), "--background", str(folder / "background"), "-o", str(folder / "with"), *QUICK[:-1]]
-    made = runner.invoke(cli, args)  # (without -q: the summary line)
-    assert made.exit_code == 0, made.output
-    assert "read beside a background: the model " in made.stderr
-    return folder / "background", folder / "with"
+def model_beside(background_model_beside):
+    return background_model_beside
 
 
 def test_a_model_as_background_gives_its_vectors_beside_the_topical_ones(model_beside, beside):

@@ -294,4 +294,8 @@ VIEW_WEIGHTS = {"topical": 0.4, "paradigmatic": 0.25, "background": 0.75}
 # A word's share of the text's own vector in the background view: (p_text / (p_text + p_background))
 # to this power, p a word's share of the tokens of each (1: the text's own word, a name).
 BACKGROUND_OWN_POWER = 1.5
+# The background's own words (words the text's model lacks) a model keeps, most used first, for
+# `similar --background-words` (w2vkit.training.backgroundwords): 20,000 rows of a novel's
+# background view's joint part are 8 MB. (The bound of similar's --background-words.)
+BACKGROUND_WORDS_MAX = 20_000
 VIEWS_MAX_TOKENS = 5_000_000  # views are trained below this many tokens (novels, samples): seconds each

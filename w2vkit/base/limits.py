@@ -56,6 +56,8 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     # (contrast's own window: each occurrence's context is averaged; window 1,000 took 134 s at 1 GB)
     "contrast_window": (1, 100, True, "conText's default is 6; past 100 an occurrence's context is its whole row"),
     "min_neighbour_count": (1, 1_000_000_000, True, "a neighbour seen fewer times is hidden"),
+    # (the most a model keeps: choices.BACKGROUND_WORDS_MAX)
+    "background_words": (0, 20_000, True, "a model keeps at most 20,000 of its background's own words"),
     "scan": (1, 1_000_000_000, True, "occurrences a scanned word needs in each group"),
     "scan_top": (1, 1_000_000, True, "words a scan contrasts"),
     "neighbors": (1, 1_000, True, "neighbours drawn around each word"),

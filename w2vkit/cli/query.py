@@ -66,12 +66,31 @@ STABLE_OPTION = click.option(
     metavar="N",
     help="Hide neighbours seen fewer than N times (the query word may be rare); says how many it hid.",
 )
+@library_option(
+    "--background-words",
+    type=limited("background_words"),
+    default=0,
+    metavar="N",
+    help="After the text's neighbours, the N nearest words of the background the text lacks (a model "
+    "trained with --background), each row saying where it is from.",
+)
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
 def similar(
-    words, minus, topn, restrict_vocab, stable, rank, hubness, min_neighbour_count, similarity, model_path, fmt
+    words,
+    minus,
+    topn,
+    restrict_vocab,
+    stable,
+    rank,
+    hubness,
+    min_neighbour_count,
+    background_words,
+    similarity,
+    model_path,
+    fmt,
 ):
     """Nearest neighbours of a word, or of the sum of WORDs minus the --minus words.
 
@@ -90,6 +109,7 @@ def similar(
       w2vkit similar 孔明 --rank ensemble      # ordered by the members' mean
       w2vkit similar 酒 --hubness csls --min-neighbour-count 10
       w2vkit similar 孔明 --similarity topical     # names and aliases: words of the same scenes
+      w2vkit similar 刀 --background-words 5       # and 5 words only its background uses
     """
     from ..queries.ensemble import similar as find_similar
 
@@ -100,7 +120,7 @@ def similar(
         restrict_vocab=restrict_vocab,
         stable=stable,
         min_neighbour_count=min_neighbour_count,
-        **given(topn=topn, rank=rank, hubness=hubness),
+        **given(topn=topn, rank=rank, hubness=hubness, background_words=background_words),
     )
     show(result, fmt)
 

@@ -62,6 +62,8 @@ MODEL_ENTRIES = frozenset(
         "alacarte.json",  # (its stamp before w2vkit 0.9)
         "table-tokens.npy",  # (w2vkit.findings.tabledocs: the last table's rows as the model cut them)
         "table-tokens.sha256",
+        "background-words.tsv",  # (w2vkit.training.backgroundwords: the background's own words)
+        "background-words.npy",
         # each kind of similarity's view (w2vkit.model.views) and its hubness and norm caches
         *(f"{prefix}{view}{suffix}" for view in SIMILARITIES for prefix, suffix in _VIEW_FILES),
     }

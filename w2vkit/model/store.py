@@ -179,13 +179,13 @@ def write_model_files(
     return write_meta(directory, meta, len(words), int(vectors.shape[1]), vectors_sha)
 
 
-def write_vocab(directory: Path, words: list[str], counts) -> str:
-    """vocab.tsv, and its sha256 (of the bytes written)."""
+def write_vocab(directory: Path, words: list[str], counts, name: str = VOCAB) -> str:
+    """vocab.tsv (or another list of words and counts, `name`), and its sha256 (of the bytes written)."""
     import hashlib
 
     counts = np.asarray(counts).astype(np.int64).tolist()
     data = "".join([f"{w}\t{c}\n" for w, c in zip(words, counts)]).encode("utf-8")
-    with open(directory / VOCAB, "wb") as f:
+    with open(directory / name, "wb") as f:
         f.write(data)
     return hashlib.sha256(data).hexdigest()
 

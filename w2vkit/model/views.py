@@ -13,12 +13,15 @@ import dataclasses
 
 import numpy as np
 
-from ..base.choices import DEFAULT_VIEWS, MIXED, SIMILARITIES
+from ..base.choices import BACKGROUND, BACKGROUND_WORDS_MAX, DEFAULT_VIEWS, MIXED, SIMILARITIES
 from ..base.limits import LIMITS
 from ..base.records import RecordError, load_array
 from ..base.trust import HashedWriter, kept_file
 from ..errors import CorruptModelError, UsageError
 from .store import Model
+
+# The background's own words (w2vkit.training.backgroundwords), beside the background view.
+OWN_WORDS, OWN_WORDS_VECTORS = "background-words.tsv", "background-words.npy"
 
 
 def view_file(name: str) -> str:
@@ -31,6 +34,74 @@ def write_view(directory, name: str, vectors: np.ndarray) -> dict:
     with HashedWriter(directory / view_file(name)) as out:
         np.save(out, vectors, allow_pickle=False)
     return {"sha256": out.sha256, "bytes": (directory / view_file(name)).stat().st_size}
+
+
+def write_views(directory, views: dict, own_words=None) -> dict:
+    """Write a model's views into its folder being made (name -> (vectors, record)), and the
+    background's own words beside the background view (w2vkit.training.backgroundwords); the
+    records for meta.json's "views"."""
+    records = {name: {**write_view(directory, name, v), **r} for name, (v, r) in views.items()}
+    if own_words is not None and BACKGROUND in records:
+        from .store import write_vocab
+
+        vectors = np.ascontiguousarray(own_words.vectors, dtype=np.float32)
+        with HashedWriter(directory / OWN_WORDS_VECTORS) as out:
+            np.save(out, vectors, allow_pickle=False)
+        words_sha256 = write_vocab(directory, own_words.words, own_words.counts, OWN_WORDS)
+        records[BACKGROUND]["own_words"] = {
+            "count": len(own_words.words),
+            "offset": int(own_words.offset),
+            "sha256": out.sha256,
+            "words_sha256": words_sha256,
+        }
+    return records
+
+
+def background_own_words(model: Model) -> tuple[list[str], np.ndarray, np.ndarray, int]:
+    """The background's own words a model trained with --background keeps (words the text's
+    model lacks: w2vkit.training.backgroundwords): (words, counts in the background, unit
+    vectors, offset: the background view's column their vectors start at), each file through
+    the one door (inside the folder, no link, bounded, its checksum the recorded one).
+
+    Raises
+    ------
+    UsageError
+        A model without them (trained without --background, or before they were kept).
+    CorruptModelError
+        A file missing, changed, or of the wrong shape or type.
+    """
+    from .store import read_vocab
+
+    views = model.meta.get("views")
+    record = views.get(BACKGROUND) if isinstance(views, dict) else None
+    own = record.get("own_words") if isinstance(record, dict) else None
+    if not isinstance(own, dict):
+        raise UsageError(
+            f"{model.path}: no background's own words: a model trained with train --background keeps them "
+            "(retrain one trained before they were kept)"
+        )
+    count, offset = own.get("count"), own.get("offset")
+    widest = int(LIMITS["dim"][1] or 0) + int(LIMITS["count_dim"][1] or 0)
+    if not (isinstance(count, int) and 0 < count <= BACKGROUND_WORDS_MAX and isinstance(offset, int)):
+        raise CorruptModelError(f"{model.path}: the background's own words' record is not valid; retrain the model")
+    if not 0 <= offset < widest:
+        raise CorruptModelError(f"{model.path}: the background's own words' offset {offset} is out of range")
+    try:
+        names = kept_file(model.path, OWN_WORDS, own.get("words_sha256"), what="background words", limit=count * 4096)
+        path = kept_file(
+            model.path,
+            OWN_WORDS_VECTORS,
+            own.get("sha256"),
+            what="background words' vectors",
+            limit=count * widest * 4 + (1 << 20),
+        )
+        vectors = load_array(path, "background words' vectors", shape=(count, None), dtype=np.float32, mmap=True)
+    except RecordError as e:
+        raise CorruptModelError(f"{e}; retrain the model") from None
+    words, counts = read_vocab(names)
+    if len(words) != count:
+        raise CorruptModelError(f"{names}: {len(words):,} words, not the {count:,} its record says; retrain the model")
+    return words, counts, vectors, offset
 
 
 def with_view(model: Model, similarity: str | None) -> Model:

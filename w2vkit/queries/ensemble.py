@@ -34,6 +34,7 @@ from ..base.choices import (
     SIMILAR_RANKS,
 )
 from ..base.intervals import estimate, interval
+from ..base.limits import check_number
 from ..base.results import Result
 from ..errors import OptionError
 from .query import Engine, Query, count_argument, words_argument
@@ -137,6 +138,7 @@ def similar(
     rank: str = SIMILAR_RANK,
     hubness: str = SIMILAR_HUBNESS,
     min_neighbour_count: int | None = NEIGHBOUR_MIN_COUNT,
+    background_words: int = 0,
 ) -> Result:
     """The nearest neighbours of positive − negative, each with its count; with members, the
     ensemble's estimate (column `similarity`), the model's cosine (`model`), recurrence, the 90%
@@ -160,6 +162,9 @@ def similar(
         Rank the model's neighbours by CSLS (hubs sink; w2vkit.queries.hubness) or by cosine.
     min_neighbour_count : int, optional
         Leave out neighbours seen fewer times (the query words may be rare); a note says how many.
+    background_words : int
+        After the text's neighbours, this many of the background's own words (a model trained with
+        --background, answering with its background view), a column `from` saying which is which.
 
     Returns
     -------
@@ -186,6 +191,7 @@ def similar(
     _check_choices(rank, stable, hubness)
     if min_neighbour_count is not None:
         min_neighbour_count = count_argument("min_neighbour_count", min_neighbour_count)
+    check_number("background_words", background_words)
     query = engine.query(positive, negative)
     limit = engine.limit(restrict_vocab)
     scores = engine.scores(query.vector, limit)
@@ -208,6 +214,7 @@ def similar(
         rank=rank,
         hubness=hubness,
         min_neighbour_count=min_neighbour_count,
+        **({"background_words": background_words} if background_words else {}),
     )
     fields: dict = {"positive": positive, "negative": negative, "hubness": hubness}
     fields["query"] = [
@@ -222,6 +229,7 @@ def similar(
         if rank == "ensemble":
             result.note("{rank}=ensemble needs resampled members; this model has none, so the model ranks", "rank")
         result.note(NO_MEMBERS, kind="info")
+        _beside(result, engine, query, background_words, min_neighbour_count)
         return result
     views, table = _ensemble_table(engine, query, model_rows, scores, ranking, limit, topn, rank, stable)
     columns, rows = _ensemble_rows(engine, table, named_cells)
@@ -236,7 +244,16 @@ def similar(
         )
     if len(positive) == 1 and not negative:
         _note_query_stability(result, engine, query, scores, views)
+    _beside(result, engine, query, background_words, min_neighbour_count)
     return result
+
+
+def _beside(result: Result, engine: Engine, query, n: int, min_neighbour_count) -> None:
+    """The background's own words after the text's neighbours, when asked for (n > 0)."""
+    if n:
+        from .backgroundneighbours import add_background_neighbours
+
+        add_background_neighbours(result, engine, query, n, min_neighbour_count)
 
 
 def _note_query_stability(result: Result, engine: Engine, query, scores, views) -> None:

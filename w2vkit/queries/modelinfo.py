@@ -72,9 +72,11 @@ def summary_lines(model: Model, top: int = DEFAULT_TOP_WORDS) -> list[str]:
         tokens = corpus["tokens"]
         lines.append(f"corpus      {tokens:,} token{'' if tokens == 1 else 's'} from {names}")
     background = meta.get("background")
-    if background:  # (w2vkit.training.background)
-        lines.append(f"background  {background_summary(background)}, read beside the corpus")
     views = meta.get("views")
+    if background:  # (w2vkit.training.background, and its own words: w2vkit.training.backgroundwords)
+        own = ((views or {}).get("background") or {}).get("own_words") if isinstance(views, dict) else None
+        kept = f"; {own['count']:,} of its own words kept (similar --background-words)" if isinstance(own, dict) else ""
+        lines.append(f"background  {background_summary(background)}, read beside the corpus{kept}")
     if isinstance(views, dict) and views:  # (w2vkit.model.views)
         kinds = ", ".join(
             f"{name} (from the background model)"

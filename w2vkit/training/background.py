@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..base.choices import BACKGROUND_OWN_POWER
+from ..base.choices import BACKGROUND_OWN_POWER, BACKGROUND_WORDS_MAX
 from ..errors import InputError, OptionError, UsageError
 
 if TYPE_CHECKING:
@@ -198,6 +198,8 @@ def _model_background(path: str, text: PreparedCorpus) -> Background:
     text_counts = _word_counts(text)
     _check_shared(path, text_counts, rates.keys(), text.language, MIN_SHARED_CHARACTERS_OF_A_MODEL)
     kept = [i for i, w in enumerate(words) if w in text_counts]  # (the text's words: all the view reads)
+    beyond = [i for i, w in enumerate(words) if w not in text_counts][:BACKGROUND_WORDS_MAX]  # (and its own words)
+    kept = sorted(kept + beyond)
     vectors = np.asarray(model.vectors[kept], dtype=np.float32) if kept else np.zeros((0, model.dim), np.float32)
     record: dict = {
         "model": {

@@ -241,8 +241,7 @@ def ppmi(counts, smoothing: float = 0.75, shift: float = 1.0):
     m = counts.tocsr(copy=True).astype(np.float32, copy=False)
     m.eliminate_zeros()
     row = np.asarray(m.sum(axis=1, dtype=np.float64)).ravel()
-    col = np.asarray(m.sum(axis=0, dtype=np.float64)).ravel() ** smoothing
-    log_p_context = np.log(col / col.sum(), where=col > 0, out=np.full_like(col, -np.inf))
+    log_p_context = context_log_p(m, smoothing)
     block = 1 << 14
     for start in range(0, m.shape[0], block):
         lo, hi = m.indptr[start], m.indptr[min(start + block, m.shape[0])]
@@ -251,6 +250,14 @@ def ppmi(counts, smoothing: float = 0.75, shift: float = 1.0):
         m.data[lo:hi] = np.maximum(values - np.log(shift), 0)
     m.eliminate_zeros()
     return m
+
+
+def context_log_p(counts, smoothing: float):
+    """log P_a(c) of ppmi: each context's column sum to the power `smoothing`, as a share."""
+    import numpy as np
+
+    col = np.asarray(counts.sum(axis=0, dtype=np.float64)).ravel() ** smoothing
+    return np.log(col / col.sum(), where=col > 0, out=np.full_like(col, -np.inf))
 
 
 def dirichlet_ppmi(counts, pseudo: float, shift: float = 1.0):
@@ -293,11 +300,14 @@ def dirichlet_ppmi(counts, pseudo: float, shift: float = 1.0):
     return LinearOperator((size, size), matvec=matmat, rmatvec=matmat, matmat=matmat, rmatmat=matmat, dtype=np.float64)
 
 
-def factorize(matrix, dim: int, eig: float = 0.5, add_context: bool = True, seed: int = 1) -> np.ndarray:
+def factorize(
+    matrix, dim: int, eig: float = 0.5, add_context: bool = True, seed: int = 1, basis: dict | None = None
+) -> np.ndarray:
     """Word vectors from a truncated SVD M ~ U S V^T: U S^eig, plus V S^eig when add_context.
     dim is capped below the matrix size (a tiny vocabulary has fewer dimensions to give). A sparse
     matrix goes through scikit-learn's randomized_svd, a linear operator (dirichlet_ppmi) through
-    scipy's svds (ARPACK), which needs only products."""
+    scipy's svds (ARPACK), which needs only products. basis: a dict given is filled with the SVD's
+    vt, s and eig (for fold_in)."""
     import numpy as np
     from scipy.sparse.linalg import LinearOperator, svds
     from sklearn.utils.extmath import randomized_svd
@@ -313,6 +323,28 @@ def factorize(matrix, dim: int, eig: float = 0.5, add_context: bool = True, seed
     vectors = u * scale
     if add_context:
         vectors = vectors + vt.T * scale
+    if basis is not None:  # (what fold_in needs to place a word that was not factorised)
+        basis.update(vt=vt, s=s, eig=eig)
+    return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def fold_in(rows, basis: dict) -> np.ndarray:
+    """Vectors, in a factorised count model's space, for words that were not in its matrix (a
+    background's own words, w2vkit.training.backgroundwords): their co-occurrence rows with the
+    model's words (CSR, a column per word, counted as the model's were) to PPMI by the model's
+    context shares and shift, then projected on its right singular vectors, r V S^(eig-1): the
+    U S^eig a word of the matrix has (M V = U S). Only the direction serves (cosines), so the
+    context half of word + context vectors, which such a word lacks, is left to it. Checked against
+    factorize on the model's own words (tests/training/test_backgroundwords.py)."""
+    import numpy as np
+
+    m = rows.tocsr().astype(np.float64)
+    m.eliminate_zeros()
+    total = np.asarray(m.sum(axis=1)).ravel()
+    coo = m.tocoo()
+    values = np.log(coo.data) - np.log(total[coo.row]) - basis["log_p_context"][coo.col] - np.log(basis["shift"])
+    pmi = type(m)((np.maximum(values, 0), (coo.row, coo.col)), shape=m.shape)
+    vectors = (pmi @ basis["vt"].T) * basis["s"] ** (basis["eig"] - 1)
     return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
@@ -321,6 +353,7 @@ class CountResult:
     vectors: np.ndarray
     pairs: int  # distinct co-occurring pairs
     seconds: dict
+    basis: dict | None = None  # a count over a background: what fold_in needs (its words' counts, SVD)
 
 
 def train_count_model(
@@ -356,7 +389,8 @@ def train_count_models(
     for k, (o, narrow) in enumerate(parts):
         began = time.perf_counter()
         counts = (joint_matrices if o.background else matrices)[(o.window, o.weighting)]
-        vectors = _factorized(counts, o)
+        basis: dict | None = {} if o.background and o.dirichlet is None else None
+        vectors = _factorized(counts, o, basis)
         if narrow is not None:  # (two counts side by side: the cosine is (1 - s) x the first's + s x the narrow one's)
             import numpy as np
 
@@ -370,15 +404,18 @@ def train_count_models(
         count_seconds = round(counted - started, 3) if k == 0 else 0.0
         log.debug("count model: %d pairs, count %.1f s, PPMI + SVD %.1f s", pairs, count_seconds, done - began)
         results.append(
-            CountResult(vectors, pairs, {"count_seconds": count_seconds, "svd_seconds": round(done - began, 3)})
+            CountResult(vectors, pairs, {"count_seconds": count_seconds, "svd_seconds": round(done - began, 3)}, basis)
         )
     return results
 
 
-def _factorized(counts, o: CountOptions) -> np.ndarray:
-    """Counts to PPMI (or Dirichlet-smoothed PPMI) to vectors, by `o`'s settings."""
+def _factorized(counts, o: CountOptions, basis: dict | None = None) -> np.ndarray:
+    """Counts to PPMI (or Dirichlet-smoothed PPMI) to vectors, by `o`'s settings; `basis` (a dict,
+    PPMI only) filled with what fold_in needs."""
     m = dirichlet_ppmi(counts, o.dirichlet, o.shift) if o.dirichlet is not None else ppmi(counts, o.smoothing, o.shift)
-    return factorize(m, o.dim, o.eig, o.add_context, o.seed)
+    if basis is not None:
+        basis.update(log_p_context=context_log_p(counts, o.smoothing), shift=o.shift)
+    return factorize(m, o.dim, o.eig, o.add_context, o.seed, basis)
 
 
 def combine(predictive: np.ndarray, count: np.ndarray, count_weight: float) -> np.ndarray:

@@ -125,6 +125,8 @@ class FitRun:
     views: dict | None = None  # hybrid and ppmi: each view's count model (w2vkit.model.views), by name
     own: Any = None  # with a background: each word's share of its use that is the text's (w2vkit.training.background)
     beside: Any = None  # with a model as the background: its vectors of the words, a row each
+    background: Any = None  # the background itself (w2vkit.training.background.Background) and the text's corpus
+    corpus: Path | None = None
 
 
 def fit_count_model(
@@ -146,8 +148,7 @@ def fit_count_model(
     record = {"pairs": result.pairs, **result.seconds}
     run = FitRun(None, dropped, [], time.perf_counter() - started, words, counts, result.vectors, record)
     run.views = dict(zip(views, viewed))
-    if background is not None:
-        run.own, run.beside = background.own_shares(words, counts, tokens), background.vectors_of(words)
+    _read_beside(run, background, corpus, words, counts, tokens)
     return run
 
 
@@ -296,8 +297,16 @@ def fit(
         run.views = dict(zip(views, viewed))
         if background is not None:
             counts = [run.model.wv.get_vecattr(w, "count") for w in words]
-            run.own, run.beside = background.own_shares(words, counts, tokens), background.vectors_of(words)
+            _read_beside(run, background, corpus, words, counts, tokens)
     return run
+
+
+def _read_beside(run: FitRun, background, corpus: Path, words: list, counts, tokens: int) -> None:
+    """What a background gives the fit: each word's own share of use, a model background's vectors
+    of the words, and what the background's own words need (final_vectors, own_words=True)."""
+    if background is not None:
+        run.own, run.beside = background.own_shares(words, counts, tokens), background.vectors_of(words)
+        run.background, run.corpus = background, corpus
 
 
 def expected_seconds(opts: TrainOptions, tokens: int, members: int = 0, background_tokens: int = 0) -> float:
@@ -356,9 +365,12 @@ class FinalVectors:
     wv: Any  # gensim's KeyedVectors (None for the count model alone)
     steps: Any  # w2vkit.model.postprocess.Steps applied
     views: dict  # name -> (vectors, record for meta.json's "views")
+    background_words: Any = None  # the background's own words (w2vkit.training.backgroundwords), when asked
 
 
-def final_vectors(run: FitRun, opts: TrainOptions) -> FinalVectors:
+def final_vectors(run: FitRun, opts: TrainOptions, own_words: bool = False) -> FinalVectors:
+    """The vectors a fit saves, its views, and with `own_words` (the model, not a member) the
+    background's own words in its background view."""
     import numpy as np
 
     from ..base.choices import BACKGROUND, BACKGROUND_OWN_POWER, VIEW_COUNT_SETTINGS, VIEW_WEIGHTS
@@ -398,6 +410,13 @@ def final_vectors(run: FitRun, opts: TrainOptions) -> FinalVectors:
     if run.beside is not None and "topical" in views:  # (a model as the background: its vectors, as measured)
         record = {"from": "model", "own_power": BACKGROUND_OWN_POWER}
         views[BACKGROUND] = (background_view(views["topical"][0], run.beside, run.own), record)
+    extra = None
+    if own_words and run.background is not None and run.corpus is not None and BACKGROUND in views:
+        from .backgroundwords import background_words
+
+        basis = (run.views or {})[BACKGROUND].basis if BACKGROUND in (run.views or {}) else None
+        width = views[BACKGROUND][0].shape[1]
+        extra = background_words(run.corpus, run.background, list(words or []), opts.min_count or 1, basis, width)
     count = run.count
     if count is not None:  # hybrid: the predictive vectors (as saved before) beside the count model's
         meta["count_model"].update(pairs=count.pairs, **count.seconds)
@@ -405,4 +424,4 @@ def final_vectors(run: FitRun, opts: TrainOptions) -> FinalVectors:
         predictive_dim = vectors.shape[1]
         vectors = combine(vectors, count.vectors, float(opts.count_weight or 0.0))
         meta["count_model"]["layout"] = {"predictive_dim": predictive_dim, "count_dim": count.vectors.shape[1]}
-    return FinalVectors(list(words or []), counts, vectors, meta, wv, steps, views)
+    return FinalVectors(list(words or []), counts, vectors, meta, wv, steps, views, extra)

@@ -110,9 +110,9 @@ def train_member(number: int) -> tuple[dict, int]:
     )
     meta.pop("count_seconds", None)
     if final.views:  # (the member answers with the view its model answers with: w2vkit.model.views)
-        from ..model.views import write_view
+        from ..model.views import write_views
 
-        meta["views"] = {name: {**write_view(folder, name, v), **r} for name, (v, r) in final.views.items()}
+        meta["views"] = write_views(folder, final.views, final.background_words)
     saved = write_model_files(folder, final.words, final.counts, final.vectors, meta)
     entry = {
         "path": folder.relative_to(tmp).as_posix(),

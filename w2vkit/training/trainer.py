@@ -411,7 +411,7 @@ def _save_trained(
     corpus's word counts and lines, for the members that train on the corpus itself."""
     import numpy as np
 
-    final = final_vectors(run, opts)
+    final = final_vectors(run, opts, own_words=True)
     meta = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "numpy_version": np.__version__,
@@ -474,9 +474,9 @@ def _save_trained(
                 background=background,
             )
         if final.views:  # (the other kinds of similarity, w2vkit.model.views)
-            from ..model.views import write_view
+            from ..model.views import write_views
 
-            meta["views"] = {name: {**write_view(tmp, name, v), **r} for name, (v, r) in final.views.items()}
+            meta["views"] = write_views(tmp, final.views, final.background_words)
         write_model_files(tmp, final.words, final.counts, final.vectors, meta, dropped, extra_files=dict_copies)
         if keep_gensim:
             run.model.callbacks = ()
