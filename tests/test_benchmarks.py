@@ -124,6 +124,12 @@ def test_bootstrap_benchmark():
     assert "with --bootstrap 2" in out and "cold similar" in out
 
 
+@pytest.mark.slow
+def test_bootstrap_jobs_pair_benchmark():
+    out = run("bootstrap.py", "--tiny", "--jobs-pair")
+    assert "--jobs 2" in out and "against --jobs 1" in out and "target <= 0.85x" in out
+
+
 def test_calibration_benchmark():
     out = run("calibration.py", "--tiny")
     assert "fisher-t" in out and "share of words under" in out

@@ -73,3 +73,15 @@ def test_a_changed_file_of_background_words_is_not_believed(background_beside, i
     out = invoke(["similar", word, "-m", copy, "--background-words", "2"])
     assert out.exit_code == 1 and "does not match its checksum" in out.stderr and "Traceback" not in out.output
     assert out.stderr.count("\n") <= 2
+
+
+def test_the_text_s_floor_applies_to_the_background_s_counts(background_beside):
+    engine = Engine(background_beside[0], similarity="background")
+    word = _a_word(engine.model)
+    every = [r for r in similar(engine, word, topn=3, background_words=40).records() if r["from"] == "background"]
+    floor = int(np.median([r["count"] for r in every])) + 1
+    kept = similar(engine, word, topn=3, background_words=40, min_neighbour_count=floor).records()
+    kept = [r for r in kept if r["from"] == "background"]
+    assert kept and all(r["count"] >= floor for r in kept)
+    passing = [r["word"] for r in every if r["count"] >= floor]  # (the same words lead, in the same order)
+    assert [r["word"] for r in kept][: len(passing)] == passing

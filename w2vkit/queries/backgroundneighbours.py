@@ -21,8 +21,8 @@ def add_background_neighbours(
     """Append to `result` (similar's rows) the query's `n` nearest background-only words, each
     with its cosine in the background view, its count in the background, and a last column
     `from` ("text" for the rows already there, "background" for these); the cells a background
-    word has no value for (members' estimates) are empty. The view's own floor applies:
-    `min_neighbour_count` on the background's counts."""
+    word has no value for (members' estimates) are empty. The text's floor applies:
+    `min_neighbour_count` on the background's counts (where it has them)."""
     from ..model.views import background_own_words
 
     if engine.model.meta.get("view") != BACKGROUND:
@@ -37,8 +37,9 @@ def add_background_neighbours(
     scores = np.asarray(vectors @ query.vector[offset:], dtype=np.float64)
     asked = {w.given for w in query.positive + query.negative}
     scores[[i for i, w in enumerate(words) if w in asked]] = -np.inf  # (an unknown query word the background has)
-    if min_neighbour_count:
-        scores[np.asarray(counts) < min_neighbour_count] = -np.inf
+    if min_neighbour_count:  # (an imported model's words have no counts, 0: nothing to floor by)
+        counts = np.asarray(counts)
+        scores[(counts > 0) & (counts < min_neighbour_count)] = -np.inf
     top = [i for i in np.argsort(-scores, kind="stable")[:n] if np.isfinite(scores[i])]
     columns = result.columns
     result.columns = [*columns, "from"]
@@ -50,6 +51,7 @@ def add_background_neighbours(
     result.fields["background_words"] = len(top)
     result.note(
         f"the last {len(top)} rows are the background's own words (the text's model has none of them), "
-        "nearest the query in the background view; their count is the background's",
+        "nearest the query in the background view; they have only its joint part, so their cosines run "
+        "lower than the text's words'; their count is the background's",
         kind="info",
     )
