@@ -85,3 +85,20 @@ def test_the_text_s_floor_applies_to_the_background_s_counts(background_beside):
     assert kept and all(r["count"] >= floor for r in kept)
     passing = [r["word"] for r in every if r["count"] >= floor]  # (the same words lead, in the same order)
     assert [r["word"] for r in kept][: len(passing)] == passing
+
+
+def test_a_record_rewritten_with_its_checksums_is_refused_with_one_line(background_beside, invoke, tmp_path):
+    """The offset moved and the checksums of meta.json and the vectors rewritten to match: the
+    widths no longer add up to the view's, and that is said, not a numpy error."""
+    import shutil
+
+    from w2vkit.model.store import write_meta
+
+    copy = tmp_path / "copy"
+    shutil.copytree(background_beside[0], copy)
+    meta = json.loads((copy / "meta.json").read_text(encoding="utf-8"))
+    meta["views"]["background"]["own_words"]["offset"] -= 1
+    write_meta(copy, meta, meta["vocab_size"], meta["dim"], meta["vectors_sha256"])
+    word = _a_word(load_model(copy))
+    out = invoke(["similar", word, "-m", copy, "--background-words", "2"])
+    assert out.exit_code == 1 and "wide from column" in out.stderr and "Traceback" not in out.output

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..base.choices import BACKGROUND
 from ..base.results import Result
-from ..errors import OptionError
+from ..errors import CorruptModelError, OptionError
 from .query import Engine, Query
 
 
@@ -34,6 +34,11 @@ def add_background_neighbours(
             "similarity",
         )
     words, counts, vectors, offset = background_own_words(engine.model)
+    if offset + vectors.shape[1] != len(query.vector):  # (a record rewritten with its checksums)
+        raise CorruptModelError(
+            f"{engine.model.path}: the background's own words are {vectors.shape[1]} wide from column {offset}, and "
+            f"the background view is {len(query.vector)}; retrain the model"
+        )
     scores = np.asarray(vectors @ query.vector[offset:], dtype=np.float64)
     asked = {w.given for w in query.positive + query.negative}
     scores[[i for i, w in enumerate(words) if w in asked]] = -np.inf  # (an unknown query word the background has)
