@@ -298,4 +298,5 @@ BACKGROUND_OWN_POWER = 1.5
 # `similar --background-words` (w2vkit.training.backgroundwords): 20,000 rows of a novel's
 # background view's joint part are 8 MB. (The bound of similar's --background-words.)
 BACKGROUND_WORDS_MAX = 20_000
+SIMILAR_BACKGROUND_WORDS = 0  # (w2vkit.queries.ensemble.similar: none unless asked for)
 VIEWS_MAX_TOKENS = 5_000_000  # views are trained below this many tokens (novels, samples): seconds each

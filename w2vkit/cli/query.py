@@ -11,6 +11,7 @@ from ..base.choices import (
     ANALOGY_METHODS,
     HUBNESS_CHOICES,
     NEIGHBOUR_MIN_COUNT,
+    SIMILAR_BACKGROUND_WORDS,
     SIMILAR_HUBNESS,
     SIMILAR_RANK,
     SIMILAR_RANKS,
@@ -69,7 +70,7 @@ STABLE_OPTION = click.option(
 @library_option(
     "--background-words",
     type=limited("background_words"),
-    default=0,
+    default=SIMILAR_BACKGROUND_WORDS,
     metavar="N",
     help="After the text's neighbours, the N nearest words of the background the text lacks (a model "
     "trained with --background), each row saying where it is from.",

@@ -29,6 +29,7 @@ from ..base.choices import (
     DEFAULT_TOPN,
     HUBNESS_CHOICES,
     NEIGHBOUR_MIN_COUNT,
+    SIMILAR_BACKGROUND_WORDS,
     SIMILAR_HUBNESS,
     SIMILAR_RANK,
     SIMILAR_RANKS,
@@ -138,7 +139,7 @@ def similar(
     rank: str = SIMILAR_RANK,
     hubness: str = SIMILAR_HUBNESS,
     min_neighbour_count: int | None = NEIGHBOUR_MIN_COUNT,
-    background_words: int = 0,
+    background_words: int = SIMILAR_BACKGROUND_WORDS,
 ) -> Result:
     """The nearest neighbours of positive − negative, each with its count; with members, the
     ensemble's estimate (column `similarity`), the model's cosine (`model`), recurrence, the 90%
