@@ -25,11 +25,11 @@ def test_a_log_line_names_parameters_in_python_and_flags_on_the_command_line(inv
     text.write_text("孙悟空 猪八戒 沙僧 唐僧 观音 花果山。\n" * 50, encoding="utf-8")
     with caplog.at_level(logging.INFO, logger="w2vkit"):
         segment_corpus([str(text)], tmp_path / "lib", SegmentOptions(discover=False), jobs=1)
-    assert "(the text looks like its work; auto_dict=False to stop)" in caplog.text
+    assert "(t.txt looks like its work; auto_dict=False to stop)" in caplog.text
     # (the command configures logging afresh: after the library's part)
     r = invoke(["segment", text, "-o", tmp_path / "out", "--no-discover"])
     assert r.exit_code == 0, r.stderr
-    assert "(the text looks like its work; --no-auto-dict to stop)" in r.stderr
+    assert "(t.txt looks like its work; --no-auto-dict to stop)" in r.stderr
 
 
 def test_an_unknown_words_message_is_made_when_shown_and_keeps_its_fields():

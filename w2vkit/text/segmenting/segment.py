@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 
 from ...base.choices import BUILTIN_DICTS, DISCOVERY_SAMPLE_CHARS
 from ...base.files import sha256_of
@@ -203,7 +204,7 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
     if not options.auto_dict or options.tokens == "chars":
         return options
     wanted = [n for n in BUILTIN_DICTS if n not in options.user_dicts]
-    added = []
+    added, matched = [], ""
     for f in files[:DETECTION_FILES]:
         if not wanted:
             continue
@@ -215,12 +216,14 @@ def with_detected_dicts(options: SegmentOptions, files: list[InputFile]) -> Segm
             markers = builtin_dict_markers(name)
             if markers and all(m in sample for m in markers):
                 added.append(name)
+                matched = matched or Path(f.path).name  # (a background's file, say, not the text's)
         wanted = [n for n in wanted if n not in added]
     if not added:
         return options
     log.info(
-        Named("using built-in dictionary %s (the text looks like its work; {no_auto_dict} to stop)", "no_auto_dict"),
+        Named("using built-in dictionary %s (%s looks like its work; {no_auto_dict} to stop)", "no_auto_dict"),
         ", ".join(added),
+        matched,
     )
     return replace(options, user_dicts=options.user_dicts + tuple(added))
 
