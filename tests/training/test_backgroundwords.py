@@ -68,3 +68,28 @@ def test_a_model_background_s_own_words_are_its_vectors(background_model_beside)
     np.testing.assert_allclose(np.asarray(vectors), rows, atol=1e-5)
     assert offset == model.vectors.shape[1] - source.dim
     assert [int(source.counts[index[w]]) for w in words] == list(counts)
+
+
+def test_own_words_are_counted_as_the_joint_count_was(background_texts, tmp_path, invoke):
+    """With --count-weighting flat the joint count weighs every distance alike, and so are the
+    background's own words counted before they are folded in: their saved vectors are those of an
+    independent count over both corpora with that weighting, folded into the same SVD."""
+    from pathlib import Path
+
+    quick = ["--epochs", "2", "--dim", "24", "--min-count", "3", "--seed", "3", "-q"]
+    text, background = background_texts
+    out = tmp_path / "flat"
+    made = invoke(["train", text, "--background", background, "--count-weighting", "flat", "-o", out, *quick])
+    assert made.exit_code == 0, made.output
+    model = with_view(load_model(out), "background")
+    words, _, saved, _ = background_own_words(model)
+    corpora = [Path(model.meta["corpus"]["cache"]), Path(model.meta["background"]["cache"])]
+    vocabulary = list(model.words)
+    index = {w: i for i, w in enumerate([*vocabulary, *words])}
+    wide = sum(cooccurrences(c, index, 2, "flat") for c in corpora).tocsr()
+    joint = sum(cooccurrences(c, {w: i for i, w in enumerate(vocabulary)}, 2, "flat") for c in corpora)
+    settings = model.meta["count_model"]
+    basis = {"log_p_context": context_log_p(joint, 0.75), "shift": 1.0}
+    factorize(ppmi(joint), settings["dim"], 1.0, True, settings["seed"], basis)
+    expected = unit_rows(fold_in(wide[len(vocabulary) :, : len(vocabulary)], basis))
+    np.testing.assert_allclose(np.asarray(saved), expected, atol=1e-4)

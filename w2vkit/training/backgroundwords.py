@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..base.choices import BACKGROUND_WORDS_MAX, VIEW_COUNT_SETTINGS
+from ..base.choices import BACKGROUND_WORDS_MAX
 from ..base.vecmath import unit_rows
 
 if TYPE_CHECKING:
@@ -71,11 +71,9 @@ def background_words(
             return None
         from .countmodel import cooccurrences_for, fold_in
 
-        settings = VIEW_COUNT_SETTINGS["background"]
-        window = [(int(settings["window"]), str(settings.get("weighting", "harmonic")))]
-        index = {w: i for i, w in enumerate([*vocabulary, *words])}
-        counts = sum(m for corpus in (text_corpus, background.corpus) for m in cooccurrences_for(corpus, index, window))
-        rows = counts.tocsr()[len(vocabulary) :, : len(vocabulary)]
+        index = {w: i for i, w in enumerate([*vocabulary, *words])}  # (the window and weighting the count had)
+        both = [cooccurrences_for(corpus, index, [basis["window"]])[0] for corpus in (text_corpus, background.corpus)]
+        rows = (both[0] + both[1]).tocsr()[len(vocabulary) :, : len(vocabulary)]
         vectors = unit_rows(fold_in(rows, basis))
     counts = np.array([round(background.rates.get(w, 0.0) * background.tokens) for w in words], dtype=np.int64)
     return BackgroundWords(words, counts, np.ascontiguousarray(vectors, dtype=np.float32), width - vectors.shape[1])

@@ -414,7 +414,8 @@ def _factorized(counts, o: CountOptions, basis: dict | None = None) -> np.ndarra
     PPMI only) filled with what fold_in needs."""
     m = dirichlet_ppmi(counts, o.dirichlet, o.shift) if o.dirichlet is not None else ppmi(counts, o.smoothing, o.shift)
     if basis is not None:
-        basis.update(log_p_context=context_log_p(counts, o.smoothing), shift=o.shift)
+        # (and how the count was made, so that a word folded in is counted alike)
+        basis.update(log_p_context=context_log_p(counts, o.smoothing), shift=o.shift, window=(o.window, o.weighting))
     return factorize(m, o.dim, o.eig, o.add_context, o.seed, basis)
 
 

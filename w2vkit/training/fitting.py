@@ -414,8 +414,8 @@ def final_vectors(run: FitRun, opts: TrainOptions, own_words: bool = False) -> F
     if own_words and run.background is not None and run.corpus is not None and BACKGROUND in views:
         from .backgroundwords import background_words
 
-        basis = (run.views or {})[BACKGROUND].basis if BACKGROUND in (run.views or {}) else None
-        width = views[BACKGROUND][0].shape[1]
+        counted = (run.views or {}).get(BACKGROUND)  # (None for a model as the background)
+        basis, width = counted.basis if counted is not None else None, views[BACKGROUND][0].shape[1]
         extra = background_words(run.corpus, run.background, list(words or []), opts.min_count or 1, basis, width)
     count = run.count
     if count is not None:  # hybrid: the predictive vectors (as saved before) beside the count model's
