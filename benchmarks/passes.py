@@ -3,20 +3,22 @@ tokens, and do the fewer passes a mid-size corpus now gets keep its findings?
 
 curve   slices of the poetry table (its first rows, a poem a row, characters as tokens, notes
         stripped, simplified) of about --sizes tokens each, trained with the defaults in a fresh
-        process: tokens, passes, seconds. Target: the seconds rise with the size.
-scan    a sample of --rows poems trained with the defaults and with --epochs 80 (the default
-        before), then `contrast --scan` of 唐 against 宋 on each: the training times, and the
-        Spearman correlation of the words' changes (target: the time falls >= 4x, Spearman >= 0.9).
+        process, --rounds times over all sizes: tokens, passes, work, the median seconds.
+        Target: the seconds rise with the size.
+scan    a sample of --rows poems trained with the defaults and with --epochs 80 --subwords (the
+        defaults before), then `contrast --scan` of 唐 against 宋 on each: the training times, and
+        the Spearman correlation of the words' changes (target: the time falls >= 4x, Spearman >= 0.9).
 
     python benchmarks/passes.py curve --poetry ../shared/corpora/poetry.tsv.gz
     python benchmarks/passes.py scan --poetry ../shared/corpora/poetry.tsv.gz [--rows 36000]
-        [--before MODEL --before-seconds S]   (an 80-pass model of the same sample, made already)
+        [--before MODEL --before-seconds S]   (a model of the same sample made with the defaults before)
 """
 
 import argparse
 import gzip
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from w2vkit.base.choices import PASS_COST_DIM_EXPONENT  # noqa: E402
 
 TRAIN = ["--tokens", "chars", "--strip-notes", "--to-simplified", "-q"]
 CHARS_PER_POEM = 54  # (the table's mean: 18.3M characters in 344,704 poems, notes aside)
@@ -45,17 +49,27 @@ def train(table: Path, out: Path, *extra: str) -> tuple[float, dict]:
 
 
 def curve(args, tmp: Path) -> dict:
-    out = {}
+    tables = {}
     for size in args.sizes:
         header, rows = rows_of(args.poetry, max(1, int(size * 1e6 / CHARS_PER_POEM)), sample=False)
-        table = tmp / f"slice{size}.tsv"
-        table.write_text(header + "".join(rows), encoding="utf-8")
-        seconds, meta = train(table, tmp / f"m{size}")
-        tokens, epochs = meta["corpus"]["tokens"], meta["hyperparameters"]["epochs"]
-        out[size] = {"tokens": tokens, "epochs": epochs, "seconds": round(seconds, 1)}
-        print(f"{tokens:>11,} tokens  {epochs:>3} passes  {seconds:7.1f} s", flush=True)
-    times = [v["seconds"] for v in out.values()]
-    print(f"rising with size: {all(a <= b for a, b in zip(times, times[1:]))}")
+        tables[size] = tmp / f"slice{size}.tsv"
+        tables[size].write_text(header + "".join(rows), encoding="utf-8")
+    out: dict = {}
+    for round_ in range(1, args.rounds + 1):  # (rounds over all sizes: a slow spell of the VM hits a size once)
+        for size, table in tables.items():
+            seconds, meta = train(table, tmp / f"m{size}-{round_}")
+            tokens, epochs = meta["corpus"]["tokens"], meta["hyperparameters"]["epochs"]
+            # (the work: tokens read, a pass at dim d counted as (d / 100) ^ PASS_COST_DIM_EXPONENT at dim 100)
+            work = tokens * epochs * (meta["hyperparameters"]["dim"] / 100) ** PASS_COST_DIM_EXPONENT
+            row = out.setdefault(size, {"tokens": tokens, "epochs": epochs, "work": work, "seconds": []})
+            row["seconds"].append(round(seconds, 1))
+            print(f"round {round_}: {tokens:>11,} tokens  {epochs:>3} passes  {seconds:7.1f} s", flush=True)
+    print("tokens       passes  work (tokens read at dim 100)  seconds (median of the rounds)")
+    for row in out.values():
+        row["median"] = statistics.median(row["seconds"])
+        print(f"{row['tokens']:>11,}  {row['epochs']:>6}  {row['work'] / 1e6:>28.1f}M  {row['median']:7.1f}")
+    medians = [row["median"] for row in out.values()]
+    print(f"rising with size: {all(a <= b for a, b in zip(medians, medians[1:]))}")
     return out
 
 
@@ -66,7 +80,7 @@ def scan(args, tmp: Path) -> dict:
     table = tmp / "sample.tsv"
     table.write_text(header + "".join(rows), encoding="utf-8")
     found, out = {}, {}
-    for name, extra in (("now", ()), ("before", ("--epochs", "80"))):
+    for name, extra in (("now", ()), ("before", ("--epochs", "80", "--subwords"))):
         if name == "before" and args.before:  # (a model of the same sample trained so already: its time as recorded)
             model = Path(args.before)
             meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
@@ -95,6 +109,7 @@ def main():
     p.add_argument("--poetry", default=str(ROOT.parent / "shared" / "corpora" / "poetry.tsv.gz"))
     p.add_argument("--sizes", type=float, nargs="+", default=[0.25, 0.5, 1.0, 1.5, 1.9, 2.2, 4.0])
     p.add_argument("--rows", type=int, default=36_000)
+    p.add_argument("--rounds", type=int, default=3, help="curve: rounds over the sizes (their median is kept)")
     p.add_argument("--before", default=None, help="scan: a model of the same sample trained with --epochs 80")
     p.add_argument("--before-seconds", type=float, default=None, help="scan: the seconds that training took")
     p.add_argument("--json", default=None)

@@ -202,8 +202,9 @@ def test_passes_benchmark(novel_slice, tmp_path):
     with gzip.open(table, "wt", encoding="utf-8") as f:
         f.write("period\tcollection\tauthor\ttitle\ttext\n")
         f.writelines(f"唐\tc\ta{i % 9}\tt\t{line[:60]}\n" for i, line in enumerate(lines[:400]))
-    out = run("passes.py", "curve", "--poetry", table, "--sizes", 0.004, 0.008)
-    assert out.count(" passes ") == 2 and "rising with size:" in out
+    out = run("passes.py", "curve", "--poetry", table, "--sizes", 0.004, 0.008, "--rounds", 2)
+    assert sum(line.startswith("round ") for line in out.splitlines()) == 4
+    assert "rising with size:" in out and "median of the rounds" in out
 
 
 @pytest.mark.slow

@@ -13,6 +13,8 @@ def test_the_expected_time_rises_with_the_work():
     assert expected_seconds(TrainOptions(epochs=10, dim=300, method="word2vec", workers=2), 1_000_000) > base
     assert expected_seconds(small, 1_000_000, members=4) > 4 * base
     assert expected_seconds(TrainOptions(epochs=10, dim=100, method="hybrid", workers=2), 1_000_000) > base
+    with_ngrams = TrainOptions(epochs=10, dim=100, method="word2vec", workers=2, subwords=True)
+    assert expected_seconds(with_ngrams, 1_000_000) > base  # (n-grams: 1.4x the time a pass)
 
 
 def test_times_are_said_in_words_a_reader_takes_in():

@@ -497,16 +497,42 @@ def test_members_build_their_vocabulary_from_counts_equal_to_a_scan_of_their_tex
     assert given == [True, True, True]  # the model, then its two members
 
 
-def test_passes_fall_smoothly_with_size_below_2m_tokens_and_a_given_value_stays():
-    """80 passes up to 450,000 tokens (the novels), then 36M tokens read in all, never under the
-    large corpus's 10: time no longer jumps at 2M (issue 60); --epochs given is never replaced."""
-    from w2vkit.base.choices import SMALL_CORPUS_PASSES
+def test_passes_follow_one_budget_that_grows_with_size_and_a_given_value_stays():
+    """80 passes up to 450,000 tokens (the novels), then a budget of tokens read that grows slowly
+    with size (36M at 450,000, 7% more a doubling), never under the large corpus's 10, and going on
+    past 2M at dim 300's cost a pass: no step in the work at 2M (issue 60); --epochs given stays."""
+    from w2vkit.base.choices import PASS_COST_DIM_EXPONENT, SMALL_CORPUS_PASSES, passes_budget
 
-    epochs = {t: TrainOptions().resolved(tokens=t, lang="zh").epochs for t in (50_000, 366_000, 450_000, 10**6)}
-    assert epochs == {50_000: 80, 366_000: 80, 450_000: 80, 10**6: 36}
-    sizes = range(450_000, 2_000_000, 50_000)
-    passes = [TrainOptions().resolved(tokens=t, lang="zh").epochs for t in sizes]
-    assert passes == sorted(passes, reverse=True) and passes[-1] == 19
-    assert all(0 <= t * p - SMALL_CORPUS_PASSES < t for t, p in zip(sizes, passes))
-    assert TrainOptions().resolved(tokens=2_000_000, lang="zh").epochs == 10
+    def epochs(tokens):
+        return TrainOptions().resolved(tokens=tokens, lang="zh").epochs
+
+    assert {t: epochs(t) for t in (50_000, 366_000, 450_000, 10**6)} == {
+        50_000: 80,
+        366_000: 80,
+        450_000: 80,
+        10**6: 39,
+    }
+    sizes = range(450_000, 3_500_000, 50_000)
+    passes = [epochs(t) for t in sizes]
+    cost = [1.0 if t < 2_000_000 else 3**PASS_COST_DIM_EXPONENT for t in sizes]  # (dim 100, then 300)
+    budgets = [passes_budget(t) for t in sizes]
+    assert budgets[0] == SMALL_CORPUS_PASSES and all(a < b for a, b in zip(budgets, budgets[1:]))
+    work = [t * p * c for t, p, c in zip(sizes, passes, cost)]
+    # every size reads its budget, rounded up by less than a pass, or the 10 passes' floor more
+    assert all(p == 10 and w >= b or 0 <= w - b < t * c for t, p, c, w, b in zip(sizes, passes, cost, work, budgets))
+    assert passes[: sizes.index(1_950_000) + 1] == sorted(passes[: sizes.index(1_950_000) + 1], reverse=True)
+    assert epochs(1_999_999) == 21 and epochs(2_000_000) == 13 and epochs(3_000_000) == 10
+    # the work rises from one doubling of the size to the next (a pass's rounding aside), across 2M too
+    doublings = [
+        t * epochs(t) * (1.0 if t < 2_000_000 else 3**PASS_COST_DIM_EXPONENT)
+        for t in (450_000, 900_000, 1_800_000, 3_600_000)
+    ]
+    assert doublings == sorted(doublings)
     assert TrainOptions(epochs=80).resolved(tokens=1_900_000, lang="zh").epochs == 80
+
+
+def test_a_corpus_of_characters_gets_no_ngrams_unless_asked():
+    """A character's n-grams are its own (<字 字> <字>): nothing shared, 1.4x the time (issue 60)."""
+    assert TrainOptions().resolved(tokens=10**6, lang="zh").subwords is True
+    assert TrainOptions().resolved(tokens=10**6, lang="zh", characters=True).subwords is False
+    assert TrainOptions(subwords=True).resolved(tokens=10**6, lang="zh", characters=True).subwords is True

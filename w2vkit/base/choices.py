@@ -118,9 +118,10 @@ DEFAULT_COUNT_EIG = 1.0
 NARROW_COUNT_WINDOW, NARROW_COUNT_EIG = 2, 1.0
 NARROW_COUNT_SETTINGS: "dict[str, int | float]" = {"window": NARROW_COUNT_WINDOW, "eig": NARROW_COUNT_EIG}
 NARROW_SHARE_FROM_2M = 0.25
-SMALL_CORPUS_EPOCHS, LARGE_CORPUS_EPOCHS = 80, 10  # (at most, below 2M tokens: small_corpus_epochs)
+SMALL_CORPUS_EPOCHS, LARGE_CORPUS_EPOCHS = 80, 10  # (at most and at least: default_epochs)
+SMALL_CORPUS_DIM, LARGE_CORPUS_DIM = 100, 300
 SMALL_CORPUS_DEFAULTS = {
-    "dim": 100,
+    "dim": SMALL_CORPUS_DIM,
     "window": 8,
     "epochs": SMALL_CORPUS_EPOCHS,
     # Mikolov et al. (2013) give 5-20 negatives for small corpora; 10 measured best (docs/defaults.md).
@@ -141,7 +142,7 @@ SMALL_CORPUS_DEFAULTS = {
 LARGE_CORPUS_DEFAULTS = {
     # dim 300, window 10 and sample 1e-3 (issue 50: WordSim353 0.707 -> 0.723-0.724, Google 51.6% ->
     # 54.5-55.0% on three runs; docs/defaults.md "English, issue 50").
-    "dim": 300,
+    "dim": LARGE_CORPUS_DIM,
     "window": 10,
     "epochs": LARGE_CORPUS_EPOCHS,
     "negative": 10,
@@ -159,26 +160,47 @@ LARGE_CORPUS_DEFAULTS = {
 }
 
 
-# Below SMALL_CORPUS_TOKENS the passes fall smoothly with size: a budget of this many tokens read
-# in all (at least), at most SMALL_CORPUS_DEFAULTS' 80 passes (every text up to 450,000 tokens) and at least the large corpus's 10. Eighty passes at any size under
-# 2M made the time jump: 36,000 poems (1.94M tokens) trained 11 minutes, the whole table (18.3M) 12
-# (issue 60). The budget's value: docs/defaults.md, "Passes by size".
+# The passes follow one budget of work at every size: tokens read in all, counted at dim 100 (a pass
+# at the large corpus's dim 300 costs 300/100 ^ PASS_COST_DIM_EXPONENT of one), at most
+# SMALL_CORPUS_DEFAULTS' 80 passes (every text up to 450,000 tokens) and at least the large corpus's
+# 10. Eighty passes at any size under 2M made the time jump: 36,000 poems (1.94M tokens) trained 11
+# minutes, the whole table (18.3M) 12 (issue 60). The budget is 36M tokens at 450,000 and grows as
+# size^0.1 (7% more a doubling: 39M at 1M, 42M at 2M), so that a larger text reads more and the time
+# rises with size (a flat budget held it flat from 0.5M to 2M, where the machine's noise decided the
+# order), and it goes on past 2M (13 passes at 2M, 10 from 2.8M) so that the time does not step down
+# where dim 300 begins. docs/defaults.md, "Passes by size".
 SMALL_CORPUS_PASSES = 36_000_000
+SMALL_CORPUS_PASSES_FROM = 450_000
+SMALL_CORPUS_PASSES_GROWTH = 0.1
+# A pass at dim d costs (d / 100) ^ this of one at dim 100 (1.65x at dim 300), poetry without
+# n-grams: gensim's phase 327,579 words a second at dim 300 against 603,678 at dim 100 (1.84x, two
+# runs), the whole commands about 1.5x (docs/defaults.md, "Passes by size").
+PASS_COST_DIM_EXPONENT = 0.46
 # What `train` says it expects before it starts: token passes a core makes in a second at dim 100
-# (CBOW with n-grams, the default; 170,000-210,000 measured on this project's 2-core machines),
-# slower as dim^0.7 (dim 300 above 2M tokens: 111,000 measured), and some seconds more whatever the size
-# (building the vocabulary, composing n-grams, saving).
+# (CBOW with n-grams, the default; 170,000-210,000 measured on this project's 2-core machines;
+# slower with dim as PASS_COST_DIM_EXPONENT says),
+# 1.4x as many without n-grams (603,678 against 423,428 words a second on 36,000 poems, one run),
+# and some seconds more whatever the size (building the vocabulary, composing n-grams, saving).
 PASSES_PER_CORE_SECOND = 190_000
+PLAIN_WORD2VEC_SPEEDUP = 1.4
 TRAIN_FIXED_SECONDS = 10
 
 
-def small_corpus_epochs(tokens: int) -> int:
-    """The passes over a corpus of `tokens` below SMALL_CORPUS_TOKENS: SMALL_CORPUS_PASSES tokens
-    read in all, between the large corpus's passes and the small's."""
+def passes_budget(tokens: int) -> float:
+    """The tokens a corpus of `tokens` reads in all (at least), at dim 100."""
+    grown = max(1.0, tokens / SMALL_CORPUS_PASSES_FROM) ** SMALL_CORPUS_PASSES_GROWTH
+    return SMALL_CORPUS_PASSES * grown
+
+
+def default_epochs(tokens: int) -> int:
+    """The passes over a corpus of `tokens`: its budget's tokens read in all at its size's dim,
+    between the large corpus's passes and the small's."""
     most, least = SMALL_CORPUS_EPOCHS, LARGE_CORPUS_EPOCHS
-    # (rounded up: never under the budget, so that a larger text never reads fewer tokens; rounded
-    # to the nearest, 1.61M tokens read 35.4M and trained 0.5 s quicker than 1.07M, which read 36.3M)
-    return max(least, min(most, -(-SMALL_CORPUS_PASSES // max(tokens, 1))))
+    dim = LARGE_CORPUS_DIM if tokens >= SMALL_CORPUS_TOKENS else SMALL_CORPUS_DIM
+    tokens_a_pass = max(tokens, 1) * (dim / 100) ** PASS_COST_DIM_EXPONENT
+    # (rounded up: never under the budget; rounded to the nearest, 1.61M tokens read 35.4M and
+    # trained 0.5 s quicker than 1.07M, which read 36.3M)
+    return max(least, min(most, int(-(-passes_budget(tokens) // tokens_a_pass))))
 
 
 def by_size(name: str) -> str:
@@ -186,9 +208,10 @@ def by_size(name: str) -> str:
     small, large = SMALL_CORPUS_DEFAULTS[name], LARGE_CORPUS_DEFAULTS[name]
     if name == "epochs":
         return (
-            f"{small} up to {SMALL_CORPUS_PASSES // SMALL_CORPUS_EPOCHS // 1000}k tokens, then {SMALL_CORPUS_PASSES // 1_000_000}M "
-            f"tokens read in all ({small_corpus_epochs(1_000_000)} at 1M), {large} from "
-            f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
+            f"{small} up to {SMALL_CORPUS_PASSES_FROM // 1000}k tokens, then {SMALL_CORPUS_PASSES // 1_000_000}M "
+            f"tokens read in all, 7% more a doubling ({default_epochs(1_000_000)} at 1M, "
+            f"{default_epochs(SMALL_CORPUS_TOKENS)} at {SMALL_CORPUS_TOKENS // 1_000_000}M with dim "
+            f"{LARGE_CORPUS_DIM}), at least {large}"
         )
     if small == large:
         return f"{small}"

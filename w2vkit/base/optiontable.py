@@ -272,7 +272,7 @@ TRAIN_OPTIONS = (
         ("--subwords/--no-subwords",),
         "switch",
         None,
-        "Character n-grams (fastText's subword model) [default: on for Chinese, off for English].",
+        "Character n-grams (fastText's subword model) [default: on for Chinese words, off for English and for --tokens chars].",
     ),
     Option("min_n", ("--min-n",), "number", DEFAULT_MIN_N, "Shortest character n-gram, with subwords."),
     Option("max_n", ("--max-n",), "number", DEFAULT_MAX_N, "Longest character n-gram, with subwords."),

@@ -313,12 +313,18 @@ def expected_seconds(opts: TrainOptions, tokens: int, members: int = 0, backgrou
     """About how long training `opts` on `tokens` takes here (the model and its members), from
     PASSES_PER_CORE_SECOND: a guide said before the work starts, not a promise. A background
     adds its count (its tokens), not passes."""
-    from ..base.choices import PASSES_PER_CORE_SECOND, TRAIN_FIXED_SECONDS
+    from ..base.choices import (
+        PASS_COST_DIM_EXPONENT,
+        PASSES_PER_CORE_SECOND,
+        PLAIN_WORD2VEC_SPEEDUP,
+        TRAIN_FIXED_SECONDS,
+    )
     from ..base.env import default_jobs
 
     cores = max(1, min(default_jobs(), opts.workers or default_jobs()))
     passes = tokens * (1 if opts.method == "ppmi" else (opts.epochs or 1))
-    one = TRAIN_FIXED_SECONDS + passes * ((opts.dim or 100) / 100) ** 0.7 / (PASSES_PER_CORE_SECOND * cores)
+    rate = PASSES_PER_CORE_SECOND * cores * (1 if opts.subwords else PLAIN_WORD2VEC_SPEEDUP)
+    one = TRAIN_FIXED_SECONDS + passes * ((opts.dim or 100) / 100) ** PASS_COST_DIM_EXPONENT / rate
     if opts.method != "word2vec":  # (the count part: about a second per 150,000 tokens, views included)
         one += (tokens + background_tokens) / 150_000
     return one * (1 + members)

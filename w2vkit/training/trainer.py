@@ -185,7 +185,7 @@ def train(
         documents = resampled_documents(prepared.path, resampling, inputs)  # (before any training)
         if resampling is not None:
             _check_member_jobs(jobs, cluster, prepared.path)
-        opts = _resumed_options(options, resumed_from).resolved(tokens, prepared.language)
+        opts = _resumed_options(options, resumed_from).resolved(tokens, prepared.language, prepared.characters)
         read_beside = None
         if background:
             from .background import prepare_background

@@ -13,8 +13,10 @@ def test_a_model_trained_on_a_table_records_the_table_and_its_checksum(invoke, t
     table.write_text("period\ttext\n" + "".join(f"唐\t春风{i % 9}明月\n" for i in range(300)), encoding="utf-8")
     r = invoke(["train", table, "--tokens", "chars", "--dim", "8", "--epochs", "1", "-o", tmp_path / "m", "-q"])
     assert r.exit_code == 0, r.stderr
-    [entry] = json.loads((tmp_path / "m" / "meta.json").read_text(encoding="utf-8"))["corpus"]["inputs"]
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text(encoding="utf-8"))
+    [entry] = meta["corpus"]["inputs"]
     assert entry["table"] == str(table)
+    assert meta["hyperparameters"]["subwords"] is False  # (characters: their n-grams would be their own)
     assert entry["table_sha256"] == hashlib.sha256(table.read_bytes()).hexdigest()
     info = invoke(["info", "-m", tmp_path / "m"])
     assert "from p.tsv" in info.stdout and "-p.txt" not in info.stdout

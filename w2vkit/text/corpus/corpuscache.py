@@ -69,6 +69,11 @@ class PreparedCorpus:
         }
 
     @property
+    def characters(self) -> bool:
+        """Whether its tokens are characters (segmented with `--tokens chars`)."""
+        return (self.segmentation or {}).get("tokens") == "chars"
+
+    @property
     def counts_path(self) -> Path | None:
         """The corpus's word counts (COUNTS), when the cache has them (corpora cached before 0.4.2 do not)."""
         path = self.path.parent / COUNTS
