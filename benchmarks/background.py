@@ -3,8 +3,9 @@ text's everyday words without costing its names. For each target text and seed, 
 with `train TEXT --background ...` (its topical and paradigmatic views are what the text alone
 answers with: the background changes neither its words nor its predictive part); then the
 background view w2vkit makes, and the other designs measured to choose it, each a count over the
-text and its background (the text's vocabulary only), and the view made when the background is
-given as a model of its texts (trained alone, seed 1), scored on the text's own words:
+text and its background (the text's vocabulary only), the view retrofitted to a graph of nearest
+neighbours (measured after the choice), and the view made when the background is given as a model
+of its texts (trained alone, seed 1), scored on the text's own words:
 
   names      alias recall@10 (the text's alias groups)
   everyday   category precision@10 (benchmarks/data/zh-everyday-categories.txt, or the classical
@@ -187,7 +188,33 @@ def designs(model, tmp: Path) -> dict:
         a = own**power
         bg = unit_rows(combine(predictive, joint, w))
         out[f"per word @{w} ^{power:g}"] = np.hstack([np.sqrt(a)[:, None] * topical, np.sqrt(1 - a)[:, None] * bg])
+    view = out["w2vkit: background"].astype(np.float64)
+    for graph, k, strength in (("view", 5, 0.5), ("view", 10, 1.0), ("joint", 10, 1.0 * (1 - own**1.5))):
+        among = view if graph == "view" else combine(predictive, joint, 0.75)
+        label = f"retrofit on the {graph}'s {k} nearest" + ("" if graph == "view" else ", the text's own kept")
+        out[label] = retrofit(view, nearest(unit_rows(among).astype(np.float32), k), strength)
     return out
+
+
+def nearest(unit: np.ndarray, k: int, block: int = 2048) -> np.ndarray:
+    """Each row's k nearest other rows (by cosine of unit rows), a row of indices each."""
+    out = np.empty((unit.shape[0], k), dtype=np.int64)
+    for start in range(0, unit.shape[0], block):
+        scores = unit[start : start + block] @ unit.T
+        scores[np.arange(scores.shape[0]), np.arange(start, start + scores.shape[0])] = -np.inf
+        out[start : start + block] = np.argpartition(-scores, k, axis=1)[:, :k]
+    return out
+
+
+def retrofit(vectors: np.ndarray, neighbours: np.ndarray, strength, rounds: int = 10) -> np.ndarray:
+    """Retrofitting (Faruqui et al. 2015) to a neighbour graph: each vector pulled towards its
+    neighbours' mean, q = (v + s mean(q of the neighbours)) / (1 + s), `rounds` times; s a number
+    or a number a word."""
+    s = np.broadcast_to(np.asarray(strength, dtype=np.float64), (vectors.shape[0],))[:, None]
+    q = vectors.copy()
+    for _ in range(rounds):
+        q = (vectors + s * q[neighbours].mean(axis=1)) / (1 + s)
+    return q
 
 
 def own_words_placement(model, categories: dict) -> tuple[float, float]:

@@ -4,7 +4,7 @@ tokens, and do the fewer passes a mid-size corpus now gets keep its findings?
 curve   slices of the poetry table (its first rows, a poem a row, characters as tokens, notes
         stripped, simplified) of about --sizes tokens each, trained with the defaults in a fresh
         process, --rounds times over all sizes: tokens, passes, work, the median seconds.
-        Target: the seconds rise with the size.
+        Target: the seconds rise with the size (and the CPU seconds: the work, less moved by the VM).
 scan    a sample of --rows poems trained with the defaults and with --epochs 80 --subwords (the
         defaults before), then `contrast --scan` of 唐 against 宋 on each: the training times, and
         the Spearman correlation of the words' changes (target: the time falls >= 4x, Spearman >= 0.9).
@@ -18,6 +18,7 @@ import argparse
 import gzip
 import json
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,12 +41,20 @@ def rows_of(poetry: str, n: int, sample: bool, seed: int = 0) -> tuple[str, list
     return header, (random.Random(seed).sample(rows, n) if sample else rows[:n])
 
 
-def train(table: Path, out: Path, *extra: str) -> tuple[float, dict]:
-    started = time.perf_counter()
+def train(table: Path, out: Path, *extra: str) -> tuple[float, dict, float]:
+    """(wall seconds, the model's record, CPU seconds of the training process)."""
+    started, cpu = time.perf_counter(), children_cpu()
     subprocess.run([sys.executable, "-m", "w2vkit", "train", str(table), *TRAIN, *extra, "-o", str(out)], check=True)
     seconds = time.perf_counter() - started
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
-    return seconds, meta
+    return seconds, meta, children_cpu() - cpu
+
+
+def children_cpu() -> float:
+    """CPU seconds (user and system) of the finished child processes: the work, less moved than
+    the wall clock by a shared VM's other guests."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def curve(args, tmp: Path) -> dict:
@@ -57,19 +66,26 @@ def curve(args, tmp: Path) -> dict:
     out: dict = {}
     for round_ in range(1, args.rounds + 1):  # (rounds over all sizes: a slow spell of the VM hits a size once)
         for size, table in tables.items():
-            seconds, meta = train(table, tmp / f"m{size}-{round_}")
+            seconds, meta, cpu = train(table, tmp / f"m{size}-{round_}")
             tokens, epochs = meta["corpus"]["tokens"], meta["hyperparameters"]["epochs"]
             # (the work: tokens read, a pass at dim d counted as (d / 100) ^ PASS_COST_DIM_EXPONENT at dim 100)
             work = tokens * epochs * (meta["hyperparameters"]["dim"] / 100) ** PASS_COST_DIM_EXPONENT
-            row = out.setdefault(size, {"tokens": tokens, "epochs": epochs, "work": work, "seconds": []})
+            row = out.setdefault(size, {"tokens": tokens, "epochs": epochs, "work": work, "seconds": [], "cpu": []})
             row["seconds"].append(round(seconds, 1))
-            print(f"round {round_}: {tokens:>11,} tokens  {epochs:>3} passes  {seconds:7.1f} s", flush=True)
-    print("tokens       passes  work (tokens read at dim 100)  seconds (median of the rounds)")
+            row["cpu"].append(round(cpu, 1))
+            print(
+                f"round {round_}: {tokens:>11,} tokens  {epochs:>3} passes  {seconds:7.1f} s  {cpu:7.1f} s CPU",
+                flush=True,
+            )
+    print("tokens       passes  work (tokens read at dim 100)  seconds, CPU seconds (medians of the rounds)")
     for row in out.values():
-        row["median"] = statistics.median(row["seconds"])
-        print(f"{row['tokens']:>11,}  {row['epochs']:>6}  {row['work'] / 1e6:>28.1f}M  {row['median']:7.1f}")
-    medians = [row["median"] for row in out.values()]
-    print(f"rising with size: {all(a <= b for a, b in zip(medians, medians[1:]))}")
+        row["median"], row["cpu_median"] = statistics.median(row["seconds"]), statistics.median(row["cpu"])
+        print(
+            f"{row['tokens']:>11,}  {row['epochs']:>6}  {row['work'] / 1e6:>28.1f}M  {row['median']:7.1f}  {row['cpu_median']:7.1f}"
+        )
+    for key, name in (("median", "seconds"), ("cpu_median", "CPU seconds")):
+        medians = [row[key] for row in out.values()]
+        print(f"{name} rising with size: {all(a <= b for a, b in zip(medians, medians[1:]))}")
     return out
 
 
@@ -87,7 +103,7 @@ def scan(args, tmp: Path) -> dict:
             seconds = args.before_seconds
         else:
             model = tmp / name
-            seconds, meta = train(table, model, *extra)
+            seconds, meta, _ = train(table, model, *extra)
         command = [sys.executable, "-m", "w2vkit", "contrast", "--scan", "--in", str(table), "--by", "period"]
         command += ["--groups", "唐,宋", "--block", "author", "--split-blocks", "-m", str(model)]
         result = subprocess.run([*command, "--format", "json", "-q"], check=True, capture_output=True, text=True)

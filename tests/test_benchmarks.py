@@ -204,7 +204,9 @@ def test_passes_benchmark(novel_slice, tmp_path):
         f.writelines(f"唐\tc\ta{i % 9}\tt\t{line[:60]}\n" for i, line in enumerate(lines[:400]))
     out = run("passes.py", "curve", "--poetry", table, "--sizes", 0.004, 0.008, "--rounds", 2)
     assert sum(line.startswith("round ") for line in out.splitlines()) == 4
-    assert "rising with size:" in out and "median of the rounds" in out
+    assert (
+        "seconds rising with size:" in out and "CPU seconds rising with size:" in out and "medians of the rounds" in out
+    )
 
 
 @pytest.mark.slow

@@ -167,15 +167,16 @@ LARGE_CORPUS_DEFAULTS = {
 # minutes, the whole table (18.3M) 12 (issue 60). The budget is 36M tokens at 450,000 and grows as
 # size^0.1 (7% more a doubling: 39M at 1M, 42M at 2M), so that a larger text reads more and the time
 # rises with size (a flat budget held it flat from 0.5M to 2M, where the machine's noise decided the
-# order), and it goes on past 2M (13 passes at 2M, 10 from 2.8M) so that the time does not step down
+# order), and it goes on past 2M (14 passes at 2M, 10 from 2.9M) so that the time does not step down
 # where dim 300 begins. docs/defaults.md, "Passes by size".
 SMALL_CORPUS_PASSES = 36_000_000
 SMALL_CORPUS_PASSES_FROM = 450_000
 SMALL_CORPUS_PASSES_GROWTH = 0.1
-# A pass at dim d costs (d / 100) ^ this of one at dim 100 (1.65x at dim 300), poetry without
-# n-grams: gensim's phase 327,579 words a second at dim 300 against 603,678 at dim 100 (1.84x, two
-# runs), the whole commands about 1.5x (docs/defaults.md, "Passes by size").
-PASS_COST_DIM_EXPONENT = 0.46
+# A pass at the large corpus's dim d costs (d / 100) ^ this of one at dim 100 (1.5x at dim 300): what
+# the whole `train` commands took a token pass on poetry slices each side of 2M (the curve's medians,
+# 1.97M at dim 100 and 2.2M at dim 300: 1.49-1.51x), since the budget is there to make the time rise
+# (gensim's phase alone says 1.84x; docs/defaults.md, "Passes by size").
+PASS_COST_DIM_EXPONENT = 0.37
 # What `train` says it expects before it starts: token passes a core makes in a second at dim 100
 # (CBOW with n-grams, the default; 170,000-210,000 measured on this project's 2-core machines;
 # slower with dim as PASS_COST_DIM_EXPONENT says),
