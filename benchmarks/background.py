@@ -40,7 +40,7 @@ from ensemble import read_categories, read_groups  # noqa: E402
 from tiny import TINY_TRAIN  # noqa: E402
 
 from w2vkit.base.choices import VIEW_COUNT_SETTINGS  # noqa: E402
-from w2vkit.base.vecmath import unit_rows  # noqa: E402
+from w2vkit.base.vecmath import top_k, unit_rows  # noqa: E402
 from w2vkit.model.store import load_model  # noqa: E402
 from w2vkit.model.views import with_view  # noqa: E402
 from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
@@ -189,7 +189,7 @@ def designs(model, tmp: Path) -> dict:
         bg = unit_rows(combine(predictive, joint, w))
         out[f"per word @{w} ^{power:g}"] = np.hstack([np.sqrt(a)[:, None] * topical, np.sqrt(1 - a)[:, None] * bg])
     view = out["w2vkit: background"].astype(np.float64)
-    for graph, k, strength in (("view", 5, 0.5), ("view", 10, 1.0), ("joint", 10, 1.0 * (1 - own**1.5))):
+    for graph, k, strength in (("view", 5, 0.5), ("view", 10, 1.0), ("joint", 10, 1 - own**1.5)):
         among = view if graph == "view" else combine(predictive, joint, 0.75)
         label = f"retrofit on the {graph}'s {k} nearest" + ("" if graph == "view" else ", the text's own kept")
         out[label] = retrofit(view, nearest(unit_rows(among).astype(np.float32), k), strength)
@@ -202,7 +202,7 @@ def nearest(unit: np.ndarray, k: int, block: int = 2048) -> np.ndarray:
     for start in range(0, unit.shape[0], block):
         scores = unit[start : start + block] @ unit.T
         scores[np.arange(scores.shape[0]), np.arange(start, start + scores.shape[0])] = -np.inf
-        out[start : start + block] = np.argpartition(-scores, k, axis=1)[:, :k]
+        out[start : start + block] = top_k(scores, k)
     return out
 
 
