@@ -45,12 +45,6 @@ def read_labels(path) -> dict[str, tuple[str, tuple[str, ...]]]:
     return labels
 
 
-def write_labels(labels: dict[str, tuple[str, tuple[str, ...]]], path: Path) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for item, (name, groups) in labels.items():
-            f.write("\t".join([item, name, " ".join(groups)]) + "\n")
-
-
 def item_files(corpus, item_input, vocabulary) -> tuple[dict[str, bytes], dict]:
     """The files an item model keeps (labels, held-out sequences) and what its meta.json records."""
     files: dict[str, bytes] = {}

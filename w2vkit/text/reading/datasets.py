@@ -83,11 +83,6 @@ def _download(corpus: BuiltinCorpus) -> Path:
     return dest
 
 
-def describe_builtins() -> str:
-    """One line per built-in corpus, for --help texts."""
-    return "; ".join(f"{c.name} ({c.title.split(' (')[0]})" for c in BUILTIN_CORPORA.values())
-
-
 if __name__ == "__main__":
     # `python -m w2vkit.text.reading.datasets xiyouji` prints the path of the built-in corpus.
     try:
