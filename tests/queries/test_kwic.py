@@ -52,6 +52,13 @@ def test_kwic_over_a_models_training_text_and_when_it_is_gone(invoke, small_mode
     data = json.loads(r.stdout)
     assert data["segmented"] and data["total"] >= 3 and len(data["results"]) == 3
     assert all(row["word"] == "行者" for row in data["results"])
+    # (its lines are the cache's, a line per segmented paragraph: the note says so; --in FILE's are the file's)
+    numbered = "lines are numbered in the segmented text, not the raw file"
+    assert numbered in data["notes"][0]["message"]
+    raw = tmp_path / "raw.txt"
+    raw.write_text("\n行者来了\n", encoding="utf-8")
+    r = invoke(["kwic", "行者", "--in", raw, "--format", "json"])
+    assert json.loads(r.stdout)["results"][0]["line"] == 2 and numbered not in r.stdout
     import shutil
 
     moved = tmp_path / "m"

@@ -376,6 +376,11 @@ def passages(
         fields["near"] = found.near
         provenance["near"] = found.near
     columns = ["file", "line", "chapter", "left", "word", "right"]
+    # (the file column names the input, but a model's cached text holds a line per segmented paragraph,
+    # blank lines left out: the novel's line 149 there is its raw line 304; a table's line is its row)
+    numbered = ""
+    if not source and not all(is_table(h.file) for h in found.hits):
+        numbered = "; lines are numbered in the segmented text, not the raw file (--in FILE for its lines)"
     beside = None
     if background:  # (the background's passages after the text's, each row saying which it is from)
         corpus, files = model_corpus(model, "background")
@@ -391,7 +396,7 @@ def passages(
     near_it = f" near {found.near}" if found.near is not None else ""
     result.note(
         f"{found.total:,} occurrences of {found.word}{near_it} on {found.lines:,} line{'' if found.lines == 1 else 's'} of "
-        f"{found.path}{shown}",
+        f"{found.path}{shown}{numbered}",
         kind="info",
     )
     if beside is not None:
