@@ -281,6 +281,22 @@ def test_an_unknown_hostile_word_in_an_error_is_escaped(invoke, hostile_model):
     assert "\x1b" not in r.stderr and "\x07" not in r.stderr
 
 
+@pytest.mark.parametrize(
+    "args, shown",
+    [
+        (["info", "\x1b]0;pwned\x07"], "Error: Got unexpected extra argument (\\x1b]0;pwned\\x07)"),
+        (["similar", "a", "--x\x1b[31m"], "Error: No such option '--x\\x1b[31m'."),
+        (["nocmd\x1b[2J"], "Error: No such command 'nocmd\\x1b[2J'."),
+        (["--bad\x1b[2J"], "Error: No such option '--bad\\x1b[2J'."),
+    ],
+)
+def test_click_usage_errors_show_what_was_typed_escaped(invoke, args, shown):
+    """click prints an unexpected argument as typed (an unknown option or command it quotes by
+    repr, which escapes): every click usage error passes through the terminal's escaping."""
+    r = invoke(args)
+    assert (r.exit_code, r.stderr.splitlines()[-1]) == (2, shown)
+
+
 def test_json_never_carries_nan(invoke, tmp_path):
     vectors = np.array([[1, 0, 0], [0, 0, 0], [0, 1, 0]], dtype=np.float32)  # a zero vector: no cosine
     model = save_model(tmp_path / "z", ["a", "b", "c"], [3, 2, 1], vectors, {})

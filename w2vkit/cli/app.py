@@ -4,6 +4,7 @@ errors become one-line messages and exit codes (1 for runtime errors, 2 for usag
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib
 import sys
@@ -45,13 +46,26 @@ COMMAND_MODULES = {
 }
 
 
+@contextlib.contextmanager
+def escaped_usage_errors():
+    """click's own usage errors with their control characters escaped: click prints an argument it
+    did not expect (`Got unexpected extra argument (...)`) or an option it does not know as given,
+    so an escape sequence in one reached the terminal."""
+    try:
+        yield
+    except click.ClickException as e:
+        e.message = terminal_safe(e.message)
+        raise
+
+
 class W2vkitGroup(click.Group):
     """Loads each command's module when the command is needed; turns library errors into one-line
     messages and exit codes."""
 
     def make_context(self, info_name, args, parent=None, **extra):
         arguments = list(args)  # (as given, for the provenance's command line: w2vkit.cli.output)
-        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        with escaped_usage_errors():
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
         ctx.meta["w2vkit.arguments"] = arguments
         return ctx
 
@@ -69,7 +83,7 @@ class W2vkitGroup(click.Group):
         from ..base.files import reads_scope
 
         try:
-            with reads_scope():  # what this command reads, no write of it may land in
+            with reads_scope(), escaped_usage_errors():  # what this command reads, no write of it may land in
                 return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
