@@ -13,6 +13,7 @@ from w2vkit.queries.ensemble import NO_MEMBERS as NO_MEMBERS_HINT
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("main_help_session")  # (one training of the novel for both)
 def test_every_example_of_the_main_help_runs_on_the_builtin_novel(main_help_session, invoke, tmp_path, monkeypatch):
     # (segment and train ran as written in the session fixture, which asserts their exit codes;
     # their outputs are copied here so the rest of the session runs on its own folder)

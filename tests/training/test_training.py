@@ -263,6 +263,7 @@ def test_info(invoke, small_model):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("main_help_session")  # (one training of the novel for both)
 def test_default_training_on_the_novel_finds_other_names(main_help_session, invoke):
     """The acceptance run: defaults on the whole novel (the main --help's train example, run once
     for the session), then the character's other names."""
