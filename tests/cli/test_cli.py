@@ -128,3 +128,13 @@ def test_every_float_option_of_every_command_refuses_nan_and_infinity(invoke):
             r = invoke([command, flag, value, "x"])
             assert r.exit_code == 2 and r.stdout == "", (command, flag, value, r.stderr)
             assert flag in r.stderr and value.lstrip("-") in r.stderr.lower(), (command, flag, r.stderr)
+
+
+def test_a_model_given_where_a_command_takes_none_says_to_use_m(invoke, small_model):
+    r = invoke(["info", small_model])
+    assert (r.exit_code, r.stderr.splitlines()[-1]) == (
+        2,
+        f"Error: Got unexpected extra argument ({small_model}); name the model with -m: w2vkit info -m {small_model}",
+    )
+    r = invoke(["info", "not-a-model"])  # (anything else: click's own line)
+    assert (r.exit_code, r.stderr.splitlines()[-1]) == (2, "Error: Got unexpected extra argument (not-a-model)")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import importlib
+import os
 import sys
 
 import click
@@ -54,8 +55,20 @@ def escaped_usage_errors():
     try:
         yield
     except click.ClickException as e:
-        e.message = terminal_safe(e.message)
+        e.message = terminal_safe(e.message + _model_hint(e))
         raise
+
+
+def _model_hint(e: click.ClickException) -> str:
+    """What to type when a model folder was given where the command takes none (`w2vkit info
+    models/x`): the command's -m."""
+    ctx = getattr(e, "ctx", None)
+    if ctx is None or not any(p.name == "model_path" for p in ctx.command.params):
+        return ""
+    if not e.message.startswith("Got unexpected extra argument"):
+        return ""
+    given = [a for a in ctx.meta.get("w2vkit.arguments", []) if os.path.isfile(os.path.join(a, "meta.json"))]
+    return f"; name the model with -m: w2vkit {ctx.info_name} -m {given[0]}" if given else ""
 
 
 class W2vkitGroup(click.Group):
