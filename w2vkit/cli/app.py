@@ -49,23 +49,22 @@ COMMAND_MODULES = {
 
 @contextlib.contextmanager
 def escaped_usage_errors():
-    """click's own usage errors with their control characters escaped: click prints an argument it
-    did not expect (`Got unexpected extra argument (...)`) or an option it does not know as given,
-    so an escape sequence in one reached the terminal."""
+    """Every usage error with its control characters escaped: click prints an argument it did not
+    expect as given (`Got unexpected extra argument (...)`), so an escape sequence in one reached
+    the terminal."""
     try:
         yield
-    except click.ClickException as e:
-        e.message = terminal_safe(e.message + _model_hint(e))
-        raise
+    except click.UsageError as e:  # (the same line and exit code, made anew: click 8.5 makes message final)
+        raise click.UsageError(terminal_safe(e.format_message() + _model_hint(e)), e.ctx) from None
 
 
-def _model_hint(e: click.ClickException) -> str:
+def _model_hint(e: click.UsageError) -> str:
     """What to type when a model folder was given where the command takes none (`w2vkit info
     models/x`): the command's -m."""
     ctx = getattr(e, "ctx", None)
     if ctx is None or not any(p.name == "model_path" for p in ctx.command.params):
         return ""
-    if not e.message.startswith("Got unexpected extra argument"):
+    if not e.format_message().startswith("Got unexpected extra argument"):
         return ""
     given = [a for a in ctx.meta.get("w2vkit.arguments", []) if os.path.isfile(os.path.join(a, "meta.json"))]
     return f"; name the model with -m: w2vkit {ctx.info_name} -m {given[0]}" if given else ""
