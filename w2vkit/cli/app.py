@@ -61,7 +61,7 @@ def escaped_usage_errors():
 def _model_hint(e: click.UsageError) -> str:
     """What to type when a model folder was given where the command takes none (`w2vkit info
     models/x`): the command's -m."""
-    ctx = getattr(e, "ctx", None)
+    ctx = e.ctx
     if ctx is None or not any(p.name == "model_path" for p in ctx.command.params):
         return ""
     if not e.format_message().startswith("Got unexpected extra argument"):
