@@ -37,7 +37,19 @@ class Served:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         port = self.sock.getsockname()[1]
-        app = make_app(session, TOKEN, allowed_hosts("127.0.0.1", port))
+        guarded = make_app(session, TOKEN, allowed_hosts("127.0.0.1", port))
+        self.answered: list[tuple[str, int]] = []  # (path, status) of every request, as the guard answered it
+
+        async def app(scope, receive, send):
+            async def noted(message):
+                if message["type"] == "http.response.start":
+                    self.answered.append((scope["path"], message["status"]))
+                await send(message)
+
+            if scope["type"] == "http":
+                return await guarded(scope, receive, noted)
+            return await guarded(scope, receive, send)
+
         self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", log_config=None))
         self.server.install_signal_handlers = lambda: None  # (not the main thread)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
@@ -270,3 +282,60 @@ def test_bad_input_is_one_line_on_the_page_and_the_server_serves_on(browser_page
     finally:
         served.stop()
     assert errors == []
+
+
+ATTACK_PAGE = """<!doctype html><meta charset=utf-8><title>another local page</title>
+<img src="{api}/contrast?words=%E8%A1%8C%E8%80%85"><img src="{api}/similar?word=%E8%A1%8C%E8%80%85">
+<link rel="stylesheet" href="{base}/static/explore-fonts.css">
+<script>fetch("{api}/kwic?word=%E8%A1%8C%E8%80%85", {{mode: "no-cors", credentials: "include"}});
+fetch("{api}/about", {{credentials: "include"}}).then(r => r.text()).then(t => document.title = "READ " + t).catch(() => document.title = "refused");</script>"""
+
+
+def test_a_page_on_another_port_of_this_machine_gets_nothing_answered_and_nothing_written(
+    halves, browser_page, tmp_path
+):
+    """Round 7's B20/B21: after the user opened the explorer, a page served by another local
+    server (another port of 127.0.0.1: the same site for cookies) embeds the explorer's questions.
+    Nothing is answered, nothing is written into the model folder, and the other server receives
+    no token."""
+    import http.server
+
+    model, table = halves
+    page, _ = browser_page
+    served = Served(Session(model, table=table, by="half", block="chapter"))
+    base = served.url.split("/?")[0]
+    folder = tmp_path / "other-server"
+    folder.mkdir()
+    (folder / "index.html").write_text(ATTACK_PAGE.format(api=f"{base}/api", base=base), encoding="utf-8")
+    received: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def do_GET(self):
+            received.append(str(self.headers))
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        page.goto(served.url)  # (the user's own visit: whatever the explorer gives a browser, this one has it)
+        ready(page)
+        files_before = sorted(str(p.relative_to(model)) for p in model.rglob("*"))
+        seen = len(served.answered)
+        page.goto(f"http://127.0.0.1:{other.server_address[1]}/index.html")
+        wait_until(page, "document.title.startsWith('READ') || document.title === 'refused'", 30)
+        time.sleep(2)  # (the images and the no-cors fetch)
+        asked = served.answered[seen:]
+        assert {path for path, _ in asked} >= {"/api/contrast", "/api/similar", "/api/kwic"}, asked
+        assert all(status == 403 for _, status in asked), asked
+        assert page.title() == "refused"
+        assert sorted(str(p.relative_to(model)) for p in model.rglob("*")) == files_before
+        assert received and not any(TOKEN in headers for headers in received)
+    finally:
+        other.shutdown()
+        served.stop()

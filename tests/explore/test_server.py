@@ -11,7 +11,9 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -49,14 +51,73 @@ def test_without_the_token_or_from_another_host_nothing_is_answered(members):
     assert client.get("/api/similar", params={"token": TOKEN, "word": "x" * 9000}).status_code == 414
 
 
-def test_the_page_sets_a_strict_cookie_that_answers_for_the_token(members):
+def test_no_cookie_carries_the_token_the_page_puts_it_in_the_addresses_it_loads(members):
     client = client_for(Session(members))
     page = client.get("/", params={"token": TOKEN})
     assert page.status_code == 200 and "<title>w2vkit explore</title>" in page.text
-    cookie = page.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "samesite=strict" in cookie.lower()
-    assert client.get("/static/explore.js").status_code == 200  # (the cookie now)
-    assert client.get("/api/about").status_code == 200
+    assert "set-cookie" not in page.headers  # (a cookie goes to every server on 127.0.0.1, whatever its port)
+    assert f'src="static/explore.js?token={TOKEN}"' in page.text
+    assert f'href="static/explore.css?token={TOKEN}"' in page.text
+    for path in ["/static/explore.js", "/static/explore-fonts.css", "/font", "/api/about"]:
+        assert client.get(path).status_code == 403, path  # (nothing opens without the token)
+    fonts = client.get("/static/explore-fonts.css", params={"token": TOKEN})
+    assert fonts.status_code == 200 and f'url("../font?token={TOKEN}")' in fonts.text and "{{token}}" not in fonts.text
+    assert client.get("/api/about", headers={"x-w2vkit-token": TOKEN}).status_code == 200
+    assert client.get("/api/about", headers={"cookie": f"w2vkit_token={TOKEN}"}).status_code == 403
+
+
+def test_a_request_the_browser_says_comes_from_another_page_is_refused_even_with_the_token(members):
+    client = client_for(Session(members))
+    for site in ["cross-site", "same-site"]:  # (same-site: a page on another port of 127.0.0.1)
+        got = client.get("/api/about", params={"token": TOKEN}, headers={"sec-fetch-site": site})
+        assert got.status_code == 403 and "another page" in got.text, site
+    for site in ["same-origin", "none"]:  # (the page itself; an address the user opened)
+        assert client.get("/api/about", params={"token": TOKEN}, headers={"sec-fetch-site": site}).status_code == 200
+
+
+def test_the_browser_is_opened_with_a_code_that_is_worthless_a_second_time(members):
+    from starlette.testclient import TestClient
+
+    from w2vkit.explore.server import OneTimeCode, allowed_hosts, make_app
+
+    code = OneTimeCode()
+    given = code.value
+    app = make_app(Session(members), TOKEN, allowed_hosts("127.0.0.1", 8765), code=code)
+    client = TestClient(app, base_url=f"http://{HOST}", follow_redirects=False)
+    assert client.get("/", params={"code": "not-the-code"}).status_code == 403
+    first = client.get("/", params={"code": given})
+    assert first.status_code == 303 and first.headers["location"] == f"/?token={TOKEN}"
+    again = client.get("/", params={"code": given})
+    assert again.status_code == 403 and "opening the page once" in again.text
+    assert client.get("/api/about", params={"code": given}).status_code == 403  # (a code opens nothing but the page)
+    stale = OneTimeCode(lifetime=0.0)
+    time.sleep(0.01)
+    assert not stale.redeem(stale.value)
+
+
+@pytest.mark.parametrize(
+    ("bound", "answered", "refused"),
+    [
+        ("127.0.0.1", ["127.0.0.1", "localhost", "[::1]"], ["0.0.0.0", "10.0.0.7", "evil.example", "127.0.0.2"]),
+        ("::1", ["[::1]", "127.0.0.1", "localhost"], ["[::]", "evil.example"]),
+        ("0.0.0.0", ["127.0.0.1", "10.0.0.7", "0.0.0.0", "localhost", "[::1]"], ["evil.example", "127.1", "0x7f000001"]),
+        ("::", ["[::1]", "[::]", "[fe80::1]", "127.0.0.1", "localhost"], ["evil.example", "::1", "[evil]"]),
+        ("192.168.5.5", ["192.168.5.5"], ["127.0.0.1", "evil.example"]),
+    ],
+)
+def test_the_host_check_answers_every_address_the_option_serves(members, bound, answered, refused):
+    from starlette.testclient import TestClient
+
+    from w2vkit.explore.server import allowed_hosts, make_app
+
+    client = TestClient(make_app(Session(members), TOKEN, allowed_hosts(bound, 8765), port=8765))
+    for name in answered:
+        got = client.get("/api/about", params={"token": TOKEN}, headers={"host": f"{name}:8765"})
+        assert got.status_code == 200, (bound, name)
+        assert client.get("/api/about", params={"token": TOKEN}, headers={"host": f"{name}:9999"}).status_code == 421
+    for name in refused:
+        got = client.get("/api/about", params={"token": TOKEN}, headers={"host": f"{name}:8765"})
+        assert got.status_code == 421, (bound, name)
 
 
 def test_every_answer_carries_the_policy_and_no_cors_header(members):
@@ -171,8 +232,117 @@ def test_explore_serves_until_interrupted_and_leaves_no_process(halves, tmp_path
     assert "Traceback" not in process.stderr.read()
 
 
-def test_explore_usage_errors(invoke, members):
+def test_explore_usage_errors(invoke, members, tmp_path):
     result = invoke(["explore", "-m", str(members), "--by", "half", "--no-browser"])
     assert result.exit_code == 2 and "give --in TABLE and --by COLUMN together" in result.output
     missing = invoke(["explore", "-m", str(members), "--in", "nosuch.tsv", "--by", "half", "--no-browser"])
     assert missing.exit_code == 2 and "nosuch.tsv: no such table file" in missing.output
+    fifo = tmp_path / "fifo.tsv"
+    os.mkfifo(fifo)
+    piped = invoke(["explore", "-m", str(members), "--in", str(fifo), "--by", "half", "--no-browser"])
+    assert piped.exit_code == 2 and f"{fifo}: not a regular file" in piped.stderr
+    empty = invoke(["explore", "-m", str(members), "--host", "", "--no-browser"])
+    assert empty.exit_code == 2 and "--host is empty" in empty.stderr
+
+
+def test_explore_refuses_a_missing_model_before_serving(invoke, tmp_path):
+    a_file = tmp_path / "table.tsv"
+    a_file.write_text("text\n", encoding="utf-8")
+    for path in [tmp_path / "nosuch", a_file]:
+        result = invoke(["explore", "-m", str(path), "--no-browser"])
+        assert result.exit_code == 1 and result.stderr == f"Error: {path}: no such model directory\n", path
+
+
+def test_half_sent_requests_are_closed_at_the_header_deadline_and_questions_answered(members):
+    import socket
+    import threading
+
+    import uvicorn
+
+    from w2vkit.explore.deadline import protocol_with_deadline
+    from w2vkit.explore.server import allowed_hosts, make_app
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    port = sock.getsockname()[1]
+    app = make_app(Session(members), TOKEN, allowed_hosts("127.0.0.1", port), port=port)
+    config = uvicorn.Config(
+        app, log_level="warning", lifespan="off", log_config=None, limit_concurrency=64,
+        http=protocol_with_deadline(0.5),
+    )  # fmt: skip
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # (not the main thread)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    stalled = []
+    try:
+        for _ in range(70):  # (more than limit_concurrency: without the deadline, every question is 503 for good)
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(b"GET /api/about?tok")
+            stalled.append(s)
+        time.sleep(1.5)
+        url = f"http://127.0.0.1:{port}/api/about?token={TOKEN}"
+        with urllib.request.urlopen(url, timeout=10) as r:
+            assert r.status == 200
+        for s in stalled:
+            s.settimeout(5)
+            assert s.recv(1024) == b""  # (closed by the server)
+    finally:
+        for s in stalled:
+            s.close()
+        server.should_exit = True
+        thread.join(10)
+
+
+STAND_IN_BROWSER = """
+import sys, time, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=30) as r:  # (as a browser would: the page, through the redirect)
+    open(sys.argv[2], "w").write(str(r.status) + " " + r.geturl())
+time.sleep(60)
+"""
+
+
+def test_nothing_on_any_command_line_opens_the_explorer_again(halves, tmp_path):
+    """The browser's command line is readable by every local user (/proc/PID/cmdline): what the
+    explorer puts there opens nothing once the browser has used it, and the token is not there."""
+    import re
+
+    model, _ = halves
+    browser = tmp_path / "browser.py"
+    browser.write_text(STAND_IN_BROWSER, encoding="utf-8")
+    opened = tmp_path / "opened.txt"
+    env = dict(os.environ, PYTHONUNBUFFERED="1", BROWSER=f"{sys.executable} {browser} %s {opened}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "w2vkit", "explore", "-m", str(model), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        url = process.stdout.readline().strip()
+        token = url.split("token=")[1]
+        port = url.split(":")[2].split("/")[0]
+        end = time.monotonic() + 60
+        while not opened.exists() and time.monotonic() < end:
+            time.sleep(0.1)
+        status, landed = opened.read_text().split(" ", 1)
+        assert status == "200" and landed.endswith(f"/?token={token}")  # (the user's browser got the page)
+        lines = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                lines.append(cmdline.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace"))
+            except OSError:
+                continue
+        assert not any(token in line for line in lines)
+        found = [u for line in lines for u in re.findall(rf"http://[^\s]*:{port}/[^\s]*", line)]
+        assert found, "the stand-in browser's command line names the explorer's address"
+        for address in found:
+            try:
+                urllib.request.urlopen(address, timeout=10)
+                raise AssertionError(f"{address} opened the explorer a second time")
+            except urllib.error.HTTPError as e:
+                assert e.code == 403
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)

@@ -34,17 +34,35 @@ def explore(
     printed, so the first question is quick; a model that fails its checks is said on stderr and
     on the page, and the server serves on (the page says why each question fails).
 
+    The browser is opened with a one-time code, not the token (w2vkit.explore.server: the
+    browser's command line is visible to every local user); the address printed holds the token.
+
     Raises
     ------
     UsageError
-        --by without --in (or the reverse), or a port that cannot be listened on.
+        --by without --in (or the reverse), an empty host, or a port that cannot be listened on.
+    ModelNotFoundError
+        No model directory at `model_path` (refused before serving, as every command does).
     """
-    from .server import bind, serve
+    import os
+    import stat
+
+    from ..errors import ModelNotFoundError
+    from .server import WILDCARDS, OneTimeCode, bind, serve
 
     if (table is None) != (by is None):
         raise UsageError("give {table} TABLE and {by} COLUMN together (the groups of a contrast)", "table", "by")
-    if table is not None and not Path(table).is_file():  # (said now, not at the first contrast)
-        raise UsageError(f"{table}: no such table file; give {{table}} a TSV, CSV or JSON Lines file", "table")
+    if table is not None:  # (said now, not at the first contrast)
+        try:
+            regular = stat.S_ISREG(os.stat(table).st_mode)
+        except OSError:
+            raise UsageError(f"{table}: no such table file; give {{table}} a TSV, CSV or JSON Lines file", "table") from None
+        if not regular:
+            raise UsageError(f"{table}: not a regular file (a pipe or a device); give {{table}} a table file", "table")
+    if not host.strip():
+        raise UsageError("{host} is empty; give an address to listen on (127.0.0.1: this machine only)", "host")
+    if not Path(model_path).is_dir():
+        raise ModelNotFoundError(f"{model_path}: no such model directory")
     if host not in LOOPBACK:
         warn(
             f"warning: serving on {host}, not only this machine: anyone who can reach it and has the address "
@@ -59,16 +77,20 @@ def explore(
     sock = bind(host, port)
     shown = sock.getsockname()
     token = secrets.token_urlsafe(24)
-    name = f"[{shown[0]}]" if ":" in shown[0] else shown[0]
+    code = OneTimeCode()
+    # (a wildcard serves every address of the machine: the printed one is this machine's loopback)
+    address = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(shown[0], shown[0]) if shown[0] in WILDCARDS else shown[0]
+    name = f"[{address}]" if ":" in address else address
     url = f"http://{name}:{shown[1]}/?token={token}"
+    once = f"http://{name}:{shown[1]}/?code={code.value}"  # (for the browser's command line: good once)
 
     def ready(_: str) -> None:
         say(url)
         warn("serving the explorer at the address above; Ctrl-C stops it")
         if open_browser:
-            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+            threading.Thread(target=webbrowser.open, args=(once,), daemon=True).start()
 
     try:
-        serve(session, sock, token, ready)
+        serve(session, sock, token, ready, code)
     except KeyboardInterrupt:  # (uvicorn shuts down on Ctrl-C, then raises it again: the way to stop)
         warn("stopped")

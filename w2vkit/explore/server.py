@@ -4,9 +4,16 @@ It serves the static page in ./static and answers its questions with w2vkit.expl
 (each the library call the command line makes, as `Result.to_dict()`). What it guards against, as
 a server on the user's own machine that any web page in their browser could try to reach:
 
-- another site: every request carries the token of the printed address (in the address, a
-  header, or the cookie the page gets with it); the Host header must name this server (a DNS
-  rebinding page's host does not); no CORS header is ever sent, so other origins cannot read;
+- another site or another local page: every request carries the token of the printed address,
+  in the address or the `X-W2vkit-Token` header, never in a cookie (cookies are kept per host, not
+  per port, so a cookie would go to every other server on 127.0.0.1 and come back with any page
+  of theirs); the page puts it in the few addresses it loads itself (its script, stylesheets,
+  font). A request a browser marks as sent from another origin (`Sec-Fetch-Site`) is refused
+  even with the token. The Host header must name this server (a DNS rebinding page's host does
+  not); no CORS header is ever sent, so other origins cannot read;
+- other local users: the browser is opened with a one-time code (`?code=`), worthless once used
+  or after CODE_LIFETIME seconds, which the server swaps for the token's address; the token itself
+  is on no command line (`ps` shows every user the browser's arguments);
 - the page's own data: every word, passage and label is put in as text (textContent), and a
   Content-Security-Policy allows only this server's own scripts, so a word like
   `<img src=x onerror=…>` is shown, never run;
@@ -14,7 +21,9 @@ a server on the user's own machine that any web page in their browser could try 
   are the answers (MAX_ANSWER_BYTES);
 - time: a question is answered in a worker thread; one that takes longer than ANSWER_WAIT seconds
   is answered "still working" and the page asks again (the answer is kept when it comes), so no
-  tab hangs on a long contrast.
+  tab hangs on a long contrast; a connection that has not sent its request's headers within
+  HEADER_DEADLINE seconds is closed (w2vkit.explore.deadline), so half-sent requests cannot hold
+  the server's connections.
 """
 
 from __future__ import annotations
@@ -52,7 +61,7 @@ STATIC_FILES = {
     "explore.css": "text/css; charset=utf-8",
     "explore-fonts.css": "text/css; charset=utf-8",
 }
-TOKEN_COOKIE = "w2vkit_token"
+CODE_LIFETIME = 120.0  # seconds the one-time code the browser is opened with stays good
 MAX_URL = 8192  # bytes of path and query
 MAX_ANSWER_BYTES = 16 << 20  # an answer (JSON) or a map page
 ANSWER_WAIT = 8.0  # seconds a request waits for its answer before the page is told to ask again
@@ -148,7 +157,14 @@ def _answered(job: Job, pending: str) -> Response:
     return _json(job.value)  # type: ignore[arg-type]
 
 
-def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER_WAIT) -> Guard:
+def make_app(
+    session: Session,
+    token: str,
+    hosts: set[str] | None,
+    wait: float = ANSWER_WAIT,
+    code: OneTimeCode | None = None,
+    port: int = 0,
+) -> Guard:
     """The ASGI application: the page, its questions and the map, behind the guard."""
     quick, slow = Worker("w2vkit-explore"), Worker("w2vkit-explore-slow")
     maps = tempfile.TemporaryDirectory(prefix="w2vkit-explore-")  # (the map pages plot writes, gone at exit)
@@ -156,16 +172,20 @@ def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER
     # the page's own files, read once (a file response reads in a worker thread: 100 ms on a busy machine)
     files = {name: (STATIC / name).read_bytes() for name in ["index.html", *STATIC_FILES]}
 
+    # The token in the addresses the page loads itself (no cookie carries it: see the docstring).
+    with_token = {
+        name: files[name].replace(b"{{token}}", token.encode("ascii"))
+        for name in ("index.html", "explore-fonts.css")
+    }
+
     async def page(request: Request) -> Response:
-        response = Response(files["index.html"], media_type="text/html; charset=utf-8")
-        response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
-        return response
+        return Response(with_token["index.html"], media_type="text/html; charset=utf-8")
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC_FILES:
             return PlainTextResponse("not found", 404)
-        return Response(files[name], media_type=STATIC_FILES[name])
+        return Response(with_token.get(name, files[name]), media_type=STATIC_FILES[name])
 
     font_bytes: list[bytes] = []
 
@@ -240,7 +260,7 @@ def make_app(session: Session, token: str, hosts: set[str], wait: float = ANSWER
     ]
     app = Starlette(routes=routes)
     app.state.maps = maps  # (kept alive with the app)
-    guard = Guard(app, token, hosts)
+    guard = Guard(app, token, hosts, code, port)
     guard.warm = warm
     return guard
 
@@ -284,21 +304,48 @@ def _map_page(session: Session, asked: MapQuestion, folder: str) -> str:
     return page
 
 
-EVERY_ANSWER = (
-    (b"content-security-policy", PAGE_POLICY.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),  # (the token in the address goes nowhere)
-    (b"cache-control", b"no-store"),
-    (b"x-frame-options", b"SAMEORIGIN"),
+_HEADERS = (
+    ("content-security-policy", PAGE_POLICY),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),  # (the token in the address goes nowhere)
+    ("cache-control", "no-store"),
+    ("x-frame-options", "SAMEORIGIN"),
 )
+EVERY_ANSWER = tuple((k.encode(), v.encode()) for k, v in _HEADERS)
+
+
+class OneTimeCode:
+    """The code the browser is opened with: good once, and for CODE_LIFETIME seconds (another local
+    user may read it in `ps`, but it opens nothing once the user's browser has used it)."""
+
+    def __init__(self, lifetime: float = CODE_LIFETIME):
+        self.value = secrets.token_urlsafe(24)
+        self.expires = time.monotonic() + lifetime
+        self.lock = threading.Lock()
+
+    def redeem(self, given: str) -> bool:
+        with self.lock:
+            if not self.value or time.monotonic() > self.expires:
+                self.value = ""
+                return False
+            if not secrets.compare_digest(given.encode(), self.value.encode()):
+                return False
+            self.value = ""  # (used: worthless from now on)
+            return True
+
+
+# What a browser says of where a request comes from (Fetch Metadata): `none` is an address the user
+# opened (typed, a bookmark, the one the terminal printed or the browser was opened with).
+SAME_ORIGIN_FETCHES = ("same-origin", "none")
 
 
 class Guard:
-    """ASGI middleware: the Host check, the token, the address's size, GET only, and the headers
+    """ASGI middleware: the Host check, the token (or the one-time code, swapped for it), the
+    browser's word on where a request comes from, the address's size, GET only, and the headers
     every answer carries (no CORS header, ever)."""
 
-    def __init__(self, app, token: str, hosts: set[str]):
-        self.app, self.token, self.hosts = app, token, hosts
+    def __init__(self, app, token: str, hosts: set[str] | None, code: OneTimeCode | None = None, port: int = 0):
+        self.app, self.token, self.hosts, self.code, self.port = app, token, hosts, code, port
         self.warm: Callable[[], None] = lambda: None  # (make_app's: what to do before serving)
 
     async def __call__(self, scope, receive, send):
@@ -307,7 +354,9 @@ class Guard:
         refused = self._refused(scope)
         if refused is not None:
             status, message = refused
-            return await PlainTextResponse(message, status)(scope, receive, send)
+            if status == 303:  # (the one-time code, swapped for the token's address)
+                return await Response(b"", 303, headers={"location": message, **dict(_HEADERS)})(scope, receive, send)
+            return await PlainTextResponse(message, status, headers=dict(_HEADERS))(scope, receive, send)
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
@@ -322,31 +371,66 @@ class Guard:
     def _refused(self, scope) -> tuple[int, str] | None:
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
         host = headers.get(b"host", b"").decode("latin-1").lower()
-        if host not in self.hosts:
+        if not host_allowed(host, self.hosts, self.port):
             return 421, "this server answers only at the address w2vkit explore printed"
         if scope["method"] not in ("GET", "HEAD"):
             return 405, "only GET"
         query = scope.get("query_string", b"")
         if len(scope.get("raw_path", b"") or scope["path"].encode()) + len(query) > MAX_URL:
             return 414, f"the address is too long (at most {MAX_URL:,} bytes)"
-        given = parse_qs(query.decode("latin-1")).get("token", [""])[0]
-        given = given or headers.get(b"x-w2vkit-token", b"").decode("latin-1")
-        if not given:
-            for part in headers.get(b"cookie", b"").decode("latin-1").split(";"):
-                name, _, value = part.strip().partition("=")
-                if name == TOKEN_COOKIE:
-                    given = value
+        site = headers.get(b"sec-fetch-site", b"").decode("latin-1").lower()
+        if site and site not in SAME_ORIGIN_FETCHES:
+            return 403, "asked from another page or site; open the address w2vkit explore printed"
+        asked = parse_qs(query.decode("latin-1"))
+        code = asked.get("code", [""])[0]
+        if code and scope["path"] == "/" and self.code is not None:
+            if self.code.redeem(code):
+                return 303, f"/?token={self.token}"
+            return 403, "this address was for opening the page once; open the address w2vkit explore printed"
+        given = asked.get("token", [""])[0] or headers.get(b"x-w2vkit-token", b"").decode("latin-1")
         if not secrets.compare_digest(given.encode(), self.token.encode()):
             return 403, "open the address w2vkit explore printed (it holds the session's token)"
         return None
 
 
-def allowed_hosts(host: str, port: int) -> set[str]:
-    """The Host headers this server answers to: its own address (and localhost's names for 127.0.0.1)."""
-    names = {host}
+WILDCARDS = ("0.0.0.0", "::")
+
+
+def allowed_hosts(host: str, port: int) -> set[str] | None:
+    """The Host headers this server answers to: its own address (IPv6 bracketed, as browsers send
+    it), and localhost's names for a loopback address. None for a wildcard bind (0.0.0.0, ::),
+    which serves every address of the machine: any address literal is answered then (a DNS
+    rebinding page has a name, never an address, as its host), and the machine's names; see
+    host_allowed."""
+    if host in WILDCARDS:
+        return None
+    names = {f"[{host}]" if ":" in host else host}
     if host in ("127.0.0.1", "localhost", "::1"):
         names |= {"127.0.0.1", "localhost", "[::1]"}
     return {f"{name}:{port}".lower() for name in names}
+
+
+def host_allowed(host: str, hosts: set[str] | None, port: int) -> bool:
+    """Whether a request's Host header (lowercase) names this server (allowed_hosts)."""
+    if hosts is not None:
+        return host in hosts
+    import ipaddress
+
+    name, sep, given_port = host.rpartition(":")
+    if not sep or given_port != str(port):
+        return False
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+        try:
+            return ipaddress.ip_address(name).version == 6
+        except ValueError:
+            return False
+    if name in ("localhost", socket.gethostname().lower(), socket.getfqdn().lower()):
+        return True
+    try:
+        return ipaddress.ip_address(name).version == 4 and name.count(".") == 3  # (dotted quads only)
+    except ValueError:
+        return False
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -366,15 +450,24 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(session: Session, sock: socket.socket, token: str, ready: Callable[[str], None] | None = None) -> None:
+def serve(
+    session: Session,
+    sock: socket.socket,
+    token: str,
+    ready: Callable[[str], None] | None = None,
+    code: OneTimeCode | None = None,
+) -> None:
     """Serve until Ctrl-C (uvicorn's own signal handling; the worker threads are daemons)."""
     import uvicorn
 
+    from .deadline import HEADER_DEADLINE, protocol_with_deadline
+
     host, port = sock.getsockname()[:2]
-    app = make_app(session, token, allowed_hosts(host, port))
+    app = make_app(session, token, allowed_hosts(host, port), code=code, port=port)
     config = uvicorn.Config(
         app, log_level="debug" if debug_enabled() else "warning", lifespan="off", limit_concurrency=64,
         timeout_keep_alive=5, access_log=bool(os.environ.get("W2VKIT_EXPLORE_LOG")),
+        http=protocol_with_deadline(HEADER_DEADLINE),
     )  # fmt: skip
     server = uvicorn.Server(config)
     app.warm()

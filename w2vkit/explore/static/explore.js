@@ -382,7 +382,7 @@
     fontsAdded = true;
     const link = document.createElement("link");
     link.rel = "stylesheet";
-    link.href = "static/explore-fonts.css";
+    link.href = "static/explore-fonts.css?token=" + encodeURIComponent(token);
     link.onload = () => document.fonts.load("16px 'w2vkit CJK'", "字").then(() => { document.body.dataset.fonts = "1"; });
     document.head.appendChild(link);
   }
