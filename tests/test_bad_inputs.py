@@ -74,16 +74,16 @@ def test_swapping_two_words_in_the_vocabulary_fails_verification(invoke, english
     r = invoke(["info", "--verify", "-m", english_model])
     assert (r.exit_code, r.stderr) == (
         1,
-        f"Error: {vocab}: checksum mismatch (file changed or damaged); retrain or re-import the model\n",
+        f"Error: {vocab}: the vocabulary file does not match its checksum in the record; retrain or re-import the model\n",
     )
 
 
 def test_a_vocabulary_that_is_not_utf8(invoke, english_model):
     (english_model / "vocab.tsv").write_bytes(b"\xff\xfe\tx\n")
     r = invoke(["info", "-m", english_model])
-    assert "vocab.tsv: checksum mismatch" in r.stderr
+    assert "vocab.tsv: 5 bytes where the record says" in r.stderr  # (the size, before a byte is hashed)
     meta = json.loads((english_model / "meta.json").read_text())  # a model saved before 0.3.0
-    del meta["vocab_sha256"]
+    del meta["vocab_sha256"], meta["vocab_bytes"]
     (english_model / "meta.json").write_text(json.dumps(meta))
     r = invoke(["info", "-m", english_model])
     assert (r.exit_code, r.stderr) == (
@@ -120,8 +120,8 @@ def test_resume_refuses_a_replaced_training_state(invoke, small_model, novel_sli
     r = invoke(["train", novel_slice, "--resume", model, "--epochs", "1"])
     assert (r.exit_code, r.stderr.splitlines()[-1]) == (
         1,
-        f"Error: {model / 'gensim' / 'model'}: a link in the training state; w2vkit will not unpickle it: train a "
-        "new model instead",
+        f"Error: {model / 'gensim' / 'model'}: a link on the way to the training state file; w2vkit reads only files "
+        "inside the folder; w2vkit will not unpickle it: train a new model instead",
     )
     # a model saved before the checksum existed is refused as well
     meta = json.loads((model / "meta.json").read_text())
@@ -371,6 +371,11 @@ def test_a_corrupt_dropped_list_is_explained(invoke, small_model, tmp_path):
     model = tmp_path / "m"
     shutil.copytree(small_model, model)
     (model / "dropped.tsv").write_text("word\tmany\n")
+    r = invoke(["similar", "zzqq", "-m", model])
+    assert r.exit_code == 1 and r.stderr.startswith(f"Error: {model / 'dropped.tsv'}: 10 bytes where the record says")
+    meta = json.loads((model / "meta.json").read_text())  # (a model saved before its size and checksum were recorded)
+    del meta["dropped_bytes"], meta["dropped_sha256"]
+    (model / "meta.json").write_text(json.dumps(meta))
     r = invoke(["similar", "zzqq", "-m", model])
     assert (r.exit_code, r.stderr) == (
         1,

@@ -418,7 +418,8 @@ def test_a_fifo_in_place_of_a_model_file_is_refused_not_waited_on(tmp_path, name
         [sys.executable, "-m", "w2vkit", "similar", "x", "-m", str(model)], capture_output=True, text=True, timeout=120
     )
     assert r.returncode == 1
-    assert r.stderr == f"Error: {model / name}: not a regular file; retrain or re-import the model\n"
+    what = {"vectors.npy": "vectors file", "vocab.tsv": "vocabulary file", "meta.json": "model record"}[name]
+    assert r.stderr == f"Error: {model / name}: the {what} is not a regular file; retrain or re-import the model\n"
 
 
 @pytest.fixture(scope="module")

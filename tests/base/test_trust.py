@@ -152,7 +152,7 @@ def test_a_models_vocabulary_is_checked_on_every_load_whatever_its_size(small_mo
     vectors = np.load(moved / "vectors.npy")
     vectors[0] = -vectors[0]
     np.save(moved / "vectors.npy", vectors)
-    with pytest.raises(CorruptModelError, match="vectors.npy: checksum mismatch"):
+    with pytest.raises(CorruptModelError, match="vectors.npy: the vectors file does not match its checksum"):
         store.load_model(moved)
 
 

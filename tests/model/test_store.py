@@ -49,7 +49,7 @@ def test_truncated_vectors(tmp_path):
     path, *_ = make(tmp_path)
     data = (path / "vectors.npy").read_bytes()
     (path / "vectors.npy").write_bytes(data[: len(data) // 2])
-    with pytest.raises(CorruptModelError, match=r"vectors.npy: truncated or corrupt \(.*\); retrain or re-import"):
+    with pytest.raises(CorruptModelError, match=r"vectors.npy: the vectors file declares \(50, 8\) float32 \(1,600 bytes\) in a file of .*; retrain or re-import"):
         load_model(path)
 
 
@@ -61,7 +61,7 @@ def test_checksum_mismatch(tmp_path):
     with pytest.raises(CorruptModelError) as e:
         load_model(path)
     assert str(e.value) == (
-        f"{path / 'vectors.npy'}: checksum mismatch (file changed or damaged); retrain or re-import the model"
+        f"{path / 'vectors.npy'}: the vectors file does not match its checksum in the record; retrain or re-import the model"
     )
 
 

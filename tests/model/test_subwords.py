@@ -110,7 +110,7 @@ def test_ngrams_are_checked_and_skipped_after_postprocess(subword_model, tmp_pat
     vectors = np.load(copy / NGRAM_VECTORS)
     vectors[0, 0] += 1
     np.save(copy / NGRAM_VECTORS, vectors)
-    with pytest.raises(CorruptModelError, match="ngrams.npy: checksum mismatch"):
+    with pytest.raises(CorruptModelError, match="ngrams.npy: the n-gram vectors file does not match its checksum"):
         load_model(copy).ngram_table()
     out, meta = postprocess_model(subword_model, tmp_path / "abtt", Steps(remove_top=1))
     assert "ngrams" not in meta and load_model(out).ngram_table() is None

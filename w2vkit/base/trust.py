@@ -140,19 +140,76 @@ class HashedWriter:
         return self.hash.hexdigest()
 
 
-def kept_file(folder: str | os.PathLike, relative: object, sha256: object, *, what: str, limit: int) -> Path:
-    """The file a record names by `relative` inside `folder` (a model's items/ or dicts/ file, a
-    view), believed only when: it lies inside the folder with no link on the way (inside()), it is
-    a regular file of at most `limit` bytes (checked before a byte is read), and its sha256 is the
-    recorded one. RecordError naming the file otherwise."""
+def kept_file(
+    folder: str | os.PathLike,
+    relative: object,
+    sha256: object,
+    *,
+    what: str,
+    limit: int | None = None,
+    size: object = None,
+    unrecorded: bool = False,
+    rehash: bool = False,
+) -> Path:
+    """The file a record names by `relative` inside `folder` (every file of a model folder: its
+    vectors, vocabulary, record, n-grams, dropped words, views, members' files, items/ and dicts/
+    files; an index's files), believed only when: it lies inside the folder with no link on the
+    way (inside()), it is a regular file of the recorded `size` (when recorded) and at most `limit`
+    bytes, both checked before a byte is read, and its sha256 is the recorded one. RecordError
+    naming the file otherwise.
+
+    unrecorded=True: a record without a checksum (a model saved before w2vkit recorded one) is
+    believed after the other checks. rehash=True: hashed afresh, not from the stamp cache."""
     path, st = inside(folder, relative, f"{what} file")
     if not stat.S_ISREG(st.st_mode):
         raise RecordError(path, f"the {what} file is not a regular file")
-    if st.st_size > limit:
+    if isinstance(size, int) and not isinstance(size, bool) and st.st_size != size:
+        raise RecordError(path, f"{st.st_size:,} bytes where the record says {size:,}: the {what} file changed")
+    if limit is not None and st.st_size > limit:
         raise RecordError(path, f"{st.st_size:,} bytes, more than any {what} file w2vkit keeps ({limit:,})")
-    if not isinstance(sha256, str) or digest_of(path) != sha256:
+    if sha256 is None and unrecorded:
+        return path
+    if not isinstance(sha256, str) or (sha256_of(path) if rehash else digest_of(path)) != sha256:
         raise RecordError(path, f"the {what} file does not match its checksum in the record")
     return path
+
+
+def kept_array(
+    folder: str | os.PathLike,
+    relative: object,
+    sha256: object,
+    *,
+    what: str,
+    shape: tuple[int | None, ...] | None = None,
+    dtype=None,
+    mmap: bool = True,
+    rehash: bool = False,
+):
+    """The .npy array a record names inside `folder`, through kept_file's door: no link on the way,
+    numpy's header read and checked (a numeric dtype, the expected `shape` and `dtype`, a file
+    exactly as long as the header and the data it declares) before a byte is hashed, then the
+    recorded sha256; memory-mapped with mmap=True. A 20 GB sparse file is refused from its size
+    and header alone. RecordError naming the file otherwise."""
+    import numpy as np
+
+    from .records import array_header
+
+    path, st = inside(folder, relative, f"{what} file")
+    if not stat.S_ISREG(st.st_mode):
+        raise RecordError(path, f"the {what} file is not a regular file")
+    found, found_dtype, _ = array_header(path, f"{what} file")
+    if dtype is not None and found_dtype != np.dtype(dtype):
+        raise RecordError(path, f"the {what} file holds {found_dtype}, not {np.dtype(dtype)} as the record says")
+    if shape is not None and (
+        len(found) != len(shape) or any(want is not None and want != got for want, got in zip(shape, found))
+    ):
+        expected = tuple("any" if n is None else n for n in shape)
+        raise RecordError(path, f"the {what} file has shape {found}, where the record says {expected}")
+    kept_file(folder, relative, sha256, what=what, size=st.st_size, rehash=rehash)
+    try:
+        return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as e:
+        raise RecordError(path, f"the {what} file cannot be read ({str(e)[:60]})") from None
 
 
 def inside(folder: str | os.PathLike, relative: object, what: str) -> tuple[Path, os.stat_result]:

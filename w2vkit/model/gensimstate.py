@@ -70,12 +70,22 @@ def verify_gensim_state(path: Path, meta: dict) -> Path:
             f"{path}: its training state has no checksum in {META} (saved by w2vkit "
             "before 0.3.0); w2vkit will not unpickle it: train a new model instead"
         )
+    import os
+
+    from ..base.records import RecordError
+    from ..base.trust import inside
+
     root = path / GENSIM_DIR
-    linked = [p for p in (root, *root.rglob("*")) if p.is_symlink()]
-    if linked:  # (the pickle and its arrays are read only from inside the model: a link is refused, not hashed)
-        raise CorruptModelError(
-            f"{linked[0]}: a link in the training state; w2vkit will not unpickle it: train a new model instead"
-        )
+    # (the pickle and its arrays are read only from inside the model, through the one door's rule:
+    # every entry lstat-ed, a link refused before anything is hashed)
+    entries = [GENSIM_DIR]
+    for folder, dirs, files in os.walk(root):  # (os.walk follows no link to a folder)
+        entries += [(Path(folder) / name).relative_to(path).as_posix() for name in sorted(dirs + files)]
+    for relative in entries:
+        try:
+            inside(path, relative, "training state file")
+        except RecordError as e:
+            raise CorruptModelError(f"{e}; w2vkit will not unpickle it: train a new model instead") from None
     if gensim_state_sha256(path) != expected:
         raise CorruptModelError(
             f"{path / GENSIM_DIR}: does not match the checksum in {META} (changed or "

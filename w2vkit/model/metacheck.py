@@ -28,6 +28,9 @@ SCHEMA: dict = {
     "dim": int,
     "vectors_sha256": str,
     "vocab_sha256": str,
+    "vocab_bytes": int,
+    "dropped_bytes": int,
+    "dropped_sha256": str,
     "w2vkit_version": str,
     "gensim_version": (str, NONE),
     "hyperparameters": {

@@ -33,7 +33,7 @@ import numpy as np
 from .. import __version__
 from ..base.files import note_read, sha256_of
 from ..base.records import RecordError, read_json
-from ..base.trust import HashedWriter, digest_of
+from ..base.trust import HashedWriter
 from ..errors import CorruptModelError, ModelNotFoundError
 from .itemfiles import ITEMS_DIR
 from .metacheck import check_meta
@@ -43,7 +43,6 @@ from .modelfolder import (
     META,
     VECTORS,
     VOCAB,
-    is_regular_file,
     publish,
     staging_dir,
 )
@@ -58,6 +57,14 @@ READABLE_FORMAT_VERSIONS = (1, 2)
 # Below this size the vectors are scanned for NaN and infinity on every load (< 0.1 s); above it
 # `w2vkit info --verify` scans them. (The checksums are checked on every load, of every size.)
 VERIFY_ON_LOAD_BYTES = 64 << 20
+# dropped.tsv of a model saved before its size and checksum were recorded: bounds no honest file
+# nears (a word of the English Wikipedia below min_count is some 20 bytes a line).
+MAX_DROPPED_BYTES = 1 << 30
+MAX_DROPPED_LINE = 1 << 20
+# vocab.tsv of a model saved before its size was recorded: a line per word, at most this many bytes
+# on average (checked before the file is hashed or read).
+MAX_VOCAB_LINE_BYTES = 1 << 16
+MIN_VOCAB_LIMIT = 256 << 20
 
 
 @dataclass
@@ -117,23 +124,36 @@ class Model:
         return self._ngrams[0]
 
     def dropped_counts(self) -> dict[str, int]:
-        """Words seen in the corpus but below min_count (empty for imported models)."""
+        """Words seen in the corpus but below min_count (empty for imported models): dropped.tsv
+        through the one door (w2vkit.base.trust.kept_file: no link, its recorded size and checksum;
+        a model saved before they were recorded: at most MAX_DROPPED_BYTES, a line at most
+        MAX_DROPPED_LINE characters), so a 20 GB file is refused before it is read."""
+        from ..base.trust import kept_file
+
         path = self.path / DROPPED
-        if not path.exists():
+        if not os.path.lexists(path):
             return {}
-        if not is_regular_file(path):
-            raise CorruptModelError(f"{path}: not a regular file; delete it (it only explains unknown words)")
-        out = {}
+        fix = "delete it (it only explains unknown words) or retrain the model"
         try:
-            with open(path, encoding="utf-8") as f:
-                for lineno, line in enumerate(f, 1):  # noqa: B007 (named in the error below)
+            kept_file(
+                self.path, DROPPED, self.meta.get("dropped_sha256"), what="dropped words",
+                size=self.meta.get("dropped_bytes"), limit=MAX_DROPPED_BYTES, unrecorded=True,
+            )  # fmt: skip
+        except RecordError as e:
+            raise CorruptModelError(f"{e}; {fix}") from None
+        out = {}
+        lineno = 0
+        try:
+            with open(path, encoding="utf-8", newline="\n") as f:
+                while line := f.readline(MAX_DROPPED_LINE + 1):
+                    lineno += 1
+                    if len(line) > MAX_DROPPED_LINE:
+                        raise ValueError("a line too long")
                     word, _, count = line.rstrip("\n").rpartition("\t")
                     out[word] = int(count)
         except (ValueError, UnicodeDecodeError) as e:
             where = f"line {lineno}" if isinstance(e, ValueError) else "not UTF-8"
-            raise CorruptModelError(
-                f"{path}: malformed ({where}); delete it (it only explains unknown words) or retrain the model"
-            ) from e
+            raise CorruptModelError(f"{path}: malformed ({where}); {fix}") from e
         return out
 
 
@@ -191,7 +211,14 @@ def write_vocab(directory: Path, words: list[str], counts, name: str = VOCAB) ->
 
 
 def write_meta(directory: Path, meta: dict, vocab_size: int, dim: int, vectors_sha256: str) -> dict:
-    meta = dict(meta)
+    """meta.json, with what the files beside it hold: the vocabulary's size in bytes, and
+    dropped.tsv's size and checksum (when there is one), so a reader compares sizes before it
+    hashes or reads (w2vkit.base.trust.kept_file)."""
+    meta = {k: v for k, v in meta.items() if k not in ("vocab_bytes", "dropped_bytes", "dropped_sha256")}
+    if (directory / VOCAB).is_file():
+        meta["vocab_bytes"] = (directory / VOCAB).stat().st_size
+    if (directory / DROPPED).is_file():
+        meta.update(dropped_bytes=(directory / DROPPED).stat().st_size, dropped_sha256=sha256_of(directory / DROPPED))
     meta.update(
         format="w2vkit-model",
         format_version=FORMAT_VERSION,
@@ -341,63 +368,52 @@ def _replaced(path: Path, folder) -> bool:
 
 
 def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
+    from ..base.trust import inside, kept_array, kept_file
+
     meta_path = path / META
     if not path.is_dir():
         raise ModelNotFoundError(f"{path}: no such model directory")
     note_read(path)  # nothing this run writes may land in it
-    if os.path.lexists(meta_path) and not is_regular_file(meta_path):
-        raise CorruptModelError(f"{meta_path}: not a regular file; retrain or re-import the model")
-    if not meta_path.is_file():
+    fix = "retrain or re-import the model"
+    if not os.path.lexists(meta_path):
         raise CorruptModelError(f"{path}: not a w2vkit model (no {META}); import other formats with `w2vkit import`")
-    try:
+    try:  # (every file of the folder through the one door: w2vkit.base.trust, no link on the way)
+        inside(path, META, "model record")
         meta = read_json(meta_path, "model record")
     except RecordError as e:
-        raise CorruptModelError(f"{e}; retrain or re-import the model") from None
+        raise CorruptModelError(f"{e}; {fix}") from None
     check_meta(meta, meta_path)  # each field w2vkit reads has its type (w2vkit.model.metacheck)
     if meta.get("format_version") not in READABLE_FORMAT_VERSIONS:
         raise CorruptModelError(
             f"{path}: model format version {meta.get('format_version')!r} is not supported by "
             f"w2vkit {__version__} (reads versions {', '.join(map(str, READABLE_FORMAT_VERSIONS))}); retrain or upgrade w2vkit"
         )
-    vec_path = path / VECTORS
-    for file in (vec_path, path / VOCAB):
-        if os.path.lexists(file) and not is_regular_file(file):
-            # (np.load of a FIFO would wait for a writer forever)
-            raise CorruptModelError(f"{file}: not a regular file; retrain or re-import the model")
+    vocab_size, dim = meta.get("vocab_size"), meta.get("dim")
+    # Every load checks both checksums, after the sizes the record implies: hashed when the file
+    # may have changed since it was last hashed, else from the stamp cache (w2vkit.base.trust), so
+    # a large model costs its hash once.
     try:
-        vectors = np.load(vec_path, mmap_mode="r" if mmap else None, allow_pickle=False)
-    except FileNotFoundError as e:
-        raise CorruptModelError(f"{vec_path}: missing; retrain or re-import the model") from e
-    except (ValueError, OSError, EOFError) as e:
-        raise CorruptModelError(f"{vec_path}: truncated or corrupt ({e}); retrain or re-import the model") from e
-    expected = (meta.get("vocab_size"), meta.get("dim"))
-    if vectors.dtype != np.float32 or vectors.ndim != 2 or tuple(vectors.shape) != expected:
-        raise CorruptModelError(
-            f"{vec_path}: holds {vectors.dtype} {tuple(vectors.shape)}, meta.json says float32 "
-            f"{expected}; retrain or re-import the model"
-        )
-    # Every load checks both checksums: hashed when the file may have changed since it was last
-    # hashed, else from the stamp cache (w2vkit.base.trust), so a large model costs its hash once.
-    if (sha256_of(vec_path) if verify else digest_of(vec_path)) != meta.get("vectors_sha256"):
-        raise CorruptModelError(
-            f"{vec_path}: checksum mismatch (file changed or damaged); retrain or re-import the model"
-        )
-    # (models saved before 0.3.0 have no vocabulary checksum)
-    if meta.get("vocab_sha256") and (path / VOCAB).is_file() and digest_of(path / VOCAB) != meta["vocab_sha256"]:
-        raise CorruptModelError(
-            f"{path / VOCAB}: checksum mismatch (file changed or damaged); retrain or re-import the model"
-        )
-    words, counts = read_vocab(path / VOCAB)
+        vectors = kept_array(
+            path, VECTORS, meta.get("vectors_sha256"), what="vectors", shape=(vocab_size, dim),
+            dtype=np.float32, mmap=mmap, rehash=bool(verify),
+        )  # fmt: skip
+        vocab_limit = max(MIN_VOCAB_LIMIT, (vocab_size or 0) * MAX_VOCAB_LINE_BYTES)
+        # (models saved before 0.3.0 have no vocabulary checksum)
+        vocab_path = kept_file(
+            path, VOCAB, meta.get("vocab_sha256"), what="vocabulary", size=meta.get("vocab_bytes"),
+            limit=vocab_limit, unrecorded=True,
+        )  # fmt: skip
+    except RecordError as e:
+        raise CorruptModelError(f"{e}; {fix}") from None
+    words, counts = read_vocab(vocab_path)
     if len(words) != vectors.shape[0]:
-        raise CorruptModelError(
-            f"{path / VOCAB}: {len(words)} words for {vectors.shape[0]} vectors; retrain or re-import the model"
-        )
-    if verify or (verify is None and vec_path.stat().st_size <= VERIFY_ON_LOAD_BYTES):
+        raise CorruptModelError(f"{vocab_path}: {len(words)} words for {vectors.shape[0]} vectors; {fix}")
+    if verify or (verify is None and vectors.nbytes <= VERIFY_ON_LOAD_BYTES):
         broken = non_finite_rows(vectors)  # (with the checksum: small models on load, any with --verify)
         if len(broken):
             shown = ", ".join(repr(words[i]) for i in broken[:5]) + (" …" if len(broken) > 5 else "")
             raise CorruptModelError(
-                f"{vec_path}: {len(broken):,} vector{'s are' if len(broken) > 1 else ' is'} not finite (NaN or "
+                f"{path / VECTORS}: {len(broken):,} vector{'s are' if len(broken) > 1 else ' is'} not finite (NaN or "
                 f"infinity): {shown}; retrain, or re-import without them"
             )
     return Model(path, words, counts, vectors, meta)

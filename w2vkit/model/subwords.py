@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..base.trust import HashedWriter, digest_of
+from ..base.records import RecordError
+from ..base.trust import HashedWriter, kept_array, kept_file
 from ..base.vecmath import unit_rows, unit_vector
 from ..errors import CorruptModelError
 
@@ -33,6 +34,7 @@ from ..errors import CorruptModelError
 MIN_KNOWN_NGRAM_SHARE = 0.5
 NGRAM_VECTORS = "ngrams.npy"
 NGRAM_LIST = "ngrams.tsv"
+MAX_NGRAM_LINE_BYTES = 256  # (an n-gram of up to max_n characters and its newline; bounds the list before it is read)
 
 
 def char_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
@@ -110,13 +112,22 @@ def load_ngrams(path: Path, meta: dict) -> NgramTable | None:
     record = meta.get("ngrams")
     if not record:
         return None
-    vec_path, list_path = path / NGRAM_VECTORS, path / NGRAM_LIST
-    for file, key in ((vec_path, "vectors_sha256"), (list_path, "list_sha256")):
-        if not file.is_file() or digest_of(file) != record.get(key):
-            state = "missing" if not file.is_file() else "checksum mismatch (file changed or damaged)"
-            raise CorruptModelError(f"{file}: {state}; retrain the model")
-    vectors = np.load(vec_path, mmap_mode="r", allow_pickle=False)
-    names = list_path.read_text(encoding="utf-8").split("\n")[:-1]
+    list_path = path / NGRAM_LIST
+    count = record.get("count")
+    try:  # (through the one door: no link, sizes from the record before a byte is hashed)
+        vectors = kept_array(
+            path, NGRAM_VECTORS, record.get("vectors_sha256"), what="n-gram vectors",
+            shape=(count, None), dtype=np.float32,
+        )  # fmt: skip
+        kept_file(
+            path, NGRAM_LIST, record.get("list_sha256"), what="n-gram list",
+            limit=(count or 0) * MAX_NGRAM_LINE_BYTES,
+        )  # fmt: skip
+        names = list_path.read_text(encoding="utf-8").split("\n")[:-1]
+    except RecordError as e:
+        raise CorruptModelError(f"{e}; retrain the model") from None
+    except UnicodeDecodeError:
+        raise CorruptModelError(f"{list_path}: not UTF-8; retrain the model") from None
     if len(names) != record["count"] or vectors.shape[0] != len(names):
         raise CorruptModelError(f"{list_path}: {len(names)} n-grams for {vectors.shape[0]} vectors; retrain the model")
     return NgramTable(

@@ -19,7 +19,8 @@ def check_files(folder: Path, meta: dict) -> None:
     checksums, inside the folder (no link out), and with that sha256 (w2vkit.base.trust: hashed
     once, then believed while the file's stamp is unchanged); no file is read that the record does
     not list. Else CorruptModelError naming the file."""
-    from ..base.trust import confined, matches
+    from ..base.records import RecordError
+    from ..base.trust import kept_file
 
     where = folder / "meta.json"
     checksums = meta.get("checksums")
@@ -46,10 +47,10 @@ def check_files(folder: Path, meta: dict) -> None:
             raise CorruptModelError(
                 f"{where}: field 'checksums' names {name[:80]!r}, not a file of an index; build the index again"
             )
-        path = folder / name
-        why = confined(path, folder) or matches(path, checksums.get(name))
-        if why is not None:
-            raise CorruptModelError(f"{path}: not the file this index was built with ({why}); build the index again")
+        try:  # (the one door: no link on the way, then the checksum)
+            kept_file(folder, name, checksums.get(name), what="index")
+        except RecordError as e:
+            raise CorruptModelError(f"{e}; build the index again") from None
 
 
 def check_meta(meta, where, model=None) -> None:
