@@ -331,7 +331,9 @@ def test_a_page_on_another_port_of_this_machine_gets_nothing_answered_and_nothin
         wait_until(page, "document.title.startsWith('READ') || document.title === 'refused'", 30)
         time.sleep(2)  # (the images and the no-cors fetch)
         attack = {"/api/contrast", "/api/similar", "/api/kwic", "/api/about", "/static/explore-fonts.css"}
-        asked = [(path, status) for path, status in served.answered[seen:] if path in attack]  # (not the user's page's font)
+        asked = [
+            (path, status) for path, status in served.answered[seen:] if path in attack
+        ]  # (not the user's page's font)
         assert {path for path, _ in asked} >= {"/api/contrast", "/api/similar", "/api/kwic"}, asked
         assert all(status == 403 for _, status in asked), asked
         assert page.title() == "refused"

@@ -49,7 +49,10 @@ def test_truncated_vectors(tmp_path):
     path, *_ = make(tmp_path)
     data = (path / "vectors.npy").read_bytes()
     (path / "vectors.npy").write_bytes(data[: len(data) // 2])
-    with pytest.raises(CorruptModelError, match=r"vectors.npy: the vectors file declares \(50, 8\) float32 \(1,600 bytes\) in a file of .*; retrain or re-import"):
+    with pytest.raises(
+        CorruptModelError,
+        match=r"vectors.npy: the vectors file declares \(50, 8\) float32 \(1,600 bytes\) in a file of .*; retrain or re-import",
+    ):
         load_model(path)
 
 

@@ -205,7 +205,7 @@ def contrast(
         split_blocks=split_blocks,
         where=where_conditions(where) or None,
         at=points or None,
-        to=[w.strip() for w in to.split(",") if w.strip()] if to else None,
+        to=[w.strip() for w in to.split(",") if w.strip()] if to is not None else None,
         ratio=ratio,
         jobs=jobs,
         ordered=bool(output),

@@ -56,7 +56,9 @@ def explore(
         try:
             regular = stat.S_ISREG(os.stat(table).st_mode)
         except OSError:
-            raise UsageError(f"{table}: no such table file; give {{table}} a TSV, CSV or JSON Lines file", "table") from None
+            raise UsageError(
+                f"{table}: no such table file; give {{table}} a TSV, CSV or JSON Lines file", "table"
+            ) from None
         if not regular:
             raise UsageError(f"{table}: not a regular file (a pipe or a device); give {{table}} a table file", "table")
     if not host.strip():

@@ -174,8 +174,7 @@ def make_app(
 
     # The token in the addresses the page loads itself (no cookie carries it: see the docstring).
     with_token = {
-        name: files[name].replace(b"{{token}}", token.encode("ascii"))
-        for name in ("index.html", "explore-fonts.css")
+        name: files[name].replace(b"{{token}}", token.encode("ascii")) for name in ("index.html", "explore-fonts.css")
     }
 
     async def page(request: Request) -> Response:

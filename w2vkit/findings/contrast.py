@@ -81,7 +81,7 @@ def contrast(
     top: int = SCAN_TOP,
     split_blocks: bool = False,
     where: dict[str, str] | None = None,
-    rank: str = SCAN_RANK,
+    rank: str | None = None,
     at: list[dict[str, str]] | None = None,
     to: list[str] | None = None,
     ratio: bool = False,
@@ -178,10 +178,14 @@ def contrast(
     """
     if not isinstance(engine, Engine):
         raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
+    _check_types(by, block, text_column, at, to)
     words = words_argument("words", words) if words is not None else []
     if not words and scan is None:
         raise UsageError("give at least one word, or {scan} N", "scan")
     _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan)
+    if rank is not None and scan is None:  # (it orders a scan's words: alone it would be ignored)
+        raise UsageError("{rank} orders a scan's words: give {scan} N with it, or leave {rank} out", "rank", "scan")
+    rank = SCAN_RANK if rank is None else rank
     if rank not in SCAN_RANKS:  # (before any work)
         raise UsageError(f"{{rank}} is {' or '.join(SCAN_RANKS)}, not {rank!r}", "rank")
     permutations = count_argument("permutations", permutations, 19)
@@ -308,6 +312,26 @@ def _group_counts(engine: Engine, docs) -> tuple[np.ndarray, np.ndarray]:
     ids, in_groups = docs.corpus.ids, docs.group[docs.corpus.doc] >= 0
     counts = np.bincount(ids[(ids >= 0) & in_groups], minlength=len(engine.model))
     return counts, np.array([w.isalpha() for w in engine.model.words], dtype=bool)
+
+
+def _check_types(by, block, text_column, at, to) -> None:
+    """The Python API's column names, `at` and `to` of the types the command line gives (TypeError
+    naming the argument, as for every public function's arguments)."""
+    names = [by] if isinstance(by, str) else by
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise TypeError(f"by must be a column name or a list of them (str), not {by!r}")
+    for name, value in (("block", block), ("text_column", text_column)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} must be a column name (str), not {type(value).__name__} ({value!r})")
+    if at is not None and (
+        not isinstance(at, (list, tuple))
+        or not all(isinstance(a, dict) and all(isinstance(k, str) for k in a) for a in at)
+    ):
+        raise TypeError(f"at must be a list of {{column: value}} dicts, not {type(at).__name__} ({str(at)[:60]})")
+    if to is not None and (isinstance(to, str) or not all(isinstance(w, str) for w in to)):
+        raise TypeError(f"to must be a list of words (str), not {str(to)[:60]}")
+    if to is not None and not [w for w in to if w.strip()]:
+        raise UsageError("{to} names no word: give words such as 梅,酒 (or leave it out)", "to")
 
 
 def _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan) -> None:

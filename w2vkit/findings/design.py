@@ -61,12 +61,19 @@ def resolve(path, rows: list, specs: list[str]) -> list[Covariate]:
     repeated = [n for n in dict.fromkeys(names) if names.count(n) > 1]
     if repeated:
         raise UsageError(f"{{by}} names {', '.join(map(repr, repeated))} twice: give each column once", "by")
+    columns = set(rows[0][1]) if rows else set()
     out = []
-    for name, kind in parsed:
+    for spec, (name, kind) in zip(specs, parsed):
+        if kind is not None and spec.strip() in columns:  # (a column literally named year:number beside year)
+            raise UsageError(
+                f"{path}: {{by}} {spec.strip()!r} names a column, and also column {name!r} as a {kind}; rename the "
+                "column so that the two cannot be confused", "by",
+            )  # fmt: skip
         values = [r[name].strip() for _, r in rows]
         distinct = list(dict.fromkeys(v for v in values if v))
         numbers = [number_value(v) for v in distinct]
         all_numbers = bool(distinct) and all(x is not None for x in numbers)
+        _check_numbers(path, name, kind, distinct, numbers)
         if kind == "number" and not all_numbers:
             bad = next(v for v, x in zip(distinct, numbers) if x is None)
             raise UsageError(f"{path}: column {name!r} is to be a number, but has {bad!r}; drop ':number'")
@@ -92,6 +99,30 @@ def resolve(path, rows: list, specs: list[str]) -> list[Covariate]:
             covariate.levels = distinct
         out.append(covariate)
     return out
+
+
+def _check_numbers(path, name: str, kind: str | None, distinct: list[str], numbers: list) -> None:
+    """A column of numbers with a missing value spelt as one (nan, inf) or a number too large to
+    fit is said in one line, rather than read silently as hundreds of levels."""
+    import math
+
+    from .tabledocs import MAX_NUMBER, MISSING_NUMBERS
+
+    if kind == "levels":
+        return
+    texts = [v for v, x in zip(distinct, numbers) if x is None]
+    for v in texts:
+        try:
+            huge = math.isfinite(float(v)) and abs(float(v)) > MAX_NUMBER and "_" not in v
+        except ValueError:
+            huge = False
+        if huge:
+            raise UsageError(f"{path}: column {name!r} has values too large to fit ({v[:30]}); rescale it")
+    if texts and all(v.lower() in MISSING_NUMBERS for v in texts) and len(distinct) - len(texts) >= NUMBER_VALUES:
+        raise UsageError(
+            f"{path}: column {name!r} holds numbers and {texts[0]!r}: leave a missing value's cell empty (its rows "
+            f"are left out), or write {name}:levels to take every value as a group"
+        )
 
 
 @dataclass

@@ -28,7 +28,7 @@ from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import Design, blocks_of, design_rows, parse_spec, resolve
 from .permutation import bh
 from .regstats import Blocks, block_sums, estimate, permuted_p, residualized
-from .tabledocs import segmented, table_rows
+from .tabledocs import number_value, segmented, table_rows
 from .targets import occurrence_sums, parse_target
 
 NEIGHBOURS = 8
@@ -421,10 +421,10 @@ def _point(design: Design, values: dict[str, str]) -> tuple[dict[str, str], dict
         cov = design.covariates[c]
         cols = design.columns_of(c)
         if cov.kind == "number":
-            try:
-                terms[int(cols[0])] = float(value) - cov.center
-            except ValueError:
-                raise UsageError(f"{{at}} gives {name}={value!r}: {name} is a number", "at") from None
+            x = number_value(value)  # (nan, inf and numbers too large to fit are no place to fit at)
+            if x is None:
+                raise UsageError(f"{{at}} gives {name}={value!r}: {name} is a finite number", "at")
+            terms[int(cols[0])] = x - cov.center
         else:
             if value not in cov.levels:
                 raise UsageError(f"{{at}} gives {name}={value!r}; {name} has {', '.join(cov.levels)}", "at")

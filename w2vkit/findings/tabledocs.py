@@ -197,9 +197,21 @@ def _kept(path, rows: list, where: dict[str, str]) -> list:
     return kept
 
 
+# A number's magnitude past which its square (what a fit sums) would overflow a float: no year,
+# count or measure comes near; a column that does is asked to be rescaled.
+MAX_NUMBER = 1e150
+# Cells that R and pandas read as a missing number (Python's float() takes them as numbers too).
+MISSING_NUMBERS = frozenset({"nan", "-nan", "+nan", "na", "n/a", "null", "none", "inf", "-inf", "+inf", "infinity",
+                             "-infinity", "+infinity"})  # fmt: skip
+
+
 def number_value(value: str) -> float | None:
+    """The number a cell holds as R and pandas read it (not Python's wider syntax: `1_700` is text),
+    None for text, a missing value (nan, inf) or one too large to fit (MAX_NUMBER)."""
+    if "_" in value:
+        return None
     try:
         x = float(value)
     except ValueError:
         return None
-    return x if math.isfinite(x) else None
+    return x if math.isfinite(x) and abs(x) <= MAX_NUMBER else None

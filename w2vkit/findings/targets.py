@@ -17,6 +17,7 @@ from .permutation import Side
 from .tabledocs import Documents
 
 POOL = "+"
+MAX_POOLED = 100  # parts of one pooled target (the explorer's bound on words): more is no longer one target
 
 
 @dataclass
@@ -58,9 +59,14 @@ def parse_target(engine: Engine, text: str) -> Target | None:
     key = engine.key_of(text)
     if key is not None:
         return Target(text, [[engine.model.index[key]]])
-    parts = [p.strip() for p in text.split(POOL)] if POOL in text else [text]
+    parts = [p.strip() for p in text.split(POOL, MAX_POOLED)] if POOL in text else [text]
+    if len(parts) > MAX_POOLED:  # (counted before any part is looked up)
+        raise UsageError(f"{text[:40]!r}…: more than {MAX_POOLED} pooled parts; pool at most {MAX_POOLED} words")
     if any(not p for p in parts):
-        raise UsageError(f"{text!r}: an empty part; pool words as 月+月亮")
+        raise UsageError(f"{text[:80]!r}: an empty part; pool words as 月+月亮")
+    twice = next((p for n, p in enumerate(parts) if p in parts[:n]), None)
+    if twice is not None:  # (each occurrence would count once per time the part is named)
+        raise UsageError(f"{text[:80]!r} names {twice!r} twice; pool each word once")
     sequences = []
     for part in parts:
         key = engine.key_of(part)
