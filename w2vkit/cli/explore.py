@@ -17,6 +17,10 @@ from .output import info, quiet, terminal_safe
 @click.option("--by", default=None, metavar="COLUMN", help="With --in: the column whose values are the groups.")
 @click.option("--block", default=None, metavar="COLUMN", help="With --in: the column resampled whole (author).")
 @click.option(
+    "--groups", default=None, metavar="A,B", help="With --in: the groups compared, in order (a scan compares A and B)."
+)
+@click.option("--split-blocks", is_flag=True, help="With --block: a block that spans groups becomes a block per group.")
+@click.option(
     "--text-column", default=None, metavar="NAME", help=f"With --in: its text column [default: {TEXT_COLUMN}]."
 )
 @click.option("--port", default=0, type=click.IntRange(0, 65535), help="The port [default: a free one].")
@@ -28,7 +32,7 @@ from .output import info, quiet, terminal_safe
 )
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
 @verbosity
-def explore(model_path, similarity, table, by, block, text_column, port, host, no_browser):
+def explore(model_path, similarity, table, by, block, groups, split_blocks, text_column, port, host, no_browser):
     """Explore a model in the browser: a word's neighbours with their intervals, the passages
     behind a neighbour, analogies, expansions, axes, a whole-model map, and with --in TABLE --by
     COLUMN a word's change between groups. Serves on this machine until Ctrl-C; the address it
@@ -39,7 +43,7 @@ def explore(model_path, similarity, table, by, block, text_column, port, host, n
     Examples:
       w2vkit explore                                   # the newest model under ./models
       w2vkit explore -m models/xiyouji --port 8765 --no-browser
-      w2vkit explore -m models/poetry --in poetry.tsv.gz --by period --block author
+      w2vkit explore -m models/poetry --in poetry.tsv.gz --by period --block author --split-blocks --groups 唐,宋
     """
     try:
         import starlette  # noqa: F401
@@ -66,6 +70,8 @@ def explore(model_path, similarity, table, by, block, text_column, port, host, n
         table=table,
         by=by,
         block=block,
+        groups=groups.split(",") if groups is not None else None,
+        split_blocks=split_blocks,
         text_column=text_column,
         host=host,
         port=port,

@@ -333,11 +333,12 @@ def import_cmd(file, output, limit, binary):
     from ..model.interop import import_word2vec
 
     path, meta = import_word2vec(file, output, limit=limit, binary=binary, progress=show_progress())
-    bad = meta["keys_with_bad_utf8"]
+    bad, twice = meta["keys_with_bad_utf8"], meta.get("keys_given_twice", 0)
     info(
         f"imported {plural(meta['imported_words'], 'word')} x {meta['hyperparameters']['dim']} "
         f"in {meta['timings']['import_seconds']:.1f} s -> {path}/"
         + (f" ({bad} keys had invalid UTF-8, repaired with U+FFFD)" if bad else "")
+        + (f" ({plural(twice, 'word')} given more than once: the first vector of each kept)" if twice else "")
     )
 
 

@@ -22,6 +22,8 @@ def explore(
     table: str | Path | None = None,
     by: str | None = None,
     block: str | None = None,
+    groups: list[str] | None = None,
+    split_blocks: bool = False,
     text_column: str | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
@@ -70,7 +72,12 @@ def explore(
             f"warning: serving on {host}, not only this machine: anyone who can reach it and has the address "
             "(with its token) can read the model and the passages of its text"
         )
-    session = Session(Path(model_path), similarity, Path(table) if table else None, by, block, text_column)
+    if groups is not None and (not [g for g in groups if g.strip()] or table is None):
+        raise UsageError("{groups} names the groups of {table}'s {by} column: give --in, --by and A,B", "groups")
+    session = Session(
+        Path(model_path), similarity, Path(table) if table else None, by, block, text_column,
+        groups=tuple(g.strip() for g in groups) if groups else None, split_blocks=split_blocks,
+    )  # fmt: skip
     warn("loading the model and drawing its map (a few seconds)...")
     try:
         session.engine()

@@ -116,6 +116,8 @@ class Session:
     by: str | None = None
     block: str | None = None
     text_column: str | None = None
+    groups: tuple[str, ...] | None = None  # (the groups a contrast compares, in order: --groups)
+    split_blocks: bool = False
     _engines: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _sorted: tuple[list[str], list[int]] | None = None  # the vocabulary sorted, and each word's row
@@ -278,14 +280,34 @@ def _text_column(session: Session) -> str:
     return session.text_column or TEXT_COLUMN
 
 
+def _table_options(session: Session) -> tuple[dict, list[str]]:
+    """What explore was given of the table's groups, as contrast's arguments and as its command
+    line's options (the same answer from either)."""
+    kwargs: dict = {"block": session.block, "text_column": _text_column(session)}
+    argv: list[str] = []
+    if session.block:
+        argv += ["--block", session.block]
+    if session.groups:
+        kwargs["groups"] = list(session.groups)
+        argv += ["--groups", ",".join(session.groups)]
+    if session.split_blocks:
+        kwargs["split_blocks"] = True
+        argv += ["--split-blocks"]
+    if session.text_column:
+        argv += ["--text-column", session.text_column]
+    if session.similarity:
+        argv += ["--similarity", session.similarity]
+    return kwargs, argv
+
+
 def contrast(session: Session, args: Args):
     from ..findings.contrast import contrast as find
 
     table, by = _table(session)
     words = args.words("words")
-    result = find(session.engine(), words, table, by=by, block=session.block, text_column=_text_column(session))
-    argv = ["w2vkit", "contrast", *words, "--in", table, "--by", by, "-m", str(session.model_path)]
-    return result, argv + (["--block", session.block] if session.block else [])
+    kwargs, options = _table_options(session)
+    result = find(session.engine(), words, table, by=by, **kwargs)
+    return result, ["w2vkit", "contrast", *words, "--in", table, "--by", by, "-m", str(session.model_path), *options]
 
 
 def scan(session: Session, args: Args):
@@ -293,11 +315,10 @@ def scan(session: Session, args: Args):
 
     table, by = _table(session)
     top = args.number("top", 50, 1, PAGE_SCAN_TOP)
-    result = find(
-        session.engine(), None, table, by=by, scan=True, top=top, block=session.block, text_column=_text_column(session)
-    )
+    kwargs, options = _table_options(session)
+    result = find(session.engine(), None, table, by=by, scan=True, top=top, **kwargs)
     argv = ["w2vkit", "contrast", "--scan", "--top", str(top), "--in", table, "--by", by, "-m", str(session.model_path)]
-    return result, argv + (["--block", session.block] if session.block else [])
+    return result, argv + options
 
 
 def about(session: Session, args: Args):

@@ -195,6 +195,7 @@ def contrast(
         scan = SCAN_MIN_OCCURRENCES
     targets = [parse_target(engine, w) for w in words]  # (a word the model lacks: said before any work)
     specs = [by] if isinstance(by, str) else list(by)
+    _check_literal_columns(path, specs)
     names = [parse_spec(s)[0] for s in specs]
     if not names or "" in names:
         raise UsageError("{by} names no column: give the column of the groups", "by")
@@ -314,6 +315,25 @@ def _group_counts(engine: Engine, docs) -> tuple[np.ndarray, np.ndarray]:
     return counts, np.array([w.isalpha() for w in engine.model.words], dtype=bool)
 
 
+def _check_literal_columns(path, specs: list[str]) -> None:
+    """`year:number` beside a column literally named so would be taken as `year` read as a number
+    without a word: refused, naming both (round 7's C27)."""
+    from ..text.reading.tables import is_frame, table_columns
+
+    kinded = [s.strip() for s in specs if parse_spec(s)[1] is not None]
+    if not kinded:
+        return
+    columns = [str(c) for c in path.columns] if is_frame(path) else table_columns(path)
+    for spec in kinded:
+        if spec in columns:
+            name, kind = parse_spec(spec)
+            raise UsageError(
+                f"{table_label(path)}: {{by}} {spec!r} names a column, and also column {name!r} as a {kind}; rename "
+                "the column so that the two cannot be confused",
+                "by",
+            )
+
+
 def _check_types(by, block, text_column, at, to) -> None:
     """The Python API's column names, `at` and `to` of the types the command line gives (TypeError
     naming the argument, as for every public function's arguments)."""
@@ -406,6 +426,9 @@ def _say_what_it_rests_on(result: Result, notes: list, docs, block: str | None, 
     )
     for note in notes:
         result.note(note)
+    if docs.unvalued:
+        by = result.fields.get("by") or "the group column"
+        result.note(f"{docs.unvalued:,} rows have no value in {by} and are left out", kind="info")
     if docs.split:
         result.note(
             f"{docs.split:,} {block} values span several groups; each is a block per group ({{split_blocks}})",

@@ -29,6 +29,8 @@ class Covariate:
     levels: list[str] = field(default_factory=list)  # levels: the baseline first
     center: float = 0.0  # number: the documents' mean, subtracted
     spread: float = 0.0  # number: the documents' standard deviation
+    low: float = 0.0  # number: the smallest and largest value the documents hold
+    high: float = 0.0
 
     @property
     def terms(self) -> list[str]:
@@ -61,14 +63,8 @@ def resolve(path, rows: list, specs: list[str]) -> list[Covariate]:
     repeated = [n for n in dict.fromkeys(names) if names.count(n) > 1]
     if repeated:
         raise UsageError(f"{{by}} names {', '.join(map(repr, repeated))} twice: give each column once", "by")
-    columns = set(rows[0][1]) if rows else set()
     out = []
-    for spec, (name, kind) in zip(specs, parsed):
-        if kind is not None and spec.strip() in columns:  # (a column literally named year:number beside year)
-            raise UsageError(
-                f"{path}: {{by}} {spec.strip()!r} names a column, and also column {name!r} as a {kind}; rename the "
-                "column so that the two cannot be confused", "by",
-            )  # fmt: skip
+    for name, kind in parsed:
         values = [r[name].strip() for _, r in rows]
         distinct = list(dict.fromkeys(v for v in values if v))
         numbers = [number_value(v) for v in distinct]
@@ -162,6 +158,7 @@ def design_rows(rows: list, covariates: list[Covariate]) -> tuple[np.ndarray, np
             valid &= ok
             cov.center = float(x[ok].mean()) if ok.any() else 0.0
             cov.spread = float(x[ok].std()) if ok.any() else 0.0
+            cov.low, cov.high = (float(x[ok].min()), float(x[ok].max())) if ok.any() else (0.0, 0.0)
             blocks.append(np.where(ok, x - cov.center, 0.0)[:, None])
             owner.append(c)
         else:

@@ -160,10 +160,27 @@ def regress(
         fields["where"] = provenance["where"] = dict(where)
     result = Result("contrast", list(COLUMNS), [tuple(r) for r in rows_out + fitted], fields, provenance=provenance)
     _notes(result, design, block)
+    _note_outside(result, design, at or [])
     if fit is not None:
         result.fields["transform"] = fit
         result.note(fit_note(fit) or "", kind="info")
     return result
+
+
+def _note_outside(result: Result, design: Design, at: list[dict[str, str]]) -> None:
+    """A fitted vector at a number outside the documents' range is a line extended past its data:
+    said once per covariate, with the range."""
+    for cov in design.covariates:
+        if cov.kind != "number":
+            continue
+        outside = [a[cov.name] for a in at if cov.name in a and not cov.low <= float(a[cov.name]) <= cov.high]
+        if outside:
+            result.note(
+                f"{{at}} {cov.name}={outside[0]}{f' and {len(outside) - 1:,} more' if len(outside) > 1 else ''} "
+                f"lie outside the data ({cov.name} {cov.low:g} to {cov.high:g}): the fit there extends the line past "
+                "what the text shows",
+                "at",
+            )
 
 
 def _notes(result: Result, design: Design, block: str | None) -> None:
@@ -178,10 +195,20 @@ def _notes(result: Result, design: Design, block: str | None) -> None:
     if not block:
         result.note("p assumes rows are exchangeable; rows of one author or collection are not: give {block}", "block")
     if design.split:
+        valid_rows = int(design.valid.sum())
+        blocks = len(set(design.block[design.valid].tolist()))
+        single = blocks >= 0.9 * valid_rows  # (a number varies inside nearly every block: a block per row)
         result.note(
-            f"{design.split:,} {block} blocks were split by their covariate values ({{split_blocks}})",
+            f"{design.split:,} {block} blocks were split by their covariate values ({{split_blocks}})"
+            + (
+                f": {blocks:,} blocks for {valid_rows:,} rows, so p permutes nearly single rows and assumes they "
+                f"are exchangeable, which rows of one {block} are not; give a coarser covariate or leave out "
+                "{split_blocks}"
+                if single
+                else ""
+            ),
             "split_blocks",
-            kind="info",
+            kind="warning" if single else "info",
         )
 
 

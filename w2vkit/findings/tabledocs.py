@@ -34,6 +34,7 @@ class Documents:
     split: int = 0  # blocks that spanned groups, made a block per group (split_blocks)
     lines: list[int] = field(default_factory=list)  # each document's line in the table
     texts: list[str] = field(default_factory=list)  # each document's text as the table holds it
+    unvalued: int = 0  # rows left out because their group's cell is empty
 
     def __post_init__(self):
         self.block_group = np.full(len(self.block_names), -1, dtype=np.int32)
@@ -112,7 +113,8 @@ def read_documents(
 
     corpus = segmented(engine, rows, text_column)
     lines, texts = [n for n, _ in rows], [r[text_column] for _, r in rows]
-    return Documents(corpus, group, block_of, order, ordered, list(block_index), split, lines, texts)
+    unvalued = sum(1 for v in values if not v)
+    return Documents(corpus, group, block_of, order, ordered, list(block_index), split, lines, texts, unvalued)
 
 
 def table_rows(engine: Engine, path, columns: list[str], where: dict[str, str] | None = None) -> list:
@@ -123,9 +125,10 @@ def table_rows(engine: Engine, path, columns: list[str], where: dict[str, str] |
 
     where = dict(where or {})
     rows = list(read_rows(path, list(dict.fromkeys([*columns, *where]))))
+    label = table_label(path)  # (a DataFrame is named so, never by its repr)
     if not rows:
-        raise InputError(f"{path}: no rows")
-    return _kept(path, rows, where) if where else rows
+        raise InputError(f"{label}: no rows")
+    return _kept(label, rows, where) if where else rows
 
 
 def table_label(table) -> str:

@@ -114,19 +114,32 @@ def import_word2vec(
 
 def looks_binary(path: Path) -> bool:
     """Whether a word2vec file is the binary format, by its content (names like vectors.w2v or
-    x.word2vec-bin say nothing): after the header line, a text file holds only printable
-    characters, tabs and line ends, while 4 KB of packed float32s hold control bytes."""
+    x.word2vec-bin say nothing): a first record that reads as a word and DIM numbers is text (a
+    word may hold a control character, which the import then names); else, after the header
+    line, a text file holds only printable characters, tabs and line ends, while 4 KB of packed
+    float32s hold control bytes."""
     with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as f:
         try:
             head = f.read(1 << 16)
         except (gzip.BadGzipFile, EOFError, zlib.error):
             return ".bin" in path.suffixes  # the import reports the broken file
-    sample = head[head.find(b"\n") + 1 :][:4096]
+    header, _, rest = head.partition(b"\n")
+    line = rest.split(b"\n", 1)[0].rstrip(b"\r").replace(b"\t", b" ").rstrip(b" ").split(b" ")
+    fields = header.split()
+    if len(fields) == 2 and fields[1].isdigit() and len(line) == int(fields[1]) + 1:
+        try:  # (a first record of a word and DIM numbers in text: text, whatever bytes the word holds)
+            [float(x) for x in line[1:]]
+            return False
+        except ValueError:
+            pass
+    sample = rest[:4096]
     return any(b < 9 or 13 < b < 32 or b == 127 for b in sample)
 
 
 def _read_header(header: bytes, path: Path) -> tuple[int, int]:
     """COUNT and DIM from a word2vec header line, or a one-line error."""
+    if not header.strip():
+        raise InputError(f"{path}:1: the first line is empty (or the file is); give a word2vec or fastText file")
     try:
         n, dim = (int(x) for x in header.split())
         if n < 0 or dim <= 0 or dim > MAX_IMPORT_DIM:
@@ -194,8 +207,10 @@ def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, s
             if bar is not None:
                 bar.close()
         source_digest = reader.source_blake3()
+    given = len(words)
     if len(seen) != len(words):
         words, vectors_sha = _drop_duplicate_keys(tmp, words)
+    twice = given - len(words)
     del seen
     meta = {
         "source": {
@@ -206,6 +221,7 @@ def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, s
         },
         "imported_words": len(words),
         "keys_with_bad_utf8": bad_utf8,
+        "keys_given_twice": twice,
         "timings": {"import_seconds": round(time.perf_counter() - started, 3)},
         "hyperparameters": {"dim": dim},
     }

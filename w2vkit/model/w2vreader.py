@@ -352,12 +352,14 @@ def parse_text(reader: ChunkReader, buf, end: int, pos: int, path, out: NpyWrite
             lines.pop()
         keys: list[bytes] = []
         for line in lines[: n - done]:
-            parts = line.rstrip(b"\r").rstrip(b" ").split(b" ")
+            # (a tab separates fields too: no stored word holds one)
+            parts = line.rstrip(b"\r").replace(b"\t", b" ").rstrip(b" ").split(b" ")
             line_no = done + len(keys) + 2
             if len(parts) != dim + 1:
                 raise InputError(f"{path}:{line_no}: expected a word and {dim} numbers, got {len(parts) - 1} numbers")
             try:
-                block[filled] = np.array(parts[1:], dtype=np.float32)
+                with np.errstate(over="ignore"):  # (a value past float32's range: named below as infinity)
+                    block[filled] = np.array(parts[1:], dtype=np.float32)
             except ValueError as e:
                 word = parts[0].decode("utf-8", errors="replace")
                 raise InputError(f"{path}:{line_no}: not a number in the vector of {word!r}") from e

@@ -19,6 +19,15 @@ def _stopwords() -> frozenset[str]:
     return read_stopwords(["zh", "en"])
 
 
+def of_characters(model, words: list[str]) -> bool:
+    """Whether a model's tokens are characters: trained with `--tokens chars`, or (an imported
+    model, which records no segmentation) most of its words are one character long."""
+    segmentation = model.meta.get("segmentation")
+    if isinstance(segmentation, dict):  # (a trained model: its record says, "words" when left out)
+        return segmentation.get("tokens") == "chars"
+    return bool(words) and sum(len(w) == 1 for w in words) > len(words) / 2
+
+
 def choose_words(engine: Engine, words: list[str], neighbors: int, top: int):
     """(words, group index per word, query flags). No words: the `top` most frequent words,
     leaving out stopwords and single characters; with words: each and its nearest neighbours."""
@@ -27,9 +36,18 @@ def choose_words(engine: Engine, words: list[str], neighbors: int, top: int):
         return first, [0] * len(first), [False] * len(first)
     if not words:
         stop = _stopwords()
-        frequent = [w for w in engine.model.words if len(w) > 1 and w not in stop and w.isalnum()][:top]
+        candidates = [w for w in engine.model.words if w not in stop and w.isalnum()]
+        # Single characters are left out of a word model's map (particles, measure words), never
+        # out of a model of characters (`--tokens chars`, or an imported one whose words are mostly
+        # single characters), where they are the words.
+        if not of_characters(engine.model, candidates):
+            candidates = [w for w in candidates if len(w) > 1]
+        frequent = candidates[:top]
         if len(frequent) < 3:
-            raise UsageError("the model has too few words to plot; give words to plot")
+            raise UsageError(
+                f"the model has too few words to plot ({len(frequent)} of its {len(engine.model):,} are neither "
+                "stopwords, punctuation nor single characters of a word model); give words to plot"
+            )
         return frequent, [0] * len(frequent), [False] * len(frequent)
     chosen: list[str] = []
     groups: list[int] = []

@@ -133,7 +133,8 @@ def prepare_background(
                 "then --background DIR"
             )
     prepared = prepare_corpus(inputs, seg_options, jobs, progress)  # (the text itself: its cache, at once)
-    same = [i["path"] for i in prepared.inputs if i["sha256"] in {t["sha256"] for t in text.inputs}]
+    # (a table is named as given, not by its text's copy in the cache)
+    same = [i.get("table") or i["path"] for i in prepared.inputs if i["sha256"] in {t["sha256"] for t in text.inputs}]
     if same:
         raise InputError(
             f"{same[0]}: the background holds the text itself; give related texts as the background, not the text"
