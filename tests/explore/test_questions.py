@@ -162,3 +162,28 @@ def test_a_word_in_the_other_script_is_looked_up_and_completed_as_the_model_norm
     assert [c["word"] for c in completions(session, "孫")] == ["孙悟空", "孙行者"]
     got = answer(session, "similar", {"word": "孫悟空", "topn": "3"})["result"]
     assert got["query"][0]["key"] == "孙悟空" and "孙悟空" not in [r["word"] for r in got["results"]]
+
+
+def test_groups_and_split_blocks_reach_the_contrast_and_its_command_line(halves, invoke, tmp_path):
+    """Round 7's B25/E141: a column of three groups whose blocks span groups; explore's --groups
+    and --split-blocks make the scan and the contrast possible, and their command lines say so."""
+    model, source = halves
+    lines = source.read_text(encoding="utf-8").splitlines()[1:]
+    table = tmp_path / "thirds.tsv"
+    third = len(lines) // 3 + 1
+    with open(table, "w", encoding="utf-8") as f:
+        f.write("part\tchapter\ttext\n")
+        for n, line in enumerate(lines):  # (chapters of 30 lines: some span two parts)
+            f.write(f"{'上中下'[n // third]}\tc{n // 30:03d}\t{line.split(chr(9))[2]}\n")
+    plain = Session(model, table=table, by="part", block="chapter")
+    with pytest.raises(UsageError, match="span several groups"):
+        answer(plain, "contrast", {"words": "行者"})
+    session = Session(model, table=table, by="part", block="chapter", groups=("上", "下"), split_blocks=True)
+    got = answer(session, "contrast", {"words": "行者"})
+    argv = shlex.split(got["command"])
+    assert argv[argv.index("--groups") + 1] == "上,下" and "--split-blocks" in argv
+    printed = invoke([*argv[1:], "--format", "json"])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.stdout)["results"] == got["result"]["results"]
+    scanned = answer(session, "scan", {"top": "5"})
+    assert scanned["result"]["results"] and "--groups" in shlex.split(scanned["command"])

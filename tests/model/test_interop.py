@@ -1,6 +1,8 @@
 """word2vec/fastText import and export: round trips equal gensim's reading, chunked parsing, bad files."""
 
 import gzip
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -209,3 +211,53 @@ def test_export_writes_the_vectors_queries_answer_with(invoke, views_model, tmp_
         assert np.array_equal(exported.vectors, np.asarray(with_view(model, view).vectors))
         ours = Engine(model, similarity=view).most_similar(["行者"], topn=5)
         assert [w for w, _ in exported.most_similar("行者", topn=5)] == [w for w, _ in ours]
+
+
+WORDS = ["月", "日", "风", "花", "雪", "山", "水", "酒"]
+
+
+def _text_rows(words, vectors) -> list[str]:
+    return [w + " " + " ".join(f"{x:.5f}" for x in row) for w, row in zip(words, vectors)]
+
+
+def test_import_of_round_7s_malformed_text_files(tmp_path, invoke):
+    """Round 7's I11, I12, I23, I24, I38: each a right answer or a line naming what is wrong."""
+    vectors = np.random.default_rng(7).normal(size=(len(WORDS), 4)).astype(np.float32)
+    rows = _text_rows(WORDS, vectors)
+    header = f"{len(WORDS)} 4"
+    crlf = tmp_path / "crlf.txt"  # (Windows line ends)
+    crlf.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode())
+    tabs = tmp_path / "tabs.txt"  # (fields separated by tabs)
+    tabs.write_text("\n".join([header, *rows]).replace(" ", "\t") + "\n", encoding="utf-8")
+    for source in (crlf, tabs):
+        path, _ = import_word2vec(source, tmp_path / source.stem)
+        model = load_model(path, verify=True)
+        assert model.words == WORDS
+        np.testing.assert_allclose(np.asarray(model.vectors), vectors, atol=1e-5)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    r = invoke(["import", str(empty), "-o", str(tmp_path / "e")])
+    assert (r.exit_code, r.stderr) == (
+        1,
+        f"Error: {empty}:1: the first line is empty (or the file is); give a word2vec or fastText file\n",
+    )
+    control = tmp_path / "control.txt"  # (an escape sequence in word 7: the file is text all the same)
+    control.write_text("\n".join([header, *rows[:6], "\x1b]0;pwn\x07 " + rows[6].split(" ", 1)[1], rows[7]]) + "\n")
+    r = invoke(["import", str(control), "-o", str(tmp_path / "c")])
+    assert r.exit_code == 1 and r.stderr == (
+        f"Error: {control}: the word of vector 7 ('\\x1b]0;pwn\\x07') holds the control character U+001B, which "
+        "would break the model's word list; remove or replace it in the file\n"
+    )
+    twice = tmp_path / "twice.txt"
+    twice.write_text("\n".join([f"{len(WORDS) + 1} 4", *rows, rows[2]]) + "\n", encoding="utf-8")
+    r = invoke(["import", str(twice), "-o", str(tmp_path / "t")])
+    assert r.exit_code == 0 and "(1 word given more than once: the first vector of each kept)" in r.stderr
+    huge = tmp_path / "huge.txt"  # (past float32's range: one line, no numpy warning)
+    huge.write_text("\n".join([header, *rows[:3], "花 1e39 0 0 0", *rows[4:]]) + "\n", encoding="utf-8")
+    # (a process of its own: pytest would catch numpy's warning before it reached stderr)
+    r = subprocess.run([sys.executable, "-m", "w2vkit", "import", str(huge), "-o", str(tmp_path / "h")],
+                       capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert r.returncode == 1 and r.stderr == (
+        f"Error: {huge}: the vector of '花' (record 4) holds NaN or infinity, which no query can score; fix or "
+        "remove that record\n"
+    )

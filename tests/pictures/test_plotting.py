@@ -105,3 +105,40 @@ def test_cli_warns_once_when_no_cjk_font_exists(invoke, small_model, tmp_path, m
         "apt-get install fonts-noto-cjk) or pass --font PATH"
     ]
     assert "font matplotlib default, no CJK glyphs" in r.stderr
+
+
+def test_a_model_of_characters_is_mapped_with_its_characters(invoke, novel_slice, tmp_path):
+    """Round 7's P01, P02: a model of characters (trained with --tokens chars, or imported with
+    single characters for words) gets a whole-model map; a word model's map still leaves single
+    characters out, and too few words is said with what was left out."""
+    import numpy as np
+
+    from w2vkit.model.store import load_model
+    from w2vkit.pictures.projection import choose_words
+    from w2vkit.queries.query import Engine
+
+    chars = tmp_path / "chars"
+    r = invoke(["train", str(novel_slice), "--tokens", "chars", "--epochs", "1", "--dim", "16", "--count-dim", "8",
+                "-o", str(chars), "-q"])  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    words, _, _ = choose_words(Engine(load_model(chars)), [], 10, 200)
+    assert len(words) == 200 and all(len(w) == 1 for w in words)
+    out = tmp_path / "chars.png"
+    r = invoke(["plot", "-m", str(chars), "--top", "300", "-o", str(out)])
+    assert r.exit_code == 0 and out.stat().st_size > 0, r.stderr
+    letters = [chr(0x4E00 + i) for i in range(20)]
+    source = tmp_path / "letters.txt"
+    vectors = np.random.default_rng(1).normal(size=(20, 6))
+    source.write_text(
+        "20 6\n" + "".join(w + " " + " ".join(f"{x:.4f}" for x in v) + "\n" for w, v in zip(letters, vectors))
+    )
+    assert invoke(["import", str(source), "-o", str(tmp_path / "imported")]).exit_code == 0
+    words, _, _ = choose_words(Engine(load_model(tmp_path / "imported")), [], 10, 2000)
+    assert set(words) <= set(letters) and len(words) >= 10  # (stopwords such as 上 and 不 left out)
+    words_model = tmp_path / "words"
+    r = invoke(
+        ["train", str(novel_slice), "--epochs", "1", "--dim", "16", "--count-dim", "8", "-o", str(words_model), "-q"]
+    )
+    assert r.exit_code == 0, r.stderr
+    words, _, _ = choose_words(Engine(load_model(words_model)), [], 10, 200)
+    assert all(len(w) > 1 for w in words)
