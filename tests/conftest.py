@@ -370,3 +370,28 @@ def background_model_beside(background_texts, tmp_path_factory):
     assert made.exit_code == 0, made.output
     assert "read beside a background: the model " in made.stderr
     return folder / "background", folder / "with"
+
+
+# Floats one computation reaches along two paths (a table filtered by --where or written out by hand,
+# a scan ranked two ways, a contrast with and without --to) agree to rounding, not bit for bit:
+# OpenBLAS picks its kernels by processor (AVX-512, AVX2, SSE3), and their blocking and alignment
+# round float32 products differently. Relative 1e-5 is some 100 float32 roundings.
+SAME_COMPUTATION = {"rel": 1e-5, "abs": 1e-7}
+
+
+def assert_close(a, b, rel: float = SAME_COMPUTATION["rel"], abs: float = SAME_COMPUTATION["abs"], path="") -> None:
+    """JSON-like values equal, their floats within `rel` and `abs` of each other (SAME_COMPUTATION)."""
+    import math
+
+    if isinstance(a, float) or isinstance(b, float):
+        assert a is not None and b is not None and math.isclose(a, b, rel_tol=rel, abs_tol=abs), (path, a, b)
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and set(a) == set(b), (path, sorted(a), sorted(b))
+        for k in a:
+            assert_close(a[k], b[k], rel, abs, f"{path}.{k}")
+    elif isinstance(a, (list, tuple)):
+        assert isinstance(b, (list, tuple)) and len(a) == len(b), (path, a, b)
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_close(x, y, rel, abs, f"{path}[{i}]")
+    else:
+        assert a == b, (path, a, b)

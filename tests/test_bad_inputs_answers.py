@@ -148,6 +148,7 @@ def test_a_vocabulary_count_out_of_range_names_its_line(invoke, tmp_path, count)
     (model / "vocab.tsv").write_text("\n".join(lines), encoding="utf-8")
     meta = json.loads((model / "meta.json").read_text())  # a consistent checksum: the count is what is wrong
     meta["vocab_sha256"] = hashlib.sha256((model / "vocab.tsv").read_bytes()).hexdigest()
+    meta["vocab_bytes"] = (model / "vocab.tsv").stat().st_size
     (model / "meta.json").write_text(json.dumps(meta))
     r = invoke(["similar", "悟空", "-m", model])
     assert (r.exit_code, r.stderr) == (

@@ -6,30 +6,21 @@ aside. Where the refactor changed an answer on purpose, the case says so."""
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
+from conftest import assert_close
 from json_cases import CASES, run_all
 
 BEFORE = Path(__file__).parent / "before"
 # fields a Result gained by the refactor (they were not printed before)
 ADDED = {"notes", "provenance", "grown_seeds", "shared"}
-
-
-def close(a, b, path="") -> None:
-    if isinstance(a, float) or isinstance(b, float):
-        assert a is not None and b is not None and math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-6), (path, a, b)
-    elif isinstance(a, dict):
-        assert isinstance(b, dict) and set(a) == set(b), (path, sorted(a), sorted(b))
-        for k in a:
-            close(a[k], b[k], f"{path}.{k}")
-    elif isinstance(a, list):
-        assert isinstance(b, list) and len(a) == len(b), (path, a, b)
-        for i, (x, y) in enumerate(zip(a, b)):
-            close(x, y, f"{path}[{i}]")
-    else:
-        assert a == b, (path, a, b)
+# The models are trained here by gensim, whose float32 updates go through the processor's BLAS
+# kernel: a model trained under another kernel differs in its last digits, and a z-score (a change
+# less the mean change, over their spread) carries that further. Measured: 1.9e-5 relative on
+# compare's z under OPENBLAS_CORETYPE=Prescott against the Haswell kernel the stored numbers came
+# from; the test's bound is 5 times that.
+ACROSS_KERNELS = {"rel": 1e-4, "abs": 1e-5}
 
 
 @pytest.fixture(scope="module")
@@ -45,4 +36,4 @@ def test_the_same_rows_and_fields_as_before(now, name):
         row.pop("file", None)
     if "notes" in before:  # (a command that had notes says the same ones)
         assert now[name]["notes"] == before.pop("notes"), name
-    close(before, doc, name)
+    assert_close(before, doc, path=name, **ACROSS_KERNELS)

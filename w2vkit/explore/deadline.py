@@ -23,7 +23,7 @@ def protocol_with_deadline(seconds: float) -> type[H11Protocol]:
     class HeaderDeadlineProtocol(H11Protocol):
         deadline_timer = None
 
-        def connection_made(self, transport) -> None:  # type: ignore[override]
+        def connection_made(self, transport) -> None:
             super().connection_made(transport)
             self._arm()
 
