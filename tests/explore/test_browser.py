@@ -28,7 +28,7 @@ TOKEN = "browser-test-token"
 class Served:
     """The explorer's app under uvicorn in a thread, on a free port of 127.0.0.1."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, code=None):
         import uvicorn
 
         from w2vkit.explore.server import allowed_hosts, make_app
@@ -37,7 +37,7 @@ class Served:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         port = self.sock.getsockname()[1]
-        guarded = make_app(session, TOKEN, allowed_hosts("127.0.0.1", port))
+        guarded = make_app(session, TOKEN, allowed_hosts("127.0.0.1", port), code=code)
         self.answered: list[tuple[str, int]] = []  # (path, status) of every request, as the guard answered it
 
         async def app(scope, receive, send):
@@ -341,4 +341,24 @@ def test_a_page_on_another_port_of_this_machine_gets_nothing_answered_and_nothin
         assert received and not any(TOKEN in headers for headers in received)
     finally:
         other.shutdown()
+        served.stop()
+
+
+def test_the_one_time_address_the_browser_is_opened_with_opens_the_page_once(halves, browser_page):
+    """What `explore` hands the browser (a one-time code) lands on the page with the token, drawn;
+    the same address a second time opens nothing."""
+    from w2vkit.explore.server import OneTimeCode
+
+    model, _ = halves
+    page, errors = browser_page
+    code = OneTimeCode()
+    served = Served(Session(model), code=code)
+    try:
+        once = served.url.split("/?")[0] + f"/?code={code.value}"
+        page.goto(once)
+        ready(page)
+        assert page.url == served.url and not errors
+        again = page.goto(once)
+        assert again.status == 403 and "opening the page once" in page.inner_text("body")
+    finally:
         served.stop()
