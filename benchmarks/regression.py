@@ -108,9 +108,15 @@ def null(args, engine, tmp: Path) -> dict:
     out = {"words": len(words), "seconds": round(time.perf_counter() - started, 1)}
     for name, rs in by_covariate(result).items():
         share = float(np.mean([r["p"] < 0.05 for r in rs]))
+        excluded = float(np.mean([r["low"] is not None and r["low"] > 0 for r in rs]))
         out[f"{name} p<0.05"] = share
+        out[f"{name} interval excludes 0"] = excluded
         out[f"{name} p"] = [r["p"] for r in rs]
-        print(f"no change, {name}: {share:.1%} of {len(rs)} words at p < 0.05 (target 3-8%)", flush=True)
+        print(
+            f"no change, {name}: {share:.1%} of {len(rs)} words at p < 0.05 (target 3-8%); the 90% interval of the "
+            f"norm excludes 0 for {excluded:.1%} (target <= 10%)",
+            flush=True,
+        )
     return out
 
 

@@ -38,7 +38,7 @@ from ..base.limits import LIMITS, check_number
 from ..base.progress import counted_with_bar
 from ..base.results import Result
 from ..base.workers import ordered_map
-from ..errors import UsageError
+from ..errors import UsageError, W2vkitError
 from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import parse_spec, resolve
@@ -323,7 +323,10 @@ def _check_literal_columns(path, specs: list[str]) -> None:
     kinded = [s.strip() for s in specs if parse_spec(s)[1] is not None]
     if not kinded:
         return
-    columns = [str(c) for c in path.columns] if is_frame(path) else table_columns(path)
+    try:
+        columns = [str(c) for c in path.columns] if is_frame(path) else table_columns(path)
+    except W2vkitError:
+        return  # (a table that cannot be read is said by the reading itself, as ever)
     for spec in kinded:
         if spec in columns:
             name, kind = parse_spec(spec)

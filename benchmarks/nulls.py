@@ -1,0 +1,142 @@
+"""The calibration harness for the intervals and p-values of `contrast` (issue 74): covariates
+made to have no effect on a text, of every kind a user can make, and for each statistic the share
+of no-effect words whose 90% interval excludes the null value (target <= 10%) and whose p < 0.05
+(target 3-8%).
+
+The table: the model's own segmented text, a paragraph a row, in blocks of --block-rows
+consecutive paragraphs (a chapter-like unit: rows of one block share their words), shuffled as
+whole blocks. The null covariates, each drawn with no regard to the text:
+
+  levels      a random A/B split of the blocks (a group contrast: its change; and as a regression
+              term beside a uniform number)
+  uniform     a uniform number per block (600-1300)
+  skewed      a log-normal number per block (as authors' poem counts: 1 to thousands)
+  log-skewed  the same column as `skewed:log`, where the option exists (else left out)
+  within      a uniform number per row, varying inside the blocks (--split-blocks)
+  correlated  `uniform` beside a number correlated 0.7 with it (the second's term)
+
+Each is asked of --words words seen 100-2,000 times (never the plant's), with --block block and
+--permutations / --bootstrap. Prints the table; --json writes it.
+
+    python benchmarks/nulls.py --model models/sanguo [--words 40] [--seed 1]
+    python benchmarks/nulls.py --tiny
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from w2vkit.findings.contrast import contrast  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
+
+
+def paragraphs(engine) -> list[str]:
+    corpus = Path(engine.model.meta["corpus"]["cache"])
+    return [line for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def null_table(path: Path, rows: list[str], block_rows: int, rng) -> Path:
+    """The text in shuffled blocks with every null covariate (see the module's docstring)."""
+    blocks = [rows[i : i + block_rows] for i in range(0, len(rows), block_rows)]
+    order = rng.permutation(len(blocks))
+    n = len(blocks)
+    ab = rng.permutation(np.arange(n) % 2)
+    uniform = rng.uniform(600, 1300, n)
+    skewed = np.ceil(rng.lognormal(2.0, 1.6, n))  # (1 to a few thousand, most small)
+    second = 0.7 * (uniform - 950) / 202 + np.sqrt(1 - 0.49) * rng.normal(size=n)  # (correlation ~0.7)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("block\tab\tuniform\tskewed\twithin\tsecond\ttext\n")
+        for b in order:
+            for line in blocks[b]:
+                f.write(
+                    f"b{b}\t{'AB'[ab[b]]}\t{uniform[b]:.1f}\t{skewed[b]:.0f}\t{rng.uniform(600, 1300):.1f}\t"
+                    f"{second[b]:.4f}\t{line}\n"
+                )
+    return path
+
+
+def words_to_ask(engine, count: int, rng) -> list[str]:
+    pool = [w for w, c in zip(engine.model.words, engine.model.counts.tolist()) if 100 <= c <= 2000 and w.isalpha()]
+    return list(rng.choice(pool, size=min(count, len(pool)), replace=False))
+
+
+NULLS = {  # name: (contrast's arguments, the rows that hold the no-effect statistic)
+    "levels (group change)": (dict(by="ab"), lambda r: True),
+    "levels (a term)": (dict(by=["ab", "uniform"]), lambda r: r["covariate"] == "ab"),
+    "uniform": (dict(by=["uniform"]), lambda r: True),
+    "skewed": (dict(by=["skewed:number"]), lambda r: True),
+    "within blocks": (dict(by=["within"], split_blocks=True), lambda r: True),
+    "correlated (the second)": (dict(by=["uniform", "second"]), lambda r: r["covariate"] == "second"),
+}
+
+
+def measure(engine, table: Path, words: list[str], args) -> dict:
+    out = {}
+    for name, (kwargs, held) in NULLS.items():
+        started = time.perf_counter()
+        try:
+            result = contrast(
+                engine, words, table, block="block", permutations=args.permutations, bootstrap=args.bootstrap,
+                **kwargs,
+            )  # fmt: skip
+        except Exception as e:  # (a null the tool refuses is reported, not measured)
+            print(f"{name:28} refused: {e}", flush=True)
+            out[name] = {"refused": str(e)}
+            continue
+        rows = [r for r in result.records() if r.get("p") is not None and held(r)]
+        p05 = float(np.mean([r["p"] < 0.05 for r in rows])) if rows else float("nan")
+        excluded = float(np.mean([r["low"] is not None and r["low"] > 0 for r in rows])) if rows else float("nan")
+        out[name] = {"rows": len(rows), "p<0.05": p05, "interval excludes 0": excluded,
+                     "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
+        print(
+            f"{name:28} {len(rows):4d} rows  p<0.05 {p05:6.1%}  90% interval excludes 0 {excluded:6.1%}"
+            f"  ({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default=None)
+    p.add_argument("--words", type=int, default=40)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seeds", type=int, default=1, help="tables drawn with seeds --seed, --seed+1, ...")
+    p.add_argument("--block-rows", type=int, default=20)
+    p.add_argument("--permutations", type=int, default=199)
+    p.add_argument("--bootstrap", type=int, default=50)
+    p.add_argument("--tiny", action="store_true", help="a tiny model of a slice of the novel")
+    p.add_argument("--json", default=None)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if args.tiny:
+            from tiny import tiny_model
+
+            args.model = tiny_model(tmp)
+            args.words, args.permutations, args.bootstrap, args.block_rows = 4, 19, 10, 5
+        engine = Engine(load_model(args.model))
+        rows = paragraphs(engine)
+        figures = {}
+        for seed in range(args.seed, args.seed + args.seeds):
+            rng = np.random.default_rng(seed)
+            table = null_table(tmp / f"nulls{seed}.tsv", rows, args.block_rows, rng)
+            words = words_to_ask(engine, args.words, rng)
+            print(f"seed {seed}: {len(words)} words, {len(rows):,} rows in blocks of {args.block_rows}", flush=True)
+            figures[seed] = measure(engine, table, words, args)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
