@@ -5,9 +5,11 @@
     孙悟空 ~ 猪八戒     cosine similarity
     :help  :quit        (Ctrl-D also leaves)
 
-An unknown word prints the same message as the CLI and the session goes on. With JSON output
-every reply is one JSON document on one line (JSON Lines), errors as {"error": "..."}, so a script
-can read the replies line by line.
+Each reply is the library's own answer, as `w2vkit similar` and `w2vkit similarity` give it
+(w2vkit.queries.ensemble): on a model with members the same estimate, interval and rare-word floor
+under the same names. An unknown word prints the same message as the CLI and the session goes on.
+With JSON output every reply is one JSON document on one line (JSON Lines), errors as
+{"error": "..."}, so a script can read the replies line by line.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import sys
 from typing import TextIO
 
 from ..base.render import format_result, terminal_safe, to_json
-from ..base.results import Result
 from ..errors import W2vkitError
 from .query import Engine
 
@@ -51,18 +52,13 @@ def answer(
         return None
     if line in (":h", ":help", "help", "?"):
         return HELP
+    from .ensemble import similar, similarity
+
     if "~" in line:
         a, _, b = line.partition("~")
-        a, b = a.strip(), b.strip()
-        sim = engine.similarity(a, b)
-        result = Result("similarity", ["a", "b", "similarity"], [(a, b, sim)], {"words": [a, b]})
-        result.provenance = engine.provenance()
-        return format_result(result, fmt, indent=None)
+        return format_result(similarity(engine, (a.strip(), b.strip())), fmt, indent=None)
     positive, negative = parse_expression(line)
-    found = engine.most_similar(positive, negative, topn=topn, restrict_vocab=restrict_vocab)
-    rows = [(i, w, s) for i, (w, s) in enumerate(found, 1)]
-    result = Result("similar", ["rank", "word", "similarity"], rows, {"positive": positive, "negative": negative})
-    result.provenance = engine.provenance(topn=topn, restrict_vocab=restrict_vocab)
+    result = similar(engine, positive, negative, topn=topn, restrict_vocab=restrict_vocab)
     return format_result(result, fmt, indent=None)
 
 
