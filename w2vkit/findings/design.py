@@ -203,3 +203,19 @@ def blocks_of(path, rows: list, x: np.ndarray, valid: np.ndarray, block: str | N
         dtype=np.int64,
     )
     return of, [n.split("\x00")[0] for n in index], len(varied)
+
+
+def outside_note(design: Design, at: list[dict[str, str]]) -> str | None:
+    """A fitted vector at a number outside the documents' range extends the line past its data:
+    said once, with the range (None when every point lies inside)."""
+    for cov in design.covariates:
+        if cov.kind != "number":
+            continue
+        outside = [a[cov.name] for a in at if cov.name in a and not cov.low <= float(a[cov.name]) <= cov.high]
+        if outside:
+            more = f" and {len(outside) - 1:,} more" if len(outside) > 1 else ""
+            return (
+                f"{{at}} {cov.name}={outside[0]}{more} lie outside the data ({cov.name} {cov.low:g} to "
+                f"{cov.high:g}): the fit there extends the line past what the text shows"
+            )
+    return None

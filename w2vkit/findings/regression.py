@@ -25,7 +25,7 @@ from ..base.vecmath import top_k
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
-from .design import Design, blocks_of, design_rows, parse_spec, resolve
+from .design import Design, blocks_of, design_rows, outside_note, parse_spec, resolve
 from .permutation import LEVEL, bh
 from .regstats import Blocks, block_sums, estimate, permuted_p, residualized
 from .tabledocs import number_value, segmented, table_rows
@@ -160,27 +160,13 @@ def regress(
         fields["where"] = provenance["where"] = dict(where)
     result = Result("contrast", list(COLUMNS), [tuple(r) for r in rows_out + fitted], fields, provenance=provenance)
     _notes(result, design, block)
-    _note_outside(result, design, at or [])
+    outside = outside_note(design, at or [])
+    if outside:
+        result.note(outside, "at")
     if fit is not None:
         result.fields["transform"] = fit
         result.note(fit_note(fit) or "", kind="info")
     return result
-
-
-def _note_outside(result: Result, design: Design, at: list[dict[str, str]]) -> None:
-    """A fitted vector at a number outside the documents' range is a line extended past its data:
-    said once per covariate, with the range."""
-    for cov in design.covariates:
-        if cov.kind != "number":
-            continue
-        outside = [a[cov.name] for a in at if cov.name in a and not cov.low <= float(a[cov.name]) <= cov.high]
-        if outside:
-            result.note(
-                f"{{at}} {cov.name}={outside[0]}{f' and {len(outside) - 1:,} more' if len(outside) > 1 else ''} "
-                f"lie outside the data ({cov.name} {cov.low:g} to {cov.high:g}): the fit there extends the line past "
-                "what the text shows",
-                "at",
-            )
 
 
 def _notes(result: Result, design: Design, block: str | None) -> None:
@@ -302,11 +288,8 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
         low, high = found["intervals"][i]
         p = pvalues.get(i)
         if p is not None and p >= 1 - LEVEL:
-            # At the boundary the bootstrap fails: a norm is never below 0, so under no effect its
-            # draws all sit above 0 and their interval excluded 0 for 22-50% of words with none (the
-            # researcher's trial). A norm of 0 is in the interval when the permutation test does not
-            # reject it at the interval's level (the test inverted at 0; the bootstrap's interval
-            # elsewhere), so the interval and p never contradict each other.
+            # (a norm of 0 is in the interval when the permutation test does not reject it at the
+            # interval's level: the bootstrap fails at that boundary; docs/findings.md)
             low = 0.0
         return dict(tested, norm=float(found["norm"][i]), low=low, high=high, p=p)
 
