@@ -428,3 +428,18 @@ def test_a_fitted_vector_is_least_squares_at_the_values_asked(setting):
     row = [x for x in r.records() if x["covariate"] == "fitted"][0]
     assert row["neighbours"] == [engine.model.words[i] for i in best]
     np.testing.assert_allclose(row["cosines"], scores[best], rtol=1e-5)
+
+
+def test_a_bootstrap_draw_that_lost_a_terms_variation_is_no_error():
+    """A rare word's draw may hold blocks of one value only (孟获 in 三国演义 against a number): its
+    X'X is singular. Every inverse goes through the ridge the solve uses (numpy said 'Singular
+    matrix' before)."""
+    rng = np.random.default_rng(3)
+    x = np.column_stack([np.ones(6), [1.0, 1.0, 2.0, 2.0, 3.0, 3.0]])  # (two documents a block)
+    sums, counts = rng.normal(size=(6, 4)), np.full(6, 2.0)
+    blocks = block_sums(x, sums, counts, np.array([0, 0, 1, 1, 2, 2]), np.zeros(6, dtype=int))
+    one_block = np.array([[3.0, 0.0, 0.0]])  # (the draw: block 0 three times, its one value)
+    xtx, coef = fit(blocks, one_block)
+    assert np.linalg.matrix_rank(blocks.xx[0]) == 1
+    norms = debiased_norms(blocks, one_block, xtx, coef)
+    assert norms.shape == (1, 2) and not np.isnan(norms).any()

@@ -56,13 +56,18 @@ def block_sums(x: np.ndarray, sums: np.ndarray, counts: np.ndarray, block: np.nd
     return Blocks(xs, xx, x[first], stratum[first])
 
 
-def solve(xtx: np.ndarray, xts: np.ndarray) -> np.ndarray:
-    """Coefficients (…, terms, dim) of the normal equations, each diagonal raised by 1e-10 of itself
-    against a draw that lost a term's variation (scale-free: a ridge from the trace, which a
-    number in years dominates, moved the other terms by 1e-5)."""
+def ridged(xtx: np.ndarray) -> np.ndarray:
+    """X'X with each diagonal raised by 1e-10 of itself, against a draw that lost a term's variation
+    (a bootstrap of a rare word's few blocks, all with one value): scale-free (a ridge from the
+    trace, which a number in years dominates, moved the other terms by 1e-5). Every solve and
+    inverse of a fit goes through it, so no draw raises 'singular matrix'."""
     diagonal = np.einsum("...ii->...i", xtx)
-    ridge = (1e-10 * diagonal + 1e-300)[..., :, None] * np.eye(xtx.shape[-1])
-    return np.linalg.solve(xtx + ridge, xts)
+    return xtx + (1e-10 * diagonal + 1e-300)[..., :, None] * np.eye(xtx.shape[-1])
+
+
+def solve(xtx: np.ndarray, xts: np.ndarray) -> np.ndarray:
+    """Coefficients (…, terms, dim) of the normal equations (ridged())."""
+    return np.linalg.solve(ridged(xtx), xts)
 
 
 def fit(blocks: Blocks, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -86,7 +91,7 @@ def debiased_norms(blocks: Blocks, weights: np.ndarray, xtx: np.ndarray, coef: n
     # (each term a matrix product of the blocks stacked: three-operand einsums over 19,000 blocks
     # took 9 of a 45-second regression on the 唐 and 宋 poems)
     for i, (w, a, b) in enumerate(zip(weights, xtx, coef)):
-        m = np.linalg.inv(a)
+        m = np.linalg.inv(ridged(a))
         cross = (stacked @ b.T.astype(np.float32)).astype(np.float64).reshape(nb, p, p)  # Σ x Sᵀ Bᵀ per block
         t = (blocks.xx.reshape(nb * p, p) @ m).reshape(nb, p, p)  # Σ n x xᵀ M
         first = np.einsum("jk,bkj->bj", m, (gram.reshape(nb * p, p) @ m).reshape(nb, p, p))
