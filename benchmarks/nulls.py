@@ -11,7 +11,7 @@ whole blocks. The null covariates, each drawn with no regard to the text:
               term beside a uniform number)
   uniform     a uniform number per block (600-1300)
   skewed      a log-normal number per block (as authors' poem counts: 1 to thousands)
-  log-skewed  the same column as `skewed:log`, where the option exists (else left out)
+  log-skewed  the same column as `skewed:log`
   within      a uniform number per row, varying inside the blocks (--split-blocks)
   correlated  `uniform` beside a number correlated 0.7 with it (the second's term)
 
@@ -75,6 +75,7 @@ NULLS = {  # name: (contrast's arguments, the rows that hold the no-effect stati
     "levels (a term)": (dict(by=["ab", "uniform"]), lambda r: r["covariate"] == "ab"),
     "uniform": (dict(by=["uniform"]), lambda r: True),
     "skewed": (dict(by=["skewed:number"]), lambda r: True),
+    "log-skewed": (dict(by=["skewed:log"]), lambda r: True),
     "within blocks": (dict(by=["within"], split_blocks=True), lambda r: True),
     "correlated (the second)": (dict(by=["uniform", "second"]), lambda r: r["covariate"] == "second"),
 }

@@ -25,8 +25,10 @@ def setting(halves, tmp_path_factory):
     rng = np.random.default_rng(5)
     rows = []
     years: dict[str, int] = {}
+    poems: dict[str, int] = {}  # (a skewed number per chapter: as authors' poem counts, 1 to thousands)
     for n, (half, chapter, text) in enumerate(lines):
         year = years.setdefault(chapter, 600 + 5 * len(years) + int(rng.integers(0, 3)))
+        count = poems.setdefault(chapter, int(np.ceil(rng.lognormal(1.0, 2.0))))
         rows.append({
             "year": str(year),
             "year_nan": "nan" if n % 3 == 0 else str(year),
@@ -36,6 +38,8 @@ def setting(halves, tmp_path_factory):
             "sparse": half if n % 2 else "",
             "row_year": str(600 + n),
             "year:number": str(year),
+            "count": str(count),
+            "signed": str(year - 700),
             "half": half,
             "chapter": chapter,
             "text": text,
@@ -161,3 +165,17 @@ def test_to_naming_no_word_and_rank_without_scan_are_usage_errors(setting, invok
     assert to.exit_code == 2 and "--to names no word" in to.stderr and to.stderr.count("\n") == 1
     rank = invoke(["contrast", WORD, "--in", str(table), "--by", "half", "-m", model, "--rank", "low"])
     assert rank.exit_code == 2 and "--rank orders a scan's words: give --scan N" in rank.stderr
+
+
+def test_a_skewed_number_is_said_and_its_logarithm_can_be_asked(setting):
+    engine, table, _ = setting  # (issue 74: authors' poem counts as a covariate gave p 0.99 for every word)
+    raw = contrast(engine, [WORD], table, by=["count"], block="chapter", **QUICK)
+    assert any("count is skewed (skewness" in str(n) and "count:log" in str(n) for n in raw.notes)
+    logged = contrast(engine, [WORD], table, by=["count:log"], block="chapter", **QUICK)
+    assert not any("skewed" in str(n) for n in logged.notes)
+    assert any("count: number (count:log (log10 of the values))" in str(n) for n in logged.notes)
+    assert [r["term"] for r in logged.records() if r["covariate"] == "count"] == ["per tenfold"]
+    with pytest.raises(UsageError, match="column 'signed' has '-.*'; ':log' takes numbers above 0"):
+        contrast(engine, [WORD], table, by=["signed:log"], **QUICK)
+    with pytest.raises(UsageError, match="^at gives count='0': count is a finite number above 0$"):
+        contrast(engine, [WORD], table, by=["count:log"], at=[{"count": "0"}], **QUICK)

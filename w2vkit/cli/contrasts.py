@@ -42,7 +42,7 @@ from .output import engine_for, info, plural, show, show_progress
     multiple=True,
     metavar="COLUMN",
     help="A column whose values are the groups (period, party); repeat it, or give a number (year, year:number), "
-    "for a regression on several covariates (period:levels takes numbers as groups).",
+    "for a regression on several covariates (period:levels takes numbers as groups; count:log a skewed number's logarithm).",
 )
 @click.option(
     "--to",

@@ -16,7 +16,10 @@ from .tabledocs import number_value
 
 NUMBER_VALUES = 10  # a column of numbers with at least this many distinct values is a number
 MAX_LEVELS = 50  # more levels than this: a number, or a coarser column (690 years as groups helps nobody)
-KINDS = ("number", "levels")
+KINDS = ("number", "levels", "log")
+# A number whose skewness passes this is carried by a few large values (authors' poem counts: 1 to
+# thousands); the result says so and suggests COLUMN:log.
+SKEWED = 3.0
 
 
 @dataclass
@@ -31,6 +34,17 @@ class Covariate:
     spread: float = 0.0  # number: the documents' standard deviation
     low: float = 0.0  # number: the smallest and largest value the documents hold
     high: float = 0.0
+    log: bool = False  # number: taken as log10 of the values (COLUMN:log)
+    skew: float = 0.0  # number: the skewness of the documents' values
+
+    def value(self, text: str) -> float:
+        """A number as this covariate takes it (log10 for COLUMN:log); NaN for one it cannot take."""
+        from .tabledocs import number_value
+
+        x = number_value(text)
+        if x is None or (self.log and x <= 0):
+            return float("nan")
+        return float(np.log10(x)) if self.log else x
 
     @property
     def terms(self) -> list[str]:
@@ -70,9 +84,12 @@ def resolve(path, rows: list, specs: list[str]) -> list[Covariate]:
         numbers = [number_value(v) for v in distinct]
         all_numbers = bool(distinct) and all(x is not None for x in numbers)
         _check_numbers(path, name, kind, distinct, numbers)
-        if kind == "number" and not all_numbers:
+        if kind in ("number", "log") and not all_numbers:
             bad = next(v for v, x in zip(distinct, numbers) if x is None)
-            raise UsageError(f"{path}: column {name!r} is to be a number, but has {bad!r}; drop ':number'")
+            raise UsageError(f"{path}: column {name!r} is to be a number, but has {bad!r}; drop ':{kind}'")
+        if kind == "log" and min(x for x in numbers if x is not None) <= 0:
+            bad = next(v for v, x in zip(distinct, numbers) if x is not None and x <= 0)
+            raise UsageError(f"{path}: column {name!r} has {bad!r}; ':log' takes numbers above 0")
         if kind is None:
             kind = "number" if all_numbers and len(distinct) >= NUMBER_VALUES else "levels"
             why = (
@@ -82,8 +99,8 @@ def resolve(path, rows: list, specs: list[str]) -> list[Covariate]:
                 + (f" (write {name}:number to take them as a number)" if all_numbers else "")
             )
         else:
-            why = f"{name}:{kind}"
-        covariate = Covariate(name, kind, why)
+            why = f"{name}:{kind}" + (" (log10 of the values)" if kind == "log" else "")
+        covariate = Covariate(name, "number" if kind == "log" else kind, why, log=kind == "log")
         if kind == "levels":
             if len(distinct) < 2:
                 raise UsageError(f"{path}: column {name!r} has {len(distinct)} value; a covariate needs two or more")
@@ -154,11 +171,14 @@ def design_rows(rows: list, covariates: list[Covariate]) -> tuple[np.ndarray, np
         raw = [r[cov.name].strip() for _, r in rows]
         if cov.kind == "number":
             x = np.array([number_value(v) if v else None for v in raw], dtype=float)  # (None: nan)
+            if cov.log:
+                x = np.log10(x)  # (every value above 0: resolve())
             ok = np.isfinite(x)
             valid &= ok
             cov.center = float(x[ok].mean()) if ok.any() else 0.0
             cov.spread = float(x[ok].std()) if ok.any() else 0.0
             cov.low, cov.high = (float(x[ok].min()), float(x[ok].max())) if ok.any() else (0.0, 0.0)
+            cov.skew = float(np.mean((x[ok] - cov.center) ** 3) / cov.spread**3) if cov.spread > 0 else 0.0
             blocks.append(np.where(ok, x - cov.center, 0.0)[:, None])
             owner.append(c)
         else:
@@ -211,7 +231,7 @@ def outside_note(design: Design, at: list[dict[str, str]]) -> str | None:
     for cov in design.covariates:
         if cov.kind != "number":
             continue
-        outside = [a[cov.name] for a in at if cov.name in a and not cov.low <= float(a[cov.name]) <= cov.high]
+        outside = [a[cov.name] for a in at if cov.name in a and not cov.low <= cov.value(a[cov.name]) <= cov.high]
         if outside:
             more = f" and {len(outside) - 1:,} more" if len(outside) > 1 else ""
             return (

@@ -25,10 +25,10 @@ from ..base.vecmath import top_k
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
-from .design import Design, blocks_of, design_rows, outside_note, parse_spec, resolve
+from .design import SKEWED, Design, blocks_of, design_rows, outside_note, parse_spec, resolve
 from .permutation import LEVEL, bh
 from .regstats import Blocks, block_sums, estimate, permuted_p, residualized
-from .tabledocs import number_value, segmented, table_rows
+from .tabledocs import segmented, table_rows
 from .targets import occurrence_sums, parse_target
 
 NEIGHBOURS = 8
@@ -175,6 +175,12 @@ def _notes(result: Result, design: Design, block: str | None) -> None:
         result.note(
             f"{c.name}: {c.kind} ({c.why})" + (f", against {c.levels[0]}" if c.kind == "levels" else ""), kind="info"
         )
+        if c.kind == "number" and not c.log and c.skew > SKEWED:
+            result.note(
+                f"{c.name} is skewed (skewness {c.skew:.1f}): a few large values carry its fit; {{by}} {c.name}:log "
+                "takes the logarithm of each value",
+                "by",
+            )
     left = int((~design.valid).sum())
     if left:
         result.note(f"{left:,} rows lack a covariate's value and are left out")
@@ -303,7 +309,8 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
             near, scores = _gaining(engine, coef, mean, i, low, high, own, state["frequent"])
             cells = numbers(i)
             cells.update(per_sd=cells["norm"] * sd, neighbours=near, cosines=scores, note=notes.get(cov.name))
-            rows.append(_row(word, cov.name, "per unit", occurrences=int(counts.sum()), **cells))
+            term = "per tenfold" if cov.log else "per unit"
+            rows.append(_row(word, cov.name, term, occurrences=int(counts.sum()), **cells))
             continue
         seen = counts @ x[:, full]
         places = [place.get(int(j)) for j in full]
@@ -439,9 +446,10 @@ def _point(design: Design, values: dict[str, str]) -> tuple[dict[str, str], dict
         cov = design.covariates[c]
         cols = design.columns_of(c)
         if cov.kind == "number":
-            x = number_value(value)  # (nan, inf and numbers too large to fit are no place to fit at)
-            if x is None:
-                raise UsageError(f"{{at}} gives {name}={value!r}: {name} is a finite number", "at")
+            x = cov.value(value)  # (nan, inf and numbers too large to fit are no place to fit at)
+            if x != x:
+                above = " above 0" if cov.log else ""
+                raise UsageError(f"{{at}} gives {name}={value!r}: {name} is a finite number{above}", "at")
             terms[int(cols[0])] = x - cov.center
         else:
             if value not in cov.levels:
