@@ -12,7 +12,12 @@ whole blocks. The null covariates, each drawn with no regard to the text:
   uniform     a uniform number per block (600-1300)
   skewed      a log-normal number per block (as authors' poem counts: 1 to thousands)
   log-skewed  the same column as `skewed:log`
-  within      a uniform number per row, varying inside the blocks (--split-blocks)
+  within      a uniform number per row, varying inside the blocks (--split-blocks): rows are then
+              exchangeable, and permuting them is exact
+  alike       a number per row that varies inside a block but stays near the block's own (the
+              block's uniform value plus noise of sd 30: as a poem's length within an author's
+              poems), with --split-blocks: rows of one block are alike in it, so permuting rows
+              as if independent is what a reviewer would fault
   correlated  `uniform` beside a number correlated 0.7 with it (the second's term)
 
 Each is asked of --words words seen 100-2,000 times (never the plant's), with --block block and
@@ -55,12 +60,12 @@ def null_table(path: Path, rows: list[str], block_rows: int, rng) -> Path:
     skewed = np.ceil(rng.lognormal(2.0, 1.6, n))  # (1 to a few thousand, most small)
     second = 0.7 * (uniform - 950) / 202 + np.sqrt(1 - 0.49) * rng.normal(size=n)  # (correlation ~0.7)
     with open(path, "w", encoding="utf-8") as f:
-        f.write("block\tab\tuniform\tskewed\twithin\tsecond\ttext\n")
+        f.write("block\tab\tuniform\tskewed\twithin\talike\tsecond\ttext\n")
         for b in order:
             for line in blocks[b]:
                 f.write(
                     f"b{b}\t{'AB'[ab[b]]}\t{uniform[b]:.1f}\t{skewed[b]:.0f}\t{rng.uniform(600, 1300):.1f}\t"
-                    f"{second[b]:.4f}\t{line}\n"
+                    f"{uniform[b] + rng.normal(0, 30):.1f}\t{second[b]:.4f}\t{line}\n"
                 )
     return path
 
@@ -77,6 +82,7 @@ NULLS = {  # name: (contrast's arguments, the rows that hold the no-effect stati
     "skewed": (dict(by=["skewed:number"]), lambda r: True),
     "log-skewed": (dict(by=["skewed:log"]), lambda r: True),
     "within blocks": (dict(by=["within"], split_blocks=True), lambda r: True),
+    "alike within blocks": (dict(by=["alike"], split_blocks=True), lambda r: True),
     "correlated (the second)": (dict(by=["uniform", "second"]), lambda r: r["covariate"] == "second"),
 }
 

@@ -169,6 +169,14 @@ def test_contrast_benchmark():
 
 
 @pytest.mark.slow
+def test_nulls_benchmark():
+    out = run("nulls.py", "--tiny")
+    for kind in ("levels (group change)", "uniform", "skewed", "log-skewed", "alike within blocks", "correlated"):
+        assert kind in out, kind
+    assert "90% interval excludes 0" in out and "refused" not in out
+
+
+@pytest.mark.slow
 def test_regression_benchmark():
     out = run("regression.py", "--tiny")
     assert "no change, year:" in out and "no change, era:" in out and "at p < 0.05" in out

@@ -443,3 +443,27 @@ def test_a_bootstrap_draw_that_lost_a_terms_variation_is_no_error():
     assert np.linalg.matrix_rank(blocks.xx[0]) == 1
     norms = debiased_norms(blocks, one_block, xtx, coef)
     assert norms.shape == (1, 2) and not np.isnan(norms).any()
+
+
+def test_a_norms_interval_holds_0_whenever_p_does_not_reject_0_at_its_level(setting):
+    """Issue 74: the bootstrap's interval of a norm excluded 0 for 22-50% of words with no effect
+    while p < 0.05 for 0-10%; at that boundary the permutation test is inverted, so the two agree.
+    A covariate drawn at random for each chapter: no effect."""
+    engine, table = setting
+    rng = np.random.default_rng(9)
+    lines = table.read_text(encoding="utf-8").splitlines()
+    noise = {}
+    random_table = table.with_name("random-covariate.tsv")
+    with open(random_table, "w", encoding="utf-8") as f:
+        f.write(lines[0] + "\tnoise\n")
+        for line in lines[1:]:
+            chapter = line.split("\t")[2]
+            f.write(f"{line}\t{noise.setdefault(chapter, rng.uniform(0, 100)):.2f}\n")
+    words = [w for w, c in zip(engine.model.words, engine.model.counts) if 30 <= c <= 400 and len(w) > 1][:12]
+    result = contrast(engine, words, random_table, by=["noise"], block="chapter", permutations=99, bootstrap=20)
+    rows = [r for r in result.records() if r["p"] is not None]
+    assert len(rows) >= 10
+    for r in rows:
+        if r["p"] >= 0.10:
+            assert r["low"] == 0.0, r
+        assert r["low"] <= r["norm"] <= r["high"] or r["norm"] == 0.0, r
