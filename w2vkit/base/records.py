@@ -171,9 +171,17 @@ def load_array(
     dtype: Any = None,
     mmap: bool = False,
 ):
-    """The array at `path`, its header checked (`array_header`) before a byte of data is read:
+    """The array at `path`, its header checked (`expect_header`) before a byte of data is read:
     `shape` the expected one (None for a free axis), `dtype` the expected one (None: any number).
     Memory-mapped with mmap=True."""
+    expect_header(path, what, shape=shape, dtype=dtype)
+    return read_array(path, what, mmap=mmap)
+
+
+def expect_header(path: str | os.PathLike, what: str, *, shape=None, dtype: Any = None) -> None:
+    """numpy's header at `path` checked (`array_header`: a numeric dtype, C order, the file's size
+    exactly the header and its data), and of the `shape` (None for a free axis) and `dtype` expected;
+    RecordError naming the file otherwise."""
     import numpy as np
 
     found, found_dtype, _ = array_header(path, what)
@@ -184,6 +192,12 @@ def load_array(
     ):
         expected = tuple("any" if n is None else n for n in shape)
         raise RecordError(path, f"the {what} has shape {found}, not {expected}")
+
+
+def read_array(path: str | os.PathLike, what: str, *, mmap: bool = False):
+    """The array at `path` (its header checked by expect_header first), memory-mapped with mmap=True."""
+    import numpy as np
+
     try:
         return np.load(Path(path), mmap_mode="r" if mmap else None, allow_pickle=False)
     except (ValueError, OSError, EOFError) as e:

@@ -190,26 +190,14 @@ def kept_array(
     exactly as long as the header and the data it declares) before a byte is hashed, then the
     recorded sha256; memory-mapped with mmap=True. A 20 GB sparse file is refused from its size
     and header alone. RecordError naming the file otherwise."""
-    import numpy as np
-
-    from .records import array_header
+    from .records import expect_header, read_array
 
     path, st = inside(folder, relative, f"{what} file")
     if not stat.S_ISREG(st.st_mode):
         raise RecordError(path, f"the {what} file is not a regular file")
-    found, found_dtype, _ = array_header(path, f"{what} file")
-    if dtype is not None and found_dtype != np.dtype(dtype):
-        raise RecordError(path, f"the {what} file holds {found_dtype}, not {np.dtype(dtype)} as the record says")
-    if shape is not None and (
-        len(found) != len(shape) or any(want is not None and want != got for want, got in zip(shape, found))
-    ):
-        expected = tuple("any" if n is None else n for n in shape)
-        raise RecordError(path, f"the {what} file has shape {found}, where the record says {expected}")
+    expect_header(path, f"{what} file", shape=shape, dtype=dtype)
     kept_file(folder, relative, sha256, what=what, size=st.st_size, rehash=rehash)
-    try:
-        return np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as e:
-        raise RecordError(path, f"the {what} file cannot be read ({str(e)[:60]})") from None
+    return read_array(path, f"{what} file", mmap=mmap)
 
 
 def inside(folder: str | os.PathLike, relative: object, what: str) -> tuple[Path, os.stat_result]:
