@@ -28,6 +28,7 @@ a server on the user's own machine that any web page in their browser could try 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -424,12 +425,16 @@ def host_allowed(host: str, hosts: set[str] | None, port: int) -> bool:
             return ipaddress.ip_address(name).version == 6
         except ValueError:
             return False
-    if name in ("localhost", socket.gethostname().lower(), socket.getfqdn().lower()):
-        return True
     try:
         return ipaddress.ip_address(name).version == 4 and name.count(".") == 3  # (dotted quads only)
     except ValueError:
-        return False
+        return name in _machine_names()
+
+
+@functools.lru_cache(maxsize=1)
+def _machine_names() -> frozenset[str]:
+    """This machine's names, looked up once (getfqdn may ask DNS: never on each request)."""
+    return frozenset({"localhost", socket.gethostname().lower(), socket.getfqdn().lower()})
 
 
 def bind(host: str, port: int) -> socket.socket:
