@@ -11,14 +11,14 @@ has read its headers)."""
 
 from __future__ import annotations
 
-import h11
-from uvicorn.protocols.http.h11_impl import H11Protocol
-
 HEADER_DEADLINE = 10.0  # seconds; a browser sends a request's headers in one packet
 
 
-def protocol_with_deadline(seconds: float) -> type[H11Protocol]:
-    """uvicorn's h11 protocol, closing a connection whose request headers take more than `seconds`."""
+def protocol_with_deadline(seconds: float) -> type:
+    """uvicorn's h11 protocol, closing a connection whose request headers take more than `seconds`.
+    (uvicorn and h11 are the explore extra's: imported here, so the module imports without them.)"""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
 
     class HeaderDeadlineProtocol(H11Protocol):
         deadline_timer = None
