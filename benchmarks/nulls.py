@@ -90,6 +90,8 @@ NULLS = {  # name: (contrast's arguments, the rows that hold the no-effect stati
 def measure(engine, table: Path, words: list[str], args) -> dict:
     out = {}
     for name, (kwargs, held) in NULLS.items():
+        if args.only and not any(o in name for o in args.only):
+            continue
         started = time.perf_counter()
         try:
             result = contrast(
@@ -123,6 +125,7 @@ def main():
     p.add_argument("--permutations", type=int, default=199)
     p.add_argument("--bootstrap", type=int, default=50)
     p.add_argument("--tiny", action="store_true", help="a tiny model of a slice of the novel")
+    p.add_argument("--only", action="append", default=[], help="the nulls whose name holds this (repeatable)")
     p.add_argument("--json", default=None)
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

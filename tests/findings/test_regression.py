@@ -12,7 +12,7 @@ from w2vkit.errors import UsageError
 from w2vkit.findings.alacarte import context_means, transform
 from w2vkit.findings.contrast import contrast
 from w2vkit.findings.regression import read_design, regress
-from w2vkit.findings.regstats import block_sums, debiased_norms, fit, permuted_norms, residualized
+from w2vkit.findings.regstats import block_sums, debiased_norms, explained, fit, permuted_norms, residualized
 from w2vkit.model.store import load_model
 from w2vkit.queries.query import Engine
 
@@ -154,13 +154,19 @@ def test_the_residualized_covariate_gives_the_full_models_coefficient(setting):
     _, coef = fit(blocks, np.ones((1, len(blocks.n))))
     identity = np.arange(len(blocks.n))[None, :]
     for columns in (np.array([1]), np.array([2])):
-        values, explained = residualized(blocks, columns)
+        values = residualized(blocks, columns)
+        share = explained(blocks.xx.sum(axis=0), columns)
         np.testing.assert_allclose(
             permuted_norms(blocks, columns, identity, values)[0], np.linalg.norm(coef[0][columns], axis=1), rtol=1e-6
         )
         others = np.setdiff1d(np.arange(3), columns)
         np.testing.assert_allclose(blocks.x[:, others].T @ (blocks.n[:, None] * values), 0, atol=1e-4)
-        assert 0.3 < explained < 1  # (the year and the half go together: the half is the later years)
+        assert 0.3 < share < 1  # (the year and the half go together: the half is the later years)
+        # (the share explained is 1 − the residuals' weighted spread over the covariate's own)
+        xc = blocks.x[:, columns]
+        centred = xc - (blocks.n @ xc) / blocks.n.sum()
+        spread = float(blocks.n @ (centred**2).sum(axis=1))
+        assert_close(share, 1 - float(blocks.n @ (values**2).sum(axis=1)) / spread)
 
 
 @pytest.mark.parametrize(

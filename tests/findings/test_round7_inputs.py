@@ -149,13 +149,19 @@ def test_a_pooled_target_names_each_part_once_and_at_most_100(setting):
         contrast(engine, [many], table, by="half", **QUICK)
 
 
-def test_split_blocks_that_leave_single_rows_warn_that_p_permutes_rows(setting):
-    engine, table, _ = setting  # (C64: 585 blocks for 585 documents, no warning)
+def test_blocks_a_number_varies_inside_stay_whole_and_p_is_a_wild_bootstrap(setting):
+    """C64 / issue 74: --split-blocks with a number made a block per row, and p permuted rows of one
+    chapter as if independent. The chapters now stay whole: the result says how p was found, and it
+    has as many blocks as chapters."""
+    engine, table, rows = setting
     result = contrast(engine, [WORD], table, by=["row_year"], block="chapter", split_blocks=True, **QUICK)
-    warned = [n for n in result.notes if "permutes nearly single rows" in str(n)]
-    assert warned and warned[0].kind == "warning"
+    said = [str(n) for n in result.notes if "wild bootstrap of whole chapters" in str(n)]
+    assert said and "blocks hold several values" in said[0]
+    assert "wild bootstrap" in result.fields["permuted"]
+    chapters = len({r["chapter"] for r in rows})
+    assert {r["blocks"] for r in result.records() if r["p"] is not None} <= set(range(3, chapters + 1))
     kept = contrast(engine, [WORD], table, by=["year"], block="chapter", **QUICK)
-    assert not any("single rows" in str(n) for n in kept.notes)
+    assert not any("wild" in str(n) for n in kept.notes) and "wild" not in kept.fields["permuted"]
 
 
 def test_to_naming_no_word_and_rank_without_scan_are_usage_errors(setting, invoke, halves):

@@ -74,7 +74,8 @@ from .output import engine_for, info, plural, show, show_progress
 @click.option(
     "--split-blocks",
     is_flag=True,
-    help="A block value found in several groups (an author of two periods) becomes a block per group.",
+    help="A block that spans groups (an author of two periods) becomes a block per group; in a regression, a block "
+    "a number varies inside stays whole and p comes from a wild bootstrap of whole blocks.",
 )
 @library_option("--text-column", default=TEXT_COLUMN, metavar="NAME", help="The column holding the text")
 @where_option("Only the rows whose COLUMN is VALUE (repeatable): a contrast inside one collection, say.")

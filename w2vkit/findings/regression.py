@@ -27,7 +27,7 @@ from ..queries.query import Engine
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import SKEWED, Design, blocks_of, design_rows, outside_note, parse_spec, resolve
 from .permutation import LEVEL, bh
-from .regstats import Blocks, block_sums, estimate, permuted_p, residualized
+from .regstats import Blocks, block_sums, estimate, explained, permuted_p, residualized, wild_p
 from .tabledocs import segmented, table_rows
 from .targets import occurrence_sums, parse_target
 
@@ -148,8 +148,12 @@ def regress(
         "block": block or "row",
         "at": [dict(p) for p, _ in points],
         "curves": curves,
-        "permuted": f"each covariate's values, less what the others explain, among "
-        f"{'whole ' + block + 's' if block else 'single rows'}, {permutations} times",
+        "permuted": (
+            f"a wild bootstrap of whole {block}s under each covariate's null, {permutations} times"
+            if design.split
+            else f"each covariate's values, less what the others explain, among "
+            f"{'whole ' + block + 's' if block else 'single rows'}, {permutations} times"
+        ),
     }
     provenance = engine.provenance(
         window=window, permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences, seed=seed
@@ -187,20 +191,11 @@ def _notes(result: Result, design: Design, block: str | None) -> None:
     if not block:
         result.note("p assumes rows are exchangeable; rows of one author or collection are not: give {block}", "block")
     if design.split:
-        valid_rows = int(design.valid.sum())
-        blocks = len(set(design.block[design.valid].tolist()))
-        single = blocks >= 0.9 * valid_rows  # (a number varies inside nearly every block: a block per row)
         result.note(
-            f"{design.split:,} {block} blocks were split by their covariate values ({{split_blocks}})"
-            + (
-                f": {blocks:,} blocks for {valid_rows:,} rows, so p permutes nearly single rows and assumes they "
-                f"are exchangeable, which rows of one {block} are not; give a coarser covariate or leave out "
-                "{split_blocks}"
-                if single
-                else ""
-            ),
+            f"{design.split:,} {block} blocks hold several values of the covariates ({{split_blocks}}): each is "
+            f"kept whole, and p comes from a wild bootstrap of whole {block}s rather than a permutation",
             "split_blocks",
-            kind="warning" if single else "info",
+            kind="info",
         )
 
 
@@ -238,10 +233,14 @@ def _word_rows(engine: Engine, design: Design, a, word, target, window, permutat
     done = 0
     for c in sorted(set(owner.tolist()) - {-1}):
         columns = np.flatnonzero(owner == c)
-        values, explained = residualized(blocks, columns)
-        ps, done = permuted_p(blocks, columns, values, found["raw"][columns], permutations, rng)
-        if explained > CONFOUNDED:
-            notes[design.covariates[c].name] = f"confounded: the other covariates explain {explained:.0%} of it"
+        observed = found["raw"][columns]
+        if design.split:  # (a covariate varies inside blocks: none can be permuted whole)
+            ps, done = wild_p(blocks, columns, observed, permutations, rng)
+        else:
+            ps, done = permuted_p(blocks, columns, residualized(blocks, columns), observed, permutations, rng)
+        share = explained(blocks.xx.sum(axis=0), columns)
+        if share > CONFOUNDED:
+            notes[design.covariates[c].name] = f"confounded: the other covariates explain {share:.0%} of it"
         pvalues.update(zip(columns.tolist(), ps.tolist()))
     state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "frequent": design.frequent}
     state.update(own=list(target.rows), draws=found["draws"])

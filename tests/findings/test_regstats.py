@@ -1,0 +1,78 @@
+"""The statistics of a regression for one word (w2vkit.findings.regstats) on made-up occurrence
+vectors whose truth is known: the wild cluster bootstrap's p when a number varies inside blocks
+(calibrated under no effect, where permuting the split blocks is not; small under a real one), and
+its agreement with the fit it tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import assert_close
+
+from w2vkit.findings.regstats import block_sums, fit, permuted_p, residualized, wild_p
+
+DIM = 12
+
+
+def made_up(rng, slope: float, blocks: int = 30, rows: int = 6):
+    """Documents in blocks that share a direction of their own (an author's habit), with a number
+    alike within a block (the block's value plus a little noise: a poem's length within an
+    author's), and vectors that move along the number by `slope`: (design rows, sums, block)."""
+    block = np.repeat(np.arange(blocks), rows)
+    level = rng.uniform(-1, 1, blocks)
+    number = level[block] + rng.normal(0, 0.05, len(block))
+    habit = rng.normal(0, 1.0, (blocks, DIM))
+    direction = np.eye(DIM)[0]
+    sums = habit[block] + rng.normal(0, 0.5, (len(block), DIM)) + slope * number[:, None] * direction
+    x = np.column_stack([np.ones(len(block)), number - number.mean()])
+    return x, sums, block
+
+
+def test_the_wild_bootstrap_keeps_blocks_whole_where_permuting_split_blocks_does_not():
+    """No effect, a number alike within blocks: the wild bootstrap over the user's blocks gives p <
+    0.05 for about 5% of made-up words; permuting the rows as if each were a block (what
+    --split-blocks did) for far more, which is why it was replaced."""
+    rng = np.random.default_rng(0)
+    wild, rows = [], []
+    for _ in range(300):
+        x, sums, block = made_up(rng, slope=0.0)
+        counts = np.ones(len(block))
+        whole = block_sums(x, sums, counts, block, np.zeros(len(block), dtype=int))
+        _, coef = fit(whole, np.ones((1, len(whole.n))))
+        observed = np.linalg.norm(coef[0][[1]], axis=1)
+        wild.append(wild_p(whole, np.array([1]), observed, 199, rng)[0][0])
+        single = block_sums(x, sums, counts, np.arange(len(block)), np.zeros(len(block), dtype=int))
+        rows.append(permuted_p(single, np.array([1]), residualized(single, np.array([1])), observed, 199, rng)[0][0])
+    assert 0.02 <= np.mean(np.array(wild) < 0.05) <= 0.09
+    assert np.mean(np.array(rows) < 0.05) >= 0.2
+    # (and its p-values are spread evenly: as many under 0.5 as over)
+    assert 0.4 <= np.mean(np.array(wild) < 0.5) <= 0.6
+
+
+@pytest.mark.parametrize("slope", [2.0, 4.0])
+def test_the_wild_bootstrap_finds_a_real_change(slope):
+    rng = np.random.default_rng(1)
+    found = []
+    for _ in range(20):
+        x, sums, block = made_up(rng, slope=slope)
+        whole = block_sums(x, sums, np.ones(len(block)), block, np.zeros(len(block), dtype=int))
+        _, coef = fit(whole, np.ones((1, len(whole.n))))
+        found.append(wild_p(whole, np.array([1]), np.linalg.norm(coef[0][[1]], axis=1), 199, rng)[0][0])
+    assert np.mean(np.array(found) < 0.05) >= (0.7 if slope < 3 else 0.95)
+
+
+def test_every_weight_one_gives_back_the_fit_it_tests():
+    """A draw whose every weight is 1 is the data itself: its coefficient is the fit's, so an
+    observed norm just above the fit's is never reached, and one just below always is."""
+
+    class Ones:
+        def integers(self, low, high, size):
+            return np.full(size, 4)  # (WEBB[4] is 1.0)
+
+    rng = np.random.default_rng(2)
+    x, sums, block = made_up(rng, slope=0.3)
+    whole = block_sums(x, sums, np.ones(len(block)), block, np.zeros(len(block), dtype=int))
+    _, coef = fit(whole, np.ones((1, len(whole.n))))
+    norm = float(np.linalg.norm(coef[0][1]))
+    assert_close(wild_p(whole, np.array([1]), np.array([norm * 0.999]), 10, Ones())[0][0], 1.0)
+    assert_close(wild_p(whole, np.array([1]), np.array([norm * 1.001]), 10, Ones())[0][0], 1 / 11)
