@@ -1,0 +1,109 @@
+"""Coverage at a planted truth (issue 74): the regression's 90% interval of a covariate's norm,
+with a change of known size added to real occurrence vectors.
+
+A covariate drawn at random (as benchmarks/nulls.py draws them: a uniform number per block, or a
+number alike within blocks with --split-blocks) has no effect on the text, so the true coefficient
+of a word on it is 0. Adding δ·x·u to each occurrence vector (x the occurrence's centred covariate,
+u a random unit direction) makes the truth δ·u exactly, and its norm δ. The plant is added to the
+word's per-block sums (Σ x Sᵀ grows by Σ n x xᵀ times δ·u), so the rest of the noise is the text's
+own. δ is a multiple of the word's own noise (the norm of its unplanted coefficient, about the
+square root of its sampling variance): the table gives, for each multiple, the share of words whose
+interval holds δ (target 85-95%), and whose p < 0.05 (power).
+
+    python benchmarks/coverage.py --model models/xiyouji [--words 60] [--seeds 3]
+"""
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from nulls import null_table, paragraphs, words_to_ask  # noqa: E402
+
+from w2vkit.findings.alacarte import DEFAULT_WINDOW, transform_fit  # noqa: E402
+from w2vkit.findings.permutation import LEVEL  # noqa: E402
+from w2vkit.findings.regression import read_design  # noqa: E402
+from w2vkit.findings.regstats import block_sums, estimate, fit, permuted_p, residualized, wild_p  # noqa: E402
+from w2vkit.findings.targets import occurrence_sums, parse_target  # noqa: E402
+from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
+
+WINDOW = DEFAULT_WINDOW
+COLUMN = np.array([1])  # (the covariate's term: the intercept is 0)
+
+
+def word_blocks(engine, design, a, word):
+    """The word's per-block sums on the design (one number covariate), as the regression makes them."""
+    label = np.where(design.valid, np.arange(len(design.valid)), -1)
+    docs, sums, counts, _, _ = occurrence_sums(engine, design.corpus, parse_target(engine, word), WINDOW, label)
+    some = counts > 0
+    docs, sums, counts = docs[some], sums[some] @ a.T.astype(np.float64), counts[some].astype(np.float64)
+    return block_sums(design.x[docs], sums, counts, design.block[docs], np.zeros(len(docs), dtype=int))
+
+
+def planted(blocks, delta: float, direction: np.ndarray):
+    xs = blocks.xs + blocks.xx[:, :, 1][:, :, None] * (delta * direction)[None, None, :]
+    return type(blocks)(xs, blocks.xx, blocks.x, blocks.stratum)
+
+
+def interval(blocks, whole: bool, permutations: int, bootstrap: int, rng):
+    found = estimate(blocks, COLUMN, bootstrap, rng)
+    observed = found["raw"][COLUMN]
+    if whole:
+        p = wild_p(blocks, COLUMN, observed, permutations, rng)[0][0]
+    else:
+        p = permuted_p(blocks, COLUMN, residualized(blocks, COLUMN), observed, permutations, rng)[0][0]
+    low, high = found["intervals"][1]
+    return (0.0 if p >= 1 - LEVEL else low), high, p
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", required=True)
+    p.add_argument("--words", type=int, default=60)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seeds", type=int, default=3)
+    p.add_argument("--multiples", default="0,2,4,8", help="δ as multiples of each word's own noise")
+    p.add_argument("--permutations", type=int, default=199)
+    p.add_argument("--bootstrap", type=int, default=100)
+    p.add_argument("--block-rows", type=int, default=20)
+    args = p.parse_args()
+    multiples = [float(m) for m in args.multiples.split(",")]
+    engine = Engine(load_model(args.model))
+    rows = paragraphs(engine)
+    tally: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in range(args.seed, args.seed + args.seeds):
+            rng = np.random.default_rng(seed)
+            table = null_table(Path(tmp) / f"nulls{seed}.tsv", rows, args.block_rows, rng)
+            words = words_to_ask(engine, args.words, rng)
+            for column, whole in (("uniform", False), ("alike", True)):
+                design = read_design(engine, table, [column], "block", "text", None, whole)
+                a, _ = transform_fit(engine, design.corpus, WINDOW)
+                for word in words:
+                    blocks = word_blocks(engine, design, a, word)
+                    if len(blocks.n) < 10:
+                        continue
+                    noise = float(np.linalg.norm(fit(blocks, np.ones((1, len(blocks.n))))[1][0][1]))
+                    direction = rng.normal(size=blocks.xs.shape[2])
+                    direction /= np.linalg.norm(direction)
+                    for m in multiples:
+                        low, high, pv = interval(planted(blocks, m * noise, direction), whole, args.permutations,
+                                                 args.bootstrap, rng)  # fmt: skip
+                        held = tally.setdefault((column, m), [])
+                        held.append((low <= m * noise <= high, pv < 0.05))
+            print(f"seed {seed} done", flush=True)
+    print(f"{'covariate':10} {'δ / noise':>9} {'words':>6} {'interval holds δ':>17} {'p < 0.05':>9}")
+    for (column, m), held in sorted(tally.items()):
+        cover, power = np.mean([h[0] for h in held]), np.mean([h[1] for h in held])
+        print(f"{column:10} {m:9g} {len(held):6d} {cover:17.1%} {power:9.1%}")
+
+
+if __name__ == "__main__":
+    main()
