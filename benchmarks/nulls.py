@@ -96,7 +96,7 @@ def measure(engine, table: Path, words: list[str], args) -> dict:
         try:
             result = contrast(
                 engine, words, table, block="block", permutations=args.permutations, bootstrap=args.bootstrap,
-                **kwargs,
+                level=args.level, **kwargs,
             )  # fmt: skip
         except Exception as e:  # (a null the tool refuses is reported, not measured)
             print(f"{name:28} refused: {e}", flush=True)
@@ -108,7 +108,7 @@ def measure(engine, table: Path, words: list[str], args) -> dict:
         out[name] = {"rows": len(rows), "p<0.05": p05, "interval excludes 0": excluded,
                      "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
         print(
-            f"{name:28} {len(rows):4d} rows  p<0.05 {p05:6.1%}  90% interval excludes 0 {excluded:6.1%}"
+            f"{name:28} {len(rows):4d} rows  p<0.05 {p05:6.1%}  {args.level:.0%} interval excludes 0 {excluded:6.1%}"
             f"  ({time.perf_counter() - started:.0f} s)",
             flush=True,
         )
@@ -124,6 +124,7 @@ def main():
     p.add_argument("--block-rows", type=int, default=20)
     p.add_argument("--permutations", type=int, default=199)
     p.add_argument("--bootstrap", type=int, default=50)
+    p.add_argument("--level", type=float, default=0.90, help="the intervals' level (0.95: at most 6%% may exclude 0)")
     p.add_argument("--tiny", action="store_true", help="a tiny model of a slice of the novel")
     p.add_argument("--only", action="append", default=[], help="the nulls whose name holds this (repeatable)")
     p.add_argument("--json", default=None)

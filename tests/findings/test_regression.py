@@ -4,11 +4,13 @@ refit under one permutation; the one-covariate case against the group means; and
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from conftest import assert_close
 
-from w2vkit.errors import UsageError
+from w2vkit.errors import OptionError, UsageError
 from w2vkit.findings.alacarte import context_means, transform
 from w2vkit.findings.contrast import contrast
 from w2vkit.findings.regression import read_design, regress
@@ -473,3 +475,56 @@ def test_a_norms_interval_holds_0_whenever_p_does_not_reject_0_at_its_level(sett
         if r["p"] >= 0.10:
             assert r["low"] == 0.0, r
         assert r["low"] <= r["norm"] <= r["high"] or r["norm"] == 0.0, r
+
+
+@pytest.mark.parametrize("by", [["year", "half"], "half"])
+def test_a_higher_level_widens_every_interval_from_the_same_draws_and_is_recorded(setting, by):
+    """--level 0.95 (issue 74): the same seed draws the same resamples, so each 95% interval holds
+    the 90% one; a regression's norm holds 0 whenever p ≥ 0.05; the level is in the provenance and
+    a curve's record."""
+    engine, table = setting
+    ask = dict(by=by, block="chapter", permutations=99, bootstrap=40, seed=3, to=["菩萨"] if by == "half" else None)
+    ninety = contrast(engine, ["行者", "师父"], table, **ask)
+    wider = contrast(engine, ["行者", "师父"], table, level=0.95, **ask)
+    assert ninety.provenance["options"]["level"] == 0.9 and wider.provenance["options"]["level"] == 0.95
+    pairs = [(a, b) for a, b in zip(ninety.records(), wider.records()) if a.get("low") is not None]
+    assert len(pairs) >= (2 if by != "half" else 1)
+    for a, b in pairs:
+        assert a["p"] == b["p"]
+        assert b["low"] <= a["low"] + 1e-12 and b["high"] >= a["high"] - 1e-12, (a, b)
+        if "norm" in b and b["p"] >= 0.05:
+            assert b["low"] == 0.0
+        for key in [k for k in a if k.startswith("cos_") and k.endswith("_low")]:
+            assert b[key] <= a[key] + 1e-12 and b[key[:-4] + "_high"] >= a[key[:-4] + "_high"] - 1e-12
+    for curve in wider.fields.get("curves", []):
+        assert curve["level"] == 0.95
+
+
+@pytest.mark.parametrize("level", [1.5, 0.2, float("nan"), "0.95", True])
+def test_a_level_outside_half_to_099_is_refused_naming_it(setting, level):
+    engine, table = setting
+    with pytest.raises(OptionError, match=r"level must be a number from 0.5 to 0.99 \(an interval's coverage"):
+        contrast(engine, ["行者"], table, by="half", level=level)
+
+
+def test_the_command_line_takes_the_level_and_refuses_one_out_of_range(setting, invoke, halves):
+    engine, table = setting
+    model = str(halves[0])
+    ask = [
+        "contrast",
+        "行者",
+        "--in",
+        str(table),
+        "--by",
+        "half",
+        "-m",
+        model,
+        "--permutations",
+        "19",
+        "--format",
+        "json",
+    ]
+    ok = invoke([*ask, "--bootstrap", "10", "--level", "0.95"])
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["provenance"]["options"]["level"] == 0.95
+    bad = invoke([*ask, "--level", "1"])
+    assert bad.exit_code == 2 and "Invalid value for '--level': 1.0 is not in the range 0.5<=x<=0.99" in bad.stderr

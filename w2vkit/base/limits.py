@@ -53,6 +53,7 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "permutations": (19, 1_000_000, True, "19 permutations resolve p = 0.05; each costs a few matrix products"),
     "bootstrap": (10, 100_000, True, "a 90% interval needs at least 10 draws"),
     "min_occurrences": (1, 1_000_000, True, "occurrences a group needs for a number"),
+    "level": (0.5, 0.99, False, "an interval's coverage; past 0.99 the tails rest on a handful of draws"),
     # (contrast's own window: each occurrence's context is averaged; window 1,000 took 134 s at 1 GB)
     "contrast_window": (1, 100, True, "conText's default is 6; past 100 an occurrence's context is its whole row"),
     "min_neighbour_count": (1, 1_000_000_000, True, "a neighbour seen fewer times is hidden"),

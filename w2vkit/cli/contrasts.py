@@ -7,6 +7,7 @@ import click
 
 from ..base.choices import (
     CONTRAST_BOOTSTRAP,
+    CONTRAST_LEVEL,
     CONTRAST_MIN_OCCURRENCES,
     CONTRAST_PERMUTATIONS,
     CONTRAST_WINDOW,
@@ -94,6 +95,13 @@ from .output import engine_for, info, plural, show, show_progress
 )
 @library_option("--bootstrap", default=CONTRAST_BOOTSTRAP, type=limited("bootstrap"), help="Draws for the interval")
 @library_option(
+    "--level",
+    default=CONTRAST_LEVEL,
+    type=limited("level"),
+    help="The coverage of every interval and band (0.95 where a journal asks; 90% is where the null harness holds "
+    "them: docs/findings.md)",
+)
+@library_option(
     "--min-occurrences",
     default=CONTRAST_MIN_OCCURRENCES,
     type=limited("min_occurrences"),
@@ -147,6 +155,7 @@ def contrast(
     window,
     permutations,
     bootstrap,
+    level,
     min_occurrences,
     scan,
     top,
@@ -215,6 +224,7 @@ def contrast(
             window=window,
             permutations=permutations,
             bootstrap=bootstrap,
+            level=level,
             min_occurrences=min_occurrences,
             top=top,
             text_column=text_column,

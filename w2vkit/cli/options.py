@@ -47,9 +47,9 @@ def limited(name: str):
     low, high, integer, _ = LIMITS[name]
     if integer:
         return click.IntRange(None if low is None else int(low), None if high is None else int(high))
-    # (NaN and infinity reach the library's option check, which refuses them before any work with
-    # the range and its reason; FiniteFloatRange is for the options no library check covers)
-    return click.FloatRange(low, high)
+    # (NaN passes every comparison of a range: refused here too, so that it is named before a missing
+    # required option of the same command is, as the library's check would name it)
+    return FiniteFloatRange(low, high)
 
 
 def library_option(*decls, default, help: str, show_default: bool = True, **kw):

@@ -46,7 +46,7 @@ from .groupmembers import ask_members
 from .grouprows import CHANGE, COLUMNS, GROUP, LOW, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles
 from .groupwords import scanned_words
 from .nnratio import check_ratio, ratio_result
-from .permutation import bh, undecided
+from .permutation import LEVEL, bh, undecided
 from .regression import check_regression, regress
 from .tabledocs import read_documents, table_label, table_provenance, table_rows
 from .targets import Target, parse_target
@@ -88,6 +88,7 @@ def contrast(
     jobs: int | None = None,
     ordered: bool = False,
     progress: bool = False,
+    level: float | None = None,
 ) -> Result:
     """How each of `words` is used in each group of the table at `path` (column `by`), and how much
     that changes from the previous group (ordered groups) or from the rest: the change (1 − cos*),
@@ -121,6 +122,9 @@ def contrast(
         Fewer occurrences in a group give a note, not a number.
     seed : int
         For the permutations and draws.
+    level : float, optional
+        The coverage of every interval and band (None: 0.90; 0.95 as many journals ask). A
+        regression's norm holds 0 in its interval whenever p ≥ 1 − level.
     scan : int or True, optional
         Instead of `words`: every word seen at least this many times in each group (True:
         SCAN_MIN_OCCURRENCES), the `top` most frequent, ranked by the change of the last group;
@@ -183,6 +187,8 @@ def contrast(
     if not words and scan is None:
         raise UsageError("give at least one word, or {scan} N", "scan")
     _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan)
+    check_number("level", level)
+    level = LEVEL if level is None else float(level)
     if rank is not None and scan is None:  # (it orders a scan's words: alone it would be ignored)
         raise UsageError("{rank} orders a scan's words: give {scan} N with it, or leave {rank} out", "rank", "scan")
     rank = SCAN_RANK if rank is None else rank
@@ -209,6 +215,7 @@ def contrast(
             settings: dict[str, Any] = dict(window=window, permutations=permutations, bootstrap=bootstrap, seed=seed)
             settings.update(at=at, to=to, picture=ordered)
             settings.update(min_occurrences=min_occurrences, split_blocks=split_blocks, where=where, table=table)
+            settings.update(level=level)
             return regress(engine, words, path, by=specs, block=block, text_column=text_column, rows=rows, **settings)
     if at:
         raise UsageError(
@@ -224,7 +231,7 @@ def contrast(
         targets = [Target(w, [[engine.model.index[w]]]) for w in words]
     a, fit = transform_fit(engine, docs.corpus, window)
     first = SCAN_FIRST if scan is not None else 0
-    state = dict(engine=engine, docs=docs, a=a, window=window, first=first, seed=seed)
+    state = dict(engine=engine, docs=docs, a=a, window=window, first=first, seed=seed, level=level)
     state.update(permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences)
     provenance = engine.provenance(**{k: state[k] for k in NUMBERS}, seed=seed)
     provenance["table"] = table
@@ -260,7 +267,7 @@ def contrast(
 
 
 # the numbers a contrast's provenance records, as its state holds them
-NUMBERS = ("window", "permutations", "bootstrap", "min_occurrences")
+NUMBERS = ("window", "permutations", "bootstrap", "min_occurrences", "level")
 
 
 def _fields(words: list[str], path, by: str, docs, block: str | None, permutations: int, scan: bool) -> dict:

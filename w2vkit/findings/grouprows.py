@@ -94,7 +94,7 @@ def contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
             elif n_blocks < 2 or int(((side.group == base) if base is not None else (side.group != g)).sum()) < 2:
                 note = "fewer than 2 blocks on a side"
             else:
-                change = compare_groups(side, g, base, s["permutations"], s["bootstrap"], rng, s["first"])
+                change = compare_groups(side, g, base, s["permutations"], s["bootstrap"], rng, s["first"], s["level"])
         near: list[tuple[str, float]] = []  # (the nearest words with their cosines)
         context: tuple[list[str], list[float]] = ([], [])  # (the most typical context words with their z)
         if occurrences:
@@ -110,7 +110,9 @@ def contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
         vs = (docs.groups[base] if base is not None else "rest") if not (docs.ordered and g == 0) else None
         cosines: list[float | None] = []
         if s["to"] is not None and occurrences >= min_occurrences and n_blocks >= 2:  # (a generator of their own)
-            found = cosines_to(side, g, s["to"], s["bootstrap"], np.random.default_rng([s["seed"], number, g, 1]))
+            found = cosines_to(
+                side, g, s["to"], s["bootstrap"], np.random.default_rng([s["seed"], number, g, 1]), s["level"]
+            )
             cosines = [c for triple in found for c in triple]
         rows.append(
             [

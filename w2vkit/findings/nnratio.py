@@ -21,7 +21,7 @@ from ..base.vecmath import top_k
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import fit_note
-from .permutation import Side, bh, block_moments, dealt, debiased_cosines, drawn, shifted_percentiles
+from .permutation import LEVEL, Side, bh, block_moments, dealt, debiased_cosines, drawn, shifted_percentiles
 from .tabledocs import Documents
 from .targets import Target, block_side
 
@@ -44,7 +44,9 @@ def check_ratio(docs: Documents, scan) -> None:
         )
 
 
-def neighbour_ratio(side: Side, unit: np.ndarray, own: set[int], permutations: int, bootstrap: int, rng):
+def neighbour_ratio(
+    side: Side, unit: np.ndarray, own: set[int], permutations: int, bootstrap: int, rng, level: float = LEVEL
+):
     """For groups 0 (a) and 1 (b) of `side`: the candidate rows (the RATIO_NEIGHBOURS nearest of
     each group's vector but `own`), which group's nearest each is (0, 1, or -1 for both), the
     debiased cosines with a and b, the ratio with its interval, and p. None: a side with fewer than
@@ -76,7 +78,7 @@ def neighbour_ratio(side: Side, unit: np.ndarray, own: set[int], permutations: i
         done += p
     ba, bb = drawn(rng, bootstrap, in_a), drawn(rng, bootstrap, in_b)
     boot = debiased_cosines(ba, moments, units) / debiased_cosines(bb, moments, units)
-    intervals = [shifted_percentiles(boot[:, j], float(ratio[j])) for j in range(len(rows))]
+    intervals = [shifted_percentiles(boot[:, j], float(ratio[j]), level) for j in range(len(rows))]
     return rows, nearer, cos_a, cos_b, ratio, intervals, (1 + exceed) / (done + 1), done
 
 
@@ -109,7 +111,9 @@ def ratio_result(
         if min(counts) < settings["min_occurrences"]:
             out.append(_row(word, note=f"{min(counts)} occurrences in a group, under {settings['min_occurrences']}"))
             continue
-        found = neighbour_ratio(side, engine.unit, target.rows, settings["permutations"], settings["bootstrap"], rng)
+        found = neighbour_ratio(
+            side, engine.unit, target.rows, settings["permutations"], settings["bootstrap"], rng, settings["level"]
+        )
         if found is None:
             out.append(_row(word, note="fewer than 2 blocks on a side"))
             continue

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LEVEL = 0.90
+from ..base.choices import CONTRAST_LEVEL
+
+LEVEL = CONTRAST_LEVEL
 ADAPTIVE_P = 0.1
 FLOOR_EXCEEDED = 3  # at most this many permuted changes reached the observed: p is at its floor
 
@@ -58,7 +60,9 @@ def _stat(weights_a, weights_b, side: Side, moments: np.ndarray | None = None) -
     return _change(ma, va, mb, vb)
 
 
-def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, bootstrap: int, rng, first: int = 0) -> dict:
+def compare_groups(
+    side: Side, ga: int, gb: int | None, permutations: int, bootstrap: int, rng, first: int = 0, level: float = LEVEL
+) -> dict:
     """Change, its bootstrap interval and permutation p between group ga and gb (None: the rest),
     and the permutations done: `first` when given (a scan's first pass), else `permutations`."""
     in_a = side.group == ga
@@ -89,7 +93,7 @@ def compare_groups(side: Side, ga: int, gb: int | None, permutations: int, boots
     # bootstrap: blocks drawn with replacement within each group (multinomial counts)
     ba, bb = drawn(rng, bootstrap, in_a), drawn(rng, bootstrap, in_b)
     boot = _stat(ba, bb, side, moments)
-    low, high = shifted_percentiles(boot, observed)
+    low, high = shifted_percentiles(boot, observed, level)
     return {"change": observed, "low": low, "high": high, "p": p_value, "permutations": done}
 
 
@@ -120,14 +124,18 @@ def drawn(rng, bootstrap: int, mine: np.ndarray) -> np.ndarray:
     return weights
 
 
-def cosines_to(side: Side, g: int, units: np.ndarray, bootstrap: int, rng) -> list[tuple[float, float, float]]:
+def cosines_to(
+    side: Side, g: int, units: np.ndarray, bootstrap: int, rng, level: float = LEVEL
+) -> list[tuple[float, float, float]]:
     """The cosine of group g's mean vector with each of `units` (unit rows: words a user names),
     debiased (debiased_cosines), with a shifted-percentile 90% interval from drawing g's blocks
     with replacement."""
     mine = side.group == g
     draws = drawn(rng, bootstrap, mine)[:, mine]
     cos = debiased_cosines(np.vstack([np.ones(int(mine.sum())), draws]), block_moments(side)[mine], units)
-    return [(float(cos[0, j]), *shifted_percentiles(cos[1:, j], float(cos[0, j]))) for j in range(units.shape[0])]
+    return [
+        (float(cos[0, j]), *shifted_percentiles(cos[1:, j], float(cos[0, j]), level)) for j in range(units.shape[0])
+    ]
 
 
 def debiased_cosines(weights: np.ndarray, moments: np.ndarray, units: np.ndarray) -> np.ndarray:

@@ -114,6 +114,7 @@ def regress(
     picture: bool = False,
     rows: list | None = None,
     table: dict | None = None,
+    level: float = LEVEL,
 ) -> Result:
     """How each of `words` is used as the table's covariates vary: a row per covariate term (and
     per baseline level), with the coefficient's debiased norm, 90% interval, permutation p and BH q,
@@ -121,7 +122,8 @@ def regress(
     `by` the covariates (`year`, `year:number`, `period:levels`). Each number also gets a curve
     (fields["curves"]): the cosine of the fitted vector across its range to the words `to` names,
     else to those gaining and losing most, with a 90% band from the bootstrap; `picture` asks for
-    one (UsageError, before the work, without a number to draw)."""
+    one (UsageError, before the work, without a number to draw). `level`: the intervals' and the
+    bands' coverage (0.90)."""
     design = read_design(engine, path, list(by), block, text_column, where, split_blocks, rows)
     check_regression(None, None, False, picture, design.covariates)
     points = [_point(design, a) for a in (at or [])]
@@ -130,7 +132,9 @@ def regress(
     found = []
     for number, (word, target) in enumerate(zip(words, targets)):
         rng = np.random.default_rng([seed, number])
-        found.append(_word_rows(engine, design, a, word, target, window, permutations, bootstrap, min_occurrences, rng))
+        found.append(
+            _word_rows(engine, design, a, word, target, window, (permutations, bootstrap, level), min_occurrences, rng)
+        )
     drawn = _named(engine, to)
     rows_out = [r for word_rows, _ in found for r in word_rows]
     for r, q in zip(rows_out, bh([r[P] for r in rows_out])):
@@ -156,7 +160,12 @@ def regress(
         ),
     }
     provenance = engine.provenance(
-        window=window, permutations=permutations, bootstrap=bootstrap, min_occurrences=min_occurrences, seed=seed
+        window=window,
+        permutations=permutations,
+        bootstrap=bootstrap,
+        min_occurrences=min_occurrences,
+        seed=seed,
+        level=level,
     )
     if table is not None:  # (the table's path, checksum and reading options: contrast's record of it)
         provenance["table"] = table
@@ -199,8 +208,10 @@ def _notes(result: Result, design: Design, block: str | None) -> None:
         )
 
 
-def _word_rows(engine: Engine, design: Design, a, word, target, window, permutations, bootstrap, least, rng):
-    """One word's rows, and what its fitted vectors need (None when it could not be fitted)."""
+def _word_rows(engine: Engine, design: Design, a, word, target, window, resampling: tuple, least, rng):
+    """One word's rows, and what its fitted vectors need (None when it could not be fitted);
+    `resampling`: (permutations, bootstrap draws, the intervals' level)."""
+    permutations, bootstrap, level = resampling
     if target is None:
         return [_note_row(word, "composed from character n-grams, so it has no occurrences to regress")], None
     label = np.where(design.valid, np.arange(len(design.valid)), -1)
@@ -228,7 +239,7 @@ def _word_rows(engine: Engine, design: Design, a, word, target, window, permutat
     if len(blocks.n) < 3 or np.linalg.matrix_rank(blocks.xx.sum(axis=0)) < len(cols):
         return [_note_row(word, "too few blocks or values to separate the covariates")], None
     tested = np.arange(1, len(cols))
-    found = estimate(blocks, tested, bootstrap, rng)
+    found = estimate(blocks, tested, bootstrap, rng, level)
     pvalues: dict[int, float] = {}
     done = 0
     for c in sorted(set(owner.tolist()) - {-1}):
@@ -243,6 +254,7 @@ def _word_rows(engine: Engine, design: Design, a, word, target, window, permutat
             notes[design.covariates[c].name] = f"confounded: the other covariates explain {share:.0%} of it"
         pvalues.update(zip(columns.tolist(), ps.tolist()))
     state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "frequent": design.frequent}
+    state["level"] = level
     state.update(own=list(target.rows), draws=found["draws"])
     state["numbers"] = [  # (each number covariate: its column in the word's fit, and its 5th and 95th percentiles)
         (c, int(np.flatnonzero(cols == design.columns_of(c)[0])[0]), *_spread(x[:, design.columns_of(c)[0]], counts))
@@ -292,7 +304,7 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
     def numbers(i: int) -> dict:
         low, high = found["intervals"][i]
         p = pvalues.get(i)
-        if p is not None and p >= 1 - LEVEL:
+        if p is not None and p >= 1 - state["level"]:
             # (a norm of 0 is in the interval when the permutation test does not reject it at the
             # interval's level: the bootstrap fails at that boundary; docs/findings.md)
             low = 0.0
@@ -376,11 +388,13 @@ def _curve(engine: Engine, word: str, design: Design, state: dict, number: tuple
     draws = np.stack([cosines(b) for b in state["draws"]])
     # (shifted percentiles, as every interval of a contrast: a draw's fitted vector is noisier, which
     # pulls its cosines toward 0, and the plain band missed its own line at 3 of 10 points)
-    band = np.quantile(draws, [0.05, 0.95], axis=0) - (draws.mean(axis=0) - line)[None]
+    tails = [(1 - state["level"]) / 2, (1 + state["level"]) / 2]
+    band = np.quantile(draws, tails, axis=0) - (draws.mean(axis=0) - line)[None]
     centre = design.covariates[c].center
     return {
         "word": word,
         "covariate": design.covariates[c].name,
+        "level": state["level"],
         "values": (xs + centre).tolist(),
         "lines": [
             {"word": w, "cosine": line[:, k].tolist(), "low": band[0][:, k].tolist(), "high": band[1][:, k].tolist()}

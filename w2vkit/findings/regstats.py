@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .permutation import shifted_percentiles
+from .permutation import LEVEL, shifted_percentiles
 
 CHUNK = 100  # permutations or draws solved at a time
 
@@ -105,8 +105,8 @@ def debiased_norms(blocks: Blocks, weights: np.ndarray, xtx: np.ndarray, coef: n
     return np.sqrt(np.maximum(out, 0))
 
 
-def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng) -> dict:
-    """The debiased norms of `terms` and their shifted-percentile 90% intervals from `bootstrap`
+def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng, level: float = LEVEL) -> dict:
+    """The debiased norms of `terms` and their shifted-percentile intervals at `level` (90%) from `bootstrap`
     draws of blocks (with replacement, within each stratum of the categorical covariates); the
     coefficients, and those of each draw."""
     nb = len(blocks.n)
@@ -123,7 +123,7 @@ def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng) -> dict:
         norms.append(debiased_norms(blocks, w, xtx_w, coef_w))
         coefs.append(coef_w)
     boot = np.vstack(norms)
-    intervals = [shifted_percentiles(boot[:, j], float(observed[j])) for j in terms]
+    intervals = [shifted_percentiles(boot[:, j], float(observed[j]), level) for j in terms]
     return {
         "coef": coef[0],
         "xtx": xtx[0],

@@ -1,6 +1,6 @@
 """Pictures of a regression's number (`w2vkit contrast 月 --by year ... -o curve.png`): for each
 word, the cosine of its fitted vector to a few words across the number's range (5th to 95th
-percentile of its occurrences), each with its 90% bootstrap band, as a line per word. The curves
+percentile of its occurrences), each with its bootstrap band (90%, or --level), as a line per word. The curves
 come from w2vkit.findings.regression (the result's fields["curves"]); a number drawn as 690
 groups was unreadable."""
 
@@ -58,8 +58,9 @@ def _draw(plt, shown: list[dict], text_kw: dict):
         ax.set_ylabel("cosine of the fitted vector")
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
+    level = shown[0].get("level", 0.9)  # (a curve kept before --level: 90%)
     fig.suptitle("each word's fitted vector across the number (the other covariates at the word's means): its "
-                 "cosine to a few words, with a 90% bootstrap band", fontsize=10, color="#444")  # fmt: skip
+                 f"cosine to a few words, with a {level:.0%} bootstrap band", fontsize=10, color="#444")  # fmt: skip
     fig.tight_layout(rect=(0, 0, 0.97, 0.94))
     return fig
 
