@@ -528,3 +528,42 @@ def test_the_command_line_takes_the_level_and_refuses_one_out_of_range(setting, 
     assert ok.exit_code == 0 and json.loads(ok.stdout)["provenance"]["options"]["level"] == 0.95
     bad = invoke([*ask, "--level", "1"])
     assert bad.exit_code == 2 and "Invalid value for '--level': 1.0 is not in the range 0.5<=x<=0.99" in bad.stderr
+
+
+def test_a_baseline_asked_for_is_the_level_the_others_are_against(setting):
+    """--baseline half=后 (issue 74): the half's row is 前 against 后; with two levels the coefficient
+    only changes sign, so the norm is the same (p from other draws, as the strata are swapped)."""
+    engine, table = setting
+    ask = dict(by=["year", "half"], block="chapter", permutations=99, bootstrap=20, seed=4)
+    default = [r for r in contrast(engine, ["菩萨"], table, **ask).records() if r["covariate"] == "half"]
+    turned = [r for r in contrast(engine, ["菩萨"], table, baseline={"half": "后"}, **ask).records()]
+    turned = [r for r in turned if r["covariate"] == "half"]
+    assert [(r["term"], r["vs"]) for r in default] == [("前", None), ("后", "前")]
+    assert [(r["term"], r["vs"]) for r in turned] == [("后", None), ("前", "后")]
+    assert_close(turned[1]["norm"], default[1]["norm"])
+    assert abs(turned[1]["p"] - default[1]["p"]) < 0.15  # (the draws' strata are dealt in another order)
+
+
+@pytest.mark.parametrize(
+    "by, baseline, message",
+    [
+        (["year", "half"], {"half": "中"}, "baseline gives half='中'; column 'half' has 前, 后"),
+        (["year", "half"], {"year": "600"}, "baseline names 'year', which is not a covariate of levels in by"),
+        ("half", {"half": "后"}, "baseline sets a regression's reference level; one column's groups"),
+    ],
+)
+def test_a_baseline_that_is_no_level_of_a_covariate_is_refused(setting, by, baseline, message):
+    engine, table = setting
+    with pytest.raises(UsageError, match=message):
+        contrast(engine, ["行者"], table, by=by, baseline=baseline)
+
+
+def test_the_command_line_baseline_takes_column_equals_value(setting, invoke, halves):
+    _, table = setting
+    ask = ["contrast", "行者", "--in", str(table), "--by", "year", "--by", "half", "-m", str(halves[0])]
+    bad = invoke([*ask, "--baseline", "half"])
+    assert bad.exit_code == 2 and bad.stderr.endswith("Error: --baseline takes COLUMN=VALUE, not 'half'\n")
+    wrong = invoke([*ask, "--baseline", "year=600"])
+    assert wrong.exit_code == 2 and "Error: --baseline names 'year', which is not a covariate of levels in --by" in (
+        wrong.stderr
+    )

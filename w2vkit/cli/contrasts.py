@@ -80,6 +80,13 @@ from .output import engine_for, info, plural, show, show_progress
 )
 @library_option("--text-column", default=TEXT_COLUMN, metavar="NAME", help="The column holding the text")
 @where_option("Only the rows whose COLUMN is VALUE (repeatable): a contrast inside one collection, say.")
+@click.option(
+    "--baseline",
+    multiple=True,
+    metavar="COLUMN=VALUE",
+    help="In a regression, the level a covariate of levels is measured against (repeatable) [default: its first "
+    "value in the table].",
+)
 @library_option(
     "--rank",
     type=click.Choice(SCAN_RANKS),
@@ -148,6 +155,7 @@ def contrast(
     groups,
     text_column,
     where,
+    baseline,
     to,
     ratio,
     at,
@@ -214,6 +222,7 @@ def contrast(
         scan=scan,
         split_blocks=split_blocks,
         where=where_conditions(where) or None,
+        baseline=where_conditions(baseline, "--baseline") or None,
         at=points or None,
         to=[w.strip() for w in to.split(",") if w.strip()] if to is not None else None,
         ratio=ratio,

@@ -89,6 +89,7 @@ def contrast(
     ordered: bool = False,
     progress: bool = False,
     level: float | None = None,
+    baseline: dict[str, str] | None = None,
 ) -> Result:
     """How each of `words` is used in each group of the table at `path` (column `by`), and how much
     that changes from the previous group (ordered groups) or from the rest: the change (1 − cos*),
@@ -125,6 +126,9 @@ def contrast(
     level : float, optional
         The coverage of every interval and band (None: 0.90; 0.95 as many journals ask). A
         regression's norm holds 0 in its interval whenever p ≥ 1 − level.
+    baseline : dict, optional
+        In a regression, the level each covariate of levels is measured against ({"period": "唐"});
+        None: its first value in the table.
     scan : int or True, optional
         Instead of `words`: every word seen at least this many times in each group (True:
         SCAN_MIN_OCCURRENCES), the `top` most frequent, ranked by the change of the last group;
@@ -183,6 +187,8 @@ def contrast(
     if not isinstance(engine, Engine):
         raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
     _check_types(by, block, text_column, at, to)
+    if baseline is not None and not isinstance(baseline, dict):
+        raise TypeError(f"baseline must be a dict of column to level ({{'period': '唐'}}), not {baseline!r}")
     words = words_argument("words", words) if words is not None else []
     if not words and scan is None:
         raise UsageError("give at least one word, or {scan} N", "scan")
@@ -209,17 +215,24 @@ def contrast(
     table = table_provenance(path, rows, text_column=text_column, block=block, split_blocks=split_blocks)
     path = table_label(path)  # (a DataFrame is named so in messages; its rows are read)
     if len(specs) > 1 or groups is None:
-        covariates = resolve(path, rows, specs)
+        covariates = resolve(path, rows, specs, baseline)
         if len(covariates) > 1 or covariates[0].kind == "number":  # (a regression: contrast is its one-level case)
             check_regression(scan, groups, ratio, ordered, covariates)
             settings: dict[str, Any] = dict(window=window, permutations=permutations, bootstrap=bootstrap, seed=seed)
             settings.update(at=at, to=to, picture=ordered)
             settings.update(min_occurrences=min_occurrences, split_blocks=split_blocks, where=where, table=table)
-            settings.update(level=level)
+            settings.update(level=level, baseline=baseline)
             return regress(engine, words, path, by=specs, block=block, text_column=text_column, rows=rows, **settings)
     if at:
         raise UsageError(
             "{at} asks for fitted vectors of a regression: give a number column or several {by}", "at", "by"
+        )
+    if baseline:  # (one column's groups are each against the rest, or against the one before)
+        raise UsageError(
+            "{baseline} sets a regression's reference level; one column's groups are each against the rest: give "
+            "{groups} with the baseline first to compare each group with the one before",
+            "baseline",
+            "groups",
         )
     docs = read_documents(engine, path, names[0], block, text_column, groups, split_blocks, where, rows=rows)
     if ordered and not docs.ordered:  # (a picture of paths needs them: said before the work, not after)

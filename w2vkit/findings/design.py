@@ -67,11 +67,13 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
     return spec.strip(), None
 
 
-def resolve(path, rows: list, specs: list[str]) -> list[Covariate]:
+def resolve(path, rows: list, specs: list[str], baseline: dict[str, str] | None = None) -> list[Covariate]:
     """The covariates the specs name, each a number or levels (said so, else numbers with
-    NUMBER_VALUES distinct values or more); a column named twice, a number column with words in it,
-    a single level, or more than MAX_LEVELS levels beside another covariate: UsageError (one
-    column of many levels is a group contrast, each group against the rest)."""
+    NUMBER_VALUES distinct values or more), levels in the table's order but for the `baseline`
+    each names (first: the one the others are against); a column named twice, a number column with
+    words in it, a single level, or more than MAX_LEVELS levels beside another covariate, a baseline
+    that is no level: UsageError (one column of many levels is a group contrast, each group against
+    the rest)."""
     parsed = [parse_spec(s) for s in specs]
     names = [n for n, _ in parsed]
     repeated = [n for n in dict.fromkeys(names) if names.count(n) > 1]
@@ -109,9 +111,29 @@ def resolve(path, rows: list, specs: list[str]) -> list[Covariate]:
                     f"{path}: column {name!r} has {len(distinct):,} values: too many levels; write {name}:number "
                     "if they are numbers, or choose a coarser column"
                 )
-            covariate.levels = distinct
+            covariate.levels = _baseline_first(path, name, distinct, (baseline or {}).get(name))
         out.append(covariate)
+    levels = {c.name for c in out if c.kind == "levels"}
+    stray = [name for name in baseline or {} if name not in levels]
+    if stray:
+        shown = ", ".join(sorted(levels)) or "none"
+        raise UsageError(
+            f"{{baseline}} names {stray[0]!r}, which is not a covariate of levels in {{by}} (those: {shown})",
+            "baseline",
+            "by",
+        )
     return out
+
+
+def _baseline_first(path, name: str, levels: list[str], baseline: str | None) -> list[str]:
+    """The levels with the baseline asked for first (UsageError when the column lacks it)."""
+    if baseline is None:
+        return levels
+    if baseline not in levels:
+        raise UsageError(
+            f"{path}: {{baseline}} gives {name}={baseline!r}; column {name!r} has {', '.join(levels[:20])}", "baseline"
+        )
+    return [baseline] + [v for v in levels if v != baseline]
 
 
 def _check_numbers(path, name: str, kind: str | None, distinct: list[str], numbers: list) -> None:

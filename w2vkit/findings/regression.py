@@ -59,14 +59,14 @@ NORM, P, Q = (COLUMNS.index(c) for c in ("norm", "p", "q"))
 
 
 def read_design(
-    engine: Engine, path, by: list[str], block, text_column: str, where, split_blocks: bool, rows=None
+    engine: Engine, path, by: list[str], block, text_column: str, where, split_blocks: bool, rows=None, baseline=None
 ) -> Design:
     """The table's rows as a regression reads them: covariates resolved, the design matrix, blocks
     (checked constant in the covariates), and the texts segmented as the model's were."""
     names = [parse_spec(s)[0] for s in by]
     if rows is None:  # (the block may be a covariate's column: chapters permuted whole by their number)
         rows = table_rows(engine, path, [text_column, *names] + ([block] if block else []), where)
-    covariates = resolve(path, rows, list(by))
+    covariates = resolve(path, rows, list(by), baseline)
     x, valid, terms, owner = design_rows(rows, covariates)
     _check_separable(path, x[valid], owner, covariates)
     block_of, block_names, split = blocks_of(path, rows, x, valid, block, split_blocks)
@@ -115,6 +115,7 @@ def regress(
     rows: list | None = None,
     table: dict | None = None,
     level: float = LEVEL,
+    baseline: dict[str, str] | None = None,
 ) -> Result:
     """How each of `words` is used as the table's covariates vary: a row per covariate term (and
     per baseline level), with the coefficient's debiased norm, 90% interval, permutation p and BH q,
@@ -123,8 +124,9 @@ def regress(
     (fields["curves"]): the cosine of the fitted vector across its range to the words `to` names,
     else to those gaining and losing most, with a 90% band from the bootstrap; `picture` asks for
     one (UsageError, before the work, without a number to draw). `level`: the intervals' and the
-    bands' coverage (0.90)."""
-    design = read_design(engine, path, list(by), block, text_column, where, split_blocks, rows)
+    bands' coverage (0.90); `baseline`: the level each covariate of levels is against ({"period":
+    "唐"}; else its first in the table)."""
+    design = read_design(engine, path, list(by), block, text_column, where, split_blocks, rows, baseline)
     check_regression(None, None, False, picture, design.covariates)
     points = [_point(design, a) for a in (at or [])]
     targets = [parse_target(engine, w) for w in words]
