@@ -21,7 +21,7 @@ import click
 
 from ..base.choices import DEFAULT_SENTENCE_METHOD, DEFAULT_TOPN, DEFAULT_VIEWS, SENTENCE_METHODS, SIMILARITIES
 from ..base.env import CLUSTER_ENV
-from ..base.limits import LIMITS
+from ..base.limits import LIMITS, check_number
 from ..base.optiontable import SEGMENT, parse_weight
 from ..errors import UsageError
 from .output import TerminalSafeFormatter
@@ -32,11 +32,17 @@ class FiniteFloatRange(click.FloatRange):
     `--stable nan` once gave an empty table and exit 0). Every float option of every command has
     this type (tests/cli/test_cli.py walks them)."""
 
+    def __init__(self, *args, limit: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit = limit  # (the library's name of the option: its own message, with the range's reason)
+
     def convert(self, value, param, ctx):
         import math
 
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
+            if self.limit is not None:
+                check_number(self.limit, number)
             self.fail(f"{value!r} is not a finite number.", param, ctx)
         return number
 
@@ -47,9 +53,9 @@ def limited(name: str):
     low, high, integer, _ = LIMITS[name]
     if integer:
         return click.IntRange(None if low is None else int(low), None if high is None else int(high))
-    # (NaN passes every comparison of a range: refused here too, so that it is named before a missing
-    # required option of the same command is, as the library's check would name it)
-    return FiniteFloatRange(low, high)
+    # (NaN passes every comparison of a range: refused here, with the library's own message, so that
+    # it is named before a missing required option of the same command)
+    return FiniteFloatRange(low, high, limit=name)
 
 
 def library_option(*decls, default, help: str, show_default: bool = True, **kw):

@@ -255,3 +255,28 @@ def outside_note(design: Design, at: list[dict[str, str]]) -> str | None:
                 f"{cov.high:g}): the fit there extends the line past what the text shows"
             )
     return None
+
+
+def point_terms(design: Design, values: dict[str, str]) -> tuple[dict[str, str], dict[int, float]]:
+    """A fitted point `at` names ({"year": "700", "period": "宋"}) as term values; a covariate not named
+    stays at the word's mean. An unknown column or level: UsageError."""
+    terms: dict[int, float] = {}
+    names = {c.name: i for i, c in enumerate(design.covariates)}
+    for name, value in values.items():
+        if name not in names:
+            raise UsageError(f"{{at}} names {name!r}, which is not a covariate ({', '.join(names)})", "at")
+        c = names[name]
+        cov = design.covariates[c]
+        cols = design.columns_of(c)
+        if cov.kind == "number":
+            x = cov.value(value)  # (nan, inf and numbers too large to fit are no place to fit at)
+            if x != x:
+                above = " above 0" if cov.log else ""
+                raise UsageError(f"{{at}} gives {name}={value!r}: {name} is a finite number{above}", "at")
+            terms[int(cols[0])] = x - cov.center
+        else:
+            if value not in cov.levels:
+                raise UsageError(f"{{at}} gives {name}={value!r}; {name} has {', '.join(cov.levels)}", "at")
+            for k, j in enumerate(cols, 1):
+                terms[int(j)] = 1.0 if cov.levels[k] == value else 0.0
+    return values, terms

@@ -25,7 +25,7 @@ from ..base.vecmath import top_k
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
-from .design import SKEWED, Design, blocks_of, design_rows, outside_note, parse_spec, resolve
+from .design import SKEWED, Design, blocks_of, design_rows, outside_note, parse_spec, point_terms, resolve
 from .permutation import LEVEL, bh
 from .regstats import Blocks, block_sums, estimate, explained, permuted_p, residualized, wild_p
 from .tabledocs import segmented, table_rows
@@ -128,7 +128,7 @@ def regress(
     "唐"}; else its first in the table)."""
     design = read_design(engine, path, list(by), block, text_column, where, split_blocks, rows, baseline)
     check_regression(None, None, False, picture, design.covariates)
-    points = [_point(design, a) for a in (at or [])]
+    points = [point_terms(design, a) for a in (at or [])]
     targets = [parse_target(engine, w) for w in words]
     a, fit = transform_fit(engine, design.corpus, window)
     found = []
@@ -447,31 +447,6 @@ def _nearest(engine, vector, own):
     sims[own] = -np.inf
     best = top_k(sims, NEIGHBOURS)
     return [engine.model.words[j] for j in best], [float(sims[j]) for j in best]
-
-
-def _point(design: Design, values: dict[str, str]) -> tuple[dict[str, str], dict[int, float]]:
-    """A fitted point `at` names ({"year": "700", "period": "宋"}) as term values; a covariate not named
-    stays at the word's mean. An unknown column or level: UsageError."""
-    terms: dict[int, float] = {}
-    names = {c.name: i for i, c in enumerate(design.covariates)}
-    for name, value in values.items():
-        if name not in names:
-            raise UsageError(f"{{at}} names {name!r}, which is not a covariate ({', '.join(names)})", "at")
-        c = names[name]
-        cov = design.covariates[c]
-        cols = design.columns_of(c)
-        if cov.kind == "number":
-            x = cov.value(value)  # (nan, inf and numbers too large to fit are no place to fit at)
-            if x != x:
-                above = " above 0" if cov.log else ""
-                raise UsageError(f"{{at}} gives {name}={value!r}: {name} is a finite number{above}", "at")
-            terms[int(cols[0])] = x - cov.center
-        else:
-            if value not in cov.levels:
-                raise UsageError(f"{{at}} gives {name}={value!r}; {name} has {', '.join(cov.levels)}", "at")
-            for k, j in enumerate(cols, 1):
-                terms[int(j)] = 1.0 if cov.levels[k] == value else 0.0
-    return values, terms
 
 
 def _fitted_row(engine, word, state, point) -> tuple:
