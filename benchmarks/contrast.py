@@ -315,6 +315,12 @@ def scan_power(args, tmp: Path) -> dict:
         out["others_q05"].append(float(np.mean([r["q"] < 0.05 for r in others])))
         out["scanned"].append(len(rows))
         out["seconds"].append(round(time.perf_counter() - started, 1))
+        for name, ranked in _scan_orders(rows).items():  # (which order a reader should get first)
+            words = [r["word"] for r in ranked if r["word"] not in donors]
+            out.setdefault(f"ap_{name}", []).append(_average_precision(words, set(targets)))
+            out.setdefault(f"top10_{name}", []).append(sum(w in targets for w in words[:10]) / 10)
+            print(f"  order by {name:12} AP {out[f'ap_{name}'][-1]:.3f}  targets in the first 10: "
+                  f"{out[f'top10_{name}'][-1]:.0%}", flush=True)  # fmt: skip
         most = max(r["permutations"] for r in rows)
         print(
             f"plant seed {seed}: {len(rows)} words scanned ({len(hits)} targets); targets at q < 0.05 "
@@ -323,6 +329,18 @@ def scan_power(args, tmp: Path) -> dict:
             flush=True,
         )
     return out
+
+
+def _scan_orders(rows: list[dict]) -> dict[str, list[dict]]:
+    """A scan's rows in each order a reader might get: the change, its interval's lower bound,
+    and the findings that hold (q < 0.05) first, each part by the change."""
+    change = sorted(rows, key=lambda r: -r["change"])
+    return {
+        "change": change,
+        "low": sorted(rows, key=lambda r: -r["low"]),
+        "held first": [r for r in change if r["q"] < 0.05] + [r for r in change if r["q"] >= 0.05],
+        "held by low": sorted(rows, key=lambda r: (r["q"] >= 0.05, -r["low"])),
+    }
 
 
 def _average_precision(ranked_words, targets) -> float:

@@ -567,3 +567,34 @@ def test_the_command_line_baseline_takes_column_equals_value(setting, invoke, ha
     assert wrong.exit_code == 2 and "Error: --baseline names 'year', which is not a covariate of levels in --by" in (
         wrong.stderr
     )
+
+
+def test_a_concept_as_to_is_the_unit_mean_of_its_words(setting):
+    """--to 隐+逸+孤 (issue 74): the cosine with a concept is linear in its unit vector, so it equals
+    the sum of the cosines with its words over the length of the sum of their unit vectors."""
+    engine, table = setting
+    result = contrast(
+        engine, ["菩萨"], table, by="half", to=["行者", "大圣", "行者+大圣"], bootstrap=20, permutations=19
+    )
+    rows = [r for r in result.records() if r.get("cos_行者") is not None]
+    assert rows
+    length = np.sqrt(2 + 2 * engine.similarity("行者", "大圣"))
+    for r in rows:
+        assert_close(r["cos_行者+大圣"], (r["cos_行者"] + r["cos_大圣"]) / length)
+    curve = contrast(
+        engine, ["菩萨"], table, by=["year"], block="chapter", to=["行者+大圣"], bootstrap=20, permutations=19
+    )
+    assert [line["word"] for line in curve.fields["curves"][0]["lines"]] == ["行者+大圣"]
+
+
+@pytest.mark.parametrize(
+    "to, message",
+    [
+        (["行者+"], "to names '行者\\+': an empty part; join a concept's words as 隐\\+逸\\+孤"),
+        (["行者+行者"], "to names '行者\\+行者', with '行者' twice"),
+    ],
+)
+def test_a_concept_with_an_empty_part_or_a_word_twice_is_refused(setting, to, message):
+    engine, table = setting
+    with pytest.raises(UsageError, match=message):
+        contrast(engine, ["菩萨"], table, by="half", to=to)

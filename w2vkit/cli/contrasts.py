@@ -49,7 +49,8 @@ from .output import engine_for, info, plural, show, show_progress
     "--to",
     default=None,
     metavar="W1,W2",
-    help="Words whose cosine with each group's vector is given, with a 90% interval (columns cos_W…).",
+    help="Words whose cosine with each group's vector is given, with an interval (columns cos_W…); words joined by + "
+    "are one concept (隐+逸+孤: the unit mean of theirs).",
 )
 @click.option(
     "--ratio",

@@ -49,7 +49,7 @@ from .nnratio import check_ratio, ratio_result
 from .permutation import LEVEL, bh, undecided
 from .regression import check_regression, regress
 from .tabledocs import read_documents, table_label, table_provenance, table_rows
-from .targets import Target, parse_target
+from .targets import Target, concept_vectors, parse_target
 from .trajectory import paths
 
 DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
@@ -206,6 +206,7 @@ def contrast(
     if scan is True:
         scan = SCAN_MIN_OCCURRENCES
     targets = [parse_target(engine, w) for w in words]  # (a word the model lacks: said before any work)
+    concepts = concept_vectors(engine, to) if to else None  # (and one of `to`'s)
     specs = [by] if isinstance(by, str) else list(by)
     _check_literal_columns(path, specs)
     names = [parse_spec(s)[0] for s in specs]
@@ -255,7 +256,7 @@ def contrast(
         return ratio_result(engine, docs, a, list(zip(words, targets)), state, fields, provenance, fit)
     if scan is None:  # (each change placed among words of its frequency: their counts in these groups)
         state["counts"], state["comparable"] = _group_counts(engine, docs)
-    state["to"] = np.vstack([engine.lookup(w).vector for w in to]) if to else None
+    state["to"] = concepts
     found = _contrast_all(state, list(enumerate(zip(words, targets))), jobs, scan is not None, progress)
     rows = _ranked_rows(found, docs, scan is not None, CHANGE if rank == "change" else LOW)
     notes = [note for _, note, _ in found if note]

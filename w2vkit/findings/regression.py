@@ -29,7 +29,7 @@ from .design import SKEWED, Design, blocks_of, design_rows, outside_note, parse_
 from .permutation import LEVEL, bh
 from .regstats import Blocks, block_sums, estimate, explained, permuted_p, residualized, wild_p
 from .tabledocs import segmented, table_rows
-from .targets import occurrence_sums, parse_target
+from .targets import concept_vectors, occurrence_sums, parse_target
 
 NEIGHBOURS = 8
 CURVE_POINTS = 21  # a number's curve: fitted vectors from its 5th to its 95th percentile
@@ -130,6 +130,7 @@ def regress(
     check_regression(None, None, False, picture, design.covariates)
     points = [point_terms(design, a) for a in (at or [])]
     targets = [parse_target(engine, w) for w in words]
+    drawn = _named(engine, to)
     a, fit = transform_fit(engine, design.corpus, window)
     found = []
     for number, (word, target) in enumerate(zip(words, targets)):
@@ -137,7 +138,6 @@ def regress(
         found.append(
             _word_rows(engine, design, a, word, target, window, (permutations, bootstrap, level), min_occurrences, rng)
         )
-    drawn = _named(engine, to)
     rows_out = [r for word_rows, _ in found for r in word_rows]
     for r, q in zip(rows_out, bh([r[P] for r in rows_out])):
         r[Q] = q
@@ -363,7 +363,7 @@ def _named(engine: Engine, to: list[str] | None) -> tuple[list[str], np.ndarray]
     """The words a curve is drawn to, with their unit vectors (an unknown word: its own error)."""
     if not to:
         return None
-    vectors = np.vstack([engine.lookup(w).vector for w in to]).astype(np.float64)
+    vectors = concept_vectors(engine, to)
     return list(to), vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 

@@ -135,3 +135,22 @@ def block_side(engine: Engine, docs: Documents, a: np.ndarray, target: Target, w
     some = counts > 0
     side = Side(sums[some] @ a.T.astype(np.float64), counts[some].astype(np.float64), docs.block_group[present[some]])
     return pos, spans, side
+
+
+def concept_vectors(engine: Engine, names: list[str]) -> np.ndarray:
+    """The unit vector of each word `names` gives (`to`'s words), or of a concept of words joined
+    by `+` (隐+逸+孤: the unit mean of their unit vectors, as a query of them); a word the model
+    lacks: its own error, with close words; an empty part, a word twice or more than MAX_POOLED
+    parts: UsageError naming the item."""
+    rows = []
+    for name in names:
+        parts = [p.strip() for p in name.split(POOL, MAX_POOLED)] if POOL in name else [name]
+        if len(parts) > MAX_POOLED:
+            raise UsageError(f"{{to}} names {name[:40]!r}…: more than {MAX_POOLED} words in a concept", "to")
+        if any(not p for p in parts):
+            raise UsageError(f"{{to}} names {name!r}: an empty part; join a concept's words as 隐+逸+孤", "to")
+        twice = next((p for n, p in enumerate(parts) if p in parts[:n]), None)
+        if twice is not None:
+            raise UsageError(f"{{to}} names {name!r}, with {twice!r} twice: give each word of a concept once", "to")
+        rows.append(engine.query(parts).vector if len(parts) > 1 else engine.lookup(name).vector)
+    return np.vstack(rows).astype(np.float64)
