@@ -248,7 +248,7 @@ def test_python_arguments_are_checked_by_the_command_lines_table(tmp_path, kwarg
 def test_a_change_is_placed_among_the_changes_of_words_of_its_frequency(halves):
     """The percentile column against the changes of the same peers contrasted one by one."""
     from w2vkit.findings.contrast import contrast as run
-    from w2vkit.findings.grouprows import REFERENCE, similar_frequency
+    from w2vkit.findings.peers import REFERENCE, similar_frequency
 
     folder, table = halves
     engine = Engine(load_model(folder))

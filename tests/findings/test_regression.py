@@ -598,3 +598,21 @@ def test_a_concept_with_an_empty_part_or_a_word_twice_is_refused(setting, to, me
     engine, table = setting
     with pytest.raises(UsageError, match=message):
         contrast(engine, ["菩萨"], table, by="half", to=to)
+
+
+def test_a_terms_percentile_places_its_norm_among_the_norms_of_words_of_its_frequency(setting):
+    """Issue 74: the percentile on regression rows, as a group contrast has it: the share of the 50
+    words seen about as often in the table whose own regression gives the term a norm no larger."""
+    from w2vkit.findings.peers import REFERENCE, similar_frequency
+
+    engine, table = setting
+    ask = dict(by=["year"], block="chapter", permutations=19, bootstrap=10)
+    row = [r for r in contrast(engine, ["菩萨"], table, **ask).records() if r["covariate"] == "year"][0]
+    design = read_design(engine, table, ["year"], "chapter", "text", None, False)
+    counts = np.bincount(design.corpus.ids[design.corpus.ids >= 0], minlength=len(engine.model))
+    comparable = np.array([w.isalpha() for w in engine.model.words])
+    peers = [engine.model.words[int(i)] for i in similar_frequency(counts, comparable, {engine.model.index["菩萨"]})]
+    assert len(peers) == REFERENCE
+    theirs = [r["norm"] for r in contrast(engine, peers, table, **ask).records() if r["norm"] is not None]
+    assert len(theirs) >= 10
+    assert_close(row["percentile"], 100 * np.mean(np.array(theirs) <= row["norm"]))

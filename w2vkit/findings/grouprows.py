@@ -12,6 +12,7 @@ import numpy as np
 
 from ..base.vecmath import top_k
 from .groupwords import typical_context
+from .peers import REFERENCE, REFERENCE_MOST, similar_frequency
 from .permutation import compare_groups, cosines_to, observed_change
 from .targets import block_side
 
@@ -42,8 +43,6 @@ COLUMNS = (
 GROUP, CHANGE, LOW, PERCENTILE, P, Q, PERMUTATIONS, OCCURRENCES = (
     COLUMNS.index(c) for c in ("group", "change", "low", "percentile", "p", "q", "permutations", "occurrences")
 )
-REFERENCE = 50  # words of about a word's frequency, among which its change is placed (percentile)
-REFERENCE_MOST = 20_000  # occurrences read of each (an evenly spaced sample beyond: their change moves little)
 
 
 _STATE: dict[str, Any] = {}
@@ -139,16 +138,6 @@ def contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
     if s.get("counts") is not None:
         _place_among_similar(rows, target, s)
     return rows, _small_but_sure(rows), means
-
-
-def similar_frequency(counts: np.ndarray, comparable: np.ndarray, own: set[int], n: int = REFERENCE) -> np.ndarray:
-    """The `n` rows whose count is nearest (in log) to the pooled count of `own`, among the
-    `comparable` ones (words, not punctuation) and but `own`."""
-    mine = max(float(counts[list(own)].sum()), 1.0)
-    distance = np.abs(np.log(np.maximum(counts, 1)) - np.log(mine))
-    distance[~comparable | (counts == 0)] = np.inf
-    distance[list(own)] = np.inf
-    return top_k(-distance, n)
 
 
 def _place_among_similar(rows: list[list[Any]], target, s: dict) -> None:

@@ -26,10 +26,11 @@ from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import SKEWED, Design, blocks_of, design_rows, outside_note, parse_spec, point_terms, resolve
+from .peers import occurrences_on, term_percentiles
 from .permutation import LEVEL, bh
 from .regstats import Blocks, block_sums, estimate, explained, permuted_p, residualized, wild_p
 from .tabledocs import segmented, table_rows
-from .targets import concept_vectors, occurrence_sums, parse_target
+from .targets import concept_vectors, parse_target
 
 NEIGHBOURS = 8
 CURVE_POINTS = 21  # a number's curve: fitted vectors from its 5th to its 95th percentile
@@ -48,6 +49,7 @@ COLUMNS = (
     "low",
     "high",
     "per_sd",
+    "percentile",
     "p",
     "q",
     "permutations",
@@ -216,10 +218,7 @@ def _word_rows(engine: Engine, design: Design, a, word, target, window, resampli
     permutations, bootstrap, level = resampling
     if target is None:
         return [_note_row(word, "composed from character n-grams, so it has no occurrences to regress")], None
-    label = np.where(design.valid, np.arange(len(design.valid)), -1)
-    docs, sums, counts, _, _ = occurrence_sums(engine, design.corpus, target, window, label)
-    some = counts > 0
-    docs, sums, counts = docs[some], sums[some] @ a.T.astype(np.float64), counts[some].astype(np.float64)
+    docs, sums, counts = occurrences_on(engine, design, a, target, window)
     if counts.sum() < least:
         return [_note_row(word, f"{int(counts.sum())} occurrences, under {least}")], None
     x = design.x[docs]
@@ -242,6 +241,7 @@ def _word_rows(engine: Engine, design: Design, a, word, target, window, resampli
         return [_note_row(word, "too few blocks or values to separate the covariates")], None
     tested = np.arange(1, len(cols))
     found = estimate(blocks, tested, bootstrap, rng, level)
+    found["percentile"] = term_percentiles(engine, design, a, window, target, (cols, found["norm"]), least)
     pvalues: dict[int, float] = {}
     done = 0
     for c in sorted(set(owner.tolist()) - {-1}):
@@ -310,7 +310,9 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
             # (a norm of 0 is in the interval when the permutation test does not reject it at the
             # interval's level: the bootstrap fails at that boundary; docs/findings.md)
             low = 0.0
-        return dict(tested, norm=float(found["norm"][i]), low=low, high=high, p=p)
+        percentile = float(found["percentile"][i])
+        cells = dict(tested, norm=float(found["norm"][i]), low=low, high=high, p=p)
+        return dict(cells, percentile=None if percentile != percentile else percentile)
 
     for c, cov in enumerate(design.covariates):
         full = design.columns_of(c)
