@@ -111,10 +111,21 @@ def test_at_a_value_that_is_not_a_finite_number_is_refused(setting, value):
 
 
 def test_at_outside_the_data_is_noted(setting):
-    engine, table, _ = setting  # (C36b)
+    """C36b, issue 74: beyond the 1st-99th percentile of the documents' values (the researcher's
+    --at length=5000 lay inside the longest poem's length, yet where almost no poem is)."""
+    engine, table, rows = setting
+    low, high = np.percentile([float(r["year"]) for r in rows], [1, 99])
     result = contrast(engine, [WORD], table, by=["year"], at=[{"year": "650"}, {"year": "2599"}], **QUICK)
     outside = [str(n) for n in result.notes if "outside the data" in str(n)]
-    assert len(outside) == 1 and outside[0].startswith("at year=2599 lie outside the data (year 6")
+    assert outside == [
+        f"at year=2599 lie outside the data (year's 1st to 99th percentile over the documents: {low:g} to {high:g}): "
+        "the fit there extends the line past what the text shows"
+    ]
+    years = [float(r["row_year"]) for r in rows]  # (a year per row: the last lie past the 99th percentile)
+    last, top = max(years), np.percentile(years, 99)
+    assert last > top
+    near_top = contrast(engine, [WORD], table, by=["row_year"], at=[{"row_year": f"{last:g}"}], **QUICK)
+    assert any(f"{top:g}): the fit there extends" in str(n) for n in near_top.notes)
 
 
 def test_at_of_the_wrong_type_and_column_names_that_are_not_text_are_type_errors(setting):

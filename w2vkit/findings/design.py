@@ -32,7 +32,7 @@ class Covariate:
     levels: list[str] = field(default_factory=list)  # levels: the baseline first
     center: float = 0.0  # number: the documents' mean, subtracted
     spread: float = 0.0  # number: the documents' standard deviation
-    low: float = 0.0  # number: the smallest and largest value the documents hold
+    low: float = 0.0  # number: the 1st and 99th percentiles of the documents' values (where the fit has data)
     high: float = 0.0
     log: bool = False  # number: taken as log10 of the values (COLUMN:log)
     skew: float = 0.0  # number: the skewness of the documents' values
@@ -199,7 +199,7 @@ def design_rows(rows: list, covariates: list[Covariate]) -> tuple[np.ndarray, np
             valid &= ok
             cov.center = float(x[ok].mean()) if ok.any() else 0.0
             cov.spread = float(x[ok].std()) if ok.any() else 0.0
-            cov.low, cov.high = (float(x[ok].min()), float(x[ok].max())) if ok.any() else (0.0, 0.0)
+            cov.low, cov.high = (float(v) for v in np.percentile(x[ok], [1, 99])) if ok.any() else (0.0, 0.0)
             cov.skew = float(np.mean((x[ok] - cov.center) ** 3) / cov.spread**3) if cov.spread > 0 else 0.0
             blocks.append(np.where(ok, x - cov.center, 0.0)[:, None])
             owner.append(c)
@@ -251,8 +251,9 @@ def outside_note(design: Design, at: list[dict[str, str]]) -> str | None:
         if outside:
             more = f" and {len(outside) - 1:,} more" if len(outside) > 1 else ""
             return (
-                f"{{at}} {cov.name}={outside[0]}{more} lie outside the data ({cov.name} {cov.low:g} to "
-                f"{cov.high:g}): the fit there extends the line past what the text shows"
+                f"{{at}} {cov.name}={outside[0]}{more} lie outside the data ({cov.name}'s 1st to 99th percentile "
+                f"over the documents: {cov.low:g} to {cov.high:g}): the fit there extends the line past what the "
+                "text shows"
             )
     return None
 
