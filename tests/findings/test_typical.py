@@ -3,6 +3,8 @@ plain per-occurrence computation written here, and from the command line (kwic -
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -71,3 +73,32 @@ def test_kwic_typical_from_the_command_line(halves, invoke):
     assert "the most typical first" in result.stderr and result.stdout.count("菩萨") == 3
     bad = invoke(["kwic", "菩萨", "--in", str(table), "--typical"])
     assert bad.exit_code == 2 and "--typical takes --in TABLE, -m MODEL" in bad.output
+
+
+def test_typical_passages_show_the_columns_asked_for_from_their_own_row(halves):
+    """--columns chapter (issue 74: passages with author and title): each passage's cells are its
+    own row's, read from the table by its line."""
+    model, table = halves
+    engine = Engine(load_model(model))
+    result = typical_passages(engine, "菩萨", table, by="half", group="后", limit=5, columns=["chapter", "half"])
+    assert result.columns[:4] == ["rank", "line", "chapter", "half"]
+    lines = table.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    for r in result.records():
+        row = dict(zip(header, lines[r["line"] - 1].split("\t")))
+        assert (r["chapter"], r["half"]) == (row["chapter"], row["half"]) == (r["chapter"], "后")
+
+
+def test_columns_a_table_lacks_are_named_with_those_it_has(halves, invoke):
+    model, table = halves
+    for extra in (["-m", str(model), "--where", "half=后", "--typical"], []):
+        r = invoke(["kwic", "菩萨", "--in", str(table), "--columns", "author", *extra])
+        assert (r.exit_code, r.stderr) == (
+            2,
+            f"Error: {table}: no column 'author' for --columns; it has half, chapter, text\n",
+        )
+    shown = invoke(["kwic", "菩萨", "--in", str(table), "--columns", "chapter", "-n", "2", "--format", "json"])
+    chapters = [r["chapter"] for r in json.loads(shown.stdout)["results"]]
+    assert shown.exit_code == 0 and all(c.startswith("chapter=") and " " not in c for c in chapters)
+    text = invoke(["kwic", "菩萨", "-m", str(model), "--columns", "chapter"])
+    assert text.exit_code == 2 and "--columns names a table's columns: give --in TABLE" in text.stderr

@@ -107,6 +107,12 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
     help="Only the passages with this word within --width characters: where two neighbours are used together.",
 )
 @click.option(
+    "--columns",
+    default=None,
+    metavar="A,B",
+    help="With a table: the row's columns shown with each passage (author,title) [default: its first three].",
+)
+@click.option(
     "--typical",
     is_flag=True,
     help="With --in TABLE -m MODEL --where COLUMN=GROUP: the group's passages most typical of the word's use there "
@@ -121,7 +127,7 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def kwic(word, source, topn, width, text_column, where, near, typical, background, model_path, fmt):
+def kwic(word, source, topn, width, text_column, where, near, columns, typical, background, model_path, fmt):
     """Keyword in context: the passages a WORD occurs in, with their line and chapter.
 
     With --in FILE, the raw text (the word found as written); else the segmented text the model
@@ -138,12 +144,14 @@ def kwic(word, source, topn, width, text_column, where, near, typical, backgroun
       w2vkit kwic 梦 --in poetry.tsv.gz --where period=唐 -m models/poetry   # as the model read them
       w2vkit kwic 行者 --near 八戒                  # the two used together
       w2vkit kwic 月 --in poetry.tsv.gz --where period=宋 -m models/poetry --typical   # how 宋 uses 月
+      w2vkit kwic 梅 --in poetry.tsv.gz --where period=宋 --columns author,title   # who wrote each
       w2vkit kwic 刀 -m models/sanguo --background  # the text's passages, then its background's
     """
     from ..queries.kwic import passages
     from ..text.reading.tables import is_table
 
     conditions = where_conditions(where)
+    shown = [c.strip() for c in columns.split(",")] if columns is not None else None
     if typical:
         if not (source and is_table(source) and model_path and len(conditions) == 1 and near is None):
             raise click.UsageError("--typical takes --in TABLE, -m MODEL (trained on it) and one --where COLUMN=GROUP")
@@ -151,7 +159,13 @@ def kwic(word, source, topn, width, text_column, where, near, typical, backgroun
 
         ((by, group),) = conditions.items()
         result = typical_passages(
-            engine_for(model_path), word, source, by=by, group=group, **given(limit=topn, text_column=text_column)
+            engine_for(model_path),
+            word,
+            source,
+            by=by,
+            group=group,
+            columns=shown,
+            **given(limit=topn, text_column=text_column),
         )
         return show(result, fmt)
     # (with --in TABLE, -m reads the rows as that model did; without -m the raw text is searched)
@@ -163,6 +177,7 @@ def kwic(word, source, topn, width, text_column, where, near, typical, backgroun
         where=conditions,
         near=near,
         background=background,
+        columns=shown,
         **given(width=width, limit=topn, text_column=text_column),
     )
     show(result, fmt)

@@ -18,6 +18,7 @@ from ..base.results import Result
 from ..errors import UsageError
 from ..queries.kwic import joined_text
 from ..queries.query import Engine, count_argument
+from ..text.reading.tables import chosen_columns
 from .alacarte import DEFAULT_WINDOW, context_sums, transform
 from .tabledocs import read_documents
 
@@ -35,6 +36,7 @@ def typical_passages(
     text_column: str = TEXT_COLUMN,
     window: int = DEFAULT_WINDOW,
     limit: int = KWIC_LIMIT,
+    columns: list[str] | None = None,
 ) -> Result:
     """The `limit` occurrences of `word` in the rows of the table at `path` whose column `by` is
     `group`, most typical first: each occurrence's vector (A times its context's mean unit vector,
@@ -80,6 +82,7 @@ def typical_passages(
     """
     check_number("topn", limit)
     window = count_argument("window", window)
+    shown = chosen_columns(path, columns) or []
     key = engine.lookup(word).key
     row = engine.model.index.get(key)
     if row is None:
@@ -101,10 +104,13 @@ def typical_passages(
     typicality = (vectors @ (mean / scale)) / np.where(norms > 0, norms, 1) if scale > 0 else np.zeros(len(pos))
     best = np.argsort(-typicality, kind="stable")[:limit]
     rows = _passages(engine, docs, pos[best], typicality[best], key)
+    if shown:  # (the row's own columns after its line: author, title)
+        cells = _row_cells(path, shown, {r[1] for r in rows})
+        rows = [(*r[:2], *cells[r[1]], *r[2:]) for r in rows]
     fields = {"word": key, "table": str(path), "by": by, "group": group, "occurrences": int(len(pos))}
     result = Result(
         "typical",
-        ["rank", "line", "typicality", "left", "word", "right"],
+        ["rank", "line", *shown, "typicality", "left", "word", "right"],
         rows,
         fields,
         [],
@@ -116,6 +122,14 @@ def typical_passages(
         kind="info",
     )
     return result
+
+
+def _row_cells(path, columns: list[str], lines: set[int]) -> dict[int, tuple[str, ...]]:
+    """The `columns` of the table's rows at `lines` (read once more: the documents keep only
+    their text, group and block)."""
+    from ..text.reading.tables import read_rows
+
+    return {n: tuple(row[c].strip() for c in columns) for n, row in read_rows(path, columns) if n in lines}
 
 
 def _passages(engine: Engine, docs, positions: np.ndarray, scores: np.ndarray, key: str) -> list[tuple]:

@@ -203,14 +203,16 @@ def table_concordance(
     limit: int | None = KWIC_LIMIT,
     model=None,
     near: str | None = None,
+    columns: list[str] | None = None,
 ) -> Concordance:
     """Every occurrence of `word` in the text column of a table's rows (w2vkit.text.reading.tables), only
     the rows whose columns equal `where`'s values (period=宋); each hit names its line of the table
     and, as its "document", the row's `where` values. With the `model` trained on the table, each
     row is read as the model read it (notes dropped, simplified, segmented:
     w2vkit.queries.segmentation.row_tokenizer) and `word` is found as a whole token, so the hits
-    are the occurrences contrast counts; else the raw text is searched for the word as written."""
-    from ..text.reading.tables import read_rows, table_columns
+    are the occurrences contrast counts; else the raw text is searched for the word as written.
+    `columns`: the row's columns each passage is labelled with (else the first LABEL_COLUMNS)."""
+    from ..text.reading.tables import chosen_columns, read_rows, table_columns
 
     if not isinstance(word, str) or not word.strip():
         raise UsageError("give the word to look for")
@@ -221,7 +223,9 @@ def table_concordance(
     word = word.strip()
     result = Concordance(word, str(path), False, 0, 0, near=_near_word(near))
     # each passage labelled by the row's own columns (author, title), beside the filter's values
-    shown = [c for c in table_columns(path) if c != text_column and c not in where][:LABEL_COLUMNS]
+    shown = chosen_columns(path, columns)
+    if shown is None:
+        shown = [c for c in table_columns(path) if c != text_column and c not in where][:LABEL_COLUMNS]
     seen: dict[str, set[str]] = {k: set() for k in where}  # (each column's values, to name when none matched)
     matched = False
     kept: list[tuple[int, str, str]] = []
@@ -282,6 +286,7 @@ def passages(
     where: dict[str, str] | None = None,
     near: str | None = None,
     background: bool = False,
+    columns: list[str] | None = None,
 ) -> Result:
     """Keyword in context as a Result: the passages `word` occurs in, of the raw file or table
     `source` (the word as written), or else of the segmented text `model` was trained on (the
@@ -312,6 +317,9 @@ def passages(
     background : bool
         With `model` (and no `source`): the passages of its background too (train --background),
         after the text's, a column `from` saying which ("text", "background"); `limit` for each.
+    columns : list of str, optional
+        A table's columns each passage is labelled with (author, title); None: its first three
+        besides the text and `where`'s.
 
     Returns
     -------
@@ -341,11 +349,21 @@ def passages(
             "model",
             "source",
         )
+    if columns is not None and not (source and is_table(source)):
+        raise UsageError("{columns} names a table's columns: give {source} TABLE", "columns", "source")
     if where and not (source and is_table(source)):
         raise UsageError("{where} filters a table's rows: give {source} TABLE (.tsv, .csv, .jsonl)", "where", "source")
     if source and is_table(source):  # (with the model trained on it: the rows as the model read them)
         found = table_concordance(
-            source, word, text_column=text_column, where=where or {}, width=width, limit=limit, model=model, near=near
+            source,
+            word,
+            text_column=text_column,
+            where=where or {},
+            width=width,
+            limit=limit,
+            model=model,
+            near=near,
+            columns=columns,
         )
     elif source:
         found = concordance(source, word, segmented=False, width=width, limit=limit, near=near)

@@ -158,6 +158,25 @@ def _cell_text(value) -> str:
     return text
 
 
+def chosen_columns(path, columns: list[str] | None) -> list[str] | None:
+    """The `columns` a passage is to be shown with (`--columns author,title`), checked against the
+    table's own before any work: a column it lacks is a UsageError naming those it has."""
+    if columns is None:
+        return None
+    if isinstance(columns, str):
+        raise TypeError(f"columns must be a list of column names, not a string ({columns!r}): split it first")
+    names = [str(c).strip() for c in columns]
+    if not names or "" in names:
+        raise UsageError(
+            "{columns} names an empty column: give column names separated by commas (author,title)", "columns"
+        )
+    have = [str(c) for c in path.columns] if is_frame(path) else table_columns(path)
+    missing = [c for c in names if c not in have]
+    if missing:
+        raise UsageError(f"{path}: no column {missing[0]!r} for {{columns}}; it has {', '.join(have)}", "columns")
+    return list(dict.fromkeys(names))
+
+
 def table_columns(path: str | os.PathLike) -> list[str]:
     """The names of a table's columns (its header; a JSON Lines table's first object's keys)."""
     path = str(path)
