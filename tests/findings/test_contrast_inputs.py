@@ -112,7 +112,7 @@ def test_a_scan_ranked_by_the_intervals_lower_bound(halves, invoke):
     model, table = halves
     common = ["--scan", "--top", "30", "--in", str(table), "--by", "half", "--block", "chapter", "-m", str(model)]
     by_low = invoke(["contrast", *common, "--rank", "low", "--permutations", "99", "--format", "json"])
-    by_change = invoke(["contrast", *common, "--permutations", "99", "--format", "json"])
+    by_change = invoke(["contrast", *common, "--rank", "change", "--permutations", "99", "--format", "json"])
     assert by_low.exit_code == 0 and by_change.exit_code == 0, by_low.output
     low, change = json.loads(by_low.stdout), json.loads(by_change.stdout)
     lows = [r["low"] for r in low["results"] if r["low"] is not None]
@@ -120,3 +120,20 @@ def test_a_scan_ranked_by_the_intervals_lower_bound(halves, invoke):
     by_word = sorted(low["results"], key=lambda r: r["word"]), sorted(change["results"], key=lambda r: r["word"])
     assert_close(*by_word)  # (the same rows, reordered)
     assert [r["word"] for r in low["results"]] != [r["word"] for r in change["results"]]
+
+
+def test_a_scan_puts_the_changes_that_hold_first_and_marks_the_others(halves, invoke):
+    """Issue 74: the default order (findings that hold first, each part by its interval's lower
+    bound) put the most planted words first (scan-power); a row with q ≥ 0.05 says so."""
+    model, table = halves
+    common = ["--scan", "--top", "40", "--in", str(table), "--by", "half", "--block", "chapter", "-m", str(model)]
+    found = invoke(["contrast", *common, "--permutations", "99", "--format", "json"])
+    assert found.exit_code == 0, found.output
+    result = json.loads(found.stdout)
+    rows = [r for r in result["results"] if r["change"] is not None]
+    held = [r["q"] < 0.05 for r in rows]
+    assert result["provenance"]["rank"] == "held" and held == sorted(held, reverse=True)
+    for part in ([r for r in rows if r["q"] < 0.05], [r for r in rows if r["q"] >= 0.05]):
+        assert [r["low"] for r in part] == sorted((r["low"] for r in part), reverse=True)
+    assert all(("does not hold: q ≥ 0.05" in (r["note"] or "")) == (r["q"] >= 0.05) for r in rows)
+    assert any(held) and not all(held)  # (both parts there, so the order was tested)

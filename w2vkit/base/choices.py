@@ -295,8 +295,12 @@ CONTRAST_MIN_OCCURRENCES = 10
 # (benchmarks/nulls.py); --level 0.95 when a journal asks (docs/findings.md)
 CONTRAST_LEVEL = 0.90
 SCAN_TOP = 2000
-SCAN_RANKS = ("change", "low")  # a scan's order: the change, or its interval's lower bound
-SCAN_RANK = "change"
+# a scan's order: the findings that hold (q < 0.05) first, each part by its interval's lower bound;
+# the lower bound alone; or the change (a rare word's large, uncertain change first). "held" put
+# the most planted words first (benchmarks/contrast.py scan-power, docs/findings.md)
+SCAN_RANKS = ("held", "low", "change")
+SCAN_RANK = "held"
+HOLDS_BELOW = 0.05  # a scan's row holds when its q is below this
 SCAN_MIN_OCCURRENCES = 20
 
 # w2vkit.model.views and w2vkit.training.fitting: the kinds of similarity a model with a count part

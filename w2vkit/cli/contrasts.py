@@ -92,7 +92,8 @@ from .output import engine_for, info, plural, show, show_progress
     "--rank",
     type=click.Choice(SCAN_RANKS),
     default=SCAN_RANK,
-    help="A scan's order: the change, or its interval's lower bound (the surest large changes first)",
+    help="A scan's order: the changes that hold (q < 0.05) first, each part by its interval's lower bound; the "
+    "lower bound alone; or the change",
 )
 @library_option("--window", default=CONTRAST_WINDOW, type=limited("contrast_window"), help="Context words each side")
 @library_option(

@@ -28,6 +28,7 @@ from ..base.choices import (
     CONTRAST_BOOTSTRAP,
     CONTRAST_MIN_OCCURRENCES,
     CONTRAST_PERMUTATIONS,
+    HOLDS_BELOW,
     SCAN_MIN_OCCURRENCES,
     SCAN_RANK,
     SCAN_RANKS,
@@ -43,7 +44,7 @@ from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import parse_spec, resolve
 from .groupmembers import ask_members
-from .grouprows import CHANGE, COLUMNS, GROUP, LOW, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles
+from .grouprows import CHANGE, COLUMNS, GROUP, LOW, NOTE, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles
 from .groupwords import scanned_words
 from .nnratio import check_ratio, ratio_result
 from .permutation import LEVEL, bh, undecided
@@ -158,9 +159,11 @@ def contrast(
         with p, q and an interval): a row per word and neighbour, fields["ratio"] True.
     at : list of dict, optional
         A regression's fitted vectors at these values ([{"year": "700"}]), with their nearest words.
-    rank : {"change", "low"}
-        A scan's order: the change, or the lower bound of its 90% interval (the changes surest to
-        be large first: a rare word's big but wide change sinks).
+    rank : {"held", "low", "change"}
+        A scan's order (None: "held"): the changes that hold (q < 0.05) first, each part by the
+        lower bound of its interval; the lower bound alone (the changes surest to be large first: a
+        rare word's big but wide change sinks); or the change. A row whose q is not below 0.05
+        says so in its note.
 
     Returns
     -------
@@ -258,7 +261,7 @@ def contrast(
         state["counts"], state["comparable"] = _group_counts(engine, docs)
     state["to"] = concepts
     found = _contrast_all(state, list(enumerate(zip(words, targets))), jobs, scan is not None, progress)
-    rows = _ranked_rows(found, docs, scan is not None, CHANGE if rank == "change" else LOW)
+    rows = _ranked_rows(found, docs, scan is not None, rank)
     notes = [note for _, note, _ in found if note]
     columns = list(COLUMNS) + [f"cos_{w}{end}" for w in to or [] for end in ("", "_low", "_high")]
     if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
@@ -315,15 +318,24 @@ def _scanned(engine: Engine, docs, scan: int, top) -> list[str]:
     return words
 
 
-def _ranked_rows(found: list, docs, scan: bool, by: int = CHANGE) -> list[list[Any]]:
-    """Every word's rows with their BH q over all of them; in a scan, the last group's rows, most
-    changed first (by the change, or by its interval's lower bound)."""
+def _ranked_rows(found: list, docs, scan: bool, rank: str = SCAN_RANK) -> list[list[Any]]:
+    """Every word's rows with their BH q over all of them; in a scan, the last group's rows in the
+    order `rank` names (SCAN_RANKS), each row whose q is not below HOLDS_BELOW saying so."""
     rows: list[list[Any]] = [r for word_rows, _, _ in found for r in word_rows]
     for r, q in zip(rows, bh([r[P] for r in rows])):
         r[Q] = q
     if scan:
         last = docs.groups[-1]
-        rows = sorted((r for r in rows if r[GROUP] == last), key=lambda r: -(r[by] if r[by] is not None else -9))
+        by = CHANGE if rank == "change" else LOW
+
+        def order(r):
+            held = r[Q] is not None and r[Q] < HOLDS_BELOW
+            return (not held if rank == "held" else False, -(r[by] if r[by] is not None else -9))
+
+        rows = sorted((r for r in rows if r[GROUP] == last), key=order)
+        for r in rows:
+            if r[CHANGE] is not None and not (r[Q] is not None and r[Q] < HOLDS_BELOW):
+                r[NOTE] = "; ".join(filter(None, [r[NOTE], f"does not hold: q ≥ {HOLDS_BELOW}"]))
         scan_percentiles(rows)
     return rows
 

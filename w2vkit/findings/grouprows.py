@@ -40,8 +40,8 @@ COLUMNS = (
     "context_z",
     "note",
 )
-GROUP, CHANGE, LOW, PERCENTILE, P, Q, PERMUTATIONS, OCCURRENCES = (
-    COLUMNS.index(c) for c in ("group", "change", "low", "percentile", "p", "q", "permutations", "occurrences")
+GROUP, CHANGE, LOW, PERCENTILE, P, Q, PERMUTATIONS, OCCURRENCES, NOTE = (
+    COLUMNS.index(c) for c in ("group", "change", "low", "percentile", "p", "q", "permutations", "occurrences", "note")
 )
 
 
