@@ -616,3 +616,32 @@ def test_a_terms_percentile_places_its_norm_among_the_norms_of_words_of_its_freq
     theirs = [r["norm"] for r in contrast(engine, peers, table, **ask).records() if r["norm"] is not None]
     assert len(theirs) >= 10
     assert_close(row["percentile"], 100 * np.mean(np.array(theirs) <= row["norm"]))
+
+
+def test_to_in_a_regression_gives_each_levels_cosine_and_its_difference_from_the_baseline(setting):
+    """Issue 74: --to as columns of a regression. A level's cosine is the fitted vector's there (the
+    other covariates at the word's means), so it equals the cosine `--at` gives at that level; the
+    `_vs` columns are the difference from the baseline's, each with an interval from the draws."""
+    engine, table = setting
+    ask = dict(by=["year", "half"], block="chapter", permutations=19, bootstrap=30, seed=2)
+    result = contrast(engine, ["菩萨"], table, to=["行者", "师父+徒弟"], at=[{"half": "前"}, {"half": "后"}], **ask)
+    assert result.columns[-12:-6] == [
+        "cos_行者",
+        "cos_行者_low",
+        "cos_行者_high",
+        "cos_行者_vs",
+        "cos_行者_vs_low",
+        "cos_行者_vs_high",
+    ]
+    records = result.records()
+    level = {r["term"]: r for r in records if r["covariate"] == "half"}
+    fitted = {r["term"]: r for r in records if r["covariate"] == "fitted"}
+    for w in ("行者", "师父+徒弟"):
+        assert_close(level["前"][f"cos_{w}"], fitted["half=前"][f"cos_{w}"])
+        assert_close(level["后"][f"cos_{w}"], fitted["half=后"][f"cos_{w}"])
+        assert level["前"][f"cos_{w}_vs"] is None
+        assert_close(level["后"][f"cos_{w}_vs"], level["后"][f"cos_{w}"] - level["前"][f"cos_{w}"])
+        assert level["后"][f"cos_{w}_vs_low"] < level["后"][f"cos_{w}_vs_high"]
+    assert all(r["cos_行者"] is None for r in records if r["covariate"] == "year")
+    plain = contrast(engine, ["菩萨"], table, **ask)
+    assert plain.columns == result.columns[:-12]

@@ -28,6 +28,7 @@ from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import SKEWED, Design, blocks_of, design_rows, outside_note, parse_spec, point_terms, resolve
 from .peers import occurrences_on, term_percentiles
 from .permutation import LEVEL, bh
+from .regcosines import cosine_cells, cosine_columns, design_row, row_cells
 from .regstats import Blocks, block_sums, estimate, explained, permuted_p, residualized, wild_p
 from .tabledocs import segmented, table_rows
 from .targets import concept_vectors, parse_target
@@ -57,7 +58,7 @@ COLUMNS = (
     "cosines",
     "note",
 )
-NORM, P, Q = (COLUMNS.index(c) for c in ("norm", "p", "q"))
+NORM, P, Q, COVARIATE, TERM = (COLUMNS.index(c) for c in ("norm", "p", "q", "covariate", "term"))
 
 
 def read_design(
@@ -144,9 +145,14 @@ def regress(
     for r, q in zip(rows_out, bh([r[P] for r in rows_out])):
         r[Q] = q
     fitted, curves = [], []
-    for word, (_, state) in zip(words, found):
+    for word, (word_rows, state) in zip(words, found):
+        if drawn is not None:  # (`to`'s words: each level's cosines, as columns)
+            for r in word_rows:
+                r.extend(row_cells(design, state, r[COVARIATE], r[TERM], drawn[1], level))
         if state is not None:
-            fitted += [_fitted_row(engine, word, state, p) for p in points]
+            for p in points:
+                extra = [] if drawn is None else cosine_cells(state, design_row(state, p[1]), None, drawn[1], level)
+                fitted.append((*_fitted_row(engine, word, state, p), *extra))
             curves += [_curve(engine, word, design, state, c, drawn) for c in state["numbers"]]
     fields: dict[str, Any] = {
         "words": list(words),
@@ -175,7 +181,8 @@ def regress(
         provenance["table"] = table
     if where:
         fields["where"] = provenance["where"] = dict(where)
-    result = Result("contrast", list(COLUMNS), [tuple(r) for r in rows_out + fitted], fields, provenance=provenance)
+    columns = list(COLUMNS) + (cosine_columns(drawn[0]) if drawn is not None else [])
+    result = Result("contrast", columns, [tuple(r) for r in rows_out + fitted], fields, provenance=provenance)
     _notes(result, design, block)
     outside = outside_note(design, at or [])
     if outside:
@@ -453,11 +460,7 @@ def _nearest(engine, vector, own):
 
 def _fitted_row(engine, word, state, point) -> tuple:
     values, terms = point
-    place = {int(j): i for i, j in enumerate(state["cols"])}
-    x = state["mean"].copy()
-    for j, v in terms.items():
-        if j in place:
-            x[place[j]] = v
+    x = design_row(state, terms)
     near, scores = _nearest(engine, x @ state["coef"], state["own"])
     label = ",".join(f"{k}={v}" for k, v in values.items())
     return tuple(_row(word, "fitted", label, neighbours=near, cosines=scores))
