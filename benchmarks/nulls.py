@@ -70,6 +70,20 @@ def null_table(path: Path, rows: list[str], block_rows: int, rng) -> Path:
     return path
 
 
+TO = ["人", "山", "天"]  # (frequent in both novels: each level's cosine with them, against the baseline's)
+
+
+def statistic(name: str, rows: list[dict]) -> list[tuple[float | None, float | None, float]]:
+    """(low, high, null value) of each no-effect number in the rows: the change or norm (null 0),
+    the difference of the --to cosines from the baseline's (0), the ratio (1)."""
+    if "--to" in name:
+        return [(r[f"cos_{w}_vs_low"], r[f"cos_{w}_vs_high"], 0.0) for r in rows for w in TO
+                if r.get(f"cos_{w}_vs") is not None]  # fmt: skip
+    if "ratio" in name:
+        return [(r["low"], r["high"], 1.0) for r in rows if r.get("ratio") is not None]
+    return [(r["low"], r["high"], 0.0) for r in rows]
+
+
 def words_to_ask(engine, count: int, rng) -> list[str]:
     pool = [w for w, c in zip(engine.model.words, engine.model.counts.tolist()) if 100 <= c <= 2000 and w.isalpha()]
     return list(rng.choice(pool, size=min(count, len(pool)), replace=False))
@@ -77,6 +91,8 @@ def words_to_ask(engine, count: int, rng) -> list[str]:
 
 NULLS = {  # name: (contrast's arguments, the rows that hold the no-effect statistic)
     "levels (group change)": (dict(by="ab"), lambda r: True),
+    "levels: --to cosines' difference": (dict(by=["ab", "uniform"], to=TO), lambda r: r["covariate"] == "ab"),
+    "levels: the ratio": (dict(by="ab", ratio=True), lambda r: True),
     "levels (a term)": (dict(by=["ab", "uniform"]), lambda r: r["covariate"] == "ab"),
     "uniform": (dict(by=["uniform"]), lambda r: True),
     "skewed": (dict(by=["skewed:number"]), lambda r: True),
@@ -104,11 +120,12 @@ def measure(engine, table: Path, words: list[str], args) -> dict:
             continue
         rows = [r for r in result.records() if r.get("p") is not None and held(r)]
         p05 = float(np.mean([r["p"] < 0.05 for r in rows])) if rows else float("nan")
-        excluded = float(np.mean([r["low"] is not None and r["low"] > 0 for r in rows])) if rows else float("nan")
-        out[name] = {"rows": len(rows), "p<0.05": p05, "interval excludes 0": excluded,
+        spans = [(low, high, null) for low, high, null in statistic(name, rows) if low is not None]
+        excluded = float(np.mean([not low <= null <= high for low, high, null in spans])) if spans else float("nan")
+        out[name] = {"rows": len(rows), "p<0.05": p05, "interval excludes 0": excluded, "intervals": len(spans),
                      "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
         print(
-            f"{name:28} {len(rows):4d} rows  p<0.05 {p05:6.1%}  {args.level:.0%} interval excludes 0 {excluded:6.1%}"
+            f"{name:28} {len(rows):4d} rows  p<0.05 {p05:6.1%}  {args.level:.0%} interval excludes the null {excluded:6.1%} ({len(spans)})"
             f"  ({time.perf_counter() - started:.0f} s)",
             flush=True,
         )
