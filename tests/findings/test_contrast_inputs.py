@@ -137,3 +137,9 @@ def test_a_scan_puts_the_changes_that_hold_first_and_marks_the_others(halves, in
         assert [r["low"] for r in part] == sorted((r["low"] for r in part), reverse=True)
     assert all(("does not hold: q ≥ 0.05" in (r["note"] or "")) == (r["q"] >= 0.05) for r in rows)
     assert any(held) and not all(held)  # (both parts there, so the order was tested)
+    # (both groups' neighbours and context words on the row: those the word's own contrast gives)
+    first = rows[0]
+    own = invoke(["contrast", first["word"], *common[3:], "--groups", "前,后", "--format", "json"])
+    before = [r for r in json.loads(own.stdout)["results"] if r["group"] == "前"][0]
+    assert (first["vs_neighbours"], first["vs_context"]) == (before["neighbours"], before["context"])
+    assert_close(first["vs_cosines"], before["cosines"])

@@ -44,7 +44,23 @@ from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import parse_spec, resolve
 from .groupmembers import ask_members
-from .grouprows import CHANGE, COLUMNS, GROUP, LOW, NOTE, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles
+from .grouprows import (
+    CHANGE,
+    COLUMNS,
+    CONTEXT,
+    COSINES,
+    GROUP,
+    LOW,
+    NEAREST,
+    NOTE,
+    PERMUTATIONS,
+    VS,
+    P,
+    Q,
+    begin,
+    contrast_word,
+    scan_percentiles,
+)
 from .groupwords import scanned_words
 from .nnratio import check_ratio, ratio_result
 from .permutation import LEVEL, bh, undecided
@@ -264,6 +280,8 @@ def contrast(
     rows = _ranked_rows(found, docs, scan is not None, rank)
     notes = [note for _, note, _ in found if note]
     columns = list(COLUMNS) + [f"cos_{w}{end}" for w in to or [] for end in ("", "_low", "_high")]
+    if scan is not None:
+        columns += [f"vs_{c}" for c in ("neighbours", "cosines", "context")]
     if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
         changes = [{r[GROUP]: r[CHANGE : CHANGE + 3] for r in rows} for rows, _, _ in found]
         drawn = [(t.text, t.sequences[0][0], means, c) for t, (_, _, means), c in zip(targets, found, changes) if t]
@@ -332,7 +350,11 @@ def _ranked_rows(found: list, docs, scan: bool, rank: str = SCAN_RANK) -> list[l
             held = r[Q] is not None and r[Q] < HOLDS_BELOW
             return (not held if rank == "held" else False, -(r[by] if r[by] is not None else -9))
 
+        earlier = {(r[0], r[GROUP]): r for r in rows}  # (each word's row in the group it is compared with)
         rows = sorted((r for r in rows if r[GROUP] == last), key=order)
+        for r in rows:  # (both groups' neighbours and context words on one row: a scan keeps the last's)
+            before = earlier.get((r[0], r[VS]))
+            r.extend([before[i] if before else [] for i in (NEAREST, COSINES, CONTEXT)])
         for r in rows:
             if r[CHANGE] is not None and not (r[Q] is not None and r[Q] < HOLDS_BELOW):
                 r[NOTE] = "; ".join(filter(None, [r[NOTE], f"does not hold: q ≥ {HOLDS_BELOW}"]))

@@ -43,6 +43,7 @@ COLUMNS = (
 GROUP, CHANGE, LOW, PERCENTILE, P, Q, PERMUTATIONS, OCCURRENCES, NOTE = (
     COLUMNS.index(c) for c in ("group", "change", "low", "percentile", "p", "q", "permutations", "occurrences", "note")
 )
+VS, NEAREST, COSINES, CONTEXT = (COLUMNS.index(c) for c in ("vs", "neighbours", "cosines", "context"))
 
 
 _STATE: dict[str, Any] = {}
