@@ -133,6 +133,11 @@ def ratio_result(
         f"with the groups' vectors (the {RATIO_NEIGHBOURS} nearest of each); p permutes {fields['permuted']}",
         kind="info",
     )
+    result.note(  # (measured by benchmarks/nulls.py: docs/findings.md, "Calibration of every interval")
+        "the ratio's p and interval are not yet calibrated: the neighbours are chosen by the same occurrences "
+        "the ratio compares, and under no change p < 0.05 for 9-11% of neighbours and the interval left out 1 for "
+        "18-21%; read a ratio as a lead to follow in the passages, not as a finding",
+    )
     if fit is not None:
         result.fields["transform"] = fit
         result.note(fit_note(fit) or "", kind="info")
