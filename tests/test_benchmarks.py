@@ -173,7 +173,8 @@ def test_nulls_benchmark():
     out = run("nulls.py", "--tiny")
     for kind in ("levels (group change)", "uniform", "skewed", "log-skewed", "alike within blocks", "correlated"):
         assert kind in out, kind
-    assert "90% interval excludes 0" in out and "refused" not in out
+    assert "90% interval excludes the null" in out and "refused" not in out
+    assert "--to cosines' difference" in out and "the ratio" in out
 
 
 @pytest.mark.slow

@@ -28,7 +28,6 @@ from ..base.choices import (
     CONTRAST_BOOTSTRAP,
     CONTRAST_MIN_OCCURRENCES,
     CONTRAST_PERMUTATIONS,
-    HOLDS_BELOW,
     SCAN_MIN_OCCURRENCES,
     SCAN_RANK,
     SCAN_RANKS,
@@ -44,23 +43,7 @@ from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import parse_spec, resolve
 from .groupmembers import ask_members
-from .grouprows import (
-    CHANGE,
-    COLUMNS,
-    CONTEXT,
-    COSINES,
-    GROUP,
-    LOW,
-    NEAREST,
-    NOTE,
-    PERMUTATIONS,
-    VS,
-    P,
-    Q,
-    begin,
-    contrast_word,
-    scan_percentiles,
-)
+from .grouprows import CHANGE, COLUMNS, GROUP, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles, scan_rows
 from .groupwords import scanned_words
 from .nnratio import check_ratio, ratio_result
 from .permutation import LEVEL, bh, undecided
@@ -343,21 +326,7 @@ def _ranked_rows(found: list, docs, scan: bool, rank: str = SCAN_RANK) -> list[l
     for r, q in zip(rows, bh([r[P] for r in rows])):
         r[Q] = q
     if scan:
-        last = docs.groups[-1]
-        by = CHANGE if rank == "change" else LOW
-
-        def order(r):
-            held = r[Q] is not None and r[Q] < HOLDS_BELOW
-            return (not held if rank == "held" else False, -(r[by] if r[by] is not None else -9))
-
-        earlier = {(r[0], r[GROUP]): r for r in rows}  # (each word's row in the group it is compared with)
-        rows = sorted((r for r in rows if r[GROUP] == last), key=order)
-        for r in rows:  # (both groups' neighbours and context words on one row: a scan keeps the last's)
-            before = earlier.get((r[0], r[VS]))
-            r.extend([before[i] if before else [] for i in (NEAREST, COSINES, CONTEXT)])
-        for r in rows:
-            if r[CHANGE] is not None and not (r[Q] is not None and r[Q] < HOLDS_BELOW):
-                r[NOTE] = "; ".join(filter(None, [r[NOTE], f"does not hold: q ≥ {HOLDS_BELOW}"]))
+        rows = scan_rows(rows, docs.groups[-1], rank)
         scan_percentiles(rows)
     return rows
 

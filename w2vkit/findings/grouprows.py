@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..base.choices import HOLDS_BELOW
 from ..base.vecmath import top_k
 from .groupwords import typical_context
 from .peers import REFERENCE, REFERENCE_MOST, similar_frequency
@@ -187,3 +188,24 @@ def scan_percentiles(rows: list[list[Any]], n: int = REFERENCE) -> None:
         distance[i] = np.inf
         peers = np.argsort(distance, kind="stable")[: min(n, len(measured) - 1)]
         r[PERCENTILE] = 100.0 * float(np.mean(change[peers] <= change[i]))
+
+
+def scan_rows(rows: list[list[Any]], last: str, rank: str) -> list[list[Any]]:
+    """A scan's rows: the last group's, in the order `rank` names (SCAN_RANKS: the changes that hold
+    first, each part by the lower bound; the lower bound; the change), each carrying the earlier
+    group's neighbours, cosines and context words, and each whose q is not below HOLDS_BELOW saying
+    so in its note."""
+    by = CHANGE if rank == "change" else LOW
+
+    def order(r):
+        held = r[Q] is not None and r[Q] < HOLDS_BELOW
+        return (not held if rank == "held" else False, -(r[by] if r[by] is not None else -9))
+
+    earlier = {(r[0], r[GROUP]): r for r in rows}  # (each word's row in the group it is compared with)
+    out = sorted((r for r in rows if r[GROUP] == last), key=order)
+    for r in out:
+        before = earlier.get((r[0], r[VS]))
+        r.extend([before[i] if before else [] for i in (NEAREST, COSINES, CONTEXT)])
+        if r[CHANGE] is not None and not (r[Q] is not None and r[Q] < HOLDS_BELOW):
+            r[NOTE] = "; ".join(filter(None, [r[NOTE], f"does not hold: q ≥ {HOLDS_BELOW}"]))
+    return out

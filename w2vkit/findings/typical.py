@@ -56,6 +56,8 @@ def typical_passages(
         The contrast's block column (read only to check it, as contrast does).
     text_column : str
         The column holding the text.
+    columns : list of str, optional
+        The row's columns shown with each passage, after its line (author, title); None: none.
     window : int
         Context tokens each side, as in contrast.
     limit : int
