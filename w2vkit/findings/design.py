@@ -177,6 +177,8 @@ class Design:
     lines: list[int] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     frequent: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # words seen often in the table
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # each model word's, in the table
+    comparable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # words, not punctuation
 
     def columns_of(self, c: int) -> np.ndarray:
         return np.flatnonzero(self.term_covariate == c)
@@ -227,9 +229,11 @@ def blocks_of(path, rows: list, x: np.ndarray, valid: np.ndarray, block: str | N
         return of, list(index), 0
     seen: dict[int, bytes] = {}
     varied: set[int] = set()
-    for b, ok, i in zip(of.tolist(), valid.tolist(), range(len(rows))):
-        if ok and seen.setdefault(b, x[i].tobytes()) != x[i].tobytes():
-            varied.add(b)
+    for b, ok, row in zip(of.tolist(), valid.tolist(), x):
+        if ok:
+            key = row.tobytes()
+            if seen.setdefault(b, key) != key:
+                varied.add(b)
     if varied and not split:
         shown = ", ".join(repr(list(index)[b]) for b in sorted(varied)[:3])
         raise UsageError(

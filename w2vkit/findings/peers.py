@@ -53,10 +53,8 @@ def term_percentiles(
     the share (0-100) of its peers' norms of the same term at or below it, among the peers seen
     `least` times; NaN where no peer could be fitted."""
     cols, norms = fitted
-    counts = np.bincount(design.corpus.ids[design.corpus.ids >= 0], minlength=len(engine.model))
-    comparable = np.array([w.isalpha() for w in engine.model.words], dtype=bool)
     found = []
-    for row in similar_frequency(counts, comparable, target.rows, REFERENCE):
+    for row in similar_frequency(design.counts, design.comparable, target.rows, REFERENCE):
         peer = Target(engine.model.words[int(row)], [[int(row)]])
         docs, sums, n = occurrences_on(engine, design, a, peer, window, REFERENCE_MOST)
         if n.sum() < least:

@@ -76,7 +76,9 @@ def read_design(
     corpus = segmented(engine, rows, text_column)
     lines, texts = [n for n, _ in rows], [r[text_column] for _, r in rows]
     design = Design(corpus, x, terms, owner, covariates, valid, block_of, block_names, split, lines, texts)
-    design.frequent = np.bincount(corpus.ids[corpus.ids >= 0], minlength=len(engine.model)) >= FREQUENT
+    design.counts = np.bincount(corpus.ids[corpus.ids >= 0], minlength=len(engine.model))
+    design.frequent = design.counts >= FREQUENT
+    design.comparable = np.array([w.isalpha() for w in engine.model.words], dtype=bool)  # (a term's peers: words)
     return design
 
 
@@ -377,8 +379,7 @@ def _named(engine: Engine, to: list[str] | None) -> tuple[list[str], np.ndarray]
     """The words a curve is drawn to, with their unit vectors (an unknown word: its own error)."""
     if not to:
         return None
-    vectors = concept_vectors(engine, to)
-    return list(to), vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return list(to), concept_vectors(engine, to)  # (unit rows: a word's vector, or a concept's unit mean)
 
 
 def _curve(engine: Engine, word: str, design: Design, state: dict, number: tuple, drawn) -> dict:
