@@ -52,33 +52,43 @@ def test_the_ratio_is_the_two_debiased_cosines_divided():
     rng = np.random.default_rng(3)
     unit, vectors, block, group = made_up(rng, 0.5)
     side = side_of(vectors, block, group)
-    rows, nearer, cos_a, cos_b, ratio, intervals, p, done = neighbour_ratio(side, unit, {0}, 199, 200, rng)
-    assert 0 not in rows and len(rows) >= RATIO_NEIGHBOURS and done == 199
+    rows, nearer, cos_a, cos_b, ratio, intervals, p, done = neighbour_ratio(side, unit, {0}, 199, rng)
+    assert 0 not in rows and len(rows) == 2 * RATIO_NEIGHBOURS and done == 199
     in_a = group[block] == 0
     np.testing.assert_allclose(cos_a, direct_cosine(vectors[in_a], block[in_a], unit[rows]), rtol=1e-9)
     np.testing.assert_allclose(cos_b, direct_cosine(vectors[~in_a], block[~in_a], unit[rows]), rtol=1e-9)
     np.testing.assert_allclose(ratio, cos_a / cos_b)
-    # the nearest of each group, by the plain cosine of its mean
-    for g, mine in ((0, in_a), (1, ~in_a)):
+
+    def nearest(mine, k):
         scores = unit @ vectors[mine].mean(axis=0)
         scores[0] = -np.inf
-        top = set(np.argsort(-scores)[:RATIO_NEIGHBOURS].tolist())
-        assert top == {r for r, n in zip(rows, nearer) if n in (g, -1)}
-    # the planted word is nearer b, and surely so; its interval holds its ratio
+        return set(np.argsort(-scores)[:k].tolist())
+
+    # the candidates: the nearest of the word's vector over both groups, whatever the groups
+    assert set(rows) == nearest(np.ones(len(block), bool), 2 * RATIO_NEIGHBOURS)
+    # `nearer`: whose nearest each is, by the plain cosine of each group's mean
+    for g, mine in ((0, in_a), (1, ~in_a)):
+        assert nearest(mine, RATIO_NEIGHBOURS) & set(rows) == {r for r, n in zip(rows, nearer) if n in (g, -1)}
+    assert all(n == -2 for r, n in zip(rows, nearer) if r not in nearest(in_a, 10) | nearest(~in_a, 10))
+    # the planted word is nearer b, and surely so; its interval holds its ratio and leaves out 1
     j = rows.index(1)
     assert ratio[j] < 0.8 and p[j] == pytest.approx(1 / 200)
-    assert intervals[j][0] <= ratio[j] <= intervals[j][1]
+    assert intervals[j][0] <= ratio[j] <= intervals[j][1] < 1
 
 
 def test_no_planted_difference_gives_no_small_p_to_speak_of():
-    """With both groups drawn alike, the p-values of the candidates spread over (0, 1]."""
-    found = []
+    """With both groups drawn alike, the p-values of the candidates spread over (0, 1], and the
+    intervals leave out 1 about as often as p < 0.10 (they invert the same permutations)."""
+    found, outside = [], []
     for seed in range(6):
         rng = np.random.default_rng(seed)
         unit, vectors, block, group = made_up(rng, 0.0)
-        found += neighbour_ratio(side_of(vectors, block, group), unit, {0}, 199, 50, rng)[6].tolist()
+        got = neighbour_ratio(side_of(vectors, block, group), unit, {0}, 199, rng)
+        found += got[6].tolist()
+        outside += [not low <= 1 <= high for low, high in got[5]]
     found = np.array(found)
     assert 0.01 <= np.mean(found < 0.05) <= 0.15 and np.median(found) > 0.3
+    assert 0.02 <= np.mean(outside) <= 0.2
 
 
 def test_contrast_gives_the_ratio_of_two_groups(halves):
@@ -88,7 +98,7 @@ def test_contrast_gives_the_ratio_of_two_groups(halves):
     assert result.command == "contrast" and result.fields["ratio"] is True
     records = result.records()
     assert records and all(r["word"] == "菩萨" and r["neighbour"] != "菩萨" for r in records)
-    assert {r["nearer"] for r in records} <= {"前", "后", "both"}
+    assert {r["nearer"] for r in records} <= {"前", "后", "both", "neither"}
     for r in records:
         assert r["ratio"] == pytest.approx(r["cos_a"] / r["cos_b"])
         assert 0 < r["p"] <= 1 and r["q"] >= r["p"]

@@ -645,3 +645,41 @@ def test_to_in_a_regression_gives_each_levels_cosine_and_its_difference_from_the
     assert all(r["cos_行者"] is None for r in records if r["covariate"] == "year")
     plain = contrast(engine, ["菩萨"], table, **ask)
     assert plain.columns == result.columns[:-12]
+
+
+def test_a_level_difference_under_the_identity_permutation_is_the_observed_one(setting):
+    """Issue 74: the --to difference's interval inverts the permutations that give the level's p.
+    Fitted on the residualized values (not the 0/1 indicator), at the points level_differences
+    takes, the unpermuted data must give the observed difference exactly; and the interval is the
+    observed less the permuted differences' 5th and 95th percentiles."""
+    from w2vkit.findings.permutation import inverted
+    from w2vkit.findings.regcosines import design_row, level_differences, level_terms
+    from w2vkit.findings.regstats import permuted_coefficients
+
+    engine, table = setting
+    design = read_design(engine, table, ["half", "year"], "chapter", "text", None, False)
+    v, x, block = occurrences(engine, design, "悟空")
+    blocks = block_sums(x, v, np.ones(len(v)), block, np.zeros(len(v), dtype=int))
+    _, coef = fit(blocks, np.ones((1, len(blocks.n))))
+    state = {"coef": coef[0], "cols": np.arange(x.shape[1]), "mean": x.mean(axis=0)}
+    units = engine.unit[[engine.model.index[w] for w in ("行者", "师父")]].astype(np.float64)
+    columns = design.columns_of(0)
+    values = residualized(blocks, columns)
+    identity = np.arange(len(blocks.n))[None, :]
+    same = level_differences(
+        design,
+        0,
+        state,
+        permuted_coefficients(blocks, columns, identity, values),
+        blocks.n @ values / blocks.n.sum(),
+        units,
+    )[0, 0]
+
+    def unit(w):
+        return w / np.linalg.norm(w)
+
+    at = [unit(design_row(state, level_terms(design, 0, k)) @ coef[0]) @ units.T for k in (0, 1)]
+    np.testing.assert_allclose(same, at[1] - at[0], atol=1e-9)
+    permuted = np.random.default_rng(0).normal(size=200)
+    low, high = inverted(permuted, 0.3, 0.9)
+    assert_close(low, 0.3 - np.quantile(permuted, 0.95)) and assert_close(high, 0.3 - np.quantile(permuted, 0.05))

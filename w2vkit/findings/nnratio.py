@@ -2,12 +2,16 @@
 & Stewart 2023): which of a word's neighbours belong more to one group's use of it than to the
 other's (w2vkit.findings.contrast with `ratio`).
 
-The candidates are the union of the RATIO_NEIGHBOURS nearest words of each group's vector. For
-each, the ratio is cos*(a) / cos*(b): its debiased cosine (w2vkit.findings.permutation) with the
-first group's vector over that with the second's; 1 is a neighbour both share equally. Its p
+The candidates are the 2 × RATIO_NEIGHBOURS nearest words of the word's vector over both groups
+(conText takes the union of each group's nearest, but a neighbour chosen because one group's noisy
+vector happens to point at it then looks nearer that group: under no change p < 0.05 for 8-11% of
+such candidates and the interval left out 1 for 20-22%; chosen without the groups' labels, 4-6%
+and 10%). For each, the ratio is cos*(a) / cos*(b): its debiased cosine
+(w2vkit.findings.permutation) with the first group's vector over that with the second's; 1 is a
+neighbour both share equally; `nearer` says whose RATIO_NEIGHBOURS nearest it is among. Its p
 permutes the blocks' group labels, as the change's does, and counts the permuted ratios at least as
-far from 1 (in log) as the observed; its 90% interval draws blocks within each group; q is BH over
-every row.
+far from 1 (in log) as the observed; its 90% interval inverts the same permutations (on the log
+ratio); q is BH over every row.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from ..base.vecmath import top_k
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import fit_note
-from .permutation import LEVEL, Side, bh, block_moments, dealt, debiased_cosines, drawn, shifted_percentiles
+from .permutation import LEVEL, Side, bh, block_moments, dealt, debiased_cosines, inverted
 from .tabledocs import Documents
 from .targets import Target, block_side
 
@@ -44,47 +48,43 @@ def check_ratio(docs: Documents, scan) -> None:
         )
 
 
-def neighbour_ratio(
-    side: Side, unit: np.ndarray, own: set[int], permutations: int, bootstrap: int, rng, level: float = LEVEL
-):
-    """For groups 0 (a) and 1 (b) of `side`: the candidate rows (the RATIO_NEIGHBOURS nearest of
-    each group's vector but `own`), which group's nearest each is (0, 1, or -1 for both), the
-    debiased cosines with a and b, the ratio with its interval, and p. None: a side with fewer than
-    two blocks."""
+def neighbour_ratio(side: Side, unit: np.ndarray, own: set[int], permutations: int, rng, level: float = LEVEL):
+    """For groups 0 (a) and 1 (b) of `side`: the candidate rows (the 2 × RATIO_NEIGHBOURS nearest of
+    the word's vector over both groups but `own`), whose nearest each is (0, 1, -1 for both, -2 for
+    neither), the debiased cosines with a and b, the ratio with its interval, and p. None: a side
+    with fewer than two blocks."""
     in_a, in_b = side.group == 0, side.group == 1
     if in_a.sum() < 2 or in_b.sum() < 2:
         return None
-    nearest = []
-    for mine in (in_a, in_b):
+    nearest: list[list[int]] = []
+    for mine in (in_a, in_b, in_a | in_b):
         scores = unit @ side.sums[mine].sum(axis=0)
         scores[list(own)] = -np.inf
-        nearest.append([int(i) for i in top_k(scores, RATIO_NEIGHBOURS)])
-    rows = list(dict.fromkeys(nearest[0] + nearest[1]))
-    nearer = [-1 if r in nearest[0] and r in nearest[1] else (0 if r in nearest[0] else 1) for r in rows]
+        nearest.append([int(i) for i in top_k(scores, RATIO_NEIGHBOURS * (1 if len(nearest) < 2 else 2))])
+    rows = nearest[2]
+    mine_a, mine_b = set(nearest[0]), set(nearest[1])
+    nearer = [(-1 if r in mine_b else 0) if r in mine_a else (1 if r in mine_b else -2) for r in rows]
     units = unit[rows].astype(np.float64)
     moments = block_moments(side)
     idx = np.flatnonzero(in_a | in_b)
     sub, k = moments[idx], int(in_a.sum())
     observed = debiased_cosines(np.vstack([in_a[idx], in_b[idx]]).astype(np.float64), sub, units)
     cos_a, cos_b = observed
-    ratio = cos_a / cos_b
-    far = _distance(cos_a, cos_b)
-    exceed, done = np.zeros(len(rows), dtype=np.int64), 0
-    while done < permutations:  # (the blocks dealt out again, as many to a as before)
-        p = min(CHUNK, permutations - done)
-        wa = dealt(rng, p, len(idx), k)
-        pa, pb = debiased_cosines(wa, sub, units), debiased_cosines(1.0 - wa, sub, units)
-        exceed += (_distance(pa, pb) >= far[None, :] - 1e-12).sum(axis=0)
-        done += p
-    ba, bb = drawn(rng, bootstrap, in_a), drawn(rng, bootstrap, in_b)
-    boot = debiased_cosines(ba, moments, units) / debiased_cosines(bb, moments, units)
-    intervals = [shifted_percentiles(boot[:, j], float(ratio[j]), level) for j in range(len(rows))]
-    return rows, nearer, cos_a, cos_b, ratio, intervals, (1 + exceed) / (done + 1), done
+    logs = _log_ratio(cos_a, cos_b)
+    permuted: list[np.ndarray] = []
+    while len(permuted) < permutations:  # (the blocks dealt out again, as many to a as before)
+        wa = dealt(rng, min(CHUNK, permutations - len(permuted)), len(idx), k)
+        permuted.extend(_log_ratio(debiased_cosines(wa, sub, units), debiased_cosines(1.0 - wa, sub, units)))
+    spread = np.array(permuted)
+    exceed = (np.abs(spread) >= np.abs(logs)[None, :] - 1e-12).sum(axis=0)
+    intervals = [tuple(np.exp(inverted(spread[:, j], float(logs[j]), level))) for j in range(len(rows))]
+    return rows, nearer, cos_a, cos_b, cos_a / cos_b, intervals, (1 + exceed) / (len(spread) + 1), len(spread)
 
 
-def _distance(cos_a: np.ndarray, cos_b: np.ndarray) -> np.ndarray:
-    """How far a ratio is from 1, in log (a ratio of 2 and of 1/2 equally far)."""
-    return np.abs(np.log(np.maximum(cos_a, TINY)) - np.log(np.maximum(cos_b, TINY)))
+def _log_ratio(cos_a: np.ndarray, cos_b: np.ndarray) -> np.ndarray:
+    """The ratio in log (a ratio of 2 and of 1/2 equally far from 1), a cosine at or below TINY
+    taken as TINY."""
+    return np.log(np.maximum(cos_a, TINY)) - np.log(np.maximum(cos_b, TINY))
 
 
 def ratio_result(
@@ -100,7 +100,7 @@ def ratio_result(
     """The ratio rows of each word (nearest to a first, then shared, then nearest to b; each part by
     its ratio), q over them all, and the notes saying what a and b are."""
     out: list[list[Any]] = []
-    names = {0: docs.groups[0], 1: docs.groups[1], -1: "both"}
+    names = {0: docs.groups[0], 1: docs.groups[1], -1: "both", -2: "neither"}
     for number, (word, target) in enumerate(items):
         rng = np.random.default_rng([settings["seed"], number])
         if target is None:
@@ -111,14 +111,12 @@ def ratio_result(
         if min(counts) < settings["min_occurrences"]:
             out.append(_row(word, note=f"{min(counts)} occurrences in a group, under {settings['min_occurrences']}"))
             continue
-        found = neighbour_ratio(
-            side, engine.unit, target.rows, settings["permutations"], settings["bootstrap"], rng, settings["level"]
-        )
+        found = neighbour_ratio(side, engine.unit, target.rows, settings["permutations"], rng, settings["level"])
         if found is None:
             out.append(_row(word, note="fewer than 2 blocks on a side"))
             continue
         rows, nearer, cos_a, cos_b, ratio, intervals, p, _ = found
-        order = sorted(range(len(rows)), key=lambda j: ({0: 0, -1: 1, 1: 2}[nearer[j]], -ratio[j]))
+        order = sorted(range(len(rows)), key=lambda j: ({0: 0, -1: 1, -2: 2, 1: 3}[nearer[j]], -ratio[j]))
         for j in order:
             low, high = intervals[j]
             cells = dict(ratio=float(ratio[j]), low=low, high=high, p=float(p[j]))
@@ -130,13 +128,9 @@ def ratio_result(
     result = Result("contrast", list(COLUMNS), [tuple(r) for r in out], fields, provenance=provenance)
     result.note(
         f"ratio = cos_a / cos_b, a = {docs.groups[0]}, b = {docs.groups[1]}: the debiased cosine of each neighbour "
-        f"with the groups' vectors (the {RATIO_NEIGHBOURS} nearest of each); p permutes {fields['permuted']}",
+        f"with the groups' vectors, for the {2 * RATIO_NEIGHBOURS} nearest of the word over both; p permutes "
+        f"{fields['permuted']}, and the interval inverts the same permutations",
         kind="info",
-    )
-    result.note(  # (measured by benchmarks/nulls.py: docs/findings.md, "Calibration of every interval")
-        "the ratio's p and interval are not yet calibrated: the neighbours are chosen by the same occurrences "
-        "the ratio compares, and under no change p < 0.05 for 9-11% of neighbours and the interval left out 1 for "
-        "18-21%; read a ratio as a lead to follow in the passages, not as a finding",
     )
     if fit is not None:
         result.fields["transform"] = fit

@@ -159,6 +159,17 @@ def shifted_percentiles(boot: np.ndarray, observed: float, level: float = LEVEL)
     return float(low) - shift, float(high) - shift
 
 
+def inverted(permuted: np.ndarray, observed: float, level: float = LEVEL) -> tuple[float, float]:
+    """The interval that inverts a permutation test of a difference (a shift model): the values δ
+    for which observed − δ lies in the central `level` of the permuted statistics. Under no effect
+    it leaves out 0 exactly as often as the two-sided test at 1 − level rejects; the permuted
+    statistics also carry the noise's own bias (a rarer side's vector pulled toward every
+    direction), which the interval then takes off. A block bootstrap of a --to cosine difference
+    was 13-15% too narrow under no effect and left out 0 for 15-20% of words (benchmarks/nulls.py)."""
+    low, high = np.quantile(permuted, [(1 - level) / 2, (1 + level) / 2])
+    return observed - float(high), observed - float(low)
+
+
 def bh(pvalues: list[float | None]) -> list[float | None]:
     """Benjamini–Hochberg q-values (None stays None)."""
     found = [(p, i) for i, p in enumerate(pvalues) if p is not None]

@@ -1,16 +1,17 @@
 """A regression's fitted vectors against the words `to` names (w2vkit.findings.regression): on
 each level's row, the cosine of the word's fitted vector at that level (the other covariates at
 the word's means) with each word, and the difference from the baseline level's cosine; on each
-`at` row, the cosine there. Each with an interval from the bootstrap draws' coefficients (shifted
-percentiles, as every interval of a contrast): the researcher's `--to` beside the table, not only
-in the curve's picture."""
+`at` row, the cosine there. Each cosine's interval comes from the bootstrap draws' coefficients
+(shifted percentiles, as every interval of a contrast); a difference's inverts the permutations
+that give the covariate's p (w2vkit.findings.permutation.inverted), where the block bootstrap was
+too narrow. The researcher's `--to` beside the table, not only in the curve's picture."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .design import Design
-from .permutation import shifted_percentiles
+from .permutation import inverted, shifted_percentiles
 
 CELLS = ("", "_low", "_high", "_vs", "_vs_low", "_vs_high")  # each word's columns, after cos_WORD
 
@@ -35,18 +36,42 @@ def level_terms(design: Design, c: int, k: int) -> dict[int, float]:
     return {int(j): 1.0 if level == k else 0.0 for level, j in enumerate(design.columns_of(c), 1)}
 
 
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
+
+
 def _cosines(state: dict, x: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The cosine of the fitted vector at design row x with each unit, and of each draw's."""
-
-    def unit(v):
-        return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
-
-    return unit(x @ state["coef"]) @ units.T, unit(np.einsum("p,bpd->bd", x, state["draws"])) @ units.T
+    return _unit(x @ state["coef"]) @ units.T, _unit(np.einsum("p,bpd->bd", x, state["draws"])) @ units.T
 
 
-def cosine_cells(state: dict, x: np.ndarray, base: np.ndarray | None, units: np.ndarray, level: float) -> list:
+def level_differences(design: Design, c: int, state: dict, coefficients: np.ndarray, dealt: np.ndarray, units):
+    """For each permutation's coefficients, fitted on covariate c's residualized values dealt out
+    again (permutations x terms x dim, the word's kept terms; `dealt` the dealt values' mean over
+    the word's occurrences, permutations x c's terms): each level of c's cosine with each unit less
+    the baseline's (permutations x levels but the first x units). A level's point is where it lies
+    against the word's mean, as in the observed fit: its indicators less their mean, plus the dealt
+    values' mean (the residuals have the word's mean 0); at 0 and 1 the permuted fits compared the
+    mean use with a point beyond it, which put the permuted differences 0.01-0.05 below."""
+    place = {int(j): i for i, j in enumerate(state["cols"])}
+    kept = [int(j) for j in design.columns_of(c) if int(j) in place]
+    mean = np.array([state["mean"][place[j]] for j in kept])
+
+    def cosines(k: int) -> np.ndarray:
+        rows = np.repeat(design_row(state, level_terms(design, c, k))[None, :], len(coefficients), axis=0)
+        rows[:, [place[j] for j in kept]] += dealt - mean[None, :]
+        return _unit(np.einsum("mp,mpd->md", rows, coefficients)) @ units.T
+
+    base = cosines(0)
+    return np.stack([cosines(k) - base for k in range(1, len(design.covariates[c].levels))], axis=-2)
+
+
+def cosine_cells(
+    state: dict, x: np.ndarray, base: np.ndarray | None, units: np.ndarray, level: float, permuted=None
+) -> list:
     """For each unit: the cosine at x with its interval, and (given the baseline's row `base`) the
-    difference from the baseline's cosine with its interval; None where there is no baseline."""
+    difference from the baseline's cosine with its interval (inverting `permuted`, the differences
+    under the covariate's permutations x units, when given); None where there is no baseline."""
     line, draws = _cosines(state, x, units)
     against = _cosines(state, base, units) if base is not None else None
     out: list = []
@@ -55,8 +80,11 @@ def cosine_cells(state: dict, x: np.ndarray, base: np.ndarray | None, units: np.
         if against is None:
             out += [None, None, None]
             continue
-        change, drawn_change = float(line[k] - against[0][k]), draws[:, k] - against[1][:, k]
-        out += [change, *shifted_percentiles(drawn_change, change, level)]
+        change = float(line[k] - against[0][k])
+        if permuted is not None:
+            out += [change, *inverted(permuted[:, k], change, level)]
+        else:
+            out += [change, *shifted_percentiles(draws[:, k] - against[1][:, k], change, level)]
     return out
 
 
@@ -75,4 +103,6 @@ def row_cells(design: Design, state: dict | None, covariate: str | None, term: s
     if k and int(design.columns_of(c)[k - 1]) not in {int(i) for i in state["cols"]}:
         return empty  # (a level too thin for this word: not fitted)
     base = design_row(state, level_terms(design, c, 0)) if k else None
-    return cosine_cells(state, design_row(state, level_terms(design, c, k)), base, units, level)
+    permuted = state.get("permuted", {}).get(c)
+    permuted = permuted[:, k - 1, :] if permuted is not None and k else None
+    return cosine_cells(state, design_row(state, level_terms(design, c, k)), base, units, level, permuted)

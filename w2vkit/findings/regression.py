@@ -28,7 +28,7 @@ from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import SKEWED, Design, blocks_of, design_rows, outside_note, parse_spec, point_terms, resolve
 from .peers import occurrences_on, term_percentiles
 from .permutation import LEVEL, bh
-from .regcosines import cosine_cells, cosine_columns, design_row, row_cells
+from .regcosines import cosine_cells, cosine_columns, design_row, level_differences, row_cells
 from .regstats import Blocks, block_sums, estimate, explained, permuted_p, residualized, wild_p
 from .tabledocs import segmented, table_rows
 from .targets import concept_vectors, parse_target
@@ -141,7 +141,17 @@ def regress(
     for number, (word, target) in enumerate(zip(words, targets)):
         rng = np.random.default_rng([seed, number])
         found.append(
-            _word_rows(engine, design, a, word, target, window, (permutations, bootstrap, level), min_occurrences, rng)
+            _word_rows(
+                engine,
+                design,
+                a,
+                (word, target),
+                window,
+                (permutations, bootstrap, level),
+                min_occurrences,
+                rng,
+                None if drawn is None else drawn[1],
+            )  # fmt: skip
         )
     rows_out = [r for word_rows, _ in found for r in word_rows]
     for r, q in zip(rows_out, bh([r[P] for r in rows_out])):
@@ -186,10 +196,10 @@ def regress(
     columns = list(COLUMNS) + (cosine_columns(drawn[0]) if drawn is not None else [])
     result = Result("contrast", columns, [tuple(r) for r in rows_out + fitted], fields, provenance=provenance)
     _notes(result, design, block)
-    if drawn is not None and any(c.kind == "levels" for c in design.covariates):
+    if drawn is not None and design.split and any(c.kind == "levels" for c in design.covariates):
         result.note(  # (measured by benchmarks/nulls.py: docs/findings.md, "Calibration of every interval")
-            "the intervals of the cos_ columns are not yet calibrated: under no effect the 90% interval of a "
-            "level's cosine difference (cos_W_vs) left out 0 for 15-16% of words; read them as rough"
+            "with blocks split, a level's cosine difference (cos_W_vs) takes its interval from the block "
+            "bootstrap, which under no effect left out 0 for 15-20% of words; read it as rough"
         )
     outside = outside_note(design, at or [])
     if outside:
@@ -226,9 +236,12 @@ def _notes(result: Result, design: Design, block: str | None) -> None:
         )
 
 
-def _word_rows(engine: Engine, design: Design, a, word, target, window, resampling: tuple, least, rng):
+def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampling: tuple, least, rng, units=None):
     """One word's rows, and what its fitted vectors need (None when it could not be fitted);
-    `resampling`: (permutations, bootstrap draws, the intervals' level)."""
+    `asked`: (the word, its target); `resampling`: (permutations, bootstrap draws, the intervals'
+    level); `units`: the `to` words' unit vectors, whose cosine differences each covariate of
+    levels' permutations also give."""
+    word, target = asked
     permutations, bootstrap, level = resampling
     if target is None:
         return [_note_row(word, "composed from character n-grams, so it has no occurrences to regress")], None
@@ -258,19 +271,23 @@ def _word_rows(engine: Engine, design: Design, a, word, target, window, resampli
     found["percentile"] = term_percentiles(engine, design, a, window, target, (cols, found["norm"]), least)
     pvalues: dict[int, float] = {}
     done = 0
+    state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "permuted": {}}
     for c in sorted(set(owner.tolist()) - {-1}):
         columns = np.flatnonzero(owner == c)
         observed = found["raw"][columns]
         if design.split:  # (a covariate varies inside blocks: none can be permuted whole)
             ps, done = wild_p(blocks, columns, observed, permutations, rng)
         else:
-            ps, done = permuted_p(blocks, columns, residualized(blocks, columns), observed, permutations, rng)
+            collect = None
+            if units is not None and design.covariates[c].kind == "levels":
+                collect = lambda b, z, c=c: level_differences(design, c, state, b, z, units)  # noqa: E731
+            values = residualized(blocks, columns)
+            ps, done, state["permuted"][c] = permuted_p(blocks, columns, values, observed, permutations, rng, collect)
         share = explained(blocks.xx.sum(axis=0), columns)
         if share > CONFOUNDED:
             notes[design.covariates[c].name] = f"confounded: the other covariates explain {share:.0%} of it"
         pvalues.update(zip(columns.tolist(), ps.tolist()))
-    state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "frequent": design.frequent}
-    state["level"] = level
+    state.update(frequent=design.frequent, level=level)
     state.update(own=list(target.rows), draws=found["draws"])
     state["numbers"] = [  # (each number covariate: its column in the word's fit, and its 5th and 95th percentiles)
         (c, int(np.flatnonzero(cols == design.columns_of(c)[0])[0]), *_spread(x[:, design.columns_of(c)[0]], counts))

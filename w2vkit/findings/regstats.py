@@ -206,23 +206,38 @@ def wild_p(blocks: Blocks, columns: np.ndarray, observed: np.ndarray, draws: int
     return (1 + exceed) / (done + 1), done
 
 
-def permuted_p(blocks: Blocks, columns: np.ndarray, values: np.ndarray, observed: np.ndarray, permutations: int, rng):
+def permuted_p(
+    blocks: Blocks, columns: np.ndarray, values: np.ndarray, observed: np.ndarray, permutations: int, rng, collect=None
+):
     """The p of each of `columns` (a covariate's terms): `values` (its residualized block values)
     dealt out again among the blocks, the other covariates held, and the coefficients' norms
-    refitted; p = (1 + #{permuted ≥ observed}) / (P + 1) for each term; and the permutations done."""
+    refitted; p = (1 + #{permuted ≥ observed}) / (P + 1) for each term; the permutations done; and
+    what `collect` gives of each permutation, stacked (None without it): a function of each chunk's
+    coefficients (permutations x terms x dim) and the dealt values' mean over the occurrences
+    (permutations x the covariate's terms)."""
     nb = len(blocks.n)
     exceed = np.zeros(len(columns))
     done = 0
+    gathered = []
     while done < permutations:
         m = min(CHUNK, permutations - done)
         perm = np.argsort(rng.random((m, nb)), axis=1)
-        exceed += (permuted_norms(blocks, columns, perm, values) >= observed[None, :] - 1e-12).sum(axis=0)
+        coefficients = permuted_coefficients(blocks, columns, perm, values)
+        exceed += (np.linalg.norm(coefficients[:, columns, :], axis=2) >= observed[None, :] - 1e-12).sum(axis=0)
+        if collect is not None:  # (with the dealt values' mean over the word's occurrences: m x terms)
+            gathered.append(collect(coefficients, (blocks.n @ values[perm]) / blocks.n.sum()))
         done += m
-    return (1 + exceed) / (done + 1), done
+    return (1 + exceed) / (done + 1), done, np.concatenate(gathered) if gathered else None
 
 
 def permuted_norms(blocks: Blocks, columns: np.ndarray, perm: np.ndarray, values: np.ndarray) -> np.ndarray:
     """The norms of `columns`' coefficients (permutations x terms) when block b's values of them are
+    values[perm[i, b]] (permuted_coefficients)."""
+    return np.linalg.norm(permuted_coefficients(blocks, columns, perm, values)[:, columns, :], axis=2)
+
+
+def permuted_coefficients(blocks: Blocks, columns: np.ndarray, perm: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Every coefficient (permutations x terms x dim) when block b's values of `columns` are
     values[perm[i, b]]. A block's rows of the covariate are its values times the intercept's sums
     (the covariate is constant in a block), so each refit is a product of the blocks' sums with the
     dealt values."""
@@ -239,4 +254,4 @@ def permuted_norms(blocks: Blocks, columns: np.ndarray, perm: np.ndarray, values
     xtx[np.ix_(np.arange(m), columns, columns)] = np.einsum("b,mbk,mbl->mkl", blocks.n, z, z)
     k = len(columns)  # (one product of the dealt values stacked: a batch of vector products was 3x slower)
     xts[:, columns, :] = (z.transpose(0, 2, 1).reshape(m * k, nb) @ blocks.s).reshape(m, k, d)
-    return np.linalg.norm(solve(xtx, xts)[:, columns, :], axis=2)
+    return solve(xtx, xts)
