@@ -24,7 +24,12 @@ Each is asked of --words words seen 100-2,000 times (never the plant's), with --
 --permutations / --bootstrap. Prints the table; --json writes it.
 
     python benchmarks/nulls.py --model models/sanguo [--words 40] [--seed 1]
+    python benchmarks/nulls.py --model models/poems --table poems.tsv --block-column author
     python benchmarks/nulls.py --tiny
+
+With --table, the rows are the table's own (its --text-column), and the blocks its --block-column
+(each author's poems: real blocks, uneven in size, alike inside), the null covariates drawn per
+block as above.
 """
 
 import argparse
@@ -52,7 +57,26 @@ def paragraphs(engine) -> list[str]:
 
 def null_table(path: Path, rows: list[str], block_rows: int, rng) -> Path:
     """The text in shuffled blocks with every null covariate (see the module's docstring)."""
-    blocks = [rows[i : i + block_rows] for i in range(0, len(rows), block_rows)]
+    return blocks_table(path, [rows[i : i + block_rows] for i in range(0, len(rows), block_rows)], rng)
+
+
+def table_blocks(path: Path, block: str, text: str) -> list[list[str]]:
+    """A table's texts grouped by its `block` column (the poems of each author), in the order each
+    block first appears."""
+    import csv
+    import gzip
+
+    grouped: dict[str, list[str]] = {}
+    opened = gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
+    with opened as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row.get(text, "").strip():
+                grouped.setdefault(row[block], []).append(row[text].replace("\t", " "))
+    return list(grouped.values())
+
+
+def blocks_table(path: Path, blocks: list[list[str]], rng) -> Path:
+    """The blocks' rows, blocks shuffled whole, with every null covariate (the module's docstring)."""
     order = rng.permutation(len(blocks))
     n = len(blocks)
     ab = rng.permutation(np.arange(n) % 2)
@@ -143,6 +167,9 @@ def main():
     p.add_argument("--bootstrap", type=int, default=50)
     p.add_argument("--level", type=float, default=0.90, help="the intervals' level (0.95: at most 6%% may exclude 0)")
     p.add_argument("--tiny", action="store_true", help="a tiny model of a slice of the novel")
+    p.add_argument("--table", default=None, help="a table whose rows and blocks to use (else the model's text)")
+    p.add_argument("--block-column", default="author", help="with --table: the column whose values are the blocks")
+    p.add_argument("--text-column", default="text", help="with --table: the column of texts")
     p.add_argument("--only", action="append", default=[], help="the nulls whose name holds this (repeatable)")
     p.add_argument("--json", default=None)
     args = p.parse_args()
@@ -154,13 +181,19 @@ def main():
             args.model = tiny_model(tmp)
             args.words, args.permutations, args.bootstrap, args.block_rows = 4, 19, 10, 5
         engine = Engine(load_model(args.model))
-        rows = paragraphs(engine)
+        if args.table:
+            blocks = table_blocks(Path(args.table), args.block_column, args.text_column)
+        else:
+            rows = paragraphs(engine)
+            blocks = [rows[i : i + args.block_rows] for i in range(0, len(rows), args.block_rows)]
         figures = {}
         for seed in range(args.seed, args.seed + args.seeds):
             rng = np.random.default_rng(seed)
-            table = null_table(tmp / f"nulls{seed}.tsv", rows, args.block_rows, rng)
+            table = blocks_table(tmp / f"nulls{seed}.tsv", blocks, rng)
             words = words_to_ask(engine, args.words, rng)
-            print(f"seed {seed}: {len(words)} words, {len(rows):,} rows in blocks of {args.block_rows}", flush=True)
+            print(
+                f"seed {seed}: {len(words)} words, {sum(map(len, blocks)):,} rows in {len(blocks):,} blocks", flush=True
+            )
             figures[seed] = measure(engine, table, words, args)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False))

@@ -653,7 +653,8 @@ def test_a_level_difference_under_the_identity_permutation_is_the_observed_one(s
     takes, the unpermuted data must give the observed difference exactly; and the interval is the
     observed less the permuted differences' 5th and 95th percentiles."""
     from w2vkit.findings.permutation import inverted
-    from w2vkit.findings.regcosines import design_row, level_differences, level_terms
+    from w2vkit.findings.regcosines import level_differences
+    from w2vkit.findings.regfitted import design_row, level_terms
     from w2vkit.findings.regstats import permuted_coefficients
 
     engine, table = setting

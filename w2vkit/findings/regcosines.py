@@ -12,6 +12,7 @@ import numpy as np
 
 from .design import Design
 from .permutation import inverted, shifted_percentiles
+from .regfitted import design_row, level_terms
 
 CELLS = ("", "_low", "_high", "_vs", "_vs_low", "_vs_high")  # each word's columns, after cos_WORD
 
@@ -19,21 +20,6 @@ CELLS = ("", "_low", "_high", "_vs", "_vs_low", "_vs_high")  # each word's colum
 def cosine_columns(names: list[str]) -> list[str]:
     """The columns `to`'s words add: cos_W, its interval, and its difference from the baseline's."""
     return [f"cos_{w}{end}" for w in names for end in CELLS]
-
-
-def design_row(state: dict, terms: dict[int, float]) -> np.ndarray:
-    """The word's mean design row (over its kept columns) with the design columns `terms` set."""
-    place = {int(j): i for i, j in enumerate(state["cols"])}
-    x = state["mean"].copy()
-    for j, v in terms.items():
-        if j in place:
-            x[place[j]] = v
-    return x
-
-
-def level_terms(design: Design, c: int, k: int) -> dict[int, float]:
-    """Covariate c's indicators at its level k (0: the baseline)."""
-    return {int(j): 1.0 if level == k else 0.0 for level, j in enumerate(design.columns_of(c), 1)}
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -21,21 +21,18 @@ import numpy as np
 
 from ..base.choices import CONTRAST_BOOTSTRAP, CONTRAST_MIN_OCCURRENCES, CONTRAST_PERMUTATIONS, TEXT_COLUMN
 from ..base.results import Result
-from ..base.vecmath import top_k
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import SKEWED, Design, blocks_of, design_rows, outside_note, parse_spec, point_terms, resolve
 from .peers import occurrences_on, term_percentiles
 from .permutation import LEVEL, bh
-from .regcosines import cosine_cells, cosine_columns, design_row, level_differences, row_cells
+from .regcosines import cosine_cells, cosine_columns, level_differences, row_cells
+from .regfitted import curve, design_row, gaining, level_terms, nearest
 from .regstats import Blocks, block_sums, estimate, explained, permuted_p, residualized, wild_p
 from .tabledocs import segmented, table_rows
 from .targets import concept_vectors, parse_target
 
-NEIGHBOURS = 8
-CURVE_POINTS = 21  # a number's curve: fitted vectors from its 5th to its 95th percentile
-CURVE_WORDS = 3  # words drawn (the most gaining and the most losing) when none are named
 CONFOUNDED = 0.9  # the others explain more of a covariate than this: its p is said to rest on little
 FREQUENT = 20  # a number's gaining words are seen this often in the table
 COLUMNS = (
@@ -165,7 +162,7 @@ def regress(
             for p in points:
                 extra = [] if drawn is None else cosine_cells(state, design_row(state, p[1]), None, drawn[1], level)
                 fitted.append((*_fitted_row(engine, word, state, p), *extra))
-            curves += [_curve(engine, word, design, state, c, drawn) for c in state["numbers"]]
+            curves += [curve(engine, word, design, state, c, drawn) for c in state["numbers"]]
     fields: dict[str, Any] = {
         "words": list(words),
         "table": str(path),
@@ -289,8 +286,8 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
         pvalues.update(zip(columns.tolist(), ps.tolist()))
     state.update(frequent=design.frequent, level=level)
     state.update(own=list(target.rows), draws=found["draws"])
-    state["numbers"] = [  # (each number covariate: its column in the word's fit, and its 5th and 95th percentiles)
-        (c, int(np.flatnonzero(cols == design.columns_of(c)[0])[0]), *_spread(x[:, design.columns_of(c)[0]], counts))
+    state["numbers"] = [  # (each number covariate: its design column, and its 5th and 95th percentiles)
+        (c, int(design.columns_of(c)[0]), *_spread(x[:, design.columns_of(c)[0]], counts))
         for c, cov in enumerate(design.covariates)
         if cov.kind == "number"
     ]
@@ -329,7 +326,7 @@ def _without_thin_levels(design: Design, x, docs, sums, counts, keep):
 
 def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, state, x, docs, counts, notes):
     """The word's rows: for each covariate, the baseline level, each level, or the number."""
-    cols, coef, mean = state["cols"], state["coef"], state["mean"]
+    cols, coef = state["cols"], state["coef"]
     place = {int(j): i for i, j in enumerate(cols)}
     tested = dict(documents=len(docs), blocks=len(blocks.n), permutations=done)
     rows: list[list[Any]] = []
@@ -352,14 +349,13 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
             values = x[:, full[0]]
             sd = float(np.sqrt(counts @ (values - (counts @ values) / counts.sum()) ** 2 / counts.sum()))
             low, high = np.quantile(np.repeat(values, counts.astype(int)), [0.1, 0.9])
-            near, scores = _gaining(engine, coef, mean, i, low, high, own, state["frequent"])
+            near, scores = gaining(engine, state, int(full[0]), low, high)
             cells = numbers(i)
             cells.update(per_sd=cells["norm"] * sd, neighbours=near, cosines=scores, note=notes.get(cov.name))
             term = "per tenfold" if cov.log else "per unit"
             rows.append(_row(word, cov.name, term, occurrences=int(counts.sum()), **cells))
             continue
         seen = counts @ x[:, full]
-        places = [place.get(int(j)) for j in full]
         for k in range(len(cov.levels)):
             occurrences = int(counts.sum() - seen.sum()) if k == 0 else int(seen[k - 1])
             vs = cov.levels[0] if k else None
@@ -367,7 +363,7 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
                 note = notes.get(f"{cov.name}={cov.levels[k]}")
                 rows.append(_row(word, cov.name, cov.levels[k], vs=vs, occurrences=occurrences, note=note))
                 continue
-            near, scores = _nearest(engine, _at_level(mean, places, k) @ coef, own)
+            near, scores = nearest(engine, design_row(state, level_terms(design, c, k)) @ coef, own)
             cells = numbers(place[int(full[k - 1])]) if k else {}
             note = notes.get(cov.name) if k else "baseline"
             rows.append(
@@ -399,92 +395,10 @@ def _named(engine: Engine, to: list[str] | None) -> tuple[list[str], np.ndarray]
     return list(to), concept_vectors(engine, to)  # (unit rows: a word's vector, or a concept's unit mean)
 
 
-def _curve(engine: Engine, word: str, design: Design, state: dict, number: tuple, drawn) -> dict:
-    """A number's curve for one word: the cosine of the fitted vector (the other covariates at the
-    word's means) to each drawn word at CURVE_POINTS values across its range, with a 90% band
-    (shifted percentiles over the bootstrap draws' fitted vectors)."""
-    c, i, low, high = number
-    xs = np.linspace(low, high, CURVE_POINTS)
-    rows = np.repeat(state["mean"][None, :], CURVE_POINTS, axis=0)
-    rows[:, i] = xs
-    if drawn is None:  # (the words gaining and losing most between the ends, seen often enough)
-        gain = _gain(engine, state["coef"], state["mean"], i, low, high, state["own"], state["frequent"])
-        order = np.argsort(np.nan_to_num(gain, nan=0.0))
-        picked = [int(j) for j in order[::-1][:CURVE_WORDS]] + [int(j) for j in order[:CURVE_WORDS][::-1]]
-        drawn = [engine.model.words[j] for j in picked], engine.unit[picked].astype(np.float64)
-    names, units = drawn
-
-    def cosines(coef: np.ndarray) -> np.ndarray:
-        v = rows @ coef
-        return (v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)) @ units.T
-
-    line = cosines(state["coef"])
-    draws = np.stack([cosines(b) for b in state["draws"]])
-    # (shifted percentiles, as every interval of a contrast: a draw's fitted vector is noisier, which
-    # pulls its cosines toward 0, and the plain band missed its own line at 3 of 10 points)
-    tails = [(1 - state["level"]) / 2, (1 + state["level"]) / 2]
-    band = np.quantile(draws, tails, axis=0) - (draws.mean(axis=0) - line)[None]
-    centre = design.covariates[c].center
-    return {
-        "word": word,
-        "covariate": design.covariates[c].name,
-        "level": state["level"],
-        "values": (xs + centre).tolist(),
-        "lines": [
-            {"word": w, "cosine": line[:, k].tolist(), "low": band[0][:, k].tolist(), "high": band[1][:, k].tolist()}
-            for k, w in enumerate(names)
-        ],
-    }
-
-
-def _at_level(mean: np.ndarray, places: list, k: int) -> np.ndarray:
-    """The word's mean design row with a covariate's indicators set to its level k (0: baseline)."""
-    x = mean.copy()
-    for level, i in enumerate(places, 1):
-        if i is not None:
-            x[i] = 1.0 if level == k else 0.0
-    return x
-
-
-def _fitted(coef, mean, i, value) -> np.ndarray:
-    x = mean.copy()
-    x[i] = value
-    v = x @ coef
-    return v / max(float(np.linalg.norm(v)), 1e-12)
-
-
-def _gain(engine, coef, mean, i, low, high, own, frequent) -> np.ndarray:
-    """Each word's gain in cosine to the fitted vector from `low` to `high` of term i; NaN for the
-    word's own rows and for words seen under FREQUENT times (rare words' vectors swing most and
-    named only noise: 暴纱亭 慈云寺 大排)."""
-    gain = engine.unit @ (_fitted(coef, mean, i, high) - _fitted(coef, mean, i, low))
-    gain[own] = np.nan
-    gain[~frequent] = np.nan
-    return gain
-
-
-def _gaining(engine, coef, mean, i, low, high, own, frequent):
-    """The words whose cosine to the fitted vector grows most from `low` to `high` of term i."""
-    gain = _gain(engine, coef, mean, i, low, high, own, frequent)
-    gain[np.isnan(gain)] = -np.inf
-    best = top_k(gain, NEIGHBOURS)
-    return [engine.model.words[j] for j in best], [float(gain[j]) for j in best]
-
-
-def _nearest(engine, vector, own):
-    norm = float(np.linalg.norm(vector))
-    if norm == 0:
-        return [], []
-    sims = engine.unit @ (vector / norm)
-    sims[own] = -np.inf
-    best = top_k(sims, NEIGHBOURS)
-    return [engine.model.words[j] for j in best], [float(sims[j]) for j in best]
-
-
 def _fitted_row(engine, word, state, point) -> tuple:
     values, terms = point
     x = design_row(state, terms)
-    near, scores = _nearest(engine, x @ state["coef"], state["own"])
+    near, scores = nearest(engine, x @ state["coef"], state["own"])
     label = ",".join(f"{k}={v}" for k, v in values.items())
     return tuple(_row(word, "fitted", label, neighbours=near, cosines=scores))
 

@@ -1,0 +1,109 @@
+"""A regression's fitted vectors for one word (w2vkit.findings.regression): the word's mean design
+row with chosen terms set (an interaction's products following its parts), the nearest words of a
+fitted vector, the words gaining most along a number, and a number's curve with its band."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..base.vecmath import top_k
+from .design import Design
+
+NEIGHBOURS = 8
+CURVE_POINTS = 21  # a number's curve: fitted vectors from its 5th to its 95th percentile
+CURVE_WORDS = 3  # words drawn (the most gaining and the most losing) when none are named
+
+
+def design_row(state: dict, terms: dict[int, float]) -> np.ndarray:
+    """The word's mean design row (over its kept columns) with the design columns `terms` set; an
+    interaction's columns (state["products"]: column -> its two parts' columns) are the product of
+    its parts wherever a part is set (a part not set at the word's mean), so that the fitted vector
+    at 宋 in `period*genre` is 宋's at the word's mix of genres."""
+    place = {int(j): i for i, j in enumerate(state["cols"])}
+    x = state["mean"].copy()
+    for j, v in terms.items():
+        if j in place:
+            x[place[j]] = v
+    for j, (first, second) in state.get("products", {}).items():
+        if j in place and (first in terms or second in terms):
+            x[place[j]] = _value(x, place, first) * _value(x, place, second)
+    return x
+
+
+def _value(x: np.ndarray, place: dict, j: int) -> float:
+    return float(x[place[j]]) if j in place else 0.0  # (a part not fitted for this word: 0)
+
+
+def level_terms(design: Design, c: int, k: int) -> dict[int, float]:
+    """Covariate c's indicators at its level k (0: the baseline)."""
+    return {int(j): 1.0 if level == k else 0.0 for level, j in enumerate(design.columns_of(c), 1)}
+
+
+def nearest(engine, vector: np.ndarray, own) -> tuple[list[str], list[float]]:
+    """The NEIGHBOURS nearest words of a fitted vector but the word's own, with their cosines."""
+    norm = float(np.linalg.norm(vector))
+    if norm == 0:
+        return [], []
+    sims = engine.unit @ (vector / norm)
+    sims[own] = -np.inf
+    best = top_k(sims, NEIGHBOURS)
+    return [engine.model.words[j] for j in best], [float(sims[j]) for j in best]
+
+
+def _fitted(state: dict, column: int, value: float) -> np.ndarray:
+    v = design_row(state, {column: value}) @ state["coef"]
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+def gain(engine, state: dict, column: int, low: float, high: float) -> np.ndarray:
+    """Each word's gain in cosine to the fitted vector from `low` to `high` of design column
+    `column`; NaN for the word's own rows and for words seen under FREQUENT times in the table
+    (rare words' vectors swing most and named only noise: 暴纱亭 慈云寺 大排)."""
+    out = engine.unit @ (_fitted(state, column, high) - _fitted(state, column, low))
+    out[state["own"]] = np.nan
+    out[~state["frequent"]] = np.nan
+    return out
+
+
+def gaining(engine, state: dict, column: int, low: float, high: float):
+    """The words whose cosine to the fitted vector grows most from `low` to `high` of a column."""
+    found = gain(engine, state, column, low, high)
+    found[np.isnan(found)] = -np.inf
+    best = top_k(found, NEIGHBOURS)
+    return [engine.model.words[j] for j in best], [float(found[j]) for j in best]
+
+
+def curve(engine, word: str, design: Design, state: dict, number: tuple, drawn) -> dict:
+    """A number's curve for one word: the cosine of the fitted vector (the other covariates at the
+    word's means) to each drawn word at CURVE_POINTS values across its range, with a 90% band
+    (shifted percentiles over the bootstrap draws' fitted vectors)."""
+    c, column, low, high = number
+    xs = np.linspace(low, high, CURVE_POINTS)
+    rows = np.stack([design_row(state, {column: float(v)}) for v in xs])
+    if drawn is None:  # (the words gaining and losing most between the ends, seen often enough)
+        order = np.argsort(np.nan_to_num(gain(engine, state, column, low, high), nan=0.0))
+        picked = [int(j) for j in order[::-1][:CURVE_WORDS]] + [int(j) for j in order[:CURVE_WORDS][::-1]]
+        drawn = [engine.model.words[j] for j in picked], engine.unit[picked].astype(np.float64)
+    names, units = drawn
+
+    def cosines(coef: np.ndarray) -> np.ndarray:
+        v = rows @ coef
+        return (v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)) @ units.T
+
+    line = cosines(state["coef"])
+    draws = np.stack([cosines(b) for b in state["draws"]])
+    # (shifted percentiles, as every interval of a contrast: a draw's fitted vector is noisier, which
+    # pulls its cosines toward 0, and the plain band missed its own line at 3 of 10 points)
+    tails = [(1 - state["level"]) / 2, (1 + state["level"]) / 2]
+    band = np.quantile(draws, tails, axis=0) - (draws.mean(axis=0) - line)[None]
+    centre = design.covariates[c].center
+    return {
+        "word": word,
+        "covariate": design.covariates[c].name,
+        "level": state["level"],
+        "values": (xs + centre).tolist(),
+        "lines": [
+            {"word": w, "cosine": line[:, k].tolist(), "low": band[0][:, k].tolist(), "high": band[1][:, k].tolist()}
+            for k, w in enumerate(names)
+        ],
+    }
