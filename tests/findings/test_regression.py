@@ -684,3 +684,53 @@ def test_a_level_difference_under_the_identity_permutation_is_the_observed_one(s
     permuted = np.random.default_rng(0).normal(size=200)
     low, high = inverted(permuted, 0.3, 0.9)
     assert_close(low, 0.3 - np.quantile(permuted, 0.95)) and assert_close(high, 0.3 - np.quantile(permuted, 0.05))
+
+
+def test_an_interaction_is_the_product_of_its_parts_and_fits_as_least_squares(setting):
+    """Issue 74: `--by half*year` adds half, year and a term per pair of their terms (their
+    product); its coefficients are least squares on every occurrence with the product as a column."""
+    engine, table = setting
+    design = read_design(engine, table, ["half*year"], None, "text", None, False)
+    assert [(c.name, c.kind) for c in design.covariates] == [
+        ("half", "levels"),
+        ("year", "number"),
+        ("half*year", "interaction"),
+    ]
+    late = design.covariates[0].levels[1]
+    assert design.terms[-1] == f"half*year={late}*year"
+    np.testing.assert_allclose(design.x[:, 3], design.x[:, 1] * design.x[:, 2])
+    v, x, block = occurrences(engine, design, "菩萨")
+    blocks = block_sums(x, v, np.ones(len(v)), block, np.zeros(len(v), dtype=int))
+    _, coef = fit(blocks, np.ones((1, len(blocks.n))))
+    direct, *_ = np.linalg.lstsq(x, v, rcond=None)
+    np.testing.assert_allclose(coef[0], direct, rtol=1e-6, atol=1e-7)
+    # a part named on its own too is taken once; the interaction's row carries its p
+    again = read_design(engine, table, ["year", "half*year"], None, "text", None, False)
+    assert [c.name for c in again.covariates] == ["year", "half", "half*year"]
+    result = contrast(engine, ["菩萨"], table, by=["half*year"], block="chapter", permutations=19, bootstrap=10)
+    row = [r for r in result.records() if r["covariate"] == "half*year"][0]
+    assert row["term"] == f"{late}*year" and 0 < row["p"] <= 1 and row["low"] <= row["norm"] <= row["high"]
+    assert any("how half's term differs with year" in n.named() for n in result.notes)
+
+
+def test_an_interaction_with_no_rows_to_show_it_or_badly_written_is_one_line(setting, tmp_path, invoke):
+    engine, table = setting
+    with pytest.raises(UsageError, match=r"an interaction is two columns joined by \*"):
+        contrast(engine, ["菩萨"], table, by=["half*year*chapter"])
+    with pytest.raises(UsageError, match="twice, or of one column with itself"):
+        contrast(engine, ["菩萨"], table, by=["half*half"])
+    # a genre of 词 found only in the later half (as every 词 is 宋): no rows show the interaction
+    rows = table.read_text(encoding="utf-8").splitlines()
+    late = rows[-1].split("\t")[1]
+    marked = tmp_path / "marked.tsv"
+    lines = [rows[0] + "\tgenre"]
+    for n, r in enumerate(rows[1:]):
+        lines.append(r + "\t" + ("词" if r.split("\t")[1] == late and n % 2 else "诗"))
+    marked.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="half\\*genre cannot be told from half and genre in these rows"):
+        contrast(engine, ["菩萨"], marked, by=["half*genre"])
+    r = invoke(["contrast", "-m", engine.model.path, "菩萨", "--in", marked, "--by", "half*genre"])
+    assert r.exit_code == 2 and "half*genre cannot be told from half and genre" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    with pytest.raises(UsageError, match="an interaction: give the value of each of its columns"):
+        contrast(engine, ["菩萨"], table, by=["half*year"], block="chapter", at=[{"half*year": "1"}])

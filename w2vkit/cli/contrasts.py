@@ -43,7 +43,8 @@ from .output import engine_for, info, plural, show, show_progress
     multiple=True,
     metavar="COLUMN",
     help="A column whose values are the groups (period, party); repeat it, or give a number (year, year:number), "
-    "for a regression on several covariates (period:levels takes numbers as groups; count:log a skewed number's logarithm).",
+    "for a regression on several covariates (period:levels takes numbers as groups; count:log a skewed number's logarithm; "
+    "period*length adds both and how period's term differs with length).",
 )
 @click.option(
     "--to",
@@ -197,6 +198,7 @@ def contrast(
       w2vkit contrast --scan --in poetry.tsv.gz --by period --groups 唐,宋 --block author -m models/poetry
       w2vkit contrast 月 --in poems.tsv --by year --by collection --block author --at year=700 --at year=1200
       w2vkit contrast 月 --in poems.tsv --by year --block author --to 梅,酒,秋 -o 月-by-year.png
+      w2vkit contrast 月 --in poems.tsv --by period*length:log --block author --split-blocks
     """
     from ..findings.contrast import contrast as run
 

@@ -41,7 +41,7 @@ from ..base.workers import ordered_map
 from ..errors import UsageError, W2vkitError
 from ..queries.query import Engine, count_argument, words_argument
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
-from .design import parse_spec, resolve
+from .design import columns_named, parse_spec, resolve
 from .groupmembers import ask_members
 from .grouprows import CHANGE, COLUMNS, GROUP, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles, scan_rows
 from .groupwords import scanned_words
@@ -211,13 +211,13 @@ def contrast(
     concepts = concept_vectors(engine, to) if to else None  # (and one of `to`'s)
     specs = [by] if isinstance(by, str) else list(by)
     _check_literal_columns(path, specs)
-    names = [parse_spec(s)[0] for s in specs]
+    names = columns_named(specs)
     if not names or "" in names:
         raise UsageError("{by} names no column: give the column of the groups", "by")
     rows = table_rows(engine, path, [text_column, *names] + ([block] if block else []), where)
     table = table_provenance(path, rows, text_column=text_column, block=block, split_blocks=split_blocks)
     path = table_label(path)  # (a DataFrame is named so in messages; its rows are read)
-    if len(specs) > 1 or groups is None:
+    if len(specs) > 1 or groups is None or any("*" in s for s in specs):
         covariates = resolve(path, rows, specs, baseline)
         if len(covariates) > 1 or covariates[0].kind == "number":  # (a regression: contrast is its one-level case)
             check_regression(scan, groups, ratio, ordered, covariates)

@@ -2,7 +2,8 @@
 they make: each `--by` column taken as a number or as levels (said which, and why), an intercept,
 the levels against a baseline (the first value of the table), a number centred on its mean; the
 blocks that are permuted and resampled whole, each constant in every covariate (checked, or split
-with `split_blocks`)."""
+with `split_blocks`); an interaction `a*b` adds its parts and a term per pair of their terms (their
+product), telling how one's term differs with the other."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ SKEWED = 3.0
 
 @dataclass
 class Covariate:
-    """One `--by` column: a number (one term, per unit) or levels (a term per level but the first)."""
+    """One `--by` column: a number (one term, per unit) or levels (a term per level but the first);
+    or an interaction of two (`a*b`: a term per pair of their terms, their product)."""
 
     name: str
     kind: str
@@ -36,6 +38,8 @@ class Covariate:
     high: float = 0.0
     log: bool = False  # number: taken as log10 of the values (COLUMN:log)
     skew: float = 0.0  # number: the skewness of the documents' values
+    parts: tuple[int, int] = (-1, -1)  # interaction: its two covariates
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # interaction: each term's parts' design columns
 
     def value(self, text: str) -> float:
         """A number as this covariate takes it (log10 for COLUMN:log); NaN for one it cannot take."""
@@ -48,11 +52,15 @@ class Covariate:
 
     @property
     def terms(self) -> list[str]:
+        if self.kind == "interaction":  # (its levels: each term's label, as 宋*词)
+            return [f"{self.name}={v}" for v in self.levels]
         return [self.name] if self.kind == "number" else [f"{self.name}={v}" for v in self.levels[1:]]
 
     def to_dict(self) -> dict:
         out: dict[str, object] = {"name": self.name, "kind": self.kind, "chosen": self.why}
-        if self.kind == "levels":
+        if self.kind == "interaction":
+            out.update(terms=self.levels)
+        elif self.kind == "levels":
             out.update(levels=self.levels, baseline=self.levels[0])
         else:
             out.update(mean=self.center, sd=self.spread)
@@ -67,14 +75,60 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
     return spec.strip(), None
 
 
+def expand(specs: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The specs with each interaction `a*b` as its two parts (a part named on its own too is taken
+    once, as named there), and the interactions as the pairs of their columns. More than two parts,
+    or an empty one: UsageError."""
+    mains = [s for s in specs if "*" not in s]
+    named = {parse_spec(s)[0] for s in mains}
+    pairs: list[tuple[str, str]] = []
+    for spec in (s for s in specs if "*" in s):
+        parts = [p.strip() for p in spec.split("*")]
+        if len(parts) != 2 or not all(parse_spec(p)[0] for p in parts):
+            raise UsageError(f"{{by}} {spec!r}: an interaction is two columns joined by * (period*genre)", "by")
+        for part in parts:
+            if parse_spec(part)[0] not in named:
+                mains.append(part)
+                named.add(parse_spec(part)[0])
+        pairs.append((parse_spec(parts[0])[0], parse_spec(parts[1])[0]))
+    return mains, pairs
+
+
+def columns_named(specs: list[str]) -> list[str]:
+    """The table's columns the specs read (an interaction's two parts)."""
+    return [parse_spec(s)[0] for s in expand(specs)[0]]
+
+
+def _interactions(out: list[Covariate], pairs: list[tuple[str, str]]) -> list[Covariate]:
+    """The interactions' covariates (their terms are found with the design's columns); one asked
+    twice, or of a column with itself: UsageError."""
+    index = {c.name: i for i, c in enumerate(out)}
+    made: list[Covariate] = []
+    for a, b in pairs:
+        name = f"{a}*{b}"
+        if a == b or name in {m.name for m in made} or f"{b}*{a}" in {m.name for m in made}:
+            raise UsageError(f"{{by}} asks for {name} twice, or of one column with itself: give each once", "by")
+        why = (
+            f"how {a}'s term differs with {b}; {a}'s own term is then {_at(out[index[b]])}, {b}'s {_at(out[index[a]])}"
+        )
+        made.append(Covariate(name, "interaction", why, parts=(index[a], index[b])))
+    return made
+
+
+def _at(other: Covariate) -> str:
+    """Where a part's own term is read when it interacts with `other`."""
+    return f"at {other.name}'s mean" if other.kind == "number" else f"at {other.name}={other.levels[0]}"
+
+
 def resolve(path, rows: list, specs: list[str], baseline: dict[str, str] | None = None) -> list[Covariate]:
     """The covariates the specs name, each a number or levels (said so, else numbers with
     NUMBER_VALUES distinct values or more), levels in the table's order but for the `baseline`
     each names (first: the one the others are against); a column named twice, a number column with
     words in it, a single level, or more than MAX_LEVELS levels beside another covariate, a baseline
     that is no level: UsageError (one column of many levels is a group contrast, each group against
-    the rest)."""
-    parsed = [parse_spec(s) for s in specs]
+    the rest). An interaction `a*b` comes after every column, its parts among them."""
+    mains, pairs = expand(specs)
+    parsed = [parse_spec(s) for s in mains]
     names = [n for n, _ in parsed]
     repeated = [n for n in dict.fromkeys(names) if names.count(n) > 1]
     if repeated:
@@ -113,6 +167,7 @@ def resolve(path, rows: list, specs: list[str], baseline: dict[str, str] | None 
                 )
             covariate.levels = _baseline_first(path, name, distinct, (baseline or {}).get(name))
         out.append(covariate)
+    out += _interactions(out, pairs)
     levels = {c.name for c in out if c.kind == "levels"}
     stray = [name for name in baseline or {} if name not in levels]
     if stray:
@@ -183,6 +238,13 @@ class Design:
     def columns_of(self, c: int) -> np.ndarray:
         return np.flatnonzero(self.term_covariate == c)
 
+    def products(self) -> dict[int, tuple[int, int]]:
+        """Each interaction column's two parts' columns."""
+        out = {}
+        for c, cov in enumerate(self.covariates):
+            out.update({int(j): pair for j, pair in zip(self.columns_of(c), cov.pairs)})
+        return out
+
 
 def design_rows(rows: list, covariates: list[Covariate]) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
     """The design matrix of the rows (intercept, numbers centred, levels as indicators but the
@@ -192,6 +254,8 @@ def design_rows(rows: list, covariates: list[Covariate]) -> tuple[np.ndarray, np
     blocks: list[np.ndarray] = [np.ones((n, 1))]
     owner = [-1]
     for c, cov in enumerate(covariates):
+        if cov.kind == "interaction":  # (its products: after every column, _products)
+            continue
         raw = [r[cov.name].strip() for _, r in rows]
         if cov.kind == "number":
             x = np.array([number_value(v) if v else None for v in raw], dtype=float)  # (None: nan)
@@ -212,8 +276,38 @@ def design_rows(rows: list, covariates: list[Covariate]) -> tuple[np.ndarray, np
             indicators = (level[:, None] == np.arange(1, len(cov.levels))[None, :]).astype(float)
             blocks.append(indicators)
             owner.extend([c] * (len(cov.levels) - 1))
+    x = np.hstack(blocks)
+    x, owner = _products(x, valid, owner, covariates)
     terms = ["(intercept)"] + [t for cov in covariates for t in cov.terms]
-    return np.hstack(blocks), valid, terms, np.array(owner)
+    return x, valid, terms, np.array(owner)
+
+
+def _products(x: np.ndarray, valid: np.ndarray, owner: list[int], covariates: list[Covariate]):
+    """The design with each interaction's columns added: the product of a column of each part, but
+    for a pair no row holds (元 has no 词), which no data can fit; each interaction's labels and
+    parts' columns set on it."""
+    columns, owner = [x], list(owner)
+    for c, cov in enumerate(covariates):
+        if cov.kind != "interaction":
+            continue
+        first, second = (np.flatnonzero(np.array(owner) == part) for part in cov.parts)
+        cov.levels, cov.pairs = [], []
+        for ja in first.tolist():
+            for jb in second.tolist():
+                product = x[:, ja] * x[:, jb]
+                if not np.any(product[valid] != 0):
+                    continue
+                cov.levels.append(f"{_label(covariates, owner, ja)}*{_label(covariates, owner, jb)}")
+                cov.pairs.append((ja, jb))
+                columns.append(product[:, None])
+                owner.append(c)
+    return np.hstack(columns), owner
+
+
+def _label(covariates: list[Covariate], owner: list[int], j: int) -> str:
+    """A design column's name in an interaction's term: a level's value, or a number's column."""
+    cov = covariates[owner[j]]
+    return cov.name if cov.kind == "number" else cov.levels[owner[: j + 1].count(owner[j])]
 
 
 def blocks_of(path, rows: list, x: np.ndarray, valid: np.ndarray, block: str | None, split: bool):
@@ -273,6 +367,8 @@ def point_terms(design: Design, values: dict[str, str]) -> tuple[dict[str, str],
         c = names[name]
         cov = design.covariates[c]
         cols = design.columns_of(c)
+        if cov.kind == "interaction":
+            raise UsageError(f"{{at}} names {name!r}, an interaction: give the value of each of its columns", "at")
         if cov.kind == "number":
             x = cov.value(value)  # (nan, inf and numbers too large to fit are no place to fit at)
             if x != x:

@@ -24,7 +24,7 @@ from ..base.results import Result
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
-from .design import SKEWED, Design, blocks_of, design_rows, outside_note, parse_spec, point_terms, resolve
+from .design import SKEWED, Design, blocks_of, columns_named, design_rows, outside_note, point_terms, resolve
 from .peers import occurrences_on, term_percentiles
 from .permutation import LEVEL, bh
 from .regcosines import cosine_cells, cosine_columns, level_differences, row_cells
@@ -63,7 +63,7 @@ def read_design(
 ) -> Design:
     """The table's rows as a regression reads them: covariates resolved, the design matrix, blocks
     (checked constant in the covariates), and the texts segmented as the model's were."""
-    names = [parse_spec(s)[0] for s in by]
+    names = columns_named(by)
     if rows is None:  # (the block may be a covariate's column: chapters permuted whole by their number)
         rows = table_rows(engine, path, [text_column, *names] + ([block] if block else []), where)
     covariates = resolve(path, rows, list(by), baseline)
@@ -86,7 +86,16 @@ def _check_separable(path, x: np.ndarray, owner: np.ndarray, covariates) -> None
     kept = [0]
     for c, cov in enumerate(covariates):
         cols = kept + np.flatnonzero(owner == c).tolist()
-        if np.linalg.matrix_rank(gram[np.ix_(cols, cols)]) < len(cols):
+        empty = cov.kind == "interaction" and not cov.levels  # (no row holds any pair of its terms)
+        if empty or np.linalg.matrix_rank(gram[np.ix_(cols, cols)]) < len(cols):
+            if cov.kind == "interaction":
+                a, b = (covariates[p].name for p in cov.parts)
+                raise UsageError(
+                    f"{path}: {cov.name} cannot be told from {a} and {b} in these rows: a value of one is found "
+                    f"with a single value of the other (as every 词 is 宋), so no rows show how {a}'s term differs "
+                    f"with {b}: leave out the interaction, or keep the values found with both with {{where}}",
+                    "where",
+                )
             before = ", ".join(v.name for v in covariates[:c]) or "the intercept"
             raise UsageError(
                 f"{path}: {cov.name} and {before} cannot be told apart in these rows (the values of one fix those "
@@ -269,6 +278,7 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
     pvalues: dict[int, float] = {}
     done = 0
     state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "permuted": {}}
+    state["products"] = design.products()
     for c in sorted(set(owner.tolist()) - {-1}):
         columns = np.flatnonzero(owner == c)
         observed = found["raw"][columns]
@@ -302,6 +312,13 @@ def _kept_terms(design: Design, x: np.ndarray, counts: np.ndarray, least: int) -
     notes: dict[str, str] = {}
     for c, cov in enumerate(design.covariates):
         cols = design.columns_of(c)
+        if cov.kind == "interaction":
+            for j, label, (first, second) in zip(cols, cov.levels, cov.pairs):
+                seen = counts @ (x[:, j] != 0)
+                if seen < least or not keep[first] or not keep[second]:  # (after its parts: they come first)
+                    keep[j] = False
+                    notes[f"{cov.name}={label}"] = f"{int(seen)} occurrences, under {least}"
+            continue
         if cov.kind == "number":
             continue
         seen = counts @ x[:, cols]
@@ -317,7 +334,8 @@ def _kept_terms(design: Design, x: np.ndarray, counts: np.ndarray, least: int) -
 
 def _without_thin_levels(design: Design, x, docs, sums, counts, keep):
     """The word's documents but those of the levels left out."""
-    dropped = np.flatnonzero(~keep)
+    levels = np.array([c >= 0 and design.covariates[c].kind == "levels" for c in design.term_covariate.tolist()])
+    dropped = np.flatnonzero(~keep & levels)  # (an interaction's term left out keeps its documents)
     if not len(dropped):
         return x, docs, sums, counts
     mine = ~(x[:, dropped] > 0).any(axis=1)
@@ -344,6 +362,9 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
 
     for c, cov in enumerate(design.covariates):
         full = design.columns_of(c)
+        if cov.kind == "interaction":
+            rows += _interaction_rows(engine, design, word, cov, full, state, numbers, x, counts, notes)
+            continue
         if cov.kind == "number":
             i = place[int(full[0])]
             values = x[:, full[0]]
@@ -380,6 +401,28 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
                 )
             )
     return rows
+
+
+def _interaction_rows(engine, design: Design, word: str, cov, full, state: dict, numbers, x, counts, notes) -> list:
+    """An interaction's rows: a term per pair of its parts' terms, with its norm, interval and p;
+    for two covariates of levels, the nearest words of the fitted vector at the pair (宋 and 词)."""
+    place = {int(j): i for i, j in enumerate(state["cols"])}
+    out = []
+    for j, label, pair in zip(full.tolist(), cov.levels, cov.pairs):
+        seen = int(counts @ (x[:, j] != 0))
+        if j not in place:  # (too few of the word's occurrences hold the pair)
+            out.append(_row(word, cov.name, label, occurrences=seen, note=notes.get(f"{cov.name}={label}")))
+            continue
+        near: list[str] = []
+        scores: list[float] = []
+        if all(design.covariates[p].kind == "levels" for p in cov.parts):
+            terms: dict[int, float] = {}
+            for part, column in zip(cov.parts, pair):
+                terms.update(level_terms(design, part, design.columns_of(part).tolist().index(column) + 1))
+            near, scores = nearest(engine, design_row(state, terms) @ state["coef"], state["own"])
+        cells = dict(numbers(place[j]), neighbours=near, cosines=scores, note=notes.get(cov.name))
+        out.append(_row(word, cov.name, label, occurrences=seen, **cells))
+    return out
 
 
 def _spread(values: np.ndarray, counts: np.ndarray) -> tuple[float, float]:
