@@ -198,7 +198,7 @@ def contrast(
       w2vkit contrast --scan --in poetry.tsv.gz --by period --groups 唐,宋 --block author -m models/poetry
       w2vkit contrast 月 --in poems.tsv --by year --by collection --block author --at year=700 --at year=1200
       w2vkit contrast 月 --in poems.tsv --by year --block author --to 梅,酒,秋 -o 月-by-year.png
-      w2vkit contrast 月 --in poems.tsv --by period*length:log --block author --split-blocks
+      w2vkit contrast 月 --in poems.tsv --by 'period*length:log' --block author --split-blocks
     """
     from ..findings.contrast import contrast as run
 
