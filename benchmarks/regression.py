@@ -133,10 +133,13 @@ def power(args, engine, tmp: Path) -> dict:
         shuffled = [rows[i] for i in order]
         years, era = covariates(len(rows), rng)
         swap = {**dict(zip(donors, targets)), **dict(zip(targets, donors))}
-        table = write_table(tmp / f"planted{seed}.tsv", shuffled, years, era, swap, rng)
-        model = tmp / f"planted{seed}"
-        options = TrainOptions(seed=seed, epochs=args.epochs) if args.epochs else TrainOptions(seed=seed)
-        train([str(table)], model, options, None)
+        where = Path(args.keep) if args.keep else tmp
+        where.mkdir(parents=True, exist_ok=True)
+        table, model = where / f"planted{seed}.tsv", where / f"planted{seed}"
+        if not (args.keep and (model / "meta.json").is_file()):  # (--keep: the planted models of a run before)
+            write_table(table, shuffled, years, era, swap, rng)
+            options = TrainOptions(seed=seed, epochs=args.epochs) if args.epochs else TrainOptions(seed=seed)
+            train([str(table)], model, options, None)
         planted = Engine(load_model(model))
         words = [w for w in targets + controls if w in planted.model.index]
         result = contrast(planted, words, table, by=BY, permutations=args.permutations, bootstrap=args.bootstrap)
@@ -222,6 +225,7 @@ def main():
     p.add_argument("--permutations", type=int, default=999)
     p.add_argument("--bootstrap", type=int, default=50)
     p.add_argument("--poetry", default=None, help="speed: the poetry table (a model of it as --model)")
+    p.add_argument("--keep", default=None, help="power: keep the planted tables and models here, and use them again")
     p.add_argument("--tiny", action="store_true", help="a tiny model of a slice of the novel")
     p.add_argument("--json", default=None)
     args = p.parse_args()
