@@ -421,14 +421,21 @@ def test_a_regression_draws_its_curve_and_refuses_a_picture_without_a_number(set
 
 def test_a_fitted_vector_is_least_squares_at_the_values_asked(setting):
     """The `at` row's neighbours and cosines against the vector of numpy's least squares on every
-    occurrence, evaluated at year=650 and the level 后."""
+    occurrence, evaluated at year=650 and the level 后; each cosine's length debiased by the
+    fitted vector's cluster-robust variance, computed chapter by chapter the long way."""
     engine, table = setting
     design = read_design(engine, table, ["year", "half"], "chapter", "text", None, False)
-    v, x, _ = occurrences(engine, design, "菩萨")
+    v, x, block = occurrences(engine, design, "菩萨")
     direct, *_ = np.linalg.lstsq(x, v, rcond=None)
     point = np.array([1.0, 650 - design.covariates[0].center, 1.0])
     fitted = point @ direct
-    scores = engine.unit @ (fitted / np.linalg.norm(fitted))
+    along = point @ np.linalg.inv(x.T @ x)
+    residual = v - x @ direct
+    chapters = np.unique(block)
+    variance = sum(np.sum((along @ (x[block == b].T @ residual[block == b])) ** 2) for b in chapters)
+    variance *= len(chapters) / (len(chapters) - 1)
+    assert 0 < variance < fitted @ fitted
+    scores = engine.unit @ fitted / np.sqrt(fitted @ fitted - variance)
     scores[engine.model.index["菩萨"]] = -np.inf
     best = np.argsort(-scores)[:8]
     r = regress(engine, ["菩萨"], table, by=["year", "half"], block="chapter", permutations=19, bootstrap=10,

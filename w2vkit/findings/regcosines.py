@@ -12,7 +12,7 @@ import numpy as np
 
 from .design import Design
 from .permutation import inverted, shifted_percentiles
-from .regfitted import design_row, level_terms
+from .regfitted import debiased_cosines, design_row, level_terms
 
 CELLS = ("", "_low", "_high", "_vs", "_vs_low", "_vs_high")  # each word's columns, after cos_WORD
 
@@ -22,13 +22,10 @@ def cosine_columns(names: list[str]) -> list[str]:
     return [f"cos_{w}{end}" for w in names for end in CELLS]
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
-
-
 def _cosines(state: dict, x: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The cosine of the fitted vector at design row x with each unit, and of each draw's."""
-    return _unit(x @ state["coef"]) @ units.T, _unit(np.einsum("p,bpd->bd", x, state["draws"])) @ units.T
+    """The debiased cosine of the fitted vector at design row x with each unit, and of each draw's."""
+    draws = np.einsum("p,bpd->bd", x, state["draws"])
+    return debiased_cosines(state, x, x @ state["coef"], units), debiased_cosines(state, x, draws, units)
 
 
 def level_differences(design: Design, c: int, state: dict, coefficients: np.ndarray, dealt: np.ndarray, units):
@@ -44,9 +41,11 @@ def level_differences(design: Design, c: int, state: dict, coefficients: np.ndar
     mean = np.array([state["mean"][place[j]] for j in kept])
 
     def cosines(k: int) -> np.ndarray:
-        rows = np.repeat(design_row(state, level_terms(design, c, k))[None, :], len(coefficients), axis=0)
+        point = design_row(state, level_terms(design, c, k))
+        rows = np.repeat(point[None, :], len(coefficients), axis=0)
         rows[:, [place[j] for j in kept]] += dealt - mean[None, :]
-        return _unit(np.einsum("mp,mpd->md", rows, coefficients)) @ units.T
+        # (debiased by the fit's own variance at the level: a permutation's is about the same)
+        return debiased_cosines(state, point, np.einsum("mp,mpd->md", rows, coefficients), units)
 
     base = cosines(0)
     return np.stack([cosines(k) - base for k in range(1, len(design.covariates[c].levels))], axis=-2)

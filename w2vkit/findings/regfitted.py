@@ -34,18 +34,32 @@ def _value(x: np.ndarray, place: dict, j: int) -> float:
     return float(x[place[j]]) if j in place else 0.0  # (a part not fitted for this word: 0)
 
 
+def debiased_cosines(state: dict, x: np.ndarray, vectors: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """The cosines of fitted vectors (… x dim: the fit's, a draw's or a permutation's) at design
+    row x with each unit, each vector's squared length less the fit's sampling variance there
+    (state["spread"], regstats.fitted_spread): a noisy fitted vector is long in every direction,
+    which pulled every cosine toward 0 and a planted difference of cosines with it (its 90%
+    interval held the truth 78% of the time at four standard errors: benchmarks/coverage_to.py).
+    A fit without a spread gives the plain cosine."""
+    spread = float(x @ state["spread"] @ x) if "spread" in state else 0.0
+    length = np.sqrt(np.maximum(np.einsum("...d,...d->...", vectors, vectors) - spread, 1e-12))
+    return (vectors @ units.T) / length[..., None]
+
+
 def level_terms(design: Design, c: int, k: int) -> dict[int, float]:
     """Covariate c's indicators at its level k (0: the baseline)."""
     return {int(j): 1.0 if level == k else 0.0 for level, j in enumerate(design.columns_of(c), 1)}
 
 
-def nearest(engine, vector: np.ndarray, own) -> tuple[list[str], list[float]]:
-    """The NEIGHBOURS nearest words of a fitted vector but the word's own, with their cosines."""
-    norm = float(np.linalg.norm(vector))
-    if norm == 0:
+def nearest(engine, state: dict, x: np.ndarray) -> tuple[list[str], list[float]]:
+    """The NEIGHBOURS nearest words of the fitted vector at design row x but the word's own, with
+    their cosines, debiased as every cosine of a fitted vector is (debiased_cosines: the order is
+    the plain cosine's)."""
+    vector = x @ state["coef"]
+    if not np.any(vector):
         return [], []
-    sims = engine.unit @ (vector / norm)
-    sims[own] = -np.inf
+    sims = debiased_cosines(state, x, vector, engine.unit)
+    sims[state["own"]] = -np.inf
     best = top_k(sims, NEIGHBOURS)
     return [engine.model.words[j] for j in best], [float(sims[j]) for j in best]
 
@@ -87,8 +101,7 @@ def curve(engine, word: str, design: Design, state: dict, number: tuple, drawn) 
     names, units = drawn
 
     def cosines(coef: np.ndarray) -> np.ndarray:
-        v = rows @ coef
-        return (v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)) @ units.T
+        return np.stack([debiased_cosines(state, x, x @ coef, units) for x in rows])
 
     line = cosines(state["coef"])
     draws = np.stack([cosines(b) for b in state["draws"]])

@@ -29,7 +29,7 @@ from .peers import occurrences_on, term_percentiles
 from .permutation import LEVEL, bh
 from .regcosines import cosine_cells, cosine_columns, level_differences, row_cells
 from .regfitted import curve, design_row, gaining, level_terms, nearest
-from .regstats import Blocks, block_sums, estimate, explained, permuted_p, residualized, wild_p
+from .regstats import Blocks, block_sums, estimate, explained, fitted_spread, permuted_p, residualized, wild_p
 from .tabledocs import segmented, table_rows
 from .targets import concept_vectors, parse_target
 
@@ -279,6 +279,7 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
     done = 0
     state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "permuted": {}}
     state["products"] = design.products()
+    state["spread"] = fitted_spread(blocks, found["xtx"], found["coef"])
     for c in sorted(set(owner.tolist()) - {-1}):
         columns = np.flatnonzero(owner == c)
         observed = found["raw"][columns]
@@ -344,7 +345,7 @@ def _without_thin_levels(design: Design, x, docs, sums, counts, keep):
 
 def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, state, x, docs, counts, notes):
     """The word's rows: for each covariate, the baseline level, each level, or the number."""
-    cols, coef = state["cols"], state["coef"]
+    cols = state["cols"]
     place = {int(j): i for i, j in enumerate(cols)}
     tested = dict(documents=len(docs), blocks=len(blocks.n), permutations=done)
     rows: list[list[Any]] = []
@@ -384,7 +385,7 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
                 note = notes.get(f"{cov.name}={cov.levels[k]}")
                 rows.append(_row(word, cov.name, cov.levels[k], vs=vs, occurrences=occurrences, note=note))
                 continue
-            near, scores = nearest(engine, design_row(state, level_terms(design, c, k)) @ coef, own)
+            near, scores = nearest(engine, state, design_row(state, level_terms(design, c, k)))
             cells = numbers(place[int(full[k - 1])]) if k else {}
             note = notes.get(cov.name) if k else "baseline"
             rows.append(
@@ -419,7 +420,7 @@ def _interaction_rows(engine, design: Design, word: str, cov, full, state: dict,
             terms: dict[int, float] = {}
             for part, column in zip(cov.parts, pair):
                 terms.update(level_terms(design, part, design.columns_of(part).tolist().index(column) + 1))
-            near, scores = nearest(engine, design_row(state, terms) @ state["coef"], state["own"])
+            near, scores = nearest(engine, state, design_row(state, terms))
         cells = dict(numbers(place[j]), neighbours=near, cosines=scores, note=notes.get(cov.name))
         out.append(_row(word, cov.name, label, occurrences=seen, **cells))
     return out
@@ -441,7 +442,7 @@ def _named(engine: Engine, to: list[str] | None) -> tuple[list[str], np.ndarray]
 def _fitted_row(engine, word, state, point) -> tuple:
     values, terms = point
     x = design_row(state, terms)
-    near, scores = nearest(engine, x @ state["coef"], state["own"])
+    near, scores = nearest(engine, state, x)
     label = ",".join(f"{k}={v}" for k, v in values.items())
     return tuple(_row(word, "fitted", label, neighbours=near, cosines=scores))
 

@@ -111,6 +111,17 @@ def debiased_squares(blocks: Blocks, weights: np.ndarray, xtx: np.ndarray, coef:
     return out
 
 
+def fitted_spread(blocks: Blocks, xtx: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """K (terms x terms) such that x'Kx is the cluster-robust sampling variance, summed over the
+    dimensions, of the fitted vector x'B at any design row x: M (Σ_b G_b G_bᵀ) M times B/(B−1), with
+    M = (X'X)⁻¹ and G_b the block's score (debiased_squares). A fitted vector's squared length less
+    it is debiased, as a group's mean is for its cosines (permutation.debiased_cosines)."""
+    nb = len(blocks.n)
+    score = blocks.xs - np.einsum("bpq,qd->bpd", blocks.xx, coef)
+    m = np.linalg.inv(ridged(xtx))
+    return nb / max(nb - 1, 1) * m @ np.einsum("bpd,bqd->pq", score, score) @ m
+
+
 def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng, level: float = LEVEL) -> dict:
     """The debiased norms of `terms` and their shifted-percentile intervals at `level` (90%)
     from `bootstrap` draws of blocks (with replacement, within each stratum of the categorical

@@ -1,0 +1,133 @@
+"""Coverage at a planted truth of a level's `--to` cosine difference (cos_W_vs) and of the
+neighbour ratio's interval (issue 74), on made-up vectors where the truth is known exactly.
+
+A word's occurrences fall in blocks of two groups (A, B, blocks dealt at random); each block has a
+mean of its own (the word's mean μ plus a block effect of sd --between) and each occurrence adds
+noise of sd --noise per dimension; group B's mean is moved by δ along a direction u. The truth of
+the cosine difference with a unit vector t is cos(μ + δu, t) − cos(μ, t), and of the ratio with a
+neighbour t: cos(μ_A, t) / cos(μ_B, t), both from the true means. For each δ (a multiple of the
+standard error of group B's shift), the share of draws whose 90% interval holds the truth (target
+85-95%) and leaves out the null, for the interval the regression gives (inverting the level's
+permutations) and for the block bootstrap it replaced.
+
+    python benchmarks/coverage_to.py [--draws 200] [--multiples 0,1,2,4]
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from w2vkit.findings.design import Design, design_rows, resolve  # noqa: E402
+from w2vkit.findings.nnratio import neighbour_ratio  # noqa: E402
+from w2vkit.findings.permutation import LEVEL, Side, shifted_percentiles  # noqa: E402
+from w2vkit.findings.regcosines import level_differences, row_cells  # noqa: E402
+from w2vkit.findings.regfitted import design_row, level_terms  # noqa: E402
+from w2vkit.findings.regstats import block_sums, estimate, fitted_spread, permuted_p, residualized  # noqa: E402
+
+
+def unit(v):
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def made_up(rng, args, delta: float, u: np.ndarray, mu: np.ndarray):
+    """Blocks (half A, half B), each a document of a few occurrences: their sums and counts."""
+    group = rng.permutation(np.arange(args.blocks) % 2)
+    counts = rng.integers(2, 2 * args.per_block, args.blocks).astype(float)
+    means = mu + args.between * rng.normal(size=(args.blocks, len(mu))) + delta * group[:, None] * u
+    sums = counts[:, None] * means + np.sqrt(counts)[:, None] * args.noise * rng.normal(size=means.shape)
+    return group, counts, sums
+
+
+def regression_cells(group, counts, sums, units, args, rng):
+    """The level row's cos_vs cells (estimate, low, high) per unit: inverted and bootstrap."""
+    rows = [(i, {"ab": "AB"[g]}) for i, g in enumerate(group)]
+    covariates = resolve("made-up", rows, ["ab"])
+    x, valid, terms, owner = design_rows(rows, covariates)
+    block = np.arange(len(group))
+    design = Design(None, x, terms, owner, covariates, valid, block, [])  # type: ignore[arg-type]
+    blocks = block_sums(x, sums, counts, block, x[:, 1].astype(int))
+    found = estimate(blocks, np.array([1]), args.bootstrap, rng)
+    state = {"coef": found["coef"], "cols": np.arange(x.shape[1]), "mean": (counts @ x) / counts.sum()}
+    state["draws"] = found["draws"]
+    state["spread"] = fitted_spread(blocks, found["xtx"], found["coef"])
+    columns = np.array([1])
+    collect = lambda b, z: level_differences(design, 0, state, b, z, units)  # noqa: E731
+    _, _, state["permuted"] = permuted_p(blocks, columns, residualized(blocks, columns), found["raw"][columns],
+                                         args.permutations, rng, {0: collect}[0])  # fmt: skip
+    state["permuted"] = {0: state["permuted"]}
+    term = covariates[0].levels[1]
+    cells = row_cells(design, state, "ab", term, units, LEVEL)
+    inverted = [(cells[6 * k + 3], cells[6 * k + 4], cells[6 * k + 5]) for k in range(len(units))]
+
+    # (the interval before: the bootstrap's shifted percentiles of the draws' plain cosines' differences)
+    def cos_at(k, coef):
+        return unit(np.einsum("p,...pd->...d", design_row(state, level_terms(design, 0, k)), coef)) @ units.T
+
+    change = cos_at(1, state["coef"]) - cos_at(0, state["coef"])
+    drawn = cos_at(1, state["draws"]) - cos_at(0, state["draws"])
+    boot = [(float(change[k]), *shifted_percentiles(drawn[:, k], float(change[k]))) for k in range(len(units))]
+    return inverted, boot, covariates[0].levels[0] == "B"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--draws", type=int, default=200)
+    p.add_argument("--multiples", default="0,1,2,4")
+    p.add_argument("--dim", type=int, default=50)
+    p.add_argument("--blocks", type=int, default=60)
+    p.add_argument("--per-block", type=int, default=5)
+    p.add_argument("--noise", type=float, default=1.0)
+    p.add_argument("--between", type=float, default=0.15)
+    p.add_argument("--permutations", type=int, default=199)
+    p.add_argument("--bootstrap", type=int, default=100)
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args()
+    rng = np.random.default_rng(args.seed)
+    tally: dict = {}
+    for m in (float(x) for x in args.multiples.split(",")):
+        for _ in range(args.draws):
+            mu = unit(rng.normal(size=args.dim))
+            u = unit(rng.normal(size=args.dim))
+            targets = unit(mu + 0.8 * unit(rng.normal(size=(3, args.dim))))  # (words near the word's use)
+            # δ: a multiple of the standard error of B's mean shift (both groups' means' noise)
+            n = args.blocks / 2 * args.per_block
+            se = np.sqrt(2 * (args.noise**2 * args.dim / n + args.between**2 * args.dim / (args.blocks / 2)))
+            delta = m * se / np.sqrt(args.dim) * 3  # (along u: a few of the noise's per-dimension sd)
+            group, counts, sums = made_up(rng, args, delta, u, mu)
+            inverted, boot, flipped = regression_cells(group, counts, sums, targets, args, rng)
+            a, b = mu, mu + delta * u
+            if flipped:  # (the baseline is the first level seen: B when the table starts with B)
+                a, b = b, a
+            truth = unit(b) @ targets.T - unit(a) @ targets.T
+            for way, cells in (("inverted", inverted), ("bootstrap", boot)):
+                for k, (_, low, high) in enumerate(cells):
+                    tally.setdefault(("cos_vs", m, way), []).append((low <= truth[k] <= high, not low <= 0 <= high))
+            # the ratio of the groups' vectors' debiased cosines with each neighbour
+            side = Side(sums, counts, group)
+            found = neighbour_ratio(side, np.vstack([unit(mu), targets, unit(rng.normal(size=(40, args.dim)))]), {0},
+                                    args.permutations, rng)  # fmt: skip
+            if found is not None:
+                rows, _, _, _, _, intervals, _, _ = found
+                units_all = np.vstack([unit(mu), targets, np.zeros((40, args.dim))])
+                for r, (low, high) in zip(rows, intervals):
+                    if r in (1, 2, 3):
+                        t = units_all[r]
+                        true_ratio = (unit(mu) @ t) / (unit(mu + delta * u) @ t)
+                        tally.setdefault(("ratio", m, "inverted"), []).append(
+                            (low <= true_ratio <= high, not low <= 1 <= high)
+                        )
+        print(f"δ = {m:g} × se done", flush=True)
+    print(f"{'statistic':9} {'δ/se':>5} {'interval':>9} {'n':>5} {'holds the truth':>16} {'leaves out the null':>20}")
+    for (stat, m, way), held in sorted(tally.items()):
+        print(
+            f"{stat:9} {m:5g} {way:>9} {len(held):5d} {np.mean([h[0] for h in held]):16.1%} {np.mean([h[1] for h in held]):20.1%}"
+        )
+
+
+if __name__ == "__main__":
+    main()
