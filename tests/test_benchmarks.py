@@ -178,6 +178,13 @@ def test_nulls_benchmark():
 
 
 @pytest.mark.slow
+def test_coverage_of_the_to_difference_and_the_ratio_benchmark():
+    out = run("coverage_to.py", "--draws", 3, "--multiples", "0,2", "--permutations", 19, "--bootstrap", 10)
+    for stat, way in (("cos_vs", "inverted"), ("cos_vs", "bootstrap"), ("ratio", "inverted")):
+        assert any(line.split()[:1] == [stat] and way in line for line in out.splitlines()), (stat, way)
+
+
+@pytest.mark.slow
 def test_regression_benchmark():
     out = run("regression.py", "--tiny")
     assert "no change, year:" in out and "no change, era:" in out and "at p < 0.05" in out
