@@ -26,7 +26,7 @@ from w2vkit.findings.design import Design, design_rows, resolve  # noqa: E402
 from w2vkit.findings.nnratio import neighbour_ratio  # noqa: E402
 from w2vkit.findings.permutation import LEVEL, Side, shifted_percentiles  # noqa: E402
 from w2vkit.findings.regcosines import level_differences, row_cells  # noqa: E402
-from w2vkit.findings.regfitted import design_row, level_terms  # noqa: E402
+from w2vkit.findings.regfitted import curve, design_row, level_terms  # noqa: E402
 from w2vkit.findings.regstats import block_sums, estimate, fitted_spread, permuted_p, residualized  # noqa: E402
 
 
@@ -74,6 +74,38 @@ def regression_cells(group, counts, sums, units, args, rng):
     return inverted, boot, covariates[0].levels[0] == "B"
 
 
+def curve_cover(rng, args, m: float, se: float) -> list[bool]:
+    """Whether a number's curve band (regfitted.curve) holds the true cosine at each point: a
+    number per block (uniform), the word's mean moved by δ·x·u along its centred value x (δ per
+    the number's spread: m standard errors of the slope's effect over the spread)."""
+    mu, u = unit(rng.normal(size=args.dim)), unit(rng.normal(size=args.dim))
+    targets = unit(mu + 0.8 * unit(rng.normal(size=(3, args.dim))))
+    values = rng.uniform(600, 1300, args.blocks)
+    centred = values - values.mean()
+    delta = m * se * 3 / np.sqrt(args.dim) / (centred.std() * 2)
+    counts = rng.integers(2, 2 * args.per_block, args.blocks).astype(float)
+    means = mu + args.between * rng.normal(size=(args.blocks, args.dim)) + delta * centred[:, None] * u
+    sums = counts[:, None] * means + np.sqrt(counts)[:, None] * args.noise * rng.normal(size=means.shape)
+    rows = [(i, {"year": f"{v:.3f}"}) for i, v in enumerate(values)]
+    covariates = resolve("made-up", rows, ["year"])
+    x, valid, terms, owner = design_rows(rows, covariates)
+    block = np.arange(args.blocks)
+    design = Design(None, x, terms, owner, covariates, valid, block, [])  # type: ignore[arg-type]
+    blocks = block_sums(x, sums, counts, block, np.zeros(args.blocks, dtype=int))
+    found = estimate(blocks, np.array([1]), args.bootstrap, rng)
+    state = {"coef": found["coef"], "cols": np.arange(2), "mean": (counts @ x) / counts.sum(), "level": LEVEL}
+    state.update(draws=found["draws"], spread=fitted_spread(blocks, found["xtx"], found["coef"]))
+    low, high = np.quantile(np.repeat(x[:, 1], counts.astype(int)), [0.05, 0.95])
+    drawn = curve(None, "w", design, state, (0, 1, float(low), float(high)), (["a", "b", "c"], targets))
+    held = []
+    for k, line in enumerate(drawn["lines"]):
+        for value, lo, hi in zip(drawn["values"], line["low"], line["high"]):
+            x_c = value - covariates[0].center
+            truth = float(unit(mu + delta * x_c * u) @ targets[k])
+            held.append(lo <= truth <= hi)
+    return held
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--draws", type=int, default=200)
@@ -90,7 +122,7 @@ def main():
     rng = np.random.default_rng(args.seed)
     tally: dict = {}
     for m in (float(x) for x in args.multiples.split(",")):
-        for _ in range(args.draws):
+        for draw in range(args.draws):
             mu = unit(rng.normal(size=args.dim))
             u = unit(rng.normal(size=args.dim))
             targets = unit(mu + 0.8 * unit(rng.normal(size=(3, args.dim))))  # (words near the word's use)
@@ -121,6 +153,8 @@ def main():
                         tally.setdefault(("ratio", m, "inverted"), []).append(
                             (low <= true_ratio <= high, not low <= 1 <= high)
                         )
+            if draw < args.draws // 2:  # (a number's curve band: fewer draws, 63 points each)
+                tally.setdefault(("curve", m, "band"), []).extend((h, False) for h in curve_cover(rng, args, m, se))
         print(f"δ = {m:g} × se done", flush=True)
     print(f"{'statistic':9} {'δ/se':>5} {'interval':>9} {'n':>5} {'holds the truth':>16} {'leaves out the null':>20}")
     for (stat, m, way), held in sorted(tally.items()):

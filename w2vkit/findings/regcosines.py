@@ -25,7 +25,7 @@ def cosine_columns(names: list[str]) -> list[str]:
 def _cosines(state: dict, x: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The debiased cosine of the fitted vector at design row x with each unit, and of each draw's."""
     draws = np.einsum("p,bpd->bd", x, state["draws"])
-    return debiased_cosines(state, x, x @ state["coef"], units), debiased_cosines(state, x, draws, units)
+    return debiased_cosines(state, x, x @ state["coef"], units), debiased_cosines(state, x, draws, units, True)
 
 
 def level_differences(design: Design, c: int, state: dict, coefficients: np.ndarray, dealt: np.ndarray, units):
