@@ -217,7 +217,7 @@ def contrast(
     rows = table_rows(engine, path, [text_column, *names] + ([block] if block else []), where)
     table = table_provenance(path, rows, text_column=text_column, block=block, split_blocks=split_blocks)
     path = table_label(path)  # (a DataFrame is named so in messages; its rows are read)
-    if len(specs) > 1 or groups is None or any("*" in s for s in specs):
+    if len(names) > 1 or groups is None:  # (an interaction names two columns)
         covariates = resolve(path, rows, specs, baseline)
         if len(covariates) > 1 or covariates[0].kind == "number":  # (a regression: contrast is its one-level case)
             check_regression(scan, groups, ratio, ordered, covariates)

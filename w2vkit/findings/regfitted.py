@@ -36,7 +36,7 @@ def _value(x: np.ndarray, place: dict, j: int) -> float:
 
 def debiased_cosines(state: dict, x: np.ndarray, vectors: np.ndarray, units: np.ndarray, drawn: bool = False):
     """The cosines of fitted vectors (… x dim: the fit's, a draw's or a permutation's) at design
-    row x with each unit, each vector's squared length less the fit's sampling variance there
+    row x (or rows, one for each vector's place) with each unit, each vector's squared length less the fit's sampling variance there
     (state["spread"], regstats.fitted_spread): a noisy fitted vector is long in every direction,
     which pulled every cosine toward 0 and a planted difference of cosines with it (its 90%
     interval held the truth 78% of the time at four standard errors: benchmarks/coverage_to.py).
@@ -44,7 +44,9 @@ def debiased_cosines(state: dict, x: np.ndarray, vectors: np.ndarray, units: np.
     taken from its square: taken once, the draws' cosines sat nearer 0 than the estimate's and
     spread less, and a curve's 90% band held the true cosine at 81-85% of its points. A fit
     without a spread gives the plain cosine."""
-    spread = (2.0 if drawn else 1.0) * float(x @ state["spread"] @ x) if "spread" in state else 0.0
+    spread = (
+        (2.0 if drawn else 1.0) * np.einsum("...p,pq,...q->...", x, state["spread"], x) if "spread" in state else 0.0
+    )
     length = np.sqrt(np.maximum(np.einsum("...d,...d->...", vectors, vectors) - spread, 1e-12))
     return (vectors @ units.T) / length[..., None]
 
@@ -103,11 +105,8 @@ def curve(engine, word: str, design: Design, state: dict, number: tuple, drawn) 
         drawn = [engine.model.words[j] for j in picked], engine.unit[picked].astype(np.float64)
     names, units = drawn
 
-    def cosines(coef: np.ndarray, drawn: bool = False) -> np.ndarray:
-        return np.stack([debiased_cosines(state, x, x @ coef, units, drawn) for x in rows])
-
-    line = cosines(state["coef"])
-    draws = np.stack([cosines(b, True) for b in state["draws"]])
+    line = debiased_cosines(state, rows, rows @ state["coef"], units)
+    draws = debiased_cosines(state, rows, np.einsum("np,bpd->bnd", rows, state["draws"]), units, True)
     # (shifted percentiles, as every interval of a contrast: a draw's fitted vector is noisier, which
     # pulls its cosines toward 0, and the plain band missed its own line at 3 of 10 points)
     tails = [(1 - state["level"]) / 2, (1 + state["level"]) / 2]
