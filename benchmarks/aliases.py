@@ -33,7 +33,9 @@ from w2vkit import __version__  # noqa: E402
 from w2vkit.evaluation.evalsets import read_groups  # noqa: E402
 from w2vkit.evaluation.evaluate import alias_scores  # noqa: E402
 from w2vkit.model.postprocess import Steps, apply, context_vectors  # noqa: E402
+from w2vkit.model.store import model_in_memory  # noqa: E402
 from w2vkit.model.subwords import compose_subword_vectors, word_weights  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
 from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
 from w2vkit.training.trainer import TrainOptions, train  # noqa: E402
 
@@ -151,7 +153,7 @@ def main():
                             wv, word_weights(rule, counts), edge_ngrams=edges, ngram_weighting=weighting
                         )
                         vectors = apply(vectors, steps, context_vectors(model))
-                        s = alias_scores(words, vectors, groups)
+                        s = alias_scores(Engine(model_in_memory(vectors, words)), groups)
                         scores[weight].append((s["recall_at_10"], s["mrr"], s["words_scored"]))
                         if seed == args.first_seed:
                             neighbours[weight] = top_neighbours(words, vectors, characters.split())

@@ -27,7 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 from w2vkit.evaluation.evalsets import read_groups  # noqa: E402
 from w2vkit.evaluation.evaluate import alias_scores  # noqa: E402
+from w2vkit.model.store import model_in_memory  # noqa: E402
 from w2vkit.model.subwords import compose_subword_vectors  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
 from w2vkit.text.corpus.corpuscache import prepare_corpus  # noqa: E402
 from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
 
@@ -114,7 +116,7 @@ def main():
                     m.wv.vectors = vectors
                     m.wv.norms = None
                 secs.append(time.perf_counter() - t)
-                r = alias_scores(list(m.wv.index_to_key), vectors, groups)
+                r = alias_scores(Engine(model_in_memory(vectors, m.wv.index_to_key)), groups)
                 recalls.append(r["recall_at_10"])
                 mrrs.append(r["mrr"])
                 if name == "xiyouji":

@@ -38,7 +38,8 @@ from aliases import hongloumeng_path, top_neighbours  # noqa: E402
 from w2vkit import __version__  # noqa: E402
 from w2vkit.evaluation.evalsets import read_groups  # noqa: E402
 from w2vkit.evaluation.evaluate import alias_scores  # noqa: E402
-from w2vkit.model.store import load_model  # noqa: E402
+from w2vkit.model.store import load_model, model_in_memory  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
 from w2vkit.text.segmenting.segment import SegmentOptions  # noqa: E402
 from w2vkit.training.countmodel import CountOptions, combine, train_count_model  # noqa: E402
 from w2vkit.training.trainer import TrainOptions, train  # noqa: E402
@@ -180,7 +181,7 @@ def main():
                 counted = train_count_model(corpus, words, options)
                 for w in weights:
                     vectors = predictive if w == 0 else combine(predictive, counted.vectors, w)
-                    s = alias_scores(words, vectors, groups)
+                    s = alias_scores(Engine(model_in_memory(vectors, words)), groups)
                     e, scored = everyday_score(words, vectors, categories)
                     results.setdefault((variant, w), []).append(
                         (s["recall_at_10"], s["mrr"], e, s["words_scored"], scored, sum(counted.seconds.values()))

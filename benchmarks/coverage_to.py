@@ -28,6 +28,8 @@ from w2vkit.findings.permutation import LEVEL, Side, shifted_percentiles  # noqa
 from w2vkit.findings.regcosines import level_differences, row_cells  # noqa: E402
 from w2vkit.findings.regfitted import curve, design_row, level_terms  # noqa: E402
 from w2vkit.findings.regstats import block_sums, estimate, fitted_spread, permuted_p, residualized  # noqa: E402
+from w2vkit.model.store import model_in_memory  # noqa: E402
+from w2vkit.queries.query import Engine  # noqa: E402
 
 
 def unit(v):
@@ -141,8 +143,8 @@ def main():
                     tally.setdefault(("cos_vs", m, way), []).append((low <= truth[k] <= high, not low <= 0 <= high))
             # the ratio of the groups' vectors' debiased cosines with each neighbour
             side = Side(sums, counts, group)
-            found = neighbour_ratio(side, np.vstack([unit(mu), targets, unit(rng.normal(size=(40, args.dim)))]), {0},
-                                    args.permutations, rng)  # fmt: skip
+            made = np.vstack([unit(mu), targets, unit(rng.normal(size=(40, args.dim)))])
+            found = neighbour_ratio(side, Engine(model_in_memory(made)), {0}, args.permutations, rng)
             if found is not None:
                 rows, _, _, _, _, intervals, _, _ = found
                 units_all = np.vstack([unit(mu), targets, np.zeros((40, args.dim))])

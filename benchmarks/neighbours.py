@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from ensemble import TEXTS, read_categories, read_groups  # noqa: E402
 
 from w2vkit.model.store import load_model  # noqa: E402
-from w2vkit.queries.hubness import csls  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
 
 LEVERS = {
@@ -38,14 +37,10 @@ LEVERS = {
 
 
 def top10(engine, word, hubness, floor):
-    row = engine.model.index.get(word)
-    if row is None:
+    if word not in engine.model.index:
         return None
-    scores = engine.scores(engine.unit_vector(row))
-    ranking = csls(engine, scores) if hubness else scores
-    if floor:
-        ranking = np.where(np.asarray(engine.model.counts) < floor, -np.inf, ranking)
-    return [engine.model.words[i] for i in engine.top_rows(ranking, 10, {row})]
+    found = engine.nearest(word, 10, min_count=floor or None, hubness="csls" if hubness else "none")
+    return [engine.model.words[i] for i in found.rows]
 
 
 def measure(engine, others, groups, categories, lever):

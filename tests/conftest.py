@@ -72,6 +72,14 @@ def default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def engine_of(vectors):
+    """An engine over made-up vectors (w2vkit.model.store.model_in_memory)."""
+    from w2vkit.model.store import model_in_memory
+    from w2vkit.queries.query import Engine
+
+    return Engine(model_in_memory(vectors))
+
+
 def text8_like(n_words: int) -> str:
     """English normalised like text8 (lowercase a-z words, one line), from the news corpus in
     gensim's test data, repeated to n_words."""

@@ -22,8 +22,8 @@ def test_words_that_cancel_out_are_an_error_not_ten_zeros(invoke, tmp_path):
     r = invoke(["similar", "悟空", "--minus", "悟空", "-m", model])
     assert (r.exit_code, r.stderr) == (
         2,
-        "Error: the words cancel out (or have zero vectors): their sum is the zero vector, which has no "
-        "neighbours; give different words\n",
+        "Error: the words 悟空 悟空 have zero or cancelling vectors: their sum is the zero vector, which has no "
+        "neighbours; give other words\n",
     )
     r = invoke(["similar", "空白", "-m", model])
     assert r.exit_code == 2 and "zero vector" in r.stderr

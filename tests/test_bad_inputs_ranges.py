@@ -125,7 +125,11 @@ def test_iterations_that_would_swallow_the_vocabulary_stop_and_say_why(invoke, s
     min_count = int(np.sort(counts)[-40])  # ~40 words are candidates
     r = invoke(["expand", "悟空", "--iterations", "20", "--min-count", min_count, "-m", small_model, "--format", "tsv"])
     assert r.exit_code == 0, r.stderr
-    assert "warning: stopped after" in r.stderr and f"seen {min_count}+ times were left" in r.stderr
+    assert (
+        "warning: stopped after" in r.stderr
+        and "(fewer --iterations, or a lower --min-count)" in r.stderr
+        and f"seen {min_count}+ times were left" in r.stderr
+    )
     rows = r.stdout.splitlines()[1:]
     assert 0 < len(rows) <= 20
     assert Engine  # (imported for the engine the CLI builds)
@@ -139,7 +143,8 @@ def test_seeds_that_cancel_out_are_an_error_not_zeros(invoke, tmp_path):
     r = invoke(["expand", "a", "b", "-m", model, "--min-count", "1"])
     assert (r.exit_code, r.stderr) == (
         2,
-        "Error: the seed words a b have zero or cancelling vectors: there is no direction to expand; give other seeds\n",
+        "Error: the words a b have zero or cancelling vectors: their sum is the zero vector, which has no neighbours; "
+        "give other words\n",
     )
 
 

@@ -16,6 +16,8 @@ from w2vkit.evaluation.evaluate import (
     read_pairs,
     resolve_set,
 )
+from w2vkit.model.store import model_in_memory
+from w2vkit.queries.query import Engine
 
 
 @pytest.fixture(scope="module")
@@ -169,12 +171,12 @@ def test_builtin_alias_sets_read_as_groups():
 def test_alias_groups(engine):
     groups = read_groups("xiyouji-aliases")
     assert ["孙悟空", "悟空"] == groups[0][:2]
-    scores = alias_scores(engine.model.words, engine.vectors, groups)
+    scores = alias_scores(engine, groups)
     assert 0 < scores["recall_at_10"] <= 1 and scores["words_scored"] > 10
     # Groups of identical vectors would score perfectly: the metric can reach its maximum.
     words = ["a", "b", "c", "d"]
     vecs = np.array([[1, 0], [1, 0.01], [0, 1], [0.01, 1]], dtype=np.float32)
-    assert alias_scores(words, vecs, [["a", "b"], ["c", "d"]], k=1)["recall_at_1"] == 1.0
+    assert alias_scores(Engine(model_in_memory(vecs, words)), [["a", "b"], ["c", "d"]], k=1)["recall_at_1"] == 1.0
 
 
 @pytest.mark.shared

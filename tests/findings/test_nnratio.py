@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import engine_of
 
 from w2vkit.errors import UsageError
 from w2vkit.findings.contrast import contrast
@@ -52,8 +53,10 @@ def test_the_ratio_is_the_two_debiased_cosines_divided():
     rng = np.random.default_rng(3)
     unit, vectors, block, group = made_up(rng, 0.5)
     side = side_of(vectors, block, group)
-    rows, nearer, cos_a, cos_b, ratio, intervals, p, done = neighbour_ratio(side, unit, {0}, 199, rng)
+    engine = engine_of(unit)
+    rows, nearer, cos_a, cos_b, ratio, intervals, p, done = neighbour_ratio(side, engine, {0}, 199, rng)
     assert 0 not in rows and len(rows) == 2 * RATIO_NEIGHBOURS and done == 199
+    unit = engine.unit.astype(np.float64)  # (the model's vectors, as float32 keeps them)
     in_a = group[block] == 0
     np.testing.assert_allclose(cos_a, direct_cosine(vectors[in_a], block[in_a], unit[rows]), rtol=1e-9)
     np.testing.assert_allclose(cos_b, direct_cosine(vectors[~in_a], block[~in_a], unit[rows]), rtol=1e-9)
@@ -83,7 +86,7 @@ def test_no_planted_difference_gives_no_small_p_to_speak_of():
     for seed in range(6):
         rng = np.random.default_rng(seed)
         unit, vectors, block, group = made_up(rng, 0.0)
-        got = neighbour_ratio(side_of(vectors, block, group), unit, {0}, 199, rng)
+        got = neighbour_ratio(side_of(vectors, block, group), engine_of(unit), {0}, 199, rng)
         found += got[6].tolist()
         outside += [not low <= 1 <= high for low, high in got[5]]
     found = np.array(found)

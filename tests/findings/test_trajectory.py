@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import engine_of
 from test_contrast import VOCAB, _table, english_model
 
 from w2vkit.findings.trajectory import NEIGHBOURS_DRAWN, trajectory
@@ -19,7 +20,9 @@ def test_the_plane_is_scikit_learns_pca_of_the_points_drawn():
     means = [unit[3] + 0.2 * rng.normal(size=8), None, unit[9] + 0.2 * rng.normal(size=8)]
     means = [m / np.linalg.norm(m) if m is not None else None for m in means]
     words = [f"v{i}" for i in range(40)]
-    path = trajectory("v0", ["a", "b", "c"], means, unit, words, 0)
+    engine = engine_of(unit)
+    unit = engine.unit.astype(np.float64)  # (the model's vectors, as float32 keeps them)
+    path = trajectory("v0", ["a", "b", "c"], means, engine, 0)
     assert [p["group"] for p in path["points"]] == ["a", "c"]
     near = [words.index(n["word"]) for n in path["neighbours"]]
     assert 0 not in near and len(near) <= 2 * NEIGHBOURS_DRAWN and len(set(near)) == len(near)
@@ -36,7 +39,7 @@ def test_the_plane_is_scikit_learns_pca_of_the_points_drawn():
 
 def test_a_single_group_with_vectors_has_no_path():
     unit = np.eye(4)
-    assert trajectory("v0", ["a", "b"], [unit[1], None], unit, list("wxyz"), 0) is None
+    assert trajectory("v0", ["a", "b"], [unit[1], None], engine_of(unit), 0) is None
 
 
 @pytest.fixture

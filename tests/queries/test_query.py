@@ -98,6 +98,43 @@ def test_vectors_as_query_terms_equal_gensim(engine, kv):
         engine.most_similar(["行者", 3])
 
 
+def test_nearest_is_gensims_most_similar_with_every_score_when_topn_is_none(engine, kv):
+    """The one nearest call: with topn=None, gensim's array of every word's similarity (restricted
+    to the first words as gensim's restrict_vocab), and every candidate ranked; a vector of any
+    length answers as its unit vector."""
+    rng = np.random.default_rng(2)
+    for word, restrict in (("行者", None), ("师父", 800)):
+        found = engine.nearest(word, None, restrict=restrict)
+        theirs = kv.most_similar(positive=[word], topn=None, restrict_vocab=restrict)
+        np.testing.assert_allclose(found.scores, theirs, atol=TIE)
+        row = engine.model.index[word]
+        assert row not in found.rows and len(found.rows) == (restrict or len(engine.model)) - 1 == found.candidates
+        assert_same(found.pairs[:10], kv.most_similar(positive=[word], topn=10, restrict_vocab=restrict), word)
+    vector = rng.normal(size=engine.model.dim).astype(np.float32)
+    assert_same(
+        engine.nearest(3 * vector, 10).pairs, kv.most_similar(positive=[vector / np.linalg.norm(vector)], topn=10)
+    )
+
+
+def test_nearest_leaves_out_rows_masks_and_rare_words_and_counts_those_hidden(engine):
+    counts = np.asarray(engine.model.counts)
+    plain = engine.nearest("行者", 10)
+    gone = set(plain.rows[:3])
+    assert engine.nearest("行者", 10, exclude=gone).rows == [
+        r for r in engine.nearest("行者", 13).rows if r not in gone
+    ]
+    mask = np.zeros(len(engine.model), bool)
+    mask[list(gone)] = True
+    assert engine.nearest("行者", 10, exclude=mask).rows == engine.nearest("行者", 10, exclude=gone).rows
+    floor = int(np.median(counts[plain.rows])) + 1
+    floored = engine.nearest("行者", 10, min_count=floor)
+    assert floored.hidden == int((counts[plain.rows] < floor).sum()) > 0
+    assert all(counts[r] >= floor for r in floored.rows) and len(floored.rows) == 10
+    every = engine.nearest("行者", None, min_count=floor)
+    assert every.candidates == int((counts >= floor).sum()) - (counts[engine.model.index["行者"]] >= floor)
+    assert engine.nearest("行者", 0).rows == [] and len(engine.nearest("行者", 0).scores) == len(engine.model)
+
+
 def test_similarity_and_doesnt_match_equal_gensim(engine, kv):
     rng = np.random.default_rng(1)
     words = engine.model.words[:3000]

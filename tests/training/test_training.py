@@ -296,7 +296,7 @@ def test_default_training_on_the_novel_finds_other_names(main_help_session, invo
     # plain word2vec with the same settings 0.35, the earlier defaults (30 epochs) 0.32.
     from w2vkit.evaluation.evaluate import alias_scores, read_groups
 
-    scores = alias_scores(engine.model.words, engine.vectors, read_groups("xiyouji-aliases"))
+    scores = alias_scores(engine, read_groups("xiyouji-aliases"))
     assert scores["recall_at_10"] >= 0.45, scores
     # Queries on the saved vectors answer as gensim's KeyedVectors would.
     model = engine.model

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..base.choices import ANALOGY_METHODS, DEFAULT_RESTRICT_VOCAB
 from ..base.results import Result
-from ..base.vecmath import top_k, unit_rows
+from ..base.vecmath import top_k
 from ..errors import OptionError, UsageError
 from ..queries.query import Engine
 from .evalsets import default_sets, read_analogies, read_groups, read_pairs, resolve_set
@@ -190,11 +190,11 @@ def evaluate_pairs(
 # ------------------------------------------------------------------ alias groups
 
 
-def alias_scores(words: list[str], vectors: np.ndarray, groups: list[list[str]], k: int = 10) -> dict:
-    """Mean recall@k of each word's in-vocabulary aliases among its k nearest neighbours, and MRR
-    of the first alias. Words without an in-vocabulary alias are not scored."""
-    index = {w: i for i, w in enumerate(words)}
-    unit = unit_rows(vectors)
+def alias_scores(engine: Engine, groups: list[list[str]], k: int = 10, restrict: int | None = None) -> dict:
+    """Mean recall@k of each word's in-vocabulary aliases (among the `restrict` most frequent words)
+    among its k nearest neighbours, and MRR of the first alias. Words without an in-vocabulary
+    alias are not scored."""
+    index = {w: i for i, w in enumerate(engine.model.words[: engine.limit(restrict)])}
     recalls, rrs, scored, skipped = [], [], 0, 0
     for group in groups:
         present = [w for w in group if w in index]
@@ -202,14 +202,15 @@ def alias_scores(words: list[str], vectors: np.ndarray, groups: list[list[str]],
         if len(present) < 2:
             continue
         for w in present:
-            sims = unit @ unit[index[w]]
-            sims[index[w]] = -np.inf
+            vector = engine.unit_vector(index[w])
+            if not vector.any():  # (a zero row has no neighbours)
+                continue
+            found = engine.nearest(vector, k, exclude={index[w]}, restrict=len(index))
             others = {index[o] for o in present if o != w}
-            top = set(top_k(sims, k).tolist())
-            recalls.append(len(top & others) / min(k, len(others)))
+            recalls.append(len(set(found.rows) & others) / min(k, len(others)))
             # the first alias's rank: the words scoring above the best-scoring alias, plus one
-            best = float(sims[list(others)].max())
-            rrs.append(1.0 / (int((sims > best).sum()) + 1))
+            best = float(found.ranking[list(others)].max())
+            rrs.append(1.0 / (int((found.ranking > best).sum()) + 1))
             scored += 1
     return {
         f"recall_at_{k}": float(np.mean(recalls)) if recalls else None,
@@ -333,8 +334,7 @@ def run_evaluation(
         )
     for name in groups:
         g = read_groups(name)
-        words = engine.model.words[:restrict_vocab]
-        scores = alias_scores(words, engine.vectors[: len(words)], g)
+        scores = alias_scores(engine, g, restrict=restrict_vocab)
         report["groups"].append(dict(set=name, **scores))
     report["skipped"] = [{"set": name, "reason": why} for name, why in skipped]
     return report_result(report, sections)

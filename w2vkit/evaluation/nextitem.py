@@ -131,7 +131,7 @@ def evaluate_next_item(engine, held_out: list[list[str]], k: int = NEXT_ITEM_K, 
         recent = rows[-HISTORY:]
         if recent:
             query = unit[recent].mean(axis=0)
-            ranks["model"].append(_rank(unit @ query, t, seen))
+            ranks["model"].append(_rank(engine.scores(query), t, seen))
         else:
             ranks["model"].append(0)
         ranks["popular"].append(_rank(counts.copy(), t, seen))

@@ -11,7 +11,6 @@ numpy and scipy only (no gensim), unknown words handled as the queries handle th
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,27 +18,15 @@ import numpy as np
 from ..base.choices import EXPAND_GROW, EXPAND_MIN_COUNT, EXPAND_TOPN
 from ..base.limits import check_number
 from ..base.results import Result
-from ..base.vecmath import top_k, unit_vector
-from ..errors import EvalSetError, Named, UnknownWordError, UsageError, quoted
+from ..errors import EvalSetError, UnknownWordError, UsageError, quoted
+from ..queries.arguments import words_argument
 from ..queries.ensemble import NO_MEMBERS
-from ..queries.query import Engine, words_argument
+from ..queries.query import Engine
 from .stability import centroid_spreads
 
-log = logging.getLogger(__name__)
 # Blocks of words x concepts (expand --concepts) and of words x vocabulary (nearest_rows) hold at
 # most this many scores at once (16 MB of float32, twice that for argpartition's indices).
 SCORE_BLOCK_ELEMENTS = 4 << 20
-
-
-def _centroid(engine: Engine, words: list[str]) -> tuple[np.ndarray, list[int | None]]:
-    found = [engine.vector_of(w) for w in words]
-    mean = np.mean([v for v, _ in found], axis=0)
-    if not np.all(np.isfinite(mean)) or float(np.linalg.norm(mean)) < 1e-6:
-        raise UsageError(
-            f"the seed words {' '.join(words[:10])} have zero or cancelling vectors: there is no direction "
-            "to expand; give other seeds"
-        )
-    return unit_vector(mean), [i for _, i in found]
 
 
 # ------------------------------------------------------------------ expansion
@@ -56,10 +43,10 @@ class Candidate:
 
 def _candidates(
     engine: Engine, seeds: list[str], *, topn: int, min_count: int, iterations: int, grow: int
-) -> tuple[list[Candidate], list[str]]:  # fmt: skip
-    """expand's candidates (by the model's cosine to the seeds' centroid) and the seeds it ended
-    with (the seeds given, then each round's additions): the query whose centroid ranked the
-    candidates, which the members are asked too."""
+) -> tuple[list[Candidate], list[str], str | None]:  # fmt: skip
+    """expand's candidates (by the model's cosine to the seeds' centroid, Engine.query's unit mean
+    of their unit vectors, which the members are asked too), the seeds it ended with (the seeds
+    given, then each round's additions) and, when the rounds ran out of candidates, a note saying so."""
     seeds = words_argument("seeds", seeds)
     if not seeds:
         raise UsageError("give at least one seed word")
@@ -67,44 +54,28 @@ def _candidates(
         check_number(name, value)
     current = list(dict.fromkeys(seeds))
     seed_units = np.vstack([engine.vector_of(w)[0] for w in current])
-    unit = engine.unit
-    eligible = np.asarray(engine.model.counts) >= min_count
+    floor = min_count if min_count > 1 else None
+    stopped = None
     for round_ in range(iterations + 1):
-        centroid, rows = _centroid(engine, current)
-        scores = unit @ centroid
-        scores = np.where(eligible, scores, -np.inf)
-        scores[[i for i in rows if i is not None]] = -np.inf
         want = topn if round_ == iterations else grow
-        order = top_k(scores, want)
-        order = order[np.isfinite(scores[order])]
+        found = engine.nearest(engine.query(current), want, min_count=floor)
         if round_ < iterations:
-            left = int(np.isfinite(scores).sum()) - len(order)
-            current += [engine.model.words[i] for i in order]
+            left = found.candidates - len(found.rows)
+            current += [engine.model.words[i] for i in found.rows]
             if left < topn:  # the next round would take the last candidates as seeds
-                log.warning(
-                    Named(
-                        "warning: stopped after %d of %d iterations: only %d words seen %d+ times were left as "
-                        "candidates (fewer {iterations}, or a lower {min_count})",
-                        "iterations",
-                        "min_count",
-                    ),
-                    round_ + 1,
-                    iterations,
-                    left,
-                    min_count,
+                stopped = (
+                    f"stopped after {round_ + 1} of {iterations} iterations: only {left} words seen {min_count}+ "
+                    "times were left as candidates (fewer {iterations}, or a lower {min_count})"
                 )
-                centroid, rows = _centroid(engine, current)
-                scores = np.where(eligible, unit @ centroid, -np.inf)
-                scores[[i for i in rows if i is not None]] = -np.inf
-                order = top_k(scores, topn)
-                order = order[np.isfinite(scores[order])]
+                found = engine.nearest(engine.query(current), topn, min_count=floor)
                 break
-    nearest = (unit[order] @ seed_units.T).argmax(axis=1) if len(order) else []
+    order = found.rows
+    nearest = (engine.unit[order] @ seed_units.T).argmax(axis=1) if len(order) else []
     candidates = [
-        Candidate(engine.model.words[i], float(scores[i]), int(engine.model.counts[i]), current[int(s)])
+        Candidate(engine.model.words[i], float(found.scores[i]), int(engine.model.counts[i]), current[int(s)])
         for i, s in zip(order, nearest)
     ]
-    return candidates, current
+    return candidates, current, stopped
 
 
 def expand(
@@ -180,7 +151,7 @@ def expand(
         seeds = kept
         if not seeds:
             raise UsageError(f"none of the seeds is known to the model (skipped {' '.join(skipped)})")
-    candidates, grown = _candidates(
+    candidates, grown, stopped = _candidates(
         engine, list(seeds), topn=topn, min_count=min_count, iterations=iterations, grow=grow
     )
     provenance = engine.provenance(topn=topn, min_count=min_count, iterations=iterations, grow=grow, stable=stable)
@@ -204,6 +175,8 @@ def expand(
         result.note(
             f"skipped {len(skipped)} unknown seed{'s' if len(skipped) > 1 else ''}: {' '.join(skipped)}", kind="info"
         )
+    if stopped:
+        result.note(stopped, "iterations", "min_count")
     if not members:
         result.note(NO_MEMBERS, kind="info")
     used = [w for w in seeds if w not in skipped]
@@ -269,22 +242,22 @@ def expand_concepts(
     centroids: list = []
     seed_rows: set[int] = set()
     for name in names:
-        c, rows = _centroid(engine, concepts[name])
-        centroids.append(c)
-        seed_rows.update(i for i in rows if i is not None)
+        query = engine.query(concepts[name])
+        centroids.append(query.vector)
+        seed_rows.update(query.rows)
     # each word's closest concept, a block of concepts at a time (words x all concepts at once
     # passed 3 GB with 200,000 concepts)
-    unit = engine.unit
-    best = np.zeros(len(unit), dtype=np.int64)
-    top = np.full(len(unit), -np.inf, dtype=np.float32)
-    step = max(1, SCORE_BLOCK_ELEMENTS // max(1, len(unit)))
+    n = len(engine.model)
+    best = np.zeros(n, dtype=np.int64)
+    top = np.full(n, -np.inf, dtype=np.float32)
+    step = max(1, SCORE_BLOCK_ELEMENTS // max(1, n))
     for start in range(0, len(centroids), step):
-        scores = unit @ np.vstack(centroids[start : start + step]).T
+        scores = engine.scores(np.vstack(centroids[start : start + step]).T)
         block_best = scores.argmax(axis=1)
         block_top = scores[np.arange(len(block_best)), block_best]
         better = block_top > top
         best[better], top[better] = block_best[better] + start, block_top[better]
-    eligible = np.asarray(engine.model.counts) >= min_count
+    eligible = (np.asarray(engine.model.counts) >= min_count) & np.isfinite(top)  # (a zero row: no concept's)
     eligible[list(seed_rows)] = False
     out: list[Candidate] = []
     # the eligible words grouped by concept once (a scan of the vocabulary per concept was

@@ -24,8 +24,9 @@ from ..base.choices import DEFAULT_TOPN, EXPAND_MIN_COUNT
 from ..base.limits import check_number
 from ..base.results import Result
 from ..errors import Named, UnknownWordError, UsageError
+from ..queries.arguments import words_argument
 from ..queries.ensemble import NO_MEMBERS, UNSTABLE_BELOW, Spread
-from ..queries.query import Engine, words_argument
+from ..queries.query import Engine
 from .stability import axis_spreads, mean_spearman, word_stability
 
 # Below this PairDir the pole pairs point in different directions: the axis is their average, not
@@ -212,15 +213,10 @@ def _scored_axis(
         placed.sort(key=lambda x: -x[1])
         extremes = False
     else:
-        scores = engine.unit @ axis
-        eligible = np.asarray(engine.model.counts) >= min_count
-        for w in positive + negative:
-            i = engine.model.index.get(w)
-            if i is not None:
-                eligible[i] = False
-        idx = np.nonzero(eligible)[0]
-        order = idx[np.argsort(-scores[idx], kind="stable")]
-        high = set(order[:topn].tolist())  # (built once: per element it made -n 60000 quadratic)
+        poles = {engine.model.index[w] for w in positive + negative if w in engine.model.index}
+        found = engine.nearest(axis, None, exclude=poles, min_count=min_count if min_count > 1 else None)
+        scores, order = found.scores, found.rows  # (every candidate, from the positive end to the negative)
+        high = set(order[:topn])  # (built once: per element it made -n 60000 quadratic)
         ends = list(order[:topn]) + [i for i in order[-topn:] if i not in high]
         placed = [(engine.model.words[i], float(scores[i]), int(i)) for i in ends]
         extremes = True

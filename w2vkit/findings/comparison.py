@@ -34,7 +34,8 @@ from ..base.limits import check_number
 from ..base.results import Result
 from ..base.vecmath import top_k, unit_rows
 from ..errors import UnknownWordError, UsageError
-from ..queries.query import Engine, words_argument
+from ..queries.arguments import words_argument
+from ..queries.query import Engine
 
 log = logging.getLogger(__name__)
 

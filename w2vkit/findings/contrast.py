@@ -39,7 +39,8 @@ from ..base.progress import counted_with_bar
 from ..base.results import Result
 from ..base.workers import ordered_map
 from ..errors import UsageError, W2vkitError
-from ..queries.query import Engine, count_argument, words_argument
+from ..queries.arguments import count_argument, words_argument
+from ..queries.query import Engine
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from .design import columns_named, parse_spec, resolve
 from .groupmembers import ask_members
@@ -268,7 +269,7 @@ def contrast(
     if docs.ordered and scan is None:  # (the word's path through the groups, for a picture)
         changes = [{r[GROUP]: r[CHANGE : CHANGE + 3] for r in rows} for rows, _, _ in found]
         drawn = [(t.text, t.sequences[0][0], means, c) for t, (_, _, means), c in zip(targets, found, changes) if t]
-        fields["trajectories"] = paths(drawn, docs.groups, engine.unit, engine.model.words)
+        fields["trajectories"] = paths(drawn, docs.groups, engine)
     asked = 0
     if scan is not None:
         provenance["rank"] = rank

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from ..base.choices import HOLDS_BELOW
-from ..base.vecmath import top_k
 from .groupwords import typical_context
 from .peers import REFERENCE, REFERENCE_MOST, similar_frequency
 from .permutation import compare_groups, cosines_to, observed_change
@@ -68,7 +67,6 @@ def contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
     engine, docs, a, window = s["engine"], s["docs"], s["a"], s["window"]
     min_occurrences = s["min_occurrences"]
     rng = np.random.default_rng([s["seed"], number])
-    unit = engine.unit
     if target is None:
         return [], f"{word}: composed from character n-grams, so it has no occurrences to contrast", []
     own = target.rows
@@ -103,9 +101,7 @@ def contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
             norm = float(np.linalg.norm(mean))
             if norm > 0:
                 means[g] = mean / norm
-                scores = unit @ means[g]
-                near = [i for i in top_k(scores, NEIGHBOURS + len(own)) if i not in own][: NEIGHBOURS - 1]
-                near = [(engine.model.words[i], float(scores[i])) for i in near]
+                near = engine.nearest(means[g], NEIGHBOURS - 1, exclude=own).pairs
             if len(docs.groups) > 1:
                 context = typical_context(docs, engine, pos, window, g, CONTEXT_WORDS, spans)
         vs = (docs.groups[base] if base is not None else "rest") if not (docs.ordered and g == 0) else None

@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 
 from ..base.results import Result
-from ..base.vecmath import top_k
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import fit_note
@@ -48,7 +47,7 @@ def check_ratio(docs: Documents, scan) -> None:
         )
 
 
-def neighbour_ratio(side: Side, unit: np.ndarray, own: set[int], permutations: int, rng, level: float = LEVEL):
+def neighbour_ratio(side: Side, engine: Engine, own: set[int], permutations: int, rng, level: float = LEVEL):
     """For groups 0 (a) and 1 (b) of `side`: the candidate rows (the 2 × RATIO_NEIGHBOURS nearest of
     the word's vector over both groups but `own`), whose nearest each is (0, 1, -1 for both, -2 for
     neither), the debiased cosines with a and b, the ratio with its interval, and p. None: a side
@@ -58,13 +57,12 @@ def neighbour_ratio(side: Side, unit: np.ndarray, own: set[int], permutations: i
         return None
     nearest: list[list[int]] = []
     for mine in (in_a, in_b, in_a | in_b):
-        scores = unit @ side.sums[mine].sum(axis=0)
-        scores[list(own)] = -np.inf
-        nearest.append([int(i) for i in top_k(scores, RATIO_NEIGHBOURS * (1 if len(nearest) < 2 else 2))])
+        depth = RATIO_NEIGHBOURS * (1 if len(nearest) < 2 else 2)
+        nearest.append(engine.nearest(side.sums[mine].sum(axis=0), depth, exclude=own).rows)
     rows = nearest[2]
     mine_a, mine_b = set(nearest[0]), set(nearest[1])
     nearer = [(-1 if r in mine_b else 0) if r in mine_a else (1 if r in mine_b else -2) for r in rows]
-    units = unit[rows].astype(np.float64)
+    units = engine.unit[rows].astype(np.float64)
     moments = block_moments(side)
     idx = np.flatnonzero(in_a | in_b)
     sub, k = moments[idx], int(in_a.sum())
@@ -111,7 +109,7 @@ def ratio_result(
         if min(counts) < settings["min_occurrences"]:
             out.append(_row(word, note=f"{min(counts)} occurrences in a group, under {settings['min_occurrences']}"))
             continue
-        found = neighbour_ratio(side, engine.unit, target.rows, settings["permutations"], rng, settings["level"])
+        found = neighbour_ratio(side, engine, target.rows, settings["permutations"], rng, settings["level"])
         if found is None:
             out.append(_row(word, note="fewer than 2 blocks on a side"))
             continue

@@ -23,7 +23,6 @@ import numpy as np
 
 from ..base.choices import COMPARE_NEIGHBOURS
 from ..base.results import Result
-from ..base.vecmath import top_k
 from ..errors import InputError, OptionError
 from ..text.corpus.corpuscache import prepare_corpus
 from ..text.segmenting.segment import SegmentOptions
@@ -168,7 +167,11 @@ def compare_texts(
             if i is None or j is None:
                 result.missing.append(word)
                 continue
-            near_a, near_b = (_nearest(unit, row, untagged, k, (i, j)) for row in (i, j))
+            left_out = ~untagged
+            left_out[[i, j]] = True  # (the nearest untagged words but the word itself)
+            near_a, near_b = (
+                [] if not unit[row].any() else engine.nearest(unit[row], k, exclude=left_out).rows for row in (i, j)
+            )
             result.rows.append(
                 ReferencedChange(
                     word,
@@ -182,16 +185,6 @@ def compare_texts(
             )
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _nearest(unit: np.ndarray, row: int, allowed: np.ndarray, k: int, leave_out) -> list[int]:
-    scores = unit @ unit[row]
-    scores[~allowed] = -np.inf
-    scores[list(leave_out)] = -np.inf
-    k = min(k, int(np.isfinite(scores).sum()))
-    if k <= 0:
-        return []
-    return [int(r) for r in top_k(scores, k)]
 
 
 def _write_referenced(paths, names, words: set[str], out: Path) -> tuple[dict, dict]:

@@ -63,10 +63,9 @@ def nearest(engine, state: dict, x: np.ndarray) -> tuple[list[str], list[float]]
     vector = x @ state["coef"]
     if not np.any(vector):
         return [], []
-    sims = debiased_cosines(state, x, vector, engine.unit)
-    sims[state["own"]] = -np.inf
-    best = top_k(sims, NEIGHBOURS)
-    return [engine.model.words[j] for j in best], [float(sims[j]) for j in best]
+    best = engine.nearest(vector, NEIGHBOURS, exclude=state["own"]).rows
+    sims = debiased_cosines(state, x, vector, engine.unit[best].astype(np.float64))
+    return [engine.model.words[j] for j in best], [float(s) for s in sims]
 
 
 def _fitted(state: dict, column: int, value: float) -> np.ndarray:
@@ -78,7 +77,8 @@ def gain(engine, state: dict, column: int, low: float, high: float) -> np.ndarra
     """Each word's gain in cosine to the fitted vector from `low` to `high` of design column
     `column`; NaN for the word's own rows and for words seen under FREQUENT times in the table
     (rare words' vectors swing most and named only noise: 暴纱亭 慈云寺 大排)."""
-    out = engine.unit @ (_fitted(state, column, high) - _fitted(state, column, low))
+    out = engine.scores(_fitted(state, column, high) - _fitted(state, column, low)).astype(np.float64)
+    out[~np.isfinite(out)] = np.nan  # (a zero row)
     out[state["own"]] = np.nan
     out[~state["frequent"]] = np.nan
     return out

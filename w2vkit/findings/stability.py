@@ -15,22 +15,20 @@ from __future__ import annotations
 import numpy as np
 
 from ..base.intervals import estimate, interval
-from ..queries.ensemble import STABILITY_NEIGHBOURS, UNSTABLE_BELOW, Spread, member_views, spreads
-from ..queries.query import Engine, Query
+from ..queries.ensemble import UNSTABLE_BELOW, Spread, member_views, query_stability, spreads
+from ..queries.query import Engine
+from ..queries.querytypes import Query
 
 __all__ = ["UNSTABLE_BELOW", "Spread", "estimate", "interval", "mean_spearman", "word_stability"]
 
 
-def word_stability(engine: Engine, key: str, k: int = STABILITY_NEIGHBOURS) -> float | None:
-    """The mean recurrence of the word's top-k neighbours in the model (None: no members, or the
-    model lacks the word)."""
+def word_stability(engine: Engine, key: str) -> float | None:
+    """The mean recurrence of the word's top neighbours among the members, as similar gives it
+    (None: no members, or the model lacks the word)."""
     row = engine.model.index.get(key)
     if row is None or not engine.members:
         return None
-    query = Query((engine.lookup(key),), (), engine.unit_vector(row))
-    tops = [engine.model.words[i] for i in engine.top_rows(engine.scores(query.vector), k, {row})]
-    found = spreads(member_views(engine, query, k), tops, k)
-    return float(np.mean([s.recurrence or 0.0 for s in found])) if found else None
+    return query_stability(engine, Query((engine.lookup(key),), (), engine.unit_vector(row)))
 
 
 def centroid_spreads(engine: Engine, query: Query, keys: list[str], topn: int, min_count: int) -> list[Spread]:

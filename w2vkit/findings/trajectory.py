@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..base.vecmath import principal_plane, top_k
+from ..base.vecmath import principal_plane
+from ..queries.query import Engine
 
 NEIGHBOURS_DRAWN = 6  # per group
 
 
-def trajectory(
-    word: str, groups: list[str], means: list[np.ndarray | None], unit: np.ndarray, words: list[str], row: int
-) -> dict | None:
+def trajectory(word: str, groups: list[str], means: list[np.ndarray | None], engine: Engine, row: int) -> dict | None:
     """The word's group vectors (unit length; None for a group without occurrences) and each
     group's NEIGHBOURS_DRAWN nearest words (the word itself left out) on one plane:
     {"word", "points": [{"group", "x", "y"}], "neighbours": [{"word", "group", "x", "y"}]}; None
@@ -29,11 +28,10 @@ def trajectory(
         return None
     near: dict[int, str] = {}
     for g, m in placed:
-        scores = unit @ m
-        scores[row] = -np.inf
-        for i in top_k(scores, NEIGHBOURS_DRAWN):  # (the package's one top-k)
-            near.setdefault(int(i), g)
-    xy = principal_plane(np.vstack([m for _, m in placed] + [unit[i] for i in near]))
+        for i in engine.nearest(m, NEIGHBOURS_DRAWN, exclude={row}).rows:
+            near.setdefault(i, g)
+    xy = principal_plane(np.vstack([m for _, m in placed] + [engine.unit_vector(i) for i in near]))
+    words = engine.model.words
     k = len(placed)
     return {
         "word": word,
@@ -44,13 +42,13 @@ def trajectory(
     }
 
 
-def paths(drawn: list[tuple], groups: list[str], unit: np.ndarray, words: list[str]) -> list[dict]:
+def paths(drawn: list[tuple], groups: list[str], engine: Engine) -> list[dict]:
     """Each word's path (trajectory), from (word, its row, its group means, {group: (change, low,
     high)}), each point with the change from the group before and its interval (written on the
     picture's arrows)."""
     out = []
     for word, row, means, changes in drawn:
-        path = trajectory(word, groups, means, unit, words, row) if means else None
+        path = trajectory(word, groups, means, engine, row) if means else None
         if path is not None:
             for point in path["points"]:
                 point.update(zip(("change", "low", "high"), changes.get(point["group"], (None,) * 3)))

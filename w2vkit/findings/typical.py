@@ -16,8 +16,9 @@ from ..base.choices import KWIC_LIMIT, TEXT_COLUMN
 from ..base.limits import check_number
 from ..base.results import Result
 from ..errors import UsageError
+from ..queries.arguments import count_argument
 from ..queries.kwic import joined_text
-from ..queries.query import Engine, count_argument
+from ..queries.query import Engine
 from ..text.reading.tables import chosen_columns
 from .alacarte import DEFAULT_WINDOW, context_sums, transform
 from .tabledocs import read_documents

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__
+from ..base.choices import MIXED
 from ..base.files import note_read, sha256_of
 from ..base.records import RecordError, read_json
 from ..base.trust import HashedWriter
@@ -230,6 +231,17 @@ def write_meta(directory: Path, meta: dict, vocab_size: int, dim: int, vectors_s
     with open(directory / META, "w", encoding="utf-8") as f:
         json.dump(meta, f, ensure_ascii=False, indent=2)
     return meta
+
+
+def model_in_memory(vectors, words: list[str] | None = None, counts=None) -> Model:
+    """A model of vectors held in memory, never saved (words v0, v1, … and counts of 1 unless
+    given): what Engine asks of a matrix a caller made, such as a simulation's made-up vectors."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    words = [f"v{i}" for i in range(len(vectors))] if words is None else list(words)
+    counts = np.ones(len(words), dtype=np.int64) if counts is None else np.asarray(counts, dtype=np.int64)
+    if vectors.ndim != 2 or len(words) != len(vectors) or len(counts) != len(words):
+        raise ValueError(f"give a matrix with a row per word and a count per word, not {vectors.shape}")
+    return Model(Path("(in memory)"), words, counts, vectors, {"view": MIXED})
 
 
 def save_model(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..base.choices import ANALOGY_METHODS, DEFAULT_TOPN
 from ..base.results import Result
-from .query import Engine, words_argument
+from .arguments import words_argument
+from .query import Engine
 
 
 def analogy(

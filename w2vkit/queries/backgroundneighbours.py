@@ -12,7 +12,8 @@ import numpy as np
 from ..base.choices import BACKGROUND
 from ..base.results import Result
 from ..errors import CorruptModelError, OptionError
-from .query import Engine, Query
+from .query import Engine
+from .querytypes import Query
 
 
 def add_background_neighbours(

@@ -38,7 +38,9 @@ from ..base.intervals import estimate, interval
 from ..base.limits import check_number
 from ..base.results import Result
 from ..errors import OptionError
-from .query import Engine, Query, count_argument, words_argument
+from .arguments import count_argument, words_argument
+from .query import Engine
+from .querytypes import Query
 
 # A word whose top-10 neighbours recur in fewer than this share of members on average is flagged
 # unstable: its neighbours are mostly a matter of which documents were drawn (chosen on 三国演义,
@@ -94,11 +96,8 @@ def member_views(engine: Engine, query, depth: int, eligible_count: int = 0) -> 
             views.append(None)
             continue
         vector, rows = made
-        scores = member.scores(vector)
-        ranked = scores.copy()
-        if eligible_count > 1:
-            ranked[np.asarray(member.model.counts) < eligible_count] = -np.inf
-        views.append(MemberView(member, scores, member.top_rows(ranked, depth, rows)))
+        found = member.nearest(vector, depth, exclude=rows, min_count=eligible_count if eligible_count > 1 else None)
+        views.append(MemberView(member, found.scores, found.rows))
     return views
 
 
@@ -195,19 +194,9 @@ def similar(
     check_number("background_words", background_words)
     query = engine.query(positive, negative)
     limit = engine.limit(restrict_vocab)
-    scores = engine.scores(query.vector, limit)
-    ranking = scores  # (what orders the model's neighbours: the cosine, or CSLS)
-    if hubness == "csls":
-        from .hubness import csls
-
-        ranking = csls(engine, scores)
-    hidden = 0
-    if min_neighbour_count:  # (rare words make noisy neighbours; the query itself may be rare)
-        rare = np.asarray(engine.model.counts[:limit]) < min_neighbour_count
-        unfloored = engine.top_rows(ranking, topn, query.rows)
-        hidden = int(rare[unfloored].sum())
-        ranking = np.where(rare, -np.inf, ranking)
-    model_rows = engine.top_rows(ranking, topn, query.rows)
+    # (rare words make noisy neighbours; the query itself may be rare)
+    found = engine.nearest(query, topn, min_count=min_neighbour_count, restrict=restrict_vocab, hubness=hubness)
+    scores, ranking, model_rows, hidden = found.scores, found.ranking, found.rows, found.hidden
     provenance = engine.provenance(
         topn=topn,
         restrict_vocab=restrict_vocab,
@@ -244,7 +233,7 @@ def similar(
             f"{'it' if len(lacking) == 1 else 'them'} at all; an estimate from so few draws is weak",
         )
     if len(positive) == 1 and not negative:
-        _note_query_stability(result, engine, query, scores, views)
+        _note_query_stability(result, engine, query, views)
     _beside(result, engine, query, background_words, min_neighbour_count)
     return result
 
@@ -257,13 +246,22 @@ def _beside(result: Result, engine: Engine, query, n: int, min_neighbour_count) 
         add_background_neighbours(result, engine, query, n, min_neighbour_count)
 
 
-def _note_query_stability(result: Result, engine: Engine, query, scores, views) -> None:
-    """The query word's stability (its top neighbours' mean recurrence) as a field, and a note when
-    it is under UNSTABLE_BELOW."""
-    words = engine.model.words
-    tops = [words[i] for i in engine.top_rows(scores, STABILITY_NEIGHBOURS, query.rows)]
+def query_stability(engine: Engine, query: Query, views: list[MemberView | None] | None = None) -> float | None:
+    """The query's stability: the mean recurrence among the members of its top
+    STABILITY_NEIGHBOURS neighbours in the model (None without members); `views`, the members'
+    answers when the caller has them (at least that deep)."""
+    if not engine.members:
+        return None
+    views = member_views(engine, query, STABILITY_NEIGHBOURS) if views is None else views
+    tops = [engine.model.words[i] for i in engine.nearest(query, STABILITY_NEIGHBOURS).rows]
     recurrences = [s.recurrence or 0.0 for s in spreads(views, tops, STABILITY_NEIGHBOURS)]
-    stability = float(np.mean(recurrences)) if recurrences else None
+    return float(np.mean(recurrences)) if recurrences else None
+
+
+def _note_query_stability(result: Result, engine: Engine, query, views) -> None:
+    """The query word's stability (query_stability) as a field, and a note when it is under
+    UNSTABLE_BELOW."""
+    stability = query_stability(engine, query, views)
     result.fields["query_stability"] = stability
     if stability is not None and stability < UNSTABLE_BELOW:
         result.note(

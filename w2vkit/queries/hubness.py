@@ -1,6 +1,9 @@
 """Hubness correction at query time: CSLS (cross-domain similarity local scaling, Conneau et al.
 2018, "Word translation without parallel data"), for one space.
 
+(Functions of an Engine, which asks them from its one nearest call: so this module stands below
+w2vkit.queries.query and names no Engine type.)
+
 A small text's space has hubs: words near everything, which turn up in many neighbour lists. CSLS
 scores a candidate w for a query q as 2·cos(q, w) − r(w) − r(q), where r(x) is x's mean cosine with
 its k nearest words: a hub's r is high, so it sinks. Each word's r is computed once (blocks of
@@ -15,7 +18,6 @@ import numpy as np
 
 from ..base.cachefile import StampedCache
 from ..base.vecmath import top_k
-from .query import Engine
 
 HUBNESS_K = 10
 CACHE = "hubness.npy"
@@ -39,7 +41,7 @@ def neighbour_means(unit: np.ndarray, k: int = HUBNESS_K) -> np.ndarray:
     return out
 
 
-def _cache(engine: Engine) -> StampedCache:
+def _cache(engine) -> StampedCache:
     """The cache of the vectors the engine answers with: the model's own, or its view's
     (w2vkit.model.views: a cache per kind of similarity), keyed by their checksum and K."""
     view = engine.model.meta.get("view")
@@ -47,7 +49,7 @@ def _cache(engine: Engine) -> StampedCache:
     return StampedCache(path, f"{engine.model.meta.get('vectors_sha256', '')} {HUBNESS_K}")
 
 
-def hubness(engine: Engine) -> np.ndarray:
+def hubness(engine) -> np.ndarray:
     """The model's r (module docstring): from its cache when sound, else computed (and kept when
     the folder can be written)."""
     if engine.hubness_values is None:
@@ -60,13 +62,13 @@ def hubness(engine: Engine) -> np.ndarray:
     return engine.hubness_values
 
 
-def query_mean(engine: Engine, scores: np.ndarray, k: int = HUBNESS_K) -> float:
+def query_mean(engine, scores: np.ndarray, k: int = HUBNESS_K) -> float:
     """r of a query vector: its mean cosine with its k nearest words (scores: its cosines)."""
     best = top_k(scores, k)
     return float(scores[best].mean()) if len(best) else 0.0
 
 
-def csls(engine: Engine, scores: np.ndarray) -> np.ndarray:
+def csls(engine, scores: np.ndarray) -> np.ndarray:
     """2·cos − r(word) − r(query) for every word, from the query's cosines `scores`."""
     r = hubness(engine)[: len(scores)]
     return 2 * scores - r - query_mean(engine, scores)

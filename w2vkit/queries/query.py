@@ -6,7 +6,8 @@ gensim or unpickles anything: a cold query costs a numpy import and an mmap.
 
 Every query goes through one lookup (`Engine.lookup`: the word as given, its training form, an item's
 name; else a vector composed from character n-grams), one query-vector builder (`Engine.query`)
-and one top-k (w2vkit.base.vecmath.top_k). A model's resampled members are engines too
+and one nearest call (`Engine.nearest`: one score formula, `Engine.scores`, and the one top-k,
+w2vkit.base.vecmath.top_k), which the findings, the evaluations and the members ask too. A model's resampled members are engines too
 (`Engine.members`), and they look words up by the key the model resolved them to, so a query
 means the same word in the model and in every member (孫悟空 in a --to-simplified model, Paris in
 an English one, an item's name).
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,6 +25,9 @@ from ..base.vecmath import top_k, unit_vector
 from ..errors import UnknownWordError, UsageError
 from ..model.store import Model
 from ..model.subwords import MIN_KNOWN_NGRAM_SHARE
+from .arguments import count_argument, terms_argument, words_argument
+from .hubness import csls
+from .querytypes import Neighbours, Query, Word
 from .words import training_form, unknown_word_message
 
 log = logging.getLogger(__name__)
@@ -33,74 +36,6 @@ NORM_CACHE = "norms.npy"
 # Row norms are cached beside the model (when the directory is writable) from this many words up:
 # computing them reads every vector, ~0.5 s for 1M x 300; reading 4 MB of cached norms does not.
 NORM_CACHE_MIN_WORDS = 100_000
-
-
-@dataclass(frozen=True)
-class Word:
-    """A word as the model resolved it: `key`, the vocabulary's form of it (or, for a word composed
-    from n-grams, its training form), its row (None: composed) and unit vector."""
-
-    given: str
-    key: str
-    row: int | None
-    vector: np.ndarray
-
-    @property
-    def composed(self) -> bool:
-        return self.row is None
-
-
-@dataclass(frozen=True)
-class Query:
-    """positive − negative words resolved by the model: the unit mean of their unit vectors
-    (negatives subtracted), as gensim's most_similar builds it."""
-
-    positive: tuple[Word, ...]
-    negative: tuple[Word, ...]
-    vector: np.ndarray
-
-    @property
-    def rows(self) -> set[int]:
-        return {w.row for w in self.positive + self.negative if w.row is not None}
-
-    @property
-    def keys(self) -> tuple[list[str], list[str]]:
-        return [w.key for w in self.positive], [w.key for w in self.negative]
-
-
-def words_argument(name: str, value) -> list[str]:
-    """A list of words from a public argument: one string is one word (not its characters)."""
-    if isinstance(value, str):
-        return [value]
-    if value is None or not hasattr(value, "__iter__"):
-        raise TypeError(f"{name} must be a word or a list of words, not {type(value).__name__}")
-    out = list(value)
-    for w in out:
-        if not isinstance(w, str):
-            raise TypeError(f"{name} must hold words (str), not {type(w).__name__} ({w!r})")
-    return out
-
-
-def terms_argument(name: str, value) -> list:
-    """words_argument, where a 1-D array stands for a vector (as gensim's most_similar takes
-    both): one array alone is one vector."""
-    if isinstance(value, np.ndarray) and value.ndim == 1:
-        return [value]
-    if isinstance(value, str) or value is None or not hasattr(value, "__iter__"):
-        return words_argument(name, value)
-    out = list(value)
-    for w in out:
-        if not isinstance(w, (str, np.ndarray)):
-            raise TypeError(f"{name} must hold words (str) or vectors (numpy arrays), not {type(w).__name__} ({w!r})")
-    return out
-
-
-def count_argument(name: str, value, low: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, not {type(value).__name__} ({value!r})")
-    if value < low:
-        raise ValueError(f"{name} must be at least {low}, not {value}")
-    return int(value)
 
 
 class Engine:
@@ -340,8 +275,8 @@ class Engine:
         vector = self._mean([w.vector for w in pos], [w.vector for w in neg])
         if vector is None:
             raise UsageError(
-                "the words cancel out (or have zero vectors): their sum is the zero vector, which has no "
-                "neighbours; give different words"
+                f"the words {' '.join(w.given for w in (pos + neg)[:10])} have zero or cancelling vectors: their "
+                "sum is the zero vector, which has no neighbours; give other words"
             )
         return Query(pos, neg, vector)
 
@@ -381,11 +316,15 @@ class Engine:
         vector = self._mean([self.unit_vector(i) for i in pos], [self.unit_vector(i) for i in neg])
         return None if vector is None else (vector, set(pos + neg))
 
-    def scores(self, vector: np.ndarray, limit: int | None = None) -> np.ndarray:
-        """Every word's cosine with the unit `vector` (the first `limit` words); -inf for a zero row."""
+    def scores(self, vectors: np.ndarray, limit: int | None = None) -> np.ndarray:
+        """Every word's cosine with the unit vector `vectors` (the first `limit` words); a matrix of
+        unit columns gives a column each. The one score formula: raw rows dotted with the unit
+        query, divided by the row norms in float32, as gensim computes them, so rankings agree even
+        on near-ties and a memory-mapped model is never copied whole. -inf for a zero row."""
         limit = len(self.model) if limit is None else limit
+        norms = self.norms[:limit] if np.ndim(vectors) == 1 else self.norms[:limit, None]
         with np.errstate(divide="ignore", invalid="ignore"):  # a zero row scores NaN: never a neighbour
-            dists = (self.vectors[:limit] @ vector) / self.norms[:limit]
+            dists = (self.vectors[:limit] @ vectors) / norms
         return np.where(np.isfinite(dists), dists, -np.inf)
 
     def limit(self, restrict_vocab: int | None) -> int:
@@ -398,12 +337,66 @@ class Engine:
 
     # ------------------------------------------------------------------ queries
 
+    def nearest(
+        self,
+        query,
+        topn: int | None = None,
+        *,
+        exclude=(),
+        min_count: int | None = None,
+        restrict: int | None = None,
+        hubness: str = "none",
+    ) -> Neighbours:
+        """The one nearest-neighbour call: the words nearest `query`, as gensim's most_similar
+        answers, with everything a finding needs to say about them.
+
+        Parameters
+        ----------
+        query : Query, str, list of words and vectors, or a vector
+            A query made by `query` (its words are left out of the answer), words and vectors
+            (made into one here), or a vector of the model's dimension (any length).
+        topn : int, optional
+            How many; None: every candidate, ranked.
+        exclude : iterable of rows, or a boolean mask over the vocabulary
+            Rows never to answer with (True in a mask: left out).
+        min_count : int, optional
+            Leave out words seen fewer times; `hidden` says how many the top `topn` lost.
+        restrict : int, optional
+            Only the this many most frequent words are candidates.
+        hubness : {"none", "csls"}
+            Rank by the cosine or by CSLS (w2vkit.queries.hubness).
+        """
+        if isinstance(query, np.ndarray) and query.ndim == 1:
+            vector, own = self._term(query, 1).vector, set()
+        else:
+            query = query if isinstance(query, Query) else self.query(query)
+            vector, own = query.vector, query.rows
+        limit = self.limit(restrict)
+        scores = self.scores(vector, limit)
+        ranking = scores
+        if hubness == "csls":
+            ranking = csls(self, scores)
+        ranking = ranking.copy() if ranking is scores else ranking
+        mask = np.asarray(exclude)
+        if mask.dtype == bool and mask.ndim == 1 and len(mask):
+            ranking[mask[:limit]] = -np.inf
+        else:
+            own = own | {int(i) for i in exclude}
+        ranking[[i for i in own if i < limit]] = -np.inf
+        depth = limit if topn is None else count_argument("topn", topn, 0)  # (0: the scores alone)
+        hidden = 0
+        if min_count is not None:
+            rare = np.asarray(self.model.counts[:limit]) < count_argument("min_count", min_count)
+            hidden = int(rare[top_k(ranking, depth)].sum()) if topn else 0
+            ranking[rare] = -np.inf
+        rows = [int(i) for i in top_k(ranking, depth)] if depth else []
+        return Neighbours(self.model.words, scores, ranking, rows, hidden)
+
     def most_similar(self, positive, negative=(), topn: int = 10, restrict_vocab: int | None = None):
         """Nearest words to the mean of the positive unit vectors minus the negative ones, as
         (word, cosine) pairs. A single string is one word."""
         topn = count_argument("topn", topn)
-        query = self.query(positive, negative)
-        return self._top(self.scores(query.vector, self.limit(restrict_vocab)), topn, query.rows)
+        return self.nearest(self.query(positive, negative), topn, restrict=restrict_vocab).pairs
 
     def most_similar_cosmul(self, positive, negative=(), topn: int = 10, restrict_vocab: int | None = None):
         """3CosMul (Levy & Goldberg 2014), as gensim's most_similar_cosmul."""
@@ -418,7 +411,8 @@ class Engine:
         pos = [(1 + (vec @ w.vector) / norms) / 2 for w in pos_found]
         neg = [(1 + (vec @ w.vector) / norms) / 2 for w in neg_found]
         dists = np.prod(pos, axis=0) / (np.prod(neg, axis=0) + 0.000001) if neg else np.prod(pos, axis=0)
-        return self._top(dists, topn, {w.row for w in pos_found + neg_found if w.row is not None})
+        dists[[w.row for w in pos_found + neg_found if w.row is not None]] = -np.inf
+        return [(self.model.words[i], float(dists[i])) for i in top_k(dists, topn)]
 
     def similarity(self, a: str, b: str) -> float:
         """The cosine of two words; NaN (shown n/a, null in JSON) when either vector is zero."""
@@ -449,17 +443,6 @@ class Engine:
         dists = vecs @ mean
         ranked = sorted(zip(dists.tolist(), words))
         return ranked[0][1], [(w, d) for d, w in ranked]
-
-    def _top(self, dists: np.ndarray, topn: int, exclude: set) -> list[tuple[str, float]]:
-        words = self.model.words
-        return [(words[i], float(dists[i])) for i in self.top_rows(dists, topn, exclude)]
-
-    def top_rows(self, dists: np.ndarray, topn: int, exclude=()) -> list[int]:
-        """The rows of the `topn` highest finite scores, best first, `exclude` left out."""
-        if exclude:
-            dists = dists.copy()
-            dists[[i for i in exclude if i < len(dists)]] = -np.inf
-        return [int(i) for i in top_k(dists, topn)]
 
     def provenance(self, **options) -> dict:
         """What made a result, for its JSON: the model, its vectors' checksum, w2vkit's version,
