@@ -5,9 +5,9 @@ is test_server.py, with the explore extra)."""
 from __future__ import annotations
 
 import json
-import math
 import shlex
 
+import numpy as np
 import pytest
 from conftest import WORDS, model_with_members
 
@@ -75,13 +75,34 @@ def test_a_neighbours_passages_hold_both_words(halves, invoke):
     assert printed.exit_code == 0 and json.loads(printed.stdout)["results"] == rows
 
 
-def test_neighbourhood_places_the_word_and_the_neighbours_the_table_shows(members_session):
-    got = answer(members_session, "neighbourhood", {"word": WORDS[0], "words": "\n".join(WORDS[3:8])})
+@pytest.mark.parametrize("rank", ["model", "ensemble"])
+def test_the_neighbourhood_is_the_tables_answer_drawn_by_the_plot_it_prints(members_session, invoke, tmp_path, rank):
+    """The picture beside the table: the table's words with the table's numbers under its names (on
+    a model with members, the estimate as `similarity` and the model's cosine as `model`), placed
+    where the printed `plot --method pca` places them (its page's points, scaled as the page
+    scales them)."""
+    params = {"word": WORDS[0], "rank": rank, "topn": "6"}
+    table = answer(members_session, "similar", params)["result"]["results"]
+    got = answer(members_session, "neighbourhood", params)
     rows = got["result"]["results"]
-    assert [r["word"] for r in rows] == [WORDS[0], *WORDS[3:8]]
-    assert all(math.isfinite(r["x"]) and math.isfinite(r["y"]) for r in rows)
-    engine = Engine(members_session.model_path)
-    assert rows[1]["similarity"] == pytest.approx(engine.similarity(WORDS[0], WORDS[3]), abs=1e-4)
+    assert [r["word"] for r in rows] == [WORDS[0], *(r["word"] for r in table)]
+    for drawn, listed in zip(rows[1:], table):
+        assert (drawn["similarity"], drawn["model"]) == (listed["similarity"], listed["model"])
+    argv = shlex.split(got["command"])
+    assert argv[:2] == ["w2vkit", "plot"] and argv[argv.index("--method") + 1] == "pca"
+    page = tmp_path / "neighbourhood.html"
+    argv[argv.index("-o") + 1] = str(page)
+    printed = invoke(argv[1:])
+    assert printed.exit_code == 0, printed.output
+    data = json.loads(
+        page.read_text(encoding="utf-8")
+        .split('<script id="map-data" type="application/json">')[1]
+        .split("</script>")[0]
+    )
+    assert data["words"] == [r["word"] for r in rows]
+    xy = np.array([[r["x"], r["y"]] for r in rows])
+    scaled = (xy - xy.min(axis=0)) / (xy.max(axis=0) - xy.min(axis=0)).max() * 1000
+    np.testing.assert_allclose(np.c_[data["x"], data["y"]], scaled, atol=0.2)
 
 
 def test_findings_answer_as_their_commands(members_session, invoke):

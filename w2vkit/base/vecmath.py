@@ -66,12 +66,21 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
 
 def principal_plane(vectors: np.ndarray) -> np.ndarray:
     """The points' coordinates (n x 2) on the plane of their first two principal axes (centred;
-    a second column of zeros when they span one axis): a neighbourhood or a path drawn flat."""
+    a second column of zeros when they span one axis): the package's one PCA, for a neighbourhood,
+    a path and `plot --method pca`. Each axis points so that its largest loading is positive, as
+    scikit-learn's PCA turns it, so the same points land in the same places whoever draws them.
+    (A tall matrix goes through the d x d covariance, whose eigenvectors are the axes: a map of
+    100,000 words needs no 100,000-row SVD.)"""
     import numpy as np
 
     centred = np.asarray(vectors, dtype=np.float64)
     centred = centred - centred.mean(axis=0)
-    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    if len(centred) > 2 * centred.shape[1]:
+        values, vectors_ = np.linalg.eigh(centred.T @ centred)
+        axes = vectors_[:, np.argsort(values)[::-1][:2]].T
+    else:
+        axes = np.linalg.svd(centred, full_matrices=False)[2][:2]
+    axes = axes * np.sign(axes[np.arange(len(axes)), np.abs(axes).argmax(axis=1)])[:, None]
     xy = np.zeros((len(centred), 2))
-    xy[:, : min(2, len(axes))] = centred @ axes[:2].T
+    xy[:, : len(axes)] = centred @ axes.T
     return xy

@@ -19,7 +19,15 @@ import sys
 
 import click
 
-from ..base.choices import DEFAULT_SENTENCE_METHOD, DEFAULT_TOPN, DEFAULT_VIEWS, SENTENCE_METHODS, SIMILARITIES
+from ..base.choices import (
+    DEFAULT_SENTENCE_METHOD,
+    DEFAULT_TOPN,
+    DEFAULT_VIEWS,
+    SENTENCE_METHODS,
+    SIMILAR_RANK,
+    SIMILAR_RANKS,
+    SIMILARITIES,
+)
 from ..base.env import CLUSTER_ENV
 from ..base.limits import LIMITS, check_number
 from ..base.optiontable import SEGMENT, parse_weight
@@ -146,6 +154,15 @@ TOPN_OPTION = library_option(
     default=DEFAULT_TOPN,
     type=limited("topn"),
     help="How many results",
+)
+
+# (similar's order, which plot's neighbours follow too: the same words as similar lists)
+RANK_OPTION = library_option(
+    "--rank",
+    type=click.Choice(SIMILAR_RANKS),
+    default=SIMILAR_RANK,
+    help="With resampled members: order by the model's own cosine, or by the ensemble's estimate (the members' mean: "
+    "steadier, fewer aliases; docs/findings.md)",
 )
 
 RESTRICT_OPTION = click.option(

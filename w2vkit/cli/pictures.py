@@ -13,7 +13,7 @@ from ..base.choices import (
     MAX_CLUSTERS,
     PLOT_METHODS,
 )
-from .options import MODEL_OPTION, SIMILARITY_OPTION, given, library_option, limited, verbosity
+from .options import MODEL_OPTION, RANK_OPTION, SIMILARITY_OPTION, given, library_option, limited, verbosity
 from .output import engine_for, info, plural, show_progress
 
 
@@ -24,8 +24,9 @@ from .output import engine_for, info, plural, show_progress
     "--neighbors",
     default=DEFAULT_NEIGHBORS,
     type=limited("neighbors"),
-    help="Neighbours shown around each WORD",
+    help="Neighbours shown around each WORD (those `similar` lists)",
 )
+@RANK_OPTION
 @click.option(
     "--top",
     default=None,
@@ -58,7 +59,7 @@ from .output import engine_for, info, plural, show_progress
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @verbosity
-def plot(words, neighbors, top, method, output, font, seed, clusters, similarity, model_path):
+def plot(words, neighbors, rank, top, method, output, font, seed, clusters, similarity, model_path):
     """Draw a 2-D map of the vector space with labelled words.
 
     \b
@@ -88,7 +89,7 @@ def plot(words, neighbors, top, method, output, font, seed, clusters, similarity
         font=font,
         clusters=clusters,
         progress=show_progress(),
-        **given(neighbors=neighbors, method=method, seed=seed),
+        **given(neighbors=neighbors, rank=rank, method=method, seed=seed),
     )
     # (a missing CJK font is warned about once, by the library's logger)
     labelled = f" (labelled the {result.labels:,} most frequent that fit)" if result.labels < result.points else ""

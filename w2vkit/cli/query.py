@@ -13,12 +13,11 @@ from ..base.choices import (
     NEIGHBOUR_MIN_COUNT,
     SIMILAR_BACKGROUND_WORDS,
     SIMILAR_HUBNESS,
-    SIMILAR_RANK,
-    SIMILAR_RANKS,
 )
 from .options import (
     FORMAT_OPTION,
     MODEL_OPTION,
+    RANK_OPTION,
     RESTRICT_OPTION,
     SIMILARITY_OPTION,
     TOPN_OPTION,
@@ -45,13 +44,7 @@ STABLE_OPTION = click.option(
 @TOPN_OPTION
 @RESTRICT_OPTION
 @STABLE_OPTION
-@library_option(
-    "--rank",
-    type=click.Choice(SIMILAR_RANKS),
-    default=SIMILAR_RANK,
-    help="With resampled members: order by the model's own cosine, or by the ensemble's estimate (the members' mean: "
-    "steadier, fewer aliases; docs/findings.md)",
-)
+@RANK_OPTION
 @library_option(
     "--hubness",
     type=click.Choice(HUBNESS_CHOICES),

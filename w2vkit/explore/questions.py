@@ -164,46 +164,41 @@ def _similarity(session: Session, args: Args) -> str | None:
     return args.optional_choice("similarity", session.kinds())
 
 
+def _similar_asked(session: Session, args: Args) -> tuple[str, str | None, str, int]:
+    """The neighbours question's parameters: the word, the kind of similarity, the rank, topn."""
+    word, kind = args.text("word"), _similarity(session, args)
+    return word, kind, args.choice("rank", SIMILAR_RANKS, SIMILAR_RANK), args.number("topn", DEFAULT_TOPN, 1, MAX_ROWS)
+
+
 def similar(session: Session, args: Args):
     from ..queries.ensemble import similar as find_similar
 
-    word, kind = args.text("word"), _similarity(session, args)
-    rank = args.choice("rank", SIMILAR_RANKS, SIMILAR_RANK)
-    topn = args.number("topn", DEFAULT_TOPN, 1, MAX_ROWS)
+    word, kind, rank, topn = _similar_asked(session, args)
     result = find_similar(session.engine(kind), [word], topn=topn, rank=rank)
     return result, [*session.base_command("similar", kind), word, "--rank", rank, "-n", str(topn)]
 
 
 def neighbourhood(session: Session, args: Args):
-    """The word and its neighbours (those given as `words`, else its nearest) on a plane, for the
-    page's picture: the first two principal axes
-    of their unit vectors (numpy's SVD of a dozen rows; scikit-learn's PCA would add 2 s of import
-    to the first picture)."""
+    """The neighbours question (similar, with the same parameters as the page's table) drawn: the
+    word and its neighbours on the plane of their first two principal axes (the one PCA,
+    w2vkit.base.vecmath.principal_plane, which `plot --method pca` draws too), each row with the
+    table's numbers under the table's names."""
     import numpy as np
 
-    word, kind = args.text("word"), _similarity(session, args)
-    topn = args.number("topn", DEFAULT_TOPN, 1, MAX_ROWS)
+    found, _ = similar(session, args)
+    word, kind, rank, topn = _similar_asked(session, args)
     engine = session.engine(kind)
-    found = engine.lookup(word)
-    shown = args.words("words", required=False, lines=True)  # (the neighbours the page shows; else the model's)
-    if shown:
-        neighbours = [(w, float(found.vector @ engine.lookup(w).vector)) for w in shown if w != found.key]
-    else:
-        neighbours = engine.most_similar([word], topn=topn)
-    keys = [found.key] + [w for w, _ in neighbours]
-    rows = [engine.lookup(k).vector for k in keys[1:]]
-    xy = principal_plane(np.vstack([found.vector, *rows]))
-    scores = [1.0] + [round(float(s), 4) for _, s in neighbours]
-    rows_out = [(k, s, round(float(x), 4), round(float(y), 4)) for k, s, (x, y) in zip(keys, scores, xy)]
-    result = Result(
-        "neighbourhood",
-        ["word", "similarity", "x", "y"],
-        rows_out,
-        {"word": word, "key": found.key},
-        [],
-        engine.provenance(topn=topn, projection="pca"),
-    )
-    return result, [*session.base_command("plot", kind), word, "--neighbors", str(topn), "-o", "neighbourhood.png"]
+    query = engine.lookup(word)
+    records = found.records()
+    xy = principal_plane(np.vstack([query.vector, *(engine.lookup(r["word"]).vector for r in records)]))
+    numbers = [c for c in ("similarity", "model") if c in found.columns]
+    places = [(round(float(x), 4), round(float(y), 4)) for x, y in xy]
+    rows = [(query.key, *([1.0] * len(numbers)), *places[0])]
+    rows += [(r["word"], *(r[c] for c in numbers), *place) for r, place in zip(records, places[1:])]
+    fields = {"word": word, "key": query.key}
+    result = Result("neighbourhood", ["word", *numbers, "x", "y"], rows, fields, [], found.provenance)
+    plotted = ["--neighbors", str(topn), "--rank", rank, "--method", "pca", "-o", "neighbourhood.png"]
+    return result, [*session.base_command("plot", kind), word, *plotted]
 
 
 def kwic(session: Session, args: Args):

@@ -24,6 +24,7 @@ from ..base.choices import (
     DEFAULT_PAGE_TOP,
     DEFAULT_PLOT_FOLDER,
     PLOT_METHODS,
+    SIMILAR_RANK,
 )
 from ..base.files import atomic_output, check_writable, is_stream
 from ..base.progress import progress_callback
@@ -80,6 +81,7 @@ def plot(
     words: Sequence[str] = (),
     *,
     neighbors: int = DEFAULT_NEIGHBORS,
+    rank: str = SIMILAR_RANK,
     top: int | None = None,
     method: str = "tsne",
     font: str | None = None,
@@ -100,7 +102,9 @@ def plot(
     words : sequence of str
         Words to map, each with its nearest neighbours (empty: the most frequent words).
     neighbors : int
-        Neighbours drawn around each given word.
+        Neighbours drawn around each given word: those w2vkit.queries.ensemble.similar lists.
+    rank : {"model", "ensemble"}
+        similar's order of them (on a model with members, the ensemble's can hold other words).
     top : int, optional
         How many frequent words without `words` (None: DEFAULT_IMAGE_TOP for an image,
         DEFAULT_PAGE_TOP for a page).
@@ -147,7 +151,7 @@ def plot(
     font_choice = find_cjk_font(font) if fmt != "html" else None
     if clusters is not None:
         check_clusters(clusters)
-    chosen, groups, is_query = choose_words(engine, list(words), neighbors, top)
+    chosen, groups, is_query = choose_words(engine, list(words), neighbors, top, rank)
     ids = [engine.model.index[w] for w in chosen]
     vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
     xy = _projected(vectors, method, seed, progress, fmt, described=bool(words), top=top)

@@ -7,9 +7,9 @@ import logging
 
 import numpy as np
 
-from ..base.choices import LARGE_MAP, MAX_CLUSTERS
+from ..base.choices import LARGE_MAP, MAX_CLUSTERS, SIMILAR_RANK
 from ..base.env import default_jobs
-from ..base.vecmath import unit_rows
+from ..base.vecmath import principal_plane, unit_rows
 from ..errors import UsageError
 from ..queries.query import Engine
 from ..text.segmenting.wordlists import read_stopwords
@@ -28,9 +28,12 @@ def of_characters(model, words: list[str]) -> bool:
     return bool(words) and sum(len(w) == 1 for w in words) > len(words) / 2
 
 
-def choose_words(engine: Engine, words: list[str], neighbors: int, top: int):
+def choose_words(engine: Engine, words: list[str], neighbors: int, top: int, rank: str = SIMILAR_RANK):
     """(words, group index per word, query flags). No words: the `top` most frequent words,
-    leaving out stopwords and single characters; with words: each and its nearest neighbours."""
+    leaving out stopwords and single characters; with words: each and its neighbours as `similar`
+    lists them (ordered by `rank`: the same words, the same rare-word floor)."""
+    from ..queries.ensemble import similar
+
     if not words and engine.model.meta.get("items"):  # items: IDs, no stopwords or one-character rule
         first = list(engine.model.words[:top])
         return first, [0] * len(first), [False] * len(first)
@@ -55,7 +58,8 @@ def choose_words(engine: Engine, words: list[str], neighbors: int, top: int):
     seen: dict[str, int] = {}
     for g, w in enumerate(words):
         engine.index_of(w)  # unknown word -> a helpful error
-        for i, (x, _) in enumerate([(w, 1.0)] + engine.most_similar([w], topn=neighbors)):
+        listed = similar(engine, [w], topn=neighbors, rank=rank, background_words=0).records()
+        for i, x in enumerate([w] + [r["word"] for r in listed]):
             if x in seen:
                 if i == 0:  # a query word that is another's neighbour becomes a query
                     is_query[seen[x]] = True
@@ -72,10 +76,8 @@ def project(vectors: np.ndarray, method: str, seed: int, progress=None) -> np.nd
     t-SNE."""
     n = len(vectors)
     unit = unit_rows(vectors)
-    if method == "pca" or n < 4:
-        from sklearn.decomposition import PCA
-
-        return PCA(n_components=2, random_state=seed).fit_transform(unit)
+    if method == "pca" or n < 4:  # (the package's one PCA: the explorer's neighbourhood draws the same)
+        return principal_plane(unit)
     if n >= LARGE_MAP:
         return _opentsne(unit, seed, progress)
     from sklearn.manifold import TSNE

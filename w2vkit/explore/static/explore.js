@@ -259,8 +259,8 @@
     });
     for (const tr of $("neighbours").querySelectorAll("tbody tr")) tr.classList.toggle("chosen", tr.dataset.word === s.near);
     takeaway($("word-takeaway"), answer);
-    const words = result.results.map((r) => r.word).join("\n");  // (one a line: a word may hold a space)
-    const place = await answered("neighbourhood", { word: s.word, similarity: s.similarity, words: words }, "the neighbourhood");
+    // (the same question as the table's, drawn: its rows, the same numbers under the same names)
+    const place = await answered("neighbourhood", { word: s.word, similarity: s.similarity, rank: s.rank }, "the neighbourhood");
     if (place) {
       const pts = place.result.results.map((r, i) => ({ word: r.word, x: r.x, y: r.y, query: i === 0, title: r.word + (i ? " " + fmt(r.similarity) : "") }));
       drawPoints($("neighbourhood"), pts, (p) => { if (p.word !== s.word) goToWord(p.word); });
