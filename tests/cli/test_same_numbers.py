@@ -37,3 +37,33 @@ def test_the_same_rows_and_fields_as_before(now, name):
     if "notes" in before:  # (a command that had notes says the same ones)
         assert now[name]["notes"] == before.pop("notes"), name
     assert_close(before, doc, path=name, **ACROSS_KERNELS)
+
+
+def test_every_front_end_prints_the_same_numbers_under_the_same_names(invoke, tmp_path):
+    """On a model with members: the CLI, the shell, the explorer's word and neighbourhood answers
+    and the Python API give one answer to one question (round 7's B4 and B5: the shell's and the
+    neighbourhood's `similarity` were the model's cosine while the CLI printed the members'
+    estimate under that name)."""
+    from conftest import WORDS, model_with_members
+
+    from w2vkit.explore.questions import Session, answer
+    from w2vkit.queries.ensemble import similar, similarity
+    from w2vkit.queries.query import Engine
+
+    model = str(model_with_members(tmp_path))
+    word, other = WORDS[0], WORDS[1]
+    api = json.loads(json.dumps(similar(Engine(model), word, topn=6).to_dict()["results"]))
+    api_pair = json.loads(json.dumps(similarity(Engine(model), (word, other)).to_dict()["results"]))
+    cli = json.loads(invoke(["similar", word, "-n", "6", "-m", model, "--format", "json"]).stdout)["results"]
+    cli_pair = json.loads(invoke(["similarity", word, other, "-m", model, "--format", "json"]).stdout)["results"]
+    shell = invoke(["shell", "-m", model, "-n", "6", "--format", "json"], input=f"{word}\n{word} ~ {other}\n")
+    shell_rows, shell_pair = (json.loads(line)["results"] for line in shell.stdout.splitlines())
+    session = Session(model)
+    page = answer(session, "similar", {"word": word, "topn": "6"})["result"]["results"]
+    drawn = answer(session, "neighbourhood", {"word": word, "topn": "6"})["result"]["results"][1:]
+    assert {"similarity", "model", "low", "high", "recurrence"} <= set(api[0])  # (the members' columns)
+    assert api == cli == shell_rows == page
+    assert api_pair == cli_pair == shell_pair and api_pair[0]["similarity"] != api_pair[0]["model"]
+    assert [(r["word"], r["similarity"], r["model"]) for r in drawn] == [
+        (r["word"], r["similarity"], r["model"]) for r in api
+    ]
