@@ -103,8 +103,8 @@ def questions(words: list[str], with_text: bool) -> list[tuple[str, dict]]:
     a, b, c, d = words[:4]
     asked = []
     for w in words[4:14]:
-        asked += [("similar", {"word": w}), ("similar", {"word": w, "rank": "ensemble"})]
-        asked.append(("neighbourhood", {"word": w}))
+        asked += [("similar", {"positive": w}), ("similar", {"positive": w, "rank": "ensemble"})]
+        asked.append(("neighbourhood", {"positive": w}))
     asked += [("analogy", {"a": a, "b": b, "c": c}), ("expand", {"seeds": f"{a} {b}"})]
     asked += [
         ("axis", {"positive": a, "negative": b, "words": f"{c} {d}"}),

@@ -59,8 +59,8 @@ def test_every_front_end_prints_the_same_numbers_under_the_same_names(invoke, tm
     shell = invoke(["shell", "-m", model, "-n", "6", "--format", "json"], input=f"{word}\n{word} ~ {other}\n")
     shell_rows, shell_pair = (json.loads(line)["results"] for line in shell.stdout.splitlines())
     session = Session(model)
-    page = answer(session, "similar", {"word": word, "topn": "6"})["result"]["results"]
-    drawn = answer(session, "neighbourhood", {"word": word, "topn": "6"})["result"]["results"][1:]
+    page = answer(session, "similar", {"positive": word, "topn": "6"})["result"]["results"]
+    drawn = answer(session, "neighbourhood", {"positive": word, "topn": "6"})["result"]["results"][1:]
     assert {"similarity", "model", "low", "high", "recurrence"} <= set(api[0])  # (the members' columns)
     assert api == cli == shell_rows == page
     assert api_pair == cli_pair == shell_pair and api_pair[0]["similarity"] != api_pair[0]["model"]

@@ -26,7 +26,7 @@ def members_session(tmp_path):
 def test_similar_is_the_librarys_result_and_its_command_prints_the_same(halves, invoke):
     model, _ = halves
     session = Session(model)
-    got = answer(session, "similar", {"word": "行者", "rank": "ensemble", "topn": "7"})
+    got = answer(session, "similar", {"positive": "行者", "rank": "ensemble", "topn": "7"})
     want = similar(Engine(model), ["行者"], topn=7, rank="ensemble").to_dict()
     assert got["result"] == json.loads(json.dumps(want))
     assert {"low", "high", "recurrence"} <= set(got["result"]["results"][0])  # (a model with members)
@@ -42,8 +42,8 @@ def test_the_kind_of_similarity_changes_the_answer_and_is_named_in_the_command(h
     session = Session(model)
     kinds = answer(session, "about", {})["result"]["similarities"]
     assert {"mixed", "topical", "paradigmatic"} <= set(kinds)
-    topical = answer(session, "similar", {"word": "行者", "similarity": "topical"})
-    mixed = answer(session, "similar", {"word": "行者", "similarity": "mixed"})
+    topical = answer(session, "similar", {"positive": "行者", "similarity": "topical"})
+    mixed = answer(session, "similar", {"positive": "行者", "similarity": "mixed"})
     assert topical["result"]["provenance"]["similarity"] == "topical"
     assert mixed["result"]["provenance"]["similarity"] == "mixed"
     assert [r["similarity"] for r in topical["result"]["results"]] != [
@@ -51,13 +51,13 @@ def test_the_kind_of_similarity_changes_the_answer_and_is_named_in_the_command(h
     ]
     assert "--similarity mixed" in mixed["command"]
     with pytest.raises(UsageError, match="similarity: choose mixed"):
-        answer(session, "similar", {"word": "行者", "similarity": "nonsense"})
+        answer(session, "similar", {"positive": "行者", "similarity": "nonsense"})
 
 
 def test_a_neighbours_passages_hold_both_words(halves, invoke):
     model, table = halves
     session = Session(model, table=table, by="half")
-    neighbour = answer(session, "similar", {"word": "行者"})["result"]["results"][0]["word"]
+    neighbour = answer(session, "similar", {"positive": "行者"})["result"]["results"][0]["word"]
     found = answer(session, "kwic", {"word": "行者", "near": neighbour})
     rows = found["result"]["results"]
     assert rows and found["result"]["near"] == neighbour
@@ -81,7 +81,7 @@ def test_the_neighbourhood_is_the_tables_answer_drawn_by_the_plot_it_prints(memb
     a model with members, the estimate as `similarity` and the model's cosine as `model`), placed
     where the printed `plot --method pca` places them (its page's points, scaled as the page
     scales them)."""
-    params = {"word": WORDS[0], "rank": rank, "topn": "6"}
+    params = {"positive": WORDS[0], "rank": rank, "topn": "6"}
     table = answer(members_session, "similar", params)["result"]["results"]
     got = answer(members_session, "neighbourhood", params)
     rows = got["result"]["results"]
@@ -121,11 +121,12 @@ def test_findings_answer_as_their_commands(members_session, invoke):
 @pytest.mark.parametrize(
     ("name", "params", "message"),
     [
-        ("similar", {}, "give word"),
-        ("similar", {"word": "   "}, "give word"),
-        ("similar", {"word": "字" * (MAX_WORD_CHARS + 1)}, "too long"),
-        ("similar", {"word": "w00", "topn": "ten"}, "topn must be a whole number"),
-        ("similar", {"word": "w00", "topn": "100000"}, "topn must be from 1 to"),
+        ("similar", {}, "give positive: a word"),
+        ("similar", {"positive": "   "}, "give positive: a word"),
+        ("similar", {"positive": "字" * (MAX_WORD_CHARS + 1)}, "too long"),
+        ("similar", {"positive": "w00", "topn": "ten"}, "topn must be a whole number"),
+        ("similar", {"positive": "w00", "topn": "100000"}, "topn must be from 1 to"),
+        ("similar", {"positive": "w00", "rank": "best"}, "rank: choose ensemble, model"),
         ("doesnt-match", {"words": " ".join(["w01"] * (MAX_WORDS + 1))}, f"give at most {MAX_WORDS}"),
         ("doesnt-match", {"words": "w01"}, "at least 2 words"),
         ("contrast", {"words": "w01"}, "start explore with --in TABLE --by COLUMN"),
@@ -140,7 +141,7 @@ def test_bad_questions_get_one_line(members_session, name, params, message):
 
 def test_an_unknown_word_is_the_models_own_message(members_session):
     with pytest.raises(UnknownWordError, match="not in the model"):
-        answer(members_session, "similar", {"word": "没有这个词"})
+        answer(members_session, "similar", {"positive": "没有这个词"})
 
 
 def test_a_table_without_the_column_is_named(halves):
@@ -181,7 +182,7 @@ def test_a_word_in_the_other_script_is_looked_up_and_completed_as_the_model_norm
     )  # fmt: skip
     session = Session(folder)
     assert [c["word"] for c in completions(session, "孫")] == ["孙悟空", "孙行者"]
-    got = answer(session, "similar", {"word": "孫悟空", "topn": "3"})["result"]
+    got = answer(session, "similar", {"positive": "孫悟空", "topn": "3"})["result"]
     assert got["query"][0]["key"] == "孙悟空" and "孙悟空" not in [r["word"] for r in got["results"]]
 
 

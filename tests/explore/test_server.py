@@ -126,7 +126,7 @@ def test_the_host_check_answers_every_address_the_option_serves(members, bound, 
 
 def test_every_answer_carries_the_policy_and_no_cors_header(members):
     client = client_for(Session(members))
-    for path in ["/", "/static/explore.js", "/api/about", "/api/similar?word=nothing"]:
+    for path in ["/", "/static/explore.js", "/api/about", "/api/similar?positive=nothing"]:
         response = client.get(path, params={"token": TOKEN}, headers={"origin": "https://attacker.example"})
         assert not any(k.lower().startswith("access-control-") for k in response.headers), path
         assert "script-src 'self'" in response.headers["content-security-policy"], path
@@ -143,18 +143,20 @@ def test_only_the_pages_own_files_are_served(members):
 def test_the_answer_is_the_questions_own(members):
     session = Session(members)
     client = client_for(session)
-    got = client.get("/api/similar", params={"token": TOKEN, "word": WORDS[0], "topn": "5"})
+    got = client.get("/api/similar", params={"token": TOKEN, "positive": WORDS[0], "topn": "5"})
     assert got.status_code == 200
-    assert got.json() == json.loads(json.dumps(answer(Session(members), "similar", {"word": WORDS[0], "topn": "5"})))
+    assert got.json() == json.loads(
+        json.dumps(answer(Session(members), "similar", {"positive": WORDS[0], "topn": "5"}))
+    )
 
 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"word": "没有这个词"}, "is not in the model"),
-        ({"word": ""}, "give word"),
-        ({"word": "字" * 500}, "too long"),
-        ({"word": WORDS[0], "topn": "-1"}, "topn must be from 1"),
+        ({"positive": "没有这个词"}, "is not in the model"),
+        ({"positive": ""}, "give positive"),
+        ({"positive": "字" * 500}, "too long"),
+        ({"positive": WORDS[0], "topn": "-1"}, "topn must be from 1"),
     ],
 )
 def test_bad_questions_get_one_line_and_the_server_serves_on(members, params, message):
@@ -163,7 +165,7 @@ def test_bad_questions_get_one_line_and_the_server_serves_on(members, params, me
     assert got.status_code == 400
     error = got.json()["error"]
     assert message in error and "\n" not in error and "Traceback" not in error
-    assert client.get("/api/similar", params={"token": TOKEN, "word": WORDS[1]}).status_code == 200
+    assert client.get("/api/similar", params={"token": TOKEN, "positive": WORDS[1]}).status_code == 200
 
 
 def test_a_model_that_fails_its_checks_is_one_line_on_each_question(tmp_path):
@@ -175,7 +177,7 @@ def test_a_model_that_fails_its_checks_is_one_line_on_each_question(tmp_path):
     client = client_for(Session(folder))
     assert client.get("/", params={"token": TOKEN}).status_code == 200
     for _ in range(2):
-        got = client.get("/api/similar", params={"token": TOKEN, "word": WORDS[0]})
+        got = client.get("/api/similar", params={"token": TOKEN, "positive": WORDS[0]})
         assert got.status_code == 400 and "vectors.npy" in got.json()["error"]
 
 
@@ -226,7 +228,7 @@ def test_explore_serves_until_interrupted_and_leaves_no_process(halves, tmp_path
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:") and "token=" in url
         base, token = url.split("/?token=")
-        with urllib.request.urlopen(f"{base}/api/similar?word=%E8%A1%8C%E8%80%85&token={token}", timeout=30) as r:
+        with urllib.request.urlopen(f"{base}/api/similar?positive=%E8%A1%8C%E8%80%85&token={token}", timeout=30) as r:
             assert json.load(r)["result"]["query"][0]["word"] == "行者"
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0

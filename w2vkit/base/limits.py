@@ -56,6 +56,8 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "level": (0.5, 0.99, False, "an interval's coverage; past 0.99 the tails rest on a handful of draws"),
     # (contrast's own window: each occurrence's context is averaged; window 1,000 took 134 s at 1 GB)
     "contrast_window": (1, 100, True, "conText's default is 6; past 100 an occurrence's context is its whole row"),
+    "stable": (0.0, 1.0, False, "a share of the resampled members"),
+    "restrict_vocab": (1, 2**31 - 1, True, "the most frequent words searched; gensim indexes words in 32 bits"),
     "min_neighbour_count": (1, 1_000_000_000, True, "a neighbour seen fewer times is hidden"),
     # (the most a model keeps: choices.BACKGROUND_WORDS_MAX)
     "background_words": (0, 20_000, True, "a model keeps at most 20,000 of its background's own words"),

@@ -24,8 +24,6 @@ from ..base.choices import (
     DEFAULT_TOPN,
     DEFAULT_VIEWS,
     SENTENCE_METHODS,
-    SIMILAR_RANK,
-    SIMILAR_RANKS,
     SIMILARITIES,
 )
 from ..base.env import CLUSTER_ENV
@@ -156,15 +154,6 @@ TOPN_OPTION = library_option(
     help="How many results",
 )
 
-# (similar's order, which plot's neighbours follow too: the same words as similar lists)
-RANK_OPTION = library_option(
-    "--rank",
-    type=click.Choice(SIMILAR_RANKS),
-    default=SIMILAR_RANK,
-    help="With resampled members: order by the model's own cosine, or by the ensemble's estimate (the members' mean: "
-    "steadier, fewer aliases; docs/findings.md)",
-)
-
 RESTRICT_OPTION = click.option(
     "--restrict-vocab",
     type=click.IntRange(1),
@@ -277,6 +266,52 @@ def segment_options(given: dict):
     from ..text.segmenting.segment import SegmentOptions
 
     return SegmentOptions(**library_values(SEGMENT, given))
+
+
+def declared(name: str):
+    """The arguments and options of operation `name` as its declaration gives them
+    (w2vkit.operations: flags, help, the library's default shown, the limits table's range), each
+    stored under the library's own keyword, so the command hands them on as they came (`asked`)."""
+    from ..operations.declared import OPERATIONS
+
+    operation = OPERATIONS[name]
+
+    def apply(f):
+        for p in reversed(operation.parameters):
+            f = _declared_parameter(p)(f)
+        return f
+
+    return apply
+
+
+def declared_option(name: str, parameter: str):
+    """One parameter of operation `name`, for a command that asks it of its own (plot's --rank)."""
+    from ..operations.declared import OPERATIONS
+
+    return _declared_parameter(OPERATIONS[name].parameter(parameter))
+
+
+def _declared_parameter(p):
+    if p.positional:
+        if p.kind == "word":
+            return click.argument(p.name, metavar=p.metavar)
+        return click.argument(p.name, nargs=-1, required=p.least > 0, metavar=p.metavar)
+    decls = (*p.flags, p.name)
+    help = p.help
+    if p.kind == "words":
+        return click.option(*decls, multiple=True, metavar=p.metavar, help=f"{help}.")
+    if p.kind == "flag":
+        return click.option(*decls, is_flag=True, default=None, help=f"{help}.")
+    kind = click.Choice(p.choices) if p.kind == "choice" else limited(p.limit or p.name)
+    if p.default is None:  # (nothing unless asked: no default to show)
+        return click.option(*decls, type=kind, default=None, metavar=p.metavar, help=f"{help}.")
+    return library_option(*decls, type=kind, default=p.default, metavar=p.metavar, help=help)
+
+
+def asked(values: dict) -> dict:
+    """What the user gave of a declared operation's parameters (unset: None, or an empty tuple of
+    words): the library's defaults fill the rest."""
+    return {name: value for name, value in values.items() if value is not None and value != ()}
 
 
 def given(**values) -> dict:

@@ -13,7 +13,7 @@ from ..base.choices import (
     MAX_CLUSTERS,
     PLOT_METHODS,
 )
-from .options import MODEL_OPTION, RANK_OPTION, SIMILARITY_OPTION, given, library_option, limited, verbosity
+from .options import MODEL_OPTION, SIMILARITY_OPTION, declared_option, given, library_option, limited, verbosity
 from .output import engine_for, info, plural, show_progress
 
 
@@ -26,7 +26,7 @@ from .output import engine_for, info, plural, show_progress
     type=limited("neighbors"),
     help="Neighbours shown around each WORD (those `similar` lists)",
 )
-@RANK_OPTION
+@declared_option("similar", "rank")  # (plot's neighbours are the words similar lists, in its order)
 @click.option(
     "--top",
     default=None,

@@ -7,85 +7,27 @@ import sys
 
 import click
 
-from ..base.choices import (
-    ANALOGY_METHODS,
-    HUBNESS_CHOICES,
-    NEIGHBOUR_MIN_COUNT,
-    SIMILAR_BACKGROUND_WORDS,
-    SIMILAR_HUBNESS,
-)
 from .options import (
     FORMAT_OPTION,
     MODEL_OPTION,
-    RANK_OPTION,
     RESTRICT_OPTION,
     SIMILARITY_OPTION,
     TOPN_OPTION,
-    FiniteFloatRange,
+    asked,
+    declared,
     given,
-    library_option,
-    limited,
     verbosity,
 )
 from .output import engine_for, show
 
-STABLE_OPTION = click.option(
-    "--stable",
-    default=None,
-    type=FiniteFloatRange(0, 1),
-    metavar="P",
-    help="With resampled members (train --bootstrap): keep results found in at least this share of them.",
-)
-
 
 @click.command()
-@click.argument("words", nargs=-1, required=True, metavar="WORD...")
-@click.option("--minus", multiple=True, metavar="WORD", help="Subtract this word (repeatable).")
-@TOPN_OPTION
-@RESTRICT_OPTION
-@STABLE_OPTION
-@RANK_OPTION
-@library_option(
-    "--hubness",
-    type=click.Choice(HUBNESS_CHOICES),
-    default=SIMILAR_HUBNESS,
-    help="csls: rank by CSLS, so that hubs (words near everything) sink (docs/findings.md)",
-)
-@click.option(
-    "--min-neighbour-count",
-    "--min-neighbor-count",
-    "min_neighbour_count",
-    type=limited("min_neighbour_count"),
-    default=NEIGHBOUR_MIN_COUNT,
-    metavar="N",
-    help="Hide neighbours seen fewer than N times (the query word may be rare); says how many it hid.",
-)
-@library_option(
-    "--background-words",
-    type=limited("background_words"),
-    default=SIMILAR_BACKGROUND_WORDS,
-    metavar="N",
-    help="After the text's neighbours, the N nearest words of the background the text lacks (a model "
-    "trained with --background), each row saying where it is from.",
-)
+@declared("similar")
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def similar(
-    words,
-    minus,
-    topn,
-    restrict_vocab,
-    stable,
-    rank,
-    hubness,
-    min_neighbour_count,
-    background_words,
-    similarity,
-    model_path,
-    fmt,
-):
+def similar(similarity, model_path, fmt, **values):
     """Nearest neighbours of a word, or of the sum of WORDs minus the --minus words.
 
     \b
@@ -105,17 +47,9 @@ def similar(
       w2vkit similar 孔明 --similarity topical     # names and aliases: words of the same scenes
       w2vkit similar 刀 --background-words 5       # and 5 words only its background uses
     """
-    from ..queries.ensemble import similar as find_similar
+    from ..operations.declared import OPERATIONS
 
-    result = find_similar(
-        engine_for(model_path, similarity),
-        list(words),
-        list(minus),
-        restrict_vocab=restrict_vocab,
-        stable=stable,
-        min_neighbour_count=min_neighbour_count,
-        **given(topn=topn, rank=rank, hubness=hubness, background_words=background_words),
-    )
+    result = OPERATIONS["similar"].call(engine_for(model_path, similarity), asked(values))
     show(result, fmt)
 
 
@@ -142,22 +76,12 @@ def similarity(words, similarity, model_path, fmt):
 
 
 @click.command()
-@click.argument("a")
-@click.argument("b")
-@click.argument("c")
-@library_option(
-    "--method",
-    type=click.Choice(ANALOGY_METHODS),
-    default=ANALOGY_METHODS[0],
-    help="3CosAdd (most_similar) or 3CosMul (most_similar_cosmul)",
-)
-@TOPN_OPTION
-@RESTRICT_OPTION
+@declared("analogy")
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def analogy(a, b, c, method, topn, restrict_vocab, similarity, model_path, fmt):
+def analogy(similarity, model_path, fmt, **values):
     """A + B - C: `analogy king woman man` answers queen.
 
     The order is spelled out because tools disagree: the word2vec C tool computes B - A + C and
@@ -168,19 +92,18 @@ def analogy(a, b, c, method, topn, restrict_vocab, similarity, model_path, fmt):
       w2vkit analogy king woman man
       w2vkit analogy 国王 女人 男人 --method mul
     """
-    from ..queries.answers import analogy as answer
+    from ..operations.declared import OPERATIONS
 
-    engine = engine_for(model_path, similarity)
-    show(answer(engine, a, b, c, restrict_vocab=restrict_vocab, **given(method=method, topn=topn)), fmt)
+    show(OPERATIONS["analogy"].call(engine_for(model_path, similarity), asked(values)), fmt)
 
 
 @click.command(name="doesnt-match")
-@click.argument("words", nargs=-1, required=True, metavar="W1 W2 W3...")
+@declared("doesnt-match")
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def doesnt_match(words, similarity, model_path, fmt):
+def doesnt_match(similarity, model_path, fmt, **values):
     """The word that fits least with the others (furthest from their mean).
 
     \b
@@ -188,9 +111,9 @@ def doesnt_match(words, similarity, model_path, fmt):
       w2vkit doesnt-match 孙悟空 猪八戒 沙僧 金箍棒
       w2vkit doesnt-match breakfast lunch dinner car --format json
     """
-    from ..queries.answers import doesnt_match as answer
+    from ..operations.declared import OPERATIONS
 
-    show(answer(engine_for(model_path, similarity), list(words)), fmt)
+    show(OPERATIONS["doesnt-match"].call(engine_for(model_path, similarity), asked(values)), fmt)
 
 
 @click.command()

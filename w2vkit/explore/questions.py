@@ -17,23 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..base.choices import (
-    ANALOGY_METHODS,
     DEFAULT_TOPN,
     EXPAND_TOPN,
     KWIC_WIDTH,
     MIXED,
     SCAN_TOP,
-    SIMILAR_RANK,
-    SIMILAR_RANKS,
     TEXT_COLUMN,
 )
 from ..base.render import shell_line
 from ..base.results import Result
 from ..base.vecmath import principal_plane
 from ..errors import UsageError
+from ..operations.declared import MAX_ROWS, MAX_WORD_CHARS, MAX_WORDS, OPERATIONS
+from ..operations.requests import command_line, read_page
 
-MAX_WORD_CHARS = 100  # a word, a prefix or a group's name
-MAX_WORDS = MAX_ROWS = 100  # words in one question (seeds, poles, words to place); rows shown
 COMPLETIONS = 12
 MAX_PREFIXED = 5000  # words read per prefix before the most frequent are chosen (a one-letter prefix)
 PASSAGES = 20  # passages shown unless asked (MAX_ROWS at most)
@@ -164,18 +161,18 @@ def _similarity(session: Session, args: Args) -> str | None:
     return args.optional_choice("similarity", session.kinds())
 
 
-def _similar_asked(session: Session, args: Args) -> tuple[str, str | None, str, int]:
-    """The neighbours question's parameters: the word, the kind of similarity, the rank, topn."""
-    word, kind = args.text("word"), _similarity(session, args)
-    return word, kind, args.choice("rank", SIMILAR_RANKS, SIMILAR_RANK), args.number("topn", DEFAULT_TOPN, 1, MAX_ROWS)
+def declared(name: str) -> Callable[[Session, Args], tuple[Result, list[str]]]:
+    """The question of a declared operation (w2vkit.operations): its parameters read from the
+    request by the declaration, the library's answer with the session's engine, and the command
+    line the declaration writes for the same parameters."""
 
+    def run(session: Session, args: Args) -> tuple[Result, list[str]]:
+        operation, kind = OPERATIONS[name], _similarity(session, args)
+        asked = read_page(operation, args.params)
+        result = operation.call(session.engine(kind), asked)
+        return result, [*session.base_command(name, kind), *command_line(operation, asked)]
 
-def similar(session: Session, args: Args):
-    from ..queries.ensemble import similar as find_similar
-
-    word, kind, rank, topn = _similar_asked(session, args)
-    result = find_similar(session.engine(kind), [word], topn=topn, rank=rank)
-    return result, [*session.base_command("similar", kind), word, "--rank", rank, "-n", str(topn)]
+    return run
 
 
 def neighbourhood(session: Session, args: Args):
@@ -185,20 +182,23 @@ def neighbourhood(session: Session, args: Args):
     table's numbers under the table's names."""
     import numpy as np
 
-    found, _ = similar(session, args)
-    word, kind, rank, topn = _similar_asked(session, args)
-    engine = session.engine(kind)
-    query = engine.lookup(word)
+    found, _ = declared("similar")(session, args)
+    asked = read_page(OPERATIONS["similar"], args.params)
+    engine = session.engine(_similarity(session, args))
+    query = engine.query(asked["positive"], asked.get("negative", ()))
     records = found.records()
     xy = principal_plane(np.vstack([query.vector, *(engine.lookup(r["word"]).vector for r in records)]))
     numbers = [c for c in ("similarity", "model") if c in found.columns]
     places = [(round(float(x), 4), round(float(y), 4)) for x, y in xy]
-    rows = [(query.key, *([1.0] * len(numbers)), *places[0])]
+    asked_words = " ".join(w.key for w in query.positive)
+    rows = [(asked_words, *([1.0] * len(numbers)), *places[0])]
     rows += [(r["word"], *(r[c] for c in numbers), *place) for r, place in zip(records, places[1:])]
-    fields = {"word": word, "key": query.key}
+    fields = {"positive": asked["positive"]}
     result = Result("neighbourhood", ["word", *numbers, "x", "y"], rows, fields, [], found.provenance)
-    plotted = ["--neighbors", str(topn), "--rank", rank, "--method", "pca", "-o", "neighbourhood.png"]
-    return result, [*session.base_command("plot", kind), word, *plotted]
+    topn, rank = asked.get("topn", OPERATIONS["similar"].parameter("topn").default), asked.get("rank")
+    plotted = ["--neighbors", str(topn), *(["--rank", rank] if rank else []), "--method", "pca"]
+    base = session.base_command("plot", _similarity(session, args))
+    return result, [*base, *asked["positive"], *plotted, "-o", "neighbourhood.png"]
 
 
 def kwic(session: Session, args: Args):
@@ -223,23 +223,6 @@ def kwic(session: Session, args: Args):
     # table again would cut every row into tokens at each click)
     result = passages(word, model=session.engine().model, near=near, limit=limit, width=KWIC_WIDTH)
     return result, argv + (["--near", near] if near else [])
-
-
-def analogy(session: Session, args: Args):
-    from ..queries.answers import analogy as answer
-
-    a, b, c = args.text("a"), args.text("b"), args.text("c")
-    kind, method = _similarity(session, args), args.choice("method", ANALOGY_METHODS, ANALOGY_METHODS[0])
-    topn = args.number("topn", DEFAULT_TOPN, 1, MAX_ROWS)
-    result = answer(session.engine(kind), a, b, c, method=method, topn=topn)
-    return result, [*session.base_command("analogy", kind), a, b, c, "--method", method, "-n", str(topn)]
-
-
-def doesnt_match(session: Session, args: Args):
-    from ..queries.answers import doesnt_match as answer
-
-    words, kind = args.words("words", least=2), _similarity(session, args)
-    return answer(session.engine(kind), words), [*session.base_command("doesnt-match", kind), *words]
 
 
 def expand(session: Session, args: Args):
@@ -340,11 +323,11 @@ def about(session: Session, args: Args):
 
 QUESTIONS: dict[str, Question] = {
     "about": Question(about),
-    "similar": Question(similar),
+    "similar": Question(declared("similar")),
     "neighbourhood": Question(neighbourhood),
     "kwic": Question(kwic),
-    "analogy": Question(analogy),
-    "doesnt-match": Question(doesnt_match),
+    "analogy": Question(declared("analogy")),
+    "doesnt-match": Question(declared("doesnt-match")),
     "expand": Question(expand),
     "axis": Question(axis),
     "contrast": Question(contrast, slow=True),

@@ -244,7 +244,7 @@ def make_app(
             return
         for name in ("similar", "neighbourhood", "kwic"):  # (kwic: its imports, and the text read once)
             try:
-                answer(session, name, {"word": word, "limit": "1"})
+                answer(session, name, {"positive": word, "word": word, "limit": "1"})
             except W2vkitError:  # (the page says so at each question)
                 pass
         asked = map_question(session, {})

@@ -244,7 +244,7 @@
     $("search").value = s.word || "";
     if (!s.word) { $("word-title").textContent = "Type a word above."; return; }
     $("word-title").textContent = s.word;
-    const answer = await answered("similar", { word: s.word, similarity: s.similarity, rank: s.rank }, "the neighbours of " + s.word);
+    const answer = await answered("similar", { positive: s.word, similarity: s.similarity, rank: s.rank }, "the neighbours of " + s.word);
     await aboutAsked;
     if (!answer) { clear($("neighbours")); clear($("neighbourhood")); clear($("word-notes")); return; }
     const result = answer.result;
@@ -260,7 +260,7 @@
     for (const tr of $("neighbours").querySelectorAll("tbody tr")) tr.classList.toggle("chosen", tr.dataset.word === s.near);
     takeaway($("word-takeaway"), answer);
     // (the same question as the table's, drawn: its rows, the same numbers under the same names)
-    const place = await answered("neighbourhood", { word: s.word, similarity: s.similarity, rank: s.rank }, "the neighbourhood");
+    const place = await answered("neighbourhood", { positive: s.word, similarity: s.similarity, rank: s.rank }, "the neighbourhood");
     if (place) {
       const pts = place.result.results.map((r, i) => ({ word: r.word, x: r.x, y: r.y, query: i === 0, title: r.word + (i ? " " + fmt(r.similarity) : "") }));
       drawPoints($("neighbourhood"), pts, (p) => { if (p.word !== s.word) goToWord(p.word); });

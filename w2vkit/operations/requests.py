@@ -1,0 +1,78 @@
+"""An operation's parameters from a page's request (strings in, each bounded and checked in one
+line) and as the command line that asks the same (w2vkit.operations.declared gives both)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..base.limits import LIMITS
+from ..errors import UsageError
+from .declared import MAX_ROWS, MAX_WORD_CHARS, MAX_WORDS, Operation, Parameter
+
+__all__ = ["MAX_ROWS", "MAX_WORD_CHARS", "MAX_WORDS", "command_line", "read_page"]
+
+
+def read_page(operation: Operation, params: Mapping[str, str]) -> dict:
+    """A page's request (strings) as the operation's parameters, each bounded (the limits table's
+    range, under the page's cap) and checked in one line naming it (UsageError); a parameter a page
+    does not ask, or left empty, is not given."""
+    asked: dict = {}
+    for p in operation.parameters:
+        raw = params.get(p.name)
+        if p.page_most is False or raw is None or not raw.strip():
+            if p.positional and p.least:
+                raise UsageError(f"give {p.name}: {'a word' if p.least == 1 else f'at least {p.least} words'}")
+            continue
+        asked[p.name] = _read(p, raw.strip())
+    return asked
+
+
+def _read(p: Parameter, raw: str):
+    if p.kind in ("words", "word"):
+        # (words apart by spaces or commas, Chinese ones too; a `word` is the whole string)
+        words = raw.replace("，", " ").replace("、", " ").replace(",", " ").split() if p.kind == "words" else [raw]
+        if len(raw) > MAX_WORDS * (MAX_WORD_CHARS + 1) or len(words) > MAX_WORDS:
+            raise UsageError(f"{p.name}: give at most {MAX_WORDS} words")
+        if any(len(w) > MAX_WORD_CHARS for w in words):
+            raise UsageError(f"{p.name}: a word of that many characters is too long (at most {MAX_WORD_CHARS})")
+        if len(words) < p.least:
+            raise UsageError(f"give {p.name}: at least {p.least} words")
+        return words if p.kind == "words" else words[0]
+    if p.kind == "choice":
+        if raw not in p.choices:
+            raise UsageError(f"{p.name}: choose {', '.join(p.choices)}, not {raw[:20]!r}")
+        return raw
+    if p.kind == "flag":
+        return raw.lower() in ("1", "true", "yes", "on")
+    low, high, integer, _ = LIMITS[p.limit or p.name]
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError:
+        raise UsageError(f"{p.name} must be {'a whole number' if integer else 'a number'}, not {raw[:20]!r}") from None
+    high = min(high, p.page_most) if isinstance(p.page_most, int) and high is not None else high
+    if not (low is None or value >= low) or not (high is None or value <= high):
+        raise UsageError(f"{p.name} must be from {low} to {high}, not {value}")
+    return value
+
+
+def command_line(operation: Operation, asked: Mapping) -> list[str]:
+    """The command line's words for the parameters given (after `w2vkit NAME -m MODEL`): the
+    positional words first, each option by its first long spelling (`--minus` once a word)."""
+    argv: list[str] = []
+    for p in operation.parameters:
+        value = asked.get(p.name)
+        if value is None or value == [] or value is False:
+            continue
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if p.positional:
+            argv += [str(v) for v in values]
+        elif p.kind == "flag":
+            argv.append(_spelling(p))
+        else:
+            for v in values:
+                argv += [_spelling(p), str(v)]
+    return argv
+
+
+def _spelling(p: Parameter) -> str:
+    return next((f for f in p.flags if f.startswith("--")), p.flags[0])
