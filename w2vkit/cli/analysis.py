@@ -11,16 +11,15 @@ from ..base.choices import (
     COMPARE_NEIGHBOURS,
     COMPARE_RANK,
     COMPARE_RANKS,
-    EXPAND_GROW,
     EXPAND_MIN_COUNT,
-    EXPAND_TOPN,
 )
 from .options import (
     FORMAT_OPTION,
     MODEL_OPTION,
     SIMILARITY_OPTION,
     TOPN_OPTION,
-    FiniteFloatRange,
+    asked,
+    declared,
     given,
     library_option,
     limited,
@@ -32,15 +31,7 @@ MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vec
 
 
 @click.command()
-@click.argument("seeds", nargs=-1, metavar="SEED...")
-@library_option("-n", "--top", "topn", default=EXPAND_TOPN, type=limited("topn"), help="How many words")
-@library_option("--min-count", default=EXPAND_MIN_COUNT, type=click.IntRange(1), help=MIN_COUNT_HELP)
-@library_option(
-    "--iterations",
-    default=0,
-    type=limited("iterations"),
-    help=f"Rounds that add the {EXPAND_GROW} best candidates to the seeds and rank again",
-)
+@declared("expand")
 @click.option(
     "--concepts",
     "concepts_file",
@@ -50,23 +41,11 @@ MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vec
     "to the concept it is closest to.",
 )
 @click.option("--words", "words_file", default=None, metavar="FILE", help="Seed words, one a line (besides any SEED).")
-@click.option(
-    "--stable",
-    default=None,
-    type=FiniteFloatRange(0, 1),
-    metavar="P",
-    help="With resampled members (train --bootstrap): keep candidates found in at least this share of them.",
-)
-@click.option(
-    "--skip-unknown", is_flag=True, help="Leave out seeds the model cannot place (listed on stderr) instead of failing."
-)
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def expand(
-    seeds, topn, min_count, iterations, concepts_file, words_file, stable, skip_unknown, similarity, model_path, fmt
-):
+def expand(concepts_file, words_file, similarity, model_path, fmt, **values):
     """Expand a lexicon: the words this corpus uses for the concept of the SEED words.
 
     Candidates are ranked by cosine to the centroid of the seeds' unit vectors (seeds left out),
@@ -82,23 +61,18 @@ def expand(
       w2vkit expand --concepts concepts.tsv --format json
     """
     from ..findings.analysis import concepts_expansion
-    from ..findings.analysis import expand as run
+    from ..operations.declared import OPERATIONS
     from ..queries.words import listed_words
 
-    if bool(seeds or words_file) == bool(concepts_file):
+    values = asked(values)
+    if bool(values.get("seeds") or words_file) == bool(concepts_file):
         raise click.UsageError("give SEED words or --concepts FILE (one of the two; --words FILE gives seeds too)")
     engine = engine_for(model_path, similarity)
     if concepts_file:
-        return show(concepts_expansion(engine, concepts_file, **given(topn=topn, min_count=min_count)), fmt)
-    seeds = listed_words(engine.model, seeds, words_file)
-    result = run(
-        engine,
-        seeds,
-        stable=stable,
-        skip_unknown=skip_unknown,
-        **given(topn=topn, min_count=min_count, iterations=iterations),
-    )
-    show(result, fmt)
+        counts = {k: v for k, v in values.items() if k in ("topn", "min_count")}
+        return show(concepts_expansion(engine, concepts_file, **counts), fmt)
+    values["seeds"] = listed_words(engine.model, values.get("seeds", ()), words_file)
+    show(OPERATIONS["expand"].call(engine, values), fmt)
 
 
 POLE_MARKERS = ("--vs", "--y", "--y-vs")

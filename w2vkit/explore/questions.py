@@ -18,7 +18,6 @@ from pathlib import Path
 
 from ..base.choices import (
     DEFAULT_TOPN,
-    EXPAND_TOPN,
     KWIC_WIDTH,
     MIXED,
     SCAN_TOP,
@@ -225,17 +224,6 @@ def kwic(session: Session, args: Args):
     return result, argv + (["--near", near] if near else [])
 
 
-def expand(session: Session, args: Args):
-    from ..findings.analysis import expand as find
-
-    seeds, kind = args.words("seeds"), _similarity(session, args)
-    topn = args.number("topn", EXPAND_TOPN, 1, MAX_ROWS)
-    iterations = args.number("iterations", 0, 0, 5)
-    result = find(session.engine(kind), seeds, topn=topn, iterations=iterations)
-    argv = [*session.base_command("expand", kind), *seeds, "-n", str(topn)]
-    return result, argv + (["--iterations", str(iterations)] if iterations else [])
-
-
 def axis(session: Session, args: Args):
     from ..findings.axes import axis as find
 
@@ -328,7 +316,7 @@ QUESTIONS: dict[str, Question] = {
     "kwic": Question(kwic),
     "analogy": Question(declared("analogy")),
     "doesnt-match": Question(declared("doesnt-match")),
-    "expand": Question(expand),
+    "expand": Question(declared("expand")),
     "axis": Question(axis),
     "contrast": Question(contrast, slow=True),
     "scan": Question(scan, slow=True),

@@ -19,6 +19,9 @@ from typing import Any, NamedTuple
 from ..base.choices import (
     ANALOGY_METHODS,
     DEFAULT_TOPN,
+    EXPAND_GROW,
+    EXPAND_MIN_COUNT,
+    EXPAND_TOPN,
     HUBNESS_CHOICES,
     NEIGHBOUR_MIN_COUNT,
     SIMILAR_BACKGROUND_WORDS,
@@ -164,6 +167,40 @@ OPERATIONS: dict[str, Operation] = {
                 ),
                 TOPN,
                 RESTRICT,
+            ),
+        ),
+        Operation(
+            "expand",
+            "findings.analysis:expand",
+            (
+                # (none on the command line when --words FILE or --concepts FILE gives them)
+                Parameter("seeds", "words", "The words of a concept", least=0, metavar="SEED..."),
+                Parameter("topn", "count", "How many words", ("-n", "--top"), EXPAND_TOPN, page_most=MAX_ROWS),
+                Parameter(
+                    "min_count",
+                    "count",
+                    "Only words seen at least this often (rare words have noisy vectors)",
+                    ("--min-count",),
+                    EXPAND_MIN_COUNT,
+                ),
+                Parameter(
+                    "iterations",
+                    "count",
+                    "Rounds that add the --grow best candidates to the seeds and rank again",
+                    ("--iterations",),
+                    0,
+                    page_most=5,
+                ),
+                Parameter("grow", "count", "Candidates added to the seeds each round", ("--grow",), EXPAND_GROW),
+                STABLE,
+                Parameter(
+                    "skip_unknown",
+                    "flag",
+                    "Leave out seeds the model cannot place (named in a note) instead of failing",
+                    ("--skip-unknown",),
+                    False,
+                    page_most=False,
+                ),
             ),
         ),
         Operation(
