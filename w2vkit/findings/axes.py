@@ -22,8 +22,8 @@ import numpy as np
 
 from ..base.choices import DEFAULT_TOPN, EXPAND_MIN_COUNT
 from ..base.limits import check_number
-from ..base.results import Result
-from ..errors import Named, UnknownWordError, UsageError
+from ..base.results import Note, Result
+from ..errors import UnknownWordError, UsageError
 from ..queries.arguments import words_argument
 from ..queries.ensemble import NO_MEMBERS, UNSTABLE_BELOW, Spread
 from ..queries.query import Engine
@@ -52,7 +52,7 @@ class AnchorCheck:
     pairs: list[tuple[str, str, float | None]]  # each pair and its contribution
     counts: dict[str, int]  # each pole word's count (0: composed)
     leave_one_out: dict[str, float | None]  # Spearman of the scores without the word vs with all
-    warnings: list[str | Named] = field(default_factory=list)  # (Named: they name parameters)
+    warnings: list[Note] = field(default_factory=list)  # (the result's notes: they may name parameters)
 
 
 @dataclass
@@ -152,29 +152,31 @@ def check_anchors(
             moved[w] = None
             continue
         moved[w] = mean_spearman([list(scores), list(without)])
-    warnings: list[str | Named] = []
+    warnings: list[Note] = []
     if pair_dir is not None and pair_dir < PAIRDIR_WARNING:
         warnings.append(
-            Named(
-                f"warning: the pole pairs do not point one way (PairDir {pair_dir:.2f}; 1 is one direction): the "
+            Note(
+                f"the pole pairs do not point one way (PairDir {pair_dir:.2f}; 1 is one direction): the "
                 "axis averages different contrasts; give pairs that differ in the same respect ({pairs} A:B C:D)",
-                "pairs",
+                ("pairs",),
             )
         )
     weak = [w for w, c in counts.items() if len(w) == 1 or c < RARE_POLE_COUNT]
     shown = " ".join(f"{w} {c:,}" for w, c in counts.items())
     if len(positive) == 1 and len(negative) == 1:
         warnings.append(
-            Named(
-                f"warning: the poles are one word each ({shown}): an axis needs several frequent words a pole "
+            Note(
+                f"the poles are one word each ({shown}): an axis needs several frequent words a pole "
                 "(or {pairs}); see how the scores move without each (JSON: anchors.leave_one_out)",
-                "pairs",
+                ("pairs",),
             )
         )
     elif len(weak) == len(counts):
         warnings.append(
-            f"warning: every pole word is a single character or seen under {RARE_POLE_COUNT} times ({shown}): "
-            "their vectors are noisy; give frequent words of two characters or more"
+            Note(
+                f"every pole word is a single character or seen under {RARE_POLE_COUNT} times ({shown}): "
+                "their vectors are noisy; give frequent words of two characters or more"
+            )
         )
     return AnchorCheck(pair_dir, contributions, counts, moved, warnings)
 
@@ -352,11 +354,7 @@ def _say_what_it_rests_on(result: Result, scored: AxisResult, members: list) -> 
             + (f"; without {worst} the ranking keeps Spearman {moved[worst]:.2f}" if worst else ""),
             kind="info",
         )
-        for line in a.warnings:
-            if isinstance(line, Named):
-                result.note(line.template.removeprefix("warning: "), *line.params)
-            else:
-                result.note(str(line).removeprefix("warning: "))
+        result.notes += a.warnings
     if members:
         unstable = [r.word for r in scored.rows if r.stability is not None and r.stability < UNSTABLE_BELOW]
         if unstable:
