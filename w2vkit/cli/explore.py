@@ -7,7 +7,7 @@ import click
 
 from ..base.choices import TEXT_COLUMN
 from .options import MODEL_OPTION, SIMILARITY_OPTION, verbosity
-from .output import info, quiet, terminal_safe
+from .output import info
 
 
 @click.command()
@@ -55,12 +55,6 @@ def explore(model_path, similarity, table, by, block, groups, split_blocks, text
     from ..explore.launch import explore as serve
     from ..model.modelchoice import choose_model
 
-    silent = quiet()  # (the messages come from the server's thread too, outside click's context)
-
-    def message(line: str) -> None:
-        if not silent:
-            click.echo(terminal_safe(line), err=True)
-
     path, how = choose_model(model_path)
     if how != "explicit":
         info(f"using model {path} ({'the newest under models/' if how == 'newest' else how}; choose one with -m DIR)")
@@ -77,7 +71,6 @@ def explore(model_path, similarity, table, by, block, groups, split_blocks, text
         port=port,
         open_browser=not no_browser,
         say=lambda line: click.echo(line),
-        warn=message,
     )
 
 

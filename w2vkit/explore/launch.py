@@ -3,6 +3,7 @@ and opened in the browser, and the server until Ctrl-C."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import webbrowser
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from ..errors import UsageError, W2vkitError
 from .questions import Session
+
+log = logging.getLogger(__name__)
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -29,12 +32,14 @@ def explore(
     port: int = 0,
     open_browser: bool = True,
     say: Callable[[str], None] = print,
-    warn: Callable[[str], None] = print,
 ) -> None:
     """Serve the explorer for the model at `model_path` (and the table `table` grouped by `by`)
     on host:port (0: a free port) until interrupted. The model is loaded before the address is
     printed, so the first question is quick; a model that fails its checks is said on stderr and
-    on the page, and the server serves on (the page says why each question fails).
+    on the page, and the server serves on (the page says why each question fails). The address
+    goes to `say` (stdout: the command's result); what happens, and warnings, are logged as every
+    command's messages are (from the server's thread too: logging's level, not click's context,
+    keeps -q quiet).
 
     The browser is opened with a one-time code, not the token (w2vkit.explore.server: the
     browser's command line is visible to every local user); the address printed holds the token.
@@ -68,9 +73,10 @@ def explore(
     if not Path(model_path).is_dir():
         raise ModelNotFoundError(f"{model_path}: no such model directory")
     if host not in LOOPBACK:
-        warn(
-            f"warning: serving on {host}, not only this machine: anyone who can reach it and has the address "
-            "(with its token) can read the model and the passages of its text"
+        log.warning(
+            "warning: serving on %s, not only this machine: anyone who can reach it and has the address "
+            "(with its token) can read the model and the passages of its text",
+            host,
         )
     if groups is not None and (not [g for g in groups if g.strip()] or table is None):
         raise UsageError("{groups} names the groups of {table}'s {by} column: give --in, --by and A,B", "groups")
@@ -78,11 +84,11 @@ def explore(
         Path(model_path), similarity, Path(table) if table else None, by, block, text_column,
         groups=tuple(g.strip() for g in groups) if groups else None, split_blocks=split_blocks,
     )  # fmt: skip
-    warn("loading the model and drawing its map (a few seconds)...")
+    log.info("loading the model and drawing its map (a few seconds)...")
     try:
         session.engine()
     except W2vkitError as e:
-        warn(f"warning: {e} (the page will say so at each question)")
+        log.warning("warning: %s (the page will say so at each question)", e)
     sock = bind(host, port)
     shown = sock.getsockname()
     token = secrets.token_urlsafe(24)
@@ -95,11 +101,11 @@ def explore(
 
     def ready(_: str) -> None:
         say(url)
-        warn("serving the explorer at the address above; Ctrl-C stops it")
+        log.info("serving the explorer at the address above; Ctrl-C stops it")
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(once,), daemon=True).start()
 
     try:
         serve(session, sock, token, ready, code)
     except KeyboardInterrupt:  # (uvicorn shuts down on Ctrl-C, then raises it again: the way to stop)
-        warn("stopped")
+        log.info("stopped")
