@@ -35,7 +35,6 @@ import os
 import queue
 import secrets
 import socket
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -168,7 +167,6 @@ def make_app(
 ) -> Guard:
     """The ASGI application: the page, its questions and the map, behind the guard."""
     quick, slow = Worker("w2vkit-explore"), Worker("w2vkit-explore-slow")
-    maps = tempfile.TemporaryDirectory(prefix="w2vkit-explore-")  # (the map pages plot writes, gone at exit)
 
     # the page's own files, read once (a file response reads in a worker thread: 100 ms on a busy machine)
     files = {name: (STATIC / name).read_bytes() for name in ["index.html", *STATIC_FILES]}
@@ -225,7 +223,7 @@ def make_app(
             asked = map_question(session, {k: v for k, v in request.query_params.items() if k != "token"})
         except W2vkitError as e:
             return PlainTextResponse(_message(e), 400)
-        job = slow.ask(("map", asked), lambda: _map_page(session, asked, maps.name), wait)
+        job = slow.ask(("map", asked), lambda: _map_page(session, asked), wait)
         if not job.done.is_set():
             return HTMLResponse(_WAITING_PAGE, 202, headers={"Refresh": "2"})
         if job.error is not None:
@@ -248,7 +246,7 @@ def make_app(
             except W2vkitError:  # (the page says so at each question)
                 pass
         asked = map_question(session, {})
-        slow.ask(("map", asked), lambda: _map_page(session, asked, maps.name), MAP_WARM_WAIT)
+        slow.ask(("map", asked), lambda: _map_page(session, asked), MAP_WARM_WAIT)
 
     routes = [
         Route("/", page),
@@ -259,7 +257,6 @@ def make_app(
         Route("/map", whole_map),
     ]
     app = Starlette(routes=routes)
-    app.state.maps = maps  # (kept alive with the app)
     guard = Guard(app, token, hosts, code, port)
     guard.warm = warm
     return guard
@@ -291,17 +288,13 @@ def map_question(session: Session, params: dict) -> MapQuestion:
     )
 
 
-def _map_page(session: Session, asked: MapQuestion, folder: str) -> str:
-    """The whole-model map: `plot`'s own HTML page (w2vkit.pictures.webmap) of the `top` most
-    frequent words, coloured by k-means clusters or by the given words and their neighbours."""
-    from ..pictures.plotting import plot
+def _map_page(session: Session, asked: MapQuestion) -> str:
+    """The whole-model map: `plot`'s own HTML page (w2vkit.pictures.plotting.map_page) of the `top`
+    most frequent words, coloured by k-means clusters or by the given words and their neighbours."""
+    from ..pictures.plotting import map_page
 
-    out = Path(folder) / f"map-{secrets.token_hex(8)}.html"
     engine = session.engine(asked.similarity)
-    plot(engine, out, list(asked.words), top=asked.top, method=asked.method, clusters=asked.clusters)
-    page = out.read_text(encoding="utf-8")
-    out.unlink()
-    return page
+    return map_page(engine, list(asked.words), top=asked.top, method=asked.method, clusters=asked.clusters)
 
 
 _HEADERS = (

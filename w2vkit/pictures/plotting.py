@@ -151,24 +151,15 @@ def plot(
     font_choice = find_cjk_font(font) if fmt != "html" else None
     if clusters is not None:
         check_clusters(clusters)
-    chosen, groups, is_query = choose_words(engine, list(words), neighbors, top, rank)
-    ids = [engine.model.index[w] for w in chosen]
-    vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
-    xy = _projected(vectors, method, seed, progress, fmt, described=bool(words), top=top)
-    name = title or f"{engine.model.path.name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {len(chosen)} words"
-    shown, legend = chosen, None
-    if engine.labels:  # an item model with labels: names on the points, colours by group
-        shown = [engine.name_of(w) or w for w in chosen]
-        if not words:
-            groups, legend = label_groups(engine, chosen)
-    if clusters is not None and not words:
-        groups, legend = cluster_groups(engine, chosen, clusters, seed)
     if fmt == "html":
-        if engine.labels:  # (the page shows and searches "ID name")
-            shown = [f"{w} {engine.name_of(w)}".strip() for w in chosen]
-        group_names = legend or (list(words) if words else ["most frequent words"])
-        return _plot_html(engine, output, chosen, groups, is_query, xy, group_names, name, started, shown)
-
+        page, points, ngroups = _page(engine, words, neighbors, rank, top, method, seed, title, progress, clusters)
+        with atomic_output(output) as f:
+            f.write(page.encode("utf-8"))
+        seconds = time.perf_counter() - started
+        return PlotResult(output, points, points, ngroups, None, "the browser's fonts", seconds, [])
+    chosen, groups, is_query, xy, shown, legend, name = _layout(
+        engine, words, neighbors, rank, top, method, seed, title, progress, fmt, clusters
+    )
     # matplotlib reports a missing glyph as a warning while laying out as well as while saving:
     # catch them over the whole drawing, for the caller (and the tests) to see.
     with warnings.catch_warnings(record=True) as caught:
@@ -188,6 +179,59 @@ def plot(
     if font_choice is None and any(not w.isascii() for w in chosen):
         log.warning("warning: no CJK font found, Chinese labels are boxes; %s", INSTALL_HINT)
     return _plot_result(output, ax, ngroups, font_choice, started, [str(w.message) for w in caught])
+
+
+def map_page(
+    engine: Engine,
+    words: Sequence[str] = (),
+    *,
+    neighbors: int = DEFAULT_NEIGHBORS,
+    rank: str = SIMILAR_RANK,
+    top: int = DEFAULT_PAGE_TOP,
+    method: str = "tsne",
+    seed: int = 0,
+    title: str | None = None,
+    progress: bool = False,
+    clusters: int | None = None,
+) -> str:
+    """plot's interactive page (w2vkit.pictures.webmap) as a string, for a caller that serves it
+    (the explorer's whole-model map) rather than writing a file: the same words, places and
+    colours as `plot(..., "map.html")` writes."""
+    if method not in PLOT_METHODS:
+        raise UsageError(f"unknown method {method!r}; choose {' or '.join(PLOT_METHODS)}")
+    if clusters is not None:
+        check_clusters(clusters)
+    return _page(engine, words, neighbors, rank, top, method, seed, title, progress, clusters)[0]
+
+
+def _page(engine, words, neighbors, rank, top, method, seed, title, progress, clusters) -> tuple[str, int, int]:
+    """The page, how many words it draws and in how many groups."""
+    chosen, groups, is_query, xy, shown, legend, name = _layout(
+        engine, words, neighbors, rank, top, method, seed, title, progress, "html", clusters
+    )
+    if engine.labels:  # (the page shows and searches "ID name")
+        shown = [f"{w} {engine.name_of(w)}".strip() for w in chosen]
+    group_names = legend or (list(words) if words else ["most frequent words"])
+    page = render_html(map_data(engine, chosen, groups, is_query, xy, group_names, name, shown))
+    return page, len(chosen), max(groups) + 1
+
+
+def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, fmt, clusters):
+    """The words a map shows, their places and colours: (chosen, groups, query flags, xy, the
+    labels shown, the legend's names or None, the title)."""
+    chosen, groups, is_query = choose_words(engine, list(words), neighbors, top, rank)
+    ids = [engine.model.index[w] for w in chosen]
+    vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
+    xy = _projected(vectors, method, seed, progress, fmt, described=bool(words), top=top)
+    name = title or f"{engine.model.path.name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {len(chosen)} words"
+    shown, legend = chosen, None
+    if engine.labels:  # an item model with labels: names on the points, colours by group
+        shown = [engine.name_of(w) or w for w in chosen]
+        if not words:
+            groups, legend = label_groups(engine, chosen)
+    if clusters is not None and not words:
+        groups, legend = cluster_groups(engine, chosen, clusters, seed)
+    return chosen, groups, is_query, xy, shown, legend, name
 
 
 def _projected(vectors, method: str, seed: int, progress: bool, fmt: str, described: bool, top: int):
@@ -228,22 +272,6 @@ def _plot_result(output: Path, ax, ngroups: int, font_choice, started: float, me
         font_choice.describe() if font_choice else None,
         time.perf_counter() - started,
         messages,
-    )
-
-
-def _plot_html(engine, output, chosen, groups, is_query, xy, group_names, title, started, shown) -> PlotResult:
-    page = render_html(map_data(engine, chosen, groups, is_query, xy, group_names, title, shown))
-    with atomic_output(output) as f:
-        f.write(page.encode("utf-8"))
-    return PlotResult(
-        output,
-        len(chosen),
-        len(chosen),
-        max(groups) + 1,
-        None,
-        "the browser's fonts",
-        time.perf_counter() - started,
-        [],
     )
 
 
