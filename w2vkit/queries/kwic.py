@@ -342,36 +342,7 @@ def passages(
     from ..text.corpus.corpuscache import model_corpus
     from ..text.reading.tables import is_table
 
-    if background and (source or model is None):
-        raise UsageError(
-            "{background} shows a model's background beside its text: give {model}, not {source}",
-            "background",
-            "model",
-            "source",
-        )
-    if columns is not None and not (source and is_table(source)):
-        raise UsageError("{columns} names a table's columns: give {source} TABLE", "columns", "source")
-    if where and not (source and is_table(source)):
-        raise UsageError("{where} filters a table's rows: give {source} TABLE (.tsv, .csv, .jsonl)", "where", "source")
-    if source and is_table(source):  # (with the model trained on it: the rows as the model read them)
-        found = table_concordance(
-            source,
-            word,
-            text_column=text_column,
-            where=where or {},
-            width=width,
-            limit=limit,
-            model=model,
-            near=near,
-            columns=columns,
-        )
-    elif source:
-        found = concordance(source, word, segmented=False, width=width, limit=limit, near=near)
-    elif model is not None:
-        corpus, files = model_corpus(model)
-        found = concordance(corpus, word, segmented=True, width=width, limit=limit, files=files, near=near)
-    else:
-        raise TypeError("give source (a file or table) or model (its training text)")
+    found = _found(word, source, model, width, limit, text_column, where, near, background, columns)
     # (a table a model was trained on: its text holds a line per row, so the line is the row's number)
     rows: list[tuple] = [
         (h.file, h.line, h.document or (f"row {h.line}" if not source and is_table(h.file) else ""), h.left, h.word,
@@ -421,3 +392,40 @@ def passages(
         more = f"; showing {len(beside.hits)}" if len(beside.hits) < beside.total else ""
         result.note(f"{beside.total:,} occurrences in the background, on {beside.lines:,} lines{more}", kind="info")
     return result
+
+
+def _found(word, source, model, width, limit, text_column, where, near, background, columns):
+    """passages' hits: the arguments checked together, then the concordance of the table, the raw
+    file or the model's training text."""
+    from ..text.corpus.corpuscache import model_corpus
+    from ..text.reading.tables import is_table
+
+    if background and (source or model is None):
+        raise UsageError(
+            "{background} shows a model's background beside its text: give {model}, not {source}",
+            "background",
+            "model",
+            "source",
+        )
+    if columns is not None and not (source and is_table(source)):
+        raise UsageError("{columns} names a table's columns: give {source} TABLE", "columns", "source")
+    if where and not (source and is_table(source)):
+        raise UsageError("{where} filters a table's rows: give {source} TABLE (.tsv, .csv, .jsonl)", "where", "source")
+    if source and is_table(source):  # (with the model trained on it: the rows as the model read them)
+        return table_concordance(
+            source,
+            word,
+            text_column=text_column,
+            where=where or {},
+            width=width,
+            limit=limit,
+            model=model,
+            near=near,
+            columns=columns,
+        )
+    if source:
+        return concordance(source, word, segmented=False, width=width, limit=limit, near=near)
+    if model is not None:
+        corpus, files = model_corpus(model)
+        return concordance(corpus, word, segmented=True, width=width, limit=limit, files=files, near=near)
+    raise TypeError("give source (a file or table) or model (its training text)")

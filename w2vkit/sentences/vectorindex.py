@@ -188,42 +188,14 @@ def _write_index_files(embedder, source, folder, kind, half, metric, unit, progr
         if rows == 0:
             raise UsageError(f"{source}: no lines to index")
         checksums = {"vectors.f32": vec_out.sha256, "texts.txt": text_out.sha256}
-        arrays = {"offsets.npy": np.asarray(offsets, dtype=np.int64)}
-        if unit != "line":
-            arrays["lines.npy"] = np.asarray(first_lines, dtype=np.int64)
-        if component is not None:
-            arrays["component.npy"] = component.astype(np.float32)
-        for name, array in arrays.items():
-            with HashedWriter(tmp / name) as out:
-                np.save(out, array, allow_pickle=False)
-            checksums[name] = out.sha256
+        checksums.update(_write_arrays(tmp, offsets, first_lines if unit != "line" else None, component))
         # auto: above FLAT_BELOW, ivf: on 1.13M lines it met recall@10 0.95 at 39x the exact speed and
         # built in a third of hnsw's time (benchmarks/index.py, docs/benchmarks.md)
         chosen = ("flat" if rows < FLAT_BELOW else "ivf") if kind == "auto" else kind
         if chosen != "flat" and folder is not None:
             checksums[f"{chosen}.faiss"] = _build_faiss(tmp, rows, dim, dtype, chosen, metric)
-        st = os.stat(stream.path) if stream.path != "-" else None
-        meta = {
-            "format": INDEX_FORMAT,
-            "format_version": INDEX_VERSION,
-            "lines": rows,
-            "empty": empty,
-            "dim": dim,
-            "dtype": "float16" if half else "float32",
-            "kind": chosen,
-            "metric": metric,
-            "unit": unit,
-            "method": embedder.method,
-            "model": str(embedder.model.path),
-            "model_vectors_sha256": embedder.model.meta.get("vectors_sha256"),
-            "source": {
-                "path": str(Path(stream.path).resolve()) if st else "-",
-                "size": st.st_size if st else None,
-                "mtime_ns": st.st_mtime_ns if st else None,
-            },
-            "texts_sha256": checksums["texts.txt"],
-            "checksums": checksums,
-        }
+        counts = {"lines": rows, "empty": empty, "dim": dim, "kind": chosen, "metric": metric, "unit": unit}
+        meta = _index_meta(embedder, stream, counts, half, checksums)
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     except BaseException:
         import shutil
@@ -235,6 +207,50 @@ def _write_index_files(embedder, source, folder, kind, half, metric, unit, progr
         if bar is not None:
             bar.close()
     return tmp, meta
+
+
+def _write_arrays(tmp: Path, offsets, first_lines, component) -> dict:
+    """The index's arrays beside its vectors (each line's offset in texts.txt; for units other than
+    lines, each unit's first line; SIF's removed component), each hashed as it is written."""
+    from ..base.trust import HashedWriter
+
+    arrays = {"offsets.npy": np.asarray(offsets, dtype=np.int64)}
+    if first_lines is not None:
+        arrays["lines.npy"] = np.asarray(first_lines, dtype=np.int64)
+    if component is not None:
+        arrays["component.npy"] = component.astype(np.float32)
+    checksums = {}
+    for name, array in arrays.items():
+        with HashedWriter(tmp / name) as out:
+            np.save(out, array, allow_pickle=False)
+        checksums[name] = out.sha256
+    return checksums
+
+
+def _index_meta(embedder, stream, counts: dict, half: bool, checksums: dict) -> dict:
+    """meta.json of an index: its format, sizes and kind (`counts`), the model and the source read."""
+    st = os.stat(stream.path) if stream.path != "-" else None
+    return {
+        "format": INDEX_FORMAT,
+        "format_version": INDEX_VERSION,
+        "lines": counts["lines"],
+        "empty": counts["empty"],
+        "dim": counts["dim"],
+        "dtype": "float16" if half else "float32",
+        "kind": counts["kind"],
+        "metric": counts["metric"],
+        "unit": counts["unit"],
+        "method": embedder.method,
+        "model": str(embedder.model.path),
+        "model_vectors_sha256": embedder.model.meta.get("vectors_sha256"),
+        "source": {
+            "path": str(Path(stream.path).resolve()) if st else "-",
+            "size": st.st_size if st else None,
+            "mtime_ns": st.st_mtime_ns if st else None,
+        },
+        "texts_sha256": checksums["texts.txt"],
+        "checksums": checksums,
+    }
 
 
 def _check_index_output(output: Path) -> None:
