@@ -167,18 +167,7 @@ def _moved(
     ua, ub = _unit_rows_of(a, ia), _unit_rows_of(b, ib)
     position = {w: j for j, w in enumerate(shared_words)}
     if words:
-        chosen = []
-        for w in words:  # as each model looks words up (normalised forms), with the message of one that lacks it
-            forms = []
-            for engine in (a, b):
-                try:
-                    forms.append(engine.model.words[engine.index_of(w)])
-                except UnknownWordError as e:
-                    raise UnknownWordError(f"{engine.model.path}: {e}", w) from None
-            form = forms[0] if forms[0] in position else forms[1]
-            if form not in position:
-                raise UnknownWordError(f"{w!r} is {forms[0]!r} in one model and {forms[1]!r} in the other", w)
-            chosen.append(position[form])
+        chosen = [_shared_position(a, b, w, position) for w in words]
     counts_a, counts_b = np.asarray(a.model.counts)[ia], np.asarray(b.model.counts)[ib]
     aligned = by == "cosine" and a.model.dim == b.model.dim
     used = 0
@@ -217,25 +206,46 @@ def _moved(
             )
         )
     if floor:
-        within = _within_scores([r.word for r in rows], a, b, by, k, anchors)
-        stable_rows = []
-        for r in rows:
-            values = within.get(r.word, [])
-            r.within = float(np.mean(values)) if values else None
-            between = r.cosine if aligned else r.overlap
-            if len(values) < MIN_MEMBERS or r.within is None or r.within < UNSTABLE_WITHIN:
-                result.unstable.append(r)
-                continue
-            r.z = _z(values, float(between or 0.0), "cosine" if aligned else "overlap")  # (set for every row here)
-            stable_rows.append(r)
+        rows = _above_the_floor(result, rows, a, b, k, anchors)
         if not words:
             if rank == "z":
-                stable_rows.sort(key=lambda r: (r.z or 0.0) if not least_moved else -(r.z or 0.0), reverse=True)
-            stable_rows = stable_rows[:topn]
-        rows = stable_rows
+                rows.sort(key=lambda r: (r.z or 0.0) if not least_moved else -(r.z or 0.0), reverse=True)
+            rows = rows[:topn]
         result.noise_floor = True
     result.rows = rows
     return result
+
+
+def _shared_position(a: Engine, b: Engine, word: str, position: dict[str, int]) -> int:
+    """The word's place among the shared words, as each model looks it up (normalised forms), with
+    the message of one that lacks it."""
+    forms = []
+    for engine in (a, b):
+        try:
+            forms.append(engine.model.words[engine.index_of(word)])
+        except UnknownWordError as e:
+            raise UnknownWordError(f"{engine.model.path}: {e}", word) from None
+    form = forms[0] if forms[0] in position else forms[1]
+    if form not in position:
+        raise UnknownWordError(f"{word!r} is {forms[0]!r} in one model and {forms[1]!r} in the other", word)
+    return position[form]
+
+
+def _above_the_floor(result: CompareResult, rows: list, a: Engine, b: Engine, k: int, anchors: int) -> list:
+    """The rows whose words the members judge stable, each with its z against its noise floor (the
+    others go to result.unstable)."""
+    within = _within_scores([r.word for r in rows], a, b, result.by, k, anchors)
+    stable_rows = []
+    for r in rows:
+        values = within.get(r.word, [])
+        r.within = float(np.mean(values)) if values else None
+        between = r.cosine if result.aligned else r.overlap
+        if len(values) < MIN_MEMBERS or r.within is None or r.within < UNSTABLE_WITHIN:
+            result.unstable.append(r)
+            continue
+        r.z = _z(values, float(between or 0.0), "cosine" if result.aligned else "overlap")  # (set for every row here)
+        stable_rows.append(r)
+    return stable_rows
 
 
 def _within_scores(words, a: Engine, b: Engine, by: str, k: int, anchors: int) -> dict[str, list[float]]:

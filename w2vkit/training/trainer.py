@@ -412,25 +412,7 @@ def _save_trained(
     import numpy as np
 
     final = final_vectors(run, opts, own_words=True)
-    meta = {
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "numpy_version": np.__version__,
-        "hyperparameters": asdict(opts),
-        "corpus": {
-            "inputs": prepared.inputs,
-            "tokens": tokens,
-            **prepared.record(),
-            **({"file_starts": prepared.file_starts} if prepared.file_starts else {}),
-        },
-        "segmentation": prepared.segmentation,
-        "losses_per_epoch": [round(x, 3) for x in run.losses],
-        "timings": {
-            "prepare_seconds": round(prepared.seconds, 3),
-            "train_seconds": round(run.seconds, 3),
-            "words_per_second": round(tokens * (1 if run.model is None else opts.epochs) / run.seconds),
-        },
-        "resumed_from": resumed_from.meta.get("vectors_sha256") if resumed_from else None,
-    }
+    meta = _training_record(run, opts, prepared, tokens, resumed_from)
     if background is not None:
         meta["background"] = background.record
     count_seconds = final.meta.pop("count_seconds", None)
@@ -491,3 +473,28 @@ def _save_trained(
     layout = final.meta.get("count_model", {}).get("layout")
     parts = (layout["predictive_dim"], layout["count_dim"]) if layout else (int(final.vectors.shape[1]),)
     return len(final.words), parts
+
+
+def _training_record(run: FitRun, opts, prepared, tokens: int, resumed_from) -> dict:
+    """meta.json's record of a training: when, with what, on which text, how it went."""
+    import numpy as np
+
+    return {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "numpy_version": np.__version__,
+        "hyperparameters": asdict(opts),
+        "corpus": {
+            "inputs": prepared.inputs,
+            "tokens": tokens,
+            **prepared.record(),
+            **({"file_starts": prepared.file_starts} if prepared.file_starts else {}),
+        },
+        "segmentation": prepared.segmentation,
+        "losses_per_epoch": [round(x, 3) for x in run.losses],
+        "timings": {
+            "prepare_seconds": round(prepared.seconds, 3),
+            "train_seconds": round(run.seconds, 3),
+            "words_per_second": round(tokens * (1 if run.model is None else opts.epochs) / run.seconds),
+        },
+        "resumed_from": resumed_from.meta.get("vectors_sha256") if resumed_from else None,
+    }
