@@ -157,18 +157,9 @@ def _answered(job: Job, pending: str) -> Response:
     return _json(job.value)  # type: ignore[arg-type]
 
 
-def make_app(
-    session: Session,
-    token: str,
-    hosts: set[str] | None,
-    wait: float = ANSWER_WAIT,
-    code: OneTimeCode | None = None,
-    port: int = 0,
-) -> Guard:
-    """The ASGI application: the page, its questions and the map, behind the guard."""
-    quick, slow = Worker("w2vkit-explore"), Worker("w2vkit-explore-slow")
-
-    # the page's own files, read once (a file response reads in a worker thread: 100 ms on a busy machine)
+def _file_routes(token: str) -> list[Route]:
+    """The page and its own files, read once (a file response reads in a worker thread: 100 ms on a
+    busy machine), and the bundled font."""
     files = {name: (STATIC / name).read_bytes() for name in ["index.html", *STATIC_FILES]}
 
     # The token in the addresses the page loads itself (no cookie carries it: see the docstring).
@@ -198,6 +189,41 @@ def make_app(
                 return PlainTextResponse("no font", 404)
             font_bytes.append(Path(path).read_bytes())
         return Response(font_bytes[0], media_type="font/otf", headers={"cache-control": "private, max-age=86400"})
+
+    return [Route("/", page), Route("/static/{name}", static), Route("/font", font)]
+
+
+def _warmer(session: Session, slow: Worker) -> Callable[[], None]:
+    """What asks what the first visit asks before the address is printed: the most frequent word's
+    neighbours and picture (the members' norms and indexes read, numpy warmed), and the default
+    whole-model map (scikit-learn imported: 3 s on a busy machine)."""
+
+    def warm() -> None:
+        try:
+            word = session.engine().model.words[0]
+        except W2vkitError:  # (a model that fails its checks: nothing to warm)
+            return
+        for name in ("similar", "neighbourhood", "kwic"):  # (kwic: its imports, and the text read once)
+            try:
+                answer(session, name, {"positive": word, "word": word, "limit": "1"})
+            except W2vkitError:  # (the page says so at each question)
+                pass
+        asked = map_question(session, {})
+        slow.ask(("map", asked), lambda: _map_page(session, asked), MAP_WARM_WAIT)
+
+    return warm
+
+
+def make_app(
+    session: Session,
+    token: str,
+    hosts: set[str] | None,
+    wait: float = ANSWER_WAIT,
+    code: OneTimeCode | None = None,
+    port: int = 0,
+) -> Guard:
+    """The ASGI application: the page, its questions and the map, behind the guard."""
+    quick, slow = Worker("w2vkit-explore"), Worker("w2vkit-explore-slow")
 
     async def complete(request: Request) -> Response:
         params = dict(request.query_params)
@@ -230,35 +256,15 @@ def make_app(
             return PlainTextResponse(_message(job.error), 400)
         return HTMLResponse(job.value, headers={"Content-Security-Policy": MAP_POLICY})
 
-    def warm() -> None:
-        """Ask what the first visit asks before the address is printed: the most frequent word's
-        neighbours and picture (the members' norms and indexes read, numpy warmed), and the default
-        whole-model map (scikit-learn imported: 3 s on a busy machine)."""
-        from .questions import answer
-
-        try:
-            word = session.engine().model.words[0]
-        except W2vkitError:  # (a model that fails its checks: nothing to warm)
-            return
-        for name in ("similar", "neighbourhood", "kwic"):  # (kwic: its imports, and the text read once)
-            try:
-                answer(session, name, {"positive": word, "word": word, "limit": "1"})
-            except W2vkitError:  # (the page says so at each question)
-                pass
-        asked = map_question(session, {})
-        slow.ask(("map", asked), lambda: _map_page(session, asked), MAP_WARM_WAIT)
-
     routes = [
-        Route("/", page),
-        Route("/static/{name}", static),
-        Route("/font", font),
+        *_file_routes(token),
         Route("/api/complete", complete),
         Route("/api/{name}", question),
         Route("/map", whole_map),
     ]
     app = Starlette(routes=routes)
     guard = Guard(app, token, hosts, code, port)
-    guard.warm = warm
+    guard.warm = _warmer(session, slow)
     return guard
 
 
