@@ -3,7 +3,6 @@ and intervals against a brute-force computation over the members, the anchor sta
 hand computation, members trained reproducibly, an interrupted bootstrap, and bad input."""
 
 import json
-import math
 
 import numpy as np
 import pytest
@@ -12,42 +11,11 @@ from conftest import WORDS, default_sigint, model_with_members
 from w2vkit.base.intervals import interval, t_quantile
 from w2vkit.model.members import member_dir
 from w2vkit.model.store import load_model, save_model
-from w2vkit.queries.ensemble import member_views
-from w2vkit.queries.ensemble import spreads as member_spreads
 from w2vkit.queries.query import Engine
 
 
 def unit(v):
     return v / np.linalg.norm(v)
-
-
-def test_recurrence_and_intervals_equal_a_brute_force_count(tmp_path):
-    folder = model_with_members(tmp_path)
-    engine = Engine(load_model(folder))
-    assert len(engine.members) == 6
-    hits = [w for w, _ in engine.most_similar(["w01"], topn=5)] + ["w39"]
-    spreads = member_spreads(member_views(engine, engine.query(["w01"]), 5), hits, 5)
-    members = [load_model(member_dir(folder, k)) for k in range(1, 7)]
-    for hit, spread in zip(hits, spreads):
-        inside, values = 0, []
-        for m in members:
-            vec = {w: unit(v.astype(np.float64)) for w, v in zip(m.words, np.asarray(m.vectors))}
-            if hit not in vec:
-                continue
-            sims = {w: float(vec["w01"] @ v) for w, v in vec.items() if w != "w01"}
-            top = sorted(sims, key=lambda w: -sims[w])[:5]
-            inside += hit in top
-            values.append(sims[hit])
-        assert spread.recurrence == pytest.approx(inside / 6)  # absent in a member: not recurring there
-        assert spread.found == len(values)
-        z = np.arctanh(values)
-        half = t_quantile(0.95, len(z) - 1) * z.std(ddof=1) * math.sqrt(1 + 1 / len(z))
-        assert (spread.low, spread.high) == pytest.approx(
-            (math.tanh(z.mean() - half), math.tanh(z.mean() + half)), abs=1e-5
-        )
-        assert spread.estimate == pytest.approx(math.tanh(z.mean()), abs=1e-5)  # (inside, by construction)
-        assert spread.low <= spread.estimate <= spread.high
-    assert spreads[-1].found == 3  # w39 is in the odd members only
 
 
 def test_t_quantiles_match_scipy():
