@@ -142,3 +142,17 @@ def test_a_model_of_characters_is_mapped_with_its_characters(invoke, novel_slice
     assert r.exit_code == 0, r.stderr
     words, _, _ = choose_words(Engine(load_model(words_model)), [], 10, 200)
     assert all(len(w) > 1 for w in words)
+
+
+def test_a_query_word_that_is_anothers_neighbour_is_its_own_groups_query(engine):
+    """plot 行者 X, where X is among 行者's neighbours: X is drawn (once) as the query of its own
+    group, so the legend names it, not its first neighbour."""
+    from w2vkit.pictures.projection import choose_words
+
+    first = "行者"
+    other = engine.most_similar([first], topn=1)[0][0]
+    chosen, groups, is_query = choose_words(engine, [first, other], 5, 0)
+    assert chosen.count(other) == 1
+    at = chosen.index(other)
+    assert is_query[at] and groups[at] == 1
+    assert [w for w, g, q in zip(chosen, groups, is_query) if q] == [first, other]

@@ -61,8 +61,8 @@ def choose_words(engine: Engine, words: list[str], neighbors: int, top: int, ran
         listed = similar(engine, [w], topn=neighbors, rank=rank, background_words=0).records()
         for i, x in enumerate([w] + [r["word"] for r in listed]):
             if x in seen:
-                if i == 0:  # a query word that is another's neighbour becomes a query
-                    is_query[seen[x]] = True
+                if i == 0:  # a query word that is another's neighbour is a query: its own group's, ringed
+                    is_query[seen[x]], groups[seen[x]] = True, g
                 continue
             seen[x] = len(chosen)
             chosen.append(x)
