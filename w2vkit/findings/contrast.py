@@ -196,18 +196,11 @@ def contrast(
     if not words and scan is None:
         raise UsageError("give at least one word, or {scan} N", "scan")
     _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan)
-    check_number("level", level)
-    level = LEVEL if level is None else float(level)
-    if rank is not None and scan is None:  # (it orders a scan's words: alone it would be ignored)
-        raise UsageError("{rank} orders a scan's words: give {scan} N with it, or leave {rank} out", "rank", "scan")
-    rank = SCAN_RANK if rank is None else rank
-    if rank not in SCAN_RANKS:  # (before any work)
-        raise UsageError(f"{{rank}} is {' or '.join(SCAN_RANKS)}, not {rank!r}", "rank")
+    level, rank = _level_and_rank(level, rank, scan)
     permutations = count_argument("permutations", permutations, 19)
     bootstrap = count_argument("bootstrap", bootstrap, 10)
     window = count_argument("window", window)
-    if scan is True:
-        scan = SCAN_MIN_OCCURRENCES
+    scan = SCAN_MIN_OCCURRENCES if scan is True else scan
     targets = [parse_target(engine, w) for w in words]  # (a word the model lacks: said before any work)
     concepts = concept_vectors(engine, to) if to else None  # (and one of `to`'s)
     specs = [by] if isinstance(by, str) else list(by)
@@ -227,17 +220,7 @@ def contrast(
             settings.update(min_occurrences=min_occurrences, split_blocks=split_blocks, where=where, table=table)
             settings.update(level=level, baseline=baseline)
             return regress(engine, words, path, by=specs, block=block, text_column=text_column, rows=rows, **settings)
-    if at:
-        raise UsageError(
-            "{at} asks for fitted vectors of a regression: give a number column or several {by}", "at", "by"
-        )
-    if baseline:  # (one column's groups are each against the rest, or against the one before)
-        raise UsageError(
-            "{baseline} sets a regression's reference level; one column's groups are each against the rest: give "
-            "{groups} with the baseline first to compare each group with the one before",
-            "baseline",
-            "groups",
-        )
+    _refuse_regression_options(at, baseline)
     docs = read_documents(engine, path, names[0], block, text_column, groups, split_blocks, where, rows=rows)
     if ordered and not docs.ordered:  # (a picture of paths needs them: said before the work, not after)
         raise UsageError("the groups have no order: give {groups} A,B,C", "groups")
@@ -274,15 +257,41 @@ def contrast(
     if scan is not None:
         provenance["rank"] = rank
     else:  # (the group vectors asked of the members too: each neighbour's recurrence, beside its cosine)
-        targeted = dict(zip(words, targets))
-        asked = ask_members(engine, docs, window, targeted, rows, fields.get("trajectories", []), progress)
-        if asked:
-            columns.insert(columns.index("cosines") + 1, "recurrence")
+        asked = ask_members(
+            engine, docs, window, dict(zip(words, targets)), rows, fields.get("trajectories", []), progress
+        )
+        columns[columns.index("cosines") + 1 : columns.index("cosines") + 1] = ["recurrence"] if asked else []
     result = Result("contrast", columns, [tuple(r) for r in rows], fields, provenance=provenance)
     _say_what_it_rests_on(result, notes, docs, block, scan, len(words), fit)
     if asked:
         result.note(MEMBERS_NOTE.format(members=asked), kind="info")
     return result
+
+
+def _refuse_regression_options(at, baseline) -> None:
+    """What only a regression answers, asked of one column's groups: one line saying so."""
+    if at:
+        raise UsageError(
+            "{at} asks for fitted vectors of a regression: give a number column or several {by}", "at", "by"
+        )
+    if baseline:  # (one column's groups are each against the rest, or against the one before)
+        raise UsageError(
+            "{baseline} sets a regression's reference level; one column's groups are each against the rest: give "
+            "{groups} with the baseline first to compare each group with the one before",
+            "baseline",
+            "groups",
+        )
+
+
+def _level_and_rank(level, rank, scan) -> tuple[float, str]:
+    """The interval's level and a scan's order, checked before any work (their defaults when unset)."""
+    check_number("level", level)
+    if rank is not None and scan is None:  # (it orders a scan's words: alone it would be ignored)
+        raise UsageError("{rank} orders a scan's words: give {scan} N with it, or leave {rank} out", "rank", "scan")
+    rank = SCAN_RANK if rank is None else rank
+    if rank not in SCAN_RANKS:
+        raise UsageError(f"{{rank}} is {' or '.join(SCAN_RANKS)}, not {rank!r}", "rank")
+    return (LEVEL if level is None else float(level)), rank
 
 
 # the numbers a contrast's provenance records, as its state holds them

@@ -24,7 +24,7 @@ from ..base.results import Result
 from ..errors import UsageError
 from ..queries.query import Engine
 from .alacarte import fit_note
-from .permutation import LEVEL, Side, bh, block_moments, dealt, debiased_cosines, inverted
+from .permutation import LEVEL, Side, bh, block_moments, dealt, inverted, weighted_cosines
 from .tabledocs import Documents
 from .targets import Target, block_side
 
@@ -66,13 +66,13 @@ def neighbour_ratio(side: Side, engine: Engine, own: set[int], permutations: int
     moments = block_moments(side)
     idx = np.flatnonzero(in_a | in_b)
     sub, k = moments[idx], int(in_a.sum())
-    observed = debiased_cosines(np.vstack([in_a[idx], in_b[idx]]).astype(np.float64), sub, units)
+    observed = weighted_cosines(np.vstack([in_a[idx], in_b[idx]]).astype(np.float64), sub, units)
     cos_a, cos_b = observed
     logs = _log_ratio(cos_a, cos_b)
     permuted: list[np.ndarray] = []
     while len(permuted) < permutations:  # (the blocks dealt out again, as many to a as before)
         wa = dealt(rng, min(CHUNK, permutations - len(permuted)), len(idx), k)
-        permuted.extend(_log_ratio(debiased_cosines(wa, sub, units), debiased_cosines(1.0 - wa, sub, units)))
+        permuted.extend(_log_ratio(weighted_cosines(wa, sub, units), weighted_cosines(1.0 - wa, sub, units)))
     spread = np.array(permuted)
     exceed = (np.abs(spread) >= np.abs(logs)[None, :] - 1e-12).sum(axis=0)
     intervals = [tuple(np.exp(inverted(spread[:, j], float(logs[j]), level))) for j in range(len(rows))]

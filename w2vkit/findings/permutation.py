@@ -128,17 +128,17 @@ def cosines_to(
     side: Side, g: int, units: np.ndarray, bootstrap: int, rng, level: float = LEVEL
 ) -> list[tuple[float, float, float]]:
     """The cosine of group g's mean vector with each of `units` (unit rows: words a user names),
-    debiased (debiased_cosines), with a shifted-percentile 90% interval from drawing g's blocks
+    debiased (weighted_cosines), with a shifted-percentile 90% interval from drawing g's blocks
     with replacement."""
     mine = side.group == g
     draws = drawn(rng, bootstrap, mine)[:, mine]
-    cos = debiased_cosines(np.vstack([np.ones(int(mine.sum())), draws]), block_moments(side)[mine], units)
+    cos = weighted_cosines(np.vstack([np.ones(int(mine.sum())), draws]), block_moments(side)[mine], units)
     return [
         (float(cos[0, j]), *shifted_percentiles(cos[1:, j], float(cos[0, j]), level)) for j in range(units.shape[0])
     ]
 
 
-def debiased_cosines(weights: np.ndarray, moments: np.ndarray, units: np.ndarray) -> np.ndarray:
+def weighted_cosines(weights: np.ndarray, moments: np.ndarray, units: np.ndarray) -> np.ndarray:
     """The cosine of each weighted mean (a row of block weights over the rows of `moments`) with
     each of `units`: a matrix, a row per weighting. The mean's squared length is debiased by its
     sampling variance, as the change's is: a noisy mean is long in every direction, which would

@@ -12,7 +12,7 @@ import numpy as np
 
 from .design import Design
 from .permutation import inverted, shifted_percentiles
-from .regfitted import debiased_cosines, design_row, level_terms
+from .regfitted import design_row, fitted_cosines, level_terms
 
 CELLS = ("", "_low", "_high", "_vs", "_vs_low", "_vs_high")  # each word's columns, after cos_WORD
 
@@ -25,7 +25,7 @@ def cosine_columns(names: list[str]) -> list[str]:
 def _cosines(state: dict, x: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The debiased cosine of the fitted vector at design row x with each unit, and of each draw's."""
     draws = np.einsum("p,bpd->bd", x, state["draws"])
-    return debiased_cosines(state, x, x @ state["coef"], units), debiased_cosines(state, x, draws, units, True)
+    return fitted_cosines(state, x, x @ state["coef"], units), fitted_cosines(state, x, draws, units, True)
 
 
 def level_differences(design: Design, c: int, state: dict, coefficients: np.ndarray, dealt: np.ndarray, units):
@@ -45,7 +45,7 @@ def level_differences(design: Design, c: int, state: dict, coefficients: np.ndar
         rows = np.repeat(point[None, :], len(coefficients), axis=0)
         rows[:, [place[j] for j in kept]] += dealt - mean[None, :]
         # (debiased by the fit's own variance at the level: a permutation's is about the same)
-        return debiased_cosines(state, point, np.einsum("mp,mpd->md", rows, coefficients), units)
+        return fitted_cosines(state, point, np.einsum("mp,mpd->md", rows, coefficients), units)
 
     base = cosines(0)
     return np.stack([cosines(k) - base for k in range(1, len(design.covariates[c].levels))], axis=-2)

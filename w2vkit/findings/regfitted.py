@@ -34,7 +34,7 @@ def _value(x: np.ndarray, place: dict, j: int) -> float:
     return float(x[place[j]]) if j in place else 0.0  # (a part not fitted for this word: 0)
 
 
-def debiased_cosines(state: dict, x: np.ndarray, vectors: np.ndarray, units: np.ndarray, drawn: bool = False):
+def fitted_cosines(state: dict, x: np.ndarray, vectors: np.ndarray, units: np.ndarray, drawn: bool = False):
     """The cosines of fitted vectors (… x dim: the fit's, a draw's or a permutation's) at design
     row x (or rows, one for each vector's place) with each unit, each vector's squared length less the fit's sampling variance there
     (state["spread"], regstats.fitted_spread): a noisy fitted vector is long in every direction,
@@ -58,13 +58,13 @@ def level_terms(design: Design, c: int, k: int) -> dict[int, float]:
 
 def nearest(engine, state: dict, x: np.ndarray) -> tuple[list[str], list[float]]:
     """The NEIGHBOURS nearest words of the fitted vector at design row x but the word's own, with
-    their cosines, debiased as every cosine of a fitted vector is (debiased_cosines: the order is
+    their cosines, debiased as every cosine of a fitted vector is (fitted_cosines: the order is
     the plain cosine's)."""
     vector = x @ state["coef"]
     if not np.any(vector):
         return [], []
     best = engine.nearest(vector, NEIGHBOURS, exclude=state["own"]).rows
-    sims = debiased_cosines(state, x, vector, engine.unit[best].astype(np.float64))
+    sims = fitted_cosines(state, x, vector, engine.unit[best].astype(np.float64))
     return [engine.model.words[j] for j in best], [float(s) for s in sims]
 
 
@@ -105,8 +105,8 @@ def curve(engine, word: str, design: Design, state: dict, number: tuple, drawn) 
         drawn = [engine.model.words[j] for j in picked], engine.unit[picked].astype(np.float64)
     names, units = drawn
 
-    line = debiased_cosines(state, rows, rows @ state["coef"], units)
-    draws = debiased_cosines(state, rows, np.einsum("np,bpd->bnd", rows, state["draws"]), units, True)
+    line = fitted_cosines(state, rows, rows @ state["coef"], units)
+    draws = fitted_cosines(state, rows, np.einsum("np,bpd->bnd", rows, state["draws"]), units, True)
     # (shifted percentiles, as every interval of a contrast: a draw's fitted vector is noisier, which
     # pulls its cosines toward 0, and the plain band missed its own line at 3 of 10 points)
     tails = [(1 - state["level"]) / 2, (1 + state["level"]) / 2]

@@ -115,7 +115,7 @@ def fitted_spread(blocks: Blocks, xtx: np.ndarray, coef: np.ndarray) -> np.ndarr
     """K (terms x terms) such that x'Kx is the cluster-robust sampling variance, summed over the
     dimensions, of the fitted vector x'B at any design row x: M (Σ_b G_b G_bᵀ) M times B/(B−1), with
     M = (X'X)⁻¹ and G_b the block's score (debiased_squares). A fitted vector's squared length less
-    it is debiased, as a group's mean is for its cosines (permutation.debiased_cosines)."""
+    it is debiased, as a group's mean is for its cosines (permutation.weighted_cosines)."""
     nb = len(blocks.n)
     score = blocks.xs - np.einsum("bpq,qd->bpd", blocks.xx, coef)
     m = np.linalg.inv(ridged(xtx))
