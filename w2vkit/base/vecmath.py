@@ -70,7 +70,9 @@ def principal_plane(vectors: np.ndarray) -> np.ndarray:
     a path and `plot --method pca`. Each axis points so that its largest loading is positive, as
     scikit-learn's PCA turns it, so the same points land in the same places whoever draws them.
     (A tall matrix goes through the d x d covariance, whose eigenvectors are the axes: a map of
-    100,000 words needs no 100,000-row SVD.)"""
+    100,000 words needs no 100,000-row SVD. By hand, not scikit-learn's PCA: measured on 100,000 x
+    300, 0.45 s here against 0.2 s for its randomized solver, but importing scikit-learn takes 2.0-2.3
+    s, which a PCA map or the explorer's first neighbourhood would otherwise pay.)"""
     import numpy as np
 
     centred = np.asarray(vectors, dtype=np.float64)
