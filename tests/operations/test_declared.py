@@ -19,6 +19,7 @@ from w2vkit.queries.query import Engine
 # what each operation is asked here, as a page sends it (strings)
 ASKED = {
     "similar": {"positive": WORDS[0], "topn": "6", "rank": "ensemble", "hubness": "csls", "min_neighbour_count": "2"},
+    "similarity": {"pairs": f"{WORDS[0]} {WORDS[1]} {WORDS[2]} {WORDS[39]}"},
     "analogy": {"a": WORDS[0], "b": WORDS[1], "c": WORDS[2], "method": "mul", "topn": "4"},
     "doesnt-match": {"words": f"{WORDS[0]} {WORDS[1]} {WORDS[5]}"},
     "expand": {"seeds": f"{WORDS[0]}，{WORDS[3]}", "topn": "5", "iterations": "1", "grow": "2", "min_count": "1"},

@@ -54,12 +54,12 @@ def similar(similarity, model_path, fmt, **values):
 
 
 @click.command()
-@click.argument("words", nargs=-1, required=True, metavar="A B [C D ...]")
+@declared("similarity")
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def similarity(words, similarity, model_path, fmt):
+def similarity(similarity, model_path, fmt, **values):
     """Cosine similarity of each pair of words (with resampled members: the ensemble's estimate,
     the model's own cosine beside it, and a 90% interval).
 
@@ -68,11 +68,9 @@ def similarity(words, similarity, model_path, fmt):
       w2vkit similarity 孙悟空 猪八戒
       w2vkit similarity king queen man woman --format tsv
     """
-    if len(words) % 2:
-        raise click.UsageError("give words in pairs: A B [C D ...]")
-    from ..queries.ensemble import similarity as find_similarity
+    from ..operations.declared import OPERATIONS
 
-    show(find_similarity(engine_for(model_path, similarity), list(zip(words[::2], words[1::2]))), fmt)
+    show(OPERATIONS["similarity"].call(engine_for(model_path, similarity), asked(values)), fmt)
 
 
 @click.command()

@@ -314,6 +314,7 @@ QUESTIONS: dict[str, Question] = {
     "similar": Question(declared("similar")),
     "neighbourhood": Question(neighbourhood),
     "kwic": Question(kwic),
+    "similarity": Question(declared("similarity")),
     "analogy": Question(declared("analogy")),
     "doesnt-match": Question(declared("doesnt-match")),
     "expand": Question(declared("expand")),

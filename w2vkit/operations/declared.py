@@ -29,6 +29,7 @@ from ..base.choices import (
     SIMILAR_RANK,
     SIMILAR_RANKS,
 )
+from ..errors import UsageError
 
 MAX_WORD_CHARS = 100  # a word given to a page (a prefix, a group's name too)
 MAX_WORDS = 100  # words in one question from a page (seeds, poles, words to place)
@@ -44,7 +45,7 @@ class Parameter(NamedTuple):
     dataclass: --help reads this table, and creating dataclasses at import made it slow.)"""
 
     name: str
-    kind: str  # words | word | count | share | choice | flag
+    kind: str  # words | word | pairs (words, two at a time) | count | share | choice | flag
     help: str
     flags: tuple[str, ...] = ()
     default: Any = None
@@ -76,8 +77,15 @@ class Operation(NamedTuple):
 
     def call(self, engine, asked: Mapping):
         """The library's answer: the parameters given (None and empty: not given, the library's
-        default applies; a value given is never replaced)."""
+        default applies; a value given is never replaced); words of a `pairs` parameter two at a
+        time."""
         given = {k: list(v) if isinstance(v, tuple) else v for k, v in asked.items() if v not in (None, (), [])}
+        for p in self.parameters:
+            if p.kind == "pairs" and p.name in given:
+                words = given[p.name]
+                if len(words) % 2:
+                    raise UsageError(f"give words in pairs: {p.metavar or 'A B'} ({len(words)} given)")
+                given[p.name] = list(zip(words[::2], words[1::2]))
         return self.library()(engine, **given)
 
 
@@ -149,6 +157,11 @@ OPERATIONS: dict[str, Operation] = {
                     metavar="N",
                 ),
             ),
+        ),
+        Operation(
+            "similarity",
+            "queries.ensemble:similarity",
+            (Parameter("pairs", "pairs", "Pairs of words, each pair's cosine", metavar="A B [C D ...]"),),
         ),
         Operation(
             "analogy",

@@ -28,16 +28,16 @@ def read_page(operation: Operation, params: Mapping[str, str]) -> dict:
 
 
 def _read(p: Parameter, raw: str):
-    if p.kind in ("words", "word"):
+    if p.kind in ("words", "word", "pairs"):
         # (words apart by spaces or commas, Chinese ones too; a `word` is the whole string)
-        words = raw.replace("，", " ").replace("、", " ").replace(",", " ").split() if p.kind == "words" else [raw]
+        words = raw.replace("，", " ").replace("、", " ").replace(",", " ").split() if p.kind != "word" else [raw]
         if len(raw) > MAX_WORDS * (MAX_WORD_CHARS + 1) or len(words) > MAX_WORDS:
             raise UsageError(f"{p.name}: give at most {MAX_WORDS} words")
         if any(len(w) > MAX_WORD_CHARS for w in words):
             raise UsageError(f"{p.name}: a word of that many characters is too long (at most {MAX_WORD_CHARS})")
         if len(words) < p.least:
             raise UsageError(f"give {p.name}: at least {p.least} words")
-        return words if p.kind == "words" else words[0]
+        return words[0] if p.kind == "word" else words
     if p.kind == "choice":
         if raw not in p.choices:
             raise UsageError(f"{p.name}: choose {', '.join(p.choices)}, not {raw[:20]!r}")
