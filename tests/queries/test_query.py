@@ -133,6 +133,10 @@ def test_nearest_leaves_out_rows_masks_and_rare_words_and_counts_those_hidden(en
     every = engine.nearest("行者", None, min_count=floor)
     assert every.candidates == int((counts >= floor).sum()) - (counts[engine.model.index["行者"]] >= floor)
     assert engine.nearest("行者", 0).rows == [] and len(engine.nearest("行者", 0).scores) == len(engine.model)
+    from w2vkit.errors import OptionError
+
+    with pytest.raises(OptionError, match="hubness must be one of none, csls, not 'hubs'"):
+        engine.nearest("行者", 5, hubness="hubs")
 
 
 def test_similarity_and_doesnt_match_equal_gensim(engine, kv):

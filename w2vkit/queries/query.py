@@ -20,9 +20,9 @@ import os
 
 import numpy as np
 
-from ..base.choices import ANALOGY_METHODS, MIXED
+from ..base.choices import ANALOGY_METHODS, HUBNESS_CHOICES, MIXED
 from ..base.vecmath import top_k, unit_vector
-from ..errors import UnknownWordError, UsageError
+from ..errors import OptionError, UnknownWordError, UsageError
 from ..model.store import Model
 from ..model.subwords import MIN_KNOWN_NGRAM_SHARE
 from .arguments import count_argument, terms_argument, words_argument
@@ -371,6 +371,8 @@ class Engine:
         else:
             query = query if isinstance(query, Query) else self.query(query)
             vector, own = query.vector, query.rows
+        if hubness not in HUBNESS_CHOICES:
+            raise OptionError(f"{{hubness}} must be one of {', '.join(HUBNESS_CHOICES)}, not {hubness!r}", "hubness")
         limit = self.limit(restrict)
         scores = self.scores(vector, limit)
         ranking = scores
