@@ -18,7 +18,6 @@ from .options import (
     MODEL_OPTION,
     SIMILARITY_OPTION,
     TOPN_OPTION,
-    asked,
     declared,
     given,
     library_option,
@@ -64,7 +63,7 @@ def expand(concepts_file, words_file, similarity, model_path, fmt, **values):
     from ..operations.declared import OPERATIONS
     from ..queries.words import listed_words
 
-    values = asked(values)
+    values = given(**values)  # (an unset option is None; Operation.call leaves out the rest unset)
     if bool(values.get("seeds") or words_file) == bool(concepts_file):
         raise click.UsageError("give SEED words or --concepts FILE (one of the two; --words FILE gives seeds too)")
     engine = engine_for(model_path, similarity)

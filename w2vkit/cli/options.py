@@ -271,7 +271,8 @@ def segment_options(given: dict):
 def declared(name: str):
     """The arguments and options of operation `name` as its declaration gives them
     (w2vkit.operations: flags, help, the library's default shown, the limits table's range), each
-    stored under the library's own keyword, so the command hands them on as they came (`asked`)."""
+    stored under the library's own keyword, so the command hands them on as they came
+    (Operation.call leaves out what was not given)."""
     from ..operations.declared import OPERATIONS
 
     operation = OPERATIONS[name]
@@ -306,12 +307,6 @@ def _declared_parameter(p):
     if p.default is None:  # (nothing unless asked: no default to show)
         return click.option(*decls, type=kind, default=None, metavar=p.metavar, help=f"{help}.")
     return library_option(*decls, type=kind, default=p.default, metavar=p.metavar, help=help)
-
-
-def asked(values: dict) -> dict:
-    """What the user gave of a declared operation's parameters (unset: None, or an empty tuple of
-    words): the library's defaults fill the rest."""
-    return {name: value for name, value in values.items() if value is not None and value != ()}
 
 
 def given(**values) -> dict:

@@ -13,7 +13,6 @@ from .options import (
     RESTRICT_OPTION,
     SIMILARITY_OPTION,
     TOPN_OPTION,
-    asked,
     declared,
     given,
     verbosity,
@@ -49,7 +48,7 @@ def similar(similarity, model_path, fmt, **values):
     """
     from ..operations.declared import OPERATIONS
 
-    result = OPERATIONS["similar"].call(engine_for(model_path, similarity), asked(values))
+    result = OPERATIONS["similar"].call(engine_for(model_path, similarity), values)
     show(result, fmt)
 
 
@@ -70,7 +69,7 @@ def similarity(similarity, model_path, fmt, **values):
     """
     from ..operations.declared import OPERATIONS
 
-    show(OPERATIONS["similarity"].call(engine_for(model_path, similarity), asked(values)), fmt)
+    show(OPERATIONS["similarity"].call(engine_for(model_path, similarity), values), fmt)
 
 
 @click.command()
@@ -92,7 +91,7 @@ def analogy(similarity, model_path, fmt, **values):
     """
     from ..operations.declared import OPERATIONS
 
-    show(OPERATIONS["analogy"].call(engine_for(model_path, similarity), asked(values)), fmt)
+    show(OPERATIONS["analogy"].call(engine_for(model_path, similarity), values), fmt)
 
 
 @click.command(name="doesnt-match")
@@ -111,7 +110,7 @@ def doesnt_match(similarity, model_path, fmt, **values):
     """
     from ..operations.declared import OPERATIONS
 
-    show(OPERATIONS["doesnt-match"].call(engine_for(model_path, similarity), asked(values)), fmt)
+    show(OPERATIONS["doesnt-match"].call(engine_for(model_path, similarity), values), fmt)
 
 
 @click.command()
