@@ -64,6 +64,27 @@ def novel_text():
         return f.read()
 
 
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """A folder that build(folder) fills once for the whole run. Under pytest-xdist each worker is
+    its own process and builds every session fixture again (the halves' model with members took
+    45 s in each); the first worker to take the lock builds, the others wait and read the same
+    folder (the pattern pytest-xdist's docs give)."""
+    import shutil
+
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, done = root / f"built-{name}", root / f"built-{name}.done"
+    with FileLock(str(root / f"built-{name}.lock")):
+        if not done.is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            done.touch()
+    return folder
+
+
 def default_sigint() -> None:
     """preexec_fn for a child that a test interrupts: Ctrl-C handled as in a terminal even when the
     tests run as a background job (which starts with SIGINT ignored, and a child inherits that)."""
@@ -137,7 +158,9 @@ def main_help_session(tmp_path_factory, isolated_cache):
 def isolated_cache(tmp_path_factory):
     """Segmentation caches go to a temporary directory, never the user's ~/.cache."""
     old = os.environ.get("W2VKIT_CACHE")
-    os.environ["W2VKIT_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    # (one for both xdist workers: a model built once for both names its corpus in this cache,
+    # and w2vkit reads a corpus only from inside the cache it is given)
+    os.environ["W2VKIT_CACHE"] = str(built_once(tmp_path_factory, "cache", lambda folder: None))
     yield
     if old is None:
         os.environ.pop("W2VKIT_CACHE", None)
@@ -148,9 +171,11 @@ def isolated_cache(tmp_path_factory):
 @pytest.fixture(scope="session")
 def novel_slice(novel_text, tmp_path_factory):
     """The first ~20 chapters of the novel: enough for names to get meaningful vectors."""
-    path = tmp_path_factory.mktemp("slice") / "xiyouji-part.txt"
-    path.write_text(novel_text[:150_000], encoding="utf-8")
-    return path
+
+    def build(folder):
+        (folder / "xiyouji-part.txt").write_text(novel_text[:150_000], encoding="utf-8")
+
+    return built_once(tmp_path_factory, "slice", build) / "xiyouji-part.txt"
 
 
 # Plain word2vec, 40 epochs, negative 10: the cross-checks against gensim need well-spread vectors,
@@ -168,9 +193,12 @@ def small_model(novel_slice, tmp_path_factory):
     from w2vkit.training.trainer import train
     from w2vkit.training.trainoptions import TrainOptions
 
-    out = tmp_path_factory.mktemp("models") / "small"
-    train([str(novel_slice)], out, TrainOptions(**SMALL_TRAIN))
-    return out
+    return (
+        built_once(
+            tmp_path_factory, "small", lambda f: train([str(novel_slice)], f / "small", TrainOptions(**SMALL_TRAIN))
+        )
+        / "small"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -179,9 +207,8 @@ def views_model(novel_slice, tmp_path_factory):
     from w2vkit.training.trainer import train
     from w2vkit.training.trainoptions import TrainOptions
 
-    out = tmp_path_factory.mktemp("views") / "m"
-    train([str(novel_slice)], out, TrainOptions(dim=16, epochs=1, min_count=3, seed=2, count_dim=8))
-    return out
+    options = TrainOptions(dim=16, epochs=1, min_count=3, seed=2, count_dim=8)
+    return built_once(tmp_path_factory, "views", lambda f: train([str(novel_slice)], f / "m", options)) / "m"
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +226,6 @@ def subword_model(novel_slice, tmp_path_factory):
     from w2vkit.training.trainer import train
     from w2vkit.training.trainoptions import TrainOptions
 
-    out = tmp_path_factory.mktemp("subword") / "m"
     opts = TrainOptions(
         dim=32,
         epochs=5,
@@ -210,8 +236,7 @@ def subword_model(novel_slice, tmp_path_factory):
         word_weight="gensim",
         method="word2vec",
     )
-    train([str(novel_slice)], out, opts)
-    return out
+    return built_once(tmp_path_factory, "subword", lambda f: train([str(novel_slice)], f / "m", opts)) / "m"
 
 
 @pytest.fixture
@@ -302,9 +327,13 @@ def train_on_table(table, out, members=3):
 def halves(novel_slice, tmp_path_factory):
     """(model folder, table): the novel's first 150,000 characters as a table of two halves, and
     a model trained on it with 3 resampled members."""
-    folder = tmp_path_factory.mktemp("explore")
-    table = write_table(folder / "halves.tsv", novel_slice.read_text(encoding="utf-8").splitlines())
-    return train_on_table(table, folder / "model"), table
+
+    def build(folder):
+        table = write_table(folder / "halves.tsv", novel_slice.read_text(encoding="utf-8").splitlines())
+        train_on_table(table, folder / "model")
+
+    folder = built_once(tmp_path_factory, "halves", build)
+    return folder / "model", folder / "halves.tsv"
 
 
 # A text read beside a background (train --background): tests/training/test_background.py and
@@ -315,40 +344,29 @@ BACKGROUND_QUICK = ["--epochs", "2", "--dim", "24", "--min-count", "3", "--seed"
 @pytest.fixture(scope="session")
 def background_texts(novel_text, tmp_path_factory):
     """A part of the novel (the text) and another part of it (the background)."""
-    folder = tmp_path_factory.mktemp("background")
-    text, background = folder / "text.txt", folder / "background.txt"
-    text.write_text(novel_text[:60_000], encoding="utf-8")
-    background.write_text(novel_text[200_000:320_000], encoding="utf-8")
-    return text, background
+
+    def build(folder):
+        (folder / "text.txt").write_text(novel_text[:60_000], encoding="utf-8")
+        (folder / "background.txt").write_text(novel_text[200_000:320_000], encoding="utf-8")
+
+    folder = built_once(tmp_path_factory, "background", build)
+    return folder / "text.txt", folder / "background.txt"
 
 
 @pytest.fixture(scope="session")
 def background_beside(background_texts, tmp_path_factory):
     """A model of the text read beside the background (2 members), and one of the text alone."""
-    from click.testing import CliRunner
-
-    from w2vkit.cli import cli
-
     text, background = background_texts
-    folder = tmp_path_factory.mktemp("background-models")
-    runner = CliRunner()
-    with_background = runner.invoke(
-        cli,
-        [
-            "train",
-            str(text),
-            "--background",
-            str(background),
-            "-o",
-            str(folder / "with"),
-            "--bootstrap",
-            "2",
-            *BACKGROUND_QUICK,
-        ],
-    )
-    assert with_background.exit_code == 0, with_background.output
-    alone = runner.invoke(cli, ["train", str(text), "-o", str(folder / "alone"), *BACKGROUND_QUICK])
-    assert alone.exit_code == 0, alone.output
+
+    def build(folder):
+        with_background = cli_run(
+            ["train", text, "--background", background, "-o", folder / "with", "--bootstrap", "2", *BACKGROUND_QUICK]
+        )
+        assert with_background.exit_code == 0, with_background.output
+        alone = cli_run(["train", text, "-o", folder / "alone", *BACKGROUND_QUICK])
+        assert alone.exit_code == 0, alone.output
+
+    folder = built_once(tmp_path_factory, "background-models", build)
     return folder / "with", folder / "alone"
 
 
@@ -356,28 +374,25 @@ def background_beside(background_texts, tmp_path_factory):
 def background_model_beside(background_texts, tmp_path_factory):
     """A model of the background text (another dimension: 16), and a model of the text read
     beside it."""
-    from click.testing import CliRunner
+    text, background = background_texts
 
+    def build(folder):
+        args = ["train", background, "-o", folder / "background", *BACKGROUND_QUICK, "--dim", "16"]
+        assert cli_run(args).exit_code == 0
+        args = ["train", text, "--background", folder / "background", "-o", folder / "with", *BACKGROUND_QUICK[:-1]]
+        made = cli_run(args)  # (without -q: the summary line)
+        assert made.exit_code == 0, made.output
+        assert "read beside a background: the model " in made.stderr
+
+    folder = built_once(tmp_path_factory, "background-model", build)
+    return folder / "background", folder / "with"
+
+
+def cli_run(args):
+    """The CLI run in-process, as a fixture that builds something runs it (stderr apart)."""
     from w2vkit.cli import cli
 
-    text, background = background_texts
-    folder = tmp_path_factory.mktemp("background-model")
-    runner = CliRunner()
-    args = ["train", str(background), "-o", str(folder / "background"), *BACKGROUND_QUICK, "--dim", "16"]
-    assert runner.invoke(cli, args).exit_code == 0
-    args = [
-        "train",
-        str(text),
-        "--background",
-        str(folder / "background"),
-        "-o",
-        str(folder / "with"),
-        *BACKGROUND_QUICK[:-1],
-    ]
-    made = runner.invoke(cli, args)  # (without -q: the summary line)
-    assert made.exit_code == 0, made.output
-    assert "read beside a background: the model " in made.stderr
-    return folder / "background", folder / "with"
+    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 # Floats one computation reaches along two paths (a table filtered by --where or written out by hand,

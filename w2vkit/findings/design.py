@@ -234,6 +234,9 @@ class Design:
     frequent: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # words seen often in the table
     counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # each model word's, in the table
     comparable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # words, not punctuation
+    # each peer's debiased norms by (row, the terms kept), fitted once per regression: the words of
+    # one call share most of their peers (50 words of about one frequency: 2,500 peers, 92 distinct)
+    peer_norms: dict = field(default_factory=dict)
 
     def columns_of(self, c: int) -> np.ndarray:
         return np.flatnonzero(self.term_covariate == c)

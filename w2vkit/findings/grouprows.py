@@ -148,13 +148,19 @@ def _place_among_similar(rows: list[list[Any]], target, s: dict) -> None:
     if not asked:
         return
     peers: dict[int, list[float]] = {k: [] for k, _ in asked}
-    for row in similar_frequency(s["counts"], s["comparable"], target.rows):
-        word = s["engine"].model.words[int(row)]
-        _, _, side = block_side(s["engine"], docs, s["a"], Target(word, [[int(row)]]), s["window"], REFERENCE_MOST)
+    # (each peer's changes computed once per contrast, and only they are kept, not its sums: the
+    # words of one call share most of their peers)
+    changes = s.setdefault("peer_changes", {})
+    for row in map(int, similar_frequency(s["counts"], s["comparable"], target.rows)):
+        missing = [(k, base) for k, base in asked if (row, k, base) not in changes]
+        if missing:
+            peer = Target(s["engine"].model.words[row], [[row]])
+            side = block_side(s["engine"], docs, s["a"], peer, s["window"], REFERENCE_MOST)[2]
+            for k, base in missing:
+                changes[row, k, base] = observed_change(side, k, base, s["min_occurrences"])
         for k, base in asked:
-            change = observed_change(side, k, base, s["min_occurrences"])
-            if change is not None:
-                peers[k].append(change)
+            if changes[row, k, base] is not None:
+                peers[k].append(changes[row, k, base])
     for k, _ in asked:
         if peers[k]:
             rows[k][PERCENTILE] = 100.0 * float(np.mean(np.array(peers[k]) <= rows[k][CHANGE]))

@@ -55,16 +55,26 @@ def term_percentiles(
     cols, norms = fitted
     found = []
     for row in similar_frequency(design.counts, design.comparable, target.rows, REFERENCE):
-        peer = Target(engine.model.words[int(row)], [[int(row)]])
-        docs, sums, n = occurrences_on(engine, design, a, peer, window, REFERENCE_MOST)
-        if n.sum() < least:
-            continue
-        blocks = block_sums(design.x[docs][:, cols], sums, n, design.block[docs], np.zeros(len(docs), dtype=int))
-        if len(blocks.n) < 3 or np.linalg.matrix_rank(blocks.xx.sum(axis=0)) < len(cols):
-            continue  # (a peer whose blocks cannot separate the terms has no norm to compare)
-        ones = np.ones((1, len(blocks.n)))
-        xtx, coef = fit(blocks, ones)
-        found.append(debiased_norms(blocks, ones, xtx, coef)[0])
+        key = (int(row), tuple(cols.tolist()), least)
+        if key not in design.peer_norms:
+            design.peer_norms[key] = _peer_norms(engine, design, a, window, int(row), cols, least)
+        if design.peer_norms[key] is not None:
+            found.append(design.peer_norms[key])
     if not found:
         return np.full(len(cols), np.nan)
     return 100.0 * (np.vstack(found) <= norms[None, :] + 1e-15).mean(axis=0)
+
+
+def _peer_norms(engine: Engine, design: Design, a: np.ndarray, window: int, row: int, cols: np.ndarray, least: int):
+    """One peer's debiased norms of the terms `cols`; None when it is seen under `least` times or
+    its blocks cannot separate the terms (then it has no norm to compare)."""
+    peer = Target(engine.model.words[row], [[row]])
+    docs, sums, n = occurrences_on(engine, design, a, peer, window, REFERENCE_MOST)
+    if n.sum() < least:
+        return None
+    blocks = block_sums(design.x[docs][:, cols], sums, n, design.block[docs], np.zeros(len(docs), dtype=int))
+    if len(blocks.n) < 3 or np.linalg.matrix_rank(blocks.xx.sum(axis=0)) < len(cols):
+        return None
+    ones = np.ones((1, len(blocks.n)))
+    xtx, coef = fit(blocks, ones)
+    return debiased_norms(blocks, ones, xtx, coef)[0]
