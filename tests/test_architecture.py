@@ -223,7 +223,7 @@ def test_the_command_line_and_the_library_share_their_defaults():
         ("expand", expand, {"topn": "topn", "min_count": "min_count", "iterations": "iterations"}),
         ("axis", axis, {"topn": "topn", "min_count": "min_count"}),
         ("axis", text_axis, {"text_unit": "unit"}),
-        ("kwic", passages, {"topn": "limit", "width": "width", "text_column": "text_column"}),
+        ("kwic", passages, {"limit": "limit", "width": "width", "text_column": "text_column"}),
         ("contrast", contrast, {"text_column": "text_column", "seed": "seed"}),
         ("evaluate", run_evaluation, {"restrict_vocab": "restrict_vocab"}),
         ("evaluate", run_next_item, {"k": "k"}),

@@ -124,3 +124,10 @@ def test_train_items_keeps_the_architecture_and_min_count_given(invoke, tmp_path
     assert r.exit_code == 0, r.stderr
     chosen = json.loads((tmp_path / "m" / "meta.json").read_text())["hyperparameters"]
     assert (chosen["arch"], chosen["min_count"]) == ("cbow", 5)
+
+
+def test_the_maps_clusters_are_bounded_alike_on_the_command_line_and_the_page():
+    from w2vkit.base.choices import MAX_CLUSTERS
+    from w2vkit.base.limits import LIMITS
+
+    assert LIMITS["clusters"][1] == MAX_CLUSTERS

@@ -13,7 +13,8 @@ from conftest import WORDS, model_with_members
 
 from w2vkit.base.render import shell_line
 from w2vkit.errors import UnknownWordError, UsageError
-from w2vkit.explore.questions import MAX_WORD_CHARS, MAX_WORDS, Session, answer, completions
+from w2vkit.explore.questions import Session, answer, completions
+from w2vkit.operations.declared import MAX_WORD_CHARS, MAX_WORDS
 from w2vkit.queries.ensemble import similar
 from w2vkit.queries.query import Engine
 

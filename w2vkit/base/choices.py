@@ -50,7 +50,7 @@ DEFAULT_PLOT_FOLDER = "plots"
 # From this many points t-SNE runs with openTSNE's FFT-accelerated gradients, which grow linearly
 # with the points (benchmarks/map.py: 20,000 words in a fraction of scikit-learn's time).
 LARGE_MAP = 2000
-MAX_CLUSTERS = 30  # plot --clusters: more colours than a reader can tell apart
+MAX_CLUSTERS = 30  # plot --clusters: more colours than a reader can tell apart (the limits table's too)
 # How many results a query or finding shows unless told (-n), on the command line and in the library
 DEFAULT_TOPN = 10
 EXPAND_TOPN = 20  # (expand: a lexicon is read further down)

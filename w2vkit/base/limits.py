@@ -65,6 +65,7 @@ LIMITS: dict[str, tuple[float | None, float | None, bool, str]] = {
     "scan_top": (1, 1_000_000, True, "words a scan contrasts"),
     "neighbors": (1, 1_000, True, "neighbours drawn around each word"),
     "top": (3, 1_000_000, True, "words on a map"),
+    "clusters": (0, 30, True, "colours of a map (0: none); more than a reader can tell apart (MAX_CLUSTERS)"),
     "width": (1, 1_000, True, "characters of context each side of a hit"),
 }
 

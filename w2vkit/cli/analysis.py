@@ -11,7 +11,6 @@ from ..base.choices import (
     COMPARE_NEIGHBOURS,
     COMPARE_RANK,
     COMPARE_RANKS,
-    EXPAND_MIN_COUNT,
 )
 from .options import (
     FORMAT_OPTION,
@@ -19,14 +18,13 @@ from .options import (
     SIMILARITY_OPTION,
     TOPN_OPTION,
     declared,
+    declared_option,
     given,
     library_option,
     limited,
     verbosity,
 )
 from .output import engine_for, info, plural, show, show_progress
-
-MIN_COUNT_HELP = "Only words seen at least this often (rare words have noisy vectors)."
 
 
 @click.command()
@@ -100,14 +98,11 @@ def split_poles(tokens: list[str]) -> dict[str, list[str]]:
 WORDS_FILE_OPTION = click.option(
     "--words", "words_file", default=None, metavar="FILE", help="Words to place, one a line (besides any -w)."
 )
-SKIP_UNKNOWN_OPTION = click.option(
-    "--skip-unknown", is_flag=True, help="Leave out words the model cannot place (listed on stderr) instead of failing."
-)
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("poles", nargs=-1, type=click.UNPROCESSED, metavar="POS... --vs NEG... [--y POS... --y-vs NEG...]")
-@click.option("-w", "--word", "words", multiple=True, metavar="WORD", help="A word to place on the axis (repeatable).")
+@declared_option("axis", "words")
 @WORDS_FILE_OPTION
 @click.option(
     "--pairs",
@@ -129,9 +124,9 @@ SKIP_UNKNOWN_OPTION = click.option(
     default="line",
     help="With --texts: score each line or each chapter (第…回, CHAPTER …).",
 )
-@TOPN_OPTION
-@library_option("--min-count", default=EXPAND_MIN_COUNT, type=click.IntRange(1), help=MIN_COUNT_HELP)
-@SKIP_UNKNOWN_OPTION
+@declared_option("axis", "topn")
+@declared_option("axis", "min_count")
+@declared_option("axis", "skip_unknown")
 @click.option("-o", "--output", default=None, metavar="FILE", help="Draw the words along the axis (.png, .svg, .pdf).")
 @click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
 @SIMILARITY_OPTION
@@ -215,8 +210,7 @@ def axis(
         y_positive=y_positive,
         y_negative=y_negative,
         paired=pairs,
-        skip_unknown=skip_unknown,
-        **given(topn=topn, min_count=min_count),
+        **given(topn=topn, min_count=min_count, skip_unknown=skip_unknown),
     )
     show(result, fmt)
     if output:

@@ -303,6 +303,8 @@ def _declared_parameter(p):
         return click.option(*decls, multiple=True, metavar=p.metavar, help=f"{help}.")
     if p.kind == "flag":
         return click.option(*decls, is_flag=True, default=None, help=f"{help}.")
+    if p.kind == "word":
+        return click.option(*decls, default=None, metavar=p.metavar, help=f"{help}.")
     kind = click.Choice(p.choices) if p.kind == "choice" else limited(p.limit or p.name)
     if p.default is None:  # (nothing unless asked: no default to show)
         return click.option(*decls, type=kind, default=None, metavar=p.metavar, help=f"{help}.")

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ..base.choices import KWIC_LIMIT, KWIC_WIDTH
 from ..base.choices import TEXT_COLUMN as DEFAULT_TEXT_COLUMN
 from .options import (
     CLUSTER_OPTION,
     FORMAT_OPTION,
     JOBS_OPTION,
     MODEL_OPTION,
+    declared_option,
     given,
     library_option,
-    limited,
     segment_options,
     segmentation_options,
     verbosity,
@@ -96,16 +95,11 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
 @click.option(
     "--in", "source", default=None, metavar="FILE", help="A raw text file to search (any encoding w2vkit reads)."
 )
-@library_option("-n", "--top", "topn", default=KWIC_LIMIT, type=limited("topn"), help="Passages shown")
-@library_option("--width", default=KWIC_WIDTH, type=limited("width"), help="Characters each side")
+@declared_option("kwic", "limit")
+@declared_option("kwic", "width")
 @library_option("--text-column", default=DEFAULT_TEXT_COLUMN, metavar="NAME", help="With a table: its text column")
 @where_option("With a table: only its rows whose COLUMN is VALUE (repeatable): the passages behind a contrast.")
-@click.option(
-    "--near",
-    default=None,
-    metavar="WORD",
-    help="Only the passages with this word within --width characters: where two neighbours are used together.",
-)
+@declared_option("kwic", "near")
 @click.option(
     "--columns",
     default=None,
@@ -118,16 +112,11 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
     help="With --in TABLE -m MODEL --where COLUMN=GROUP: the group's passages most typical of the word's use there "
     "first (each occurrence's à la carte vector against the group's mean, as contrast computes them).",
 )
-@click.option(
-    "--background",
-    is_flag=True,
-    help="With a model trained with --background: its background's passages too, after the text's, "
-    "labelled in a column 'from'.",
-)
+@declared_option("kwic", "background")
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def kwic(word, source, topn, width, text_column, where, near, columns, typical, background, model_path, fmt):
+def kwic(word, source, limit, width, text_column, where, near, columns, typical, background, model_path, fmt):
     """Keyword in context: the passages a WORD occurs in, with their line and chapter.
 
     With --in FILE, the raw text (the word found as written); else the segmented text the model
@@ -165,7 +154,7 @@ def kwic(word, source, topn, width, text_column, where, near, columns, typical, 
             by=by,
             group=group,
             columns=shown,
-            **given(limit=topn, text_column=text_column),
+            **given(limit=limit, text_column=text_column),
         )
         return show(result, fmt)
     # (with --in TABLE, -m reads the rows as that model did; without -m the raw text is searched)
@@ -175,10 +164,8 @@ def kwic(word, source, topn, width, text_column, where, near, columns, typical, 
         source=source,
         model=model,
         where=conditions,
-        near=near,
-        background=background,
         columns=shown,
-        **given(width=width, limit=topn, text_column=text_column),
+        **given(width=width, limit=limit, text_column=text_column, near=near, background=background),
     )
     show(result, fmt)
 

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..base.choices import (
-    DEFAULT_TOPN,
-    KWIC_WIDTH,
     MIXED,
     SCAN_TOP,
     TEXT_COLUMN,
@@ -27,78 +25,12 @@ from ..base.render import shell_line
 from ..base.results import Result
 from ..base.vecmath import principal_plane
 from ..errors import UsageError
-from ..operations.declared import MAX_ROWS, MAX_WORD_CHARS, MAX_WORDS, OPERATIONS
-from ..operations.requests import command_line, read_page
+from ..operations.declared import OPERATIONS, Parameter
+from ..operations.requests import command_line, page_value, read_page
 
 COMPLETIONS = 12
 MAX_PREFIXED = 5000  # words read per prefix before the most frequent are chosen (a one-letter prefix)
-PASSAGES = 20  # passages shown unless asked (MAX_ROWS at most)
 PAGE_SCAN_TOP = 200  # a scan from the page: the most frequent words (the command line goes to SCAN_TOP)
-
-
-class Args:
-    """A request's parameters (strings), read and bounded: each reader names the parameter and
-    what was wrong in one line (UsageError), shown on the page."""
-
-    def __init__(self, params: Mapping[str, str]):
-        self.params = params
-
-    def text(self, name: str) -> str:
-        value = self.optional(name)
-        if value is None:
-            raise UsageError(f"give {name}")
-        return value
-
-    def optional(self, name: str) -> str | None:
-        value = self.params.get(name)
-        if value is None or not value.strip():
-            return None
-        value = value.strip()
-        if len(value) > MAX_WORD_CHARS:
-            raise UsageError(f"{name}: {len(value):,} characters is too long for a word (at most {MAX_WORD_CHARS})")
-        return value
-
-    def words(self, name: str, *, required: bool = True, least: int = 1, lines: bool = False) -> list[str]:
-        """Words separated by spaces or commas (，、 too); lines=True: one a line (a word the page
-        got from the model, which may hold spaces)."""
-        raw = self.params.get(name) or ""
-        if len(raw) > MAX_WORDS * (MAX_WORD_CHARS + 1):
-            raise UsageError(f"{name}: too long ({len(raw):,} characters); give at most {MAX_WORDS} words")
-        if lines:
-            words = [w for w in raw.split("\n") if w]
-        else:
-            words = [w for w in raw.replace("，", " ").replace("、", " ").replace(",", " ").split() if w]
-        if not words and not required:
-            return []
-        if len(words) < least:
-            raise UsageError(f"give {name}: {'a word' if least == 1 else f'at least {least} words'}")
-        if len(words) > MAX_WORDS:
-            raise UsageError(f"{name}: {len(words)} words; give at most {MAX_WORDS}")
-        for w in words:
-            if len(w) > MAX_WORD_CHARS:
-                raise UsageError(f"{name}: a word of {len(w):,} characters is too long (at most {MAX_WORD_CHARS})")
-        return words
-
-    def number(self, name: str, default: int, low: int, high: int) -> int:
-        value = self.params.get(name)
-        if value is None or value == "":
-            return default
-        try:
-            n = int(value)
-        except ValueError:
-            raise UsageError(f"{name} must be a whole number, not {value[:20]!r}") from None
-        if not low <= n <= high:
-            raise UsageError(f"{name} must be from {low} to {high}, not {n}")
-        return n
-
-    def choice(self, name: str, choices, default: str) -> str:
-        return self.optional_choice(name, choices) or default
-
-    def optional_choice(self, name: str, choices) -> str | None:
-        value = self.params.get(name) or None
-        if value is not None and value not in choices:
-            raise UsageError(f"{name}: choose {', '.join(choices)}, not {value[:20]!r}")
-        return value
 
 
 @dataclass
@@ -150,40 +82,54 @@ class Session:
         return argv + ["--similarity", kind] if kind else argv
 
 
+Params = Mapping[str, str]  # a page's request: its parameters as strings
+
+
 @dataclass
 class Question:
-    run: Callable[[Session, Args], tuple[Result, list[str]]]  # the answer and its command line
+    run: Callable[[Session, Params], tuple[Result, list[str]]]  # the answer and its command line
     slow: bool = False  # may take long: answered in the background, the page asks again
 
 
-def _similarity(session: Session, args: Args) -> str | None:
-    return args.optional_choice("similarity", session.kinds())
+# What a page asks beside the declared operations' parameters (w2vkit.operations.declared), read
+# by the same reader (page_value): bounded, and wrong in one line naming it.
+GROUP = Parameter("group", "word", "A group of the table's column", least=0)
+CONTRAST_WORDS = Parameter("words", "words", "The words to contrast")
+SCANNED = Parameter("top", "count", "The most frequent words scanned", limit="scan_top", page_most=PAGE_SCAN_TOP)
+SCAN_TOP_DEFAULT = 50
+PREFIX = Parameter("prefix", "word", "The start of a word", least=0)
 
 
-def declared(name: str) -> Callable[[Session, Args], tuple[Result, list[str]]]:
+def similarity_asked(session: Session, params: Params) -> str | None:
+    kinds = Parameter("similarity", "choice", "The kind of similarity", choices=tuple(session.kinds()), least=0)
+    return page_value(kinds, params)
+
+
+def declared(name: str) -> Callable[[Session, Params], tuple[Result, list[str]]]:
     """The question of a declared operation (w2vkit.operations): its parameters read from the
     request by the declaration, the library's answer with the session's engine, and the command
     line the declaration writes for the same parameters."""
 
-    def run(session: Session, args: Args) -> tuple[Result, list[str]]:
-        operation, kind = OPERATIONS[name], _similarity(session, args)
-        asked = read_page(operation, args.params)
+    def run(session: Session, params: Params) -> tuple[Result, list[str]]:
+        operation = OPERATIONS[name]
+        kind = similarity_asked(session, params) if operation.on == "engine" else None  # (kwic reads text)
+        asked = read_page(operation, params)
         result = operation.call(session.engine(kind), asked)
         return result, [*session.base_command(name, kind), *command_line(operation, asked)]
 
     return run
 
 
-def neighbourhood(session: Session, args: Args):
+def neighbourhood(session: Session, params: Params):
     """The neighbours question (similar, with the same parameters as the page's table) drawn: the
     word and its neighbours on the plane of their first two principal axes (the one PCA,
     w2vkit.base.vecmath.principal_plane, which `plot --method pca` draws too), each row with the
     table's numbers under the table's names."""
     import numpy as np
 
-    found, _ = declared("similar")(session, args)
-    asked = read_page(OPERATIONS["similar"], args.params)
-    engine = session.engine(_similarity(session, args))
+    found, _ = declared("similar")(session, params)
+    asked = read_page(OPERATIONS["similar"], params)
+    engine = session.engine(similarity_asked(session, params))
     query = engine.query(asked["positive"], asked.get("negative", ()))
     records = found.records()
     xy = principal_plane(np.vstack([query.vector, *(engine.lookup(r["word"]).vector for r in records)]))
@@ -196,44 +142,29 @@ def neighbourhood(session: Session, args: Args):
     result = Result("neighbourhood", ["word", *numbers, "x", "y"], rows, fields, [], found.provenance)
     topn, rank = asked.get("topn", OPERATIONS["similar"].parameter("topn").default), asked.get("rank")
     plotted = ["--neighbors", str(topn), *(["--rank", rank] if rank else []), "--method", "pca"]
-    base = session.base_command("plot", _similarity(session, args))
+    base = session.base_command("plot", similarity_asked(session, params))
     return result, [*base, *asked["positive"], *plotted, "-o", "neighbourhood.png"]
 
 
-def kwic(session: Session, args: Args):
-    """A word's passages in the training text (those near another word with `near`); with a
-    group of the session's table, the group's passages most typical of the word's use there."""
-    from ..queries.kwic import passages
+def kwic(session: Session, params: Params):
+    """The declared kwic: a word's passages in the training text (from the corpus cache: for a
+    table too, where reading the table again would cut every row into tokens at each click); with
+    a group of the session's table, the group's passages most typical of the word's use there."""
+    group = page_value(GROUP, params)
+    if group is None:
+        return declared("kwic")(session, params)
+    from ..findings.typical import typical_passages
 
-    word, near = args.text("word"), args.optional("near")
-    limit = args.number("limit", PASSAGES, 1, MAX_ROWS)
-    group = args.optional("group")
-    argv = ["w2vkit", "kwic", word, "-m", str(session.model_path), "-n", str(limit)]
-    if group is not None:
-        from ..findings.typical import typical_passages
-
-        table, by = _table(session)
-        result = typical_passages(
-            session.engine(), word, table, by=by, group=group, block=session.block, text_column=_text_column(session),
-            limit=limit,
-        )  # fmt: skip
-        return result, argv + ["--in", table, "--where", f"{by}={group}", "--typical"]
-    # (the text the model was trained on, from the corpus cache: for a table too, where reading the
-    # table again would cut every row into tokens at each click)
-    result = passages(word, model=session.engine().model, near=near, limit=limit, width=KWIC_WIDTH)
-    return result, argv + (["--near", near] if near else [])
-
-
-def axis(session: Session, args: Args):
-    from ..findings.axes import axis as find
-
-    positive, negative = args.words("positive"), args.words("negative")
-    words, kind = args.words("words", required=False), _similarity(session, args)
-    topn = args.number("topn", DEFAULT_TOPN, 1, MAX_ROWS)
-    result = find(session.engine(kind), positive, negative, words or None, topn=topn)
-    argv = [*session.base_command("axis", kind), *positive, "--vs", *negative]
-    argv += [a for w in words for a in ("-w", w)]
-    return result, argv + ["-n", str(topn)]
+    table, by = _table(session)
+    asked = read_page(OPERATIONS["kwic"], params)
+    limit = {"limit": asked["limit"]} if "limit" in asked else {}
+    result = typical_passages(
+        session.engine(), asked["word"], table, by=by, group=group, block=session.block,
+        text_column=_text_column(session), **limit,
+    )  # fmt: skip
+    argv = [*session.base_command("kwic"), asked["word"], *(["--top", str(asked["limit"])] if limit else [])]
+    argv += ["--in", table, "--where", f"{by}={group}", "--typical"]
+    return result, argv + (["--text-column", session.text_column] if session.text_column else [])
 
 
 def _table(session: Session) -> tuple[str, str]:
@@ -266,28 +197,28 @@ def _table_options(session: Session) -> tuple[dict, list[str]]:
     return kwargs, argv
 
 
-def contrast(session: Session, args: Args):
+def contrast(session: Session, params: Params):
     from ..findings.contrast import contrast as find
 
     table, by = _table(session)
-    words = args.words("words")
+    words = page_value(CONTRAST_WORDS, params)
     kwargs, options = _table_options(session)
     result = find(session.engine(), words, table, by=by, **kwargs)
     return result, ["w2vkit", "contrast", *words, "--in", table, "--by", by, "-m", str(session.model_path), *options]
 
 
-def scan(session: Session, args: Args):
+def scan(session: Session, params: Params):
     from ..findings.contrast import contrast as find
 
     table, by = _table(session)
-    top = args.number("top", 50, 1, PAGE_SCAN_TOP)
+    top = page_value(SCANNED, params) or SCAN_TOP_DEFAULT
     kwargs, options = _table_options(session)
     result = find(session.engine(), None, table, by=by, scan=True, top=top, **kwargs)
     argv = ["w2vkit", "contrast", "--scan", "--top", str(top), "--in", table, "--by", by, "-m", str(session.model_path)]
     return result, argv + options
 
 
-def about(session: Session, args: Args):
+def about(session: Session, params: Params):
     """The model's facts for the page's header: its size, kinds of similarity, members, table."""
     from ..queries.ensemble import UNSTABLE_BELOW
 
@@ -318,7 +249,7 @@ QUESTIONS: dict[str, Question] = {
     "analogy": Question(declared("analogy")),
     "doesnt-match": Question(declared("doesnt-match")),
     "expand": Question(declared("expand")),
-    "axis": Question(axis),
+    "axis": Question(declared("axis")),
     "contrast": Question(contrast, slow=True),
     "scan": Question(scan, slow=True),
 }
@@ -331,7 +262,7 @@ def answer(session: Session, name: str, params: Mapping[str, str]) -> dict:
     question = QUESTIONS.get(name)
     if question is None:
         raise UsageError(f"no question {name[:40]!r}; ask {', '.join(QUESTIONS)}")
-    result, argv = question.run(session, Args(params))
+    result, argv = question.run(session, params)
     return {"result": result.to_dict(), "command": shell_line(argv)}
 
 
@@ -340,7 +271,7 @@ def completions(session: Session, prefix: str) -> list[dict]:
     input finds Simplified words in a model trained on Simplified text), most frequent first."""
     from ..queries.words import training_form
 
-    prefix = Args({"prefix": prefix}).optional("prefix") or ""
+    prefix = page_value(PREFIX, {"prefix": prefix}) or ""
     if not prefix:
         return []
     model = session.engine().model

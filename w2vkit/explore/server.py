@@ -17,7 +17,7 @@ a server on the user's own machine that any web page in their browser could try 
 - the page's own data: every word, passage and label is put in as text (textContent), and a
   Content-Security-Policy allows only this server's own scripts, so a word like
   `<img src=x onerror=…>` is shown, never run;
-- size: the address is bounded (MAX_URL), the questions' parameters are (questions.Args), and so
+- size: the address is bounded (MAX_URL), the questions' parameters are (operations.requests.page_value), and so
   are the answers (MAX_ANSWER_BYTES);
 - time: a question is answered in a worker thread; one that takes longer than ANSWER_WAIT seconds
   is answered "still working" and the page asks again (the answer is kept when it comes), so no
@@ -48,10 +48,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from ..base.choices import MAX_CLUSTERS, PLOT_METHODS
+from ..base.choices import PLOT_METHODS
 from ..base.env import debug_enabled
 from ..errors import W2vkitError
-from .questions import QUESTIONS, Args, Session, answer, completions
+from ..operations.declared import Parameter
+from ..operations.requests import page_value
+from .questions import QUESTIONS, Session, answer, completions, similarity_asked
 
 log = logging.getLogger(__name__)
 
@@ -280,17 +282,23 @@ class MapQuestion:
     similarity: str | None
 
 
+MAP_WORDS = Parameter("words", "words", "The words drawn with their neighbours", least=0)
+MAP_SIZE = Parameter("top", "count", "The most frequent words drawn", limit="top", page_most=MAP_MOST)
+MAP_COLOURS = Parameter("clusters", "count", "Clusters coloured", limit="clusters")
+MAP_METHOD = Parameter("method", "choice", "The projection", choices=PLOT_METHODS)
+
+
 def map_question(session: Session, params: dict) -> MapQuestion:
-    """The map asked for, its parameters read and bounded (the same map however it was asked)."""
-    args = Args(params)
-    words = tuple(args.words("words", required=False))
-    clusters = args.number("clusters", MAP_CLUSTERS, 0, MAX_CLUSTERS) or None
+    """The map asked for, its parameters read and bounded by the questions' one reader
+    (w2vkit.operations.requests.page_value): the same map however it was asked."""
+    words = tuple(page_value(MAP_WORDS, params) or ())
+    clusters = page_value(MAP_COLOURS, params)
     return MapQuestion(
-        args.number("top", MAP_TOP, 10, MAP_MOST),
-        args.choice("method", PLOT_METHODS, "pca"),
-        None if words else clusters,
+        page_value(MAP_SIZE, params) or MAP_TOP,
+        page_value(MAP_METHOD, params) or "pca",
+        None if words else (MAP_CLUSTERS if clusters is None else clusters) or None,
         words,
-        args.optional_choice("similarity", session.kinds()),
+        similarity_asked(session, params),
     )
 
 

@@ -23,6 +23,8 @@ from ..base.choices import (
     EXPAND_MIN_COUNT,
     EXPAND_TOPN,
     HUBNESS_CHOICES,
+    KWIC_LIMIT,
+    KWIC_WIDTH,
     NEIGHBOUR_MIN_COUNT,
     SIMILAR_BACKGROUND_WORDS,
     SIMILAR_HUBNESS,
@@ -45,7 +47,9 @@ class Parameter(NamedTuple):
     dataclass: --help reads this table, and creating dataclasses at import made it slow.)"""
 
     name: str
-    kind: str  # words | word | pairs (words, two at a time) | count | share | choice | flag
+    # words | word | pairs (words, two at a time) | poles (words after one flag: axis's --vs) |
+    # count | share | choice | flag
+    kind: str
     help: str
     flags: tuple[str, ...] = ()
     default: Any = None
@@ -62,11 +66,13 @@ class Parameter(NamedTuple):
 
 class Operation(NamedTuple):
     """A question and the library function that answers it (`function`, "module:name" under
-    w2vkit, called with an engine first; imported when asked, not when the table is read)."""
+    w2vkit, called with an engine first, or with `on="model"` the engine's model as its `model`;
+    imported when asked, not when the table is read)."""
 
     name: str
     function: str
     parameters: tuple[Parameter, ...]
+    on: str = "engine"
 
     def library(self):
         module, _, name = self.function.partition(":")
@@ -86,6 +92,8 @@ class Operation(NamedTuple):
                 if len(words) % 2:
                     raise UsageError(f"give words in pairs: {p.metavar or 'A B'} ({len(words)} given)")
                 given[p.name] = list(zip(words[::2], words[1::2]))
+        if self.on == "model":
+            return self.library()(model=engine.model, **given)
         return self.library()(engine, **given)
 
 
@@ -105,6 +113,13 @@ STABLE = Parameter(
     ("--stable",),
     page_most=False,
     metavar="P",
+)
+MIN_COUNT = Parameter(
+    "min_count",
+    "count",
+    "Only words seen at least this often (rare words have noisy vectors)",
+    ("--min-count",),
+    EXPAND_MIN_COUNT,
 )
 
 OPERATIONS: dict[str, Operation] = {
@@ -189,13 +204,7 @@ OPERATIONS: dict[str, Operation] = {
                 # (none on the command line when --words FILE or --concepts FILE gives them)
                 Parameter("seeds", "words", "The words of a concept", least=0, metavar="SEED..."),
                 Parameter("topn", "count", "How many words", ("-n", "--top"), EXPAND_TOPN, page_most=MAX_ROWS),
-                Parameter(
-                    "min_count",
-                    "count",
-                    "Only words seen at least this often (rare words have noisy vectors)",
-                    ("--min-count",),
-                    EXPAND_MIN_COUNT,
-                ),
+                MIN_COUNT,
                 Parameter(
                     "iterations",
                     "count",
@@ -215,6 +224,61 @@ OPERATIONS: dict[str, Operation] = {
                     page_most=False,
                 ),
             ),
+        ),
+        Operation(
+            "axis",
+            "findings.axes:axis",
+            (
+                Parameter("positive", "words", "The positive pole's words", metavar="POS..."),
+                Parameter("negative", "poles", "The negative pole's words", ("--vs",), metavar="NEG..."),
+                Parameter(
+                    "words",
+                    "words",
+                    "A word to place on the axis (repeatable)",
+                    ("-w", "--word"),
+                    least=0,
+                    metavar="WORD",
+                ),  # fmt: skip
+                TOPN,
+                MIN_COUNT,
+                Parameter(
+                    "skip_unknown",
+                    "flag",
+                    "Leave out words the model cannot place (listed on stderr) instead of failing",
+                    ("--skip-unknown",),
+                    False,
+                    page_most=False,
+                ),
+            ),
+        ),
+        Operation(
+            "kwic",
+            "queries.kwic:passages",
+            (
+                Parameter("word", "word", "The word", metavar="WORD"),
+                Parameter(
+                    "limit", "count", "Passages shown", ("-n", "--top"), KWIC_LIMIT, limit="topn", page_most=MAX_ROWS
+                ),
+                Parameter("width", "count", "Characters each side", ("--width",), KWIC_WIDTH, page_most=MAX_ROWS),
+                Parameter(
+                    "near",
+                    "word",
+                    "Only the passages with this word within --width characters: where two neighbours are used "
+                    "together",
+                    ("--near",),
+                    metavar="WORD",
+                ),
+                Parameter(
+                    "background",
+                    "flag",
+                    "With a model trained with --background: its background's passages too, after the text's, "
+                    "labelled in a column 'from'",
+                    ("--background",),
+                    False,
+                    page_most=False,
+                ),
+            ),
+            on="model",
         ),
         Operation(
             "doesnt-match",

@@ -9,7 +9,9 @@ from ..base.limits import LIMITS
 from ..errors import UsageError
 from .declared import MAX_ROWS, MAX_WORD_CHARS, MAX_WORDS, Operation, Parameter
 
-__all__ = ["MAX_ROWS", "MAX_WORD_CHARS", "MAX_WORDS", "command_line", "read_page"]
+WORD_KINDS = ("words", "word", "pairs", "poles")
+
+__all__ = ["MAX_ROWS", "MAX_WORD_CHARS", "MAX_WORDS", "command_line", "page_value", "read_page"]
 
 
 def read_page(operation: Operation, params: Mapping[str, str]) -> dict:
@@ -18,17 +20,25 @@ def read_page(operation: Operation, params: Mapping[str, str]) -> dict:
     does not ask, or left empty, is not given."""
     asked: dict = {}
     for p in operation.parameters:
-        raw = params.get(p.name)
-        if p.page_most is False or raw is None or not raw.strip():
-            if p.positional and p.least:
-                raise UsageError(f"give {p.name}: {'a word' if p.least == 1 else f'at least {p.least} words'}")
-            continue
-        asked[p.name] = _read(p, raw.strip())
+        value = page_value(p, params)
+        if value is not None:
+            asked[p.name] = value
     return asked
 
 
+def page_value(p: Parameter, params: Mapping[str, str]):
+    """One parameter of a page's request, read and bounded as read_page reads each; None when it
+    is not given (or is one a page does not ask), UsageError when a required one is missing."""
+    raw = params.get(p.name)
+    if p.page_most is False or raw is None or not raw.strip():
+        if p.positional and p.least and p.kind in WORD_KINDS:
+            raise UsageError(f"give {p.name}: {'a word' if p.least == 1 else f'at least {p.least} words'}")
+        return None
+    return _read(p, raw.strip())
+
+
 def _read(p: Parameter, raw: str):
-    if p.kind in ("words", "word", "pairs"):
+    if p.kind in WORD_KINDS:
         # (words apart by spaces or commas, Chinese ones too; a `word` is the whole string)
         words = raw.replace("，", " ").replace("、", " ").replace(",", " ").split() if p.kind != "word" else [raw]
         if len(raw) > MAX_WORDS * (MAX_WORD_CHARS + 1) or len(words) > MAX_WORDS:
@@ -66,6 +76,8 @@ def command_line(operation: Operation, asked: Mapping) -> list[str]:
         values = value if isinstance(value, (list, tuple)) else [value]
         if p.positional:
             argv += [str(v) for v in values]
+        elif p.kind == "poles":  # (the flag once, then its words: `--vs 恶 坏`)
+            argv += [_spelling(p), *map(str, values)]
         elif p.kind == "flag":
             argv.append(_spelling(p))
         else:
