@@ -4,8 +4,7 @@ defaults and choices shown in --help are read from the library's constants.
   verbosity (-q/-v)        every command
   format_option (--format) every command with results; FORMAT_OPTION is table|tsv|json
   MODEL_OPTION (-m)        every command that reads a model
-  TOPN_OPTION (-n)         similar, analogy, shell, search, axis, compare
-  RESTRICT_OPTION          similar, analogy, shell
+  TOPN_OPTION (-n)         search, compare (the declared operations' own come from their declaration)
   JOBS_OPTION (-j)         segment, train
   segmentation_options     segment, train (raw text is segmented the same way by both)
   SENTENCE_METHOD_OPTION   embed, search
@@ -152,14 +151,6 @@ TOPN_OPTION = library_option(
     default=DEFAULT_TOPN,
     type=limited("topn"),
     help="How many results",
-)
-
-RESTRICT_OPTION = click.option(
-    "--restrict-vocab",
-    type=click.IntRange(1),
-    default=None,
-    metavar="N",
-    help="Search only the N most frequent words (fast on large imported models).",
 )
 
 JOBS_OPTION = click.option(

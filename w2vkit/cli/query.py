@@ -10,11 +10,9 @@ import click
 from .options import (
     FORMAT_OPTION,
     MODEL_OPTION,
-    RESTRICT_OPTION,
     SIMILARITY_OPTION,
-    TOPN_OPTION,
     declared,
-    given,
+    declared_option,
     verbosity,
 )
 from .output import engine_for, show
@@ -114,8 +112,8 @@ def doesnt_match(similarity, model_path, fmt, **values):
 
 
 @click.command()
-@TOPN_OPTION
-@RESTRICT_OPTION
+@declared_option("similar", "topn")
+@declared_option("similar", "restrict_vocab")
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION
@@ -130,15 +128,15 @@ def shell(topn, restrict_vocab, similarity, model_path, fmt):
       孙悟空 ~ 猪八戒     cosine similarity
       :help, :quit, Ctrl-D
     """
-    from ..queries.shell import run
+    from ..shell import run
 
     run(
         engine_for(model_path, similarity),
         sys.stdin,
         sys.stdout,
+        topn=topn,
         restrict_vocab=restrict_vocab,
         fmt=fmt,
-        **given(topn=topn),
     )
 
 

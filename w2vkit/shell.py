@@ -5,9 +5,10 @@
     孙悟空 ~ 猪八戒     cosine similarity
     :help  :quit        (Ctrl-D also leaves)
 
-Each reply is the library's own answer, as `w2vkit similar` and `w2vkit similarity` give it
-(w2vkit.queries.ensemble): on a model with members the same estimate, interval and rare-word floor
-under the same names. An unknown word prints the same message as the CLI and the session goes on.
+Each reply is the declared operation's answer (w2vkit.operations.declared: similar, similarity),
+as `w2vkit similar` and `w2vkit similarity` give it: on a model with members the same estimate,
+interval and rare-word floor under the same names. A front end, beside the explorer: it reads the
+declarations, so it sits above them. An unknown word prints the same message as the CLI and the session goes on.
 With JSON output every reply is one JSON document on one line (JSON Lines), errors as
 {"error": "..."}, so a script can read the replies line by line.
 """
@@ -17,9 +18,10 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from ..base.render import format_result, terminal_safe, to_json
-from ..errors import W2vkitError
-from .query import Engine
+from .base.render import format_result, terminal_safe, to_json
+from .errors import W2vkitError
+from .operations.declared import OPERATIONS
+from .queries.query import Engine
 
 HELP = __doc__.split("\n\n", 1)[1].strip()
 
@@ -42,9 +44,10 @@ def parse_expression(line: str) -> tuple[list[str], list[str]]:
 
 
 def answer(
-    engine: Engine, line: str, topn: int = 10, restrict_vocab: int | None = None, fmt: str = "table"
+    engine: Engine, line: str, topn: int | None = None, restrict_vocab: int | None = None, fmt: str = "table"
 ) -> str | None:
-    """The shell's reply to one input line; None means leave."""
+    """The shell's reply to one input line; None means leave. topn and restrict_vocab: as
+    `similar` takes them (None: its default)."""
     line = line.strip()
     if not line:
         return ""
@@ -52,21 +55,19 @@ def answer(
         return None
     if line in (":h", ":help", "help", "?"):
         return HELP
-    from .ensemble import similar, similarity
-
     if "~" in line:
         a, _, b = line.partition("~")
-        return format_result(similarity(engine, (a.strip(), b.strip())), fmt, indent=None)
+        return format_result(OPERATIONS["similarity"].call(engine, {"pairs": [a.strip(), b.strip()]}), fmt, indent=None)
     positive, negative = parse_expression(line)
-    result = similar(engine, positive, negative, topn=topn, restrict_vocab=restrict_vocab)
-    return format_result(result, fmt, indent=None)
+    asked = {"positive": positive, "negative": negative, "topn": topn, "restrict_vocab": restrict_vocab}
+    return format_result(OPERATIONS["similar"].call(engine, asked), fmt, indent=None)
 
 
 def run(
     engine: Engine,
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
-    topn: int = 10,
+    topn: int | None = None,
     restrict_vocab: int | None = None,
     fmt: str = "table",
 ) -> None:
