@@ -181,7 +181,7 @@ def novel_slice(novel_text, tmp_path_factory):
 # Plain word2vec, 40 epochs, negative 10: the cross-checks against gensim need well-spread vectors,
 # and on a 150k-character slice 8 epochs left them near-parallel (mean cosine 0.986, ties at the
 # 10th neighbour); these settings give 0.37 (test_query checks it). The subword and hybrid defaults
-# are tested on the whole novel in test_training.py, the count model in test_countmodel.py.
+# are tested on the whole novel in training/test_trainer.py, the count model in test_countmodel.py.
 SMALL_TRAIN = dict(
     dim=32, epochs=40, negative=10, min_count=3, window=5, seed=7, deterministic=True, subwords=False, method="word2vec"
 )
