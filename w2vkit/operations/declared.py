@@ -121,6 +121,14 @@ MIN_COUNT = Parameter(
     ("--min-count",),
     EXPAND_MIN_COUNT,
 )
+SKIP_UNKNOWN = Parameter(
+    "skip_unknown",
+    "flag",
+    "Leave out words the model cannot place (named in a note) instead of failing",
+    ("--skip-unknown",),
+    False,
+    page_most=False,
+)
 
 OPERATIONS: dict[str, Operation] = {
     op.name: op
@@ -215,14 +223,7 @@ OPERATIONS: dict[str, Operation] = {
                 ),
                 Parameter("grow", "count", "Candidates added to the seeds each round", ("--grow",), EXPAND_GROW),
                 STABLE,
-                Parameter(
-                    "skip_unknown",
-                    "flag",
-                    "Leave out seeds the model cannot place (named in a note) instead of failing",
-                    ("--skip-unknown",),
-                    False,
-                    page_most=False,
-                ),
+                SKIP_UNKNOWN,
             ),
         ),
         Operation(
@@ -238,17 +239,10 @@ OPERATIONS: dict[str, Operation] = {
                     ("-w", "--word"),
                     least=0,
                     metavar="WORD",
-                ),  # fmt: skip
+                ),
                 TOPN,
                 MIN_COUNT,
-                Parameter(
-                    "skip_unknown",
-                    "flag",
-                    "Leave out words the model cannot place (listed on stderr) instead of failing",
-                    ("--skip-unknown",),
-                    False,
-                    page_most=False,
-                ),
+                SKIP_UNKNOWN,
             ),
         ),
         Operation(
