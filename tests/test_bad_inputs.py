@@ -385,7 +385,7 @@ def test_a_corrupt_dropped_list_is_explained(invoke, small_model, tmp_path):
 
 
 def test_a_hyphen_inside_a_word_is_not_a_minus():
-    from w2vkit.shell import parse_expression
+    from w2vkit.cli.shell import parse_expression
 
     assert parse_expression("e-mail") == (["e-mail"], [])
     assert parse_expression("king + woman - man") == (["king", "woman"], ["man"])

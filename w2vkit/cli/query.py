@@ -128,7 +128,7 @@ def shell(topn, restrict_vocab, similarity, model_path, fmt):
       孙悟空 ~ 猪八戒     cosine similarity
       :help, :quit, Ctrl-D
     """
-    from ..shell import run
+    from .shell import run
 
     run(
         engine_for(model_path, similarity),

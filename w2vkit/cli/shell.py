@@ -7,8 +7,8 @@
 
 Each reply is the declared operation's answer (w2vkit.operations.declared: similar, similarity),
 as `w2vkit similar` and `w2vkit similarity` give it: on a model with members the same estimate,
-interval and rare-word floor under the same names. A front end, beside the explorer: it reads the
-declarations, so it sits above them. An unknown word prints the same message as the CLI and the session goes on.
+interval and rare-word floor under the same names. A front end of the command line's (no click
+here): it reads the declarations, so it sits above them. An unknown word prints the same message as the CLI and the session goes on.
 With JSON output every reply is one JSON document on one line (JSON Lines), errors as
 {"error": "..."}, so a script can read the replies line by line.
 """
@@ -18,10 +18,10 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from .base.render import format_result, terminal_safe, to_json
-from .errors import W2vkitError
-from .operations.declared import OPERATIONS
-from .queries.query import Engine
+from ..base.render import format_result, terminal_safe, to_json
+from ..errors import W2vkitError
+from ..operations.declared import OPERATIONS
+from ..queries.query import Engine
 
 HELP = __doc__.split("\n\n", 1)[1].strip()
 

@@ -1,4 +1,4 @@
-"""The interactive shell (w2vkit.shell): its replies are the declared similar and similarity, the
+"""The interactive shell (w2vkit.cli.shell): its replies are the declared similar and similarity, the
 commands' own rows under their names, on a model with members too; errors are one line and the
 session goes on."""
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from w2vkit.shell import parse_expression
+from w2vkit.cli.shell import parse_expression
 
 
 def test_an_expression_is_split_at_its_operators_not_inside_words():
