@@ -46,9 +46,9 @@ def test_html_map_is_self_contained_and_holds_the_models_neighbours(engine, tmp_
     out = tmp_path / "map.html"
     result = plot(engine, out, ["行者", "八戒"], neighbors=10)
     html = out.read_text(encoding="utf-8")
-    # offline: no script, style or font is fetched from anywhere
+    # offline: no script, style or font is fetched from anywhere (the font is inlined)
     assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', html)
-    assert "@import" not in html and "url(" not in html
+    assert "@import" not in html and html.count("url(") == html.count("url(data:font/otf;base64,") == 1
     data = page_data(out)
     assert result.points == len(data["words"]) == len(data["x"]) == len(data["neighbours"])
     assert data["groups"] == ["行者", "八戒"]
@@ -167,3 +167,62 @@ def test_a_map_of_20000_words_opens_and_answers_a_search(tmp_path):
         listed = page.eval_on_selector_all("#neighbours li", "lis => lis.map(li => li.dataset.word)")
         browser.close()
     assert listed == expected_neighbours(engine, query, set(data["words"]))
+
+
+def inlined_font(page: str):
+    """The font a map page inlines (fontTools' reading of its data: URL)."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    match = re.search(r"url\(data:font/otf;base64,([A-Za-z0-9+/=]+)\)", page)
+    assert match, "no inlined font"
+    return TTFont(io.BytesIO(base64.b64decode(match.group(1))))
+
+
+def test_a_map_inlines_the_bundled_fonts_glyphs_for_its_chinese(engine, tmp_path):
+    """Issue 76: on a machine with no CJK font the map's Chinese was empty boxes. The page carries
+    the bundled font cut down to its own characters, after the system's CJK fonts, and its text is
+    drawn in that family first."""
+    out = tmp_path / "map.html"
+    plot(engine, out, top=300, method="pca")
+    page = out.read_text(encoding="utf-8")
+    data = page_data(out)
+    wanted = {c for w in data["words"] for c in w if "\u4e00" <= c <= "\u9fff"}
+    assert len(wanted) > 100
+    cmap = inlined_font(page).getBestCmap()
+    assert wanted <= {chr(c) for c in cmap}
+    assert len(cmap) < 3 * len(wanted) + 100  # (cut down: the whole font has some 30,000)
+    assert re.search(r'font-family: "w2vkit CJK", system-ui', page)
+    assert len(page.encode("utf-8")) < 1_000_000
+
+
+@pytest.mark.browser
+def test_the_maps_chinese_is_drawn_as_glyphs_without_a_system_cjk_font(engine, tmp_path):
+    """In Chromium with the machine's own fonts only (CI's have no CJK font): two characters drawn
+    in the map's family differ (as empty boxes they would be the same picture)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium); .ci/run installs it", pytrace=False
+        )
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "map.html"
+    plot(engine, out, top=300, method="pca")
+    drawn = """async () => {
+        await document.fonts.load('40px "w2vkit CJK"', '孙悟');
+        const pixels = ch => {
+            const c = document.createElement('canvas'); c.width = c.height = 48;
+            const x = c.getContext('2d'); x.font = '40px "w2vkit CJK"'; x.fillText(ch, 2, 42);
+            return Array.from(x.getImageData(0, 0, 48, 48).data).join(',');
+        };
+        return [pixels('孙') !== pixels('悟'), pixels('孙') !== pixels(' ')];
+    }"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(out.as_uri())
+        page.wait_for_selector("body[data-ready='1']")
+        assert page.evaluate(drawn) == [True, True]
+        browser.close()

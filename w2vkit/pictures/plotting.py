@@ -147,7 +147,7 @@ def plot(
         top = DEFAULT_PAGE_TOP if fmt == "html" else DEFAULT_IMAGE_TOP
     check_writable(output)
     # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
-    # uses the browser's fonts.)
+    # uses the system's CJK fonts, else the bundled font's glyphs it inlines: fonts.page_font_face.)
     font_choice = find_cjk_font(font) if fmt != "html" else None
     if clusters is not None:
         check_clusters(clusters)
@@ -156,7 +156,8 @@ def plot(
         with atomic_output(output) as f:
             f.write(page.encode("utf-8"))
         seconds = time.perf_counter() - started
-        return PlotResult(output, points, points, ngroups, None, "the browser's fonts", seconds, [])
+        drawn_in = "the system's CJK font, else the bundled font's glyphs inlined"
+        return PlotResult(output, points, points, ngroups, None, drawn_in, seconds, [])
     chosen, groups, is_query, xy, shown, legend, name = _layout(
         engine, words, neighbors, rank, top, method, seed, title, progress, fmt, clusters
     )

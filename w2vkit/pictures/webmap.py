@@ -26,6 +26,7 @@ import numpy as np
 from ..base.render import json_safe
 from ..base.vecmath import top_k, unit_rows
 from ..queries.query import Engine
+from .fonts import page_font_face
 
 NEIGHBOURS = 10
 # Memory for one block of rows of the similarity matrix and its selection (4-byte cosines, a
@@ -86,7 +87,7 @@ def map_data(engine: Engine, chosen, groups, is_query, xy, group_names, title: s
 # parsers took for line ends. In JSON strings each is written as its \\u escape, which parses
 # back to the same text.
 _SCRIPT_DATA_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
-_PLACEHOLDER = re.compile(r"__(TITLE|DATA|SCRIPT)__")
+_PLACEHOLDER = re.compile(r"__(TITLE|DATA|SCRIPT|FONTS)__")
 
 
 def render_html(data: dict) -> str:
@@ -94,10 +95,12 @@ def render_html(data: dict) -> str:
     put in is never searched for placeholders again), each piece escaped for where it goes: the
     title as HTML text, the data as JSON safe inside <script>."""
     payload = json.dumps(json_safe(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    shown = [data["title"], *data["words"], *data.get("groups", ())]
     parts = {
         "TITLE": html.escape(data["title"]),
         "DATA": payload.translate(_SCRIPT_DATA_ESCAPES),
         "SCRIPT": _SCRIPT,
+        "FONTS": page_font_face("".join(map(str, shown))),  # (base64 and a family name: nothing to escape)
     }
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], _PAGE)
 
@@ -109,8 +112,9 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>__TITLE__</title>
 <style>
+  __FONTS__
   html, body { margin: 0; height: 100%; overflow: hidden; background: #fbfbfa; color: #222;
-    font-family: system-ui, "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei",
+    font-family: "w2vkit CJK", system-ui, "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei",
       "WenQuanYi Micro Hei", sans-serif; }
   #map { position: absolute; inset: 0; width: 100%; height: 100%; cursor: grab; }
   #map.dragging { cursor: grabbing; }
@@ -268,6 +272,8 @@ _SCRIPT = r"""
 
   let pending = false;
   const redraw = () => { if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; draw(); }); } };
+  // (a canvas does not ask for a web font: load the inlined one for the labels, then draw them again)
+  if (document.fonts) document.fonts.load("13px " + FONT, "中").then(redraw, () => {});
 
   // a grid over data space for hover lookups
   const G = 64, grid = Array.from({length: G * G}, () => []);
