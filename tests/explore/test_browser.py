@@ -362,3 +362,22 @@ def test_the_one_time_address_the_browser_is_opened_with_opens_the_page_once(hal
         assert again.status == 403 and "opening the page once" in page.inner_text("body")
     finally:
         served.stop()
+
+
+def test_the_first_screen_is_the_whole_vocabularys_map(halves, browser_page):
+    """Issue 76: with no word typed the page opens on the map of the model's most frequent words
+    (the map warmed before the address is printed), drawn in the page's frame, its labels Chinese."""
+    model, _ = halves
+    page, errors = browser_page
+    served = Served(Session(model))
+    try:
+        page.goto(served.url)
+        ready(page)
+        assert page.is_visible("#view-map") and not page.is_visible("#view-word")
+        frame = page.frame_locator("#map")
+        frame.locator("body[data-ready='1']").wait_for(timeout=120_000)
+        labelled = int(frame.locator("#map").get_attribute("data-labelled"))
+        title = frame.locator("#title").inner_text()
+        assert labelled > 10 and "PCA of 2000 words" in title and not errors
+    finally:
+        served.stop()

@@ -358,7 +358,8 @@
 
   async function show() {
     const s = state();
-    const view = s.view || "word";
+    // (no view asked and no word: the whole vocabulary's map, warmed before the address was printed)
+    const view = s.view || (s.word ? "word" : "map");
     for (const v of ["word", "findings", "groups", "map"]) $("view-" + v).hidden = v !== view;
     for (const a of document.querySelectorAll("nav a")) a.classList.toggle("current", a.dataset.view === view);
     $("similarity").value = s.similarity || (about ? about.similarity : "");
