@@ -5,6 +5,7 @@ Needs the explore extra and /usr/bin/chromium (pytest -m "browser or explore"; C
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -379,5 +380,16 @@ def test_the_first_screen_is_the_whole_vocabularys_map(halves, browser_page):
         labelled = int(frame.locator("#map").get_attribute("data-labelled"))
         title = frame.locator("#title").inner_text()
         assert labelled > 10 and "PCA of 2000 words" in title and not errors
+        # a double click on a point opens that word's view (the frame says the word, the page goes)
+        data = json.loads(frame.locator("#map-data").text_content())
+        words = data["words"]
+        inner = next(f for f in page.frames if "/map?" in f.url)
+        at = inner.evaluate("[window.w2vkitMap.scale, window.w2vkitMap.tx, window.w2vkitMap.ty]")
+        i = max(range(len(words)), key=lambda k: data["x"][k])  # (the rightmost word: clear of the map's panel)
+        place = {"x": data["x"][i] * at[0] + at[1], "y": data["y"][i] * at[0] + at[2]}
+        frame.locator("#map").dblclick(position=place)
+        wait_until(page, "!document.querySelector('#view-word').hidden")
+        wait_until(page, "document.querySelector('#word-title').textContent !== ''")
+        assert page.inner_text("#word-title") == words[i] and not errors
     finally:
         served.stop()

@@ -70,6 +70,7 @@ def map_data(engine: Engine, chosen, groups, is_query, xy, group_names, title: s
     return {
         "title": title,
         "words": list(shown if shown is not None else chosen),
+        **({"keys": list(chosen)} if shown is not None else {}),  # (the model's own words, when shown differs)
         "counts": [int(counts[i]) if counts is not None else 0 for i in ids],
         "x": [round(float(v), 1) for v in scaled[:, 0]],
         "y": [round(float(v), 1) for v in scaled[:, 1]],
@@ -307,7 +308,19 @@ _SCRIPT = r"""
     state.tx = e.clientX - (e.clientX - state.tx) * f; state.ty = e.clientY - (e.clientY - state.ty) * f;
     state.scale *= f; redraw();
   }, {passive: false});
-  canvas.addEventListener("click", e => { const i = nearest(e.clientX, e.clientY, 8); if (i >= 0) select(D.words[i]); });
+  let clicked = -1;  // (the word a click chose: a double click's first click may move the view)
+  canvas.addEventListener("click", e => {
+    const i = nearest(e.clientX, e.clientY, 8);
+    if (i >= 0) { clicked = i; select(D.words[i]); } else if (e.detail < 2) clicked = -1;
+  });
+  // In the explorer's frame: a double click opens the word's own view there (the frame is
+  // sandboxed, so it can only say the word; the explorer checks where the message came from).
+  if (window.parent !== window) {
+    document.getElementById("help").textContent += " · double-click: the word's view";
+    canvas.addEventListener("dblclick", () => {
+      if (clicked >= 0) window.parent.postMessage({ w2vkitWord: (D.keys || D.words)[clicked] }, "*");
+    });
+  }
 
   function select(word) {
     const w = word.trim();

@@ -427,6 +427,11 @@
         go(Object.assign({ view: form.closest("section").id.replace("view-", ""), q: q }, values));
       });
     }
+    // (the map's frame says a double-clicked word: only a string, only from that frame)
+    window.addEventListener("message", (ev) => {
+      if (ev.source !== $("map").contentWindow || !ev.data || typeof ev.data.w2vkitWord !== "string") return;
+      goToWord(ev.data.w2vkitWord.slice(0, 100));
+    });
     $("map-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
       const f = ev.target.elements;
