@@ -200,6 +200,20 @@ def test_a_table_without_the_column_is_one_line(halves):
     assert got.status_code == 400 and "period" in got.json()["error"] and "\n" not in got.json()["error"]
 
 
+def test_with_a_table_the_map_is_coloured_by_its_groups_unless_asked_otherwise(halves):
+    model, table = halves
+    client = client_for(Session(model, table=table, by="half"), wait=120)
+    got = client.get("/map", params={"token": TOKEN, "top": "300", "clusters": "8"})
+    assert got.status_code == 200
+    data = json.loads(got.text.split('<script id="map-data" type="application/json">')[1].split("</script>")[0])
+    assert [g.split(" ")[0] for g in data["groups"]] == ["前", "后", "no"] and data["plain"] == 2
+    clustered = client.get("/map", params={"token": TOKEN, "top": "300", "clusters": "4", "colour": "clusters"})
+    assert len(json.loads(clustered.text.split('"application/json">')[1].split("</script>")[0])["groups"]) == 4
+    plain = client_for(Session(model), wait=120)
+    refused = plain.get("/map", params={"token": TOKEN, "colour": "groups"})
+    assert refused.status_code == 400 and "colour=groups needs a table" in refused.text
+
+
 def test_the_map_is_plots_own_page(halves):
     model, _ = halves
     client = client_for(Session(model), wait=120)

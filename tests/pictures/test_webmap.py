@@ -226,3 +226,35 @@ def test_the_maps_chinese_is_drawn_as_glyphs_without_a_system_cjk_font(engine, t
         page.wait_for_selector("body[data-ready='1']")
         assert page.evaluate(drawn) == [True, True]
         browser.close()
+
+
+@pytest.mark.browser
+def test_a_map_coloured_by_a_tables_groups_shows_each_group_and_a_legend(halves, tmp_path):
+    """Issue 76: a map coloured by a table's column shows its groups: the canvas holds the colour of
+    each group (and the grey of words that lean nowhere), and the legend names each."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium); .ci/run installs it", pytrace=False
+        )
+    from playwright.sync_api import sync_playwright
+
+    folder, table = halves
+    out = tmp_path / "halves.html"
+    plot(Engine(load_model(folder)), out, top=1000, method="pca", table=table, by="half")
+    colours = """() => {
+        const c = document.getElementById('map'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set();
+        for (let i = 0; i < d.length; i += 4) seen.add(d[i] + ',' + d[i + 1] + ',' + d[i + 2]);
+        return ['31,119,180', '255,127,14', '189,189,189'].filter(c => seen.has(c));
+    }"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1000, "height": 700})
+        page.goto(out.as_uri())
+        page.wait_for_selector("body[data-ready='1']")
+        page.wait_for_timeout(500)
+        found = page.evaluate(colours)
+        legend = page.eval_on_selector_all("#legend li", "lis => lis.map(li => li.textContent)")
+        browser.close()
+    assert found == ["31,119,180", "255,127,14", "189,189,189"]  # (前's blue, 后's orange, the grey)
+    assert [entry.split(" ")[0] for entry in legend] == ["前", "后", "no"]

@@ -13,6 +13,7 @@ from ..base.choices import (
     MAX_CLUSTERS,
     PLOT_METHODS,
 )
+from ..base.choices import TEXT_COLUMN as DEFAULT_TEXT_COLUMN
 from .options import MODEL_OPTION, SIMILARITY_OPTION, declared_option, given, library_option, limited, verbosity
 from .output import engine_for, info, plural, show_progress
 
@@ -56,10 +57,22 @@ from .output import engine_for, info, plural, show_progress
     metavar="K",
     help="Without WORDs: colour the words by K clusters of their vectors (k-means), each named by its commonest words.",
 )
+@click.option(
+    "--in",
+    "table",
+    default=None,
+    metavar="TABLE",
+    help="With --by: colour each word by the group of the table's column it leans to (the table the model "
+    "was trained on: a period's vocabulary shows as a region; words spread evenly are grey).",
+)
+@click.option("--by", default=None, metavar="COLUMN", help="The table's column whose groups colour the map.")
+@library_option("--text-column", default=DEFAULT_TEXT_COLUMN, metavar="NAME", help="With --in: the table's text column")
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @verbosity
-def plot(words, neighbors, rank, top, method, output, font, seed, clusters, similarity, model_path):
+def plot(
+    words, neighbors, rank, top, method, output, font, seed, clusters, table, by, text_column, similarity, model_path
+):
     """Draw a 2-D map of the vector space with labelled words.
 
     \b
@@ -78,6 +91,7 @@ def plot(words, neighbors, rank, top, method, output, font, seed, clusters, simi
       w2vkit plot king queen paris --method pca -o map.svg
       w2vkit plot --top 20000 -o map.html           # explore in a browser
       w2vkit plot --top 3000 --clusters 12 -o map.html   # coloured by 12 clusters
+      w2vkit plot -m models/poetry --top 5000 --in poetry.tsv.gz --by period -o periods.html
     """
     from ..pictures.plotting import plot as draw
 
@@ -88,8 +102,10 @@ def plot(words, neighbors, rank, top, method, output, font, seed, clusters, simi
         top=top,
         font=font,
         clusters=clusters,
+        table=table,
+        by=by,
         progress=show_progress(),
-        **given(neighbors=neighbors, rank=rank, method=method, seed=seed),
+        **given(neighbors=neighbors, rank=rank, method=method, seed=seed, text_column=text_column),
     )
     # (a missing CJK font is warned about once, by the library's logger)
     labelled = f" (labelled the {result.labels:,} most frequent that fit)" if result.labels < result.points else ""

@@ -39,7 +39,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -48,12 +47,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from ..base.choices import PLOT_METHODS
 from ..base.env import debug_enabled
 from ..errors import W2vkitError
-from ..operations.declared import Parameter
-from ..operations.requests import page_value
-from .questions import QUESTIONS, Session, answer, completions, similarity_asked
+from .mapview import map_page_of, map_question
+from .questions import QUESTIONS, Session, answer, completions
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +65,6 @@ MAX_URL = 8192  # bytes of path and query
 MAX_ANSWER_BYTES = 16 << 20  # an answer (JSON) or a map page
 ANSWER_WAIT = 8.0  # seconds a request waits for its answer before the page is told to ask again
 KEPT_ANSWERS = 256  # answers kept for a question asked again (the link that reproduces a view)
-MAP_TOP = 2000  # the whole-model map's words unless asked: a PCA map of these paints in about a second
-MAP_MOST = 20_000
-MAP_CLUSTERS = 8  # (the page's default too)
 MAP_WARM_WAIT = 60.0  # seconds the start waits for the default map (then it is drawn on in the background)
 PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -211,7 +205,7 @@ def _warmer(session: Session, slow: Worker) -> Callable[[], None]:
             except W2vkitError:  # (the page says so at each question)
                 pass
         asked = map_question(session, {})
-        slow.ask(("map", asked), lambda: _map_page(session, asked), MAP_WARM_WAIT)
+        slow.ask(("map", asked), lambda: map_page_of(session, asked), MAP_WARM_WAIT)
 
     return warm
 
@@ -251,7 +245,7 @@ def make_app(
             asked = map_question(session, {k: v for k, v in request.query_params.items() if k != "token"})
         except W2vkitError as e:
             return PlainTextResponse(_message(e), 400)
-        job = slow.ask(("map", asked), lambda: _map_page(session, asked), wait)
+        job = slow.ask(("map", asked), lambda: map_page_of(session, asked), wait)
         if not job.done.is_set():
             return HTMLResponse(_WAITING_PAGE, 202, headers={"Refresh": "2"})
         if job.error is not None:
@@ -271,44 +265,6 @@ def make_app(
 
 
 _WAITING_PAGE = "<!doctype html><meta charset=utf-8><title>w2vkit map</title><p>Drawing the map…</p>"
-
-
-@dataclass(frozen=True)
-class MapQuestion:
-    top: int
-    method: str
-    clusters: int | None
-    words: tuple[str, ...]
-    similarity: str | None
-
-
-MAP_WORDS = Parameter("words", "words", "The words drawn with their neighbours", least=0)
-MAP_SIZE = Parameter("top", "count", "The most frequent words drawn", limit="top", page_most=MAP_MOST)
-MAP_COLOURS = Parameter("clusters", "count", "Clusters coloured", limit="clusters")
-MAP_METHOD = Parameter("method", "choice", "The projection", choices=PLOT_METHODS)
-
-
-def map_question(session: Session, params: dict) -> MapQuestion:
-    """The map asked for, its parameters read and bounded by the questions' one reader
-    (w2vkit.operations.requests.page_value): the same map however it was asked."""
-    words = tuple(page_value(MAP_WORDS, params) or ())
-    clusters = page_value(MAP_COLOURS, params)
-    return MapQuestion(
-        page_value(MAP_SIZE, params) or MAP_TOP,
-        page_value(MAP_METHOD, params) or "pca",
-        None if words else (MAP_CLUSTERS if clusters is None else clusters) or None,
-        words,
-        similarity_asked(session, params),
-    )
-
-
-def _map_page(session: Session, asked: MapQuestion) -> str:
-    """The whole-model map: `plot`'s own HTML page (w2vkit.pictures.plotting.map_page) of the `top`
-    most frequent words, coloured by k-means clusters or by the given words and their neighbours."""
-    from ..pictures.plotting import map_page
-
-    engine = session.engine(asked.similarity)
-    return map_page(engine, list(asked.words), top=asked.top, method=asked.method, clusters=asked.clusters)
 
 
 _HEADERS = (

@@ -25,6 +25,7 @@ from ..base.choices import (
     DEFAULT_PLOT_FOLDER,
     PLOT_METHODS,
     SIMILAR_RANK,
+    TEXT_COLUMN,
 )
 from ..base.files import atomic_output, check_writable, is_stream
 from ..base.progress import progress_callback
@@ -89,6 +90,9 @@ def plot(
     title: str | None = None,
     progress: bool = False,
     clusters: int | None = None,
+    table: str | Path | None = None,
+    by: str | None = None,
+    text_column: str = TEXT_COLUMN,
 ) -> PlotResult:
     """Map the `top` most frequent words, or the given words and their neighbours, to `output`:
     an image (.png/.svg/.pdf) or an interactive page (.html, see w2vkit.pictures.webmap).
@@ -121,6 +125,10 @@ def plot(
     clusters : int, optional
         Without `words`: colour the words by this many k-means clusters of their vectors, each
         named by its most frequent words (None: one colour).
+    table, by : optional
+        Without `words`: colour each word by the group of the table's column `by` it leans to
+        (w2vkit.findings.leaning; the table the model was trained on, its `text_column` read as
+        contrast reads it), so that a period's vocabulary shows as a region.
 
     Returns
     -------
@@ -149,17 +157,16 @@ def plot(
     # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
     # uses the system's CJK fonts, else the bundled font's glyphs it inlines: fonts.page_font_face.)
     font_choice = find_cjk_font(font) if fmt != "html" else None
-    if clusters is not None:
-        check_clusters(clusters)
+    colours = _colours(clusters, table, by, text_column)
     if fmt == "html":
-        page, points, ngroups = _page(engine, words, neighbors, rank, top, method, seed, title, progress, clusters)
+        page, points, ngroups = _page(engine, words, neighbors, rank, top, method, seed, title, progress, colours)
         with atomic_output(output) as f:
             f.write(page.encode("utf-8"))
         seconds = time.perf_counter() - started
         drawn_in = "the system's CJK font, else the bundled font's glyphs inlined"
         return PlotResult(output, points, points, ngroups, None, drawn_in, seconds, [])
     chosen, groups, is_query, xy, shown, legend, name = _layout(
-        engine, words, neighbors, rank, top, method, seed, title, progress, fmt, clusters
+        engine, words, neighbors, rank, top, method, seed, title, progress, fmt, colours
     )
     # matplotlib reports a missing glyph as a warning while laying out as well as while saving:
     # catch them over the whole drawing, for the caller (and the tests) to see.
@@ -194,30 +201,46 @@ def map_page(
     title: str | None = None,
     progress: bool = False,
     clusters: int | None = None,
+    table: str | Path | None = None,
+    by: str | None = None,
+    text_column: str = TEXT_COLUMN,
 ) -> str:
     """plot's interactive page (w2vkit.pictures.webmap) as a string, for a caller that serves it
     (the explorer's whole-model map) rather than writing a file: the same words, places and
     colours as `plot(..., "map.html")` writes."""
     if method not in PLOT_METHODS:
         raise UsageError(f"unknown method {method!r}; choose {' or '.join(PLOT_METHODS)}")
+    colours = _colours(clusters, table, by, text_column)
+    return _page(engine, words, neighbors, rank, top, method, seed, title, progress, colours)[0]
+
+
+def _colours(clusters: int | None, table, by: str | None, text_column: str):
+    """What colours a map without words: k-means clusters (a count), a table's groups ((table,
+    column, text column)) or nothing (None), checked before any work."""
+    if (table is None) != (by is None):
+        raise UsageError("give {table} TABLE and {by} COLUMN together: the groups that colour the map", "table", "by")
+    if table is not None and clusters is not None:
+        raise UsageError("colour a map by {clusters} or by a table's {by} column, not both", "clusters", "by")
     if clusters is not None:
-        check_clusters(clusters)
-    return _page(engine, words, neighbors, rank, top, method, seed, title, progress, clusters)[0]
+        return check_clusters(clusters)
+    return None if table is None else (str(table), by, text_column)
 
 
-def _page(engine, words, neighbors, rank, top, method, seed, title, progress, clusters) -> tuple[str, int, int]:
+def _page(engine, words, neighbors, rank, top, method, seed, title, progress, colours) -> tuple[str, int, int]:
     """The page, how many words it draws and in how many groups."""
     chosen, groups, is_query, xy, shown, legend, name = _layout(
-        engine, words, neighbors, rank, top, method, seed, title, progress, "html", clusters
+        engine, words, neighbors, rank, top, method, seed, title, progress, "html", colours
     )
     if engine.labels:  # (the page shows and searches "ID name")
         shown = [f"{w} {engine.name_of(w)}".strip() for w in chosen]
     group_names = legend or (list(words) if words else ["most frequent words"])
-    page = render_html(map_data(engine, chosen, groups, is_query, xy, group_names, name, shown))
-    return page, len(chosen), max(groups) + 1
+    data = map_data(engine, chosen, groups, is_query, xy, group_names, name, shown)
+    if isinstance(colours, tuple) and not words:  # (the words that lean to no group: drawn grey)
+        data["plain"] = len(group_names) - 1
+    return render_html(data), len(chosen), max(groups) + 1
 
 
-def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, fmt, clusters):
+def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, fmt, colours):
     """The words a map shows, their places and colours: (chosen, groups, query flags, xy, the
     labels shown, the legend's names or None, the title)."""
     chosen, groups, is_query = choose_words(engine, list(words), neighbors, top, rank)
@@ -230,8 +253,14 @@ def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, 
         shown = [engine.name_of(w) or w for w in chosen]
         if not words:
             groups, legend = label_groups(engine, chosen)
-    if clusters is not None and not words:
-        groups, legend = cluster_groups(engine, chosen, clusters, seed)
+    if isinstance(colours, int) and not words:
+        groups, legend = cluster_groups(engine, chosen, colours, seed)
+    elif isinstance(colours, tuple) and not words:
+        from ..findings.leaning import leanings
+
+        table, by, text_column = colours
+        leaning = leanings(engine, list(chosen), table, by, text_column=text_column)
+        groups, legend = leaning.group, leaning.groups
     return chosen, groups, is_query, xy, shown, legend, name
 
 

@@ -132,6 +132,8 @@ _PAGE = """<!DOCTYPE html>
   #help { color: #888; font-size: 11px; margin-top: 6px; }
   #tip { position: absolute; pointer-events: none; background: #222; color: #fff; padding: 3px 7px;
     border-radius: 4px; font-size: 13px; display: none; white-space: nowrap; }
+  #legend { list-style: none; margin: 6px 0 0; padding: 0; font-size: 12px; max-height: 30vh; overflow-y: auto; }
+  #legend span { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
 </style>
 </head>
 <body>
@@ -142,6 +144,7 @@ _PAGE = """<!DOCTYPE html>
   <datalist id="words"></datalist>
   <div id="status"></div>
   <ol id="neighbours"></ol>
+  <ul id="legend"></ul>
   <div id="help">drag to pan · wheel to zoom · hover for counts · Esc clears</div>
 </div>
 <div id="tip"></div>
@@ -169,7 +172,16 @@ _SCRIPT = r"""
   const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
     "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5",
     "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5"];
-  const color = g => D.groups.length <= 1 ? "#4a6fa5" : PALETTE[g % PALETTE.length];
+  const color = g => g === D.plain ? "#bdbdbd" : D.groups.length <= 1 ? "#4a6fa5" : PALETTE[g % PALETTE.length];
+  if (D.groups.length > 1) {  // the legend: each colour's group, with how many of the map's words it holds
+    const held = new Map(); for (const g of D.group) held.set(g, (held.get(g) || 0) + 1);
+    D.groups.forEach((name, g) => {
+      const li = document.createElement("li"), swatch = document.createElement("span");
+      swatch.style.background = color(g);
+      li.append(swatch, name + " · " + (held.get(g) || 0).toLocaleString() + " words");
+      document.getElementById("legend").appendChild(li);
+    });
+  }
   const index = new Map(D.words.map((w, i) => [w, i]));
   const isQuery = new Uint8Array(n);
   D.query.forEach(i => { isQuery[i] = 1; });

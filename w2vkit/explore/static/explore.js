@@ -342,8 +342,9 @@
 
   function showMap(s) {
     const form = $("map-form");
-    for (const k of ["top", "method", "clusters", "words"]) if (s[k] !== undefined) form.elements[k].value = s[k];
+    for (const k of ["top", "method", "colour", "clusters", "words"]) if (s[k] !== undefined) form.elements[k].value = s[k];
     const q = new URLSearchParams({ token: token, top: form.elements.top.value, method: form.elements.method.value });
+    if (form.elements.colour.value) q.set("colour", form.elements.colour.value);  // (unset: the server's default)
     if (form.elements.words.value.trim()) q.set("words", form.elements.words.value.trim());
     else if (form.elements.clusters.value.trim() && form.elements.clusters.value !== "0") q.set("clusters", form.elements.clusters.value.trim());
     if (s.similarity) q.set("similarity", s.similarity);
@@ -435,7 +436,7 @@
     $("map-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
       const f = ev.target.elements;
-      go({ view: "map", top: f.top.value, method: f.method.value, clusters: f.clusters.value, words: f.words.value.trim() });
+      go({ view: "map", top: f.top.value, method: f.method.value, colour: f.colour.value, clusters: f.clusters.value, words: f.words.value.trim() });
     });
     await shown;
     $("similarity").value = state().similarity || (about ? about.similarity : "");

@@ -1,0 +1,68 @@
+"""The explorer's whole-model map as a question: its parameters read and bounded by the questions'
+one reader (the same map however it was asked, so that a warmed map answers the page's first ask),
+and the page `plot` itself writes (w2vkit.pictures.plotting.map_page) for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..base.choices import PLOT_METHODS, TEXT_COLUMN
+from ..errors import UsageError
+from ..operations.declared import Parameter
+from ..operations.requests import page_value
+from .questions import Session, similarity_asked
+
+MAP_TOP = 2000  # the whole-model map's words unless asked: a PCA map of these paints in about a second
+MAP_MOST = 20_000
+MAP_CLUSTERS = 8  # (the page's default too)
+
+
+@dataclass(frozen=True)
+class MapQuestion:
+    top: int
+    method: str
+    clusters: int | None
+    words: tuple[str, ...]
+    similarity: str | None
+    groups: bool = False  # coloured by the session's table's groups (each word's leaning)
+
+
+MAP_WORDS = Parameter("words", "words", "The words drawn with their neighbours", least=0)
+MAP_SIZE = Parameter("top", "count", "The most frequent words drawn", limit="top", page_most=MAP_MOST)
+MAP_COLOURS = Parameter("clusters", "count", "Clusters coloured", limit="clusters")
+MAP_METHOD = Parameter("method", "choice", "The projection", choices=PLOT_METHODS)
+MAP_COLOUR = Parameter("colour", "choice", "What colours the words", choices=("clusters", "groups"))
+
+
+def map_question(session: Session, params: dict) -> MapQuestion:
+    """The map asked for, its parameters read and bounded by the questions' one reader
+    (w2vkit.operations.requests.page_value): the same map however it was asked."""
+    words = tuple(page_value(MAP_WORDS, params) or ())
+    clusters = page_value(MAP_COLOURS, params)
+    # (with a table the map is coloured by its groups unless asked otherwise: a period's region)
+    colour = page_value(MAP_COLOUR, params) or ("groups" if session.table else "clusters")
+    if colour == "groups" and session.table is None:
+        raise UsageError("colour=groups needs a table: start explore with --in TABLE --by COLUMN")
+    by_groups = colour == "groups" and not words
+    return MapQuestion(
+        page_value(MAP_SIZE, params) or MAP_TOP,
+        page_value(MAP_METHOD, params) or "pca",
+        None if words or by_groups else (MAP_CLUSTERS if clusters is None else clusters) or None,
+        words,
+        similarity_asked(session, params),
+        by_groups,
+    )
+
+
+def map_page_of(session: Session, asked: MapQuestion) -> str:
+    """The whole-model map: `plot`'s own HTML page (w2vkit.pictures.plotting.map_page) of the `top`
+    most frequent words, coloured by k-means clusters or by the given words and their neighbours."""
+    from ..pictures.plotting import map_page
+
+    engine = session.engine(asked.similarity)
+    coloured = asked.groups
+    return map_page(
+        engine, list(asked.words), top=asked.top, method=asked.method, clusters=asked.clusters,
+        table=session.table if coloured else None, by=session.by if coloured else None,
+        text_column=session.text_column or TEXT_COLUMN,
+    )  # fmt: skip

@@ -1,0 +1,70 @@
+"""Which group of a table each word leans to (a map coloured by a table's column: `plot --in TABLE
+--by COLUMN`, the explorer's map with a table): a word's rate in each group (its occurrences per
+token of the group, so that a large group does not claim every word), as shares of the word's
+rates; the word leans to the group with the largest share when that share is clearly above an
+even spread, else it is drawn as leaning nowhere. The rows are read as contrast reads them
+(w2vkit.findings.tabledocs: the model's own segmentation), so the counts are the ones a contrast
+of the same column would count."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ..base.choices import TEXT_COLUMN
+from ..errors import UsageError
+from ..queries.query import Engine
+from .tabledocs import read_documents
+
+MAX_GROUPS = 20  # a map's palette: more groups than colours a reader can tell apart
+LEAN_MIN_COUNT = 5  # occurrences in the table under which a word leans nowhere (its shares are noise)
+# A word leans to a group when its share there is at least this many times an even share (1/G):
+# with two groups, 0.75 of its rate in one of them (three times the other's).
+LEAN_FACTOR = 1.5
+
+
+class Leanings(NamedTuple):
+    """Each word's group (an index into `groups`; len(groups) - 1: no clear lean), the legend's
+    names, and each word's share in its group."""
+
+    group: list[int]
+    groups: list[str]
+    share: list[float]
+
+
+def leanings(engine: Engine, words: list[str], table, by: str, *, text_column: str = TEXT_COLUMN) -> Leanings:
+    """The group of `by` in `table` each of `words` leans to (see the module's docstring): the
+    legend names each group with its tokens, and last "no clear lean" (rarer than LEAN_MIN_COUNT
+    in the table, or spread about evenly).
+
+    Raises
+    ------
+    UsageError
+        The column has fewer than two groups or more than MAX_GROUPS (a colour each), or the table
+        cannot be read (as contrast says it).
+    """
+    docs = read_documents(engine, table, by, None, text_column)
+    if len(docs.groups) > MAX_GROUPS:
+        raise UsageError(
+            f"{table}: column {by!r} has {len(docs.groups):,} groups; a map colours at most {MAX_GROUPS} "
+            "(choose a column of fewer values, such as a period)"
+        )
+    ids, group = docs.corpus.ids, docs.group[docs.corpus.doc]
+    kept = (ids >= 0) & (group >= 0)
+    rows = np.array([engine.model.index[w] for w in words], dtype=np.int64)
+    where = np.full(len(engine.model), -1, dtype=np.int64)
+    where[rows] = np.arange(len(rows))
+    on_map = kept & (where[np.where(ids >= 0, ids, 0)] >= 0)
+    n_groups = len(docs.groups)
+    counts = np.bincount(group[on_map] * len(rows) + where[ids[on_map]], minlength=n_groups * len(rows)).reshape(
+        n_groups, len(rows)
+    )
+    tokens = np.bincount(group[kept], minlength=n_groups).astype(np.float64)
+    rates = counts / np.maximum(tokens, 1.0)[:, None]
+    shares = rates / np.maximum(rates.sum(axis=0), 1e-300)
+    lean, strongest = shares.argmax(axis=0), shares.max(axis=0)
+    spread = (counts.sum(axis=0) < LEAN_MIN_COUNT) | (strongest < LEAN_FACTOR / n_groups)
+    assigned = np.where(spread, n_groups, lean)
+    names = [f"{g} ({int(t):,} tokens)" for g, t in zip(docs.groups, tokens)] + ["no clear lean"]
+    return Leanings(assigned.tolist(), names, np.round(strongest, 3).tolist())
