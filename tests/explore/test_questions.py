@@ -76,6 +76,26 @@ def test_a_neighbours_passages_hold_both_words(halves, invoke):
     assert printed.exit_code == 0 and json.loads(printed.stdout)["results"] == rows
 
 
+def test_a_groups_passages_carry_the_columns_explore_was_given(halves, invoke, tmp_path):
+    """Issue 74: explore --columns shows the row's columns with a group's passages, as kwic
+    --columns does, and the printed command carries them; a column the table lacks, or --columns
+    without a table, is one line before serving."""
+    from w2vkit.errors import UsageError
+    from w2vkit.explore.launch import explore
+
+    model, table = halves
+    session = Session(model, table=table, by="half", columns=("chapter",))
+    typical = answer(session, "kwic", {"word": "菩萨", "group": "后", "limit": "5"})
+    assert "chapter" in typical["result"]["results"][0]  # (not there without --columns)
+    assert typical["command"].endswith("--where half=后 --typical --columns chapter")
+    printed = invoke([*shlex.split(typical["command"])[1:], "--format", "json"])
+    assert printed.exit_code == 0 and json.loads(printed.stdout)["results"] == typical["result"]["results"]
+    with pytest.raises(UsageError, match="no column 'author' for"):
+        explore(model, table=table, by="half", columns=["author"], open_browser=False)
+    lone = invoke(["explore", "-m", model, "--columns", "chapter", "--no-browser"])
+    assert lone.exit_code == 2 and "--columns names columns of --in: give --in TABLE too" in lone.stderr
+
+
 @pytest.mark.parametrize("rank", ["model", "ensemble"])
 def test_the_neighbourhood_is_the_tables_answer_drawn_by_the_plot_it_prints(members_session, invoke, tmp_path, rank):
     """The picture beside the table: the table's words with the table's numbers under its names (on

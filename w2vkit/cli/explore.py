@@ -23,6 +23,12 @@ from .output import info
 @click.option(
     "--text-column", default=None, metavar="NAME", help=f"With --in: its text column [default: {TEXT_COLUMN}]."
 )
+@click.option(
+    "--columns",
+    default=None,
+    metavar="A,B",
+    help="With --in: the row's columns shown with a group's passages (author,title), as kwic --columns shows them.",
+)
 @click.option("--port", default=0, type=click.IntRange(0, 65535), help="The port [default: a free one].")
 @click.option(
     "--host",
@@ -32,7 +38,9 @@ from .output import info
 )
 @click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
 @verbosity
-def explore(model_path, similarity, table, by, block, groups, split_blocks, text_column, port, host, no_browser):
+def explore(
+    model_path, similarity, table, by, block, groups, split_blocks, text_column, columns, port, host, no_browser
+):
     """Explore a model in the browser: a word's neighbours with their intervals, the passages
     behind a neighbour, analogies, expansions, axes, a whole-model map, and with --in TABLE --by
     COLUMN a word's change between groups. Serves on this machine until Ctrl-C; the address it
@@ -44,6 +52,7 @@ def explore(model_path, similarity, table, by, block, groups, split_blocks, text
       w2vkit explore                                   # the newest model under ./models
       w2vkit explore -m models/xiyouji --port 8765 --no-browser
       w2vkit explore -m models/poetry --in poetry.tsv.gz --by period --block author --split-blocks --groups 唐,宋
+      w2vkit explore -m models/poetry --in poetry.tsv.gz --by period --columns author,title
     """
     try:
         import starlette  # noqa: F401
@@ -67,6 +76,7 @@ def explore(model_path, similarity, table, by, block, groups, split_blocks, text
         groups=groups.split(",") if groups is not None else None,
         split_blocks=split_blocks,
         text_column=text_column,
+        columns=[c.strip() for c in columns.split(",")] if columns is not None else None,
         host=host,
         port=port,
         open_browser=not no_browser,

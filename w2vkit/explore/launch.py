@@ -28,6 +28,7 @@ def explore(
     groups: list[str] | None = None,
     split_blocks: bool = False,
     text_column: str | None = None,
+    columns: list[str] | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
     open_browser: bool = True,
@@ -80,9 +81,16 @@ def explore(
         )
     if groups is not None and (not [g for g in groups if g.strip()] or table is None):
         raise UsageError("{groups} names the groups of {table}'s {by} column: give --in, --by and A,B", "groups")
+    if columns is not None:  # (named before serving, as kwic --columns names them)
+        from ..text.reading.tables import chosen_columns
+
+        if table is None:
+            raise UsageError("{columns} names columns of {table}: give --in TABLE too", "columns", "table")
+        columns = chosen_columns(table, columns)
     session = Session(
         Path(model_path), similarity, Path(table) if table else None, by, block, text_column,
         groups=tuple(g.strip() for g in groups) if groups else None, split_blocks=split_blocks,
+        columns=tuple(columns) if columns else None,
     )  # fmt: skip
     log.info("loading the model and drawing its map (a few seconds)...")
     try:

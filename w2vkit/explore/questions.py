@@ -46,6 +46,7 @@ class Session:
     text_column: str | None = None
     groups: tuple[str, ...] | None = None  # (the groups a contrast compares, in order: --groups)
     split_blocks: bool = False
+    columns: tuple[str, ...] | None = None  # (the row's columns shown with a group's passages: --columns)
     _engines: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _sorted: tuple[list[str], list[int]] | None = None  # the vocabulary sorted, and each word's row
@@ -158,12 +159,20 @@ def kwic(session: Session, params: Params):
     table, by = _table(session)
     asked = read_page(OPERATIONS["kwic"], params)
     limit = {"limit": asked["limit"]} if "limit" in asked else {}
+    columns = list(session.columns) if session.columns else None
     result = typical_passages(
         session.engine(), asked["word"], table, by=by, group=group, block=session.block,
-        text_column=_text_column(session), **limit,
+        text_column=_text_column(session), columns=columns, **limit,
     )  # fmt: skip
     argv = [*session.base_command("kwic"), asked["word"], *(["--top", str(asked["limit"])] if limit else [])]
-    argv += ["--in", table, "--where", f"{by}={group}", "--typical"]
+    argv += [
+        "--in",
+        table,
+        "--where",
+        f"{by}={group}",
+        "--typical",
+        *(["--columns", ",".join(columns)] if columns else []),
+    ]
     return result, argv + (["--text-column", session.text_column] if session.text_column else [])
 
 

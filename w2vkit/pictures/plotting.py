@@ -125,7 +125,7 @@ def plot(
     clusters : int, optional
         Without `words`: colour the words by this many k-means clusters of their vectors, each
         named by its most frequent words (None: one colour).
-    table, by : optional
+    table, by, text_column : optional
         Without `words`: colour each word by the group of the table's column `by` it leans to
         (w2vkit.findings.leaning; the table the model was trained on, its `text_column` read as
         contrast reads it), so that a period's vocabulary shows as a region.
