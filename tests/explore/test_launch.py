@@ -118,3 +118,14 @@ def test_nothing_on_any_command_line_opens_the_explorer_again(halves, tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
+
+
+def test_columns_the_table_lacks_or_without_a_table_are_refused_before_serving(halves, invoke):
+    from w2vkit.errors import UsageError
+    from w2vkit.explore.launch import explore
+
+    model, table = halves
+    with pytest.raises(UsageError, match="no column 'author' for"):
+        explore(model, table=table, by="half", columns=["author"], open_browser=False)
+    lone = invoke(["explore", "-m", model, "--columns", "chapter", "--no-browser"])
+    assert lone.exit_code == 2 and "--columns names columns of --in: give --in TABLE too" in lone.stderr
