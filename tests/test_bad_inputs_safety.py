@@ -41,8 +41,12 @@ def corpus(tmp_path):
 
 
 @pytest.fixture
-def cache_entries():
-    root = os.environ["W2VKIT_CACHE"]
+def cache_entries(tmp_path, monkeypatch):
+    """What the cache holds, in a cache of the test's own: the test workers share one, and the other
+    worker's runs would change it between two looks."""
+    root = str(tmp_path / "own-cache")
+    os.makedirs(root)
+    monkeypatch.setenv("W2VKIT_CACHE", root)
     return lambda: (
         sorted(os.listdir(root))
         + sorted(os.listdir(os.path.join(root, "corpora")) if os.path.isdir(os.path.join(root, "corpora")) else [])

@@ -64,9 +64,11 @@ def test_an_object_view_with_its_checksum_rewritten_is_one_line(invoke, hybrid_m
     assert f"{view}: the view holds object, not numbers; retrain the model" in err
 
 
-def test_a_deep_stamp_record_of_the_vectors_only_costs_the_hash(invoke, hybrid_model, tmp_path):
+def test_a_deep_stamp_record_of_the_vectors_only_costs_the_hash(invoke, hybrid_model, tmp_path, monkeypatch):
     from w2vkit.base.env import cache_root
     from w2vkit.base.trust import STAMPS_DIR
+
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))  # (every stamp is damaged: not the shared cache's)
 
     model = copy_of(hybrid_model, tmp_path)
     first = invoke(["similar", "行者", "-m", model, "--format", "json"])
@@ -98,8 +100,11 @@ def test_a_deep_segment_manifest_is_one_line(invoke, tmp_path):
     assert "exists and was not written by w2vkit segment" in err
 
 
-def test_a_deep_corpus_cache_record_is_built_again(invoke, tmp_path):
+def test_a_deep_corpus_cache_record_is_built_again(invoke, tmp_path, monkeypatch):
     from w2vkit.base.env import cache_root
+
+    # (every record is damaged: a cache of its own, not the one both test workers share)
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
 
     text = tmp_path / "t.txt"
     text.write_text("孙悟空 大闹 天宫。\n" * 50, encoding="utf-8")
