@@ -126,6 +126,7 @@ def test_a_load_that_straddles_a_replacement_starts_again(tmp_path, monkeypatch)
     """A retrain replaces the model folder while a query reads it: the query must not mix the
     two folders' files, nor call the model damaged (issue 37.12)."""
     import w2vkit.model.store as store
+    from w2vkit.model.modelfolder import publish
 
     path, _, _ = make(tmp_path, n=50, name="m")
     real = store.read_vocab
@@ -135,7 +136,7 @@ def test_a_load_that_straddles_a_replacement_starts_again(tmp_path, monkeypatch)
         if not replaced:  # meta.json and vectors.npy of the old folder are read by now
             replaced.append(True)
             new = make(tmp_path / "next", n=60, name="m", seed=1)
-            store.publish(new[0], path)  # how save_model replaces a model: folder renames
+            publish(new[0], path)  # how save_model replaces a model: folder renames
         return real(vocab_path)
 
     monkeypatch.setattr(store, "read_vocab", replace_then_read)

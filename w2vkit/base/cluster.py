@@ -225,6 +225,22 @@ def _remote_security(address: str):
     return Security()
 
 
+def _failure(address: str, e: Exception) -> str:
+    """What a cluster that could not be started or reached says, by what went wrong."""
+    if isinstance(e, RuntimeError):  # a worker process failed to start
+        return (
+            f"{address}: the worker processes did not start ({e}); from a Python script, call w2vkit "
+            'under `if __name__ == "__main__":` (the workers re-import the script)'
+        )
+    if isinstance(e, (OSError, TimeoutError)):
+        return (
+            f"{address}: no Dask scheduler answered within {CONNECT_TIMEOUT}; start one (`dask scheduler`, "
+            "then `dask worker ADDRESS` on each machine) or use local:N"
+        )
+    # Dask's own errors on a peer that is not what it expects
+    return f"{address}: the connection failed ({type(e).__name__}); check that it is a Dask scheduler of a compatible version"
+
+
 class Cluster:
     """A connection to a Dask scheduler, or a local cluster of N worker processes (one thread
     each: segmenting is Python code, which threads cannot run in parallel). Use as a context
@@ -253,30 +269,12 @@ class Cluster:
                         where, timeout=CONNECT_TIMEOUT, set_as_default=False, security=_remote_security(where)
                     ),
                 )
-        except RuntimeError as e:  # a worker process failed to start
-            log.debug("starting %s: %s", address, e)
+        except Exception as e:
             self.close()
-            raise ClusterError(
-                f"{address}: the worker processes did not start ({e}); from a Python script, call w2vkit "
-                'under `if __name__ == "__main__":` (the workers re-import the script)'
-            ) from None
-        except (OSError, TimeoutError) as e:
-            log.debug("connecting to %s: %s", address, e)
-            self.close()
-            raise ClusterError(
-                f"{address}: no Dask scheduler answered within {CONNECT_TIMEOUT}; start one (`dask scheduler`, "
-                "then `dask worker ADDRESS` on each machine) or use local:N"
-            ) from None
-        except (ClusterError, UsageError):
-            self.close()
-            raise
-        except Exception as e:  # Dask's own errors on a peer that is not what it expects
-            log.debug("connecting to %s: %r", address, e)
-            self.close()
-            raise ClusterError(
-                f"{address}: the connection failed ({type(e).__name__}); check that it is a Dask scheduler "
-                "of a compatible version"
-            ) from None
+            if isinstance(e, (ClusterError, UsageError)):
+                raise
+            log.debug("starting or connecting to %s: %r", address, e)
+            raise ClusterError(_failure(address, e)) from None
         if self._local is None:  # a local cluster's workers run this very installation
             self._check_workers()
 

@@ -108,24 +108,10 @@ def atomic_output(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise _output_error(target.parent, e) from e
-    tmp = temp_sibling(target)
     # what killed runs left beside this target (their process is gone)
     remove_stale(target.parent, f".{target.name}.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
-    try:
-        with open(tmp, mode) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        if kind == "file":
-            keep_ownership(target, tmp)
-        os.replace(tmp, target)
-    except OSError as e:
-        raise _output_error(path, e) from e
-    finally:
-        # OSError, not just FileNotFoundError: on a read-only filesystem unlinking the temporary
-        # file that could not be created fails with EROFS, which must not hide the real error.
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    with _replacing(target, mode, named=path, same_owner=kind == "file") as f:
+        yield f
 
 
 def check_stdout_open() -> None:
@@ -222,16 +208,29 @@ def write_own_file(path: str | os.PathLike, data: bytes | str) -> None:
     path = Path(path)
     if os.path.islink(path) or (os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode)):
         raise OutputError(f"{path}: is a link or not a regular file; w2vkit does not write its cache through it")
-    tmp = temp_sibling(path)
+    with _replacing(path, "xb", named=path) as f:
+        f.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextlib.contextmanager
+def _replacing(target: Path, mode: str, *, named, same_owner: bool = False) -> Iterator[IO]:
+    """A hidden file beside target, opened with `mode`, synced and renamed over target when the
+    block ends without error (keeping target's owner when same_owner), removed whatever happens;
+    an OSError becomes OutputError naming `named` (the path as the user gave it)."""
+    tmp = temp_sibling(target)
     try:
-        with open(tmp, "xb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        with open(tmp, mode) as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        if same_owner:
+            keep_ownership(target, tmp)
+        os.replace(tmp, target)
     except OSError as e:
-        raise _output_error(path, e) from e
+        raise _output_error(named, e) from e
     finally:
+        # OSError, not just FileNotFoundError: on a read-only filesystem unlinking the temporary
+        # file that could not be created fails with EROFS, which must not hide the real error.
         with contextlib.suppress(OSError):
             tmp.unlink()
 

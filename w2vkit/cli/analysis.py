@@ -22,6 +22,7 @@ from .options import (
     given,
     library_option,
     limited,
+    picture_options,
     verbosity,
 )
 from .output import engine_for, info, plural, show, show_progress
@@ -127,8 +128,7 @@ WORDS_FILE_OPTION = click.option(
 @declared_option("axis", "topn")
 @declared_option("axis", "min_count")
 @declared_option("axis", "skip_unknown")
-@click.option("-o", "--output", default=None, metavar="FILE", help="Draw the words along the axis (.png, .svg, .pdf).")
-@click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
+@picture_options("Draw the words along the axis (.png, .svg, .pdf).")
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION

@@ -15,7 +15,6 @@ from ..base.choices import (
     SCAN_RANK,
     SCAN_RANKS,
     SCAN_TOP,
-    TEXT_COLUMN,
 )
 from ..errors import UsageError
 from .options import (
@@ -25,6 +24,9 @@ from .options import (
     given,
     library_option,
     limited,
+    picture_options,
+    table_option,
+    text_column_option,
     verbosity,
     where_conditions,
     where_option,
@@ -34,9 +36,7 @@ from .output import engine_for, info, plural, show, show_progress
 
 @click.command()
 @click.argument("words", nargs=-1, metavar="WORD...")
-@click.option(
-    "--in", "table", required=True, metavar="TABLE", help="The table (TSV, CSV, JSON Lines, .gz): a row a document."
-)
+@table_option("The table (TSV, CSV, JSON Lines, .gz): a row a document.", required=True)
 @click.option(
     "--by",
     required=True,
@@ -80,7 +80,7 @@ from .output import engine_for, info, plural, show, show_progress
     help="A block that spans groups (an author of two periods) becomes a block per group; in a regression, a block "
     "a number varies inside stays whole and p comes from a wild bootstrap of whole blocks.",
 )
-@library_option("--text-column", default=TEXT_COLUMN, metavar="NAME", help="The column holding the text")
+@text_column_option("The column holding the text")
 @where_option("Only the rows whose COLUMN is VALUE (repeatable): a contrast inside one collection, say.")
 @click.option(
     "--baseline",
@@ -136,15 +136,10 @@ from .output import engine_for, info, plural, show, show_progress
     help="Words contrasted at once in worker processes [default: one at a time]; the numbers are the same.",
 )
 @library_option("--seed", default=0, type=limited("seed"), help="For permutations and draws")
-@click.option(
-    "-o",
-    "--output",
-    default=None,
-    metavar="FILE",
-    help="Draw each word's path through the ordered groups among its neighbours; for a number, its curve: the "
-    "fitted vector's cosine to the --to words (else those gaining and losing most) across its range (.png, .svg, .pdf).",
+@picture_options(
+    "Draw each word's path through the ordered groups among its neighbours; for a number, its curve: the "
+    "fitted vector's cosine to the --to words (else those gaining and losing most) across its range (.png, .svg, .pdf)."
 )
-@click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @FORMAT_OPTION

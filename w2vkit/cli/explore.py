@@ -5,29 +5,23 @@ from __future__ import annotations
 
 import click
 
-from ..base.choices import TEXT_COLUMN
-from .options import MODEL_OPTION, SIMILARITY_OPTION, verbosity
+from .options import MODEL_OPTION, SIMILARITY_OPTION, columns_option, table_option, text_column_option, verbosity
 from .output import info
 
 
 @click.command()
 @MODEL_OPTION
 @SIMILARITY_OPTION
-@click.option("--in", "table", default=None, metavar="TABLE", help="A table the model was trained on, for groups.")
+@table_option("A table the model was trained on, for groups.")
 @click.option("--by", default=None, metavar="COLUMN", help="With --in: the column whose values are the groups.")
 @click.option("--block", default=None, metavar="COLUMN", help="With --in: the column resampled whole (author).")
 @click.option(
     "--groups", default=None, metavar="A,B", help="With --in: the groups compared, in order (a scan compares A and B)."
 )
 @click.option("--split-blocks", is_flag=True, help="With --block: a block that spans groups becomes a block per group.")
-@click.option(
-    "--text-column", default=None, metavar="NAME", help=f"With --in: its text column [default: {TEXT_COLUMN}]."
-)
-@click.option(
-    "--columns",
-    default=None,
-    metavar="A,B",
-    help="With --in: the row's columns shown with a group's passages (author,title), as kwic --columns shows them.",
+@text_column_option()
+@columns_option(
+    "With --in: the row's columns shown with a group's passages (author,title), as kwic --columns shows them."
 )
 @click.option("--port", default=0, type=click.IntRange(0, 65535), help="The port [default: a free one].")
 @click.option(

@@ -8,6 +8,9 @@ defaults and choices shown in --help are read from the library's constants.
   JOBS_OPTION (-j)         segment, train
   segmentation_options     segment, train (raw text is segmented the same way by both)
   SENTENCE_METHOD_OPTION   embed, search
+  table_option (--in), text_column_option, columns_option, where_option
+                           contrast, kwic, plot, explore (a table's rows, read alike by each)
+  picture_options (-o, --font)  axis, contrast, plot (the commands that draw)
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from ..base.choices import (
     DEFAULT_VIEWS,
     SENTENCE_METHODS,
     SIMILARITIES,
+    TEXT_COLUMN,
 )
 from ..base.env import CLUSTER_ENV
 from ..base.limits import LIMITS, check_number
@@ -118,6 +122,32 @@ SIMILARITY_OPTION = click.option(
     f"own words as the text does) or mixed (the model's own vectors) [default: the first of "
     f"{', '.join(DEFAULT_VIEWS)} the model has, else mixed].",
 )
+
+
+def table_option(help: str, *, required: bool = False):
+    """The one --in TABLE of the commands that read a table's rows (stored as `table`)."""
+    return click.option("--in", "table", required=required, default=None, metavar="TABLE", help=help)
+
+
+def text_column_option(help: str = "With --in: the table's text column"):
+    """The one --text-column of the table commands; unset, the library's TEXT_COLUMN."""
+    return library_option("--text-column", default=TEXT_COLUMN, metavar="NAME", help=help)
+
+
+def columns_option(help: str):
+    """The one --columns A,B: a table's columns shown with each passage."""
+    return click.option("--columns", default=None, metavar="A,B", help=help)
+
+
+def picture_options(help: str):
+    """-o FILE (what to draw, `help`) and --font PATH (a CJK font for its labels) of the commands
+    that draw."""
+
+    def decorate(f):
+        f = click.option("--font", default=None, metavar="PATH", help="Font file for the labels (a CJK font).")(f)
+        return click.option("-o", "--output", default=None, metavar="FILE", help=help)(f)
+
+    return decorate
 
 
 def where_option(help: str):

@@ -13,8 +13,18 @@ from ..base.choices import (
     MAX_CLUSTERS,
     PLOT_METHODS,
 )
-from ..base.choices import TEXT_COLUMN as DEFAULT_TEXT_COLUMN
-from .options import MODEL_OPTION, SIMILARITY_OPTION, declared_option, given, library_option, limited, verbosity
+from .options import (
+    MODEL_OPTION,
+    SIMILARITY_OPTION,
+    declared_option,
+    given,
+    library_option,
+    limited,
+    picture_options,
+    table_option,
+    text_column_option,
+    verbosity,
+)
 from .output import engine_for, info, plural, show_progress
 
 
@@ -41,14 +51,9 @@ from .output import engine_for, info, plural, show_progress
     default=PLOT_METHODS[0],
     help=f"t-SNE (scikit-learn; openTSNE from {LARGE_MAP:,} words) or the faster PCA",
 )
-@click.option(
-    "-o",
-    "--output",
-    default=None,
-    metavar="FILE",
-    help=f"Image (.png, .svg, .pdf) or interactive map (.html) [default: {DEFAULT_PLOT_FOLDER}/<model>-<method>.png].",
+@picture_options(
+    f"Image (.png, .svg, .pdf) or interactive map (.html) [default: {DEFAULT_PLOT_FOLDER}/<model>-<method>.png]."
 )
-@click.option("--font", default=None, metavar="PATH", help="Font file for the labels of an image (a CJK font).")
 @library_option("--seed", default=0, type=limited("seed"), help="Seed for a reproducible t-SNE")
 @click.option(
     "--clusters",
@@ -57,16 +62,12 @@ from .output import engine_for, info, plural, show_progress
     metavar="K",
     help="Without WORDs: colour the words by K clusters of their vectors (k-means), each named by its commonest words.",
 )
-@click.option(
-    "--in",
-    "table",
-    default=None,
-    metavar="TABLE",
-    help="With --by: colour each word by the group of the table's column it leans to (the table the model "
+@table_option(
+    "With --by: colour each word by the group of the table's column it leans to (the table the model "
     "was trained on: a period's vocabulary shows as a region; words spread evenly are grey).",
 )
 @click.option("--by", default=None, metavar="COLUMN", help="The table's column whose groups colour the map.")
-@library_option("--text-column", default=DEFAULT_TEXT_COLUMN, metavar="NAME", help="With --in: the table's text column")
+@text_column_option()
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @verbosity

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import click
 
-from ..base.choices import TEXT_COLUMN as DEFAULT_TEXT_COLUMN
 from .options import (
     CLUSTER_OPTION,
     FORMAT_OPTION,
     JOBS_OPTION,
     MODEL_OPTION,
+    columns_option,
     declared_option,
     given,
-    library_option,
     segment_options,
     segmentation_options,
+    text_column_option,
     verbosity,
     where_conditions,
     where_option,
@@ -97,15 +97,10 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
 )
 @declared_option("kwic", "limit")
 @declared_option("kwic", "width")
-@library_option("--text-column", default=DEFAULT_TEXT_COLUMN, metavar="NAME", help="With a table: its text column")
+@text_column_option("With a table: its text column")
 @where_option("With a table: only its rows whose COLUMN is VALUE (repeatable): the passages behind a contrast.")
 @declared_option("kwic", "near")
-@click.option(
-    "--columns",
-    default=None,
-    metavar="A,B",
-    help="With a table: the row's columns shown with each passage (author,title) [default: its first three].",
-)
+@columns_option("With a table: the row's columns shown with each passage (author,title) [default: its first three].")
 @click.option(
     "--typical",
     is_flag=True,

@@ -140,16 +140,30 @@ def read_pairs(path) -> list[tuple[str, str, float]]:
 def read_groups(name_or_path) -> list[list[str]]:
     """One group of words that name the same thing per line; '#' comments."""
     path = resolve_set(str(name_or_path))
-    groups = []
-    for lineno, line in _lines(path):
-        if line and not line.startswith("#"):
-            words = line.split()
-            if len(words) < 2:
-                raise EvalSetError(f"{path}:{lineno}: a group needs at least two words, got {quoted(line)}")
-            groups.append(words)
-    if not groups:
-        raise EvalSetError(f"{path}: no groups found; write one group of names per line (two or more words)")
-    return groups
+    lines = ((n, line) for n, line in _lines(path) if not line.startswith("#"))
+    return rows_of_words(
+        path,
+        lines,
+        EvalSetError,
+        "a group needs at least two words",
+        "no groups found; write one group of names per line (two or more words)",
+    )
+
+
+def rows_of_words(path, numbered_lines, error: type[Exception], needs: str, empty: str) -> list[list[str]]:
+    """The words of each (number, line) that holds any: a line of one word is `error` naming the
+    file and line and what a line `needs`; no line at all is `error` saying `empty`."""
+    rows = []
+    for lineno, line in numbered_lines:
+        words = line.split()
+        if not words:
+            continue
+        if len(words) < 2:
+            raise error(f"{path}:{lineno}: {needs}, got {quoted(line.strip())}")
+        rows.append(words)
+    if not rows:
+        raise error(f"{path}: {empty}")
+    return rows
 
 
 NO_DATA_DIR = f"needs the folder holding CA8/ and wordsim/ (--data-dir DIR or ${DATA_ENV}, e.g. ../shared/eval/zh)"

@@ -84,8 +84,8 @@ class NextItemResult:
 
 def read_held_out(path) -> list[list[str]]:
     from ..errors import InputError
+    from .evalsets import rows_of_words
 
-    out = []
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -97,16 +97,13 @@ def read_held_out(path) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not UTF-8 (byte {e.start}); give a text file of held-out sequences") from None
-    for lineno, line in enumerate(text.split("\n"), 1):
-        items = line.split()
-        if not items:
-            continue
-        if len(items) < 2:
-            raise InputError(f"{path}:{lineno}: a held-out sequence needs a history and an item to predict")
-        out.append(items)
-    if not out:
-        raise InputError(f"{path}: no held-out sequences")
-    return out
+    return rows_of_words(
+        path,
+        enumerate(text.split("\n"), 1),
+        InputError,
+        "a held-out sequence needs a history and an item to predict",
+        "no held-out sequences",
+    )
 
 
 def evaluate_next_item(engine, held_out: list[list[str]], k: int = NEXT_ITEM_K, training_corpus=None, labels=None):

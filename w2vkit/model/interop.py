@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import gzip
 import os
-import shutil
 import time
 import zlib
 from pathlib import Path
@@ -23,7 +22,7 @@ from ..base.choices import EXPORT_FORMATS
 from ..base.files import atomic_output, check_not_input, check_writable, sha256_of, write_atomic
 from ..base.progress import progress_bar
 from ..errors import InputError, OutputError, UsageError
-from .modelfolder import VECTORS, VOCAB, prepare_model_output, publish, staging_dir
+from .modelfolder import VECTORS, VOCAB, prepare_model_output, staged_model
 from .store import Model, write_meta, write_vocab
 from .w2vreader import ChunkReader, MappedReader, NpyWriter, decode_keys, parse_binary, parse_text
 
@@ -92,9 +91,9 @@ def import_word2vec(
     started = time.perf_counter()
     target = Path(target)
     prepare_model_output(target, [path])
-    tmp = staging_dir(target)
     try:
-        return _import_into(path, target, tmp, limit, binary, progress, started)
+        with staged_model(target) as tmp:
+            return _import_into(path, target, tmp, limit, binary, progress, started)
     except (gzip.BadGzipFile, EOFError, zlib.error) as e:
         raise InputError(
             f"{path}: not a complete gzip file ({e}); re-download it, or decompress it and import the plain file"
@@ -107,9 +106,6 @@ def import_word2vec(
                 "another -o"
             ) from e
         raise
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def looks_binary(path: Path) -> bool:
@@ -227,7 +223,6 @@ def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, s
     }
     meta["vocab_sha256"] = sha256_of(tmp / VOCAB)
     write_meta(tmp, meta, len(words), dim, vectors_sha)
-    publish(tmp, target)
     return target, meta
 
 

@@ -9,11 +9,13 @@ hold: w2vkit.model.store.)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..base.choices import SIMILARITIES
@@ -108,6 +110,25 @@ def staging_dir(target: Path) -> Path:
     except OSError as e:
         raise OutputError(f"{target}: cannot write ({e.strerror}); choose another -o") from e
     return tmp
+
+
+@contextlib.contextmanager
+def staged_model(target: str | os.PathLike) -> Iterator[Path]:
+    """The one way a model folder is written: a staging folder (staging_dir) to write its files
+    into, published as `target` when the block ends without error (publish) and removed whatever
+    happens; an OSError that names no file (a write to an open file on a full disk) is given the
+    target's name, so the message says where."""
+    target = Path(target)
+    tmp = staging_dir(target)
+    try:
+        yield tmp
+        publish(tmp, target)
+    except OSError as e:
+        if e.filename is None:
+            raise OSError(e.errno, e.strerror, str(target)) from e
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _remove_stale_staging(target: Path) -> None:

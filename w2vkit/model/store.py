@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,8 +43,7 @@ from .modelfolder import (
     META,
     VECTORS,
     VOCAB,
-    publish,
-    staging_dir,
+    staged_model,
 )
 from .subwords import load_ngrams
 
@@ -168,7 +166,7 @@ def write_model_files(
     vectors_sha256: str | None = None,
     extra_files: dict[str, bytes] | None = None,
 ) -> dict:
-    """Write vectors, vocabulary and metadata into directory (not atomic: use staging_dir).
+    """Write vectors, vocabulary and metadata into directory (not atomic: use staged_model).
 
     vectors=None: directory already holds vectors.npy (written in place by an importer, which
     may pass its checksum). extra_files: relative path (under dicts/ or items/) -> bytes."""
@@ -290,19 +288,9 @@ def save_model(
     >>> save_model("m", ["a", "b"], np.array([3, 2]), np.eye(2), {})  # doctest: +SKIP
     PosixPath('m')
     """
-    target = Path(target)
-    tmp = staging_dir(target)
-    try:
+    with staged_model(target) as tmp:
         write_model_files(tmp, words, counts, vectors, meta, dropped, extra_files=extra_files)
-        publish(tmp, target)
-    except OSError as e:
-        if e.filename is None:  # (a write to an open file names none: a full disk would say nothing of where)
-            raise OSError(e.errno, e.strerror, str(target)) from e
-        raise
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return target
+    return Path(target)
 
 
 REPLACED_RETRIES = 3  # loads begun again when the model folder was replaced while being read

@@ -8,6 +8,7 @@ are placed by a greedy search around each point so they do not pile up.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import re
 import time
@@ -149,15 +150,13 @@ def plot(
     started = time.perf_counter()
     output = Path(output) if output is not None else default_output(engine, method)
     fmt = output_format(output)
-    if method not in PLOT_METHODS:
-        raise UsageError(f"unknown method {method!r}; choose {' or '.join(PLOT_METHODS)}")
+    colours = _checked(method, clusters, table, by, text_column)
     if top is None:
         top = DEFAULT_PAGE_TOP if fmt == "html" else DEFAULT_IMAGE_TOP
     check_writable(output)
     # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
     # uses the system's CJK fonts, else the bundled font's glyphs it inlines: fonts.page_font_face.)
     font_choice = find_cjk_font(font) if fmt != "html" else None
-    colours = _colours(clusters, table, by, text_column)
     if fmt == "html":
         page, points, ngroups = _page(engine, words, neighbors, rank, top, method, seed, title, progress, colours)
         with atomic_output(output) as f:
@@ -189,34 +188,29 @@ def plot(
     return _plot_result(output, ax, ngroups, font_choice, started, [str(w.message) for w in caught])
 
 
-def map_page(
-    engine: Engine,
-    words: Sequence[str] = (),
-    *,
-    neighbors: int = DEFAULT_NEIGHBORS,
-    rank: str = SIMILAR_RANK,
-    top: int = DEFAULT_PAGE_TOP,
-    method: str = "tsne",
-    seed: int = 0,
-    title: str | None = None,
-    progress: bool = False,
-    clusters: int | None = None,
-    table: str | Path | None = None,
-    by: str | None = None,
-    text_column: str = TEXT_COLUMN,
-) -> str:
+def map_page(engine: Engine, words: Sequence[str] = (), **choices) -> str:
     """plot's interactive page (w2vkit.pictures.webmap) as a string, for a caller that serves it
     (the explorer's whole-model map) rather than writing a file: the same words, places and
-    colours as `plot(..., "map.html")` writes."""
+    colours as `plot(..., "map.html")` writes. `choices` are plot's keyword arguments, read with
+    plot's own signature and defaults (a name plot does not take is a TypeError), but for `font`,
+    which a page does not take (w2vkit.pictures.fonts.page_font_face inlines one)."""
+    if "font" in choices:
+        raise TypeError("map_page() takes no font: the page inlines the bundled font's glyphs")
+    asked = inspect.signature(plot).bind(engine, None, words, **choices)
+    asked.apply_defaults()
+    a = asked.arguments
+    colours = _checked(a["method"], a["clusters"], a["table"], a["by"], a["text_column"])
+    top = DEFAULT_PAGE_TOP if a["top"] is None else a["top"]
+    return _page(
+        engine, words, a["neighbors"], a["rank"], top, a["method"], a["seed"], a["title"], a["progress"], colours
+    )[0]
+
+
+def _checked(method: str, clusters: int | None, table, by: str | None, text_column: str):
+    """The map's method checked, and what colours a map without words: k-means clusters (a
+    count), a table's groups ((table, column, text column)) or nothing (None), before any work."""
     if method not in PLOT_METHODS:
         raise UsageError(f"unknown method {method!r}; choose {' or '.join(PLOT_METHODS)}")
-    colours = _colours(clusters, table, by, text_column)
-    return _page(engine, words, neighbors, rank, top, method, seed, title, progress, colours)[0]
-
-
-def _colours(clusters: int | None, table, by: str | None, text_column: str):
-    """What colours a map without words: k-means clusters (a count), a table's groups ((table,
-    column, text column)) or nothing (None), checked before any work."""
     if (table is None) != (by is None):
         raise UsageError("give {table} TABLE and {by} COLUMN together: the groups that colour the map", "table", "by")
     if table is not None and clusters is not None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, replace
@@ -23,7 +22,7 @@ from ..base.results import Result
 from ..errors import ModelError, OptionError, UsageError
 from ..model.gensimstate import has_state, save_state, verify_gensim_state
 from ..model.members import Resampling
-from ..model.modelfolder import GENSIM_DIR, prepare_model_output, publish, staging_dir
+from ..model.modelfolder import GENSIM_DIR, prepare_model_output, staged_model
 from ..model.store import load_model, write_model_files
 from ..model.subwords import save_ngrams
 from ..queries.segmentation import restore_options, store_segmentation
@@ -426,8 +425,7 @@ def _save_trained(
         # model with a count part: kept, it would be four fifths of the model's size for nothing.
         keep_gensim = opts.method not in ("hybrid", "ppmi")
     output = Path(output)
-    tmp = staging_dir(output)
-    try:
+    with staged_model(output) as tmp:
         if final.wv is not None and opts.subwords and not final.steps:  # unknown words get vectors from n-grams
             # (hybrid: an unknown word's count part is unknown: zeros, so its cosines with known
             # words are its predictive cosines scaled by the predictive part's weight)
@@ -463,13 +461,6 @@ def _save_trained(
         if keep_gensim:
             run.model.callbacks = ()
             save_state(run.model, tmp)
-        publish(tmp, output)
-    except OSError as e:
-        if e.filename is None:  # (a write to an open file names none: a full disk would say nothing of where)
-            raise OSError(e.errno, e.strerror, str(output)) from e
-        raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     layout = final.meta.get("count_model", {}).get("layout")
     parts = (layout["predictive_dim"], layout["count_dim"]) if layout else (int(final.vectors.shape[1]),)
     return len(final.words), parts
