@@ -71,8 +71,10 @@ def test_kwic_of_a_table_with_its_model_finds_the_occurrences_contrast_counts(in
     assert read.exit_code == 0, read.stderr
     doc = json.loads(read.stdout)
     assert doc["word"] == "梦" and doc["total"] == sum(1 + i % 3 for i in range(60))
-    # (the note 一作日 dropped, as the model read it)
+    # (the note 一作日 dropped, as the model read it; the row as written beside it, note and script kept)
     assert "日" not in "".join(r["left"] + r["right"] for r in doc["results"])
+    written = {i + 2: text for i, (_, _, text) in enumerate(rows)}  # (line 1: the header)
+    assert all(r["original"] == written[r["line"]] for r in doc["results"])
     contrast = invoke(
         ["contrast", "梦", "--in", table, "--by", "group", "--groups", "唐,宋", "-m", tmp_path / "m"]
         + ["--permutations", "19", "--bootstrap", "10", "--min-occurrences", "1", "--format", "json"]

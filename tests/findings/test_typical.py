@@ -68,9 +68,15 @@ def test_kwic_typical_from_the_command_line(halves, invoke):
     model, table = halves
     result = invoke(
         ["kwic", "菩萨", "--in", str(table), "-m", str(model), "--where", "half=后", "--typical", "-n", "3"]
+        + ["--format", "json"]
     )
     assert result.exit_code == 0, result.output
-    assert "the most typical first" in result.stderr and result.stdout.count("菩萨") == 3
+    rows = json.loads(result.stdout)["results"]
+    assert "the most typical first" in result.stderr and [r["word"] for r in rows] == ["菩萨"] * 3
+    # (issue 74: the row as written beside the passage as the model read it, its punctuation kept)
+    texts = {n: line.split("\t")[-1] for n, line in enumerate(table.read_text(encoding="utf-8").splitlines(), 1)}
+    for r in rows:
+        assert r["original"].strip("…") in " ".join(texts[r["line"]].split()) and "菩萨" in r["original"]
     bad = invoke(["kwic", "菩萨", "--in", str(table), "--typical"])
     assert bad.exit_code == 2 and "--typical takes --in TABLE, -m MODEL" in bad.output
 

@@ -178,3 +178,15 @@ def test_a_segmented_lines_passages_are_the_token_by_token_join(tmp_path):
     want = [pair for line in lines for pair in _joined_token_by_token(line.strip().split(" "), "行者")]
     assert found.total == len(want) > 1000
     assert [(h.left, h.right) for h in found.hits] == want
+
+
+def test_the_original_passage_is_the_row_as_written_around_the_same_place():
+    """Issue 74 (the original punctuated text beside the cleaned one): a short row whole; a long
+    one as a window at the share of the way the occurrence was found, with ellipses."""
+    from w2vkit.queries.kwic import original_passage
+
+    assert original_passage("春眠不覺曉，\t處處聞啼鳥。", 0.5, 20) == "春眠不覺曉， 處處聞啼鳥。"
+    raw = "，".join(f"句{i:03d}" for i in range(200))  # (1,000 characters, 句120 at 60% of the way)
+    shown = original_passage(raw, raw.index("句120") / len(raw), 20)
+    assert shown.startswith("…") and shown.endswith("…") and "句120" in shown
+    assert len(shown) == 2 + 2 * 25 and shown.strip("…") in raw

@@ -17,7 +17,7 @@ from ..base.limits import check_number
 from ..base.results import Result
 from ..errors import UsageError
 from ..queries.arguments import count_argument
-from ..queries.kwic import joined_text
+from ..queries.kwic import joined_text, original_passage
 from ..queries.query import Engine
 from ..text.reading.tables import chosen_columns
 from .alacarte import DEFAULT_WINDOW, context_sums, transform
@@ -67,8 +67,9 @@ def typical_passages(
     Returns
     -------
     Result
-        Rows (rank, line, typicality, left, word, right), best first; fields word, group,
-        occurrences; the table line of each passage.
+        Rows (rank, line, typicality, left, word, right, original: the row as written around
+        it, its punctuation and notes kept), best first; fields word, group, occurrences; the
+        table line of each passage.
 
     Raises
     ------
@@ -113,7 +114,7 @@ def typical_passages(
     fields = {"word": key, "table": str(path), "by": by, "group": group, "occurrences": int(len(pos))}
     result = Result(
         "typical",
-        ["rank", "line", *shown, "typicality", "left", "word", "right"],
+        ["rank", "line", *shown, "typicality", "left", "word", "right", "original"],
         rows,
         fields,
         [],
@@ -137,7 +138,7 @@ def _row_cells(path, columns: list[str], lines: set[int]) -> dict[int, tuple[str
 
 def _passages(engine: Engine, docs, positions: np.ndarray, scores: np.ndarray, key: str) -> list[tuple]:
     """Each occurrence's row of the table cut into tokens again (as the model reads it) and the
-    tokens around it, CJK tokens joined without spaces."""
+    tokens around it, CJK tokens joined without spaces, and the row as written around it."""
     from ..queries.segmentation import row_tokenizer
 
     if not len(positions):
@@ -152,6 +153,8 @@ def _passages(engine: Engine, docs, positions: np.ndarray, scores: np.ndarray, k
         d = int(corpus.doc[p])
         at, these = p - int(starts[d]), tokens[d]
         left, right = these[max(0, at - SHOWN_TOKENS) : at], these[at + 1 : at + 1 + SHOWN_TOKENS]
-        out.append((rank, docs.lines[d], round(float(score), 4), joined_text(left), these[at] if at < len(these) else key,
-                    joined_text(right)))  # fmt: skip
+        shown_left, shown_right = joined_text(left), joined_text(right)
+        original = original_passage(docs.texts[d], at / max(len(these), 1), max(len(shown_left), len(shown_right)))
+        out.append((rank, docs.lines[d], round(float(score), 4), shown_left, these[at] if at < len(these) else key,
+                    shown_right, original))  # fmt: skip
     return out

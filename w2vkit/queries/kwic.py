@@ -35,6 +35,7 @@ class Hit:
     left: str
     word: str
     right: str
+    original: str | None = None  # a table's row read through a model: the row as written around it
 
 
 @dataclass
@@ -188,9 +189,24 @@ def _as_the_model_reads(model, sample: str, word: str):
 
 
 def _add_token_hits(result: Concordance, rows: list[tuple[int, str, str]], tokenize, name, width, limit) -> None:
-    """The hits of the word as a whole token of each row, the rows read as the model read them."""
-    for (lineno, _, label), tokens in zip(rows, tokenize([t for _, t, _ in rows])):
-        _add_hits(result, _find(" ".join(tokens), result.word, True), lineno, name, label, width, limit)
+    """The hits of the word as a whole token of each row, the rows read as the model read them,
+    each with the row as written around it (original_passage)."""
+    for (lineno, raw, label), tokens in zip(rows, tokenize([t for _, t, _ in rows])):
+        _add_hits(result, _find(" ".join(tokens), result.word, True), lineno, name, label, width, limit, raw)
+
+
+def original_passage(raw: str, share: float, width: int) -> str:
+    """A row as written (its punctuation, notes and script) around an occurrence found `share` of the
+    way through the row as the model read it: the whole row when it is short (a poem), else a window
+    at the same share of the way, a quarter wider each side than the passage's `width` (the notes
+    and punctuation the model dropped take room); its whitespace as single spaces."""
+    raw = " ".join(raw.split())
+    reach = width + width // 4
+    if len(raw) <= 3 * reach:
+        return raw
+    centre = round(len(raw) * share)
+    low, high = max(0, centre - reach), min(len(raw), centre + reach)
+    return ("…" if low else "") + raw[low:high] + ("…" if high < len(raw) else "")
 
 
 def table_concordance(
@@ -260,8 +276,9 @@ def table_concordance(
     return result
 
 
-def _add_hits(result: Concordance, found, line: int, name: str, document: str, width: int, limit) -> None:
-    """Count a line's occurrences and keep them (up to `limit` in all) with `width` of context."""
+def _add_hits(result: Concordance, found, line: int, name: str, document: str, width: int, limit, raw=None) -> None:
+    """Count a line's occurrences and keep them (up to `limit` in all) with `width` of context (and,
+    given the line as written, `raw`, the original_passage of each)."""
     if result.near is not None:  # (the other word within the context shown, either side)
         near = result.near
         found = [(s, e, t) for s, e, t in found if near in t[max(0, s - width) : s] or near in t[e : e + width]]
@@ -272,7 +289,10 @@ def _add_hits(result: Concordance, found, line: int, name: str, document: str, w
     for start, end, shown in found:
         if limit is not None and len(result.hits) >= limit:
             break
-        result.hits.append(Hit(line, name, document, shown[:start][-width:], shown[start:end], shown[end:][:width]))
+        original = None if raw is None else original_passage(raw, start / max(len(shown), 1), width)
+        result.hits.append(
+            Hit(line, name, document, shown[:start][-width:], shown[start:end], shown[end:][:width], original)
+        )
 
 
 def passages(
@@ -324,7 +344,9 @@ def passages(
     Returns
     -------
     Result
-        Rows (file, line, chapter, left, word, right); fields word, source, segmented, total, lines.
+        Rows (file, line, chapter, left, word, right; with a table and its model, `original`: the row
+        as written around each passage, its punctuation and notes kept); fields word, source,
+        segmented, total, lines.
 
     Raises
     ------
@@ -365,6 +387,9 @@ def passages(
         fields["near"] = found.near
         provenance["near"] = found.near
     columns = ["file", "line", "chapter", "left", "word", "right"]
+    if found.hits and found.hits[0].original is not None:  # (a table read as its model read it)
+        columns.append("original")
+        rows = [(*r, h.original) for r, h in zip(rows, found.hits)]
     # (the file column names the input, but a model's cached text holds a line per segmented paragraph,
     # blank lines left out: the novel's line 149 there is its raw line 304; a table's line is its row)
     numbered = ""
