@@ -108,3 +108,58 @@ def test_columns_a_table_lacks_are_named_with_those_it_has(halves, invoke):
     assert shown.exit_code == 0 and all(c.startswith("chapter=") and " " not in c for c in chapters)
     text = invoke(["kwic", "菩萨", "-m", str(model), "--columns", "chapter"])
     assert text.exit_code == 2 and "--columns names a table's columns: give --in TABLE" in text.stderr
+
+
+def _with_place(table, path):
+    """The halves table with a number column `place`: 0 in the first half, 1 in the second."""
+    lines = table.read_text(encoding="utf-8").splitlines()
+    rows = [f"{line}\t{int(line.startswith('后'))}" for line in lines[1:]]
+    path.write_text("\n".join([lines[0] + "\tplace"] + rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_nearest_contexts_of_a_fitted_vector_at_a_number(halves, tmp_path):
+    """Issue 74 (conText's get_ncs): the line through every occurrence's vector along a number,
+    read at a value. Along a number that is 0 in one half and 1 in the other, the line at 1 is the
+    second half's mean, so each of its occurrences is exactly as typical as `group="后"` says."""
+    model, table = halves
+    engine = Engine(load_model(model))
+    placed = _with_place(table, tmp_path / "placed.tsv")
+    by_group = typical_passages(engine, "菩萨", table, by="half", group="后", limit=10_000).records()
+    at_one = typical_passages(engine, "菩萨", placed, by="place", at=1, limit=10_000)
+    assert at_one.fields["at"] == 1.0 and "nearest the fitted vector at place=1" in at_one.notes[0].template
+    second = {(r["line"], r["left"], r["right"]): r["typicality"] for r in by_group}
+    matched = [r for r in at_one.records() if (r["line"], r["left"], r["right"]) in second]
+    assert len(matched) == len(second) > 10
+    assert all(abs(r["typicality"] - second[(r["line"], r["left"], r["right"])]) < 1e-3 for r in matched)
+    assert at_one.fields["occurrences"] > len(second)  # (every row's occurrences are ranked)
+
+
+def test_the_fitted_vector_is_the_least_squares_line_of_scikit_learn():
+    from sklearn.linear_model import LinearRegression
+
+    from w2vkit.findings.typical import fitted_at
+
+    rng = np.random.default_rng(3)
+    x = rng.uniform(600, 1300, 50)
+    vectors = rng.normal(size=(50, 8)) + np.outer(x, rng.normal(size=8)) / 500
+    expected = LinearRegression().fit(x[:, None], vectors).predict([[700.0]])[0]
+    assert np.allclose(fitted_at(vectors, x, 700.0, "year"), expected)
+
+
+def test_a_point_that_is_not_a_number_is_one_line(halves, invoke, tmp_path):
+    model, table = halves
+    placed = _with_place(table, tmp_path / "placed.tsv")
+    cases = {
+        ("--at", "place=soon"): "Error: --at place='soon': give a number (700, 1.5)\n",
+        ("--at", "half=1"): f"Error: {placed}: column 'half' holds '前', not a number; --at reads a number column\n",
+    }
+    for extra, message in cases.items():
+        r = invoke(["kwic", "菩萨", "--in", str(placed), "-m", str(model), "--typical", *extra])
+        assert (r.exit_code, r.stderr) == (2, message)
+    alone = invoke(["kwic", "菩萨", "--in", str(placed), "-m", str(model), "--at", "place=1"])
+    assert alone.exit_code == 2 and "--at COLUMN=VALUE is a point for --typical" in alone.stderr
+    both = invoke(
+        ["kwic", "菩萨", "--in", str(placed), "-m", str(model), "--typical", "--at", "place=1", "--where", "half=后"]
+    )
+    assert both.exit_code == 2 and "one --where COLUMN=GROUP or --at COLUMN=NUMBER" in both.stderr

@@ -102,6 +102,14 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
 @declared_option("kwic", "near")
 @columns_option("With a table: the row's columns shown with each passage (author,title) [default: its first three].")
 @click.option(
+    "--at",
+    multiple=False,
+    default=None,
+    metavar="COLUMN=NUMBER",
+    help="With --typical, in place of --where: the passages nearest the fitted vector at this value of a number "
+    "column (conText's get_ncs; the line contrast --by COLUMN --at COLUMN=NUMBER fits).",
+)
+@click.option(
     "--typical",
     is_flag=True,
     help="With --in TABLE -m MODEL --where COLUMN=GROUP: the group's passages most typical of the word's use there "
@@ -111,7 +119,7 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def kwic(word, source, limit, width, text_column, where, near, columns, typical, background, model_path, fmt):
+def kwic(word, source, limit, width, text_column, where, near, columns, at, typical, background, model_path, fmt):
     """Keyword in context: the passages a WORD occurs in, with their line and chapter.
 
     With --in FILE, the raw text (the word found as written); else the segmented text the model
@@ -128,6 +136,7 @@ def kwic(word, source, limit, width, text_column, where, near, columns, typical,
       w2vkit kwic 梦 --in poetry.tsv.gz --where period=唐 -m models/poetry   # as the model read them
       w2vkit kwic 行者 --near 八戒                  # the two used together
       w2vkit kwic 月 --in poetry.tsv.gz --where period=宋 -m models/poetry --typical   # how 宋 uses 月
+      w2vkit kwic 月 --in poems.tsv -m models/poems --typical --at year=1100   # nearest the fitted 月 of 1100
       w2vkit kwic 梅 --in poetry.tsv.gz --where period=宋 --columns author,title   # who wrote each
       w2vkit kwic 刀 -m models/sanguo --background  # the text's passages, then its background's
     """
@@ -136,18 +145,27 @@ def kwic(word, source, limit, width, text_column, where, near, columns, typical,
 
     conditions = where_conditions(where)
     shown = [c.strip() for c in columns.split(",")] if columns is not None else None
+    points = where_conditions([at] if at else [], "--at")
+    if at and not typical:
+        raise click.UsageError(
+            "--at COLUMN=VALUE is a point for --typical: the passages nearest the fitted vector there"
+        )
     if typical:
-        if not (source and is_table(source) and model_path and len(conditions) == 1 and near is None):
-            raise click.UsageError("--typical takes --in TABLE, -m MODEL (trained on it) and one --where COLUMN=GROUP")
+        asked = points or conditions
+        if not (source and is_table(source) and model_path and len(asked) == 1 and near is None) or (points and where):
+            raise click.UsageError(
+                "--typical takes --in TABLE, -m MODEL (trained on it) and one --where COLUMN=GROUP or --at COLUMN=NUMBER"
+            )
         from ..findings.typical import typical_passages
 
-        ((by, group),) = conditions.items()
+        ((by, value),) = asked.items()
         result = typical_passages(
             engine_for(model_path),
             word,
             source,
             by=by,
-            group=group,
+            group=None if points else value,
+            at=value if points else None,
             columns=shown,
             **given(limit=limit, text_column=text_column),
         )

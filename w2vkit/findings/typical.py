@@ -32,7 +32,8 @@ def typical_passages(
     path: str | os.PathLike,
     *,
     by: str,
-    group: str,
+    group: str | None = None,
+    at: float | str | None = None,
     block: str | None = None,
     text_column: str = TEXT_COLUMN,
     window: int = DEFAULT_WINDOW,
@@ -42,6 +43,10 @@ def typical_passages(
     """The `limit` occurrences of `word` in the rows of the table at `path` whose column `by` is
     `group`, most typical first: each occurrence's vector (A times its context's mean unit vector,
     `window` tokens each side) and its cosine with the mean of the group's occurrence vectors.
+    With `at` (a number of the column `by`) in place of a group, the nearest contexts of the
+    fitted vector there (conText's get_ncs): every row's occurrences against the least-squares
+    line through their vectors along the number (as `contrast --by COLUMN --at COLUMN=VALUE` fits
+    it on every occurrence), evaluated at `at`.
 
     Parameters
     ----------
@@ -53,6 +58,8 @@ def typical_passages(
         The table.
     by, group : str
         The column of the groups, and the group.
+    at : float or str, optional
+        Instead of a group: a value of the number column `by`, the point of the fitted vector.
     block : str, optional
         The contrast's block column (read only to check it, as contrast does).
     text_column : str
@@ -91,27 +98,36 @@ def typical_passages(
     row = engine.model.index.get(key)
     if row is None:
         raise UsageError(f"{word}: composed from character n-grams, so it has no occurrences in the table")
+    if (group is None) == (at is None):
+        raise UsageError(
+            "give a {group} of the column, or a number {at} on it, for the passages typical there", "group", "at"
+        )
+    point = None if at is None else number_argument(at, by)
     docs = read_documents(engine, path, by, block, text_column)
-    if group not in docs.groups:
-        have = ", ".join(map(repr, docs.groups[:20]))
-        raise UsageError(f"{path}: no group {group!r} in column {by!r}; it has {have}")
-    g = docs.groups.index(group)
     corpus = docs.corpus
     pos = corpus.positions(row)
-    pos = pos[docs.group[corpus.doc[pos]] == g]
+    if group is not None:
+        if group not in docs.groups:
+            have = ", ".join(map(repr, docs.groups[:20]))
+            raise UsageError(f"{path}: no group {group!r} in column {by!r}; it has {have}")
+        pos = pos[docs.group[corpus.doc[pos]] == docs.groups.index(group)]
     sums, counts, kept = context_sums(engine, corpus, pos, np.arange(len(pos)), len(pos), window)
     pos, sums, counts = pos[kept], sums[kept], counts[kept]
     vectors = (sums / counts[:, None]) @ transform(engine, corpus, window).T.astype(np.float64)
+    if point is None:
+        reference = vectors.sum(axis=0)
+    else:
+        reference = fitted_at(vectors, _numbers(docs, by, path)[docs.group[corpus.doc[pos]]], point, by)
     norms = np.linalg.norm(vectors, axis=1)
-    mean = vectors.sum(axis=0)
-    scale = float(np.linalg.norm(mean))
-    typicality = (vectors @ (mean / scale)) / np.where(norms > 0, norms, 1) if scale > 0 else np.zeros(len(pos))
+    scale = float(np.linalg.norm(reference))
+    typicality = (vectors @ (reference / scale)) / np.where(norms > 0, norms, 1) if scale > 0 else np.zeros(len(pos))
     best = np.argsort(-typicality, kind="stable")[:limit]
     rows = _passages(engine, docs, pos[best], typicality[best], key)
     if shown:  # (the row's own columns after its line: author, title)
         cells = _row_cells(path, shown, {r[1] for r in rows})
         rows = [(*r[:2], *cells[r[1]], *r[2:]) for r in rows]
-    fields = {"word": key, "table": str(path), "by": by, "group": group, "occurrences": int(len(pos))}
+    fields = {"word": key, "table": str(path), "by": by, "occurrences": int(len(pos))}
+    fields.update({"group": group} if point is None else {"at": point})
     result = Result(
         "typical",
         ["rank", "line", *shown, "typicality", "left", "word", "right", "original"],
@@ -120,12 +136,49 @@ def typical_passages(
         [],
         engine.provenance(window=window),
     )
-    result.note(
-        f"{len(rows)} of the {len(pos):,} occurrences of {key} in {by}={group}, the most typical first "
-        "(cosine of each occurrence's à la carte vector with the group's mean)",
-        kind="info",
-    )
+    if point is None:
+        said = f"in {by}={group}, the most typical first (cosine of each occurrence's à la carte vector with the group's mean)"
+    else:
+        said = (
+            f"nearest the fitted vector at {by}={point:g} first (cosine of each occurrence's à la carte vector with "
+            f"the least-squares line along {by} through them all, at {point:g})"
+        )
+    result.note(f"{len(rows)} of the {len(pos):,} occurrences of {key} {said}", kind="info")
     return result
+
+
+def fitted_at(vectors: np.ndarray, x: np.ndarray, value: float, by: str) -> np.ndarray:
+    """The least-squares line through the occurrence vectors along their number `x`, at `value`
+    (a + b·value, fitted on every occurrence)."""
+    design = np.column_stack([np.ones(len(x)), x])
+    if len(x) < 2 or np.ptp(x) == 0:
+        raise UsageError(f"the occurrences all have one value of {by!r}: no line along it to read at {value:g}")
+    coefficients = np.linalg.lstsq(design, vectors, rcond=None)[0]
+    return coefficients[0] + value * coefficients[1]
+
+
+def number_argument(value: float | str, by: str) -> float:
+    """`at` as a finite number (a UsageError naming it otherwise)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not np.isfinite(number):
+        raise UsageError(f"{{at}} {by}={value!r}: give a number (700, 1.5)", "at")
+    return number
+
+
+def _numbers(docs, by: str, path) -> np.ndarray:
+    """Each group of the column `by` as a number (a value that is none: a UsageError naming it)."""
+    out = []
+    for value in docs.groups:
+        try:
+            out.append(float(value))
+        except ValueError:
+            raise UsageError(
+                f"{path}: column {by!r} holds {value!r}, not a number; {{at}} reads a number column", "at"
+            ) from None
+    return np.asarray(out, dtype=np.float64)
 
 
 def _row_cells(path, columns: list[str], lines: set[int]) -> dict[int, tuple[str, ...]]:
