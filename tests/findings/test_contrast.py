@@ -35,9 +35,14 @@ def test_context_means_equal_a_direct_loop(tmp_path):
     flat = [(d, j) for d, tokens in enumerate(docs) for j in range(len(tokens))]
     for pos, mean, count in zip(positions, means, counts):
         d, j = flat[pos]
-        context = [t for k, t in enumerate(docs[d]) if k != j and abs(k - j) <= 2 and t in engine.model.index]
+        # (each context word weighted by 1/distance, as GloVe weighs co-occurrences)
+        context = [
+            (t, 1 / abs(k - j)) for k, t in enumerate(docs[d]) if k != j and abs(k - j) <= 2 and t in engine.model.index
+        ]
         assert count == len(context)
-        expected = np.mean([engine.unit[engine.model.index[t]] for t in context], axis=0) if context else 0
+        weights = np.array([w for _, w in context])
+        vectors = np.array([engine.unit[engine.model.index[t]] for t, _ in context]) if context else np.zeros((1, 1))
+        expected = (weights @ vectors) / weights.sum() if context else 0
         assert np.allclose(mean, expected, atol=1e-6)
 
 

@@ -295,9 +295,14 @@ def test_a_phrase_is_one_target_its_context_around_the_span(setting):
     a = found.transform.astype(np.float64)
     unit = engine.unit.astype(np.float64)
     p = starts[0]
-    context = [q for q in [*range(p - WINDOW, p), *range(p + 2, p + 2 + WINDOW)] if 0 <= q < len(ids)]
-    context = [ids[q] for q in context if corpus.doc[q] == corpus.doc[p] and ids[q] >= 0]
-    np.testing.assert_allclose(found.vectors[0], a @ unit[context].mean(axis=0), rtol=1e-4, atol=1e-5)
+    # (each context token weighted by 1/its distance from the span: 1 next to it)
+    around = [(q, p - q) for q in range(p - WINDOW, p)] + [(q, q - p - 1) for q in range(p + 2, p + 2 + WINDOW)]
+    context = [
+        (ids[q], 1 / d) for q, d in around if 0 <= q < len(ids) and corpus.doc[q] == corpus.doc[p] and ids[q] >= 0
+    ]
+    weights = np.array([w for _, w in context])
+    expected = a @ (weights @ unit[[i for i, _ in context]]) / weights.sum()
+    np.testing.assert_allclose(found.vectors[0], expected, rtol=1e-4, atol=1e-5)
     # pooled words: the occurrences of each
     pooled = occurrence_vectors(engine, "悟空+菩萨", table, columns=[])
     alone = [len(occurrence_vectors(engine, w, table, columns=[]).rows) for w in ("悟空", "菩萨")]
@@ -547,7 +552,8 @@ def test_a_baseline_asked_for_is_the_level_the_others_are_against(setting):
     turned = [r for r in turned if r["covariate"] == "half"]
     assert [(r["term"], r["vs"]) for r in default] == [("前", None), ("后", "前")]
     assert [(r["term"], r["vs"]) for r in turned] == [("后", None), ("前", "后")]
-    assert_close(turned[1]["norm"], default[1]["norm"])
+    # (the debiased norm is a difference, |b|² less the fit's variance: it magnifies float32 rounding)
+    assert_close(turned[1]["norm"], default[1]["norm"], rel=1e-4)
     assert abs(turned[1]["p"] - default[1]["p"]) < 0.15  # (the draws' strata are dealt in another order)
 
 

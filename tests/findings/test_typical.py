@@ -28,12 +28,13 @@ def naive_typicality(engine, docs, row, group, window):
         if docs.groups[docs.group[d]] != group:
             continue
         context = [
-            corpus.ids[q]
+            (corpus.ids[q], 1 / abs(q - p))  # (weighted by 1/distance, as GloVe weighs co-occurrences)
             for q in range(p - window, p + window + 1)
             if q != p and 0 <= q < len(corpus.ids) and corpus.doc[q] == d and corpus.ids[q] >= 0
         ]
         if context:
-            found[p] = a @ unit[context].mean(axis=0)
+            weights = np.array([w for _, w in context])
+            found[p] = a @ (weights @ unit[[i for i, _ in context]]) / weights.sum()
     mean = np.sum(list(found.values()), axis=0)
     mean /= np.linalg.norm(mean)
     return {p: float(v @ mean / np.linalg.norm(v)) for p, v in found.items()}
