@@ -124,7 +124,7 @@ def staged_model(target: str | os.PathLike) -> Iterator[Path]:
         yield tmp
         publish(tmp, target)
     except OSError as e:
-        if e.filename is None:
+        if e.filename is None and e.errno is not None:  # (not a format error: gzip's BadGzipFile is an OSError)
             raise OSError(e.errno, e.strerror, str(target)) from e
         raise
     finally:
