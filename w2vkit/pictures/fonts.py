@@ -3,6 +3,7 @@ or the Noto Sans SC that w2vkit depends on, so that Chinese labels are never box
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -146,13 +147,19 @@ def page_font_face(text: str) -> str:
     whole font is 8 MB) as a data: URL, so that a page mailed to a machine without a CJK font,
     offline, draws Chinese rather than empty boxes. '' when `text` has no CJK character or the
     bundled font is not installed."""
-    import base64
-    import io
-
     chars = "".join(sorted(set(_CJK.findall(text))))
     path = bundled_font_path()
     if not chars or not path:
         return ""
+    return _font_face(chars, str(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _font_face(chars: str, path: str) -> str:
+    """page_font_face's rule for these characters, kept for the process: cutting the 8 MB font
+    takes 2-4 s, and the explorer draws the same words again when the map's colours change."""
+    import base64
+    import io
     import logging
 
     from fontTools import subset
