@@ -103,7 +103,6 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
 @columns_option("With a table: the row's columns shown with each passage (author,title) [default: its first three].")
 @click.option(
     "--at",
-    multiple=False,
     default=None,
     metavar="COLUMN=NUMBER",
     help="With --typical, in place of --where: the passages nearest the fitted vector at this value of a number "
