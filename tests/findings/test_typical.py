@@ -164,3 +164,21 @@ def test_a_point_that_is_not_a_number_is_one_line(halves, invoke, tmp_path):
         ["kwic", "菩萨", "--in", str(placed), "-m", str(model), "--typical", "--at", "place=1", "--where", "half=后"]
     )
     assert both.exit_code == 2 and "one --where COLUMN=GROUP or --at COLUMN=NUMBER" in both.stderr
+
+
+def test_a_point_outside_the_data_is_said_as_contrast_says_it(halves, invoke, tmp_path):
+    """Reading the line at place=5 (the data hold 0 and 1) extends it past the text: warned with
+    contrast's wording; a point inside the data gets no such warning."""
+    model, table = halves
+    placed = _with_place(table, tmp_path / "placed.tsv")
+    engine = Engine(load_model(model))
+    far = typical_passages(engine, "菩萨", placed, by="place", at=5, limit=3)
+    warned = [n.named() for n in far.notes if n.kind == "warning"]
+    assert warned == [
+        "at place=5 lie outside the data (place's 1st to 99th percentile over the documents: 0 to 1): "
+        "the fit there extends the line past what the text shows"
+    ]
+    inside = typical_passages(engine, "菩萨", placed, by="place", at=0.5, limit=3)
+    assert [n for n in inside.notes if n.kind == "warning"] == []
+    r = invoke(["kwic", "菩萨", "--in", str(placed), "-m", str(model), "--typical", "--at", "place=-1", "-n", "2"])
+    assert r.exit_code == 0 and "--at place=-1 lie outside the data" in r.stderr

@@ -268,7 +268,7 @@ def design_rows(rows: list, covariates: list[Covariate]) -> tuple[np.ndarray, np
             valid &= ok
             cov.center = float(x[ok].mean()) if ok.any() else 0.0
             cov.spread = float(x[ok].std()) if ok.any() else 0.0
-            cov.low, cov.high = (float(v) for v in np.percentile(x[ok], [1, 99])) if ok.any() else (0.0, 0.0)
+            cov.low, cov.high = data_range(x[ok])
             cov.skew = float(np.mean((x[ok] - cov.center) ** 3) / cov.spread**3) if cov.spread > 0 else 0.0
             blocks.append(np.where(ok, x - cov.center, 0.0)[:, None])
             owner.append(c)
@@ -350,13 +350,24 @@ def outside_note(design: Design, at: list[dict[str, str]]) -> str | None:
             continue
         outside = [a[cov.name] for a in at if cov.name in a and not cov.low <= cov.value(a[cov.name]) <= cov.high]
         if outside:
-            more = f" and {len(outside) - 1:,} more" if len(outside) > 1 else ""
-            return (
-                f"{{at}} {cov.name}={outside[0]}{more} lie outside the data ({cov.name}'s 1st to 99th percentile "
-                f"over the documents: {cov.low:g} to {cov.high:g}): the fit there extends the line past what the "
-                "text shows"
-            )
+            return beyond_data_note(cov.name, outside, cov.low, cov.high)
     return None
+
+
+def data_range(values: np.ndarray) -> tuple[float, float]:
+    """Where a fit along a number has data: the 1st and 99th percentiles of the documents' values."""
+    low, high = np.percentile(values, [1, 99]) if len(values) else (0.0, 0.0)
+    return float(low), float(high)
+
+
+def beyond_data_note(name: str, outside: list[str], low: float, high: float) -> str:
+    """The one wording for a fit read at numbers of `name` outside [low, high] (data_range)."""
+    more = f" and {len(outside) - 1:,} more" if len(outside) > 1 else ""
+    return (
+        f"{{at}} {name}={outside[0]}{more} lie outside the data ({name}'s 1st to 99th percentile "
+        f"over the documents: {low:g} to {high:g}): the fit there extends the line past what the "
+        "text shows"
+    )
 
 
 def point_terms(design: Design, values: dict[str, str]) -> tuple[dict[str, str], dict[int, float]]:

@@ -21,6 +21,7 @@ from ..queries.kwic import joined_text, original_passage
 from ..queries.query import Engine
 from ..text.reading.tables import chosen_columns
 from .alacarte import DEFAULT_WINDOW, context_sums, transform
+from .design import beyond_data_note, data_range
 from .tabledocs import read_documents
 
 SHOWN_TOKENS = 12  # tokens of context shown each side of a passage
@@ -114,10 +115,15 @@ def typical_passages(
     sums, counts, kept = context_sums(engine, corpus, pos, np.arange(len(pos)), len(pos), window)
     pos, sums, counts = pos[kept], sums[kept], counts[kept]
     vectors = (sums / counts[:, None]) @ transform(engine, corpus, window).T.astype(np.float64)
+    beyond = None
     if point is None:
         reference = vectors.sum(axis=0)
     else:
-        reference = fitted_at(vectors, _numbers(docs, by, path)[docs.group[corpus.doc[pos]]], point, by)
+        numbers = _numbers(docs, by, path)
+        reference = fitted_at(vectors, numbers[docs.group[corpus.doc[pos]]], point, by)
+        low, high = data_range(numbers[docs.group])
+        # (contrast's rule: a point past the documents' 1st-99th percentile is read off an extended line)
+        beyond = None if low <= point <= high else beyond_data_note(by, [f"{point:g}"], low, high)
     norms = np.linalg.norm(vectors, axis=1)
     scale = float(np.linalg.norm(reference))
     typicality = (vectors @ (reference / scale)) / np.where(norms > 0, norms, 1) if scale > 0 else np.zeros(len(pos))
@@ -144,6 +150,8 @@ def typical_passages(
             f"the least-squares line along {by} through them all, at {point:g})"
         )
     result.note(f"{len(rows)} of the {len(pos):,} occurrences of {key} {said}", kind="info")
+    if beyond:
+        result.note(beyond, "at")
     return result
 
 
