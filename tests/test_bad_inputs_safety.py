@@ -376,7 +376,7 @@ def test_a_map_of_hostile_words_runs_no_script_of_theirs_and_still_works(tmp_pat
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(out.as_uri())
         page.wait_for_selector("body[data-ready='1']")
-        labelled = int(page.get_attribute("#map", "data-labelled"))
+        labelled = int(page.get_attribute("#labels", "data-labelled"))
         title = page.inner_text("#title")
         injected = page.evaluate("document.querySelectorAll('svg, img, b').length")
         page.fill("#search", "<svg/onload=alert(1)>")

@@ -214,13 +214,37 @@ def test_with_a_table_the_map_is_coloured_by_its_groups_unless_asked_otherwise(h
     assert refused.status_code == 400 and "colour=groups needs a table" in refused.text
 
 
-def test_the_map_is_plots_own_page(halves):
-    model, _ = halves
-    client = client_for(Session(model), wait=120)
-    got = client.get("/map", params={"token": TOKEN, "top": "300", "clusters": "4"})
-    assert got.status_code == 200 and "unsafe-inline" in got.headers["content-security-policy"]
-    data = json.loads(got.text.split('<script id="map-data" type="application/json">')[1].split("</script>")[0])
-    assert len(data["words"]) == 300 and len(data["groups"]) == 4
+def _map_data(text: str) -> dict:
+    return json.loads(text.split('<script id="map-data" type="application/json">')[1].split("</script>")[0])
+
+
+def test_the_map_is_plots_own_page_and_its_command_line_writes_the_same_map(halves, invoke, tmp_path):
+    """Issue 76: with nothing asked, every word of the model (plot's rule: no stopwords, and no
+    single characters of a word model); the command line the page shows writes the same words,
+    places and colours."""
+    import shlex
+
+    from w2vkit.model.store import load_model
+    from w2vkit.pictures.projection import choose_words
+    from w2vkit.queries.query import Engine
+
+    model, table = halves
+    client = client_for(Session(model, table=table, by="half"), wait=120)
+    for params in ({"clusters": "4", "colour": "clusters"}, {}):
+        got = client.get("/map", params={"token": TOKEN, **params})
+        assert got.status_code == 200 and "unsafe-inline" in got.headers["content-security-policy"]
+        data = _map_data(got.text)
+        every = choose_words(Engine(load_model(model)), [], 0, 10**6)[0]
+        assert data["words"] == every and "neighbours" not in data  # (the word view lists them)
+        argv = shlex.split(data["command"])
+        assert argv[:2] == ["w2vkit", "plot"] and argv[-2:] == ["-o", "map.html"]
+        written = tmp_path / "map.html"
+        ran = invoke([*argv[1:-1], written, "--quiet"])
+        assert ran.exit_code == 0, ran.stderr
+        again = _map_data(written.read_text(encoding="utf-8"))
+        for key in ("words", "x", "y", "group", "groups"):
+            assert again[key] == data[key], key
+        written.unlink()
 
 
 def test_half_sent_requests_are_closed_at_the_header_deadline_and_questions_answered(members):

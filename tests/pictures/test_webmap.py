@@ -106,7 +106,7 @@ def test_search_in_a_real_browser_highlights_the_word_and_its_neighbours(engine,
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(out.as_uri())
         page.wait_for_selector("body[data-ready='1']")
-        assert int(page.get_attribute("#map", "data-labelled")) > 20
+        assert int(page.get_attribute("#labels", "data-labelled")) > 20
         page.click("#search")
         page.keyboard.type(query)
         page.keyboard.press("Enter")

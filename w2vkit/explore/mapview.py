@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..base.choices import PLOT_METHODS, TEXT_COLUMN
+from ..base.render import shell_line
 from ..errors import UsageError
 from ..operations.declared import Parameter
 from ..operations.requests import page_value
 from .questions import Session, similarity_asked
 
-MAP_TOP = 2000  # the whole-model map's words unless asked: a PCA map of these paints in about a second
-MAP_MOST = 20_000
+MAP_MOST = 1_000_000  # (the limits table's most for `top`: the whole vocabulary unless asked)
 MAP_CLUSTERS = 8  # (the page's default too)
 
 
@@ -45,7 +45,7 @@ def map_question(session: Session, params: dict) -> MapQuestion:
         raise UsageError("colour=groups needs a table: start explore with --in TABLE --by COLUMN")
     by_groups = colour == "groups" and not words
     return MapQuestion(
-        page_value(MAP_SIZE, params) or MAP_TOP,
+        page_value(MAP_SIZE, params) or len(session.engine().model),
         page_value(MAP_METHOD, params) or "pca",
         None if words or by_groups else (MAP_CLUSTERS if clusters is None else clusters) or None,
         words,
@@ -56,13 +56,29 @@ def map_question(session: Session, params: dict) -> MapQuestion:
 
 def map_page_of(session: Session, asked: MapQuestion) -> str:
     """The whole-model map: `plot`'s own HTML page (w2vkit.pictures.plotting.map_page) of the `top`
-    most frequent words, coloured by k-means clusters or by the given words and their neighbours."""
+    most frequent words, coloured by k-means clusters or by the given words and their neighbours,
+    showing the `plot` command line that writes the same map."""
     from ..pictures.plotting import map_page
 
     engine = session.engine(asked.similarity)
     coloured = asked.groups
     return map_page(
-        engine, list(asked.words), top=asked.top, method=asked.method, clusters=asked.clusters,
+        engine, list(asked.words), with_neighbours=bool(asked.words), command=shell_line(map_command(session, asked)),
+        top=asked.top, method=asked.method, clusters=asked.clusters,
         table=session.table if coloured else None, by=session.by if coloured else None,
         text_column=session.text_column or TEXT_COLUMN,
     )  # fmt: skip
+
+
+def map_command(session: Session, asked: MapQuestion) -> list[str]:
+    """`plot`'s command line for the map asked: the same words, places and colours."""
+    argv = [*session.base_command("plot", asked.similarity), *asked.words, "--method", asked.method]
+    if not asked.words:
+        argv += ["--top", str(asked.top)]
+    if asked.clusters:
+        argv += ["--clusters", str(asked.clusters)]
+    if asked.groups:
+        argv += ["--in", str(session.table), "--by", str(session.by)]
+        if session.text_column and session.text_column != TEXT_COLUMN:
+            argv += ["--text-column", session.text_column]
+    return [*argv, "-o", "map.html"]

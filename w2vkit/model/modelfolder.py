@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..base.choices import SIMILARITIES
+from ..base.choices import PLOT_METHODS, SIMILARITIES
 from ..base.files import check_writable, input_conflict, pid_suffix, real_path, remove_stale
 from ..base.records import RecordError, read_json
 from ..errors import OutputError
@@ -64,6 +64,10 @@ MODEL_ENTRIES = frozenset(
         "alacarte.json",  # (its stamp before w2vkit 0.9)
         "table-tokens.npy",  # (w2vkit.findings.tabledocs: the last table's rows as the model cut them)
         "table-tokens.sha256",
+        # (w2vkit.pictures.projection: a whole-model map's places by each method, and its clusters)
+        *(f"layout-{method}{suffix}" for method in PLOT_METHODS for suffix in (".npy", ".sha256")),
+        "clusters.npy",
+        "clusters.sha256",
         "background-words.tsv",  # (w2vkit.training.backgroundwords: the background's own words)
         "background-words.npy",
         # each kind of similarity's view (w2vkit.model.views) and its hubness and norm caches

@@ -34,7 +34,8 @@ from ..base.render import terminal_safe
 from ..errors import Named, UsageError
 from ..queries.query import Engine
 from .fonts import INSTALL_HINT, find_cjk_font
-from .projection import check_clusters, choose_words, cluster_groups, label_groups, project
+from .labelplacing import place_label_subset, place_labels
+from .projection import check_clusters, choose_words, cluster_groups, label_groups, project, whole_map_layout
 from .webmap import map_data, render_html
 
 log = logging.getLogger(__name__)
@@ -188,12 +189,17 @@ def plot(
     return _plot_result(output, ax, ngroups, font_choice, started, [str(w.message) for w in caught])
 
 
-def map_page(engine: Engine, words: Sequence[str] = (), **choices) -> str:
+def map_page(
+    engine: Engine, words: Sequence[str] = (), *, with_neighbours: bool = True, command: str | None = None, **choices
+) -> str:
     """plot's interactive page (w2vkit.pictures.webmap) as a string, for a caller that serves it
     (the explorer's whole-model map) rather than writing a file: the same words, places and
     colours as `plot(..., "map.html")` writes. `choices` are plot's keyword arguments, read with
     plot's own signature and defaults (a name plot does not take is a TypeError), but for `font`,
-    which a page does not take (w2vkit.pictures.fonts.page_font_face inlines one)."""
+    which a page does not take (w2vkit.pictures.fonts.page_font_face inlines one). Without
+    `with_neighbours`, the page lists no word's neighbours (the explorer's, whose word view does:
+    the lists of 100,000 words take minutes). `command`: the command line shown as the one that
+    writes the same map."""
     if "font" in choices:
         raise TypeError("map_page() takes no font: the page inlines the bundled font's glyphs")
     asked = inspect.signature(plot).bind(engine, None, words, **choices)
@@ -202,8 +208,9 @@ def map_page(engine: Engine, words: Sequence[str] = (), **choices) -> str:
     colours = _checked(a["method"], a["clusters"], a["table"], a["by"], a["text_column"])
     top = DEFAULT_PAGE_TOP if a["top"] is None else a["top"]
     return _page(
-        engine, words, a["neighbors"], a["rank"], top, a["method"], a["seed"], a["title"], a["progress"], colours
-    )[0]
+        engine, words, a["neighbors"], a["rank"], top, a["method"], a["seed"], a["title"], a["progress"], colours,
+        with_neighbours, command,
+    )[0]  # fmt: skip
 
 
 def _checked(method: str, clusters: int | None, table, by: str | None, text_column: str):
@@ -220,7 +227,9 @@ def _checked(method: str, clusters: int | None, table, by: str | None, text_colu
     return None if table is None else (str(table), by, text_column)
 
 
-def _page(engine, words, neighbors, rank, top, method, seed, title, progress, colours) -> tuple[str, int, int]:
+def _page(
+    engine, words, neighbors, rank, top, method, seed, title, progress, colours, with_neighbours=True, command=None
+) -> tuple[str, int, int]:
     """The page, how many words it draws and in how many groups."""
     chosen, groups, is_query, xy, shown, legend, name = _layout(
         engine, words, neighbors, rank, top, method, seed, title, progress, "html", colours
@@ -228,7 +237,9 @@ def _page(engine, words, neighbors, rank, top, method, seed, title, progress, co
     if engine.labels:  # (the page shows and searches "ID name")
         shown = [f"{w} {engine.name_of(w)}".strip() for w in chosen]
     group_names = legend or (list(words) if words else ["most frequent words"])
-    data = map_data(engine, chosen, groups, is_query, xy, group_names, name, shown)
+    data = map_data(engine, chosen, groups, is_query, xy, group_names, name, shown, with_neighbours)
+    if command:
+        data["command"] = command
     if isinstance(colours, tuple) and not words:  # (the words that lean to no group: drawn grey)
         data["plain"] = len(group_names) - 1
     return render_html(data), len(chosen), max(groups) + 1
@@ -238,9 +249,7 @@ def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, 
     """The words a map shows, their places and colours: (chosen, groups, query flags, xy, the
     labels shown, the legend's names or None, the title)."""
     chosen, groups, is_query = choose_words(engine, list(words), neighbors, top, rank)
-    ids = [engine.model.index[w] for w in chosen]
-    vectors = np.asarray(engine.vectors[ids], dtype=np.float32)
-    xy = _projected(vectors, method, seed, progress, fmt, described=bool(words), top=top)
+    xy = _projected(engine, chosen, method, seed, progress, fmt, described=bool(words), top=top)
     name = title or f"{engine.model.path.name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {len(chosen)} words"
     shown, legend = chosen, None
     if engine.labels:  # an item model with labels: names on the points, colours by group
@@ -258,9 +267,10 @@ def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, 
     return chosen, groups, is_query, xy, shown, legend, name
 
 
-def _projected(vectors, method: str, seed: int, progress: bool, fmt: str, described: bool, top: int):
-    """The words' 2-D places (t-SNE or PCA), saying first when a t-SNE will take long."""
-    n = len(vectors)
+def _projected(engine, chosen, method: str, seed: int, progress: bool, fmt: str, described: bool, top: int):
+    """The words' 2-D places (t-SNE or PCA), saying first when a t-SNE will take long; a whole-model
+    map's (no words asked) kept beside the model (w2vkit.pictures.projection.whole_map_layout)."""
+    n = len(chosen)
     if n > SLOW_MAP_WORDS and method == "tsne":
         log.warning(
             Named(
@@ -278,7 +288,11 @@ def _projected(vectors, method: str, seed: int, progress: bool, fmt: str, descri
         )
     log.debug("projecting %d words with %s ...", n, "t-SNE" if method == "tsne" else "PCA")
     with progress_callback(progress, "t-SNE") as report:
-        return project(vectors, method, seed, report)
+        if not described:
+            return whole_map_layout(engine, chosen, method, seed, report)
+        return project(
+            np.asarray(engine.vectors[[engine.model.index[w] for w in chosen]], dtype=np.float32), method, seed, report
+        )
 
 
 def _plot_result(output: Path, ax, ngroups: int, font_choice, started: float, messages: list[str]) -> PlotResult:
@@ -331,9 +345,9 @@ def _draw(engine, xy, chosen, groups, is_query, with_words: bool, fontprops, tit
             )
     text_kw = {"fontproperties": fontprops} if fontprops is not None else {}
     if n > MAX_IMAGE_LABELS:
-        positions = _place_label_subset(fig, ax, xy, chosen, fontsize, is_query, MAX_IMAGE_LABELS)
+        positions = place_label_subset(fig, ax, xy, chosen, fontsize, is_query, MAX_IMAGE_LABELS)
     else:
-        positions = _place_labels(fig, ax, xy, chosen, fontsize, is_query)
+        positions = place_labels(fig, ax, xy, chosen, fontsize, is_query)
     for i, (word, position) in enumerate(zip(chosen, positions)):
         if position is None:
             continue
@@ -372,86 +386,6 @@ def palette(k: int):
 
     cmap = colormaps["tab10" if k <= 10 else "tab20"]
     return [cmap(i % cmap.N) for i in range(k)]
-
-
-def _place_labels(fig, ax, xy, words, fontsize, is_query):
-    """Greedy label placement in display space: each label takes the first of eight spots around
-    its point whose box overlaps no label placed before it (queries first); if none is free, the
-    least-overlapping spot. Written here because it is a few dozen lines and runs in milliseconds
-    for 300 labels, where iterative force-based packages take seconds."""
-    fig.canvas.draw()  # fixes the axes' transform
-    pts = ax.transData.transform(xy)
-    dpi_scale = fig.dpi / 72.0
-    order = sorted(range(len(words)), key=lambda i: (not is_query[i], i))
-    placed: list[tuple[float, float, float, float]] = []
-    result: list[tuple[int, int, str, str] | None] = [None] * len(words)
-    pad = 3
-    spots = [
-        (pad, pad, "left", "bottom"),
-        (-pad, pad, "right", "bottom"),
-        (pad, -pad, "left", "top"),
-        (-pad, -pad, "right", "top"),
-        (0, 2 * pad, "center", "bottom"),
-        (0, -2 * pad, "center", "top"),
-        (2 * pad, 0, "left", "center"),
-        (-2 * pad, 0, "right", "center"),
-    ]
-    for i in order:
-        size = fontsize * (1.35 if is_query[i] else 1.0) * dpi_scale
-        w = sum(size if not ch.isascii() else size * 0.6 for ch in words[i])
-        h = size * 1.2
-        best: tuple[tuple[int, int, str, str], tuple[float, float, float, float]] | None = None
-        best_overlap = None
-        for dx, dy, ha, va in spots:
-            x0 = pts[i][0] + dx * dpi_scale - (w if ha == "right" else w / 2 if ha == "center" else 0)
-            y0 = pts[i][1] + dy * dpi_scale - (h if va == "top" else h / 2 if va == "center" else 0)
-            box = (x0, y0, x0 + w, y0 + h)
-            overlap = sum(_overlap(box, b) for b in placed)
-            if best_overlap is None or overlap < best_overlap:
-                best, best_overlap = ((dx, dy, ha, va), box), overlap
-            if overlap == 0:
-                break
-        assert best is not None  # (spots is not empty)
-        result[i] = best[0]
-        placed.append(best[1])
-    return result
-
-
-def _place_label_subset(fig, ax, xy, words, fontsize, is_query, limit):
-    """For maps with more points than readable labels: in order (queries, then the most frequent
-    words first), label a word to the upper right of its point only where the label overlaps no
-    label placed before, up to `limit` labels; None for the others. Occupied space is kept on a
-    grid of cells, so 20,000 points take well under a second."""
-    fig.canvas.draw()
-    pts = ax.transData.transform(xy)
-    dpi_scale = fig.dpi / 72.0
-    cell = 4.0
-    occupied: set[tuple[int, int]] = set()
-    result: list[tuple[int, int, str, str] | None] = [None] * len(words)
-    placed = 0
-    for i in sorted(range(len(words)), key=lambda i: (not is_query[i], i)):
-        if placed >= limit:
-            break
-        size = fontsize * (1.35 if is_query[i] else 1.0) * dpi_scale
-        w = sum(size if not ch.isascii() else size * 0.6 for ch in words[i])
-        x0, y0 = pts[i][0] + 2 * dpi_scale, pts[i][1] + 2 * dpi_scale
-        cells = {
-            (cx, cy)
-            for cx in range(int(x0 // cell), int((x0 + w) // cell) + 1)
-            for cy in range(int(y0 // cell), int((y0 + size * 1.2) // cell) + 1)
-        }
-        if cells & occupied:
-            continue
-        occupied |= cells
-        result[i] = (2, 2, "left", "bottom")
-        placed += 1
-    return result
-
-
-def _overlap(a, b) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
 
 
 def save_figure(fig, output: Path, fmt: str) -> None:

@@ -343,7 +343,8 @@
   function showMap(s) {
     const form = $("map-form");
     for (const k of ["top", "method", "colour", "clusters", "words"]) if (s[k] !== undefined) form.elements[k].value = s[k];
-    const q = new URLSearchParams({ token: token, top: form.elements.top.value, method: form.elements.method.value });
+    const q = new URLSearchParams({ token: token, method: form.elements.method.value });
+    if (form.elements.top.value.trim()) q.set("top", form.elements.top.value.trim());  // (unset: every word)
     if (form.elements.colour.value) q.set("colour", form.elements.colour.value);  // (unset: the server's default)
     if (form.elements.words.value.trim()) q.set("words", form.elements.words.value.trim());
     else if (form.elements.clusters.value.trim() && form.elements.clusters.value !== "0") q.set("clusters", form.elements.clusters.value.trim());
@@ -429,9 +430,14 @@
       });
     }
     // (the map's frame says a double-clicked word: only a string, only from that frame)
+    // (or a selection's words to read in passages or contrast: strings only, the first ten)
     window.addEventListener("message", (ev) => {
-      if (ev.source !== $("map").contentWindow || !ev.data || typeof ev.data.w2vkitWord !== "string") return;
-      goToWord(ev.data.w2vkitWord.slice(0, 100));
+      if (ev.source !== $("map").contentWindow || !ev.data) return;
+      if (typeof ev.data.w2vkitWord === "string") { goToWord(ev.data.w2vkitWord.slice(0, 100)); return; }
+      const words = Array.isArray(ev.data.w2vkitWords) ? ev.data.w2vkitWords.filter((w) => typeof w === "string").slice(0, 10).map((w) => w.slice(0, 100)) : [];
+      if (!words.length) return;
+      if (ev.data.w2vkitAsk === "contrast") go({ view: "groups", q: "contrast", words: words.join(" ") });
+      else if (ev.data.w2vkitAsk === "kwic") showPassages(words[0], null, null);
     });
     $("map-form").addEventListener("submit", (ev) => {
       ev.preventDefault();

@@ -1,0 +1,60 @@
+"""A whole-model map's places and clusters are kept beside the model (the one cache class) and
+are the ones a fresh projection gives; a changed model or word list is a miss."""
+
+import numpy as np
+
+from w2vkit.model.store import load_model, save_model
+from w2vkit.pictures import projection
+from w2vkit.pictures.projection import cluster_groups, project, whole_map_layout
+from w2vkit.queries.query import Engine
+
+
+def _model(tmp_path, n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    words = [f"词{i:04d}" for i in range(n)]
+    path = save_model(tmp_path / f"m{seed}", words, np.arange(n, 0, -1), rng.normal(size=(n, 16)).astype(np.float32), {})
+    return Engine(load_model(path))
+
+
+def test_the_layout_is_kept_and_read_back_without_projecting(tmp_path, monkeypatch):
+    engine = _model(tmp_path)
+    chosen = list(engine.model.words[:300])
+    first = whole_map_layout(engine, chosen, "pca", 0)
+    fresh = project(np.asarray(engine.vectors[:300], dtype=np.float32), "pca", 0)
+    assert np.allclose(first, fresh)
+    assert (engine.model.path / "layout-pca.npy").is_file() and (engine.model.path / "layout-pca.sha256").is_file()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("projected again")
+
+    monkeypatch.setattr(projection, "project", refuse)
+    assert np.array_equal(whole_map_layout(engine, chosen, "pca", 0), first)
+    # another word list is another layout: computed, not read
+    monkeypatch.undo()
+    other = whole_map_layout(engine, chosen[:250], "pca", 0)
+    assert other.shape == (250, 2)
+    assert np.allclose(other, project(np.asarray(engine.vectors[:250], dtype=np.float32), "pca", 0))
+
+
+def test_a_tampered_layout_is_a_miss(tmp_path):
+    engine = _model(tmp_path)
+    chosen = list(engine.model.words)
+    first = whole_map_layout(engine, chosen, "pca", 0)
+    np.save(engine.model.path / "layout-pca.npy", np.zeros_like(first))
+    assert np.allclose(whole_map_layout(engine, chosen, "pca", 0), first)
+
+
+def test_clusters_are_kept_and_equal_a_fresh_k_means(tmp_path):
+    from sklearn.cluster import MiniBatchKMeans
+
+    from w2vkit.base.vecmath import unit_rows
+
+    engine = _model(tmp_path)
+    words = list(engine.model.words)
+    groups, names = cluster_groups(engine, words, 5)
+    assert (engine.model.path / "clusters.npy").is_file()
+    unit = unit_rows(np.asarray(engine.vectors, dtype=np.float32))
+    want = MiniBatchKMeans(n_clusters=5, random_state=0, n_init=3, batch_size=2048).fit_predict(unit)
+    assert groups == want.tolist()
+    assert cluster_groups(engine, words, 5) == (groups, names)
+    assert len(set(cluster_groups(engine, words, 3)[0])) == 3  # (another k: computed again)
