@@ -12,7 +12,9 @@ from w2vkit.queries.query import Engine
 def _model(tmp_path, n=400, seed=0):
     rng = np.random.default_rng(seed)
     words = [f"词{i:04d}" for i in range(n)]
-    path = save_model(tmp_path / f"m{seed}", words, np.arange(n, 0, -1), rng.normal(size=(n, 16)).astype(np.float32), {})
+    path = save_model(
+        tmp_path / f"m{seed}", words, np.arange(n, 0, -1), rng.normal(size=(n, 16)).astype(np.float32), {}
+    )
     return Engine(load_model(path))
 
 
