@@ -375,6 +375,8 @@ def test_the_first_screen_is_the_whole_vocabularys_map(halves, browser_page):
     model, _ = halves
     page, errors = browser_page
     served = Served(Session(model))
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
     try:
         page.goto(served.url)
         ready(page)
@@ -391,11 +393,14 @@ def test_the_first_screen_is_the_whole_vocabularys_map(halves, browser_page):
         words = data["words"]
         inner = next(f for f in page.frames if "/map?" in f.url)
         i = max(range(len(words)), key=lambda k: data["x"][k])  # (the rightmost word: clear of the map's panel)
-        x, y = inner.evaluate(f"window.w2vkitMap.scatterplot.getScreenPosition({i})")
+        x, y = inner.evaluate(f"window.w2vkitMap.screen({i})")
         frame.locator("#map").hover(position={"x": x, "y": y})
         frame.locator("#map").dblclick(position={"x": x, "y": y})
         wait_until(page, "!document.querySelector('#view-word').hidden")
         wait_until(page, "document.querySelector('#word-title').textContent !== ''")
         assert page.inner_text("#word-title") == words[i] and not errors
+        # nothing of the page, its frame or its fonts came from anywhere but this server
+        own = served.url.split("/?")[0] + "/"
+        assert asked and all(u.startswith(own) or u.startswith("data:") for u in asked), asked
     finally:
         served.stop()

@@ -56,7 +56,20 @@ def test_clusters_are_kept_and_equal_a_fresh_k_means(tmp_path):
     groups, names = cluster_groups(engine, words, 5)
     assert (engine.model.path / "clusters.npy").is_file()
     unit = unit_rows(np.asarray(engine.vectors, dtype=np.float32))
-    want = MiniBatchKMeans(n_clusters=5, random_state=0, n_init=3, batch_size=2048).fit_predict(unit)
+    want = MiniBatchKMeans(n_clusters=5, random_state=0, n_init=3, batch_size=2048).fit(unit).predict(unit)
     assert groups == want.tolist()
     assert cluster_groups(engine, words, 5) == (groups, names)
     assert len(set(cluster_groups(engine, words, 3)[0])) == 3  # (another k: computed again)
+
+
+def test_clusters_of_many_words_are_fitted_on_the_most_frequent(tmp_path, monkeypatch):
+    from sklearn.cluster import MiniBatchKMeans
+
+    from w2vkit.base.vecmath import unit_rows
+
+    monkeypatch.setattr(projection, "CLUSTER_FIT", 100)
+    engine = _model(tmp_path)
+    words = list(engine.model.words)
+    unit = unit_rows(np.asarray(engine.vectors, dtype=np.float32))
+    fitted = MiniBatchKMeans(n_clusters=4, random_state=0, n_init=3, batch_size=2048).fit(unit[:100])
+    assert cluster_groups(engine, words, 4)[0] == fitted.predict(unit).tolist()

@@ -19,6 +19,20 @@ from w2vkit.queries.query import Engine
 CHROMIUM = "/usr/bin/chromium"
 
 
+def shown_colours(png: Path, palette: list[str], least: int = 30) -> dict[str, bool]:
+    """Whether a screenshot shows each colour of the palette as the map draws its points (mixed 85%
+    over the page's background, within 3 of each channel), on at least `least` pixels."""
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(png).convert("RGB"), dtype=np.int16).reshape(-1, 3)
+    found = {}
+    for colour in palette:
+        rgb = np.array([int(colour[k : k + 2], 16) for k in (1, 3, 5)])
+        drawn = np.round(0.85 * rgb + 0.15 * 0.984 * 255)
+        found[colour] = int((np.abs(pixels - drawn).max(axis=1) <= 3).sum()) >= least
+    return found
+
+
 def page_data(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
     match = re.search(r'<script id="map-data" type="application/json">(.*?)</script>', text, re.S)
@@ -241,20 +255,61 @@ def test_a_map_coloured_by_a_tables_groups_shows_each_group_and_a_legend(halves,
     folder, table = halves
     out = tmp_path / "halves.html"
     plot(Engine(load_model(folder)), out, top=1000, method="pca", table=table, by="half")
-    colours = """() => {
-        const c = document.getElementById('map'), d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        const seen = new Set();
-        for (let i = 0; i < d.length; i += 4) seen.add(d[i] + ',' + d[i + 1] + ',' + d[i + 2]);
-        return ['31,119,180', '255,127,14', '189,189,189'].filter(c => seen.has(c));
-    }"""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1000, "height": 700})
         page.goto(out.as_uri())
         page.wait_for_selector("body[data-ready='1']")
         page.wait_for_timeout(500)
-        found = page.evaluate(colours)
+        shot = tmp_path / "groups.png"
+        page.screenshot(path=str(shot))
         legend = page.eval_on_selector_all("#legend li", "lis => lis.map(li => li.textContent)")
         browser.close()
-    assert found == ["31,119,180", "255,127,14", "189,189,189"]  # (前's blue, 后's orange, the grey)
+    # (前's blue, 后's orange, the grey of no lean)
+    assert shown_colours(shot, ["#1f77b4", "#ff7f0e", "#bdbdbd"]) == {"#1f77b4": True, "#ff7f0e": True, "#bdbdbd": True}
     assert [entry.split(" ")[0] for entry in legend] == ["前", "后", "no"]
+
+
+@pytest.mark.browser
+def test_a_lasso_lists_the_words_it_draws_around(engine, tmp_path):
+    """Issue 76: Shift-drag draws a lasso; the words whose points it encloses are listed, most
+    frequent first, with their counts (checked against the points' places on the screen)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "map.html"
+    plot(engine, out, top=1500, method="pca")
+    data = page_data(out)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1000, "height": 700})
+        page.goto(out.as_uri())
+        page.wait_for_selector("body[data-ready='1']")
+        places = page.evaluate(f"Array.from({{length: {len(data['words'])}}}, (_, i) => window.w2vkitMap.screen(i))")
+        box = (520, 250, 760, 450)  # (right of the panel)
+        page.keyboard.down("Shift")
+        page.mouse.move(box[0], box[1])
+        page.mouse.down()
+        for x, y in [(box[2], box[1]), (box[2], box[3]), (box[0], box[3]), (box[0], box[1] + 1)]:
+            page.mouse.move(x, y, steps=8)
+        page.mouse.up()
+        page.keyboard.up("Shift")
+        page.wait_for_selector("#selection:not([hidden])")
+        listed = page.eval_on_selector_all("#selected li", "lis => lis.map(li => li.dataset.word)")
+        title = page.inner_text("#selection-title")
+        selected = page.evaluate("window.w2vkitMap.selection")
+        browser.close()
+
+    def within(margin):  # (the lasso's edge is the mouse's path: a point within 2 px of it may go either way)
+        return [
+            i
+            for i, (x, y) in enumerate(places)
+            if box[0] - margin < x < box[2] + margin and box[1] - margin < y < box[3] + margin
+        ]
+
+    assert len(within(-2)) > 10
+    assert set(within(-2)) <= set(selected) <= set(within(2))
+    assert selected == sorted(selected)  # (most frequent first: the data's order)
+    assert listed == [data["words"][i] for i in selected][:200]
+    assert title.startswith(f"{len(selected):,} words selected")

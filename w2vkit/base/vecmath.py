@@ -72,17 +72,21 @@ def principal_plane(vectors: np.ndarray) -> np.ndarray:
     (A tall matrix goes through the d x d covariance, whose eigenvectors are the axes: a map of
     100,000 words needs no 100,000-row SVD. By hand, not scikit-learn's PCA: measured on 100,000 x
     300, 0.45 s here against 0.2 s for its randomized solver, but importing scikit-learn takes 2.0-2.3
-    s, which a PCA map or the explorer's first neighbourhood would otherwise pay.)"""
+    s, which a PCA map or the explorer's first neighbourhood would otherwise pay. A tall float32
+    matrix stays float32 up to the d x d product, whose eigenvectors are taken in float64: 124,000 x
+    300 in 0.3 s where float64 throughout took 1.3 s; the places agree with scikit-learn's to 1e-4.)"""
     import numpy as np
 
-    centred = np.asarray(vectors, dtype=np.float64)
-    centred = centred - centred.mean(axis=0)
+    data = np.asarray(vectors)
+    if data.dtype != np.float32:
+        data = data.astype(np.float64)
+    centred = data - data.mean(axis=0, dtype=np.float64).astype(data.dtype)
     if len(centred) > 2 * centred.shape[1]:
-        values, vectors_ = np.linalg.eigh(centred.T @ centred)
+        values, vectors_ = np.linalg.eigh((centred.T @ centred).astype(np.float64))
         axes = vectors_[:, np.argsort(values)[::-1][:2]].T
     else:
-        axes = np.linalg.svd(centred, full_matrices=False)[2][:2]
+        axes = np.linalg.svd(centred.astype(np.float64), full_matrices=False)[2][:2]
     axes = axes * np.sign(axes[np.arange(len(axes)), np.abs(axes).argmax(axis=1)])[:, None]
     xy = np.zeros((len(centred), 2))
-    xy[:, : len(axes)] = centred @ axes.T
+    xy[:, : len(axes)] = centred @ axes.T.astype(centred.dtype)
     return xy

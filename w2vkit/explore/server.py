@@ -72,9 +72,8 @@ PAGE_POLICY = (
 )
 # The map page (w2vkit.pictures.webmap) inlines its script and data: allowed inline, nothing else,
 # and sandboxed (an origin of its own: its script cannot reach the explorer's page or questions).
-# Its WebGL library (regl) compiles its draw calls with Function(), hence 'unsafe-eval' there only.
 MAP_POLICY = (
-    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-scripts"
 )
 

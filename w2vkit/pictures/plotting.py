@@ -35,7 +35,15 @@ from ..errors import Named, UsageError
 from ..queries.query import Engine
 from .fonts import INSTALL_HINT, find_cjk_font
 from .labelplacing import place_label_subset, place_labels
-from .projection import check_clusters, choose_words, cluster_groups, label_groups, project, whole_map_layout
+from .projection import (
+    check_clusters,
+    choose_words,
+    cluster_groups,
+    label_groups,
+    of_characters,
+    project,
+    whole_map_layout,
+)
 from .webmap import map_data, render_html
 
 log = logging.getLogger(__name__)
@@ -240,6 +248,12 @@ def _page(
     data = map_data(engine, chosen, groups, is_query, xy, group_names, name, shown, with_neighbours)
     if command:
         data["command"] = command
+    if not words and len(chosen) < len(engine.model):  # (what plot's rule left out of a whole-model map)
+        data["left_out"] = (
+            f"{len(chosen):,} of the model's {len(engine.model):,} words: stopwords, punctuation"
+            + ("" if of_characters(engine.model, chosen) else " and single characters of a word model")
+            + " left out"
+        )
     if isinstance(colours, tuple) and not words:  # (the words that lean to no group: drawn grey)
         data["plain"] = len(group_names) - 1
     return render_html(data), len(chosen), max(groups) + 1

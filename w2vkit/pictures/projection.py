@@ -168,18 +168,25 @@ def check_clusters(k) -> int:
     return k
 
 
+CLUSTER_FIT = 20_000  # the most frequent words a map's k-means is fitted on
+
+
 def cluster_groups(engine: Engine, words: list[str], k: int, seed: int = 0) -> tuple[list[int], list[str]]:
     """Each word's cluster for colouring (k-means of the unit vectors, scikit-learn's
-    MiniBatchKMeans: seconds on 100,000 words) and each cluster's name, its three most frequent
-    words (the words come most frequent first)."""
+    MiniBatchKMeans fitted on the CLUSTER_FIT first words, kept beside the model) and each cluster's
+    name, its three most frequent words (the words come most frequent first)."""
     k = min(check_clusters(k), len(words))
-    cache = _cache(engine, "clusters.npy", words, k, seed)  # (kept: 4-8 s on 100,000 words)
+    cache = _cache(engine, "clusters.npy", words, k, seed, CLUSTER_FIT)
     found = cache.read((len(words),), dtype="int32")
     if found is None:
         from sklearn.cluster import MiniBatchKMeans
 
         vectors = unit_rows(np.asarray(engine.vectors[[engine.model.index[w] for w in words]], dtype=np.float32))
-        found = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048).fit_predict(vectors)
+        # (fitted on the most frequent words, each word then given its nearest centre: 124,000
+        # words in 0.6 s where fitting on all took 3.7 s, and the centres are those of the words
+        # a reader knows)
+        fitted = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048).fit(vectors[:CLUSTER_FIT])
+        found = fitted.predict(vectors)
         cache.keep(np.asarray(found, dtype=np.int32))
     names = []
     for c in range(k):

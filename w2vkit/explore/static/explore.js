@@ -374,7 +374,9 @@
     else showMap(s);
     await aboutAsked;
     document.body.dataset.ready = "1";
-    addFonts();
+    // (on the map, once its frame has loaded: the map's page brings the glyphs it draws)
+    if (view === "map" && !fontsAdded) $("map").addEventListener("load", addFonts, { once: true });
+    else addFonts();
   }
 
   // The CJK font (a system one, else the bundled one from this server) once the first view is

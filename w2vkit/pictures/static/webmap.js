@@ -1,11 +1,21 @@
-// The map's viewer (w2vkit.pictures.webmap inlines it after regl-scatterplot and the data).
-// Points are drawn by regl-scatterplot (WebGL: pan, zoom, hover, lasso on 100,000 points and more);
-// labels, the tooltip, the legend and the lists are drawn here, every word set as text, never HTML.
-// Labels: after each change of view, the points in view are tried most frequent first (queries and
+// The map's viewer (w2vkit.pictures.webmap inlines it after the data). The points are drawn with
+// WebGL, the labels, marks, lasso and tooltip on a 2-D canvas above them; every word is set as
+// text, never parsed as HTML.
+//
+// Why by hand and not a WebGL scatter library: measured in Chromium's software WebGL (SwiftShader,
+// the renderer of a machine without a GPU) on 124,000 points while panning and zooming,
+// regl-scatterplot 1.16 takes 200-233 ms a frame (it draws on a canvas of its own and copies each
+// frame onto the page's), one gl.drawArrays of the points 117 ms. Drawing the most frequent points
+// first (the data come most frequent first) during a pan or zoom, as many as keep a frame under
+// about 40 ms, and every point once the view rests keeps frames within 50 ms on that renderer
+// (benchmarks/atlas.py), which no library offered.
+//
+// Labels: after each change of view, the points are tried most frequent first (queries and
 // highlighted words before all) and drawn only where their box overlaps no label already drawn (a
 // coarse grid of occupied cells keeps that linear), so more appear as you zoom in.
 (function () {
   "use strict";
+  const started = performance.now();
   const D = JSON.parse(document.getElementById("map-data").textContent);
   const n = D.words.length;
   const $ = (id) => document.getElementById(id);
@@ -19,11 +29,14 @@
   const groups = D.groups.length;
   const color = (g) => g === D.plain ? "#bdbdbd" : groups <= 1 ? "#4a6fa5" : PALETTE[g % PALETTE.length];
   const inFrame = window.parent !== window;
-  const index = new Map(D.words.map((w, i) => [w, i]));
+  let index = null;  // word -> point, made at the first search (50-100 ms on 100,000 words)
   const isQuery = new Uint8Array(n);
   D.query.forEach((i) => { isQuery[i] = 1; });
-  const state = { query: null, highlighted: [], selection: [], labelled: 0, drawn: 0, frames: [] };
-  window.w2vkitMap = state;  // for scripts and tests: what is highlighted, selected and labelled
+  // labels are tried queries first, then in data order (most frequent first)
+  const order = D.query.length ? [...D.query, ...Array.from({ length: n }, (_, i) => i).filter((i) => !isQuery[i])] : null;
+  const nth = (k) => (order ? order[k] : k);
+  const state = { scale: 1, tx: 0, ty: 0, query: null, highlighted: [], selection: [], labelled: 0, drawn: 0, everyPoint: false };
+  window.w2vkitMap = state;  // for scripts and tests: the view, what is highlighted, selected, labelled, drawn
 
   if (groups > 1) {  // the legend: each colour's group, with how many of the map's words it holds
     const held = new Map(); for (const g of D.group) held.set(g, (held.get(g) || 0) + 1);
@@ -35,54 +48,129 @@
     });
   }
   if (D.command) $("command").textContent = "the same map: " + D.command;
-  const datalist = $("words");
-  for (const w of D.words.slice(0, 20000)) { const o = document.createElement("option"); o.value = w; datalist.appendChild(o); }
+  if (D.left_out) $("left-out").textContent = D.left_out;
+  // (the search box's suggestions: the 5,000 most frequent words, listed when it is first used)
+  search.addEventListener("focus", () => {
+    const datalist = $("words");
+    if (datalist.childElementCount) return;
+    for (const w of D.words.slice(0, 5000)) { const o = document.createElement("option"); o.value = w; datalist.appendChild(o); }
+  });
 
-  // Data places ([0, 1000], y downwards) to WebGL's [-1, 1] (y upwards), centred.
-  const xs = new Float32Array(n), ys = new Float32Array(n), category = new Float32Array(n);
-  let lowX = Infinity, highX = -Infinity, lowY = Infinity, highY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    lowX = Math.min(lowX, D.x[i]); highX = Math.max(highX, D.x[i]); lowY = Math.min(lowY, D.y[i]); highY = Math.max(highY, D.y[i]);
-  }
-  const half = Math.max(highX - lowX, highY - lowY, 1e-9) / 2 / 0.95, midX = (lowX + highX) / 2, midY = (lowY + highY) / 2;
-  for (let i = 0; i < n; i++) {
-    xs[i] = (D.x[i] - midX) / half; ys[i] = -(D.y[i] - midY) / half; category[i] = D.group[i];
-  }
-
-  // (the library draws with WebGL on a canvas of its own and copies each frame onto this one)
-  if (typeof window.createScatterplot !== "function" || !document.createElement("canvas").getContext("webgl")) {
+  // ---- the points (WebGL) ------------------------------------------------------------------------
+  const gl = canvas.getContext("webgl", { antialias: false, alpha: false, preserveDrawingBuffer: true });
+  if (!gl) {
     status.textContent = "This map needs WebGL, which this browser has turned off.";
     document.body.dataset.ready = "1";
     return;
   }
-  const pointSize = n > 50000 ? 2 : n > 10000 ? 3 : n > 2000 ? 4 : 6;
-  const scatterplot = window.createScatterplot({
-    canvas: canvas,
-    width: "auto",
-    height: "auto",
-    backgroundColor: [0.984, 0.984, 0.98, 1],
-    pointColor: Array.from({ length: Math.max(groups, 1) }, (_, g) => color(g)),
-    colorBy: "valueA",
-    pointSize: pointSize,
-    pointSizeSelected: 2,
-    pointOutlineWidth: 2,
-    opacity: n > 20000 ? 0.55 : 0.8,
-    opacityInactiveScale: 0.35,
-    lassoColor: [0.2, 0.2, 0.2, 0.8],
-    lassoInitiator: true,  // (a circle where you click an empty spot starts a lasso: for a mouse without Shift)
-    spatialIndexUseWorker: false,  // (no worker from a blob: the explorer's page allows none)
-  });
-  state.scatterplot = scatterplot;
+  const VERTEX = "attribute vec2 place; attribute vec3 colour; uniform vec4 view; uniform vec2 size;" +
+    "uniform float point; uniform float alpha; varying vec4 tint; void main() {" +
+    " vec2 px = place * view.x + view.yz; gl_Position = vec4(px.x / size.x * 2.0 - 1.0, 1.0 - px.y / size.y * 2.0, 0.0, 1.0);" +
+    " gl_PointSize = point; tint = vec4(mix(vec3(0.984), colour, alpha), 1.0); }";
+  const FRAGMENT = "precision mediump float; varying vec4 tint; void main() { gl_FragColor = tint; }";
+  const shader = (kind, source) => { const s = gl.createShader(kind); gl.shaderSource(s, source); gl.compileShader(s); return s; };
+  const program = gl.createProgram();
+  gl.attachShader(program, shader(gl.VERTEX_SHADER, VERTEX));
+  gl.attachShader(program, shader(gl.FRAGMENT_SHADER, FRAGMENT));
+  gl.linkProgram(program);
+  gl.useProgram(program);
+  const at = { place: gl.getAttribLocation(program, "place"), colour: gl.getAttribLocation(program, "colour") };
+  const uniform = (name) => gl.getUniformLocation(program, name);
+  const u = { view: uniform("view"), size: uniform("size"), point: uniform("point"), alpha: uniform("alpha") };
+  const rgb = (hex) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+  const tints = new Map();
+  const tint = (g) => { if (!tints.has(g)) tints.set(g, rgb(color(g))); return tints.get(g); };
+  function buffers(count, id) {  // a place buffer and a colour buffer of points id(0) ... id(count - 1)
+    const place = new Float32Array(count * 2), colour = new Uint8Array(count * 3);
+    for (let k = 0; k < count; k++) {
+      const i = id(k);
+      place[2 * k] = D.x[i]; place[2 * k + 1] = D.y[i];
+      colour.set(tint(D.group[i]), 3 * k);
+    }
+    const p = gl.createBuffer(); gl.bindBuffer(gl.ARRAY_BUFFER, p); gl.bufferData(gl.ARRAY_BUFFER, place, gl.STATIC_DRAW);
+    const c = gl.createBuffer(); gl.bindBuffer(gl.ARRAY_BUFFER, c); gl.bufferData(gl.ARRAY_BUFFER, colour, gl.STATIC_DRAW);
+    return { p: p, c: c, count: count };
+  }
+  const all = buffers(n, (i) => i);
+  let marked = null;  // the highlighted or selected points, drawn again on top at full colour
+  function bind(b) {
+    gl.bindBuffer(gl.ARRAY_BUFFER, b.p); gl.enableVertexAttribArray(at.place); gl.vertexAttribPointer(at.place, 2, gl.FLOAT, false, 0, 0);
+    gl.bindBuffer(gl.ARRAY_BUFFER, b.c); gl.enableVertexAttribArray(at.colour); gl.vertexAttribPointer(at.colour, 3, gl.UNSIGNED_BYTE, true, 0, 0);
+  }
 
-  // ---- labels ------------------------------------------------------------------------------------
-  let width = 0, height = 0, dpr = 1;
+  let width = 0, height = 0, dpr = 1, base = 1;
   function fit() {
     dpr = window.devicePixelRatio || 1;
     width = overlay.clientWidth; height = overlay.clientHeight;
-    overlay.width = Math.round(width * dpr); overlay.height = Math.round(height * dpr);
+    for (const c of [canvas, overlay]) { c.width = Math.round(width * dpr); c.height = Math.round(height * dpr); }
+    const pad = 40, side = Math.max(1, Math.min(width, height) - 2 * pad);
+    let lowX = Infinity, highX = -Infinity, lowY = Infinity, highY = -Infinity;
+    for (let i = 0; i < n; i++) {
+      lowX = Math.min(lowX, D.x[i]); highX = Math.max(highX, D.x[i]); lowY = Math.min(lowY, D.y[i]); highY = Math.max(highY, D.y[i]);
+    }
+    const span = Math.max(highX - lowX, highY - lowY, 1e-9);
+    state.scale = base = side / span;
+    state.tx = (width - (lowX + highX) * state.scale) / 2; state.ty = (height - (lowY + highY) * state.scale) / 2;
   }
-  const BUDGET = 400, TRIED = 25000, cell = 8;
-  function drawLabels() {
+  const sx = (i) => D.x[i] * state.scale + state.tx;
+  const sy = (i) => D.y[i] * state.scale + state.ty;
+
+  // During a pan or zoom, the `shown` most frequent points, adjusted so a frame stays under
+  // about 40 ms; every point once the view rests (REST ms after the last move).
+  const REST = 160, FAST = 25, SLOW = 40;
+  let moving = false, shown = Math.min(n, 30000), lastFrame = 0, restTimer = 0;
+  function paint(from, to) {  // the points [from, to), on a cleared canvas when from is 0
+    gl.viewport(0, 0, canvas.width, canvas.height);
+    if (!from) { gl.clearColor(0.984, 0.984, 0.98, 1); gl.clear(gl.COLOR_BUFFER_BIT); }
+    const dim = marked !== null;
+    const grow = Math.sqrt(state.scale / base);
+    const point = Math.max(1.5, Math.min(8, (n > 50000 ? 2 : n > 10000 ? 2.5 : n > 2000 ? 3.5 : 5) * grow)) * dpr;
+    gl.uniform4f(u.view, state.scale * dpr, state.tx * dpr, state.ty * dpr, 0);
+    gl.uniform2f(u.size, canvas.width, canvas.height);
+    gl.uniform1f(u.point, point);
+    gl.uniform1f(u.alpha, dim ? 0.3 : 0.85);
+    bind(all); gl.drawArrays(gl.POINTS, from, to - from);
+    if (dim) { gl.uniform1f(u.point, point + 1.5 * dpr); gl.uniform1f(u.alpha, 1); bind(marked); gl.drawArrays(gl.POINTS, 0, marked.count); }
+    state.drawn = to;
+    canvas.dataset.points = String(to);
+  }
+  // At rest the rest of the points follow, `shown` more a frame (the canvas is kept between
+  // frames), so no frame draws more than a moving one.
+  let rest = 0, restFrom = 0;
+  function more() {
+    rest = 0;
+    if (moving || restFrom >= n) return;
+    const to = Math.min(n, restFrom + shown);
+    paint(restFrom, to);
+    restFrom = to;
+    if (to < n) rest = requestAnimationFrame(more);
+  }
+  function draw(t) {
+    if (moving && lastFrame) {
+      const took = t - lastFrame;
+      if (took > SLOW) shown = Math.max(Math.min(n, 10000), Math.floor(shown * 0.7));
+      else if (took < FAST) shown = Math.min(n, Math.ceil(shown * 1.25));
+    }
+    lastFrame = moving ? t : 0;
+    cancelAnimationFrame(rest);
+    restFrom = state.everyPoint ? n : Math.min(shown, n);  // (everyPoint: benchmarks/atlas.py's reference)
+    paint(0, restFrom);
+    if (!moving && restFrom < n) rest = requestAnimationFrame(more);
+    drawLabels(moving ? 80 : 400);
+  }
+  let pending = false;
+  const redraw = () => { if (!pending) { pending = true; requestAnimationFrame((t) => { pending = false; draw(t); }); } };
+  function moved() {
+    moving = true; tip.style.display = "none";
+    clearTimeout(restTimer);
+    restTimer = setTimeout(() => { moving = false; lastFrame = 0; redraw(); }, REST);
+    redraw();
+  }
+
+  // ---- labels, marks and the lasso (2-D canvas) ----------------------------------------------------
+  const cell = 8;
+  const textWidth = (word, size) => { let w = 0; for (const ch of word) w += ch.charCodeAt(0) < 0x2e80 ? 0.6 * size : size; return w; };
+  function drawLabels(budget) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
     const cols = Math.ceil(width / cell) + 1, rows = Math.ceil(height / cell) + 1;
@@ -90,10 +178,9 @@
     const hl = new Set(state.highlighted);
     let labelled = 0;
     const place = (i, size, weight, fill, force) => {
-      const [x, y] = scatterplot.getScreenPosition(i) || [-1, -1];
+      const x = sx(i), y = sy(i);
       if (x < 0 || y < 0 || x > width || y > height) return;
-      ctx.font = weight + " " + size + "px " + FONT;
-      const w = ctx.measureText(D.words[i]).width, h = size * 1.15;
+      const w = textWidth(D.words[i], size), h = size * 1.15;
       const x0 = Math.floor((x + 4) / cell), x1 = Math.floor((x + 4 + w) / cell);
       const y0 = Math.floor((y + 4 - h) / cell), y1 = Math.floor((y + 4) / cell);
       let free = true;
@@ -102,69 +189,152 @@
       if (!free && !force) return;
       for (let cy = Math.max(0, y0); cy <= Math.min(rows - 1, y1); cy++)
         for (let cx = Math.max(0, x0); cx <= Math.min(cols - 1, x1); cx++) used[cy * cols + cx] = 1;
+      ctx.font = weight + " " + size + "px " + FONT;
       ctx.lineWidth = 3; ctx.lineJoin = "round"; ctx.strokeStyle = "rgba(251,251,250,.9)";
       ctx.strokeText(D.words[i], x + 4, y + 4);
       ctx.fillStyle = fill;
       ctx.fillText(D.words[i], x + 4, y + 4);
       labelled++;
     };
+    for (const i of state.highlighted) {  // the query ringed in red, its neighbours in orange
+      ctx.beginPath(); ctx.arc(sx(i), sy(i), i === state.query ? 7 : 5, 0, 2 * Math.PI);
+      ctx.fillStyle = i === state.query ? "#d62728" : "#ff7f0e"; ctx.fill();
+      ctx.lineWidth = 1.5; ctx.strokeStyle = "#222"; ctx.stroke();
+    }
     for (const i of state.highlighted) {
       const q = i === state.query;
       place(i, q ? 17 : 14, q ? "bold" : "600", q ? "#b01010" : "#111", q);
     }
-    // the points in view, most frequent first (the data come most frequent first)
-    const inView = (scatterplot.get("pointsInView") || []).slice().sort((a, b) => a - b);
-    for (const i of D.query) if (!hl.has(i)) place(i, 15, "bold", "#111", false);
-    for (let k = 0; k < inView.length && k < TRIED && labelled < BUDGET; k++) {
-      const i = inView[k];
-      if (hl.has(i) || isQuery[i]) continue;
-      place(i, 12, "normal", hl.size ? "rgba(60,60,60,.5)" : groups > 1 ? color(D.group[i]) : "#333", false);
+    const dim = state.highlighted.length || state.selection.length;
+    for (let k = 0, tried = 0; k < n && labelled < budget && tried < 40000; k++) {
+      const i = nth(k);
+      if (hl.has(i)) continue;
+      const x = sx(i), y = sy(i);
+      if (x < 0 || y < 0 || x > width || y > height) continue;
+      tried++;
+      place(i, isQuery[i] ? 15 : 12, isQuery[i] ? "bold" : "normal",
+        dim ? "rgba(60,60,60,.5)" : groups > 1 ? color(D.group[i]) : "#333", false);
+    }
+    if (lasso) {
+      ctx.beginPath(); lasso.forEach(([x, y], k) => (k ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+      ctx.closePath(); ctx.fillStyle = "rgba(40,40,40,.08)"; ctx.fill();
+      ctx.lineWidth = 1.5; ctx.strokeStyle = "#333"; ctx.setLineDash([4, 3]); ctx.stroke(); ctx.setLineDash([]);
     }
     state.labelled = labelled;
     overlay.dataset.labelled = String(labelled);
   }
-  let pending = false;
-  const relabel = () => { if (!pending) { pending = true; requestAnimationFrame(() => { pending = false; drawLabels(); }); } };
-  scatterplot.subscribe("view", relabel);
-  if (document.fonts) document.fonts.load("13px " + FONT, "中").then(relabel, () => {});
+  if (document.fonts) document.fonts.load("13px " + FONT, "中").then(redraw, () => {});
 
-  // ---- hover, click, lasso ---------------------------------------------------------------------
-  let mouse = [0, 0], hovered = -1;
-  canvas.addEventListener("mousemove", (e) => { mouse = [e.clientX, e.clientY]; if (hovered >= 0) placeTip(); });
-  function placeTip() { tip.style.left = (mouse[0] + 12) + "px"; tip.style.top = (mouse[1] + 12) + "px"; }
-  scatterplot.subscribe("pointOver", (i) => {
-    hovered = i;
+  // ---- hover: a grid over data space ----------------------------------------------------------------
+  const G = 128, grid = Array.from({ length: G * G }, () => []);
+  let lowX = Infinity, lowY = Infinity, span = 1e-9;
+  for (let i = 0; i < n; i++) { lowX = Math.min(lowX, D.x[i]); lowY = Math.min(lowY, D.y[i]); }
+  for (let i = 0; i < n; i++) span = Math.max(span, D.x[i] - lowX, D.y[i] - lowY);
+  const cellOf = (v, low) => Math.max(0, Math.min(G - 1, Math.floor((v - low) / span * G)));
+  for (let i = 0; i < n; i++) grid[cellOf(D.y[i], lowY) * G + cellOf(D.x[i], lowX)].push(i);
+  function nearest(px, py, radius) {
+    const dx = (px - state.tx) / state.scale, dy = (py - state.ty) / state.scale, rd = radius / state.scale;
+    let best = -1, bestD = rd * rd;
+    for (let gy = cellOf(dy - rd, lowY); gy <= cellOf(dy + rd, lowY); gy++)
+      for (let gx = cellOf(dx - rd, lowX); gx <= cellOf(dx + rd, lowX); gx++)
+        for (const i of grid[gy * G + gx]) {
+          const d = (D.x[i] - dx) ** 2 + (D.y[i] - dy) ** 2;
+          if (d <= bestD) { bestD = d; best = i; }
+        }
+    return best;
+  }
+
+  // ---- pan, zoom, lasso, click ----------------------------------------------------------------------
+  let drag = null, lasso = null, lassoMode = false;
+  const local = (e) => { const r = canvas.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
+  canvas.addEventListener("mousedown", (e) => {
+    const [x, y] = local(e);
+    if (e.shiftKey || lassoMode) { lasso = [[x, y]]; return; }
+    drag = { x: x, y: y, tx: state.tx, ty: state.ty, far: false };
+    canvas.classList.add("dragging");
+  });
+  window.addEventListener("mouseup", (e) => {
+    canvas.classList.remove("dragging");
+    if (lasso) { const drawn = lasso; lasso = null; if (drawn.length > 2) choose(drawn); redraw(); return; }
+    drag = null;
+  });
+  window.addEventListener("mousemove", (e) => {
+    const [x, y] = local(e);
+    if (lasso) { const last = lasso[lasso.length - 1]; if (Math.hypot(x - last[0], y - last[1]) > 3) { lasso.push([x, y]); redraw(); } return; }
+    if (drag) {
+      if (Math.hypot(x - drag.x, y - drag.y) > 2) drag.far = true;
+      state.tx = drag.tx + x - drag.x; state.ty = drag.ty + y - drag.y; moved(); return;
+    }
+    if (e.target !== canvas) return;
+    const i = nearest(x, y, 8);
+    if (i < 0) { tip.style.display = "none"; return; }
     tip.textContent = D.words[i] + "  ·  " + D.counts[i].toLocaleString() + " times" + (groups > 1 ? "  ·  " + D.groups[D.group[i]] : "");
-    placeTip(); tip.style.display = "block";
+    tip.style.left = (e.clientX + 12) + "px"; tip.style.top = (e.clientY + 12) + "px"; tip.style.display = "block";
   });
-  scatterplot.subscribe("pointOut", () => { hovered = -1; tip.style.display = "none"; });
-  scatterplot.subscribe("select", ({ points }) => {
-    if (points.length === 1) { if (!state.highlighted.includes(points[0])) select(D.words[points[0]], false); return; }
-    if (points.length > 1 && !selecting) showSelection(points);
+  canvas.addEventListener("wheel", (e) => {
+    e.preventDefault();
+    const [x, y] = local(e);
+    const f = Math.exp(-e.deltaY * 0.0015);
+    state.tx = x - (x - state.tx) * f; state.ty = y - (y - state.ty) * f; state.scale *= f;
+    moved();
+  }, { passive: false });
+  let clicked = -1;  // (the word a click chose: a double click's first click may move the view)
+  canvas.addEventListener("click", (e) => {
+    if (e.shiftKey || lassoMode) return;
+    const [x, y] = local(e);
+    const i = nearest(x, y, 8);
+    if (i >= 0) { clicked = i; select(D.words[i], false); } else if (e.detail < 2) clicked = -1;
   });
-  scatterplot.subscribe("deselect", () => { if (!selecting) { state.selection = []; $("selection").hidden = true; } });
   // In the explorer's frame: a double click opens the word's view there (the frame is sandboxed,
   // so it can only say the word; the explorer checks where the message came from).
   const say = (message) => window.parent.postMessage(message, "*");
   if (inFrame) {
-    $("help").textContent += " · double-click: the word's view";
-    canvas.addEventListener("dblclick", () => { if (hovered >= 0) say({ w2vkitWord: (D.keys || D.words)[hovered] }); });
+    $("help").append(" · double-click: the word's view");
+    canvas.addEventListener("dblclick", () => { if (clicked >= 0) say({ w2vkitWord: (D.keys || D.words)[clicked] }); });
   }
+  $("lasso").addEventListener("click", () => {
+    lassoMode = !lassoMode;
+    $("lasso").classList.toggle("on", lassoMode);
+    canvas.classList.toggle("lassoing", lassoMode);
+  });
 
-  function showSelection(points) {
-    const chosen = points.slice().sort((a, b) => a - b);  // most frequent first
-    state.selection = chosen;
+  // A lasso's words: the points inside the polygon drawn (screen space, even-odd rule).
+  function inside(x, y, polygon) {
+    let yes = false;
+    for (let a = 0, b = polygon.length - 1; a < polygon.length; b = a++) {
+      const [xa, ya] = polygon[a], [xb, yb] = polygon[b];
+      if ((ya > y) !== (yb > y) && x < (xb - xa) * (y - ya) / (yb - ya) + xa) yes = !yes;
+    }
+    return yes;
+  }
+  function choose(polygon) {
+    const xs = polygon.map((p) => p[0]), ys = polygon.map((p) => p[1]);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const chosen = [];
+    for (let i = 0; i < n; i++) {
+      const x = sx(i), y = sy(i);
+      if (x >= x0 && x <= x1 && y >= y0 && y <= y1 && inside(x, y, polygon)) chosen.push(i);
+    }
+    showSelection(chosen);
+  }
+  function mark(ids) { marked = ids.length ? buffers(ids.length, (k) => ids[k]) : null; }
+  function showSelection(chosen) {
+    state.selection = chosen;  // (most frequent first: ascending order)
+    state.query = null; state.highlighted = []; list.textContent = ""; status.textContent = "";
+    mark(chosen);
     const box = $("selection"), ol = $("selected");
-    box.hidden = false; ol.textContent = "";
+    box.hidden = !chosen.length; ol.textContent = "";
     $("selection-title").textContent = chosen.length.toLocaleString() + " words selected, most frequent first:";
     for (const i of chosen.slice(0, 200)) {
       const li = document.createElement("li");
+      li.dataset.word = D.words[i];
       li.textContent = D.words[i];
       const s = document.createElement("span"); s.textContent = D.counts[i].toLocaleString(); li.appendChild(s);
       li.addEventListener("click", () => (inFrame ? say({ w2vkitWord: (D.keys || D.words)[i] }) : select(D.words[i])));
       ol.appendChild(li);
     }
     $("selection-ask").hidden = !inFrame;
+    redraw();
   }
   for (const button of document.querySelectorAll("#selection-ask button")) {
     button.addEventListener("click", () => {
@@ -173,42 +343,49 @@
     });
   }
 
-  // ---- search: fly to a word and its neighbours ------------------------------------------------
-  let selecting = false;
+  // ---- search: a word and its neighbours, brought into view ---------------------------------------
   function select(word, fly = true) {
     const w = word.trim();
     list.textContent = "";
-    selecting = true;
-    try {
-      if (!w) { state.query = null; state.highlighted = []; status.textContent = ""; scatterplot.deselect(); relabel(); return; }
-      const i = index.has(w) ? index.get(w) : index.get(w.toLowerCase());
-      if (i === undefined) {
-        state.query = null; state.highlighted = []; scatterplot.deselect();
-        status.textContent = "“" + w + "” is not on this map"; relabel(); return;
-      }
-      search.value = D.words[i];
-      const near = D.neighbours ? D.neighbours[i] : [];
-      state.query = i; state.highlighted = [i, ...near];
-      status.textContent = D.words[i] + ": " + D.counts[i].toLocaleString() + " times" +
-        (near.length ? "; nearest words (cosine):" : inFrame ? "; double-click it for its neighbours" : "");
-      near.forEach((j, k) => {
-        const li = document.createElement("li");
-        li.dataset.word = D.words[j];
-        li.textContent = D.words[j];
-        const s = document.createElement("span"); s.textContent = D.scores[i][k].toFixed(3); li.appendChild(s);
-        li.addEventListener("click", () => select(D.words[j]));
-        list.appendChild(li);
-      });
-      scatterplot.select(state.highlighted, { preventEvent: true });
-      if (fly) scatterplot.zoomToPoints(state.highlighted, { padding: near.length ? 0.4 : 8, transition: true, transitionDuration: 500 });
-      relabel();
-    } finally { selecting = false; }
+    state.selection = []; $("selection").hidden = true;
+    if (!w) { state.query = null; state.highlighted = []; status.textContent = ""; mark([]); redraw(); return; }
+    if (!index) index = new Map(D.words.map((x, k) => [x, k]));
+    const i = index.has(w) ? index.get(w) : index.get(w.toLowerCase());
+    if (i === undefined) {
+      state.query = null; state.highlighted = []; mark([]);
+      status.textContent = "“" + w + "” is not on this map"; redraw(); return;
+    }
+    search.value = D.words[i];
+    const near = D.neighbours ? D.neighbours[i] : [];
+    state.query = i; state.highlighted = [i, ...near];
+    mark(state.highlighted);
+    status.textContent = D.words[i] + ": " + D.counts[i].toLocaleString() + " times" +
+      (near.length ? "; nearest words (cosine):" : inFrame ? "; double-click it for its neighbours" : "");
+    near.forEach((j, k) => {
+      const li = document.createElement("li");
+      li.dataset.word = D.words[j];
+      li.textContent = D.words[j];
+      const s = document.createElement("span"); s.textContent = D.scores[i][k].toFixed(3); li.appendChild(s);
+      li.addEventListener("click", () => select(D.words[j]));
+      list.appendChild(li);
+    });
+    if (fly) {
+      // zoom so the word and the half of its neighbours nearest on the map fill the middle of the
+      // view (the others may lie far away on a t-SNE map; the list names them all)
+      const dist = near.map((j) => Math.hypot(D.x[j] - D.x[i], D.y[j] - D.y[i])).sort((a, b) => a - b);
+      const radius = Math.max(25 / base * (1000 / Math.max(width, height)), dist[Math.floor(dist.length / 2)] || 0);
+      const scale = Math.min(200 * base, 0.35 * Math.min(width, height) / Math.max(radius, 1e-9));
+      if (scale > state.scale) state.scale = scale;
+      state.tx = width / 2 - D.x[i] * state.scale; state.ty = height / 2 - D.y[i] * state.scale;
+    }
+    redraw();
   }
   window.w2vkitSelect = select;
+  window.w2vkitChoose = (ids) => showSelection(ids.slice().sort((a, b) => a - b));
   search.addEventListener("change", () => select(search.value));
   search.addEventListener("keydown", (e) => { if (e.key === "Enter") select(search.value); if (e.key === "Escape") { search.value = ""; select(""); } });
   window.addEventListener("keydown", (e) => { if (e.key === "Escape") { search.value = ""; select(""); } });
-  window.addEventListener("resize", () => { fit(); relabel(); });
+  window.addEventListener("resize", () => { fit(); redraw(); });
 
   // (frame times for the benchmark: the gaps between animation frames while it pans and zooms)
   state.measure = (ms) => new Promise((done) => {
@@ -217,12 +394,12 @@
     const tick = (t) => { times.push(t); if (t < end) requestAnimationFrame(tick); else done(times.slice(1).map((x, k) => x - times[k])); };
     requestAnimationFrame(tick);
   });
+  state.screen = (i) => [sx(i), sy(i)];
 
   fit();
-  scatterplot.draw({ x: xs, y: ys, valueA: category }).then(() => {
-    state.drawn = n;
-    canvas.dataset.points = String(n);
-    drawLabels();
-    document.body.dataset.ready = "1";
-  });
+  paint(0, n);  // (the first view at once: one long frame before any pan or zoom)
+  drawLabels(400);
+  // (ready once every point is drawn: the first view's last part)
+  const ready = () => { if (state.drawn < n) requestAnimationFrame(ready); else { state.times = [started, performance.now()]; document.body.dataset.ready = "1"; } };
+  ready();
 })();
