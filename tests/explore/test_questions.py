@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -222,3 +223,48 @@ def test_groups_and_split_blocks_reach_the_contrast_and_its_command_line(halves,
     assert json.loads(printed.stdout)["results"] == got["result"]["results"]
     scanned = answer(session, "scan", {"top": "5"})
     assert scanned["result"]["results"] and "--groups" in shlex.split(scanned["command"])
+
+
+def test_a_regression_and_the_ratio_from_the_page_print_what_their_command_lines_print(halves, invoke, tmp_path):
+    """Issue 76: the group view asks contrast's regression (a second column, a point on it, the
+    cosine to a word) and the neighbour ratio; the command line each answer shows prints the same
+    rows."""
+    model, source = halves
+    lines = source.read_text(encoding="utf-8").splitlines()
+    table = tmp_path / "lengths.tsv"
+    rows = [f"{line}\t{len(line.split(chr(9))[2])}" for line in lines[1:]]
+    table.write_text("\n".join([lines[0] + "\tlength"] + rows) + "\n", encoding="utf-8")
+    session = Session(model, table=table, by="half", block="chapter", split_blocks=True)
+    asked = {
+        "regression": {"words": "菩萨", "also": "length", "at": "length=30", "to": "八戒"},
+        "ratio": {"words": "菩萨", "ratio": "1"},
+    }
+    for name, params in asked.items():
+        got = answer(session, "contrast", params)
+        argv = shlex.split(got["command"])
+        if name == "regression":
+            assert argv.count("--by") == 2 and argv[argv.index("--at") + 1] == "length=30" and "--to" in argv
+            assert "length" in {r["covariate"] for r in got["result"]["results"]}
+        else:
+            assert "--ratio" in argv
+        printed = invoke([*argv[1:], "--format", "json"])
+        assert printed.exit_code == 0, printed.output
+        assert json.loads(printed.stdout)["results"] == got["result"]["results"], name
+
+
+def test_the_group_transforms_are_fitted_at_start_for_the_model_and_each_member(halves):
+    """Issue 76: the first group question took 40 s fitting the members' transforms; the server
+    fits them at start, and they are kept beside the model and each member."""
+    import glob
+
+    from w2vkit.explore.questions import fit_group_transforms
+
+    model, table = halves
+    for kept in glob.glob(str(model / "alacarte*")) + glob.glob(str(model / "members" / "*" / "alacarte*")):
+        Path(kept).unlink()
+    assert not glob.glob(str(model / "**" / "alacarte.npy"), recursive=True)
+    fit_group_transforms(Session(model, table=table, by="half", block="chapter"))
+    members = sorted((model / "members").iterdir())
+    assert len(members) == 3
+    for folder in [model, *members]:
+        assert (folder / "alacarte.npy").is_file() and (folder / "alacarte.sha256").is_file(), folder

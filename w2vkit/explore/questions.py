@@ -96,6 +96,12 @@ class Question:
 # by the same reader (page_value): bounded, and wrong in one line naming it.
 GROUP = Parameter("group", "word", "A group of the table's column", least=0)
 CONTRAST_WORDS = Parameter("words", "words", "The words to contrast")
+# (a regression from the page: more columns of the table beside explore's --by, fitted vectors at
+# points, cosines to named words, the neighbour ratio; each one flag of `contrast`)
+ALSO_BY = Parameter("also", "words", "More columns of the table as covariates (--by)", least=0)
+AT = Parameter("at", "words", "Fitted vectors at COLUMN=VALUE[,COLUMN=VALUE] points (--at)", least=0)
+TO = Parameter("to", "words", "Words whose cosine each group's use has (--to)", least=0)
+RATIO = Parameter("ratio", "flag", "The nearest-neighbour ratio of two groups (--ratio)")
 SCANNED = Parameter("top", "count", "The most frequent words scanned", limit="scan_top", page_most=PAGE_SCAN_TOP)
 SCAN_TOP_DEFAULT = 50
 PREFIX = Parameter("prefix", "word", "The start of a word", least=0)
@@ -207,13 +213,50 @@ def _table_options(session: Session) -> tuple[dict, list[str]]:
 
 
 def contrast(session: Session, params: Params):
+    """A contrast of the words between the groups of explore's --by, or, with more columns, points,
+    words to measure against or the ratio asked, the regression `contrast` fits for the same
+    flags; its command line gives the same answer."""
     from ..findings.contrast import contrast as find
+    from ..text.reading.tables import parse_conditions
 
     table, by = _table(session)
     words = page_value(CONTRAST_WORDS, params)
     kwargs, options = _table_options(session)
-    result = find(session.engine(), words, table, by=by, **kwargs)
-    return result, ["w2vkit", "contrast", *words, "--in", table, "--by", by, "-m", str(session.model_path), *options]
+    columns = [by, *(page_value(ALSO_BY, params) or [])]
+    points = [parse_conditions(point.split(";"), "at") for point in page_value(AT, params) or []]
+    to = page_value(TO, params)
+    ratio = bool(page_value(RATIO, params))
+    asked = ["--in", table, *(a for c in columns for a in ("--by", c)), "-m", str(session.model_path)]
+    asked += [a for point in points for a in ("--at", ",".join(f"{k}={v}" for k, v in point.items()))]
+    asked += ["--to", ",".join(to)] if to else []
+    asked += ["--ratio"] if ratio else []
+    result = find(
+        session.engine(), words, table, by=columns if len(columns) > 1 else by, at=points or None, to=to, ratio=ratio,
+        **kwargs,
+    )  # fmt: skip
+    return result, ["w2vkit", "contrast", *words, *asked, *options]
+
+
+WARM_WORD = 50  # the rank of the word whose contrast fits the transforms at start (a frequent one, not the most)
+
+
+def fit_group_transforms(session: Session) -> None:
+    """The à la carte transforms a group question needs, the model's and each member's, fitted on
+    the table's rows and kept beside them (w2vkit.findings.alacarte), by a small contrast of a
+    frequent word with the session's options: the server asks it at start, in the background, so
+    that the first group question does not fit them (40 s on 36,000 poems with 5 members)."""
+    from ..errors import W2vkitError
+    from ..findings.contrast import contrast as find
+
+    if session.table is None or session.by is None:
+        return
+    words = session.engine().model.words
+    kwargs, _ = _table_options(session)
+    try:
+        find(session.engine(), [words[min(WARM_WORD, len(words) - 1)]], str(session.table), by=session.by,
+             permutations=19, bootstrap=10, **kwargs)  # fmt: skip
+    except W2vkitError:  # (the page's own questions say what is wrong with the table)
+        pass
 
 
 def scan(session: Session, params: Params):

@@ -50,7 +50,7 @@ from starlette.routing import Route
 from ..base.env import debug_enabled
 from ..errors import W2vkitError
 from .mapview import map_page_of, map_question
-from .questions import QUESTIONS, Session, answer, completions
+from .questions import QUESTIONS, Session, answer, completions, fit_group_transforms
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,8 @@ def _file_routes(token: str) -> list[Route]:
 def _warmer(session: Session, slow: Worker) -> Callable[[], None]:
     """What asks what the first visit asks before the address is printed: the most frequent word's
     neighbours and picture (the members' norms and indexes read, numpy warmed), and the default
-    whole-model map (scikit-learn imported: 3 s on a busy machine)."""
+    whole-model map (scikit-learn imported: 3 s on a busy machine); then, with a table, the group
+    questions' transforms, in the background after the address is printed."""
 
     def warm() -> None:
         try:
@@ -206,6 +207,7 @@ def _warmer(session: Session, slow: Worker) -> Callable[[], None]:
                 pass
         asked = map_question(session, {})
         slow.ask(("map", asked), lambda: map_page_of(session, asked), MAP_WARM_WAIT)
+        slow.ask(("transforms",), lambda: fit_group_transforms(session), 0)  # (after the address: not waited for)
 
     return warm
 

@@ -313,6 +313,11 @@
   async function showGroups(s) {
     await aboutAsked;
     clear($("group-table")); clear($("group-notes")); clear($("group-takeaway")); $("path").style.display = "none";
+    // (the contrast's form shows what was asked: a link reproduces the view)
+    for (const input of document.querySelectorAll("#view-groups form[data-question='contrast'] input")) {
+      if (input.type === "checkbox") input.checked = !!s[input.name]; else input.value = s[input.name] || "";
+    }
+    if (s.also || s.at || s.to || s.ratio) document.querySelector("#view-groups details.more").open = true;
     if (!about || !about.table) { $("group-title").textContent = "Start explore with --in TABLE --by COLUMN to contrast groups."; return; }
     if (s.q === "scan") {
       $("group-title").textContent = "The words that change most between the groups of " + about.by;
@@ -325,7 +330,9 @@
     }
     if (!s.words) { $("group-title").textContent = "Contrast a word between the groups of " + about.by + "."; return; }
     $("group-title").textContent = s.words + " between the groups of " + about.by;
-    const answer = await answered("contrast", { words: s.words }, "a contrast of " + s.words);
+    const asked = { words: s.words };
+    for (const k of ["also", "at", "to", "ratio"]) if (s[k]) asked[k] = s[k];
+    const answer = await answered("contrast", asked, "a contrast of " + s.words);
     if (!answer) return;
     notes($("group-notes"), answer.result);
     table($("group-table"), answer.result, { estimate: "change", onRow: (r) => showPassages(r.word, null, r.group) });
@@ -427,7 +434,8 @@
       form.addEventListener("submit", (ev) => {
         ev.preventDefault();
         const q = form.dataset.question;
-        const values = Object.fromEntries(Array.from(form.querySelectorAll("input")).map((i) => [i.name, i.value.trim()]));
+        const values = Object.fromEntries(Array.from(form.querySelectorAll("input")).map((i) =>
+          [i.name, i.type === "checkbox" ? (i.checked ? "1" : "") : i.value.trim()]));
         go(Object.assign({ view: form.closest("section").id.replace("view-", ""), q: q }, values));
       });
     }
