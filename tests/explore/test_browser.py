@@ -177,7 +177,7 @@ def test_a_researchers_round_in_the_browser(halves, browser_page, tmp_path):
             """() => { const t = document.querySelector('#group-table');
                  const i = Array.from(t.querySelectorAll('thead th')).findIndex(th => th.textContent === 'neighbours');
                  return Array.from(t.querySelectorAll('tbody tr')).flatMap(
-                     tr => Array.from(tr.cells[i].querySelectorAll('span')).map(s => s.title)); }"""
+                     tr => Array.from(tr.cells[i].querySelectorAll('span.pair > span')).map(s => s.title)); }"""
         )
         assert titles and all(re.fullmatch(r"found by \d+% of the members", t) for t in titles), titles
         assert "recurrence" not in cells_header(page, "#group-table")
@@ -330,6 +330,8 @@ def test_a_page_on_another_port_of_this_machine_gets_nothing_answered_and_nothin
     try:
         page.goto(served.url)  # (the user's own visit: whatever the explorer gives a browser, this one has it)
         ready(page)
+        # (the user's first screen, the map, keeps its layout beside the model: done before the count)
+        page.frame_locator("#map").locator("body[data-ready='1']").wait_for(timeout=120_000)
         files_before = sorted(str(p.relative_to(model)) for p in model.rglob("*"))
         seen = len(served.answered)
         page.goto(f"http://127.0.0.1:{other.server_address[1]}/index.html")

@@ -105,10 +105,13 @@
     tick.style.left = x(estimate);
     b.append(span, tick);
     if (lo < 0 && hi > 0) { const zero = el("b"); zero.style.left = x(0); b.appendChild(zero); }
-    b.title = fmt(low) + " to " + fmt(high);
+    b.title = fmt(estimate) + " (90% interval " + fmt(low) + " to " + fmt(high) + ")";
     return b;
   }
   const HIDDEN = new Set(["low", "high"]);
+  // Lists shown word by word with their numbers side by side (a contrast's neighbours and their
+  // cosines, its context words and their z), not as two columns apart.
+  const PAIRED = { neighbours: "cosines", context: "context_z", vs_neighbours: "vs_cosines", vs_context: "vs_context_z" };
   // A result's rows as a table: every column, an interval bar where the rows have low and high,
   // rows clickable when `onRow` is given (and an arrow to go to the row's word).
   function table(node, result, opts = {}) {
@@ -118,7 +121,10 @@
     // (a contrast's neighbours with their recurrence among the members: shown on the words, faint
     // when fewer than half the members find them, not as a column of numbers beside them)
     const shares = Array.isArray(rows[0].neighbours) && Array.isArray(rows[0].recurrence);
-    const columns = Object.keys(rows[0]).filter((c) => !HIDDEN.has(c) && !(shares && c === "recurrence"));
+    const paired = Object.entries(PAIRED).filter(([w, v]) => Array.isArray(rows[0][w]) && Array.isArray(rows[0][v]));
+    const numbersOf = Object.fromEntries(paired);
+    const pairedNumbers = new Set(paired.map(([, v]) => v));
+    const columns = Object.keys(rows[0]).filter((c) => !HIDDEN.has(c) && !(shares && c === "recurrence") && !pairedNumbers.has(c));
     const interval = "low" in rows[0] && "high" in rows[0];
     // the bars' scale: 0 to 1 for similarities, else 0 to the largest high (a change of 0.03)
     const estimateOf = opts.estimate || "similarity";
@@ -130,17 +136,31 @@
     for (const c of columns) head.appendChild(el("th", c));
     if (interval) head.appendChild(el("th", "90% interval"));
     const thead = el("thead"); thead.appendChild(head); node.appendChild(thead);
+    if (interval) {  // (the bars' axis under their heading: the scale's ends; hover a bar for its numbers)
+      const axis = el("tr", null, "axis");
+      for (let k = 0; k < columns.length; k++) axis.appendChild(el("td"));
+      const ends = el("td", null, "axis");
+      ends.append(el("span", fmt(lo)), el("span", fmt(hi)));
+      ends.title = "each bar runs from " + fmt(lo) + " (left) to " + fmt(hi) + " (right)";
+      axis.appendChild(ends);
+      thead.appendChild(axis);
+    }
     const body = el("tbody");
     rows.forEach((r, i) => {
       const tr = el("tr");
       for (const c of columns) {
-        const td = el("td", shares && c === "neighbours" ? "" : fmt(r[c]), typeof r[c] === "number" ? "num" : "");
-        if (shares && c === "neighbours") {
-          r.neighbours.forEach((w, k) => {
-            const share = r.recurrence[k];
+        const listed = (shares && c === "neighbours") || (c in numbersOf && Array.isArray(r[c]));
+        const td = el("td", listed ? "" : fmt(r[c]), typeof r[c] === "number" ? "num" : "");
+        if (listed) {
+          const numbers = c in numbersOf ? r[numbersOf[c]] || [] : [];
+          r[c].forEach((w, k) => {
+            const share = shares && c === "neighbours" ? r.recurrence[k] : undefined;
             const span = el("span", w, typeof share === "number" && share < 0.5 ? "faint" : "");
             if (typeof share === "number") span.title = "found by " + Math.round(100 * share) + "% of the members";
-            td.append(k ? " " : "", span);
+            const pair = el("span", null, "pair");  // (a word and its number never split across lines)
+            pair.appendChild(span);
+            if (typeof numbers[k] === "number") pair.append(el("small", " " + fmt(numbers[k]), "faint"));
+            td.append(k ? " " : "", pair);
           });
         }
         if (c === "word" && opts.unstable !== undefined && typeof r.recurrence === "number" && r.recurrence < opts.unstable) {
