@@ -406,3 +406,49 @@ def test_the_first_screen_is_the_whole_vocabularys_map(halves, browser_page):
         assert asked and all(u.startswith(own) or u.startswith("data:") for u in asked), asked
     finally:
         served.stop()
+
+
+def test_the_researchers_study_runs_from_the_group_view(halves, browser_page, tmp_path):
+    """Issue 76 (the trial's section 2g): from the page, a regression on two columns with a
+    word to measure against, blocks split, then the neighbour ratio, then a row's passages with
+    the row's own columns; each view's command line is the one contrast prints the same rows for."""
+    model, source = halves
+    lines = source.read_text(encoding="utf-8").splitlines()
+    table = tmp_path / "lengths.tsv"
+    rows = [f"{line}\t{len(line.split(chr(9))[2])}" for line in lines[1:]]
+    table.write_text("\n".join([lines[0] + "\tlength"] + rows) + "\n", encoding="utf-8")
+    page, errors = browser_page
+    served = Served(Session(model, table=table, by="half", block="chapter", split_blocks=True, columns=("chapter",)))
+    try:
+        page.goto(served.url + "&view=groups")
+        ready(page)
+        form = page.locator("#view-groups form[data-question='contrast']")
+        form.locator("input[name='words']").fill("菩萨")
+        form.locator("summary").click()
+        form.locator("input[name='also']").fill("length")
+        form.locator("input[name='to']").fill("八戒")
+        form.locator("button").click()
+        wait_until(page, "document.querySelectorAll('#group-table tbody tr').length > 0", 120)
+        assert set(cells(page, "#group-table", "covariate")) == {"half", "length"}
+        assert "cos_八戒" in cells_header(page, "#group-table")
+        command = page.inner_text("#group-takeaway")
+        assert "--by half --by length" in command and "--to 八戒" in command and "--split-blocks" in command
+        # the ratio, from the same form
+        form.locator("input[name='also']").fill("")
+        form.locator("input[name='to']").fill("")
+        form.locator("input[name='ratio']").check()
+        form.locator("button").click()
+        wait_until(page, "document.querySelector('#group-takeaway').textContent.includes('--ratio')", 120)
+        wait_until(page, "document.querySelectorAll('#group-table tbody tr').length > 0", 120)
+        assert "ratio" in " ".join(cells_header(page, "#group-table"))
+        # a group's typical passages carry the row's own column
+        form.locator("input[name='ratio']").uncheck()
+        form.locator("button").click()
+        wait_until(page, "!document.querySelector('#group-takeaway').textContent.includes('--ratio')", 120)
+        wait_until(page, "document.querySelectorAll('#group-table tbody tr').length > 1", 120)
+        page.locator("#group-table tbody tr").nth(1).click()
+        wait_until(page, "document.querySelectorAll('#passages-table tr').length > 1", 120)
+        assert "chapter" in page.locator("#passages-table tr").first.inner_text()
+        assert page.inner_text("#error") == "" and not errors
+    finally:
+        served.stop()
