@@ -2,6 +2,7 @@
 are the ones a fresh projection gives; a changed model or word list is a miss."""
 
 import numpy as np
+import pytest
 
 from w2vkit.model.store import load_model, save_model
 from w2vkit.pictures import projection
@@ -73,3 +74,43 @@ def test_clusters_of_many_words_are_fitted_on_the_most_frequent(tmp_path, monkey
     unit = unit_rows(np.asarray(engine.vectors, dtype=np.float32))
     fitted = MiniBatchKMeans(n_clusters=4, random_state=0, n_init=3, batch_size=2048).fit(unit[:100])
     assert cluster_groups(engine, words, 4)[0] == fitted.predict(unit).tolist()
+
+
+@pytest.mark.umap
+def test_a_umap_layout_keeps_neighbours_and_is_the_same_for_a_seed(tmp_path):
+    """plot --method umap (the umap extra): umap-learn's layout, repeatable for a seed, and kept
+    beside the model for a whole-model map; its neighbourhoods those of the vectors (scikit-learn's
+    trustworthiness, against a random layout's)."""
+    from sklearn.manifold import trustworthiness
+
+    engine = _model_in_clusters(tmp_path)
+    words = list(engine.model.words)
+    unit = np.asarray(engine.vectors, dtype=np.float32)
+    first = project(unit, "umap", 0)
+    assert first.shape == (len(words), 2) and np.array_equal(first, project(unit, "umap", 0))
+    rng = np.random.default_rng(0)
+    assert trustworthiness(unit, first, n_neighbors=10, metric="cosine") > 0.9
+    assert trustworthiness(unit, rng.normal(size=first.shape), n_neighbors=10, metric="cosine") < 0.7
+    kept = whole_map_layout(engine, words, "umap", 0)
+    assert np.allclose(kept, first) and (engine.model.path / "layout-umap.npy").is_file()
+
+
+def _model_in_clusters(tmp_path, n=300):
+    rng = np.random.default_rng(2)
+    centres = rng.normal(size=(6, 16)) * 3
+    vectors = (centres[rng.integers(0, 6, n)] + rng.normal(size=(n, 16))).astype(np.float32)
+    words = [f"词{i:04d}" for i in range(n)]
+    return Engine(load_model(save_model(tmp_path / "clustered", words, np.arange(n, 0, -1), vectors, {})))
+
+
+def test_umap_without_its_extra_is_refused_before_any_work(monkeypatch):
+    import importlib.util
+
+    from w2vkit.errors import UsageError
+    from w2vkit.pictures.projection import check_method
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "umap" else real(name, *a))
+    with pytest.raises(UsageError, match=r"umap needs umap-learn: pip install 'w2vkit\[umap\]'"):
+        check_method("umap")
+    assert check_method("pca") == "pca"

@@ -42,7 +42,7 @@ DEFAULT_COLLECTION = "w2vkit_index"
 EXPORT_FORMATS = ("word2vec-bin", "word2vec-txt", "projector")
 # w2vkit.pictures.plotting: without words, how many frequent words a map shows. A picture stays readable with
 # a few hundred labels; the HTML map is made to explore thousands.
-PLOT_METHODS = ("tsne", "pca")
+PLOT_METHODS = ("tsne", "pca", "umap")  # (umap: the umap extra)
 DEFAULT_NEIGHBORS = 10
 DEFAULT_IMAGE_TOP = 300
 DEFAULT_PAGE_TOP = 5000

@@ -49,7 +49,8 @@ from .output import engine_for, info, plural, show_progress
     "--method",
     type=click.Choice(PLOT_METHODS),
     default=PLOT_METHODS[0],
-    help=f"t-SNE (scikit-learn; openTSNE from {LARGE_MAP:,} words) or the faster PCA",
+    help=f"t-SNE (scikit-learn; openTSNE from {LARGE_MAP:,} words), the faster PCA, or UMAP (the umap extra: "
+    "pip install 'w2vkit[umap]')",
 )
 @picture_options(
     f"Image (.png, .svg, .pdf) or interactive map (.html) [default: {DEFAULT_PLOT_FOLDER}/<model>-<method>.png]."

@@ -37,6 +37,7 @@ from .fonts import INSTALL_HINT, find_cjk_font
 from .labelplacing import place_label_subset, place_labels
 from .projection import (
     check_clusters,
+    check_method,
     choose_words,
     cluster_groups,
     label_groups,
@@ -226,6 +227,7 @@ def _checked(method: str, clusters: int | None, table, by: str | None, text_colu
     count), a table's groups ((table, column, text column)) or nothing (None), before any work."""
     if method not in PLOT_METHODS:
         raise UsageError(f"unknown method {method!r}; choose {' or '.join(PLOT_METHODS)}")
+    check_method(method)
     if (table is None) != (by is None):
         raise UsageError("give {table} TABLE and {by} COLUMN together: the groups that colour the map", "table", "by")
     if table is not None and clusters is not None:
@@ -264,7 +266,8 @@ def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, 
     labels shown, the legend's names or None, the title)."""
     chosen, groups, is_query = choose_words(engine, list(words), neighbors, top, rank)
     xy = _projected(engine, chosen, method, seed, progress, fmt, described=bool(words), top=top)
-    name = title or f"{engine.model.path.name}: {'t-SNE' if method == 'tsne' else 'PCA'} of {len(chosen)} words"
+    shown_method = {"tsne": "t-SNE", "umap": "UMAP"}.get(method, "PCA")
+    name = title or f"{engine.model.path.name}: {shown_method} of {len(chosen)} words"
     shown, legend = chosen, None
     if engine.labels:  # an item model with labels: names on the points, colours by group
         shown = [engine.name_of(w) or w for w in chosen]
@@ -296,9 +299,11 @@ def _projected(engine, chosen, method: str, seed: int, progress: bool, fmt: str,
             f" and makes a page of ~{n * 0.27 / 1000:,.0f} MB" if fmt == "html" else "",
             SLOW_MAP_WORDS,
         )
-    if method == "tsne":
+    if method in ("tsne", "umap"):
         log.info(
-            "t-SNE of %s...", "the words and their neighbours" if described else f"the {top:,} most frequent words"
+            "%s of %s...",
+            "t-SNE" if method == "tsne" else "UMAP (its first run in a process compiles for about a minute)",
+            "the words and their neighbours" if described else f"the {top:,} most frequent words",
         )
     log.debug("projecting %d words with %s ...", n, "t-SNE" if method == "tsne" else "PCA")
     with progress_callback(progress, "t-SNE") as report:

@@ -72,13 +72,24 @@ def choose_words(engine: Engine, words: list[str], neighbors: int, top: int, ran
     return chosen, groups, is_query
 
 
+def check_method(method: str) -> str:
+    """A projection this installation can make (umap needs the umap extra), before any work."""
+    import importlib.util
+
+    if method == "umap" and importlib.util.find_spec("umap") is None:
+        raise UsageError("{method} umap needs umap-learn: pip install 'w2vkit[umap]' (or choose pca or tsne)", "method")
+    return method
+
+
 def project(vectors: np.ndarray, method: str, seed: int, progress=None) -> np.ndarray:
-    """2-D positions by PCA or t-SNE (cosine). progress(done, total) is called during a large
+    """2-D positions by PCA, t-SNE or UMAP (cosine). progress(done, total) is called during a large
     t-SNE."""
     n = len(vectors)
     unit = unit_rows(vectors)
     if method == "pca" or n < 4:  # (the package's one PCA: the explorer's neighbourhood draws the same)
         return principal_plane(unit)
+    if method == "umap":
+        return _umap(unit, seed)
     if n >= LARGE_MAP:
         return _opentsne(unit, seed, progress)
     from sklearn.manifold import TSNE
@@ -89,6 +100,22 @@ def project(vectors: np.ndarray, method: str, seed: int, progress=None) -> np.nd
         n_components=2, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed, metric="cosine"
     )
     return tsne.fit_transform(unit)
+
+
+def _umap(unit: np.ndarray, seed: int) -> np.ndarray:
+    """umap-learn's UMAP on cosine distances with its defaults (15 neighbours, min_dist 0.1), seeded:
+    one thread, as umap-learn makes a seeded layout repeatable only so (numba compiles it on the
+    first use in a process, some 70 s here; then about 10 s for 8,000 words)."""
+    import warnings
+
+    import umap
+
+    with warnings.catch_warnings():  # (its numba and n_jobs notices are not the user's business)
+        warnings.simplefilter("ignore")
+        reducer = umap.UMAP(
+            n_components=2, metric="cosine", n_neighbors=min(15, len(unit) - 1), random_state=seed, n_jobs=1
+        )
+        return np.asarray(reducer.fit_transform(unit), dtype=np.float64)
 
 
 def _opentsne(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
