@@ -230,7 +230,7 @@ def test_the_map_is_plots_own_page_and_its_command_line_writes_the_same_map(halv
 
     model, table = halves
     client = client_for(Session(model, table=table, by="half"), wait=120)
-    for params in ({"clusters": "4", "colour": "clusters"}, {}):
+    for params in ({"clusters": "4", "colour": "clusters"}, {}, {"colour": "frequency"}):
         got = client.get("/map", params={"token": TOKEN, **params})
         assert got.status_code == 200 and "unsafe-inline" in got.headers["content-security-policy"]
         data = _map_data(got.text)

@@ -114,3 +114,14 @@ def test_umap_without_its_extra_is_refused_before_any_work(monkeypatch):
     with pytest.raises(UsageError, match=r"umap needs umap-learn: pip install 'w2vkit\[umap\]'"):
         check_method("umap")
     assert check_method("pca") == "pca"
+
+
+def test_frequency_bands_are_the_powers_of_ten_of_the_counts(tmp_path):
+    from w2vkit.pictures.projection import frequency_groups
+
+    engine = _model(tmp_path)  # (counts 400 down to 1)
+    words = list(engine.model.words)
+    groups, names = frequency_groups(engine, words)
+    assert names == ["100-999 times", "10-99 times", "1-9 times"]
+    counts = [int(engine.model.counts[engine.model.index[w]]) for w in words]
+    assert all(names[g].startswith(f"{10 ** (len(str(c)) - 1):,}-") for g, c in zip(groups, counts))

@@ -68,12 +68,29 @@ from .output import engine_for, info, plural, show_progress
     "was trained on: a period's vocabulary shows as a region; words spread evenly are grey).",
 )
 @click.option("--by", default=None, metavar="COLUMN", help="The table's column whose groups colour the map.")
+@click.option(
+    "--frequency", is_flag=True, help="Without WORDs: colour the words by how often they occur (bands of ten)."
+)
 @text_column_option()
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @verbosity
 def plot(
-    words, neighbors, rank, top, method, output, font, seed, clusters, table, by, text_column, similarity, model_path
+    words,
+    neighbors,
+    rank,
+    top,
+    method,
+    output,
+    font,
+    seed,
+    clusters,
+    table,
+    by,
+    frequency,
+    text_column,
+    similarity,
+    model_path,
 ):
     """Draw a 2-D map of the vector space with labelled words.
 
@@ -106,6 +123,7 @@ def plot(
         clusters=clusters,
         table=table,
         by=by,
+        frequency=frequency,
         progress=show_progress(),
         **given(neighbors=neighbors, rank=rank, method=method, seed=seed, text_column=text_column),
     )

@@ -25,13 +25,14 @@ class MapQuestion:
     words: tuple[str, ...]
     similarity: str | None
     groups: bool = False  # coloured by the session's table's groups (each word's leaning)
+    frequency: bool = False  # coloured by how often each word occurs
 
 
 MAP_WORDS = Parameter("words", "words", "The words drawn with their neighbours", least=0)
 MAP_SIZE = Parameter("top", "count", "The most frequent words drawn", limit="top", page_most=MAP_MOST)
 MAP_COLOURS = Parameter("clusters", "count", "Clusters coloured", limit="clusters")
 MAP_METHOD = Parameter("method", "choice", "The projection", choices=PLOT_METHODS)
-MAP_COLOUR = Parameter("colour", "choice", "What colours the words", choices=("clusters", "groups"))
+MAP_COLOUR = Parameter("colour", "choice", "What colours the words", choices=("clusters", "groups", "frequency"))
 
 
 def map_question(session: Session, params: dict) -> MapQuestion:
@@ -44,13 +45,15 @@ def map_question(session: Session, params: dict) -> MapQuestion:
     if colour == "groups" and session.table is None:
         raise UsageError("colour=groups needs a table: start explore with --in TABLE --by COLUMN")
     by_groups = colour == "groups" and not words
+    by_frequency = colour == "frequency" and not words
     return MapQuestion(
         page_value(MAP_SIZE, params) or len(session.engine().model),
         page_value(MAP_METHOD, params) or "pca",
-        None if words or by_groups else (MAP_CLUSTERS if clusters is None else clusters) or None,
+        None if words or by_groups or by_frequency else (MAP_CLUSTERS if clusters is None else clusters) or None,
         words,
         similarity_asked(session, params),
         by_groups,
+        by_frequency,
     )
 
 
@@ -66,7 +69,7 @@ def map_page_of(session: Session, asked: MapQuestion) -> str:
         engine, list(asked.words), with_neighbours=bool(asked.words), command=shell_line(map_command(session, asked)),
         top=asked.top, method=asked.method, clusters=asked.clusters,
         table=session.table if coloured else None, by=session.by if coloured else None,
-        text_column=session.text_column or TEXT_COLUMN,
+        text_column=session.text_column or TEXT_COLUMN, frequency=asked.frequency,
     )  # fmt: skip
 
 
@@ -77,6 +80,8 @@ def map_command(session: Session, asked: MapQuestion) -> list[str]:
         argv += ["--top", str(asked.top)]
     if asked.clusters:
         argv += ["--clusters", str(asked.clusters)]
+    if asked.frequency:
+        argv += ["--frequency"]
     if asked.groups:
         argv += ["--in", str(session.table), "--by", str(session.by)]
         if session.text_column and session.text_column != TEXT_COLUMN:

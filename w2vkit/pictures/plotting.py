@@ -40,6 +40,7 @@ from .projection import (
     check_method,
     choose_words,
     cluster_groups,
+    frequency_groups,
     label_groups,
     of_characters,
     project,
@@ -104,6 +105,7 @@ def plot(
     table: str | Path | None = None,
     by: str | None = None,
     text_column: str = TEXT_COLUMN,
+    frequency: bool = False,
 ) -> PlotResult:
     """Map the `top` most frequent words, or the given words and their neighbours, to `output`:
     an image (.png/.svg/.pdf) or an interactive page (.html, see w2vkit.pictures.webmap).
@@ -140,6 +142,9 @@ def plot(
         Without `words`: colour each word by the group of the table's column `by` it leans to
         (w2vkit.findings.leaning; the table the model was trained on, its `text_column` read as
         contrast reads it), so that a period's vocabulary shows as a region.
+    frequency : bool
+        Without `words`: colour each word by how often the model saw it, in bands of ten (1-9,
+        10-99, ...).
 
     Returns
     -------
@@ -160,7 +165,7 @@ def plot(
     started = time.perf_counter()
     output = Path(output) if output is not None else default_output(engine, method)
     fmt = output_format(output)
-    colours = _checked(method, clusters, table, by, text_column)
+    colours = _checked(method, clusters, table, by, text_column, frequency)
     if top is None:
         top = DEFAULT_PAGE_TOP if fmt == "html" else DEFAULT_IMAGE_TOP
     check_writable(output)
@@ -214,7 +219,7 @@ def map_page(
     asked = inspect.signature(plot).bind(engine, None, words, **choices)
     asked.apply_defaults()
     a = asked.arguments
-    colours = _checked(a["method"], a["clusters"], a["table"], a["by"], a["text_column"])
+    colours = _checked(a["method"], a["clusters"], a["table"], a["by"], a["text_column"], a["frequency"])
     top = DEFAULT_PAGE_TOP if a["top"] is None else a["top"]
     return _page(
         engine, words, a["neighbors"], a["rank"], top, a["method"], a["seed"], a["title"], a["progress"], colours,
@@ -222,9 +227,10 @@ def map_page(
     )[0]  # fmt: skip
 
 
-def _checked(method: str, clusters: int | None, table, by: str | None, text_column: str):
+def _checked(method: str, clusters: int | None, table, by: str | None, text_column: str, frequency: bool = False):
     """The map's method checked, and what colours a map without words: k-means clusters (a
-    count), a table's groups ((table, column, text column)) or nothing (None), before any work."""
+    count), a table's groups ((table, column, text column)), the words' frequency ("frequency") or
+    nothing (None), before any work."""
     if method not in PLOT_METHODS:
         raise UsageError(f"unknown method {method!r}; choose {' or '.join(PLOT_METHODS)}")
     check_method(method)
@@ -232,6 +238,10 @@ def _checked(method: str, clusters: int | None, table, by: str | None, text_colu
         raise UsageError("give {table} TABLE and {by} COLUMN together: the groups that colour the map", "table", "by")
     if table is not None and clusters is not None:
         raise UsageError("colour a map by {clusters} or by a table's {by} column, not both", "clusters", "by")
+    if frequency and (clusters is not None or table is not None):
+        raise UsageError("colour a map by {frequency}, {clusters} or a table's {by} column: one", "frequency")
+    if frequency:
+        return "frequency"
     if clusters is not None:
         return check_clusters(clusters)
     return None if table is None else (str(table), by, text_column)
@@ -273,7 +283,9 @@ def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, 
         shown = [engine.name_of(w) or w for w in chosen]
         if not words:
             groups, legend = label_groups(engine, chosen)
-    if isinstance(colours, int) and not words:
+    if colours == "frequency" and not words:
+        groups, legend = frequency_groups(engine, chosen)
+    elif isinstance(colours, int) and not words:
         groups, legend = cluster_groups(engine, chosen, colours, seed)
     elif isinstance(colours, tuple) and not words:
         from ..findings.leaning import leanings

@@ -189,6 +189,17 @@ def label_groups(engine, items: list[str], most: int = 9) -> tuple[list[int], li
     return [names.index(g) if g in common else len(common) for g in first], names
 
 
+def frequency_groups(engine: Engine, words: list[str]) -> tuple[list[int], list[str]]:
+    """Each word's band of frequency for colouring (seen 1-9 times, 10-99, ...: the k of 10^k) and
+    the legend's names, the most frequent band first."""
+    counts = engine.model.counts
+    seen = [int(counts[engine.model.index[w]]) if counts is not None else 0 for w in words]
+    bands = [len(str(max(c, 1))) - 1 for c in seen]
+    order = sorted(set(bands), reverse=True)
+    names = [f"{10**b:,}-{10 ** (b + 1) - 1:,} times" for b in order]
+    return [order.index(b) for b in bands], names
+
+
 def check_clusters(k) -> int:
     if not isinstance(k, int) or isinstance(k, bool) or not 2 <= k <= MAX_CLUSTERS:
         raise UsageError(f"{{clusters}}: give a number from 2 to {MAX_CLUSTERS}, not {k!r}", "clusters")
