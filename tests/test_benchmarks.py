@@ -210,6 +210,15 @@ def test_explore_benchmark(small_model):
 
 
 @pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.explore
+def test_atlas_benchmark():
+    out = run("atlas.py", "--words", 3000)
+    assert "first PCA layout" in out and "layout kept" in out and "every point every frame (reference)" in out
+    assert "similar with the map open" in out
+
+
+@pytest.mark.slow
 def test_passes_benchmark(novel_slice, tmp_path):
     import gzip
 
