@@ -6,6 +6,7 @@ answered with one line while the server serves on. Needs the explore extra (pyte
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -289,3 +290,20 @@ def test_half_sent_requests_are_closed_at_the_header_deadline_and_questions_answ
             s.close()
         server.should_exit = True
         thread.join(10)
+
+
+def test_a_map_still_drawn_says_what_and_for_how_long_then_comes(halves):
+    """Issue 76: a t-SNE or UMAP of every word takes minutes; the page waiting for it says what is
+    drawn and how long it has taken, and asks again until the map comes."""
+    model, _ = halves
+    client = client_for(Session(model), wait=0.0)
+    params = {"token": TOKEN, "method": "pca", "clusters": "3"}
+    first = client.get("/map", params=params)
+    assert first.status_code == 202 and first.headers["refresh"] == "2"
+    assert re.search(r"Drawing the map: a PCA of [\d,]+ words, \d+ s so far…", first.text), first.text
+    for _ in range(600):
+        got = client.get("/map", params=params)
+        if got.status_code != 202:
+            break
+        time.sleep(0.1)
+    assert got.status_code == 200 and '<script id="map-data"' in got.text

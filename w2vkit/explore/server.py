@@ -249,7 +249,7 @@ def make_app(
             return PlainTextResponse(_message(e), 400)
         job = slow.ask(("map", asked), lambda: map_page_of(session, asked), wait)
         if not job.done.is_set():
-            return HTMLResponse(_WAITING_PAGE, 202, headers={"Refresh": "2"})
+            return HTMLResponse(waiting_page(asked, time.monotonic() - job.started), 202, headers={"Refresh": "2"})
         if job.error is not None:
             return PlainTextResponse(_message(job.error), 400)
         return HTMLResponse(job.value, headers={"Content-Security-Policy": MAP_POLICY})
@@ -266,7 +266,18 @@ def make_app(
     return guard
 
 
-_WAITING_PAGE = "<!doctype html><meta charset=utf-8><title>w2vkit map</title><p>Drawing the map…</p>"
+# (how long a projection of that many words takes here: what the page says while it waits)
+_PROJECTIONS = {"pca": "PCA", "tsne": "t-SNE (minutes per 10,000 words)", "umap": "UMAP (minutes per 10,000 words)"}
+
+
+def waiting_page(asked, seconds: float) -> str:
+    """The map's page while it is drawn: what is drawn and how long it has taken so far (the page
+    asks again every 2 s). Only numbers and fixed words: nothing of the request is echoed."""
+    what = f"a {_PROJECTIONS.get(asked.method, 'PCA')} of {asked.top:,} words" if not asked.words else "the words"
+    return (
+        "<!doctype html><meta charset=utf-8><title>w2vkit map</title>"
+        f"<p>Drawing the map: {what}, {seconds:.0f} s so far…</p>"
+    )
 
 
 _HEADERS = (
