@@ -70,9 +70,11 @@ def test_explore_refuses_a_missing_model_before_serving(invoke, tmp_path):
 
 
 STAND_IN_BROWSER = """
-import sys, time, urllib.request
+import os, sys, time, urllib.request
 with urllib.request.urlopen(sys.argv[1], timeout=30) as r:  # (as a browser would: the page, through the redirect)
-    open(sys.argv[2], "w").write(str(r.status) + " " + r.geturl())
+    with open(sys.argv[2] + ".part", "w") as f:  # (whole, then renamed: the test reads it once it exists)
+        f.write(str(r.status) + " " + r.geturl())
+    os.replace(sys.argv[2] + ".part", sys.argv[2])
 time.sleep(60)
 """
 
