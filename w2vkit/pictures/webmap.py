@@ -1,15 +1,17 @@
 """An interactive map of the vector space as one self-contained HTML file (`plot -o map.html`).
 
-The page is a small hand-written viewer, inlined with its data (static/webmap.js): the points drawn
-with WebGL (100,000 and more), pan and zoom, hover for a word and its count, labels that appear as
-you zoom in (most frequent first, never overlapping), a search box that highlights a word and its
-nearest neighbours, a lasso that lists a region's words. It needs no server, no CDN and no network,
-so the file can be mailed or opened from a USB stick.
+The page is a small hand-written viewer, inlined with its data (static/webmap.js): the points set
+as an image's pixels (100,000 and more), pan and zoom, hover for a word and its count, labels that
+appear as you zoom in (most frequent first, never overlapping), a search box that highlights a word
+and its nearest neighbours, a lasso that lists a region's words. It needs no server, no CDN and no
+network, so the file can be mailed or opened from a USB stick.
 
 Why not a plotting library: plotly, the usual choice that can inline its JavaScript, adds its
-4.8 MB plotly.min.js to every file (plotly 7.1) and has no search-and-highlight of its own; a WebGL
-scatter library (regl-scatterplot 1.16, measured) draws 124,000 points at 200-233 ms a frame in
-software WebGL where the viewer's own draw keeps within 50 ms (webmap.js says how).
+4.8 MB plotly.min.js to every file (plotly 7.1) and has no search-and-highlight of its own. Why not
+WebGL (a scatter library or our own): in a browser without a GPU (software WebGL) regl-scatterplot
+1.16 draws 124,000 points at 200-233 ms a frame and a plain WebGL scatter at up to 250 ms, where
+setting the pixels by hand keeps every frame within 17-50 ms and draws the first screen no later
+(webmap.js and benchmarks/atlas.py say how it was measured).
 
 The neighbours are computed here from the model's real vectors (cosine, the same scores as
 `w2vkit similar`), not from the 2-D positions: the top-k among the map's words are embedded as
@@ -74,7 +76,9 @@ def map_data(
     return {
         "title": title,
         "words": list(shown if shown is not None else chosen),
-        **({"keys": list(chosen)} if shown is not None else {}),  # (the model's own words, when shown differs)
+        # (the model's own words, only when shown differs: a second copy of 124,000 words is 1.3 MB
+        # more for the page to read before its first paint)
+        **({"keys": list(chosen)} if shown is not None and list(shown) != list(chosen) else {}),
         "counts": [int(counts[i]) if counts is not None else 0 for i in ids],
         "x": [round(float(v), 1) for v in scaled[:, 0]],
         "y": [round(float(v), 1) for v in scaled[:, 1]],

@@ -1,14 +1,16 @@
-// The map's viewer (w2vkit.pictures.webmap inlines it after the data). The points are drawn with
-// WebGL, the labels, marks, lasso and tooltip on a 2-D canvas above them; every word is set as
-// text, never parsed as HTML.
+// The map's viewer (w2vkit.pictures.webmap inlines it after the data). The points are set as the
+// pixels of an image put on one canvas, the labels, marks, lasso and tooltip on a 2-D canvas above
+// them; every word is set as text, never parsed as HTML.
 //
-// Why by hand and not a WebGL scatter library: measured in Chromium's software WebGL (SwiftShader,
-// the renderer of a machine without a GPU) on 124,000 points while panning and zooming,
-// regl-scatterplot 1.16 takes 200-233 ms a frame (it draws on a canvas of its own and copies each
-// frame onto the page's), one gl.drawArrays of the points 117 ms. Drawing the most frequent points
-// first (the data come most frequent first) during a pan or zoom, as many as keep a frame under
-// about 40 ms, and every point once the view rests keeps frames within 50 ms on that renderer
-// (benchmarks/atlas.py), which no library offered.
+// Why by hand and neither a WebGL scatter library nor WebGL: measured in Chromium without a GPU
+// (software WebGL, SwiftShader, what CI and many laptops' browsers in a VM have) on 124,000 points,
+// regl-scatterplot 1.16 takes 200-233 ms a frame while panning, and this viewer's own WebGL points
+// cost the first paint about 400 ms of GPU-process work plus a read-back of the canvas each
+// frame. Setting the points' pixels in a typed array and putting the image on the canvas takes
+// about 10-20 ms for all of them and needs no read-back: the map is drawn 0.4-0.5 s sooner
+// (benchmarks/atlas.py). During a pan or zoom the most frequent points are drawn first, as many as
+// keep a frame under about 40 ms; every point once the view rests. (On a machine with a GPU,
+// WebGL would draw a million points faster; not measured here.)
 //
 // Labels: after each change of view, the points are tried most frequent first (queries and
 // highlighted words before all) and drawn only where their box overlaps no label already drawn (a
@@ -35,7 +37,7 @@
   // labels are tried queries first, then in data order (most frequent first)
   const order = D.query.length ? [...D.query, ...Array.from({ length: n }, (_, i) => i).filter((i) => !isQuery[i])] : null;
   const nth = (k) => (order ? order[k] : k);
-  const state = { scale: 1, tx: 0, ty: 0, query: null, highlighted: [], selection: [], labelled: 0, drawn: 0, everyPoint: false };
+  const state = { scale: 1, tx: 0, ty: 0, query: null, highlighted: [], selection: [], labelled: 0, drawn: 0 };
   window.w2vkitMap = state;  // for scripts and tests: the view, what is highlighted, selected, labelled, drawn
 
   if (groups > 1) {  // the legend: each colour's group, with how many of the map's words it holds
@@ -56,81 +58,72 @@
     for (const w of D.words.slice(0, 5000)) { const o = document.createElement("option"); o.value = w; datalist.appendChild(o); }
   });
 
-  // ---- the points (WebGL) ------------------------------------------------------------------------
-  const gl = canvas.getContext("webgl", { antialias: false, alpha: false, preserveDrawingBuffer: true });
-  if (!gl) {
-    status.textContent = "This map needs WebGL, which this browser has turned off.";
-    document.body.dataset.ready = "1";
-    return;
-  }
-  const VERTEX = "attribute vec2 place; attribute vec3 colour; uniform vec4 view; uniform vec2 size;" +
-    "uniform float point; uniform float alpha; varying vec4 tint; void main() {" +
-    " vec2 px = place * view.x + view.yz; gl_Position = vec4(px.x / size.x * 2.0 - 1.0, 1.0 - px.y / size.y * 2.0, 0.0, 1.0);" +
-    " gl_PointSize = point; tint = vec4(mix(vec3(0.984), colour, alpha), 1.0); }";
-  const FRAGMENT = "precision mediump float; varying vec4 tint; void main() { gl_FragColor = tint; }";
-  const shader = (kind, source) => { const s = gl.createShader(kind); gl.shaderSource(s, source); gl.compileShader(s); return s; };
-  const program = gl.createProgram();
-  gl.attachShader(program, shader(gl.VERTEX_SHADER, VERTEX));
-  gl.attachShader(program, shader(gl.FRAGMENT_SHADER, FRAGMENT));
-  gl.linkProgram(program);
-  gl.useProgram(program);
-  const at = { place: gl.getAttribLocation(program, "place"), colour: gl.getAttribLocation(program, "colour") };
-  const uniform = (name) => gl.getUniformLocation(program, name);
-  const u = { view: uniform("view"), size: uniform("size"), point: uniform("point"), alpha: uniform("alpha") };
+  // ---- the points: set as pixels of an image, put on the canvas at once -----------------------------
+  const pctx = canvas.getContext("2d", { alpha: false });
+  const X = Float32Array.from(D.x), Y = Float32Array.from(D.y), GROUP = Uint32Array.from(D.group);
   const rgb = (hex) => [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
-  const tints = new Map();
-  const tint = (g) => { if (!tints.has(g)) tints.set(g, rgb(color(g))); return tints.get(g); };
-  function buffers(count, id) {  // a place buffer and a colour buffer of points id(0) ... id(count - 1)
-    const place = new Float32Array(count * 2), colour = new Uint8Array(count * 3);
-    for (let k = 0; k < count; k++) {
-      const i = id(k);
-      place[2 * k] = D.x[i]; place[2 * k + 1] = D.y[i];
-      colour.set(tint(D.group[i]), 3 * k);
+  let colours = Math.max(1, groups);
+  for (let i = 0; i < n; i++) if (GROUP[i] >= colours) colours = GROUP[i] + 1;
+  const BACK = [251, 251, 250];
+  const pixel = (c) => ((255 << 24) | (c[2] << 16) | (c[1] << 8) | c[0]) >>> 0;  // (RGBA bytes, little-endian)
+  const tables = new Map();  // each group's colour as a pixel, at a strength (faded when others are marked)
+  function shades(strength) {
+    if (!tables.has(strength)) {
+      const t = new Uint32Array(colours);
+      for (let g = 0; g < colours; g++) t[g] = pixel(rgb(color(g)).map((v, k) => Math.round(BACK[k] + (v - BACK[k]) * strength)));
+      tables.set(strength, t);
     }
-    const p = gl.createBuffer(); gl.bindBuffer(gl.ARRAY_BUFFER, p); gl.bufferData(gl.ARRAY_BUFFER, place, gl.STATIC_DRAW);
-    const c = gl.createBuffer(); gl.bindBuffer(gl.ARRAY_BUFFER, c); gl.bufferData(gl.ARRAY_BUFFER, colour, gl.STATIC_DRAW);
-    return { p: p, c: c, count: count };
+    return tables.get(strength);
   }
-  const all = buffers(n, (i) => i);
   let marked = null;  // the highlighted or selected points, drawn again on top at full colour
-  function bind(b) {
-    gl.bindBuffer(gl.ARRAY_BUFFER, b.p); gl.enableVertexAttribArray(at.place); gl.vertexAttribPointer(at.place, 2, gl.FLOAT, false, 0, 0);
-    gl.bindBuffer(gl.ARRAY_BUFFER, b.c); gl.enableVertexAttribArray(at.colour); gl.vertexAttribPointer(at.colour, 3, gl.UNSIGNED_BYTE, true, 0, 0);
-  }
-
+  let image = null, pixels = null;
   let width = 0, height = 0, dpr = 1, base = 1;
+  let lowX = Infinity, highX = -Infinity, lowY = Infinity, highY = -Infinity;  // (the data's bounds)
+  for (let i = 0; i < n; i++) {
+    const x = D.x[i], y = D.y[i];
+    if (x < lowX) lowX = x; if (x > highX) highX = x; if (y < lowY) lowY = y; if (y > highY) highY = y;
+  }
   function fit() {
     dpr = window.devicePixelRatio || 1;
     width = overlay.clientWidth; height = overlay.clientHeight;
     for (const c of [canvas, overlay]) { c.width = Math.round(width * dpr); c.height = Math.round(height * dpr); }
     const pad = 40, side = Math.max(1, Math.min(width, height) - 2 * pad);
-    let lowX = Infinity, highX = -Infinity, lowY = Infinity, highY = -Infinity;
-    for (let i = 0; i < n; i++) {
-      lowX = Math.min(lowX, D.x[i]); highX = Math.max(highX, D.x[i]); lowY = Math.min(lowY, D.y[i]); highY = Math.max(highY, D.y[i]);
-    }
-    const span = Math.max(highX - lowX, highY - lowY, 1e-9);
-    state.scale = base = side / span;
+    state.scale = base = side / Math.max(highX - lowX, highY - lowY, 1e-9);
     state.tx = (width - (lowX + highX) * state.scale) / 2; state.ty = (height - (lowY + highY) * state.scale) / 2;
   }
   const sx = (i) => D.x[i] * state.scale + state.tx;
   const sy = (i) => D.y[i] * state.scale + state.ty;
 
-  // During a pan or zoom, the `shown` most frequent points, adjusted so a frame stays under
-  // about 40 ms; every point once the view rests (REST ms after the last move).
+  // During a pan or zoom, the `shown` most frequent points: all of them while a frame stays under
+  // about 40 ms (124,000 points take about 10 ms), fewer on a bigger map or a slower machine; every
+  // point once the view rests (REST ms after the last move).
   const REST = 160, FAST = 25, SLOW = 40;
-  let moving = false, shown = Math.min(n, 30000), lastFrame = 0, restTimer = 0;
-  function paint(from, to) {  // the points [from, to), on a cleared canvas when from is 0
-    gl.viewport(0, 0, canvas.width, canvas.height);
-    if (!from) { gl.clearColor(0.984, 0.984, 0.98, 1); gl.clear(gl.COLOR_BUFFER_BIT); }
-    const dim = marked !== null;
+  let moving = false, shown = n, lastFrame = 0, restTimer = 0;
+  function square(i, scale, tx, ty, size, c, w, h) {  // point i as a size x size square of colour c
+    const x0 = Math.round(X[i] * scale + tx - size / 2), y0 = Math.round(Y[i] * scale + ty - size / 2);
+    if (x0 >= w || y0 >= h || x0 + size <= 0 || y0 + size <= 0) return;
+    const left = Math.max(0, x0), right = Math.min(w, x0 + size), bottom = Math.min(h, y0 + size);
+    for (let y = Math.max(0, y0); y < bottom; y++) {  // (a plain loop: 5x faster than fill() on 2-px rows)
+      const row = y * w;
+      for (let x = left; x < right; x++) pixels[row + x] = c;
+    }
+  }
+  function paint(from, to) {  // the points [from, to), on a cleared image when from is 0
+    const w = canvas.width, h = canvas.height;
+    if (!image || image.width !== w || image.height !== h) {
+      image = pctx.createImageData(w, h); pixels = new Uint32Array(image.data.buffer);
+    }
+    if (!from) pixels.fill(pixel(BACK));
     const grow = Math.sqrt(state.scale / base);
-    const point = Math.max(1.5, Math.min(8, (n > 50000 ? 2 : n > 10000 ? 2.5 : n > 2000 ? 3.5 : 5) * grow)) * dpr;
-    gl.uniform4f(u.view, state.scale * dpr, state.tx * dpr, state.ty * dpr, 0);
-    gl.uniform2f(u.size, canvas.width, canvas.height);
-    gl.uniform1f(u.point, point);
-    gl.uniform1f(u.alpha, dim ? 0.3 : 0.85);
-    bind(all); gl.drawArrays(gl.POINTS, from, to - from);
-    if (dim) { gl.uniform1f(u.point, point + 1.5 * dpr); gl.uniform1f(u.alpha, 1); bind(marked); gl.drawArrays(gl.POINTS, 0, marked.count); }
+    const size = Math.max(1, Math.round(Math.max(1.5, Math.min(8, (n > 50000 ? 2 : n > 10000 ? 2.5 : n > 2000 ? 3.5 : 5) * grow)) * dpr));
+    const scale = state.scale * dpr, tx = state.tx * dpr, ty = state.ty * dpr;
+    const tint = shades(marked ? 0.3 : 0.85);
+    for (let i = from; i < to; i++) square(i, scale, tx, ty, size, tint[GROUP[i]], w, h);
+    if (marked) {
+      const full = shades(1), bigger = size + Math.round(1.5 * dpr);
+      for (const i of marked) square(i, scale, tx, ty, bigger, full[GROUP[i]], w, h);
+    }
+    pctx.putImageData(image, 0, 0);
     state.drawn = to;
     canvas.dataset.points = String(to);
   }
@@ -153,7 +146,7 @@
     }
     lastFrame = moving ? t : 0;
     cancelAnimationFrame(rest);
-    restFrom = state.everyPoint ? n : Math.min(shown, n);  // (everyPoint: benchmarks/atlas.py's reference)
+    restFrom = Math.min(shown, n);
     paint(0, restFrom);
     if (!moving && restFrom < n) rest = requestAnimationFrame(more);
     drawLabels(moving ? 80 : 400);
@@ -223,16 +216,20 @@
     state.labelled = labelled;
     overlay.dataset.labelled = String(labelled);
   }
-  if (document.fonts) document.fonts.load("13px " + FONT, "中").then(redraw, () => {});
+  // (the labels again once the page's font is ready: only the 2-D canvas, the points stay)
+  if (document.fonts) document.fonts.load("13px " + FONT, "中").then(() => drawLabels(moving ? 80 : 400), () => {});
 
   // ---- hover: a grid over data space ----------------------------------------------------------------
-  const G = 128, grid = Array.from({ length: G * G }, () => []);
-  let lowX = Infinity, lowY = Infinity, span = 1e-9;
-  for (let i = 0; i < n; i++) { lowX = Math.min(lowX, D.x[i]); lowY = Math.min(lowY, D.y[i]); }
-  for (let i = 0; i < n; i++) span = Math.max(span, D.x[i] - lowX, D.y[i] - lowY);
+  // (made at the first hover, not before the first paint: 50 ms on 124,000 words)
+  const G = 128, span = Math.max(highX - lowX, highY - lowY, 1e-9);
+  let grid = null;
   const cellOf = (v, low) => Math.max(0, Math.min(G - 1, Math.floor((v - low) / span * G)));
-  for (let i = 0; i < n; i++) grid[cellOf(D.y[i], lowY) * G + cellOf(D.x[i], lowX)].push(i);
+  function makeGrid() {
+    grid = Array.from({ length: G * G }, () => []);
+    for (let i = 0; i < n; i++) grid[cellOf(D.y[i], lowY) * G + cellOf(D.x[i], lowX)].push(i);
+  }
   function nearest(px, py, radius) {
+    if (!grid) makeGrid();
     const dx = (px - state.tx) / state.scale, dy = (py - state.ty) / state.scale, rd = radius / state.scale;
     let best = -1, bestD = rd * rd;
     for (let gy = cellOf(dy - rd, lowY); gy <= cellOf(dy + rd, lowY); gy++)
@@ -317,7 +314,7 @@
     }
     showSelection(chosen);
   }
-  function mark(ids) { marked = ids.length ? buffers(ids.length, (k) => ids[k]) : null; }
+  function mark(ids) { marked = ids.length ? Int32Array.from(ids) : null; }
   function showSelection(chosen) {
     state.selection = chosen;  // (most frequent first: ascending order)
     state.query = null; state.highlighted = []; list.textContent = ""; status.textContent = "";
@@ -399,7 +396,15 @@
   fit();
   paint(0, n);  // (the first view at once: one long frame before any pan or zoom)
   drawLabels(400);
-  // (ready once every point is drawn: the first view's last part)
-  const ready = () => { if (state.drawn < n) requestAnimationFrame(ready); else { state.times = [started, performance.now()]; document.body.dataset.ready = "1"; } };
+  // (ready once every point is drawn and the frame holding them made: `painted`, on the browser's
+  // own clock, is what benchmarks/atlas.py reports as the first paint; `times`: the script's start and it)
+  const ready = () => {
+    if (state.drawn < n) { requestAnimationFrame(ready); return; }
+    requestAnimationFrame(() => requestAnimationFrame(() => {  // (the second: the frame before was made)
+      state.painted = performance.timeOrigin + performance.now();
+      state.times = [started, performance.now()];
+      document.body.dataset.ready = "1";
+    }));
+  };
   ready();
 })();
