@@ -383,6 +383,7 @@ def test_the_first_screen_is_the_whole_vocabularys_map(halves, browser_page):
         page.goto(served.url)
         ready(page)
         assert page.is_visible("#view-map") and not page.is_visible("#view-word")
+        assert page.is_visible("#map-clusters")  # (no table: clusters colour the map, their number asked)
         frame = page.frame_locator("#map")
         frame.locator("body[data-ready='1']").wait_for(timeout=120_000)
         labelled = int(frame.locator("#labels").get_attribute("data-labelled"))
@@ -420,6 +421,12 @@ def test_the_researchers_study_runs_from_the_group_view(halves, browser_page, tm
     page, errors = browser_page
     served = Served(Session(model, table=table, by="half", block="chapter", split_blocks=True, columns=("chapter",)))
     try:
+        # the map, coloured by the table's groups, asks no number of clusters until clusters are chosen
+        page.goto(served.url)
+        ready(page)
+        assert page.is_visible("#view-map") and not page.is_visible("#map-clusters")
+        page.select_option("#map-form select[name='colour']", "clusters")
+        assert page.is_visible("#map-clusters")
         page.goto(served.url + "&view=groups")
         ready(page)
         form = page.locator("#view-groups form[data-question='contrast']")

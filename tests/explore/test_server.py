@@ -307,3 +307,15 @@ def test_a_map_still_drawn_says_what_and_for_how_long_then_comes(halves):
             break
         time.sleep(0.1)
     assert got.status_code == 200 and '<script id="map-data"' in got.text
+
+
+def test_the_waiting_page_shows_how_far_a_t_sne_has_got():
+    """Issue 76: while a t-SNE map is drawn, its page shows a bar and the iterations done."""
+    from w2vkit.explore.mapview import MapQuestion
+    from w2vkit.explore.server import waiting_page
+
+    asked = MapQuestion(top=124_002, method="tsne", clusters=8, words=(), similarity=None)
+    page = waiting_page(asked, 35.2, (300, 750))
+    assert "a t-SNE (minutes per 10,000 words) of 124,002 words, 35 s so far" in page
+    assert '<progress max="750" value="300"></progress> 40% (300 of 750 iterations)' in page
+    assert "<progress" not in waiting_page(asked, 3, None)  # (no iterations known yet: no bar)

@@ -125,3 +125,17 @@ def test_frequency_bands_are_the_powers_of_ten_of_the_counts(tmp_path):
     assert names == ["100-999 times", "10-99 times", "1-9 times"]
     counts = [int(engine.model.counts[engine.model.index[w]]) for w in words]
     assert all(names[g].startswith(f"{10 ** (len(str(c)) - 1):,}-") for g, c in zip(groups, counts))
+
+
+def test_a_large_t_sne_reports_its_iterations_to_a_callback():
+    """Issue 76: the explorer's page shows how far a t-SNE has got: `progress` may be a function
+    (done, total), called as openTSNE iterates, up to the total."""
+    from w2vkit.base.choices import LARGE_MAP
+
+    rng = np.random.default_rng(0)
+    reports = []
+    xy = project(rng.normal(size=(LARGE_MAP, 10)).astype(np.float32), "tsne", 0, lambda d, t: reports.append((d, t)))
+    assert xy.shape == (LARGE_MAP, 2)
+    done = [d for d, _ in reports]
+    assert len(reports) > 10 and done == sorted(done) and len({t for _, t in reports}) == 1
+    assert done[-1] == reports[-1][1]

@@ -7,6 +7,7 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Callable
 
 LOG_EVERY_SECONDS = 30.0  # in a log: a line when this long and LOG_EVERY_SHARE of the work have passed
 LOG_EVERY_SHARE = 0.10
@@ -116,10 +117,14 @@ def counted_with_bar(results, total: int, enabled: bool, desc: str, unit: str = 
 
 
 @contextlib.contextmanager
-def progress_callback(enabled: bool, desc: str, unit: str = "it"):
+def progress_callback(enabled: bool | Callable[[int, int], None], desc: str, unit: str = "it"):
     """For work that reports progress as callback(done, total): such a callback drawing a bar,
     made on the first report (when the total is known) and closed on leaving; None when progress
-    is off."""
+    is off. `enabled` may itself be such a callback (the explorer's waiting page): it is called
+    instead of a bar."""
+    if callable(enabled):
+        yield enabled
+        return
     if not enabled:
         yield None
         return

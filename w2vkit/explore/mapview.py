@@ -60,7 +60,8 @@ def map_question(session: Session, params: dict) -> MapQuestion:
 def map_page_of(session: Session, asked: MapQuestion) -> str:
     """The whole-model map: `plot`'s own HTML page (w2vkit.pictures.plotting.map_page) of the `top`
     most frequent words, coloured by k-means clusters or by the given words and their neighbours,
-    showing the `plot` command line that writes the same map."""
+    showing the `plot` command line that writes the same map. How far a t-SNE has got is kept in
+    `session.drawing` for the page that waits for it."""
     from ..pictures.plotting import map_page
 
     engine = session.engine(asked.similarity)
@@ -70,6 +71,7 @@ def map_page_of(session: Session, asked: MapQuestion) -> str:
         top=asked.top, method=asked.method, clusters=asked.clusters,
         table=session.table if coloured else None, by=session.by if coloured else None,
         text_column=session.text_column or TEXT_COLUMN, frequency=asked.frequency,
+        progress=lambda done, total: session.drawing.__setitem__(asked, (done, total)),
     )  # fmt: skip
 
 

@@ -47,6 +47,7 @@ class Session:
     groups: tuple[str, ...] | None = None  # (the groups a contrast compares, in order: --groups)
     split_blocks: bool = False
     columns: tuple[str, ...] | None = None  # (the row's columns shown with a group's passages: --columns)
+    drawing: dict = field(default_factory=dict)  # each map being drawn: how far, (done, total)
     _engines: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _sorted: tuple[list[str], list[int]] | None = None  # the vocabulary sorted, and each word's row

@@ -249,7 +249,8 @@ def make_app(
             return PlainTextResponse(_message(e), 400)
         job = slow.ask(("map", asked), lambda: map_page_of(session, asked), wait)
         if not job.done.is_set():
-            return HTMLResponse(waiting_page(asked, time.monotonic() - job.started), 202, headers={"Refresh": "2"})
+            seconds = time.monotonic() - job.started
+            return HTMLResponse(waiting_page(asked, seconds, session.drawing.get(asked)), 202, headers={"Refresh": "2"})
         if job.error is not None:
             return PlainTextResponse(_message(job.error), 400)
         return HTMLResponse(job.value, headers={"Content-Security-Policy": MAP_POLICY})
@@ -270,13 +271,21 @@ def make_app(
 _PROJECTIONS = {"pca": "PCA", "tsne": "t-SNE (minutes per 10,000 words)", "umap": "UMAP (minutes per 10,000 words)"}
 
 
-def waiting_page(asked, seconds: float) -> str:
-    """The map's page while it is drawn: what is drawn and how long it has taken so far (the page
-    asks again every 2 s). Only numbers and fixed words: nothing of the request is echoed."""
+def waiting_page(asked, seconds: float, progress: tuple[int, int] | None = None) -> str:
+    """The map's page while it is drawn: what is drawn, how far it has got (a t-SNE's iterations:
+    `progress` as (done, total)) and how long it has taken so far (the page asks again every 2 s).
+    Only numbers and fixed words: nothing of the request is echoed."""
     what = f"a {_PROJECTIONS.get(asked.method, 'PCA')} of {asked.top:,} words" if not asked.words else "the words"
+    done, total = progress or (0, 0)
+    bar = (
+        f'<p><progress max="{total}" value="{done}"></progress> {done / total:.0%} '
+        f"({done:,} of {total:,} iterations)</p>"
+        if total
+        else ""
+    )
     return (
         "<!doctype html><meta charset=utf-8><title>w2vkit map</title>"
-        f"<p>Drawing the map: {what}, {seconds:.0f} s so far…</p>"
+        f"<p>Drawing the map: {what}, {seconds:.0f} s so far…</p>{bar}"
     )
 
 

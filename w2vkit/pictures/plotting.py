@@ -13,7 +13,7 @@ import logging
 import re
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,7 +100,7 @@ def plot(
     font: str | None = None,
     seed: int = 0,
     title: str | None = None,
-    progress: bool = False,
+    progress: bool | Callable[[int, int], None] = False,
     clusters: int | None = None,
     table: str | Path | None = None,
     by: str | None = None,
@@ -133,8 +133,9 @@ def plot(
         t-SNE's random seed.
     title : str, optional
         The picture's title.
-    progress : bool
-        A bar on stderr for a long t-SNE.
+    progress : bool or callable
+        A bar on stderr for a long t-SNE; a function(done, total) is called instead of a bar (the
+        explorer's page says so while it waits).
     clusters : int, optional
         Without `words`: colour the words by this many k-means clusters of their vectors, each
         named by its most frequent words (None: one colour).
@@ -296,7 +297,7 @@ def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, 
     return chosen, groups, is_query, xy, shown, legend, name
 
 
-def _projected(engine, chosen, method: str, seed: int, progress: bool, fmt: str, described: bool, top: int):
+def _projected(engine, chosen, method: str, seed: int, progress, fmt: str, described: bool, top: int):
     """The words' 2-D places (t-SNE or PCA), saying first when a t-SNE will take long; a whole-model
     map's (no words asked) kept beside the model (w2vkit.pictures.projection.whole_map_layout)."""
     n = len(chosen)

@@ -367,6 +367,13 @@
     }
   }
 
+  // (the number of clusters only where clusters colour the map: the default is the table's groups
+  // when explore was given one)
+  function showClusterCount() {
+    const colour = $("map-form").elements.colour.value || (about && about.table ? "groups" : "clusters");
+    $("map-clusters").hidden = colour !== "clusters";
+  }
+
   function showMap(s) {
     const form = $("map-form");
     for (const k of ["top", "method", "colour", "clusters", "words"]) if (s[k] !== undefined) form.elements[k].value = s[k];
@@ -376,6 +383,7 @@
     if (form.elements.words.value.trim()) q.set("words", form.elements.words.value.trim());
     else if (form.elements.clusters.value.trim() && form.elements.clusters.value !== "0") q.set("clusters", form.elements.clusters.value.trim());
     if (s.similarity) q.set("similarity", s.similarity);
+    showClusterCount();
     const src = "map?" + q.toString();
     if ($("map").getAttribute("src") !== src) $("map").setAttribute("src", src);
     const node = $("map-takeaway");
@@ -400,6 +408,7 @@
     else if (view === "groups") await showGroups(s);
     else showMap(s);
     await aboutAsked;
+    if (view === "map") showClusterCount();  // (the model's facts known: with a table or not)
     document.body.dataset.ready = "1";
     // (on the map, once its frame has loaded: the map's page brings the glyphs it draws)
     if (view === "map" && !fontsAdded) $("map").addEventListener("load", addFonts, { once: true });
@@ -469,6 +478,7 @@
       if (ev.data.w2vkitAsk === "contrast") go({ view: "groups", q: "contrast", words: words.join(" ") });
       else if (ev.data.w2vkitAsk === "kwic") showPassages(words[0], null, null);
     });
+    $("map-form").elements.colour.addEventListener("change", showClusterCount);
     $("map-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
       const f = ev.target.elements;

@@ -118,7 +118,8 @@
     const size = Math.max(1, Math.round(Math.max(1.5, Math.min(8, (n > 50000 ? 2 : n > 10000 ? 2.5 : n > 2000 ? 3.5 : 5) * grow)) * dpr));
     const scale = state.scale * dpr, tx = state.tx * dpr, ty = state.ty * dpr;
     const tint = shades(marked ? 0.3 : 0.85);
-    for (let i = from; i < to; i++) square(i, scale, tx, ty, size, tint[GROUP[i]], w, h);
+    // (the rarest first, so the frequent words' points lie on top where points overlap)
+    for (let i = to - 1; i >= from; i--) square(i, scale, tx, ty, size, tint[GROUP[i]], w, h);
     if (marked) {
       const full = shades(1), bigger = size + Math.round(1.5 * dpr);
       for (const i of marked) square(i, scale, tx, ty, bigger, full[GROUP[i]], w, h);
