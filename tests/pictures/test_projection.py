@@ -86,8 +86,10 @@ def test_a_umap_layout_keeps_neighbours_and_is_the_same_for_a_seed(tmp_path):
     engine = _model_in_clusters(tmp_path)
     words = list(engine.model.words)
     unit = np.asarray(engine.vectors, dtype=np.float32)
-    first = project(unit, "umap", 0)
+    epochs = []  # (its progress: the explorer's waiting page shows it)
+    first = project(unit, "umap", 0, lambda done, total: epochs.append((done, total)))
     assert first.shape == (len(words), 2) and np.array_equal(first, project(unit, "umap", 0))
+    assert epochs and epochs[-1][0] == epochs[-1][1] > 100 and [d for d, _ in epochs] == sorted(d for d, _ in epochs)
     rng = np.random.default_rng(0)
     assert trustworthiness(unit, first, n_neighbors=10, metric="cosine") > 0.9
     assert trustworthiness(unit, rng.normal(size=first.shape), n_neighbors=10, metric="cosine") < 0.7

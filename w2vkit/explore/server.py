@@ -272,14 +272,14 @@ _PROJECTIONS = {"pca": "PCA", "tsne": "t-SNE (minutes per 10,000 words)", "umap"
 
 
 def waiting_page(asked, seconds: float, progress: tuple[int, int] | None = None) -> str:
-    """The map's page while it is drawn: what is drawn, how far it has got (a t-SNE's iterations:
-    `progress` as (done, total)) and how long it has taken so far (the page asks again every 2 s).
+    """The map's page while it is drawn: what is drawn, how far it has got (a t-SNE's iterations or
+    a UMAP's epochs: `progress` as (done, total)) and how long it has taken so far (the page asks again every 2 s).
     Only numbers and fixed words: nothing of the request is echoed."""
     what = f"a {_PROJECTIONS.get(asked.method, 'PCA')} of {asked.top:,} words" if not asked.words else "the words"
     done, total = progress or (0, 0)
     bar = (
         f'<p><progress max="{total}" value="{done}"></progress> {done / total:.0%} '
-        f"({done:,} of {total:,} iterations)</p>"
+        f"({done:,} of {total:,} {'epochs' if asked.method == 'umap' else 'iterations'})</p>"
         if total
         else ""
     )

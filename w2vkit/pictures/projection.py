@@ -4,7 +4,9 @@ shared by the pictures (w2vkit.pictures.plotting) and the HTML map (w2vkit.pictu
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
+import re
 
 import numpy as np
 
@@ -83,13 +85,13 @@ def check_method(method: str) -> str:
 
 def project(vectors: np.ndarray, method: str, seed: int, progress=None) -> np.ndarray:
     """2-D positions by PCA, t-SNE or UMAP (cosine). progress(done, total) is called during a large
-    t-SNE."""
+    t-SNE (its iterations) and a UMAP (its epochs)."""
     n = len(vectors)
     unit = unit_rows(vectors)
     if method == "pca" or n < 4:  # (the package's one PCA: the explorer's neighbourhood draws the same)
         return principal_plane(unit)
     if method == "umap":
-        return _umap(unit, seed)
+        return _umap(unit, seed, progress)
     if n >= LARGE_MAP:
         return _opentsne(unit, seed, progress)
     from sklearn.manifold import TSNE
@@ -102,20 +104,46 @@ def project(vectors: np.ndarray, method: str, seed: int, progress=None) -> np.nd
     return tsne.fit_transform(unit)
 
 
-def _umap(unit: np.ndarray, seed: int) -> np.ndarray:
+def _umap(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
     """umap-learn's UMAP on cosine distances with its defaults (15 neighbours, min_dist 0.1), seeded:
     one thread, as umap-learn makes a seeded layout repeatable only so (numba compiles it on the
-    first use in a process, some 70 s here; then about 10 s for 8,000 words)."""
+    first use in a process, some 70 s here; then about 10 s for 8,000 words). Its epochs are passed
+    to progress(done, total) from the one report it gives, its tqdm bar (drawn as "done/total"
+    into a writer that reads it back)."""
     import warnings
 
     import umap
 
+    kwds = {
+        "disable": progress is None,
+        "file": _EpochReader(progress),
+        "bar_format": "{n}/{total}",
+        "mininterval": 0.5,
+    }
     with warnings.catch_warnings():  # (its numba and n_jobs notices are not the user's business)
         warnings.simplefilter("ignore")
         reducer = umap.UMAP(
-            n_components=2, metric="cosine", n_neighbors=min(15, len(unit) - 1), random_state=seed, n_jobs=1
+            n_components=2,
+            metric="cosine",
+            n_neighbors=min(15, len(unit) - 1),
+            random_state=seed,
+            n_jobs=1,
+            tqdm_kwds=kwds,
         )
         return np.asarray(reducer.fit_transform(unit), dtype=np.float64)
+
+
+class _EpochReader(io.TextIOBase):
+    """A file for tqdm to draw "done/total" into, each drawing passed on as progress(done, total)."""
+
+    def __init__(self, progress):
+        self.progress = progress
+
+    def write(self, text: str) -> int:
+        drawn = re.findall(r"(\d+)/(\d+)", text)
+        if drawn and self.progress:
+            self.progress(int(drawn[-1][0]), int(drawn[-1][1]))
+        return len(text)
 
 
 def _opentsne(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
