@@ -438,6 +438,11 @@ def test_the_researchers_study_runs_from_the_group_view(halves, browser_page, tm
         wait_until(page, "document.querySelectorAll('#group-table tbody tr').length > 0", 120)
         assert set(cells(page, "#group-table", "covariate")) == {"half", "length"}
         assert "cos_八戒" in cells_header(page, "#group-table")
+        # the number's curve: the fitted vector's cosine to 八戒 along length, with its band
+        curve = page.locator("#curves figure").first
+        assert "along length" in curve.locator("figcaption").inner_text()
+        assert curve.locator("text[data-word='八戒']").count() == 1
+        assert curve.locator("polyline").count() == 1 and curve.locator("polygon").count() == 1
         command = page.inner_text("#group-takeaway")
         assert "--by half --by length" in command and "--to 八戒" in command and "--split-blocks" in command
         # the ratio, from the same form

@@ -332,7 +332,7 @@
 
   async function showGroups(s) {
     await aboutAsked;
-    clear($("group-table")); clear($("group-notes")); clear($("group-takeaway")); $("path").style.display = "none";
+    clear($("group-table")); clear($("group-notes")); clear($("group-takeaway")); clear($("curves")); $("path").style.display = "none";
     // (the contrast's form shows what was asked: a link reproduces the view)
     for (const input of document.querySelectorAll("#view-groups form[data-question='contrast'] input")) {
       if (input.type === "checkbox") input.checked = !!s[input.name]; else input.value = s[input.name] || "";
@@ -357,6 +357,7 @@
     notes($("group-notes"), answer.result);
     table($("group-table"), answer.result, { estimate: "change", onRow: (r) => showPassages(r.word, null, r.group) });
     takeaway($("group-takeaway"), answer);
+    drawCurves($("curves"), answer.result.curves);
     const path = (answer.result.trajectories || [])[0];
     if (path && path.points) {
       $("path").style.display = "";
@@ -364,6 +365,50 @@
         .concat(path.neighbours.map((n) => ({ word: n.word, label: n.word, x: n.x, y: n.y,
           title: n.word + " (near " + n.group + (typeof n.recurrence === "number" ? "; found by " + Math.round(100 * n.recurrence) + "% of the members" : "") + ")" })));
       drawPoints($("path"), pts, null, path.points);
+    }
+  }
+
+  // A regression's number, drawn: the fitted vector's cosine to each word across the number's
+  // range, with its band (result.curves: the values, and per word the cosines and the band's ends),
+  // as the command line's --plot draws them.
+  const CURVE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
+  function drawCurves(node, curves) {
+    clear(node);
+    for (const c of (curves || []).slice(0, 6)) {
+      const figure = el("figure"), w = 460, h = 280, left = 44, right = 90, top = 10, bottom = 30;
+      const svg = svgEl("svg", { viewBox: `0 0 ${w} ${h}`, role: "img" });
+      const xs = c.values, ys = c.lines.flatMap((l) => l.low.concat(l.high));
+      const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+      const sx = (v) => left + (v - x0) / Math.max(x1 - x0, 1e-12) * (w - left - right);
+      const sy = (v) => top + (y1 - v) / Math.max(y1 - y0, 1e-12) * (h - top - bottom);
+      svg.appendChild(svgEl("line", { class: "axis", x1: left, y1: h - bottom, x2: w - right, y2: h - bottom }));
+      svg.appendChild(svgEl("line", { class: "axis", x1: left, y1: top, x2: left, y2: h - bottom }));
+      for (const [v, x, y, anchor] of [[x0, sx(x0), h - 12, "start"], [x1, sx(x1), h - 12, "end"]]) {
+        const t = svgEl("text", { x: x, y: y, "text-anchor": anchor }); t.textContent = Number(v.toPrecision(4)).toLocaleString("en"); svg.appendChild(t);
+      }
+      for (const [v, y] of [[y1, sy(y1) + 4], [y0, sy(y0)]]) {
+        const t = svgEl("text", { x: left - 4, y: y, "text-anchor": "end" }); t.textContent = v.toFixed(2); svg.appendChild(t);
+      }
+      // (each word's label at its line's end, moved apart where the ends lie closer than a line of text)
+      const ends = c.lines.map((l, k) => [sy(l.cosine[xs.length - 1]) + 4, k]).sort((a, b) => a[0] - b[0]);
+      ends.forEach((e, i) => { if (i && e[0] < ends[i - 1][0] + 12) e[0] = ends[i - 1][0] + 12; });
+      const labelY = new Map(ends.map(([y, k]) => [k, y]));
+      c.lines.forEach((l, k) => {
+        const colour = CURVE_COLOURS[k % CURVE_COLOURS.length];
+        const band = xs.map((v, i) => `${sx(v).toFixed(1)},${sy(l.high[i]).toFixed(1)}`)
+          .concat(xs.map((v, i) => `${sx(v).toFixed(1)},${sy(l.low[i]).toFixed(1)}`).reverse());
+        svg.appendChild(svgEl("polygon", { class: "band", points: band.join(" "), fill: colour }));
+        const line = svgEl("polyline", { class: "line", stroke: colour, points: xs.map((v, i) => `${sx(v).toFixed(1)},${sy(l.cosine[i]).toFixed(1)}`).join(" ") });
+        const title = svgEl("title", {}); title.textContent = l.word + ": " + fmt(l.cosine[0]) + " → " + fmt(l.cosine[xs.length - 1]);
+        line.appendChild(title);
+        svg.appendChild(line);
+        const label = svgEl("text", { x: w - right + 4, y: labelY.get(k), fill: colour, "data-word": l.word });
+        label.textContent = l.word;
+        svg.appendChild(label);
+      });
+      figure.append(svg, el("figcaption", c.word + ": the fitted vector's cosine to each word along " + c.covariate +
+        " (" + Math.round(100 * c.level) + "% band)"));
+      node.appendChild(figure);
     }
   }
 
@@ -410,8 +455,10 @@
     await aboutAsked;
     if (view === "map") showClusterCount();  // (the model's facts known: with a table or not)
     document.body.dataset.ready = "1";
-    // (on the map, once its frame has loaded: the map's page brings the glyphs it draws)
-    if (view === "map" && !fontsAdded) $("map").addEventListener("load", addFonts, { once: true });
+    // (on the map, once its frame says every point is drawn: the map's page brings the glyphs it
+    // draws, and decoding 8 MB of font beside it slowed its first paint on two cores; a map that
+    // never says so, an error's page, has the font a few seconds after it loads)
+    if (view === "map" && !fontsAdded) $("map").addEventListener("load", () => setTimeout(addFonts, 3000), { once: true });
     else addFonts();
   }
 
@@ -472,6 +519,7 @@
     // (or a selection's words to read in passages or contrast: strings only, the first ten)
     window.addEventListener("message", (ev) => {
       if (ev.source !== $("map").contentWindow || !ev.data) return;
+      if (ev.data.w2vkitDrawn === true) { addFonts(); return; }
       if (typeof ev.data.w2vkitWord === "string") { goToWord(ev.data.w2vkitWord.slice(0, 100)); return; }
       const words = Array.isArray(ev.data.w2vkitWords) ? ev.data.w2vkitWords.filter((w) => typeof w === "string").slice(0, 10).map((w) => w.slice(0, 100)) : [];
       if (!words.length) return;

@@ -405,6 +405,7 @@
       state.painted = performance.timeOrigin + performance.now();
       state.times = [started, performance.now()];
       document.body.dataset.ready = "1";
+      if (inFrame) say({ w2vkitDrawn: true });  // (the explorer then brings its own font)
     }));
   };
   ready();
