@@ -455,16 +455,23 @@
     await aboutAsked;
     if (view === "map") showClusterCount();  // (the model's facts known: with a table or not)
     document.body.dataset.ready = "1";
-    // (on the map, once its frame says every point is drawn: the map's page brings the glyphs it
-    // draws, and decoding 8 MB of font beside it slowed its first paint on two cores; a map that
-    // never says so, an error's page, has the font a few seconds after it loads)
-    if (view === "map" && !fontsAdded) $("map").addEventListener("load", () => setTimeout(addFonts, 3000), { once: true });
+    // (on the map, once its frame says every point is drawn, and only if the page has Chinese of its
+    // own to show or the user types: the map's page brings the glyphs it draws, and decoding 8 MB of
+    // font beside it slowed its first paint and then its panning (an 83 ms frame) on two cores; a
+    // map that never says so, an error's page, is treated so a few seconds after it loads)
+    if (view === "map" && !fontsAdded) $("map").addEventListener("load", () => setTimeout(fontsWhenNeeded, 3000), { once: true });
     else addFonts();
   }
 
   // The CJK font (a system one, else the bundled one from this server) once the first view is
   // drawn: the page is painted before 8 MB of font arrive on a machine that has none.
   let fontsAdded = false;
+  function fontsWhenNeeded() {
+    if (fontsAdded) return;
+    if (/[\u2e80-\u9fff\uf900-\ufaff]/.test(document.body.textContent)) addFonts();
+    else document.addEventListener("focusin", addFonts, { once: true });  // (a word about to be typed)
+  }
+
   function addFonts() {
     if (fontsAdded) return;
     fontsAdded = true;
@@ -519,7 +526,7 @@
     // (or a selection's words to read in passages or contrast: strings only, the first ten)
     window.addEventListener("message", (ev) => {
       if (ev.source !== $("map").contentWindow || !ev.data) return;
-      if (ev.data.w2vkitDrawn === true) { addFonts(); return; }
+      if (ev.data.w2vkitDrawn === true) { fontsWhenNeeded(); return; }
       if (typeof ev.data.w2vkitWord === "string") { goToWord(ev.data.w2vkitWord.slice(0, 100)); return; }
       const words = Array.isArray(ev.data.w2vkitWords) ? ev.data.w2vkitWords.filter((w) => typeof w === "string").slice(0, 10).map((w) => w.slice(0, 100)) : [];
       if (!words.length) return;

@@ -98,6 +98,8 @@
   // about 40 ms (124,000 points take about 10 ms), fewer on a bigger map or a slower machine; every
   // point once the view rests (REST ms after the last move).
   const REST = 160, FAST = 25, SLOW = 40;
+  // (labels at rest: 400 took about 50 ms of canvas text, a frame over budget whenever a pan paused)
+  const LABELS = 250;
   let moving = false, shown = n, lastFrame = 0, restTimer = 0;
   function square(i, scale, tx, ty, size, c, w, h) {  // point i as a size x size square of colour c
     const x0 = Math.round(X[i] * scale + tx - size / 2), y0 = Math.round(Y[i] * scale + ty - size / 2);
@@ -146,12 +148,19 @@
       else if (took < FAST) shown = Math.min(n, Math.ceil(shown * 1.25));
     }
     lastFrame = moving ? t : 0;
-    cancelAnimationFrame(rest);
-    restFrom = Math.min(shown, n);
-    paint(0, restFrom);
-    if (!moving && restFrom < n) rest = requestAnimationFrame(more);
-    drawLabels(moving ? 80 : 400);
+    // (at rest after a pan whose last frame drew every point of this very view: only the labels,
+    // so the pause costs one frame of text, not points and text)
+    const view = [state.scale, state.tx, state.ty, marks, canvas.width, canvas.height].join();
+    if (moving || view !== paintedView || state.drawn < n) {
+      cancelAnimationFrame(rest);
+      restFrom = Math.min(shown, n);
+      paint(0, restFrom);
+      paintedView = view;
+      if (!moving && restFrom < n) rest = requestAnimationFrame(more);
+    }
+    drawLabels(moving ? 80 : LABELS);
   }
+  let paintedView = "", marks = 0;  // (the view last painted whole; marks: each change of the marked points)
   let pending = false;
   const redraw = () => { if (!pending) { pending = true; requestAnimationFrame((t) => { pending = false; draw(t); }); } };
   function moved() {
@@ -218,25 +227,31 @@
     overlay.dataset.labelled = String(labelled);
   }
   // (the labels again once the page's font is ready: only the 2-D canvas, the points stay)
-  if (document.fonts) document.fonts.load("13px " + FONT, "中").then(() => drawLabels(moving ? 80 : 400), () => {});
+  if (document.fonts) document.fonts.load("13px " + FONT, "中").then(() => drawLabels(moving ? 80 : LABELS), () => {});
 
   // ---- hover: a grid over data space ----------------------------------------------------------------
-  // (made at the first hover, not before the first paint: 50 ms on 124,000 words)
+  // (each cell's points as a run of one array, counted then placed: a few ms on 124,000 words,
+  // where an array per cell took 50 ms and made the first hover's frame 83 ms)
   const G = 128, span = Math.max(highX - lowX, highY - lowY, 1e-9);
-  let grid = null;
+  let cellStart = null, cellPoints = null;
   const cellOf = (v, low) => Math.max(0, Math.min(G - 1, Math.floor((v - low) / span * G)));
   function makeGrid() {
-    grid = Array.from({ length: G * G }, () => []);
-    for (let i = 0; i < n; i++) grid[cellOf(D.y[i], lowY) * G + cellOf(D.x[i], lowX)].push(i);
+    const cells = new Int32Array(n);
+    cellStart = new Int32Array(G * G + 1);
+    for (let i = 0; i < n; i++) { cells[i] = cellOf(Y[i], lowY) * G + cellOf(X[i], lowX); cellStart[cells[i] + 1]++; }
+    for (let c = 0; c < G * G; c++) cellStart[c + 1] += cellStart[c];
+    const next = cellStart.slice(0, G * G);
+    cellPoints = new Int32Array(n);
+    for (let i = 0; i < n; i++) cellPoints[next[cells[i]]++] = i;
   }
   function nearest(px, py, radius) {
-    if (!grid) makeGrid();
+    if (!cellStart) makeGrid();
     const dx = (px - state.tx) / state.scale, dy = (py - state.ty) / state.scale, rd = radius / state.scale;
     let best = -1, bestD = rd * rd;
     for (let gy = cellOf(dy - rd, lowY); gy <= cellOf(dy + rd, lowY); gy++)
       for (let gx = cellOf(dx - rd, lowX); gx <= cellOf(dx + rd, lowX); gx++)
-        for (const i of grid[gy * G + gx]) {
-          const d = (D.x[i] - dx) ** 2 + (D.y[i] - dy) ** 2;
+        for (let k = cellStart[gy * G + gx]; k < cellStart[gy * G + gx + 1]; k++) {
+          const i = cellPoints[k], d = (X[i] - dx) ** 2 + (Y[i] - dy) ** 2;
           if (d <= bestD) { bestD = d; best = i; }
         }
     return best;
@@ -315,7 +330,7 @@
     }
     showSelection(chosen);
   }
-  function mark(ids) { marked = ids.length ? Int32Array.from(ids) : null; }
+  function mark(ids) { marked = ids.length ? Int32Array.from(ids) : null; marks++; }
   function showSelection(chosen) {
     state.selection = chosen;  // (most frequent first: ascending order)
     state.query = null; state.highlighted = []; list.textContent = ""; status.textContent = "";
@@ -396,7 +411,7 @@
 
   fit();
   paint(0, n);  // (the first view at once: one long frame before any pan or zoom)
-  drawLabels(400);
+  drawLabels(LABELS);
   // (ready once every point is drawn and the frame holding them made: `painted`, on the browser's
   // own clock, is what benchmarks/atlas.py reports as the first paint; `times`: the script's start and it)
   const ready = () => {
