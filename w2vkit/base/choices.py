@@ -43,6 +43,7 @@ EXPORT_FORMATS = ("word2vec-bin", "word2vec-txt", "projector")
 # w2vkit.pictures.plotting: without words, how many frequent words a map shows. A picture stays readable with
 # a few hundred labels; the HTML map is made to explore thousands.
 PLOT_METHODS = ("tsne", "pca", "umap")  # (umap: the umap extra)
+METHOD_NAMES = {"tsne": "t-SNE", "pca": "PCA", "umap": "UMAP"}  # (each as a title or a page names it)
 DEFAULT_NEIGHBORS = 10
 DEFAULT_IMAGE_TOP = 300
 DEFAULT_PAGE_TOP = 5000

@@ -47,6 +47,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from ..base.choices import METHOD_NAMES
 from ..base.env import debug_enabled
 from ..errors import W2vkitError
 from .mapview import map_page_of, map_question
@@ -251,6 +252,7 @@ def make_app(
         if not job.done.is_set():
             seconds = time.monotonic() - job.started
             return HTMLResponse(waiting_page(asked, seconds, session.drawing.get(asked)), 202, headers={"Refresh": "2"})
+        session.drawing.pop(asked, None)  # (drawn: its progress is no longer asked for)
         if job.error is not None:
             return PlainTextResponse(_message(job.error), 400)
         return HTMLResponse(job.value, headers={"Content-Security-Policy": MAP_POLICY})
@@ -267,15 +269,13 @@ def make_app(
     return guard
 
 
-# (how long a projection of that many words takes here: what the page says while it waits)
-_PROJECTIONS = {"pca": "PCA", "tsne": "t-SNE (minutes per 10,000 words)", "umap": "UMAP (minutes per 10,000 words)"}
-
-
 def waiting_page(asked, seconds: float, progress: tuple[int, int] | None = None) -> str:
     """The map's page while it is drawn: what is drawn, how far it has got (a t-SNE's iterations or
     a UMAP's epochs: `progress` as (done, total)) and how long it has taken so far (the page asks again every 2 s).
     Only numbers and fixed words: nothing of the request is echoed."""
-    what = f"a {_PROJECTIONS.get(asked.method, 'PCA')} of {asked.top:,} words" if not asked.words else "the words"
+    name = METHOD_NAMES.get(asked.method, "PCA")
+    slow = "" if name == "PCA" else " (minutes per 10,000 words)"  # (how long it takes here)
+    what = f"a {name}{slow} of {asked.top:,} words" if not asked.words else "the words"
     done, total = progress or (0, 0)
     bar = (
         f'<p><progress max="{total}" value="{done}"></progress> {done / total:.0%} '

@@ -24,6 +24,7 @@ from ..base.choices import (
     DEFAULT_NEIGHBORS,
     DEFAULT_PAGE_TOP,
     DEFAULT_PLOT_FOLDER,
+    METHOD_NAMES,
     PLOT_METHODS,
     SIMILAR_RANK,
     TEXT_COLUMN,
@@ -277,8 +278,7 @@ def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, 
     labels shown, the legend's names or None, the title)."""
     chosen, groups, is_query = choose_words(engine, list(words), neighbors, top, rank)
     xy = _projected(engine, chosen, method, seed, progress, fmt, described=bool(words), top=top)
-    shown_method = {"tsne": "t-SNE", "umap": "UMAP"}.get(method, "PCA")
-    name = title or f"{engine.model.path.name}: {shown_method} of {len(chosen)} words"
+    name = title or f"{engine.model.path.name}: {METHOD_NAMES.get(method, 'PCA')} of {len(chosen)} words"
     shown, legend = chosen, None
     if engine.labels:  # an item model with labels: names on the points, colours by group
         shown = [engine.name_of(w) or w for w in chosen]
@@ -318,7 +318,7 @@ def _projected(engine, chosen, method: str, seed: int, progress, fmt: str, descr
             "t-SNE" if method == "tsne" else "UMAP (its first run in a process compiles for about a minute)",
             "the words and their neighbours" if described else f"the {top:,} most frequent words",
         )
-    log.debug("projecting %d words with %s ...", n, "t-SNE" if method == "tsne" else "PCA")
+    log.debug("projecting %d words with %s ...", n, METHOD_NAMES.get(method, "PCA"))
     with progress_callback(progress, "t-SNE") as report:
         if not described:
             return whole_map_layout(engine, chosen, method, seed, report)
