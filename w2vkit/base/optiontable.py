@@ -51,7 +51,8 @@ SIZE = f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
 class Option:
     """One option. kind: "choice" (one of `choices`), "number" (range: w2vkit.base.limits[`limit`]),
     "flag" (on when given), "switch" (--x/--no-x; None: decided by the library), "text", "names"
-    (repeatable, a tuple of names), "weight" (a number from 0 to 1, or "gensim"). `flags`: the
+    (repeatable, a tuple of names), "conditions" (repeatable COLUMN=VALUE, the library's one shape
+    of a table's row filter: a dict, None when unset), "weight" (a number from 0 to 1, or "gensim"). `flags`: the
     command line's names (empty: the library's only); `values`: a command-line value -> library
     value map, when the command line says it in words (--lines sentence -> sentences=True)."""
 
@@ -72,6 +73,8 @@ class Option:
                 raise OptionError(f"{{{self.name}}} must be a list or tuple of names, not one string", self.name)
             if not isinstance(value, (tuple, list)):
                 raise OptionError(f"{{{self.name}}} must be a list or tuple of names, not {value!r}", self.name)
+        if self.kind == "conditions" and value is not None and not isinstance(value, dict):
+            raise OptionError(f"{{{self.name}}} must be a dict of COLUMN: VALUE, not {value!r}", self.name)
         if self.kind in ("flag", "switch") and not (
             isinstance(value, bool) or (value is None and self.kind == "switch")
         ):
@@ -206,8 +209,8 @@ SEGMENT_OPTIONS = (
     Option(
         "where",
         ("--where",),
-        "names",
-        (),
+        "conditions",
+        None,
         "With a table: only its rows whose COLUMN is VALUE (repeatable): a model of one period or collection; "
         "recorded with the table.",
         metavar="COLUMN=VALUE",

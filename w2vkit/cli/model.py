@@ -27,6 +27,7 @@ from .options import (
     segmentation_options,
     table_options,
     verbosity,
+    where_conditions,
 )
 from .output import info, load_model_for, plural, show, show_progress
 
@@ -199,7 +200,7 @@ def train(
         cluster=cluster,
         resampling=resampling,
         background=list(background) or None,
-        background_where=list(background_where) or None,
+        background_where=where_conditions(background_where, "--background-where") or None,
     )
     if fmt != "table":  # (the run's Result: its fields, and a row per pass with its loss; a table says it on stderr)
         show(result.result(), fmt)

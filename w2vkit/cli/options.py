@@ -246,7 +246,7 @@ def table_options(table: dict):
         elif option.kind == "switch":
             kw.update(default=default, show_default=default is not None)
             kw.pop("metavar")
-        elif option.kind == "names":
+        elif option.kind in ("names", "conditions"):
             kw.update(multiple=True)
         elif option.kind == "weight":
             kw.update(type=WordWeight(), default=default)
@@ -272,6 +272,8 @@ def library_values(table: dict, given: dict) -> dict:
                 value = option.values[value]
             elif option.kind == "names":
                 value = tuple(value)
+            elif option.kind == "conditions":
+                value = where_conditions(value, option.flags[0]) or None
             out[option.name] = value
     return out
 

@@ -108,7 +108,7 @@ def prepare_background(
     from ..text.corpus.corpuscache import prepare_corpus
     from ..text.reading.tables import is_table, parse_conditions
 
-    if where is not None:  # (checked as --where is; kept as the text's are, "COLUMN=VALUE")
+    if where is not None:  # (checked as --where is; a dict, as the text's are)
         conditions = parse_conditions(where, "background_where")
         other = [p for p in inputs if not (Path(p).is_file() and is_table(p))]
         if other:
@@ -118,7 +118,7 @@ def prepare_background(
                 "background_where",
             )
         if seg_options is not None:
-            seg_options = replace(seg_options, where=tuple(f"{k}={v}" for k, v in conditions.items()))
+            seg_options = replace(seg_options, where=conditions)
 
     named = inputs[0] if len(inputs) == 1 else f"{inputs[0]} and {len(inputs) - 1} more"
     models = [path for path in inputs if (Path(path) / "meta.json").is_file()]

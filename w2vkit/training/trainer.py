@@ -83,7 +83,7 @@ def train(
     resampling: Resampling | None = None,
     items: ItemInput | None = None,
     background: list[str] | None = None,
-    background_where: list[str] | None = None,
+    background_where: dict[str, str] | None = None,
 ) -> TrainResult:
     """Train a model on raw (or segmented) text and save it atomically as a model directory.
 
@@ -127,8 +127,8 @@ def train(
         Related texts (files, folders, tables) read beside the inputs, segmented as they are: the
         model's words and counts stay the inputs'; the background informs one more view,
         "background", which the model then answers with (w2vkit.training.background).
-    background_where : list of str, optional
-        COLUMN=VALUE: the background table's rows (None: the inputs' ``where``, as segmented), so
+    background_where : dict, optional
+        {COLUMN: VALUE}: the background table's rows (None: the inputs' ``where``, as segmented), so
         one table's 宋 rows can be read beside its 唐 rows.
 
     Returns

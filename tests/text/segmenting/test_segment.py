@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import shared_file, text8_like
 
-from w2vkit.errors import BinaryInputError, DictionaryError, EmptyInputError, UsageError
+from w2vkit.errors import BinaryInputError, DictionaryError, EmptyInputError, OptionError, UsageError
 from w2vkit.text.segmenting.pipeline import segment_corpus
 from w2vkit.text.segmenting.segment import SegmentOptions, Tokenizer, segment_lines
 from w2vkit.text.segmenting.wordlists import read_user_dict
@@ -387,3 +387,14 @@ def test_characters_are_tokens_on_a_mostly_latin_line_too():
     line = "The poem 静夜思 by Li Bai, 床前明月光."
     english, chinese = (Tokenizer(SegmentOptions(tokens="chars"), lang).lines(line) for lang in ("en", "zh"))
     assert english == chinese == [["the", "poem", "静", "夜", "思", "by", "li", "bai", "床", "前", "明", "月", "光"]]
+
+
+def test_a_row_filter_is_one_dict_and_a_models_older_list_reads_back_as_one():
+    """`where` has one shape across the library (a dict, as contrast and kwic take it); a model's
+    meta.json from before recorded ["period=唐"], which reads back as the same dict."""
+    options = SegmentOptions(where={"period": "唐"})
+    assert SegmentOptions.from_described(options.describe()).where == {"period": "唐"}
+    assert SegmentOptions.from_described({**options.describe(), "where": ["period=唐"]}).where == {"period": "唐"}
+    assert SegmentOptions.from_described({**options.describe(), "where": []}).where is None
+    with pytest.raises(OptionError, match=r"^where must be a dict of COLUMN: VALUE, not \('period=唐',\)"):
+        SegmentOptions(where=("period=唐",))

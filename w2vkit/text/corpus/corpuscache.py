@@ -112,7 +112,7 @@ def prepare_corpus(
     files = discover_inputs(
         inputs,
         seg_options.text_column if seg_options is not None else "text",
-        seg_options.where if seg_options is not None else (),
+        seg_options.where if seg_options is not None else None,
     )
     if any(f.path == "-" for f in files):
         raise UsageError("train reads files, not stdin; save the text to a file first")

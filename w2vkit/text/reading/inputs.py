@@ -62,7 +62,9 @@ class InputFile:
         return self.table or self.path
 
 
-def discover_inputs(paths: list[str], text_column: str = "text", where=()) -> list[InputFile]:
+def discover_inputs(
+    paths: list[str], text_column: str = "text", where: dict[str, str] | None = None
+) -> list[InputFile]:
     """Expand files and directories (recursively, by TEXT_SUFFIXES) into input files.
 
     Files given directly keep their base name; files under a directory keep their path relative to

@@ -281,7 +281,9 @@ def _json_rows(path: str, f, columns: list[str]):
         yield lineno, values
 
 
-def table_text(path: str | os.PathLike, text_column: str = DEFAULT_TEXT_COLUMN, where=()) -> Path:
+def table_text(
+    path: str | os.PathLike, text_column: str = DEFAULT_TEXT_COLUMN, where: dict[str, str] | None = None
+) -> Path:
     """The table's text column as a plain text file, a row a line, in the cache (written once per
     table content, column and `where`: COLUMN=VALUE conditions, only the rows that meet them; an
     interrupted write leaves nothing)."""

@@ -27,6 +27,7 @@ from ..reading.inputs import (
     normalise,
     split_sentences,
 )
+from ..reading.tables import parse_conditions
 from ..reading.textsample import text_sample
 from .wordlists import builtin_dict_markers, read_stopwords, read_user_dict, resolve_dict, resolve_stopwords
 
@@ -100,8 +101,9 @@ class SegmentOptions:
         Drop editorial notes before segmenting (w2vkit.text.segmenting.variants.strip_notes).
     text_column : str
         A table's column holding the text (w2vkit.text.reading.tables).
-    where : tuple of str
-        With a table: only its rows whose COLUMN is VALUE ("period=唐"), recorded with the table.
+    where : dict, optional
+        With a table: only its rows whose COLUMN is VALUE ({"period": "唐"}), recorded with the
+        table: the one shape of a row filter, as contrast and kwic take it.
 
     Raises
     ------
@@ -141,7 +143,7 @@ class SegmentOptions:
     tokens: str = default(SEGMENT, "tokens")
     strip_notes: bool = default(SEGMENT, "strip_notes")
     text_column: str = default(SEGMENT, "text_column")
-    where: tuple[str, ...] = default(SEGMENT, "where")  # (a table's rows: only those with COLUMN=VALUE)
+    where: dict[str, str] | None = default(SEGMENT, "where")  # (a table's rows: only those with COLUMN=VALUE)
 
     def __post_init__(self):
         check_options(self, SEGMENT)
@@ -172,7 +174,7 @@ class SegmentOptions:
         d["user_dicts"] = tuple(x["name"] for x in d.get("user_dicts", []))
         d["stopwords"] = tuple(x["name"] for x in d.get("stopwords", []))
         d["new_words"] = tuple(d.get("new_words", ()))
-        d["where"] = tuple(d.get("where", ()))
+        d["where"] = parse_conditions(d.get("where") or ()) or None  # (["period=唐"] in models before it was a dict)
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
 
