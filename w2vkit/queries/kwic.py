@@ -47,6 +47,7 @@ class Concordance:
     lines: int  # lines holding it
     hits: list[Hit] = field(default_factory=list)  # the first `limit`
     near: str | None = None  # only occurrences with this word in their context are counted
+    raw_lines: bool = False  # a model's corpus whose lines are numbered as its raw inputs' (text_lines)
 
 
 def concordance(
@@ -58,6 +59,7 @@ def concordance(
     limit: int | None = KWIC_LIMIT,
     files: list[tuple[int, str]] | None = None,
     near: str | None = None,
+    numbers=None,
 ) -> Concordance:
     """Every occurrence of `word` in the file at `path` (a raw text, any encoding w2vkit reads, or
     with segmented=True a corpus of space-separated tokens), the first `limit` with their context.
@@ -78,6 +80,9 @@ def concordance(
         The first line and name of each input a corpus joins (model_corpus); None: the file itself.
     near : str, optional
         Only the occurrences with this word within `width` characters of them (counted and kept).
+    numbers : array, optional
+        A corpus's line map (w2vkit.text.corpus.corpuscache.text_lines): each line's number in its
+        raw input, shown in place of its number in the corpus.
 
     Returns
     -------
@@ -104,7 +109,7 @@ def concordance(
         check_number("topn", limit)
     word = word.strip()
     stream, first = open_text(str(path))
-    result = Concordance(word, str(path), segmented, 0, 0, near=_near_word(near))
+    result = Concordance(word, str(path), segmented, 0, 0, near=_near_word(near), raw_lines=numbers is not None)
     chapter = ""
     starts = list(files or [(1, str(path))])
     first_line, name = starts[0]
@@ -117,7 +122,8 @@ def concordance(
             if stripped and len(stripped) <= 80 and is_heading(stripped):
                 chapter = stripped.replace(" ", "") if segmented else stripped
             found = _find(stripped if segmented else text, word, segmented)
-            _add_hits(result, found, number - first_line + 1, name, chapter, width, limit)
+            shown = number - first_line + 1 if numbers is None else int(numbers[number - 1])
+            _add_hits(result, found, shown, name, chapter, width, limit)
     finally:
         stream.close()
     return result
@@ -361,7 +367,7 @@ def passages(
     >>> r.fields["total"]  # doctest: +SKIP
     689
     """
-    from ..text.corpus.corpuscache import model_corpus
+    from ..text.corpus.corpuscache import model_corpus, text_lines
     from ..text.reading.tables import is_table
 
     found = _found(word, source, model, width, limit, text_column, where, near, background, columns)
@@ -390,15 +396,18 @@ def passages(
     if found.hits and found.hits[0].original is not None:  # (a table read as its model read it)
         columns.append("original")
         rows = [(*r, h.original) for r, h in zip(rows, found.hits)]
-    # (the file column names the input, but a model's cached text holds a line per segmented paragraph,
-    # blank lines left out: the novel's line 149 there is its raw line 304; a table's line is its row)
+    # (the file column names the input; a model's cached text holds a line per segmented paragraph,
+    # blank lines left out, and its line map gives each the raw file's number: the novel's line 149
+    # there is its raw line 304; without a map, say so; a table's line is its row)
     numbered = ""
-    if not source and not all(is_table(h.file) for h in found.hits):
+    if not source and not found.raw_lines and not all(is_table(h.file) for h in found.hits):
         numbered = "; lines are numbered in the segmented text, not the raw file (--in FILE for its lines)"
     beside = None
     if background:  # (the background's passages after the text's, each row saying which it is from)
         corpus, files = model_corpus(model, "background")
-        beside = concordance(corpus, word, segmented=True, width=width, limit=limit, files=files, near=near)
+        beside = concordance(
+            corpus, word, segmented=True, width=width, limit=limit, files=files, near=near, numbers=text_lines(corpus)
+        )
         rows = [("text", *r) for r in rows] + [
             ("background", h.file, h.line, h.document or "", h.left, h.word, h.right) for h in beside.hits
         ]
@@ -422,7 +431,7 @@ def passages(
 def _found(word, source, model, width, limit, text_column, where, near, background, columns):
     """passages' hits: the arguments checked together, then the concordance of the table, the raw
     file or the model's training text."""
-    from ..text.corpus.corpuscache import model_corpus
+    from ..text.corpus.corpuscache import model_corpus, text_lines
     from ..text.reading.tables import is_table
 
     if background and (source or model is None):
@@ -452,5 +461,7 @@ def _found(word, source, model, width, limit, text_column, where, near, backgrou
         return concordance(source, word, segmented=False, width=width, limit=limit, near=near)
     if model is not None:
         corpus, files = model_corpus(model)
-        return concordance(corpus, word, segmented=True, width=width, limit=limit, files=files, near=near)
+        return concordance(
+            corpus, word, segmented=True, width=width, limit=limit, files=files, near=near, numbers=text_lines(corpus)
+        )
     raise TypeError("give source (a file or table) or model (its training text)")

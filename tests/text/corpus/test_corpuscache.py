@@ -159,3 +159,27 @@ def test_train_through_a_damaged_cache_gives_the_same_model(invoke, novel_part, 
     assert r.exit_code == 0, r.stderr
     assert f"warning: the cached segmentation {cache} is damaged (its content changed" in r.stderr
     assert (tmp_path / "a" / "vocab.tsv").read_text() == (tmp_path / "b" / "vocab.tsv").read_text()
+
+
+def test_each_corpus_line_knows_its_raw_line_as_kwic_in_numbers_it(tmp_path, monkeypatch):
+    """The corpus drops blank lines and cuts a long paragraph into lines of max_line_tokens; its line
+    map gives each corpus line the line of its own input it came from (kwic -m shows those). A line
+    per sentence does not say its paragraph, and a table's line is its row: no map."""
+    from w2vkit.queries.kwic import concordance
+    from w2vkit.text.corpus.corpuscache import text_lines
+
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    one.write_text("alpha beta\n\n\ngamma delta\r\n" + " ".join(["word"] * 25) + " marker\n\n", encoding="utf-8")
+    two.write_text("\nmarker epsilon\n\nzeta marker\n", encoding="utf-8")
+    prepared = prepare_corpus([str(one), str(two)], SegmentOptions(lang="en", max_line_tokens=10))
+    lines = text_lines(prepared.path)
+    assert lines is not None and lines.tolist() == [1, 4, 5, 5, 5, 2, 4]
+    hits = concordance(prepared.path, "marker", segmented=True, files=[(1, "one.txt"), (6, "two.txt")], numbers=lines)
+    raw = [(p.name, h.line) for p in (one, two) for h in concordance(p, "marker").hits]
+    assert [(h.file, h.line) for h in hits.hits] == raw == [("one.txt", 5), ("two.txt", 2), ("two.txt", 4)]
+    sentences = prepare_corpus([str(one)], SegmentOptions(lang="en", sentences=True))
+    assert text_lines(sentences.path) is None
+    table = tmp_path / "t.tsv"
+    table.write_text("text\nalpha beta\n\ngamma\n", encoding="utf-8")
+    assert text_lines(prepare_corpus([str(table)], SegmentOptions(lang="en")).path) is None

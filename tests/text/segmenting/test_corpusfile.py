@@ -128,7 +128,8 @@ def test_a_cache_miss_writes_the_segmented_text_once_and_reads_it_once(novel_tex
     assert len([m for _, m in corpus if "w" not in m]) == 1, corpus  # the count model's pass
     written_in_cache = {name.rsplit("/", 1)[-1] for name, mode in opened if name.startswith(str(cache)) and "w" in mode}
     assert "corpus.txt" in written_in_cache
-    assert written_in_cache <= {"corpus.txt", COUNTS, "corpus.json", "new_words.json", "inputs.json"}
+    # (text_lines.npy: the raw line of each corpus line, as the workers counted them, 4 bytes a line)
+    assert written_in_cache <= {"corpus.txt", COUNTS, "corpus.json", "new_words.json", "inputs.json", "text_lines.npy"}
 
 
 def test_a_text_longer_than_discoverys_sample_is_hashed_and_segmented_whole(novel_text, tmp_path, monkeypatch):

@@ -42,6 +42,7 @@ CORPUS_STATS = "corpus.json"
 NEW_WORDS = "new_words.json"
 COUNTS = "counts.tsv"  # word<TAB>count, in order of first appearance
 INPUTS = "inputs.json"
+TEXT_LINES = "text_lines.npy"  # the line of its input each corpus line comes from (kwic -m: the raw file's numbers)
 
 
 @dataclass
@@ -147,7 +148,7 @@ def prepare_corpus(
         raise OutputError(
             f"{cache_root()}: cannot write the corpus cache ({e.strerror}); set {CACHE_ENV} to a writable directory"
         ) from e
-    new_words = []
+    new_words, text_lines = [], None
     try:
         with CorpusWriter(tmp / CORPUS) as out:
             if seg_options is not None:
@@ -155,10 +156,13 @@ def prepare_corpus(
                 _, discovered, _ = segment_into(files, sink, seg_options, jobs=jobs, progress=progress, cluster=cluster)
                 new_words = [w.word for w in discovered]
                 counts = sink.finish()
+                text_lines = sink.text_lines()
             else:
                 counts = _rewrap_segmented(files, out, max_line_tokens)
         stats = out.stats()
         stats["counts_sha256"] = counts.write(tmp / COUNTS)  # (hashed as it is written)
+        if text_lines is not None and len(text_lines) == stats.get("lines") and not any(f.table for f in files):
+            stats["text_lines_sha256"] = _saved(tmp / TEXT_LINES, text_lines)
         check_unchanged(stamps)
         (tmp / NEW_WORDS).write_text(json.dumps(new_words, ensure_ascii=False), encoding="utf-8")
         (tmp / INPUTS).write_text(json.dumps(hashes, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -169,6 +173,35 @@ def prepare_corpus(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return _prepared(cache, hashes, described if seg_options else None, new_words, stats, False, started)
+
+
+def _saved(path: Path, values) -> str:
+    """`values` written as a .npy file at `path` (no pickle); its sha256."""
+    import numpy as np
+
+    with open(path, "wb") as f:
+        np.save(f, values, allow_pickle=False)
+    return sha256_of(path)
+
+
+def text_lines(corpus: Path):
+    """The line of its input each line of the cached `corpus` comes from (uint32, memory-mapped),
+    believed only through the cache record's checksum (kept_array); None for a corpus that has no
+    such map (a table, a line per sentence, segmented input, cached before it was kept) or whose
+    map does not match."""
+    import numpy as np
+
+    from ...base.trust import kept_array
+
+    folder = corpus.parent
+    try:
+        stats = read_json(folder / CORPUS_STATS, "cache record")
+        recorded = stats.get("text_lines_sha256") if isinstance(stats, dict) else None
+        if recorded is None:
+            return None
+        return kept_array(folder, TEXT_LINES, recorded, what="line map", shape=(stats.get("lines"),), dtype=np.uint32)
+    except (RecordError, OSError):
+        return None
 
 
 def _table_of(f) -> dict:

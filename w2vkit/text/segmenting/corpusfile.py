@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from array import array
 from collections import Counter
 from pathlib import Path
 from typing import IO
@@ -150,6 +151,7 @@ class CorpusSink:
         self.shard_dir = work_dir / ".shards"
         self.counts = WordCounts()
         self.tokens = [0] * len(files)  # as the workers count them: an input with none is refused
+        self.given: list[array | None] = [array("I") for _ in files]  # (the lines each paragraph gave)
         self.spool: IO[bytes] | None = None
         self.spooled: list[tuple[str, int]] = []  # (language, lines) of each input in the spool
         self._current: tuple[int, str] | None = None
@@ -166,6 +168,11 @@ class CorpusSink:
         if self._current is None or self._current[0] != idx:
             self._start_file(idx, lang)
         self.tokens[idx] += result.tokens
+        known = self.given[idx]
+        if known is not None and result.given is not None:
+            known.extend(result.given)
+        else:
+            self.given[idx] = None
         if result.shard:  # a range a cluster's worker segmented into a file
             with open(result.shard, "rb") as shard:
                 for block in iter(lambda: shard.read(COPY_BLOCK), b""):
@@ -253,6 +260,18 @@ class CorpusSink:
                     self.counts.end_file(lang)
             spool.close()
             self.spool = next_spool
+
+    def text_lines(self):
+        """The line of its input (1-based) that each line of the corpus comes from, as uint32, or
+        None where it is not known (a line per sentence). Glued names and phrases are split and
+        joined within lines, so the lines the workers wrote are the corpus's."""
+        known = [k for k in self.given if k is not None]
+        if len(known) < len(self.given):
+            return None
+        import numpy as np
+
+        parts = [np.repeat(np.arange(1, len(k) + 1, dtype=np.uint32), np.frombuffer(k, np.uint32)) for k in known]
+        return np.concatenate(parts) if parts else np.zeros(0, np.uint32)
 
     def finish(self) -> WordCounts:
         """Write out what is still spooled (no step rewrote it); the corpus's word counts."""

@@ -317,20 +317,30 @@ class Tokenizer:
 
     def lines_of(self, paragraphs: list[str]) -> list[list[str]]:
         """Sentences of all the paragraphs, in order, as token lists of at most max_line_tokens."""
+        return self.counted_lines(paragraphs)[0]
+
+    def counted_lines(self, paragraphs: list[str]) -> tuple[list[list[str]], list[int] | None]:
+        """lines_of's lines, and how many of them each paragraph gave (0 for one with no token; None
+        with a line per sentence, where a batch's sentences do not say their paragraph): the map
+        from the corpus's lines back to the text's (kwic -m numbers the raw file's lines)."""
         sentences = self._sentences(self._cleaned("\n".join(paragraphs)))
+        per_paragraph = not self.options.sentences and len(sentences) == len(paragraphs)
         cap = self.options.max_line_tokens
         stop = self.stopwords
-        result = []
+        result: list[list[str]] = []
+        given: list[int] = []
         for toks in sentences:
+            before = len(result)
             if stop:
                 toks = [t for t in toks if t not in stop]
             if len(toks) <= cap:
                 if toks:
                     result.append(toks)
-                continue
-            for i in range(0, len(toks), cap):
-                result.append(toks[i : i + cap])
-        return result
+            else:
+                for i in range(0, len(toks), cap):
+                    result.append(toks[i : i + cap])
+            given.append(len(result) - before)
+        return result, given if per_paragraph else None
 
     def documents(self, texts: list[str]) -> list[list[str]]:
         """Each text's tokens as one list (sentences and lines joined, no length cap, an empty list

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 import socket
+from array import array
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...errors import ClusterError
 from ..reading.ranges import range_paragraphs
@@ -22,6 +23,8 @@ class BatchResult:
     tokens: int
     vocabulary: set | Counter  # distinct tokens, with counts when auditing
     shard: str | None = None  # for a RangeTask: the file holding the text (text is then "")
+    # the lines each paragraph gave, in order (Tokenizer.counted_lines); None: not known
+    given: array | None = field(default_factory=lambda: array("I"))
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ def segment_batch(batch: tuple[str, list[str]]) -> BatchResult:
     tok = _tokenizer(lang)
     out_lines = []
     n_tokens = 0
-    for toks in tok.lines_of(paras):
+    found, given = tok.counted_lines(paras)
+    for toks in found:
         out_lines.append(" ".join(toks))
         n_tokens += len(toks)
     text = "\n".join(out_lines) + "\n" if out_lines else ""
@@ -76,7 +80,7 @@ def segment_batch(batch: tuple[str, list[str]]) -> BatchResult:
     # is a Python loop; a set union is a C loop over far fewer items. Counts only for --audit.
     words = text.split()
     vocabulary = Counter(words) if _worker_counts else set(words)
-    return BatchResult(text, len(out_lines), n_tokens, vocabulary)
+    return BatchResult(text, len(out_lines), n_tokens, vocabulary, None, None if given is None else array("I", given))
 
 
 def segment_range(task: RangeTask) -> BatchResult:
@@ -112,6 +116,10 @@ def _add(total: BatchResult, part: BatchResult, out) -> None:
     out.write(part.text)
     total.lines += part.lines
     total.tokens += part.tokens
+    if total.given is not None and part.given is not None:
+        total.given.extend(part.given)
+    else:
+        total.given = None
     if isinstance(total.vocabulary, Counter):
         total.vocabulary.update(part.vocabulary)
     else:
