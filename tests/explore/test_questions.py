@@ -84,7 +84,7 @@ def test_a_groups_passages_carry_the_columns_explore_was_given(halves, invoke):
     session = Session(model, table=table, by="half", columns=("chapter",))
     typical = answer(session, "kwic", {"word": "菩萨", "group": "后", "limit": "5"})
     assert "chapter" in typical["result"]["results"][0]  # (not there without --columns)
-    assert typical["command"].endswith("--where half=后 --typical --columns chapter")
+    assert typical["command"].endswith("--where half=后 --columns chapter --typical")
     printed = invoke([*shlex.split(typical["command"])[1:], "--format", "json"])
     assert printed.exit_code == 0 and json.loads(printed.stdout)["results"] == typical["result"]["results"]
 

@@ -79,7 +79,11 @@ def test_kwic_typical_from_the_command_line(halves, invoke):
     for r in rows:
         assert r["original"].strip("…") in " ".join(texts[r["line"]].split()) and "菩萨" in r["original"]
     bad = invoke(["kwic", "菩萨", "--in", str(table), "--typical"])
-    assert bad.exit_code == 2 and "--typical takes --in TABLE, -m MODEL" in bad.output
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        "Error: --typical takes --in TABLE, --model MODEL (trained on it) and one --where COLUMN=GROUP or --at "
+        "COLUMN=NUMBER\n",
+    )
 
 
 def test_typical_passages_show_the_columns_asked_for_from_their_own_row(halves):

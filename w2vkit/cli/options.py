@@ -327,7 +327,20 @@ def _declared_parameter(p):
     if p.kind == "flag":
         return click.option(*decls, is_flag=True, default=None, help=f"{help}.")
     if p.kind == "word":
+        if p.default is not None:
+            return library_option(*decls, default=p.default, metavar=p.metavar, help=help)
         return click.option(*decls, default=None, metavar=p.metavar, help=f"{help}.")
+    if p.kind == "conditions":  # (COLUMN=VALUE, repeatable: the library's dict, None when none is given)
+        flag = p.flags[0]
+        return click.option(
+            *decls, multiple=True, metavar=p.metavar, help=f"{help}.",
+            callback=lambda _ctx, _param, value: where_conditions(value, flag) or None,
+        )  # fmt: skip
+    if p.kind == "names":  # (one flag's comma-separated names: a list)
+        return click.option(
+            *decls, default=None, metavar=p.metavar, help=f"{help}.",
+            callback=lambda _ctx, _param, value: None if value is None else [v.strip() for v in value.split(",")],
+        )  # fmt: skip
     kind = click.Choice(p.choices) if p.kind == "choice" else limited(p.limit or p.name)
     if p.default is None:  # (nothing unless asked: no default to show)
         return click.option(*decls, type=kind, default=None, metavar=p.metavar, help=f"{help}.")

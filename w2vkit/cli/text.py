@@ -9,17 +9,12 @@ from .options import (
     FORMAT_OPTION,
     JOBS_OPTION,
     MODEL_OPTION,
-    columns_option,
-    declared_option,
-    given,
+    declared,
     segment_options,
     segmentation_options,
-    text_column_option,
     verbosity,
-    where_conditions,
-    where_option,
 )
-from .output import engine_for, info, load_model_for, plural, show, show_progress
+from .output import engine_for, info, plural, show, show_progress
 
 
 @click.command()
@@ -91,40 +86,18 @@ def segment(inputs, outdir, jobs, cluster, audit, discover_words_file, fmt, **se
 
 
 @click.command()
-@click.argument("word")
-@click.option(
-    "--in", "source", default=None, metavar="FILE", help="A raw text file to search (any encoding w2vkit reads)."
-)
-@declared_option("kwic", "limit")
-@declared_option("kwic", "width")
-@text_column_option("With a table: its text column")
-@where_option("With a table: only its rows whose COLUMN is VALUE (repeatable): the passages behind a contrast.")
-@declared_option("kwic", "near")
-@columns_option("With a table: the row's columns shown with each passage (author,title) [default: its first three].")
-@click.option(
-    "--at",
-    default=None,
-    metavar="COLUMN=NUMBER",
-    help="With --typical, in place of --where: the passages nearest the fitted vector at this value of a number "
-    "column (conText's get_ncs; the line contrast --by COLUMN --at COLUMN=NUMBER fits).",
-)
-@click.option(
-    "--typical",
-    is_flag=True,
-    help="With --in TABLE -m MODEL --where COLUMN=GROUP: the group's passages most typical of the word's use there "
-    "first (each occurrence's à la carte vector against the group's mean, as contrast computes them).",
-)
-@declared_option("kwic", "background")
+@declared("kwic")
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def kwic(word, source, limit, width, text_column, where, near, columns, at, typical, background, model_path, fmt):
+def kwic(model_path, fmt, **values):
     """Keyword in context: the passages a WORD occurs in, with their line and chapter.
 
     With --in FILE, the raw text (the word found as written); else the segmented text the model
-    (-m, or the newest) was trained on, the word found as a whole token, as training saw it. With
-    --in TABLE and -m MODEL (the model trained on the table), the rows as that model read them
-    (notes dropped, script simplified, segmented): the occurrences contrast counts.
+    (-m, or the newest) was trained on, the word found as a whole token, as training saw it, its
+    lines numbered as the raw file numbers them. With --in TABLE and -m MODEL (the model trained on
+    the table), the rows as that model read them (notes dropped, script simplified, segmented): the
+    occurrences contrast counts.
 
     \b
     Examples:
@@ -139,47 +112,13 @@ def kwic(word, source, limit, width, text_column, where, near, columns, at, typi
       w2vkit kwic 梅 --in poetry.tsv.gz --where period=宋 --columns author,title   # who wrote each
       w2vkit kwic 刀 -m models/sanguo --background  # the text's passages, then its background's
     """
-    from ..queries.kwic import passages
+    from ..operations.declared import OPERATIONS
     from ..text.reading.tables import is_table
 
-    conditions = where_conditions(where)
-    shown = [c.strip() for c in columns.split(",")] if columns is not None else None
-    points = where_conditions([at] if at else [], "--at")
-    if at and not typical:
-        raise click.UsageError(
-            "--at COLUMN=VALUE is a point for --typical: the passages nearest the fitted vector there"
-        )
-    if typical:
-        asked = points or conditions
-        if not (source and is_table(source) and model_path and len(asked) == 1 and near is None) or (points and where):
-            raise click.UsageError(
-                "--typical takes --in TABLE, -m MODEL (trained on it) and one --where COLUMN=GROUP or --at COLUMN=NUMBER"
-            )
-        from ..findings.typical import typical_passages
-
-        ((by, value),) = asked.items()
-        result = typical_passages(
-            engine_for(model_path),
-            word,
-            source,
-            by=by,
-            group=None if points else value,
-            at=value if points else None,
-            columns=shown,
-            **given(limit=limit, text_column=text_column),
-        )
-        return show(result, fmt)
-    # (with --in TABLE, -m reads the rows as that model did; without -m the raw text is searched)
-    model = load_model_for(model_path) if source is None or (model_path and is_table(source)) else None
-    result = passages(
-        word,
-        source=source,
-        model=model,
-        where=conditions,
-        columns=shown,
-        **given(width=width, limit=limit, text_column=text_column, near=near, background=background),
-    )
-    show(result, fmt)
+    source = values.get("source")
+    # (a raw file is searched as written, without a model; a table with -m, as that model read it)
+    wanted = source is None or (model_path is not None and (values.get("typical") or is_table(source)))
+    show(OPERATIONS["kwic"].call(engine_for(model_path) if wanted else None, values), fmt)
 
 
 COMMANDS = (segment, kwic)

@@ -157,30 +157,20 @@ def neighbourhood(session: Session, params: Params):
 def kwic(session: Session, params: Params):
     """The declared kwic: a word's passages in the training text (from the corpus cache: for a
     table too, where reading the table again would cut every row into tokens at each click); with
-    a group of the session's table, the group's passages most typical of the word's use there."""
+    a group of the session's table, the group's passages most typical of the word's use there:
+    the same operation asked with the table, the group and --typical, and the command line it
+    writes for them."""
     group = page_value(GROUP, params)
     if group is None:
         return declared("kwic")(session, params)
-    from ..findings.typical import typical_passages
-
     table, by = _table(session)
-    asked = read_page(OPERATIONS["kwic"], params)
-    limit = {"limit": asked["limit"]} if "limit" in asked else {}
-    columns = list(session.columns) if session.columns else None
-    result = typical_passages(
-        session.engine(), asked["word"], table, by=by, group=group, block=session.block,
-        text_column=_text_column(session), columns=columns, **limit,
-    )  # fmt: skip
-    argv = [*session.base_command("kwic"), asked["word"], *(["--top", str(asked["limit"])] if limit else [])]
-    argv += [
-        "--in",
-        table,
-        "--where",
-        f"{by}={group}",
-        "--typical",
-        *(["--columns", ",".join(columns)] if columns else []),
-    ]
-    return result, argv + (["--text-column", session.text_column] if session.text_column else [])
+    operation = OPERATIONS["kwic"]
+    asked = read_page(operation, params)
+    asked.update(source=table, where={by: group}, typical=True, columns=list(session.columns or []) or None)
+    if session.text_column:
+        asked["text_column"] = session.text_column
+    result = operation.call(session.engine(), asked)
+    return result, [*session.base_command("kwic"), *command_line(operation, asked)]
 
 
 def _table(session: Session) -> tuple[str, str]:

@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from ..base.choices import KWIC_LIMIT, TEXT_COLUMN
+from ..base.choices import KWIC_LIMIT, KWIC_WIDTH, TEXT_COLUMN
 from ..base.limits import check_number
 from ..base.results import Result
 from ..errors import UsageError
@@ -219,3 +219,50 @@ def _passages(engine: Engine, docs, positions: np.ndarray, scores: np.ndarray, k
         out.append((rank, docs.lines[d], round(float(score), 4), shown_left, these[at] if at < len(these) else key,
                     shown_right, original))  # fmt: skip
     return out
+
+
+def kwic(
+    engine: Engine | None,
+    word: str,
+    *,
+    source: str | None = None,
+    typical: bool = False,
+    at: dict[str, str] | None = None,
+    where: dict[str, str] | None = None,
+    columns: list[str] | None = None,
+    text_column: str = TEXT_COLUMN,
+    limit: int = KWIC_LIMIT,
+    width: int = KWIC_WIDTH,
+    near: str | None = None,
+    background: bool = False,
+) -> Result:
+    """`kwic`'s one door (w2vkit.operations declares it for every front end): the passages of
+    `word` (w2vkit.queries.kwic.passages: of the raw file or table `source`, else of the text the
+    engine's model was trained on), or with `typical` those of a table most typical of the word's
+    use where its one `where` condition holds, or nearest the fitted vector `at` one point of a
+    number column (typical_passages). `engine` may be None for a raw file read without a model.
+    width, near, background: as passages takes them (typical passages have none of them)."""
+    from ..queries.kwic import passages
+    from ..text.reading.tables import is_table
+
+    if at and not typical:
+        raise UsageError(
+            "{at} COLUMN=VALUE is a point for {typical}: the passages nearest the fitted vector there", "at", "typical"
+        )
+    if not typical:
+        model = engine.model if engine is not None and (source is None or is_table(source)) else None
+        return passages(word, source=source, model=model, where=where, columns=columns, text_column=text_column,
+                        limit=limit, width=width, near=near, background=background)  # fmt: skip
+    asked = at or where or {}
+    alone = near is None and not background
+    if engine is None or source is None or not is_table(source) or len(asked) != 1 or (at and where) or not alone:
+        raise UsageError(
+            "{typical} takes {source} TABLE, {model} MODEL (trained on it) and one {where} COLUMN=GROUP or {at} "
+            "COLUMN=NUMBER",
+            "typical", "source", "model", "where", "at",
+        )  # fmt: skip
+    ((by, value),) = asked.items()
+    return typical_passages(
+        engine, word, source, by=by, group=None if at else value, at=value if at else None, text_column=text_column,
+        limit=limit, columns=columns,
+    )  # fmt: skip

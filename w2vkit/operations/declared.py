@@ -30,6 +30,7 @@ from ..base.choices import (
     SIMILAR_HUBNESS,
     SIMILAR_RANK,
     SIMILAR_RANKS,
+    TEXT_COLUMN,
 )
 from ..errors import UsageError
 
@@ -48,7 +49,8 @@ class Parameter(NamedTuple):
 
     name: str
     # words | word | pairs (words, two at a time) | poles (words after one flag: axis's --vs) |
-    # count | share | choice | flag
+    # count | share | choice | flag | conditions (COLUMN=VALUE, repeatable: a dict) | names (one
+    # flag's comma-separated names: a list)
     kind: str
     help: str
     flags: tuple[str, ...] = ()
@@ -67,7 +69,8 @@ class Parameter(NamedTuple):
 class Operation(NamedTuple):
     """A question and the library function that answers it (`function`, "module:name" under
     w2vkit, called with an engine first, or with `on="model"` the engine's model as its `model`;
-    imported when asked, not when the table is read)."""
+    `on="text"`: an engine too, or None, whose kind of similarity the answer does not use, so no
+    front end asks one; imported when asked, not when the table is read)."""
 
     name: str
     function: str
@@ -247,9 +250,18 @@ OPERATIONS: dict[str, Operation] = {
         ),
         Operation(
             "kwic",
-            "queries.kwic:passages",
+            "findings.typical:kwic",
             (
                 Parameter("word", "word", "The word", metavar="WORD"),
+                Parameter(
+                    "source",
+                    "word",
+                    "A raw text file or a table to search (any encoding w2vkit reads) [default: the model's training "
+                    "text]",
+                    ("--in",),
+                    page_most=False,
+                    metavar="FILE",
+                ),
                 Parameter(
                     "limit", "count", "Passages shown", ("-n", "--top"), KWIC_LIMIT, limit="topn", page_most=MAX_ROWS
                 ),
@@ -263,6 +275,50 @@ OPERATIONS: dict[str, Operation] = {
                     metavar="WORD",
                 ),
                 Parameter(
+                    "text_column",
+                    "word",
+                    "With a table: its text column",
+                    ("--text-column",),
+                    TEXT_COLUMN,
+                    page_most=False,
+                    metavar="NAME",
+                ),
+                Parameter(
+                    "where",
+                    "conditions",
+                    "With a table: only its rows whose COLUMN is VALUE (repeatable): the passages behind a contrast",
+                    ("--where",),
+                    page_most=False,
+                    metavar="COLUMN=VALUE",
+                ),
+                Parameter(
+                    "columns",
+                    "names",
+                    "With a table: the row's columns shown with each passage (author,title) [default: its first three]",
+                    ("--columns",),
+                    page_most=False,
+                    metavar="A,B",
+                ),
+                Parameter(
+                    "typical",
+                    "flag",
+                    "With --in TABLE -m MODEL --where COLUMN=GROUP: the group's passages most typical of the word's "
+                    "use there first (each occurrence's à la carte vector against the group's mean, as contrast "
+                    "computes them)",
+                    ("--typical",),
+                    False,
+                    page_most=False,
+                ),
+                Parameter(
+                    "at",
+                    "conditions",
+                    "With --typical, in place of --where: the passages nearest the fitted vector at this value of a "
+                    "number column (conText's get_ncs; the line contrast --by COLUMN --at COLUMN=NUMBER fits)",
+                    ("--at",),
+                    page_most=False,
+                    metavar="COLUMN=NUMBER",
+                ),
+                Parameter(
                     "background",
                     "flag",
                     "With a model trained with --background: its background's passages too, after the text's, "
@@ -272,7 +328,7 @@ OPERATIONS: dict[str, Operation] = {
                     page_most=False,
                 ),
             ),
-            on="model",
+            on="text",
         ),
         Operation(
             "doesnt-match",

@@ -80,6 +80,11 @@ def command_line(operation: Operation, asked: Mapping) -> list[str]:
             argv += [_spelling(p), *map(str, values)]
         elif p.kind == "flag":
             argv.append(_spelling(p))
+        elif p.kind == "conditions":
+            for column, v in value.items():
+                argv += [_spelling(p), f"{column}={v}"]
+        elif p.kind == "names":
+            argv += [_spelling(p), ",".join(map(str, values))]
         else:
             for v in values:
                 argv += [_spelling(p), str(v)]
