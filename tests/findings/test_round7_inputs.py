@@ -44,6 +44,13 @@ def setting(halves, tmp_path_factory):
             "chapter": chapter,
             "text": text,
         })  # fmt: skip
+    # (uneven blocks, runs of 1 to 20 chapters, and a number that follows their sizes: as an author's
+    # poem count follows the author's block)
+    lengths = [1, 1, 1, 1, 2, 2, 4, 8, 20]
+    run = {chapter: int(np.searchsorted(np.cumsum(lengths), k, side="right")) for k, chapter in enumerate(years)}
+    sizes = {k: sum(run[r["chapter"]] == k for r in rows) for k in set(run.values())}
+    for r in rows:
+        r["run"], r["run_rows"] = f"run{run[r['chapter']]}", str(sizes[run[r["chapter"]]])
     table = tmp_path_factory.mktemp("round7") / "hostile.tsv"
     columns = list(rows[0])
     table.write_text(
@@ -196,3 +203,15 @@ def test_a_skewed_number_is_said_and_its_logarithm_can_be_asked(setting):
         contrast(engine, [WORD], table, by=["signed:log"], **QUICK)
     with pytest.raises(UsageError, match="^at gives count='0': count is a finite number above 0$"):
         contrast(engine, [WORD], table, by=["count:log"], at=[{"count": "0"}], **QUICK)
+
+
+def test_a_number_that_follows_the_blocks_sizes_is_said(setting):
+    """A run of chapters' own number of rows, blocked by run: its blocks' values follow their sizes,
+    where the permutation's p is conservative and what makes a block large changes with the number
+    (docs/findings.md, nulls.py); a year by chapter does not."""
+    engine, table, rows = setting
+    tied = contrast(engine, [WORD], table, by=["run_rows:log"], block="run", **QUICK)
+    (row,) = [r for r in tied.records() if r["covariate"] == "run_rows"]
+    assert "follows the blocks' sizes (correlation 0." in row["note"] and "p is conservative" in row["note"]
+    year = contrast(engine, [WORD], table, by=["year"], block="chapter", **QUICK)
+    assert not any("blocks' sizes" in str(r.get("note")) for r in year.records())

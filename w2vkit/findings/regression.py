@@ -34,6 +34,10 @@ from .tabledocs import segmented, table_rows
 from .targets import concept_vectors, parse_target
 
 CONFOUNDED = 0.9  # the others explain more of a covariate than this: its p is said to rest on little
+# A number whose blocks' values correlate beyond this with the log of the blocks' sizes (the word's
+# occurrences in each) is said to follow them: there the permutation's p is conservative, and what
+# makes a block large (a prolific author) changes with the number (docs/findings.md, nulls.py)
+TIED_TO_SIZE = 0.7
 FREQUENT = 20  # a number's gaining words are seen this often in the table
 COLUMNS = (
     "word",
@@ -294,6 +298,14 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
         share = explained(blocks.xx.sum(axis=0), columns)
         if share > CONFOUNDED:
             notes[design.covariates[c].name] = f"confounded: the other covariates explain {share:.0%} of it"
+        tied = _size_correlation(blocks, columns) if design.covariates[c].kind == "number" and not design.split else 0
+        if abs(tied) > TIED_TO_SIZE:
+            said, name = notes.get(design.covariates[c].name), design.covariates[c].name
+            tied_note = (
+                f"follows the blocks' sizes (correlation {tied:.2f} with the log of the word's occurrences in each): "
+                "its p is conservative there, and what makes a block large changes with it"
+            )
+            notes[name] = f"{said}; {tied_note}" if said else tied_note
         pvalues.update(zip(columns.tolist(), ps.tolist()))
     state.update(frequent=design.frequent, level=level)
     state.update(own=list(target.rows), draws=found["draws"])
@@ -304,6 +316,15 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
     ]
     rows = _term_rows(engine, design, word, state["own"], blocks, found, pvalues, done, state, x, docs, counts, notes)
     return rows, state
+
+
+def _size_correlation(blocks: Blocks, columns: np.ndarray) -> float:
+    """The correlation over the word's blocks of a number's value with the log of the block's
+    occurrences of the word (0 when either is constant)."""
+    values, sizes = blocks.x[:, columns[0]], np.log(blocks.n)
+    if len(values) < 3 or np.ptp(values) == 0 or np.ptp(sizes) == 0:
+        return 0.0
+    return float(np.corrcoef(values, sizes)[0, 1])
 
 
 def _kept_terms(design: Design, x: np.ndarray, counts: np.ndarray, least: int) -> tuple[np.ndarray, dict]:
