@@ -313,3 +313,37 @@ def test_a_lasso_lists_the_words_it_draws_around(engine, tmp_path):
     assert selected == sorted(selected)  # (most frequent first: the data's order)
     assert listed == [data["words"][i] for i in selected][:200]
     assert title.startswith(f"{len(selected):,} words selected")
+
+
+@pytest.mark.browser
+def test_a_map_opened_in_a_frame_not_yet_laid_out_draws_once_the_frame_has_a_size(engine, tmp_path):
+    """The explorer's map frame could start before it had a size: the canvas, 0 pixels wide, made
+    createImageData throw, and the map never drew (seen once in a few dozen loads). It now waits
+    for the frame's size and draws every point at its resize."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "map.html"
+    plot(engine, out, top=300, method="pca")
+    holder = tmp_path / "holder.html"
+    holder.write_text(f'<iframe id="f" src="{out.as_uri()}" style="width:0;height:0;border:0"></iframe>', "utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, env=chromium_fontconfig(tmp_path), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1000, "height": 700})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(holder.as_uri())
+        frame = page.frame_locator("#f")
+        frame.locator("body[data-ready='1']").wait_for(state="attached", timeout=60_000)
+        page.evaluate("document.getElementById('f').style.cssText = 'width:900px;height:600px;border:0'")
+        inner = next(f for f in page.frames if f.url.endswith("map.html"))
+        inner.wait_for_function("document.getElementById('map').width > 0", timeout=30_000)
+        page.wait_for_timeout(500)
+        painted = inner.evaluate(
+            "(() => { const c = document.getElementById('map'); const d = c.getContext('2d')"
+            ".getImageData(0, 0, c.width, c.height).data; let n = 0;"
+            " for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1]) n++; return n; })()"
+        )
+        browser.close()
+    assert errors == [] and painted > 300

@@ -112,6 +112,7 @@
   }
   function paint(from, to) {  // the points [from, to), on a cleared image when from is 0
     const w = canvas.width, h = canvas.height;
+    if (!w || !h) { state.drawn = to; return; }  // (a frame not laid out yet: its resize draws them)
     if (!image || image.width !== w || image.height !== h) {
       image = pctx.createImageData(w, h); pixels = new Uint32Array(image.data.buffer);
     }
