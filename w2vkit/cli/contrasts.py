@@ -220,7 +220,7 @@ def contrast(
         groups=groups.split(",") if groups is not None else None,
         scan=scan,
         split_blocks=split_blocks,
-        where=where_conditions(where) or None,
+        where=where,
         baseline=where_conditions(baseline, "--baseline") or None,
         at=points or None,
         to=[w.strip() for w in to.split(",") if w.strip()] if to is not None else None,

@@ -70,7 +70,7 @@ def explore(
         groups=groups.split(",") if groups is not None else None,
         split_blocks=split_blocks,
         text_column=text_column,
-        columns=[c.strip() for c in columns.split(",")] if columns is not None else None,
+        columns=columns,
         host=host,
         port=port,
         open_browser=not no_browser,

@@ -27,7 +27,6 @@ from ..base.choices import (
     DEFAULT_VIEWS,
     SENTENCE_METHODS,
     SIMILARITIES,
-    TEXT_COLUMN,
 )
 from ..base.env import CLUSTER_ENV
 from ..base.limits import LIMITS, check_number
@@ -130,13 +129,19 @@ def table_option(help: str, *, required: bool = False):
 
 
 def text_column_option(help: str = "With --in: the table's text column"):
-    """The one --text-column of the table commands; unset, the library's TEXT_COLUMN."""
-    return library_option("--text-column", default=TEXT_COLUMN, metavar="NAME", help=help)
+    """The one --text-column of the table commands (declared once: w2vkit.operations); unset, the
+    library's TEXT_COLUMN."""
+    from ..operations.declared import TEXT_COLUMN_PARAMETER
+
+    return _declared_parameter(TEXT_COLUMN_PARAMETER._replace(help=help))
 
 
 def columns_option(help: str):
-    """The one --columns A,B: a table's columns shown with each passage."""
-    return click.option("--columns", default=None, metavar="A,B", help=help)
+    """The one --columns A,B (declared once: w2vkit.operations): a table's columns shown with each
+    passage, as a list."""
+    from ..operations.declared import COLUMNS
+
+    return _declared_parameter(COLUMNS._replace(help=help.rstrip(".")))
 
 
 def picture_options(help: str):
@@ -151,8 +156,11 @@ def picture_options(help: str):
 
 
 def where_option(help: str):
-    """The one --where COLUMN=VALUE option of the table commands (repeatable; stored as `where`)."""
-    return click.option("--where", multiple=True, metavar="COLUMN=VALUE", help=help)
+    """The one --where COLUMN=VALUE option of the table commands (declared once: w2vkit.operations;
+    repeatable; the library's dict, None when not given)."""
+    from ..operations.declared import WHERE
+
+    return _declared_parameter(WHERE._replace(help=help.rstrip(".")))
 
 
 def where_conditions(where, option: str = "--where") -> dict[str, str]:

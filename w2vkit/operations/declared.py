@@ -133,6 +133,29 @@ SKIP_UNKNOWN = Parameter(
     page_most=False,
 )
 
+# A table's parameters, declared once for every command that reads a table's rows (kwic here;
+# contrast, explore and plot take them by the command line's helpers, w2vkit.cli.options)
+TEXT_COLUMN_PARAMETER = Parameter(
+    "text_column", "word", "With a table: its text column", ("--text-column",), TEXT_COLUMN, page_most=False,
+    metavar="NAME",
+)  # fmt: skip
+WHERE = Parameter(
+    "where",
+    "conditions",
+    "With a table: only its rows whose COLUMN is VALUE (repeatable): the passages behind a contrast",
+    ("--where",),
+    page_most=False,
+    metavar="COLUMN=VALUE",
+)
+COLUMNS = Parameter(
+    "columns",
+    "names",
+    "With a table: the row's columns shown with each passage (author,title) [default: its first three]",
+    ("--columns",),
+    page_most=False,
+    metavar="A,B",
+)
+
 OPERATIONS: dict[str, Operation] = {
     op.name: op
     for op in (
@@ -274,31 +297,9 @@ OPERATIONS: dict[str, Operation] = {
                     ("--near",),
                     metavar="WORD",
                 ),
-                Parameter(
-                    "text_column",
-                    "word",
-                    "With a table: its text column",
-                    ("--text-column",),
-                    TEXT_COLUMN,
-                    page_most=False,
-                    metavar="NAME",
-                ),
-                Parameter(
-                    "where",
-                    "conditions",
-                    "With a table: only its rows whose COLUMN is VALUE (repeatable): the passages behind a contrast",
-                    ("--where",),
-                    page_most=False,
-                    metavar="COLUMN=VALUE",
-                ),
-                Parameter(
-                    "columns",
-                    "names",
-                    "With a table: the row's columns shown with each passage (author,title) [default: its first three]",
-                    ("--columns",),
-                    page_most=False,
-                    metavar="A,B",
-                ),
+                TEXT_COLUMN_PARAMETER,
+                WHERE,
+                COLUMNS,
                 Parameter(
                     "typical",
                     "flag",
