@@ -176,12 +176,14 @@ def prepare_corpus(
 
 
 def _saved(path: Path, values) -> str:
-    """`values` written as a .npy file at `path` (no pickle); its sha256."""
+    """`values` written as a .npy file at `path` (no pickle); its sha256, hashed as it is written."""
     import numpy as np
 
-    with open(path, "wb") as f:
+    from ...base.trust import HashedWriter
+
+    with HashedWriter(path) as f:
         np.save(f, values, allow_pickle=False)
-    return sha256_of(path)
+    return f.sha256
 
 
 def text_lines(corpus: Path):
