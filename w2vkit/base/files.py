@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import stat
 import sys
 from collections.abc import Iterator
@@ -257,6 +258,22 @@ def _output_error(path: Path, e: OSError) -> OutputError:
     return OutputError(f"{path}: cannot write ({e.strerror or e})")
 
 
+def publish_cached(tmp: Path, cache: Path, sound) -> None:
+    """Move a finished cache folder `tmp` into place at `cache`. Another run may have built the same
+    one meanwhile (the same key: the same inputs and options) and be reading it, on this machine or
+    on a cluster's workers: one that `sound(cache)` finds sound is kept and ours dropped, never
+    removed under its readers (replacing it did, and a worker's member lost its corpus mid-run)."""
+    try:
+        os.rename(tmp, cache)  # (atomic; fails when another run's folder is there)
+        return
+    except OSError as e:
+        if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+    if not sound(cache):
+        shutil.rmtree(cache, ignore_errors=True)
+        os.rename(tmp, cache)
+
+
 def pid_is_gone(pid: int) -> bool:
     """Whether no process has this id (a leftover of a killed run can be removed)."""
     try:
@@ -271,7 +288,6 @@ def pid_is_gone(pid: int) -> bool:
 def remove_stale(directory: Path, pattern: str, pid_of) -> int:
     """Remove the leftovers matching pattern in directory whose owning process (pid_of(name), or
     None when not one of ours) has gone; the number removed."""
-    import shutil
 
     removed = 0
     if not directory.is_dir():
@@ -309,7 +325,6 @@ def stdin_copy() -> Path:
     global _stdin_copy
     if _stdin_copy is None or _stdin_copy[0] is not sys.stdin:
         import atexit
-        import shutil
         import tempfile
 
         fd, name = tempfile.mkstemp(prefix="w2vkit-stdin-", suffix=".txt")

@@ -1,6 +1,7 @@
 """The training corpus cache: counts from the writing pass, and damaged caches rebuilt."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -183,3 +184,36 @@ def test_each_corpus_line_knows_its_raw_line_as_kwic_in_numbers_it(tmp_path, mon
     table = tmp_path / "t.tsv"
     table.write_text("text\nalpha beta\n\ngamma\n", encoding="utf-8")
     assert text_lines(prepare_corpus([str(table)], SegmentOptions(lang="en")).path) is None
+
+
+def test_a_corpus_built_meanwhile_by_another_run_is_kept_under_its_readers(novel_part, monkeypatch):
+    """Two runs segmenting the same text at once (two trainings, or pytest's workers) build the same
+    cached corpus: the one finishing second keeps the first one's, which a reader may hold open
+    (a cluster's workers read it by path), rather than removing it to put its own in place."""
+    import subprocess
+    import sys
+
+    from w2vkit.text.corpus import corpuscache
+
+    unchanged = corpuscache.check_unchanged
+    other = []
+
+    def another_run_finishes_first(stamps):
+        unchanged(stamps)
+        other.append("started")
+        code = (
+            "import sys\nfrom w2vkit.text.corpus.corpuscache import prepare_corpus\n"
+            "from w2vkit.text.segmenting.segment import SegmentOptions\n"
+            "print(prepare_corpus([sys.argv[1]], SegmentOptions()).path)"
+        )
+        done = subprocess.run([sys.executable, "-c", code, str(novel_part)], capture_output=True, text=True, check=True)
+        other.append(Path(done.stdout.strip()))
+        other.append(other[-1].stat().st_ino)
+
+    monkeypatch.setattr(corpuscache, "check_unchanged", another_run_finishes_first)
+    ours = prepare_corpus([str(novel_part)], SegmentOptions())
+    _, path, inode = other
+    assert not ours.cached and ours.path == path
+    assert ours.path.stat().st_ino == inode, "the other run's corpus was replaced under its readers"
+    assert recount(ours.path) == ours.tokens
+    assert [p.name for p in ours.path.parent.parent.iterdir()] == [ours.path.parent.name]  # (ours dropped)

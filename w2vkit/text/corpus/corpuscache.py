@@ -25,7 +25,7 @@ from pathlib import Path
 from ... import __version__
 from ...base.choices import DEFAULT_MAX_LINE_TOKENS
 from ...base.env import CACHE_ENV, cache_root
-from ...base.files import check_unchanged, file_stamps, pid_suffix, remove_stale, sha256_of
+from ...base.files import check_unchanged, file_stamps, pid_suffix, publish_cached, remove_stale, sha256_of
 from ...base.records import RecordError, read_json
 from ...base.trust import confined, matches
 from ...errors import InputError, OutputError, UsageError
@@ -168,8 +168,7 @@ def prepare_corpus(
         (tmp / INPUTS).write_text(json.dumps(hashes, ensure_ascii=False, indent=2), encoding="utf-8")
         # the record last: a corpus without it is unfinished, and is built again
         (tmp / CORPUS_STATS).write_text(json.dumps(stats, indent=2), encoding="utf-8")
-        shutil.rmtree(cache, ignore_errors=True)
-        os.rename(tmp, cache)
+        publish_cached(tmp, cache, lambda folder: _cached(folder) is not None)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return _prepared(cache, hashes, described if seg_options else None, new_words, stats, False, started)

@@ -224,7 +224,7 @@ def prepare_items(inputs: list[str], item_input: ItemInput):
     import time
 
     from ...base.env import cache_root
-    from ...base.files import sha256_of
+    from ...base.files import publish_cached, sha256_of
     from .corpuscache import PreparedCorpus
 
     started = time.perf_counter()
@@ -255,8 +255,9 @@ def prepare_items(inputs: list[str], item_input: ItemInput):
                 "bytes": corpus.bytes,
             }
             (tmp / "record.json").write_text(json.dumps(stats), encoding="utf-8")
-            shutil.rmtree(folder, ignore_errors=True)
-            os.rename(tmp, folder)
+            publish_cached(
+                tmp, folder, lambda there: (there / "record.json").is_file() and _sound(there, there / "record.json")
+            )
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         corpus = ItemCorpus(
