@@ -27,7 +27,7 @@ from w2vkit.findings.nnratio import neighbour_ratio  # noqa: E402
 from w2vkit.findings.permutation import LEVEL, Side, shifted_percentiles  # noqa: E402
 from w2vkit.findings.regcosines import level_differences, row_cells  # noqa: E402
 from w2vkit.findings.regfitted import curve, design_row, level_terms  # noqa: E402
-from w2vkit.findings.regstats import block_sums, estimate, fitted_spread, permuted_p, residualized  # noqa: E402
+from w2vkit.findings.regstats import block_sums, estimate, fitted_spread, permuted_p, residualized, use_metric  # noqa: E402
 from w2vkit.model.store import model_in_memory  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
 
@@ -59,8 +59,10 @@ def regression_cells(group, counts, sums, units, args, rng):
     state["spread"] = fitted_spread(blocks, found["xtx"], found["coef"])
     columns = np.array([1])
     collect = lambda b, z: level_differences(design, 0, state, b, z, units)  # noqa: E731
-    _, _, state["permuted"] = permuted_p(blocks, columns, residualized(blocks, columns), found["raw"][columns],
-                                         args.permutations, rng, {0: collect}[0])  # fmt: skip
+    metric = use_metric(blocks)
+    observed = np.linalg.norm(found["coef"][columns] @ metric, axis=1)
+    _, _, state["permuted"] = permuted_p(blocks, columns, residualized(blocks, columns), observed,
+                                         args.permutations, rng, metric, collect)  # fmt: skip
     state["permuted"] = {0: state["permuted"]}
     term = covariates[0].levels[1]
     cells = row_cells(design, state, "ab", term, units, LEVEL)

@@ -17,6 +17,7 @@ from w2vkit.findings.regstats import (
     permuted_p,
     residualized,
     size_strata,
+    use_metric,
     wild_p,
 )
 
@@ -49,9 +50,12 @@ def test_the_wild_bootstrap_keeps_blocks_whole_where_permuting_split_blocks_does
         whole = block_sums(x, sums, counts, block, np.zeros(len(block), dtype=int))
         _, coef = fit(whole, np.ones((1, len(whole.n))))
         observed = np.linalg.norm(coef[0][[1]], axis=1)
-        wild.append(wild_p(whole, np.array([1]), observed, 199, rng)[0][0])
+        metric = use_metric(whole)
+        observed = np.linalg.norm(coef[0][[1]] @ metric, axis=1)
+        wild.append(wild_p(whole, np.array([1]), observed, 199, rng, metric)[0][0])
         single = block_sums(x, sums, counts, np.arange(len(block)), np.zeros(len(block), dtype=int))
-        rows.append(permuted_p(single, np.array([1]), residualized(single, np.array([1])), observed, 199, rng)[0][0])
+        values = residualized(single, np.array([1]))
+        rows.append(permuted_p(single, np.array([1]), values, observed, 199, rng, metric)[0][0])
     assert 0.02 <= np.mean(np.array(wild) < 0.05) <= 0.09
     assert np.mean(np.array(rows) < 0.05) >= 0.2
     # (and its p-values are spread evenly: as many under 0.5 as over)
@@ -66,7 +70,10 @@ def test_the_wild_bootstrap_finds_a_real_change(slope):
         x, sums, block = made_up(rng, slope=slope)
         whole = block_sums(x, sums, np.ones(len(block)), block, np.zeros(len(block), dtype=int))
         _, coef = fit(whole, np.ones((1, len(whole.n))))
-        found.append(wild_p(whole, np.array([1]), np.linalg.norm(coef[0][[1]], axis=1), 199, rng)[0][0])
+        metric = use_metric(whole)
+        found.append(
+            wild_p(whole, np.array([1]), np.linalg.norm(coef[0][[1]] @ metric, axis=1), 199, rng, metric)[0][0]
+        )
     assert np.mean(np.array(found) < 0.05) >= (0.7 if slope < 3 else 0.95)
 
 
@@ -82,9 +89,10 @@ def test_every_weight_one_gives_back_the_fit_it_tests():
     x, sums, block = made_up(rng, slope=0.3)
     whole = block_sums(x, sums, np.ones(len(block)), block, np.zeros(len(block), dtype=int))
     _, coef = fit(whole, np.ones((1, len(whole.n))))
-    norm = float(np.linalg.norm(coef[0][1]))
-    assert_close(wild_p(whole, np.array([1]), np.array([norm * 0.999]), 10, Ones())[0][0], 1.0)
-    assert_close(wild_p(whole, np.array([1]), np.array([norm * 1.001]), 10, Ones())[0][0], 1 / 11)
+    metric = use_metric(whole)
+    norm = float(np.linalg.norm(coef[0][1] @ metric))
+    assert_close(wild_p(whole, np.array([1]), np.array([norm * 0.999]), 10, Ones(), metric)[0][0], 1.0)
+    assert_close(wild_p(whole, np.array([1]), np.array([norm * 1.001]), 10, Ones(), metric)[0][0], 1 / 11)
 
 
 @pytest.mark.parametrize("slope", [0.0, 0.5, 1.0, 1.5])
@@ -99,7 +107,8 @@ def test_the_norms_interval_holds_a_planted_truth_near_its_level(slope):
         x, sums, block = made_up(rng, slope=slope)
         whole = block_sums(x, sums, np.ones(len(block)), block, np.zeros(len(block), dtype=int))
         found = estimate(whole, np.array([1]), 100, rng)
-        p = wild_p(whole, np.array([1]), found["raw"][[1]], 99, rng)[0][0]
+        metric = use_metric(whole)
+        p = wild_p(whole, np.array([1]), np.linalg.norm(found["coef"][[1]] @ metric, axis=1), 99, rng, metric)[0][0]
         low, high = found["intervals"][1]
         held.append((0.0 if p >= 0.10 else low) <= slope <= high)
     assert 0.85 <= np.mean(held) <= 0.99
@@ -132,11 +141,12 @@ def test_a_number_that_follows_the_blocks_sizes_is_dealt_among_blocks_of_one_siz
         x, sums, block = uneven(rng)
         whole = block_sums(x, sums, np.ones(len(block)), block, np.zeros(len(block), dtype=int))
         _, coef = fit(whole, np.ones((1, len(whole.n))))
-        observed = np.linalg.norm(coef[0][[1]], axis=1)
+        metric = use_metric(whole)
+        observed = np.linalg.norm(coef[0][[1]] @ metric, axis=1)
         values = residualized(whole, np.array([1]))
         strata = size_strata(whole.n)
-        within.append(permuted_p(whole, np.array([1]), values, observed, 199, rng, strata=strata)[0][0])
-        across.append(permuted_p(whole, np.array([1]), values, observed, 199, rng)[0][0])
+        within.append(permuted_p(whole, np.array([1]), values, observed, 199, rng, metric, strata=strata)[0][0])
+        across.append(permuted_p(whole, np.array([1]), values, observed, 199, rng, metric)[0][0])
     assert 0.02 <= np.mean(np.array(within) < 0.05) <= 0.10
     assert np.mean(np.array(across) < 0.05) <= 0.015
     assert 0.4 <= np.mean(np.array(within) < 0.5) <= 0.65
@@ -150,3 +160,34 @@ def test_a_value_is_dealt_only_within_its_blocks_stratum():
     perm = dealt_within(rng, 20, strata)
     assert all(sorted(row) == list(range(57)) and (strata[row] == strata).all() for row in perm)
     assert (perm != np.arange(57)).any(axis=1).all()  # (and they are dealt: not the identity)
+
+
+def test_a_change_of_use_is_found_more_often_in_the_metric_of_the_words_spread():
+    """A word whose occurrences come, more and more often along a number, from another word's
+    contexts (a planted gradual change): its occurrences spread along the change, and a coefficient
+    measured in that spread (use_metric) finds it more often than its plain norm does; under no
+    change both hold their level (the metric does not depend on the number)."""
+    rng = np.random.default_rng(4)
+    dim, rows = 40, 400
+    found: dict[str, list[float]] = {"metric": [], "plain": [], "null": []}
+    for _ in range(60):
+        own, other = rng.normal(0, 1, dim), rng.normal(0, 1, dim)
+        number = rng.uniform(-1, 1, rows)
+        borrowed = rng.random(rows) < 0.1 * (number + 1)  # (up to 20% of the uses at the top)
+        sums = np.where(borrowed[:, None], other, own) + rng.normal(0, 2.0, (rows, dim))
+        x = np.column_stack([np.ones(rows), number])
+        for name, vectors in (("planted", sums), ("null", own + rng.normal(0, 2.0, (rows, dim)))):
+            whole = block_sums(x, vectors, np.ones(rows), np.arange(rows), np.zeros(rows, dtype=int))
+            _, coef = fit(whole, np.ones((1, rows)))
+            values = residualized(whole, np.array([1]))
+            ways = (
+                {"metric": use_metric(whole), "plain": np.eye(dim)}
+                if name == "planted"
+                else {"null": use_metric(whole)}
+            )
+            for way, metric in ways.items():
+                observed = np.linalg.norm(coef[0][[1]] @ metric, axis=1)
+                found[way].append(permuted_p(whole, np.array([1]), values, observed, 199, rng, metric)[0][0])
+    share = {way: float(np.mean(np.array(p) < 0.05)) for way, p in found.items()}
+    assert share["metric"] >= share["plain"] + 0.05, share  # (0.78 against 0.68)
+    assert share["null"] <= 0.12, share

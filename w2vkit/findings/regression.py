@@ -30,6 +30,7 @@ from .permutation import LEVEL, bh
 from .regcosines import cosine_cells, cosine_columns, level_differences, row_cells
 from .regfitted import curve, design_row, gaining, level_terms, nearest
 from .regstats import (
+    TIED_TO_SIZE,
     Blocks,
     block_sums,
     estimate,
@@ -37,21 +38,19 @@ from .regstats import (
     fitted_spread,
     permuted_p,
     residualized,
+    size_correlation,
     size_strata,
+    use_metric,
     wild_p,
 )
 from .tabledocs import segmented, table_rows
 from .targets import concept_vectors, parse_target
 
 CONFOUNDED = 0.9  # the others explain more of a covariate than this: its p is said to rest on little
-# A number whose blocks' values correlate beyond this with the log of the blocks' sizes (the word's
-# occurrences in each) follows them: its permutations deal a value only among blocks of about one
-# size (regstats.size_strata), and the row says that what makes a block large (a prolific author)
-# changes with it. Dealt among all blocks, such a number's p was conservative (p < 0.05 for 0.8% of
-# no-effect words); among blocks of one size for every number, a plant on a number per row lost
-# power (mean AP 0.81 -> 0.77 on 三国演义): a block keeps its own value where its size is rare
-# (docs/findings.md, nulls.py).
-TIED_TO_SIZE = 0.5
+TIED_NOTE = (  # (regstats.TIED_TO_SIZE)
+    "follows the blocks' sizes (correlation {:.2f} with the log of the word's occurrences in each): its values are "
+    "dealt only among blocks of about one size, and what makes a block large changes with it"
+)
 FREQUENT = 20  # a number's gaining words are seen this often in the table
 COLUMNS = (
     "word",
@@ -298,33 +297,30 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
     state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "permuted": {}}
     state["products"] = design.products()
     state["spread"] = fitted_spread(blocks, found["xtx"], found["coef"])
+    metric = use_metric(blocks)
     for c in sorted(set(owner.tolist()) - {-1}):
-        columns = np.flatnonzero(owner == c)
-        observed = found["raw"][columns]
+        columns, name = np.flatnonzero(owner == c), design.covariates[c].name
+        observed = np.linalg.norm(found["coef"][columns] @ metric, axis=1)
         if design.split:  # (a covariate varies inside blocks: none can be permuted whole)
-            ps, done = wild_p(blocks, columns, observed, permutations, rng)
+            ps, done = wild_p(blocks, columns, observed, permutations, rng, metric)
         else:
             collect = None
             if units is not None and design.covariates[c].kind == "levels":
                 collect = lambda b, z, c=c: level_differences(design, c, state, b, z, units)  # noqa: E731
             values = residualized(blocks, columns)
             # (a number that follows the blocks' sizes is dealt only among blocks of about one size)
-            tied = _size_correlation(blocks, columns) if design.covariates[c].kind == "number" else 0.0
+            tied = size_correlation(blocks, columns) if design.covariates[c].kind == "number" else 0.0
             strata = size_strata(blocks.n) if abs(tied) > TIED_TO_SIZE else None
             ps, done, state["permuted"][c] = permuted_p(
-                blocks, columns, values, observed, permutations, rng, collect, strata
+                blocks, columns, values, observed, permutations, rng, metric, collect, strata
             )
             if strata is not None:
-                _say(
-                    notes,
-                    design.covariates[c].name,
-                    f"follows the blocks' sizes (correlation {tied:.2f} with the log of the word's occurrences in "
-                    "each): its values are dealt only among blocks of about one size, and what makes a block "
-                    "large changes with it",
-                )
+                notes[name] = "; ".join(filter(None, [notes.get(name), TIED_NOTE.format(tied)]))
         share = explained(blocks.xx.sum(axis=0), columns)
         if share > CONFOUNDED:
-            _say(notes, design.covariates[c].name, f"confounded: the other covariates explain {share:.0%} of it")
+            notes[name] = "; ".join(
+                filter(None, [notes.get(name), f"confounded: the other covariates explain {share:.0%} of it"])
+            )
         pvalues.update(zip(columns.tolist(), ps.tolist()))
     state.update(frequent=design.frequent, level=level)
     state.update(own=list(target.rows), draws=found["draws"])
@@ -335,20 +331,6 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
     ]
     rows = _term_rows(engine, design, word, state["own"], blocks, found, pvalues, done, state, x, docs, counts, notes)
     return rows, state
-
-
-def _say(notes: dict, name: str, note: str) -> None:
-    """A note on covariate `name` of a word's rows, after any it has."""
-    notes[name] = f"{notes[name]}; {note}" if notes.get(name) else note
-
-
-def _size_correlation(blocks: Blocks, columns: np.ndarray) -> float:
-    """The correlation over the word's blocks of a number's value with the log of the block's
-    occurrences of the word (0 when either is constant)."""
-    values, sizes = blocks.x[:, columns[0]], np.log(blocks.n)
-    if len(values) < 3 or np.ptp(values) == 0 or np.ptp(sizes) == 0:
-        return 0.0
-    return float(np.corrcoef(values, sizes)[0, 1])
 
 
 def _kept_terms(design: Design, x: np.ndarray, counts: np.ndarray, least: int) -> tuple[np.ndarray, dict]:
