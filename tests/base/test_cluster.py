@@ -580,10 +580,8 @@ def test_members_on_a_cluster_whose_workers_cannot_read_the_corpus_fail_before_t
     corpus.write_text("a b c\n")
 
     class Fake:
-        class client:
-            @staticmethod
-            def run(func, path):
-                return {"tcp://10.0.0.2:1": -1, "tcp://10.0.0.3:1": corpus.stat().st_size}
+        def ask_workers(self, func, path):
+            return {"tcp://10.0.0.2:1": -1, "tcp://10.0.0.3:1": corpus.stat().st_size}
 
         def close(self):
             pass
@@ -591,3 +589,36 @@ def test_members_on_a_cluster_whose_workers_cannot_read_the_corpus_fail_before_t
     monkeypatch.setattr("w2vkit.base.cluster.Cluster", lambda address: Fake())
     with pytest.raises(ClusterError, match=r"1 of 2 workers cannot read the corpus .* \(tcp://10.0.0.2:1\)"):
         memberwork.check_cluster_reads("tcp://sched:8786", corpus)
+
+
+def _checked(answers: dict):
+    """A cluster's worker check on workers that answer `answers` (each worker's facts or the
+    error its run gave, as Dask's client.run(on_error="return") hands them back)."""
+    checking = cluster_module.Cluster.__new__(cluster_module.Cluster)
+    checking.address = "tcp://10.0.0.1:8786"
+
+    class Client:
+        @staticmethod
+        def run(func, on_error="raise"):
+            assert on_error == "return"
+            return answers
+
+    checking.client = Client()
+    checking._check_workers()  # (ask_workers: the members' corpus check asks the same way)
+
+
+def test_a_worker_lost_while_checked_is_not_taken_for_a_wrong_install():
+    """A worker whose nanny restarts it while the cluster is checked (the test that kills one saw
+    this) drops out of the check; the others' versions are checked as ever. A worker that cannot
+    run w2vkit, or no worker answering at all, is still refused."""
+    from w2vkit import __version__
+    from w2vkit.errors import ClusterError
+
+    sound = (__version__, False)
+    _checked({"tcp://10.0.0.2:1": sound, "tcp://10.0.0.3:1": ConnectionResetError(104, "Connection reset by peer")})
+    with pytest.raises(ClusterError, match=r"the workers cannot run w2vkit \(No module named 'w2vkit'\); install"):
+        _checked({"tcp://10.0.0.2:1": sound, "tcp://10.0.0.3:1": ModuleNotFoundError("No module named 'w2vkit'")})
+    with pytest.raises(ClusterError, match=r"the workers cannot run w2vkit \(.*Connection reset"):
+        _checked({"tcp://10.0.0.3:1": ConnectionResetError(104, "Connection reset by peer")})
+    with pytest.raises(ClusterError, match=r"worker tcp://10.0.0.2:1 has w2vkit 0.0.1, this is"):
+        _checked({"tcp://10.0.0.2:1": ("0.0.1", False), "tcp://10.0.0.3:1": OSError("gone")})

@@ -304,15 +304,31 @@ class Cluster:
                 ) from None
         self.client = distributed.Client(self._local, set_as_default=False)
 
-    def _check_workers(self) -> None:
+    def ask_workers(self, func, *args) -> dict:
+        """Each worker's answer to func(*args) (Dask's client.run). A worker lost at this moment (its
+        nanny restarting it: the test that kills one met this) is left out, not taken for a wrong
+        install; ClusterError when a worker cannot run w2vkit, or none answers."""
         from .. import __version__
 
         try:
-            facts = self.client.run(_worker_facts)
-        except Exception as e:
+            answers = self.client.run(func, *args, on_error="return")
+        except Exception as error:
+            answers = {"": error}
+        lost = {w: e for w, e in answers.items() if isinstance(e, OSError) or type(e).__name__ == "CommClosedError"}
+        failed = {w: e for w, e in answers.items() if isinstance(e, BaseException) and w not in lost}
+        if failed or (lost and len(lost) == len(answers)):
+            first = next(iter((failed or lost).values()))
             raise ClusterError(
-                f"{self.address}: the workers cannot run w2vkit ({e}); install w2vkit {__version__} beside them"
-            ) from None
+                f"{self.address}: the workers cannot run w2vkit ({first}); install w2vkit {__version__} beside them"
+            )
+        if lost:
+            log.debug("workers lost while asked: %s", ", ".join(lost))
+        return {w: answer for w, answer in answers.items() if w not in lost}
+
+    def _check_workers(self) -> None:
+        from .. import __version__
+
+        facts = self.ask_workers(_worker_facts)
         versions = {worker: version for worker, (version, _) in facts.items()}
         wrong = {worker: v for worker, v in versions.items() if v != __version__}
         if wrong:

@@ -160,12 +160,10 @@ def _cluster_members(cluster: str, corpus: Path, count: int):
 
     connection = Cluster(cluster)
     try:
-        sizes = connection.client.run(corpus_size, str(corpus))
-    except Exception as e:  # (a worker without w2vkit cannot unpickle the function)
+        sizes = connection.ask_workers(corpus_size, str(corpus))
+    except ClusterError:  # (a worker without w2vkit cannot unpickle the function)
         connection.close()
-        raise ClusterError(
-            f"{cluster}: the workers could not run w2vkit ({type(e).__name__}); install it on them"
-        ) from None
+        raise
     expected = corpus.stat().st_size
     blind = sorted(w for w, size in sizes.items() if size != expected)
     if blind:
