@@ -126,10 +126,14 @@ def test_kwic_refuses_file_starts_that_do_not_rise_from_1(invoke, small_model, t
     )
 
 
-def test_an_edited_counts_file_is_noticed_and_the_text_segmented_again(novel_slice, caplog):
+def test_an_edited_counts_file_is_noticed_and_the_text_segmented_again(novel_slice, caplog, tmp_path, monkeypatch):
     """A word planted in counts.tsv never reaches the vocabulary; a damaged file is rebuilt, not a crash."""
     from w2vkit.text.corpus.corpuscache import prepare_corpus
     from w2vkit.text.segmenting.segment import SegmentOptions
+
+    # (a cache of its own: the damaged corpus is removed and built again, which in the cache both
+    # test workers share took it from under the other's cluster test, twice in CI)
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
 
     prepared = prepare_corpus([str(novel_slice)], SegmentOptions())
     path = prepared.counts_path

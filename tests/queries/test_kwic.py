@@ -60,16 +60,28 @@ def test_kwic_over_a_models_training_text_and_when_it_is_gone(invoke, small_mode
     assert set(lines) <= raw  # (numbered in the segmented text, none of the 40 was a line of 行者 in the raw file)
     numbered = "lines are numbered in the segmented text, not the raw file"
     assert numbered not in data["notes"][0]["message"]
-    # (a corpus cached before the map was kept, or whose map no longer matches: the note says so)
-    cache = Path(json.loads((Path(small_model) / "meta.json").read_text(encoding="utf-8"))["corpus"]["cache"]).parent
-    kept = (cache / "text_lines.npy").read_bytes()
-    try:
-        (cache / "text_lines.npy").write_bytes(kept[:-4] + b"\xff\xff\xff\xff")
-        r = invoke(["kwic", "行者", "-m", small_model, "-n", "3", "--format", "json"])
-        assert numbered in json.loads(r.stdout)["notes"][0]["message"]
-    finally:
-        (cache / "text_lines.npy").write_bytes(kept)
+    # (a corpus cached before the map was kept, or whose map no longer matches: the note says so;
+    # the model and its cached corpus copied into a cache of this test's own, since the test
+    # workers share the small model's)
     import shutil
+
+    meta = json.loads((Path(small_model) / "meta.json").read_text(encoding="utf-8"))
+    cache = Path(meta["corpus"]["cache"]).parent
+    own = tmp_path / "own-cache" / "corpora" / cache.name
+    shutil.copytree(cache, own)
+    mapped = tmp_path / "mapped"
+    shutil.copytree(small_model, mapped)
+    meta["corpus"]["cache"] = str(own / "corpus.txt")
+    (mapped / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    kept = (own / "text_lines.npy").read_bytes()
+    (own / "text_lines.npy").write_bytes(kept[:-4] + b"\xff\xff\xff\xff")
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setenv("W2VKIT_CACHE", str(tmp_path / "own-cache"))
+        r = invoke(["kwic", "行者", "-m", mapped, "-n", "3", "--format", "json"])
+        assert numbered in json.loads(r.stdout)["notes"][0]["message"]
+        (own / "text_lines.npy").write_bytes(kept)  # (and with the map as it was written, no note)
+        r = invoke(["kwic", "行者", "-m", mapped, "-n", "3", "--format", "json"])
+        assert numbered not in json.loads(r.stdout)["notes"][0]["message"]
 
     moved = tmp_path / "m"
     shutil.copytree(small_model, moved)
