@@ -29,7 +29,7 @@ from nulls import null_table, paragraphs, words_to_ask  # noqa: E402
 from w2vkit.findings.alacarte import DEFAULT_WINDOW, transform_fit  # noqa: E402
 from w2vkit.findings.permutation import LEVEL, shifted_percentiles  # noqa: E402
 from w2vkit.findings.regression import read_design  # noqa: E402
-from w2vkit.findings.regstats import block_sums, estimate, fit, permuted_p, residualized, use_metric, wild_p  # noqa: E402
+from w2vkit.findings.regstats import block_sums, estimate, fit, measured, permuted_p, residualized, use_metric, wild_p  # noqa: E402
 from w2vkit.findings.targets import occurrence_sums, parse_target  # noqa: E402
 from w2vkit.model.store import load_model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
@@ -58,7 +58,7 @@ def intervals(blocks, whole: bool, permutations: int, bootstrap: int, rng) -> tu
     with the square's upper ("mixed"); each with 0 as its lower end where p ≥ 1 − LEVEL."""
     found = estimate(blocks, COLUMN, bootstrap, rng)
     metric = use_metric(blocks)  # (p as the regression measures the coefficient)
-    observed = np.linalg.norm(found["coef"][COLUMN] @ metric, axis=1)
+    observed = measured(found["coef"][COLUMN], metric)
     if whole:
         p = wild_p(blocks, COLUMN, observed, permutations, rng, metric)[0][0]
     else:

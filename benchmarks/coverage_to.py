@@ -27,7 +27,7 @@ from w2vkit.findings.nnratio import neighbour_ratio  # noqa: E402
 from w2vkit.findings.permutation import LEVEL, Side, shifted_percentiles  # noqa: E402
 from w2vkit.findings.regcosines import level_differences, row_cells  # noqa: E402
 from w2vkit.findings.regfitted import curve, design_row, level_terms  # noqa: E402
-from w2vkit.findings.regstats import block_sums, estimate, fitted_spread, permuted_p, residualized, use_metric  # noqa: E402
+from w2vkit.findings.regstats import block_sums, estimate, fitted_spread, measured, permuted_p, residualized, use_metric  # noqa: E402
 from w2vkit.model.store import model_in_memory  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
 
@@ -60,7 +60,7 @@ def regression_cells(group, counts, sums, units, args, rng):
     columns = np.array([1])
     collect = lambda b, z: level_differences(design, 0, state, b, z, units)  # noqa: E731
     metric = use_metric(blocks)
-    observed = np.linalg.norm(found["coef"][columns] @ metric, axis=1)
+    observed = measured(found["coef"][columns], metric)
     _, _, state["permuted"] = permuted_p(blocks, columns, residualized(blocks, columns), observed,
                                          args.permutations, rng, metric, collect)  # fmt: skip
     state["permuted"] = {0: state["permuted"]}

@@ -36,6 +36,7 @@ from .regstats import (
     estimate,
     explained,
     fitted_spread,
+    measured,
     permuted_p,
     residualized,
     size_correlation,
@@ -300,7 +301,7 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
     metric = use_metric(blocks)
     for c in sorted(set(owner.tolist()) - {-1}):
         columns, name = np.flatnonzero(owner == c), design.covariates[c].name
-        observed = np.linalg.norm(found["coef"][columns] @ metric, axis=1)
+        observed = measured(found["coef"][columns], metric)
         if design.split:  # (a covariate varies inside blocks: none can be permuted whole)
             ps, done = wild_p(blocks, columns, observed, permutations, rng, metric)
         else:

@@ -155,7 +155,6 @@ def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng, level: floa
         "coef": coef[0],
         "xtx": xtx[0],
         "norm": norms,
-        "raw": np.linalg.norm(coef[0], axis=1),
         "draws": np.concatenate(coefs),
         "squares": squares,
         "drawn_squares": drawn,
@@ -212,7 +211,7 @@ def wild_p(blocks: Blocks, columns: np.ndarray, observed: np.ndarray, draws: int
     while done < draws:
         m = min(CHUNK, draws - done)
         weights = WEBB[rng.integers(0, len(WEBB), size=(m, nb))]
-        norms = np.linalg.norm((weights @ share).reshape(m, k, d) @ metric, axis=2)
+        norms = measured((weights @ share).reshape(m, k, d), metric)
         exceed += (norms >= observed[None, :] - 1e-12).sum(axis=0)
         done += m
     return (1 + exceed) / (done + 1), done
@@ -231,12 +230,13 @@ SIZE_BIN = 0.25  # the width of a stratum of blocks of one size, in the log of t
 
 def size_strata(n: np.ndarray) -> np.ndarray:
     """The blocks in strata of about the word's same occurrences in each (bins of SIZE_BIN in
-    their log: 1, 2, 3, 4 and 5 occurrences apart, then 6-7, 8-9, 10-12, … together). A permutation deals a value out
-    only within a stratum, which keeps a covariate's link with the blocks' sizes in its null: dealt
-    among all blocks, a number that follows the sizes (an author's poem count) gave p < 0.05 for
-    0.5-0.8% of no-effect words, not 5% (a large block's precise mean rarely held an extreme value
-    in the text, often in the permutations); within bins 5.4% (docs/findings.md). Where sizes are
-    alike (a row a block, most rows holding the word once) nearly all blocks share a stratum."""
+    their log: 1, 2, 3, 4 and 5 occurrences apart, then 6-7, 8-9, 10-12, … together). A
+    permutation deals a value out only within a stratum, which keeps a covariate's link with the
+    blocks' sizes in its null: dealt among all blocks, a number that follows the sizes (an author's
+    poem count) gave p < 0.05 for 0.5-0.8% of no-effect words, not 5% (a large block's precise mean
+    rarely held an extreme value in the text, often in the permutations); within bins 5.4%
+    (docs/findings.md). Where sizes are alike (a row a block, most rows holding the word once)
+    nearly all blocks share a stratum."""
     return np.floor(np.log(np.maximum(n, 1)) / SIZE_BIN).astype(np.int64)
 
 
@@ -272,11 +272,11 @@ def permuted_p(
 ):
     """The p of each of `columns` (a covariate's terms): `values` (its residualized block values)
     dealt out again among the blocks (only within each of `strata`, when given: size_strata), the
-    other covariates held,
-    and the coefficients' norms refitted; p = (1 + #{permuted ≥ observed}) / (P + 1) for each
-    term; the permutations done; and what `collect` gives of each permutation, stacked (None
-    without it): a function of each chunk's coefficients (permutations x terms x dim) and the dealt
-    values' mean over the occurrences (permutations x the covariate's terms)."""
+    other covariates held, and the coefficients refitted and measured in `metric` (as `observed`
+    is: measured, use_metric); p = (1 + #{permuted ≥ observed}) / (P + 1) for each term; the
+    permutations done; and what `collect` gives of each permutation, stacked (None without it): a
+    function of each chunk's coefficients (permutations x terms x dim) and the dealt values' mean
+    over the occurrences (permutations x the covariate's terms)."""
     exceed = np.zeros(len(columns))
     done = 0
     gathered = []
@@ -285,8 +285,7 @@ def permuted_p(
         m = min(CHUNK, permutations - done)
         perm = dealt_within(rng, m, strata)
         coefficients = permuted_coefficients(blocks, columns, perm, values)
-        measured = np.linalg.norm(coefficients[:, columns, :] @ metric, axis=2)
-        exceed += (measured >= observed[None, :] - 1e-12).sum(axis=0)
+        exceed += (measured(coefficients[:, columns, :], metric) >= observed[None, :] - 1e-12).sum(axis=0)
         if collect is not None:  # (with the dealt values' mean over the word's occurrences: m x terms)
             gathered.append(collect(coefficients, (blocks.n @ values[perm]) / blocks.n.sum()))
         done += m
@@ -313,6 +312,12 @@ def use_metric(blocks: Blocks) -> np.ndarray:
     cov = (1 - SPREAD_SHRINK) * cov + SPREAD_SHRINK * np.trace(cov) / len(cov) * np.eye(len(cov))
     values, vectors = np.linalg.eigh(cov)
     return vectors * np.sqrt(np.maximum(values, 0))
+
+
+def measured(coefficients: np.ndarray, metric: np.ndarray) -> np.ndarray:
+    """Each coefficient's length in `metric` (use_metric), over the last axis: what a term's p
+    compares, the observed fit's and each permutation's or draw's alike."""
+    return np.linalg.norm(coefficients @ metric, axis=-1)
 
 
 def permuted_norms(blocks: Blocks, columns: np.ndarray, perm: np.ndarray, values: np.ndarray) -> np.ndarray:
