@@ -289,6 +289,26 @@ def test_bad_input_is_one_line_on_the_page_and_the_server_serves_on(browser_page
     assert errors == []
 
 
+def test_a_font_that_cannot_be_had_leaves_the_system_fonts_and_no_error(browser_page, tmp_path):
+    """The CJK font cut off while it loads (the page left, the server stopped: CI's "A network error
+    occurred."), made certain here: the stylesheet offers only this server's font and its request fails."""
+    from conftest import WORDS, model_with_members
+
+    page, errors = browser_page
+    served = Served(Session(model_with_members(tmp_path)))
+    sheet = '@font-face { font-family: "w2vkit CJK"; src: url("../font?token=' + TOKEN + '"); }'
+    page.route("**/static/explore-fonts.css*", lambda route: route.fulfill(body=sheet, content_type="text/css"))
+    page.route("**/font?*", lambda route: route.abort("failed"))
+    try:
+        page.goto(served.url + "&word=" + WORDS[1])
+        ready(page)
+        page.wait_for_selector("body[data-fonts='system']", timeout=60_000)
+        assert page.inner_text("#word-title") == WORDS[1] and page.inner_text("#error") == ""
+    finally:
+        served.stop()
+    assert errors == []
+
+
 ATTACK_PAGE = """<!doctype html><meta charset=utf-8><title>another local page</title>
 <img src="{api}/contrast?words=%E8%A1%8C%E8%80%85"><img src="{api}/similar?word=%E8%A1%8C%E8%80%85">
 <link rel="stylesheet" href="{base}/static/explore-fonts.css">
@@ -305,7 +325,9 @@ def test_a_page_on_another_port_of_this_machine_gets_nothing_answered_and_nothin
     no token."""
     import http.server
 
-    model, table = halves
+    shared, table = halves
+    model = tmp_path / "model"  # (its own copy: the shared one gains caches from the other tests meanwhile)
+    shutil.copytree(shared, model)
     page, _ = browser_page
     served = Served(Session(model, table=table, by="half", block="chapter"))
     base = served.url.split("/?")[0]

@@ -478,7 +478,10 @@
     const link = document.createElement("link");
     link.rel = "stylesheet";
     link.href = "static/explore-fonts.css?token=" + encodeURIComponent(token);
-    link.onload = () => document.fonts.load("16px 'w2vkit CJK'", "字").then(() => { document.body.dataset.fonts = "1"; });
+    // (a load cut short, the page left or the server stopped while 8 MB arrive, keeps the system's
+    // fonts: not an error of the page's)
+    link.onload = () => document.fonts.load("16px 'w2vkit CJK'", "字").then(
+      () => { document.body.dataset.fonts = "1"; }, () => { document.body.dataset.fonts = "system"; });
     document.head.appendChild(link);
   }
 
