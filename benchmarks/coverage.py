@@ -109,12 +109,17 @@ def main():
                         ways, pv = intervals(planted(blocks, m * noise, direction), whole, args.permutations,
                                              args.bootstrap, rng)  # fmt: skip
                         for way, (low, high) in ways.items():
-                            tally.setdefault((column, m, way), []).append((low <= m * noise <= high, pv < 0.05))
+                            tally.setdefault((column, m, way), []).append(
+                                (low <= m * noise <= high, pv < 0.05, m * noise < low, m * noise > high)
+                            )
             print(f"seed {seed} done", flush=True)
-    print(f"{'covariate':10} {'δ / noise':>9} {'interval':>8} {'words':>6} {'interval holds δ':>17} {'p < 0.05':>9}")
+    print(  # (where the truth fell outside: below the interval's lower end, or above its upper)
+        f"{'covariate':10} {'δ / noise':>9} {'interval':>8} {'words':>6} {'interval holds δ':>17} {'p < 0.05':>9}"
+        f" {'δ below':>8} {'δ above':>8}"
+    )
     for (column, m, way), held in sorted(tally.items()):
-        cover, power = np.mean([h[0] for h in held]), np.mean([h[1] for h in held])
-        print(f"{column:10} {m:9g} {way:>8} {len(held):6d} {cover:17.1%} {power:9.1%}")
+        cover, power, below, above = np.mean(held, axis=0)
+        print(f"{column:10} {m:9g} {way:>8} {len(held):6d} {cover:17.1%} {power:9.1%} {below:8.1%} {above:8.1%}")
 
 
 if __name__ == "__main__":

@@ -664,7 +664,7 @@ def test_a_level_difference_under_the_identity_permutation_is_the_observed_one(s
     """Issue 74: the --to difference's interval inverts the permutations that give the level's p.
     Fitted on the residualized values (not the 0/1 indicator), at the points level_differences
     takes, the unpermuted data must give the observed difference exactly; and the interval is the
-    observed less the permuted differences' 5th and 95th percentiles."""
+    observed less the permuted differences' outer 9 of 199 at each end, as p's rule."""
     from w2vkit.findings.permutation import inverted
     from w2vkit.findings.regcosines import level_differences
     from w2vkit.findings.regfitted import design_row, level_terms
@@ -694,9 +694,18 @@ def test_a_level_difference_under_the_identity_permutation_is_the_observed_one(s
 
     at = [unit(design_row(state, level_terms(design, 0, k)) @ coef[0]) @ units.T for k in (0, 1)]
     np.testing.assert_allclose(same, at[1] - at[0], atol=1e-9)
-    permuted = np.random.default_rng(0).normal(size=200)
+    # the interval leaves out a δ exactly when a one-sided permutation p of observed − δ, (1 + the
+    # permuted values beyond)/(n + 1), is under 5%: under no effect for 2 x 9/200 = 9% of words
+    rng = np.random.default_rng(0)
+    permuted = rng.normal(size=199)
     low, high = inverted(permuted, 0.3, 0.9)
-    assert_close(low, 0.3 - np.sort(permuted)[190]) and assert_close(high, 0.3 - np.sort(permuted)[9])
+    for delta in np.linspace(-3, 3, 601):
+        t = 0.3 - delta
+        p_high, p_low = ((1 + (permuted >= t).sum()) / 200, (1 + (permuted <= t).sum()) / 200)
+        assert (low <= delta <= high) == (min(p_high, p_low) >= 0.05), delta
+    draws = rng.normal(size=(4000, 200))  # (the observed one first, exchangeable with the rest)
+    left_out = [not (lo <= 0 <= hi) for lo, hi in (inverted(d[1:], d[0], 0.9) for d in draws)]
+    assert 0.075 < np.mean(left_out) < 0.105
 
 
 def test_an_interaction_is_the_product_of_its_parts_and_fits_as_least_squares(setting):
