@@ -178,6 +178,19 @@ def test_nulls_benchmark():
 
 
 @pytest.mark.slow
+def test_coverage_benchmark_tells_where_the_truth_fell(small_model):
+    """coverage.py's rows: each share that holds δ and the two that miss it add up to the whole."""
+    for direction in ("random", "use"):
+        out = run("coverage.py", "--model", small_model, "--words", 12, "--seeds", 1, "--multiples", "0,2",
+                  "--permutations", 19, "--bootstrap", 10, "--direction", direction)  # fmt: skip
+        rows = [line.split() for line in out.splitlines() if line.startswith(("uniform", "alike"))]
+        assert {(r[0], r[1]) for r in rows} == {(c, m) for c in ("uniform", "alike") for m in ("0", "2")}
+        for row in rows:
+            held, below, above = (float(row[i].rstrip("%")) for i in (4, 6, 7))
+            assert abs(held + below + above - 100) < 0.2, row
+
+
+@pytest.mark.slow
 def test_coverage_of_the_to_difference_and_the_ratio_benchmark():
     out = run("coverage_to.py", "--draws", 3, "--multiples", "0,2", "--permutations", 19, "--bootstrap", 10)
     for stat, way in (("cos_vs", "inverted"), ("cos_vs", "bootstrap"), ("ratio", "inverted")):
