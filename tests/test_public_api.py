@@ -70,6 +70,7 @@ POSITIONAL_DEFAULTS = {
     "compare": {"words"},
     "similar": {"negative"},
     "axis": {"words"},
+    "contrast": {"words", "path"},  # (optional so that a scan needs no words, and every front end reads one signature)
     "Embedder": {"method"},
 }
 

@@ -30,7 +30,11 @@ ASKED = {
         "topn": "3",
     },
     "expand": {"seeds": f"{WORDS[0]}，{WORDS[3]}", "topn": "5", "iterations": "1", "grow": "2", "min_count": "1"},
+    # (of the halves' table: the page asks the words and what to measure them against; the table,
+    # its groups and blocks are the session's, given to explore)
+    "contrast": {"words": "行者 八戒", "to": "师父,菩萨"},
 }
+SESSION_TABLE = {"by": ["half"], "block": "chapter"}
 
 
 def test_every_operation_is_asked_here():
@@ -52,12 +56,21 @@ def test_the_declared_defaults_are_the_librarys(name):
 
 @pytest.mark.parametrize("name", sorted(OPERATIONS))
 def test_one_question_one_result_whoever_asks(name, tmp_path, invoke, request):
-    # (kwic reads the text a model was trained on: the novel's model; the rest a model with members)
-    model = str(request.getfixturevalue("small_model") if name == "kwic" else model_with_members(tmp_path))
+    # (kwic reads the text a model was trained on: the novel's model; contrast a model of a table and
+    # the table; the rest a model with members)
     operation = OPERATIONS[name]
     asked = read_page(operation, ASKED[name])
+    session = {}
+    if name == "contrast":
+        model, table = request.getfixturevalue("halves")
+        session = dict(table=table, by="half", block="chapter")
+        asked.update(path=str(table), **SESSION_TABLE)
+    model = str(
+        model if name == "contrast" else request.getfixturevalue("small_model") if name == "kwic"
+        else model_with_members(tmp_path)
+    )  # fmt: skip
     library = json.loads(json.dumps(operation.call(Engine(model), asked).to_dict()))
-    page = answer(Session(model), name, ASKED[name])
+    page = answer(Session(model, **session), name, ASKED[name])
     argv = shlex.split(page["command"])
     assert argv[:2] == ["w2vkit", name] and argv[2:] == ["-m", model, *command_line(operation, asked)]
     printed = invoke([*argv[1:], "--format", "json"])

@@ -5,137 +5,13 @@ from __future__ import annotations
 
 import click
 
-from ..base.choices import (
-    CONTRAST_BOOTSTRAP,
-    CONTRAST_LEVEL,
-    CONTRAST_MIN_OCCURRENCES,
-    CONTRAST_PERMUTATIONS,
-    CONTRAST_WINDOW,
-    SCAN_MIN_OCCURRENCES,
-    SCAN_RANK,
-    SCAN_RANKS,
-    SCAN_TOP,
-)
 from ..errors import UsageError
-from .options import (
-    FORMAT_OPTION,
-    MODEL_OPTION,
-    SIMILARITY_OPTION,
-    given,
-    library_option,
-    limited,
-    picture_options,
-    table_option,
-    text_column_option,
-    verbosity,
-    where_conditions,
-    where_option,
-)
+from .options import FORMAT_OPTION, MODEL_OPTION, SIMILARITY_OPTION, declared, picture_options, verbosity
 from .output import engine_for, info, plural, show, show_progress
 
 
 @click.command()
-@click.argument("words", nargs=-1, metavar="WORD...")
-@table_option("The table (TSV, CSV, JSON Lines, .gz): a row a document.", required=True)
-@click.option(
-    "--by",
-    required=True,
-    multiple=True,
-    metavar="COLUMN",
-    help="A column whose values are the groups (period, party); repeat it, or give a number (year, year:number), "
-    "for a regression on several covariates (period:levels takes numbers as groups; count:log a skewed number's logarithm; "
-    "period*length adds both and how period's term differs with length).",
-)
-@click.option(
-    "--to",
-    default=None,
-    metavar="W1,W2",
-    help="Words whose cosine with each group's vector is given, with an interval (columns cos_W…); words joined by + "
-    "are one concept (隐+逸+孤: the unit mean of theirs).",
-)
-@click.option(
-    "--ratio",
-    is_flag=True,
-    help="For two groups: the nearest-neighbour ratio of each WORD (which neighbours belong more to one group's "
-    "use than the other's), with p, q and an interval, instead of the change.",
-)
-@click.option(
-    "--at",
-    multiple=True,
-    metavar="COLUMN=VALUE[,…]",
-    help="A regression's fitted vector at these values, with its nearest words (repeatable): --at year=700.",
-)
-@click.option(
-    "--block",
-    default=None,
-    metavar="COLUMN",
-    help="Permute and resample whole blocks of rows (author, collection, chapter) [default: each row].",
-)
-@click.option(
-    "--groups", default=None, metavar="A,B,C", help="The groups to contrast, in order (each with the one before)."
-)
-@click.option(
-    "--split-blocks",
-    is_flag=True,
-    help="A block that spans groups (an author of two periods) becomes a block per group; in a regression, a block "
-    "a number varies inside stays whole and p comes from a wild bootstrap of whole blocks.",
-)
-@text_column_option("The column holding the text")
-@where_option("Only the rows whose COLUMN is VALUE (repeatable): a contrast inside one collection, say.")
-@click.option(
-    "--baseline",
-    multiple=True,
-    metavar="COLUMN=VALUE",
-    help="In a regression, the level a covariate of levels is measured against (repeatable) [default: its first "
-    "value in the table].",
-)
-@library_option(
-    "--rank",
-    type=click.Choice(SCAN_RANKS),
-    default=SCAN_RANK,
-    help="A scan's order: the changes that hold (q < 0.05) first, each part by its interval's lower bound; the "
-    "lower bound alone; or the change",
-)
-@library_option("--window", default=CONTRAST_WINDOW, type=limited("contrast_window"), help="Context words each side")
-@library_option(
-    "--permutations",
-    default=f"{CONTRAST_PERMUTATIONS}; a scan: 99 first, all for the undecided words",
-    type=limited("permutations"),
-    help="Permutations for p",
-)
-@library_option("--bootstrap", default=CONTRAST_BOOTSTRAP, type=limited("bootstrap"), help="Draws for the interval")
-@library_option(
-    "--level",
-    default=CONTRAST_LEVEL,
-    type=limited("level"),
-    help="The coverage of every interval and band (0.95 where a journal asks; 90% is where the null harness holds "
-    "them: docs/findings.md)",
-)
-@library_option(
-    "--min-occurrences",
-    default=CONTRAST_MIN_OCCURRENCES,
-    type=limited("min_occurrences"),
-    help="Fewer occurrences in a group give a note, not a number",
-)
-@click.option(
-    "--scan",
-    default=None,
-    is_flag=False,
-    flag_value=SCAN_MIN_OCCURRENCES,
-    type=limited("scan"),
-    metavar="[N]",
-    help="Instead of WORDs: every word seen N times in each group (the --top most frequent), most changed first "
-    f"[N alone: {SCAN_MIN_OCCURRENCES}].",
-)
-@library_option("--top", "top", default=SCAN_TOP, type=limited("scan_top"), help="With --scan: at most this many words")
-@click.option(
-    "-j",
-    "--jobs",
-    default=None,
-    type=limited("jobs"),
-    help="Words contrasted at once in worker processes [default: one at a time]; the numbers are the same.",
-)
-@library_option("--seed", default=0, type=limited("seed"), help="For permutations and draws")
+@declared("contrast")
 @picture_options(
     "Draw each word's path through the ordered groups among its neighbours; for a number, its curve: the "
     "fitted vector's cosine to the --to words (else those gaining and losing most) across its range (.png, .svg, .pdf)."
@@ -144,35 +20,7 @@ from .output import engine_for, info, plural, show, show_progress
 @MODEL_OPTION
 @FORMAT_OPTION
 @verbosity
-def contrast(
-    words,
-    table,
-    by,
-    block,
-    split_blocks,
-    groups,
-    text_column,
-    where,
-    baseline,
-    to,
-    ratio,
-    at,
-    rank,
-    window,
-    permutations,
-    bootstrap,
-    level,
-    min_occurrences,
-    scan,
-    top,
-    jobs,
-    seed,
-    output,
-    font,
-    similarity,
-    model_path,
-    fmt,
-):
+def contrast(output, font, similarity, model_path, fmt, **values):
     """How WORDs are used in each group of a table's documents, and how much that changes between
     groups: embedding regression with à la carte vectors (conText's method, in Python).
 
@@ -195,14 +43,11 @@ def contrast(
       w2vkit contrast 月 --in poems.tsv --by year --block author --to 梅,酒,秋 -o 月-by-year.png
       w2vkit contrast 月 --in poems.tsv --by 'period*length:log' --block author --split-blocks
     """
-    from ..findings.contrast import contrast as run
+    from ..operations.declared import OPERATIONS
 
-    points = [where_conditions(a.split(","), "--at") for a in at]
-    if bool(words) == (scan is not None):
-        raise UsageError("give WORDs or --scan N (one of the two)")
-    if output and ratio:
+    if output and values.get("ratio"):
         raise UsageError("-o draws the paths of the change; --ratio gives a table")
-    if output and scan is not None:
+    if output and values.get("scan") is not None:
         raise UsageError("-o draws the paths of WORDs, not of a scan")
     engine = engine_for(model_path, similarity)  # (the model recorded as read: no picture may land in it)
     if output:
@@ -210,36 +55,9 @@ def contrast(
 
         # before the work, not after: a folder, a read-only place, or a name (or a link) that is the
         # table, the font or inside the model is refused now
-        check_trajectory_output(output, font, inputs=(table,))
-    result = run(
-        engine,
-        list(words),
-        table,
-        by=list(by) if len(by) > 1 else by[0],
-        block=block,
-        groups=groups.split(",") if groups is not None else None,
-        scan=scan,
-        split_blocks=split_blocks,
-        where=where,
-        baseline=where_conditions(baseline, "--baseline") or None,
-        at=points or None,
-        to=[w.strip() for w in to.split(",") if w.strip()] if to is not None else None,
-        ratio=ratio,
-        jobs=jobs,
-        ordered=bool(output),
-        progress=show_progress(),
-        **given(
-            window=window,
-            permutations=permutations,
-            bootstrap=bootstrap,
-            level=level,
-            min_occurrences=min_occurrences,
-            top=top,
-            text_column=text_column,
-            seed=seed,
-            rank=rank,
-        ),
-    )
+        check_trajectory_output(output, font, inputs=tuple(filter(None, [values.get("path")])))
+    asked = {**values, "ordered": bool(output), "progress": show_progress()}
+    result = OPERATIONS["contrast"].call(engine, asked)
     show(result, fmt)
     if output:
         if "curves" in result.fields:  # (a regression: its numbers' curves)

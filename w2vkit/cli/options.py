@@ -344,15 +344,27 @@ def _declared_parameter(p):
             *decls, multiple=True, metavar=p.metavar, help=f"{help}.",
             callback=lambda _ctx, _param, value: where_conditions(value, flag) or None,
         )  # fmt: skip
+    if p.kind == "points":  # (COLUMN=VALUE[,…], repeatable: a list of dicts, None when none is given)
+        flag = p.flags[0]
+        return click.option(
+            *decls, multiple=True, metavar=p.metavar, help=f"{help}.",
+            callback=lambda _ctx, _param, value: [where_conditions(v.split(","), flag) for v in value] or None,
+        )  # fmt: skip
+    if p.kind == "optional":  # (a count, or the flag alone for p.alone)
+        return click.option(
+            *decls, default=None, is_flag=False, flag_value=p.alone, type=limited(p.limit or p.name),
+            metavar=p.metavar, help=f"{help} [{p.metavar or 'N'} alone: {p.alone}].",
+        )  # fmt: skip
     if p.kind == "names":  # (one flag's comma-separated names: a list)
         return click.option(
             *decls, default=None, metavar=p.metavar, help=f"{help}.",
             callback=lambda _ctx, _param, value: None if value is None else [v.strip() for v in value.split(",")],
         )  # fmt: skip
     kind = click.Choice(p.choices) if p.kind == "choice" else limited(p.limit or p.name)
-    if p.default is None:  # (nothing unless asked: no default to show)
+    shown = p.default if p.default is not None else p.shown  # (the library's None and what it resolves to)
+    if shown is None:  # (nothing unless asked: no default to show)
         return click.option(*decls, type=kind, default=None, metavar=p.metavar, help=f"{help}.")
-    return library_option(*decls, type=kind, default=p.default, metavar=p.metavar, help=help)
+    return library_option(*decls, type=kind, default=shown, metavar=p.metavar, help=help)
 
 
 def given(**values) -> dict:

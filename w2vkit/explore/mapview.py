@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..base.choices import PLOT_METHODS, TEXT_COLUMN
 from ..base.render import shell_line
 from ..errors import UsageError
-from ..operations.declared import Parameter
+from ..operations.parameters import Parameter
 from ..operations.requests import page_value
 from .questions import Session, similarity_asked
 

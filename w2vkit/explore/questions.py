@@ -19,18 +19,17 @@ from pathlib import Path
 from ..base.choices import (
     MIXED,
     SCAN_TOP,
-    TEXT_COLUMN,
 )
 from ..base.render import shell_line
 from ..base.results import Result
 from ..base.vecmath import principal_plane
 from ..errors import UsageError
-from ..operations.declared import OPERATIONS, Parameter
+from ..operations.declared import OPERATIONS, PAGE_SCAN_TOP
+from ..operations.parameters import Parameter
 from ..operations.requests import command_line, page_value, read_page
 
 COMPLETIONS = 12
 MAX_PREFIXED = 5000  # words read per prefix before the most frequent are chosen (a one-letter prefix)
-PAGE_SCAN_TOP = 200  # a scan from the page: the most frequent words (the command line goes to SCAN_TOP)
 
 
 @dataclass
@@ -97,13 +96,10 @@ class Question:
 # by the same reader (page_value): bounded, and wrong in one line naming it.
 GROUP = Parameter("group", "word", "A group of the table's column", least=0)
 CONTRAST_WORDS = Parameter("words", "words", "The words to contrast")
-# (a regression from the page: more columns of the table beside explore's --by, fitted vectors at
-# points, cosines to named words, the neighbour ratio; each one flag of `contrast`)
+# (a regression from the page: more columns of the table beside explore's --by; the points, the
+# words to measure against and the ratio are the declared contrast's own parameters)
 ALSO_BY = Parameter("also", "words", "More columns of the table as covariates (--by)", least=0)
-AT = Parameter("at", "words", "Fitted vectors at COLUMN=VALUE[,COLUMN=VALUE] points (--at)", least=0)
-TO = Parameter("to", "words", "Words whose cosine each group's use has (--to)", least=0)
-RATIO = Parameter("ratio", "flag", "The nearest-neighbour ratio of two groups (--ratio)")
-SCANNED = Parameter("top", "count", "The most frequent words scanned", limit="scan_top", page_most=PAGE_SCAN_TOP)
+SCANNED = OPERATIONS["contrast"].parameter("top")
 SCAN_TOP_DEFAULT = 50
 PREFIX = Parameter("prefix", "word", "The start of a word", least=0)
 
@@ -179,53 +175,30 @@ def _table(session: Session) -> tuple[str, str]:
     return str(session.table), session.by
 
 
-def _text_column(session: Session) -> str:
-    return session.text_column or TEXT_COLUMN
+def _table_asked(session: Session) -> dict:
+    """What explore was given of the table's groups, as the declared contrast's parameters (those
+    left unset are not given: the library's defaults apply)."""
+    table, by = _table(session)
+    asked: dict = {"path": table, "by": [by], "block": session.block, "text_column": session.text_column}
+    asked.update(groups=list(session.groups) if session.groups else None, split_blocks=session.split_blocks or None)
+    return {name: value for name, value in asked.items() if value is not None}
 
 
-def _table_options(session: Session) -> tuple[dict, list[str]]:
-    """What explore was given of the table's groups, as contrast's arguments and as its command
-    line's options (the same answer from either)."""
-    kwargs: dict = {"block": session.block, "text_column": _text_column(session)}
-    argv: list[str] = []
-    if session.block:
-        argv += ["--block", session.block]
-    if session.groups:
-        kwargs["groups"] = list(session.groups)
-        argv += ["--groups", ",".join(session.groups)]
-    if session.split_blocks:
-        kwargs["split_blocks"] = True
-        argv += ["--split-blocks"]
-    if session.text_column:
-        argv += ["--text-column", session.text_column]
-    if session.similarity:
-        argv += ["--similarity", session.similarity]
-    return kwargs, argv
+def contrasted(session: Session, asked: dict):
+    """The declared contrast asked with the session's table and engine, and its command line."""
+    operation = OPERATIONS["contrast"]
+    result = operation.call(session.engine(), asked)
+    return result, [*session.base_command("contrast"), *command_line(operation, asked)]
 
 
 def contrast(session: Session, params: Params):
-    """A contrast of the words between the groups of explore's --by, or, with more columns, points,
-    words to measure against or the ratio asked, the regression `contrast` fits for the same
-    flags; its command line gives the same answer."""
-    from ..findings.contrast import contrast as find
-    from ..text.reading.tables import parse_conditions
-
-    table, by = _table(session)
-    words = page_value(CONTRAST_WORDS, params)
-    kwargs, options = _table_options(session)
-    columns = [by, *(page_value(ALSO_BY, params) or [])]
-    points = [parse_conditions(point.split(";"), "at") for point in page_value(AT, params) or []]
-    to = page_value(TO, params)
-    ratio = bool(page_value(RATIO, params))
-    asked = ["--in", table, *(a for c in columns for a in ("--by", c)), "-m", str(session.model_path)]
-    asked += [a for point in points for a in ("--at", ",".join(f"{k}={v}" for k, v in point.items()))]
-    asked += ["--to", ",".join(to)] if to else []
-    asked += ["--ratio"] if ratio else []
-    result = find(
-        session.engine(), words, table, by=columns if len(columns) > 1 else by, at=points or None, to=to, ratio=ratio,
-        **kwargs,
-    )  # fmt: skip
-    return result, ["w2vkit", "contrast", *words, *asked, *options]
+    """The declared contrast of the words between the groups of explore's --by, or, with more
+    columns, points, words to measure against or the ratio asked (each a parameter of the
+    declaration a page may ask), the regression `contrast` fits for the same flags."""
+    asked = {**read_page(OPERATIONS["contrast"], params), **_table_asked(session)}
+    asked["words"] = page_value(CONTRAST_WORDS, params)
+    asked["by"] += page_value(ALSO_BY, params) or []
+    return contrasted(session, asked)
 
 
 WARM_WORD = 50  # the rank of the word whose contrast fits the transforms at start (a frequent one, not the most)
@@ -237,28 +210,21 @@ def fit_group_transforms(session: Session) -> None:
     frequent word with the session's options: the server asks it at start, in the background, so
     that the first group question does not fit them (40 s on 36,000 poems with 5 members)."""
     from ..errors import W2vkitError
-    from ..findings.contrast import contrast as find
 
     if session.table is None or session.by is None:
         return
     words = session.engine().model.words
-    kwargs, _ = _table_options(session)
+    warm = {"words": [words[min(WARM_WORD, len(words) - 1)]], "permutations": 19, "bootstrap": 10}
     try:
-        find(session.engine(), [words[min(WARM_WORD, len(words) - 1)]], str(session.table), by=session.by,
-             permutations=19, bootstrap=10, **kwargs)  # fmt: skip
+        OPERATIONS["contrast"].call(session.engine(), {**_table_asked(session), **warm})
     except W2vkitError:  # (the page's own questions say what is wrong with the table)
         pass
 
 
 def scan(session: Session, params: Params):
-    from ..findings.contrast import contrast as find
-
-    table, by = _table(session)
+    """The declared contrast's scan of the table's most frequent words (a page asks how many)."""
     top = page_value(SCANNED, params) or SCAN_TOP_DEFAULT
-    kwargs, options = _table_options(session)
-    result = find(session.engine(), None, table, by=by, scan=True, top=top, **kwargs)
-    argv = ["w2vkit", "contrast", "--scan", "--top", str(top), "--in", table, "--by", by, "-m", str(session.model_path)]
-    return result, argv + options
+    return contrasted(session, {**_table_asked(session), "scan": True, "top": top})
 
 
 def about(session: Session, params: Params):

@@ -66,10 +66,10 @@ SCAN_MORE, SCAN_MOST = 10, 100_000  # then rounds of 10 times more, up to this, 
 
 def contrast(
     engine: Engine,
-    words: str | list[str] | None,
-    path: str | os.PathLike,
+    words: str | list[str] | None = None,
+    path: str | os.PathLike | None = None,
     *,
-    by: str | list[str],
+    by: str | list[str] | None = None,
     block: str | None = None,
     groups: list[str] | None = None,
     text_column: str = TEXT_COLUMN,
@@ -189,12 +189,16 @@ def contrast(
     """
     if not isinstance(engine, Engine):
         raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
+    if path is None:  # (keywords with no default, so that every front end reads one signature)
+        raise UsageError("give the table: {path} TABLE, a row a document", "path")
+    if by is None or by == []:
+        raise UsageError("give the column of the groups: {by} COLUMN", "by")
     _check_types(by, block, text_column, at, to)
     if baseline is not None and not isinstance(baseline, dict):
         raise TypeError(f"baseline must be a dict of column to level ({{'period': '唐'}}), not {baseline!r}")
     words = words_argument("words", words) if words is not None else []
-    if not words and scan is None:
-        raise UsageError("give at least one word, or {scan} N", "scan")
+    if bool(words) == (scan is not None):
+        raise UsageError("give at least one word, or {scan} N (one of the two)", "scan")
     _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan)
     level, rank = _level_and_rank(level, rank, scan)
     permutations = count_argument("permutations", permutations, 19)

@@ -12,12 +12,13 @@ engine), the output format, files of words.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Mapping
-from typing import Any, NamedTuple
-
 from ..base.choices import (
     ANALOGY_METHODS,
+    CONTRAST_BOOTSTRAP,
+    CONTRAST_LEVEL,
+    CONTRAST_MIN_OCCURRENCES,
+    CONTRAST_PERMUTATIONS,
+    CONTRAST_WINDOW,
     DEFAULT_TOPN,
     EXPAND_GROW,
     EXPAND_MIN_COUNT,
@@ -26,78 +27,22 @@ from ..base.choices import (
     KWIC_LIMIT,
     KWIC_WIDTH,
     NEIGHBOUR_MIN_COUNT,
+    SCAN_MIN_OCCURRENCES,
+    SCAN_RANK,
+    SCAN_RANKS,
+    SCAN_TOP,
     SIMILAR_BACKGROUND_WORDS,
     SIMILAR_HUBNESS,
     SIMILAR_RANK,
     SIMILAR_RANKS,
     TEXT_COLUMN,
 )
-from ..errors import UsageError
+from .parameters import Operation, Parameter
 
 MAX_WORD_CHARS = 100  # a word given to a page (a prefix, a group's name too)
 MAX_WORDS = 100  # words in one question from a page (seeds, poles, words to place)
 MAX_ROWS = 100  # rows a page shows
-
-
-class Parameter(NamedTuple):
-    """One parameter of an operation: the library function's keyword `name`, its spellings on the
-    command line (`flags`; none: the command's positional words), what it is, its help, the
-    library's default (the constant its signature names: tests/test_operations.py holds the two
-    together; None: not given unless asked), and, for a page, the most it may ask (`page_most`,
-    under the limits table's) or False when a page does not ask it at all. (A named tuple, not a
-    dataclass: --help reads this table, and creating dataclasses at import made it slow.)"""
-
-    name: str
-    # words | word | pairs (words, two at a time) | poles (words after one flag: axis's --vs) |
-    # count | share | choice | flag | conditions (COLUMN=VALUE, repeatable: a dict) | names (one
-    # flag's comma-separated names: a list)
-    kind: str
-    help: str
-    flags: tuple[str, ...] = ()
-    default: Any = None
-    choices: tuple[str, ...] = ()
-    least: int = 1  # words: how many at the least
-    limit: str | None = None  # its row in the limits table (None: its name)
-    page_most: int | bool | None = None  # a page's cap (a count); False: not asked from a page
-    metavar: str | None = None
-
-    @property
-    def positional(self) -> bool:
-        return not self.flags
-
-
-class Operation(NamedTuple):
-    """A question and the library function that answers it (`function`, "module:name" under
-    w2vkit, called with an engine first, or with `on="model"` the engine's model as its `model`;
-    `on="text"`: an engine too, or None, whose kind of similarity the answer does not use, so no
-    front end asks one; imported when asked, not when the table is read)."""
-
-    name: str
-    function: str
-    parameters: tuple[Parameter, ...]
-    on: str = "engine"
-
-    def library(self):
-        module, _, name = self.function.partition(":")
-        return getattr(importlib.import_module(f"w2vkit.{module}"), name)
-
-    def parameter(self, name: str) -> Parameter:
-        return next(p for p in self.parameters if p.name == name)
-
-    def call(self, engine, asked: Mapping):
-        """The library's answer: the parameters given (None and empty: not given, the library's
-        default applies; a value given is never replaced); words of a `pairs` parameter two at a
-        time."""
-        given = {k: list(v) if isinstance(v, tuple) else v for k, v in asked.items() if v not in (None, (), [])}
-        for p in self.parameters:
-            if p.kind == "pairs" and p.name in given:
-                words = given[p.name]
-                if len(words) % 2:
-                    raise UsageError(f"give words in pairs: {p.metavar or 'A B'} ({len(words)} given)")
-                given[p.name] = list(zip(words[::2], words[1::2]))
-        if self.on == "model":
-            return self.library()(model=engine.model, **given)
-        return self.library()(engine, **given)
+PAGE_SCAN_TOP = 200  # a scan from a page: the most frequent words (the command line goes to SCAN_TOP)
 
 
 TOPN = Parameter("topn", "count", "How many results", ("-n", "--top", "--topn"), DEFAULT_TOPN, page_most=MAX_ROWS)
@@ -154,6 +99,159 @@ COLUMNS = Parameter(
     ("--columns",),
     page_most=False,
     metavar="A,B",
+)
+
+CONTRAST_PARAMETERS = (
+    Parameter("words", "words", "The words (joined by + one target: 月+月亮)", least=0, metavar="WORD..."),
+    Parameter(
+        "path",
+        "word",
+        "The table (TSV, CSV, JSON Lines, .gz): a row a document",
+        ("--in",),
+        page_most=False,
+        metavar="TABLE",
+    ),  # fmt: skip
+    Parameter(
+        "by",
+        "words",
+        "A column whose values are the groups (period, party); repeat it, or give a number (year, year:number), for "
+        "a regression on several covariates (period:levels takes numbers as groups; count:log a skewed number's "
+        "logarithm; period*length adds both and how period's term differs with length)",
+        ("--by",),
+        least=0,
+        page_most=False,
+        metavar="COLUMN",
+    ),
+    Parameter(
+        "to",
+        "names",
+        "Words whose cosine with each group's vector is given, with an interval (columns cos_W…); words joined by + "
+        "are one concept (隐+逸+孤: the unit mean of theirs)",
+        ("--to",),
+        metavar="W1,W2",
+    ),
+    Parameter(
+        "ratio",
+        "flag",
+        "For two groups: the nearest-neighbour ratio of each WORD (which neighbours belong more to one group's use "
+        "than the other's), with p, q and an interval, instead of the change",
+        ("--ratio",),
+        False,
+    ),
+    Parameter(
+        "at",
+        "points",
+        "A regression's fitted vector at these values, with its nearest words (repeatable): --at year=700",
+        ("--at",),
+        metavar="COLUMN=VALUE[,…]",
+    ),
+    Parameter(
+        "block",
+        "word",
+        "Permute and resample whole blocks of rows (author, collection, chapter) [default: each row]",
+        ("--block",),
+        page_most=False,
+        metavar="COLUMN",
+    ),
+    Parameter(
+        "groups",
+        "names",
+        "The groups to contrast, in order (each with the one before)",
+        ("--groups",),
+        page_most=False,
+        metavar="A,B,C",
+    ),  # fmt: skip
+    Parameter(
+        "split_blocks",
+        "flag",
+        "A block that spans groups (an author of two periods) becomes a block per group; in a regression, a block a "
+        "number varies inside stays whole and p comes from a wild bootstrap of whole blocks",
+        ("--split-blocks",),
+        False,
+        page_most=False,
+    ),
+    TEXT_COLUMN_PARAMETER._replace(help="The column holding the text"),
+    WHERE._replace(help="Only the rows whose COLUMN is VALUE (repeatable): a contrast inside one collection, say"),
+    Parameter(
+        "baseline",
+        "conditions",
+        "In a regression, the level a covariate of levels is measured against (repeatable) [default: its first value "
+        "in the table]",
+        ("--baseline",),
+        page_most=False,
+        metavar="COLUMN=VALUE",
+    ),
+    Parameter(
+        "rank",
+        "choice",
+        "A scan's order: the changes that hold (q < 0.05) first, each part by its interval's lower bound; the lower "
+        "bound alone; or the change",
+        ("--rank",),
+        choices=SCAN_RANKS,
+        page_most=False,
+        shown=SCAN_RANK,
+    ),
+    Parameter(
+        "window",
+        "count",
+        "Context words each side",
+        ("--window",),
+        CONTRAST_WINDOW,
+        limit="contrast_window",
+        page_most=False,
+    ),  # fmt: skip
+    Parameter(
+        "permutations",
+        "count",
+        "Permutations for p (a scan: 99 first, then this many for the words they leave undecided)",
+        ("--permutations",),
+        CONTRAST_PERMUTATIONS,
+        page_most=False,
+    ),
+    Parameter("bootstrap", "count", "Draws for the interval", ("--bootstrap",), CONTRAST_BOOTSTRAP, page_most=False),
+    Parameter(
+        "level",
+        "share",
+        "The coverage of every interval and band (0.95 where a journal asks; 90% is where the null harness holds "
+        "them: docs/findings.md)",
+        ("--level",),
+        page_most=False,
+        shown=CONTRAST_LEVEL,
+    ),
+    Parameter(
+        "min_occurrences",
+        "count",
+        "Fewer occurrences in a group give a note, not a number",
+        ("--min-occurrences",),
+        CONTRAST_MIN_OCCURRENCES,
+        page_most=False,
+    ),
+    Parameter(
+        "scan",
+        "optional",
+        "Instead of WORDs: every word seen N times in each group (the --top most frequent), most changed first",
+        ("--scan",),
+        page_most=False,
+        metavar="[N]",
+        alone=SCAN_MIN_OCCURRENCES,
+    ),
+    Parameter(
+        "top",
+        "count",
+        "With --scan: at most this many words",
+        ("--top",),
+        SCAN_TOP,
+        limit="scan_top",
+        page_most=PAGE_SCAN_TOP,
+    ),  # fmt: skip
+    Parameter(
+        "jobs",
+        "count",
+        "Words contrasted at once in worker processes [default: one at a time]; the numbers are the same",
+        ("-j", "--jobs"),
+        page_most=False,
+    ),
+    Parameter("seed", "count", "For permutations and draws", ("--seed",), 0, page_most=False),
 )
 
 OPERATIONS: dict[str, Operation] = {
@@ -331,6 +429,7 @@ OPERATIONS: dict[str, Operation] = {
             ),
             on="text",
         ),
+        Operation("contrast", "findings.contrast:contrast", CONTRAST_PARAMETERS),
         Operation(
             "doesnt-match",
             "queries.answers:doesnt_match",

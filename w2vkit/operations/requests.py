@@ -7,7 +7,8 @@ from collections.abc import Mapping
 
 from ..base.limits import LIMITS
 from ..errors import UsageError
-from .declared import MAX_ROWS, MAX_WORD_CHARS, MAX_WORDS, Operation, Parameter
+from .declared import MAX_ROWS, MAX_WORD_CHARS, MAX_WORDS
+from .parameters import Operation, Parameter
 
 WORD_KINDS = ("words", "word", "pairs", "poles")
 
@@ -38,6 +39,14 @@ def page_value(p: Parameter, params: Mapping[str, str]):
 
 
 def _read(p: Parameter, raw: str):
+    if p.kind == "names":  # (a page's list of names: apart by spaces or commas, as words are)
+        return _read(p._replace(kind="words"), raw)
+    if p.kind == "points":  # (a page's points: apart by spaces or commas, a point's values by ;)
+        from ..text.reading.tables import parse_conditions
+
+        return [parse_conditions(point.split(";"), p.name) for point in _read(p._replace(kind="words"), raw)]
+    if p.kind == "optional":  # (the flag alone: 1, true, …; else its count)
+        return p.alone if raw.lower() in ("1", "true", "yes", "on") else _read(p._replace(kind="count"), raw)
     if p.kind in WORD_KINDS:
         # (words apart by spaces or commas, Chinese ones too; a `word` is the whole string)
         words = raw.replace("，", " ").replace("、", " ").replace(",", " ").split() if p.kind != "word" else [raw]
@@ -85,6 +94,11 @@ def command_line(operation: Operation, asked: Mapping) -> list[str]:
                 argv += [_spelling(p), f"{column}={v}"]
         elif p.kind == "names":
             argv += [_spelling(p), ",".join(map(str, values))]
+        elif p.kind == "points":  # (each point once: --at year=700 --at year=1200,genre=诗)
+            for point in values:
+                argv += [_spelling(p), ",".join(f"{column}={v}" for column, v in point.items())]
+        elif p.kind == "optional":  # (the flag alone for its value alone, or with the count)
+            argv += [_spelling(p)] if value is True or value == p.alone else [_spelling(p), str(value)]
         else:
             for v in values:
                 argv += [_spelling(p), str(v)]
