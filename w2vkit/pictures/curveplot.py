@@ -30,11 +30,11 @@ def draw_curves(curves: list[dict], output: str | Path, *, font: str | None = No
         curves, output, "no word could be fitted on the number: there is no curve to draw", "curves", "curve"
     )
     words = [w for c in shown for w in [c["word"], c["covariate"], *(line["word"] for line in c["lines"])]]
-    draw_labelled(lambda plt, text_kw, choice: _draw(plt, shown, text_kw), output, fmt, font, words)
+    draw_labelled(lambda plt, text_kw, choice: curve_figure(plt, shown, text_kw), output, fmt, font, words)
     return output
 
 
-def _draw(plt, shown: list[dict], text_kw: dict):
+def curve_figure(plt, shown: list[dict], text_kw: dict):
     """The figure: a panel per curve, a line and band per named word, its name at the line's end
     (names moved apart where two ends meet)."""
     from .plotting import palette
@@ -59,9 +59,14 @@ def _draw(plt, shown: list[dict], text_kw: dict):
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     level = shown[0].get("level", 0.9)  # (a curve kept before --level: 90%)
-    fig.suptitle("each word's fitted vector across the number (the other covariates at the word's means): its "
-                 f"cosine to a few words, with a {level:.0%} bootstrap band", fontsize=10, color="#444")  # fmt: skip
-    fig.tight_layout(rect=(0, 0, 0.97, 0.94))
+    import textwrap
+
+    title = ("each word's fitted vector across the number (the other covariates at the word's means): its cosine "
+             f"to a few words, with a {level:.0%} bootstrap band")  # fmt: skip
+    # (wrapped to the figure, as the paths' title is: one panel is narrower than the sentence, which
+    # was cut at both ends)
+    fig.suptitle(textwrap.fill(title, 80 * len(shown)), fontsize=10, color="#444")
+    fig.tight_layout(rect=(0, 0, 0.97, 0.92))
     return fig
 
 
