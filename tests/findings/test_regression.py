@@ -13,7 +13,7 @@ from conftest import assert_close
 from w2vkit.errors import OptionError, UsageError
 from w2vkit.findings.alacarte import context_means, transform
 from w2vkit.findings.contrast import contrast
-from w2vkit.findings.regression import read_design, regress
+from w2vkit.findings.regression import read_design
 from w2vkit.findings.regstats import block_sums, debiased_norms, explained, fit, permuted_norms, residualized
 from w2vkit.model.store import load_model
 from w2vkit.queries.query import Engine
@@ -115,7 +115,7 @@ def test_one_covariate_of_levels_is_the_difference_of_the_group_means(setting):
 
 def test_a_regression_result_names_terms_intervals_and_fitted_neighbours(setting):
     engine, table = setting
-    r = regress(
+    r = contrast(
         engine,
         ["菩萨", "悟空"],
         table,
@@ -380,18 +380,18 @@ def test_a_numbers_curve_is_the_fitted_vectors_cosine_across_its_range(setting):
     """The curve's first point against the fitted vector `at` asks for at the same value: the
     cosine to its nearest word is the same number; the band is the bootstrap's."""
     engine, table = setting
-    first = regress(engine, ["菩萨"], table, by=["year", "half"], block="chapter", permutations=19, bootstrap=50)
+    first = contrast(engine, ["菩萨"], table, by=["year", "half"], block="chapter", permutations=19, bootstrap=50)
     [curve] = first.fields["curves"]
     assert curve["word"] == "菩萨" and curve["covariate"] == "year" and len(curve["values"]) == 21
     assert curve["values"] == sorted(curve["values"]) and len(curve["lines"]) == 6  # (3 gaining, 3 losing)
     gaining = [line["cosine"][-1] - line["cosine"][0] for line in curve["lines"]]
     assert min(gaining[:3]) > 0 > max(gaining[3:])
     at = {"year": repr(curve["values"][0])}
-    fitted = regress(
+    fitted = contrast(
         engine, ["菩萨"], table, by=["year", "half"], block="chapter", permutations=19, bootstrap=50, at=[at]
     )
     row = [r for r in fitted.records() if r["covariate"] == "fitted"][0]
-    named = regress(
+    named = contrast(
         engine,
         ["菩萨"],
         table,
@@ -443,7 +443,7 @@ def test_a_fitted_vector_is_least_squares_at_the_values_asked(setting):
     scores = engine.unit @ fitted / np.sqrt(fitted @ fitted - variance)
     scores[engine.model.index["菩萨"]] = -np.inf
     best = np.argsort(-scores)[:8]
-    r = regress(engine, ["菩萨"], table, by=["year", "half"], block="chapter", permutations=19, bootstrap=10,
+    r = contrast(engine, ["菩萨"], table, by=["year", "half"], block="chapter", permutations=19, bootstrap=10,
                 at=[{"year": "650", "half": "后"}])  # fmt: skip
     row = [x for x in r.records() if x["covariate"] == "fitted"][0]
     assert row["neighbours"] == [engine.model.words[i] for i in best]

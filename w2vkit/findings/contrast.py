@@ -42,6 +42,7 @@ from ..errors import UsageError, W2vkitError
 from ..queries.arguments import count_argument, words_argument
 from ..queries.query import Engine
 from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
+from .contrastquestion import ContrastQuestion
 from .design import columns_named, parse_spec, resolve
 from .groupmembers import ask_members
 from .grouprows import CHANGE, COLUMNS, GROUP, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles, scan_rows
@@ -219,11 +220,11 @@ def contrast(
         covariates = resolve(path, rows, specs, baseline)
         if len(covariates) > 1 or covariates[0].kind == "number":  # (a regression: contrast is its one-level case)
             check_regression(scan, groups, ratio, ordered, covariates)
-            settings: dict[str, Any] = dict(window=window, permutations=permutations, bootstrap=bootstrap, seed=seed)
-            settings.update(at=at, to=to, picture=ordered)
-            settings.update(min_occurrences=min_occurrences, split_blocks=split_blocks, where=where, table=table)
-            settings.update(level=level, baseline=baseline)
-            return regress(engine, words, path, by=specs, block=block, text_column=text_column, rows=rows, **settings)
+            question = ContrastQuestion(
+                words, str(path), specs, block, text_column, window, permutations, bootstrap, min_occurrences, seed,
+                level, split_blocks, where, at, to, baseline, picture=ordered,
+            )  # fmt: skip
+            return regress(engine, question, rows, table)
     _refuse_regression_options(at, baseline)
     docs = read_documents(engine, path, names[0], block, text_column, groups, split_blocks, where, rows=rows)
     if ordered and not docs.ordered:  # (a picture of paths needs them: said before the work, not after)

@@ -14,19 +14,18 @@ the words whose cosine to the fitted vector grows most from its 10th to its 90th
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 
-from ..base.choices import CONTRAST_BOOTSTRAP, CONTRAST_MIN_OCCURRENCES, CONTRAST_PERMUTATIONS, TEXT_COLUMN
 from ..base.results import Result
 from ..errors import UsageError
 from ..queries.query import Engine
-from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
+from .alacarte import fit_note, transform_fit
+from .contrastquestion import ContrastQuestion
 from .design import SKEWED, Design, blocks_of, columns_named, design_rows, outside_note, point_terms, resolve
 from .peers import occurrences_on, term_percentiles
-from .permutation import LEVEL, bh
+from .permutation import bh
 from .regcosines import cosine_cells, cosine_columns, level_differences, row_cells
 from .regfitted import curve, design_row, gaining, level_terms, nearest
 from .regstats import (
@@ -123,43 +122,32 @@ def _check_separable(path, x: np.ndarray, owner: np.ndarray, covariates) -> None
         kept = cols
 
 
-def regress(
-    engine: Engine,
-    words: list[str],
-    path: str | os.PathLike,
-    *,
-    by: list[str],
-    block: str | None = None,
-    text_column: str = TEXT_COLUMN,
-    window: int = DEFAULT_WINDOW,
-    permutations: int = CONTRAST_PERMUTATIONS,
-    bootstrap: int = CONTRAST_BOOTSTRAP,
-    min_occurrences: int = CONTRAST_MIN_OCCURRENCES,
-    seed: int = 0,
-    split_blocks: bool = False,
-    where: dict[str, str] | None = None,
-    at: list[dict[str, str]] | None = None,
-    to: list[str] | None = None,
-    picture: bool = False,
-    rows: list | None = None,
-    table: dict | None = None,
-    level: float = LEVEL,
-    baseline: dict[str, str] | None = None,
-) -> Result:
-    """How each of `words` is used as the table's covariates vary: a row per covariate term (and
-    per baseline level), with the coefficient's debiased norm, 90% interval, permutation p and BH q,
-    and rows of fitted vectors at the values `at` names. Arguments as w2vkit.findings.contrast's;
-    `by` the covariates (`year`, `year:number`, `period:levels`). Each number also gets a curve
-    (fields["curves"]): the cosine of the fitted vector across its range to the words `to` names,
-    else to those gaining and losing most, with a 90% band from the bootstrap; `picture` asks for
-    one (UsageError, before the work, without a number to draw). `level`: the intervals' and the
-    bands' coverage (0.90); `baseline`: the level each covariate of levels is against ({"period":
-    "唐"}; else its first in the table)."""
-    design = read_design(engine, path, list(by), block, text_column, where, split_blocks, rows, baseline)
-    check_regression(None, None, False, picture, design.covariates)
+def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None, table: dict | None = None) -> Result:
+    """How each of the question's words is used as the table's covariates vary: a row per
+    covariate term (and per baseline level), with the coefficient's debiased norm, its interval at
+    the question's level, permutation p and BH q, and rows of fitted vectors at the values `at`
+    names. Each number also gets a curve (fields["curves"]): the cosine of the fitted vector across
+    its range to the words `to` names, else to those gaining and losing most, with a band from the
+    bootstrap; `picture` asks for one (UsageError, before the work, without a number to draw).
+    Asked by w2vkit.findings.contrast, the one door, with the table's `rows` it read and its
+    `table` provenance."""
+    ask = question
+    words, path, by, block, window, seed, level = (
+        ask.words,
+        ask.path,
+        ask.by,
+        ask.block,
+        ask.window,
+        ask.seed,
+        ask.level,
+    )
+    permutations, bootstrap, min_occurrences = ask.permutations, ask.bootstrap, ask.min_occurrences
+    where, at = ask.where, ask.at
+    design = read_design(engine, path, list(by), block, ask.text_column, where, ask.split_blocks, rows, ask.baseline)
+    check_regression(None, None, False, ask.picture, design.covariates)
     points = [point_terms(design, a) for a in (at or [])]
     targets = [parse_target(engine, w) for w in words]
-    drawn = _named(engine, to)
+    drawn = _named(engine, ask.to)
     a, fit = transform_fit(engine, design.corpus, window)
     found = []
     for number, (word, target) in enumerate(zip(words, targets)):
