@@ -8,8 +8,9 @@ defaults and choices shown in --help are read from the library's constants.
   JOBS_OPTION (-j)         segment, train
   segmentation_options     segment, train (raw text is segmented the same way by both)
   SENTENCE_METHOD_OPTION   embed, search
-  table_option (--in), text_column_option, columns_option, where_option
-                           contrast, kwic, plot, explore (a table's rows, read alike by each)
+  table_option (--in), text_column_option, columns_option
+                           plot, explore (a table's rows, read alike; contrast's and kwic's come
+                           from their declaration)
   picture_options (-o, --font)  axis, contrast, plot (the commands that draw)
 """
 
@@ -153,14 +154,6 @@ def picture_options(help: str):
         return click.option("-o", "--output", default=None, metavar="FILE", help=help)(f)
 
     return decorate
-
-
-def where_option(help: str):
-    """The one --where COLUMN=VALUE option of the table commands (declared once: w2vkit.operations;
-    repeatable; the library's dict, None when not given)."""
-    from ..operations.declared import WHERE
-
-    return _declared_parameter(WHERE._replace(help=help.rstrip(".")))
 
 
 def where_conditions(where, option: str = "--where") -> dict[str, str]:
