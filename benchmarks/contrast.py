@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from w2vkit.findings.contrast import contrast  # noqa: E402
+from w2vkit.findings.contrasts import contrast  # noqa: E402
 from w2vkit.model.store import load_model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
 
@@ -187,7 +187,7 @@ def null_poetry(args, engine, tmp: Path) -> dict:
 
 SPEED = """
 import json, sys, time
-from w2vkit.findings.contrast import contrast
+from w2vkit.findings.contrasts import contrast
 from w2vkit.model.store import load_model
 from w2vkit.queries.query import Engine
 model, table, kind, top = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])

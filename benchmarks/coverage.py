@@ -30,9 +30,18 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from nulls import null_table, paragraphs, words_to_ask  # noqa: E402
 
 from w2vkit.findings.alacarte import DEFAULT_WINDOW, transform_fit  # noqa: E402
+from w2vkit.findings.contrasts.regression import read_design  # noqa: E402
+from w2vkit.findings.contrasts.regstats import (  # noqa: E402
+    block_sums,
+    estimate,
+    fit,
+    measured,
+    permuted_p,
+    residualized,
+    use_metric,
+    wild_p,
+)
 from w2vkit.findings.permutation import LEVEL, shifted_percentiles  # noqa: E402
-from w2vkit.findings.regression import read_design  # noqa: E402
-from w2vkit.findings.regstats import block_sums, estimate, fit, measured, permuted_p, residualized, use_metric, wild_p  # noqa: E402
 from w2vkit.findings.targets import occurrence_sums, parse_target  # noqa: E402
 from w2vkit.model.store import load_model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402

@@ -22,12 +22,20 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from w2vkit.findings.design import Design, design_rows, resolve  # noqa: E402
-from w2vkit.findings.nnratio import neighbour_ratio  # noqa: E402
+from w2vkit.findings.contrasts.design import Design, design_rows, resolve  # noqa: E402
+from w2vkit.findings.contrasts.nnratio import neighbour_ratio  # noqa: E402
+from w2vkit.findings.contrasts.regcosines import level_differences, row_cells  # noqa: E402
+from w2vkit.findings.contrasts.regfitted import curve, design_row, level_terms  # noqa: E402
+from w2vkit.findings.contrasts.regstats import (  # noqa: E402
+    block_sums,
+    estimate,
+    fitted_spread,
+    measured,
+    permuted_p,
+    residualized,
+    use_metric,
+)
 from w2vkit.findings.permutation import LEVEL, Side, shifted_percentiles  # noqa: E402
-from w2vkit.findings.regcosines import level_differences, row_cells  # noqa: E402
-from w2vkit.findings.regfitted import curve, design_row, level_terms  # noqa: E402
-from w2vkit.findings.regstats import block_sums, estimate, fitted_spread, measured, permuted_p, residualized, use_metric  # noqa: E402
 from w2vkit.model.store import model_in_memory  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
 

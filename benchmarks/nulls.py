@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from w2vkit.findings.contrast import contrast  # noqa: E402
+from w2vkit.findings.contrasts import contrast  # noqa: E402
 from w2vkit.model.store import load_model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
 

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from planted_change import average_precision  # noqa: E402
 
-from w2vkit.findings.contrast import contrast  # noqa: E402
+from w2vkit.findings.contrasts import contrast  # noqa: E402
 from w2vkit.model.store import load_model  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
 

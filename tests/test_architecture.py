@@ -51,14 +51,14 @@ def test_the_modules_live_in_the_layers_sub_packages():
     assert packages == named - {"__main__", "errors"}
     assert sorted(p.name for p in PACKAGE.glob("*.py")) == ["__init__.py", "__main__.py", "errors.py"]
     inner = {c["containers"][0].removeprefix("w2vkit.") for c in config if c is not top}
-    folders = {  # (text's reading, segmenting and corpus, each layered inside too)
+    folders = {  # (text's reading, segmenting and corpus, and findings' contrast family, each layered inside too)
         f"{p.name}.{q.name}"
         for p in PACKAGE.iterdir()
         if (p / "__init__.py").is_file()
         for q in p.iterdir()
         if (q / "__init__.py").is_file()
     }
-    assert folders == {"text.reading", "text.segmenting", "text.corpus"}
+    assert folders == {"text.reading", "text.segmenting", "text.corpus", "findings.contrasts"}
     assert inner == (packages - {"cli"}) | folders
     assert {
         "base",
@@ -196,7 +196,7 @@ def test_the_command_line_and_the_library_share_their_defaults():
     from w2vkit.findings.analysis import expand
     from w2vkit.findings.axes import axis, text_axis
     from w2vkit.findings.comparison import compare
-    from w2vkit.findings.contrast import contrast
+    from w2vkit.findings.contrasts import contrast
     from w2vkit.model.members import Resampling
     from w2vkit.model.postprocess import Steps
     from w2vkit.pictures.plotting import plot

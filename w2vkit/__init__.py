@@ -31,7 +31,7 @@ _PUBLIC = {
     "similar": "queries.ensemble",
     "similarity": "queries.ensemble",
     "axis": "findings.axes",
-    "contrast": "findings.contrast",
+    "contrast": "findings.contrasts",
     "occurrences": "findings.occurrences",
     "passages": "queries.kwic",
     "typical_passages": "findings.typical",

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from w2vkit.errors import UsageError
-from w2vkit.findings.contrast import contrast
+from w2vkit.findings.contrasts import contrast
 from w2vkit.findings.tabledocs import number_value
 from w2vkit.model.store import load_model
 from w2vkit.queries.query import Engine
@@ -90,7 +90,7 @@ def test_numbers_are_read_as_r_and_pandas_read_them():
 
 
 def test_underscored_numbers_are_levels(setting):
-    from w2vkit.findings.design import resolve
+    from w2vkit.findings.contrasts.design import resolve
 
     _, table, rows = setting
     (under,) = resolve(table, list(enumerate(rows, 2)), ["under"])

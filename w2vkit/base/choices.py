@@ -284,7 +284,7 @@ def parse_unit(unit: str) -> tuple[str, int]:
     )
 
 
-# w2vkit.findings.contrast: context words each side (conText's default), permutations for p, bootstrap
+# w2vkit.findings.contrasts: context words each side (conText's default), permutations for p, bootstrap
 # draws for the interval, occurrences a group needs for a number; a scan's words (the most frequent)
 # and the occurrences each needs in every group (--scan alone; chosen by the null and power
 # benchmarks, docs/findings.md).

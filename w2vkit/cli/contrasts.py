@@ -1,5 +1,5 @@
 """The contrast command: a word across groups and periods of one table (library:
-w2vkit.findings.contrast)."""
+w2vkit.findings.contrasts)."""
 
 from __future__ import annotations
 

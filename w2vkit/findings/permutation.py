@@ -1,4 +1,4 @@
-"""The statistics of a contrast between two groups of blocks (w2vkit.findings.contrast): the
+"""The statistics of a contrast between two groups of blocks (w2vkit.findings.contrasts): the
 debiased change 1 − cos* of the groups' mean vectors, its block-bootstrap interval, the p-value of
 permuting the blocks' groups, and Benjamini–Hochberg q-values. Each block is summarised once by its
 moments (sum of occurrence vectors, count, …), so that every permutation or draw is a matrix

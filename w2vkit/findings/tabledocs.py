@@ -1,4 +1,4 @@
-"""A table's rows as the documents of a contrast (w2vkit.findings.contrast): each row segmented as
+"""A table's rows as the documents of a contrast (w2vkit.findings.contrasts): each row segmented as
 the model's text was (a batch of rows at a time), with its group (a column's value) and its block
 (another column's value, or the row itself), checked before any work: an unknown group, a single
 group, a block that spans groups (named, or split with `split_blocks`)."""

@@ -429,7 +429,7 @@ OPERATIONS: dict[str, Operation] = {
             ),
             on="text",
         ),
-        Operation("contrast", "findings.contrast:contrast", CONTRAST_PARAMETERS),
+        Operation("contrast", "findings.contrasts:contrast", CONTRAST_PARAMETERS),
         Operation(
             "doesnt-match",
             "queries.answers:doesnt_match",

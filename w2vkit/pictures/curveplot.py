@@ -1,7 +1,7 @@
 """Pictures of a regression's number (`w2vkit contrast 月 --by year ... -o curve.png`): for each
 word, the cosine of its fitted vector to a few words across the number's range (5th to 95th
 percentile of its occurrences), each with its bootstrap band (90%, or --level), as a line per word. The curves
-come from w2vkit.findings.regression (the result's fields["curves"]); a number drawn as 690
+come from w2vkit.findings.contrasts.regression (the result's fields["curves"]); a number drawn as 690
 groups was unreadable."""
 
 from __future__ import annotations

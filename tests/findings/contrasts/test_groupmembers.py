@@ -1,4 +1,4 @@
-"""A contrast's group vectors asked of the model's members (w2vkit.findings.groupmembers): each
+"""A contrast's group vectors asked of the model's members (w2vkit.findings.contrasts.groupmembers): each
 neighbour's recurrence equals a direct computation, member by member (its own transform, each
 occurrence's context mean, the group's sum, its nearest words); no members, no column."""
 
@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from w2vkit.findings.alacarte import Corpus, context_means, fit_transform
-from w2vkit.findings.contrast import contrast
-from w2vkit.findings.grouprows import COLUMNS, NEIGHBOURS
+from w2vkit.findings.contrasts import contrast
+from w2vkit.findings.contrasts.grouprows import COLUMNS, NEIGHBOURS
+from w2vkit.findings.contrasts.trajectory import NEIGHBOURS_DRAWN
 from w2vkit.findings.tabledocs import read_documents
-from w2vkit.findings.trajectory import NEIGHBOURS_DRAWN
 from w2vkit.queries.query import Engine
 
 WINDOW = 6

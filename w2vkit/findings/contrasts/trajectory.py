@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..base.vecmath import principal_plane
-from ..queries.query import Engine
+from ...base.vecmath import principal_plane
+from ...queries.query import Engine
 
 NEIGHBOURS_DRAWN = 6  # per group
 

@@ -1,14 +1,14 @@
-"""Words of a table's groups (w2vkit.findings.contrast): the words a scan contrasts (seen often
+"""Words of a table's groups (w2vkit.findings.contrasts): the words a scan contrasts (seen often
 enough in every group) and the context words most typical of one group against the others."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..base.vecmath import top_k
-from ..queries.query import Engine
-from .alacarte import context_offsets
-from .tabledocs import Documents
+from ...base.vecmath import top_k
+from ...queries.query import Engine
+from ..alacarte import context_offsets
+from ..tabledocs import Documents
 
 
 def scanned_words(engine: Engine, docs: Documents, least: int, top: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""A regression's fitted vectors for one word (w2vkit.findings.regression): the word's mean design
+"""A regression's fitted vectors for one word (w2vkit.findings.contrasts.regression): the word's mean design
 row with chosen terms set (an interaction's products following its parts), the nearest words of a
 fitted vector, the words gaining most along a number, and a number's curve with its band."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..base.vecmath import top_k
+from ...base.vecmath import top_k
 from .design import Design
 
 NEIGHBOURS = 8

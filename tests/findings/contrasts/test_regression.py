@@ -1,4 +1,4 @@
-"""Embedding regression (w2vkit.findings.regression, regstats, design) against direct computations
+"""Embedding regression (w2vkit.findings.contrasts.regression, regstats, design) against direct computations
 written here: numpy least squares on every occurrence's vector, the cluster-robust sandwich, a
 refit under one permutation; the one-covariate case against the group means; and the command line."""
 
@@ -12,9 +12,9 @@ from conftest import assert_close
 
 from w2vkit.errors import OptionError, UsageError
 from w2vkit.findings.alacarte import context_means, transform
-from w2vkit.findings.contrast import contrast
-from w2vkit.findings.regression import read_design
-from w2vkit.findings.regstats import block_sums, debiased_norms, explained, fit, permuted_norms, residualized
+from w2vkit.findings.contrasts import contrast
+from w2vkit.findings.contrasts.regression import read_design
+from w2vkit.findings.contrasts.regstats import block_sums, debiased_norms, explained, fit, permuted_norms, residualized
 from w2vkit.model.store import load_model
 from w2vkit.queries.query import Engine
 
@@ -616,7 +616,7 @@ def test_a_concept_with_an_empty_part_or_a_word_twice_is_refused(setting, to, me
 def test_a_terms_percentile_places_its_norm_among_the_norms_of_words_of_its_frequency(setting):
     """Issue 74: the percentile on regression rows, as a group contrast has it: the share of the 50
     words seen about as often in the table whose own regression gives the term a norm no larger."""
-    from w2vkit.findings.peers import REFERENCE, similar_frequency
+    from w2vkit.findings.contrasts.peers import REFERENCE, similar_frequency
 
     engine, table = setting
     ask = dict(by=["year"], block="chapter", permutations=19, bootstrap=10)
@@ -665,10 +665,10 @@ def test_a_level_difference_under_the_identity_permutation_is_the_observed_one(s
     Fitted on the residualized values (not the 0/1 indicator), at the points level_differences
     takes, the unpermuted data must give the observed difference exactly; and the interval is the
     observed less the permuted differences' outer 9 of 199 at each end, as p's rule."""
+    from w2vkit.findings.contrasts.regcosines import level_differences
+    from w2vkit.findings.contrasts.regfitted import design_row, level_terms
+    from w2vkit.findings.contrasts.regstats import permuted_coefficients
     from w2vkit.findings.permutation import inverted
-    from w2vkit.findings.regcosines import level_differences
-    from w2vkit.findings.regfitted import design_row, level_terms
-    from w2vkit.findings.regstats import permuted_coefficients
 
     engine, table = setting
     design = read_design(engine, table, ["half", "year"], "chapter", "text", None, False)

@@ -1,4 +1,4 @@
-"""w2vkit.findings.alacarte and w2vkit.findings.contrast against direct computations on a small
+"""w2vkit.findings.alacarte and w2vkit.findings.contrasts against direct computations on a small
 corpus: context means, the transform (least squares), the debiased change, Benjamini–Hochberg
 (scipy), and permutation p-values with and without a planted change; the command's bad input."""
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from w2vkit.findings import alacarte
-from w2vkit.findings.contrast import contrast
+from w2vkit.findings.contrasts import contrast
 from w2vkit.findings.permutation import Side, _stat, bh
 from w2vkit.model.store import load_model, save_model
 from w2vkit.queries.query import Engine
@@ -252,8 +252,8 @@ def test_python_arguments_are_checked_by_the_command_lines_table(tmp_path, kwarg
 
 def test_a_change_is_placed_among_the_changes_of_words_of_its_frequency(halves):
     """The percentile column against the changes of the same peers contrasted one by one."""
-    from w2vkit.findings.contrast import contrast as run
-    from w2vkit.findings.peers import REFERENCE, similar_frequency
+    from w2vkit.findings.contrasts import contrast as run
+    from w2vkit.findings.contrasts.peers import REFERENCE, similar_frequency
 
     folder, table = halves
     engine = Engine(load_model(folder))
@@ -279,7 +279,7 @@ def test_a_change_is_placed_among_the_changes_of_words_of_its_frequency(halves):
 
 
 def test_a_scan_places_each_change_among_its_scanned_peers():
-    from w2vkit.findings.grouprows import CHANGE, COLUMNS, OCCURRENCES, PERCENTILE, scan_percentiles
+    from w2vkit.findings.contrasts.grouprows import CHANGE, COLUMNS, OCCURRENCES, PERCENTILE, scan_percentiles
 
     rows = [[None] * len(COLUMNS) for _ in range(5)]
     for r, (n, change) in zip(rows, [(100, 0.1), (110, 0.3), (120, 0.2), (5000, 0.05), (5200, 0.01)]):
@@ -292,7 +292,7 @@ def test_a_scan_places_each_change_among_its_scanned_peers():
 def test_a_transform_that_cannot_be_kept_is_said_in_the_results_notes(halves, monkeypatch):
     """Issue 57: said as a note (a Python caller reads it in to_dict()), not as a warning log line."""
     from w2vkit.base.cachefile import StampedCache
-    from w2vkit.findings.contrast import contrast
+    from w2vkit.findings.contrasts import contrast
     from w2vkit.queries.query import Engine
 
     monkeypatch.setattr(StampedCache, "keep", lambda self, values: "the model folder is read-only")

@@ -1,4 +1,4 @@
-"""What a contrast is asked, checked once by w2vkit.findings.contrast and handed down whole (to the
+"""What a contrast is asked, checked once by w2vkit.findings.contrasts and handed down whole (to the
 regression it answers with) instead of as a second signature of twenty arguments."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 class ContrastQuestion:
     """A contrast's question as the regression reads it: the words, the table's label (its path, or
     what a DataFrame is called in messages), the covariates `by` names, and how the blocks,
-    permutations, draws and intervals are taken (w2vkit.findings.contrast.contrast's arguments,
+    permutations, draws and intervals are taken (w2vkit.findings.contrasts's arguments,
     checked there); `picture`: a curve is to be drawn."""
 
     words: list[str]

@@ -1,4 +1,4 @@
-"""The nearest-neighbour ratio (w2vkit.findings.nnratio) against the direct computation from
+"""The nearest-neighbour ratio (w2vkit.findings.contrasts.nnratio) against the direct computation from
 every occurrence's vector, on made-up blocks with a planted difference; and through contrast and
 the command line."""
 
@@ -9,8 +9,8 @@ import pytest
 from conftest import engine_of
 
 from w2vkit.errors import UsageError
-from w2vkit.findings.contrast import contrast
-from w2vkit.findings.nnratio import RATIO_NEIGHBOURS, neighbour_ratio
+from w2vkit.findings.contrasts import contrast
+from w2vkit.findings.contrasts.nnratio import RATIO_NEIGHBOURS, neighbour_ratio
 from w2vkit.findings.permutation import Side
 from w2vkit.model.store import load_model
 from w2vkit.queries.query import Engine

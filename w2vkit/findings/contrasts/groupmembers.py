@@ -16,14 +16,14 @@ import logging
 
 import numpy as np
 
-from ..base.progress import counted_with_bar
-from ..errors import UsageError
-from ..queries.ensemble import member_views, spreads
-from ..queries.query import Engine
-from .alacarte import Corpus, transform
+from ...base.progress import counted_with_bar
+from ...errors import UsageError
+from ...queries.ensemble import member_views, spreads
+from ...queries.query import Engine
+from ..alacarte import Corpus, transform
+from ..tabledocs import Documents
+from ..targets import Target, block_side
 from .grouprows import COLUMNS, GROUP, NEIGHBOURS
-from .tabledocs import Documents
-from .targets import Target, block_side
 from .trajectory import NEIGHBOURS_DRAWN
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""w2vkit.findings.trajectory (a word's path through ordered groups, on the plane of principal axes,
+"""w2vkit.findings.contrasts.trajectory (a word's path through ordered groups, on the plane of principal axes,
 cross-checked against scikit-learn's PCA) and w2vkit.pictures.trajectoryplot through the command."""
 
 import json
@@ -8,7 +8,7 @@ import pytest
 from conftest import engine_of
 from test_contrast import VOCAB, _table, english_model
 
-from w2vkit.findings.trajectory import NEIGHBOURS_DRAWN, trajectory
+from w2vkit.findings.contrasts.trajectory import NEIGHBOURS_DRAWN, trajectory
 
 
 def test_the_plane_is_scikit_learns_pca_of_the_points_drawn():
@@ -118,7 +118,7 @@ def test_a_picture_onto_the_table_the_font_or_the_model_is_refused_before_any_wo
     else:
         os.mkfifo(tmp_path / "fifo.otf")
     calls = []
-    import w2vkit.findings.contrast as contrast_module
+    import w2vkit.findings.contrasts.contrasting as contrast_module
 
     monkeypatch.setattr(contrast_module, "read_documents", lambda *a, **k: calls.append(a))
     r = invoke(

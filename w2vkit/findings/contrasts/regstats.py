@@ -1,4 +1,4 @@
-"""The statistics of an embedding regression (w2vkit.findings.regression) for one word: its
+"""The statistics of an embedding regression (w2vkit.findings.contrasts.regression) for one word: its
 occurrence vectors regressed on the covariates by ordinary least squares (as conText does), each
 coefficient's norm debiased by its cluster-robust variance, a 90% block-bootstrap interval, and a
 block-permutation p for each covariate (its values dealt out again among blocks alike in the
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .permutation import LEVEL, shifted_percentiles
+from ..permutation import LEVEL, shifted_percentiles
 
 CHUNK = 100  # permutations or draws solved at a time
 

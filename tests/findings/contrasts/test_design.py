@@ -1,4 +1,4 @@
-"""A regression's design (w2vkit.findings.design) from rows written here: how each column is
+"""A regression's design (w2vkit.findings.contrasts.design) from rows written here: how each column is
 taken, the matrix it makes against numpy and scipy, the baseline asked for, the blocks a number
 varies inside, and the points `at` names."""
 
@@ -10,7 +10,7 @@ from conftest import assert_close
 from scipy import stats
 
 from w2vkit.errors import UsageError
-from w2vkit.findings.design import (
+from w2vkit.findings.contrasts.design import (
     NUMBER_VALUES,
     Design,
     blocks_of,

@@ -3,13 +3,13 @@ Stewart 2023, in Python): each occurrence's à la carte vector regressed on a ta
 a number or levels, by ordinary least squares.
 
 For each covariate term (a level against the baseline, or a number per unit): the norm of its
-coefficient, debiased by its sampling variance (w2vkit.findings.regstats), its 90% interval (block
+coefficient, debiased by its sampling variance (w2vkit.findings.contrasts.regstats), its 90% interval (block
 bootstrap), a permutation p (the covariate's values, less what the other covariates explain,
 dealt out again among blocks) and a Benjamini–Hochberg q over words × terms. Each level row names the nearest words
 of the fitted vector at that level (the other covariates at the word's means); a number's row names
 the words whose cosine to the fitted vector grows most from its 10th to its 90th percentile;
 `at` asks for fitted vectors at chosen values. One covariate of levels is a group contrast
-(w2vkit.findings.contrast), which answers it.
+(w2vkit.findings.contrasts), which answers it.
 """
 
 from __future__ import annotations
@@ -18,14 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from ..base.results import Result
-from ..errors import UsageError
-from ..queries.query import Engine
-from .alacarte import fit_note, transform_fit
+from ...base.results import Result
+from ...errors import UsageError
+from ...queries.query import Engine
+from ..alacarte import fit_note, transform_fit
+from ..permutation import bh
+from ..tabledocs import segmented, table_rows
+from ..targets import concept_vectors, parse_target
 from .contrastquestion import ContrastQuestion
 from .design import SKEWED, Design, blocks_of, columns_named, design_rows, outside_note, point_terms, resolve
 from .peers import occurrences_on, term_percentiles
-from .permutation import bh
 from .regcosines import cosine_cells, cosine_columns, level_differences, row_cells
 from .regfitted import curve, design_row, gaining, level_terms, nearest
 from .regstats import (
@@ -43,8 +45,6 @@ from .regstats import (
     use_metric,
     wild_p,
 )
-from .tabledocs import segmented, table_rows
-from .targets import concept_vectors, parse_target
 
 CONFOUNDED = 0.9  # the others explain more of a covariate than this: its p is said to rest on little
 TIED_NOTE = (  # (regstats.TIED_TO_SIZE)
@@ -129,7 +129,7 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
     names. Each number also gets a curve (fields["curves"]): the cosine of the fitted vector across
     its range to the words `to` names, else to those gaining and losing most, with a band from the
     bootstrap; `picture` asks for one (UsageError, before the work, without a number to draw).
-    Asked by w2vkit.findings.contrast, the one door, with the table's `rows` it read and its
+    Asked by w2vkit.findings.contrasts, the one door, with the table's `rows` it read and its
     `table` provenance."""
     ask = question
     words, path, by, block, window, seed, level = (

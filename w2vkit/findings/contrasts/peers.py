@@ -1,6 +1,6 @@
 """A finding among words of its frequency: the words seen about as often (similar_frequency), by
-which a contrast places its change (w2vkit.findings.grouprows) and a regression each term's
-(term_percentiles). For a regression's word (w2vkit.findings.regression): each term's
+which a contrast places its change (w2vkit.findings.contrasts.grouprows) and a regression each term's
+(term_percentiles). For a regression's word (w2vkit.findings.contrasts.regression): each term's
 debiased norm placed among the same term's norms of REFERENCE words seen about as often in the
 table (column `percentile`), as a group contrast places its change. A norm at the median of its
 peers is no finding, whatever its p: frequent words all move a little with a period, and p alone
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..base.vecmath import top_k
-from ..queries.query import Engine
+from ...base.vecmath import top_k
+from ...queries.query import Engine
+from ..targets import Target, occurrence_sums
 from .design import Design
 from .regstats import block_sums, debiased_norms, fit
-from .targets import Target, occurrence_sums
 
 REFERENCE = 50  # words of about a word's frequency, among which its change is placed (percentile)
 REFERENCE_MOST = 20_000  # occurrences read of each (an evenly spaced sample beyond: their change moves little)

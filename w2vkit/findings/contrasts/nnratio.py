@@ -1,6 +1,6 @@
 """The nearest-neighbour ratio between two groups (conText's `get_nns_ratio`, Rodriguez, Spirling
 & Stewart 2023): which of a word's neighbours belong more to one group's use of it than to the
-other's (w2vkit.findings.contrast with `ratio`).
+other's (w2vkit.findings.contrasts with `ratio`).
 
 The candidates are the 2 × RATIO_NEIGHBOURS nearest words of the word's vector over both groups
 (conText takes the union of each group's nearest, but a neighbour chosen because one group's noisy
@@ -20,13 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from ..base.results import Result
-from ..errors import UsageError
-from ..queries.query import Engine
-from .alacarte import fit_note
-from .permutation import LEVEL, Side, bh, block_moments, dealt, inverted, weighted_cosines
-from .tabledocs import Documents
-from .targets import Target, block_side
+from ...base.results import Result
+from ...errors import UsageError
+from ...queries.query import Engine
+from ..alacarte import fit_note
+from ..permutation import LEVEL, Side, bh, block_moments, dealt, inverted, weighted_cosines
+from ..tabledocs import Documents
+from ..targets import Target, block_side
 
 RATIO_NEIGHBOURS = 10  # conText's N
 TINY = 1e-3  # a cosine at or below this is taken as this in the ratio's logarithm

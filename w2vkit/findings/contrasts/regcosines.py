@@ -1,4 +1,4 @@
-"""A regression's fitted vectors against the words `to` names (w2vkit.findings.regression): on
+"""A regression's fitted vectors against the words `to` names (w2vkit.findings.contrasts.regression): on
 each level's row, the cosine of the word's fitted vector at that level (the other covariates at
 the word's means) with each word, and the difference from the baseline level's cosine; on each
 `at` row, the cosine there. Each cosine's interval comes from the bootstrap draws' coefficients
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..permutation import inverted, shifted_percentiles
 from .design import Design
-from .permutation import inverted, shifted_percentiles
 from .regfitted import design_row, fitted_cosines, level_terms
 
 CELLS = ("", "_low", "_high", "_vs", "_vs_low", "_vs_high")  # each word's columns, after cos_WORD

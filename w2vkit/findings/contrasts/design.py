@@ -1,4 +1,4 @@
-"""The covariates of an embedding regression (w2vkit.findings.regression) and the design matrix
+"""The covariates of an embedding regression (w2vkit.findings.contrasts.regression) and the design matrix
 they make: each `--by` column taken as a number or as levels (said which, and why), an intercept,
 the levels against a baseline (the first value of the table), a number centred on its mean; the
 blocks that are permuted and resampled whole, each constant in every covariate (checked, or split
@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import UsageError
-from .alacarte import Corpus
-from .tabledocs import number_value
+from ...errors import UsageError
+from ..alacarte import Corpus
+from ..tabledocs import number_value
 
 NUMBER_VALUES = 10  # a column of numbers with at least this many distinct values is a number
 MAX_LEVELS = 50  # more levels than this: a number, or a coarser column (690 years as groups helps nobody)
@@ -43,7 +43,7 @@ class Covariate:
 
     def value(self, text: str) -> float:
         """A number as this covariate takes it (log10 for COLUMN:log); NaN for one it cannot take."""
-        from .tabledocs import number_value
+        from ..tabledocs import number_value
 
         x = number_value(text)
         if x is None or (self.log and x <= 0):
@@ -196,7 +196,7 @@ def _check_numbers(path, name: str, kind: str | None, distinct: list[str], numbe
     fit is said in one line, rather than read silently as hundreds of levels."""
     import math
 
-    from .tabledocs import MAX_NUMBER, MISSING_NUMBERS
+    from ..tabledocs import MAX_NUMBER, MISSING_NUMBERS
 
     if kind == "levels":
         return

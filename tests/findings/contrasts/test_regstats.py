@@ -1,4 +1,4 @@
-"""The statistics of a regression for one word (w2vkit.findings.regstats) on made-up occurrence
+"""The statistics of a regression for one word (w2vkit.findings.contrasts.regstats) on made-up occurrence
 vectors whose truth is known: the wild cluster bootstrap's p when a number varies inside blocks
 (calibrated under no effect, where permuting the split blocks is not; small under a real one), and
 its agreement with the fit it tests."""
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import assert_close
 
-from w2vkit.findings.regstats import (
+from w2vkit.findings.contrasts.regstats import (
     block_sums,
     dealt_within,
     estimate,

@@ -1,4 +1,4 @@
-"""One word's rows of a group contrast (w2vkit.findings.contrast), a row per group: its
+"""One word's rows of a group contrast (w2vkit.findings.contrasts), a row per group: its
 occurrences, documents and blocks, the change from the group before (or from the rest) with its
 interval and p, the group's nearest words and its most typical context words, and the cosines to
 words the user named. Run in worker processes when `jobs` asks: each word's generator is seeded by
@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from ..base.choices import HOLDS_BELOW
+from ...base.choices import HOLDS_BELOW
+from ..permutation import compare_groups, cosines_to, observed_change
+from ..targets import block_side
 from .groupwords import typical_context
 from .peers import REFERENCE, REFERENCE_MOST, similar_frequency
-from .permutation import compare_groups, cosines_to, observed_change
-from .targets import block_side
 
 NEIGHBOURS = 8
 CONTEXT_WORDS = 8
@@ -141,7 +141,7 @@ def contrast_word(item) -> tuple[list[list[Any]], str | None, list]:
 def _place_among_similar(rows: list[list[Any]], target, s: dict) -> None:
     """Each change's percentile among the changes, between the same groups, of REFERENCE words of
     about the word's frequency (a change at the median of its peers is no finding, whatever its p)."""
-    from .targets import Target
+    from ..targets import Target
 
     docs = s["docs"]
     asked = [(k, k - 1 if docs.ordered else None) for k, r in enumerate(rows) if r[CHANGE] is not None]

@@ -1,6 +1,6 @@
 """How a word's use differs between groups of documents of one corpus (periods, parties, authors):
 embedding regression with à la carte vectors (w2vkit.findings.alacarte), in Python; several
-covariates, or a number, go to w2vkit.findings.regression.
+covariates, or a number, go to w2vkit.findings.contrasts.regression.
 
 Each occurrence of a word gets a vector (A times the mean of its context's unit vectors); a group's
 vector is the mean over its occurrences. The **change** between two groups is 1 − cos*, the cosine
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..base.choices import (
+from ...base.choices import (
     CONTRAST_BOOTSTRAP,
     CONTRAST_MIN_OCCURRENCES,
     CONTRAST_PERMUTATIONS,
@@ -34,24 +34,24 @@ from ..base.choices import (
     SCAN_TOP,
     TEXT_COLUMN,
 )
-from ..base.limits import LIMITS, check_number
-from ..base.progress import counted_with_bar
-from ..base.results import Result
-from ..base.workers import ordered_map
-from ..errors import UsageError, W2vkitError
-from ..queries.arguments import count_argument, words_argument
-from ..queries.query import Engine
-from .alacarte import DEFAULT_WINDOW, fit_note, transform_fit
+from ...base.limits import LIMITS, check_number
+from ...base.progress import counted_with_bar
+from ...base.results import Result
+from ...base.workers import ordered_map
+from ...errors import UsageError, W2vkitError
+from ...queries.arguments import count_argument, words_argument
+from ...queries.query import Engine
+from ..alacarte import DEFAULT_WINDOW, fit_note, transform_fit
+from ..permutation import LEVEL, bh, undecided
+from ..tabledocs import read_documents, table_label, table_provenance, table_rows
+from ..targets import Target, concept_vectors, parse_target
 from .contrastquestion import ContrastQuestion
 from .design import columns_named, parse_spec, resolve
 from .groupmembers import ask_members
 from .grouprows import CHANGE, COLUMNS, GROUP, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles, scan_rows
 from .groupwords import scanned_words
 from .nnratio import check_ratio, ratio_result
-from .permutation import LEVEL, bh, undecided
 from .regression import check_regression, regress
-from .tabledocs import read_documents, table_label, table_provenance, table_rows
-from .targets import Target, concept_vectors, parse_target
 from .trajectory import paths
 
 DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
@@ -109,7 +109,7 @@ def contrast(
     by : str or list of str
         The column whose values are the groups. Several columns, or a column of numbers (many
         distinct values, or `year:number`), make it a regression on them all
-        (w2vkit.findings.regression.regress: a row per covariate term); `period:levels` takes
+        (w2vkit.findings.contrasts.regression.regress: a row per covariate term); `period:levels` takes
         numbers as groups.
     block : str, optional
         The column whose values are permuted and resampled whole (author, chapter); None: each row.
@@ -156,7 +156,7 @@ def contrast(
         cos_WORD, cos_WORD_low, cos_WORD_high).
     ratio : bool
         Instead of the change: for two groups, the nearest-neighbour ratio of each word
-        (w2vkit.findings.nnratio: which neighbours belong more to one group's use than the other's,
+        (w2vkit.findings.contrasts.nnratio: which neighbours belong more to one group's use than the other's,
         with p, q and an interval): a row per word and neighbour, fields["ratio"] True.
     at : list of dict, optional
         A regression's fitted vectors at these values ([{"year": "700"}]), with their nearest words.
@@ -357,7 +357,7 @@ def _group_counts(engine: Engine, docs) -> tuple[np.ndarray, np.ndarray]:
 def _check_literal_columns(path, specs: list[str]) -> None:
     """`year:number` beside a column literally named so would be taken as `year` read as a number
     without a word: refused, naming both (round 7's C27)."""
-    from ..text.reading.tables import is_frame, table_columns
+    from ...text.reading.tables import is_frame, table_columns
 
     kinded = [s.strip() for s in specs if parse_spec(s)[1] is not None]
     if not kinded:
@@ -420,7 +420,7 @@ def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progre
     decision more permutations could change permuted again in full."""
     jobs = max(1, min(count_argument("jobs", jobs) if jobs is not None else 1, len(items)))
     if jobs > 1:
-        from ..base.env import default_jobs
+        from ...base.env import default_jobs
 
         state["threads"] = max(1, default_jobs() // jobs)
     found = counted_with_bar(
