@@ -129,17 +129,13 @@ def integer_weights(window: int, weighting: str) -> tuple[list[int], int]:
     return [1] * window, 1
 
 
-def count_lines(lines, index: dict[str, int], window: int, weights: list[int], progress=None):
-    """Co-occurrences (one direction, scaled integer weights: integer_weights) of the vocabulary
-    words in lines of space-separated tokens, as a scipy CSR int64 matrix; windows do not cross
-    lines. Tokens outside `index` are removed before windowing, as word2vec removes words below
-    min_count. Counted BLOCK_TOKENS at a time; progress(tokens) after each block."""
-    return count_lines_for(lines, index, [(window, weights)], progress)[0]
-
-
 def count_lines_for(lines, index: dict[str, int], specs: list[tuple[int, list[int]]], progress=None) -> list:
-    """count_lines for several (window, weights) in one pass over the lines: a matrix each (the
-    model's count part and its views read the corpus once, not once each)."""
+    """Co-occurrences (one direction, scaled integer weights: integer_weights) of the vocabulary
+    words in lines of space-separated tokens, for several (window, weights) in one pass over the
+    lines: a scipy CSR int64 matrix each (the model's count part and its views read the corpus
+    once, not once each); windows do not cross lines. Tokens outside `index` are removed before
+    windowing, as word2vec removes words below min_count. Counted BLOCK_TOKENS at a time;
+    progress(tokens) after each block."""
     import numpy as np
     import scipy.sparse as sp
 
@@ -188,7 +184,7 @@ def count_lines_for(lines, index: dict[str, int], specs: list[tuple[int, list[in
 
 
 def symmetric(counts, scale: int):
-    """The one-direction scaled counts of count_lines as the symmetric co-occurrence matrix
+    """The one-direction scaled counts of count_lines_for as the symmetric co-occurrence matrix
     (scipy CSR, float32) of weighted counts."""
     import numpy as np
 
