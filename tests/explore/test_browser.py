@@ -115,6 +115,19 @@ def cells_header(page, selector):
     return page.eval_on_selector_all(f"{selector} thead th", "ths => ths.map(th => th.textContent)")
 
 
+def covered_labels(page, selector):
+    """The labels of a picture of points that cover another label or a point (their boxes as drawn)."""
+    return page.evaluate(
+        """(sel) => { const svg = document.querySelector(sel);
+             const box = (e) => { const b = e.getBBox(); return [e.textContent || 'point', b.x, b.y, b.width, b.height]; };
+             const texts = Array.from(svg.querySelectorAll('text')).map(box);
+             const dots = Array.from(svg.querySelectorAll('circle')).map(box);
+             const meet = (a, b) => a[1] < b[1] + b[3] - 1 && b[1] < a[1] + a[3] - 1 && a[2] < b[2] + b[4] - 1 && b[2] < a[2] + a[4] - 1;
+             return texts.flatMap((t, i) => [...texts.slice(i + 1), ...dots].filter((o) => meet(t, o)).map((o) => t[0] + ' / ' + o[0])); }""",
+        selector,
+    )
+
+
 def words_of(page, selector):
     """The words of a result table's rows, as the page holds them."""
     return page.eval_on_selector_all(f"{selector} tbody tr", "trs => trs.map(tr => tr.dataset.word)")
@@ -137,6 +150,7 @@ def test_a_researchers_round_in_the_browser(halves, browser_page, tmp_path):
         assert {"word", "similarity", "recurrence", "members", "90% interval"} <= set(headers)
         assert page.locator("#neighbours tbody .bar").count() == len(words_of(page, "#neighbours")) == 10
         assert page.locator("#neighbourhood g.point").count() == 11  # (the word and its ten)
+        assert covered_labels(page, "#neighbourhood") == [], "labels drawn over each other or over a point"
         topical = cells(page, "#neighbours", "similarity")
         # a neighbour clicked: passages holding both words
         neighbour = words_of(page, "#neighbours")[0]
@@ -182,6 +196,7 @@ def test_a_researchers_round_in_the_browser(halves, browser_page, tmp_path):
         assert titles and all(re.fullmatch(r"found by \d+% of the members", t) for t in titles), titles
         assert "recurrence" not in cells_header(page, "#group-table")
         assert page.locator("#path g.point").count() >= 2
+        assert covered_labels(page, "#path") == [], "the groups' names drawn over each other or over a point"
         assert page.inner_text("#error") == ""
         # the whole-model map: plot's own page, in a sandboxed frame, searchable
         page.click("nav a[data-view='map']")

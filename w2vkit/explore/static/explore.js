@@ -218,6 +218,7 @@
       const d = lines.map((p, i) => (i ? "L" : "M") + sx(p.x).toFixed(1) + " " + sy(p.y).toFixed(1)).join(" ");
       g.appendChild(svgEl("path", { d: d, fill: "none", stroke: "#c0392b", "stroke-width": 2, "marker-end": "" }));
     }
+    const texts = [];
     for (const p of points) {
       const point = svgEl("g", { class: "point" + (p.query ? " query" : "") });
       point.dataset.word = p.word;
@@ -229,9 +230,33 @@
       point.append(title, c, t);
       if (onClick) point.addEventListener("click", () => onClick(p));
       g.appendChild(point);
+      texts.push([t, sx(p.x), sy(p.y), p.query ? 6 : 4]);
     }
     svg.appendChild(g);
+    apart(texts);
     panZoom(svg, w, h);
+  }
+  // Each label beside its point where it covers no point and no label placed before it: right,
+  // left, above or below, a step further out each round (two groups' vectors often lie a few
+  // pixels apart, and their names were drawn over each other). The path's points are placed first.
+  function apart(texts) {
+    const placed = texts.map(([, x, y, r]) => ({ x: x - r, y: y - r, width: 2 * r, height: 2 * r }));
+    const hits = (b) => placed.some((o) => b.x < o.x + o.width && o.x < b.x + b.width && b.y < o.y + o.height && o.y < b.y + b.height);
+    for (const [t, x, y] of texts) {
+      const { width, height } = t.getBBox();  // (drawn in place first: its size in this font)
+      let best = null;
+      for (let step = 0; step < 6 && !best; step++) {
+        const d = 7 + 8 * step;
+        for (const [dx, dy] of [[d, 4], [-d - width - 3, 4], [-width / 2, -d], [-width / 2, d + height - 4]]) {
+          const box = { x: x + dx, y: y + dy - height + 4, width: width, height: height };
+          if (!hits(box)) { best = [dx, dy, box]; break; }
+        }
+      }
+      if (!best) continue;  // (crowded past six steps: left where it was)
+      t.setAttribute("x", (x + best[0]).toFixed(1));
+      t.setAttribute("y", (y + best[1]).toFixed(1));
+      placed.push(best[2]);
+    }
   }
   function panZoom(svg, w, h) {
     let box = [0, 0, w, h], drag = null;
