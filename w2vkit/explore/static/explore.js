@@ -233,9 +233,15 @@
       texts.push([t, sx(p.x), sy(p.y), p.query ? 6 : 4]);
     }
     svg.appendChild(g);
+    svg.labels = texts;
     apart(texts);
     panZoom(svg, w, h);
   }
+  // (the CJK font arrives after the first view is drawn, and its glyphs are wider than the boxes
+  // drawn before it: the labels are placed again with their new sizes)
+  if (document.fonts) document.fonts.addEventListener("loadingdone", () => {
+    for (const svg of document.querySelectorAll("svg")) if (svg.labels && svg.isConnected) apart(svg.labels);
+  });
   // Each label beside its point where it covers no point and no label placed before it: right,
   // left, above or below, a step further out each round (two groups' vectors often lie a few
   // pixels apart, and their names were drawn over each other). The path's points are placed first.
