@@ -346,7 +346,7 @@ def _declared_parameter(p):
     if p.kind == "optional":  # (a count, or the flag alone for p.alone)
         return click.option(
             *decls, default=None, is_flag=False, flag_value=p.alone, type=limited(p.limit or p.name),
-            metavar=p.metavar, help=f"{help} [{p.metavar or 'N'} alone: {p.alone}].",
+            metavar=p.metavar, help=f"{help} [the flag alone: {p.alone}].",
         )  # fmt: skip
     if p.kind == "names":  # (one flag's comma-separated names: a list)
         return click.option(

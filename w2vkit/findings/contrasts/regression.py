@@ -131,23 +131,16 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
     bootstrap; `picture` asks for one (UsageError, before the work, without a number to draw).
     Asked by w2vkit.findings.contrasts, the one door, with the table's `rows` it read and its
     `table` provenance."""
-    ask = question
-    words, path, by, block, window, seed, level = (
-        ask.words,
-        ask.path,
-        ask.by,
-        ask.block,
-        ask.window,
-        ask.seed,
-        ask.level,
+    words, path, by, block = question.words, question.path, question.by, question.block
+    window, seed, level, where, at = question.window, question.seed, question.level, question.where, question.at
+    permutations, bootstrap, min_occurrences = question.permutations, question.bootstrap, question.min_occurrences
+    design = read_design(
+        engine, path, list(by), block, question.text_column, where, question.split_blocks, rows, question.baseline
     )
-    permutations, bootstrap, min_occurrences = ask.permutations, ask.bootstrap, ask.min_occurrences
-    where, at = ask.where, ask.at
-    design = read_design(engine, path, list(by), block, ask.text_column, where, ask.split_blocks, rows, ask.baseline)
-    check_regression(None, None, False, ask.picture, design.covariates)
+    check_regression(None, None, False, question.picture, design.covariates)
     points = [point_terms(design, a) for a in (at or [])]
     targets = [parse_target(engine, w) for w in words]
-    drawn = _named(engine, ask.to)
+    drawn = _named(engine, question.to)
     a, fit = transform_fit(engine, design.corpus, window)
     found = []
     for number, (word, target) in enumerate(zip(words, targets)):
