@@ -6,9 +6,10 @@ number alike within blocks with --split-blocks) has no effect on the text, so th
 of a word on it is 0. Adding δ·x·u to each occurrence vector (x the occurrence's centred covariate,
 u a random unit direction) makes the truth δ·u exactly, and its norm δ. The plant is added to the
 word's per-block sums (Σ x Sᵀ grows by Σ n x xᵀ times δ·u), so the rest of the noise is the text's
-own. δ is a multiple of the word's own noise (the norm of its unplanted coefficient, about the
-square root of its sampling variance): the table gives, for each multiple, the share of words whose
-interval holds δ (target 85-95%), and whose p < 0.05 (power).
+own. δ is a multiple of the word's own noise (the square root of its coefficient's sampling
+variance, the amount the norm is debiased by; the norm of its unplanted coefficient, used before
+2026-11-28, tied the plant's size to the noise's own draw): the table gives, for each multiple, the
+share of words whose interval holds δ (target 85-95%), and whose p < 0.05 (power).
 
 With --direction use, u is drawn from the spread of the word's own uses (Σ^½ z, normalised):
 a change of use, the kind p's metric looks for, rather than a shift in any direction alike.
@@ -33,6 +34,7 @@ from w2vkit.findings.alacarte import DEFAULT_WINDOW, transform_fit  # noqa: E402
 from w2vkit.findings.contrasts.regression import read_design  # noqa: E402
 from w2vkit.findings.contrasts.regstats import (  # noqa: E402
     block_sums,
+    debiased_squares,
     estimate,
     fit,
     measured,
@@ -64,10 +66,25 @@ def planted(blocks, delta: float, direction: np.ndarray):
     return type(blocks)(xs, blocks.xx, blocks.x, blocks.stratum)
 
 
+def bootstrap_interval(blocks, draws: int, rng) -> tuple[float, float]:
+    """The interval the regression gave before 2026-11-28, for the table's "before" column: the
+    norm's shifted percentile over block-bootstrap draws for the lower end, the debiased square's
+    for the upper end."""
+    nb = len(blocks.n)
+    ones = np.ones((1, nb))
+    xtx, coef = fit(blocks, ones)
+    square = float(debiased_squares(blocks, ones, xtx, coef)[0][1])
+    weights = rng.multinomial(nb, np.full(nb, 1 / nb), size=draws).astype(float)
+    xtx_w, coef_w = fit(blocks, weights)
+    drawn = debiased_squares(blocks, weights, xtx_w, coef_w)[:, 1]
+    low, _ = shifted_percentiles(np.sqrt(np.maximum(drawn, 0)), float(np.sqrt(max(square, 0))))
+    _, high = shifted_percentiles(drawn, square)
+    return low, float(np.sqrt(max(high, 0)))
+
+
 def intervals(blocks, whole: bool, permutations: int, bootstrap: int, rng) -> tuple[dict, float]:
-    """The interval as the regression gives it ("given"), and the ways it could be taken from the
-    same draws: on the norm ("norm"), on the debiased square ("square"), or the norm's lower end
-    with the square's upper ("mixed"); each with 0 as its lower end where p ≥ 1 − LEVEL."""
+    """The interval as the regression gives it ("given": the jackknife's), and the block
+    bootstrap's it replaced ("before"); each with 0 as its lower end where p ≥ 1 − LEVEL."""
     found = estimate(blocks, COLUMN, bootstrap, rng)
     metric = use_metric(blocks)  # (p as the regression measures the coefficient)
     observed = measured(found["coef"][COLUMN], metric)
@@ -75,15 +92,7 @@ def intervals(blocks, whole: bool, permutations: int, bootstrap: int, rng) -> tu
         p = wild_p(blocks, COLUMN, observed, permutations, rng, metric)[0][0]
     else:
         p = permuted_p(blocks, COLUMN, residualized(blocks, COLUMN), observed, permutations, rng, metric)[0][0]
-    squares, drawn = found["squares"][1], found["drawn_squares"][:, 1]
-    norm_low, norm_high = shifted_percentiles(np.sqrt(np.maximum(drawn, 0)), float(np.sqrt(max(squares, 0))))
-    square_low, square_high = (float(np.sqrt(max(x, 0))) for x in shifted_percentiles(drawn, float(squares)))
-    ways = {
-        "given": found["intervals"][1],
-        "norm": (norm_low, norm_high),
-        "square": (square_low, square_high),
-        "mixed": (norm_low, square_high),
-    }
+    ways = {"given": found["intervals"][1], "before": bootstrap_interval(blocks, bootstrap, rng)}
     return {k: (0.0 if p >= 1 - LEVEL else low, high) for k, (low, high) in ways.items()}, p
 
 
@@ -120,7 +129,10 @@ def main():
                     blocks = word_blocks(engine, design, a, word)
                     if len(blocks.n) < 10:
                         continue
-                    noise = float(np.linalg.norm(fit(blocks, np.ones((1, len(blocks.n))))[1][0][1]))
+                    ones = np.ones((1, len(blocks.n)))
+                    xtx, coef = fit(blocks, ones)
+                    variance = float(coef[0][1] @ coef[0][1] - debiased_squares(blocks, ones, xtx, coef)[0][1])
+                    noise = float(np.sqrt(max(variance, 0.0)))
                     direction = rng.normal(size=blocks.xs.shape[2])
                     if args.direction == "use":  # (drawn from the spread of the word's own uses)
                         direction = use_metric(blocks) @ direction

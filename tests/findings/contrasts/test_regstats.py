@@ -98,9 +98,9 @@ def test_every_weight_one_gives_back_the_fit_it_tests():
 @pytest.mark.parametrize("slope", [0.0, 0.5, 1.0, 1.5])
 def test_the_norms_interval_holds_a_planted_truth_near_its_level(slope):
     """Coverage at a planted truth (issue 74): the made-up vectors move by `slope` along the number,
-    so the true norm is `slope`; the 90% interval (its lower end 0 where p ≥ 0.10) holds it for 85-99%
-    of 150 made-up words, a small change too (on the norm alone the upper end fell below a change of
-    the noise for a fifth of the made-up words at slope 1: 81%)."""
+    so the true norm is `slope`; the 90% interval (its lower end 0 where p ≥ 0.10) holds it for 85-95%
+    of 150 made-up words, a small change too (on the norm alone the bootstrap's upper end fell below
+    a change of the noise for a fifth of the made-up words at slope 1: 81%)."""
     rng = np.random.default_rng(3)
     held = []
     for _ in range(150):
@@ -111,7 +111,7 @@ def test_the_norms_interval_holds_a_planted_truth_near_its_level(slope):
         p = wild_p(whole, np.array([1]), np.linalg.norm(found["coef"][[1]] @ metric, axis=1), 99, rng, metric)[0][0]
         low, high = found["intervals"][1]
         held.append((0.0 if p >= 0.10 else low) <= slope <= high)
-    assert 0.85 <= np.mean(held) <= 0.99
+    assert 0.85 <= np.mean(held) <= 0.95
 
 
 def uneven(rng, chunks: int = 160, rows: int = 6):

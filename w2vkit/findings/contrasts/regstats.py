@@ -1,8 +1,8 @@
 """The statistics of an embedding regression (w2vkit.findings.contrasts.regression) for one word: its
 occurrence vectors regressed on the covariates by ordinary least squares (as conText does), each
-coefficient's norm debiased by its cluster-robust variance, a 90% block-bootstrap interval, and a
-block-permutation p for each covariate (its values dealt out again among blocks alike in the
-other covariates).
+coefficient's norm debiased by its cluster-robust variance, a 90% jackknife interval over blocks,
+block-bootstrap draws for the bands of fitted vectors, and a block-permutation p for each covariate
+(its values dealt out again among blocks alike in the other covariates).
 
 Covariates are constant within a document, so the regression on occurrences is summed per
 document and then per block: a block keeps Σ x S (terms × dim: S a document's sum of occurrence
@@ -13,12 +13,14 @@ these, whatever the number of occurrences.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
-from ..permutation import LEVEL, shifted_percentiles
+from ..permutation import LEVEL
 
 CHUNK = 100  # permutations or draws solved at a time
+JACKKNIFE_GROUPS = 50  # (the groups of blocks that jackknife_spreads leaves out in turn)
 
 
 @dataclass
@@ -123,14 +125,18 @@ def fitted_spread(blocks: Blocks, xtx: np.ndarray, coef: np.ndarray) -> np.ndarr
 
 
 def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng, level: float = LEVEL) -> dict:
-    """The debiased norms of `terms` and their shifted-percentile intervals at `level` (90%)
-    from `bootstrap` draws of blocks (with replacement, within each stratum of the categorical
-    covariates); the coefficients, and those of each draw. The lower end is the norm's; the upper
-    end is taken on the debiased square, which may fall below 0, then square-rooted: the norm is
-    held at 0 for most draws of a small change, which put its own upper end below a true norm of
-    half the word's noise for 19-21% of words. On the square alone both ends held the truth 96-100%
-    of the time (too wide); the two together 88-98% from no change to four times the noise
-    (benchmarks/coverage.py, docs/findings.md)."""
+    """The debiased norms of `terms` and their intervals at `level` (90%); the coefficients, and
+    those of each of `bootstrap` draws of blocks (with replacement, within each stratum of the
+    categorical covariates: a number's curve and a level's cosines take their bands from them).
+
+    The interval is the jackknife's (jackknife_spreads), z standard errors each side: the lower end
+    on the norm, the upper end on the debiased square, then square-rooted (the norm is held at 0 for
+    most resamples of a small change, which put its own upper end below a true norm of half the
+    word's noise for a fifth of words). The block bootstrap's interval was replaced: a draw adds
+    the noise to the coefficient once more, so its spread of the square was 2-5 times the truth's at
+    no change, and its interval held a shift planted in a random direction for 96-99% of words at
+    one to twice the noise, while its lower end, off by the shift of the draws' skewed norms, fell
+    above a change of use on 三国演义 for 10-16% of words (benchmarks/coverage.py, docs/findings.md)."""
     nb = len(blocks.n)
     ones = np.ones((1, nb))
     xtx, coef = fit(blocks, ones)
@@ -139,27 +145,41 @@ def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng, level: floa
     for s in np.unique(blocks.stratum):
         idx = np.flatnonzero(blocks.stratum == s)
         draws[:, idx] = rng.multinomial(len(idx), np.full(len(idx), 1 / len(idx)), size=bootstrap)
-    boot, coefs = [], []  # (the draws' coefficients too: a number's curve takes its band from them)
-    for w in np.array_split(draws, max(1, bootstrap // CHUNK)):
-        xtx_w, coef_w = fit(blocks, w)
-        boot.append(debiased_squares(blocks, w, xtx_w, coef_w))
-        coefs.append(coef_w)
-    drawn = np.vstack(boot)
-    norms, drawn_norms = np.sqrt(np.maximum(squares, 0)), np.sqrt(np.maximum(drawn, 0))
+    coefs = [fit(blocks, w)[1] for w in np.array_split(draws, max(1, bootstrap // CHUNK))]
+    norms = np.sqrt(np.maximum(squares, 0))
+    z = NormalDist().inv_cdf((1 + level) / 2)
+    square_spread, norm_spread = jackknife_spreads(blocks)
     intervals = []
     for j in terms:
-        low, _ = shifted_percentiles(drawn_norms[:, j], float(norms[j]), level)
-        _, high = shifted_percentiles(drawn[:, j], float(squares[j]), level)
-        intervals.append((low, float(np.sqrt(max(high, 0.0)))))
+        low = max(float(norms[j] - z * norm_spread[j]), 0.0)
+        intervals.append((low, max(low, float(np.sqrt(max(squares[j] + z * square_spread[j], 0.0))))))
     return {
         "coef": coef[0],
         "xtx": xtx[0],
         "norm": norms,
         "draws": np.concatenate(coefs),
-        "squares": squares,
-        "drawn_squares": drawn,
         "intervals": dict(zip(terms.tolist(), intervals)),
     }
+
+
+def jackknife_spreads(blocks: Blocks) -> tuple[np.ndarray, np.ndarray]:
+    """Each term's standard errors (terms) of the debiased square and of the norm, by the
+    delete-a-group jackknife: the blocks dealt in turn into JACKKNIFE_GROUPS groups (each block its
+    own group when fewer), each group left out once. A fit without a group adds no second noise to
+    the coefficient, as a bootstrap draw does, and its debiasing moves with it. (Leaving out one
+    block at a time agreed within a point of coverage, and costs a fit per block: 19,000 on the 唐
+    and 宋 poems.)"""
+    nb = len(blocks.n)
+    groups = min(nb, JACKKNIFE_GROUPS)
+    kept = (np.arange(nb)[None, :] % groups != np.arange(groups)[:, None]).astype(np.float64)
+    xtx, coef = fit(blocks, kept)
+    squares = debiased_squares(blocks, kept, xtx, coef)
+    norms = np.sqrt(np.maximum(squares, 0))
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        return np.sqrt((groups - 1) / groups * ((values - values.mean(axis=0)) ** 2).sum(axis=0))
+
+    return spread(squares), spread(norms)
 
 
 def residualized(blocks: Blocks, columns: np.ndarray) -> np.ndarray:
