@@ -208,7 +208,14 @@ CONTRAST_PARAMETERS = (
         CONTRAST_PERMUTATIONS,
         page_most=False,
     ),
-    Parameter("bootstrap", "count", "Draws for the interval", ("--bootstrap",), CONTRAST_BOOTSTRAP, page_most=False),
+    Parameter(
+        "bootstrap",
+        "count",
+        "Draws for the intervals and bands (a regression term's norm takes the jackknife's)",
+        ("--bootstrap",),
+        CONTRAST_BOOTSTRAP,
+        page_most=False,
+    ),
     Parameter(
         "level",
         "share",

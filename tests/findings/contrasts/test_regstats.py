@@ -12,8 +12,10 @@ from conftest import assert_close
 from w2vkit.findings.contrasts.regstats import (
     block_sums,
     dealt_within,
+    debiased_squares,
     estimate,
     fit,
+    jackknife_spreads,
     permuted_p,
     residualized,
     size_strata,
@@ -112,6 +114,28 @@ def test_the_norms_interval_holds_a_planted_truth_near_its_level(slope):
         low, high = found["intervals"][1]
         held.append((0.0 if p >= 0.10 else low) <= slope <= high)
     assert 0.85 <= np.mean(held) <= 0.95
+
+
+def test_the_jackknife_leaves_each_group_of_blocks_out_as_a_fit_without_them_would():
+    """jackknife_spreads weights a group's blocks 0; the same spreads from fitting, group by group,
+    the made-up words' documents without that group's blocks, by hand."""
+    rng = np.random.default_rng(6)
+    x, sums, block = made_up(rng, slope=1.0, blocks=70)
+    counts = np.ones(len(block))
+    whole = block_sums(x, sums, counts, block, np.zeros(len(block), dtype=int))
+    groups = 50  # (regstats.JACKKNIFE_GROUPS: blocks 0 and 50 share a group, 1 and 51, ...)
+    squares = []
+    for g in range(groups):
+        keep = block % groups != g
+        part = block_sums(x[keep], sums[keep], counts[keep], block[keep], np.zeros(int(keep.sum()), dtype=int))
+        ones = np.ones((1, len(part.n)))
+        xtx, coef = fit(part, ones)
+        squares.append(debiased_squares(part, ones, xtx, coef)[0])
+    squares = np.array(squares)
+    norms = np.sqrt(np.maximum(squares, 0))
+    by_hand = [np.sqrt((groups - 1) / groups * ((v - v.mean(axis=0)) ** 2).sum(axis=0)) for v in (squares, norms)]
+    for found, expected in zip(jackknife_spreads(whole), by_hand):
+        assert_close(found.tolist(), expected.tolist(), rel=1e-6)
 
 
 def uneven(rng, chunks: int = 160, rows: int = 6):

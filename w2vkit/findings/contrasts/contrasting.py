@@ -120,7 +120,8 @@ def contrast(
     window : int
         Context words each side of an occurrence.
     permutations, bootstrap : int
-        Permutations of the blocks' groups (p), and bootstrap draws of blocks (the interval).
+        Permutations of the blocks' groups (p), and bootstrap draws of blocks (a group change's
+        interval; in a regression, the bands of fitted vectors: a term's norm takes the jackknife's).
     min_occurrences : int
         Fewer occurrences in a group give a note, not a number.
     seed : int

@@ -364,7 +364,7 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
         p = pvalues.get(i)
         if p is not None and p >= 1 - state["level"]:
             # (a norm of 0 is in the interval when the permutation test does not reject it at the
-            # interval's level: the bootstrap fails at that boundary; docs/findings.md)
+            # interval's level: resampling fails at that boundary; docs/findings.md)
             low = 0.0
         percentile = float(found["percentile"][i])
         cells = dict(tested, norm=float(found["norm"][i]), low=low, high=high, p=p)
