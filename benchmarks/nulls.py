@@ -126,6 +126,10 @@ def words_to_ask(engine, count: int, rng) -> list[str]:
 NULLS = {  # name: (contrast's arguments, the rows that hold the no-effect statistic)
     "levels (group change)": (dict(by="ab"), lambda r: True),
     "levels: --to cosines' difference": (dict(by=["ab", "uniform"], to=TO), lambda r: r["covariate"] == "ab"),
+    "levels: --to cosines' difference, blocks split": (
+        dict(by=["ab", "within"], to=TO, split_blocks=True),
+        lambda r: r["covariate"] == "ab",
+    ),
     "levels: the ratio": (dict(by="ab", ratio=True), lambda r: True),
     "levels (a term)": (dict(by=["ab", "uniform"]), lambda r: r["covariate"] == "ab"),
     "uniform": (dict(by=["uniform"]), lambda r: True),

@@ -15,13 +15,14 @@ from w2vkit.findings.contrasts.regstats import (
     debiased_squares,
     estimate,
     fit,
-    jackknife_spreads,
+    jackknife_fits,
     permuted_p,
     residualized,
     size_strata,
     use_metric,
     wild_p,
 )
+from w2vkit.findings.permutation import jackknife_spread
 
 DIM = 12
 
@@ -117,25 +118,26 @@ def test_the_norms_interval_holds_a_planted_truth_near_its_level(slope):
 
 
 def test_the_jackknife_leaves_each_group_of_blocks_out_as_a_fit_without_them_would():
-    """jackknife_spreads weights a group's blocks 0; the same spreads from fitting, group by group,
-    the made-up words' documents without that group's blocks, by hand."""
+    """jackknife_fits weights a group's blocks 0; the same coefficients, and the same spread of the
+    debiased squares, from fitting the made-up word's documents without that group's blocks."""
     rng = np.random.default_rng(6)
     x, sums, block = made_up(rng, slope=1.0, blocks=70)
     counts = np.ones(len(block))
     whole = block_sums(x, sums, counts, block, np.zeros(len(block), dtype=int))
     groups = 50  # (regstats.JACKKNIFE_GROUPS: blocks 0 and 50 share a group, 1 and 51, ...)
-    squares = []
+    coefficients, squares = [], []
     for g in range(groups):
         keep = block % groups != g
         part = block_sums(x[keep], sums[keep], counts[keep], block[keep], np.zeros(int(keep.sum()), dtype=int))
         ones = np.ones((1, len(part.n)))
         xtx, coef = fit(part, ones)
+        coefficients.append(coef[0])
         squares.append(debiased_squares(part, ones, xtx, coef)[0])
-    squares = np.array(squares)
-    norms = np.sqrt(np.maximum(squares, 0))
-    by_hand = [np.sqrt((groups - 1) / groups * ((v - v.mean(axis=0)) ** 2).sum(axis=0)) for v in (squares, norms)]
-    for found, expected in zip(jackknife_spreads(whole), by_hand):
-        assert_close(found.tolist(), expected.tolist(), rel=1e-6)
+    kept, xtx, coef = jackknife_fits(whole)
+    np.testing.assert_allclose(coef, np.array(coefficients), rtol=1e-9, atol=1e-12)
+    by_hand = np.array(squares)
+    expected = np.sqrt((groups - 1) / groups * ((by_hand - by_hand.mean(axis=0)) ** 2).sum(axis=0))
+    assert_close(jackknife_spread(debiased_squares(whole, kept, xtx, coef)).tolist(), expected.tolist(), rel=1e-6)
 
 
 def uneven(rng, chunks: int = 160, rows: int = 6):

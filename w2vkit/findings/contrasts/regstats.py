@@ -17,10 +17,9 @@ from statistics import NormalDist
 
 import numpy as np
 
-from ..permutation import LEVEL
+from ..permutation import LEVEL, jackknife_spread, left_out
 
 CHUNK = 100  # permutations or draws solved at a time
-JACKKNIFE_GROUPS = 50  # (the groups of blocks that jackknife_spreads leaves out in turn)
 
 
 @dataclass
@@ -129,7 +128,7 @@ def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng, level: floa
     those of each of `bootstrap` draws of blocks (with replacement, within each stratum of the
     categorical covariates: a number's curve and a level's cosines take their bands from them).
 
-    The interval is the jackknife's (jackknife_spreads), z standard errors each side: the lower end
+    The interval is the jackknife's (jackknife_fits), z standard errors each side: the lower end
     on the norm, the upper end on the debiased square, then square-rooted (the norm is held at 0 for
     most resamples of a small change, which put its own upper end below a true norm of half the
     word's noise for a fifth of words). The block bootstrap's interval was replaced: a draw adds
@@ -148,7 +147,9 @@ def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng, level: floa
     coefs = [fit(blocks, w)[1] for w in np.array_split(draws, max(1, bootstrap // CHUNK))]
     norms = np.sqrt(np.maximum(squares, 0))
     z = NormalDist().inv_cdf((1 + level) / 2)
-    square_spread, norm_spread = jackknife_spreads(blocks)
+    kept, xtx_j, coef_j = jackknife_fits(blocks)
+    squares_j = debiased_squares(blocks, kept, xtx_j, coef_j)
+    square_spread, norm_spread = jackknife_spread(squares_j), jackknife_spread(np.sqrt(np.maximum(squares_j, 0)))
     intervals = []
     for j in terms:
         low = max(float(norms[j] - z * norm_spread[j]), 0.0)
@@ -158,28 +159,18 @@ def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng, level: floa
         "xtx": xtx[0],
         "norm": norms,
         "draws": np.concatenate(coefs),
+        "jackknife": coef_j,
         "intervals": dict(zip(terms.tolist(), intervals)),
     }
 
 
-def jackknife_spreads(blocks: Blocks) -> tuple[np.ndarray, np.ndarray]:
-    """Each term's standard errors (terms) of the debiased square and of the norm, by the
-    delete-a-group jackknife: the blocks dealt in turn into JACKKNIFE_GROUPS groups (each block its
-    own group when fewer), each group left out once. A fit without a group adds no second noise to
-    the coefficient, as a bootstrap draw does, and its debiasing moves with it. (Leaving out one
-    block at a time agreed within a point of coverage, and costs a fit per block: 19,000 on the 唐
-    and 宋 poems.)"""
-    nb = len(blocks.n)
-    groups = min(nb, JACKKNIFE_GROUPS)
-    kept = (np.arange(nb)[None, :] % groups != np.arange(groups)[:, None]).astype(np.float64)
+def jackknife_fits(blocks: Blocks) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The delete-a-group jackknife's fits (permutation.left_out: each group of blocks left out once,
+    blocks dealt within each combination of levels): the block weights, and the X'X and the
+    coefficients of each fit."""
+    kept = left_out(blocks.stratum)
     xtx, coef = fit(blocks, kept)
-    squares = debiased_squares(blocks, kept, xtx, coef)
-    norms = np.sqrt(np.maximum(squares, 0))
-
-    def spread(values: np.ndarray) -> np.ndarray:
-        return np.sqrt((groups - 1) / groups * ((values - values.mean(axis=0)) ** 2).sum(axis=0))
-
-    return spread(squares), spread(norms)
+    return kept, xtx, coef
 
 
 def residualized(blocks: Blocks, columns: np.ndarray) -> np.ndarray:
@@ -287,29 +278,23 @@ def permuted_p(
     permutations: int,
     rng,
     metric: np.ndarray,
-    collect=None,
     strata: np.ndarray | None = None,
-):
+) -> tuple[np.ndarray, int]:
     """The p of each of `columns` (a covariate's terms): `values` (its residualized block values)
     dealt out again among the blocks (only within each of `strata`, when given: size_strata), the
     other covariates held, and the coefficients refitted and measured in `metric` (as `observed`
-    is: measured, use_metric); p = (1 + #{permuted ≥ observed}) / (P + 1) for each term; the
-    permutations done; and what `collect` gives of each permutation, stacked (None without it): a
-    function of each chunk's coefficients (permutations x terms x dim) and the dealt values' mean
-    over the occurrences (permutations x the covariate's terms)."""
+    is: measured, use_metric); p = (1 + #{permuted ≥ observed}) / (P + 1) for each term, and the
+    permutations done."""
     exceed = np.zeros(len(columns))
     done = 0
-    gathered = []
     strata = np.zeros(len(blocks.n), dtype=np.int64) if strata is None else strata
     while done < permutations:
         m = min(CHUNK, permutations - done)
         perm = dealt_within(rng, m, strata)
         coefficients = permuted_coefficients(blocks, columns, perm, values)
         exceed += (measured(coefficients[:, columns, :], metric) >= observed[None, :] - 1e-12).sum(axis=0)
-        if collect is not None:  # (with the dealt values' mean over the word's occurrences: m x terms)
-            gathered.append(collect(coefficients, (blocks.n @ values[perm]) / blocks.n.sum()))
         done += m
-    return (1 + exceed) / (done + 1), done, np.concatenate(gathered) if gathered else None
+    return (1 + exceed) / (done + 1), done
 
 
 SPREAD_SHRINK = 0.1  # the spread drawn a tenth toward its mean variance: no direction weighs 0 where blocks are few
