@@ -7,9 +7,8 @@ noise of sd --noise per dimension; group B's mean is moved by δ along a directi
 the cosine difference with a unit vector t is cos(μ + δu, t) − cos(μ, t), and of the ratio with a
 neighbour t: cos(μ_A, t) / cos(μ_B, t), both from the true means. For each δ (a multiple of the
 standard error of group B's shift), the share of draws whose 90% interval holds the truth (target
-85-95%) and leaves out the null, for the interval the regression gives (the jackknife's; before
-2026-11-28 it inverted the level's permutations) and for the block bootstrap of plain cosines
-before that.
+85-95%) and leaves out the null, for the interval the regression gives (inverting the level's
+permutations) and for the block bootstrap it replaced.
 
     python benchmarks/coverage_to.py [--draws 200] [--multiples 0,1,2,4]
 """
@@ -25,12 +24,16 @@ sys.path.insert(0, str(ROOT))
 
 from w2vkit.findings.contrasts.design import Design, design_rows, resolve  # noqa: E402
 from w2vkit.findings.contrasts.nnratio import neighbour_ratio  # noqa: E402
-from w2vkit.findings.contrasts.regcosines import row_cells  # noqa: E402
+from w2vkit.findings.contrasts.regcosines import level_differences, row_cells  # noqa: E402
 from w2vkit.findings.contrasts.regfitted import curve, design_row, level_terms  # noqa: E402
 from w2vkit.findings.contrasts.regstats import (  # noqa: E402
     block_sums,
     estimate,
     fitted_spread,
+    measured,
+    permuted_p,
+    residualized,
+    use_metric,
 )
 from w2vkit.findings.permutation import LEVEL, Side, shifted_percentiles  # noqa: E402
 from w2vkit.model.store import model_in_memory  # noqa: E402
@@ -51,8 +54,7 @@ def made_up(rng, args, delta: float, u: np.ndarray, mu: np.ndarray):
 
 
 def regression_cells(group, counts, sums, units, args, rng):
-    """The level row's cos_vs cells (estimate, low, high) per unit: as the regression gives them
-    (the jackknife's), and the block bootstrap's of plain cosines (before)."""
+    """The level row's cos_vs cells (estimate, low, high) per unit: inverted and bootstrap."""
     rows = [(i, {"ab": "AB"[g]}) for i, g in enumerate(group)]
     covariates = resolve("made-up", rows, ["ab"])
     x, valid, terms, owner = design_rows(rows, covariates)
@@ -61,11 +63,18 @@ def regression_cells(group, counts, sums, units, args, rng):
     blocks = block_sums(x, sums, counts, block, x[:, 1].astype(int))
     found = estimate(blocks, np.array([1]), args.bootstrap, rng)
     state = {"coef": found["coef"], "cols": np.arange(x.shape[1]), "mean": (counts @ x) / counts.sum()}
-    state.update(draws=found["draws"], jackknife=found["jackknife"])
+    state["draws"] = found["draws"]
     state["spread"] = fitted_spread(blocks, found["xtx"], found["coef"])
+    columns = np.array([1])
+    collect = lambda b, z: level_differences(design, 0, state, b, z, units)  # noqa: E731
+    metric = use_metric(blocks)
+    observed = measured(found["coef"][columns], metric)
+    _, _, state["permuted"] = permuted_p(blocks, columns, residualized(blocks, columns), observed,
+                                         args.permutations, rng, metric, collect)  # fmt: skip
+    state["permuted"] = {0: state["permuted"]}
     term = covariates[0].levels[1]
     cells = row_cells(design, state, "ab", term, units, LEVEL)
-    given = [(cells[6 * k + 3], cells[6 * k + 4], cells[6 * k + 5]) for k in range(len(units))]
+    inverted = [(cells[6 * k + 3], cells[6 * k + 4], cells[6 * k + 5]) for k in range(len(units))]
 
     # (the interval before: the bootstrap's shifted percentiles of the draws' plain cosines' differences)
     def cos_at(k, coef):
@@ -74,7 +83,7 @@ def regression_cells(group, counts, sums, units, args, rng):
     change = cos_at(1, state["coef"]) - cos_at(0, state["coef"])
     drawn = cos_at(1, state["draws"]) - cos_at(0, state["draws"])
     boot = [(float(change[k]), *shifted_percentiles(drawn[:, k], float(change[k]))) for k in range(len(units))]
-    return given, boot, covariates[0].levels[0] == "B"
+    return inverted, boot, covariates[0].levels[0] == "B"
 
 
 def curve_cover(rng, args, m: float, se: float) -> list[bool]:
@@ -134,12 +143,12 @@ def main():
             se = np.sqrt(2 * (args.noise**2 * args.dim / n + args.between**2 * args.dim / (args.blocks / 2)))
             delta = m * se / np.sqrt(args.dim) * 3  # (along u: a few of the noise's per-dimension sd)
             group, counts, sums = made_up(rng, args, delta, u, mu)
-            given, boot, flipped = regression_cells(group, counts, sums, targets, args, rng)
+            inverted, boot, flipped = regression_cells(group, counts, sums, targets, args, rng)
             a, b = mu, mu + delta * u
             if flipped:  # (the baseline is the first level seen: B when the table starts with B)
                 a, b = b, a
             truth = unit(b) @ targets.T - unit(a) @ targets.T
-            for way, cells in (("given", given), ("bootstrap", boot)):
+            for way, cells in (("inverted", inverted), ("bootstrap", boot)):
                 for k, (_, low, high) in enumerate(cells):
                     tally.setdefault(("cos_vs", m, way), []).append((low <= truth[k] <= high, not low <= 0 <= high))
             # the ratio of the groups' vectors' debiased cosines with each neighbour

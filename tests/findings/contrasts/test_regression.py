@@ -660,22 +660,52 @@ def test_to_in_a_regression_gives_each_levels_cosine_and_its_difference_from_the
     assert plain.columns == result.columns[:-12]
 
 
-def test_a_level_differences_interval_is_the_jackknifes_at_every_level(setting):
-    """Issue 74: a level's --to cosine difference takes z jackknife standard errors each side (the
-    same fits at any --level), so its interval is centred on the difference and 1.960/1.645 times
-    as wide at 95% as at 90%; the cosine's own interval (the bootstrap's) stays its own."""
+def test_a_level_difference_under_the_identity_permutation_is_the_observed_one(setting):
+    """Issue 74: the --to difference's interval inverts the permutations that give the level's p.
+    Fitted on the residualized values (not the 0/1 indicator), at the points level_differences
+    takes, the unpermuted data must give the observed difference exactly; and the interval is the
+    observed less the permuted differences' outer 9 of 199 at each end, as p's rule."""
+    from w2vkit.findings.contrasts.regcosines import level_differences
+    from w2vkit.findings.contrasts.regfitted import design_row, level_terms
+    from w2vkit.findings.contrasts.regstats import permuted_coefficients
+    from w2vkit.findings.permutation import inverted
+
     engine, table = setting
-    ask = dict(by=["half", "year"], block="chapter", split_blocks=True, to=["行者"], permutations=49, bootstrap=50)
-    at90 = {r["term"]: r for r in contrast(engine, ["悟空"], table, **ask).records() if r["covariate"] == "half"}
-    at95 = {
-        r["term"]: r for r in contrast(engine, ["悟空"], table, level=0.95, **ask).records() if r["covariate"] == "half"
-    }
-    row90, row95 = at90["后"], at95["后"]
-    for row in (row90, row95):
-        assert_close(row["cos_行者_vs"] - row["cos_行者_vs_low"], row["cos_行者_vs_high"] - row["cos_行者_vs"])
-    widths = [r["cos_行者_vs_high"] - r["cos_行者_vs_low"] for r in (row90, row95)]
-    assert_close(widths[1] / widths[0], 1.959964 / 1.644854, rel=1e-4)
-    assert_close(row90["cos_行者_vs"], row95["cos_行者_vs"])
+    design = read_design(engine, table, ["half", "year"], "chapter", "text", None, False)
+    v, x, block = occurrences(engine, design, "悟空")
+    blocks = block_sums(x, v, np.ones(len(v)), block, np.zeros(len(v), dtype=int))
+    _, coef = fit(blocks, np.ones((1, len(blocks.n))))
+    state = {"coef": coef[0], "cols": np.arange(x.shape[1]), "mean": x.mean(axis=0)}
+    units = engine.unit[[engine.model.index[w] for w in ("行者", "师父")]].astype(np.float64)
+    columns = design.columns_of(0)
+    values = residualized(blocks, columns)
+    identity = np.arange(len(blocks.n))[None, :]
+    same = level_differences(
+        design,
+        0,
+        state,
+        permuted_coefficients(blocks, columns, identity, values),
+        blocks.n @ values / blocks.n.sum(),
+        units,
+    )[0, 0]
+
+    def unit(w):
+        return w / np.linalg.norm(w)
+
+    at = [unit(design_row(state, level_terms(design, 0, k)) @ coef[0]) @ units.T for k in (0, 1)]
+    np.testing.assert_allclose(same, at[1] - at[0], atol=1e-9)
+    # the interval leaves out a δ exactly when a one-sided permutation p of observed − δ, (1 + the
+    # permuted values beyond)/(n + 1), is under 5%: under no effect for 2 x 9/200 = 9% of words
+    rng = np.random.default_rng(0)
+    permuted = rng.normal(size=199)
+    low, high = inverted(permuted, 0.3, 0.9)
+    for delta in np.linspace(-3, 3, 601):
+        t = 0.3 - delta
+        p_high, p_low = ((1 + (permuted >= t).sum()) / 200, (1 + (permuted <= t).sum()) / 200)
+        assert (low <= delta <= high) == (min(p_high, p_low) >= 0.05), delta
+    draws = rng.normal(size=(4000, 200))  # (the observed one first, exchangeable with the rest)
+    left_out = [not (lo <= 0 <= hi) for lo, hi in (inverted(d[1:], d[0], 0.9) for d in draws)]
+    assert 0.075 < np.mean(left_out) < 0.105
 
 
 def test_an_interaction_is_the_product_of_its_parts_and_fits_as_least_squares(setting):

@@ -2,18 +2,15 @@
 each level's row, the cosine of the word's fitted vector at that level (the other covariates at
 the word's means) with each word, and the difference from the baseline level's cosine; on each
 `at` row, the cosine there. Each cosine's interval comes from the bootstrap draws' coefficients
-(shifted percentiles, as every band of a regression); a difference's from the jackknife's fits
-(regstats.jackknife_fits), as a term's norm: the block bootstrap's was too narrow there, and
-inverting the level's permutations too wide at a large difference (docs/findings.md). The
-researcher's `--to` beside the table, not only in the curve's picture."""
+(shifted percentiles, as every interval of a contrast); a difference's inverts the permutations
+that give the covariate's p (w2vkit.findings.permutation.inverted), where the block bootstrap was
+too narrow. The researcher's `--to` beside the table, not only in the curve's picture."""
 
 from __future__ import annotations
 
-from statistics import NormalDist
-
 import numpy as np
 
-from ..permutation import jackknife_spread, shifted_percentiles
+from ..permutation import inverted, shifted_percentiles
 from .design import Design
 from .regfitted import design_row, fitted_cosines, level_terms
 
@@ -31,31 +28,48 @@ def _cosines(state: dict, x: np.ndarray, units: np.ndarray) -> tuple[np.ndarray,
     return fitted_cosines(state, x, x @ state["coef"], units), fitted_cosines(state, x, draws, units, True)
 
 
-def _jackknifed(state: dict, x: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """The debiased cosine at design row x with each unit on each of the jackknife's fits (groups x
-    units); a fit without a group has about the full fit's variance, so it is debiased by that."""
-    return fitted_cosines(state, x, np.einsum("p,gpd->gd", x, state["jackknife"]), units)
+def level_differences(design: Design, c: int, state: dict, coefficients: np.ndarray, dealt: np.ndarray, units):
+    """For each permutation's coefficients, fitted on covariate c's residualized values dealt out
+    again (permutations x terms x dim, the word's kept terms; `dealt` the dealt values' mean over
+    the word's occurrences, permutations x c's terms): each level of c's cosine with each unit less
+    the baseline's (permutations x levels but the first x units). A level's point is where it lies
+    against the word's mean, as in the observed fit: its indicators less their mean, plus the dealt
+    values' mean (the residuals have the word's mean 0); at 0 and 1 the permuted fits compared the
+    mean use with a point beyond it, which put the permuted differences 0.01-0.05 below."""
+    place = {int(j): i for i, j in enumerate(state["cols"])}
+    kept = [int(j) for j in design.columns_of(c) if int(j) in place]
+    mean = np.array([state["mean"][place[j]] for j in kept])
+
+    def cosines(k: int) -> np.ndarray:
+        point = design_row(state, level_terms(design, c, k))
+        rows = np.repeat(point[None, :], len(coefficients), axis=0)
+        rows[:, [place[j] for j in kept]] += dealt - mean[None, :]
+        # (debiased by the fit's own variance at the level: a permutation's is about the same)
+        return fitted_cosines(state, point, np.einsum("mp,mpd->md", rows, coefficients), units)
+
+    base = cosines(0)
+    return np.stack([cosines(k) - base for k in range(1, len(design.covariates[c].levels))], axis=-2)
 
 
-def cosine_cells(state: dict, x: np.ndarray, base: np.ndarray | None, units: np.ndarray, level: float) -> list:
+def cosine_cells(
+    state: dict, x: np.ndarray, base: np.ndarray | None, units: np.ndarray, level: float, permuted=None
+) -> list:
     """For each unit: the cosine at x with its interval, and (given the baseline's row `base`) the
-    difference from the baseline's cosine with its interval, z jackknife standard errors each
-    side; None where there is no baseline."""
+    difference from the baseline's cosine with its interval (inverting `permuted`, the differences
+    under the covariate's permutations x units, when given); None where there is no baseline."""
     line, draws = _cosines(state, x, units)
-    against = fitted_cosines(state, base, base @ state["coef"], units) if base is not None else None
-    spread = None
-    if base is not None:
-        spread = NormalDist().inv_cdf((1 + level) / 2) * jackknife_spread(
-            _jackknifed(state, x, units) - _jackknifed(state, base, units)
-        )
+    against = _cosines(state, base, units) if base is not None else None
     out: list = []
     for k in range(units.shape[0]):
         out += [float(line[k]), *shifted_percentiles(draws[:, k], float(line[k]), level)]
-        if against is None or spread is None:
+        if against is None:
             out += [None, None, None]
             continue
-        change = float(line[k] - against[k])
-        out += [change, change - float(spread[k]), change + float(spread[k])]
+        change = float(line[k] - against[0][k])
+        if permuted is not None:
+            out += [change, *inverted(permuted[:, k], change, level)]
+        else:
+            out += [change, *shifted_percentiles(draws[:, k] - against[1][:, k], change, level)]
     return out
 
 
@@ -74,4 +88,6 @@ def row_cells(design: Design, state: dict | None, covariate: str | None, term: s
     if k and int(design.columns_of(c)[k - 1]) not in {int(i) for i in state["cols"]}:
         return empty  # (a level too thin for this word: not fitted)
     base = design_row(state, level_terms(design, c, 0)) if k else None
-    return cosine_cells(state, design_row(state, level_terms(design, c, k)), base, units, level)
+    permuted = state.get("permuted", {}).get(c)
+    permuted = permuted[:, k - 1, :] if permuted is not None and k else None
+    return cosine_cells(state, design_row(state, level_terms(design, c, k)), base, units, level, permuted)

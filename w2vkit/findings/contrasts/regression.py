@@ -28,7 +28,7 @@ from ..targets import concept_vectors, parse_target
 from .contrastquestion import ContrastQuestion
 from .design import SKEWED, Design, blocks_of, columns_named, design_rows, outside_note, point_terms, resolve
 from .peers import occurrences_on, term_percentiles
-from .regcosines import cosine_cells, cosine_columns, row_cells
+from .regcosines import cosine_cells, cosine_columns, level_differences, row_cells
 from .regfitted import curve, design_row, gaining, level_terms, nearest
 from .regstats import (
     TIED_TO_SIZE,
@@ -155,6 +155,7 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
                 (permutations, bootstrap, level),
                 min_occurrences,
                 rng,
+                None if drawn is None else drawn[1],
             )  # fmt: skip
         )
     rows_out = [r for word_rows, _ in found for r in word_rows]
@@ -200,6 +201,11 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
     columns = list(COLUMNS) + (cosine_columns(drawn[0]) if drawn is not None else [])
     result = Result("contrast", columns, [tuple(r) for r in rows_out + fitted], fields, provenance=provenance)
     _notes(result, design, block)
+    if drawn is not None and design.split and any(c.kind == "levels" for c in design.covariates):
+        result.note(  # (measured by benchmarks/nulls.py: docs/findings.md, "Calibration of every interval")
+            "with blocks split, a level's cosine difference (cos_W_vs) takes its interval from the block "
+            "bootstrap, which under no effect left out 0 for 15-20% of words; read it as rough"
+        )
     outside = outside_note(design, at or [])
     if outside:
         result.note(outside, "at")
@@ -235,10 +241,11 @@ def _notes(result: Result, design: Design, block: str | None) -> None:
         )
 
 
-def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampling: tuple, least, rng):
+def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampling: tuple, least, rng, units=None):
     """One word's rows, and what its fitted vectors need (None when it could not be fitted);
     `asked`: (the word, its target); `resampling`: (permutations, bootstrap draws, the intervals'
-    level)."""
+    level); `units`: the `to` words' unit vectors, whose cosine differences each covariate of
+    levels' permutations also give."""
     word, target = asked
     permutations, bootstrap, level = resampling
     if target is None:
@@ -269,12 +276,7 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
     found["percentile"] = term_percentiles(engine, design, a, window, target, (cols, found["norm"]), least)
     pvalues: dict[int, float] = {}
     done = 0
-    state = {
-        "coef": found["coef"],
-        "cols": cols,
-        "mean": (counts @ sub) / counts.sum(),
-        "jackknife": found["jackknife"],
-    }
+    state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "permuted": {}}
     state["products"] = design.products()
     state["spread"] = fitted_spread(blocks, found["xtx"], found["coef"])
     metric = use_metric(blocks)
@@ -284,11 +286,16 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
         if design.split:  # (a covariate varies inside blocks: none can be permuted whole)
             ps, done = wild_p(blocks, columns, observed, permutations, rng, metric)
         else:
+            collect = None
+            if units is not None and design.covariates[c].kind == "levels":
+                collect = lambda b, z, c=c: level_differences(design, c, state, b, z, units)  # noqa: E731
             values = residualized(blocks, columns)
             # (a number that follows the blocks' sizes is dealt only among blocks of about one size)
             tied = size_correlation(blocks, columns) if design.covariates[c].kind == "number" else 0.0
             strata = size_strata(blocks.n) if abs(tied) > TIED_TO_SIZE else None
-            ps, done = permuted_p(blocks, columns, values, observed, permutations, rng, metric, strata)
+            ps, done, state["permuted"][c] = permuted_p(
+                blocks, columns, values, observed, permutations, rng, metric, collect, strata
+            )
             if strata is not None:
                 notes[name] = "; ".join(filter(None, [notes.get(name), TIED_NOTE.format(tied)]))
         share = explained(blocks.xx.sum(axis=0), columns)

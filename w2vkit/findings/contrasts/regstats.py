@@ -159,7 +159,6 @@ def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng, level: floa
         "xtx": xtx[0],
         "norm": norms,
         "draws": np.concatenate(coefs),
-        "jackknife": coef_j,
         "intervals": dict(zip(terms.tolist(), intervals)),
     }
 
@@ -278,23 +277,29 @@ def permuted_p(
     permutations: int,
     rng,
     metric: np.ndarray,
+    collect=None,
     strata: np.ndarray | None = None,
-) -> tuple[np.ndarray, int]:
+):
     """The p of each of `columns` (a covariate's terms): `values` (its residualized block values)
     dealt out again among the blocks (only within each of `strata`, when given: size_strata), the
     other covariates held, and the coefficients refitted and measured in `metric` (as `observed`
-    is: measured, use_metric); p = (1 + #{permuted ≥ observed}) / (P + 1) for each term, and the
-    permutations done."""
+    is: measured, use_metric); p = (1 + #{permuted ≥ observed}) / (P + 1) for each term; the
+    permutations done; and what `collect` gives of each permutation, stacked (None without it): a
+    function of each chunk's coefficients (permutations x terms x dim) and the dealt values' mean
+    over the occurrences (permutations x the covariate's terms)."""
     exceed = np.zeros(len(columns))
     done = 0
+    gathered = []
     strata = np.zeros(len(blocks.n), dtype=np.int64) if strata is None else strata
     while done < permutations:
         m = min(CHUNK, permutations - done)
         perm = dealt_within(rng, m, strata)
         coefficients = permuted_coefficients(blocks, columns, perm, values)
         exceed += (measured(coefficients[:, columns, :], metric) >= observed[None, :] - 1e-12).sum(axis=0)
+        if collect is not None:  # (with the dealt values' mean over the word's occurrences: m x terms)
+            gathered.append(collect(coefficients, (blocks.n @ values[perm]) / blocks.n.sum()))
         done += m
-    return (1 + exceed) / (done + 1), done
+    return (1 + exceed) / (done + 1), done, np.concatenate(gathered) if gathered else None
 
 
 SPREAD_SHRINK = 0.1  # the spread drawn a tenth toward its mean variance: no direction weighs 0 where blocks are few
