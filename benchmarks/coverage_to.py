@@ -162,7 +162,7 @@ def main():
                     if r in (1, 2, 3):
                         t = units_all[r]
                         true_ratio = (unit(mu) @ t) / (unit(mu + delta * u) @ t)
-                        tally.setdefault(("ratio", m, "given"), []).append(
+                        tally.setdefault(("ratio", m, "inverted"), []).append(
                             (low <= true_ratio <= high, not low <= 1 <= high)
                         )
             if draw < args.draws // 2:  # (a number's curve band: fewer draws, 63 points each)

@@ -10,15 +10,12 @@ and 10%). For each, the ratio is cos*(a) / cos*(b): its debiased cosine
 (w2vkit.findings.permutation) with the first group's vector over that with the second's; 1 is a
 neighbour both share equally; `nearer` says whose RATIO_NEIGHBOURS nearest it is among. Its p
 permutes the blocks' group labels, as the change's does, and counts the permuted ratios at least as
-far from 1 (in log) as the observed; its 90% interval is the jackknife's on the log ratio (1.645
-standard errors each side, over the fits that leave out each group of blocks: inverting the
-permutations was calibrated under no change but held a large one for 96-98% of draws); q is BH
-over every row.
+far from 1 (in log) as the observed; its 90% interval inverts the same permutations (on the log
+ratio); q is BH over every row.
 """
 
 from __future__ import annotations
 
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -27,7 +24,7 @@ from ...base.results import Result
 from ...errors import UsageError
 from ...queries.query import Engine
 from ..alacarte import fit_note
-from ..permutation import LEVEL, Side, bh, block_moments, dealt, jackknife_spread, left_out, weighted_cosines
+from ..permutation import LEVEL, Side, bh, block_moments, dealt, inverted, weighted_cosines
 from ..tabledocs import Documents
 from ..targets import Target, block_side
 
@@ -78,12 +75,7 @@ def neighbour_ratio(side: Side, engine: Engine, own: set[int], permutations: int
         permuted.extend(_log_ratio(weighted_cosines(wa, sub, units), weighted_cosines(1.0 - wa, sub, units)))
     spread = np.array(permuted)
     exceed = (np.abs(spread) >= np.abs(logs)[None, :] - 1e-12).sum(axis=0)
-    kept = left_out(in_b[idx].astype(np.int64))  # (each group's blocks dealt apart: a group is never emptied)
-    jackknifed = _log_ratio(
-        weighted_cosines(kept * in_a[idx], sub, units), weighted_cosines(kept * in_b[idx], sub, units)
-    )
-    reach = NormalDist().inv_cdf((1 + level) / 2) * jackknife_spread(jackknifed)
-    intervals = [(float(np.exp(logs[j] - reach[j])), float(np.exp(logs[j] + reach[j]))) for j in range(len(rows))]
+    intervals = [tuple(np.exp(inverted(spread[:, j], float(logs[j]), level))) for j in range(len(rows))]
     return rows, nearer, cos_a, cos_b, cos_a / cos_b, intervals, (1 + exceed) / (len(spread) + 1), len(spread)
 
 
@@ -135,7 +127,7 @@ def ratio_result(
     result.note(
         f"ratio = cos_a / cos_b, a = {docs.groups[0]}, b = {docs.groups[1]}: the debiased cosine of each neighbour "
         f"with the groups' vectors, for the {2 * RATIO_NEIGHBOURS} nearest of the word over both; p permutes "
-        f"{fields['permuted']}; the interval is the jackknife's over the same blocks",
+        f"{fields['permuted']}, and the interval inverts the same permutations",
         kind="info",
     )
     if fit is not None:
