@@ -25,7 +25,8 @@ CHUNK = 100  # permutations or draws solved at a time
 @dataclass
 class Blocks:
     """One word's sums per block: xs (blocks x terms x dim) Σ x Sᵀ, xx (blocks x terms x terms)
-    Σ n x xᵀ, x (blocks x terms) the block's design row, stratum (blocks) for the bootstrap."""
+    Σ n x xᵀ, x (blocks x terms) the block's design row, stratum (blocks) within which the bootstrap
+    draws blocks and the jackknife deals them into groups."""
 
     xs: np.ndarray
     xx: np.ndarray
