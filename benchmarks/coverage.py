@@ -85,7 +85,7 @@ def bootstrap_interval(blocks, draws: int, rng) -> tuple[float, float]:
 def intervals(blocks, whole: bool, permutations: int, bootstrap: int, rng) -> tuple[dict, float]:
     """The interval as the regression gives it ("given": the jackknife's), and the block
     bootstrap's it replaced ("before"); each with 0 as its lower end where p ≥ 1 − LEVEL."""
-    found = estimate(blocks, COLUMN, bootstrap, rng)
+    found = estimate(blocks, COLUMN)
     metric = use_metric(blocks)  # (p as the regression measures the coefficient)
     observed = measured(found["coef"][COLUMN], metric)
     if whole:

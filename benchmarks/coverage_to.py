@@ -7,8 +7,10 @@ noise of sd --noise per dimension; group B's mean is moved by δ along a directi
 the cosine difference with a unit vector t is cos(μ + δu, t) − cos(μ, t), and of the ratio with a
 neighbour t: cos(μ_A, t) / cos(μ_B, t), both from the true means. For each δ (a multiple of the
 standard error of group B's shift), the share of draws whose 90% interval holds the truth (target
-85-95%) and leaves out the null, for the interval the regression gives (inverting the level's
-permutations) and for the block bootstrap it replaced.
+85-95%) and leaves out the null, for the interval the regression gives ("given": inverting the
+level's permutations, narrowed by the jackknife's standard error where it leaves out the null).
+Each level's own cosine (`cos_W`, the jackknife's interval; no null value) and a number's curve
+band (the jackknife's at each of its points) are measured the same way.
 
     python benchmarks/coverage_to.py [--draws 200] [--multiples 0,1,2,4]
 """
@@ -25,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from w2vkit.findings.contrasts.design import Design, design_rows, resolve  # noqa: E402
 from w2vkit.findings.contrasts.nnratio import neighbour_ratio  # noqa: E402
 from w2vkit.findings.contrasts.regcosines import level_differences, row_cells  # noqa: E402
-from w2vkit.findings.contrasts.regfitted import curve, design_row, level_terms  # noqa: E402
+from w2vkit.findings.contrasts.regfitted import curve  # noqa: E402
 from w2vkit.findings.contrasts.regstats import (  # noqa: E402
     block_sums,
     estimate,
@@ -35,7 +37,7 @@ from w2vkit.findings.contrasts.regstats import (  # noqa: E402
     residualized,
     use_metric,
 )
-from w2vkit.findings.permutation import LEVEL, Side, shifted_percentiles  # noqa: E402
+from w2vkit.findings.permutation import LEVEL, Side  # noqa: E402
 from w2vkit.model.store import model_in_memory  # noqa: E402
 from w2vkit.queries.query import Engine  # noqa: E402
 
@@ -54,16 +56,17 @@ def made_up(rng, args, delta: float, u: np.ndarray, mu: np.ndarray):
 
 
 def regression_cells(group, counts, sums, units, args, rng):
-    """The level row's cos_vs cells (estimate, low, high) per unit: inverted and bootstrap."""
+    """As the regression gives them, per unit: the level row's cos_vs cells (estimate, low, high),
+    and each level's cos cells (the baseline's first); whether the baseline is B."""
     rows = [(i, {"ab": "AB"[g]}) for i, g in enumerate(group)]
     covariates = resolve("made-up", rows, ["ab"])
     x, valid, terms, owner = design_rows(rows, covariates)
     block = np.arange(len(group))
     design = Design(None, x, terms, owner, covariates, valid, block, [])  # type: ignore[arg-type]
     blocks = block_sums(x, sums, counts, block, x[:, 1].astype(int))
-    found = estimate(blocks, np.array([1]), args.bootstrap, rng)
+    found = estimate(blocks, np.array([1]))
     state = {"coef": found["coef"], "cols": np.arange(x.shape[1]), "mean": (counts @ x) / counts.sum()}
-    state["draws"] = found["draws"]
+    state["jackknife"] = found["jackknife"]
     state["spread"] = fitted_spread(blocks, found["xtx"], found["coef"])
     columns = np.array([1])
     collect = lambda b, z: level_differences(design, 0, state, b, z, units)  # noqa: E731
@@ -72,18 +75,10 @@ def regression_cells(group, counts, sums, units, args, rng):
     _, _, state["permuted"] = permuted_p(blocks, columns, residualized(blocks, columns), observed,
                                          args.permutations, rng, metric, collect)  # fmt: skip
     state["permuted"] = {0: state["permuted"]}
-    term = covariates[0].levels[1]
-    cells = row_cells(design, state, "ab", term, units, LEVEL)
-    inverted = [(cells[6 * k + 3], cells[6 * k + 4], cells[6 * k + 5]) for k in range(len(units))]
-
-    # (the interval before: the bootstrap's shifted percentiles of the draws' plain cosines' differences)
-    def cos_at(k, coef):
-        return unit(np.einsum("p,...pd->...d", design_row(state, level_terms(design, 0, k)), coef)) @ units.T
-
-    change = cos_at(1, state["coef"]) - cos_at(0, state["coef"])
-    drawn = cos_at(1, state["draws"]) - cos_at(0, state["draws"])
-    boot = [(float(change[k]), *shifted_percentiles(drawn[:, k], float(change[k]))) for k in range(len(units))]
-    return inverted, boot, covariates[0].levels[0] == "B"
+    levels = [row_cells(design, state, "ab", term, units, LEVEL) for term in covariates[0].levels]
+    differences = [tuple(levels[1][6 * k + 3 : 6 * k + 6]) for k in range(len(units))]
+    cosines = [[tuple(cells[6 * k : 6 * k + 3]) for k in range(len(units))] for cells in levels]
+    return differences, cosines, covariates[0].levels[0] == "B"
 
 
 def curve_cover(rng, args, m: float, se: float) -> list[bool]:
@@ -104,9 +99,9 @@ def curve_cover(rng, args, m: float, se: float) -> list[bool]:
     block = np.arange(args.blocks)
     design = Design(None, x, terms, owner, covariates, valid, block, [])  # type: ignore[arg-type]
     blocks = block_sums(x, sums, counts, block, np.zeros(args.blocks, dtype=int))
-    found = estimate(blocks, np.array([1]), args.bootstrap, rng)
+    found = estimate(blocks, np.array([1]))
     state = {"coef": found["coef"], "cols": np.arange(2), "mean": (counts @ x) / counts.sum(), "level": LEVEL}
-    state.update(draws=found["draws"], spread=fitted_spread(blocks, found["xtx"], found["coef"]))
+    state.update(jackknife=found["jackknife"], spread=fitted_spread(blocks, found["xtx"], found["coef"]))
     low, high = np.quantile(np.repeat(x[:, 1], counts.astype(int)), [0.05, 0.95])
     drawn = curve(None, "w", design, state, (0, 1, float(low), float(high)), (["a", "b", "c"], targets))
     held = []
@@ -143,14 +138,16 @@ def main():
             se = np.sqrt(2 * (args.noise**2 * args.dim / n + args.between**2 * args.dim / (args.blocks / 2)))
             delta = m * se / np.sqrt(args.dim) * 3  # (along u: a few of the noise's per-dimension sd)
             group, counts, sums = made_up(rng, args, delta, u, mu)
-            inverted, boot, flipped = regression_cells(group, counts, sums, targets, args, rng)
+            differences, cosines, flipped = regression_cells(group, counts, sums, targets, args, rng)
             a, b = mu, mu + delta * u
             if flipped:  # (the baseline is the first level seen: B when the table starts with B)
                 a, b = b, a
             truth = unit(b) @ targets.T - unit(a) @ targets.T
-            for way, cells in (("inverted", inverted), ("bootstrap", boot)):
+            for k, (_, low, high) in enumerate(differences):
+                tally.setdefault(("cos_vs", m, "given"), []).append((low <= truth[k] <= high, not low <= 0 <= high))
+            for mean, cells in zip((a, b), cosines):  # (each level's own cosine: no null value)
                 for k, (_, low, high) in enumerate(cells):
-                    tally.setdefault(("cos_vs", m, way), []).append((low <= truth[k] <= high, not low <= 0 <= high))
+                    tally.setdefault(("cos", m, "given"), []).append((low <= unit(mean) @ targets[k] <= high, False))
             # the ratio of the groups' vectors' debiased cosines with each neighbour
             side = Side(sums, counts, group)
             made = np.vstack([unit(mu), targets, unit(rng.normal(size=(40, args.dim)))])
@@ -162,7 +159,7 @@ def main():
                     if r in (1, 2, 3):
                         t = units_all[r]
                         true_ratio = (unit(mu) @ t) / (unit(mu + delta * u) @ t)
-                        tally.setdefault(("ratio", m, "inverted"), []).append(
+                        tally.setdefault(("ratio", m, "given"), []).append(
                             (low <= true_ratio <= high, not low <= 1 <= high)
                         )
             if draw < args.draws // 2:  # (a number's curve band: fewer draws, 63 points each)

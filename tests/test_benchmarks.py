@@ -193,7 +193,7 @@ def test_coverage_benchmark_tells_where_the_truth_fell(small_model):
 @pytest.mark.slow
 def test_coverage_of_the_to_difference_and_the_ratio_benchmark():
     out = run("coverage_to.py", "--draws", 3, "--multiples", "0,2", "--permutations", 19, "--bootstrap", 10)
-    for stat, way in (("cos_vs", "inverted"), ("cos_vs", "bootstrap"), ("ratio", "inverted")):
+    for stat, way in (("cos_vs", "given"), ("cos", "given"), ("ratio", "given"), ("curve", "band")):
         assert any(line.split()[:1] == [stat] and way in line for line in out.splitlines()), (stat, way)
 
 

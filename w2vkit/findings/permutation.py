@@ -7,6 +7,7 @@ product, whatever the number of occurrences."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -182,13 +183,23 @@ def jackknife_spread(values: np.ndarray) -> np.ndarray:
     return np.sqrt((groups - 1) / groups * ((values - values.mean(axis=0)) ** 2).sum(axis=0))
 
 
-def inverted(permuted: np.ndarray, observed: float, level: float = LEVEL) -> tuple[float, float]:
+def inverted(
+    permuted: np.ndarray, observed: float, level: float = LEVEL, spread: float | None = None
+) -> tuple[float, float]:
     """The interval that inverts a permutation test of a difference (a shift model): the values δ
     for which observed − δ lies in the central `level` of the permuted statistics. Under no effect
     it leaves out 0 exactly as often as the two-sided test at 1 − level rejects; the permuted
     statistics also carry the noise's own bias (a rarer side's vector pulled toward every
     direction), which the interval then takes off. A block bootstrap of a --to cosine difference
-    was 13-15% too narrow under no effect and left out 0 for 15-20% of words (benchmarks/nulls.py)."""
+    was 13-15% too narrow under no effect and left out 0 for 15-20% of words (benchmarks/nulls.py).
+
+    Where the test rejects (the interval leaves out 0) and `spread`, the statistic's jackknife
+    standard error, is given, the interval is narrowed to within z of them of `observed`: when the
+    groups truly differ, the permutations mix two means and spread wider than the estimate does,
+    and the inverted interval held a difference of four standard errors for 96-97% of draws (91-93%
+    narrowed; benchmarks/coverage_to.py). It never narrows an interval that holds 0, so what it
+    leaves out under no effect is the test's alone (the jackknife alone left out 0 for 11-12% of
+    null words on the novels)."""
     # The δ each one-sided test keeps as p does everywhere in w2vkit: rejected when
     # (1 + #permuted beyond)/(n + 1) < (1 − level)/2, so δ is kept while at least m permuted values
     # lie beyond observed − δ. Under no effect it leaves out 0 for 2m/(n + 1) of words: 9% with 199
@@ -197,7 +208,12 @@ def inverted(permuted: np.ndarray, observed: float, level: float = LEVEL) -> tup
     ordered = np.sort(np.asarray(permuted, dtype=np.float64))
     n = len(ordered)
     m = min(max(int(np.ceil((1 - level) / 2 * (n + 1) - 1 - 1e-9)), 1), n)
-    return observed - float(ordered[n - m]), observed - float(ordered[m - 1])
+    low, high = observed - float(ordered[n - m]), observed - float(ordered[m - 1])
+    if spread is None or low <= 0 <= high:
+        return low, high
+    reach = NormalDist().inv_cdf((1 + level) / 2) * spread
+    narrow = max(low, observed - reach), min(high, observed + reach)
+    return narrow if narrow[0] <= narrow[1] else (low, high)
 
 
 def bh(pvalues: list[float | None]) -> list[float | None]:

@@ -211,7 +211,7 @@ CONTRAST_PARAMETERS = (
     Parameter(
         "bootstrap",
         "count",
-        "Draws for the intervals and bands (a regression term's norm takes the jackknife's)",
+        "Bootstrap draws for a group change's interval (a regression's intervals and bands take the jackknife's)",
         ("--bootstrap",),
         CONTRAST_BOOTSTRAP,
         page_most=False,

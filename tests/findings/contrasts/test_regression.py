@@ -378,7 +378,8 @@ def test_the_cosine_to_named_words_is_the_debiased_group_means(setting):
 
 def test_a_numbers_curve_is_the_fitted_vectors_cosine_across_its_range(setting):
     """The curve's first point against the fitted vector `at` asks for at the same value: the
-    cosine to its nearest word is the same number; the band is the bootstrap's."""
+    cosine to its nearest word is the same number, and the band there is the `at` row's interval
+    (both the jackknife's, z standard errors each side)."""
     engine, table = setting
     first = contrast(engine, ["菩萨"], table, by=["year", "half"], block="chapter", permutations=19, bootstrap=50)
     [curve] = first.fields["curves"]
@@ -400,13 +401,17 @@ def test_a_numbers_curve_is_the_fitted_vectors_cosine_across_its_range(setting):
         permutations=19,
         bootstrap=50,
         to=row["neighbours"][:2],
+        at=[at],
     )
     lines = named.fields["curves"][0]["lines"]
     assert [line["word"] for line in lines] == row["neighbours"][:2]
     assert [line["cosine"][0] for line in lines] == pytest.approx(row["cosines"][:2], rel=1e-6)
+    at_row = [r for r in named.records() if r["covariate"] == "fitted"][0]
     for line in lines:
-        inside = np.mean([lo <= c <= hi for lo, c, hi in zip(line["low"], line["cosine"], line["high"])])
-        assert inside > 0.8
+        widths = np.array(line["high"]) - np.array(line["low"])
+        assert (widths > 0).all() and np.allclose(np.array(line["high"]) - line["cosine"], widths / 2)
+        assert at_row[f"cos_{line['word']}_low"] == pytest.approx(line["low"][0], rel=1e-6)
+        assert at_row[f"cos_{line['word']}_high"] == pytest.approx(line["high"][0], rel=1e-6)
 
 
 def test_a_regression_draws_its_curve_and_refuses_a_picture_without_a_number(setting, invoke, tmp_path):

@@ -121,7 +121,7 @@ def contrast(
         Context words each side of an occurrence.
     permutations, bootstrap : int
         Permutations of the blocks' groups (p), and bootstrap draws of blocks (a group change's
-        interval; in a regression, the bands of fitted vectors: a term's norm takes the jackknife's).
+        interval; a regression's intervals and bands take the jackknife's, which needs no draws).
     min_occurrences : int
         Fewer occurrences in a group give a note, not a number.
     seed : int

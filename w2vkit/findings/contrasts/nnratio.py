@@ -11,7 +11,7 @@ and 10%). For each, the ratio is cos*(a) / cos*(b): its debiased cosine
 neighbour both share equally; `nearer` says whose RATIO_NEIGHBOURS nearest it is among. Its p
 permutes the blocks' group labels, as the change's does, and counts the permuted ratios at least as
 far from 1 (in log) as the observed; its 90% interval inverts the same permutations (on the log
-ratio); q is BH over every row.
+ratio), narrowed by the jackknife's standard error where it leaves out 1; q is BH over every row.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ...base.results import Result
 from ...errors import UsageError
 from ...queries.query import Engine
 from ..alacarte import fit_note
-from ..permutation import LEVEL, Side, bh, block_moments, dealt, inverted, weighted_cosines
+from ..permutation import LEVEL, Side, bh, block_moments, dealt, inverted, jackknife_spread, left_out, weighted_cosines
 from ..tabledocs import Documents
 from ..targets import Target, block_side
 
@@ -75,7 +75,14 @@ def neighbour_ratio(side: Side, engine: Engine, own: set[int], permutations: int
         permuted.extend(_log_ratio(weighted_cosines(wa, sub, units), weighted_cosines(1.0 - wa, sub, units)))
     spread = np.array(permuted)
     exceed = (np.abs(spread) >= np.abs(logs)[None, :] - 1e-12).sum(axis=0)
-    intervals = [tuple(np.exp(inverted(spread[:, j], float(logs[j]), level))) for j in range(len(rows))]
+    kept = left_out(in_b[idx].astype(np.int64))  # (each group's blocks dealt apart: a group is never emptied)
+    jackknifed = _log_ratio(
+        weighted_cosines(kept * in_a[idx], sub, units), weighted_cosines(kept * in_b[idx], sub, units)
+    )
+    error = jackknife_spread(jackknifed)
+    intervals = [
+        tuple(np.exp(inverted(spread[:, j], float(logs[j]), level, float(error[j])))) for j in range(len(rows))
+    ]
     return rows, nearer, cos_a, cos_b, cos_a / cos_b, intervals, (1 + exceed) / (len(spread) + 1), len(spread)
 
 

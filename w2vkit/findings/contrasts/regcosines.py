@@ -1,16 +1,20 @@
 """A regression's fitted vectors against the words `to` names (w2vkit.findings.contrasts.regression): on
 each level's row, the cosine of the word's fitted vector at that level (the other covariates at
 the word's means) with each word, and the difference from the baseline level's cosine; on each
-`at` row, the cosine there. Each cosine's interval comes from the bootstrap draws' coefficients
-(shifted percentiles, as every interval of a contrast); a difference's inverts the permutations
-that give the covariate's p (w2vkit.findings.permutation.inverted), where the block bootstrap was
-too narrow. The researcher's `--to` beside the table, not only in the curve's picture."""
+`at` row, the cosine there. Each cosine's interval is z jackknife standard errors each side (the
+fits without each group of blocks: regstats.jackknife_fits); a difference's inverts the
+permutations that give the covariate's p (w2vkit.findings.permutation.inverted), where the block
+bootstrap was too narrow, narrowed by the jackknife's where it leaves out 0 (with blocks split,
+which no permutation keeps whole, the jackknife's alone). The researcher's `--to` beside the
+table, not only in the curve's picture."""
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 
-from ..permutation import inverted, shifted_percentiles
+from ..permutation import inverted, jackknife_spread
 from .design import Design
 from .regfitted import design_row, fitted_cosines, level_terms
 
@@ -23,9 +27,11 @@ def cosine_columns(names: list[str]) -> list[str]:
 
 
 def _cosines(state: dict, x: np.ndarray, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The debiased cosine of the fitted vector at design row x with each unit, and of each draw's."""
-    draws = np.einsum("p,bpd->bd", x, state["draws"])
-    return fitted_cosines(state, x, x @ state["coef"], units), fitted_cosines(state, x, draws, units, True)
+    """The debiased cosine of the fitted vector at design row x with each unit, and the same on
+    each of the jackknife's fits (groups x units): a fit without a group has about the full fit's
+    variance, so it is debiased by that."""
+    line = fitted_cosines(state, x, x @ state["coef"], units)
+    return line, fitted_cosines(state, x, np.einsum("p,gpd->gd", x, state["jackknife"]), units)
 
 
 def level_differences(design: Design, c: int, state: dict, coefficients: np.ndarray, dealt: np.ndarray, units):
@@ -56,20 +62,26 @@ def cosine_cells(
 ) -> list:
     """For each unit: the cosine at x with its interval, and (given the baseline's row `base`) the
     difference from the baseline's cosine with its interval (inverting `permuted`, the differences
-    under the covariate's permutations x units, when given); None where there is no baseline."""
-    line, draws = _cosines(state, x, units)
-    against = _cosines(state, base, units) if base is not None else None
+    under the covariate's permutations x units, when given, narrowed by the jackknife's standard
+    error where it leaves out 0); None where there is no baseline."""
+    z = NormalDist().inv_cdf((1 + level) / 2)
+    line, jackknifed = _cosines(state, x, units)
+    reach = z * jackknife_spread(jackknifed)
+    against, error = None, None
+    if base is not None:
+        against, jackknifed_base = _cosines(state, base, units)
+        error = jackknife_spread(jackknifed - jackknifed_base)
     out: list = []
     for k in range(units.shape[0]):
-        out += [float(line[k]), *shifted_percentiles(draws[:, k], float(line[k]), level)]
-        if against is None:
+        out += [float(line[k]), float(line[k] - reach[k]), float(line[k] + reach[k])]
+        if against is None or error is None:
             out += [None, None, None]
             continue
-        change = float(line[k] - against[0][k])
+        change = float(line[k] - against[k])
         if permuted is not None:
-            out += [change, *inverted(permuted[:, k], change, level)]
-        else:
-            out += [change, *shifted_percentiles(draws[:, k] - against[1][:, k], change, level)]
+            out += [change, *inverted(permuted[:, k], change, level, float(error[k]))]
+        else:  # (blocks split: no permutation keeps them whole)
+            out += [change, change - z * float(error[k]), change + z * float(error[k])]
     return out
 
 

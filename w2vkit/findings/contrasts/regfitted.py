@@ -4,9 +4,12 @@ fitted vector, the words gaining most along a number, and a number's curve with 
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 
 from ...base.vecmath import top_k
+from ..permutation import jackknife_spread
 from .design import Design
 
 NEIGHBOURS = 8
@@ -34,19 +37,15 @@ def _value(x: np.ndarray, place: dict, j: int) -> float:
     return float(x[place[j]]) if j in place else 0.0  # (a part not fitted for this word: 0)
 
 
-def fitted_cosines(state: dict, x: np.ndarray, vectors: np.ndarray, units: np.ndarray, drawn: bool = False):
-    """The cosines of fitted vectors (… x dim: the fit's, a draw's or a permutation's) at design
-    row x (or rows, one for each vector's place) with each unit, each vector's squared length less the fit's sampling variance there
-    (state["spread"], regstats.fitted_spread): a noisy fitted vector is long in every direction,
-    which pulled every cosine toward 0 and a planted difference of cosines with it (its 90%
-    interval held the truth 78% of the time at four standard errors: benchmarks/coverage_to.py).
-    A bootstrap draw (`drawn`) is the estimate plus noise as large again, so twice the variance is
-    taken from its square: taken once, the draws' cosines sat nearer 0 than the estimate's and
-    spread less, and a curve's 90% band held the true cosine at 81-85% of its points. A fit
-    without a spread gives the plain cosine."""
-    spread = (
-        (2.0 if drawn else 1.0) * np.einsum("...p,pq,...q->...", x, state["spread"], x) if "spread" in state else 0.0
-    )
+def fitted_cosines(state: dict, x: np.ndarray, vectors: np.ndarray, units: np.ndarray):
+    """The cosines of fitted vectors (… x dim: the fit's, a jackknife fit's or a permutation's) at
+    design row x (or rows, one for each vector's place) with each unit, each vector's squared
+    length less the fit's sampling variance there (state["spread"], regstats.fitted_spread): a
+    noisy fitted vector is long in every direction, which pulled every cosine toward 0 and a planted
+    difference of cosines with it (its 90% interval held the truth 78% of the time at four standard
+    errors: benchmarks/coverage_to.py). A fit without a group of blocks has about the full fit's
+    variance. A fit without a spread gives the plain cosine."""
+    spread = np.einsum("...p,pq,...q->...", x, state["spread"], x) if "spread" in state else 0.0
     length = np.sqrt(np.maximum(np.einsum("...d,...d->...", vectors, vectors) - spread, 1e-12))
     return (vectors @ units.T) / length[..., None]
 
@@ -94,8 +93,10 @@ def gaining(engine, state: dict, column: int, low: float, high: float):
 
 def curve(engine, word: str, design: Design, state: dict, number: tuple, drawn) -> dict:
     """A number's curve for one word: the cosine of the fitted vector (the other covariates at the
-    word's means) to each drawn word at CURVE_POINTS values across its range, with a 90% band
-    (shifted percentiles over the bootstrap draws' fitted vectors)."""
+    word's means) to each drawn word at CURVE_POINTS values across its range, with a 90% band: z
+    jackknife standard errors each side (regstats.jackknife_fits; the block bootstrap's shifted
+    percentiles held the true cosine at 94-96% of points, a little wide, the jackknife's at 90-94%:
+    benchmarks/coverage_to.py)."""
     c, column, low, high = number
     xs = np.linspace(low, high, CURVE_POINTS)
     rows = np.stack([design_row(state, {column: float(v)}) for v in xs])
@@ -106,11 +107,9 @@ def curve(engine, word: str, design: Design, state: dict, number: tuple, drawn) 
     names, units = drawn
 
     line = fitted_cosines(state, rows, rows @ state["coef"], units)
-    draws = fitted_cosines(state, rows, np.einsum("np,bpd->bnd", rows, state["draws"]), units, True)
-    # (shifted percentiles, as every interval of a contrast: a draw's fitted vector is noisier, which
-    # pulls its cosines toward 0, and the plain band missed its own line at 3 of 10 points)
-    tails = [(1 - state["level"]) / 2, (1 + state["level"]) / 2]
-    band = np.quantile(draws, tails, axis=0) - (draws.mean(axis=0) - line)[None]
+    jackknifed = fitted_cosines(state, rows, np.einsum("np,gpd->gnd", rows, state["jackknife"]), units)
+    reach = NormalDist().inv_cdf((1 + state["level"]) / 2) * jackknife_spread(jackknifed)
+    band = (line - reach, line + reach)
     centre = design.covariates[c].center
     return {
         "word": word,

@@ -3,8 +3,8 @@ Stewart 2023, in Python): each occurrence's à la carte vector regressed on a ta
 a number or levels, by ordinary least squares.
 
 For each covariate term (a level against the baseline, or a number per unit): the norm of its
-coefficient, debiased by its sampling variance (w2vkit.findings.contrasts.regstats), its 90% interval (block
-bootstrap), a permutation p (the covariate's values, less what the other covariates explain,
+coefficient, debiased by its sampling variance (w2vkit.findings.contrasts.regstats), its 90% interval (a
+jackknife over groups of blocks), a permutation p (the covariate's values, less what the other covariates explain,
 dealt out again among blocks) and a Benjamini–Hochberg q over words × terms. Each level row names the nearest words
 of the fitted vector at that level (the other covariates at the word's means); a number's row names
 the words whose cosine to the fitted vector grows most from its 10th to its 90th percentile;
@@ -128,12 +128,12 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
     the question's level, permutation p and BH q, and rows of fitted vectors at the values `at`
     names. Each number also gets a curve (fields["curves"]): the cosine of the fitted vector across
     its range to the words `to` names, else to those gaining and losing most, with a band from the
-    bootstrap; `picture` asks for one (UsageError, before the work, without a number to draw).
+    jackknife; `picture` asks for one (UsageError, before the work, without a number to draw).
     Asked by w2vkit.findings.contrasts, the one door, with the table's `rows` it read and its
     `table` provenance."""
     words, path, by, block = question.words, question.path, question.by, question.block
     window, seed, level, where, at = question.window, question.seed, question.level, question.where, question.at
-    permutations, bootstrap, min_occurrences = question.permutations, question.bootstrap, question.min_occurrences
+    permutations, min_occurrences = question.permutations, question.min_occurrences
     design = read_design(
         engine, path, list(by), block, question.text_column, where, question.split_blocks, rows, question.baseline
     )
@@ -152,7 +152,7 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
                 a,
                 (word, target),
                 window,
-                (permutations, bootstrap, level),
+                (permutations, level),
                 min_occurrences,
                 rng,
                 None if drawn is None else drawn[1],
@@ -189,7 +189,6 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
     provenance = engine.provenance(
         window=window,
         permutations=permutations,
-        bootstrap=bootstrap,
         min_occurrences=min_occurrences,
         seed=seed,
         level=level,
@@ -203,8 +202,8 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
     _notes(result, design, block)
     if drawn is not None and design.split and any(c.kind == "levels" for c in design.covariates):
         result.note(  # (measured by benchmarks/nulls.py: docs/findings.md, "Calibration of every interval")
-            "with blocks split, a level's cosine difference (cos_W_vs) takes its interval from the block "
-            "bootstrap, which under no effect left out 0 for 15-20% of words; read it as rough"
+            "with blocks split, a level's cosine difference (cos_W_vs) takes its interval from the "
+            "jackknife alone, which under no effect left out 0 for 12% of words; read it as rough"
         )
     outside = outside_note(design, at or [])
     if outside:
@@ -243,11 +242,11 @@ def _notes(result: Result, design: Design, block: str | None) -> None:
 
 def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampling: tuple, least, rng, units=None):
     """One word's rows, and what its fitted vectors need (None when it could not be fitted);
-    `asked`: (the word, its target); `resampling`: (permutations, bootstrap draws, the intervals'
-    level); `units`: the `to` words' unit vectors, whose cosine differences each covariate of
-    levels' permutations also give."""
+    `asked`: (the word, its target); `resampling`: (permutations, the intervals' level); `units`:
+    the `to` words' unit vectors, whose cosine differences each covariate of levels' permutations
+    also give."""
     word, target = asked
-    permutations, bootstrap, level = resampling
+    permutations, level = resampling
     if target is None:
         return [_note_row(word, "composed from character n-grams, so it has no occurrences to regress")], None
     docs, sums, counts = occurrences_on(engine, design, a, target, window)
@@ -272,11 +271,12 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
     if len(blocks.n) < 3 or np.linalg.matrix_rank(blocks.xx.sum(axis=0)) < len(cols):
         return [_note_row(word, "too few blocks or values to separate the covariates")], None
     tested = np.arange(1, len(cols))
-    found = estimate(blocks, tested, bootstrap, rng, level)
+    found = estimate(blocks, tested, level)
     found["percentile"] = term_percentiles(engine, design, a, window, target, (cols, found["norm"]), least)
     pvalues: dict[int, float] = {}
     done = 0
     state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "permuted": {}}
+    state["jackknife"] = found["jackknife"]
     state["products"] = design.products()
     state["spread"] = fitted_spread(blocks, found["xtx"], found["coef"])
     metric = use_metric(blocks)
@@ -305,7 +305,7 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
             )
         pvalues.update(zip(columns.tolist(), ps.tolist()))
     state.update(frequent=design.frequent, level=level)
-    state.update(own=list(target.rows), draws=found["draws"])
+    state.update(own=list(target.rows))
     state["numbers"] = [  # (each number covariate: its design column, and its 5th and 95th percentiles)
         (c, int(design.columns_of(c)[0]), *_spread(x[:, design.columns_of(c)[0]], counts))
         for c, cov in enumerate(design.covariates)

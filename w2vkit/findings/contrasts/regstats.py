@@ -1,8 +1,8 @@
 """The statistics of an embedding regression (w2vkit.findings.contrasts.regression) for one word: its
 occurrence vectors regressed on the covariates by ordinary least squares (as conText does), each
-coefficient's norm debiased by its cluster-robust variance, a 90% jackknife interval over blocks,
-block-bootstrap draws for the bands of fitted vectors, and a block-permutation p for each covariate
-(its values dealt out again among blocks alike in the other covariates).
+coefficient's norm debiased by its cluster-robust variance, a 90% jackknife interval over groups of
+blocks (whose fits also give the fitted vectors' cosines their intervals), and a block-permutation
+p for each covariate (its values dealt out again among blocks alike in the other covariates).
 
 Covariates are constant within a document, so the regression on occurrences is summed per
 document and then per block: a block keeps Σ x S (terms × dim: S a document's sum of occurrence
@@ -25,8 +25,8 @@ CHUNK = 100  # permutations or draws solved at a time
 @dataclass
 class Blocks:
     """One word's sums per block: xs (blocks x terms x dim) Σ x Sᵀ, xx (blocks x terms x terms)
-    Σ n x xᵀ, x (blocks x terms) the block's design row, stratum (blocks) within which the bootstrap
-    draws blocks and the jackknife deals them into groups."""
+    Σ n x xᵀ, x (blocks x terms) the block's design row, stratum (blocks) within which the jackknife
+    deals them into groups."""
 
     xs: np.ndarray
     xx: np.ndarray
@@ -59,10 +59,10 @@ def block_sums(x: np.ndarray, sums: np.ndarray, counts: np.ndarray, block: np.nd
 
 
 def ridged(xtx: np.ndarray) -> np.ndarray:
-    """X'X with each diagonal raised by 1e-10 of itself, against a draw that lost a term's variation
-    (a bootstrap of a rare word's few blocks, all with one value): scale-free (a ridge from the
-    trace, which a number in years dominates, moved the other terms by 1e-5). Every solve and
-    inverse of a fit goes through it, so no draw raises 'singular matrix'."""
+    """X'X with each diagonal raised by 1e-10 of itself, against a fit that lost a term's variation
+    (a rare word's few blocks left with one value: a bootstrap draw of 孟获 once did): scale-free (a
+    ridge from the trace, which a number in years dominates, moved the other terms by 1e-5). Every
+    solve and inverse of a fit goes through it, so no fit raises 'singular matrix'."""
     diagonal = np.einsum("...ii->...i", xtx)
     return xtx + (1e-10 * diagonal + 1e-300)[..., :, None] * np.eye(xtx.shape[-1])
 
@@ -124,28 +124,22 @@ def fitted_spread(blocks: Blocks, xtx: np.ndarray, coef: np.ndarray) -> np.ndarr
     return nb / max(nb - 1, 1) * m @ np.einsum("bpd,bqd->pq", score, score) @ m
 
 
-def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng, level: float = LEVEL) -> dict:
+def estimate(blocks: Blocks, terms: np.ndarray, level: float = LEVEL) -> dict:
     """The debiased norms of `terms` and their intervals at `level` (90%); the coefficients, and
-    those of each of `bootstrap` draws of blocks (with replacement, within each stratum of the
-    categorical covariates: a number's curve and a level's cosines take their bands from them).
+    those of each of the jackknife's fits (jackknife_fits: a level's cosines, an `at` point's and a
+    number's curve take their intervals from them, regcosines).
 
-    The interval is the jackknife's (jackknife_fits), z standard errors each side: the lower end
-    on the norm, the upper end on the debiased square, then square-rooted (the norm is held at 0 for
-    most resamples of a small change, which put its own upper end below a true norm of half the
-    word's noise for a fifth of words). The block bootstrap's interval was replaced: a draw adds
-    the noise to the coefficient once more, so its spread of the square was 2-5 times the truth's at
-    no change, and its interval held a shift planted in a random direction for 96-99% of words at
-    one to twice the noise, while its lower end, off by the shift of the draws' skewed norms, fell
-    above a change of use on 三国演义 for 10-16% of words (benchmarks/coverage.py, docs/findings.md)."""
-    nb = len(blocks.n)
-    ones = np.ones((1, nb))
+    The interval is the jackknife's, z standard errors each side: the lower end on the norm, the
+    upper end on the debiased square, then square-rooted (the norm is held at 0 for most resamples
+    of a small change, which put its own upper end below a true norm of half the word's noise for a
+    fifth of words). The block bootstrap's interval was replaced: a draw adds the noise to the
+    coefficient once more, so its spread of the square was 2-5 times the truth's at no change, and
+    its interval held a shift planted in a random direction for 96-99% of words at one to twice the
+    noise, while its lower end, off by the shift of the draws' skewed norms, fell above a change of
+    use on 三国演义 for 10-16% of words (benchmarks/coverage.py, docs/findings.md)."""
+    ones = np.ones((1, len(blocks.n)))
     xtx, coef = fit(blocks, ones)
     squares = debiased_squares(blocks, ones, xtx, coef)[0]
-    draws = np.zeros((bootstrap, nb))
-    for s in np.unique(blocks.stratum):
-        idx = np.flatnonzero(blocks.stratum == s)
-        draws[:, idx] = rng.multinomial(len(idx), np.full(len(idx), 1 / len(idx)), size=bootstrap)
-    coefs = [fit(blocks, w)[1] for w in np.array_split(draws, max(1, bootstrap // CHUNK))]
     norms = np.sqrt(np.maximum(squares, 0))
     z = NormalDist().inv_cdf((1 + level) / 2)
     kept, xtx_j, coef_j = jackknife_fits(blocks)
@@ -159,7 +153,7 @@ def estimate(blocks: Blocks, terms: np.ndarray, bootstrap: int, rng, level: floa
         "coef": coef[0],
         "xtx": xtx[0],
         "norm": norms,
-        "draws": np.concatenate(coefs),
+        "jackknife": coef_j,
         "intervals": dict(zip(terms.tolist(), intervals)),
     }
 
