@@ -182,6 +182,20 @@ def test_blocks_a_number_varies_inside_stay_whole_and_p_is_a_wild_bootstrap(sett
     assert not any("wild" in str(n) for n in kept.notes) and "wild" not in kept.fields["permuted"]
 
 
+def test_with_blocks_split_a_levels_cosine_difference_inverts_the_wild_draws(setting):
+    """Issue 74: with a number inside the blocks, a level's --to difference from the baseline's
+    takes its interval from the wild bootstrap's draws under the level's null (no permutation keeps
+    the blocks whole), and the result says the harness found it a point over its bound."""
+    engine, table, _ = setting
+    result = contrast(
+        engine, [WORD], table, by=["half", "row_year"], block="chapter", split_blocks=True, to=["师父"], **QUICK
+    )
+    [row] = [r for r in result.records() if r["covariate"] == "half" and r.get("cos_师父_vs") is not None]
+    assert np.isfinite([row["cos_师父_vs_low"], row["cos_师父_vs_high"]]).all()
+    assert row["cos_师父_vs_low"] < row["cos_师父_vs_high"]
+    assert any("inverts the wild bootstrap's draws" in str(n) for n in result.notes)
+
+
 def test_to_naming_no_word_and_rank_without_scan_are_usage_errors(setting, invoke, halves):
     engine, table, _ = setting  # (C38c, C43)
     model = str(halves[0])

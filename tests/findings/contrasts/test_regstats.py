@@ -96,6 +96,10 @@ def test_every_weight_one_gives_back_the_fit_it_tests():
     norm = float(np.linalg.norm(coef[0][1] @ metric))
     assert_close(wild_p(whole, np.array([1]), np.array([norm * 0.999]), 10, Ones(), metric)[0][0], 1.0)
     assert_close(wild_p(whole, np.array([1]), np.array([norm * 1.001]), 10, Ones(), metric)[0][0], 1 / 11)
+    # what a draw gives `collect` (a split block's --to cosines invert them) is the data's own fit too
+    _, _, drawn = wild_p(whole, np.array([1]), np.array([norm]), 10, Ones(), metric, collect=lambda b: b)
+    assert drawn.shape == (10, *coef[0].shape)
+    np.testing.assert_allclose(drawn, np.repeat(coef, 10, axis=0), atol=1e-9)
 
 
 @pytest.mark.parametrize("slope", [0.0, 0.5, 1.0, 1.5])

@@ -4,8 +4,9 @@ the word's means) with each word, and the difference from the baseline level's c
 `at` row, the cosine there. Each cosine's interval is z jackknife standard errors each side (the
 fits without each group of blocks: regstats.jackknife_fits); a difference's inverts the
 permutations that give the covariate's p (w2vkit.findings.permutation.inverted), where the block
-bootstrap was too narrow, narrowed by the jackknife's where it leaves out 0 (with blocks split,
-which no permutation keeps whole, the jackknife's alone). The researcher's `--to` beside the
+bootstrap was too narrow (with blocks split, which no permutation keeps whole, the wild
+bootstrap's draws under the null: regstats.wild_p), narrowed by the jackknife's where it leaves
+out 0. The researcher's `--to` beside the
 table, not only in the curve's picture."""
 
 from __future__ import annotations
@@ -34,14 +35,17 @@ def _cosines(state: dict, x: np.ndarray, units: np.ndarray) -> tuple[np.ndarray,
     return line, fitted_cosines(state, x, np.einsum("p,gpd->gd", x, state["jackknife"]), units)
 
 
-def level_differences(design: Design, c: int, state: dict, coefficients: np.ndarray, dealt: np.ndarray, units):
+def level_differences(
+    design: Design, c: int, state: dict, coefficients: np.ndarray, dealt: np.ndarray | None, units
+) -> np.ndarray:
     """For each permutation's coefficients, fitted on covariate c's residualized values dealt out
     again (permutations x terms x dim, the word's kept terms; `dealt` the dealt values' mean over
     the word's occurrences, permutations x c's terms): each level of c's cosine with each unit less
     the baseline's (permutations x levels but the first x units). A level's point is where it lies
     against the word's mean, as in the observed fit: its indicators less their mean, plus the dealt
     values' mean (the residuals have the word's mean 0); at 0 and 1 the permuted fits compared the
-    mean use with a point beyond it, which put the permuted differences 0.01-0.05 below."""
+    mean use with a point beyond it, which put the permuted differences 0.01-0.05 below. `dealt`
+    None: the observed fit's points (a wild bootstrap's draws keep the values where they are)."""
     place = {int(j): i for i, j in enumerate(state["cols"])}
     kept = [int(j) for j in design.columns_of(c) if int(j) in place]
     mean = np.array([state["mean"][place[j]] for j in kept])
@@ -49,7 +53,8 @@ def level_differences(design: Design, c: int, state: dict, coefficients: np.ndar
     def cosines(k: int) -> np.ndarray:
         point = design_row(state, level_terms(design, c, k))
         rows = np.repeat(point[None, :], len(coefficients), axis=0)
-        rows[:, [place[j] for j in kept]] += dealt - mean[None, :]
+        if dealt is not None:
+            rows[:, [place[j] for j in kept]] += dealt - mean[None, :]
         # (debiased by the fit's own variance at the level: a permutation's is about the same)
         return fitted_cosines(state, point, np.einsum("mp,mpd->md", rows, coefficients), units)
 
@@ -80,7 +85,7 @@ def cosine_cells(
         change = float(line[k] - against[k])
         if permuted is not None:
             out += [change, *inverted(permuted[:, k], change, level, float(error[k]))]
-        else:  # (blocks split: no permutation keeps them whole)
+        else:  # (no draws under the null were asked for: the jackknife's alone)
             out += [change, change - z * float(error[k]), change + z * float(error[k])]
     return out
 

@@ -202,8 +202,8 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
     _notes(result, design, block)
     if drawn is not None and design.split and any(c.kind == "levels" for c in design.covariates):
         result.note(  # (measured by benchmarks/nulls.py: docs/findings.md, "Calibration of every interval")
-            "with blocks split, a level's cosine difference (cos_W_vs) takes its interval from the "
-            "jackknife alone, which under no effect left out 0 for 12% of words; read it as rough"
+            "with blocks split, a level's cosine difference (cos_W_vs) inverts the wild bootstrap's draws, "
+            "which under no effect left out 0 for 11% of words (90% asked); read it as rough"
         )
     outside = outside_note(design, at or [])
     if outside:
@@ -283,12 +283,12 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
     for c in sorted(set(owner.tolist()) - {-1}):
         columns, name = np.flatnonzero(owner == c), design.covariates[c].name
         observed = measured(found["coef"][columns], metric)
+        collect = None
+        if units is not None and design.covariates[c].kind == "levels":
+            collect = lambda b, z=None, c=c: level_differences(design, c, state, b, z, units)  # noqa: E731
         if design.split:  # (a covariate varies inside blocks: none can be permuted whole)
-            ps, done = wild_p(blocks, columns, observed, permutations, rng, metric)
+            ps, done, state["permuted"][c] = wild_p(blocks, columns, observed, permutations, rng, metric, collect)
         else:
-            collect = None
-            if units is not None and design.covariates[c].kind == "levels":
-                collect = lambda b, z, c=c: level_differences(design, c, state, b, z, units)  # noqa: E731
             values = residualized(blocks, columns)
             # (a number that follows the blocks' sizes is dealt only among blocks of about one size)
             tied = size_correlation(blocks, columns) if design.covariates[c].kind == "number" else 0.0

@@ -194,7 +194,9 @@ def explained(xx: np.ndarray, columns: np.ndarray) -> float:
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
 
-def wild_p(blocks: Blocks, columns: np.ndarray, observed: np.ndarray, draws: int, rng, metric: np.ndarray):
+def wild_p(
+    blocks: Blocks, columns: np.ndarray, observed: np.ndarray, draws: int, rng, metric: np.ndarray, collect=None
+):
     """The p of each of `columns` when a covariate varies inside the user's blocks, so that no
     block can be permuted whole: a wild cluster bootstrap under the null (Cameron, Gelbach & Miller
     2008). The model without the covariate is fitted, and each block's residual sums are multiplied
@@ -202,24 +204,32 @@ def wild_p(blocks: Blocks, columns: np.ndarray, observed: np.ndarray, draws: int
     the full model's coefficients are linear in those sums, so a draw is one product.
     Permuting the split blocks instead, as if independent, gave p < 0.05 for 17% of null words on
     西游记 (docs/findings.md). `observed` and each draw's coefficients are measured in `metric`
-    (use_metric). Returns p per term and the draws done."""
+    (use_metric). Returns p per term, the draws done, and what `collect` gives of each draw's
+    coefficients (draws x terms x dim: the null model's plus the weighted residuals' fit), stacked
+    (None without it)."""
     nb, p, d = blocks.xs.shape
     others = np.setdiff1d(np.arange(p), columns)
     xx, xs = blocks.xx.sum(axis=0), blocks.xs.sum(axis=0)
     restricted = solve(xx[np.ix_(others, others)], xs[others])  # (others x dim)
     residual = blocks.xs - blocks.xx[:, :, others] @ restricted  # each block's Σ x (S − n x'B₀)
     k = len(columns)
-    tested = np.linalg.inv(ridged(xx))[columns]  # (the rows of (X'X)⁻¹ that give the tested terms)
-    share = np.einsum("kp,bpd->bkd", tested, residual).reshape(nb, k * d)
+    inverse = np.linalg.inv(ridged(xx))
+    share = np.einsum("kp,bpd->bkd", inverse[columns], residual).reshape(nb, k * d)
+    null = np.zeros((p, d))
+    null[others] = restricted
     exceed = np.zeros(k)
     done = 0
+    gathered = []
     while done < draws:
         m = min(CHUNK, draws - done)
         weights = WEBB[rng.integers(0, len(WEBB), size=(m, nb))]
         norms = measured((weights @ share).reshape(m, k, d), metric)
         exceed += (norms >= observed[None, :] - 1e-12).sum(axis=0)
+        if collect is not None:
+            moved = (weights @ residual.reshape(nb, p * d)).reshape(m, p, d)
+            gathered.append(collect(null[None] + np.einsum("pq,mqd->mpd", inverse, moved)))
         done += m
-    return (1 + exceed) / (done + 1), done
+    return (1 + exceed) / (done + 1), done, np.concatenate(gathered) if gathered else None
 
 
 # A number whose blocks' values correlate beyond this with the log of the blocks' sizes (the word's
