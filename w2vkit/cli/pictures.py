@@ -75,23 +75,7 @@ from .output import engine_for, info, plural, show_progress
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @verbosity
-def plot(
-    words,
-    neighbors,
-    rank,
-    top,
-    method,
-    output,
-    font,
-    seed,
-    clusters,
-    table,
-    by,
-    frequency,
-    text_column,
-    similarity,
-    model_path,
-):
+def plot(similarity, model_path, **values):
     """Draw a 2-D map of the vector space with labelled words.
 
     \b
@@ -114,19 +98,7 @@ def plot(
     """
     from ..pictures.plotting import plot as draw
 
-    result = draw(
-        engine_for(model_path, similarity),
-        output,
-        words,
-        top=top,
-        font=font,
-        clusters=clusters,
-        table=table,
-        by=by,
-        frequency=frequency,
-        progress=show_progress(),
-        **given(neighbors=neighbors, rank=rank, method=method, seed=seed, text_column=text_column),
-    )
+    result = draw(engine_for(model_path, similarity), progress=show_progress(), **given(**values))
     # (a missing CJK font is warned about once, by the library's logger)
     labelled = f" (labelled the {result.labels:,} most frequent that fit)" if result.labels < result.points else ""
     info(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -148,7 +149,7 @@ def _z(within: list[float], between: float, by: str) -> float | None:
 
 
 def _moved(
-    a: Engine, b: Engine, words: list[str] | None, *, anchors: int, k: int, topn: int, min_count: int, by: str,
+    a: Engine, b: Engine, words: str | list[str] | None, *, anchors: int, k: int, topn: int, min_count: int, by: str,
     least_moved: bool, noise_floor: bool, refine: int, rank: str
 ) -> CompareResult:  # fmt: skip
     """compare's computation (its parameters, compare's docstring): the rows, the words too
@@ -345,20 +346,9 @@ def compare(
     same = a.model.meta.get("vectors_sha256") is not None and a.model.meta.get("vectors_sha256") == b.model.meta.get(
         "vectors_sha256"
     )
-    found = _moved(
-        a,
-        b,
-        words_argument("words", words) if words is not None else None,
-        anchors=anchors,
-        k=k,
-        topn=topn,
-        min_count=min_count,
-        by=by,
-        least_moved=least_moved,
-        noise_floor=noise_floor and not same,
-        refine=refine,
-        rank=rank,
-    )
+    settings: dict[str, Any] = {"anchors": anchors, "k": k, "topn": topn, "min_count": min_count, "rank": rank}
+    floor = noise_floor and not same
+    found = _moved(a, b, words, by=by, least_moved=least_moved, noise_floor=floor, refine=refine, **settings)
     columns = ["word", *(["z"] if found.noise_floor else []), "cosine", "overlap", "count_a", "count_b"]
     columns += ["neighbours_a", "neighbours_b"]
     rows = [
@@ -377,13 +367,7 @@ def compare(
         "unstable": [r.word for r in found.unstable],
     }
     provenance = a.provenance(
-        model_b=str(b.model.path),
-        model_b_vectors_sha256=b.model.meta.get("vectors_sha256"),
-        anchors=anchors,
-        k=k,
-        topn=topn,
-        min_count=min_count,
-        rank=rank,
+        model_b=str(b.model.path), model_b_vectors_sha256=b.model.meta.get("vectors_sha256"), **settings
     )
     result = Result("compare", columns, rows, fields, provenance=provenance)
     _say_what_it_rests_on(result, a, b, found, same=same, by=by, noise_floor=noise_floor)
