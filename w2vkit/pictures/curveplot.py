@@ -1,6 +1,6 @@
 """Pictures of a regression's number (`w2vkit contrast 月 --by year ... -o curve.png`): for each
 word, the cosine of its fitted vector to a few words across the number's range (5th to 95th
-percentile of its occurrences), each with its bootstrap band (90%, or --level), as a line per word. The curves
+percentile of its occurrences), each with its jackknife band (90%, or --level), as a line per word. The curves
 come from w2vkit.findings.contrasts.regression (the result's fields["curves"]); a number drawn as 690
 groups was unreadable."""
 
@@ -62,7 +62,7 @@ def curve_figure(plt, shown: list[dict], text_kw: dict):
     import textwrap
 
     title = ("each word's fitted vector across the number (the other covariates at the word's means): its cosine "
-             f"to a few words, with a {level:.0%} bootstrap band")  # fmt: skip
+             f"to a few words, with a {level:.0%} jackknife band")  # fmt: skip
     # (wrapped to the figure, as the paths' title is: one panel is narrower than the sentence, which
     # was cut at both ends)
     fig.suptitle(textwrap.fill(title, 80 * len(shown)), fontsize=10, color="#444")

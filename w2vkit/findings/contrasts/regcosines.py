@@ -78,7 +78,7 @@ def cosine_cells(
         error = jackknife_spread(jackknifed - jackknifed_base)
     out: list = []
     for k in range(units.shape[0]):
-        out += [float(line[k]), float(line[k] - reach[k]), float(line[k] + reach[k])]
+        out += [float(line[k]), max(float(line[k] - reach[k]), -1.0), min(float(line[k] + reach[k]), 1.0)]
         if against is None or error is None:
             out += [None, None, None]
             continue

@@ -109,7 +109,7 @@ def curve(engine, word: str, design: Design, state: dict, number: tuple, drawn) 
     line = fitted_cosines(state, rows, rows @ state["coef"], units)
     jackknifed = fitted_cosines(state, rows, np.einsum("np,gpd->gnd", rows, state["jackknife"]), units)
     reach = NormalDist().inv_cdf((1 + state["level"]) / 2) * jackknife_spread(jackknifed)
-    band = (line - reach, line + reach)
+    band = (np.maximum(line - reach, -1.0), np.minimum(line + reach, 1.0))  # (a cosine lies in [-1, 1])
     centre = design.covariates[c].center
     return {
         "word": word,
