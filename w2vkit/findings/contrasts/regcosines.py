@@ -6,8 +6,7 @@ fits without each group of blocks: regstats.jackknife_fits); a difference's inve
 permutations that give the covariate's p (w2vkit.findings.permutation.inverted), where the block
 bootstrap was too narrow (with blocks split, which no permutation keeps whole, the wild
 bootstrap's draws under the null: regstats.wild_p), narrowed by the jackknife's where it leaves
-out 0. The researcher's `--to` beside the
-table, not only in the curve's picture."""
+out 0. The researcher's `--to` beside the table, not only in the curve's picture."""
 
 from __future__ import annotations
 

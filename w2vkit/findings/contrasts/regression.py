@@ -285,6 +285,7 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
         observed = measured(found["coef"][columns], metric)
         collect = None
         if units is not None and design.covariates[c].kind == "levels":
+            # (a permutation passes its dealt values' mean too; a wild draw, its coefficients alone)
             collect = lambda b, z=None, c=c: level_differences(design, c, state, b, z, units)  # noqa: E731
         if design.split:  # (a covariate varies inside blocks: none can be permuted whole)
             ps, done, state["permuted"][c] = wild_p(blocks, columns, observed, permutations, rng, metric, collect)
