@@ -24,6 +24,18 @@ def test_the_jackknife_narrows_only_an_interval_that_leaves_out_0():
     assert [lo <= 0 <= hi for lo, hi in plain] == [lo <= 0 <= hi for lo, hi in narrowed]
 
 
+def test_draws_that_are_not_exact_leave_out_0_only_where_the_jackknife_does_too():
+    """Issue 74: a wild bootstrap's draws (blocks split) are nearly, not exactly, the null's; where
+    they reject, the interval is the jackknife's, which may hold 0 again."""
+    rng = np.random.default_rng(5)
+    permuted = rng.normal(size=199)
+    assert inverted(permuted, 0.5, 0.9, 0.01, exact=False) == inverted(permuted, 0.5, 0.9)  # (holds 0: kept)
+    wide = inverted(permuted, 3.0, 0.9, 2.0, exact=False)
+    assert np.allclose(wide, (3.0 - 1.6448536 * 2.0, 3.0 + 1.6448536 * 2.0)) and wide[0] < 0
+    narrow = inverted(permuted, 3.0, 0.9, 0.1, exact=False)
+    assert np.allclose(narrow, (3.0 - 1.6448536 * 0.1, 3.0 + 1.6448536 * 0.1))
+
+
 def test_narrowed_by_the_jackknife_a_large_difference_is_held_near_the_level():
     """Two groups of 30 whose means truly differ by ten standard errors: permuting the labels mixes
     the two means, so the permuted differences spread wider than the estimate and the inverted

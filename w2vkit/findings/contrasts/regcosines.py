@@ -6,7 +6,7 @@ fits without each group of blocks: regstats.jackknife_fits); a difference's inve
 permutations that give the covariate's p (w2vkit.findings.permutation.inverted), where the block
 bootstrap was too narrow (with blocks split, which no permutation keeps whole, the wild
 bootstrap's draws under the null: regstats.wild_p), narrowed by the jackknife's where it leaves
-out 0. The researcher's `--to` beside the table, not only in the curve's picture."""
+out 0 (the wild draws' replaced by it there). The researcher's `--to` beside the table, not only in the curve's picture."""
 
 from __future__ import annotations
 
@@ -82,8 +82,8 @@ def cosine_cells(
             out += [None, None, None]
             continue
         change = float(line[k] - against[k])
-        if permuted is not None:
-            out += [change, *inverted(permuted[:, k], change, level, float(error[k]))]
+        if permuted is not None:  # (a wild bootstrap's draws, with blocks split, are not exact)
+            out += [change, *inverted(permuted[:, k], change, level, float(error[k]), not state.get("split"))]
         else:  # (no draws under the null were asked for: the jackknife's alone)
             out += [change, change - z * float(error[k]), change + z * float(error[k])]
     return out

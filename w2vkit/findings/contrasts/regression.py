@@ -200,11 +200,6 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
     columns = list(COLUMNS) + (cosine_columns(drawn[0]) if drawn is not None else [])
     result = Result("contrast", columns, [tuple(r) for r in rows_out + fitted], fields, provenance=provenance)
     _notes(result, design, block)
-    if drawn is not None and design.split and any(c.kind == "levels" for c in design.covariates):
-        result.note(  # (measured by benchmarks/nulls.py: docs/findings.md, "Calibration of every interval")
-            "with blocks split, a level's cosine difference (cos_W_vs) inverts the wild bootstrap's draws, "
-            "which under no effect left out 0 for 11% of words (90% asked); read it as rough"
-        )
     outside = outside_note(design, at or [])
     if outside:
         result.note(outside, "at")
@@ -276,7 +271,7 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
     pvalues: dict[int, float] = {}
     done = 0
     state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "permuted": {}}
-    state["jackknife"] = found["jackknife"]
+    state.update(jackknife=found["jackknife"], split=design.split)
     state["products"] = design.products()
     state["spread"] = fitted_spread(blocks, found["xtx"], found["coef"])
     metric = use_metric(blocks)
