@@ -183,6 +183,12 @@ def jackknife_spread(values: np.ndarray) -> np.ndarray:
     return np.sqrt((groups - 1) / groups * ((values - values.mean(axis=0)) ** 2).sum(axis=0))
 
 
+def two_sided_z(level: float) -> float:
+    """The normal quantile leaving (1 − level)/2 in each tail: z standard errors each side of an
+    estimate make an interval at `level` (1.645 at 90%)."""
+    return NormalDist().inv_cdf((1 + level) / 2)
+
+
 def inverted(
     permuted: np.ndarray, observed: float, level: float = LEVEL, spread: float | None = None, exact: bool = True
 ) -> tuple[float, float]:
@@ -216,7 +222,7 @@ def inverted(
     low, high = observed - float(ordered[n - m]), observed - float(ordered[m - 1])
     if spread is None or low <= 0 <= high:
         return low, high
-    reach = NormalDist().inv_cdf((1 + level) / 2) * spread
+    reach = two_sided_z(level) * spread
     if not exact:
         return observed - reach, observed + reach
     narrow = max(low, observed - reach), min(high, observed + reach)

@@ -10,13 +10,11 @@ out 0 (the wild draws' replaced by it there). The researcher's `--to` beside the
 
 from __future__ import annotations
 
-from statistics import NormalDist
-
 import numpy as np
 
-from ..permutation import inverted, jackknife_spread
+from ..permutation import inverted, jackknife_spread, two_sided_z
 from .design import Design
-from .regfitted import design_row, fitted_cosines, level_terms
+from .regfitted import cosine_band, design_row, fitted_cosines, level_terms
 
 CELLS = ("", "_low", "_high", "_vs", "_vs_low", "_vs_high")  # each word's columns, after cos_WORD
 
@@ -68,16 +66,15 @@ def cosine_cells(
     difference from the baseline's cosine with its interval (inverting `permuted`, the differences
     under the covariate's permutations x units, when given, narrowed by the jackknife's standard
     error where it leaves out 0); None where there is no baseline."""
-    z = NormalDist().inv_cdf((1 + level) / 2)
     line, jackknifed = _cosines(state, x, units)
-    reach = z * jackknife_spread(jackknifed)
+    low, high = cosine_band(line, jackknifed, level)
     against, error = None, None
     if base is not None:
         against, jackknifed_base = _cosines(state, base, units)
         error = jackknife_spread(jackknifed - jackknifed_base)
     out: list = []
     for k in range(units.shape[0]):
-        out += [float(line[k]), max(float(line[k] - reach[k]), -1.0), min(float(line[k] + reach[k]), 1.0)]
+        out += [float(line[k]), float(low[k]), float(high[k])]
         if against is None or error is None:
             out += [None, None, None]
             continue
@@ -85,7 +82,11 @@ def cosine_cells(
         if permuted is not None:  # (a wild bootstrap's draws, with blocks split, are not exact)
             out += [change, *inverted(permuted[:, k], change, level, float(error[k]), not state.get("split"))]
         else:  # (no draws under the null were asked for: the jackknife's alone)
-            out += [change, change - z * float(error[k]), change + z * float(error[k])]
+            out += [
+                change,
+                change - two_sided_z(level) * float(error[k]),
+                change + two_sided_z(level) * float(error[k]),
+            ]
     return out
 
 

@@ -4,12 +4,10 @@ fitted vector, the words gaining most along a number, and a number's curve with 
 
 from __future__ import annotations
 
-from statistics import NormalDist
-
 import numpy as np
 
 from ...base.vecmath import top_k
-from ..permutation import jackknife_spread
+from ..permutation import jackknife_spread, two_sided_z
 from .design import Design
 
 NEIGHBOURS = 8
@@ -48,6 +46,13 @@ def fitted_cosines(state: dict, x: np.ndarray, vectors: np.ndarray, units: np.nd
     spread = np.einsum("...p,pq,...q->...", x, state["spread"], x) if "spread" in state else 0.0
     length = np.sqrt(np.maximum(np.einsum("...d,...d->...", vectors, vectors) - spread, 1e-12))
     return (vectors @ units.T) / length[..., None]
+
+
+def cosine_band(line: np.ndarray, jackknifed: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """A fitted vector's cosines' interval at `level` from the same cosines on each of the
+    jackknife's fits (groups x ...): z standard errors each side, clipped to a cosine's [-1, 1]."""
+    reach = two_sided_z(level) * jackknife_spread(jackknifed)
+    return np.maximum(line - reach, -1.0), np.minimum(line + reach, 1.0)
 
 
 def level_terms(design: Design, c: int, k: int) -> dict[int, float]:
@@ -108,8 +113,7 @@ def curve(engine, word: str, design: Design, state: dict, number: tuple, drawn) 
 
     line = fitted_cosines(state, rows, rows @ state["coef"], units)
     jackknifed = fitted_cosines(state, rows, np.einsum("np,gpd->gnd", rows, state["jackknife"]), units)
-    reach = NormalDist().inv_cdf((1 + state["level"]) / 2) * jackknife_spread(jackknifed)
-    band = (np.maximum(line - reach, -1.0), np.minimum(line + reach, 1.0))  # (a cosine lies in [-1, 1])
+    band = cosine_band(line, jackknifed, state["level"])
     centre = design.covariates[c].center
     return {
         "word": word,

@@ -13,11 +13,10 @@ these, whatever the number of occurrences.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 
-from ..permutation import LEVEL, jackknife_spread, left_out
+from ..permutation import LEVEL, jackknife_spread, left_out, two_sided_z
 
 CHUNK = 100  # permutations or draws solved at a time
 
@@ -141,7 +140,7 @@ def estimate(blocks: Blocks, terms: np.ndarray, level: float = LEVEL) -> dict:
     xtx, coef = fit(blocks, ones)
     squares = debiased_squares(blocks, ones, xtx, coef)[0]
     norms = np.sqrt(np.maximum(squares, 0))
-    z = NormalDist().inv_cdf((1 + level) / 2)
+    z = two_sided_z(level)
     kept, xtx_j, coef_j = jackknife_fits(blocks)
     squares_j = debiased_squares(blocks, kept, xtx_j, coef_j)
     square_spread, norm_spread = jackknife_spread(squares_j), jackknife_spread(np.sqrt(np.maximum(squares_j, 0)))
