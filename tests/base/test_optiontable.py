@@ -42,7 +42,15 @@ def test_each_click_option_of_a_library_parameter_is_made_from_its_row(command, 
             (param,) = by_name[name]  # one click option per library parameter
             declared = [flag for decl in option.flags for flag in decl.split("/")]
             assert param.opts + param.secondary_opts == declared
-            assert param.help == option.help
+            assert param.help.startswith(option.help.rstrip("."))
+            assert param.default is None or param.multiple  # (unset: None, and the library's default applies)
+            if option.default not in (None, ()) and option.kind not in ("switch", "flag"):  # (--help names the library's)
+                shown = (
+                    next(w for w, v in option.values.items() if v == option.default)
+                    if option.values
+                    else option.default
+                )
+                assert f"[default: {shown}]" in param.help
             if option.kind == "number":
                 low, high = param.type.min, param.type.max
                 from w2vkit.base.limits import LIMITS

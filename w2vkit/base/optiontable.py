@@ -10,7 +10,7 @@ Imports nothing heavy and makes no dataclass: `w2vkit --help` reads it.
 
 from __future__ import annotations
 
-from ..errors import OptionError, UsageError
+from ..errors import UsageError
 from .choices import (
     ARCHS,
     BUILTIN_DICTS,
@@ -41,323 +41,288 @@ from .choices import (
     WEIGHTINGS,
     by_size,
 )
-from .limits import check_number
+from .parameter import Parameter
 
 # gensim's corpus_file mode reads at most this many words of a line (MAX_WORDS_IN_BATCH).
 GENSIM_MAX_LINE_WORDS = 10_000
 SIZE = f"{SMALL_CORPUS_TOKENS // 1_000_000}M tokens"
 
 
-class Option:
-    """One option. kind: "choice" (one of `choices`), "number" (range: w2vkit.base.limits[`limit`]),
-    "flag" (on when given), "switch" (--x/--no-x; None: decided by the library), "text", "names"
-    (repeatable, a tuple of names), "conditions" (repeatable COLUMN=VALUE, the library's one shape
-    of a table's row filter: a dict, None when unset), "weight" (a number from 0 to 1, or "gensim"). `flags`: the
-    command line's names (empty: the library's only); `values`: a command-line value -> library
-    value map, when the command line says it in words (--lines sentence -> sentences=True)."""
-
-    __slots__ = ("name", "flags", "kind", "default", "help", "choices", "limit", "metavar", "values")
-
-    def __init__(self, name, flags, kind, default, help, choices=None, limit=None, metavar=None, values=None):
-        self.name, self.flags, self.kind, self.default, self.help = name, flags, kind, default, help
-        self.choices, self.limit, self.metavar, self.values = choices, limit, metavar, values
-
-    def check(self, value) -> None:
-        """OptionError naming this parameter unless `value` is one the library can use."""
-        if self.kind == "choice" and value is not None and value not in self.choices:
-            raise OptionError(f"{{{self.name}}} must be one of {', '.join(self.choices)}, not {value!r}", self.name)
-        if self.kind == "number":
-            check_number(self.limit or self.name, value)
-        if self.kind == "names":
-            if isinstance(value, str):  # ("xiyouji" would be read as x, i, y, ...)
-                raise OptionError(f"{{{self.name}}} must be a list or tuple of names, not one string", self.name)
-            if not isinstance(value, (tuple, list)):
-                raise OptionError(f"{{{self.name}}} must be a list or tuple of names, not {value!r}", self.name)
-        if self.kind == "conditions" and value is not None and not isinstance(value, dict):
-            raise OptionError(f"{{{self.name}}} must be a dict of COLUMN: VALUE, not {value!r}", self.name)
-        if self.kind in ("flag", "switch") and not (
-            isinstance(value, bool) or (value is None and self.kind == "switch")
-        ):
-            raise OptionError(f"{{{self.name}}} must be True or False, not {value!r}", self.name)
-        if self.kind == "weight" and value not in (None, "gensim"):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                raise OptionError(f"{{{self.name}}} must be a number from 0 to 1, or gensim, not {value!r}", self.name)
-
-
 _PHRASE_DEFAULTS = ", ".join(f"{t:g} with {name} scoring" for name, t in PHRASE_THRESHOLD_DEFAULTS.items())
 
 SEGMENT_OPTIONS = (
-    Option(
+    Parameter(
         "lang",
-        ("--lang",),
         "choice",
-        LANGS[0],
         "Language; auto decides per file by its share of CJK characters.",
-        LANGS,
+        flags=("--lang",),
+        default=LANGS[0],
+        choices=LANGS,
     ),
-    Option(
+    Parameter(
         "engine",
-        ("--engine",),
         "choice",
-        ENGINES[0],
         "Chinese segmenter: fast (rjieba, Rust) or jieba (reference).",
-        ENGINES,
+        flags=("--engine",),
+        default=ENGINES[0],
+        choices=ENGINES,
     ),
-    Option(
+    Parameter(
         "user_dicts",
-        ("--user-dict",),
-        "names",
-        (),
+        "repeated",
         f"jieba-format dictionary ('word [freq] [tag]' per line), repeatable; built-in: {', '.join(BUILTIN_DICTS)}.",
+        flags=("--user-dict",),
+        default=(),
         metavar="FILE|NAME",
     ),
-    Option(
+    Parameter(
         "auto_dict",
-        ("--auto-dict/--no-auto-dict",),
         "switch",
-        True,
         "Add a built-in dictionary when the text is recognisably its work.",
+        flags=("--auto-dict/--no-auto-dict",),
+        default=True,
     ),
-    Option(
+    Parameter(
         "discover",
-        ("--discover/--no-discover",),
         "switch",
-        True,
         "Without a dictionary: find the text's own words (names, titles) by frequency, cohesion and "
         "boundary freedom, and keep them whole.",
+        flags=("--discover/--no-discover",),
+        default=True,
     ),
-    Option("hmm", ("--hmm/--no-hmm",), "switch", True, "Let jieba's HMM find words missing from the dictionaries."),
-    Option(
+    Parameter(
+        "hmm",
+        "switch",
+        "Let jieba's HMM find words missing from the dictionaries.",
+        flags=("--hmm/--no-hmm",),
+        default=True,
+    ),
+    Parameter(
         "stopwords",
-        ("--stopwords",),
-        "names",
-        (),
+        "repeated",
         "Drop these words (built-in list or a file, one word per line); repeatable.",
+        flags=("--stopwords",),
+        default=(),
         metavar="|".join(BUILTIN_STOPWORDS) + "|FILE",
     ),
-    Option("keep_punct", ("--keep-punct",), "flag", False, "Keep punctuation tokens."),
-    Option("to_simplified", ("--to-simplified",), "flag", False, "Convert Traditional Chinese to Simplified (OpenCC)."),
-    Option(
+    Parameter("keep_punct", "flag", "Keep punctuation tokens.", flags=("--keep-punct",), default=False),
+    Parameter(
+        "to_simplified",
+        "flag",
+        "Convert Traditional Chinese to Simplified (OpenCC).",
+        flags=("--to-simplified",),
+        default=False,
+    ),
+    Parameter(
         "encoding",
-        ("--encoding",),
         "text",
-        None,
         "Force an input encoding (default: detect UTF-8/UTF-16 BOM/GB18030 per file).",
+        flags=("--encoding",),
         metavar="NAME",
     ),
-    Option(
+    Parameter(
         "sentences",
-        ("--lines",),
         "flag",
-        False,
         "One output line per paragraph (up to --max-line-tokens; the context word2vec's window sees) or per sentence.",
+        flags=("--lines",),
+        default=False,
         values={"paragraph": False, "sentence": True},
     ),
-    Option(
+    Parameter(
         "max_line_tokens",
-        ("--max-line-tokens",),
         "number",
-        DEFAULT_MAX_LINE_TOKENS,
         f"Cut output lines longer than this (gensim drops words past {GENSIM_MAX_LINE_WORDS:,}).",
+        flags=("--max-line-tokens",),
+        default=DEFAULT_MAX_LINE_TOKENS,
     ),
-    Option(
+    Parameter(
         "phrases",
-        ("--phrases",),
         "number",
-        0,
         "Passes joining frequent collocations into one token (new_york; 2 is word2phrase's usual).",
+        flags=("--phrases",),
+        default=0,
         metavar="N",
     ),
-    Option(
+    Parameter(
         "phrase_scoring",
-        ("--phrase-scoring",),
         "choice",
-        PHRASE_SCORINGS[0],
         "How --phrases scores a pair: word2phrase's formula, or normalised PMI.",
-        PHRASE_SCORINGS,
+        flags=("--phrase-scoring",),
+        default=PHRASE_SCORINGS[0],
+        choices=PHRASE_SCORINGS,
     ),
-    Option(
+    Parameter(
         "phrase_threshold",
-        ("--phrase-threshold",),
         "number",
-        None,
         f"Join pairs scoring above this [default: {_PHRASE_DEFAULTS}].",
+        flags=("--phrase-threshold",),
     ),
-    Option(
+    Parameter(
         "tokens",
-        ("--tokens",),
         "choice",
-        TOKEN_KINDS[0],
         "Chinese tokens: words (the segmenter) or chars (each Han character, for classical poetry).",
-        TOKEN_KINDS,
+        flags=("--tokens",),
+        default=TOKEN_KINDS[0],
+        choices=TOKEN_KINDS,
     ),
-    Option(
+    Parameter(
         "strip_notes",
-        ("--strip-notes",),
         "flag",
-        False,
         "Drop editorial notes before segmenting: bracketed readings and marks ((一作…) [二] 〔…〕 【…】), parentheses of any length (a poem has none), and editors' sentences naming collections or volumes (以上…見《…》卷…).",
+        flags=("--strip-notes",),
+        default=False,
     ),
-    Option(
+    Parameter(
         "text_column",
-        ("--text-column",),
-        "text",
         "text",
         "A table's (TSV, CSV, JSON Lines) column holding the text; each row is a document.",
+        flags=("--text-column",),
+        default="text",
         metavar="NAME",
     ),
-    Option(
+    Parameter(
         "where",
-        ("--where",),
         "conditions",
-        None,
         "With a table: only its rows whose COLUMN is VALUE (repeatable): a model of one period or collection; "
         "recorded with the table.",
+        flags=("--where",),
         metavar="COLUMN=VALUE",
     ),
     # the library's only: set by the pipeline, not by a user
-    Option("split_name_verb", (), "flag", True, "Split a name glued to the verb after it (孙悟空道 -> 孙悟空 道)."),
-    Option("new_words", (), "names", (), "The words discovery found, added for this run."),
+    Parameter(
+        "split_name_verb", "flag", "Split a name glued to the verb after it (孙悟空道 -> 孙悟空 道).", default=True
+    ),
+    Parameter("new_words", "repeated", "The words discovery found, added for this run.", default=()),
 )
 
 TRAIN_OPTIONS = (
-    Option(
+    Parameter(
         "arch",
-        ("--arch",),
         "choice",
-        None,
         f"Architecture (--sg, --cbow say the same) [default: {DEFAULT_ARCH}, measured better on both corpora, see "
         f"docs/defaults.md; with --items {ITEM_DEFAULTS['arch']}].",
-        ARCHS,
+        flags=("--arch",),
+        choices=ARCHS,
     ),
-    Option("dim", ("--dim",), "number", None, f"Vector size [default: {by_size('dim')}]."),
-    Option("window", ("--window",), "number", None, f"Context window [default: {by_size('window')}]."),
-    Option(
+    Parameter("dim", "number", f"Vector size [default: {by_size('dim')}].", flags=("--dim",)),
+    Parameter("window", "number", f"Context window [default: {by_size('window')}].", flags=("--window",)),
+    Parameter(
         "min_count",
-        ("--min-count",),
         "number",
-        None,
         f"Ignore words seen fewer times [default: {DEFAULT_MIN_COUNT}; with --items {ITEM_DEFAULTS['min_count']}].",
+        flags=("--min-count",),
     ),
-    Option("epochs", ("--epochs",), "number", None, f"Passes over the corpus [default: {by_size('epochs')}]."),
-    Option("negative", ("--negative",), "number", None, f"Negative samples [default: {by_size('negative')}]."),
-    Option("hs", ("--hs",), "flag", False, "Hierarchical softmax (use with --negative 0)."),
-    Option(
+    Parameter("epochs", "number", f"Passes over the corpus [default: {by_size('epochs')}].", flags=("--epochs",)),
+    Parameter("negative", "number", f"Negative samples [default: {by_size('negative')}].", flags=("--negative",)),
+    Parameter("hs", "flag", "Hierarchical softmax (use with --negative 0).", flags=("--hs",), default=False),
+    Parameter(
         "ns_exponent",
-        ("--ns-exponent",),
         "number",
-        None,
         "Exponent of the negative-sampling distribution [default: gensim's 0.75; with --items "
         f"{ITEM_DEFAULTS['ns_exponent']}: rare items drawn more often].",
+        flags=("--ns-exponent",),
     ),
-    Option("sample", ("--sample",), "number", None, f"Down-sampling of frequent words [default: {by_size('sample')}]."),
-    Option(
+    Parameter(
+        "sample", "number", f"Down-sampling of frequent words [default: {by_size('sample')}].", flags=("--sample",)
+    ),
+    Parameter(
         "alpha",
-        ("--alpha",),
         "number",
-        None,
         f"Initial learning rate [default: {LARGE_CORPUS_DEFAULTS['cbow_alpha']} for CBOW from {SIZE}, else "
         "gensim's 0.025].",
+        flags=("--alpha",),
     ),
-    Option("min_alpha", ("--min-alpha",), "number", DEFAULT_MIN_ALPHA, "Final learning rate."),
-    Option("workers", ("--workers",), "number", None, "Training threads [default: all cores]."),
-    Option("seed", ("--seed",), "number", DEFAULT_SEED, "Random seed."),
-    Option(
+    Parameter("min_alpha", "number", "Final learning rate.", flags=("--min-alpha",), default=DEFAULT_MIN_ALPHA),
+    Parameter("workers", "number", "Training threads [default: all cores].", flags=("--workers",)),
+    Parameter("seed", "number", "Random seed.", flags=("--seed",), default=DEFAULT_SEED),
+    Parameter(
         "deterministic",
-        ("--deterministic",),
         "flag",
-        False,
         "Bit-identical vectors on a rerun with the same seed (trains on one thread).",
+        flags=("--deterministic",),
+        default=False,
     ),
-    Option("max_vocab", ("--max-vocab",), "number", None, "Keep at most this many words."),
-    Option(
+    Parameter("max_vocab", "number", "Keep at most this many words.", flags=("--max-vocab",)),
+    Parameter(
         "subwords",
-        ("--subwords/--no-subwords",),
         "switch",
-        None,
         "Character n-grams (fastText's subword model) [default: on for Chinese words, off for English and for --tokens chars].",
+        flags=("--subwords/--no-subwords",),
     ),
-    Option("min_n", ("--min-n",), "number", DEFAULT_MIN_N, "Shortest character n-gram, with subwords."),
-    Option("max_n", ("--max-n",), "number", DEFAULT_MAX_N, "Longest character n-gram, with subwords."),
-    Option("buckets", (), "number", None, "Hash buckets for the character n-grams [default: by corpus size]."),
-    Option(
+    Parameter(
+        "min_n", "number", "Shortest character n-gram, with subwords.", flags=("--min-n",), default=DEFAULT_MIN_N
+    ),
+    Parameter("max_n", "number", "Longest character n-gram, with subwords.", flags=("--max-n",), default=DEFAULT_MAX_N),
+    Parameter("buckets", "number", "Hash buckets for the character n-grams [default: by corpus size]."),
+    Parameter(
         "word_weight",
-        ("--word-weight",),
         "weight",
-        None,
         "With subwords: weight of a word's own vector against its n-grams' mean (0-1), or gensim's "
         f"composition [default: {DEFAULT_WORD_WEIGHT}; with --resume, the model's].",
+        flags=("--word-weight",),
         metavar="W|gensim",
     ),
-    Option(
+    Parameter(
         "add_context",
-        ("--add-context/--no-add-context",),
         "switch",
-        None,
         f"Save each word's vector plus its context vector (w+c) [default: on from {SIZE}, off below].",
+        flags=("--add-context/--no-add-context",),
     ),
-    Option(
+    Parameter(
         "remove_top",
-        ("--remove-top",),
         "number",
-        None,
         f"Remove the mean and the top N principal directions from the vectors [default: {by_size('remove_top')}].",
+        flags=("--remove-top",),
         metavar="N",
     ),
-    Option(
+    Parameter(
         "method",
-        ("--method",),
         "choice",
-        None,
         "word2vec (gensim), ppmi (a count model: PPMI + SVD) or hybrid (both side by side) "
         f"[default: {DEFAULT_METHOD} below {HYBRID_MAX_TOKENS // 1_000_000}M tokens, else word2vec].",
-        METHODS,
+        flags=("--method",),
+        choices=METHODS,
     ),
-    Option(
+    Parameter(
         "count_weight",
-        ("--count-weight",),
         "number",
-        None,
         f"hybrid: the count model's share of each cosine [default: {by_size('count_weight')}].",
+        flags=("--count-weight",),
         metavar="W",
     ),
-    Option("count_dim", ("--count-dim",), "number", None, f"Count model dimensions [default: {DEFAULT_COUNT_DIM}]."),
-    Option(
-        "count_window", ("--count-window",), "number", None, f"Count model window [default: {DEFAULT_COUNT_WINDOW}]."
+    Parameter("count_dim", "number", f"Count model dimensions [default: {DEFAULT_COUNT_DIM}].", flags=("--count-dim",)),
+    Parameter(
+        "count_window", "number", f"Count model window [default: {DEFAULT_COUNT_WINDOW}].", flags=("--count-window",)
     ),
-    Option(
+    Parameter(
         "count_weighting",
-        ("--count-weighting",),
         "choice",
-        None,
         f"How a context d words away counts: 1/d, (window-d+1)/window or 1 [default: {DEFAULT_WEIGHTING}].",
-        WEIGHTINGS,
+        flags=("--count-weighting",),
+        choices=WEIGHTINGS,
     ),
-    Option(
+    Parameter(
         "count_eig",
-        ("--count-eig",),
         "number",
-        None,
         f"Power of the singular values in the count vectors [default: {by_size('count_eig')}].",
+        flags=("--count-eig",),
     ),
-    Option(
+    Parameter(
         "count_dirichlet",
-        ("--count-dirichlet",),
         "number",
-        None,
         "Dirichlet smoothing of the count model: this pseudo-count added to every co-occurrence cell before PPMI, "
         "instead of raising context counts to 0.75 (Jungmaier et al. 2020; their recipe adds --count-eig 0) "
         "[default: off].",
+        flags=("--count-dirichlet",),
         metavar="LAMBDA",
     ),
-    Option(
+    Parameter(
         "count_narrow_share",
-        ("--count-narrow-share",),
         "number",
-        None,
         "The share of the count model's cosine from a second count in a narrow window "
         f"({NARROW_COUNT_SETTINGS['window']} words, singular values whole): it favours words that could replace "
         f"each other, as syntactic analogies ask [default: {by_size('count_narrow_share')}].",
+        flags=("--count-narrow-share",),
         metavar="S",
     ),
 )

@@ -170,7 +170,6 @@ def train(
     if bootstrap or seeds:
         resampling = Resampling("bootstrap" if bootstrap else "seeds", bootstrap or seeds, **given(unit=unit))
 
-    ctx = click.get_current_context()
     chosen = library_values(TRAIN, rest)
     item_input = None
     if items or user_column or item_column or time_column or holdout or labels_file:
@@ -181,10 +180,8 @@ def train(
         if bool(user_column) != bool(item_column) or (time_column and not user_column):
             raise click.UsageError("an interaction table needs both --user and --item (and --time to order them)")
         table = Table(user_column, item_column, time_column) if user_column else None
-        item_input = ItemInput(table, holdout, labels_file)
-        # options left at their text defaults take the item defaults
-        chosen = {k: v for k, v in chosen.items() if ctx.get_parameter_source(k) != click.core.ParameterSource.DEFAULT}
-    if arch_flag and ctx.get_parameter_source("arch") == click.core.ParameterSource.DEFAULT:
+        item_input = ItemInput(table, holdout, labels_file)  # (options not given take the item defaults)
+    if arch_flag and "arch" not in chosen:
         chosen["arch"] = arch_flag  # --sg, --cbow: --arch said shorter
     result = run_train(
         list(inputs),
@@ -196,7 +193,7 @@ def train(
         progress=show_progress(),
         keep_gensim=False if no_resume_state else None,
         items=item_input,
-        max_line_tokens=rest["max_line_tokens"],
+        **given(max_line_tokens=rest["max_line_tokens"]),
         cluster=cluster,
         resampling=resampling,
         background=list(background) or None,

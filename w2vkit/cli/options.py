@@ -214,7 +214,7 @@ SENTENCE_METHOD_OPTION = library_option(
 
 
 class WordWeight(click.ParamType):
-    """A number from 0 to 1, or gensim (w2vkit.base.optiontable's "weight" kind)."""
+    """A number from 0 to 1, or gensim (a declared parameter of the "weight" kind)."""
 
     name = "W|gensim"
 
@@ -226,57 +226,15 @@ class WordWeight(click.ParamType):
 
 
 def table_options(table: dict):
-    """The click options of a table of w2vkit.base.optiontable (each row with flags), in its order: the
-    library's declaration is the only one. The values arrive by parameter name; library_values()
-    turns them into the option class's arguments."""
-
-    def make(option):
-        default = option.default
-        kw = {"help": option.help, "metavar": option.metavar}
-        if option.values:  # said in words on the command line: --lines sentence
-            default = next(word for word, value in option.values.items() if value == default)
-            kw.update(type=click.Choice(list(option.values)), default=default, show_default=True, metavar=None)
-        elif option.kind == "choice":
-            kw.update(type=click.Choice(option.choices), default=default, show_default=default is not None)
-            kw["metavar"] = None
-        elif option.kind == "number":
-            kw.update(type=limited(option.limit or option.name), default=default, show_default=default is not None)
-        elif option.kind == "flag":
-            kw.update(is_flag=True, default=default)
-            kw.pop("metavar")
-        elif option.kind == "switch":
-            kw.update(default=default, show_default=default is not None)
-            kw.pop("metavar")
-        elif option.kind in ("names", "conditions"):
-            kw.update(multiple=True)
-        elif option.kind == "weight":
-            kw.update(type=WordWeight(), default=default)
-        else:
-            kw.update(default=default)
-        return click.option(*option.flags, option.name, **kw)
-
-    def decorate(f):
-        for option in reversed([o for o in table.values() if o.flags]):
-            f = make(option)(f)
-        return f
-
-    return decorate
+    """The click options of a table of w2vkit.base.optiontable (each row with flags), in its order,
+    made as every declared parameter's are: unset, each is None and the library's default applies."""
+    return _made([p for p in table.values() if p.flags])
 
 
 def library_values(table: dict, given: dict) -> dict:
-    """The option class's arguments from table_options' values (in `given`, by parameter name)."""
-    out = {}
-    for option in table.values():
-        if option.flags and option.name in given:
-            value = given[option.name]
-            if option.values:
-                value = option.values[value]
-            elif option.kind == "names":
-                value = tuple(value)
-            elif option.kind == "conditions":
-                value = where_conditions(value, option.flags[0]) or None
-            out[option.name] = value
-    return out
+    """The option class's arguments among table_options' values (in `given`, by parameter name):
+    those the user gave."""
+    return {name: value for name, value in given.items() if name in table and value is not None}
 
 
 def segmentation_options(f):
@@ -299,10 +257,12 @@ def declared(name: str):
     (Operation.call leaves out what was not given)."""
     from ..operations.declared import OPERATIONS
 
-    operation = OPERATIONS[name]
+    return _made(OPERATIONS[name].parameters)
 
+
+def _made(parameters):
     def apply(f):
-        for p in reversed(operation.parameters):
+        for p in reversed(parameters):
             f = _declared_parameter(p)(f)
         return f
 
@@ -317,47 +277,61 @@ def declared_option(name: str, parameter: str):
 
 
 def _declared_parameter(p):
+    """The one click option (or argument) of a declared parameter, by its kind: unset, its value is
+    None (a repeatable one's empty), so the library's default applies; --help shows that default."""
     if p.positional:
         if p.kind == "word":
             return click.argument(p.name, metavar=p.metavar)
         return click.argument(p.name, nargs=-1, required=p.least > 0, metavar=p.metavar)
     decls = (*p.flags, p.name)
-    help = p.help
-    if p.kind == "words":
-        return click.option(*decls, multiple=True, metavar=p.metavar, help=f"{help}.")
+    help = f"{p.help.rstrip('.')}."
+    if p.values:  # (said in words on the command line: --lines sentence for sentences=True)
+        words = {value: word for word, value in p.values.items()}
+        return library_option(
+            *decls, type=click.Choice(list(p.values)), default=words[p.default], help=help,
+            callback=lambda _ctx, _param, value: None if value is None else p.values[value],
+        )  # fmt: skip
+    if p.kind in ("words", "repeated"):
+        return click.option(*decls, multiple=True, metavar=p.metavar, help=help)
     if p.kind == "flag":
-        return click.option(*decls, is_flag=True, default=None, help=f"{help}.")
-    if p.kind == "word":
+        return click.option(*decls, is_flag=True, default=None, help=help)
+    if p.kind == "switch":  # (--x/--no-x; None: the library decides, its help says how)
+        on, off = (flag.lstrip("-") for flag in p.flags[0].split("/"))
+        shown = "" if p.default is None else f"  [default: {on if p.default else off}]"
+        return click.option(*decls, default=None, help=f"{help}{shown}")
+    if p.kind in ("word", "text"):
         if p.default is not None:
             return library_option(*decls, default=p.default, metavar=p.metavar, help=help)
-        return click.option(*decls, default=None, metavar=p.metavar, help=f"{help}.")
+        return click.option(*decls, default=None, metavar=p.metavar, help=help)
+    if p.kind == "weight":
+        return click.option(*decls, type=WordWeight(), default=None, metavar=p.metavar, help=help)
     if p.kind == "conditions":  # (COLUMN=VALUE, repeatable: the library's dict, None when none is given)
         flag = p.flags[0]
         return click.option(
-            *decls, multiple=True, metavar=p.metavar, help=f"{help}.",
+            *decls, multiple=True, metavar=p.metavar, help=help,
             callback=lambda _ctx, _param, value: where_conditions(value, flag) or None,
         )  # fmt: skip
     if p.kind == "points":  # (COLUMN=VALUE[,…], repeatable: a list of dicts, None when none is given)
         flag = p.flags[0]
         return click.option(
-            *decls, multiple=True, metavar=p.metavar, help=f"{help}.",
+            *decls, multiple=True, metavar=p.metavar, help=help,
             callback=lambda _ctx, _param, value: [where_conditions(v.split(","), flag) for v in value] or None,
         )  # fmt: skip
     if p.kind == "optional":  # (a count, or the flag alone for p.alone)
         return click.option(
             *decls, default=None, is_flag=False, flag_value=p.alone, type=limited(p.limit or p.name),
-            metavar=p.metavar, help=f"{help} [the flag alone: {p.alone}].",
+            metavar=p.metavar, help=f"{p.help.rstrip('.')} [the flag alone: {p.alone}].",
         )  # fmt: skip
     if p.kind == "names":  # (one flag's comma-separated names: a list)
         return click.option(
-            *decls, default=None, metavar=p.metavar, help=f"{help}.",
+            *decls, default=None, metavar=p.metavar, help=help,
             callback=lambda _ctx, _param, value: None if value is None else [v.strip() for v in value.split(",")],
         )  # fmt: skip
     kind = click.Choice(p.choices) if p.kind == "choice" else limited(p.limit or p.name)
     shown = p.default if p.default is not None else p.shown  # (the library's None and what it resolves to)
     if shown is None:  # (nothing unless asked: no default to show)
-        return click.option(*decls, type=kind, default=None, metavar=p.metavar, help=f"{help}.")
-    return library_option(*decls, type=kind, default=shown, metavar=p.metavar, help=help)
+        return click.option(*decls, type=kind, default=None, metavar=p.metavar, help=help)
+    return library_option(*decls, type=kind, default=shown, metavar=p.metavar, help=p.help)
 
 
 def given(**values) -> dict:
