@@ -44,7 +44,8 @@ def test_each_click_option_of_a_library_parameter_is_made_from_its_row(command, 
             assert param.opts + param.secondary_opts == declared
             assert param.help.startswith(option.help.rstrip("."))
             assert param.default is None or param.multiple  # (unset: None, and the library's default applies)
-            if option.default not in (None, ()) and option.kind not in ("switch", "flag"):  # (--help names the library's)
+            shows_default = option.default not in (None, ()) and option.kind not in ("switch", "flag")
+            if shows_default:  # (--help names the library's default)
                 shown = (
                     next(w for w, v in option.values.items() if v == option.default)
                     if option.values
