@@ -38,6 +38,7 @@ from w2vkit.findings.contrasts.regstats import (  # noqa: E402
     estimate,
     fit,
     measured,
+    norm_interval,
     permuted_p,
     residualized,
     use_metric,
@@ -83,8 +84,9 @@ def bootstrap_interval(blocks, draws: int, rng) -> tuple[float, float]:
 
 
 def intervals(blocks, whole: bool, permutations: int, bootstrap: int, rng) -> tuple[dict, float]:
-    """The interval as the regression gives it ("given": the jackknife's), and the block
-    bootstrap's it replaced ("before"); each with 0 as its lower end where p ≥ 1 − LEVEL."""
+    """The interval as the regression gives it ("given": regstats.norm_interval, the jackknife's,
+    or 0 to the upper limit where p ≥ 1 − LEVEL), and the block bootstrap's it replaced
+    ("before", with 0 as its lower end where p ≥ 1 − LEVEL)."""
     found = estimate(blocks, COLUMN)
     metric = use_metric(blocks)  # (p as the regression measures the coefficient)
     observed = measured(found["coef"][COLUMN], metric)
@@ -92,8 +94,8 @@ def intervals(blocks, whole: bool, permutations: int, bootstrap: int, rng) -> tu
         p = wild_p(blocks, COLUMN, observed, permutations, rng, metric)[0][0]
     else:
         p = permuted_p(blocks, COLUMN, residualized(blocks, COLUMN), observed, permutations, rng, metric)[0][0]
-    ways = {"given": found["intervals"][1], "before": bootstrap_interval(blocks, bootstrap, rng)}
-    return {k: (0.0 if p >= 1 - LEVEL else low, high) for k, (low, high) in ways.items()}, p
+    low, high = bootstrap_interval(blocks, bootstrap, rng)
+    return {"given": norm_interval(found, 1, p), "before": (0.0 if p >= 1 - LEVEL else low, high)}, p
 
 
 def main():

@@ -183,6 +183,12 @@ def jackknife_spread(values: np.ndarray) -> np.ndarray:
     return np.sqrt((groups - 1) / groups * ((values - values.mean(axis=0)) ** 2).sum(axis=0))
 
 
+def one_sided_z(level: float) -> float:
+    """The normal quantile leaving 1 − level in the upper tail: an upper limit at `level` is z
+    standard errors above an estimate (1.28 at 90%)."""
+    return NormalDist().inv_cdf(level)
+
+
 def two_sided_z(level: float) -> float:
     """The normal quantile leaving (1 − level)/2 in each tail: z standard errors each side of an
     estimate make an interval at `level` (1.645 at 90%)."""

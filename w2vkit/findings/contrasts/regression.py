@@ -38,6 +38,7 @@ from .regstats import (
     explained,
     fitted_spread,
     measured,
+    norm_interval,
     permuted_p,
     residualized,
     size_correlation,
@@ -356,12 +357,10 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
     rows: list[list[Any]] = []
 
     def numbers(i: int) -> dict:
-        low, high = found["intervals"][i]
         p = pvalues.get(i)
-        if p is not None and p >= 1 - state["level"]:
-            # (a norm of 0 is in the interval when the permutation test does not reject it at the
-            # interval's level: resampling fails at that boundary; docs/findings.md)
-            low = 0.0
+        # (0 to the norm's upper limit where the permutation test does not reject 0 at the
+        # interval's level: resampling fails at that boundary; docs/findings.md)
+        low, high = norm_interval(found, i, p, state["level"])
         percentile = float(found["percentile"][i])
         cells = dict(tested, norm=float(found["norm"][i]), low=low, high=high, p=p)
         return dict(cells, percentile=None if percentile != percentile else percentile)
