@@ -61,7 +61,7 @@ def test_an_object_view_with_its_checksum_rewritten_is_one_line(invoke, hybrid_m
     sha = hashlib.sha256(data).hexdigest()
     edit_meta(model, lambda m: m["views"]["topical"].update(sha256=sha, bytes=len(data)))
     err = one_line_error(invoke(["similar", "行者", "-m", model]))
-    assert f"{view}: the view holds object, not numbers; retrain the model" in err
+    assert f"{view}: the topical view file holds object, not numbers; retrain the model" in err
 
 
 def test_a_deep_stamp_record_of_the_vectors_only_costs_the_hash(invoke, hybrid_model, tmp_path, monkeypatch):

@@ -18,7 +18,8 @@ from w2vkit.model.store import load_model
 
 def test_an_item_models_labels_are_read_through_the_door(item_model, tmp_path):  # noqa: F811
     model = load_model(item_model)
-    assert model_item_file(model, "labels") == item_model / "items" / "labels.tsv"
+    path, data = model_item_file(model, "labels")
+    assert path == item_model / "items" / "labels.tsv" and data == path.read_bytes()
     copy = tmp_path / "m"
     shutil.copytree(item_model, copy)
     # the items folder swapped for a link to an identical folder elsewhere: refused (only the leaf was checked)
@@ -37,7 +38,8 @@ def test_a_kept_file_is_confined_bounded_and_checksummed(tmp_path):
     data = b"a\tname\tgroup\n"
     (folder / "items" / "labels.tsv").write_bytes(data)
     sha = hashlib.sha256(data).hexdigest()
-    assert kept_file(folder, "items/labels.tsv", sha, what="labels", limit=100) == folder / "items" / "labels.tsv"
+    with kept_file(folder, "items/labels.tsv", sha, what="labels", limit=100) as kept:
+        assert kept.path == folder / "items" / "labels.tsv" and kept.read_bytes() == data
     for relative, message in [
         ("../model/items/labels.tsv", "is not inside the folder"),
         ("/etc/passwd", "is not inside the folder"),

@@ -3,6 +3,7 @@ trusting nothing in meta.json (issue 34.4)."""
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -128,4 +129,8 @@ def test_postprocess_carries_the_copies(invoke, dict_model, tmp_path):
     r = invoke(["postprocess", dict_model, "--remove-top", "1", "-o", out])
     assert r.exit_code == 0, r.stderr
     seg = json.loads((out / "meta.json").read_text(encoding="utf-8"))["segmentation"]
-    assert restore_options(seg, out).user_dicts[0].startswith(str(out / "dicts"))
+    copy = out / seg["user_dicts"][0]["copy"]
+    assert copy.is_file() and copy.parent == out / "dicts"
+    # (restored from the descriptor the door checked, into the user's cache: never re-read by name)
+    restored = restore_options(seg, out).user_dicts[0]
+    assert not restored.startswith(str(out)) and Path(restored).read_bytes() == copy.read_bytes()

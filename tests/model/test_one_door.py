@@ -100,7 +100,7 @@ def test_a_link_in_place_of_any_file_of_the_model_is_refused_with_the_same_line(
 
 def test_an_index_file_linked_out_is_refused_with_the_same_line(small_model, tmp_path, invoke, novel_slice):
     from w2vkit.base.records import read_json
-    from w2vkit.sentences.indexfiles import check_files
+    from w2vkit.sentences.indexfiles import open_files
 
     index = tmp_path / "ix"
     r = invoke(["index", str(novel_slice), "-m", str(small_model), "-o", str(index)])
@@ -114,7 +114,7 @@ def test_an_index_file_linked_out_is_refused_with_the_same_line(small_model, tmp
         (copy / name).unlink()
         (copy / name).symlink_to(tmp_path / f"outside-{name}")
         with pytest.raises(W2vkitError) as refused:
-            check_files(copy, read_json(copy / "meta.json"))
+            open_files(copy, read_json(copy / "meta.json"))
         expected = LINK_REFUSAL.format(path=re.escape(str(copy / name)), what="index file")
         assert re.match(expected, str(refused.value)), (name, str(refused.value))
 
@@ -129,3 +129,44 @@ def test_a_sparse_20_gb_file_is_refused_from_its_size_before_it_is_hashed(full_m
         read_every_file(copy)
     assert str(refused.value).startswith(f"{copy / relative}: ")
     assert "21,474,836,480" in str(refused.value)  # (the size named: refused from it, not from a hash)
+
+
+def test_a_sparse_20_gb_file_in_an_index_is_refused_from_its_size_before_it_is_hashed(
+    small_model, tmp_path, invoke, novel_slice, monkeypatch
+):
+    """Round 8's T8I1: an index's files were hashed whole before any size check (60 s for a 20 GB
+    sparse component.npy). Each now has a bound from the record (its recorded size, or what its
+    lines and dimensions imply), checked before a byte is read; nothing is hashed here."""
+    import json
+
+    from w2vkit.base import trust
+    from w2vkit.sentences.vectorindex import VectorIndex
+
+    index = tmp_path / "ix"
+    r = invoke(["index", str(novel_slice), "-m", str(small_model), "-o", str(index)])
+    assert r.exit_code == 0, r.stderr
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    assert set(meta["sizes"]) == set(meta["checksums"])  # (the build records every file's size)
+    assert {"vectors.f32", "texts.txt", "offsets.npy", "component.npy"} <= set(meta["sizes"])
+    for relative in sorted(meta["sizes"]):
+        for recorded in (True, False):  # (and an index built before sizes were recorded)
+            copy = tmp_path / f"ix-{relative}-{recorded}"
+            shutil.copytree(index, copy)
+            if not recorded:
+                del meta["sizes"]
+                (copy / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+                meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+            os.truncate(copy / relative, 20 << 30)
+            hashed, real = [], trust.digest_of_open
+            huge = copy / relative
+
+            def digest(f, path, huge=huge, hashed=hashed, real=real):
+                hashed.append(path)
+                return "0" * 64 if path == huge else real(f, path)  # (the huge one is never really hashed)
+
+            monkeypatch.setattr(trust, "digest_of_open", digest)
+            with pytest.raises(W2vkitError) as refused:
+                VectorIndex(copy)
+            monkeypatch.undo()
+            assert str(refused.value).startswith(f"{copy / relative}: 21,474,836,480 bytes"), str(refused.value)
+            assert copy / relative not in hashed

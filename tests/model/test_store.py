@@ -31,7 +31,7 @@ def test_round_trip_is_numpy_only_and_mmapped(tmp_path):
     assert np.load(path / "vectors.npy", allow_pickle=False).dtype == np.float32
     meta = json.loads((path / "meta.json").read_text())
     assert meta["format_version"] == 2 and meta["vocab_size"] == 50 and meta["dim"] == 8
-    assert read_vocab(path / "vocab.tsv")[1][0] == 50
+    assert read_vocab(path / "vocab.tsv", (path / "vocab.tsv").read_bytes())[1][0] == 50
 
 
 def test_a_version_1_model_still_loads(tmp_path):
@@ -132,12 +132,12 @@ def test_a_load_that_straddles_a_replacement_starts_again(tmp_path, monkeypatch)
     real = store.read_vocab
     replaced = []
 
-    def replace_then_read(vocab_path):
+    def replace_then_read(vocab_path, data):
         if not replaced:  # meta.json and vectors.npy of the old folder are read by now
             replaced.append(True)
             new = make(tmp_path / "next", n=60, name="m", seed=1)
             publish(new[0], path)  # how save_model replaces a model: folder renames
-        return real(vocab_path)
+        return real(vocab_path, data)
 
     monkeypatch.setattr(store, "read_vocab", replace_then_read)
     model = load_model(path)

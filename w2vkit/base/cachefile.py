@@ -15,23 +15,15 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import stat
 from pathlib import Path
 
 from ..errors import OutputError
 from .files import write_own_file
-from .records import RecordError, array_header
+from .records import NPY_HEADER_BYTES, RecordError, array_header_of, npy_bytes_at_most
 
 STAMP_SUFFIX = ".sha256"
 MAX_STAMP_BYTES = 4096
 MAX_LENGTHLESS_BYTES = 1 << 31  # a cache whose length is not known before reading it (2 GB: 500M tokens)
-
-
-def _regular_not_linked(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 class StampedCache:
@@ -50,18 +42,23 @@ class StampedCache:
         None in `shape` takes any (a table's tokens), the file then no larger than `most_bytes`."""
         import numpy as np
 
-        if not (_regular_not_linked(self.path) and _regular_not_linked(self.stamp)):
-            return None
-        try:
-            if os.lstat(self.stamp).st_size > MAX_STAMP_BYTES:
-                return None
-            found, found_dtype, _ = array_header(self.path, "cache")
-            if len(found) != len(shape) or any(n is not None and n != f for n, f in zip(shape, found)):
-                return None
-            if found_dtype != np.dtype(dtype) or (None in shape and os.lstat(self.path).st_size > most_bytes):
-                return None
-            data = self.path.read_bytes()
-            if self.stamp.read_text(encoding="utf-8") != self._stamp_text(data):
+        from .trust import opened_inside
+
+        try:  # (both files through the door: opened once, no link, bounded, read from the descriptor)
+            with opened_inside(self.stamp.parent, self.stamp.name, "cache stamp", limit=MAX_STAMP_BYTES) as stamp:
+                stamp_text = stamp.read_text()
+            if None in shape:
+                limit = most_bytes + NPY_HEADER_BYTES
+            else:
+                limit = npy_bytes_at_most(*shape, itemsize=np.dtype(dtype).itemsize)
+            with opened_inside(self.path.parent, self.path.name, "cache", limit=limit) as kept:
+                found, found_dtype, _ = array_header_of(kept.file, kept.size, kept.path, "cache")
+                if len(found) != len(shape) or any(n is not None and n != f for n, f in zip(shape, found)):
+                    return None
+                if found_dtype != np.dtype(dtype) or (None in shape and kept.size > most_bytes):
+                    return None
+                data = kept.read_bytes()
+            if stamp_text != self._stamp_text(data):
                 return None
             return np.load(io.BytesIO(data), allow_pickle=False)
         except (OSError, ValueError, UnicodeDecodeError, RecordError):

@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
@@ -131,36 +130,90 @@ def read_json(
     return parse_json(text, str(path), expect)
 
 
-def array_header(path: str | os.PathLike, what: str = "array") -> tuple[tuple[int, ...], Any, int]:
-    """The (shape, dtype, data offset) numpy's header at `path` declares, checked: a numeric dtype,
-    C order, and a file exactly as long as the header and the data it declares."""
-    import numpy as np
+# numpy writes a header of at most a few hundred bytes (and reads at most 10,000 by default).
+NPY_HEADER_BYTES = 1 << 16
 
+
+def npy_bytes_at_most(*shape: object, itemsize: int = 4) -> int:
+    """The most bytes an .npy file of `shape` (ints; anything else counts as 0) takes: the door's
+    size bound for an array whose record gives its shape."""
+    count = 1
+    for n in shape:
+        count *= n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else 0
+    return count * itemsize + NPY_HEADER_BYTES
+
+
+def array_header(path: str | os.PathLike, what: str = "array") -> tuple[tuple[int, ...], Any, int]:
+    """The (shape, dtype, data offset) numpy's header at `path` declares, checked (array_header_of)."""
     size = regular_file_size(path, what)
     try:
         with open(path, "rb") as f:
-            version = np.lib.format.read_magic(f)
-            if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-            elif version in ((2, 0), (3, 0)):
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-            else:
-                raise ValueError(f"version {version}")
-            offset = f.tell()
+            return array_header_of(f, size, path, what)
+    except OSError as e:
+        raise RecordError(path, f"the {what} cannot be read ({e.strerror})") from None
+
+
+def array_header_of(
+    f, size: int, where, what: str = "array", *, shape=None, dtype: Any = None
+) -> tuple[tuple[int, ...], Any, int]:
+    """The (shape, dtype, data offset) numpy's header declares in the open binary file `f` of `size`
+    bytes, checked: a numeric dtype, C order, a file exactly as long as the header and the data it
+    declares, and of the `shape` (None for a free axis) and `dtype` expected (when given)."""
+    import numpy as np
+
+    try:
+        f.seek(0)
+        version = np.lib.format.read_magic(f)
+        if version == (1, 0):
+            found, fortran, found_dtype = np.lib.format.read_array_header_1_0(f)
+        elif version in ((2, 0), (3, 0)):
+            found, fortran, found_dtype = np.lib.format.read_array_header_2_0(f)
+        else:
+            raise ValueError(f"version {version}")
+        offset = f.tell()
     except (ValueError, OSError, EOFError) as e:
-        raise RecordError(path, f"the {what} is not a numpy array file ({str(e)[:60]})") from None
-    if dtype.kind not in NUMERIC_KINDS or dtype.hasobject or dtype.fields is not None:
-        raise RecordError(path, f"the {what} holds {dtype}, not numbers")
-    if fortran and len(shape) > 1:
-        raise RecordError(path, f"the {what} is in Fortran order, not as w2vkit writes it")
+        raise RecordError(where, f"the {what} is not a numpy array file ({str(e)[:60]})") from None
+    if found_dtype.kind not in NUMERIC_KINDS or found_dtype.hasobject or found_dtype.fields is not None:
+        raise RecordError(where, f"the {what} holds {found_dtype}, not numbers")
+    if fortran and len(found) > 1:
+        raise RecordError(where, f"the {what} is in Fortran order, not as w2vkit writes it")
     count = 1
-    for n in shape:
+    for n in found:
         count *= int(n)
-    if offset + count * dtype.itemsize != size:
+    if offset + count * found_dtype.itemsize != size:
         raise RecordError(
-            path, f"the {what} declares {shape} {dtype} ({count * dtype.itemsize:,} bytes) in a file of {size:,}"
+            where,
+            f"the {what} declares {found} {found_dtype} ({count * found_dtype.itemsize:,} bytes) in a file of {size:,}",
         )
-    return tuple(int(n) for n in shape), dtype, offset
+    found = tuple(int(n) for n in found)
+    if dtype is not None and found_dtype != np.dtype(dtype):
+        raise RecordError(where, f"the {what} holds {found_dtype}, not {np.dtype(dtype)}")
+    if shape is not None and (
+        len(found) != len(shape) or any(want is not None and want != got for want, got in zip(shape, found))
+    ):
+        expected = tuple("any" if n is None else n for n in shape)
+        raise RecordError(where, f"the {what} has shape {found}, not {expected}")
+    return found, found_dtype, offset
+
+
+def array_from(f, size: int, where, what: str, *, shape=None, dtype: Any = None, mmap: bool = False):
+    """The array numpy's header declares in the open binary file `f` (checked by array_header_of
+    first), read from that file, or memory-mapped from its descriptor with mmap=True: never opened
+    again by name."""
+    import numpy as np
+
+    found, found_dtype, offset = array_header_of(f, size, where, what, shape=shape, dtype=dtype)
+    nbytes = size - offset
+    try:
+        if mmap and nbytes:
+            return np.memmap(f, dtype=found_dtype, mode="r", offset=offset, shape=found, order="C")
+        f.seek(offset)
+        data = bytearray(nbytes)
+        if f.readinto(data) != nbytes:
+            raise EOFError("the file ended early")
+        return np.frombuffer(data, dtype=found_dtype).reshape(found)
+    except (ValueError, OSError, EOFError) as e:
+        raise RecordError(where, f"the {what} cannot be read ({str(e)[:60]})") from None
 
 
 def load_array(
@@ -171,34 +224,12 @@ def load_array(
     dtype: Any = None,
     mmap: bool = False,
 ):
-    """The array at `path`, its header checked (`expect_header`) before a byte of data is read:
-    `shape` the expected one (None for a free axis), `dtype` the expected one (None: any number).
-    Memory-mapped with mmap=True."""
-    expect_header(path, what, shape=shape, dtype=dtype)
-    return read_array(path, what, mmap=mmap)
-
-
-def expect_header(path: str | os.PathLike, what: str, *, shape=None, dtype: Any = None) -> None:
-    """numpy's header at `path` checked (`array_header`: a numeric dtype, C order, the file's size
-    exactly the header and its data), and of the `shape` (None for a free axis) and `dtype` expected;
-    RecordError naming the file otherwise."""
-    import numpy as np
-
-    found, found_dtype, _ = array_header(path, what)
-    if dtype is not None and found_dtype != np.dtype(dtype):
-        raise RecordError(path, f"the {what} holds {found_dtype}, not {np.dtype(dtype)}")
-    if shape is not None and (
-        len(found) != len(shape) or any(want is not None and want != got for want, got in zip(shape, found))
-    ):
-        expected = tuple("any" if n is None else n for n in shape)
-        raise RecordError(path, f"the {what} has shape {found}, not {expected}")
-
-
-def read_array(path: str | os.PathLike, what: str, *, mmap: bool = False):
-    """The array at `path` (its header checked by expect_header first), memory-mapped with mmap=True."""
-    import numpy as np
-
+    """The array at `path` (links followed: a cache's file), opened once, its header checked
+    (array_header_of) before a byte of data is read: `shape` the expected one (None for a free
+    axis), `dtype` the expected one (None: any number). Memory-mapped with mmap=True."""
+    size = regular_file_size(path, what)
     try:
-        return np.load(Path(path), mmap_mode="r" if mmap else None, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as e:
-        raise RecordError(path, f"the {what} cannot be read ({str(e)[:60]})") from None
+        with open(path, "rb") as f:
+            return array_from(f, size, path, what, shape=shape, dtype=dtype, mmap=mmap)
+    except OSError as e:
+        raise RecordError(path, f"the {what} cannot be read ({e.strerror})") from None

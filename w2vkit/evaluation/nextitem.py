@@ -82,13 +82,15 @@ class NextItemResult:
         return result
 
 
-def read_held_out(path) -> list[list[str]]:
+def read_held_out(path, data: bytes | None = None) -> list[list[str]]:
+    """The held-out sequences of a file (or of its bytes `data`, read through the door)."""
     from ..errors import InputError
     from .evalsets import rows_of_words
 
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        if data is None:
+            with open(path, "rb") as f:
+                data = f.read()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file of held-out sequences") from None
     except IsADirectoryError:
@@ -241,15 +243,17 @@ def run_next_item(engine, held_out_path=None, k: int = NEXT_ITEM_K) -> NextItemR
 
     check_number("topn", k)
     model = engine.model
+    held_out_data = None
     if held_out_path is None:
-        held_out_path = model_item_file(model, "holdout")
-        if held_out_path is None:
+        kept = model_item_file(model, "holdout")
+        if kept is None:
             raise UsageError(
                 f"{model.path}: keeps no held-out sequences; give a file (history, then the item to predict, "
                 "one sequence per line) or train with {items} {holdout} last",
                 "items",
                 "holdout",
             )
+        held_out_path, held_out_data = kept
     corpus: Path | None = None
     why = None
     if (model.meta.get("corpus") or {}).get("cache"):
@@ -257,9 +261,9 @@ def run_next_item(engine, held_out_path=None, k: int = NEXT_ITEM_K) -> NextItemR
             corpus, _ = model_corpus(model)  # (believed only inside the cache, with its checksum)
         except UsageError as e:  # (said in the result's note: a Python caller sees it in to_dict())
             why = str(e)
-    labels_path = model_item_file(model, "labels")
-    labels = read_labels(labels_path) if labels_path else None
-    result = evaluate_next_item(engine, read_held_out(held_out_path), k, corpus, labels)
+    labels_file = model_item_file(model, "labels")
+    labels = read_labels(*labels_file) if labels_file else None
+    result = evaluate_next_item(engine, read_held_out(held_out_path, held_out_data), k, corpus, labels)
     result.extra["held_out"] = str(held_out_path)
     result.extra["cooccurrence_from"] = str(corpus) if corpus else None
     if why:

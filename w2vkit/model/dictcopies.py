@@ -105,9 +105,11 @@ def verified_copy(model_dir: Path, entry, what: str, resolve=None) -> Path:
         if len(parts) != 2 or parts[0] != DICTS_DIR or parts[1] in ("..", ".") or "\\" in copy:
             raise CorruptModelError(f"{meta}: a {what} copy should be {DICTS_DIR}/NAME inside the model; retrain")
         try:  # (the one door for the files a record names: w2vkit.base.trust.kept_file)
-            return kept_file(model_dir, copy, entry["sha256"], what=what, limit=MAX_DICT_BYTES)
+            with kept_file(model_dir, copy, entry["sha256"], what=what, limit=MAX_DICT_BYTES) as kept:
+                data = kept.read_bytes()
         except RecordError as e:
             raise CorruptModelError(f"{e}; retrain the model") from None
+        return cached_copy(data, entry["sha256"], what)
     # a model saved before copies: the path (or built-in name) recorded at training, outside the model
     path = Path(entry["name"])
     if not path.is_absolute() and resolve is not None and entry["name"] in _builtin_names(what):
@@ -117,6 +119,25 @@ def verified_copy(model_dir: Path, entry, what: str, resolve=None) -> Path:
         raise CorruptModelError(
             f"{path}: not the {what} the model was segmented with (checksum differs); retrain the model"
         )
+    return path
+
+
+def cached_copy(data: bytes, sha256: str, what: str) -> Path:
+    """A copy of a dictionary or stopword list read through the door, in the user's cache (named by
+    its checksum): the segmenter reads its lists by name, and a name inside the model folder could
+    point elsewhere by the time it is read; the cache is the user's own. A copy already there is
+    written again only when it is not these bytes."""
+    from ..base.env import cache_root
+    from ..base.files import write_own_file
+    from ..errors import OutputError
+
+    path = cache_root() / DICTS_DIR / f"{sha256[:40]}.txt"
+    try:
+        if not (path.is_file() and not path.is_symlink() and path.read_bytes() == data):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_own_file(path, data)
+    except (OSError, OutputError) as e:
+        raise CorruptModelError(f"{path}: the {what} the model keeps cannot be copied into the cache ({e})") from None
     return path
 
 

@@ -19,13 +19,16 @@ LABELS_FILE = "labels.tsv"
 HOLDOUT_FILE = "holdout.txt"
 
 
-def read_labels(path) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """ID -> (name, groups) from a labels file: ID<TAB>name[<TAB>group…] per line (groups may also
-    be one field of space-separated names: "Action Comedy"). A duplicate ID or an empty name is an
-    error naming the line."""
+def read_labels(path, data: bytes | None = None) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """ID -> (name, groups) from a labels file (or its bytes `data`, read through the door; `path`
+    then names it): ID<TAB>name[<TAB>group…] per line (groups may also be one field of
+    space-separated names: "Action Comedy"). A duplicate ID or an empty name is an error naming the
+    line."""
+    import io
+
     labels: dict[str, tuple[str, tuple[str, ...]]] = {}
     try:
-        with open(path, encoding="utf-8-sig") as f:
+        with open(path, encoding="utf-8-sig") if data is None else io.StringIO(data.decode("utf-8-sig")) as f:
             for lineno, line in enumerate(f, 1):
                 line = line.rstrip("\r\n")
                 if not line.strip() or line.startswith("#"):
@@ -68,21 +71,22 @@ def item_files(corpus, item_input, vocabulary) -> tuple[dict[str, bytes], dict]:
     return files, record
 
 
-def model_item_file(model, key: str) -> Path | None:
-    """A file an item model keeps (key "labels" or "holdout"), checked against its checksum;
-    None when the model has none."""
+def model_item_file(model, key: str) -> tuple[Path, bytes] | None:
+    """A file an item model keeps (key "labels" or "holdout"), checked against its checksum: its
+    path and the bytes read from the descriptor that was checked; None when the model has none."""
     record = model.meta.get("items") or {}
     relative = record.get(key)
     if not relative:
         return None
     try:  # (confined to the model folder, no link on the way, bounded, checksummed: w2vkit.base.trust)
-        path = kept_file(
+        with kept_file(
             model.path, relative, record.get(f"{key}_sha256"), what=f"item {key}", limit=MAX_ITEM_FILE_BYTES
-        )
+        ) as kept:
+            path, data = kept.path, kept.read_bytes()
     except RecordError as e:
         raise CorruptModelError(f"{e}; retrain or restore it") from None
     if path.parent.name != ITEMS_DIR or path.parent.parent != Path(model.path):
         raise CorruptModelError(
             f"{model.path / 'meta.json'}: items.{key} should name a file under {ITEMS_DIR}/; retrain"
         )
-    return path
+    return path, data

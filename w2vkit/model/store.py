@@ -32,7 +32,7 @@ import numpy as np
 from .. import __version__
 from ..base.choices import MIXED
 from ..base.files import note_read, sha256_of
-from ..base.records import RecordError, read_json
+from ..base.records import RecordError, npy_bytes_at_most
 from ..base.trust import HashedWriter
 from ..errors import CorruptModelError, ModelNotFoundError
 from .itemfiles import ITEMS_DIR
@@ -134,7 +134,7 @@ class Model:
             return {}
         fix = "delete it (it only explains unknown words) or retrain the model"
         try:
-            kept_file(
+            dropped = kept_file(
                 self.path, DROPPED, self.meta.get("dropped_sha256"), what="dropped words",
                 size=self.meta.get("dropped_bytes"), limit=MAX_DROPPED_BYTES, unrecorded=True,
             )  # fmt: skip
@@ -143,7 +143,7 @@ class Model:
         out = {}
         lineno = 0
         try:
-            with open(path, encoding="utf-8", newline="\n") as f:
+            with dropped, dropped.text_stream(newline="\n") as f:
                 while line := f.readline(MAX_DROPPED_LINE + 1):
                     lineno += 1
                     if len(line) > MAX_DROPPED_LINE:
@@ -368,7 +368,7 @@ def _replaced(path: Path, folder) -> bool:
 
 
 def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
-    from ..base.trust import inside, kept_array, kept_file
+    from ..base.trust import kept_array, kept_file, kept_json
 
     meta_path = path / META
     if not path.is_dir():
@@ -377,9 +377,8 @@ def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
     fix = "retrain or re-import the model"
     if not os.path.lexists(meta_path):
         raise CorruptModelError(f"{path}: not a w2vkit model (no {META}); import other formats with `w2vkit import`")
-    try:  # (every file of the folder through the one door: w2vkit.base.trust, no link on the way)
-        inside(path, META, "model record")
-        meta = read_json(meta_path, "model record")
+    try:  # (every file of the folder through the one door: w2vkit.base.trust, opened once, no link on the way)
+        meta = kept_json(path, META, "model record")
     except RecordError as e:
         raise CorruptModelError(f"{e}; {fix}") from None
     check_meta(meta, meta_path)  # each field w2vkit reads has its type (w2vkit.model.metacheck)
@@ -395,17 +394,18 @@ def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
     try:
         vectors = kept_array(
             path, VECTORS, meta.get("vectors_sha256"), what="vectors", shape=(vocab_size, dim),
-            dtype=np.float32, mmap=mmap, rehash=bool(verify),
+            dtype=np.float32, mmap=mmap, rehash=bool(verify), limit=npy_bytes_at_most(vocab_size, dim),
         )  # fmt: skip
         vocab_limit = max(MIN_VOCAB_LIMIT, (vocab_size or 0) * MAX_VOCAB_LINE_BYTES)
         # (models saved before 0.3.0 have no vocabulary checksum)
-        vocab_path = kept_file(
+        with kept_file(
             path, VOCAB, meta.get("vocab_sha256"), what="vocabulary", size=meta.get("vocab_bytes"),
             limit=vocab_limit, unrecorded=True,
-        )  # fmt: skip
+        ) as vocab_file:  # fmt: skip
+            vocab_path, vocab_data = vocab_file.path, vocab_file.read_bytes()
     except RecordError as e:
         raise CorruptModelError(f"{e}; {fix}") from None
-    words, counts = read_vocab(vocab_path)
+    words, counts = read_vocab(vocab_path, vocab_data)
     if len(words) != vectors.shape[0]:
         raise CorruptModelError(f"{vocab_path}: {len(words)} words for {vectors.shape[0]} vectors; {fix}")
     if verify or (verify is None and vectors.nbytes <= VERIFY_ON_LOAD_BYTES):
@@ -428,11 +428,11 @@ def non_finite_rows(vectors: np.ndarray, block: int = 1 << 16) -> np.ndarray:
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
-def read_vocab(path: Path) -> tuple[list[str], np.ndarray]:
+def read_vocab(path: Path, data: bytes) -> tuple[list[str], np.ndarray]:
+    """The words and counts of a vocabulary file's bytes `data` (read through the door; `path`
+    names it in messages)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as e:
-        raise CorruptModelError(f"{path}: missing; retrain or re-import the model") from e
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise CorruptModelError(f"{path}: not UTF-8 (byte {e.start}); retrain or re-import the model") from e
     words, counts = [], []

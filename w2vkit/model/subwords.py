@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..base.records import RecordError
+from ..base.records import RecordError, npy_bytes_at_most
 from ..base.trust import HashedWriter, kept_array, kept_file
 from ..base.vecmath import unit_rows, unit_vector
 from ..errors import CorruptModelError
@@ -117,13 +117,13 @@ def load_ngrams(path: Path, meta: dict) -> NgramTable | None:
     try:  # (through the one door: no link, sizes from the record before a byte is hashed)
         vectors = kept_array(
             path, NGRAM_VECTORS, record.get("vectors_sha256"), what="n-gram vectors",
-            shape=(count, None), dtype=np.float32,
+            shape=(count, None), dtype=np.float32, limit=npy_bytes_at_most(count, record.get("dim")),
         )  # fmt: skip
-        kept_file(
+        with kept_file(
             path, NGRAM_LIST, record.get("list_sha256"), what="n-gram list",
             limit=(count or 0) * MAX_NGRAM_LINE_BYTES,
-        )  # fmt: skip
-        names = list_path.read_text(encoding="utf-8").split("\n")[:-1]
+        ) as kept:  # fmt: skip
+            names = kept.read_text().split("\n")[:-1]
     except RecordError as e:
         raise CorruptModelError(f"{e}; retrain the model") from None
     except UnicodeDecodeError:

@@ -15,8 +15,8 @@ import numpy as np
 
 from ..base.choices import BACKGROUND, BACKGROUND_WORDS_MAX, DEFAULT_VIEWS, MIXED, SIMILARITIES
 from ..base.limits import LIMITS
-from ..base.records import RecordError, load_array
-from ..base.trust import HashedWriter, kept_file
+from ..base.records import RecordError, npy_bytes_at_most
+from ..base.trust import HashedWriter, kept_array, kept_file
 from ..errors import CorruptModelError, UsageError
 from .store import Model
 
@@ -87,18 +87,17 @@ def background_own_words(model: Model) -> tuple[list[str], np.ndarray, np.ndarra
     if not 0 <= offset < widest:
         raise CorruptModelError(f"{model.path}: the background's own words' offset {offset} is out of range")
     try:
-        names = kept_file(model.path, OWN_WORDS, own.get("words_sha256"), what="background words", limit=count * 4096)
-        path = kept_file(
-            model.path,
-            OWN_WORDS_VECTORS,
-            own.get("sha256"),
-            what="background words' vectors",
-            limit=count * widest * 4 + (1 << 20),
-        )
-        vectors = load_array(path, "background words' vectors", shape=(count, None), dtype=np.float32, mmap=True)
+        with kept_file(
+            model.path, OWN_WORDS, own.get("words_sha256"), what="background words", limit=count * 4096
+        ) as kept:
+            names, data = kept.path, kept.read_bytes()
+        vectors = kept_array(
+            model.path, OWN_WORDS_VECTORS, own.get("sha256"), what="background words' vectors",
+            limit=npy_bytes_at_most(count, widest), shape=(count, None), dtype=np.float32,
+        )  # fmt: skip
     except RecordError as e:
         raise CorruptModelError(f"{e}; retrain the model") from None
-    words, counts = read_vocab(names)
+    words, counts = read_vocab(names, data)
     if len(words) != count:
         raise CorruptModelError(f"{names}: {len(words):,} words, not the {count:,} its record says; retrain the model")
     return words, counts, vectors, offset
@@ -140,12 +139,11 @@ def with_view(model: Model, similarity: str | None) -> Model:
     # byte is read, its checksum the recorded one; then the header, so that an object array, or one of
     # another shape, is never read)
     widest = int(LIMITS["dim"][1] or 0) + int(LIMITS["count_dim"][1] or 0)  # (a view's dimensions at most)
-    limit = len(model.words) * widest * 4 + (1 << 20)
     try:
-        path = kept_file(
-            model.path, view_file(similarity), record.get("sha256"), what=f"{similarity} view", limit=limit
-        )
-        vectors = load_array(path, "view", shape=(len(model.words), None), dtype=np.float32, mmap=True)
+        vectors = kept_array(
+            model.path, view_file(similarity), record.get("sha256"), what=f"{similarity} view",
+            limit=npy_bytes_at_most(len(model.words), widest), shape=(len(model.words), None), dtype=np.float32,
+        )  # fmt: skip
     except RecordError as e:
         raise CorruptModelError(f"{e}; retrain the model") from None
     # (the vectors' checksum is the view's: every cache keyed by it, the à la carte transform, the

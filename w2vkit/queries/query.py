@@ -121,8 +121,8 @@ class Engine:
         if self._labels is None:
             from ..model.itemfiles import model_item_file, read_labels
 
-            path = model_item_file(self.model, "labels") if self.model.meta.get("items") else None
-            self._labels = read_labels(path) if path else {}
+            kept = model_item_file(self.model, "labels") if self.model.meta.get("items") else None
+            self._labels = read_labels(*kept) if kept else {}
         return self._labels
 
     def name_of(self, word: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..base.trust import kept_file
 from ..errors import CorruptModelError, UsageError
 
 INDEX_FORMAT = "w2vkit-index"
@@ -14,13 +15,15 @@ INDEX_FORMAT = "w2vkit-index"
 INDEX_VERSION = 3
 
 
-def check_files(folder: Path, meta: dict) -> None:
-    """Every file the index folder's queries read is the one its build wrote: named in meta.json's
-    checksums, inside the folder (no link out), and with that sha256 (w2vkit.base.trust: hashed
-    once, then believed while the file's stamp is unchanged); no file is read that the record does
-    not list. Else CorruptModelError naming the file."""
+def open_files(folder: Path, meta: dict) -> dict:
+    """Every file the index folder's queries read, open by descriptor (w2vkit.base.trust.kept_file):
+    named in meta.json's checksums, inside the folder with no link on the way, of its recorded size
+    (an index built before sizes were recorded: of the size its record implies) and no larger than
+    that bound, both before a byte is read, then with that sha256 (hashed once, then believed while
+    the file's stamp is unchanged); no file is read that the record does not list. A dict of name
+    -> KeptFile (the caller reads from them and closes them); CorruptModelError naming the file
+    otherwise."""
     from ..base.records import RecordError
-    from ..base.trust import kept_file
 
     where = folder / "meta.json"
     checksums = meta.get("checksums")
@@ -42,15 +45,60 @@ def check_files(folder: Path, meta: dict) -> None:
         needed.add(f"{meta.get('kind')}.faiss")
     allowed = needed | {"component.npy"}
     present = {name for name in allowed if os.path.lexists(folder / name)}
-    for name in sorted(needed | present | set(checksums)):
-        if name not in allowed:
-            raise CorruptModelError(
-                f"{where}: field 'checksums' names {name[:80]!r}, not a file of an index; build the index again"
+    recorded_sizes = meta.get("sizes")
+    sizes: dict = recorded_sizes if isinstance(recorded_sizes, dict) else {}
+    opened: dict = {}
+    try:
+        for name in sorted(needed | present | set(checksums)):
+            if name not in allowed:
+                raise CorruptModelError(
+                    f"{where}: field 'checksums' names {name[:80]!r}, not a file of an index; build the index again"
+                )
+            size, limit = _size_bound(name, meta, sizes.get(name), opened)
+            try:  # (the one door: no link on the way, bounded, then the checksum, all from one descriptor)
+                opened[name] = kept_file(folder, name, checksums.get(name), what="index", size=size, limit=limit)
+            except RecordError as e:
+                raise CorruptModelError(f"{e}; build the index again") from None
+    except BaseException:
+        for kept in opened.values():
+            kept.close()
+        raise
+    return opened
+
+
+def _size_bound(name: str, meta: dict, recorded, opened: dict) -> tuple[int | None, int]:
+    """The size an index file must have (None: any) and the most bytes it may have: the recorded
+    size where the build recorded one, else what the record's lines and dimensions imply (texts.txt
+    is as long as its last offset says: offsets.npy sorts before it, so it is read first)."""
+    import numpy as np
+
+    from ..base.records import NPY_HEADER_BYTES, npy_bytes_at_most
+
+    lines, dim = meta["lines"], meta["dim"]
+    itemsize = 2 if meta.get("dtype") == "float16" else 4
+    implied = {
+        "vectors.f32": lines * dim * itemsize,
+        "offsets.npy": npy_bytes_at_most(lines + 1, itemsize=8),
+        "lines.npy": npy_bytes_at_most(lines, itemsize=8),
+        "component.npy": npy_bytes_at_most(dim, itemsize=8),
+    }
+    if name == "texts.txt" and "offsets.npy" in opened:
+        offsets = opened["offsets.npy"]
+        from ..base.records import RecordError, array_header_of
+
+        try:
+            shape, dtype, offset = array_header_of(
+                offsets.file, offsets.size, offsets.path, "index file", shape=(lines + 1,)
             )
-        try:  # (the one door: no link on the way, then the checksum)
-            kept_file(folder, name, checksums.get(name), what="index")
-        except RecordError as e:
-            raise CorruptModelError(f"{e}; build the index again") from None
+            offsets.file.seek(offset + (shape[0] - 1) * dtype.itemsize)
+            implied[name] = int(np.frombuffer(offsets.file.read(dtype.itemsize), dtype=dtype)[0])
+        except (RecordError, ValueError, IndexError) as e:
+            raise CorruptModelError(f"{offsets.path}: {getattr(e, 'reason', e)}; build the index again") from None
+    # a Faiss file holds the vectors and, for HNSW, 32 links of each level a row: well under this
+    bound = implied.get(name, lines * (dim * 4 + 1024) + (NPY_HEADER_BYTES << 8))
+    if isinstance(recorded, int) and not isinstance(recorded, bool) and recorded >= 0:
+        return recorded, recorded
+    return (bound if name == "vectors.f32" else None), max(bound, 0)
 
 
 def check_meta(meta, where, model=None) -> None:

@@ -34,8 +34,9 @@ import numpy as np
 
 from ..base.choices import DEFAULT_COLLECTION, INDEX_FLAT_BELOW, INDEX_KINDS, INDEX_METRICS, INDEX_UNITS
 from ..base.records import RecordError, read_json
+from ..base.trust import kept_json
 from ..errors import CorruptModelError, OptionError, UsageError
-from .indexfiles import INDEX_FORMAT, INDEX_VERSION, changed_source, check_files, check_meta
+from .indexfiles import INDEX_FORMAT, INDEX_VERSION, changed_source, check_meta, open_files
 
 KINDS, METRICS, UNITS = INDEX_KINDS, INDEX_METRICS, INDEX_UNITS
 FLAT_BELOW = INDEX_FLAT_BELOW  # units: below this the exact index answers in milliseconds anyway
@@ -196,6 +197,7 @@ def _write_index_files(embedder, source, folder, kind, half, metric, unit, progr
             checksums[f"{chosen}.faiss"] = _build_faiss(tmp, rows, dim, dtype, chosen, metric)
         counts = {"lines": rows, "empty": empty, "dim": dim, "kind": chosen, "metric": metric, "unit": unit}
         meta = _index_meta(embedder, stream, counts, half, checksums)
+        meta["sizes"] = {name: os.stat(tmp / name).st_size for name in checksums}  # (bounds for the door)
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     except BaseException:
         import shutil
@@ -335,32 +337,30 @@ class VectorIndex:
         if not os.path.lexists(path / "meta.json"):
             raise UsageError(f"{path}: not a w2vkit index (no meta.json); build one with w2vkit index")
         try:
-            meta = read_json(path / "meta.json", "index record")
+            meta = kept_json(path, "meta.json", "index record")
         except RecordError as e:
             raise CorruptModelError(f"{e}; build the index again") from None
         check_meta(meta, path, model)
-        check_files(path, meta)
+        # (every file opened once, by descriptor, and read only from it: w2vkit.base.trust)
+        self.files = open_files(path, meta)
         self.path, self.meta = path, meta
         lines, dim = int(meta["lines"]), int(meta["dim"])
         dtype = np.float16 if meta.get("dtype") == "float16" else np.float32
-        expected = lines * dim * np.dtype(dtype).itemsize
-        vec = path / "vectors.f32"
-        if not vec.is_file() or vec.stat().st_size != expected:
-            raise CorruptModelError(f"{vec}: not the {expected:,} bytes meta.json says; build the index again")
-        self.vectors = np.memmap(vec, dtype=dtype, mode="r", shape=(lines, dim))
-        self.offsets = self._array("offsets.npy", lines + 1)
-        self.first_lines = self._array("lines.npy", lines) if meta.get("unit", "line") != "line" else None
-        component = path / "component.npy"
-        self.component = np.load(component, allow_pickle=False) if component.exists() else None
+        vec = self.files["vectors.f32"]
+        self.vectors = np.memmap(vec.file, dtype=dtype, mode="r", shape=(lines, dim))
+        self.offsets = self._array("offsets.npy", (lines + 1,))
+        self.first_lines = self._array("lines.npy", (lines,)) if meta.get("unit", "line") != "line" else None
+        self.component = self._array("component.npy", (None,)) if "component.npy" in self.files else None
+        self.texts = self.files["texts.txt"]
 
-    def _array(self, name: str, length: int) -> np.ndarray:
+    def _array(self, name: str, shape: tuple) -> np.ndarray:
+        from ..base.records import RecordError
+
+        kept = self.files[name]
         try:
-            values = np.load(self.path / name, allow_pickle=False)
-        except (OSError, ValueError) as e:
-            raise CorruptModelError(f"{self.path / name}: unreadable ({e}); build the index again") from None
-        if len(values) != length:
-            raise CorruptModelError(f"{self.path / name}: {len(values):,} rows for {length:,}; build the index again")
-        return values
+            return kept.array("index file", shape=shape)
+        except RecordError as e:
+            raise CorruptModelError(f"{e}; build the index again") from None
 
     def changed_source(self) -> str | None:
         return changed_source(self.meta)
@@ -369,9 +369,9 @@ class VectorIndex:
         return row + 1 if self.first_lines is None else int(self.first_lines[row])
 
     def text(self, row: int) -> str:
-        with open(self.path / "texts.txt", "rb") as f:
-            f.seek(int(self.offsets[row]))
-            return f.read(int(self.offsets[row + 1] - self.offsets[row])).decode("utf-8").rstrip("\n")
+        start, end = int(self.offsets[row]), int(self.offsets[row + 1])
+        data = os.pread(self.texts.file.fileno(), max(end - start, 0), start)
+        return data.decode("utf-8", errors="replace").rstrip("\n")
 
     def search(self, query_vectors: np.ndarray, top: int = 10, exact: bool = False) -> list[list[tuple[int, float]]]:
         """The `top` (row, score) of each query vector (prepared by query_vectors), best first;
@@ -396,14 +396,15 @@ class VectorIndex:
         """The Faiss index, read once per opened index (memory-mapped where Faiss can)."""
         if getattr(self, "_faiss_index", None) is None:
             faiss = _faiss()
-            path = str(self.path / f"{kind}.faiss")
+            kept = self.files[f"{kind}.faiss"]
+            path = kept.fd_path()  # (the descriptor the door checked, not the name: w2vkit.base.trust)
             try:
                 self._faiss_index = faiss.read_index(path, faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
             except RuntimeError:  # (not every kind can be memory-mapped)
                 try:
                     self._faiss_index = faiss.read_index(path)
                 except RuntimeError as e:
-                    raise CorruptModelError(f"{path}: unreadable ({e}); build the index again") from None
+                    raise CorruptModelError(f"{kept.path}: unreadable ({e}); build the index again") from None
         return self._faiss_index
 
     def _exact(self, q: np.ndarray, top: int):

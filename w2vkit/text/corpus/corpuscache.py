@@ -192,6 +192,7 @@ def text_lines(corpus: Path):
     map does not match."""
     import numpy as np
 
+    from ...base.records import npy_bytes_at_most
     from ...base.trust import kept_array
 
     folder = corpus.parent
@@ -200,7 +201,11 @@ def text_lines(corpus: Path):
         recorded = stats.get("text_lines_sha256") if isinstance(stats, dict) else None
         if recorded is None:
             return None
-        return kept_array(folder, TEXT_LINES, recorded, what="line map", shape=(stats.get("lines"),), dtype=np.uint32)
+        lines = stats.get("lines")
+        return kept_array(
+            folder, TEXT_LINES, recorded, what="line map", shape=(lines,), dtype=np.uint32,
+            limit=npy_bytes_at_most(lines, itemsize=4),
+        )  # fmt: skip
     except (RecordError, OSError):
         return None
 
