@@ -131,3 +131,42 @@ def test_columns_the_table_lacks_or_without_a_table_are_refused_before_serving(h
         explore(model, table=table, by="half", columns=["author"], open_browser=False)
     lone = invoke(["explore", "-m", model, "--columns", "chapter", "--no-browser"])
     assert lone.exit_code == 2 and "--columns names columns of --in: give --in TABLE too" in lone.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        # round 8's X04, X07, X09: settings every question would refuse are said before serving
+        (["--by", "nosuch"], "no column 'nosuch' for --by; its columns are 'half', 'chapter', 'text'"),
+        (["--by", "half", "--groups", "前,明"], "no row has half='明' for --groups; give values of the column"),
+        (["--by", "half", "--groups", "前,前"], "--groups names '前' twice: give each group once"),
+        # X05: --split-blocks without --block
+        (["--by", "half", "--split-blocks"], "--split-blocks splits the blocks of --block: give --block COLUMN"),
+    ],
+)
+def test_table_settings_every_question_would_refuse_are_refused_before_serving(halves, invoke, args, message):
+    model, table = halves
+    r = invoke(["explore", "-m", model, "--in", table, *args, "--no-browser"])
+    assert r.exit_code == 2 and r.stderr.startswith("Error: ") and message in r.stderr, r.stderr
+    assert "\n" not in r.stderr.strip()
+
+
+def test_groups_without_a_table_name_the_options_not_placeholders(halves, invoke):
+    """Round 8's X06: the message printed {table} and {by}."""
+    model, _ = halves
+    r = invoke(["explore", "-m", model, "--groups", "唐,宋", "--no-browser"])
+    assert (r.exit_code, r.stderr) == (
+        2,
+        "Error: --groups names the groups of --in's --by column: give --in, --by and A,B\n",
+    )
+
+
+def test_a_host_that_is_no_address_here_is_said_as_the_host_without_the_wide_warning(halves, invoke):
+    """Round 8's X11: `--host localhost.` got the warning for a host open to others, then a hint
+    about the port."""
+    model, _ = halves
+    r = invoke(["explore", "-m", model, "--host", "no-such-host.invalid", "--no-browser"])
+    assert r.exit_code == 2 and "not only this machine" not in r.stderr, r.stderr
+    assert r.stderr.startswith("Error: cannot listen on no-such-host.invalid (") and r.stderr.endswith(
+        "not an address of this machine; give another --host (127.0.0.1: this machine only)\n"
+    ), r.stderr

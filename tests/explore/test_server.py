@@ -319,3 +319,97 @@ def test_the_waiting_page_shows_how_far_a_t_sne_has_got():
     assert "a t-SNE (minutes per 10,000 words) of 124,002 words, 35 s so far" in page
     assert '<progress max="750" value="300"></progress> 40% (300 of 750 iterations)' in page
     assert "<progress" not in waiting_page(asked, 3, None)  # (no iterations known yet: no bar)
+
+
+def serving(app):
+    """A real uvicorn server of `app` on 127.0.0.1 in a thread: (port, stop)."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", log_config=None, limit_concurrency=64)
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # (not the main thread)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+
+    def stop():
+        server.should_exit = True
+        thread.join(10)
+
+    return sock.getsockname()[1], stop
+
+
+def test_a_quick_question_is_answered_while_maps_and_a_contrast_are_worked_on(halves):
+    """Round 8's H58, H64, H65: a request waiting for a slow answer held the event loop, so every
+    other request waited (47.6 s for /api/about behind six t-SNE maps). Now four t-SNE maps and a
+    contrast are asked at once, each request left waiting for its answer, and `similar` is answered
+    while they are all still being worked on; a map asked again joins its work."""
+    import threading
+
+    from w2vkit.explore.server import allowed_hosts, make_app
+
+    model, table = halves
+    session = Session(model, table=table, by="half", block="chapter")
+    app = make_app(session, TOKEN, None, port=0)
+    port, stop = serving(app)
+    app.hosts = allowed_hosts("127.0.0.1", port)
+    base = f"http://127.0.0.1:{port}"
+    slow_answers: list[tuple[str, int, float]] = []
+
+    def ask(path: str) -> None:
+        try:
+            with urllib.request.urlopen(f"{base}{path}&token={TOKEN}", timeout=60) as r:
+                slow_answers.append((path, r.status, time.monotonic()))
+        except urllib.error.HTTPError as e:
+            slow_answers.append((path, e.code, time.monotonic()))
+
+    from urllib.parse import quote
+
+    slow = [f"/map?method=tsne&top={n}" for n in (300, 301, 302, 303)] + [f"/api/contrast?words={quote('菩萨')}"]
+    threads = [threading.Thread(target=ask, args=(p,), daemon=True) for p in slow]
+    try:
+        for t in threads:
+            t.start()
+        time.sleep(0.5)  # (every slow request is now waiting for its answer on the server)
+        asked = time.monotonic()
+        with urllib.request.urlopen(f"{base}/api/similar?positive={quote('菩萨')}&token={TOKEN}", timeout=60) as r:
+            assert r.status == 200 and json.loads(r.read())["result"]["results"]
+        answered = time.monotonic()
+        # answered before any slow request got its answer (each waits up to ANSWER_WAIT, 8 s, or
+        # for its work: several seconds of t-SNE each, one after another)
+        assert not [a for a in slow_answers if a[2] <= answered], (slow_answers, answered - asked)
+        with urllib.request.urlopen(f"{base}/api/about?token={TOKEN}", timeout=60) as r:
+            assert r.status == 200
+        print(f"similar answered in {answered - asked:.3f} s with {len(slow)} slow questions pending")
+    finally:
+        for t in threads:
+            t.join(60)
+        stop()
+    assert len(slow_answers) == len(slow) and {status for _, status, _ in slow_answers} <= {200, 202}, slow_answers
+
+
+def test_past_its_bound_the_slow_lane_says_busy_at_once():
+    """Twenty tabs' maps cannot queue an hour of work: past MOST_PENDING_SLOW a new slow question
+    is answered 503 "busy" at once, and one asked again joins its running job."""
+    import threading
+
+    from w2vkit.explore.server import Busy, Worker
+
+    release = threading.Event()
+    worker = Worker("test-slow", most_pending=2)
+    first = worker.submit(("a",), lambda: release.wait(30) and "a")
+    second = worker.submit(("b",), lambda: "b")
+    assert worker.submit(("a",), lambda: "again") is first  # (joins the job asked before)
+    with pytest.raises(Busy, match="busy: 2 slow questions"):
+        worker.submit(("c",), lambda: "c")
+    release.set()
+    second.done.wait(10)
+    assert first.value == "a" and second.value == "b"
+    assert worker.submit(("c",), lambda: "c").done.wait(10)

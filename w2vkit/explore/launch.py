@@ -73,14 +73,14 @@ def explore(
         raise UsageError("{host} is empty; give an address to listen on (127.0.0.1: this machine only)", "host")
     if not Path(model_path).is_dir():
         raise ModelNotFoundError(f"{model_path}: no such model directory")
-    if host not in LOOPBACK:
-        log.warning(
-            "warning: serving on %s, not only this machine: anyone who can reach it and has the address "
-            "(with its token) can read the model and the passages of its text",
-            host,
-        )
     if groups is not None and (not [g for g in groups if g.strip()] or table is None):
-        raise UsageError("{groups} names the groups of {table}'s {by} column: give --in, --by and A,B", "groups")
+        raise UsageError(
+            "{groups} names the groups of {table}'s {by} column: give {table}, {by} and A,B", "groups", "table", "by"
+        )
+    if split_blocks and not block:
+        raise UsageError("{split_blocks} splits the blocks of {block}: give {block} COLUMN", "split_blocks", "block")
+    if table is not None and by is not None:
+        _check_groups(Path(table), by, groups)
     if columns is not None:  # (named before serving, as kwic --columns names them)
         from ..text.reading.tables import chosen_columns
 
@@ -92,12 +92,18 @@ def explore(
         groups=tuple(g.strip() for g in groups) if groups else None, split_blocks=split_blocks,
         columns=tuple(columns) if columns else None,
     )  # fmt: skip
+    sock = bind(host, port)  # (a host that is no address of this machine: said before any warning or work)
+    if host not in LOOPBACK:
+        log.warning(
+            "warning: serving on %s, not only this machine: anyone who can reach it and has the address "
+            "(with its token) can read the model and the passages of its text",
+            host,
+        )
     log.info("loading the model and drawing its map (a few seconds)...")
     try:
         session.engine()
     except W2vkitError as e:
         log.warning("warning: %s (the page will say so at each question)", e)
-    sock = bind(host, port)
     shown = sock.getsockname()
     token = secrets.token_urlsafe(24)
     code = OneTimeCode()
@@ -117,3 +123,33 @@ def explore(
         serve(session, sock, token, ready, code)
     except KeyboardInterrupt:  # (uvicorn shuts down on Ctrl-C, then raises it again: the way to stop)
         log.info("stopped")
+
+
+def _check_groups(table: Path, by: str, groups: list[str] | None) -> None:
+    """--by's columns are the table's, and --groups' values are distinct and each a value of the
+    column (read once, that column alone): what every question would refuse is said before serving,
+    as contrast says it at once."""
+    from ..findings.contrasts.design import columns_named
+    from ..text.reading.tables import read_rows, table_columns
+
+    names = columns_named([by])
+    have = table_columns(table)
+    missing = [n for n in names if n not in have]
+    if missing:
+        raise UsageError(
+            f"{table}: no column {missing[0]!r} for {{by}}; its columns are {', '.join(map(repr, have[:30]))}", "by"
+        )
+    if not groups:
+        return
+    wanted = [g.strip() for g in groups]
+    repeated = [g for g in dict.fromkeys(wanted) if wanted.count(g) > 1]
+    if repeated:
+        raise UsageError(f"{{groups}} names {repeated[0]!r} twice: give each group once", "groups")
+    unseen = set(wanted)
+    for _, row in read_rows(table, [names[0]]):
+        unseen.discard(row[names[0]].strip())
+        if not unseen:
+            return
+    raise UsageError(
+        f"{table}: no row has {names[0]}={sorted(unseen)[0]!r} for {{groups}}; give values of the column", "groups"
+    )

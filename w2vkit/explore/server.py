@@ -19,25 +19,26 @@ a server on the user's own machine that any web page in their browser could try 
   `<img src=x onerror=…>` is shown, never run;
 - size: the address is bounded (MAX_URL), the questions' parameters are (operations.requests.page_value), and so
   are the answers (MAX_ANSWER_BYTES);
-- time: a question is answered in a worker thread; one that takes longer than ANSWER_WAIT seconds
-  is answered "still working" and the page asks again (the answer is kept when it comes), so no
-  tab hangs on a long contrast; a connection that has not sent its request's headers within
+- time: a question is answered in a worker thread (a quick lane and a slow lane), awaited on the
+  event loop without blocking it, so a quick question is answered while maps are drawn; one that
+  takes longer than ANSWER_WAIT seconds is answered "still working" and the page asks again (the
+  answer is kept when it comes, and the same question asked meanwhile joins its work), so no tab
+  hangs on a long contrast; at most MOST_PENDING_SLOW slow questions wait at once (then "busy"); a connection that has not sent its request's headers within
   HEADER_DEADLINE seconds is closed (w2vkit.explore.deadline), so half-sent requests cannot hold
   the server's connections.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import logging
 import os
-import queue
 import secrets
 import socket
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -50,6 +51,7 @@ from starlette.routing import Route
 from ..base.choices import METHOD_NAMES
 from ..base.env import debug_enabled
 from ..errors import W2vkitError
+from .lanes import MOST_PENDING_SLOW, Busy, Job, Worker
 from .mapview import map_page_of, map_question
 from .questions import QUESTIONS, Session, answer, completions, fit_group_transforms
 
@@ -65,7 +67,6 @@ CODE_LIFETIME = 120.0  # seconds the one-time code the browser is opened with st
 MAX_URL = 8192  # bytes of path and query
 MAX_ANSWER_BYTES = 16 << 20  # an answer (JSON) or a map page
 ANSWER_WAIT = 8.0  # seconds a request waits for its answer before the page is told to ask again
-KEPT_ANSWERS = 256  # answers kept for a question asked again (the link that reproduces a view)
 MAP_WARM_WAIT = 60.0  # seconds the start waits for the default map (then it is drawn on in the background)
 PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -77,50 +78,6 @@ MAP_POLICY = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; sandbox allow-scripts"
 )
-
-
-class Job:
-    def __init__(self, work: Callable[[], object]):
-        self.work = work
-        self.started = time.monotonic()
-        self.done = threading.Event()
-        self.value: object = None
-        self.error: BaseException | None = None
-
-
-class Worker:
-    """One thread answering jobs in turn (a daemon: Ctrl-C leaves no process behind), each
-    answer kept by its key so a question asked again, or polled for, is answered from memory."""
-
-    def __init__(self, name: str):
-        self.jobs: OrderedDict[tuple, Job] = OrderedDict()
-        self.lock = threading.Lock()
-        self.waiting: queue.Queue[Job] = queue.Queue()
-        threading.Thread(target=self._run, name=name, daemon=True).start()
-
-    def _run(self) -> None:
-        while True:
-            job = self.waiting.get()
-            try:
-                job.value = job.work()
-            except BaseException as e:  # (handed to the request that waits for it)
-                job.error = e
-            job.done.set()
-
-    def ask(self, key: tuple, work: Callable[[], object], wait: float) -> Job:
-        with self.lock:
-            job = self.jobs.get(key)
-            if job is None or (job.done.is_set() and job.error is not None and not isinstance(job.error, W2vkitError)):
-                job = self.jobs[key] = Job(work)
-                self.waiting.put(job)
-                while len(self.jobs) > KEPT_ANSWERS:
-                    oldest = next(iter(self.jobs))
-                    if not self.jobs[oldest].done.is_set():
-                        break
-                    del self.jobs[oldest]
-            self.jobs.move_to_end(key)
-        job.done.wait(wait)
-        return job
 
 
 def _json(data: dict, status: int = 200) -> Response:
@@ -222,11 +179,11 @@ def make_app(
     port: int = 0,
 ) -> Guard:
     """The ASGI application: the page, its questions and the map, behind the guard."""
-    quick, slow = Worker("w2vkit-explore"), Worker("w2vkit-explore-slow")
+    quick, slow = Worker("w2vkit-explore"), Worker("w2vkit-explore-slow", MOST_PENDING_SLOW)
 
     async def complete(request: Request) -> Response:
         params = dict(request.query_params)
-        job = quick.ask(
+        job = await quick.answer(
             ("complete", params.get("prefix", "")),
             lambda: {"words": completions(session, params.get("prefix", ""))},
             wait,
@@ -240,7 +197,10 @@ def make_app(
         params = {k: v for k, v in request.query_params.items() if k != "token"}
         key = (name, tuple(sorted(params.items())))
         worker = slow if QUESTIONS[name].slow else quick
-        job = worker.ask(key, lambda: answer(session, name, params), wait)
+        try:
+            job = await worker.answer(key, lambda: answer(session, name, params), wait)
+        except Busy as e:
+            return _error(str(e), 503)
         return _answered(job, f"still working on {name}")
 
     async def whole_map(request: Request) -> Response:
@@ -248,7 +208,10 @@ def make_app(
             asked = map_question(session, {k: v for k, v in request.query_params.items() if k != "token"})
         except W2vkitError as e:
             return PlainTextResponse(_message(e), 400)
-        job = slow.ask(("map", asked), lambda: map_page_of(session, asked), wait)
+        try:
+            job = await slow.answer(("map", asked), lambda: map_page_of(session, asked), wait)
+        except Busy as e:
+            return PlainTextResponse(str(e), 503, headers={"Retry-After": "5"})
         if not job.done.is_set():
             seconds = time.monotonic() - job.started
             return HTMLResponse(waiting_page(asked, seconds, session.drawing.get(asked)), 202, headers={"Refresh": "2"})
@@ -433,6 +396,12 @@ def bind(host: str, port: int) -> socket.socket:
         sock.close()
         from ..errors import UsageError
 
+        if isinstance(e, socket.gaierror) or e.errno == errno.EADDRNOTAVAIL:  # (the host is the problem)
+            raise UsageError(
+                f"cannot listen on {host} ({e.strerror}): not an address of this machine; give another {{host}} "
+                "(127.0.0.1: this machine only)",
+                "host",
+            ) from None
         raise UsageError(f"cannot listen on {host}:{port} ({e.strerror}); give another {{port}}", "port") from None
     sock.listen(64)
     sock.set_inheritable(True)
