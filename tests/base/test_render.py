@@ -108,3 +108,18 @@ def test_to_frame_keeps_the_rows_and_what_made_them():
     assert frame["neighbours"].iloc[0] == ["b", "c"]
     assert frame.attrs["provenance"] == {"model": "m"} and frame.attrs["notes"] == ["a note"]
     assert frame.attrs["fields"] == {"asked": 1} and frame.attrs["command"] == "x"
+
+
+def test_csv_leaves_a_label_that_is_a_plain_number_as_written():
+    """Round 8's S10: group labels -1 and +1 from a table were written '-1 and '+1, which pandas
+    then read as text. A plain number runs nothing in a spreadsheet; a formula still gets its '."""
+    import io
+
+    import pandas as pd
+
+    labels = ["-1", "+1", "1e5", "-2.5", "+1+1", "-1)", "=1", "−1"]
+    text = render(["group", "n"], [(label, i) for i, label in enumerate(labels)], "csv")
+    read = pd.read_csv(io.StringIO(text), dtype={"group": str})
+    assert list(read["group"]) == ["-1", "+1", "1e5", "-2.5", "'+1+1", "'-1)", "'=1", "−1"]
+    numeric = pd.read_csv(io.StringIO(render(["group"], [("-1",), ("1",)], "csv")))
+    assert numeric["group"].dtype.kind == "i" and list(numeric["group"]) == [-1, 1]

@@ -166,6 +166,9 @@ def test_a_tables_passages_are_labelled_by_the_rows_columns(invoke, tmp_path):
         "period=唐 author=王维 title=渭城曲",
         "period=宋 author=苏轼 title=水调歌头",
     ]
+    # round 8's S11: a column both filtered and asked for is named once
+    r = invoke(["kwic", "酒", "--in", table, "--where", "period=宋", "--columns", "period,author", "--format", "json"])
+    assert [h["chapter"] for h in json.loads(r.stdout)["results"]] == ["period=宋 author=苏轼"]
 
 
 def _joined_token_by_token(tokens, word):

@@ -11,7 +11,8 @@ CSV is what spreadsheets open, and Excel and LibreOffice run a cell that begins 
 a tab or carriage return before one) as a formula, quoted or not: `=HYPERLINK(...)` as a word or a
 group's label would send a cell's content away when the file is opened. So in CSV a text cell that
 begins with one of these is written with a leading ' (OWASP's advice), which a spreadsheet shows
-as the text; numbers, computed by w2vkit, are never changed (-0.25 stays a number). TSV and JSON
+as the text; numbers, computed by w2vkit, are never changed (-0.25 stays a number), nor is a text
+cell that is a plain number (a group labelled -1 or +1 runs nothing, and reads back as written). TSV and JSON
 carry the text exactly, for R and pandas (`--format tsv`, `--format json`).
 
 Words are data: a corpus or an imported file can hold escape sequences that would clear the
@@ -104,6 +105,9 @@ def _cell(v) -> str:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell that is a plain number (-1, +1, 1.5e3) is no formula: a spreadsheet reads it as the number,
+# and R and pandas read it back as written.
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d*)?([eE][+-]?\d+)?")
 
 
 def spreadsheet_safe(v) -> str:
@@ -111,7 +115,8 @@ def spreadsheet_safe(v) -> str:
     leading ' (see the module's docstring); a number, or a list of numbers, is left as it is."""
     cell = exact(v)
     is_text = isinstance(v, str) or (isinstance(v, (list, tuple)) and any(isinstance(x, str) for x in v))
-    return "'" + cell if is_text and cell.startswith(FORMULA_STARTS) else cell
+    formula = cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell)
+    return "'" + cell if is_text and formula else cell
 
 
 def exact(v) -> str:

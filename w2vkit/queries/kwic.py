@@ -248,12 +248,13 @@ def table_concordance(
     shown = chosen_columns(path, columns)
     if shown is None:
         shown = [c for c in table_columns(path) if c != text_column and c not in where][:LABEL_COLUMNS]
+    labelled = list(dict.fromkeys([*where, *shown]))  # (a column both filtered and shown: named once)
     seen: dict[str, set[str]] = {k: set() for k in where}  # (each column's values, to name when none matched)
     matched = False
     kept: list[tuple[int, str, str]] = []
     tokenize = None
     for lineno, row in read_rows(path, list(dict.fromkeys([text_column, *where, *shown]))):
-        label = " ".join(f"{k}={row[k].strip()}" for k in [*where, *shown])
+        label = " ".join(f"{k}={row[k].strip()}" for k in labelled)
         for k in where:
             if len(seen[k]) <= MAX_NAMED_VALUES:
                 seen[k].add(row[k].strip())

@@ -72,3 +72,36 @@ def test_a_quoted_row_over_two_lines_is_cited_at_its_first_line(tmp_path):
     assert next(rows) == (2, {"text": "one\ntwo"})
     with pytest.raises(InputError, match=r"q.csv:4: 3 fields where the header has 2"):
         next(rows)
+
+
+@pytest.mark.parametrize("name", ["bomb.tsv.gz", "bomb.csv.gz"])
+def test_a_compressed_cell_of_10_to_the_8_characters_is_refused_before_it_is_held(tmp_path, name):
+    """Round 8's M07: a 100 KB .tsv.gz whose one cell is 10^9 characters reached 3 GB before the
+    cell bound applied, for the line was read whole first. Each line is now read with a bound: the
+    refusal comes with the memory of one bounded line (here 3 x 10^8 bytes of text; peak measured
+    in a child process)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / name
+    sep = "\t" if ".tsv" in name else ","
+    with gzip.open(path, "wb", compresslevel=1) as f:
+        f.write(f"period{sep}text\n唐{sep}".encode())
+        block = "月".encode() * (10 << 20)
+        for _ in range(10):  # (10^8 characters)
+            f.write(block)
+        f.write(b"\n")
+    script = (  # (VmHWM: this process's own peak; ru_maxrss keeps the forking parent's across exec)
+        "import sys\n"
+        "from w2vkit.errors import InputError\n"
+        "from w2vkit.text.reading.tables import read_rows\n"
+        "try:\n"
+        "    list(read_rows(sys.argv[1], ['text']))\n"
+        "except InputError as e:\n"
+        "    print(e)\n"
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True)
+    message, peak_kb = done.stdout.strip().split("\n")
+    assert message.startswith(f"{path}:2: a line of more than ") and "split its text into rows" in message
+    assert int(peak_kb) < 400 << 10, f"peak {int(peak_kb) >> 10} MB"

@@ -39,7 +39,7 @@ from ...base.progress import counted_with_bar
 from ...base.results import Result
 from ...base.workers import ordered_map
 from ...errors import UsageError, W2vkitError
-from ...queries.arguments import count_argument, words_argument
+from ...queries.arguments import count_argument, distinct_words, points_argument, words_argument
 from ...queries.query import Engine
 from ..alacarte import DEFAULT_WINDOW, fit_note, transform_fit
 from ..permutation import LEVEL, bh, undecided
@@ -195,10 +195,13 @@ def contrast(
         raise UsageError("give the table: {path} TABLE, a row a document", "path")
     if by is None or by == []:
         raise UsageError("give the column of the groups: {by} COLUMN", "by")
-    _check_types(by, block, text_column, at, to)
+    _check_types(by, block, text_column, to)
+    if split_blocks and not block:
+        raise UsageError("{split_blocks} splits the blocks of {block}: give {block} COLUMN", "split_blocks", "block")
+    at = points_argument("at", at)  # (a year as Python writes it, 700 or np.int64(700): its text)
     if baseline is not None and not isinstance(baseline, dict):
         raise TypeError(f"baseline must be a dict of column to level ({{'period': '唐'}}), not {baseline!r}")
-    words = words_argument("words", words) if words is not None else []
+    words = distinct_words(words_argument("words", words)) if words is not None else []
     if bool(words) == (scan is not None):
         raise UsageError("give at least one word, or {scan} N (one of the two)", "scan")
     _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan)
@@ -377,8 +380,8 @@ def _check_literal_columns(path, specs: list[str]) -> None:
             )
 
 
-def _check_types(by, block, text_column, at, to) -> None:
-    """The Python API's column names, `at` and `to` of the types the command line gives (TypeError
+def _check_types(by, block, text_column, to) -> None:
+    """The Python API's column names and `to` of the types the command line gives (TypeError
     naming the argument, as for every public function's arguments)."""
     names = [by] if isinstance(by, str) else by
     if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
@@ -386,11 +389,6 @@ def _check_types(by, block, text_column, at, to) -> None:
     for name, value in (("block", block), ("text_column", text_column)):
         if value is not None and not isinstance(value, str):
             raise TypeError(f"{name} must be a column name (str), not {type(value).__name__} ({value!r})")
-    if at is not None and (
-        not isinstance(at, (list, tuple))
-        or not all(isinstance(a, dict) and all(isinstance(k, str) for k in a) for a in at)
-    ):
-        raise TypeError(f"at must be a list of {{column: value}} dicts, not {type(at).__name__} ({str(at)[:60]})")
     if to is not None and (isinstance(to, str) or not all(isinstance(w, str) for w in to)):
         raise TypeError(f"to must be a list of words (str), not {str(to)[:60]}")
     if to is not None and not [w for w in to if w.strip()]:

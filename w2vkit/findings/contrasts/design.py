@@ -165,6 +165,12 @@ def resolve(path, rows: list, specs: list[str], baseline: dict[str, str] | None 
                     f"{path}: column {name!r} has {len(distinct):,} values: too many levels; write {name}:number "
                     "if they are numbers, or choose a coarser column"
                 )
+            if len(distinct) > MAX_LEVELS:  # (one bound for every group contrast: each group against the rest)
+                raise UsageError(
+                    f"{path}: column {name!r} has {len(distinct):,} values: too many groups to contrast each against "
+                    f"the rest (at most {MAX_LEVELS}); choose {{groups}} A,B or a coarser column",
+                    "groups",
+                )
             covariate.levels = _baseline_first(path, name, distinct, (baseline or {}).get(name))
         out.append(covariate)
     out += _interactions(out, pairs)
@@ -208,9 +214,11 @@ def _check_numbers(path, name: str, kind: str | None, distinct: list[str], numbe
             huge = False
         if huge:
             raise UsageError(f"{path}: column {name!r} has values too large to fit ({v[:30]}); rescale it")
-    if texts and all(v.lower() in MISSING_NUMBERS for v in texts) and len(distinct) - len(texts) >= NUMBER_VALUES:
+    # (a missing value spelt as one, or a few words among many numbers: a typo or a note, not groups)
+    stray = all(v.lower() in MISSING_NUMBERS for v in texts) or len(texts) <= max(1, len(distinct) // 100)
+    if texts and stray and len(distinct) - len(texts) >= NUMBER_VALUES:
         raise UsageError(
-            f"{path}: column {name!r} holds numbers and {texts[0]!r}: leave a missing value's cell empty (its rows "
+            f"{path}: column {name!r} holds numbers and {texts[0][:30]!r}: leave a missing value's cell empty (its rows "
             f"are left out), or write {name}:levels to take every value as a group"
         )
 

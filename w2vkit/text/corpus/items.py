@@ -26,6 +26,7 @@ from ...base.choices import ITEMS_LANGUAGE
 from ...base.records import RecordError, read_json
 from ...base.trust import HashedWriter
 from ...errors import InputError, OptionError, quoted
+from ..reading.tables import bounded_lines
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ def _table_sequences(path: Path, table: Table):
             sample = f.read(65536)
             f.seek(0)
             delimiter = "\t" if sample.count("\t") >= sample.count(",") else ","
-            reader = csv.reader(f, delimiter=delimiter)
+            reader = csv.reader(bounded_lines(str(path), f), delimiter=delimiter)
             header = next(reader, None)
             if not header:
                 raise InputError(f"{path}: empty; an interaction table needs a header row naming its columns")

@@ -36,6 +36,8 @@ DEFAULT_TEXT_COLUMN = TEXT_COLUMN
 # while it is read and cut (several times its size): a 400 MB cell once peaked at 4.7 GB.
 MAX_CELL_CHARS = 16 << 20
 csv.field_size_limit(MAX_CELL_CHARS)
+# A physical line of a table: a cell at its bound and the row's other cells beside it.
+MAX_LINE_CHARS = MAX_CELL_CHARS + (1 << 16)
 # A compressed input that expands more than EXPANSION_WARNING_RATIO times (text expands a few tens of
 # times at most), once EXPANSION_WARNING_AFTER bytes of text have come out, is said on stderr to be a
 # possible decompression bomb (tables here; plain and compressed text in w2vkit.text.reading.inputs).
@@ -206,11 +208,27 @@ def _missing(path: str, wanted: list[str], have: list[str]) -> InputError:
     )
 
 
+def bounded_lines(path: str, f):
+    """The file's lines, each read with a bound (MAX_LINE_CHARS): a line is refused before it is
+    held whole, so a compressed table of one 10^9-character cell never reaches memory (the csv
+    module's cell bound applies only to a line it was handed whole)."""
+    lineno = 0
+    while line := f.readline(MAX_LINE_CHARS + 1):
+        lineno += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise InputError(
+                f"{path}:{lineno}: a line of more than {MAX_LINE_CHARS:,} characters (a cell holds at most "
+                f"{MAX_CELL_CHARS:,}); split its text into rows"
+            )
+        yield line
+
+
 def _delimited_rows(path: str, f, columns: list[str], delimiter: str):
+    lines = bounded_lines(path, f)
     if delimiter == "\t":  # (strict: a CSV quote left open is an error, not the rest of the file)
-        reader = csv.reader(f, delimiter=delimiter, quoting=csv.QUOTE_NONE, strict=True)
+        reader = csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_NONE, strict=True)
     else:
-        reader = csv.reader(f, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, strict=True)
+        reader = csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as e:
