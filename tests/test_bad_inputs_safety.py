@@ -542,25 +542,30 @@ def test_the_norm_cache_is_never_written_through_a_link(invoke, small_model, tmp
     import w2vkit.queries.query as query
 
     monkeypatch.setattr(query, "NORM_CACHE_MIN_WORDS", 10)  # the real one: 100,000 words
+    from w2vkit.model.store import load_model
+
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))  # (a cache of its own: it tampers with it)
     model = tmp_path / "m1"
     shutil.copytree(small_model, model)
+    kept = load_model(model).cache_file("norms.npy")  # (the model's cache: never its folder)
+    kept.parent.mkdir(parents=True)
     mine, stamp = tmp_path / "thesis.txt", tmp_path / "notes.txt"
     mine.write_text("my thesis")
     stamp.write_text("my notes")
-    (model / "norms.npy").symlink_to(mine)
-    (model / "norms.sha256").symlink_to(stamp)
+    kept.symlink_to(mine)
+    kept.with_suffix(".sha256").symlink_to(stamp)
     r = invoke(["similar", "悟空", "-m", model])
     assert r.exit_code == 0, r.stderr
     assert (mine.read_text(), stamp.read_text()) == ("my thesis", "my notes")
-    assert (model / "norms.npy").is_symlink()
-    # and an ordinary model folder gets its cache, which a second query believes only while intact
-    (model / "norms.npy").unlink()
-    (model / "norms.sha256").unlink()
+    assert kept.is_symlink()
+    # and an ordinary cache is written, which a second query believes only while intact
+    kept.unlink()
+    kept.with_suffix(".sha256").unlink()
     assert invoke(["similar", "悟空", "-m", model]).exit_code == 0
-    assert (model / "norms.npy").is_file() and not (model / "norms.npy").is_symlink()
+    assert kept.is_file() and not kept.is_symlink() and not (model / "norms.npy").exists()
     first = invoke(["similarity", "悟空", "八戒", "-m", model, "--format", "tsv"]).stdout
-    norms = np.load(model / "norms.npy")
-    np.save(model / "norms.npy", norms * 100)  # tampered: the answer must not change
+    norms = np.load(kept)
+    np.save(kept, norms * 100)  # tampered: the answer must not change
     assert invoke(["similarity", "悟空", "八戒", "-m", model, "--format", "tsv"]).stdout == first
 
 

@@ -254,21 +254,29 @@ def test_a_regression_and_the_ratio_from_the_page_print_what_their_command_lines
 
 def test_the_group_transforms_are_fitted_at_start_for_the_model_and_each_member(halves, tmp_path):
     """Issue 76: the first group question took 40 s fitting the members' transforms; the server
-    fits them at start, and they are kept beside the model and each member. (On a copy of the
-    shared model: another worker's question may fit them into the shared one meanwhile.)"""
-    import glob
+    fits them at start, and they are kept in the caches of the model and of each member (a cache
+    of its own: another worker's question may fit them into the shared one meanwhile)."""
+    import os
     import shutil
 
     from w2vkit.explore.questions import fit_group_transforms
+    from w2vkit.model.members import load_members
+    from w2vkit.model.store import load_model
 
     shared, table = halves
     model = tmp_path / "model"
     shutil.copytree(shared, model)
-    for kept in glob.glob(str(model / "alacarte*")) + glob.glob(str(model / "members" / "*" / "alacarte*")):
-        Path(kept).unlink()
-    assert not glob.glob(str(model / "**" / "alacarte.npy"), recursive=True)
-    fit_group_transforms(Session(model, table=table, by="half", block="chapter"))
-    members = sorted((model / "members").iterdir())
-    assert len(members) == 3
-    for folder in [model, *members]:
-        assert (folder / "alacarte.npy").is_file() and (folder / "alacarte.sha256").is_file(), folder
+    old = os.environ.get("W2VKIT_CACHE")
+    os.environ["W2VKIT_CACHE"] = str(tmp_path / "cache")
+    try:
+        loaded = load_model(model)
+        members = load_members(loaded)
+        assert len(members) == 3
+        assert not [m for m in [loaded, *members] if m.cache_file("alacarte.npy").exists()]
+        fit_group_transforms(Session(model, table=table, by="half", block="chapter"))
+        for each in [loaded, *members]:
+            kept = each.cache_file("alacarte.npy")
+            assert kept.is_file() and kept.with_suffix(".sha256").is_file(), each.path
+    finally:
+        os.environ.pop("W2VKIT_CACHE") if old is None else os.environ.update(W2VKIT_CACHE=old)
+    assert not list(model.rglob("alacarte*"))

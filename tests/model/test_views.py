@@ -130,7 +130,8 @@ def test_members_and_the_csls_cache_follow_the_view(tmp_path):
         assert member.model.meta["view"] == "topical"
         assert any(np.array_equal(member.vectors, v) for _, v in records.values())
     hubness(engine)
-    assert (folder / "hubness-topical.npy").is_file() and not (folder / "hubness.npy").exists()
+    kept = engine.model.cache_file("hubness-topical.npy")  # (the model's cache: never its folder)
+    assert kept.is_file() and not kept.with_name("hubness.npy").exists() and not (folder / kept.name).exists()
 
 
 def test_trained_members_keep_the_views_their_model_answers_with(novel_slice, tmp_path, invoke):

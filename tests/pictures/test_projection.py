@@ -25,7 +25,8 @@ def test_the_layout_is_kept_and_read_back_without_projecting(tmp_path, monkeypat
     first = whole_map_layout(engine, chosen, "pca", 0)
     fresh = project(np.asarray(engine.vectors[:300], dtype=np.float32), "pca", 0)
     assert np.allclose(first, fresh)
-    assert (engine.model.path / "layout-pca.npy").is_file() and (engine.model.path / "layout-pca.sha256").is_file()
+    kept = engine.model.cache_file("layout-pca.npy")  # (the model's cache: never its folder)
+    assert kept.is_file() and kept.with_suffix(".sha256").is_file() and not (engine.model.path / kept.name).exists()
 
     def refuse(*args, **kwargs):
         raise AssertionError("projected again")
@@ -43,7 +44,7 @@ def test_a_tampered_layout_is_a_miss(tmp_path):
     engine = _model(tmp_path)
     chosen = list(engine.model.words)
     first = whole_map_layout(engine, chosen, "pca", 0)
-    np.save(engine.model.path / "layout-pca.npy", np.zeros_like(first))
+    np.save(engine.model.cache_file("layout-pca.npy"), np.zeros_like(first))
     assert np.allclose(whole_map_layout(engine, chosen, "pca", 0), first)
 
 
@@ -55,7 +56,7 @@ def test_clusters_are_kept_and_equal_a_fresh_k_means(tmp_path):
     engine = _model(tmp_path)
     words = list(engine.model.words)
     groups, names = cluster_groups(engine, words, 5)
-    assert (engine.model.path / "clusters.npy").is_file()
+    assert engine.model.cache_file("clusters.npy").is_file()
     unit = unit_rows(np.asarray(engine.vectors, dtype=np.float32))
     want = MiniBatchKMeans(n_clusters=5, random_state=0, n_init=3, batch_size=2048).fit(unit).predict(unit)
     assert groups == want.tolist()
@@ -94,7 +95,7 @@ def test_a_umap_layout_keeps_neighbours_and_is_the_same_for_a_seed(tmp_path):
     assert trustworthiness(unit, first, n_neighbors=10, metric="cosine") > 0.9
     assert trustworthiness(unit, rng.normal(size=first.shape), n_neighbors=10, metric="cosine") < 0.7
     kept = whole_map_layout(engine, words, "umap", 0)
-    assert np.allclose(kept, first) and (engine.model.path / "layout-umap.npy").is_file()
+    assert np.allclose(kept, first) and engine.model.cache_file("layout-umap.npy").is_file()
 
 
 def _model_in_clusters(tmp_path, n=300):

@@ -1,5 +1,6 @@
-"""One cache of computed values kept beside a model (the row norms, the hubness of a view, the à
-la carte transform of a table): `NAME.npy` and its stamp `NAME.sha256`.
+"""One cache of values computed from a model (the row norms, the hubness of a view, a map's layout,
+the à la carte transform of a table), kept in the user's cache (w2vkit.model.store's
+Model.cache_file: never the model folder): `NAME.npy` and its stamp `NAME.sha256`.
 
 The stamp holds the cache's key (what the values depend on: the vectors' checksum, the view, the
 window, the table's content) and the sha256 of the array file as written. The values are believed
@@ -73,8 +74,11 @@ class StampedCache:
         np.save(buffer, np.ascontiguousarray(values), allow_pickle=False)
         data = buffer.getvalue()
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             write_own_file(self.path, data)
             write_own_file(self.stamp, self._stamp_text(data))
+        except OSError as e:
+            return f"{self.path.parent}: cannot be written ({e.strerror})"
         except OutputError as e:
             return str(e)
         return None

@@ -229,8 +229,8 @@ def transform_fit(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) 
         f"documents={corpus_digest(corpus)} "
         f"min_count={MIN_COUNT} sample={SAMPLE} words={MAX_FIT_WORDS}"
     )
-    cache = StampedCache(Path(engine.model.path) / FILE, key)
-    fitted = StampedCache(Path(engine.model.path) / FIT_FILE, key)
+    cache = StampedCache(engine.model.cache_file(FILE), key)
+    fitted = StampedCache(engine.model.cache_file(FIT_FILE), key)
     kept = cache.read((engine.model.dim, engine.model.dim))
     if kept is not None:
         record = fitted.read((3,), dtype="float64")

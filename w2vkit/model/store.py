@@ -20,6 +20,7 @@ Also here: finding the model a query should use. Import and export of word2vec f
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 # 2: the dictionaries and stopword lists of the segmentation are copied into dicts/ (w2vkit.model.dictcopies),
 # and resampled members may live in members/ (w2vkit.model.members).
 FORMAT_VERSION = 2
+MODEL_CACHES = "models"  # under the user's cache: what is computed from a model, a folder per model
 READABLE_FORMAT_VERSIONS = (1, 2)
 # Below this size the vectors are scanned for NaN and infinity on every load (< 0.1 s); above it
 # `w2vkit info --verify` scans them. (The checksums are checked on every load, of every size.)
@@ -115,6 +117,18 @@ class Model:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def cache_file(self, name: str) -> Path:
+        """Where a value computed from this model is kept (its norms, hubness, a map's layout, a
+        table's tokens and à la carte transform): the user's cache, a folder per model content
+        (the saved vectors' checksum), never the model folder: a query writes nothing into a model,
+        and a read-only or shared model is computed on once per machine."""
+        from ..base.env import cache_root
+
+        own = self.meta.get("saved_vectors_sha256") or self.meta.get("vectors_sha256")
+        if not (isinstance(own, str) and own):  # (a model with no checksum: its place)
+            own = hashlib.sha256(os.fsencode(self.path.resolve())).hexdigest()
+        return cache_root() / MODEL_CACHES / own[:32] / name
 
     def ngram_table(self):
         """The character n-gram vectors of a subword model (w2vkit.model.subwords), or None."""

@@ -299,7 +299,7 @@ def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, 
 
 def _projected(engine, chosen, method: str, seed: int, progress, fmt: str, described: bool, top: int):
     """The words' 2-D places (t-SNE or PCA), saying first when a t-SNE will take long; a whole-model
-    map's (no words asked) kept beside the model (w2vkit.pictures.projection.whole_map_layout)."""
+    map's (no words asked) kept in the model's cache (w2vkit.pictures.projection.whole_map_layout)."""
     n = len(chosen)
     if n > SLOW_MAP_WORDS and method == "tsne":
         log.warning(

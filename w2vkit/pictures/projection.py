@@ -181,7 +181,7 @@ def _opentsne(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
 
 
 def whole_map_layout(engine: Engine, chosen: list[str], method: str, seed: int, progress=None) -> np.ndarray:
-    """`project` of the chosen words' vectors, kept beside the model (layout-METHOD.npy, through
+    """`project` of the chosen words' vectors, kept in the model's cache (layout-METHOD.npy, through
     the one cache class) for the words of a whole-model map: the explorer's first screen and `plot
     --top N` draw the same places, and the second time without projecting (a PCA of 100,000 words
     takes about 0.5 s, a t-SNE minutes)."""
@@ -198,12 +198,12 @@ def whole_map_layout(engine: Engine, chosen: list[str], method: str, seed: int, 
 
 
 def _cache(engine: Engine, name: str, chosen: list[str], *what):
-    """The cache `name` beside the model, keyed by its vectors, the words in order and `what`."""
+    """The cache `name` of the model (in the user's cache), keyed by its vectors, the words in order and `what`."""
     from ..base.cachefile import StampedCache
 
     words = hashlib.sha256("\n".join(chosen).encode("utf-8")).hexdigest()
     key = " ".join(map(str, (engine.model.meta.get("vectors_sha256", ""), words, *what)))
-    return StampedCache(engine.model.path / name, key)
+    return StampedCache(engine.model.cache_file(name), key)
 
 
 def label_groups(engine, items: list[str], most: int = 9) -> tuple[list[int], list[str]]:
@@ -239,7 +239,7 @@ CLUSTER_FIT = 20_000  # the most frequent words a map's k-means is fitted on
 
 def cluster_groups(engine: Engine, words: list[str], k: int, seed: int = 0) -> tuple[list[int], list[str]]:
     """Each word's cluster for colouring (k-means of the unit vectors, scikit-learn's
-    MiniBatchKMeans fitted on the CLUSTER_FIT first words, kept beside the model) and each cluster's
+    MiniBatchKMeans fitted on the CLUSTER_FIT first words, kept in the model's cache) and each cluster's
     name, its three most frequent words (the words come most frequent first)."""
     k = min(check_clusters(k), len(words))
     cache = _cache(engine, "clusters.npy", words, k, seed, CLUSTER_FIT)

@@ -7,9 +7,9 @@ w2vkit.queries.query and names no Engine type.)
 A small text's space has hubs: words near everything, which turn up in many neighbour lists. CSLS
 scores a candidate w for a query q as 2·cos(q, w) − r(w) − r(q), where r(x) is x's mean cosine with
 its k nearest words: a hub's r is high, so it sinks. Each word's r is computed once (blocks of
-rows against the vocabulary, K = 10) and kept beside the model (`hubness.npy`, believed only with
-the vectors' checksum and its own, as the norm cache is); training writes it, and a model saved
-before computes it on first use.
+rows against the vocabulary, K = 10) on a model's first CSLS question and kept in the model's cache
+(`hubness.npy` in the user's cache, never the model folder; believed only with the vectors'
+checksum and its own, as the norm cache is).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _cache(engine) -> StampedCache:
     """The cache of the vectors the engine answers with: the model's own, or its view's
     (w2vkit.model.views: a cache per kind of similarity), keyed by their checksum and K."""
     view = engine.model.meta.get("view")
-    path = engine.model.path / (f"hubness-{view}.npy" if view else CACHE)
+    path = engine.model.cache_file(f"hubness-{view}.npy" if view else CACHE)
     return StampedCache(path, f"{engine.model.meta.get('vectors_sha256', '')} {HUBNESS_K}")
 
 

@@ -33,7 +33,7 @@ from .words import training_form, unknown_word_message
 log = logging.getLogger(__name__)
 
 NORM_CACHE = "norms.npy"
-# Row norms are cached beside the model (when the directory is writable) from this many words up:
+# Row norms are kept in the model's cache (Model.cache_file) from this many words up:
 # computing them reads every vector, ~0.5 s for 1M x 300; reading 4 MB of cached norms does not.
 NORM_CACHE_MIN_WORDS = 100_000
 
@@ -168,7 +168,7 @@ class Engine:
         # (a view's vectors have their own checksum and their own cache file)
         view = self.model.meta.get("view")
         name = f"norms-{view}.npy" if view else NORM_CACHE
-        cache = StampedCache(self.model.path / name, self.model.meta.get("vectors_sha256", ""))
+        cache = StampedCache(self.model.cache_file(name), self.model.meta.get("vectors_sha256", ""))
         norms = cache.read((len(vec),))
         if norms is None:
             norms = _row_norms(vec)
