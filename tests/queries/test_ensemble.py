@@ -2,6 +2,7 @@
 query's stability, a pair's similarity) against a brute-force computation over the members' own
 vector files."""
 
+import json
 import math
 
 import numpy as np
@@ -83,3 +84,21 @@ def test_a_pairs_similarity_is_the_members_estimate_beside_the_models_cosine(tmp
     assert row["similarity"] == pytest.approx(math.tanh(np.arctanh(values).mean()), abs=1e-5)
     assert row["model"] == pytest.approx(engine.similarity(WORDS[0], WORDS[39]), abs=1e-6)
     assert row["low"] <= row["similarity"] <= row["high"]
+
+
+@pytest.mark.parametrize("similarity", [None, "mixed"])
+def test_similar_and_similarity_print_one_score_to_the_last_digit(halves, invoke, similarity):
+    """Issue 91 (the review's B8): similar gave 八戒 0.9489270448684692 and similarity 0.9489269852638245,
+    one cosine by two formulas. similarity reads Engine.scores at b's row, as similar ranks it, for
+    the model and for each member: every printed number of a pair is the same, digit for digit."""
+    model, _ = halves
+    kind = ["--similarity", similarity] if similarity else []
+    found = json.loads(invoke(["similar", "行者", "-m", model, "-n", "10", "--format", "json", *kind]).stdout)
+    rows = found["results"]
+    assert len(rows) == 10 and {"similarity", "model", "low", "high"} <= set(rows[0])
+    for row in rows:
+        pair = invoke(["similarity", "行者", row["word"], "-m", model, "--format", "json", *kind])
+        got = json.loads(pair.stdout)["results"][0]
+        assert [got[c] for c in ("similarity", "model", "low", "high")] == [
+            row[c] for c in ("similarity", "model", "low", "high")
+        ], row["word"]

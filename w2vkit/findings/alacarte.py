@@ -20,7 +20,6 @@ Documents are token-id arrays (`Corpus`: one flat int32 array with the document 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 

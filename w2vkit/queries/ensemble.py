@@ -413,10 +413,12 @@ def similarity(engine: Engine, pairs: tuple[str, str] | list[tuple[str, str]]) -
         value = model
         if members:
             values = []
-            for member in members:
-                i, j = member.model.index.get(wa.key), member.model.index.get(wb.key)
-                if i is not None and j is not None:
-                    values.append(float(member.unit_vector(i) @ member.unit_vector(j)))
+            query = engine.query([a]) if wa.vector.any() else None
+            for member in members:  # (each member's score of b as similar scores it: Engine.score_at)
+                made = member.member_query(query) if query is not None else None
+                j = member.model.index.get(wb.key)
+                if made is not None and j is not None and member.vectors[j].any():
+                    values.append(member.score_at(made[0], member.lookup(wb.key)))
             spread = Spread.of(values)
             value = spread.estimate if spread.estimate is not None else float("nan")
             cells = (model, spread.low, spread.high, spread.found)

@@ -417,14 +417,24 @@ class Engine:
         return [(self.model.words[i], float(dists[i])) for i in top_k(dists, topn)]
 
     def similarity(self, a: str, b: str) -> float:
-        """The cosine of two words; NaN (shown n/a, null in JSON) when either vector is zero."""
+        """The cosine of two words by the one score formula: `scores` of a's query, read at b's row,
+        as similar ranks b for a (so similar's score of b is this, to the last digit; a word
+        composed from n-grams has no row: the cosine of the two unit vectors). NaN (shown n/a, null
+        in JSON) when either vector is zero."""
         for name, value in (("a", a), ("b", b)):
             if not isinstance(value, str):
                 raise TypeError(f"{name} must be a word (str), not {type(value).__name__} ({value!r})")
-        va, vb = self.lookup(a).vector, self.lookup(b).vector
-        if not va.any() or not vb.any():
+        wa, wb = self.lookup(a), self.lookup(b)
+        if not wa.vector.any() or not wb.vector.any():
             return float("nan")
-        return float(np.dot(va, vb))
+        return self.score_at(self.query([a]).vector, wb)
+
+    def score_at(self, vector: np.ndarray, word: Word) -> float:
+        """The unit query `vector`'s score of `word`: `scores` read at its row (the same numbers
+        nearest ranks), or for a word with no row the cosine of the unit vectors."""
+        if word.row is None:
+            return float(np.dot(vector, word.vector))
+        return float(self.scores(vector)[word.row])
 
     def analogy(self, a: str, b: str, c: str, method: str = "add", topn: int = 10, restrict_vocab: int | None = None):
         """a + b - c (so king woman man -> queen), by 3CosAdd or 3CosMul (a word given twice: see
