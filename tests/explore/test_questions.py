@@ -88,34 +88,39 @@ def test_a_groups_passages_carry_the_columns_explore_was_given(halves, invoke):
     assert printed.exit_code == 0 and json.loads(printed.stdout)["results"] == typical["result"]["results"]
 
 
-@pytest.mark.parametrize("rank", ["model", "ensemble"])
-def test_the_neighbourhood_is_the_tables_answer_drawn_by_the_plot_it_prints(members_session, invoke, tmp_path, rank):
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"rank": "model", "topn": "6"},
+        {"rank": "ensemble", "topn": "6"},
+        # (the review's B6: an expression, CSLS and a rare-word floor, which plot cannot ask)
+        {"negative": WORDS[3], "topn": "6"},
+        {"hubness": "csls", "min_neighbour_count": "2", "topn": "6"},
+    ],
+)
+def test_the_neighbourhood_is_the_tables_answer_and_prints_the_command_that_asks_it(members_session, invoke, params):
     """The picture beside the table: the table's words with the table's numbers under its names (on
-    a model with members, the estimate as `similarity` and the model's cosine as `model`), placed
-    where the printed `plot --method pca` places them (its page's points, scaled as the page
-    scales them)."""
-    params = {"positive": WORDS[0], "rank": rank, "topn": "6"}
+    a model with members, the estimate as `similarity` and the model's cosine as `model`), on the
+    plane of their first two principal axes; the command it prints is similar's with every
+    parameter the page gave, and lists the same rows."""
+    params = {"positive": WORDS[0], **params}
     table = answer(members_session, "similar", params)["result"]["results"]
     got = answer(members_session, "neighbourhood", params)
     rows = got["result"]["results"]
-    assert [r["word"] for r in rows] == [WORDS[0], *(r["word"] for r in table)]
+    assert [r["word"] for r in rows[1:]] == [r["word"] for r in table]
     for drawn, listed in zip(rows[1:], table):
         assert (drawn["similarity"], drawn["model"]) == (listed["similarity"], listed["model"])
     argv = shlex.split(got["command"])
-    assert argv[:2] == ["w2vkit", "plot"] and argv[argv.index("--method") + 1] == "pca"
-    page = tmp_path / "neighbourhood.html"
-    argv[argv.index("-o") + 1] = str(page)
-    printed = invoke(argv[1:])
+    assert argv[:2] == ["w2vkit", "similar"]
+    printed = invoke([*argv[1:], "--format", "json"])
     assert printed.exit_code == 0, printed.output
-    data = json.loads(
-        page.read_text(encoding="utf-8")
-        .split('<script id="map-data" type="application/json">')[1]
-        .split("</script>")[0]
-    )
-    assert data["words"] == [r["word"] for r in rows]
-    xy = np.array([[r["x"], r["y"]] for r in rows])
-    scaled = (xy - xy.min(axis=0)) / (xy.max(axis=0) - xy.min(axis=0)).max() * 1000
-    np.testing.assert_allclose(np.c_[data["x"], data["y"]], scaled, atol=0.2)
+    assert json.loads(printed.stdout)["results"] == table
+    from w2vkit.base.vecmath import principal_plane
+
+    engine = members_session.engine()
+    query = engine.query([WORDS[0]], [params["negative"]] if "negative" in params else ())
+    want = principal_plane(np.vstack([query.vector, *(engine.lookup(r["word"]).vector for r in rows[1:])]))
+    np.testing.assert_allclose(np.array([[r["x"], r["y"]] for r in rows]), want, atol=1e-4)
 
 
 def test_findings_answer_as_their_commands(members_session, invoke):
@@ -279,3 +284,69 @@ def test_the_group_transforms_are_fitted_at_start_for_the_model_and_each_member(
     finally:
         os.environ.pop("W2VKIT_CACHE") if old is None else os.environ.update(W2VKIT_CACHE=old)
     assert not list(model.rglob("alacarte*"))
+
+
+def _rounded(value):
+    """`value` with every float to 12 decimals (threads may sum a bootstrap's draws in another order)."""
+    if isinstance(value, float):
+        return round(value, 12)
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def _views(model) -> list[str]:
+    from w2vkit.model.store import load_model
+
+    return ["mixed", *sorted(load_model(model).meta.get("views") or {})]
+
+
+@pytest.mark.slow
+def test_every_printed_command_runs_and_asks_what_the_page_asked_under_each_similarity(halves, invoke, tmp_path):
+    """Issue 91 (the review's B6, B7): with explore --similarity K every printed kwic command failed
+    ("No such option '--similarity'"), and the neighbourhood printed a plot of other words. Each
+    question's printed command, the neighbourhood's and the map's included, is run under each kind
+    of similarity the model has: it succeeds and answers the page's rows (the map: its words and
+    places)."""
+    from w2vkit.explore.mapview import map_command, map_page_of, map_question
+
+    model, table = halves
+    questions = [
+        ("similar", {"positive": "行者", "topn": "5", "hubness": "csls"}),
+        ("similarity", {"pairs": "行者 八戒"}),
+        ("analogy", {"a": "行者", "b": "八戒", "c": "师父", "topn": "3"}),
+        ("expand", {"seeds": "行者 八戒", "topn": "3"}),
+        ("axis", {"positive": "行者", "negative": "八戒", "words": "师父 菩萨"}),
+        ("neighbourhood", {"positive": "行者", "negative": "八戒", "topn": "5", "min_neighbour_count": "3"}),
+        ("kwic", {"word": "行者", "limit": "2"}),
+        ("kwic", {"word": "菩萨", "group": "前", "limit": "2"}),
+        ("contrast", {"words": "菩萨"}),
+    ]
+    kinds = _views(model)
+    assert len(kinds) >= 2
+    for kind in kinds:
+        session = Session(model, similarity=kind, table=table, by="half", block="chapter")
+        for name, params in questions:
+            got = answer(session, name, params)
+            argv = shlex.split(got["command"])
+            printed = invoke([*argv[1:], "--format", "json"])
+            assert printed.exit_code == 0, (kind, name, printed.stderr)
+            rows = json.loads(printed.stdout)["results"]
+            page = got["result"]["results"]
+            if name == "neighbourhood":  # (the page's rows less the query point: similar's rows)
+                page = answer(session, "similar", params)["result"]["results"]
+            assert _rounded(rows) == _rounded(page), (kind, name)  # (a bootstrap's sums: the last digit may move)
+        asked = map_question(session, {"top": "200"})
+        data = json.loads(
+            map_page_of(session, asked).split('id="map-data" type="application/json">')[1].split("</script>")[0]
+        )
+        argv = map_command(session, asked)
+        written = tmp_path / f"map-{kind}.html"
+        ran = invoke([*argv[1:-1], written, "--quiet"])
+        assert ran.exit_code == 0, (kind, ran.stderr)
+        again = json.loads(
+            written.read_text(encoding="utf-8").split('id="map-data" type="application/json">')[1].split("</script>")[0]
+        )
+        assert [again[k] for k in ("words", "x", "y")] == [data[k] for k in ("words", "x", "y")], kind

@@ -59,12 +59,14 @@ class Session:
             self._sorted = ([words[i] for i in order], order)
         return self._sorted
 
-    def engine(self, similarity: str | None = None):
-        """The model's engine answering with `similarity` (None: the one the command line chose)."""
+    def engine(self, similarity: str | None = None, *, on: str = "engine"):
+        """The model's engine answering with `similarity` (None: the one the command line chose);
+        for an operation on the text (on="text": kwic, whose command has no --similarity), the
+        engine its command uses, the model's default kind, whatever explore was given."""
         from ..model.store import load_model
         from ..queries.query import Engine
 
-        kind = similarity or self.similarity
+        kind = (similarity or self.similarity) if on == "engine" else None
         with self._lock:
             if kind not in self._engines:
                 base = self._engines.get("") or load_model(self.model_path)
@@ -78,9 +80,13 @@ class Session:
         return [MIXED, *sorted(views)] if isinstance(views, dict) else [MIXED]
 
     def base_command(self, name: str, similarity: str | None = None) -> list[str]:
+        """`w2vkit NAME -m MODEL`, with the kind of similarity for a command that answers from the
+        vectors (a declared operation on the engine, or plot): kwic reads the text and has no
+        --similarity (the review's B7: every printed kwic command failed under explore --similarity)."""
         argv = ["w2vkit", name, "-m", str(self.model_path)]
         kind = similarity or self.similarity
-        return argv + ["--similarity", kind] if kind else argv
+        on_vectors = name not in OPERATIONS or OPERATIONS[name].on == "engine"
+        return argv + ["--similarity", kind] if kind and on_vectors else argv
 
 
 Params = Mapping[str, str]  # a page's request: its parameters as strings
@@ -118,7 +124,7 @@ def declared(name: str) -> Callable[[Session, Params], tuple[Result, list[str]]]
         operation = OPERATIONS[name]
         kind = similarity_asked(session, params) if operation.on == "engine" else None  # (kwic reads text)
         asked = read_page(operation, params)
-        result = operation.call(session.engine(kind), asked)
+        result = operation.call(session.engine(kind, on=operation.on), asked)
         return result, [*session.base_command(name, kind), *command_line(operation, asked)]
 
     return run
@@ -131,7 +137,7 @@ def neighbourhood(session: Session, params: Params):
     table's numbers under the table's names."""
     import numpy as np
 
-    found, _ = declared("similar")(session, params)
+    found, command = declared("similar")(session, params)
     asked = read_page(OPERATIONS["similar"], params)
     engine = session.engine(similarity_asked(session, params))
     query = engine.query(asked["positive"], asked.get("negative", ()))
@@ -144,10 +150,10 @@ def neighbourhood(session: Session, params: Params):
     rows += [(r["word"], *(r[c] for c in numbers), *place) for r, place in zip(records, places[1:])]
     fields = {"positive": asked["positive"]}
     result = Result("neighbourhood", ["word", *numbers, "x", "y"], rows, fields, [], found.provenance)
-    topn, rank = asked.get("topn", OPERATIONS["similar"].parameter("topn").default), asked.get("rank")
-    plotted = ["--neighbors", str(topn), *(["--rank", rank] if rank else []), "--method", "pca"]
-    base = session.base_command("plot", similarity_asked(session, params))
-    return result, [*base, *asked["positive"], *plotted, "-o", "neighbourhood.png"]
+    # (the picture is the plane of these rows: the command that asks for them is similar's, with
+    # every parameter the page gave; plot draws each word's own neighbours, not an expression's:
+    # the review's B6)
+    return result, command
 
 
 def kwic(session: Session, params: Params):
@@ -165,7 +171,7 @@ def kwic(session: Session, params: Params):
     asked.update(source=table, where={by: group}, typical=True, columns=list(session.columns or []) or None)
     if session.text_column:
         asked["text_column"] = session.text_column
-    result = operation.call(session.engine(), asked)
+    result = operation.call(session.engine(on=operation.on), asked)
     return result, [*session.base_command("kwic"), *command_line(operation, asked)]
 
 
