@@ -57,9 +57,13 @@ def value_text(name: str, column: str, value) -> str:
         value = item() if callable(item) and getattr(value, "ndim", 0) == 0 else value
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise TypeError(f"{name}'s values must be numbers or strings, not {type(value).__name__} ({value!r})")
-    if isinstance(value, numbers.Integral):
+    if isinstance(value, numbers.Integral) and abs(int(value)) < 10**18:
         return str(int(value))
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # (an int past any float: 10**400)
+        shown = f"{str(int(value))[:12]}… ({len(str(int(value))):,} digits)"
+        raise UsageError(f"{{{name}}} gives {column}={shown}: {column} is a finite number", name) from None
     if not math.isfinite(number):
         raise UsageError(f"{{{name}}} gives {column}={number!r}: {column} is a finite number", name)
     return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)  # (700.0 as 700)
