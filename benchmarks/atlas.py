@@ -161,7 +161,10 @@ def alone(browser, address: str) -> tuple[float, list[float]]:
 def measure(model: Path, label: str) -> None:
     from playwright.sync_api import sync_playwright
 
-    for cache in [*model.glob("layout-*"), *model.glob("clusters.*")]:
+    from w2vkit.model.store import load_model
+
+    kept = load_model(model).cache_file("layout-pca.npy").parent  # (the model's cache, not its folder)
+    for cache in [*kept.glob("layout-*"), *kept.glob("clusters.*")]:
         cache.unlink()
     with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

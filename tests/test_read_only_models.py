@@ -65,12 +65,13 @@ def test_no_operation_writes_into_the_model_folder(model_and_table, invoke, tmp_
 
 
 def test_the_explorer_writes_nothing_into_the_model_folder(model_and_table):
+    from w2vkit.explore.launch import open_session
     from w2vkit.explore.mapview import map_page_of, map_question
-    from w2vkit.explore.questions import Session, answer, fit_group_transforms
+    from w2vkit.explore.questions import answer, fit_group_transforms
 
     model, table = model_and_table
     before = listing(model)
-    session = Session(model, table=table, by="half", block="chapter")
+    session = open_session(model, table=table, by="half", block="chapter")
     for name, params in [
         ("similar", {"positive": "行者", "hubness": "csls"}),
         ("neighbourhood", {"positive": "行者"}),

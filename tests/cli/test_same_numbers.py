@@ -46,7 +46,8 @@ def test_every_front_end_prints_the_same_numbers_under_the_same_names(invoke, tm
     estimate under that name)."""
     from conftest import WORDS, model_with_members
 
-    from w2vkit.explore.questions import Session, answer
+    from w2vkit.explore.launch import open_session
+    from w2vkit.explore.questions import answer
     from w2vkit.queries.ensemble import similar, similarity
     from w2vkit.queries.query import Engine
 
@@ -58,7 +59,7 @@ def test_every_front_end_prints_the_same_numbers_under_the_same_names(invoke, tm
     cli_pair = json.loads(invoke(["similarity", word, other, "-m", model, "--format", "json"]).stdout)["results"]
     shell = invoke(["shell", "-m", model, "-n", "6", "--format", "json"], input=f"{word}\n{word} ~ {other}\n")
     shell_rows, shell_pair = (json.loads(line)["results"] for line in shell.stdout.splitlines())
-    session = Session(model)
+    session = open_session(model)
     page = answer(session, "similar", {"positive": word, "topn": "6"})["result"]["results"]
     drawn = answer(session, "neighbourhood", {"positive": word, "topn": "6"})["result"]["results"][1:]
     assert {"similarity", "model", "low", "high", "recurrence"} <= set(api[0])  # (the members' columns)

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from conftest import HOSTILE_GROUP, HOSTILE_TEXT, train_on_table, write_table
 
+from w2vkit.explore.launch import open_session
 from w2vkit.explore.questions import Session
 from w2vkit.model.store import load_model
 from w2vkit.pictures.projection import choose_words
@@ -136,7 +137,7 @@ def words_of(page, selector):
 def test_a_researchers_round_in_the_browser(halves, browser_page, tmp_path):
     model, table = halves
     page, errors = browser_page
-    served = Served(Session(model, table=table, by="half", block="chapter"))
+    served = Served(open_session(model, table=table, by="half", block="chapter"))
     try:
         page.goto(served.url)
         ready(page)
@@ -227,7 +228,7 @@ def test_markup_in_a_model_and_a_table_shows_as_text(novel_slice, browser_page, 
     planted = save_model(
         tmp_path / "planted", words, np.arange(len(words), 0, -1) * 10, rng.normal(size=(len(words), 8)), {}
     )
-    served = Served(Session(planted))
+    served = Served(open_session(planted))
     try:
         page.goto(served.url + "&word=" + "w1")
         ready(page)
@@ -244,7 +245,7 @@ def test_markup_in_a_model_and_a_table_shows_as_text(novel_slice, browser_page, 
     # a table whose group and text hold markup, and a model trained on it
     table = write_table(tmp_path / "hostile.tsv", novel_slice.read_text(encoding="utf-8").splitlines(), hostile=True)
     model = train_on_table(table, tmp_path / "hostile-model", members=0)
-    served = Served(Session(model, table=table, by="half", block="chapter"))
+    served = Served(open_session(model, table=table, by="half", block="chapter"))
     try:
         page.goto(served.url + "&view=groups&q=contrast&words=菩萨")
         wait_until(page, "document.querySelectorAll('#group-table tbody tr').length === 2", 120)
@@ -267,7 +268,7 @@ def test_bad_input_is_one_line_on_the_page_and_the_server_serves_on(browser_page
 
     page, errors = browser_page
     folder = model_with_members(tmp_path)
-    served = Served(Session(folder))
+    served = Served(open_session(folder))
     try:
         page.goto(served.url)
         ready(page)
@@ -293,7 +294,7 @@ def test_bad_input_is_one_line_on_the_page_and_the_server_serves_on(browser_page
     data = np.load(vectors)
     data[0, 0] += 1  # (the model no longer passes its checks)
     np.save(vectors, data)
-    served = Served(Session(folder))
+    served = Served(open_session(folder))
     try:
         page.goto(served.url + "&word=" + WORDS[1])
         ready(page)
@@ -310,7 +311,7 @@ def test_a_font_that_cannot_be_had_leaves_the_system_fonts_and_no_error(browser_
     from conftest import WORDS, model_with_members
 
     page, errors = browser_page
-    served = Served(Session(model_with_members(tmp_path)))
+    served = Served(open_session(model_with_members(tmp_path)))
     sheet = '@font-face { font-family: "w2vkit CJK"; src: url("../font?token=' + TOKEN + '"); }'
     page.route("**/static/explore-fonts.css*", lambda route: route.fulfill(body=sheet, content_type="text/css"))
     page.route("**/font?*", lambda route: route.abort("failed"))
@@ -344,7 +345,7 @@ def test_a_page_on_another_port_of_this_machine_gets_nothing_answered_and_nothin
     model = tmp_path / "model"  # (its own copy: the shared one gains caches from the other tests meanwhile)
     shutil.copytree(shared, model)
     page, _ = browser_page
-    served = Served(Session(model, table=table, by="half", block="chapter"))
+    served = Served(open_session(model, table=table, by="half", block="chapter"))
     base = served.url.split("/?")[0]
     folder = tmp_path / "other-server"
     folder.mkdir()
@@ -396,7 +397,7 @@ def test_the_one_time_address_the_browser_is_opened_with_opens_the_page_once(hal
     model, _ = halves
     page, errors = browser_page
     code = OneTimeCode()
-    served = Served(Session(model), code=code)
+    served = Served(open_session(model), code=code)
     try:
         once = served.url.split("/?")[0] + f"/?code={code.value}"
         page.goto(once)
@@ -413,7 +414,7 @@ def test_the_first_screen_is_the_whole_vocabularys_map(halves, browser_page):
     (the map warmed before the address is printed), drawn in the page's frame, its labels Chinese."""
     model, _ = halves
     page, errors = browser_page
-    served = Served(Session(model))
+    served = Served(open_session(model))
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url))
     try:
@@ -458,7 +459,9 @@ def test_the_researchers_study_runs_from_the_group_view(halves, browser_page, tm
     rows = [f"{line}\t{len(line.split(chr(9))[2])}" for line in lines[1:]]
     table.write_text("\n".join([lines[0] + "\tlength"] + rows) + "\n", encoding="utf-8")
     page, errors = browser_page
-    served = Served(Session(model, table=table, by="half", block="chapter", split_blocks=True, columns=("chapter",)))
+    served = Served(
+        open_session(model, table=table, by="half", block="chapter", split_blocks=True, columns=("chapter",))
+    )
     try:
         # the map, coloured by the table's groups, asks no number of clusters until clusters are chosen
         page.goto(served.url)

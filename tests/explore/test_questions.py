@@ -13,7 +13,8 @@ from conftest import WORDS, model_with_members
 
 from w2vkit.base.render import shell_line
 from w2vkit.errors import UnknownWordError, UsageError
-from w2vkit.explore.questions import Session, answer, completions
+from w2vkit.explore.launch import open_session
+from w2vkit.explore.questions import answer, completions
 from w2vkit.operations.declared import MAX_WORD_CHARS, MAX_WORDS
 from w2vkit.queries.ensemble import similar
 from w2vkit.queries.query import Engine
@@ -21,12 +22,12 @@ from w2vkit.queries.query import Engine
 
 @pytest.fixture
 def members_session(tmp_path):
-    return Session(model_with_members(tmp_path))
+    return open_session(model_with_members(tmp_path))
 
 
 def test_similar_is_the_librarys_result_and_its_command_prints_the_same(halves, invoke):
     model, _ = halves
-    session = Session(model)
+    session = open_session(model)
     got = answer(session, "similar", {"positive": "行者", "rank": "ensemble", "topn": "7"})
     want = similar(Engine(model), ["行者"], topn=7, rank="ensemble").to_dict()
     assert got["result"] == json.loads(json.dumps(want))
@@ -40,7 +41,7 @@ def test_similar_is_the_librarys_result_and_its_command_prints_the_same(halves, 
 
 def test_the_kind_of_similarity_changes_the_answer_and_is_named_in_the_command(halves):
     model, _ = halves
-    session = Session(model)
+    session = open_session(model)
     kinds = answer(session, "about", {})["result"]["similarities"]
     assert {"mixed", "topical", "paradigmatic"} <= set(kinds)
     topical = answer(session, "similar", {"positive": "行者", "similarity": "topical"})
@@ -57,7 +58,7 @@ def test_the_kind_of_similarity_changes_the_answer_and_is_named_in_the_command(h
 
 def test_a_neighbours_passages_hold_both_words(halves, invoke):
     model, table = halves
-    session = Session(model, table=table, by="half")
+    session = open_session(model, table=table, by="half")
     neighbour = answer(session, "similar", {"positive": "行者"})["result"]["results"][0]["word"]
     found = answer(session, "kwic", {"word": "行者", "near": neighbour})
     rows = found["result"]["results"]
@@ -80,7 +81,7 @@ def test_a_groups_passages_carry_the_columns_explore_was_given(halves, invoke):
     """Issue 74: explore --columns shows the row's columns with a group's passages, as kwic
     --columns does, and the printed command carries them (its refusals: test_launch.py)."""
     model, table = halves
-    session = Session(model, table=table, by="half", columns=("chapter",))
+    session = open_session(model, table=table, by="half", columns=("chapter",))
     typical = answer(session, "kwic", {"word": "菩萨", "group": "后", "limit": "5"})
     assert "chapter" in typical["result"]["results"][0]  # (not there without --columns)
     assert typical["command"].endswith("--where half=后 --columns chapter --typical")
@@ -164,7 +165,7 @@ def test_an_unknown_word_is_the_models_own_message(members_session):
 
 def test_a_table_without_the_column_is_named(halves):
     model, table = halves
-    session = Session(model, table=table, by="period")
+    session = open_session(model, table=table, by="period")
     with pytest.raises(Exception, match="period") as raised:
         answer(session, "contrast", {"words": "行者"})
     assert "\n" not in str(raised.value)
@@ -172,7 +173,7 @@ def test_a_table_without_the_column_is_named(halves):
 
 def test_completion_is_the_vocabularys_words_with_the_prefix_most_frequent_first(halves):
     model, _ = halves
-    session = Session(model)
+    session = open_session(model)
     engine = Engine(model)
     got = [c["word"] for c in completions(session, "行")]
     want = [w for w in engine.model.words if w.startswith("行")][: len(got)]
@@ -198,7 +199,7 @@ def test_a_word_in_the_other_script_is_looked_up_and_completed_as_the_model_norm
         tmp_path / "simplified", words, np.arange(6, 0, -1) * 10, rng.normal(size=(6, 8)).astype(np.float32),
         {"segmentation": {"to_simplified": True}},
     )  # fmt: skip
-    session = Session(folder)
+    session = open_session(folder)
     assert [c["word"] for c in completions(session, "孫")] == ["孙悟空", "孙行者"]
     got = answer(session, "similar", {"positive": "孫悟空", "topn": "3"})["result"]
     assert got["query"][0]["key"] == "孙悟空" and "孙悟空" not in [r["word"] for r in got["results"]]
@@ -215,10 +216,10 @@ def test_groups_and_split_blocks_reach_the_contrast_and_its_command_line(halves,
         f.write("part\tchapter\ttext\n")
         for n, line in enumerate(lines):  # (chapters of 30 lines: some span two parts)
             f.write(f"{'上中下'[n // third]}\tc{n // 30:03d}\t{line.split(chr(9))[2]}\n")
-    plain = Session(model, table=table, by="part", block="chapter")
+    plain = open_session(model, table=table, by="part", block="chapter")
     with pytest.raises(UsageError, match="span several groups"):
         answer(plain, "contrast", {"words": "行者"})
-    session = Session(model, table=table, by="part", block="chapter", groups=("上", "下"), split_blocks=True)
+    session = open_session(model, table=table, by="part", block="chapter", groups=("上", "下"), split_blocks=True)
     got = answer(session, "contrast", {"words": "行者"})
     argv = shlex.split(got["command"])
     assert argv[argv.index("--groups") + 1] == "上,下" and "--split-blocks" in argv
@@ -238,7 +239,7 @@ def test_a_regression_and_the_ratio_from_the_page_print_what_their_command_lines
     table = tmp_path / "lengths.tsv"
     rows = [f"{line}\t{len(line.split(chr(9))[2])}" for line in lines[1:]]
     table.write_text("\n".join([lines[0] + "\tlength"] + rows) + "\n", encoding="utf-8")
-    session = Session(model, table=table, by="half", block="chapter", split_blocks=True)
+    session = open_session(model, table=table, by="half", block="chapter", split_blocks=True)
     asked = {
         "regression": {"words": "菩萨", "also": "length", "at": "length=30", "to": "八戒"},
         "ratio": {"words": "菩萨", "ratio": "1"},
@@ -277,7 +278,7 @@ def test_the_group_transforms_are_fitted_at_start_for_the_model_and_each_member(
         members = load_members(loaded)
         assert len(members) == 3
         assert not [m for m in [loaded, *members] if m.cache_file("alacarte.npy").exists()]
-        fit_group_transforms(Session(model, table=table, by="half", block="chapter"))
+        fit_group_transforms(open_session(model, table=table, by="half", block="chapter"))
         for each in [loaded, *members]:
             kept = each.cache_file("alacarte.npy")
             assert kept.is_file() and kept.with_suffix(".sha256").is_file(), each.path
@@ -327,7 +328,7 @@ def test_every_printed_command_runs_and_asks_what_the_page_asked_under_each_simi
     kinds = _views(model)
     assert len(kinds) >= 2
     for kind in kinds:
-        session = Session(model, similarity=kind, table=table, by="half", block="chapter")
+        session = open_session(model, similarity=kind, table=table, by="half", block="chapter")
         for name, params in questions:
             got = answer(session, name, params)
             argv = shlex.split(got["command"])

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 from conftest import WORDS, model_with_members
 
-from w2vkit.explore.questions import Session, answer
+from w2vkit.explore.launch import open_session
+from w2vkit.explore.questions import answer
 
 pytestmark = pytest.mark.explore
 
@@ -37,7 +38,7 @@ def members(tmp_path):
 
 
 def test_without_the_token_or_from_another_host_nothing_is_answered(members):
-    client = client_for(Session(members))
+    client = client_for(open_session(members))
     assert client.get("/").status_code == 403
     assert client.get("/api/similar", params={"word": WORDS[0]}).status_code == 403
     assert client.get("/api/similar", params={"word": WORDS[0], "token": "wrong"}).status_code == 403
@@ -48,7 +49,7 @@ def test_without_the_token_or_from_another_host_nothing_is_answered(members):
 
 
 def test_no_cookie_carries_the_token_the_page_puts_it_in_the_addresses_it_loads(members):
-    client = client_for(Session(members))
+    client = client_for(open_session(members))
     page = client.get("/", params={"token": TOKEN})
     assert page.status_code == 200 and "<title>w2vkit explore</title>" in page.text
     assert "set-cookie" not in page.headers  # (a cookie goes to every server on 127.0.0.1, whatever its port)
@@ -63,7 +64,7 @@ def test_no_cookie_carries_the_token_the_page_puts_it_in_the_addresses_it_loads(
 
 
 def test_a_request_the_browser_says_comes_from_another_page_is_refused_even_with_the_token(members):
-    client = client_for(Session(members))
+    client = client_for(open_session(members))
     for site in ["cross-site", "same-site"]:  # (same-site: a page on another port of 127.0.0.1)
         got = client.get("/api/about", params={"token": TOKEN}, headers={"sec-fetch-site": site})
         assert got.status_code == 403 and "another page" in got.text, site
@@ -78,7 +79,7 @@ def test_the_browser_is_opened_with_a_code_that_is_worthless_a_second_time(membe
 
     code = OneTimeCode()
     given = code.value
-    app = make_app(Session(members), TOKEN, allowed_hosts("127.0.0.1", 8765), code=code)
+    app = make_app(open_session(members), TOKEN, allowed_hosts("127.0.0.1", 8765), code=code)
     client = TestClient(app, base_url=f"http://{HOST}", follow_redirects=False)
     assert client.get("/", params={"code": "not-the-code"}).status_code == 403
     first = client.get("/", params={"code": given})
@@ -110,7 +111,7 @@ def test_the_host_check_answers_every_address_the_option_serves(members, bound, 
 
     from w2vkit.explore.server import allowed_hosts, make_app
 
-    client = TestClient(make_app(Session(members), TOKEN, allowed_hosts(bound, 8765), port=8765))
+    client = TestClient(make_app(open_session(members), TOKEN, allowed_hosts(bound, 8765), port=8765))
     for name in answered:
         got = client.get("/api/about", params={"token": TOKEN}, headers={"host": f"{name}:8765"})
         assert got.status_code == 200, (bound, name)
@@ -121,7 +122,7 @@ def test_the_host_check_answers_every_address_the_option_serves(members, bound, 
 
 
 def test_every_answer_carries_the_policy_and_no_cors_header(members):
-    client = client_for(Session(members))
+    client = client_for(open_session(members))
     for path in ["/", "/static/explore.js", "/api/about", "/api/similar?positive=nothing"]:
         response = client.get(path, params={"token": TOKEN}, headers={"origin": "https://attacker.example"})
         assert not any(k.lower().startswith("access-control-") for k in response.headers), path
@@ -131,18 +132,18 @@ def test_every_answer_carries_the_policy_and_no_cors_header(members):
 
 
 def test_only_the_pages_own_files_are_served(members):
-    client = client_for(Session(members))
+    client = client_for(open_session(members))
     for path in ["/static/server.py", "/static/..%2Fserver.py", "/static/%2E%2E/questions.py", "/etc/passwd"]:
         assert client.get(path, params={"token": TOKEN}).status_code == 404, path
 
 
 def test_the_answer_is_the_questions_own(members):
-    session = Session(members)
+    session = open_session(members)
     client = client_for(session)
     got = client.get("/api/similar", params={"token": TOKEN, "positive": WORDS[0], "topn": "5"})
     assert got.status_code == 200
     assert got.json() == json.loads(
-        json.dumps(answer(Session(members), "similar", {"positive": WORDS[0], "topn": "5"}))
+        json.dumps(answer(open_session(members), "similar", {"positive": WORDS[0], "topn": "5"}))
     )
 
 
@@ -156,7 +157,7 @@ def test_the_answer_is_the_questions_own(members):
     ],
 )
 def test_bad_questions_get_one_line_and_the_server_serves_on(members, params, message):
-    client = client_for(Session(members))
+    client = client_for(open_session(members))
     got = client.get("/api/similar", params={"token": TOKEN, **params})
     assert got.status_code == 400
     error = got.json()["error"]
@@ -170,7 +171,7 @@ def test_a_model_that_fails_its_checks_is_one_line_on_each_question(tmp_path):
     data = np.load(vectors)
     data[0, 0] += 1  # (its checksum no longer matches)
     np.save(vectors, data)
-    client = client_for(Session(folder))
+    client = client_for(open_session(folder))
     assert client.get("/", params={"token": TOKEN}).status_code == 200
     for _ in range(2):
         got = client.get("/api/similar", params={"token": TOKEN, "positive": WORDS[0]})
@@ -179,7 +180,7 @@ def test_a_model_that_fails_its_checks_is_one_line_on_each_question(tmp_path):
 
 def test_a_slow_question_is_answered_still_working_then_kept(halves):
     model, table = halves
-    client = client_for(Session(model, table=table, by="half", block="chapter"), wait=0.0)
+    client = client_for(open_session(model, table=table, by="half", block="chapter"), wait=0.0)
     params = {"token": TOKEN, "words": "菩萨"}  # (seen 96 and 144 times in the halves)
     first = client.get("/api/contrast", params=params)
     assert first.status_code == 202 and "still working on contrast" in first.json()["message"]
@@ -196,21 +197,21 @@ def test_a_slow_question_is_answered_still_working_then_kept(halves):
 
 def test_a_table_without_the_column_is_one_line(halves):
     model, table = halves
-    client = client_for(Session(model, table=table, by="period"), wait=60)
+    client = client_for(open_session(model, table=table, by="period"), wait=60)
     got = client.get("/api/contrast", params={"token": TOKEN, "words": "行者"})
     assert got.status_code == 400 and "period" in got.json()["error"] and "\n" not in got.json()["error"]
 
 
 def test_with_a_table_the_map_is_coloured_by_its_groups_unless_asked_otherwise(halves):
     model, table = halves
-    client = client_for(Session(model, table=table, by="half"), wait=120)
+    client = client_for(open_session(model, table=table, by="half"), wait=120)
     got = client.get("/map", params={"token": TOKEN, "top": "300", "clusters": "8"})
     assert got.status_code == 200
     data = json.loads(got.text.split('<script id="map-data" type="application/json">')[1].split("</script>")[0])
     assert [g.split(" ")[0] for g in data["groups"]] == ["前", "后", "no"] and data["plain"] == 2
     clustered = client.get("/map", params={"token": TOKEN, "top": "300", "clusters": "4", "colour": "clusters"})
     assert len(json.loads(clustered.text.split('"application/json">')[1].split("</script>")[0])["groups"]) == 4
-    plain = client_for(Session(model), wait=120)
+    plain = client_for(open_session(model), wait=120)
     refused = plain.get("/map", params={"token": TOKEN, "colour": "groups"})
     assert refused.status_code == 400 and "colour=groups needs a table" in refused.text
 
@@ -230,7 +231,7 @@ def test_the_map_is_plots_own_page_and_its_command_line_writes_the_same_map(halv
     from w2vkit.queries.query import Engine
 
     model, table = halves
-    client = client_for(Session(model, table=table, by="half"), wait=120)
+    client = client_for(open_session(model, table=table, by="half"), wait=120)
     for params in ({"clusters": "4", "colour": "clusters"}, {}, {"colour": "frequency"}):
         got = client.get("/map", params={"token": TOKEN, **params})
         assert got.status_code == 200 and "unsafe-inline" in got.headers["content-security-policy"]
@@ -261,7 +262,7 @@ def test_half_sent_requests_are_closed_at_the_header_deadline_and_questions_answ
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
     port = sock.getsockname()[1]
-    app = make_app(Session(members), TOKEN, allowed_hosts("127.0.0.1", port), port=port)
+    app = make_app(open_session(members), TOKEN, allowed_hosts("127.0.0.1", port), port=port)
     config = uvicorn.Config(
         app, log_level="warning", lifespan="off", log_config=None, limit_concurrency=64,
         http=protocol_with_deadline(0.5),
@@ -296,7 +297,7 @@ def test_a_map_still_drawn_says_what_and_for_how_long_then_comes(halves):
     """Issue 76: a t-SNE or UMAP of every word takes minutes; the page waiting for it says what is
     drawn and how long it has taken, and asks again until the map comes."""
     model, _ = halves
-    client = client_for(Session(model), wait=0.0)
+    client = client_for(open_session(model), wait=0.0)
     params = {"token": TOKEN, "method": "pca", "clusters": "3"}
     first = client.get("/map", params=params)
     assert first.status_code == 202 and first.headers["refresh"] == "2"
@@ -356,7 +357,7 @@ def test_a_quick_question_is_answered_while_maps_and_a_contrast_are_worked_on(ha
     from w2vkit.explore.server import allowed_hosts, make_app
 
     model, table = halves
-    session = Session(model, table=table, by="half", block="chapter")
+    session = open_session(model, table=table, by="half", block="chapter")
     app = make_app(session, TOKEN, None, port=0)
     port, stop = serving(app)
     app.hosts = allowed_hosts("127.0.0.1", port)

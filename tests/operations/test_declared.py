@@ -11,7 +11,8 @@ import shlex
 import pytest
 from conftest import WORDS, model_with_members
 
-from w2vkit.explore.questions import Session, answer
+from w2vkit.explore.launch import open_session
+from w2vkit.explore.questions import answer
 from w2vkit.operations.declared import OPERATIONS
 from w2vkit.operations.requests import command_line, read_page
 from w2vkit.queries.query import Engine
@@ -70,7 +71,7 @@ def test_one_question_one_result_whoever_asks(name, tmp_path, invoke, request):
         else model_with_members(tmp_path)
     )  # fmt: skip
     library = json.loads(json.dumps(operation.call(Engine(model), asked).to_dict()))
-    page = answer(Session(model, **session), name, ASKED[name])
+    page = answer(open_session(model, **session), name, ASKED[name])
     argv = shlex.split(page["command"])
     assert argv[:2] == ["w2vkit", name] and argv[2:] == ["-m", model, *command_line(operation, asked)]
     printed = invoke([*argv[1:], "--format", "json"])

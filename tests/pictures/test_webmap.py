@@ -48,7 +48,7 @@ def expected_neighbours(engine, word, mapped, k=10):
 def test_neighbour_lists_equal_brute_force():
     rng = np.random.default_rng(0)
     vectors = rng.normal(size=(300, 16)).astype(np.float32)
-    indices, scores = neighbour_lists(vectors, k=5, block=64)  # several blocks
+    indices, scores = neighbour_lists(vectors, k=5)
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
     sims = unit @ unit.T
     np.fill_diagonal(sims, -np.inf)

@@ -90,3 +90,40 @@ def principal_plane(vectors: np.ndarray) -> np.ndarray:
     xy = np.zeros((len(centred), 2))
     xy[:, : len(axes)] = centred @ axes.T.astype(centred.dtype)
     return xy
+
+
+# Scores held at once by row_neighbours (16 MB of float32): memory bounded for 300k words.
+NEIGHBOUR_BLOCK_ELEMENTS = 4 << 20
+
+
+def row_neighbours(unit: np.ndarray, k: int, rows=None, report=None) -> tuple[np.ndarray, np.ndarray]:
+    """Each of `rows`' (None: every row's) k nearest other rows by the cosine of unit rows, best
+    first: (indices, cosines), rows x k, -1 and -inf where a row has fewer (a zero or broken vector
+    is no one's neighbour). The one block loop of "each row's k nearest rows" (CSLS's hubness, a
+    map's neighbour lists, compare's overlaps, the next-item evaluation's coherence): a block of
+    rows at a time, never the n x n matrix (40 GB at 100,000 words). `report(done, total)` is told
+    how far a long run has got (every tenth of 100 blocks or more)."""
+    import numpy as np
+
+    rows = np.arange(len(unit)) if rows is None else np.asarray(rows, dtype=np.int64)
+    k = max(0, min(int(k), len(unit) - 1))
+    indices = np.full((len(rows), k), -1, dtype=np.int64)
+    cosines = np.full((len(rows), k), -np.inf, dtype=np.float32)
+    zero = ~unit.any(axis=1)
+    block = max(1, NEIGHBOUR_BLOCK_ELEMENTS // max(1, len(unit)))
+    blocks = -(-len(rows) // block)
+    every = max(1, blocks // 10) if blocks >= 100 and report is not None else 0
+    for number, start in enumerate(range(0, len(rows), block)):
+        if every and number and number % every == 0:
+            report(start, len(rows))
+        part = rows[start : start + block]
+        sims = unit[part] @ unit.T
+        sims[np.arange(len(part)), part] = -np.inf  # (a row is not its own neighbour)
+        sims[:, zero] = -np.inf
+        sims[zero[part]] = -np.inf  # (and has none)
+        best = top_k(sims, k)
+        indices[start : start + block] = best
+        cosines[start : start + block] = np.where(
+            best >= 0, np.take_along_axis(sims, np.maximum(best, 0), axis=1), -np.inf
+        )
+    return indices, cosines

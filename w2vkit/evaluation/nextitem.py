@@ -217,13 +217,10 @@ def group_coherence(engine, labels: dict, k: int = 10) -> tuple[float | None, fl
     if len(grouped) < k + 2:
         return None, None
     groups = [set(labels[words[i]][1]) for i in grouped]
-    unit = engine.unit[grouped]
-    sims = unit @ unit.T
-    np.fill_diagonal(sims, -np.inf)
-    from ..base.vecmath import top_k
+    from ..base.vecmath import row_neighbours
 
-    top = top_k(sims, k)
-    shared = [sum(bool(groups[i] & groups[j]) for j in top[i]) / k for i in range(len(grouped))]
+    top, _ = row_neighbours(engine.unit[grouped], k)
+    shared = [sum(bool(groups[i] & groups[j]) for j in top[i] if j >= 0) / k for i in range(len(grouped))]
     rng = np.random.default_rng(0)
     pairs = rng.integers(0, len(grouped), size=(20_000, 2))
     chance = float(np.mean([bool(groups[a] & groups[b]) for a, b in pairs if a != b]))

@@ -56,7 +56,7 @@ def explore(
     import stat
 
     from ..errors import ModelNotFoundError
-    from .server import WILDCARDS, OneTimeCode, bind, serve
+    from .server import WILDCARDS, OneTimeCode, allowed_hosts, bind, make_app, serve, work_lanes
 
     if (table is None) != (by is None):
         raise UsageError("give {table} TABLE and {by} COLUMN together (the groups of a contrast)", "table", "by")
@@ -87,11 +87,6 @@ def explore(
         if table is None:
             raise UsageError("{columns} names columns of {table}: give --in TABLE too", "columns", "table")
         columns = chosen_columns(table, columns)
-    session = Session(
-        Path(model_path), similarity, Path(table) if table else None, by, block, text_column,
-        groups=tuple(g.strip() for g in groups) if groups else None, split_blocks=split_blocks,
-        columns=tuple(columns) if columns else None,
-    )  # fmt: skip
     sock = bind(host, port)  # (a host that is no address of this machine: said before any warning or work)
     if host not in LOOPBACK:
         log.warning(
@@ -100,10 +95,13 @@ def explore(
             host,
         )
     log.info("loading the model and drawing its map (a few seconds)...")
-    try:
-        session.engine()
-    except W2vkitError as e:
-        log.warning("warning: %s (the page will say so at each question)", e)
+    session = open_session(
+        model_path, similarity, table=Path(table) if table else None, by=by, block=block, text_column=text_column,
+        groups=tuple(g.strip() for g in groups) if groups else None, split_blocks=split_blocks,
+        columns=tuple(columns) if columns else None,
+    )  # fmt: skip
+    if session.failure is not None:
+        log.warning("warning: %s (the page will say so at each question)", session.failure)
     shown = sock.getsockname()
     token = secrets.token_urlsafe(24)
     code = OneTimeCode()
@@ -119,8 +117,11 @@ def explore(
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(once,), daemon=True).start()
 
+    lanes = work_lanes()
+    warm_up(session, lanes[1])
+    app = make_app(session, token, allowed_hosts(*shown[:2]), code=code, port=shown[1], lanes=lanes)
     try:
-        serve(session, sock, token, ready, code)
+        serve(app, sock, ready)
     except KeyboardInterrupt:  # (uvicorn shuts down on Ctrl-C, then raises it again: the way to stop)
         log.info("stopped")
 
@@ -153,3 +154,50 @@ def _check_groups(table: Path, by: str, groups: list[str] | None) -> None:
     raise UsageError(
         f"{table}: no row has {names[0]}={sorted(unseen)[0]!r} for {{groups}}; give values of the column", "groups"
     )
+
+
+def open_session(model_path: str | Path, similarity: str | None = None, **settings) -> Session:
+    """The explorer's session with its ready engines: the model loaded once, an engine for each
+    kind of similarity it answers with (mixed, its views) and for its default kind (None: the one a
+    command without --similarity uses), each computing on the one loaded model. A model that fails
+    its checks is kept as the session's `failure`, which each question says."""
+    from ..base.choices import MIXED
+    from ..model.store import load_model
+    from ..queries.query import Engine
+
+    session = Session(Path(model_path), similarity, **settings)
+    try:
+        model = load_model(model_path)
+        views = model.meta.get("views")
+        kinds = [None, MIXED, *(sorted(views) if isinstance(views, dict) else [])]
+        if similarity is not None and similarity not in kinds:
+            Engine(model, similarity=similarity)  # (its own line: an unknown kind, or a view the model lacks)
+        session.engines = {kind: Engine(model, similarity=kind) for kind in kinds}
+    except W2vkitError as e:
+        session.failure = e
+    return session
+
+
+# seconds the start waits for the default map (then it is drawn on in the background)
+MAP_WARM_WAIT = 60.0
+
+
+def warm_up(session: Session, slow) -> None:
+    """What the first visit asks, asked before the address is printed: the most frequent word's
+    neighbours and picture (the members' norms and indexes read, numpy warmed), and the default
+    whole-model map in the slow lane (scikit-learn imported: 3 s on a busy machine); then, with a
+    table, the group questions' transforms, in the background after the address is printed."""
+    from .mapview import map_page_of, map_question
+    from .questions import answer, fit_group_transforms
+
+    if session.failure is not None:  # (a model that fails its checks: nothing to warm)
+        return
+    word = session.engine().model.words[0]
+    for name in ("similar", "neighbourhood", "kwic"):  # (kwic: its imports, and the text read once)
+        try:
+            answer(session, name, {"positive": word, "word": word, "limit": "1"})
+        except W2vkitError:  # (the page says so at each question)
+            pass
+    asked = map_question(session, {})
+    slow.ask(("map", asked), lambda: map_page_of(session, asked), MAP_WARM_WAIT)
+    slow.ask(("transforms",), lambda: fit_group_transforms(session), 0)  # (after the address: not waited for)

@@ -11,7 +11,6 @@ rows), so that no request can ask for an answer too large to send.
 from __future__ import annotations
 
 import bisect
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from ..base.choices import (
 from ..base.render import shell_line
 from ..base.results import Result
 from ..base.vecmath import principal_plane
-from ..errors import UsageError
+from ..errors import UsageError, W2vkitError
 from ..operations.declared import OPERATIONS, PAGE_SCAN_TOP
 from ..operations.parameters import Parameter
 from ..operations.requests import command_line, page_value, read_page
@@ -34,8 +33,10 @@ MAX_PREFIXED = 5000  # words read per prefix before the most frequent are chosen
 
 @dataclass
 class Session:
-    """What `w2vkit explore` was given: the model, and a table with its group column (optional).
-    Engines are made once per kind of similarity and kept (the model loaded, its norms read)."""
+    """What `w2vkit explore` was given: the model, and a table with its group column (optional),
+    and the ready engines the launch opened (w2vkit.explore.launch.open_session: the model loaded
+    once, an engine per kind of similarity): a question computes on them and opens no file of the
+    model. `failure`: why the model could not be opened, said at each question."""
 
     model_path: Path
     similarity: str | None = None
@@ -46,9 +47,9 @@ class Session:
     groups: tuple[str, ...] | None = None  # (the groups a contrast compares, in order: --groups)
     split_blocks: bool = False
     columns: tuple[str, ...] | None = None  # (the row's columns shown with a group's passages: --columns)
+    engines: dict = field(default_factory=dict)  # kind of similarity (None: the model's default) -> Engine
+    failure: W2vkitError | None = None
     drawing: dict = field(default_factory=dict)  # each map being drawn: how far, (done, total)
-    _engines: dict = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
     _sorted: tuple[list[str], list[int]] | None = None  # the vocabulary sorted, and each word's row
 
     def sorted_vocabulary(self) -> tuple[list[str], list[int]]:
@@ -60,24 +61,19 @@ class Session:
         return self._sorted
 
     def engine(self, similarity: str | None = None, *, on: str = "engine"):
-        """The model's engine answering with `similarity` (None: the one the command line chose);
+        """The ready engine answering with `similarity` (None: the one the command line chose);
         for an operation on the text (on="text": kwic, whose command has no --similarity), the
         engine its command uses, the model's default kind, whatever explore was given."""
-        from ..model.store import load_model
-        from ..queries.query import Engine
-
+        if self.failure is not None:
+            raise self.failure
         kind = (similarity or self.similarity) if on == "engine" else None
-        with self._lock:
-            if kind not in self._engines:
-                base = self._engines.get("") or load_model(self.model_path)
-                self._engines[""] = base
-                self._engines[kind] = Engine(base, similarity=kind)
-            return self._engines[kind]
+        if kind not in self.engines:
+            raise UsageError(f"{self.model_path}: no {kind} view; it answers with {', '.join(self.kinds())}")
+        return self.engines[kind]
 
     def kinds(self) -> list[str]:
         """The kinds of similarity the model answers with (mixed: its own vectors; its views)."""
-        views = self.engine().model.meta.get("views")
-        return [MIXED, *sorted(views)] if isinstance(views, dict) else [MIXED]
+        return [kind for kind in self.engines if kind is not None]
 
     def base_command(self, name: str, similarity: str | None = None) -> list[str]:
         """`w2vkit NAME -m MODEL`, with the kind of similarity for a command that answers from the

@@ -53,7 +53,7 @@ from ..base.env import debug_enabled
 from ..errors import W2vkitError
 from .lanes import MOST_PENDING_SLOW, Busy, Job, Worker
 from .mapview import map_page_of, map_question
-from .questions import QUESTIONS, Session, answer, completions, fit_group_transforms
+from .questions import QUESTIONS, Session, answer, completions
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,6 @@ CODE_LIFETIME = 120.0  # seconds the one-time code the browser is opened with st
 MAX_URL = 8192  # bytes of path and query
 MAX_ANSWER_BYTES = 16 << 20  # an answer (JSON) or a map page
 ANSWER_WAIT = 8.0  # seconds a request waits for its answer before the page is told to ask again
-MAP_WARM_WAIT = 60.0  # seconds the start waits for the default map (then it is drawn on in the background)
 PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
@@ -147,29 +146,6 @@ def _file_routes(token: str) -> list[Route]:
     return [Route("/", page), Route("/static/{name}", static), Route("/font", font)]
 
 
-def _warmer(session: Session, slow: Worker) -> Callable[[], None]:
-    """What asks what the first visit asks before the address is printed: the most frequent word's
-    neighbours and picture (the members' norms and indexes read, numpy warmed), and the default
-    whole-model map (scikit-learn imported: 3 s on a busy machine); then, with a table, the group
-    questions' transforms, in the background after the address is printed."""
-
-    def warm() -> None:
-        try:
-            word = session.engine().model.words[0]
-        except W2vkitError:  # (a model that fails its checks: nothing to warm)
-            return
-        for name in ("similar", "neighbourhood", "kwic"):  # (kwic: its imports, and the text read once)
-            try:
-                answer(session, name, {"positive": word, "word": word, "limit": "1"})
-            except W2vkitError:  # (the page says so at each question)
-                pass
-        asked = map_question(session, {})
-        slow.ask(("map", asked), lambda: map_page_of(session, asked), MAP_WARM_WAIT)
-        slow.ask(("transforms",), lambda: fit_group_transforms(session), 0)  # (after the address: not waited for)
-
-    return warm
-
-
 def make_app(
     session: Session,
     token: str,
@@ -177,9 +153,11 @@ def make_app(
     wait: float = ANSWER_WAIT,
     code: OneTimeCode | None = None,
     port: int = 0,
+    lanes: tuple[Worker, Worker] | None = None,
 ) -> Guard:
-    """The ASGI application: the page, its questions and the map, behind the guard."""
-    quick, slow = Worker("w2vkit-explore"), Worker("w2vkit-explore-slow", MOST_PENDING_SLOW)
+    """The ASGI application: the page, its questions and the map, behind the guard, answered in
+    the `lanes` (quick, slow: the launch's, which its warm-up has begun to fill; new ones if none)."""
+    quick, slow = lanes or work_lanes()
 
     async def complete(request: Request) -> Response:
         params = dict(request.query_params)
@@ -227,9 +205,12 @@ def make_app(
         Route("/map", whole_map),
     ]
     app = Starlette(routes=routes)
-    guard = Guard(app, token, hosts, code, port)
-    guard.warm = _warmer(session, slow)
-    return guard
+    return Guard(app, token, hosts, code, port)
+
+
+def work_lanes() -> tuple[Worker, Worker]:
+    """The explorer's two lanes: quick (a word's questions) and slow (maps, contrasts, scans)."""
+    return Worker("w2vkit-explore"), Worker("w2vkit-explore-slow", MOST_PENDING_SLOW)
 
 
 def waiting_page(asked, seconds: float, progress: tuple[int, int] | None = None) -> str:
@@ -294,7 +275,6 @@ class Guard:
 
     def __init__(self, app, token: str, hosts: set[str] | None, code: OneTimeCode | None = None, port: int = 0):
         self.app, self.token, self.hosts, self.code, self.port = app, token, hosts, code, port
-        self.warm: Callable[[], None] = lambda: None  # (make_app's: what to do before serving)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -408,27 +388,18 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(
-    session: Session,
-    sock: socket.socket,
-    token: str,
-    ready: Callable[[str], None] | None = None,
-    code: OneTimeCode | None = None,
-) -> None:
-    """Serve until Ctrl-C (uvicorn's own signal handling; the worker threads are daemons)."""
+def serve(app: Guard, sock: socket.socket, ready: Callable[[str], None] | None = None) -> None:
+    """Serve `app` on `sock` until Ctrl-C (uvicorn's own signal handling; the worker threads are daemons)."""
     import uvicorn
 
     from .deadline import HEADER_DEADLINE, protocol_with_deadline
 
-    host, port = sock.getsockname()[:2]
-    app = make_app(session, token, allowed_hosts(host, port), code=code, port=port)
     config = uvicorn.Config(
         app, log_level="debug" if debug_enabled() else "warning", lifespan="off", limit_concurrency=64,
         timeout_keep_alive=5, access_log=bool(os.environ.get("W2VKIT_EXPLORE_LOG")),
         http=protocol_with_deadline(HEADER_DEADLINE),
     )  # fmt: skip
     server = uvicorn.Server(config)
-    app.warm()
     if ready is not None:
         threading.Thread(target=_when_started, args=(server, ready), daemon=True).start()
     server.run(sockets=[sock])

@@ -33,7 +33,7 @@ import numpy as np
 from ..base.choices import COMPARE_ANCHORS, COMPARE_MIN_COUNT, COMPARE_NEIGHBOURS, COMPARE_RANK, DEFAULT_TOPN
 from ..base.limits import check_number
 from ..base.results import Result
-from ..base.vecmath import top_k, unit_rows
+from ..base.vecmath import row_neighbours, unit_rows
 from ..errors import UnknownWordError, UsageError
 from ..queries.arguments import words_argument
 from ..queries.query import Engine
@@ -46,7 +46,6 @@ REFINE_DROP = 0.1
 MIN_MEMBERS = 3
 UNSTABLE_WITHIN = 0.3  # a word whose members agree with their own model less than this is noise
 SHARED_WARNING = 500  # fewer shared words than this: a rotation is poorly determined
-SCORE_BLOCK_ELEMENTS = 4 << 20
 
 
 @dataclass
@@ -96,26 +95,14 @@ def procrustes_rotation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return rotation.astype(np.float32)
 
 
-def nearest_rows(unit: np.ndarray, rows, k: int, block: int = 1024) -> list[list[int]]:
+def nearest_rows(unit: np.ndarray, rows, k: int) -> list[list[int]]:
     """The k nearest other rows (by cosine of unit rows) of each of `rows`, best first (fewer where
-    a row has fewer neighbours: zero vectors are no one's), computed a block of rows at a time
-    (memory bounded for 300k words; long work says how far it is)."""
-    rows = np.asarray(rows, dtype=np.int64)
-    k = min(k, len(unit) - 1)
-    out: list[list[int]] = []
-    block = max(1, min(block, SCORE_BLOCK_ELEMENTS // max(1, len(unit))))
-    blocks = -(-len(rows) // block)
-    zero = ~unit.any(axis=1)
-    report = max(1, blocks // 10) if blocks >= 100 else 0
-    for number, start in enumerate(range(0, len(rows), block)):
-        if report and number and number % report == 0:
-            log.info("neighbours of %s of %s words...", f"{start:,}", f"{len(rows):,}")
-        part = rows[start : start + block]
-        sims = unit[part] @ unit.T
-        sims[np.arange(len(part)), part] = -np.inf
-        sims[:, zero] = -np.inf  # a zero (or broken) vector is no one's neighbour
-        out += [[i for i in found if i >= 0] for found in top_k(sims, k).tolist()]
-    return out
+    a row has fewer neighbours: zero vectors are no one's): w2vkit.base.vecmath.row_neighbours,
+    saying how far a long run has got."""
+    indices, _ = row_neighbours(
+        unit, k, rows, lambda done, total: log.info("neighbours of %s of %s words...", f"{done:,}", f"{total:,}")
+    )
+    return [[i for i in found if i >= 0] for found in indices.tolist()]
 
 
 def fit_alignment(ua: np.ndarray, ub: np.ndarray, anchor: np.ndarray, rounds: int = 0) -> tuple[np.ndarray, int]:

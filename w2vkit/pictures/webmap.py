@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..base.render import json_safe
-from ..base.vecmath import top_k, unit_rows
+from ..base.vecmath import row_neighbours, unit_rows
 from ..queries.query import Engine
 from .fonts import page_font_face
 
@@ -37,28 +37,15 @@ NEIGHBOURS = 10
 # Memory for one block of rows of the similarity matrix and its selection (4-byte cosines, a
 # 4-byte negated copy and argpartition's 8-byte indices per cell): the block's rows are chosen so
 # that the block takes about this much whatever the number of words.
-BLOCK_BYTES = 128 << 20
 
 
-def neighbour_lists(vectors: np.ndarray, k: int = NEIGHBOURS, block: int | None = None):
-    """(indices, cosines) of each row's k nearest other rows by cosine, computed in blocks of
-    rows that take about BLOCK_BYTES each, not the whole n x n similarity matrix (40 GB at
-    100,000 words)."""
-    unit = unit_rows(vectors)
-    n = len(unit)
-    k = min(k, n - 1)
-    block = block or max(16, BLOCK_BYTES // (16 * max(n, 1)))
-    indices = np.empty((n, k), dtype=np.int32)
-    scores = np.empty((n, k), dtype=np.float32)
-    for start in range(0, n, block):
-        sims = unit[start : start + block] @ unit.T
-        rows = np.arange(sims.shape[0])
-        sims[rows, start + rows] = -np.inf  # a word is not its own neighbour
-        best = top_k(sims, k)
-        best = np.where(best >= 0, best, (start + rows)[:, None])  # (a row of fewer than k: itself fills)
-        indices[start : start + block] = best
-        scores[start : start + block] = np.take_along_axis(sims, best, axis=1)
-    return indices, scores
+def neighbour_lists(vectors: np.ndarray, k: int = NEIGHBOURS):
+    """(indices, cosines) of each row's k nearest other rows by cosine (w2vkit.base.vecmath's one
+    block loop, row_neighbours); a row with fewer than k names itself in the rest."""
+    indices, cosines = row_neighbours(unit_rows(vectors), k)
+    own = np.arange(len(indices))[:, None]
+    fill = indices < 0
+    return np.where(fill, own, indices).astype(np.int32), cosines
 
 
 def map_data(

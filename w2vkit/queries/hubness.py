@@ -17,28 +17,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..base.cachefile import StampedCache
-from ..base.vecmath import top_k
+from ..base.vecmath import row_neighbours, top_k
 
 HUBNESS_K = 10
 CACHE = "hubness.npy"
-BLOCK_ELEMENTS = 4 << 20  # scores held at once (16 MB of float32)
 
 
 def neighbour_means(unit: np.ndarray, k: int = HUBNESS_K) -> np.ndarray:
-    """Each row's mean cosine with its k nearest other rows (unit rows; a zero row: 0)."""
-    n = len(unit)
-    k = max(1, min(k, n - 1))
-    out = np.zeros(n, dtype=np.float32)
-    block = max(1, BLOCK_ELEMENTS // max(1, n))
-    for start in range(0, n, block):
-        sims = unit[start : start + block] @ unit.T
-        rows = np.arange(sims.shape[0])
-        sims[rows, start + rows] = -np.inf
-        best = top_k(sims, k)
-        values = np.take_along_axis(sims, np.maximum(best, 0), axis=1)
-        values = np.where(best >= 0, values, 0.0)
-        out[start : start + block] = values.mean(axis=1)
-    return out
+    """Each row's mean cosine with its k nearest other rows (unit rows; a row with none: 0)."""
+    _, cosines = row_neighbours(unit, max(1, k))
+    found = np.isfinite(cosines)
+    return np.where(found, cosines, 0).sum(axis=1, dtype=np.float32) / np.maximum(cosines.shape[1], 1)
 
 
 def _cache(engine) -> StampedCache:
