@@ -103,8 +103,10 @@ def test_a_view_that_is_not_there_or_not_sound_is_one_line(invoke, hybrid_model,
     assert r.exit_code == 1 and "a link on the way to the topical view file" in r.stderr and r.stderr.count("\n") == 1
 
 
-def test_members_and_the_csls_cache_follow_the_view(tmp_path):
+def test_members_and_the_csls_cache_follow_the_view(tmp_path, monkeypatch):
     from conftest import model_with_members
+
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))  # (its own: another test may fill the shared one)
 
     from w2vkit.queries.hubness import hubness
 

@@ -109,7 +109,7 @@ def row_neighbours(unit: np.ndarray, k: int, rows=None, report=None) -> tuple[np
     k = max(0, min(int(k), len(unit) - 1))
     indices = np.full((len(rows), k), -1, dtype=np.int64)
     cosines = np.full((len(rows), k), -np.inf, dtype=np.float32)
-    zero = ~unit.any(axis=1)
+    zero = np.logical_not(np.asarray(unit).any(axis=1)).astype(bool).reshape(-1)
     block = max(1, NEIGHBOUR_BLOCK_ELEMENTS // max(1, len(unit)))
     blocks = -(-len(rows) // block)
     every = max(1, blocks // 10) if blocks >= 100 and report is not None else 0

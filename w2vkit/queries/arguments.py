@@ -62,7 +62,8 @@ def value_text(name: str, column: str, value) -> str:
     try:
         number = float(value)
     except OverflowError:  # (an int past any float: 10**400)
-        shown = f"{str(int(value))[:12]}… ({len(str(int(value))):,} digits)"
+        digits = str(value)
+        shown = f"{digits[:12]}… ({len(digits):,} digits)"
         raise UsageError(f"{{{name}}} gives {column}={shown}: {column} is a finite number", name) from None
     if not math.isfinite(number):
         raise UsageError(f"{{{name}}} gives {column}={number!r}: {column} is a finite number", name)
