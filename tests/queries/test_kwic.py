@@ -215,3 +215,40 @@ def test_the_original_passage_is_the_row_as_written_around_the_same_place():
     shown = original_passage(raw, raw.index("句120") / len(raw), 20)
     assert shown.startswith("…") and shown.endswith("…") and "句120" in shown
     assert len(shown) == 2 + 2 * 25 and shown.strip("…") in raw
+
+
+def test_a_tables_passages_are_named_by_one_line_number_however_asked(invoke, tmp_path, novel_text):
+    """Issue 92 (the researcher's trial): kwic -m named a poem at the table's line 14 "line 12,
+    row 12", where kwic --in named it 14. The corpus cache keeps each row's line in the table (a
+    shuffled table, blank lines and the header between): kwic -m, kwic --in and --typical name
+    every passage by the line of the table it is on, and the note names no cache path."""
+    import random
+
+    rows = [line.strip() for line in novel_text[:60_000].splitlines() if line.strip()]
+    random.Random(4).shuffle(rows)
+    table = tmp_path / "shuffled.tsv"
+    with open(table, "w", encoding="utf-8") as f:
+        f.write("half\ttext\n")
+        for i, text in enumerate(rows):
+            if i % 37 == 5:
+                f.write("\n")  # (a blank line: no row, one more line)
+            f.write(f"{'前' if i % 2 else '后'}\t{text}\n")
+    model = tmp_path / "m"
+    r = invoke(["train", table, "--epochs", "1", "--dim", "16", "--min-count", "2", "-o", model, "-q"])
+    assert r.exit_code == 0, r.stderr
+    file_lines = table.read_text(encoding="utf-8").split("\n")
+
+    def lines_of(args) -> list[int]:
+        got = invoke(["kwic", "悟空", "-n", "500", "--format", "json", *args])
+        assert got.exit_code == 0, got.stderr
+        doc = json.loads(got.stdout)
+        assert not any("cache" in n["message"] for n in doc["notes"]), doc["notes"]
+        return [hit["line"] for hit in doc["results"]]
+
+    by_model = lines_of(["-m", model])
+    by_table = lines_of(["--in", table])
+    typical = lines_of(["--in", table, "-m", model, "--where", "half=前", "--typical"])
+    assert len(by_model) > 20 and set(by_model) <= set(by_table) and set(typical) <= set(by_table)
+    assert max(by_model) > len(rows) // 2  # (far into the file, past many blank lines)
+    for line in by_model + typical:
+        assert "悟空" in file_lines[line - 1], line

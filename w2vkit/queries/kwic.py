@@ -372,12 +372,9 @@ def passages(
     from ..text.reading.tables import is_table
 
     found = _found(word, source, model, width, limit, text_column, where, near, background, columns)
-    # (a table a model was trained on: its text holds a line per row, so the line is the row's number)
-    rows: list[tuple] = [
-        (h.file, h.line, h.document or (f"row {h.line}" if not source and is_table(h.file) else ""), h.left, h.word,
-         h.right)
-        for h in found.hits
-    ]  # fmt: skip
+    # (a table a model was trained on: its text holds a line per row, and its line map names each by
+    # the line of the table it starts on, as kwic --in and --typical name it)
+    rows: list[tuple] = [(h.file, h.line, h.document or "", h.left, h.word, h.right) for h in found.hits]
     fields = {
         "word": found.word,
         "source": found.path,
@@ -401,8 +398,15 @@ def passages(
     # blank lines left out, and its line map gives each the raw file's number: the novel's line 149
     # there is its raw line 304; without a map, say so; a table's line is its row)
     numbered = ""
-    if not source and not found.raw_lines and not all(is_table(h.file) for h in found.hits):
-        numbered = "; lines are numbered in the segmented text, not the raw file (--in FILE for its lines)"
+    if not source and not found.raw_lines:
+        numbered = (
+            "; rows are numbered by their place among the rows read, not by the table's lines (a model trained "
+            "by w2vkit 0.10 or later numbers them by line; --in TABLE for its lines)"
+            if found.hits and all(is_table(h.file) for h in found.hits)
+            else "; lines are numbered in the segmented text, not the raw file (--in FILE for its lines)"
+        )
+    # (a model's text is named as the model, never by its copy's place in the cache)
+    read = found.path if source else f"the text {model.path} was trained on"
     beside = None
     if background:  # (the background's passages after the text's, each row saying which it is from)
         corpus, files = model_corpus(model, "background")
@@ -420,7 +424,7 @@ def passages(
     near_it = f" near {found.near}" if found.near is not None else ""
     result.note(
         f"{found.total:,} occurrences of {found.word}{near_it} on {found.lines:,} line{'' if found.lines == 1 else 's'} of "
-        f"{found.path}{shown}{numbered}",
+        f"{read}{shown}{numbered}",
         kind="info",
     )
     if beside is not None:

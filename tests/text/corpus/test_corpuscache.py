@@ -183,7 +183,8 @@ def test_each_corpus_line_knows_its_raw_line_as_kwic_in_numbers_it(tmp_path, mon
     assert text_lines(sentences.path) is None
     table = tmp_path / "t.tsv"
     table.write_text("text\nalpha beta\n\ngamma\n", encoding="utf-8")
-    assert text_lines(prepare_corpus([str(table)], SegmentOptions(lang="en")).path) is None
+    # (a table's rows: each named by the line of the table it is on, the header and the blank line between)
+    assert text_lines(prepare_corpus([str(table)], SegmentOptions(lang="en")).path).tolist() == [2, 4]
 
 
 def test_a_corpus_built_meanwhile_by_another_run_is_kept_under_its_readers(novel_part, monkeypatch):

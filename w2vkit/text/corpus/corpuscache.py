@@ -30,6 +30,7 @@ from ...base.records import RecordError, read_json
 from ...base.trust import confined, matches
 from ...errors import InputError, OutputError, UsageError
 from ..reading.inputs import discover_inputs, open_text, paragraphs
+from ..reading.tables import table_line_numbers
 from ..reading.textsample import forget_samples
 from ..segmenting.corpusfile import CorpusSink, CorpusWriter, WordCounts
 from ..segmenting.pipeline import hash_inputs, segment_into
@@ -156,12 +157,13 @@ def prepare_corpus(
                 _, discovered, _ = segment_into(files, sink, seg_options, jobs=jobs, progress=progress, cluster=cluster)
                 new_words = [w.word for w in discovered]
                 counts = sink.finish()
-                text_lines = sink.text_lines()
+                # (a table's text: each row named by its line in the table, as kwic --in names it)
+                text_lines = sink.text_lines([table_line_numbers(f.path) if f.table else None for f in files])
             else:
                 counts = _rewrap_segmented(files, out, max_line_tokens)
         stats = out.stats()
         stats["counts_sha256"] = counts.write(tmp / COUNTS)  # (hashed as it is written)
-        if text_lines is not None and len(text_lines) == stats.get("lines") and not any(f.table for f in files):
+        if text_lines is not None and len(text_lines) == stats.get("lines"):
             stats["text_lines_sha256"] = _saved(tmp / TEXT_LINES, text_lines)
         check_unchanged(stamps)
         (tmp / NEW_WORDS).write_text(json.dumps(new_words, ensure_ascii=False), encoding="utf-8")

@@ -19,6 +19,8 @@ import hashlib
 import io
 import logging
 import os
+import sys
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -319,13 +321,14 @@ def table_text(
     ]
     folder = cache_root() / "tables"
     out = folder / f"{key}-{Path(path).name.split('.')[0]}.txt"
-    record = out.with_suffix(".sha256")  # "sha256 bytes" of the text as it was written
+    # "sha256 bytes lines-sha256" of the text as it was written, and of its line map (line_numbers)
+    record = out.with_suffix(".sha256")
     if out.is_file():
         try:
-            recorded, written = record.read_text(encoding="utf-8").split()
-            why = matches(out, recorded, int(written))
+            recorded, written, numbered = record.read_text(encoding="utf-8").split()
+            why = matches(out, recorded, int(written)) or matches(_numbers_file(out), numbered)
         except (OSError, ValueError):
-            why = "its record is missing or damaged"
+            why = "its record is missing, damaged or from an earlier w2vkit"
         if why is None:
             return out
         log.warning("warning: the cached text of %s is damaged (%s); reading the table again", path, why)
@@ -333,24 +336,56 @@ def table_text(
     # texts half-written by runs that were killed (their process is gone) go first
     remove_stale(folder, ".*.tmp-*", lambda name: pid_suffix(name, ".tmp-"))
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    rows = 0
+    numbers = array("I")  # (each text line's row, by the line of the table it starts on)
     try:
         with HashedWriter(tmp) as w:  # (hashed as written)
-            for _, row in read_rows(path, list(dict.fromkeys([text_column, *conditions]))):
+            for lineno, row in read_rows(path, list(dict.fromkeys([text_column, *conditions]))):
                 if conditions and not meets(row, conditions):
                     continue
                 w.write((" ".join(row[text_column].split("\n")).replace("\r", " ") + "\n").encode("utf-8"))
-                rows += 1
-        if rows == 0:
+                numbers.append(lineno)
+        if not numbers:
             if conditions:
                 raise no_row_meets(path, read_rows(path, list(conditions)), conditions)
             raise InputError(f"{path}: no rows")
         size = tmp.stat().st_size
+        numbered = _write_numbers(_numbers_file(out), numbers)
         os.replace(tmp, out)
-        write_own_file(record, f"{w.sha256} {size}")
+        write_own_file(record, f"{w.sha256} {size} {numbered}")
     finally:
         tmp.unlink(missing_ok=True)
     return out
+
+
+def _numbers_file(text: Path) -> Path:
+    return text.with_name(text.stem + ".lines")
+
+
+def _write_numbers(path: Path, numbers: array) -> str:
+    """The table's line of each row of its text (uint32, little-endian), written atomically; its sha256."""
+    ordered = array("I", numbers)
+    if sys.byteorder != "little":
+        ordered.byteswap()
+    data = ordered.tobytes()
+    write_own_file(path, data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def table_line_numbers(text: str | os.PathLike):
+    """For a table's text in the cache (table_text): the line of the table each of its lines (a
+    row) starts on, as the table file numbers them (its header line 1; a row of cells that span
+    lines named by its first), believed only with the record's checksum; None when the text is not
+    a table's or its map cannot be believed (the caller numbers rows by their place)."""
+    import numpy as np
+
+    text = Path(text)
+    try:
+        _, _, numbered = text.with_suffix(".sha256").read_text(encoding="utf-8").split()
+        if matches(_numbers_file(text), numbered) is not None:
+            return None
+        return np.frombuffer(_numbers_file(text).read_bytes(), dtype="<u4").astype(np.uint32)
+    except (OSError, ValueError):
+        return None
 
 
 def parse_conditions(pairs, option: str = "where") -> dict[str, str]:

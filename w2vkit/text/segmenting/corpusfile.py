@@ -261,16 +261,25 @@ class CorpusSink:
             spool.close()
             self.spool = next_spool
 
-    def text_lines(self):
+    def text_lines(self, maps=None):
         """The line of its input (1-based) that each line of the corpus comes from, as uint32, or
         None where it is not known (a line per sentence). Glued names and phrases are split and
-        joined within lines, so the lines the workers wrote are the corpus's."""
+        joined within lines, so the lines the workers wrote are the corpus's. `maps`: for each
+        input, the number its own lines stand for (a table's text: each row's line in the table),
+        or None (its lines are its numbers); one that does not fit its input: None."""
         known = [k for k in self.given if k is not None]
         if len(known) < len(self.given):
             return None
         import numpy as np
 
-        parts = [np.repeat(np.arange(1, len(k) + 1, dtype=np.uint32), np.frombuffer(k, np.uint32)) for k in known]
+        maps = maps or [None] * len(known)
+        if any(m is not None and len(m) != len(k) for m, k in zip(maps, known)):
+            return None
+        parts = [
+            np.repeat(np.arange(1, len(k) + 1, dtype=np.uint32) if m is None else np.asarray(m, np.uint32),
+                      np.frombuffer(k, np.uint32))
+            for k, m in zip(known, maps)
+        ]  # fmt: skip
         return np.concatenate(parts) if parts else np.zeros(0, np.uint32)
 
     def finish(self) -> WordCounts:
