@@ -73,11 +73,10 @@ def read_documents(
             shown = ", ".join(list(dict.fromkeys(values))[:20])
             raise UsageError(f"{path}: no group {', '.join(map(repr, missing))} in column {by!r}; it has {shown}")
         order, ordered = wanted, True
-    else:
+    else:  # (an order free of the table's row order: numbers in theirs, else the largest group first)
         order = list(dict.fromkeys(v for v in values if v))
         numeric = all(number_value(v) is not None for v in order)
-        if numeric:
-            order.sort(key=lambda v: number_value(v) or 0.0)
+        order = sorted(order, key=lambda v: number_value(v) or 0.0) if numeric else ordered_levels(order, values)
         ordered = numeric or len(order) == 2  # (two groups: the second against the first, once)
     if len(order) < 2:
         raise UsageError(f"{path}: column {by!r} has {len(order)} group; a contrast needs two or more")
@@ -205,6 +204,22 @@ MAX_NUMBER = 1e150
 # Cells that R and pandas read as a missing number (Python's float() takes them as numbers too).
 MISSING_NUMBERS = frozenset({"nan", "-nan", "+nan", "na", "n/a", "null", "none", "inf", "-inf", "+inf", "infinity",
                              "-infinity", "+infinity"})  # fmt: skip
+
+
+def ordered_levels(distinct: list[str], values: list[str]) -> list[str]:
+    """A column's levels in an order free of the table's row order: the largest group first (the
+    default baseline; ties by the order below), then the others in their own order: as numbers
+    where every level is one (1, 2, 10), else by code point."""
+    from collections import Counter
+
+    numbers = [number_value(v) for v in distinct]
+    if all(x is not None for x in numbers):
+        order = [v for _, v in sorted(zip(numbers, distinct))]
+    else:
+        order = sorted(distinct)
+    sizes = Counter(values)
+    largest = max(order, key=lambda v: (sizes[v], -order.index(v)))
+    return [largest] + [v for v in order if v != largest]
 
 
 def number_value(value: str) -> float | None:

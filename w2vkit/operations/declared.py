@@ -175,8 +175,8 @@ CONTRAST_PARAMETERS = (
     Parameter(
         "baseline",
         "conditions",
-        "In a regression, the level a covariate of levels is measured against (repeatable) [default: its first value "
-        "in the table]",
+        "In a regression, the level a covariate of levels is measured against (repeatable) [default: its largest "
+        "group]",
         ("--baseline",),
         page_most=False,
         metavar="COLUMN=VALUE",

@@ -131,7 +131,7 @@ def contrast(
         regression's norm holds 0 in its interval whenever p ≥ 1 − level.
     baseline : dict, optional
         In a regression, the level each covariate of levels is measured against ({"period": "唐"});
-        None: its first value in the table.
+        None: its largest group (said in the header; no default depends on the rows' order).
     scan : int or True, optional
         Instead of `words`: every word seen at least this many times in each group (True:
         SCAN_MIN_OCCURRENCES), the `top` most frequent, ranked by the change of the last group;

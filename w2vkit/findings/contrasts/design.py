@@ -1,6 +1,6 @@
 """The covariates of an embedding regression (w2vkit.findings.contrasts.regression) and the design matrix
 they make: each `--by` column taken as a number or as levels (said which, and why), an intercept,
-the levels against a baseline (the first value of the table), a number centred on its mean; the
+the levels against a baseline (the largest group, unless one is asked for), a number centred on its mean; the
 blocks that are permuted and resampled whole, each constant in every covariate (checked, or split
 with `split_blocks`); an interaction `a*b` adds its parts and a term per pair of their terms (their
 product), telling how one's term differs with the other."""
@@ -13,7 +13,7 @@ import numpy as np
 
 from ...errors import UsageError
 from ..alacarte import Corpus
-from ..tabledocs import number_value
+from ..tabledocs import number_value, ordered_levels
 
 NUMBER_VALUES = 10  # a column of numbers with at least this many distinct values is a number
 MAX_LEVELS = 50  # more levels than this: a number, or a coarser column (690 years as groups helps nobody)
@@ -38,6 +38,7 @@ class Covariate:
     high: float = 0.0
     log: bool = False  # number: taken as log10 of the values (COLUMN:log)
     skew: float = 0.0  # number: the skewness of the documents' values
+    largest: bool = False  # levels: the baseline is the largest group (none was asked for)
     parts: tuple[int, int] = (-1, -1)  # interaction: its two covariates
     pairs: list[tuple[int, int]] = field(default_factory=list)  # interaction: each term's parts' design columns
 
@@ -171,7 +172,8 @@ def resolve(path, rows: list, specs: list[str], baseline: dict[str, str] | None 
                     f"the rest (at most {MAX_LEVELS}); choose {{groups}} A,B or a coarser column",
                     "groups",
                 )
-            covariate.levels = _baseline_first(path, name, distinct, (baseline or {}).get(name))
+            covariate.levels = _baseline_first(path, name, ordered_levels(distinct, values), (baseline or {}).get(name))
+            covariate.largest = (baseline or {}).get(name) is None
         out.append(covariate)
     out += _interactions(out, pairs)
     levels = {c.name for c in out if c.kind == "levels"}

@@ -214,7 +214,9 @@ def _notes(result: Result, design: Design, block: str | None) -> None:
     """What the regression rests on: how each covariate was taken, the rows left out, the blocks."""
     for c in design.covariates:
         result.note(
-            f"{c.name}: {c.kind} ({c.why})" + (f", against {c.levels[0]}" if c.kind == "levels" else ""), kind="info"
+            f"{c.name}: {c.kind} ({c.why})"
+            + (f", against {c.levels[0]}" + (" (the largest group)" * c.largest) if c.kind == "levels" else ""),
+            kind="info",
         )
         if c.kind == "number" and not c.log and c.skew > SKEWED:
             result.note(
