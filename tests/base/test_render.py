@@ -123,3 +123,11 @@ def test_csv_leaves_a_label_that_is_a_plain_number_as_written():
     assert list(read["group"]) == ["-1", "+1", "1e5", "-2.5", "'+1+1", "'-1)", "'=1", "−1"]
     numeric = pd.read_csv(io.StringIO(render(["group"], [("-1",), ("1",)], "csv")))
     assert numeric["group"].dtype.kind == "i" and list(numeric["group"]) == [-1, 1]
+
+
+def test_a_table_shows_a_tiny_number_in_significant_digits_not_as_zero():
+    """Issue 92: a regression's norm per unit printed 0.0000 (0.0000–0.0001); the table shows it
+    in three significant digits, a true 0 as 0.0000, and TSV keeps every digit."""
+    table = render(["norm", "low", "high"], [(4.91234e-05, 0.0, 0.000123)], "table").split("\n")[-1].split()
+    assert table == ["4.91e-05", "0.0000", "0.0001"]
+    assert render(["norm"], [(4.91234e-05,)], "tsv").split("\n")[1] == "4.91234e-05"

@@ -98,7 +98,9 @@ def _cell(v) -> str:
     if isinstance(v, bool):
         return str(v)
     if isinstance(v, float):
-        return f"{v:.4f}"
+        # (four decimals; a number that would show as 0.0000 and is not 0, a regression's norm per
+        # unit of a covariate counted in thousands, in three significant digits: 4.91e-05)
+        return f"{v:.3g}" if 0 < abs(v) < 0.00005 else f"{v:.4f}"
     if isinstance(v, (list, tuple)):
         return " ".join(_cell(x) for x in v)
     return str(v)

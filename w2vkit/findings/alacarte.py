@@ -235,6 +235,9 @@ def transform_fit(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) 
         record = fitted.read((3,), dtype="float64")
         return kept, _fit_record(record) if record is not None else None
     a, _, record = fit_transform(engine, corpus, window)
+    # (in the layout the cache gives back: a product with a Fortran-ordered A differs from the same
+    # with its C-ordered copy in the last digit, so the first answer would differ from the next)
+    a = np.ascontiguousarray(a)
     fit = _fit_record(record)
     why = cache.keep(a) or fitted.keep(record)
     if why:  # (said in the finding's notes, through fit_note: a Python caller reads it in to_dict())

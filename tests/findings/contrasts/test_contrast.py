@@ -194,6 +194,11 @@ def test_a_scan_permutes_in_full_only_the_words_its_first_pass_leaves_undecided(
     assert undecided  # (no change: some p under 0.1 by chance)
     for r in tested:
         assert r["permutations"] == (499 if r["word"] in undecided else 99), r
+    # (issue 92: the field says what ran, not only the rule)
+    more = len(undecided)
+    assert result.fields["permuted"].endswith(
+        f"(ran: 99 times for {40 - more} words; 499 times for {more} word{'s' * (more != 1)})"
+    ), result.fields["permuted"]
     alone = contrast(engine, ["w3"], table, by="group", block="author", permutations=499, bootstrap=20).records()[1]
     again = next(r for r in tested if r["word"] == "w3")
     assert alone["change"] == pytest.approx(again["change"]) and alone["occurrences"] == again["occurrences"]

@@ -253,6 +253,8 @@ def contrast(
         state["counts"], state["comparable"] = _group_counts(engine, docs)
     state["to"] = concepts
     found = _contrast_all(state, list(enumerate(zip(words, targets))), jobs, scan is not None, progress)
+    if scan is not None:  # (what ran, not only the rule: the trial read the rule as what happened)
+        fields["permuted"] = _what_ran(fields["permuted"], found)
     rows = _ranked_rows(found, docs, scan is not None, rank)
     notes = [note for _, note, _ in found if note]
     columns = list(COLUMNS) + [f"cos_{w}{end}" for w in to or [] for end in ("", "_low", "_high")]
@@ -445,6 +447,19 @@ def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progre
             limit, floor = min(limit * SCAN_MORE, SCAN_MOST), True
         state["permutations"] = full
     return found
+
+
+def _what_ran(rule: str, found: list) -> str:
+    """A scan's `permuted` field: the rule, then how many words were permuted how many times."""
+    from collections import Counter
+
+    most: dict[int, int] = {}  # (each word's most permutations over its rows)
+    for i, _, n in _tested(found):
+        most[i] = max(most.get(i, 0), n)
+    counts = sorted(Counter(most.values()).items())
+    said = "; ".join(f"{n:,} times for {k:,} word{'s' * (k != 1)}" for n, k in counts)
+    more = "" if len(counts) > 1 else "; no word needed more"
+    return f"{rule} (ran: {said}{more})" if counts else rule
 
 
 def _tested(found: list) -> list[tuple[int, float, int]]:

@@ -31,6 +31,7 @@ from .peers import occurrences_on, term_percentiles
 from .regcosines import cosine_cells, cosine_columns, level_differences, row_cells
 from .regfitted import curve, design_row, gaining, level_terms, nearest
 from .regstats import (
+    NORM_INTERVAL_RULE,
     TIED_TO_SIZE,
     Blocks,
     block_sums,
@@ -196,6 +197,7 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
     )
     if table is not None:  # (the table's path, checksum and reading options: contrast's record of it)
         provenance["table"] = table
+    provenance["interval"] = NORM_INTERVAL_RULE  # (the rule a methods section cites, where a reader looks)
     if where:
         fields["where"] = provenance["where"] = dict(where)
     columns = list(COLUMNS) + (cosine_columns(drawn[0]) if drawn is not None else [])
