@@ -406,7 +406,7 @@ def passages(
             else "; lines are numbered in the segmented text, not the raw file (--in FILE for its lines)"
         )
     # (a model's text is named as the model, never by its copy's place in the cache)
-    read = found.path if source else f"the text {model.path} was trained on"
+    read = found.path if source or model is None else f"the text {model.path} was trained on"
     beside = None
     if background:  # (the background's passages after the text's, each row saying which it is from)
         corpus, files = model_corpus(model, "background")

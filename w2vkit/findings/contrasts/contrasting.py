@@ -47,9 +47,10 @@ from ..tabledocs import read_documents, table_label, table_provenance, table_row
 from ..targets import Target, concept_vectors, parse_target
 from .contrastquestion import ContrastQuestion
 from .design import columns_named, parse_spec, resolve
+from .groupdifferences import with_differences
 from .groupmembers import ask_members
 from .grouprows import CHANGE, COLUMNS, GROUP, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles, scan_rows
-from .groupwords import scanned_words
+from .groupwords import scanned_words, what_ran
 from .nnratio import check_ratio, ratio_result
 from .regression import check_regression, regress
 from .trajectory import paths
@@ -217,7 +218,7 @@ def contrast(
     names = columns_named(specs)
     if not names or "" in names:
         raise UsageError("{by} names no column: give the column of the groups", "by")
-    rows = table_rows(engine, path, [text_column, *names] + ([block] if block else []), where)
+    rows = read = table_rows(engine, path, [text_column, *names] + ([block] if block else []), where)
     table = table_provenance(path, rows, text_column=text_column, block=block, split_blocks=split_blocks)
     path = table_label(path)  # (a DataFrame is named so in messages; its rows are read)
     if len(names) > 1 or groups is None:  # (an interaction names two columns)
@@ -254,7 +255,7 @@ def contrast(
     state["to"] = concepts
     found = _contrast_all(state, list(enumerate(zip(words, targets))), jobs, scan is not None, progress)
     if scan is not None:  # (what ran, not only the rule: the trial read the rule as what happened)
-        fields["permuted"] = _what_ran(fields["permuted"], found)
+        fields["permuted"] = what_ran(fields["permuted"], _tested(found))
     rows = _ranked_rows(found, docs, scan is not None, rank)
     notes = [note for _, note, _ in found if note]
     columns = list(COLUMNS) + [f"cos_{w}{end}" for w in to or [] for end in ("", "_low", "_high")]
@@ -273,6 +274,12 @@ def contrast(
         )
         columns[columns.index("cosines") + 1 : columns.index("cosines") + 1] = ["recurrence"] if asked else []
     result = Result("contrast", columns, [tuple(r) for r in rows], fields, provenance=provenance)
+    if to and scan is None and len(docs.groups) == 2:  # (the second group's cosines less the first's)
+        question = ContrastQuestion(
+            words, str(path), names, block, text_column, window, permutations, bootstrap, min_occurrences, seed,
+            level, split_blocks, where, None, list(to),
+        )  # fmt: skip
+        with_differences(result, engine, question, read, table, docs.groups)
     _say_what_it_rests_on(result, notes, docs, block, scan, len(words), fit)
     if asked:
         result.note(MEMBERS_NOTE.format(members=asked), kind="info")
@@ -447,19 +454,6 @@ def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progre
             limit, floor = min(limit * SCAN_MORE, SCAN_MOST), True
         state["permutations"] = full
     return found
-
-
-def _what_ran(rule: str, found: list) -> str:
-    """A scan's `permuted` field: the rule, then how many words were permuted how many times."""
-    from collections import Counter
-
-    most: dict[int, int] = {}  # (each word's most permutations over its rows)
-    for i, _, n in _tested(found):
-        most[i] = max(most.get(i, 0), n)
-    counts = sorted(Counter(most.values()).items())
-    said = "; ".join(f"{n:,} times for {k:,} word{'s' * (k != 1)}" for n, k in counts)
-    more = "" if len(counts) > 1 else "; no word needed more"
-    return f"{rule} (ran: {said}{more})" if counts else rule
 
 
 def _tested(found: list) -> list[tuple[int, float, int]]:

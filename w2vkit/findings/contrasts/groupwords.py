@@ -1,5 +1,6 @@
 """Words of a table's groups (w2vkit.findings.contrasts): the words a scan contrasts (seen often
-enough in every group) and the context words most typical of one group against the others."""
+enough in every group), the context words most typical of one group against the others, and what
+a scan's permutations ran."""
 
 from __future__ import annotations
 
@@ -51,3 +52,17 @@ def typical_context(
     z = np.where(ya > 0, z, -np.inf)
     best = top_k(z, n)
     return [engine.model.words[i] for i in best], [float(z[i]) for i in best]
+
+
+def what_ran(rule: str, tested: list[tuple[int, float, int]]) -> str:
+    """A scan's `permuted` field: the rule, then how many words were permuted how many times
+    (`tested`: each row's word, p and permutations)."""
+    from collections import Counter
+
+    most: dict[int, int] = {}  # (each word's most permutations over its rows)
+    for i, _, n in tested:
+        most[i] = max(most.get(i, 0), n)
+    counts = sorted(Counter(most.values()).items())
+    said = "; ".join(f"{n:,} times for {k:,} word{'s' * (k != 1)}" for n, k in counts)
+    more = "" if len(counts) > 1 else "; no word needed more"
+    return f"{rule} (ran: {said}{more})" if counts else rule
