@@ -351,13 +351,8 @@ def test_the_cosine_to_named_words_is_the_debiased_group_means(setting):
     named = contrast(
         engine, ["菩萨"], table, by="half", block="chapter", permutations=19, bootstrap=20, to=["师父", "大圣"]
     )
-    assert named.columns[-6:] == [
-        "cos_师父",
-        "cos_师父_low",
-        "cos_师父_high",
-        "cos_大圣",
-        "cos_大圣_low",
-        "cos_大圣_high",
+    assert named.columns[-12:] == [  # (two groups: the difference and its interval too, issue 92)
+        f"cos_{w}{end}" for w in ("师父", "大圣") for end in ("", "_low", "_high", "_vs", "_vs_low", "_vs_high")
     ]
     for a, b in zip(plain.records(), named.records()):  # (the other numbers stay as they were)
         assert_close({k: v for k, v in b.items() if not k.startswith("cos_")}, a)
