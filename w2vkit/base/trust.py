@@ -24,6 +24,7 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .env import cache_root
 from .files import HASH_BLOCK
@@ -131,7 +132,25 @@ def matches(path: str | os.PathLike, sha256: object, size: object = None) -> str
     return None
 
 
-class HashedWriter:
+_Holder = TypeVar("_Holder", bound="_HoldsAFile")
+
+
+class _HoldsAFile:
+    """An object holding one open file (`file`): closed by close(), or at the end of a with block."""
+
+    file: Any
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __enter__(self: _Holder) -> _Holder:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class HashedWriter(_HoldsAFile):
     """A file being written that hashes what goes into it (sha256), so its checksum is recorded
     without reading back what was just written. numpy's np.save and Faiss's callback writer write
     through `write`."""
@@ -147,21 +166,12 @@ class HashedWriter:
         self.hash.update(data)
         return len(data)
 
-    def close(self) -> None:
-        self.file.close()
-
-    def __enter__(self) -> HashedWriter:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     @property
     def sha256(self) -> str:
         return self.hash.hexdigest()
 
 
-class KeptFile:
+class KeptFile(_HoldsAFile):
     """A file that came through the door, open by its descriptor: every read (its bytes, its text,
     its lines, an array memory-mapped from it) is of the file that was checked, never of whatever
     its name points at by now. A context manager; `path` names it in messages only."""
@@ -198,15 +208,6 @@ class KeptFile:
         """A name for a library that reads only by name (Faiss): the descriptor's own entry in
         /proc, which is the open file whatever its name points at by now."""
         return f"/proc/self/fd/{self.file.fileno()}"
-
-    def close(self) -> None:
-        self.file.close()
-
-    def __enter__(self) -> KeptFile:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 class _Unclosed:

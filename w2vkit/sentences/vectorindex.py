@@ -196,8 +196,7 @@ def _write_index_files(embedder, source, folder, kind, half, metric, unit, progr
         if chosen != "flat" and folder is not None:
             checksums[f"{chosen}.faiss"] = _build_faiss(tmp, rows, dim, dtype, chosen, metric)
         counts = {"lines": rows, "empty": empty, "dim": dim, "kind": chosen, "metric": metric, "unit": unit}
-        meta = _index_meta(embedder, stream, counts, half, checksums)
-        meta["sizes"] = {name: os.stat(tmp / name).st_size for name in checksums}  # (bounds for the door)
+        meta = _index_meta(embedder, stream, counts, half, checksums, tmp)
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     except BaseException:
         import shutil
@@ -229,8 +228,9 @@ def _write_arrays(tmp: Path, offsets, first_lines, component) -> dict:
     return checksums
 
 
-def _index_meta(embedder, stream, counts: dict, half: bool, checksums: dict) -> dict:
-    """meta.json of an index: its format, sizes and kind (`counts`), the model and the source read."""
+def _index_meta(embedder, stream, counts: dict, half: bool, checksums: dict, staged: Path) -> dict:
+    """meta.json of an index: its format, sizes and kind (`counts`), the model and the source read,
+    and each file's checksum and size as `staged` holds it (the one door's bounds: indexfiles)."""
     st = os.stat(stream.path) if stream.path != "-" else None
     return {
         "format": INDEX_FORMAT,
@@ -252,6 +252,7 @@ def _index_meta(embedder, stream, counts: dict, half: bool, checksums: dict) -> 
         },
         "texts_sha256": checksums["texts.txt"],
         "checksums": checksums,
+        "sizes": {name: os.stat(staged / name).st_size for name in checksums},
     }
 
 

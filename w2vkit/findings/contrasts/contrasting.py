@@ -28,25 +28,23 @@ from ...base.choices import (
     CONTRAST_BOOTSTRAP,
     CONTRAST_MIN_OCCURRENCES,
     CONTRAST_PERMUTATIONS,
-    SCAN_MIN_OCCURRENCES,
     SCAN_RANK,
-    SCAN_RANKS,
     SCAN_TOP,
     TEXT_COLUMN,
 )
-from ...base.limits import LIMITS, check_number
 from ...base.progress import counted_with_bar
 from ...base.results import Result
 from ...base.workers import ordered_map
-from ...errors import UsageError, W2vkitError
-from ...queries.arguments import count_argument, distinct_words, points_argument, words_argument
+from ...errors import UsageError
+from ...queries.arguments import count_argument
 from ...queries.query import Engine
 from ..alacarte import DEFAULT_WINDOW, fit_note, transform_fit
-from ..permutation import LEVEL, bh, undecided
+from ..permutation import bh, undecided
 from ..tabledocs import read_documents, table_label, table_provenance, table_rows
 from ..targets import Target, concept_vectors, parse_target
+from .contrastchecks import check_literal_columns, checked_arguments, refuse_regression_options
 from .contrastquestion import ContrastQuestion
-from .design import columns_named, parse_spec, resolve
+from .design import columns_named, resolve
 from .groupdifferences import with_differences
 from .groupmembers import ask_members
 from .grouprows import CHANGE, COLUMNS, GROUP, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles, scan_rows
@@ -190,31 +188,15 @@ def contrast(
     >>> r.records()[1]["change"], r.records()[1]["p"]  # doctest: +SKIP
     (0.06, 0.001)
     """
-    if not isinstance(engine, Engine):
-        raise TypeError(f"engine must be an Engine, not {type(engine).__name__}")
-    if path is None:  # (keywords with no default, so that every front end reads one signature)
-        raise UsageError("give the table: {path} TABLE, a row a document", "path")
-    if by is None or by == []:
-        raise UsageError("give the column of the groups: {by} COLUMN", "by")
-    _check_types(by, block, text_column, to)
-    if split_blocks and not block:
-        raise UsageError("{split_blocks} splits the blocks of {block}: give {block} COLUMN", "split_blocks", "block")
-    at = points_argument("at", at)  # (a year as Python writes it, 700 or np.int64(700): its text)
-    if baseline is not None and not isinstance(baseline, dict):
-        raise TypeError(f"baseline must be a dict of column to level ({{'period': '唐'}}), not {baseline!r}")
-    words = distinct_words(words_argument("words", words)) if words is not None else []
-    if bool(words) == (scan is not None):
-        raise UsageError("give at least one word, or {scan} N (one of the two)", "scan")
-    _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan)
-    level, rank = _level_and_rank(level, rank, scan)
-    permutations = count_argument("permutations", permutations, 19)
-    bootstrap = count_argument("bootstrap", bootstrap, 10)
-    window = count_argument("window", window)
-    scan = SCAN_MIN_OCCURRENCES if scan is True else scan
+    words, at, level, rank, scan, permutations, bootstrap, window = checked_arguments(
+        engine, path, words, by, block=block, text_column=text_column, to=to, split_blocks=split_blocks, at=at,
+        baseline=baseline, groups=groups, permutations=permutations, bootstrap=bootstrap,
+        min_occurrences=min_occurrences, seed=seed, jobs=jobs, window=window, top=top, scan=scan, level=level, rank=rank,
+    )  # fmt: skip
     targets = [parse_target(engine, w) for w in words]  # (a word the model lacks: said before any work)
     concepts = concept_vectors(engine, to) if to else None  # (and one of `to`'s)
-    specs = [by] if isinstance(by, str) else list(by)
-    _check_literal_columns(path, specs)
+    specs = [by] if isinstance(by, str) else list(by or [])
+    check_literal_columns(path, specs)
     names = columns_named(specs)
     if not names or "" in names:
         raise UsageError("{by} names no column: give the column of the groups", "by")
@@ -230,7 +212,7 @@ def contrast(
                 level, split_blocks, where, at, to, baseline, picture=ordered,
             )  # fmt: skip
             return regress(engine, question, rows, table)
-    _refuse_regression_options(at, baseline)
+    refuse_regression_options(at, baseline)
     docs = read_documents(engine, path, names[0], block, text_column, groups, split_blocks, where, rows=rows)
     if ordered and not docs.ordered:  # (a picture of paths needs them: said before the work, not after)
         raise UsageError("the groups have no order: give {groups} A,B,C", "groups")
@@ -286,32 +268,6 @@ def contrast(
     return result
 
 
-def _refuse_regression_options(at, baseline) -> None:
-    """What only a regression answers, asked of one column's groups: one line saying so."""
-    if at:
-        raise UsageError(
-            "{at} asks for fitted vectors of a regression: give a number column or several {by}", "at", "by"
-        )
-    if baseline:  # (one column's groups are each against the rest, or against the one before)
-        raise UsageError(
-            "{baseline} sets a regression's reference level; one column's groups are each against the rest: give "
-            "{groups} with the baseline first to compare each group with the one before",
-            "baseline",
-            "groups",
-        )
-
-
-def _level_and_rank(level, rank, scan) -> tuple[float, str]:
-    """The interval's level and a scan's order, checked before any work (their defaults when unset)."""
-    check_number("level", level)
-    if rank is not None and scan is None:  # (it orders a scan's words: alone it would be ignored)
-        raise UsageError("{rank} orders a scan's words: give {scan} N with it, or leave {rank} out", "rank", "scan")
-    rank = SCAN_RANK if rank is None else rank
-    if rank not in SCAN_RANKS:
-        raise UsageError(f"{{rank}} is {' or '.join(SCAN_RANKS)}, not {rank!r}", "rank")
-    return (LEVEL if level is None else float(level)), rank
-
-
 # the numbers a contrast's provenance records, as its state holds them
 NUMBERS = ("window", "permutations", "bootstrap", "min_occurrences", "level")
 
@@ -365,62 +321,6 @@ def _group_counts(engine: Engine, docs) -> tuple[np.ndarray, np.ndarray]:
     ids, in_groups = docs.corpus.ids, docs.group[docs.corpus.doc] >= 0
     counts = np.bincount(ids[(ids >= 0) & in_groups], minlength=len(engine.model))
     return counts, np.array([w.isalpha() for w in engine.model.words], dtype=bool)
-
-
-def _check_literal_columns(path, specs: list[str]) -> None:
-    """`year:number` beside a column literally named so would be taken as `year` read as a number
-    without a word: refused, naming both (round 7's C27)."""
-    from ...text.reading.tables import is_frame, table_columns
-
-    kinded = [s.strip() for s in specs if parse_spec(s)[1] is not None]
-    if not kinded:
-        return
-    try:
-        columns = [str(c) for c in path.columns] if is_frame(path) else table_columns(path)
-    except W2vkitError:
-        return  # (a table that cannot be read is said by the reading itself, as ever)
-    for spec in kinded:
-        if spec in columns:
-            name, kind = parse_spec(spec)
-            raise UsageError(
-                f"{table_label(path)}: {{by}} {spec!r} names a column, and also column {name!r} as a {kind}; rename "
-                "the column so that the two cannot be confused",
-                "by",
-            )
-
-
-def _check_types(by, block, text_column, to) -> None:
-    """The Python API's column names and `to` of the types the command line gives (TypeError
-    naming the argument, as for every public function's arguments)."""
-    names = [by] if isinstance(by, str) else by
-    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
-        raise TypeError(f"by must be a column name or a list of them (str), not {by!r}")
-    for name, value in (("block", block), ("text_column", text_column)):
-        if value is not None and not isinstance(value, str):
-            raise TypeError(f"{name} must be a column name (str), not {type(value).__name__} ({value!r})")
-    if to is not None and (isinstance(to, str) or not all(isinstance(w, str) for w in to)):
-        raise TypeError(f"to must be a list of words (str), not {str(to)[:60]}")
-    if to is not None and not [w for w in to if w.strip()]:
-        raise UsageError("{to} names no word: give words such as 梅,酒 (or leave it out)", "to")
-
-
-def _check_arguments(groups, permutations, bootstrap, min_occurrences, seed, jobs, window, top, scan) -> None:
-    """contrast's arguments by the command line's ranges (w2vkit.base.limits; the window is
-    contrast's own), and groups as a list."""
-    if isinstance(groups, (str, bytes)):
-        raise TypeError(f"groups must be a list of group names, not a string ({groups!r}): split it first")
-    for name, value in (
-        ("permutations", permutations),
-        ("bootstrap", bootstrap),
-        ("min_occurrences", min_occurrences),
-        ("seed", seed),
-        ("jobs", jobs),
-    ):
-        check_number(name, value)
-    check_number("window", window, {"window": LIMITS["contrast_window"]})
-    check_number("top", top, {"top": LIMITS["scan_top"]})
-    if scan is not None and scan is not True:
-        check_number("scan", scan)
 
 
 def _contrast_all(state: dict, items: list, jobs: int | None, scan: bool, progress: bool) -> list:
