@@ -251,28 +251,13 @@ def test_the_map_is_plots_own_page_and_its_command_line_writes_the_same_map(halv
 
 def test_half_sent_requests_are_closed_at_the_header_deadline_and_questions_answered(members):
     import socket
-    import threading
-
-    import uvicorn
 
     from w2vkit.explore.deadline import protocol_with_deadline
     from w2vkit.explore.server import allowed_hosts, make_app
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    port = sock.getsockname()[1]
-    app = make_app(open_session(members), TOKEN, allowed_hosts("127.0.0.1", port), port=port)
-    config = uvicorn.Config(
-        app, log_level="warning", lifespan="off", log_config=None, limit_concurrency=64,
-        http=protocol_with_deadline(0.5),
-    )  # fmt: skip
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # (not the main thread)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
+    app = make_app(open_session(members), TOKEN, None)
+    port, stop = serving(app, http=protocol_with_deadline(0.5))
+    app.hosts, app.port = allowed_hosts("127.0.0.1", port), port
     stalled = []
     try:
         for _ in range(70):  # (more than limit_concurrency: without the deadline, every question is 503 for good)
@@ -289,8 +274,7 @@ def test_half_sent_requests_are_closed_at_the_header_deadline_and_questions_answ
     finally:
         for s in stalled:
             s.close()
-        server.should_exit = True
-        thread.join(10)
+        stop()
 
 
 def test_a_map_still_drawn_says_what_and_for_how_long_then_comes(halves):
@@ -322,8 +306,8 @@ def test_the_waiting_page_shows_how_far_a_t_sne_has_got():
     assert "<progress" not in waiting_page(asked, 3, None)  # (no iterations known yet: no bar)
 
 
-def serving(app):
-    """A real uvicorn server of `app` on 127.0.0.1 in a thread: (port, stop)."""
+def serving(app, **options):
+    """A real uvicorn server of `app` on 127.0.0.1 in a thread (uvicorn's `options` beside): (port, stop)."""
     import socket
     import threading
 
@@ -332,7 +316,7 @@ def serving(app):
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", log_config=None, limit_concurrency=64)
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", log_config=None, limit_concurrency=64, **options)
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # (not the main thread)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
