@@ -52,15 +52,16 @@ class Swapper:
 
 def outcomes(read, reads: int = READS) -> dict[str, int]:
     """How `reads` calls of read() ended: 'own' (the folder's content), 'refused' (a W2vkitError
-    naming the link, the file or its checksum), or 'outside:...' (anything else: a read of the
-    outside file)."""
+    naming the link, or a file or folder missing at that moment), or 'outside:...' (anything
+    else, a checksum that does not match among them: a read of the outside file)."""
     seen: dict[str, int] = {}
     for _ in range(reads):
         try:
             kind = "own" if read() else "outside: its content"
         except W2vkitError as e:
             text = str(e)
-            kind = "refused" if ("a link on the way" in text or "missing" in text) else f"outside: {text[:120]}"
+            refusals = ("a link on the way", "missing", "no such model directory", "not a w2vkit model")
+            kind = "refused" if any(r in text for r in refusals) else f"outside: {text[:120]}"
         seen[kind] = seen.get(kind, 0) + 1
     return seen
 
@@ -139,4 +140,49 @@ def test_an_index_file_swapped_for_a_link_while_searches_run_is_never_read(
     with Swapper(index / name, outside) as swapper:
         seen = outcomes(read)
     assert swapper.swaps > 0
+    assert set(seen) <= {"own", "refused"}, seen
+
+
+def test_a_members_folder_swapped_for_a_link_while_loads_run_is_never_read(halves, tmp_path):
+    """A member's files are opened from its model's folder (Model.door): a member's folder swapped
+    for a link to a look-alike outside (another model's member) while the members are loaded is
+    refused, never read."""
+    from w2vkit.model.members import load_members
+    from w2vkit.model.store import load_model
+
+    model, _ = halves
+    copy = tmp_path / "m"
+    shutil.copytree(model, copy)
+    own = [np.array(m.vectors) for m in load_members(load_model(copy))]
+    outside = tmp_path / "outside-member"
+    shutil.copytree(copy / "members" / "01", outside)
+    np.save(outside / "vectors.npy", np.full_like(own[0], 7.0))  # (the same shape, other numbers)
+    loaded = load_model(copy)
+
+    def read() -> bool:
+        return all(np.array_equal(m.vectors, v) for m, v in zip(load_members(loaded), own))
+
+    member, real = copy / "members" / "01", copy / "members" / ".real-01"
+    stop, swaps = threading.Event(), [0]
+
+    def swap() -> None:  # (the folder moved aside, a link to the look-alike in its place, then back)
+        import time
+
+        while not stop.is_set():
+            os.rename(member, real)
+            os.symlink(outside, member)
+            time.sleep(0.0005)  # (each state held a moment: a load sees the folder, then the link)
+            os.unlink(member)
+            os.rename(real, member)
+            time.sleep(0.0005)
+            swaps[0] += 1
+
+    thread = threading.Thread(target=swap, daemon=True)
+    thread.start()
+    try:
+        seen = outcomes(read, 150)
+    finally:
+        stop.set()
+        thread.join()
+    assert swaps[0] > 0
     assert set(seen) <= {"own", "refused"}, seen

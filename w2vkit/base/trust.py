@@ -288,7 +288,9 @@ def _refusal(path: Path, part: str, dir_fd: int, what: str, error: OSError) -> R
         st = os.lstat(part, dir_fd=dir_fd)
     except OSError:
         return RecordError(path, f"the {what} is missing")
-    if stat.S_ISLNK(st.st_mode):
+    # (a folder opened O_DIRECTORY|O_NOFOLLOW that is a folder again by now was a link: swapped meanwhile)
+    swapped = error.errno == errno.ENOTDIR and stat.S_ISDIR(st.st_mode)
+    if stat.S_ISLNK(st.st_mode) or swapped:
         return RecordError(path, f"a link on the way to the {what}; w2vkit reads only files inside the folder")
     if not stat.S_ISDIR(st.st_mode) and not stat.S_ISREG(st.st_mode):
         return RecordError(path, f"the {what} is not a regular file")

@@ -68,7 +68,10 @@ def load_members(model: Model) -> list[Model]:
             inside(model.path, relative, "member's folder")
         except RecordError as e:
             raise CorruptModelError(f"{e}; retrain the model") from None
-        member = load_model(model.path / relative)
+        # (and each of its files opened from the model's folder, so a link swapped in at the
+        # member's folder after this check is refused too: Model.door)
+        root, name = model.door(relative)
+        member = load_model(model.path / relative, within=(root, name))
         if member.meta.get("vectors_sha256") != entry.get("vectors_sha256"):
             raise CorruptModelError(
                 f"{model.path / relative}: not the member this model was saved with (checksum differs); retrain"

@@ -104,6 +104,15 @@ class Model:
     _ngrams: tuple | None = field(default=None, repr=False)
     # the model as saved, when this one answers with one of its views (w2vkit.model.views)
     saved: Model | None = field(default=None, repr=False)
+    # a member's files are named from its model's folder (`root`, with the member's `within`), so the
+    # door refuses a link at the member's folder too (w2vkit.base.trust.opened_inside)
+    root: Path | None = field(default=None, repr=False)
+    within: str = field(default="", repr=False)
+
+    def door(self, name: str) -> tuple[Path, str]:
+        """(folder, relative name) of one of this model's files, as the one door takes it: the
+        outermost model folder and the name from it (a member's: members/NN/NAME)."""
+        return door_of(self.path, self.root, self.within, name)
 
     @property
     def index(self) -> dict[str, int]:
@@ -133,7 +142,7 @@ class Model:
     def ngram_table(self):
         """The character n-gram vectors of a subword model (w2vkit.model.subwords), or None."""
         if self._ngrams is None:
-            self._ngrams = (load_ngrams(self.path, self.meta),)
+            self._ngrams = (load_ngrams(self.door, self.meta),)
         return self._ngrams[0]
 
     def dropped_counts(self) -> dict[str, int]:
@@ -149,7 +158,7 @@ class Model:
         fix = "delete it (it only explains unknown words) or retrain the model"
         try:
             dropped = kept_file(
-                self.path, DROPPED, self.meta.get("dropped_sha256"), what="dropped words",
+                *self.door(DROPPED), self.meta.get("dropped_sha256"), what="dropped words",
                 size=self.meta.get("dropped_bytes"), limit=MAX_DROPPED_BYTES, unrecorded=True,
             )  # fmt: skip
         except RecordError as e:
@@ -310,7 +319,9 @@ def save_model(
 REPLACED_RETRIES = 3  # loads begun again when the model folder was replaced while being read
 
 
-def load_model(path: str | os.PathLike, *, mmap: bool = True, verify: bool | None = None) -> Model:
+def load_model(
+    path: str | os.PathLike, *, mmap: bool = True, verify: bool | None = None, within: tuple[Path, str] | None = None
+) -> Model:
     """Load a model directory with numpy only (no pickle, no gensim).
 
     A model is replaced by renaming folders (publish), so a load that began before a retrain
@@ -324,6 +335,9 @@ def load_model(path: str | os.PathLike, *, mmap: bool = True, verify: bool | Non
         The model directory.
     mmap : bool
         Memory-map vectors.npy (read-only) rather than reading it into memory.
+    within : (Path, str), optional
+        For a member: its model's folder and the member's folder relative to it (members/NN), so
+        that every file is opened from the model's folder and a link at the member's is refused.
     verify : bool or None
         The checksums of vectors.npy and vocab.tsv are checked on every load (a file unchanged
         since it was last hashed is not hashed again: w2vkit.base.trust). True: hash the vectors
@@ -352,7 +366,7 @@ def load_model(path: str | os.PathLike, *, mmap: bool = True, verify: bool | Non
     for attempt in range(REPLACED_RETRIES + 1):
         folder = _folder_id(path)
         try:
-            model = _load_model_once(path, mmap, verify)
+            model = _load_model_once(path, mmap, verify, within)
         except (CorruptModelError, ModelNotFoundError):
             if attempt < REPLACED_RETRIES and _replaced(path, folder):
                 continue
@@ -361,6 +375,12 @@ def load_model(path: str | os.PathLike, *, mmap: bool = True, verify: bool | Non
             continue
         return model
     raise AssertionError("unreachable")  # (the last attempt returns or raises)
+
+
+def door_of(path: Path, root: Path | None, within: str, name: str) -> tuple[Path, str]:
+    """(folder, relative name) the one door opens a model's file by: the model's own folder, or,
+    for a member, its model's folder and the member's folder `within` it."""
+    return (path, name) if root is None else (root, f"{within}/{name}")
 
 
 def _folder_id(path: Path) -> tuple[int, int] | None:
@@ -381,7 +401,7 @@ def _replaced(path: Path, folder) -> bool:
     return folder is not None and now is not None and now != folder
 
 
-def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
+def _load_model_once(path: Path, mmap: bool, verify: bool | None, within: tuple[Path, str] | None = None) -> Model:
     from ..base.trust import kept_array, kept_file, kept_json
 
     meta_path = path / META
@@ -391,8 +411,13 @@ def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
     fix = "retrain or re-import the model"
     if not os.path.lexists(meta_path):
         raise CorruptModelError(f"{path}: not a w2vkit model (no {META}); import other formats with `w2vkit import`")
+    root, prefix = within if within is not None else (None, "")
+
+    def door(name: str) -> tuple[Path, str]:
+        return door_of(path, root, prefix, name)
+
     try:  # (every file of the folder through the one door: w2vkit.base.trust, opened once, no link on the way)
-        meta = kept_json(path, META, "model record")
+        meta = kept_json(*door(META), "model record")
     except RecordError as e:
         raise CorruptModelError(f"{e}; {fix}") from None
     check_meta(meta, meta_path)  # each field w2vkit reads has its type (w2vkit.model.metacheck)
@@ -407,13 +432,13 @@ def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
     # a large model costs its hash once.
     try:
         vectors = kept_array(
-            path, VECTORS, meta.get("vectors_sha256"), what="vectors", shape=(vocab_size, dim),
+            *door(VECTORS), meta.get("vectors_sha256"), what="vectors", shape=(vocab_size, dim),
             dtype=np.float32, mmap=mmap, rehash=bool(verify), limit=npy_bytes_at_most(vocab_size, dim),
         )  # fmt: skip
         vocab_limit = max(MIN_VOCAB_LIMIT, (vocab_size or 0) * MAX_VOCAB_LINE_BYTES)
         # (models saved before 0.3.0 have no vocabulary checksum)
         with kept_file(
-            path, VOCAB, meta.get("vocab_sha256"), what="vocabulary", size=meta.get("vocab_bytes"),
+            *door(VOCAB), meta.get("vocab_sha256"), what="vocabulary", size=meta.get("vocab_bytes"),
             limit=vocab_limit, unrecorded=True,
         ) as vocab_file:  # fmt: skip
             vocab_path, vocab_data = vocab_file.path, vocab_file.read_bytes()
@@ -430,7 +455,7 @@ def _load_model_once(path: Path, mmap: bool, verify: bool | None) -> Model:
                 f"{path / VECTORS}: {len(broken):,} vector{'s are' if len(broken) > 1 else ' is'} not finite (NaN or "
                 f"infinity): {shown}; retrain, or re-import without them"
             )
-    return Model(path, words, counts, vectors, meta)
+    return Model(path, words, counts, vectors, meta, root=root, within=prefix)
 
 
 def non_finite_rows(vectors: np.ndarray, block: int = 1 << 16) -> np.ndarray:

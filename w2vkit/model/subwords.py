@@ -18,6 +18,7 @@ the same space.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,20 +108,22 @@ def save_ngrams(directory: Path, wv, word_weight, scale: float = 1.0, dim: int |
     }
 
 
-def load_ngrams(path: Path, meta: dict) -> NgramTable | None:
-    """The model's n-gram table (numpy only, checksums checked), or None if it has none."""
+def load_ngrams(door: Callable[[str], tuple[Path, str]], meta: dict) -> NgramTable | None:
+    """The model's n-gram table (numpy only, checksums checked), or None if it has none; `door`
+    names a file of the model as the one door takes it (Model.door: its folder, its name)."""
     record = meta.get("ngrams")
     if not record:
         return None
-    list_path = path / NGRAM_LIST
+    folder, name = door(NGRAM_LIST)
+    list_path = Path(folder) / name
     count = record.get("count")
     try:  # (through the one door: no link, sizes from the record before a byte is hashed)
         vectors = kept_array(
-            path, NGRAM_VECTORS, record.get("vectors_sha256"), what="n-gram vectors",
+            *door(NGRAM_VECTORS), record.get("vectors_sha256"), what="n-gram vectors",
             shape=(count, None), dtype=np.float32, limit=npy_bytes_at_most(count, record.get("dim")),
         )  # fmt: skip
         with kept_file(
-            path, NGRAM_LIST, record.get("list_sha256"), what="n-gram list",
+            *door(NGRAM_LIST), record.get("list_sha256"), what="n-gram list",
             limit=(count or 0) * MAX_NGRAM_LINE_BYTES,
         ) as kept:  # fmt: skip
             names = kept.read_text().split("\n")[:-1]

@@ -88,11 +88,11 @@ def background_own_words(model: Model) -> tuple[list[str], np.ndarray, np.ndarra
         raise CorruptModelError(f"{model.path}: the background's own words' offset {offset} is out of range")
     try:
         with kept_file(
-            model.path, OWN_WORDS, own.get("words_sha256"), what="background words", limit=count * 4096
+            *model.door(OWN_WORDS), own.get("words_sha256"), what="background words", limit=count * 4096
         ) as kept:
             names, data = kept.path, kept.read_bytes()
         vectors = kept_array(
-            model.path, OWN_WORDS_VECTORS, own.get("sha256"), what="background words' vectors",
+            *model.door(OWN_WORDS_VECTORS), own.get("sha256"), what="background words' vectors",
             limit=npy_bytes_at_most(count, widest), shape=(count, None), dtype=np.float32,
         )  # fmt: skip
     except RecordError as e:
@@ -141,7 +141,7 @@ def with_view(model: Model, similarity: str | None) -> Model:
     widest = int(LIMITS["dim"][1] or 0) + int(LIMITS["count_dim"][1] or 0)  # (a view's dimensions at most)
     try:
         vectors = kept_array(
-            model.path, view_file(similarity), record.get("sha256"), what=f"{similarity} view",
+            *model.door(view_file(similarity)), record.get("sha256"), what=f"{similarity} view",
             limit=npy_bytes_at_most(len(model.words), widest), shape=(len(model.words), None), dtype=np.float32,
         )  # fmt: skip
     except RecordError as e:
