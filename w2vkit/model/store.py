@@ -87,6 +87,10 @@ class Model:
     saved : Model, optional
         The model as saved, when this one answers with one of its views (w2vkit.model.views);
         None for a model as loaded.
+    root : Path, optional
+        For a member: its model's folder, from which the one door opens the member's files.
+    within : str
+        For a member: its folder inside `root` (members/NN); "" otherwise.
 
     Examples
     --------
