@@ -108,14 +108,12 @@ class Model:
     _ngrams: tuple | None = field(default=None, repr=False)
     # the model as saved, when this one answers with one of its views (w2vkit.model.views)
     saved: Model | None = field(default=None, repr=False)
-    # a member's files are named from its model's folder (`root`, with the member's `within`), so the
-    # door refuses a link at the member's folder too (w2vkit.base.trust.opened_inside)
+    # a member's files are named from its model's folder (root/within): a link at its folder is refused
     root: Path | None = field(default=None, repr=False)
     within: str = field(default="", repr=False)
 
     def door(self, name: str) -> tuple[Path, str]:
-        """(folder, relative name) of one of this model's files, as the one door takes it: the
-        outermost model folder and the name from it (a member's: members/NN/NAME)."""
+        """(folder, relative name) the one door opens one of this model's files by (door_of)."""
         return door_of(self.path, self.root, self.within, name)
 
     @property
@@ -340,8 +338,7 @@ def load_model(
     mmap : bool
         Memory-map vectors.npy (read-only) rather than reading it into memory.
     within : (Path, str), optional
-        For a member: its model's folder and the member's folder relative to it (members/NN), so
-        that every file is opened from the model's folder and a link at the member's is refused.
+        For a member: its model's folder and its own inside it (members/NN), the door's start.
     verify : bool or None
         The checksums of vectors.npy and vocab.tsv are checked on every load (a file unchanged
         since it was last hashed is not hashed again: w2vkit.base.trust). True: hash the vectors
@@ -382,8 +379,7 @@ def load_model(
 
 
 def door_of(path: Path, root: Path | None, within: str, name: str) -> tuple[Path, str]:
-    """(folder, relative name) the one door opens a model's file by: the model's own folder, or,
-    for a member, its model's folder and the member's folder `within` it."""
+    """(folder, name) the one door opens a model's file by: its folder, or its model's and `within` it."""
     return (path, name) if root is None else (root, f"{within}/{name}")
 
 
