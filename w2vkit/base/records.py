@@ -143,16 +143,6 @@ def npy_bytes_at_most(*shape: object, itemsize: int = 4) -> int:
     return count * itemsize + NPY_HEADER_BYTES
 
 
-def array_header(path: str | os.PathLike, what: str = "array") -> tuple[tuple[int, ...], Any, int]:
-    """The (shape, dtype, data offset) numpy's header at `path` declares, checked (array_header_of)."""
-    size = regular_file_size(path, what)
-    try:
-        with open(path, "rb") as f:
-            return array_header_of(f, size, path, what)
-    except OSError as e:
-        raise RecordError(path, f"the {what} cannot be read ({e.strerror})") from None
-
-
 def array_header_of(
     f, size: int, where, what: str = "array", *, shape=None, dtype: Any = None
 ) -> tuple[tuple[int, ...], Any, int]:

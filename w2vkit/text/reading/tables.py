@@ -381,11 +381,12 @@ def table_line_numbers(text: str | os.PathLike):
     text = Path(text)
     try:
         _, _, numbered = text.with_suffix(".sha256").read_text(encoding="utf-8").split()
-        if matches(_numbers_file(text), numbered) is not None:
-            return None
-        return np.frombuffer(_numbers_file(text).read_bytes(), dtype="<u4").astype(np.uint32)
+        data = _numbers_file(text).read_bytes()  # (read once, then checked: the bytes believed are the bytes hashed)
     except (OSError, ValueError):
         return None
+    if hashlib.sha256(data).hexdigest() != numbered or len(data) % 4:
+        return None
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32)
 
 
 def parse_conditions(pairs, option: str = "where") -> dict[str, str]:
