@@ -83,3 +83,17 @@ def test_the_explorer_writes_nothing_into_the_model_folder(model_and_table):
     fit_group_transforms(session)
     map_page_of(session, map_question(session, {"top": "300"}))
     assert listing(model) == before
+
+
+def test_a_models_cache_folder_is_never_a_path_of_its_records_making(tmp_path, monkeypatch):
+    import numpy as np
+
+    from w2vkit.model.store import Model
+
+    monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))
+    for sha in ("../../../etc", "a" * 63 + "/", None, 5):
+        model = Model(tmp_path / "m", ["w"], np.ones(1), np.ones((1, 2), np.float32), {"vectors_sha256": sha})
+        kept = model.cache_file("norms.npy")
+        assert kept.parent.parent == tmp_path / "cache" / "models" and len(kept.parent.name) == 32, kept
+    good = Model(tmp_path / "m", ["w"], np.ones(1), np.ones((1, 2), np.float32), {"vectors_sha256": "ab" * 32})
+    assert good.cache_file("x.npy").parent.name == "ab" * 16

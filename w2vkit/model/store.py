@@ -130,14 +130,13 @@ class Model:
         return len(self.words)
 
     def cache_file(self, name: str) -> Path:
-        """Where a value computed from this model is kept (its norms, hubness, a map's layout, a
-        table's tokens and à la carte transform): the user's cache, a folder per model content
-        (the saved vectors' checksum), never the model folder: a query writes nothing into a model,
-        and a read-only or shared model is computed on once per machine."""
+        """Where a value computed from this model is kept (norms, hubness, layouts, a table's tokens
+        and transform): the user's cache, a folder per content (the saved vectors' checksum, else
+        the folder's path), never the model folder: a query writes nothing into a model."""
         from ..base.env import cache_root
 
-        own = self.meta.get("saved_vectors_sha256") or self.meta.get("vectors_sha256")
-        if not (isinstance(own, str) and own):  # (a model with no checksum: its place)
+        own = str(self.meta.get("saved_vectors_sha256") or self.meta.get("vectors_sha256"))
+        if len(own) != 64 or not set(own) <= set("0123456789abcdef"):  # (never a path of the record's)
             own = hashlib.sha256(os.fsencode(self.path.resolve())).hexdigest()
         return cache_root() / MODEL_CACHES / own[:32] / name
 

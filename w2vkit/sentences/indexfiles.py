@@ -97,7 +97,7 @@ def _size_bound(name: str, meta: dict, recorded, opened: dict) -> tuple[int | No
     # a Faiss file holds the vectors and, for HNSW, 32 links of each level a row: well under this
     bound = implied.get(name, lines * (dim * 4 + 1024) + (NPY_HEADER_BYTES << 8))
     if isinstance(recorded, int) and not isinstance(recorded, bool) and recorded >= 0:
-        return recorded, recorded
+        return recorded, min(recorded, max(bound, 0))  # (a recorded size past what the record implies: refused)
     return (bound if name == "vectors.f32" else None), max(bound, 0)
 
 
