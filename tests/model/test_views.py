@@ -108,8 +108,6 @@ def test_members_and_the_csls_cache_follow_the_view(tmp_path, monkeypatch):
 
     monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))  # (its own: another test may fill the shared one)
 
-    from w2vkit.queries.hubness import hubness
-
     folder = model_with_members(tmp_path, members=2)
     rng = np.random.default_rng(0)
     records = {}
@@ -131,7 +129,7 @@ def test_members_and_the_csls_cache_follow_the_view(tmp_path, monkeypatch):
     for member in engine.members:
         assert member.model.meta["view"] == "topical"
         assert any(np.array_equal(member.vectors, v) for _, v in records.values())
-    hubness(engine)
+    engine.hubness  # noqa: B018 (computed and kept on first use)
     kept = engine.model.cache_file("hubness-topical.npy")  # (the model's cache: never its folder)
     assert kept.is_file() and not kept.with_name("hubness.npy").exists() and not (folder / kept.name).exists()
 

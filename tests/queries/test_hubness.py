@@ -1,12 +1,12 @@
-"""w2vkit.queries.hubness: CSLS against a direct computation on a small space; its cache is
+"""CSLS (w2vkit.base.vecmath.csls, the engine's hubness): against a direct computation on a small space; its cache is
 believed only with the vectors' checksum; similar's frequency floor hides rare neighbours and says
 how many."""
 
 import numpy as np
 import pytest
 
+from w2vkit.base.vecmath import HUBNESS_K, csls
 from w2vkit.model.store import load_model, save_model
-from w2vkit.queries import hubness
 from w2vkit.queries.ensemble import similar
 from w2vkit.queries.query import Engine
 
@@ -26,26 +26,26 @@ def test_csls_equals_its_definition_computed_directly(engine):
     unit = engine.unit.astype(np.float64)
     sims = unit @ unit.T
     np.fill_diagonal(sims, -np.inf)
-    r = np.sort(sims, axis=1)[:, -hubness.HUBNESS_K :].mean(axis=1)
-    assert np.allclose(hubness.hubness(engine), r, atol=1e-5)
+    r = np.sort(sims, axis=1)[:, -HUBNESS_K:].mean(axis=1)
+    assert np.allclose(engine.hubness, r, atol=1e-5)
     q = engine.query(["w7"])
     scores = engine.scores(q.vector)
-    r_q = np.sort(scores)[-hubness.HUBNESS_K :].mean()
-    assert np.allclose(hubness.csls(engine, scores), 2 * scores - r - r_q, atol=1e-5)
+    r_q = np.sort(scores)[-HUBNESS_K:].mean()
+    assert np.allclose(csls(scores, engine.hubness), 2 * scores - r - r_q, atol=1e-5)
     ranked = [row[1] for row in similar(engine, "w7", topn=5, hubness="csls").rows]
     direct = [WORDS[i] for i in np.argsort(-(2 * scores - r))[:6] if i != 7][:5]
     assert ranked == direct
 
 
 def test_the_cache_is_used_only_for_these_vectors(engine):
-    first = hubness.hubness(engine)
-    assert engine.model.cache_file(hubness.CACHE).is_file() and not (engine.model.path / hubness.CACHE).exists()
+    first = engine.hubness
+    assert engine.model.cache_file("hubness.npy").is_file() and not (engine.model.path / "hubness.npy").exists()
     fresh = Engine(load_model(engine.model.path))
-    assert np.array_equal(hubness.hubness(fresh), first)
-    stamp = engine.model.cache_file(hubness.CACHE).with_suffix(".sha256")
+    assert np.array_equal(fresh.hubness, first)
+    stamp = engine.model.cache_file("hubness.npy").with_suffix(".sha256")
     stamp.write_text("0" * 64 + " 10 " + "0" * 64)
     again = Engine(load_model(engine.model.path))
-    assert np.allclose(hubness.hubness(again), first)  # (recomputed, and right)
+    assert np.allclose(again.hubness, first)  # (recomputed, and right)
 
 
 def test_the_frequency_floor_hides_rare_neighbours_and_says_how_many(engine, invoke):

@@ -127,3 +127,37 @@ def row_neighbours(unit: np.ndarray, k: int, rows=None, report=None) -> tuple[np
             best >= 0, np.take_along_axis(sims, np.maximum(best, 0), axis=1), -np.inf
         )
     return indices, cosines
+
+
+# CSLS (cross-domain similarity local scaling; Conneau et al. 2018, "Word translation without parallel
+# data"): a small text's space has hubs, words near everything that turn up in many neighbour lists.
+# CSLS scores a candidate w for a query q as 2·cos(q, w) − r(w) − r(q), r(x) being x's mean cosine
+# with its k nearest words: a hub's r is high, so it sinks.
+HUBNESS_K = 10
+
+
+def neighbour_means(unit: np.ndarray, k: int = HUBNESS_K) -> np.ndarray:
+    """Each row's mean cosine with its k nearest other rows (unit rows; a row with none: 0): CSLS's r."""
+    import numpy as np
+
+    _, cosines = row_neighbours(unit, max(1, k))
+    found = np.isfinite(cosines)
+    return np.where(found, cosines, 0).sum(axis=1, dtype=np.float32) / np.maximum(cosines.shape[1], 1)
+
+
+def csls(scores: np.ndarray, r: np.ndarray, k: int = HUBNESS_K) -> np.ndarray:
+    """2·cos − r(word) − r(query) for every word, from the query's cosines `scores` and the words'
+    r (neighbour_means); the query's r is its mean cosine with its k nearest words."""
+    best = top_k(scores, k)
+    return 2 * scores - r[: len(scores)] - (float(scores[best].mean()) if len(best) else 0.0)
+
+
+def row_norms(vectors: np.ndarray) -> np.ndarray:
+    """Each row's norm (float32), in blocks: a 1M x 300 memmap is never copied into memory whole."""
+    import numpy as np
+
+    out = np.empty(vectors.shape[0], dtype=np.float32)
+    step = 1 << 16
+    for start in range(0, vectors.shape[0], step):
+        out[start : start + step] = np.linalg.norm(np.asarray(vectors[start : start + step]), axis=1)
+    return out

@@ -55,7 +55,7 @@ MODEL_ENTRIES = frozenset(
         "ngrams.tsv",
         "norms.npy",
         "norms.sha256",
-        "hubness.npy",  # (w2vkit.queries.hubness: each word's mean cosine with its 10 nearest)
+        "hubness.npy",  # (CSLS's r, w2vkit.base.vecmath.neighbour_means: each word's mean cosine with its 10 nearest)
         "hubness.sha256",
         "alacarte.npy",  # (w2vkit.findings.alacarte: the contrast's transform, kept with the model)
         "alacarte.sha256",

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..base.choices import (
+    BACKGROUND,
     DEFAULT_TOPN,
     HUBNESS_CHOICES,
     NEIGHBOUR_MIN_COUNT,
@@ -37,7 +38,8 @@ from ..base.choices import (
 from ..base.intervals import estimate, interval
 from ..base.limits import check_number
 from ..base.results import Result
-from ..errors import OptionError
+from ..base.vecmath import top_k
+from ..errors import CorruptModelError, OptionError
 from .arguments import count_argument, words_argument
 from .query import Engine
 from .querytypes import Query
@@ -159,7 +161,7 @@ def similar(
     rank : {"ensemble", "model"}
         With members: order by the ensemble's estimate, or by the model's own cosine.
     hubness : {"none", "csls"}
-        Rank the model's neighbours by CSLS (hubs sink; w2vkit.queries.hubness) or by cosine.
+        Rank the model's neighbours by CSLS (hubs sink; w2vkit.base.vecmath.csls) or by cosine.
     min_neighbour_count : int, optional
         Leave out neighbours seen fewer times (the query words may be rare); a note says how many.
     background_words : int
@@ -238,12 +240,45 @@ def similar(
     return result
 
 
-def _beside(result: Result, engine: Engine, query, n: int, min_neighbour_count) -> None:
-    """The background's own words after the text's neighbours, when asked for (n > 0)."""
-    if n:
-        from .backgroundneighbours import add_background_neighbours
-
-        add_background_neighbours(result, engine, query, n, min_neighbour_count)
+def _beside(result: Result, engine: Engine, query: Query, n: int, floor: int | None) -> None:
+    """After the text's neighbours, the query's `n` nearest of the background's own words (`n` > 0:
+    words a model trained with --background keeps that its text lacks, w2vkit.training.backgroundwords),
+    by the cosine in the background view's joint part, the text's frequency floor on the
+    background's counts; a last column `from` says which rows are whose."""
+    if not n:
+        return
+    if engine.model.meta.get("view") != BACKGROUND:
+        raise OptionError(
+            "{background_words} lists the background's own words in the background view, and this model answers "
+            f"with its {engine.model.meta.get('view', 'mixed')} one: add {{similarity}} background (a model "
+            "trained with train --background)",
+            "background_words",
+            "similarity",
+        )
+    words, counts, vectors, offset = engine.background_words
+    if offset + vectors.shape[1] != len(query.vector):  # (a record rewritten with its checksums)
+        raise CorruptModelError(
+            f"{engine.model.path}: the background's own words are {vectors.shape[1]} wide from column {offset}, and "
+            f"the background view is {len(query.vector)}; retrain the model"
+        )
+    scores = np.asarray(vectors @ query.vector[offset:], dtype=np.float64)
+    asked = {w.given for w in query.positive + query.negative}
+    rare = (counts > 0) & (counts < floor) if floor else np.zeros(len(words), bool)  # (an import's counts are 0)
+    scores[rare | np.isin(words, list(asked))] = -np.inf  # (an unknown query word the background has)
+    top = [int(i) for i in top_k(scores, n)]
+    columns = result.columns = [*result.columns, "from"]
+    result.rows = [(*row, "text") for row in result.rows]
+    for rank, i in enumerate(top, 1):
+        cells = {"rank": rank, "word": words[i], "count": int(counts[i]), "from": BACKGROUND}
+        cells["model" if "model" in columns else "similarity"] = float(scores[i])
+        result.rows.append(tuple(cells.get(c) for c in columns))
+    result.fields["background_words"] = len(top)
+    result.note(
+        f"the last {len(top)} rows are the background's own words (the text's model has none of them), "
+        "nearest the query in the background view; they have only its joint part, so their cosines run "
+        "lower than the text's words'; their count is the background's",
+        kind="info",
+    )
 
 
 def query_stability(engine: Engine, query: Query, views: list[MemberView | None] | None = None) -> float | None:

@@ -21,20 +21,19 @@ import os
 import numpy as np
 
 from ..base.choices import ANALOGY_METHODS, HUBNESS_CHOICES, MIXED
-from ..base.vecmath import top_k, unit_vector
+from ..base.vecmath import HUBNESS_K, csls, neighbour_means, row_norms, top_k, unit_vector
 from ..errors import OptionError, UnknownWordError, UsageError
 from ..model.store import Model
 from ..model.subwords import MIN_KNOWN_NGRAM_SHARE
 from .arguments import count_argument, terms_argument, words_argument
-from .hubness import csls
 from .querytypes import Neighbours, Query, Word
 from .words import training_form, unknown_word_message
 
 log = logging.getLogger(__name__)
 
-NORM_CACHE = "norms.npy"
-# Row norms are kept in the model's cache (Model.cache_file) from this many words up:
+# A view's row norms are kept in the model's cache (Model.cache_file) from this many words up:
 # computing them reads every vector, ~0.5 s for 1M x 300; reading 4 MB of cached norms does not.
+# CSLS's hubness is kept from any size (3 s at 20,000 words, 47 s at 70,000).
 NORM_CACHE_MIN_WORDS = 100_000
 
 
@@ -92,7 +91,8 @@ class Engine:
         self._labels: dict | None = None
         self._by_name: dict | None = None
         self._members: list[Engine] | None = None
-        self.hubness_values: np.ndarray | None = None  # (w2vkit.queries.hubness keeps them here once read)
+        self._hubness: np.ndarray | None = None
+        self._background: tuple | None = None
 
     @property
     def members(self) -> list[Engine]:
@@ -145,8 +145,10 @@ class Engine:
 
     @property
     def norms(self) -> np.ndarray:
+        """The rows' norms (float32): the view's data, computed once (kept in the model's cache
+        from NORM_CACHE_MIN_WORDS words up)."""
         if self._norms is None:
-            self._norms = self._load_norms()
+            self._norms = self._derived("norms", row_norms, len(self.vectors) >= NORM_CACHE_MIN_WORDS)
         return self._norms
 
     @property
@@ -159,21 +161,40 @@ class Engine:
             self._unit = unit
         return self._unit
 
-    def _load_norms(self) -> np.ndarray:
-        vec = self.vectors
-        if len(vec) < NORM_CACHE_MIN_WORDS:
-            return _row_norms(vec)
+    @property
+    def hubness(self) -> np.ndarray:
+        """Each word's r for CSLS (w2vkit.base.vecmath.neighbour_means): the view's data, computed
+        once and kept in the model's cache, believed only with the vectors' checksum."""
+        if self._hubness is None:
+            self._hubness = self._derived("hubness", lambda _: neighbour_means(self.unit), True, f"k={HUBNESS_K}")
+        return self._hubness
+
+    @property
+    def background_words(self) -> tuple[list[str], np.ndarray, np.ndarray, int]:
+        """The background's own words a model trained with --background keeps: (words, counts,
+        unit vectors, the view's column they start at), the view's data, read once
+        (w2vkit.model.views.background_own_words)."""
+        if self._background is None:
+            from ..model.views import background_own_words
+
+            self._background = background_own_words(self.model)
+        return self._background
+
+    def _derived(self, name: str, compute, cached: bool, key: str = "") -> np.ndarray:
+        """A row-wise array computed from the view's vectors, `cached` in the model's cache (never
+        its folder: Model.cache_file) under the view's name, keyed by the vectors' checksum and `key`."""
+        if not cached:
+            return compute(self.vectors)
         from ..base.cachefile import StampedCache
 
-        # (a view's vectors have their own checksum and their own cache file)
         view = self.model.meta.get("view")
-        name = f"norms-{view}.npy" if view else NORM_CACHE
-        cache = StampedCache(self.model.cache_file(name), self.model.meta.get("vectors_sha256", ""))
-        norms = cache.read((len(vec),))
-        if norms is None:
-            norms = _row_norms(vec)
-            cache.keep(norms.astype(np.float32))
-        return norms
+        path = self.model.cache_file(f"{name}-{view}.npy" if view else f"{name}.npy")
+        cache = StampedCache(path, f"{self.model.meta.get('vectors_sha256', '')} {key}")
+        values = cache.read((len(self.vectors),))
+        if values is None:
+            values = np.asarray(compute(self.vectors), dtype=np.float32)
+            cache.keep(values)
+        return values
 
     def unit_vector(self, i: int) -> np.ndarray:
         """Row i at unit length; a zero (or broken) row stays a zero vector, without a warning."""
@@ -364,7 +385,7 @@ class Engine:
         restrict : int, optional
             Only the this many most frequent words are candidates.
         hubness : {"none", "csls"}
-            Rank by the cosine or by CSLS (w2vkit.queries.hubness).
+            Rank by the cosine or by CSLS (w2vkit.base.vecmath.csls).
         """
         if isinstance(query, np.ndarray) and query.ndim == 1:
             vector, own = self._term(query, 1).vector, set()
@@ -376,8 +397,8 @@ class Engine:
         limit = self.limit(restrict)
         scores = self.scores(vector, limit)
         ranking = scores
-        if hubness == "csls":
-            ranking = csls(self, scores)
+        if hubness == "csls":  # (hubs sink: w2vkit.base.vecmath.csls)
+            ranking = csls(scores, self.hubness)
         ranking = ranking.copy() if ranking is scores else ranking
         mask = np.asarray(exclude)
         if mask.dtype == bool and mask.ndim == 1 and len(mask):
@@ -475,11 +496,3 @@ class Engine:
         if background:  # (the texts read beside the model's: which, and how much)
             made["background"] = {key: background[key] for key in ("inputs", "model", "tokens") if key in background}
         return made
-
-
-def _row_norms(vec: np.ndarray) -> np.ndarray:
-    out = np.empty(vec.shape[0], dtype=np.float32)
-    step = 1 << 16  # in blocks: a 1M x 300 memmap is never copied into memory whole
-    for start in range(0, vec.shape[0], step):
-        out[start : start + step] = np.linalg.norm(np.asarray(vec[start : start + step]), axis=1)
-    return out

@@ -1,4 +1,4 @@
-"""similar's background words on request (w2vkit.queries.backgroundneighbours): the text's rows
+"""similar's background words on request (w2vkit.queries.ensemble: the view's background words): the text's rows
 unchanged, the background's own words after them, labelled, scored as their padded vectors score
 against the query in the background view; refused with one line where they cannot be."""
 
