@@ -21,7 +21,7 @@ def counted_the_long_way(engine, table):
     halves = list(dict.fromkeys(r[0] for r in rows))
     counts = np.zeros((len(halves), len(engine.model)))
     texts = [r[-1] for r in rows]
-    for (half, *_), tokens in zip(rows, row_tokenizer(engine.model, texts[0])(texts)):
+    for (half, *_), tokens in zip(rows, row_tokenizer(engine.row_options, texts[0])(texts)):
         for token in tokens:
             if token in engine.model.index:
                 counts[halves.index(half), engine.model.index[token]] += 1

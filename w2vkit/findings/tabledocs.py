@@ -164,7 +164,7 @@ def segmented(engine: Engine, rows: list, text_column: str) -> Corpus:
         return kept
 
     def token_lists():
-        tokenize = row_tokenizer(engine.model, next((t for t in texts if t.strip()), ""))
+        tokenize = row_tokenizer(engine.row_options, next((t for t in texts if t.strip()), ""))
         for start in range(0, len(texts), BATCH):
             yield from tokenize(texts[start : start + BATCH])
 

@@ -91,7 +91,7 @@ def _tokens(engine: Engine, text: str) -> list[str]:
 
     if " " in text.strip():
         return text.split()
-    return [t for t in row_tokenizer(engine.model, text)([text])[0] if t.strip()]
+    return [t for t in row_tokenizer(engine.row_options, text)([text])[0] if t.strip()]
 
 
 def occurrence_sums(

@@ -207,7 +207,7 @@ def _passages(engine: Engine, docs, positions: np.ndarray, scores: np.ndarray, k
     corpus = docs.corpus
     starts = np.searchsorted(corpus.doc, np.arange(corpus.documents))
     wanted = sorted({int(corpus.doc[p]) for p in positions})
-    tokenize = row_tokenizer(engine.model, docs.texts[wanted[0]])
+    tokenize = row_tokenizer(engine.row_options, docs.texts[wanted[0]])
     tokens = dict(zip(wanted, tokenize([docs.texts[d] for d in wanted])))
     out = []
     for rank, (p, score) in enumerate(zip(positions.tolist(), scores.tolist()), 1):

@@ -187,9 +187,9 @@ ROW_BATCH = 2000  # rows cut into tokens at once (one call per batch: w2vkit.tex
 def _as_the_model_reads(model, sample: str, word: str):
     """The model's row tokenizer, and `word` as the model reads it (夢 is 梦 to a model trained on
     simplified text) when it is one token to it."""
-    from .segmentation import row_tokenizer
+    from .segmentation import row_options, row_tokenizer
 
-    tokenize = row_tokenizer(model, sample)
+    tokenize = row_tokenizer(row_options(model), sample)
     tokens = tokenize([word])[0]
     return tokenize, tokens[0] if len(tokens) == 1 else word
 

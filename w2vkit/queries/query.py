@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import cached_property
 
 import numpy as np
 
@@ -86,26 +87,19 @@ class Engine:
         self.vectors = model.vectors
         # a member looks words up by the keys its model resolved, under its model's rules
         self.parent = parent
-        self._norms: np.ndarray | None = None
-        self._unit: np.ndarray | None = None
-        self._labels: dict | None = None
-        self._by_name: dict | None = None
-        self._members: list[Engine] | None = None
-        self._hubness: np.ndarray | None = None
-        self._background: tuple | None = None
 
-    @property
+    # What a question needs of the model beyond its vectors is the engine's data, made once, on
+    # first use (cached_property): a question computes on it and re-opens no file of the model.
+
+    @cached_property
     def members(self) -> list[Engine]:
-        """The model's resampled members as engines (empty for most models), loaded on first use
-        and checked against the model's record of them (w2vkit.model.members)."""
-        if self._members is None:
-            if not self.model.meta.get("members"):
-                self._members = []
-            else:
-                from ..model.members import load_members
+        """The model's resampled members as engines (empty for most models), checked against the
+        model's record of them (w2vkit.model.members)."""
+        if not self.model.meta.get("members"):
+            return []
+        from ..model.members import load_members
 
-                self._members = [Engine(m, parent=self) for m in load_members(self.model)]
-        return self._members
+        return [Engine(m, parent=self) for m in load_members(self.model)]
 
     @property
     def member_kind(self) -> str | None:
@@ -113,17 +107,36 @@ class Engine:
         record = self.model.meta.get("members")
         return record.get("kind") if isinstance(record, dict) else None
 
-    @property
+    @cached_property
     def labels(self) -> dict:
         """An item model's labels (ID -> (name, groups)), {} for models without (w2vkit.text.corpus.items)."""
         if self.parent is not None:
             return self.parent.labels
-        if self._labels is None:
-            from ..model.itemfiles import model_item_file, read_labels
+        from ..model.itemfiles import model_item_file, read_labels
 
-            kept = model_item_file(self.model, "labels") if self.model.meta.get("items") else None
-            self._labels = read_labels(*kept) if kept else {}
-        return self._labels
+        kept = model_item_file(self.model, "labels") if self.model.meta.get("items") else None
+        return read_labels(*kept) if kept else {}
+
+    @cached_property
+    def dropped(self) -> dict[str, int]:
+        """The words the training text had below min_count, with their counts (unknown words' messages)."""
+        return self.model.dropped_counts()
+
+    @cached_property
+    def row_options(self):
+        """How the model cuts a table's rows into tokens: its segmentation restored with its
+        dictionaries (w2vkit.queries.segmentation.row_options); None: at whitespace."""
+        from .segmentation import row_options
+
+        return row_options(self.model)
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[str]]:
+        by_name: dict[str, list[str]] = {}
+        for item, (label, _) in self.labels.items():
+            if item in self.model.index:
+                by_name.setdefault(label.casefold(), []).append(item)
+        return by_name
 
     def name_of(self, word: str) -> str:
         """An item's name from its label ("" without one)."""
@@ -132,53 +145,38 @@ class Engine:
     def _item_by_name(self, name: str) -> str | None:
         """The ID of the one item of the model whose label is `name` (case ignored); several:
         a UsageError listing them."""
-        if self._by_name is None:
-            self._by_name = {}
-            for item, (label, _) in self.labels.items():
-                if item in self.model.index:
-                    self._by_name.setdefault(label.casefold(), []).append(item)
         found = self._by_name.get(name.strip().casefold(), [])
         if len(found) > 1:
             shown = "; ".join(f"{i} {self.labels[i][0]}" for i in found[:10])
             raise UsageError(f"{name!r} names {len(found)} items: {shown}; give the ID")
         return found[0] if found else None
 
-    @property
+    @cached_property
     def norms(self) -> np.ndarray:
-        """The rows' norms (float32): the view's data, computed once (kept in the model's cache
-        from NORM_CACHE_MIN_WORDS words up)."""
-        if self._norms is None:
-            self._norms = self._derived("norms", row_norms, len(self.vectors) >= NORM_CACHE_MIN_WORDS)
-        return self._norms
+        """The rows' norms (float32), kept in the model's cache from NORM_CACHE_MIN_WORDS words up."""
+        return self._derived("norms", row_norms, len(self.vectors) >= NORM_CACHE_MIN_WORDS)
 
-    @property
+    @cached_property
     def unit(self) -> np.ndarray:
         """Row-normalised vectors (float32), for batched evaluation."""
-        if self._unit is None:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                unit = (np.asarray(self.vectors) / self.norms[:, None]).astype(np.float32)
-            unit[~np.isfinite(unit)] = 0  # a zero or broken row: a zero vector, matching nothing
-            self._unit = unit
-        return self._unit
+        with np.errstate(divide="ignore", invalid="ignore"):
+            unit = (np.asarray(self.vectors) / self.norms[:, None]).astype(np.float32)
+        unit[~np.isfinite(unit)] = 0  # a zero or broken row: a zero vector, matching nothing
+        return unit
 
-    @property
+    @cached_property
     def hubness(self) -> np.ndarray:
-        """Each word's r for CSLS (w2vkit.base.vecmath.neighbour_means): the view's data, computed
-        once and kept in the model's cache, believed only with the vectors' checksum."""
-        if self._hubness is None:
-            self._hubness = self._derived("hubness", lambda _: neighbour_means(self.unit), True, f"k={HUBNESS_K}")
-        return self._hubness
+        """Each word's r for CSLS (w2vkit.base.vecmath.neighbour_means), kept in the model's cache,
+        believed only with the vectors' checksum."""
+        return self._derived("hubness", lambda _: neighbour_means(self.unit), True, f"k={HUBNESS_K}")
 
-    @property
+    @cached_property
     def background_words(self) -> tuple[list[str], np.ndarray, np.ndarray, int]:
         """The background's own words a model trained with --background keeps: (words, counts,
-        unit vectors, the view's column they start at), the view's data, read once
-        (w2vkit.model.views.background_own_words)."""
-        if self._background is None:
-            from ..model.views import background_own_words
+        unit vectors, the view's column they start at; w2vkit.model.views.background_own_words)."""
+        from ..model.views import background_own_words
 
-            self._background = background_own_words(self.model)
-        return self._background
+        return background_own_words(self.model)
 
     def _derived(self, name: str, compute, cached: bool, key: str = "") -> np.ndarray:
         """A row-wise array computed from the view's vectors, `cached` in the model's cache (never
@@ -241,8 +239,7 @@ class Engine:
         table = self.model.ngram_table() if self.parent is None else None
         composed = table.vector(word) if table is not None else None
         if composed is None:
-            model = self.model  # (the message is made only if it is shown)
-            raise UnknownWordError(lambda: unknown_word_message(model, word), word)
+            raise UnknownWordError(lambda: self._unknown(word), word)  # (the message made only if shown)
         vector, known, total = composed
         if known < MIN_KNOWN_NGRAM_SHARE * total:
             # Too little of the word is known for its n-grams to say what it means.
@@ -250,7 +247,7 @@ class Engine:
                 f" (only {known} of its {total} character n-grams are known; at least "
                 f"{MIN_KNOWN_NGRAM_SHARE:.0%} are needed to compose a vector)"
             )
-            raise UnknownWordError(unknown_word_message(self.model, word, note), word) from None
+            raise UnknownWordError(self._unknown(word, note), word) from None
         self._say(
             word,
             f"{word}: not in the vocabulary; composed from its character n-grams ({known} of {total} known, "
@@ -258,12 +255,16 @@ class Engine:
         )
         return Word(word, training_form(self.model, word), None, unit_vector(vector))
 
+    def _unknown(self, word: str, note: str = ""):
+        """Why `word` has no vector (w2vkit.queries.words.unknown_word_message), from the engine's data."""
+        seg = (lambda: self.row_options) if self.model.meta.get("segmentation") else None
+        return unknown_word_message(self.model, word, note, dropped=self.dropped, segmentation=seg)
+
     def index_of(self, word: str) -> int:
         """The word's row (UnknownWordError when the vocabulary lacks it, n-grams aside)."""
         key = self.key_of(word)
         if key is None:
-            model = self.model
-            raise UnknownWordError(lambda: unknown_word_message(model, word), word)
+            raise UnknownWordError(lambda: self._unknown(word), word)
         return self.model.index[key]
 
     def vector_of(self, word: str) -> tuple[np.ndarray, int | None]:

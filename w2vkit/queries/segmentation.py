@@ -32,22 +32,28 @@ def restore_options(segmentation: dict, model_dir: Path) -> SegmentOptions:
     return SegmentOptions.from_described(record)
 
 
-def row_tokenizer(model, sample: str):
+def row_options(model) -> SegmentOptions | None:
     """How a model trained on a table cuts the table's rows into tokens (contrast's documents,
-    kwic's passages): its segmentation restored, a row one document with no length cap; or at
-    whitespace for a model trained on segmented text; imported vectors (GloVe, Tencent, fastText
-    .vec: no segmentation of their own) by today's default segmentation. A function of a batch of texts; `sample`, a
-    row's text, decides the language when the model's is auto."""
+    kwic's passages): its segmentation restored, a row one document with no length cap; imported
+    vectors (GloVe, Tencent, fastText .vec: no segmentation of their own) by today's default
+    segmentation; None for a model trained on segmented text (cut at whitespace). An engine keeps
+    them (Engine.row_options), so its questions restore the dictionaries once."""
     from dataclasses import replace
-
-    from ..text.segmenting.segment import Tokenizer
 
     seg = model.meta.get("segmentation")
     if not seg and model.meta.get("source"):  # (imported vectors: the table cut by today's defaults)
-        options = replace(SegmentOptions(), sentences=False, max_line_tokens=1_000_000)
-    elif not seg:
+        return replace(SegmentOptions(), sentences=False, max_line_tokens=1_000_000)
+    if not seg:
+        return None
+    return replace(restore_options(seg, model.path), sentences=False, max_line_tokens=1_000_000)
+
+
+def row_tokenizer(options: SegmentOptions | None, sample: str):
+    """A function of a batch of texts cutting each as `options` (row_options) say; `sample`, a
+    row's text, decides the language when the model's is auto."""
+    from ..text.segmenting.segment import Tokenizer
+
+    if options is None:
         return lambda texts: [text.split() for text in texts]
-    else:
-        options = replace(restore_options(seg, model.path), sentences=False, max_line_tokens=1_000_000)
     lang = options.lang if options.lang != "auto" else options.language_of(sample)
     return Tokenizer(options, lang).documents

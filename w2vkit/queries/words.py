@@ -32,10 +32,11 @@ def training_form(model: Model, word: str) -> str:
     return form
 
 
-def unknown_word_message(model: Model, word: str, note: str = "") -> Named:
+def unknown_word_message(model: Model, word: str, note: str = "", *, dropped: dict, segmentation=None) -> Named:
     """Why the word has no vector, and up to five close words that do (then `note`); the
-    parameters it names (min_count, max_vocab) as fields, for the command line to name its flags."""
-    dropped = model.dropped_counts()
+    parameters it names (min_count, max_vocab) as fields, for the command line to name its flags.
+    `dropped`: the words training left out, with their counts; `segmentation()`: the model's
+    segmentation restored (an engine's data: Engine.dropped, Engine.row_options)."""
     min_count = model.meta.get("hyperparameters", {}).get("min_count")
     if word not in dropped and training_form(model, word) in dropped:  # TXT, ＴＸＴ: as training wrote it
         word_seen = training_form(model, word)
@@ -53,7 +54,7 @@ def unknown_word_message(model: Model, word: str, note: str = "") -> Named:
         )
     elif model.meta.get("corpus"):
         why = "never seen in the corpus"
-        pieces = _segmenter_split(model, word) if len(word) <= MAX_WORD_IN_MESSAGE else None
+        pieces = _segmenter_split(segmentation, word) if len(word) <= MAX_WORD_IN_MESSAGE else None
         if pieces:
             why += f"; the segmenter splits it into {' / '.join(pieces)}"
     else:
@@ -67,15 +68,15 @@ def unknown_word_message(model: Model, word: str, note: str = "") -> Named:
     return Named(msg + note, *(p for p in ("min_count", "max_vocab") if f"{{{p}}}" in why))
 
 
-def _segmenter_split(model: Model, word: str) -> list[str] | None:
-    seg = model.meta.get("segmentation")
-    if not seg or not any(_is_cjk(ch) for ch in word):
+def _segmenter_split(segmentation, word: str) -> list[str] | None:
+    if segmentation is None or not any(_is_cjk(ch) for ch in word):
         return None
     try:
         from ..text.segmenting.segment import segment_lines
-        from .segmentation import restore_options
 
-        opts = restore_options(seg, model.path)
+        opts = segmentation()
+        if opts is None:
+            return None
         lines = segment_lines(word, opts, "zh")
     except Exception:  # the explanation is a courtesy; never fail the error message on it
         return None

@@ -269,7 +269,7 @@ def test_a_change_is_placed_among_the_changes_of_words_of_its_frequency(halves):
 
     text = [line.split("\t")[-1] for line in table.read_text(encoding="utf-8").splitlines()[1:]]
     counts = np.zeros(len(engine.model))
-    for token in (t for tokens in row_tokenizer(engine.model, text[0])(text) for t in tokens):  # (the long way)
+    for token in (t for tokens in row_tokenizer(engine.row_options, text[0])(text) for t in tokens):  # (the long way)
         if token in engine.model.index:
             counts[engine.model.index[token]] += 1
     comparable = np.array([w.isalpha() for w in engine.model.words])
