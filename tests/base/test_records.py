@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from w2vkit.base.cachefile import StampedCache
-from w2vkit.base.records import MAX_NESTING, RecordError, load_array, nesting_depth, parse_json, read_json
+from w2vkit.base.records import MAX_NESTING, RecordError, array_from, nesting_depth, parse_json, read_json
 
 
 def test_a_record_nested_200000_deep_is_one_line_quickly(tmp_path):
@@ -55,6 +55,12 @@ def test_a_record_of_the_wrong_kind_is_named(tmp_path, text, message):
     with pytest.raises(RecordError) as caught:
         read_json(path)
     assert str(caught.value).startswith(f"{path}: ") and message in str(caught.value)
+
+
+def load_array(path, **expected):
+    """The array at `path` through records.array_from, as the one door reads it (from the file opened once)."""
+    with open(path, "rb") as f:
+        return array_from(f, os.path.getsize(path), path, "array", **expected)
 
 
 def test_an_object_array_is_refused_before_numpy_reads_it(tmp_path):

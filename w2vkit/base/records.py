@@ -9,7 +9,7 @@ anything is believed:
   (MAX_RECORD_BYTES), UTF-8, parsed with nesting bounded (a record nested 200,000 deep gives one
   line, not a RecursionError), and of the type the caller expects (an object, by default).
   `parse_json(text)` is the same for a line of a JSON Lines table.
-* `load_array(path)`: numpy's header is read first, the dtype must be numeric (never object, so
+* an array (`array_from`, from a file opened once): numpy's header is read first, the dtype must be numeric (never object, so
   never pickle), the shape what the caller expects, and the file's size exactly the header plus the
   data it declares; a 20 GB sparse file claiming to be a cache is refused from its size and header
   alone, never read.
@@ -204,22 +204,3 @@ def array_from(f, size: int, where, what: str, *, shape=None, dtype: Any = None,
         return np.frombuffer(data, dtype=found_dtype).reshape(found)
     except (ValueError, OSError, EOFError) as e:
         raise RecordError(where, f"the {what} cannot be read ({str(e)[:60]})") from None
-
-
-def load_array(
-    path: str | os.PathLike,
-    what: str = "array",
-    *,
-    shape: tuple[int | None, ...] | None = None,
-    dtype: Any = None,
-    mmap: bool = False,
-):
-    """The array at `path` (links followed: a cache's file), opened once, its header checked
-    (array_header_of) before a byte of data is read: `shape` the expected one (None for a free
-    axis), `dtype` the expected one (None: any number). Memory-mapped with mmap=True."""
-    size = regular_file_size(path, what)
-    try:
-        with open(path, "rb") as f:
-            return array_from(f, size, path, what, shape=shape, dtype=dtype, mmap=mmap)
-    except OSError as e:
-        raise RecordError(path, f"the {what} cannot be read ({e.strerror})") from None

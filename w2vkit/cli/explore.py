@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import click
 
-from .options import MODEL_OPTION, SIMILARITY_OPTION, columns_option, table_option, text_column_option, verbosity
+from .options import (
+    MODEL_OPTION,
+    SIMILARITY_OPTION,
+    columns_option,
+    declared_option,
+    table_option,
+    text_column_option,
+    verbosity,
+)
 from .output import info
 
 
@@ -14,11 +22,9 @@ from .output import info
 @SIMILARITY_OPTION
 @table_option("A table the model was trained on, for groups.")
 @click.option("--by", default=None, metavar="COLUMN", help="With --in: the column whose values are the groups.")
-@click.option("--block", default=None, metavar="COLUMN", help="With --in: the column resampled whole (author).")
-@click.option(
-    "--groups", default=None, metavar="A,B", help="With --in: the groups compared, in order (a scan compares A and B)."
-)
-@click.option("--split-blocks", is_flag=True, help="With --block: a block that spans groups becomes a block per group.")
+@declared_option("contrast", "block")
+@declared_option("contrast", "groups")
+@declared_option("contrast", "split_blocks")
 @text_column_option()
 @columns_option(
     "With --in: the row's columns shown with a group's passages (author,title), as kwic --columns shows them."
@@ -67,8 +73,8 @@ def explore(
         table=table,
         by=by,
         block=block,
-        groups=groups.split(",") if groups is not None else None,
-        split_blocks=split_blocks,
+        groups=groups,
+        split_blocks=bool(split_blocks),
         text_column=text_column,
         columns=columns,
         host=host,

@@ -14,7 +14,14 @@ from w2vkit.errors import OptionError, UsageError
 from w2vkit.findings.alacarte import context_means, transform
 from w2vkit.findings.contrasts import contrast
 from w2vkit.findings.contrasts.regression import read_design
-from w2vkit.findings.contrasts.regstats import block_sums, debiased_norms, explained, fit, permuted_norms, residualized
+from w2vkit.findings.contrasts.regstats import (
+    block_sums,
+    debiased_norms,
+    explained,
+    fit,
+    permuted_coefficients,
+    residualized,
+)
 from w2vkit.model.store import load_model
 from w2vkit.queries.query import Engine
 
@@ -92,7 +99,7 @@ def test_a_permutation_refit_equals_least_squares_with_the_dealt_values(setting)
     present = np.unique(block)
     columns = np.array([1])  # the year
     perm = np.random.default_rng(0).permutation(len(present))[None, :]
-    got = permuted_norms(blocks, columns, perm, blocks.x[:, columns])[0]
+    got = np.linalg.norm(permuted_coefficients(blocks, columns, perm, blocks.x[:, columns])[:, columns, :], axis=2)[0]
     dealt = x.copy()
     index = np.searchsorted(present, block)
     dealt[:, 1] = blocks.x[perm[0], 1][index]  # (each occurrence takes its block's dealt year)
@@ -159,7 +166,9 @@ def test_the_residualized_covariate_gives_the_full_models_coefficient(setting):
         values = residualized(blocks, columns)
         share = explained(blocks.xx.sum(axis=0), columns)
         np.testing.assert_allclose(
-            permuted_norms(blocks, columns, identity, values)[0], np.linalg.norm(coef[0][columns], axis=1), rtol=1e-6
+            np.linalg.norm(permuted_coefficients(blocks, columns, identity, values)[:, columns, :], axis=2)[0],
+            np.linalg.norm(coef[0][columns], axis=1),
+            rtol=1e-6,
         )
         others = np.setdiff1d(np.arange(3), columns)
         np.testing.assert_allclose(blocks.x[:, others].T @ (blocks.n[:, None] * values), 0, atol=1e-4)

@@ -362,12 +362,6 @@ def measured(coefficients: np.ndarray, metric: np.ndarray) -> np.ndarray:
     return np.linalg.norm(coefficients @ metric, axis=-1)
 
 
-def permuted_norms(blocks: Blocks, columns: np.ndarray, perm: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """The norms of `columns`' coefficients (permutations x terms) when block b's values of them are
-    values[perm[i, b]] (permuted_coefficients)."""
-    return np.linalg.norm(permuted_coefficients(blocks, columns, perm, values)[:, columns, :], axis=2)
-
-
 def permuted_coefficients(blocks: Blocks, columns: np.ndarray, perm: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Every coefficient (permutations x terms x dim) when block b's values of `columns` are
     values[perm[i, b]]. A block's rows of the covariate are its values times the intercept's sums
