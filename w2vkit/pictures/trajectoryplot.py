@@ -1,7 +1,7 @@
 """Pictures of a word's path through ordered groups (`w2vkit contrast ... -o trajectory.png`): the
 word's vector in each period, joined by arrows, among the words nearest to it in any period, as
 Hamilton, Leskovec & Jurafsky (2016) draw semantic change. The coordinates come from
-w2vkit.findings.contrasts.trajectory (in the contrast's JSON); labels in a CJK font."""
+w2vkit.findings.contrasts.grouprows (in the contrast's JSON); labels in a CJK font."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def check_trajectory_output(output, font: str | None = None, inputs=()) -> str:
 
 
 def draw_trajectories(trajectories: list[dict], output: str | Path, *, font: str | None = None) -> Path:
-    """Draw each word's path (w2vkit.findings.contrasts.trajectory's dicts) in a panel of its own, written
+    """Draw each word's path (w2vkit.findings.contrasts.grouprows's dicts) in a panel of its own, written
     atomically to `output` (.png, .svg, .pdf).
 
     Raises

@@ -9,8 +9,7 @@ import pytest
 
 from w2vkit.findings.alacarte import Corpus, context_means, fit_transform
 from w2vkit.findings.contrasts import contrast
-from w2vkit.findings.contrasts.grouprows import COLUMNS, NEIGHBOURS
-from w2vkit.findings.contrasts.trajectory import NEIGHBOURS_DRAWN
+from w2vkit.findings.contrasts.grouprows import COLUMNS, NEIGHBOURS, NEIGHBOURS_DRAWN
 from w2vkit.findings.tabledocs import read_documents
 from w2vkit.queries.query import Engine
 

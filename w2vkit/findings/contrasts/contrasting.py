@@ -47,11 +47,23 @@ from .contrastquestion import ContrastQuestion
 from .design import columns_named, resolve
 from .groupdifferences import with_differences
 from .groupmembers import ask_members
-from .grouprows import CHANGE, COLUMNS, GROUP, PERMUTATIONS, P, Q, begin, contrast_word, scan_percentiles, scan_rows
-from .groupwords import scanned_words, what_ran
+from .grouprows import (
+    CHANGE,
+    COLUMNS,
+    GROUP,
+    PERMUTATIONS,
+    P,
+    Q,
+    begin,
+    contrast_word,
+    paths,
+    scan_percentiles,
+    scan_rows,
+    scanned_words,
+    what_ran,
+)
 from .nnratio import check_ratio, ratio_result
 from .regression import check_regression, regress
-from .trajectory import paths
 
 DEFAULT_PERMUTATIONS = CONTRAST_PERMUTATIONS
 DEFAULT_BOOTSTRAP = CONTRAST_BOOTSTRAP

@@ -23,8 +23,7 @@ from ...queries.query import Engine
 from ..alacarte import Corpus, transform
 from ..tabledocs import Documents
 from ..targets import Target, block_side
-from .grouprows import COLUMNS, GROUP, NEIGHBOURS
-from .trajectory import NEIGHBOURS_DRAWN
+from .grouprows import COLUMNS, GROUP, NEIGHBOURS, NEIGHBOURS_DRAWN
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,17 @@
 occurrences, documents and blocks, the change from the group before (or from the rest) with its
 interval and p, the group's nearest words and its most typical context words, and the cosines to
 words the user named. Run in worker processes when `jobs` asks: each word's generator is seeded by
-(seed, its place), so the numbers do not depend on the processes."""
+(seed, its place), so the numbers do not depend on the processes. Beside them, the words a scan
+contrasts and what its permutations ran, and each word's path through ordered groups.
+
+A word's path through ordered groups (periods), as Hamilton, Leskovec & Jurafsky (2016) draw
+semantic change: the word's vector in each group placed on a plane among the words nearest to it
+in any group, so that one sees what it moves away from and towards.
+
+The plane is the first two principal axes of the unit vectors drawn (the group vectors and their
+neighbours), not t-SNE as in the paper: with twenty or thirty points t-SNE's layout changes with its
+seed, and principal axes keep distances along them faithful. The coordinates are data (JSON-ready,
+in the contrast's result); w2vkit.pictures.trajectoryplot draws them."""
 
 from __future__ import annotations
 
@@ -11,9 +21,12 @@ from typing import Any
 import numpy as np
 
 from ...base.choices import HOLDS_BELOW
+from ...base.vecmath import principal_plane, top_k
+from ...queries.query import Engine
+from ..alacarte import context_offsets
 from ..permutation import compare_groups, cosines_to, observed_change
+from ..tabledocs import Documents
 from ..targets import block_side
-from .groupwords import typical_context
 from .peers import REFERENCE, REFERENCE_MOST, similar_frequency
 
 NEIGHBOURS = 8
@@ -210,4 +223,106 @@ def scan_rows(rows: list[list[Any]], last: str, rank: str) -> list[list[Any]]:
         r.extend([before[i] if before else [] for i in (NEAREST, COSINES, CONTEXT)])
         if r[CHANGE] is not None and not (r[Q] is not None and r[Q] < HOLDS_BELOW):
             r[NOTE] = "; ".join(filter(None, [r[NOTE], f"does not hold: q ≥ {HOLDS_BELOW}"]))
+    return out
+
+
+# ------------------------------------------------------------------ a scan's words, a group's typical context
+
+
+def scanned_words(engine: Engine, docs: Documents, least: int, top: int) -> list[str]:
+    """The words seen at least `least` times in each group, the `top` most frequent."""
+    corpus = docs.corpus
+    known = corpus.ids >= 0
+    group = docs.group[corpus.doc]
+    vocab = len(engine.model)
+    per_group = [np.bincount(corpus.ids[known & (group == g)], minlength=vocab) for g in range(len(docs.groups))]
+    enough = np.all(np.vstack(per_group) >= least, axis=0)
+    total = np.sum(per_group, axis=0)
+    rows = [int(r) for r in top_k(np.where(enough, total, -np.inf).astype(float), top)]
+    return [engine.model.words[r] for r in rows]
+
+
+def typical_context(
+    docs: Documents, engine: Engine, pos: np.ndarray, window: int, group: int, n: int, spans: np.ndarray | None = None
+) -> tuple[list[str], list[float]]:
+    """The context words most typical of `group` against the others: log-odds with an informative
+    Dirichlet prior (Monroe, Colaresi & Quinn 2008), the prior the contexts' counts over all groups
+    (`spans`: each occurrence's length in tokens, its context after the span); and their z-scores."""
+    corpus = docs.corpus
+    offsets = context_offsets(window)
+    after = (offsets > 0)[None, :] * ((spans[:, None] - 1) if spans is not None else 0)
+    at = np.clip(pos[:, None] + offsets[None, :] + after, 0, len(corpus.ids) - 1)
+    ok = (corpus.doc[at] == corpus.doc[pos][:, None]) & (corpus.ids[at] >= 0)
+    mine = docs.group[corpus.doc[pos]] == group
+    words_a = corpus.ids[at][ok & mine[:, None]]
+    words_b = corpus.ids[at][ok & ~mine[:, None]]
+    vocab = len(engine.model)
+    ya = np.bincount(words_a, minlength=vocab).astype(np.float64)
+    yb = np.bincount(words_b, minlength=vocab).astype(np.float64)
+    prior = ya + yb
+    alpha0 = 500.0
+    alpha = alpha0 * prior / max(prior.sum(), 1)
+    na, nb = ya.sum(), yb.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        delta = np.log((ya + alpha) / (na + alpha0 - ya - alpha)) - np.log((yb + alpha) / (nb + alpha0 - yb - alpha))
+        z = delta / np.sqrt(1 / (ya + alpha) + 1 / (yb + alpha))
+    z = np.where(ya > 0, z, -np.inf)
+    best = top_k(z, n)
+    return [engine.model.words[i] for i in best], [float(z[i]) for i in best]
+
+
+def what_ran(rule: str, tested: list[tuple[int, float, int]]) -> str:
+    """A scan's `permuted` field: the rule, then how many words were permuted how many times
+    (`tested`: each row's word, p and permutations)."""
+    from collections import Counter
+
+    most: dict[int, int] = {}  # (each word's most permutations over its rows)
+    for i, _, n in tested:
+        most[i] = max(most.get(i, 0), n)
+    counts = sorted(Counter(most.values()).items())
+    said = "; ".join(f"{n:,} times for {k:,} word{'s' * (k != 1)}" for n, k in counts)
+    more = "" if len(counts) > 1 else "; no word needed more"
+    return f"{rule} (ran: {said}{more})" if counts else rule
+
+
+# ------------------------------------------------------------------ a word's path through ordered groups
+
+NEIGHBOURS_DRAWN = 6  # per group
+
+
+def trajectory(word: str, groups: list[str], means: list[np.ndarray | None], engine: Engine, row: int) -> dict | None:
+    """The word's group vectors (unit length; None for a group without occurrences) and each
+    group's NEIGHBOURS_DRAWN nearest words (the word itself left out) on one plane:
+    {"word", "points": [{"group", "x", "y"}], "neighbours": [{"word", "group", "x", "y"}]}; None
+    when fewer than two groups have a vector."""
+    placed = [(g, m) for g, m in zip(groups, means) if m is not None]
+    if len(placed) < 2:
+        return None
+    near: dict[int, str] = {}
+    for g, m in placed:
+        for i in engine.nearest(m, NEIGHBOURS_DRAWN, exclude={row}).rows:
+            near.setdefault(i, g)
+    xy = principal_plane(np.vstack([m for _, m in placed] + [engine.unit_vector(i) for i in near]))
+    words = engine.model.words
+    k = len(placed)
+    return {
+        "word": word,
+        "points": [{"group": g, "x": float(x), "y": float(y)} for (g, _), (x, y) in zip(placed, xy[:k])],
+        "neighbours": [
+            {"word": words[i], "group": g, "x": float(x), "y": float(y)} for (i, g), (x, y) in zip(near.items(), xy[k:])
+        ],
+    }
+
+
+def paths(drawn: list[tuple], groups: list[str], engine: Engine) -> list[dict]:
+    """Each word's path (trajectory), from (word, its row, its group means, {group: (change, low,
+    high)}), each point with the change from the group before and its interval (written on the
+    picture's arrows)."""
+    out = []
+    for word, row, means, changes in drawn:
+        path = trajectory(word, groups, means, engine, row) if means else None
+        if path is not None:
+            for point in path["points"]:
+                point.update(zip(("change", "low", "high"), changes.get(point["group"], (None,) * 3)))
+            out.append(path)
     return out

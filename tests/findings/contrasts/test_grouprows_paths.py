@@ -1,4 +1,4 @@
-"""w2vkit.findings.contrasts.trajectory (a word's path through ordered groups, on the plane of principal axes,
+"""w2vkit.findings.contrasts.grouprows (a word's path through ordered groups, on the plane of principal axes,
 cross-checked against scikit-learn's PCA) and w2vkit.pictures.trajectoryplot through the command."""
 
 import json
@@ -8,7 +8,7 @@ import pytest
 from conftest import engine_of
 from test_contrast import VOCAB, _table, english_model
 
-from w2vkit.findings.contrasts.trajectory import NEIGHBOURS_DRAWN, trajectory
+from w2vkit.findings.contrasts.grouprows import NEIGHBOURS_DRAWN, trajectory
 
 
 def test_the_plane_is_scikit_learns_pca_of_the_points_drawn():
