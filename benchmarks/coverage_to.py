@@ -26,8 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from w2vkit.findings.contrasts.design import Design, design_rows, resolve  # noqa: E402
 from w2vkit.findings.contrasts.nnratio import neighbour_ratio  # noqa: E402
-from w2vkit.findings.contrasts.regcosines import level_differences, row_cells  # noqa: E402
-from w2vkit.findings.contrasts.regfitted import curve  # noqa: E402
+from w2vkit.findings.contrasts.regfit import Fit, row_cells  # noqa: E402
 from w2vkit.findings.contrasts.regstats import (  # noqa: E402
     block_sums,
     estimate,
@@ -65,17 +64,22 @@ def regression_cells(group, counts, sums, units, args, rng):
     design = Design(None, x, terms, owner, covariates, valid, block, [])  # type: ignore[arg-type]
     blocks = block_sums(x, sums, counts, block, x[:, 1].astype(int))
     found = estimate(blocks, np.array([1]))
-    state = {"coef": found["coef"], "cols": np.arange(x.shape[1]), "mean": (counts @ x) / counts.sum()}
-    state["jackknife"] = found["jackknife"]
-    state["spread"] = fitted_spread(blocks, found["xtx"], found["coef"])
+    state = Fit(
+        found["coef"],
+        np.arange(x.shape[1]),
+        (counts @ x) / counts.sum(),
+        found["jackknife"],
+        fitted_spread(blocks, found["xtx"], found["coef"]),
+        level=LEVEL,
+    )
     columns = np.array([1])
-    collect = lambda b, z: level_differences(design, 0, state, b, z, units)  # noqa: E731
+    collect = lambda b, z: state.level_differences(design, 0, b, z, units)  # noqa: E731
     metric = use_metric(blocks)
     observed = measured(found["coef"][columns], metric)
-    _, _, state["permuted"] = permuted_p(blocks, columns, residualized(blocks, columns), observed,
-                                         args.permutations, rng, metric, collect)  # fmt: skip
-    state["permuted"] = {0: state["permuted"]}
-    levels = [row_cells(design, state, "ab", term, units, LEVEL) for term in covariates[0].levels]
+    _, _, permuted = permuted_p(blocks, columns, residualized(blocks, columns), observed,
+                                 args.permutations, rng, metric, collect)  # fmt: skip
+    state.permuted = {0: permuted}
+    levels = [row_cells(design, state, "ab", term, units) for term in covariates[0].levels]
     differences = [tuple(levels[1][6 * k + 3 : 6 * k + 6]) for k in range(len(units))]
     cosines = [[tuple(cells[6 * k : 6 * k + 3]) for k in range(len(units))] for cells in levels]
     return differences, cosines, covariates[0].levels[0] == "B"
@@ -100,10 +104,16 @@ def curve_cover(rng, args, m: float, se: float) -> list[bool]:
     design = Design(None, x, terms, owner, covariates, valid, block, [])  # type: ignore[arg-type]
     blocks = block_sums(x, sums, counts, block, np.zeros(args.blocks, dtype=int))
     found = estimate(blocks, np.array([1]))
-    state = {"coef": found["coef"], "cols": np.arange(2), "mean": (counts @ x) / counts.sum(), "level": LEVEL}
-    state.update(jackknife=found["jackknife"], spread=fitted_spread(blocks, found["xtx"], found["coef"]))
+    state = Fit(
+        found["coef"],
+        np.arange(2),
+        (counts @ x) / counts.sum(),
+        found["jackknife"],
+        fitted_spread(blocks, found["xtx"], found["coef"]),
+        level=LEVEL,
+    )
     low, high = np.quantile(np.repeat(x[:, 1], counts.astype(int)), [0.05, 0.95])
-    drawn = curve(None, "w", design, state, (0, 1, float(low), float(high)), (["a", "b", "c"], targets))
+    drawn = state.curve(None, "w", design, (0, 1, float(low), float(high)), (["a", "b", "c"], targets))
     held = []
     for k, line in enumerate(drawn["lines"]):
         for value, lo, hi in zip(drawn["values"], line["low"], line["high"]):

@@ -674,8 +674,7 @@ def test_a_level_difference_under_the_identity_permutation_is_the_observed_one(s
     Fitted on the residualized values (not the 0/1 indicator), at the points level_differences
     takes, the unpermuted data must give the observed difference exactly; and the interval is the
     observed less the permuted differences' outer 9 of 199 at each end, as p's rule."""
-    from w2vkit.findings.contrasts.regcosines import level_differences
-    from w2vkit.findings.contrasts.regfitted import design_row, level_terms
+    from w2vkit.findings.contrasts.regfit import Fit, level_terms
     from w2vkit.findings.contrasts.regstats import permuted_coefficients
     from w2vkit.findings.permutation import inverted
 
@@ -684,15 +683,14 @@ def test_a_level_difference_under_the_identity_permutation_is_the_observed_one(s
     v, x, block = occurrences(engine, design, "悟空")
     blocks = block_sums(x, v, np.ones(len(v)), block, np.zeros(len(v), dtype=int))
     _, coef = fit(blocks, np.ones((1, len(blocks.n))))
-    state = {"coef": coef[0], "cols": np.arange(x.shape[1]), "mean": x.mean(axis=0)}
+    word_fit = Fit(coef[0], np.arange(x.shape[1]), x.mean(axis=0))
     units = engine.unit[[engine.model.index[w] for w in ("行者", "师父")]].astype(np.float64)
     columns = design.columns_of(0)
     values = residualized(blocks, columns)
     identity = np.arange(len(blocks.n))[None, :]
-    same = level_differences(
+    same = word_fit.level_differences(
         design,
         0,
-        state,
         permuted_coefficients(blocks, columns, identity, values),
         blocks.n @ values / blocks.n.sum(),
         units,
@@ -701,7 +699,7 @@ def test_a_level_difference_under_the_identity_permutation_is_the_observed_one(s
     def unit(w):
         return w / np.linalg.norm(w)
 
-    at = [unit(design_row(state, level_terms(design, 0, k)) @ coef[0]) @ units.T for k in (0, 1)]
+    at = [unit(word_fit.row(level_terms(design, 0, k)) @ coef[0]) @ units.T for k in (0, 1)]
     np.testing.assert_allclose(same, at[1] - at[0], atol=1e-9)
     # the interval leaves out a δ exactly when a one-sided permutation p of observed − δ, (1 + the
     # permuted values beyond)/(n + 1), is under 5%: under no effect for 2 x 9/200 = 9% of words

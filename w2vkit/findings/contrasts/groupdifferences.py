@@ -2,7 +2,7 @@
 second group's cosine with each word less the first's, with its interval, from the regression of
 the same rows on the group column as levels against the first group. The two-group contrast is the
 regression's one-level case, so the difference is the regression's own, with the interval its
-coverage harness measured (regcosines: the permutations inverted, narrowed by the jackknife), not a
+coverage harness measured (regfit: the permutations inverted, narrowed by the jackknife), not a
 second construction beside it."""
 
 from __future__ import annotations

@@ -28,8 +28,7 @@ from ..targets import concept_vectors, parse_target
 from .contrastquestion import ContrastQuestion
 from .design import SKEWED, Design, blocks_of, columns_named, design_rows, outside_note, point_terms, resolve
 from .peers import occurrences_on, term_percentiles
-from .regcosines import cosine_cells, cosine_columns, level_differences, row_cells
-from .regfitted import curve, design_row, gaining, level_terms, nearest
+from .regfit import Fit, cosine_columns, level_terms, row_cells
 from .regstats import (
     NORM_INTERVAL_RULE,
     TIED_TO_SIZE,
@@ -164,15 +163,15 @@ def regress(engine: Engine, question: ContrastQuestion, rows: list | None = None
     for r, q in zip(rows_out, bh([r[P] for r in rows_out])):
         r[Q] = q
     fitted, curves = [], []
-    for word, (word_rows, state) in zip(words, found):
+    for word, (word_rows, word_fit) in zip(words, found):
         if drawn is not None:  # (`to`'s words: each level's cosines, as columns)
             for r in word_rows:
-                r.extend(row_cells(design, state, r[COVARIATE], r[TERM], drawn[1], level))
-        if state is not None:
+                r.extend(row_cells(design, word_fit, r[COVARIATE], r[TERM], drawn[1]))
+        if word_fit is not None:
             for p in points:
-                extra = [] if drawn is None else cosine_cells(state, design_row(state, p[1]), None, drawn[1], level)
-                fitted.append((*_fitted_row(engine, word, state, p), *extra))
-            curves += [curve(engine, word, design, state, c, drawn) for c in state["numbers"]]
+                extra = [] if drawn is None else word_fit.cosine_cells(word_fit.row(p[1]), None, drawn[1])
+                fitted.append((*_fitted_row(engine, word, word_fit, p), *extra))
+            curves += [word_fit.curve(engine, word, design, c, drawn) for c in word_fit.numbers]
     fields: dict[str, Any] = {
         "words": list(words),
         "table": str(path),
@@ -275,10 +274,11 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
     found["percentile"] = term_percentiles(engine, design, a, window, target, (cols, found["norm"]), least)
     pvalues: dict[int, float] = {}
     done = 0
-    state = {"coef": found["coef"], "cols": cols, "mean": (counts @ sub) / counts.sum(), "permuted": {}}
-    state.update(jackknife=found["jackknife"], split=design.split)
-    state["products"] = design.products()
-    state["spread"] = fitted_spread(blocks, found["xtx"], found["coef"])
+    word_fit = Fit(
+        found["coef"], cols, (counts @ sub) / counts.sum(), found["jackknife"],
+        fitted_spread(blocks, found["xtx"], found["coef"]), design.products(), bool(design.split), level,
+        design.frequent, list(target.rows),
+    )  # fmt: skip
     metric = use_metric(blocks)
     for c in sorted(set(owner.tolist()) - {-1}):
         columns, name = np.flatnonzero(owner == c), design.covariates[c].name
@@ -286,15 +286,15 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
         collect = None
         if units is not None and design.covariates[c].kind == "levels":
             # (a permutation passes its dealt values' mean too; a wild draw, its coefficients alone)
-            collect = lambda b, z=None, c=c: level_differences(design, c, state, b, z, units)  # noqa: E731
+            collect = lambda b, z=None, c=c: word_fit.level_differences(design, c, b, z, units)  # noqa: E731
         if design.split:  # (a covariate varies inside blocks: none can be permuted whole)
-            ps, done, state["permuted"][c] = wild_p(blocks, columns, observed, permutations, rng, metric, collect)
+            ps, done, word_fit.permuted[c] = wild_p(blocks, columns, observed, permutations, rng, metric, collect)
         else:
             values = residualized(blocks, columns)
             # (a number that follows the blocks' sizes is dealt only among blocks of about one size)
             tied = size_correlation(blocks, columns) if design.covariates[c].kind == "number" else 0.0
             strata = size_strata(blocks.n) if abs(tied) > TIED_TO_SIZE else None
-            ps, done, state["permuted"][c] = permuted_p(
+            ps, done, word_fit.permuted[c] = permuted_p(
                 blocks, columns, values, observed, permutations, rng, metric, collect, strata
             )
             if strata is not None:
@@ -305,15 +305,15 @@ def _word_rows(engine: Engine, design: Design, a, asked: tuple, window, resampli
                 filter(None, [notes.get(name), f"confounded: the other covariates explain {share:.0%} of it"])
             )
         pvalues.update(zip(columns.tolist(), ps.tolist()))
-    state.update(frequent=design.frequent, level=level)
-    state.update(own=list(target.rows))
-    state["numbers"] = [  # (each number covariate: its design column, and its 5th and 95th percentiles)
+    word_fit.numbers = [  # (each number covariate: its design column, and its 5th and 95th percentiles)
         (c, int(design.columns_of(c)[0]), *_spread(x[:, design.columns_of(c)[0]], counts))
         for c, cov in enumerate(design.covariates)
         if cov.kind == "number"
     ]
-    rows = _term_rows(engine, design, word, state["own"], blocks, found, pvalues, done, state, x, docs, counts, notes)
-    return rows, state
+    rows = _term_rows(
+        engine, design, word, word_fit.own, blocks, found, pvalues, done, word_fit, x, docs, counts, notes
+    )
+    return rows, word_fit
 
 
 def _kept_terms(design: Design, x: np.ndarray, counts: np.ndarray, least: int) -> tuple[np.ndarray, dict]:
@@ -353,9 +353,9 @@ def _without_thin_levels(design: Design, x, docs, sums, counts, keep):
     return x[mine], docs[mine], sums[mine], counts[mine]
 
 
-def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, state, x, docs, counts, notes):
+def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, word_fit: Fit, x, docs, counts, notes):
     """The word's rows: for each covariate, the baseline level, each level, or the number."""
-    cols = state["cols"]
+    cols = word_fit.cols
     place = {int(j): i for i, j in enumerate(cols)}
     tested = dict(documents=len(docs), blocks=len(blocks.n), permutations=done)
     rows: list[list[Any]] = []
@@ -364,7 +364,7 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
         p = pvalues.get(i)
         # (0 to the norm's upper limit where the permutation test does not reject 0 at the
         # interval's level: resampling fails at that boundary; docs/findings.md)
-        low, high = norm_interval(found, i, p, state["level"])
+        low, high = norm_interval(found, i, p, word_fit.level)
         percentile = float(found["percentile"][i])
         cells = dict(tested, norm=float(found["norm"][i]), low=low, high=high, p=p)
         return dict(cells, percentile=None if percentile != percentile else percentile)
@@ -372,14 +372,14 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
     for c, cov in enumerate(design.covariates):
         full = design.columns_of(c)
         if cov.kind == "interaction":
-            rows += _interaction_rows(engine, design, word, cov, full, state, numbers, x, counts, notes)
+            rows += _interaction_rows(engine, design, word, cov, full, word_fit, numbers, x, counts, notes)
             continue
         if cov.kind == "number":
             i = place[int(full[0])]
             values = x[:, full[0]]
             sd = float(np.sqrt(counts @ (values - (counts @ values) / counts.sum()) ** 2 / counts.sum()))
             low, high = np.quantile(np.repeat(values, counts.astype(int)), [0.1, 0.9])
-            near, scores = gaining(engine, state, int(full[0]), low, high)
+            near, scores = word_fit.gaining(engine, int(full[0]), low, high)
             cells = numbers(i)
             cells.update(per_sd=cells["norm"] * sd, neighbours=near, cosines=scores, note=notes.get(cov.name))
             term = "per tenfold" if cov.log else "per unit"
@@ -393,7 +393,7 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
                 note = notes.get(f"{cov.name}={cov.levels[k]}")
                 rows.append(_row(word, cov.name, cov.levels[k], vs=vs, occurrences=occurrences, note=note))
                 continue
-            near, scores = nearest(engine, state, design_row(state, level_terms(design, c, k)))
+            near, scores = word_fit.nearest(engine, word_fit.row(level_terms(design, c, k)))
             cells = numbers(place[int(full[k - 1])]) if k else {}
             note = notes.get(cov.name) if k else "baseline"
             rows.append(
@@ -412,10 +412,10 @@ def _term_rows(engine, design, word, own, blocks: Blocks, found, pvalues, done, 
     return rows
 
 
-def _interaction_rows(engine, design: Design, word: str, cov, full, state: dict, numbers, x, counts, notes) -> list:
+def _interaction_rows(engine, design: Design, word: str, cov, full, word_fit: Fit, numbers, x, counts, notes) -> list:
     """An interaction's rows: a term per pair of its parts' terms, with its norm, interval and p;
     for two covariates of levels, the nearest words of the fitted vector at the pair (宋 and 词)."""
-    place = {int(j): i for i, j in enumerate(state["cols"])}
+    place = {int(j): i for i, j in enumerate(word_fit.cols)}
     out = []
     for j, label, pair in zip(full.tolist(), cov.levels, cov.pairs):
         seen = int(counts @ (x[:, j] != 0))
@@ -428,7 +428,7 @@ def _interaction_rows(engine, design: Design, word: str, cov, full, state: dict,
             terms: dict[int, float] = {}
             for part, column in zip(cov.parts, pair):
                 terms.update(level_terms(design, part, design.columns_of(part).tolist().index(column) + 1))
-            near, scores = nearest(engine, state, design_row(state, terms))
+            near, scores = word_fit.nearest(engine, word_fit.row(terms))
         cells = dict(numbers(place[j]), neighbours=near, cosines=scores, note=notes.get(cov.name))
         out.append(_row(word, cov.name, label, occurrences=seen, **cells))
     return out
@@ -447,10 +447,10 @@ def _named(engine: Engine, to: list[str] | None) -> tuple[list[str], np.ndarray]
     return list(to), concept_vectors(engine, to)  # (unit rows: a word's vector, or a concept's unit mean)
 
 
-def _fitted_row(engine, word, state, point) -> tuple:
+def _fitted_row(engine, word, word_fit: Fit, point) -> tuple:
     values, terms = point
-    x = design_row(state, terms)
-    near, scores = nearest(engine, state, x)
+    x = word_fit.row(terms)
+    near, scores = word_fit.nearest(engine, x)
     label = ",".join(f"{k}={v}" for k, v in values.items())
     return tuple(_row(word, "fitted", label, neighbours=near, cosines=scores))
 

@@ -127,7 +127,7 @@ def estimate(blocks: Blocks, terms: np.ndarray, level: float = LEVEL) -> dict:
     """The debiased norms of `terms`, their two-sided intervals at `level` (90%) and their upper
     limits at `level` (norm_interval chooses between them by the test); the coefficients, and
     those of each of the jackknife's fits (jackknife_fits: a level's cosines, an `at` point's and a
-    number's curve take their intervals from them, regcosines).
+    number's curve take their intervals from them, regfit).
 
     The interval is the jackknife's, z standard errors each side: the lower end on the norm, the
     upper end on the debiased square, then square-rooted (the norm is held at 0 for most resamples
