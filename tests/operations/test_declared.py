@@ -13,7 +13,7 @@ from conftest import WORDS, model_with_members
 
 from w2vkit.explore.launch import open_session
 from w2vkit.explore.questions import answer
-from w2vkit.operations.declared import OPERATIONS
+from w2vkit.operations.declared import OPERATIONS, PLOT
 from w2vkit.operations.requests import command_line, read_page
 from w2vkit.queries.query import Engine
 
@@ -42,9 +42,9 @@ def test_every_operation_is_asked_here():
     assert set(ASKED) == set(OPERATIONS)
 
 
-@pytest.mark.parametrize("name", sorted(OPERATIONS))
+@pytest.mark.parametrize("name", [*sorted(OPERATIONS), "plot"])
 def test_the_declared_defaults_are_the_librarys(name):
-    operation = OPERATIONS[name]
+    operation = PLOT if name == "plot" else OPERATIONS[name]
     signature = inspect.signature(operation.library()).parameters
     for p in operation.parameters:
         assert p.name in signature, (name, p.name)

@@ -269,6 +269,13 @@ def _made(parameters):
     return apply
 
 
+def declared_plot(f):
+    """plot's arguments and options, as w2vkit.operations.declared.PLOT declares them."""
+    from ..operations.declared import PLOT
+
+    return _made(PLOT.parameters)(f)
+
+
 def declared_option(name: str, parameter: str):
     """One parameter of operation `name`, for a command that asks it of its own (plot's --rank)."""
     from ..operations.declared import OPERATIONS

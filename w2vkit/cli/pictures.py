@@ -4,74 +4,16 @@ from __future__ import annotations
 
 import click
 
-from ..base.choices import (
-    DEFAULT_IMAGE_TOP,
-    DEFAULT_NEIGHBORS,
-    DEFAULT_PAGE_TOP,
-    DEFAULT_PLOT_FOLDER,
-    LARGE_MAP,
-    MAX_CLUSTERS,
-    PLOT_METHODS,
-)
-from .options import (
-    MODEL_OPTION,
-    SIMILARITY_OPTION,
-    declared_option,
-    given,
-    library_option,
-    limited,
-    picture_options,
-    table_option,
-    text_column_option,
-    verbosity,
-)
+from ..base.choices import DEFAULT_PLOT_FOLDER
+from .options import MODEL_OPTION, SIMILARITY_OPTION, declared_plot, given, picture_options, verbosity
 from .output import engine_for, info, plural, show_progress
 
 
 @click.command()
-@click.argument("words", nargs=-1, metavar="[WORD...]")
-@library_option(
-    "-k",
-    "--neighbors",
-    default=DEFAULT_NEIGHBORS,
-    type=limited("neighbors"),
-    help="Neighbours shown around each WORD (those `similar` lists)",
-)
-@declared_option("similar", "rank")  # (plot's neighbours are the words similar lists, in its order)
-@click.option(
-    "--top",
-    default=None,
-    type=limited("top"),
-    help=f"Without WORDs: how many frequent words to map "
-    f"[default: {DEFAULT_IMAGE_TOP} for an image, {DEFAULT_PAGE_TOP:,} for .html].",
-)
-@library_option(
-    "--method",
-    type=click.Choice(PLOT_METHODS),
-    default=PLOT_METHODS[0],
-    help=f"t-SNE (scikit-learn; openTSNE from {LARGE_MAP:,} words), the faster PCA, or UMAP (the umap extra: "
-    "pip install 'w2vkit[umap]')",
-)
+@declared_plot
 @picture_options(
     f"Image (.png, .svg, .pdf) or interactive map (.html) [default: {DEFAULT_PLOT_FOLDER}/<model>-<method>.png]."
 )
-@library_option("--seed", default=0, type=limited("seed"), help="Seed for a reproducible t-SNE")
-@click.option(
-    "--clusters",
-    default=None,
-    type=click.IntRange(2, MAX_CLUSTERS),
-    metavar="K",
-    help="Without WORDs: colour the words by K clusters of their vectors (k-means), each named by its commonest words.",
-)
-@table_option(
-    "With --by: colour each word by the group of the table's column it leans to (the table the model "
-    "was trained on: a period's vocabulary shows as a region; words spread evenly are grey).",
-)
-@click.option("--by", default=None, metavar="COLUMN", help="The table's column whose groups colour the map.")
-@click.option(
-    "--frequency", is_flag=True, help="Without WORDs: colour the words by how often they occur (bands of ten)."
-)
-@text_column_option()
 @SIMILARITY_OPTION
 @MODEL_OPTION
 @verbosity

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..base.choices import PLOT_METHODS, TEXT_COLUMN
+from ..base.choices import TEXT_COLUMN
 from ..base.render import shell_line
 from ..errors import UsageError
+from ..operations.declared import PLOT
 from ..operations.parameters import Parameter
-from ..operations.requests import page_value
+from ..operations.requests import command_line, page_value
 from .questions import Session, similarity_asked
 
-MAP_MOST = 1_000_000  # (the limits table's most for `top`: the whole vocabulary unless asked)
 MAP_CLUSTERS = 8  # (the page's default too)
 
 
@@ -28,18 +28,15 @@ class MapQuestion:
     frequency: bool = False  # coloured by how often each word occurs
 
 
-MAP_WORDS = Parameter("words", "words", "The words drawn with their neighbours", least=0)
-MAP_SIZE = Parameter("top", "count", "The most frequent words drawn", limit="top", page_most=MAP_MOST)
-MAP_COLOURS = Parameter("clusters", "count", "Clusters coloured", limit="clusters")
-MAP_METHOD = Parameter("method", "choice", "The projection", choices=PLOT_METHODS)
+# (plot's declared parameters, read from the page as every question's are; the colour is the page's own)
 MAP_COLOUR = Parameter("colour", "choice", "What colours the words", choices=("clusters", "groups", "frequency"))
 
 
 def map_question(session: Session, params: dict) -> MapQuestion:
     """The map asked for, its parameters read and bounded by the questions' one reader
     (w2vkit.operations.requests.page_value): the same map however it was asked."""
-    words = tuple(page_value(MAP_WORDS, params) or ())
-    clusters = page_value(MAP_COLOURS, params)
+    words = tuple(page_value(PLOT.parameter("words"), params) or ())
+    clusters = page_value(PLOT.parameter("clusters"), params)
     # (with a table the map is coloured by its groups unless asked otherwise: a period's region)
     colour = page_value(MAP_COLOUR, params) or ("groups" if session.table else "clusters")
     if colour == "groups" and session.table is None:
@@ -47,8 +44,8 @@ def map_question(session: Session, params: dict) -> MapQuestion:
     by_groups = colour == "groups" and not words
     by_frequency = colour == "frequency" and not words
     return MapQuestion(
-        page_value(MAP_SIZE, params) or len(session.engine().model),
-        page_value(MAP_METHOD, params) or "pca",
+        page_value(PLOT.parameter("top"), params) or len(session.engine().model),
+        page_value(PLOT.parameter("method"), params) or "pca",
         None if words or by_groups or by_frequency else (MAP_CLUSTERS if clusters is None else clusters) or None,
         words,
         similarity_asked(session, params),
@@ -76,16 +73,11 @@ def map_page_of(session: Session, asked: MapQuestion) -> str:
 
 
 def map_command(session: Session, asked: MapQuestion) -> list[str]:
-    """`plot`'s command line for the map asked: the same words, places and colours."""
-    argv = [*session.base_command("plot", asked.similarity), *asked.words, "--method", asked.method]
-    if not asked.words:
-        argv += ["--top", str(asked.top)]
-    if asked.clusters:
-        argv += ["--clusters", str(asked.clusters)]
-    if asked.frequency:
-        argv += ["--frequency"]
-    if asked.groups:
-        argv += ["--in", str(session.table), "--by", str(session.by)]
-        if session.text_column and session.text_column != TEXT_COLUMN:
-            argv += ["--text-column", session.text_column]
-    return [*argv, "-o", "map.html"]
+    """`plot`'s command line for the map asked (its declaration writes it): the same words, places
+    and colours."""
+    table = {"table": str(session.table), "by": session.by} if asked.groups else {}
+    if table and session.text_column and session.text_column != TEXT_COLUMN:
+        table["text_column"] = session.text_column
+    given = {"words": list(asked.words), "top": None if asked.words else asked.top, "method": asked.method}
+    given |= {"clusters": asked.clusters, "frequency": asked.frequency, **table}
+    return [*session.base_command("plot", asked.similarity), *command_line(PLOT, given), "-o", "map.html"]

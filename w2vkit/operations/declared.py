@@ -19,6 +19,9 @@ from ..base.choices import (
     CONTRAST_MIN_OCCURRENCES,
     CONTRAST_PERMUTATIONS,
     CONTRAST_WINDOW,
+    DEFAULT_IMAGE_TOP,
+    DEFAULT_NEIGHBORS,
+    DEFAULT_PAGE_TOP,
     DEFAULT_TOPN,
     EXPAND_GROW,
     EXPAND_MIN_COUNT,
@@ -26,7 +29,9 @@ from ..base.choices import (
     HUBNESS_CHOICES,
     KWIC_LIMIT,
     KWIC_WIDTH,
+    LARGE_MAP,
     NEIGHBOUR_MIN_COUNT,
+    PLOT_METHODS,
     SCAN_MIN_OCCURRENCES,
     SCAN_RANK,
     SCAN_RANKS,
@@ -446,3 +451,45 @@ OPERATIONS: dict[str, Operation] = {
         ),
     )
 }
+
+
+# plot, declared beside the questions: the command line's options and the explorer's map (its
+# words, size, colours and projection, and the plot command it prints) read these, so the two
+# cannot part. Not a question of the page's (it writes a picture): not in OPERATIONS.
+PLOT = Operation(
+    "plot",
+    "pictures.plotting:plot",
+    (
+        Parameter("words", "words", "The words drawn with their neighbours", least=0, metavar="[WORD...]"),
+        Parameter(
+            "neighbors", "count", "Neighbours shown around each WORD (those `similar` lists)", ("-k", "--neighbors"),
+            DEFAULT_NEIGHBORS, page_most=False,
+        ),
+        OPERATIONS["similar"].parameter("rank")._replace(page_most=False),  # (plot's neighbours: similar's, in its order)
+        Parameter(
+            "top", "count", f"Without WORDs: how many frequent words to map [default: {DEFAULT_IMAGE_TOP} for an "
+            f"image, {DEFAULT_PAGE_TOP:,} for .html]", ("--top",), page_most=1_000_000,
+        ),
+        Parameter(
+            "method", "choice", f"t-SNE (scikit-learn; openTSNE from {LARGE_MAP:,} words), the faster PCA, or UMAP "
+            "(the umap extra: pip install 'w2vkit[umap]')", ("--method",), PLOT_METHODS[0], PLOT_METHODS,
+        ),
+        Parameter("seed", "count", "Seed for a reproducible t-SNE", ("--seed",), 0, page_most=False),
+        Parameter(
+            "clusters", "count", "Without WORDs: colour the words by K clusters of their vectors (k-means), each "
+            "named by its commonest words", ("--clusters",), metavar="K",
+        ),
+        Parameter(
+            "table", "word", "With --by: colour each word by the group of the table's column it leans to (the "
+            "table the model was trained on: a period's vocabulary shows as a region; words spread evenly are "
+            "grey)", ("--in",), page_most=False, metavar="TABLE",
+        ),
+        Parameter("by", "word", "The table's column whose groups colour the map", ("--by",), page_most=False,
+                  metavar="COLUMN"),
+        Parameter(
+            "frequency", "flag", "Without WORDs: colour the words by how often they occur (bands of ten)",
+            ("--frequency",), False, page_most=False,
+        ),
+        TEXT_COLUMN_PARAMETER,
+    ),
+)  # fmt: skip
