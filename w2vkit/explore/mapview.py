@@ -65,9 +65,8 @@ def map_page_of(session: Session, asked: MapQuestion) -> str:
     coloured = asked.groups
     return map_page(
         engine, list(asked.words), with_neighbours=bool(asked.words), command=shell_line(map_command(session, asked)),
-        top=asked.top, method=asked.method, clusters=asked.clusters,
-        table=session.table if coloured else None, by=session.by if coloured else None,
-        text_column=session.text_column or TEXT_COLUMN, frequency=asked.frequency,
+        top=asked.top, method=asked.method, clusters=asked.clusters, frequency=asked.frequency,
+        groups=session.group_leanings if coloured else None,
         progress=lambda done, total: session.drawing.__setitem__(asked, (done, total)),
     )  # fmt: skip
 

@@ -13,12 +13,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from ..base.choices import (
-    MIXED,
-    SCAN_TOP,
-)
+from ..base.choices import MIXED, SCAN_TOP, TEXT_COLUMN
 from ..base.render import shell_line
 from ..base.results import Result
 from ..base.vecmath import principal_plane
@@ -59,6 +57,16 @@ class Session:
             order = sorted(range(len(words)), key=words.__getitem__)
             self._sorted = ([words[i] for i in order], order)
         return self._sorted
+
+    @cached_property
+    def group_leanings(self):
+        """The group of the table's --by column each word of the model leans to (the map's
+        colours: w2vkit.findings.leaning), read once."""
+        from ..findings.leaning import leanings
+
+        table, by = _table(self)
+        engine = self.engine()
+        return leanings(engine, engine.model.words, table, by, text_column=self.text_column or TEXT_COLUMN)
 
     def engine(self, similarity: str | None = None, *, on: str = "engine"):
         """The ready engine answering with `similarity` (None: the one the command line chose);

@@ -33,6 +33,7 @@ from ..base.files import atomic_output, check_writable, is_stream
 from ..base.progress import progress_callback
 from ..base.render import terminal_safe
 from ..errors import Named, UsageError
+from ..findings.leaning import Leanings, leanings
 from ..queries.query import Engine
 from .fonts import INSTALL_HINT, find_cjk_font
 from .labelplacing import place_label_subset, place_labels
@@ -171,6 +172,8 @@ def plot(
     if top is None:
         top = DEFAULT_PAGE_TOP if fmt == "html" else DEFAULT_IMAGE_TOP
     check_writable(output)
+    if isinstance(colours, tuple):  # (the table's groups: each word's, read once)
+        colours = leanings(engine, engine.model.words, colours[0], colours[1], text_column=colours[2])
     # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
     # uses the system's CJK fonts, else the bundled font's glyphs it inlines: fonts.page_font_face.)
     font_choice = find_cjk_font(font) if fmt != "html" else None
@@ -206,22 +209,30 @@ def plot(
 
 
 def map_page(
-    engine: Engine, words: Sequence[str] = (), *, with_neighbours: bool = True, command: str | None = None, **choices
+    engine: Engine,
+    words: Sequence[str] = (),
+    *,
+    with_neighbours: bool = True,
+    command: str | None = None,
+    groups: Leanings | None = None,
+    **choices,
 ) -> str:
     """plot's interactive page (w2vkit.pictures.webmap) as a string, for a caller that serves it
     (the explorer's whole-model map) rather than writing a file: the same words, places and
     colours as `plot(..., "map.html")` writes. `choices` are plot's keyword arguments, read with
     plot's own signature and defaults (a name plot does not take is a TypeError), but for `font`,
-    which a page does not take (w2vkit.pictures.fonts.page_font_face inlines one). Without
-    `with_neighbours`, the page lists no word's neighbours (the explorer's, whose word view does:
-    the lists of 100,000 words take minutes). `command`: the command line shown as the one that
-    writes the same map."""
-    if "font" in choices:
-        raise TypeError("map_page() takes no font: the page inlines the bundled font's glyphs")
+    which a page does not take (w2vkit.pictures.fonts.page_font_face inlines one), and a table,
+    whose groups colour the page as `groups` (w2vkit.findings.leaning.leanings of the vocabulary:
+    the caller's, read once). Without `with_neighbours`, the page lists no word's neighbours (the
+    explorer's, whose word view does: the lists of 100,000 words take minutes). `command`: the
+    command line shown as the one that writes the same map."""
+    if "font" in choices or "table" in choices or "by" in choices:
+        raise TypeError("map_page() takes no font (the page inlines its glyphs) and a table's groups as `groups`")
     asked = inspect.signature(plot).bind(engine, None, words, **choices)
     asked.apply_defaults()
     a = asked.arguments
-    colours = _checked(a["method"], a["clusters"], a["table"], a["by"], a["text_column"], a["frequency"])
+    colours = _checked(a["method"], a["clusters"], None, None, a["text_column"], a["frequency"])
+    colours = colours if groups is None else groups
     top = DEFAULT_PAGE_TOP if a["top"] is None else a["top"]
     return _page(
         engine, words, a["neighbors"], a["rank"], top, a["method"], a["seed"], a["title"], a["progress"], colours,
@@ -288,12 +299,8 @@ def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, 
         groups, legend = frequency_groups(engine, chosen)
     elif isinstance(colours, int) and not words:
         groups, legend = cluster_groups(engine, chosen, colours, seed)
-    elif isinstance(colours, tuple) and not words:
-        from ..findings.leaning import leanings
-
-        table, by, text_column = colours
-        leaning = leanings(engine, list(chosen), table, by, text_column=text_column)
-        groups, legend = leaning.group, leaning.groups
+    elif isinstance(colours, Leanings) and not words:  # (each word's group, over the vocabulary)
+        groups, legend = [colours.group[engine.model.index[w]] for w in chosen], colours.groups
     return chosen, groups, is_query, xy, shown, legend, name
 
 
