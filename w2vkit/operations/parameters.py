@@ -17,9 +17,8 @@ __all__ = ["Operation", "Parameter"]
 
 class Operation(NamedTuple):
     """A question and the library function that answers it (`function`, "module:name" under
-    w2vkit, called with an engine first, or with `on="model"` the engine's model as its `model`;
-    `on="text"`: an engine too, or None, whose kind of similarity the answer does not use, so no
-    front end asks one; imported when asked, not when the table is read)."""
+    w2vkit, called with an engine first; `on="text"`: an engine too, whose kind of similarity the
+    answer does not use, so no front end asks one; imported when asked, not when the table is read)."""
 
     name: str
     function: str
@@ -44,6 +43,4 @@ class Operation(NamedTuple):
                 if len(words) % 2:
                     raise UsageError(f"give words in pairs: {p.metavar or 'A B'} ({len(words)} given)")
                 given[p.name] = list(zip(words[::2], words[1::2]))
-        if self.on == "model":
-            return self.library()(model=engine.model, **given)
         return self.library()(engine, **given)
