@@ -130,7 +130,7 @@ def _check_groups(table: Path, by: str, groups: list[str] | None) -> None:
     """--by's columns are the table's, and --groups' values are distinct and each a value of the
     column (read once, that column alone): what every question would refuse is said before serving,
     as contrast says it at once."""
-    from ..findings.contrasts.design import columns_named
+    from ..findings.contrasts import columns_named
     from ..text.reading.tables import read_rows, table_columns
 
     names = columns_named([by])

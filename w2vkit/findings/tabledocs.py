@@ -232,3 +232,19 @@ def number_value(value: str) -> float | None:
     except ValueError:
         return None
     return x if math.isfinite(x) and abs(x) <= MAX_NUMBER else None
+
+
+def data_range(values: np.ndarray) -> tuple[float, float]:
+    """Where a fit along a number has data: the 1st and 99th percentiles of the documents' values."""
+    low, high = np.percentile(values, [1, 99]) if len(values) else (0.0, 0.0)
+    return float(low), float(high)
+
+
+def beyond_data_note(name: str, outside: list[str], low: float, high: float) -> str:
+    """The one wording for a fit read at numbers of `name` outside [low, high] (data_range)."""
+    more = f" and {len(outside) - 1:,} more" if len(outside) > 1 else ""
+    return (
+        f"{{at}} {name}={outside[0]}{more} lie outside the data ({name}'s 1st to 99th percentile "
+        f"over the documents: {low:g} to {high:g}): the fit there extends the line past what the "
+        "text shows"
+    )

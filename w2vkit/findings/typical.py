@@ -21,8 +21,7 @@ from ..queries.kwic import joined_text, original_passage
 from ..queries.query import Engine
 from ..text.reading.tables import chosen_columns
 from .alacarte import DEFAULT_WINDOW, context_sums, transform
-from .contrasts.design import beyond_data_note, data_range
-from .tabledocs import read_documents
+from .tabledocs import beyond_data_note, data_range, read_documents
 
 SHOWN_TOKENS = 12  # tokens of context shown each side of a passage
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ...errors import UsageError
 from ..alacarte import Corpus
-from ..tabledocs import number_value, ordered_levels
+from ..tabledocs import beyond_data_note, data_range, number_value, ordered_levels
 
 NUMBER_VALUES = 10  # a column of numbers with at least this many distinct values is a number
 MAX_LEVELS = 50  # more levels than this: a number, or a coarser column (690 years as groups helps nobody)
@@ -362,22 +362,6 @@ def outside_note(design: Design, at: list[dict[str, str]]) -> str | None:
         if outside:
             return beyond_data_note(cov.name, outside, cov.low, cov.high)
     return None
-
-
-def data_range(values: np.ndarray) -> tuple[float, float]:
-    """Where a fit along a number has data: the 1st and 99th percentiles of the documents' values."""
-    low, high = np.percentile(values, [1, 99]) if len(values) else (0.0, 0.0)
-    return float(low), float(high)
-
-
-def beyond_data_note(name: str, outside: list[str], low: float, high: float) -> str:
-    """The one wording for a fit read at numbers of `name` outside [low, high] (data_range)."""
-    more = f" and {len(outside) - 1:,} more" if len(outside) > 1 else ""
-    return (
-        f"{{at}} {name}={outside[0]}{more} lie outside the data ({name}'s 1st to 99th percentile "
-        f"over the documents: {low:g} to {high:g}): the fit there extends the line past what the "
-        "text shows"
-    )
 
 
 def point_terms(design: Design, values: dict[str, str]) -> tuple[dict[str, str], dict[int, float]]:
