@@ -22,6 +22,7 @@ from w2vkit.explore.launch import open_session
 from w2vkit.explore.questions import Session
 from w2vkit.model.store import load_model
 from w2vkit.pictures.projection import choose_words
+from w2vkit.queries.ensemble import similar
 from w2vkit.queries.query import Engine
 
 pytestmark = [pytest.mark.browser, pytest.mark.explore, pytest.mark.slow]
@@ -204,10 +205,20 @@ def test_a_researchers_round_in_the_browser(halves, browser_page, tmp_path):
         frame = page.frame_locator("#map")
         frame.locator("body[data-ready='1']").wait_for(timeout=120_000)
         frame.locator("#search").fill("孙悟空")
+        asked_at = time.monotonic()
         frame.locator("#search").press("Enter")
-        # (the explorer's map lists no neighbours: it flies to the word; its view lists them)
+        # (issue 93: the map lists and rings the word's nearest, as the word view answers them: the
+        # explorer asks similar for the frame, which holds no lists of its own)
+        frame.locator("#neighbours li:nth-child(5)").wait_for(timeout=10_000)
+        seconds = time.monotonic() - asked_at
+        listed = frame.locator("#neighbours li").evaluate_all("lis => lis.map(li => li.dataset.word)")
+        kind = page.evaluate("window.w2vkitExplore.state()")  # (the page's kind of similarity and order)
+        engine = open_session(model, kind.get("similarity")).engine()
+        nearest = [r["word"] for r in similar(engine, "孙悟空", topn=10, rank=kind.get("rank") or "model").records()]
+        assert len(set(listed) & set(nearest)) >= 5 and seconds < 1.0, (listed, nearest, seconds)
         assert frame.locator("#status").inner_text().startswith("孙悟空: ")
-        assert "double-click it for its neighbours" in frame.locator("#status").inner_text()
+        ringed = next(f for f in page.frames if "/map?" in f.url).evaluate("window.w2vkitMap.highlighted.length")
+        assert ringed > 1  # (the word and those of its nearest on the map)
     finally:
         served.stop()
     assert errors == []

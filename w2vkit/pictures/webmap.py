@@ -135,6 +135,7 @@ _PAGE = """<!DOCTYPE html>
   #status { color: #666; margin: 6px 0 0; min-height: 1.2em; }
   #neighbours { margin: 6px 0 0; padding-left: 22px; max-height: 40vh; overflow-y: auto; }
   #neighbours li { cursor: pointer; line-height: 1.5; }
+  #neighbours li.off-map { cursor: default; color: #888; }  /* (a nearest word this map does not draw) */
   #neighbours li span, #selected li span { color: #888; float: right; font-variant-numeric: tabular-nums; }
   #selected { margin: 6px 0 0; padding-left: 22px; max-height: 30vh; overflow-y: auto; }
   #selected li { cursor: pointer; line-height: 1.4; }

@@ -450,6 +450,18 @@
     $("map-clusters").hidden = colour !== "clusters";
   }
 
+  // A word searched on the map: its nearest words as the word view answers them (similar, with the
+  // page's kind of similarity and order), said to the map's frame, which lists and rings them.
+  async function nearOnMap(word) {
+    const s = state();
+    let rows = [];
+    try {
+      const answer = await ask("similar", { positive: word, similarity: s.similarity, rank: s.rank });
+      rows = (answer.result.results || []).map((r) => [r.word, r.similarity ?? r.model ?? 0]);
+    } catch (e) { setError(e.message); }
+    $("map").contentWindow.postMessage({ w2vkitNeighbours: { word: word, rows: rows } }, "*");
+  }
+
   function showMap(s) {
     const form = $("map-form");
     for (const k of ["top", "method", "colour", "clusters", "words"]) if (s[k] !== undefined) form.elements[k].value = s[k];
@@ -562,6 +574,7 @@
       if (ev.source !== $("map").contentWindow || !ev.data) return;
       if (ev.data.w2vkitDrawn === true) { fontsWhenNeeded(); return; }
       if (typeof ev.data.w2vkitWord === "string") { goToWord(ev.data.w2vkitWord.slice(0, 100)); return; }
+      if (typeof ev.data.w2vkitNear === "string") { nearOnMap(ev.data.w2vkitNear.slice(0, 100)); return; }
       const words = Array.isArray(ev.data.w2vkitWords) ? ev.data.w2vkitWords.filter((w) => typeof w === "string").slice(0, 10).map((w) => w.slice(0, 100)) : [];
       if (!words.length) return;
       if (ev.data.w2vkitAsk === "contrast") go({ view: "groups", q: "contrast", words: words.join(" ") });

@@ -32,6 +32,7 @@
   const color = (g) => g === D.plain ? "#bdbdbd" : groups <= 1 ? "#4a6fa5" : PALETTE[g % PALETTE.length];
   const inFrame = window.parent !== window;
   let index = null;  // word -> point, made at the first search (50-100 ms on 100,000 words)
+  let keyIndex = null;  // the model's word (an item's ID) -> point, for the explorer's answers
   const isQuery = new Uint8Array(n);
   D.query.forEach((i) => { isQuery[i] = 1; });
   // labels are tried queries first, then in data order (most frequent first)
@@ -371,29 +372,50 @@
     }
     search.value = D.words[i];
     const near = D.neighbours ? D.neighbours[i] : [];
-    state.query = i; state.highlighted = [i, ...near];
+    state.query = i;
+    showNear(i, near.map((j, k) => [j, D.words[j], D.scores[i][k]]));
+    // (in the explorer's frame the page holds no lists, 100,000 of them take minutes: the explorer
+    // asks `similar` for the word, as its word view does, and says the answer here)
+    if (inFrame && !D.neighbours) { say({ w2vkitNear: (D.keys || D.words)[i] }); status.textContent += "; its nearest words…"; }
+    state.flying = fly;
+    if (fly) flyTo(i, near);
+    redraw();
+  }
+  // Zoom so the word and the half of its neighbours nearest on the map fill the middle of the view
+  // (the others may lie far away on a t-SNE map; the list names them all); `again`: the neighbours
+  // came after a first flight to the word alone, so the view may widen to them.
+  function flyTo(i, near, again = false) {
+    const dist = near.map((j) => Math.hypot(D.x[j] - D.x[i], D.y[j] - D.y[i])).sort((a, b) => a - b);
+    const radius = Math.max(25 / base * (1000 / Math.max(width, height)), dist[Math.floor(dist.length / 2)] || 0);
+    const scale = Math.min(200 * base, 0.35 * Math.min(width, height) / Math.max(radius, 1e-9));
+    if (scale > state.scale || again) state.scale = scale;
+    state.tx = width / 2 - D.x[i] * state.scale; state.ty = height / 2 - D.y[i] * state.scale;
+  }
+  // The word's nearest (rows of [its point or -1, word, score]) listed and, those on the map, ringed.
+  function showNear(i, rows) {
+    list.textContent = "";
+    state.highlighted = [i, ...rows.map((r) => r[0]).filter((j) => j >= 0)];
     mark(state.highlighted);
     status.textContent = D.words[i] + ": " + D.counts[i].toLocaleString() + " times" +
-      (near.length ? "; nearest words (cosine):" : inFrame ? "; double-click it for its neighbours" : "");
-    near.forEach((j, k) => {
+      (rows.length ? "; nearest words (cosine):" : inFrame ? "; double-click it for its neighbours" : "");
+    for (const [j, word, score] of rows) {
       const li = document.createElement("li");
-      li.dataset.word = D.words[j];
-      li.textContent = D.words[j];
-      const s = document.createElement("span"); s.textContent = D.scores[i][k].toFixed(3); li.appendChild(s);
-      li.addEventListener("click", () => select(D.words[j]));
+      li.dataset.word = word;
+      li.textContent = word;
+      const s = document.createElement("span"); s.textContent = score.toFixed(3); li.appendChild(s);
+      if (j >= 0) li.addEventListener("click", () => select(D.words[j])); else li.className = "off-map";
       list.appendChild(li);
-    });
-    if (fly) {
-      // zoom so the word and the half of its neighbours nearest on the map fill the middle of the
-      // view (the others may lie far away on a t-SNE map; the list names them all)
-      const dist = near.map((j) => Math.hypot(D.x[j] - D.x[i], D.y[j] - D.y[i])).sort((a, b) => a - b);
-      const radius = Math.max(25 / base * (1000 / Math.max(width, height)), dist[Math.floor(dist.length / 2)] || 0);
-      const scale = Math.min(200 * base, 0.35 * Math.min(width, height) / Math.max(radius, 1e-9));
-      if (scale > state.scale) state.scale = scale;
-      state.tx = width / 2 - D.x[i] * state.scale; state.ty = height / 2 - D.y[i] * state.scale;
     }
     redraw();
   }
+  if (inFrame) window.addEventListener("message", (ev) => {  // (the explorer's answer: only from it)
+    const got = ev.source === window.parent && ev.data ? ev.data.w2vkitNeighbours : null;
+    if (!got || state.query === null || got.word !== (D.keys || D.words)[state.query] || !Array.isArray(got.rows)) return;
+    if (!keyIndex) keyIndex = new Map((D.keys || D.words).map((x, k) => [x, k]));
+    const rows = got.rows.filter((r) => Array.isArray(r) && typeof r[0] === "string" && typeof r[1] === "number");
+    showNear(state.query, rows.slice(0, 100).map(([w, score]) => [keyIndex.has(w) ? keyIndex.get(w) : -1, w, score]));
+    if (state.flying) { flyTo(state.query, state.highlighted.slice(1), true); redraw(); }  // (its nearest in view too)
+  });
   window.w2vkitSelect = select;
   window.w2vkitChoose = (ids) => showSelection(ids.slice().sort((a, b) => a - b));
   search.addEventListener("change", () => select(search.value));
