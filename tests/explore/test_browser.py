@@ -79,7 +79,7 @@ def browser_page():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("dialog", lambda d: (errors.append("a dialog opened: " + d.message), d.dismiss()))
@@ -442,6 +442,22 @@ def test_the_first_screen_is_the_whole_vocabularys_map(halves, browser_page):
         every = choose_words(Engine(load_model(model)), [], 0, 10**6)[0]  # (plot's rule: every word but stopwords)
         assert labelled > 10 and f"PCA of {len(every)} words" in title and not errors
         assert int(frame.locator("#map").get_attribute("data-points")) == len(every)
+        # a lasso's words download through the page (a sandboxed frame may not download itself)
+        frame.locator("#lasso").click()
+        area = frame.locator("#map").bounding_box()
+        corners = [(area["x"] + area["width"] * fx, area["y"] + area["height"] * fy) for fx, fy in
+                   [(0.35, 0.05), (0.95, 0.05), (0.95, 0.95), (0.35, 0.95), (0.35, 0.06)]]  # fmt: skip
+        page.mouse.move(*corners[0])
+        page.mouse.down()
+        for x, y in corners[1:]:
+            page.mouse.move(x, y, steps=6)
+        page.mouse.up()
+        frame.locator("#selection:not([hidden])").wait_for()
+        chosen = next(f for f in page.frames if "/map?" in f.url).evaluate("window.w2vkitMap.selection")
+        with page.expect_download() as caught:
+            frame.locator("#selection-download").click()
+        lines = Path(caught.value.path()).read_text(encoding="utf-8").splitlines()
+        assert lines[0] == "word\tcount\tgroup" and len(lines) == len(chosen) + 1 > 10
         page.focus("#search")  # (the page's own font: once Chinese may be typed, not beside the map)
         page.wait_for_selector("body[data-fonts='1']", timeout=60_000)
         # a double click on a point opens that word's view (the frame says the word, the page goes)

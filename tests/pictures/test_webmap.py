@@ -316,6 +316,50 @@ def test_a_lasso_lists_the_words_it_draws_around(engine, tmp_path):
 
 
 @pytest.mark.browser
+def test_a_lasso_drawn_with_the_select_button_ends_and_its_every_word_downloads(engine, tmp_path):
+    """Issue 93: the select button's lasso ends once drawn (a click is a click again); the whole
+    selection lists 200 at a time ("list more") and downloads as a TSV that pandas reads: every
+    selected word, its count and its colour's group."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium)", pytrace=False)
+    import csv
+
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "map.html"
+    plot(engine, out, top=2500, method="pca", clusters=5)
+    data = page_data(out)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1000, "height": 700}, accept_downloads=True)
+        page.goto(out.as_uri())
+        page.wait_for_selector("body[data-ready='1']")
+        page.click("#lasso")
+        assert "on" in page.get_attribute("#lasso", "class")
+        page.mouse.move(360, 20)
+        page.mouse.down()
+        for x, y in [(990, 20), (990, 690), (360, 690), (360, 21)]:
+            page.mouse.move(x, y, steps=8)
+        page.mouse.up()
+        page.wait_for_selector("#selection:not([hidden])")
+        assert "on" not in (page.get_attribute("#lasso", "class") or "")  # (the lasso mode ended)
+        selected = page.evaluate("window.w2vkitMap.selection")
+        assert len(selected) > 200
+        assert page.locator("#selected li").count() == 200 and page.is_visible("#selection-more")
+        page.click("#selection-more")
+        assert page.locator("#selected li").count() == min(400, len(selected))
+        with page.expect_download() as caught:
+            page.click("#selection-download")
+        saved = tmp_path / "selection.tsv"
+        caught.value.save_as(saved)
+        browser.close()
+    with open(saved, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    assert [r["word"] for r in rows] == [data["words"][i] for i in selected]
+    assert [int(r["count"]) for r in rows] == [data["counts"][i] for i in selected]
+    assert [r["group"] for r in rows] == [data["groups"][data["group"][i]] for i in selected]
+
+
 def test_a_map_opened_in_a_frame_not_yet_laid_out_draws_once_the_frame_has_a_size(engine, tmp_path):
     """The explorer's map frame could start before it had a size: the canvas, 0 pixels wide, made
     createImageData throw, and the map never drew (seen once in a few dozen loads). It now waits

@@ -160,6 +160,8 @@ _PAGE = """<!DOCTYPE html>
   <ol id="neighbours"></ol>
   <ul id="legend"></ul>
   <div id="selection" hidden><div id="selection-title"></div><ol id="selected"></ol>
+    <button id="selection-more" type="button" hidden>list more</button>
+    <button id="selection-download" type="button" title="every selected word with its count and colour's group">download (TSV)</button>
     <div id="selection-ask" hidden><button data-ask="kwic">passages of the first</button>
       <button data-ask="contrast">contrast the first ten</button></div></div>
   <div id="command"></div>

@@ -450,6 +450,16 @@
     $("map-clusters").hidden = colour !== "clusters";
   }
 
+  // A lasso's words as the map's frame wrote them (a sandboxed frame may not download itself): a
+  // file of this page's, under a name of its own, as text.
+  function download(text, name) {
+    const a = el("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/tab-separated-values;charset=utf-8" }));
+    a.download = name;
+    document.body.appendChild(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
   // A word searched on the map: its nearest words as the word view answers them (similar, with the
   // page's kind of similarity and order), said to the map's frame, which lists and rings them.
   async function nearOnMap(word) {
@@ -575,6 +585,7 @@
       if (ev.data.w2vkitDrawn === true) { fontsWhenNeeded(); return; }
       if (typeof ev.data.w2vkitWord === "string") { goToWord(ev.data.w2vkitWord.slice(0, 100)); return; }
       if (typeof ev.data.w2vkitNear === "string") { nearOnMap(ev.data.w2vkitNear.slice(0, 100)); return; }
+      if (typeof ev.data.w2vkitDownload === "string") { download(ev.data.w2vkitDownload, "selection.tsv"); return; }
       const words = Array.isArray(ev.data.w2vkitWords) ? ev.data.w2vkitWords.filter((w) => typeof w === "string").slice(0, 10).map((w) => w.slice(0, 100)) : [];
       if (!words.length) return;
       if (ev.data.w2vkitAsk === "contrast") go({ view: "groups", q: "contrast", words: words.join(" ") });

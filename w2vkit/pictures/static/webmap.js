@@ -270,7 +270,9 @@
   });
   window.addEventListener("mouseup", (e) => {
     canvas.classList.remove("dragging");
-    if (lasso) { const drawn = lasso; lasso = null; if (drawn.length > 2) choose(drawn); redraw(); return; }
+    if (lasso) {  // (drawn: the select mode ends, so that a click or a double click is one again)
+      const drawn = lasso; lasso = null; setLasso(false); if (drawn.length > 2) choose(drawn); redraw(); return;
+    }
     drag = null;
   });
   window.addEventListener("mousemove", (e) => {
@@ -307,11 +309,12 @@
     $("help").append(" · double-click: the word's view");
     canvas.addEventListener("dblclick", () => { if (clicked >= 0) say({ w2vkitWord: (D.keys || D.words)[clicked] }); });
   }
-  $("lasso").addEventListener("click", () => {
-    lassoMode = !lassoMode;
-    $("lasso").classList.toggle("on", lassoMode);
-    canvas.classList.toggle("lassoing", lassoMode);
-  });
+  function setLasso(on) {
+    lassoMode = on;
+    $("lasso").classList.toggle("on", on);
+    canvas.classList.toggle("lassoing", on);
+  }
+  $("lasso").addEventListener("click", () => setLasso(!lassoMode));
 
   // A lasso's words: the points inside the polygon drawn (screen space, even-odd rule).
   function inside(x, y, polygon) {
@@ -340,7 +343,15 @@
     const box = $("selection"), ol = $("selected");
     box.hidden = !chosen.length; ol.textContent = "";
     $("selection-title").textContent = chosen.length.toLocaleString() + " words selected, most frequent first:";
-    for (const i of chosen.slice(0, 200)) {
+    listMore();
+    $("selection-ask").hidden = !inFrame;
+    redraw();
+  }
+  // The selection listed LISTED words at a time ("list more" for the next), all of it downloaded.
+  const LISTED = 200;
+  function listMore() {
+    const ol = $("selected"), from = ol.children.length;
+    for (const i of state.selection.slice(from, from + LISTED)) {
       const li = document.createElement("li");
       li.dataset.word = D.words[i];
       li.textContent = D.words[i];
@@ -348,8 +359,30 @@
       li.addEventListener("click", () => (inFrame ? say({ w2vkitWord: (D.keys || D.words)[i] }) : select(D.words[i])));
       ol.appendChild(li);
     }
-    $("selection-ask").hidden = !inFrame;
-    redraw();
+    $("selection-more").hidden = ol.children.length >= state.selection.length;
+  }
+  $("selection-more").addEventListener("click", listMore);
+  // Every selected word as a table a spreadsheet, pandas or R reads: the word (and an item's name),
+  // its count and the group its colour stands for (a cluster, a table's group, a frequency band),
+  // tab-separated, a tab or line break inside a cell made a space.
+  function selectionTable() {
+    const cell = (v) => String(v).replace(/[\t\r\n]/g, " ");
+    const head = D.keys ? ["word", "name", "count", "group"] : ["word", "count", "group"];
+    const rows = state.selection.map((i) => (D.keys ? [D.keys[i], D.words[i]] : [D.words[i]])
+      .concat([D.counts[i], D.groups[D.group[i]] ?? ""]).map(cell).join("\t"));
+    return [head.join("\t"), ...rows].join("\n") + "\n";
+  }
+  $("selection-download").addEventListener("click", () => {
+    const text = selectionTable();
+    if (inFrame) { say({ w2vkitDownload: text }); return; }  // (a sandboxed frame may not download: the explorer does)
+    download(text);
+  });
+  function download(text) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/tab-separated-values;charset=utf-8" }));
+    a.download = "selection.tsv";
+    document.body.appendChild(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
   }
   for (const button of document.querySelectorAll("#selection-ask button")) {
     button.addEventListener("click", () => {
