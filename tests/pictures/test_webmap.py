@@ -360,6 +360,43 @@ def test_a_lasso_drawn_with_the_select_button_ends_and_its_every_word_downloads(
     assert [r["group"] for r in rows] == [data["groups"][data["group"][i]] for i in selected]
 
 
+@pytest.mark.browser
+def test_each_cluster_is_named_where_it_lies_and_no_two_names_overlap(engine, tmp_path):
+    """Issue 93: a region's name (its cluster's commonest words) on the map at the cluster's densest
+    place, on a plate of its colour; the placed boxes never overlap, at the first view and zoomed in."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "map.html"
+    plot(engine, out, top=2500, method="pca", clusters=8)
+    data = page_data(out)
+
+    def overlapping(boxes):
+        return [
+            (a[4], b[4])
+            for k, a in enumerate(boxes)
+            for b in boxes[k + 1 :]
+            if a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+        ]
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page.goto(out.as_uri())
+        page.wait_for_selector("body[data-ready='1']")
+        first = page.evaluate("window.w2vkitMap.regions")
+        page.mouse.move(800, 400)
+        for _ in range(6):
+            page.mouse.wheel(0, -300)
+        page.wait_for_timeout(600)
+        zoomed = page.evaluate("window.w2vkitMap.regions")
+        browser.close()
+    assert len(first) >= len(data["groups"]) // 2 and {b[4] for b in first} <= set(data["groups"])
+    assert overlapping(first) == [] and overlapping(zoomed) == []
+    assert all(0 <= b[0] and b[0] + b[2] <= 1200 for b in first + zoomed)
+
+
 def test_a_map_opened_in_a_frame_not_yet_laid_out_draws_once_the_frame_has_a_size(engine, tmp_path):
     """The explorer's map frame could start before it had a size: the canvas, 0 pixels wide, made
     createImageData throw, and the map never drew (seen once in a few dozen loads). It now waits

@@ -38,7 +38,7 @@
   // labels are tried queries first, then in data order (most frequent first)
   const order = D.query.length ? [...D.query, ...Array.from({ length: n }, (_, i) => i).filter((i) => !isQuery[i])] : null;
   const nth = (k) => (order ? order[k] : k);
-  const state = { scale: 1, tx: 0, ty: 0, query: null, highlighted: [], selection: [], labelled: 0, drawn: 0 };
+  const state = { scale: 1, tx: 0, ty: 0, query: null, highlighted: [], selection: [], labelled: 0, drawn: 0, regions: [] };
   window.w2vkitMap = state;  // for scripts and tests: the view, what is highlighted, selected, labelled, drawn
 
   if (groups > 1) {  // the legend: each colour's group, with how many of the map's words it holds
@@ -94,6 +94,26 @@
   }
   const sx = (i) => D.x[i] * state.scale + state.tx;
   const sy = (i) => D.y[i] * state.scale + state.ty;
+
+  // Where each coloured group lies: the name (its commonest words, or a table's group without its
+  // token count) at the group's densest place, the cell of a 24 x 24 grid over the map holding the
+  // most of its points, at their mean (a group in two regions is named at the larger). Not for a
+  // map of given words (their own labels say it) nor for the words that lean nowhere.
+  const REGIONS = (() => {
+    if (groups <= 1 || D.query.length) return [];
+    const R = 24, spanR = Math.max(highX - lowX, highY - lowY, 1e-9);
+    const at = (v, low) => Math.max(0, Math.min(R - 1, Math.floor((v - low) / spanR * R)));
+    const count = new Map(), sums = new Map();
+    for (let i = 0; i < n; i++) {
+      const key = GROUP[i] * R * R + at(Y[i], lowY) * R + at(X[i], lowX);
+      count.set(key, (count.get(key) || 0) + 1);
+      const s = sums.get(key) || [0, 0]; s[0] += X[i]; s[1] += Y[i]; sums.set(key, s);
+    }
+    const best = new Map();
+    for (const [key, c] of count) { const g = Math.floor(key / (R * R)); if (!best.has(g) || c > count.get(best.get(g))) best.set(g, key); }
+    return [...best].filter(([g]) => g !== D.plain && D.groups[g] !== undefined).sort((a, b) => count.get(b[1]) - count.get(a[1]))
+      .map(([g, key]) => ({ g: g, name: String(D.groups[g]).split(" (")[0], x: sums.get(key)[0] / count.get(key), y: sums.get(key)[1] / count.get(key) }));
+  })();
 
   // During a pan or zoom, the `shown` most frequent points: all of them while a frame stays under
   // about 40 ms (124,000 points take about 10 ms), fewer on a bigger map or a slower machine; every
@@ -211,6 +231,31 @@
       place(i, q ? 17 : 14, q ? "bold" : "600", q ? "#b01010" : "#111", q);
     }
     const dim = state.highlighted.length || state.selection.length;
+    // each region's name first (the largest regions first), where no label of it overlaps another:
+    // at its place, else a little above, below or beside; state.regions holds the boxes drawn
+    state.regions = [];
+    for (const r of REGIONS) {
+      const size = 16, w = textWidth(r.name, size) + 10, h = size * 1.4;
+      const cx = r.x * state.scale + state.tx, cy = r.y * state.scale + state.ty;
+      for (const [dx, dy] of [[0, 0], [0, -h], [0, h], [-0.6 * w, 0], [0.6 * w, 0], [0, -2 * h], [0, 2 * h]]) {
+        const box = [cx + dx - w / 2, cy + dy - h / 2, w, h];
+        if (box[0] < 0 || box[1] < 0 || box[0] + w > width || box[1] + h > height) continue;
+        const x0 = Math.floor(box[0] / cell), x1 = Math.floor((box[0] + w) / cell);
+        const y0 = Math.floor(box[1] / cell), y1 = Math.floor((box[1] + h) / cell);
+        let free = true;
+        for (let gy = y0; free && gy <= y1; gy++) for (let gx = x0; gx <= x1; gx++) if (used[gy * cols + gx]) { free = false; break; }
+        if (!free) continue;
+        for (let gy = y0; gy <= y1; gy++) for (let gx = x0; gx <= x1; gx++) used[gy * cols + gx] = 1;
+        ctx.fillStyle = "rgba(251,251,250,.8)"; ctx.fillRect(...box.slice(0, 4));  // (a plate: a region's name, not a word's)
+        ctx.strokeStyle = dim ? "rgba(60,60,60,.3)" : color(r.g); ctx.lineWidth = 1; ctx.strokeRect(...box.slice(0, 4));
+        ctx.font = "bold " + size + "px " + FONT; ctx.textAlign = "center";
+        ctx.fillStyle = dim ? "rgba(60,60,60,.45)" : color(r.g);
+        ctx.fillText(r.name, cx, box[1] + h - 5);
+        ctx.textAlign = "start";
+        state.regions.push([...box, r.name]);
+        break;
+      }
+    }
     for (let k = 0, tried = 0; k < n && labelled < budget && tried < 40000; k++) {
       const i = nth(k);
       if (hl.has(i)) continue;
