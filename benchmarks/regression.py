@@ -125,7 +125,14 @@ def power(args, engine, tmp: Path) -> dict:
     from w2vkit.training.trainoptions import TrainOptions
 
     rows = paragraphs(engine)
-    out = {"ap": [], "targets_q05": [], "controls_q05": [], "targets_era_p05": [], "controls_era_p05": []}
+    out = {
+        "ap": [],
+        "targets_q05": [],
+        "controls_q05": [],
+        "controls_p05": [],
+        "targets_era_p05": [],
+        "controls_era_p05": [],
+    }
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         rng = np.random.default_rng(200 + seed)
         targets, donors, controls = planted_words(engine, rng)
@@ -148,18 +155,20 @@ def power(args, engine, tmp: Path) -> dict:
         era_rows = {r["word"]: r for r in found.get("era", [])}
         ranked = sorted(year, key=lambda w: (year[w]["p"], -year[w]["norm"]))
         out["ap"].append(average_precision({w: -i for i, w in enumerate(ranked)}, targets, controls))
+        out["controls_p05"].append(float(np.mean([year[w]["p"] < 0.05 for w in controls if w in year])))
         for label, group in (("targets", targets), ("controls", controls)):
             out[f"{label}_q05"].append(float(np.mean([year[w]["q"] < 0.05 for w in group if w in year])))
             out[f"{label}_era_p05"].append(float(np.mean([era_rows[w]["p"] < 0.05 for w in group if w in era_rows])))
         print(
             f"plant seed {seed}: AP {out['ap'][-1]:.2f}; year q < 0.05: targets {out['targets_q05'][-1]:.0%}, controls "
-            f"{out['controls_q05'][-1]:.1%}; era p < 0.05: targets {out['targets_era_p05'][-1]:.0%}, controls "
+            f"{out['controls_q05'][-1]:.1%} (p < 0.05: {out['controls_p05'][-1]:.1%}); era p < 0.05: targets {out['targets_era_p05'][-1]:.0%}, controls "
             f"{out['controls_era_p05'][-1]:.1%}",
             flush=True,
         )
     print(
         f"mean over {args.seeds} seeds: AP {np.mean(out['ap']):.2f}; targets at q < 0.05 on the year "
-        f"{np.mean(out['targets_q05']):.0%}; era p < 0.05 of targets {np.mean(out['targets_era_p05']):.1%} (<= 8%)"
+        f"{np.mean(out['targets_q05']):.0%}; controls at p < 0.05 on the year {np.mean(out['controls_p05']):.1%} "
+        f"(<= 10%); era p < 0.05 of targets {np.mean(out['targets_era_p05']):.1%} (<= 8%)"
     )
     return out
 
