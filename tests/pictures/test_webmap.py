@@ -363,7 +363,8 @@ def test_a_lasso_drawn_with_the_select_button_ends_and_its_every_word_downloads(
 @pytest.mark.browser
 def test_each_cluster_is_named_where_it_lies_and_no_two_names_overlap(engine, tmp_path):
     """Issue 93: a region's name (its cluster's commonest words) on the map at the cluster's densest
-    place, on a plate of its colour; the placed boxes never overlap, at the first view and zoomed in."""
+    place, on a plate of its colour; the placed boxes never overlap, at the first view and zoomed in;
+    a group of the legend clicked selects its words."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"needs Chromium at {CHROMIUM} (Debian: apt-get install chromium)", pytrace=False)
     from playwright.sync_api import sync_playwright
@@ -391,7 +392,10 @@ def test_each_cluster_is_named_where_it_lies_and_no_two_names_overlap(engine, tm
             page.mouse.wheel(0, -300)
         page.wait_for_timeout(600)
         zoomed = page.evaluate("window.w2vkitMap.regions")
+        page.click("#legend li[data-group='2']")  # (a group of the legend clicked: its words selected)
+        chosen = page.evaluate("window.w2vkitMap.selection")
         browser.close()
+    assert chosen == [i for i, g in enumerate(data["group"]) if g == 2] and chosen
     assert len(first) >= len(data["groups"]) // 2 and {b[4] for b in first} <= set(data["groups"])
     assert overlapping(first) == [] and overlapping(zoomed) == []
     assert all(0 <= b[0] and b[0] + b[2] <= 1200 for b in first + zoomed)

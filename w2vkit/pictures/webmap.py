@@ -145,6 +145,7 @@ _PAGE = """<!DOCTYPE html>
   #tip { position: absolute; pointer-events: none; background: #222; color: #fff; padding: 3px 7px;
     border-radius: 4px; font-size: 13px; display: none; white-space: nowrap; }
   #legend { list-style: none; margin: 6px 0 0; padding: 0; font-size: 12px; max-height: 30vh; overflow-y: auto; }
+  #legend li { cursor: pointer; }
   #legend span { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
 </style>
 </head>

@@ -47,6 +47,9 @@
       const li = document.createElement("li"), swatch = document.createElement("span");
       swatch.style.background = color(g);
       li.append(swatch, name + " · " + (held.get(g) || 0).toLocaleString() + " words");
+      li.title = "click: select this group's words (listed, marked, downloadable)";
+      li.dataset.group = String(g);
+      li.addEventListener("click", () => showSelection(Array.from({ length: n }, (_, i) => i).filter((i) => D.group[i] === g)));
       $("legend").appendChild(li);
     });
   }
