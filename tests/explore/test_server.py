@@ -216,6 +216,39 @@ def test_with_a_table_the_map_is_coloured_by_its_groups_unless_asked_otherwise(h
     assert refused.status_code == 400 and "colour=groups needs a table" in refused.text
 
 
+def test_the_map_is_coloured_by_any_column_of_the_table_and_its_command_draws_the_same(halves, invoke, tmp_path):
+    """Issue 93: the page names the table's columns (but its text); a map coloured by one of them
+    (not --by) shows that column's groups, and its plot command (--by that column) writes the same
+    colours; a column of more groups than colours, or one the table lacks, is one line."""
+    import shlex
+
+    model, table = halves
+    lines = table.read_text(encoding="utf-8").splitlines()
+    three = tmp_path / "three.tsv"  # (a column of three parts beside the halves)
+    three.write_text(
+        "\n".join([lines[0] + "\tpart", *(f"{row}\t{'甲乙丙'[k % 3]}" for k, row in enumerate(lines[1:]))]) + "\n",
+        encoding="utf-8",
+    )
+    client = client_for(open_session(model, table=three, by="half"), wait=120)
+    assert client.get("/api/about", params={"token": TOKEN}).json()["result"]["columns"] == ["half", "chapter", "part"]
+    got = client.get("/map", params={"token": TOKEN, "colour": "groups", "column": "part"})
+    assert got.status_code == 200, got.text
+    data = _map_data(got.text)
+    assert (
+        sorted(g.split(" ")[0] for g in data["groups"][:-1]) == ["丙", "乙", "甲"]
+        and data["groups"][-1] == "no clear lean"
+    )
+    argv = shlex.split(data["command"])
+    assert argv[argv.index("--by") + 1] == "part"
+    written = tmp_path / "map.html"
+    ran = invoke([*argv[1:-1], written, "--quiet"])
+    assert ran.exit_code == 0, ran.stderr
+    assert _map_data(written.read_text(encoding="utf-8"))["group"] == data["group"]
+    for column, said in (("chapter", "a map colours at most 20"), ("nope", "no column 'nope' to colour by")):
+        refused = client.get("/map", params={"token": TOKEN, "colour": "groups", "column": column})
+        assert refused.status_code == 400 and said in refused.text, refused.text
+
+
 def _map_data(text: str) -> dict:
     return json.loads(text.split('<script id="map-data" type="application/json">')[1].split("</script>")[0])
 

@@ -12,7 +12,7 @@ from ..errors import UsageError
 from ..operations.declared import PLOT
 from ..operations.parameters import Parameter
 from ..operations.requests import command_line, page_value
-from .questions import Session, similarity_asked
+from .questions import Session, colour_column, similarity_asked
 
 MAP_CLUSTERS = 8  # (the page's default too)
 
@@ -26,10 +26,12 @@ class MapQuestion:
     similarity: str | None
     groups: bool = False  # coloured by the session's table's groups (each word's leaning)
     frequency: bool = False  # coloured by how often each word occurs
+    column: str | None = None  # the table's column whose groups colour it (--by unless asked)
 
 
 # (plot's declared parameters, read from the page as every question's are; the colour is the page's own)
 MAP_COLOUR = Parameter("colour", "choice", "What colours the words", choices=("clusters", "groups", "frequency"))
+MAP_COLUMN = Parameter("column", "word", "The table's column whose groups colour the words", least=0)
 
 
 def map_question(session: Session, params: dict) -> MapQuestion:
@@ -51,6 +53,7 @@ def map_question(session: Session, params: dict) -> MapQuestion:
         similarity_asked(session, params),
         by_groups,
         by_frequency,
+        colour_column(session, page_value(MAP_COLUMN, params)) if by_groups else None,
     )
 
 
@@ -66,7 +69,7 @@ def map_page_of(session: Session, asked: MapQuestion) -> str:
     return map_page(
         engine, list(asked.words), with_neighbours=bool(asked.words), command=shell_line(map_command(session, asked)),
         top=asked.top, method=asked.method, clusters=asked.clusters, frequency=asked.frequency,
-        groups=session.group_leanings if coloured else None,
+        groups=session.leanings_of(asked.column) if coloured else None,
         progress=lambda done, total: session.drawing.__setitem__(asked, (done, total)),
     )  # fmt: skip
 
@@ -74,7 +77,7 @@ def map_page_of(session: Session, asked: MapQuestion) -> str:
 def map_command(session: Session, asked: MapQuestion) -> list[str]:
     """`plot`'s command line for the map asked (its declaration writes it): the same words, places
     and colours."""
-    table = {"table": str(session.table), "by": session.by} if asked.groups else {}
+    table = {"table": str(session.table), "by": asked.column} if asked.groups else {}
     if table and session.text_column and session.text_column != TEXT_COLUMN:
         table["text_column"] = session.text_column
     given = {"words": list(asked.words), "top": None if asked.words else asked.top, "method": asked.method}

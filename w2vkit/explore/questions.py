@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from ..base.choices import MIXED, SCAN_TOP, TEXT_COLUMN
@@ -48,6 +47,7 @@ class Session:
     engines: dict = field(default_factory=dict)  # kind of similarity (None: the model's default) -> Engine
     failure: W2vkitError | None = None
     drawing: dict = field(default_factory=dict)  # each map being drawn: how far, (done, total)
+    leaned: dict = field(default_factory=dict)  # a table's column -> each word's lean (leanings_of)
     _sorted: tuple[list[str], list[int]] | None = None  # the vocabulary sorted, and each word's row
 
     def sorted_vocabulary(self) -> tuple[list[str], list[int]]:
@@ -58,15 +58,18 @@ class Session:
             self._sorted = ([words[i] for i in order], order)
         return self._sorted
 
-    @cached_property
-    def group_leanings(self):
-        """The group of the table's --by column each word of the model leans to (the map's
-        colours: w2vkit.findings.leaning), read once."""
+    def leanings_of(self, column: str | None = None):
+        """The group of the table's `column` (None: --by) each word of the model leans to (the
+        map's colours: w2vkit.findings.leaning), read once per column."""
         from ..findings.leaning import leanings
 
         table, by = _table(self)
-        engine = self.engine()
-        return leanings(engine, engine.model.words, table, by, text_column=self.text_column or TEXT_COLUMN)
+        column = column or by
+        if column not in self.leaned:
+            engine = self.engine()
+            words = engine.model.words
+            self.leaned[column] = leanings(engine, words, table, column, text_column=self.text_column or TEXT_COLUMN)
+        return self.leaned[column]
 
     def engine(self, similarity: str | None = None, *, on: str = "engine"):
         """The ready engine answering with `similarity` (None: the one the command line chose);
@@ -185,6 +188,27 @@ def _table(session: Session) -> tuple[str, str]:
     return str(session.table), session.by
 
 
+def _colour_columns(session: Session) -> list[str]:
+    """The table's columns but its text: what may colour the map by its groups."""
+    if session.table is None:
+        return []
+    from ..text.reading.tables import table_columns
+
+    text = session.text_column or TEXT_COLUMN
+    return [c for c in table_columns(session.table) if c != text]
+
+
+def colour_column(session: Session, column: str | None) -> str:
+    """The table's column whose groups colour the map (None: --by), one of _colour_columns."""
+    _table(session)
+    if column is None or column == session.by:
+        return str(session.by)
+    have = _colour_columns(session)
+    if column not in have:
+        raise UsageError(f"column: the table has no column {column!r} to colour by; it has {', '.join(have[:20])}")
+    return column
+
+
 def _table_asked(session: Session) -> dict:
     """What explore was given of the table's groups, as the declared contrast's parameters (those
     left unset are not given: the library's defaults apply)."""
@@ -252,6 +276,7 @@ def about(session: Session, params: Params):
         "members": len(engine.members),
         "table": str(session.table) if session.table else None,
         "by": session.by,
+        "columns": _colour_columns(session),  # (those that may colour the map: all but the text)
         "scan_top": min(SCAN_TOP, PAGE_SCAN_TOP),
         "unstable_below": UNSTABLE_BELOW,  # (a neighbour found in fewer of the members is flagged)
     }
