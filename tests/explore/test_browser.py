@@ -34,7 +34,7 @@ TOKEN = "browser-test-token"
 class Served:
     """The explorer's app under uvicorn in a thread, on a free port of 127.0.0.1."""
 
-    def __init__(self, session: Session, code=None):
+    def __init__(self, session: Session, code=None, wait=None):
         import uvicorn
 
         from w2vkit.explore.server import allowed_hosts, make_app
@@ -43,7 +43,9 @@ class Served:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         port = self.sock.getsockname()[1]
-        guarded = make_app(session, TOKEN, allowed_hosts("127.0.0.1", port), code=code)
+        guarded = make_app(
+            session, TOKEN, allowed_hosts("127.0.0.1", port), code=code, **({"wait": wait} if wait else {})
+        )
         self.answered: list[tuple[str, int]] = []  # (path, status) of every request, as the guard answered it
 
         async def app(scope, receive, send):
@@ -535,3 +537,25 @@ def test_the_researchers_study_runs_from_the_group_view(halves, browser_page, tm
         assert page.inner_text("#error") == "" and not errors
     finally:
         served.stop()
+
+
+def test_a_slow_map_arrives_in_its_frame_and_a_tables_rows_map_too(halves, browser_page):
+    """Issue 93: a t-SNE map, drawn for seconds, arrives in the page's sandboxed frame (its waiting
+    page reloads itself from an origin of its own: once refused as cross-site, it stayed on
+    "Drawing the map" for good); the map of the table's rows is drawn there too, a point per row."""
+    model, table = halves
+    page, errors = browser_page
+    served = Served(open_session(model, table=table, by="half"), wait=0.2)  # (the waiting page first)
+    try:
+        for asked, points in (("&view=map&method=tsne&colour=frequency", None), ("&view=map&of=rows", "rows")):
+            page.goto(served.url + asked)
+            ready(page)
+            frame = page.frame_locator("#map")
+            frame.locator("body[data-ready='1']").wait_for(timeout=180_000)
+            data = json.loads(frame.locator("#map-data").text_content())
+            assert ("rows" in data) == (points == "rows") and len(data["x"]) > 100
+        maps = [status for path, status in served.answered if path == "/map"]
+        assert 202 in maps and 403 not in maps, maps  # (waited, then asked again from the frame, answered)
+    finally:
+        served.stop()
+    assert errors == []

@@ -249,6 +249,40 @@ def test_the_map_is_coloured_by_any_column_of_the_table_and_its_command_draws_th
         assert refused.status_code == 400 and said in refused.text, refused.text
 
 
+def test_a_map_of_the_tables_rows_has_a_point_per_row_coloured_by_its_group(halves):
+    """Issue 93: of=rows, a point per row of the table (its SIF vector), coloured by --by's group,
+    named by the start of its text, its line in the table beside it; without a table: one line."""
+    model, table = halves
+    client = client_for(open_session(model, table=table, by="half"), wait=120)
+    got = client.get("/map", params={"token": TOKEN, "of": "rows"})
+    assert got.status_code == 200, got.text
+    data = _map_data(got.text)
+    lines = table.read_text(encoding="utf-8").splitlines()[1:]
+    assert len(data["words"]) == len(data["rows"]) == len(data["x"]) and len(data["rows"]) >= len(lines) - 5
+    assert data["groups"] == ["前", "后"] and set(data["group"]) == {0, 1}
+    for k in (0, len(data["rows"]) // 2, -1):  # (each point its row: its group and the start of its text)
+        half, _, text = lines[data["rows"][k] - 2].split("\t")
+        assert data["groups"][data["group"][k]] == half and text.replace(" ", "").startswith(
+            data["words"][k].replace(" ", "")
+        )
+    plain = client_for(open_session(model), wait=60).get("/map", params={"token": TOKEN, "of": "rows"})
+    assert plain.status_code == 400 and "of=rows maps a table's rows" in plain.text
+
+
+def test_the_maps_frame_asking_again_is_answered_and_other_cross_site_asks_are_not(halves):
+    """A slow map's waiting page reloads in its sandboxed frame, whose origin is its own: the
+    browser calls that navigation cross-site. It is answered (with the token); a cross-site
+    question is not, nor a cross-site map asked other than by a frame's navigation."""
+    model, _ = halves
+    client = client_for(open_session(model), wait=120)
+    frame = {"sec-fetch-site": "cross-site", "sec-fetch-dest": "iframe", "sec-fetch-mode": "navigate"}
+    assert client.get("/map", params={"token": TOKEN}, headers=frame).status_code == 200
+    assert client.get("/map", params={"token": "wrong"}, headers=frame).status_code == 403
+    fetched = {**frame, "sec-fetch-dest": "empty", "sec-fetch-mode": "cors"}
+    assert client.get("/map", params={"token": TOKEN}, headers=fetched).status_code == 403
+    assert client.get("/api/about", params={"token": TOKEN}, headers=frame).status_code == 403
+
+
 def _map_data(text: str) -> dict:
     return json.loads(text.split('<script id="map-data" type="application/json">')[1].split("</script>")[0])
 

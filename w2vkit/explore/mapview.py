@@ -27,11 +27,13 @@ class MapQuestion:
     groups: bool = False  # coloured by the session's table's groups (each word's leaning)
     frequency: bool = False  # coloured by how often each word occurs
     column: str | None = None  # the table's column whose groups colour it (--by unless asked)
+    rows: bool = False  # a point per row of the table (w2vkit.pictures.rowmap), not per word
 
 
 # (plot's declared parameters, read from the page as every question's are; the colour is the page's own)
 MAP_COLOUR = Parameter("colour", "choice", "What colours the words", choices=("clusters", "groups", "frequency"))
 MAP_COLUMN = Parameter("column", "word", "The table's column whose groups colour the words", least=0)
+MAP_OF = Parameter("of", "choice", "What a point is: a word, or a row of the table", choices=("words", "rows"))
 
 
 def map_question(session: Session, params: dict) -> MapQuestion:
@@ -45,6 +47,11 @@ def map_question(session: Session, params: dict) -> MapQuestion:
         raise UsageError("colour=groups needs a table: start explore with --in TABLE --by COLUMN")
     by_groups = colour == "groups" and not words
     by_frequency = colour == "frequency" and not words
+    if page_value(MAP_OF, params) == "rows":  # (the table's rows, coloured by --by's groups)
+        if session.table is None:
+            raise UsageError("of=rows maps a table's rows: start explore with --in TABLE --by COLUMN")
+        method = page_value(PLOT.parameter("method"), params) or "pca"
+        return MapQuestion(0, method, None, (), similarity_asked(session, params), True, False, session.by, True)
     return MapQuestion(
         page_value(PLOT.parameter("top"), params) or len(session.engine().model),
         page_value(PLOT.parameter("method"), params) or "pca",
@@ -65,12 +72,18 @@ def map_page_of(session: Session, asked: MapQuestion) -> str:
     from ..pictures.plotting import map_page
 
     engine = session.engine(asked.similarity)
+    progress = lambda done, total: session.drawing.__setitem__(asked, (done, total))  # noqa: E731
+    if asked.rows:
+        from ..pictures.rowmap import row_map_page
+
+        table, text = session.table, session.text_column or TEXT_COLUMN
+        return row_map_page(engine, table, str(session.by), text_column=text, method=asked.method, progress=progress)
     coloured = asked.groups
     return map_page(
         engine, list(asked.words), with_neighbours=bool(asked.words), command=shell_line(map_command(session, asked)),
         top=asked.top, method=asked.method, clusters=asked.clusters, frequency=asked.frequency,
         groups=session.leanings_of(asked.column) if coloured else None,
-        progress=lambda done, total: session.drawing.__setitem__(asked, (done, total)),
+        progress=progress,
     )  # fmt: skip
 
 

@@ -268,6 +268,16 @@ class OneTimeCode:
 SAME_ORIGIN_FETCHES = ("same-origin", "none")
 
 
+def _map_frame_again(path: str, headers: dict) -> bool:
+    """The map's sandboxed frame asking for its map again (a slow map's waiting page reloads every
+    2 s): the sandbox gives the frame an origin of its own, so the browser calls its reload
+    cross-site, and it was refused, leaving the page on "Drawing the map" for good. Only a frame's
+    navigation to /map, which still needs the token like every request."""
+    dest = headers.get(b"sec-fetch-dest", b"").decode("latin-1").lower()
+    mode = headers.get(b"sec-fetch-mode", b"").decode("latin-1").lower()
+    return path == "/map" and dest == "iframe" and mode == "navigate"
+
+
 class Guard:
     """ASGI middleware: the Host check, the token (or the one-time code, swapped for it), the
     browser's word on where a request comes from, the address's size, GET only, and the headers
@@ -307,7 +317,7 @@ class Guard:
         if len(scope.get("raw_path", b"") or scope["path"].encode()) + len(query) > MAX_URL:
             return 414, f"the address is too long (at most {MAX_URL:,} bytes)"
         site = headers.get(b"sec-fetch-site", b"").decode("latin-1").lower()
-        if site and site not in SAME_ORIGIN_FETCHES:
+        if site and site not in SAME_ORIGIN_FETCHES and not _map_frame_again(scope["path"], headers):
             return 403, "asked from another page or site; open the address w2vkit explore printed"
         asked = parse_qs(query.decode("latin-1"))
         code = asked.get("code", [""])[0]

@@ -475,11 +475,12 @@
 
   function showMap(s) {
     const form = $("map-form");
-    for (const k of ["top", "method", "colour", "clusters", "words", "column"]) if (s[k] !== undefined) form.elements[k].value = s[k];
+    for (const k of ["top", "method", "colour", "clusters", "words", "column", "of"]) if (s[k] !== undefined) form.elements[k].value = s[k];
     const q = new URLSearchParams({ token: token, method: form.elements.method.value });
     if (form.elements.top.value.trim()) q.set("top", form.elements.top.value.trim());  // (unset: every word)
     if (form.elements.colour.value) q.set("colour", form.elements.colour.value);  // (unset: the server's default)
     if (s.column) q.set("column", s.column);  // (a column of the table whose groups colour it: --by unless chosen)
+    if (s.of === "rows") q.set("of", "rows");  // (a point per row of the table, coloured by --by)
     if (form.elements.words.value.trim()) q.set("words", form.elements.words.value.trim());
     else if (form.elements.clusters.value.trim() && form.elements.clusters.value !== "0") q.set("clusters", form.elements.clusters.value.trim());
     if (s.similarity) q.set("similarity", s.similarity);
@@ -548,6 +549,7 @@
     for (const kind of about.similarities) { const o = el("option", kind); o.value = kind; $("similarity").appendChild(o); }
     $("similarity").value = state().similarity || about.similarity;
     $("groups-tab").hidden = !about.table;
+    $("map-of").hidden = !about.table;
     const column = $("map-form").elements.column;  // (the table's columns that may colour the map)
     for (const c of about.columns || []) { const o = el("option", c); o.value = c; column.appendChild(o); }
     column.value = state().column || about.by || "";
@@ -600,7 +602,7 @@
     $("map-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
       const f = ev.target.elements;
-      go({ view: "map", top: f.top.value, method: f.method.value, colour: f.colour.value, clusters: f.clusters.value, words: f.words.value.trim(), column: f.column.value });
+      go({ view: "map", top: f.top.value, method: f.method.value, colour: f.colour.value, clusters: f.clusters.value, words: f.words.value.trim(), column: f.column.value, of: f.of.value });
     });
     await shown;
     $("similarity").value = state().similarity || (about ? about.similarity : "");

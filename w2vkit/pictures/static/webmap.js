@@ -46,7 +46,7 @@
     D.groups.forEach((name, g) => {
       const li = document.createElement("li"), swatch = document.createElement("span");
       swatch.style.background = color(g);
-      li.append(swatch, name + " · " + (held.get(g) || 0).toLocaleString() + " words");
+      li.append(swatch, name + " · " + (held.get(g) || 0).toLocaleString() + (D.rows ? " rows" : " words"));
       li.title = "click: select this group's words (listed, marked, downloadable)";
       li.dataset.group = String(g);
       li.addEventListener("click", () => showSelection(Array.from({ length: n }, (_, i) => i).filter((i) => D.group[i] === g)));
@@ -333,7 +333,8 @@
     if (e.target !== canvas) return;
     const i = nearest(x, y, 8);
     if (i < 0) { tip.style.display = "none"; return; }
-    tip.textContent = D.words[i] + "  ·  " + D.counts[i].toLocaleString() + " times" + (groups > 1 ? "  ·  " + D.groups[D.group[i]] : "");
+    tip.textContent = D.words[i] + "  ·  " + D.counts[i].toLocaleString() + (D.rows ? " tokens · line " + D.rows[i] : " times") +
+      (groups > 1 ? "  ·  " + D.groups[D.group[i]] : "");
     tip.style.left = (e.clientX + 12) + "px"; tip.style.top = (e.clientY + 12) + "px"; tip.style.display = "block";
   });
   canvas.addEventListener("wheel", (e) => {
@@ -353,7 +354,7 @@
   // In the explorer's frame: a double click opens the word's view there (the frame is sandboxed,
   // so it can only say the word; the explorer checks where the message came from).
   const say = (message) => window.parent.postMessage(message, "*");
-  if (inFrame) {
+  if (inFrame && !D.rows) {  // (a map of a table's rows: a point is a row, not a word with a view)
     $("help").append(" · double-click: the word's view");
     canvas.addEventListener("dblclick", () => { if (clicked >= 0) say({ w2vkitWord: (D.keys || D.words)[clicked] }); });
   }
@@ -392,7 +393,7 @@
     box.hidden = !chosen.length; ol.textContent = "";
     $("selection-title").textContent = chosen.length.toLocaleString() + " words selected, most frequent first:";
     listMore();
-    $("selection-ask").hidden = !inFrame;
+    $("selection-ask").hidden = !inFrame || Boolean(D.rows);  // (a row's label is no word to ask about)
     redraw();
   }
   // The selection listed LISTED words at a time ("list more" for the next), all of it downloaded.
@@ -415,8 +416,8 @@
   // tab-separated, a tab or line break inside a cell made a space.
   function selectionTable() {
     const cell = (v) => String(v).replace(/[\t\r\n]/g, " ");
-    const head = D.keys ? ["word", "name", "count", "group"] : ["word", "count", "group"];
-    const rows = state.selection.map((i) => (D.keys ? [D.keys[i], D.words[i]] : [D.words[i]])
+    const head = D.rows ? ["line", "text", "tokens", "group"] : D.keys ? ["word", "name", "count", "group"] : ["word", "count", "group"];
+    const rows = state.selection.map((i) => (D.rows ? [D.rows[i], D.words[i]] : D.keys ? [D.keys[i], D.words[i]] : [D.words[i]])
       .concat([D.counts[i], D.groups[D.group[i]] ?? ""]).map(cell).join("\t"));
     return [head.join("\t"), ...rows].join("\n") + "\n";
   }
@@ -457,7 +458,7 @@
     showNear(i, near.map((j, k) => [j, D.words[j], D.scores[i][k]]));
     // (in the explorer's frame the page holds no lists, 100,000 of them take minutes: the explorer
     // asks `similar` for the word, as its word view does, and says the answer here)
-    if (inFrame && !D.neighbours) { say({ w2vkitNear: (D.keys || D.words)[i] }); status.textContent += "; its nearest words…"; }
+    if (inFrame && !D.neighbours && !D.rows) { say({ w2vkitNear: (D.keys || D.words)[i] }); status.textContent += "; its nearest words…"; }
     state.flying = fly;
     if (fly) flyTo(i, near);
     redraw();
@@ -477,8 +478,8 @@
     list.textContent = "";
     state.highlighted = [i, ...rows.map((r) => r[0]).filter((j) => j >= 0)];
     mark(state.highlighted);
-    status.textContent = D.words[i] + ": " + D.counts[i].toLocaleString() + " times" +
-      (rows.length ? "; nearest words (cosine):" : inFrame ? "; double-click it for its neighbours" : "");
+    status.textContent = D.words[i] + ": " + D.counts[i].toLocaleString() + (D.rows ? " tokens, line " + D.rows[i] : " times") +
+      (rows.length ? "; nearest words (cosine):" : inFrame && !D.rows ? "; double-click it for its neighbours" : "");
     for (const [j, word, score] of rows) {
       const li = document.createElement("li");
       li.dataset.word = word;

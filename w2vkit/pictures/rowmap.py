@@ -1,0 +1,74 @@
+"""A map of a table's rows (the explorer's map "of its rows", issue 93): each row (a poem, a
+speech, a document) a point at its text's vector, coloured by the group of the table's column
+(--by) it belongs to, labelled by the start of its text. What Embedding Atlas shows of a table,
+from the model trained on it: no second model, no download.
+
+A row's vector is the smooth-inverse-frequency mean of its tokens' unit vectors (Arora, Liang & Ma
+2017: each token weighted a / (a + p(w)), a = 1e-3, p(w) its frequency in the model's text), the
+rows' common direction (their first principal component) removed, as `embed --method sif` makes a
+text's; the tokens are the ones contrast reads (w2vkit.findings.tabledocs: the model's own
+segmentation, kept in the model's cache), so the rows are cut once for every question of the table.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..findings.tabledocs import read_documents
+from ..queries.query import Engine
+from .projection import project
+from .webmap import render_html
+
+SIF_A = 1e-3  # Arora et al.'s a: weights a / (a + p(w))
+LABEL_CHARS = 12  # a row's label: the start of its text
+
+
+def row_vectors(engine: Engine, ids: np.ndarray, doc: np.ndarray, documents: int) -> np.ndarray:
+    """Each document's SIF vector (documents x dim, unit rows; a document with no known token: 0)
+    from its tokens' rows `ids` (-1: unknown, left out) and their documents `doc`."""
+    known = ids >= 0
+    counts = np.asarray(engine.model.counts, dtype=np.float64)
+    weight = SIF_A / (SIF_A + counts / max(counts.sum(), 1.0))
+    sums = np.zeros((documents, engine.unit.shape[1]), dtype=np.float64)
+    np.add.at(sums, doc[known], engine.unit[ids[known]] * weight[ids[known], None])
+    present = np.abs(sums).sum(axis=1) > 0
+    if present.sum() > 1:  # (the common direction, estimated on the rows themselves)
+        centred = sums[present]
+        component = np.linalg.svd(centred, full_matrices=False)[2][0]
+        sums[present] -= np.outer(centred @ component, component)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+def row_map_page(
+    engine: Engine, table, by: str, *, text_column: str, method: str = "pca", seed: int = 0, progress=None
+) -> str:
+    """The page (w2vkit.pictures.webmap's, as plot writes it) of the table's rows: a point per row
+    with text, at its SIF vector placed by `method`, coloured by its `by` group, named by the start
+    of its text, its count the row's tokens."""
+    docs = read_documents(engine, table, by, None, text_column)
+    corpus = docs.corpus
+    vectors = row_vectors(engine, corpus.ids, corpus.doc, corpus.documents)
+    tokens = np.bincount(corpus.doc, minlength=corpus.documents)
+    rows = np.flatnonzero(np.abs(vectors).sum(axis=1) > 0)  # (a row with no known token has no place)
+    xy = project(vectors[rows], method, seed, progress)
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    scaled = (xy - low) / max(float((high - low).max()), 1e-12) * 1000
+    texts = docs.texts
+    labels = [" ".join(texts[d].split())[:LABEL_CHARS] if d < len(texts) else str(d) for d in rows]
+    line = docs.lines
+    data = {
+        "title": f"{getattr(table, 'name', table)}: {len(rows):,} rows by {by}",
+        "words": labels,
+        "counts": [int(tokens[d]) for d in rows],
+        "x": [round(float(v), 1) for v in scaled[:, 0]],
+        "y": [round(float(v), 1) for v in scaled[:, 1]],
+        "group": [int(docs.group[d]) for d in rows],
+        "groups": list(docs.groups),
+        "query": [],
+        "rows": [int(line[d]) if d < len(line) else int(d) for d in rows],  # (each point's line in the table)
+        "left_out": f"{corpus.documents - len(rows):,} rows without a word the model knows left out"
+        if len(rows) < corpus.documents
+        else "",
+    }
+    return render_html(data)
