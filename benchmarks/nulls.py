@@ -125,6 +125,7 @@ def words_to_ask(engine, count: int, rng) -> list[str]:
 
 NULLS = {  # name: (contrast's arguments, the rows that hold the no-effect statistic)
     "levels (group change)": (dict(by="ab"), lambda r: True),
+    "levels (two groups): --to cosines' difference": (dict(by="ab", to=TO), lambda r: True),
     "levels: --to cosines' difference": (dict(by=["ab", "uniform"], to=TO), lambda r: r["covariate"] == "ab"),
     "levels: --to cosines' difference, blocks split": (
         dict(by=["ab", "within"], to=TO, split_blocks=True),
