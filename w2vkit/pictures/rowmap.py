@@ -14,30 +14,30 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base.vecmath import unit_rows
 from ..findings.tabledocs import read_documents
 from ..queries.query import Engine
+from ..sentences.embed import SIF_A, first_component, remove_component
 from .projection import project
 from .webmap import render_html
 
-SIF_A = 1e-3  # Arora et al.'s a: weights a / (a + p(w))
 LABEL_CHARS = 12  # a row's label: the start of its text
 
 
 def row_vectors(engine: Engine, ids: np.ndarray, doc: np.ndarray, documents: int) -> np.ndarray:
     """Each document's SIF vector (documents x dim, unit rows; a document with no known token: 0)
-    from its tokens' rows `ids` (-1: unknown, left out) and their documents `doc`."""
+    from its tokens' rows `ids` (-1: unknown, left out) and their documents `doc`: embed's weights
+    and common component (w2vkit.sentences.embed), summed over a table's tokens at once."""
     known = ids >= 0
     counts = np.asarray(engine.model.counts, dtype=np.float64)
-    weight = SIF_A / (SIF_A + counts / max(counts.sum(), 1.0))
-    sums = np.zeros((documents, engine.unit.shape[1]), dtype=np.float64)
+    weight = (SIF_A / (SIF_A + counts / max(counts.sum(), 1.0))).astype(np.float32)
+    sums = np.zeros((documents, engine.unit.shape[1]), dtype=np.float32)
     np.add.at(sums, doc[known], engine.unit[ids[known]] * weight[ids[known], None])
     present = np.abs(sums).sum(axis=1) > 0
-    if present.sum() > 1:  # (the common direction, estimated on the rows themselves)
-        centred = sums[present]
-        component = np.linalg.svd(centred, full_matrices=False)[2][0]
-        sums[present] -= np.outer(centred @ component, component)
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    component = first_component(sums[present])  # (the rows' common direction, estimated on them)
+    if component is not None:
+        sums[present] = remove_component(sums[present], component)
+    return unit_rows(sums)
 
 
 def row_map_page(
