@@ -166,6 +166,15 @@ def open_session(model_path: str | Path, similarity: str | None = None, **settin
     from ..queries.query import Engine
 
     session = Session(Path(model_path), similarity, **settings)
+    if session.table is not None:  # (the columns that may colour the map: read once, off the event loop)
+        from ..base.choices import TEXT_COLUMN
+        from ..text.reading.tables import table_columns
+
+        try:
+            text = session.text_column or TEXT_COLUMN
+            session.colourable = tuple(c for c in table_columns(session.table) if c != text)
+        except W2vkitError:  # (a table that cannot be read is said at each group question)
+            pass
     try:
         model = load_model(model_path)
         views = model.meta.get("views")

@@ -48,6 +48,7 @@ class Session:
     failure: W2vkitError | None = None
     drawing: dict = field(default_factory=dict)  # each map being drawn: how far, (done, total)
     leaned: dict = field(default_factory=dict)  # a table's column -> each word's lean (leanings_of)
+    colourable: tuple[str, ...] = ()  # the table's columns but its text: what may colour the map
     _sorted: tuple[list[str], list[int]] | None = None  # the vocabulary sorted, and each word's row
 
     def sorted_vocabulary(self) -> tuple[list[str], list[int]]:
@@ -188,22 +189,12 @@ def _table(session: Session) -> tuple[str, str]:
     return str(session.table), session.by
 
 
-def _colour_columns(session: Session) -> list[str]:
-    """The table's columns but its text: what may colour the map by its groups."""
-    if session.table is None:
-        return []
-    from ..text.reading.tables import table_columns
-
-    text = session.text_column or TEXT_COLUMN
-    return [c for c in table_columns(session.table) if c != text]
-
-
 def colour_column(session: Session, column: str | None) -> str:
-    """The table's column whose groups colour the map (None: --by), one of _colour_columns."""
+    """The table's column whose groups colour the map (None: --by), one of session.colourable."""
     _table(session)
     if column is None or column == session.by:
         return str(session.by)
-    have = _colour_columns(session)
+    have = session.colourable
     if column not in have:
         raise UsageError(f"column: the table has no column {column!r} to colour by; it has {', '.join(have[:20])}")
     return column
@@ -276,7 +267,7 @@ def about(session: Session, params: Params):
         "members": len(engine.members),
         "table": str(session.table) if session.table else None,
         "by": session.by,
-        "columns": _colour_columns(session),  # (those that may colour the map: all but the text)
+        "columns": list(session.colourable),  # (those that may colour the map: all but the text)
         "scan_top": min(SCAN_TOP, PAGE_SCAN_TOP),
         "unstable_below": UNSTABLE_BELOW,  # (a neighbour found in fewer of the members is flagged)
     }
