@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -33,7 +34,6 @@ from ..base.files import atomic_output, check_writable, is_stream
 from ..base.progress import progress_callback
 from ..base.render import terminal_safe
 from ..errors import Named, UsageError
-from ..findings.leaning import Leanings, leanings
 from ..queries.query import Engine
 from .fonts import INSTALL_HINT, find_cjk_font
 from .labelplacing import place_label_subset, place_labels
@@ -49,6 +49,9 @@ from .projection import (
     whole_map_layout,
 )
 from .webmap import map_data, render_html
+
+if TYPE_CHECKING:
+    from ..findings.leaning import Leanings
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +176,8 @@ def plot(
         top = DEFAULT_PAGE_TOP if fmt == "html" else DEFAULT_IMAGE_TOP
     check_writable(output)
     if isinstance(colours, tuple):  # (the table's groups: each word's, read once)
+        from ..findings.leaning import leanings
+
         colours = leanings(engine, engine.model.words, colours[0], colours[1], text_column=colours[2])
     # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
     # uses the system's CJK fonts, else the bundled font's glyphs it inlines: fonts.page_font_face.)
@@ -214,7 +219,7 @@ def map_page(
     *,
     with_neighbours: bool = True,
     command: str | None = None,
-    groups: Leanings | None = None,
+    groups: Leanings | None = None,  # (findings.leaning's, over the vocabulary)
     **choices,
 ) -> str:
     """plot's interactive page (w2vkit.pictures.webmap) as a string, for a caller that serves it
@@ -299,8 +304,9 @@ def _layout(engine, words, neighbors, rank, top, method, seed, title, progress, 
         groups, legend = frequency_groups(engine, chosen)
     elif isinstance(colours, int) and not words:
         groups, legend = cluster_groups(engine, chosen, colours, seed)
-    elif isinstance(colours, Leanings) and not words:  # (each word's group, over the vocabulary)
-        groups, legend = [colours.group[engine.model.index[w]] for w in chosen], colours.groups
+    elif isinstance(colours, tuple) and not words:  # (findings.leaning's Leanings: each word's group)
+        leaning = cast("Leanings", colours)
+        groups, legend = [leaning.group[engine.model.index[w]] for w in chosen], leaning.groups
     return chosen, groups, is_query, xy, shown, legend, name
 
 
