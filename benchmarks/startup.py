@@ -73,7 +73,7 @@ def composed_word(model_path: str) -> tuple[str, str]:
             candidate = base + extra
             if len(base) >= 2 and candidate not in engine.model.index:
                 try:
-                    engine.vector_of(candidate)
+                    engine.lookup(candidate)
                 except Exception:  # not composable: try another
                     continue
                 return known, candidate

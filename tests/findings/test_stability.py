@@ -67,7 +67,7 @@ def test_paired_direction_is_the_mean_of_the_offsets_and_pairdir_is_by_hand(tmp_
     folder = model_with_members(tmp_path, members=3)
     engine = Engine(load_model(folder))
     pos, neg = ["w01", "w02", "w03"], ["w04", "w05", "w06"]
-    u = {w: engine.vector_of(w)[0].astype(np.float64) for w in pos + neg}
+    u = {w: engine.lookup(w).vector.astype(np.float64) for w in pos + neg}
     offsets = [u[a] - u[b] for a, b in zip(pos, neg)]
     assert axis_vector(engine, pos, neg) == pytest.approx(unit(np.mean(offsets, axis=0)), abs=1e-6)
     result = axis(engine, pos, neg, ["w10", "w11", "w12", "w13"], paired=True)

@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 
 import w2vkit.queries.segmentation as segmentation
+from w2vkit.base.cachefile import StampedCache
 from w2vkit.findings.tabledocs import TOKENS_FILE, segmented, table_rows
 from w2vkit.model.store import load_model
 from w2vkit.queries.query import Engine
@@ -19,17 +20,23 @@ def test_the_cut_is_kept_and_read_back_only_for_the_same_texts(halves, tmp_path,
     shutil.copytree(folder, copy)
     monkeypatch.setenv("W2VKIT_CACHE", str(tmp_path / "cache"))  # (a cache of its own: it tampers with it)
     engine = Engine(load_model(copy))
-    kept = engine.model.cache_file(TOKENS_FILE)
     rows = table_rows(engine, table, ["text"])
     first = segmented(engine, rows, "text")
-    assert kept.is_file() and not (copy / TOKENS_FILE).exists()
+    view = engine.model.meta["view"]  # (kept under the view's name: Engine.kept)
+    kept = engine.model.cache_file(TOKENS_FILE.replace(".npy", f"-{view}.npy"))
+    assert kept.is_file() and not list(copy.glob("table-tokens*"))
 
     def refuse(*args, **kwargs):
         raise AssertionError("cut again")
 
-    with monkeypatch.context() as m:  # (the second time, nothing is cut: the kept cut is read)
+    with monkeypatch.context() as m:  # (the second time, nothing is cut, and the engine opens no file)
         m.setattr(segmentation, "row_tokenizer", refuse)
+        m.setattr(StampedCache, "read", refuse)
         again = segmented(engine, rows, "text")
+    with monkeypatch.context() as m:  # (another engine of the model reads the kept cut)
+        m.setattr(segmentation, "row_tokenizer", refuse)
+        read = segmented(Engine(load_model(copy)), rows, "text")
+    np.testing.assert_array_equal(first.ids, read.ids)
     np.testing.assert_array_equal(first.ids, again.ids)
     np.testing.assert_array_equal(first.doc, again.doc)
     assert first.documents == again.documents == len(rows)
@@ -45,4 +52,4 @@ def test_the_cut_is_kept_and_read_back_only_for_the_same_texts(halves, tmp_path,
     data = bytearray(kept.read_bytes())
     data[-4:] = (10**6).to_bytes(4, "little")
     kept.write_bytes(bytes(data))
-    np.testing.assert_array_equal(segmented(engine, rows, "text").ids, first.ids)
+    np.testing.assert_array_equal(segmented(Engine(load_model(copy)), rows, "text").ids, first.ids)

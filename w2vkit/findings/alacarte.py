@@ -216,33 +216,29 @@ def transform(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) -> n
     return transform_fit(engine, corpus, window)[0]
 
 
-def transform_fit(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) -> tuple[np.ndarray, dict | None]:
+def transform_fit(engine: Engine, corpus: Corpus, window: int = DEFAULT_WINDOW) -> tuple[np.ndarray, dict]:
     """The model's transform for `window` and these documents, and what its fit rests on ({words,
-    contexts, r2}, with not_kept: why it could not be kept, when so; None for a transform kept
-    before the record was): read from the model folder when it was fitted on the same vectors and
-    documents and is sound (w2vkit.base.cachefile), else fitted on `corpus` and kept there."""
-    from ..base.cachefile import StampedCache
-
+    contexts, r2}, with not_kept: why it could not be kept, when so): fitted once per engine on
+    `corpus` and kept in the model's cache (Engine.kept) for the same vectors and documents."""
     key = (
-        f"vectors={engine.model.meta.get('vectors_sha256')} window={window} weights=1/distance "
-        f"documents={corpus_digest(corpus)} "
+        f"window={window} weights=1/distance documents={corpus_digest(corpus)} "
         f"min_count={MIN_COUNT} sample={SAMPLE} words={MAX_FIT_WORDS}"
     )
-    cache = StampedCache(engine.model.cache_file(FILE), key)
-    fitted = StampedCache(engine.model.cache_file(FIT_FILE), key)
-    kept = cache.read((engine.model.dim, engine.model.dim))
-    if kept is not None:
-        record = fitted.read((3,), dtype="float64")
-        return kept, _fit_record(record) if record is not None else None
-    a, _, record = fit_transform(engine, corpus, window)
-    # (in the layout the cache gives back: a product with a Fortran-ordered A differs from the same
-    # with its C-ordered copy in the last digit, so the first answer would differ from the next)
-    a = np.ascontiguousarray(a)
-    fit = _fit_record(record)
-    why = cache.keep(a) or fitted.keep(record)
-    if why:  # (said in the finding's notes, through fit_note: a Python caller reads it in to_dict())
-        fit["not_kept"] = why
-    return a, fit
+    fitted: list = []
+
+    def fit() -> np.ndarray:  # (C-ordered, as kept: a product with a Fortran-ordered A differs in the last digit)
+        a, _, record = fit_transform(engine, corpus, window)
+        fitted.append(record)
+        return np.ascontiguousarray(a)
+
+    a = engine.kept(FILE, key, (engine.model.dim, engine.model.dim), fit)
+    record = engine.kept(
+        FIT_FILE, key, (3,), lambda: (fitted or [fit_transform(engine, corpus, window)[2]])[0], "float64"
+    )
+    found = _fit_record(record)
+    if FILE in engine.unkept:  # (said in the finding's notes, through fit_note: a Python caller reads it in to_dict())
+        found["not_kept"] = engine.unkept[FILE]
+    return a, found
 
 
 def fit_note(fit: dict | None) -> str | None:

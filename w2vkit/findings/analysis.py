@@ -6,7 +6,7 @@
 * compare: w2vkit.findings.comparison.
 
 numpy and scipy only (no gensim), unknown words handled as the queries handle them
-(w2vkit.queries.query.Engine.vector_of: normalised forms, n-gram composition, the unknown-word message).
+(w2vkit.queries.query.Engine.lookup: normalised forms, n-gram composition, the unknown-word message).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def _candidates(
     for name, value in (("topn", topn), ("grow", grow), ("iterations", iterations), ("min_count", min_count)):
         check_number(name, value)
     current = list(dict.fromkeys(seeds))
-    seed_units = np.vstack([engine.vector_of(w)[0] for w in current])
+    seed_units = np.vstack([engine.lookup(w).vector for w in current])
     floor = min_count if min_count > 1 else None
     stopped = None
     for round_ in range(iterations + 1):
@@ -268,7 +268,7 @@ def expand_concepts(
     for k, name in enumerate(names):
         mine = words_of[bounds[k] : bounds[k + 1]][:topn]
         if len(mine):
-            seed_units = np.vstack([engine.vector_of(w)[0] for w in concepts[name]])
+            seed_units = np.vstack([engine.lookup(w).vector for w in concepts[name]])
             nearest = (engine.unit[mine] @ seed_units.T).argmax(axis=1)
         else:
             nearest = np.zeros(0, dtype=int)

@@ -110,8 +110,8 @@ def axis_vector(engine: Engine, positive: list[str], negative: list[str]) -> np.
         raise UsageError("an axis needs words at both poles, positive and negative")
     if set(positive) == set(negative):
         raise UsageError(f"the two poles are the same words ({' '.join(positive)}); give different words at each pole")
-    pos = np.mean([engine.vector_of(w)[0] for w in positive], axis=0)
-    neg = np.mean([engine.vector_of(w)[0] for w in negative], axis=0)
+    pos = np.mean([engine.lookup(w).vector for w in positive], axis=0)
+    neg = np.mean([engine.lookup(w).vector for w in negative], axis=0)
     axis = pos - neg
     norm = float(np.linalg.norm(axis))
     if not np.isfinite(norm) or norm < 1e-6:
@@ -122,7 +122,7 @@ def axis_vector(engine: Engine, positive: list[str], negative: list[str]) -> np.
 def pair_offsets(engine: Engine, positive: list[str], negative: list[str], paired: bool) -> list[tuple]:
     """(pos, neg, unit pos - unit neg) for each pair (every combination when not paired)."""
     combos = zip(positive, negative) if paired else itertools.product(positive, negative)
-    return [(a, b, engine.vector_of(a)[0] - engine.vector_of(b)[0]) for a, b in combos]
+    return [(a, b, engine.lookup(a).vector - engine.lookup(b).vector) for a, b in combos]
 
 
 def check_anchors(
@@ -139,7 +139,7 @@ def check_anchors(
     ]
     counts = {w: _count(engine, w) for w in dict.fromkeys(positive + negative)}
     moved: dict[str, float | None] = {}
-    vectors = np.array([engine.vector_of(w)[0] for w in words]) if words else None
+    vectors = np.array([engine.lookup(w).vector for w in words]) if words else None
     for w in counts:
         pos = [x for x in positive if x != w]
         neg = [x for x in negative if x != w]
@@ -205,13 +205,13 @@ def _scored_axis(
         placed = []
         for w in dict.fromkeys(words):
             try:
-                vector, row = engine.vector_of(w)
+                word = engine.lookup(w)
             except UnknownWordError:
                 if not skip_unknown:
                     raise
                 skipped.append(w)
                 continue
-            placed.append((w, float(vector @ axis), row))
+            placed.append((w, float(word.vector @ axis), word.row))
         placed.sort(key=lambda x: -x[1])
         extremes = False
     else:

@@ -148,32 +148,28 @@ def table_provenance(table, rows: list, **options) -> dict:
 
 
 def segmented(engine: Engine, rows: list, text_column: str) -> Corpus:
-    """The rows' texts segmented as the model's text was (a batch of rows at a time), as a Corpus;
-    kept in the model's cache (TOKENS_FILE), keyed by the texts' checksum and the model's, so that the
-    next question of the same rows reads them back (332,878 poems: 12 s cut, 0.5 s read)."""
-    from ..base.cachefile import StampedCache
+    """The rows' texts segmented as the model's text was (a batch of rows at a time), as a Corpus,
+    made once per engine and kept in the model's cache (Engine.kept, TOKENS_FILE), keyed by the
+    texts' checksum and how the model cuts them (332,878 poems: 12 s cut, 0.5 s read)."""
     from ..queries.segmentation import row_tokenizer
 
     texts = [row[text_column] for _, row in rows]
     digest = hashlib.sha256("\0".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
     how = json.dumps([engine.model.meta.get("segmentation"), engine.model.meta.get("source")], sort_keys=True)
-    key = f"{digest} {hashlib.sha256(how.encode()).hexdigest()} {engine.model.meta.get('vectors_sha256', '')}"
-    cache = StampedCache(engine.model.cache_file(TOKENS_FILE), key)
-    kept = _corpus_from(cache.read((None,), "int32"), len(texts), len(engine.model))
-    if kept is not None:
-        return kept
 
-    def token_lists():
+    def kept_form() -> np.ndarray:  # (the number of documents, each one's length, then the ids)
         tokenize = row_tokenizer(engine.row_options, next((t for t in texts if t.strip()), ""))
-        for start in range(0, len(texts), BATCH):
-            yield from tokenize(texts[start : start + BATCH])
+        batches = (tokenize(texts[start : start + BATCH]) for start in range(0, len(texts), BATCH))
+        corpus = build_corpus((tokens for batch in batches for tokens in batch), engine.model.index)
+        lengths = np.bincount(corpus.doc, minlength=corpus.documents)
+        return np.concatenate([[corpus.documents], lengths, corpus.ids])
 
-    corpus = build_corpus(token_lists(), engine.model.index)
-    lengths = np.bincount(corpus.doc, minlength=corpus.documents).astype(np.int32)
-    cache.keep(
-        np.concatenate([np.array([corpus.documents], np.int32), lengths, corpus.ids])
-    )  # (a read-only folder: time only)
-    return corpus
+    key = f"{digest} {hashlib.sha256(how.encode()).hexdigest()}"
+    kept = engine.kept(TOKENS_FILE, key, (None,), kept_form, "int32")
+    corpus = _corpus_from(kept, len(texts), len(engine.model))
+    if corpus is None:  # (a kept array that does not fit these rows, ids the model lacks: made again)
+        corpus = _corpus_from(kept_form().astype(np.int32), len(texts), len(engine.model))
+    return corpus  # type: ignore[return-value]
 
 
 def _corpus_from(kept: np.ndarray | None, documents: int, vocab: int) -> Corpus | None:

@@ -182,28 +182,20 @@ def _opentsne(unit: np.ndarray, seed: int, progress=None) -> np.ndarray:
 
 def whole_map_layout(engine: Engine, chosen: list[str], method: str, seed: int, progress=None) -> np.ndarray:
     """`project` of the chosen words' vectors, kept in the model's cache (layout-METHOD.npy, through
-    the one cache class) for the words of a whole-model map: the explorer's first screen and `plot
+    Engine.kept) for the words of a whole-model map: the explorer's first screen and `plot
     --top N` draw the same places, and the second time without projecting (a PCA of 100,000 words
     takes about 0.5 s, a t-SNE minutes)."""
-    cache = _cache(engine, f"layout-{method}.npy", chosen, method, seed)
-    kept = cache.read((len(chosen), 2), dtype="float64")
-    if kept is not None:
-        return kept
-    ids = [engine.model.index[w] for w in chosen]
-    xy = np.asarray(
-        project(np.asarray(engine.vectors[ids], dtype=np.float32), method, seed, progress), dtype=np.float64
-    )
-    cache.keep(xy)  # (a read-only model folder only costs the time next time)
-    return xy
+
+    def layout() -> np.ndarray:
+        ids = [engine.model.index[w] for w in chosen]
+        return np.asarray(project(np.asarray(engine.vectors[ids], dtype=np.float32), method, seed, progress))
+
+    return engine.kept(f"layout-{method}.npy", _key(chosen, method, seed), (len(chosen), 2), layout, "float64")
 
 
-def _cache(engine: Engine, name: str, chosen: list[str], *what):
-    """The cache `name` of the model (in the user's cache), keyed by its vectors, the words in order and `what`."""
-    from ..base.cachefile import StampedCache
-
-    words = hashlib.sha256("\n".join(chosen).encode("utf-8")).hexdigest()
-    key = " ".join(map(str, (engine.model.meta.get("vectors_sha256", ""), words, *what)))
-    return StampedCache(engine.model.cache_file(name), key)
+def _key(chosen: list[str], *what) -> str:
+    """A cache's key for values of the chosen words, in order, and `what`."""
+    return " ".join(map(str, (hashlib.sha256("\n".join(chosen).encode("utf-8")).hexdigest(), *what)))
 
 
 def label_groups(engine, items: list[str], most: int = 9) -> tuple[list[int], list[str]]:
@@ -242,9 +234,8 @@ def cluster_groups(engine: Engine, words: list[str], k: int, seed: int = 0) -> t
     MiniBatchKMeans fitted on the CLUSTER_FIT first words, kept in the model's cache) and each cluster's
     name, its three most frequent words (the words come most frequent first)."""
     k = min(check_clusters(k), len(words))
-    cache = _cache(engine, "clusters.npy", words, k, seed, CLUSTER_FIT)
-    found = cache.read((len(words),), dtype="int32")
-    if found is None:
+
+    def clusters() -> np.ndarray:
         from sklearn.cluster import MiniBatchKMeans
 
         vectors = unit_rows(np.asarray(engine.vectors[[engine.model.index[w] for w in words]], dtype=np.float32))
@@ -252,8 +243,9 @@ def cluster_groups(engine: Engine, words: list[str], k: int, seed: int = 0) -> t
         # words in 0.6 s where fitting on all took 3.7 s, and the centres are those of the words
         # a reader knows)
         fitted = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048).fit(vectors[:CLUSTER_FIT])
-        found = fitted.predict(vectors)
-        cache.keep(np.asarray(found, dtype=np.int32))
+        return fitted.predict(vectors)
+
+    found = engine.kept("clusters.npy", _key(words, k, seed, CLUSTER_FIT), (len(words),), clusters, "int32")
     names = []
     for c in range(k):
         members = [w for w, g in zip(words, found) if g == c][:3]

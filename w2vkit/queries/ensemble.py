@@ -443,7 +443,6 @@ def similarity(engine: Engine, pairs: tuple[str, str] | list[tuple[str, str]]) -
     for a, b in pairs:
         wa, wb = engine.lookup(a), engine.lookup(b)
         model = engine.similarity(a, b)
-        facts = [engine.word_facts(w) for w in (a, b)]
         cells: tuple = ()
         value = model
         if members:
@@ -457,7 +456,9 @@ def similarity(engine: Engine, pairs: tuple[str, str] | list[tuple[str, str]]) -
             spread = Spread.of(values)
             value = spread.estimate if spread.estimate is not None else float("nan")
             cells = (model, spread.low, spread.high, spread.found)
-        rows.append((a, b, value, facts[0][0], facts[1][0], facts[0][1] or facts[1][1], *cells))
+        rows.append(
+            (a, b, value, engine.count_of_key(wa.key), engine.count_of_key(wb.key), wa.composed or wb.composed, *cells)
+        )
     columns = ["a", "b", "similarity", "count_a", "count_b", "composed"]
     columns += ["model", "low", "high", "members"] if members else []
     result = Result("similarity", columns, rows, {"pairs": [list(p) for p in pairs]}, provenance=engine.provenance())

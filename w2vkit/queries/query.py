@@ -83,6 +83,8 @@ class Engine:
 
             model = with_view(model, similarity)
         self._noted = set()
+        self._kept: dict[str, tuple[str, np.ndarray]] = {}
+        self.unkept: dict[str, str] = {}
         self.model = model
         self.vectors = model.vectors
         # a member looks words up by the keys its model resolved, under its model's rules
@@ -154,7 +156,9 @@ class Engine:
     @cached_property
     def norms(self) -> np.ndarray:
         """The rows' norms (float32), kept in the model's cache from NORM_CACHE_MIN_WORDS words up."""
-        return self._derived("norms", row_norms, len(self.vectors) >= NORM_CACHE_MIN_WORDS)
+        if len(self.vectors) < NORM_CACHE_MIN_WORDS:
+            return row_norms(self.vectors)
+        return self.kept("norms.npy", "", (len(self.vectors),), lambda: row_norms(self.vectors))
 
     @cached_property
     def unit(self) -> np.ndarray:
@@ -168,7 +172,7 @@ class Engine:
     def hubness(self) -> np.ndarray:
         """Each word's r for CSLS (w2vkit.base.vecmath.neighbour_means), kept in the model's cache,
         believed only with the vectors' checksum."""
-        return self._derived("hubness", lambda _: neighbour_means(self.unit), True, f"k={HUBNESS_K}")
+        return self.kept("hubness.npy", f"k={HUBNESS_K}", (len(self.vectors),), lambda: neighbour_means(self.unit))
 
     @cached_property
     def background_words(self) -> tuple[list[str], np.ndarray, np.ndarray, int]:
@@ -178,20 +182,26 @@ class Engine:
 
         return background_own_words(self.model)
 
-    def _derived(self, name: str, compute, cached: bool, key: str = "") -> np.ndarray:
-        """A row-wise array computed from the view's vectors, `cached` in the model's cache (never
-        its folder: Model.cache_file) under the view's name, keyed by the vectors' checksum and `key`."""
-        if not cached:
-            return compute(self.vectors)
+    def kept(self, name: str, key: str, shape: tuple, compute, dtype: str = "float32") -> np.ndarray:
+        """Values derived from this model (a view's norms, a table's tokens, its à la carte transform,
+        a map's layout), made once per engine: held for the next question (the latest of each
+        `name`), kept in the user's cache (Model.cache_file: never the model folder; NAME-VIEW.npy
+        for a view) and believed for the same `key` and vectors (w2vkit.base.cachefile). Why a cache
+        could not be written is in `unkept[name]`: a read-only cache only costs the time."""
+        key = f"{self.model.meta.get('vectors_sha256', '')} {key}"
+        held = self._kept.get(name)
+        if held is not None and held[0] == key:
+            return held[1]
         from ..base.cachefile import StampedCache
 
         view = self.model.meta.get("view")
-        path = self.model.cache_file(f"{name}-{view}.npy" if view else f"{name}.npy")
-        cache = StampedCache(path, f"{self.model.meta.get('vectors_sha256', '')} {key}")
-        values = cache.read((len(self.vectors),))
+        cache = StampedCache(self.model.cache_file(name.replace(".npy", f"-{view}.npy") if view else name), key)
+        values = cache.read(shape, dtype)
         if values is None:
-            values = np.asarray(compute(self.vectors), dtype=np.float32)
-            cache.keep(values)
+            values = np.asarray(compute(), dtype=dtype)
+            if why := cache.keep(values):
+                self.unkept[name] = why
+        self._kept[name] = (key, values)
         return values
 
     def unit_vector(self, i: int) -> np.ndarray:
@@ -266,17 +276,6 @@ class Engine:
         if key is None:
             raise UnknownWordError(lambda: self._unknown(word), word)
         return self.model.index[key]
-
-    def vector_of(self, word: str) -> tuple[np.ndarray, int | None]:
-        """A word's unit vector and its row (None: composed from n-grams)."""
-        found = self.lookup(word)
-        return found.vector, found.row
-
-    def word_facts(self, word: str) -> tuple[int, bool]:
-        """The word's count in the corpus (0 for a word composed from n-grams) and whether its vector
-        was composed (UnknownWordError when it has none)."""
-        found = self.lookup(word)
-        return (0, True) if found.row is None else (int(self.model.counts[found.row]), False)
 
     def count_of_key(self, key: str) -> int:
         i = self.model.index.get(key)
