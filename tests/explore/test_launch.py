@@ -170,3 +170,36 @@ def test_a_host_that_is_no_address_here_is_said_as_the_host_without_the_wide_war
     assert r.stderr.startswith("Error: cannot listen on no-such-host.invalid (") and r.stderr.endswith(
         "not an address of this machine; give another --host (127.0.0.1: this machine only)\n"
     ), r.stderr
+
+
+def test_with_a_table_the_address_is_printed_before_the_table_is_read(halves, monkeypatch):
+    """The page is served first and the table read behind it: the whole poetry table took 18.7 s
+    to read and cut before the address was printed, for the map's colours."""
+    import threading
+
+    import w2vkit.explore.launch as launch
+    import w2vkit.explore.server as server
+    import w2vkit.findings.leaning as leaning
+
+    model, table = halves
+    printed, seen = threading.Event(), []
+    real = leaning.leanings
+
+    def table_read(*args, **kwargs):  # (the map's colours: was the address out before the table was read?)
+        seen.append(printed.wait(20))
+        return real(*args, **kwargs)
+
+    def served(app, sock, ready):
+        ready("")
+        sock.close()
+
+    monkeypatch.setattr(leaning, "leanings", table_read)
+    monkeypatch.setattr(server, "serve", served)
+    monkeypatch.setattr(launch, "MAP_WARM_WAIT", 40.0)  # (a slow map is waited for this long)
+    launch.explore(model, table=table, by="half", open_browser=False, say=lambda url: printed.set())
+    assert printed.is_set()
+    for _ in range(200):
+        if seen:
+            break
+        time.sleep(0.1)
+    assert seen == [True]

@@ -194,8 +194,10 @@ MAP_WARM_WAIT = 60.0
 def warm_up(session: Session, slow) -> None:
     """What the first visit asks, asked before the address is printed: the most frequent word's
     neighbours and picture (the members' norms and indexes read, numpy warmed), and the default
-    whole-model map in the slow lane (scikit-learn imported: 3 s on a busy machine); then, with a
-    table, the group questions' transforms, in the background after the address is printed."""
+    whole-model map in the slow lane (scikit-learn imported: 3 s on a busy machine). With a table,
+    the page is served first and the table read behind it: its map (coloured by the table's groups)
+    and then the group questions' transforms are made after the address is printed, the map's
+    frame saying so while it waits."""
     from .mapview import map_page_of, map_question
     from .questions import answer, fit_group_transforms
 
@@ -208,5 +210,5 @@ def warm_up(session: Session, slow) -> None:
         except W2vkitError:  # (the page says so at each question)
             pass
     asked = map_question(session, {})
-    slow.ask(("map", asked), lambda: map_page_of(session, asked), MAP_WARM_WAIT)
+    slow.ask(("map", asked), lambda: map_page_of(session, asked), 0 if session.table else MAP_WARM_WAIT)
     slow.ask(("transforms",), lambda: fit_group_transforms(session), 0)  # (after the address: not waited for)

@@ -220,6 +220,10 @@ def waiting_page(asked, seconds: float, progress: tuple[int, int] | None = None)
     name = METHOD_NAMES.get(asked.method, "PCA")
     slow = "" if name == "PCA" else " (minutes per 10,000 words)"  # (how long it takes here)
     what = f"a {name}{slow} of {asked.top:,} words" if not asked.words else "the words"
+    if asked.rows or asked.groups:  # (the table is read first, once: then kept for every map and question)
+        what = (
+            f"a {name} of the table's rows" if asked.rows else what
+        ) + ", the table read and its rows cut as the model's text was"
     done, total = progress or (0, 0)
     bar = (
         f'<p><progress max="{total}" value="{done}"></progress> {done / total:.0%} '
