@@ -151,7 +151,8 @@ def test_kwic_of_a_tables_rows_of_one_group(invoke, tmp_path):
 
 def test_a_tables_passages_are_labelled_by_the_rows_columns(invoke, tmp_path):
     """Issue 58: a table's passages were labelled only by the filter (period=元), not by the row's
-    author and title."""
+    author and title. Issue 93: each of the row's columns its own column (a "chapter" column
+    repeated the row), those a reader cites a passage by (author, title, period) by default."""
     table = tmp_path / "poems.tsv"
     table.write_text(
         "period\tauthor\ttitle\ttext\n唐\t王维\t渭城曲\t劝君更尽一杯酒\n宋\t苏轼\t水调歌头\t明月几时有把酒问青天\n",
@@ -160,15 +161,18 @@ def test_a_tables_passages_are_labelled_by_the_rows_columns(invoke, tmp_path):
     r = invoke(["kwic", "酒", "--in", table, "--where", "period=宋", "--format", "json"])
     assert r.exit_code == 0, r.stderr
     [hit] = json.loads(r.stdout)["results"]
-    assert hit["chapter"] == "period=宋 author=苏轼 title=水调歌头"
+    assert {k: hit[k] for k in ("period", "author", "title")} == {"period": "宋", "author": "苏轼", "title": "水调歌头"}
     r = invoke(["kwic", "酒", "--in", table, "--format", "json"])
-    assert [h["chapter"] for h in json.loads(r.stdout)["results"]] == [
-        "period=唐 author=王维 title=渭城曲",
-        "period=宋 author=苏轼 title=水调歌头",
-    ]
+    assert [list(h)[:5] for h in json.loads(r.stdout)["results"]] == [["file", "line", "author", "title", "period"]] * 2
+    assert [h["author"] + h["title"] for h in json.loads(r.stdout)["results"]] == ["王维渭城曲", "苏轼水调歌头"]
     # round 8's S11: a column both filtered and asked for is named once
     r = invoke(["kwic", "酒", "--in", table, "--where", "period=宋", "--columns", "period,author", "--format", "json"])
-    assert [h["chapter"] for h in json.loads(r.stdout)["results"]] == ["period=宋 author=苏轼"]
+    assert [list(h)[2:4] for h in json.loads(r.stdout)["results"]] == [["period", "author"]]
+    # a table of other columns: its first three; a column named as one of the passage's own is marked
+    other = tmp_path / "other.tsv"
+    other.write_text("word\tplace\tyear\tnote\ttext\n月\t长安\t750\tx\t一杯酒\n", encoding="utf-8")
+    r = invoke(["kwic", "酒", "--in", other, "--format", "json"])
+    assert list(json.loads(r.stdout)["results"][0])[:5] == ["file", "line", "word (row)", "place", "year"]
 
 
 def _joined_token_by_token(tokens, word):

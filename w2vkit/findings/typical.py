@@ -19,7 +19,7 @@ from ..errors import UsageError
 from ..queries.arguments import count_argument
 from ..queries.kwic import joined_text, original_passage
 from ..queries.query import Engine
-from ..text.reading.tables import chosen_columns
+from ..text.reading.tables import shown_columns
 from .alacarte import DEFAULT_WINDOW, context_sums, transform
 from .tabledocs import beyond_data_note, data_range, read_documents
 
@@ -65,7 +65,8 @@ def typical_passages(
     text_column : str
         The column holding the text.
     columns : list of str, optional
-        The row's columns shown with each passage, after its line (author, title); None: none.
+        The row's columns shown with each passage, after its line; None: those a reader cites it by
+        (author, title, period) the table has, else its first three (w2vkit.text.reading.tables.shown_columns).
     window : int
         Context tokens each side, as in contrast.
     limit : int
@@ -93,7 +94,7 @@ def typical_passages(
     """
     check_number("topn", limit)
     window = count_argument("window", window)
-    shown = chosen_columns(path, columns) or []
+    shown = shown_columns(path, columns, text_column, [by] if group is not None else [])
     key = engine.lookup(word).key
     row = engine.model.index.get(key)
     if row is None:

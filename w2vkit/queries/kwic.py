@@ -31,7 +31,9 @@ DEFAULT_WIDTH = KWIC_WIDTH
 class Hit:
     line: int  # 1-based line number in the file searched (a model's corpus: in that input's segmented text)
     file: str  # the input it comes from (the file searched, or one of a model's inputs)
-    document: str  # the chapter heading it falls under ("" before any)
+    document: (
+        str | tuple[str, ...]
+    )  # the chapter heading it falls under ("" before any); a table's row: its cells shown
     left: str
     word: str
     right: str
@@ -48,6 +50,7 @@ class Concordance:
     hits: list[Hit] = field(default_factory=list)  # the first `limit`
     near: str | None = None  # only occurrences with this word in their context are counted
     raw_lines: bool = False  # a model's corpus whose lines are numbered as its raw inputs' (text_lines)
+    labels: list[str] = field(default_factory=list)  # a table's columns each hit's `document` holds
 
 
 def concordance(
@@ -180,7 +183,6 @@ def _near_word(near: str | None) -> str | None:
 
 
 MAX_NAMED_VALUES = 1000  # (a column with more values, an ID, is not listed back)
-LABEL_COLUMNS = 3  # a row's columns named beside each of its passages (collection, author, title)
 ROW_BATCH = 2000  # rows cut into tokens at once (one call per batch: w2vkit.text.segmenting.segment)
 
 
@@ -194,7 +196,7 @@ def _as_the_model_reads(model, sample: str, word: str):
     return tokenize, tokens[0] if len(tokens) == 1 else word
 
 
-def _add_token_hits(result: Concordance, rows: list[tuple[int, str, str]], tokenize, name, width, limit) -> None:
+def _add_token_hits(result: Concordance, rows: list[tuple[int, str, tuple]], tokenize, name, width, limit) -> None:
     """The hits of the word as a whole token of each row, the rows read as the model read them,
     each with the row as written around it (original_passage)."""
     for (lineno, raw, label), tokens in zip(rows, tokenize([t for _, t, _ in rows])):
@@ -229,12 +231,12 @@ def table_concordance(
 ) -> Concordance:
     """Every occurrence of `word` in the text column of a table's rows (w2vkit.text.reading.tables), only
     the rows whose columns equal `where`'s values (period=宋); each hit names its line of the table
-    and, as its "document", the row's `where` values. With the `model` trained on the table, each
+    and, as its "document", the row's cells of `labels` (the `where` columns, then those shown). With the `model` trained on the table, each
     row is read as the model read it (notes dropped, simplified, segmented:
     w2vkit.queries.segmentation.row_tokenizer) and `word` is found as a whole token, so the hits
     are the occurrences contrast counts; else the raw text is searched for the word as written.
-    `columns`: the row's columns each passage is labelled with (else the first LABEL_COLUMNS)."""
-    from ..text.reading.tables import chosen_columns, read_rows, table_columns
+    `columns`: the row's columns each passage is labelled with (else those shown_columns chooses)."""
+    from ..text.reading.tables import read_rows, shown_columns
 
     if not isinstance(word, str) or not word.strip():
         raise UsageError("give the word to look for")
@@ -245,16 +247,14 @@ def table_concordance(
     word = word.strip()
     result = Concordance(word, str(path), False, 0, 0, near=_near_word(near))
     # each passage labelled by the row's own columns (author, title), beside the filter's values
-    shown = chosen_columns(path, columns)
-    if shown is None:
-        shown = [c for c in table_columns(path) if c != text_column and c not in where][:LABEL_COLUMNS]
-    labelled = list(dict.fromkeys([*where, *shown]))  # (a column both filtered and shown: named once)
+    shown = shown_columns(path, columns, text_column, where)
+    labelled = result.labels = list(dict.fromkeys([*where, *shown]))  # (a column both filtered and shown: once)
     seen: dict[str, set[str]] = {k: set() for k in where}  # (each column's values, to name when none matched)
     matched = False
-    kept: list[tuple[int, str, str]] = []
+    kept: list[tuple[int, str, tuple]] = []
     tokenize = None
     for lineno, row in read_rows(path, list(dict.fromkeys([text_column, *where, *shown]))):
-        label = " ".join(f"{k}={row[k].strip()}" for k in labelled)
+        label = tuple(row[k].strip() for k in labelled)
         for k in where:
             if len(seen[k]) <= MAX_NAMED_VALUES:
                 seen[k].add(row[k].strip())
@@ -283,7 +283,9 @@ def table_concordance(
     return result
 
 
-def _add_hits(result: Concordance, found, line: int, name: str, document: str, width: int, limit, raw=None) -> None:
+def _add_hits(
+    result: Concordance, found, line: int, name: str, document: str | tuple, width: int, limit, raw=None
+) -> None:
     """Count a line's occurrences and keep them (up to `limit` in all) with `width` of context (and,
     given the line as written, `raw`, the original_passage of each)."""
     if result.near is not None:  # (the other word within the context shown, either side)
@@ -374,7 +376,9 @@ def passages(
     found = _found(word, source, model, width, limit, text_column, where, near, background, columns)
     # (a table a model was trained on: its text holds a line per row, and its line map names each by
     # the line of the table it starts on, as kwic --in and --typical name it)
-    rows: list[tuple] = [(h.file, h.line, h.document or "", h.left, h.word, h.right) for h in found.hits]
+    # (a table's rows: each shown column of the row its own column, as --typical shows them)
+    cells = (lambda h: h.document) if found.labels else (lambda h: (h.document or "",))
+    rows: list[tuple] = [(h.file, h.line, *cells(h), h.left, h.word, h.right) for h in found.hits]
     fields = {
         "word": found.word,
         "source": found.path,
@@ -390,7 +394,9 @@ def passages(
     if found.near is not None:
         fields["near"] = found.near
         provenance["near"] = found.near
-    columns = ["file", "line", "chapter", "left", "word", "right"]
+    fixed = ("file", "line", "left", "word", "right", "original", "from")
+    named = [f"{c} (row)" if c in fixed else c for c in found.labels] or ["chapter"]
+    columns = ["file", "line", *named, "left", "word", "right"]
     if found.hits and found.hits[0].original is not None:  # (a table read as its model read it)
         columns.append("original")
         rows = [(*r, h.original) for r, h in zip(rows, found.hits)]

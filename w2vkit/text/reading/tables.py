@@ -181,6 +181,23 @@ def chosen_columns(path, columns: list[str] | None) -> list[str] | None:
     return list(dict.fromkeys(names))
 
 
+# the columns a reader cites a passage by, shown with it when the table has them (else its first three)
+CITED_COLUMNS = ("author", "title", "period", "作者", "题目", "标题", "朝代")
+LABEL_COLUMNS = 3
+
+
+def shown_columns(path, columns: list[str] | None, text_column: str, leave=()) -> list[str]:
+    """The row's columns shown with each of its passages: `columns` checked (chosen_columns), else
+    those of CITED_COLUMNS the table has (author, title, period), else its first LABEL_COLUMNS but
+    the text and `leave` (a filter's columns, said once)."""
+    chosen = chosen_columns(path, columns)
+    if chosen is not None:
+        return chosen
+    have = [str(c) for c in path.columns] if is_frame(path) else table_columns(path)
+    have = [c for c in have if c != text_column and c not in leave]
+    return [c for c in CITED_COLUMNS if c in have] or have[:LABEL_COLUMNS]
+
+
 def table_columns(path: str | os.PathLike) -> list[str]:
     """The names of a table's columns (its header; a JSON Lines table's first object's keys)."""
     path = str(path)
