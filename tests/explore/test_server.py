@@ -247,6 +247,17 @@ def test_the_map_is_coloured_by_any_column_of_the_table_and_its_command_draws_th
     for column, said in (("chapter", "a map colours at most 20"), ("nope", "no column 'nope' to colour by")):
         refused = client.get("/map", params={"token": TOKEN, "colour": "groups", "column": column})
         assert refused.status_code == 400 and said in refused.text, refused.text
+    # a second column charted (coloured by --by's groups, or by clusters): its command writes the same chart
+    for colour in ({"colour": "groups"}, {"colour": "clusters", "clusters": "3"}):
+        got = client.get("/map", params={"token": TOKEN, "top": "400", "chart": "part", **colour})
+        assert got.status_code == 200, got.text
+        data = _map_data(got.text)
+        assert data["chart"]["column"] == "part" and len(data["chart"]["group"]) == len(data["words"])
+        argv = shlex.split(data["command"])
+        ran = invoke([*argv[1:-1], written, "--quiet"])
+        assert ran.exit_code == 0, ran.stderr
+        again = _map_data(written.read_text(encoding="utf-8"))
+        assert (again["chart"], again["group"]) == (data["chart"], data["group"])
 
 
 def test_a_map_of_the_tables_rows_has_a_point_per_row_coloured_by_its_group(halves):

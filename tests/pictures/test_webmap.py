@@ -270,6 +270,56 @@ def test_a_map_coloured_by_a_tables_groups_shows_each_group_and_a_legend(halves,
     assert [entry.split(" ")[0] for entry in legend] == ["前", "后", "no"]
 
 
+def _with_thirds(table: Path, path: Path) -> Path:
+    """The halves table with a second column of groups, `third`: each row's place modulo 3."""
+    lines = table.read_text(encoding="utf-8").splitlines()
+    rows = [f"{line}\t{'abc'[n % 3]}" for n, line in enumerate(lines[1:])]
+    path.write_text("\n".join([lines[0] + "\tthird"] + rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.browser
+def test_a_second_columns_chart_counts_the_words_and_a_bar_clicked_keeps_them(halves, tmp_path):
+    """Issue 93: coloured by one column, a chart of another (each word's lean there, as
+    findings.leaning gives it); a bar clicked selects exactly its words, clicked again none."""
+    from playwright.sync_api import sync_playwright
+
+    from w2vkit.findings.leaning import leanings
+
+    folder, halves_table = halves
+    table = _with_thirds(halves_table, tmp_path / "thirds.tsv")
+    engine = Engine(load_model(folder))
+    out = tmp_path / "chart.html"
+    plot(engine, out, top=600, method="pca", table=table, by="half", chart="third")
+    data = page_data(out)
+    lean = leanings(engine, engine.model.words, table, "third")
+    assert data["chart"]["groups"] == lean.groups and data["chart"]["column"] == "third"
+    assert data["chart"]["group"] == [lean.group[engine.model.index[w]] for w in data["words"]]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1000, "height": 700})
+        page.goto(out.as_uri())
+        page.wait_for_selector("body[data-ready='1']")
+        bars = page.eval_on_selector_all("#bars li", "lis => lis.map(li => [+li.dataset.group, li.textContent])")
+        counts = np.bincount(data["chart"]["group"], minlength=len(lean.groups))
+        assert [(g, text.rsplit("· ", 1)[1]) for g, text in bars] == [(g, f"{c:,}") for g, c in enumerate(counts) if c]
+        g = bars[0][0]
+        page.locator("#bars li").first.click()
+        kept = page.evaluate("window.w2vkitMap.selection")
+        page.locator("#bars li.on").click()
+        again = page.evaluate("window.w2vkitMap.selection")
+        browser.close()
+    assert kept == [i for i, h in enumerate(data["chart"]["group"]) if h == g] and again == []
+
+
+def test_a_chart_needs_a_table_and_a_page(engine, tmp_path):
+    from w2vkit.errors import UsageError
+
+    for out, table in ((tmp_path / "m.html", None), (tmp_path / "m.png", tmp_path / "t.tsv")):
+        with pytest.raises(UsageError, match="charts a column"):
+            plot(engine, out, top=50, method="pca", table=table, chart="period")
+
+
 @pytest.mark.browser
 def test_a_lasso_lists_the_words_it_draws_around(engine, tmp_path):
     """Issue 76: Shift-drag draws a lasso; the words whose points it encloses are listed, most

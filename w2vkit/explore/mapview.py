@@ -28,6 +28,7 @@ class MapQuestion:
     frequency: bool = False  # coloured by how often each word occurs
     column: str | None = None  # the table's column whose groups colour it (--by unless asked)
     rows: bool = False  # a point per row of the table (w2vkit.pictures.rowmap), not per word
+    chart: str | None = None  # the table's column charted for the page's selection
 
 
 # (plot's declared parameters, read from the page as every question's are; the colour is the page's own)
@@ -61,6 +62,7 @@ def map_question(session: Session, params: dict) -> MapQuestion:
         by_groups,
         by_frequency,
         colour_column(session, page_value(MAP_COLUMN, params)) if by_groups else None,
+        chart=colour_column(session, chart) if (chart := page_value(PLOT.parameter("chart"), params)) else None,
     )
 
 
@@ -83,6 +85,7 @@ def map_page_of(session: Session, asked: MapQuestion) -> str:
         engine, list(asked.words), with_neighbours=bool(asked.words), command=shell_line(map_command(session, asked)),
         top=asked.top, method=asked.method, clusters=asked.clusters, frequency=asked.frequency,
         groups=session.leanings_of(asked.column) if coloured else None,
+        chart=(asked.chart, session.leanings_of(asked.chart)) if asked.chart else None,
         progress=progress,
     )  # fmt: skip
 
@@ -91,6 +94,8 @@ def map_command(session: Session, asked: MapQuestion) -> list[str]:
     """`plot`'s command line for the map asked (its declaration writes it): the same words, places
     and colours."""
     table = {"table": str(session.table), "by": asked.column} if asked.groups else {}
+    if asked.chart:  # (a column of the table charted, whatever colours the map)
+        table = {"table": str(session.table), **table, "chart": asked.chart}
     if table and session.text_column and session.text_column != TEXT_COLUMN:
         table["text_column"] = session.text_column
     given = {"words": list(asked.words), "top": None if asked.words else asked.top, "method": asked.method}

@@ -487,6 +487,10 @@ PLOT = Operation(
         Parameter("by", "word", "The table's column whose groups colour the map", ("--by",), page_most=False,
                   metavar="COLUMN"),
         Parameter(
+            "chart", "word", "With --in and an .html page: a chart of this column's groups among the selected words "
+            "(each word's lean, as --by's); a bar clicked keeps its words", ("--chart",), metavar="COLUMN",
+        ),
+        Parameter(
             "frequency", "flag", "Without WORDs: colour the words by how often they occur (bands of ten)",
             ("--frequency",), False, page_most=False,
         ),

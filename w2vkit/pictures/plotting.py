@@ -111,6 +111,7 @@ def plot(
     by: str | None = None,
     text_column: str = TEXT_COLUMN,
     frequency: bool = False,
+    chart: str | None = None,
 ) -> PlotResult:
     """Map the `top` most frequent words, or the given words and their neighbours, to `output`:
     an image (.png/.svg/.pdf) or an interactive page (.html, see w2vkit.pictures.webmap).
@@ -151,6 +152,9 @@ def plot(
     frequency : bool
         Without `words`: colour each word by how often the model saw it, in bands of ten (1-9,
         10-99, ...).
+    chart : str, optional
+        With `table` and an .html page: a chart of this column's groups among the words selected
+        on the page (each word's lean, as `by`'s), a bar clicked keeping its words.
 
     Returns
     -------
@@ -171,19 +175,30 @@ def plot(
     started = time.perf_counter()
     output = Path(output) if output is not None else default_output(engine, method)
     fmt = output_format(output)
-    colours = _checked(method, clusters, table, by, text_column, frequency)
+    # (a table given for the chart alone colours nothing)
+    colours = _checked(method, clusters, None if by is None and chart else table, by, text_column, frequency)
     if top is None:
         top = DEFAULT_PAGE_TOP if fmt == "html" else DEFAULT_IMAGE_TOP
+    if chart is not None and (table is None or fmt != "html"):
+        raise UsageError(
+            "{chart} charts a column of {table} in an .html page: give --in TABLE and -o map.html", "chart"
+        )
     check_writable(output)
-    if isinstance(colours, tuple):  # (the table's groups: each word's, read once)
+    charted = None
+    if isinstance(colours, tuple) or chart is not None:  # (the table's groups: each word's, read once)
         from ..findings.leaning import leanings
 
-        colours = leanings(engine, engine.model.words, colours[0], colours[1], text_column=colours[2])
+        if chart is not None:
+            charted = (chart, leanings(engine, engine.model.words, table, chart, text_column=text_column))
+        if isinstance(colours, tuple):
+            colours = leanings(engine, engine.model.words, colours[0], colours[1], text_column=colours[2])
     # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
     # uses the system's CJK fonts, else the bundled font's glyphs it inlines: fonts.page_font_face.)
     font_choice = find_cjk_font(font) if fmt != "html" else None
     if fmt == "html":
-        page, points, ngroups = _page(engine, words, neighbors, rank, top, method, seed, title, progress, colours)
+        page, points, ngroups = _page(
+            engine, words, neighbors, rank, top, method, seed, title, progress, colours, chart=charted
+        )
         with atomic_output(output) as f:
             f.write(page.encode("utf-8"))
         seconds = time.perf_counter() - started
@@ -220,6 +235,7 @@ def map_page(
     with_neighbours: bool = True,
     command: str | None = None,
     groups: Leanings | None = None,  # (findings.leaning's, over the vocabulary)
+    chart: tuple[str, Leanings] | None = None,  # (a column and its leanings, charted for a selection)
     **choices,
 ) -> str:
     """plot's interactive page (w2vkit.pictures.webmap) as a string, for a caller that serves it
@@ -231,7 +247,7 @@ def map_page(
     the caller's, read once). Without `with_neighbours`, the page lists no word's neighbours (the
     explorer's, whose word view does: the lists of 100,000 words take minutes). `command`: the
     command line shown as the one that writes the same map."""
-    if "font" in choices or "table" in choices or "by" in choices:
+    if {"font", "table", "by", "chart"} & set(choices):
         raise TypeError("map_page() takes no font (the page inlines its glyphs) and a table's groups as `groups`")
     asked = inspect.signature(plot).bind(engine, None, words, **choices)
     asked.apply_defaults()
@@ -241,7 +257,7 @@ def map_page(
     top = DEFAULT_PAGE_TOP if a["top"] is None else a["top"]
     return _page(
         engine, words, a["neighbors"], a["rank"], top, a["method"], a["seed"], a["title"], a["progress"], colours,
-        with_neighbours, command,
+        with_neighbours, command, chart,
     )[0]  # fmt: skip
 
 
@@ -266,7 +282,19 @@ def _checked(method: str, clusters: int | None, table, by: str | None, text_colu
 
 
 def _page(
-    engine, words, neighbors, rank, top, method, seed, title, progress, colours, with_neighbours=True, command=None
+    engine,
+    words,
+    neighbors,
+    rank,
+    top,
+    method,
+    seed,
+    title,
+    progress,
+    colours,
+    with_neighbours=True,
+    command=None,
+    chart=None,
 ) -> tuple[str, int, int]:
     """The page, how many words it draws and in how many groups."""
     chosen, groups, is_query, xy, shown, legend, name = _layout(
@@ -278,6 +306,13 @@ def _page(
     data = map_data(engine, chosen, groups, is_query, xy, group_names, name, shown, with_neighbours)
     if command:
         data["command"] = command
+    if chart is not None:  # (each word's group of a second column, charted for a selection)
+        column, leaning = chart
+        data["chart"] = {
+            "column": column,
+            "groups": leaning.groups,
+            "group": [leaning.group[engine.model.index[w]] for w in chosen],
+        }
     if not words and len(chosen) < len(engine.model):  # (what plot's rule left out of a whole-model map)
         data["left_out"] = (
             f"{len(chosen):,} of the model's {len(engine.model):,} words: stopwords, punctuation"

@@ -98,7 +98,7 @@ def render_html(data: dict) -> str:
     put in is never searched for placeholders again), each piece escaped for where it goes: the
     title as HTML text, the data as JSON safe inside <script>."""
     payload = json.dumps(json_safe(data), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    shown = [data["title"], *data["words"], *data.get("groups", ())]
+    shown = [data["title"], *data["words"], *data.get("groups", ()), *data.get("chart", {}).get("groups", ())]
     parts = {
         "TITLE": html.escape(data["title"]),
         "DATA": payload.translate(_SCRIPT_DATA_ESCAPES),
@@ -147,6 +147,12 @@ _PAGE = """<!DOCTYPE html>
   #legend { list-style: none; margin: 6px 0 0; padding: 0; font-size: 12px; max-height: 30vh; overflow-y: auto; }
   #legend li { cursor: pointer; }
   #legend span { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
+  #chart-title { color: #555; font-size: 12px; margin-top: 8px; }
+  #bars { list-style: none; margin: 4px 0 0; padding: 0; font-size: 12px; max-height: 25vh; overflow-y: auto; }
+  #bars li { cursor: pointer; display: flex; gap: 6px; align-items: center; line-height: 1.5; }
+  #bars li.on { font-weight: 600; }
+  #bars .bar { background: #7a96b8; height: 9px; flex: none; min-width: 1px; }
+  #bars .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 </style>
 </head>
 <body>
@@ -160,6 +166,7 @@ _PAGE = """<!DOCTYPE html>
   <div id="status"></div>
   <ol id="neighbours"></ol>
   <ul id="legend"></ul>
+  <div id="chart" hidden><div id="chart-title"></div><ul id="bars"></ul></div>
   <div id="selection" hidden><div id="selection-title"></div><ol id="selected"></ol>
     <button id="selection-more" type="button" hidden>list more</button>
     <button id="selection-download" type="button" title="every selected word with its count and colour's group">download (TSV)</button>

@@ -475,11 +475,12 @@
 
   function showMap(s) {
     const form = $("map-form");
-    for (const k of ["top", "method", "colour", "clusters", "words", "column", "of"]) if (s[k] !== undefined) form.elements[k].value = s[k];
+    for (const k of ["top", "method", "colour", "clusters", "words", "column", "chart", "of"]) if (s[k] !== undefined) form.elements[k].value = s[k];
     const q = new URLSearchParams({ token: token, method: form.elements.method.value });
     if (form.elements.top.value.trim()) q.set("top", form.elements.top.value.trim());  // (unset: every word)
     if (form.elements.colour.value) q.set("colour", form.elements.colour.value);  // (unset: the server's default)
     if (s.column) q.set("column", s.column);  // (a column of the table whose groups colour it: --by unless chosen)
+    if (s.chart) q.set("chart", s.chart);  // (a second column, charted for the map's selection)
     if (s.of === "rows") q.set("of", "rows");  // (a point per row of the table, coloured by --by)
     if (form.elements.words.value.trim()) q.set("words", form.elements.words.value.trim());
     else if (form.elements.clusters.value.trim() && form.elements.clusters.value !== "0") q.set("clusters", form.elements.clusters.value.trim());
@@ -550,8 +551,9 @@
     $("similarity").value = state().similarity || about.similarity;
     $("groups-tab").hidden = !about.table;
     $("map-of").hidden = !about.table;
-    const column = $("map-form").elements.column;  // (the table's columns that may colour the map)
-    for (const c of about.columns || []) { const o = el("option", c); o.value = c; column.appendChild(o); }
+    $("map-chart").hidden = !about.table;
+    const { column, chart } = $("map-form").elements;  // (the table's columns that may colour or chart the map)
+    for (const c of about.columns || []) for (const select of [column, chart]) { const o = el("option", c); o.value = c; select.appendChild(o); }
     column.value = state().column || about.by || "";
   }
 

@@ -386,6 +386,7 @@
   }
   function mark(ids) { marked = ids.length ? Int32Array.from(ids) : null; marks++; }
   function showSelection(chosen) {
+    chart.base = chart.bar = null;  // (a selection made another way: the chart counts it)
     state.selection = chosen;  // (most frequent first: ascending order)
     state.query = null; state.highlighted = []; list.textContent = ""; status.textContent = "";
     mark(chosen);
@@ -394,7 +395,38 @@
     $("selection-title").textContent = chosen.length.toLocaleString() + " words selected, most frequent first:";
     listMore();
     $("selection-ask").hidden = !inFrame || Boolean(D.rows);  // (a row's label is no word to ask about)
+    drawChart();
     redraw();
+  }
+  // A second column charted (D.chart: each word's group of another column of the table): its
+  // groups among the selected words, or among all of them with none selected. A bar clicked keeps
+  // its words (the selection becomes them, marked on the map); another bar, its words instead;
+  // the same bar again, the words before.
+  const chart = { base: null, bar: null };
+  function drawChart() {
+    if (!D.chart) return;
+    const among = chart.bar !== null ? chart.base : state.selection.length ? state.selection : null;
+    const counts = new Array(D.chart.groups.length).fill(0);
+    for (const i of among || D.chart.group.keys()) counts[D.chart.group[i]]++;
+    const most = Math.max(1, ...counts), ul = $("bars");
+    $("chart").hidden = false;
+    $("chart-title").textContent = D.chart.column + " of " + (among ? "the " + among.length.toLocaleString() + " selected" : "every word") + " (click a bar to keep its words):";
+    ul.textContent = "";
+    D.chart.groups.forEach((name, g) => {
+      if (!counts[g]) return;
+      const li = document.createElement("li"), bar = document.createElement("span"), label = document.createElement("span");
+      bar.className = "bar"; bar.style.width = Math.round(90 * counts[g] / most) + "px";
+      label.className = "name"; label.textContent = name + " · " + counts[g].toLocaleString();
+      li.append(bar, label); li.dataset.group = String(g); li.classList.toggle("on", chart.bar === g);
+      li.addEventListener("click", () => keepBar(g, among));
+      ul.appendChild(li);
+    });
+  }
+  function keepBar(g, among) {
+    const base = among;  // (null: every word)
+    if (chart.bar === g) { showSelection(base || []); return; }
+    showSelection(Array.from(base || D.chart.group.keys()).filter((i) => D.chart.group[i] === g));
+    chart.base = base; chart.bar = g; drawChart();
   }
   // The selection listed LISTED words at a time ("list more" for the next), all of it downloaded.
   const LISTED = 200;
@@ -416,9 +448,10 @@
   // tab-separated, a tab or line break inside a cell made a space.
   function selectionTable() {
     const cell = (v) => String(v).replace(/[\t\r\n]/g, " ");
-    const head = D.rows ? ["line", "text", "tokens", "group"] : D.keys ? ["word", "name", "count", "group"] : ["word", "count", "group"];
+    const head = (D.rows ? ["line", "text", "tokens", "group"] : D.keys ? ["word", "name", "count", "group"] : ["word", "count", "group"])
+      .concat(D.chart ? [D.chart.column] : []);  // (and the charted column's group)
     const rows = state.selection.map((i) => (D.rows ? [D.rows[i], D.words[i]] : D.keys ? [D.keys[i], D.words[i]] : [D.words[i]])
-      .concat([D.counts[i], D.groups[D.group[i]] ?? ""]).map(cell).join("\t"));
+      .concat([D.counts[i], D.groups[D.group[i]] ?? ""], D.chart ? [D.chart.groups[D.chart.group[i]]] : []).map(cell).join("\t"));
     return [head.join("\t"), ...rows].join("\n") + "\n";
   }
   $("selection-download").addEventListener("click", () => {
@@ -515,6 +548,7 @@
   state.screen = (i) => [sx(i), sy(i)];
 
   fit();
+  drawChart();
   paint(0, n);  // (the first view at once: one long frame before any pan or zoom)
   drawLabels(LABELS);
   // (ready once every point is drawn and the frame holding them made: `painted`, on the browser's
