@@ -73,6 +73,6 @@ def test_plot_colours_the_map_by_the_tables_groups(halves, invoke, tmp_path):
     assert data["groups"][-1] == "no clear lean" and data["plain"] == 2
     assert data["group"] == leanings(Engine(load_model(folder)), data["words"], table, "half").group
     half = invoke(["plot", "-m", folder, "--in", table, "-o", tmp_path / "x.html"])
-    assert half.exit_code == 2 and "give --in TABLE and --by COLUMN together" in half.stderr
+    assert half.exit_code == 2 and "give --by COLUMN with --in TABLE" in half.stderr
     both = invoke(["plot", "-m", folder, "--in", table, "--by", "half", "--clusters", "4", "-o", tmp_path / "y.html"])
-    assert both.exit_code == 2 and "colour a map by --clusters or by a table's --by column, not both" in both.stderr
+    assert both.exit_code == 2 and "colour a map by --clusters or by a column's groups --by, not both" in both.stderr

@@ -312,12 +312,13 @@ def test_a_second_columns_chart_counts_the_words_and_a_bar_clicked_keeps_them(ha
     assert kept == [i for i, h in enumerate(data["chart"]["group"]) if h == g] and again == []
 
 
-def test_a_chart_needs_a_table_and_a_page(engine, tmp_path):
+def test_a_chart_needs_a_page_and_a_column_to_chart(engine, tmp_path):
     from w2vkit.errors import UsageError
 
-    for out, table in ((tmp_path / "m.html", None), (tmp_path / "m.png", tmp_path / "t.tsv")):
-        with pytest.raises(UsageError, match="charts a column"):
-            plot(engine, out, top=50, method="pca", table=table, chart="period")
+    with pytest.raises(UsageError, match="draws its chart in an .html page"):
+        plot(engine, tmp_path / "m.png", top=50, method="pca", table=tmp_path / "t.tsv", chart="period")
+    with pytest.raises(UsageError, match="its metadata has no column 'period'; it has none"):
+        plot(engine, tmp_path / "m.html", top=50, method="pca", chart="period")
 
 
 @pytest.mark.browser

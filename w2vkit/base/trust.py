@@ -65,7 +65,10 @@ def _stamp_key(path: str | os.PathLike) -> Path:
     """The name a file's stamp is kept under: its folder's real path and its own name (a link as
     the file itself is never resolved: the door refuses it)."""
     path = Path(path)
-    return path.parent.resolve() / path.name
+    try:
+        return path.parent.resolve() / path.name
+    except OSError:  # (a folder swapped away while resolved: its stamp is missed, the file hashed)
+        return Path(os.path.abspath(path))
 
 
 def digest_of(path: str | os.PathLike) -> str:

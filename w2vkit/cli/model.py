@@ -318,19 +318,28 @@ def export_cmd(model_path, fmt, output, similarity):
 @click.argument("file", metavar="FILE")
 @click.option("-o", "--output", required=True, metavar="DIR", help="Model directory to create.")
 @click.option("--limit", default=None, type=click.IntRange(1), help="Read only the first N vectors.")
-@click.option("--binary/--text", default=None, help="File format [default: by extension, .bin is binary].")
+@click.option("--binary/--text", default=None, help="File format [default: by its content, .bin is binary].")
+@click.option(
+    "--metadata",
+    metavar="TSV",
+    help="A row per vector, as the Embedding Projector takes it (one column: the word; several: a header, the "
+    "word first): its columns colour maps (plot --by COLUMN, explore).",
+)
 @verbosity
-def import_cmd(file, output, limit, binary):
-    """Import word2vec binary/text or fastText .vec vectors (GoogleNews, Tencent, ...).
+def import_cmd(file, output, limit, binary, metadata):
+    """Import word2vec binary/text or fastText .vec vectors (GoogleNews, Tencent, ...), or the
+    Embedding Projector's vectors.tsv with its metadata.tsv.
 
     \b
     Examples:
       w2vkit import GoogleNews-vectors-negative300.bin -o models/google --limit 500000
       w2vkit import cc.zh.300.vec -o models/fasttext-zh
+      w2vkit import vectors.tsv --metadata metadata.tsv -o models/mine
+      w2vkit plot -m models/mine --by genre -o map.html    # coloured by a column of the metadata
     """
     from ..model.interop import import_word2vec
 
-    path, meta = import_word2vec(file, output, limit=limit, binary=binary, progress=show_progress())
+    path, meta = import_word2vec(file, output, limit=limit, binary=binary, progress=show_progress(), metadata=metadata)
     bad, twice = meta["keys_with_bad_utf8"], meta.get("keys_given_twice", 0)
     info(
         f"imported {plural(meta['imported_words'], 'word')} x {meta['hyperparameters']['dim']} "

@@ -182,6 +182,8 @@ def open_session(model_path: str | Path, similarity: str | None = None, **settin
         if similarity is not None and similarity not in kinds:
             Engine(model, similarity=similarity)  # (its own line: an unknown kind, or a view the model lacks)
         session.engines = {kind: Engine(model, similarity=kind) for kind in kinds}
+        if session.table is None:  # (vectors brought with metadata: its columns colour the map)
+            session.colourable = tuple((model.meta.get("metadata") or {}).get("columns") or ())
     except W2vkitError as e:
         session.failure = e
     return session

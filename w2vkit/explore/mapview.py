@@ -44,8 +44,10 @@ def map_question(session: Session, params: dict) -> MapQuestion:
     clusters = page_value(PLOT.parameter("clusters"), params)
     # (with a table the map is coloured by its groups unless asked otherwise: a period's region)
     colour = page_value(MAP_COLOUR, params) or ("groups" if session.table else "clusters")
-    if colour == "groups" and session.table is None:
-        raise UsageError("colour=groups needs a table: start explore with --in TABLE --by COLUMN")
+    if colour == "groups" and session.table is None and not session.colourable:
+        raise UsageError(
+            "colour=groups needs a table (start explore with --in TABLE --by COLUMN) or a model's metadata"
+        )
     by_groups = colour == "groups" and not words
     by_frequency = colour == "frequency" and not words
     if page_value(MAP_OF, params) == "rows":  # (the table's rows, coloured by --by's groups)
@@ -93,9 +95,10 @@ def map_page_of(session: Session, asked: MapQuestion) -> str:
 def map_command(session: Session, asked: MapQuestion) -> list[str]:
     """`plot`'s command line for the map asked (its declaration writes it): the same words, places
     and colours."""
-    table = {"table": str(session.table), "by": asked.column} if asked.groups else {}
-    if asked.chart:  # (a column of the table charted, whatever colours the map)
-        table = {"table": str(session.table), **table, "chart": asked.chart}
+    table = {"by": asked.column} if asked.groups else {}
+    table |= {"chart": asked.chart} if asked.chart else {}
+    if table and session.table is not None:  # (without a table: the model's metadata's columns)
+        table["table"] = str(session.table)
     if table and session.text_column and session.text_column != TEXT_COLUMN:
         table["text_column"] = session.text_column
     given = {"words": list(asked.words), "top": None if asked.words else asked.top, "method": asked.method}

@@ -48,7 +48,9 @@ class Session:
     failure: W2vkitError | None = None
     drawing: dict = field(default_factory=dict)  # each map being drawn: how far, (done, total)
     leaned: dict = field(default_factory=dict)  # a table's column -> each word's lean (leanings_of)
-    colourable: tuple[str, ...] = ()  # the table's columns but its text: what may colour the map
+    colourable: tuple[
+        str, ...
+    ] = ()  # the table's columns but its text (or the model's metadata's): what may colour the map
     _sorted: tuple[list[str], list[int]] | None = None  # the vocabulary sorted, and each word's row
 
     def sorted_vocabulary(self) -> tuple[list[str], list[int]]:
@@ -60,16 +62,20 @@ class Session:
         return self._sorted
 
     def leanings_of(self, column: str | None = None):
-        """The group of the table's `column` (None: --by) each word of the model leans to (the
-        map's colours: w2vkit.findings.leaning), read once per column."""
-        from ..findings.leaning import leanings
+        """The group of `column` (None: --by) each word of the model leans to in the table (the
+        map's colours: w2vkit.findings.leaning), or without a table its value in the model's
+        metadata; read once per column."""
+        from ..findings.leaning import leanings, metadata_groups
 
-        table, by = _table(self)
-        column = column or by
+        column = colour_column(self, column)
         if column not in self.leaned:
             engine = self.engine()
             words = engine.model.words
-            self.leaned[column] = leanings(engine, words, table, column, text_column=self.text_column or TEXT_COLUMN)
+            self.leaned[column] = (
+                metadata_groups(engine, words, column)
+                if self.table is None
+                else leanings(engine, words, self.table, column, text_column=self.text_column or TEXT_COLUMN)
+            )
         return self.leaned[column]
 
     def engine(self, similarity: str | None = None, *, on: str = "engine"):
@@ -190,13 +196,18 @@ def _table(session: Session) -> tuple[str, str]:
 
 
 def colour_column(session: Session, column: str | None) -> str:
-    """The table's column whose groups colour the map (None: --by), one of session.colourable."""
-    _table(session)
-    if column is None or column == session.by:
-        return str(session.by)
+    """The column whose groups colour the map, one of session.colourable: of the table (None:
+    --by), or of the model's metadata (None: its first)."""
     have = session.colourable
+    if session.table is None and not have:
+        raise UsageError(
+            "groups need a table or a model's metadata: start explore with --in TABLE --by COLUMN, or import the "
+            "vectors with --metadata TSV"
+        )
+    if column is None or column == session.by:
+        return str(session.by) if session.table is not None else have[0]
     if column not in have:
-        raise UsageError(f"column: the table has no column {column!r} to colour by; it has {', '.join(have[:20])}")
+        raise UsageError(f"column: there is no column {column!r} to colour by; there are {', '.join(have[:20])}")
     return column
 
 

@@ -68,3 +68,42 @@ def leanings(engine: Engine, words: list[str], table, by: str, *, text_column: s
     assigned = np.where(spread, n_groups, lean)
     names = [f"{g} ({int(t):,} tokens)" for g, t in zip(docs.groups, tokens)] + ["no clear lean"]
     return Leanings(assigned.tolist(), names, np.round(strongest, 3).tolist())
+
+
+NUMBER_BANDS = 5  # a number column of more values than colours: coloured by quintiles
+
+
+def metadata_groups(engine: Engine, words: list[str], column: str) -> Leanings:
+    """Each word's group by a column of the metadata the model was imported with
+    (w2vkit.model.metadata): its value, the MAX_GROUPS - 1 commonest values each a group (a column
+    of numbers with more values: NUMBER_BANDS bands of equal counts), last "other or none"."""
+    from collections import Counter
+
+    from ..model.metadata import model_metadata
+
+    found = model_metadata(engine.model)
+    if column not in found:
+        have = ", ".join(found) or "none: import the vectors with --metadata TSV, or give a table with --in"
+        raise UsageError(f"{engine.model.path}: its metadata has no column {column!r}; it has {have}")
+    values = [found[column].get(w) for w in words]
+    given = [v for v in values if v is not None]
+    numbers = _numbers(given)
+    if numbers is not None and len(set(given)) >= MAX_GROUPS:
+        edges = np.unique(np.quantile(numbers, np.linspace(0, 1, NUMBER_BANDS + 1)))
+        names = [f"{column} {a:g}–{b:g}" for a, b in zip(edges[:-1], edges[1:])]
+        bands = {v: min(int(np.searchsorted(edges, float(v), side="right")) - 1, len(names) - 1) for v in set(given)}
+        group = [bands[v] if v is not None else len(names) for v in values]
+    else:
+        names = [v for v, _ in Counter(given).most_common(MAX_GROUPS - 1)]
+        index = {v: k for k, v in enumerate(names)}
+        group = [index.get(v, len(names)) if v is not None else len(names) for v in values]
+    shares = [1.0 if v is not None else 0.0 for v in values]
+    return Leanings(group, [*names, "other or none"], shares)
+
+
+def _numbers(values: list[str]) -> np.ndarray | None:
+    try:
+        found = np.array([float(v) for v in values])
+    except ValueError:
+        return None
+    return found if len(found) and np.isfinite(found).all() else None

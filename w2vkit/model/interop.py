@@ -22,6 +22,7 @@ from ..base.choices import EXPORT_FORMATS
 from ..base.files import atomic_output, check_not_input, check_writable, sha256_of, write_atomic
 from ..base.progress import progress_bar
 from ..errors import InputError, OutputError, UsageError
+from .metadata import keep_metadata, read_metadata
 from .modelfolder import VECTORS, VOCAB, prepare_model_output, staged_model
 from .store import Model, write_meta, write_vocab
 from .w2vreader import ChunkReader, MappedReader, NpyWriter, decode_keys, parse_binary, parse_text
@@ -38,8 +39,11 @@ def import_word2vec(
     limit: int | None = None,
     binary: bool | None = None,
     progress: bool = False,
+    metadata: str | os.PathLike | None = None,
 ) -> tuple[Path, dict]:
-    """Import a word2vec .bin, word2vec/fastText text (.txt/.vec, optionally .gz) into a model dir.
+    """Import a word2vec .bin, word2vec/fastText text (.txt/.vec, optionally .gz), or the Embedding
+    Projector's vectors.tsv (a row of tab-separated numbers per vector, its words in `metadata`)
+    into a model dir, with the metadata kept beside (w2vkit.model.metadata).
 
     One pass over the source, a chunk at a time (a memory-mapped window of it, or a read buffer
     for .gz): each chunk goes to a background sha256 of the source, is parsed (binary: one regex
@@ -61,6 +65,9 @@ def import_word2vec(
         The file's format (None: by its content).
     progress : bool
         A bar on stderr (when a TTY).
+    metadata : str or Path, optional
+        A TSV of a row per vector, as the Projector takes it (one column: the word, no header;
+        several: a header, the word first); its columns colour maps (`plot --by COLUMN`, explore).
 
     Returns
     -------
@@ -86,14 +93,20 @@ def import_word2vec(
         raise InputError(f"{path}: is a directory; give a word2vec (.bin, .txt) or fastText (.vec) file")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    if binary is None:
+    projector = path.name.endswith((".tsv", ".tsv.gz"))
+    if projector and metadata is None:
+        raise UsageError(f"{path}: the Projector's vectors.tsv holds no words; give its metadata.tsv with --metadata")
+    described = read_metadata(metadata) if metadata is not None else None  # (before any work)
+    if binary is None and not projector:
         binary = looks_binary(path)
     started = time.perf_counter()
     target = Path(target)
-    prepare_model_output(target, [path])
+    prepare_model_output(target, [path, *([metadata] if metadata is not None else [])])
     try:
         with staged_model(target) as tmp:
-            return _import_into(path, target, tmp, limit, binary, progress, started)
+            if projector:
+                return _import_projector(path, target, tmp, described, limit, started)
+            return _import_into(path, target, tmp, limit, binary, progress, started, described)
     except (gzip.BadGzipFile, EOFError, zlib.error) as e:
         raise InputError(
             f"{path}: not a complete gzip file ({e}); re-download it, or decompress it and import the plain file"
@@ -160,7 +173,9 @@ def _drop_duplicate_keys(tmp: Path, words: list[str]) -> tuple[list[str], str]:
     return words, sha256_of(tmp / VECTORS)
 
 
-def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, started) -> tuple[Path, dict]:
+def _import_into(
+    path: Path, target: Path, tmp: Path, limit, binary, progress, started, described: tuple | None = None
+) -> tuple[Path, dict]:
     import gzip
 
     f = gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb", buffering=0)
@@ -222,7 +237,48 @@ def _import_into(path: Path, target: Path, tmp: Path, limit, binary, progress, s
         "hyperparameters": {"dim": dim},
     }
     meta["vocab_sha256"] = sha256_of(tmp / VOCAB)
+    if described is not None:  # (the metadata's rows of the words kept, by the word in its first column)
+        meta["metadata"] = keep_metadata(tmp, described[0], described[1], words)
     write_meta(tmp, meta, len(words), dim, vectors_sha)
+    return target, meta
+
+
+def _import_projector(path: Path, target: Path, tmp: Path, described, limit, started) -> tuple[Path, dict]:
+    """The Projector's vectors.tsv (numbers only) with its words from the metadata's first column
+    (a word given twice keeps its first vector, as an import does)."""
+    header, table = described
+    try:
+        vectors = np.loadtxt(path, delimiter="\t", dtype=np.float32, ndmin=2, max_rows=limit)
+    except ValueError as e:
+        raise InputError(f"{path}: not a table of numbers, a vector per row ({str(e)[:120]})") from None
+    if limit is not None:
+        table = table[:limit]
+    if len(vectors) != len(table):
+        raise InputError(f"{path}: {len(vectors):,} vectors for {len(table):,} rows of metadata; give a row per vector")
+    if not np.isfinite(vectors).all():
+        row = int(np.argmax(~np.isfinite(vectors).all(axis=1)))
+        raise InputError(f"{path}:{row + 1}: the vector of {table[row][0]!r} holds NaN or infinity; fix or remove it")
+    first: dict[str, int] = {}
+    keep = [first.setdefault(cells[0], i) for i, cells in enumerate(table) if cells[0] not in first]
+    words = [table[i][0] for i in keep]
+    np.save(tmp / VECTORS, np.ascontiguousarray(vectors[keep]), allow_pickle=False)
+    write_vocab(tmp, words, np.arange(len(words), 0, -1))  # (no counts: the rank, as an import keeps)
+    meta = {
+        "source": {
+            "path": str(path),
+            "size": path.stat().st_size,
+            "sha256": sha256_of(path),
+            "format": "projector-tsv",
+        },
+        "imported_words": len(words),
+        "keys_with_bad_utf8": 0,
+        "keys_given_twice": len(table) - len(words),
+        "timings": {"import_seconds": round(time.perf_counter() - started, 3)},
+        "hyperparameters": {"dim": int(vectors.shape[1])},
+        "vocab_sha256": sha256_of(tmp / VOCAB),
+    }
+    meta["metadata"] = keep_metadata(tmp, header, table, words)
+    write_meta(tmp, meta, len(words), int(vectors.shape[1]), sha256_of(tmp / VECTORS))
     return target, meta
 
 

@@ -70,6 +70,7 @@ MODEL_ENTRIES = frozenset(
         "clusters.sha256",
         "background-words.tsv",  # (w2vkit.training.backgroundwords: the background's own words)
         "background-words.npy",
+        "metadata.tsv",  # (w2vkit.model.metadata: the columns a user brought with the vectors)
         # each kind of similarity's view (w2vkit.model.views) and its hubness and norm caches
         *(f"{prefix}{view}{suffix}" for view in SIMILARITIES for prefix, suffix in _VIEW_FILES),
     }

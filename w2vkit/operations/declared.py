@@ -484,11 +484,12 @@ PLOT = Operation(
             "table the model was trained on: a period's vocabulary shows as a region; words spread evenly are "
             "grey)", ("--in",), page_most=False, metavar="TABLE",
         ),
-        Parameter("by", "word", "The table's column whose groups colour the map", ("--by",), page_most=False,
+        Parameter("by", "word", "The column whose groups colour the map: of --in's table, or without --in of the "
+                  "metadata the model was imported with (w2vkit import --metadata)", ("--by",), page_most=False,
                   metavar="COLUMN"),
         Parameter(
-            "chart", "word", "With --in and an .html page: a chart of this column's groups among the selected words "
-            "(each word's lean, as --by's); a bar clicked keeps its words", ("--chart",), metavar="COLUMN",
+            "chart", "word", "In an .html page: a chart of this column's groups among the selected words (each "
+            "word's lean in --in's table, or its value in the model's metadata); a bar clicked keeps its words", ("--chart",), metavar="COLUMN",
         ),
         Parameter(
             "frequency", "flag", "Without WORDs: colour the words by how often they occur (bands of ten)",

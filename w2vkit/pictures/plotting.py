@@ -26,7 +26,6 @@ from ..base.choices import (
     DEFAULT_PAGE_TOP,
     DEFAULT_PLOT_FOLDER,
     METHOD_NAMES,
-    PLOT_METHODS,
     SIMILAR_RANK,
     TEXT_COLUMN,
 )
@@ -38,10 +37,10 @@ from ..queries.query import Engine
 from .fonts import INSTALL_HINT, find_cjk_font
 from .labelplacing import place_label_subset, place_labels
 from .projection import (
-    check_clusters,
-    check_method,
+    checked_colours,
     choose_words,
     cluster_groups,
+    column_groups,
     frequency_groups,
     label_groups,
     of_characters,
@@ -148,13 +147,14 @@ def plot(
     table, by, text_column : optional
         Without `words`: colour each word by the group of the table's column `by` it leans to
         (w2vkit.findings.leaning; the table the model was trained on, its `text_column` read as
-        contrast reads it), so that a period's vocabulary shows as a region.
+        contrast reads it), so that a period's vocabulary shows as a region. `by` without a table:
+        a column of the metadata the model was imported with (its values, w2vkit.model.metadata).
     frequency : bool
         Without `words`: colour each word by how often the model saw it, in bands of ten (1-9,
         10-99, ...).
     chart : str, optional
-        With `table` and an .html page: a chart of this column's groups among the words selected
-        on the page (each word's lean, as `by`'s), a bar clicked keeping its words.
+        In an .html page: a chart of this column's groups among the words selected on the page
+        (each word's lean in `table`, or its metadata's value), a bar clicked keeping its words.
 
     Returns
     -------
@@ -175,23 +175,16 @@ def plot(
     started = time.perf_counter()
     output = Path(output) if output is not None else default_output(engine, method)
     fmt = output_format(output)
-    # (a table given for the chart alone colours nothing)
-    colours = _checked(method, clusters, None if by is None and chart else table, by, text_column, frequency)
+    colours = checked_colours(method, clusters, table, by, text_column, frequency, chart is not None)
     if top is None:
         top = DEFAULT_PAGE_TOP if fmt == "html" else DEFAULT_IMAGE_TOP
-    if chart is not None and (table is None or fmt != "html"):
-        raise UsageError(
-            "{chart} charts a column of {table} in an .html page: give --in TABLE and -o map.html", "chart"
-        )
+    if chart is not None and fmt != "html":
+        raise UsageError("{chart} draws its chart in an .html page: give -o map.html", "chart")
     check_writable(output)
-    charted = None
-    if isinstance(colours, tuple) or chart is not None:  # (the table's groups: each word's, read once)
-        from ..findings.leaning import leanings
-
-        if chart is not None:
-            charted = (chart, leanings(engine, engine.model.words, table, chart, text_column=text_column))
-        if isinstance(colours, tuple):
-            colours = leanings(engine, engine.model.words, colours[0], colours[1], text_column=colours[2])
+    # (a column's groups, each word's, read once: its leaning in the table, or the model's metadata)
+    charted = (chart, column_groups(engine, table, chart, text_column)) if chart is not None else None
+    if isinstance(colours, tuple):
+        colours = column_groups(engine, colours[0], colours[1], text_column)
     # The font first: a bad --font must fail before a t-SNE that can take a minute. (An HTML map
     # uses the system's CJK fonts, else the bundled font's glyphs it inlines: fonts.page_font_face.)
     font_choice = find_cjk_font(font) if fmt != "html" else None
@@ -252,33 +245,13 @@ def map_page(
     asked = inspect.signature(plot).bind(engine, None, words, **choices)
     asked.apply_defaults()
     a = asked.arguments
-    colours = _checked(a["method"], a["clusters"], None, None, a["text_column"], a["frequency"])
+    colours = checked_colours(a["method"], a["clusters"], None, None, a["text_column"], a["frequency"])
     colours = colours if groups is None else groups
     top = DEFAULT_PAGE_TOP if a["top"] is None else a["top"]
     return _page(
         engine, words, a["neighbors"], a["rank"], top, a["method"], a["seed"], a["title"], a["progress"], colours,
         with_neighbours, command, chart,
     )[0]  # fmt: skip
-
-
-def _checked(method: str, clusters: int | None, table, by: str | None, text_column: str, frequency: bool = False):
-    """The map's method checked, and what colours a map without words: k-means clusters (a
-    count), a table's groups ((table, column, text column)), the words' frequency ("frequency") or
-    nothing (None), before any work."""
-    if method not in PLOT_METHODS:
-        raise UsageError(f"unknown method {method!r}; choose {' or '.join(PLOT_METHODS)}")
-    check_method(method)
-    if (table is None) != (by is None):
-        raise UsageError("give {table} TABLE and {by} COLUMN together: the groups that colour the map", "table", "by")
-    if table is not None and clusters is not None:
-        raise UsageError("colour a map by {clusters} or by a table's {by} column, not both", "clusters", "by")
-    if frequency and (clusters is not None or table is not None):
-        raise UsageError("colour a map by {frequency}, {clusters} or a table's {by} column: one", "frequency")
-    if frequency:
-        return "frequency"
-    if clusters is not None:
-        return check_clusters(clusters)
-    return None if table is None else (str(table), by, text_column)
 
 
 def _page(

@@ -7,15 +7,19 @@ import hashlib
 import io
 import logging
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..base.choices import LARGE_MAP, MAX_CLUSTERS, SIMILAR_RANK
+from ..base.choices import LARGE_MAP, MAX_CLUSTERS, PLOT_METHODS, SIMILAR_RANK
 from ..base.env import default_jobs
 from ..base.vecmath import principal_plane, unit_rows
 from ..errors import UsageError
 from ..queries.query import Engine
 from ..text.segmenting.wordlists import read_stopwords
+
+if TYPE_CHECKING:
+    from ..findings.leaning import Leanings
 
 
 def _stopwords() -> frozenset[str]:
@@ -251,3 +255,35 @@ def cluster_groups(engine: Engine, words: list[str], k: int, seed: int = 0) -> t
         members = [w for w, g in zip(words, found) if g == c][:3]
         names.append(" ".join(members) or f"cluster {c + 1}")
     return [int(g) for g in found], names
+
+
+def checked_colours(
+    method: str, clusters, table, by: str | None, text_column: str, frequency: bool = False, chart=False
+):
+    """The map's method checked, and what colours a map without words: k-means clusters (a
+    count), a column's groups ((table or None: the model's metadata, column, text column)), the
+    words' frequency ("frequency") or nothing (None), before any work."""
+    if method not in PLOT_METHODS:
+        raise UsageError(f"unknown method {method!r}; choose {' or '.join(PLOT_METHODS)}")
+    check_method(method)
+    if table is not None and by is None and not chart:
+        raise UsageError("give {by} COLUMN with {table} TABLE: the groups that colour the map", "by", "table")
+    if by is not None and clusters is not None:
+        raise UsageError("colour a map by {clusters} or by a column's groups {by}, not both", "clusters", "by")
+    if frequency and (clusters is not None or by is not None):
+        raise UsageError("colour a map by {frequency}, {clusters} or a column's groups {by}: one", "frequency")
+    if frequency:
+        return "frequency"
+    if clusters is not None:
+        return check_clusters(clusters)
+    return None if by is None else (None if table is None else str(table), by, text_column)
+
+
+def column_groups(engine: Engine, table, column: str, text_column: str) -> Leanings:
+    """Each word's group of `column`: the group of the table it leans to (w2vkit.findings.leaning),
+    or without a table its value in the model's metadata (a model imported with --metadata)."""
+    from ..findings.leaning import leanings, metadata_groups
+
+    if table is None:
+        return metadata_groups(engine, engine.model.words, column)
+    return leanings(engine, engine.model.words, table, column, text_column=text_column)

@@ -551,7 +551,7 @@
     $("similarity").value = state().similarity || about.similarity;
     $("groups-tab").hidden = !about.table;
     $("map-of").hidden = !about.table;
-    $("map-chart").hidden = !about.table;
+    $("map-chart").hidden = !(about.columns || []).length;  // (a table's columns, or the model's metadata's)
     const { column, chart } = $("map-form").elements;  // (the table's columns that may colour or chart the map)
     for (const c of about.columns || []) for (const select of [column, chart]) { const o = el("option", c); o.value = c; select.appendChild(o); }
     column.value = state().column || about.by || "";
