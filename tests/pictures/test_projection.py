@@ -60,6 +60,12 @@ def test_clusters_are_kept_and_equal_a_fresh_k_means(tmp_path):
     unit = unit_rows(np.asarray(engine.vectors, dtype=np.float32))
     want = MiniBatchKMeans(n_clusters=5, random_state=0, n_init=3, batch_size=2048).fit(unit).predict(unit)
     assert groups == want.tolist()
+    # each named by three of its 30 most frequent words, those nearest its centre, most frequent first
+    for c, name in enumerate(names):
+        members = [i for i, g in enumerate(groups) if g == c]
+        centre = unit[members].mean(axis=0)
+        nearest = sorted(members[:30], key=lambda i: -float(unit[i] @ centre))[:3]
+        assert name.split() == [words[i] for i in sorted(nearest)], (c, name)
     assert cluster_groups(engine, words, 5) == (groups, names)
     assert len(set(cluster_groups(engine, words, 3)[0])) == 3  # (another k: computed again)
 

@@ -477,7 +477,7 @@ PLOT = Operation(
         Parameter("seed", "count", "Seed for a reproducible t-SNE", ("--seed",), 0, page_most=False),
         Parameter(
             "clusters", "count", "Without WORDs: colour the words by K clusters of their vectors (k-means), each "
-            "named by its commonest words", ("--clusters",), metavar="K",
+            "named by three of its 30 commonest words, those nearest its centre", ("--clusters",), metavar="K",
         ),
         Parameter(
             "table", "word", "With --by: colour each word by the group of the table's column it leans to (the "
