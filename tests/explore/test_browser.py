@@ -165,7 +165,9 @@ def test_a_researchers_round_in_the_browser(halves, browser_page, tmp_path):
             "#passages-table tr:not(:first-child)", "trs => trs.map(tr => Array.from(tr.cells).map(c => c.textContent))"
         )
         assert rows, page.inner_text("#error")
-        assert all(r[4] == "孙悟空" and (neighbour in r[3] or neighbour in r[5]) for r in rows)
+        head = page.eval_on_selector_all("#passages-table tr:first-child th", "ths => ths.map(th => th.textContent)")
+        left, word, right = (head.index(c) for c in ("left", "word", "right"))  # (a table's rows: its columns before)
+        assert all(r[word] == "孙悟空" and (neighbour in r[left] or neighbour in r[right]) for r in rows)
         shot = tmp_path / "explore-word.png"
         page.wait_for_selector("body[data-fonts='1']", timeout=60_000)
         page.screenshot(path=str(shot), full_page=True)

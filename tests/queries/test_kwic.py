@@ -256,3 +256,28 @@ def test_a_tables_passages_are_named_by_one_line_number_however_asked(invoke, tm
     assert max(by_model) > len(rows) // 2  # (far into the file, past many blank lines)
     for line in by_model + typical:
         assert "悟空" in file_lines[line - 1], line
+
+
+def test_a_model_of_a_tables_passages_name_its_rows_columns_and_no_cache(invoke, halves, monkeypatch):
+    """Issue 93: the passages of a model's text, the rows of the one table it was trained on, are
+    labelled by the row's columns as kwic --in TABLE labels them (read from the table it recorded),
+    and the result names no cache's path; a table changed since is not read."""
+    import w2vkit.base.trust as trust
+
+    model, table = halves
+    asked = ["kwic", "菩萨", "-m", model, "-n", "3", "--format", "json"]
+    r = invoke(asked)
+    assert r.exit_code == 0, r.stderr
+    got = json.loads(r.stdout)
+    rows = {n: line.split("\t") for n, line in enumerate(table.read_text(encoding="utf-8").splitlines(), 1)}
+    assert got["source"] is None and ".cache" not in json.dumps(got)
+    assert [list(r)[:4] for r in got["results"]] == [["file", "line", "half", "chapter"]] * 3
+    assert [[r["half"], r["chapter"]] for r in got["results"]] == [rows[r["line"]][:2] for r in got["results"]]
+    again = json.loads(invoke([*asked[:-2], "--in", table, "--format", "json"]).stdout)  # (as --in labels them)
+    assert [(r["line"], r["half"], r["chapter"]) for r in again["results"]] == [
+        (r["line"], r["half"], r["chapter"]) for r in got["results"]
+    ]
+    real = trust.digest_of  # (the table another by now)
+    monkeypatch.setattr(trust, "digest_of", lambda path: "0" * 64 if str(path) == str(table) else real(path))
+    changed = json.loads(invoke(asked).stdout)["results"][0]
+    assert "chapter" in changed and "half" not in changed

@@ -374,6 +374,8 @@ def passages(
     from ..text.reading.tables import is_table
 
     found = _found(word, source, model, width, limit, text_column, where, near, background, columns)
+    if not source and model is not None:  # (a model's text read from its cache: its table's rows named)
+        _label_trained_rows(found, model)
     # (a table a model was trained on: its text holds a line per row, and its line map names each by
     # the line of the table it starts on, as kwic --in and --typical name it)
     # (a table's rows: each shown column of the row its own column, as --typical shows them)
@@ -381,7 +383,7 @@ def passages(
     rows: list[tuple] = [(h.file, h.line, *cells(h), h.left, h.word, h.right) for h in found.hits]
     fields = {
         "word": found.word,
-        "source": found.path,
+        "source": found.path if source or model is None else None,  # (a model's text: never its cache's path)
         "segmented": found.segmented,
         "total": found.total,
         "lines": found.lines,
@@ -437,6 +439,37 @@ def passages(
         more = f"; showing {len(beside.hits)}" if len(beside.hits) < beside.total else ""
         result.note(f"{beside.total:,} occurrences in the background, on {beside.lines:,} lines{more}", kind="info")
     return result
+
+
+def _label_trained_rows(found: Concordance, model) -> None:
+    """The hits of a model's text that are rows of the one table it was trained on (its line map
+    names them by the table's lines): each labelled by the row's columns a reader cites it by, as
+    kwic --in TABLE labels them, read from the table when it is the one the model recorded
+    (its sha256); else left as they are."""
+    from ..base.trust import digest_of
+    from ..text.reading.tables import is_table, read_rows, shown_columns
+
+    tables = {h.file for h in found.hits}
+    path = next(iter(tables)) if len(tables) == 1 else ""
+    recorded = [i for i in (model.meta.get("corpus") or {}).get("inputs") or [] if i.get("table") == path]
+    if (
+        not recorded
+        or not is_table(path)
+        or not Path(path).is_file()
+        or digest_of(path) != recorded[0].get("table_sha256")
+    ):
+        return
+    shown = shown_columns(path, None, TEXT_COLUMN)
+    lines = {h.line for h in found.hits}
+    cells: dict[int, tuple[str, ...]] = {}
+    for n, row in read_rows(path, shown):  # (up to the last row shown: the first passages are near the top)
+        if n in lines:
+            cells[n] = tuple(row[c].strip() for c in shown)
+        if n >= max(lines):
+            break
+    for hit in found.hits:
+        hit.document = cells.get(hit.line, ("",) * len(shown))
+    found.labels = shown
 
 
 def _found(word, source, model, width, limit, text_column, where, near, background, columns):
