@@ -54,7 +54,9 @@ def map_question(session: Session, params: dict) -> MapQuestion:
         if session.table is None:
             raise UsageError("of=rows maps a table's rows: start explore with --in TABLE --by COLUMN")
         method = page_value(PLOT.parameter("method"), params) or "pca"
-        return MapQuestion(0, method, None, (), similarity_asked(session, params), True, False, session.by, True)
+        chart = page_value(PLOT.parameter("chart"), params)
+        chart = colour_column(session, chart) if chart else None
+        return MapQuestion(0, method, None, (), similarity_asked(session, params), True, False, session.by, True, chart)
     return MapQuestion(
         page_value(PLOT.parameter("top"), params) or len(session.engine().model),
         page_value(PLOT.parameter("method"), params) or "pca",
@@ -81,7 +83,9 @@ def map_page_of(session: Session, asked: MapQuestion) -> str:
         from ..pictures.rowmap import row_map_page
 
         table, text = session.table, session.text_column or TEXT_COLUMN
-        return row_map_page(engine, table, str(session.by), text_column=text, method=asked.method, progress=progress)
+        return row_map_page(
+            engine, table, str(session.by), text_column=text, method=asked.method, progress=progress, chart=asked.chart
+        )
     coloured = asked.groups
     return map_page(
         engine, list(asked.words), with_neighbours=bool(asked.words), command=shell_line(map_command(session, asked)),

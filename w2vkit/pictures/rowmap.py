@@ -40,12 +40,21 @@ def row_vectors(engine: Engine, ids: np.ndarray, doc: np.ndarray, documents: int
     return unit_rows(sums)
 
 
-def row_map_page(
-    engine: Engine, table, by: str, *, text_column: str, method: str = "pca", seed: int = 0, progress=None
+def row_map_page(  # fmt: skip
+    engine: Engine,
+    table,
+    by: str,
+    *,
+    text_column: str,
+    method: str = "pca",
+    seed: int = 0,
+    progress=None,
+    chart: str | None = None,
 ) -> str:
     """The page (w2vkit.pictures.webmap's, as plot writes it) of the table's rows: a point per row
     with text, at its SIF vector placed by `method`, coloured by its `by` group, named by the start
-    of its text, its count the row's tokens."""
+    of its text, its count the row's tokens; `chart`: a column whose values the page charts for a
+    selection of rows (its MAX_GROUPS - 1 commonest, the rest "other")."""
     docs = read_documents(engine, table, by, None, text_column)
     corpus = docs.corpus
     vectors = row_vectors(engine, corpus.ids, corpus.doc, corpus.documents)
@@ -57,7 +66,7 @@ def row_map_page(
     texts = docs.texts
     labels = [" ".join(texts[d].split())[:LABEL_CHARS] if d < len(texts) else str(d) for d in rows]
     line = docs.lines
-    data = {
+    data: dict = {
         "title": f"{getattr(table, 'name', table)}: {len(rows):,} rows by {by}",
         "words": labels,
         "counts": [int(tokens[d]) for d in rows],
@@ -71,4 +80,24 @@ def row_map_page(
         if len(rows) < corpus.documents
         else "",
     }
+    if chart is not None:
+        data["chart"] = _chart(table, chart, [int(line[d]) for d in rows])
     return render_html(data)
+
+
+def _chart(table, column: str, lines: list[int]) -> dict:
+    """Each row's value of `column` as the page's chart takes it (its commonest values, then "other")."""
+    from collections import Counter
+
+    from ..findings.leaning import MAX_GROUPS
+    from ..text.reading.tables import read_rows
+
+    wanted = set(lines)
+    value = {n: row[column].strip() for n, row in read_rows(table, [column]) if n in wanted}
+    names = [v for v, _ in Counter(value.get(n, "") for n in lines).most_common(MAX_GROUPS - 1)]
+    index = {v: k for k, v in enumerate(names)}
+    return {
+        "column": column,
+        "groups": [*names, "other"],
+        "group": [index.get(value.get(n, ""), len(names)) for n in lines],
+    }

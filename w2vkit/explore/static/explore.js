@@ -554,6 +554,7 @@
     $("map-chart").hidden = !(about.columns || []).length;  // (a table's columns, or the model's metadata's)
     const { column, chart } = $("map-form").elements;  // (the table's columns that may colour or chart the map)
     for (const c of about.columns || []) for (const select of [column, chart]) { const o = el("option", c); o.value = c; select.appendChild(o); }
+    column.value = state().column || column.value; chart.value = state().chart || "";  // (a view's address asked them before they were listed)
     column.value = state().column || about.by || "";
   }
 
