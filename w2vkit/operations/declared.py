@@ -100,8 +100,7 @@ WHERE = Parameter(
 COLUMNS = Parameter(
     "columns",
     "names",
-    "With a table: the row's columns shown with each passage (author,title) [default: author, title and period "
-    "where the table has them, else its first three]",
+    "With a table: the row's columns shown with each passage [default: its author, title, period, else first three]",
     ("--columns",),
     page_most=False,
     metavar="A,B",
