@@ -12,6 +12,7 @@ import shutil
 import socket
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 import numpy as np
@@ -462,6 +463,13 @@ def test_the_first_screen_is_the_whole_vocabularys_map(halves, browser_page):
             frame.locator("#selection-download").click()
         lines = Path(caught.value.path()).read_text(encoding="utf-8").splitlines()
         assert lines[0] == "word\tcount\tgroup" and len(lines) == len(chosen) + 1 > 10
+        # the selection asked as an expansion: its first ten words the seeds
+        frame.locator("button[data-ask='expand']").click()
+        wait_until(page, "!document.querySelector('#view-findings').hidden")
+        seeds = dict(p.split("=", 1) for p in urllib.parse.urlsplit(page.url).query.split("&"))["seeds"]
+        assert urllib.parse.unquote_plus(seeds).split() == [line.split("\t")[0] for line in lines[1:11]]
+        page.go_back()
+        wait_until(page, "!document.querySelector('#view-map').hidden")
         page.focus("#search")  # (the page's own font: once Chinese may be typed, not beside the map)
         page.wait_for_selector("body[data-fonts='1']", timeout=60_000)
         # a double click on a point opens that word's view (the frame says the word, the page goes)

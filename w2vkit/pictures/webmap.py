@@ -171,7 +171,8 @@ _PAGE = """<!DOCTYPE html>
     <button id="selection-more" type="button" hidden>list more</button>
     <button id="selection-download" type="button" title="every selected word with its count and colour's group">download (TSV)</button>
     <div id="selection-ask" hidden><button data-ask="kwic">passages of the first</button>
-      <button data-ask="contrast">contrast the first ten</button></div></div>
+      <button data-ask="contrast">contrast the first ten</button>
+      <button data-ask="expand">expand the first ten</button></div></div>
   <div id="command"></div>
   <div id="help">drag to pan · wheel to zoom · hover for counts · Shift-drag, or
     <button id="lasso" type="button" title="draw around words to list them">select</button> and drag, to list a region's words · Esc clears</div>

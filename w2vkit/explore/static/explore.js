@@ -589,7 +589,7 @@
       });
     }
     // (the map's frame says a double-clicked word: only a string, only from that frame)
-    // (or a selection's words to read in passages or contrast: strings only, the first ten)
+    // (or a selection's words to read in passages, contrast or expand: strings only, the first ten)
     window.addEventListener("message", (ev) => {
       if (ev.source !== $("map").contentWindow || !ev.data) return;
       if (ev.data.w2vkitDrawn === true) { fontsWhenNeeded(); return; }
@@ -600,6 +600,7 @@
       if (!words.length) return;
       if (ev.data.w2vkitAsk === "contrast") go({ view: "groups", q: "contrast", words: words.join(" ") });
       else if (ev.data.w2vkitAsk === "kwic") showPassages(words[0], null, null);
+      else if (ev.data.w2vkitAsk === "expand") go({ view: "findings", q: "expand", seeds: words.join(" ") });  // (a seed list)
     });
     $("map-form").elements.colour.addEventListener("change", showClusterCount);
     $("map-form").addEventListener("submit", (ev) => {
