@@ -73,7 +73,8 @@ NUMBER_BANDS = 5  # a number column of more values than colours: coloured by qui
 def metadata_groups(engine: Engine, words: list[str], column: str) -> Leanings:
     """Each word's group by a column of the metadata the model was imported with
     (w2vkit.model.metadata): its value, the MAX_GROUPS - 1 commonest values each a group (a column
-    of numbers with more values: NUMBER_BANDS bands of equal counts), last "other or none"."""
+    of numbers with more values: NUMBER_BANDS bands of equal counts), last "(other or none)"
+    (in brackets: no value of the column reads as it)."""
     from collections import Counter
 
     from ..model.metadata import model_metadata
@@ -95,7 +96,7 @@ def metadata_groups(engine: Engine, words: list[str], column: str) -> Leanings:
         index = {v: k for k, v in enumerate(names)}
         group = [index.get(v, len(names)) if v is not None else len(names) for v in values]
     shares = [1.0 if v is not None else 0.0 for v in values]
-    return Leanings(group, [*names, "other or none"], shares)
+    return Leanings(group, [*names, "(other or none)"], shares)
 
 
 def _numbers(values: list[str]) -> np.ndarray | None:
