@@ -76,3 +76,13 @@ def test_plot_colours_the_map_by_the_tables_groups(halves, invoke, tmp_path):
     assert half.exit_code == 2 and "give --by COLUMN with --in TABLE" in half.stderr
     both = invoke(["plot", "-m", folder, "--in", table, "--by", "half", "--clusters", "4", "-o", tmp_path / "y.html"])
     assert both.exit_code == 2 and "colour a map by --clusters or by a column's groups --by, not both" in both.stderr
+
+
+def test_a_legend_of_chinas_periods_is_in_times_order_and_other_groups_as_they_are():
+    """Issue 93's trial: the period legend read 宋, 元, 唐, 五代."""
+    from w2vkit.findings.leaning import in_time
+
+    groups = ["宋", "元", "唐", "五代", "先秦"]
+    assert [groups[i] for i in in_time(groups)] == ["先秦", "唐", "五代", "宋", "元"]
+    assert [["漢", "唐", "戰國"][i] for i in in_time(["漢", "唐", "戰國"])] == ["戰國", "漢", "唐"]
+    assert in_time(["前", "后"]) == [0, 1] and in_time(["宋", "liberal"]) == [0, 1]

@@ -55,7 +55,8 @@ def leanings(engine: Engine, words: list[str], table, by: str, *, text_column: s
     vocab, n_groups = len(engine.model), len(docs.groups)
     # (every word's count in every group at once, then the words asked: 18M tokens in about 1 s)
     every = np.bincount(group[kept].astype(np.int64) * vocab + ids[kept], minlength=n_groups * vocab)
-    every = every.reshape(n_groups, vocab)
+    order = in_time(docs.groups)
+    every, groups = every.reshape(n_groups, vocab)[order], [docs.groups[i] for i in order]
     counts = every[:, np.array([engine.model.index[w] for w in words], dtype=np.int64)]
     tokens = every.sum(axis=1).astype(np.float64)
     rates = counts / np.maximum(tokens, 1.0)[:, None]
@@ -63,8 +64,26 @@ def leanings(engine: Engine, words: list[str], table, by: str, *, text_column: s
     lean, strongest = shares.argmax(axis=0), shares.max(axis=0)
     spread = (counts.sum(axis=0) < LEAN_MIN_COUNT) | (strongest < LEAN_FACTOR / n_groups)
     assigned = np.where(spread, n_groups, lean)
-    names = [f"{g} ({int(t):,} tokens)" for g, t in zip(docs.groups, tokens)] + ["no clear lean"]
+    names = [f"{g} ({int(t):,} tokens)" for g, t in zip(groups, tokens)] + ["no clear lean"]
     return Leanings(assigned.tolist(), names, np.round(strongest, 3).tolist())
+
+
+# China's periods, oldest first (simplified and traditional): a legend of them is in time's order
+PERIODS = {
+    name: k
+    for k, names in enumerate(
+        ("先秦", "春秋", "战国 戰國", "秦", "西汉 西漢", "汉 漢", "东汉 東漢", "三国 三國", "魏晋 魏晉", "晋 晉",
+         "南北朝", "隋", "唐", "五代", "北宋", "宋", "南宋", "辽 遼", "金", "元", "明", "清", "近代", "现代 現代", "当代 當代")
+    )
+    for name in names.split()
+}  # fmt: skip
+
+
+def in_time(groups: list[str]) -> list[int]:
+    """The groups' indices oldest first when every group is a period of PERIODS, else as they are."""
+    if all(g in PERIODS for g in groups):
+        return sorted(range(len(groups)), key=lambda i: PERIODS[groups[i]])
+    return list(range(len(groups)))
 
 
 NUMBER_BANDS = 5  # a number column of more values than colours: coloured by quintiles
