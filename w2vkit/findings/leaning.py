@@ -91,11 +91,7 @@ NUMBER_BANDS = 5  # a number column of more values than colours: coloured by qui
 
 def metadata_groups(engine: Engine, words: list[str], column: str) -> Leanings:
     """Each word's group by a column of the metadata the model was imported with
-    (w2vkit.model.metadata): its value, the MAX_GROUPS - 1 commonest values each a group (a column
-    of numbers with more values: NUMBER_BANDS bands of equal counts), last "(other or none)"
-    (in brackets: no value of the column reads as it)."""
-    from collections import Counter
-
+    (w2vkit.model.metadata): its value's group (value_groups)."""
     from ..model.metadata import model_metadata
 
     found = model_metadata(engine.model)
@@ -103,6 +99,16 @@ def metadata_groups(engine: Engine, words: list[str], column: str) -> Leanings:
         have = ", ".join(found) or "none: import the vectors with --metadata TSV, or give a table with --in"
         raise UsageError(f"{engine.model.path}: its metadata has no column {column!r}; it has {have}")
     values = [found[column].get(w) for w in words]
+    group, names = value_groups(column, values)
+    return Leanings(group, names, [1.0 if v is not None else 0.0 for v in values])
+
+
+def value_groups(column: str, values: list[str | None]) -> tuple[list[int], list[str]]:
+    """Each value's group and the groups' names (a word's metadata, a row's cell): the MAX_GROUPS
+    - 1 commonest values each a group (a column of numbers with more values: NUMBER_BANDS bands of
+    equal counts), last "(other or none)" (in brackets: no value of the column reads as it)."""
+    from collections import Counter
+
     given = [v for v in values if v is not None]
     numbers = _numbers(given)
     if numbers is not None and len(set(given)) >= MAX_GROUPS:
@@ -114,8 +120,7 @@ def metadata_groups(engine: Engine, words: list[str], column: str) -> Leanings:
         names = [v for v, _ in Counter(given).most_common(MAX_GROUPS - 1)]
         index = {v: k for k, v in enumerate(names)}
         group = [index.get(v, len(names)) if v is not None else len(names) for v in values]
-    shares = [1.0 if v is not None else 0.0 for v in values]
-    return Leanings(group, [*names, "(other or none)"], shares)
+    return group, [*names, "(other or none)"]
 
 
 def _numbers(values: list[str]) -> np.ndarray | None:

@@ -246,15 +246,22 @@ def _import_into(
 def _import_projector(path: Path, target: Path, tmp: Path, described, limit, started) -> tuple[Path, dict]:
     """The Projector's vectors.tsv (numbers only) with its words from the metadata's first column
     (a word given twice keeps its first vector, as an import does)."""
+    import warnings
+
     header, table = described
-    try:
-        vectors = np.loadtxt(path, delimiter="\t", dtype=np.float32, ndmin=2, max_rows=limit)
+    try:  # (no more rows than the metadata names: a --limit of 10^12 would be allocated whole)
+        with warnings.catch_warnings():  # (an empty file: said below, as a count that differs)
+            warnings.simplefilter("ignore", UserWarning)
+            rows = len(table) + 1 if limit is None else min(limit, len(table) + 1)
+            vectors = np.loadtxt(path, delimiter="\t", dtype=np.float32, ndmin=2, max_rows=rows)
     except ValueError as e:
-        raise InputError(f"{path}: not a table of numbers, a vector per row ({str(e)[:120]})") from None
+        why = str(e).split(";")[0][:120]
+        raise InputError(f"{path}: not a table of numbers, a vector per row ({why})") from None
     if limit is not None:
         table = table[:limit]
     if len(vectors) != len(table):
-        raise InputError(f"{path}: {len(vectors):,} vectors for {len(table):,} rows of metadata; give a row per vector")
+        found = f"{len(vectors):,}" if len(vectors) <= len(table) else "more"
+        raise InputError(f"{path}: {found} vectors for {len(table):,} rows of metadata; give a row per vector")
     if not np.isfinite(vectors).all():
         row = int(np.argmax(~np.isfinite(vectors).all(axis=1)))
         raise InputError(f"{path}:{row + 1}: the vector of {table[row][0]!r} holds NaN or infinity; fix or remove it")

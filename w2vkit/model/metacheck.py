@@ -98,6 +98,8 @@ SCHEMA: dict = {
         **CACHE_RECORD,
     },
     "items": {"sequences": int, "cut": int, "labels": str, "labels_sha256": str, "holdout": str, "labelled": int},
+    # the metadata a user brought with the vectors (w2vkit.model.metadata): its file and columns
+    "metadata": {"!file": str, "!sha256": str, "!columns": [str]},
 }
 
 

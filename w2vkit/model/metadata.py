@@ -23,15 +23,28 @@ def read_metadata(path: str | os.PathLike, rows: int | None = None) -> tuple[lis
     """The header (the word's column first; ["word"] for a file of one column) and the rows of a
     Projector metadata TSV; `rows`: how many the vectors have, the count a metadata file must hold.
     A row of another width, or a count that differs, is an error naming the line."""
+    import stat
+
     try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: not a regular file (a folder, a pipe or a device); give the metadata TSV")
+        if st.st_size > MAX_METADATA_BYTES:
+            raise InputError(
+                f"{path}: {st.st_size:,} bytes, more than metadata of {MAX_METADATA_BYTES:,}; cut its columns"
+            )
         with open(path, encoding="utf-8-sig", newline="") as f:
             lines = [line.rstrip("\r\n") for line in f]
     except FileNotFoundError:
         raise InputError(f"{path}: no such metadata file") from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot be read ({e.strerror})") from None
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not UTF-8 (byte {e.start}); save the metadata as UTF-8") from None
     while lines and not lines[-1]:
         lines.pop()
+    if not lines:
+        raise InputError(f"{path}: empty; give a row per vector (the word first)")
     several = bool(lines) and "\t" in lines[0]  # (the Projector's rule: a header only with several columns)
     header = [h.strip() for h in lines[0].split("\t")] if several else ["word"]
     body = lines[1:] if several else lines

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError, W2vkitError
+from ..errors import UsageError
 
 # Family names as matplotlib's font manager reports them, best first.
 CJK_FONTS = [
@@ -154,6 +154,7 @@ def page_font_face(text: str) -> str:
     return _font_face(chars, str(path))
 
 
+MAX_KEPT_RULE_BYTES = 64 << 20  # (the whole 8 MB font, base64: 11 MB)
 # what a kept rule may be (anything else is cut again): nothing but the font, base64, in the rule
 _KEPT_RULE = re.compile(r'@font-face \{ font-family: "[^"]+"; src: [a-zA-Z0-9 (),"-]+, url\(data:font/otf;base64,'
                         r'[A-Za-z0-9+/=]+\) format\("opentype"\); unicode-range: [A-F0-9U+, -]+; \}')  # fmt: skip
@@ -162,28 +163,25 @@ _KEPT_RULE = re.compile(r'@font-face \{ font-family: "[^"]+"; src: [a-zA-Z0-9 ()
 @functools.lru_cache(maxsize=8)
 def _font_face(chars: str, path: str) -> str:
     """page_font_face's rule for these characters, kept for the process and in the user's cache
-    (fonts/SHA.css): cutting the 8 MB font takes 2-5 s (8,241 characters of the poetry model's
-    map: 4.5 s), and the explorer draws the same words again when the map's colours change and
-    at its next start. A kept rule is believed only when it is a rule of this shape."""
+    (the latest map's, through the one cache door: w2vkit.base.cachefile): cutting the 8 MB font
+    takes 2-5 s (8,241 characters of the poetry model's map: 4.5 s), and the explorer draws the
+    same words again when the map's colours change and at its next start. A kept rule is believed
+    only when it is a rule of this shape."""
     import hashlib
 
+    import numpy as np
+
+    from ..base.cachefile import StampedCache
     from ..base.env import cache_root
-    from ..base.files import write_own_file
 
     key = hashlib.sha256(f"{path}\0{os.path.getsize(path)}\0{chars}".encode()).hexdigest()
-    kept = cache_root() / "fonts" / f"{key}.css"
-    try:
-        rule = kept.read_text(encoding="ascii") if kept.is_file() and not kept.is_symlink() else ""
-    except (OSError, UnicodeDecodeError):
-        rule = ""
+    cache = StampedCache(cache_root() / "fonts" / "page-font.npy", key)
+    kept = cache.read((None,), "uint8", most_bytes=MAX_KEPT_RULE_BYTES)
+    rule = bytes(kept).decode("ascii", "replace") if kept is not None else ""
     if _KEPT_RULE.fullmatch(rule):
         return rule
     rule = _cut_font(chars, path)
-    try:  # (a cache that cannot be written only costs the time next start)
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        write_own_file(kept, rule)
-    except (OSError, W2vkitError):
-        pass
+    cache.keep(np.frombuffer(rule.encode("ascii"), dtype=np.uint8))  # (a cache it cannot write: time only)
     return rule
 
 

@@ -86,18 +86,11 @@ def row_map_page(  # fmt: skip
 
 
 def _chart(table, column: str, lines: list[int]) -> dict:
-    """Each row's value of `column` as the page's chart takes it (its commonest values, then "other")."""
-    from collections import Counter
-
-    from ..findings.leaning import MAX_GROUPS
+    """Each row's value of `column` as the page's chart takes it (w2vkit.findings.leaning.value_groups)."""
+    from ..findings.leaning import value_groups
     from ..text.reading.tables import read_rows
 
     wanted = set(lines)
-    value = {n: row[column].strip() for n, row in read_rows(table, [column]) if n in wanted}
-    names = [v for v, _ in Counter(value.get(n, "") for n in lines).most_common(MAX_GROUPS - 1)]
-    index = {v: k for k, v in enumerate(names)}
-    return {
-        "column": column,
-        "groups": [*names, "other"],
-        "group": [index.get(value.get(n, ""), len(names)) for n in lines],
-    }
+    value = {n: row[column].strip() or None for n, row in read_rows(table, [column]) if n in wanted}
+    group, names = value_groups(column, [value.get(n) for n in lines])
+    return {"column": column, "groups": names, "group": group}
